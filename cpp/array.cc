@@ -1,0 +1,170 @@
+// array.cc: transpose, concat, split and strided slicing (with its gradient) on contiguous buffers.
+#include "kernels.h"
+
+namespace tfl {
+namespace {
+
+inline void contiguous_strides(const TensorView& t, int64_t* s) {
+  int64_t acc = 1;
+  for (int i = t.ndim - 1; i >= 0; --i) {
+    s[i] = acc;
+    acc *= t.shape[i];
+  }
+}
+
+// Copies elements: out (contiguous, shape `out`) from `src` at offset base + sum idx[d]*st[d].
+template <typename T>
+void gather_strided(const TensorView& out, const T* src, int64_t base, const int64_t* st, T* dst,
+                    bool scatter) {
+  const int nd = out.ndim;
+  const int64_t total = out.size();
+  if (total == 0) return;
+  if (nd == 0) {
+    if (scatter) const_cast<T*>(src)[base] = dst[0];
+    else dst[0] = src[base];
+    return;
+  }
+  const int64_t n = out.shape[nd - 1], sl = st[nd - 1];
+  const int64_t rows = total / n;
+  parallel_for(rows, std::max<int64_t>(1, kParallelGrain / n), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      int64_t off = base, q = r;
+      for (int d = nd - 2; d >= 0; --d) {
+        off += (q % out.shape[d]) * st[d];
+        q /= out.shape[d];
+      }
+      T* o = dst + r * n;
+      if (scatter) {
+        T* s = const_cast<T*>(src) + off;
+        for (int64_t k = 0; k < n; ++k) s[k * sl] = o[k];
+      } else {
+        const T* s = src + off;
+        for (int64_t k = 0; k < n; ++k) o[k] = s[k * sl];
+      }
+    }
+  });
+}
+
+void k_transpose(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "Transpose";
+  check_count(op, nin, 1, nout, 1);
+  check_same_dtype(op, in[0], out[0]);
+  const TensorView& x = in[0];
+  if (a.ints.size() != size_t(x.ndim) || out[0].ndim != x.ndim)
+    fail(op, "perm has ", a.ints.size(), " entries for input of rank ", x.ndim);
+  int64_t xs[kMaxDims], st[kMaxDims];
+  contiguous_strides(x, xs);
+  bool seen[kMaxDims] = {false};
+  for (int d = 0; d < x.ndim; ++d) {
+    const int64_t p = a.ints[d];
+    if (p < 0 || p >= x.ndim || seen[p]) fail(op, "perm is not a permutation of 0..", x.ndim - 1);
+    seen[p] = true;
+    if (out[0].shape[d] != x.shape[p]) fail(op, "output shape ", out[0].shape_str(), " mismatch");
+    st[d] = xs[p];
+  }
+  TFL_ALL_CASES(x.dtype, op, gather_strided<T>(out[0], x.ptr<T>(), 0, st, out[0].ptr<T>(), false));
+}
+
+// Strided slice: out[idx] = x[begin + idx * stride]; ints = begin[nd] ++ strides[nd].
+void slice_geometry(const char* op, const TensorView& x, const TensorView& y, const Attrs& a,
+                    int64_t& base, int64_t* st) {
+  const int nd = x.ndim;
+  if (a.ints.size() != size_t(2 * nd) || y.ndim != nd)
+    fail(op, "expects begin and strides for each of ", nd, " dims");
+  int64_t xs[kMaxDims];
+  contiguous_strides(x, xs);
+  base = 0;
+  for (int d = 0; d < nd; ++d) {
+    const int64_t b = a.ints[d], s = a.ints[nd + d];
+    if (y.shape[d] > 0) {
+      const int64_t last = b + (y.shape[d] - 1) * s;
+      if (b < 0 || b >= x.shape[d] || last < 0 || last >= x.shape[d])
+        fail(op, "slice out of bounds in dim ", d, " of ", x.shape_str());
+    }
+    base += b * xs[d];
+    st[d] = s * xs[d];
+  }
+}
+
+void k_strided_slice(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "StridedSlice";
+  check_count(op, nin, 1, nout, 1);
+  check_same_dtype(op, in[0], out[0]);
+  int64_t base, st[kMaxDims];
+  slice_geometry(op, in[0], out[0], a, base, st);
+  TFL_ALL_CASES(in[0].dtype, op,
+                gather_strided<T>(out[0], in[0].ptr<T>(), base, st, out[0].ptr<T>(), false));
+}
+
+// dx = zeros(x.shape); dx[begin::stride] = dy. in[0] = dy, out[0] = dx.
+void k_strided_slice_grad(const TensorView* in, int nin, TensorView* out, int nout,
+                          const Attrs& a) {
+  const char* op = "StridedSliceGrad";
+  check_count(op, nin, 1, nout, 1);
+  check_same_dtype(op, in[0], out[0]);
+  int64_t base, st[kMaxDims];
+  slice_geometry(op, out[0], in[0], a, base, st);
+  std::memset(out[0].data, 0, size_t(out[0].size() * dtype_size(out[0].dtype)));
+  TFL_ALL_CASES(in[0].dtype, op,
+                gather_strided<T>(in[0], out[0].ptr<T>(), base, st, in[0].ptr<T>(), true));
+}
+
+// Concat / split along `axis`: each piece is a run of shape[axis]*inner elements per outer index.
+void concat_split(const char* op, const TensorView* parts, int nparts, const TensorView& whole,
+                  int64_t axis, bool split) {
+  if (axis < 0) axis += whole.ndim;
+  if (axis < 0 || axis >= whole.ndim) fail(op, "axis out of range for rank ", whole.ndim);
+  int64_t outer = 1, inner = 1, total_axis = 0;
+  for (int d = 0; d < axis; ++d) outer *= whole.shape[d];
+  for (int d = axis + 1; d < whole.ndim; ++d) inner *= whole.shape[d];
+  for (int i = 0; i < nparts; ++i) {
+    const TensorView& p = parts[i];
+    check_same_dtype(op, p, whole);
+    if (p.ndim != whole.ndim) fail(op, "rank mismatch: ", p.shape_str(), " vs ", whole.shape_str());
+    for (int d = 0; d < whole.ndim; ++d)
+      if (d != axis && p.shape[d] != whole.shape[d])
+        fail(op, "shape mismatch in dim ", d, ": ", p.shape_str(), " vs ", whole.shape_str());
+    total_axis += p.shape[axis];
+  }
+  if (total_axis != whole.shape[axis]) fail(op, "pieces do not add up to ", whole.shape_str());
+  const int64_t es = dtype_size(whole.dtype);
+  const int64_t row = whole.shape[axis] * inner * es;
+  char* w = static_cast<char*>(whole.data);
+  parallel_for(outer, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(row / es, 1)),
+               [&](int64_t o0, int64_t o1) {
+                 for (int64_t o = o0; o < o1; ++o) {
+                   int64_t off = o * row;
+                   for (int i = 0; i < nparts; ++i) {
+                     const int64_t bytes = parts[i].shape[axis] * inner * es;
+                     char* p = static_cast<char*>(parts[i].data) + o * bytes;
+                     if (bytes) {
+                       if (split) std::memcpy(p, w + off, size_t(bytes));
+                       else std::memcpy(w + off, p, size_t(bytes));
+                     }
+                     off += bytes;
+                   }
+                 }
+               });
+}
+
+void k_concat(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  if (nin < 1 || nout != 1) fail("ConcatV2", "expects at least one input and one output");
+  concat_split("ConcatV2", in, nin, out[0], a.i(0, "ConcatV2"), false);
+}
+
+void k_split(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  if (nin != 1 || nout < 1) fail("Split", "expects one input and at least one output");
+  concat_split("Split", out, nout, in[0], a.i(0, "Split"), true);
+}
+
+}  // namespace
+
+void register_array(Registry& r) {
+  r["transpose"] = k_transpose;
+  r["strided_slice"] = k_strided_slice;
+  r["strided_slice_grad"] = k_strided_slice_grad;
+  r["concat"] = k_concat;
+  r["split"] = k_split;
+}
+
+}  // namespace tfl

@@ -1,0 +1,191 @@
+// bindings.cc: the pybind11 module tflite_core._core. NumPy buffers in and out, every array checked
+// (dtype, C-contiguity, rank, writeability) before its pointer reaches a kernel; GIL released while
+// kernels run.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <mutex>
+
+#include "kernels.h"
+#include "plan.h"
+
+namespace py = pybind11;
+using tfl::DType;
+using tfl::TensorView;
+
+namespace {
+
+DType dtype_of(const py::dtype& dt) {
+  const char k = dt.kind();
+  const auto sz = dt.itemsize();
+  if (k == 'f' && sz == 4) return DType::kFloat32;
+  if (k == 'f' && sz == 8) return DType::kFloat64;
+  if (k == 'i' && sz == 4) return DType::kInt32;
+  if (k == 'i' && sz == 8) return DType::kInt64;
+  if (k == 'b' && sz == 1) return DType::kBool;
+  throw tfl::KernelError("unsupported dtype " + std::string(py::str(dt)));
+}
+
+py::dtype numpy_dtype(DType t) {
+  switch (t) {
+    case DType::kFloat32: return py::dtype::of<float>();
+    case DType::kFloat64: return py::dtype::of<double>();
+    case DType::kInt32: return py::dtype::of<int32_t>();
+    case DType::kInt64: return py::dtype::of<int64_t>();
+    case DType::kBool: return py::dtype::of<bool>();
+  }
+  return py::dtype::of<float>();
+}
+
+// A checked view of a NumPy array (C-contiguous, aligned, supported dtype, rank <= 8).
+TensorView view_of(const py::array& a, bool writeable, const char* what) {
+  if (!(a.flags() & py::array::c_style) || !(a.flags() & py::detail::npy_api::NPY_ARRAY_ALIGNED_))
+    throw tfl::KernelError(std::string(what) + " must be an aligned C-contiguous array");
+  if (writeable && !a.writeable()) throw tfl::KernelError(std::string(what) + " is read-only");
+  if (a.ndim() > tfl::kMaxDims) throw tfl::KernelError(std::string(what) + " has rank > 8");
+  TensorView v;
+  v.dtype = dtype_of(a.dtype());
+  v.ndim = int(a.ndim());
+  for (int i = 0; i < v.ndim; ++i) v.shape[i] = a.shape(i);
+  v.data = const_cast<void*>(a.data());
+  return v;
+}
+
+struct RunLock {
+  std::mutex m;
+};
+
+// A plan plus the NumPy arrays that back its slots.
+class PyPlan {
+ public:
+  // A slot backed by `a`, kept alive by the plan (constants, intermediates, variables).
+  int add_buffer(const py::array& a) {
+    const int s = plan_.add_slot(view_of(a, true, "plan buffer"));
+    owned_.push_back(a);
+    return s;
+  }
+  // A slot whose data comes from a feed at each run; dtype and shape are fixed here.
+  int add_feed(const py::dtype& dt, const std::vector<int64_t>& shape) {
+    TensorView v;
+    v.dtype = dtype_of(dt);
+    if (shape.size() > size_t(tfl::kMaxDims)) throw tfl::KernelError("feed rank > 8");
+    v.ndim = int(shape.size());
+    for (int i = 0; i < v.ndim; ++i) v.shape[i] = shape[size_t(i)];
+    const int s = plan_.add_slot(v);
+    feeds_.push_back(s);
+    return s;
+  }
+  void add_step(const std::string& kernel, const std::string& node, const std::vector<int>& in,
+                const std::vector<int>& out, const std::vector<int64_t>& ints,
+                const std::vector<double>& floats) {
+    tfl::Attrs a{ints, floats};
+    plan_.add_step(kernel, node, in, out, a);
+  }
+  void set_fetches(const std::vector<int>& slots) {
+    for (int s : slots)
+      if (s < 0 || s >= plan_.num_slots()) throw tfl::KernelError("[Plan] bad fetch slot");
+    fetches_ = slots;
+    fetch_dtypes_.clear();
+    for (int s : slots) fetch_dtypes_.push_back(numpy_dtype(plan_.slot(s).dtype));
+  }
+  void set_lock(std::shared_ptr<RunLock> lock) { lock_ = std::move(lock); }
+
+  py::list run(const py::list& feeds) {
+    if (py::len(feeds) != feeds_.size())
+      throw tfl::KernelError("[Plan] expected " + std::to_string(feeds_.size()) + " feeds");
+    for (size_t i = 0; i < feeds_.size(); ++i) {
+      py::handle h = feeds[i];
+      if (!py::isinstance<py::array>(h)) throw tfl::KernelError("[Plan] feed is not an ndarray");
+      const auto a = py::reinterpret_borrow<py::array>(h);
+      const TensorView v = view_of(a, false, "feed");
+      const TensorView& want = plan_.slot(feeds_[i]);
+      if (v.dtype != want.dtype || !tfl::same_shape(v, want))
+        throw tfl::KernelError("[Plan] feed " + std::to_string(i) + " has dtype/shape " +
+                               tfl::dtype_name(v.dtype) + v.shape_str() + ", plan expects " +
+                               tfl::dtype_name(want.dtype) + want.shape_str());
+      plan_.set_slot_data(feeds_[i], v.data);
+    }
+    {
+      py::gil_scoped_release nogil;
+      if (lock_) {
+        std::lock_guard<std::mutex> g(lock_->m);
+        plan_.run();
+      } else {
+        plan_.run();
+      }
+    }
+    py::list out(fetches_.size());
+    for (size_t i = 0; i < fetches_.size(); ++i) {
+      const TensorView& v = plan_.slot(fetches_[i]);
+      std::vector<py::ssize_t> shape(v.shape, v.shape + v.ndim);
+      py::array a(fetch_dtypes_[i], shape);
+      const int64_t bytes = v.size() * tfl::dtype_size(v.dtype);
+      if (bytes) std::memcpy(a.mutable_data(), v.data, size_t(bytes));
+      out[i] = std::move(a);
+    }
+    return out;
+  }
+  int num_steps() const { return plan_.num_steps(); }
+
+ private:
+  tfl::Plan plan_;
+  std::vector<py::array> owned_;
+  std::vector<int> feeds_, fetches_;
+  std::vector<py::dtype> fetch_dtypes_;
+  std::shared_ptr<RunLock> lock_;
+};
+
+// One kernel call on NumPy arrays: outputs are caller-allocated and written in place.
+void run_kernel(const std::string& name, const py::list& inputs, const py::list& outputs,
+                const std::vector<int64_t>& ints, const std::vector<double>& floats) {
+  const tfl::KernelFn fn = tfl::find_kernel(name);
+  std::vector<TensorView> in, out;
+  for (py::handle h : inputs) {
+    if (!py::isinstance<py::array>(h)) throw tfl::KernelError("[" + name + "] input is not an ndarray");
+    in.push_back(view_of(py::reinterpret_borrow<py::array>(h), false, "input"));
+  }
+  for (py::handle h : outputs) {
+    if (!py::isinstance<py::array>(h)) throw tfl::KernelError("[" + name + "] output is not an ndarray");
+    out.push_back(view_of(py::reinterpret_borrow<py::array>(h), true, "output"));
+  }
+  const tfl::Attrs a{ints, floats};
+  py::gil_scoped_release nogil;
+  fn(in.data(), int(in.size()), out.data(), int(out.size()), a);
+}
+
+std::vector<std::string> kernel_names() {
+  std::vector<std::string> names;
+  for (const auto& kv : tfl::kernel_registry()) names.push_back(kv.first);
+  return names;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "tflite_core kernels and the plan executor";
+  py::register_exception<tfl::KernelError>(m, "KernelError", PyExc_RuntimeError);
+
+  py::class_<RunLock, std::shared_ptr<RunLock>>(m, "RunLock").def(py::init<>());
+
+  py::class_<PyPlan>(m, "Plan")
+      .def(py::init<>())
+      .def("add_buffer", &PyPlan::add_buffer, py::arg("array"))
+      .def("add_feed", &PyPlan::add_feed, py::arg("dtype"), py::arg("shape"))
+      .def("add_step", &PyPlan::add_step, py::arg("kernel"), py::arg("node"), py::arg("inputs"),
+           py::arg("outputs"), py::arg("ints") = std::vector<int64_t>{},
+           py::arg("floats") = std::vector<double>{})
+      .def("set_fetches", &PyPlan::set_fetches)
+      .def("set_lock", &PyPlan::set_lock)
+      .def("run", &PyPlan::run)
+      .def_property_readonly("num_steps", &PyPlan::num_steps);
+
+  m.def("run_kernel", &run_kernel, py::arg("name"), py::arg("inputs"), py::arg("outputs"),
+        py::arg("ints") = std::vector<int64_t>{}, py::arg("floats") = std::vector<double>{},
+        "Runs one kernel on NumPy arrays; outputs are written in place.");
+  m.def("kernel_names", &kernel_names);
+  m.def("set_num_threads", &tfl::set_num_threads);
+  m.def("get_num_threads", &tfl::get_num_threads);
+  m.def("matmul_backend", &tfl::matmul_backend);
+}

@@ -1,0 +1,289 @@
+// elementwise.cc: binary ops with NumPy broadcasting, unary maths, cast, copy, fill, add_n.
+#include <cmath>
+#include <type_traits>
+
+#include "broadcast.h"
+#include "kernels.h"
+
+namespace tfl {
+namespace {
+
+// ---- binary ------------------------------------------------------------------------------
+template <typename T, typename R, typename F>
+void binary_loop(const Strided& it, const T* a, const T* b, R* o, F f) {
+  const int64_t ia = it.sa[it.nd - 1], ib = it.sb[it.nd - 1];
+  for_each_row(it, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
+    const T* pa = a + oa;
+    const T* pb = b + ob;
+    R* po = o + oo;
+    if (ia == 1 && ib == 1) {
+      for (int64_t k = 0; k < n; ++k) po[k] = f(pa[k], pb[k]);
+    } else if (ia == 1 && ib == 0) {
+      const T vb = pb[0];
+      for (int64_t k = 0; k < n; ++k) po[k] = f(pa[k], vb);
+    } else if (ia == 0 && ib == 1) {
+      const T va = pa[0];
+      for (int64_t k = 0; k < n; ++k) po[k] = f(va, pb[k]);
+    } else {
+      for (int64_t k = 0; k < n; ++k) po[k] = f(pa[k * ia], pb[k * ib]);
+    }
+  });
+}
+
+template <typename T>
+T ipow(T base, T exp) {
+  if (exp < 0) return base == 1 ? 1 : (base == -1 ? ((exp & 1) ? -1 : 1) : 0);
+  T r = 1;
+  while (exp) {
+    if (exp & 1) r *= base;
+    base *= base;
+    exp >>= 1;
+  }
+  return r;
+}
+
+enum class Bin { kAdd, kSub, kMul, kDiv, kMax, kMin, kPow, kReluGrad, kSigmoidGrad, kTanhGrad };
+enum class Cmp { kEq, kNe, kLt, kLe, kGt, kGe };
+
+template <Bin B, typename T>
+inline T apply_bin(T x, T y) {
+  if constexpr (B == Bin::kAdd) return x + y;
+  if constexpr (B == Bin::kSub) return x - y;
+  if constexpr (B == Bin::kMul) return x * y;
+  if constexpr (B == Bin::kDiv) return x / y;
+  if constexpr (B == Bin::kMax) return (x > y || x != x) ? x : y;  // NaN propagates, as NumPy
+  if constexpr (B == Bin::kMin) return (x < y || x != x) ? x : y;
+  if constexpr (B == Bin::kPow) {
+    if constexpr (std::is_integral_v<T>) return ipow(x, y);
+    else return std::pow(x, y);
+  }
+  if constexpr (B == Bin::kReluGrad) return y > T(0) ? x : T(0);  // (g, features)
+  if constexpr (B == Bin::kSigmoidGrad) return y * x * (T(1) - x);  // (y, dy)
+  if constexpr (B == Bin::kTanhGrad) return y * (T(1) - x * x);     // (y, dy)
+  return x;
+}
+
+template <Cmp C, typename T>
+inline bool apply_cmp(T x, T y) {
+  if constexpr (C == Cmp::kEq) return x == y;
+  if constexpr (C == Cmp::kNe) return x != y;
+  if constexpr (C == Cmp::kLt) return x < y;
+  if constexpr (C == Cmp::kLe) return x <= y;
+  if constexpr (C == Cmp::kGt) return x > y;
+  return x >= y;
+}
+
+template <Bin B>
+constexpr bool float_only() {
+  return B == Bin::kDiv || B == Bin::kSigmoidGrad || B == Bin::kTanhGrad;
+}
+
+template <Bin B>
+void binary_kernel(const char* op, const TensorView* in, int nin, TensorView* out, int nout) {
+  check_count(op, nin, 2, nout, 1);
+  check_same_dtype(op, in[0], in[1]);
+  check_same_dtype(op, in[0], out[0]);
+  const Strided it = make_strided(op, in[0], in[1], out[0]);
+  if constexpr (float_only<B>()) {
+    TFL_FLOAT_CASES(in[0].dtype, op,
+                    binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>(),
+                                apply_bin<B, T>));
+  } else {
+    TFL_NUMERIC_CASES(in[0].dtype, op,
+                      binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>(),
+                                  apply_bin<B, T>));
+  }
+}
+
+template <Cmp C>
+void compare_kernel(const char* op, const TensorView* in, int nin, TensorView* out, int nout) {
+  check_count(op, nin, 2, nout, 1);
+  check_same_dtype(op, in[0], in[1]);
+  check_dtype(op, out[0], DType::kBool, "output");
+  const Strided it = make_strided(op, in[0], in[1], out[0]);
+  TFL_ALL_CASES(in[0].dtype, op,
+                binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<bool>(),
+                            apply_cmp<C, T>));
+}
+
+#define BIN(NAME, OPNAME, B)                                                             \
+  void NAME(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) { \
+    binary_kernel<B>(OPNAME, in, nin, out, nout);                                       \
+  }
+BIN(k_add, "Add", Bin::kAdd)
+BIN(k_sub, "Sub", Bin::kSub)
+BIN(k_mul, "Mul", Bin::kMul)
+BIN(k_div, "RealDiv", Bin::kDiv)
+BIN(k_max, "Maximum", Bin::kMax)
+BIN(k_min, "Minimum", Bin::kMin)
+BIN(k_pow, "Pow", Bin::kPow)
+BIN(k_relu_grad, "ReluGrad", Bin::kReluGrad)
+BIN(k_sigmoid_grad, "SigmoidGrad", Bin::kSigmoidGrad)
+BIN(k_tanh_grad, "TanhGrad", Bin::kTanhGrad)
+#undef BIN
+
+#define CMP(NAME, OPNAME, C)                                                             \
+  void NAME(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) { \
+    compare_kernel<C>(OPNAME, in, nin, out, nout);                                      \
+  }
+CMP(k_eq, "Equal", Cmp::kEq)
+CMP(k_ne, "NotEqual", Cmp::kNe)
+CMP(k_lt, "Less", Cmp::kLt)
+CMP(k_le, "LessEqual", Cmp::kLe)
+CMP(k_gt, "Greater", Cmp::kGt)
+CMP(k_ge, "GreaterEqual", Cmp::kGe)
+#undef CMP
+
+// ---- unary -------------------------------------------------------------------------------
+enum class Un { kNeg, kAbs, kRelu, kSigmoid, kTanh, kExp, kLog, kSqrt, kSquare, kRecip, kSign };
+
+template <Un U>
+constexpr bool unary_float_only() {
+  return U == Un::kSigmoid || U == Un::kTanh || U == Un::kExp || U == Un::kLog ||
+         U == Un::kSqrt || U == Un::kRecip;
+}
+
+template <Un U, typename T>
+inline T apply_un(T x) {
+  if constexpr (U == Un::kNeg) return -x;
+  if constexpr (U == Un::kAbs) return x < T(0) ? -x : x;
+  if constexpr (U == Un::kRelu) return x > T(0) ? x : (x != x ? x : T(0));
+  if constexpr (U == Un::kSigmoid) {
+    if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
+    const T e = std::exp(x);
+    return e / (T(1) + e);
+  }
+  if constexpr (U == Un::kTanh) return std::tanh(x);
+  if constexpr (U == Un::kExp) return std::exp(x);
+  if constexpr (U == Un::kLog) return std::log(x);
+  if constexpr (U == Un::kSqrt) return std::sqrt(x);
+  if constexpr (U == Un::kSquare) return x * x;
+  if constexpr (U == Un::kRecip) return T(1) / x;
+  if constexpr (U == Un::kSign) return x > T(0) ? T(1) : (x < T(0) ? T(-1) : x);  // sign(NaN)=NaN
+  return x;
+}
+
+template <Un U>
+void unary_kernel(const char* op, const TensorView* in, int nin, TensorView* out, int nout) {
+  check_count(op, nin, 1, nout, 1);
+  check_same_dtype(op, in[0], out[0]);
+  check_same_shape(op, in[0], out[0]);
+  const int64_t n = in[0].size();
+  auto run = [&](auto* x, auto* y) {
+    using T = std::remove_pointer_t<decltype(y)>;
+    parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) y[k] = apply_un<U, T>(x[k]);
+    });
+  };
+  if constexpr (unary_float_only<U>()) {
+    TFL_FLOAT_CASES(in[0].dtype, op, run(in[0].ptr<T>(), out[0].ptr<T>()));
+  } else {
+    TFL_NUMERIC_CASES(in[0].dtype, op, run(in[0].ptr<T>(), out[0].ptr<T>()));
+  }
+}
+
+#define UN(NAME, OPNAME, U)                                                              \
+  void NAME(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) { \
+    unary_kernel<U>(OPNAME, in, nin, out, nout);                                        \
+  }
+UN(k_neg, "Neg", Un::kNeg)
+UN(k_abs, "Abs", Un::kAbs)
+UN(k_relu, "Relu", Un::kRelu)
+UN(k_sigmoid, "Sigmoid", Un::kSigmoid)
+UN(k_tanh, "Tanh", Un::kTanh)
+UN(k_exp, "Exp", Un::kExp)
+UN(k_log, "Log", Un::kLog)
+UN(k_sqrt, "Sqrt", Un::kSqrt)
+UN(k_square, "Square", Un::kSquare)
+UN(k_recip, "Reciprocal", Un::kRecip)
+UN(k_sign, "Sign", Un::kSign)
+#undef UN
+
+// ---- cast, copy, fill, add_n, broadcast_to -------------------------------------------------
+template <typename S, typename D>
+void cast_loop(const S* x, D* y, int64_t n) {
+  parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) {
+    for (int64_t k = b; k < e; ++k) y[k] = static_cast<D>(x[k]);
+  });
+}
+
+void k_cast(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  check_count("Cast", nin, 1, nout, 1);
+  check_same_shape("Cast", in[0], out[0]);
+  const int64_t n = in[0].size();
+  TFL_ALL_CASES(in[0].dtype, "Cast", {
+    using S = T;
+    const S* x = in[0].ptr<S>();
+    TFL_ALL_CASES(out[0].dtype, "Cast", cast_loop(x, out[0].ptr<T>(), n));
+  });
+}
+
+void k_copy(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  check_count("Identity", nin, 1, nout, 1);
+  check_same_dtype("Identity", in[0], out[0]);
+  if (in[0].size() != out[0].size())
+    fail("Identity", "size mismatch: ", in[0].shape_str(), " vs ", out[0].shape_str());
+  const int64_t bytes = in[0].size() * dtype_size(in[0].dtype);
+  if (bytes && in[0].data != out[0].data) std::memcpy(out[0].data, in[0].data, bytes);
+}
+
+void k_fill(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  // The value is input 0 (a scalar of the output's dtype).
+  check_count("Fill", nin, 1, nout, 1);
+  check_same_dtype("Fill", in[0], out[0]);
+  if (in[0].size() != 1) fail("Fill", "value must be a scalar, got shape ", in[0].shape_str());
+  (void)a;
+  const int64_t n = out[0].size();
+  TFL_ALL_CASES(out[0].dtype, "Fill", {
+    const T v = in[0].ptr<T>()[0];
+    T* y = out[0].ptr<T>();
+    parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) y[k] = v;
+    });
+  });
+}
+
+void k_add_n(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  if (nin < 1 || nout != 1) fail("AddN", "expects at least one input and one output");
+  for (int i = 0; i < nin; ++i) {
+    check_same_dtype("AddN", in[i], out[0]);
+    check_same_shape("AddN", in[i], out[0]);
+  }
+  const int64_t n = out[0].size();
+  TFL_NUMERIC_CASES(out[0].dtype, "AddN", {
+    T* y = out[0].ptr<T>();
+    parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) {
+        T s = in[0].ptr<T>()[k];
+        for (int i = 1; i < nin; ++i) s += in[i].ptr<T>()[k];
+        y[k] = s;
+      }
+    });
+  });
+}
+
+void k_broadcast_to(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  check_count("BroadcastTo", nin, 1, nout, 1);
+  check_same_dtype("BroadcastTo", in[0], out[0]);
+  const Strided it = make_strided("BroadcastTo", in[0], in[0], out[0]);
+  TFL_ALL_CASES(in[0].dtype, "BroadcastTo",
+                binary_loop(it, in[0].ptr<T>(), in[0].ptr<T>(), out[0].ptr<T>(),
+                            [](T x, T) { return x; }));
+}
+
+}  // namespace
+
+void register_elementwise(Registry& r) {
+  r["add"] = k_add; r["sub"] = k_sub; r["mul"] = k_mul; r["div"] = k_div;
+  r["maximum"] = k_max; r["minimum"] = k_min; r["pow"] = k_pow;
+  r["relu_grad"] = k_relu_grad; r["sigmoid_grad"] = k_sigmoid_grad; r["tanh_grad"] = k_tanh_grad;
+  r["equal"] = k_eq; r["not_equal"] = k_ne; r["less"] = k_lt; r["less_equal"] = k_le;
+  r["greater"] = k_gt; r["greater_equal"] = k_ge;
+  r["neg"] = k_neg; r["abs"] = k_abs; r["relu"] = k_relu; r["sigmoid"] = k_sigmoid;
+  r["tanh"] = k_tanh; r["exp"] = k_exp; r["log"] = k_log; r["sqrt"] = k_sqrt;
+  r["square"] = k_square; r["reciprocal"] = k_recip; r["sign"] = k_sign;
+  r["cast"] = k_cast; r["copy"] = k_copy; r["fill"] = k_fill; r["add_n"] = k_add_n;
+  r["broadcast_to"] = k_broadcast_to;
+}
+
+}  // namespace tfl

@@ -1,0 +1,49 @@
+// kernels.h: the whole kernel API. Every kernel has one signature:
+//   void k(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& attrs)
+// inputs in, caller-allocated outputs out, no hidden allocation. The output views carry the shapes
+// Python inferred; kernels check them against the inputs and throw KernelError("[op] ...").
+#pragma once
+
+#include <string>
+#include <unordered_map>
+
+#include "tensor.h"
+
+namespace tfl {
+
+using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a);
+
+// Name -> kernel. Families (NumPy equivalent of each kernel, in words):
+//  elementwise.cc  add sub mul div maximum minimum pow (np.<op> with broadcasting), equal not_equal
+//                  less less_equal greater greater_equal (-> bool), relu_grad (g*(x>0)),
+//                  sigmoid_grad (dy*y*(1-y)), tanh_grad (dy*(1-y*y)); neg abs relu sigmoid tanh exp log
+//                  sqrt square reciprocal sign (np.<op>); cast (astype); copy; fill (np.full);
+//                  add_n (sum of same-shape inputs); broadcast_to (np.broadcast_to, ints = 1 per
+//                  output dim where the input has that dim)
+//  reduce.cc       reduce_sum/mean/max/min/prod (ints = 1 per reduced input dim), argmax argmin
+//                  (ints = [axis]) -> int64, reduce_prod_grad (x, dy kept-dims -> dx; zero-safe)
+//  matmul.cc       matmul (ints = [transpose_a, transpose_b]; oneDNN or OpenBLAS sgemm)
+//  nn.cc           softmax, log_softmax (last axis), softmax_xent (logits, labels -> loss[N],
+//                  backprop[N,C] in one pass)
+//  array.cc        transpose (ints = perm), concat / split (ints = [axis]), strided_slice and
+//                  strided_slice_grad (ints = begin..., strides...)
+//  random.cc       random_uniform, random_normal, truncated_normal (in: int64[1] run counter, ints =
+//                  [seed, seed2]; Philox4x32-10, counter-based)
+//  optim.cc        assign, assign_add, assign_sub (out 0 is the variable), apply_gradient_descent
+//                  (var -= alpha * delta, in place)
+const std::unordered_map<std::string, KernelFn>& kernel_registry();
+KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
+
+using Registry = std::unordered_map<std::string, KernelFn>;
+void register_elementwise(Registry& r);
+void register_reduce(Registry& r);
+void register_matmul(Registry& r);
+void register_nn(Registry& r);
+void register_array(Registry& r);
+void register_random(Registry& r);
+void register_optim(Registry& r);
+
+// Which matmul backend this build uses: "onednn" or "openblas".
+const char* matmul_backend();
+
+}  // namespace tfl

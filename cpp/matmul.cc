@@ -1,0 +1,100 @@
+// matmul.cc: C = op(A) @ op(B) for 2-D float32/float64. float32 goes to oneDNN's dnnl_sgemm (or
+// scipy-openblas32's sgemm when built with TFLITE_CORE_ONEDNN=OFF); tiny products and float64 use
+// our loops (no library call overhead; float64 is for exactness tests, not speed).
+#include "kernels.h"
+
+#ifdef TFLITE_CORE_USE_ONEDNN
+#include <oneapi/dnnl/dnnl.h>
+#else
+#include <cblas.h>
+#endif
+
+namespace tfl {
+namespace {
+
+// Loops for small or float64 products: C[i,j] = sum_k A(i,k) B(k,j).
+template <typename T>
+void gemm_loops(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T* b, T* c) {
+  const int64_t lda = ta ? m : k, ldb = tb ? k : n;
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(n * k, 1));
+  parallel_for(m, grain, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) {
+      T* ci = c + i * n;
+      for (int64_t j = 0; j < n; ++j) ci[j] = T(0);
+      for (int64_t p = 0; p < k; ++p) {
+        const T av = ta ? a[p * lda + i] : a[i * lda + p];
+        if (!tb) {
+          const T* bp = b + p * ldb;
+          for (int64_t j = 0; j < n; ++j) ci[j] += av * bp[j];
+        } else {
+          for (int64_t j = 0; j < n; ++j) ci[j] += av * b[j * ldb + p];
+        }
+      }
+    }
+  });
+}
+
+void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, const float* b,
+           float* c) {
+  const int64_t lda = ta ? m : k, ldb = tb ? k : n;
+#ifdef TFLITE_CORE_USE_ONEDNN
+  const dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.0f, a, lda, b, ldb,
+                                      0.0f, c, n);
+  if (st != dnnl_success) fail("MatMul", "oneDNN sgemm failed with status ", int(st));
+#else
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+              int(m), int(n), int(k), 1.0f, a, int(lda), b, int(ldb), 0.0f, c, int(n));
+#endif
+}
+
+void k_matmul(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& attrs) {
+  const char* op = "MatMul";
+  check_count(op, nin, 2, nout, 1);
+  const TensorView &A = in[0], &B = in[1];
+  TensorView& C = out[0];
+  check_same_dtype(op, A, B);
+  check_same_dtype(op, A, C);
+  if (A.ndim != 2 || B.ndim != 2 || C.ndim != 2)
+    fail(op, "inputs must be 2-D, got ", A.shape_str(), " and ", B.shape_str());
+  const bool ta = attrs.i(0, op) != 0, tb = attrs.i(1, op) != 0;
+  const int64_t m = ta ? A.shape[1] : A.shape[0], k = ta ? A.shape[0] : A.shape[1];
+  const int64_t kb = tb ? B.shape[1] : B.shape[0], n = tb ? B.shape[0] : B.shape[1];
+  if (k != kb)
+    fail(op, "Dimensions must be equal, but are ", k, " and ", kb, " with input shapes: ",
+         A.shape_str(), ", ", B.shape_str());
+  if (C.shape[0] != m || C.shape[1] != n)
+    fail(op, "output shape ", C.shape_str(), " should be [", m, ",", n, "]");
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    std::memset(C.data, 0, size_t(m * n * dtype_size(C.dtype)));
+    return;
+  }
+  if (A.dtype == DType::kFloat32) {
+    if (m * n * k <= 8192 || !(m < (int64_t(1) << 31) && n < (int64_t(1) << 31) && k < (int64_t(1) << 31)))
+      gemm_loops(ta, tb, m, n, k, A.ptr<float>(), B.ptr<float>(), C.ptr<float>());
+    else
+      sgemm(ta, tb, m, n, k, A.ptr<float>(), B.ptr<float>(), C.ptr<float>());
+  } else if (A.dtype == DType::kFloat64) {
+    gemm_loops(ta, tb, m, n, k, A.ptr<double>(), B.ptr<double>(), C.ptr<double>());
+  } else if (A.dtype == DType::kInt32) {
+    gemm_loops(ta, tb, m, n, k, A.ptr<int32_t>(), B.ptr<int32_t>(), C.ptr<int32_t>());
+  } else if (A.dtype == DType::kInt64) {
+    gemm_loops(ta, tb, m, n, k, A.ptr<int64_t>(), B.ptr<int64_t>(), C.ptr<int64_t>());
+  } else {
+    fail(op, "unsupported dtype ", dtype_name(A.dtype));
+  }
+}
+
+}  // namespace
+
+const char* matmul_backend() {
+#ifdef TFLITE_CORE_USE_ONEDNN
+  return "onednn";
+#else
+  return "openblas";
+#endif
+}
+
+void register_matmul(Registry& r) { r["matmul"] = k_matmul; }
+
+}  // namespace tfl

@@ -1,0 +1,42 @@
+// plan.h: an execution plan compiled once by Python: a table of buffer slots and a list of steps
+// (kernel, input slots, output slots, attributes). run() walks the steps; it allocates nothing.
+// The plan holds no Python objects: the bindings own the buffers and point the slots at them.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "kernels.h"
+
+namespace tfl {
+
+struct Step {
+  KernelFn fn = nullptr;
+  std::string node;  // the graph node's name, for error messages
+  std::vector<int> in, out;
+  Attrs attrs;
+  std::vector<TensorView> in_views, out_views;  // scratch, refreshed from the slots each run
+};
+
+class Plan {
+ public:
+  int add_slot(const TensorView& v);
+  void set_slot_data(int slot, void* data);
+  const TensorView& slot(int i) const { return slots_.at(size_t(i)); }
+  int num_slots() const { return int(slots_.size()); }
+
+  // Adds a step; checks the kernel name and slot indices.
+  void add_step(const std::string& kernel, const std::string& node, const std::vector<int>& in,
+                const std::vector<int>& out, const Attrs& attrs);
+  int num_steps() const { return int(steps_.size()); }
+
+  // Runs every step in order. A KernelError is rethrown with the node's name appended.
+  void run();
+
+ private:
+  std::vector<TensorView> slots_;
+  std::vector<Step> steps_;
+};
+
+}  // namespace tfl

@@ -1,0 +1,166 @@
+// tensor.h: dtypes, a non-owning view of a contiguous buffer, input checks and parallel_for.
+// Kernels are free functions on these views; C++ knows nothing about graphs.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tfl {
+
+enum class DType : int32_t { kFloat32 = 0, kFloat64 = 1, kInt32 = 2, kInt64 = 3, kBool = 4 };
+
+inline int64_t dtype_size(DType t) {
+  switch (t) {
+    case DType::kFloat32: return 4;
+    case DType::kFloat64: return 8;
+    case DType::kInt32: return 4;
+    case DType::kInt64: return 8;
+    case DType::kBool: return 1;
+  }
+  return 0;
+}
+
+inline const char* dtype_name(DType t) {
+  switch (t) {
+    case DType::kFloat32: return "float32";
+    case DType::kFloat64: return "float64";
+    case DType::kInt32: return "int32";
+    case DType::kInt64: return "int64";
+    case DType::kBool: return "bool";
+  }
+  return "?";
+}
+
+constexpr int kMaxDims = 8;
+
+// A kernel error: the message starts with "[Op] ". Python maps it to InvalidArgumentError.
+struct KernelError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Non-owning view of a C-contiguous buffer.
+struct TensorView {
+  void* data = nullptr;
+  DType dtype = DType::kFloat32;
+  int ndim = 0;
+  int64_t shape[kMaxDims] = {0};
+
+  int64_t size() const {
+    int64_t n = 1;
+    for (int i = 0; i < ndim; ++i) n *= shape[i];
+    return n;
+  }
+  int64_t dim(int i) const { return shape[i < 0 ? i + ndim : i]; }
+  template <typename T> T* ptr() const { return static_cast<T*>(data); }
+  std::string shape_str() const {
+    std::ostringstream s;
+    s << "[";
+    for (int i = 0; i < ndim; ++i) s << (i ? "," : "") << shape[i];
+    s << "]";
+    return s.str();
+  }
+};
+
+inline bool same_shape(const TensorView& a, const TensorView& b) {
+  if (a.ndim != b.ndim) return false;
+  for (int i = 0; i < a.ndim; ++i)
+    if (a.shape[i] != b.shape[i]) return false;
+  return true;
+}
+
+template <typename... Args>
+[[noreturn]] void fail(const char* op, Args&&... args) {
+  std::ostringstream s;
+  s << "[" << op << "] ";
+  (s << ... << args);
+  throw KernelError(s.str());
+}
+
+inline void check_dtype(const char* op, const TensorView& t, DType want, const char* what) {
+  if (t.dtype != want)
+    fail(op, what, " must be ", dtype_name(want), ", got ", dtype_name(t.dtype));
+}
+inline void check_same_dtype(const char* op, const TensorView& a, const TensorView& b) {
+  if (a.dtype != b.dtype)
+    fail(op, "dtype mismatch: ", dtype_name(a.dtype), " vs ", dtype_name(b.dtype));
+}
+inline void check_same_shape(const char* op, const TensorView& a, const TensorView& b) {
+  if (!same_shape(a, b)) fail(op, "shape mismatch: ", a.shape_str(), " vs ", b.shape_str());
+}
+inline void check_count(const char* op, size_t nin, size_t want_in, size_t nout, size_t want_out) {
+  if (nin != want_in || nout != want_out)
+    fail(op, "expects ", want_in, " inputs and ", want_out, " outputs, got ", nin, " and ", nout);
+}
+
+// Per-step attributes: integers (axes, flags, permutations) and reals (learning rate, bounds).
+struct Attrs {
+  std::vector<int64_t> ints;
+  std::vector<double> floats;
+  int64_t i(size_t k, const char* op) const {
+    if (k >= ints.size()) fail(op, "missing integer attribute ", k);
+    return ints[k];
+  }
+  double f(size_t k, const char* op) const {
+    if (k >= floats.size()) fail(op, "missing real attribute ", k);
+    return floats[k];
+  }
+};
+
+// Threads: one knob for OpenMP and oneDNN (which shares libgomp).
+void set_num_threads(int n);
+int get_num_threads();
+
+// Work below this many elements runs on one thread: waking a second one costs more.
+constexpr int64_t kParallelGrain = 1 << 15;
+
+// Calls fn(begin, end) over [0, n) in fixed chunks. The chunking depends only on n and grain,
+// never on the thread count, so reductions that combine chunk results in order are deterministic.
+template <typename F>
+void parallel_for(int64_t n, int64_t grain, F&& fn) {
+  if (n <= 0) return;
+  if (grain < 1) grain = 1;
+  const int64_t chunks = (n + grain - 1) / grain;
+  if (chunks == 1 || get_num_threads() == 1) {
+    fn(int64_t{0}, n);
+    return;
+  }
+#pragma omp parallel for schedule(static)
+  for (int64_t c = 0; c < chunks; ++c) {
+    const int64_t b = c * grain;
+    const int64_t e = b + grain < n ? b + grain : n;
+    fn(b, e);
+  }
+}
+
+// Dispatch helpers over dtypes.
+#define TFL_FLOAT_CASES(DT, OP, ...)                                          \
+  switch (DT) {                                                               \
+    case ::tfl::DType::kFloat32: { using T = float; __VA_ARGS__; break; }     \
+    case ::tfl::DType::kFloat64: { using T = double; __VA_ARGS__; break; }    \
+    default: ::tfl::fail(OP, "unsupported dtype ", ::tfl::dtype_name(DT));   \
+  }
+
+#define TFL_NUMERIC_CASES(DT, OP, ...)                                        \
+  switch (DT) {                                                               \
+    case ::tfl::DType::kFloat32: { using T = float; __VA_ARGS__; break; }     \
+    case ::tfl::DType::kFloat64: { using T = double; __VA_ARGS__; break; }    \
+    case ::tfl::DType::kInt32: { using T = int32_t; __VA_ARGS__; break; }     \
+    case ::tfl::DType::kInt64: { using T = int64_t; __VA_ARGS__; break; }     \
+    default: ::tfl::fail(OP, "unsupported dtype ", ::tfl::dtype_name(DT));   \
+  }
+
+#define TFL_ALL_CASES(DT, OP, ...)                                            \
+  switch (DT) {                                                               \
+    case ::tfl::DType::kFloat32: { using T = float; __VA_ARGS__; break; }     \
+    case ::tfl::DType::kFloat64: { using T = double; __VA_ARGS__; break; }    \
+    case ::tfl::DType::kInt32: { using T = int32_t; __VA_ARGS__; break; }     \
+    case ::tfl::DType::kInt64: { using T = int64_t; __VA_ARGS__; break; }     \
+    case ::tfl::DType::kBool: { using T = bool; __VA_ARGS__; break; }         \
+    default: ::tfl::fail(OP, "unsupported dtype ", ::tfl::dtype_name(DT));   \
+  }
+
+}  // namespace tfl
