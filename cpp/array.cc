@@ -65,25 +65,32 @@ void k_transpose(const TensorView* in, int nin, TensorView* out, int nout, const
   TFL_ALL_CASES(x.dtype, op, gather_strided<T>(out[0], x.ptr<T>(), 0, st, out[0].ptr<T>(), false));
 }
 
-// Strided slice: out[idx] = x[begin + idx * stride]; ints = begin[nd] ++ strides[nd].
-void slice_geometry(const char* op, const TensorView& x, const TensorView& y, const Attrs& a,
-                    int64_t& base, int64_t* st) {
+// Strided slice: out[idx] = x[begin + idx * stride]; ints = begin[nd] ++ strides[nd] ++ sizes[nd]
+// (per input dim); the output holds prod(sizes) elements in any shape (dims shrunk or added).
+TensorView slice_geometry(const char* op, const TensorView& x, const TensorView& y, const Attrs& a,
+                          int64_t& base, int64_t* st) {
   const int nd = x.ndim;
-  if (a.ints.size() != size_t(2 * nd) || y.ndim != nd)
-    fail(op, "expects begin and strides for each of ", nd, " dims");
+  if (a.ints.size() != size_t(3 * nd)) fail(op, "expects begin, strides and sizes for ", nd, " dims");
   int64_t xs[kMaxDims];
   contiguous_strides(x, xs);
+  TensorView full = y;
+  full.ndim = nd;
   base = 0;
   for (int d = 0; d < nd; ++d) {
-    const int64_t b = a.ints[d], s = a.ints[nd + d];
-    if (y.shape[d] > 0) {
-      const int64_t last = b + (y.shape[d] - 1) * s;
+    const int64_t b = a.ints[d], s = a.ints[nd + d], n = a.ints[2 * nd + d];
+    if (n < 0) fail(op, "negative size in dim ", d);
+    if (n > 0) {
+      const int64_t last = b + (n - 1) * s;
       if (b < 0 || b >= x.shape[d] || last < 0 || last >= x.shape[d])
         fail(op, "slice out of bounds in dim ", d, " of ", x.shape_str());
     }
+    full.shape[d] = n;
     base += b * xs[d];
     st[d] = s * xs[d];
   }
+  if (full.size() != y.size())
+    fail(op, "output ", y.shape_str(), " does not hold the slice of ", x.shape_str());
+  return full;
 }
 
 void k_strided_slice(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
@@ -91,9 +98,9 @@ void k_strided_slice(const TensorView* in, int nin, TensorView* out, int nout, c
   check_count(op, nin, 1, nout, 1);
   check_same_dtype(op, in[0], out[0]);
   int64_t base, st[kMaxDims];
-  slice_geometry(op, in[0], out[0], a, base, st);
+  const TensorView full = slice_geometry(op, in[0], out[0], a, base, st);
   TFL_ALL_CASES(in[0].dtype, op,
-                gather_strided<T>(out[0], in[0].ptr<T>(), base, st, out[0].ptr<T>(), false));
+                gather_strided<T>(full, in[0].ptr<T>(), base, st, out[0].ptr<T>(), false));
 }
 
 // dx = zeros(x.shape); dx[begin::stride] = dy. in[0] = dy, out[0] = dx.
@@ -103,10 +110,10 @@ void k_strided_slice_grad(const TensorView* in, int nin, TensorView* out, int no
   check_count(op, nin, 1, nout, 1);
   check_same_dtype(op, in[0], out[0]);
   int64_t base, st[kMaxDims];
-  slice_geometry(op, out[0], in[0], a, base, st);
+  const TensorView full = slice_geometry(op, out[0], in[0], a, base, st);
   std::memset(out[0].data, 0, size_t(out[0].size() * dtype_size(out[0].dtype)));
   TFL_ALL_CASES(in[0].dtype, op,
-                gather_strided<T>(in[0], out[0].ptr<T>(), base, st, in[0].ptr<T>(), true));
+                gather_strided<T>(full, out[0].ptr<T>(), base, st, in[0].ptr<T>(), true));
 }
 
 // Concat / split along `axis`: each piece is a run of shape[axis]*inner elements per outer index.

@@ -37,7 +37,10 @@ struct Reducer {
     if constexpr (R == Red::kMin) return (x < a || x != x || a != a) ? (a != a ? a : x) : a;
   }
   static T finish(A a, int64_t count) {
-    if constexpr (R == Red::kMean) return count ? T(a / A(count)) : T(NAN);
+    if constexpr (R == Red::kMean) {
+      if constexpr (std::is_floating_point_v<T>) return count ? T(a / A(count)) : T(NAN);
+      else return count ? T(a / A(count)) : T(0);
+    }
     return T(a);
   }
 };
@@ -82,11 +85,6 @@ Layout make_layout(const char* op, const TensorView& x, const TensorView& y, con
   int64_t want = 1;
   for (int i = 0; i < x.ndim; ++i)
     if (!a.ints[i]) want *= x.shape[i];
-  if (x.size() == 0) {
-    L.red_size = 0;
-    for (int i = 0; i < x.ndim; ++i)
-      if (a.ints[i] && x.shape[i] != 0) continue;
-  }
   if (y.size() != want)
     fail(op, "output ", y.shape_str(), " does not match input ", x.shape_str(), " reduced");
   return L;
@@ -211,11 +209,7 @@ void reduce_kernel(const char* op, const TensorView* in, int nin, TensorView* ou
     if (in[0].size() == 0 && out[0].size() > 0)
       fail(op, "cannot reduce an empty dimension of ", in[0].shape_str(), " with max/min");
   }
-  if constexpr (R == Red::kMean) {
-    TFL_FLOAT_CASES(in[0].dtype, op, reduce_typed<R, T>(in[0], out[0], L));
-  } else {
-    TFL_NUMERIC_CASES(in[0].dtype, op, reduce_typed<R, T>(in[0], out[0], L));
-  }
+  TFL_NUMERIC_CASES(in[0].dtype, op, reduce_typed<R, T>(in[0], out[0], L));
 }
 
 #define RED(NAME, OPNAME, R)                                                                    \

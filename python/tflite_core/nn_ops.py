@@ -1,0 +1,169 @@
+"""Neural-network ops (``tf.nn``): relu, softmax, log_softmax, fused softmax cross-entropy,
+l2_loss, bias_add, with their gradients."""
+
+from __future__ import annotations
+
+from . import dtypes as _dt
+from .array_ops import reshape, stop_gradient, transpose
+from .graph import convert_to_tensor, name_scope, shape_error
+from .math_ops import add, exp, reduce_sum, sigmoid, square, tanh  # noqa: F401 - re-exported
+from .op_util import FLOATS, NUMERIC, check_dtype_in, check_same_dtype, make_op, make_tensor
+from .op_util import same_shape, to_tensors
+from .registry import NotDifferentiable, RegisterGradient, register_op
+from .tensor_shape import TensorShape
+
+# ---- Relu ----------------------------------------------------------------------------------------
+register_op("Relu", same_shape, "relu")
+register_op("ReluGrad", same_shape, "relu_grad")
+NotDifferentiable("ReluGrad")
+
+
+def relu(features, name=None):
+    """``max(features, 0)`` elementwise: ``out = tf.nn.relu(y)``."""
+    x = convert_to_tensor(features)
+    check_dtype_in("Relu", x, NUMERIC, "features")
+    return make_tensor("Relu", [x], x.dtype, None, name or "Relu")
+
+
+@RegisterGradient("Relu")
+def _relu_grad(op, grad):
+    # d relu(x) = dx where relu(x) > 0
+    return [make_tensor("ReluGrad", [grad, op.outputs[0]], grad.dtype, None, "ReluGrad")]
+
+
+# ---- Softmax, LogSoftmax -------------------------------------------------------------------------
+def _softmax_shape(op, in_shapes, value_of):
+    s = in_shapes[0]
+    if s.ndims == 0:
+        raise shape_error(op.type, op.name, "Shape must be at least rank 1 but is rank 0", [s])
+    return [s]
+
+
+register_op("Softmax", _softmax_shape, "softmax")
+register_op("LogSoftmax", _softmax_shape, "log_softmax")
+
+
+@RegisterGradient("Softmax")
+def _softmax_grad(op, grad):
+    y = op.outputs[0]  # dx = (g - sum(g * y, -1)) * y
+    return [(grad - reduce_sum(grad * y, -1, keepdims=True)) * y]
+
+
+@RegisterGradient("LogSoftmax")
+def _log_softmax_grad(op, grad):
+    y = op.outputs[0]  # dx = g - exp(y) * sum(g, -1)
+    return [grad - exp(y) * reduce_sum(grad, -1, keepdims=True)]
+
+
+def _last_axis_op(op_type, logits, axis, name):
+    x = convert_to_tensor(logits)
+    check_dtype_in(op_type, x, FLOATS, "logits")
+    r = x.shape.ndims
+    if axis is None or axis == -1 or (r is not None and axis == r - 1):
+        return make_tensor(op_type, [x], x.dtype, None, name or op_type)
+    if r is None:
+        raise ValueError(f"{op_type} over axis {axis} needs a tensor of known rank")
+    a = axis % r
+    perm = list(range(r))
+    perm[a], perm[-1] = perm[-1], perm[a]
+    with name_scope(name, op_type, [x]):
+        return transpose(make_tensor(op_type, [transpose(x, perm)], x.dtype, None, op_type), perm)
+
+
+def softmax(logits, axis=None, name=None, dim=None):
+    """``exp(x) / sum(exp(x))`` along ``axis`` (default: the last); outputs sum to 1."""
+    return _last_axis_op("Softmax", logits, dim if axis is None else axis, name)
+
+
+def log_softmax(logits, axis=None, name=None, dim=None):
+    return _last_axis_op("LogSoftmax", logits, dim if axis is None else axis, name)
+
+
+# ---- SoftmaxCrossEntropyWithLogits ---------------------------------------------------------------
+def _xent_shape(op, in_shapes, value_of):
+    a, b = in_shapes
+    for s in (a, b):
+        if s.ndims is not None and s.ndims != 2:
+            raise shape_error(op.type, op.name, f"Shape must be rank 2 but is rank {s.ndims}",
+                              in_shapes)
+    if not a.is_compatible_with(b):
+        raise shape_error(op.type, op.name, "logits and labels must be same size", in_shapes)
+    s = a.merge_with(b)
+    n = s.as_list()[0] if s.ndims is not None else None
+    return [TensorShape([n]), s if s.ndims is not None else TensorShape([None, None])]
+
+
+register_op("SoftmaxCrossEntropyWithLogits", _xent_shape, "softmax_xent")
+
+
+@RegisterGradient("SoftmaxCrossEntropyWithLogits")
+def _xent_grad(op, grad_loss, grad_backprop):
+    # d loss / d logits = softmax(logits) - labels (the op's second output);
+    # d loss / d labels = -log_softmax(logits)
+    backprop = op.outputs[1]
+    g = reshape(grad_loss, [-1, 1])
+    from .nn_ops import log_softmax as _ls
+
+    return [g * backprop, g * -_ls(op.inputs[0])]
+
+
+def softmax_cross_entropy_with_logits(logits=None, labels=None, dim=-1, name=None, axis=None,
+                                      _sentinel=None):
+    """Softmax cross-entropy per row: ``-sum(labels * log_softmax(logits))``.
+
+    Takes the deck's positional ``(logits, labels)`` as well as keywords. As TF 1.x's version,
+    no gradient flows into ``labels``.
+    """
+    if logits is None or labels is None:
+        raise ValueError("Both labels and logits must be provided.")
+    logits, labels = to_tensors([logits, labels])
+    check_same_dtype("SoftmaxCrossEntropyWithLogits", [logits, labels], ("features", "labels"))
+    check_dtype_in("SoftmaxCrossEntropyWithLogits", logits, FLOATS, "features")
+    axis = dim if axis is None else axis
+    labels = stop_gradient(labels)
+    r = logits.shape.ndims
+    if r is not None and axis not in (-1, r - 1):
+        perm = list(range(r))
+        perm[axis], perm[-1] = perm[-1], perm[axis]
+        logits, labels = transpose(logits, perm), transpose(labels, perm)
+    if r is not None and r != 2:
+        shp = logits.shape.as_list()
+        if r == 0 or None in shp[:-1] or shp[-1] is None:
+            raise ValueError(f"logits must have rank >= 1 and known leading dims, got {shp}")
+        flat_l = reshape(logits, [-1, shp[-1]])
+        flat_y = reshape(labels, [-1, shp[-1]])
+        loss = make_op("SoftmaxCrossEntropyWithLogits", [flat_l, flat_y], [logits.dtype] * 2,
+                       None, "SoftmaxCrossEntropyWithLogits").outputs[0]
+        return reshape(loss, shp[:-1], name=name)
+    op = make_op("SoftmaxCrossEntropyWithLogits", [logits, labels], [logits.dtype] * 2, None,
+                 name or "SoftmaxCrossEntropyWithLogits")
+    return op.outputs[0]
+
+
+def softmax_cross_entropy_with_logits_v2(labels=None, logits=None, axis=-1, name=None, dim=None):
+    """TF 1.x's v2: gradients also flow into ``labels``."""
+    logits, labels = to_tensors([logits, labels])
+    op = make_op("SoftmaxCrossEntropyWithLogits", [logits, labels], [logits.dtype] * 2, None,
+                 name or "SoftmaxCrossEntropyWithLogits")
+    return op.outputs[0]
+
+
+# ---- composites ----------------------------------------------------------------------------------
+def l2_loss(t, name=None):
+    """``sum(t ** 2) / 2``."""
+    x = convert_to_tensor(t)
+    with name_scope(name, "L2Loss", [x]):
+        return reduce_sum(square(x)) * 0.5
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """``value + bias`` with ``bias`` 1-D over the last dimension."""
+    v, b = to_tensors([value, bias])
+    if b.shape.ndims not in (None, 1):
+        raise ValueError(f"bias must be 1-D, got shape {b.shape}")
+    return add(v, b, name=name or "BiasAdd")
+
+
+__all__ = ["relu", "softmax", "log_softmax", "softmax_cross_entropy_with_logits",
+           "softmax_cross_entropy_with_logits_v2", "l2_loss", "bias_add", "sigmoid", "tanh"]
+_ = _dt

@@ -1,0 +1,119 @@
+"""Training (``tf.train``): the Optimizer base class and ``GradientDescentOptimizer``, whose update
+is one fused in-place kernel per variable."""
+
+from __future__ import annotations
+
+from .array_ops import cast, group
+from .graph import GraphKeys, control_dependencies, convert_to_tensor, get_default_graph, name_scope
+from .gradients import gradients
+from .op_util import make_tensor
+from .registry import NotDifferentiable, register_op
+from .variables import Variable, assign_add, trainable_variables
+
+
+def _apply_shape(op, in_shapes, value_of):
+    var, alpha, delta = in_shapes
+    if alpha.ndims not in (None, 0):
+        raise ValueError(f"[{op.type}] alpha must be a scalar, got shape {alpha} for '{op.name}'")
+    if not var.is_compatible_with(delta):
+        raise ValueError(f"[{op.type}] var and delta shapes differ: {var} vs {delta} for "
+                         f"'{op.name}'")
+    return [var]
+
+
+register_op("ApplyGradientDescent", _apply_shape, "apply_gradient_descent", kernel_inputs=(1, 2),
+            kind="assign", stateful=True)
+NotDifferentiable("ApplyGradientDescent")
+
+
+class Optimizer:
+    """Base class: ``minimize`` = ``compute_gradients`` + ``apply_gradients``."""
+
+    GATE_NONE, GATE_OP, GATE_GRAPH = 0, 1, 2
+
+    def __init__(self, use_locking: bool, name: str):
+        if not name:
+            raise ValueError("Must specify the optimizer name")
+        self._use_locking = use_locking
+        self._name = name
+
+    def get_name(self) -> str:
+        return self._name
+
+    def minimize(self, loss, global_step=None, var_list=None, gate_gradients=GATE_OP,
+                 aggregation_method=None, colocate_gradients_with_ops=False, name=None,
+                 grad_loss=None):
+        """Adds ops that take one step down the gradient of ``loss``; returns the train op."""
+        grads_and_vars = self.compute_gradients(loss, var_list=var_list, grad_loss=grad_loss)
+        if not any(g is not None for g, _ in grads_and_vars):
+            raise ValueError("No gradients provided for any variable, check your graph for ops "
+                             "that do not support gradients, between variables "
+                             f"{[v.name for _, v in grads_and_vars]} and loss {loss}.")
+        return self.apply_gradients(grads_and_vars, global_step=global_step, name=name)
+
+    def compute_gradients(self, loss, var_list=None, gate_gradients=GATE_OP,
+                          aggregation_method=None, colocate_gradients_with_ops=False,
+                          grad_loss=None):
+        """Returns ``[(gradient or None, variable), ...]`` for the trainable variables."""
+        loss = convert_to_tensor(loss)
+        if var_list is None:
+            var_list = trainable_variables()
+        var_list = list(var_list)
+        if not var_list:
+            raise ValueError("No variables to optimize.")
+        for v in var_list:
+            if not isinstance(v, Variable):
+                raise TypeError(f"Argument is not a tf.Variable: {v!r}")
+        grads = gradients(loss, [v.value() for v in var_list],
+                          grad_ys=None if grad_loss is None else [grad_loss])
+        return list(zip(grads, var_list))
+
+    def apply_gradients(self, grads_and_vars, global_step=None, name=None):
+        """Applies the gradients; increments ``global_step`` afterwards when given."""
+        grads_and_vars = list(grads_and_vars)
+        if not grads_and_vars:
+            raise ValueError("No variables provided.")
+        with name_scope(name, self._name, []) as scope:
+            self._prepare()
+            updates = []
+            for g, v in grads_and_vars:
+                if g is None:
+                    continue
+                with name_scope("update_" + v.op.name):
+                    updates.append(self._apply_dense(g, v))
+            if global_step is None:
+                train_op = group(*updates, name=scope)
+            else:
+                with control_dependencies([group(*updates)]):
+                    train_op = assign_add(global_step, 1, name=scope).op
+        get_default_graph().add_to_collection(GraphKeys.TRAIN_OP, train_op)
+        return train_op
+
+    def _prepare(self):
+        pass
+
+    def _apply_dense(self, grad, var):
+        raise NotImplementedError
+
+    def get_slot_names(self):
+        return []
+
+
+class GradientDescentOptimizer(Optimizer):
+    """Plain SGD: ``var -= learning_rate * grad``. ``tf.train.GradientDescentOptimizer(0.1)``."""
+
+    def __init__(self, learning_rate, use_locking=False, name="GradientDescent"):
+        super().__init__(use_locking, name)
+        self._learning_rate = learning_rate
+        self._lr_tensor = None
+
+    def _prepare(self):
+        self._lr_tensor = convert_to_tensor(self._learning_rate, name="learning_rate")
+
+    def _apply_dense(self, grad, var):
+        lr = self._lr_tensor
+        if lr.dtype != var.dtype:
+            lr = cast(lr, var.dtype)
+        return make_tensor("ApplyGradientDescent", [var._variable, lr, grad], var.dtype,
+                           {"use_locking": self._use_locking, "T": var.dtype},
+                           "ApplyGradientDescent").op
