@@ -1,0 +1,133 @@
+// Elementwise kernels: broadcasting edges, odd sizes, empty dims, NaN, thread-count invariance.
+#include "harness.h"
+
+using tfl_test::Buf;
+using tfl_test::call;
+using tfl_test::fill_random;
+
+TEST_CASE(add_same_shape_odd_sizes) {
+  for (int64_t n : {1, 3, 7, 15, 16, 17, 31, 33, 1023, 100003}) {
+    Buf<float> a({n}), b({n}), c({n});
+    fill_random(a, -1, 1, 1);
+    fill_random(b, -1, 1, 2);
+    call("add", {a.view, b.view}, {c.view});
+    for (int64_t i = 0; i < n; ++i) CHECK(c[size_t(i)] == a[size_t(i)] + b[size_t(i)]);
+  }
+}
+
+TEST_CASE(broadcast_row_column_scalar) {
+  Buf<double> a({4, 1, 5}), b({3, 1}), c({4, 3, 5});
+  fill_random(a, -2, 2, 3);
+  fill_random(b, -2, 2, 4);
+  call("mul", {a.view, b.view}, {c.view});
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 3; ++j)
+      for (int k = 0; k < 5; ++k)
+        CHECK(c[size_t((i * 3 + j) * 5 + k)] == a[size_t(i * 5 + k)] * b[size_t(j)]);
+  Buf<double> s({}, 2.5), d({4, 1, 5});
+  call("sub", {s.view, a.view}, {d.view});
+  for (size_t i = 0; i < a.size(); ++i) CHECK(d[i] == 2.5 - a[i]);
+}
+
+TEST_CASE(broadcast_size_one_both_sides) {
+  Buf<float> a({1, 7}), b({9, 1}), c({9, 7});
+  fill_random(a, 0, 1, 5);
+  fill_random(b, 0, 1, 6);
+  call("maximum", {a.view, b.view}, {c.view});
+  for (int i = 0; i < 9; ++i)
+    for (int j = 0; j < 7; ++j) CHECK(c[size_t(i * 7 + j)] == std::max(a[size_t(j)], b[size_t(i)]));
+}
+
+TEST_CASE(empty_dimension) {
+  Buf<float> a({0, 3}), b({3}), c({0, 3});
+  call("add", {a.view, b.view}, {c.view});
+  Buf<float> u({0}), v({0});
+  call("exp", {u.view}, {v.view});
+  CHECK(c.size() == 0 && v.size() == 0);
+}
+
+TEST_CASE(incompatible_shapes_throw) {
+  Buf<float> a({2, 3}), b({4}), c({2, 3});
+  CHECK_THROWS(call("add", {a.view, b.view}, {c.view}));
+  Buf<double> d({2, 3});
+  CHECK_THROWS(call("add", {a.view, a.view}, {d.view}));  // dtype mismatch
+  CHECK_THROWS(call("no_such_kernel", {a.view}, {c.view}));
+}
+
+TEST_CASE(nan_and_inf_propagate) {
+  Buf<float> a({4}), b({4}), c({4});
+  a[0] = NAN; a[1] = INFINITY; a[2] = -INFINITY; a[3] = 1;
+  b[0] = 1; b[1] = 1; b[2] = NAN; b[3] = NAN;
+  call("maximum", {a.view, b.view}, {c.view});
+  CHECK(std::isnan(c[0]) && c[1] == INFINITY && std::isnan(c[2]) && std::isnan(c[3]));
+  call("relu", {a.view}, {c.view});
+  CHECK(std::isnan(c[0]) && c[1] == INFINITY && c[2] == 0 && c[3] == 1);
+  call("add", {a.view, b.view}, {c.view});
+  CHECK(std::isnan(c[0]) && c[1] == INFINITY && std::isnan(c[2]));
+}
+
+TEST_CASE(unary_values) {
+  Buf<double> x({6}), y({6});
+  const double v[6] = {-3.5, -1, -0.0, 0.25, 2, 40};
+  for (int i = 0; i < 6; ++i) x[size_t(i)] = v[i];
+  call("sigmoid", {x.view}, {y.view});
+  for (int i = 0; i < 6; ++i) CHECK_NEAR(y[size_t(i)], 1 / (1 + std::exp(-v[i])), 1e-15);
+  call("tanh", {x.view}, {y.view});
+  for (int i = 0; i < 6; ++i) CHECK_NEAR(y[size_t(i)], std::tanh(v[i]), 1e-15);
+  call("square", {x.view}, {y.view});
+  for (int i = 0; i < 6; ++i) CHECK(y[size_t(i)] == v[i] * v[i]);
+  call("sign", {x.view}, {y.view});
+  CHECK(y[0] == -1 && y[3] == 1 && y[2] == 0);
+}
+
+TEST_CASE(integer_ops_and_compare) {
+  Buf<int32_t> a({5}), b({5}), c({5});
+  for (int i = 0; i < 5; ++i) { a[size_t(i)] = i - 2; b[size_t(i)] = 3; }
+  call("pow", {a.view, b.view}, {c.view});
+  for (int i = 0; i < 5; ++i) CHECK(c[size_t(i)] == (i - 2) * (i - 2) * (i - 2));
+  Buf<bool> m({5});
+  call("greater", {a.view, b.view}, {m.view});
+  for (int i = 0; i < 5; ++i) CHECK(!m[size_t(i)]);
+  call("less_equal", {a.view, b.view}, {m.view});
+  for (int i = 0; i < 5; ++i) CHECK(m[size_t(i)]);
+}
+
+TEST_CASE(cast_and_fill_and_add_n) {
+  Buf<float> a({7});
+  fill_random(a, -3, 3, 9);
+  Buf<int64_t> b({7});
+  call("cast", {a.view}, {b.view});
+  for (size_t i = 0; i < 7; ++i) CHECK(b[i] == int64_t(a[i]));
+  Buf<float> v({}, 4.5f), f({3, 5});
+  call("fill", {v.view}, {f.view});
+  for (size_t i = 0; i < f.size(); ++i) CHECK(f[i] == 4.5f);
+  Buf<float> s({3, 5});
+  call("add_n", {f.view, f.view, f.view}, {s.view});
+  for (size_t i = 0; i < s.size(); ++i) CHECK(s[i] == 13.5f);
+}
+
+TEST_CASE(broadcast_to_values) {
+  Buf<double> a({3, 1}), b({2, 3, 4});
+  fill_random(a, -1, 1, 11);
+  call("broadcast_to", {a.view}, {b.view});
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j < 3; ++j)
+      for (int k = 0; k < 4; ++k) CHECK(b[size_t((i * 3 + j) * 4 + k)] == a[size_t(j)]);
+}
+
+TEST_CASE(same_result_one_and_two_threads) {
+  const int64_t rows = 513, cols = 257;  // large enough for the parallel path
+  Buf<float> a({rows, cols}), b({cols});
+  fill_random(a, -5, 5, 12);
+  fill_random(b, -5, 5, 13);
+  auto run = [&] {
+    Buf<float> c({rows, cols});
+    call("div", {a.view, b.view}, {c.view});
+    Buf<float> d({rows, cols});
+    call("tanh", {c.view}, {d.view});
+    return d.data;
+  };
+  const auto one = tfl_test::with_threads(1, run);
+  const auto two = tfl_test::with_threads(2, run);
+  CHECK(one == two);
+}
