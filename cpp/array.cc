@@ -26,7 +26,7 @@ void gather_strided(const TensorView& out, const T* src, int64_t base, const int
   }
   const int64_t n = out.shape[nd - 1], sl = st[nd - 1];
   const int64_t rows = total / n;
-  parallel_for(rows, std::max<int64_t>(1, kParallelGrain / n), [&](int64_t r0, int64_t r1) {
+  parallel_for(rows, std::max<int64_t>(1, kCheapGrain / n), [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       int64_t off = base, q = r;
       for (int d = nd - 2; d >= 0; --d) {
@@ -137,7 +137,7 @@ void concat_split(const char* op, const TensorView* parts, int nparts, const Ten
   const int64_t es = dtype_size(whole.dtype);
   const int64_t row = whole.shape[axis] * inner * es;
   char* w = static_cast<char*>(whole.data);
-  parallel_for(outer, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(row / es, 1)),
+  parallel_for(outer, std::max<int64_t>(1, kCheapGrain / std::max<int64_t>(row / es, 1)),
                [&](int64_t o0, int64_t o1) {
                  for (int64_t o = o0; o < o1; ++o) {
                    int64_t off = o * row;

@@ -86,10 +86,10 @@ inline Strided make_strided(const char* op, const TensorView& a, const TensorVie
 
 // Runs row(oa, ob, o, n) for each row of the broadcast iteration, in parallel when large.
 template <typename F>
-void for_each_row(const Strided& it, F&& row) {
+void for_each_row(const Strided& it, F&& row, int64_t elem_grain = kCheapGrain) {
   const int64_t rows = it.rows(), n = it.inner();
   if (rows * n == 0) return;
-  const int64_t grain = n >= kParallelGrain ? 1 : kParallelGrain / n;
+  const int64_t grain = n >= elem_grain ? 1 : elem_grain / n;
   parallel_for(rows, grain, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       int64_t oa, ob;

@@ -87,11 +87,11 @@ void binary_kernel(const char* op, const TensorView* in, int nin, TensorView* ou
   if constexpr (float_only<B>()) {
     TFL_FLOAT_CASES(in[0].dtype, op,
                     binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>(),
-                                apply_bin<B, T>));
+                                [](T x, T y) { return apply_bin<B, T>(x, y); }));
   } else {
     TFL_NUMERIC_CASES(in[0].dtype, op,
                       binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>(),
-                                  apply_bin<B, T>));
+                                  [](T x, T y) { return apply_bin<B, T>(x, y); }));
   }
 }
 
@@ -103,7 +103,7 @@ void compare_kernel(const char* op, const TensorView* in, int nin, TensorView* o
   const Strided it = make_strided(op, in[0], in[1], out[0]);
   TFL_ALL_CASES(in[0].dtype, op,
                 binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<bool>(),
-                            apply_cmp<C, T>));
+                            [](T x, T y) { return apply_cmp<C, T>(x, y); }));
 }
 
 #define BIN(NAME, OPNAME, B)                                                             \
@@ -169,9 +169,10 @@ void unary_kernel(const char* op, const TensorView* in, int nin, TensorView* out
   check_same_dtype(op, in[0], out[0]);
   check_same_shape(op, in[0], out[0]);
   const int64_t n = in[0].size();
+  const int64_t grain = unary_float_only<U>() && U != Un::kRecip ? kParallelGrain : kCheapGrain;
   auto run = [&](auto* x, auto* y) {
     using T = std::remove_pointer_t<decltype(y)>;
-    parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) {
+    parallel_for(n, grain, [&](int64_t b, int64_t e) {
       for (int64_t k = b; k < e; ++k) y[k] = apply_un<U, T>(x[k]);
     });
   };
@@ -202,7 +203,7 @@ UN(k_sign, "Sign", Un::kSign)
 // ---- cast, copy, fill, add_n, broadcast_to -------------------------------------------------
 template <typename S, typename D>
 void cast_loop(const S* x, D* y, int64_t n) {
-  parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) {
+  parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
     for (int64_t k = b; k < e; ++k) y[k] = static_cast<D>(x[k]);
   });
 }
@@ -237,7 +238,7 @@ void k_fill(const TensorView* in, int nin, TensorView* out, int nout, const Attr
   TFL_ALL_CASES(out[0].dtype, "Fill", {
     const T v = in[0].ptr<T>()[0];
     T* y = out[0].ptr<T>();
-    parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) {
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
       for (int64_t k = b; k < e; ++k) y[k] = v;
     });
   });

@@ -16,7 +16,7 @@ void assign_kernel(const char* op, const TensorView* in, int nin, TensorView* ou
   TFL_NUMERIC_CASES(out[0].dtype, op, {
     const T* v = in[0].ptr<T>();
     T* x = out[0].ptr<T>();
-    parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) {
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
       for (int64_t k = b; k < e; ++k) {
         if constexpr (U == Upd::kAssign) x[k] = v[k];
         else if constexpr (U == Upd::kAdd) x[k] += v[k];
@@ -54,7 +54,7 @@ void k_apply_gd(const TensorView* in, int nin, TensorView* out, int nout, const 
     const T alpha = in[0].ptr<T>()[0];
     const T* d = in[1].ptr<T>();
     T* x = out[0].ptr<T>();
-    parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) {
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
       for (int64_t k = b; k < e; ++k) x[k] -= alpha * d[k];
     });
   });

@@ -1,6 +1,8 @@
 // plan.cc: the plan walker.
 #include "plan.h"
 
+#include <chrono>
+
 namespace tfl {
 
 int Plan::add_slot(const TensorView& v) {
@@ -15,6 +17,7 @@ void Plan::add_step(const std::string& kernel, const std::string& node, const st
                     const std::vector<int>& out, const Attrs& attrs) {
   Step s;
   s.fn = find_kernel(kernel);
+  s.kernel = kernel;
   s.node = node;
   for (int i : in)
     if (i < 0 || i >= num_slots()) throw KernelError("[Plan] bad input slot for " + node);
@@ -28,16 +31,28 @@ void Plan::add_step(const std::string& kernel, const std::string& node, const st
   steps_.push_back(std::move(s));
 }
 
-void Plan::run() {
-  for (Step& s : steps_) {
-    for (size_t k = 0; k < s.in.size(); ++k) s.in_views[k] = slots_[size_t(s.in[k])];
-    for (size_t k = 0; k < s.out.size(); ++k) s.out_views[k] = slots_[size_t(s.out[k])];
-    try {
-      s.fn(s.in_views.data(), int(s.in.size()), s.out_views.data(), int(s.out.size()), s.attrs);
-    } catch (const KernelError& e) {
-      throw KernelError(std::string(e.what()) + " (node '" + s.node + "')");
-    }
+void Plan::run_step(Step& s) {
+  for (size_t k = 0; k < s.in.size(); ++k) s.in_views[k] = slots_[size_t(s.in[k])];
+  for (size_t k = 0; k < s.out.size(); ++k) s.out_views[k] = slots_[size_t(s.out[k])];
+  try {
+    s.fn(s.in_views.data(), int(s.in.size()), s.out_views.data(), int(s.out.size()), s.attrs);
+  } catch (const KernelError& e) {
+    throw KernelError(std::string(e.what()) + " (node '" + s.node + "')");
   }
+}
+
+void Plan::run() {
+  for (Step& s : steps_) run_step(s);
+}
+
+void Plan::profile(int iters, std::vector<double>& seconds) {
+  seconds.assign(steps_.size(), 0.0);
+  for (int it = 0; it < iters; ++it)
+    for (size_t i = 0; i < steps_.size(); ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      run_step(steps_[i]);
+      seconds[i] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
 }
 
 }  // namespace tfl

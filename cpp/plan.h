@@ -13,7 +13,8 @@ namespace tfl {
 
 struct Step {
   KernelFn fn = nullptr;
-  std::string node;  // the graph node's name, for error messages
+  std::string kernel;  // the kernel's registry name
+  std::string node;    // the graph node's name, for error messages
   std::vector<int> in, out;
   Attrs attrs;
   std::vector<TensorView> in_views, out_views;  // scratch, refreshed from the slots each run
@@ -33,8 +34,12 @@ class Plan {
 
   // Runs every step in order. A KernelError is rethrown with the node's name appended.
   void run();
+  // Runs `iters` times, adding each step's wall time (seconds) to seconds[step].
+  void profile(int iters, std::vector<double>& seconds);
+  const Step& step(int i) const { return steps_.at(size_t(i)); }
 
  private:
+  void run_step(Step& s);
   std::vector<TensorView> slots_;
   std::vector<Step> steps_;
 };

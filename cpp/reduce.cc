@@ -174,7 +174,7 @@ void reduce_typed(const TensorView& x, TensorView& y, const Layout& L) {
   // Kept block is the innermost contiguous run, reduced dims outside: accumulate rows.
   if (L.nk == 1 && L.kstride[0] == 1) {
     const int64_t m = L.kshape[0];
-    const int64_t grain = std::max<int64_t>(64, kParallelGrain / std::max<int64_t>(L.red_size, 1));
+    const int64_t grain = std::max<int64_t>(64, kCheapGrain / std::max<int64_t>(L.red_size, 1));
     parallel_for(m, grain, [&](int64_t j0, int64_t j1) {
       A acc[256];
       for (int64_t jb = j0; jb < j1; jb += 256) {

@@ -115,7 +115,10 @@ void set_num_threads(int n);
 int get_num_threads();
 
 // Work below this many elements runs on one thread: waking a second one costs more.
+// kParallelGrain is for work of a few ns per element (exp, tanh, softmax rows); kCheapGrain for
+// memory-bound work under 1 ns per element (add, relu, copies, updates).
 constexpr int64_t kParallelGrain = 1 << 15;
+constexpr int64_t kCheapGrain = 1 << 17;
 
 // Calls fn(begin, end) over [0, n) in fixed chunks. The chunking depends only on n and grain,
 // never on the thread count, so reductions that combine chunk results in order are deterministic.
