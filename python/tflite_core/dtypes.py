@@ -87,6 +87,8 @@ def as_dtype(type_value) -> DType:
         return int32
     if type_value is _pybool:
         return bool
+    if type_value is None:  # np.dtype(None) would be float64; TF rejects it
+        raise TypeError("Cannot convert value None to a TensorFlow DType.")
     try:
         return _BY_NP[np.dtype(type_value)]
     except (TypeError, KeyError):

@@ -359,11 +359,12 @@ class Graph:
 
     @contextlib.contextmanager
     def as_default(self):
-        _graph_stack.append(self)
+        stack = _graph_stack.stack
+        stack.append(self)
         try:
             yield self
         finally:
-            _graph_stack.pop()
+            stack.pop()
 
     @contextlib.contextmanager
     def gradient_override_map(self, op_type_map):
@@ -371,17 +372,26 @@ class Graph:
 
 
 # ---- the default graph ----------------------------------------------------------------------
+class _GraphStack(threading.local):
+    """The stack of graphs entered with ``as_default()``: per thread, as in TF (a new thread
+    starts at the global default graph)."""
+
+    def __init__(self):
+        self.stack: list[Graph] = []
+
+
 _base_graph = [Graph()]
-_graph_stack: list[Graph] = []
+_graph_stack = _GraphStack()
 
 
 def get_default_graph() -> Graph:
-    return _graph_stack[-1] if _graph_stack else _base_graph[0]
+    stack = _graph_stack.stack
+    return stack[-1] if stack else _base_graph[0]
 
 
 def reset_default_graph() -> None:
     """Clears the default graph stack and installs a fresh default graph."""
-    if _graph_stack:
+    if _graph_stack.stack:
         raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs.")
     _base_graph[0] = Graph()
 

@@ -118,11 +118,13 @@ class _Fetches:
             raise TypeError(f"Fetch argument {f!r} has invalid type {type(f)}")
         try:
             el = graph.as_graph_element(f)
-        except ValueError as e:
-            raise ValueError(f"Fetch argument {f!r} cannot be interpreted as a Tensor. ({e})") from None
-        except (TypeError, KeyError) as e:
-            raise type(e)(f"Fetch argument {f!r} has invalid type {type(f)}, must be a string or "
-                          f"Tensor. ({e})") from None
+        except (ValueError, KeyError) as e:  # as TF: an unknown name is a ValueError too
+            msg = e.args[0] if e.args else e
+            raise ValueError(f"Fetch argument {f!r} cannot be interpreted as a Tensor. ({msg})") \
+                from None
+        except TypeError as e:
+            raise TypeError(f"Fetch argument {f!r} has invalid type {type(f)}, must be a string or "
+                            f"Tensor. ({e})") from None
         if el not in self._index:
             self._index[el] = sum(isinstance(e, Tensor) for e in self.elements)
             self.elements.append(el)
@@ -191,10 +193,9 @@ class _Executable:
         for k in feed_keys:
             try:
                 t = g.as_graph_element(k, allow_operation=False)
-            except ValueError as e:
-                raise ValueError(f"Cannot interpret feed_dict key as Tensor: {e}") from None
-            except (TypeError, KeyError) as e:
-                raise TypeError(f"Cannot interpret feed_dict key as Tensor: {e}") from None
+            except (ValueError, TypeError, KeyError) as e:  # TF raises TypeError for any bad key
+                msg = e.args[0] if e.args else e
+                raise TypeError(f"Cannot interpret feed_dict key as Tensor: {msg}") from None
             if t.dtype.np.kind not in "fiub":
                 raise TypeError(f"Cannot feed a tensor of dtype {t.dtype.name}")
             feed_tensors.append(t)
@@ -455,6 +456,10 @@ class _Executable:
                     ints = [sess._seed_base, op._id]
                 core.add_step(d.kernel, op.name, ins, out_slots, [int(i) for i in ints],
                               [float(f) for f in floats])
+        for t in self.fetch_tensors:  # a variable fetched itself is a read too
+            if t.op._def.kind == "variable" and t not in fed and t.op not in assigned \
+                    and t.op not in needs_init:
+                needs_init.append(t.op)
         core.set_fetches([slot[t] for t in self.fetch_tensors])
         if self.mutates:
             core.set_lock(sess._run_lock)

@@ -102,6 +102,10 @@ class TensorShape:
 
     rank = ndims
 
+    def __bool__(self) -> bool:
+        """As in TF: True unless the rank is unknown (a scalar shape ``()`` is True)."""
+        return self._dims is not None
+
     def __len__(self) -> int:
         if self._dims is None:
             raise ValueError("Cannot take the length of a shape with unknown rank.")
