@@ -167,3 +167,39 @@ def test_rss_stays_flat_over_a_long_training_loop(g):
         after = _rss_bytes()
         assert np.all(np.isfinite(sess.run(w)))
     assert after - before <= 2 * 2**20, f"RSS grew by {(after - before) / 2**20:.2f} MiB"
+
+
+def test_name_scopes_and_control_dependencies_are_per_thread():
+    # TF keeps the name scope and control-dependency stacks per thread: two threads building
+    # into one graph at once do not see each other's scopes.
+    g = tf.Graph()
+    entered = threading.Barrier(2)
+    names = {}
+
+    def build(tag):
+        with g.as_default(), tf.name_scope(tag):
+            entered.wait()  # both threads are inside their own scope now
+            c = tf.constant(1.0, name="c")
+            entered.wait()
+            names[tag] = c.op.name
+
+    threads = [threading.Thread(target=build, args=(t,)) for t in ("left", "right")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert names == {"left": "left/c", "right": "right/c"}
+    with g.as_default():
+        gate = tf.no_op(name="gate")
+        seen = {}
+
+        def other():
+            with g.as_default():  # the same graph, another thread: no inherited dependencies
+                seen["deps"] = tf.constant(2.0, name="free").op.control_inputs
+
+        with tf.control_dependencies([gate]):
+            t = threading.Thread(target=other)
+            t.start()
+            t.join()
+            assert tf.constant(3.0).op.control_inputs == [gate]
+        assert seen["deps"] == []

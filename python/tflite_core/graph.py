@@ -158,14 +158,39 @@ class Graph:
         self._ops: list[Operation] = []
         self._ops_by_name: dict[str, Operation] = {}
         self._names_in_use: dict[str, int] = {}
-        self._name_stack = ""
         self._collections: dict[str, list] = {}
-        self._control_stack: list[list[Operation]] = []
-        self._device_stack: list[str] = []
+        self._scopes = threading.local()  # name scope, control deps, devices: per thread, as TF
         self._last_id = 0
         self._finalized = False
         self.seed: Optional[int] = None
         self._version = 0
+
+    # -- per-thread building state ----------------------------------------------------------
+    @property
+    def _name_stack(self) -> str:
+        return getattr(self._scopes, "name", "")
+
+    @_name_stack.setter
+    def _name_stack(self, value: str) -> None:
+        self._scopes.name = value
+
+    @property
+    def _control_stack(self) -> list:
+        st = getattr(self._scopes, "control", None)
+        if st is None:
+            st = self._scopes.control = []
+        return st
+
+    @_control_stack.setter
+    def _control_stack(self, value: list) -> None:
+        self._scopes.control = value
+
+    @property
+    def _device_stack(self) -> list:
+        st = getattr(self._scopes, "device", None)
+        if st is None:
+            st = self._scopes.device = []
+        return st
 
     # -- identity and naming --------------------------------------------------------------
     def _next_id(self) -> int:
