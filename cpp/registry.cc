@@ -3,6 +3,10 @@
 
 #include "kernels.h"
 
+#ifndef TFLITE_CORE_USE_ONEDNN
+extern "C" void scipy_openblas_set_num_threads(int);  // scipy-openblas32's own thread pool
+#endif
+
 namespace tfl {
 
 const std::unordered_map<std::string, KernelFn>& kernel_registry() {
@@ -35,6 +39,9 @@ void set_num_threads(int n) {
   if (n < 1) n = 1;
   g_threads = n;
   omp_set_num_threads(n);
+#ifndef TFLITE_CORE_USE_ONEDNN
+  scipy_openblas_set_num_threads(n);  // one knob for every pool
+#endif
 }
 
 int get_num_threads() {
