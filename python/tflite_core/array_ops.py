@@ -12,7 +12,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from .graph import Tensor, convert_to_tensor, get_default_graph, name_scope, shape_error
-from .op_util import graph_of, make_op, make_tensor, norm_axes, same_shape
+from .op_util import graph_of, make_op, make_tensor, norm_axes, same_shape, shape_input
 from .registry import NotDifferentiable, RegisterGradient, register_op
 from .tensor_shape import TensorShape, as_shape, shape_str
 
@@ -207,8 +207,7 @@ def _resolve_reshape(op, src: TensorShape, target) -> TensorShape:
 def _reshape_shape(op, in_shapes, value_of):
     target = value_of(1)
     if target is None:
-        s = in_shapes[1]
-        return [TensorShape(None) if not s.is_fully_defined() else TensorShape([None] * s[0].value)]
+        return [shape_input(op, 1, in_shapes, value_of)]
     return [_resolve_reshape(op, in_shapes[0], target)]
 
 
@@ -348,7 +347,13 @@ def _split_like_shape(op, in_shapes, value_of):
 
 
 register_op("SplitLike", _split_like_shape, "split", kernel_inputs=(0,), attrs_fn=_axis_attr)
-NotDifferentiable("SplitLike")
+
+
+@RegisterGradient("SplitLike")
+def _split_like_grad(op, *grads):
+    # The pieces of input 0 go back together; the other inputs only give their shapes.
+    gs = [g if g is not None else zeros_like(o) for g, o in zip(grads, op.outputs)]
+    return [concat(gs, op.get_attr("axis"))] + [None] * (len(op.inputs) - 1)
 
 
 def concat(values, axis, name="concat") -> Tensor:
@@ -454,7 +459,7 @@ def _slice_plan(spec, dims):
             if n is None:
                 begin.append(None), strides.append(step or 1), sizes.append(None), out.append(None)
             else:
-                b, e, s = slice(start, stop, step).indices(n)
+                b, e, s = _pyslice(start, stop, step).indices(n)
                 m = len(range(b, e, s))
                 begin.append(b if m else 0), strides.append(s), sizes.append(m), out.append(m)
         d += 1
@@ -484,7 +489,13 @@ def _slice_grad_attrs(op, in_shapes, out_shapes, value_of):
 register_op("StridedSlice", _slice_shape, "strided_slice", attrs_fn=_slice_attrs)
 register_op("StridedSliceGrad", lambda op, s, v: [s[1]], "strided_slice_grad",
             kernel_inputs=(0,), attrs_fn=_slice_grad_attrs)
-NotDifferentiable("StridedSliceGrad")
+
+
+@RegisterGradient("StridedSliceGrad")
+def _strided_slice_grad_grad(op, grad):
+    # Linear in dy (input 0): its gradient is the same slice of grad; input 1 gives the shape.
+    return [make_tensor("StridedSlice", [grad], grad.dtype, {"spec": op.get_attr("spec")},
+                        "strided_slice"), None]
 
 
 @RegisterGradient("StridedSlice")
@@ -501,7 +512,7 @@ def _index_spec(key):
             spec.append(("ellipsis",))
         elif k is None:
             spec.append(("newaxis",))
-        elif isinstance(k, slice):
+        elif isinstance(k, _pyslice):
             for v in (k.start, k.stop, k.step):
                 if v is not None and not isinstance(v, numbers.Integral):
                     raise TypeError("Only integers, slices, ellipsis and None are valid indices, "
@@ -541,8 +552,7 @@ def slice(input_, begin, size, name=None) -> Tensor:  # noqa: A001 - TF's name
 def _fill_shape(op, in_shapes, value_of):
     dims = value_of(0)
     if dims is None:
-        s = in_shapes[0]
-        return [TensorShape(None) if not s.is_fully_defined() else TensorShape([None] * s[0].value)]
+        return [shape_input(op, 0, in_shapes, value_of)]
     dims = [int(d) for d in np.asarray(dims).reshape(-1)]
     if any(d < 0 for d in dims):
         raise ValueError(f"[Fill] dims must be >= 0, got {dims} for '{op.name}'")
@@ -652,10 +662,7 @@ register_op("SumToShape", lambda op, s, v: [s[1]], "reduce_sum", kernel_inputs=(
 
 
 def _broadcast_to_shape(op, in_shapes, value_of):
-    target = value_of(1)
-    if target is None:
-        return [TensorShape(None)]
-    return [TensorShape([int(d) for d in np.asarray(target).reshape(-1)])]
+    return [shape_input(op, 1, in_shapes, value_of)]
 
 
 register_op("BroadcastTo", _broadcast_to_shape, "broadcast_to", kernel_inputs=(0,))

@@ -62,9 +62,12 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
         between = _between(ys, xs, stop_ops)
         grads: dict[Tensor, list] = {}
         for i, (y, gy) in enumerate(zip(ys, grad_ys)):
+            if not (y.dtype.is_floating or y.dtype.is_integer):
+                # As TF: a default gradient needs a numeric y (integer ys get ones, and their
+                # gradients stop at the first op with no float path).
+                raise TypeError(f"Tensor {y.name} with type {y.dtype.name} must be numeric to "
+                                "obtain a default gradient.")
             if gy is None:
-                if not y.dtype.is_floating:
-                    raise TypeError(f"Gradients of {y.dtype.name} tensors are not defined: {y.name}")
                 with name_scope(f"grad_ys_{i}"):
                     gy = fill(shape(y), convert_to_tensor(1, dtype=y.dtype))
             else:

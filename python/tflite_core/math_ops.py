@@ -16,7 +16,7 @@ from .array_ops import (
     shape,
     sum_to,
 )
-from .graph import Tensor, convert_to_tensor, shape_error
+from .graph import Tensor, convert_to_tensor, name_scope, shape_error
 from .op_util import (
     FLOATS,
     NUMERIC,
@@ -196,9 +196,6 @@ for _t, (_k, _) in _UNARY.items():
     register_op(_t, same_shape, _k)
 register_op("SigmoidGrad", _binary_shape, "sigmoid_grad")
 register_op("TanhGrad", _binary_shape, "tanh_grad")
-NotDifferentiable("Sign")
-NotDifferentiable("SigmoidGrad")
-NotDifferentiable("TanhGrad")
 
 
 def _unary(op_type, x, name):
@@ -272,6 +269,27 @@ def _sigmoid_grad(op, grad):
 def _tanh_grad(op, grad):
     y = op.outputs[0]  # dy/dx = 1 - y^2
     return [make_tensor("TanhGrad", [y, grad], y.dtype, None, "TanhGrad")]
+
+
+@RegisterGradient("SigmoidGrad")
+def _sigmoid_grad_grad(op, grad):
+    y, dy = op.inputs  # SigmoidGrad = dy y (1 - y): d/dy = dy (1 - 2y), d/d(dy) = y (1 - y)
+    gdy = grad * dy
+    return [gdy - 2.0 * gdy * y, make_tensor("SigmoidGrad", [y, grad], y.dtype, None,
+                                             "SigmoidGrad")]
+
+
+@RegisterGradient("TanhGrad")
+def _tanh_grad_grad(op, grad):
+    y, dy = op.inputs  # TanhGrad = dy (1 - y^2): d/dy = -2 y dy, d/d(dy) = 1 - y^2
+    return [grad * -2.0 * dy * y, make_tensor("TanhGrad", [y, grad], y.dtype, None, "TanhGrad")]
+
+
+@RegisterGradient("Sign")
+def _sign_grad(op, grad):
+    from .array_ops import zeros_like
+
+    return [zeros_like(op.inputs[0])]  # as TF: zero almost everywhere
 
 
 @RegisterGradient("Exp")
@@ -532,28 +550,38 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
 
 
 # ---- operator overloads --------------------------------------------------------------------------
-def _overload(fn, reverse=False):
-    if reverse:
-        return lambda self, other: fn(convert_to_tensor(other, dtype=self.dtype), self)
-    return lambda self, other: fn(self, other)
+def _overload(fn, op_name=None, reverse=False):
+    """An operator method named as TF names it: ``a + 1.0`` is node ``add`` with ``add/y``."""
+    if op_name is None:
+        return lambda self, other: fn(self, other)
+
+    def method(self, other):
+        with name_scope(None, op_name, [self, other]) as scope:
+            if isinstance(other, Tensor) or hasattr(other, "_tflite_as_tensor"):
+                other = convert_to_tensor(other)
+            else:
+                other = convert_to_tensor(other, dtype=self.dtype, name="x" if reverse else "y")
+            return fn(other, self, name=scope) if reverse else fn(self, other, name=scope)
+
+    return method
 
 
 def _truediv(x, y, name=None):
     return divide(x, y, name=name or "truediv")
 
 
-Tensor.__add__ = _overload(add)
-Tensor.__radd__ = _overload(add, True)
-Tensor.__sub__ = _overload(subtract)
-Tensor.__rsub__ = _overload(subtract, True)
-Tensor.__mul__ = _overload(multiply)
-Tensor.__rmul__ = _overload(multiply, True)
-Tensor.__truediv__ = _overload(_truediv)
-Tensor.__rtruediv__ = _overload(_truediv, True)
-Tensor.__pow__ = _overload(pow)
-Tensor.__rpow__ = _overload(pow, True)
-Tensor.__matmul__ = _overload(matmul)
-Tensor.__rmatmul__ = _overload(matmul, True)
+Tensor.__add__ = _overload(add, "add")
+Tensor.__radd__ = _overload(add, "add", True)
+Tensor.__sub__ = _overload(subtract, "sub")
+Tensor.__rsub__ = _overload(subtract, "sub", True)
+Tensor.__mul__ = _overload(multiply, "mul")
+Tensor.__rmul__ = _overload(multiply, "mul", True)
+Tensor.__truediv__ = _overload(_truediv, "truediv")
+Tensor.__rtruediv__ = _overload(_truediv, "truediv", True)
+Tensor.__pow__ = _overload(pow, "pow")
+Tensor.__rpow__ = _overload(pow, "pow", True)
+Tensor.__matmul__ = _overload(matmul, "matmul")
+Tensor.__rmatmul__ = _overload(matmul, "matmul", True)
 Tensor.__lt__ = _overload(less)
 Tensor.__le__ = _overload(less_equal)
 Tensor.__gt__ = _overload(greater)

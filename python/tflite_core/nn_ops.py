@@ -9,13 +9,12 @@ from .graph import convert_to_tensor, name_scope, shape_error
 from .math_ops import add, exp, reduce_sum, sigmoid, square, tanh  # noqa: F401 - re-exported
 from .op_util import FLOATS, NUMERIC, check_dtype_in, check_same_dtype, make_op, make_tensor
 from .op_util import same_shape, to_tensors
-from .registry import NotDifferentiable, RegisterGradient, register_op
+from .registry import RegisterGradient, register_op
 from .tensor_shape import TensorShape
 
 # ---- Relu ----------------------------------------------------------------------------------------
 register_op("Relu", same_shape, "relu")
 register_op("ReluGrad", same_shape, "relu_grad")
-NotDifferentiable("ReluGrad")
 
 
 def relu(features, name=None):
@@ -29,6 +28,15 @@ def relu(features, name=None):
 def _relu_grad(op, grad):
     # d relu(x) = dx where relu(x) > 0
     return [make_tensor("ReluGrad", [grad, op.outputs[0]], grad.dtype, None, "ReluGrad")]
+
+
+@RegisterGradient("ReluGrad")
+def _relu_grad_grad(op, grad):
+    # ReluGrad(g, y) = g where y > 0: linear in g, piecewise constant in y (as TF)
+    y = op.inputs[1]
+    from .array_ops import zeros_like
+
+    return [make_tensor("ReluGrad", [grad, y], grad.dtype, None, "ReluGrad"), zeros_like(y)]
 
 
 # ---- Softmax, LogSoftmax -------------------------------------------------------------------------
@@ -98,13 +106,50 @@ register_op("SoftmaxCrossEntropyWithLogits", _xent_shape, "softmax_xent")
 
 @RegisterGradient("SoftmaxCrossEntropyWithLogits")
 def _xent_grad(op, grad_loss, grad_backprop):
-    # d loss / d logits = softmax(logits) - labels (the op's second output);
-    # d loss / d labels = -log_softmax(logits)
-    backprop = op.outputs[1]
-    g = reshape(grad_loss, [-1, 1])
-    from .nn_ops import log_softmax as _ls
+    # d loss / d logits = softmax(logits) - labels (the op's second output, for labels that sum
+    # to 1, as TF); d loss / d labels = -log_softmax(logits). The second output, backprop, gets a
+    # gradient in second derivatives: d backprop / d logits = the softmax Jacobian, and
+    # d backprop / d labels = -1.
+    logits = op.inputs[0]
+    d_logits = d_labels = None
+    if grad_loss is not None:
+        g = reshape(grad_loss, [-1, 1])
+        d_logits, d_labels = g * op.outputs[1], g * -log_softmax(logits)
+    if grad_backprop is not None:
+        sm = softmax(logits)
+        jvp = (grad_backprop - reduce_sum(grad_backprop * sm, -1, keepdims=True)) * sm
+        d_logits = jvp if d_logits is None else d_logits + jvp
+        d_labels = -grad_backprop if d_labels is None else d_labels - grad_backprop
+    return [d_logits, d_labels]
 
-    return [g * backprop, g * -_ls(op.inputs[0])]
+
+def _xent(logits, labels, axis, name):
+    """The fused op over ``axis`` of logits of any rank >= 1 (flattened to 2-D around it)."""
+    op_type = "SoftmaxCrossEntropyWithLogits"
+    logits, labels = to_tensors([logits, labels])
+    check_same_dtype(op_type, [logits, labels], ("features", "labels"))
+    check_dtype_in(op_type, logits, FLOATS, "features")
+    r = logits.shape.ndims
+    if r is not None and axis not in (-1, r - 1):
+        perm = list(range(r))
+        perm[axis], perm[-1] = perm[-1], perm[axis]
+        logits, labels = transpose(logits, perm), transpose(labels, perm)
+    if r is None or r == 2:
+        return make_op(op_type, [logits, labels], [logits.dtype] * 2, None,
+                       name or op_type).outputs[0]
+    shp = logits.shape.as_list()
+    if r == 0 or shp[-1] is None:
+        raise ValueError(f"logits must have rank >= 1 and a known last dimension, got {shp}")
+    flat_l = reshape(logits, [-1, shp[-1]])
+    flat_y = reshape(labels, [-1, shp[-1]])
+    loss = make_op(op_type, [flat_l, flat_y], [logits.dtype] * 2, None, op_type).outputs[0]
+    if None in shp[:-1]:
+        # Unknown leading dims: the shape of a last-axis reduction of the logits, known when
+        # the plan is compiled (the reduction itself never runs).
+        from .array_ops import shape as _shape
+
+        return reshape(loss, _shape(reduce_sum(logits, -1)), name=name)
+    return reshape(loss, shp[:-1], name=name)
 
 
 def softmax_cross_entropy_with_logits(logits=None, labels=None, dim=-1, name=None, axis=None,
@@ -117,35 +162,17 @@ def softmax_cross_entropy_with_logits(logits=None, labels=None, dim=-1, name=Non
     if logits is None or labels is None:
         raise ValueError("Both labels and logits must be provided.")
     logits, labels = to_tensors([logits, labels])
-    check_same_dtype("SoftmaxCrossEntropyWithLogits", [logits, labels], ("features", "labels"))
-    check_dtype_in("SoftmaxCrossEntropyWithLogits", logits, FLOATS, "features")
-    axis = dim if axis is None else axis
-    labels = stop_gradient(labels)
-    r = logits.shape.ndims
-    if r is not None and axis not in (-1, r - 1):
-        perm = list(range(r))
-        perm[axis], perm[-1] = perm[-1], perm[axis]
-        logits, labels = transpose(logits, perm), transpose(labels, perm)
-    if r is not None and r != 2:
-        shp = logits.shape.as_list()
-        if r == 0 or None in shp[:-1] or shp[-1] is None:
-            raise ValueError(f"logits must have rank >= 1 and known leading dims, got {shp}")
-        flat_l = reshape(logits, [-1, shp[-1]])
-        flat_y = reshape(labels, [-1, shp[-1]])
-        loss = make_op("SoftmaxCrossEntropyWithLogits", [flat_l, flat_y], [logits.dtype] * 2,
-                       None, "SoftmaxCrossEntropyWithLogits").outputs[0]
-        return reshape(loss, shp[:-1], name=name)
-    op = make_op("SoftmaxCrossEntropyWithLogits", [logits, labels], [logits.dtype] * 2, None,
-                 name or "SoftmaxCrossEntropyWithLogits")
-    return op.outputs[0]
+    # As TF: the op is named `name` exactly, and its helpers live in that scope.
+    with name_scope(name, "softmax_cross_entropy_with_logits_sg", [logits, labels]) as scope:
+        labels = stop_gradient(labels, name="labels_stop_gradient")
+        return _xent(logits, labels, dim if axis is None else axis, scope)
 
 
 def softmax_cross_entropy_with_logits_v2(labels=None, logits=None, axis=-1, name=None, dim=None):
     """TF 1.x's v2: gradients also flow into ``labels``."""
-    logits, labels = to_tensors([logits, labels])
-    op = make_op("SoftmaxCrossEntropyWithLogits", [logits, labels], [logits.dtype] * 2, None,
-                 name or "SoftmaxCrossEntropyWithLogits")
-    return op.outputs[0]
+    if logits is None or labels is None:
+        raise ValueError("Both labels and logits must be provided.")
+    return _xent(logits, labels, axis if dim is None else dim, name)
 
 
 # ---- composites ----------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
+import numpy as np
+
 from . import dtypes as _dt
 from .graph import Tensor, convert_to_tensor, get_default_graph, shape_error
 from .tensor_shape import TensorShape
@@ -104,3 +106,19 @@ def norm_axes(axis, rank: Optional[int], op=None):
                              f"{where}")
         out.append(a % rank)
     return tuple(sorted(set(out)))
+
+
+def shape_input(op, i: int, in_shapes, value_of) -> TensorShape:
+    """The shape that input ``i`` (a 1-D shape tensor) holds, as precisely as it is known.
+
+    Its value when known; for ``tf.shape(x)`` of a partially known ``x``, the static shape of
+    ``x`` (as TF's ``constant_value_as_shape``); otherwise one unknown dimension per element.
+    """
+    v = value_of(i)
+    if v is not None:
+        return TensorShape([int(d) for d in np.asarray(v).reshape(-1)])
+    src = op.inputs[i].op
+    if src.type == "Shape":
+        return src.inputs[0].shape
+    s = in_shapes[i]
+    return TensorShape([None] * s[0].value) if s.is_fully_defined() else TensorShape(None)

@@ -8,9 +8,8 @@ import numpy as np
 from . import dtypes as _dt
 from .array_ops import constant
 from .graph import Tensor, convert_to_tensor, get_default_graph, name_scope
-from .op_util import FLOATS, make_tensor
+from .op_util import FLOATS, make_tensor, shape_input
 from .registry import NotDifferentiable, register_op
-from .tensor_shape import TensorShape
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
@@ -39,10 +38,7 @@ def get_seed(op_seed):
 
 
 def _random_shape(op, in_shapes, value_of):
-    v = value_of(0)
-    if v is None:
-        return [TensorShape(None)]
-    return [TensorShape([int(d) for d in np.asarray(v).reshape(-1)])]
+    return [shape_input(op, 0, in_shapes, value_of)]
 
 
 for _t, _k in (("RandomUniform", "random_uniform"), ("RandomStandardNormal", "random_normal"),
@@ -74,9 +70,10 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, nam
 def _affine(rnd, scale, shift, scope):
     from .math_ops import add, multiply
 
-    dt = rnd.dtype
-    return add(multiply(rnd, convert_to_tensor(scale, dtype=dt), name="mul"), convert_to_tensor(shift, dtype=dt),
-               name=scope)
+    dt = rnd.dtype  # as TF: the constants are named after their role
+    scale = convert_to_tensor(scale, dtype=dt, name="stddev")
+    shift = convert_to_tensor(shift, dtype=dt, name="mean")
+    return add(multiply(rnd, scale, name="mul"), shift, name=scope)
 
 
 def random_uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=None):

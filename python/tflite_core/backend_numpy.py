@@ -1,0 +1,616 @@
+"""A pure-NumPy reference for every C++ kernel in ``tflite_core._core``.
+
+Each kernel has the C++ signature ``fn(inputs, outputs, ints, floats) -> None``: it reads the
+``inputs`` arrays and writes the caller-allocated ``outputs`` arrays in place. The semantics follow
+``cpp/kernels.h`` (and the kernels' sources) exactly, attribute encodings included:
+
+* reductions take one 0/1 flag per input dimension in ``ints`` (1: reduced); the output may keep
+  the reduced dimensions or drop them (only its size is fixed);
+* ``argmax``/``argmin`` take ``ints = [axis]`` and write int64 (first index on ties, a NaN wins);
+* ``matmul`` takes ``ints = [transpose_a, transpose_b]``;
+* ``strided_slice`` takes ``ints = begin[nd] + strides[nd] + sizes[nd]`` (per input dimension);
+  ``strided_slice_grad`` uses the same encoding against its output's shape;
+* ``concat``/``split`` take ``ints = [axis]``; ``split`` writes the pieces in the given outputs;
+* ``softmax_xent`` writes two outputs: the loss per row and the backprop ``softmax - labels``;
+* ``broadcast_to`` ignores its attributes: the output's shape is the target (the C++ kernel never
+  reads the ``ints`` that ``kernels.h`` mentions);
+* the ``assign*`` and ``apply_gradient_descent`` kernels update ``outputs[0]`` in place;
+* the random kernels (``random_uniform``, ``random_normal``, ``truncated_normal``) re-implement the
+  C++ Philox4x32-10 generator bit for bit: ``inputs[0]`` is the int64[1] run counter, read and
+  incremented as the C++ kernel does, and ``ints = [seed, seed2]``.
+
+Like the C++ kernels, accumulations over floats (reductions, ``reduce_prod_grad``) run in float64
+and over integers in int64, then are cast to the output dtype.
+
+>>> import numpy as np
+>>> out = [np.empty((2,), np.float32)]
+>>> run_kernel("reduce_sum", [np.ones((2, 3), np.float32)], out, ints=[0, 1])
+>>> out[0]
+array([3., 3.], dtype=float32)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+Kernel = Callable[[list, list, list, list], None]
+
+
+class KernelError(RuntimeError):
+    """A kernel rejected its arguments (the C++ kernels raise ``_core.KernelError``)."""
+
+
+_KERNELS: dict[str, Kernel] = {}
+
+
+def _kernel(*names: str):
+    def deco(fn: Kernel) -> Kernel:
+        for n in names:
+            _KERNELS[n] = fn
+        return fn
+
+    return deco
+
+
+def kernel_names() -> list[str]:
+    """The names of the reference kernels (the same set as ``_core.kernel_names()``)."""
+    return sorted(_KERNELS)
+
+
+def run_kernel(name: str, inputs: Sequence[np.ndarray], outputs: Sequence[np.ndarray],
+               ints: Sequence[int] = (), floats: Sequence[float] = ()) -> None:
+    """Runs the reference kernel ``name``, writing ``outputs`` in place.
+
+    Args:
+        name: a kernel name, as in ``_core.kernel_names()``.
+        inputs: the input arrays.
+        outputs: preallocated output arrays (their shapes and dtypes are the kernel's contract).
+        ints: integer attributes (axes, masks, flags, permutations, seeds).
+        floats: real attributes.
+
+    Raises:
+        KernelError: for an unknown kernel or arguments the kernel rejects.
+    """
+    try:
+        fn = _KERNELS[name]
+    except KeyError:
+        raise KernelError(f"[{name}] no such kernel") from None
+    with np.errstate(all="ignore"):
+        fn(list(inputs), list(outputs), [int(i) for i in ints], [float(f) for f in floats])
+
+
+def _store(out: np.ndarray, value) -> None:
+    """Writes ``value`` into ``out`` (same number of elements, any shape), cast to out's dtype."""
+    v = np.asarray(value)
+    if v.size != out.size:
+        raise KernelError(f"output {out.shape} cannot hold a result of shape {v.shape}")
+    out[...] = v.reshape(out.shape).astype(out.dtype, copy=False)
+
+
+def _float_only(op: str, *arrays: np.ndarray) -> None:
+    for a in arrays:
+        if a.dtype.kind != "f":
+            raise KernelError(f"[{op}] unsupported dtype {a.dtype}")
+
+
+# ---- elementwise: binary ------------------------------------------------------------------------
+def _int_pow(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """C++ ``ipow``: exact for y >= 0; for y < 0, 1 for base 1, +-1 for base -1, else 0."""
+    x, y = np.broadcast_arrays(x, y)
+    out = np.zeros(x.shape, x.dtype)
+    pos = y >= 0
+    out[pos] = np.power(x[pos], y[pos])
+    neg = ~pos
+    out[neg & (x == 1)] = 1
+    minus_one = neg & (x == -1)
+    out[minus_one] = np.where(y[minus_one] % 2 == 1, -1, 1).astype(x.dtype)
+    return out
+
+
+def _pow(x, y):
+    if x.dtype.kind in "iu":
+        return _int_pow(x, y)
+    # C's pow, as the kernel: NumPy computes x ** 0.5 as sqrt(x), which gives NaN for -inf
+    # where pow(-inf, 0.5) is +inf.
+    return np.where((y == 0.5) & (x == -np.inf), np.inf, np.power(x, y)).astype(x.dtype)
+
+
+_BINARY = {
+    "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide,
+    "maximum": np.maximum, "minimum": np.minimum, "pow": _pow,
+    "relu_grad": lambda g, f: np.where(f > 0, g, np.zeros_like(g)),  # (gradient, features)
+    "sigmoid_grad": lambda y, dy: dy * y * (1 - y),  # (y, dy)
+    "tanh_grad": lambda y, dy: dy * (1 - y * y),  # (y, dy)
+}
+_FLOAT_BINARY = {"div", "sigmoid_grad", "tanh_grad"}
+
+
+def _check_broadcast(name: str, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    try:
+        shape = np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        shape = None
+    if shape != out.shape:
+        raise KernelError(f"[{name}] incompatible shapes {a.shape}, {b.shape} and output "
+                          f"{out.shape}")
+
+
+def _make_binary(name: str, fn) -> Kernel:
+    def kernel(inputs, outputs, ints, floats):
+        a, b = inputs
+        if a.dtype != b.dtype or a.dtype != outputs[0].dtype:
+            raise KernelError(f"[{name}] dtype mismatch: {a.dtype} vs {b.dtype}")
+        if name in _FLOAT_BINARY:
+            _float_only(name, a)
+        _check_broadcast(name, a, b, outputs[0])
+        outputs[0][...] = fn(a, b)
+
+    return kernel
+
+
+for _n, _f in _BINARY.items():
+    _kernel(_n)(_make_binary(_n, _f))
+
+_COMPARE = {
+    "equal": np.equal, "not_equal": np.not_equal, "less": np.less, "less_equal": np.less_equal,
+    "greater": np.greater, "greater_equal": np.greater_equal,
+}
+
+
+def _make_compare(name: str, fn) -> Kernel:
+    def kernel(inputs, outputs, ints, floats):
+        a, b = inputs
+        if a.dtype != b.dtype or outputs[0].dtype != np.bool_:
+            raise KernelError(f"[{name}] dtype mismatch")
+        _check_broadcast(name, a, b, outputs[0])
+        outputs[0][...] = fn(a, b)
+
+    return kernel
+
+
+for _n, _f in _COMPARE.items():
+    _kernel(_n)(_make_compare(_n, _f))
+
+
+# ---- elementwise: unary -------------------------------------------------------------------------
+def _sigmoid(x):
+    # The C++ kernel's two branches: 1 / (1 + e^-x) for x >= 0, e^x / (1 + e^x) otherwise.
+    pos = 1 / (1 + np.exp(-x))
+    e = np.exp(x)
+    return np.where(x >= 0, pos, e / (1 + e))
+
+
+def _relu(x):
+    # x > 0 ? x : (NaN ? x : 0): NaN propagates.
+    return np.where((x > 0) | np.isnan(x), x, np.zeros_like(x))
+
+
+def _abs(x):
+    return np.where(x < 0, -x, x)  # wraps for the most negative integer, as C++
+
+
+def _sign(x):
+    one = np.ones_like(x)
+    return np.where(x > 0, one, np.where(x < 0, -one, x))  # sign(NaN) = NaN, sign(0) = 0
+
+
+_UNARY = {
+    "neg": np.negative, "abs": _abs, "relu": _relu, "sigmoid": _sigmoid, "tanh": np.tanh,
+    "exp": np.exp, "log": np.log, "sqrt": np.sqrt, "square": lambda x: x * x,
+    "reciprocal": lambda x: 1 / x, "sign": _sign,
+}
+_FLOAT_UNARY = {"sigmoid", "tanh", "exp", "log", "sqrt", "reciprocal"}
+
+
+def _make_unary(name: str, fn) -> Kernel:
+    def kernel(inputs, outputs, ints, floats):
+        (x,) = inputs
+        if x.dtype != outputs[0].dtype or x.shape != outputs[0].shape:
+            raise KernelError(f"[{name}] input and output differ in dtype or shape")
+        if name in _FLOAT_UNARY:
+            _float_only(name, x)
+        outputs[0][...] = fn(x).astype(x.dtype, copy=False)
+
+    return kernel
+
+
+for _n, _f in _UNARY.items():
+    _kernel(_n)(_make_unary(_n, _f))
+
+
+# ---- cast, copy, fill, add_n, broadcast_to ------------------------------------------------------
+@_kernel("cast")
+def _cast(inputs, outputs, ints, floats):
+    (x,) = inputs
+    if x.shape != outputs[0].shape:
+        raise KernelError("[Cast] shape mismatch")
+    outputs[0][...] = x.astype(outputs[0].dtype)  # float -> int truncates toward zero
+
+
+@_kernel("copy")
+def _copy(inputs, outputs, ints, floats):
+    (x,) = inputs
+    if x.dtype != outputs[0].dtype:
+        raise KernelError("[Identity] dtype mismatch")
+    _store(outputs[0], x)
+
+
+@_kernel("fill")
+def _fill(inputs, outputs, ints, floats):
+    (v,) = inputs  # a one-element value of the output's dtype
+    if v.size != 1 or v.dtype != outputs[0].dtype:
+        raise KernelError("[Fill] value must be a scalar of the output's dtype")
+    outputs[0][...] = v.reshape(())
+
+
+@_kernel("add_n")
+def _add_n(inputs, outputs, ints, floats):
+    out = outputs[0]
+    if not inputs or any(x.shape != out.shape or x.dtype != out.dtype for x in inputs):
+        raise KernelError("[AddN] inputs must match the output's shape and dtype")
+    acc = inputs[0].copy()
+    for x in inputs[1:]:
+        acc = acc + x  # summed in order, in the output's dtype
+    out[...] = acc
+
+
+@_kernel("broadcast_to")
+def _broadcast_to(inputs, outputs, ints, floats):
+    (x,) = inputs
+    try:
+        outputs[0][...] = np.broadcast_to(x, outputs[0].shape)
+    except ValueError as e:
+        raise KernelError(f"[BroadcastTo] {e}") from None
+
+
+# ---- reductions ---------------------------------------------------------------------------------
+def _mask_axes(op: str, x: np.ndarray, ints: list) -> tuple:
+    if len(ints) != x.ndim:
+        raise KernelError(f"[{op}] axis mask has {len(ints)} entries for input of rank {x.ndim}")
+    return tuple(i for i, m in enumerate(ints) if m)
+
+
+def _acc_dtype(dt: np.dtype):
+    return np.float64 if dt.kind == "f" else np.int64
+
+
+def _trunc_div(a: np.ndarray, n: int) -> np.ndarray:
+    """C++ integer division (toward zero) of an int64 array by a positive count."""
+    q = np.abs(a) // n
+    return np.where(a < 0, -q, q)
+
+
+def _make_reduce(name: str) -> Kernel:
+    def kernel(inputs, outputs, ints, floats):
+        (x,) = inputs
+        out = outputs[0]
+        axes = _mask_axes(name, x, ints)
+        if x.dtype != out.dtype:
+            raise KernelError(f"[{name}] dtype mismatch")
+        acc = _acc_dtype(x.dtype)
+        count = int(np.prod([x.shape[a] for a in axes])) if x.size else 0
+        if name in ("reduce_max", "reduce_min"):
+            if x.size == 0 and out.size > 0:
+                raise KernelError(f"[{name}] cannot reduce an empty dimension")
+            fn = np.max if name == "reduce_max" else np.min
+            r = fn(x, axis=axes, keepdims=True) if x.size else np.zeros(out.shape, x.dtype)
+        elif name == "reduce_sum":
+            r = np.sum(x, axis=axes, dtype=acc, keepdims=True)
+        elif name == "reduce_prod":
+            r = np.prod(x, axis=axes, dtype=acc, keepdims=True)
+        else:  # reduce_mean: the sum over the count of reduced elements
+            s = np.sum(x, axis=axes, dtype=acc, keepdims=True)
+            if x.dtype.kind == "f":
+                r = s / count if count else np.full(s.shape, np.nan)
+            else:
+                r = _trunc_div(s, count) if count else np.zeros(s.shape, np.int64)
+        _store(out, r)
+
+    return kernel
+
+
+for _n in ("reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod"):
+    _kernel(_n)(_make_reduce(_n))
+
+
+def _make_arg(name: str, fn) -> Kernel:
+    def kernel(inputs, outputs, ints, floats):
+        (x,) = inputs
+        out = outputs[0]
+        if out.dtype != np.int64:
+            raise KernelError(f"[{name}] output must be int64")
+        if not ints:
+            raise KernelError(f"[{name}] missing integer attribute 0")
+        axis = ints[0] + x.ndim if ints[0] < 0 else ints[0]
+        if not 0 <= axis < x.ndim:
+            raise KernelError(f"[{name}] axis {ints[0]} out of range for rank {x.ndim}")
+        if x.shape[axis] == 0:
+            if out.size:
+                raise KernelError(f"[{name}] reduction over an empty axis")
+            return
+        _store(out, fn(x, axis=axis))  # NumPy: first index on ties, the first NaN wins
+
+    return kernel
+
+
+_kernel("argmax")(_make_arg("argmax", np.argmax))
+_kernel("argmin")(_make_arg("argmin", np.argmin))
+
+
+@_kernel("reduce_prod_grad")
+def _reduce_prod_grad(inputs, outputs, ints, floats):
+    # dx = dy * prod of the other elements of x's group, exact where x has zeros.
+    x, dy = inputs
+    out = outputs[0]
+    _float_only("ProdGrad", x)
+    axes = _mask_axes("ProdGrad", x, ints)
+    kept = tuple(1 if i in axes else d for i, d in enumerate(x.shape))
+    if dy.size != int(np.prod(kept)):
+        raise KernelError("[ProdGrad] dy does not match x reduced")
+    xd = x.astype(np.float64)
+    g = dy.astype(np.float64).reshape(kept)
+    is_zero = xd == 0
+    zeros = np.sum(is_zero, axis=axes, keepdims=True)
+    nonzero = np.prod(np.where(is_zero, 1.0, xd), axis=axes, keepdims=True)
+    safe_x = np.where(is_zero, 1.0, xd)
+    v = np.where(zeros == 0, nonzero / safe_x,
+                 np.where(zeros == 1, np.where(is_zero, nonzero, 0.0), 0.0))
+    out[...] = (g * v).astype(out.dtype)
+
+
+# ---- matmul -------------------------------------------------------------------------------------
+@_kernel("matmul")
+def _matmul(inputs, outputs, ints, floats):
+    a, b = inputs
+    out = outputs[0]
+    if a.ndim != 2 or b.ndim != 2 or out.ndim != 2:
+        raise KernelError("[MatMul] inputs must be 2-D")
+    if a.dtype != b.dtype or a.dtype != out.dtype:
+        raise KernelError("[MatMul] dtype mismatch")
+    ta, tb = bool(ints[0]), bool(ints[1])
+    a2, b2 = (a.T if ta else a), (b.T if tb else b)
+    if a2.shape[1] != b2.shape[0]:
+        raise KernelError(f"[MatMul] Dimensions must be equal, but are {a2.shape[1]} and "
+                          f"{b2.shape[0]}")
+    if out.shape != (a2.shape[0], b2.shape[1]):
+        raise KernelError(f"[MatMul] output shape {out.shape} mismatch")
+    out[...] = a2 @ b2
+
+
+# ---- softmax family -----------------------------------------------------------------------------
+def _shifted(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x minus its row max (NaN propagates into the max) and the sum of exp over the row."""
+    z = x - np.max(x, axis=-1, keepdims=True)
+    return z, np.sum(np.exp(z), axis=-1, keepdims=True)
+
+
+def _make_softmax(name: str, log: bool) -> Kernel:
+    def kernel(inputs, outputs, ints, floats):
+        (x,) = inputs
+        _float_only(name, x)
+        if x.ndim < 1:
+            raise KernelError(f"[{name}] input must have rank >= 1, got a scalar")
+        if x.shape != outputs[0].shape:
+            raise KernelError(f"[{name}] shape mismatch")
+        if x.size == 0:
+            return
+        z, s = _shifted(x)
+        outputs[0][...] = z - np.log(s) if log else np.exp(z) / s
+
+    return kernel
+
+
+_kernel("softmax")(_make_softmax("softmax", False))
+_kernel("log_softmax")(_make_softmax("log_softmax", True))
+
+
+@_kernel("softmax_xent")
+def _softmax_xent(inputs, outputs, ints, floats):
+    # loss[r] = -sum_j labels[r,j] * log_softmax(logits)[r,j]; backprop = softmax - labels.
+    logits, labels = inputs
+    loss, backprop = outputs
+    _float_only("SoftmaxCrossEntropyWithLogits", logits)
+    if logits.ndim != 2 or labels.shape != logits.shape or backprop.shape != logits.shape:
+        raise KernelError("[SoftmaxCrossEntropyWithLogits] logits and labels must be same-shape 2-D")
+    if loss.size != logits.shape[0]:
+        raise KernelError("[SoftmaxCrossEntropyWithLogits] loss must have one element per row")
+    if logits.shape[1] == 0:
+        loss[...] = 0
+        return
+    z, s = _shifted(logits)
+    _store(loss, -np.sum(labels * (z - np.log(s)), axis=-1))
+    backprop[...] = np.exp(z) / s - labels
+
+
+# ---- array ops ----------------------------------------------------------------------------------
+@_kernel("transpose")
+def _transpose(inputs, outputs, ints, floats):
+    (x,) = inputs
+    if sorted(ints) != list(range(x.ndim)):
+        raise KernelError(f"[Transpose] perm {ints} is not a permutation of 0..{x.ndim - 1}")
+    r = np.transpose(x, ints)
+    if r.shape != outputs[0].shape:
+        raise KernelError("[Transpose] output shape mismatch")
+    outputs[0][...] = r
+
+
+def _slice_index(op: str, shape: tuple, ints: list) -> tuple:
+    """Index arrays (for ``np.ix_``) from ``begin + strides + sizes`` against ``shape``."""
+    nd = len(shape)
+    if len(ints) != 3 * nd:
+        raise KernelError(f"[{op}] expects begin, strides and sizes for {nd} dims")
+    idx = []
+    for d in range(nd):
+        b, s, n = ints[d], ints[nd + d], ints[2 * nd + d]
+        if n < 0:
+            raise KernelError(f"[{op}] negative size in dim {d}")
+        if n > 0:
+            last = b + (n - 1) * s
+            if not (0 <= b < shape[d] and 0 <= last < shape[d]):
+                raise KernelError(f"[{op}] slice out of bounds in dim {d} of {shape}")
+        idx.append(b + s * np.arange(n, dtype=np.int64))
+    return np.ix_(*idx) if nd else ()
+
+
+@_kernel("strided_slice")
+def _strided_slice(inputs, outputs, ints, floats):
+    (x,) = inputs
+    _store(outputs[0], x[_slice_index("StridedSlice", x.shape, ints)])
+
+
+@_kernel("strided_slice_grad")
+def _strided_slice_grad(inputs, outputs, ints, floats):
+    # dx = zeros(dx.shape); dx[begin::stride] = dy. inputs[0] = dy, outputs[0] = dx.
+    (dy,) = inputs
+    dx = outputs[0]
+    idx = _slice_index("StridedSliceGrad", dx.shape, ints)
+    sizes = ints[2 * dx.ndim:]
+    if dy.size != int(np.prod(sizes)):
+        raise KernelError("[StridedSliceGrad] dy does not hold the slice")
+    dx[...] = 0
+    dx[idx] = dy.reshape(sizes)
+
+
+def _axis(op: str, ints: list, rank: int) -> int:
+    if not ints:
+        raise KernelError(f"[{op}] missing integer attribute 0")
+    a = ints[0] + rank if ints[0] < 0 else ints[0]
+    if not 0 <= a < rank:
+        raise KernelError(f"[{op}] axis out of range for rank {rank}")
+    return a
+
+
+@_kernel("concat")
+def _concat(inputs, outputs, ints, floats):
+    out = outputs[0]
+    a = _axis("ConcatV2", ints, out.ndim)
+    try:
+        r = np.concatenate(inputs, axis=a)
+    except ValueError as e:
+        raise KernelError(f"[ConcatV2] {e}") from None
+    if r.shape != out.shape or r.dtype != out.dtype:
+        raise KernelError("[ConcatV2] pieces do not add up to the output")
+    out[...] = r
+
+
+@_kernel("split")
+def _split(inputs, outputs, ints, floats):
+    (x,) = inputs
+    a = _axis("Split", ints, x.ndim)
+    if sum(o.shape[a] for o in outputs) != x.shape[a]:
+        raise KernelError("[Split] pieces do not add up to the input")
+    cuts = np.cumsum([o.shape[a] for o in outputs])[:-1]
+    for o, piece in zip(outputs, np.split(x, cuts, axis=a)):
+        if o.shape != piece.shape or o.dtype != x.dtype:
+            raise KernelError(f"[Split] output {o.shape} does not match piece {piece.shape}")
+        o[...] = piece
+
+
+# ---- random: Philox4x32-10, as cpp/random.cc ----------------------------------------------------
+_M0, _M1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)
+_W0, _W1 = 0x9E3779B9, 0xBB67AE85
+_LO32 = np.uint64(0xFFFFFFFF)
+
+
+def _philox(key0: int, key1: int, c0, c1, c2, c3) -> list[np.ndarray]:
+    """Ten Philox rounds on uint64 arrays holding 32-bit counter words -> four uint64 words."""
+    k0, k1 = key0, key1
+    c = [np.asarray(w, np.uint64) for w in (c0, c1, c2, c3)]
+    c = list(np.broadcast_arrays(*c))
+    for _ in range(10):
+        p0 = _M0 * c[0]
+        p1 = _M1 * c[2]
+        n0 = (p1 >> np.uint64(32)) ^ c[1] ^ np.uint64(k0)
+        n2 = (p0 >> np.uint64(32)) ^ c[3] ^ np.uint64(k1)
+        c = [n0, p1 & _LO32, n2, p0 & _LO32]
+        k0 = (k0 + _W0) & 0xFFFFFFFF
+        k1 = (k1 + _W1) & 0xFFFFFFFF
+    return c
+
+
+def _to_unit(hi, lo) -> np.ndarray:
+    """[0, 1) with 53 bits from two 32-bit words."""
+    v = (hi << np.uint64(21)) ^ (lo >> np.uint64(11))
+    return v.astype(np.float64) * 2.0**-53
+
+
+def _normal_from(w: list) -> np.ndarray:
+    u1 = 1.0 - _to_unit(w[0], w[1])  # (0, 1]
+    u2 = _to_unit(w[2], w[3])
+    return np.sqrt(-2.0 * np.log(u1)) * np.cos(6.283185307179586 * u2)
+
+
+def _make_random(name: str) -> Kernel:
+    def kernel(inputs, outputs, ints, floats):
+        (counter,) = inputs
+        out = outputs[0]
+        if counter.dtype != np.int64 or counter.size != 1:
+            raise KernelError(f"[{name}] run counter must be an int64[1]")
+        _float_only(name, out)
+        seed, seed2 = (int(ints[0]) & 0xFFFFFFFFFFFFFFFF, int(ints[1]) & 0xFFFFFFFFFFFFFFFF)
+        key0 = (seed ^ (seed >> 32)) & 0xFFFFFFFF
+        key1 = ((seed2 ^ (seed2 >> 32)) & 0xFFFFFFFF) ^ 0x5BD1E995
+        run = int(counter.reshape(-1)[0]) & 0xFFFFFFFFFFFFFFFF
+        counter.reshape(-1)[0] += 1  # the kernel takes the next run index, as the C++ one
+        r0, r1 = run & 0xFFFFFFFF, run >> 32
+        i = np.arange(out.size, dtype=np.uint64)
+        i0, i1 = i & _LO32, i >> np.uint64(32)
+        if name == "random_uniform":
+            w = _philox(key0, key1, i0, i1, r0, r1)
+            if out.dtype == np.float32:
+                y = (w[0] >> np.uint64(8)).astype(np.float32) * np.float32(2.0**-24)
+            else:
+                y = _to_unit(w[0], w[1])
+        elif name == "random_normal":
+            y = _normal_from(_philox(key0, key1, i0, i1, r0, r1))
+        else:  # truncated at two standard deviations: redraw with a new counter word
+            y = np.zeros(out.size)
+            todo = np.ones(out.size, bool)
+            attempt = 0
+            while todo.any():
+                c1 = (i1[todo] ^ np.uint64((attempt << 16) & 0xFFFFFFFF)) & _LO32
+                z = _normal_from(_philox(key0, key1, i0[todo], c1, r0, r1 ^ 0x80000000))
+                ok = (np.abs(z) <= 2.0) & (np.abs(z).astype(out.dtype) <= 2)
+                idx = np.flatnonzero(todo)
+                y[idx[ok]] = z[ok]
+                todo[idx[ok]] = False
+                attempt += 1
+        out[...] = y.reshape(out.shape).astype(out.dtype)
+
+    return kernel
+
+
+for _n in ("random_uniform", "random_normal", "truncated_normal"):
+    _kernel(_n)(_make_random(_n))
+
+
+# ---- variable updates ---------------------------------------------------------------------------
+def _make_assign(name: str, fn) -> Kernel:
+    def kernel(inputs, outputs, ints, floats):
+        (v,) = inputs
+        var = outputs[0]  # the variable's own buffer, written in place
+        if v.shape != var.shape or v.dtype != var.dtype:
+            raise KernelError(f"[{name}] value and variable differ in shape or dtype")
+        if var.dtype == np.bool_ and name != "assign":
+            raise KernelError(f"[{name}] unsupported dtype bool")
+        var[...] = fn(var, v)
+
+    return kernel
+
+
+_kernel("assign")(_make_assign("assign", lambda var, v: v))
+_kernel("assign_add")(_make_assign("assign_add", lambda var, v: var + v))
+_kernel("assign_sub")(_make_assign("assign_sub", lambda var, v: var - v))
+
+
+@_kernel("apply_gradient_descent")
+def _apply_gradient_descent(inputs, outputs, ints, floats):
+    # var -= alpha * delta, in place; inputs = [alpha (one element), delta].
+    alpha, delta = inputs
+    var = outputs[0]
+    _float_only("ApplyGradientDescent", var)
+    if alpha.size != 1 or delta.shape != var.shape:
+        raise KernelError("[ApplyGradientDescent] alpha must be a scalar and delta match var")
+    var -= alpha.reshape(()) * delta

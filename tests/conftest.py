@@ -1,0 +1,18 @@
+"""Shared pytest configuration: the hypothesis profiles.
+
+The "ci" profile (loaded by default) keeps property tests fast on a small machine; select another
+with ``HYPOTHESIS_PROFILE=thorough`` for a longer search.
+"""
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("thorough", max_examples=500, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

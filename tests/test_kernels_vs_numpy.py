@@ -1,0 +1,588 @@
+"""Every C++ kernel against its NumPy reference (``tflite_core.backend_numpy``).
+
+One row per kernel name: a hypothesis strategy drawing the kernel's inputs, preallocated outputs
+and attributes. Both implementations run on copies of the same arrays and must agree (exactly for
+integers, booleans and data movement; within a few ulps for float maths). A kernel without a row
+fails ``test_every_kernel_has_a_row``. The Philox random kernels also have rows (the reference
+re-implements the generator bit for bit) and, below, statistical and determinism tests.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from tflite_core import _core
+from tflite_core import backend_numpy as ref
+
+F32, F64, I32, I64, BOOL = (np.dtype(t) for t in ("float32", "float64", "int32", "int64", "bool"))
+FLOATS = [F32, F64]
+INTS = [I32, I64]
+NUMERIC = FLOATS + INTS
+ALL = NUMERIC + [BOOL]
+SPECIALS = [np.nan, np.inf, -np.inf, 0.0, -0.0]
+RANDOM = ("random_uniform", "random_normal", "truncated_normal")
+
+
+@dataclass
+class Case:
+    """One kernel call: inputs, output templates (copied; their contents are the initial values
+    for in-place kernels, NaN or a sentinel otherwise), attributes and the comparison to use."""
+
+    inputs: list
+    outputs: list
+    ints: list = field(default_factory=list)
+    floats: list = field(default_factory=list)
+    tol: object = None  # None: by dtype; "matmul": scaled by |A| @ |B|
+
+
+# ---- strategies -----------------------------------------------------------------------------------
+def elements(dtype, lo=-10.0, hi=10.0, specials=False):
+    if dtype.kind == "b":
+        return st.booleans()
+    if dtype.kind == "i":
+        return st.integers(int(lo), int(hi))
+    base = st.floats(lo, hi, width=8 * dtype.itemsize, allow_subnormal=False)
+    return st.one_of(base, st.sampled_from(SPECIALS)) if specials else base
+
+
+def arrays(draw, dtype, shape, lo=-10.0, hi=10.0, specials=False):
+    return draw(hnp.arrays(dtype, shape, elements=elements(dtype, lo, hi, specials)))
+
+
+def shapes(min_dims=0, max_dims=4, min_side=0, max_side=4):
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
+                            max_side=max_side)
+
+
+def blank(shape, dtype):
+    """An output buffer full of a value the kernel must overwrite."""
+    fill = {"f": np.nan, "i": -12345, "b": True}[dtype.kind]
+    return np.full(shape, fill, dtype)
+
+
+@st.composite
+def binary_case(draw, dtypes, lo=-1000.0, hi=1000.0, specials=True, lo_b=None, hi_b=None):
+    dt = draw(st.sampled_from(dtypes))
+    bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=4, max_side=4))
+    a = arrays(draw, dt, bs.input_shapes[0], lo, hi, specials)
+    b = arrays(draw, dt, bs.input_shapes[1], lo if lo_b is None else lo_b,
+               hi if hi_b is None else hi_b, specials)
+    return Case([a, b], [blank(bs.result_shape, dt)])
+
+
+@st.composite
+def compare_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=4, max_side=4))
+    if dt.kind == "f":  # small integers so that ties happen, plus NaN and infinities
+        el = st.one_of(st.integers(-3, 3).map(float), st.sampled_from(SPECIALS))
+    else:
+        el = elements(dt, -3, 3)
+    a = draw(hnp.arrays(dt, bs.input_shapes[0], elements=el))
+    b = draw(hnp.arrays(dt, bs.input_shapes[1], elements=el))
+    return Case([a, b], [blank(bs.result_shape, BOOL)])
+
+
+@st.composite
+def unary_case(draw, dtypes, lo=-20.0, hi=20.0):
+    dt = draw(st.sampled_from(dtypes))
+    x = arrays(draw, dt, draw(shapes()), lo, hi, specials=True)
+    return Case([x], [blank(x.shape, dt)])
+
+
+@st.composite
+def cast_case(draw):
+    src, dst = draw(st.sampled_from(ALL)), draw(st.sampled_from(ALL))
+    # float -> int of NaN, infinities or out-of-range values is undefined in C++: keep them out.
+    x = arrays(draw, src, draw(shapes()), -1000, 1000, specials=dst.kind == "f")
+    return Case([x], [blank(x.shape, dst)])
+
+
+@st.composite
+def copy_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    x = arrays(draw, dt, draw(shapes()))
+    out_shape = draw(st.sampled_from([x.shape, (x.size,), (1, x.size)]))
+    return Case([x], [blank(out_shape, dt)])
+
+
+@st.composite
+def fill_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    v = arrays(draw, dt, draw(st.sampled_from([(), (1,)])), specials=dt.kind == "f")
+    return Case([v], [blank(draw(shapes()), dt)])
+
+
+@st.composite
+def add_n_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    shape = draw(shapes())
+    xs = [arrays(draw, dt, shape, -1000, 1000, specials=True)
+          for _ in range(draw(st.integers(1, 4)))]
+    return Case(xs, [blank(shape, dt)])
+
+
+@st.composite
+def broadcast_to_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    out_shape = draw(shapes())
+    k = draw(st.integers(0, len(out_shape)))
+    in_shape = tuple(1 if draw(st.booleans()) else d for d in out_shape[len(out_shape) - k:])
+    x = arrays(draw, dt, in_shape, specials=dt.kind == "f")
+    return Case([x], [blank(out_shape, dt)])
+
+
+def _drop_reduced(shape, mask, keep):
+    return tuple(1 if m else d for d, m in zip(shape, mask)) if keep else \
+        tuple(d for d, m in zip(shape, mask) if not m)
+
+
+@st.composite
+def reduce_case(draw, kind):
+    dt = draw(st.sampled_from(NUMERIC))
+    nonempty = kind in ("max", "min")  # max/min of an empty set is an error (tested below)
+    if kind == "prod":
+        x = arrays(draw, dt, draw(shapes(max_side=3)), -2, 2, specials=True)
+    else:
+        x = arrays(draw, dt, draw(shapes(min_side=1 if nonempty else 0)), -1000, 1000,
+                   specials=True)
+    mask = [int(draw(st.booleans())) for _ in x.shape]
+    out = blank(_drop_reduced(x.shape, mask, draw(st.booleans())), dt)
+    return Case([x], [out], mask)
+
+
+@st.composite
+def arg_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    shape = draw(shapes(min_dims=1, min_side=1))
+    el = st.one_of(st.integers(-3, 3).map(float), st.sampled_from([np.nan, np.inf, -np.inf])) \
+        if dt.kind == "f" else elements(dt, -3, 3)
+    x = draw(hnp.arrays(dt, shape, elements=el))
+    axis = draw(st.integers(-len(shape), len(shape) - 1))
+    out_shape = shape[:axis % len(shape)] + shape[axis % len(shape) + 1:]
+    return Case([x], [blank(out_shape, I64)], [axis])
+
+
+@st.composite
+def prod_grad_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    x = draw(hnp.arrays(dt, draw(shapes(max_side=3)),
+                        elements=st.one_of(st.just(0.0), elements(dt, -2, 2))))
+    mask = [int(draw(st.booleans())) for _ in x.shape]
+    dy = arrays(draw, dt, _drop_reduced(x.shape, mask, draw(st.booleans())))
+    return Case([x, dy], [blank(x.shape, dt)], mask)
+
+
+@st.composite
+def matmul_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    dim = st.one_of(st.integers(0, 6), st.sampled_from([24, 33]))  # big ones reach the BLAS path
+    m, k, n = draw(dim), draw(dim), draw(dim)
+    ta, tb = draw(st.booleans()), draw(st.booleans())
+    a = arrays(draw, dt, (k, m) if ta else (m, k), -100, 100)
+    b = arrays(draw, dt, (n, k) if tb else (k, n), -100, 100)
+    return Case([a, b], [blank((m, n), dt)], [int(ta), int(tb)], tol="matmul")
+
+
+@st.composite
+def softmax_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    x = arrays(draw, dt, draw(shapes(min_dims=1)), -50, 50, specials=True)
+    return Case([x], [blank(x.shape, dt)])
+
+
+@st.composite
+def xent_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    shape = draw(shapes(min_dims=2, max_dims=2, max_side=5))
+    logits = arrays(draw, dt, shape, -50, 50, specials=True)
+    labels = arrays(draw, dt, shape, 0, 1)
+    loss_shape = draw(st.sampled_from([(shape[0],), (shape[0], 1)]))
+    return Case([logits, labels], [blank(loss_shape, dt), blank(shape, dt)])
+
+
+@st.composite
+def transpose_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    x = arrays(draw, dt, draw(shapes()))
+    perm = draw(st.permutations(range(x.ndim)))
+    return Case([x], [blank(tuple(x.shape[p] for p in perm), dt)], list(perm))
+
+
+@st.composite
+def slice_geometry(draw, shape):
+    """begin, strides, sizes per dim (in bounds), and an output shape holding prod(sizes)."""
+    begin, strides, sizes = [], [], []
+    for d in shape:
+        s = draw(st.integers(-3, 3).filter(bool))
+        if d == 0:
+            b, n = 0, 0
+        else:
+            b = draw(st.integers(0, d - 1))
+            room = b // -s if s < 0 else (d - 1 - b) // s
+            n = draw(st.integers(0, room + 1))
+        begin.append(b), strides.append(s), sizes.append(n)
+    out_shape = [n for n in sizes if n != 1 or draw(st.booleans())]  # shrunk dims may go
+    if draw(st.booleans()):
+        out_shape.insert(draw(st.integers(0, len(out_shape))), 1)  # or a new axis may appear
+    return begin + strides + sizes, sizes, tuple(out_shape)
+
+
+@st.composite
+def strided_slice_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    x = arrays(draw, dt, draw(shapes()))
+    ints, _, out_shape = draw(slice_geometry(x.shape))
+    return Case([x], [blank(out_shape, dt)], ints)
+
+
+@st.composite
+def strided_slice_grad_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    dx_shape = draw(shapes())
+    ints, _, dy_shape = draw(slice_geometry(dx_shape))
+    return Case([arrays(draw, dt, dy_shape)], [blank(dx_shape, dt)], ints)
+
+
+@st.composite
+def concat_split_pieces(draw):
+    dt = draw(st.sampled_from(ALL))
+    shape = list(draw(shapes(min_dims=1)))
+    axis = draw(st.integers(-len(shape), len(shape) - 1))
+    a = axis % len(shape)
+    pieces = []
+    for _ in range(draw(st.integers(1, 4))):
+        s = list(shape)
+        s[a] = draw(st.integers(0, 3))
+        pieces.append(arrays(draw, dt, tuple(s)))
+    return dt, axis, pieces
+
+
+@st.composite
+def concat_case(draw):
+    dt, axis, pieces = draw(concat_split_pieces())
+    whole = np.concatenate(pieces, axis=axis)
+    return Case(pieces, [blank(whole.shape, dt)], [axis])
+
+
+@st.composite
+def split_case(draw):
+    dt, axis, pieces = draw(concat_split_pieces())
+    whole = np.concatenate(pieces, axis=axis)
+    return Case([whole], [blank(p.shape, dt) for p in pieces], [axis])
+
+
+@st.composite
+def random_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    counter = np.array([draw(st.integers(0, 2**40))], np.int64)
+    seeds = [draw(st.integers(-2**63, 2**63 - 1)), draw(st.integers(-2**63, 2**63 - 1))]
+    return Case([counter], [blank(draw(shapes(max_side=6)), dt)], seeds)
+
+
+@st.composite
+def assign_case(draw, dtypes):
+    dt = draw(st.sampled_from(dtypes))
+    shape = draw(shapes())
+    var = arrays(draw, dt, shape, -1000, 1000)
+    return Case([arrays(draw, dt, shape, -1000, 1000)], [var])
+
+
+@st.composite
+def apply_gd_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    shape = draw(shapes())
+    alpha = arrays(draw, dt, draw(st.sampled_from([(), (1,)])), 0, 1)
+    return Case([alpha, arrays(draw, dt, shape)], [arrays(draw, dt, shape)])
+
+
+# ---- the table: one row per kernel name -----------------------------------------------------------
+ROWS = {
+    "add": binary_case(NUMERIC), "sub": binary_case(NUMERIC), "mul": binary_case(NUMERIC),
+    "div": binary_case(FLOATS), "maximum": binary_case(NUMERIC),
+    "minimum": binary_case(NUMERIC),
+    "pow": st.one_of(binary_case(FLOATS, -4, 4), binary_case(INTS, -6, 6, lo_b=-3, hi_b=6)),
+    "relu_grad": binary_case(NUMERIC), "sigmoid_grad": binary_case(FLOATS, -2, 2),
+    "tanh_grad": binary_case(FLOATS, -2, 2),
+    **{k: compare_case() for k in ("equal", "not_equal", "less", "less_equal", "greater",
+                                   "greater_equal")},
+    **{k: unary_case(NUMERIC, -1000, 1000) for k in ("neg", "abs", "relu", "square", "sign")},
+    **{k: unary_case(FLOATS) for k in ("sigmoid", "tanh", "exp", "log", "sqrt", "reciprocal")},
+    "cast": cast_case(), "copy": copy_case(), "fill": fill_case(), "add_n": add_n_case(),
+    "broadcast_to": broadcast_to_case(),
+    **{f"reduce_{k}": reduce_case(k) for k in ("sum", "mean", "max", "min", "prod")},
+    "argmax": arg_case(), "argmin": arg_case(), "reduce_prod_grad": prod_grad_case(),
+    "matmul": matmul_case(),
+    "softmax": softmax_case(), "log_softmax": softmax_case(), "softmax_xent": xent_case(),
+    "transpose": transpose_case(), "strided_slice": strided_slice_case(),
+    "strided_slice_grad": strided_slice_grad_case(), "concat": concat_case(),
+    "split": split_case(),
+    **{k: random_case() for k in RANDOM},
+    "assign": assign_case(ALL), "assign_add": assign_case(NUMERIC),
+    "assign_sub": assign_case(NUMERIC), "apply_gradient_descent": apply_gd_case(),
+}
+
+TOL = {F32: {"rtol": 2e-6, "atol": 1e-6}, F64: {"rtol": 1e-13, "atol": 1e-14}}
+# float32 transcendental functions may differ by a few ulps between NumPy and libm.
+LOOSE_F32 = {"sigmoid", "tanh", "exp", "log", "pow", "softmax", "log_softmax", "softmax_xent",
+             "sigmoid_grad", "tanh_grad", "reduce_mean"}
+
+
+def assert_same(name, got, want, case):
+    assert got.shape == want.shape and got.dtype == want.dtype
+    if got.dtype.kind != "f":
+        np.testing.assert_array_equal(got, want, err_msg=name)
+        return
+    if case.tol == "matmul":
+        a, b = case.inputs
+        a = a.T if case.ints[0] else a
+        b = b.T if case.ints[1] else b
+        bound = np.abs(a).astype(np.float64) @ np.abs(b).astype(np.float64)
+        # both sides round k products and sums: the classic (k + 2) eps |A| |B| bound
+        eps = (a.shape[1] + 2) * np.finfo(got.dtype).eps
+        assert np.all(np.abs(got.astype(np.float64) - want) <= eps * bound + 1e-30), name
+        return
+    tol = dict(TOL[got.dtype])
+    if got.dtype == F32 and name in LOOSE_F32:
+        tol = {"rtol": 1e-5, "atol": 1e-6}
+    np.testing.assert_allclose(got, want, equal_nan=True, err_msg=name, **tol)
+
+
+def test_every_kernel_has_a_row():
+    """A kernel added to the C++ registry must get a row here (and a NumPy reference)."""
+    names = set(_core.kernel_names())
+    assert names - set(ROWS) == set(), "kernels without a row"
+    assert set(ROWS) - names == set(), "rows for kernels that do not exist"
+    assert set(ref.kernel_names()) == names
+
+
+@pytest.mark.parametrize("name", sorted(ROWS))
+@given(data=st.data())
+def test_kernel_matches_numpy(name, data):
+    case = data.draw(ROWS[name], label="case")
+    ins_c, ins_n = [a.copy() for a in case.inputs], [a.copy() for a in case.inputs]
+    outs_c, outs_n = [o.copy() for o in case.outputs], [o.copy() for o in case.outputs]
+    _core.run_kernel(name, ins_c, outs_c, case.ints, case.floats)
+    ref.run_kernel(name, ins_n, outs_n, case.ints, case.floats)
+    for got, want in zip(outs_c, outs_n):
+        assert_same(name, got, want, case)
+    for got, want, orig in zip(ins_c, ins_n, case.inputs):
+        # Inputs are read-only, except the random run counter, which both advance by one.
+        np.testing.assert_array_equal(got, want)
+        if name not in RANDOM:
+            np.testing.assert_array_equal(got, orig)
+    if name in RANDOM:
+        assert ins_c[0][0] == case.inputs[0][0] + 1
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_pow_special_values_follow_c(dtype):
+    """C99 pow (and TF): pow(-inf, 0.5) = +inf, pow(-0, -0.5) = +inf, pow(-1, +-inf) = 1,
+    pow(x, 0) = 1 even for NaN, pow(1, y) = 1 even for NaN."""
+    x = np.array([-np.inf, -np.inf, -0.0, -1.0, -1.0, np.nan, 1.0, -8.0], dtype)
+    y = np.array([0.5, 3.0, -0.5, np.inf, -np.inf, 0.0, np.nan, 1 / 3], dtype)
+    want = np.array([np.inf, -np.inf, np.inf, 1.0, 1.0, 1.0, 1.0, np.nan], dtype)
+    for run in (_core.run_kernel, ref.run_kernel):
+        out = blank(x.shape, np.dtype(dtype))
+        run("pow", [x, y], [out])
+        np.testing.assert_array_equal(out, want)
+
+
+# ---- errors: both sides reject the same malformed calls -------------------------------------------
+f32 = np.ones((2, 3), np.float32)
+BAD_CALLS = [
+    ("reduce_sum", [f32], [np.empty(2, np.float32)], [1]),  # mask of the wrong length
+    ("reduce_max", [np.ones((2, 0), np.float32)], [np.empty(2, np.float32)], [0, 1]),
+    ("argmax", [f32], [np.empty(3, np.int64)], [2]),  # axis out of range
+    ("argmax", [f32], [np.empty(3, np.int32)], [0]),  # output must be int64
+    ("matmul", [f32, f32], [np.empty((2, 3), np.float32)], [0, 0]),  # inner dims 3 vs 2
+    ("transpose", [f32], [np.empty((3, 2), np.float32)], [0, 0]),  # not a permutation
+    ("strided_slice", [f32], [np.empty(3, np.float32)], [0, 1, 1, 1, 1, 3]),  # out of bounds
+    ("concat", [f32, np.ones((2, 2), np.float32)], [np.empty((4, 3), np.float32)], [0]),
+    ("split", [f32], [np.empty((2, 1), np.float32)], [1]),  # pieces do not add up
+    ("add", [f32, np.ones((2,), np.float32)], [np.empty((2, 3), np.float32)], []),
+    ("softmax", [np.float32(1.0).reshape(())], [np.empty((), np.float32)], []),
+    ("log", [np.ones(2, np.int32)], [np.empty(2, np.int32)], []),  # float-only kernel
+    ("no_such_kernel", [f32], [np.empty((2, 3), np.float32)], []),
+]
+
+
+@pytest.mark.parametrize("name, inputs, outputs, ints", BAD_CALLS,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(BAD_CALLS)])
+def test_malformed_calls_raise(name, inputs, outputs, ints):
+    with pytest.raises(_core.KernelError, match=r"^\["):
+        _core.run_kernel(name, inputs, [o.copy() for o in outputs], ints)
+    with pytest.raises(ref.KernelError):
+        ref.run_kernel(name, inputs, [o.copy() for o in outputs], ints)
+
+
+def test_core_kernel_error_is_a_runtime_error():
+    assert issubclass(_core.KernelError, RuntimeError)
+
+
+# ---- random kernels: distribution, range, determinism ---------------------------------------------
+N = 100_000
+
+
+def draw_random(name, dtype, seed=(42, 7), counter=0, n=N):
+    c = np.array([counter], np.int64)
+    out = np.empty(n, dtype)
+    _core.run_kernel(name, [c], [out], list(seed))
+    assert c[0] == counter + 1  # each call takes the next run index
+    return out
+
+
+def _truncated_std(k=2.0):
+    phi = math.exp(-k * k / 2) / math.sqrt(2 * math.pi)
+    mass = math.erf(k / math.sqrt(2))
+    return math.sqrt(1 - 2 * k * phi / mass)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_random_uniform_distribution(dtype):
+    x = draw_random("random_uniform", dtype)
+    assert x.dtype == dtype
+    assert x.min() >= 0.0 and x.max() < 1.0
+    # Mean 1/2 and std 1/sqrt(12), within five standard errors.
+    se = (1 / math.sqrt(12)) / math.sqrt(N)
+    assert abs(x.mean() - 0.5) < 5 * se
+    assert abs(x.std() - 1 / math.sqrt(12)) < 5 * (1 / math.sqrt(12)) / math.sqrt(2 * N) * 1.2
+    counts, _ = np.histogram(x, bins=10, range=(0, 1))
+    p = 0.1
+    assert np.all(np.abs(counts / N - p) < 5 * math.sqrt(p * (1 - p) / N))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_random_normal_distribution(dtype):
+    x = draw_random("random_normal", dtype).astype(np.float64)
+    assert np.all(np.isfinite(x))
+    assert abs(x.mean()) < 5 / math.sqrt(N)
+    assert abs(x.std() - 1.0) < 5 / math.sqrt(2 * N)
+    # Tails as a standard normal: P(|z| > 2) = 4.55%, P(|z| > 3) = 0.27%.
+    for k, p in ((1.0, 0.3173), (2.0, 0.0455), (3.0, 0.0027)):
+        assert abs(np.mean(np.abs(x) > k) - p) < 5 * math.sqrt(p * (1 - p) / N)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_truncated_normal_distribution(dtype):
+    x = draw_random("truncated_normal", dtype).astype(np.float64)
+    assert np.all(np.abs(x) <= 2.0)  # within two standard deviations
+    sd = _truncated_std(2.0)  # 0.8796 for a standard normal truncated at +-2
+    assert abs(x.mean()) < 5 * sd / math.sqrt(N)
+    assert abs(x.std() - sd) < 0.01
+    # Inside the window the shape is normal: P(|z| < 1 | |z| < 2) = 0.6827 / 0.9545.
+    p = 0.682689 / 0.954500
+    assert abs(np.mean(np.abs(x) < 1) - p) < 5 * math.sqrt(p * (1 - p) / N)
+
+
+@pytest.mark.parametrize("name", RANDOM)
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_random_determinism(name, dtype):
+    a = draw_random(name, dtype, seed=(3, 11), counter=5, n=1000)
+    b = draw_random(name, dtype, seed=(3, 11), counter=5, n=1000)
+    np.testing.assert_array_equal(a, b)  # same seeds and run index: same numbers
+    nxt = draw_random(name, dtype, seed=(3, 11), counter=6, n=1000)
+    other = draw_random(name, dtype, seed=(3, 12), counter=5, n=1000)
+    assert np.mean(a == nxt) < 0.01 and np.mean(a == other) < 0.01
+    # Element i depends only on (seeds, run, i): a shorter draw is a prefix of a longer one.
+    np.testing.assert_array_equal(draw_random(name, dtype, seed=(3, 11), counter=5, n=10), a[:10])
+
+
+@pytest.mark.parametrize("name", RANDOM)
+def test_random_next_run_differs_through_one_counter(name):
+    """Two calls sharing a counter array give different numbers (the counter advances)."""
+    c = np.zeros(1, np.int64)
+    first, second = np.empty(500, np.float32), np.empty(500, np.float32)
+    _core.run_kernel(name, [c], [first], [1, 2])
+    _core.run_kernel(name, [c], [second], [1, 2])
+    assert c[0] == 2
+    assert np.mean(first == second) < 0.01
+
+
+@pytest.mark.parametrize("name", RANDOM)
+def test_random_thread_count_does_not_change_numbers(name):
+    before = _core.get_num_threads()
+    try:
+        _core.set_num_threads(1)
+        one = draw_random(name, np.float32, n=20_000)
+        _core.set_num_threads(2)
+        two = draw_random(name, np.float32, n=20_000)
+    finally:
+        _core.set_num_threads(before)
+    np.testing.assert_array_equal(one, two)
+
+
+# ---- large inputs: the parallel, chunked and BLAS code paths ---------------------------------------
+def _large_cases():
+    rng = np.random.default_rng(3)
+    big = rng.normal(size=300_000)  # above 4 * kParallelGrain: chunked single-output reductions
+    mat = rng.normal(size=(1000, 300))
+    wide = rng.normal(size=(300, 1000))
+    cases = []
+    for dt in FLOATS:
+        b, m, w = big.astype(dt), mat.astype(dt), wide.astype(dt)
+        for red in ("reduce_sum", "reduce_mean", "reduce_max", "reduce_min"):
+            cases += [(red, Case([b], [blank((), dt)], [1])),
+                      (red, Case([m], [blank((300,), dt)], [1, 0])),
+                      (red, Case([m], [blank((1000,), dt)], [0, 1])),
+                      (red, Case([m.reshape(10, 100, 300)], [blank((100,), dt)], [1, 0, 1]))]
+        cases += [
+            ("reduce_prod", Case([np.exp(b / 1000)], [blank((), dt)], [1])),
+            ("add", Case([m, m[:1]], [blank(m.shape, dt)])),
+            ("mul", Case([m, m[:, :1]], [blank(m.shape, dt)])),
+            ("exp", Case([m], [blank(m.shape, dt)])),
+            ("softmax", Case([m], [blank(m.shape, dt)])),
+            ("log_softmax", Case([w], [blank(w.shape, dt)])),
+            ("softmax_xent", Case([m, np.abs(m)], [blank((1000,), dt), blank(m.shape, dt)])),
+            ("transpose", Case([m], [blank((300, 1000), dt)], [1, 0])),
+            ("argmax", Case([m], [blank((300,), I64)], [0])),
+            ("argmin", Case([w], [blank((300,), I64)], [1])),
+            ("matmul", Case([m[:200, :150], w[:150, :100]], [blank((200, 100), dt)], [0, 0],
+                            tol="matmul")),
+            ("matmul", Case([m[:150, :200], w[:100, :150]], [blank((200, 100), dt)], [1, 1],
+                            tol="matmul")),
+            ("strided_slice", Case([m], [blank((500, 100), dt)], [1, 2, 2, 3, 500, 100])),
+            ("concat", Case([m, m[:, :7]], [blank((1000, 307), dt)], [1])),
+            ("cast", Case([m], [blank(m.shape, I32)])),
+        ]
+    return cases
+
+
+LARGE = _large_cases()
+
+
+@pytest.mark.parametrize("name, case", LARGE, ids=[f"{n}-{i}" for i, (n, _) in enumerate(LARGE)])
+def test_large_inputs_match_numpy(name, case):
+    case.inputs = [np.ascontiguousarray(a) for a in case.inputs]
+    outs_c = [o.copy() for o in case.outputs]
+    outs_n = [o.copy() for o in case.outputs]
+    _core.run_kernel(name, case.inputs, outs_c, case.ints)
+    ref.run_kernel(name, case.inputs, outs_n, case.ints)
+    for got, want in zip(outs_c, outs_n):
+        if got.dtype.kind == "f" and case.tol is None:
+            # long sums in a different order: errors grow with the number of terms
+            np.testing.assert_allclose(got, want, rtol=1e-5 if got.dtype == F32 else 1e-10,
+                                       atol=1e-5 if got.dtype == F32 else 1e-10, err_msg=name)
+        else:
+            assert_same(name, got, want, case)
+
+
+def test_large_reductions_do_not_depend_on_thread_count():
+    x = np.random.default_rng(5).normal(size=(300_000,)).astype(np.float32)
+    before = _core.get_num_threads()
+    results = []
+    try:
+        for n in (1, 2):
+            _core.set_num_threads(n)
+            out = np.empty((), np.float32)
+            _core.run_kernel("reduce_sum", [x], [out], [1])
+            results.append(out.copy())
+    finally:
+        _core.set_num_threads(before)
+    assert results[0].tobytes() == results[1].tobytes()

@@ -1,0 +1,1054 @@
+"""THE OP TABLE: one row per registered op type, every check on every row.
+
+A row builds its op through the public API (``tf.add``, ``x[1:, ::2]``, ``tf.gradients`` for the
+internal gradient helpers, ...), says how to draw inputs with hypothesis and gives a NumPy
+reference. Every row is then checked for:
+
+* forward values against NumPy through ``tf.Session`` (float32 and float64, ints where the op
+  takes them), with the static shape equal to the runtime shape when the inputs are fully known;
+* the same with placeholders whose leading dimension is unknown (static shape compatible);
+* gradients against central differences in float64 (``grad_check``), or, for ops declared
+  NotDifferentiable, ``tf.gradients`` returning None.
+
+Meta-tests fail when a registered op type lacks a shape function, lacks both a gradient and
+NotDifferentiable, or has no row here. NaN and Inf must propagate as in NumPy through elementwise
+ops, reductions and softmax.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pytest
+import tflite_core as tf
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from tflite_core import backend_numpy, registry
+
+F32, F64, I32, I64, BOOL = (np.dtype(t) for t in ("float32", "float64", "int32", "int64", "bool"))
+FLOATS = (F32, F64)
+NUMERIC = (F32, F64, I32, I64)
+ALL = NUMERIC + (BOOL,)
+FWD_TOL = {F32: {"rtol": 1e-5, "atol": 1e-6}, F64: {"rtol": 1e-12, "atol": 1e-12}}
+
+
+# ---- drawing inputs -------------------------------------------------------------------------------
+class Ctx:
+    """What a row's ``draw`` gets: hypothesis draws, the dtype and the mode.
+
+    Modes: "forward" (any shape, empty ones included), "partial" (rank >= 1 where the row allows,
+    non-empty: the leading dimension is made unknown), "grad" (float64, small non-empty shapes,
+    values away from the op's kinks).
+    """
+
+    def __init__(self, data, dtype, mode):
+        self.data, self.dtype, self.mode = data, np.dtype(dtype), mode
+        self.grad = mode == "grad"
+
+    def draw(self, strategy):
+        return self.data.draw(strategy)
+
+    def _sides(self, max_side):
+        return (0 if self.mode == "forward" else 1), (min(max_side, 3) if self.grad else max_side)
+
+    def shape(self, min_dims=0, max_dims=3, max_side=4):
+        if self.mode == "partial":
+            min_dims = max(min_dims, 1)
+        lo, hi = self._sides(max_side)
+        return self.draw(hnp.array_shapes(min_dims=min_dims, max_dims=max(min_dims, max_dims),
+                                          min_side=lo, max_side=hi))
+
+    def bcast(self, n=2):
+        lo, hi = self._sides(4)
+        bs = self.draw(hnp.mutually_broadcastable_shapes(
+            num_shapes=n, min_dims=1 if self.mode == "partial" else 0, max_dims=3,
+            min_side=lo, max_side=hi))
+        return bs.input_shapes, bs.result_shape
+
+    def values(self, shape, *intervals, dtype=None, unique=False):
+        """An array of ``dtype`` (default: the row's) with elements in the union of intervals."""
+        dt = np.dtype(dtype or self.dtype)
+        intervals = intervals or ((-5.0, 5.0),)
+        if dt.kind == "b":
+            el = st.booleans()
+        elif dt.kind == "i":
+            el = st.one_of(*[st.integers(math.ceil(lo), math.floor(hi)) for lo, hi in intervals])
+        else:
+            el = st.one_of(*[st.floats(float(dt.type(lo)), float(dt.type(hi)),
+                                       width=8 * dt.itemsize, allow_subnormal=False)
+                             for lo, hi in intervals])
+        return self.draw(hnp.arrays(dt, shape, elements=el, unique=unique))
+
+    def grid(self, shape, lo=-2, hi=2, dtype=None):
+        """Small integers in any dtype: ties and equal values happen often."""
+        dt = np.dtype(dtype or self.dtype)
+        el = st.booleans() if dt.kind == "b" else st.integers(lo, hi).map(dt.type)
+        return self.draw(hnp.arrays(dt, shape, elements=el))
+
+    def distinct(self, shape):
+        """Distinct values at least 0.25 apart (no ties for max/min gradients)."""
+        return self.draw(hnp.arrays(self.dtype, shape, unique=True,
+                                    elements=st.integers(-60, 60).map(lambda i: i * 0.25)))
+
+    def axis(self, ndim):
+        """A reduction ``axis``: None, an int or a list (negative entries included)."""
+        options = [st.none(), st.just([])]
+        if ndim:
+            options.append(st.integers(-ndim, ndim - 1))
+            options.append(st.lists(st.integers(0, ndim - 1), unique=True, max_size=ndim).flatmap(
+                lambda axes: st.tuples(*[st.sampled_from([a, a - ndim]) for a in axes]).map(list)))
+        return self.draw(st.one_of(*options))
+
+
+def away(lo, hi):
+    return (-hi, -lo), (lo, hi)
+
+
+def np_axis(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def reduced_shape(shape, axis, keepdims):
+    axes = range(len(shape)) if axis is None else \
+        [a % len(shape) for a in ([axis] if isinstance(axis, int) else axis)]
+    return tuple(1 if i in axes else d for i, d in enumerate(shape)) if keepdims else \
+        tuple(d for i, d in enumerate(shape) if i not in axes)
+
+
+# ---- the row type and its runner --------------------------------------------------------------------
+class Steps(list):
+    """Fetches run one after another in one session (variable updates, then reads)."""
+
+
+@dataclass
+class Row:
+    """One op type: how to build it, its NumPy reference and how to draw its inputs.
+
+    ``build(*inputs, **kw)`` gets placeholders (``feed="placeholder"``) or the NumPy arrays
+    themselves (``feed="value"``) and returns a Tensor, a list of them, or ``Steps``.
+    ``ref(*arrays, **kw)`` returns the expected values (same structure, exact dtypes).
+    ``grad``: "check" (central differences) or "none" (NotDifferentiable: gradients are None).
+    """
+
+    op: str
+    build: Callable
+    ref: Callable
+    draw: Callable
+    dtypes: tuple = FLOATS
+    grad: str = "check"
+    feed: str = "placeholder"
+    eps: float = 1e-6
+    tol: dict = field(default_factory=dict)
+
+
+def flatten(out):
+    if isinstance(out, (list, tuple)):
+        return [t for o in out for t in flatten(o)]
+    return [out]
+
+
+def build_graph(row, arrays, kw, partial=False):
+    """A fresh graph holding the row's op: (graph, inputs, outputs, feed_dict)."""
+    g = tf.Graph()
+    with g.as_default():
+        if row.feed == "value":
+            ins, feeds = list(arrays), {}
+        else:
+            ins = [tf.placeholder(tf.as_dtype(a.dtype),
+                                  [None, *a.shape[1:]] if partial and a.ndim else list(a.shape))
+                   for a in arrays]
+            feeds = dict(zip(ins, arrays))
+        out = row.build(*ins, **kw)
+        init = tf.global_variables_initializer() if tf.global_variables() else None
+    return g, ins, out, feeds, init
+
+
+def run_graph(g, out, feeds, init):
+    with tf.Session(graph=g) as sess:
+        if init is not None:
+            sess.run(init, feeds)
+        if isinstance(out, Steps):
+            return [sess.run(o, feeds) for o in out]
+        return sess.run(out, feeds)
+
+
+def assert_values(got, want, tol):
+    if want is None:
+        assert got is None
+        return
+    if isinstance(want, (list, tuple)):
+        assert isinstance(got, (list, tuple)) and len(got) == len(want)
+        for a, b in zip(got, want):
+            assert_values(a, b, tol)
+        return
+    got, want = np.asarray(got), np.asarray(want)
+    assert got.shape == want.shape, f"shape {got.shape} != {want.shape}"
+    assert got.dtype == want.dtype, f"dtype {got.dtype} != {want.dtype}"
+    if got.dtype.kind == "f":
+        np.testing.assert_allclose(got, want, equal_nan=True, **{**FWD_TOL[got.dtype], **tol})
+    else:
+        np.testing.assert_array_equal(got, want)
+
+
+def assert_static_shapes(out, got, exact):
+    for t, v in zip(flatten(out), flatten(got)):
+        if isinstance(t, tf.Operation) or v is None:
+            continue
+        runtime = list(np.shape(v))
+        if exact:
+            assert t.shape.is_fully_defined() and t.shape.as_list() == runtime, \
+                f"static {t.shape} != runtime {runtime} for {t.name}"
+        else:
+            assert t.shape.is_compatible_with(runtime), \
+                f"static {t.shape} incompatible with runtime {runtime} for {t.name}"
+
+
+def reference(row, arrays, kw):
+    with np.errstate(all="ignore"):
+        return row.ref(*[a.copy() for a in arrays], **kw)
+
+
+# ---- grad_check: analytical gradients against central differences ----------------------------------
+def grad_check(build, arrays, kw=None, eps=1e-6, rtol=1e-5, atol=1e-6, seed=0):
+    """Checks ``tf.gradients`` of ``sum(output * W)`` (W random) against central differences.
+
+    Every floating input is perturbed element by element by +-``eps``; an analytical gradient of
+    None must correspond to a numerical gradient of zero (the output does not depend on it).
+    """
+    kw = kw or {}
+    g = tf.Graph()
+    with g.as_default():
+        xs = [tf.placeholder(tf.as_dtype(a.dtype), list(a.shape)) for a in arrays]
+        ys = [y for y in flatten(build(*xs, **kw)) if isinstance(y, tf.Tensor)]
+        feeds = dict(zip(xs, arrays))
+        with tf.Session(graph=g) as sess:
+            y0 = sess.run(ys, feeds)
+            rng = np.random.default_rng(seed)
+            ws = [rng.uniform(-1, 1, np.shape(v)).astype(y.dtype.np) for y, v in zip(ys, y0)]
+            w_phs = [tf.placeholder(y.dtype, list(np.shape(v))) for y, v in zip(ys, y0)]
+            wrt = [i for i, a in enumerate(arrays) if a.dtype.kind == "f"]
+            grads = tf.gradients(ys, [xs[i] for i in wrt], grad_ys=w_phs)
+            feeds.update(zip(w_phs, ws))
+            fetch = [gr for gr in grads if gr is not None]
+            analytic = iter(sess.run(fetch, feeds)) if fetch else iter(())
+
+            def loss(values):
+                f = dict(feeds)
+                f.update(zip(xs, values))
+                outs = sess.run(ys, f)
+                return sum(float(np.sum(np.asarray(o, np.float64) * w)) for o, w in zip(outs, ws))
+
+            for i, gr in zip(wrt, grads):
+                numeric = np.zeros(arrays[i].shape)
+                for j in range(arrays[i].size):
+                    vals = [a.copy() for a in arrays]
+                    vals[i].flat[j] += eps
+                    up = loss(vals)
+                    vals[i].flat[j] -= 2 * eps
+                    numeric.flat[j] = (up - loss(vals)) / (2 * eps)
+                got = np.zeros(arrays[i].shape) if gr is None else next(analytic)
+                assert np.shape(got) == arrays[i].shape, f"gradient shape of input {i}"
+                np.testing.assert_allclose(got, numeric, rtol=rtol, atol=atol,
+                                           err_msg=f"gradient of input {i}")
+
+
+# ---- NumPy references -------------------------------------------------------------------------------
+def np_sigmoid(x):
+    return (1 / (1 + np.exp(-x))).astype(x.dtype)
+
+
+def np_relu(x):
+    return np.maximum(x, np.zeros_like(x))
+
+
+def np_pow(x, y):
+    r = np.power(x, y)
+    if x.dtype.kind == "f":  # C's pow, as TF: NumPy takes x ** 0.5 as sqrt(x), NaN at -inf
+        r = np.where((y == 0.5) & (x == -np.inf), x.dtype.type(np.inf), r)
+    return r
+
+
+def np_reduce(fn):
+    def ref(x, axis=None, keepdims=False):
+        ax = np_axis(axis)
+        if x.dtype.kind == "f":
+            return np.asarray(fn(x.astype(np.float64), axis=ax, keepdims=keepdims)).astype(x.dtype)
+        return np.asarray(fn(x, axis=ax, keepdims=keepdims, dtype=np.int64)).astype(x.dtype)
+
+    return ref
+
+
+def np_mean(x, axis=None, keepdims=False):
+    ax = np_axis(axis)
+    n = x.size // max(1, int(np.prod(reduced_shape(x.shape, axis, True)))) if x.size else 0
+    if x.dtype.kind == "f":
+        s = np.sum(x.astype(np.float64), axis=ax, keepdims=keepdims)
+        return np.asarray(s / n if n else s * np.nan).astype(x.dtype)
+    s = np.asarray(np.sum(x, axis=ax, keepdims=keepdims, dtype=np.int64))
+    q = np.abs(s) // max(n, 1) * np.sign(s)  # C-style division, toward zero (as TF)
+    return q.astype(x.dtype)
+
+
+def np_extreme(fn):
+    def ref(x, axis=None, keepdims=False):
+        return np.asarray(fn(x, axis=np_axis(axis), keepdims=keepdims)).astype(x.dtype)
+
+    return ref
+
+
+def np_log_softmax(x, axis=-1):
+    z = x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+    return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
+
+
+def np_softmax(x, axis=None):
+    ax = -1 if axis is None else axis
+    z = np.exp(x - np.max(x, axis=ax, keepdims=True, initial=-np.inf))
+    return z / np.sum(z, axis=ax, keepdims=True)
+
+
+def np_sum_to(g, shape):
+    lead = g.ndim - len(shape)
+    s = np.sum(g, axis=tuple(range(lead))) if lead else g
+    axes = tuple(i for i, d in enumerate(shape) if d == 1 and s.shape[i] != 1)
+    return np.sum(s, axis=axes, keepdims=True).reshape(shape) if axes else s.reshape(shape)
+
+
+def np_prod_grad(x, g, axis=None):
+    """d prod(x over axis) / dx times g (kept dims), element by element (exact with zeros)."""
+    kept = reduced_shape(x.shape, axis, True)
+    gk = np.broadcast_to(g.reshape(kept), x.shape)
+    out = np.empty_like(x)
+    for j in range(x.size):
+        others = x.copy()
+        others.flat[j] = 1
+        p = np.broadcast_to(np.prod(others, axis=np_axis(axis), keepdims=True), x.shape)
+        out.flat[j] = p.flat[j] * gk.flat[j]
+    return out
+
+
+def np_random(kernel, shape, dtype, seeds, scale, shift):
+    out = np.empty(shape, dtype)
+    backend_numpy.run_kernel(kernel, [np.zeros(1, np.int64)], [out], seeds)  # the first run
+    return out * dtype.type(scale) + dtype.type(shift)
+
+
+# ---- draws --------------------------------------------------------------------------------------------
+def unary(fwd=(-5.0, 5.0), grad=((-3.0, 3.0),)):
+    def draw(ctx):
+        shape = ctx.shape()
+        return [ctx.values(shape, *(grad if ctx.grad else (fwd,)))], {}
+
+    return draw
+
+
+def binary(fwd_a=(-5.0, 5.0), fwd_b=(-5.0, 5.0), grad_a=((-3.0, 3.0),), grad_b=((-3.0, 3.0),)):
+    def draw(ctx):
+        (sa, sb), _ = ctx.bcast()
+        if ctx.grad:
+            return [ctx.values(sa, *grad_a), ctx.values(sb, *grad_b)], {}
+        return [ctx.values(sa, fwd_a), ctx.values(sb, fwd_b)], {}
+
+    return draw
+
+
+def add_n_draw(ctx):
+    shape = ctx.shape()
+    return [ctx.values(shape) for _ in range(ctx.draw(st.integers(2, 4)))], {}
+
+
+def compare_draw(ctx):
+    (sa, sb), _ = ctx.bcast()
+    return [ctx.grid(sa), ctx.grid(sb)], {}
+
+
+def reduce_draw(kind):
+    def draw(ctx):
+        nonempty = kind in ("max", "min")
+        shape = ctx.shape(max_side=3 if kind == "prod" else 4)
+        if nonempty:
+            shape = tuple(max(d, 1) for d in shape)
+        if ctx.grad and nonempty:
+            x = ctx.distinct(shape)
+        elif ctx.grad and kind == "prod":  # zeros too: the gradient is exact there
+            x = ctx.values(shape, (-1.5, -0.5), (0.0, 0.0), (0.5, 1.5))
+        else:
+            x = ctx.values(shape, (-2.0, 2.0) if kind == "prod" else (-50.0, 50.0))
+        return [x], {"axis": ctx.axis(len(shape)), "keepdims": ctx.draw(st.booleans())}
+
+    return draw
+
+
+def reduce_row(op, fn, ref, kind):
+    return Row(op, lambda x, axis, keepdims: fn(x, axis=axis, keepdims=keepdims), ref,
+               reduce_draw(kind), NUMERIC)
+
+
+def arg_draw(ctx):
+    shape = list(ctx.shape(min_dims=1))
+    axis = ctx.draw(st.integers(-len(shape), len(shape) - 1))
+    shape[axis] = max(shape[axis], 1)
+    return [ctx.grid(tuple(shape))], {"axis": axis}
+
+
+def matmul_draw(ctx):
+    lo, hi = ctx._sides(5)
+    m, k, n = (ctx.draw(st.integers(lo, hi)) for _ in range(3))
+    ta, tb = ctx.draw(st.booleans()), ctx.draw(st.booleans())
+    a = ctx.values((k, m) if ta else (m, k), (-3.0, 3.0))
+    b = ctx.values((n, k) if tb else (k, n), (-3.0, 3.0))
+    return [a, b], {"transpose_a": ta, "transpose_b": tb}
+
+
+def np_matmul(a, b, transpose_a, transpose_b):
+    a, b = (a.T if transpose_a else a), (b.T if transpose_b else b)
+    if a.dtype.kind == "f":
+        return (a.astype(np.float64) @ b.astype(np.float64)).astype(a.dtype)
+    return a @ b
+
+
+def softmax_draw(ctx):
+    shape = ctx.shape(min_dims=1)
+    axis = ctx.draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1)))
+    return [ctx.values(shape, (-2.0, 2.0) if ctx.grad else (-30.0, 30.0))], {"axis": axis}
+
+
+def xent_draw(ctx):
+    rank = 2 if ctx.mode == "partial" else ctx.draw(st.integers(1, 3))
+    shape = ctx.shape(min_dims=rank, max_dims=rank)
+    shape = (*shape[:-1], max(shape[-1], 1))  # at least one class
+    logits = ctx.values(shape, (-3.0, 3.0) if ctx.grad else (-20.0, 20.0))
+    u = ctx.values(shape, (0.1, 1.0))
+    labels = (u / np.maximum(u.sum(-1, keepdims=True), 1e-30)).astype(u.dtype)
+    return [logits, labels], {}
+
+
+def np_xent(logits, labels):
+    return (-np.sum(labels * np_log_softmax(logits), axis=-1)).astype(logits.dtype)
+
+
+def transpose_draw(ctx):
+    shape = ctx.shape(max_dims=4)
+    perm = ctx.draw(st.one_of(st.none(), st.permutations(range(len(shape)))))
+    return [ctx.values(shape)], {"perm": None if perm is None else list(perm)}
+
+
+def reshape_draw(ctx):
+    shape = ctx.shape(max_dims=4)
+    n = int(np.prod(shape))
+    targets = [[n], list(reversed(shape)), [1, *shape, 1]]
+    if n:
+        d = ctx.draw(st.sampled_from([k for k in range(1, n + 1) if n % k == 0]))
+        targets += [[-1], [d, -1], [-1, d], [d, n // d]]
+    if n == 1:
+        targets.append([])
+    return [ctx.values(shape)], {"shape": ctx.draw(st.sampled_from(targets))}
+
+
+def pieces_draw(ctx, count, min_piece=0):
+    """Shapes equal except along ``axis``, for concat / split."""
+    base = list(ctx.shape(min_dims=1))
+    axis = ctx.draw(st.integers(-len(base), len(base) - 1))
+    lo = max(min_piece, 0 if ctx.mode == "forward" else 1)
+    sizes = [ctx.draw(st.integers(lo, 3)) for _ in range(count)]
+    return base, axis, sizes
+
+
+def concat_draw(ctx):
+    base, axis, sizes = pieces_draw(ctx, ctx.draw(st.integers(2, 3)))
+    shapes = [tuple(s if i == axis % len(base) else d for i, d in enumerate(base)) for s in sizes]
+    return [ctx.values(s) for s in shapes], {"axis": axis}
+
+
+def split_draw(ctx):
+    base, axis, sizes = pieces_draw(ctx, ctx.draw(st.integers(1, 3)))
+    a = axis % len(base)
+    if ctx.draw(st.booleans()):  # num_split: equal pieces
+        k = ctx.draw(st.integers(1, 3))
+        base[a] = k * sizes[0]
+        spec = k
+    else:  # explicit sizes, maybe one -1
+        base[a] = sum(sizes)
+        spec = list(sizes)
+        if ctx.draw(st.booleans()):
+            spec[ctx.draw(st.integers(0, len(spec) - 1))] = -1
+    n = spec if isinstance(spec, int) else len(spec)
+    keep = ctx.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n, unique=True))
+    return [ctx.values(tuple(base))], {"spec": spec, "axis": axis, "keep": sorted(keep)}
+
+
+def np_split(x, spec, axis, keep):
+    if isinstance(spec, int):
+        parts = np.split(x, spec, axis=axis)
+    else:
+        sizes = list(spec)
+        if -1 in sizes:
+            sizes[sizes.index(-1)] = x.shape[axis] - sum(s for s in sizes if s != -1)
+        parts = np.split(x, np.cumsum(sizes)[:-1], axis=axis)
+    return [parts[i] for i in keep]
+
+
+def slice_key(ctx, shape):
+    """A NumPy basic index: ints, slices (any step), newaxis, maybe an ellipsis."""
+    key = []
+    for n in shape:
+        kinds = ["slice"] + (["int"] if n > 0 else [])
+        if ctx.draw(st.sampled_from(kinds)) == "int":
+            key.append(ctx.draw(st.integers(-n, n - 1)))
+        else:
+            bound = st.one_of(st.none(), st.integers(-n - 2, n + 2))
+            step = ctx.draw(st.sampled_from([None, 1, 2, 3, -1, -2]))
+            key.append(slice(ctx.draw(bound), ctx.draw(bound), step))
+    how = ctx.draw(st.sampled_from(["full", "truncated", "ellipsis"]))
+    if how == "truncated" and key:  # trailing entries left out
+        key = key[:ctx.draw(st.integers(1, len(key)))]
+    if ctx.draw(st.booleans()):
+        key.insert(ctx.draw(st.integers(0, len(key))), None)
+    if how == "ellipsis":  # an ellipsis standing for the entries key[i:j] it replaces
+        i = ctx.draw(st.integers(0, len(key)))
+        key[i:ctx.draw(st.integers(i, len(key)))] = [Ellipsis]
+    return tuple(key)
+
+
+def strided_slice_draw(ctx):
+    shape = ctx.shape(max_dims=4)
+    x = ctx.values(shape)
+    if not ctx.grad and shape and ctx.draw(st.booleans()):  # tf.slice(begin, size)
+        begin = [ctx.draw(st.integers(0, max(n - 1, 0))) for n in shape]
+        size = [ctx.draw(st.sampled_from([-1, max(0, n - b)])) if n else -1
+                for n, b in zip(shape, begin)]
+        return [x], {"key": None, "begin": begin, "size": size}
+    return [x], {"key": slice_key(ctx, shape), "begin": None, "size": None}
+
+
+def build_strided_slice(x, key, begin, size):
+    return x[key] if key is not None else tf.slice(x, begin, size)
+
+
+def np_strided_slice(x, key, begin, size):
+    if key is not None:
+        return np.array(x[key])
+    return x[tuple(slice(b, None if s == -1 else b + s) for b, s in zip(begin, size))].copy()
+
+
+def sliced_grad_draw(ctx):
+    shape = ctx.shape(max_dims=3)
+    key = slice_key(ctx, shape)
+    x = ctx.values(shape)
+    return [x, ctx.values(np.shape(x[key]))], {"key": key}
+
+
+def np_strided_slice_grad(x, g, key):
+    z = np.zeros_like(x)
+    z[key] = g
+    return z
+
+
+def fill_draw(ctx):
+    shape = ctx.shape()
+    how = ctx.draw(st.sampled_from(["dims", "shape_of"]))
+    return [ctx.values(shape), ctx.values(())], {"how": how, "dims": list(shape)}
+
+
+def build_fill(x, v, how, dims):
+    return tf.fill(dims if how == "dims" else tf.shape(x), v)
+
+
+def cast_draw(ctx):
+    if ctx.grad:  # float64 -> float32 on a grid float32 holds exactly, eps one grid step
+        return [ctx.draw(hnp.arrays(F64, ctx.shape(), elements=st.integers(-256, 256).map(
+            lambda i: i / 64)))], {"dst": F32}
+    dst = ctx.draw(st.sampled_from([d for d in ALL if d != ctx.dtype]))
+    return [ctx.values(ctx.shape(), (-100.0, 100.0))], {"dst": dst}
+
+
+def sum_to_draw(ctx):
+    r = ctx.shape(min_dims=1)
+    k = ctx.draw(st.integers(0, len(r)))
+    sb = tuple(1 if ctx.draw(st.booleans()) else d for d in r[len(r) - k:])
+    if sb == r:
+        sb = r[1:]  # at least one broadcast dimension
+    return [ctx.values(r), ctx.values(sb), ctx.values(r)], {}
+
+
+def build_sum_to(a, b, g):
+    return tf.gradients(tf.add(a, b), [a, b], grad_ys=g)
+
+
+def broadcast_to_draw(ctx):
+    r = ctx.shape()
+    k = ctx.draw(st.integers(0, len(r)))
+    sx = tuple(1 if ctx.draw(st.booleans()) else d for d in r[len(r) - k:])
+    return [ctx.values(sx)], {"shape": list(r)}
+
+
+def reduced_grad_draw(ctx):
+    x = ctx.values(ctx.shape(min_dims=1))
+    axis = ctx.axis(x.ndim)
+    return [x, ctx.values(reduced_shape(x.shape, axis, False))], {"axis": axis}
+
+
+def prod_grad_draw(ctx):
+    x = ctx.values(ctx.shape(min_dims=1, max_side=3), (-1.5, -0.5), (0.0, 0.0), (0.5, 1.5))
+    axis = ctx.axis(x.ndim)
+    return [x, ctx.values(reduced_shape(x.shape, axis, False))], {"axis": axis}
+
+
+def act_grad_draw(lo, hi):
+    def draw(ctx):
+        shape = ctx.shape()
+        return [ctx.values(shape, *away(lo, hi)), ctx.values(shape)], {}
+
+    return draw
+
+
+def concat_grad_draw(ctx):
+    arrays, kw = concat_draw(ctx)
+    a, b = arrays[:2]
+    return [a, b, ctx.values(np.concatenate([a, b], axis=kw["axis"]).shape)], kw
+
+
+def variable_draw(ctx):
+    shape = ctx.shape()
+    return [ctx.values(shape, (-50.0, 50.0))], {"init": ctx.values(shape, (-50.0, 50.0))}
+
+
+def build_assign(fn):
+    def build(x, init):
+        v = tf.Variable(init)
+        return Steps([fn(v, x), v.value()])
+
+    return build
+
+
+def build_apply_gd(g, init, lr):
+    v = tf.Variable(init)
+    step = tf.train.GradientDescentOptimizer(lr).apply_gradients([(g, v)])
+    return Steps([step, v.value()])
+
+
+def gd_draw(ctx):
+    shape = ctx.shape()
+    return [ctx.values(shape)], {"init": ctx.values(shape),
+                                 "lr": ctx.draw(st.floats(0.0, 2.0, width=32))}
+
+
+def build_noop(x):
+    """tf.group (a NoOp) runs its control inputs: here an assignment, read back afterwards."""
+    v = tf.Variable(np.zeros((), x.dtype.np))
+    return Steps([tf.group(tf.assign(v, tf.reduce_sum(x))), v.value()])
+
+
+def random_draw(ctx):
+    shape = ctx.shape()
+    return [ctx.values(shape)], {
+        "how": ctx.draw(st.sampled_from(["dims", "shape_of"])), "dims": list(shape),
+        "seeds": [ctx.draw(st.integers(1, 2**31 - 1)), ctx.draw(st.integers(1, 2**31 - 1))],
+        "scale": ctx.draw(st.sampled_from([0.5, 1.0, 2.0])),
+        "shift": ctx.draw(st.sampled_from([0.0, -1.0, 3.0]))}
+
+
+def build_random(kind):
+    def build(x, how, dims, seeds, scale, shift):
+        tf.set_random_seed(seeds[0])
+        shape = dims if how == "dims" else tf.shape(x)
+        dt = x.dtype
+        if kind == "RandomUniform":  # minval + U * (maxval - minval)
+            return tf.random_uniform(shape, minval=shift, maxval=shift + scale, dtype=dt,
+                                     seed=seeds[1])
+        fn = tf.random_normal if kind == "RandomStandardNormal" else tf.truncated_normal
+        return fn(shape, mean=shift, stddev=scale, dtype=dt, seed=seeds[1])
+
+    return build
+
+
+def ref_random(kernel):
+    def ref(x, how, dims, seeds, scale, shift):
+        if kernel == "random_uniform":
+            dt = x.dtype.type
+            scale = (dt(shift + scale) - dt(shift))
+        return np_random(kernel, x.shape, x.dtype, seeds, scale, shift)
+
+    return ref
+
+
+# ---- THE TABLE ----------------------------------------------------------------------------------------
+MAX_MIN_GRAD_A = ((-3.0, -2.0), (0.0, 1.0))  # a and b never within 0.5 of each other
+MAX_MIN_GRAD_B = ((-1.5, -0.5), (1.5, 2.5))
+
+ROWS = [
+    # elementwise binary, with broadcasting
+    Row("Add", tf.add, np.add, binary(), NUMERIC),
+    Row("Sub", lambda a, b: a - b, np.subtract, binary(), NUMERIC),
+    Row("Mul", tf.multiply, np.multiply, binary(), NUMERIC),
+    Row("RealDiv", lambda a, b: a / b, np.true_divide,
+        binary(grad_b=away(0.5, 2.0)), NUMERIC),
+    Row("Maximum", tf.maximum, np.maximum, binary(grad_a=MAX_MIN_GRAD_A, grad_b=MAX_MIN_GRAD_B),
+        NUMERIC),
+    Row("Minimum", tf.minimum, np.minimum, binary(grad_a=MAX_MIN_GRAD_A, grad_b=MAX_MIN_GRAD_B),
+        NUMERIC),
+    Row("Pow", tf.pow, np_pow, binary((-3.0, 3.0), (0.0, 3.0), ((0.5, 2.0),), ((-2.0, 2.0),)),
+        NUMERIC),
+    # comparisons
+    Row("Equal", tf.equal, np.equal, compare_draw, ALL, "none"),
+    Row("NotEqual", tf.not_equal, np.not_equal, compare_draw, ALL, "none"),
+    Row("Less", lambda a, b: a < b, np.less, compare_draw, NUMERIC, "none"),
+    Row("LessEqual", lambda a, b: a <= b, np.less_equal, compare_draw, NUMERIC, "none"),
+    Row("Greater", lambda a, b: a > b, np.greater, compare_draw, NUMERIC, "none"),
+    Row("GreaterEqual", tf.greater_equal, np.greater_equal, compare_draw, NUMERIC, "none"),
+    # elementwise unary
+    Row("Neg", lambda x: -x, np.negative, unary(), NUMERIC),
+    Row("Abs", tf.abs, np.abs, unary(grad=away(0.1, 3.0)), NUMERIC),
+    Row("Sigmoid", tf.sigmoid, np_sigmoid, unary((-30.0, 30.0))),
+    Row("Tanh", tf.nn.tanh, np.tanh, unary((-20.0, 20.0))),
+    Row("Exp", tf.exp, np.exp, unary((-20.0, 20.0))),
+    Row("Log", tf.log, np.log, unary((0.0, 50.0), ((0.5, 3.0),))),
+    Row("Sqrt", tf.sqrt, np.sqrt, unary((0.0, 50.0), ((0.5, 3.0),))),
+    Row("Square", tf.square, np.square, unary(), NUMERIC),
+    Row("Reciprocal", tf.reciprocal, np.reciprocal, unary(grad=away(0.5, 3.0))),
+    Row("Sign", tf.sign, np.sign, unary(grad=away(0.1, 3.0)), NUMERIC),
+    Row("Relu", tf.nn.relu, np_relu, unary(grad=away(0.1, 3.0)), NUMERIC),
+    Row("AddN", lambda *xs: tf.add_n(list(xs)), lambda *xs: sum(xs[1:], xs[0]), add_n_draw,
+        NUMERIC),
+    Row("Cast", lambda x, dst: tf.cast(x, tf.as_dtype(dst)), lambda x, dst: x.astype(dst),
+        cast_draw, ALL, eps=1 / 64),
+    # reductions
+    reduce_row("Sum", tf.reduce_sum, np_reduce(np.sum), "sum"),
+    reduce_row("Mean", tf.reduce_mean, np_mean, "mean"),
+    reduce_row("Max", tf.reduce_max, np_extreme(np.max), "max"),
+    reduce_row("Min", tf.reduce_min, np_extreme(np.min), "min"),
+    reduce_row("Prod", tf.reduce_prod, np_reduce(np.prod), "prod"),
+    Row("ArgMax", lambda x, axis: tf.argmax(x, axis), lambda x, axis: np.argmax(x, axis),
+        arg_draw, NUMERIC, "none"),
+    Row("ArgMin", lambda x, axis: tf.argmin(x, axis=axis), lambda x, axis: np.argmin(x, axis),
+        arg_draw, NUMERIC, "none"),
+    # linear algebra and nn
+    Row("MatMul", tf.matmul, np_matmul, matmul_draw, NUMERIC),
+    Row("Softmax", lambda x, axis: tf.nn.softmax(x, axis=axis), np_softmax, softmax_draw),
+    Row("LogSoftmax", lambda x, axis: tf.nn.log_softmax(x, axis=axis),
+        lambda x, axis: np_log_softmax(x, -1 if axis is None else axis), softmax_draw),
+    Row("SoftmaxCrossEntropyWithLogits",
+        lambda x, y: tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=x), np_xent,
+        xent_draw),
+    # array ops
+    Row("Const", tf.constant, lambda x: x, lambda ctx: ([ctx.values(ctx.shape())], {}), ALL,
+        "none", feed="value"),
+    Row("Placeholder", lambda x: x, lambda x: x, lambda ctx: ([ctx.values(ctx.shape())], {}),
+        ALL, "none"),
+    Row("Identity", tf.identity, lambda x: x, unary(), ALL),
+    Row("StopGradient", tf.stop_gradient, lambda x: x, unary(), ALL, "none"),
+    Row("Shape", lambda x, out_type: tf.shape(x, out_type=out_type),
+        lambda x, out_type: np.array(x.shape, out_type.np),
+        lambda ctx: ([ctx.values(ctx.shape())], {"out_type": ctx.draw(
+            st.sampled_from([tf.int32, tf.int64]))}), ALL, "none"),
+    Row("ReductionSize", tf.size, lambda x: np.int32(x.size),
+        lambda ctx: ([ctx.values(ctx.shape())], {}), ALL, "none"),
+    Row("ReducedShape",
+        lambda x, g, axis: tf.gradients(tf.reduce_sum(x, axis=axis), x, grad_ys=g)[0],
+        lambda x, g, axis: np.broadcast_to(g.reshape(reduced_shape(x.shape, axis, True)),
+                                           x.shape).copy(), reduced_grad_draw, grad="none"),
+    Row("Reshape", lambda x, shape: tf.reshape(x, shape),
+        lambda x, shape: x.reshape(shape), reshape_draw, ALL),
+    Row("Transpose", lambda x, perm: tf.transpose(x, perm), lambda x, perm: np.transpose(x, perm),
+        transpose_draw, ALL),
+    Row("ConcatV2", lambda *xs, axis: tf.concat(list(xs), axis),
+        lambda *xs, axis: np.concatenate(xs, axis), concat_draw, ALL),
+    Row("Split", lambda x, spec, axis, keep: [tf.split(x, spec, axis)[i] for i in keep],
+        np_split, split_draw, ALL),
+    Row("SplitLike", lambda a, b, g, axis: tf.gradients(tf.concat([a, b], axis), [a, b],
+                                                        grad_ys=g),
+        lambda a, b, g, axis: np.split(g, [a.shape[axis]], axis), concat_grad_draw),
+    Row("StridedSlice", build_strided_slice, np_strided_slice, strided_slice_draw, ALL),
+    Row("StridedSliceGrad", lambda x, g, key: tf.gradients(x[key], x, grad_ys=g)[0],
+        np_strided_slice_grad, sliced_grad_draw),
+    Row("Fill", build_fill, lambda x, v, how, dims: np.full(x.shape, v, v.dtype), fill_draw, ALL),
+    Row("SumToShape", build_sum_to, lambda a, b, g: [g, np_sum_to(g, b.shape)], sum_to_draw),
+    Row("BroadcastTo", lambda x, shape: tf.broadcast_to(x, shape),
+        lambda x, shape: np.broadcast_to(x, shape).copy(), broadcast_to_draw, ALL),
+    # gradient helpers made by tf.gradients
+    Row("ProdGrad",
+        lambda x, g, axis: tf.gradients(tf.reduce_prod(x, axis=axis), x, grad_ys=g)[0],
+        np_prod_grad, prod_grad_draw, grad="none"),
+    Row("ReluGrad", lambda x, g: tf.gradients(tf.nn.relu(x), x, grad_ys=g)[0],
+        lambda x, g: g * (x > 0), act_grad_draw(0.1, 3.0)),
+    Row("SigmoidGrad", lambda x, g: tf.gradients(tf.sigmoid(x), x, grad_ys=g)[0],
+        lambda x, g: g * np_sigmoid(x) * (1 - np_sigmoid(x)), act_grad_draw(0.0, 3.0)),
+    Row("TanhGrad", lambda x, g: tf.gradients(tf.tanh(x), x, grad_ys=g)[0],
+        lambda x, g: g * (1 - np.tanh(x) ** 2), act_grad_draw(0.0, 3.0)),
+    # state and control
+    Row("NoOp", build_noop, lambda x: [None, np_reduce(np.sum)(x)], lambda ctx: ([ctx.values(ctx.shape())], {}),
+        NUMERIC, "none"),
+    Row("VariableV2", lambda x: tf.Variable(x).value(), lambda x: x,
+        lambda ctx: ([ctx.values(ctx.shape())], {}), ALL, "none", feed="value"),
+    Row("Assign", build_assign(tf.assign), lambda x, init: [x, x], variable_draw, ALL, "none"),
+    Row("AssignAdd", build_assign(tf.assign_add), lambda x, init: [init + x] * 2, variable_draw,
+        NUMERIC, "none"),
+    Row("AssignSub", build_assign(tf.assign_sub), lambda x, init: [init - x] * 2, variable_draw,
+        NUMERIC, "none"),
+    Row("ApplyGradientDescent", build_apply_gd,
+        lambda g, init, lr: [None, init - g.dtype.type(lr) * g], gd_draw, FLOATS, "none"),
+    # random
+    Row("RandomUniform", build_random("RandomUniform"), ref_random("random_uniform"),
+        random_draw, FLOATS, "none"),
+    Row("RandomStandardNormal", build_random("RandomStandardNormal"), ref_random("random_normal"),
+        random_draw, FLOATS, "none"),
+    Row("TruncatedNormal", build_random("TruncatedNormal"), ref_random("truncated_normal"),
+        random_draw, FLOATS, "none"),
+]
+BY_OP = {r.op: r for r in ROWS}
+GRAD_ROWS = [r for r in ROWS if r.grad == "check"]
+NONE_ROWS = [r for r in ROWS if r.grad == "none"]
+
+
+def ids(rows):
+    return [r.op for r in rows]
+
+
+# ---- meta-tests ---------------------------------------------------------------------------------------
+def table_gaps(ops, rows_by_op):
+    """What the op table misses for the op definitions ``ops``: one line per gap."""
+    gaps = []
+    for name, d in sorted(ops.items()):
+        if not callable(d.shape_fn):
+            gaps.append(f"{name}: no shape function")
+        if d.grad is None and not d.not_differentiable:
+            gaps.append(f"{name}: neither a gradient nor NotDifferentiable")
+        row = rows_by_op.get(name)
+        if row is None:
+            gaps.append(f"{name}: no row in the op table")
+        elif (row.grad == "none") != d.not_differentiable:
+            gaps.append(f"{name}: the row's gradient mode does not match the registration")
+    gaps += [f"{name}: a row for an unregistered op" for name in sorted(set(rows_by_op) - set(ops))]
+    return gaps
+
+
+def test_op_table_is_complete():
+    assert len(ROWS) == len(BY_OP), "an op type has two rows"
+    assert table_gaps(registry.registered_ops(), BY_OP) == []
+
+
+def test_table_gaps_flags_each_kind_of_gap():
+    probe = registry.OpDef("Probe", shape_fn=None)
+    ops = {**registry.registered_ops(), "Probe": probe}
+    rows = {**BY_OP, "Ghost": ROWS[0]}
+    assert table_gaps(ops, rows) == ["Probe: no shape function",
+                                     "Probe: neither a gradient nor NotDifferentiable",
+                                     "Probe: no row in the op table",
+                                     "Ghost: a row for an unregistered op"]
+    mismatch = {**BY_OP, "Add": BY_OP["Equal"]}  # a "none" row for a differentiable op
+    assert table_gaps(registry.registered_ops(), mismatch) == [
+        "Add: the row's gradient mode does not match the registration"]
+
+
+# ---- forward, static and partial shapes -------------------------------------------------------------------
+def check_row(row, data, mode):
+    dtype = data.draw(st.sampled_from(row.dtypes), label="dtype")
+    arrays, kw = row.draw(Ctx(data, dtype, mode))
+    g, _, out, feeds, init = build_graph(row, arrays, kw, partial=mode == "partial")
+    assert row.op in {op.type for op in g.get_operations()}, f"the row does not build {row.op}"
+    got = run_graph(g, out, feeds, init)
+    assert_values(got, reference(row, arrays, kw), row.tol)
+    assert_static_shapes(out, got, exact=mode == "forward")
+
+
+@pytest.mark.parametrize("row", ROWS, ids=ids(ROWS))
+@given(data=st.data())
+def test_forward_matches_numpy(row, data):
+    check_row(row, data, "forward")
+
+
+@pytest.mark.parametrize("row", ROWS, ids=ids(ROWS))
+@given(data=st.data())
+def test_partially_unknown_shapes(row, data):
+    check_row(row, data, "partial")
+
+
+# ---- gradients ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("row", GRAD_ROWS, ids=ids(GRAD_ROWS))
+@given(data=st.data())
+def test_gradient_matches_central_differences(row, data):
+    arrays, kw = row.draw(Ctx(data, F64, "grad"))
+    grad_check(row.build, arrays, kw, eps=row.eps, seed=data.draw(st.integers(0, 2**16)))
+
+
+@pytest.mark.parametrize("row", NONE_ROWS, ids=ids(NONE_ROWS))
+@given(data=st.data())
+def test_not_differentiable_gives_none(row, data):
+    dtype = F64 if F64 in row.dtypes else row.dtypes[0]
+    arrays, kw = row.draw(Ctx(data, dtype, "grad"))
+    g, ins, _, _, _ = build_graph(row, arrays, kw)
+    placeholders = [t for t in ins if isinstance(t, tf.Tensor)]
+    with g.as_default():
+        for op in [o for o in g.get_operations() if o.type == row.op]:
+            xs = list(op.inputs) + [p for p in placeholders if p.op is not op]
+            for y in op.outputs:
+                y = tf.cast(y, tf.float64) if y.dtype == tf.bool else y
+                assert all(gr is None for gr in tf.gradients(y, xs)), \
+                    f"{row.op} is NotDifferentiable but a gradient flowed"
+
+
+def test_grad_check_detects_a_wrong_gradient():
+    """grad_check must fail when the analytical gradient is wrong: x * stop_gradient(x) has
+    derivative 2x, but tf.gradients sees only x."""
+    with pytest.raises(AssertionError, match="gradient of input 0"):
+        grad_check(lambda x: x * tf.stop_gradient(x), [np.array([0.5, 1.5])])
+    grad_check(lambda x: x * x, [np.array([0.5, 1.5])])  # and passes on the right one
+
+
+def test_gradient_wrt_a_variable():
+    """d/dW of sum(matmul(x, W) * C), with W a variable moved by ``load``."""
+    rng = np.random.default_rng(1)
+    x0, w0, c = rng.normal(size=(3, 4)), rng.normal(size=(4, 2)), rng.normal(size=(3, 2))
+    g = tf.Graph()
+    with g.as_default():
+        w = tf.Variable(w0)
+        loss = tf.reduce_sum(tf.matmul(tf.constant(x0), w) * c)
+        (dw,) = tf.gradients(loss, [w])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            got = sess.run(dw)
+    np.testing.assert_allclose(got, x0.T @ c, rtol=1e-12)
+
+
+@given(data=st.data())
+def test_xent_second_derivatives(data):
+    """Gradients of the cross-entropy's gradients (through its backprop output)."""
+    ctx = Ctx(data, F64, "grad")
+    (logits, labels), _ = xent_draw(ctx)
+
+    def first_order(x, y, g):
+        loss = tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=x)
+        return tf.gradients(loss, [x, y], grad_ys=g)
+
+    g = ctx.values(logits.shape[:-1])
+    grad_check(first_order, [logits, labels, g], seed=data.draw(st.integers(0, 2**16)))
+
+
+@pytest.mark.parametrize("kind, kernel", [("RandomUniform", "random_uniform"),
+                                          ("RandomStandardNormal", "random_normal"),
+                                          ("TruncatedNormal", "truncated_normal")])
+def test_seeded_random_ops_advance_per_run_and_restart_per_session(kind, kernel):
+    """Run r of a seeded random op gives the Philox numbers of run r; a new session restarts."""
+    g = tf.Graph()
+    with g.as_default():
+        t = build_random(kind)(np.zeros((4, 5), np.float32), "dims", [4, 5], [11, 22], 1.0, 0.0)
+        runs = []
+        for _ in range(2):
+            with tf.Session(graph=g) as sess:
+                runs.append([sess.run(t) for _ in range(3)])
+    for r in range(3):
+        want = np.empty((4, 5), np.float32)
+        backend_numpy.run_kernel(kernel, [np.array([r], np.int64)], [want], [11, 22])
+        np.testing.assert_allclose(runs[0][r], want, rtol=1e-6, atol=1e-7)
+        np.testing.assert_array_equal(runs[1][r], runs[0][r])
+    assert np.mean(runs[0][0] == runs[0][1]) < 0.2
+
+
+def test_gradients_at_kinks_follow_tf():
+    """Where central differences do not apply, TF 1.x's documented choices: reduce_max splits
+    the gradient equally among tied maxima, maximum/minimum send it to x on ties, and relu, abs
+    and sign have gradient 0 at 0."""
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.constant([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]], tf.float64)
+        y = tf.constant([[1.0, 0.0, 3.0], [5.0, 2.0, -1.0]], tf.float64)
+        z = tf.constant([0.0, -1.0, 2.0], tf.float64)
+        fetch = [tf.gradients(tf.reduce_max(x, axis=1), x)[0],
+                 tf.gradients(tf.reduce_min(x), x)[0],
+                 *tf.gradients(tf.maximum(x, y), [x, y]),
+                 *tf.gradients(tf.minimum(x, y), [x, y]),
+                 tf.gradients(tf.nn.relu(z), z)[0], tf.gradients(tf.abs(z), z)[0],
+                 tf.gradients(tf.sign(z), z)[0]]
+        with tf.Session() as sess:
+            out = sess.run(fetch)
+    third = 1 / 3
+    want = [[[0, 0.5, 0.5], [third, third, third]], [[1, 0, 0], [0, 0, 0]],
+            [[1, 1, 1], [0, 1, 1]], [[0, 0, 0], [1, 0, 0]],
+            [[1, 0, 1], [1, 1, 0]], [[0, 1, 0], [0, 0, 1]],
+            [0, 0, 1], [0, -1, 1], [0, 0, 0]]
+    for got, w in zip(out, want):
+        np.testing.assert_allclose(got, w, rtol=1e-15)
+
+
+def test_cast_from_integer_has_no_gradient():
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.int32, [3])
+        assert tf.gradients(tf.cast(x, tf.float64), x) == [None]
+
+
+def test_xent_v1_passes_no_gradient_to_labels():
+    g = tf.Graph()
+    with g.as_default():
+        logits = tf.placeholder(tf.float64, [2, 3])
+        labels = tf.placeholder(tf.float64, [2, 3])
+        loss = tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+        d_logits, d_labels = tf.gradients(loss, [logits, labels])
+        assert d_labels is None and d_logits is not None
+
+
+# ---- NaN and Inf propagate as in NumPy ----------------------------------------------------------------------
+SPECIAL = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0, 0.5, 2.5, -3.0])
+ELEMENTWISE_UNARY = ["Neg", "Abs", "Sigmoid", "Tanh", "Exp", "Log", "Sqrt", "Square", "Reciprocal",
+                     "Sign", "Relu"]
+ELEMENTWISE_BINARY = ["Add", "Sub", "Mul", "RealDiv", "Maximum", "Minimum", "Pow", "Equal",
+                      "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual"]
+
+
+def run_public(row, arrays, kw=None):
+    kw = kw or {}
+    g, _, out, feeds, init = build_graph(row, arrays, kw)
+    return run_graph(g, out, feeds, init), reference(row, arrays, kw)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("op", ELEMENTWISE_UNARY)
+def test_nan_inf_propagate_unary(op, dtype):
+    got, want = run_public(BY_OP[op], [SPECIAL.astype(dtype)])
+    assert_values(got, want, {})
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("op", ELEMENTWISE_BINARY)
+def test_nan_inf_propagate_binary(op, dtype):
+    a, b = np.meshgrid(SPECIAL, SPECIAL, indexing="ij")
+    got, want = run_public(BY_OP[op], [a.astype(dtype), b.astype(dtype)])
+    assert_values(got, want, {})
+    # broadcasting a row of specials against a column as well
+    got, want = run_public(BY_OP[op], [SPECIAL[:, None].astype(dtype), SPECIAL.astype(dtype)])
+    assert_values(got, want, {})
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+@pytest.mark.parametrize("op", ["Sum", "Mean", "Max", "Min", "Prod"])
+def test_nan_inf_propagate_reductions(op, axis):
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(6, 5))
+    for i, v in enumerate([np.nan, np.inf, -np.inf, np.inf, 0.0]):
+        x[i, (2 * i) % 5] = v  # rows 0-3: one NaN or infinity each, in different columns
+    x[5, 0], x[5, 1] = np.inf, -np.inf  # +inf and -inf in one row: a NaN sum
+    for dtype in FLOATS:
+        got, want = run_public(BY_OP[op], [x.astype(dtype)], {"axis": axis, "keepdims": False})
+        assert_values(got, want, {})
+
+
+@pytest.mark.parametrize("op", ["Softmax", "LogSoftmax"])
+def test_nan_inf_propagate_softmax(op):
+    x = np.array([[np.nan, 1.0, 2.0], [np.inf, 1.0, 2.0], [-np.inf, 1.0, 2.0],
+                  [-np.inf, -np.inf, -np.inf], [np.inf, np.inf, 0.0], [0.0, 1.0, 2.0]])
+    for dtype in FLOATS:
+        got, want = run_public(BY_OP[op], [x.astype(dtype)], {"axis": None})
+        assert_values(got, want, {})
+        assert np.isnan(got[0]).all() and np.isfinite(got[5]).all()
+
+
+def test_nan_wins_argmax_and_argmin_as_numpy():
+    x = np.array([[1.0, np.nan, 3.0, np.nan], [np.inf, 2.0, -np.inf, 0.0]])
+    for op in ("ArgMax", "ArgMin"):
+        for axis in (0, 1):
+            got, want = run_public(BY_OP[op], [x], {"axis": axis})
+            assert_values(got, want, {})
