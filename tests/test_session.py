@@ -371,3 +371,22 @@ def test_thread_count_does_not_change_results(g, restore_threads):
     np.testing.assert_allclose(results[0][3], want.max(axis=1), rtol=1e-4, atol=1e-3)
     np.testing.assert_allclose(results[0][4], vv.astype(np.float64).sum(), rtol=1e-4)
     np.testing.assert_allclose(results[0][5], np.mean(vv.astype(np.float64) ** 2), rtol=1e-5)
+
+
+def test_fed_shape_tensors_decide_shapes_at_run_time():
+    # As TF: a shape may come from a feed (reshape to a fed shape, fill fed dims); each new value
+    # gets its own plan, and a bad value is an InvalidArgumentError naming the op.
+    x = tf.placeholder(tf.float32, [None, 6])
+    s = tf.placeholder(tf.int32, [2])
+    d = tf.placeholder(tf.int32, [None])
+    r = tf.reshape(x, s)
+    f = tf.fill(d, 2.5)
+    xv = np.arange(12, dtype=np.float32).reshape(2, 6)
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(r, {x: xv, s: [3, 4]}), xv.reshape(3, 4))
+        np.testing.assert_array_equal(sess.run(r, {x: xv, s: [4, 3]}), xv.reshape(4, 3))
+        np.testing.assert_array_equal(sess.run(r, {x: xv, s: [-1, 2]}), xv.reshape(6, 2))
+        np.testing.assert_array_equal(sess.run(f, {d: [2, 3]}), np.full((2, 3), 2.5, np.float32))
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Reshape"):
+            sess.run(r, {x: xv, s: [5, 5]})
+        np.testing.assert_array_equal(sess.run(r, {x: xv, s: [3, 4]}), xv.reshape(3, 4))

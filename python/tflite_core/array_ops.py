@@ -211,7 +211,8 @@ def _reshape_shape(op, in_shapes, value_of):
     return [_resolve_reshape(op, in_shapes[0], target)]
 
 
-register_op("Reshape", _reshape_shape, "copy", kernel_inputs=(0,), kind="alias")
+register_op("Reshape", _reshape_shape, "copy", kernel_inputs=(0,), value_inputs=(1,),
+            kind="alias")
 
 
 @RegisterGradient("Reshape")
@@ -559,7 +560,7 @@ def _fill_shape(op, in_shapes, value_of):
     return [TensorShape(dims)]
 
 
-register_op("Fill", _fill_shape, "fill", kernel_inputs=(1,))
+register_op("Fill", _fill_shape, "fill", kernel_inputs=(1,), value_inputs=(0,))
 
 
 @RegisterGradient("Fill")
@@ -665,7 +666,8 @@ def _broadcast_to_shape(op, in_shapes, value_of):
     return [shape_input(op, 1, in_shapes, value_of)]
 
 
-register_op("BroadcastTo", _broadcast_to_shape, "broadcast_to", kernel_inputs=(0,))
+register_op("BroadcastTo", _broadcast_to_shape, "broadcast_to", kernel_inputs=(0,),
+            value_inputs=(1,))
 
 
 @RegisterGradient("SumToShape")

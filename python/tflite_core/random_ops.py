@@ -43,7 +43,8 @@ def _random_shape(op, in_shapes, value_of):
 
 for _t, _k in (("RandomUniform", "random_uniform"), ("RandomStandardNormal", "random_normal"),
                ("TruncatedNormal", "truncated_normal")):
-    register_op(_t, _random_shape, _k, kernel_inputs=(), kind="random", stateful=True,
+    register_op(_t, _random_shape, _k, kernel_inputs=(), value_inputs=(0,), kind="random",
+                stateful=True,
                 attrs_fn=lambda op, i, o, v: ([op.get_attr("seed"), op.get_attr("seed2")], []))
     NotDifferentiable(_t)
 

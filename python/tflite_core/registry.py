@@ -18,7 +18,9 @@ class OpDef:
     ones at graph build, concrete ones when a plan is compiled); ``value_of(i)`` gives input ``i``'s
     value where it is known (constants, shapes) or ``None``.
     ``kernel`` names the C++ kernel; ``kernel_inputs`` picks the inputs it receives (others are
-    only read for their shape or value when the plan is compiled); ``attrs_fn(op, in_shapes,
+    only read for their shape or value when the plan is compiled); ``value_inputs`` are the
+    inputs whose *values* the shape function reads (a shape tensor; when one is fed, its value
+    becomes part of the plan's cache key); ``attrs_fn(op, in_shapes,
     out_shapes, value_of)`` returns the kernel's ``(ints, floats)``.
     ``kind``: "kernel", "const", "placeholder", "variable", "assign" (writes input 0, a variable),
     "alias" (output shares input 0's buffer), "noop", "random", "shape" (a compile-time value).
@@ -28,6 +30,7 @@ class OpDef:
     shape_fn: Callable
     kernel: Optional[str] = None
     kernel_inputs: Optional[Sequence[int]] = None
+    value_inputs: Sequence[int] = ()
     attrs_fn: Optional[Callable] = None
     kind: str = "kernel"
     grad: Optional[Callable] = None

@@ -228,6 +228,12 @@ class _Executable:
                     shaped.add(t.op)
                     stack.append(t.op)
         self.shape_order = sorted(shaped, key=lambda o: o._id)
+        # fed tensors whose values decide shapes (a fed shape for reshape/fill): their values
+        # become part of the plan's key
+        fed_index = {t: i for i, t in enumerate(feed_tensors)}
+        self.value_feeds = tuple(sorted({fed_index[op._inputs[i]] for op in self.shape_order
+                                         for i in op._def.value_inputs
+                                         if op._inputs[i] in fed_index}))
         self.exec_order = self._schedule(need, fed)
         self.mutates = any(op._def.stateful and op._def.kind != "variable" for op in need)
         self.pools: dict = {}
@@ -284,12 +290,14 @@ class _Executable:
                 else:
                     arrays.append(self._convert_feed(np_dt, v))
             sig = tuple(a.shape for a in arrays)
+            if self.value_feeds:
+                sig += tuple(arrays[i].tobytes() for i in self.value_feeds)
         else:
             sig = ()
         pool = self.pools.get(sig)
         plan = pool.pop() if pool else None
         if plan is None:
-            plan = self._compile(sig)
+            plan = self._compile(sig, arrays)
         try:
             if plan.needs_init:
                 self._check_init(plan)
@@ -324,19 +332,20 @@ class _Executable:
         plan.needs_init = ()
 
     # -- compiling -------------------------------------------------------------------------
-    def _compile(self, sig):
+    def _compile(self, sig, arrays):
         for t, s in zip(self.feed_tensors, sig):
             if not t.shape.is_compatible_with(s):
                 raise ValueError(f"Cannot feed value of shape {_tuple_str(s)} for Tensor "
                                  f"'{t.name}', which has shape '{t.shape}'")
         try:
-            return self._compile_checked(sig)
+            return self._compile_checked(sig, {self.feed_tensors[i]: arrays[i].copy()
+                                               for i in self.value_feeds})
         except ValueError as e:
             raise errors.InvalidArgumentError(None, None, str(e)) from None
         except _core.KernelError as e:
             raise errors.InvalidArgumentError(None, None, str(e)) from None
 
-    def _compile_checked(self, sig):
+    def _compile_checked(self, sig, fed_values):
         sess = self.sess
         fed = self.fed
         concrete: dict = {}
@@ -345,7 +354,7 @@ class _Executable:
 
         def value_of_tensor(t):
             if t in fed:
-                return None
+                return fed_values.get(t)
             op = t.op
             if op.type == "Const":
                 return op.get_attr("value")
