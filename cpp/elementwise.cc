@@ -1,5 +1,6 @@
 // elementwise.cc: binary ops with NumPy broadcasting, unary maths, cast, copy, fill, add_n.
 #include <cmath>
+#include <limits>
 #include <type_traits>
 
 #include "broadcast.h"
@@ -31,16 +32,17 @@ void binary_loop(const Strided& it, const T* a, const T* b, R* o, F f) {
 }
 
 template <typename T>
-T ipow(T base, T exp) {
-  if (exp < 0) return base == 1 ? 1 : (base == -1 ? ((exp & 1) ? -1 : 1) : 0);
-  T r = 1;
+T ipow(T base, T exp) {  // exp >= 0 (checked by the kernel); wraps on overflow, as NumPy
+  using U = std::make_unsigned_t<T>;
+  U r = 1, b = U(base);
   while (exp) {
-    if (exp & 1) r *= base;
-    base *= base;
+    if (exp & 1) r *= b;
+    b *= b;
     exp >>= 1;
   }
-  return r;
+  return T(r);
 }
+
 
 enum class Bin { kAdd, kSub, kMul, kDiv, kMax, kMin, kPow, kReluGrad, kSigmoidGrad, kTanhGrad };
 enum class Cmp { kEq, kNe, kLt, kLe, kGt, kGe };
@@ -78,12 +80,24 @@ constexpr bool float_only() {
   return B == Bin::kDiv || B == Bin::kSigmoidGrad || B == Bin::kTanhGrad;
 }
 
+// As TF: integers to negative integer powers are an error (checked before any parallel work).
+template <typename T>
+void check_int_exponents(const char* op, const TensorView& y) {
+  const T* p = y.ptr<T>();
+  for (int64_t i = 0, n = y.size(); i < n; ++i)
+    if (p[i] < 0) fail(op, "Integers to negative integer powers are not allowed");
+}
+
 template <Bin B>
 void binary_kernel(const char* op, const TensorView* in, int nin, TensorView* out, int nout) {
   check_count(op, nin, 2, nout, 1);
   check_same_dtype(op, in[0], in[1]);
   check_same_dtype(op, in[0], out[0]);
   const Strided it = make_strided(op, in[0], in[1], out[0]);
+  if constexpr (B == Bin::kPow) {
+    if (in[1].dtype == DType::kInt32) check_int_exponents<int32_t>(op, in[1]);
+    if (in[1].dtype == DType::kInt64) check_int_exponents<int64_t>(op, in[1]);
+  }
   if constexpr (float_only<B>()) {
     TFL_FLOAT_CASES(in[0].dtype, op,
                     binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>(),
@@ -145,8 +159,15 @@ constexpr bool unary_float_only() {
 
 template <Un U, typename T>
 inline T apply_un(T x) {
-  if constexpr (U == Un::kNeg) return -x;
-  if constexpr (U == Un::kAbs) return x < T(0) ? -x : x;
+  if constexpr (U == Un::kNeg) {
+    if constexpr (std::is_integral_v<T>) return T(std::make_unsigned_t<T>(0) - std::make_unsigned_t<T>(x));
+    else return -x;
+  }
+  if constexpr (U == Un::kAbs) {
+    if constexpr (std::is_integral_v<T>)
+      return x < T(0) ? T(std::make_unsigned_t<T>(0) - std::make_unsigned_t<T>(x)) : x;
+    else return x < T(0) ? -x : (x == T(0) ? T(0) : x);
+  }
   if constexpr (U == Un::kRelu) return x > T(0) ? x : (x != x ? x : T(0));
   if constexpr (U == Un::kSigmoid) {
     if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
@@ -157,7 +178,10 @@ inline T apply_un(T x) {
   if constexpr (U == Un::kExp) return std::exp(x);
   if constexpr (U == Un::kLog) return std::log(x);
   if constexpr (U == Un::kSqrt) return std::sqrt(x);
-  if constexpr (U == Un::kSquare) return x * x;
+  if constexpr (U == Un::kSquare) {
+    if constexpr (std::is_integral_v<T>) return T(std::make_unsigned_t<T>(x) * std::make_unsigned_t<T>(x));
+    else return x * x;
+  }
   if constexpr (U == Un::kRecip) return T(1) / x;
   if constexpr (U == Un::kSign) return x > T(0) ? T(1) : (x < T(0) ? T(-1) : x);  // sign(NaN)=NaN
   return x;
@@ -202,9 +226,24 @@ UN(k_sign, "Sign", Un::kSign)
 
 // ---- cast, copy, fill, add_n, broadcast_to -------------------------------------------------
 template <typename S, typename D>
+inline D cast_one(S v) {
+  if constexpr (std::is_floating_point_v<S> && std::is_integral_v<D> && !std::is_same_v<D, bool>) {
+    // NaN, infinities and out-of-range values become the lowest value (x86's "integer
+    // indefinite", what NumPy gives here) instead of undefined behaviour.
+    constexpr double lo = double(std::numeric_limits<D>::lowest());
+    constexpr double hi = -lo;  // 2^31 or 2^63: the first value out of range
+    const double d = double(v);
+    if (!(d >= lo && d < hi)) return std::numeric_limits<D>::lowest();
+    return static_cast<D>(v);
+  } else {
+    return static_cast<D>(v);
+  }
+}
+
+template <typename S, typename D>
 void cast_loop(const S* x, D* y, int64_t n) {
   parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
-    for (int64_t k = b; k < e; ++k) y[k] = static_cast<D>(x[k]);
+    for (int64_t k = b; k < e; ++k) y[k] = cast_one<S, D>(x[k]);
   });
 }
 

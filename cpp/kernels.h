@@ -18,8 +18,8 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  less less_equal greater greater_equal (-> bool), relu_grad (g*(x>0)),
 //                  sigmoid_grad (dy*y*(1-y)), tanh_grad (dy*(1-y*y)); neg abs relu sigmoid tanh exp log
 //                  sqrt square reciprocal sign (np.<op>); cast (astype); copy; fill (np.full);
-//                  add_n (sum of same-shape inputs); broadcast_to (np.broadcast_to, ints = 1 per
-//                  output dim where the input has that dim)
+//                  add_n (sum of same-shape inputs); broadcast_to (np.broadcast_to to the output's
+//                  shape)
 //  reduce.cc       reduce_sum/mean/max/min/prod (ints = 1 per reduced input dim), argmax argmin
 //                  (ints = [axis]) -> int64, reduce_prod_grad (x, dy kept-dims -> dx; zero-safe)
 //  matmul.cc       matmul (ints = [transpose_a, transpose_b]; oneDNN or OpenBLAS sgemm)

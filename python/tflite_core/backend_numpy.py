@@ -97,16 +97,10 @@ def _float_only(op: str, *arrays: np.ndarray) -> None:
 
 # ---- elementwise: binary ------------------------------------------------------------------------
 def _int_pow(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """C++ ``ipow``: exact for y >= 0; for y < 0, 1 for base 1, +-1 for base -1, else 0."""
-    x, y = np.broadcast_arrays(x, y)
-    out = np.zeros(x.shape, x.dtype)
-    pos = y >= 0
-    out[pos] = np.power(x[pos], y[pos])
-    neg = ~pos
-    out[neg & (x == 1)] = 1
-    minus_one = neg & (x == -1)
-    out[minus_one] = np.where(y[minus_one] % 2 == 1, -1, 1).astype(x.dtype)
-    return out
+    """C++ ``ipow``: exact (wrapping on overflow) for y >= 0; negative exponents are refused."""
+    if np.any(y < 0):
+        raise KernelError("[Pow] Integers to negative integer powers are not allowed")
+    return np.power(x, y)
 
 
 def _pow(x, y):
@@ -226,7 +220,16 @@ def _cast(inputs, outputs, ints, floats):
     (x,) = inputs
     if x.shape != outputs[0].shape:
         raise KernelError("[Cast] shape mismatch")
-    outputs[0][...] = x.astype(outputs[0].dtype)  # float -> int truncates toward zero
+    dst = outputs[0].dtype
+    if x.dtype.kind == "f" and dst.kind == "i":
+        # truncates toward zero; NaN, infinities and out-of-range values give the lowest value
+        lo = np.iinfo(dst).min
+        ok = (x >= lo) & (x < -float(lo))
+        out = np.full(x.shape, lo, dst)
+        out[ok] = x[ok].astype(dst)
+        outputs[0][...] = out
+    else:
+        outputs[0][...] = x.astype(dst)
 
 
 @_kernel("copy")

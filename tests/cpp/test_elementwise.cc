@@ -1,4 +1,6 @@
 // Elementwise kernels: broadcasting edges, odd sizes, empty dims, NaN, thread-count invariance.
+#include <limits>
+
 #include "harness.h"
 
 using tfl_test::Buf;
@@ -130,4 +132,23 @@ TEST_CASE(same_result_one_and_two_threads) {
   const auto one = tfl_test::with_threads(1, run);
   const auto two = tfl_test::with_threads(2, run);
   CHECK(one == two);
+}
+
+TEST_CASE(integer_edge_cases_are_defined) {
+  Buf<int32_t> base({2}), expo({2}), out({2});
+  base[0] = 2; base[1] = 3;
+  expo[0] = -1; expo[1] = 2;
+  CHECK_THROWS(call("pow", {base.view, expo.view}, {out.view}));  // as TF
+  Buf<int32_t> x({3}), y({3});
+  x[0] = std::numeric_limits<int32_t>::lowest(); x[1] = -5; x[2] = 7;
+  call("neg", {x.view}, {y.view});
+  CHECK(y[0] == std::numeric_limits<int32_t>::lowest() && y[1] == 5 && y[2] == -7);  // wraps
+  call("abs", {x.view}, {y.view});
+  CHECK(y[0] == std::numeric_limits<int32_t>::lowest() && y[1] == 5 && y[2] == 7);
+  Buf<float> f({5});
+  f[0] = NAN; f[1] = INFINITY; f[2] = -3e10f; f[3] = -2.9f; f[4] = 2147483520.0f;
+  Buf<int32_t> i({5});
+  call("cast", {f.view}, {i.view});
+  const int32_t lo = std::numeric_limits<int32_t>::lowest();
+  CHECK(i[0] == lo && i[1] == lo && i[2] == lo && i[3] == -2 && i[4] == 2147483520);
 }
