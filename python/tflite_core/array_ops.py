@@ -658,8 +658,12 @@ def _sum_to_attrs(op, in_shapes, out_shapes, value_of):
     return mask, []
 
 
+def _same_shape_in_out(in_shapes, out_shapes):
+    return tuple(in_shapes[0]) == tuple(out_shapes[0])
+
+
 register_op("SumToShape", lambda op, s, v: [s[1]], "reduce_sum", kernel_inputs=(0,),
-            attrs_fn=_sum_to_attrs)
+            attrs_fn=_sum_to_attrs, alias_if=_same_shape_in_out)
 
 
 def _broadcast_to_shape(op, in_shapes, value_of):
@@ -667,7 +671,7 @@ def _broadcast_to_shape(op, in_shapes, value_of):
 
 
 register_op("BroadcastTo", _broadcast_to_shape, "broadcast_to", kernel_inputs=(0,),
-            value_inputs=(1,))
+            value_inputs=(1,), alias_if=_same_shape_in_out)
 
 
 @RegisterGradient("SumToShape")

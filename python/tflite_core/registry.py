@@ -20,7 +20,9 @@ class OpDef:
     ``kernel`` names the C++ kernel; ``kernel_inputs`` picks the inputs it receives (others are
     only read for their shape or value when the plan is compiled); ``value_inputs`` are the
     inputs whose *values* the shape function reads (a shape tensor; when one is fed, its value
-    becomes part of the plan's cache key); ``attrs_fn(op, in_shapes,
+    becomes part of the plan's cache key); ``alias_if(in_shapes, out_shapes)``, when true for the
+    concrete shapes, makes the op an alias of input 0 in that plan (no kernel, no copy: e.g. a
+    gradient reduction that reduces nothing); ``attrs_fn(op, in_shapes,
     out_shapes, value_of)`` returns the kernel's ``(ints, floats)``.
     ``kind``: "kernel", "const", "placeholder", "variable", "assign" (writes input 0, a variable),
     "alias" (output shares input 0's buffer), "noop", "random", "shape" (a compile-time value).
@@ -31,6 +33,7 @@ class OpDef:
     kernel: Optional[str] = None
     kernel_inputs: Optional[Sequence[int]] = None
     value_inputs: Sequence[int] = ()
+    alias_if: Optional[Callable] = None
     attrs_fn: Optional[Callable] = None
     kind: str = "kernel"
     grad: Optional[Callable] = None

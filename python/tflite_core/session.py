@@ -428,7 +428,8 @@ class _Executable:
             elif kind == "shape":
                 new_buffer(outs[0], np.array(value_of_tensor(outs[0]), order="C",
                                                          dtype=outs[0].dtype.np))
-            elif kind == "alias":
+            elif kind == "alias" or (d.alias_if is not None and d.alias_if(
+                    [shape_of(t) for t in op._inputs], [shape_of(t) for t in outs])):
                 src = slot[op._inputs[0]]
                 if src in arrays:
                     new_buffer(outs[0], arrays[src].reshape(shape_of(outs[0])))
