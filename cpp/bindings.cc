@@ -206,7 +206,12 @@ PYBIND11_MODULE(_core, m) {
         py::arg("ints") = std::vector<int64_t>{}, py::arg("floats") = std::vector<double>{},
         "Runs one kernel on NumPy arrays; outputs are written in place.");
   m.def("kernel_names", &kernel_names);
-  m.def("set_num_threads", &tfl::set_num_threads);
-  m.def("get_num_threads", &tfl::get_num_threads);
+  m.def("set_num_threads", &tfl::set_num_threads, "Sets the thread count of every kernel pool.");
+  m.def("get_num_threads", &tfl::configured_threads, "The thread count set by set_num_threads.");
+  m.def("effective_threads", &tfl::get_num_threads,
+        "The threads kernels use now: the configured count, lowered while other processes keep "
+        "cores busy.");
+  m.def("free_cores", &tfl::free_cores, "Cores not used by other processes (last 100 ms).");
+  m.def("after_fork_in_child", &tfl::after_fork_in_child);
   m.def("matmul_backend", &tfl::matmul_backend);
 }

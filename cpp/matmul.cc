@@ -3,10 +3,15 @@
 // our loops (no library call overhead; float64 is for exactness tests, not speed).
 #include "kernels.h"
 
+#include <omp.h>
+
+#include <atomic>
+
 #ifdef TFLITE_CORE_USE_ONEDNN
 #include <oneapi/dnnl/dnnl.h>
 #else
 #include <cblas.h>
+extern "C" void scipy_openblas_set_num_threads(int);  // scipy-openblas32's own thread pool
 #endif
 
 namespace tfl {
@@ -37,11 +42,16 @@ void gemm_loops(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, c
 void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, const float* b,
            float* c) {
   const int64_t lda = ta ? m : k, ldb = tb ? k : n;
+  // Below ~2 MFLOP a second thread costs more than it saves; above, use the free cores.
+  const int nt = 2.0 * double(m) * double(n) * double(k) < 2e6 ? 1 : get_num_threads();
 #ifdef TFLITE_CORE_USE_ONEDNN
+  if (omp_get_max_threads() != nt) omp_set_num_threads(nt);  // oneDNN reads the caller's ICV
   const dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.0f, a, lda, b, ldb,
                                       0.0f, c, n);
   if (st != dnnl_success) fail("MatMul", "oneDNN sgemm failed with status ", int(st));
 #else
+  static std::atomic<int> pool_threads{0};
+  if (pool_threads.exchange(nt) != nt) scipy_openblas_set_num_threads(nt);
   cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
               int(m), int(n), int(k), 1.0f, a, int(lda), b, int(ldb), 0.0f, c, int(n));
 #endif

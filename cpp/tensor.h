@@ -110,9 +110,13 @@ struct Attrs {
   }
 };
 
-// Threads: one knob for OpenMP and oneDNN (which shares libgomp).
+// Threads (threads.cc): one knob for OpenMP, oneDNN and OpenBLAS. get_num_threads() is the
+// configured count, lowered while other processes keep cores busy.
 void set_num_threads(int n);
 int get_num_threads();
+int configured_threads();
+int free_cores();
+void after_fork_in_child();
 
 // Work below this many elements runs on one thread: waking a second one costs more.
 // kParallelGrain is for work of a few ns per element (exp, tanh, softmax rows); kCheapGrain for
@@ -127,11 +131,12 @@ void parallel_for(int64_t n, int64_t grain, F&& fn) {
   if (n <= 0) return;
   if (grain < 1) grain = 1;
   const int64_t chunks = (n + grain - 1) / grain;
-  if (chunks == 1 || get_num_threads() == 1) {
+  const int nt = get_num_threads();  // 1 also while the other cores are busy
+  if (chunks == 1 || nt == 1) {
     fn(int64_t{0}, n);
     return;
   }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(nt)
   for (int64_t c = 0; c < chunks; ++c) {
     const int64_t b = c * grain;
     const int64_t e = b + grain < n ? b + grain : n;

@@ -161,12 +161,14 @@ def set_num_threads(n: int) -> None:
 
 
 def get_num_threads() -> int:
+    """The thread count set by ``set_num_threads`` (kernels use fewer while other processes
+    keep cores busy; ``_core.effective_threads()`` tells how many now)."""
     return _core.get_num_threads()
 
 
 def _after_fork_in_child() -> None:
     # libgomp is not fork-safe once its pool exists: the child runs single-threaded.
-    _core.set_num_threads(1)
+    _core.after_fork_in_child()
 
 
 if hasattr(_os, "register_at_fork"):
