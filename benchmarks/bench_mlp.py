@@ -18,6 +18,7 @@ import common
 ARGS = common.setup(__doc__)
 
 import numpy as np
+
 import tflite_core
 
 LR = 0.05
@@ -32,8 +33,10 @@ def _params0():
     rng = np.random.default_rng(0)
     out = []
     for a, b in zip(SIZES, SIZES[1:]):
-        out += [(rng.standard_normal((a, b)) * np.sqrt(2.0 / a)).astype(np.float32),
-                np.zeros(b, np.float32)]
+        out += [
+            (rng.standard_normal((a, b)) * np.sqrt(2.0 / a)).astype(np.float32),
+            np.zeros(b, np.float32),
+        ]
     return out
 
 
@@ -86,18 +89,19 @@ def graph_impl(name: str, kind: str, tfm, config) -> common.Impl:
             if i < 4:
                 h = tfm.nn.relu(h)
         probs = tfm.nn.softmax(h)
-        loss = tfm.reduce_mean(tfm.nn.softmax_cross_entropy_with_logits_v2(labels=labels,
-                                                                           logits=h))
+        loss = tfm.reduce_mean(tfm.nn.softmax_cross_entropy_with_logits_v2(labels=labels, logits=h))
         train_op = tfm.train.GradientDescentOptimizer(LR).minimize(loss)
         init = tfm.global_variables_initializer()
     sess = tfm.Session(graph=g, config=config)
     sess.run(init)
     return common.Impl(
-        name, kind,
+        name,
+        kind,
         train=lambda xv, yv: sess.run(train_op, feed_dict={x: xv, labels: yv}),
         train_loss=lambda xv, yv: sess.run([train_op, loss], feed_dict={x: xv, labels: yv})[1],
         infer=lambda xv: sess.run(probs, feed_dict={x: xv}),
-        params=lambda: sess.run(vs))
+        params=lambda: sess.run(vs),
+    )
 
 
 def torch_impl(torch) -> common.Impl:
@@ -114,8 +118,7 @@ def torch_impl(torch) -> common.Impl:
 
     def step(x, y):
         opt.zero_grad()
-        loss = torch.nn.functional.cross_entropy(forward(torch.from_numpy(x)),
-                                                 torch.from_numpy(y))
+        loss = torch.nn.functional.cross_entropy(forward(torch.from_numpy(x)), torch.from_numpy(y))
         loss.backward()
         opt.step()
         return loss
@@ -124,9 +127,14 @@ def torch_impl(torch) -> common.Impl:
         with torch.no_grad():
             return torch.softmax(forward(torch.from_numpy(x)), dim=1).numpy()
 
-    return common.Impl("PyTorch eager (optim.SGD)", common.REFERENCE, train=step,
-                       train_loss=lambda x, y: step(x, y).item(), infer=infer,
-                       params=lambda: [p.detach().numpy().copy() for p in ps])
+    return common.Impl(
+        "PyTorch eager (optim.SGD)",
+        common.REFERENCE,
+        train=step,
+        train_loss=lambda x, y: step(x, y).item(),
+        infer=infer,
+        params=lambda: [p.detach().numpy().copy() for p in ps],
+    )
 
 
 def jax_impl(jax) -> common.Impl:
@@ -154,10 +162,14 @@ def jax_impl(jax) -> common.Impl:
         jax.block_until_ready(state[0])
         return loss
 
-    return common.Impl("JAX jit", common.REFERENCE, train=train,
-                       train_loss=lambda x, y: float(train(x, y)),
-                       infer=lambda x: np.asarray(infer_jit(state[0], x)),
-                       params=lambda: [np.asarray(p) for p in state[0]])
+    return common.Impl(
+        "JAX jit",
+        common.REFERENCE,
+        train=train,
+        train_loss=lambda x, y: float(train(x, y)),
+        infer=lambda x: np.asarray(infer_jit(state[0], x)),
+        params=lambda: [np.asarray(p) for p in state[0]],
+    )
 
 
 def numpy_impl() -> common.Impl:
@@ -195,19 +207,32 @@ def numpy_impl() -> common.Impl:
         e = np.exp(logit - logit.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 
-    return common.Impl("NumPy hand-written", common.REFERENCE, train=step, train_loss=step,
-                       infer=infer, params=lambda: [p.copy() for p in ps])
+    return common.Impl(
+        "NumPy hand-written",
+        common.REFERENCE,
+        train=step,
+        train_loss=step,
+        infer=infer,
+        params=lambda: [p.copy() for p in ps],
+    )
 
 
 def build_impls() -> list[common.Impl]:
     n = ARGS.threads
     tflite_core.set_num_threads(n)
-    impls = [graph_impl("tflite_core Session.run", common.TFLITE, tflite_core,
-                        tflite_core.ConfigProto(intra_op_parallelism_threads=n))]
+    impls = [
+        graph_impl(
+            "tflite_core Session.run",
+            common.TFLITE,
+            tflite_core,
+            tflite_core.ConfigProto(intra_op_parallelism_threads=n),
+        )
+    ]
     tf = common.optional_import("tensorflow")
     if tf is not None and common.wanted("TF compat.v1"):
-        cfg = tf.compat.v1.ConfigProto(intra_op_parallelism_threads=n,
-                                       inter_op_parallelism_threads=n)
+        cfg = tf.compat.v1.ConfigProto(
+            intra_op_parallelism_threads=n, inter_op_parallelism_threads=n
+        )
         impls.append(graph_impl("TF compat.v1 Session.run", common.REFERENCE, tf.compat.v1, cfg))
     torch = common.optional_import("torch")
     if torch is not None and common.wanted("PyTorch"):
@@ -223,30 +248,41 @@ def build_impls() -> list[common.Impl]:
 
 def main() -> int:
     impls = build_impls()
-    vers = {"tflite_core": f"{tflite_core.__version__} ({tflite_core._core.matmul_backend()})",
-            "numpy": np.__version__}
-    vers.update({m: sys.modules[m].__version__ for m in ("tensorflow", "torch", "jax")
-                 if m in sys.modules})
+    vers = {
+        "tflite_core": f"{tflite_core.__version__} ({tflite_core._core.matmul_backend()})",
+        "numpy": np.__version__,
+    }
+    vers.update(
+        {m: sys.modules[m].__version__ for m in ("tensorflow", "torch", "jax") if m in sys.modules}
+    )
     common.header("MLP 784-512-512-10, batch 128, ReLU, softmax xent, SGD", vers)
     cases = []
     for im in impls:
-        cases += [common.Case(im.name, "train step", lambda im=im: im.train(X, Y), im.kind),
-                  common.Case(im.name, "inference -> softmax", lambda im=im: im.infer(X),
-                              im.kind)]
+        cases += [
+            common.Case(im.name, "train step", lambda im=im: im.train(X, Y), im.kind),
+            common.Case(im.name, "inference -> softmax", lambda im=im: im.infer(X), im.kind),
+        ]
     common.measure(cases)
     for im in impls:
-        common.check(im.name, "train step and softmax vs NumPy float64",
-                     lambda im=im: common.verify_train(im, reference, X_CHECK, Y_CHECK, X, NAMES,
-                                                       rtol=1e-4, update_rtol=2e-3))
+        common.check(
+            im.name,
+            "train step and softmax vs NumPy float64",
+            lambda im=im: common.verify_train(
+                im, reference, X_CHECK, Y_CHECK, X, NAMES, rtol=1e-4, update_rtol=2e-3
+            ),
+        )
     base = impls[0].name
     common.report(cases, {c.step: base for c in cases}, unit="ms")
     tr = next((c for c in cases if c.impl == base and c.step == "train step"), None)
     if tr is not None and tr.kept:
-        line = (f"- tflite_core train step: {FLOPS / tr.median / 1e9:.0f} GFLOP/s of matmul work "
-                f"({FLOPS / 1e6:.0f} MFLOP per step)")
+        line = (
+            f"- tflite_core train step: {FLOPS / tr.median / 1e9:.0f} GFLOP/s of matmul work "
+            f"({FLOPS / 1e6:.0f} MFLOP per step)"
+        )
         common.note(line)
-    common.target("tflite_core train step <= 1.7 ms",
-                  tr.median * 1e3 if tr is not None else float("nan"), 1.7)
+    common.target(
+        "tflite_core train step <= 1.7 ms", tr.median * 1e3 if tr is not None else float("nan"), 1.7
+    )
     return common.finish()
 
 

@@ -20,12 +20,17 @@ import common
 ARGS = common.setup(__doc__)
 
 import numpy as np
+
 import tflite_core
 
 LR = 0.1
 _rng = np.random.default_rng(0)
-PARAMS0 = [_rng.standard_normal((3, 3)).astype(np.float32), np.zeros((1, 3), np.float32),
-           _rng.standard_normal((3, 3)).astype(np.float32), np.zeros((1, 3), np.float32)]
+PARAMS0 = [
+    _rng.standard_normal((3, 3)).astype(np.float32),
+    np.zeros((1, 3), np.float32),
+    _rng.standard_normal((3, 3)).astype(np.float32),
+    np.zeros((1, 3), np.float32),
+]
 X = np.array([[1.0, 2.0, 3.0]], np.float32)
 Y = np.array([[0.0, 1.0, 0.0]], np.float32)
 X_CHECK = np.array([[0.5, -1.0, 2.0]], np.float32)  # the correctness step uses other data
@@ -70,11 +75,13 @@ def graph_impl(name: str, kind: str, tfm, config) -> common.Impl:
     sess = tfm.Session(graph=g, config=config)
     sess.run(init)
     return common.Impl(
-        name, kind,
+        name,
+        kind,
         train=lambda xv, yv: sess.run(train_op, feed_dict={x: xv, labels: yv}),
         train_loss=lambda xv, yv: sess.run([train_op, loss], feed_dict={x: xv, labels: yv})[1],
         infer=lambda xv: sess.run(softmax, feed_dict={x: xv}),
-        params=lambda: sess.run([w, b, sw, sb]))
+        params=lambda: sess.run([w, b, sw, sb]),
+    )
 
 
 def tf_function_impl(tf) -> common.Impl:
@@ -94,11 +101,14 @@ def tf_function_impl(tf) -> common.Impl:
         return loss
 
     infer = tf.function(lambda x: tf.nn.softmax(forward(x)))
-    return common.Impl("TF2 tf.function", common.REFERENCE,
-                       train=lambda x, y: step(x, y),
-                       train_loss=lambda x, y: step(x, y).numpy(),
-                       infer=lambda x: infer(x).numpy(),
-                       params=lambda: [v.numpy() for v in vs])
+    return common.Impl(
+        "TF2 tf.function",
+        common.REFERENCE,
+        train=lambda x, y: step(x, y),
+        train_loss=lambda x, y: step(x, y).numpy(),
+        infer=lambda x: infer(x).numpy(),
+        params=lambda: [v.numpy() for v in vs],
+    )
 
 
 def torch_impl(torch) -> common.Impl:
@@ -120,9 +130,14 @@ def torch_impl(torch) -> common.Impl:
             x = torch.from_numpy(x)
             return torch.softmax(torch.relu(x @ ps[0] + ps[1]) @ ps[2] + ps[3], dim=1).numpy()
 
-    return common.Impl("PyTorch eager (optim.SGD)", common.REFERENCE, train=step,
-                       train_loss=lambda x, y: step(x, y).item(), infer=infer,
-                       params=lambda: [p.detach().numpy().copy() for p in ps])
+    return common.Impl(
+        "PyTorch eager (optim.SGD)",
+        common.REFERENCE,
+        train=step,
+        train_loss=lambda x, y: step(x, y).item(),
+        infer=infer,
+        params=lambda: [p.detach().numpy().copy() for p in ps],
+    )
 
 
 def jax_impl(jax) -> common.Impl:
@@ -147,10 +162,14 @@ def jax_impl(jax) -> common.Impl:
         jax.block_until_ready(state[0])
         return loss
 
-    return common.Impl("JAX jit", common.REFERENCE, train=train,
-                       train_loss=lambda x, y: float(train(x, y)),
-                       infer=lambda x: np.asarray(infer_jit(state[0], x)),
-                       params=lambda: [np.asarray(p) for p in state[0]])
+    return common.Impl(
+        "JAX jit",
+        common.REFERENCE,
+        train=train,
+        train_loss=lambda x, y: float(train(x, y)),
+        infer=lambda x: np.asarray(infer_jit(state[0], x)),
+        params=lambda: [np.asarray(p) for p in state[0]],
+    )
 
 
 def numpy_impl() -> common.Impl:
@@ -177,22 +196,36 @@ def numpy_impl() -> common.Impl:
         e = np.exp(logit - logit.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 
-    return common.Impl("NumPy hand-written", common.REFERENCE, train=step, train_loss=step,
-                       infer=infer, params=lambda: [p.copy() for p in ps])
+    return common.Impl(
+        "NumPy hand-written",
+        common.REFERENCE,
+        train=step,
+        train_loss=step,
+        infer=infer,
+        params=lambda: [p.copy() for p in ps],
+    )
 
 
 def build_impls() -> list[common.Impl]:
     n = ARGS.threads
     tflite_core.set_num_threads(n)
-    impls = [graph_impl("tflite_core Session.run", common.TFLITE, tflite_core,
-                        tflite_core.ConfigProto(intra_op_parallelism_threads=n))]
+    impls = [
+        graph_impl(
+            "tflite_core Session.run",
+            common.TFLITE,
+            tflite_core,
+            tflite_core.ConfigProto(intra_op_parallelism_threads=n),
+        )
+    ]
     tf = optional_tf()
     if tf is not None:
-        cfg = tf.compat.v1.ConfigProto(intra_op_parallelism_threads=n,
-                                       inter_op_parallelism_threads=n)
+        cfg = tf.compat.v1.ConfigProto(
+            intra_op_parallelism_threads=n, inter_op_parallelism_threads=n
+        )
         if common.wanted("TF compat.v1"):
-            impls.append(graph_impl("TF compat.v1 Session.run", common.REFERENCE, tf.compat.v1,
-                                    cfg))
+            impls.append(
+                graph_impl("TF compat.v1 Session.run", common.REFERENCE, tf.compat.v1, cfg)
+            )
         if common.wanted("TF2 tf.function"):
             impls.append(tf_function_impl(tf))
     torch = common.optional_import("torch")
@@ -215,8 +248,10 @@ def optional_tf():
 
 
 def versions() -> dict[str, str]:
-    out = {"tflite_core": f"{tflite_core.__version__} ({tflite_core._core.matmul_backend()})",
-           "numpy": np.__version__}
+    out = {
+        "tflite_core": f"{tflite_core.__version__} ({tflite_core._core.matmul_backend()})",
+        "numpy": np.__version__,
+    }
     for mod in ("tensorflow", "torch", "jax"):
         m = sys.modules.get(mod)
         if m is not None:
@@ -226,25 +261,34 @@ def versions() -> dict[str, str]:
 
 def main() -> int:
     impls = build_impls()
-    common.header("Tutorial network (x[1,3], relu layer, softmax layer, xent + L2, SGD 0.1)",
-                  versions())
+    common.header(
+        "Tutorial network (x[1,3], relu layer, softmax layer, xent + L2, SGD 0.1)", versions()
+    )
     cases = []
     for im in impls:
-        cases += [common.Case(im.name, "train step", lambda im=im: im.train(X, Y), im.kind),
-                  common.Case(im.name, "train step + fetch loss",
-                              lambda im=im: im.train_loss(X, Y), im.kind),
-                  common.Case(im.name, "inference -> softmax", lambda im=im: im.infer(X), im.kind)]
+        cases += [
+            common.Case(im.name, "train step", lambda im=im: im.train(X, Y), im.kind),
+            common.Case(
+                im.name, "train step + fetch loss", lambda im=im: im.train_loss(X, Y), im.kind
+            ),
+            common.Case(im.name, "inference -> softmax", lambda im=im: im.infer(X), im.kind),
+        ]
     common.measure(cases)
     for im in impls:
-        common.check(im.name, "train step and softmax vs NumPy float64",
-                     lambda im=im: common.verify_train(im, reference, X_CHECK, Y_CHECK, X, NAMES))
+        common.check(
+            im.name,
+            "train step and softmax vs NumPy float64",
+            lambda im=im: common.verify_train(im, reference, X_CHECK, Y_CHECK, X, NAMES),
+        )
     base = impls[0].name
     common.report(cases, {c.step: base for c in cases})
     by = {(c.impl, c.step): c.median * 1e6 for c in cases if c.kept}
-    common.target("tflite_core train step <= 10 us", by.get((base, "train step"), float("nan")),
-                  10.0)
-    common.target("tflite_core inference <= 5 us",
-                  by.get((base, "inference -> softmax"), float("nan")), 5.0)
+    common.target(
+        "tflite_core train step <= 10 us", by.get((base, "train step"), float("nan")), 10.0
+    )
+    common.target(
+        "tflite_core inference <= 5 us", by.get((base, "inference -> softmax"), float("nan")), 5.0
+    )
     return common.finish()
 
 

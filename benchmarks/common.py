@@ -14,8 +14,8 @@ How one case (one implementation of one step) is timed:
   and the next ones ramped from ~2x to 1x their steady time over about 5 ms.
 - Per batch the sampler records wall time, this process's CPU time ("own" cores) and the CPU time
   every other task on the machine used meanwhile ("outside" cores): per-thread run times from
-  ``/proc/<pid>/task/<tid>/schedstat`` (nanoseconds) plus steal time from ``/proc/stat``; where those
-  cannot be read, ``/proc/stat`` (or psutil) busy time minus ours.
+  ``/proc/<pid>/task/<tid>/schedstat`` (nanoseconds) plus steal time from ``/proc/stat``; where
+  those cannot be read, ``/proc/stat`` (or psutil) busy time minus ours.
 - A batch with more than ``--max-outside`` outside cores is dropped. Rounds go on until every case
   has ``--min-kept`` clean batches or the budget is spent; a case that never got enough clean
   batches tops up with its least loaded ones and is marked ``noisy``.
@@ -49,8 +49,11 @@ _SUMMARY: list[str] = []
 
 
 # ---- set-up ---------------------------------------------------------------------------------
-def setup(description: str, argv: list[str] | None = None,
-          extra: Callable[[argparse.ArgumentParser], None] | None = None) -> argparse.Namespace:
+def setup(
+    description: str,
+    argv: list[str] | None = None,
+    extra: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> argparse.Namespace:
     """Parses the common options and pins every library's thread count through the environment.
 
     Must run before NumPy or any framework is imported: OpenBLAS, MKL, OpenMP, TensorFlow and XLA
@@ -60,31 +63,49 @@ def setup(description: str, argv: list[str] | None = None,
     p = argparse.ArgumentParser(description=description.strip().splitlines()[0])
     p.add_argument("--threads", type=int, default=2, help="threads for every library (default 2)")
     p.add_argument("--batch-ms", type=float, default=25.0, help="target duration of one batch")
-    p.add_argument("--warm-ms", type=float, default=10.0,
-                   help="untimed calls for this long before each batch")
+    p.add_argument(
+        "--warm-ms", type=float, default=10.0, help="untimed calls for this long before each batch"
+    )
     p.add_argument("--min-kept", type=int, default=5, help="clean batches wanted per case")
     p.add_argument("--max-rounds", type=int, default=25, help="most rounds per measurement")
     p.add_argument("--budget-s", type=float, default=8.0, help="time budget per measurement")
-    p.add_argument("--max-outside", type=float, default=0.25,
-                   help="drop batches during which other tasks used more cores than this")
+    p.add_argument(
+        "--max-outside",
+        type=float,
+        default=0.25,
+        help="drop batches during which other tasks used more cores than this",
+    )
     p.add_argument("--quick", action="store_true", help="shorter batches, fewer rounds (smoke run)")
-    p.add_argument("--only", default="", help="comma-separated substrings of implementations to run")
+    p.add_argument(
+        "--only", default="", help="comma-separated substrings of implementations to run"
+    )
     p.add_argument("--summary", default="", help="append the markdown summary to this file")
     if extra is not None:
         extra(p)
     args = p.parse_args(argv)
     if args.quick:
         args.batch_ms, args.warm_ms, args.min_kept, args.max_rounds, args.budget_s = (
-            5.0, 5.0, 2, 4, 2.0)
+            5.0,
+            5.0,
+            2,
+            4,
+            2.0,
+        )
     n = str(args.threads)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+    for var in (
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "TF_NUM_INTRAOP_THREADS",
+        "TF_NUM_INTEROP_THREADS",
+    ):
         os.environ[var] = n
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     if args.threads == 1:
         flags = os.environ.get("XLA_FLAGS", "")
-        os.environ["XLA_FLAGS"] = (flags + " --xla_cpu_multi_thread_eigen=false "
-                                   "intra_op_parallelism_threads=1").strip()
+        os.environ["XLA_FLAGS"] = (
+            flags + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+        ).strip()
     _ARGS = args
     return args
 
@@ -173,9 +194,12 @@ class LoadSampler:
                 pass
 
     def sample(self) -> Sample:
-        return Sample(time.perf_counter(), time.process_time(),
-                      _proc_stat() if self.psutil is None else self._psutil_stat(),
-                      _others_ns(self.me) if self.precise else None)
+        return Sample(
+            time.perf_counter(),
+            time.process_time(),
+            _proc_stat() if self.psutil is None else self._psutil_stat(),
+            _others_ns(self.me) if self.precise else None,
+        )
 
     def _psutil_stat(self):
         c = self.psutil.cpu_times()
@@ -307,12 +331,18 @@ def measure(cases: list[Case]) -> list[Case]:
             s1 = sampler.sample()
             if gc_was:
                 gc.enable()
-            c.batches.append(Batch((t1 - t0) / c.calls, sampler.outside_cores(s0, s1),
-                                   (own1 - own0) / max(t1 - t0, 1e-12)))
+            c.batches.append(
+                Batch(
+                    (t1 - t0) / c.calls,
+                    sampler.outside_cores(s0, s1),
+                    (own1 - own0) / max(t1 - t0, 1e-12),
+                )
+            )
         rounds += 1
         done = all(sum(b.clean() for b in c.batches) >= a.min_kept for c in live)
-        over = rounds >= a.max_rounds or (time.perf_counter() - t_start > a.budget_s
-                                          and rounds >= 2)
+        over = rounds >= a.max_rounds or (
+            time.perf_counter() - t_start > a.budget_s and rounds >= 2
+        )
         if done or over:
             break
     for c in live:
@@ -333,8 +363,16 @@ class Impl:
     params: Callable  # () -> list of parameter arrays, in the reference's order
 
 
-def verify_train(impl: Impl, reference: Callable, x, y, x_infer, names: list[str],
-                 rtol: float = 1e-4, update_rtol: float = 1e-3) -> None:
+def verify_train(
+    impl: Impl,
+    reference: Callable,
+    x,
+    y,
+    x_infer,
+    names: list[str],
+    rtol: float = 1e-4,
+    update_rtol: float = 1e-3,
+) -> None:
     """One step of ``impl`` on ``(x, y)`` from its current weights against a float64 reference.
 
     ``reference(params, x, y)`` returns (loss, params after the step, softmax of x). Checks the
@@ -351,12 +389,15 @@ def verify_train(impl: Impl, reference: Callable, x, y, x_infer, names: list[str
         want_delta, got_delta = wa - b0, np.asarray(a, np.float64) - b0
         if not np.abs(want_delta).max() > 0:
             raise AssertionError(f"the check step does not move {n}: choose other check data")
-        np.testing.assert_allclose(got_delta, want_delta, rtol=update_rtol,
-                                   atol=update_rtol * np.abs(want_delta).max(),
-                                   err_msg=f"update of {n}")
+        np.testing.assert_allclose(
+            got_delta,
+            want_delta,
+            rtol=update_rtol,
+            atol=update_rtol * np.abs(want_delta).max(),
+            err_msg=f"update of {n}",
+        )
     _, _, want_p = reference(after, x_infer, None)
-    np.testing.assert_allclose(impl.infer(x_infer), want_p, rtol=rtol, atol=1e-6,
-                               err_msg="softmax")
+    np.testing.assert_allclose(impl.infer(x_infer), want_p, rtol=rtol, atol=1e-6, err_msg="softmax")
 
 
 def check(impl: str, what: str, fn: Callable[[], None]) -> bool:
@@ -405,9 +446,14 @@ def header(title: str, versions: dict[str, str]) -> None:
     _SUMMARY.extend(lines)
 
 
-def report(cases: list[Case], baseline: dict[str, str], unit: str = "us",
-           value: Callable[[Case], float] | None = None, value_name: str = "",
-           detail: bool = True) -> None:
+def report(
+    cases: list[Case],
+    baseline: dict[str, str],
+    unit: str = "us",
+    value: Callable[[Case], float] | None = None,
+    value_name: str = "",
+    detail: bool = True,
+) -> None:
     """Prints a per-case table and a matrix (rows: implementations, columns: steps).
 
     ``baseline`` maps a step to the tflite_core implementation the ratios are taken against:
@@ -425,22 +471,28 @@ def report(cases: list[Case], baseline: dict[str, str], unit: str = "us",
         return c.median / b.median if b and b.kept and c.kept else float("nan")
 
     if detail:
-        print(f"| implementation | kind | step | {unit}/call | x tflite_core time | own cores | "
-              "outside cores | clean batches | calls/batch |")
+        print(
+            f"| implementation | kind | step | {unit}/call | x tflite_core time | own cores | "
+            "outside cores | clean batches | calls/batch |"
+        )
         print("|---|---|---|---|---|---|---|---|---|")
         for c in cases:
             if c.error:
                 print(f"| {c.impl} | {c.kind} | {c.step} | failed: {c.error} | | | | | |")
                 continue
             k = c.kept
-            print(f"| {c.impl} | {c.kind} | {c.step} | {_fmt(c.median * scale)} | "
-                  f"{_fmt(ratio(c))} | {_fmt(_mean([b.own for b in k]))} | "
-                  f"{_fmt(_mean([b.outside for b in k]))} | "
-                  f"{c.clean}/{len(c.batches)}{' noisy' if c.noisy else ''} | {c.calls} |")
+            print(
+                f"| {c.impl} | {c.kind} | {c.step} | {_fmt(c.median * scale)} | "
+                f"{_fmt(ratio(c))} | {_fmt(_mean([b.own for b in k]))} | "
+                f"{_fmt(_mean([b.outside for b in k]))} | "
+                f"{c.clean}/{len(c.batches)}{' noisy' if c.noisy else ''} | {c.calls} |"
+            )
         print()
     col = value_name or f"{unit}/call"
-    lines = ["| implementation | kind | " + " | ".join(f"{s} ({col})" for s in steps) + " |",
-             "|---|---|" + "---|" * len(steps)]
+    lines = [
+        "| implementation | kind | " + " | ".join(f"{s} ({col})" for s in steps) + " |",
+        "|---|---|" + "---|" * len(steps),
+    ]
     for impl in impls:
         cells = []
         kind = next(c.kind for c in cases if c.impl == impl)
@@ -453,17 +505,28 @@ def report(cases: list[Case], baseline: dict[str, str], unit: str = "us",
             else:
                 v = value(c) if value else c.median * scale
                 r = ratio(c)
-                cell = _fmt(v) + ("" if baseline.get(s) == impl or math.isnan(r) else f" ({r:.2f}x)")
-                cells.append(cell + (" WRONG" if impl in wrong else "")
-                             + (" noisy" if c.noisy else ""))
+                cell = _fmt(v) + (
+                    "" if baseline.get(s) == impl or math.isnan(r) else f" ({r:.2f}x)"
+                )
+                cells.append(
+                    cell + (" WRONG" if impl in wrong else "") + (" noisy" if c.noisy else "")
+                )
         lines.append(f"| {impl} | {kind} | " + " | ".join(cells) + " |")
     base = ", ".join(sorted(set(baseline.values())))
     kept = [b for c in cases for b in c.kept]
-    lines += ["", (f"(x) = time of the row / time of the tflite_core row for that step ({base}): "
-                   "above 1, tflite_core is faster. `noisy`: fewer than "
-                   f"{args().min_kept} clean batches."),
-              (f"Kept batches: outside load {_fmt(_mean([b.outside for b in kept]))} cores on "
-               f"average; {sum(c.noisy for c in cases)} of {len(cases)} cases noisy."), ""]
+    lines += [
+        "",
+        (
+            f"(x) = time of the row / time of the tflite_core row for that step ({base}): "
+            "above 1, tflite_core is faster. `noisy`: fewer than "
+            f"{args().min_kept} clean batches."
+        ),
+        (
+            f"Kept batches: outside load {_fmt(_mean([b.outside for b in kept]))} cores on "
+            f"average; {sum(c.noisy for c in cases)} of {len(cases)} cases noisy."
+        ),
+        "",
+    ]
     print("\n".join(lines))
     _SUMMARY.extend(lines)
 

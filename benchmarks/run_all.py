@@ -51,10 +51,17 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", default="2,1", help="thread counts to run, e.g. 2,1")
     p.add_argument("--benches", default=",".join(BENCHES), help="which benchmark files to run")
-    p.add_argument("--update-readme", action="store_true",
-                   help="replace the results section of benchmarks/README.md")
-    p.add_argument("--wait-quiet-s", type=float, default=30.0,
-                   help="before each benchmark, wait up to this long for a quiet machine")
+    p.add_argument(
+        "--update-readme",
+        action="store_true",
+        help="replace the results section of benchmarks/README.md",
+    )
+    p.add_argument(
+        "--wait-quiet-s",
+        type=float,
+        default=30.0,
+        help="before each benchmark, wait up to this long for a quiet machine",
+    )
     args, passthrough = p.parse_known_args()
     fd, summary = tempfile.mkstemp(suffix=".md")
     os.close(fd)
@@ -63,10 +70,20 @@ def main() -> int:
         for bench in args.benches.split(","):
             for n in args.threads.split(","):
                 load = wait_quiet(args.wait_quiet_s, 0.25)
-                print(f"\n===== {bench} --threads {n} (outside load before start: {load:.2f} "
-                      "cores) =====", flush=True)
-                cmd = [sys.executable, os.path.join(HERE, bench), "--threads", n,
-                       "--summary", summary, *passthrough]
+                print(
+                    f"\n===== {bench} --threads {n} (outside load before start: {load:.2f} "
+                    "cores) =====",
+                    flush=True,
+                )
+                cmd = [
+                    sys.executable,
+                    os.path.join(HERE, bench),
+                    "--threads",
+                    n,
+                    "--summary",
+                    summary,
+                    *passthrough,
+                ]
                 r = subprocess.run(cmd, check=False)
                 if r.returncode:
                     print(f"!!!!! {bench} --threads {n} exited with {r.returncode}", flush=True)

@@ -33,13 +33,13 @@ def main(seed=None):
     x = tf.placeholder("float", [1, 3])
 
     # Slides 2-5 and 19: the ReLU layer. A Variable holds state; everything else is an operation.
-    w = tf.Variable(tf.random_normal([3, 3]), name='w')
-    b = tf.Variable(tf.zeros([1, 3]), name='b')
+    w = tf.Variable(tf.random_normal([3, 3]), name="w")
+    b = tf.Variable(tf.zeros([1, 3]), name="b")
     relu_out = tf.nn.relu(tf.matmul(x, w) + b)
 
     # Slides 18-19: a softmax layer on top, with its own weights and biases.
-    softmax_w = tf.Variable(tf.random_normal([3, 3]), name='softmax_w')
-    softmax_b = tf.Variable(tf.zeros([1, 3]), name='softmax_b')
+    softmax_w = tf.Variable(tf.random_normal([3, 3]), name="softmax_w")
+    softmax_b = tf.Variable(tf.zeros([1, 3]), name="softmax_b")
     logit = tf.matmul(relu_out, softmax_w) + softmax_b
 
     # Slide 13: the prediction, n outputs that sum to 1.
@@ -47,7 +47,7 @@ def main(seed=None):
 
     # Slide 15: the loss, logits first (the deck's positional order).
     labels = tf.placeholder("float", [1, 3])
-    cross_entropy = tf.nn.softmax_cross_entropy_with_logits(logit, labels, name='xentropy')
+    cross_entropy = tf.nn.softmax_cross_entropy_with_logits(logit, labels, name="xentropy")
 
     # Slide 16: optimisation.
     optimizer = tf.train.GradientDescentOptimizer(0.1)
@@ -87,8 +87,7 @@ def main(seed=None):
     for step in range(10):
         sess.run(train_op, feed_dict=train_feed)
         print(f"step {step + 1} loss:", sess.run(cross_entropy, feed_dict=train_feed))
-        print(f"step {step + 1} prediction difference:",
-              answer - sess.run(softmax, feed_dict=feed))
+        print(f"step {step + 1} prediction difference:", answer - sess.run(softmax, feed_dict=feed))
 
     w1, b1, softmax_w1, softmax_b1 = sess.run([w, b, softmax_w, softmax_b])
     print("w (trained):", w1)

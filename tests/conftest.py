@@ -1,4 +1,4 @@
-"""Shared pytest configuration: the hypothesis profiles.
+"""Shared pytest configuration: the hypothesis profiles and the fresh-graph fixture.
 
 The "ci" profile (loaded by default) keeps property tests fast on a small machine; select another
 with ``HYPOTHESIS_PROFILE=thorough`` for a longer search.
@@ -6,7 +6,10 @@ with ``HYPOTHESIS_PROFILE=thorough`` for a longer search.
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+import tflite_core as tf
 
 settings.register_profile(
     "ci",
@@ -16,3 +19,11 @@ settings.register_profile(
 )
 settings.register_profile("thorough", max_examples=500, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def g():
+    """A fresh graph installed as the default for the test."""
+    graph = tf.Graph()
+    with graph.as_default():
+        yield graph

@@ -5,19 +5,12 @@ import threading
 
 import numpy as np
 import pytest
+
 import tflite_core as tf
 
 XV = np.array([[1.0, 2.0, 3.0]], np.float32)
 LV = np.array([[0.5, 1.0, 0.0]], np.float32)
 W0 = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.5], [0.4, 0.2, 0.9]], np.float32)
-
-
-@pytest.fixture
-def g():
-    """A fresh graph installed as the default for the test."""
-    graph = tf.Graph()
-    with graph.as_default():
-        yield graph
 
 
 def _tutorial_net():
@@ -104,8 +97,12 @@ def test_threads_with_different_fetches_get_their_own_values(g):
     w = tf.Variable(wv)
     mm = tf.matmul(x, w)
     fetches = [mm, tf.reduce_sum(mm, axis=1), tf.nn.relu(mm), tf.reduce_max(x * 2.0)]
-    numpy_fns = [lambda a: a @ wv, lambda a: (a @ wv).sum(axis=1),
-                 lambda a: np.maximum(a @ wv, 0), lambda a: (a * 2.0).max()]
+    numpy_fns = [
+        lambda a: a @ wv,
+        lambda a: (a @ wv).sum(axis=1),
+        lambda a: np.maximum(a @ wv, 0),
+        lambda a: (a * 2.0).max(),
+    ]
     with tf.Session() as sess:
         sess.run(w.initializer)
 

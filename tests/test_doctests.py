@@ -6,23 +6,30 @@ import pkgutil
 
 import numpy as np
 import pytest
+
 import tflite_core as tf
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(tf.__path__, "tflite_core.")
-                 if not m.name.endswith("._core"))
+MODULES = sorted(
+    m.name
+    for m in pkgutil.iter_modules(tf.__path__, "tflite_core.")
+    if not m.name.endswith("._core")
+)
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
     mod = importlib.import_module(name)
     with tf.Graph().as_default():
-        result = doctest.testmod(mod, extraglobs={"tf": tf, "np": np}, verbose=False,
-                                 optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        result = doctest.testmod(
+            mod,
+            extraglobs={"tf": tf, "np": np},
+            verbose=False,
+            optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+        )
     assert result.failed == 0
 
 
 def test_some_docstrings_have_examples():
     finder = doctest.DocTestFinder()
-    count = sum(len(t.examples) for n in MODULES
-                for t in finder.find(importlib.import_module(n)))
+    count = sum(len(t.examples) for n in MODULES for t in finder.find(importlib.import_module(n)))
     assert count >= 3

@@ -3,17 +3,10 @@ and a session that still works afterwards."""
 
 import numpy as np
 import pytest
+
 import tflite_core as tf
 
 XV = np.array([[1.0, 2.0, 3.0]], np.float32)
-
-
-@pytest.fixture
-def g():
-    """A fresh graph installed as the default for the test."""
-    graph = tf.Graph()
-    with graph.as_default():
-        yield graph
 
 
 @pytest.fixture
@@ -98,8 +91,7 @@ def test_missing_feed_of_one_of_two_placeholders(g):
     with tf.Session() as sess:
         with pytest.raises(tf.errors.InvalidArgumentError, match="second"):
             sess.run(a + b, {a: [1.0, 2.0]})
-        np.testing.assert_array_equal(sess.run(a + b, {a: [1.0, 2.0], b: [3.0, 4.0]}),
-                                      [4.0, 6.0])
+        np.testing.assert_array_equal(sess.run(a + b, {a: [1.0, 2.0], b: [3.0, 4.0]}), [4.0, 6.0])
 
 
 def test_tensor_as_feed_value(net):
@@ -203,17 +195,27 @@ def test_gradient_of_integer_tensor(g):
 
 
 # ---- the error classes -------------------------------------------------------------------------
-@pytest.mark.parametrize("cls_name, code, value", [
-    ("CancelledError", "CANCELLED", 1), ("UnknownError", "UNKNOWN", 2),
-    ("InvalidArgumentError", "INVALID_ARGUMENT", 3),
-    ("DeadlineExceededError", "DEADLINE_EXCEEDED", 4), ("NotFoundError", "NOT_FOUND", 5),
-    ("AlreadyExistsError", "ALREADY_EXISTS", 6), ("PermissionDeniedError", "PERMISSION_DENIED", 7),
-    ("ResourceExhaustedError", "RESOURCE_EXHAUSTED", 8),
-    ("FailedPreconditionError", "FAILED_PRECONDITION", 9), ("AbortedError", "ABORTED", 10),
-    ("OutOfRangeError", "OUT_OF_RANGE", 11), ("UnimplementedError", "UNIMPLEMENTED", 12),
-    ("InternalError", "INTERNAL", 13), ("UnavailableError", "UNAVAILABLE", 14),
-    ("DataLossError", "DATA_LOSS", 15), ("UnauthenticatedError", "UNAUTHENTICATED", 16),
-])
+@pytest.mark.parametrize(
+    "cls_name, code, value",
+    [
+        ("CancelledError", "CANCELLED", 1),
+        ("UnknownError", "UNKNOWN", 2),
+        ("InvalidArgumentError", "INVALID_ARGUMENT", 3),
+        ("DeadlineExceededError", "DEADLINE_EXCEEDED", 4),
+        ("NotFoundError", "NOT_FOUND", 5),
+        ("AlreadyExistsError", "ALREADY_EXISTS", 6),
+        ("PermissionDeniedError", "PERMISSION_DENIED", 7),
+        ("ResourceExhaustedError", "RESOURCE_EXHAUSTED", 8),
+        ("FailedPreconditionError", "FAILED_PRECONDITION", 9),
+        ("AbortedError", "ABORTED", 10),
+        ("OutOfRangeError", "OUT_OF_RANGE", 11),
+        ("UnimplementedError", "UNIMPLEMENTED", 12),
+        ("InternalError", "INTERNAL", 13),
+        ("UnavailableError", "UNAVAILABLE", 14),
+        ("DataLossError", "DATA_LOSS", 15),
+        ("UnauthenticatedError", "UNAUTHENTICATED", 16),
+    ],
+)
 def test_error_classes_and_codes(cls_name, code, value):
     cls = getattr(tf.errors, cls_name)
     assert getattr(tf.errors, code) == value

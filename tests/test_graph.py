@@ -5,15 +5,8 @@ import threading
 
 import numpy as np
 import pytest
+
 import tflite_core as tf
-
-
-@pytest.fixture
-def g():
-    """A fresh graph installed as the default for the test."""
-    graph = tf.Graph()
-    with graph.as_default():
-        yield graph
 
 
 def _run(fetches, feed_dict=None):
@@ -22,10 +15,18 @@ def _run(fetches, feed_dict=None):
 
 
 # ---- dtypes ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name, dtype", [("float", tf.float32), ("float32", tf.float32),
-                                         ("double", tf.float64), ("float64", tf.float64),
-                                         ("int32", tf.int32), ("int64", tf.int64),
-                                         ("bool", tf.bool)])
+@pytest.mark.parametrize(
+    "name, dtype",
+    [
+        ("float", tf.float32),
+        ("float32", tf.float32),
+        ("double", tf.float64),
+        ("float64", tf.float64),
+        ("int32", tf.int32),
+        ("int64", tf.int64),
+        ("bool", tf.bool),
+    ],
+)
 def test_dtype_names(g, name, dtype):
     assert tf.as_dtype(name) is dtype
     assert tf.placeholder(name).dtype is dtype
@@ -74,7 +75,7 @@ def test_dtype_properties_and_equality():
         tf.as_dtype("not_a_type")
     with pytest.raises(TypeError):
         tf.as_dtype(None)
-    assert tf.float64 != None  # DType equality must not treat None as a dtype
+    assert tf.float64 != None  # noqa: E711 - DType equality must not treat None as a dtype
 
 
 # ---- TensorShape and Dimension -----------------------------------------------------------------
@@ -118,15 +119,18 @@ def test_tensor_shape_unknown_rank():
     assert s.merge_with([None, 4]).as_list() == [None, 4]
 
 
-@pytest.mark.parametrize("a, b, ok", [
-    ([None, 3], [2, 3], True),
-    ([None, 3], [2, 4], False),
-    ([None, 3], [2, 3, 1], False),
-    ([1, 3], [1, 3], True),
-    ([None, None], [5, 6], True),
-    ([], [], True),
-    ([], [1], False),
-])
+@pytest.mark.parametrize(
+    "a, b, ok",
+    [
+        ([None, 3], [2, 3], True),
+        ([None, 3], [2, 4], False),
+        ([None, 3], [2, 3, 1], False),
+        ([1, 3], [1, 3], True),
+        ([None, None], [5, 6], True),
+        ([], [], True),
+        ([], [1], False),
+    ],
+)
 def test_tensor_shape_is_compatible_with(a, b, ok):
     assert tf.TensorShape(a).is_compatible_with(b) is ok
     assert tf.TensorShape(b).is_compatible_with(tf.TensorShape(a)) is ok
@@ -146,8 +150,10 @@ def test_tensor_shape_merge_with():
         tf.TensorShape([1, 3]).merge_with([1, 3, 1])
 
 
-@pytest.mark.parametrize("dims, text", [([None, 3], "(?, 3)"), ([2, 3], "(2, 3)"), ([3], "(3,)"),
-                                        ([], "()"), (None, "<unknown>")])
+@pytest.mark.parametrize(
+    "dims, text",
+    [([None, 3], "(?, 3)"), ([2, 3], "(2, 3)"), ([3], "(3,)"), ([], "()"), (None, "<unknown>")],
+)
 def test_tensor_shape_str(dims, text):
     assert str(tf.TensorShape(dims)) == text
 
@@ -274,10 +280,18 @@ def test_name_scope_in_a_loop_like_the_tutorial(g):
             layers.append((scope, w, b, mm, out))
     (s0, w0, b0, mm0, r0), (s1, w1, b1, mm1, r1) = layers
     assert (s0, s1) == ("relu/", "relu_1/")
-    assert (w0.name, b0.name, mm0.name, r0.name) == ("relu/w:0", "relu/b:0", "relu/MatMul:0",
-                                                     "relu/Relu:0")
-    assert (w1.name, b1.name, mm1.name, r1.name) == ("relu_1/w:0", "relu_1/b:0",
-                                                     "relu_1/MatMul:0", "relu_1/Relu:0")
+    assert (w0.name, b0.name, mm0.name, r0.name) == (
+        "relu/w:0",
+        "relu/b:0",
+        "relu/MatMul:0",
+        "relu/Relu:0",
+    )
+    assert (w1.name, b1.name, mm1.name, r1.name) == (
+        "relu_1/w:0",
+        "relu_1/b:0",
+        "relu_1/MatMul:0",
+        "relu_1/Relu:0",
+    )
     assert all(op.name.startswith(("x", "relu/", "relu_1/")) for op in g.get_operations())
 
 
@@ -316,8 +330,7 @@ def test_gradient_ops_are_under_gradients_scope(g):
     assert gw.name.startswith("gradients/")
     before = set(g.get_operations())
     tf.gradients(loss, [x])
-    assert all(op.name.startswith("gradients_1/") for op in g.get_operations()
-               if op not in before)
+    assert all(op.name.startswith("gradients_1/") for op in g.get_operations() if op not in before)
 
 
 # ---- Tensor properties -------------------------------------------------------------------------
@@ -349,10 +362,30 @@ def test_binary_operators_match_numpy(g):
     av = np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.5]], np.float32)
     bv = np.array([[2.0, 1.0, -1.0], [3.0, -2.0, 0.25]], np.float32)
     a, b = tf.constant(av), tf.constant(bv)
-    ops = {"+": a + b, "-": a - b, "*": a * b, "/": a / b, "@": a @ tf.transpose(b),
-           "neg": -a, "r+": 1.0 + a, "r-": 1.0 - a, "r*": 2.0 * a, "r/": 1.0 / b}
-    want = {"+": av + bv, "-": av - bv, "*": av * bv, "/": av / bv, "@": av @ bv.T,
-            "neg": -av, "r+": 1.0 + av, "r-": 1.0 - av, "r*": 2.0 * av, "r/": 1.0 / bv}
+    ops = {
+        "+": a + b,
+        "-": a - b,
+        "*": a * b,
+        "/": a / b,
+        "@": a @ tf.transpose(b),
+        "neg": -a,
+        "r+": 1.0 + a,
+        "r-": 1.0 - a,
+        "r*": 2.0 * a,
+        "r/": 1.0 / b,
+    }
+    want = {
+        "+": av + bv,
+        "-": av - bv,
+        "*": av * bv,
+        "/": av / bv,
+        "@": av @ bv.T,
+        "neg": -av,
+        "r+": 1.0 + av,
+        "r-": 1.0 - av,
+        "r*": 2.0 * av,
+        "r/": 1.0 / bv,
+    }
     got = _run(ops)
     for k in ops:
         np.testing.assert_allclose(got[k], want[k], rtol=1e-6, err_msg=k)
@@ -402,10 +435,16 @@ def test_variable_operators_use_its_value(g):
 def test_basic_slicing_matches_numpy(g):
     av = np.arange(12, dtype=np.float32).reshape(3, 4)
     a = tf.constant(av)
-    cases = {"a[1]": (a[1], av[1]), "a[-1]": (a[-1], av[-1]), "a[1:]": (a[1:], av[1:]),
-             "a[:, 2]": (a[:, 2], av[:, 2]), "a[::2, 1:3]": (a[::2, 1:3], av[::2, 1:3]),
-             "a[::-1]": (a[::-1], av[::-1]), "a[..., 0]": (a[..., 0], av[..., 0]),
-             "a[0, 3]": (a[0, 3], av[0, 3])}
+    cases = {
+        "a[1]": (a[1], av[1]),
+        "a[-1]": (a[-1], av[-1]),
+        "a[1:]": (a[1:], av[1:]),
+        "a[:, 2]": (a[:, 2], av[:, 2]),
+        "a[::2, 1:3]": (a[::2, 1:3], av[::2, 1:3]),
+        "a[::-1]": (a[::-1], av[::-1]),
+        "a[..., 0]": (a[..., 0], av[..., 0]),
+        "a[0, 3]": (a[0, 3], av[0, 3]),
+    }
     got = _run({k: t for k, (t, _) in cases.items()})
     for k, (t, want) in cases.items():
         assert t.shape.as_list() == list(want.shape), k

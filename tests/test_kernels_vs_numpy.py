@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
 from tflite_core import _core
 from tflite_core import backend_numpy as ref
 
@@ -41,7 +42,7 @@ class Case:
     tol: object = None  # None: by dtype; "matmul": scaled by |A| @ |B|
 
 
-# ---- strategies -----------------------------------------------------------------------------------
+# ---- strategies ----------------------------------------------------------------------------------
 def elements(dtype, lo=-10.0, hi=10.0, specials=False):
     if dtype.kind == "b":
         return st.booleans()
@@ -56,8 +57,9 @@ def arrays(draw, dtype, shape, lo=-10.0, hi=10.0, specials=False):
 
 
 def shapes(min_dims=0, max_dims=4, min_side=0, max_side=4):
-    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
-                            max_side=max_side)
+    return hnp.array_shapes(
+        min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side
+    )
 
 
 def blank(shape, dtype):
@@ -71,8 +73,14 @@ def binary_case(draw, dtypes, lo=-1000.0, hi=1000.0, specials=True, lo_b=None, h
     dt = draw(st.sampled_from(dtypes))
     bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=4, max_side=4))
     a = arrays(draw, dt, bs.input_shapes[0], lo, hi, specials)
-    b = arrays(draw, dt, bs.input_shapes[1], lo if lo_b is None else lo_b,
-               hi if hi_b is None else hi_b, specials)
+    b = arrays(
+        draw,
+        dt,
+        bs.input_shapes[1],
+        lo if lo_b is None else lo_b,
+        hi if hi_b is None else hi_b,
+        specials,
+    )
     return Case([a, b], [blank(bs.result_shape, dt)])
 
 
@@ -123,8 +131,9 @@ def fill_case(draw):
 def add_n_case(draw):
     dt = draw(st.sampled_from(NUMERIC))
     shape = draw(shapes())
-    xs = [arrays(draw, dt, shape, -1000, 1000, specials=True)
-          for _ in range(draw(st.integers(1, 4)))]
+    xs = [
+        arrays(draw, dt, shape, -1000, 1000, specials=True) for _ in range(draw(st.integers(1, 4)))
+    ]
     return Case(xs, [blank(shape, dt)])
 
 
@@ -133,14 +142,17 @@ def broadcast_to_case(draw):
     dt = draw(st.sampled_from(ALL))
     out_shape = draw(shapes())
     k = draw(st.integers(0, len(out_shape)))
-    in_shape = tuple(1 if draw(st.booleans()) else d for d in out_shape[len(out_shape) - k:])
+    in_shape = tuple(1 if draw(st.booleans()) else d for d in out_shape[len(out_shape) - k :])
     x = arrays(draw, dt, in_shape, specials=dt.kind == "f")
     return Case([x], [blank(out_shape, dt)])
 
 
 def _drop_reduced(shape, mask, keep):
-    return tuple(1 if m else d for d, m in zip(shape, mask)) if keep else \
-        tuple(d for d, m in zip(shape, mask) if not m)
+    return (
+        tuple(1 if m else d for d, m in zip(shape, mask))
+        if keep
+        else tuple(d for d, m in zip(shape, mask) if not m)
+    )
 
 
 @st.composite
@@ -150,8 +162,9 @@ def reduce_case(draw, kind):
     if kind == "prod":
         x = arrays(draw, dt, draw(shapes(max_side=3)), -2, 2, specials=True)
     else:
-        x = arrays(draw, dt, draw(shapes(min_side=1 if nonempty else 0)), -1000, 1000,
-                   specials=True)
+        x = arrays(
+            draw, dt, draw(shapes(min_side=1 if nonempty else 0)), -1000, 1000, specials=True
+        )
     mask = [int(draw(st.booleans())) for _ in x.shape]
     out = blank(_drop_reduced(x.shape, mask, draw(st.booleans())), dt)
     return Case([x], [out], mask)
@@ -161,19 +174,25 @@ def reduce_case(draw, kind):
 def arg_case(draw):
     dt = draw(st.sampled_from(NUMERIC))
     shape = draw(shapes(min_dims=1, min_side=1))
-    el = st.one_of(st.integers(-3, 3).map(float), st.sampled_from([np.nan, np.inf, -np.inf])) \
-        if dt.kind == "f" else elements(dt, -3, 3)
+    el = (
+        st.one_of(st.integers(-3, 3).map(float), st.sampled_from([np.nan, np.inf, -np.inf]))
+        if dt.kind == "f"
+        else elements(dt, -3, 3)
+    )
     x = draw(hnp.arrays(dt, shape, elements=el))
     axis = draw(st.integers(-len(shape), len(shape) - 1))
-    out_shape = shape[:axis % len(shape)] + shape[axis % len(shape) + 1:]
+    out_shape = shape[: axis % len(shape)] + shape[axis % len(shape) + 1 :]
     return Case([x], [blank(out_shape, I64)], [axis])
 
 
 @st.composite
 def prod_grad_case(draw):
     dt = draw(st.sampled_from(FLOATS))
-    x = draw(hnp.arrays(dt, draw(shapes(max_side=3)),
-                        elements=st.one_of(st.just(0.0), elements(dt, -2, 2))))
+    x = draw(
+        hnp.arrays(
+            dt, draw(shapes(max_side=3)), elements=st.one_of(st.just(0.0), elements(dt, -2, 2))
+        )
+    )
     mask = [int(draw(st.booleans())) for _ in x.shape]
     dy = arrays(draw, dt, _drop_reduced(x.shape, mask, draw(st.booleans())))
     return Case([x, dy], [blank(x.shape, dt)], mask)
@@ -282,7 +301,7 @@ def split_case(draw):
 def random_case(draw):
     dt = draw(st.sampled_from(FLOATS))
     counter = np.array([draw(st.integers(0, 2**40))], np.int64)
-    seeds = [draw(st.integers(-2**63, 2**63 - 1)), draw(st.integers(-2**63, 2**63 - 1))]
+    seeds = [draw(st.integers(-(2**63), 2**63 - 1)), draw(st.integers(-(2**63), 2**63 - 1))]
     return Case([counter], [blank(draw(shapes(max_side=6)), dt)], seeds)
 
 
@@ -302,36 +321,64 @@ def apply_gd_case(draw):
     return Case([alpha, arrays(draw, dt, shape)], [arrays(draw, dt, shape)])
 
 
-# ---- the table: one row per kernel name -----------------------------------------------------------
+# ---- the table: one row per kernel name ----------------------------------------------------------
 ROWS = {
-    "add": binary_case(NUMERIC), "sub": binary_case(NUMERIC), "mul": binary_case(NUMERIC),
-    "div": binary_case(FLOATS), "maximum": binary_case(NUMERIC),
+    "add": binary_case(NUMERIC),
+    "sub": binary_case(NUMERIC),
+    "mul": binary_case(NUMERIC),
+    "div": binary_case(FLOATS),
+    "maximum": binary_case(NUMERIC),
     "minimum": binary_case(NUMERIC),
     "pow": st.one_of(binary_case(FLOATS, -4, 4), binary_case(INTS, -6, 6, lo_b=0, hi_b=6)),
-    "relu_grad": binary_case(NUMERIC), "sigmoid_grad": binary_case(FLOATS, -2, 2),
+    "relu_grad": binary_case(NUMERIC),
+    "sigmoid_grad": binary_case(FLOATS, -2, 2),
     "tanh_grad": binary_case(FLOATS, -2, 2),
-    **{k: compare_case() for k in ("equal", "not_equal", "less", "less_equal", "greater",
-                                   "greater_equal")},
+    **{
+        k: compare_case()
+        for k in ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal")
+    },
     **{k: unary_case(NUMERIC, -1000, 1000) for k in ("neg", "abs", "relu", "square", "sign")},
     **{k: unary_case(FLOATS) for k in ("sigmoid", "tanh", "exp", "log", "sqrt", "reciprocal")},
-    "cast": cast_case(), "copy": copy_case(), "fill": fill_case(), "add_n": add_n_case(),
+    "cast": cast_case(),
+    "copy": copy_case(),
+    "fill": fill_case(),
+    "add_n": add_n_case(),
     "broadcast_to": broadcast_to_case(),
     **{f"reduce_{k}": reduce_case(k) for k in ("sum", "mean", "max", "min", "prod")},
-    "argmax": arg_case(), "argmin": arg_case(), "reduce_prod_grad": prod_grad_case(),
+    "argmax": arg_case(),
+    "argmin": arg_case(),
+    "reduce_prod_grad": prod_grad_case(),
     "matmul": matmul_case(),
-    "softmax": softmax_case(), "log_softmax": softmax_case(), "softmax_xent": xent_case(),
-    "transpose": transpose_case(), "strided_slice": strided_slice_case(),
-    "strided_slice_grad": strided_slice_grad_case(), "concat": concat_case(),
+    "softmax": softmax_case(),
+    "log_softmax": softmax_case(),
+    "softmax_xent": xent_case(),
+    "transpose": transpose_case(),
+    "strided_slice": strided_slice_case(),
+    "strided_slice_grad": strided_slice_grad_case(),
+    "concat": concat_case(),
     "split": split_case(),
     **{k: random_case() for k in RANDOM},
-    "assign": assign_case(ALL), "assign_add": assign_case(NUMERIC),
-    "assign_sub": assign_case(NUMERIC), "apply_gradient_descent": apply_gd_case(),
+    "assign": assign_case(ALL),
+    "assign_add": assign_case(NUMERIC),
+    "assign_sub": assign_case(NUMERIC),
+    "apply_gradient_descent": apply_gd_case(),
 }
 
 TOL = {F32: {"rtol": 2e-6, "atol": 1e-6}, F64: {"rtol": 1e-13, "atol": 1e-14}}
 # float32 transcendental functions may differ by a few ulps between NumPy and libm.
-LOOSE_F32 = {"sigmoid", "tanh", "exp", "log", "pow", "softmax", "log_softmax", "softmax_xent",
-             "sigmoid_grad", "tanh_grad", "reduce_mean"}
+LOOSE_F32 = {
+    "sigmoid",
+    "tanh",
+    "exp",
+    "log",
+    "pow",
+    "softmax",
+    "log_softmax",
+    "softmax_xent",
+    "sigmoid_grad",
+    "tanh_grad",
+    "reduce_mean",
+}
 
 
 def assert_same(name, got, want, case):
@@ -394,7 +441,7 @@ def test_pow_special_values_follow_c(dtype):
         np.testing.assert_array_equal(out, want)
 
 
-# ---- errors: both sides reject the same malformed calls -------------------------------------------
+# ---- errors: both sides reject the same malformed calls ------------------------------------------
 f32 = np.ones((2, 3), np.float32)
 BAD_CALLS = [
     ("reduce_sum", [f32], [np.empty(2, np.float32)], [1]),  # mask of the wrong length
@@ -414,8 +461,9 @@ BAD_CALLS = [
 ]
 
 
-@pytest.mark.parametrize("name, inputs, outputs, ints", BAD_CALLS,
-                         ids=[f"{c[0]}-{i}" for i, c in enumerate(BAD_CALLS)])
+@pytest.mark.parametrize(
+    "name, inputs, outputs, ints", BAD_CALLS, ids=[f"{c[0]}-{i}" for i, c in enumerate(BAD_CALLS)]
+)
 def test_malformed_calls_raise(name, inputs, outputs, ints):
     with pytest.raises(_core.KernelError, match=r"^\["):
         _core.run_kernel(name, inputs, [o.copy() for o in outputs], ints)
@@ -427,7 +475,7 @@ def test_core_kernel_error_is_a_runtime_error():
     assert issubclass(_core.KernelError, RuntimeError)
 
 
-# ---- random kernels: distribution, range, determinism ---------------------------------------------
+# ---- random kernels: distribution, range, determinism --------------------------------------------
 N = 100_000
 
 
@@ -519,7 +567,7 @@ def test_random_thread_count_does_not_change_numbers(name):
     np.testing.assert_array_equal(one, two)
 
 
-# ---- large inputs: the parallel, chunked and BLAS code paths ---------------------------------------
+# ---- large inputs: the parallel, chunked and BLAS code paths -------------------------------------
 def _large_cases():
     rng = np.random.default_rng(3)
     big = rng.normal(size=300_000)  # above 4 * kParallelGrain: chunked single-output reductions
@@ -529,10 +577,12 @@ def _large_cases():
     for dt in FLOATS:
         b, m, w = big.astype(dt), mat.astype(dt), wide.astype(dt)
         for red in ("reduce_sum", "reduce_mean", "reduce_max", "reduce_min"):
-            cases += [(red, Case([b], [blank((), dt)], [1])),
-                      (red, Case([m], [blank((300,), dt)], [1, 0])),
-                      (red, Case([m], [blank((1000,), dt)], [0, 1])),
-                      (red, Case([m.reshape(10, 100, 300)], [blank((100,), dt)], [1, 0, 1]))]
+            cases += [
+                (red, Case([b], [blank((), dt)], [1])),
+                (red, Case([m], [blank((300,), dt)], [1, 0])),
+                (red, Case([m], [blank((1000,), dt)], [0, 1])),
+                (red, Case([m.reshape(10, 100, 300)], [blank((100,), dt)], [1, 0, 1])),
+            ]
         cases += [
             ("reduce_prod", Case([np.exp(b / 1000)], [blank((), dt)], [1])),
             ("add", Case([m, m[:1]], [blank(m.shape, dt)])),
@@ -544,10 +594,14 @@ def _large_cases():
             ("transpose", Case([m], [blank((300, 1000), dt)], [1, 0])),
             ("argmax", Case([m], [blank((300,), I64)], [0])),
             ("argmin", Case([w], [blank((300,), I64)], [1])),
-            ("matmul", Case([m[:200, :150], w[:150, :100]], [blank((200, 100), dt)], [0, 0],
-                            tol="matmul")),
-            ("matmul", Case([m[:150, :200], w[:100, :150]], [blank((200, 100), dt)], [1, 1],
-                            tol="matmul")),
+            (
+                "matmul",
+                Case([m[:200, :150], w[:150, :100]], [blank((200, 100), dt)], [0, 0], tol="matmul"),
+            ),
+            (
+                "matmul",
+                Case([m[:150, :200], w[:100, :150]], [blank((200, 100), dt)], [1, 1], tol="matmul"),
+            ),
             ("strided_slice", Case([m], [blank((500, 100), dt)], [1, 2, 2, 3, 500, 100])),
             ("concat", Case([m, m[:, :7]], [blank((1000, 307), dt)], [1])),
             ("cast", Case([m], [blank(m.shape, I32)])),
@@ -568,8 +622,13 @@ def test_large_inputs_match_numpy(name, case):
     for got, want in zip(outs_c, outs_n):
         if got.dtype.kind == "f" and case.tol is None:
             # long sums in a different order: errors grow with the number of terms
-            np.testing.assert_allclose(got, want, rtol=1e-5 if got.dtype == F32 else 1e-10,
-                                       atol=1e-5 if got.dtype == F32 else 1e-10, err_msg=name)
+            np.testing.assert_allclose(
+                got,
+                want,
+                rtol=1e-5 if got.dtype == F32 else 1e-10,
+                atol=1e-5 if got.dtype == F32 else 1e-10,
+                err_msg=name,
+            )
         else:
             assert_same(name, got, want, case)
 

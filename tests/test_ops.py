@@ -23,10 +23,11 @@ from typing import Callable
 
 import numpy as np
 import pytest
-import tflite_core as tf
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+import tflite_core as tf
 from tflite_core import backend_numpy, registry
 
 F32, F64, I32, I64, BOOL = (np.dtype(t) for t in ("float32", "float64", "int32", "int64", "bool"))
@@ -36,7 +37,7 @@ ALL = NUMERIC + (BOOL,)
 FWD_TOL = {F32: {"rtol": 1e-5, "atol": 1e-6}, F64: {"rtol": 1e-12, "atol": 1e-12}}
 
 
-# ---- drawing inputs -------------------------------------------------------------------------------
+# ---- drawing inputs ------------------------------------------------------------------------------
 class Ctx:
     """What a row's ``draw`` gets: hypothesis draws, the dtype and the mode.
 
@@ -59,14 +60,23 @@ class Ctx:
         if self.mode == "partial":
             min_dims = max(min_dims, 1)
         lo, hi = self._sides(max_side)
-        return self.draw(hnp.array_shapes(min_dims=min_dims, max_dims=max(min_dims, max_dims),
-                                          min_side=lo, max_side=hi))
+        return self.draw(
+            hnp.array_shapes(
+                min_dims=min_dims, max_dims=max(min_dims, max_dims), min_side=lo, max_side=hi
+            )
+        )
 
     def bcast(self, n=2):
         lo, hi = self._sides(4)
-        bs = self.draw(hnp.mutually_broadcastable_shapes(
-            num_shapes=n, min_dims=1 if self.mode == "partial" else 0, max_dims=3,
-            min_side=lo, max_side=hi))
+        bs = self.draw(
+            hnp.mutually_broadcastable_shapes(
+                num_shapes=n,
+                min_dims=1 if self.mode == "partial" else 0,
+                max_dims=3,
+                min_side=lo,
+                max_side=hi,
+            )
+        )
         return bs.input_shapes, bs.result_shape
 
     def values(self, shape, *intervals, dtype=None, unique=False):
@@ -78,9 +88,17 @@ class Ctx:
         elif dt.kind == "i":
             el = st.one_of(*[st.integers(math.ceil(lo), math.floor(hi)) for lo, hi in intervals])
         else:
-            el = st.one_of(*[st.floats(float(dt.type(lo)), float(dt.type(hi)),
-                                       width=8 * dt.itemsize, allow_subnormal=False)
-                             for lo, hi in intervals])
+            el = st.one_of(
+                *[
+                    st.floats(
+                        float(dt.type(lo)),
+                        float(dt.type(hi)),
+                        width=8 * dt.itemsize,
+                        allow_subnormal=False,
+                    )
+                    for lo, hi in intervals
+                ]
+            )
         return self.draw(hnp.arrays(dt, shape, elements=el, unique=unique))
 
     def grid(self, shape, lo=-2, hi=2, dtype=None):
@@ -91,16 +109,27 @@ class Ctx:
 
     def distinct(self, shape):
         """Distinct values at least 0.25 apart (no ties for max/min gradients)."""
-        return self.draw(hnp.arrays(self.dtype, shape, unique=True,
-                                    elements=st.integers(-60, 60).map(lambda i: i * 0.25)))
+        return self.draw(
+            hnp.arrays(
+                self.dtype,
+                shape,
+                unique=True,
+                elements=st.integers(-60, 60).map(lambda i: i * 0.25),
+            )
+        )
 
     def axis(self, ndim):
         """A reduction ``axis``: None, an int or a list (negative entries included)."""
         options = [st.none(), st.just([])]
         if ndim:
             options.append(st.integers(-ndim, ndim - 1))
-            options.append(st.lists(st.integers(0, ndim - 1), unique=True, max_size=ndim).flatmap(
-                lambda axes: st.tuples(*[st.sampled_from([a, a - ndim]) for a in axes]).map(list)))
+            options.append(
+                st.lists(st.integers(0, ndim - 1), unique=True, max_size=ndim).flatmap(
+                    lambda axes: st.tuples(*[st.sampled_from([a, a - ndim]) for a in axes]).map(
+                        list
+                    )
+                )
+            )
         return self.draw(st.one_of(*options))
 
 
@@ -113,13 +142,19 @@ def np_axis(axis):
 
 
 def reduced_shape(shape, axis, keepdims):
-    axes = range(len(shape)) if axis is None else \
-        [a % len(shape) for a in ([axis] if isinstance(axis, int) else axis)]
-    return tuple(1 if i in axes else d for i, d in enumerate(shape)) if keepdims else \
-        tuple(d for i, d in enumerate(shape) if i not in axes)
+    axes = (
+        range(len(shape))
+        if axis is None
+        else [a % len(shape) for a in ([axis] if isinstance(axis, int) else axis)]
+    )
+    return (
+        tuple(1 if i in axes else d for i, d in enumerate(shape))
+        if keepdims
+        else tuple(d for i, d in enumerate(shape) if i not in axes)
+    )
 
 
-# ---- the row type and its runner --------------------------------------------------------------------
+# ---- the row type and its runner -----------------------------------------------------------------
 class Steps(list):
     """Fetches run one after another in one session (variable updates, then reads)."""
 
@@ -158,9 +193,13 @@ def build_graph(row, arrays, kw, partial=False):
         if row.feed == "value":
             ins, feeds = list(arrays), {}
         else:
-            ins = [tf.placeholder(tf.as_dtype(a.dtype),
-                                  [None, *a.shape[1:]] if partial and a.ndim else list(a.shape))
-                   for a in arrays]
+            ins = [
+                tf.placeholder(
+                    tf.as_dtype(a.dtype),
+                    [None, *a.shape[1:]] if partial and a.ndim else list(a.shape),
+                )
+                for a in arrays
+            ]
             feeds = dict(zip(ins, arrays))
         out = row.build(*ins, **kw)
         init = tf.global_variables_initializer() if tf.global_variables() else None
@@ -200,11 +239,13 @@ def assert_static_shapes(out, got, exact):
             continue
         runtime = list(np.shape(v))
         if exact:
-            assert t.shape.is_fully_defined() and t.shape.as_list() == runtime, \
+            assert t.shape.is_fully_defined() and t.shape.as_list() == runtime, (
                 f"static {t.shape} != runtime {runtime} for {t.name}"
+            )
         else:
-            assert t.shape.is_compatible_with(runtime), \
+            assert t.shape.is_compatible_with(runtime), (
                 f"static {t.shape} incompatible with runtime {runtime} for {t.name}"
+            )
 
 
 def reference(row, arrays, kw):
@@ -212,7 +253,7 @@ def reference(row, arrays, kw):
         return row.ref(*[a.copy() for a in arrays], **kw)
 
 
-# ---- grad_check: analytical gradients against central differences ----------------------------------
+# ---- grad_check: analytical gradients against central differences --------------------------------
 def grad_check(build, arrays, kw=None, eps=1e-6, rtol=1e-5, atol=1e-6, seed=0):
     """Checks ``tf.gradients`` of ``sum(output * W)`` (W random) against central differences.
 
@@ -252,11 +293,12 @@ def grad_check(build, arrays, kw=None, eps=1e-6, rtol=1e-5, atol=1e-6, seed=0):
                     numeric.flat[j] = (up - loss(vals)) / (2 * eps)
                 got = np.zeros(arrays[i].shape) if gr is None else next(analytic)
                 assert np.shape(got) == arrays[i].shape, f"gradient shape of input {i}"
-                np.testing.assert_allclose(got, numeric, rtol=rtol, atol=atol,
-                                           err_msg=f"gradient of input {i}")
+                np.testing.assert_allclose(
+                    got, numeric, rtol=rtol, atol=atol, err_msg=f"gradient of input {i}"
+                )
 
 
-# ---- NumPy references -------------------------------------------------------------------------------
+# ---- NumPy references ----------------------------------------------------------------------------
 def np_sigmoid(x):
     return (1 / (1 + np.exp(-x))).astype(x.dtype)
 
@@ -337,7 +379,7 @@ def np_random(kernel, shape, dtype, seeds, scale, shift):
     return out * dtype.type(scale) + dtype.type(shift)
 
 
-# ---- draws --------------------------------------------------------------------------------------------
+# ---- draws ---------------------------------------------------------------------------------------
 def unary(fwd=(-5.0, 5.0), grad=((-3.0, 3.0),)):
     def draw(ctx):
         shape = ctx.shape()
@@ -384,8 +426,13 @@ def reduce_draw(kind):
 
 
 def reduce_row(op, fn, ref, kind):
-    return Row(op, lambda x, axis, keepdims: fn(x, axis=axis, keepdims=keepdims), ref,
-               reduce_draw(kind), NUMERIC)
+    return Row(
+        op,
+        lambda x, axis, keepdims: fn(x, axis=axis, keepdims=keepdims),
+        ref,
+        reduce_draw(kind),
+        NUMERIC,
+    )
 
 
 def arg_draw(ctx):
@@ -505,12 +552,12 @@ def slice_key(ctx, shape):
             key.append(slice(ctx.draw(bound), ctx.draw(bound), step))
     how = ctx.draw(st.sampled_from(["full", "truncated", "ellipsis"]))
     if how == "truncated" and key:  # trailing entries left out
-        key = key[:ctx.draw(st.integers(1, len(key)))]
+        key = key[: ctx.draw(st.integers(1, len(key)))]
     if ctx.draw(st.booleans()):
         key.insert(ctx.draw(st.integers(0, len(key))), None)
     if how == "ellipsis":  # an ellipsis standing for the entries key[i:j] it replaces
         i = ctx.draw(st.integers(0, len(key)))
-        key[i:ctx.draw(st.integers(i, len(key)))] = [Ellipsis]
+        key[i : ctx.draw(st.integers(i, len(key)))] = [Ellipsis]
     return tuple(key)
 
 
@@ -519,8 +566,10 @@ def strided_slice_draw(ctx):
     x = ctx.values(shape)
     if not ctx.grad and shape and ctx.draw(st.booleans()):  # tf.slice(begin, size)
         begin = [ctx.draw(st.integers(0, max(n - 1, 0))) for n in shape]
-        size = [ctx.draw(st.sampled_from([-1, max(0, n - b)])) if n else -1
-                for n, b in zip(shape, begin)]
+        size = [
+            ctx.draw(st.sampled_from([-1, max(0, n - b)])) if n else -1
+            for n, b in zip(shape, begin)
+        ]
         return [x], {"key": None, "begin": begin, "size": size}
     return [x], {"key": slice_key(ctx, shape), "begin": None, "size": None}
 
@@ -560,8 +609,11 @@ def build_fill(x, v, how, dims):
 
 def cast_draw(ctx):
     if ctx.grad:  # float64 -> float32 on a grid float32 holds exactly, eps one grid step
-        return [ctx.draw(hnp.arrays(F64, ctx.shape(), elements=st.integers(-256, 256).map(
-            lambda i: i / 64)))], {"dst": F32}
+        return [
+            ctx.draw(
+                hnp.arrays(F64, ctx.shape(), elements=st.integers(-256, 256).map(lambda i: i / 64))
+            )
+        ], {"dst": F32}
     dst = ctx.draw(st.sampled_from([d for d in ALL if d != ctx.dtype]))
     return [ctx.values(ctx.shape(), (-100.0, 100.0))], {"dst": dst}
 
@@ -569,7 +621,7 @@ def cast_draw(ctx):
 def sum_to_draw(ctx):
     r = ctx.shape(min_dims=1)
     k = ctx.draw(st.integers(0, len(r)))
-    sb = tuple(1 if ctx.draw(st.booleans()) else d for d in r[len(r) - k:])
+    sb = tuple(1 if ctx.draw(st.booleans()) else d for d in r[len(r) - k :])
     if sb == r:
         sb = r[1:]  # at least one broadcast dimension
     return [ctx.values(r), ctx.values(sb), ctx.values(r)], {}
@@ -582,7 +634,7 @@ def build_sum_to(a, b, g):
 def broadcast_to_draw(ctx):
     r = ctx.shape()
     k = ctx.draw(st.integers(0, len(r)))
-    sx = tuple(1 if ctx.draw(st.booleans()) else d for d in r[len(r) - k:])
+    sx = tuple(1 if ctx.draw(st.booleans()) else d for d in r[len(r) - k :])
     return [ctx.values(sx)], {"shape": list(r)}
 
 
@@ -633,8 +685,10 @@ def build_apply_gd(g, init, lr):
 
 def gd_draw(ctx):
     shape = ctx.shape()
-    return [ctx.values(shape)], {"init": ctx.values(shape),
-                                 "lr": ctx.draw(st.floats(0.0, 2.0, width=32))}
+    return [ctx.values(shape)], {
+        "init": ctx.values(shape),
+        "lr": ctx.draw(st.floats(0.0, 2.0, width=32)),
+    }
 
 
 def build_noop(x):
@@ -646,10 +700,12 @@ def build_noop(x):
 def random_draw(ctx):
     shape = ctx.shape()
     return [ctx.values(shape)], {
-        "how": ctx.draw(st.sampled_from(["dims", "shape_of"])), "dims": list(shape),
+        "how": ctx.draw(st.sampled_from(["dims", "shape_of"])),
+        "dims": list(shape),
         "seeds": [ctx.draw(st.integers(1, 2**31 - 1)), ctx.draw(st.integers(1, 2**31 - 1))],
         "scale": ctx.draw(st.sampled_from([0.5, 1.0, 2.0])),
-        "shift": ctx.draw(st.sampled_from([0.0, -1.0, 3.0]))}
+        "shift": ctx.draw(st.sampled_from([0.0, -1.0, 3.0])),
+    }
 
 
 def build_random(kind):
@@ -658,8 +714,9 @@ def build_random(kind):
         shape = dims if how == "dims" else tf.shape(x)
         dt = x.dtype
         if kind == "RandomUniform":  # minval + U * (maxval - minval)
-            return tf.random_uniform(shape, minval=shift, maxval=shift + scale, dtype=dt,
-                                     seed=seeds[1])
+            return tf.random_uniform(
+                shape, minval=shift, maxval=shift + scale, dtype=dt, seed=seeds[1]
+            )
         fn = tf.random_normal if kind == "RandomStandardNormal" else tf.truncated_normal
         return fn(shape, mean=shift, stddev=scale, dtype=dt, seed=seeds[1])
 
@@ -670,13 +727,13 @@ def ref_random(kernel):
     def ref(x, how, dims, seeds, scale, shift):
         if kernel == "random_uniform":
             dt = x.dtype.type
-            scale = (dt(shift + scale) - dt(shift))
+            scale = dt(shift + scale) - dt(shift)
         return np_random(kernel, x.shape, x.dtype, seeds, scale, shift)
 
     return ref
 
 
-# ---- THE TABLE ----------------------------------------------------------------------------------------
+# ---- THE TABLE -----------------------------------------------------------------------------------
 MAX_MIN_GRAD_A = ((-3.0, -2.0), (0.0, 1.0))  # a and b never within 0.5 of each other
 MAX_MIN_GRAD_B = ((-1.5, -0.5), (1.5, 2.5))
 
@@ -685,14 +742,28 @@ ROWS = [
     Row("Add", tf.add, np.add, binary(), NUMERIC),
     Row("Sub", lambda a, b: a - b, np.subtract, binary(), NUMERIC),
     Row("Mul", tf.multiply, np.multiply, binary(), NUMERIC),
-    Row("RealDiv", lambda a, b: a / b, np.true_divide,
-        binary(grad_b=away(0.5, 2.0)), NUMERIC),
-    Row("Maximum", tf.maximum, np.maximum, binary(grad_a=MAX_MIN_GRAD_A, grad_b=MAX_MIN_GRAD_B),
-        NUMERIC),
-    Row("Minimum", tf.minimum, np.minimum, binary(grad_a=MAX_MIN_GRAD_A, grad_b=MAX_MIN_GRAD_B),
-        NUMERIC),
-    Row("Pow", tf.pow, np_pow, binary((-3.0, 3.0), (0.0, 3.0), ((0.5, 2.0),), ((-2.0, 2.0),)),
-        NUMERIC),
+    Row("RealDiv", lambda a, b: a / b, np.true_divide, binary(grad_b=away(0.5, 2.0)), NUMERIC),
+    Row(
+        "Maximum",
+        tf.maximum,
+        np.maximum,
+        binary(grad_a=MAX_MIN_GRAD_A, grad_b=MAX_MIN_GRAD_B),
+        NUMERIC,
+    ),
+    Row(
+        "Minimum",
+        tf.minimum,
+        np.minimum,
+        binary(grad_a=MAX_MIN_GRAD_A, grad_b=MAX_MIN_GRAD_B),
+        NUMERIC,
+    ),
+    Row(
+        "Pow",
+        tf.pow,
+        np_pow,
+        binary((-3.0, 3.0), (0.0, 3.0), ((0.5, 2.0),), ((-2.0, 2.0),)),
+        NUMERIC,
+    ),
     # comparisons
     Row("Equal", tf.equal, np.equal, compare_draw, ALL, "none"),
     Row("NotEqual", tf.not_equal, np.not_equal, compare_draw, ALL, "none"),
@@ -712,92 +783,246 @@ ROWS = [
     Row("Reciprocal", tf.reciprocal, np.reciprocal, unary(grad=away(0.5, 3.0))),
     Row("Sign", tf.sign, np.sign, unary(grad=away(0.1, 3.0)), NUMERIC),
     Row("Relu", tf.nn.relu, np_relu, unary(grad=away(0.1, 3.0)), NUMERIC),
-    Row("AddN", lambda *xs: tf.add_n(list(xs)), lambda *xs: sum(xs[1:], xs[0]), add_n_draw,
-        NUMERIC),
-    Row("Cast", lambda x, dst: tf.cast(x, tf.as_dtype(dst)), lambda x, dst: x.astype(dst),
-        cast_draw, ALL, eps=1 / 64),
+    Row(
+        "AddN", lambda *xs: tf.add_n(list(xs)), lambda *xs: sum(xs[1:], xs[0]), add_n_draw, NUMERIC
+    ),
+    Row(
+        "Cast",
+        lambda x, dst: tf.cast(x, tf.as_dtype(dst)),
+        lambda x, dst: x.astype(dst),
+        cast_draw,
+        ALL,
+        eps=1 / 64,
+    ),
     # reductions
     reduce_row("Sum", tf.reduce_sum, np_reduce(np.sum), "sum"),
     reduce_row("Mean", tf.reduce_mean, np_mean, "mean"),
     reduce_row("Max", tf.reduce_max, np_extreme(np.max), "max"),
     reduce_row("Min", tf.reduce_min, np_extreme(np.min), "min"),
     reduce_row("Prod", tf.reduce_prod, np_reduce(np.prod), "prod"),
-    Row("ArgMax", lambda x, axis: tf.argmax(x, axis), lambda x, axis: np.argmax(x, axis),
-        arg_draw, NUMERIC, "none"),
-    Row("ArgMin", lambda x, axis: tf.argmin(x, axis=axis), lambda x, axis: np.argmin(x, axis),
-        arg_draw, NUMERIC, "none"),
+    Row(
+        "ArgMax",
+        lambda x, axis: tf.argmax(x, axis),
+        lambda x, axis: np.argmax(x, axis),
+        arg_draw,
+        NUMERIC,
+        "none",
+    ),
+    Row(
+        "ArgMin",
+        lambda x, axis: tf.argmin(x, axis=axis),
+        lambda x, axis: np.argmin(x, axis),
+        arg_draw,
+        NUMERIC,
+        "none",
+    ),
     # linear algebra and nn
     Row("MatMul", tf.matmul, np_matmul, matmul_draw, NUMERIC),
     Row("Softmax", lambda x, axis: tf.nn.softmax(x, axis=axis), np_softmax, softmax_draw),
-    Row("LogSoftmax", lambda x, axis: tf.nn.log_softmax(x, axis=axis),
-        lambda x, axis: np_log_softmax(x, -1 if axis is None else axis), softmax_draw),
-    Row("SoftmaxCrossEntropyWithLogits",
-        lambda x, y: tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=x), np_xent,
-        xent_draw),
+    Row(
+        "LogSoftmax",
+        lambda x, axis: tf.nn.log_softmax(x, axis=axis),
+        lambda x, axis: np_log_softmax(x, -1 if axis is None else axis),
+        softmax_draw,
+    ),
+    Row(
+        "SoftmaxCrossEntropyWithLogits",
+        lambda x, y: tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=x),
+        np_xent,
+        xent_draw,
+    ),
     # array ops
-    Row("Const", tf.constant, lambda x: x, lambda ctx: ([ctx.values(ctx.shape())], {}), ALL,
-        "none", feed="value"),
-    Row("Placeholder", lambda x: x, lambda x: x, lambda ctx: ([ctx.values(ctx.shape())], {}),
-        ALL, "none"),
+    Row(
+        "Const",
+        tf.constant,
+        lambda x: x,
+        lambda ctx: ([ctx.values(ctx.shape())], {}),
+        ALL,
+        "none",
+        feed="value",
+    ),
+    Row(
+        "Placeholder",
+        lambda x: x,
+        lambda x: x,
+        lambda ctx: ([ctx.values(ctx.shape())], {}),
+        ALL,
+        "none",
+    ),
     Row("Identity", tf.identity, lambda x: x, unary(), ALL),
     Row("StopGradient", tf.stop_gradient, lambda x: x, unary(), ALL, "none"),
-    Row("Shape", lambda x, out_type: tf.shape(x, out_type=out_type),
+    Row(
+        "Shape",
+        lambda x, out_type: tf.shape(x, out_type=out_type),
         lambda x, out_type: np.array(x.shape, out_type.np),
-        lambda ctx: ([ctx.values(ctx.shape())], {"out_type": ctx.draw(
-            st.sampled_from([tf.int32, tf.int64]))}), ALL, "none"),
-    Row("ReductionSize", tf.size, lambda x: np.int32(x.size),
-        lambda ctx: ([ctx.values(ctx.shape())], {}), ALL, "none"),
-    Row("ReducedShape",
+        lambda ctx: (
+            [ctx.values(ctx.shape())],
+            {"out_type": ctx.draw(st.sampled_from([tf.int32, tf.int64]))},
+        ),
+        ALL,
+        "none",
+    ),
+    Row(
+        "ReductionSize",
+        tf.size,
+        lambda x: np.int32(x.size),
+        lambda ctx: ([ctx.values(ctx.shape())], {}),
+        ALL,
+        "none",
+    ),
+    Row(
+        "ReducedShape",
         lambda x, g, axis: tf.gradients(tf.reduce_sum(x, axis=axis), x, grad_ys=g)[0],
-        lambda x, g, axis: np.broadcast_to(g.reshape(reduced_shape(x.shape, axis, True)),
-                                           x.shape).copy(), reduced_grad_draw, grad="none"),
-    Row("Reshape", lambda x, shape: tf.reshape(x, shape),
-        lambda x, shape: x.reshape(shape), reshape_draw, ALL),
-    Row("Transpose", lambda x, perm: tf.transpose(x, perm), lambda x, perm: np.transpose(x, perm),
-        transpose_draw, ALL),
-    Row("ConcatV2", lambda *xs, axis: tf.concat(list(xs), axis),
-        lambda *xs, axis: np.concatenate(xs, axis), concat_draw, ALL),
-    Row("Split", lambda x, spec, axis, keep: [tf.split(x, spec, axis)[i] for i in keep],
-        np_split, split_draw, ALL),
-    Row("SplitLike", lambda a, b, g, axis: tf.gradients(tf.concat([a, b], axis), [a, b],
-                                                        grad_ys=g),
-        lambda a, b, g, axis: np.split(g, [a.shape[axis]], axis), concat_grad_draw),
+        lambda x, g, axis: np.broadcast_to(
+            g.reshape(reduced_shape(x.shape, axis, True)), x.shape
+        ).copy(),
+        reduced_grad_draw,
+        grad="none",
+    ),
+    Row(
+        "Reshape",
+        lambda x, shape: tf.reshape(x, shape),
+        lambda x, shape: x.reshape(shape),
+        reshape_draw,
+        ALL,
+    ),
+    Row(
+        "Transpose",
+        lambda x, perm: tf.transpose(x, perm),
+        lambda x, perm: np.transpose(x, perm),
+        transpose_draw,
+        ALL,
+    ),
+    Row(
+        "ConcatV2",
+        lambda *xs, axis: tf.concat(list(xs), axis),
+        lambda *xs, axis: np.concatenate(xs, axis),
+        concat_draw,
+        ALL,
+    ),
+    Row(
+        "Split",
+        lambda x, spec, axis, keep: [tf.split(x, spec, axis)[i] for i in keep],
+        np_split,
+        split_draw,
+        ALL,
+    ),
+    Row(
+        "SplitLike",
+        lambda a, b, g, axis: tf.gradients(tf.concat([a, b], axis), [a, b], grad_ys=g),
+        lambda a, b, g, axis: np.split(g, [a.shape[axis]], axis),
+        concat_grad_draw,
+    ),
     Row("StridedSlice", build_strided_slice, np_strided_slice, strided_slice_draw, ALL),
-    Row("StridedSliceGrad", lambda x, g, key: tf.gradients(x[key], x, grad_ys=g)[0],
-        np_strided_slice_grad, sliced_grad_draw),
+    Row(
+        "StridedSliceGrad",
+        lambda x, g, key: tf.gradients(x[key], x, grad_ys=g)[0],
+        np_strided_slice_grad,
+        sliced_grad_draw,
+    ),
     Row("Fill", build_fill, lambda x, v, how, dims: np.full(x.shape, v, v.dtype), fill_draw, ALL),
     Row("SumToShape", build_sum_to, lambda a, b, g: [g, np_sum_to(g, b.shape)], sum_to_draw),
-    Row("BroadcastTo", lambda x, shape: tf.broadcast_to(x, shape),
-        lambda x, shape: np.broadcast_to(x, shape).copy(), broadcast_to_draw, ALL),
+    Row(
+        "BroadcastTo",
+        lambda x, shape: tf.broadcast_to(x, shape),
+        lambda x, shape: np.broadcast_to(x, shape).copy(),
+        broadcast_to_draw,
+        ALL,
+    ),
     # gradient helpers made by tf.gradients
-    Row("ProdGrad",
+    Row(
+        "ProdGrad",
         lambda x, g, axis: tf.gradients(tf.reduce_prod(x, axis=axis), x, grad_ys=g)[0],
-        np_prod_grad, prod_grad_draw, grad="none"),
-    Row("ReluGrad", lambda x, g: tf.gradients(tf.nn.relu(x), x, grad_ys=g)[0],
-        lambda x, g: g * (x > 0), act_grad_draw(0.1, 3.0)),
-    Row("SigmoidGrad", lambda x, g: tf.gradients(tf.sigmoid(x), x, grad_ys=g)[0],
-        lambda x, g: g * np_sigmoid(x) * (1 - np_sigmoid(x)), act_grad_draw(0.0, 3.0)),
-    Row("TanhGrad", lambda x, g: tf.gradients(tf.tanh(x), x, grad_ys=g)[0],
-        lambda x, g: g * (1 - np.tanh(x) ** 2), act_grad_draw(0.0, 3.0)),
+        np_prod_grad,
+        prod_grad_draw,
+        grad="none",
+    ),
+    Row(
+        "ReluGrad",
+        lambda x, g: tf.gradients(tf.nn.relu(x), x, grad_ys=g)[0],
+        lambda x, g: g * (x > 0),
+        act_grad_draw(0.1, 3.0),
+    ),
+    Row(
+        "SigmoidGrad",
+        lambda x, g: tf.gradients(tf.sigmoid(x), x, grad_ys=g)[0],
+        lambda x, g: g * np_sigmoid(x) * (1 - np_sigmoid(x)),
+        act_grad_draw(0.0, 3.0),
+    ),
+    Row(
+        "TanhGrad",
+        lambda x, g: tf.gradients(tf.tanh(x), x, grad_ys=g)[0],
+        lambda x, g: g * (1 - np.tanh(x) ** 2),
+        act_grad_draw(0.0, 3.0),
+    ),
     # state and control
-    Row("NoOp", build_noop, lambda x: [None, np_reduce(np.sum)(x)], lambda ctx: ([ctx.values(ctx.shape())], {}),
-        NUMERIC, "none"),
-    Row("VariableV2", lambda x: tf.Variable(x).value(), lambda x: x,
-        lambda ctx: ([ctx.values(ctx.shape())], {}), ALL, "none", feed="value"),
+    Row(
+        "NoOp",
+        build_noop,
+        lambda x: [None, np_reduce(np.sum)(x)],
+        lambda ctx: ([ctx.values(ctx.shape())], {}),
+        NUMERIC,
+        "none",
+    ),
+    Row(
+        "VariableV2",
+        lambda x: tf.Variable(x).value(),
+        lambda x: x,
+        lambda ctx: ([ctx.values(ctx.shape())], {}),
+        ALL,
+        "none",
+        feed="value",
+    ),
     Row("Assign", build_assign(tf.assign), lambda x, init: [x, x], variable_draw, ALL, "none"),
-    Row("AssignAdd", build_assign(tf.assign_add), lambda x, init: [init + x] * 2, variable_draw,
-        NUMERIC, "none"),
-    Row("AssignSub", build_assign(tf.assign_sub), lambda x, init: [init - x] * 2, variable_draw,
-        NUMERIC, "none"),
-    Row("ApplyGradientDescent", build_apply_gd,
-        lambda g, init, lr: [None, init - g.dtype.type(lr) * g], gd_draw, FLOATS, "none"),
+    Row(
+        "AssignAdd",
+        build_assign(tf.assign_add),
+        lambda x, init: [init + x] * 2,
+        variable_draw,
+        NUMERIC,
+        "none",
+    ),
+    Row(
+        "AssignSub",
+        build_assign(tf.assign_sub),
+        lambda x, init: [init - x] * 2,
+        variable_draw,
+        NUMERIC,
+        "none",
+    ),
+    Row(
+        "ApplyGradientDescent",
+        build_apply_gd,
+        lambda g, init, lr: [None, init - g.dtype.type(lr) * g],
+        gd_draw,
+        FLOATS,
+        "none",
+    ),
     # random
-    Row("RandomUniform", build_random("RandomUniform"), ref_random("random_uniform"),
-        random_draw, FLOATS, "none"),
-    Row("RandomStandardNormal", build_random("RandomStandardNormal"), ref_random("random_normal"),
-        random_draw, FLOATS, "none"),
-    Row("TruncatedNormal", build_random("TruncatedNormal"), ref_random("truncated_normal"),
-        random_draw, FLOATS, "none"),
+    Row(
+        "RandomUniform",
+        build_random("RandomUniform"),
+        ref_random("random_uniform"),
+        random_draw,
+        FLOATS,
+        "none",
+    ),
+    Row(
+        "RandomStandardNormal",
+        build_random("RandomStandardNormal"),
+        ref_random("random_normal"),
+        random_draw,
+        FLOATS,
+        "none",
+    ),
+    Row(
+        "TruncatedNormal",
+        build_random("TruncatedNormal"),
+        ref_random("truncated_normal"),
+        random_draw,
+        FLOATS,
+        "none",
+    ),
 ]
 BY_OP = {r.op: r for r in ROWS}
 GRAD_ROWS = [r for r in ROWS if r.grad == "check"]
@@ -808,7 +1033,7 @@ def ids(rows):
     return [r.op for r in rows]
 
 
-# ---- meta-tests ---------------------------------------------------------------------------------------
+# ---- meta-tests ----------------------------------------------------------------------------------
 def table_gaps(ops, rows_by_op):
     """What the op table misses for the op definitions ``ops``: one line per gap."""
     gaps = []
@@ -835,16 +1060,19 @@ def test_table_gaps_flags_each_kind_of_gap():
     probe = registry.OpDef("Probe", shape_fn=None)
     ops = {**registry.registered_ops(), "Probe": probe}
     rows = {**BY_OP, "Ghost": ROWS[0]}
-    assert table_gaps(ops, rows) == ["Probe: no shape function",
-                                     "Probe: neither a gradient nor NotDifferentiable",
-                                     "Probe: no row in the op table",
-                                     "Ghost: a row for an unregistered op"]
+    assert table_gaps(ops, rows) == [
+        "Probe: no shape function",
+        "Probe: neither a gradient nor NotDifferentiable",
+        "Probe: no row in the op table",
+        "Ghost: a row for an unregistered op",
+    ]
     mismatch = {**BY_OP, "Add": BY_OP["Equal"]}  # a "none" row for a differentiable op
     assert table_gaps(registry.registered_ops(), mismatch) == [
-        "Add: the row's gradient mode does not match the registration"]
+        "Add: the row's gradient mode does not match the registration"
+    ]
 
 
-# ---- forward, static and partial shapes -------------------------------------------------------------------
+# ---- forward, static and partial shapes ----------------------------------------------------------
 def check_row(row, data, mode):
     dtype = data.draw(st.sampled_from(row.dtypes), label="dtype")
     arrays, kw = row.draw(Ctx(data, dtype, mode))
@@ -867,7 +1095,7 @@ def test_partially_unknown_shapes(row, data):
     check_row(row, data, "partial")
 
 
-# ---- gradients ------------------------------------------------------------------------------------------
+# ---- gradients -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("row", GRAD_ROWS, ids=ids(GRAD_ROWS))
 @given(data=st.data())
 def test_gradient_matches_central_differences(row, data):
@@ -887,8 +1115,9 @@ def test_not_differentiable_gives_none(row, data):
             xs = list(op.inputs) + [p for p in placeholders if p.op is not op]
             for y in op.outputs:
                 y = tf.cast(y, tf.float64) if y.dtype == tf.bool else y
-                assert all(gr is None for gr in tf.gradients(y, xs)), \
+                assert all(gr is None for gr in tf.gradients(y, xs)), (
                     f"{row.op} is NotDifferentiable but a gradient flowed"
+                )
 
 
 def test_grad_check_detects_a_wrong_gradient():
@@ -928,9 +1157,14 @@ def test_xent_second_derivatives(data):
     grad_check(first_order, [logits, labels, g], seed=data.draw(st.integers(0, 2**16)))
 
 
-@pytest.mark.parametrize("kind, kernel", [("RandomUniform", "random_uniform"),
-                                          ("RandomStandardNormal", "random_normal"),
-                                          ("TruncatedNormal", "truncated_normal")])
+@pytest.mark.parametrize(
+    "kind, kernel",
+    [
+        ("RandomUniform", "random_uniform"),
+        ("RandomStandardNormal", "random_normal"),
+        ("TruncatedNormal", "truncated_normal"),
+    ],
+)
 def test_seeded_random_ops_advance_per_run_and_restart_per_session(kind, kernel):
     """Run r of a seeded random op gives the Philox numbers of run r; a new session restarts."""
     g = tf.Graph()
@@ -957,19 +1191,29 @@ def test_gradients_at_kinks_follow_tf():
         x = tf.constant([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]], tf.float64)
         y = tf.constant([[1.0, 0.0, 3.0], [5.0, 2.0, -1.0]], tf.float64)
         z = tf.constant([0.0, -1.0, 2.0], tf.float64)
-        fetch = [tf.gradients(tf.reduce_max(x, axis=1), x)[0],
-                 tf.gradients(tf.reduce_min(x), x)[0],
-                 *tf.gradients(tf.maximum(x, y), [x, y]),
-                 *tf.gradients(tf.minimum(x, y), [x, y]),
-                 tf.gradients(tf.nn.relu(z), z)[0], tf.gradients(tf.abs(z), z)[0],
-                 tf.gradients(tf.sign(z), z)[0]]
+        fetch = [
+            tf.gradients(tf.reduce_max(x, axis=1), x)[0],
+            tf.gradients(tf.reduce_min(x), x)[0],
+            *tf.gradients(tf.maximum(x, y), [x, y]),
+            *tf.gradients(tf.minimum(x, y), [x, y]),
+            tf.gradients(tf.nn.relu(z), z)[0],
+            tf.gradients(tf.abs(z), z)[0],
+            tf.gradients(tf.sign(z), z)[0],
+        ]
         with tf.Session() as sess:
             out = sess.run(fetch)
     third = 1 / 3
-    want = [[[0, 0.5, 0.5], [third, third, third]], [[1, 0, 0], [0, 0, 0]],
-            [[1, 1, 1], [0, 1, 1]], [[0, 0, 0], [1, 0, 0]],
-            [[1, 0, 1], [1, 1, 0]], [[0, 1, 0], [0, 0, 1]],
-            [0, 0, 1], [0, -1, 1], [0, 0, 0]]
+    want = [
+        [[0, 0.5, 0.5], [third, third, third]],
+        [[1, 0, 0], [0, 0, 0]],
+        [[1, 1, 1], [0, 1, 1]],
+        [[0, 0, 0], [1, 0, 0]],
+        [[1, 0, 1], [1, 1, 0]],
+        [[0, 1, 0], [0, 0, 1]],
+        [0, 0, 1],
+        [0, -1, 1],
+        [0, 0, 0],
+    ]
     for got, w in zip(out, want):
         np.testing.assert_allclose(got, w, rtol=1e-15)
 
@@ -991,12 +1235,36 @@ def test_xent_v1_passes_no_gradient_to_labels():
         assert d_labels is None and d_logits is not None
 
 
-# ---- NaN and Inf propagate as in NumPy ----------------------------------------------------------------------
+# ---- NaN and Inf propagate as in NumPy -----------------------------------------------------------
 SPECIAL = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0, 0.5, 2.5, -3.0])
-ELEMENTWISE_UNARY = ["Neg", "Abs", "Sigmoid", "Tanh", "Exp", "Log", "Sqrt", "Square", "Reciprocal",
-                     "Sign", "Relu"]
-ELEMENTWISE_BINARY = ["Add", "Sub", "Mul", "RealDiv", "Maximum", "Minimum", "Pow", "Equal",
-                      "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual"]
+ELEMENTWISE_UNARY = [
+    "Neg",
+    "Abs",
+    "Sigmoid",
+    "Tanh",
+    "Exp",
+    "Log",
+    "Sqrt",
+    "Square",
+    "Reciprocal",
+    "Sign",
+    "Relu",
+]
+ELEMENTWISE_BINARY = [
+    "Add",
+    "Sub",
+    "Mul",
+    "RealDiv",
+    "Maximum",
+    "Minimum",
+    "Pow",
+    "Equal",
+    "NotEqual",
+    "Less",
+    "LessEqual",
+    "Greater",
+    "GreaterEqual",
+]
 
 
 def run_public(row, arrays, kw=None):
@@ -1038,8 +1306,16 @@ def test_nan_inf_propagate_reductions(op, axis):
 
 @pytest.mark.parametrize("op", ["Softmax", "LogSoftmax"])
 def test_nan_inf_propagate_softmax(op):
-    x = np.array([[np.nan, 1.0, 2.0], [np.inf, 1.0, 2.0], [-np.inf, 1.0, 2.0],
-                  [-np.inf, -np.inf, -np.inf], [np.inf, np.inf, 0.0], [0.0, 1.0, 2.0]])
+    x = np.array(
+        [
+            [np.nan, 1.0, 2.0],
+            [np.inf, 1.0, 2.0],
+            [-np.inf, 1.0, 2.0],
+            [-np.inf, -np.inf, -np.inf],
+            [np.inf, np.inf, 0.0],
+            [0.0, 1.0, 2.0],
+        ]
+    )
     for dtype in FLOATS:
         got, want = run_public(BY_OP[op], [x.astype(dtype)], {"axis": None})
         assert_values(got, want, {})

@@ -5,18 +5,11 @@ import collections
 
 import numpy as np
 import pytest
+
 import tflite_core as tf
 
 XV = np.array([[1.0, 2.0, 3.0]], np.float32)
 WV = np.arange(9, dtype=np.float32).reshape(3, 3) - 4.0
-
-
-@pytest.fixture
-def g():
-    """A fresh graph installed as the default for the test."""
-    graph = tf.Graph()
-    with graph.as_default():
-        yield graph
 
 
 @pytest.fixture
@@ -53,8 +46,7 @@ def test_nested_fetch_structures(net):
     pair = collections.namedtuple("pair", "mm relu")
     with tf.Session() as sess:
         sess.run(w.initializer)
-        out = sess.run({"a": [y, (relu, w.initializer)], "b": pair(y, [relu]), "c": (y,)},
-                       {x: XV})
+        out = sess.run({"a": [y, (relu, w.initializer)], "b": pair(y, [relu]), "c": (y,)}, {x: XV})
     assert set(out) == {"a", "b", "c"}
     assert isinstance(out["a"], list) and isinstance(out["a"][1], tuple)
     assert isinstance(out["b"], pair) and isinstance(out["b"].relu, list)
@@ -201,12 +193,15 @@ def test_two_sessions_have_independent_variable_state(g):
 
 
 # ---- variables and initialisers ------------------------------------------------------------------
-@pytest.mark.parametrize("make_init", [
-    lambda: tf.initialize_all_variables(),
-    lambda: tf.global_variables_initializer(),
-    lambda: tf.variables_initializer(tf.global_variables()),
-    lambda: tf.group(*[v.initializer for v in tf.all_variables()]),
-])
+@pytest.mark.parametrize(
+    "make_init",
+    [
+        lambda: tf.initialize_all_variables(),
+        lambda: tf.global_variables_initializer(),
+        lambda: tf.variables_initializer(tf.global_variables()),
+        lambda: tf.group(*[v.initializer for v in tf.all_variables()]),
+    ],
+)
 def test_initializers(g, make_init):
     a = tf.Variable(np.array([1.0, 2.0]), name="a")
     b = tf.Variable(3, name="b", trainable=False)
@@ -354,8 +349,14 @@ def test_thread_count_does_not_change_results(g, restore_threads):
     a = tf.placeholder(tf.float32, [None, 300])
     v = tf.placeholder(tf.float32, [None])
     mm = tf.matmul(a, tf.constant(bv))
-    fetches = [mm, tf.reduce_sum(mm), tf.reduce_mean(mm, axis=0), tf.reduce_max(mm, axis=1),
-               tf.reduce_sum(v), tf.reduce_mean(v * v)]
+    fetches = [
+        mm,
+        tf.reduce_sum(mm),
+        tf.reduce_mean(mm, axis=0),
+        tf.reduce_max(mm, axis=1),
+        tf.reduce_sum(v),
+        tf.reduce_mean(v * v),
+    ]
     results = []
     for n in (1, 2):
         tf.set_num_threads(n)

@@ -8,6 +8,7 @@ import sys
 import time
 
 import numpy as np
+
 import tflite_core as tf
 from tflite_core import _core
 
@@ -25,7 +26,9 @@ def test_effective_threads_follow_outside_load():
     assert os.cpu_count() >= 2, "this project's machines have 2 cores"
     tf.set_num_threads(2)
     _core.effective_threads()  # starts the monitor
-    assert _wait_for(lambda: _core.effective_threads() == 2, 5.0), "idle machine: both cores"
+    # The premise: nothing else keeps the machine busy for long (CI runs nothing beside us).
+    idle = "no other process may keep a core busy for 20 s during this test"
+    assert _wait_for(lambda: _core.effective_threads() == 2, 20.0), idle
     hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
         assert _wait_for(lambda: _core.effective_threads() == 1, 5.0), "a busy core is given up"
@@ -37,7 +40,9 @@ def test_effective_threads_follow_outside_load():
     finally:
         hog.kill()
         hog.wait()
-    assert _wait_for(lambda: _core.effective_threads() == 2, 5.0), "the core is taken back"
+    assert _wait_for(lambda: _core.effective_threads() == 2, 20.0), (
+        "the core is taken back; " + idle
+    )
     assert tf.get_num_threads() == 2  # the configured count never changed
 
 

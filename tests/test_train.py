@@ -3,15 +3,8 @@ central differences (float64), optimizer updates, global steps, var lists, and c
 
 import numpy as np
 import pytest
+
 import tflite_core as tf
-
-
-@pytest.fixture
-def g():
-    """A fresh graph installed as the default for the test."""
-    graph = tf.Graph()
-    with graph.as_default():
-        yield graph
 
 
 def _central_difference(sess, loss, x, xv, feed, eps=1e-6):
@@ -21,7 +14,9 @@ def _central_difference(sess, loss, x, xv, feed, eps=1e-6):
         plus, minus = xv.copy(), xv.copy()
         plus[i] += eps
         minus[i] -= eps
-        grad[i] = (sess.run(loss, {**feed, x: plus}) - sess.run(loss, {**feed, x: minus})) / (2 * eps)
+        grad[i] = (sess.run(loss, {**feed, x: plus}) - sess.run(loss, {**feed, x: minus})) / (
+            2 * eps
+        )
     return grad
 
 
@@ -48,8 +43,9 @@ def test_two_layer_net_matches_numpy_and_central_differences(g):
         got = sess.run(grads, feed)
         for gr, wv, var, val in zip(got, want, [w1, b1, w2], [w1v, b1v, w2v]):
             np.testing.assert_allclose(gr, wv, rtol=1e-10, atol=1e-10)
-            np.testing.assert_allclose(gr, _central_difference(sess, loss, var, val, feed),
-                                       rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(
+                gr, _central_difference(sess, loss, var, val, feed), rtol=1e-5, atol=1e-6
+            )
 
 
 def test_fan_in_sums_gradients(g):
@@ -64,8 +60,9 @@ def test_fan_in_sums_gradients(g):
         got_twice, got_squared = sess.run([g_twice, g_squared], {x: xv})
         np.testing.assert_allclose(got_twice, 2 * xv + 3)
         np.testing.assert_allclose(got_squared, ones @ xv.T + xv.T @ ones)
-        np.testing.assert_allclose(got_squared, _central_difference(sess, squared, x, xv, {}),
-                                   rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(
+            got_squared, _central_difference(sess, squared, x, xv, {}), rtol=1e-6, atol=1e-6
+        )
 
 
 def test_gradient_of_several_ys_is_summed(g):
@@ -91,8 +88,9 @@ def test_broadcast_operand_gradient_is_reduced_to_its_shape(g, b_shape):
         np.testing.assert_allclose(got_x, 2 * (xv + bv) + bv)
         want_b = (2 * (xv + bv) + xv).sum(axis=0).reshape(b_shape)
         np.testing.assert_allclose(got_b, want_b)
-        np.testing.assert_allclose(got_b, _central_difference(sess, loss, b, bv, {x: xv}),
-                                   rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(
+            got_b, _central_difference(sess, loss, b, bv, {x: xv}), rtol=1e-6, atol=1e-6
+        )
 
 
 def test_unconnected_xs_get_none(g):
@@ -181,7 +179,7 @@ def test_apply_gradients_and_global_step(g):
 def test_apply_gradients_skips_none_and_rejects_empty(g):
     w, b, _, loss = _quadratic(g)
     opt = tf.train.GradientDescentOptimizer(1.0)
-    (gw, _), = opt.compute_gradients(loss, var_list=[w])
+    ((gw, _),) = opt.compute_gradients(loss, var_list=[w])
     train = opt.apply_gradients([(gw, w), (None, b)])
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())

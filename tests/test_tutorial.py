@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 import tutorial_reference as ref
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -33,8 +32,13 @@ _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf
 
 @functools.lru_cache(maxsize=None)
 def _run_cached(script: str, args: tuple) -> tuple:
-    proc = subprocess.run([sys.executable, "-W", "error", script, *args], capture_output=True,
-                          text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-W", "error", script, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     return proc.returncode, proc.stdout, proc.stderr
 
 
@@ -81,9 +85,17 @@ def _params(rng, num_layers, head=True, biases=True):
     return layers, ((rng.normal(size=(3, 3)), b()) if head else None)
 
 
-@pytest.mark.parametrize("num_layers,head,biases,l2", [
-    (1, False, False, 0.0), (1, True, False, 0.0), (1, True, True, 0.0), (2, True, True, 0.0),
-    (1, True, True, 1.0), (3, True, True, 0.5)])
+@pytest.mark.parametrize(
+    "num_layers,head,biases,l2",
+    [
+        (1, False, False, 0.0),
+        (1, True, False, 0.0),
+        (1, True, True, 0.0),
+        (2, True, True, 0.0),
+        (1, True, True, 1.0),
+        (3, True, True, 0.5),
+    ],
+)
 def test_reference_gradients_match_central_differences(num_layers, head, biases, l2):
     rng = np.random.default_rng(num_layers * 10 + head * 2 + biases)
     layers, hd = _params(rng, num_layers, head, biases)
@@ -115,9 +127,13 @@ def _tutorial(seed):
 
 
 def _tutorial_params(printed, when):
-    return ([(values(printed, f"w ({when})", (3, 3)), values(printed, f"b ({when})", (1, 3)))],
-            (values(printed, f"softmax_w ({when})", (3, 3)),
-             values(printed, f"softmax_b ({when})", (1, 3))))
+    return (
+        [(values(printed, f"w ({when})", (3, 3)), values(printed, f"b ({when})", (1, 3)))],
+        (
+            values(printed, f"softmax_w ({when})", (3, 3)),
+            values(printed, f"softmax_b ({when})", (1, 3)),
+        ),
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -139,10 +155,12 @@ def test_tutorial_forward_values(seed):
     softmax = values(p, "softmax", (1, 3))
     np.testing.assert_allclose(softmax, ref.softmax(logit), **TOL)
     np.testing.assert_allclose(softmax.sum(axis=1), 1.0, atol=1e-6)
-    np.testing.assert_allclose(values(p, "prediction difference", (1, 3)), ANSWER - softmax,
-                               atol=1e-7)
-    np.testing.assert_allclose(values(p, "loss (initial)", (1,)),
-                               ref.loss(X, ANSWER, layers, head), **TOL)
+    np.testing.assert_allclose(
+        values(p, "prediction difference", (1, 3)), ANSWER - softmax, atol=1e-7
+    )
+    np.testing.assert_allclose(
+        values(p, "loss (initial)", (1,)), ref.loss(X, ANSWER, layers, head), **TOL
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -153,8 +171,11 @@ def test_tutorial_training_matches_numpy(seed):
         layers, head, (want_loss,) = ref.sgd(X, ANSWER, layers, head, steps=1)
         np.testing.assert_allclose(values(p, f"step {step} loss", (1,)), want_loss, **TOL)
         _, logits = ref.forward(X, layers, head)
-        np.testing.assert_allclose(values(p, f"step {step} prediction difference", (1, 3)),
-                                   ANSWER - ref.softmax(logits), **TOL)
+        np.testing.assert_allclose(
+            values(p, f"step {step} prediction difference", (1, 3)),
+            ANSWER - ref.softmax(logits),
+            **TOL,
+        )
     got_layers, got_head = _tutorial_params(p, "trained")
     np.testing.assert_allclose(got_layers[0][0], layers[0][0], **TOL)
     np.testing.assert_allclose(got_layers[0][1], layers[0][1], **TOL)
@@ -176,8 +197,9 @@ def test_tutorial_regularisation_matches_numpy(seed):
     got_layers, got_head = _tutorial_params(p, "regularised")
     for g, r in zip([*got_layers[0], *got_head], [*layers[0], *head]):
         np.testing.assert_allclose(g, r, **TOL)
-    np.testing.assert_allclose(values(p, "l2reg (regularised)", (1,)),
-                               np.sum(got_head[0] ** 2), **TOL)
+    np.testing.assert_allclose(
+        values(p, "l2reg (regularised)", (1,)), np.sum(got_head[0] ** 2), **TOL
+    )
     # The penalty shrinks softmax_w.
     assert np.sum(got_head[0] ** 2) < values(p, "l2reg", (1,))[0]
 
@@ -189,8 +211,10 @@ def test_tutorial_seed_makes_runs_repeat():
     assert rc == 0, err
     assert again == first
     other = _tutorial(SEEDS[1])
-    assert values(other, "w (initial)", (3, 3)).tolist() != \
-        values(_tutorial(SEEDS[0]), "w (initial)", (3, 3)).tolist()
+    assert (
+        values(other, "w (initial)", (3, 3)).tolist()
+        != values(_tutorial(SEEDS[0]), "w (initial)", (3, 3)).tolist()
+    )
 
 
 def test_tutorial_without_seed_draws_new_weights():
@@ -225,8 +249,7 @@ def test_slide09_11_initialise_placeholder_feed(seed):
     np.testing.assert_allclose(values(p, "relu_out", (1, 3)), np.maximum(X @ w, 0.0), **TOL)
     x2 = values(p, "x2", (1, 3))
     np.testing.assert_array_equal(x2, [[-1.0, 0.5, 2.0]])
-    np.testing.assert_allclose(values(p, "relu_out for x2", (1, 3)), np.maximum(x2 @ w, 0.0),
-                               **TOL)
+    np.testing.assert_allclose(values(p, "relu_out for x2", (1, 3)), np.maximum(x2 @ w, 0.0), **TOL)
     assert words(p, "run without the feed") == ["InvalidArgumentError"]
     # TF: running a random op again in the same session draws new values.
     w_again = values(p, "w after global_variables_initializer", (3, 3))
@@ -242,8 +265,9 @@ def test_slide12_session_management(seed):
         w = values(p, f"{kind} w", (3, 3))
         # TF: with a seed, each new session repeats the random op's first draw.
         np.testing.assert_array_equal(w, first_w)
-        np.testing.assert_allclose(values(p, f"{kind} relu_out", (1, 3)),
-                                   np.maximum(X @ w, 0.0), **TOL)
+        np.testing.assert_allclose(
+            values(p, f"{kind} relu_out", (1, 3)), np.maximum(X @ w, 0.0), **TOL
+        )
 
 
 @pytest.mark.parametrize("seed", SEEDS[:2])
@@ -257,24 +281,29 @@ def test_slide13_14_prediction(seed):
     np.testing.assert_allclose(softmax.sum(axis=1), 1.0, atol=1e-6)
     answer = values(p, "answer", (1, 3))
     np.testing.assert_array_equal(answer, ANSWER)
-    np.testing.assert_allclose(values(p, "prediction difference", (1, 3)), answer - softmax,
-                               atol=1e-7)
+    np.testing.assert_allclose(
+        values(p, "prediction difference", (1, 3)), answer - softmax, atol=1e-7
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS[:2])
 def test_slide15_17_loss_training(seed):
     p, _ = run(SLIDES / "slide15_17_loss_training.py", "--seed", seed)
     layers = [(values(p, "w (initial)", (3, 3)), None)]
-    np.testing.assert_allclose(values(p, "loss (initial)", (1,)),
-                               ref.loss(X, ANSWER, layers, None), **TOL)
+    np.testing.assert_allclose(
+        values(p, "loss (initial)", (1,)), ref.loss(X, ANSWER, layers, None), **TOL
+    )
     layers, _, want = ref.sgd(X, ANSWER, layers, None, steps=10)
     got = losses(p, "step {} loss")
     np.testing.assert_allclose(np.concatenate(got), np.concatenate(want), **TOL)
     w = values(p, "w (trained)", (3, 3))
     np.testing.assert_allclose(w, layers[0][0], **TOL)
     assert got[-1][0] < values(p, "loss (initial)", (1,))[0]
-    np.testing.assert_allclose(values(p, "prediction difference", (1, 3)),
-                               ANSWER - ref.softmax(np.maximum(X @ w, 0.0)), **TOL)
+    np.testing.assert_allclose(
+        values(p, "prediction difference", (1, 3)),
+        ANSWER - ref.softmax(np.maximum(X @ w, 0.0)),
+        **TOL,
+    )
 
 
 def _check_training(p, prefix, layer_names, head_names):
@@ -282,6 +311,7 @@ def _check_training(p, prefix, layer_names, head_names):
 
     ``layer_names`` is ``[(w name, b name or None), ...]``, ``head_names`` likewise.
     """
+
     def get(name, when, shape):
         return None if name is None else values(p, f"{prefix}{name} ({when})", shape)
 
@@ -290,15 +320,18 @@ def _check_training(p, prefix, layer_names, head_names):
         return layers, (get(head_names[0], when, (3, 3)), get(head_names[1], when, (1, 3)))
 
     layers, head = params("initial")
-    np.testing.assert_allclose(values(p, f"{prefix}loss (initial)", (1,)),
-                               ref.loss(X, ANSWER, layers, head), **TOL)
+    np.testing.assert_allclose(
+        values(p, f"{prefix}loss (initial)", (1,)), ref.loss(X, ANSWER, layers, head), **TOL
+    )
     layers, head, want = ref.sgd(X, ANSWER, layers, head, steps=10)
     got = losses(p, prefix + "step {} loss")
     np.testing.assert_allclose(np.concatenate(got), np.concatenate(want), **TOL)
     assert got[-1][0] < values(p, f"{prefix}loss (initial)", (1,))[0]
     got_layers, got_head = params("trained")
-    for g, r in zip([q for pair in got_layers + [got_head] for q in pair],
-                    [q for pair in layers + [head] for q in pair]):
+    for g, r in zip(
+        [q for pair in got_layers + [got_head] for q in pair],
+        [q for pair in layers + [head] for q in pair],
+    ):
         if r is None:
             assert g is None
         else:
@@ -316,15 +349,17 @@ def test_slide18_19_softmax_layer_biases(seed):
     sw0 = values(p, "slide18 softmax_w (initial)", (3, 3))
     np.testing.assert_allclose(softmax, ref.softmax(np.maximum(X @ w0, 0.0) @ sw0), **TOL)
     _, logits = ref.forward(X, layers, head)
-    np.testing.assert_allclose(values(p, "slide18 prediction difference", (1, 3)),
-                               ANSWER - ref.softmax(logits), **TOL)
+    np.testing.assert_allclose(
+        values(p, "slide18 prediction difference", (1, 3)), ANSWER - ref.softmax(logits), **TOL
+    )
 
     layers, head = _check_training(p, "slide19 ", [("w", "b")], ("softmax_w", "softmax_b"))
     np.testing.assert_array_equal(values(p, "slide19 b (initial)", (1, 3)), 0.0)
     np.testing.assert_array_equal(values(p, "slide19 softmax_b (initial)", (1, 3)), 0.0)
     _, logits = ref.forward(X, layers, head)
-    np.testing.assert_allclose(values(p, "slide19 prediction difference", (1, 3)),
-                               ANSWER - ref.softmax(logits), **TOL)
+    np.testing.assert_allclose(
+        values(p, "slide19 prediction difference", (1, 3)), ANSWER - ref.softmax(logits), **TOL
+    )
 
 
 @pytest.mark.parametrize("num_layers", [2, 3])
@@ -333,8 +368,8 @@ def test_slide20_deep_names(num_layers):
     np.testing.assert_array_equal(values(p, "num_layers", (1,)), [num_layers])
     # TF: an unnamed op takes its type as name, made unique with _1, _2, ...
     var_names = ["Variable"] + [f"Variable_{i}" for i in range(1, 2 * num_layers + 2)]
-    assert words(p, "layer variable names") == var_names[:2 * num_layers]
-    assert words(p, "softmax variable names") == var_names[2 * num_layers:]
+    assert words(p, "layer variable names") == var_names[: 2 * num_layers]
+    assert words(p, "softmax variable names") == var_names[2 * num_layers :]
     assert words(p, "relu names") == ["Relu"] + [f"Relu_{i}" for i in range(1, num_layers)]
 
 
@@ -345,8 +380,9 @@ def test_slide20_deep_trains_like_numpy(seed, num_layers):
     names = ["Variable"] + [f"Variable_{i}" for i in range(1, 2 * num_layers + 2)]
     layers, head = _check_training(p, "", list(zip(names[:-2:2], names[1:-2:2])), names[-2:])
     _, logits = ref.forward(X, layers, head)
-    np.testing.assert_allclose(values(p, "prediction difference", (1, 3)),
-                               ANSWER - ref.softmax(logits), **TOL)
+    np.testing.assert_allclose(
+        values(p, "prediction difference", (1, 3)), ANSWER - ref.softmax(logits), **TOL
+    )
 
 
 def _naming(seed=SEEDS[0]):
@@ -359,8 +395,16 @@ def test_slide22_23_names():
     assert words(p, "layer 1 names") == ["relu_1/w", "relu_1/b", "relu_1/Relu"]
     assert words(p, "softmax layer names") == ["softmax/w", "softmax/b", "softmax/Softmax"]
     assert words(p, "loss name") == ["xentropy"]
-    assert {"relu", "relu_1", "softmax", "x", "labels", "xentropy", "gradients",
-            "GradientDescent"} <= set(words(p, "top-level scopes"))
+    assert {
+        "relu",
+        "relu_1",
+        "softmax",
+        "x",
+        "labels",
+        "xentropy",
+        "gradients",
+        "GradientDescent",
+    } <= set(words(p, "top-level scopes"))
     names = words(p, "all op names")
     assert len(names) == len(set(names))
     for scope in ("relu", "relu_1", "softmax"):
@@ -383,8 +427,9 @@ def test_slide22_23_plus_is_named_add_as_in_tf():
 @pytest.mark.parametrize("seed", SEEDS[:2])
 def test_slide22_23_trains_like_numpy(seed):
     p = _naming(seed)
-    _check_training(p, "", [("relu/w", "relu/b"), ("relu_1/w", "relu_1/b")],
-                    ("softmax/w", "softmax/b"))
+    _check_training(
+        p, "", [("relu/w", "relu/b"), ("relu_1/w", "relu_1/b")], ("softmax/w", "softmax/b")
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS[:2])
@@ -392,9 +437,10 @@ def test_slide24_regularisation(seed):
     p, _ = run(SLIDES / "slide24_regularisation.py", "--seed", seed)
 
     def params(when):
-        return ([(values(p, f"w ({when})", (3, 3)), values(p, f"b ({when})", (1, 3)))],
-                (values(p, f"softmax_w ({when})", (3, 3)),
-                 values(p, f"softmax_b ({when})", (1, 3))))
+        return (
+            [(values(p, f"w ({when})", (3, 3)), values(p, f"b ({when})", (1, 3)))],
+            (values(p, f"softmax_w ({when})", (3, 3)), values(p, f"softmax_b ({when})", (1, 3))),
+        )
 
     layers, head = params("initial")
     l2reg = values(p, "l2reg", (1,))
@@ -402,8 +448,9 @@ def test_slide24_regularisation(seed):
     xent = values(p, "cross_entropy (initial)", (1,))
     np.testing.assert_allclose(xent, ref.loss(X, ANSWER, layers, head), **TOL)
     np.testing.assert_allclose(values(p, "loss (initial)", (1,)), xent + l2reg, **TOL)
-    np.testing.assert_allclose(values(p, "loss (initial)", (1,)),
-                               ref.loss(X, ANSWER, layers, head, l2=1.0), **TOL)
+    np.testing.assert_allclose(
+        values(p, "loss (initial)", (1,)), ref.loss(X, ANSWER, layers, head, l2=1.0), **TOL
+    )
     layers, head, want = ref.sgd(X, ANSWER, layers, head, steps=10, l2=1.0)
     got = losses(p, "step {} loss")
     np.testing.assert_allclose(np.concatenate(got), np.concatenate(want), **TOL)

@@ -104,8 +104,9 @@ def sgd(x, labels, layers, head, steps=10, lr=0.1, l2=0.0):
     losses = []
     for _ in range(steps):
         layer_grads, head_grad = gradients(x, labels, layers, head, l2)
-        layers = [(_step(w, gw, lr), _step(b, gb, lr))
-                  for (w, b), (gw, gb) in zip(layers, layer_grads)]
+        layers = [
+            (_step(w, gw, lr), _step(b, gb, lr)) for (w, b), (gw, gb) in zip(layers, layer_grads)
+        ]
         if head is not None:
             head = (_step(head[0], head_grad[0], lr), _step(head[1], head_grad[1], lr))
         losses.append(loss(x, labels, layers, head, l2))

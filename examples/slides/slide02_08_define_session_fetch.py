@@ -20,7 +20,7 @@ def main(seed=None):
     # Slides 2-4: one matrix multiply for all the neurons, then the ReLU.
     x = tf.constant([[1.0, 2.0, 3.0]])
     # Slide 5: Variable(<initial-value>, name=<optional-name>) holds state.
-    w = tf.Variable(tf.random_normal([3, 3]), name='w')
+    w = tf.Variable(tf.random_normal([3, 3]), name="w")
     y = tf.matmul(x, w)
     relu_out = tf.nn.relu(y)
 

@@ -20,7 +20,7 @@ def main(seed=None):
 
     # Slide 10: the input is a placeholder.
     x = tf.placeholder("float", [1, 3])
-    w = tf.Variable(tf.random_normal([3, 3]), name='w')
+    w = tf.Variable(tf.random_normal([3, 3]), name="w")
     relu_out = tf.nn.relu(tf.matmul(x, w))
 
     sess = tf.Session()

@@ -17,7 +17,7 @@ def main(seed=None):
         tf.set_random_seed(seed)
 
     x = tf.placeholder("float", [1, 3])
-    w = tf.Variable(tf.random_normal([3, 3]), name='w')
+    w = tf.Variable(tf.random_normal([3, 3]), name="w")
     relu_out = tf.nn.relu(tf.matmul(x, w))
     feed = {x: np.array([[1.0, 2.0, 3.0]])}
 

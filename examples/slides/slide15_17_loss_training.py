@@ -17,14 +17,14 @@ def main(seed=None):
         tf.set_random_seed(seed)
 
     x = tf.placeholder("float", [1, 3])
-    w = tf.Variable(tf.random_normal([3, 3]), name='w')
+    w = tf.Variable(tf.random_normal([3, 3]), name="w")
     relu_out = tf.nn.relu(tf.matmul(x, w))
     softmax = tf.nn.softmax(relu_out)
     answer = np.array([[0.0, 1.0, 0.0]])
 
     # Slide 15: loss.
     labels = tf.placeholder("float", [1, 3])
-    cross_entropy = tf.nn.softmax_cross_entropy_with_logits(relu_out, labels, name='xentropy')
+    cross_entropy = tf.nn.softmax_cross_entropy_with_logits(relu_out, labels, name="xentropy")
     # Slide 16: optimisation.
     optimizer = tf.train.GradientDescentOptimizer(0.1)
     train_op = optimizer.minimize(cross_entropy)

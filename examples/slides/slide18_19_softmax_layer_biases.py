@@ -27,8 +27,9 @@ def train(prefix, variables, x, labels, softmax, cross_entropy):
             print(f"{prefix} step {step + 1} loss:", sess.run(cross_entropy, feed_dict=feed))
         for name, value in zip(variables, sess.run(list(variables.values()))):
             print(f"{prefix} {name} (trained):", value)
-        print(f"{prefix} prediction difference:",
-              answer - sess.run(softmax, feed_dict={x: feed[x]}))
+        print(
+            f"{prefix} prediction difference:", answer - sess.run(softmax, feed_dict={x: feed[x]})
+        )
 
 
 def main(seed=None):
@@ -37,13 +38,13 @@ def main(seed=None):
     if seed is not None:
         tf.set_random_seed(seed)
     x = tf.placeholder("float", [1, 3])
-    w = tf.Variable(tf.random_normal([3, 3]), name='w')
+    w = tf.Variable(tf.random_normal([3, 3]), name="w")
     relu_out = tf.nn.relu(tf.matmul(x, w))
-    softmax_w = tf.Variable(tf.random_normal([3, 3]), name='softmax_w')
+    softmax_w = tf.Variable(tf.random_normal([3, 3]), name="softmax_w")
     logit = tf.matmul(relu_out, softmax_w)
     softmax = tf.nn.softmax(logit)
     labels = tf.placeholder("float", [1, 3])
-    cross_entropy = tf.nn.softmax_cross_entropy_with_logits(logit, labels, name='xentropy')
+    cross_entropy = tf.nn.softmax_cross_entropy_with_logits(logit, labels, name="xentropy")
     train("slide18", {"w": w, "softmax_w": softmax_w}, x, labels, softmax, cross_entropy)
 
     # Slide 19: biases, in a fresh graph.
@@ -51,17 +52,23 @@ def main(seed=None):
     if seed is not None:
         tf.set_random_seed(seed)
     x = tf.placeholder("float", [1, 3])
-    w = tf.Variable(tf.random_normal([3, 3]), name='w')
-    b = tf.Variable(tf.zeros([1, 3]), name='b')
+    w = tf.Variable(tf.random_normal([3, 3]), name="w")
+    b = tf.Variable(tf.zeros([1, 3]), name="b")
     relu_out = tf.nn.relu(tf.matmul(x, w) + b)
-    softmax_w = tf.Variable(tf.random_normal([3, 3]), name='softmax_w')
-    softmax_b = tf.Variable(tf.zeros([1, 3]), name='softmax_b')
+    softmax_w = tf.Variable(tf.random_normal([3, 3]), name="softmax_w")
+    softmax_b = tf.Variable(tf.zeros([1, 3]), name="softmax_b")
     logit = tf.matmul(relu_out, softmax_w) + softmax_b
     softmax = tf.nn.softmax(logit)
     labels = tf.placeholder("float", [1, 3])
-    cross_entropy = tf.nn.softmax_cross_entropy_with_logits(logit, labels, name='xentropy')
-    train("slide19", {"w": w, "b": b, "softmax_w": softmax_w, "softmax_b": softmax_b},
-          x, labels, softmax, cross_entropy)
+    cross_entropy = tf.nn.softmax_cross_entropy_with_logits(logit, labels, name="xentropy")
+    train(
+        "slide19",
+        {"w": w, "b": b, "softmax_w": softmax_w, "softmax_b": softmax_b},
+        x,
+        labels,
+        softmax,
+        cross_entropy,
+    )
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ def main(seed=None, num_layers=2):
     logit = tf.matmul(relu_out, softmax_w) + softmax_b
     softmax = tf.nn.softmax(logit)
     labels = tf.placeholder("float", [1, 3])
-    cross_entropy = tf.nn.softmax_cross_entropy_with_logits(logit, labels, name='xentropy')
+    cross_entropy = tf.nn.softmax_cross_entropy_with_logits(logit, labels, name="xentropy")
     train_op = tf.train.GradientDescentOptimizer(0.1).minimize(cross_entropy)
 
     print("num_layers:", num_layers)

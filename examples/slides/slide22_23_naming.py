@@ -17,24 +17,24 @@ def main(seed=None, num_layers=2):
     if seed is not None:
         tf.set_random_seed(seed)
 
-    x = tf.placeholder("float", [1, 3], name='x')
+    x = tf.placeholder("float", [1, 3], name="x")
     relu_out = x
     layer_vars = []
     for layer in range(num_layers):
-        with tf.name_scope('relu'):
-            w = tf.Variable(tf.random_normal([3, 3]), name='w')
-            b = tf.Variable(tf.zeros([1, 3]), name='b')
+        with tf.name_scope("relu"):
+            w = tf.Variable(tf.random_normal([3, 3]), name="w")
+            b = tf.Variable(tf.zeros([1, 3]), name="b")
             relu_out = tf.nn.relu(tf.matmul(relu_out, w) + b)
         layer_vars += [w, b]
         print(f"layer {layer} names:", w.op.name, b.op.name, relu_out.op.name)
-    with tf.name_scope('softmax'):
-        softmax_w = tf.Variable(tf.random_normal([3, 3]), name='w')
-        softmax_b = tf.Variable(tf.zeros([1, 3]), name='b')
+    with tf.name_scope("softmax"):
+        softmax_w = tf.Variable(tf.random_normal([3, 3]), name="w")
+        softmax_b = tf.Variable(tf.zeros([1, 3]), name="b")
         logit = tf.matmul(relu_out, softmax_w) + softmax_b
         softmax = tf.nn.softmax(logit)
     print("softmax layer names:", softmax_w.op.name, softmax_b.op.name, softmax.op.name)
-    labels = tf.placeholder("float", [1, 3], name='labels')
-    cross_entropy = tf.nn.softmax_cross_entropy_with_logits(logit, labels, name='xentropy')
+    labels = tf.placeholder("float", [1, 3], name="labels")
+    cross_entropy = tf.nn.softmax_cross_entropy_with_logits(logit, labels, name="xentropy")
     print("loss name:", cross_entropy.op.name)
     train_op = tf.train.GradientDescentOptimizer(0.1).minimize(cross_entropy)
 

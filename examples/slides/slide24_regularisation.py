@@ -17,14 +17,14 @@ def main(seed=None):
         tf.set_random_seed(seed)
 
     x = tf.placeholder("float", [1, 3])
-    w = tf.Variable(tf.random_normal([3, 3]), name='w')
-    b = tf.Variable(tf.zeros([1, 3]), name='b')
+    w = tf.Variable(tf.random_normal([3, 3]), name="w")
+    b = tf.Variable(tf.zeros([1, 3]), name="b")
     relu_out = tf.nn.relu(tf.matmul(x, w) + b)
-    softmax_w = tf.Variable(tf.random_normal([3, 3]), name='softmax_w')
-    softmax_b = tf.Variable(tf.zeros([1, 3]), name='softmax_b')
+    softmax_w = tf.Variable(tf.random_normal([3, 3]), name="softmax_w")
+    softmax_b = tf.Variable(tf.zeros([1, 3]), name="softmax_b")
     logit = tf.matmul(relu_out, softmax_w) + softmax_b
     labels = tf.placeholder("float", [1, 3])
-    cross_entropy = tf.nn.softmax_cross_entropy_with_logits(logit, labels, name='xentropy')
+    cross_entropy = tf.nn.softmax_cross_entropy_with_logits(logit, labels, name="xentropy")
 
     # Slide 24: the regulariser and the regularised loss.
     l2reg = tf.reduce_sum(tf.square(softmax_w))

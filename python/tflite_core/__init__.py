@@ -13,10 +13,13 @@ import os as _os
 # busy second core does not stall every parallel region.
 _os.environ.setdefault("GOMP_SPINCOUNT", "100000")
 
-from . import _core  # noqa: E402
-
-from . import errors, nn, train  # noqa: E402,F401
-from . import dtypes  # noqa: E402
+from . import (  # noqa: E402,F401
+    _core,  # noqa: E402
+    dtypes,  # noqa: E402
+    errors,
+    nn,
+    train,
+)
 from .array_ops import (  # noqa: E402,F401
     broadcast_to,
     cast,

@@ -6,8 +6,6 @@ from __future__ import annotations
 import numbers
 from typing import Optional
 
-_pyslice = slice
-
 import numpy as np
 
 from . import dtypes as _dt
@@ -15,6 +13,8 @@ from .graph import Tensor, convert_to_tensor, get_default_graph, name_scope, sha
 from .op_util import graph_of, make_op, make_tensor, norm_axes, same_shape, shape_input
 from .registry import NotDifferentiable, RegisterGradient, register_op
 from .tensor_shape import TensorShape, as_shape, shape_str
+
+_pyslice = slice  # the builtin: this module defines tf.slice
 
 
 # ---- Const ------------------------------------------------------------------------------------
@@ -37,7 +37,9 @@ def _infer_value(value, dtype: Optional[_dt.DType]) -> np.ndarray:
         if arr.dtype.kind == "f" and not is_numpy:
             arr = arr.astype(np.float32)  # Python floats are float32, as in TF
         elif arr.dtype.kind in "iu" and not is_numpy:
-            big = arr.size and (arr.max() > np.iinfo(np.int32).max or arr.min() < np.iinfo(np.int32).min)
+            big = arr.size and (
+                arr.max() > np.iinfo(np.int32).max or arr.min() < np.iinfo(np.int32).min
+            )
             arr = arr.astype(np.int64 if big else np.int32)
         elif arr.dtype == np.float16 or arr.dtype.kind in "uc" or arr.dtype.kind in "SUO":
             if arr.dtype.kind in "SUOc":
@@ -45,8 +47,9 @@ def _infer_value(value, dtype: Optional[_dt.DType]) -> np.ndarray:
         return np.array(arr, order="C")
     np_dt = dtype.np
     if arr.dtype.kind == "f" and np_dt.kind in "iub" and not np.all(np.equal(np.mod(arr, 1), 0)):
-        raise TypeError(f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' "
-                        "instead.")
+        raise TypeError(
+            f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead."
+        )
     if arr.dtype.kind == "b" and np_dt.kind != "b":
         raise TypeError(f"Expected {dtype.name}, got a bool value instead.")
     return np.array(arr, dtype=np_dt, order="C")
@@ -69,8 +72,10 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False) ->
         elif int(np.prod(shape)) == arr.size:
             arr = arr.reshape(shape)
         else:
-            raise ValueError(f"Too many elements provided. Needed at most {int(np.prod(shape))}, "
-                             f"but received {arr.size}")
+            raise ValueError(
+                f"Too many elements provided. Needed at most {int(np.prod(shape))}, "
+                f"but received {arr.size}"
+            )
     out_dtype = _dt.as_dtype(arr.dtype)
     return make_tensor("Const", [], out_dtype, {"value": arr, "dtype": out_dtype}, name)
 
@@ -88,7 +93,9 @@ def placeholder(dtype, shape=None, name=None) -> Tensor:
     """A value fed at run time: ``x = tf.placeholder("float", [1, 3])``."""
     dtype = _dt.as_dtype(dtype)
     s = TensorShape(None) if shape is None else as_shape(shape)
-    return make_tensor("Placeholder", [], dtype, {"dtype": dtype, "shape": s}, name or "Placeholder")
+    return make_tensor(
+        "Placeholder", [], dtype, {"dtype": dtype, "shape": s}, name or "Placeholder"
+    )
 
 
 def placeholder_with_default(input, shape, name=None) -> Tensor:  # noqa: A002
@@ -158,14 +165,19 @@ _register_shape_op("ReductionSize", _reduction_size_value, lambda op, s: TensorS
 def shape(input, name=None, out_type=_dt.int32) -> Tensor:  # noqa: A002
     """The shape of ``input`` as a 1-D int tensor."""
     x = convert_to_tensor(input)
-    return make_tensor("Shape", [x], _dt.as_dtype(out_type), {"out_type": _dt.as_dtype(out_type)},
-                       name or "Shape")
+    return make_tensor(
+        "Shape", [x], _dt.as_dtype(out_type), {"out_type": _dt.as_dtype(out_type)}, name or "Shape"
+    )
 
 
 def size(input, name=None, out_type=_dt.int32) -> Tensor:  # noqa: A002
     x = convert_to_tensor(input)
-    return cast(make_tensor("ReductionSize", [x], _dt.int64, {"axis": None, "T": _dt.int64},
-                            name or "Size"), out_type)
+    return cast(
+        make_tensor(
+            "ReductionSize", [x], _dt.int64, {"axis": None, "T": _dt.int64}, name or "Size"
+        ),
+        out_type,
+    )
 
 
 def rank(input, name=None) -> Tensor:  # noqa: A002
@@ -194,13 +206,17 @@ def _resolve_reshape(op, src: TensorShape, target) -> TensorShape:
         if n is None:
             return TensorShape([None if d == -1 else d for d in target])
         if known == 0 or n % known:
-            raise ValueError(f"[Reshape] Cannot reshape a tensor with {n} elements to shape "
-                             f"{target} for '{op.name}' (op: 'Reshape')")
+            raise ValueError(
+                f"[Reshape] Cannot reshape a tensor with {n} elements to shape "
+                f"{target} for '{op.name}' (op: 'Reshape')"
+            )
         target = [n // known if d == -1 else d for d in target]
     elif n is not None and n != int(np.prod(target)):
-        raise ValueError(f"[Reshape] Cannot reshape a tensor with {n} elements to shape "
-                         f"{shape_str(target)} ({int(np.prod(target))} elements) for '{op.name}' "
-                         "(op: 'Reshape')")
+        raise ValueError(
+            f"[Reshape] Cannot reshape a tensor with {n} elements to shape "
+            f"{shape_str(target)} ({int(np.prod(target))} elements) for '{op.name}' "
+            "(op: 'Reshape')"
+        )
     return TensorShape(target)
 
 
@@ -211,8 +227,7 @@ def _reshape_shape(op, in_shapes, value_of):
     return [_resolve_reshape(op, in_shapes[0], target)]
 
 
-register_op("Reshape", _reshape_shape, "copy", kernel_inputs=(0,), value_inputs=(1,),
-            kind="alias")
+register_op("Reshape", _reshape_shape, "copy", kernel_inputs=(0,), value_inputs=(1,), kind="alias")
 
 
 @RegisterGradient("Reshape")
@@ -223,8 +238,11 @@ def _reshape_grad(op, grad):
 def reshape(tensor, shape, name=None) -> Tensor:  # noqa: A002
     """Same elements, new shape; one dimension may be -1."""
     x = convert_to_tensor(tensor)
-    s = shape if isinstance(shape, Tensor) else constant(np.asarray(shape, dtype=np.int32).reshape(-1),
-                                                         name="Reshape/shape")
+    s = (
+        shape
+        if isinstance(shape, Tensor)
+        else constant(np.asarray(shape, dtype=np.int32).reshape(-1), name="Reshape/shape")
+    )
     return make_tensor("Reshape", [x, s], x.dtype, None, name or "Reshape")
 
 
@@ -267,8 +285,12 @@ def _transpose_shape(op, in_shapes, value_of):
     return [TensorShape([d[p] for p in perm])]
 
 
-register_op("Transpose", _transpose_shape, "transpose",
-            attrs_fn=lambda op, i, o, v: (list(op.get_attr("perm")), []))
+register_op(
+    "Transpose",
+    _transpose_shape,
+    "transpose",
+    attrs_fn=lambda op, i, o, v: (list(op.get_attr("perm")), []),
+)
 
 
 @RegisterGradient("Transpose")
@@ -313,8 +335,12 @@ def _concat_shape(op, in_shapes, value_of):
             if out[i] is None:
                 out[i] = d[i]
             elif d[i] is not None and d[i] != out[i]:
-                raise shape_error("ConcatV2", op.name, f"Dimension {i} in both shapes must be "
-                                  f"equal, but are {out[i]} and {d[i]}", in_shapes)
+                raise shape_error(
+                    "ConcatV2",
+                    op.name,
+                    f"Dimension {i} in both shapes must be equal, but are {out[i]} and {d[i]}",
+                    in_shapes,
+                )
         total = None if total is None or d[a] is None else total + d[a]
     out[a] = total
     return [TensorShape(out)]
@@ -329,8 +355,13 @@ register_op("ConcatV2", _concat_shape, "concat", attrs_fn=_axis_attr)
 
 @RegisterGradient("ConcatV2")
 def _concat_grad(op, grad):
-    parts = make_op("SplitLike", [grad] + op.inputs, [grad.dtype] * len(op.inputs),
-                    {"axis": op.get_attr("axis")}, "SplitLike").outputs
+    parts = make_op(
+        "SplitLike",
+        [grad] + op.inputs,
+        [grad.dtype] * len(op.inputs),
+        {"axis": op.get_attr("axis")},
+        "SplitLike",
+    ).outputs
     return list(parts)
 
 
@@ -343,7 +374,9 @@ def _split_like_shape(op, in_shapes, value_of):
             out.append(s)
             continue
         a = axis % s.ndims
-        out.append(TensorShape([s.as_list()[i] if i == a else g.as_list()[i] for i in range(s.ndims)]))
+        out.append(
+            TensorShape([s.as_list()[i] if i == a else g.as_list()[i] for i in range(s.ndims)])
+        )
     return out
 
 
@@ -366,8 +399,9 @@ def concat(values, axis, name="concat") -> Tensor:
         raise ValueError("concat needs at least one tensor")
     for t in ts[1:]:
         if t.dtype != ts[0].dtype:
-            raise TypeError(f"concat: tensors must share a dtype, got {ts[0].dtype.name} and "
-                            f"{t.dtype.name}")
+            raise TypeError(
+                f"concat: tensors must share a dtype, got {ts[0].dtype.name} and {t.dtype.name}"
+            )
     if len(ts) == 1:
         return identity(ts[0], name=name)
     return make_tensor("ConcatV2", ts, ts[0].dtype, {"axis": int(axis)}, name or "concat")
@@ -389,12 +423,16 @@ def _split_shape(op, in_shapes, value_of):
     elif op.get_attr("num_split") is not None:
         k = op.get_attr("num_split")
         if n is not None and n % k:
-            raise shape_error("Split", op.name, f"Dimension size must be evenly divisible by {k} "
-                              f"but is {n}", in_shapes)
+            raise shape_error(
+                "Split",
+                op.name,
+                f"Dimension size must be evenly divisible by {k} but is {n}",
+                in_shapes,
+            )
         sizes = [None if n is None else n // k] * k
     if n is not None and None not in sizes and sum(sizes) != n:
         raise shape_error("Split", op.name, f"sizes {sizes} do not add up to {n}", in_shapes)
-    return [TensorShape(d[:a] + [z] + d[a + 1:]) for z in sizes]
+    return [TensorShape(d[:a] + [z] + d[a + 1 :]) for z in sizes]
 
 
 register_op("Split", _split_shape, "split", attrs_fn=_axis_attr)
@@ -444,7 +482,9 @@ def _slice_plan(spec, dims):
             out.append(1)
             continue
         if d >= len(dims):
-            raise ValueError(f"Index out of range: too many indices for a tensor of rank {len(dims)}")
+            raise ValueError(
+                f"Index out of range: too many indices for a tensor of rank {len(dims)}"
+            )
         n = dims[d]
         if k[0] == "int":
             i = k[1]
@@ -488,21 +528,37 @@ def _slice_grad_attrs(op, in_shapes, out_shapes, value_of):
 
 
 register_op("StridedSlice", _slice_shape, "strided_slice", attrs_fn=_slice_attrs)
-register_op("StridedSliceGrad", lambda op, s, v: [s[1]], "strided_slice_grad",
-            kernel_inputs=(0,), attrs_fn=_slice_grad_attrs)
+register_op(
+    "StridedSliceGrad",
+    lambda op, s, v: [s[1]],
+    "strided_slice_grad",
+    kernel_inputs=(0,),
+    attrs_fn=_slice_grad_attrs,
+)
 
 
 @RegisterGradient("StridedSliceGrad")
 def _strided_slice_grad_grad(op, grad):
     # Linear in dy (input 0): its gradient is the same slice of grad; input 1 gives the shape.
-    return [make_tensor("StridedSlice", [grad], grad.dtype, {"spec": op.get_attr("spec")},
-                        "strided_slice"), None]
+    return [
+        make_tensor(
+            "StridedSlice", [grad], grad.dtype, {"spec": op.get_attr("spec")}, "strided_slice"
+        ),
+        None,
+    ]
 
 
 @RegisterGradient("StridedSlice")
 def _strided_slice_grad(op, grad):
-    return [make_tensor("StridedSliceGrad", [grad, op.inputs[0]], grad.dtype,
-                        {"spec": op.get_attr("spec")}, "StridedSliceGrad")]
+    return [
+        make_tensor(
+            "StridedSliceGrad",
+            [grad, op.inputs[0]],
+            grad.dtype,
+            {"spec": op.get_attr("spec")},
+            "StridedSliceGrad",
+        )
+    ]
 
 
 def _index_spec(key):
@@ -516,16 +572,19 @@ def _index_spec(key):
         elif isinstance(k, _pyslice):
             for v in (k.start, k.stop, k.step):
                 if v is not None and not isinstance(v, numbers.Integral):
-                    raise TypeError("Only integers, slices, ellipsis and None are valid indices, "
-                                    f"got {v!r}")
+                    raise TypeError(
+                        f"Only integers, slices, ellipsis and None are valid indices, got {v!r}"
+                    )
             if k.step == 0:
                 raise ValueError("slice step cannot be zero")
             spec.append(("slice", k.start, k.stop, k.step))
         elif isinstance(k, numbers.Integral):
             spec.append(("int", int(k)))
         else:
-            raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) "
-                            f"are valid indices, got {k!r}")
+            raise TypeError(
+                "Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) "
+                f"are valid indices, got {k!r}"
+            )
     if sum(1 for k in spec if k[0] == "ellipsis") > 1:
         raise ValueError("an index can only have a single ellipsis")
     return tuple(spec)
@@ -542,11 +601,11 @@ Tensor.__getitem__ = _getitem
 def slice(input_, begin, size, name=None) -> Tensor:  # noqa: A001 - TF's name
     """``input_[begin[i] : begin[i] + size[i]]`` in every dimension (size -1: to the end)."""
     x = convert_to_tensor(input_)
-    key = tuple(_pyslice(int(b), None if int(s) == -1 else int(b) + int(s))
-                for b, s in zip(np.asarray(begin).reshape(-1), np.asarray(size).reshape(-1)))
+    key = tuple(
+        _pyslice(int(b), None if int(s) == -1 else int(b) + int(s))
+        for b, s in zip(np.asarray(begin).reshape(-1), np.asarray(size).reshape(-1))
+    )
     return make_tensor("StridedSlice", [x], x.dtype, {"spec": _index_spec(key)}, name or "Slice")
-
-
 
 
 # ---- Fill, zeros, ones --------------------------------------------------------------------------
@@ -573,8 +632,11 @@ def _fill_grad(op, grad):
 def fill(dims, value, name=None) -> Tensor:
     """A tensor of shape ``dims`` filled with the scalar ``value``."""
     v = convert_to_tensor(value)
-    d = dims if isinstance(dims, Tensor) else constant(np.asarray(dims, dtype=np.int32).reshape(-1),
-                                                       name="Fill/dims")
+    d = (
+        dims
+        if isinstance(dims, Tensor)
+        else constant(np.asarray(dims, dtype=np.int32).reshape(-1), name="Fill/dims")
+    )
     return make_tensor("Fill", [d, v], v.dtype, None, name or "Fill")
 
 
@@ -583,16 +645,18 @@ def zeros(shape, dtype=_dt.float32, name=None) -> Tensor:
     dtype = _dt.as_dtype(dtype)
     if isinstance(shape, Tensor):
         return fill(shape, constant(0, dtype=dtype), name=name or "zeros")
-    return constant(np.zeros([int(d) for d in as_shape(shape).as_list()], dtype.np),
-                    name=name or "zeros")
+    return constant(
+        np.zeros([int(d) for d in as_shape(shape).as_list()], dtype.np), name=name or "zeros"
+    )
 
 
 def ones(shape, dtype=_dt.float32, name=None) -> Tensor:
     dtype = _dt.as_dtype(dtype)
     if isinstance(shape, Tensor):
         return fill(shape, constant(1, dtype=dtype), name=name or "ones")
-    return constant(np.ones([int(d) for d in as_shape(shape).as_list()], dtype.np),
-                    name=name or "ones")
+    return constant(
+        np.ones([int(d) for d in as_shape(shape).as_list()], dtype.np), name=name or "ones"
+    )
 
 
 def zeros_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
@@ -662,16 +726,28 @@ def _same_shape_in_out(in_shapes, out_shapes):
     return tuple(in_shapes[0]) == tuple(out_shapes[0])
 
 
-register_op("SumToShape", lambda op, s, v: [s[1]], "reduce_sum", kernel_inputs=(0,),
-            attrs_fn=_sum_to_attrs, alias_if=_same_shape_in_out)
+register_op(
+    "SumToShape",
+    lambda op, s, v: [s[1]],
+    "reduce_sum",
+    kernel_inputs=(0,),
+    attrs_fn=_sum_to_attrs,
+    alias_if=_same_shape_in_out,
+)
 
 
 def _broadcast_to_shape(op, in_shapes, value_of):
     return [shape_input(op, 1, in_shapes, value_of)]
 
 
-register_op("BroadcastTo", _broadcast_to_shape, "broadcast_to", kernel_inputs=(0,),
-            value_inputs=(1,), alias_if=_same_shape_in_out)
+register_op(
+    "BroadcastTo",
+    _broadcast_to_shape,
+    "broadcast_to",
+    kernel_inputs=(0,),
+    value_inputs=(1,),
+    alias_if=_same_shape_in_out,
+)
 
 
 @RegisterGradient("SumToShape")

@@ -59,8 +59,13 @@ def kernel_names() -> list[str]:
     return sorted(_KERNELS)
 
 
-def run_kernel(name: str, inputs: Sequence[np.ndarray], outputs: Sequence[np.ndarray],
-               ints: Sequence[int] = (), floats: Sequence[float] = ()) -> None:
+def run_kernel(
+    name: str,
+    inputs: Sequence[np.ndarray],
+    outputs: Sequence[np.ndarray],
+    ints: Sequence[int] = (),
+    floats: Sequence[float] = (),
+) -> None:
     """Runs the reference kernel ``name``, writing ``outputs`` in place.
 
     Args:
@@ -112,8 +117,13 @@ def _pow(x, y):
 
 
 _BINARY = {
-    "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide,
-    "maximum": np.maximum, "minimum": np.minimum, "pow": _pow,
+    "add": np.add,
+    "sub": np.subtract,
+    "mul": np.multiply,
+    "div": np.true_divide,
+    "maximum": np.maximum,
+    "minimum": np.minimum,
+    "pow": _pow,
     "relu_grad": lambda g, f: np.where(f > 0, g, np.zeros_like(g)),  # (gradient, features)
     "sigmoid_grad": lambda y, dy: dy * y * (1 - y),  # (y, dy)
     "tanh_grad": lambda y, dy: dy * (1 - y * y),  # (y, dy)
@@ -127,8 +137,9 @@ def _check_broadcast(name: str, a: np.ndarray, b: np.ndarray, out: np.ndarray) -
     except ValueError:
         shape = None
     if shape != out.shape:
-        raise KernelError(f"[{name}] incompatible shapes {a.shape}, {b.shape} and output "
-                          f"{out.shape}")
+        raise KernelError(
+            f"[{name}] incompatible shapes {a.shape}, {b.shape} and output {out.shape}"
+        )
 
 
 def _make_binary(name: str, fn) -> Kernel:
@@ -148,8 +159,12 @@ for _n, _f in _BINARY.items():
     _kernel(_n)(_make_binary(_n, _f))
 
 _COMPARE = {
-    "equal": np.equal, "not_equal": np.not_equal, "less": np.less, "less_equal": np.less_equal,
-    "greater": np.greater, "greater_equal": np.greater_equal,
+    "equal": np.equal,
+    "not_equal": np.not_equal,
+    "less": np.less,
+    "less_equal": np.less_equal,
+    "greater": np.greater,
+    "greater_equal": np.greater_equal,
 }
 
 
@@ -191,9 +206,17 @@ def _sign(x):
 
 
 _UNARY = {
-    "neg": np.negative, "abs": _abs, "relu": _relu, "sigmoid": _sigmoid, "tanh": np.tanh,
-    "exp": np.exp, "log": np.log, "sqrt": np.sqrt, "square": lambda x: x * x,
-    "reciprocal": lambda x: 1 / x, "sign": _sign,
+    "neg": np.negative,
+    "abs": _abs,
+    "relu": _relu,
+    "sigmoid": _sigmoid,
+    "tanh": np.tanh,
+    "exp": np.exp,
+    "log": np.log,
+    "sqrt": np.sqrt,
+    "square": lambda x: x * x,
+    "reciprocal": lambda x: 1 / x,
+    "sign": _sign,
 }
 _FLOAT_UNARY = {"sigmoid", "tanh", "exp", "log", "sqrt", "reciprocal"}
 
@@ -358,8 +381,9 @@ def _reduce_prod_grad(inputs, outputs, ints, floats):
     zeros = np.sum(is_zero, axis=axes, keepdims=True)
     nonzero = np.prod(np.where(is_zero, 1.0, xd), axis=axes, keepdims=True)
     safe_x = np.where(is_zero, 1.0, xd)
-    v = np.where(zeros == 0, nonzero / safe_x,
-                 np.where(zeros == 1, np.where(is_zero, nonzero, 0.0), 0.0))
+    v = np.where(
+        zeros == 0, nonzero / safe_x, np.where(zeros == 1, np.where(is_zero, nonzero, 0.0), 0.0)
+    )
     out[...] = (g * v).astype(out.dtype)
 
 
@@ -375,8 +399,9 @@ def _matmul(inputs, outputs, ints, floats):
     ta, tb = bool(ints[0]), bool(ints[1])
     a2, b2 = (a.T if ta else a), (b.T if tb else b)
     if a2.shape[1] != b2.shape[0]:
-        raise KernelError(f"[MatMul] Dimensions must be equal, but are {a2.shape[1]} and "
-                          f"{b2.shape[0]}")
+        raise KernelError(
+            f"[MatMul] Dimensions must be equal, but are {a2.shape[1]} and {b2.shape[0]}"
+        )
     if out.shape != (a2.shape[0], b2.shape[1]):
         raise KernelError(f"[MatMul] output shape {out.shape} mismatch")
     out[...] = a2 @ b2
@@ -416,7 +441,9 @@ def _softmax_xent(inputs, outputs, ints, floats):
     loss, backprop = outputs
     _float_only("SoftmaxCrossEntropyWithLogits", logits)
     if logits.ndim != 2 or labels.shape != logits.shape or backprop.shape != logits.shape:
-        raise KernelError("[SoftmaxCrossEntropyWithLogits] logits and labels must be same-shape 2-D")
+        raise KernelError(
+            "[SoftmaxCrossEntropyWithLogits] logits and labels must be same-shape 2-D"
+        )
     if loss.size != logits.shape[0]:
         raise KernelError("[SoftmaxCrossEntropyWithLogits] loss must have one element per row")
     if logits.shape[1] == 0:
@@ -469,7 +496,7 @@ def _strided_slice_grad(inputs, outputs, ints, floats):
     (dy,) = inputs
     dx = outputs[0]
     idx = _slice_index("StridedSliceGrad", dx.shape, ints)
-    sizes = ints[2 * dx.ndim:]
+    sizes = ints[2 * dx.ndim :]
     if dy.size != int(np.prod(sizes)):
         raise KernelError("[StridedSliceGrad] dy does not hold the slice")
     dx[...] = 0

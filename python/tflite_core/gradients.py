@@ -44,8 +44,16 @@ def _between(ys, xs, stop_ops):
     return between
 
 
-def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,
-              gate_gradients=False, aggregation_method=None, stop_gradients=None):
+def gradients(
+    ys,
+    xs,
+    grad_ys=None,
+    name="gradients",
+    colocate_gradients_with_ops=False,
+    gate_gradients=False,
+    aggregation_method=None,
+    stop_gradients=None,
+):
     """Symbolic partial derivatives of ``sum(ys)`` with respect to each of ``xs``.
 
     Returns a list with one tensor per ``x`` (``None`` where ``x`` does not affect ``ys``).
@@ -65,8 +73,10 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             if not (y.dtype.is_floating or y.dtype.is_integer):
                 # As TF: a default gradient needs a numeric y (integer ys get ones, and their
                 # gradients stop at the first op with no float path).
-                raise TypeError(f"Tensor {y.name} with type {y.dtype.name} must be numeric to "
-                                "obtain a default gradient.")
+                raise TypeError(
+                    f"Tensor {y.name} with type {y.dtype.name} must be numeric to "
+                    "obtain a default gradient."
+                )
             if gy is None:
                 with name_scope(f"grad_ys_{i}"):
                     gy = fill(shape(y), convert_to_tensor(1, dtype=y.dtype))
@@ -81,20 +91,22 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             out_grads = [_sum(grads.get(t)) for t in op.outputs]
             if all(gr is None for gr in out_grads):
                 continue
-            if not any(t.dtype.is_floating and (t.op in between or t in x_set)
-                       for t in op.inputs):
+            if not any(t.dtype.is_floating and (t.op in between or t in x_set) for t in op.inputs):
                 continue  # nothing upstream needs this op's input gradients
             d = get_op_def(op.type)
             if d.not_differentiable:
                 continue
             if d.grad is None:
-                raise LookupError(f"No gradient defined for operation '{op.name}' "
-                                  f"(op type: {op.type})")
+                raise LookupError(
+                    f"No gradient defined for operation '{op.name}' (op type: {op.type})"
+                )
             with name_scope(op.name + "_grad"):
                 in_grads = list(d.grad(op, *out_grads))
             if len(in_grads) != len(op.inputs):
-                raise ValueError(f"Gradient function for {op.type} returned {len(in_grads)} "
-                                 f"gradients for {len(op.inputs)} inputs")
+                raise ValueError(
+                    f"Gradient function for {op.type} returned {len(in_grads)} "
+                    f"gradients for {len(op.inputs)} inputs"
+                )
             for t, gr in zip(op.inputs, in_grads):
                 if gr is None or not t.dtype.is_floating:
                     continue

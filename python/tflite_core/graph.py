@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from typing import Any, Optional
+from typing import Optional
 
 import numpy as np
 
@@ -134,8 +134,12 @@ class Operation:
 
     @property
     def node_def(self):
-        return {"name": self._name, "op": self._type, "input": [t.name for t in self._inputs],
-                "attr": dict(self._attrs)}
+        return {
+            "name": self._name,
+            "op": self._type,
+            "input": [t.name for t in self._inputs],
+            "attr": dict(self._attrs),
+        }
 
     def run(self, feed_dict=None, session=None):
         from .session import _run_with_default
@@ -253,7 +257,9 @@ class Graph:
             if not isinstance(t, Tensor):
                 raise TypeError(f"Input to '{op_type}' is not a Tensor: {t!r}")
             if t.graph is not self:
-                raise ValueError(f"Tensor {t.name} must be from the same graph as the op '{op_type}'")
+                raise ValueError(
+                    f"Tensor {t.name} must be from the same graph as the op '{op_type}'"
+                )
         with self._lock:
             if name is None:
                 name = op_type
@@ -294,17 +300,21 @@ class Graph:
         if ":" not in name:
             raise ValueError(
                 f"The name '{name}' looks like an (invalid) Operation name, not a Tensor. "
-                "Tensor names must be of the form \"<op_name>:<output_index>\"."
+                'Tensor names must be of the form "<op_name>:<output_index>".'
             )
         op_name, idx = name.rsplit(":", 1)
         op = self._ops_by_name.get(op_name)
         if op is None:
-            raise KeyError(f"The name '{name}' refers to a Tensor which does not exist. "
-                           f"The operation, '{op_name}', does not exist in the graph.")
+            raise KeyError(
+                f"The name '{name}' refers to a Tensor which does not exist. "
+                f"The operation, '{op_name}', does not exist in the graph."
+            )
         i = int(idx)
         if i >= len(op._outputs):
-            raise KeyError(f"The name '{name}' refers to a Tensor which does not exist. The "
-                           f"operation, '{op_name}', exists but only has {len(op._outputs)} outputs.")
+            raise KeyError(
+                f"The name '{name}' refers to a Tensor which does not exist. The "
+                f"operation, '{op_name}', exists but only has {len(op._outputs)} outputs."
+            )
         return op._outputs[i]
 
     def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
@@ -482,8 +492,10 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None) -> Ten
     """Converts Tensors, Variables, NumPy arrays, Python scalars and lists to a ``Tensor``."""
     if isinstance(value, Tensor):
         if dtype is not None and _dt.as_dtype(dtype) != value.dtype:
-            raise ValueError(f"Tensor conversion requested dtype {_dt.as_dtype(dtype).name} for "
-                             f"Tensor with dtype {value.dtype.name}: {value!r}")
+            raise ValueError(
+                f"Tensor conversion requested dtype {_dt.as_dtype(dtype).name} for "
+                f"Tensor with dtype {value.dtype.name}: {value!r}"
+            )
         return value
     if hasattr(value, "_tflite_as_tensor"):  # a Variable: its `read` tensor
         return convert_to_tensor(value._tflite_as_tensor(), dtype, name)
@@ -494,5 +506,8 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None) -> Ten
 
 def shape_error(op_type: str, op_name: str, msg: str, shapes) -> ValueError:
     """A graph-build shape error in TF's words, naming the op and every input shape."""
-    return ValueError(f"[{op_type}] {msg} for '{op_name}' (op: '{op_type}') with input shapes: "
-                      + ", ".join(shape_str(s) for s in shapes) + ".")
+    return ValueError(
+        f"[{op_type}] {msg} for '{op_name}' (op: '{op_type}') with input shapes: "
+        + ", ".join(shape_str(s) for s in shapes)
+        + "."
+    )

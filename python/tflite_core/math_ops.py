@@ -38,13 +38,21 @@ def _binary_shape(op, in_shapes, value_of):
 
 
 _BINARY = {  # op type -> (kernel, allowed dtypes)
-    "Add": ("add", NUMERIC), "Sub": ("sub", NUMERIC), "Mul": ("mul", NUMERIC),
-    "RealDiv": ("div", FLOATS), "Maximum": ("maximum", NUMERIC), "Minimum": ("minimum", NUMERIC),
+    "Add": ("add", NUMERIC),
+    "Sub": ("sub", NUMERIC),
+    "Mul": ("mul", NUMERIC),
+    "RealDiv": ("div", FLOATS),
+    "Maximum": ("maximum", NUMERIC),
+    "Minimum": ("minimum", NUMERIC),
     "Pow": ("pow", NUMERIC),
 }
 _COMPARE = {
-    "Equal": "equal", "NotEqual": "not_equal", "Less": "less", "LessEqual": "less_equal",
-    "Greater": "greater", "GreaterEqual": "greater_equal",
+    "Equal": "equal",
+    "NotEqual": "not_equal",
+    "Less": "less",
+    "LessEqual": "less_equal",
+    "Greater": "greater",
+    "GreaterEqual": "greater_equal",
 }
 for _t, (_k, _) in _BINARY.items():
     register_op(_t, _binary_shape, _k)
@@ -187,9 +195,15 @@ def _where_positive(x):
 
 # ---- unary ops -----------------------------------------------------------------------------------
 _UNARY = {
-    "Neg": ("neg", NUMERIC), "Abs": ("abs", NUMERIC), "Sigmoid": ("sigmoid", FLOATS),
-    "Tanh": ("tanh", FLOATS), "Exp": ("exp", FLOATS), "Log": ("log", FLOATS),
-    "Sqrt": ("sqrt", FLOATS), "Square": ("square", NUMERIC), "Reciprocal": ("reciprocal", FLOATS),
+    "Neg": ("neg", NUMERIC),
+    "Abs": ("abs", NUMERIC),
+    "Sigmoid": ("sigmoid", FLOATS),
+    "Tanh": ("tanh", FLOATS),
+    "Exp": ("exp", FLOATS),
+    "Log": ("log", FLOATS),
+    "Sqrt": ("sqrt", FLOATS),
+    "Square": ("square", NUMERIC),
+    "Reciprocal": ("reciprocal", FLOATS),
     "Sign": ("sign", NUMERIC),
 }
 for _t, (_k, _) in _UNARY.items():
@@ -275,8 +289,10 @@ def _tanh_grad(op, grad):
 def _sigmoid_grad_grad(op, grad):
     y, dy = op.inputs  # SigmoidGrad = dy y (1 - y): d/dy = dy (1 - 2y), d/d(dy) = y (1 - y)
     gdy = grad * dy
-    return [gdy - 2.0 * gdy * y, make_tensor("SigmoidGrad", [y, grad], y.dtype, None,
-                                             "SigmoidGrad")]
+    return [
+        gdy - 2.0 * gdy * y,
+        make_tensor("SigmoidGrad", [y, grad], y.dtype, None, "SigmoidGrad"),
+    ]
 
 
 @RegisterGradient("TanhGrad")
@@ -365,8 +381,13 @@ def _reduce_attrs(op, in_shapes, out_shapes, value_of):
     return [1 if i in axes else 0 for i in range(r)], []
 
 
-_REDUCE = {"Sum": "reduce_sum", "Mean": "reduce_mean", "Max": "reduce_max", "Min": "reduce_min",
-           "Prod": "reduce_prod"}
+_REDUCE = {
+    "Sum": "reduce_sum",
+    "Mean": "reduce_mean",
+    "Max": "reduce_max",
+    "Min": "reduce_min",
+    "Prod": "reduce_prod",
+}
 for _t, _k in _REDUCE.items():
     register_op(_t, _reduce_shape, _k, attrs_fn=_reduce_attrs)
 
@@ -389,33 +410,39 @@ def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep
         axis = [int(a) for a in np.asarray(axis).reshape(-1)]
         if x.shape.ndims is not None:
             norm_axes(axis, x.shape.ndims)
-    return make_tensor(op_type, [x], x.dtype, {"axis": axis, "keep_dims": bool(keepdims)},
-                       name or op_type)
+    return make_tensor(
+        op_type, [x], x.dtype, {"axis": axis, "keep_dims": bool(keepdims)}, name or op_type
+    )
 
 
-def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
-               keep_dims=None):
+def reduce_sum(
+    input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
+):
     """Sum over ``axis`` (all axes when ``None``)."""
     return _reduce("Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
-def reduce_mean(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
-                keep_dims=None):
+def reduce_mean(
+    input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
+):
     return _reduce("Mean", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
-def reduce_max(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
-               keep_dims=None):
+def reduce_max(
+    input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
+):
     return _reduce("Max", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
-def reduce_min(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
-               keep_dims=None):
+def reduce_min(
+    input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
+):
     return _reduce("Min", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
-def reduce_prod(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
-                keep_dims=None):
+def reduce_prod(
+    input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
+):
     return _reduce("Prod", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
@@ -448,9 +475,15 @@ RegisterGradient("Max")(_min_or_max_grad)
 RegisterGradient("Min")(_min_or_max_grad)
 
 
-register_op("ProdGrad", lambda op, s, v: [s[0]], "reduce_prod_grad",
-            attrs_fn=lambda op, i, o, v: ([1 if a in norm_axes(op.get_attr("axis"), len(i[0]))
-                                           else 0 for a in range(len(i[0]))], []))
+register_op(
+    "ProdGrad",
+    lambda op, s, v: [s[0]],
+    "reduce_prod_grad",
+    attrs_fn=lambda op, i, o, v: (
+        [1 if a in norm_axes(op.get_attr("axis"), len(i[0])) else 0 for a in range(len(i[0]))],
+        [],
+    ),
+)
 NotDifferentiable("ProdGrad")
 
 
@@ -470,7 +503,7 @@ def _arg_shape(op, in_shapes, value_of):
         raise ValueError(f"[{op.type}] input must have rank >= 1 for '{op.name}'")
     a = norm_axes(op.get_attr("axis"), s.ndims, op)[0]
     d = s.as_list()
-    return [TensorShape(d[:a] + d[a + 1:])]
+    return [TensorShape(d[:a] + d[a + 1 :])]
 
 
 for _t, _k in (("ArgMax", "argmax"), ("ArgMin", "argmin")):
@@ -502,21 +535,29 @@ def _matmul_shape(op, in_shapes, value_of):
     ta, tb = op.get_attr("transpose_a"), op.get_attr("transpose_b")
     for s in (a, b):
         if s.ndims is not None and s.ndims != 2:
-            raise shape_error("MatMul", op.name, f"Shape must be rank 2 but is rank {s.ndims}",
-                              in_shapes)
+            raise shape_error(
+                "MatMul", op.name, f"Shape must be rank 2 but is rank {s.ndims}", in_shapes
+            )
     ad = a.as_list() if a.ndims is not None else [None, None]
     bd = b.as_list() if b.ndims is not None else [None, None]
     m, k = (ad[1], ad[0]) if ta else (ad[0], ad[1])
     k2, n = (bd[1], bd[0]) if tb else (bd[0], bd[1])
     if k is not None and k2 is not None and k != k2:
-        raise shape_error("MatMul", op.name, f"Dimensions must be equal, but are {k} and {k2}",
-                          in_shapes)
+        raise shape_error(
+            "MatMul", op.name, f"Dimensions must be equal, but are {k} and {k2}", in_shapes
+        )
     return [TensorShape([m, n])]
 
 
-register_op("MatMul", _matmul_shape, "matmul",
-            attrs_fn=lambda op, i, o, v: ([int(op.get_attr("transpose_a")),
-                                           int(op.get_attr("transpose_b"))], []))
+register_op(
+    "MatMul",
+    _matmul_shape,
+    "matmul",
+    attrs_fn=lambda op, i, o, v: (
+        [int(op.get_attr("transpose_a")), int(op.get_attr("transpose_b"))],
+        [],
+    ),
+)
 
 
 @RegisterGradient("MatMul")
@@ -530,12 +571,23 @@ def _matmul_grad(op, grad):
     if ta and not tb:  # C = A^T B: dA = B G^T, dB = A G
         return [matmul(b, grad, transpose_b=True), matmul(a, grad)]
     # C = A^T B^T: dA = B^T G^T, dB = G^T A^T
-    return [matmul(b, grad, transpose_a=True, transpose_b=True),
-            matmul(grad, a, transpose_a=True, transpose_b=True)]
+    return [
+        matmul(b, grad, transpose_a=True, transpose_b=True),
+        matmul(grad, a, transpose_a=True, transpose_b=True),
+    ]
 
 
-def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
-           a_is_sparse=False, b_is_sparse=False, name=None):
+def matmul(
+    a,
+    b,
+    transpose_a=False,
+    transpose_b=False,
+    adjoint_a=False,
+    adjoint_b=False,
+    a_is_sparse=False,
+    b_is_sparse=False,
+    name=None,
+):
     """Matrix product of two rank-2 tensors: ``tf.matmul(x, w)``.
 
     A shape mismatch raises ``ValueError`` at graph build, naming the op and both shapes.
@@ -543,10 +595,17 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     a, b = to_tensors([a, b])
     check_same_dtype("MatMul", [a, b], ("a", "b"))
     check_dtype_in("MatMul", a, NUMERIC, "a")
-    return make_tensor("MatMul", [a, b], a.dtype,
-                       {"transpose_a": bool(transpose_a or adjoint_a),
-                        "transpose_b": bool(transpose_b or adjoint_b), "T": a.dtype},
-                       name or "MatMul")
+    return make_tensor(
+        "MatMul",
+        [a, b],
+        a.dtype,
+        {
+            "transpose_a": bool(transpose_a or adjoint_a),
+            "transpose_b": bool(transpose_b or adjoint_b),
+            "T": a.dtype,
+        },
+        name or "MatMul",
+    )
 
 
 # ---- operator overloads --------------------------------------------------------------------------

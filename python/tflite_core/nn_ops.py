@@ -7,8 +7,16 @@ from . import dtypes as _dt
 from .array_ops import reshape, stop_gradient, transpose
 from .graph import convert_to_tensor, name_scope, shape_error
 from .math_ops import add, exp, reduce_sum, sigmoid, square, tanh  # noqa: F401 - re-exported
-from .op_util import FLOATS, NUMERIC, check_dtype_in, check_same_dtype, make_op, make_tensor
-from .op_util import same_shape, to_tensors
+from .op_util import (
+    FLOATS,
+    NUMERIC,
+    check_dtype_in,
+    check_same_dtype,
+    make_op,
+    make_tensor,
+    same_shape,
+    to_tensors,
+)
 from .registry import RegisterGradient, register_op
 from .tensor_shape import TensorShape
 
@@ -92,8 +100,9 @@ def _xent_shape(op, in_shapes, value_of):
     a, b = in_shapes
     for s in (a, b):
         if s.ndims is not None and s.ndims != 2:
-            raise shape_error(op.type, op.name, f"Shape must be rank 2 but is rank {s.ndims}",
-                              in_shapes)
+            raise shape_error(
+                op.type, op.name, f"Shape must be rank 2 but is rank {s.ndims}", in_shapes
+            )
     if not a.is_compatible_with(b):
         raise shape_error(op.type, op.name, "logits and labels must be same size", in_shapes)
     s = a.merge_with(b)
@@ -135,8 +144,9 @@ def _xent(logits, labels, axis, name):
         perm[axis], perm[-1] = perm[-1], perm[axis]
         logits, labels = transpose(logits, perm), transpose(labels, perm)
     if r is None or r == 2:
-        return make_op(op_type, [logits, labels], [logits.dtype] * 2, None,
-                       name or op_type).outputs[0]
+        return make_op(
+            op_type, [logits, labels], [logits.dtype] * 2, None, name or op_type
+        ).outputs[0]
     shp = logits.shape.as_list()
     if r == 0 or shp[-1] is None:
         raise ValueError(f"logits must have rank >= 1 and a known last dimension, got {shp}")
@@ -152,8 +162,9 @@ def _xent(logits, labels, axis, name):
     return reshape(loss, shp[:-1], name=name)
 
 
-def softmax_cross_entropy_with_logits(logits=None, labels=None, dim=-1, name=None, axis=None,
-                                      _sentinel=None):
+def softmax_cross_entropy_with_logits(
+    logits=None, labels=None, dim=-1, name=None, axis=None, _sentinel=None
+):
     """Softmax cross-entropy per row: ``-sum(labels * log_softmax(logits))``.
 
     Takes the deck's positional ``(logits, labels)`` as well as keywords. As TF 1.x's version,
@@ -191,6 +202,15 @@ def bias_add(value, bias, data_format=None, name=None):
     return add(v, b, name=name or "BiasAdd")
 
 
-__all__ = ["relu", "softmax", "log_softmax", "softmax_cross_entropy_with_logits",
-           "softmax_cross_entropy_with_logits_v2", "l2_loss", "bias_add", "sigmoid", "tanh"]
+__all__ = [
+    "relu",
+    "softmax",
+    "log_softmax",
+    "softmax_cross_entropy_with_logits",
+    "softmax_cross_entropy_with_logits_v2",
+    "l2_loss",
+    "bias_add",
+    "sigmoid",
+    "tanh",
+]
 _ = _dt

@@ -47,15 +47,19 @@ def check_same_dtype(op_type: str, tensors, arg_names=("x", "y")):
     first = tensors[0].dtype
     for t, n in zip(tensors[1:], arg_names[1:]):
         if t.dtype != first:
-            raise TypeError(f"Input '{n}' of '{op_type}' Op has type {t.dtype.name} that does not "
-                            f"match type {first.name} of argument '{arg_names[0]}'.")
+            raise TypeError(
+                f"Input '{n}' of '{op_type}' Op has type {t.dtype.name} that does not "
+                f"match type {first.name} of argument '{arg_names[0]}'."
+            )
 
 
 def check_dtype_in(op_type: str, t: Tensor, allowed, arg="x"):
     if t.dtype not in allowed:
         names = ", ".join(d.name for d in allowed)
-        raise TypeError(f"Value passed to parameter '{arg}' of '{op_type}' has DataType "
-                        f"{t.dtype.name} not in list of allowed values: {names}")
+        raise TypeError(
+            f"Value passed to parameter '{arg}' of '{op_type}' has DataType "
+            f"{t.dtype.name} not in list of allowed values: {names}"
+        )
 
 
 FLOATS = (_dt.float32, _dt.float64)
@@ -81,8 +85,9 @@ def broadcast_shapes(op, a: TensorShape, b: TensorShape) -> TensorShape:
         elif q is None or p == q:
             out.append(p)
         else:
-            raise shape_error(op.type, op.name, f"Dimensions must be equal, but are {p} and {q}",
-                              [a, b])
+            raise shape_error(
+                op.type, op.name, f"Dimensions must be equal, but are {p} and {q}", [a, b]
+            )
     return TensorShape(out)
 
 
@@ -94,16 +99,21 @@ def norm_axes(axis, rank: Optional[int], op=None):
     """Normalises ``axis`` (None, int or list) against ``rank`` to a sorted tuple."""
     if axis is None:
         return None if rank is None else tuple(range(rank))
-    axes = [int(a) for a in ([axis] if isinstance(axis, (int,)) or getattr(axis, "ndim", 1) == 0
-                             else list(axis))]
+    axes = [
+        int(a)
+        for a in (
+            [axis] if isinstance(axis, (int,)) or getattr(axis, "ndim", 1) == 0 else list(axis)
+        )
+    ]
     if rank is None:
         return tuple(axes) if all(a >= 0 for a in axes) else None
     out = []
     for a in axes:
         if not -rank <= a < rank:
             where = f" for '{op.name}'" if op is not None else ""
-            raise ValueError(f"Invalid reduction dimension {a} for input with {rank} dimensions"
-                             f"{where}")
+            raise ValueError(
+                f"Invalid reduction dimension {a} for input with {rank} dimensions{where}"
+            )
         out.append(a % rank)
     return tuple(sorted(set(out)))
 

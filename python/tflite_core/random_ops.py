@@ -41,11 +41,21 @@ def _random_shape(op, in_shapes, value_of):
     return [shape_input(op, 0, in_shapes, value_of)]
 
 
-for _t, _k in (("RandomUniform", "random_uniform"), ("RandomStandardNormal", "random_normal"),
-               ("TruncatedNormal", "truncated_normal")):
-    register_op(_t, _random_shape, _k, kernel_inputs=(), value_inputs=(0,), kind="random",
-                stateful=True,
-                attrs_fn=lambda op, i, o, v: ([op.get_attr("seed"), op.get_attr("seed2")], []))
+for _t, _k in (
+    ("RandomUniform", "random_uniform"),
+    ("RandomStandardNormal", "random_normal"),
+    ("TruncatedNormal", "truncated_normal"),
+):
+    register_op(
+        _t,
+        _random_shape,
+        _k,
+        kernel_inputs=(),
+        value_inputs=(0,),
+        kind="random",
+        stateful=True,
+        attrs_fn=lambda op, i, o, v: ([op.get_attr("seed"), op.get_attr("seed2")], []),
+    )
     NotDifferentiable(_t)
 
 
@@ -53,11 +63,15 @@ def _random(op_type, shape, dtype, seed, name):
     dtype = _dt.as_dtype(dtype)
     if dtype not in FLOATS:
         raise ValueError(f"{op_type} supports float32 and float64, got {dtype.name}")
-    s = shape if isinstance(shape, Tensor) else constant(
-        np.asarray([int(d) for d in np.asarray(shape).reshape(-1)], np.int32), name="shape")
+    s = (
+        shape
+        if isinstance(shape, Tensor)
+        else constant(
+            np.asarray([int(d) for d in np.asarray(shape).reshape(-1)], np.int32), name="shape"
+        )
+    )
     seed1, seed2 = get_seed(seed)
-    attrs = {"seed": seed1 or 0, "seed2": seed2 or 0, "dtype": dtype,
-             "unseeded": seed1 is None}
+    attrs = {"seed": seed1 or 0, "seed2": seed2 or 0, "dtype": dtype, "unseeded": seed1 is None}
     return make_tensor(op_type, [s], dtype, attrs, name or op_type)
 
 

@@ -17,8 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
-from . import errors
+from . import _core, errors
 from .graph import Graph, Operation, Tensor, get_default_graph
 from .tensor_shape import TensorShape, shape_str
 
@@ -44,9 +43,11 @@ def get_default_session():
 def _default_session_or(session):
     s = session or get_default_session()
     if s is None:
-        raise ValueError("Cannot evaluate tensor using `eval()`: No default session is registered. "
-                         "Use `with sess.as_default()` or pass an explicit session to "
-                         "`eval(session=sess)`")
+        raise ValueError(
+            "Cannot evaluate tensor using `eval()`: No default session is registered. "
+            "Use `with sess.as_default()` or pass an explicit session to "
+            "`eval(session=sess)`"
+        )
     return s
 
 
@@ -54,8 +55,10 @@ def _run_with_default(fetch, feed_dict, session):
     s = _default_session_or(session)
     g = fetch.graph if hasattr(fetch, "graph") else None
     if g is not None and g is not s.graph:
-        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is "
-                         "different from the session's graph.")
+        raise ValueError(
+            "Cannot use the given session to evaluate tensor: the tensor's graph is "
+            "different from the session's graph."
+        )
     return s.run(fetch, feed_dict)
 
 
@@ -77,8 +80,14 @@ class _DefaultSession:
 class ConfigProto:
     """Session options; ``intra_op_parallelism_threads`` sets the kernel thread count."""
 
-    def __init__(self, intra_op_parallelism_threads=0, inter_op_parallelism_threads=0,
-                 allow_soft_placement=False, log_device_placement=False, **kwargs):
+    def __init__(
+        self,
+        intra_op_parallelism_threads=0,
+        inter_op_parallelism_threads=0,
+        allow_soft_placement=False,
+        log_device_placement=False,
+        **kwargs,
+    ):
         self.intra_op_parallelism_threads = intra_op_parallelism_threads
         self.inter_op_parallelism_threads = inter_op_parallelism_threads
         self.allow_soft_placement = allow_soft_placement
@@ -120,11 +129,14 @@ class _Fetches:
             el = graph.as_graph_element(f)
         except (ValueError, KeyError) as e:  # as TF: an unknown name is a ValueError too
             msg = e.args[0] if e.args else e
-            raise ValueError(f"Fetch argument {f!r} cannot be interpreted as a Tensor. ({msg})") \
-                from None
+            raise ValueError(
+                f"Fetch argument {f!r} cannot be interpreted as a Tensor. ({msg})"
+            ) from None
         except TypeError as e:
-            raise TypeError(f"Fetch argument {f!r} has invalid type {type(f)}, must be a string or "
-                            f"Tensor. ({e})") from None
+            raise TypeError(
+                f"Fetch argument {f!r} has invalid type {type(f)}, must be a string or "
+                f"Tensor. ({e})"
+            ) from None
         if el not in self._index:
             self._index[el] = sum(isinstance(e, Tensor) for e in self.elements)
             self.elements.append(el)
@@ -207,8 +219,11 @@ class _Executable:
         self.fetch_tensors = fetch_tensors
         # ops to execute: backwards from the fetches through execution inputs and control deps
         need: set = set()
-        stack = [e.op if isinstance(e, Tensor) else e for e in self.fetch.elements
-                 if not (isinstance(e, Tensor) and e in fed)]
+        stack = [
+            e.op if isinstance(e, Tensor) else e
+            for e in self.fetch.elements
+            if not (isinstance(e, Tensor) and e in fed)
+        ]
         while stack:
             op = stack.pop()
             if op in need:
@@ -231,9 +246,16 @@ class _Executable:
         # fed tensors whose values decide shapes (a fed shape for reshape/fill): their values
         # become part of the plan's key
         fed_index = {t: i for i, t in enumerate(feed_tensors)}
-        self.value_feeds = tuple(sorted({fed_index[op._inputs[i]] for op in self.shape_order
-                                         for i in op._def.value_inputs
-                                         if op._inputs[i] in fed_index}))
+        self.value_feeds = tuple(
+            sorted(
+                {
+                    fed_index[op._inputs[i]]
+                    for op in self.shape_order
+                    for i in op._def.value_inputs
+                    if op._inputs[i] in fed_index
+                }
+            )
+        )
         self.exec_order = self._schedule(need, fed)
         self.mutates = any(op._def.stateful and op._def.kind != "variable" for op in need)
         self.pools: dict = {}
@@ -314,9 +336,11 @@ class _Executable:
 
     def _convert_feed(self, np_dt, v):
         if isinstance(v, Tensor) or hasattr(v, "_as_graph_element"):
-            raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable feed "
-                            "values include Python scalars, strings, lists, numpy ndarrays, or "
-                            "TensorHandles.")
+            raise TypeError(
+                "The value of a feed cannot be a tf.Tensor object. Acceptable feed "
+                "values include Python scalars, strings, lists, numpy ndarrays, or "
+                "TensorHandles."
+            )
         try:
             return np.asarray(v, dtype=np_dt, order="C")
         except (ValueError, TypeError) as e:
@@ -327,19 +351,25 @@ class _Executable:
         for var_op in plan.needs_init:
             if var_op not in init:
                 raise errors.FailedPreconditionError(
-                    None, var_op, f"Attempting to use uninitialized value {var_op.name}\n\t "
-                    f"[[node {var_op.name}]]")
+                    None,
+                    var_op,
+                    f"Attempting to use uninitialized value {var_op.name}\n\t "
+                    f"[[node {var_op.name}]]",
+                )
         plan.needs_init = ()
 
     # -- compiling -------------------------------------------------------------------------
     def _compile(self, sig, arrays):
         for t, s in zip(self.feed_tensors, sig):
             if not t.shape.is_compatible_with(s):
-                raise ValueError(f"Cannot feed value of shape {_tuple_str(s)} for Tensor "
-                                 f"'{t.name}', which has shape '{t.shape}'")
+                raise ValueError(
+                    f"Cannot feed value of shape {_tuple_str(s)} for Tensor "
+                    f"'{t.name}', which has shape '{t.shape}'"
+                )
         try:
-            return self._compile_checked(sig, {self.feed_tensors[i]: arrays[i].copy()
-                                               for i in self.value_feeds})
+            return self._compile_checked(
+                sig, {self.feed_tensors[i]: arrays[i].copy() for i in self.value_feeds}
+            )
         except ValueError as e:
             raise errors.InvalidArgumentError(None, None, str(e)) from None
         except _core.KernelError as e:
@@ -371,8 +401,7 @@ class _Executable:
             if all(t in fed for t in op._outputs) and op._outputs:
                 continue
             in_shapes = [TensorShape(concrete.get(t)) for t in op._inputs]
-            outs = op._def.shape_fn(op, in_shapes,
-                                    lambda i, op=op: value_of_tensor(op._inputs[i]))
+            outs = op._def.shape_fn(op, in_shapes, lambda i, op=op: value_of_tensor(op._inputs[i]))
             for t, s in zip(op._outputs, outs):
                 if t not in fed:
                     s = t.shape.merge_with(s) if s is not None else t.shape
@@ -387,13 +416,18 @@ class _Executable:
         def shape_of(t):
             s = concrete.get(t)
             if s is None:
-                raise ValueError(f"Cannot determine the shape of {t.name} (static shape "
-                                 f"{t.shape}); feed the placeholders it depends on")
+                raise ValueError(
+                    f"Cannot determine the shape of {t.name} (static shape "
+                    f"{t.shape}); feed the placeholders it depends on"
+                )
             return s
 
         def new_buffer(t, arr=None):
-            if t.dtype.np.kind not in "fiub" or t.dtype.np.itemsize not in (1, 4, 8) or \
-                    (t.dtype.np.kind == "f" and t.dtype.np.itemsize == 1):
+            if (
+                t.dtype.np.kind not in "fiub"
+                or t.dtype.np.itemsize not in (1, 4, 8)
+                or (t.dtype.np.kind == "f" and t.dtype.np.itemsize == 1)
+            ):
                 raise ValueError(f"dtype {t.dtype.name} of {t.name} has no kernels")
             a = np.empty(shape_of(t), t.dtype.np) if arr is None else arr
             i = core.add_buffer(a)
@@ -406,9 +440,13 @@ class _Executable:
             d = op._def
             kind = d.kind
             for t in op._inputs:  # variable reads before any assignment in this plan
-                if t.op._def.kind == "variable" and t not in fed and not (
-                        op.type == "Assign" and t is op._inputs[0]) and t.op not in assigned \
-                        and t.op not in needs_init:
+                if (
+                    t.op._def.kind == "variable"
+                    and t not in fed
+                    and not (op.type == "Assign" and t is op._inputs[0])
+                    and t.op not in assigned
+                    and t.op not in needs_init
+                ):
                     needs_init.append(t.op)
             if kind == "noop":
                 continue
@@ -420,16 +458,22 @@ class _Executable:
             elif kind == "placeholder":
                 t = op._outputs[0]
                 raise errors.InvalidArgumentError(
-                    None, op, f"You must feed a value for placeholder tensor '{op.name}' with "
-                    f"dtype {t.dtype.name} and shape {shape_str(t.shape)}\n\t [[node {op.name}]]")
+                    None,
+                    op,
+                    f"You must feed a value for placeholder tensor '{op.name}' with "
+                    f"dtype {t.dtype.name} and shape {shape_str(t.shape)}\n\t [[node {op.name}]]",
+                )
             elif kind == "variable":
                 buf = sess._variable_buffer(op, shape_of(outs[0]))
                 new_buffer(outs[0], buf)
             elif kind == "shape":
-                new_buffer(outs[0], np.array(value_of_tensor(outs[0]), order="C",
-                                                         dtype=outs[0].dtype.np))
-            elif kind == "alias" or (d.alias_if is not None and d.alias_if(
-                    [shape_of(t) for t in op._inputs], [shape_of(t) for t in outs])):
+                new_buffer(
+                    outs[0], np.array(value_of_tensor(outs[0]), order="C", dtype=outs[0].dtype.np)
+                )
+            elif kind == "alias" or (
+                d.alias_if is not None
+                and d.alias_if([shape_of(t) for t in op._inputs], [shape_of(t) for t in outs])
+            ):
                 src = slot[op._inputs[0]]
                 if src in arrays:
                     new_buffer(outs[0], arrays[src].reshape(shape_of(outs[0])))
@@ -447,8 +491,11 @@ class _Executable:
                     assigned.add(var.op)
                     assigns.append(var.op)
             else:
-                in_t = op._inputs if d.kernel_inputs is None else [op._inputs[i]
-                                                                   for i in d.kernel_inputs]
+                in_t = (
+                    op._inputs
+                    if d.kernel_inputs is None
+                    else [op._inputs[i] for i in d.kernel_inputs]
+                )
                 ins = []
                 if kind == "random":
                     ins.append(core.add_buffer(sess._random_counter(op)))
@@ -457,18 +504,31 @@ class _Executable:
                 if len(out_slots) != len(op._outputs):
                     continue  # a multi-output op with some outputs fed: use the feeds
                 if d.attrs_fn is not None:
-                    ints, floats = d.attrs_fn(op, [shape_of(t) for t in op._inputs],
-                                              [shape_of(t) for t in op._outputs],
-                                              lambda i, op=op: value_of_tensor(op._inputs[i]))
+                    ints, floats = d.attrs_fn(
+                        op,
+                        [shape_of(t) for t in op._inputs],
+                        [shape_of(t) for t in op._outputs],
+                        lambda i, op=op: value_of_tensor(op._inputs[i]),
+                    )
                 else:
                     ints, floats = [], []
                 if kind == "random" and op.get_attr("unseeded"):
                     ints = [sess._seed_base, op._id]
-                core.add_step(d.kernel, op.name, ins, out_slots, [int(i) for i in ints],
-                              [float(f) for f in floats])
+                core.add_step(
+                    d.kernel,
+                    op.name,
+                    ins,
+                    out_slots,
+                    [int(i) for i in ints],
+                    [float(f) for f in floats],
+                )
         for t in self.fetch_tensors:  # a variable fetched itself is a read too
-            if t.op._def.kind == "variable" and t not in fed and t.op not in assigned \
-                    and t.op not in needs_init:
+            if (
+                t.op._def.kind == "variable"
+                and t not in fed
+                and t.op not in assigned
+                and t.op not in needs_init
+            ):
                 needs_init.append(t.op)
         core.set_fetches([slot[t] for t in self.fetch_tensors])
         if self.mutates:
@@ -494,7 +554,7 @@ def _tuple_str(s) -> str:
     return str(tuple(int(d) for d in s))
 
 
-# ---- sessions -------------------------------------------------------------------------------------
+# ---- sessions ------------------------------------------------------------------------------------
 class BaseSession:
     def __init__(self, target: str = "", graph: Graph | None = None, config: Any = None):
         self._graph = graph if graph is not None else get_default_graph()
@@ -578,8 +638,10 @@ class BaseSession:
         buf = self._variable_buffer(op, var.shape.as_list())
         v = np.asarray(value, dtype=buf.dtype)
         if v.shape != buf.shape:
-            raise ValueError(f"Cannot load value of shape {v.shape} into variable {var.name} of "
-                             f"shape {buf.shape}")
+            raise ValueError(
+                f"Cannot load value of shape {v.shape} into variable {var.name} of "
+                f"shape {buf.shape}"
+            )
         buf[...] = v
         self._initialized.add(op)
 

@@ -4,8 +4,8 @@ is one fused in-place kernel per variable."""
 from __future__ import annotations
 
 from .array_ops import cast, group
-from .graph import GraphKeys, control_dependencies, convert_to_tensor, get_default_graph, name_scope
 from .gradients import gradients
+from .graph import GraphKeys, control_dependencies, convert_to_tensor, get_default_graph, name_scope
 from .op_util import make_tensor
 from .registry import NotDifferentiable, register_op
 from .variables import Variable, assign_add, trainable_variables
@@ -16,13 +16,20 @@ def _apply_shape(op, in_shapes, value_of):
     if alpha.ndims not in (None, 0):
         raise ValueError(f"[{op.type}] alpha must be a scalar, got shape {alpha} for '{op.name}'")
     if not var.is_compatible_with(delta):
-        raise ValueError(f"[{op.type}] var and delta shapes differ: {var} vs {delta} for "
-                         f"'{op.name}'")
+        raise ValueError(
+            f"[{op.type}] var and delta shapes differ: {var} vs {delta} for '{op.name}'"
+        )
     return [var]
 
 
-register_op("ApplyGradientDescent", _apply_shape, "apply_gradient_descent", kernel_inputs=(1, 2),
-            kind="assign", stateful=True)
+register_op(
+    "ApplyGradientDescent",
+    _apply_shape,
+    "apply_gradient_descent",
+    kernel_inputs=(1, 2),
+    kind="assign",
+    stateful=True,
+)
 NotDifferentiable("ApplyGradientDescent")
 
 
@@ -40,20 +47,36 @@ class Optimizer:
     def get_name(self) -> str:
         return self._name
 
-    def minimize(self, loss, global_step=None, var_list=None, gate_gradients=GATE_OP,
-                 aggregation_method=None, colocate_gradients_with_ops=False, name=None,
-                 grad_loss=None):
+    def minimize(
+        self,
+        loss,
+        global_step=None,
+        var_list=None,
+        gate_gradients=GATE_OP,
+        aggregation_method=None,
+        colocate_gradients_with_ops=False,
+        name=None,
+        grad_loss=None,
+    ):
         """Adds ops that take one step down the gradient of ``loss``; returns the train op."""
         grads_and_vars = self.compute_gradients(loss, var_list=var_list, grad_loss=grad_loss)
         if not any(g is not None for g, _ in grads_and_vars):
-            raise ValueError("No gradients provided for any variable, check your graph for ops "
-                             "that do not support gradients, between variables "
-                             f"{[v.name for _, v in grads_and_vars]} and loss {loss}.")
+            raise ValueError(
+                "No gradients provided for any variable, check your graph for ops "
+                "that do not support gradients, between variables "
+                f"{[v.name for _, v in grads_and_vars]} and loss {loss}."
+            )
         return self.apply_gradients(grads_and_vars, global_step=global_step, name=name)
 
-    def compute_gradients(self, loss, var_list=None, gate_gradients=GATE_OP,
-                          aggregation_method=None, colocate_gradients_with_ops=False,
-                          grad_loss=None):
+    def compute_gradients(
+        self,
+        loss,
+        var_list=None,
+        gate_gradients=GATE_OP,
+        aggregation_method=None,
+        colocate_gradients_with_ops=False,
+        grad_loss=None,
+    ):
         """Returns ``[(gradient or None, variable), ...]`` for the trainable variables."""
         loss = convert_to_tensor(loss)
         if var_list is None:
@@ -64,8 +87,9 @@ class Optimizer:
         for v in var_list:
             if not isinstance(v, Variable):
                 raise TypeError(f"Argument is not a tf.Variable: {v!r}")
-        grads = gradients(loss, [v.value() for v in var_list],
-                          grad_ys=None if grad_loss is None else [grad_loss])
+        grads = gradients(
+            loss, [v.value() for v in var_list], grad_ys=None if grad_loss is None else [grad_loss]
+        )
         return list(zip(grads, var_list))
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
@@ -114,6 +138,10 @@ class GradientDescentOptimizer(Optimizer):
         lr = self._lr_tensor
         if lr.dtype != var.dtype:
             lr = cast(lr, var.dtype)
-        return make_tensor("ApplyGradientDescent", [var._variable, lr, grad], var.dtype,
-                           {"use_locking": self._use_locking, "T": var.dtype},
-                           "ApplyGradientDescent").op
+        return make_tensor(
+            "ApplyGradientDescent",
+            [var._variable, lr, grad],
+            var.dtype,
+            {"use_locking": self._use_locking, "T": var.dtype},
+            "ApplyGradientDescent",
+        ).op

@@ -28,8 +28,9 @@ NotDifferentiable("VariableV2")
 def _assign_shape(op, in_shapes, value_of):
     ref, value = in_shapes[0], in_shapes[1]
     if op.get_attr("validate_shape") and not ref.is_compatible_with(value):
-        raise shape_error(op.type, op.name, f"Shapes must be equal but {ref} and {value} differ",
-                          in_shapes)
+        raise shape_error(
+            op.type, op.name, f"Shapes must be equal but {ref} and {value} differ", in_shapes
+        )
     return [ref]
 
 
@@ -49,8 +50,10 @@ def _ref_of(ref) -> Tensor:
 def _assign(op_type, ref, value, validate_shape, name):
     r = _ref_of(ref)
     v = convert_to_tensor(value, dtype=r.dtype)
-    attrs = {"validate_shape": True if validate_shape is None else bool(validate_shape),
-             "T": r.dtype}
+    attrs = {
+        "validate_shape": True if validate_shape is None else bool(validate_shape),
+        "T": r.dtype,
+    }
     return make_tensor(op_type, [r, v], r.dtype, attrs, name or op_type)
 
 
@@ -75,10 +78,24 @@ class Variable:
     ``w/Assign`` (its initializer) and ``w/read`` (the value other ops consume).
     """
 
-    def __init__(self, initial_value=None, trainable=True, collections=None, validate_shape=True,
-                 caching_device=None, name=None, variable_def=None, dtype=None,
-                 expected_shape=None, import_scope=None, constraint=None, use_resource=None,
-                 synchronization=None, aggregation=None, shape=None):
+    def __init__(
+        self,
+        initial_value=None,
+        trainable=True,
+        collections=None,
+        validate_shape=True,
+        caching_device=None,
+        name=None,
+        variable_def=None,
+        dtype=None,
+        expected_shape=None,
+        import_scope=None,
+        constraint=None,
+        use_resource=None,
+        synchronization=None,
+        aggregation=None,
+        shape=None,
+    ):
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         collections = [GraphKeys.GLOBAL_VARIABLES] if collections is None else list(collections)
@@ -91,21 +108,29 @@ class Variable:
                 with name_scope("Initializer"):
                     initial_value = initial_value()
             dt = None if dtype is None else _dt.as_dtype(dtype)
-            iv = convert_to_tensor(initial_value, name="initial_value", dtype=dt) \
-                if not isinstance(initial_value, Tensor) else initial_value
+            iv = (
+                convert_to_tensor(initial_value, name="initial_value", dtype=dt)
+                if not isinstance(initial_value, Tensor)
+                else initial_value
+            )
             if dt is not None and iv.dtype != dt:
-                raise ValueError(f"Incompatible dtypes: initial value {iv.dtype.name}, variable "
-                                 f"{dt.name}")
+                raise ValueError(
+                    f"Incompatible dtypes: initial value {iv.dtype.name}, variable {dt.name}"
+                )
             self._initial_value = iv
             var_shape = as_shape(shape) if shape is not None else iv.shape
             if validate_shape and not var_shape.is_fully_defined():
                 raise ValueError(f"initial_value must have a shape specified: {iv}")
             self._variable = make_tensor(
-                "VariableV2", [], iv.dtype,
+                "VariableV2",
+                [],
+                iv.dtype,
                 {"shape": var_shape, "dtype": iv.dtype, "container": "", "shared_name": ""},
-                scope)
-            self._initializer_op = _assign("Assign", self._variable, iv, validate_shape,
-                                           "Assign").op
+                scope,
+            )
+            self._initializer_op = _assign(
+                "Assign", self._variable, iv, validate_shape, "Assign"
+            ).op
             self._snapshot = identity(self._variable, name="read")
         self._variable.graph.add_to_collections(collections, self)
 
@@ -162,8 +187,7 @@ class Variable:
         _default_session_or(session)._load_variable(self, value)
 
     def __repr__(self):
-        return (f"<tf.Variable '{self.name}' shape={self.shape} "
-                f"dtype={self.dtype.name}_ref>")
+        return f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}_ref>"
 
     __hash__ = object.__hash__
 
@@ -182,15 +206,33 @@ def _delegate(name):
     return method
 
 
-for _m in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
-           "__rtruediv__", "__pow__", "__rpow__", "__matmul__", "__rmatmul__", "__neg__",
-           "__abs__", "__lt__", "__le__", "__gt__", "__ge__", "__getitem__"):
+for _m in (
+    "__add__",
+    "__radd__",
+    "__sub__",
+    "__rsub__",
+    "__mul__",
+    "__rmul__",
+    "__truediv__",
+    "__rtruediv__",
+    "__pow__",
+    "__rpow__",
+    "__matmul__",
+    "__rmatmul__",
+    "__neg__",
+    "__abs__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__getitem__",
+):
     setattr(Variable, _m, _delegate(_m))
 Variable.__array_priority__ = 100
 Variable.__array_ufunc__ = None
 
 
-# ---- collections and initializers -----------------------------------------------------------------
+# ---- collections and initializers ----------------------------------------------------------------
 def global_variables(scope=None):
     """All global variables of the default graph (``tf.all_variables`` in TF 0.x)."""
     return get_default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
@@ -213,7 +255,10 @@ def variables_initializer(var_list, name="init"):
 
 
 def global_variables_initializer():
-    """An op that initialises every global variable: ``sess.run(tf.global_variables_initializer())``."""
+    """An op that initialises every global variable.
+
+    ``sess.run(tf.global_variables_initializer())`` (TF 0.x: ``tf.initialize_all_variables()``).
+    """
     return variables_initializer(global_variables())
 
 
