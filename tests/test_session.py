@@ -391,3 +391,13 @@ def test_fed_shape_tensors_decide_shapes_at_run_time():
         with pytest.raises(tf.errors.InvalidArgumentError, match="Reshape"):
             sess.run(r, {x: xv, s: [5, 5]})
         np.testing.assert_array_equal(sess.run(r, {x: xv, s: [3, 4]}), xv.reshape(3, 4))
+
+
+def test_feeding_one_output_of_a_multi_output_op():
+    # Feeding one piece of a split replaces that piece only; the others are still computed.
+    x = tf.placeholder(tf.float32, [4])
+    a, b = tf.split(x, 2)
+    total = tf.reduce_sum(a) * 10.0 + tf.reduce_sum(b)
+    with tf.Session() as sess:
+        got = sess.run(total, {x: [1.0, 2.0, 3.0, 4.0], a: [100.0, 200.0]})
+    assert got == np.float32(3000.0 + 7.0)

@@ -166,13 +166,12 @@ class _Fetches:
 class _Plan:
     """One compiled plan instance; used by one thread at a time."""
 
-    __slots__ = ("core", "needs_init", "assigns", "fetch_pos")
+    __slots__ = ("core", "needs_init", "assigns")
 
-    def __init__(self, core, needs_init, assigns, fetch_pos):
+    def __init__(self, core, needs_init, assigns):
         self.core = core
         self.needs_init = needs_init
         self.assigns = assigns
-        self.fetch_pos = fetch_pos
 
 
 def _is_mutation(op: Operation) -> bool:
@@ -500,9 +499,14 @@ class _Executable:
                 if kind == "random":
                     ins.append(core.add_buffer(sess._random_counter(op)))
                 ins += [slot[t] for t in in_t]
-                out_slots = [new_buffer(t) for t in op._outputs if t not in fed]
-                if len(out_slots) != len(op._outputs):
-                    continue  # a multi-output op with some outputs fed: use the feeds
+                # a multi-output op with some outputs fed still computes the others; the fed
+                # ones go to scratch buffers that no consumer reads
+                out_slots = [
+                    new_buffer(t)
+                    if t not in fed
+                    else core.add_buffer(np.empty(shape_of(t), t.dtype.np))
+                    for t in op._outputs
+                ]
                 if d.attrs_fn is not None:
                     ints, floats = d.attrs_fn(
                         op,
@@ -533,7 +537,7 @@ class _Executable:
         core.set_fetches([slot[t] for t in self.fetch_tensors])
         if self.mutates:
             core.set_lock(sess._run_lock)
-        return _Plan(core, tuple(needs_init), tuple(assigns), None)
+        return _Plan(core, tuple(needs_init), tuple(assigns))
 
 
 def _depends_on(a, b, deps) -> bool:
@@ -659,9 +663,6 @@ class BaseSession:
         g.__exit__(exc_type, exc, tb)
         self.close()
         return False
-
-    def __del__(self):
-        pass
 
 
 class Session(BaseSession):
