@@ -42,8 +42,9 @@ void gemm_loops(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, c
 void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, const float* b,
            float* c) {
   const int64_t lda = ta ? m : k, ldb = tb ? k : n;
-  // Below ~2 MFLOP a second thread costs more than it saves; above, use the free cores.
-  const int nt = 2.0 * double(m) * double(n) * double(k) < 2e6 ? 1 : get_num_threads();
+  // Below ~0.25 MFLOP (n < 50 cubed) a second thread costs more than it saves; above, use the
+  // free cores (the load monitor lowers that count while other processes keep cores busy).
+  const int nt = 2.0 * double(m) * double(n) * double(k) < 2.5e5 ? 1 : get_num_threads();
 #ifdef TFLITE_CORE_USE_ONEDNN
   if (omp_get_max_threads() != nt) omp_set_num_threads(nt);  // oneDNN reads the caller's ICV
   const dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.0f, a, lda, b, ldb,

@@ -428,7 +428,7 @@ class _Executable:
                 or (t.dtype.np.kind == "f" and t.dtype.np.itemsize == 1)
             ):
                 raise ValueError(f"dtype {t.dtype.name} of {t.name} has no kernels")
-            a = np.empty(shape_of(t), t.dtype.np) if arr is None else arr
+            a = _buffer(shape_of(t), t.dtype.np) if arr is None else arr
             i = core.add_buffer(a)
             arrays[i] = a
             slot[t] = i
@@ -453,7 +453,10 @@ class _Executable:
             if not outs:
                 continue
             if kind == "const":
-                new_buffer(outs[0], np.array(op.get_attr("value"), copy=True))
+                value = op.get_attr("value")
+                buf = _buffer(value.shape, value.dtype)
+                buf[...] = value
+                new_buffer(outs[0], buf)
             elif kind == "placeholder":
                 t = op._outputs[0]
                 raise errors.InvalidArgumentError(
@@ -504,7 +507,7 @@ class _Executable:
                 out_slots = [
                     new_buffer(t)
                     if t not in fed
-                    else core.add_buffer(np.empty(shape_of(t), t.dtype.np))
+                    else core.add_buffer(_buffer(shape_of(t), t.dtype.np))
                     for t in op._outputs
                 ]
                 if d.attrs_fn is not None:
@@ -552,6 +555,21 @@ def _depends_on(a, b, deps) -> bool:
         seen.add(o)
         stack.extend(deps.get(o, ()))
     return False
+
+
+def _buffer(shape, dtype) -> np.ndarray:
+    """An uninitialised array whose data starts 16 bytes past a 64-byte boundary.
+
+    Measured here (2 threads, AMD Zen 3): oneDNN's sgemm runs 15-70% faster for the MLP's
+    matmul shapes when its B operand does not start on a 32-byte boundary (128x784 @ 784x512:
+    107 -> 127 GFLOP/s; 784x128^T @ 128x512: 78 -> 121-140), and no shape measured got slower.
+    Plan buffers and variables are B operands, so they are all placed this way.
+    """
+    dtype = np.dtype(dtype)
+    n = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    raw = np.empty(n + 64, np.uint8)
+    off = (16 - raw.ctypes.data) % 64
+    return raw[off : off + n].view(dtype).reshape(shape)
 
 
 def _tuple_str(s) -> str:
@@ -624,7 +642,8 @@ class BaseSession:
         with self._lock:
             buf = self._vars.get(var_op)
             if buf is None:
-                buf = np.zeros(shape, var_op.outputs[0].dtype.np)
+                buf = _buffer(tuple(shape), var_op.outputs[0].dtype.np)
+                buf[...] = 0
                 self._vars[var_op] = buf
             elif buf.shape != tuple(shape):
                 raise ValueError(f"Variable {var_op.name} has shape {buf.shape}, not {shape}")
