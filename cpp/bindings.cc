@@ -129,6 +129,14 @@ class PyPlan {
   }
   int num_steps() const { return plan_.num_steps(); }
 
+  // (node, kernel) of every step, in order, without running anything.
+  py::list steps() const {
+    py::list out;
+    for (int i = 0; i < plan_.num_steps(); ++i)
+      out.append(py::make_tuple(plan_.step(i).node, plan_.step(i).kernel));
+    return out;
+  }
+
   // Runs the plan `iters` times with these feeds; returns (node, kernel, seconds per run) a step.
   py::list profile(const py::list& feeds, int iters) {
     run(feeds);  // checks and binds the feeds
@@ -200,7 +208,8 @@ PYBIND11_MODULE(_core, m) {
       .def("set_lock", &PyPlan::set_lock)
       .def("run", &PyPlan::run)
       .def("profile", &PyPlan::profile, py::arg("feeds"), py::arg("iters") = 10)
-      .def_property_readonly("num_steps", &PyPlan::num_steps);
+      .def_property_readonly("num_steps", &PyPlan::num_steps)
+      .def_property_readonly("steps", &PyPlan::steps);
 
   m.def("run_kernel", &run_kernel, py::arg("name"), py::arg("inputs"), py::arg("outputs"),
         py::arg("ints") = std::vector<int64_t>{}, py::arg("floats") = std::vector<double>{},

@@ -22,7 +22,9 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  shape)
 //  reduce.cc       reduce_sum/mean/max/min/prod (ints = 1 per reduced input dim), argmax argmin
 //                  (ints = [axis]) -> int64, reduce_prod_grad (x, dy kept-dims -> dx; zero-safe)
-//  matmul.cc       matmul (ints = [transpose_a, transpose_b]; oneDNN or OpenBLAS sgemm)
+//  matmul.cc       matmul (ints = [transpose_a, transpose_b]; oneDNN or OpenBLAS sgemm),
+//                  matmul_apply_gd (A, B, alpha -> var -= alpha * op(A) @ op(B), one sgemm with
+//                  beta = 1: a gradient-descent step fused with the matmul that makes its gradient)
 //  nn.cc           softmax, log_softmax (last axis), softmax_xent (logits, labels -> loss[N],
 //                  backprop[N,C] in one pass)
 //  array.cc        transpose (ints = perm), concat / split (ints = [axis]), strided_slice and

@@ -17,17 +17,19 @@ extern "C" void scipy_openblas_set_num_threads(int);  // scipy-openblas32's own 
 namespace tfl {
 namespace {
 
-// Loops for small or float64 products: C[i,j] = sum_k A(i,k) B(k,j).
+// Loops for small or float64 products: C = alpha * op(A) op(B) + beta * C (beta 0: C is only
+// written).
 template <typename T>
-void gemm_loops(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T* b, T* c) {
+void gemm_loops(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T* b, T* c,
+                T alpha = T(1), T beta = T(0)) {
   const int64_t lda = ta ? m : k, ldb = tb ? k : n;
   const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(n * k, 1));
   parallel_for(m, grain, [&](int64_t i0, int64_t i1) {
     for (int64_t i = i0; i < i1; ++i) {
       T* ci = c + i * n;
-      for (int64_t j = 0; j < n; ++j) ci[j] = T(0);
+      for (int64_t j = 0; j < n; ++j) ci[j] = beta == T(0) ? T(0) : beta * ci[j];
       for (int64_t p = 0; p < k; ++p) {
-        const T av = ta ? a[p * lda + i] : a[i * lda + p];
+        const T av = alpha * (ta ? a[p * lda + i] : a[i * lda + p]);
         if (!tb) {
           const T* bp = b + p * ldb;
           for (int64_t j = 0; j < n; ++j) ci[j] += av * bp[j];
@@ -40,22 +42,72 @@ void gemm_loops(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, c
 }
 
 void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, const float* b,
-           float* c) {
+           float* c, float alpha = 1.0f, float beta = 0.0f) {
   const int64_t lda = ta ? m : k, ldb = tb ? k : n;
   // Below ~0.25 MFLOP (n < 50 cubed) a second thread costs more than it saves; above, use the
   // free cores (the load monitor lowers that count while other processes keep cores busy).
   const int nt = 2.0 * double(m) * double(n) * double(k) < 2.5e5 ? 1 : get_num_threads();
 #ifdef TFLITE_CORE_USE_ONEDNN
   if (omp_get_max_threads() != nt) omp_set_num_threads(nt);  // oneDNN reads the caller's ICV
-  const dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.0f, a, lda, b, ldb,
-                                      0.0f, c, n);
+  const dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha, a, lda, b,
+                                      ldb, beta, c, n);
   if (st != dnnl_success) fail("MatMul", "oneDNN sgemm failed with status ", int(st));
 #else
   static std::atomic<int> pool_threads{0};
   if (pool_threads.exchange(nt) != nt) scipy_openblas_set_num_threads(nt);
   cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-              int(m), int(n), int(k), 1.0f, a, int(lda), b, int(ldb), 0.0f, c, int(n));
+              int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(n));
 #endif
+}
+
+struct GemmShape {
+  bool ta, tb;
+  int64_t m, n, k;
+};
+
+// Checks C = op(A) @ op(B) (2-D, one dtype, matching dimensions) and returns its sizes.
+GemmShape check_gemm(const char* op, const TensorView& A, const TensorView& B, const TensorView& C,
+                     const Attrs& attrs) {
+  check_same_dtype(op, A, B);
+  check_same_dtype(op, A, C);
+  if (A.ndim != 2 || B.ndim != 2 || C.ndim != 2)
+    fail(op, "inputs must be 2-D, got ", A.shape_str(), " and ", B.shape_str());
+  GemmShape g;
+  g.ta = attrs.i(0, op) != 0;
+  g.tb = attrs.i(1, op) != 0;
+  g.m = g.ta ? A.shape[1] : A.shape[0];
+  g.k = g.ta ? A.shape[0] : A.shape[1];
+  const int64_t kb = g.tb ? B.shape[1] : B.shape[0];
+  g.n = g.tb ? B.shape[0] : B.shape[1];
+  if (g.k != kb)
+    fail(op, "Dimensions must be equal, but are ", g.k, " and ", kb, " with input shapes: ",
+         A.shape_str(), ", ", B.shape_str());
+  if (C.shape[0] != g.m || C.shape[1] != g.n)
+    fail(op, "output shape ", C.shape_str(), " should be [", g.m, ",", g.n, "]");
+  return g;
+}
+
+// var -= alpha * op(A) @ op(B) in one pass (a gradient-descent step whose gradient is a matmul):
+// in = [A, B, alpha (scalar)], out[0] = the variable.
+void k_matmul_apply_gd(const TensorView* in, int nin, TensorView* out, int nout,
+                       const Attrs& attrs) {
+  const char* op = "MatMulApplyGradientDescent";
+  check_count(op, nin, 3, nout, 1);
+  const GemmShape g = check_gemm(op, in[0], in[1], out[0], attrs);
+  check_same_dtype(op, in[2], out[0]);
+  if (in[2].size() != 1) fail(op, "alpha must be a scalar, got ", in[2].shape_str());
+  if (g.m == 0 || g.n == 0 || g.k == 0) return;
+  if (out[0].dtype == DType::kFloat32) {
+    const float alpha = in[2].ptr<float>()[0];
+    sgemm(g.ta, g.tb, g.m, g.n, g.k, in[0].ptr<float>(), in[1].ptr<float>(), out[0].ptr<float>(),
+          -alpha, 1.0f);
+  } else if (out[0].dtype == DType::kFloat64) {
+    const double alpha = in[2].ptr<double>()[0];
+    gemm_loops(g.ta, g.tb, g.m, g.n, g.k, in[0].ptr<double>(), in[1].ptr<double>(),
+               out[0].ptr<double>(), -alpha, 1.0);
+  } else {
+    fail(op, "unsupported dtype ", dtype_name(out[0].dtype));
+  }
 }
 
 void k_matmul(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& attrs) {
@@ -63,18 +115,9 @@ void k_matmul(const TensorView* in, int nin, TensorView* out, int nout, const At
   check_count(op, nin, 2, nout, 1);
   const TensorView &A = in[0], &B = in[1];
   TensorView& C = out[0];
-  check_same_dtype(op, A, B);
-  check_same_dtype(op, A, C);
-  if (A.ndim != 2 || B.ndim != 2 || C.ndim != 2)
-    fail(op, "inputs must be 2-D, got ", A.shape_str(), " and ", B.shape_str());
-  const bool ta = attrs.i(0, op) != 0, tb = attrs.i(1, op) != 0;
-  const int64_t m = ta ? A.shape[1] : A.shape[0], k = ta ? A.shape[0] : A.shape[1];
-  const int64_t kb = tb ? B.shape[1] : B.shape[0], n = tb ? B.shape[0] : B.shape[1];
-  if (k != kb)
-    fail(op, "Dimensions must be equal, but are ", k, " and ", kb, " with input shapes: ",
-         A.shape_str(), ", ", B.shape_str());
-  if (C.shape[0] != m || C.shape[1] != n)
-    fail(op, "output shape ", C.shape_str(), " should be [", m, ",", n, "]");
+  const GemmShape g = check_gemm(op, A, B, C, attrs);
+  const bool ta = g.ta, tb = g.tb;
+  const int64_t m = g.m, n = g.n, k = g.k;
   if (m == 0 || n == 0) return;
   if (k == 0) {
     std::memset(C.data, 0, size_t(m * n * dtype_size(C.dtype)));
@@ -106,6 +149,9 @@ const char* matmul_backend() {
 #endif
 }
 
-void register_matmul(Registry& r) { r["matmul"] = k_matmul; }
+void register_matmul(Registry& r) {
+  r["matmul"] = k_matmul;
+  r["matmul_apply_gd"] = k_matmul_apply_gd;
+}
 
 }  // namespace tfl

@@ -210,6 +210,19 @@ def matmul_case(draw):
 
 
 @st.composite
+def matmul_apply_gd_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    dim = st.one_of(st.integers(0, 6), st.sampled_from([24, 33]))
+    m, k, n = draw(dim), draw(dim), draw(dim)
+    ta, tb = draw(st.booleans()), draw(st.booleans())
+    a = arrays(draw, dt, (k, m) if ta else (m, k), -100, 100)
+    b = arrays(draw, dt, (n, k) if tb else (k, n), -100, 100)
+    alpha = np.array(draw(st.floats(-2, 2, width=8 * dt.itemsize)), dt)
+    var = arrays(draw, dt, (m, n), -100, 100)  # updated in place
+    return Case([a, b, alpha], [var], [int(ta), int(tb)], tol="matmul")
+
+
+@st.composite
 def softmax_case(draw):
     dt = draw(st.sampled_from(FLOATS))
     x = arrays(draw, dt, draw(shapes(min_dims=1)), -50, 50, specials=True)
@@ -349,6 +362,7 @@ ROWS = {
     "argmin": arg_case(),
     "reduce_prod_grad": prod_grad_case(),
     "matmul": matmul_case(),
+    "matmul_apply_gd": matmul_apply_gd_case(),
     "softmax": softmax_case(),
     "log_softmax": softmax_case(),
     "softmax_xent": xent_case(),
@@ -387,10 +401,12 @@ def assert_same(name, got, want, case):
         np.testing.assert_array_equal(got, want, err_msg=name)
         return
     if case.tol == "matmul":
-        a, b = case.inputs
+        a, b = case.inputs[:2]
         a = a.T if case.ints[0] else a
         b = b.T if case.ints[1] else b
         bound = np.abs(a).astype(np.float64) @ np.abs(b).astype(np.float64)
+        if len(case.inputs) == 3:  # var - alpha * A @ B: scaled product plus the variable
+            bound = abs(float(case.inputs[2])) * bound + np.abs(case.outputs[0]).astype(np.float64)
         # both sides round k products and sums: the classic (k + 2) eps |A| |B| bound
         eps = (a.shape[1] + 2) * np.finfo(got.dtype).eps
         assert np.all(np.abs(got.astype(np.float64) - want) <= eps * bound + 1e-30), name

@@ -407,6 +407,19 @@ def _matmul(inputs, outputs, ints, floats):
     out[...] = a2 @ b2
 
 
+@_kernel("matmul_apply_gd")
+def _matmul_apply_gd(inputs, outputs, ints, floats):
+    a, b, alpha = inputs
+    var = outputs[0]
+    if var.dtype.kind != "f" or alpha.dtype != var.dtype:
+        raise KernelError("[MatMulApplyGradientDescent] dtype mismatch")
+    if alpha.size != 1:
+        raise KernelError("[MatMulApplyGradientDescent] alpha must be a scalar")
+    prod = np.empty_like(var)
+    _matmul([a, b], [prod], ints, floats)
+    var[...] = var - alpha.reshape(()) * prod
+
+
 # ---- softmax family -----------------------------------------------------------------------------
 def _shifted(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """x minus its row max (NaN propagates into the max) and the sum of exp over the row."""

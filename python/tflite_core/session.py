@@ -256,6 +256,8 @@ class _Executable:
             )
         )
         self.exec_order = self._schedule(need, fed)
+        self.fused = _fusable_updates(self.exec_order, fed, set(fetch_tensors))
+        self.fused_away = set(self.fused.values())
         self.mutates = any(op._def.stateful and op._def.kind != "variable" for op in need)
         self.pools: dict = {}
 
@@ -447,7 +449,7 @@ class _Executable:
                     and t.op not in needs_init
                 ):
                     needs_init.append(t.op)
-            if kind == "noop":
+            if kind == "noop" or op in self.fused_away:
                 continue
             outs = [t for t in op._outputs if t not in fed]
             if not outs:
@@ -481,6 +483,12 @@ class _Executable:
                     new_buffer(outs[0], arrays[src].reshape(shape_of(outs[0])))
                 else:
                     core.add_step("copy", op.name, [src], [new_buffer(outs[0])])
+            elif op in self.fused:  # var -= lr * (A @ B) as one sgemm into the variable
+                mm = self.fused[op]
+                ins = [slot[mm._inputs[0]], slot[mm._inputs[1]], slot[op._inputs[1]]]
+                flags = [int(mm.get_attr("transpose_a")), int(mm.get_attr("transpose_b"))]
+                core.add_step("matmul_apply_gd", op.name, ins, [slot[op._inputs[0]]], flags)
+                slot[outs[0]] = slot[op._inputs[0]]
             elif kind == "assign":
                 var = op._inputs[0]
                 if var in fed:
@@ -541,6 +549,46 @@ class _Executable:
         if self.mutates:
             core.set_lock(sess._run_lock)
         return _Plan(core, tuple(needs_init), tuple(assigns))
+
+
+def _fusable_updates(exec_order, fed, fetched) -> dict:
+    """ApplyGradientDescent ops whose gradient is a MatMul used by nothing else: {update: matmul}.
+
+    Such a pair runs as one sgemm that accumulates ``-lr * A @ B`` into the variable, which
+    saves writing the gradient and a second pass over the variable. Excluded: a gradient that is
+    fetched or fed, one with other consumers, and operands that may share the variable's
+    buffer (read through aliases of it).
+    """
+    in_plan = set(exec_order)
+    fused = {}
+    for op in exec_order:
+        if op.type != "ApplyGradientDescent":
+            continue
+        delta = op._inputs[2]
+        mm = delta.op
+        if (
+            mm.type != "MatMul"
+            or mm not in in_plan
+            or delta in fed
+            or delta in fetched
+            or any(c is not op for c in delta._consumers if c in in_plan)
+            or any(_aliases_variable(t, op._inputs[0].op) for t in mm._inputs)
+        ):
+            continue
+        fused[op] = mm
+    return fused
+
+
+def _aliases_variable(t, var_op) -> bool:
+    """Whether ``t`` may share ``var_op``'s buffer (through alias ops such as ``w/read``)."""
+    while True:
+        d = t.op._def
+        if t.op is var_op:
+            return True
+        if d.kind == "alias" or d.alias_if is not None:
+            t = t.op._inputs[0]
+            continue
+        return False
 
 
 def _depends_on(a, b, deps) -> bool:
