@@ -456,13 +456,11 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     x = convert_to_tensor(value)
     if isinstance(num_or_size_splits, (int, np.integer)):
         k = int(num_or_size_splits)
-        attrs = {"axis": int(axis), "num_split": k, "size_splits": [-2] * k}
+        attrs = {"axis": int(axis), "num_split": k, "size_splits": [0] * k}
     else:
         sizes = [int(s) for s in np.asarray(num_or_size_splits).reshape(-1)]
         attrs = {"axis": int(axis), "num_split": None, "size_splits": sizes}
         k = len(sizes)
-    if attrs["num_split"] is not None:
-        attrs["size_splits"] = [0] * k
     return list(make_op("Split", [x], [x.dtype] * k, attrs, name or "split").outputs)
 
 

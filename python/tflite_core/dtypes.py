@@ -73,6 +73,9 @@ _BY_NP = {d.np: d for d in _ALL}
 KERNEL_DTYPES = (float32, float64, int32, int64, bool)
 
 
+_pybool = type(True)  # the builtin: this module defines tf.bool
+
+
 def as_dtype(type_value) -> DType:
     """Converts ``type_value`` (a DType, NumPy dtype, Python type or name) to a ``DType``."""
     if isinstance(type_value, DType):
@@ -93,6 +96,3 @@ def as_dtype(type_value) -> DType:
         return _BY_NP[np.dtype(type_value)]
     except (TypeError, KeyError):
         raise TypeError(f"Cannot convert value {type_value!r} to a TensorFlow DType.") from None
-
-
-_pybool = type(True)
