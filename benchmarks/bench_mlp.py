@@ -218,32 +218,9 @@ def numpy_impl() -> common.Impl:
 
 
 def build_impls() -> list[common.Impl]:
-    n = ARGS.threads
-    tflite_core.set_num_threads(n)
-    impls = [
-        graph_impl(
-            "tflite_core Session.run",
-            common.TFLITE,
-            tflite_core,
-            tflite_core.ConfigProto(intra_op_parallelism_threads=n),
-        )
-    ]
-    tf = common.optional_import("tensorflow")
-    if tf is not None and common.wanted("TF compat.v1"):
-        cfg = tf.compat.v1.ConfigProto(
-            intra_op_parallelism_threads=n, inter_op_parallelism_threads=n
-        )
-        impls.append(graph_impl("TF compat.v1 Session.run", common.REFERENCE, tf.compat.v1, cfg))
-    torch = common.optional_import("torch")
-    if torch is not None and common.wanted("PyTorch"):
-        torch.set_num_threads(n)
-        impls.append(torch_impl(torch))
-    jax = common.optional_import("jax")
-    if jax is not None and common.wanted("JAX"):
-        impls.append(jax_impl(jax))
-    if common.wanted("NumPy"):
-        impls.append(numpy_impl())
-    return impls
+    return common.standard_impls(
+        ARGS.threads, tflite_core, graph_impl, torch_impl, jax_impl, numpy_impl, None
+    )
 
 
 def main() -> int:

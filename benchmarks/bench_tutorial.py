@@ -207,44 +207,13 @@ def numpy_impl() -> common.Impl:
 
 
 def build_impls() -> list[common.Impl]:
-    n = ARGS.threads
-    tflite_core.set_num_threads(n)
-    impls = [
-        graph_impl(
-            "tflite_core Session.run",
-            common.TFLITE,
-            tflite_core,
-            tflite_core.ConfigProto(intra_op_parallelism_threads=n),
-        )
-    ]
-    tf = optional_tf()
-    if tf is not None:
-        cfg = tf.compat.v1.ConfigProto(
-            intra_op_parallelism_threads=n, inter_op_parallelism_threads=n
-        )
-        if common.wanted("TF compat.v1"):
-            impls.append(
-                graph_impl("TF compat.v1 Session.run", common.REFERENCE, tf.compat.v1, cfg)
-            )
-        if common.wanted("TF2 tf.function"):
-            impls.append(tf_function_impl(tf))
-    torch = common.optional_import("torch")
-    if torch is not None and common.wanted("PyTorch"):
-        torch.set_num_threads(n)
-        impls.append(torch_impl(torch))
-    jax = common.optional_import("jax")
-    if jax is not None and common.wanted("JAX"):
-        impls.append(jax_impl(jax))
-    if common.wanted("NumPy"):
-        impls.append(numpy_impl())
-    return impls
+    return common.standard_impls(
+        ARGS.threads, tflite_core, graph_impl, torch_impl, jax_impl, numpy_impl, _tf2_rows
+    )
 
 
-def optional_tf():
-    tf = common.optional_import("tensorflow")
-    if tf is not None:
-        tf.get_logger().setLevel("ERROR")
-    return tf
+def _tf2_rows(tf) -> list[common.Impl]:
+    return [tf_function_impl(tf)] if common.wanted("TF2 tf.function") else []
 
 
 def versions() -> dict[str, str]:

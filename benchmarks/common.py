@@ -563,3 +563,38 @@ def finish() -> int:
             f.write("\n".join(_SUMMARY) + "\n")
     sys.stdout.flush()
     return 1 if _FAILURES else 0
+
+
+def standard_impls(
+    threads, tflite_core, graph_impl, torch_impl, jax_impl, numpy_impl, tf_extra=None
+):
+    """The implementations every benchmark compares, in table order: tflite_core, TF compat.v1
+    (plus ``tf_extra(tf)``'s rows, e.g. TF2), PyTorch, JAX and NumPy; missing libraries and
+    rows not picked with ``--only`` are left out.
+
+    ``graph_impl(label, kind, tf_module, config)`` builds a TF 1.x graph-mode implementation,
+    run by tflite_core and by TF's ``compat.v1`` alike; the others take their library module.
+    """
+    tflite_core.set_num_threads(threads)
+    config = tflite_core.ConfigProto(intra_op_parallelism_threads=threads)
+    impls = [graph_impl("tflite_core Session.run", TFLITE, tflite_core, config)]
+    tf = optional_import("tensorflow")
+    if tf is not None:
+        tf.get_logger().setLevel("ERROR")
+        cfg = tf.compat.v1.ConfigProto(
+            intra_op_parallelism_threads=threads, inter_op_parallelism_threads=threads
+        )
+        if wanted("TF compat.v1"):
+            impls.append(graph_impl("TF compat.v1 Session.run", REFERENCE, tf.compat.v1, cfg))
+        if tf_extra is not None:
+            impls.extend(tf_extra(tf))
+    torch = optional_import("torch")
+    if torch is not None and wanted("PyTorch"):
+        torch.set_num_threads(threads)
+        impls.append(torch_impl(torch))
+    jax = optional_import("jax")
+    if jax is not None and wanted("JAX"):
+        impls.append(jax_impl(jax))
+    if wanted("NumPy"):
+        impls.append(numpy_impl())
+    return impls
