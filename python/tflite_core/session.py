@@ -102,6 +102,8 @@ def _fetch_key(f):
     if t in _LEAVES:
         return f
     if t is list or t is tuple:
+        if all(type(x) in _LEAVES for x in f):  # the common flat case, e.g. [train_op, loss]
+            return (t, tuple(f))
         return (t, tuple(_fetch_key(x) for x in f))
     if isinstance(f, Mapping):
         return (t, tuple((k, _fetch_key(v)) for k, v in f.items()))
@@ -144,8 +146,14 @@ class _Fetches:
 
     def _mapper(self, f, graph):
         if isinstance(f, (list, tuple)) and not hasattr(f, "_fields"):
-            subs = [self._mapper(x, graph) for x in f]
             typ = type(f)
+            if all(type(x) in _LEAVES for x in f):  # flat: index straight into the outputs
+                els = [self._leaf(x, graph) for x in f]
+                idx = [self._index[e] if isinstance(e, Tensor) else -1 for e in els]
+                if typ is list:
+                    return lambda outs: [_scalarize(outs[i]) if i >= 0 else None for i in idx]
+                return lambda outs: typ([_scalarize(outs[i]) if i >= 0 else None for i in idx])
+            subs = [self._mapper(x, graph) for x in f]
             return lambda outs: typ(s(outs) for s in subs)
         if isinstance(f, tuple):  # namedtuple
             subs = [self._mapper(x, graph) for x in f]
