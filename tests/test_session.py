@@ -401,3 +401,21 @@ def test_feeding_one_output_of_a_multi_output_op():
     with tf.Session() as sess:
         got = sess.run(total, {x: [1.0, 2.0, 3.0, 4.0], a: [100.0, 200.0]})
     assert got == np.float32(3000.0 + 7.0)
+
+
+def test_same_tensors_in_list_tuple_and_namedtuple_keep_their_types():
+    # Flat list/tuple fetches have a fast cache key; a namedtuple of the same tensors must not
+    # share its cached plan (its result is rebuilt as the namedtuple).
+    import collections
+
+    pair = collections.namedtuple("pair", "a b")
+    a, b = tf.constant(1.0), tf.constant([2.0, 3.0])
+    with tf.Session() as sess:
+        as_list = sess.run([a, b])
+        as_tuple = sess.run((a, b))
+        as_pair = sess.run(pair(a, b))
+        nested = sess.run([a, (b, a)])
+    assert type(as_list) is list and type(as_tuple) is tuple and type(as_pair) is pair
+    assert as_pair.a == 1.0 and list(as_pair.b) == [2.0, 3.0]
+    assert as_list[0] == 1.0 and as_tuple[0] == 1.0
+    assert type(nested[1]) is tuple and nested[1][1] == 1.0
