@@ -80,6 +80,15 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False) ->
     return make_tensor("Const", [], out_dtype, {"value": arr, "dtype": out_dtype}, name)
 
 
+def shape_tensor(shape, name: str) -> Tensor:
+    """``shape`` as a 1-D int32 tensor: a Tensor is used as it is; a list, array or
+    ``TensorShape`` becomes a constant named ``name``."""
+    if isinstance(shape, Tensor):
+        return shape
+    dims = [int(d) for d in np.asarray(shape, dtype=object).reshape(-1)]
+    return constant(np.asarray(dims, np.int32), name=name)
+
+
 # ---- Placeholder ------------------------------------------------------------------------------
 def _placeholder_shape(op, in_shapes, value_of):
     return [op.get_attr("shape")]
@@ -238,11 +247,7 @@ def _reshape_grad(op, grad):
 def reshape(tensor, shape, name=None) -> Tensor:  # noqa: A002
     """Same elements, new shape; one dimension may be -1."""
     x = convert_to_tensor(tensor)
-    s = (
-        shape
-        if isinstance(shape, Tensor)
-        else constant(np.asarray(shape, dtype=np.int32).reshape(-1), name="Reshape/shape")
-    )
+    s = shape_tensor(shape, "Reshape/shape")
     return make_tensor("Reshape", [x, s], x.dtype, None, name or "Reshape")
 
 
@@ -630,12 +635,7 @@ def _fill_grad(op, grad):
 def fill(dims, value, name=None) -> Tensor:
     """A tensor of shape ``dims`` filled with the scalar ``value``."""
     v = convert_to_tensor(value)
-    d = (
-        dims
-        if isinstance(dims, Tensor)
-        else constant(np.asarray(dims, dtype=np.int32).reshape(-1), name="Fill/dims")
-    )
-    return make_tensor("Fill", [d, v], v.dtype, None, name or "Fill")
+    return make_tensor("Fill", [shape_tensor(dims, "Fill/dims"), v], v.dtype, None, name or "Fill")
 
 
 def zeros(shape, dtype=_dt.float32, name=None) -> Tensor:
@@ -767,7 +767,7 @@ def sum_to(grad: Tensor, like: Tensor) -> Tensor:
 
 def broadcast_to(input, shape, name=None) -> Tensor:  # noqa: A002
     x = convert_to_tensor(input)
-    s = shape if isinstance(shape, Tensor) else constant(np.asarray(shape, np.int32).reshape(-1))
+    s = shape_tensor(shape, "Const")
     return make_tensor("BroadcastTo", [x, s], x.dtype, None, name or "BroadcastTo")
 
 

@@ -3,11 +3,9 @@ seed give the same numbers run after run, on any thread count."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from . import dtypes as _dt
-from .array_ops import constant
-from .graph import Tensor, convert_to_tensor, get_default_graph, name_scope
+from .array_ops import constant, shape_tensor
+from .graph import convert_to_tensor, get_default_graph, name_scope
 from .op_util import FLOATS, make_tensor, shape_input
 from .registry import NotDifferentiable, register_op
 
@@ -63,13 +61,7 @@ def _random(op_type, shape, dtype, seed, name):
     dtype = _dt.as_dtype(dtype)
     if dtype not in FLOATS:
         raise ValueError(f"{op_type} supports float32 and float64, got {dtype.name}")
-    s = (
-        shape
-        if isinstance(shape, Tensor)
-        else constant(
-            np.asarray([int(d) for d in np.asarray(shape).reshape(-1)], np.int32), name="shape"
-        )
-    )
+    s = shape_tensor(shape, "shape")
     seed1, seed2 = get_seed(seed)
     attrs = {"seed": seed1 or 0, "seed2": seed2 or 0, "dtype": dtype, "unseeded": seed1 is None}
     return make_tensor(op_type, [s], dtype, attrs, name or op_type)
