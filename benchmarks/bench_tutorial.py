@@ -141,35 +141,13 @@ def torch_impl(torch) -> common.Impl:
 
 
 def jax_impl(jax) -> common.Impl:
-    jnp = jax.numpy
-
     def forward(ps, x):
         return jax.nn.relu(x @ ps[0] + ps[1]) @ ps[2] + ps[3]
 
     def loss_fn(ps, x, y):
         return -(y * jax.nn.log_softmax(forward(ps, x))).sum() + (ps[2] * ps[2]).sum()
 
-    @jax.jit
-    def step(ps, x, y):
-        loss, grads = jax.value_and_grad(loss_fn)(ps, x, y)
-        return [p - LR * g for p, g in zip(ps, grads)], loss
-
-    infer_jit = jax.jit(lambda ps, x: jax.nn.softmax(forward(ps, x)))
-    state = [[jnp.asarray(p) for p in PARAMS0]]
-
-    def train(x, y):
-        state[0], loss = step(state[0], x, y)
-        jax.block_until_ready(state[0])
-        return loss
-
-    return common.Impl(
-        "JAX jit",
-        common.REFERENCE,
-        train=train,
-        train_loss=lambda x, y: float(train(x, y)),
-        infer=lambda x: np.asarray(infer_jit(state[0], x)),
-        params=lambda: [np.asarray(p) for p in state[0]],
-    )
+    return common.jax_sgd_impl(jax, forward, loss_fn, PARAMS0, LR)
 
 
 def numpy_impl() -> common.Impl:

@@ -598,3 +598,32 @@ def standard_impls(
     if wanted("NumPy"):
         impls.append(numpy_impl())
     return impls
+
+
+def jax_sgd_impl(jax, forward, loss_fn, params0, lr) -> Impl:
+    """A JAX ``jit`` implementation: one jitted SGD step (new parameters returned, as JAX does)
+    and a jitted softmax inference, from the benchmark's ``forward(ps, x)`` and
+    ``loss_fn(ps, x, y)``."""
+    import numpy as np
+
+    @jax.jit
+    def step(ps, x, y):
+        loss, grads = jax.value_and_grad(loss_fn)(ps, x, y)
+        return [p - lr * g for p, g in zip(ps, grads)], loss
+
+    infer_jit = jax.jit(lambda ps, x: jax.nn.softmax(forward(ps, x)))
+    state = [[jax.numpy.asarray(p) for p in params0]]
+
+    def train(x, y):
+        state[0], loss = step(state[0], x, y)
+        jax.block_until_ready(state[0])
+        return loss
+
+    return Impl(
+        "JAX jit",
+        REFERENCE,
+        train=train,
+        train_loss=lambda x, y: float(train(x, y)),
+        infer=lambda x: np.asarray(infer_jit(state[0], x)),
+        params=lambda: [np.asarray(p) for p in state[0]],
+    )
