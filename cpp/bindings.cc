@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 
+#include "crc32c.h"
 #include "kernels.h"
 #include "plan.h"
 
@@ -183,6 +184,15 @@ void run_kernel(const std::string& name, const py::list& inputs, const py::list&
   fn(in.data(), int(in.size()), out.data(), int(out.size()), a);
 }
 
+// CRC-32C of any C-contiguous buffer (bytes, bytearray, memoryview, ndarray), GIL released.
+uint32_t crc32c_of(const py::object& data, uint32_t crc) {
+  Py_buffer view;
+  if (PyObject_GetBuffer(data.ptr(), &view, PyBUF_SIMPLE) != 0) throw py::error_already_set();
+  std::unique_ptr<Py_buffer, void (*)(Py_buffer*)> release(&view, PyBuffer_Release);
+  py::gil_scoped_release nogil;
+  return tfl::crc32c_extend(crc, view.buf, size_t(view.len));
+}
+
 std::vector<std::string> kernel_names() {
   std::vector<std::string> names;
   for (const auto& kv : tfl::kernel_registry()) names.push_back(kv.first);
@@ -215,6 +225,13 @@ PYBIND11_MODULE(_core, m) {
         py::arg("ints") = std::vector<int64_t>{}, py::arg("floats") = std::vector<double>{},
         "Runs one kernel on NumPy arrays; outputs are written in place.");
   m.def("kernel_names", &kernel_names);
+  m.def("crc32c", &crc32c_of, py::arg("data"), py::arg("crc") = 0u,
+        "CRC-32C of a contiguous buffer, continuing from `crc`.");
+  m.def("masked_crc32c", [](const py::object& data) { return tfl::crc32c_mask(crc32c_of(data, 0)); },
+        py::arg("data"), "TensorFlow's masked CRC-32C of a contiguous buffer.");
+  m.def("crc32c_mask", &tfl::crc32c_mask, py::arg("crc"));
+  m.def("crc32c_unmask", &tfl::crc32c_unmask, py::arg("masked"));
+  m.def("crc32c_backend", &tfl::crc32c_backend);
   m.def("set_num_threads", &tfl::set_num_threads, "Sets the thread count of every kernel pool.");
   m.def("get_num_threads", &tfl::configured_threads, "The thread count set by set_num_threads.");
   m.def("effective_threads", &tfl::get_num_threads,
