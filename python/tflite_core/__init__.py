@@ -18,6 +18,7 @@ from . import (  # noqa: E402,F401
     dtypes,  # noqa: E402
     errors,
     nn,
+    summary,
     train,
 )
 from .array_ops import (  # noqa: E402,F401
@@ -64,6 +65,7 @@ from .dtypes import (  # noqa: E402,F401
     int16,
     int32,
     int64,
+    string,
     uint8,
 )
 from .gradients import gradients  # noqa: E402,F401
@@ -154,6 +156,13 @@ from .variables import (  # noqa: E402,F401
     variables_initializer,
 )
 
+from .summary_ops import (  # noqa: E402,F401
+    histogram_summary,
+    merge_all_summaries,
+    merge_summary,
+    scalar_summary,
+)
+
 newaxis = None
 __version__ = "0.1.0"
 
@@ -176,3 +185,11 @@ def _after_fork_in_child() -> None:
 
 if hasattr(_os, "register_at_fork"):
     _os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def __getattr__(name: str):  # tf.Summary, tf.Event, tf.GraphDef, ... (protobuf classes, lazily)
+    from ._protos import PROTO_NAMES, protos
+
+    if name in PROTO_NAMES:
+        return getattr(protos(), name)
+    raise AttributeError(f"module 'tflite_core' has no attribute {name!r}")

@@ -23,6 +23,11 @@ class DType:
     is_numpy_compatible = property(lambda self: True)
 
     @property
+    def as_datatype_enum(self) -> int:
+        """TensorFlow's ``DataType`` enum value (``types.proto``): float32 = 1, string = 7, …"""
+        return _ENUM[self._name]
+
+    @property
     def np(self) -> np.dtype:
         return self._np
 
@@ -62,10 +67,24 @@ float16 = DType("float16", np.float16)
 uint8 = DType("uint8", np.uint8)
 int8 = DType("int8", np.int8)
 int16 = DType("int16", np.int16)
+string = DType("string", np.object_)  # Python bytes in an object array (summaries)
 double = float64
 half = float16
 
-_ALL = [float32, float64, int32, int64, bool, float16, uint8, int8, int16]
+_ALL = [float32, float64, int32, int64, bool, float16, uint8, int8, int16, string]
+_ENUM = {
+    "float32": 1,
+    "float64": 2,
+    "int32": 3,
+    "uint8": 4,
+    "int16": 5,
+    "int8": 6,
+    "string": 7,
+    "int64": 9,
+    "bool": 10,
+    "float16": 19,
+}
+_BY_ENUM = {_ENUM[d.name]: d for d in _ALL}
 _BY_NAME = {d.name: d for d in _ALL}
 _BY_NAME.update({"float": float32, "double": float64, "half": float16, "int": int32, "long": int64})
 _BY_NP = {d.np: d for d in _ALL}
@@ -80,6 +99,8 @@ def as_dtype(type_value) -> DType:
     """Converts ``type_value`` (a DType, NumPy dtype, Python type or name) to a ``DType``."""
     if isinstance(type_value, DType):
         return type_value
+    if type(type_value) is int and type_value in _BY_ENUM:  # a DataType enum value
+        return _BY_ENUM[type_value]
     if isinstance(type_value, str):
         if type_value in _BY_NAME:
             return _BY_NAME[type_value]

@@ -134,12 +134,10 @@ class Operation:
 
     @property
     def node_def(self):
-        return {
-            "name": self._name,
-            "op": self._type,
-            "input": [t.name for t in self._inputs],
-            "attr": dict(self._attrs),
-        }
+        """This op as a ``NodeDef`` protobuf (type, inputs, device, attributes)."""
+        from .graph_def import node_def
+
+        return node_def(self)
 
     def run(self, feed_dict=None, session=None):
         from .session import _run_with_default
@@ -204,6 +202,28 @@ class Graph:
     @property
     def version(self) -> int:
         return self._version
+
+    @property
+    def graph_def_versions(self):
+        """The ``VersionDef`` that ``as_graph_def`` writes."""
+        from ._protos import protos
+        from .graph_def import GRAPH_DEF_VERSION
+
+        return protos().VersionDef(producer=GRAPH_DEF_VERSION)
+
+    def as_graph_def(self, from_version=None, add_shapes: bool = False):
+        """This graph as a ``GraphDef`` protobuf: one ``NodeDef`` per op, in creation order.
+
+        >>> g = tf.Graph()
+        >>> with g.as_default():
+        ...     y = tf.nn.relu(tf.placeholder("float", [1, 3], name="x"), name="relu")
+        >>> [(n.name, n.op, list(n.input)) for n in g.as_graph_def().node]
+        [('x', 'Placeholder', []), ('relu', 'Relu', ['x'])]
+        """
+        from .graph_def import as_graph_def
+
+        with self._lock:
+            return as_graph_def(self, from_version, add_shapes)
 
     @property
     def finalized(self) -> bool:

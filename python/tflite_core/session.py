@@ -113,7 +113,7 @@ def _fetch_key(f):
 
 
 def _scalarize(a: np.ndarray):
-    return a[()] if a.ndim == 0 else a
+    return a[()] if a.ndim == 0 else a  # a 0-d string tensor gives bytes, as in TensorFlow
 
 
 class _Fetches:
@@ -182,6 +182,10 @@ class _Plan:
         self.assigns = assigns
 
 
+def _is_string_const(op: Operation) -> bool:
+    return op._def.kind == "const" and op._outputs[0].dtype.np.kind == "O"
+
+
 def _is_mutation(op: Operation) -> bool:
     return op._def.kind == "assign"
 
@@ -240,6 +244,28 @@ class _Executable:
                 if t not in fed and t.op not in need:
                     stack.append(t.op)
             stack.extend(c for c in op._control_inputs if c not in need)
+        # host ops (summaries) run in Python after the plan, on values the plan fetches; string
+        # constants feed only them
+        host = {op for op in need if op._def.kind == "host" or _is_string_const(op)}
+        self.host_order = sorted(host, key=lambda o: o._id)
+        self.plan_fetches = fetch_tensors
+        if host:
+            need -= host
+            for op in need:
+                for t in _exec_inputs(op):
+                    if t.op in host:
+                        raise TypeError(
+                            f"{op.name} ({op.type}) cannot read {t.name}: a {t.dtype.name} "
+                            "tensor has no kernels"
+                        )
+            extra = [
+                t
+                for op in self.host_order
+                for t in op._inputs
+                if t.op not in host and t not in fetch_tensors
+            ]
+            self.plan_fetches = [t for t in fetch_tensors if t.op not in host]
+            self.plan_fetches += list(dict.fromkeys(extra))
         # ops whose shapes are needed: the executed ones and everything they read shapes from
         shaped: set = set(need)
         stack = list(need)
@@ -264,7 +290,7 @@ class _Executable:
             )
         )
         self.exec_order = self._schedule(need, fed)
-        self.fused = _fusable_updates(self.exec_order, fed, set(fetch_tensors))
+        self.fused = _fusable_updates(self.exec_order, fed, set(self.plan_fetches))
         self.fused_away = set(self.fused.values())
         self.mutates = any(op._def.stateful and op._def.kind != "variable" for op in need)
         self.pools: dict = {}
@@ -341,7 +367,22 @@ class _Executable:
                 plan.assigns = ()
         finally:
             self.pools.setdefault(sig, []).append(plan)
+        if self.host_order:
+            outs = self._run_host(outs, arrays)
         return self.build(outs)
+
+    def _run_host(self, outs, arrays):
+        """Runs the host ops (summaries) on the plan's outputs; returns the fetched values."""
+        vals = dict(zip(self.feed_tensors, arrays))
+        vals.update(zip(self.plan_fetches, outs))
+        for op in self.host_order:
+            if op.type == "Const":
+                vals[op._outputs[0]] = op.get_attr("value")
+                continue
+            res = op._def.extra["host_fn"](op, *[vals[t] for t in op._inputs])
+            for t, r in zip(op._outputs, res):
+                vals.setdefault(t, r)
+        return [vals[t] for t in self.fetch_tensors]
 
     def _convert_feed(self, np_dt, v):
         if isinstance(v, Tensor) or hasattr(v, "_as_graph_element"):
@@ -545,7 +586,7 @@ class _Executable:
                     [int(i) for i in ints],
                     [float(f) for f in floats],
                 )
-        for t in self.fetch_tensors:  # a variable fetched itself is a read too
+        for t in self.plan_fetches:  # a variable fetched itself is a read too
             if (
                 t.op._def.kind == "variable"
                 and t not in fed
@@ -553,7 +594,7 @@ class _Executable:
                 and t.op not in needs_init
             ):
                 needs_init.append(t.op)
-        core.set_fetches([slot[t] for t in self.fetch_tensors])
+        core.set_fetches([slot[t] for t in self.plan_fetches])
         if self.mutates:
             core.set_lock(sess._run_lock)
         return _Plan(core, tuple(needs_init), tuple(assigns))

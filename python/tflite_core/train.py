@@ -145,3 +145,8 @@ class GradientDescentOptimizer(Optimizer):
             {"use_locking": self._use_locking, "T": var.dtype},
             "ApplyGradientDescent",
         ).op
+
+
+# ---- summaries (TF 0.x names under tf.train) ----------------------------------------------------
+from .event_writer import FileWriter as SummaryWriter  # noqa: E402,F401
+from .event_writer import summary_iterator  # noqa: E402,F401

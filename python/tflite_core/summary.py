@@ -1,0 +1,15 @@
+"""``tf.summary``: summary ops and the event-file writer that TensorBoard reads."""
+
+from __future__ import annotations
+
+from ._protos import PROTO_NAMES, protos
+from .event_writer import FileWriter, FileWriterCache
+from .summary_ops import histogram, merge, merge_all, scalar
+
+__all__ = ["FileWriter", "FileWriterCache", "histogram", "merge", "merge_all", "scalar"]
+
+
+def __getattr__(name: str):  # tf.summary.Summary, tf.summary.Event, ... (protobuf classes)
+    if name in PROTO_NAMES:
+        return getattr(protos(), name)
+    raise AttributeError(f"module 'tflite_core.summary' has no attribute {name!r}")
