@@ -249,6 +249,7 @@ class _Executable:
         host = {op for op in need if op._def.kind == "host" or _is_string_const(op)}
         self.host_order = sorted(host, key=lambda o: o._id)
         self.plan_fetches = fetch_tensors
+        self.host_inputs = []
         if host:
             need -= host
             for op in need:
@@ -264,8 +265,8 @@ class _Executable:
                 for t in op._inputs
                 if t.op not in host and t not in fetch_tensors
             ]
-            self.plan_fetches = [t for t in fetch_tensors if t.op not in host]
-            self.plan_fetches += list(dict.fromkeys(extra))
+            self.host_inputs = list(dict.fromkeys(extra))
+            self.plan_fetches = [t for t in fetch_tensors if t.op not in host] + self.host_inputs
         # ops whose shapes are needed: the executed ones and everything they read shapes from
         shaped: set = set(need)
         stack = list(need)
@@ -291,6 +292,12 @@ class _Executable:
         )
         self.exec_order = self._schedule(need, fed)
         self.fused = _fusable_updates(self.exec_order, fed, set(self.plan_fetches))
+        # summaries read variables as they were before this run's updates (as every other
+        # reader does): such inputs are copied before the first update
+        mutated = [op._inputs[0].op for op in self.exec_order if _is_mutation(op)]
+        self.snapshots = [
+            t for t in self.host_inputs if any(_aliases_variable(t, v) for v in mutated)
+        ]
         self.fused_away = set(self.fused.values())
         self.mutates = any(op._def.stateful and op._def.kind != "variable" for op in need)
         self.pools: dict = {}
@@ -486,9 +493,15 @@ class _Executable:
             return i
 
         needs_init, assigned, assigns = [], set(), []
+        pending, snap_slot = list(self.snapshots), {}
         for op in self.exec_order:
             d = op._def
             kind = d.kind
+            if pending and _is_mutation(op):
+                for t in [t for t in pending if t in slot]:
+                    snap_slot[t] = core.add_buffer(_buffer(shape_of(t), t.dtype.np))
+                    core.add_step("copy", t.op.name + "/snapshot", [slot[t]], [snap_slot[t]])
+                    pending.remove(t)
             for t in op._inputs:  # variable reads before any assignment in this plan
                 if (
                     t.op._def.kind == "variable"
@@ -594,7 +607,7 @@ class _Executable:
                 and t.op not in needs_init
             ):
                 needs_init.append(t.op)
-        core.set_fetches([slot[t] for t in self.plan_fetches])
+        core.set_fetches([snap_slot.get(t, slot[t]) for t in self.plan_fetches])
         if self.mutates:
             core.set_lock(sess._run_lock)
         return _Plan(core, tuple(needs_init), tuple(assigns))
