@@ -17,6 +17,7 @@ ops, reductions and softmax.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 from typing import Callable
@@ -299,6 +300,56 @@ def grad_check(build, arrays, kw=None, eps=1e-6, rtol=1e-5, atol=1e-6, seed=0):
 
 
 # ---- NumPy references ----------------------------------------------------------------------------
+def np_histogram(x):
+    """TensorFlow's histogram (core/lib/histogram/histogram.cc), written out plainly."""
+    pos, v = [], 1.0e-12
+    while v < 1.0e20:
+        pos.append(v)
+        v *= 1.1
+    pos.append(np.finfo(np.float64).max)
+    limits = [-p for p in reversed(pos)] + [0.0] + pos
+    counts = [0.0] * len(limits)
+    values = [float(e) for e in np.asarray(x, np.float64).reshape(-1)]
+    for e in values:
+        counts[bisect.bisect_right(limits, e)] += 1
+    h = tf.HistogramProto(
+        min=min(values, default=limits[-1]),
+        max=max(values, default=-limits[-1]),
+        num=len(values),
+        sum=_seq_sum(values),  # TF adds one value at a time
+        sum_squares=_seq_sum([e * e for e in values]),
+    )
+    i = 0
+    while i < len(counts):  # a run of empty buckets is written as its last one
+        end, count = limits[i], counts[i]
+        i += 1
+        if count <= 0:
+            while i < len(counts) and counts[i] <= 0:
+                end, count = limits[i], counts[i]
+                i += 1
+        h.bucket_limit.append(end)
+        h.bucket.append(count)
+    return h
+
+
+def _seq_sum(values):
+    total = 0.0
+    for e in values:
+        total += e
+    return total
+
+
+def np_summary(values):
+    """The bytes of ``Summary(value=[...])`` from ``(tag, field, value)`` triples."""
+    s = tf.Summary()
+    for tag, kind, v in values:
+        if kind == "histo":
+            s.value.add(tag=tag, histo=v)
+        else:
+            s.value.add(tag=tag, simple_value=v)
+    return np.array(s.SerializeToString())
+
+
 def np_sigmoid(x):
     return (1 / (1 + np.exp(-x))).astype(x.dtype)
 
@@ -1023,6 +1074,31 @@ ROWS = [
         FLOATS,
         "none",
     ),
+    # summaries: serialized Summary protobufs, built here from the definitions in summary.proto
+    Row(
+        "ScalarSummary",
+        lambda x: tf.scalar_summary("t", x),
+        lambda x: np_summary([("t", "simple_value", float(x))]),
+        lambda ctx: ([ctx.values(())], {}),
+        ALL,
+        "none",
+    ),
+    Row(
+        "HistogramSummary",
+        lambda x: tf.histogram_summary("h", x),
+        lambda x: np_summary([("h", "histo", np_histogram(x))]),
+        lambda ctx: ([ctx.values(ctx.shape(), (-1e3, -1e-3), (1e-3, 1e3))], {}),
+        NUMERIC,
+        "none",
+    ),
+    Row(
+        "MergeSummary",
+        lambda x, y: tf.merge_summary([tf.scalar_summary("a", x), tf.histogram_summary("b", y)]),
+        lambda x, y: np_summary([("a", "simple_value", float(x)), ("b", "histo", np_histogram(y))]),
+        lambda ctx: ([ctx.values(()), ctx.values(ctx.shape())], {}),
+        NUMERIC,
+        "none",
+    ),
 ]
 BY_OP = {r.op: r for r in ROWS}
 GRAD_ROWS = [r for r in ROWS if r.grad == "check"]
@@ -1114,6 +1190,10 @@ def test_not_differentiable_gives_none(row, data):
         for op in [o for o in g.get_operations() if o.type == row.op]:
             xs = list(op.inputs) + [p for p in placeholders if p.op is not op]
             for y in op.outputs:
+                if y.dtype == tf.string:  # summaries: as in TF, no default gradient exists
+                    with pytest.raises(TypeError, match="must be numeric"):
+                        tf.gradients(y, xs)
+                    continue
                 y = tf.cast(y, tf.float64) if y.dtype == tf.bool else y
                 assert all(gr is None for gr in tf.gradients(y, xs)), (
                     f"{row.op} is NotDifferentiable but a gradient flowed"

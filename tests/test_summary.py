@@ -2,7 +2,6 @@
 the same process: the same tags, bit-identical histograms, event files TensorFlow's own reader
 accepts, and a GraphDef TensorFlow imports and runs to the same values."""
 
-
 import numpy as np
 import pytest
 
@@ -84,6 +83,7 @@ HISTOGRAM_INPUTS = {
     "empty": np.zeros(0, np.float32),
     "tiny_and_huge": np.array([1e-13, -1e-13, 0.0, 3e38, -3e38, 1e-12], np.float32),
     "int32": np.arange(-50, 50, dtype=np.int32),
+    "signed_zeros": np.array([-0.0, 0.0, -0.0], np.float32),
     "matrix": _rng.uniform(-1, 1, (17, 5)).astype(np.float32),
 }
 

@@ -30,9 +30,11 @@ def _scalar_string_shape(op, in_shapes, value_of):
 def _string_value(value) -> np.ndarray:
     """A string tensor's value: bytes in an object array."""
     arr = np.asarray(value, dtype=object)
-    return np.vectorize(lambda v: v if isinstance(v, bytes) else str(v).encode(), otypes=[object])(
-        arr
-    ) if arr.size else arr
+    return (
+        np.vectorize(lambda v: v if isinstance(v, bytes) else str(v).encode(), otypes=[object])(arr)
+        if arr.size
+        else arr
+    )
 
 
 def _string_const(value, name: str) -> Tensor:
@@ -108,11 +110,13 @@ def histogram_proto(values):
         np.minimum(np.searchsorted(BUCKET_LIMITS, x, side="right"), len(BUCKET_LIMITS) - 1),
         minlength=len(BUCKET_LIMITS),
     ).astype(np.float64)
-    h.min = float(x.min()) if x.size else float(BUCKET_LIMITS[-1])
-    h.max = float(x.max()) if x.size else -float(BUCKET_LIMITS[-1])
+    # TF keeps the first of equal extremes (0.0 and -0.0 compare equal) and adds one value at a
+    # time to 0.0, so its sums are never -0.0
+    h.min = float(x[np.argmin(x)]) if x.size else float(BUCKET_LIMITS[-1])
+    h.max = float(x[np.argmax(x)]) if x.size else -float(BUCKET_LIMITS[-1])
     h.num = float(x.size)
-    h.sum = float(np.cumsum(x)[-1]) if x.size else 0.0  # TF adds one value at a time
-    h.sum_squares = float(np.cumsum(x * x)[-1]) if x.size else 0.0
+    h.sum = 0.0 + float(np.cumsum(x)[-1]) if x.size else 0.0
+    h.sum_squares = 0.0 + float(np.cumsum(x * x)[-1]) if x.size else 0.0
     filled = counts > 0
     emit = filled | np.append(filled[1:], True)  # a run of empty buckets -> its last one
     h.bucket_limit.extend(BUCKET_LIMITS[emit].tolist())
