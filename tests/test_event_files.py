@@ -154,3 +154,25 @@ def test_histogram_event_values(tmp_path):
     assert ev.step == 7
     histo = ev.summary.value[0].histo
     assert histo.num == 50 and histo.min == vals.min() and histo.max == vals.max()
+
+
+def test_write_graph_text_and_binary(tmp_path, T):
+    g = tf.Graph()
+    with g.as_default():
+        tf.nn.relu(tf.placeholder("float", [1, 3], name="x"), name="r")
+    from google.protobuf import text_format
+
+    text = tf.train.write_graph(g, str(tmp_path), "g.pbtxt")
+    binary = tf.train.write_graph(g.as_graph_def(), str(tmp_path), "g.pb", as_text=False)
+    theirs = text_format.Parse(Path(text).read_text(), T.compat.v1.GraphDef())
+    assert [(n.name, n.op) for n in theirs.node] == [("x", "Placeholder"), ("r", "Relu")]
+    assert T.compat.v1.GraphDef.FromString(Path(binary).read_bytes()) == theirs
+
+
+def test_importing_the_package_does_not_load_the_protobuf_modules():
+    import subprocess
+    import sys
+
+    code = "import sys, tflite_core; print('tensorboardX' in sys.modules, 'torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

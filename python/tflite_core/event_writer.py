@@ -278,3 +278,21 @@ def summary_iterator(path: str):
     Event = protos().Event
     for record in tf_record_iterator(path):
         yield Event.FromString(record)
+
+
+def write_graph(graph_or_graph_def, logdir: str, name: str, as_text: bool = True) -> str:
+    """Writes a graph to ``logdir/name`` as a text (``.pbtxt``) or binary ``GraphDef``
+    (``tf.train.write_graph``); returns the path. The write is atomic (temp file + rename)."""
+    from google.protobuf import text_format
+
+    gd = graph_or_graph_def
+    if isinstance(gd, Graph):
+        gd = gd.as_graph_def()
+    os.makedirs(logdir, exist_ok=True)
+    path = os.path.join(logdir, name)
+    data = text_format.MessageToString(gd).encode() if as_text else gd.SerializeToString()
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+    return path
