@@ -517,3 +517,26 @@ def test_slide28_summaries_per_step_match_numpy(seed, tmp_path):
     assert h9.num == 9 and len(acc.Histograms("softmax/w")) == 10
     graph_names = {n.name for n in acc.Graph().node}
     assert {"relu/MatMul", "softmax/MatMul", "xentropy"} <= graph_names
+
+
+# ---- slide 29: save and restore -----------------------------------------------------------------
+@pytest.mark.parametrize("seed", SEEDS[:2])
+def test_slide29_restore_replaces_initialisation(seed, tmp_path):
+    import tflite_core as tf
+
+    p, _ = run(SLIDES / "slide29_save_restore.py", "--seed", seed, "--logdir", tmp_path)
+    assert words(p, "saved to") == [str(tmp_path / "model-10")]
+    assert tf.train.latest_checkpoint(str(tmp_path)) == str(tmp_path / "model-10")
+    np.testing.assert_array_equal(values(p, "global_step (restored)", (1,)), [10])
+    reader = tf.train.load_checkpoint(str(tmp_path))
+    shapes = {"w": (3, 3), "b": (1, 3), "softmax_w": (3, 3), "softmax_b": (1, 3)}
+    restored = {}
+    for name, shape in shapes.items():
+        saved = values(p, f"{name} (saved)", shape).astype(np.float32)
+        restored[name] = values(p, f"{name} (restored)", shape).astype(np.float32)
+        np.testing.assert_array_equal(restored[name], saved)  # printed in full (repr of lists)
+        np.testing.assert_array_equal(reader.get_tensor(name), saved)
+    relu = np.maximum(X @ restored["w"] + restored["b"], 0.0)
+    want = ref.softmax(relu @ restored["softmax_w"] + restored["softmax_b"])
+    np.testing.assert_allclose(values(p, "softmax (restored)", (1, 3)), want, **TOL)
+    assert not np.allclose(values(p, "softmax (initial)", (1, 3)), want, **TOL)

@@ -138,6 +138,12 @@ from .session import (  # noqa: E402,F401
     Session,
     get_default_session,
 )
+from .summary_ops import (  # noqa: E402,F401
+    histogram_summary,
+    merge_all_summaries,
+    merge_summary,
+    scalar_summary,
+)
 from .tensor_shape import Dimension, TensorShape  # noqa: E402,F401
 from .variables import (  # noqa: E402,F401
     Variable,
@@ -154,13 +160,6 @@ from .variables import (  # noqa: E402,F401
     local_variables_initializer,
     trainable_variables,
     variables_initializer,
-)
-
-from .summary_ops import (  # noqa: E402,F401
-    histogram_summary,
-    merge_all_summaries,
-    merge_summary,
-    scalar_summary,
 )
 
 newaxis = None

@@ -3,6 +3,7 @@ slicing, fill, cast and broadcasting helpers, each with its shape rule, kernel a
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Optional
 
@@ -638,23 +639,32 @@ def fill(dims, value, name=None) -> Tensor:
     return make_tensor("Fill", [shape_tensor(dims, "Fill/dims"), v], v.dtype, None, name or "Fill")
 
 
-def zeros(shape, dtype=_dt.float32, name=None) -> Tensor:
-    """``tf.zeros([1, 3])``: a constant of zeros."""
+def _filled(shape, dtype, name, value, default: str) -> Tensor:
+    """A constant when it has fewer than 1000 elements; else, as in TF, ``Fill`` of a scalar,
+    so a big initial value does not bloat the GraphDef."""
     dtype = _dt.as_dtype(dtype)
     if isinstance(shape, Tensor):
-        return fill(shape, constant(0, dtype=dtype), name=name or "zeros")
-    return constant(
-        np.zeros([int(d) for d in as_shape(shape).as_list()], dtype.np), name=name or "zeros"
-    )
+        return fill(shape, constant(value, dtype=dtype), name=name or default)
+    dims = [int(d) for d in as_shape(shape).as_list()]
+    if math.prod(dims) < 1000:
+        return constant(np.full(dims, value, dtype.np), name=name or default)
+    with name_scope(name or default) as scope:
+        dims_t = shape_tensor(dims, "shape_as_tensor")
+        return fill(dims_t, constant(value, dtype=dtype), name=scope)
+
+
+def zeros(shape, dtype=_dt.float32, name=None) -> Tensor:
+    """``tf.zeros([1, 3])``: a tensor of zeros.
+
+    >>> tf.zeros([2, 3]).op.type, tf.zeros([1000, 10]).op.type
+    ('Const', 'Fill')
+    """
+    return _filled(shape, dtype, name, 0, "zeros")
 
 
 def ones(shape, dtype=_dt.float32, name=None) -> Tensor:
-    dtype = _dt.as_dtype(dtype)
-    if isinstance(shape, Tensor):
-        return fill(shape, constant(1, dtype=dtype), name=name or "ones")
-    return constant(
-        np.ones([int(d) for d in as_shape(shape).as_list()], dtype.np), name=name or "ones"
-    )
+    """``tf.ones([1, 3])``: a tensor of ones (a constant, or ``Fill`` when big)."""
+    return _filled(shape, dtype, name, 1, "ones")
 
 
 def zeros_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:

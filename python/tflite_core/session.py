@@ -713,7 +713,7 @@ class BaseSession:
 
     @property
     def graph_def(self):
-        return self._graph.as_graph_def() if hasattr(self._graph, "as_graph_def") else None
+        return self._graph.as_graph_def()
 
     @property
     def sess_str(self) -> str:

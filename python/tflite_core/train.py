@@ -149,4 +149,18 @@ class GradientDescentOptimizer(Optimizer):
 
 # ---- summaries (TF 0.x names under tf.train) ----------------------------------------------------
 from .event_writer import FileWriter as SummaryWriter  # noqa: E402,F401
-from .event_writer import summary_iterator  # noqa: E402,F401
+from .event_writer import summary_iterator, write_graph  # noqa: E402,F401
+
+# ---- checkpoints (saver.py; the readers and state-file helpers are re-exported there) ---------
+from .saver import (  # noqa: E402,F401
+    CheckpointState,
+    NewCheckpointReader,
+    Saver,
+    SaverDef,
+    checkpoint_exists,
+    get_checkpoint_state,
+    latest_checkpoint,
+    list_variables,
+    load_checkpoint,
+    load_variable,
+)

@@ -1,0 +1,160 @@
+"""A process killed (SIGKILL) in the middle of ``Saver.save`` never loses or corrupts a checkpoint.
+
+tests/checkpoint_crash_child.py forks workers that hold 100 MB of variables (variable ``i`` at
+step ``s`` is ``base(i) + s``) and save with an increasing global step, max_to_keep=2. Each worker
+is killed at a random moment inside a save (after it has finished at least one), 20 times; after
+every kill, ``tf.train.latest_checkpoint`` must name the last finished save (or the one being
+written, if it got past the ``checkpoint`` file), restoring it must give exactly that step's
+values, every checkpoint the state file lists must exist, and every finished ``.index`` file in
+the directory must read back complete and CRC-clean. Only temporary files may be left half
+written.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import checkpoint_crash_child as child
+import numpy as np
+
+import tflite_core as tf
+
+CHILD = Path(__file__).with_name("checkpoint_crash_child.py")
+KILLS = 20
+_FINISHED = re.compile(r"^model-(\d+)\.(index|data-00000-of-00001|meta)$")
+_TEMP = re.compile(r"\.(tempstate|tmp)[0-9a-f]{32}$")
+
+
+class _Lines:
+    """The child's stdout lines, read by a thread so each wait can time out."""
+
+    def __init__(self, stream):
+        self.q: queue.Queue = queue.Queue()
+        self.thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def _pump(self, stream):
+        for line in stream:
+            self.q.put(line.split())
+        self.q.put(None)
+
+    def next(self, timeout=60.0) -> list:
+        words = self.q.get(timeout=timeout)
+        assert words is not None, "the child process ended"
+        return words
+
+
+def _check_directory(d: Path, bases, stats) -> None:
+    """Every finished checkpoint in ``d`` reads back CRC-clean with its step's values; temporary
+    files and data files without an index (what a kill may leave) are counted and removed."""
+    names = sorted(os.listdir(d))
+    for name in names:
+        if _TEMP.search(name):
+            stats["temp files"] += 1
+            os.remove(d / name)
+        elif name != "checkpoint":
+            assert _FINISHED.match(name), f"unexpected file {name}"
+    for name in names:
+        m = _FINISHED.match(name)
+        if not m or m.group(2) != "data-00000-of-00001":
+            continue
+        prefix = d / f"model-{m.group(1)}"
+        if not os.path.exists(f"{prefix}.index"):
+            stats["data without index"] += 1  # killed between the two renames: never visible
+            os.remove(d / name)
+            continue
+        reader = tf.train.NewCheckpointReader(str(prefix))  # any corruption raises DataLossError
+        step = int(m.group(1))
+        assert reader.get_tensor("global_step") == step
+        for i, b in enumerate(bases):
+            assert np.array_equal(reader.get_tensor(f"v{i}"), b + np.float32(step)), (prefix, i)
+    for name in names:
+        m = _FINISHED.match(name)
+        if m and m.group(2) == "index":
+            assert os.path.exists(d / f"model-{m.group(1)}.data-00000-of-00001"), name
+
+
+def test_sigkill_during_save_keeps_the_last_checkpoint(tmp_path):
+    rng = random.Random(20240601)
+    bases = [child.base(i) for i in range(child.N_VARS)]
+    stats = {"temp files": 0, "data without index": 0, "inside save": 0}
+    with open(tmp_path / "stderr.txt", "w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-W", "error", str(CHILD), str(tmp_path / "ckpt")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            bufsize=1,
+        )
+    d = tmp_path / "ckpt"
+    d.mkdir()
+    lines = _Lines(proc.stdout)
+    save_times: list[float] = []
+    try:
+        assert lines.next() == ["serving"]
+        with tf.Graph().as_default():
+            variables, step_var, _, saver = child.build()
+            sess = tf.Session()
+            for _ in range(KILLS):
+                proc.stdin.write("go\n")
+                proc.stdin.flush()
+                kind, pid = lines.next()
+                assert kind == "worker"
+                pid = int(pid)
+                words = lines.next()
+                assert words[0] == "ready"
+                last_saved = int(words[1])  # the step it resumed from
+                while True:  # at least one save finished in this worker
+                    words = lines.next()
+                    if words[0] == "saved":
+                        last_saved = int(words[1])
+                        save_times.append(float(words[2]))
+                        break
+                assert lines.next()[0] == "begin"
+                threading.Event().wait(rng.uniform(0.0, 1.2) * statistics.median(save_times))
+                os.kill(pid, signal.SIGKILL)
+                last = "begin"
+                while True:
+                    words = lines.next()
+                    if words[0] == "exited":
+                        status = int(words[2])
+                        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+                        break
+                    if words[0] == "saved":
+                        last_saved = int(words[1])
+                    last = words[0]
+                stats["inside save"] += last == "begin"
+                # the newest finished save survived (or the one in flight, once past the state)
+                latest = tf.train.latest_checkpoint(str(d))
+                step = int(latest.rsplit("-", 1)[1])
+                assert step in (last_saved, last_saved + 1), (step, last_saved)
+                state = tf.train.get_checkpoint_state(str(d))
+                assert state.all_model_checkpoint_paths[-1] == latest
+                assert all(tf.train.checkpoint_exists(p) for p in state.all_model_checkpoint_paths)
+                saver.restore(sess, latest)
+                assert sess.run(step_var) == step
+                values = sess.run(variables)
+                for i, (v, b) in enumerate(zip(values, bases)):
+                    assert np.array_equal(v, b + np.float32(step)), (latest, i)
+                _check_directory(d, bases, stats)
+            sess.close()
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+        lines.thread.join(timeout=30)
+        proc.stdout.close()
+    print("kills:", KILLS, stats, "save times s:", save_times and statistics.median(save_times))
+    assert proc.returncode == 0, (tmp_path / "stderr.txt").read_text()
+    # the kills did land inside saves, and some did interrupt a write
+    assert stats["inside save"] >= KILLS // 2, stats
+    assert stats["temp files"] + stats["data without index"] >= 1, stats
