@@ -149,12 +149,12 @@ CMP(k_ge, "GreaterEqual", Cmp::kGe)
 #undef CMP
 
 // ---- unary -------------------------------------------------------------------------------
-enum class Un { kNeg, kAbs, kRelu, kSigmoid, kTanh, kExp, kLog, kSqrt, kSquare, kRecip, kSign };
+enum class Un { kNeg, kAbs, kRelu, kSigmoid, kTanh, kExp, kLog, kSqrt, kSquare, kRecip, kSign, kFloor };
 
 template <Un U>
 constexpr bool unary_float_only() {
   return U == Un::kSigmoid || U == Un::kTanh || U == Un::kExp || U == Un::kLog ||
-         U == Un::kSqrt || U == Un::kRecip;
+         U == Un::kSqrt || U == Un::kRecip || U == Un::kFloor;
 }
 
 template <Un U, typename T>
@@ -184,6 +184,7 @@ inline T apply_un(T x) {
   }
   if constexpr (U == Un::kRecip) return T(1) / x;
   if constexpr (U == Un::kSign) return x > T(0) ? T(1) : (x < T(0) ? T(-1) : x);  // sign(NaN)=NaN
+  if constexpr (U == Un::kFloor) return std::floor(x);
   return x;
 }
 
@@ -222,6 +223,7 @@ UN(k_sqrt, "Sqrt", Un::kSqrt)
 UN(k_square, "Square", Un::kSquare)
 UN(k_recip, "Reciprocal", Un::kRecip)
 UN(k_sign, "Sign", Un::kSign)
+UN(k_floor, "Floor", Un::kFloor)
 #undef UN
 
 // ---- cast, copy, fill, add_n, broadcast_to -------------------------------------------------
@@ -322,6 +324,7 @@ void register_elementwise(Registry& r) {
   r["neg"] = k_neg; r["abs"] = k_abs; r["relu"] = k_relu; r["sigmoid"] = k_sigmoid;
   r["tanh"] = k_tanh; r["exp"] = k_exp; r["log"] = k_log; r["sqrt"] = k_sqrt;
   r["square"] = k_square; r["reciprocal"] = k_recip; r["sign"] = k_sign;
+  r["floor"] = k_floor;
   r["cast"] = k_cast; r["copy"] = k_copy; r["fill"] = k_fill; r["add_n"] = k_add_n;
   r["broadcast_to"] = k_broadcast_to;
 }

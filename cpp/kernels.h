@@ -17,7 +17,7 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //  elementwise.cc  add sub mul div maximum minimum pow (np.<op> with broadcasting), equal not_equal
 //                  less less_equal greater greater_equal (-> bool), relu_grad (g*(x>0)),
 //                  sigmoid_grad (dy*y*(1-y)), tanh_grad (dy*(1-y*y)); neg abs relu sigmoid tanh exp log
-//                  sqrt square reciprocal sign (np.<op>); cast (astype); copy; fill (np.full);
+//                  sqrt square reciprocal sign floor (np.<op>); cast (astype); copy; fill (np.full);
 //                  add_n (sum of same-shape inputs); broadcast_to (np.broadcast_to to the output's
 //                  shape)
 //  reduce.cc       reduce_sum/mean/max/min/prod (ints = 1 per reduced input dim), argmax argmin
@@ -32,7 +32,13 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //  random.cc       random_uniform, random_normal, truncated_normal (in: int64[1] run counter, ints =
 //                  [seed, seed2]; Philox4x32-10, counter-based)
 //  optim.cc        assign, assign_add, assign_sub (out 0 is the variable), apply_gradient_descent
-//                  (var -= alpha * delta, in place)
+//                  (var -= alpha * delta, in place); apply_momentum, apply_adam, apply_adagrad,
+//                  apply_rms_prop (TF's training_ops: out = the variable and its slots, in place)
+//  indexing.cc     select (np.where(c, x, y), broadcasting), gather (np.take(params, ids, axis);
+//                  ids checked), unsorted_segment_sum (np.add.at into zeros), pad (constant;
+//                  ints = before/after per dim), range (np.arange(start, limit, delta))
+//  nn.cc (also)    sparse_softmax_xent (logits, int labels -> loss, backprop), top_k (ints = [k,
+//                  sorted] -> values, int32 indices), in_top_k (ints = [k] -> bool)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
@@ -44,6 +50,7 @@ void register_nn(Registry& r);
 void register_array(Registry& r);
 void register_random(Registry& r);
 void register_optim(Registry& r);
+void register_indexing(Registry& r);
 
 // Which matmul backend this build uses: "onednn" or "openblas".
 const char* matmul_backend();

@@ -1,6 +1,8 @@
-// nn.cc: softmax and log-softmax over the last axis, and the fused softmax cross-entropy
-// (loss and its gradient in one pass), all numerically stable (max subtracted first).
+// nn.cc: softmax and log-softmax over the last axis, the fused softmax cross-entropy (dense and
+// sparse labels: loss and its gradient in one pass, max subtracted first), top_k and in_top_k.
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "kernels.h"
 
@@ -103,11 +105,141 @@ void k_softmax_xent(const TensorView* in, int nin, TensorView* out, int nout, co
   });
 }
 
+// Sparse labels: loss[r] = logsumexp(logits[r]) - logits[r, labels[r]];
+// backprop = softmax(logits) - onehot(labels). A label outside [0, C) is an error.
+void k_sparse_softmax_xent(const TensorView* in, int nin, TensorView* out, int nout,
+                           const Attrs&) {
+  const char* op = "SparseSoftmaxCrossEntropyWithLogits";
+  check_count(op, nin, 2, nout, 2);
+  const TensorView &logits = in[0], &labels = in[1];
+  if (labels.dtype != DType::kInt32 && labels.dtype != DType::kInt64)
+    fail(op, "labels must be int32 or int64, got ", dtype_name(labels.dtype));
+  if (logits.ndim != 2) fail(op, "logits must be 2-D, got ", logits.shape_str());
+  const int64_t rows = logits.shape[0], cols = logits.shape[1];
+  if (labels.ndim != 1 || labels.shape[0] != rows)
+    fail(op, "labels ", labels.shape_str(), " must be 1-D with ", rows, " elements (logits ",
+         logits.shape_str(), ")");
+  check_same_dtype(op, logits, out[0]);
+  check_same_dtype(op, logits, out[1]);
+  check_same_shape(op, logits, out[1]);
+  if (out[0].size() != rows) fail(op, "loss output must have ", rows, " elements");
+  auto label = [&](int64_t r) {
+    return labels.dtype == DType::kInt32 ? int64_t(labels.ptr<int32_t>()[r])
+                                         : labels.ptr<int64_t>()[r];
+  };
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t l = label(r);
+    if (l < 0 || l >= cols)
+      fail(op, "Received a label value of ", l, " which is outside the valid range of [0, ", cols,
+           ").  Label values: index ", r);
+  }
+  TFL_FLOAT_CASES(logits.dtype, op, {
+    const T* x = logits.ptr<T>();
+    T* loss = out[0].ptr<T>();
+    T* bp = out[1].ptr<T>();
+    parallel_for(rows, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(cols, 1)),
+                 [&](int64_t r0, int64_t r1) {
+                   for (int64_t r = r0; r < r1; ++r) {
+                     const T* xr = x + r * cols;
+                     T* br = bp + r * cols;
+                     T mx = xr[0];
+                     for (int64_t j = 1; j < cols; ++j)
+                       mx = (xr[j] > mx || xr[j] != xr[j]) ? xr[j] : mx;
+                     T sum = 0;
+                     for (int64_t j = 0; j < cols; ++j) {
+                       br[j] = std::exp(xr[j] - mx);
+                       sum += br[j];
+                     }
+                     const T inv = T(1) / sum;
+                     for (int64_t j = 0; j < cols; ++j) br[j] *= inv;
+                     const int64_t l = label(r);
+                     loss[r] = std::log(sum) - (xr[l] - mx);
+                     br[l] -= T(1);
+                   }
+                 });
+  });
+}
+
+// The k largest entries of each row (last axis), as TF's TopKV2: values descending, ties broken
+// by the lower index; ints = [k, sorted] (unsorted output is also in this order).
+void k_top_k(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "TopKV2";
+  check_count(op, nin, 1, nout, 2);
+  const TensorView& x = in[0];
+  if (x.ndim < 1) fail(op, "input must be at least 1-D, got ", x.shape_str());
+  const int64_t k = a.i(0, op), cols = x.shape[x.ndim - 1];
+  if (k < 0 || k > cols) fail(op, "input must have at least k=", k, " columns, got ", cols);
+  check_same_dtype(op, x, out[0]);
+  check_dtype(op, out[1], DType::kInt32, "indices");
+  const int64_t rows = cols ? x.size() / cols : 0;
+  if (out[0].size() != rows * k || out[1].size() != rows * k) fail(op, "outputs have the wrong size");
+  TFL_NUMERIC_CASES(x.dtype, op, {
+    const T* src = x.ptr<T>();
+    T* vals = out[0].ptr<T>();
+    int32_t* idx = out[1].ptr<int32_t>();
+    parallel_for(rows, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(cols, 1)),
+                 [&](int64_t r0, int64_t r1) {
+                   std::vector<int32_t> order(static_cast<size_t>(cols));
+                   for (int64_t r = r0; r < r1; ++r) {
+                     const T* row = src + r * cols;
+                     for (int64_t j = 0; j < cols; ++j) order[size_t(j)] = int32_t(j);
+                     auto greater = [&](int32_t p, int32_t q) {
+                       const bool pn = row[p] != row[p], qn = row[q] != row[q];
+                       if (pn != qn) return pn;  // NaN ranks first, as TF's CPU kernel
+                       if (row[p] != row[q] && !pn) return row[p] > row[q];
+                       return p < q;
+                     };
+                     std::partial_sort(order.begin(), order.begin() + k, order.end(), greater);
+                     for (int64_t j = 0; j < k; ++j) {
+                       idx[r * k + j] = order[size_t(j)];
+                       vals[r * k + j] = row[order[size_t(j)]];
+                     }
+                   }
+                 });
+  });
+}
+
+// out[b] = targets[b] is among the k largest predictions[b]: fewer than k classes score strictly
+// higher (ties count in its favour, as TF); a non-finite target score or a target outside
+// [0, C) gives false. ints = [k].
+void k_in_top_k(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "InTopKV2";
+  check_count(op, nin, 2, nout, 1);
+  const TensorView &pred = in[0], &tgt = in[1];
+  if (pred.ndim != 2) fail(op, "predictions must be 2-D, got ", pred.shape_str());
+  if (tgt.dtype != DType::kInt32 && tgt.dtype != DType::kInt64)
+    fail(op, "targets must be int32 or int64, got ", dtype_name(tgt.dtype));
+  const int64_t rows = pred.shape[0], cols = pred.shape[1], k = a.i(0, op);
+  if (tgt.ndim != 1 || tgt.shape[0] != rows)
+    fail(op, "targets ", tgt.shape_str(), " must be 1-D with ", rows, " elements");
+  check_dtype(op, out[0], DType::kBool, "output");
+  if (out[0].size() != rows) fail(op, "output must have ", rows, " elements");
+  bool* r = out[0].ptr<bool>();
+  TFL_FLOAT_CASES(pred.dtype, op, {
+    const T* p = pred.ptr<T>();
+    for (int64_t b = 0; b < rows; ++b) {
+      const int64_t t = tgt.dtype == DType::kInt32 ? int64_t(tgt.ptr<int32_t>()[b])
+                                                   : tgt.ptr<int64_t>()[b];
+      if (t < 0 || t >= cols || !std::isfinite(double(p[b * cols + t]))) {
+        r[b] = false;
+        continue;
+      }
+      const T target = p[b * cols + t];
+      int64_t more = 0;
+      for (int64_t j = 0; j < cols; ++j) more += p[b * cols + j] > target;
+      r[b] = more < k;
+    }
+  });
+}
+
 }  // namespace
 
 void register_nn(Registry& r) {
   r["softmax"] = k_softmax;
   r["log_softmax"] = k_log_softmax;
+  r["sparse_softmax_xent"] = k_sparse_softmax_xent;
+  r["top_k"] = k_top_k;
+  r["in_top_k"] = k_in_top_k;
   r["softmax_xent"] = k_softmax_xent;
 }
 

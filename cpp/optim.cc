@@ -1,4 +1,6 @@
 // optim.cc: in-place variable updates. out[0] is the variable's own buffer.
+#include <cmath>
+
 #include "kernels.h"
 
 namespace tfl {
@@ -60,6 +62,123 @@ void k_apply_gd(const TensorView* in, int nin, TensorView* out, int nout, const 
   });
 }
 
+// The other optimisers' updates, as TensorFlow's training_ops (one pass, in place). Outputs are
+// the variable and its slots (all written in place); inputs are scalars and the gradient.
+struct Scalars {
+  const char* op;
+  const TensorView* in;
+  template <typename T> T get(int i) const {
+    if (in[i].size() != 1) fail(op, "input ", i, " must be a scalar, got ", in[i].shape_str());
+    return in[i].ptr<T>()[0];
+  }
+};
+
+void check_update(const char* op, const TensorView* in, int nin, int want_in, TensorView* out,
+                  int nout, int want_out) {
+  check_count(op, nin, size_t(want_in), nout, size_t(want_out));
+  for (int i = 0; i < nin; ++i) check_same_dtype(op, in[i], out[0]);
+  for (int j = 1; j < nout; ++j) {
+    check_same_dtype(op, out[j], out[0]);
+    check_same_shape(op, out[j], out[0]);
+  }
+  check_same_shape(op, in[nin - 1], out[0]);  // the gradient
+}
+
+// accum = accum * momentum + grad; var -= lr * accum
+// (Nesterov: var -= lr * grad + lr * momentum * accum). in = [lr, grad, momentum], ints [nesterov]
+void k_apply_momentum(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "ApplyMomentum";
+  check_count(op, nin, 3, nout, 2);
+  const TensorView reordered[3] = {in[0], in[2], in[1]};
+  check_update(op, reordered, 3, 3, out, nout, 2);
+  const bool nesterov = !a.ints.empty() && a.ints[0] != 0;
+  const int64_t n = out[0].size();
+  TFL_FLOAT_CASES(out[0].dtype, op, {
+    const Scalars s{op, in};
+    const T lr = s.get<T>(0), mom = s.get<T>(2);
+    const T* g = in[1].ptr<T>();
+    T* var = out[0].ptr<T>();
+    T* acc = out[1].ptr<T>();
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) {
+        acc[k] = acc[k] * mom + g[k];
+        var[k] -= nesterov ? g[k] * lr + acc[k] * mom * lr : acc[k] * lr;
+      }
+    });
+  });
+}
+
+// lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t); m += (g - m) * (1 - beta1);
+// v += (g^2 - v) * (1 - beta2); var -= lr_t * m / (sqrt(v) + eps)
+// (Nesterov: m replaced by m * beta1 + (1 - beta1) * g in the update).
+// in = [beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad]; out = [var, m, v].
+void k_apply_adam(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "ApplyAdam";
+  check_update(op, in, nin, 7, out, nout, 3);
+  const bool nesterov = !a.ints.empty() && a.ints[0] != 0;
+  const int64_t n = out[0].size();
+  TFL_FLOAT_CASES(out[0].dtype, op, {
+    const Scalars s{op, in};
+    const T b1p = s.get<T>(0), b2p = s.get<T>(1), lr = s.get<T>(2), b1 = s.get<T>(3),
+            b2 = s.get<T>(4), eps = s.get<T>(5);
+    const T lr_t = lr * std::sqrt(T(1) - b2p) / (T(1) - b1p);
+    const T* g = in[6].ptr<T>();
+    T* var = out[0].ptr<T>();
+    T* m = out[1].ptr<T>();
+    T* v = out[2].ptr<T>();
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) {
+        m[k] += (g[k] - m[k]) * (T(1) - b1);
+        v[k] += (g[k] * g[k] - v[k]) * (T(1) - b2);
+        const T mm = nesterov ? m[k] * b1 + (T(1) - b1) * g[k] : m[k];
+        var[k] -= lr_t * mm / (std::sqrt(v[k]) + eps);
+      }
+    });
+  });
+}
+
+// accum += g^2; var -= lr * g / sqrt(accum). in = [lr, grad]; out = [var, accum].
+void k_apply_adagrad(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "ApplyAdagrad";
+  check_update(op, in, nin, 2, out, nout, 2);
+  const int64_t n = out[0].size();
+  TFL_FLOAT_CASES(out[0].dtype, op, {
+    const T lr = Scalars{op, in}.get<T>(0);
+    const T* g = in[1].ptr<T>();
+    T* var = out[0].ptr<T>();
+    T* acc = out[1].ptr<T>();
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) {
+        acc[k] += g[k] * g[k];
+        var[k] -= lr * g[k] / std::sqrt(acc[k]);
+      }
+    });
+  });
+}
+
+// ms += (g^2 - ms) * (1 - rho); mom = mom * momentum + lr * g / sqrt(ms + eps); var -= mom.
+// in = [lr, rho, momentum, epsilon, grad]; out = [var, ms, mom].
+void k_apply_rms_prop(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "ApplyRMSProp";
+  check_update(op, in, nin, 5, out, nout, 3);
+  const int64_t n = out[0].size();
+  TFL_FLOAT_CASES(out[0].dtype, op, {
+    const Scalars s{op, in};
+    const T lr = s.get<T>(0), rho = s.get<T>(1), momentum = s.get<T>(2), eps = s.get<T>(3);
+    const T* g = in[4].ptr<T>();
+    T* var = out[0].ptr<T>();
+    T* ms = out[1].ptr<T>();
+    T* mom = out[2].ptr<T>();
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) {
+        ms[k] += (g[k] * g[k] - ms[k]) * (T(1) - rho);
+        mom[k] = mom[k] * momentum + lr * g[k] / std::sqrt(ms[k] + eps);
+        var[k] -= mom[k];
+      }
+    });
+  });
+}
+
 }  // namespace
 
 void register_optim(Registry& r) {
@@ -67,6 +186,10 @@ void register_optim(Registry& r) {
   r["assign_add"] = k_assign_add;
   r["assign_sub"] = k_assign_sub;
   r["apply_gradient_descent"] = k_apply_gd;
+  r["apply_momentum"] = k_apply_momentum;
+  r["apply_adam"] = k_apply_adam;
+  r["apply_adagrad"] = k_apply_adagrad;
+  r["apply_rms_prop"] = k_apply_rms_prop;
 }
 
 }  // namespace tfl

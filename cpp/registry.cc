@@ -13,6 +13,7 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_array(r);
     register_random(r);
     register_optim(r);
+    register_indexing(r);
     return r;
   }();
   return table;

@@ -334,6 +334,115 @@ def apply_gd_case(draw):
     return Case([alpha, arrays(draw, dt, shape)], [arrays(draw, dt, shape)])
 
 
+@st.composite
+def select_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=4))
+    c = draw(hnp.arrays(BOOL, bs.input_shapes[0]))
+    x = (
+        arrays(draw, dt, bs.input_shapes[1])
+        if dt != BOOL
+        else draw(hnp.arrays(BOOL, bs.input_shapes[1]))
+    )
+    y = (
+        arrays(draw, dt, bs.input_shapes[2])
+        if dt != BOOL
+        else draw(hnp.arrays(BOOL, bs.input_shapes[2]))
+    )
+    return Case([c, x, y], [blank(bs.result_shape, dt)])
+
+
+def index_array(draw, shape, limit, dtype=None):
+    dt = dtype or draw(st.sampled_from(INTS))
+    return draw(hnp.arrays(dt, shape, elements=st.integers(0, limit - 1)))
+
+
+@st.composite
+def gather_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    shape = draw(shapes(min_dims=1, min_side=1))
+    params = draw(hnp.arrays(dt, shape)) if dt == BOOL else arrays(draw, dt, shape)
+    axis = draw(st.integers(0, len(shape) - 1))
+    ids = index_array(draw, draw(shapes(max_dims=2)), shape[axis])
+    out_shape = shape[:axis] + ids.shape + shape[axis + 1 :]
+    return Case([params, ids], [blank(out_shape, dt)], [axis])
+
+
+@st.composite
+def segment_sum_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    ids_shape = draw(shapes(max_dims=2))
+    inner = draw(shapes(max_dims=2))
+    nseg = draw(st.integers(1, 5))
+    ids = index_array(draw, ids_shape, nseg)
+    data = arrays(draw, dt, ids_shape + inner, -100, 100)
+    return Case([data, ids], [blank((nseg,) + inner, dt)])
+
+
+@st.composite
+def pad_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    x = arrays(draw, dt, draw(shapes()))
+    pads = [draw(st.integers(0, 2)) for _ in range(2 * x.ndim)]
+    out = tuple(d + pads[2 * i] + pads[2 * i + 1] for i, d in enumerate(x.shape))
+    return Case([x], [blank(out, dt)], pads, [float(draw(st.integers(-3, 3)))])
+
+
+@st.composite
+def range_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    start, delta = draw(st.integers(-10, 10)), draw(st.sampled_from([-3, -1, 1, 2, 5]))
+    limit = draw(st.integers(-10, 10))
+    n = max(0, -(-(limit - start) // delta))
+    vals = [np.array(v, dt) for v in (start, limit, delta)]
+    return Case(vals, [blank((n,), dt)])
+
+
+@st.composite
+def sparse_xent_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    n, c = draw(st.integers(0, 5)), draw(st.integers(1, 6))
+    logits = arrays(draw, dt, (n, c), -20, 20)
+    labels = index_array(draw, (n,), c)
+    return Case([logits, labels], [blank((n,), dt), blank((n, c), dt)])
+
+
+@st.composite
+def top_k_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    shape = draw(shapes(min_dims=1))
+    x = draw(hnp.arrays(dt, shape, elements=st.integers(-3, 3)))  # many ties
+    k = draw(st.integers(0, shape[-1]))
+    out = shape[:-1] + (k,)
+    return Case([x], [blank(out, dt), blank(out, I32)], [k, 1])
+
+
+@st.composite
+def in_top_k_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    b, c = draw(st.integers(0, 5)), draw(st.integers(1, 6))
+    pred = draw(hnp.arrays(dt, (b, c), elements=st.sampled_from([-1.0, 0.0, 0.5, 2.0, np.nan])))
+    targets = draw(hnp.arrays(draw(st.sampled_from(INTS)), (b,), elements=st.integers(-1, c)))
+    return Case([pred, targets], [blank((b,), BOOL)], [draw(st.integers(0, c))])
+
+
+@st.composite
+def optimizer_case(draw, n_hyper, n_slots, hyper=(0.01, 0.99)):
+    dt = draw(st.sampled_from(FLOATS))
+    shape = draw(shapes())
+    scalars = [np.array(draw(st.floats(*hyper)), dt) for _ in range(n_hyper)]
+    grad = arrays(draw, dt, shape, -2, 2)
+    slots = [arrays(draw, dt, shape, 0.125, 2) for _ in range(n_slots)]
+    return Case(scalars + [grad], [arrays(draw, dt, shape)] + slots, [draw(st.integers(0, 1))])
+
+
+@st.composite
+def momentum_case(draw):
+    c = draw(optimizer_case(2, 1))
+    lr, mom, grad = c.inputs
+    return Case([lr, grad, mom], c.outputs, c.ints)
+
+
 # ---- the table: one row per kernel name ----------------------------------------------------------
 ROWS = {
     "add": binary_case(NUMERIC),
@@ -351,7 +460,10 @@ ROWS = {
         for k in ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal")
     },
     **{k: unary_case(NUMERIC, -1000, 1000) for k in ("neg", "abs", "relu", "square", "sign")},
-    **{k: unary_case(FLOATS) for k in ("sigmoid", "tanh", "exp", "log", "sqrt", "reciprocal")},
+    **{
+        k: unary_case(FLOATS)
+        for k in ("sigmoid", "tanh", "exp", "log", "sqrt", "reciprocal", "floor")
+    },
     "cast": cast_case(),
     "copy": copy_case(),
     "fill": fill_case(),
@@ -376,6 +488,18 @@ ROWS = {
     "assign_add": assign_case(NUMERIC),
     "assign_sub": assign_case(NUMERIC),
     "apply_gradient_descent": apply_gd_case(),
+    "select": select_case(),
+    "gather": gather_case(),
+    "unsorted_segment_sum": segment_sum_case(),
+    "pad": pad_case(),
+    "range": range_case(),
+    "sparse_softmax_xent": sparse_xent_case(),
+    "top_k": top_k_case(),
+    "in_top_k": in_top_k_case(),
+    "apply_momentum": momentum_case(),
+    "apply_adam": optimizer_case(6, 2),
+    "apply_adagrad": optimizer_case(1, 1),
+    "apply_rms_prop": optimizer_case(4, 2),
 }
 
 TOL = {F32: {"rtol": 2e-6, "atol": 1e-6}, F64: {"rtol": 1e-13, "atol": 1e-14}}
@@ -392,6 +516,10 @@ LOOSE_F32 = {
     "sigmoid_grad",
     "tanh_grad",
     "reduce_mean",
+    "sparse_softmax_xent",
+    "apply_adam",
+    "apply_adagrad",
+    "apply_rms_prop",
 }
 
 

@@ -217,6 +217,7 @@ _UNARY = {
     "square": lambda x: x * x,
     "reciprocal": lambda x: 1 / x,
     "sign": _sign,
+    "floor": np.floor,
 }
 _FLOAT_UNARY = {"sigmoid", "tanh", "exp", "log", "sqrt", "reciprocal"}
 
@@ -467,6 +468,62 @@ def _softmax_xent(inputs, outputs, ints, floats):
     backprop[...] = np.exp(z) / s - labels
 
 
+@_kernel("sparse_softmax_xent")
+def _sparse_softmax_xent(inputs, outputs, ints, floats):
+    # loss[r] = log(sum exp(z[r])) - z[r, label[r]] (z = logits - row max);
+    # backprop = softmax - onehot(labels).
+    op = "SparseSoftmaxCrossEntropyWithLogits"
+    logits, labels = inputs
+    loss, backprop = outputs
+    _float_only(op, logits)
+    if labels.dtype.kind != "i" or logits.ndim != 2 or labels.shape != logits.shape[:1]:
+        raise KernelError(f"[{op}] logits must be [N, C] and labels int [N]")
+    bad = (labels < 0) | (labels >= logits.shape[1])
+    if bad.any():
+        r = int(np.argmax(bad))
+        raise KernelError(
+            f"[{op}] Received a label value of {labels[r]} which is outside the valid range of "
+            f"[0, {logits.shape[1]}).  Label values: index {r}"
+        )
+    z, s = _shifted(logits)
+    rows = np.arange(logits.shape[0])
+    _store(loss, np.log(s[:, 0]) - z[rows, labels])
+    backprop[...] = np.exp(z) / s
+    backprop[rows, labels] -= 1
+
+
+@_kernel("top_k")
+def _top_k(inputs, outputs, ints, floats):
+    # values descending, ties by the lower index, NaN first; indices int32.
+    (x,) = inputs
+    values, indices = outputs
+    k = int(ints[0])
+    if x.ndim < 1 or not 0 <= k <= x.shape[-1]:
+        raise KernelError(f"[TopKV2] input must have at least k={k} columns")
+    rows = x.reshape(int(np.prod(x.shape[:-1])), x.shape[-1])
+    order = np.empty((rows.shape[0], k), np.int64)
+    for r, row in enumerate(rows):
+        key = [(0 if v != v else 1, -v if v == v else 0, j) for j, v in enumerate(row.tolist())]
+        order[r] = [j for _, _, j in sorted(key)[:k]]
+    indices[...] = order.reshape(indices.shape).astype(np.int32)
+    values[...] = np.take_along_axis(rows, order, axis=1).reshape(values.shape)
+
+
+@_kernel("in_top_k")
+def _in_top_k(inputs, outputs, ints, floats):
+    # target in the top k: fewer than k classes score strictly higher; non-finite -> False.
+    pred, targets = inputs
+    (out,) = outputs
+    k = int(ints[0])
+    if pred.ndim != 2 or targets.shape != pred.shape[:1] or targets.dtype.kind != "i":
+        raise KernelError("[InTopKV2] predictions must be [B, C] and targets int [B]")
+    for b, t in enumerate(targets.tolist()):
+        if not 0 <= t < pred.shape[1] or not np.isfinite(pred[b, t]):
+            out[b] = False
+        else:
+            out[b] = int(np.sum(pred[b] > pred[b, t])) < k
+
+
 # ---- array ops ----------------------------------------------------------------------------------
 @_kernel("transpose")
 def _transpose(inputs, outputs, ints, floats):
@@ -629,6 +686,73 @@ for _n in ("random_uniform", "random_normal", "truncated_normal"):
     _kernel(_n)(_make_random(_n))
 
 
+# ---- indexing -----------------------------------------------------------------------------------
+def _check_ids(op: str, ids: np.ndarray, limit: int, what: str) -> None:
+    if ids.dtype.kind != "i":
+        raise KernelError(f"[{op}] {what} must be int32 or int64")
+    flat = ids.reshape(-1)
+    bad = (flat < 0) | (flat >= limit)
+    if bad.any():
+        k = int(np.argmax(bad))
+        raise KernelError(f"[{op}] {what}[{k}] = {flat[k]} is not in [0, {limit})")
+
+
+@_kernel("select")
+def _select(inputs, outputs, ints, floats):
+    cond, x, y = inputs
+    if cond.dtype != np.bool_ or x.dtype != y.dtype:
+        raise KernelError("[Select] condition must be bool and x, y of one dtype")
+    try:
+        outputs[0][...] = np.where(*np.broadcast_arrays(cond, x, y))
+    except ValueError as e:
+        raise KernelError(f"[Select] {e}") from None
+
+
+@_kernel("gather")
+def _gather(inputs, outputs, ints, floats):
+    params, ids = inputs
+    axis = int(ints[0])
+    if not 0 <= axis < params.ndim:
+        raise KernelError(f"[GatherV2] axis {axis} out of range")
+    _check_ids("GatherV2", ids, params.shape[axis], "indices")
+    _store(outputs[0], np.take(params, ids, axis=axis))
+
+
+@_kernel("unsorted_segment_sum")
+def _unsorted_segment_sum(inputs, outputs, ints, floats):
+    data, ids = inputs
+    out = outputs[0]
+    if data.shape[: ids.ndim] != ids.shape:
+        raise KernelError("[UnsortedSegmentSum] segment_ids must be a prefix of data's shape")
+    _check_ids("UnsortedSegmentSum", ids, out.shape[0], "segment_ids")
+    acc = np.zeros(out.shape, out.dtype)
+    np.add.at(acc, ids.reshape(-1), data.reshape((ids.size,) + out.shape[1:]))
+    out[...] = acc
+
+
+@_kernel("pad")
+def _pad(inputs, outputs, ints, floats):
+    (x,) = inputs
+    if len(ints) != 2 * x.ndim or min(ints, default=0) < 0:
+        raise KernelError(f"[Pad] paddings must be non-negative, shape [{x.ndim}, 2]")
+    value = floats[0] if floats else 0
+    if x.ndim == 0:
+        outputs[0][...] = x
+        return
+    pads = [(int(ints[2 * d]), int(ints[2 * d + 1])) for d in range(x.ndim)]
+    outputs[0][...] = np.pad(x, pads, constant_values=np.array(value).astype(x.dtype))
+
+
+@_kernel("range")
+def _range(inputs, outputs, ints, floats):
+    start, limit, delta = (a.reshape(()) for a in inputs)
+    if delta == 0:
+        raise KernelError("[Range] Requires delta != 0")
+    out = outputs[0]
+    i = np.arange(out.size).astype(out.dtype)
+    out[...] = (start + i * delta).astype(out.dtype)
+
+
 # ---- variable updates ---------------------------------------------------------------------------
 def _make_assign(name: str, fn) -> Kernel:
     def kernel(inputs, outputs, ints, floats):
@@ -657,3 +781,51 @@ def _apply_gradient_descent(inputs, outputs, ints, floats):
     if alpha.size != 1 or delta.shape != var.shape:
         raise KernelError("[ApplyGradientDescent] alpha must be a scalar and delta match var")
     var -= alpha.reshape(()) * delta
+
+
+def _scalars(op: str, arrays) -> list:
+    if any(a.size != 1 for a in arrays):
+        raise KernelError(f"[{op}] hyper-parameters must be scalars")
+    return [a.reshape(()) for a in arrays]
+
+
+@_kernel("apply_momentum")
+def _apply_momentum(inputs, outputs, ints, floats):
+    # accum = accum * momentum + grad; var -= lr * accum (Nesterov: lr * grad + lr * m * accum)
+    lr, grad, momentum = inputs
+    var, accum = outputs
+    lr, momentum = _scalars("ApplyMomentum", [lr, momentum])
+    accum[...] = accum * momentum + grad
+    var -= grad * lr + accum * momentum * lr if ints and ints[0] else accum * lr
+
+
+@_kernel("apply_adam")
+def _apply_adam(inputs, outputs, ints, floats):
+    *hyper, grad = inputs
+    var, m, v = outputs
+    b1p, b2p, lr, b1, b2, eps = _scalars("ApplyAdam", hyper)
+    one = var.dtype.type(1)
+    lr_t = lr * np.sqrt(one - b2p) / (one - b1p)
+    m += (grad - m) * (one - b1)
+    v += (grad * grad - v) * (one - b2)
+    mm = m * b1 + (one - b1) * grad if ints and ints[0] else m
+    var -= lr_t * mm / (np.sqrt(v) + eps)
+
+
+@_kernel("apply_adagrad")
+def _apply_adagrad(inputs, outputs, ints, floats):
+    lr, grad = inputs
+    var, accum = outputs
+    (lr,) = _scalars("ApplyAdagrad", [lr])
+    accum += grad * grad
+    var -= lr * grad / np.sqrt(accum)
+
+
+@_kernel("apply_rms_prop")
+def _apply_rms_prop(inputs, outputs, ints, floats):
+    *hyper, grad = inputs
+    var, ms, mom = outputs
+    lr, rho, momentum, eps = _scalars("ApplyRMSProp", hyper)
+    ms += (grad * grad - ms) * (var.dtype.type(1) - rho)
+    mom[...] = mom * momentum + lr * grad / np.sqrt(ms + eps)
+    var -= mom

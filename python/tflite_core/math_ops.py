@@ -205,6 +205,7 @@ _UNARY = {
     "Square": ("square", NUMERIC),
     "Reciprocal": ("reciprocal", FLOATS),
     "Sign": ("sign", NUMERIC),
+    "Floor": ("floor", FLOATS),
 }
 for _t, (_k, _) in _UNARY.items():
     register_op(_t, same_shape, _k)
@@ -261,6 +262,14 @@ def reciprocal(x, name=None):
 
 def sign(x, name=None):
     return _unary("Sign", x, name)
+
+
+def floor(x, name=None):
+    """Elementwise ``np.floor`` (float32/float64); as in TF, no gradient flows through it."""
+    return _unary("Floor", x, name)
+
+
+NotDifferentiable("Floor")
 
 
 @RegisterGradient("Neg")

@@ -186,6 +186,12 @@ def _is_string_const(op: Operation) -> bool:
     return op._def.kind == "const" and op._outputs[0].dtype.np.kind == "O"
 
 
+def _refs(op: Operation) -> list:
+    """The variables an assign-kind op writes in place: its first ``extra["refs"]`` inputs
+    (1 by default; an optimiser update also writes its slots)."""
+    return op._inputs[: op._def.extra.get("refs", 1)]
+
+
 def _is_mutation(op: Operation) -> bool:
     return op._def.kind == "assign"
 
@@ -200,7 +206,7 @@ def _exec_inputs(op: Operation):
     idx = d.kernel_inputs if d.kernel_inputs is not None else range(len(op._inputs))
     ins = [op._inputs[i] for i in idx]
     if d.kind == "assign":
-        ins = [op._inputs[0]] + ins
+        ins = _refs(op) + ins
     return ins
 
 
@@ -294,7 +300,7 @@ class _Executable:
         self.fused = _fusable_updates(self.exec_order, fed, set(self.plan_fetches))
         # summaries read variables as they were before this run's updates (as every other
         # reader does): such inputs are copied before the first update
-        mutated = [op._inputs[0].op for op in self.exec_order if _is_mutation(op)]
+        mutated = [v.op for op in self.exec_order if _is_mutation(op) for v in _refs(op)]
         self.snapshots = [
             t for t in self.host_inputs if any(_aliases_variable(t, v) for v in mutated)
         ]
@@ -325,8 +331,8 @@ class _Executable:
                         readers.setdefault(t.op, []).append(op)
         for op in need:
             if _is_mutation(op):
-                for r in readers.get(op._inputs[0].op, []):
-                    if r is not op and not _depends_on(r, op, deps):
+                for r in [r for v in _refs(op) for r in readers.get(v.op, [])]:
+                    if r is not op and r not in deps[op] and not _depends_on(r, op, deps):
                         deps[op].add(r)
                         users[r].append(op)
         pending = {op: len(d) for op, d in deps.items()}
@@ -553,11 +559,13 @@ class _Executable:
                 slot[outs[0]] = slot[op._inputs[0]]
             elif kind == "assign":
                 var = op._inputs[0]
-                if var in fed:
-                    raise ValueError(f"Cannot assign to a fed variable {var.name}")
+                for ref in _refs(op):
+                    if ref in fed:
+                        raise ValueError(f"Cannot assign to a fed variable {ref.name}")
                 vslot = slot[var]
                 ins = [slot[op._inputs[i]] for i in d.kernel_inputs]
-                core.add_step(d.kernel, op.name, ins, [vslot])
+                ints = d.attrs_fn(op, None, None, None)[0] if d.attrs_fn is not None else []
+                core.add_step(d.kernel, op.name, ins, [slot[r] for r in _refs(op)], ints)
                 slot[outs[0]] = vslot
                 if op.type == "Assign":
                     assigned.add(var.op)

@@ -97,6 +97,7 @@ class Optimizer:
         grads_and_vars = list(grads_and_vars)
         if not grads_and_vars:
             raise ValueError("No variables provided.")
+        self._create_slots([v for g, v in grads_and_vars if g is not None])
         with name_scope(name, self._name, []) as scope:
             self._prepare()
             updates = []
@@ -106,12 +107,15 @@ class Optimizer:
                 with name_scope("update_" + v.op.name):
                     updates.append(self._apply_dense(g, v))
             if global_step is None:
-                train_op = group(*updates, name=scope)
+                train_op = self._finish(updates, scope)
             else:
-                with control_dependencies([group(*updates)]):
+                with control_dependencies([self._finish(updates, "update")]):
                     train_op = assign_add(global_step, 1, name=scope).op
         get_default_graph().add_to_collection(GraphKeys.TRAIN_OP, train_op)
         return train_op
+
+    def _create_slots(self, var_list):
+        """Creates the optimiser's slot variables for ``var_list`` (none for plain SGD)."""
 
     def _prepare(self):
         pass
@@ -119,7 +123,17 @@ class Optimizer:
     def _apply_dense(self, grad, var):
         raise NotImplementedError
 
+    def _finish(self, update_ops, name):
+        """The op that completes a step: by default a group of the variable updates."""
+        return group(*update_ops, name=name)
+
     def get_slot_names(self):
+        return []
+
+    def get_slot(self, var, name):
+        return None
+
+    def variables(self):
         return []
 
 
@@ -148,8 +162,18 @@ class GradientDescentOptimizer(Optimizer):
 
 
 # ---- summaries (TF 0.x names under tf.train) ----------------------------------------------------
+from . import training_util as _training_util  # noqa: E402
 from .event_writer import FileWriter as SummaryWriter  # noqa: E402,F401
 from .event_writer import summary_iterator, write_graph  # noqa: E402,F401
+
+# ---- the other optimisers, learning-rate schedules and the global step ---------------------------
+from .learning_rate_decay import exponential_decay  # noqa: E402,F401
+from .optimizers import (  # noqa: E402,F401
+    AdagradOptimizer,
+    AdamOptimizer,
+    MomentumOptimizer,
+    RMSPropOptimizer,
+)
 
 # ---- checkpoints (saver.py; the readers and state-file helpers are re-exported there) ---------
 from .saver import (  # noqa: E402,F401
@@ -164,3 +188,10 @@ from .saver import (  # noqa: E402,F401
     load_checkpoint,
     load_variable,
 )
+from .training_util import (  # noqa: E402,F401
+    create_global_step,
+    get_global_step,
+    get_or_create_global_step,
+)
+
+global_step = _training_util.global_step  # tf.train.global_step(sess, global_step_tensor)

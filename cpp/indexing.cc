@@ -1,0 +1,195 @@
+// indexing.cc: select (np.where), gather, unsorted_segment_sum, pad (constant) and range.
+#include <algorithm>
+#include <cmath>
+
+#include "broadcast.h"
+#include "kernels.h"
+
+namespace tfl {
+namespace {
+
+// Index value k of an int32/int64 index tensor.
+inline int64_t index_at(const TensorView& ids, int64_t k) {
+  return ids.dtype == DType::kInt32 ? int64_t(ids.ptr<int32_t>()[k]) : ids.ptr<int64_t>()[k];
+}
+
+void check_index_dtype(const char* op, const TensorView& ids, const char* what) {
+  if (ids.dtype != DType::kInt32 && ids.dtype != DType::kInt64)
+    fail(op, what, " must be int32 or int64, got ", dtype_name(ids.dtype));
+}
+
+// out = np.where(cond, x, y) with broadcasting of all three to out's shape.
+void k_select(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "Select";
+  check_count(op, nin, 3, nout, 1);
+  check_dtype(op, in[0], DType::kBool, "condition");
+  check_same_dtype(op, in[1], in[2]);
+  check_same_dtype(op, in[1], out[0]);
+  const TensorView& o = out[0];
+  int64_t sc[kMaxDims], sx[kMaxDims], sy[kMaxDims];
+  broadcast_strides(op, in[0], o, sc);
+  broadcast_strides(op, in[1], o, sx);
+  broadcast_strides(op, in[2], o, sy);
+  const int64_t n = o.size();
+  const int nd = o.ndim;
+  const bool* c = in[0].ptr<bool>();
+  TFL_ALL_CASES(o.dtype, op, {
+    const T* x = in[1].ptr<T>();
+    const T* y = in[2].ptr<T>();
+    T* r = o.ptr<T>();
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) {
+        int64_t q = k, oc = 0, ox = 0, oy = 0;
+        for (int d = nd - 1; d >= 0; --d) {
+          const int64_t i = q % o.shape[d];
+          q /= o.shape[d];
+          oc += i * sc[d];
+          ox += i * sx[d];
+          oy += i * sy[d];
+        }
+        r[k] = c[oc] ? x[ox] : y[oy];
+      }
+    });
+  });
+}
+
+// out[o, i..., in] = params[o, ids[i...], in] along ints[0] = axis. Every id is checked first.
+void k_gather(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "GatherV2";
+  check_count(op, nin, 2, nout, 1);
+  const TensorView &params = in[0], &ids = in[1];
+  check_index_dtype(op, ids, "indices");
+  check_same_dtype(op, params, out[0]);
+  const int64_t axis = a.i(0, op);
+  if (axis < 0 || axis >= params.ndim) fail(op, "axis ", axis, " out of range for ", params.shape_str());
+  int64_t outer = 1, inner = 1;
+  for (int d = 0; d < axis; ++d) outer *= params.shape[d];
+  for (int d = int(axis) + 1; d < params.ndim; ++d) inner *= params.shape[d];
+  const int64_t limit = params.shape[axis], nids = ids.size();
+  if (out[0].size() != outer * nids * inner)
+    fail(op, "output ", out[0].shape_str(), " does not match params ", params.shape_str(),
+         " and indices ", ids.shape_str());
+  for (int64_t k = 0; k < nids; ++k) {
+    const int64_t v = index_at(ids, k);
+    if (v < 0 || v >= limit) fail(op, "indices[", k, "] = ", v, " is not in [0, ", limit, ")");
+  }
+  const int64_t isz = dtype_size(params.dtype), row = inner * isz;
+  const char* src = static_cast<const char*>(params.data);
+  char* dst = static_cast<char*>(out[0].data);
+  parallel_for(outer * nids, std::max<int64_t>(1, kCheapGrain / std::max<int64_t>(inner, 1)),
+               [&](int64_t b, int64_t e) {
+                 for (int64_t r = b; r < e; ++r) {
+                   const int64_t o = r / nids, k = r % nids;
+                   std::memcpy(dst + r * row, src + (o * limit + index_at(ids, k)) * row,
+                               size_t(row));
+                 }
+               });
+}
+
+// out[s, ...] = sum of data[i..., ...] over ids[i...] == s; out's first dim is num_segments.
+// Ids outside [0, num_segments) are an error (TF drops negative ones; we name them instead).
+void k_unsorted_segment_sum(const TensorView* in, int nin, TensorView* out, int nout,
+                            const Attrs&) {
+  const char* op = "UnsortedSegmentSum";
+  check_count(op, nin, 2, nout, 1);
+  const TensorView &data = in[0], &ids = in[1];
+  check_index_dtype(op, ids, "segment_ids");
+  check_same_dtype(op, data, out[0]);
+  if (ids.ndim > data.ndim) fail(op, "segment_ids ", ids.shape_str(), " has more dims than data");
+  for (int d = 0; d < ids.ndim; ++d)
+    if (ids.shape[d] != data.shape[d])
+      fail(op, "segment_ids ", ids.shape_str(), " is not a prefix of data ", data.shape_str());
+  if (out[0].ndim < 1) fail(op, "output must have rank >= 1");
+  const int64_t nseg = out[0].shape[0], n = ids.size();
+  int64_t inner = 1;
+  for (int d = ids.ndim; d < data.ndim; ++d) inner *= data.shape[d];
+  if (out[0].size() != nseg * inner) fail(op, "output ", out[0].shape_str(), " has the wrong size");
+  for (int64_t k = 0; k < n; ++k) {
+    const int64_t v = index_at(ids, k);
+    if (v < 0 || v >= nseg) fail(op, "segment_ids[", k, "] = ", v, " is not in [0, ", nseg, ")");
+  }
+  TFL_NUMERIC_CASES(data.dtype, op, {
+    const T* x = data.ptr<T>();
+    T* r = out[0].ptr<T>();
+    std::fill(r, r + nseg * inner, T(0));
+    // in id order, so sums do not depend on the thread count; columns split across threads
+    parallel_for(inner, kCheapGrain, [&](int64_t c0, int64_t c1) {
+      for (int64_t k = 0; k < n; ++k) {
+        T* dst = r + index_at(ids, k) * inner;
+        const T* src = x + k * inner;
+        for (int64_t c = c0; c < c1; ++c) dst[c] += src[c];
+      }
+    });
+  });
+}
+
+// Constant padding: ints = [before_0, after_0, ...], floats = [value].
+void k_pad(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "Pad";
+  check_count(op, nin, 1, nout, 1);
+  const TensorView &x = in[0], &o = out[0];
+  check_same_dtype(op, x, o);
+  if (int64_t(a.ints.size()) != 2 * int64_t(x.ndim) || o.ndim != x.ndim)
+    fail(op, "paddings must have shape [", x.ndim, ", 2]");
+  for (int d = 0; d < x.ndim; ++d) {
+    if (a.ints[2 * d] < 0 || a.ints[2 * d + 1] < 0) fail(op, "paddings must be non-negative");
+    if (o.shape[d] != x.shape[d] + a.ints[2 * d] + a.ints[2 * d + 1])
+      fail(op, "output ", o.shape_str(), " does not match input ", x.shape_str(), " + paddings");
+  }
+  const double value = a.floats.empty() ? 0.0 : a.floats[0];
+  const int nd = x.ndim;
+  TFL_ALL_CASES(x.dtype, op, {
+    T* r = o.ptr<T>();
+    const T* src = x.ptr<T>();
+    const T fillv = T(value);
+    std::fill(r, r + o.size(), fillv);
+    const int64_t n = x.size();
+    if (n == 0) return;
+    const int64_t last = nd ? x.shape[nd - 1] : 1;
+    parallel_for(n / last, std::max<int64_t>(1, kCheapGrain / last), [&](int64_t b, int64_t e) {
+      for (int64_t row = b; row < e; ++row) {
+        int64_t q = row, off = 0, mult = 1;
+        if (nd) off = a.ints[2 * (nd - 1)];
+        mult = nd ? o.shape[nd - 1] : 1;
+        for (int d = nd - 2; d >= 0; --d) {
+          off += (q % x.shape[d] + a.ints[2 * d]) * mult;
+          q /= x.shape[d];
+          mult *= o.shape[d];
+        }
+        std::copy(src + row * last, src + (row + 1) * last, r + off);
+      }
+    });
+  });
+}
+
+// out[i] = start + i * delta (out's length was computed from the values when the plan was built).
+void k_range(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "Range";
+  check_count(op, nin, 3, nout, 1);
+  for (int i = 0; i < 3; ++i) {
+    check_same_dtype(op, in[i], out[0]);
+    if (in[i].size() != 1) fail(op, "start, limit and delta must be scalars");
+  }
+  TFL_NUMERIC_CASES(out[0].dtype, op, {
+    const T start = in[0].ptr<T>()[0], limit = in[1].ptr<T>()[0], delta = in[2].ptr<T>()[0];
+    if (delta == T(0)) fail(op, "Requires delta != 0: ", double(delta));
+    const double want = std::ceil(std::fabs((double(limit) - double(start)) / double(delta)));
+    const int64_t count = ((delta > 0 && start > limit) || (delta < 0 && start < limit)) ? 0
+                                                                                          : int64_t(want);
+    if (out[0].size() != count) fail(op, "output has ", out[0].size(), " elements, need ", count);
+    T* r = out[0].ptr<T>();
+    for (int64_t i = 0; i < count; ++i) r[i] = T(start + T(i) * delta);
+  });
+}
+
+}  // namespace
+
+void register_indexing(Registry& r) {
+  r["select"] = k_select;
+  r["gather"] = k_gather;
+  r["unsorted_segment_sum"] = k_unsorted_segment_sum;
+  r["pad"] = k_pad;
+  r["range"] = k_range;
+}
+
+}  // namespace tfl
