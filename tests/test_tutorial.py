@@ -540,3 +540,55 @@ def test_slide29_restore_replaces_initialisation(seed, tmp_path):
     want = ref.softmax(relu @ restored["softmax_w"] + restored["softmax_b"])
     np.testing.assert_allclose(values(p, "softmax (restored)", (1, 3)), want, **TOL)
     assert not np.allclose(values(p, "softmax (initial)", (1, 3)), want, **TOL)
+
+
+# ---- slides 25-27: parallel path, activation as bias, residual block -------------------------------
+_WIDE_SHAPES = {
+    "slide25": {"a_w": (3, 3), "a_b": (1, 3), "b_w": (3, 3), "b_b": (1, 3), "softmax_w": (6, 3)},
+    "slide26": {"h1_w": (3, 3), "h1_b": (1, 3), "h2_w": (3, 3), "softmax_w": (3, 3)},
+    "slide27": {"h1_w": (3, 3), "h1_b": (1, 3), "f_w": (3, 3), "f_b": (1, 3), "softmax_w": (3, 3)},
+}
+
+
+def _wide_logit(T, prefix, v, x):
+    """The slide's network in TensorFlow, on variables ``v`` (name -> tf.Variable)."""
+    relu, mm = T.nn.relu, T.matmul
+    if prefix == "slide25":
+        joined = T.concat([relu(mm(x, v["a_w"]) + v["a_b"]), relu(mm(x, v["b_w"]) + v["b_b"])], 1)
+    elif prefix == "slide26":
+        h1 = relu(mm(x, v["h1_w"]) + v["h1_b"])
+        joined = relu(mm(h1, v["h2_w"]) + h1)
+    else:
+        h1 = relu(mm(x, v["h1_w"]) + v["h1_b"])
+        joined = h1 + relu(mm(h1, v["f_w"]) + v["f_b"])
+    return mm(joined, v["softmax_w"]) + v["softmax_b"]
+
+
+@pytest.mark.parametrize("seed", SEEDS[:2])
+@pytest.mark.parametrize("prefix", sorted(_WIDE_SHAPES))
+def test_slide25_27_train_like_tensorflow(seed, prefix):
+    """TensorFlow 2.21 (compat.v1) trains the same network from the printed initial values."""
+    import tensorflow as T
+
+    p, _ = run(SLIDES / "slide25_27_parallel_bias_residual.py", "--seed", seed)
+    shapes = {**_WIDE_SHAPES[prefix], "softmax_b": (1, 3)}
+    init = {k: values(p, f"{prefix} {k} (initial)", s) for k, s in shapes.items()}
+    g = T.Graph()
+    with g.as_default():
+        v = {k: T.Variable(a.astype(np.float32)) for k, a in init.items()}
+        logit = _wide_logit(T, prefix, v, T.constant(X, T.float32))
+        loss = T.nn.softmax_cross_entropy_with_logits(labels=ANSWER, logits=logit)
+        train = T.compat.v1.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with T.compat.v1.Session() as sess:
+            sess.run(T.compat.v1.global_variables_initializer())
+            np.testing.assert_allclose(values(p, f"{prefix} logit", (1, 3)), sess.run(logit), **TOL)
+            want = [sess.run(loss)]
+            for _ in range(10):
+                sess.run(train)
+                want.append(sess.run(loss))
+            trained = sess.run(v)
+    got = [values(p, f"{prefix} loss (initial)", (1,))] + losses(p, prefix + " step {} loss")
+    np.testing.assert_allclose(np.concatenate(got), np.concatenate(want), **TOL)
+    assert got[-1][0] < got[0][0]
+    for k, s in shapes.items():
+        np.testing.assert_allclose(values(p, f"{prefix} {k} (trained)", s), trained[k], **TOL)
