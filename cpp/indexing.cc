@@ -1,6 +1,7 @@
 // indexing.cc: select (np.where), gather, unsorted_segment_sum, pad (constant) and range.
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "broadcast.h"
 #include "kernels.h"
@@ -173,9 +174,17 @@ void k_range(const TensorView* in, int nin, TensorView* out, int nout, const Att
   TFL_NUMERIC_CASES(out[0].dtype, op, {
     const T start = in[0].ptr<T>()[0], limit = in[1].ptr<T>()[0], delta = in[2].ptr<T>()[0];
     if (delta == T(0)) fail(op, "Requires delta != 0: ", double(delta));
-    const double want = std::ceil(std::fabs((double(limit) - double(start)) / double(delta)));
-    const int64_t count = ((delta > 0 && start > limit) || (delta < 0 && start < limit)) ? 0
-                                                                                          : int64_t(want);
+    if ((delta > 0 && start > limit) || (delta < 0 && start < limit))
+      fail(op, "Requires start <= limit when delta > 0 (start >= limit when delta < 0): ",
+           double(start), "/", double(limit));
+    // counted in T, as TensorFlow does (float32 ranges in float32)
+    int64_t count;
+    if constexpr (std::is_integral_v<T>) {
+      const T span = limit > start ? limit - start : start - limit, step = delta > 0 ? delta : -delta;
+      count = int64_t((span + step - 1) / step);
+    } else {
+      count = int64_t(std::ceil(std::fabs((limit - start) / delta)));
+    }
     if (out[0].size() != count) fail(op, "output has ", out[0].size(), " elements, need ", count);
     T* r = out[0].ptr<T>();
     for (int64_t i = 0; i < count; ++i) r[i] = T(start + T(i) * delta);

@@ -200,8 +200,8 @@ void k_top_k(const TensorView* in, int nin, TensorView* out, int nout, const Att
 }
 
 // out[b] = targets[b] is among the k largest predictions[b]: fewer than k classes score strictly
-// higher (ties count in its favour, as TF); a non-finite target score or a target outside
-// [0, C) gives false. ints = [k].
+// higher (ties count in its favour); as TF's kernel, any non-finite score in the row or a target
+// outside [0, C) gives false. ints = [k].
 void k_in_top_k(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "InTopKV2";
   check_count(op, nin, 2, nout, 1);
@@ -220,14 +220,18 @@ void k_in_top_k(const TensorView* in, int nin, TensorView* out, int nout, const 
     for (int64_t b = 0; b < rows; ++b) {
       const int64_t t = tgt.dtype == DType::kInt32 ? int64_t(tgt.ptr<int32_t>()[b])
                                                    : tgt.ptr<int64_t>()[b];
-      if (t < 0 || t >= cols || !std::isfinite(double(p[b * cols + t]))) {
+      if (t < 0 || t >= cols) {
         r[b] = false;
         continue;
       }
       const T target = p[b * cols + t];
+      bool cannot_say = !std::isfinite(double(target));
       int64_t more = 0;
-      for (int64_t j = 0; j < cols; ++j) more += p[b * cols + j] > target;
-      r[b] = more < k;
+      for (int64_t j = 0; j < cols && !cannot_say; ++j) {
+        cannot_say = !std::isfinite(double(p[b * cols + j]));
+        more += p[b * cols + j] > target;
+      }
+      r[b] = !cannot_say && more < k;
     }
   });
 }

@@ -392,8 +392,8 @@ def pad_case(draw):
 def range_case(draw):
     dt = draw(st.sampled_from(NUMERIC))
     start, delta = draw(st.integers(-10, 10)), draw(st.sampled_from([-3, -1, 1, 2, 5]))
-    limit = draw(st.integers(-10, 10))
-    n = max(0, -(-(limit - start) // delta))
+    limit = start + (1 if delta > 0 else -1) * draw(st.integers(0, 15))
+    n = -(-(limit - start) // delta)
     vals = [np.array(v, dt) for v in (start, limit, delta)]
     return Case(vals, [blank((n,), dt)])
 

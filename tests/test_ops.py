@@ -742,6 +742,68 @@ def gd_draw(ctx):
     }
 
 
+# the other optimisers: two steps with the same gradient, replayed in NumPy from TF's formulas
+OPTIMIZERS = {
+    "ApplyMomentum": lambda kw: tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=kw["nesterov"]),
+    "ApplyAdam": lambda kw: tf.train.AdamOptimizer(0.01, 0.9, 0.999, 1e-8),
+    "ApplyAdagrad": lambda kw: tf.train.AdagradOptimizer(0.1, initial_accumulator_value=0.1),
+    "ApplyRMSProp": lambda kw: tf.train.RMSPropOptimizer(0.01, decay=0.9, momentum=0.5),
+}
+
+
+def build_optimizer(op_type):
+    def build(g, init, nesterov):
+        v = tf.Variable(init)
+        step = OPTIMIZERS[op_type]({"nesterov": nesterov}).apply_gradients([(g, v)])
+        return Steps([step, step, v.value()])
+
+    return build
+
+
+def ref_optimizer(op_type):
+    f = np.float32  # hyper-parameters are float32 constants, cast to the variable's dtype
+
+    def ref(g, init, nesterov):
+        g, var = g.astype(np.float64), init.astype(np.float64)
+        lr = {"ApplyAdam": f(0.01), "ApplyRMSProp": f(0.01)}.get(op_type, f(0.1))
+        m9, b1, b2, d9, m5 = f(0.9), f(0.9), f(0.999), f(0.9), f(0.5)
+        b1p, b2p = f(1), f(1)
+        a, b = np.zeros_like(var), np.zeros_like(var)
+        if op_type == "ApplyAdagrad":
+            a += 0.1
+        if op_type == "ApplyRMSProp":
+            a += 1.0
+        lr, m9, b1, b2, d9, m5 = (float(h) for h in (lr, m9, b1, b2, d9, m5))
+        for _ in (1, 2):
+            if op_type == "ApplyMomentum":
+                a = m9 * a + g
+                var = var - (lr * g + lr * m9 * a if nesterov else lr * a)
+            elif op_type == "ApplyAdam":
+                b1p, b2p = f(b1p * f(b1)), f(b2p * f(b2))  # beta powers: float32 variables
+                lr_t = lr * np.sqrt(1 - float(b2p)) / (1 - float(b1p))
+                a = b1 * a + (1 - b1) * g
+                b = b2 * b + (1 - b2) * g * g
+                var = var - lr_t * a / (np.sqrt(b) + float(f(1e-8)))
+            elif op_type == "ApplyAdagrad":
+                a = a + g * g
+                var = var - lr * g / np.sqrt(a)
+            else:
+                a = d9 * a + (1 - d9) * g * g
+                b = m5 * b + lr * g / np.sqrt(a + float(f(1e-10)))
+                var = var - b
+        return [None, None, var.astype(init.dtype)]
+
+    return ref
+
+
+def optimizer_draw(ctx):
+    shape = ctx.shape()
+    return [ctx.values(shape)], {
+        "init": ctx.values(shape),
+        "nesterov": ctx.draw(st.booleans()),
+    }
+
+
 def build_noop(x):
     """tf.group (a NoOp) runs its control inputs: here an assignment, read back afterwards."""
     v = tf.Variable(np.zeros((), x.dtype.np))
@@ -782,6 +844,156 @@ def ref_random(kernel):
         return np_random(kernel, x.shape, x.dtype, seeds, scale, shift)
 
     return ref
+
+
+# ---- draws and references: indexing, padding and nn ops (issue 4) -------------------------------
+def expand_dims_draw(ctx):
+    x = ctx.values(ctx.shape())
+    return [x], {"axis": ctx.draw(st.integers(-x.ndim - 1, x.ndim))}
+
+
+def squeeze_draw(ctx):
+    shape = list(ctx.shape(max_dims=4))
+    for i in range(len(shape)):
+        if ctx.draw(st.booleans()):
+            shape[i] = 1
+    ones = [i for i, d in enumerate(shape) if d == 1]
+    axis = None
+    if ones and ctx.draw(st.booleans()):
+        picked = ctx.draw(st.lists(st.sampled_from(ones), min_size=1, unique=True))
+        axis = [ctx.draw(st.sampled_from([a, a - len(shape)])) for a in picked]
+    return [ctx.values(tuple(shape))], {"axis": axis}
+
+
+def np_squeeze(x, axis):
+    return np.squeeze(x, axis=None if axis is None else tuple(axis))
+
+
+def select_draw(ctx):
+    shape = ctx.shape()
+    return [ctx.grid(shape, dtype=BOOL), ctx.values(shape), ctx.values(shape)], {}
+
+
+def select_v2_draw(ctx):
+    (sc, sx, sy), _ = ctx.bcast(3)
+    return [ctx.grid(sc, dtype=BOOL), ctx.values(sx), ctx.values(sy)], {}
+
+
+def gather_draw(ctx):
+    params_shape = list(ctx.shape(min_dims=1))
+    axis = ctx.draw(st.integers(-len(params_shape), len(params_shape) - 1))
+    ids_shape = ctx.shape(max_dims=2)
+    n = params_shape[axis]
+    if n == 0 and ctx.mode == "forward" and int(np.prod(ids_shape)):
+        params_shape[axis] = n = 1
+    ids_dt = ctx.draw(st.sampled_from([I32, I64]))
+    ids = ctx.draw(hnp.arrays(ids_dt, ids_shape, elements=st.integers(0, max(n - 1, 0))))
+    return [ctx.values(tuple(params_shape)), ids], {"axis": axis}
+
+
+def uss_draw(ctx):
+    data_shape = ctx.shape(min_dims=1)
+    k = ctx.draw(st.integers(1, len(data_shape)))
+    ids_shape = data_shape[:k]
+    num = ctx.draw(st.integers(1 if int(np.prod(ids_shape)) else 0, 4))
+    ids_dt = ctx.draw(st.sampled_from([I32, I64]))
+    ids = ctx.draw(hnp.arrays(ids_dt, ids_shape, elements=st.integers(0, max(num - 1, 0))))
+    return [ctx.values(data_shape), ids], {"num_segments": num}
+
+
+def np_unsorted_segment_sum(data, ids, num_segments):
+    out = np.zeros((num_segments,) + data.shape[ids.ndim :], data.dtype)
+    np.add.at(out, ids, data)
+    return out
+
+
+def range_draw(ctx):
+    if ctx.dtype.kind == "i":
+        start = ctx.draw(st.integers(-6, 6))
+        delta = ctx.draw(st.sampled_from([-3, -2, -1, 1, 2, 3]))
+        steps, extra = ctx.draw(st.integers(0, 5)), ctx.draw(st.integers(0, 1))
+        limit = start + delta * steps + (extra if delta > 0 else -extra)
+    else:
+        start = ctx.draw(st.floats(-5, 5, width=32))
+        delta = ctx.draw(st.sampled_from([-1.5, -0.5, 0.25, 0.5, 2.0]))
+        limit = start + delta * ctx.draw(st.floats(0, 6, width=32))
+    arrays = [np.array(v, ctx.dtype) for v in (start, limit, delta)]
+    return arrays, {}
+
+
+def np_range(start, limit, delta):
+    n = int(np.ceil(abs((float(limit) - float(start)) / float(delta))))
+    return (start + np.arange(n).astype(start.dtype) * delta).astype(start.dtype)
+
+
+def pad_draw(ctx):
+    x = ctx.values(ctx.shape())
+    paddings = [[ctx.draw(st.integers(0, 2)), ctx.draw(st.integers(0, 2))] for _ in x.shape]
+    return [x], {"paddings": paddings}
+
+
+def np_pad(x, paddings, value=0):
+    if x.ndim == 0:
+        return x.copy()  # np.pad rejects a scalar's empty paddings
+    return np.pad(x, paddings, constant_values=value)
+
+
+def pad_v2_draw(ctx):
+    [x], kw = pad_draw(ctx)
+    if x.dtype.kind == "b":
+        value = True
+    elif x.dtype.kind == "i":
+        value = ctx.draw(st.integers(-9, 9).filter(bool))
+    else:
+        value = ctx.draw(st.sampled_from([-1.5, 0.25, 7.0]))
+    return [x], {**kw, "value": value}
+
+
+def top_k_draw(ctx):
+    shape = list(ctx.shape(min_dims=1))
+    x = ctx.distinct(tuple(shape)) if ctx.grad else ctx.grid(tuple(shape), -3, 3)
+    k = ctx.draw(st.integers(0, shape[-1]))
+    return [x], {"k": k, "sorted": ctx.draw(st.booleans())}
+
+
+def np_top_k(x, k, sorted):
+    order = np.argsort(-x, axis=-1, kind="stable")[..., :k]  # ties: the lower index first
+    return [np.take_along_axis(x, order, -1), order.astype(np.int32)]
+
+
+def in_top_k_draw(ctx):
+    lo, hi = ctx._sides(4)
+    b, c = ctx.draw(st.integers(max(lo, 1), hi)), ctx.draw(st.integers(1, 5))
+    pred = ctx.grid((b, c), -2, 2)  # many ties
+    tdt = ctx.draw(st.sampled_from([I32, I64]))
+    targets = ctx.draw(hnp.arrays(tdt, (b,), elements=st.integers(-1, c)))  # some out of range
+    return [pred, targets], {"k": ctx.draw(st.integers(0, c + 1))}
+
+
+def np_in_top_k(pred, targets, k):
+    """TF's rule: fewer than k scores strictly above the target's; False for a target out of
+    range or a non-finite score in the row."""
+    out = np.zeros(len(targets), bool)
+    for i, t in enumerate(targets):
+        if 0 <= t < pred.shape[1] and np.isfinite(pred[i]).all():
+            out[i] = np.sum(pred[i] > pred[i, t]) < k
+    return out
+
+
+def sparse_xent_draw(ctx):
+    rank = 2 if ctx.mode == "partial" else ctx.draw(st.integers(1, 3))
+    shape = ctx.shape(min_dims=rank, max_dims=rank)
+    shape = (*shape[:-1], max(shape[-1], 1))
+    logits = ctx.values(shape, (-3.0, 3.0) if ctx.grad else (-20.0, 20.0))
+    ldt = ctx.draw(st.sampled_from([I32, I64]))
+    labels = ctx.draw(hnp.arrays(ldt, shape[:-1], elements=st.integers(0, shape[-1] - 1)))
+    return [logits, labels], {}
+
+
+def np_sparse_xent(logits, labels):
+    lsm = np_log_softmax(logits.astype(np.float64))
+    picked = np.take_along_axis(lsm, labels[..., None].astype(np.int64), -1)[..., 0]
+    return (-picked).astype(logits.dtype)
 
 
 # ---- THE TABLE -----------------------------------------------------------------------------------
@@ -833,6 +1045,7 @@ ROWS = [
     Row("Square", tf.square, np.square, unary(), NUMERIC),
     Row("Reciprocal", tf.reciprocal, np.reciprocal, unary(grad=away(0.5, 3.0))),
     Row("Sign", tf.sign, np.sign, unary(grad=away(0.1, 3.0)), NUMERIC),
+    Row("Floor", tf.floor, np.floor, unary(), FLOATS, "none"),
     Row("Relu", tf.nn.relu, np_relu, unary(grad=away(0.1, 3.0)), NUMERIC),
     Row(
         "AddN", lambda *xs: tf.add_n(list(xs)), lambda *xs: sum(xs[1:], xs[0]), add_n_draw, NUMERIC
@@ -980,6 +1193,67 @@ ROWS = [
         broadcast_to_draw,
         ALL,
     ),
+    # indexing, padding and nn ops with kernels (issue 4)
+    Row(
+        "ExpandDims",
+        lambda x, axis: tf.expand_dims(x, axis),
+        lambda x, axis: np.expand_dims(x, axis),
+        expand_dims_draw,
+        ALL,
+    ),
+    Row("Squeeze", lambda x, axis: tf.squeeze(x, axis), np_squeeze, squeeze_draw, ALL),
+    Row("Select", tf.where, np.where, select_draw, ALL),
+    Row("SelectV2", tf.where_v2, np.where, select_v2_draw, ALL),
+    Row(
+        "GatherV2",
+        lambda p, i, axis: tf.gather(p, i, axis=axis),
+        lambda p, i, axis: np.take(p, i, axis=axis),
+        gather_draw,
+        ALL,
+    ),
+    Row(
+        "UnsortedSegmentSum",
+        tf.unsorted_segment_sum,
+        np_unsorted_segment_sum,
+        uss_draw,
+        NUMERIC,
+    ),
+    Row("Range", tf.range, np_range, range_draw, NUMERIC, "none", feed="value"),
+    Row(
+        "Pad",
+        lambda x, paddings: tf.pad(x, paddings),
+        np_pad,
+        pad_draw,
+        ALL,
+    ),
+    Row(
+        "PadV2",
+        lambda x, paddings, value: tf.pad(x, paddings, constant_values=value),
+        np_pad,
+        pad_v2_draw,
+        ALL,
+    ),
+    Row(
+        "TopKV2",
+        lambda x, k, sorted: list(tf.nn.top_k(x, k, sorted)),
+        np_top_k,
+        top_k_draw,
+        NUMERIC,
+    ),
+    Row(
+        "InTopKV2",
+        lambda p, t, k: tf.nn.in_top_k(p, t, k),
+        np_in_top_k,
+        in_top_k_draw,
+        FLOATS,
+        "none",
+    ),
+    Row(
+        "SparseSoftmaxCrossEntropyWithLogits",
+        lambda x, y: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=x),
+        np_sparse_xent,
+        sparse_xent_draw,
+    ),
     # gradient helpers made by tf.gradients
     Row(
         "ProdGrad",
@@ -1049,6 +1323,10 @@ ROWS = [
         FLOATS,
         "none",
     ),
+    *[
+        Row(t, build_optimizer(t), ref_optimizer(t), optimizer_draw, FLOATS, "none")
+        for t in ("ApplyMomentum", "ApplyAdam", "ApplyAdagrad", "ApplyRMSProp")
+    ],
     # random
     Row(
         "RandomUniform",

@@ -542,7 +542,7 @@ def test_slide29_restore_replaces_initialisation(seed, tmp_path):
     assert not np.allclose(values(p, "softmax (initial)", (1, 3)), want, **TOL)
 
 
-# ---- slides 25-27: parallel path, activation as bias, residual block -------------------------------
+# ---- slides 25-27: parallel path, activation as bias, residual block ----------------------------
 _WIDE_SHAPES = {
     "slide25": {"a_w": (3, 3), "a_b": (1, 3), "b_w": (3, 3), "b_b": (1, 3), "softmax_w": (6, 3)},
     "slide26": {"h1_w": (3, 3), "h1_b": (1, 3), "h2_w": (3, 3), "softmax_w": (3, 3)},

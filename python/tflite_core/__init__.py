@@ -17,6 +17,7 @@ from . import (  # noqa: E402,F401
     _core,  # noqa: E402
     dtypes,  # noqa: E402
     errors,
+    initializers,
     nn,
     summary,
     train,
@@ -52,6 +53,12 @@ from .array_ops import (  # noqa: E402,F401
     zeros_like,
 )
 from .array_ops import tuple_ as tuple  # noqa: E402,F401,A001
+from .clip_ops import (  # noqa: E402,F401
+    clip_by_global_norm,
+    clip_by_norm,
+    clip_by_value,
+    global_norm,
+)
 from .dtypes import (  # noqa: E402,F401
     DType,
     as_dtype,
@@ -84,6 +91,35 @@ from .graph import (  # noqa: E402,F401
     name_scope,
     reset_default_graph,
 )
+from .indexing_ops import (  # noqa: E402,F401
+    gather,
+    one_hot,
+    range,
+    unsorted_segment_sum,
+    where,
+    where_v2,
+)
+from .init_ops import (  # noqa: E402,F401
+    constant_initializer,
+    glorot_normal_initializer,
+    glorot_uniform_initializer,
+    ones_initializer,
+    random_normal_initializer,
+    random_uniform_initializer,
+    truncated_normal_initializer,
+    uniform_unit_scaling_initializer,
+    variance_scaling_initializer,
+    zeros_initializer,
+)
+from .manip_ops import (  # noqa: E402,F401
+    pack,
+    pad,
+    stack,
+    strided_slice,
+    tile,
+    unpack,
+    unstack,
+)
 from .math_ops import (  # noqa: E402,F401
     abs,
     add,
@@ -94,6 +130,7 @@ from .math_ops import (  # noqa: E402,F401
     divide,
     equal,
     exp,
+    floor,
     greater,
     greater_equal,
     less,
@@ -145,6 +182,16 @@ from .summary_ops import (  # noqa: E402,F401
     scalar_summary,
 )
 from .tensor_shape import Dimension, TensorShape  # noqa: E402,F401
+from .variable_scope import (  # noqa: E402,F401
+    AUTO_REUSE,
+    VariableScope,
+    get_local_variable,
+    get_variable,
+    get_variable_scope,
+    no_regularizer,
+    variable_op_scope,
+    variable_scope,
+)
 from .variables import (  # noqa: E402,F401
     Variable,
     all_variables,

@@ -253,31 +253,17 @@ def reshape(tensor, shape, name=None) -> Tensor:  # noqa: A002
 
 
 def expand_dims(input, axis=None, name=None, dim=None) -> Tensor:  # noqa: A002
-    x = convert_to_tensor(input)
-    axis = dim if axis is None else axis
-    r = x.shape.ndims
-    if r is None:
-        raise ValueError("expand_dims needs a tensor of known rank")
-    axis = int(axis)
-    if axis < 0:
-        axis += r + 1
-    s = x.shape.as_list()
-    if s.count(None) > 1:
-        raise ValueError("expand_dims needs at most one unknown dimension")
-    s = [-1 if d is None else d for d in s]
-    return reshape(x, s[:axis] + [1] + s[axis:], name=name or "ExpandDims")
+    """Inserts a dimension of size 1 at ``axis`` (see ``manip_ops.expand_dims``)."""
+    from .manip_ops import expand_dims as _expand_dims
+
+    return _expand_dims(input, axis, name, dim)
 
 
 def squeeze(input, axis=None, name=None, squeeze_dims=None) -> Tensor:  # noqa: A002
-    x = convert_to_tensor(input)
-    axis = squeeze_dims if axis is None else axis
-    s = x.shape.as_list()
-    axes = norm_axes(axis, len(s)) if axis is not None else [i for i, d in enumerate(s) if d == 1]
-    for a in axes:
-        if s[a] not in (1, None):
-            raise ValueError(f"Can not squeeze dim[{a}], expected a dimension of 1, got {s[a]}")
-    keep = [(-1 if d is None else d) for i, d in enumerate(s) if i not in axes]
-    return reshape(x, keep, name=name or "Squeeze")
+    """Removes dimensions of size 1 (see ``manip_ops.squeeze``)."""
+    from .manip_ops import squeeze as _squeeze
+
+    return _squeeze(input, axis, name, squeeze_dims)
 
 
 # ---- Transpose ---------------------------------------------------------------------------------
@@ -518,7 +504,10 @@ def _slice_shape(op, in_shapes, value_of):
     s = in_shapes[0]
     if s.ndims is None:
         return [TensorShape(None)]
-    return [TensorShape(_slice_plan(op.get_attr("spec"), s.as_list())[3])]
+    try:
+        return [TensorShape(_slice_plan(op.get_attr("spec"), s.as_list())[3])]
+    except ValueError as e:  # name the op and the shape, as TF's shape errors do
+        raise shape_error(op.type, op.name, str(e), in_shapes) from None
 
 
 def _slice_attrs(op, in_shapes, out_shapes, value_of):
@@ -565,7 +554,33 @@ def _strided_slice_grad(op, grad):
     ]
 
 
+def _index_value(v, what):
+    """A Python int from an int, a NumPy integer or a scalar int tensor whose value is known at
+    graph build (a constant); ``None`` for a scalar int tensor known only when run."""
+    if isinstance(v, numbers.Integral):
+        return int(v)
+    if hasattr(v, "_tflite_as_tensor"):
+        v = convert_to_tensor(v)
+    if isinstance(v, Tensor):
+        if not v.dtype.is_integer or v.shape.ndims not in (None, 0):
+            raise TypeError(
+                "Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
+                f"tf.int32/tf.int64 tensors are valid indices, got {v!r}"
+            )
+        from .graph import constant_value
+
+        c = constant_value(v)
+        return None if c is None else int(c)
+    raise TypeError(
+        "Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
+        f"tf.int32/tf.int64 tensors are valid indices, got {v!r}{what}"
+    )
+
+
 def _index_spec(key):
+    """A slice key as a spec: entries ("ellipsis",), ("newaxis",), ("int", i) and ("slice",
+    start, stop, step); ("dyn", tensor) for a scalar int tensor whose value is known only when
+    run (``_getitem`` gathers along that dimension)."""
     key = key if isinstance(key, tuple) else (key,)
     spec = []
     for k in key:
@@ -574,21 +589,20 @@ def _index_spec(key):
         elif k is None:
             spec.append(("newaxis",))
         elif isinstance(k, _pyslice):
+            bounds = []
             for v in (k.start, k.stop, k.step):
-                if v is not None and not isinstance(v, numbers.Integral):
+                b = None if v is None else _index_value(v, " as a slice bound")
+                if v is not None and b is None:
                     raise TypeError(
-                        f"Only integers, slices, ellipsis and None are valid indices, got {v!r}"
+                        f"slice bounds must be known when the graph is built, got {v!r}"
                     )
-            if k.step == 0:
+                bounds.append(b)
+            if bounds[2] == 0:
                 raise ValueError("slice step cannot be zero")
-            spec.append(("slice", k.start, k.stop, k.step))
-        elif isinstance(k, numbers.Integral):
-            spec.append(("int", int(k)))
+            spec.append(("slice", *bounds))
         else:
-            raise TypeError(
-                "Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) "
-                f"are valid indices, got {k!r}"
-            )
+            i = _index_value(k, "")
+            spec.append(("int", i) if i is not None else ("dyn", convert_to_tensor(k)))
     if sum(1 for k in spec if k[0] == "ellipsis") > 1:
         raise ValueError("an index can only have a single ellipsis")
     return tuple(spec)
@@ -596,7 +610,12 @@ def _index_spec(key):
 
 def _getitem(tensor, key):
     x = convert_to_tensor(tensor)
-    return make_tensor("StridedSlice", [x], x.dtype, {"spec": _index_spec(key)}, "strided_slice")
+    spec = _index_spec(key)
+    if any(k[0] == "dyn" for k in spec):
+        from .manip_ops import _dynamic_getitem
+
+        return _dynamic_getitem(x, spec)
+    return make_tensor("StridedSlice", [x], x.dtype, {"spec": spec}, "strided_slice")
 
 
 Tensor.__getitem__ = _getitem

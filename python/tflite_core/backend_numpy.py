@@ -511,15 +511,15 @@ def _top_k(inputs, outputs, ints, floats):
 
 @_kernel("in_top_k")
 def _in_top_k(inputs, outputs, ints, floats):
-    # target in the top k: fewer than k classes score strictly higher; non-finite -> False.
+    # target in the top k: fewer than k classes score strictly higher; a non-finite row -> False.
     pred, targets = inputs
     (out,) = outputs
     k = int(ints[0])
     if pred.ndim != 2 or targets.shape != pred.shape[:1] or targets.dtype.kind != "i":
         raise KernelError("[InTopKV2] predictions must be [B, C] and targets int [B]")
     for b, t in enumerate(targets.tolist()):
-        if not 0 <= t < pred.shape[1] or not np.isfinite(pred[b, t]):
-            out[b] = False
+        if not 0 <= t < pred.shape[1] or not np.isfinite(pred[b]).all():
+            out[b] = False  # as TF: any non-finite score in the row
         else:
             out[b] = int(np.sum(pred[b] > pred[b, t])) < k
 
@@ -748,6 +748,8 @@ def _range(inputs, outputs, ints, floats):
     start, limit, delta = (a.reshape(()) for a in inputs)
     if delta == 0:
         raise KernelError("[Range] Requires delta != 0")
+    if (delta > 0 and start > limit) or (delta < 0 and start < limit):
+        raise KernelError("[Range] Requires start <= limit when delta > 0 (>= when delta < 0)")
     out = outputs[0]
     i = np.arange(out.size).astype(out.dtype)
     out[...] = (start + i * delta).astype(out.dtype)

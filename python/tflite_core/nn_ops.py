@@ -195,11 +195,35 @@ def l2_loss(t, name=None):
 
 
 def bias_add(value, bias, data_format=None, name=None):
-    """``value + bias`` with ``bias`` 1-D over the last dimension."""
+    """``value + bias``, ``bias`` 1-D over the channel dimension: the last one ("NHWC", the
+    default), or dimension 1 ("NCHW"); its size must equal the channel dimension's."""
     v, b = to_tensors([value, bias])
+    if data_format not in (None, "NHWC", "NCHW", "N..C", "NC.."):
+        raise ValueError(f"data_format must be NHWC or NCHW, got {data_format!r}")
+    channels_first = data_format in ("NCHW", "NC..")
+    shapes = [v.shape, b.shape]
+    op_name = name or "BiasAdd"
     if b.shape.ndims not in (None, 1):
-        raise ValueError(f"bias must be 1-D, got shape {b.shape}")
-    return add(v, b, name=name or "BiasAdd")
+        raise shape_error(
+            "BiasAdd", op_name, f"Shape must be rank 1 but is rank {b.shape.ndims}", shapes
+        )
+    r = v.shape.ndims
+    if r is not None and r < 2:
+        raise shape_error(
+            "BiasAdd", op_name, f"Shape must be at least rank 2 but is rank {r}", shapes
+        )
+    if r is not None and b.shape.ndims is not None:
+        c, n = v.shape[1 if channels_first else -1], b.shape[0]
+        if not c.is_compatible_with(n):
+            raise shape_error(
+                "BiasAdd", op_name, f"Dimensions must be equal, but are {c} and {n}", shapes
+            )
+    if not channels_first:
+        return add(v, b, name=op_name)
+    if r is None:
+        raise ValueError("bias_add with data_format NCHW needs a value of known rank")
+    with name_scope(name, "BiasAdd", [v, b]) as scope:
+        return add(v, reshape(b, [-1] + [1] * (r - 2)), name=scope)
 
 
 __all__ = [

@@ -1,0 +1,20 @@
+"""The ``tf.initializers`` namespace (TF 1.x): initializer classes by their short names, and the
+ops that initialise variables."""
+
+from . import init_ops as _i
+from . import variables as _v
+from .init_ops import he_normal, he_uniform, lecun_normal, lecun_uniform  # noqa: F401
+
+constant = _i.Constant
+glorot_normal = _i.GlorotNormal
+glorot_uniform = _i.GlorotUniform
+ones = _i.Ones
+random_normal = _i.RandomNormal
+random_uniform = _i.RandomUniform
+truncated_normal = _i.TruncatedNormal
+uniform_unit_scaling = _i.UniformUnitScaling
+variance_scaling = _i.VarianceScaling
+zeros = _i.Zeros
+global_variables = _v.global_variables_initializer
+local_variables = _v.local_variables_initializer
+variables = _v.variables_initializer
