@@ -13,6 +13,8 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_array(r);
     register_random(r);
     register_optim(r);
+    register_conv(r);
+    register_pool(r);
     return r;
   }();
   return table;
