@@ -17,6 +17,7 @@ namespace tfl {
 namespace {
 
 std::atomic<int> g_backend{-1};  // -1: not chosen yet (oneDNN where built)
+std::atomic<int> g_filter_grad_path{int(FilterGradPath::kAuto)};
 
 // Output length along one dim, from the input length, window, stride, dilation and paddings.
 int64_t out_len(int64_t in, int64_t k, int64_t s, int64_t d, int64_t p0, int64_t p1) {
@@ -82,7 +83,15 @@ void conv_kernel(const char* op, Pass pass, bool depthwise, const TensorView* in
     float* r = o.ptr<float>();
     if (pass == Pass::kForward) dnnl_conv2d(g, a0, a1, r);
     if (pass == Pass::kInput) dnnl_conv2d_bwd_input(g, a0, a1, r);
-    if (pass == Pass::kFilter) dnnl_conv2d_bwd_filter(g, a0, a1, r);
+    if (pass == Pass::kFilter) {
+      const auto path = FilterGradPath(g_filter_grad_path.load(std::memory_order_relaxed));
+      const bool gemm = !depthwise && (path == FilterGradPath::kGemm ||
+                                       (path == FilterGradPath::kAuto && dnnl_filter_grad_by_gemm(g)));
+      if (gemm)
+        ref_conv2d_bwd_filter(g, a0, a1, r);
+      else
+        dnnl_conv2d_bwd_filter(g, a0, a1, r);
+    }
     return;
   }
   TFL_FLOAT_CASES(x.dtype, op, {
@@ -123,6 +132,8 @@ ConvBackend conv_backend_now() {
   }
   return ConvBackend(b);
 }
+
+void set_filter_grad_path(FilterGradPath p) { g_filter_grad_path.store(int(p)); }
 
 void set_conv_backend(const std::string& name) {
   if (name == "onednn") {

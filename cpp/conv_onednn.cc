@@ -153,6 +153,14 @@ void conv_exec(Entry& e, int src_arg, const void* src, int dst_arg, void* dst, c
 
 bool onednn_conv_available() { return true; }
 
+bool dnnl_filter_grad_by_gemm(const ConvGeom& g) {
+  static const bool avx512 = [] {
+    const int isa = int(dnnl::get_effective_cpu_isa()), want = int(dnnl::cpu_isa::avx512_core);
+    return (isa & want) == want;
+  }();
+  return !avx512 && g.kh * g.kw * g.c >= 64 && g.oc >= 16;
+}
+
 void dnnl_conv2d(const ConvGeom& g, const float* x, const float* f, float* y) {
   const int nt = set_threads();
   auto e = cached(conv_key(kFwd, g, nt), [&](Entry& e) {

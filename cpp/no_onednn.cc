@@ -6,6 +6,7 @@
 namespace tfl {
 
 bool onednn_conv_available() { return false; }
+bool dnnl_filter_grad_by_gemm(const ConvGeom&) { return false; }
 
 namespace {
 [[noreturn]] void unavailable(const char* op) { fail(op, "this build has no oneDNN backend"); }

@@ -5,7 +5,12 @@
 #include <algorithm>
 #include <string>
 
+#include "conv.h"
 #include "harness.h"
+
+#ifdef TFLITE_CORE_USE_ONEDNN
+#include <oneapi/dnnl/dnnl.hpp>
+#endif
 
 using tfl_test::Buf;
 using tfl_test::call;
@@ -74,26 +79,36 @@ void each_term(const Geo& g, F&& fn) {
           }
 }
 
+// Selects a backend; "onednn/primitive" and "onednn/gemm" also fix the filter-gradient path
+// (by default chosen per CPU and shape), so that both stay tested on any machine.
+void use(const std::string& b) {
+  const auto slash = b.find('/');
+  tfl::set_conv_backend(b.substr(0, slash));
+  tfl::set_filter_grad_path(slash == std::string::npos ? tfl::FilterGradPath::kAuto
+                            : b.substr(slash + 1) == "gemm" ? tfl::FilterGradPath::kGemm
+                                                            : tfl::FilterGradPath::kPrimitive);
+}
+
 std::vector<std::string> backends() {
   std::vector<std::string> b{"reference"};
   try {
     tfl::set_conv_backend("onednn");
-    b.push_back("onednn");
+    b.insert(b.end(), {"onednn/primitive", "onednn/gemm", "onednn"});
   } catch (const tfl::KernelError&) {
   }
-  tfl::set_conv_backend(b.back());
+  use(b.back());
   return b;
 }
 
 struct Restore {
   std::string saved = tfl::conv_backend();
-  ~Restore() { tfl::set_conv_backend(saved); }
+  ~Restore() { use(saved); }
 };
 
 template <typename T>
 void check_geometry(const Geo& g, const std::string& backend, double tol) {
   Restore restore;
-  tfl::set_conv_backend(backend);
+  use(backend);
   const std::string pre = g.depthwise ? "depthwise_conv2d" : "conv2d";
   const std::vector<int64_t> fshape{g.kh, g.kw, g.c, g.oc};
   Buf<T> x({g.n, g.h, g.w, g.c}), f(fshape), dy({g.n, g.oh, g.ow, g.out_c()});
@@ -183,7 +198,7 @@ TEST_CASE(onednn_and_reference_agree) {
     fill_random(dy, -1, 1, 7);
     std::vector<std::vector<float>> res[2];
     for (int k = 0; k < 2; ++k) {
-      tfl::set_conv_backend(bs[size_t(k)]);
+      use(k == 0 ? "reference" : "onednn/primitive");
       Buf<float> y({g.n, g.oh, g.ow, g.out_c()}), dx({g.n, g.h, g.w, g.c}), df({g.kh, g.kw, g.c, g.oc});
       call(pre, {x.view, f.view}, {y.view}, g.ints());
       call(pre + "_backprop_input", {f.view, dy.view}, {dx.view}, g.ints());
@@ -203,7 +218,7 @@ TEST_CASE(same_result_one_and_two_threads) {
   fill_random(dy, -1, 1, 9);
   fill_random(f, -1, 1, 10);
   for (const auto& b : backends()) {
-    tfl::set_conv_backend(b);
+    use(b);
     auto run = [&] {
       Buf<float> y({g.n, g.oh, g.ow, g.oc}), df({3, 3, 16, 32});
       call("conv2d", {x.view, f.view}, {y.view}, g.ints());
@@ -222,7 +237,7 @@ TEST_CASE(same_result_one_and_two_threads) {
 TEST_CASE(empty_dims) {
   Restore restore;
   for (const auto& b : backends()) {
-    tfl::set_conv_backend(b);
+    use(b);
     // no input channels: the output is a sum over nothing
     Buf<float> x({2, 4, 4, 0}), f({3, 3, 0, 5}), y({2, 4, 4, 5}, 7.0f);
     call("conv2d", {x.view, f.view}, {y.view}, {1, 1, 1, 1, 1, 1, 1, 1});
@@ -277,5 +292,20 @@ TEST_CASE(backend_switch) {
   CHECK(std::string(tfl::conv_backend()) == "onednn");
 #else
   CHECK_THROWS(tfl::set_conv_backend("onednn"));
+#endif
+}
+
+TEST_CASE(filter_gradient_path_rule) {
+  // few filter taps x input channels (an RGB first layer): the oneDNN primitive on every CPU
+  const Geo rgb = make(8, 32, 32, 3, 3, 3, 32, 2, 2, 1, 1, true);
+  tfl::ConvGeom g{rgb.n, rgb.h, rgb.w, rgb.c, rgb.kh, rgb.kw, rgb.oc, 0, rgb.oh, rgb.ow,
+                  rgb.sh, rgb.sw, rgb.dh, rgb.dw, rgb.pt, rgb.pb, rgb.pl, rgb.pr};
+  CHECK(!tfl::dnnl_filter_grad_by_gemm(g));
+  g.c = 64;  // 576 taps x channels: im2col + sgemm where AVX-512 is missing
+#ifdef TFLITE_CORE_USE_ONEDNN
+  const int isa = int(dnnl::get_effective_cpu_isa()), avx512 = int(dnnl::cpu_isa::avx512_core);
+  CHECK(tfl::dnnl_filter_grad_by_gemm(g) == ((isa & avx512) != avx512));
+#else
+  CHECK(!tfl::dnnl_filter_grad_by_gemm(g));
 #endif
 }
