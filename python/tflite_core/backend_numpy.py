@@ -716,6 +716,7 @@ def _make_conv(op: str, pass_: str, depthwise: bool) -> Kernel:
         kw_ = dict(k_hw=f.shape[:2], strides=(sh, sw), dilations=(dh, dw), out_hw=(oh, ow))
         pads = ((0, 0), (pt, pb), (pl, pr), (0, 0))
         f64 = f.astype(np.float64)
+        mult = f.shape[3]  # depthwise: output channels per input channel
         if out.size == 0:
             return
         if oh == 0 or ow == 0:
@@ -735,7 +736,7 @@ def _make_conv(op: str, pass_: str, depthwise: bool) -> Kernel:
             g = y.astype(np.float64)
             for kh, kw, idx in _taps(**kw_):
                 if depthwise:
-                    dxp[idx] += (g.reshape(n, oh, ow, c, f.shape[3]) * f64[kh, kw]).sum(-1)
+                    dxp[idx] += (g.reshape(n, oh, ow, c, mult) * f64[kh, kw]).sum(-1)
                 else:
                     dxp[idx] += g @ f64[kh, kw].T
             out[...] = dxp[:, pt : pt + h, pl : pl + w]
@@ -746,7 +747,7 @@ def _make_conv(op: str, pass_: str, depthwise: bool) -> Kernel:
             for kh, kw, idx in _taps(**kw_):
                 p = xp[idx]
                 if depthwise:
-                    acc[kh, kw] = np.einsum("nhwc,nhwcm->cm", p, g.reshape(n, oh, ow, c, f.shape[3]))
+                    acc[kh, kw] = np.einsum("nhwc,nhwcm->cm", p, g.reshape(n, oh, ow, c, mult))
                 else:
                     acc[kh, kw] = np.einsum("nhwc,nhwo->co", p, g)
             out[...] = acc
