@@ -85,8 +85,9 @@ void conv_kernel(const char* op, Pass pass, bool depthwise, const TensorView* in
     if (pass == Pass::kInput) dnnl_conv2d_bwd_input(g, a0, a1, r);
     if (pass == Pass::kFilter) {
       const auto path = FilterGradPath(g_filter_grad_path.load(std::memory_order_relaxed));
-      const bool gemm = !depthwise && (path == FilterGradPath::kGemm ||
-                                       (path == FilterGradPath::kAuto && dnnl_filter_grad_by_gemm(g)));
+      const bool by_gemm = path == FilterGradPath::kGemm ||
+                           (path == FilterGradPath::kAuto && dnnl_filter_grad_by_gemm(g));
+      const bool gemm = !depthwise && by_gemm;
       if (gemm)
         ref_conv2d_bwd_filter(g, a0, a1, r);
       else
@@ -138,7 +139,8 @@ void set_filter_grad_path(FilterGradPath p) { g_filter_grad_path.store(int(p)); 
 void set_conv_backend(const std::string& name) {
   if (name == "onednn") {
     if (!onednn_conv_available())
-      throw KernelError("[set_conv_backend] this build has no oneDNN backend (TFLITE_CORE_ONEDNN=OFF)");
+      throw KernelError(
+          "[set_conv_backend] this build has no oneDNN backend (TFLITE_CORE_ONEDNN=OFF)");
     g_backend.store(int(ConvBackend::kOneDNN));
   } else if (name == "reference") {
     g_backend.store(int(ConvBackend::kReference));

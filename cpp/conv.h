@@ -42,8 +42,10 @@ template <typename T> void ref_conv2d(const ConvGeom& g, const T* x, const T* f,
 template <typename T> void ref_conv2d_bwd_input(const ConvGeom& g, const T* f, const T* dy, T* dx);
 template <typename T> void ref_conv2d_bwd_filter(const ConvGeom& g, const T* x, const T* dy, T* df);
 template <typename T> void ref_depthwise(const ConvGeom& g, const T* x, const T* f, T* y);
-template <typename T> void ref_depthwise_bwd_input(const ConvGeom& g, const T* f, const T* dy, T* dx);
-template <typename T> void ref_depthwise_bwd_filter(const ConvGeom& g, const T* x, const T* dy, T* df);
+template <typename T>
+void ref_depthwise_bwd_input(const ConvGeom& g, const T* f, const T* dy, T* dx);
+template <typename T>
+void ref_depthwise_bwd_filter(const ConvGeom& g, const T* x, const T* dy, T* df);
 template <typename T> void ref_max_pool(const PoolGeom& g, const T* x, T* y);
 template <typename T> void ref_avg_pool(const PoolGeom& g, const T* x, T* y);
 // dx: dy of each window goes to the window's first maximum (row-major scan), as TF's CPU kernel.
@@ -55,8 +57,9 @@ template <typename T> void ref_avg_pool_grad(const PoolGeom& g, const T* dy, T* 
 // oneDNN backend (conv_onednn.cc), float32, primitives cached per shape and thread count.
 // conv2d's filter gradient is the exception: on CPUs without AVX-512, im2col + oneDNN's sgemm
 // (ref_conv2d_bwd_filter) measured 1.2-1.6x faster than oneDNN 3.2's jit:avx2 backward-weights
-// primitive for filters of 64 or more taps x input channels (slower below); dnnl_filter_grad_by_gemm
-// says whether that path is taken, set_filter_grad_path overrides the rule (tests).
+// primitive for filters of 64 or more taps x input channels (slower below);
+// dnnl_filter_grad_by_gemm says whether that path is taken, set_filter_grad_path overrides the
+// rule (tests).
 enum class FilterGradPath : int { kAuto = 0, kPrimitive = 1, kGemm = 2 };
 void set_filter_grad_path(FilterGradPath p);
 bool dnnl_filter_grad_by_gemm(const ConvGeom& g);

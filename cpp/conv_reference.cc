@@ -87,7 +87,8 @@ T* scratch_ptr(int slot, int64_t n) {
 
 // Rows of pixels per block: a column block of about 512 KiB (in L2), at least 16 rows.
 int64_t block_rows(int64_t row_len) {
-  return std::max<int64_t>(16, std::min<int64_t>(1024, (int64_t(1) << 17) / std::max<int64_t>(row_len, 1)));
+  const int64_t rows = (int64_t(1) << 17) / std::max<int64_t>(row_len, 1);
+  return std::max<int64_t>(16, std::min<int64_t>(1024, rows));
 }
 
 // ---- conv2d -------------------------------------------------------------------------------------
@@ -123,14 +124,19 @@ bool pointwise(const ConvGeom& g) {
          g.pl == 0 && g.pr == 0;
 }
 
-// Partial results of a reduction over blocks: the blocks are grouped into at most ~32 chunks
-// (fixed by the shapes), each chunk sums into its own buffer, and the buffers are added in order.
+// Partial results of a reduction over blocks: the blocks are grouped into at most 32 chunks
+// (fixed by the shapes), each chunk sums into its own buffer of `len` elements, and the buffers
+// are added in order. Fewer chunks for large results: the buffers stay under ~2^24 elements.
 struct Chunks {
   int64_t blocks, per_chunk, count;
-  explicit Chunks(int64_t nblocks)
+  Chunks(int64_t nblocks, int64_t len)
       : blocks(nblocks),
-        per_chunk(std::max<int64_t>(1, (nblocks + 31) / 32)),
+        per_chunk(std::max<int64_t>(1, (nblocks + max_chunks(len) - 1) / max_chunks(len))),
         count((nblocks + per_chunk - 1) / per_chunk) {}
+  static int64_t max_chunks(int64_t len) {
+    const int64_t fit = (int64_t(1) << 24) / std::max<int64_t>(len, 1);
+    return std::max<int64_t>(2, std::min<int64_t>(32, fit));
+  }
 };
 
 template <typename T>
@@ -211,7 +217,7 @@ void ref_conv2d_bwd_filter(const ConvGeom& g, const T* x, const T* dy, T* df) {
   // df[(kh, kw, c), o] = sum over output pixels p of col[p, (kh, kw, c)] * dy[p, o]
   const int64_t P = g.n * g.oh * g.ow, row = g.kh * g.kw * g.c, len = row * g.oc;
   const int64_t B = block_rows(row);
-  const Chunks ch((P + B - 1) / B);
+  const Chunks ch((P + B - 1) / B, len);
   T* parts = scratch_ptr<T>(1, ch.count * len);
   const bool direct = pointwise(g);
   {
@@ -241,7 +247,8 @@ void ref_conv2d_bwd_filter(const ConvGeom& g, const T* x, const T* dy, T* df) {
 template <typename T>
 void ref_depthwise(const ConvGeom& g, const T* x, const T* f, T* y) {
   const int64_t C = g.c, M = g.mult, CM = C * M, rows = g.n * g.oh;
-  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, g.ow * CM * g.kh * g.kw));
+  const int64_t work = std::max<int64_t>(1, g.ow * CM * g.kh * g.kw);  // per output row
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / work);
   parallel_for(rows, grain, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t n = r / g.oh, oh = r % g.oh;
@@ -272,7 +279,8 @@ void ref_depthwise(const ConvGeom& g, const T* x, const T* f, T* y) {
 template <typename T>
 void ref_depthwise_bwd_input(const ConvGeom& g, const T* f, const T* dy, T* dx) {
   const int64_t C = g.c, M = g.mult, CM = C * M, rows = g.n * g.h;
-  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, g.w * CM * g.kh * g.kw));
+  const int64_t work = std::max<int64_t>(1, g.w * CM * g.kh * g.kw);  // per input row
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / work);
   parallel_for(rows, grain, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t n = r / g.h, ih = r % g.h;
@@ -311,7 +319,7 @@ void ref_depthwise_bwd_filter(const ConvGeom& g, const T* x, const T* dy, T* df)
   const int64_t rows = g.n * g.oh;
   // blocks of output rows, grouped into a fixed number of chunks with their own partial sums
   const int64_t B = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, g.ow * len));
-  const Chunks ch((rows + B - 1) / B);
+  const Chunks ch((rows + B - 1) / B, len);
   T* parts = scratch_ptr<T>(1, ch.count * len);
   parallel_for(ch.count, 1, [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; ++c) {

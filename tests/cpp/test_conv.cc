@@ -62,7 +62,7 @@ size_t yi(const Geo& g, int64_t n, int64_t h, int64_t w, int64_t o) {
 // Calls fn(x index, filter index, y index) for every product term of the convolution.
 template <typename F>
 void each_term(const Geo& g, F&& fn) {
-  const int64_t fo = g.depthwise ? g.oc : g.oc;  // last filter dim
+  const int64_t fo = g.oc;  // the filter's last dim: output channels or the multiplier
   for (int64_t n = 0; n < g.n; ++n)
     for (int64_t oh = 0; oh < g.oh; ++oh)
       for (int64_t ow = 0; ow < g.ow; ++ow)
@@ -192,14 +192,16 @@ TEST_CASE(onednn_and_reference_agree) {
   for (bool dw : {false, true}) {
     const Geo g = make(2, 17, 19, dw ? 24 : 64, 3, 3, dw ? 2 : 48, 2, 1, 1, 1, true, dw);
     const std::string pre = dw ? "depthwise_conv2d" : "conv2d";
-    Buf<float> x({g.n, g.h, g.w, g.c}), f({g.kh, g.kw, g.c, g.oc}), dy({g.n, g.oh, g.ow, g.out_c()});
+    Buf<float> x({g.n, g.h, g.w, g.c}), f({g.kh, g.kw, g.c, g.oc});
+    Buf<float> dy({g.n, g.oh, g.ow, g.out_c()});
     fill_random(x, -1, 1, 5);
     fill_random(f, -1, 1, 6);
     fill_random(dy, -1, 1, 7);
     std::vector<std::vector<float>> res[2];
     for (int k = 0; k < 2; ++k) {
       use(k == 0 ? "reference" : "onednn/primitive");
-      Buf<float> y({g.n, g.oh, g.ow, g.out_c()}), dx({g.n, g.h, g.w, g.c}), df({g.kh, g.kw, g.c, g.oc});
+      Buf<float> y({g.n, g.oh, g.ow, g.out_c()}), dx({g.n, g.h, g.w, g.c});
+      Buf<float> df({g.kh, g.kw, g.c, g.oc});
       call(pre, {x.view, f.view}, {y.view}, g.ints());
       call(pre + "_backprop_input", {f.view, dy.view}, {dx.view}, g.ints());
       call(pre + "_backprop_filter", {x.view, dy.view}, {df.view}, g.ints());
