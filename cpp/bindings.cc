@@ -240,4 +240,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("free_cores", &tfl::free_cores, "Cores not used by other processes (last 100 ms).");
   m.def("after_fork_in_child", &tfl::after_fork_in_child);
   m.def("matmul_backend", &tfl::matmul_backend);
+  m.def("set_conv_backend", &tfl::set_conv_backend, py::arg("name"),
+        "Selects the float32 conv/pool backend: 'onednn' (where built) or 'reference'.");
+  m.def("conv_backend", &tfl::conv_backend, "The conv/pool backend in use.");
 }

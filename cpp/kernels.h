@@ -39,6 +39,13 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  ints = before/after per dim), range (np.arange(start, limit, delta))
 //  nn.cc (also)    sparse_softmax_xent (logits, int labels -> loss, backprop), top_k (ints = [k,
 //                  sorted] -> values, int32 indices), in_top_k (ints = [k] -> bool)
+//  conv.cc         conv2d (x NHWC, filter HWIO -> y), conv2d_backprop_input (filter, dy -> dx),
+//                  conv2d_backprop_filter (x, dy -> dfilter), depthwise_conv2d (+ the same two
+//                  backprops; filter [kh,kw,c,mult]); ints = [strides h,w, dilations h,w, pads
+//                  top,bottom,left,right]; oneDNN or the reference backend (see conv.h)
+//  pool.cc         max_pool, avg_pool (x -> y), max_pool_grad (x, y, dy -> dx), max_pool_grad_grad
+//                  (x, y, gx -> gy), avg_pool_grad (dy -> dx); ints = [window h,w, strides h,w,
+//                  pads top,bottom,left,right]; mean over the unpadded elements, as TF
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
@@ -51,8 +58,16 @@ void register_array(Registry& r);
 void register_random(Registry& r);
 void register_optim(Registry& r);
 void register_indexing(Registry& r);
+void register_conv(Registry& r);
+void register_pool(Registry& r);
 
 // Which matmul backend this build uses: "onednn" or "openblas".
 const char* matmul_backend();
+
+// The conv/pool backend for float32 (conv.cc): "onednn" (the default where built) or "reference"
+// (im2col + sgemm and loops; float64 always uses it). set_conv_backend throws KernelError for an
+// unknown name or "onednn" in a build without it.
+void set_conv_backend(const std::string& name);
+const char* conv_backend();
 
 }  // namespace tfl

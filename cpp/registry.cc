@@ -14,6 +14,8 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_random(r);
     register_optim(r);
     register_indexing(r);
+    register_conv(r);
+    register_pool(r);
     return r;
   }();
   return table;

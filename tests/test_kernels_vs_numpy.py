@@ -443,6 +443,49 @@ def momentum_case(draw):
     return Case([lr, grad, mom], c.outputs, c.ints)
 
 
+@st.composite
+def conv_case(draw, depthwise, pass_):
+    """A convolution with explicit paddings (the kernels' contract; any paddings >= 0)."""
+    dt = draw(st.sampled_from(FLOATS))
+    n, c = draw(st.integers(0, 3)), draw(st.integers(0, 4))
+    h, w = draw(st.integers(0, 7)), draw(st.integers(0, 7))
+    kh, kw, o = draw(st.integers(1, 4)), draw(st.integers(1, 4)), draw(st.integers(0, 4))
+    ints = [draw(st.integers(1, 3)) for _ in range(2)] + [draw(st.integers(1, 2)) for _ in range(2)]
+    ints += [draw(st.integers(0, 3)) for _ in range(4)]
+    sh, sw, dh, dw, pt, pb, pl, pr = ints
+    oh, ow = ref._out_len(h, kh, sh, dh, pt, pb), ref._out_len(w, kw, sw, dw, pl, pr)
+    x, f = (n, h, w, c), (kh, kw, c, o)
+    y = (n, oh, ow, c * o if depthwise else o)
+    a, b, out = {"fwd": (x, f, y), "input": (f, y, x), "filter": (x, y, f)}[pass_]
+    return Case([arrays(draw, dt, a), arrays(draw, dt, b)], [blank(out, dt)], ints, tol="conv")
+
+
+@st.composite
+def pool_case(draw, kind):
+    """A pooling (window, strides, paddings below the window); maxima on a grid (ties)."""
+    dt = draw(st.sampled_from(FLOATS))
+    n, c = draw(st.integers(0, 3)), draw(st.integers(0, 4))
+    h, w = draw(st.integers(1, 7)), draw(st.integers(1, 7))
+    kh, kw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    ints = [kh, kw, draw(st.integers(1, 3)), draw(st.integers(1, 3))]
+    ints += [draw(st.integers(0, kh - 1)) for _ in range(2)]
+    ints += [draw(st.integers(0, kw - 1)) for _ in range(2)]
+    oh = ref._out_len(h, kh, ints[2], 1, ints[4], ints[5])
+    ow = ref._out_len(w, kw, ints[3], 1, ints[6], ints[7])
+    xs, ys = (n, h, w, c), (n, oh, ow, c)
+    x = draw(hnp.arrays(dt, xs, elements=st.integers(-3, 3).map(float)))
+    y = blank(ys, dt)
+    if kind in ("max_pool_grad", "max_pool_grad_grad"):
+        ref.run_kernel("max_pool", [x], [y], ints)
+    if kind in ("max_pool", "avg_pool"):
+        return Case([x], [y], ints)
+    if kind == "max_pool_grad":
+        return Case([x, y, arrays(draw, dt, ys)], [blank(xs, dt)], ints)
+    if kind == "max_pool_grad_grad":
+        return Case([x, y, arrays(draw, dt, xs)], [blank(ys, dt)], ints)
+    return Case([arrays(draw, dt, ys)], [blank(xs, dt)], ints)  # avg_pool_grad
+
+
 # ---- the table: one row per kernel name ----------------------------------------------------------
 ROWS = {
     "add": binary_case(NUMERIC),
@@ -500,6 +543,14 @@ ROWS = {
     "apply_adam": optimizer_case(6, 2),
     "apply_adagrad": optimizer_case(1, 1),
     "apply_rms_prop": optimizer_case(4, 2),
+    "conv2d": conv_case(False, "fwd"),
+    "conv2d_backprop_input": conv_case(False, "input"),
+    "conv2d_backprop_filter": conv_case(False, "filter"),
+    "depthwise_conv2d": conv_case(True, "fwd"),
+    "depthwise_conv2d_backprop_input": conv_case(True, "input"),
+    "depthwise_conv2d_backprop_filter": conv_case(True, "filter"),
+    **{k: pool_case(k) for k in ("max_pool", "avg_pool", "max_pool_grad", "max_pool_grad_grad")},
+    "avg_pool_grad": pool_case("avg_pool_grad"),
 }
 
 TOL = {F32: {"rtol": 2e-6, "atol": 1e-6}, F64: {"rtol": 1e-13, "atol": 1e-14}}
@@ -520,6 +571,9 @@ LOOSE_F32 = {
     "apply_adam",
     "apply_adagrad",
     "apply_rms_prop",
+    "avg_pool",  # sum / count or sum * (1 / count); sums in another order
+    "avg_pool_grad",
+    "max_pool_grad",
 }
 
 
@@ -537,6 +591,14 @@ def assert_same(name, got, want, case):
             bound = abs(float(case.inputs[2])) * bound + np.abs(case.outputs[0]).astype(np.float64)
         # both sides round k products and sums: the classic (k + 2) eps |A| |B| bound
         eps = (a.shape[1] + 2) * np.finfo(got.dtype).eps
+        assert np.all(np.abs(got.astype(np.float64) - want) <= eps * bound + 1e-30), name
+        return
+    if case.tol == "conv":  # sums of products: bounded by the same sums of absolute values
+        bound = np.zeros(got.shape)
+        ref.run_kernel(
+            name, [np.abs(a).astype(np.float64) for a in case.inputs], [bound], case.ints
+        )
+        eps = (max(a.size for a in case.inputs) + 2) * np.finfo(got.dtype).eps
         assert np.all(np.abs(got.astype(np.float64) - want) <= eps * bound + 1e-30), name
         return
     tol = dict(TOL[got.dtype])
@@ -602,6 +664,30 @@ BAD_CALLS = [
     ("log", [np.ones(2, np.int32)], [np.empty(2, np.int32)], []),  # float-only kernel
     ("pow", [np.full(2, 2, np.int32), np.array([1, -1], np.int32)], [np.empty(2, np.int32)], []),
     ("no_such_kernel", [f32], [np.empty((2, 3), np.float32)], []),
+    (
+        "conv2d",
+        [np.ones((1, 4, 4, 3), np.float32), np.ones((3, 3, 2, 2), np.float32)],
+        [np.empty((1, 2, 2, 2), np.float32)],
+        [1, 1, 1, 1, 0, 0, 0, 0],
+    ),  # in depth 3 vs 2
+    (
+        "conv2d",
+        [np.ones((1, 4, 4, 3), np.float32), np.ones((3, 3, 3, 2), np.float32)],
+        [np.empty((1, 3, 3, 2), np.float32)],
+        [1, 1, 1, 1, 0, 0, 0, 0],
+    ),  # output 2x2, not 3x3
+    (
+        "max_pool",
+        [np.ones((1, 4, 4, 3), np.float32)],
+        [np.empty((1, 2, 2, 3), np.float32)],
+        [2, 2, 2, 2, 2, 0, 0, 0],
+    ),  # padding as large as the window
+    (
+        "avg_pool",
+        [np.ones((1, 4, 4, 3), np.int32)],
+        [np.empty((1, 2, 2, 3), np.int32)],
+        [2, 2, 2, 2, 0, 0, 0, 0],
+    ),  # float-only kernel
 ]
 
 

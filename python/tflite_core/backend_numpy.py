@@ -831,3 +831,203 @@ def _apply_rms_prop(inputs, outputs, ints, floats):
     ms += (grad * grad - ms) * (var.dtype.type(1) - rho)
     mom[...] = mom * momentum + lr * grad / np.sqrt(ms + eps)
     var -= mom
+
+
+# ---- convolution and pooling (NHWC) -------------------------------------------------------------
+# conv: ints = [stride h, w, dilation h, w, pad top, bottom, left, right]; filter [kh,kw,c,o] or,
+# depthwise, [kh,kw,c,mult] with output channel c * mult + m. pool: ints = [window h, w, stride
+# h, w, pads...]; padded elements take no part (max: the first maximum in row-major order wins;
+# mean: over the unpadded elements). Sums run in float64.
+def _out_len(size, k, s, d, p0, p1):
+    span, ek = size + p0 + p1, (k - 1) * d + 1
+    return (span - ek) // s + 1 if span >= ek else 0
+
+
+def _conv_geom(op, x, f, y, ints, depthwise):
+    if len(x) != 4 or len(f) != 4 or len(y) != 4:
+        raise KernelError(f"[{op}] input, filter and output must be 4-D")
+    if len(ints) != 8:
+        raise KernelError(f"[{op}] expects 8 integer attributes")
+    sh, sw, dh, dw, pt, pb, pl, pr = (int(i) for i in ints)
+    if min(sh, sw, dh, dw) < 1 or min(pt, pb, pl, pr) < 0 or min(f[0], f[1]) < 1:
+        raise KernelError(f"[{op}] strides, dilations and filter sizes must be >= 1, pads >= 0")
+    if f[2] != x[3]:
+        raise KernelError(f"[{op}] input depth {x[3]} != filter input depth {f[2]}")
+    oc = x[3] * f[3] if depthwise else f[3]
+    want = (x[0], _out_len(x[1], f[0], sh, dh, pt, pb), _out_len(x[2], f[1], sw, dw, pl, pr), oc)
+    if tuple(y) != want:
+        raise KernelError(f"[{op}] output shape {tuple(y)} should be {want}")
+    return sh, sw, dh, dw, pt, pb, pl, pr
+
+
+def _taps(k_hw, strides, dilations, out_hw):
+    """(kh, kw, index) per filter tap: ``index`` slices the padded input at that tap's pixels."""
+    (kh_n, kw_n), (sh, sw), (dh, dw), (oh, ow) = k_hw, strides, dilations, out_hw
+    for kh in range(kh_n):
+        for kw in range(kw_n):
+            h0, w0 = kh * dh, kw * dw
+            yield (
+                kh,
+                kw,
+                np.s_[:, h0 : h0 + (oh - 1) * sh + 1 : sh, w0 : w0 + (ow - 1) * sw + 1 : sw],
+            )
+
+
+def _float_check(op, *arrays):
+    if any(a.dtype != arrays[0].dtype for a in arrays) or arrays[0].dtype.kind != "f":
+        raise KernelError(f"[{op}] inputs and outputs must share one float dtype")
+
+
+def _make_conv(op: str, pass_: str, depthwise: bool) -> Kernel:
+    def kernel(inputs, outputs, ints, floats):
+        a, b = inputs
+        out = outputs[0]
+        x, f, y = {"fwd": (a, b, out), "input": (out, a, b), "filter": (a, out, b)}[pass_]
+        sh, sw, dh, dw, pt, pb, pl, pr = _conv_geom(op, x.shape, f.shape, y.shape, ints, depthwise)
+        _float_check(op, a, b, out)
+        n, h, w, c = x.shape
+        _, oh, ow, o = y.shape
+        kw_ = dict(k_hw=f.shape[:2], strides=(sh, sw), dilations=(dh, dw), out_hw=(oh, ow))
+        pads = ((0, 0), (pt, pb), (pl, pr), (0, 0))
+        f64 = f.astype(np.float64)
+        mult = f.shape[3]  # depthwise: output channels per input channel
+        if out.size == 0:
+            return
+        if oh == 0 or ow == 0:
+            out[...] = 0
+            return
+        if pass_ == "fwd":
+            xp = np.pad(x.astype(np.float64), pads)
+            acc = np.zeros(y.shape)
+            for kh, kw, idx in _taps(**kw_):
+                p = xp[idx]
+                acc += (
+                    (p[..., None] * f64[kh, kw]).reshape(y.shape) if depthwise else p @ f64[kh, kw]
+                )
+            out[...] = acc
+        elif pass_ == "input":
+            dxp = np.zeros((n, h + pt + pb, w + pl + pr, c))
+            g = y.astype(np.float64)
+            for kh, kw, idx in _taps(**kw_):
+                if depthwise:
+                    dxp[idx] += (g.reshape(n, oh, ow, c, mult) * f64[kh, kw]).sum(-1)
+                else:
+                    dxp[idx] += g @ f64[kh, kw].T
+            out[...] = dxp[:, pt : pt + h, pl : pl + w]
+        else:
+            xp = np.pad(x.astype(np.float64), pads)
+            g = y.astype(np.float64)
+            acc = np.zeros(f.shape)
+            for kh, kw, idx in _taps(**kw_):
+                p = xp[idx]
+                if depthwise:
+                    acc[kh, kw] = np.einsum("nhwc,nhwcm->cm", p, g.reshape(n, oh, ow, c, mult))
+                else:
+                    acc[kh, kw] = np.einsum("nhwc,nhwo->co", p, g)
+            out[...] = acc
+
+    return kernel
+
+
+for _p, _op in (("conv2d", "Conv2D"), ("depthwise_conv2d", "DepthwiseConv2dNative")):
+    _kernel(_p)(_make_conv(_op, "fwd", _p != "conv2d"))
+    _kernel(_p + "_backprop_input")(_make_conv(_op + "BackpropInput", "input", _p != "conv2d"))
+    _kernel(_p + "_backprop_filter")(_make_conv(_op + "BackpropFilter", "filter", _p != "conv2d"))
+
+
+def _pool_geom(op, x, y, ints):
+    if len(x) != 4 or len(y) != 4 or len(ints) != 8:
+        raise KernelError(f"[{op}] input and output must be 4-D, with 8 integer attributes")
+    kh, kw, sh, sw, pt, pb, pl, pr = (int(i) for i in ints)
+    if min(kh, kw, sh, sw) < 1 or min(pt, pb, pl, pr) < 0 or max(pt, pb) >= kh or max(pl, pr) >= kw:
+        raise KernelError(f"[{op}] bad window, strides or paddings {list(ints)}")
+    oh, ow = _out_len(x[1], kh, sh, 1, pt, pb), _out_len(x[2], kw, sw, 1, pl, pr)
+    if oh * ow > 0 and (x[1] == 0 or x[2] == 0):
+        raise KernelError(f"[{op}] windows over an empty input")
+    if tuple(y) != (x[0], oh, ow, x[3]):
+        raise KernelError(f"[{op}] output shape {tuple(y)} should be {(x[0], oh, ow, x[3])}")
+    return dict(k_hw=(kh, kw), strides=(sh, sw), dilations=(1, 1), out_hw=(oh, ow)), (
+        (0, 0),
+        (pt, pb),
+        (pl, pr),
+        (0, 0),
+    )
+
+
+def _first_max(x, taps, pads):
+    """Per output element: the index of the tap holding the window's first maximum."""
+    xp = np.pad(x.astype(np.float64), pads)
+    valid = np.pad(np.ones(x.shape, bool), pads)
+    best = np.zeros(xp[taps[0][2]].shape)
+    arg = np.full(best.shape, -1)
+    seen = np.zeros(best.shape, bool)
+    for k, (_, _, idx) in enumerate(taps):
+        v, ok = xp[idx], valid[idx]
+        take = ok & (~seen | (v > best))
+        best, arg, seen = np.where(take, v, best), np.where(take, k, arg), seen | ok
+    return best, arg
+
+
+def _make_pool(op: str) -> Kernel:
+    def kernel(inputs, outputs, ints, floats):
+        out = outputs[0]
+        if op == "MaxPoolGrad":
+            x, y, g = inputs
+            geo, pads = _pool_geom(op, x.shape, y.shape, ints)
+            if g.shape != y.shape or out.shape != x.shape:
+                raise KernelError(f"[{op}] shape mismatch")
+        elif op == "MaxPoolGradGrad":
+            x, y, g = inputs
+            geo, pads = _pool_geom(op, x.shape, y.shape, ints)
+            if g.shape != x.shape or out.shape != y.shape:
+                raise KernelError(f"[{op}] shape mismatch")
+        elif op == "AvgPoolGrad":
+            (g,) = inputs
+            x = out
+            geo, pads = _pool_geom(op, out.shape, g.shape, ints)
+        else:
+            (x,) = inputs
+            geo, pads = _pool_geom(op, x.shape, out.shape, ints)
+        _float_check(op, *inputs, out)
+        if out.size == 0:
+            return
+        taps = list(_taps(**geo))
+        if geo["out_hw"][0] * geo["out_hw"][1] == 0:
+            out[...] = 0
+            return
+        ones = np.pad(np.ones(x.shape), pads)
+        count = sum(ones[idx] for _, _, idx in taps)
+        n, h, w, _ = x.shape
+        pt, pl = pads[1][0], pads[2][0]
+        if op == "MaxPool":
+            out[...] = _first_max(x, taps, pads)[0]
+        elif op == "AvgPool":
+            xp = np.pad(x.astype(np.float64), pads)
+            out[...] = sum(xp[idx] for _, _, idx in taps) / count
+        elif op == "MaxPoolGradGrad":
+            _, arg = _first_max(x, taps, pads)
+            gp = np.pad(g.astype(np.float64), pads)
+            out[...] = sum(np.where(arg == k, gp[idx], 0.0) for k, (_, _, idx) in enumerate(taps))
+        else:
+            dxp = np.zeros(ones.shape)
+            gd = g.astype(np.float64)
+            if op == "MaxPoolGrad":
+                _, arg = _first_max(x, taps, pads)
+                for k, (_, _, idx) in enumerate(taps):
+                    dxp[idx] += np.where(arg == k, gd, 0.0)
+            else:
+                for _, _, idx in taps:
+                    dxp[idx] += gd / count
+            out[...] = dxp[:, pt : pt + h, pl : pl + w]
+
+    return kernel
+
+
+for _name, _op in (
+    ("max_pool", "MaxPool"),
+    ("avg_pool", "AvgPool"),
+    ("max_pool_grad", "MaxPoolGrad"),
+    ("max_pool_grad_grad", "MaxPoolGradGrad"),
+    ("avg_pool_grad", "AvgPoolGrad"),
+):
+    _kernel(_name)(_make_pool(_op))

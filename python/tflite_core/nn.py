@@ -1,5 +1,18 @@
 """The ``tf.nn`` namespace."""
 
+from .conv_ops import (  # noqa: F401
+    avg_pool,
+    avg_pool2d,
+    conv2d,
+    conv2d_backprop_filter,
+    conv2d_backprop_input,
+    depthwise_conv2d,
+    depthwise_conv2d_native,
+    depthwise_conv2d_native_backprop_filter,
+    depthwise_conv2d_native_backprop_input,
+    max_pool,
+    max_pool2d,
+)
 from .math_ops import sigmoid, tanh  # noqa: F401
 from .nn_extra_ops import (  # noqa: F401
     batch_normalization,

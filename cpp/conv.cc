@@ -1,0 +1,166 @@
+// conv.cc: the conv2d and depthwise conv2d kernels (forward, input gradient, filter gradient):
+// argument checks, then the oneDNN backend (float32, when built and selected) or the reference
+// one (conv_reference.cc). Also the runtime backend switch shared with the pool kernels.
+//
+// Layouts as TensorFlow's NHWC: x [n,h,w,c]; conv2d filter [kh,kw,c,oc] (HWIO); depthwise filter
+// [kh,kw,c,mult] with output channel c * mult + m; y [n,oh,ow,oc]. ints = [stride_h, stride_w,
+// dilation_h, dilation_w, pad_top, pad_bottom, pad_left, pad_right] (Python turns TF's SAME/VALID
+// into explicit paddings), and oh = (h + pad_top + pad_bottom - ((kh - 1) * dilation_h + 1)) /
+// stride_h + 1 (0 when the padded input is shorter than the window), likewise ow.
+#include <atomic>
+#include <cstring>
+
+#include "conv.h"
+#include "kernels.h"
+
+namespace tfl {
+namespace {
+
+std::atomic<int> g_backend{-1};  // -1: not chosen yet (oneDNN where built)
+std::atomic<int> g_filter_grad_path{int(FilterGradPath::kAuto)};
+
+// Output length along one dim, from the input length, window, stride, dilation and paddings.
+int64_t out_len(int64_t in, int64_t k, int64_t s, int64_t d, int64_t p0, int64_t p1) {
+  const int64_t span = in + p0 + p1, ek = (k - 1) * d + 1;
+  return span >= ek ? (span - ek) / s + 1 : 0;
+}
+
+// Checks x, filter and y against each other and the attributes; returns the geometry.
+ConvGeom conv_geom(const char* op, const TensorView& x, const TensorView& f, const TensorView& y,
+                   const Attrs& a, bool depthwise) {
+  if (x.ndim != 4 || f.ndim != 4 || y.ndim != 4)
+    fail(op, "input, filter and output must be 4-D, got ", x.shape_str(), ", ", f.shape_str(),
+         " and ", y.shape_str());
+  if (a.ints.size() != 8)
+    fail(op, "expects 8 integer attributes (strides, dilations, paddings), got ", a.ints.size());
+  ConvGeom g;
+  g.n = x.shape[0], g.h = x.shape[1], g.w = x.shape[2], g.c = x.shape[3];
+  g.kh = f.shape[0], g.kw = f.shape[1];
+  g.mult = depthwise ? f.shape[3] : 0;
+  g.oc = depthwise ? g.c * f.shape[3] : f.shape[3];
+  g.sh = a.ints[0], g.sw = a.ints[1], g.dh = a.ints[2], g.dw = a.ints[3];
+  g.pt = a.ints[4], g.pb = a.ints[5], g.pl = a.ints[6], g.pr = a.ints[7];
+  if (g.sh < 1 || g.sw < 1 || g.dh < 1 || g.dw < 1)
+    fail(op, "strides and dilations must be >= 1, got strides [", g.sh, ",", g.sw,
+         "], dilations [", g.dh, ",", g.dw, "]");
+  if (g.pt < 0 || g.pb < 0 || g.pl < 0 || g.pr < 0) fail(op, "paddings must be >= 0");
+  if (g.kh < 1 || g.kw < 1) fail(op, "filter height and width must be >= 1, got ", f.shape_str());
+  if (f.shape[2] != g.c)
+    fail(op, "input depth must equal the filter's input depth, but are ", g.c, " and ",
+         f.shape[2], " (input ", x.shape_str(), ", filter ", f.shape_str(), ")");
+  g.oh = out_len(g.h, g.kh, g.sh, g.dh, g.pt, g.pb);
+  g.ow = out_len(g.w, g.kw, g.sw, g.dw, g.pl, g.pr);
+  if (y.shape[0] != g.n || y.shape[1] != g.oh || y.shape[2] != g.ow || y.shape[3] != g.oc)
+    fail(op, "output shape ", y.shape_str(), " should be [", g.n, ",", g.oh, ",", g.ow, ",", g.oc,
+         "] for input ", x.shape_str(), " and filter ", f.shape_str());
+  check_same_dtype(op, x, f);
+  check_same_dtype(op, x, y);
+  if (x.dtype != DType::kFloat32 && x.dtype != DType::kFloat64)
+    fail(op, "unsupported dtype ", dtype_name(x.dtype));
+  return g;
+}
+
+enum class Pass { kForward, kInput, kFilter };
+
+// in/out of each pass: forward (x, f) -> y; input (f, dy) -> dx; filter (x, dy) -> df.
+void conv_kernel(const char* op, Pass pass, bool depthwise, const TensorView* in, int nin,
+                 TensorView* out, int nout, const Attrs& a) {
+  check_count(op, size_t(nin), 2, size_t(nout), 1);
+  const TensorView& x = pass == Pass::kInput ? out[0] : in[0];
+  const TensorView& f = pass == Pass::kForward ? in[1] : pass == Pass::kInput ? in[0] : out[0];
+  const TensorView& y = pass == Pass::kForward ? out[0] : in[1];
+  const ConvGeom g = conv_geom(op, x, f, y, a, depthwise);
+  TensorView& o = out[0];
+  if (o.size() == 0) return;
+  if (in[0].size() == 0 || in[1].size() == 0) {  // a sum over nothing
+    std::memset(o.data, 0, size_t(o.size() * dtype_size(o.dtype)));
+    return;
+  }
+  const void* i0 = in[0].data;
+  const void* i1 = in[1].data;
+  if (x.dtype == DType::kFloat32 && conv_backend_now() == ConvBackend::kOneDNN) {
+    const float *a0 = static_cast<const float*>(i0), *a1 = static_cast<const float*>(i1);
+    float* r = o.ptr<float>();
+    if (pass == Pass::kForward) dnnl_conv2d(g, a0, a1, r);
+    if (pass == Pass::kInput) dnnl_conv2d_bwd_input(g, a0, a1, r);
+    if (pass == Pass::kFilter) {
+      const auto path = FilterGradPath(g_filter_grad_path.load(std::memory_order_relaxed));
+      const bool by_gemm = path == FilterGradPath::kGemm ||
+                           (path == FilterGradPath::kAuto && dnnl_filter_grad_by_gemm(g));
+      const bool gemm = !depthwise && by_gemm;
+      if (gemm)
+        ref_conv2d_bwd_filter(g, a0, a1, r);
+      else
+        dnnl_conv2d_bwd_filter(g, a0, a1, r);
+    }
+    return;
+  }
+  TFL_FLOAT_CASES(x.dtype, op, {
+    const T *a0 = static_cast<const T*>(i0), *a1 = static_cast<const T*>(i1);
+    T* r = o.ptr<T>();
+    if (!depthwise) {
+      if (pass == Pass::kForward) ref_conv2d(g, a0, a1, r);
+      if (pass == Pass::kInput) ref_conv2d_bwd_input(g, a0, a1, r);
+      if (pass == Pass::kFilter) ref_conv2d_bwd_filter(g, a0, a1, r);
+    } else {
+      if (pass == Pass::kForward) ref_depthwise(g, a0, a1, r);
+      if (pass == Pass::kInput) ref_depthwise_bwd_input(g, a0, a1, r);
+      if (pass == Pass::kFilter) ref_depthwise_bwd_filter(g, a0, a1, r);
+    }
+  });
+}
+
+#define TFL_CONV_KERNEL(NAME, OP, PASS, DW)                                                   \
+  void NAME(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {       \
+    conv_kernel(OP, PASS, DW, in, nin, out, nout, a);                                         \
+  }
+TFL_CONV_KERNEL(k_conv2d, "Conv2D", Pass::kForward, false)
+TFL_CONV_KERNEL(k_conv2d_bwd_input, "Conv2DBackpropInput", Pass::kInput, false)
+TFL_CONV_KERNEL(k_conv2d_bwd_filter, "Conv2DBackpropFilter", Pass::kFilter, false)
+TFL_CONV_KERNEL(k_depthwise, "DepthwiseConv2dNative", Pass::kForward, true)
+TFL_CONV_KERNEL(k_depthwise_bwd_input, "DepthwiseConv2dNativeBackpropInput", Pass::kInput, true)
+TFL_CONV_KERNEL(k_depthwise_bwd_filter, "DepthwiseConv2dNativeBackpropFilter", Pass::kFilter,
+                true)
+#undef TFL_CONV_KERNEL
+
+}  // namespace
+
+ConvBackend conv_backend_now() {
+  int b = g_backend.load(std::memory_order_relaxed);
+  if (b < 0) {
+    b = int(onednn_conv_available() ? ConvBackend::kOneDNN : ConvBackend::kReference);
+    g_backend.store(b, std::memory_order_relaxed);
+  }
+  return ConvBackend(b);
+}
+
+void set_filter_grad_path(FilterGradPath p) { g_filter_grad_path.store(int(p)); }
+
+void set_conv_backend(const std::string& name) {
+  if (name == "onednn") {
+    if (!onednn_conv_available())
+      throw KernelError(
+          "[set_conv_backend] this build has no oneDNN backend (TFLITE_CORE_ONEDNN=OFF)");
+    g_backend.store(int(ConvBackend::kOneDNN));
+  } else if (name == "reference") {
+    g_backend.store(int(ConvBackend::kReference));
+  } else {
+    throw KernelError("[set_conv_backend] unknown backend '" + name +
+                      "'; expected 'onednn' or 'reference'");
+  }
+}
+
+const char* conv_backend() {
+  return conv_backend_now() == ConvBackend::kOneDNN ? "onednn" : "reference";
+}
+
+void register_conv(Registry& r) {
+  r["conv2d"] = k_conv2d;
+  r["conv2d_backprop_input"] = k_conv2d_bwd_input;
+  r["conv2d_backprop_filter"] = k_conv2d_bwd_filter;
+  r["depthwise_conv2d"] = k_depthwise;
+  r["depthwise_conv2d_backprop_input"] = k_depthwise_bwd_input;
+  r["depthwise_conv2d_backprop_filter"] = k_depthwise_bwd_filter;
+}
+
+}  // namespace tfl

@@ -1,0 +1,327 @@
+// conv_onednn.cc: conv and pool kernels on oneDNN primitives (float32, NHWC activations).
+// Activations stay in the caller's NHWC buffers (no reorders: measured here, oneDNN's brgconv:avx2
+// on nhwc is as fast as its blocked layouts); filters are HWIO in memory and reordered into the
+// layout the primitive picks (format_tag::any), a small copy. Each primitive, its reorders, memory
+// objects and a user-mode scratchpad are cached per (kind, shape, thread count): oneDNN fixes its
+// thread partitioning when a primitive is created, so a different thread count needs another one.
+#include <omp.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <oneapi/dnnl/dnnl.hpp>
+#include <vector>
+
+#include "conv.h"
+
+namespace tfl {
+namespace {
+
+using dnnl::algorithm;
+using dnnl::memory;
+using dnnl::prop_kind;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+dnnl::engine& engine() {
+  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
+  return e;
+}
+
+dnnl::stream& stream() {
+  thread_local dnnl::stream s(engine());
+  return s;
+}
+
+// One cached computation: the primitive(s), filter reorders and reusable memory objects.
+struct Entry {
+  std::mutex m;  // a memory object's data handle is per entry: one execution at a time
+  dnnl::primitive prim, prim2;   // the main primitive; prim2: max pooling's forward (workspace)
+  dnnl::reorder w_reorder;       // filter user <-> primitive layout
+  bool reorder_w = false;
+  memory src, wei, dst;          // primitive-side memories (wei is the reordered filter if any)
+  memory user_w;                 // the caller's filter (HWIO) when a reorder is needed
+  memory scratch, scratch2;      // scratchpads of prim and prim2
+  memory ws, tmp;                // max pooling's workspace and forward output (for its gradient)
+};
+
+using Key = std::vector<int64_t>;
+std::mutex g_cache_mutex;
+std::map<Key, std::shared_ptr<Entry>> g_cache;
+
+int set_threads() {
+  const int nt = get_num_threads();
+  if (omp_get_max_threads() != nt) omp_set_num_threads(nt);  // oneDNN reads the caller's ICV
+  return nt;
+}
+
+template <typename Build>
+std::shared_ptr<Entry> cached(Key key, Build&& build) {
+  {
+    std::lock_guard<std::mutex> lk(g_cache_mutex);
+    auto it = g_cache.find(key);
+    if (it != g_cache.end()) return it->second;
+  }
+  auto e = std::make_shared<Entry>();
+  build(*e);
+  std::lock_guard<std::mutex> lk(g_cache_mutex);
+  if (g_cache.size() >= 512) g_cache.clear();  // shapes that keep changing: start over
+  return g_cache.emplace(std::move(key), e).first->second;
+}
+
+dnnl::primitive_attr user_scratchpad() {
+  dnnl::primitive_attr a;
+  a.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return a;
+}
+
+void* mut(const void* p) { return const_cast<void*>(p); }
+
+// ---- convolution --------------------------------------------------------------------------------
+enum Kind : int64_t { kFwd = 1, kBwdData, kBwdWeights, kMaxFwd, kAvgFwd, kMaxBwd, kAvgBwd };
+
+Key conv_key(Kind kind, const ConvGeom& g, int nt) {
+  return {kind, nt, g.n, g.h, g.w, g.c, g.kh, g.kw, g.oc, g.mult, g.oh, g.ow,
+          g.sh, g.sw, g.dh, g.dw, g.pt, g.pb, g.pl, g.pr};
+}
+
+struct ConvDescs {
+  memory::desc src, dst, user_w, any_w;
+  memory::dims strides, dilates, pad_l, pad_r;
+};
+
+ConvDescs conv_descs(const ConvGeom& g) {
+  ConvDescs d;
+  d.src = memory::desc({g.n, g.c, g.h, g.w}, dt::f32, tag::nhwc);
+  d.dst = memory::desc({g.n, g.oc, g.oh, g.ow}, dt::f32, tag::nhwc);
+  if (g.depthwise()) {
+    // groups = channels: weights [g, mult, 1, kh, kw] over TF's [kh, kw, c, mult] buffer
+    const memory::dims dims{g.c, g.mult, 1, g.kh, g.kw};
+    d.user_w = memory::desc(dims, dt::f32,
+                            memory::dims{g.mult, 1, 1, g.kw * g.c * g.mult, g.c * g.mult});
+    d.any_w = memory::desc(dims, dt::f32, tag::any);
+  } else {
+    const memory::dims dims{g.oc, g.c, g.kh, g.kw};
+    d.user_w = memory::desc(dims, dt::f32, tag::hwio);
+    d.any_w = memory::desc(dims, dt::f32, tag::any);
+  }
+  d.strides = {g.sh, g.sw};
+  d.dilates = {g.dh - 1, g.dw - 1};  // oneDNN counts dilation from 0
+  d.pad_l = {g.pt, g.pl};
+  d.pad_r = {g.pb, g.pr};
+  return d;
+}
+
+dnnl::convolution_forward::primitive_desc conv_fwd_pd(const ConvDescs& d,
+                                                      const dnnl::primitive_attr& attr) {
+  return dnnl::convolution_forward::primitive_desc(
+      engine(), prop_kind::forward_training, algorithm::convolution_direct, d.src, d.any_w, d.dst,
+      d.strides, d.dilates, d.pad_l, d.pad_r, attr);
+}
+
+// Sets up the filter memory: the primitive's own layout plus a reorder when it is not HWIO.
+// to_user: the reorder goes from the primitive's layout to the caller's (weight gradients).
+void setup_weights(Entry& e, const ConvDescs& d, const memory::desc& prim_w, bool to_user) {
+  e.reorder_w = prim_w != d.user_w;
+  if (e.reorder_w) {
+    e.wei = memory(prim_w, engine());
+    e.user_w = memory(d.user_w, engine(), nullptr);
+    e.w_reorder = to_user ? dnnl::reorder(e.wei, e.user_w) : dnnl::reorder(e.user_w, e.wei);
+  } else {
+    e.wei = memory(d.user_w, engine(), nullptr);
+  }
+}
+
+// Runs a forward or backward-data convolution: reads `src` and the filter `w`, writes `dst`.
+void conv_exec(Entry& e, int src_arg, const void* src, int dst_arg, void* dst, const void* w) {
+  std::lock_guard<std::mutex> lk(e.m);
+  auto& s = stream();
+  e.src.set_data_handle(mut(src));
+  e.dst.set_data_handle(dst);
+  if (e.reorder_w) {
+    e.user_w.set_data_handle(mut(w));
+    e.w_reorder.execute(s, e.user_w, e.wei);
+  } else {
+    e.wei.set_data_handle(mut(w));
+  }
+  e.prim.execute(s, {{src_arg, e.src}, {dst_arg, e.dst}, {DNNL_ARG_WEIGHTS, e.wei},
+                     {DNNL_ARG_SCRATCHPAD, e.scratch}});
+  s.wait();
+}
+
+}  // namespace
+
+bool onednn_conv_available() { return true; }
+
+bool dnnl_filter_grad_by_gemm(const ConvGeom& g) {
+  static const bool avx512 = [] {
+    const int isa = int(dnnl::get_effective_cpu_isa()), want = int(dnnl::cpu_isa::avx512_core);
+    return (isa & want) == want;
+  }();
+  return !avx512 && g.kh * g.kw * g.c >= 64 && g.oc >= 16;
+}
+
+void dnnl_conv2d(const ConvGeom& g, const float* x, const float* f, float* y) {
+  const int nt = set_threads();
+  auto e = cached(conv_key(kFwd, g, nt), [&](Entry& e) {
+    const ConvDescs d = conv_descs(g);
+    auto pd = conv_fwd_pd(d, user_scratchpad());
+    e.prim = dnnl::convolution_forward(pd);
+    e.src = memory(d.src, engine(), nullptr);
+    e.dst = memory(d.dst, engine(), nullptr);
+    setup_weights(e, d, pd.weights_desc(), false);
+    e.scratch = memory(pd.scratchpad_desc(), engine());
+  });
+  conv_exec(*e, DNNL_ARG_SRC, x, DNNL_ARG_DST, y, f);
+}
+
+void dnnl_conv2d_bwd_input(const ConvGeom& g, const float* f, const float* dy, float* dx) {
+  const int nt = set_threads();
+  auto e = cached(conv_key(kBwdData, g, nt), [&](Entry& e) {
+    const ConvDescs d = conv_descs(g);
+    auto hint = conv_fwd_pd(d, dnnl::primitive_attr());
+    auto pd = dnnl::convolution_backward_data::primitive_desc(
+        engine(), algorithm::convolution_direct, d.src, d.any_w, d.dst, d.strides, d.dilates,
+        d.pad_l, d.pad_r, hint, user_scratchpad());
+    e.prim = dnnl::convolution_backward_data(pd);
+    e.src = memory(d.dst, engine(), nullptr);  // read: dy
+    e.dst = memory(d.src, engine(), nullptr);  // written: dx
+    setup_weights(e, d, pd.weights_desc(), false);
+    e.scratch = memory(pd.scratchpad_desc(), engine());
+  });
+  conv_exec(*e, DNNL_ARG_DIFF_DST, dy, DNNL_ARG_DIFF_SRC, dx, f);
+}
+
+void dnnl_conv2d_bwd_filter(const ConvGeom& g, const float* x, const float* dy, float* df) {
+  const int nt = set_threads();
+  auto e = cached(conv_key(kBwdWeights, g, nt), [&](Entry& e) {
+    const ConvDescs d = conv_descs(g);
+    auto hint = conv_fwd_pd(d, dnnl::primitive_attr());
+    auto pd = dnnl::convolution_backward_weights::primitive_desc(
+        engine(), algorithm::convolution_direct, d.src, d.any_w, d.dst, d.strides, d.dilates,
+        d.pad_l, d.pad_r, hint, user_scratchpad());
+    e.prim = dnnl::convolution_backward_weights(pd);
+    e.src = memory(d.src, engine(), nullptr);  // x
+    e.dst = memory(d.dst, engine(), nullptr);  // dy (read)
+    setup_weights(e, d, pd.diff_weights_desc(), true);
+    e.scratch = memory(pd.scratchpad_desc(), engine());
+  });
+  // src = x, "dst" = dy (both read), weights = df (written)
+  std::lock_guard<std::mutex> lk(e->m);
+  auto& s = stream();
+  e->src.set_data_handle(mut(x));
+  e->dst.set_data_handle(mut(dy));
+  if (e->reorder_w)
+    e->user_w.set_data_handle(df);
+  else
+    e->wei.set_data_handle(df);
+  e->prim.execute(s, {{DNNL_ARG_SRC, e->src}, {DNNL_ARG_DIFF_DST, e->dst},
+                      {DNNL_ARG_DIFF_WEIGHTS, e->wei}, {DNNL_ARG_SCRATCHPAD, e->scratch}});
+  if (e->reorder_w) e->w_reorder.execute(s, e->wei, e->user_w);
+  s.wait();
+}
+
+// ---- pooling ------------------------------------------------------------------------------------
+namespace {
+
+Key pool_key(Kind kind, const PoolGeom& g, int nt) {
+  return {kind, nt, g.n, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pb, g.pl, g.pr};
+}
+
+dnnl::pooling_forward::primitive_desc pool_fwd_pd(const PoolGeom& g, algorithm alg, prop_kind pk,
+                                                  const dnnl::primitive_attr& attr) {
+  return dnnl::pooling_forward::primitive_desc(
+      engine(), pk, alg, memory::desc({g.n, g.c, g.h, g.w}, dt::f32, tag::nhwc),
+      memory::desc({g.n, g.c, g.oh, g.ow}, dt::f32, tag::nhwc), {g.sh, g.sw}, {g.kh, g.kw},
+      {0, 0}, {g.pt, g.pl}, {g.pb, g.pr}, attr);
+}
+
+void pool_forward(Kind kind, const PoolGeom& g, const float* x, float* y) {
+  const int nt = set_threads();
+  const algorithm alg =
+      kind == kMaxFwd ? algorithm::pooling_max : algorithm::pooling_avg_exclude_padding;
+  auto e = cached(pool_key(kind, g, nt), [&](Entry& e) {
+    auto pd = pool_fwd_pd(g, alg, prop_kind::forward_inference, user_scratchpad());
+    e.prim = dnnl::pooling_forward(pd);
+    e.src = memory(pd.src_desc(), engine(), nullptr);
+    e.dst = memory(pd.dst_desc(), engine(), nullptr);
+    e.scratch = memory(pd.scratchpad_desc(), engine());
+  });
+  std::lock_guard<std::mutex> lk(e->m);
+  auto& s = stream();
+  e->src.set_data_handle(mut(x));
+  e->dst.set_data_handle(y);
+  e->prim.execute(s, {{DNNL_ARG_SRC, e->src}, {DNNL_ARG_DST, e->dst},
+                      {DNNL_ARG_SCRATCHPAD, e->scratch}});
+  s.wait();
+}
+
+}  // namespace
+
+void dnnl_max_pool(const PoolGeom& g, const float* x, float* y) { pool_forward(kMaxFwd, g, x, y); }
+void dnnl_avg_pool(const PoolGeom& g, const float* x, float* y) { pool_forward(kAvgFwd, g, x, y); }
+
+void dnnl_max_pool_grad(const PoolGeom& g, const float* x, const float* dy, float* dx) {
+  // oneDNN's max pooling backward reads the forward's workspace (where each maximum was): the
+  // forward runs again here, into a cached buffer, as the graph's MaxPool did not keep one.
+  const int nt = set_threads();
+  auto e = cached(pool_key(kMaxBwd, g, nt), [&](Entry& e) {
+    auto fwd = pool_fwd_pd(g, algorithm::pooling_max, prop_kind::forward_training,
+                           user_scratchpad());
+    auto pd = dnnl::pooling_backward::primitive_desc(
+        engine(), algorithm::pooling_max, fwd.src_desc(), fwd.dst_desc(), {g.sh, g.sw},
+        {g.kh, g.kw}, {0, 0}, {g.pt, g.pl}, {g.pb, g.pr}, fwd, user_scratchpad());
+    e.prim2 = dnnl::pooling_forward(fwd);
+    e.prim = dnnl::pooling_backward(pd);
+    e.src = memory(fwd.src_desc(), engine(), nullptr);  // x, then dx
+    e.dst = memory(fwd.dst_desc(), engine(), nullptr);  // dy
+    e.tmp = memory(fwd.dst_desc(), engine());
+    e.ws = memory(fwd.workspace_desc(), engine());
+    e.scratch = memory(pd.scratchpad_desc(), engine());
+    e.scratch2 = memory(fwd.scratchpad_desc(), engine());
+  });
+  std::lock_guard<std::mutex> lk(e->m);
+  auto& s = stream();
+  e->src.set_data_handle(mut(x));
+  e->prim2.execute(s, {{DNNL_ARG_SRC, e->src}, {DNNL_ARG_DST, e->tmp},
+                       {DNNL_ARG_WORKSPACE, e->ws}, {DNNL_ARG_SCRATCHPAD, e->scratch2}});
+  e->src.set_data_handle(dx);
+  e->dst.set_data_handle(mut(dy));
+  e->prim.execute(s, {{DNNL_ARG_DIFF_DST, e->dst}, {DNNL_ARG_DIFF_SRC, e->src},
+                      {DNNL_ARG_WORKSPACE, e->ws}, {DNNL_ARG_SCRATCHPAD, e->scratch}});
+  s.wait();
+}
+
+void dnnl_avg_pool_grad(const PoolGeom& g, const float* dy, float* dx) {
+  const int nt = set_threads();
+  auto e = cached(pool_key(kAvgBwd, g, nt), [&](Entry& e) {
+    auto fwd = pool_fwd_pd(g, algorithm::pooling_avg_exclude_padding,
+                           prop_kind::forward_training, dnnl::primitive_attr());
+    auto pd = dnnl::pooling_backward::primitive_desc(
+        engine(), algorithm::pooling_avg_exclude_padding, fwd.src_desc(), fwd.dst_desc(),
+        {g.sh, g.sw}, {g.kh, g.kw}, {0, 0}, {g.pt, g.pl}, {g.pb, g.pr}, fwd, user_scratchpad());
+    e.prim = dnnl::pooling_backward(pd);
+    e.src = memory(pd.diff_src_desc(), engine(), nullptr);
+    e.dst = memory(pd.diff_dst_desc(), engine(), nullptr);
+    e.scratch = memory(pd.scratchpad_desc(), engine());
+  });
+  std::lock_guard<std::mutex> lk(e->m);
+  auto& s = stream();
+  e->src.set_data_handle(dx);
+  e->dst.set_data_handle(mut(dy));
+  e->prim.execute(s, {{DNNL_ARG_DIFF_DST, e->dst}, {DNNL_ARG_DIFF_SRC, e->src},
+                      {DNNL_ARG_SCRATCHPAD, e->scratch}});
+  s.wait();
+}
+
+void dnnl_clear_cache() {
+  std::lock_guard<std::mutex> lk(g_cache_mutex);
+  g_cache.clear();
+}
+
+int64_t dnnl_cache_size() {
+  std::lock_guard<std::mutex> lk(g_cache_mutex);
+  return int64_t(g_cache.size());
+}
+
+}  // namespace tfl
