@@ -224,6 +224,17 @@ def get_num_threads() -> int:
     return _core.get_num_threads()
 
 
+def set_conv_backend(name: str) -> None:
+    """Selects the convolution and pooling kernels: ``"onednn"`` (the default where the build has
+    oneDNN) or ``"reference"`` (im2col + sgemm and direct loops, the fallback backend)."""
+    _core.set_conv_backend(str(name))
+
+
+def get_conv_backend() -> str:
+    """The convolution and pooling backend in use (``"onednn"`` or ``"reference"``)."""
+    return _core.conv_backend()
+
+
 def _after_fork_in_child() -> None:
     # libgomp is not fork-safe once its pool exists: the child runs single-threaded.
     _core.after_fork_in_child()
