@@ -84,11 +84,16 @@ void conv_kernel(const char* op, Pass pass, bool depthwise, const TensorView* in
     if (pass == Pass::kForward) dnnl_conv2d(g, a0, a1, r);
     if (pass == Pass::kInput) dnnl_conv2d_bwd_input(g, a0, a1, r);
     if (pass == Pass::kFilter) {
+      // oneDNN 3.2's jit_1x1:avx2 backward-weights for strided 1x1 filters writes out of bounds
+      // and computes wrong sums (seen with 1-5 input channels, and depthwise with one channel;
+      // reproduced with oneDNN alone): such filter gradients never use the primitive.
+      const bool strided_1x1 = g.kh == 1 && g.kw == 1 && (g.sh > 1 || g.sw > 1);
       const auto path = FilterGradPath(g_filter_grad_path.load(std::memory_order_relaxed));
-      const bool by_gemm = path == FilterGradPath::kGemm ||
-                           (path == FilterGradPath::kAuto && dnnl_filter_grad_by_gemm(g));
-      const bool gemm = !depthwise && by_gemm;
-      if (gemm)
+      const bool gemm = path == FilterGradPath::kGemm ||
+                        (path == FilterGradPath::kAuto && dnnl_filter_grad_by_gemm(g));
+      if (depthwise && strided_1x1)
+        ref_depthwise_bwd_filter(g, a0, a1, r);
+      else if (!depthwise && (strided_1x1 || gemm))
         ref_conv2d_bwd_filter(g, a0, a1, r);
       else
         dnnl_conv2d_bwd_filter(g, a0, a1, r);
