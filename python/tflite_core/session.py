@@ -113,7 +113,7 @@ def _fetch_key(f):
 
 
 def _scalarize(a: np.ndarray):
-    return a[()] if a.ndim == 0 else a  # a 0-d string tensor gives bytes, as in TensorFlow
+    return a[()] if a.ndim == 0 else a  # a 0-d string (object) array gives bytes, as in TF
 
 
 class _Fetches:
@@ -564,8 +564,16 @@ class _Executable:
                         raise ValueError(f"Cannot assign to a fed variable {ref.name}")
                 vslot = slot[var]
                 ins = [slot[op._inputs[i]] for i in d.kernel_inputs]
-                ints = d.attrs_fn(op, None, None, None)[0] if d.attrs_fn is not None else []
-                core.add_step(d.kernel, op.name, ins, [slot[r] for r in _refs(op)], ints)
+                ints, floats = [], []
+                if d.attrs_fn is not None:
+                    ints, floats = d.attrs_fn(
+                        op,
+                        [shape_of(t) for t in op._inputs],
+                        [shape_of(t) for t in outs],
+                        lambda i, op=op: value_of_tensor(op._inputs[i]),
+                    )
+                out_slots = [slot[r] for r in _refs(op)]
+                core.add_step(d.kernel, op.name, ins, out_slots, list(ints), list(floats))
                 slot[outs[0]] = vslot
                 if op.type == "Assign":
                     assigned.add(var.op)
