@@ -176,3 +176,12 @@ def test_importing_the_package_does_not_load_the_protobuf_modules():
     code = "import sys, tflite_core; print('tensorboardX' in sys.modules, 'torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_add_summary_takes_tensorflows_own_summary_class(tmp_path, T):
+    theirs = T.compat.v1.Summary(value=[T.compat.v1.Summary.Value(tag="t", simple_value=2.5)])
+    with tf.summary.FileWriter(str(tmp_path)) as w:
+        w.add_summary(theirs, 4)
+    (path,) = _event_files(str(tmp_path))
+    ev = list(tf.train.summary_iterator(path))[1]
+    assert (ev.step, ev.summary.value[0].tag, ev.summary.value[0].simple_value) == (4, "t", 2.5)

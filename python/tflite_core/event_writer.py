@@ -176,8 +176,11 @@ class FileWriter:
     def add_summary(self, summary, global_step=None) -> None:
         """Adds a ``Summary``: the protobuf or its serialized bytes (what ``sess.run`` of a
         summary op returns)."""
+        Summary = protos().Summary
         if isinstance(summary, (bytes, bytearray)):
-            summary = protos().Summary.FromString(bytes(summary))
+            summary = Summary.FromString(bytes(summary))
+        elif not isinstance(summary, Summary):  # e.g. TensorFlow's own tf.Summary class
+            summary = Summary.FromString(summary.SerializeToString())
         self._add(global_step, summary=summary)
 
     def add_graph(self, graph=None, global_step=None, graph_def=None) -> None:
