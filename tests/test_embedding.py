@@ -34,15 +34,6 @@ def test_lookup_ids_of_any_shape_and_max_norm():
     np.testing.assert_allclose(got_c, want, rtol=1e-6)
 
 
-def test_partitioned_params_not_implemented_and_bad_strategy():
-    with tf.Graph().as_default():
-        parts = [tf.constant(TABLE[:4]), tf.constant(TABLE[4:])]
-        with pytest.raises(NotImplementedError):
-            tf.nn.embedding_lookup(parts, [0])
-        with pytest.raises(ValueError, match="partition_strategy"):
-            tf.nn.embedding_lookup(tf.constant(TABLE), [0], partition_strategy="x")
-
-
 def test_gradient_is_indexed_slices_concatenated_and_densified():
     ids_a, ids_b = np.array([[1, 4], [4, 6]]), np.array([0, 4])
     with tf.Graph().as_default(), tf.Session() as sess:
@@ -152,3 +143,48 @@ def test_sparse_updates_train_like_tensorflow(T, case):
     if case != "adam":  # TF 1.x sparse Adam moves every row; the others only rows 0, 1, 3, 5
         for r in (2, 4, 6):
             assert values["table"][r].tobytes() == TABLE[r].tobytes()
+
+
+@pytest.mark.parametrize("strategy", ["mod", "div"])
+@pytest.mark.parametrize("n_parts", [2, 3])
+def test_partitioned_lookup_and_gradients_match_tensorflow(T, strategy, n_parts):
+    rows, dim = 11, 3
+    full = np.random.default_rng(n_parts).standard_normal((rows, dim)).astype(np.float32)
+    if strategy == "mod":
+        parts = [full[i::n_parts] for i in range(n_parts)]
+    else:
+        sizes = [rows // n_parts + (i < rows % n_parts) for i in range(n_parts)]
+        parts = np.split(full, np.cumsum(sizes)[:-1])
+    ids = np.array([[10, 0, 4], [7, 4, 1]], np.int32)
+    w = np.arange(1.0, dim + 1, dtype=np.float32)
+
+    def run(lib, v1):
+        with lib.Graph().as_default():
+            ps = [lib.constant(p) for p in parts]
+            out = v1.nn.embedding_lookup(ps, lib.constant(ids), partition_strategy=strategy)
+            gs = v1.gradients(lib.reduce_sum(out * w), ps)
+            with v1.Session() as sess:
+                return sess.run([out] + [v1.convert_to_tensor(g) for g in gs])
+
+    got, want = run(tf, tf), run(T, T.compat.v1)
+    np.testing.assert_array_equal(got[0], full[ids])
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+@pytest.mark.parametrize("strategy", ["mod", "div"])
+def test_partitioned_lookup_out_of_range_ids_fail(strategy):
+    parts = [np.zeros((3, 2), np.float32), np.zeros((2, 2), np.float32)]
+    with tf.Graph().as_default(), tf.Session() as sess:
+        ids = tf.placeholder(tf.int64, [None])
+        out = tf.nn.embedding_lookup([tf.constant(p) for p in parts], ids, strategy)
+        assert sess.run(out, {ids: [4]}).shape == (1, 2)
+        for bad in (5, -1, 100):
+            with pytest.raises(tf.errors.InvalidArgumentError, match="GatherV2"):
+                sess.run(out, {ids: [0, bad]})
+
+
+def test_unknown_partition_strategy_is_a_value_error():
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match="partition_strategy"):
+            tf.nn.embedding_lookup(tf.constant(TABLE), [0], partition_strategy="x")
