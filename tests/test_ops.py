@@ -923,7 +923,12 @@ def range_draw(ctx):
 
 
 def np_range(start, limit, delta):
-    n = int(np.ceil(abs((float(limit) - float(start)) / float(delta))))
+    if (
+        start.dtype.kind == "f"
+    ):  # counted in the dtype, as TF's kernel: ceil(|(limit - start) / delta|)
+        n = int(np.ceil(np.abs((limit - start) / delta)))
+    else:
+        n = int(np.ceil(abs((float(limit) - float(start)) / float(delta))))
     return (start + np.arange(n).astype(start.dtype) * delta).astype(start.dtype)
 
 
