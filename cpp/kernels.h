@@ -46,6 +46,9 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //  pool.cc         max_pool, avg_pool (x -> y), max_pool_grad (x, y, dy -> dx), max_pool_grad_grad
 //                  (x, y, gx -> gy), avg_pool_grad (dy -> dx); ints = [window h,w, strides h,w,
 //                  pads top,bottom,left,right]; mean over the unpadded elements, as TF
+//  sparse.cc       sparse_apply_gradient_descent / _momentum / _adagrad / _adam (TF's SparseApply*:
+//                  var[ids] updated from IndexedSlices rows, duplicates summed, ids checked),
+//                  log_uniform_candidate_sampler (counter, true_classes -> sampled, expected counts)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
@@ -60,6 +63,7 @@ void register_optim(Registry& r);
 void register_indexing(Registry& r);
 void register_conv(Registry& r);
 void register_pool(Registry& r);
+void register_sparse(Registry& r);
 
 // Which matmul backend this build uses: "onednn" or "openblas".
 const char* matmul_backend();

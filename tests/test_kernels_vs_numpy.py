@@ -607,6 +607,51 @@ def assert_same(name, got, want, case):
     np.testing.assert_allclose(got, want, equal_nan=True, err_msg=name, **tol)
 
 
+# ---- sparse updates and the log-uniform sampler (cpp/sparse.cc) ----------------------------------
+@st.composite
+def sparse_update_case(draw, n_extra, n_slots, hyper=(0.01, 0.99)):
+    dt = draw(st.sampled_from(FLOATS))
+    shape = draw(shapes(min_dims=1, max_dims=3, min_side=1))
+    ids = index_array(draw, (draw(st.integers(0, 6)),), shape[0])
+    values = arrays(draw, dt, ids.shape + shape[1:], -2, 2)
+    lr, *extra = [np.array(draw(st.floats(*hyper)), dt) for _ in range(1 + n_extra)]
+    slots = [arrays(draw, dt, shape, 0.125, 2) for _ in range(n_slots)]
+    outs = [arrays(draw, dt, shape)] + slots
+    return Case([lr, values, ids] + extra, outs, [draw(st.integers(0, 1))])
+
+
+@st.composite
+def sparse_adam_case(draw):
+    c = draw(sparse_update_case(5, 2))
+    lr, values, ids, *e = c.inputs  # beta1_power, beta2_power, beta1, beta2, epsilon
+    return Case([e[0], e[1], lr, e[2], e[3], e[4], values, ids], c.outputs, c.ints)
+
+
+@st.composite
+def log_uniform_case(draw):
+    counter = np.array([draw(st.integers(0, 2**40))], np.int64)
+    seeds = [draw(st.integers(-(2**63), 2**63 - 1)), draw(st.integers(-(2**63), 2**63 - 1))]
+    range_max = draw(st.integers(1, 1000))
+    unique = draw(st.booleans())
+    n = draw(st.integers(0, min(range_max, 20) if unique else 20))
+    truth = index_array(draw, (draw(st.integers(0, 3)), 2), range_max, np.int64)
+    outs = [blank((n,), np.dtype(np.int64)), blank(truth.shape, F32), blank((n,), F32)]
+    return Case([counter, truth], outs, seeds, [float(unique), float(range_max)])
+
+
+ROWS.update(
+    {
+        "sparse_apply_gradient_descent": sparse_update_case(0, 0),
+        "sparse_apply_momentum": sparse_update_case(1, 1),
+        "sparse_apply_adagrad": sparse_update_case(0, 1),
+        "sparse_apply_adam": sparse_adam_case(),
+        "log_uniform_candidate_sampler": log_uniform_case(),
+    }
+)
+LOOSE_F32 |= {"sparse_apply_adam", "sparse_apply_adagrad", "log_uniform_candidate_sampler"}
+COUNTERS = RANDOM + ("log_uniform_candidate_sampler",)  # kernels that advance a run counter
+
+
 def test_every_kernel_has_a_row():
     """A kernel added to the C++ registry must get a row here (and a NumPy reference)."""
     names = set(_core.kernel_names())
@@ -628,9 +673,9 @@ def test_kernel_matches_numpy(name, data):
     for got, want, orig in zip(ins_c, ins_n, case.inputs):
         # Inputs are read-only, except the random run counter, which both advance by one.
         np.testing.assert_array_equal(got, want)
-        if name not in RANDOM:
+        if name not in COUNTERS:
             np.testing.assert_array_equal(got, orig)
-    if name in RANDOM:
+    if name in COUNTERS:
         assert ins_c[0][0] == case.inputs[0][0] + 1
 
 

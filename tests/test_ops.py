@@ -923,7 +923,12 @@ def range_draw(ctx):
 
 
 def np_range(start, limit, delta):
-    n = int(np.ceil(abs((float(limit) - float(start)) / float(delta))))
+    if (
+        start.dtype.kind == "f"
+    ):  # counted in the dtype, as TF's kernel: ceil(|(limit - start) / delta|)
+        n = int(np.ceil(np.abs((limit - start) / delta)))
+    else:
+        n = int(np.ceil(abs((float(limit) - float(start)) / float(delta))))
     return (start + np.arange(n).astype(start.dtype) * delta).astype(start.dtype)
 
 
@@ -1000,6 +1005,123 @@ def np_sparse_xent(logits, labels):
 # ---- THE TABLE -----------------------------------------------------------------------------------
 MAX_MIN_GRAD_A = ((-3.0, -2.0), (0.0, 1.0))  # a and b never within 0.5 of each other
 MAX_MIN_GRAD_B = ((-1.5, -0.5), (1.5, 2.5))
+
+
+# ---- sparse updates and the candidate sampler (issue 5) -----------------------------------------
+SPARSE_OPTIMIZERS = {
+    "SparseApplyGradientDescent": lambda kw: tf.train.GradientDescentOptimizer(0.1),
+    "SparseApplyMomentum": lambda kw: tf.train.MomentumOptimizer(
+        0.1, 0.9, use_nesterov=kw["nesterov"]
+    ),
+    "SparseApplyAdam": lambda kw: tf.train.AdamOptimizer(0.01, 0.9, 0.999, 1e-8),
+    "SparseApplyAdagrad": lambda kw: tf.train.AdagradOptimizer(0.1, initial_accumulator_value=0.1),
+}
+
+
+def sparse_optimizer_draw(ctx):
+    rows = ctx.draw(st.integers(1, 5))
+    inner = list(ctx.shape(max_dims=2))
+    ids = ctx.draw(st.lists(st.integers(0, rows - 1), min_size=0, max_size=6))
+    return [ctx.values(tuple([len(ids)] + inner))], {
+        "init": ctx.values(tuple([rows] + inner)),
+        "ids": ids,
+        "nesterov": ctx.draw(st.booleans()),
+    }
+
+
+def build_sparse_optimizer(op_type):
+    def build(values, init, ids, nesterov):
+        v = tf.Variable(init)
+        g = tf.IndexedSlices(values, tf.constant(np.array(ids, np.int64)), tf.shape(v))
+        step = SPARSE_OPTIMIZERS[op_type]({"nesterov": nesterov}).apply_gradients([(g, v)])
+        return Steps([step, step, v.value()])
+
+    return build
+
+
+def ref_sparse_optimizer(op_type):
+    """Two steps replayed in float64 from TF's formulas: duplicate ids summed, only their rows
+    updated (Adam: TF 1.x's dense decay of m and v and dense step of the variable)."""
+    f = np.float32
+
+    def ref(values, init, ids, nesterov):
+        var = init.astype(np.float64)
+        grad = np.zeros_like(var)
+        np.add.at(grad, np.array(ids, np.int64), values.astype(np.float64))
+        r = np.unique(np.array(ids, np.int64))
+        g = grad[r]
+        lr = float(f(0.01) if op_type == "SparseApplyAdam" else f(0.1))
+        m9, b1, b2, eps = float(f(0.9)), float(f(0.9)), float(f(0.999)), float(f(1e-8))
+        a = np.full_like(var, 0.1 if op_type == "SparseApplyAdagrad" else 0.0)
+        b = np.zeros_like(var)
+        b1p, b2p = f(1), f(1)
+        for _ in (1, 2):
+            if op_type == "SparseApplyGradientDescent":
+                var[r] -= lr * g
+            elif op_type == "SparseApplyMomentum":
+                a[r] = m9 * a[r] + g
+                var[r] -= lr * g + lr * m9 * a[r] if nesterov else lr * a[r]
+            elif op_type == "SparseApplyAdagrad":
+                a[r] += g * g
+                var[r] -= lr * g / np.sqrt(a[r])
+            else:
+                b1p, b2p = f(b1p * f(0.9)), f(b2p * f(0.999))
+                lr_t = lr * np.sqrt(1 - float(b2p)) / (1 - float(b1p))
+                a *= b1
+                a[r] += (1 - b1) * g
+                b *= b2
+                b[r] += (1 - b2) * g * g
+                var = var - lr_t * a / (np.sqrt(b) + eps)
+        return [None, None, var.astype(init.dtype)]
+
+    return ref
+
+
+def sampler_draw(ctx):
+    range_max = ctx.draw(st.integers(1, 300))
+    unique = ctx.draw(st.booleans())
+    num_true = ctx.draw(st.integers(1, 2))
+    batch = ctx.draw(st.integers(0, 3))
+    truth = ctx.draw(hnp.arrays(I64, (batch, num_true), elements=st.integers(0, range_max - 1)))
+    return [truth], {
+        "num_true": num_true,
+        "num_sampled": ctx.draw(st.integers(0, min(range_max, 12) if unique else 12)),
+        "unique": unique,
+        "range_max": range_max,
+        "seeds": [ctx.draw(st.integers(1, 2**31 - 1)), ctx.draw(st.integers(1, 2**31 - 1))],
+    }
+
+
+def build_sampler(t, num_true, num_sampled, unique, range_max, seeds):
+    tf.set_random_seed(seeds[0])
+    return list(
+        tf.nn.log_uniform_candidate_sampler(
+            t, num_true, num_sampled, unique, range_max, seed=seeds[1]
+        )
+    )
+
+
+def ref_sampler(t, num_true, num_sampled, unique, range_max, seeds):
+    """The first run with TF's seed rule (graph seed, op seed), from the NumPy twin of the
+    kernel; expected counts from TF's formulas."""
+    outs = [np.empty(num_sampled, I64), np.empty(t.shape, np.float32)]
+    outs.append(np.empty(num_sampled, np.float32))
+    backend_numpy.run_kernel(
+        "log_uniform_candidate_sampler",
+        [np.zeros(1, I64), t],
+        outs,
+        seeds,
+        [float(unique), float(range_max)],
+    )
+    s = outs[0]
+    assert ((s >= 0) & (s < range_max)).all()
+    if unique:
+        assert len(set(s.tolist())) == num_sampled
+    else:
+        p = lambda c: (np.log(c + 2.0) - np.log(c + 1.0)) / np.log(range_max + 1.0)  # noqa: E731
+        np.testing.assert_allclose(outs[2], (p(s) * num_sampled).astype(np.float32), rtol=1e-6)
+    return outs
+
 
 ROWS = [
     # elementwise binary, with broadcasting
@@ -1414,6 +1536,25 @@ ROWS = [
         cr.build_max_pool_grad_grad,
         cr.np_max_pool_grad_grad,
         cr.pool_draw("max_grad_grad"),
+    ),
+    *[
+        Row(
+            t,
+            build_sparse_optimizer(t),
+            ref_sparse_optimizer(t),
+            sparse_optimizer_draw,
+            FLOATS,
+            "none",
+        )
+        for t in SPARSE_OPTIMIZERS
+    ],
+    Row(
+        "LogUniformCandidateSampler",
+        build_sampler,
+        ref_sampler,
+        sampler_draw,
+        (I64,),
+        "none",
     ),
 ]
 BY_OP = {r.op: r for r in ROWS}

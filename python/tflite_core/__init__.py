@@ -250,3 +250,6 @@ def __getattr__(name: str):  # tf.Summary, tf.Event, tf.GraphDef, ... (protobuf 
     if name in PROTO_NAMES:
         return getattr(protos(), name)
     raise AttributeError(f"module 'tflite_core' has no attribute {name!r}")
+
+
+from .indexed_slices import IndexedSlices  # noqa: E402,F401

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .array_ops import fill, shape
 from .graph import Tensor, convert_to_tensor, name_scope
+from .indexed_slices import IndexedSlices, concat_slices
 from .math_ops import add_n
 from .op_util import graph_of
 from .registry import get_op_def
@@ -57,7 +58,10 @@ def gradients(
     """Symbolic partial derivatives of ``sum(ys)`` with respect to each of ``xs``.
 
     Returns a list with one tensor per ``x`` (``None`` where ``x`` does not affect ``ys``).
-    Gradients of broadcast operands are summed back to the operand's shape.
+    Gradients of broadcast operands are summed back to the operand's shape. A sparse gradient
+    (of ``gather``/``embedding_lookup`` params) is a ``tf.IndexedSlices``; several of them are
+    aggregated by concatenation, and converted to dense where added to a dense gradient or
+    passed to another op's gradient function.
     """
     ys = [convert_to_tensor(y) for y in _as_list(ys)]
     xs = [convert_to_tensor(x) for x in _as_list(xs)]
@@ -88,7 +92,7 @@ def gradients(
         for op in sorted(between, key=lambda o: o._id, reverse=True):
             if op in stop_ops:
                 continue
-            out_grads = [_sum(grads.get(t)) for t in op.outputs]
+            out_grads = [_dense(_sum(grads.get(t))) for t in op.outputs]
             if all(gr is None for gr in out_grads):
                 continue
             if not any(t.dtype.is_floating and (t.op in between or t in x_set) for t in op.inputs):
@@ -120,4 +124,10 @@ def _sum(gs):
         return None
     if len(gs) == 1:
         return gs[0]
-    return add_n(gs)
+    if all(isinstance(g, IndexedSlices) for g in gs):
+        return concat_slices(gs)
+    return add_n([_dense(g) for g in gs])
+
+
+def _dense(g):
+    return g._to_dense() if isinstance(g, IndexedSlices) else g

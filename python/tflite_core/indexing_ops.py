@@ -196,8 +196,8 @@ def _gather_grad(op, grad):
     params, ids, axis = op.inputs
     a = int(np.asarray(constant_value(axis)).reshape(())) % params.shape.ndims
     n = _size_of_dim(params, a)
-    if a == 0:
-        return [unsorted_segment_sum(grad, ids, n), None, None]
+    if a == 0:  # as TF: IndexedSlices(grad rows, ids) of params' shape; dense where needed
+        return [_gather_slices(params, ids, grad, n), None, None]
     ri, rp = ids.shape.ndims, params.shape.ndims
     if ri is None:
         raise ValueError(f"The gradient of '{op.name}' needs indices of known rank")
@@ -208,11 +208,24 @@ def _gather_grad(op, grad):
     return [transpose(summed, back), None, None]
 
 
+def _gather_slices(params, ids, grad, n):
+    from .array_ops import shape
+    from .indexed_slices import IndexedSlices
+
+    inner = params.shape.as_list()[1:] if params.shape.ndims is not None else None
+    if ids.shape.ndims != 1:
+        if inner is None or any(d is None for d in inner):
+            return unsorted_segment_sum(grad, ids, n)  # rows of unknown size: dense
+        ids, grad = reshape(ids, [-1]), reshape(grad, [-1] + inner)
+    return IndexedSlices(grad, ids, shape(params), _num_rows=n)
+
+
 def gather(params, indices, validate_indices=None, name=None, axis=0) -> Tensor:
     """``np.take(params, indices, axis)``: slices of ``params`` along ``axis`` at ``indices``.
 
     An index outside ``[0, params.shape[axis])`` is an InvalidArgumentError when run, naming the
-    op and the index. The gradient is dense (unsorted_segment_sum of the incoming gradient).
+    op and the index. Along axis 0 the gradient of ``params`` is a ``tf.IndexedSlices`` (dense:
+    unsorted_segment_sum of the incoming gradient, where a dense tensor is needed).
     """
     p = convert_to_tensor(params)
     i = convert_to_tensor(indices)

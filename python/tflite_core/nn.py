@@ -1,5 +1,6 @@
 """The ``tf.nn`` namespace."""
 
+from .candidate_sampling_ops import log_uniform_candidate_sampler  # noqa: F401, E402
 from .conv_ops import (  # noqa: F401
     avg_pool,
     avg_pool2d,
@@ -13,6 +14,7 @@ from .conv_ops import (  # noqa: F401
     max_pool,
     max_pool2d,
 )
+from .embedding_ops import embedding_lookup  # noqa: F401, E402
 from .math_ops import sigmoid, tanh  # noqa: F401
 from .nn_extra_ops import (  # noqa: F401
     batch_normalization,
@@ -33,4 +35,9 @@ from .nn_ops import (  # noqa: F401
     softmax,
     softmax_cross_entropy_with_logits,
     softmax_cross_entropy_with_logits_v2,
+)
+from .sampled_loss_ops import (  # noqa: F401, E402
+    nce_loss,
+    sampled_softmax_loss,
+    sigmoid_cross_entropy_with_logits,
 )

@@ -8,6 +8,7 @@ them restore.
 
 from __future__ import annotations
 
+from . import sparse_update_ops  # noqa: F401  (registers the SparseApply* ops)
 from .array_ops import cast, group, ones, zeros
 from .graph import control_dependencies, convert_to_tensor, name_scope
 from .op_util import make_tensor
@@ -151,6 +152,12 @@ class MomentumOptimizer(_SlotOptimizer):
         ins.append(self._as(self._momentum_t, var))
         return self._update("ApplyMomentum", ins, var, use_nesterov=bool(self._nesterov))
 
+    def _apply_sparse(self, grad, var):
+        accum = self.get_slot(var, "momentum")
+        ins = [var._variable, accum._variable, self._as(self._lr_t, var), grad.values]
+        ins += [grad.indices, self._as(self._momentum_t, var)]
+        return self._update("SparseApplyMomentum", ins, var, use_nesterov=bool(self._nesterov))
+
 
 class AdamOptimizer(_SlotOptimizer):
     """Adam (Kingma and Ba): ``lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)``,
@@ -195,6 +202,15 @@ class AdamOptimizer(_SlotOptimizer):
         ins += [self._as(b2p.value(), var)] + [self._as(h, var) for h in hyper] + [grad]
         return self._update("ApplyAdam", ins, var, use_nesterov=False)
 
+    def _apply_sparse(self, grad, var):
+        # TF 1.x: m, v decay and var's step are dense; the gradient is scatter-added to rows
+        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
+        b1p, b2p = self._get_beta_accumulators()
+        hyper = [self._lr_t, self._beta1_t, self._beta2_t, self._epsilon_t]
+        ins = [var._variable, m._variable, v._variable, self._as(b1p.value(), var)]
+        ins += [self._as(b2p.value(), var)] + [self._as(h, var) for h in hyper]
+        return self._update("SparseApplyAdam", ins + [grad.values, grad.indices], var)
+
     def _finish(self, update_ops, name):
         b1p, b2p = self._get_beta_accumulators()
         with control_dependencies(update_ops):
@@ -229,6 +245,11 @@ class AdagradOptimizer(_SlotOptimizer):
         acc = self.get_slot(var, "accumulator")
         ins = [var._variable, acc._variable, self._as(self._lr_t, var), grad]
         return self._update("ApplyAdagrad", ins, var)
+
+    def _apply_sparse(self, grad, var):
+        acc = self.get_slot(var, "accumulator")
+        ins = [var._variable, acc._variable, self._as(self._lr_t, var), grad.values]
+        return self._update("SparseApplyAdagrad", ins + [grad.indices], var)
 
 
 class RMSPropOptimizer(_SlotOptimizer):

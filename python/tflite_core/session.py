@@ -199,8 +199,8 @@ def _is_mutation(op: Operation) -> bool:
 def _exec_inputs(op: Operation):
     """The input tensors an op needs computed before it runs."""
     d = op._def
-    if d.kind in ("const", "placeholder", "variable", "noop", "shape", "random"):
-        return []
+    if d.kind in ("const", "placeholder", "variable", "noop", "shape"):
+        return []  # (a random op's kernel_inputs are computed: the candidate sampler's classes)
     if d.kind == "alias":
         return [op._inputs[0]]
     idx = d.kernel_inputs if d.kernel_inputs is not None else range(len(op._inputs))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from .array_ops import cast, group
 from .gradients import gradients
 from .graph import GraphKeys, control_dependencies, convert_to_tensor, get_default_graph, name_scope
+from .indexed_slices import IndexedSlices
 from .op_util import make_tensor
 from .registry import NotDifferentiable, register_op
 from .variables import Variable, assign_add, trainable_variables
@@ -105,7 +106,10 @@ class Optimizer:
                 if g is None:
                     continue
                 with name_scope("update_" + v.op.name):
-                    updates.append(self._apply_dense(g, v))
+                    if isinstance(g, IndexedSlices):
+                        updates.append(self._apply_sparse(g, v))
+                    else:
+                        updates.append(self._apply_dense(g, v))
             if global_step is None:
                 train_op = self._finish(updates, scope)
             else:
@@ -122,6 +126,10 @@ class Optimizer:
 
     def _apply_dense(self, grad, var):
         raise NotImplementedError
+
+    def _apply_sparse(self, grad, var):
+        """Applies an ``IndexedSlices`` gradient; by default as a dense one."""
+        return self._apply_dense(grad._to_dense(), var)
 
     def _finish(self, update_ops, name):
         """The op that completes a step: by default a group of the variable updates."""
@@ -158,6 +166,21 @@ class GradientDescentOptimizer(Optimizer):
             var.dtype,
             {"use_locking": self._use_locking, "T": var.dtype},
             "ApplyGradientDescent",
+        ).op
+
+    def _apply_sparse(self, grad, var):
+        """``var[ids] -= lr * values``: only the rows the gradient names (duplicates summed)."""
+        from . import sparse_update_ops  # noqa: F401  (registers the op)
+
+        lr = self._lr_tensor
+        if lr.dtype != var.dtype:
+            lr = cast(lr, var.dtype)
+        return make_tensor(
+            "SparseApplyGradientDescent",
+            [var._variable, lr, grad.values, grad.indices],
+            var.dtype,
+            {"use_locking": self._use_locking, "T": var.dtype},
+            "SparseApplyGradientDescent",
         ).op
 
 
