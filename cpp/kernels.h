@@ -60,6 +60,7 @@ void register_optim(Registry& r);
 void register_indexing(Registry& r);
 void register_conv(Registry& r);
 void register_pool(Registry& r);
+void register_lstm(Registry& r);
 
 // Which matmul backend this build uses: "onednn" or "openblas".
 const char* matmul_backend();

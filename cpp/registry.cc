@@ -16,6 +16,7 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_indexing(r);
     register_conv(r);
     register_pool(r);
+    register_lstm(r);
     return r;
   }();
   return table;

@@ -1,5 +1,6 @@
 """The ``tf.nn`` namespace."""
 
+from . import rnn_cell  # noqa: F401
 from .conv_ops import (  # noqa: F401
     avg_pool,
     avg_pool2d,
@@ -34,3 +35,4 @@ from .nn_ops import (  # noqa: F401
     softmax_cross_entropy_with_logits,
     softmax_cross_entropy_with_logits_v2,
 )
+from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, rnn, static_rnn  # noqa: F401,E402
