@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .array_ops import expand_dims, reshape, shape, transpose, zeros, zeros_like
+from .array_ops import expand_dims, reshape, transpose, zeros, zeros_like
 from .graph import Tensor, convert_to_tensor
-from .indexing_ops import gather
+from .indexing_ops import gather, where
 from .manip_ops import stack, unstack
 from .math_ops import cast, less
 from .variable_scope import variable_scope
@@ -64,10 +64,10 @@ def _rnn_steps(cell, inputs, state, sequence_length, varscope):
             varscope.reuse_variables()
         out, new_state = cell(x, state)
         if sequence_length is not None:
-            # mask[b] = t < length[b]: outputs are zero past the end, the state is copied through
-            mask = expand_dims(cast(less(t, sequence_length), out.dtype), 1)
-            out = out * mask
-            new_state = _map2(lambda n, o: o + mask * (n - o), new_state, state)
+            # past each sequence's end the output is zero and the state is copied through
+            valid = less(t, sequence_length)
+            out = where(valid, out, zeros_like(out))
+            new_state = _map2(lambda n, o: where(valid, n, o), new_state, state)
         outputs.append(out)
         state = new_state
     return outputs, state
@@ -188,20 +188,15 @@ def _reverse_sequence(x: Tensor, lengths: Tensor, time_major: bool) -> Tensor:
     """Reverses each sequence of ``x`` within its length (a gather on the flattened steps)."""
     if not time_major:
         x = transpose(x, [1, 0, 2])
-    t_len = x.shape.as_list()[0]
-    b = shape(x)[1]
-    lengths = cast(lengths, "int32")
-    t = np.arange(t_len, dtype=np.int32).reshape(-1, 1)
-    inside = cast(less(t, expand_dims(lengths, 0)), "int32")  # [T, B]
-    src = inside * (expand_dims(lengths, 0) - 1 - t) + (1 - inside) * t
-    flat = src * b + expand_dims(cast(_range_like(lengths), "int32"), 0)
-    depth = x.shape.as_list()[2]
-    y = gather(reshape(x, [-1, depth]), reshape(flat, [-1]))
-    y = reshape(y, stack([t_len, b, depth]))
+    t_len, b, depth = x.shape.as_list()
+    if b is None:
+        raise ValueError(
+            "bidirectional_dynamic_rnn with sequence_length needs a statically known batch size"
+        )
+    lengths = expand_dims(cast(lengths, "int32"), 0)  # [1, B]
+    t = np.arange(t_len, dtype=np.int32).reshape(-1, 1)  # [T, 1]
+    inside = cast(less(t, lengths), "int32")  # [T, B]
+    src = inside * (lengths - 1 - t) + (1 - inside) * t
+    flat = src * b + np.arange(b, dtype=np.int32)
+    y = reshape(gather(reshape(x, [-1, depth]), reshape(flat, [-1])), [t_len, b, depth])
     return y if time_major else transpose(y, [1, 0, 2])
-
-
-def _range_like(v: Tensor) -> Tensor:
-    from .indexing_ops import range as _range
-
-    return _range(0, shape(v)[0])
