@@ -104,3 +104,20 @@ TEST_CASE(lstm_same_result_one_and_two_threads) {
   };
   CHECK(tfl_test::with_threads(1, run) == tfl_test::with_threads(2, run));
 }
+
+TEST_CASE(lstm_step_float32_fast_exp_is_accurate_over_the_range) {
+  // float32 uses a vectorised exp: check it against double libm from -100 to 100, 0 included.
+  const int64_t h = 1001;
+  Buf<float> g({1, 4 * h}), cp({1, h}), nc({1, h}), nh({1, h}), act({1, 4 * h}), tc({1, h});
+  for (int64_t k = 0; k < 4 * h; ++k) g[size_t(k)] = float(-100.0 + 200.0 * double(k % h) / (h - 1));
+  for (int64_t u = 0; u < h; ++u) cp[size_t(u)] = float(-3.0 + 6.0 * double(u) / (h - 1));
+  call("lstm_step", {g.view, cp.view}, {nc.view, nh.view, act.view, tc.view}, {}, {0.0});
+  for (int64_t u = 0; u < h; ++u) {
+    const double x = double(g[size_t(u)]);
+    const double i = sig(x), j = std::tanh(x), c = double(cp[size_t(u)]) * i + i * j;
+    CHECK_NEAR(act[size_t(u)], i, 2e-7 * std::max(1.0, i));
+    CHECK_NEAR(act[size_t(h + u)], j, 2e-7);
+    CHECK_NEAR(nc[size_t(u)], c, 1e-6 * std::max(1.0, std::fabs(c)));
+    CHECK_NEAR(nh[size_t(u)], std::tanh(c) * i, 1e-6);
+  }
+}
