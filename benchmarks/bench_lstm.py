@@ -1,7 +1,9 @@
 """LSTM batch 64, input 256, hidden 512, 35 steps, side by side: forward and forward+backward.
 
-tflite_core runs ``static_rnn`` over ``BasicLSTMCell`` (one matmul per step and the fused
-``LSTMBlockStep``); TF compat.v1 runs the same graph code with TF's ``BasicLSTMCell``; PyTorch runs
+tflite_core runs ``dynamic_rnn`` (time-major; all inputs multiplied by the kernel's input rows
+in one matmul, then per step ``h @ kernel[depth:]`` and the fused ``LSTMBlockStep``) and
+``static_rnn`` (one ``[x, h] @ kernel`` matmul and ``LSTMBlockStep`` per step) over
+``BasicLSTMCell``; TF compat.v1 runs the same graph code with TF's ``BasicLSTMCell``; PyTorch runs
 ``nn.LSTM`` with the same weights (gates reordered, the forget bias folded into its bias).
 Forward fetches the 35 outputs (stacked); forward+backward fetches the gradients of
 ``loss = sum(outputs * W)`` with respect to the kernel, the bias and the inputs. Every
@@ -71,7 +73,7 @@ def reference():
 
 
 # ---- implementations -----------------------------------------------------------------------
-def graph_impl(name, kind, tfm, config):
+def graph_impl(name, kind, tfm, config, dynamic=False):
     """tflite_core or TF's compat.v1 from the same code (TF's cells come from its internal
     rnn_cell_impl: with Keras 3, ``tf.compat.v1.nn.rnn_cell`` is not available)."""
     if tfm is tflite_core:
@@ -83,8 +85,11 @@ def graph_impl(name, kind, tfm, config):
     with g.as_default():
         x = tfm.placeholder(tfm.float32, [STEPS, BATCH, DEPTH], name="x")
         cell = cells.BasicLSTMCell(UNITS, forget_bias=FORGET_BIAS)
-        outs, _ = rnn.static_rnn(cell, tfm.unstack(x), dtype=tfm.float32)
-        out = tfm.stack(outs)
+        if dynamic:
+            out, _ = rnn.dynamic_rnn(cell, x, dtype=tfm.float32, time_major=True)
+        else:
+            outs, _ = rnn.static_rnn(cell, tfm.unstack(x), dtype=tfm.float32)
+            out = tfm.stack(outs)
         loss = tfm.reduce_sum(out * W)
         kernel, bias = tfm.trainable_variables()
         grads = tfm.gradients(loss, [kernel, bias, x])
@@ -132,7 +137,12 @@ def torch_impl(torch):
 def build_impls():
     tflite_core.set_num_threads(ARGS.threads)
     config = tflite_core.ConfigProto(intra_op_parallelism_threads=ARGS.threads)
-    impls = [graph_impl("tflite_core static_rnn (fused cell)", common.TFLITE, tflite_core, config)]
+    impls = [
+        graph_impl(
+            "tflite_core dynamic_rnn (fused cell)", common.TFLITE, tflite_core, config, True
+        ),
+        graph_impl("tflite_core static_rnn (fused cell)", common.TFLITE, tflite_core, config),
+    ]
     tf = common.optional_import("tensorflow")
     if tf is not None and common.wanted("TF compat.v1"):
         tf.get_logger().setLevel("ERROR")

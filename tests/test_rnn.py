@@ -143,6 +143,7 @@ def test_fused_gradient_matches_central_differences():
 @pytest.mark.parametrize("time_major", [False, True])
 @pytest.mark.parametrize("with_lengths", [False, True])
 def test_dynamic_rnn_equals_static_rnn(time_major, with_lengths):
+    """Same outputs and final state; past each length, zero outputs and the state carried."""
     rng = np.random.default_rng(3)
     b, t, d, n = 4, 6, 3, 5
     xs = rng.normal(size=(b, t, d)).astype(np.float32)
@@ -159,14 +160,25 @@ def test_dynamic_rnn_equals_static_rnn(time_major, with_lengths):
             cell, tf.unstack(x, axis=1), sequence_length=seq, dtype=tf.float32
         )
         assert len(tf.global_variables()) == 2  # one cell, its variables shared
+        w = rng.normal(size=(t, b, n) if time_major else (b, t, n)).astype(np.float32)
+        d_grads = tf.gradients(tf.reduce_sum(d_out * w), [x] + tf.trainable_variables())
+        s_stack = tf.stack(s_out, 0 if time_major else 1)
+        s_grads = tf.gradients(tf.reduce_sum(s_stack * w), [x] + tf.trainable_variables())
         feed = {x: xs, **({seq: lengths} if with_lengths else {})}
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
-            do, ds, so, ss = sess.run([d_out, d_state, s_out, s_state], feed)
+            do, ds, so, ss, dg, sg = sess.run(
+                [d_out, d_state, s_out, s_state, d_grads, s_grads], feed
+            )
+        for a, e in zip(dg, sg):
+            np.testing.assert_allclose(a, e, rtol=0, atol=1e-5)
     so = np.stack(so, 0 if time_major else 1)
-    np.testing.assert_array_equal(do, so)
-    np.testing.assert_array_equal(ds.c, ss.c)
-    np.testing.assert_array_equal(ds.h, ss.h)
+    # dynamic_rnn multiplies all inputs by the kernel's input rows at once: the same sums, in
+    # another order
+    tol = {"rtol": 0, "atol": 1e-6}
+    np.testing.assert_allclose(do, so, **tol)
+    np.testing.assert_allclose(ds.c, ss.c, **tol)
+    np.testing.assert_allclose(ds.h, ss.h, **tol)
     if with_lengths:
         outs_bt = do.transpose(1, 0, 2) if time_major else do
         for k, length in enumerate(lengths):

@@ -23,6 +23,7 @@ from .graph import Tensor, convert_to_tensor
 from .indexing_ops import gather, where
 from .manip_ops import stack, unstack
 from .math_ops import cast, less
+from .rnn_cell import BasicLSTMCell
 from .variable_scope import variable_scope
 
 
@@ -56,13 +57,14 @@ def _initial_state(cell, first_input: Tensor, initial_state, dtype):
     return _map(lambda size: col + zeros([1, size], dtype), cell.state_size)
 
 
-def _rnn_steps(cell, inputs, state, sequence_length, varscope):
-    """Runs the cell over a list of [batch, depth] inputs (TF's sequence_length semantics)."""
+def _rnn_steps(step, inputs, state, sequence_length, varscope):
+    """Runs ``step`` (the cell) over a list of [batch, depth] inputs (TF's sequence_length
+    semantics)."""
     outputs = []
     for t, x in enumerate(inputs):
         if t > 0:
             varscope.reuse_variables()
-        out, new_state = cell(x, state)
+        out, new_state = step(x, state)
         if sequence_length is not None:
             # past each sequence's end the output is zero and the state is copied through
             valid = less(t, sequence_length)
@@ -123,6 +125,17 @@ def dynamic_rnn(
     inputs = convert_to_tensor(inputs)
     steps = _time_steps(inputs, time_major)
     with variable_scope(scope or "rnn") as varscope:
+        step = cell
+        if type(cell) is BasicLSTMCell and cell._fused():
+            # The input part of every step's matmul at once: one [time*batch, depth] matmul.
+            x_tm = inputs if time_major else transpose(inputs, [1, 0, 2])
+            n_steps, depth = len(steps), inputs.shape.as_list()[2]
+            x_proj, w_h = cell._project_inputs(reshape(x_tm, [-1, depth]))
+            steps = unstack(reshape(x_proj, [n_steps, -1, 4 * cell._num_units]), num=n_steps)
+
+            def step(x, s):
+                return cell._step_projected(x, s, w_h)
+
         state = _initial_state(cell, steps[0], initial_state, dtype)
         if sequence_length is not None:
             sequence_length = convert_to_tensor(sequence_length)
@@ -131,7 +144,7 @@ def dynamic_rnn(
                     f"sequence_length must be a vector of length batch_size, but saw shape: "
                     f"{sequence_length.shape}"
                 )
-        outputs, state = _rnn_steps(cell, steps, state, sequence_length, varscope)
+        outputs, state = _rnn_steps(step, steps, state, sequence_length, varscope)
         return stack(outputs, axis=0 if time_major else 1), state
 
 

@@ -28,6 +28,7 @@ is tanh.
 from __future__ import annotations
 
 import collections
+import contextlib
 from typing import Optional
 
 from .array_ops import concat, split, zeros
@@ -113,6 +114,12 @@ class RNNCell:
     def __call__(self, inputs, state, scope=None):
         """Runs the cell: ``(output, new_state)``; variables are made on the first call."""
         inputs = convert_to_tensor(inputs)
+        with self._variable_scope(scope):
+            return self._call(inputs, state)
+
+    @contextlib.contextmanager
+    def _variable_scope(self, scope=None):
+        """The cell's scope: opened (made unique) on the first use, re-entered with reuse after."""
         if self._scope is None:
             if scope is not None or self._reuse or self._name:
                 cm = variable_scope(scope or self._name or self._base_name, reuse=self._reuse)
@@ -120,11 +127,12 @@ class RNNCell:
                 cm = variable_scope(None, default_name=self._base_name)
             with cm as vs:
                 self._scope = vs
-                return self._call(inputs, state)
-        with variable_scope(self._scope, reuse=True):
-            return self._call(inputs, state)
+                yield
+        else:
+            with variable_scope(self._scope, reuse=True):
+                yield
 
-    def _call(self, inputs, state):
+    def _check_depth(self, inputs):
         depth = _input_depth(inputs)
         if self._depth is not None and depth != self._depth:
             raise ValueError(
@@ -133,6 +141,9 @@ class RNNCell:
                 f"shape {inputs.shape.as_list()}"
             )
         self._depth = depth
+
+    def _call(self, inputs, state):
+        self._check_depth(inputs)
         return self.call(inputs, state)
 
     def call(self, inputs, state):
@@ -227,7 +238,10 @@ class BasicLSTMCell(RNNCell):
     def output_size(self):
         return self._num_units
 
-    def call(self, inputs, state):
+    def _fused(self) -> bool:
+        return self._activation is None or self._activation is tanh
+
+    def _split_state(self, state):
         n = self._num_units
         if self._state_is_tuple:
             c, h = state
@@ -236,8 +250,30 @@ class BasicLSTMCell(RNNCell):
             c, h = split(state, 2, axis=1)
         _check_state(type(self).__name__, c, [None, n])
         _check_state(type(self).__name__, h, [None, n])
-        gates = _linear([inputs, h], 4 * n, True)
-        if self._activation is None or self._activation is tanh:
+        return c, h
+
+    def _project_inputs(self, x_flat):
+        """For a whole sequence at once (``dynamic_rnn``): ``(x @ kernel[:depth] + bias,
+        kernel[depth:])`` -- one matmul for every step's input part; the same variables."""
+        with self._variable_scope():
+            self._check_depth(x_flat)
+            d, n = self._depth, self._num_units
+            w = get_variable("kernel", [d + n, 4 * n], x_flat.dtype)
+            b = get_variable("bias", [4 * n], x_flat.dtype, initializer=zeros_initializer())
+            return bias_add(matmul(x_flat, w[:d]), b), w[d:]
+
+    def _step_projected(self, x_proj, state, w_h):
+        """One step from the projected input: gates = x_proj + h @ kernel[depth:]."""
+        c, h = self._split_state(state)
+        new_c, new_h = lstm_step(x_proj + matmul(h, w_h), c, self._forget_bias)
+        if self._state_is_tuple:
+            return new_h, LSTMStateTuple(new_c, new_h)
+        return new_h, concat([new_c, new_h], 1)
+
+    def call(self, inputs, state):
+        c, h = self._split_state(state)
+        gates = _linear([inputs, h], 4 * self._num_units, True)
+        if self._fused():
             new_c, new_h = lstm_step(gates, c, self._forget_bias)
         else:
             act = self._activation
