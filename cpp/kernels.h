@@ -46,6 +46,9 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //  pool.cc         max_pool, avg_pool (x -> y), max_pool_grad (x, y, dy -> dx), max_pool_grad_grad
 //                  (x, y, gx -> gy), avg_pool_grad (dy -> dx); ints = [window h,w, strides h,w,
 //                  pads top,bottom,left,right]; mean over the unpadded elements, as TF
+//  lstm.cc         lstm_step (gates [B,4H] pre-activations in i,j,f,o order, c_prev [B,H]; floats =
+//                  [forget_bias] -> new_c, new_h, act [B,4H] activated gates, tanh(new_c)),
+//                  lstm_step_grad (act, c_prev, tanh_c, d_new_c, d_new_h -> d_gates, d_c_prev)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
