@@ -49,6 +49,9 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //  sparse.cc       sparse_apply_gradient_descent / _momentum / _adagrad / _adam (TF's SparseApply*:
 //                  var[ids] updated from IndexedSlices rows, duplicates summed, ids checked),
 //                  log_uniform_candidate_sampler (counter, true_classes -> sampled, expected counts)
+//  lstm.cc         lstm_step (gates [B,4H] pre-activations in i,j,f,o order, c_prev [B,H]; floats =
+//                  [forget_bias] -> new_c, new_h, act [B,4H] activated gates, tanh(new_c)),
+//                  lstm_step_grad (act, c_prev, tanh_c, d_new_c, d_new_h -> d_gates, d_c_prev)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
@@ -64,6 +67,7 @@ void register_indexing(Registry& r);
 void register_conv(Registry& r);
 void register_pool(Registry& r);
 void register_sparse(Registry& r);
+void register_lstm(Registry& r);
 
 // Which matmul backend this build uses: "onednn" or "openblas".
 const char* matmul_backend();

@@ -17,6 +17,7 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_conv(r);
     register_pool(r);
     register_sparse(r);
+    register_lstm(r);
     return r;
   }();
   return table;

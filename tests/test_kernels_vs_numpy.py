@@ -486,6 +486,21 @@ def pool_case(draw, kind):
     return Case([arrays(draw, dt, ys)], [blank(xs, dt)], ints)  # avg_pool_grad
 
 
+@st.composite
+def lstm_case(draw, kind):
+    dt = draw(st.sampled_from(FLOATS))
+    b, h = draw(st.integers(0, 4)), draw(st.integers(0, 5))
+    gates = arrays(draw, dt, (b, 4 * h), -6, 6)
+    c_prev = arrays(draw, dt, (b, h), -3, 3)
+    fb = draw(st.sampled_from([0.0, 1.0, -0.5]))
+    outs = [blank((b, h), dt), blank((b, h), dt), blank((b, 4 * h), dt), blank((b, h), dt)]
+    if kind == "lstm_step":
+        return Case([gates, c_prev], outs, [], [fb])
+    ref.run_kernel("lstm_step", [gates, c_prev], outs, [], [fb])  # a consistent act, tanh_c
+    d_c, d_h = arrays(draw, dt, (b, h), -2, 2), arrays(draw, dt, (b, h), -2, 2)
+    return Case([outs[2], c_prev, outs[3], d_c, d_h], [blank((b, 4 * h), dt), blank((b, h), dt)])
+
+
 # ---- the table: one row per kernel name ----------------------------------------------------------
 ROWS = {
     "add": binary_case(NUMERIC),
@@ -551,6 +566,8 @@ ROWS = {
     "depthwise_conv2d_backprop_filter": conv_case(True, "filter"),
     **{k: pool_case(k) for k in ("max_pool", "avg_pool", "max_pool_grad", "max_pool_grad_grad")},
     "avg_pool_grad": pool_case("avg_pool_grad"),
+    "lstm_step": lstm_case("lstm_step"),
+    "lstm_step_grad": lstm_case("lstm_step_grad"),
 }
 
 TOL = {F32: {"rtol": 2e-6, "atol": 1e-6}, F64: {"rtol": 1e-13, "atol": 1e-14}}
@@ -574,6 +591,8 @@ LOOSE_F32 = {
     "avg_pool",  # sum / count or sum * (1 / count); sums in another order
     "avg_pool_grad",
     "max_pool_grad",
+    "lstm_step",
+    "lstm_step_grad",
 }
 
 

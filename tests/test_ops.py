@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tflite_core as tf
-from tflite_core import backend_numpy, registry
+from tflite_core import backend_numpy, lstm_ops, registry
 
 F32, F64, I32, I64, BOOL = (np.dtype(t) for t in ("float32", "float64", "int32", "int64", "bool"))
 FLOATS = (F32, F64)
@@ -1123,6 +1123,45 @@ def ref_sampler(t, num_true, num_sampled, unique, range_max, seeds):
     return outs
 
 
+# ---- LSTMBlockStep (the fused LSTM step of lstm_ops) ---------------------------------------------
+def lstm_draw(ctx):
+    b = ctx.draw(st.integers(1 if ctx.mode != "forward" else 0, 3))
+    h = ctx.draw(st.integers(1, 3 if ctx.grad else 4))
+    g = ctx.values((b, 4 * h), (-3.0, 3.0))
+    c = ctx.values((b, h), (-2.0, 2.0))
+    return [g, c], {"fb": ctx.draw(st.sampled_from([0.0, 1.0]))}
+
+
+def np_lstm_step(g, c, fb):
+    sig = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
+    i, j, f, o = np.split(g, 4, axis=1)
+    new_c = c * sig(f + g.dtype.type(fb)) + sig(i) * np.tanh(j)
+    return [new_c.astype(g.dtype), (np.tanh(new_c) * sig(o)).astype(g.dtype)]
+
+
+def lstm_grad_draw(ctx):
+    (g, c), kw = lstm_draw(ctx)
+    return [g, c, ctx.values(c.shape), ctx.values(c.shape)], kw
+
+
+def build_lstm_step_grad(g, c, dc, dh, fb):
+    new_c, new_h = lstm_ops.lstm_step(g, c, fb)
+    return tf.gradients([new_c, new_h], [g, c], grad_ys=[dc, dh])
+
+
+def np_lstm_step_grad(g, c, dc, dh, fb):
+    sig = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
+    i, j, f, o = np.split(g, 4, axis=1)
+    i, j, f, o = sig(i), np.tanh(j), sig(f + g.dtype.type(fb)), sig(o)
+    t = np.tanh(c * f + i * j)
+    d = dc + dh * o * (1 - t * t)
+    dg = np.concatenate(
+        [d * j * i * (1 - i), d * i * (1 - j * j), d * c * f * (1 - f), dh * t * o * (1 - o)],
+        axis=1,
+    )
+    return [dg.astype(g.dtype), (d * f).astype(g.dtype)]
+
+
 ROWS = [
     # elementwise binary, with broadcasting
     Row("Add", tf.add, np.add, binary(), NUMERIC),
@@ -1556,6 +1595,13 @@ ROWS = [
         (I64,),
         "none",
     ),
+    Row(
+        "LSTMBlockStep",
+        lambda g, c, fb: list(lstm_ops.lstm_step(g, c, fb)),
+        np_lstm_step,
+        lstm_draw,
+    ),
+    Row("LSTMBlockStepGrad", build_lstm_step_grad, np_lstm_step_grad, lstm_grad_draw, grad="none"),
 ]
 BY_OP = {r.op: r for r in ROWS}
 GRAD_ROWS = [r for r in ROWS if r.grad == "check"]

@@ -15,6 +15,7 @@ _os.environ.setdefault("GOMP_SPINCOUNT", "100000")
 
 from . import (  # noqa: E402,F401
     _core,  # noqa: E402
+    contrib,
     dtypes,  # noqa: E402
     errors,
     initializers,

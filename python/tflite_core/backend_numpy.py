@@ -1146,3 +1146,63 @@ def _log_uniform_sampler(inputs, outputs, ints, floats):
 
     true_ec[...] = expected(truth.astype(np.float64)).astype(np.float32)
     sampled_ec[...] = expected(sampled.astype(np.float64)).astype(np.float32)
+
+
+# ---- lstm.cc: the fused LSTM step ----------------------------------------------------------------
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _lstm_rows(op, t, rows, cols, what):
+    if t.shape != (rows, cols):
+        raise KernelError(f"[{op}] {what} must be [{rows},{cols}], got {list(t.shape)}")
+
+
+@_kernel("lstm_step")
+def _lstm_step(inputs, outputs, ints, floats):
+    # i, j, f, o = split(gates, 4, 1); new_c = c_prev*sigmoid(f + forget_bias) +
+    # sigmoid(i)*tanh(j); new_h = tanh(new_c)*sigmoid(o); act = the activated gates.
+    op = "LSTMBlockStep"
+    gates, c_prev = inputs
+    _float_only(op, gates)
+    if gates.ndim != 2 or gates.shape[1] % 4:
+        raise KernelError(f"[{op}] gates must be [batch, 4*units], got {list(gates.shape)}")
+    if not floats:
+        raise KernelError(f"[{op}] missing real attribute 0")
+    b, h = gates.shape[0], gates.shape[1] // 4
+    _lstm_rows(op, c_prev, b, h, "c_prev")
+    for o, w, name in zip(outputs, (h, h, 4 * h, h), ("new_c", "new_h", "act", "tanh_c")):
+        _lstm_rows(op, o, b, w, name)
+    dt = gates.dtype.type
+    i, j, f, o = np.split(gates, 4, axis=1)
+    i, j, f, o = _sigmoid(i), np.tanh(j), _sigmoid(f + dt(floats[0])), _sigmoid(o)
+    c = c_prev * f + i * j
+    t = np.tanh(c)
+    outputs[0][...], outputs[1][...], outputs[3][...] = c, t * o, t
+    outputs[2][...] = np.concatenate([i, j, f, o], axis=1)
+
+
+@_kernel("lstm_step_grad")
+def _lstm_step_grad(inputs, outputs, ints, floats):
+    op = "LSTMBlockStepGrad"
+    act, c_prev, tanh_c, d_c, d_h = inputs
+    _float_only(op, act)
+    if act.ndim != 2 or act.shape[1] % 4:
+        raise KernelError(f"[{op}] act must be [batch, 4*units], got {list(act.shape)}")
+    b, h = act.shape[0], act.shape[1] // 4
+    for t, name in zip(inputs[1:], ("c_prev", "tanh_c", "d_new_c", "d_new_h")):
+        _lstm_rows(op, t, b, h, name)
+    _lstm_rows(op, outputs[0], b, 4 * h, "d_gates")
+    _lstm_rows(op, outputs[1], b, h, "d_c_prev")
+    i, j, f, o = np.split(act, 4, axis=1)
+    dc = d_c + d_h * o * (1 - tanh_c * tanh_c)
+    outputs[0][...] = np.concatenate(
+        [
+            dc * j * i * (1 - i),
+            dc * i * (1 - j * j),
+            dc * c_prev * f * (1 - f),
+            d_h * tanh_c * o * (1 - o),
+        ],
+        axis=1,
+    )
+    outputs[1][...] = dc * f

@@ -1,5 +1,6 @@
 """The ``tf.nn`` namespace."""
 
+from . import rnn_cell  # noqa: F401
 from .candidate_sampling_ops import log_uniform_candidate_sampler  # noqa: F401, E402
 from .conv_ops import (  # noqa: F401
     avg_pool,
@@ -36,6 +37,7 @@ from .nn_ops import (  # noqa: F401
     softmax_cross_entropy_with_logits,
     softmax_cross_entropy_with_logits_v2,
 )
+from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, rnn, static_rnn  # noqa: F401,E402
 from .sampled_loss_ops import (  # noqa: F401, E402
     nce_loss,
     sampled_softmax_loss,
