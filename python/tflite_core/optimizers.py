@@ -8,11 +8,10 @@ them restore.
 
 from __future__ import annotations
 
-from . import sparse_update_ops  # noqa: F401  (registers the SparseApply* ops)
 from .array_ops import cast, group, ones, zeros
 from .graph import control_dependencies, convert_to_tensor, name_scope
 from .op_util import make_tensor
-from .registry import NotDifferentiable, register_op
+from .sparse_update_ops import register_update  # (importing it registers SparseApply*)
 from .train import Optimizer
 from .variables import Variable, assign
 
@@ -41,10 +40,6 @@ def _update_shape(n_refs: int, scalar_inputs):
     return shape_fn
 
 
-def _nesterov_attr(op, in_shapes, out_shapes, value_of):
-    return [int(bool(op._attrs.get("use_nesterov", False)))], []
-
-
 def _momentum_shape(op, in_shapes, value_of):
     var, accum, lr, grad, momentum = in_shapes
     return _update_shape(2, (2, 3))(op, [var, accum, lr, momentum, grad], value_of)
@@ -57,17 +52,7 @@ def _register_update(op_type: str, kernel: str, n_refs: int, n_inputs: int, nest
         if op_type == "ApplyMomentum"
         else _update_shape(n_refs, range(n_refs, n_inputs - 1))
     )
-    register_op(
-        op_type,
-        shape_fn,
-        kernel,
-        kernel_inputs=tuple(range(n_refs, n_inputs)),
-        attrs_fn=_nesterov_attr if nesterov else None,
-        kind="assign",
-        stateful=True,
-        extra={"refs": n_refs},
-    )
-    NotDifferentiable(op_type)
+    register_update(op_type, shape_fn, kernel, n_refs, n_inputs, nesterov)
 
 
 _register_update("ApplyMomentum", "apply_momentum", 2, 5, nesterov=True)

@@ -47,18 +47,26 @@ def _nesterov_attr(op, in_shapes, out_shapes, value_of):
     return [int(bool(op._attrs.get("use_nesterov", False)))], []
 
 
-def _register(op_type: str, kernel: str, n_refs: int, n_inputs: int, values_at: int, nest=False):
+def register_update(op_type, shape_fn, kernel: str, n_refs: int, n_inputs: int, nesterov=False):
+    """Registers an in-place optimiser update (dense ``Apply*`` or ``SparseApply*``): its first
+    ``n_refs`` inputs are the variable and its slots, written in place; the rest go to
+    ``kernel``; ``nesterov`` passes the ``use_nesterov`` attribute as the kernel's int."""
     register_op(
         op_type,
-        _sparse_update_shape(n_refs, values_at),
+        shape_fn,
         kernel,
         kernel_inputs=tuple(range(n_refs, n_inputs)),
-        attrs_fn=_nesterov_attr if nest else None,
+        attrs_fn=_nesterov_attr if nesterov else None,
         kind="assign",
         stateful=True,
         extra={"refs": n_refs},
     )
     NotDifferentiable(op_type)
+
+
+def _register(op_type: str, kernel: str, n_refs: int, n_inputs: int, values_at: int, nest=False):
+    shape_fn = _sparse_update_shape(n_refs, values_at)
+    register_update(op_type, shape_fn, kernel, n_refs, n_inputs, nesterov=nest)
 
 
 _register("SparseApplyGradientDescent", "sparse_apply_gradient_descent", 1, 4, 2)
