@@ -250,6 +250,10 @@ def __getattr__(name: str):  # tf.Summary, tf.Event, tf.GraphDef, ... (protobuf 
 
     if name in PROTO_NAMES:
         return getattr(protos(), name)
+    if name == "applications":  # pre-trained networks: loaded on first use
+        import importlib
+
+        return importlib.import_module(".applications", __name__)
     raise AttributeError(f"module 'tflite_core' has no attribute {name!r}")
 
 
