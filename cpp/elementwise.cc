@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "broadcast.h"
+#include "fast_math.h"
 #include "kernels.h"
 
 namespace tfl {
@@ -26,6 +27,9 @@ void binary_loop(const Strided& it, const T* a, const T* b, R* o, F f) {
     } else if (ia == 0 && ib == 1) {
       const T va = pa[0];
       for (int64_t k = 0; k < n; ++k) po[k] = f(va, pb[k]);
+    } else if (ia == 0 && ib == 0) {  // a row of one value (BroadcastTo of a column)
+      const R v = f(pa[0], pb[0]);
+      for (int64_t k = 0; k < n; ++k) po[k] = v;
     } else {
       for (int64_t k = 0; k < n; ++k) po[k] = f(pa[k * ia], pb[k * ib]);
     }
@@ -171,12 +175,20 @@ inline T apply_un(T x) {
   }
   if constexpr (U == Un::kRelu) return x > T(0) ? x : (x != x ? x : T(0));
   if constexpr (U == Un::kSigmoid) {
-    if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
-    const T e = std::exp(x);
-    return e / (T(1) + e);
+    if constexpr (std::is_same_v<T, float>) {  // branch-free, so that the loop vectorises
+      const float e = exp_f32(-std::fabs(x));
+      return (x >= 0.0f ? 1.0f : e) / (1.0f + e);
+    } else {
+      if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
+      const T e = std::exp(x);
+      return e / (T(1) + e);
+    }
   }
   if constexpr (U == Un::kTanh) return std::tanh(x);
-  if constexpr (U == Un::kExp) return std::exp(x);
+  if constexpr (U == Un::kExp) {
+    if constexpr (std::is_same_v<T, float>) return exp_f32(x);
+    else return std::exp(x);
+  }
   if constexpr (U == Un::kLog) return std::log(x);
   if constexpr (U == Un::kSqrt) return std::sqrt(x);
   if constexpr (U == Un::kSquare) {
@@ -189,6 +201,14 @@ inline T apply_un(T x) {
   return x;
 }
 
+// float32 exp and sigmoid over a run: out of line so that they get the AVX2 clone.
+TFL_AVX2_CLONES void exp_run(const float* x, float* y, int64_t n) {
+  for (int64_t k = 0; k < n; ++k) y[k] = apply_un<Un::kExp, float>(x[k]);
+}
+TFL_AVX2_CLONES void sigmoid_run(const float* x, float* y, int64_t n) {
+  for (int64_t k = 0; k < n; ++k) y[k] = apply_un<Un::kSigmoid, float>(x[k]);
+}
+
 template <Un U>
 void unary_kernel(const char* op, const TensorView* in, int nin, TensorView* out, int nout) {
   check_count(op, nin, 1, nout, 1);
@@ -199,7 +219,13 @@ void unary_kernel(const char* op, const TensorView* in, int nin, TensorView* out
   auto run = [&](auto* x, auto* y) {
     using T = std::remove_pointer_t<decltype(y)>;
     parallel_for(n, grain, [&](int64_t b, int64_t e) {
-      for (int64_t k = b; k < e; ++k) y[k] = apply_un<U, T>(x[k]);
+      if constexpr (std::is_same_v<T, float> && U == Un::kExp) {
+        exp_run(x + b, y + b, e - b);
+      } else if constexpr (std::is_same_v<T, float> && U == Un::kSigmoid) {
+        sigmoid_run(x + b, y + b, e - b);
+      } else {
+        for (int64_t k = b; k < e; ++k) y[k] = apply_un<U, T>(x[k]);
+      }
     });
   };
   if constexpr (unary_float_only<U>()) {

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "fast_math.h"
 #include "kernels.h"
 
 namespace tfl {
@@ -19,27 +20,8 @@ void check_2d(const char* op, const TensorView& t, int64_t rows, int64_t cols, c
     fail(op, what, " must be [", rows, ",", cols, "], got ", t.shape_str());
 }
 
-// float32: a branch-free exp (Cephes expf: range reduction by ln 2 in two parts, degree-5
-// polynomial, 2^n from the exponent bits; about 1 ulp on [-87, 88], clamped outside) that GCC
-// vectorises, unlike libm's expf/tanhf, which made the step 10x slower. float64 uses libm.
-inline float exp_f32(float x) {
-  x = std::min(std::max(x, -87.0f), 88.0f);
-  const float magic = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
-  const float n = (x * 1.44269504088896341f + magic) - magic;
-  const float r = (x - n * 0.693359375f) + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const float y = p * r * r + r + 1.0f;
-  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return y * scale;
-}
-
+// float32 uses the vectorisable exp_f32 (libm's expf/tanhf made the step 10x slower); float64
+// uses libm.
 inline float sigmoid(float x) { return 1.0f / (1.0f + exp_f32(-x)); }
 inline double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 // tanh(x) = sign(x) (1 - 2 / (exp(2|x|) + 1)): no cancellation near 0 matters at float32's atol.

@@ -152,3 +152,31 @@ TEST_CASE(integer_edge_cases_are_defined) {
   const int32_t lo = std::numeric_limits<int32_t>::lowest();
   CHECK(i[0] == lo && i[1] == lo && i[2] == lo && i[3] == -2 && i[4] == 2147483520);
 }
+
+// float32 exp and sigmoid run a vectorised polynomial exp (fast_math.h): within ~1 ulp of the
+// exact value over the whole range, +inf on overflow, through the denormals to 0, NaN kept.
+TEST_CASE(float_exp_and_sigmoid_whole_range) {
+  const int64_t n = 400003;
+  Buf<float> x({n + 6}), y({n + 6}), s({n + 6});
+  for (int64_t i = 0; i < n; ++i) x[size_t(i)] = -110.0f + 205.0f * float(i) / float(n);
+  const float special[6] = {NAN, INFINITY, -INFINITY, 0.0f, -0.0f, 88.7f};
+  for (int i = 0; i < 6; ++i) x[size_t(n + i)] = special[i];
+  call("exp", {x.view}, {y.view});
+  call("sigmoid", {x.view}, {s.view});
+  const double tiny = std::numeric_limits<float>::min(), big = std::numeric_limits<float>::max();
+  for (int64_t i = 0; i < n + 6; ++i) {
+    const double v = x[size_t(i)], e = std::exp(v), got = y[size_t(i)];
+    if (std::isnan(v)) {
+      CHECK(std::isnan(got) && std::isnan(s[size_t(i)]));
+      continue;
+    }
+    if (e > big) CHECK(got == INFINITY);
+    else if (e < tiny) CHECK(std::fabs(got - e) <= 2e-45);  // denormal: within a denormal step
+    else CHECK(std::fabs(got - e) <= 1.5 * std::nextafter(float(e), INFINITY) - 1.5 * float(e));
+    const double sig = 1 / (1 + std::exp(-v));
+    if (sig < tiny) CHECK(std::fabs(s[size_t(i)] - sig) <= 2e-45);
+    else CHECK(std::fabs(s[size_t(i)] - sig) <= 3e-7 * sig);
+  }
+  CHECK(y[size_t(n + 1)] == INFINITY && y[size_t(n + 2)] == 0 && y[size_t(n + 3)] == 1);
+  CHECK(s[size_t(n + 1)] == 1 && s[size_t(n + 2)] == 0 && s[size_t(n + 4)] == 0.5f);
+}

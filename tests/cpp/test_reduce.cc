@@ -120,3 +120,28 @@ TEST_CASE(same_result_one_and_two_threads) {
   };
   CHECK(tfl_test::with_threads(1, run) == tfl_test::with_threads(2, run));
 }
+
+// Float sums over a contiguous run use 8 double lanes: close to the exact sum at every length
+// (remainders too), and the same for every thread count.
+TEST_CASE(float_row_sums_in_lanes) {
+  for (int64_t n : {1, 7, 8, 9, 15, 16, 17, 127, 128, 129, 100003}) {
+    Buf<float> x({3, n}), y({3}), m({3});
+    fill_random(x, -1, 1, 40 + uint64_t(n));
+    call("reduce_sum", {x.view}, {y.view}, {0, 1});
+    call("reduce_mean", {x.view}, {m.view}, {0, 1});
+    for (int64_t r = 0; r < 3; ++r) {
+      long double exact = 0;
+      for (int64_t k = 0; k < n; ++k) exact += x[size_t(r * n + k)];
+      CHECK(y[size_t(r)] == float(double(exact)));
+      CHECK_NEAR(m[size_t(r)], double(exact / n), 1e-7);
+    }
+  }
+  Buf<float> big({300000});
+  fill_random(big, -1, 1, 77);
+  auto run = [&] {
+    Buf<float> s({});
+    call("reduce_sum", {big.view}, {s.view}, {1});
+    return s.data;
+  };
+  CHECK(tfl_test::with_threads(1, run) == tfl_test::with_threads(2, run));
+}
