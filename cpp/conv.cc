@@ -7,10 +7,14 @@
 // dilation_h, dilation_w, pad_top, pad_bottom, pad_left, pad_right] (Python turns TF's SAME/VALID
 // into explicit paddings), and oh = (h + pad_top + pad_bottom - ((kh - 1) * dilation_h + 1)) /
 // stride_h + 1 (0 when the padded input is shorter than the window), likewise ow.
+// conv2d_bias_act / depthwise_conv2d_bias_act add a bias [oc] and an activation (fused steps).
+#include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <limits>
 
 #include "conv.h"
+#include "fast_math.h"
 #include "kernels.h"
 
 namespace tfl {
@@ -115,6 +119,82 @@ void conv_kernel(const char* op, Pass pass, bool depthwise, const TensorView* in
   });
 }
 
+// y = act(y + bias) in place, bias over the last dim; act 1 relu, 2 relu6 (NaN stays NaN).
+template <typename T>
+void bias_act(T* y, const T* bias, int64_t rows, int64_t oc, int act) {
+  parallel_for(rows, std::max<int64_t>(1, kCheapGrain / std::max<int64_t>(oc, 1)),
+               [&](int64_t r0, int64_t r1) {
+                 for (int64_t r = r0; r < r1; ++r) {
+                   T* row = y + r * oc;
+                   for (int64_t c = 0; c < oc; ++c) {
+                     T v = row[c] + bias[c];
+                     if (act >= 1) v = v > T(0) ? v : (v != v ? v : T(0));
+                     if (act == 2) v = v < T(6) || v != v ? v : T(6);
+                     row[c] = v;
+                   }
+                 }
+               });
+}
+
+// y = act(y) in place over a run, NaN kept: blends that vectorise (with -fno-trapping-math).
+TFL_AVX2_CLONES void activate_run(float* y, int64_t n, float hi) {
+  for (int64_t k = 0; k < n; ++k) {
+    const float v = y[k];
+    y[k] = v != v ? v : std::min(std::max(v, 0.0f), hi);
+  }
+}
+
+void activate(float* y, int64_t n, int act) {
+  const float hi = act == 2 ? 6.0f : std::numeric_limits<float>::infinity();
+  parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) { activate_run(y + b, e - b, hi); });
+}
+
+// A convolution, its bias and activation in one step (the plan fuses Conv2D or
+// DepthwiseConv2dNative -> BiasAdd [-> Relu [-> Relu6's Minimum]] into it): in = (x, filter,
+// bias [oc]); ints = the convolution's 8, then act (0 none, 1 relu, 2 relu6).
+void fused_kernel(const char* op, bool depthwise, const TensorView* in, int nin, TensorView* out,
+                  int nout, const Attrs& a) {
+  check_count(op, size_t(nin), 3, size_t(nout), 1);
+  if (a.ints.size() != 9)
+    fail(op, "expects 9 integer attributes (convolution, activation), got ", a.ints.size());
+  const Attrs conv_a{std::vector<int64_t>(a.ints.begin(), a.ints.begin() + 8), {}};
+  const ConvGeom g = conv_geom(op, in[0], in[1], out[0], conv_a, depthwise);
+  const TensorView& b = in[2];
+  check_same_dtype(op, in[0], b);
+  if (b.ndim != 1 || b.shape[0] != g.oc)
+    fail(op, "bias must be [", g.oc, "] (the output channels), got ", b.shape_str());
+  const int act = int(a.ints[8]);
+  if (act < 0 || act > 2) fail(op, "activation must be 0, 1 or 2, got ", act);
+  TensorView& y = out[0];
+  if (y.size() == 0) return;
+  const int64_t rows = g.n * g.oh * g.ow;
+  if (in[0].size() == 0 || in[1].size() == 0) {  // the convolution sums nothing
+    std::memset(y.data, 0, size_t(y.size() * dtype_size(y.dtype)));
+    TFL_FLOAT_CASES(y.dtype, op, bias_act(y.ptr<T>(), b.ptr<T>(), rows, g.oc, act));
+    return;
+  }
+  if (y.dtype == DType::kFloat32 && conv_backend_now() == ConvBackend::kOneDNN) {
+    // oneDNN adds the bias; its relu/clip post-ops would turn NaN into 0, so the activation
+    // runs here, on the output while it is still warm
+    dnnl_conv2d(g, in[0].ptr<float>(), in[1].ptr<float>(), y.ptr<float>(), b.ptr<float>());
+    if (act) activate(y.ptr<float>(), y.size(), act);
+    return;
+  }
+  TFL_FLOAT_CASES(y.dtype, op, {
+    if (depthwise) ref_depthwise(g, in[0].ptr<T>(), in[1].ptr<T>(), y.ptr<T>());
+    else ref_conv2d(g, in[0].ptr<T>(), in[1].ptr<T>(), y.ptr<T>());
+    bias_act(y.ptr<T>(), b.ptr<T>(), rows, g.oc, act);
+  });
+}
+
+void k_conv2d_bias_act(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  fused_kernel("Conv2D+BiasAdd", false, in, nin, out, nout, a);
+}
+void k_depthwise_bias_act(const TensorView* in, int nin, TensorView* out, int nout,
+                          const Attrs& a) {
+  fused_kernel("DepthwiseConv2dNative+BiasAdd", true, in, nin, out, nout, a);
+}
+
 #define TFL_CONV_KERNEL(NAME, OP, PASS, DW)                                                   \
   void NAME(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {       \
     conv_kernel(OP, PASS, DW, in, nin, out, nout, a);                                         \
@@ -166,6 +246,8 @@ void register_conv(Registry& r) {
   r["depthwise_conv2d"] = k_depthwise;
   r["depthwise_conv2d_backprop_input"] = k_depthwise_bwd_input;
   r["depthwise_conv2d_backprop_filter"] = k_depthwise_bwd_filter;
+  r["conv2d_bias_act"] = k_conv2d_bias_act;
+  r["depthwise_conv2d_bias_act"] = k_depthwise_bias_act;
 }
 
 }  // namespace tfl

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 #include <oneapi/dnnl/dnnl.hpp>
 #include <vector>
 
@@ -40,6 +41,7 @@ struct Entry {
   dnnl::reorder w_reorder;       // filter user <-> primitive layout
   bool reorder_w = false;
   memory src, wei, dst;          // primitive-side memories (wei is the reordered filter if any)
+  memory bias;                   // fused convolutions' bias [oc] (empty otherwise)
   memory user_w;                 // the caller's filter (HWIO) when a reorder is needed
   memory scratch, scratch2;      // scratchpads of prim and prim2
   memory ws, tmp;                // max pooling's workspace and forward output (for its gradient)
@@ -132,8 +134,10 @@ void setup_weights(Entry& e, const ConvDescs& d, const memory::desc& prim_w, boo
   }
 }
 
-// Runs a forward or backward-data convolution: reads `src` and the filter `w`, writes `dst`.
-void conv_exec(Entry& e, int src_arg, const void* src, int dst_arg, void* dst, const void* w) {
+// Runs a forward or backward-data convolution: reads `src` and the filter `w` (and the bias of a
+// fused forward convolution), writes `dst`.
+void conv_exec(Entry& e, int src_arg, const void* src, int dst_arg, void* dst, const void* w,
+               const void* bias = nullptr) {
   std::lock_guard<std::mutex> lk(e.m);
   auto& s = stream();
   e.src.set_data_handle(mut(src));
@@ -144,8 +148,13 @@ void conv_exec(Entry& e, int src_arg, const void* src, int dst_arg, void* dst, c
   } else {
     e.wei.set_data_handle(mut(w));
   }
-  e.prim.execute(s, {{src_arg, e.src}, {dst_arg, e.dst}, {DNNL_ARG_WEIGHTS, e.wei},
-                     {DNNL_ARG_SCRATCHPAD, e.scratch}});
+  std::unordered_map<int, memory> args{{src_arg, e.src}, {dst_arg, e.dst},
+                                       {DNNL_ARG_WEIGHTS, e.wei}, {DNNL_ARG_SCRATCHPAD, e.scratch}};
+  if (bias) {
+    e.bias.set_data_handle(mut(bias));
+    args.emplace(DNNL_ARG_BIAS, e.bias);
+  }
+  e.prim.execute(s, args);
   s.wait();
 }
 
@@ -161,18 +170,38 @@ bool dnnl_filter_grad_by_gemm(const ConvGeom& g) {
   return !avx512 && g.kh * g.kw * g.c >= 64 && g.oc >= 16;
 }
 
-void dnnl_conv2d(const ConvGeom& g, const float* x, const float* f, float* y) {
+void dnnl_conv2d(const ConvGeom& g, const float* x, const float* f, float* y, const float* bias,
+                 int act) {
   const int nt = set_threads();
-  auto e = cached(conv_key(kFwd, g, nt), [&](Entry& e) {
+  Key key = conv_key(kFwd, g, nt);
+  key.push_back(bias ? 1 : 0);
+  key.push_back(act);
+  auto e = cached(std::move(key), [&](Entry& e) {
     const ConvDescs d = conv_descs(g);
-    auto pd = conv_fwd_pd(d, user_scratchpad());
+    dnnl::primitive_attr attr = user_scratchpad();
+    if (act) {  // relu: max(x, 0); relu6: clip to [0, 6]
+      dnnl::post_ops po;
+      po.append_eltwise(act == 1 ? algorithm::eltwise_relu : algorithm::eltwise_clip, 0.0f,
+                        act == 1 ? 0.0f : 6.0f);
+      attr.set_post_ops(po);
+    }
+    dnnl::convolution_forward::primitive_desc pd;
+    if (bias) {
+      const memory::desc b({g.oc}, dt::f32, tag::x);
+      pd = dnnl::convolution_forward::primitive_desc(
+          engine(), prop_kind::forward_inference, algorithm::convolution_direct, d.src, d.any_w, b,
+          d.dst, d.strides, d.dilates, d.pad_l, d.pad_r, attr);
+      e.bias = memory(b, engine(), nullptr);
+    } else {
+      pd = conv_fwd_pd(d, attr);
+    }
     e.prim = dnnl::convolution_forward(pd);
     e.src = memory(d.src, engine(), nullptr);
     e.dst = memory(d.dst, engine(), nullptr);
     setup_weights(e, d, pd.weights_desc(), false);
     e.scratch = memory(pd.scratchpad_desc(), engine());
   });
-  conv_exec(*e, DNNL_ARG_SRC, x, DNNL_ARG_DST, y, f);
+  conv_exec(*e, DNNL_ARG_SRC, x, DNNL_ARG_DST, y, f, bias);
 }
 
 void dnnl_conv2d_bwd_input(const ConvGeom& g, const float* f, const float* dy, float* dx) {

@@ -43,6 +43,8 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  conv2d_backprop_filter (x, dy -> dfilter), depthwise_conv2d (+ the same two
 //                  backprops; filter [kh,kw,c,mult]); ints = [strides h,w, dilations h,w, pads
 //                  top,bottom,left,right]; oneDNN or the reference backend (see conv.h)
+//                  conv2d_bias_act, depthwise_conv2d_bias_act (x, filter, bias -> act(conv + bias);
+//                  ints + [act: 0 none, 1 relu, 2 relu6]): the plan's fused convolution steps
 //  pool.cc         max_pool, avg_pool (x -> y), max_pool_grad (x, y, dy -> dx), max_pool_grad_grad
 //                  (x, y, gx -> gy), avg_pool_grad (dy -> dx); ints = [window h,w, strides h,w,
 //                  pads top,bottom,left,right]; mean over the unpadded elements, as TF

@@ -12,7 +12,9 @@ namespace {
 [[noreturn]] void unavailable(const char* op) { fail(op, "this build has no oneDNN backend"); }
 }  // namespace
 
-void dnnl_conv2d(const ConvGeom&, const float*, const float*, float*) { unavailable("Conv2D"); }
+void dnnl_conv2d(const ConvGeom&, const float*, const float*, float*, const float*, int) {
+  unavailable("Conv2D");
+}
 void dnnl_conv2d_bwd_input(const ConvGeom&, const float*, const float*, float*) {
   unavailable("Conv2DBackpropInput");
 }

@@ -461,6 +461,16 @@ def conv_case(draw, depthwise, pass_):
 
 
 @st.composite
+def conv_bias_act_case(draw, depthwise):
+    """A fused convolution step: conv_case's forward, a bias and an activation (0-2)."""
+    c = draw(conv_case(depthwise, "fwd"))
+    out = c.outputs[0]
+    bias = arrays(draw, out.dtype, out.shape[3:])
+    act = draw(st.integers(0, 2))
+    return Case([*c.inputs, bias], c.outputs, [*c.ints, act], tol="conv")
+
+
+@st.composite
 def pool_case(draw, kind):
     """A pooling (window, strides, paddings below the window); maxima on a grid (ties)."""
     dt = draw(st.sampled_from(FLOATS))
@@ -564,6 +574,8 @@ ROWS = {
     "depthwise_conv2d": conv_case(True, "fwd"),
     "depthwise_conv2d_backprop_input": conv_case(True, "input"),
     "depthwise_conv2d_backprop_filter": conv_case(True, "filter"),
+    "conv2d_bias_act": conv_bias_act_case(False),
+    "depthwise_conv2d_bias_act": conv_bias_act_case(True),
     **{k: pool_case(k) for k in ("max_pool", "avg_pool", "max_pool_grad", "max_pool_grad_grad")},
     "avg_pool_grad": pool_case("avg_pool_grad"),
     "lstm_step": lstm_case("lstm_step"),
@@ -740,6 +752,26 @@ BAD_CALLS = [
         [np.empty((1, 3, 3, 2), np.float32)],
         [1, 1, 1, 1, 0, 0, 0, 0],
     ),  # output 2x2, not 3x3
+    (
+        "conv2d_bias_act",
+        [
+            np.ones((1, 4, 4, 3), np.float32),
+            np.ones((3, 3, 3, 2), np.float32),
+            np.ones(3, np.float32),
+        ],
+        [np.empty((1, 2, 2, 2), np.float32)],
+        [1, 1, 1, 1, 0, 0, 0, 0, 2],
+    ),  # bias [3] for 2 output channels
+    (
+        "depthwise_conv2d_bias_act",
+        [
+            np.ones((1, 4, 4, 3), np.float32),
+            np.ones((3, 3, 3, 1), np.float32),
+            np.ones(3, np.float32),
+        ],
+        [np.empty((1, 2, 2, 3), np.float32)],
+        [1, 1, 1, 1, 0, 0, 0, 0, 3],
+    ),  # activation 3
     (
         "max_pool",
         [np.ones((1, 4, 4, 3), np.float32)],

@@ -935,6 +935,33 @@ for _p, _op in (("conv2d", "Conv2D"), ("depthwise_conv2d", "DepthwiseConv2dNativ
     _kernel(_p + "_backprop_filter")(_make_conv(_op + "BackpropFilter", "filter", _p != "conv2d"))
 
 
+def _make_conv_bias_act(op: str, depthwise: bool) -> Kernel:
+    """The plan's fused step: conv, + bias [oc], then act (ints[8]: 0 none, 1 relu, 2 relu6)."""
+    conv = _make_conv(op, "fwd", depthwise)
+
+    def kernel(inputs, outputs, ints, floats):
+        x, f, b = inputs
+        if len(ints) != 9 or ints[8] not in (0, 1, 2):
+            raise KernelError(f"[{op}] expects 8 convolution attributes and an activation 0-2")
+        out = outputs[0]
+        _float_check(op, x, f, b, out)
+        if b.shape != out.shape[3:]:
+            raise KernelError(f"[{op}] bias must be [{out.shape[3]}], got {list(b.shape)}")
+        conv([x, f], outputs, ints[:8], floats)
+        v = out + b
+        if ints[8] >= 1:
+            v = np.where(np.isnan(v) | (v > 0), v, 0)
+        if ints[8] == 2:
+            v = np.where(np.isnan(v) | (v < 6), v, 6)
+        out[...] = v
+
+    return kernel
+
+
+_kernel("conv2d_bias_act")(_make_conv_bias_act("Conv2D+BiasAdd", False))
+_kernel("depthwise_conv2d_bias_act")(_make_conv_bias_act("DepthwiseConv2dNative+BiasAdd", True))
+
+
 def _pool_geom(op, x, y, ints):
     if len(x) != 4 or len(y) != 4 or len(ints) != 8:
         raise KernelError(f"[{op}] input and output must be 4-D, with 8 integer attributes")

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _core, errors
+from . import _core, conv_fusion, errors
 from .graph import Graph, Operation, Tensor, get_default_graph
 from .tensor_shape import TensorShape, shape_str
 
@@ -305,6 +305,7 @@ class _Executable:
             t for t in self.host_inputs if any(_aliases_variable(t, v) for v in mutated)
         ]
         self.fused_away = set(self.fused.values())
+        self.conv_chains = conv_fusion.find_chains(self.exec_order, fed, set(self.plan_fetches))
         self.mutates = any(op._def.stateful and op._def.kind != "variable" for op in need)
         self.pools: dict = {}
 
@@ -498,6 +499,15 @@ class _Executable:
             slot[t] = i
             return i
 
+        def fits(chain, last):
+            try:
+                return conv_fusion.applicable(chain, last, shape_of)
+            except ValueError:  # a shape only known at run time: run the ops one by one
+                return False
+
+        chains = {last: c for last, c in self.conv_chains.items() if fits(c, last)}
+        fused_into_chain = {o for c in chains.values() for o in c.inner}
+
         needs_init, assigned, assigns = [], set(), []
         pending, snap_slot = list(self.snapshots), {}
         for op in self.exec_order:
@@ -517,10 +527,23 @@ class _Executable:
                     and t.op not in needs_init
                 ):
                     needs_init.append(t.op)
-            if kind == "noop" or op in self.fused_away:
+            if kind == "noop" or op in self.fused_away or op in fused_into_chain:
                 continue
             outs = [t for t in op._outputs if t not in fed]
             if not outs:
+                continue
+            if op in chains:  # convolution + bias (+ activation) as one step
+                c = chains[op]
+                x, f = c.conv._inputs
+                ints, _ = c.conv._def.attrs_fn(c.conv, [shape_of(x), shape_of(f)], None, None)
+                core.add_step(
+                    c.kernel,
+                    op.name,
+                    [slot[x], slot[f], slot[c.bias]],
+                    [new_buffer(outs[0])],
+                    [int(i) for i in ints] + [c.act],
+                    [],
+                )
                 continue
             if kind == "const":
                 value = op.get_attr("value")

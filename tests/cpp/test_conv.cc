@@ -324,3 +324,44 @@ TEST_CASE(strided_1x1_filter_gradients) {
       check_geometry<float>(make(2, 8, 10, 1, 1, 1, 5, 2, 2, 2, 2, true, true), b, 2e-5);
     }
 }
+
+// The fused steps (conv2d_bias_act, depthwise_conv2d_bias_act) equal the convolution kernel
+// followed by + bias and the activation, on every backend, for every geometry; NaN stays NaN.
+TEST_CASE(fused_bias_activation_matches_separate_steps) {
+  Restore restore;
+  for (const auto& backend : backends()) {
+    use(backend);
+    for (bool depthwise : {false, true}) {
+      for (const Geo& g : geometries(depthwise)) {
+        const std::string pre = depthwise ? "depthwise_conv2d" : "conv2d";
+        Buf<float> x({g.n, g.h, g.w, g.c}), f({g.kh, g.kw, g.c, g.oc}), b({g.out_c()});
+        fill_random(x, -3, 3, uint64_t(g.h * 13 + g.c));
+        fill_random(f, -1, 1, uint64_t(g.kw * 5 + g.oc));
+        fill_random(b, -2, 2, uint64_t(g.oc + 1));
+        x[0] = NAN;
+        Buf<float> plain({g.n, g.oh, g.ow, g.out_c()});
+        call(pre, {x.view, f.view}, {plain.view}, g.ints());
+        for (int act = 0; act <= 2; ++act) {
+          Buf<float> y({g.n, g.oh, g.ow, g.out_c()}, 99.0f);
+          auto ints = g.ints();
+          ints.push_back(act);
+          call(pre + "_bias_act", {x.view, f.view, b.view}, {y.view}, ints);
+          for (size_t i = 0; i < y.size(); ++i) {
+            float v = plain[i] + b[i % size_t(g.out_c())];
+            if (act >= 1 && !(v != v)) v = std::max(v, 0.0f);
+            if (act == 2 && !(v != v)) v = std::min(v, 6.0f);
+            if (v != v) CHECK(y[i] != y[i]);
+            else CHECK_NEAR(y[i], v, 1e-5);
+          }
+        }
+      }
+    }
+  }
+  Buf<float> x({1, 4, 4, 3}), f({3, 3, 3, 2}), b({3}), y({1, 2, 2, 2});
+  CHECK_THROWS(call("conv2d_bias_act", {x.view, f.view, b.view}, {y.view},
+                    {1, 1, 1, 1, 0, 0, 0, 0, 1}));  // bias [3] for 2 channels
+  Buf<float> b2({2});
+  CHECK_THROWS(call("conv2d_bias_act", {x.view, f.view, b2.view}, {y.view},
+                    {1, 1, 1, 1, 0, 0, 0, 0, 3}));  // no activation 3
+  CHECK_THROWS(call("conv2d_bias_act", {x.view, f.view}, {y.view}, {1, 1, 1, 1, 0, 0, 0, 0, 0}));
+}
