@@ -243,4 +243,6 @@ PYBIND11_MODULE(_core, m) {
   m.def("set_conv_backend", &tfl::set_conv_backend, py::arg("name"),
         "Selects the float32 conv/pool backend: 'onednn' (where built) or 'reference'.");
   m.def("conv_backend", &tfl::conv_backend, "The conv/pool backend in use.");
+  m.def("new_constant_id", &tfl::new_constant_id,
+        "A never-reused id for a constant filter (the fused conv kernels' last int).");
 }

@@ -151,12 +151,15 @@ void activate(float* y, int64_t n, int act) {
 
 // A convolution, its bias and activation in one step (the plan fuses Conv2D or
 // DepthwiseConv2dNative -> BiasAdd [-> Relu [-> Relu6's Minimum]] into it): in = (x, filter,
-// bias [oc]); ints = the convolution's 8, then act (0 none, 1 relu, 2 relu6).
+// bias [oc]); ints = the convolution's 8, act (0 none, 1 relu, 2 relu6), and filter_id: 0, or a
+// number the caller never reuses for another filter, promising that this filter's contents never
+// change (a graph constant), so that oneDNN's reordered copy of it is made once and kept.
 void fused_kernel(const char* op, bool depthwise, const TensorView* in, int nin, TensorView* out,
                   int nout, const Attrs& a) {
   check_count(op, size_t(nin), 3, size_t(nout), 1);
-  if (a.ints.size() != 9)
-    fail(op, "expects 9 integer attributes (convolution, activation), got ", a.ints.size());
+  if (a.ints.size() != 10)
+    fail(op, "expects 10 integer attributes (convolution, activation, filter id), got ",
+         a.ints.size());
   const Attrs conv_a{std::vector<int64_t>(a.ints.begin(), a.ints.begin() + 8), {}};
   const ConvGeom g = conv_geom(op, in[0], in[1], out[0], conv_a, depthwise);
   const TensorView& b = in[2];
@@ -165,6 +168,8 @@ void fused_kernel(const char* op, bool depthwise, const TensorView* in, int nin,
     fail(op, "bias must be [", g.oc, "] (the output channels), got ", b.shape_str());
   const int act = int(a.ints[8]);
   if (act < 0 || act > 2) fail(op, "activation must be 0, 1 or 2, got ", act);
+  const int64_t filter_id = a.ints[9];
+  if (filter_id < 0) fail(op, "filter id must be >= 0, got ", filter_id);
   TensorView& y = out[0];
   if (y.size() == 0) return;
   const int64_t rows = g.n * g.oh * g.ow;
@@ -176,7 +181,8 @@ void fused_kernel(const char* op, bool depthwise, const TensorView* in, int nin,
   if (y.dtype == DType::kFloat32 && conv_backend_now() == ConvBackend::kOneDNN) {
     // oneDNN adds the bias; its relu/clip post-ops would turn NaN into 0, so the activation
     // runs here, on the output while it is still warm
-    dnnl_conv2d(g, in[0].ptr<float>(), in[1].ptr<float>(), y.ptr<float>(), b.ptr<float>());
+    dnnl_conv2d(g, in[0].ptr<float>(), in[1].ptr<float>(), y.ptr<float>(), b.ptr<float>(), 0,
+                filter_id);
     if (act) activate(y.ptr<float>(), y.size(), act);
     return;
   }
@@ -233,6 +239,11 @@ void set_conv_backend(const std::string& name) {
     throw KernelError("[set_conv_backend] unknown backend '" + name +
                       "'; expected 'onednn' or 'reference'");
   }
+}
+
+int64_t new_constant_id() {
+  static std::atomic<int64_t> next{1};
+  return next.fetch_add(1);
 }
 
 const char* conv_backend() {

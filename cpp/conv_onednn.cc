@@ -40,6 +40,7 @@ struct Entry {
   dnnl::primitive prim, prim2;   // the main primitive; prim2: max pooling's forward (workspace)
   dnnl::reorder w_reorder;       // filter user <-> primitive layout
   bool reorder_w = false;
+  bool w_constant = false, w_ready = false;  // a constant filter's reordered copy, made once
   memory src, wei, dst;          // primitive-side memories (wei is the reordered filter if any)
   memory bias;                   // fused convolutions' bias [oc] (empty otherwise)
   memory user_w;                 // the caller's filter (HWIO) when a reorder is needed
@@ -143,8 +144,11 @@ void conv_exec(Entry& e, int src_arg, const void* src, int dst_arg, void* dst, c
   e.src.set_data_handle(mut(src));
   e.dst.set_data_handle(dst);
   if (e.reorder_w) {
-    e.user_w.set_data_handle(mut(w));
-    e.w_reorder.execute(s, e.user_w, e.wei);
+    if (!e.w_ready) {
+      e.user_w.set_data_handle(mut(w));
+      e.w_reorder.execute(s, e.user_w, e.wei);
+      e.w_ready = e.w_constant;
+    }
   } else {
     e.wei.set_data_handle(mut(w));
   }
@@ -171,12 +175,14 @@ bool dnnl_filter_grad_by_gemm(const ConvGeom& g) {
 }
 
 void dnnl_conv2d(const ConvGeom& g, const float* x, const float* f, float* y, const float* bias,
-                 int act) {
+                 int act, int64_t filter_id) {
   const int nt = set_threads();
   Key key = conv_key(kFwd, g, nt);
   key.push_back(bias ? 1 : 0);
   key.push_back(act);
+  key.push_back(filter_id);
   auto e = cached(std::move(key), [&](Entry& e) {
+    e.w_constant = filter_id != 0;
     const ConvDescs d = conv_descs(g);
     dnnl::primitive_attr attr = user_scratchpad();
     if (act) {  // relu: max(x, 0); relu6: clip to [0, 6]

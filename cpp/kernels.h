@@ -44,7 +44,8 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  backprops; filter [kh,kw,c,mult]); ints = [strides h,w, dilations h,w, pads
 //                  top,bottom,left,right]; oneDNN or the reference backend (see conv.h)
 //                  conv2d_bias_act, depthwise_conv2d_bias_act (x, filter, bias -> act(conv + bias);
-//                  ints + [act: 0 none, 1 relu, 2 relu6]): the plan's fused convolution steps
+//                  ints + [act: 0 none, 1 relu, 2 relu6, filter id: 0 or a constant's]): the
+//                  plan's fused convolution steps
 //  pool.cc         max_pool, avg_pool (x -> y), max_pool_grad (x, y, dy -> dx), max_pool_grad_grad
 //                  (x, y, gx -> gy), avg_pool_grad (dy -> dx); ints = [window h,w, strides h,w,
 //                  pads top,bottom,left,right]; mean over the unpadded elements, as TF
@@ -79,5 +80,8 @@ const char* matmul_backend();
 // unknown name or "onednn" in a build without it.
 void set_conv_backend(const std::string& name);
 const char* conv_backend();
+// A fresh id for a constant convolution filter (the fused conv steps' last int): never reused in
+// this process, so a kernel may keep derived data (oneDNN's reordered filter) under it.
+int64_t new_constant_id();
 
 }  // namespace tfl

@@ -12,7 +12,8 @@ namespace {
 [[noreturn]] void unavailable(const char* op) { fail(op, "this build has no oneDNN backend"); }
 }  // namespace
 
-void dnnl_conv2d(const ConvGeom&, const float*, const float*, float*, const float*, int) {
+void dnnl_conv2d(const ConvGeom&, const float*, const float*, float*, const float*, int,
+                 int64_t) {
   unavailable("Conv2D");
 }
 void dnnl_conv2d_bwd_input(const ConvGeom&, const float*, const float*, float*) {

@@ -467,7 +467,8 @@ def conv_bias_act_case(draw, depthwise):
     out = c.outputs[0]
     bias = arrays(draw, out.dtype, out.shape[3:])
     act = draw(st.integers(0, 2))
-    return Case([*c.inputs, bias], c.outputs, [*c.ints, act], tol="conv")
+    filter_id = _core.new_constant_id() if draw(st.booleans()) else 0  # a fresh one or none
+    return Case([*c.inputs, bias], c.outputs, [*c.ints, act, filter_id], tol="conv")
 
 
 @st.composite
@@ -760,7 +761,7 @@ BAD_CALLS = [
             np.ones(3, np.float32),
         ],
         [np.empty((1, 2, 2, 2), np.float32)],
-        [1, 1, 1, 1, 0, 0, 0, 0, 2],
+        [1, 1, 1, 1, 0, 0, 0, 0, 2, 0],
     ),  # bias [3] for 2 output channels
     (
         "depthwise_conv2d_bias_act",
@@ -770,7 +771,7 @@ BAD_CALLS = [
             np.ones(3, np.float32),
         ],
         [np.empty((1, 2, 2, 3), np.float32)],
-        [1, 1, 1, 1, 0, 0, 0, 0, 3],
+        [1, 1, 1, 1, 0, 0, 0, 0, 3, 0],
     ),  # activation 3
     (
         "max_pool",

@@ -936,13 +936,16 @@ for _p, _op in (("conv2d", "Conv2D"), ("depthwise_conv2d", "DepthwiseConv2dNativ
 
 
 def _make_conv_bias_act(op: str, depthwise: bool) -> Kernel:
-    """The plan's fused step: conv, + bias [oc], then act (ints[8]: 0 none, 1 relu, 2 relu6)."""
+    """The plan's fused step: conv, + bias [oc], then act (ints[8]: 0 none, 1 relu, 2 relu6);
+    ints[9], the constant filter's id, only lets the C++ kernel keep a reordered copy."""
     conv = _make_conv(op, "fwd", depthwise)
 
     def kernel(inputs, outputs, ints, floats):
         x, f, b = inputs
-        if len(ints) != 9 or ints[8] not in (0, 1, 2):
-            raise KernelError(f"[{op}] expects 8 convolution attributes and an activation 0-2")
+        if len(ints) != 10 or ints[8] not in (0, 1, 2) or ints[9] < 0:
+            raise KernelError(
+                f"[{op}] expects 8 convolution attributes, an activation 0-2 and a filter id >= 0"
+            )
         out = outputs[0]
         _float_check(op, x, f, b, out)
         if b.shape != out.shape[3:]:

@@ -536,12 +536,15 @@ class _Executable:
                 c = chains[op]
                 x, f = c.conv._inputs
                 ints, _ = c.conv._def.attrs_fn(c.conv, [shape_of(x), shape_of(f)], None, None)
+                # a constant filter (never written: plan constants are not) gets an id under
+                # which oneDNN keeps its reordered copy
+                filter_id = _core.new_constant_id() if f.op.type == "Const" and f not in fed else 0
                 core.add_step(
                     c.kernel,
                     op.name,
                     [slot[x], slot[f], slot[c.bias]],
                     [new_buffer(outs[0])],
-                    [int(i) for i in ints] + [c.act],
+                    [int(i) for i in ints] + [c.act, filter_id],
                     [],
                 )
                 continue

@@ -345,6 +345,7 @@ TEST_CASE(fused_bias_activation_matches_separate_steps) {
           Buf<float> y({g.n, g.oh, g.ow, g.out_c()}, 99.0f);
           auto ints = g.ints();
           ints.push_back(act);
+          ints.push_back(act == 1 ? tfl::new_constant_id() : 0);  // constant filter or not
           call(pre + "_bias_act", {x.view, f.view, b.view}, {y.view}, ints);
           for (size_t i = 0; i < y.size(); ++i) {
             float v = plain[i] + b[i % size_t(g.out_c())];
@@ -359,9 +360,43 @@ TEST_CASE(fused_bias_activation_matches_separate_steps) {
   }
   Buf<float> x({1, 4, 4, 3}), f({3, 3, 3, 2}), b({3}), y({1, 2, 2, 2});
   CHECK_THROWS(call("conv2d_bias_act", {x.view, f.view, b.view}, {y.view},
-                    {1, 1, 1, 1, 0, 0, 0, 0, 1}));  // bias [3] for 2 channels
+                    {1, 1, 1, 1, 0, 0, 0, 0, 1, 0}));  // bias [3] for 2 channels
   Buf<float> b2({2});
   CHECK_THROWS(call("conv2d_bias_act", {x.view, f.view, b2.view}, {y.view},
-                    {1, 1, 1, 1, 0, 0, 0, 0, 3}));  // no activation 3
-  CHECK_THROWS(call("conv2d_bias_act", {x.view, f.view}, {y.view}, {1, 1, 1, 1, 0, 0, 0, 0, 0}));
+                    {1, 1, 1, 1, 0, 0, 0, 0, 3, 0}));  // no activation 3
+  CHECK_THROWS(call("conv2d_bias_act", {x.view, f.view, b2.view}, {y.view},
+                    {1, 1, 1, 1, 0, 0, 0, 0, 1, -1}));  // negative filter id
+  CHECK_THROWS(call("conv2d_bias_act", {x.view, f.view, b2.view}, {y.view},
+                    {1, 1, 1, 1, 0, 0, 0, 0, 1}));  // no filter id
+  CHECK_THROWS(call("conv2d_bias_act", {x.view, f.view}, {y.view},
+                    {1, 1, 1, 1, 0, 0, 0, 0, 0, 0}));
+}
+
+// A constant filter's id keeps its reordered copy: a second call with the same id reuses it
+// (the caller promised the contents do not change), a fresh id or id 0 reads the filter again.
+TEST_CASE(constant_filter_id_keeps_the_reordered_filter) {
+  Restore restore;
+  for (const auto& backend : backends()) {
+    use(backend);
+    const Geo g = make(1, 8, 8, 16, 3, 3, 32, 1, 1, 1, 1, true);
+    Buf<float> x({1, 8, 8, 16}), f({3, 3, 16, 32}), b({32}, 0.0f);
+    fill_random(x, -1, 1, 5);
+    fill_random(f, -1, 1, 6);
+    auto ints = g.ints();
+    ints.push_back(0);
+    ints.push_back(tfl::new_constant_id());
+    Buf<float> y1({1, 8, 8, 32}), y2({1, 8, 8, 32}), y3({1, 8, 8, 32}), plain({1, 8, 8, 32});
+    call("conv2d_bias_act", {x.view, f.view, b.view}, {y1.view}, ints);
+    call("conv2d", {x.view, f.view}, {plain.view}, g.ints());
+    for (size_t i = 0; i < y1.size(); ++i) CHECK_NEAR(y1[i], plain[i], 1e-5);
+    for (size_t i = 0; i < f.size(); ++i) f[i] = -f[i];  // breaks the promise on purpose
+    call("conv2d_bias_act", {x.view, f.view, b.view}, {y2.view}, ints);
+    ints.back() = 0;
+    call("conv2d_bias_act", {x.view, f.view, b.view}, {y3.view}, ints);
+    const bool kept = backend.rfind("onednn", 0) == 0;  // the reference backend keeps nothing
+    for (size_t i = 0; i < y1.size(); ++i) {
+      CHECK_NEAR(y2[i], kept ? y1[i] : -y1[i], 1e-5);
+      CHECK_NEAR(y3[i], -y1[i], 1e-5);
+    }
+  }
 }
