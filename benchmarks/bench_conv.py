@@ -149,13 +149,7 @@ def verify(impl: Impl, want) -> None:
 def main() -> int:
     impls = build_impls()
     core = tflite_core._core
-    vers = {
-        "tflite_core": f"{tflite_core.__version__} (conv backend {core.conv_backend()})",
-        "numpy": np.__version__,
-    }
-    vers.update(
-        {m: sys.modules[m].__version__ for m in ("tensorflow", "torch") if m in sys.modules}
-    )
+    vers = common.versions(f"{tflite_core.__version__} (conv backend {core.conv_backend()})")
     common.header("conv2d NHWC [32,56,56,64] * 3x3x64x64, SAME, stride 1", vers)
     cases = []
     for im in impls:

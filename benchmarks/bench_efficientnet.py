@@ -182,10 +182,7 @@ def build_impls():
 
 def main() -> int:
     impls, torch = build_impls()
-    vers = {"tflite_core": tflite_core.__version__, "numpy": np.__version__}
-    vers.update(
-        {m: sys.modules[m].__version__ for m in ("tensorflow", "torch") if m in sys.modules}
-    )
+    vers = common.versions(tflite_core.__version__)
     common.header("EfficientNet-Lite0 inference, 224x224x3: 1 image and a batch of 32", vers)
     cases = []
     for im in impls:

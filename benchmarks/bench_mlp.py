@@ -205,13 +205,7 @@ def build_impls() -> list[common.Impl]:
 
 def main() -> int:
     impls = build_impls()
-    vers = {
-        "tflite_core": f"{tflite_core.__version__} ({tflite_core._core.matmul_backend()})",
-        "numpy": np.__version__,
-    }
-    vers.update(
-        {m: sys.modules[m].__version__ for m in ("tensorflow", "torch", "jax") if m in sys.modules}
-    )
+    vers = common.versions(f"{tflite_core.__version__} ({tflite_core._core.matmul_backend()})")
     common.header("MLP 784-512-512-10, batch 128, ReLU, softmax xent, SGD", vers)
     cases = []
     for im in impls:

@@ -105,13 +105,7 @@ def main() -> int:
     torch = common.optional_import("torch")
     if torch is not None:
         torch.set_num_threads(n_thr)
-    vers = {
-        "tflite_core": f"{tflite_core.__version__} ({_core.matmul_backend()})",
-        "numpy": np.__version__,
-    }
-    vers.update(
-        {m: sys.modules[m].__version__ for m in ("tensorflow", "torch") if m in sys.modules}
-    )
+    vers = common.versions(f"{tflite_core.__version__} ({_core.matmul_backend()})")
     common.header("sgemm: n x n float32 matmul (GFLOP/s)", vers)
 
     cases, flops = [], {}

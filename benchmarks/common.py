@@ -426,6 +426,13 @@ def _mean(xs) -> float:
     return statistics.fmean(xs) if xs else float("nan")
 
 
+def versions(tflite_core: str) -> dict[str, str]:
+    """tflite_core's version line, then the version of each library loaded in this process."""
+    found = {m: sys.modules[m].__version__ for m in ("numpy", "tensorflow", "torch", "jax")
+             if m in sys.modules}  # fmt: skip
+    return {"tflite_core": tflite_core, **found}
+
+
 def header(title: str, versions: dict[str, str]) -> None:
     a = args()
     model = platform.processor() or platform.machine()
