@@ -87,8 +87,9 @@ def test_slide31_cell_and_5_step_static_rnn_match_numpy(state_is_tuple, dtype):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_fused_step_equals_composed_ops_forward_and_gradients(dtype):
-    """BasicLSTMCell's fused LSTMBlockStep against the same cell with the step composed of
-    split/sigmoid/tanh ops (a non-default activation object that computes tanh)."""
+    """static_rnn over BasicLSTMCell (one fused LSTMBlockSequence op for all steps) against the
+    same cell with the step composed of split/sigmoid/tanh ops (a non-default activation object
+    that computes tanh)."""
     rng = np.random.default_rng(1)
     b, d, n, steps = 4, 3, 5, 4
     xs = rng.normal(size=(steps, b, d)).astype(dtype)
@@ -103,7 +104,7 @@ def test_fused_step_equals_composed_ops_forward_and_gradients(dtype):
             outs, state = tf.nn.static_rnn(cell, tf.unstack(x), dtype=tf.as_dtype(dtype))
             loss = tf.add_n([tf.reduce_sum(o * w_out) for o in outs]) + tf.reduce_sum(state.c)
             types = {op.type for op in tf.get_default_graph().get_operations()}
-            assert ("LSTMBlockStep" in types) == (activation is None)
+            assert ("LSTMBlockSequence" in types) == (activation is None)
             grads = tf.gradients(loss, [x] + tf.trainable_variables())
             with tf.Session() as sess:
                 _assign_all(
