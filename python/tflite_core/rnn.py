@@ -3,7 +3,10 @@
 
 There is no while loop here: ``dynamic_rnn`` unrolls over the (statically known) time dimension,
 with TF's semantics: ``sequence_length`` zeroes the outputs past each sequence's length and copies
-the state through, so the final state is the state at each sequence's last step.
+the state through, so the final state is the state at each sequence's last step. A fused
+``BasicLSTMCell`` without ``sequence_length`` runs the whole sequence as one
+``LSTMBlockSequence`` op instead (TF's ``LSTMBlockFusedCell`` design: the same variables, outputs
+and gradients; the kernel's gradient is one matmul over all steps, not a sum of per-step products).
 
 >>> import numpy as np, tflite_core as tf
 >>> with tf.Graph().as_default():
