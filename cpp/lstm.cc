@@ -22,7 +22,7 @@ void check_2d(const char* op, const TensorView& t, int64_t rows, int64_t cols, c
 // float32: a branch-free exp (Cephes expf: range reduction by ln 2 in two parts, degree-5
 // polynomial, 2^n from the exponent bits; about 1 ulp on [-87, 88], clamped outside) that GCC
 // vectorises, unlike libm's expf/tanhf, which made the step 10x slower. float64 uses libm.
-inline float exp_f32(float x) {
+__attribute__((always_inline)) inline float exp_f32(float x) {
   x = std::min(std::max(x, -87.0f), 88.0f);
   const float magic = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
   const float n = (x * 1.44269504088896341f + magic) - magic;
@@ -40,10 +40,10 @@ inline float exp_f32(float x) {
   return y * scale;
 }
 
-inline float sigmoid(float x) { return 1.0f / (1.0f + exp_f32(-x)); }
+__attribute__((always_inline)) inline float sigmoid(float x) { return 1.0f / (1.0f + exp_f32(-x)); }
 inline double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 // tanh(x) = sign(x) (1 - 2 / (exp(2|x|) + 1)): no cancellation near 0 matters at float32's atol.
-inline float tanh_act(float x) {
+__attribute__((always_inline)) inline float tanh_act(float x) {
   const float a = 1.0f - 2.0f / (exp_f32(2.0f * std::fabs(x)) + 1.0f);
   return std::copysign(a, x);
 }
@@ -53,7 +53,7 @@ inline double tanh_act(double x) { return std::tanh(x); }
 // activated gates on exit; then new_c, tanh(new_c), new_h. Contiguous passes over restrict
 // pointers, so that each loop vectorises.
 template <typename T>
-inline void cell_row(const T* __restrict bias, T forget_bias, const T* __restrict cr,
+__attribute__((always_inline)) inline void cell_row(const T* __restrict bias, T forget_bias, const T* __restrict cr,
                      T* __restrict ar, T* __restrict ncr, T* __restrict tcr, T* __restrict nhr,
                      int64_t h) {
   if (bias != nullptr)
@@ -71,7 +71,7 @@ inline void cell_row(const T* __restrict bias, T forget_bias, const T* __restric
 // (+ dh_more); d_i = dc * j * i (1 - i); d_j = dc * i (1 - j^2); d_f = dc * c_prev * f (1 - f);
 // d_o = dh * tanh_c * o (1 - o) (each + extra when given); d_c_prev = dc * f. dcp may be dc_more.
 template <typename T>
-inline void cell_grad_row(const T* ar, const T* cp, const T* tc, const T* dnc, const T* dc_more,
+__attribute__((always_inline)) inline void cell_grad_row(const T* ar, const T* cp, const T* tc, const T* dnc, const T* dc_more,
                           const T* dnh, const T* dh_more, const T* extra, T* gr, T* dcp,
                           int64_t h) {
   for (int64_t u = 0; u < h; ++u) {
@@ -89,6 +89,82 @@ inline void cell_grad_row(const T* ar, const T* cp, const T* tc, const T* dnc, c
   if (extra != nullptr)
     for (int64_t u = 0; u < 4 * h; ++u) gr[u] += extra[u];
 }
+
+// Rows r0..r1 of a step (row stride 4h for act, h for the rest). float32 runs an AVX2+FMA build
+// of the same loops where the CPU has them (the library targets baseline x86-64, whose 4-lane SSE
+// made the forward step 3x slower than the matmul it follows would suggest).
+template <typename T>
+void cell_rows(const T* bias, T fb, const T* cp, T* act, T* nc, T* tc, T* nh, int64_t h,
+               int64_t r0, int64_t r1) {
+  for (int64_t r = r0; r < r1; ++r)
+    cell_row<T>(bias, fb, cp + r * h, act + r * 4 * h, nc + r * h, tc + r * h, nh + r * h, h);
+}
+
+// d_gates / d_c_prev rows; dc_more / dh_more / extra rows (may be null) have strides h, dh_ld, 4h.
+template <typename T>
+void cell_grad_rows(const T* act, const T* cp, const T* tc, const T* dnc, const T* dc_more,
+                    const T* dnh, const T* dh_more, int64_t dh_ld, const T* extra, T* dg, T* dcp,
+                    int64_t h, int64_t r0, int64_t r1) {
+  for (int64_t r = r0; r < r1; ++r)
+    cell_grad_row<T>(act + r * 4 * h, cp + r * h, tc + r * h, dnc + r * h,
+                     dc_more != nullptr ? dc_more + r * h : nullptr, dnh + r * h,
+                     dh_more != nullptr ? dh_more + r * dh_ld : nullptr,
+                     extra != nullptr ? extra + r * 4 * h : nullptr, dg + r * 4 * h, dcp + r * h,
+                     h);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2,fma"))) void cell_rows_avx2(const float* bias, float fb,
+                                                         const float* cp, float* act, float* nc,
+                                                         float* tc, float* nh, int64_t h,
+                                                         int64_t r0, int64_t r1) {
+  for (int64_t r = r0; r < r1; ++r)
+    cell_row<float>(bias, fb, cp + r * h, act + r * 4 * h, nc + r * h, tc + r * h, nh + r * h,
+                    h);
+}
+
+__attribute__((target("avx2,fma"))) void cell_grad_rows_avx2(
+    const float* act, const float* cp, const float* tc, const float* dnc, const float* dc_more,
+    const float* dnh, const float* dh_more, int64_t dh_ld, const float* extra, float* dg,
+    float* dcp, int64_t h, int64_t r0, int64_t r1) {
+  for (int64_t r = r0; r < r1; ++r)
+    cell_grad_row<float>(act + r * 4 * h, cp + r * h, tc + r * h, dnc + r * h,
+                         dc_more != nullptr ? dc_more + r * h : nullptr, dnh + r * h,
+                         dh_more != nullptr ? dh_more + r * dh_ld : nullptr,
+                         extra != nullptr ? extra + r * 4 * h : nullptr, dg + r * 4 * h,
+                         dcp + r * h, h);
+}
+
+bool have_avx2_fma() {
+  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return yes;
+}
+
+template <>
+void cell_rows<float>(const float* bias, float fb, const float* cp, float* act, float* nc,
+                      float* tc, float* nh, int64_t h, int64_t r0, int64_t r1) {
+  if (have_avx2_fma()) return cell_rows_avx2(bias, fb, cp, act, nc, tc, nh, h, r0, r1);
+  for (int64_t r = r0; r < r1; ++r)
+    cell_row<float>(bias, fb, cp + r * h, act + r * 4 * h, nc + r * h, tc + r * h, nh + r * h,
+                    h);
+}
+
+template <>
+void cell_grad_rows<float>(const float* act, const float* cp, const float* tc, const float* dnc,
+                           const float* dc_more, const float* dnh, const float* dh_more,
+                           int64_t dh_ld, const float* extra, float* dg, float* dcp, int64_t h,
+                           int64_t r0, int64_t r1) {
+  if (have_avx2_fma())
+    return cell_grad_rows_avx2(act, cp, tc, dnc, dc_more, dnh, dh_more, dh_ld, extra, dg, dcp,
+                               h, r0, r1);
+  for (int64_t r = r0; r < r1; ++r)
+    cell_grad_row<float>(act + r * 4 * h, cp + r * h, tc + r * h, dnc + r * h,
+                         dc_more != nullptr ? dc_more + r * h : nullptr, dnh + r * h,
+                         dh_more != nullptr ? dh_more + r * dh_ld : nullptr,
+                         extra != nullptr ? extra + r * 4 * h : nullptr, dg + r * 4 * h,
+                         dcp + r * h, h);
+}
+#endif
 
 int64_t row_grain(int64_t h) { return std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(4 * h, 1)); }
 
@@ -114,11 +190,8 @@ void k_lstm_step(const TensorView* in, int nin, TensorView* out, int nout, const
     T *nc = out[0].ptr<T>(), *nh = out[1].ptr<T>(), *act = out[2].ptr<T>();
     T* tc = out[3].ptr<T>();
     parallel_for(b, row_grain(h), [&](int64_t r0, int64_t r1) {
-      for (int64_t r = r0; r < r1; ++r) {
-        std::memcpy(act + r * 4 * h, g + r * 4 * h, size_t(4 * h) * sizeof(T));
-        cell_row<T>(nullptr, T(fb), cp + r * h, act + r * 4 * h, nc + r * h, tc + r * h,
-                    nh + r * h, h);
-      }
+      std::memcpy(act + r0 * 4 * h, g + r0 * 4 * h, size_t((r1 - r0) * 4 * h) * sizeof(T));
+      cell_rows<T>(nullptr, T(fb), cp, act, nc, tc, nh, h, r0, r1);
     });
   });
 }
@@ -145,9 +218,7 @@ void k_lstm_step_grad(const TensorView* in, int nin, TensorView* out, int nout, 
     const T *dnc = in[3].ptr<T>(), *dnh = in[4].ptr<T>();
     T *dg = out[0].ptr<T>(), *dcp = out[1].ptr<T>();
     parallel_for(b, row_grain(h), [&](int64_t r0, int64_t r1) {
-      for (int64_t r = r0; r < r1; ++r)
-        cell_grad_row<T>(ac + r * 4 * h, cp + r * h, tc + r * h, dnc + r * h, nullptr,
-                         dnh + r * h, nullptr, nullptr, dg + r * 4 * h, dcp + r * h, h);
+      cell_grad_rows<T>(ac, cp, tc, dnc, nullptr, dnh, nullptr, h, nullptr, dg, dcp, h, r0, r1);
     });
   });
 }
@@ -210,9 +281,7 @@ void k_lstm_seq(const TensorView* in, int nin, TensorView* out, int nout, const 
       gemm(false, false, b, g4, h, hp, h, w + d * g4, g4, at, g4, T(1));
       T *ct = c + t * bh, *tct = tc + t * bh, *ht = hs + t * bh;
       parallel_for(b, row_grain(h), [&](int64_t r0, int64_t r1) {
-        for (int64_t r = r0; r < r1; ++r)
-          cell_row<T>(bias, T(fb), cp + r * h, at + r * g4, ct + r * h, tct + r * h,
-                      ht + r * h, h);
+        cell_rows<T>(bias, T(fb), cp, at, ct, tct, ht, h, r0, r1);
       });
     }
   });
@@ -266,10 +335,7 @@ void k_lstm_seq_grad(const TensorView* in, int nin, TensorView* out, int nout, c
       const T* ext = extra != nullptr ? extra + t * b * g4 : nullptr;
       T* dgt = dg + t * b * g4;
       parallel_for(b, row_grain(h), [&](int64_t r0, int64_t r1) {
-        for (int64_t r = r0; r < r1; ++r)
-          cell_grad_row<T>(at + r * g4, cp + r * h, tct + r * h, dct + r * h, dc0 + r * h,
-                           dht + r * h, dh0 + r * h, ext != nullptr ? ext + r * g4 : nullptr,
-                           dgt + r * g4, dc0 + r * h, h);
+        cell_grad_rows<T>(at, cp, tct, dct, dc0, dht, dh0, h, ext, dgt, dc0, h, r0, r1);
       });
       gemm(false, true, b, h, g4, dgt, g4, w + d * g4, g4, dh0, h, T(0));
     }
