@@ -122,7 +122,7 @@ TEST_CASE(lstm_step_float32_fast_exp_is_accurate_over_the_range) {
   }
 }
 
-// ---- lstm_seq / lstm_seq_grad: the whole recurrence in one kernel --------------------------------
+// ---- lstm_seq / lstm_seq_grad: the whole recurrence in one kernel -------------------------------
 namespace {
 
 struct Seq {
