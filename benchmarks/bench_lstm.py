@@ -1,10 +1,11 @@
 """LSTM batch 64, input 256, hidden 512, 35 steps, side by side: forward and forward+backward.
 
-tflite_core runs ``dynamic_rnn`` (time-major; all inputs multiplied by the kernel's input rows
-in one matmul, then per step ``h @ kernel[depth:]`` and the fused ``LSTMBlockStep``) and
-``static_rnn`` (one ``[x, h] @ kernel`` matmul and ``LSTMBlockStep`` per step) over
-``BasicLSTMCell``; TF compat.v1 runs the same graph code with TF's ``BasicLSTMCell``; PyTorch runs
-``nn.LSTM`` with the same weights (gates reordered, the forget bias folded into its bias).
+tflite_core runs ``dynamic_rnn`` (time-major) and ``static_rnn`` over ``BasicLSTMCell``: both
+build one ``LSTMBlockSequence`` op (all inputs multiplied by the kernel's input rows in one matmul,
+then per step ``h @ kernel[depth:]`` and the fused cell; its gradient computes the kernel's
+gradient as one matmul over all steps); TF compat.v1 runs the same graph code with TF's
+``BasicLSTMCell``; PyTorch runs ``nn.LSTM`` with the same weights (gates reordered, the forget
+bias folded into its bias).
 Forward fetches the 35 outputs (stacked); forward+backward fetches the gradients of
 ``loss = sum(outputs * W)`` with respect to the kernel, the bias and the inputs. Every
 implementation is checked against a float64 NumPy LSTM (outputs and gradients).

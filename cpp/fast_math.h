@@ -20,7 +20,7 @@ namespace tfl {
 // 2^(n/2) 2^(n - n/2), so results overflow to +inf above ~88.72 and go through the denormals to
 // 0 below ~-87.3 as they should; NaN stays NaN. Branch-free: the clamps need
 // -fno-trapping-math to be if-converted, so files using it are compiled with it.
-inline float exp_f32(float x) {
+__attribute__((always_inline)) inline float exp_f32(float x) {
   x = std::min(std::max(x, -104.0f), 89.0f);
   const float magic = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
   const float n = (x * 1.44269504088896341f + magic) - magic;

@@ -54,7 +54,12 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  log_uniform_candidate_sampler (counter, true_classes -> sampled, expected counts)
 //  lstm.cc         lstm_step (gates [B,4H] pre-activations in i,j,f,o order, c_prev [B,H]; floats =
 //                  [forget_bias] -> new_c, new_h, act [B,4H] activated gates, tanh(new_c)),
-//                  lstm_step_grad (act, c_prev, tanh_c, d_new_c, d_new_h -> d_gates, d_c_prev)
+//                  lstm_step_grad (act, c_prev, tanh_c, d_new_c, d_new_h -> d_gates, d_c_prev),
+//                  lstm_seq (x [T,B,D], c0, h0 [B,H], w [D+H,4H], b [4H]; floats = [forget_bias]
+//                  -> every step's c, h, act, tanh_c as [T,B,...]: lstm_step over time with gates
+//                  [x_t, h_{t-1}] @ w + b), lstm_seq_grad (x, c0, h0, w, c, h, act, tanh_c, d_c,
+//                  d_h [, d_act_extra] -> d_x, d_c0, d_h0, d_w, d_b, and work buffers d_gates
+//                  [T,B,4H], xh [T,B,D+H]: back-propagation through time)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
@@ -71,6 +76,14 @@ void register_conv(Registry& r);
 void register_pool(Registry& r);
 void register_sparse(Registry& r);
 void register_lstm(Registry& r);
+
+// C = op(A) @ op(B) + beta * C (row-major, BLAS leading dimensions; beta 0: C is only written),
+// for kernels that multiply inside (lstm.cc): float32 by sgemm above a few thousand
+// multiply-adds, float64 and smaller products by loops. k = 0 gives beta * C.
+void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+          const float* b, int64_t ldb, float* c, int64_t ldc, float beta);
+void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const double* a, int64_t lda,
+          const double* b, int64_t ldb, double* c, int64_t ldc, double beta);
 
 // Which matmul backend this build uses: "onednn" or "openblas".
 const char* matmul_backend();

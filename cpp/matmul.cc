@@ -18,15 +18,14 @@ namespace tfl {
 namespace {
 
 // Loops for small or float64 products: C = alpha * op(A) op(B) + beta * C (beta 0: C is only
-// written).
+// written); leading dimensions as BLAS (row-major).
 template <typename T>
-void gemm_loops(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T* b, T* c,
-                T alpha = T(1), T beta = T(0)) {
-  const int64_t lda = ta ? m : k, ldb = tb ? k : n;
+void gemm_loops(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
+                const T* b, int64_t ldb, T* c, int64_t ldc, T alpha = T(1), T beta = T(0)) {
   const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(n * k, 1));
   parallel_for(m, grain, [&](int64_t i0, int64_t i1) {
     for (int64_t i = i0; i < i1; ++i) {
-      T* ci = c + i * n;
+      T* ci = c + i * ldc;
       for (int64_t j = 0; j < n; ++j) ci[j] = beta == T(0) ? T(0) : beta * ci[j];
       for (int64_t p = 0; p < k; ++p) {
         const T av = alpha * (ta ? a[p * lda + i] : a[i * lda + p]);
@@ -41,23 +40,33 @@ void gemm_loops(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, c
   });
 }
 
-void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, const float* b,
-           float* c, float alpha = 1.0f, float beta = 0.0f) {
-  const int64_t lda = ta ? m : k, ldb = tb ? k : n;
+template <typename T>
+void gemm_loops(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T* b, T* c,
+                T alpha = T(1), T beta = T(0)) {
+  gemm_loops(ta, tb, m, n, k, a, ta ? m : k, b, tb ? k : n, c, n, alpha, beta);
+}
+
+void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+           const float* b, int64_t ldb, float* c, int64_t ldc, float alpha, float beta) {
   // Below ~0.25 MFLOP (n < 50 cubed) a second thread costs more than it saves; above, use the
   // free cores (the load monitor lowers that count while other processes keep cores busy).
   const int nt = 2.0 * double(m) * double(n) * double(k) < 2.5e5 ? 1 : get_num_threads();
 #ifdef TFLITE_CORE_USE_ONEDNN
   if (omp_get_max_threads() != nt) omp_set_num_threads(nt);  // oneDNN reads the caller's ICV
   const dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha, a, lda, b,
-                                      ldb, beta, c, n);
+                                      ldb, beta, c, ldc);
   if (st != dnnl_success) fail("MatMul", "oneDNN sgemm failed with status ", int(st));
 #else
   static std::atomic<int> pool_threads{0};
   if (pool_threads.exchange(nt) != nt) scipy_openblas_set_num_threads(nt);
   cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-              int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(n));
+              int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
 #endif
+}
+
+void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, const float* b,
+           float* c, float alpha = 1.0f, float beta = 0.0f) {
+  sgemm(ta, tb, m, n, k, a, ta ? m : k, b, tb ? k : n, c, n, alpha, beta);
 }
 
 struct GemmShape {
@@ -140,6 +149,22 @@ void k_matmul(const TensorView* in, int nin, TensorView* out, int nout, const At
 }
 
 }  // namespace
+
+void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+          const float* b, int64_t ldb, float* c, int64_t ldc, float beta) {
+  if (m == 0 || n == 0) return;
+  if (k == 0 || m * n * k <= 8192 || m >= (int64_t(1) << 31) || n >= (int64_t(1) << 31) ||
+      k >= (int64_t(1) << 31))
+    gemm_loops(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, 1.0f, beta);
+  else
+    sgemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, 1.0f, beta);
+}
+
+void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const double* a, int64_t lda,
+          const double* b, int64_t ldb, double* c, int64_t ldc, double beta) {
+  if (m == 0 || n == 0) return;
+  gemm_loops(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, 1.0, beta);
+}
 
 const char* matmul_backend() {
 #ifdef TFLITE_CORE_USE_ONEDNN

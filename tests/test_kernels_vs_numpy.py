@@ -39,7 +39,7 @@ class Case:
     outputs: list
     ints: list = field(default_factory=list)
     floats: list = field(default_factory=list)
-    tol: object = None  # None: by dtype; "matmul": scaled by |A| @ |B|
+    tol: object = None  # None: by dtype; "matmul": scaled by |A| @ |B|; a dict: dtype -> tol
 
 
 # ---- strategies ----------------------------------------------------------------------------------
@@ -512,6 +512,30 @@ def lstm_case(draw, kind):
     return Case([outs[2], c_prev, outs[3], d_c, d_h], [blank((b, 4 * h), dt), blank((b, h), dt)])
 
 
+# Sums of up to T*B + 4H products (values below ~3) in another order: a few ulps of the terms.
+SEQ_TOL = {F32: {"rtol": 2e-5, "atol": 2e-5}, F64: {"rtol": 1e-12, "atol": 1e-13}}
+
+
+@st.composite
+def lstm_seq_case(draw, kind):
+    dt = draw(st.sampled_from(FLOATS))
+    t, b, d, h = (draw(st.integers(0, 3)) for _ in range(4))
+    x = arrays(draw, dt, (t, b, d), -2, 2)
+    c0, h0 = arrays(draw, dt, (b, h), -2, 2), arrays(draw, dt, (b, h), -1, 1)
+    w = arrays(draw, dt, (d + h, 4 * h), -1, 1)
+    bias = arrays(draw, dt, (4 * h,), -1, 1)
+    fb = draw(st.sampled_from([0.0, 1.0, -0.5]))
+    outs = [blank((t, b, k * h), dt) for k in (1, 1, 4, 1)]
+    if kind == "lstm_seq":
+        return Case([x, c0, h0, w, bias], outs, [], [fb], SEQ_TOL)
+    ref.run_kernel("lstm_seq", [x, c0, h0, w, bias], outs, [], [fb])  # consistent c, h, act
+    grads = [arrays(draw, dt, (t, b, h), -2, 2) for _ in range(2)]
+    if draw(st.booleans()):
+        grads.append(arrays(draw, dt, (t, b, 4 * h), -1, 1))
+    shapes = [(t, b, d), (b, h), (b, h), (d + h, 4 * h), (4 * h,), (t, b, 4 * h), (t, b, d + h)]
+    return Case([x, c0, h0, w] + outs + grads, [blank(s, dt) for s in shapes], [], [], SEQ_TOL)
+
+
 # ---- the table: one row per kernel name ----------------------------------------------------------
 ROWS = {
     "add": binary_case(NUMERIC),
@@ -581,6 +605,8 @@ ROWS = {
     "avg_pool_grad": pool_case("avg_pool_grad"),
     "lstm_step": lstm_case("lstm_step"),
     "lstm_step_grad": lstm_case("lstm_step_grad"),
+    "lstm_seq": lstm_seq_case("lstm_seq"),
+    "lstm_seq_grad": lstm_seq_case("lstm_seq_grad"),
 }
 
 TOL = {F32: {"rtol": 2e-6, "atol": 1e-6}, F64: {"rtol": 1e-13, "atol": 1e-14}}
@@ -634,7 +660,9 @@ def assert_same(name, got, want, case):
         assert np.all(np.abs(got.astype(np.float64) - want) <= eps * bound + 1e-30), name
         return
     tol = dict(TOL[got.dtype])
-    if got.dtype == F32 and name in LOOSE_F32:
+    if isinstance(case.tol, dict):
+        tol = case.tol[got.dtype]
+    elif got.dtype == F32 and name in LOOSE_F32:
         tol = {"rtol": 1e-5, "atol": 1e-6}
     np.testing.assert_allclose(got, want, equal_nan=True, err_msg=name, **tol)
 
@@ -785,6 +813,22 @@ BAD_CALLS = [
         [np.empty((1, 2, 2, 3), np.int32)],
         [2, 2, 2, 2, 0, 0, 0, 0],
     ),  # float-only kernel
+    (
+        "lstm_seq",
+        [np.ones((2, 1, 3), np.float32), *[np.ones((1, 2), np.float32)] * 2]
+        + [np.ones((4, 8), np.float32), np.ones(8, np.float32)],
+        [np.empty((2, 1, k), np.float32) for k in (2, 2, 8, 2)],
+        [],
+    ),  # w has 4 rows, not depth 3 + units 2
+    (
+        "lstm_seq_grad",
+        [np.ones((2, 1, 3), np.float32), *[np.ones((1, 2), np.float32)] * 2]
+        + [np.ones((5, 8), np.float32)]
+        + [np.ones((2, 1, k), np.float32) for k in (2, 2, 8, 2, 2)],
+        [np.empty(s, np.float32) for s in [(2, 1, 3), (1, 2), (1, 2), (5, 8), (8,), (2, 1, 8)]]
+        + [np.empty((2, 1, 5), np.float32)],
+        [],
+    ),  # d_h missing: 9 inputs
 ]
 
 

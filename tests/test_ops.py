@@ -1162,6 +1162,80 @@ def np_lstm_step_grad(g, c, dc, dh, fb):
     return [dg.astype(g.dtype), (d * f).astype(g.dtype)]
 
 
+# ---- LSTMBlockSequence (the whole recurrence in one op) ------------------------------------------
+def lstm_seq_draw(ctx):
+    lo, hi = (0 if ctx.mode == "forward" else 1), (2 if ctx.grad else 3)
+    t, b, d, h = (ctx.draw(st.integers(lo, hi)) for _ in range(4))
+    x = ctx.values((t, b, d), (-2.0, 2.0))
+    c0, h0 = ctx.values((b, h), (-2.0, 2.0)), ctx.values((b, h), (-1.0, 1.0))
+    w = ctx.values((d + h, 4 * h), (-1.0, 1.0))
+    return [x, c0, h0, w, ctx.values((4 * h,), (-1.0, 1.0))], {
+        "fb": ctx.draw(st.sampled_from([0.0, 1.0]))
+    }
+
+
+def build_lstm_seq(x, c0, h0, w, b, fb):
+    c, _ = lstm_ops.lstm_sequence(x, c0, h0, w, b, fb)
+    return list(c.op.outputs)  # c, h, act, tanh_c: gradients through all four are checked
+
+
+def np_lstm_seq(x, c0, h0, w, b, fb):
+    """Every step's (c, h, activated gates, tanh(c)), from concat([x[t], h]) @ w + b."""
+    sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+    c, h, outs = c0, h0, []
+    for t in range(x.shape[0]):
+        i, j, f, o = np.split(np.concatenate([x[t], h], 1) @ w + b, 4, axis=1)
+        i, j, f, o = sig(i), np.tanh(j), sig(f + x.dtype.type(fb)), sig(o)
+        c = c * f + i * j
+        h = np.tanh(c) * o
+        outs.append((c, h, np.concatenate([i, j, f, o], 1), np.tanh(c)))
+    shapes = [c0.shape, c0.shape, (x.shape[1], w.shape[1]), c0.shape]
+    return [
+        np.stack([o[k] for o in outs]).astype(x.dtype)
+        if outs
+        else np.zeros((0, *shapes[k]), x.dtype)
+        for k in range(4)
+    ]
+
+
+def lstm_seq_grad_draw(ctx):
+    ins, kw = lstm_seq_draw(ctx)
+    hs = (ins[0].shape[0], *ins[1].shape)
+    return ins + [ctx.values(hs), ctx.values(hs)], kw
+
+
+def build_lstm_seq_grad(x, c0, h0, w, b, dc, dh, fb):
+    c, h = lstm_ops.lstm_sequence(x, c0, h0, w, b, fb)
+    return tf.gradients([c, h], [x, c0, h0, w, b], grad_ys=[dc, dh])
+
+
+def np_lstm_seq_grad(x, c0, h0, w, b, dc, dh, fb):
+    """Back-propagation through time of np_lstm_seq (float64 inside)."""
+    dt = x.dtype
+    x, c0, h0, w, b, dc, dh = (a.astype(np.float64) for a in (x, c0, h0, w, b, dc, dh))
+    c, h, act, tc = np_lstm_seq(x, c0, h0, w, b, fb)
+    d = x.shape[2]
+    grads = [np.zeros_like(x), np.zeros_like(c0), np.zeros_like(h0), np.zeros_like(w)]
+    grads.append(np.zeros_like(b))
+    dc_next, dh_next = np.zeros_like(c0), np.zeros_like(h0)
+    for t in reversed(range(x.shape[0])):
+        i, j, f, o = np.split(act[t], 4, axis=1)
+        c_prev, h_prev = (c[t - 1], h[t - 1]) if t else (c0, h0)
+        d_h = dh[t] + dh_next
+        d_c = dc[t] + dc_next + d_h * o * (1 - tc[t] ** 2)
+        dg = np.concatenate(
+            [d_c * j * i * (1 - i), d_c * i * (1 - j * j), d_c * c_prev * f * (1 - f)]
+            + [d_h * tc[t] * o * (1 - o)],
+            1,
+        )
+        grads[3] += np.concatenate([x[t], h_prev], 1).T @ dg
+        grads[4] += dg.sum(0)
+        dxh = dg @ w.T
+        grads[0][t], dh_next, dc_next = dxh[:, :d], dxh[:, d:], d_c * f
+    grads[1], grads[2] = dc_next, dh_next
+    return [g.astype(dt) for g in grads]
+
+
 ROWS = [
     # elementwise binary, with broadcasting
     Row("Add", tf.add, np.add, binary(), NUMERIC),
@@ -1602,6 +1676,14 @@ ROWS = [
         lstm_draw,
     ),
     Row("LSTMBlockStepGrad", build_lstm_step_grad, np_lstm_step_grad, lstm_grad_draw, grad="none"),
+    Row("LSTMBlockSequence", build_lstm_seq, np_lstm_seq, lstm_seq_draw),
+    Row(
+        "LSTMBlockSequenceGrad",
+        build_lstm_seq_grad,
+        np_lstm_seq_grad,
+        lstm_seq_grad_draw,
+        grad="none",
+    ),
 ]
 BY_OP = {r.op: r for r in ROWS}
 GRAD_ROWS = [r for r in ROWS if r.grad == "check"]

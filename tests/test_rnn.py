@@ -87,8 +87,9 @@ def test_slide31_cell_and_5_step_static_rnn_match_numpy(state_is_tuple, dtype):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_fused_step_equals_composed_ops_forward_and_gradients(dtype):
-    """BasicLSTMCell's fused LSTMBlockStep against the same cell with the step composed of
-    split/sigmoid/tanh ops (a non-default activation object that computes tanh)."""
+    """static_rnn over BasicLSTMCell (one fused LSTMBlockSequence op for all steps) against the
+    same cell with the step composed of split/sigmoid/tanh ops (a non-default activation object
+    that computes tanh)."""
     rng = np.random.default_rng(1)
     b, d, n, steps = 4, 3, 5, 4
     xs = rng.normal(size=(steps, b, d)).astype(dtype)
@@ -103,7 +104,7 @@ def test_fused_step_equals_composed_ops_forward_and_gradients(dtype):
             outs, state = tf.nn.static_rnn(cell, tf.unstack(x), dtype=tf.as_dtype(dtype))
             loss = tf.add_n([tf.reduce_sum(o * w_out) for o in outs]) + tf.reduce_sum(state.c)
             types = {op.type for op in tf.get_default_graph().get_operations()}
-            assert ("LSTMBlockStep" in types) == (activation is None)
+            assert ("LSTMBlockSequence" in types) == (activation is None)
             grads = tf.gradients(loss, [x] + tf.trainable_variables())
             with tf.Session() as sess:
                 _assign_all(
@@ -115,6 +116,57 @@ def test_fused_step_equals_composed_ops_forward_and_gradients(dtype):
     tol = {"rtol": 0, "atol": 1e-6}
     for a, e in zip(fo + list(fs) + fg, co + list(cs) + cg):
         np.testing.assert_allclose(a, e, **tol)
+
+
+@pytest.mark.parametrize("mode", ["tuple_state", "concat_state", "separate_inputs", "cell_first"])
+def test_whole_sequence_op_equals_unrolled_steps(mode):
+    """The one-op path (LSTMBlockSequence) against the unrolled composed steps: unknown batch,
+    a given initial state (tuple or concatenated), static_rnn over separate placeholders (the
+    inputs are stacked), and a cell called directly before static_rnn (its variables reused)."""
+    rng = np.random.default_rng(3)
+    t, b, d, n = 4, 3, 5, 6
+    xs = rng.normal(size=(b, t, d)).astype(np.float32)
+    kernel = (rng.normal(size=(d + n, 4 * n)) * 0.4).astype(np.float32)
+    bias = rng.normal(size=4 * n).astype(np.float32)
+    c0, h0 = rng.normal(size=(b, n)).astype(np.float32), rng.normal(size=(b, n)).astype(np.float32)
+    results = []
+    for activation in (None, lambda v: tf.tanh(v)):
+        with tf.Graph().as_default() as g:
+            cell = tf.nn.rnn_cell.BasicLSTMCell(
+                n, activation=activation, state_is_tuple=mode != "concat_state"
+            )
+            x = tf.placeholder(tf.float32, [None, t, d])
+            feed, init = {x: xs}, None
+            if mode == "tuple_state":
+                init = tf.nn.rnn_cell.LSTMStateTuple(tf.constant(c0), tf.constant(h0))
+            elif mode == "concat_state":
+                init = tf.constant(np.concatenate([c0, h0], 1))
+            if mode in ("separate_inputs", "cell_first"):
+                steps = [tf.placeholder(tf.float32, [None, d]) for _ in range(t)]
+                feed = {p: xs[:, k] for k, p in enumerate(steps)}
+                if mode == "cell_first":  # makes rnn/basic_lstm_cell/*; static_rnn reuses them
+                    with tf.variable_scope("rnn"):
+                        cell(steps[0], cell.zero_state(b, tf.float32))
+                outs, state = tf.nn.static_rnn(cell, steps, dtype=tf.float32)
+                out, wrt = tf.stack(outs, 1), steps
+            else:
+                out, state = tf.nn.dynamic_rnn(cell, x, initial_state=init, dtype=tf.float32)
+                wrt = [x] + ([init] if mode == "concat_state" else list(init))
+            flat_state = list(state) if isinstance(state, tuple) else [state]
+            loss = tf.reduce_sum(out * out) + tf.add_n([tf.reduce_sum(s) for s in flat_state])
+            variables = tf.trainable_variables()
+            assert [v.op.name for v in variables] == [
+                "rnn/basic_lstm_cell/kernel",
+                "rnn/basic_lstm_cell/bias",
+            ]
+            types = {op.type for op in g.get_operations()}
+            assert ("LSTMBlockSequence" in types) == (activation is None)
+            grads = tf.gradients(loss, wrt + variables)
+            with tf.Session() as sess:
+                sess.run([tf.assign(variables[0], kernel), tf.assign(variables[1], bias)])
+                results.append(sess.run([out] + flat_state + grads, feed))
+    for fused, composed in zip(*results):
+        np.testing.assert_allclose(fused, composed, rtol=1e-5, atol=1e-5)
 
 
 def test_fused_gradient_matches_central_differences():

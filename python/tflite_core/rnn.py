@@ -3,7 +3,10 @@
 
 There is no while loop here: ``dynamic_rnn`` unrolls over the (statically known) time dimension,
 with TF's semantics: ``sequence_length`` zeroes the outputs past each sequence's length and copies
-the state through, so the final state is the state at each sequence's last step.
+the state through, so the final state is the state at each sequence's last step. A fused
+``BasicLSTMCell`` without ``sequence_length`` runs the whole sequence as one
+``LSTMBlockSequence`` op instead (TF's ``LSTMBlockFusedCell`` design: the same variables, outputs
+and gradients; the kernel's gradient is one matmul over all steps, not a sum of per-step products).
 
 >>> import numpy as np, tflite_core as tf
 >>> with tf.Graph().as_default():
@@ -44,16 +47,21 @@ def _map2(fn, a, b):
 
 
 def _initial_state(cell, first_input: Tensor, initial_state, dtype):
+    """The given state, or zeros for the batch of ``first_input`` (a step's ``[batch, depth]``
+    input, or the time-major ``[time, batch, depth]`` inputs)."""
     if initial_state is not None:
         return initial_state
     if dtype is None:
         raise ValueError("If no initial_state is provided, dtype must be specified")
-    b = first_input.shape.as_list()[0] if first_input.shape.ndims else None
+    time_major = first_input.shape.ndims == 3
+    dims = first_input.shape.as_list() if first_input.shape.ndims else []
+    b = dims[1 if time_major else 0] if dims else None
     if b is not None:
         return cell.zero_state(b, dtype)
     # Unknown batch: [batch, 1] zeros broadcast against [1, size] zeros (a Fill whose shape is
     # computed from Shape(inputs) is not resolved when the plan is compiled).
-    col = zeros_like(cast(first_input[:, :1], dtype))
+    col = first_input[0, :, :1] if time_major else first_input[:, :1]
+    col = zeros_like(cast(col, dtype))
     return _map(lambda size: col + zeros([1, size], dtype), cell.state_size)
 
 
@@ -75,6 +83,35 @@ def _rnn_steps(step, inputs, state, sequence_length, varscope):
     return outputs, state
 
 
+def _whole_sequence(cell, sequence_length) -> bool:
+    """Whether the recurrence runs as one ``LSTMBlockSequence`` op: a fused ``BasicLSTMCell``
+    without ``sequence_length`` (the same variables, outputs and gradients as the unrolled
+    steps)."""
+    return type(cell) is BasicLSTMCell and cell._fused() and sequence_length is None
+
+
+def _unstacked_source(inputs):
+    """``x`` when ``inputs`` are exactly ``unstack(x)`` (axis 0, in order), else None."""
+    split_op = None
+    for t, x in enumerate(inputs):
+        op = x.op
+        if op.type != "Squeeze" or list(op.get_attr("squeeze_dims")) != [0]:
+            return None
+        src = op.inputs[0]
+        if split_op is None:
+            split_op = src.op
+        if (
+            src.op is not split_op
+            or split_op.type != "Split"
+            or split_op.get_attr("axis") != 0
+            or len(split_op.outputs) != len(inputs)
+            or split_op.outputs[t] is not src
+        ):
+            return None
+    x = split_op.inputs[0]
+    return x if x.shape.ndims == 3 else None
+
+
 def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None):
     """Unrolls ``cell`` over a list of ``[batch, depth]`` inputs: ``(outputs, final_state)``.
 
@@ -85,6 +122,10 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
     inputs = [convert_to_tensor(x) for x in inputs]
     with variable_scope(scope or "rnn") as varscope:
         state = _initial_state(cell, inputs[0], initial_state, dtype)
+        if _whole_sequence(cell, sequence_length):
+            x = _unstacked_source(inputs)
+            h, state = cell._run_sequence(stack(inputs) if x is None else x, state)
+            return unstack(h, num=len(inputs)), state
         if sequence_length is not None:
             sequence_length = convert_to_tensor(sequence_length)
         return _rnn_steps(cell, inputs, state, sequence_length, varscope)
@@ -123,6 +164,16 @@ def dynamic_rnn(
     through (the final state is the state at the last valid step), as TF.
     """
     inputs = convert_to_tensor(inputs)
+    if _whole_sequence(cell, sequence_length):
+        if inputs.shape.ndims != 3:
+            raise ValueError(
+                f"inputs must be [batch, time, depth] (or time-major), got {inputs.shape}"
+            )
+        with variable_scope(scope or "rnn"):
+            x_tm = inputs if time_major else transpose(inputs, [1, 0, 2])
+            state = _initial_state(cell, x_tm, initial_state, dtype)
+            h, state = cell._run_sequence(x_tm, state)
+            return (h if time_major else transpose(h, [1, 0, 2])), state
     steps = _time_steps(inputs, time_major)
     with variable_scope(scope or "rnn") as varscope:
         step = cell

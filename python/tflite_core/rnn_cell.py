@@ -35,7 +35,7 @@ from .array_ops import concat, split, zeros
 from .clip_ops import clip_by_value
 from .graph import Tensor, convert_to_tensor
 from .init_ops import constant_initializer, zeros_initializer
-from .lstm_ops import lstm_step
+from .lstm_ops import lstm_sequence, lstm_step
 from .manip_ops import stack
 from .math_ops import matmul, sigmoid, tanh
 from .nn_extra_ops import dropout
@@ -261,6 +261,31 @@ class BasicLSTMCell(RNNCell):
             w = get_variable("kernel", [d + n, 4 * n], x_flat.dtype)
             b = get_variable("bias", [4 * n], x_flat.dtype, initializer=zeros_initializer())
             return bias_add(matmul(x_flat, w[:d]), b), w[d:]
+
+    def _run_sequence(self, x_tm, state):
+        """The whole sequence in one ``LSTMBlockSequence`` op (``static_rnn``/``dynamic_rnn``):
+        ``(h [T, B, units], final state)`` from time-major ``x_tm [T, B, depth]``; the same
+        variables and values as calling the cell step by step."""
+        with self._variable_scope():
+            d = x_tm.shape.as_list()[-1] if x_tm.shape.ndims == 3 else None
+            if d is None:
+                raise ValueError(f"Expected inputs.shape[-1] to be known, saw shape: {x_tm.shape}")
+            if self._depth is not None and d != self._depth:
+                raise ValueError(
+                    f"Input 0 of layer {self._scope.name} is incompatible with the layer: "
+                    f"expected axis -1 of input shape to have value {self._depth} but received "
+                    f"input with shape {x_tm.shape.as_list()[1:]}"
+                )
+            self._depth = d
+            n = self._num_units
+            w = get_variable("kernel", [d + n, 4 * n], x_tm.dtype)
+            b = get_variable("bias", [4 * n], x_tm.dtype, initializer=zeros_initializer())
+            c0, h0 = self._split_state(state)
+            c, h = lstm_sequence(x_tm, c0, h0, w, b, self._forget_bias)
+        new_c, new_h = c[-1], h[-1]
+        if self._state_is_tuple:
+            return h, LSTMStateTuple(new_c, new_h)
+        return h, concat([new_c, new_h], 1)
 
     def _step_projected(self, x_proj, state, w_h):
         """One step from the projected input: gates = x_proj + h @ kernel[depth:]."""

@@ -121,3 +121,155 @@ TEST_CASE(lstm_step_float32_fast_exp_is_accurate_over_the_range) {
     CHECK_NEAR(nh[size_t(u)], std::tanh(c) * i, 1e-6);
   }
 }
+
+// ---- lstm_seq / lstm_seq_grad: the whole recurrence in one kernel -------------------------------
+namespace {
+
+struct Seq {
+  int64_t t, b, d, h;
+  Buf<double> x, c0, h0, w, bias;
+  Seq(int64_t t_, int64_t b_, int64_t d_, int64_t h_)
+      : t(t_), b(b_), d(d_), h(h_), x({t_, b_, d_}), c0({b_, h_}), h0({b_, h_}),
+        w({d_ + h_, 4 * h_}), bias({4 * h_}) {
+    fill_random(x, -2, 2, uint64_t(t * 31 + d));
+    fill_random(c0, -2, 2, uint64_t(b * 17 + h));
+    fill_random(h0, -1, 1, uint64_t(b * 13 + h));
+    fill_random(w, -1, 1, uint64_t(d * 11 + h));
+    fill_random(bias, -1, 1, uint64_t(h * 7 + 1));
+  }
+  // lstm_seq's outputs: c, h, act, tanh_c
+  std::vector<Buf<double>> run(double fb) {
+    std::vector<Buf<double>> o;
+    for (int64_t k : {1, 1, 4, 1}) o.emplace_back(std::vector<int64_t>{t, b, k * h});
+    call("lstm_seq", {x.view, c0.view, h0.view, w.view, bias.view},
+         {o[0].view, o[1].view, o[2].view, o[3].view}, {}, {fb});
+    return o;
+  }
+};
+
+}  // namespace
+
+TEST_CASE(lstm_seq_matches_chained_steps) {
+  for (auto dims : {std::vector<int64_t>{3, 2, 3, 5}, {4, 1, 0, 2}, {1, 3, 4, 1}}) {
+    Seq s(dims[0], dims[1], dims[2], dims[3]);
+    const int64_t b = s.b, d = s.d, h = s.h;
+    auto o = s.run(0.75);
+    std::vector<double> c(s.c0.data), hp(s.h0.data);
+    for (int64_t t = 0; t < s.t; ++t) {
+      Buf<double> g({b, 4 * h}), cp({b, h}), nc({b, h}), nh({b, h}), act({b, 4 * h}), tc({b, h});
+      for (int64_t r = 0; r < b; ++r)
+        for (int64_t u = 0; u < 4 * h; ++u) {
+          double v = s.bias[size_t(u)];
+          for (int64_t k = 0; k < d; ++k)
+            v += s.x[size_t((t * b + r) * d + k)] * s.w[size_t(k * 4 * h + u)];
+          for (int64_t k = 0; k < h; ++k)
+            v += hp[size_t(r * h + k)] * s.w[size_t((d + k) * 4 * h + u)];
+          g[size_t(r * 4 * h + u)] = v;
+        }
+      cp.data = c;
+      call("lstm_step", {g.view, cp.view}, {nc.view, nh.view, act.view, tc.view}, {}, {0.75});
+      for (size_t k = 0; k < nc.size(); ++k) {
+        CHECK_NEAR(o[0][size_t(t * b * h) + k], nc[k], 1e-13);
+        CHECK_NEAR(o[1][size_t(t * b * h) + k], nh[k], 1e-13);
+        CHECK_NEAR(o[3][size_t(t * b * h) + k], tc[k], 1e-13);
+      }
+      for (size_t k = 0; k < act.size(); ++k)
+        CHECK_NEAR(o[2][size_t(t * b * 4 * h) + k], act[k], 1e-13);
+      c = nc.data;
+      hp = nh.data;
+    }
+  }
+}
+
+TEST_CASE(lstm_seq_grad_matches_central_differences) {
+  Seq s(3, 2, 2, 3);
+  const int64_t t = s.t, b = s.b, d = s.d, h = s.h;
+  Buf<double> wc({t, b, h}), wh({t, b, h});
+  fill_random(wc, -1, 1, 21);
+  fill_random(wh, -1, 1, 22);
+  auto loss = [&] {  // sum(c * wc + h * wh)
+    auto o = s.run(1.0);
+    double v = 0;
+    for (size_t k = 0; k < wc.size(); ++k) v += o[0][k] * wc[k] + o[1][k] * wh[k];
+    return v;
+  };
+  auto o = s.run(1.0);
+  Buf<double> dx({t, b, d}), dc0({b, h}), dh0({b, h}), dw({d + h, 4 * h}), db({4 * h});
+  Buf<double> dg({t, b, 4 * h}), xh({t, b, d + h});
+  call("lstm_seq_grad",
+       {s.x.view, s.c0.view, s.h0.view, s.w.view, o[0].view, o[1].view, o[2].view, o[3].view,
+        wc.view, wh.view},
+       {dx.view, dc0.view, dh0.view, dw.view, db.view, dg.view, xh.view});
+  const double eps = 1e-6;
+  std::vector<std::pair<Buf<double>*, Buf<double>*>> pairs = {
+      {&s.x, &dx}, {&s.c0, &dc0}, {&s.h0, &dh0}, {&s.w, &dw}, {&s.bias, &db}};
+  for (auto& [in, grad] : pairs)
+    for (size_t k = 0; k < in->size(); ++k) {
+      const double v = (*in)[k];
+      (*in)[k] = v + eps;
+      const double up = loss();
+      (*in)[k] = v - eps;
+      const double dn = loss();
+      (*in)[k] = v;
+      CHECK_NEAR((*grad)[k], (up - dn) / (2 * eps), 1e-7);
+    }
+  // the work buffer xh holds [x_t, h_{t-1}]
+  CHECK(xh[size_t(d)] == s.h0[0]);
+  CHECK(xh[size_t((b * 1) * (d + h) + d)] == o[1][0]);
+}
+
+TEST_CASE(lstm_seq_one_and_two_threads_agree) {
+  const int64_t t = 5, b = 9, d = 37, h = 45;
+  Buf<float> x({t, b, d}), c0({b, h}), h0({b, h}), w({d + h, 4 * h}), bias({4 * h});
+  Buf<float> dc({t, b, h}), dh({t, b, h});
+  fill_random(x, -2, 2, 1);
+  fill_random(c0, -1, 1, 2);
+  fill_random(h0, -1, 1, 3);
+  fill_random(w, -0.3, 0.3, 4);
+  fill_random(bias, -1, 1, 5);
+  fill_random(dc, -1, 1, 6);
+  fill_random(dh, -1, 1, 7);
+  auto run = [&] {
+    Buf<float> c({t, b, h}), hs({t, b, h}), act({t, b, 4 * h}), tc({t, b, h});
+    call("lstm_seq", {x.view, c0.view, h0.view, w.view, bias.view},
+         {c.view, hs.view, act.view, tc.view}, {}, {1.0});
+    Buf<float> dx({t, b, d}), dc0({b, h}), dh0({b, h}), dw({d + h, 4 * h}), db({4 * h});
+    Buf<float> dg({t, b, 4 * h}), xh({t, b, d + h});
+    call("lstm_seq_grad",
+         {x.view, c0.view, h0.view, w.view, c.view, hs.view, act.view, tc.view, dc.view, dh.view},
+         {dx.view, dc0.view, dh0.view, dw.view, db.view, dg.view, xh.view});
+    std::vector<float> r = c.data;
+    for (auto* v : {&hs.data, &dx.data, &dc0.data, &dh0.data, &dw.data, &db.data})
+      r.insert(r.end(), v->begin(), v->end());
+    return r;
+  };
+  const auto one = tfl_test::with_threads(1, run), two = tfl_test::with_threads(2, run);
+  CHECK(one.size() == two.size());
+  for (size_t k = 0; k < one.size(); ++k) CHECK_NEAR(one[k], two[k], 1e-5);
+}
+
+TEST_CASE(lstm_seq_shape_errors) {
+  Buf<float> x({2, 1, 3}), s({1, 2}), w({5, 8}), w4({4, 8}), bias({8}), b6({6});
+  Buf<float> o2({2, 1, 2}), o8({2, 1, 8}), o3({2, 1, 3});
+  call("lstm_seq", {x.view, s.view, s.view, w.view, bias.view},
+       {o2.view, o2.view, o8.view, o2.view}, {}, {1});
+  CHECK_THROWS(call("lstm_seq", {x.view, s.view, s.view, w4.view, bias.view},
+                    {o2.view, o2.view, o8.view, o2.view}, {}, {1}));  // 4 rows, not 3 + 2
+  CHECK_THROWS(call("lstm_seq", {x.view, s.view, s.view, w.view, b6.view},
+                    {o2.view, o2.view, o8.view, o2.view}, {}, {1}));  // bias [6]
+  CHECK_THROWS(call("lstm_seq", {x.view, s.view, s.view, w.view, bias.view},
+                    {o2.view, o3.view, o8.view, o2.view}, {}, {1}));  // h output [2,1,3]
+  CHECK_THROWS(call("lstm_seq", {x.view, s.view, s.view, w.view, bias.view},
+                    {o2.view, o2.view, o8.view, o2.view}));  // no forget_bias
+  Buf<float> dx({2, 1, 3}), dw({5, 8}), xh({2, 1, 5});
+  CHECK_THROWS(call("lstm_seq_grad",
+                    {x.view, s.view, s.view, w.view, o2.view, o2.view, o8.view, o2.view, o2.view},
+                    {dx.view, s.view, s.view, dw.view, bias.view, o8.view, xh.view}));
+  CHECK_THROWS(call("lstm_seq_grad",
+                    {x.view, s.view, s.view, w.view, o2.view, o2.view, o8.view, o2.view, o2.view,
+                     o2.view},
+                    {dx.view, s.view, s.view, dw.view, bias.view, o8.view, o8.view}));  // xh
+  Buf<float> e({0, 1, 3}), ec({0, 1, 2}), ea({0, 1, 8});
+  call("lstm_seq", {e.view, s.view, s.view, w.view, bias.view},
+       {ec.view, ec.view, ea.view, ec.view}, {}, {1});  // no steps
+}

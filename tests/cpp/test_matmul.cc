@@ -68,3 +68,45 @@ TEST_CASE(same_result_one_and_two_threads) {
   const auto one = tfl_test::with_threads(1, run), two = tfl_test::with_threads(2, run);
   for (size_t i = 0; i < one.size(); ++i) CHECK_NEAR(one[i], two[i], 1e-5);
 }
+
+// tfl::gemm (used inside the LSTM kernels): sub-matrices through leading dimensions, beta = 1
+// accumulation, k = 0 (beta * C), float32 on both paths (loops and sgemm) and float64.
+template <typename T>
+static void check_gemm_strided(int64_t m, int64_t n, int64_t k, bool ta, bool tb, T beta,
+                               double tol) {
+  const int64_t pad = 3;
+  const int64_t ar = ta ? k : m, ac = ta ? m : k, br = tb ? n : k, bc = tb ? k : n;
+  Buf<T> a({ar, ac + pad}), b({br, bc + pad}), c({m, n + pad});
+  fill_random(a, -1, 1, uint64_t(m + 3 * k));
+  fill_random(b, -1, 1, uint64_t(n + 5 * k));
+  fill_random(c, -1, 1, uint64_t(m + n));
+  const std::vector<typename Buf<T>::S> c0 = c.data;
+  tfl::gemm(ta, tb, m, n, k, a.data.data(), ac + pad, b.data.data(), bc + pad, c.data.data(),
+            n + pad, beta);
+  for (int64_t i = 0; i < m; ++i) {
+    for (int64_t j = 0; j < n; ++j) {
+      double s = double(beta) * double(c0[size_t(i * (n + pad) + j)]);
+      for (int64_t p = 0; p < k; ++p) {
+        const double av = ta ? a[size_t(p * (ac + pad) + i)] : a[size_t(i * (ac + pad) + p)];
+        const double bv = tb ? b[size_t(j * (bc + pad) + p)] : b[size_t(p * (bc + pad) + j)];
+        s += av * bv;
+      }
+      CHECK_NEAR(c[size_t(i * (n + pad) + j)], s, tol);
+    }
+    for (int64_t j = n; j < n + pad; ++j)  // the padding columns are not written
+      CHECK(c[size_t(i * (n + pad) + j)] == c0[size_t(i * (n + pad) + j)]);
+  }
+}
+
+TEST_CASE(gemm_leading_dimensions_and_beta) {
+  for (int ta = 0; ta < 2; ++ta)
+    for (int tb = 0; tb < 2; ++tb) {
+      for (float beta : {0.0f, 1.0f}) {
+        check_gemm_strided<float>(3, 4, 2, ta, tb, beta, 1e-6);      // loops
+        check_gemm_strided<float>(37, 29, 53, ta, tb, beta, 1e-5);   // sgemm
+        check_gemm_strided<float>(5, 7, 0, ta, tb, beta, 1e-7);      // k = 0: beta * C
+      }
+      check_gemm_strided<double>(17, 33, 9, ta, tb, 1.0, 1e-13);
+      check_gemm_strided<double>(4, 3, 0, ta, tb, 0.0, 1e-15);
+    }
+}
