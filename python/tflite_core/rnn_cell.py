@@ -133,12 +133,15 @@ class RNNCell:
                 yield
 
     def _check_depth(self, inputs):
-        depth = _input_depth(inputs)
+        self._set_depth(_input_depth(inputs), inputs.shape.as_list())
+
+    def _set_depth(self, depth, shape):
+        """Records the input depth of the first use; a later one must match (TF's message)."""
         if self._depth is not None and depth != self._depth:
             raise ValueError(
                 f"Input 0 of layer {self._scope.name} is incompatible with the layer: expected "
                 f"axis -1 of input shape to have value {self._depth} but received input with "
-                f"shape {inputs.shape.as_list()}"
+                f"shape {shape}"
             )
         self._depth = depth
 
@@ -270,13 +273,7 @@ class BasicLSTMCell(RNNCell):
             d = x_tm.shape.as_list()[-1] if x_tm.shape.ndims == 3 else None
             if d is None:
                 raise ValueError(f"Expected inputs.shape[-1] to be known, saw shape: {x_tm.shape}")
-            if self._depth is not None and d != self._depth:
-                raise ValueError(
-                    f"Input 0 of layer {self._scope.name} is incompatible with the layer: "
-                    f"expected axis -1 of input shape to have value {self._depth} but received "
-                    f"input with shape {x_tm.shape.as_list()[1:]}"
-                )
-            self._depth = d
+            self._set_depth(d, x_tm.shape.as_list()[1:])
             n = self._num_units
             w = get_variable("kernel", [d + n, 4 * n], x_tm.dtype)
             b = get_variable("bias", [4 * n], x_tm.dtype, initializer=zeros_initializer())
