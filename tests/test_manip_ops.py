@@ -356,6 +356,10 @@ def test_strided_slice_masks_match_tensorflow(data):
     with tf.Graph().as_default():
         y = tf.strided_slice(x, begin, end, strides, **masks)
         assert y.shape.as_list() == list(want.shape)
+        if want.ndim > 8:  # new axes past the kernels' 8 dimensions: a clear error, no result
+            with pytest.raises(errors.InvalidArgumentError, match="at most 8"):
+                run(y)
+            return
         got = run(y)
     np.testing.assert_array_equal(got, want)
 
@@ -549,3 +553,15 @@ def test_float32_range_length_is_counted_as_tensorflow():
         got = run(tf.range(*args))
     assert len(want) == 11 and got.shape == want.shape
     np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_more_than_eight_dimensions_is_a_clear_error():
+    """Five new axes on a 4-D tensor (TF gives 9-D): the kernels stop at 8 dimensions."""
+    x = np.arange(4, dtype=np.int32).reshape(1, 1, 2, 2)
+    want = real_tf.strided_slice(x, [0] * 5, [0] * 5, [1] * 5, new_axis_mask=31).numpy()
+    assert want.ndim == 9
+    with tf.Graph().as_default():
+        y = tf.strided_slice(x, [0] * 5, [0] * 5, [1] * 5, new_axis_mask=31)
+        assert y.shape.as_list() == list(want.shape)
+        with pytest.raises(errors.InvalidArgumentError, match="9 dimensions.*at most 8"):
+            run(y)

@@ -192,6 +192,9 @@ def _refs(op: Operation) -> list:
     return op._inputs[: op._def.extra.get("refs", 1)]
 
 
+_MAX_RANK = 8  # the C++ core's kMaxDims
+
+
 def _is_mutation(op: Operation) -> bool:
     return op._def.kind == "assign"
 
@@ -493,6 +496,11 @@ class _Executable:
                 or (t.dtype.np.kind == "f" and t.dtype.np.itemsize == 1)
             ):
                 raise ValueError(f"dtype {t.dtype.name} of {t.name} has no kernels")
+            if len(shape_of(t)) > _MAX_RANK:
+                raise ValueError(
+                    f"{t.name} would have {len(shape_of(t))} dimensions; tflite_core's kernels "
+                    f"handle at most {_MAX_RANK} (as most of TensorFlow's CPU kernels)"
+                )
             a = _buffer(shape_of(t), t.dtype.np) if arr is None else arr
             i = core.add_buffer(a)
             arrays[i] = a
