@@ -119,33 +119,35 @@ void conv_kernel(const char* op, Pass pass, bool depthwise, const TensorView* in
   });
 }
 
-// y = act(y + bias) in place, bias over the last dim; act 1 relu, 2 relu6 (NaN stays NaN).
+// y += bias in place, bias over the last dim.
 template <typename T>
-void bias_act(T* y, const T* bias, int64_t rows, int64_t oc, int act) {
+void add_bias(T* y, const T* bias, int64_t rows, int64_t oc) {
   parallel_for(rows, std::max<int64_t>(1, kCheapGrain / std::max<int64_t>(oc, 1)),
                [&](int64_t r0, int64_t r1) {
-                 for (int64_t r = r0; r < r1; ++r) {
-                   T* row = y + r * oc;
-                   for (int64_t c = 0; c < oc; ++c) {
-                     T v = row[c] + bias[c];
-                     if (act >= 1) v = v > T(0) ? v : (v != v ? v : T(0));
-                     if (act == 2) v = v < T(6) || v != v ? v : T(6);
-                     row[c] = v;
-                   }
-                 }
+                 for (int64_t r = r0; r < r1; ++r)
+                   for (int64_t c = 0; c < oc; ++c) y[r * oc + c] += bias[c];
                });
 }
 
-// y = act(y) in place over a run, NaN kept: blends that vectorise (with -fno-trapping-math).
-TFL_AVX2_CLONES void activate_run(float* y, int64_t n, float hi) {
-  for (int64_t k = 0; k < n; ++k) {
-    const float v = y[k];
-    y[k] = v != v ? v : std::min(std::max(v, 0.0f), hi);
-  }
+// relu (hi = inf) or relu6 (hi = 6) of one value, NaN kept: blends that vectorise (with
+// -fno-trapping-math).
+template <typename T>
+inline T activation(T v, T hi) {
+  return v != v ? v : std::min(std::max(v, T(0)), hi);
 }
 
-void activate(float* y, int64_t n, int act) {
-  const float hi = act == 2 ? 6.0f : std::numeric_limits<float>::infinity();
+TFL_AVX2_CLONES void activate_run(float* y, int64_t n, float hi) {
+  for (int64_t k = 0; k < n; ++k) y[k] = activation(y[k], hi);
+}
+void activate_run(double* y, int64_t n, double hi) {
+  for (int64_t k = 0; k < n; ++k) y[k] = activation(y[k], hi);
+}
+
+// y = act(y) in place: act 0 none, 1 relu, 2 relu6.
+template <typename T>
+void activate(T* y, int64_t n, int act) {
+  if (act == 0) return;
+  const T hi = act == 2 ? T(6) : std::numeric_limits<T>::infinity();
   parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) { activate_run(y + b, e - b, hi); });
 }
 
@@ -175,21 +177,25 @@ void fused_kernel(const char* op, bool depthwise, const TensorView* in, int nin,
   const int64_t rows = g.n * g.oh * g.ow;
   if (in[0].size() == 0 || in[1].size() == 0) {  // the convolution sums nothing
     std::memset(y.data, 0, size_t(y.size() * dtype_size(y.dtype)));
-    TFL_FLOAT_CASES(y.dtype, op, bias_act(y.ptr<T>(), b.ptr<T>(), rows, g.oc, act));
+    TFL_FLOAT_CASES(y.dtype, op, {
+      add_bias(y.ptr<T>(), b.ptr<T>(), rows, g.oc);
+      activate(y.ptr<T>(), y.size(), act);
+    });
     return;
   }
   if (y.dtype == DType::kFloat32 && conv_backend_now() == ConvBackend::kOneDNN) {
     // oneDNN adds the bias; its relu/clip post-ops would turn NaN into 0, so the activation
     // runs here, on the output while it is still warm
-    dnnl_conv2d(g, in[0].ptr<float>(), in[1].ptr<float>(), y.ptr<float>(), b.ptr<float>(), 0,
+    dnnl_conv2d(g, in[0].ptr<float>(), in[1].ptr<float>(), y.ptr<float>(), b.ptr<float>(),
                 filter_id);
-    if (act) activate(y.ptr<float>(), y.size(), act);
+    activate(y.ptr<float>(), y.size(), act);
     return;
   }
   TFL_FLOAT_CASES(y.dtype, op, {
     if (depthwise) ref_depthwise(g, in[0].ptr<T>(), in[1].ptr<T>(), y.ptr<T>());
     else ref_conv2d(g, in[0].ptr<T>(), in[1].ptr<T>(), y.ptr<T>());
-    bias_act(y.ptr<T>(), b.ptr<T>(), rows, g.oc, act);
+    add_bias(y.ptr<T>(), b.ptr<T>(), rows, g.oc);
+    activate(y.ptr<T>(), y.size(), act);
   });
 }
 

@@ -64,12 +64,12 @@ enum class FilterGradPath : int { kAuto = 0, kPrimitive = 1, kGemm = 2 };
 void set_filter_grad_path(FilterGradPath p);
 bool dnnl_filter_grad_by_gemm(const ConvGeom& g);
 bool onednn_conv_available();
-// bias (optional, [oc]) and act (0 none, 1 relu, 2 relu6) run inside the primitive (its relu and
-// clip turn NaN into 0: the fused kernels apply their activation themselves).
-// filter_id != 0: the filter is a constant with that never-reused id; its reordered copy is
-// made on the first call and kept with the cached primitive.
+// bias (optional, [oc]) is added inside the primitive (the fused kernels apply their activation
+// themselves: oneDNN's relu and clip post-ops turn NaN into 0). filter_id != 0: the filter is a
+// constant with that never-reused id; its reordered copy is made on the first call and kept
+// with the cached primitive.
 void dnnl_conv2d(const ConvGeom& g, const float* x, const float* f, float* y,
-                 const float* bias = nullptr, int act = 0, int64_t filter_id = 0);
+                 const float* bias = nullptr, int64_t filter_id = 0);
 void dnnl_conv2d_bwd_input(const ConvGeom& g, const float* f, const float* dy, float* dx);
 void dnnl_conv2d_bwd_filter(const ConvGeom& g, const float* x, const float* dy, float* df);
 void dnnl_max_pool(const PoolGeom& g, const float* x, float* y);

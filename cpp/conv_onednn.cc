@@ -175,22 +175,15 @@ bool dnnl_filter_grad_by_gemm(const ConvGeom& g) {
 }
 
 void dnnl_conv2d(const ConvGeom& g, const float* x, const float* f, float* y, const float* bias,
-                 int act, int64_t filter_id) {
+                 int64_t filter_id) {
   const int nt = set_threads();
   Key key = conv_key(kFwd, g, nt);
   key.push_back(bias ? 1 : 0);
-  key.push_back(act);
   key.push_back(filter_id);
   auto e = cached(std::move(key), [&](Entry& e) {
     e.w_constant = filter_id != 0;
     const ConvDescs d = conv_descs(g);
-    dnnl::primitive_attr attr = user_scratchpad();
-    if (act) {  // relu: max(x, 0); relu6: clip to [0, 6]
-      dnnl::post_ops po;
-      po.append_eltwise(act == 1 ? algorithm::eltwise_relu : algorithm::eltwise_clip, 0.0f,
-                        act == 1 ? 0.0f : 6.0f);
-      attr.set_post_ops(po);
-    }
+    const dnnl::primitive_attr attr = user_scratchpad();
     dnnl::convolution_forward::primitive_desc pd;
     if (bias) {
       const memory::desc b({g.oc}, dt::f32, tag::x);

@@ -12,8 +12,7 @@ namespace {
 [[noreturn]] void unavailable(const char* op) { fail(op, "this build has no oneDNN backend"); }
 }  // namespace
 
-void dnnl_conv2d(const ConvGeom&, const float*, const float*, float*, const float*, int,
-                 int64_t) {
+void dnnl_conv2d(const ConvGeom&, const float*, const float*, float*, const float*, int64_t) {
   unavailable("Conv2D");
 }
 void dnnl_conv2d_bwd_input(const ConvGeom&, const float*, const float*, float*) {
