@@ -57,7 +57,8 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  lstm_step_grad (act, c_prev, tanh_c, d_new_c, d_new_h -> d_gates, d_c_prev),
 //                  lstm_seq (x [T,B,D], c0, h0 [B,H], w [D+H,4H], b [4H]; floats = [forget_bias]
 //                  -> every step's c, h, act, tanh_c as [T,B,...]: lstm_step over time with gates
-//                  [x_t, h_{t-1}] @ w + b), lstm_seq_grad (x, c0, h0, w, c, h, act, tanh_c, d_c,
+//                  [x_t, h_{t-1}] @ w + b; and a work buffer w_h_panels [4H*H], w[D:] packed
+//                  for lstm_recurrence.cc), lstm_seq_grad (x, c0, h0, w, c, h, act, tanh_c, d_c,
 //                  d_h [, d_act_extra] -> d_x, d_c0, d_h0, d_w, d_b, and work buffers d_gates
 //                  [T,B,4H], xh [T,B,D+H]: back-propagation through time)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();

@@ -9,8 +9,8 @@
 #include <cmath>
 #include <cstring>
 
-#include "fast_math.h"
 #include "kernels.h"
+#include "lstm_cell.h"
 
 namespace tfl {
 namespace {
@@ -18,38 +18,6 @@ namespace {
 void check_2d(const char* op, const TensorView& t, int64_t rows, int64_t cols, const char* what) {
   if (t.ndim != 2 || t.shape[0] != rows || t.shape[1] != cols)
     fail(op, what, " must be [", rows, ",", cols, "], got ", t.shape_str());
-}
-
-// float32 uses the vectorisable exp_f32 (fast_math.h; libm's expf/tanhf made the step 10x
-// slower); float64 uses libm. Always inlined, so that the AVX2+FMA builds below get them too.
-__attribute__((always_inline)) inline float sigmoid(float x) {
-  return 1.0f / (1.0f + exp_f32(-x));
-}
-inline double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
-// tanh(x) = sign(x) (1 - 2 / (exp(2|x|) + 1)): no cancellation near 0 matters at float32's atol.
-__attribute__((always_inline)) inline float tanh_act(float x) {
-  const float a = 1.0f - 2.0f / (exp_f32(2.0f * std::fabs(x)) + 1.0f);
-  return std::copysign(a, x);
-}
-inline double tanh_act(double x) { return std::tanh(x); }
-
-// One row of the cell: act holds the gate pre-activations on entry (plus bias when given) and the
-// activated gates on exit; then new_c, tanh(new_c), new_h. Contiguous passes over restrict
-// pointers, so that each loop vectorises.
-template <typename T>
-__attribute__((always_inline)) inline void cell_row(const T* __restrict bias, T forget_bias,
-                                                     const T* __restrict cr, T* __restrict ar,
-                                                     T* __restrict ncr, T* __restrict tcr,
-                                                     T* __restrict nhr, int64_t h) {
-  if (bias != nullptr)
-    for (int64_t u = 0; u < 4 * h; ++u) ar[u] += bias[u];
-  for (int64_t u = 0; u < h; ++u) ar[u] = sigmoid(ar[u]);
-  for (int64_t u = h; u < 2 * h; ++u) ar[u] = tanh_act(ar[u]);
-  for (int64_t u = 2 * h; u < 3 * h; ++u) ar[u] = sigmoid(ar[u] + forget_bias);
-  for (int64_t u = 3 * h; u < 4 * h; ++u) ar[u] = sigmoid(ar[u]);
-  for (int64_t u = 0; u < h; ++u) ncr[u] = cr[u] * ar[2 * h + u] + ar[u] * ar[h + u];
-  for (int64_t u = 0; u < h; ++u) tcr[u] = tanh_act(ncr[u]);
-  for (int64_t u = 0; u < h; ++u) nhr[u] = tcr[u] * ar[3 * h + u];
 }
 
 // The backward of one row: dc = d_new_c (+ dc_more) + dh * o * (1 - tanh_c^2) with dh = d_new_h
@@ -84,7 +52,7 @@ __attribute__((always_inline)) inline void rows_fwd(const T* bias, T fb, const T
                                                      T* nc, T* tc, T* nh, int64_t h, int64_t r0,
                                                      int64_t r1) {
   for (int64_t r = r0; r < r1; ++r)
-    cell_row<T>(bias, fb, cp + r * h, act + r * 4 * h, nc + r * h, tc + r * h, nh + r * h, h);
+    cell_row<T>(bias, fb, cp + r * h, act + r * 4 * h, nc + r * h, tc + r * h, nh + r * h, h, h);
 }
 
 template <typename T>
@@ -133,15 +101,11 @@ __attribute__((target("avx2,fma"))) void cell_grad_rows_avx2(
   rows_bwd<float>(act, cp, tc, dnc, dc_more, dnh, dh_more, dh_ld, extra, dg, dcp, h, r0, r1);
 }
 
-bool have_avx2_fma() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
-}
 
 template <>
 void cell_rows<float>(const float* bias, float fb, const float* cp, float* act, float* nc,
                       float* tc, float* nh, int64_t h, int64_t r0, int64_t r1) {
-  if (have_avx2_fma()) return cell_rows_avx2(bias, fb, cp, act, nc, tc, nh, h, r0, r1);
+  if (cpu_has_avx2_fma()) return cell_rows_avx2(bias, fb, cp, act, nc, tc, nh, h, r0, r1);
   rows_fwd<float>(bias, fb, cp, act, nc, tc, nh, h, r0, r1);
 }
 
@@ -150,7 +114,7 @@ void cell_grad_rows<float>(const float* act, const float* cp, const float* tc, c
                            const float* dc_more, const float* dnh, const float* dh_more,
                            int64_t dh_ld, const float* extra, float* dg, float* dcp, int64_t h,
                            int64_t r0, int64_t r1) {
-  if (have_avx2_fma())
+  if (cpu_has_avx2_fma())
     return cell_grad_rows_avx2(act, cp, tc, dnc, dc_more, dnh, dh_more, dh_ld, extra, dg, dcp,
                                h, r0, r1);
   rows_bwd<float>(act, cp, tc, dnc, dc_more, dnh, dh_more, dh_ld, extra, dg, dcp, h, r0, r1);
@@ -241,13 +205,26 @@ SeqShape check_seq(const char* op, const TensorView* in) {
   return s;
 }
 
+// The packed time loop where it applies (float32 only); false: run the loop below.
+bool recurrence_packed(const float* p, const float* c0, const float* h0, const float* bias, float fb,
+                       float* c, float* hs, float* act, float* tc, int64_t t, int64_t b,
+                       int64_t h) {
+  return lstm_recurrence_packed(p, c0, h0, bias, fb, c, hs, act, tc, t, b, h);
+}
+bool recurrence_packed(const double*, const double*, const double*, const double*, double,
+                       double*, double*, double*, double*, int64_t, int64_t, int64_t) {
+  return false;
+}
+
 // lstm_seq: x [T,B,D], c0 [B,H], h0 [B,H], w [D+H,4H], b [4H]; floats = [forget_bias]
-//   -> c [T,B,H], h [T,B,H], act [T,B,4H], tanh_c [T,B,H] (each step's lstm_step outputs).
+//   -> c [T,B,H], h [T,B,H], act [T,B,4H], tanh_c [T,B,H] (each step's lstm_step outputs), and
+//   w_h_panels [4H*H], a work buffer: w[D:] packed as pack_recurrent_weights describes.
 // act first receives x @ w[:D] for every step (one matmul), then each step adds h_prev @ w[D:]
-// and the bias and activates in place.
+// and the bias and activates in place: from the panels (lstm_recurrence_packed) for float32 on
+// AVX2+FMA CPUs with H a multiple of 16, else by sgemm and the row loops.
 void k_lstm_seq(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "LSTMBlockSequence";
-  check_count(op, nin, 5, nout, 4);
+  check_count(op, nin, 5, nout, 5);
   const SeqShape s = check_seq(op, in);
   const int64_t T_ = s.t, b = s.b, d = s.d, h = s.h;
   if (in[4].ndim != 1 || in[4].shape[0] != 4 * h)
@@ -257,25 +234,31 @@ void k_lstm_seq(const TensorView* in, int nin, TensorView* out, int nout, const 
   check_3d(op, out[1], T_, b, h, "h");
   check_3d(op, out[2], T_, b, 4 * h, "act");
   check_3d(op, out[3], T_, b, h, "tanh_c");
-  for (int k = 0; k < 4; ++k) check_same_dtype(op, in[0], out[k]);
+  if (out[4].ndim != 1 || out[4].shape[0] != 4 * h * h)
+    fail(op, "w_h_panels must be [", 4 * h * h, "], got ", out[4].shape_str());
+  for (int k = 0; k < 5; ++k) check_same_dtype(op, in[0], out[k]);
   const double fb = a.f(0, op);
-  if (T_ == 0 || b == 0 || h == 0) return;
+  if (h == 0) return;
   TFL_FLOAT_CASES(in[0].dtype, op, {
     const T *x = in[0].ptr<T>(), *c0 = in[1].ptr<T>(), *h0 = in[2].ptr<T>();
     const T *w = in[3].ptr<T>(), *bias = in[4].ptr<T>();
     T *c = out[0].ptr<T>(), *hs = out[1].ptr<T>(), *act = out[2].ptr<T>();
-    T* tc = out[3].ptr<T>();
+    T *tc = out[3].ptr<T>(), *panels = out[4].ptr<T>();
     const int64_t g4 = 4 * h, bh = b * h;
-    gemm(false, false, T_ * b, g4, d, x, d, w, g4, act, g4, T(0));
-    for (int64_t t = 0; t < T_; ++t) {
-      const T* hp = t == 0 ? h0 : hs + (t - 1) * bh;
-      const T* cp = t == 0 ? c0 : c + (t - 1) * bh;
-      T* at = act + t * b * g4;
-      gemm(false, false, b, g4, h, hp, h, w + d * g4, g4, at, g4, T(1));
-      T *ct = c + t * bh, *tct = tc + t * bh, *ht = hs + t * bh;
-      parallel_for(b, row_grain(h), [&](int64_t r0, int64_t r1) {
-        cell_rows<T>(bias, T(fb), cp, at, ct, tct, ht, h, r0, r1);
-      });
+    pack_recurrent_weights<T>(w + d * g4, h, panels);
+    if (T_ > 0 && b > 0) {
+      gemm(false, false, T_ * b, g4, d, x, d, w, g4, act, g4, T(0));
+      if (!recurrence_packed(panels, c0, h0, bias, T(fb), c, hs, act, tc, T_, b, h))
+        for (int64_t t = 0; t < T_; ++t) {
+          const T* hp = t == 0 ? h0 : hs + (t - 1) * bh;
+          const T* cp = t == 0 ? c0 : c + (t - 1) * bh;
+          T* at = act + t * b * g4;
+          gemm(false, false, b, g4, h, hp, h, w + d * g4, g4, at, g4, T(1));
+          T *ct = c + t * bh, *tct = tc + t * bh, *ht = hs + t * bh;
+          parallel_for(b, row_grain(h), [&](int64_t r0, int64_t r1) {
+            cell_rows<T>(bias, T(fb), cp, at, ct, tct, ht, h, r0, r1);
+          });
+        }
     }
   });
 }

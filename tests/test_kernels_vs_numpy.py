@@ -520,15 +520,18 @@ SEQ_TOL = {F32: {"rtol": 2e-5, "atol": 2e-5}, F64: {"rtol": 1e-12, "atol": 1e-13
 def lstm_seq_case(draw, kind):
     dt = draw(st.sampled_from(FLOATS))
     t, b, d, h = (draw(st.integers(0, 3)) for _ in range(4))
+    if kind == "lstm_seq" and draw(st.booleans()):  # float32: the packed panels' path
+        b, h = draw(st.integers(1, 13)), draw(st.sampled_from([16, 32]))
     x = arrays(draw, dt, (t, b, d), -2, 2)
     c0, h0 = arrays(draw, dt, (b, h), -2, 2), arrays(draw, dt, (b, h), -1, 1)
     w = arrays(draw, dt, (d + h, 4 * h), -1, 1)
     bias = arrays(draw, dt, (4 * h,), -1, 1)
     fb = draw(st.sampled_from([0.0, 1.0, -0.5]))
-    outs = [blank((t, b, k * h), dt) for k in (1, 1, 4, 1)]
+    outs = [blank((t, b, k * h), dt) for k in (1, 1, 4, 1)] + [blank((4 * h * h,), dt)]
     if kind == "lstm_seq":
         return Case([x, c0, h0, w, bias], outs, [], [fb], SEQ_TOL)
     ref.run_kernel("lstm_seq", [x, c0, h0, w, bias], outs, [], [fb])  # consistent c, h, act
+    outs = outs[:4]
     grads = [arrays(draw, dt, (t, b, h), -2, 2) for _ in range(2)]
     if draw(st.booleans()):
         grads.append(arrays(draw, dt, (t, b, 4 * h), -1, 1))
@@ -817,7 +820,7 @@ BAD_CALLS = [
         "lstm_seq",
         [np.ones((2, 1, 3), np.float32), *[np.ones((1, 2), np.float32)] * 2]
         + [np.ones((4, 8), np.float32), np.ones(8, np.float32)],
-        [np.empty((2, 1, k), np.float32) for k in (2, 2, 8, 2)],
+        [np.empty((2, 1, k), np.float32) for k in (2, 2, 8, 2)] + [np.empty(16, np.float32)],
         [],
     ),  # w has 4 rows, not depth 3 + units 2
     (

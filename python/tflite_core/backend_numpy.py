@@ -1264,16 +1264,21 @@ def _seq_out(op, a, shape, what):
 def _lstm_seq(inputs, outputs, ints, floats):
     # lstm_step over time: gates[t] = x[t] @ w[:D] + h[t-1] @ w[D:] + b (h[-1] = h0, c[-1] = c0).
     op = "LSTMBlockSequence"
-    if len(inputs) != 5 or len(outputs) != 4:
-        raise KernelError(f"[{op}] expects 5 inputs and 4 outputs")
+    if len(inputs) != 5 or len(outputs) != 5:
+        raise KernelError(f"[{op}] expects 5 inputs and 5 outputs")
     t_len, b, d, h = _seq_dims(op, inputs)
     x, c0, h0, w, bias = inputs
     if bias.shape != (4 * h,) or bias.dtype != x.dtype:
         raise KernelError(f"[{op}] b must be [{4 * h}], got {list(bias.shape)}")
     for o, k, name in zip(outputs, (1, 1, 4, 1), ("c", "h", "act", "tanh_c")):
         _seq_out(op, o, (t_len, b, k * h), name)
+    _seq_out(op, outputs[4], (4 * h * h,), "w_h_panels")
     if not floats:
         raise KernelError(f"[{op}] missing real attribute 0")
+    # the work buffer: w[D:] as panels, per block of 16 units (the last may be narrower) and gate
+    w_h = w[d:]
+    blocks = [w_h[:, g * h + u : g * h + min(u + 16, h)] for u in range(0, h, 16) for g in range(4)]
+    outputs[4][...] = np.concatenate([p.ravel() for p in blocks]) if h else []
     c, hp = c0, h0
     for t in range(t_len):
         gates = (x[t] @ w[:d] + hp @ w[d:]) + bias

@@ -12,7 +12,9 @@ and also returns what its backward needs: the activated gates and ``tanh(new_c)`
 ``LSTMBlockSequence`` runs the whole recurrence over time-major inputs ``x [T, B, D]`` in one op
 (TF's ``BlockLSTM`` design, without peepholes or clipping): one matmul ``x @ kernel[:D]`` for every
 step's input part, then per step ``h_prev @ kernel[D:]``, the bias and the fused step, writing each
-step's ``c``, ``h``, activated gates and ``tanh(c)`` into ``[T, B, ...]`` outputs. Its backward
+step's ``c``, ``h``, activated gates and ``tanh(c)`` into ``[T, B, ...]`` outputs. A fifth output,
+a work buffer, holds ``kernel[D:]`` packed once into 16-unit panels, which the C++ kernel's
+per-step product reads (``cpp/lstm_recurrence.cc``). Its backward
 ``LSTMBlockSequenceGrad`` goes back in time with one ``[B, 4H] x [4H, H]`` matmul a step and
 then computes the kernel's gradient as one matmul over all steps (``[x, h_prev]^T @ d_gates``,
 no sum of per-step products) and the inputs' gradient as another.
@@ -172,7 +174,7 @@ def _seq_dims(op, in_shapes):
 
 
 def _mul(a, k):
-    return None if a is None else a * k
+    return None if a is None or k is None else a * k
 
 
 def _seq_shape(op, in_shapes, value_of):
@@ -181,7 +183,7 @@ def _seq_shape(op, in_shapes, value_of):
     if bias.ndims is not None and (bias.ndims != 1 or not bias.is_compatible_with([_mul(h, 4)])):
         raise shape_error(op.type, op.name, f"bias must be [{_mul(h, 4)}], got {bias}", in_shapes)
     hs = TensorShape([t, b, h])
-    return [hs, hs, TensorShape([t, b, _mul(h, 4)]), hs]
+    return [hs, hs, TensorShape([t, b, _mul(h, 4)]), hs, TensorShape([_mul(_mul(h, 4), h)])]
 
 
 register_op(
@@ -193,12 +195,12 @@ register_op(
 
 
 @RegisterGradient("LSTMBlockSequence")
-def _seq_grad(op, d_c, d_h, d_act, d_tanh_c):
+def _seq_grad(op, d_c, d_h, d_act, d_tanh_c, _d_panels):
     # As LSTMBlockStep's gradient, for all steps at once: gradients reaching tanh_c fold into
     # d_c; those reaching act become an extra term of each step's gate gradient (inside the
-    # kernel, since it feeds the earlier steps).
+    # kernel, since it feeds the earlier steps). The panels are a work buffer: nothing flows.
     x, c0, h0, w, _ = op.inputs
-    c, h, act, tanh_c = op.outputs
+    c, h, act, tanh_c = op.outputs[:4]
     if d_c is None and d_h is None and d_act is None and d_tanh_c is None:
         return [None] * 5
     d_c = zeros_like(c) if d_c is None else d_c
@@ -266,7 +268,7 @@ def lstm_sequence(x, c0, h0, w, b, forget_bias: float = 1.0, name=None):
         op = make_op(
             op_type,
             [x, c0, h0, w, b],
-            [x.dtype] * 4,
+            [x.dtype] * 5,
             {"forget_bias": float(forget_bias)},
             op_type,
         )

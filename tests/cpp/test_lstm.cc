@@ -141,8 +141,9 @@ struct Seq {
   std::vector<Buf<double>> run(double fb) {
     std::vector<Buf<double>> o;
     for (int64_t k : {1, 1, 4, 1}) o.emplace_back(std::vector<int64_t>{t, b, k * h});
+    o.emplace_back(std::vector<int64_t>{4 * h * h});
     call("lstm_seq", {x.view, c0.view, h0.view, w.view, bias.view},
-         {o[0].view, o[1].view, o[2].view, o[3].view}, {}, {fb});
+         {o[0].view, o[1].view, o[2].view, o[3].view, o[4].view}, {}, {fb});
     return o;
   }
 };
@@ -219,7 +220,9 @@ TEST_CASE(lstm_seq_grad_matches_central_differences) {
 }
 
 TEST_CASE(lstm_seq_one_and_two_threads_agree) {
-  const int64_t t = 5, b = 9, d = 37, h = 45;
+  // h = 45 runs the sgemm loop; h = 48 the packed panels (on AVX2+FMA CPUs)
+  for (int64_t h : {45, 48}) {
+  const int64_t t = 5, b = 9, d = 37;
   Buf<float> x({t, b, d}), c0({b, h}), h0({b, h}), w({d + h, 4 * h}), bias({4 * h});
   Buf<float> dc({t, b, h}), dh({t, b, h});
   fill_random(x, -2, 2, 1);
@@ -230,9 +233,9 @@ TEST_CASE(lstm_seq_one_and_two_threads_agree) {
   fill_random(dc, -1, 1, 6);
   fill_random(dh, -1, 1, 7);
   auto run = [&] {
-    Buf<float> c({t, b, h}), hs({t, b, h}), act({t, b, 4 * h}), tc({t, b, h});
+    Buf<float> c({t, b, h}), hs({t, b, h}), act({t, b, 4 * h}), tc({t, b, h}), p({4 * h * h});
     call("lstm_seq", {x.view, c0.view, h0.view, w.view, bias.view},
-         {c.view, hs.view, act.view, tc.view}, {}, {1.0});
+         {c.view, hs.view, act.view, tc.view, p.view}, {}, {1.0});
     Buf<float> dx({t, b, d}), dc0({b, h}), dh0({b, h}), dw({d + h, 4 * h}), db({4 * h});
     Buf<float> dg({t, b, 4 * h}), xh({t, b, d + h});
     call("lstm_seq_grad",
@@ -246,21 +249,72 @@ TEST_CASE(lstm_seq_one_and_two_threads_agree) {
   const auto one = tfl_test::with_threads(1, run), two = tfl_test::with_threads(2, run);
   CHECK(one.size() == two.size());
   for (size_t k = 0; k < one.size(); ++k) CHECK_NEAR(one[k], two[k], 1e-5);
+  }
+}
+
+// Batches 1..7 and 13 cover the packed product's 6-row tiles and every remainder; float64 runs the
+// sgemm loop, so the two paths are compared. The panels hold w[D:] as pack_recurrent_weights says.
+TEST_CASE(lstm_seq_packed_panels_match_float64) {
+  for (int64_t h : {16, 32})
+    for (int64_t b : {1, 2, 3, 4, 5, 6, 7, 13}) {
+      const int64_t t = 3, d = 5;
+      Seq s(t, b, d, h);
+      auto want = s.run(1.0);
+      Buf<float> x({t, b, d}), c0({b, h}), h0({b, h}), w({d + h, 4 * h}), bias({4 * h});
+      for (auto [f, g] : {std::pair{&x, &s.x}, {&c0, &s.c0}, {&h0, &s.h0}, {&w, &s.w},
+                          {&bias, &s.bias}})
+        for (size_t k = 0; k < f->size(); ++k) (*f)[k] = float((*g)[k]);
+      std::vector<Buf<float>> o;
+      for (int64_t k : {1, 1, 4, 1}) o.emplace_back(std::vector<int64_t>{t, b, k * h});
+      o.emplace_back(std::vector<int64_t>{4 * h * h});
+      auto run = [&] {
+        call("lstm_seq", {x.view, c0.view, h0.view, w.view, bias.view},
+             {o[0].view, o[1].view, o[2].view, o[3].view, o[4].view}, {}, {1.0});
+        std::vector<float> r;
+        for (int k = 0; k < 4; ++k) r.insert(r.end(), o[size_t(k)].data.begin(), o[size_t(k)].data.end());
+        return r;
+      };
+      const auto one = tfl_test::with_threads(1, run), two = tfl_test::with_threads(2, run);
+      for (size_t k = 0; k < one.size(); ++k) CHECK(one[k] == two[k]);  // each value: one thread
+      for (int k = 0; k < 4; ++k)
+        for (size_t q = 0; q < want[size_t(k)].size(); ++q)
+          CHECK_NEAR(o[size_t(k)][q], want[size_t(k)][q], 2e-5 * (1 + std::fabs(want[size_t(k)][q])));
+      for (int64_t blk = 0; blk < h / 16; ++blk)
+        for (int64_t g = 0; g < 4; ++g)
+          for (int64_t r = 0; r < h; ++r)
+            for (int64_t u = 0; u < 16; ++u)
+              CHECK(o[4][size_t(((blk * 4 + g) * h + r) * 16 + u)] ==
+                    w[size_t((d + r) * 4 * h + g * h + blk * 16 + u)]);
+    }
+}
+
+// A narrower last block (H = 5: one block of 5 units) packs as [4 gates][H rows][5].
+TEST_CASE(lstm_seq_panels_of_a_narrow_block) {
+  Seq s(2, 3, 2, 5);
+  auto o = s.run(0.0);
+  for (int64_t g = 0; g < 4; ++g)
+    for (int64_t r = 0; r < 5; ++r)
+      for (int64_t u = 0; u < 5; ++u)
+        CHECK(o[4][size_t((g * 5 + r) * 5 + u)] == s.w[size_t((2 + r) * 20 + g * 5 + u)]);
 }
 
 TEST_CASE(lstm_seq_shape_errors) {
   Buf<float> x({2, 1, 3}), s({1, 2}), w({5, 8}), w4({4, 8}), bias({8}), b6({6});
-  Buf<float> o2({2, 1, 2}), o8({2, 1, 8}), o3({2, 1, 3});
+  Buf<float> o2({2, 1, 2}), o8({2, 1, 8}), o3({2, 1, 3}), p({16}), p15({15});
   call("lstm_seq", {x.view, s.view, s.view, w.view, bias.view},
-       {o2.view, o2.view, o8.view, o2.view}, {}, {1});
+       {o2.view, o2.view, o8.view, o2.view, p.view}, {}, {1});
   CHECK_THROWS(call("lstm_seq", {x.view, s.view, s.view, w4.view, bias.view},
-                    {o2.view, o2.view, o8.view, o2.view}, {}, {1}));  // 4 rows, not 3 + 2
+                    {o2.view, o2.view, o8.view, o2.view, p.view}, {}, {1}));  // 4 rows, not 3 + 2
   CHECK_THROWS(call("lstm_seq", {x.view, s.view, s.view, w.view, b6.view},
-                    {o2.view, o2.view, o8.view, o2.view}, {}, {1}));  // bias [6]
+                    {o2.view, o2.view, o8.view, o2.view, p.view}, {}, {1}));  // bias [6]
   CHECK_THROWS(call("lstm_seq", {x.view, s.view, s.view, w.view, bias.view},
-                    {o2.view, o3.view, o8.view, o2.view}, {}, {1}));  // h output [2,1,3]
+                    {o2.view, o3.view, o8.view, o2.view, p.view}, {}, {1}));  // h output [2,1,3]
   CHECK_THROWS(call("lstm_seq", {x.view, s.view, s.view, w.view, bias.view},
-                    {o2.view, o2.view, o8.view, o2.view}));  // no forget_bias
+                    {o2.view, o2.view, o8.view, o2.view, p.view}));  // no forget_bias
+  CHECK_THROWS(call("lstm_seq", {x.view, s.view, s.view, w.view, bias.view},
+                    {o2.view, o2.view, o8.view, o2.view, p15.view}, {}, {1}));  // panels [15]
+  CHECK_THROWS(call("lstm_seq", {x.view, s.view, s.view, w.view, bias.view},
+                    {o2.view, o2.view, o8.view, o2.view}, {}, {1}));  // no panels
   Buf<float> dx({2, 1, 3}), dw({5, 8}), xh({2, 1, 5});
   CHECK_THROWS(call("lstm_seq_grad",
                     {x.view, s.view, s.view, w.view, o2.view, o2.view, o8.view, o2.view, o2.view},
@@ -271,5 +325,5 @@ TEST_CASE(lstm_seq_shape_errors) {
                     {dx.view, s.view, s.view, dw.view, bias.view, o8.view, o8.view}));  // xh
   Buf<float> e({0, 1, 3}), ec({0, 1, 2}), ea({0, 1, 8});
   call("lstm_seq", {e.view, s.view, s.view, w.view, bias.view},
-       {ec.view, ec.view, ea.view, ec.view}, {}, {1});  // no steps
+       {ec.view, ec.view, ea.view, ec.view, p.view}, {}, {1});  // no steps
 }

@@ -1,0 +1,166 @@
+// lstm_recurrence.cc: lstm_seq's time loop on packed recurrent weights (lstm_cell.h).
+//
+// Per step the loop multiplies h_{t-1} [B,H] by w_h [H,4H]. With sgemm that product repacks the
+// whole w_h (4 MB at H = 512) on every step, and the cell runs as a second parallel region. Here
+// w_h is packed once per call, into 16-column panels, and an AVX2+FMA micro-kernel multiplies
+// 6 rows of h by one panel in registers (12 accumulators). Each thread owns whole unit blocks:
+// their panels of all four gates, so it can run the cell for its units right after its products;
+// the step ends at one barrier, after which every thread reads all of h_t.
+#include <omp.h>
+
+#include <cstring>
+
+#include "kernels.h"
+#include "lstm_cell.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace tfl {
+
+constexpr int64_t kBlock = 16;  // units per block: one 16-column panel per gate
+
+template <typename T>
+void pack_recurrent_weights(const T* wh, int64_t h, T* packed) {
+  const int64_t nblk = (h + kBlock - 1) / kBlock;
+  parallel_for(nblk, 1, [&](int64_t b0, int64_t b1) {
+    for (int64_t blk = b0; blk < b1; ++blk) {
+      const int64_t u0 = blk * kBlock, n = std::min(kBlock, h - u0);
+      for (int g = 0; g < 4; ++g) {
+        // panels before this one: blocks 0..blk-1 (all 16 wide) and gates 0..g-1 of this block
+        T* dst = packed + (u0 * 4 + g * n) * h;
+        for (int64_t k = 0; k < h; ++k)
+          std::memcpy(dst + k * n, wh + k * 4 * h + g * h + u0, size_t(n) * sizeof(T));
+      }
+    }
+  });
+}
+
+template void pack_recurrent_weights<float>(const float*, int64_t, float*);
+template void pack_recurrent_weights<double>(const double*, int64_t, double*);
+
+#if defined(__x86_64__)
+namespace {
+
+// C[MR,16] += A[MR,k] (rows lda apart) @ P[k,16] (a packed panel), accumulated in registers.
+// Named accumulators: with arrays GCC spilled them to the stack on every iteration.
+template <int MR>
+__attribute__((target("avx2,fma"), always_inline)) inline void tile(int64_t k, const float* a,
+                                                                     int64_t lda, const float* p,
+                                                                     float* c, int64_t ldc) {
+  __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+#define TFL_ROW(r, acc0, acc1)               \
+  if constexpr (MR > r) {                    \
+    acc0 = _mm256_loadu_ps(c + r * ldc);     \
+    acc1 = _mm256_loadu_ps(c + r * ldc + 8); \
+  }
+  TFL_ROW(0, c00, c01)
+  TFL_ROW(1, c10, c11)
+  TFL_ROW(2, c20, c21)
+  TFL_ROW(3, c30, c31)
+  TFL_ROW(4, c40, c41)
+  TFL_ROW(5, c50, c51)
+#undef TFL_ROW
+  for (int64_t q = 0; q < k; ++q) {
+    const __m256 b0 = _mm256_loadu_ps(p + kBlock * q), b1 = _mm256_loadu_ps(p + kBlock * q + 8);
+    __m256 x;
+#define TFL_ROW(r, acc0, acc1)                    \
+  if constexpr (MR > r) {                         \
+    x = _mm256_broadcast_ss(a + r * lda + q);     \
+    acc0 = _mm256_fmadd_ps(x, b0, acc0);          \
+    acc1 = _mm256_fmadd_ps(x, b1, acc1);          \
+  }
+    TFL_ROW(0, c00, c01)
+    TFL_ROW(1, c10, c11)
+    TFL_ROW(2, c20, c21)
+    TFL_ROW(3, c30, c31)
+    TFL_ROW(4, c40, c41)
+    TFL_ROW(5, c50, c51)
+#undef TFL_ROW
+  }
+#define TFL_ROW(r, acc0, acc1)               \
+  if constexpr (MR > r) {                    \
+    _mm256_storeu_ps(c + r * ldc, acc0);     \
+    _mm256_storeu_ps(c + r * ldc + 8, acc1); \
+  }
+  TFL_ROW(0, c00, c01)
+  TFL_ROW(1, c10, c11)
+  TFL_ROW(2, c20, c21)
+  TFL_ROW(3, c30, c31)
+  TFL_ROW(4, c40, c41)
+  TFL_ROW(5, c50, c51)
+#undef TFL_ROW
+}
+
+// C[m,16] += A[m,k] @ P[k,16]: tiles of 6 rows, then the remaining 1..5.
+__attribute__((target("avx2,fma"))) void panel_product(int64_t m, int64_t k, const float* a,
+                                                       int64_t lda, const float* p, float* c,
+                                                       int64_t ldc) {
+  int64_t r = 0;
+  for (; r + 6 <= m; r += 6) tile<6>(k, a + r * lda, lda, p, c + r * ldc, ldc);
+  const float* ar = a + r * lda;
+  float* cr = c + r * ldc;
+  switch (m - r) {
+    case 5: tile<5>(k, ar, lda, p, cr, ldc); break;
+    case 4: tile<4>(k, ar, lda, p, cr, ldc); break;
+    case 3: tile<3>(k, ar, lda, p, cr, ldc); break;
+    case 2: tile<2>(k, ar, lda, p, cr, ldc); break;
+    case 1: tile<1>(k, ar, lda, p, cr, ldc); break;
+    default: break;
+  }
+}
+
+// The cell for units [u0, u0 + n) of every row.
+__attribute__((target("avx2,fma"))) void cell_units(const float* bias, float fb, const float* cp,
+                                                    float* act, float* nc, float* tc, float* nh,
+                                                    int64_t b, int64_t h, int64_t u0, int64_t n) {
+  for (int64_t r = 0; r < b; ++r)
+    cell_row<float>(bias + u0, fb, cp + r * h + u0, act + r * 4 * h + u0, nc + r * h + u0,
+                    tc + r * h + u0, nh + r * h + u0, n, h);
+}
+
+}  // namespace
+
+bool cpu_has_avx2_fma() {
+  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return yes;
+}
+
+bool lstm_recurrence_packed(const float* packed, const float* c0, const float* h0,
+                            const float* bias, float fb, float* c, float* hs, float* act,
+                            float* tc, int64_t steps, int64_t b, int64_t h) {
+  if (h % kBlock != 0 || !cpu_has_avx2_fma()) return false;
+  const int64_t g4 = 4 * h, bh = b * h, nblk = h / kBlock;
+  // Nothing in the region throws: it only multiplies and runs the cell on checked buffers.
+#pragma omp parallel num_threads(get_num_threads())
+  {
+    const int64_t nth = omp_get_num_threads(), tid = omp_get_thread_num();
+    const int64_t blk0 = nblk * tid / nth, blk1 = nblk * (tid + 1) / nth;
+    for (int64_t t = 0; t < steps; ++t) {
+      const float* hp = t == 0 ? h0 : hs + (t - 1) * bh;
+      const float* cp = t == 0 ? c0 : c + (t - 1) * bh;
+      float* at = act + t * b * g4;
+      for (int64_t blk = blk0; blk < blk1; ++blk)
+        for (int g = 0; g < 4; ++g)
+          panel_product(b, h, hp, h, packed + (blk * 4 + g) * kBlock * h,
+                        at + g * h + blk * kBlock, g4);
+      if (blk1 > blk0)
+        cell_units(bias, fb, cp, at, c + t * bh, tc + t * bh, hs + t * bh, b, h, blk0 * kBlock,
+                   (blk1 - blk0) * kBlock);
+#pragma omp barrier
+    }
+  }
+  return true;
+}
+
+#else
+bool cpu_has_avx2_fma() { return false; }
+
+bool lstm_recurrence_packed(const float*, const float*, const float*, const float*, float, float*,
+                            float*, float*, float*, int64_t, int64_t, int64_t) {
+  return false;
+}
+#endif
+
+}  // namespace tfl
