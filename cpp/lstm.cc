@@ -101,7 +101,6 @@ __attribute__((target("avx2,fma"))) void cell_grad_rows_avx2(
   rows_bwd<float>(act, cp, tc, dnc, dc_more, dnh, dh_more, dh_ld, extra, dg, dcp, h, r0, r1);
 }
 
-
 template <>
 void cell_rows<float>(const float* bias, float fb, const float* cp, float* act, float* nc,
                       float* tc, float* nh, int64_t h, int64_t r0, int64_t r1) {
@@ -206,8 +205,8 @@ SeqShape check_seq(const char* op, const TensorView* in) {
 }
 
 // The packed time loop where it applies (float32 only); false: run the loop below.
-bool recurrence_packed(const float* p, const float* c0, const float* h0, const float* bias, float fb,
-                       float* c, float* hs, float* act, float* tc, int64_t t, int64_t b,
+bool recurrence_packed(const float* p, const float* c0, const float* h0, const float* bias,
+                       float fb, float* c, float* hs, float* act, float* tc, int64_t t, int64_t b,
                        int64_t h) {
   return lstm_recurrence_packed(p, c0, h0, bias, fb, c, hs, act, tc, t, b, h);
 }

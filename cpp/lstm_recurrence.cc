@@ -43,6 +43,26 @@ template void pack_recurrent_weights<double>(const double*, int64_t, double*);
 #if defined(__x86_64__)
 namespace {
 
+// The tile's rows: (row, its two accumulators). Each step below applies to rows < MR.
+#define TFL_TILE_ROWS(X) \
+  X(0, c00, c01) X(1, c10, c11) X(2, c20, c21) X(3, c30, c31) X(4, c40, c41) X(5, c50, c51)
+#define TFL_LOAD(r, acc0, acc1)              \
+  if constexpr (MR > r) {                    \
+    acc0 = _mm256_loadu_ps(c + r * ldc);     \
+    acc1 = _mm256_loadu_ps(c + r * ldc + 8); \
+  }
+#define TFL_FMA(r, acc0, acc1)                \
+  if constexpr (MR > r) {                     \
+    x = _mm256_broadcast_ss(a + r * lda + q); \
+    acc0 = _mm256_fmadd_ps(x, b0, acc0);      \
+    acc1 = _mm256_fmadd_ps(x, b1, acc1);      \
+  }
+#define TFL_STORE(r, acc0, acc1)             \
+  if constexpr (MR > r) {                    \
+    _mm256_storeu_ps(c + r * ldc, acc0);     \
+    _mm256_storeu_ps(c + r * ldc + 8, acc1); \
+  }
+
 // C[MR,16] += A[MR,k] (rows lda apart) @ P[k,16] (a packed panel), accumulated in registers.
 // Named accumulators: with arrays GCC spilled them to the stack on every iteration.
 template <int MR>
@@ -50,48 +70,18 @@ __attribute__((target("avx2,fma"), always_inline)) inline void tile(int64_t k, c
                                                                      int64_t lda, const float* p,
                                                                      float* c, int64_t ldc) {
   __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-#define TFL_ROW(r, acc0, acc1)               \
-  if constexpr (MR > r) {                    \
-    acc0 = _mm256_loadu_ps(c + r * ldc);     \
-    acc1 = _mm256_loadu_ps(c + r * ldc + 8); \
-  }
-  TFL_ROW(0, c00, c01)
-  TFL_ROW(1, c10, c11)
-  TFL_ROW(2, c20, c21)
-  TFL_ROW(3, c30, c31)
-  TFL_ROW(4, c40, c41)
-  TFL_ROW(5, c50, c51)
-#undef TFL_ROW
+  TFL_TILE_ROWS(TFL_LOAD)
   for (int64_t q = 0; q < k; ++q) {
     const __m256 b0 = _mm256_loadu_ps(p + kBlock * q), b1 = _mm256_loadu_ps(p + kBlock * q + 8);
     __m256 x;
-#define TFL_ROW(r, acc0, acc1)                    \
-  if constexpr (MR > r) {                         \
-    x = _mm256_broadcast_ss(a + r * lda + q);     \
-    acc0 = _mm256_fmadd_ps(x, b0, acc0);          \
-    acc1 = _mm256_fmadd_ps(x, b1, acc1);          \
+    TFL_TILE_ROWS(TFL_FMA)
   }
-    TFL_ROW(0, c00, c01)
-    TFL_ROW(1, c10, c11)
-    TFL_ROW(2, c20, c21)
-    TFL_ROW(3, c30, c31)
-    TFL_ROW(4, c40, c41)
-    TFL_ROW(5, c50, c51)
-#undef TFL_ROW
-  }
-#define TFL_ROW(r, acc0, acc1)               \
-  if constexpr (MR > r) {                    \
-    _mm256_storeu_ps(c + r * ldc, acc0);     \
-    _mm256_storeu_ps(c + r * ldc + 8, acc1); \
-  }
-  TFL_ROW(0, c00, c01)
-  TFL_ROW(1, c10, c11)
-  TFL_ROW(2, c20, c21)
-  TFL_ROW(3, c30, c31)
-  TFL_ROW(4, c40, c41)
-  TFL_ROW(5, c50, c51)
-#undef TFL_ROW
+  TFL_TILE_ROWS(TFL_STORE)
 }
+#undef TFL_TILE_ROWS
+#undef TFL_LOAD
+#undef TFL_FMA
+#undef TFL_STORE
 
 // C[m,16] += A[m,k] @ P[k,16]: tiles of 6 rows, then the remaining 1..5.
 __attribute__((target("avx2,fma"))) void panel_product(int64_t m, int64_t k, const float* a,

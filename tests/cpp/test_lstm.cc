@@ -222,33 +222,33 @@ TEST_CASE(lstm_seq_grad_matches_central_differences) {
 TEST_CASE(lstm_seq_one_and_two_threads_agree) {
   // h = 45 runs the sgemm loop; h = 48 the packed panels (on AVX2+FMA CPUs)
   for (int64_t h : {45, 48}) {
-  const int64_t t = 5, b = 9, d = 37;
-  Buf<float> x({t, b, d}), c0({b, h}), h0({b, h}), w({d + h, 4 * h}), bias({4 * h});
-  Buf<float> dc({t, b, h}), dh({t, b, h});
-  fill_random(x, -2, 2, 1);
-  fill_random(c0, -1, 1, 2);
-  fill_random(h0, -1, 1, 3);
-  fill_random(w, -0.3, 0.3, 4);
-  fill_random(bias, -1, 1, 5);
-  fill_random(dc, -1, 1, 6);
-  fill_random(dh, -1, 1, 7);
-  auto run = [&] {
-    Buf<float> c({t, b, h}), hs({t, b, h}), act({t, b, 4 * h}), tc({t, b, h}), p({4 * h * h});
-    call("lstm_seq", {x.view, c0.view, h0.view, w.view, bias.view},
-         {c.view, hs.view, act.view, tc.view, p.view}, {}, {1.0});
-    Buf<float> dx({t, b, d}), dc0({b, h}), dh0({b, h}), dw({d + h, 4 * h}), db({4 * h});
-    Buf<float> dg({t, b, 4 * h}), xh({t, b, d + h});
-    call("lstm_seq_grad",
-         {x.view, c0.view, h0.view, w.view, c.view, hs.view, act.view, tc.view, dc.view, dh.view},
-         {dx.view, dc0.view, dh0.view, dw.view, db.view, dg.view, xh.view});
-    std::vector<float> r = c.data;
-    for (auto* v : {&hs.data, &dx.data, &dc0.data, &dh0.data, &dw.data, &db.data})
-      r.insert(r.end(), v->begin(), v->end());
-    return r;
-  };
-  const auto one = tfl_test::with_threads(1, run), two = tfl_test::with_threads(2, run);
-  CHECK(one.size() == two.size());
-  for (size_t k = 0; k < one.size(); ++k) CHECK_NEAR(one[k], two[k], 1e-5);
+    const int64_t t = 5, b = 9, d = 37;
+    Buf<float> x({t, b, d}), c0({b, h}), h0({b, h}), w({d + h, 4 * h}), bias({4 * h});
+    Buf<float> dc({t, b, h}), dh({t, b, h});
+    fill_random(x, -2, 2, 1);
+    fill_random(c0, -1, 1, 2);
+    fill_random(h0, -1, 1, 3);
+    fill_random(w, -0.3, 0.3, 4);
+    fill_random(bias, -1, 1, 5);
+    fill_random(dc, -1, 1, 6);
+    fill_random(dh, -1, 1, 7);
+    auto run = [&] {
+      Buf<float> c({t, b, h}), hs({t, b, h}), act({t, b, 4 * h}), tc({t, b, h}), p({4 * h * h});
+      call("lstm_seq", {x.view, c0.view, h0.view, w.view, bias.view},
+           {c.view, hs.view, act.view, tc.view, p.view}, {}, {1.0});
+      Buf<float> dx({t, b, d}), dc0({b, h}), dh0({b, h}), dw({d + h, 4 * h}), db({4 * h});
+      Buf<float> dg({t, b, 4 * h}), xh({t, b, d + h});
+      call("lstm_seq_grad",
+           {x.view, c0.view, h0.view, w.view, c.view, hs.view, act.view, tc.view, dc.view, dh.view},
+           {dx.view, dc0.view, dh0.view, dw.view, db.view, dg.view, xh.view});
+      std::vector<float> r = c.data;
+      for (auto* v : {&hs.data, &dx.data, &dc0.data, &dh0.data, &dw.data, &db.data})
+        r.insert(r.end(), v->begin(), v->end());
+      return r;
+    };
+    const auto one = tfl_test::with_threads(1, run), two = tfl_test::with_threads(2, run);
+    CHECK(one.size() == two.size());
+    for (size_t k = 0; k < one.size(); ++k) CHECK_NEAR(one[k], two[k], 1e-5);
   }
 }
 
@@ -271,14 +271,19 @@ TEST_CASE(lstm_seq_packed_panels_match_float64) {
         call("lstm_seq", {x.view, c0.view, h0.view, w.view, bias.view},
              {o[0].view, o[1].view, o[2].view, o[3].view, o[4].view}, {}, {1.0});
         std::vector<float> r;
-        for (int k = 0; k < 4; ++k) r.insert(r.end(), o[size_t(k)].data.begin(), o[size_t(k)].data.end());
+        for (int k = 0; k < 4; ++k) {
+          const auto& v = o[size_t(k)].data;
+          r.insert(r.end(), v.begin(), v.end());
+        }
         return r;
       };
       const auto one = tfl_test::with_threads(1, run), two = tfl_test::with_threads(2, run);
       for (size_t k = 0; k < one.size(); ++k) CHECK(one[k] == two[k]);  // each value: one thread
       for (int k = 0; k < 4; ++k)
-        for (size_t q = 0; q < want[size_t(k)].size(); ++q)
-          CHECK_NEAR(o[size_t(k)][q], want[size_t(k)][q], 2e-5 * (1 + std::fabs(want[size_t(k)][q])));
+        for (size_t q = 0; q < want[size_t(k)].size(); ++q) {
+          const double v = want[size_t(k)][q];
+          CHECK_NEAR(o[size_t(k)][q], v, 2e-5 * (1 + std::fabs(v)));
+        }
       for (int64_t blk = 0; blk < h / 16; ++blk)
         for (int64_t g = 0; g < 4; ++g)
           for (int64_t r = 0; r < h; ++r)
