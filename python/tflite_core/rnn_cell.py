@@ -181,14 +181,8 @@ def _linear(
     return y
 
 
-class BasicRNNCell(RNNCell):
-    """``output = new_state = activation([inputs, state] @ kernel + bias)``."""
-
-    _base_name = "basic_rnn_cell"
-
-    def __init__(self, num_units: int, activation=None, reuse=None, name=None, dtype=None):
-        super().__init__(reuse, name)
-        self._num_units, self._activation = num_units, activation or tanh
+class _UnitsCell(RNNCell):
+    """A cell whose state and output are both ``[batch, num_units]``."""
 
     @property
     def state_size(self):
@@ -197,6 +191,16 @@ class BasicRNNCell(RNNCell):
     @property
     def output_size(self):
         return self._num_units
+
+
+class BasicRNNCell(_UnitsCell):
+    """``output = new_state = activation([inputs, state] @ kernel + bias)``."""
+
+    _base_name = "basic_rnn_cell"
+
+    def __init__(self, num_units: int, activation=None, reuse=None, name=None, dtype=None):
+        super().__init__(reuse, name)
+        self._num_units, self._activation = num_units, activation or tanh
 
     def call(self, inputs, state):
         _check_state(type(self).__name__, state, [None, self._num_units])
@@ -390,7 +394,7 @@ class LSTMCell(RNNCell):
         return m, new_state
 
 
-class GRUCell(RNNCell):
+class GRUCell(_UnitsCell):
     """TF's ``GRUCell``: ``gates/kernel``, ``gates/bias`` (init 1.0), ``candidate/kernel``,
     ``candidate/bias``; ``new_h = u * h + (1 - u) * tanh([x, r * h] @ W_c + b_c)``."""
 
@@ -409,14 +413,6 @@ class GRUCell(RNNCell):
         super().__init__(reuse, name)
         self._num_units, self._activation = num_units, activation or tanh
         self._kernel_init, self._bias_init = kernel_initializer, bias_initializer
-
-    @property
-    def state_size(self):
-        return self._num_units
-
-    @property
-    def output_size(self):
-        return self._num_units
 
     def call(self, inputs, state):
         n = self._num_units

@@ -54,24 +54,16 @@ TEST_CASE(lstm_step_grad_matches_central_differences) {
   call("lstm_step", {g.view, cp.view}, {nc.view, nh.view, act.view, tc.view}, {}, {1.0});
   call("lstm_step_grad", {act.view, cp.view, tc.view, wc.view, wh.view}, {dg.view, dcp.view});
   const double eps = 1e-6;
-  for (size_t k = 0; k < g.size(); ++k) {
-    const double v = g[k];
-    g[k] = v + eps;
-    const double up = loss(g, cp);
-    g[k] = v - eps;
-    const double dn = loss(g, cp);
-    g[k] = v;
-    CHECK_NEAR(dg[k], (up - dn) / (2 * eps), 1e-8);
-  }
-  for (size_t k = 0; k < cp.size(); ++k) {
-    const double v = cp[k];
-    cp[k] = v + eps;
-    const double up = loss(g, cp);
-    cp[k] = v - eps;
-    const double dn = loss(g, cp);
-    cp[k] = v;
-    CHECK_NEAR(dcp[k], (up - dn) / (2 * eps), 1e-8);
-  }
+  for (auto [in, grad] : {std::pair{&g, &dg}, {&cp, &dcp}})
+    for (size_t k = 0; k < in->size(); ++k) {
+      const double v = (*in)[k];
+      (*in)[k] = v + eps;
+      const double up = loss(g, cp);
+      (*in)[k] = v - eps;
+      const double dn = loss(g, cp);
+      (*in)[k] = v;
+      CHECK_NEAR((*grad)[k], (up - dn) / (2 * eps), 1e-8);
+    }
 }
 
 TEST_CASE(lstm_step_shape_errors_and_empty) {
