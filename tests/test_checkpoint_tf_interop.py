@@ -19,8 +19,8 @@ from tensorflow.core.framework import variable_pb2
 from tensorflow.core.protobuf import saver_pb2
 
 import tflite_core as tf
-from tflite_core import _leveldb_table as table
-from tflite_core import _tensor_bundle as bundle
+from tflite_core.io import _leveldb_table as table
+from tflite_core.io import _tensor_bundle as bundle
 
 tf1 = real_tf.compat.v1
 DTYPES = [np.float32, np.float64, np.int32, np.int64, np.bool_]

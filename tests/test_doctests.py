@@ -9,9 +9,9 @@ import pytest
 
 import tflite_core as tf
 
-MODULES = sorted(
+MODULES = sorted(  # every module of the package, subpackages included
     m.name
-    for m in pkgutil.iter_modules(tf.__path__, "tflite_core.")
+    for m in pkgutil.walk_packages(tf.__path__, "tflite_core.")
     if not m.name.endswith("._core")
 )
 

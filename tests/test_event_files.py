@@ -52,7 +52,7 @@ def test_tensorflow_reads_our_event_file(tmp_path, T):
 
 def test_framing_is_tfrecord_with_masked_crc32c(tmp_path):
     from tflite_core import _core
-    from tflite_core.event_writer import tfrecord
+    from tflite_core.io.event_writer import tfrecord
 
     rec = tfrecord(b"hello")
     assert rec[:8] == (5).to_bytes(8, "little") and rec[12:17] == b"hello" and len(rec) == 21

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 import tflite_core as tf
 from tflite_core import _core, errors
-from tflite_core import _leveldb_table as table
-from tflite_core import _tensor_bundle as bundle
+from tflite_core.io import _leveldb_table as table
+from tflite_core.io import _tensor_bundle as bundle
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

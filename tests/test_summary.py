@@ -104,7 +104,7 @@ def test_histogram_is_bit_identical_to_tf(g, T, name):
 
 
 def test_histogram_buckets_are_tfs_defaults():
-    from tflite_core.summary_ops import BUCKET_LIMITS
+    from tflite_core.ops.summary_ops import BUCKET_LIMITS
 
     pos = BUCKET_LIMITS[BUCKET_LIMITS > 0]
     assert pos[0] == 1e-12 and pos[-1] == np.finfo(np.float64).max

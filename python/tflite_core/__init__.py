@@ -7,60 +7,19 @@
 [[2. 4. 6.]]
 """
 
-import os as _os
+import importlib
 
-# libgomp reads these when it loads (with _core, below): spin only briefly at barriers, so a
-# busy second core does not stall every parallel region.
-_os.environ.setdefault("GOMP_SPINCOUNT", "100000")
-
-from . import (  # noqa: E402,F401
-    _core,  # noqa: E402
+from . import (  # the namespaces
     contrib,
-    dtypes,  # noqa: E402
-    errors,
     initializers,
     nn,
     summary,
     train,
 )
-from .array_ops import (  # noqa: E402,F401
-    broadcast_to,
-    cast,
-    concat,
-    constant,
-    expand_dims,
-    fill,
-    group,
-    identity,
-    no_op,
-    ones,
-    ones_like,
-    placeholder,
-    placeholder_with_default,
-    rank,
-    reshape,
-    shape,
-    size,
-    slice,
-    split,
-    squeeze,
-    stop_gradient,
-    to_double,
-    to_float,
-    to_int32,
-    to_int64,
-    transpose,
-    zeros,
-    zeros_like,
-)
-from .array_ops import tuple_ as tuple  # noqa: E402,F401,A001
-from .clip_ops import (  # noqa: E402,F401
-    clip_by_global_norm,
-    clip_by_norm,
-    clip_by_value,
-    global_norm,
-)
-from .dtypes import (  # noqa: E402,F401
+from .client.session import ConfigProto, InteractiveSession, Session
+from .framework import dtypes, errors
+from .framework.constant_op import constant, convert_to_tensor
+from .framework.dtypes import (
     DType,
     as_dtype,
     bool,
@@ -76,23 +35,74 @@ from .dtypes import (  # noqa: E402,F401
     string,
     uint8,
 )
-from .gradients import gradients  # noqa: E402,F401
-from .graph import (  # noqa: E402,F401
+from .framework.graph import (
     Graph,
     GraphKeys,
     Operation,
     Tensor,
     add_to_collection,
     control_dependencies,
-    convert_to_tensor,
     device,
     get_collection,
     get_collection_ref,
     get_default_graph,
+    get_default_session,
     name_scope,
     reset_default_graph,
 )
-from .indexing_ops import (  # noqa: E402,F401
+from .framework.protos import PROTO_NAMES, protos
+from .framework.registry import NoGradient, NotDifferentiable, RegisterGradient
+
+# the tf namespace: re-exports only (the runtime loads the compiled core)
+from .framework.runtime import (
+    get_conv_backend,
+    get_num_threads,
+    set_conv_backend,
+    set_num_threads,
+)
+from .framework.tensor_shape import Dimension, TensorShape
+from .nn.clip_ops import (
+    clip_by_global_norm,
+    clip_by_norm,
+    clip_by_value,
+    global_norm,
+)
+from .ops import tensor_methods  # installs the Tensor operators
+from .ops.array_ops import (
+    broadcast_to,
+    cast,
+    concat,
+    expand_dims,
+    fill,
+    identity,
+    ones,
+    ones_like,
+    pack,
+    placeholder,
+    placeholder_with_default,
+    rank,
+    reshape,
+    shape,
+    size,
+    split,
+    squeeze,
+    stack,
+    stop_gradient,
+    to_double,
+    to_float,
+    to_int32,
+    to_int64,
+    transpose,
+    unpack,
+    unstack,
+    zeros,
+    zeros_like,
+)
+from .ops.control_flow_ops import group, no_op
+from .ops.control_flow_ops import tuple_ as tuple
+from .ops.gradients import gradients
+from .ops.indexing_ops import (
+    IndexedSlices,
     gather,
     one_hot,
     range,
@@ -100,7 +110,7 @@ from .indexing_ops import (  # noqa: E402,F401
     where,
     where_v2,
 )
-from .init_ops import (  # noqa: E402,F401
+from .ops.init_ops import (
     constant_initializer,
     glorot_normal_initializer,
     glorot_uniform_initializer,
@@ -112,16 +122,7 @@ from .init_ops import (  # noqa: E402,F401
     variance_scaling_initializer,
     zeros_initializer,
 )
-from .manip_ops import (  # noqa: E402,F401
-    pack,
-    pad,
-    stack,
-    strided_slice,
-    tile,
-    unpack,
-    unstack,
-)
-from .math_ops import (  # noqa: E402,F401
+from .ops.math_ops import (
     abs,
     add,
     add_n,
@@ -162,28 +163,21 @@ from .math_ops import (  # noqa: E402,F401
     tanh,
     truediv,
 )
-from .random_ops import (  # noqa: E402,F401
+from .ops.random_ops import (
     get_seed,
     random_normal,
     random_uniform,
     set_random_seed,
     truncated_normal,
 )
-from .registry import NoGradient, NotDifferentiable, RegisterGradient  # noqa: E402,F401
-from .session import (  # noqa: E402,F401
-    ConfigProto,
-    InteractiveSession,
-    Session,
-    get_default_session,
-)
-from .summary_ops import (  # noqa: E402,F401
+from .ops.slicing_ops import pad, slice, strided_slice, tile
+from .ops.summary_ops import (
     histogram_summary,
     merge_all_summaries,
     merge_summary,
     scalar_summary,
 )
-from .tensor_shape import Dimension, TensorShape  # noqa: E402,F401
-from .variable_scope import (  # noqa: E402,F401
+from .ops.variable_scope import (
     AUTO_REUSE,
     VariableScope,
     get_local_variable,
@@ -193,7 +187,7 @@ from .variable_scope import (  # noqa: E402,F401
     variable_op_scope,
     variable_scope,
 )
-from .variables import (  # noqa: E402,F401
+from .ops.variables import (
     Variable,
     all_variables,
     assign,
@@ -214,47 +208,9 @@ newaxis = None
 __version__ = "0.1.0"
 
 
-def set_num_threads(n: int) -> None:
-    """Sets the thread count of every kernel pool (OpenMP and oneDNN)."""
-    _core.set_num_threads(int(n))
-
-
-def get_num_threads() -> int:
-    """The thread count set by ``set_num_threads`` (kernels use fewer while other processes
-    keep cores busy; ``_core.effective_threads()`` tells how many now)."""
-    return _core.get_num_threads()
-
-
-def set_conv_backend(name: str) -> None:
-    """Selects the convolution and pooling kernels: ``"onednn"`` (the default where the build has
-    oneDNN) or ``"reference"`` (im2col + sgemm and direct loops, the fallback backend)."""
-    _core.set_conv_backend(str(name))
-
-
-def get_conv_backend() -> str:
-    """The convolution and pooling backend in use (``"onednn"`` or ``"reference"``)."""
-    return _core.conv_backend()
-
-
-def _after_fork_in_child() -> None:
-    # libgomp is not fork-safe once its pool exists: the child runs single-threaded.
-    _core.after_fork_in_child()
-
-
-if hasattr(_os, "register_at_fork"):
-    _os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
 def __getattr__(name: str):  # tf.Summary, tf.Event, tf.GraphDef, ... (protobuf classes, lazily)
-    from ._protos import PROTO_NAMES, protos
-
     if name in PROTO_NAMES:
         return getattr(protos(), name)
     if name == "applications":  # pre-trained networks: loaded on first use
-        import importlib
-
         return importlib.import_module(".applications", __name__)
     raise AttributeError(f"module 'tflite_core' has no attribute {name!r}")
-
-
-from .indexed_slices import IndexedSlices  # noqa: E402,F401

@@ -1,9 +1,9 @@
 """The ``tf.initializers`` namespace (TF 1.x): initializer classes by their short names, and the
 ops that initialise variables."""
 
-from . import init_ops as _i
-from . import variables as _v
-from .init_ops import he_normal, he_uniform, lecun_normal, lecun_uniform  # noqa: F401
+from .ops import init_ops as _i
+from .ops import variables as _v
+from .ops.init_ops import he_normal, he_uniform, lecun_normal, lecun_uniform  # noqa: F401
 
 constant = _i.Constant
 glorot_normal = _i.GlorotNormal

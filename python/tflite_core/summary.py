@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ._protos import PROTO_NAMES, protos
-from .event_writer import FileWriter, FileWriterCache
-from .summary_ops import histogram, merge, merge_all, scalar
+from .framework.protos import PROTO_NAMES, protos
+from .io.event_writer import FileWriter, FileWriterCache
+from .ops.summary_ops import histogram, merge, merge_all, scalar
 
 __all__ = ["FileWriter", "FileWriterCache", "histogram", "merge", "merge_all", "scalar"]
 

@@ -19,8 +19,11 @@ from typing import Mapping, NamedTuple
 
 import numpy as np
 
-from .. import dtypes
-from ..graph import convert_to_tensor, name_scope
+import tflite_core
+
+from ..framework import dtypes
+from ..framework.constant_op import convert_to_tensor
+from ..framework.graph import name_scope
 from .torch_weights import load_torch_state_dict
 
 BATCH_NORM_EPSILON = 1e-3  # EfficientNet's (TF's and EfficientNet-PyTorch's) batch-norm epsilon
@@ -260,8 +263,6 @@ def efficientnet_lite0(
     Raises:
       ValueError: bad ``inputs`` shape or ``classifier_activation``, or weights that do not fit.
     """
-    import tflite_core
-
     if classifier_activation not in ("softmax", None):
         raise ValueError(f"classifier_activation must be 'softmax' or None, got "
                          f"{classifier_activation!r}")  # fmt: skip

@@ -21,7 +21,7 @@ import struct
 
 import numpy as np
 
-from .. import errors
+from ..framework import errors
 
 _MAGIC = 0x1950A86A20F9469CFC6C
 _PROTOCOL = 1001

@@ -1,0 +1,343 @@
+"""One ``Session.run`` signature (fetches, feed keys) made executable: the fetches mapped to
+graph elements and back to the caller's structure, the graph pruned to the ops they need (fed
+tensors cut it; host ops split off), those ops scheduled, and per feed-shape signature a pool of
+compiled plans (``compiler.compile_plan``) run by one C++ call that releases the GIL.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Mapping
+
+import numpy as np
+
+from ..framework import errors
+from ..framework.graph import Graph, Operation, Tensor
+from ..framework.registry import OpKind
+from ..framework.runtime import core
+from . import fusion
+from .compiler import Plan, compile_plan
+from .op_kinds import aliases_variable, exec_inputs, is_mutation, is_string_const, refs
+
+LEAVES = (Tensor, Operation, str)
+
+
+# ---- fetches ------------------------------------------------------------------------------------
+def fetch_key(f):
+    t = type(f)
+    if t in LEAVES:
+        return f
+    if t is list or t is tuple:
+        if all(type(x) in LEAVES for x in f):  # the common flat case, e.g. [train_op, loss]
+            return (t, tuple(f))
+        return (t, tuple(fetch_key(x) for x in f))
+    if isinstance(f, Mapping):
+        return (t, tuple((k, fetch_key(v)) for k, v in f.items()))
+    if isinstance(f, tuple):  # namedtuple
+        return (t, tuple(fetch_key(x) for x in f))
+    return f
+
+
+def _scalarize(a: np.ndarray):
+    return a[()] if a.ndim == 0 else a  # a 0-d string (object) array gives bytes, as in TF
+
+
+class _Fetches:
+    """Flattens nested fetches into unique graph elements and rebuilds the structure."""
+
+    def __init__(self, fetches, graph: Graph):
+        self.elements: list = []
+        self._index: dict = {}
+        self.build = self._mapper(fetches, graph)
+
+    def _leaf(self, f, graph):
+        if f is None:
+            raise TypeError(f"Fetch argument {f!r} has invalid type {type(f)}")
+        try:
+            el = graph.as_graph_element(f)
+        except (ValueError, KeyError) as e:  # as TF: an unknown name is a ValueError too
+            msg = e.args[0] if e.args else e
+            raise ValueError(
+                f"Fetch argument {f!r} cannot be interpreted as a Tensor. ({msg})"
+            ) from None
+        except TypeError as e:
+            raise TypeError(
+                f"Fetch argument {f!r} has invalid type {type(f)}, must be a string or "
+                f"Tensor. ({e})"
+            ) from None
+        if el not in self._index:
+            self._index[el] = sum(isinstance(e, Tensor) for e in self.elements)
+            self.elements.append(el)
+        return el
+
+    def _mapper(self, f, graph):
+        if isinstance(f, (list, tuple)) and not hasattr(f, "_fields"):
+            typ = type(f)
+            if all(type(x) in LEAVES for x in f):  # flat: index straight into the outputs
+                els = [self._leaf(x, graph) for x in f]
+                idx = [self._index[e] if isinstance(e, Tensor) else -1 for e in els]
+                if typ is list:
+                    return lambda outs: [_scalarize(outs[i]) if i >= 0 else None for i in idx]
+                return lambda outs: typ([_scalarize(outs[i]) if i >= 0 else None for i in idx])
+            subs = [self._mapper(x, graph) for x in f]
+            return lambda outs: typ(s(outs) for s in subs)
+        if isinstance(f, tuple):  # namedtuple
+            subs = [self._mapper(x, graph) for x in f]
+            typ = type(f)
+            return lambda outs: typ(*[s(outs) for s in subs])
+        if isinstance(f, Mapping):
+            items = [(k, self._mapper(v, graph)) for k, v in f.items()]
+            typ = type(f)
+            return lambda outs: typ((k, s(outs)) for k, s in items)
+        el = self._leaf(f, graph)
+        if isinstance(el, Operation):
+            return lambda outs: None
+        i = self._index[el]
+        return lambda outs: _scalarize(outs[i])
+
+
+class Executable:
+    """Everything about one (fetches, feeds) signature that does not depend on feed shapes."""
+
+    def __init__(self, sess, fetches, feed_keys):
+        g = sess.graph
+        self.sess = sess
+        self.fetch = _Fetches(fetches, g)
+        self.build = self.fetch.build
+        feed_tensors = []
+        for k in feed_keys:
+            try:
+                t = g.as_graph_element(k, allow_operation=False)
+            except (ValueError, TypeError, KeyError) as e:  # TF raises TypeError for any bad key
+                msg = e.args[0] if e.args else e
+                raise TypeError(f"Cannot interpret feed_dict key as Tensor: {msg}") from None
+            if t.dtype.np.kind not in "fiub":
+                raise TypeError(f"Cannot feed a tensor of dtype {t.dtype.name}")
+            feed_tensors.append(t)
+        self.feed_tensors = feed_tensors
+        self.feed_np = [t.dtype.np for t in feed_tensors]
+        fed = set(feed_tensors)
+        self.fed = fed
+        fetch_tensors = [e for e in self.fetch.elements if isinstance(e, Tensor)]
+        self.fetch_tensors = fetch_tensors
+        # ops to execute: backwards from the fetches through execution inputs and control deps
+        need: set = set()
+        stack = [
+            e.op if isinstance(e, Tensor) else e
+            for e in self.fetch.elements
+            if not (isinstance(e, Tensor) and e in fed)
+        ]
+        while stack:
+            op = stack.pop()
+            if op in need:
+                continue
+            need.add(op)
+            for t in exec_inputs(op):
+                if t not in fed and t.op not in need:
+                    stack.append(t.op)
+            stack.extend(c for c in op._control_inputs if c not in need)
+        # host ops (summaries) run in Python after the plan, on values the plan fetches; string
+        # constants feed only them
+        host = {op for op in need if op._def.kind is OpKind.HOST or is_string_const(op)}
+        self.host_order = sorted(host, key=lambda o: o._id)
+        self.plan_fetches = fetch_tensors
+        self.host_inputs = []
+        if host:
+            need -= host
+            for op in need:
+                for t in exec_inputs(op):
+                    if t.op in host:
+                        raise TypeError(
+                            f"{op.name} ({op.type}) cannot read {t.name}: a {t.dtype.name} "
+                            "tensor has no kernels"
+                        )
+            extra = [
+                t
+                for op in self.host_order
+                for t in op._inputs
+                if t.op not in host and t not in fetch_tensors
+            ]
+            self.host_inputs = list(dict.fromkeys(extra))
+            self.plan_fetches = [t for t in fetch_tensors if t.op not in host] + self.host_inputs
+        # ops whose shapes are needed: the executed ones and everything they read shapes from
+        shaped: set = set(need)
+        stack = list(need)
+        while stack:
+            op = stack.pop()
+            for t in op._inputs:
+                if t not in fed and t.op not in shaped:
+                    shaped.add(t.op)
+                    stack.append(t.op)
+        self.shape_order = sorted(shaped, key=lambda o: o._id)
+        # fed tensors whose values decide shapes (a fed shape for reshape/fill): their values
+        # become part of the plan's key
+        fed_index = {t: i for i, t in enumerate(feed_tensors)}
+        self.value_feeds = tuple(
+            sorted(
+                {
+                    fed_index[op._inputs[i]]
+                    for op in self.shape_order
+                    for i in op._def.value_inputs
+                    if op._inputs[i] in fed_index
+                }
+            )
+        )
+        self.exec_order = self._schedule(need, fed)
+        self.fused = fusion.find_fusable_updates(self.exec_order, fed, set(self.plan_fetches))
+        # summaries read variables as they were before this run's updates (as every other
+        # reader does): such inputs are copied before the first update
+        mutated = [v.op for op in self.exec_order if is_mutation(op) for v in refs(op)]
+        self.snapshots = [
+            t for t in self.host_inputs if any(aliases_variable(t, v) for v in mutated)
+        ]
+        self.fused_away = set(self.fused.values())
+        self.conv_chains = fusion.find_conv_chains(self.exec_order, fed, set(self.plan_fetches))
+        self.mutates = any(op._def.stateful and op._def.kind is not OpKind.VARIABLE for op in need)
+        self.pools: dict = {}
+
+    @staticmethod
+    def _schedule(need, fed):
+        """Topological order; among ready ops, variable updates go last."""
+        deps = {op: set() for op in need}
+        users: dict = {op: [] for op in need}
+        for op in need:
+            for t in exec_inputs(op):
+                if t not in fed and t.op in need:
+                    deps[op].add(t.op)
+            for c in op._control_inputs:
+                if c in need:
+                    deps[op].add(c)
+            for d in deps[op]:
+                users[d].append(op)
+        # updates of a variable also wait for every other reader of that variable
+        readers: dict = {}
+        for op in need:
+            if not is_mutation(op):
+                for t in op._inputs:
+                    if t.op._def.kind is OpKind.VARIABLE:
+                        readers.setdefault(t.op, []).append(op)
+        for op in need:
+            if is_mutation(op):
+                for r in [r for v in refs(op) for r in readers.get(v.op, [])]:
+                    if r is not op and r not in deps[op] and not _depends_on(r, op, deps):
+                        deps[op].add(r)
+                        users[r].append(op)
+        pending = {op: len(d) for op, d in deps.items()}
+        heap = [(is_mutation(op), op._id, op) for op, n in pending.items() if n == 0]
+        heapq.heapify(heap)
+        order = []
+        while heap:
+            _, _, op = heapq.heappop(heap)
+            order.append(op)
+            for u in users[op]:
+                pending[u] -= 1
+                if pending[u] == 0:
+                    heapq.heappush(heap, (is_mutation(u), u._id, u))
+        if len(order) != len(need):
+            raise errors.InvalidArgumentError(None, None, "Graph has a cycle")
+        return order
+
+    # -- running -----------------------------------------------------------------------------
+    def run(self, feed_dict):
+        arrays = []
+        if self.feed_tensors:
+            for np_dt, v in zip(self.feed_np, feed_dict.values()):
+                if type(v) is np.ndarray and v.dtype == np_dt and v.flags.c_contiguous:
+                    arrays.append(v)
+                else:
+                    arrays.append(self._convert_feed(np_dt, v))
+            sig = tuple(a.shape for a in arrays)
+            if self.value_feeds:
+                sig += tuple(arrays[i].tobytes() for i in self.value_feeds)
+        else:
+            sig = ()
+        pool = self.pools.get(sig)
+        plan = pool.pop() if pool else None
+        if plan is None:
+            plan = self._compile(sig, arrays)
+        try:
+            if plan.needs_init:
+                self._check_init(plan)
+            try:
+                outs = plan.core.run(arrays)
+            except core.KernelError as e:
+                raise errors.InvalidArgumentError(None, None, str(e)) from None
+            if plan.assigns:
+                self.sess._initialized.update(plan.assigns)
+                plan.assigns = ()
+        finally:
+            self.pools.setdefault(sig, []).append(plan)
+        if self.host_order:
+            outs = self._run_host(outs, arrays)
+        return self.build(outs)
+
+    def _run_host(self, outs, arrays):
+        """Runs the host ops (summaries) on the plan's outputs; returns the fetched values."""
+        vals = dict(zip(self.feed_tensors, arrays))
+        vals.update(zip(self.plan_fetches, outs))
+        for op in self.host_order:
+            if op.type == "Const":
+                vals[op._outputs[0]] = op.get_attr("value")
+                continue
+            res = op._def.host_fn(op, *[vals[t] for t in op._inputs])
+            for t, r in zip(op._outputs, res):
+                vals.setdefault(t, r)
+        return [vals[t] for t in self.fetch_tensors]
+
+    def _convert_feed(self, np_dt, v):
+        if isinstance(v, Tensor) or hasattr(v, "_as_graph_element"):
+            raise TypeError(
+                "The value of a feed cannot be a tf.Tensor object. Acceptable feed "
+                "values include Python scalars, strings, lists, numpy ndarrays, or "
+                "TensorHandles."
+            )
+        try:
+            return np.asarray(v, dtype=np_dt, order="C")
+        except (ValueError, TypeError) as e:
+            raise ValueError(f"Cannot convert feed value to {np.dtype(np_dt).name}: {e}") from None
+
+    def _check_init(self, plan):
+        init = self.sess._initialized
+        for var_op in plan.needs_init:
+            if var_op not in init:
+                raise errors.FailedPreconditionError(
+                    None,
+                    var_op,
+                    f"Attempting to use uninitialized value {var_op.name}\n\t "
+                    f"[[node {var_op.name}]]",
+                )
+        plan.needs_init = ()
+
+    # -- compiling -------------------------------------------------------------------------
+    def _compile(self, sig, arrays) -> Plan:
+        for t, s in zip(self.feed_tensors, sig):
+            if not t.shape.is_compatible_with(s):
+                raise ValueError(
+                    f"Cannot feed value of shape {_tuple_str(s)} for Tensor "
+                    f"'{t.name}', which has shape '{t.shape}'"
+                )
+        fed_values = {self.feed_tensors[i]: arrays[i].copy() for i in self.value_feeds}
+        try:
+            return compile_plan(self, sig, fed_values)
+        except ValueError as e:
+            raise errors.InvalidArgumentError(None, None, str(e)) from None
+        except core.KernelError as e:
+            raise errors.InvalidArgumentError(None, None, str(e)) from None
+
+
+def _depends_on(a, b, deps) -> bool:
+    """Whether op ``a`` (transitively) depends on op ``b``."""
+    stack, seen = [a], set()
+    while stack:
+        o = stack.pop()
+        if o is b:
+            return True
+        if o in seen:
+            continue
+        seen.add(o)
+        stack.extend(deps.get(o, ()))
+    return False
+
+
+def _tuple_str(s) -> str:
+    return str(tuple(int(d) for d in s))

@@ -1,0 +1,172 @@
+"""``Session`` and ``InteractiveSession``.
+
+``run`` normalises fetches and feeds, prunes the graph to what the fetches need (fed tensors cut
+it), schedules the ops (variable updates after every read that does not depend on them), infers
+concrete shapes, and compiles a C++ plan: buffer slots plus a list of kernel steps
+(``executable.py``, ``compiler.py``, ``fusion.py``). Plans are cached per (fetches, feeds) and per
+feed shapes and run by one call that releases the GIL, so a training step costs a few
+microseconds of Python and allocates nothing but its returned fetches.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Optional
+
+import numpy as np
+
+from ..framework.graph import Graph, Operation, default_session, get_default_graph
+from ..framework.runtime import core, set_num_threads
+from .compiler import aligned_buffer
+from .executable import LEAVES, Executable, fetch_key
+
+
+class ConfigProto:
+    """Session options; ``intra_op_parallelism_threads`` sets the kernel thread count."""
+
+    def __init__(
+        self,
+        intra_op_parallelism_threads=0,
+        inter_op_parallelism_threads=0,
+        allow_soft_placement=False,
+        log_device_placement=False,
+        **kwargs,
+    ):
+        self.intra_op_parallelism_threads = intra_op_parallelism_threads
+        self.inter_op_parallelism_threads = inter_op_parallelism_threads
+        self.allow_soft_placement = allow_soft_placement
+        self.log_device_placement = log_device_placement
+        for k, v in kwargs.items():
+            setattr(self, k, v)
+
+
+class BaseSession:
+    def __init__(self, target: str = "", graph: Optional[Graph] = None, config: Any = None):
+        self._graph = graph if graph is not None else get_default_graph()
+        if not isinstance(self._graph, Graph):
+            raise TypeError(f"graph must be a tf.Graph, but got {type(self._graph)}")
+        self._closed = False
+        self._cache: dict = {}
+        self._vars: dict = {}
+        self._initialized: set = set()
+        self._counters: dict = {}
+        self._lock = threading.Lock()
+        self._run_lock = core.RunLock()
+        self._seed_base = int.from_bytes(os.urandom(4), "little") & 0x7FFFFFFF
+        self._config = config
+        if config is not None and getattr(config, "intra_op_parallelism_threads", 0):
+            set_num_threads(int(config.intra_op_parallelism_threads))
+        self._default_cms: list = []
+
+    @property
+    def graph(self) -> Graph:
+        return self._graph
+
+    @property
+    def graph_def(self):
+        return self._graph.as_graph_def()
+
+    @property
+    def sess_str(self) -> str:
+        return ""
+
+    def as_default(self) -> default_session:
+        """A context manager that makes this session the default (``Tensor.eval`` uses it)."""
+        return default_session(self)
+
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        """Runs the ops needed for ``fetches`` and returns their values in the same structure.
+
+        ``fetches``: a Tensor, Operation, Variable or name, or nested lists/tuples/dicts/namedtuples
+        of them. ``feed_dict``: Tensor (or name) -> value, replacing that tensor's value.
+        """
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        feed_keys = tuple(feed_dict) if feed_dict else ()
+        key = (fetches if type(fetches) in LEAVES else fetch_key(fetches), feed_keys)
+        try:
+            exe = self._cache.get(key)
+        except TypeError:
+            exe, key = None, None
+        if exe is None:
+            exe = Executable(self, fetches, feed_keys)
+            if key is not None:
+                self._cache[key] = exe
+        return exe.run(feed_dict)
+
+    def close(self) -> None:
+        """Frees the session's variables and plans; later runs raise RuntimeError."""
+        self._closed = True
+        self._cache.clear()
+        self._vars.clear()
+
+    def _variable_buffer(self, var_op: Operation, shape) -> np.ndarray:
+        with self._lock:
+            buf = self._vars.get(var_op)
+            if buf is None:
+                buf = aligned_buffer(tuple(shape), var_op.outputs[0].dtype.np)
+                buf[...] = 0
+                self._vars[var_op] = buf
+            elif buf.shape != tuple(shape):
+                raise ValueError(f"Variable {var_op.name} has shape {buf.shape}, not {shape}")
+            return buf
+
+    def _random_counter(self, op: Operation) -> np.ndarray:
+        with self._lock:
+            c = self._counters.get(op)
+            if c is None:
+                c = self._counters[op] = np.zeros(1, np.int64)
+            return c
+
+    def _load_variable(self, var, value) -> None:
+        op = var.op
+        buf = self._variable_buffer(op, var.shape.as_list())
+        v = np.asarray(value, dtype=buf.dtype)
+        if v.shape != buf.shape:
+            raise ValueError(
+                f"Cannot load value of shape {v.shape} into variable {var.name} of "
+                f"shape {buf.shape}"
+            )
+        buf[...] = v
+        self._initialized.add(op)
+
+    def __enter__(self):
+        g = self._graph.as_default()
+        s = self.as_default()
+        g.__enter__()
+        s.__enter__()
+        self._default_cms.append((g, s))
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        g, s = self._default_cms.pop()
+        s.__exit__(exc_type, exc, tb)
+        g.__exit__(exc_type, exc, tb)
+        self.close()
+        return False
+
+
+class Session(BaseSession):
+    """A session: ``sess = tf.Session(); sess.run(relu_out)``; or ``with tf.Session() as sess:``."""
+
+
+class InteractiveSession(BaseSession):
+    """A session that installs itself as the default on creation (for ``eval()`` in a shell)."""
+
+    def __init__(self, target: str = "", graph: Optional[Graph] = None, config: Any = None):
+        super().__init__(target, graph, config)
+        self._g_cm = self._graph.as_default()
+        self._s_cm = self.as_default()
+        self._g_cm.__enter__()
+        self._s_cm.__enter__()
+
+    def close(self) -> None:
+        if not self._closed and self._s_cm is not None:
+            self._s_cm.__exit__(None, None, None)
+            try:
+                self._g_cm.__exit__(None, None, None)
+            except IndexError:
+                pass
+            self._s_cm = None
+        super().close()

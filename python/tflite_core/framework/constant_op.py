@@ -1,0 +1,100 @@
+"""Constants and conversion to tensors: the ``Const`` op, ``constant``, ``shape_tensor`` and
+``convert_to_tensor`` (which every op family uses on its arguments)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from . import dtypes as _dt
+from .graph import Tensor, get_default_graph
+from .registry import NotDifferentiable, OpKind, register_op
+from .tensor_shape import TensorShape, as_shape
+
+
+# ---- Const ------------------------------------------------------------------------------------
+def _const_shape(op, in_shapes, value_of):
+    return [TensorShape(op.get_attr("value").shape)]
+
+
+register_op("Const", _const_shape, kind=OpKind.CONST)
+NotDifferentiable("Const")
+
+
+def _infer_value(value, dtype: Optional[_dt.DType]) -> np.ndarray:
+    is_numpy = isinstance(value, (np.ndarray, np.generic))
+    if isinstance(value, Tensor):
+        raise TypeError("constant() takes a Python or NumPy value, not a Tensor")
+    arr = np.asarray(value)
+    if arr.dtype == object:
+        raise TypeError(f"Cannot convert {value!r} to a tensor: ragged or non-numeric")
+    if dtype is None:
+        if arr.dtype.kind == "f" and not is_numpy:
+            arr = arr.astype(np.float32)  # Python floats are float32, as in TF
+        elif arr.dtype.kind in "iu" and not is_numpy:
+            big = arr.size and (
+                arr.max() > np.iinfo(np.int32).max or arr.min() < np.iinfo(np.int32).min
+            )
+            arr = arr.astype(np.int64 if big else np.int32)
+        elif arr.dtype == np.float16 or arr.dtype.kind in "uc" or arr.dtype.kind in "SUO":
+            if arr.dtype.kind in "SUOc":
+                raise TypeError(f"Unsupported value type {arr.dtype} for a tensor")
+        return np.array(arr, order="C")
+    np_dt = dtype.np
+    if arr.dtype.kind == "f" and np_dt.kind in "iub" and not np.all(np.equal(np.mod(arr, 1), 0)):
+        raise TypeError(
+            f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead."
+        )
+    if arr.dtype.kind == "b" and np_dt.kind != "b":
+        raise TypeError(f"Expected {dtype.name}, got a bool value instead.")
+    return np.array(arr, dtype=np_dt, order="C")
+
+
+def constant(value, dtype=None, shape=None, name="Const", verify_shape=False) -> Tensor:
+    """A constant tensor: ``tf.constant([[1., 2.]])`` (Python floats become float32).
+
+    >>> tf.constant([1.0, 2.0]).dtype
+    tf.float32
+    """
+    dtype = None if dtype is None else _dt.as_dtype(dtype)
+    arr = _infer_value(value, dtype)
+    if shape is not None:
+        shape = [int(d) for d in as_shape(shape).as_list()]
+        if arr.size == 1:
+            arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
+        elif verify_shape and list(arr.shape) != shape:
+            raise TypeError(f"Expected Tensor's shape: {tuple(shape)}, got {arr.shape}.")
+        elif int(np.prod(shape)) == arr.size:
+            arr = arr.reshape(shape)
+        else:
+            raise ValueError(
+                f"Too many elements provided. Needed at most {int(np.prod(shape))}, "
+                f"but received {arr.size}"
+            )
+    out_dtype = _dt.as_dtype(arr.dtype)
+    attrs = {"value": arr, "dtype": out_dtype}
+    return get_default_graph().create_op("Const", [], [out_dtype], attrs, name).outputs[0]
+
+
+def shape_tensor(shape, name: str) -> Tensor:
+    """``shape`` as a 1-D int32 tensor: a Tensor is used as it is; a list, array or
+    ``TensorShape`` becomes a constant named ``name``."""
+    if isinstance(shape, Tensor):
+        return shape
+    dims = [int(d) for d in np.asarray(shape, dtype=object).reshape(-1)]
+    return constant(np.asarray(dims, np.int32), name=name)
+
+
+def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None) -> Tensor:
+    """Converts Tensors, Variables, NumPy arrays, Python scalars and lists to a ``Tensor``."""
+    if isinstance(value, Tensor):
+        if dtype is not None and _dt.as_dtype(dtype) != value.dtype:
+            raise ValueError(
+                f"Tensor conversion requested dtype {_dt.as_dtype(dtype).name} for "
+                f"Tensor with dtype {value.dtype.name}: {value!r}"
+            )
+        return value
+    if hasattr(value, "_tflite_as_tensor"):  # a Variable: its `read` tensor
+        return convert_to_tensor(value._tflite_as_tensor(), dtype, name)
+    return constant(value, dtype=dtype, name=name or "Const")

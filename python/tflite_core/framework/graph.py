@@ -1,0 +1,569 @@
+"""The data-flow graph: ``Graph``, ``Operation``, ``Tensor``, name scopes, control dependencies,
+collections, and the default-graph and default-session stacks (as TF keeps both in
+``framework/ops.py``: ``Tensor.eval`` and ``Operation.run`` need the default session, and the
+Session, one layer up, only registers itself here)."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from typing import Optional
+
+import numpy as np
+
+from . import dtypes as _dt
+from .graph_def import GRAPH_DEF_VERSION, as_graph_def, node_def
+from .protos import protos
+from .registry import OpKind, get_op_def
+from .tensor_shape import TensorShape, as_shape, shape_str
+
+
+class GraphKeys:
+    """Standard collection names (``tf.GraphKeys``)."""
+
+    GLOBAL_VARIABLES = "variables"
+    VARIABLES = GLOBAL_VARIABLES
+    LOCAL_VARIABLES = "local_variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    MODEL_VARIABLES = "model_variables"
+    SUMMARIES = "summaries"
+    QUEUE_RUNNERS = "queue_runners"
+    TRAIN_OP = "train_op"
+    GLOBAL_STEP = "global_step"
+    UPDATE_OPS = "update_ops"
+    LOSSES = "losses"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    INIT_OP = "init_op"
+    SAVERS = "savers"
+
+
+_VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\-/>]*$")
+
+
+class Tensor:
+    """One output of an ``Operation``: a symbolic handle, evaluated by ``Session.run``."""
+
+    __array_priority__ = 100
+    __array_ufunc__ = None  # make NumPy defer to our reflected operators
+
+    def __init__(self, op: "Operation", value_index: int, dtype: _dt.DType, shape: TensorShape):
+        self._op = op
+        self._value_index = value_index
+        self._dtype = dtype
+        self._shape = shape
+        self._consumers: list[Operation] = []
+
+    op = property(lambda self: self._op)
+    value_index = property(lambda self: self._value_index)
+    dtype = property(lambda self: self._dtype)
+    graph = property(lambda self: self._op._graph)
+    name = property(lambda self: f"{self._op.name}:{self._value_index}")
+    device = property(lambda self: self._op.device)
+
+    @property
+    def shape(self) -> TensorShape:
+        return self._shape
+
+    def get_shape(self) -> TensorShape:
+        return self._shape
+
+    def set_shape(self, shape) -> None:
+        self._shape = self._shape.merge_with(as_shape(shape))
+
+    def consumers(self) -> list:
+        return list(self._consumers)
+
+    def eval(self, feed_dict=None, session=None):
+        """Runs this tensor in ``session`` (default: the default session)."""
+        return run_with_default_session(self, feed_dict, session)
+
+    def __repr__(self):
+        return f"<tf.Tensor '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
+
+    def __bool__(self):
+        raise TypeError(
+            "Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not None:` "
+            "instead of `if t:` to test if a tensor is defined."
+        )
+
+    def __iter__(self):
+        d = self._shape.ndims
+        if d is None or d == 0:
+            raise TypeError("Tensor objects are only iterable when the first dimension is known.")
+        n = self._shape.as_list()[0]
+        if n is None:
+            raise TypeError("Tensor objects are only iterable when the first dimension is known.")
+        return iter([self[i] for i in range(n)])
+
+    __hash__ = object.__hash__
+
+    def __len__(self):
+        raise TypeError("len is not well defined for symbolic Tensors; use tf.shape(t)[0].")
+
+
+class Operation:
+    """A node of the graph: an op type, named inputs and outputs, attributes."""
+
+    def __init__(self, graph, op_type, name, inputs, dtypes, attrs, control_inputs):
+        self._graph = graph
+        self._type = op_type
+        self._name = name
+        self._inputs = list(inputs)
+        self._attrs = dict(attrs or {})
+        self._control_inputs = list(control_inputs)
+        self._device = graph._device_stack[-1] if graph._device_stack else ""
+        self._id = graph._next_id()
+        self._outputs = [Tensor(self, i, dt, TensorShape(None)) for i, dt in enumerate(dtypes)]
+        self._def = get_op_def(op_type)
+
+    graph = property(lambda self: self._graph)
+    type = property(lambda self: self._type)
+    name = property(lambda self: self._name)
+    inputs = property(lambda self: list(self._inputs))
+    outputs = property(lambda self: list(self._outputs))
+    control_inputs = property(lambda self: list(self._control_inputs))
+    device = property(lambda self: self._device)
+
+    def values(self):
+        return tuple(self._outputs)
+
+    def get_attr(self, name: str):
+        try:
+            return self._attrs[name]
+        except KeyError:
+            raise ValueError(f"Operation '{self._name}' has no attr named '{name}'.") from None
+
+    @property
+    def node_def(self):
+        """This op as a ``NodeDef`` protobuf (type, inputs, device, attributes)."""
+        return node_def(self)
+
+    def run(self, feed_dict=None, session=None) -> None:
+        """Runs this op in ``session`` (default: the default session)."""
+        run_with_default_session(self, feed_dict, session)
+
+    def _add_control_input(self, op: "Operation"):
+        if op not in self._control_inputs:
+            self._control_inputs.append(op)
+
+    def __repr__(self):
+        return f"<tf.Operation '{self._name}' type={self._type}>"
+
+
+class Graph:
+    """A TensorFlow computation: operations and the tensors between them."""
+
+    def __init__(self):
+        self._lock = threading.RLock()
+        self._ops: list[Operation] = []
+        self._ops_by_name: dict[str, Operation] = {}
+        self._names_in_use: dict[str, int] = {}
+        self._collections: dict[str, list] = {}
+        self._scopes = threading.local()  # name scope, control deps, devices: per thread, as TF
+        self._last_id = 0
+        self._finalized = False
+        self.seed: Optional[int] = None
+        self._version = 0
+
+    # -- per-thread building state ----------------------------------------------------------
+    @property
+    def _name_stack(self) -> str:
+        return getattr(self._scopes, "name", "")
+
+    @_name_stack.setter
+    def _name_stack(self, value: str) -> None:
+        self._scopes.name = value
+
+    @property
+    def _control_stack(self) -> list:
+        st = getattr(self._scopes, "control", None)
+        if st is None:
+            st = self._scopes.control = []
+        return st
+
+    @_control_stack.setter
+    def _control_stack(self, value: list) -> None:
+        self._scopes.control = value
+
+    @property
+    def _device_stack(self) -> list:
+        st = getattr(self._scopes, "device", None)
+        if st is None:
+            st = self._scopes.device = []
+        return st
+
+    # -- identity and naming --------------------------------------------------------------
+    def _next_id(self) -> int:
+        self._last_id += 1
+        return self._last_id
+
+    @property
+    def version(self) -> int:
+        return self._version
+
+    @property
+    def graph_def_versions(self):
+        """The ``VersionDef`` that ``as_graph_def`` writes."""
+        return protos().VersionDef(producer=GRAPH_DEF_VERSION)
+
+    def as_graph_def(self, from_version=None, add_shapes: bool = False):
+        """This graph as a ``GraphDef`` protobuf: one ``NodeDef`` per op, in creation order.
+
+        >>> g = tf.Graph()
+        >>> with g.as_default():
+        ...     y = tf.nn.relu(tf.placeholder("float", [1, 3], name="x"), name="relu")
+        >>> [(n.name, n.op, list(n.input)) for n in g.as_graph_def().node]
+        [('x', 'Placeholder', []), ('relu', 'Relu', ['x'])]
+        """
+        with self._lock:
+            return as_graph_def(self, from_version, add_shapes)
+
+    @property
+    def finalized(self) -> bool:
+        return self._finalized
+
+    def finalize(self) -> None:
+        self._finalized = True
+
+    def unique_name(self, name: str, mark_as_used: bool = True) -> str:
+        if self._name_stack:
+            name = self._name_stack + "/" + name
+        key = name.lower()
+        i = self._names_in_use.get(key, 0)
+        if mark_as_used:
+            self._names_in_use[key] = i + 1
+        if i > 0:
+            base = name
+            while name.lower() in self._names_in_use:
+                name = f"{base}_{i}"
+                i += 1
+            if mark_as_used:
+                self._names_in_use[name.lower()] = 1
+        return name
+
+    def get_name_scope(self) -> str:
+        return self._name_stack
+
+    @contextlib.contextmanager
+    def name_scope(self, name: Optional[str]):
+        old = self._name_stack
+        if not name:
+            new = ""
+        elif name.endswith("/"):
+            new = name[:-1]
+        else:
+            if not _VALID_OP_NAME.match(name):
+                raise ValueError(f"'{name}' is not a valid scope name")
+            new = self.unique_name(name)
+        self._name_stack = new
+        try:
+            yield "" if not new else new + "/"
+        finally:
+            self._name_stack = old
+
+    # -- ops --------------------------------------------------------------------------------
+    def create_op(self, op_type: str, inputs, dtypes, attrs=None, name=None) -> Operation:
+        """Adds an op; its output shapes come from the op type's registered shape function."""
+        if self._finalized:
+            raise RuntimeError("Graph is finalized and cannot be modified.")
+        for t in inputs:
+            if not isinstance(t, Tensor):
+                raise TypeError(f"Input to '{op_type}' is not a Tensor: {t!r}")
+            if t.graph is not self:
+                raise ValueError(
+                    f"Tensor {t.name} must be from the same graph as the op '{op_type}'"
+                )
+        with self._lock:
+            if name is None:
+                name = op_type
+            if name.endswith("/"):
+                full = name[:-1]  # the exact name of a scope opened for this op
+                if full in self._ops_by_name:
+                    raise ValueError(f"Duplicate node name in graph: '{full}'")
+            else:
+                full = self.unique_name(name)
+            control = []
+            for level in self._control_stack:
+                for c in level:
+                    if c not in control:
+                        control.append(c)
+            op = Operation(self, op_type, full, inputs, dtypes, attrs, control)
+            d = op._def
+            in_shapes = [t.shape for t in op._inputs]
+            shapes = d.shape_fn(op, in_shapes, lambda i: constant_value(op._inputs[i]))
+            for t, s in zip(op._outputs, shapes):
+                t._shape = as_shape(s)
+            for t in op._inputs:
+                t._consumers.append(op)
+            self._ops.append(op)
+            self._ops_by_name[full] = op
+            self._version += 1
+        return op
+
+    def get_operations(self) -> list:
+        return list(self._ops)
+
+    def get_operation_by_name(self, name: str) -> Operation:
+        try:
+            return self._ops_by_name[name]
+        except KeyError:
+            raise KeyError(f"The name '{name}' refers to an Operation not in the graph.") from None
+
+    def get_tensor_by_name(self, name: str) -> Tensor:
+        if ":" not in name:
+            raise ValueError(
+                f"The name '{name}' looks like an (invalid) Operation name, not a Tensor. "
+                'Tensor names must be of the form "<op_name>:<output_index>".'
+            )
+        op_name, idx = name.rsplit(":", 1)
+        op = self._ops_by_name.get(op_name)
+        if op is None:
+            raise KeyError(
+                f"The name '{name}' refers to a Tensor which does not exist. "
+                f"The operation, '{op_name}', does not exist in the graph."
+            )
+        i = int(idx)
+        if i >= len(op._outputs):
+            raise KeyError(
+                f"The name '{name}' refers to a Tensor which does not exist. The "
+                f"operation, '{op_name}', exists but only has {len(op._outputs)} outputs."
+            )
+        return op._outputs[i]
+
+    def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
+        if hasattr(obj, "_as_graph_element"):
+            obj = obj._as_graph_element()
+        if isinstance(obj, str):
+            if ":" in obj and allow_tensor:
+                return self.get_tensor_by_name(obj)
+            if allow_operation:
+                return self.get_operation_by_name(obj)
+        if isinstance(obj, Tensor) and allow_tensor:
+            if obj.graph is not self:
+                raise ValueError(f"Tensor {obj} is not an element of this graph.")
+            return obj
+        if isinstance(obj, Operation) and allow_operation:
+            if obj.graph is not self:
+                raise ValueError(f"Operation {obj} is not an element of this graph.")
+            return obj
+        raise TypeError(f"Can not convert a {type(obj).__name__} into a Tensor or Operation.")
+
+    # -- collections ------------------------------------------------------------------------
+    def add_to_collection(self, name: str, value) -> None:
+        self._collections.setdefault(name, []).append(value)
+
+    def add_to_collections(self, names, value) -> None:
+        for n in [names] if isinstance(names, str) else names:
+            self.add_to_collection(n, value)
+
+    def get_collection_ref(self, name: str) -> list:
+        return self._collections.setdefault(name, [])
+
+    def get_collection(self, name: str, scope: Optional[str] = None) -> list:
+        items = list(self._collections.get(name, []))
+        if scope is None:
+            return items
+        rx = re.compile(scope)
+        return [v for v in items if hasattr(v, "name") and rx.match(v.name)]
+
+    def get_all_collection_keys(self) -> list:
+        return list(self._collections)
+
+    def clear_collection(self, name: str) -> None:
+        self._collections.pop(name, None)
+
+    # -- context managers -------------------------------------------------------------------
+    @contextlib.contextmanager
+    def control_dependencies(self, control_inputs):
+        if control_inputs is None:
+            saved, self._control_stack = self._control_stack, []
+            try:
+                yield
+            finally:
+                self._control_stack = saved
+            return
+        ops = []
+        for c in control_inputs:
+            if hasattr(c, "_as_graph_element"):
+                c = c._as_graph_element()
+            if isinstance(c, Tensor):
+                c = c.op
+            if not isinstance(c, Operation):
+                raise TypeError(f"Control input must be an Operation or Tensor: {c!r}")
+            ops.append(c)
+        self._control_stack.append(ops)
+        try:
+            yield
+        finally:
+            self._control_stack.pop()
+
+    @contextlib.contextmanager
+    def device(self, device_name):
+        self._device_stack.append(device_name or "")
+        try:
+            yield
+        finally:
+            self._device_stack.pop()
+
+    @contextlib.contextmanager
+    def as_default(self):
+        stack = _graph_stack.stack
+        stack.append(self)
+        try:
+            yield self
+        finally:
+            stack.pop()
+
+    @contextlib.contextmanager
+    def gradient_override_map(self, op_type_map):
+        yield  # accepted for compatibility; gradients come from the registry
+
+
+# ---- the default graph ----------------------------------------------------------------------
+class _GraphStack(threading.local):
+    """The stack of graphs entered with ``as_default()``: per thread, as in TF (a new thread
+    starts at the global default graph)."""
+
+    def __init__(self):
+        self.stack: list[Graph] = []
+
+
+_base_graph = [Graph()]
+_graph_stack = _GraphStack()
+
+
+def get_default_graph() -> Graph:
+    stack = _graph_stack.stack
+    return stack[-1] if stack else _base_graph[0]
+
+
+def reset_default_graph() -> None:
+    """Clears the default graph stack and installs a fresh default graph."""
+    if _graph_stack.stack:
+        raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs.")
+    _base_graph[0] = Graph()
+
+
+class name_scope:
+    """``with tf.name_scope('relu'):`` prefixes the names of the ops created inside."""
+
+    def __init__(self, name, default_name=None, values=None):
+        self._name = default_name if name is None else name
+        self._values = values
+        self._cm = None
+
+    def __enter__(self) -> str:
+        g = None
+        for v in self._values or []:
+            if isinstance(v, (Tensor, Operation)):
+                g = v.graph
+                break
+        g = g or get_default_graph()
+        self._cm = g.name_scope(self._name)
+        return self._cm.__enter__()
+
+    def __exit__(self, *exc):
+        return self._cm.__exit__(*exc)
+
+
+def control_dependencies(control_inputs):
+    return get_default_graph().control_dependencies(control_inputs)
+
+
+def device(device_name):
+    return get_default_graph().device(device_name)
+
+
+def add_to_collection(name, value):
+    get_default_graph().add_to_collection(name, value)
+
+
+def get_collection(key, scope=None):
+    return get_default_graph().get_collection(key, scope)
+
+
+def get_collection_ref(key):
+    return get_default_graph().get_collection_ref(key)
+
+
+# ---- conversion -----------------------------------------------------------------------------
+def constant_value(t: Tensor) -> Optional[np.ndarray]:
+    """The value of ``t`` if it is known without running the graph (constants, static shapes)."""
+    op = t.op
+    if op.type == "Const":
+        return op.get_attr("value")
+    if op._def.kind is OpKind.SHAPE:
+        shapes = [i.shape for i in op.inputs]
+        if all(s.is_fully_defined() for s in shapes):
+            return op._def.value_fn(op, [tuple(s.as_list()) for s in shapes])
+    if op.type in ("Identity", "StopGradient"):
+        return constant_value(op.inputs[0])
+    return None
+
+
+def shape_error(op_type: str, op_name: str, msg: str, shapes) -> ValueError:
+    """A graph-build shape error in TF's words, naming the op and every input shape."""
+    return ValueError(
+        f"[{op_type}] {msg} for '{op_name}' (op: '{op_type}') with input shapes: "
+        + ", ".join(shape_str(s) for s in shapes)
+        + "."
+    )
+
+
+# ---- the default session ----------------------------------------------------------------------
+class _SessionStack(threading.local):
+    """The sessions entered with ``with sess:`` / ``sess.as_default()``: per thread, as in TF."""
+
+    def __init__(self):
+        self.stack: list = []
+
+
+_session_stack = _SessionStack()
+
+
+def get_default_session():
+    """The innermost session entered with ``with sess:`` / ``as_default()`` (or None)."""
+    st = _session_stack.stack
+    return st[-1] if st else None
+
+
+class default_session:
+    """``with default_session(sess):`` makes ``sess`` the default session of this thread."""
+
+    def __init__(self, session):
+        self._sess = session
+
+    def __enter__(self):
+        _session_stack.stack.append(self._sess)
+        return self._sess
+
+    def __exit__(self, *exc) -> bool:
+        st = _session_stack.stack
+        if st and st[-1] is self._sess:
+            st.pop()
+        return False
+
+
+def default_session_or(session):
+    """``session``, or the default session; ValueError when there is neither."""
+    s = session or get_default_session()
+    if s is None:
+        raise ValueError(
+            "Cannot evaluate tensor using `eval()`: No default session is registered. "
+            "Use `with sess.as_default()` or pass an explicit session to "
+            "`eval(session=sess)`"
+        )
+    return s
+
+
+def run_with_default_session(fetch, feed_dict, session):
+    """``fetch`` run in ``session`` or the default session (``Tensor.eval``, ``Operation.run``)."""
+    s = default_session_or(session)
+    g = fetch.graph if hasattr(fetch, "graph") else None
+    if g is not None and g is not s.graph:
+        raise ValueError(
+            "Cannot use the given session to evaluate tensor: the tensor's graph is "
+            "different from the session's graph."
+        )
+    return s.run(fetch, feed_dict)

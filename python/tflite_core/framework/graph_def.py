@@ -1,0 +1,153 @@
+"""``Graph.as_graph_def()``: the graph as TensorFlow's ``GraphDef`` protobuf, so TensorBoard draws
+it (name scopes folded into groups) and TensorFlow can read it.
+
+Each op becomes a ``NodeDef`` with its type, name, inputs (``"op"`` for output 0, ``"op:k"`` for
+output k, ``"^op"`` for a control input), device and attributes: dtypes, shapes, constant values
+(``TensorProto``), flags such as ``transpose_a``, and ``T``, the element type most TensorFlow ops
+are parameterised by.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtypes as _dt
+from .protos import protos
+from .tensor_shape import TensorShape
+
+# The GraphDef version of the TensorFlow 1.x releases the tutorial was written for.
+GRAPH_DEF_VERSION = 27
+# attributes that steer this library's execution but are not TensorFlow attributes
+_PRIVATE_ATTRS = frozenset({"unseeded"})
+
+_TYPED_VAL = {"f": "float_val", "i": "int_val", "b": "bool_val"}
+
+
+def shape_proto(shape) -> object:
+    """A ``TensorShapeProto``: unknown dimensions are -1, an unknown rank sets ``unknown_rank``."""
+    p = protos().TensorShapeProto()
+    shape = shape if isinstance(shape, TensorShape) else TensorShape(shape)
+    if shape.dims is None:
+        p.unknown_rank = True
+        return p
+    for d in shape.as_list():
+        p.dim.add().size = -1 if d is None else int(d)
+    return p
+
+
+def tensor_proto(value) -> object:
+    """A ``TensorProto`` holding ``value`` (an array, or anything ``np.asarray`` takes)."""
+    arr = np.asarray(value)
+    dtype = _dt.string if arr.dtype.kind in "OSU" else _dt.as_dtype(arr.dtype)
+    p = protos().TensorProto()
+    p.dtype = dtype.as_datatype_enum
+    p.tensor_shape.CopyFrom(shape_proto(arr.shape))
+    if dtype is _dt.string:
+        p.string_val.extend(
+            v if isinstance(v, bytes) else str(v).encode() for v in arr.reshape(-1).tolist()
+        )
+    elif dtype is _dt.float16:
+        p.half_val.extend(arr.reshape(-1).view(np.uint16).tolist())
+    elif arr.ndim == 0:  # scalars as typed values, as TensorFlow writes them
+        if dtype is _dt.float64:
+            p.double_val.append(float(arr))
+        elif dtype is _dt.int64:
+            p.int64_val.append(int(arr))
+        else:
+            getattr(p, _TYPED_VAL[arr.dtype.kind] if arr.dtype.kind != "u" else "int_val").append(
+                arr.item()
+            )
+    else:
+        p.tensor_content = np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<")).tobytes()
+    return p
+
+
+def attr_value(v) -> object | None:
+    """An ``AttrValue`` for a Python attribute value, or None where it has no protobuf form."""
+    P = protos()
+    a = P.AttrValue()
+    if isinstance(v, _dt.DType):
+        a.type = v.as_datatype_enum
+    elif isinstance(v, TensorShape):
+        a.shape.CopyFrom(shape_proto(v))
+    elif isinstance(v, np.ndarray):
+        a.tensor.CopyFrom(tensor_proto(v))
+    elif isinstance(v, (bool, np.bool_)):
+        a.b = bool(v)
+    elif isinstance(v, (int, np.integer)):
+        a.i = int(v)
+    elif isinstance(v, (float, np.floating)):
+        a.f = float(v)
+    elif isinstance(v, str):
+        a.s = v.encode()
+    elif isinstance(v, bytes):
+        a.s = v
+    elif isinstance(v, (list, tuple)):
+        a.list.SetInParent()
+        for x in v:
+            if isinstance(x, _dt.DType):
+                a.list.type.append(x.as_datatype_enum)
+            elif isinstance(x, TensorShape):
+                a.list.shape.add().CopyFrom(shape_proto(x))
+            elif isinstance(x, (bool, np.bool_)):
+                a.list.b.append(bool(x))
+            elif isinstance(x, (int, np.integer)):
+                a.list.i.append(int(x))
+            elif isinstance(x, (float, np.floating)):
+                a.list.f.append(float(x))
+            elif isinstance(x, (str, bytes)):
+                a.list.s.append(x.encode() if isinstance(x, str) else x)
+            else:
+                return None
+    else:
+        return None
+    return a
+
+
+def _input_name(t) -> str:
+    return t.op.name if t.value_index == 0 else f"{t.op.name}:{t.value_index}"
+
+
+def _element_type(op):
+    """TensorFlow's ``T`` attribute: the element type the op computes in."""
+    hook = op._def.graphdef_dtype
+    if hook is not None:
+        return hook(op)
+    if not op._inputs or "T" in op._attrs or "SrcT" in op._attrs:
+        return None
+    if op.type == "Fill":  # Fill(dims, value): T is the value's type
+        return op._outputs[0].dtype
+    return op._inputs[0].dtype
+
+
+def node_def(op, add_shapes: bool = False) -> object:
+    """The ``NodeDef`` of one operation."""
+    n = protos().NodeDef()
+    n.name = op.name
+    n.op = op.type
+    n.input.extend(_input_name(t) for t in op._inputs)
+    n.input.extend("^" + c.name for c in op._control_inputs)
+    if op.device:
+        n.device = op.device
+    attrs = {k: v for k, v in op._attrs.items() if k not in _PRIVATE_ATTRS and v is not None}
+    t = _element_type(op)
+    if t is not None:
+        attrs["T"] = t
+    for k in sorted(attrs):
+        a = attr_value(attrs[k])
+        if a is not None:
+            n.attr[k].CopyFrom(a)
+    if add_shapes and op._outputs:
+        n.attr["_output_shapes"].CopyFrom(attr_value([o.shape for o in op._outputs]))
+    return n
+
+
+def as_graph_def(graph, from_version=None, add_shapes: bool = False) -> object:
+    """The ``GraphDef`` of ``graph``: ops in creation order (ops with ids above ``from_version``
+    only, when given); ``add_shapes`` adds each node's ``_output_shapes``."""
+    gd = protos().GraphDef()
+    gd.versions.producer = GRAPH_DEF_VERSION
+    for op in graph.get_operations():
+        if from_version is None or op._id > from_version:
+            gd.node.add().CopyFrom(node_def(op, add_shapes))
+    return gd

@@ -1,0 +1,162 @@
+"""Helpers the op families share: creating ops, converting inputs, static shape rules."""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import numpy as np
+
+from . import dtypes as _dt
+from .constant_op import convert_to_tensor
+from .graph import Tensor, constant_value, get_default_graph, shape_error
+from .tensor_shape import TensorShape
+
+
+def graph_of(*values):
+    for v in values:
+        if isinstance(v, Tensor):
+            return v.graph
+        if hasattr(v, "_as_graph_element"):
+            return v._as_graph_element().graph
+    return get_default_graph()
+
+
+def make_op(op_type: str, inputs: Sequence[Tensor], out_dtypes, attrs=None, name=None):
+    g = graph_of(*inputs) if inputs else get_default_graph()
+    return g.create_op(op_type, list(inputs), list(out_dtypes), attrs, name)
+
+
+def make_tensor(op_type: str, inputs, out_dtype, attrs=None, name=None) -> Tensor:
+    return make_op(op_type, inputs, [out_dtype], attrs, name).outputs[0]
+
+
+def to_tensors(values, dtype=None, names=("x", "y")):
+    """Converts values to tensors of one dtype (from the first Tensor among them)."""
+    if dtype is None:
+        for v in values:
+            if isinstance(v, Tensor) or hasattr(v, "_as_graph_element"):
+                dtype = convert_to_tensor(v).dtype
+                break
+    out = []
+    for v in values:
+        t = convert_to_tensor(v, dtype=dtype) if not isinstance(v, Tensor) else v
+        out.append(t)
+    return out
+
+
+def check_same_dtype(op_type: str, tensors, arg_names=("x", "y")):
+    first = tensors[0].dtype
+    for t, n in zip(tensors[1:], arg_names[1:]):
+        if t.dtype != first:
+            raise TypeError(
+                f"Input '{n}' of '{op_type}' Op has type {t.dtype.name} that does not "
+                f"match type {first.name} of argument '{arg_names[0]}'."
+            )
+
+
+def check_dtype_in(op_type: str, t: Tensor, allowed, arg="x"):
+    if t.dtype not in allowed:
+        names = ", ".join(d.name for d in allowed)
+        raise TypeError(
+            f"Value passed to parameter '{arg}' of '{op_type}' has DataType "
+            f"{t.dtype.name} not in list of allowed values: {names}"
+        )
+
+
+FLOATS = (_dt.float32, _dt.float64)
+NUMERIC = (_dt.float32, _dt.float64, _dt.int32, _dt.int64)
+
+
+def broadcast_shapes(op, a: TensorShape, b: TensorShape) -> TensorShape:
+    """NumPy broadcasting of two static shapes; ValueError naming the op when incompatible."""
+    if a.ndims is None or b.ndims is None:
+        return TensorShape(None)
+    x, y = a.as_list(), b.as_list()
+    n = max(len(x), len(y))
+    x = [1] * (n - len(x)) + x
+    y = [1] * (n - len(y)) + y
+    out = []
+    for p, q in zip(x, y):
+        if p == 1:
+            out.append(q)
+        elif q == 1:
+            out.append(p)
+        elif p is None:
+            out.append(q)
+        elif q is None or p == q:
+            out.append(p)
+        else:
+            raise shape_error(
+                op.type, op.name, f"Dimensions must be equal, but are {p} and {q}", [a, b]
+            )
+    return TensorShape(out)
+
+
+def same_shape(op, in_shapes, value_of):
+    return [in_shapes[0]]
+
+
+def norm_axes(axis, rank: Optional[int], op=None):
+    """Normalises ``axis`` (None, int or list) against ``rank`` to a sorted tuple."""
+    if axis is None:
+        return None if rank is None else tuple(range(rank))
+    axes = [
+        int(a)
+        for a in (
+            [axis] if isinstance(axis, (int,)) or getattr(axis, "ndim", 1) == 0 else list(axis)
+        )
+    ]
+    if rank is None:
+        return tuple(axes) if all(a >= 0 for a in axes) else None
+    out = []
+    for a in axes:
+        if not -rank <= a < rank:
+            where = f" for '{op.name}'" if op is not None else ""
+            raise ValueError(
+                f"Invalid reduction dimension {a} for input with {rank} dimensions{where}"
+            )
+        out.append(a % rank)
+    return tuple(sorted(set(out)))
+
+
+def shape_input(op, i: int, in_shapes, value_of) -> TensorShape:
+    """The shape that input ``i`` (a 1-D shape tensor) holds, as precisely as it is known.
+
+    Its value when known; for ``tf.shape(x)`` of a partially known ``x``, the static shape of
+    ``x`` (as TF's ``constant_value_as_shape``); otherwise one unknown dimension per element.
+    """
+    v = value_of(i)
+    if v is not None:
+        return TensorShape([int(d) for d in np.asarray(v).reshape(-1)])
+    src = op.inputs[i].op
+    if src.type == "Shape":
+        return src.inputs[0].shape
+    s = in_shapes[i]
+    return TensorShape([None] * s[0].value) if s.is_fully_defined() else TensorShape(None)
+
+
+def is_symbolic(v) -> bool:
+    """Whether ``v`` is a graph value (a Tensor, or a Variable that converts to one)."""
+    return isinstance(v, Tensor) or hasattr(v, "_tflite_as_tensor")
+
+
+def const_ints(value, what: str) -> list:
+    """``value`` (a list, an array or a constant tensor) as a flat list of Python ints."""
+    if hasattr(value, "_tflite_as_tensor"):
+        value = convert_to_tensor(value)
+    if isinstance(value, Tensor):
+        v = constant_value(value)
+        if v is None:
+            raise TypeError(
+                f"{what} must be known when the graph is built (a list or a constant), got {value}"
+            )
+        value = v
+    arr = np.asarray(value)
+    if arr.size and arr.dtype.kind not in "iu":
+        raise TypeError(f"{what} must be integers, got {value!r}")
+    return [int(v) for v in arr.reshape(-1)]
+
+
+def scalar_int(v) -> int:
+    """The first element of ``v`` (a scalar or a one-element list or array) as a Python int."""
+    return int(np.asarray(v).reshape(-1)[0])

@@ -1,0 +1,140 @@
+"""The op registry: per op type a shape function, a kernel and a gradient, defined together.
+
+An op family's file registers each op it defines with :func:`register_op` and puts its gradient
+beside it with :func:`RegisterGradient` (or declares it :func:`NotDifferentiable`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Optional
+
+ShapeFn = Callable[..., list]
+"""``shape_fn(op, in_shapes, value_of) -> [TensorShape, ...]`` (one per output)."""
+AttrsFn = Callable[..., tuple]
+"""``attrs_fn(op, in_shapes, out_shapes, value_of) -> (ints, floats)`` for the kernel."""
+
+
+class OpKind(enum.Enum):
+    """How the Session compiles an op into a plan (one emitter per kind, ``client/emitters.py``)."""
+
+    KERNEL = "kernel"
+    """A C++ kernel step: inputs ``kernel_inputs`` in, fresh output buffers out."""
+    CONST = "const"
+    """A constant: its value is copied into a plan buffer once, when the plan compiles."""
+    PLACEHOLDER = "placeholder"
+    """A value that must be fed (an unfed one is an InvalidArgumentError)."""
+    VARIABLE = "variable"
+    """State owned by the Session: the plan reads the Session's buffer in place."""
+    ASSIGN = "assign"
+    """Writes its first ``refs`` inputs (a variable and its slots) in place with ``kernel``."""
+    ALIAS = "alias"
+    """Output 0 shares input 0's buffer (identity, reshape): no kernel, no copy."""
+    NOOP = "noop"
+    """Nothing to run (``tf.no_op``, ``tf.group``): only its control inputs matter."""
+    RANDOM = "random"
+    """A kernel that also receives the op's per-session Philox counter."""
+    SHAPE = "shape"
+    """A value computed from input shapes when the plan compiles (``value_fn``)."""
+    HOST = "host"
+    """Computed in Python after the plan, from values the plan fetches (``host_fn``): summaries."""
+
+
+@dataclass
+class OpDef:
+    """How one op type is shaped, executed and differentiated.
+
+    ``shape_fn(op, in_shapes, value_of)`` returns the output shapes from the input shapes (static
+    ones at graph build, concrete ones when a plan is compiled); ``value_of(i)`` gives input ``i``'s
+    value where it is known (constants, shapes) or ``None``.
+    ``kernel`` names the C++ kernel; ``kernel_inputs`` picks the inputs it receives (others are
+    only read for their shape or value when the plan is compiled); ``value_inputs`` are the
+    inputs whose *values* the shape function reads (a shape tensor; when one is fed, its value
+    becomes part of the plan's cache key); ``alias_if(in_shapes, out_shapes)``, when true for the
+    concrete shapes, makes the op an alias of input 0 in that plan (no kernel, no copy: e.g. a
+    gradient reduction that reduces nothing); ``attrs_fn(op, in_shapes, out_shapes, value_of)``
+    returns the kernel's ``(ints, floats)``.
+
+    Fields of particular kinds: ``value_fn(op, concrete_input_shapes)`` gives a SHAPE op's value;
+    ``host_fn(op, *input_values)`` computes a HOST op's outputs; ``refs`` is the number of
+    leading inputs an ASSIGN op writes in place. ``graphdef_dtype(op)``, when given, is the
+    ``T`` attribute the op's ``NodeDef`` carries (``None``: no ``T``), for op types whose TF
+    definition names its type attribute otherwise.
+    """
+
+    type: str
+    shape_fn: ShapeFn
+    kernel: Optional[str] = None
+    kernel_inputs: Optional[Sequence[int]] = None
+    value_inputs: Sequence[int] = ()
+    alias_if: Optional[Callable[..., bool]] = None
+    attrs_fn: Optional[AttrsFn] = None
+    kind: OpKind = OpKind.KERNEL
+    grad: Optional[Callable[..., Any]] = None
+    not_differentiable: bool = False
+    stateful: bool = False
+    value_fn: Optional[Callable[..., Any]] = None
+    host_fn: Optional[Callable[..., Any]] = None
+    refs: int = 1
+    graphdef_dtype: Optional[Callable[..., Any]] = None
+
+    def check(self) -> None:
+        """Raises when a field its kind needs is missing (``register_op`` calls it)."""
+        if not isinstance(self.kind, OpKind):
+            raise TypeError(f"Op type {self.type!r}: kind must be an OpKind, got {self.kind!r}")
+        if self.kind is OpKind.SHAPE and self.value_fn is None:
+            raise ValueError(f"Op type {self.type!r}: a SHAPE op needs a value_fn")
+        if self.kind is OpKind.HOST and self.host_fn is None:
+            raise ValueError(f"Op type {self.type!r}: a HOST op needs a host_fn")
+        if self.kind in (OpKind.KERNEL, OpKind.ASSIGN, OpKind.RANDOM) and self.kernel is None:
+            raise ValueError(f"Op type {self.type!r}: a {self.kind.name} op needs a kernel")
+
+
+_OPS: dict[str, OpDef] = {}
+
+
+def register_op(
+    type_name: str, shape_fn: ShapeFn, kernel: Optional[str] = None, **fields: Any
+) -> OpDef:
+    """Registers op type ``type_name`` (a ``KeyError`` if it exists); ``fields`` are ``OpDef``'s."""
+    if type_name in _OPS:
+        raise KeyError(f"Op type {type_name!r} is already registered")
+    d = OpDef(type_name, shape_fn, kernel, **fields)
+    d.check()
+    _OPS[type_name] = d
+    return d
+
+
+def get_op_def(type_name: str) -> OpDef:
+    try:
+        return _OPS[type_name]
+    except KeyError:
+        raise LookupError(f"No op registered for type {type_name!r}") from None
+
+
+def registered_ops() -> dict[str, OpDef]:
+    return dict(_OPS)
+
+
+class RegisterGradient:
+    """Decorator: ``@RegisterGradient("MatMul") def _grad(op, grad): ...``."""
+
+    def __init__(self, op_type: str):
+        self._op_type = op_type
+
+    def __call__(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        d = get_op_def(self._op_type)
+        if d.grad is not None or d.not_differentiable:
+            raise KeyError(f"Gradient for {self._op_type!r} is already registered")
+        d.grad = fn
+        return fn
+
+
+def NotDifferentiable(op_type: str) -> None:
+    """Declares that ``op_type`` has no gradient (gradients stop there); TF's name."""
+    get_op_def(op_type).not_differentiable = True
+
+
+NoGradient = NotDifferentiable

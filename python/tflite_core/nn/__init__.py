@@ -1,0 +1,42 @@
+"""The ``tf.nn`` namespace (re-exports only); this package's modules hold the nn op families."""
+
+from ..ops.math_ops import sigmoid, tanh  # noqa: F401
+from . import rnn_cell  # noqa: F401
+from .candidate_sampling_ops import log_uniform_candidate_sampler  # noqa: F401, E402
+from .conv_ops import (  # noqa: F401
+    avg_pool,
+    avg_pool2d,
+    conv2d,
+    conv2d_backprop_filter,
+    conv2d_backprop_input,
+    depthwise_conv2d,
+    depthwise_conv2d_native,
+    depthwise_conv2d_native_backprop_filter,
+    depthwise_conv2d_native_backprop_input,
+    max_pool,
+    max_pool2d,
+)
+from .embedding_ops import embedding_lookup  # noqa: F401, E402
+from .nn_ops import (  # noqa: F401  # noqa: F401
+    bias_add,
+    dropout,
+    elu,
+    in_top_k,
+    l2_loss,
+    log_softmax,
+    relu,
+    relu6,
+    softmax,
+    softmax_cross_entropy_with_logits,
+    softmax_cross_entropy_with_logits_v2,
+    softplus,
+    sparse_softmax_cross_entropy_with_logits,
+    top_k,
+)
+from .normalization_ops import batch_normalization, moments  # noqa: F401
+from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, rnn, static_rnn  # noqa: F401,E402
+from .sampled_loss_ops import (  # noqa: F401, E402
+    nce_loss,
+    sampled_softmax_loss,
+    sigmoid_cross_entropy_with_logits,
+)

@@ -1,0 +1,53 @@
+"""Control flow: ``no_op``, ``group`` and ``tuple`` (control dependencies between ops).
+
+>>> a = tf.constant(1.0)
+>>> with tf.control_dependencies([tf.no_op(name="first")]):
+...     b = tf.identity(a)
+>>> [c.name for c in b.op.control_inputs]
+['first']
+"""
+
+from __future__ import annotations
+
+from ..framework.constant_op import convert_to_tensor
+from ..framework.graph import get_default_graph, name_scope
+from ..framework.op_util import graph_of
+from ..framework.registry import NotDifferentiable, OpKind, register_op
+from .array_ops import identity
+
+# ---- NoOp ----------------------------------------------------------------------------------------
+register_op("NoOp", lambda op, s, v: [], kind=OpKind.NOOP)
+NotDifferentiable("NoOp")
+
+
+def no_op(name=None):
+    """An op that does nothing; useful with control dependencies."""
+    return get_default_graph().create_op("NoOp", [], [], None, name or "NoOp")
+
+
+def group(*inputs, **kwargs):
+    """An op that runs all ``inputs`` (ops or tensors)."""
+    name = kwargs.pop("name", None)
+    if kwargs:
+        raise TypeError(f"Unknown keyword arguments: {list(kwargs)}")
+    flat = []
+    for i in inputs:
+        if isinstance(i, (list, tuple)):
+            flat.extend(i)
+        else:
+            flat.append(i)
+    g = graph_of(*flat)
+    with g.as_default(), g.control_dependencies([x for x in flat if x is not None]):
+        return g.create_op("NoOp", [], [], None, name or "group_deps")
+
+
+def tuple_(tensors, name=None, control_inputs=None):
+    """Tensors with the same values, available only once all of them are computed."""
+    ts = [convert_to_tensor(t) for t in tensors]
+    with name_scope(name, "tuple", ts):
+        gate = group(*ts, *(control_inputs or []))
+        out = []
+        with get_default_graph().control_dependencies([gate]):
+            for t in ts:
+                out.append(identity(t))
+        return out

@@ -1,0 +1,134 @@
+"""Symbolic differentiation: ``tf.gradients(ys, xs)`` builds gradient ops into the same graph,
+under ``gradients/``, from the gradient registered beside each op."""
+
+from __future__ import annotations
+
+from ..framework.constant_op import convert_to_tensor
+from ..framework.graph import Tensor, name_scope
+from ..framework.op_util import graph_of
+from ..framework.registry import get_op_def
+from .array_ops import fill, shape
+from .indexing_ops import IndexedSlices, concat_slices
+from .math_ops import add_n
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _between(ys, xs, stop_ops):
+    """Ops on a path from some x to some y (the ones whose gradients are needed)."""
+    from_x = set()
+    stack = [x.op for x in xs]
+    seen = set()
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        from_x.add(op)
+        for out in op.outputs:
+            for c in out._consumers:
+                if c not in seen and c not in stop_ops:
+                    stack.append(c)
+    between = set()
+    stack = [y.op for y in ys]
+    seen = set()
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        if op in from_x:
+            between.add(op)
+            for t in op.inputs:
+                stack.append(t.op)
+    return between
+
+
+def gradients(
+    ys,
+    xs,
+    grad_ys=None,
+    name="gradients",
+    colocate_gradients_with_ops=False,
+    gate_gradients=False,
+    aggregation_method=None,
+    stop_gradients=None,
+):
+    """Symbolic partial derivatives of ``sum(ys)`` with respect to each of ``xs``.
+
+    Returns a list with one tensor per ``x`` (``None`` where ``x`` does not affect ``ys``).
+    Gradients of broadcast operands are summed back to the operand's shape. A sparse gradient
+    (of ``gather``/``embedding_lookup`` params) is a ``tf.IndexedSlices``; several of them are
+    aggregated by concatenation, and converted to dense where added to a dense gradient or
+    passed to another op's gradient function.
+    """
+    ys = [convert_to_tensor(y) for y in _as_list(ys)]
+    xs = [convert_to_tensor(x) for x in _as_list(xs)]
+    grad_ys = [None] * len(ys) if grad_ys is None else _as_list(grad_ys)
+    if len(grad_ys) != len(ys):
+        raise ValueError(f"Passed {len(grad_ys)} grad_ys for {len(ys)} ys")
+    stop_ops = {convert_to_tensor(t).op for t in _as_list(stop_gradients or [])}
+    g = graph_of(*ys)
+    with g.as_default(), name_scope(name, "gradients", ys + xs):
+        between = _between(ys, xs, stop_ops)
+        grads: dict[Tensor, list] = {}
+        for i, (y, gy) in enumerate(zip(ys, grad_ys)):
+            if not (y.dtype.is_floating or y.dtype.is_integer):
+                # As TF: a default gradient needs a numeric y (integer ys get ones, and their
+                # gradients stop at the first op with no float path).
+                raise TypeError(
+                    f"Tensor {y.name} with type {y.dtype.name} must be numeric to "
+                    "obtain a default gradient."
+                )
+            if gy is None:
+                with name_scope(f"grad_ys_{i}"):
+                    gy = fill(shape(y), convert_to_tensor(1, dtype=y.dtype))
+            else:
+                gy = convert_to_tensor(gy, dtype=y.dtype)
+            grads.setdefault(y, []).append(gy)
+        x_set = set(xs)
+        # Creation order is a topological order, so its reverse visits consumers first.
+        for op in sorted(between, key=lambda o: o._id, reverse=True):
+            if op in stop_ops:
+                continue
+            out_grads = [_dense(_sum(grads.get(t))) for t in op.outputs]
+            if all(gr is None for gr in out_grads):
+                continue
+            if not any(t.dtype.is_floating and (t.op in between or t in x_set) for t in op.inputs):
+                continue  # nothing upstream needs this op's input gradients
+            d = get_op_def(op.type)
+            if d.not_differentiable:
+                continue
+            if d.grad is None:
+                raise LookupError(
+                    f"No gradient defined for operation '{op.name}' (op type: {op.type})"
+                )
+            with name_scope(op.name + "_grad"):
+                in_grads = list(d.grad(op, *out_grads))
+            if len(in_grads) != len(op.inputs):
+                raise ValueError(
+                    f"Gradient function for {op.type} returned {len(in_grads)} "
+                    f"gradients for {len(op.inputs)} inputs"
+                )
+            for t, gr in zip(op.inputs, in_grads):
+                if gr is None or not t.dtype.is_floating:
+                    continue
+                if t.op in between or t in x_set:
+                    grads.setdefault(t, []).append(gr)
+        return [_sum(grads.get(x)) for x in xs]
+
+
+def _sum(gs):
+    if not gs:
+        return None
+    if len(gs) == 1:
+        return gs[0]
+    if all(isinstance(g, IndexedSlices) for g in gs):
+        return concat_slices(gs)
+    return add_n([_dense(g) for g in gs])
+
+
+def _dense(g):
+    return g._to_dense() if isinstance(g, IndexedSlices) else g

@@ -1,0 +1,614 @@
+"""Math ops: broadcasting binary ops, unary maths, reductions, argmax/argmin and matmul, with the
+gradient of each beside it (the ``Tensor`` operators that call them: ``tensor_methods``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..framework import dtypes as _dt
+from ..framework.constant_op import constant, convert_to_tensor
+from ..framework.graph import Tensor, constant_value, shape_error
+from ..framework.op_util import (
+    FLOATS,
+    NUMERIC,
+    broadcast_shapes,
+    check_dtype_in,
+    check_same_dtype,
+    make_tensor,
+    norm_axes,
+    same_shape,
+    to_tensors,
+)
+from ..framework.registry import NotDifferentiable, RegisterGradient, register_op
+from ..framework.tensor_shape import TensorShape
+from .array_ops import (
+    broadcast_to,
+    cast,
+    reduced_shape,
+    reduction_size,
+    reshape,
+    shape,
+    sum_to,
+    zeros_like,
+)
+
+
+# ---- binary ops with broadcasting ---------------------------------------------------------------
+def _binary_shape(op, in_shapes, value_of):
+    return [broadcast_shapes(op, in_shapes[0], in_shapes[1])]
+
+
+_BINARY = {  # op type -> (kernel, allowed dtypes)
+    "Add": ("add", NUMERIC),
+    "Sub": ("sub", NUMERIC),
+    "Mul": ("mul", NUMERIC),
+    "RealDiv": ("div", FLOATS),
+    "Maximum": ("maximum", NUMERIC),
+    "Minimum": ("minimum", NUMERIC),
+    "Pow": ("pow", NUMERIC),
+}
+_COMPARE = {
+    "Equal": "equal",
+    "NotEqual": "not_equal",
+    "Less": "less",
+    "LessEqual": "less_equal",
+    "Greater": "greater",
+    "GreaterEqual": "greater_equal",
+}
+for _t, (_k, _) in _BINARY.items():
+    register_op(_t, _binary_shape, _k)
+for _t, _k in _COMPARE.items():
+    register_op(_t, _binary_shape, _k)
+    NotDifferentiable(_t)
+
+
+def _binary(op_type, x, y, name):
+    x, y = to_tensors([x, y])
+    check_same_dtype(op_type, [x, y])
+    if op_type in _BINARY:
+        check_dtype_in(op_type, x, _BINARY[op_type][1])
+        return make_tensor(op_type, [x, y], x.dtype, None, name or op_type)
+    return make_tensor(op_type, [x, y], _dt.bool, None, name or op_type)
+
+
+def add(x, y, name=None):
+    """``x + y`` with broadcasting."""
+    return _binary("Add", x, y, name)
+
+
+def subtract(x, y, name=None):
+    return _binary("Sub", x, y, name)
+
+
+def multiply(x, y, name=None):
+    return _binary("Mul", x, y, name)
+
+
+def divide(x, y, name=None):
+    """True division; integer inputs are cast to float64 as in TF."""
+    x, y = to_tensors([x, y])
+    if x.dtype.is_integer:
+        x, y = cast(x, _dt.float64), cast(y, _dt.float64)
+    return _binary("RealDiv", x, y, name or "truediv")
+
+
+truediv = divide
+realdiv = divide
+div = divide
+
+
+def maximum(x, y, name=None):
+    return _binary("Maximum", x, y, name)
+
+
+def minimum(x, y, name=None):
+    return _binary("Minimum", x, y, name)
+
+
+def pow(x, y, name=None):  # noqa: A001 - TF's name
+    return _binary("Pow", x, y, name)
+
+
+def equal(x, y, name=None):
+    return _binary("Equal", x, y, name)
+
+
+def not_equal(x, y, name=None):
+    return _binary("NotEqual", x, y, name)
+
+
+def less(x, y, name=None):
+    return _binary("Less", x, y, name)
+
+
+def less_equal(x, y, name=None):
+    return _binary("LessEqual", x, y, name)
+
+
+def greater(x, y, name=None):
+    return _binary("Greater", x, y, name)
+
+
+def greater_equal(x, y, name=None):
+    return _binary("GreaterEqual", x, y, name)
+
+
+# The deck's TF 0.x names.
+mul = multiply
+sub = subtract
+
+
+@RegisterGradient("Add")
+def _add_grad(op, grad):
+    x, y = op.inputs
+    return [sum_to(grad, x), sum_to(grad, y)]
+
+
+@RegisterGradient("Sub")
+def _sub_grad(op, grad):
+    x, y = op.inputs
+    return [sum_to(grad, x), sum_to(negative(grad), y)]
+
+
+@RegisterGradient("Mul")
+def _mul_grad(op, grad):
+    x, y = op.inputs  # d(xy) = y dx + x dy
+    return [sum_to(grad * y, x), sum_to(x * grad, y)]
+
+
+@RegisterGradient("RealDiv")
+def _div_grad(op, grad):
+    x, y = op.inputs  # d(x/y) = dx / y - x dy / y^2
+    return [sum_to(grad / y, x), sum_to(negative(grad) * x / (y * y), y)]
+
+
+def _minmax_grad(op, grad, pick_x):
+    x, y = op.inputs  # the gradient goes to the selected input (x on ties)
+    mask = cast(pick_x(x, y), grad.dtype)
+    return [sum_to(grad * mask, x), sum_to(grad * (1.0 - mask), y)]
+
+
+@RegisterGradient("Maximum")
+def _maximum_grad(op, grad):
+    return _minmax_grad(op, grad, greater_equal)
+
+
+@RegisterGradient("Minimum")
+def _minimum_grad(op, grad):
+    return _minmax_grad(op, grad, less_equal)
+
+
+@RegisterGradient("Pow")
+def _pow_grad(op, grad):
+    x, y = op.inputs  # d(x^y) = y x^(y-1) dx + x^y log(x) dy  (log taken where x > 0)
+    z = op.outputs[0]
+    gx = grad * y * pow(x, y - 1.0)
+    safe_x = _where_positive(x)
+    gy = grad * z * log(safe_x)
+    return [sum_to(gx, x), sum_to(gy, y)]
+
+
+def _where_positive(x):
+    # x where x > 0, else 1 (so log is 0 there), built from primitives
+    m = cast(greater(x, constant(0, dtype=x.dtype)), x.dtype)
+    return x * m + (1.0 - m)
+
+
+# ---- unary ops -----------------------------------------------------------------------------------
+_UNARY = {
+    "Neg": ("neg", NUMERIC),
+    "Abs": ("abs", NUMERIC),
+    "Sigmoid": ("sigmoid", FLOATS),
+    "Tanh": ("tanh", FLOATS),
+    "Exp": ("exp", FLOATS),
+    "Log": ("log", FLOATS),
+    "Sqrt": ("sqrt", FLOATS),
+    "Square": ("square", NUMERIC),
+    "Reciprocal": ("reciprocal", FLOATS),
+    "Sign": ("sign", NUMERIC),
+    "Floor": ("floor", FLOATS),
+}
+for _t, (_k, _) in _UNARY.items():
+    register_op(_t, same_shape, _k)
+register_op("SigmoidGrad", _binary_shape, "sigmoid_grad")
+register_op("TanhGrad", _binary_shape, "tanh_grad")
+
+
+def _unary(op_type, x, name):
+    x = convert_to_tensor(x)
+    check_dtype_in(op_type, x, _UNARY[op_type][1])
+    return make_tensor(op_type, [x], x.dtype, None, name or op_type)
+
+
+def negative(x, name=None):
+    return _unary("Neg", x, name)
+
+
+neg = negative
+
+
+def abs(x, name=None):  # noqa: A001
+    return _unary("Abs", x, name)
+
+
+def sigmoid(x, name=None):
+    """``1 / (1 + exp(-x))``, computed stably."""
+    return _unary("Sigmoid", x, name)
+
+
+def tanh(x, name=None):
+    return _unary("Tanh", x, name)
+
+
+def exp(x, name=None):
+    return _unary("Exp", x, name)
+
+
+def log(x, name=None):
+    return _unary("Log", x, name)
+
+
+def sqrt(x, name=None):
+    return _unary("Sqrt", x, name)
+
+
+def square(x, name=None):
+    """``x * x`` elementwise."""
+    return _unary("Square", x, name)
+
+
+def reciprocal(x, name=None):
+    return _unary("Reciprocal", x, name)
+
+
+def sign(x, name=None):
+    return _unary("Sign", x, name)
+
+
+def floor(x, name=None):
+    """Elementwise ``np.floor`` (float32/float64); as in TF, no gradient flows through it."""
+    return _unary("Floor", x, name)
+
+
+NotDifferentiable("Floor")
+
+
+@RegisterGradient("Neg")
+def _neg_grad(op, grad):
+    return [negative(grad)]
+
+
+@RegisterGradient("Abs")
+def _abs_grad(op, grad):
+    return [grad * sign(op.inputs[0])]
+
+
+@RegisterGradient("Sigmoid")
+def _sigmoid_grad(op, grad):
+    y = op.outputs[0]  # dy/dx = y (1 - y)
+    return [make_tensor("SigmoidGrad", [y, grad], y.dtype, None, "SigmoidGrad")]
+
+
+@RegisterGradient("Tanh")
+def _tanh_grad(op, grad):
+    y = op.outputs[0]  # dy/dx = 1 - y^2
+    return [make_tensor("TanhGrad", [y, grad], y.dtype, None, "TanhGrad")]
+
+
+@RegisterGradient("SigmoidGrad")
+def _sigmoid_grad_grad(op, grad):
+    y, dy = op.inputs  # SigmoidGrad = dy y (1 - y): d/dy = dy (1 - 2y), d/d(dy) = y (1 - y)
+    gdy = grad * dy
+    return [
+        gdy - 2.0 * gdy * y,
+        make_tensor("SigmoidGrad", [y, grad], y.dtype, None, "SigmoidGrad"),
+    ]
+
+
+@RegisterGradient("TanhGrad")
+def _tanh_grad_grad(op, grad):
+    y, dy = op.inputs  # TanhGrad = dy (1 - y^2): d/dy = -2 y dy, d/d(dy) = 1 - y^2
+    return [grad * -2.0 * dy * y, make_tensor("TanhGrad", [y, grad], y.dtype, None, "TanhGrad")]
+
+
+@RegisterGradient("Sign")
+def _sign_grad(op, grad):
+    return [zeros_like(op.inputs[0])]  # as TF: zero almost everywhere
+
+
+@RegisterGradient("Exp")
+def _exp_grad(op, grad):
+    return [grad * op.outputs[0]]
+
+
+@RegisterGradient("Log")
+def _log_grad(op, grad):
+    return [grad * reciprocal(op.inputs[0])]
+
+
+@RegisterGradient("Sqrt")
+def _sqrt_grad(op, grad):
+    return [grad * 0.5 / op.outputs[0]]  # d sqrt(x) = dx / (2 sqrt(x))
+
+
+@RegisterGradient("Square")
+def _square_grad(op, grad):
+    x = op.inputs[0]
+    return [grad * (2.0 * x) if x.dtype.is_floating else grad * (2 * x)]
+
+
+@RegisterGradient("Reciprocal")
+def _reciprocal_grad(op, grad):
+    y = op.outputs[0]  # d(1/x) = -dx / x^2 = -y^2 dx
+    return [negative(grad) * y * y]
+
+
+# ---- AddN ----------------------------------------------------------------------------------------
+def _add_n_shape(op, in_shapes, value_of):
+    s = in_shapes[0]
+    for t in in_shapes[1:]:
+        if not s.is_compatible_with(t):
+            raise shape_error("AddN", op.name, "Shapes must be equal", in_shapes)
+        s = s.merge_with(t)
+    return [s]
+
+
+register_op("AddN", _add_n_shape, "add_n")
+
+
+@RegisterGradient("AddN")
+def _add_n_grad(op, grad):
+    return [grad] * len(op.inputs)
+
+
+def add_n(inputs, name=None):
+    """Sums a list of same-shape tensors."""
+    ts = to_tensors(list(inputs))
+    check_same_dtype("AddN", ts, [f"inputs[{i}]" for i in range(len(ts))])
+    if len(ts) == 1:
+        return ts[0]
+    return make_tensor("AddN", ts, ts[0].dtype, None, name or "AddN")
+
+
+# ---- reductions ----------------------------------------------------------------------------------
+def _reduce_shape(op, in_shapes, value_of):
+    s = in_shapes[0]
+    axis, keep = op.get_attr("axis"), op.get_attr("keep_dims")
+    if s.ndims is None:
+        return [TensorShape(None)]
+    axes = norm_axes(axis, s.ndims, op)
+    d = s.as_list()
+    if keep:
+        return [TensorShape([1 if i in axes else n for i, n in enumerate(d)])]
+    return [TensorShape([n for i, n in enumerate(d) if i not in axes])]
+
+
+def _reduce_attrs(op, in_shapes, out_shapes, value_of):
+    r = len(in_shapes[0])
+    axes = norm_axes(op.get_attr("axis"), r, op)
+    return [1 if i in axes else 0 for i in range(r)], []
+
+
+_REDUCE = {
+    "Sum": "reduce_sum",
+    "Mean": "reduce_mean",
+    "Max": "reduce_max",
+    "Min": "reduce_min",
+    "Prod": "reduce_prod",
+}
+for _t, _k in _REDUCE.items():
+    register_op(_t, _reduce_shape, _k, attrs_fn=_reduce_attrs)
+
+
+def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep_dims):
+    x = convert_to_tensor(input_tensor)
+    check_dtype_in(op_type, x, NUMERIC, "input")
+    if axis is None:
+        axis = reduction_indices
+    if keepdims is None:
+        keepdims = bool(keep_dims)
+    if isinstance(axis, Tensor):
+        v = constant_value(axis)
+        if v is None:
+            raise ValueError(f"[{op_type}] axis must be a constant")
+        axis = v
+    if axis is not None:
+        axis = [int(a) for a in np.asarray(axis).reshape(-1)]
+        if x.shape.ndims is not None:
+            norm_axes(axis, x.shape.ndims)
+    return make_tensor(
+        op_type, [x], x.dtype, {"axis": axis, "keep_dims": bool(keepdims)}, name or op_type
+    )
+
+
+def reduce_sum(
+    input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
+):
+    """Sum over ``axis`` (all axes when ``None``)."""
+    return _reduce("Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def reduce_mean(
+    input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
+):
+    return _reduce("Mean", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def reduce_max(
+    input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
+):
+    return _reduce("Max", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def reduce_min(
+    input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
+):
+    return _reduce("Min", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def reduce_prod(
+    input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
+):
+    return _reduce("Prod", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def _kept(op, t):
+    """``t`` (a reduction's output or its gradient) reshaped to keep the reduced dims as 1."""
+    return reshape(t, reduced_shape(op.inputs[0], op.get_attr("axis")))
+
+
+@RegisterGradient("Sum")
+def _sum_grad(op, grad):
+    x = op.inputs[0]  # every input element gets the gradient of its sum
+    return [broadcast_to(_kept(op, grad), shape(x))]
+
+
+@RegisterGradient("Mean")
+def _mean_grad(op, grad):
+    x = op.inputs[0]
+    return [broadcast_to(_kept(op, grad), shape(x)) / reduction_size(x, op.get_attr("axis"))]
+
+
+def _min_or_max_grad(op, grad):
+    x = op.inputs[0]  # shared equally by the elements equal to the extremum
+    y = broadcast_to(_kept(op, op.outputs[0]), shape(x))
+    ind = cast(equal(x, y), grad.dtype)
+    count = broadcast_to(reduce_sum(ind, op.get_attr("axis"), keepdims=True), shape(x))
+    return [ind / count * broadcast_to(_kept(op, grad), shape(x))]
+
+
+RegisterGradient("Max")(_min_or_max_grad)
+RegisterGradient("Min")(_min_or_max_grad)
+
+
+register_op(
+    "ProdGrad",
+    lambda op, s, v: [s[0]],
+    "reduce_prod_grad",
+    attrs_fn=lambda op, i, o, v: (
+        [1 if a in norm_axes(op.get_attr("axis"), len(i[0])) else 0 for a in range(len(i[0]))],
+        [],
+    ),
+)
+NotDifferentiable("ProdGrad")
+
+
+@RegisterGradient("Prod")
+def _prod_grad(op, grad):
+    x = op.inputs[0]  # d prod / dx_i = prod_{j != i} x_j, exact where x has zeros
+    dy = reshape(grad, reduced_shape(x, op.get_attr("axis")))
+    return [make_tensor("ProdGrad", [x, dy], x.dtype, {"axis": op.get_attr("axis")}, "ProdGrad")]
+
+
+# ---- argmax / argmin -----------------------------------------------------------------------------
+def _arg_shape(op, in_shapes, value_of):
+    s = in_shapes[0]
+    if s.ndims is None:
+        return [TensorShape(None)]
+    if s.ndims == 0:
+        raise ValueError(f"[{op.type}] input must have rank >= 1 for '{op.name}'")
+    a = norm_axes(op.get_attr("axis"), s.ndims, op)[0]
+    d = s.as_list()
+    return [TensorShape(d[:a] + d[a + 1 :])]
+
+
+for _t, _k in (("ArgMax", "argmax"), ("ArgMin", "argmin")):
+    register_op(_t, _arg_shape, _k, attrs_fn=lambda op, i, o, v: ([op.get_attr("axis")], []))
+    NotDifferentiable(_t)
+
+
+def _arg(op_type, input, axis, name, dimension, output_type):  # noqa: A002
+    x = convert_to_tensor(input)
+    check_dtype_in(op_type, x, NUMERIC, "input")
+    axis = dimension if axis is None else axis
+    axis = 0 if axis is None else int(axis)
+    out = make_tensor(op_type, [x], _dt.int64, {"axis": axis}, name or op_type)
+    return out if _dt.as_dtype(output_type) == _dt.int64 else cast(out, output_type)
+
+
+def argmax(input, axis=None, name=None, dimension=None, output_type=_dt.int64):  # noqa: A002
+    """Index of the largest value along ``axis`` (first on ties)."""
+    return _arg("ArgMax", input, axis, name, dimension, output_type)
+
+
+def argmin(input, axis=None, name=None, dimension=None, output_type=_dt.int64):  # noqa: A002
+    return _arg("ArgMin", input, axis, name, dimension, output_type)
+
+
+# ---- matmul --------------------------------------------------------------------------------------
+def _matmul_shape(op, in_shapes, value_of):
+    a, b = in_shapes
+    ta, tb = op.get_attr("transpose_a"), op.get_attr("transpose_b")
+    for s in (a, b):
+        if s.ndims is not None and s.ndims != 2:
+            raise shape_error(
+                "MatMul", op.name, f"Shape must be rank 2 but is rank {s.ndims}", in_shapes
+            )
+    ad = a.as_list() if a.ndims is not None else [None, None]
+    bd = b.as_list() if b.ndims is not None else [None, None]
+    m, k = (ad[1], ad[0]) if ta else (ad[0], ad[1])
+    k2, n = (bd[1], bd[0]) if tb else (bd[0], bd[1])
+    if k is not None and k2 is not None and k != k2:
+        raise shape_error(
+            "MatMul", op.name, f"Dimensions must be equal, but are {k} and {k2}", in_shapes
+        )
+    return [TensorShape([m, n])]
+
+
+register_op(
+    "MatMul",
+    _matmul_shape,
+    "matmul",
+    attrs_fn=lambda op, i, o, v: (
+        [int(op.get_attr("transpose_a")), int(op.get_attr("transpose_b"))],
+        [],
+    ),
+)
+
+
+@RegisterGradient("MatMul")
+def _matmul_grad(op, grad):
+    a, b = op.inputs
+    ta, tb = op.get_attr("transpose_a"), op.get_attr("transpose_b")
+    if not ta and not tb:  # C = A B: dA = G B^T, dB = A^T G
+        return [matmul(grad, b, transpose_b=True), matmul(a, grad, transpose_a=True)]
+    if not ta and tb:  # C = A B^T: dA = G B, dB = G^T A
+        return [matmul(grad, b), matmul(grad, a, transpose_a=True)]
+    if ta and not tb:  # C = A^T B: dA = B G^T, dB = A G
+        return [matmul(b, grad, transpose_b=True), matmul(a, grad)]
+    # C = A^T B^T: dA = B^T G^T, dB = G^T A^T
+    return [
+        matmul(b, grad, transpose_a=True, transpose_b=True),
+        matmul(grad, a, transpose_a=True, transpose_b=True),
+    ]
+
+
+def matmul(
+    a,
+    b,
+    transpose_a=False,
+    transpose_b=False,
+    adjoint_a=False,
+    adjoint_b=False,
+    a_is_sparse=False,
+    b_is_sparse=False,
+    name=None,
+):
+    """Matrix product of two rank-2 tensors: ``tf.matmul(x, w)``.
+
+    A shape mismatch raises ``ValueError`` at graph build, naming the op and both shapes.
+    """
+    a, b = to_tensors([a, b])
+    check_same_dtype("MatMul", [a, b], ("a", "b"))
+    check_dtype_in("MatMul", a, NUMERIC, "a")
+    return make_tensor(
+        "MatMul",
+        [a, b],
+        a.dtype,
+        {
+            "transpose_a": bool(transpose_a or adjoint_a),
+            "transpose_b": bool(transpose_b or adjoint_b),
+            "T": a.dtype,
+        },
+        name or "MatMul",
+    )

@@ -1,0 +1,273 @@
+"""Variables: state that lives in a Session, initialised by running their initializers."""
+
+from __future__ import annotations
+
+from ..framework import dtypes as _dt
+from ..framework.constant_op import convert_to_tensor
+from ..framework.graph import (
+    GraphKeys,
+    Tensor,
+    default_session_or,
+    get_default_graph,
+    name_scope,
+    shape_error,
+)
+from ..framework.op_util import make_tensor
+from ..framework.registry import NotDifferentiable, OpKind, register_op
+from ..framework.tensor_shape import as_shape
+from .array_ops import identity
+from .control_flow_ops import group, no_op
+
+
+def _variable_shape(op, in_shapes, value_of):
+    return [op.get_attr("shape")]
+
+
+register_op("VariableV2", _variable_shape, kind=OpKind.VARIABLE, stateful=True)
+NotDifferentiable("VariableV2")
+
+
+def _assign_shape(op, in_shapes, value_of):
+    ref, value = in_shapes[0], in_shapes[1]
+    if op.get_attr("validate_shape") and not ref.is_compatible_with(value):
+        raise shape_error(
+            op.type, op.name, f"Shapes must be equal but {ref} and {value} differ", in_shapes
+        )
+    return [ref]
+
+
+for _t, _k in (("Assign", "assign"), ("AssignAdd", "assign_add"), ("AssignSub", "assign_sub")):
+    register_op(_t, _assign_shape, _k, kernel_inputs=(1,), kind=OpKind.ASSIGN, stateful=True)
+    NotDifferentiable(_t)
+
+
+def _ref_of(ref) -> Tensor:
+    if isinstance(ref, Variable):
+        return ref._variable
+    if isinstance(ref, Tensor) and ref.op.type == "VariableV2":
+        return ref
+    raise TypeError(f"'ref' must be a Variable or a variable's ref tensor, got {ref!r}")
+
+
+def _assign(op_type, ref, value, validate_shape, name):
+    r = _ref_of(ref)
+    v = convert_to_tensor(value, dtype=r.dtype)
+    attrs = {
+        "validate_shape": True if validate_shape is None else bool(validate_shape),
+        "T": r.dtype,
+    }
+    return make_tensor(op_type, [r, v], r.dtype, attrs, name or op_type)
+
+
+def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+    """Stores ``value`` in the variable ``ref``; evaluates to the new value."""
+    return _assign("Assign", ref, value, validate_shape, name)
+
+
+def assign_add(ref, value, use_locking=None, name=None):
+    return _assign("AssignAdd", ref, value, True, name)
+
+
+def assign_sub(ref, value, use_locking=None, name=None):
+    return _assign("AssignSub", ref, value, True, name)
+
+
+class Variable:
+    """A variable: ``w = tf.Variable(tf.random_normal([3, 3]), name='w')``.
+
+    Its value lives in each Session; run ``initializer`` (or ``global_variables_initializer()``)
+    before reading it. In the graph it is three nodes, as in TF: ``w`` (VariableV2),
+    ``w/Assign`` (its initializer) and ``w/read`` (the value other ops consume).
+    """
+
+    def __init__(
+        self,
+        initial_value=None,
+        trainable=True,
+        collections=None,
+        validate_shape=True,
+        caching_device=None,
+        name=None,
+        variable_def=None,
+        dtype=None,
+        expected_shape=None,
+        import_scope=None,
+        constraint=None,
+        use_resource=None,
+        synchronization=None,
+        aggregation=None,
+        shape=None,
+    ):
+        if initial_value is None:
+            raise ValueError("initial_value must be specified.")
+        collections = [GraphKeys.GLOBAL_VARIABLES] if collections is None else list(collections)
+        if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
+            collections.append(GraphKeys.TRAINABLE_VARIABLES)
+        self._trainable = bool(trainable)
+        init_from_fn = callable(initial_value)
+        with name_scope(name, "Variable", [] if init_from_fn else [initial_value]) as scope:
+            if init_from_fn:
+                with name_scope("Initializer"):
+                    initial_value = initial_value()
+            dt = None if dtype is None else _dt.as_dtype(dtype)
+            iv = (
+                convert_to_tensor(initial_value, name="initial_value", dtype=dt)
+                if not isinstance(initial_value, Tensor)
+                else initial_value
+            )
+            if dt is not None and iv.dtype != dt:
+                raise ValueError(
+                    f"Incompatible dtypes: initial value {iv.dtype.name}, variable {dt.name}"
+                )
+            self._initial_value = iv
+            var_shape = as_shape(shape) if shape is not None else iv.shape
+            if validate_shape and not var_shape.is_fully_defined():
+                raise ValueError(f"initial_value must have a shape specified: {iv}")
+            self._variable = make_tensor(
+                "VariableV2",
+                [],
+                iv.dtype,
+                {"shape": var_shape, "dtype": iv.dtype, "container": "", "shared_name": ""},
+                scope,
+            )
+            self._initializer_op = _assign(
+                "Assign", self._variable, iv, validate_shape, "Assign"
+            ).op
+            self._snapshot = identity(self._variable, name="read")
+        self._variable.graph.add_to_collections(collections, self)
+
+    # -- identity -------------------------------------------------------------------------------
+    name = property(lambda self: self._variable.name)
+    op = property(lambda self: self._variable.op)
+    dtype = property(lambda self: self._variable.dtype)
+    graph = property(lambda self: self._variable.graph)
+    device = property(lambda self: self._variable.device)
+    initializer = property(lambda self: self._initializer_op)
+    initial_value = property(lambda self: self._initial_value)
+    trainable = property(lambda self: self._trainable)
+
+    @property
+    def shape(self):
+        return self._variable.shape
+
+    def get_shape(self):
+        return self._variable.shape
+
+    def _as_graph_element(self):
+        return self._variable
+
+    def _tflite_as_tensor(self):
+        return self._snapshot
+
+    def value(self) -> Tensor:
+        """The ``w/read`` tensor that ops consume."""
+        return self._snapshot
+
+    def read_value(self) -> Tensor:
+        return identity(self._variable, name="read")
+
+    def initialized_value(self) -> Tensor:
+        with get_default_graph().control_dependencies([self._initializer_op]):
+            return identity(self._initial_value)
+
+    # -- updates --------------------------------------------------------------------------------
+    def assign(self, value, use_locking=False, name=None, read_value=True):
+        return assign(self, value, name=name)
+
+    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+        return assign_add(self, delta, name=name)
+
+    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+        return assign_sub(self, delta, name=name)
+
+    def eval(self, session=None):
+        return self._variable.eval(session=session)
+
+    def load(self, value, session=None):
+        """Loads ``value`` into this variable in ``session`` (default: the default session)."""
+        default_session_or(session)._load_variable(self, value)
+
+    def __repr__(self):
+        return f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}_ref>"
+
+    __hash__ = object.__hash__
+
+    def __iter__(self):
+        raise TypeError("'Variable' object is not iterable.")
+
+    def __bool__(self):
+        raise TypeError("Using a `tf.Variable` as a Python `bool` is not allowed.")
+
+
+def _delegate(name):
+    def method(self, *args):
+        return getattr(self._snapshot, name)(*args)
+
+    method.__name__ = name
+    return method
+
+
+for _m in (
+    "__add__",
+    "__radd__",
+    "__sub__",
+    "__rsub__",
+    "__mul__",
+    "__rmul__",
+    "__truediv__",
+    "__rtruediv__",
+    "__pow__",
+    "__rpow__",
+    "__matmul__",
+    "__rmatmul__",
+    "__neg__",
+    "__abs__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__getitem__",
+):
+    setattr(Variable, _m, _delegate(_m))
+Variable.__array_priority__ = 100
+Variable.__array_ufunc__ = None
+
+
+# ---- collections and initializers ----------------------------------------------------------------
+def global_variables(scope=None):
+    """All global variables of the default graph (``tf.all_variables`` in TF 0.x)."""
+    return get_default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
+
+
+def local_variables(scope=None):
+    return get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, scope)
+
+
+def trainable_variables(scope=None):
+    return get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
+
+
+def variables_initializer(var_list, name="init"):
+    """An op that runs the initializers of ``var_list``."""
+    var_list = list(var_list)
+    if not var_list:
+        return no_op(name=name)
+    return group(*[v.initializer for v in var_list], name=name)
+
+
+def global_variables_initializer():
+    """An op that initialises every global variable.
+
+    ``sess.run(tf.global_variables_initializer())`` (TF 0.x: ``tf.initialize_all_variables()``).
+    """
+    return variables_initializer(global_variables())
+
+
+def local_variables_initializer():
+    return variables_initializer(local_variables(), name="init")
+
+
+all_variables = global_variables
+initialize_all_variables = global_variables_initializer
+initialize_variables = variables_initializer
+initialize_local_variables = local_variables_initializer

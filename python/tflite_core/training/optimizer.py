@@ -1,0 +1,162 @@
+"""The ``Optimizer`` base class and ``GradientDescentOptimizer``, whose update is one fused
+in-place kernel per variable (``ApplyGradientDescent``, registered in ``training_ops``)."""
+
+from __future__ import annotations
+
+from ..framework.constant_op import convert_to_tensor
+from ..framework.graph import GraphKeys, control_dependencies, get_default_graph, name_scope
+from ..framework.op_util import make_tensor
+from ..ops.array_ops import cast
+from ..ops.control_flow_ops import group
+from ..ops.gradients import gradients
+from ..ops.indexing_ops import IndexedSlices
+from ..ops.variables import Variable, assign_add, trainable_variables
+from . import training_ops  # noqa: F401  (registers the Apply* and SparseApply* op types)
+
+
+class Optimizer:
+    """Base class: ``minimize`` = ``compute_gradients`` + ``apply_gradients``."""
+
+    GATE_NONE, GATE_OP, GATE_GRAPH = 0, 1, 2
+
+    def __init__(self, use_locking: bool, name: str):
+        if not name:
+            raise ValueError("Must specify the optimizer name")
+        self._use_locking = use_locking
+        self._name = name
+
+    def get_name(self) -> str:
+        return self._name
+
+    def minimize(
+        self,
+        loss,
+        global_step=None,
+        var_list=None,
+        gate_gradients=GATE_OP,
+        aggregation_method=None,
+        colocate_gradients_with_ops=False,
+        name=None,
+        grad_loss=None,
+    ):
+        """Adds ops that take one step down the gradient of ``loss``; returns the train op."""
+        grads_and_vars = self.compute_gradients(loss, var_list=var_list, grad_loss=grad_loss)
+        if not any(g is not None for g, _ in grads_and_vars):
+            raise ValueError(
+                "No gradients provided for any variable, check your graph for ops "
+                "that do not support gradients, between variables "
+                f"{[v.name for _, v in grads_and_vars]} and loss {loss}."
+            )
+        return self.apply_gradients(grads_and_vars, global_step=global_step, name=name)
+
+    def compute_gradients(
+        self,
+        loss,
+        var_list=None,
+        gate_gradients=GATE_OP,
+        aggregation_method=None,
+        colocate_gradients_with_ops=False,
+        grad_loss=None,
+    ):
+        """Returns ``[(gradient or None, variable), ...]`` for the trainable variables."""
+        loss = convert_to_tensor(loss)
+        if var_list is None:
+            var_list = trainable_variables()
+        var_list = list(var_list)
+        if not var_list:
+            raise ValueError("No variables to optimize.")
+        for v in var_list:
+            if not isinstance(v, Variable):
+                raise TypeError(f"Argument is not a tf.Variable: {v!r}")
+        grads = gradients(
+            loss, [v.value() for v in var_list], grad_ys=None if grad_loss is None else [grad_loss]
+        )
+        return list(zip(grads, var_list))
+
+    def apply_gradients(self, grads_and_vars, global_step=None, name=None):
+        """Applies the gradients; increments ``global_step`` afterwards when given."""
+        grads_and_vars = list(grads_and_vars)
+        if not grads_and_vars:
+            raise ValueError("No variables provided.")
+        self._create_slots([v for g, v in grads_and_vars if g is not None])
+        with name_scope(name, self._name, []) as scope:
+            self._prepare()
+            updates = []
+            for g, v in grads_and_vars:
+                if g is None:
+                    continue
+                with name_scope("update_" + v.op.name):
+                    if isinstance(g, IndexedSlices):
+                        updates.append(self._apply_sparse(g, v))
+                    else:
+                        updates.append(self._apply_dense(g, v))
+            if global_step is None:
+                train_op = self._finish(updates, scope)
+            else:
+                with control_dependencies([self._finish(updates, "update")]):
+                    train_op = assign_add(global_step, 1, name=scope).op
+        get_default_graph().add_to_collection(GraphKeys.TRAIN_OP, train_op)
+        return train_op
+
+    def _create_slots(self, var_list):
+        """Creates the optimiser's slot variables for ``var_list`` (none for plain SGD)."""
+
+    def _prepare(self):
+        pass
+
+    def _apply_dense(self, grad, var):
+        raise NotImplementedError
+
+    def _apply_sparse(self, grad, var):
+        """Applies an ``IndexedSlices`` gradient; by default as a dense one."""
+        return self._apply_dense(grad._to_dense(), var)
+
+    def _finish(self, update_ops, name):
+        """The op that completes a step: by default a group of the variable updates."""
+        return group(*update_ops, name=name)
+
+    def get_slot_names(self):
+        return []
+
+    def get_slot(self, var, name):
+        return None
+
+    def variables(self):
+        return []
+
+
+class GradientDescentOptimizer(Optimizer):
+    """Plain SGD: ``var -= learning_rate * grad``. ``tf.train.GradientDescentOptimizer(0.1)``."""
+
+    def __init__(self, learning_rate, use_locking=False, name="GradientDescent"):
+        super().__init__(use_locking, name)
+        self._learning_rate = learning_rate
+        self._lr_tensor = None
+
+    def _prepare(self):
+        self._lr_tensor = convert_to_tensor(self._learning_rate, name="learning_rate")
+
+    def _apply_dense(self, grad, var):
+        lr = self._lr_tensor
+        if lr.dtype != var.dtype:
+            lr = cast(lr, var.dtype)
+        return make_tensor(
+            "ApplyGradientDescent",
+            [var._variable, lr, grad],
+            var.dtype,
+            {"use_locking": self._use_locking, "T": var.dtype},
+            "ApplyGradientDescent",
+        ).op
+
+    def _apply_sparse(self, grad, var):
+        """``var[ids] -= lr * values``: only the rows the gradient names (duplicates summed)."""
+        lr = self._lr_tensor
+        if lr.dtype != var.dtype:
+            lr = cast(lr, var.dtype)
+        return make_tensor(
+            "SparseApplyGradientDescent",
+            [var._variable, lr, grad.values, grad.indices],
+            var.dtype,
+            {"use_locking": self._use_locking, "T": var.dtype},
+            "SparseApplyGradientDescent",
+        ).op

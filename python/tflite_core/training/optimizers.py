@@ -1,0 +1,239 @@
+"""The optimisers TF 1.x users train with: ``MomentumOptimizer`` (Nesterov too), ``AdamOptimizer``,
+``AdagradOptimizer`` and ``RMSPropOptimizer``. Each update is one fused in-place C++ kernel over
+the variable and its slots (TF's ``ApplyMomentum``, ``ApplyAdam``, ``ApplyAdagrad``,
+``ApplyRMSProp``, registered in ``training_ops``). Slots are global, non-trainable variables named
+as TF names them (``w/Adam``, ``w/Adam_1``, ``w/Momentum``, …), so ``tf.train.Saver``
+checkpoints them and TF checkpoints of them restore.
+"""
+
+from __future__ import annotations
+
+from ..framework.constant_op import convert_to_tensor
+from ..framework.graph import control_dependencies, name_scope
+from ..framework.op_util import make_tensor
+from ..ops.array_ops import cast, ones, zeros
+from ..ops.control_flow_ops import group
+from ..ops.variables import Variable, assign
+from .optimizer import Optimizer
+
+
+class _SlotOptimizer(Optimizer):
+    """Slot bookkeeping shared by the optimisers below (TF's ``Optimizer`` slot API)."""
+
+    def __init__(self, use_locking, name):
+        super().__init__(use_locking, name)
+        self._slots: dict = {}  # slot name -> {variable: slot variable}
+        self._non_slot: dict = {}
+        self._hyper: dict = {}
+
+    def _slot(self, var, slot_name: str, initial_value) -> Variable:
+        per_var = self._slots.setdefault(slot_name, {})
+        if var not in per_var:
+            with name_scope(None):  # named after the variable, at the top level
+                per_var[var] = Variable(
+                    initial_value, name=f"{var.op.name}/{self._name}", trainable=False
+                )
+        return per_var[var]
+
+    def _zeros_slot(self, var, slot_name):
+        return self._slot(var, slot_name, zeros(var.shape.as_list(), var.dtype))
+
+    def _non_slot_variable(self, name: str, value, dtype):
+        if name not in self._non_slot:
+            with name_scope(None):
+                self._non_slot[name] = Variable(
+                    convert_to_tensor(value, dtype=dtype), name=name, trainable=False
+                )
+        return self._non_slot[name]
+
+    def get_slot(self, var, name):
+        """The slot variable ``name`` of ``var`` (None when there is none)."""
+        return self._slots.get(name, {}).get(var)
+
+    def get_slot_names(self):
+        return sorted(self._slots)
+
+    def variables(self):
+        """The optimiser's own variables: slots and non-slot variables (Adam's beta powers)."""
+        out = [v for per in self._slots.values() for v in per.values()]
+        return out + list(self._non_slot.values())
+
+    def _tensor(self, name: str, value):
+        return convert_to_tensor(value, name=name)
+
+    def _as(self, t, var):
+        return t if t.dtype == var.dtype else cast(t, var.dtype)
+
+    def _update(self, op_type, inputs, var, **attrs):
+        attrs = {"T": var.dtype, "use_locking": self._use_locking, **attrs}
+        return make_tensor(op_type, inputs, var.dtype, attrs, op_type).op
+
+
+class MomentumOptimizer(_SlotOptimizer):
+    """``accum = momentum * accum + grad; var -= lr * accum`` (Nesterov:
+    ``var -= lr * grad + lr * momentum * accum``). Slot: ``momentum`` (``w/Momentum``)."""
+
+    def __init__(
+        self, learning_rate, momentum, use_locking=False, name="Momentum", use_nesterov=False
+    ):
+        super().__init__(use_locking, name)
+        self._lr, self._momentum, self._nesterov = learning_rate, momentum, use_nesterov
+
+    def _create_slots(self, var_list):
+        for v in var_list:
+            self._zeros_slot(v, "momentum")
+
+    def _prepare(self):
+        self._lr_t = self._tensor("learning_rate", self._lr)
+        self._momentum_t = self._tensor("momentum", self._momentum)
+
+    def _apply_dense(self, grad, var):
+        accum = self.get_slot(var, "momentum")
+        ins = [var._variable, accum._variable, self._as(self._lr_t, var), grad]
+        ins.append(self._as(self._momentum_t, var))
+        return self._update("ApplyMomentum", ins, var, use_nesterov=bool(self._nesterov))
+
+    def _apply_sparse(self, grad, var):
+        accum = self.get_slot(var, "momentum")
+        ins = [var._variable, accum._variable, self._as(self._lr_t, var), grad.values]
+        ins += [grad.indices, self._as(self._momentum_t, var)]
+        return self._update("SparseApplyMomentum", ins, var, use_nesterov=bool(self._nesterov))
+
+
+class AdamOptimizer(_SlotOptimizer):
+    """Adam (Kingma and Ba): ``lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)``,
+    ``m = beta1 m + (1 - beta1) g``, ``v = beta2 v + (1 - beta2) g^2``,
+    ``var -= lr_t m / (sqrt(v) + epsilon)``. Slots ``m`` (``w/Adam``) and ``v`` (``w/Adam_1``);
+    the non-slot variables ``beta1_power`` and ``beta2_power`` advance after each step."""
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta1=0.9,
+        beta2=0.999,
+        epsilon=1e-08,
+        use_locking=False,
+        name="Adam",
+    ):
+        super().__init__(use_locking, name)
+        self._lr, self._beta1, self._beta2, self._epsilon = learning_rate, beta1, beta2, epsilon
+
+    def _create_slots(self, var_list):
+        # float32 whatever the variables' dtype, as in TF (cast where they are used)
+        self._non_slot_variable("beta1_power", self._beta1, "float32")
+        self._non_slot_variable("beta2_power", self._beta2, "float32")
+        for v in var_list:
+            self._zeros_slot(v, "m")
+            self._zeros_slot(v, "v")
+
+    def _get_beta_accumulators(self):
+        return self._non_slot["beta1_power"], self._non_slot["beta2_power"]
+
+    def _prepare(self):
+        self._lr_t = self._tensor("learning_rate", self._lr)
+        self._beta1_t = self._tensor("beta1", self._beta1)
+        self._beta2_t = self._tensor("beta2", self._beta2)
+        self._epsilon_t = self._tensor("epsilon", self._epsilon)
+
+    def _apply_dense(self, grad, var):
+        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
+        b1p, b2p = self._get_beta_accumulators()
+        hyper = [self._lr_t, self._beta1_t, self._beta2_t, self._epsilon_t]
+        ins = [var._variable, m._variable, v._variable, self._as(b1p.value(), var)]
+        ins += [self._as(b2p.value(), var)] + [self._as(h, var) for h in hyper] + [grad]
+        return self._update("ApplyAdam", ins, var, use_nesterov=False)
+
+    def _apply_sparse(self, grad, var):
+        # TF 1.x: m, v decay and var's step are dense; the gradient is scatter-added to rows
+        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
+        b1p, b2p = self._get_beta_accumulators()
+        hyper = [self._lr_t, self._beta1_t, self._beta2_t, self._epsilon_t]
+        ins = [var._variable, m._variable, v._variable, self._as(b1p.value(), var)]
+        ins += [self._as(b2p.value(), var)] + [self._as(h, var) for h in hyper]
+        return self._update("SparseApplyAdam", ins + [grad.values, grad.indices], var)
+
+    def _finish(self, update_ops, name):
+        b1p, b2p = self._get_beta_accumulators()
+        with control_dependencies(update_ops):
+            up1 = assign(b1p, b1p * self._as(self._beta1_t, b1p))
+            up2 = assign(b2p, b2p * self._as(self._beta2_t, b2p))
+        return group(*update_ops, up1, up2, name=name)
+
+
+class AdagradOptimizer(_SlotOptimizer):
+    """``accum += g^2; var -= lr * g / sqrt(accum)``. Slot ``accumulator`` (``w/Adagrad``),
+    starting at ``initial_accumulator_value``."""
+
+    def __init__(
+        self, learning_rate, initial_accumulator_value=0.1, use_locking=False, name="Adagrad"
+    ):
+        if initial_accumulator_value <= 0.0:
+            raise ValueError(
+                f"initial_accumulator_value must be positive: {initial_accumulator_value}"
+            )
+        super().__init__(use_locking, name)
+        self._lr, self._initial = learning_rate, initial_accumulator_value
+
+    def _create_slots(self, var_list):
+        for v in var_list:
+            init = ones(v.shape.as_list(), v.dtype) * self._initial
+            self._slot(v, "accumulator", init)
+
+    def _prepare(self):
+        self._lr_t = self._tensor("learning_rate", self._lr)
+
+    def _apply_dense(self, grad, var):
+        acc = self.get_slot(var, "accumulator")
+        ins = [var._variable, acc._variable, self._as(self._lr_t, var), grad]
+        return self._update("ApplyAdagrad", ins, var)
+
+    def _apply_sparse(self, grad, var):
+        acc = self.get_slot(var, "accumulator")
+        ins = [var._variable, acc._variable, self._as(self._lr_t, var), grad.values]
+        return self._update("SparseApplyAdagrad", ins + [grad.indices], var)
+
+
+class RMSPropOptimizer(_SlotOptimizer):
+    """``ms = decay ms + (1 - decay) g^2; mom = momentum mom + lr g / sqrt(ms + epsilon);
+    var -= mom``. Slots ``rms`` (``w/RMSProp``, starting at 1) and ``momentum``
+    (``w/RMSProp_1``)."""
+
+    def __init__(
+        self,
+        learning_rate,
+        decay=0.9,
+        momentum=0.0,
+        epsilon=1e-10,
+        use_locking=False,
+        centered=False,
+        name="RMSProp",
+    ):
+        if centered:
+            raise NotImplementedError(
+                "RMSPropOptimizer(centered=True) (TF's ApplyCenteredRMSProp) is not implemented"
+            )
+        super().__init__(use_locking, name)
+        self._lr, self._decay, self._momentum, self._epsilon = (
+            learning_rate,
+            decay,
+            momentum,
+            epsilon,
+        )
+
+    def _create_slots(self, var_list):
+        for v in var_list:
+            self._slot(v, "rms", ones(v.shape.as_list(), v.dtype))
+            self._zeros_slot(v, "momentum")
+
+    def _prepare(self):
+        self._lr_t = self._tensor("learning_rate", self._lr)
+        self._decay_t = self._tensor("decay", self._decay)
+        self._momentum_t = self._tensor("momentum", self._momentum)
+        self._epsilon_t = self._tensor("epsilon", self._epsilon)
+
+    def _apply_dense(self, grad, var):
+        rms, mom = self.get_slot(var, "rms"), self.get_slot(var, "momentum")
+        hyper = [self._lr_t, self._decay_t, self._momentum_t, self._epsilon_t]
+        ins = [var._variable, rms._variable, mom._variable]
+        ins += [self._as(h, var) for h in hyper] + [grad]
+        return self._update("ApplyRMSProp", ins, var)

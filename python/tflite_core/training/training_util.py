@@ -1,0 +1,53 @@
+"""The global step: the variable ``global_step`` (int64) in the ``GLOBAL_STEP`` collection."""
+
+from __future__ import annotations
+
+from ..framework import dtypes as _dt
+from ..framework.graph import GraphKeys, get_default_graph, name_scope
+from ..ops.variables import Variable
+
+
+def get_global_step(graph=None):
+    """The global step variable of ``graph`` (None when it has none)."""
+    graph = graph or get_default_graph()
+    found = graph.get_collection(GraphKeys.GLOBAL_STEP)
+    if len(found) > 1:
+        raise TypeError("There are multiple items in the global_step collection.")
+    if found:
+        return found[0]
+    try:
+        return graph.get_tensor_by_name("global_step:0")
+    except (KeyError, ValueError):
+        return None
+
+
+def create_global_step(graph=None):
+    """Creates the global step variable (0, int64, not trainable); ValueError if one exists."""
+    graph = graph or get_default_graph()
+    if get_global_step(graph) is not None:
+        raise ValueError('"global_step" already exists.')
+    with graph.as_default(), name_scope(None):
+        return Variable(
+            0,
+            dtype=_dt.int64,
+            trainable=False,
+            name="global_step",
+            collections=[GraphKeys.GLOBAL_VARIABLES, GraphKeys.GLOBAL_STEP],
+        )
+
+
+def get_or_create_global_step(graph=None):
+    """The global step variable, created if the graph has none.
+
+    >>> with tf.Graph().as_default():
+    ...     step = tf.train.get_or_create_global_step()
+    ...     step is tf.train.get_or_create_global_step(), step.op.name, step.dtype
+    (True, 'global_step', tf.int64)
+    """
+    step = get_global_step(graph)
+    return step if step is not None else create_global_step(graph)
+
+
+def global_step(sess, global_step_tensor) -> int:
+    """The value of ``global_step_tensor`` in ``sess``, as an int."""
+    return int(sess.run(global_step_tensor))
