@@ -30,7 +30,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tflite_core as tf
-from tflite_core import backend_numpy, lstm_ops, registry
+from tflite_core import lstm_ops, registry
+from tflite_core import reference as backend_numpy
 
 F32, F64, I32, I64, BOOL = (np.dtype(t) for t in ("float32", "float64", "int32", "int64", "bool"))
 FLOATS = (F32, F64)
