@@ -1,7 +1,7 @@
 """The op table's convolution and pooling rows: builders, hypothesis draws and NumPy references.
 
 The references are plain loops over output pixels and filter taps (float64), written from
-TensorFlow's documented semantics, independent of ``tflite_core.backend_numpy``:
+TensorFlow's documented semantics, independent of ``tflite_core.reference``:
 
 * ``VALID``: no padding, ``out = (in - k_eff) // stride + 1``, ``k_eff = (k - 1) * dilation + 1``;
   ``SAME``: ``out = ceil(in / stride)``, ``pad = max((out - 1) * stride + k_eff - in, 0)``, of

@@ -1,4 +1,4 @@
-"""Every C++ kernel against its NumPy reference (``tflite_core.backend_numpy``).
+"""Every C++ kernel against its NumPy reference (``tflite_core.reference``).
 
 One row per kernel name: a hypothesis strategy drawing the kernel's inputs, preallocated outputs
 and attributes. Both implementations run on copies of the same arrays and must agree (exactly for
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from tflite_core import _core
-from tflite_core import backend_numpy as ref
+from tflite_core import reference as ref
 
 F32, F64, I32, I64, BOOL = (np.dtype(t) for t in ("float32", "float64", "int32", "int64", "bool"))
 FLOATS = [F32, F64]

@@ -21,7 +21,8 @@ from hypothesis.extra import numpy as hnp
 from test_ops import grad_check
 
 import tflite_core as tf
-from tflite_core import backend_numpy, errors
+from tflite_core import errors
+from tflite_core import reference as backend_numpy
 
 DEFAULT_GRAPH_SEED = 87654321
 SPECIAL = [np.nan, np.inf, -np.inf, 0.0, -0.0, 6.0, 1e-30, -1e-30, 88.0, -88.0, 1e30, -1e30]

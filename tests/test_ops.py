@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tflite_core as tf
-from tflite_core import backend_numpy
+from tflite_core import reference as backend_numpy
 from tflite_core.framework import registry
 from tflite_core.nn import lstm_ops
 

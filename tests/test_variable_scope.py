@@ -1,9 +1,9 @@
 """``tf.variable_scope`` / ``tf.get_variable`` and the initializers (TF 1.x semantics).
 
 Naming and reuse are checked against real TensorFlow (``compat.v1``) running the same program;
-initial values against the Philox reference in ``backend_numpy`` under TF's seed rules (op seed
-with the default graph seed 87654321) and against the documented distributions; checkpoints
-written under ``get_variable`` names are read back by tflite_core and by TensorFlow.
+initial values against the Philox reference in ``tflite_core.reference`` under TF's seed rules
+(op seed with the default graph seed 87654321) and against the documented distributions;
+checkpoints written under ``get_variable`` names are read back by tflite_core and by TensorFlow.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 import tensorflow as real_tf  # the test extra (tensorflow-cpu), as test_checkpoint_tf_interop
 
 import tflite_core as tf
-from tflite_core import backend_numpy
+from tflite_core import reference as backend_numpy
 
 tf1 = real_tf.compat.v1
 DEFAULT_GRAPH_SEED = 87654321

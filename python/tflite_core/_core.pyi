@@ -1,0 +1,100 @@
+"""Type stub of the compiled module ``tflite_core._core`` (written from ``cpp/bindings.cc``).
+
+Kernels and plans take NumPy arrays that are C-contiguous, aligned, of rank <= 8 and of dtype
+float32, float64, int32, int64 or bool; outputs are written in place. Arguments bound without a
+``py::arg`` name are positional-only here, as they are at run time. The CRC functions take any
+C-contiguous buffer (NumPy's stubs make ``ndarray`` a ``Buffer`` only from Python 3.12).
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from numpy import dtype
+from numpy.typing import NDArray
+from typing_extensions import Buffer
+
+class _pybind11_type(type):
+    """The metaclass of pybind11's classes (``pybind11_builtins.pybind11_type``)."""
+
+class KernelError(RuntimeError):
+    """A kernel or plan rejected its arguments (``tfl::KernelError``): ``"[op] ..."``."""
+
+class RunLock(metaclass=_pybind11_type):
+    """A mutex shared by plans that must not run at the same time (one per Session)."""
+
+    def __init__(self) -> None: ...
+
+class Plan(metaclass=_pybind11_type):
+    """A compiled step list over slots (NumPy buffers and feeds), run without the GIL."""
+
+    def __init__(self) -> None: ...
+    def add_buffer(self, array: NDArray[Any]) -> int:
+        """A slot backed by ``array`` (kept alive by the plan, written in place); its index."""
+    def add_feed(self, dtype: dtype[Any], shape: Sequence[int]) -> int:
+        """A slot filled from a feed at each run; dtype and shape are fixed here."""
+    def add_step(
+        self,
+        kernel: str,
+        node: str,
+        inputs: Sequence[int],
+        outputs: Sequence[int],
+        ints: Sequence[int] = ...,
+        floats: Sequence[float] = ...,
+    ) -> None:
+        """Appends one kernel call on slots; ``node`` names it in errors and profiles."""
+    def set_fetches(self, slots: Sequence[int], /) -> None:
+        """The slots :meth:`run` returns (copied out), in order."""
+    def set_lock(self, lock: RunLock, /) -> None:
+        """Runs hold ``lock`` while the steps execute."""
+    def run(self, feeds: list[NDArray[Any]], /) -> list[NDArray[Any]]:
+        """Binds one array per feed slot, runs every step, returns copies of the fetches."""
+    def profile(self, feeds: list[NDArray[Any]], iters: int = 10) -> list[tuple[str, str, float]]:
+        """Runs ``iters`` times; ``(node, kernel, seconds per run)`` for each step."""
+    @property
+    def num_steps(self) -> int: ...
+    @property
+    def steps(self) -> list[tuple[str, str]]:
+        """``(node, kernel)`` of every step, in order."""
+
+def run_kernel(
+    name: str,
+    inputs: list[NDArray[Any]],
+    outputs: list[NDArray[Any]],
+    ints: Sequence[int] = ...,
+    floats: Sequence[float] = ...,
+) -> None:
+    """Runs one kernel on NumPy arrays; outputs are written in place."""
+
+def kernel_names() -> list[str]: ...
+def crc32c(data: Buffer | NDArray[Any], crc: int = 0) -> int:
+    """CRC-32C of a contiguous buffer, continuing from `crc`."""
+
+def masked_crc32c(data: Buffer | NDArray[Any]) -> int:
+    """TensorFlow's masked CRC-32C of a contiguous buffer."""
+
+def crc32c_mask(crc: int) -> int: ...
+def crc32c_unmask(masked: int) -> int: ...
+def crc32c_backend() -> str: ...
+def set_num_threads(n: int, /) -> None:
+    """Sets the thread count of every kernel pool."""
+
+def get_num_threads() -> int:
+    """The thread count set by set_num_threads."""
+
+def effective_threads() -> int:
+    """The threads kernels use now: the configured count, lowered while other processes keep
+    cores busy."""
+
+def free_cores() -> int:
+    """Cores not used by other processes (last 100 ms)."""
+
+def after_fork_in_child() -> None: ...
+def matmul_backend() -> str: ...
+def set_conv_backend(name: str) -> None:
+    """Selects the float32 conv/pool backend: 'onednn' (where built) or 'reference'."""
+
+def conv_backend() -> str:
+    """The conv/pool backend in use."""
+
+def new_constant_id() -> int:
+    """A never-reused id for a constant filter (the fused conv kernels' last int)."""

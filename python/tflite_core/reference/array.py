@@ -1,0 +1,96 @@
+"""Data movement (``cpp/array.cc``): transpose, strided slices, concat and split.
+
+``strided_slice`` takes ``ints = begin[nd] + strides[nd] + sizes[nd]`` (per input
+dimension); ``strided_slice_grad`` uses the same encoding against its output's shape.
+``concat``/``split`` take ``ints = [axis]``; ``split`` writes the pieces in the given
+outputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .registry import KernelError, _kernel, _store
+
+
+@_kernel("transpose")
+def _transpose(inputs, outputs, ints, floats):
+    (x,) = inputs
+    if sorted(ints) != list(range(x.ndim)):
+        raise KernelError(f"[Transpose] perm {ints} is not a permutation of 0..{x.ndim - 1}")
+    r = np.transpose(x, ints)
+    if r.shape != outputs[0].shape:
+        raise KernelError("[Transpose] output shape mismatch")
+    outputs[0][...] = r
+
+
+def _slice_index(op: str, shape: tuple, ints: list) -> tuple:
+    """Index arrays (for ``np.ix_``) from ``begin + strides + sizes`` against ``shape``."""
+    nd = len(shape)
+    if len(ints) != 3 * nd:
+        raise KernelError(f"[{op}] expects begin, strides and sizes for {nd} dims")
+    idx = []
+    for d in range(nd):
+        b, s, n = ints[d], ints[nd + d], ints[2 * nd + d]
+        if n < 0:
+            raise KernelError(f"[{op}] negative size in dim {d}")
+        if n > 0:
+            last = b + (n - 1) * s
+            if not (0 <= b < shape[d] and 0 <= last < shape[d]):
+                raise KernelError(f"[{op}] slice out of bounds in dim {d} of {shape}")
+        idx.append(b + s * np.arange(n, dtype=np.int64))
+    return np.ix_(*idx) if nd else ()
+
+
+@_kernel("strided_slice")
+def _strided_slice(inputs, outputs, ints, floats):
+    (x,) = inputs
+    _store(outputs[0], x[_slice_index("StridedSlice", x.shape, ints)])
+
+
+@_kernel("strided_slice_grad")
+def _strided_slice_grad(inputs, outputs, ints, floats):
+    # dx = zeros(dx.shape); dx[begin::stride] = dy. inputs[0] = dy, outputs[0] = dx.
+    (dy,) = inputs
+    dx = outputs[0]
+    idx = _slice_index("StridedSliceGrad", dx.shape, ints)
+    sizes = ints[2 * dx.ndim :]
+    if dy.size != int(np.prod(sizes)):
+        raise KernelError("[StridedSliceGrad] dy does not hold the slice")
+    dx[...] = 0
+    dx[idx] = dy.reshape(sizes)
+
+
+def _axis(op: str, ints: list, rank: int) -> int:
+    if not ints:
+        raise KernelError(f"[{op}] missing integer attribute 0")
+    a = ints[0] + rank if ints[0] < 0 else ints[0]
+    if not 0 <= a < rank:
+        raise KernelError(f"[{op}] axis out of range for rank {rank}")
+    return a
+
+
+@_kernel("concat")
+def _concat(inputs, outputs, ints, floats):
+    out = outputs[0]
+    a = _axis("ConcatV2", ints, out.ndim)
+    try:
+        r = np.concatenate(inputs, axis=a)
+    except ValueError as e:
+        raise KernelError(f"[ConcatV2] {e}") from None
+    if r.shape != out.shape or r.dtype != out.dtype:
+        raise KernelError("[ConcatV2] pieces do not add up to the output")
+    out[...] = r
+
+
+@_kernel("split")
+def _split(inputs, outputs, ints, floats):
+    (x,) = inputs
+    a = _axis("Split", ints, x.ndim)
+    if sum(o.shape[a] for o in outputs) != x.shape[a]:
+        raise KernelError("[Split] pieces do not add up to the input")
+    cuts = np.cumsum([o.shape[a] for o in outputs])[:-1]
+    for o, piece in zip(outputs, np.split(x, cuts, axis=a)):
+        if o.shape != piece.shape or o.dtype != x.dtype:
+            raise KernelError(f"[Split] output {o.shape} does not match piece {piece.shape}")
+        o[...] = piece

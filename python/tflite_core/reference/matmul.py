@@ -1,0 +1,39 @@
+"""Matrix products (``cpp/matmul.cc``): ``ints = [transpose_a, transpose_b]``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .registry import KernelError, _kernel
+
+
+@_kernel("matmul")
+def _matmul(inputs, outputs, ints, floats):
+    a, b = inputs
+    out = outputs[0]
+    if a.ndim != 2 or b.ndim != 2 or out.ndim != 2:
+        raise KernelError("[MatMul] inputs must be 2-D")
+    if a.dtype != b.dtype or a.dtype != out.dtype:
+        raise KernelError("[MatMul] dtype mismatch")
+    ta, tb = bool(ints[0]), bool(ints[1])
+    a2, b2 = (a.T if ta else a), (b.T if tb else b)
+    if a2.shape[1] != b2.shape[0]:
+        raise KernelError(
+            f"[MatMul] Dimensions must be equal, but are {a2.shape[1]} and {b2.shape[0]}"
+        )
+    if out.shape != (a2.shape[0], b2.shape[1]):
+        raise KernelError(f"[MatMul] output shape {out.shape} mismatch")
+    out[...] = a2 @ b2
+
+
+@_kernel("matmul_apply_gd")
+def _matmul_apply_gd(inputs, outputs, ints, floats):
+    a, b, alpha = inputs
+    var = outputs[0]
+    if var.dtype.kind != "f" or alpha.dtype != var.dtype:
+        raise KernelError("[MatMulApplyGradientDescent] dtype mismatch")
+    if alpha.size != 1:
+        raise KernelError("[MatMulApplyGradientDescent] alpha must be a scalar")
+    prod = np.empty_like(var)
+    _matmul([a, b], [prod], ints, floats)
+    var[...] = var - alpha.reshape(()) * prod
