@@ -126,7 +126,7 @@ def optional_import(name: str):
     """Imports an optional comparison library; returns None (and records why) when absent."""
     try:
         return importlib.import_module(name)
-    except Exception as e:  # noqa: BLE001 - any import failure means "skip this library"
+    except Exception as e:
         _SKIPPED.append(f"{name} ({type(e).__name__}: {str(e).splitlines()[0][:80]})")
         return None
 
@@ -306,7 +306,7 @@ def measure(cases: list[Case]) -> list[Case]:
         try:
             _calibrate(c, batch_s)
             live.append(c)
-        except Exception as e:  # noqa: BLE001 - a failing reference must not stop the others
+        except Exception as e:
             c.error = f"{type(e).__name__}: {str(e).splitlines()[0][:100] if str(e) else ''}"
             _FAILURES.append((c.impl, f"{c.step}: {c.error}"))
     t_start = time.perf_counter()
@@ -405,7 +405,7 @@ def check(impl: str, what: str, fn: Callable[[], None]) -> bool:
     try:
         fn()
         return True
-    except Exception as e:  # noqa: BLE001 - AssertionError, or any error of the implementation
+    except Exception as e:
         msg = " ".join(str(e).split())[:300]
         _FAILURES.append((impl, f"{what} WRONG: {type(e).__name__}: {msg}"))
         return False

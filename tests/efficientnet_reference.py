@@ -46,7 +46,7 @@ def network(state, images, include_top=True):
 
     x = relu6(bn(conv(np.asarray(images, np.float64), sd["_conv_stem.weight"], 2), "_bn0"))
     i, cin = 0, 32
-    for repeats, k, s, e, cout in STAGES:
+    for repeats, _k, s, e, cout in STAGES:
         for r in range(repeats):
             p = f"_blocks.{i}"
             y = x

@@ -31,7 +31,7 @@ def _run_threads(target, n):
     def wrap(i):
         try:
             target(i)
-        except BaseException as e:  # noqa: BLE001 - reported in the main thread
+        except BaseException as e:
             errors.append(e)
 
     threads = [threading.Thread(target=wrap, args=(i,)) for i in range(n)]

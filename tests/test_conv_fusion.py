@@ -15,7 +15,7 @@ def _np_conv_same(x, f, depthwise=False):
     k = f.shape[0]
     p = k // 2
     xp = np.pad(x.astype(np.float64), ((0, 0), (p, p), (p, p), (0, 0)))
-    n, h, w, c = x.shape
+    _n, h, w, _c = x.shape
     out = 0.0
     for a in range(k):
         for b in range(k):
@@ -111,7 +111,7 @@ def test_training_gradients_unchanged(g):
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         fast = sess.run(grads)
-        slow = sess.run(grads + [pre])[:2]  # pre fetched: nothing fuses past the convolution
+        slow = sess.run([*grads, pre])[:2]  # pre fetched: nothing fuses past the convolution
     for a, w in zip(fast, slow):
         np.testing.assert_allclose(a, w, rtol=1e-6, atol=1e-6)
     pre_np = _np_conv_same(x, f0) + b0

@@ -332,7 +332,7 @@ def test_small_cnn_learns_digits():
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             first = sess.run(loss, {xs: x_train, ys: y_train})
-            for epoch in range(15):
+            for _epoch in range(15):
                 for i in range(0, 1500, 50):
                     sess.run(train, {xs: x_train[i : i + 50], ys: y_train[i : i + 50]})
             last = sess.run(loss, {xs: x_train, ys: y_train})

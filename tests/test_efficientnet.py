@@ -297,7 +297,6 @@ def test_reader_truncated_file(tmp_path):
         bad.write_bytes(data[:cut])
         with pytest.raises(tf.errors.DataLossError, match=re.escape(str(bad)) + ".*" + what):
             load_torch_state_dict(bad)
-    with tf.Graph().as_default():
-        with pytest.raises(tf.errors.DataLossError, match="truncated"):
-            efficientnet_lite0(tf.placeholder(tf.float32, [1, 224, 224, 3]), weights=str(bad))
+    with tf.Graph().as_default(), pytest.raises(tf.errors.DataLossError, match="truncated"):
+        efficientnet_lite0(tf.placeholder(tf.float32, [1, 224, 224, 3]), weights=str(bad))
     assert os.path.getsize(bad) == len(data) // 2

@@ -185,6 +185,5 @@ def test_partitioned_lookup_out_of_range_ids_fail(strategy):
 
 
 def test_unknown_partition_strategy_is_a_value_error():
-    with tf.Graph().as_default():
-        with pytest.raises(ValueError, match="partition_strategy"):
-            tf.nn.embedding_lookup(tf.constant(TABLE), [0], partition_strategy="x")
+    with tf.Graph().as_default(), pytest.raises(ValueError, match="partition_strategy"):
+        tf.nn.embedding_lookup(tf.constant(TABLE), [0], partition_strategy="x")

@@ -351,7 +351,7 @@ def test_tensor_properties(g):
 def test_tensor_identity_semantics(g):
     a = tf.constant(1.0)
     b = tf.constant(1.0)
-    assert a == a and a != b  # noqa: PLR0124 - TF 1.x: equality is object identity
+    assert a == a and a != b
     assert {a: 1, b: 2}[b] == 2
     with pytest.raises(TypeError):
         bool(a)

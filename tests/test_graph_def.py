@@ -22,7 +22,7 @@ def _tutorial_forward(seed=3):
 
 
 def test_nodes_carry_scoped_names_inputs_and_attrs(g):
-    x, out, _ = _tutorial_forward()
+    _x, _out, _ = _tutorial_forward()
     gd = g.as_graph_def()
     nodes = {n.name: n for n in gd.node}
     assert [n.name for n in gd.node] == [op.name for op in g.get_operations()]
@@ -79,7 +79,7 @@ def test_device_is_recorded(g):
 def test_tensorflow_imports_the_graph_and_computes_the_same(g):
     import tensorflow as T
 
-    x, out, (w0, w1) = _tutorial_forward()
+    x, out, (_w0, _w1) = _tutorial_forward()
     xv = np.array([[1.0, -2.0, 3.0]], np.float32)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())

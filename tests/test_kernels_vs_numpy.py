@@ -25,7 +25,7 @@ F32, F64, I32, I64, BOOL = (np.dtype(t) for t in ("float32", "float64", "int32",
 FLOATS = [F32, F64]
 INTS = [I32, I64]
 NUMERIC = FLOATS + INTS
-ALL = NUMERIC + [BOOL]
+ALL = [*NUMERIC, BOOL]
 SPECIALS = [np.nan, np.inf, -np.inf, 0.0, -0.0]
 RANDOM = ("random_uniform", "random_normal", "truncated_normal")
 
@@ -376,7 +376,7 @@ def segment_sum_case(draw):
     nseg = draw(st.integers(1, 5))
     ids = index_array(draw, ids_shape, nseg)
     data = arrays(draw, dt, ids_shape + inner, -100, 100)
-    return Case([data, ids], [blank((nseg,) + inner, dt)])
+    return Case([data, ids], [blank((nseg, *inner), dt)])
 
 
 @st.composite
@@ -413,7 +413,7 @@ def top_k_case(draw):
     shape = draw(shapes(min_dims=1))
     x = draw(hnp.arrays(dt, shape, elements=st.integers(-3, 3)))  # many ties
     k = draw(st.integers(0, shape[-1]))
-    out = shape[:-1] + (k,)
+    out = (*shape[:-1], k)
     return Case([x], [blank(out, dt), blank(out, I32)], [k, 1])
 
 
@@ -433,7 +433,7 @@ def optimizer_case(draw, n_hyper, n_slots, hyper=(0.01, 0.99)):
     scalars = [np.array(draw(st.floats(*hyper)), dt) for _ in range(n_hyper)]
     grad = arrays(draw, dt, shape, -2, 2)
     slots = [arrays(draw, dt, shape, 0.125, 2) for _ in range(n_slots)]
-    return Case(scalars + [grad], [arrays(draw, dt, shape)] + slots, [draw(st.integers(0, 1))])
+    return Case([*scalars, grad], [arrays(draw, dt, shape), *slots], [draw(st.integers(0, 1))])
 
 
 @st.composite
@@ -536,7 +536,7 @@ def lstm_seq_case(draw, kind):
     if draw(st.booleans()):
         grads.append(arrays(draw, dt, (t, b, 4 * h), -1, 1))
     shapes = [(t, b, d), (b, h), (b, h), (d + h, 4 * h), (4 * h,), (t, b, 4 * h), (t, b, d + h)]
-    return Case([x, c0, h0, w] + outs + grads, [blank(s, dt) for s in shapes], [], [], SEQ_TOL)
+    return Case([x, c0, h0, w, *outs, *grads], [blank(s, dt) for s in shapes], [], [], SEQ_TOL)
 
 
 # ---- the table: one row per kernel name ----------------------------------------------------------
@@ -679,8 +679,8 @@ def sparse_update_case(draw, n_extra, n_slots, hyper=(0.01, 0.99)):
     values = arrays(draw, dt, ids.shape + shape[1:], -2, 2)
     lr, *extra = [np.array(draw(st.floats(*hyper)), dt) for _ in range(1 + n_extra)]
     slots = [arrays(draw, dt, shape, 0.125, 2) for _ in range(n_slots)]
-    outs = [arrays(draw, dt, shape)] + slots
-    return Case([lr, values, ids] + extra, outs, [draw(st.integers(0, 1))])
+    outs = [arrays(draw, dt, shape), *slots]
+    return Case([lr, values, ids, *extra], outs, [draw(st.integers(0, 1))])
 
 
 @st.composite
@@ -712,7 +712,7 @@ ROWS.update(
     }
 )
 LOOSE_F32 |= {"sparse_apply_adam", "sparse_apply_adagrad", "log_uniform_candidate_sampler"}
-COUNTERS = RANDOM + ("log_uniform_candidate_sampler",)  # kernels that advance a run counter
+COUNTERS = (*RANDOM, "log_uniform_candidate_sampler")  # kernels that advance a run counter
 
 
 def test_every_kernel_has_a_row():
@@ -818,8 +818,12 @@ BAD_CALLS = [
     ),  # float-only kernel
     (
         "lstm_seq",
-        [np.ones((2, 1, 3), np.float32), *[np.ones((1, 2), np.float32)] * 2]
-        + [np.ones((4, 8), np.float32), np.ones(8, np.float32)],
+        [
+            np.ones((2, 1, 3), np.float32),
+            *([np.ones((1, 2), np.float32)] * 2),
+            np.ones((4, 8), np.float32),
+            np.ones(8, np.float32),
+        ],
         [np.empty((2, 1, k), np.float32) for k in (2, 2, 8, 2)] + [np.empty(16, np.float32)],
         [],
     ),  # w has 4 rows, not depth 3 + units 2

@@ -210,7 +210,7 @@ def check_package(root: pathlib.Path) -> list[str]:
                     if not (mod == parent or mod.startswith(parent + ".")):
                         edges[mod].add(parent)
     for cycle in _cycles(edges):
-        faults.append("import cycle: " + " -> ".join(m or "." for m in cycle + [cycle[0]]))
+        faults.append("import cycle: " + " -> ".join(m or "." for m in [*cycle, cycle[0]]))
     return faults
 
 

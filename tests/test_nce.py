@@ -104,7 +104,7 @@ def test_expected_counts_match_tensorflow(T):
         uops = tf.nn.log_uniform_candidate_sampler(truth, 2, 6, True, 20, seed=1)
         s, tec, sec = sess.run(ops)
         us, utec, usec = sess.run(uops)
-    t_s, t_tec, t_sec = T.random.log_uniform_candidate_sampler(truth, 2, 6, False, 20, seed=1)
+    _t_s, t_tec, _t_sec = T.random.log_uniform_candidate_sampler(truth, 2, 6, False, 20, seed=1)
     np.testing.assert_allclose(tec, t_tec.numpy(), rtol=1e-6)  # P(c) * num_sampled
     np.testing.assert_allclose(sec, _p(s, 20) * 6, rtol=1e-6)
     # unique: -expm1(num_tries * log1p(-P(c))) for one num_tries >= num_sampled

@@ -174,7 +174,7 @@ def test_dropout_errors():
             tf.nn.dropout(x)
         with pytest.raises(ValueError, match="floating point tensor"):
             tf.nn.dropout(tf.zeros([3], tf.int32), 0.5)
-        with pytest.raises(ValueError, match="incompatible|must have rank 0"):
+        with pytest.raises(ValueError, match=r"incompatible|must have rank 0"):
             tf.nn.dropout(x, tf.constant([0.5, 0.5]))
 
 
@@ -329,7 +329,7 @@ def test_sparse_xent_matches_tensorflow_and_its_errors():
             tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits[0])
         with pytest.raises(ValueError, match="Shape mismatch"):
             tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels[:, :2], logits=logits)
-        with pytest.raises(TypeError, match="'labels'.*float32"):
+        with pytest.raises(TypeError, match=r"'labels'.*float32"):
             tf.nn.sparse_softmax_cross_entropy_with_logits(
                 labels=tf.zeros([2]), logits=tf.zeros([2, 3])
             )

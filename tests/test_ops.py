@@ -37,7 +37,7 @@ from tflite_core.nn import lstm_ops
 F32, F64, I32, I64, BOOL = (np.dtype(t) for t in ("float32", "float64", "int32", "int64", "bool"))
 FLOATS = (F32, F64)
 NUMERIC = (F32, F64, I32, I64)
-ALL = NUMERIC + (BOOL,)
+ALL = (*NUMERIC, BOOL)
 FWD_TOL = {F32: {"rtol": 1e-5, "atol": 1e-6}, F64: {"rtol": 1e-12, "atol": 1e-12}}
 
 
@@ -905,7 +905,7 @@ def uss_draw(ctx):
 
 
 def np_unsorted_segment_sum(data, ids, num_segments):
-    out = np.zeros((num_segments,) + data.shape[ids.ndim :], data.dtype)
+    out = np.zeros((num_segments, *data.shape[ids.ndim :]), data.dtype)
     np.add.at(out, ids, data)
     return out
 
@@ -1024,8 +1024,8 @@ def sparse_optimizer_draw(ctx):
     rows = ctx.draw(st.integers(1, 5))
     inner = list(ctx.shape(max_dims=2))
     ids = ctx.draw(st.lists(st.integers(0, rows - 1), min_size=0, max_size=6))
-    return [ctx.values(tuple([len(ids)] + inner))], {
-        "init": ctx.values(tuple([rows] + inner)),
+    return [ctx.values(tuple([len(ids), *inner]))], {
+        "init": ctx.values(tuple([rows, *inner])),
         "ids": ids,
         "nesterov": ctx.draw(st.booleans()),
     }
@@ -1204,7 +1204,7 @@ def np_lstm_seq(x, c0, h0, w, b, fb):
 def lstm_seq_grad_draw(ctx):
     ins, kw = lstm_seq_draw(ctx)
     hs = (ins[0].shape[0], *ins[1].shape)
-    return ins + [ctx.values(hs), ctx.values(hs)], kw
+    return [*ins, ctx.values(hs), ctx.values(hs)], kw
 
 
 def build_lstm_seq_grad(x, c0, h0, w, b, dc, dh, fb):
@@ -1227,8 +1227,12 @@ def np_lstm_seq_grad(x, c0, h0, w, b, dc, dh, fb):
         d_h = dh[t] + dh_next
         d_c = dc[t] + dc_next + d_h * o * (1 - tc[t] ** 2)
         dg = np.concatenate(
-            [d_c * j * i * (1 - i), d_c * i * (1 - j * j), d_c * c_prev * f * (1 - f)]
-            + [d_h * tc[t] * o * (1 - o)],
+            [
+                d_c * j * i * (1 - i),
+                d_c * i * (1 - j * j),
+                d_c * c_prev * f * (1 - f),
+                d_h * tc[t] * o * (1 - o),
+            ],
             1,
         )
         grads[3] += np.concatenate([x[t], h_prev], 1).T @ dg

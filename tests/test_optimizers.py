@@ -72,7 +72,7 @@ def test_trains_like_tensorflow(T, case):
 
 
 def test_saver_checkpoints_slots_under_tf_names(tmp_path, T):
-    names, _, values = _train(tf, tf, "adam", steps=2)
+    _names, _, _values = _train(tf, tf, "adam", steps=2)
     g = tf.Graph()
     with g.as_default():
         with tf.variable_scope("dense"):

@@ -79,7 +79,7 @@ def test_slide31_cell_and_5_step_static_rnn_match_numpy(state_is_tuple, dtype):
     gc, gh = got_state if state_is_tuple else np.split(got_state, 2, axis=1)
     np.testing.assert_allclose(gc, want_c, **tol)
     np.testing.assert_allclose(gh, want_h, **tol)
-    one, c1, h1 = np_lstm(xs[:1], kernel, bias, c0, h0)
+    _one, c1, h1 = np_lstm(xs[:1], kernel, bias, c0, h0)
     np.testing.assert_allclose(sc, c1, **tol)
     np.testing.assert_allclose(sh, h1, **tol)
     np.testing.assert_allclose(got_outs[0], sh, **tol)
@@ -105,7 +105,7 @@ def test_fused_step_equals_composed_ops_forward_and_gradients(dtype):
             loss = tf.add_n([tf.reduce_sum(o * w_out) for o in outs]) + tf.reduce_sum(state.c)
             types = {op.type for op in tf.get_default_graph().get_operations()}
             assert ("LSTMBlockSequence" in types) == (activation is None)
-            grads = tf.gradients(loss, [x] + tf.trainable_variables())
+            grads = tf.gradients(loss, [x, *tf.trainable_variables()])
             with tf.Session() as sess:
                 _assign_all(
                     sess,
@@ -164,7 +164,7 @@ def test_whole_sequence_op_equals_unrolled_steps(mode):
             grads = tf.gradients(loss, wrt + variables)
             with tf.Session() as sess:
                 sess.run([tf.assign(variables[0], kernel), tf.assign(variables[1], bias)])
-                results.append(sess.run([out] + flat_state + grads, feed))
+                results.append(sess.run([out, *flat_state, *grads], feed))
     for fused, composed in zip(*results):
         np.testing.assert_allclose(fused, composed, rtol=1e-5, atol=1e-5)
 
@@ -213,9 +213,9 @@ def test_dynamic_rnn_equals_static_rnn(time_major, with_lengths):
         )
         assert len(tf.global_variables()) == 2  # one cell, its variables shared
         w = rng.normal(size=(t, b, n) if time_major else (b, t, n)).astype(np.float32)
-        d_grads = tf.gradients(tf.reduce_sum(d_out * w), [x] + tf.trainable_variables())
+        d_grads = tf.gradients(tf.reduce_sum(d_out * w), [x, *tf.trainable_variables()])
         s_stack = tf.stack(s_out, 0 if time_major else 1)
-        s_grads = tf.gradients(tf.reduce_sum(s_stack * w), [x] + tf.trainable_variables())
+        s_grads = tf.gradients(tf.reduce_sum(s_stack * w), [x, *tf.trainable_variables()])
         feed = {x: xs, **({seq: lengths} if with_lengths else {})}
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
@@ -381,7 +381,7 @@ def test_input_depth_change_raises_value_error():
         cell(tf.zeros([2, 3]), s)
         with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 3"):
             cell(tf.zeros([2, 5]), s)
-        with pytest.raises(ValueError, match="inputs.shape\\[-1\\] to be known"):
+        with pytest.raises(ValueError, match=r"inputs\.shape\[-1\] to be known"):
             tf.nn.rnn_cell.GRUCell(3)(tf.placeholder(tf.float32, [2, None]), tf.zeros([2, 3]))
         with pytest.raises(ValueError, match="dtype must be specified"):
             tf.nn.static_rnn(tf.nn.rnn_cell.GRUCell(3), [tf.zeros([2, 3])])

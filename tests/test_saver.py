@@ -285,12 +285,12 @@ def test_recover_and_set_last_checkpoints(g, tmp_path):
         for s in range(3):
             paths.append(first.save(sess, str(tmp_path / "m"), global_step=s))
         second = tf.train.Saver(max_to_keep=3)
-        second.recover_last_checkpoints(paths + [str(tmp_path / "gone")])
+        second.recover_last_checkpoints([*paths, str(tmp_path / "gone")])
         assert second.last_checkpoints == paths
         second.save(sess, str(tmp_path / "m"), global_step=3)  # deletes m-0 as the first would
         assert not os.path.exists(paths[0] + ".index")
         assert tf.train.get_checkpoint_state(str(tmp_path)).all_model_checkpoint_paths == (
-            paths[1:] + [str(tmp_path / "m-3")]
+            [*paths[1:], str(tmp_path / "m-3")]
         )
         second.set_last_checkpoints_with_time([(paths[1], 1.0)])
         assert second.last_checkpoints == [paths[1]]
@@ -399,10 +399,9 @@ def saved(g, tmp_path):
 def test_missing_checkpoint_is_not_found(saved, tmp_path):
     saver, _, _, _ = saved
     missing = str(tmp_path / "nope")
-    with tf.Session() as sess:
-        with pytest.raises(errors.NotFoundError, match=re.escape(missing)) as info:
-            saver.restore(sess, missing)
-    assert isinstance(info.value, ValueError)  # what TF 2.x's compat.v1 Saver raises
+    with tf.Session() as sess, pytest.raises(errors.NotFoundError, match=re.escape(missing)) as e:
+        saver.restore(sess, missing)
+    assert isinstance(e.value, ValueError)  # what TF 2.x's compat.v1 Saver raises
     with pytest.raises(errors.NotFoundError, match="Failed to find any matching files for"):
         tf.train.NewCheckpointReader(missing)
 
@@ -411,17 +410,16 @@ def test_missing_key_is_not_found(saved):
     _, _, prefix, _ = saved
     with tf.Graph().as_default():
         tf.Variable(1.0, name="w")
-        with tf.Session() as sess:
-            with pytest.raises(errors.NotFoundError, match="Key w not found in checkpoint"):
-                tf.train.Saver().restore(sess, prefix)
+        match = "Key w not found in checkpoint"
+        with tf.Session() as sess, pytest.raises(errors.NotFoundError, match=match):
+            tf.train.Saver().restore(sess, prefix)
     with pytest.raises(errors.NotFoundError, match="Key w not found in checkpoint"):
         tf.train.NewCheckpointReader(prefix).get_tensor("w")
 
 
 def _restore_expecting(saver, prefix, exc, match):
-    with tf.Session() as sess:
-        with pytest.raises(exc, match=match):
-            saver.restore(sess, prefix)
+    with tf.Session() as sess, pytest.raises(exc, match=match):
+        saver.restore(sess, prefix)
 
 
 def test_truncated_index_is_data_loss(saved):

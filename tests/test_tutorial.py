@@ -30,7 +30,7 @@ _LABEL = re.compile(r"^([^\s\[][^:]*):(.*)$")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf)")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _run_cached(script: str, args: tuple) -> tuple:
     proc = subprocess.run(
         [sys.executable, "-W", "error", script, *args],
@@ -329,8 +329,8 @@ def _check_training(p, prefix, layer_names, head_names):
     assert got[-1][0] < values(p, f"{prefix}loss (initial)", (1,))[0]
     got_layers, got_head = params("trained")
     for g, r in zip(
-        [q for pair in got_layers + [got_head] for q in pair],
-        [q for pair in layers + [head] for q in pair],
+        [q for pair in [*got_layers, got_head] for q in pair],
+        [q for pair in [*layers, head] for q in pair],
     ):
         if r is None:
             assert g is None
@@ -500,12 +500,12 @@ def test_slide21_writes_the_graph_tensorboard_groups(tmp_path):
 def test_slide28_summaries_per_step_match_numpy(seed, tmp_path):
     script = SLIDES / "slide28_visualise_states.py"
     p, _ = run(script, "--seed", seed, "--logdir", tmp_path)
-    layers, head = _check_training(p, "", [("w", "b")], ("softmax_w", "softmax_b"))
+    _layers, _head = _check_training(p, "", [("w", "b")], ("softmax_w", "softmax_b"))
     acc = _event_accumulator(tmp_path)
     assert acc.Tags()["scalars"] == ["loss"]
     assert sorted(acc.Tags()["histograms"]) == ["relu/w", "softmax/w"]
     # a summary run with train_op sees the values before that step's update
-    before = [values(p, "loss (initial)", (1,))] + losses(p, "step {} loss", steps=9)
+    before = [values(p, "loss (initial)", (1,)), *losses(p, "step {} loss", steps=9)]
     scalars = acc.Scalars("loss")
     assert [s.step for s in scalars] == list(range(10))
     np.testing.assert_allclose([s.value for s in scalars], np.concatenate(before), **TOL)
@@ -587,7 +587,7 @@ def test_slide25_27_train_like_tensorflow(seed, prefix):
                 sess.run(train)
                 want.append(sess.run(loss))
             trained = sess.run(v)
-    got = [values(p, f"{prefix} loss (initial)", (1,))] + losses(p, prefix + " step {} loss")
+    got = [values(p, f"{prefix} loss (initial)", (1,)), *losses(p, prefix + " step {} loss")]
     np.testing.assert_allclose(np.concatenate(got), np.concatenate(want), **TOL)
     assert got[-1][0] < got[0][0]
     for k, s in shapes.items():

@@ -22,7 +22,7 @@ def main(seed=None, num_layers=2):
     relu_out = x
     layer_vars = []
     relu_outs = []
-    for layer in range(num_layers):
+    for _layer in range(num_layers):
         w = tf.Variable(tf.random_normal([3, 3]))
         b = tf.Variable(tf.zeros([1, 3]))
         relu_out = tf.nn.relu(tf.matmul(relu_out, w) + b)
@@ -43,7 +43,7 @@ def main(seed=None, num_layers=2):
 
     answer = np.array([[0.0, 1.0, 0.0]])
     feed = {x: np.array([[1.0, 2.0, 3.0]]), labels: answer}
-    all_vars = layer_vars + [softmax_w, softmax_b]
+    all_vars = [*layer_vars, softmax_w, softmax_b]
     with tf.Session() as sess:
         sess.run(tf.initialize_all_variables())
         for v, value in zip(all_vars, sess.run(all_vars)):

@@ -45,7 +45,7 @@ def main(seed=None, num_layers=2):
 
     answer = np.array([[0.0, 1.0, 0.0]])
     feed = {x: np.array([[1.0, 2.0, 3.0]]), labels: answer}
-    all_vars = layer_vars + [softmax_w, softmax_b]
+    all_vars = [*layer_vars, softmax_w, softmax_b]
     with tf.Session() as sess:
         sess.run(tf.initialize_all_variables())
         for v, value in zip(all_vars, sess.run(all_vars)):

@@ -3,7 +3,7 @@ ops that initialise variables."""
 
 from .ops import init_ops as _i
 from .ops import variables as _v
-from .ops.init_ops import he_normal, he_uniform, lecun_normal, lecun_uniform  # noqa: F401
+from .ops.init_ops import he_normal, he_uniform, lecun_normal, lecun_uniform
 
 constant = _i.Constant
 glorot_normal = _i.GlorotNormal

@@ -3,6 +3,18 @@ step, checkpoints (``Saver`` and the readers) and the TF 0.x summary names."""
 
 from .io.event_writer import FileWriter as SummaryWriter
 from .io.event_writer import summary_iterator, write_graph
+from .training.checkpoint_management import (
+    CheckpointState,
+    checkpoint_exists,
+    get_checkpoint_state,
+    latest_checkpoint,
+)
+from .training.checkpoint_utils import (
+    NewCheckpointReader,
+    list_variables,
+    load_checkpoint,
+    load_variable,
+)
 from .training.learning_rate_decay import exponential_decay
 from .training.optimizer import GradientDescentOptimizer, Optimizer
 from .training.optimizers import (
@@ -11,18 +23,7 @@ from .training.optimizers import (
     MomentumOptimizer,
     RMSPropOptimizer,
 )
-from .training.saver import (
-    CheckpointState,
-    NewCheckpointReader,
-    Saver,
-    SaverDef,
-    checkpoint_exists,
-    get_checkpoint_state,
-    latest_checkpoint,
-    list_variables,
-    load_checkpoint,
-    load_variable,
-)
+from .training.saver import Saver, SaverDef
 from .training.training_util import (
     create_global_step,
     get_global_step,

@@ -15,7 +15,8 @@ weights become constants of the graph, as in a frozen TF model.
 from __future__ import annotations
 
 import functools
-from typing import Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 

@@ -149,7 +149,7 @@ def _load_pickle(f, path: str, what: str):
         raise _truncated(path, f"ends inside the {what}") from None
 
 
-def load_torch_state_dict(path) -> "collections.OrderedDict[str, np.ndarray]":
+def load_torch_state_dict(path) -> collections.OrderedDict[str, np.ndarray]:
     """Reads a legacy-format ``.pth`` state dict into NumPy arrays, in the file's order.
 
     Args:

@@ -10,9 +10,10 @@ microseconds of Python and allocates nothing but its returned fetches.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +43,7 @@ class ConfigProto:
 
 
 class BaseSession:
-    def __init__(self, target: str = "", graph: Optional[Graph] = None, config: Any = None):
+    def __init__(self, target: str = "", graph: Graph | None = None, config: Any = None):
         self._graph = graph if graph is not None else get_default_graph()
         if not isinstance(self._graph, Graph):
             raise TypeError(f"graph must be a tf.Graph, but got {type(self._graph)}")
@@ -154,7 +155,7 @@ class Session(BaseSession):
 class InteractiveSession(BaseSession):
     """A session that installs itself as the default on creation (for ``eval()`` in a shell)."""
 
-    def __init__(self, target: str = "", graph: Optional[Graph] = None, config: Any = None):
+    def __init__(self, target: str = "", graph: Graph | None = None, config: Any = None):
         super().__init__(target, graph, config)
         self._g_cm = self._graph.as_default()
         self._s_cm = self.as_default()
@@ -164,9 +165,7 @@ class InteractiveSession(BaseSession):
     def close(self) -> None:
         if not self._closed and self._s_cm is not None:
             self._s_cm.__exit__(None, None, None)
-            try:
+            with contextlib.suppress(IndexError):
                 self._g_cm.__exit__(None, None, None)
-            except IndexError:
-                pass
             self._s_cm = None
         super().close()

@@ -1,3 +1,3 @@
 """``tf.contrib``: the parts of TF 1.x's contrib that the deck uses (``tf.contrib.rnn``)."""
 
-from . import rnn  # noqa: F401
+from . import rnn

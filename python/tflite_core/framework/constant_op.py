@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import numpy as np
 
 from . import dtypes as _dt
@@ -22,7 +20,7 @@ register_op("Const", _const_shape, kind=OpKind.CONST)
 NotDifferentiable("Const")
 
 
-def _infer_value(value, dtype: Optional[_dt.DType]) -> np.ndarray:
+def _infer_value(value, dtype: _dt.DType | None) -> np.ndarray:
     is_numpy = isinstance(value, (np.ndarray, np.generic))
     if isinstance(value, Tensor):
         raise TypeError("constant() takes a Python or NumPy value, not a Tensor")
@@ -37,9 +35,8 @@ def _infer_value(value, dtype: Optional[_dt.DType]) -> np.ndarray:
                 arr.max() > np.iinfo(np.int32).max or arr.min() < np.iinfo(np.int32).min
             )
             arr = arr.astype(np.int64 if big else np.int32)
-        elif arr.dtype == np.float16 or arr.dtype.kind in "uc" or arr.dtype.kind in "SUO":
-            if arr.dtype.kind in "SUOc":
-                raise TypeError(f"Unsupported value type {arr.dtype} for a tensor")
+        elif arr.dtype.kind in "SUOc":
+            raise TypeError(f"Unsupported value type {arr.dtype} for a tensor")
         return np.array(arr, order="C")
     np_dt = dtype.np
     if arr.dtype.kind == "f" and np_dt.kind in "iub" and not np.all(np.equal(np.mod(arr, 1), 0)):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 
@@ -62,7 +64,7 @@ float32 = DType("float32", np.float32)
 float64 = DType("float64", np.float64)
 int32 = DType("int32", np.int32)
 int64 = DType("int64", np.int64)
-bool = DType("bool", np.bool_)  # noqa: A001 - TF's public name
+bool = DType("bool", np.bool_)
 float16 = DType("float16", np.float16)
 uint8 = DType("uint8", np.uint8)
 int8 = DType("int8", np.int8)
@@ -92,7 +94,7 @@ _BY_NP = {d.np: d for d in _ALL}
 KERNEL_DTYPES = (float32, float64, int32, int64, bool)
 
 
-_pybool = type(True)  # the builtin: this module defines tf.bool
+_pybool = builtins.bool  # this module defines tf.bool
 
 
 def as_dtype(type_value) -> DType:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from typing import Optional
 
 import numpy as np
 
@@ -47,7 +46,7 @@ class Tensor:
     __array_priority__ = 100
     __array_ufunc__ = None  # make NumPy defer to our reflected operators
 
-    def __init__(self, op: "Operation", value_index: int, dtype: _dt.DType, shape: TensorShape):
+    def __init__(self, op: Operation, value_index: int, dtype: _dt.DType, shape: TensorShape):
         self._op = op
         self._value_index = value_index
         self._dtype = dtype
@@ -143,7 +142,7 @@ class Operation:
         """Runs this op in ``session`` (default: the default session)."""
         run_with_default_session(self, feed_dict, session)
 
-    def _add_control_input(self, op: "Operation"):
+    def _add_control_input(self, op: Operation):
         if op not in self._control_inputs:
             self._control_inputs.append(op)
 
@@ -163,7 +162,7 @@ class Graph:
         self._scopes = threading.local()  # name scope, control deps, devices: per thread, as TF
         self._last_id = 0
         self._finalized = False
-        self.seed: Optional[int] = None
+        self.seed: int | None = None
         self._version = 0
 
     # -- per-thread building state ----------------------------------------------------------
@@ -246,7 +245,7 @@ class Graph:
         return self._name_stack
 
     @contextlib.contextmanager
-    def name_scope(self, name: Optional[str]):
+    def name_scope(self, name: str | None):
         old = self._name_stack
         if not name:
             new = ""
@@ -360,7 +359,7 @@ class Graph:
     def get_collection_ref(self, name: str) -> list:
         return self._collections.setdefault(name, [])
 
-    def get_collection(self, name: str, scope: Optional[str] = None) -> list:
+    def get_collection(self, name: str, scope: str | None = None) -> list:
         items = list(self._collections.get(name, []))
         if scope is None:
             return items
@@ -488,7 +487,7 @@ def get_collection_ref(key):
 
 
 # ---- conversion -----------------------------------------------------------------------------
-def constant_value(t: Tensor) -> Optional[np.ndarray]:
+def constant_value(t: Tensor) -> np.ndarray | None:
     """The value of ``t`` if it is known without running the graph (constants, static shapes)."""
     op = t.op
     if op.type == "Const":

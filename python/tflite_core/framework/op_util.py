@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -96,7 +96,7 @@ def same_shape(op, in_shapes, value_of):
     return [in_shapes[0]]
 
 
-def norm_axes(axis, rank: Optional[int], op=None):
+def norm_axes(axis, rank: int | None, op=None):
     """Normalises ``axis`` (None, int or list) against ``rank`` to a sorted tuple."""
     if axis is None:
         return None if rank is None else tuple(range(rank))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 ShapeFn = Callable[..., list]
 """``shape_fn(op, in_shapes, value_of) -> [TensorShape, ...]`` (one per output)."""
@@ -66,19 +66,19 @@ class OpDef:
 
     type: str
     shape_fn: ShapeFn
-    kernel: Optional[str] = None
-    kernel_inputs: Optional[Sequence[int]] = None
+    kernel: str | None = None
+    kernel_inputs: Sequence[int] | None = None
     value_inputs: Sequence[int] = ()
-    alias_if: Optional[Callable[..., bool]] = None
-    attrs_fn: Optional[AttrsFn] = None
+    alias_if: Callable[..., bool] | None = None
+    attrs_fn: AttrsFn | None = None
     kind: OpKind = OpKind.KERNEL
-    grad: Optional[Callable[..., Any]] = None
+    grad: Callable[..., Any] | None = None
     not_differentiable: bool = False
     stateful: bool = False
-    value_fn: Optional[Callable[..., Any]] = None
-    host_fn: Optional[Callable[..., Any]] = None
+    value_fn: Callable[..., Any] | None = None
+    host_fn: Callable[..., Any] | None = None
     refs: int = 1
-    graphdef_dtype: Optional[Callable[..., Any]] = None
+    graphdef_dtype: Callable[..., Any] | None = None
 
     def check(self) -> None:
         """Raises when a field its kind needs is missing (``register_op`` calls it)."""
@@ -96,7 +96,7 @@ _OPS: dict[str, OpDef] = {}
 
 
 def register_op(
-    type_name: str, shape_fn: ShapeFn, kernel: Optional[str] = None, **fields: Any
+    type_name: str, shape_fn: ShapeFn, kernel: str | None = None, **fields: Any
 ) -> OpDef:
     """Registers op type ``type_name`` (a ``KeyError`` if it exists); ``fields`` are ``OpDef``'s."""
     if type_name in _OPS:

@@ -11,7 +11,7 @@ import os
 # second core does not stall every parallel region.
 os.environ.setdefault("GOMP_SPINCOUNT", "100000")
 
-from .. import _core as core  # noqa: E402  (after the environment libgomp reads)
+from .. import _core as core
 
 __all__ = ["core", "get_conv_backend", "get_num_threads", "set_conv_backend", "set_num_threads"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 
 class Dimension:
@@ -20,7 +20,7 @@ class Dimension:
         self._value = value
 
     @property
-    def value(self) -> Optional[int]:
+    def value(self) -> int | None:
         return self._value
 
     def __int__(self) -> int:
@@ -64,7 +64,7 @@ class Dimension:
         other = Dimension(other)
         return self._value is None or other.value is None or self._value == other.value
 
-    def merge_with(self, other) -> "Dimension":
+    def merge_with(self, other) -> Dimension:
         other = Dimension(other)
         if not self.is_compatible_with(other):
             raise ValueError(f"Dimensions {self} and {other} are not compatible")
@@ -80,7 +80,7 @@ class Dimension:
 class TensorShape:
     """A static shape: ``TensorShape([1, 3])``, ``TensorShape([None, 3])`` or unknown rank."""
 
-    def __init__(self, dims: Optional[Iterable] = None):
+    def __init__(self, dims: Iterable | None = None):
         if dims is None:
             self._dims = None
         elif isinstance(dims, TensorShape):
@@ -97,7 +97,7 @@ class TensorShape:
         return None if self._dims is None else [Dimension(d) for d in self._dims]
 
     @property
-    def ndims(self) -> Optional[int]:
+    def ndims(self) -> int | None:
         return None if self._dims is None else len(self._dims)
 
     rank = ndims
@@ -128,13 +128,13 @@ class TensorShape:
             raise ValueError("as_list() is not defined on an unknown TensorShape.")
         return list(self._dims)
 
-    def as_tuple(self) -> Optional[tuple]:
+    def as_tuple(self) -> tuple | None:
         return self._dims
 
     def is_fully_defined(self) -> bool:
         return self._dims is not None and all(d is not None for d in self._dims)
 
-    def num_elements(self) -> Optional[int]:
+    def num_elements(self) -> int | None:
         if not self.is_fully_defined():
             return None
         n = 1
@@ -150,7 +150,7 @@ class TensorShape:
             return False
         return all(a is None or b is None or a == b for a, b in zip(self._dims, other._dims))
 
-    def merge_with(self, other) -> "TensorShape":
+    def merge_with(self, other) -> TensorShape:
         other = as_shape(other)
         if self._dims is None:
             return other
@@ -160,7 +160,7 @@ class TensorShape:
             raise ValueError(f"Shapes {self} and {other} are not compatible")
         return TensorShape([a if a is not None else b for a, b in zip(self._dims, other._dims)])
 
-    def concatenate(self, other) -> "TensorShape":
+    def concatenate(self, other) -> TensorShape:
         other = as_shape(other)
         if self._dims is None or other._dims is None:
             return TensorShape(None)
@@ -174,7 +174,7 @@ class TensorShape:
         if self._dims is not None and len(self._dims) != rank:
             raise ValueError(f"Shape {self} must have rank {rank}")
 
-    def with_rank(self, rank: int) -> "TensorShape":
+    def with_rank(self, rank: int) -> TensorShape:
         if self._dims is None:
             return TensorShape([None] * rank)
         self.assert_has_rank(rank)

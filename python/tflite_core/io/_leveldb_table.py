@@ -162,9 +162,8 @@ def write_table(items, block_size: int | None = None, restart_interval: int | No
         if last_key is not None:
             if key <= last_key:
                 raise ValueError(f"table keys must be strictly increasing: {last_key!r}, {key!r}")
-            if len(key) + len(value) >= 2 * block_size:  # kOverlyLargeBlockRatio
-                if not data.empty():
-                    pending = write_block(data)
+            if len(key) + len(value) >= 2 * block_size and not data.empty():
+                pending = write_block(data)  # kOverlyLargeBlockRatio
         if pending is not None:
             handle = bytearray()
             _encode_handle(handle, *pending)

@@ -32,6 +32,7 @@ atomic with respect to other processes and to a crash of this one, but not to a 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 import sys
@@ -176,7 +177,7 @@ def _int64(v: int) -> int:
 class Entry:
     """A decoded BundleEntryProto."""
 
-    __slots__ = ("dtype_enum", "shape", "shard_id", "offset", "size", "crc32c", "sliced")
+    __slots__ = ("crc32c", "dtype_enum", "offset", "shape", "shard_id", "size", "sliced")
 
     def __init__(self, buf: bytes):
         f = parse_message(buf)
@@ -254,10 +255,8 @@ def write_bundle(prefix: str, tensors) -> None:
         os.replace(index_tmp, index_path)
     except BaseException:
         for p in (data_tmp, index_tmp):
-            try:
+            with contextlib.suppress(OSError):
                 os.remove(p)
-            except OSError:
-                pass
         raise
 
 
@@ -266,10 +265,8 @@ def remove_bundle(prefix: str, num_shards: int = 1) -> None:
     for p in [index_filename(prefix)] + [
         data_filename(prefix, i, num_shards) for i in range(num_shards)
     ]:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.remove(p)
-        except FileNotFoundError:
-            pass
 
 
 # ---- reading ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import struct
 import threading
 import time
 import weakref
+from typing import ClassVar
 
 from google.protobuf import text_format
 
@@ -233,7 +234,7 @@ def _flush_loop(writer_ref, cond: threading.Condition, secs: float) -> None:
 class FileWriterCache:
     """One ``FileWriter`` per log directory (``tf.summary.FileWriterCache``)."""
 
-    _cache: dict = {}
+    _cache: ClassVar[dict] = {}
     _lock = threading.Lock()
 
     @staticmethod

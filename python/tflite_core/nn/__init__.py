@@ -1,9 +1,9 @@
 """The ``tf.nn`` namespace (re-exports only); this package's modules hold the nn op families."""
 
-from ..ops.math_ops import sigmoid, tanh  # noqa: F401
-from . import rnn_cell  # noqa: F401
-from .candidate_sampling_ops import log_uniform_candidate_sampler  # noqa: F401, E402
-from .conv_ops import (  # noqa: F401
+from ..ops.math_ops import sigmoid, tanh
+from . import rnn_cell
+from .candidate_sampling_ops import log_uniform_candidate_sampler
+from .conv_ops import (
     avg_pool,
     avg_pool2d,
     conv2d,
@@ -16,8 +16,8 @@ from .conv_ops import (  # noqa: F401
     max_pool,
     max_pool2d,
 )
-from .embedding_ops import embedding_lookup  # noqa: F401, E402
-from .nn_ops import (  # noqa: F401  # noqa: F401
+from .embedding_ops import embedding_lookup
+from .nn_ops import (
     bias_add,
     dropout,
     elu,
@@ -33,9 +33,9 @@ from .nn_ops import (  # noqa: F401  # noqa: F401
     sparse_softmax_cross_entropy_with_logits,
     top_k,
 )
-from .normalization_ops import batch_normalization, moments  # noqa: F401
-from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, rnn, static_rnn  # noqa: F401,E402
-from .sampled_loss_ops import (  # noqa: F401, E402
+from .normalization_ops import batch_normalization, moments
+from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, rnn, static_rnn
+from .sampled_loss_ops import (
     nce_loss,
     sampled_softmax_loss,
     sigmoid_cross_entropy_with_logits,

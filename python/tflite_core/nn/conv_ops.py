@@ -374,8 +374,8 @@ def _conv_op(op_type, inputs, names, strides, padding, data_format, dilations, n
 
 
 def conv2d(
-    input,  # noqa: A002 - TF's name
-    filter=None,  # noqa: A002
+    input,
+    filter=None,
     strides=None,
     padding=None,
     use_cudnn_on_gpu=True,
@@ -412,7 +412,7 @@ def conv2d(
 
 def conv2d_backprop_input(
     input_sizes,
-    filter=None,  # noqa: A002
+    filter=None,
     out_backprop=None,
     strides=None,
     padding=None,
@@ -439,7 +439,7 @@ def conv2d_backprop_input(
 
 
 def conv2d_backprop_filter(
-    input,  # noqa: A002
+    input,
     filter_sizes,
     out_backprop,
     strides,
@@ -465,8 +465,8 @@ def conv2d_backprop_filter(
 
 
 def depthwise_conv2d_native(
-    input,  # noqa: A002
-    filter,  # noqa: A002
+    input,
+    filter,
     strides,
     padding,
     data_format="NHWC",
@@ -490,7 +490,7 @@ def depthwise_conv2d_native(
 
 def depthwise_conv2d_native_backprop_input(
     input_sizes,
-    filter,  # noqa: A002
+    filter,
     out_backprop,
     strides,
     padding,
@@ -514,7 +514,7 @@ def depthwise_conv2d_native_backprop_input(
 
 
 def depthwise_conv2d_native_backprop_filter(
-    input,  # noqa: A002
+    input,
     filter_sizes,
     out_backprop,
     strides,
@@ -539,8 +539,8 @@ def depthwise_conv2d_native_backprop_filter(
 
 
 def depthwise_conv2d(
-    input,  # noqa: A002
-    filter,  # noqa: A002
+    input,
+    filter,
     strides,
     padding,
     rate=None,
@@ -587,7 +587,7 @@ def _pool(op_type, value, ksize, strides, padding, data_format, name):
     return _make(op_type, [x], attrs, name)
 
 
-def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):  # noqa: A002
+def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):
     """The maximum of each ``ksize`` window (an int or a list of 1, 2 or 4 ints), NHWC.
 
     With ``SAME`` padding the padded elements take no part. Its gradient goes to each window's
@@ -598,7 +598,7 @@ def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
     )
 
 
-def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):  # noqa: A002
+def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):
     """The mean of each ``ksize`` window over its unpadded elements (TF's ``avg_pool``), NHWC."""
     return _pool(
         "AvgPool", value if input is None else input, ksize, strides, padding, data_format, name
@@ -609,15 +609,15 @@ max_pool2d = max_pool
 avg_pool2d = avg_pool
 
 __all__ = [
+    "avg_pool",
+    "avg_pool2d",
     "conv2d",
-    "conv2d_backprop_input",
     "conv2d_backprop_filter",
+    "conv2d_backprop_input",
     "depthwise_conv2d",
     "depthwise_conv2d_native",
-    "depthwise_conv2d_native_backprop_input",
     "depthwise_conv2d_native_backprop_filter",
+    "depthwise_conv2d_native_backprop_input",
     "max_pool",
-    "avg_pool",
     "max_pool2d",
-    "avg_pool2d",
 ]

@@ -70,7 +70,7 @@ def embedding_lookup(
     parts = list(params) if isinstance(params, (list, tuple)) else [params]
     if not parts:
         raise ValueError("Need at least one param")
-    with name_scope(name, "embedding_lookup", parts + [ids]):
+    with name_scope(name, "embedding_lookup", [*parts, ids]):
         ids = convert_to_tensor(ids)
         if ids.dtype not in (_dt.int32, _dt.int64):
             raise TypeError(f"ids must be int32 or int64, got {ids.dtype.name}")

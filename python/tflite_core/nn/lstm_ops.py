@@ -178,7 +178,7 @@ def _mul(a, k):
 
 
 def _seq_shape(op, in_shapes, value_of):
-    t, b, d, h = _seq_dims(op, in_shapes)
+    t, b, _d, h = _seq_dims(op, in_shapes)
     bias = in_shapes[4]
     if bias.ndims is not None and (bias.ndims != 1 or not bias.is_compatible_with([_mul(h, 4)])):
         raise shape_error(op.type, op.name, f"bias must be [{_mul(h, 4)}], got {bias}", in_shapes)

@@ -366,7 +366,7 @@ def _top_k_shape(op, in_shapes, value_of):
             f"input must have at least k columns. Had {d[-1]}, needed {k}",
             in_shapes,
         )
-    out = TensorShape(d[:-1] + [k])
+    out = TensorShape([*d[:-1], k])
     return [out, out]
 
 
@@ -399,7 +399,7 @@ def _top_k_grad(op, grad_values, grad_indices):
     return [reshape(summed, shape(x)), None]
 
 
-def top_k(input, k=1, sorted=True, name=None):  # noqa: A002
+def top_k(input, k=1, sorted=True, name=None):
     """The ``k`` largest entries of the last dimension: ``(values, indices)``, values descending
     (ties: the lower index first), indices int32.
 

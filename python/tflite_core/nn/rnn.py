@@ -76,7 +76,7 @@ def _rnn_steps(step, inputs, state, sequence_length, varscope):
             # past each sequence's end the output is zero and the state is copied through
             valid = less(t, sequence_length)
             out = where(valid, out, zeros_like(out))
-            new_state = _map2(lambda n, o: where(valid, n, o), new_state, state)
+            new_state = _map2(lambda n, o, v=valid: where(v, n, o), new_state, state)
         outputs.append(out)
         state = new_state
     return outputs, state

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-from typing import Optional
 
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Tensor
@@ -82,7 +81,7 @@ class RNNCell:
 
     _base_name = "rnn_cell"
 
-    def __init__(self, reuse=None, name: Optional[str] = None):
+    def __init__(self, reuse=None, name: str | None = None):
         self._reuse = reuse
         self._name = name
         self._scope = None

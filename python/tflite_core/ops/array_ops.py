@@ -46,7 +46,7 @@ def placeholder(dtype, shape=None, name=None) -> Tensor:
     )
 
 
-def placeholder_with_default(input, shape, name=None) -> Tensor:  # noqa: A002
+def placeholder_with_default(input, shape, name=None) -> Tensor:
     """Like ``identity(input)``, but ``input`` may be replaced by a feed."""
     x = convert_to_tensor(input)
     out = make_tensor("Identity", [x], x.dtype, None, name or "PlaceholderWithDefault")
@@ -65,13 +65,13 @@ def _identity_grad(op, grad):
     return [grad]
 
 
-def identity(input, name=None) -> Tensor:  # noqa: A002
+def identity(input, name=None) -> Tensor:
     """Returns a tensor with the same value as ``input``."""
     x = convert_to_tensor(input)
     return make_tensor("Identity", [x], x.dtype, None, name or "Identity")
 
 
-def stop_gradient(input, name=None) -> Tensor:  # noqa: A002
+def stop_gradient(input, name=None) -> Tensor:
     """The same value, but gradients do not flow through it."""
     x = convert_to_tensor(input)
     return make_tensor("StopGradient", [x], x.dtype, None, name or "StopGradient")
@@ -110,7 +110,7 @@ def _reduction_size_value(op, shapes):
 _register_shape_op("ReductionSize", _reduction_size_value, lambda op, s: TensorShape([]))
 
 
-def shape(input, name=None, out_type=_dt.int32) -> Tensor:  # noqa: A002
+def shape(input, name=None, out_type=_dt.int32) -> Tensor:
     """The shape of ``input`` as a 1-D int tensor."""
     x = convert_to_tensor(input)
     return make_tensor(
@@ -118,7 +118,7 @@ def shape(input, name=None, out_type=_dt.int32) -> Tensor:  # noqa: A002
     )
 
 
-def size(input, name=None, out_type=_dt.int32) -> Tensor:  # noqa: A002
+def size(input, name=None, out_type=_dt.int32) -> Tensor:
     x = convert_to_tensor(input)
     return cast(
         make_tensor(
@@ -128,7 +128,7 @@ def size(input, name=None, out_type=_dt.int32) -> Tensor:  # noqa: A002
     )
 
 
-def rank(input, name=None) -> Tensor:  # noqa: A002
+def rank(input, name=None) -> Tensor:
     x = convert_to_tensor(input)
     if x.shape.ndims is None:
         raise ValueError("rank() needs a tensor of known rank")
@@ -185,7 +185,7 @@ def _reshape_grad(op, grad):
     return [reshape(grad, shape(op.inputs[0])), None]
 
 
-def reshape(tensor, shape, name=None) -> Tensor:  # noqa: A002
+def reshape(tensor, shape, name=None) -> Tensor:
     """Same elements, new shape; one dimension may be -1."""
     x = convert_to_tensor(tensor)
     s = shape_tensor(shape, "Reshape/shape")
@@ -207,7 +207,7 @@ def _expand_dims_shape(op, in_shapes, value_of):
         )
     a = a % (r + 1)
     d = s.as_list()
-    return [TensorShape(d[:a] + [1] + d[a:])]
+    return [TensorShape([*d[:a], 1, *d[a:]])]
 
 
 register_op(
@@ -225,7 +225,7 @@ def _expand_dims_grad(op, grad):
     return [reshape(grad, shape(op.inputs[0])), None]
 
 
-def expand_dims(input, axis=None, name=None, dim=None) -> Tensor:  # noqa: A002
+def expand_dims(input, axis=None, name=None, dim=None) -> Tensor:
     """Inserts a dimension of size 1 at ``axis`` (negative: counted from the end of the result).
 
     >>> tf.expand_dims(tf.placeholder("float", [None, None]), 1).shape.as_list()
@@ -281,7 +281,7 @@ def _squeeze_grad(op, grad):
     return [reshape(grad, shape(op.inputs[0]))]
 
 
-def squeeze(input, axis=None, name=None, squeeze_dims=None) -> Tensor:  # noqa: A002
+def squeeze(input, axis=None, name=None, squeeze_dims=None) -> Tensor:
     """Removes dimensions of size 1: all of them, or those in ``axis`` (which must be 1).
 
     >>> tf.squeeze(tf.zeros([1, 2, 1, 3]), [0]).shape.as_list()
@@ -378,7 +378,7 @@ register_op("ConcatV2", _concat_shape, "concat", attrs_fn=_axis_attr)
 def _concat_grad(op, grad):
     parts = make_op(
         "SplitLike",
-        [grad] + op.inputs,
+        [grad, *op.inputs],
         [grad.dtype] * len(op.inputs),
         {"axis": op.get_attr("axis")},
         "SplitLike",
@@ -453,7 +453,7 @@ def _split_shape(op, in_shapes, value_of):
         sizes = [None if n is None else n // k] * k
     if n is not None and None not in sizes and sum(sizes) != n:
         raise shape_error("Split", op.name, f"sizes {sizes} do not add up to {n}", in_shapes)
-    return [TensorShape(d[:a] + [z] + d[a + 1 :]) for z in sizes]
+    return [TensorShape([*d[:a], z, *d[a + 1 :]]) for z in sizes]
 
 
 register_op("Split", _split_shape, "split", attrs_fn=_axis_attr)
@@ -490,7 +490,7 @@ def _merged_shape(op_type, name, tensors):
     """The common static shape of ``tensors``; ValueError (naming the op and shapes) if none."""
     shapes = [t.shape for t in tensors]
     out = TensorShape(None)
-    for i, s in enumerate(shapes):
+    for _i, s in enumerate(shapes):
         if out.ndims is not None and s.ndims is not None:
             if out.ndims != s.ndims:
                 raise shape_error(
@@ -732,7 +732,7 @@ def sum_to(grad: Tensor, like: Tensor) -> Tensor:
     return make_tensor("SumToShape", [grad, like], grad.dtype, None, "SumToShape")
 
 
-def broadcast_to(input, shape, name=None) -> Tensor:  # noqa: A002
+def broadcast_to(input, shape, name=None) -> Tensor:
     x = convert_to_tensor(input)
     s = shape_tensor(shape, "Const")
     return make_tensor("BroadcastTo", [x, s], x.dtype, None, name or "BroadcastTo")

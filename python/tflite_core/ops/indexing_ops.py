@@ -205,7 +205,7 @@ def _gather_grad(op, grad):
     rg = rp - 1 + ri
     front = list(_pyrange(a, a + ri)) + list(_pyrange(a)) + list(_pyrange(a + ri, rg))
     summed = unsorted_segment_sum(transpose(grad, front), ids, n)  # [n] + P[:a] + P[a+1:]
-    back = list(_pyrange(1, a + 1)) + [0] + list(_pyrange(a + 1, rp))
+    back = [*list(_pyrange(1, a + 1)), 0, *list(_pyrange(a + 1, rp))]
     return [transpose(summed, back), None, None]
 
 
@@ -214,7 +214,7 @@ def _gather_slices(params, ids, grad, n):
     if ids.shape.ndims != 1:
         if inner is None or any(d is None for d in inner):
             return unsorted_segment_sum(grad, ids, n)  # rows of unknown size: dense
-        ids, grad = reshape(ids, [-1]), reshape(grad, [-1] + inner)
+        ids, grad = reshape(ids, [-1]), reshape(grad, [-1, *inner])
     return IndexedSlices(grad, ids, shape(params), _num_rows=n)
 
 
@@ -261,7 +261,7 @@ def _uss_shape(op, in_shapes, value_of):
             "segment_ids.shape must be a prefix of data.shape",
             in_shapes,
         )
-    return [TensorShape([n] + d.as_list()[ids.ndims :])]
+    return [TensorShape([n, *d.as_list()[ids.ndims :]])]
 
 
 register_op(
@@ -349,7 +349,7 @@ NotDifferentiable("Range")
 _RANGE_HIERARCHY = (_dt.int32, _dt.int64, _dt.float32, _dt.float64)
 
 
-def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # noqa: A001
+def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:
     """``[start, start + delta, ...]`` up to (not including) ``limit``; ``range(n)`` counts from 0.
 
     Without ``dtype``, the widest of the arguments' types (int32 < int64 < float32 < float64).

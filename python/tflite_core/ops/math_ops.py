@@ -105,7 +105,7 @@ def minimum(x, y, name=None):
     return _binary("Minimum", x, y, name)
 
 
-def pow(x, y, name=None):  # noqa: A001 - TF's name
+def pow(x, y, name=None):
     return _binary("Pow", x, y, name)
 
 
@@ -227,7 +227,7 @@ def negative(x, name=None):
 neg = negative
 
 
-def abs(x, name=None):  # noqa: A001
+def abs(x, name=None):
     return _unary("Abs", x, name)
 
 
@@ -517,7 +517,7 @@ for _t, _k in (("ArgMax", "argmax"), ("ArgMin", "argmin")):
     NotDifferentiable(_t)
 
 
-def _arg(op_type, input, axis, name, dimension, output_type):  # noqa: A002
+def _arg(op_type, input, axis, name, dimension, output_type):
     x = convert_to_tensor(input)
     check_dtype_in(op_type, x, NUMERIC, "input")
     axis = dimension if axis is None else axis
@@ -526,12 +526,12 @@ def _arg(op_type, input, axis, name, dimension, output_type):  # noqa: A002
     return out if _dt.as_dtype(output_type) == _dt.int64 else cast(out, output_type)
 
 
-def argmax(input, axis=None, name=None, dimension=None, output_type=_dt.int64):  # noqa: A002
+def argmax(input, axis=None, name=None, dimension=None, output_type=_dt.int64):
     """Index of the largest value along ``axis`` (first on ties)."""
     return _arg("ArgMax", input, axis, name, dimension, output_type)
 
 
-def argmin(input, axis=None, name=None, dimension=None, output_type=_dt.int64):  # noqa: A002
+def argmin(input, axis=None, name=None, dimension=None, output_type=_dt.int64):
     return _arg("ArgMin", input, axis, name, dimension, output_type)
 
 

@@ -189,7 +189,7 @@ def getitem(tensor, key) -> Tensor:
     return make_tensor("StridedSlice", [x], x.dtype, {"spec": spec}, "strided_slice")
 
 
-def slice(input_, begin, size, name=None) -> Tensor:  # noqa: A001 - TF's name
+def slice(input_, begin, size, name=None) -> Tensor:
     """``input_[begin[i] : begin[i] + size[i]]`` in every dimension (size -1: to the end)."""
     x = convert_to_tensor(input_)
     key = tuple(
@@ -200,7 +200,7 @@ def slice(input_, begin, size, name=None) -> Tensor:  # noqa: A001 - TF's name
 
 
 # ---- tile --------------------------------------------------------------------------------------
-def tile(input, multiples, name=None) -> Tensor:  # noqa: A002
+def tile(input, multiples, name=None) -> Tensor:
     """``input`` repeated ``multiples[i]`` times along dimension ``i`` (as ``np.tile``).
 
     Built from Reshape, BroadcastTo and Reshape when the shape is fully known, else from
@@ -348,11 +348,11 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0) -> Tens
             if b:
                 first = b - 1 if mode == "SYMMETRIC" else b
                 stop = None if mode == "SYMMETRIC" else 0
-                parts.append(getitem(out, lead + (_pyslice(first, stop, -1),)))
+                parts.append(getitem(out, (*lead, _pyslice(first, stop, -1))))
             parts.append(out)
             if e:
                 start = -1 if mode == "SYMMETRIC" else -2
-                parts.append(getitem(out, lead + (_pyslice(start, start - e, -1),)))
+                parts.append(getitem(out, (*lead, _pyslice(start, start - e, -1))))
             out = concat(parts, a) if len(parts) > 1 else out
         return identity(out, name=scope)
 

@@ -96,7 +96,7 @@ def _default_bucket_limits() -> np.ndarray:
         v *= 1.1
     pos.append(sys.float_info.max)
     neg = [-x for x in reversed(pos)]
-    return np.array(neg + [0.0] + pos, dtype=np.float64)
+    return np.array([*neg, 0.0, *pos], dtype=np.float64)
 
 
 BUCKET_LIMITS = _default_bucket_limits()

@@ -290,7 +290,7 @@ def get_variable_scope_store() -> _VariableScopeStore:
     return _stores(get_default_graph())[1]
 
 
-def get_variable_scope() -> "VariableScope":
+def get_variable_scope() -> VariableScope:
     """The current variable scope (of this thread, in the default graph)."""
     return get_variable_scope_store().current_scope
 
@@ -507,7 +507,7 @@ def get_local_variable(
     aggregation=None,
 ):
     """Like ``get_variable``, but the variable is local (``LOCAL_VARIABLES``) and not trainable."""
-    collections = list(collections or []) + [GraphKeys.LOCAL_VARIABLES]
+    collections = [*list(collections or []), GraphKeys.LOCAL_VARIABLES]
     return get_variable(
         name,
         shape=shape,
@@ -537,7 +537,7 @@ def _maybe_wrap_custom_getter(custom_getter, old_getter):
     return wrapped
 
 
-class _pure_variable_scope:  # noqa: N801 - TF's name
+class _pure_variable_scope:
     """Enters a variable scope without opening a name scope."""
 
     def __init__(
@@ -571,7 +571,7 @@ class _pure_variable_scope:  # noqa: N801 - TF's name
             self._new_name = name_or_scope.name
             s = name_or_scope
             self._cached = VariableScope(
-                s.reuse if not reuse else reuse,
+                reuse if reuse else s.reuse,
                 name=s.name,
                 initializer=s.initializer,
                 regularizer=s.regularizer,
@@ -668,7 +668,7 @@ def _graph_of_values(values):
     return get_default_graph()
 
 
-class variable_scope:  # noqa: N801 - TF's name
+class variable_scope:
     """A context manager opening a variable scope and a name scope (TF 1.x).
 
     Args:

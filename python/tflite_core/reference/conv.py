@@ -61,7 +61,7 @@ def _make_conv(op: str, pass_: str, depthwise: bool) -> Kernel:
         sh, sw, dh, dw, pt, pb, pl, pr = _conv_geom(op, x.shape, f.shape, y.shape, ints, depthwise)
         _float_check(op, a, b, out)
         n, h, w, c = x.shape
-        _, oh, ow, o = y.shape
+        _, oh, ow, _o = y.shape
         kw_ = dict(k_hw=f.shape[:2], strides=(sh, sw), dilations=(dh, dw), out_hw=(oh, ow))
         pads = ((0, 0), (pt, pb), (pl, pr), (0, 0))
         f64 = f.astype(np.float64)

@@ -38,7 +38,7 @@ def _unsorted_segment_sum(inputs, outputs, ints, floats):
         raise KernelError("[UnsortedSegmentSum] segment_ids must be a prefix of data's shape")
     _check_ids("UnsortedSegmentSum", ids, out.shape[0], "segment_ids")
     acc = np.zeros(out.shape, out.dtype)
-    np.add.at(acc, ids.reshape(-1), data.reshape((ids.size,) + out.shape[1:]))
+    np.add.at(acc, ids.reshape(-1), data.reshape((ids.size, *out.shape[1:])))
     out[...] = acc
 
 

@@ -70,7 +70,7 @@ def _make_pool(op: str) -> Kernel:
             return
         ones = np.pad(np.ones(x.shape), pads)
         count = sum(ones[idx] for _, _, idx in taps)
-        n, h, w, _ = x.shape
+        _n, h, w, _ = x.shape
         pt, pl = pads[1][0], pads[2][0]
         if op == "MaxPool":
             out[...] = _first_max(x, taps, pads)[0]

@@ -20,7 +20,7 @@ def _sparse_rows(op: str, var: np.ndarray, values: np.ndarray, ids: np.ndarray):
         raise KernelError(f"[{op}] values {values.shape} do not match indices and var")
     _check_ids(op, ids, var.shape[0], "indices")
     uniq, inv = np.unique(ids.astype(np.int64), return_inverse=True)
-    summed = np.zeros((uniq.size,) + var.shape[1:], var.dtype)
+    summed = np.zeros((uniq.size, *var.shape[1:]), var.dtype)
     for k in np.argsort(ids, kind="stable"):  # in position order within each id, as the C++
         summed[inv[k]] += values[k]
     return uniq, summed

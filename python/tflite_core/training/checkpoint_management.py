@@ -22,6 +22,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import logging
 import os
@@ -69,7 +70,7 @@ class CheckpointState:
         return "".join(line + "\n" for line in lines)
 
     @classmethod
-    def from_text(cls, text: str) -> "CheckpointState":
+    def from_text(cls, text: str) -> CheckpointState:
         """Parses the text format. Raises ValueError on anything else."""
         state = cls()
         for field, value in _tokens(text):
@@ -165,10 +166,8 @@ def atomic_write(path: str, data: bytes) -> None:
             f.write(data)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.remove(tmp)
-        except OSError:
-            pass
         raise
 
 

@@ -64,7 +64,7 @@ class CheckpointReader:
         return "".join(lines).encode("utf-8", "surrogateescape")
 
 
-def NewCheckpointReader(filepattern) -> CheckpointReader:  # noqa: N802 - TF's public name
+def NewCheckpointReader(filepattern) -> CheckpointReader:
     """Opens the checkpoint with prefix ``filepattern`` (e.g. what ``Saver.save`` returned)."""
     return CheckpointReader(filepattern)
 

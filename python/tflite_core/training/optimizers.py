@@ -150,7 +150,7 @@ class AdamOptimizer(_SlotOptimizer):
         hyper = [self._lr_t, self._beta1_t, self._beta2_t, self._epsilon_t]
         ins = [var._variable, m._variable, v._variable, self._as(b1p.value(), var)]
         ins += [self._as(b2p.value(), var)] + [self._as(h, var) for h in hyper]
-        return self._update("SparseApplyAdam", ins + [grad.values, grad.indices], var)
+        return self._update("SparseApplyAdam", [*ins, grad.values, grad.indices], var)
 
     def _finish(self, update_ops, name):
         b1p, b2p = self._get_beta_accumulators()
@@ -190,7 +190,7 @@ class AdagradOptimizer(_SlotOptimizer):
     def _apply_sparse(self, grad, var):
         acc = self.get_slot(var, "accumulator")
         ins = [var._variable, acc._variable, self._as(self._lr_t, var), grad.values]
-        return self._update("SparseApplyAdagrad", ins + [grad.indices], var)
+        return self._update("SparseApplyAdagrad", [*ins, grad.indices], var)
 
 
 class RMSPropOptimizer(_SlotOptimizer):

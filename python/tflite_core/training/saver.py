@@ -33,6 +33,7 @@ of the process, not for a power loss.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 import time
@@ -53,19 +54,10 @@ from ..io._tensor_bundle import (
 )
 from ..ops.variables import Variable, global_variables
 from .checkpoint_management import (
-    CheckpointState,  # noqa: F401 - re-exported to tf.train
     _update_checkpoint_state,
     atomic_write,
     checkpoint_exists,
-    get_checkpoint_state,  # noqa: F401 - re-exported to tf.train
-    latest_checkpoint,  # noqa: F401 - re-exported to tf.train
     meta_graph_filename,
-)
-from .checkpoint_utils import (  # noqa: F401 - re-exported to tf.train
-    NewCheckpointReader,
-    list_variables,
-    load_checkpoint,
-    load_variable,
 )
 
 
@@ -92,7 +84,7 @@ class SaverDef:
         self.keep_checkpoint_every_n_hours = keep_checkpoint_every_n_hours
         self.version = version
 
-    def SerializeToString(self) -> bytes:  # noqa: N802 - protobuf's name
+    def SerializeToString(self) -> bytes:
         """The ``tensorflow.SaverDef`` wire encoding."""
         out = bytearray()
         _string_field(out, 1, self.filename_tensor_name)
@@ -391,10 +383,8 @@ class Saver:
             self._next_checkpoint_time += self._keep_hours * 3600
             return
         remove_bundle(path)
-        try:
+        with contextlib.suppress(OSError):
             os.remove(meta_graph_filename(path, meta_graph_suffix))
-        except OSError:
-            pass
 
     # -- save / restore ---------------------------------------------------------------------------
     def save(

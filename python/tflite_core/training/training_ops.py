@@ -121,7 +121,7 @@ def _sparse_update_shape(n_refs: int, values_at: int):
         if ids.ndims not in (None, 1):
             raise shape_error(op.type, op.name, "indices must be a vector", in_shapes)
         if var.ndims is not None and values.ndims is not None:
-            want = TensorShape([ids.as_list()[0] if ids.ndims else None] + var.as_list()[1:])
+            want = TensorShape([ids.as_list()[0] if ids.ndims else None, *var.as_list()[1:]])
             if not want.is_compatible_with(values):
                 raise shape_error(
                     op.type,
