@@ -18,7 +18,7 @@ import tensorflow as real_tf  # the test extra, as in test_checkpoint_tf_interop
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from test_ops import grad_check
+from op_table import grad_check
 
 import tflite_core as tf
 from tflite_core import errors

@@ -18,11 +18,11 @@ import tensorflow as real_tf  # the test extra, as in test_checkpoint_tf_interop
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from test_ops import grad_check
+from op_table import grad_check
 
 import tflite_core as tf
 from tflite_core import errors
-from tflite_core import reference as backend_numpy
+from tflite_core import reference as kernel_twins
 
 DEFAULT_GRAPH_SEED = 87654321
 SPECIAL = [np.nan, np.inf, -np.inf, 0.0, -0.0, 6.0, 1e-30, -1e-30, 88.0, -88.0, 1e30, -1e30]
@@ -105,7 +105,7 @@ def test_activation_dtype_checks():
 def uniform_run(shape, seed, run_index, dtype=np.float32):
     out = np.empty(shape, dtype)
     counter = np.array([run_index], np.int64)
-    backend_numpy.run_kernel("random_uniform", [counter], [out], [DEFAULT_GRAPH_SEED, seed])
+    kernel_twins.run_kernel("random_uniform", [counter], [out], [DEFAULT_GRAPH_SEED, seed])
     return out
 
 

@@ -19,7 +19,7 @@ import pytest
 import tensorflow as real_tf  # the test extra (tensorflow-cpu), as test_checkpoint_tf_interop
 
 import tflite_core as tf
-from tflite_core import reference as backend_numpy
+from tflite_core import reference as kernel_twins
 
 tf1 = real_tf.compat.v1
 DEFAULT_GRAPH_SEED = 87654321
@@ -30,7 +30,7 @@ def philox(kernel, shape, dtype, seed):
     """The first run of a random op seeded (DEFAULT_GRAPH_SEED, seed): the numbers TF's seed
     rule gives an op seed without a graph seed."""
     out = np.empty(shape, dtype)
-    backend_numpy.run_kernel(kernel, [np.zeros(1, np.int64)], [out], [DEFAULT_GRAPH_SEED, seed])
+    kernel_twins.run_kernel(kernel, [np.zeros(1, np.int64)], [out], [DEFAULT_GRAPH_SEED, seed])
     return out
 
 
@@ -406,7 +406,7 @@ def test_get_variable_defaults_to_glorot_uniform(g):
     value = run_init(w)
     limit = np.float32(math.sqrt(6.0 / 50))
     u = np.empty((30, 20), np.float32)
-    backend_numpy.run_kernel("random_uniform", [np.zeros(1, np.int64)], [u], [5, op_seed])
+    kernel_twins.run_kernel("random_uniform", [np.zeros(1, np.int64)], [u], [5, op_seed])
     np.testing.assert_allclose(value, u * (limit - -limit) + -limit, rtol=1e-6, atol=1e-7)
 
 
