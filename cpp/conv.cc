@@ -14,7 +14,7 @@
 #include <limits>
 
 #include "conv.h"
-#include "fast_math.h"
+#include "cpu.h"
 #include "kernels.h"
 
 namespace tfl {
@@ -136,7 +136,12 @@ inline T activation(T v, T hi) {
   return v != v ? v : std::min(std::max(v, T(0)), hi);
 }
 
-TFL_AVX2_CLONES void activate_run(float* y, int64_t n, float hi) {
+// float32 also has an AVX2+FMA build, which runs where the CPU has it (cpu.h).
+TFL_TARGET_AVX2_FMA void activate_run_avx2(float* y, int64_t n, float hi) {
+  for (int64_t k = 0; k < n; ++k) y[k] = activation(y[k], hi);
+}
+void activate_run(float* y, int64_t n, float hi) {
+  if (cpu::has_avx2_fma()) return activate_run_avx2(y, n, hi);
   for (int64_t k = 0; k < n; ++k) y[k] = activation(y[k], hi);
 }
 void activate_run(double* y, int64_t n, double hi) {

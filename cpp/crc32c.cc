@@ -1,13 +1,14 @@
 // crc32c.cc: CRC-32C. The portable path is slicing-by-8 over tables built once at start-up; on
-// x86-64 with SSE4.2 the crc32 instruction does 8 bytes per step.
+// x86-64 with SSE4.2 (cpu.h) the crc32 instruction does 8 bytes per step.
 #include "crc32c.h"
 
 #include <array>
 #include <cstring>
 
-#if defined(__x86_64__) || defined(_M_X64)
+#include "cpu.h"
+
+#if TFL_CPU_X86
 #include <nmmintrin.h>
-#define TFL_CRC32C_X86 1
 #endif
 
 namespace tfl {
@@ -34,8 +35,8 @@ const Tables& tables() {
   return t;
 }
 
-#ifdef TFL_CRC32C_X86
-__attribute__((target("sse4.2"))) uint32_t extend_sse42(uint32_t crc, const uint8_t* p, size_t n) {
+#if TFL_CPU_X86
+TFL_TARGET_SSE42 uint32_t extend_sse42(uint32_t crc, const uint8_t* p, size_t n) {
   uint64_t c = ~crc;
   for (; n > 0 && (reinterpret_cast<uintptr_t>(p) & 7) != 0; --n) c = _mm_crc32_u8(uint32_t(c), *p++);
   for (; n >= 8; n -= 8, p += 8) {
@@ -45,11 +46,6 @@ __attribute__((target("sse4.2"))) uint32_t extend_sse42(uint32_t crc, const uint
   }
   for (; n > 0; --n) c = _mm_crc32_u8(uint32_t(c), *p++);
   return ~uint32_t(c);
-}
-
-bool have_sse42() {
-  static const bool yes = __builtin_cpu_supports("sse4.2");
-  return yes;
 }
 #endif
 
@@ -70,15 +66,15 @@ uint32_t crc32c_extend_portable(uint32_t crc, const void* data, size_t n) {
 }
 
 uint32_t crc32c_extend(uint32_t crc, const void* data, size_t n) {
-#ifdef TFL_CRC32C_X86
-  if (have_sse42()) return extend_sse42(crc, static_cast<const uint8_t*>(data), n);
+#if TFL_CPU_X86
+  if (cpu::has_sse42()) return extend_sse42(crc, static_cast<const uint8_t*>(data), n);
 #endif
   return crc32c_extend_portable(crc, data, n);
 }
 
 const char* crc32c_backend() {
-#ifdef TFL_CRC32C_X86
-  if (have_sse42()) return "sse4.2";
+#if TFL_CPU_X86
+  if (cpu::has_sse42()) return "sse4.2";
 #endif
   return "portable";
 }

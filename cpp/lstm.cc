@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "cpu.h"
 #include "kernels.h"
 #include "lstm_cell.h"
 
@@ -83,18 +84,17 @@ void cell_grad_rows(const T* act, const T* cp, const T* tc, const T* dnc, const 
   rows_bwd<T>(act, cp, tc, dnc, dc_more, dnh, dh_more, dh_ld, extra, dg, dcp, h, r0, r1);
 }
 
-#if defined(__x86_64__) || defined(__i386__)
-// float32 also has an AVX2+FMA build of the same loops, used where the CPU has them: the library
-// targets baseline x86-64, whose 4-lane SSE without FMA made the forward step on [64, 2048]
-// take 240 us instead of 87.
-__attribute__((target("avx2,fma"))) void cell_rows_avx2(const float* bias, float fb,
+// float32 also has an AVX2+FMA build of the same loops, used where the CPU has them (cpu.h): the
+// library targets baseline x86-64, whose 4-lane SSE without FMA made the forward step on
+// [64, 2048] take 240 us instead of 87.
+TFL_TARGET_AVX2_FMA void cell_rows_avx2(const float* bias, float fb,
                                                          const float* cp, float* act, float* nc,
                                                          float* tc, float* nh, int64_t h,
                                                          int64_t r0, int64_t r1) {
   rows_fwd<float>(bias, fb, cp, act, nc, tc, nh, h, r0, r1);
 }
 
-__attribute__((target("avx2,fma"))) void cell_grad_rows_avx2(
+TFL_TARGET_AVX2_FMA void cell_grad_rows_avx2(
     const float* act, const float* cp, const float* tc, const float* dnc, const float* dc_more,
     const float* dnh, const float* dh_more, int64_t dh_ld, const float* extra, float* dg,
     float* dcp, int64_t h, int64_t r0, int64_t r1) {
@@ -104,7 +104,7 @@ __attribute__((target("avx2,fma"))) void cell_grad_rows_avx2(
 template <>
 void cell_rows<float>(const float* bias, float fb, const float* cp, float* act, float* nc,
                       float* tc, float* nh, int64_t h, int64_t r0, int64_t r1) {
-  if (cpu_has_avx2_fma()) return cell_rows_avx2(bias, fb, cp, act, nc, tc, nh, h, r0, r1);
+  if (cpu::has_avx2_fma()) return cell_rows_avx2(bias, fb, cp, act, nc, tc, nh, h, r0, r1);
   rows_fwd<float>(bias, fb, cp, act, nc, tc, nh, h, r0, r1);
 }
 
@@ -113,12 +113,11 @@ void cell_grad_rows<float>(const float* act, const float* cp, const float* tc, c
                            const float* dc_more, const float* dnh, const float* dh_more,
                            int64_t dh_ld, const float* extra, float* dg, float* dcp, int64_t h,
                            int64_t r0, int64_t r1) {
-  if (cpu_has_avx2_fma())
+  if (cpu::has_avx2_fma())
     return cell_grad_rows_avx2(act, cp, tc, dnc, dc_more, dnh, dh_more, dh_ld, extra, dg, dcp,
                                h, r0, r1);
   rows_bwd<float>(act, cp, tc, dnc, dc_more, dnh, dh_more, dh_ld, extra, dg, dcp, h, r0, r1);
 }
-#endif
 
 int64_t row_grain(int64_t h) {
   return std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(4 * h, 1));

@@ -52,10 +52,6 @@ __attribute__((always_inline)) inline void cell_row(const T* __restrict bias, T 
   for (int64_t u = 0; u < n; ++u) nhr[u] = tcr[u] * ao[u];
 }
 
-// Whether this x86-64 CPU has AVX2 and FMA (false elsewhere): the AVX2+FMA builds of the float32
-// loops run only then; the library targets baseline x86-64.
-bool cpu_has_avx2_fma();
-
 // lstm_seq's recurrent weights w_h = w[D:] [H,4H] as panels: for each block of 16 units (the last
 // one narrower when H is not a multiple of 16) and each gate g, the block's columns of that gate,
 // row by row: panel (block, g) is w_h[:, g*H + 16*block : ... + width], [H, width] row-major.
@@ -63,7 +59,7 @@ bool cpu_has_avx2_fma();
 template <typename T>
 void pack_recurrent_weights(const T* wh, int64_t h, T* packed);
 
-// The time loop of lstm_seq for float32 on CPUs with AVX2 and FMA, when H is a multiple of 16:
+// The time loop of lstm_seq for float32 on CPUs with AVX2 and FMA (cpu::has_avx2_fma()), when H is a multiple of 16:
 // act [T,B,4H] holds every step's x_t @ w[:D] on entry; each step adds h_{t-1} @ w_h from the
 // packed panels and runs the cell, writing c, hs, act, tc as lstm_seq describes. Each thread owns
 // a range of unit blocks (its panels of all four gates), multiplies them and runs the cell for

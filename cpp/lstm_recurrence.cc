@@ -10,10 +10,11 @@
 
 #include <cstring>
 
+#include "cpu.h"
 #include "kernels.h"
 #include "lstm_cell.h"
 
-#if defined(__x86_64__)
+#if TFL_CPU_X86
 #include <immintrin.h>
 #endif
 
@@ -40,7 +41,7 @@ void pack_recurrent_weights(const T* wh, int64_t h, T* packed) {
 template void pack_recurrent_weights<float>(const float*, int64_t, float*);
 template void pack_recurrent_weights<double>(const double*, int64_t, double*);
 
-#if defined(__x86_64__)
+#if TFL_CPU_X86
 namespace {
 
 // The tile's rows: (row, its two accumulators). Each step below applies to rows < MR.
@@ -66,7 +67,7 @@ namespace {
 // C[MR,16] += A[MR,k] (rows lda apart) @ P[k,16] (a packed panel), accumulated in registers.
 // Named accumulators: with arrays GCC spilled them to the stack on every iteration.
 template <int MR>
-__attribute__((target("avx2,fma"), always_inline)) inline void tile(int64_t k, const float* a,
+TFL_TARGET_AVX2_FMA __attribute__((always_inline)) inline void tile(int64_t k, const float* a,
                                                                      int64_t lda, const float* p,
                                                                      float* c, int64_t ldc) {
   __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
@@ -84,7 +85,7 @@ __attribute__((target("avx2,fma"), always_inline)) inline void tile(int64_t k, c
 #undef TFL_STORE
 
 // C[m,16] += A[m,k] @ P[k,16]: tiles of 6 rows, then the remaining 1..5.
-__attribute__((target("avx2,fma"))) void panel_product(int64_t m, int64_t k, const float* a,
+TFL_TARGET_AVX2_FMA void panel_product(int64_t m, int64_t k, const float* a,
                                                        int64_t lda, const float* p, float* c,
                                                        int64_t ldc) {
   int64_t r = 0;
@@ -102,7 +103,7 @@ __attribute__((target("avx2,fma"))) void panel_product(int64_t m, int64_t k, con
 }
 
 // The cell for units [u0, u0 + n) of every row.
-__attribute__((target("avx2,fma"))) void cell_units(const float* bias, float fb, const float* cp,
+TFL_TARGET_AVX2_FMA void cell_units(const float* bias, float fb, const float* cp,
                                                     float* act, float* nc, float* tc, float* nh,
                                                     int64_t b, int64_t h, int64_t u0, int64_t n) {
   for (int64_t r = 0; r < b; ++r)
@@ -112,15 +113,10 @@ __attribute__((target("avx2,fma"))) void cell_units(const float* bias, float fb,
 
 }  // namespace
 
-bool cpu_has_avx2_fma() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
-}
-
 bool lstm_recurrence_packed(const float* packed, const float* c0, const float* h0,
                             const float* bias, float fb, float* c, float* hs, float* act,
                             float* tc, int64_t steps, int64_t b, int64_t h) {
-  if (h % kBlock != 0 || !cpu_has_avx2_fma()) return false;
+  if (h % kBlock != 0 || !cpu::has_avx2_fma()) return false;
   const int64_t g4 = 4 * h, bh = b * h, nblk = h / kBlock;
   // Nothing in the region throws: it only multiplies and runs the cell on checked buffers.
 #pragma omp parallel num_threads(get_num_threads())
@@ -145,8 +141,6 @@ bool lstm_recurrence_packed(const float* packed, const float* c0, const float* h
 }
 
 #else
-bool cpu_has_avx2_fma() { return false; }
-
 bool lstm_recurrence_packed(const float*, const float*, const float*, const float*, float, float*,
                             float*, float*, float*, int64_t, int64_t, int64_t) {
   return false;
