@@ -78,14 +78,6 @@ void register_pool(Registry& r);
 void register_sparse(Registry& r);
 void register_lstm(Registry& r);
 
-// C = op(A) @ op(B) + beta * C (row-major, BLAS leading dimensions; beta 0: C is only written),
-// for kernels that multiply inside (lstm.cc): float32 by sgemm above a few thousand
-// multiply-adds, float64 and smaller products by loops. k = 0 gives beta * C.
-void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
-          const float* b, int64_t ldb, float* c, int64_t ldc, float beta);
-void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const double* a, int64_t lda,
-          const double* b, int64_t ldb, double* c, int64_t ldc, double beta);
-
 // Which matmul backend this build uses: "onednn" or "openblas".
 const char* matmul_backend();
 

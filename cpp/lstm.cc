@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "blas.h"
 #include "cpu.h"
 #include "kernels.h"
 #include "lstm_cell.h"
