@@ -1,7 +1,7 @@
 // blas_onednn.cc: blas.h over oneDNN's dnnl_sgemm (the build with TFLITE_CORE_ONEDNN; CMake
 // compiles blas_openblas.cc instead without it).
-#include <oneapi/dnnl/dnnl.h>
 #include <omp.h>
+#include <oneapi/dnnl/dnnl.h>
 
 #include "blas.h"
 #include "tensor.h"

@@ -75,10 +75,8 @@ void im2col(const ConvGeom& g, const T* x, int64_t p0, int64_t p1, T* col) {
       const T* xr = x + (n * g.h + ih) * g.w * C;
       for (int64_t kw = 0; kw < g.kw; ++kw) {
         const int64_t iw = ow * g.sw - g.pl + kw * g.dw;
-        if (iw < 0 || iw >= g.w)
-          std::fill(ck + kw * C, ck + (kw + 1) * C, T(0));
-        else
-          std::copy(xr + iw * C, xr + (iw + 1) * C, ck + kw * C);
+        if (iw < 0 || iw >= g.w) std::fill(ck + kw * C, ck + (kw + 1) * C, T(0));
+        else std::copy(xr + iw * C, xr + (iw + 1) * C, ck + kw * C);
       }
     }
   }
@@ -86,8 +84,8 @@ void im2col(const ConvGeom& g, const T* x, int64_t p0, int64_t p1, T* col) {
 
 // A 1x1 convolution with unit strides and no padding reads x as the column matrix itself.
 bool pointwise(const ConvGeom& g) {
-  return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pb == 0 &&
-         g.pl == 0 && g.pr == 0;
+  return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pb == 0 && g.pl == 0 &&
+         g.pr == 0;
 }
 
 // Partial results of a reduction over blocks: the blocks are grouped into at most 32 chunks
@@ -470,17 +468,17 @@ void ref_avg_pool_grad(const PoolGeom& g, const T* dy, T* dx) {
   });
 }
 
-#define TFL_INSTANTIATE(T)                                                                 \
-  template void ref_conv2d<T>(const ConvGeom&, const T*, const T*, T*);                    \
-  template void ref_conv2d_bwd_input<T>(const ConvGeom&, const T*, const T*, T*);          \
-  template void ref_conv2d_bwd_filter<T>(const ConvGeom&, const T*, const T*, T*);         \
-  template void ref_depthwise<T>(const ConvGeom&, const T*, const T*, T*);                 \
-  template void ref_depthwise_bwd_input<T>(const ConvGeom&, const T*, const T*, T*);       \
-  template void ref_depthwise_bwd_filter<T>(const ConvGeom&, const T*, const T*, T*);      \
-  template void ref_max_pool<T>(const PoolGeom&, const T*, T*);                            \
-  template void ref_avg_pool<T>(const PoolGeom&, const T*, T*);                            \
-  template void ref_max_pool_grad<T>(const PoolGeom&, const T*, const T*, T*);             \
-  template void ref_max_pool_grad_grad<T>(const PoolGeom&, const T*, const T*, T*);        \
+#define TFL_INSTANTIATE(T)                                                            \
+  template void ref_conv2d<T>(const ConvGeom&, const T*, const T*, T*);               \
+  template void ref_conv2d_bwd_input<T>(const ConvGeom&, const T*, const T*, T*);     \
+  template void ref_conv2d_bwd_filter<T>(const ConvGeom&, const T*, const T*, T*);    \
+  template void ref_depthwise<T>(const ConvGeom&, const T*, const T*, T*);            \
+  template void ref_depthwise_bwd_input<T>(const ConvGeom&, const T*, const T*, T*);  \
+  template void ref_depthwise_bwd_filter<T>(const ConvGeom&, const T*, const T*, T*); \
+  template void ref_max_pool<T>(const PoolGeom&, const T*, T*);                       \
+  template void ref_avg_pool<T>(const PoolGeom&, const T*, T*);                       \
+  template void ref_max_pool_grad<T>(const PoolGeom&, const T*, const T*, T*);        \
+  template void ref_max_pool_grad_grad<T>(const PoolGeom&, const T*, const T*, T*);   \
   template void ref_avg_pool_grad<T>(const PoolGeom&, const T*, T*);
 TFL_INSTANTIATE(float)
 TFL_INSTANTIATE(double)

@@ -62,8 +62,7 @@ Isa parse_max_isa(const char* value) {
   if (value == nullptr || *value == '\0' || std::strcmp(value, "avx512") == 0) return Isa::kAvx512;
   if (std::strcmp(value, "avx2") == 0) return Isa::kAvx2;
   if (std::strcmp(value, "baseline") == 0) return Isa::kBaseline;
-  fail("cpu", "TFLITE_CORE_MAX_ISA must be baseline, avx2 or avx512 (or unset), got '", value,
-       "'");
+  fail("cpu", "TFLITE_CORE_MAX_ISA must be baseline, avx2 or avx512 (or unset), got '", value, "'");
 }
 
 const char* isa_name(Isa isa) {

@@ -38,7 +38,8 @@ const Tables& tables() {
 #if TFL_CPU_X86
 TFL_TARGET_SSE42 uint32_t extend_sse42(uint32_t crc, const uint8_t* p, size_t n) {
   uint64_t c = ~crc;
-  for (; n > 0 && (reinterpret_cast<uintptr_t>(p) & 7) != 0; --n) c = _mm_crc32_u8(uint32_t(c), *p++);
+  for (; n > 0 && (reinterpret_cast<uintptr_t>(p) & 7) != 0; --n)
+    c = _mm_crc32_u8(uint32_t(c), *p++);
   for (; n >= 8; n -= 8, p += 8) {
     uint64_t w;
     std::memcpy(&w, p, 8);
@@ -56,8 +57,8 @@ uint32_t crc32c_extend_portable(uint32_t crc, const void* data, size_t n) {
   const auto* p = static_cast<const uint8_t*>(data);
   uint32_t c = ~crc;
   for (; n >= 8; n -= 8, p += 8) {
-    const uint32_t lo = c ^ (uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 |
-                             uint32_t(p[3]) << 24);
+    const uint32_t lo =
+        c ^ (uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24);
     c = t[7][lo & 0xFF] ^ t[6][(lo >> 8) & 0xFF] ^ t[5][(lo >> 16) & 0xFF] ^ t[4][lo >> 24] ^
         t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
   }

@@ -64,8 +64,8 @@ GemmShape check_gemm(const char* op, const TensorView& A, const TensorView& B, c
   const int64_t kb = g.tb ? B.shape[1] : B.shape[0];
   g.n = g.tb ? B.shape[0] : B.shape[1];
   if (g.k != kb)
-    fail(op, "Dimensions must be equal, but are ", g.k, " and ", kb, " with input shapes: ",
-         A.shape_str(), ", ", B.shape_str());
+    fail(op, "Dimensions must be equal, but are ", g.k, " and ", kb,
+         " with input shapes: ", A.shape_str(), ", ", B.shape_str());
   if (C.shape[0] != g.m || C.shape[1] != g.n)
     fail(op, "output shape ", C.shape_str(), " should be [", g.m, ",", g.n, "]");
   return g;
@@ -108,10 +108,10 @@ void k_matmul(const TensorView* in, int nin, TensorView* out, int nout, const At
     return;
   }
   if (A.dtype == DType::kFloat32) {
-    if (m * n * k <= 8192 || !(m < (int64_t(1) << 31) && n < (int64_t(1) << 31) && k < (int64_t(1) << 31)))
+    if (m * n * k <= 8192 ||
+        !(m < (int64_t(1) << 31) && n < (int64_t(1) << 31) && k < (int64_t(1) << 31)))
       gemm_loops(ta, tb, m, n, k, A.ptr<float>(), B.ptr<float>(), C.ptr<float>());
-    else
-      sgemm(op, ta, tb, m, n, k, A.ptr<float>(), B.ptr<float>(), C.ptr<float>());
+    else sgemm(op, ta, tb, m, n, k, A.ptr<float>(), B.ptr<float>(), C.ptr<float>());
   } else if (A.dtype == DType::kFloat64) {
     gemm_loops(ta, tb, m, n, k, A.ptr<double>(), B.ptr<double>(), C.ptr<double>());
   } else if (A.dtype == DType::kInt32) {
@@ -131,8 +131,7 @@ void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, int
   if (k == 0 || m * n * k <= 8192 || m >= (int64_t(1) << 31) || n >= (int64_t(1) << 31) ||
       k >= (int64_t(1) << 31))
     gemm_loops(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, 1.0f, beta);
-  else
-    blas::sgemm("MatMul", ta, tb, m, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc);
+  else blas::sgemm("MatMul", ta, tb, m, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc);
 }
 
 void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const double* a, int64_t lda,

@@ -18,8 +18,7 @@ TEST_CASE(cpu_probe_agrees_with_builtin_cpu_supports) {
 #if TFL_CPU_X86
   __builtin_cpu_init();
   CHECK(d.sse42 == (__builtin_cpu_supports("sse4.2") != 0));
-  CHECK(d.avx2_fma ==
-        (__builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0));
+  CHECK(d.avx2_fma == (__builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0));
   CHECK(d.avx512f == (__builtin_cpu_supports("avx512f") != 0));
   CHECK(d.avx512_bf16 == (d.avx512f && __builtin_cpu_supports("avx512bf16") != 0));
   // AMX also needs the OS's consent, so the probe may say no where the CPU says yes
@@ -42,8 +41,8 @@ TEST_CASE(cpu_cap_is_the_environment_variable) {
   CHECK(cpu::has_avx512_bf16() == (d.avx512_bf16 && v4));
   CHECK(cpu::has_amx_bf16() == (d.amx_bf16 && v4));
   CHECK(&f == &cpu::features());  // cached
-  std::printf("  TFLITE_CORE_MAX_ISA=%s: sse4.2 %d, avx2+fma %d, avx512f %d\n",
-              cpu::isa_name(cap), f.sse42, f.avx2_fma, f.avx512f);
+  std::printf("  TFLITE_CORE_MAX_ISA=%s: sse4.2 %d, avx2+fma %d, avx512f %d\n", cpu::isa_name(cap),
+              f.sse42, f.avx2_fma, f.avx512f);
 }
 
 TEST_CASE(cpu_cap_values) {
@@ -73,6 +72,6 @@ TEST_CASE(cpu_cap_reaches_the_dispatching_paths) {
   std::vector<float> packed(4 * h * h, 0.1f), c0(b * h, 0.5f), h0(b * h, 0.25f), bias(4 * h);
   std::vector<float> c(b * h), hs(b * h), act(b * 4 * h), tc(b * h);
   CHECK(tfl::lstm_recurrence_packed(packed.data(), c0.data(), h0.data(), bias.data(), 1.0f,
-                                    c.data(), hs.data(), act.data(), tc.data(), 1, b, h) ==
-        cpu::has_avx2_fma());
+                                    c.data(), hs.data(), act.data(), tc.data(), 1, b,
+                                    h) == cpu::has_avx2_fma());
 }
