@@ -70,7 +70,8 @@ void k_transpose(const TensorView* in, int nin, TensorView* out, int nout, const
 TensorView slice_geometry(const char* op, const TensorView& x, const TensorView& y, const Attrs& a,
                           int64_t& base, int64_t* st) {
   const int nd = x.ndim;
-  if (a.ints.size() != size_t(3 * nd)) fail(op, "expects begin, strides and sizes for ", nd, " dims");
+  if (a.ints.size() != size_t(3 * nd))
+    fail(op, "expects begin, strides and sizes for ", nd, " dims");
   int64_t xs[kMaxDims];
   contiguous_strides(x, xs);
   TensorView full = y;

@@ -172,11 +172,13 @@ void run_kernel(const std::string& name, const py::list& inputs, const py::list&
   const tfl::KernelFn fn = tfl::find_kernel(name);
   std::vector<TensorView> in, out;
   for (py::handle h : inputs) {
-    if (!py::isinstance<py::array>(h)) throw tfl::KernelError("[" + name + "] input is not an ndarray");
+    if (!py::isinstance<py::array>(h))
+      throw tfl::KernelError("[" + name + "] input is not an ndarray");
     in.push_back(view_of(py::reinterpret_borrow<py::array>(h), false, "input"));
   }
   for (py::handle h : outputs) {
-    if (!py::isinstance<py::array>(h)) throw tfl::KernelError("[" + name + "] output is not an ndarray");
+    if (!py::isinstance<py::array>(h))
+      throw tfl::KernelError("[" + name + "] output is not an ndarray");
     out.push_back(view_of(py::reinterpret_borrow<py::array>(h), true, "output"));
   }
   const tfl::Attrs a{ints, floats};
@@ -227,8 +229,9 @@ PYBIND11_MODULE(_core, m) {
   m.def("kernel_names", &kernel_names);
   m.def("crc32c", &crc32c_of, py::arg("data"), py::arg("crc") = 0u,
         "CRC-32C of a contiguous buffer, continuing from `crc`.");
-  m.def("masked_crc32c", [](const py::object& data) { return tfl::crc32c_mask(crc32c_of(data, 0)); },
-        py::arg("data"), "TensorFlow's masked CRC-32C of a contiguous buffer.");
+  m.def(
+      "masked_crc32c", [](const py::object& data) { return tfl::crc32c_mask(crc32c_of(data, 0)); },
+      py::arg("data"), "TensorFlow's masked CRC-32C of a contiguous buffer.");
   m.def("crc32c_mask", &tfl::crc32c_mask, py::arg("crc"));
   m.def("crc32c_unmask", &tfl::crc32c_unmask, py::arg("masked"));
   m.def("crc32c_backend", &tfl::crc32c_backend);

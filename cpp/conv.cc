@@ -14,7 +14,7 @@
 #include <limits>
 
 #include "conv.h"
-#include "fast_math.h"
+#include "cpu.h"
 #include "kernels.h"
 
 namespace tfl {
@@ -45,13 +45,13 @@ ConvGeom conv_geom(const char* op, const TensorView& x, const TensorView& f, con
   g.sh = a.ints[0], g.sw = a.ints[1], g.dh = a.ints[2], g.dw = a.ints[3];
   g.pt = a.ints[4], g.pb = a.ints[5], g.pl = a.ints[6], g.pr = a.ints[7];
   if (g.sh < 1 || g.sw < 1 || g.dh < 1 || g.dw < 1)
-    fail(op, "strides and dilations must be >= 1, got strides [", g.sh, ",", g.sw,
-         "], dilations [", g.dh, ",", g.dw, "]");
+    fail(op, "strides and dilations must be >= 1, got strides [", g.sh, ",", g.sw, "], dilations [",
+         g.dh, ",", g.dw, "]");
   if (g.pt < 0 || g.pb < 0 || g.pl < 0 || g.pr < 0) fail(op, "paddings must be >= 0");
   if (g.kh < 1 || g.kw < 1) fail(op, "filter height and width must be >= 1, got ", f.shape_str());
   if (f.shape[2] != g.c)
-    fail(op, "input depth must equal the filter's input depth, but are ", g.c, " and ",
-         f.shape[2], " (input ", x.shape_str(), ", filter ", f.shape_str(), ")");
+    fail(op, "input depth must equal the filter's input depth, but are ", g.c, " and ", f.shape[2],
+         " (input ", x.shape_str(), ", filter ", f.shape_str(), ")");
   g.oh = out_len(g.h, g.kh, g.sh, g.dh, g.pt, g.pb);
   g.ow = out_len(g.w, g.kw, g.sw, g.dw, g.pl, g.pr);
   if (y.shape[0] != g.n || y.shape[1] != g.oh || y.shape[2] != g.ow || y.shape[3] != g.oc)
@@ -95,12 +95,9 @@ void conv_kernel(const char* op, Pass pass, bool depthwise, const TensorView* in
       const auto path = FilterGradPath(g_filter_grad_path.load(std::memory_order_relaxed));
       const bool gemm = path == FilterGradPath::kGemm ||
                         (path == FilterGradPath::kAuto && dnnl_filter_grad_by_gemm(g));
-      if (depthwise && strided_1x1)
-        ref_depthwise_bwd_filter(g, a0, a1, r);
-      else if (!depthwise && (strided_1x1 || gemm))
-        ref_conv2d_bwd_filter(g, a0, a1, r);
-      else
-        dnnl_conv2d_bwd_filter(g, a0, a1, r);
+      if (depthwise && strided_1x1) ref_depthwise_bwd_filter(g, a0, a1, r);
+      else if (!depthwise && (strided_1x1 || gemm)) ref_conv2d_bwd_filter(g, a0, a1, r);
+      else dnnl_conv2d_bwd_filter(g, a0, a1, r);
     }
     return;
   }
@@ -136,7 +133,12 @@ inline T activation(T v, T hi) {
   return v != v ? v : std::min(std::max(v, T(0)), hi);
 }
 
-TFL_AVX2_CLONES void activate_run(float* y, int64_t n, float hi) {
+// float32 also has an AVX2+FMA build, which runs where the CPU has it (cpu.h).
+TFL_TARGET_AVX2_FMA void activate_run_avx2(float* y, int64_t n, float hi) {
+  for (int64_t k = 0; k < n; ++k) y[k] = activation(y[k], hi);
+}
+void activate_run(float* y, int64_t n, float hi) {
+  if (cpu::has_avx2_fma()) return activate_run_avx2(y, n, hi);
   for (int64_t k = 0; k < n; ++k) y[k] = activation(y[k], hi);
 }
 void activate_run(double* y, int64_t n, double hi) {
@@ -207,17 +209,16 @@ void k_depthwise_bias_act(const TensorView* in, int nin, TensorView* out, int no
   fused_kernel("DepthwiseConv2dNative+BiasAdd", true, in, nin, out, nout, a);
 }
 
-#define TFL_CONV_KERNEL(NAME, OP, PASS, DW)                                                   \
-  void NAME(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {       \
-    conv_kernel(OP, PASS, DW, in, nin, out, nout, a);                                         \
+#define TFL_CONV_KERNEL(NAME, OP, PASS, DW)                                             \
+  void NAME(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) { \
+    conv_kernel(OP, PASS, DW, in, nin, out, nout, a);                                   \
   }
 TFL_CONV_KERNEL(k_conv2d, "Conv2D", Pass::kForward, false)
 TFL_CONV_KERNEL(k_conv2d_bwd_input, "Conv2DBackpropInput", Pass::kInput, false)
 TFL_CONV_KERNEL(k_conv2d_bwd_filter, "Conv2DBackpropFilter", Pass::kFilter, false)
 TFL_CONV_KERNEL(k_depthwise, "DepthwiseConv2dNative", Pass::kForward, true)
 TFL_CONV_KERNEL(k_depthwise_bwd_input, "DepthwiseConv2dNativeBackpropInput", Pass::kInput, true)
-TFL_CONV_KERNEL(k_depthwise_bwd_filter, "DepthwiseConv2dNativeBackpropFilter", Pass::kFilter,
-                true)
+TFL_CONV_KERNEL(k_depthwise_bwd_filter, "DepthwiseConv2dNativeBackpropFilter", Pass::kFilter, true)
 #undef TFL_CONV_KERNEL
 
 }  // namespace

@@ -9,8 +9,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <oneapi/dnnl/dnnl.hpp>
+#include <unordered_map>
 #include <vector>
 
 #include "conv.h"
@@ -84,8 +84,8 @@ void* mut(const void* p) { return const_cast<void*>(p); }
 enum Kind : int64_t { kFwd = 1, kBwdData, kBwdWeights, kMaxFwd, kAvgFwd, kMaxBwd, kAvgBwd };
 
 Key conv_key(Kind kind, const ConvGeom& g, int nt) {
-  return {kind, nt, g.n, g.h, g.w, g.c, g.kh, g.kw, g.oc, g.mult, g.oh, g.ow,
-          g.sh, g.sw, g.dh, g.dw, g.pt, g.pb, g.pl, g.pr};
+  return {kind, nt,   g.n,  g.h,  g.w,  g.c,  g.kh, g.kw, g.oc, g.mult,
+          g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pb, g.pl, g.pr};
 }
 
 struct ConvDescs {
@@ -100,8 +100,8 @@ ConvDescs conv_descs(const ConvGeom& g) {
   if (g.depthwise()) {
     // groups = channels: weights [g, mult, 1, kh, kw] over TF's [kh, kw, c, mult] buffer
     const memory::dims dims{g.c, g.mult, 1, g.kh, g.kw};
-    d.user_w = memory::desc(dims, dt::f32,
-                            memory::dims{g.mult, 1, 1, g.kw * g.c * g.mult, g.c * g.mult});
+    d.user_w =
+        memory::desc(dims, dt::f32, memory::dims{g.mult, 1, 1, g.kw * g.c * g.mult, g.c * g.mult});
     d.any_w = memory::desc(dims, dt::f32, tag::any);
   } else {
     const memory::dims dims{g.oc, g.c, g.kh, g.kw};
@@ -152,8 +152,10 @@ void conv_exec(Entry& e, int src_arg, const void* src, int dst_arg, void* dst, c
   } else {
     e.wei.set_data_handle(mut(w));
   }
-  std::unordered_map<int, memory> args{{src_arg, e.src}, {dst_arg, e.dst},
-                                       {DNNL_ARG_WEIGHTS, e.wei}, {DNNL_ARG_SCRATCHPAD, e.scratch}};
+  std::unordered_map<int, memory> args{{src_arg, e.src},
+                                       {dst_arg, e.dst},
+                                       {DNNL_ARG_WEIGHTS, e.wei},
+                                       {DNNL_ARG_SCRATCHPAD, e.scratch}};
   if (bias) {
     e.bias.set_data_handle(mut(bias));
     args.emplace(DNNL_ARG_BIAS, e.bias);
@@ -239,12 +241,12 @@ void dnnl_conv2d_bwd_filter(const ConvGeom& g, const float* x, const float* dy, 
   auto& s = stream();
   e->src.set_data_handle(mut(x));
   e->dst.set_data_handle(mut(dy));
-  if (e->reorder_w)
-    e->user_w.set_data_handle(df);
-  else
-    e->wei.set_data_handle(df);
-  e->prim.execute(s, {{DNNL_ARG_SRC, e->src}, {DNNL_ARG_DIFF_DST, e->dst},
-                      {DNNL_ARG_DIFF_WEIGHTS, e->wei}, {DNNL_ARG_SCRATCHPAD, e->scratch}});
+  if (e->reorder_w) e->user_w.set_data_handle(df);
+  else e->wei.set_data_handle(df);
+  e->prim.execute(s, {{DNNL_ARG_SRC, e->src},
+                      {DNNL_ARG_DIFF_DST, e->dst},
+                      {DNNL_ARG_DIFF_WEIGHTS, e->wei},
+                      {DNNL_ARG_SCRATCHPAD, e->scratch}});
   if (e->reorder_w) e->w_reorder.execute(s, e->wei, e->user_w);
   s.wait();
 }
@@ -260,8 +262,8 @@ dnnl::pooling_forward::primitive_desc pool_fwd_pd(const PoolGeom& g, algorithm a
                                                   const dnnl::primitive_attr& attr) {
   return dnnl::pooling_forward::primitive_desc(
       engine(), pk, alg, memory::desc({g.n, g.c, g.h, g.w}, dt::f32, tag::nhwc),
-      memory::desc({g.n, g.c, g.oh, g.ow}, dt::f32, tag::nhwc), {g.sh, g.sw}, {g.kh, g.kw},
-      {0, 0}, {g.pt, g.pl}, {g.pb, g.pr}, attr);
+      memory::desc({g.n, g.c, g.oh, g.ow}, dt::f32, tag::nhwc), {g.sh, g.sw}, {g.kh, g.kw}, {0, 0},
+      {g.pt, g.pl}, {g.pb, g.pr}, attr);
 }
 
 void pool_forward(Kind kind, const PoolGeom& g, const float* x, float* y) {
@@ -279,8 +281,8 @@ void pool_forward(Kind kind, const PoolGeom& g, const float* x, float* y) {
   auto& s = stream();
   e->src.set_data_handle(mut(x));
   e->dst.set_data_handle(y);
-  e->prim.execute(s, {{DNNL_ARG_SRC, e->src}, {DNNL_ARG_DST, e->dst},
-                      {DNNL_ARG_SCRATCHPAD, e->scratch}});
+  e->prim.execute(
+      s, {{DNNL_ARG_SRC, e->src}, {DNNL_ARG_DST, e->dst}, {DNNL_ARG_SCRATCHPAD, e->scratch}});
   s.wait();
 }
 
@@ -294,8 +296,8 @@ void dnnl_max_pool_grad(const PoolGeom& g, const float* x, const float* dy, floa
   // forward runs again here, into a cached buffer, as the graph's MaxPool did not keep one.
   const int nt = set_threads();
   auto e = cached(pool_key(kMaxBwd, g, nt), [&](Entry& e) {
-    auto fwd = pool_fwd_pd(g, algorithm::pooling_max, prop_kind::forward_training,
-                           user_scratchpad());
+    auto fwd =
+        pool_fwd_pd(g, algorithm::pooling_max, prop_kind::forward_training, user_scratchpad());
     auto pd = dnnl::pooling_backward::primitive_desc(
         engine(), algorithm::pooling_max, fwd.src_desc(), fwd.dst_desc(), {g.sh, g.sw},
         {g.kh, g.kw}, {0, 0}, {g.pt, g.pl}, {g.pb, g.pr}, fwd, user_scratchpad());
@@ -311,20 +313,24 @@ void dnnl_max_pool_grad(const PoolGeom& g, const float* x, const float* dy, floa
   std::lock_guard<std::mutex> lk(e->m);
   auto& s = stream();
   e->src.set_data_handle(mut(x));
-  e->prim2.execute(s, {{DNNL_ARG_SRC, e->src}, {DNNL_ARG_DST, e->tmp},
-                       {DNNL_ARG_WORKSPACE, e->ws}, {DNNL_ARG_SCRATCHPAD, e->scratch2}});
+  e->prim2.execute(s, {{DNNL_ARG_SRC, e->src},
+                       {DNNL_ARG_DST, e->tmp},
+                       {DNNL_ARG_WORKSPACE, e->ws},
+                       {DNNL_ARG_SCRATCHPAD, e->scratch2}});
   e->src.set_data_handle(dx);
   e->dst.set_data_handle(mut(dy));
-  e->prim.execute(s, {{DNNL_ARG_DIFF_DST, e->dst}, {DNNL_ARG_DIFF_SRC, e->src},
-                      {DNNL_ARG_WORKSPACE, e->ws}, {DNNL_ARG_SCRATCHPAD, e->scratch}});
+  e->prim.execute(s, {{DNNL_ARG_DIFF_DST, e->dst},
+                      {DNNL_ARG_DIFF_SRC, e->src},
+                      {DNNL_ARG_WORKSPACE, e->ws},
+                      {DNNL_ARG_SCRATCHPAD, e->scratch}});
   s.wait();
 }
 
 void dnnl_avg_pool_grad(const PoolGeom& g, const float* dy, float* dx) {
   const int nt = set_threads();
   auto e = cached(pool_key(kAvgBwd, g, nt), [&](Entry& e) {
-    auto fwd = pool_fwd_pd(g, algorithm::pooling_avg_exclude_padding,
-                           prop_kind::forward_training, dnnl::primitive_attr());
+    auto fwd = pool_fwd_pd(g, algorithm::pooling_avg_exclude_padding, prop_kind::forward_training,
+                           dnnl::primitive_attr());
     auto pd = dnnl::pooling_backward::primitive_desc(
         engine(), algorithm::pooling_avg_exclude_padding, fwd.src_desc(), fwd.dst_desc(),
         {g.sh, g.sw}, {g.kh, g.kw}, {0, 0}, {g.pt, g.pl}, {g.pb, g.pr}, fwd, user_scratchpad());
@@ -337,7 +343,8 @@ void dnnl_avg_pool_grad(const PoolGeom& g, const float* dy, float* dx) {
   auto& s = stream();
   e->src.set_data_handle(dx);
   e->dst.set_data_handle(mut(dy));
-  e->prim.execute(s, {{DNNL_ARG_DIFF_DST, e->dst}, {DNNL_ARG_DIFF_SRC, e->src},
+  e->prim.execute(s, {{DNNL_ARG_DIFF_DST, e->dst},
+                      {DNNL_ARG_DIFF_SRC, e->src},
                       {DNNL_ARG_SCRATCHPAD, e->scratch}});
   s.wait();
 }

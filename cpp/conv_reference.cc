@@ -4,21 +4,12 @@
 // its filter gradient sums per-chunk partial products in a fixed order. Depthwise convolution and
 // pooling are direct loops. Every split of the work depends only on the shapes, never on the
 // thread count, so results are the same with any number of threads.
-#include <omp.h>
-
 #include <algorithm>
 #include <limits>
 #include <vector>
 
+#include "blas.h"
 #include "conv.h"
-
-#ifdef TFLITE_CORE_USE_ONEDNN
-#include <oneapi/dnnl/dnnl.h>
-#else
-#include <cblas.h>
-extern "C" int scipy_openblas_get_num_threads(void);
-extern "C" void scipy_openblas_set_num_threads(int);
-#endif
 
 namespace tfl {
 namespace {
@@ -28,17 +19,10 @@ namespace {
 void gemm1(bool ta, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b,
            int64_t ldb, float* c, int64_t ldc, bool accumulate) {
   if (m == 0 || n == 0) return;
-#ifdef TFLITE_CORE_USE_ONEDNN
-  // oneDNN runs single-threaded inside a parallel region; outside one, it follows the ICV.
-  const bool serial = omp_in_parallel() != 0;
-  const int saved = serial ? 1 : omp_get_max_threads();
-  if (saved != 1) omp_set_num_threads(1);
-  dnnl_sgemm(ta ? 'T' : 'N', 'N', m, n, k, 1.0f, a, lda, b, ldb, accumulate ? 1.0f : 0.0f, c, ldc);
-  if (saved != 1) omp_set_num_threads(saved);
-#else
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, CblasNoTrans, int(m), int(n), int(k),
-              1.0f, a, int(lda), b, int(ldb), accumulate ? 1.0f : 0.0f, c, int(ldc));
-#endif
+  // Its status goes unchecked, as ever: it runs inside parallel regions, where nothing may throw
+  // (the shapes are checked before them).
+  (void)blas::sgemm_serial(ta, false, m, n, k, 1.0f, a, lda, b, ldb, accumulate ? 1.0f : 0.0f, c,
+                           ldc);
 }
 
 void gemm1(bool ta, int64_t m, int64_t n, int64_t k, const double* a, int64_t lda, const double* b,
@@ -53,24 +37,6 @@ void gemm1(bool ta, int64_t m, int64_t n, int64_t k, const double* a, int64_t ld
     }
   }
 }
-
-// Keeps the BLAS library single-threaded while our own threads call it (OpenBLAS has its own
-// pool, which must not be woken from inside an OpenMP region); oneDNN needs nothing here.
-struct SerialBlas {
-#ifdef TFLITE_CORE_USE_ONEDNN
-  SerialBlas() {}
-#else
-  int saved;
-  SerialBlas() : saved(scipy_openblas_get_num_threads()) {
-    if (saved != 1) scipy_openblas_set_num_threads(1);
-  }
-  ~SerialBlas() {
-    if (saved != 1) scipy_openblas_set_num_threads(saved);
-  }
-#endif
-  SerialBlas(const SerialBlas&) = delete;
-  SerialBlas& operator=(const SerialBlas&) = delete;
-};
 
 template <typename T>
 std::vector<T>& scratch(int slot) {  // per-thread buffers, reused from call to call
@@ -109,10 +75,8 @@ void im2col(const ConvGeom& g, const T* x, int64_t p0, int64_t p1, T* col) {
       const T* xr = x + (n * g.h + ih) * g.w * C;
       for (int64_t kw = 0; kw < g.kw; ++kw) {
         const int64_t iw = ow * g.sw - g.pl + kw * g.dw;
-        if (iw < 0 || iw >= g.w)
-          std::fill(ck + kw * C, ck + (kw + 1) * C, T(0));
-        else
-          std::copy(xr + iw * C, xr + (iw + 1) * C, ck + kw * C);
+        if (iw < 0 || iw >= g.w) std::fill(ck + kw * C, ck + (kw + 1) * C, T(0));
+        else std::copy(xr + iw * C, xr + (iw + 1) * C, ck + kw * C);
       }
     }
   }
@@ -120,8 +84,8 @@ void im2col(const ConvGeom& g, const T* x, int64_t p0, int64_t p1, T* col) {
 
 // A 1x1 convolution with unit strides and no padding reads x as the column matrix itself.
 bool pointwise(const ConvGeom& g) {
-  return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pb == 0 &&
-         g.pl == 0 && g.pr == 0;
+  return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pb == 0 && g.pl == 0 &&
+         g.pr == 0;
 }
 
 // Partial results of a reduction over blocks: the blocks are grouped into at most 32 chunks
@@ -157,7 +121,7 @@ void ref_conv2d(const ConvGeom& g, const T* x, const T* f, T* y) {
   const int64_t P = g.n * g.oh * g.ow, row = g.kh * g.kw * g.c, B = block_rows(row);
   const int64_t nblocks = (P + B - 1) / B;
   const bool direct = pointwise(g);
-  SerialBlas serial;
+  blas::SerialScope serial;  // gemm1 runs on our threads
   parallel_for(nblocks, 1, [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {
       const int64_t p0 = b * B, p1 = std::min(P, p0 + B);
@@ -182,7 +146,7 @@ void ref_conv2d_bwd_input(const ConvGeom& g, const T* f, const T* dy, T* dx) {
     for (int64_t c = 0; c < C; ++c)
       for (int64_t o = 0; o < O; ++o) ft[(k * O + o) * C + c] = f[(k * C + c) * O + o];
   const int64_t B = block_rows(row), nblocks = (Q + B - 1) / B;
-  SerialBlas serial;
+  blas::SerialScope serial;  // gemm1 runs on our threads
   parallel_for(nblocks, 1, [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {
       const int64_t q0 = b * B, q1 = std::min(Q, q0 + B);
@@ -221,7 +185,7 @@ void ref_conv2d_bwd_filter(const ConvGeom& g, const T* x, const T* dy, T* df) {
   T* parts = scratch_ptr<T>(1, ch.count * len);
   const bool direct = pointwise(g);
   {
-    SerialBlas serial;
+    blas::SerialScope serial;  // gemm1 runs on our threads
     parallel_for(ch.count, 1, [&](int64_t c0, int64_t c1) {
       for (int64_t c = c0; c < c1; ++c) {
         T* part = parts + c * len;
@@ -504,17 +468,17 @@ void ref_avg_pool_grad(const PoolGeom& g, const T* dy, T* dx) {
   });
 }
 
-#define TFL_INSTANTIATE(T)                                                                 \
-  template void ref_conv2d<T>(const ConvGeom&, const T*, const T*, T*);                    \
-  template void ref_conv2d_bwd_input<T>(const ConvGeom&, const T*, const T*, T*);          \
-  template void ref_conv2d_bwd_filter<T>(const ConvGeom&, const T*, const T*, T*);         \
-  template void ref_depthwise<T>(const ConvGeom&, const T*, const T*, T*);                 \
-  template void ref_depthwise_bwd_input<T>(const ConvGeom&, const T*, const T*, T*);       \
-  template void ref_depthwise_bwd_filter<T>(const ConvGeom&, const T*, const T*, T*);      \
-  template void ref_max_pool<T>(const PoolGeom&, const T*, T*);                            \
-  template void ref_avg_pool<T>(const PoolGeom&, const T*, T*);                            \
-  template void ref_max_pool_grad<T>(const PoolGeom&, const T*, const T*, T*);             \
-  template void ref_max_pool_grad_grad<T>(const PoolGeom&, const T*, const T*, T*);        \
+#define TFL_INSTANTIATE(T)                                                            \
+  template void ref_conv2d<T>(const ConvGeom&, const T*, const T*, T*);               \
+  template void ref_conv2d_bwd_input<T>(const ConvGeom&, const T*, const T*, T*);     \
+  template void ref_conv2d_bwd_filter<T>(const ConvGeom&, const T*, const T*, T*);    \
+  template void ref_depthwise<T>(const ConvGeom&, const T*, const T*, T*);            \
+  template void ref_depthwise_bwd_input<T>(const ConvGeom&, const T*, const T*, T*);  \
+  template void ref_depthwise_bwd_filter<T>(const ConvGeom&, const T*, const T*, T*); \
+  template void ref_max_pool<T>(const PoolGeom&, const T*, T*);                       \
+  template void ref_avg_pool<T>(const PoolGeom&, const T*, T*);                       \
+  template void ref_max_pool_grad<T>(const PoolGeom&, const T*, const T*, T*);        \
+  template void ref_max_pool_grad_grad<T>(const PoolGeom&, const T*, const T*, T*);   \
   template void ref_avg_pool_grad<T>(const PoolGeom&, const T*, T*);
 TFL_INSTANTIATE(float)
 TFL_INSTANTIATE(double)

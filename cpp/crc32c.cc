@@ -1,13 +1,14 @@
 // crc32c.cc: CRC-32C. The portable path is slicing-by-8 over tables built once at start-up; on
-// x86-64 with SSE4.2 the crc32 instruction does 8 bytes per step.
+// x86-64 with SSE4.2 (cpu.h) the crc32 instruction does 8 bytes per step.
 #include "crc32c.h"
 
 #include <array>
 #include <cstring>
 
-#if defined(__x86_64__) || defined(_M_X64)
+#include "cpu.h"
+
+#if TFL_CPU_X86
 #include <nmmintrin.h>
-#define TFL_CRC32C_X86 1
 #endif
 
 namespace tfl {
@@ -34,10 +35,11 @@ const Tables& tables() {
   return t;
 }
 
-#ifdef TFL_CRC32C_X86
-__attribute__((target("sse4.2"))) uint32_t extend_sse42(uint32_t crc, const uint8_t* p, size_t n) {
+#if TFL_CPU_X86
+TFL_TARGET_SSE42 uint32_t extend_sse42(uint32_t crc, const uint8_t* p, size_t n) {
   uint64_t c = ~crc;
-  for (; n > 0 && (reinterpret_cast<uintptr_t>(p) & 7) != 0; --n) c = _mm_crc32_u8(uint32_t(c), *p++);
+  for (; n > 0 && (reinterpret_cast<uintptr_t>(p) & 7) != 0; --n)
+    c = _mm_crc32_u8(uint32_t(c), *p++);
   for (; n >= 8; n -= 8, p += 8) {
     uint64_t w;
     std::memcpy(&w, p, 8);
@@ -45,11 +47,6 @@ __attribute__((target("sse4.2"))) uint32_t extend_sse42(uint32_t crc, const uint
   }
   for (; n > 0; --n) c = _mm_crc32_u8(uint32_t(c), *p++);
   return ~uint32_t(c);
-}
-
-bool have_sse42() {
-  static const bool yes = __builtin_cpu_supports("sse4.2");
-  return yes;
 }
 #endif
 
@@ -60,8 +57,8 @@ uint32_t crc32c_extend_portable(uint32_t crc, const void* data, size_t n) {
   const auto* p = static_cast<const uint8_t*>(data);
   uint32_t c = ~crc;
   for (; n >= 8; n -= 8, p += 8) {
-    const uint32_t lo = c ^ (uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 |
-                             uint32_t(p[3]) << 24);
+    const uint32_t lo =
+        c ^ (uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24);
     c = t[7][lo & 0xFF] ^ t[6][(lo >> 8) & 0xFF] ^ t[5][(lo >> 16) & 0xFF] ^ t[4][lo >> 24] ^
         t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
   }
@@ -70,15 +67,15 @@ uint32_t crc32c_extend_portable(uint32_t crc, const void* data, size_t n) {
 }
 
 uint32_t crc32c_extend(uint32_t crc, const void* data, size_t n) {
-#ifdef TFL_CRC32C_X86
-  if (have_sse42()) return extend_sse42(crc, static_cast<const uint8_t*>(data), n);
+#if TFL_CPU_X86
+  if (cpu::has_sse42()) return extend_sse42(crc, static_cast<const uint8_t*>(data), n);
 #endif
   return crc32c_extend_portable(crc, data, n);
 }
 
 const char* crc32c_backend() {
-#ifdef TFL_CRC32C_X86
-  if (have_sse42()) return "sse4.2";
+#if TFL_CPU_X86
+  if (cpu::has_sse42()) return "sse4.2";
 #endif
   return "portable";
 }

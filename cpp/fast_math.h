@@ -5,14 +5,6 @@
 #include <cstdint>
 #include <cstring>
 
-// Hot float loops (exp_f32, activations) get an AVX2+FMA clone, chosen at load time where the
-// CPU has it (exp: 3x the SSE2 baseline's speed here); elsewhere the baseline build runs.
-#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && !defined(__clang__)
-#define TFL_AVX2_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define TFL_AVX2_CLONES
-#endif
-
 namespace tfl {
 
 // Cephes expf: n = round(x / ln 2), r = x - n ln 2 (ln 2 in two parts), exp(r) by a degree-5

@@ -62,7 +62,8 @@ void k_gather(const TensorView* in, int nin, TensorView* out, int nout, const At
   check_index_dtype(op, ids, "indices");
   check_same_dtype(op, params, out[0]);
   const int64_t axis = a.i(0, op);
-  if (axis < 0 || axis >= params.ndim) fail(op, "axis ", axis, " out of range for ", params.shape_str());
+  if (axis < 0 || axis >= params.ndim)
+    fail(op, "axis ", axis, " out of range for ", params.shape_str());
   int64_t outer = 1, inner = 1;
   for (int d = 0; d < axis; ++d) outer *= params.shape[d];
   for (int d = int(axis) + 1; d < params.ndim; ++d) inner *= params.shape[d];
@@ -180,7 +181,8 @@ void k_range(const TensorView* in, int nin, TensorView* out, int nout, const Att
     // counted in T, as TensorFlow does (float32 ranges in float32)
     int64_t count;
     if constexpr (std::is_integral_v<T>) {
-      const T span = limit > start ? limit - start : start - limit, step = delta > 0 ? delta : -delta;
+      const T span = limit > start ? limit - start : start - limit,
+              step = delta > 0 ? delta : -delta;
       count = int64_t((span + step - 1) / step);
     } else {
       count = int64_t(std::ceil(std::fabs((limit - start) / delta)));

@@ -16,10 +16,10 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 // Name -> kernel. Families (NumPy equivalent of each kernel, in words):
 //  elementwise.cc  add sub mul div maximum minimum pow (np.<op> with broadcasting), equal not_equal
 //                  less less_equal greater greater_equal (-> bool), relu_grad (g*(x>0)),
-//                  sigmoid_grad (dy*y*(1-y)), tanh_grad (dy*(1-y*y)); neg abs relu sigmoid tanh exp log
-//                  sqrt square reciprocal sign floor (np.<op>); cast (astype); copy; fill (np.full);
-//                  add_n (sum of same-shape inputs); broadcast_to (np.broadcast_to to the output's
-//                  shape)
+//                  sigmoid_grad (dy*y*(1-y)), tanh_grad (dy*(1-y*y)); neg abs relu sigmoid tanh
+//                  exp log sqrt square reciprocal sign floor (np.<op>); cast (astype); copy; fill
+//                  (np.full); add_n (sum of same-shape inputs); broadcast_to (np.broadcast_to to
+//                  the output's shape)
 //  reduce.cc       reduce_sum/mean/max/min/prod (ints = 1 per reduced input dim), argmax argmin
 //                  (ints = [axis]) -> int64, reduce_prod_grad (x, dy kept-dims -> dx; zero-safe)
 //  matmul.cc       matmul (ints = [transpose_a, transpose_b]; oneDNN or OpenBLAS sgemm),
@@ -29,8 +29,8 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  backprop[N,C] in one pass)
 //  array.cc        transpose (ints = perm), concat / split (ints = [axis]), strided_slice and
 //                  strided_slice_grad (ints = begin..., strides...)
-//  random.cc       random_uniform, random_normal, truncated_normal (in: int64[1] run counter, ints =
-//                  [seed, seed2]; Philox4x32-10, counter-based)
+//  random.cc       random_uniform, random_normal, truncated_normal (in: int64[1] run counter,
+//                  ints = [seed, seed2]; Philox4x32-10, counter-based)
 //  optim.cc        assign, assign_add, assign_sub (out 0 is the variable), apply_gradient_descent
 //                  (var -= alpha * delta, in place); apply_momentum, apply_adam, apply_adagrad,
 //                  apply_rms_prop (TF's training_ops: out = the variable and its slots, in place)
@@ -51,7 +51,8 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  pads top,bottom,left,right]; mean over the unpadded elements, as TF
 //  sparse.cc       sparse_apply_gradient_descent / _momentum / _adagrad / _adam (TF's SparseApply*:
 //                  var[ids] updated from IndexedSlices rows, duplicates summed, ids checked),
-//                  log_uniform_candidate_sampler (counter, true_classes -> sampled, expected counts)
+//                  log_uniform_candidate_sampler (counter, true_classes -> sampled, expected
+//                  counts)
 //  lstm.cc         lstm_step (gates [B,4H] pre-activations in i,j,f,o order, c_prev [B,H]; floats =
 //                  [forget_bias] -> new_c, new_h, act [B,4H] activated gates, tanh(new_c)),
 //                  lstm_step_grad (act, c_prev, tanh_c, d_new_c, d_new_h -> d_gates, d_c_prev),
@@ -77,14 +78,6 @@ void register_conv(Registry& r);
 void register_pool(Registry& r);
 void register_sparse(Registry& r);
 void register_lstm(Registry& r);
-
-// C = op(A) @ op(B) + beta * C (row-major, BLAS leading dimensions; beta 0: C is only written),
-// for kernels that multiply inside (lstm.cc): float32 by sgemm above a few thousand
-// multiply-adds, float64 and smaller products by loops. k = 0 gives beta * C.
-void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
-          const float* b, int64_t ldb, float* c, int64_t ldc, float beta);
-void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const double* a, int64_t lda,
-          const double* b, int64_t ldb, double* c, int64_t ldc, double beta);
 
 // Which matmul backend this build uses: "onednn" or "openblas".
 const char* matmul_backend();

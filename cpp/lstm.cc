@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "blas.h"
+#include "cpu.h"
 #include "kernels.h"
 #include "lstm_cell.h"
 
@@ -25,10 +27,9 @@ void check_2d(const char* op, const TensorView& t, int64_t rows, int64_t cols, c
 // d_o = dh * tanh_c * o (1 - o) (each + extra when given); d_c_prev = dc * f. dcp may be dc_more.
 template <typename T>
 __attribute__((always_inline)) inline void cell_grad_row(const T* ar, const T* cp, const T* tc,
-                                                          const T* dnc, const T* dc_more,
-                                                          const T* dnh, const T* dh_more,
-                                                          const T* extra, T* gr, T* dcp,
-                                                          int64_t h) {
+                                                         const T* dnc, const T* dc_more,
+                                                         const T* dnh, const T* dh_more,
+                                                         const T* extra, T* gr, T* dcp, int64_t h) {
   for (int64_t u = 0; u < h; ++u) {
     const T i = ar[u], j = ar[h + u], f = ar[2 * h + u], o = ar[3 * h + u];
     const T t = tc[u];
@@ -48,20 +49,19 @@ __attribute__((always_inline)) inline void cell_grad_row(const T* ar, const T* c
 // Rows r0..r1 of a step (row stride 4h for act, h for the rest; dh_more rows dh_ld apart; null
 // dc_more / dh_more / extra: none).
 template <typename T>
-__attribute__((always_inline)) inline void rows_fwd(const T* bias, T fb, const T* cp, T* act,
-                                                     T* nc, T* tc, T* nh, int64_t h, int64_t r0,
-                                                     int64_t r1) {
+__attribute__((always_inline)) inline void rows_fwd(const T* bias, T fb, const T* cp, T* act, T* nc,
+                                                    T* tc, T* nh, int64_t h, int64_t r0,
+                                                    int64_t r1) {
   for (int64_t r = r0; r < r1; ++r)
     cell_row<T>(bias, fb, cp + r * h, act + r * 4 * h, nc + r * h, tc + r * h, nh + r * h, h, h);
 }
 
 template <typename T>
 __attribute__((always_inline)) inline void rows_bwd(const T* act, const T* cp, const T* tc,
-                                                     const T* dnc, const T* dc_more,
-                                                     const T* dnh, const T* dh_more,
-                                                     int64_t dh_ld, const T* extra, T* dg,
-                                                     T* dcp, int64_t h, int64_t r0,
-                                                     int64_t r1) {
+                                                    const T* dnc, const T* dc_more, const T* dnh,
+                                                    const T* dh_more, int64_t dh_ld, const T* extra,
+                                                    T* dg, T* dcp, int64_t h, int64_t r0,
+                                                    int64_t r1) {
   for (int64_t r = r0; r < r1; ++r)
     cell_grad_row<T>(act + r * 4 * h, cp + r * h, tc + r * h, dnc + r * h,
                      dc_more != nullptr ? dc_more + r * h : nullptr, dnh + r * h,
@@ -71,8 +71,8 @@ __attribute__((always_inline)) inline void rows_bwd(const T* act, const T* cp, c
 }
 
 template <typename T>
-void cell_rows(const T* bias, T fb, const T* cp, T* act, T* nc, T* tc, T* nh, int64_t h,
-               int64_t r0, int64_t r1) {
+void cell_rows(const T* bias, T fb, const T* cp, T* act, T* nc, T* tc, T* nh, int64_t h, int64_t r0,
+               int64_t r1) {
   rows_fwd<T>(bias, fb, cp, act, nc, tc, nh, h, r0, r1);
 }
 
@@ -83,28 +83,27 @@ void cell_grad_rows(const T* act, const T* cp, const T* tc, const T* dnc, const 
   rows_bwd<T>(act, cp, tc, dnc, dc_more, dnh, dh_more, dh_ld, extra, dg, dcp, h, r0, r1);
 }
 
-#if defined(__x86_64__) || defined(__i386__)
-// float32 also has an AVX2+FMA build of the same loops, used where the CPU has them: the library
-// targets baseline x86-64, whose 4-lane SSE without FMA made the forward step on [64, 2048]
-// take 240 us instead of 87.
-__attribute__((target("avx2,fma"))) void cell_rows_avx2(const float* bias, float fb,
-                                                         const float* cp, float* act, float* nc,
-                                                         float* tc, float* nh, int64_t h,
-                                                         int64_t r0, int64_t r1) {
+// float32 also has an AVX2+FMA build of the same loops, used where the CPU has them (cpu.h): the
+// library targets baseline x86-64, whose 4-lane SSE without FMA made the forward step on
+// [64, 2048] take 240 us instead of 87.
+TFL_TARGET_AVX2_FMA void cell_rows_avx2(const float* bias, float fb, const float* cp, float* act,
+                                        float* nc, float* tc, float* nh, int64_t h, int64_t r0,
+                                        int64_t r1) {
   rows_fwd<float>(bias, fb, cp, act, nc, tc, nh, h, r0, r1);
 }
 
-__attribute__((target("avx2,fma"))) void cell_grad_rows_avx2(
-    const float* act, const float* cp, const float* tc, const float* dnc, const float* dc_more,
-    const float* dnh, const float* dh_more, int64_t dh_ld, const float* extra, float* dg,
-    float* dcp, int64_t h, int64_t r0, int64_t r1) {
+TFL_TARGET_AVX2_FMA void cell_grad_rows_avx2(const float* act, const float* cp, const float* tc,
+                                             const float* dnc, const float* dc_more,
+                                             const float* dnh, const float* dh_more, int64_t dh_ld,
+                                             const float* extra, float* dg, float* dcp, int64_t h,
+                                             int64_t r0, int64_t r1) {
   rows_bwd<float>(act, cp, tc, dnc, dc_more, dnh, dh_more, dh_ld, extra, dg, dcp, h, r0, r1);
 }
 
 template <>
 void cell_rows<float>(const float* bias, float fb, const float* cp, float* act, float* nc,
                       float* tc, float* nh, int64_t h, int64_t r0, int64_t r1) {
-  if (cpu_has_avx2_fma()) return cell_rows_avx2(bias, fb, cp, act, nc, tc, nh, h, r0, r1);
+  if (cpu::has_avx2_fma()) return cell_rows_avx2(bias, fb, cp, act, nc, tc, nh, h, r0, r1);
   rows_fwd<float>(bias, fb, cp, act, nc, tc, nh, h, r0, r1);
 }
 
@@ -113,12 +112,11 @@ void cell_grad_rows<float>(const float* act, const float* cp, const float* tc, c
                            const float* dc_more, const float* dnh, const float* dh_more,
                            int64_t dh_ld, const float* extra, float* dg, float* dcp, int64_t h,
                            int64_t r0, int64_t r1) {
-  if (cpu_has_avx2_fma())
-    return cell_grad_rows_avx2(act, cp, tc, dnc, dc_more, dnh, dh_more, dh_ld, extra, dg, dcp,
-                               h, r0, r1);
+  if (cpu::has_avx2_fma())
+    return cell_grad_rows_avx2(act, cp, tc, dnc, dc_more, dnh, dh_more, dh_ld, extra, dg, dcp, h,
+                               r0, r1);
   rows_bwd<float>(act, cp, tc, dnc, dc_more, dnh, dh_more, dh_ld, extra, dg, dcp, h, r0, r1);
 }
-#endif
 
 int64_t row_grain(int64_t h) {
   return std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(4 * h, 1));
@@ -195,8 +193,7 @@ SeqShape check_seq(const char* op, const TensorView* in) {
   if (x.ndim != 3) fail(op, "x must be [time, batch, depth], got ", x.shape_str());
   if (w.ndim != 2 || w.shape[1] % 4 != 0 || w.shape[0] < x.shape[2] ||
       w.shape[0] - x.shape[2] != w.shape[1] / 4)
-    fail(op, "w must be [depth + units, 4*units] with depth ", x.shape[2], ", got ",
-         w.shape_str());
+    fail(op, "w must be [depth + units, 4*units] with depth ", x.shape[2], ", got ", w.shape_str());
   SeqShape s{x.shape[0], x.shape[1], x.shape[2], w.shape[1] / 4};
   check_2d(op, in[1], s.b, s.h, "c0");
   check_2d(op, in[2], s.b, s.h, "h0");
@@ -210,8 +207,8 @@ bool recurrence_packed(const float* p, const float* c0, const float* h0, const f
                        int64_t h) {
   return lstm_recurrence_packed(p, c0, h0, bias, fb, c, hs, act, tc, t, b, h);
 }
-bool recurrence_packed(const double*, const double*, const double*, const double*, double,
-                       double*, double*, double*, double*, int64_t, int64_t, int64_t) {
+bool recurrence_packed(const double*, const double*, const double*, const double*, double, double*,
+                       double*, double*, double*, int64_t, int64_t, int64_t) {
   return false;
 }
 

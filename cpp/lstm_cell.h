@@ -11,9 +11,7 @@ namespace tfl {
 
 // float32 uses the vectorisable exp_f32 (fast_math.h; libm's expf/tanhf made the step 10x
 // slower); float64 uses libm. Always inlined, so that AVX2+FMA builds of the loops get them too.
-__attribute__((always_inline)) inline float sigmoid(float x) {
-  return 1.0f / (1.0f + exp_f32(-x));
-}
+__attribute__((always_inline)) inline float sigmoid(float x) { return 1.0f / (1.0f + exp_f32(-x)); }
 inline double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 // tanh(x) = sign(x) (1 - 2 / (exp(2|x|) + 1)): no cancellation near 0 matters at float32's atol.
 __attribute__((always_inline)) inline float tanh_act(float x) {
@@ -29,10 +27,9 @@ inline double tanh_act(double x) { return std::tanh(x); }
 // Contiguous passes over restrict pointers, so that each loop vectorises.
 template <typename T>
 __attribute__((always_inline)) inline void cell_row(const T* __restrict bias, T forget_bias,
-                                                     const T* __restrict cr, T* ar,
-                                                     T* __restrict ncr, T* __restrict tcr,
-                                                     T* __restrict nhr, int64_t n,
-                                                     int64_t stride) {
+                                                    const T* __restrict cr, T* ar,
+                                                    T* __restrict ncr, T* __restrict tcr,
+                                                    T* __restrict nhr, int64_t n, int64_t stride) {
   T* __restrict ai = ar;
   T* __restrict aj = ar + stride;
   T* __restrict af = ar + 2 * stride;
@@ -52,10 +49,6 @@ __attribute__((always_inline)) inline void cell_row(const T* __restrict bias, T 
   for (int64_t u = 0; u < n; ++u) nhr[u] = tcr[u] * ao[u];
 }
 
-// Whether this x86-64 CPU has AVX2 and FMA (false elsewhere): the AVX2+FMA builds of the float32
-// loops run only then; the library targets baseline x86-64.
-bool cpu_has_avx2_fma();
-
 // lstm_seq's recurrent weights w_h = w[D:] [H,4H] as panels: for each block of 16 units (the last
 // one narrower when H is not a multiple of 16) and each gate g, the block's columns of that gate,
 // row by row: panel (block, g) is w_h[:, g*H + 16*block : ... + width], [H, width] row-major.
@@ -63,12 +56,12 @@ bool cpu_has_avx2_fma();
 template <typename T>
 void pack_recurrent_weights(const T* wh, int64_t h, T* packed);
 
-// The time loop of lstm_seq for float32 on CPUs with AVX2 and FMA, when H is a multiple of 16:
-// act [T,B,4H] holds every step's x_t @ w[:D] on entry; each step adds h_{t-1} @ w_h from the
-// packed panels and runs the cell, writing c, hs, act, tc as lstm_seq describes. Each thread owns
-// a range of unit blocks (its panels of all four gates), multiplies them and runs the cell for
-// its units, so a step needs one barrier. Returns false, touching nothing, where it does not
-// apply (then the caller runs its own loop).
+// The time loop of lstm_seq for float32 on CPUs with AVX2 and FMA (cpu::has_avx2_fma()), when H
+// is a multiple of 16: act [T,B,4H] holds every step's x_t @ w[:D] on entry; each step adds
+// h_{t-1} @ w_h from the packed panels and runs the cell, writing c, hs, act, tc as lstm_seq
+// describes. Each thread owns a range of unit blocks (its panels of all four gates), multiplies
+// them and runs the cell for its units, so a step needs one barrier. Returns false, touching
+// nothing, where it does not apply (then the caller runs its own loop).
 bool lstm_recurrence_packed(const float* packed, const float* c0, const float* h0,
                             const float* bias, float forget_bias, float* c, float* hs, float* act,
                             float* tc, int64_t steps, int64_t b, int64_t h);

@@ -10,10 +10,11 @@
 
 #include <cstring>
 
+#include "cpu.h"
 #include "kernels.h"
 #include "lstm_cell.h"
 
-#if defined(__x86_64__)
+#if TFL_CPU_X86
 #include <immintrin.h>
 #endif
 
@@ -40,7 +41,7 @@ void pack_recurrent_weights(const T* wh, int64_t h, T* packed) {
 template void pack_recurrent_weights<float>(const float*, int64_t, float*);
 template void pack_recurrent_weights<double>(const double*, int64_t, double*);
 
-#if defined(__x86_64__)
+#if TFL_CPU_X86
 namespace {
 
 // The tile's rows: (row, its two accumulators). Each step below applies to rows < MR.
@@ -66,9 +67,9 @@ namespace {
 // C[MR,16] += A[MR,k] (rows lda apart) @ P[k,16] (a packed panel), accumulated in registers.
 // Named accumulators: with arrays GCC spilled them to the stack on every iteration.
 template <int MR>
-__attribute__((target("avx2,fma"), always_inline)) inline void tile(int64_t k, const float* a,
-                                                                     int64_t lda, const float* p,
-                                                                     float* c, int64_t ldc) {
+TFL_TARGET_AVX2_FMA __attribute__((always_inline)) inline void tile(int64_t k, const float* a,
+                                                                    int64_t lda, const float* p,
+                                                                    float* c, int64_t ldc) {
   __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
   TFL_TILE_ROWS(TFL_LOAD)
   for (int64_t q = 0; q < k; ++q) {
@@ -84,9 +85,8 @@ __attribute__((target("avx2,fma"), always_inline)) inline void tile(int64_t k, c
 #undef TFL_STORE
 
 // C[m,16] += A[m,k] @ P[k,16]: tiles of 6 rows, then the remaining 1..5.
-__attribute__((target("avx2,fma"))) void panel_product(int64_t m, int64_t k, const float* a,
-                                                       int64_t lda, const float* p, float* c,
-                                                       int64_t ldc) {
+TFL_TARGET_AVX2_FMA void panel_product(int64_t m, int64_t k, const float* a, int64_t lda,
+                                       const float* p, float* c, int64_t ldc) {
   int64_t r = 0;
   for (; r + 6 <= m; r += 6) tile<6>(k, a + r * lda, lda, p, c + r * ldc, ldc);
   const float* ar = a + r * lda;
@@ -102,9 +102,9 @@ __attribute__((target("avx2,fma"))) void panel_product(int64_t m, int64_t k, con
 }
 
 // The cell for units [u0, u0 + n) of every row.
-__attribute__((target("avx2,fma"))) void cell_units(const float* bias, float fb, const float* cp,
-                                                    float* act, float* nc, float* tc, float* nh,
-                                                    int64_t b, int64_t h, int64_t u0, int64_t n) {
+TFL_TARGET_AVX2_FMA void cell_units(const float* bias, float fb, const float* cp, float* act,
+                                    float* nc, float* tc, float* nh, int64_t b, int64_t h,
+                                    int64_t u0, int64_t n) {
   for (int64_t r = 0; r < b; ++r)
     cell_row<float>(bias + u0, fb, cp + r * h + u0, act + r * 4 * h + u0, nc + r * h + u0,
                     tc + r * h + u0, nh + r * h + u0, n, h);
@@ -112,15 +112,10 @@ __attribute__((target("avx2,fma"))) void cell_units(const float* bias, float fb,
 
 }  // namespace
 
-bool cpu_has_avx2_fma() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
-}
-
 bool lstm_recurrence_packed(const float* packed, const float* c0, const float* h0,
-                            const float* bias, float fb, float* c, float* hs, float* act,
-                            float* tc, int64_t steps, int64_t b, int64_t h) {
-  if (h % kBlock != 0 || !cpu_has_avx2_fma()) return false;
+                            const float* bias, float fb, float* c, float* hs, float* act, float* tc,
+                            int64_t steps, int64_t b, int64_t h) {
+  if (h % kBlock != 0 || !cpu::has_avx2_fma()) return false;
   const int64_t g4 = 4 * h, bh = b * h, nblk = h / kBlock;
   // Nothing in the region throws: it only multiplies and runs the cell on checked buffers.
 #pragma omp parallel num_threads(get_num_threads())
@@ -133,8 +128,8 @@ bool lstm_recurrence_packed(const float* packed, const float* c0, const float* h
       float* at = act + t * b * g4;
       for (int64_t blk = blk0; blk < blk1; ++blk)
         for (int g = 0; g < 4; ++g)
-          panel_product(b, h, hp, h, packed + (blk * 4 + g) * kBlock * h,
-                        at + g * h + blk * kBlock, g4);
+          panel_product(b, h, hp, h, packed + (blk * 4 + g) * kBlock * h, at + g * h + blk * kBlock,
+                        g4);
       if (blk1 > blk0)
         cell_units(bias, fb, cp, at, c + t * bh, tc + t * bh, hs + t * bh, b, h, blk0 * kBlock,
                    (blk1 - blk0) * kBlock);
@@ -145,8 +140,6 @@ bool lstm_recurrence_packed(const float* packed, const float* c0, const float* h
 }
 
 #else
-bool cpu_has_avx2_fma() { return false; }
-
 bool lstm_recurrence_packed(const float*, const float*, const float*, const float*, float, float*,
                             float*, float*, float*, int64_t, int64_t, int64_t) {
   return false;

@@ -1,18 +1,11 @@
 // matmul.cc: C = op(A) @ op(B) for 2-D float32/float64. float32 goes to oneDNN's dnnl_sgemm (or
 // scipy-openblas32's sgemm when built with TFLITE_CORE_ONEDNN=OFF); tiny products and float64 use
 // our loops (no library call overhead; float64 is for exactness tests, not speed).
+#include <algorithm>
+#include <cstring>
+
+#include "blas.h"
 #include "kernels.h"
-
-#include <omp.h>
-
-#include <atomic>
-
-#ifdef TFLITE_CORE_USE_ONEDNN
-#include <oneapi/dnnl/dnnl.h>
-#else
-#include <cblas.h>
-extern "C" void scipy_openblas_set_num_threads(int);  // scipy-openblas32's own thread pool
-#endif
 
 namespace tfl {
 namespace {
@@ -46,27 +39,9 @@ void gemm_loops(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, c
   gemm_loops(ta, tb, m, n, k, a, ta ? m : k, b, tb ? k : n, c, n, alpha, beta);
 }
 
-void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
-           const float* b, int64_t ldb, float* c, int64_t ldc, float alpha, float beta) {
-  // Below ~0.25 MFLOP (n < 50 cubed) a second thread costs more than it saves; above, use the
-  // free cores (the load monitor lowers that count while other processes keep cores busy).
-  const int nt = 2.0 * double(m) * double(n) * double(k) < 2.5e5 ? 1 : get_num_threads();
-#ifdef TFLITE_CORE_USE_ONEDNN
-  if (omp_get_max_threads() != nt) omp_set_num_threads(nt);  // oneDNN reads the caller's ICV
-  const dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha, a, lda, b,
-                                      ldb, beta, c, ldc);
-  if (st != dnnl_success) fail("MatMul", "oneDNN sgemm failed with status ", int(st));
-#else
-  static std::atomic<int> pool_threads{0};
-  if (pool_threads.exchange(nt) != nt) scipy_openblas_set_num_threads(nt);
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-              int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
-#endif
-}
-
-void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, const float* b,
-           float* c, float alpha = 1.0f, float beta = 0.0f) {
-  sgemm(ta, tb, m, n, k, a, ta ? m : k, b, tb ? k : n, c, n, alpha, beta);
+void sgemm(const char* op, bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a,
+           const float* b, float* c, float alpha = 1.0f, float beta = 0.0f) {
+  blas::sgemm(op, ta, tb, m, n, k, alpha, a, ta ? m : k, b, tb ? k : n, beta, c, n);
 }
 
 struct GemmShape {
@@ -89,8 +64,8 @@ GemmShape check_gemm(const char* op, const TensorView& A, const TensorView& B, c
   const int64_t kb = g.tb ? B.shape[1] : B.shape[0];
   g.n = g.tb ? B.shape[0] : B.shape[1];
   if (g.k != kb)
-    fail(op, "Dimensions must be equal, but are ", g.k, " and ", kb, " with input shapes: ",
-         A.shape_str(), ", ", B.shape_str());
+    fail(op, "Dimensions must be equal, but are ", g.k, " and ", kb,
+         " with input shapes: ", A.shape_str(), ", ", B.shape_str());
   if (C.shape[0] != g.m || C.shape[1] != g.n)
     fail(op, "output shape ", C.shape_str(), " should be [", g.m, ",", g.n, "]");
   return g;
@@ -108,8 +83,8 @@ void k_matmul_apply_gd(const TensorView* in, int nin, TensorView* out, int nout,
   if (g.m == 0 || g.n == 0 || g.k == 0) return;
   if (out[0].dtype == DType::kFloat32) {
     const float alpha = in[2].ptr<float>()[0];
-    sgemm(g.ta, g.tb, g.m, g.n, g.k, in[0].ptr<float>(), in[1].ptr<float>(), out[0].ptr<float>(),
-          -alpha, 1.0f);
+    sgemm(op, g.ta, g.tb, g.m, g.n, g.k, in[0].ptr<float>(), in[1].ptr<float>(),
+          out[0].ptr<float>(), -alpha, 1.0f);
   } else if (out[0].dtype == DType::kFloat64) {
     const double alpha = in[2].ptr<double>()[0];
     gemm_loops(g.ta, g.tb, g.m, g.n, g.k, in[0].ptr<double>(), in[1].ptr<double>(),
@@ -133,10 +108,10 @@ void k_matmul(const TensorView* in, int nin, TensorView* out, int nout, const At
     return;
   }
   if (A.dtype == DType::kFloat32) {
-    if (m * n * k <= 8192 || !(m < (int64_t(1) << 31) && n < (int64_t(1) << 31) && k < (int64_t(1) << 31)))
+    if (m * n * k <= 8192 ||
+        !(m < (int64_t(1) << 31) && n < (int64_t(1) << 31) && k < (int64_t(1) << 31)))
       gemm_loops(ta, tb, m, n, k, A.ptr<float>(), B.ptr<float>(), C.ptr<float>());
-    else
-      sgemm(ta, tb, m, n, k, A.ptr<float>(), B.ptr<float>(), C.ptr<float>());
+    else sgemm(op, ta, tb, m, n, k, A.ptr<float>(), B.ptr<float>(), C.ptr<float>());
   } else if (A.dtype == DType::kFloat64) {
     gemm_loops(ta, tb, m, n, k, A.ptr<double>(), B.ptr<double>(), C.ptr<double>());
   } else if (A.dtype == DType::kInt32) {
@@ -156,8 +131,7 @@ void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, int
   if (k == 0 || m * n * k <= 8192 || m >= (int64_t(1) << 31) || n >= (int64_t(1) << 31) ||
       k >= (int64_t(1) << 31))
     gemm_loops(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, 1.0f, beta);
-  else
-    sgemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, 1.0f, beta);
+  else blas::sgemm("MatMul", ta, tb, m, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc);
 }
 
 void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const double* a, int64_t lda,
@@ -166,13 +140,7 @@ void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const double* a, in
   gemm_loops(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, 1.0, beta);
 }
 
-const char* matmul_backend() {
-#ifdef TFLITE_CORE_USE_ONEDNN
-  return "onednn";
-#else
-  return "openblas";
-#endif
-}
+const char* matmul_backend() { return blas::backend(); }
 
 void register_matmul(Registry& r) {
   r["matmul"] = k_matmul;

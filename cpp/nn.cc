@@ -107,8 +107,7 @@ void k_softmax_xent(const TensorView* in, int nin, TensorView* out, int nout, co
 
 // Sparse labels: loss[r] = logsumexp(logits[r]) - logits[r, labels[r]];
 // backprop = softmax(logits) - onehot(labels). A label outside [0, C) is an error.
-void k_sparse_softmax_xent(const TensorView* in, int nin, TensorView* out, int nout,
-                           const Attrs&) {
+void k_sparse_softmax_xent(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
   const char* op = "SparseSoftmaxCrossEntropyWithLogits";
   check_count(op, nin, 2, nout, 2);
   const TensorView &logits = in[0], &labels = in[1];
@@ -172,7 +171,8 @@ void k_top_k(const TensorView* in, int nin, TensorView* out, int nout, const Att
   check_same_dtype(op, x, out[0]);
   check_dtype(op, out[1], DType::kInt32, "indices");
   const int64_t rows = cols ? x.size() / cols : 0;
-  if (out[0].size() != rows * k || out[1].size() != rows * k) fail(op, "outputs have the wrong size");
+  if (out[0].size() != rows * k || out[1].size() != rows * k)
+    fail(op, "outputs have the wrong size");
   TFL_NUMERIC_CASES(x.dtype, op, {
     const T* src = x.ptr<T>();
     T* vals = out[0].ptr<T>();
@@ -218,8 +218,8 @@ void k_in_top_k(const TensorView* in, int nin, TensorView* out, int nout, const 
   TFL_FLOAT_CASES(pred.dtype, op, {
     const T* p = pred.ptr<T>();
     for (int64_t b = 0; b < rows; ++b) {
-      const int64_t t = tgt.dtype == DType::kInt32 ? int64_t(tgt.ptr<int32_t>()[b])
-                                                   : tgt.ptr<int64_t>()[b];
+      const int64_t t =
+          tgt.dtype == DType::kInt32 ? int64_t(tgt.ptr<int32_t>()[b]) : tgt.ptr<int64_t>()[b];
       if (t < 0 || t >= cols) {
         r[b] = false;
         continue;

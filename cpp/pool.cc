@@ -27,8 +27,8 @@ PoolGeom pool_geom(const char* op, const TensorView& x, const TensorView& y, con
   g.kh = a.ints[0], g.kw = a.ints[1], g.sh = a.ints[2], g.sw = a.ints[3];
   g.pt = a.ints[4], g.pb = a.ints[5], g.pl = a.ints[6], g.pr = a.ints[7];
   if (g.kh < 1 || g.kw < 1 || g.sh < 1 || g.sw < 1)
-    fail(op, "window and strides must be >= 1, got window [", g.kh, ",", g.kw, "], strides [",
-         g.sh, ",", g.sw, "]");
+    fail(op, "window and strides must be >= 1, got window [", g.kh, ",", g.kw, "], strides [", g.sh,
+         ",", g.sw, "]");
   if (g.pt < 0 || g.pb < 0 || g.pl < 0 || g.pr < 0 || g.pt >= g.kh || g.pb >= g.kh ||
       g.pl >= g.kw || g.pr >= g.kw)
     fail(op, "paddings must be >= 0 and smaller than the window [", g.kh, ",", g.kw, "]");
@@ -61,10 +61,8 @@ void pool_kernel(const TensorView* in, int nin, TensorView* out, int nout, const
     return;
   }
   TFL_FLOAT_CASES(in[0].dtype, op, {
-    if (kMax)
-      ref_max_pool(g, in[0].ptr<T>(), out[0].ptr<T>());
-    else
-      ref_avg_pool(g, in[0].ptr<T>(), out[0].ptr<T>());
+    if (kMax) ref_max_pool(g, in[0].ptr<T>(), out[0].ptr<T>());
+    else ref_avg_pool(g, in[0].ptr<T>(), out[0].ptr<T>());
   });
 }
 

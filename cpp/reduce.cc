@@ -225,9 +225,9 @@ void reduce_kernel(const char* op, const TensorView* in, int nin, TensorView* ou
   TFL_NUMERIC_CASES(in[0].dtype, op, reduce_typed<R, T>(in[0], out[0], L));
 }
 
-#define RED(NAME, OPNAME, R)                                                                    \
-  void NAME(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {        \
-    reduce_kernel<R>(OPNAME, in, nin, out, nout, a);                                           \
+#define RED(NAME, OPNAME, R)                                                            \
+  void NAME(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) { \
+    reduce_kernel<R>(OPNAME, in, nin, out, nout, a);                                    \
   }
 RED(k_sum, "Sum", Red::kSum)
 RED(k_mean, "Mean", Red::kMean)
@@ -264,8 +264,14 @@ void arg_kernel(const char* op, const TensorView* in, int nin, TensorView* out, 
         if (!(bv != bv)) {
           for (int64_t k = 1; k < n; ++k) {
             const T v = base[k * inner];
-            if (v != v) { best = k; break; }
-            if (kMax ? v > bv : v < bv) { bv = v; best = k; }
+            if (v != v) {
+              best = k;
+              break;
+            }
+            if (kMax ? v > bv : v < bv) {
+              bv = v;
+              best = k;
+            }
           }
         }
         py[o] = best;
@@ -318,9 +324,14 @@ void k_prod_grad(const TensorView* in, int nin, TensorView* out, int nout, const
 }  // namespace
 
 void register_reduce(Registry& r) {
-  r["reduce_sum"] = k_sum; r["reduce_mean"] = k_mean; r["reduce_max"] = k_max;
-  r["reduce_min"] = k_min; r["reduce_prod"] = k_prod;
-  r["argmax"] = k_argmax; r["argmin"] = k_argmin; r["reduce_prod_grad"] = k_prod_grad;
+  r["reduce_sum"] = k_sum;
+  r["reduce_mean"] = k_mean;
+  r["reduce_max"] = k_max;
+  r["reduce_min"] = k_min;
+  r["reduce_prod"] = k_prod;
+  r["argmax"] = k_argmax;
+  r["argmin"] = k_argmin;
+  r["reduce_prod_grad"] = k_prod_grad;
 }
 
 }  // namespace tfl

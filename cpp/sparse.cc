@@ -159,8 +159,7 @@ void k_sparse_apply_adagrad(const TensorView* in, int nin, TensorView* out, int 
 // var -= lr_t * m / (sqrt(v) + epsilon) over the whole table (dense, as TF 1.x; its cost grows
 // with the table). in = [beta1_power, beta2_power, lr, beta1, beta2, epsilon, values, indices];
 // out = [var, m, v].
-void k_sparse_apply_adam(const TensorView* in, int nin, TensorView* out, int nout,
-                         const Attrs&) {
+void k_sparse_apply_adam(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
   const char* op = "SparseApplyAdam";
   check_count(op, nin, 8, nout, 3);
   check_slot(op, out[1], out[0]);
@@ -220,8 +219,7 @@ void k_log_uniform_sampler(const TensorView* in, int nin, TensorView* out, int n
   const int64_t range_max = int64_t(a.f(1, op)), num_sampled = out[0].size();
   if (range_max < 1) fail(op, "range_max must be positive, got ", range_max);
   if (unique && num_sampled > range_max)
-    fail(op, "Sampler's range is too small: num_sampled ", num_sampled, " > range_max ",
-         range_max);
+    fail(op, "Sampler's range is too small: num_sampled ", num_sampled, " > range_max ", range_max);
   if (out[1].size() != in[1].size() || out[2].size() != num_sampled)
     fail(op, "output shapes do not match true_classes ", in[1].shape_str());
   const Philox ph{uint32_t(seed ^ (seed >> 32)), uint32_t(seed2 ^ (seed2 >> 32)) ^ 0x27d4eb2fu};
@@ -235,8 +233,8 @@ void k_log_uniform_sampler(const TensorView* in, int nin, TensorView* out, int n
   int64_t tries = 0;
   for (int64_t j = 0; j < num_sampled;) {
     uint32_t w[4];
-    ph.block(uint32_t(tries), uint32_t(uint64_t(tries) >> 32), uint32_t(run),
-             uint32_t(run >> 32), w);
+    ph.block(uint32_t(tries), uint32_t(uint64_t(tries) >> 32), uint32_t(run), uint32_t(run >> 32),
+             w);
     ++tries;
     const double u = double((uint64_t(w[0]) << 21) ^ (w[1] >> 11)) * 0x1.0p-53;
     const int64_t c = (int64_t(std::exp(u * log_range)) - 1) % range_max;

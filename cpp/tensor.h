@@ -81,8 +81,7 @@ template <typename... Args>
 }
 
 inline void check_dtype(const char* op, const TensorView& t, DType want, const char* what) {
-  if (t.dtype != want)
-    fail(op, what, " must be ", dtype_name(want), ", got ", dtype_name(t.dtype));
+  if (t.dtype != want) fail(op, what, " must be ", dtype_name(want), ", got ", dtype_name(t.dtype));
 }
 inline void check_same_dtype(const char* op, const TensorView& a, const TensorView& b) {
   if (a.dtype != b.dtype)
@@ -144,7 +143,8 @@ void parallel_for(int64_t n, int64_t grain, F&& fn) {
   }
 }
 
-// Dispatch helpers over dtypes.
+// Dispatch helpers over dtypes: one case a line, as a table (clang-format would unfold each).
+// clang-format off
 #define TFL_FLOAT_CASES(DT, OP, ...)                                          \
   switch (DT) {                                                               \
     case ::tfl::DType::kFloat32: { using T = float; __VA_ARGS__; break; }     \
@@ -170,5 +170,6 @@ void parallel_for(int64_t n, int64_t grain, F&& fn) {
     case ::tfl::DType::kBool: { using T = bool; __VA_ARGS__; break; }         \
     default: ::tfl::fail(OP, "unsupported dtype ", ::tfl::dtype_name(DT));   \
   }
+// clang-format on
 
 }  // namespace tfl

@@ -77,9 +77,7 @@ void start_monitor() {
 
 }  // namespace
 
-void set_num_threads(int n) {
-  g_configured.store(n < 1 ? 1 : n, std::memory_order_relaxed);
-}
+void set_num_threads(int n) { g_configured.store(n < 1 ? 1 : n, std::memory_order_relaxed); }
 
 int configured_threads() {
   int c = g_configured.load(std::memory_order_relaxed);

@@ -19,36 +19,37 @@ inline int& failures() {
   return n;
 }
 
-#define CHECK(cond)                                                               \
-  do {                                                                            \
-    if (!(cond)) {                                                                \
-      std::printf("  CHECK failed at %s:%d: %s\n", __FILE__, __LINE__, #cond);    \
-      throw ::tfl_test::Failure{};                                                \
-    }                                                                             \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      std::printf("  CHECK failed at %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+      throw ::tfl_test::Failure{};                                             \
+    }                                                                          \
   } while (0)
 
-#define CHECK_NEAR(a, b, tol)                                                                  \
-  do {                                                                                         \
-    const double _a = double(a), _b = double(b);                                               \
-    if (!(std::fabs(_a - _b) <= (tol) * (1.0 + std::fabs(_b))) && !(std::isnan(_a) && std::isnan(_b))) { \
+#define CHECK_NEAR(a, b, tol)                                                                   \
+  do {                                                                                          \
+    const double _a = double(a), _b = double(b);                                                \
+    if (!(std::fabs(_a - _b) <= (tol) * (1.0 + std::fabs(_b))) &&                               \
+        !(std::isnan(_a) && std::isnan(_b))) {                                                  \
       std::printf("  CHECK_NEAR failed at %s:%d: %s = %.9g vs %s = %.9g\n", __FILE__, __LINE__, \
-                  #a, _a, #b, _b);                                                             \
-      throw ::tfl_test::Failure{};                                                             \
-    }                                                                                          \
+                  #a, _a, #b, _b);                                                              \
+      throw ::tfl_test::Failure{};                                                              \
+    }                                                                                           \
   } while (0)
 
-#define CHECK_THROWS(stmt)                                                          \
-  do {                                                                              \
-    bool _thrown = false;                                                           \
-    try {                                                                           \
-      stmt;                                                                         \
-    } catch (const tfl::KernelError&) {                                             \
-      _thrown = true;                                                               \
-    }                                                                               \
-    if (!_thrown) {                                                                 \
+#define CHECK_THROWS(stmt)                                                            \
+  do {                                                                                \
+    bool _thrown = false;                                                             \
+    try {                                                                             \
+      stmt;                                                                           \
+    } catch (const tfl::KernelError&) {                                               \
+      _thrown = true;                                                                 \
+    }                                                                                 \
+    if (!_thrown) {                                                                   \
       std::printf("  CHECK_THROWS failed at %s:%d: %s\n", __FILE__, __LINE__, #stmt); \
-      throw ::tfl_test::Failure{};                                                  \
-    }                                                                               \
+      throw ::tfl_test::Failure{};                                                    \
+    }                                                                                 \
   } while (0)
 
 // An owning buffer of T with a view.
@@ -110,9 +111,9 @@ struct Register {
   Register(const char* name, std::function<void()> fn) { cases().push_back({name, fn}); }
 };
 
-#define TEST_CASE(NAME)                                              \
-  static void NAME();                                                \
-  static ::tfl_test::Register reg_##NAME(#NAME, NAME);               \
+#define TEST_CASE(NAME)                                \
+  static void NAME();                                  \
+  static ::tfl_test::Register reg_##NAME(#NAME, NAME); \
   static void NAME()
 
 inline int run_all() {

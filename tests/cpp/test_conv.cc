@@ -44,8 +44,8 @@ void tf_padding(int64_t in, int64_t k, int64_t s, int64_t d, bool same, int64_t&
   }
 }
 
-Geo make(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw, int64_t oc,
-         int64_t sh, int64_t sw, int64_t dh, int64_t dw, bool same, bool depthwise = false) {
+Geo make(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw, int64_t oc, int64_t sh,
+         int64_t sw, int64_t dh, int64_t dw, bool same, bool depthwise = false) {
   Geo g{n, h, w, c, kh, kw, oc, sh, sw, dh, dw, same, depthwise};
   tf_padding(h, kh, sh, dh, same, g.oh, g.pt, g.pb);
   tf_padding(w, kw, sw, dw, same, g.ow, g.pl, g.pr);
@@ -84,7 +84,7 @@ void each_term(const Geo& g, F&& fn) {
 void use(const std::string& b) {
   const auto slash = b.find('/');
   tfl::set_conv_backend(b.substr(0, slash));
-  tfl::set_filter_grad_path(slash == std::string::npos ? tfl::FilterGradPath::kAuto
+  tfl::set_filter_grad_path(slash == std::string::npos      ? tfl::FilterGradPath::kAuto
                             : b.substr(slash + 1) == "gemm" ? tfl::FilterGradPath::kGemm
                                                             : tfl::FilterGradPath::kPrimitive);
 }
@@ -262,7 +262,7 @@ TEST_CASE(malformed_calls_throw) {
   CHECK_THROWS(call("conv2d", {x.view, f2.view}, {y.view}, ok));
   Buf<float> y2({1, 3, 3, 2});  // wrong output size
   CHECK_THROWS(call("conv2d", {x.view, f.view}, {y2.view}, ok));
-  CHECK_THROWS(call("conv2d", {x.view, f.view}, {y.view}, {1, 1, 1, 1}));       // 4 ints
+  CHECK_THROWS(call("conv2d", {x.view, f.view}, {y.view}, {1, 1, 1, 1}));  // 4 ints
   CHECK_THROWS(call("conv2d", {x.view, f.view}, {y.view}, {0, 1, 1, 1, 0, 0, 0, 0}));  // stride 0
   CHECK_THROWS(call("conv2d", {x.view, f.view}, {y.view}, {1, 1, 1, 1, -1, 0, 0, 0}));
   Buf<int32_t> xi({1, 4, 4, 3}), fi({3, 3, 3, 2}), yi({1, 2, 2, 2});
@@ -300,8 +300,8 @@ TEST_CASE(backend_switch) {
 TEST_CASE(filter_gradient_path_rule) {
   // few filter taps x input channels (an RGB first layer): the oneDNN primitive on every CPU
   const Geo rgb = make(8, 32, 32, 3, 3, 3, 32, 2, 2, 1, 1, true);
-  tfl::ConvGeom g{rgb.n, rgb.h, rgb.w, rgb.c, rgb.kh, rgb.kw, rgb.oc, 0, rgb.oh, rgb.ow,
-                  rgb.sh, rgb.sw, rgb.dh, rgb.dw, rgb.pt, rgb.pb, rgb.pl, rgb.pr};
+  tfl::ConvGeom g{rgb.n,  rgb.h,  rgb.w,  rgb.c,  rgb.kh, rgb.kw, rgb.oc, 0,      rgb.oh,
+                  rgb.ow, rgb.sh, rgb.sw, rgb.dh, rgb.dw, rgb.pt, rgb.pb, rgb.pl, rgb.pr};
   CHECK(!tfl::dnnl_filter_grad_by_gemm(g));
   g.c = 64;  // 576 taps x channels: im2col + sgemm where AVX-512 is missing
 #ifdef TFLITE_CORE_USE_ONEDNN
@@ -368,8 +368,7 @@ TEST_CASE(fused_bias_activation_matches_separate_steps) {
                     {1, 1, 1, 1, 0, 0, 0, 0, 1, -1}));  // negative filter id
   CHECK_THROWS(call("conv2d_bias_act", {x.view, f.view, b2.view}, {y.view},
                     {1, 1, 1, 1, 0, 0, 0, 0, 1}));  // no filter id
-  CHECK_THROWS(call("conv2d_bias_act", {x.view, f.view}, {y.view},
-                    {1, 1, 1, 1, 0, 0, 0, 0, 0, 0}));
+  CHECK_THROWS(call("conv2d_bias_act", {x.view, f.view}, {y.view}, {1, 1, 1, 1, 0, 0, 0, 0, 0, 0}));
 }
 
 // A constant filter's id keeps its reordered copy: a second call with the same id reuses it

@@ -58,8 +58,14 @@ TEST_CASE(incompatible_shapes_throw) {
 
 TEST_CASE(nan_and_inf_propagate) {
   Buf<float> a({4}), b({4}), c({4});
-  a[0] = NAN; a[1] = INFINITY; a[2] = -INFINITY; a[3] = 1;
-  b[0] = 1; b[1] = 1; b[2] = NAN; b[3] = NAN;
+  a[0] = NAN;
+  a[1] = INFINITY;
+  a[2] = -INFINITY;
+  a[3] = 1;
+  b[0] = 1;
+  b[1] = 1;
+  b[2] = NAN;
+  b[3] = NAN;
   call("maximum", {a.view, b.view}, {c.view});
   CHECK(std::isnan(c[0]) && c[1] == INFINITY && std::isnan(c[2]) && std::isnan(c[3]));
   call("relu", {a.view}, {c.view});
@@ -84,7 +90,10 @@ TEST_CASE(unary_values) {
 
 TEST_CASE(integer_ops_and_compare) {
   Buf<int32_t> a({5}), b({5}), c({5});
-  for (int i = 0; i < 5; ++i) { a[size_t(i)] = i - 2; b[size_t(i)] = 3; }
+  for (int i = 0; i < 5; ++i) {
+    a[size_t(i)] = i - 2;
+    b[size_t(i)] = 3;
+  }
   call("pow", {a.view, b.view}, {c.view});
   for (int i = 0; i < 5; ++i) CHECK(c[size_t(i)] == (i - 2) * (i - 2) * (i - 2));
   Buf<bool> m({5});
@@ -136,17 +145,25 @@ TEST_CASE(same_result_one_and_two_threads) {
 
 TEST_CASE(integer_edge_cases_are_defined) {
   Buf<int32_t> base({2}), expo({2}), out({2});
-  base[0] = 2; base[1] = 3;
-  expo[0] = -1; expo[1] = 2;
+  base[0] = 2;
+  base[1] = 3;
+  expo[0] = -1;
+  expo[1] = 2;
   CHECK_THROWS(call("pow", {base.view, expo.view}, {out.view}));  // as TF
   Buf<int32_t> x({3}), y({3});
-  x[0] = std::numeric_limits<int32_t>::lowest(); x[1] = -5; x[2] = 7;
+  x[0] = std::numeric_limits<int32_t>::lowest();
+  x[1] = -5;
+  x[2] = 7;
   call("neg", {x.view}, {y.view});
   CHECK(y[0] == std::numeric_limits<int32_t>::lowest() && y[1] == 5 && y[2] == -7);  // wraps
   call("abs", {x.view}, {y.view});
   CHECK(y[0] == std::numeric_limits<int32_t>::lowest() && y[1] == 5 && y[2] == 7);
   Buf<float> f({5});
-  f[0] = NAN; f[1] = INFINITY; f[2] = -3e10f; f[3] = -2.9f; f[4] = 2147483520.0f;
+  f[0] = NAN;
+  f[1] = INFINITY;
+  f[2] = -3e10f;
+  f[3] = -2.9f;
+  f[4] = 2147483520.0f;
   Buf<int32_t> i({5});
   call("cast", {f.view}, {i.view});
   const int32_t lo = std::numeric_limits<int32_t>::lowest();

@@ -24,7 +24,10 @@ TEST_CASE(gather_rows_and_checks_ids) {
   Buf<float> params({5, 3});
   for (size_t i = 0; i < params.size(); ++i) params[i] = float(i);
   Buf<int64_t> ids({2, 2});
-  ids[0] = 4; ids[1] = 0; ids[2] = 4; ids[3] = 2;
+  ids[0] = 4;
+  ids[1] = 0;
+  ids[2] = 4;
+  ids[3] = 2;
   Buf<float> out({2, 2, 3});
   call("gather", {params.view, ids.view}, {out.view}, {0});
   const int want[4] = {4, 0, 4, 2};
@@ -32,7 +35,8 @@ TEST_CASE(gather_rows_and_checks_ids) {
     for (int j = 0; j < 3; ++j) CHECK(out[size_t(k * 3 + j)] == float(want[k] * 3 + j));
   Buf<float> cols({5, 2});  // axis 1
   Buf<int32_t> two({2});
-  two[0] = 2; two[1] = 0;
+  two[0] = 2;
+  two[1] = 0;
   call("gather", {params.view, two.view}, {cols.view}, {1});
   for (int r = 0; r < 5; ++r) {
     CHECK(cols[size_t(r * 2)] == float(r * 3 + 2));

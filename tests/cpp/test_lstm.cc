@@ -74,8 +74,8 @@ TEST_CASE(lstm_step_shape_errors_and_empty) {
   CHECK_THROWS(call("lstm_step", {g8.view, cp.view}, {o.view, o.view, a.view, o.view}));
   Buf<float> e({0, 8}), ec({0, 2}), ea({0, 8});
   call("lstm_step", {e.view, ec.view}, {ec.view, ec.view, ea.view, ec.view}, {}, {1});
-  CHECK_THROWS(call("lstm_step_grad", {a.view, cp3.view, o.view, o.view, o.view},
-                    {a.view, o.view}));
+  CHECK_THROWS(
+      call("lstm_step_grad", {a.view, cp3.view, o.view, o.view, o.view}, {a.view, o.view}));
 }
 
 TEST_CASE(lstm_same_result_one_and_two_threads) {
@@ -101,7 +101,8 @@ TEST_CASE(lstm_step_float32_fast_exp_is_accurate_over_the_range) {
   // float32 uses a vectorised exp: check it against double libm from -100 to 100, 0 included.
   const int64_t h = 1001;
   Buf<float> g({1, 4 * h}), cp({1, h}), nc({1, h}), nh({1, h}), act({1, 4 * h}), tc({1, h});
-  for (int64_t k = 0; k < 4 * h; ++k) g[size_t(k)] = float(-100.0 + 200.0 * double(k % h) / (h - 1));
+  for (int64_t k = 0; k < 4 * h; ++k)
+    g[size_t(k)] = float(-100.0 + 200.0 * double(k % h) / (h - 1));
   for (int64_t u = 0; u < h; ++u) cp[size_t(u)] = float(-3.0 + 6.0 * double(u) / (h - 1));
   call("lstm_step", {g.view, cp.view}, {nc.view, nh.view, act.view, tc.view}, {}, {0.0});
   for (int64_t u = 0; u < h; ++u) {
@@ -253,8 +254,8 @@ TEST_CASE(lstm_seq_packed_panels_match_float64) {
       Seq s(t, b, d, h);
       auto want = s.run(1.0);
       Buf<float> x({t, b, d}), c0({b, h}), h0({b, h}), w({d + h, 4 * h}), bias({4 * h});
-      for (auto [f, g] : {std::pair{&x, &s.x}, {&c0, &s.c0}, {&h0, &s.h0}, {&w, &s.w},
-                          {&bias, &s.bias}})
+      for (auto [f, g] :
+           {std::pair{&x, &s.x}, {&c0, &s.c0}, {&h0, &s.h0}, {&w, &s.w}, {&bias, &s.bias}})
         for (size_t k = 0; k < f->size(); ++k) (*f)[k] = float((*g)[k]);
       std::vector<Buf<float>> o;
       for (int64_t k : {1, 1, 4, 1}) o.emplace_back(std::vector<int64_t>{t, b, k * h});
@@ -316,10 +317,10 @@ TEST_CASE(lstm_seq_shape_errors) {
   CHECK_THROWS(call("lstm_seq_grad",
                     {x.view, s.view, s.view, w.view, o2.view, o2.view, o8.view, o2.view, o2.view},
                     {dx.view, s.view, s.view, dw.view, bias.view, o8.view, xh.view}));
-  CHECK_THROWS(call("lstm_seq_grad",
-                    {x.view, s.view, s.view, w.view, o2.view, o2.view, o8.view, o2.view, o2.view,
-                     o2.view},
-                    {dx.view, s.view, s.view, dw.view, bias.view, o8.view, o8.view}));  // xh
+  CHECK_THROWS(
+      call("lstm_seq_grad",
+           {x.view, s.view, s.view, w.view, o2.view, o2.view, o8.view, o2.view, o2.view, o2.view},
+           {dx.view, s.view, s.view, dw.view, bias.view, o8.view, o8.view}));  // xh
   Buf<float> e({0, 1, 3}), ec({0, 1, 2}), ea({0, 1, 8});
   call("lstm_seq", {e.view, s.view, s.view, w.view, bias.view},
        {ec.view, ec.view, ea.view, ec.view, p.view}, {}, {1});  // no steps

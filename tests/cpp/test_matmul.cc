@@ -1,5 +1,6 @@
 // Matmul: every transpose combination against a double-precision loop, odd and tiny sizes,
 // empty dims, shape errors, thread-count invariance.
+#include "blas.h"
 #include "harness.h"
 
 using tfl_test::Buf;

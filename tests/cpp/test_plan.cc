@@ -11,7 +11,9 @@ TEST_CASE(relu_of_matmul_plus_bias) {
   const float xv[3] = {1, 2, 3};
   std::memcpy(x.data.data(), xv, sizeof xv);
   for (int i = 0; i < 9; ++i) w[size_t(i)] = float(i % 4) - 1.5f;
-  b[0] = 0.5f; b[1] = -100; b[2] = 0;
+  b[0] = 0.5f;
+  b[1] = -100;
+  b[2] = 0;
   tfl::Plan p;
   const int sx = p.add_slot(x.view), sw = p.add_slot(w.view), sb = p.add_slot(b.view);
   const int sy = p.add_slot(y.view), sz = p.add_slot(z.view), sr = p.add_slot(r.view);

@@ -33,8 +33,8 @@ void tf_padding(int64_t in, int64_t k, int64_t s, bool same, int64_t& out, int64
   }
 }
 
-Geo make(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw, int64_t sh,
-         int64_t sw, bool same) {
+Geo make(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
+         bool same) {
   Geo g{n, h, w, c, kh, kw, sh, sw, same};
   tf_padding(h, kh, sh, same, g.oh, g.pt, g.pb);
   tf_padding(w, kw, sw, same, g.ow, g.pl, g.pr);
@@ -69,10 +69,8 @@ void check_geometry(const Geo& g, const std::string& backend, bool ties, double 
   Restore restore;
   tfl::set_conv_backend(backend);
   Buf<T> x({g.n, g.h, g.w, g.c}), dy({g.n, g.oh, g.ow, g.c}), gx({g.n, g.h, g.w, g.c});
-  if (ties)
-    fill_grid(x, uint64_t(g.h * 13 + g.kw));
-  else
-    fill_random(x, -1, 1, uint64_t(g.h * 13 + g.kw));
+  if (ties) fill_grid(x, uint64_t(g.h * 13 + g.kw));
+  else fill_random(x, -1, 1, uint64_t(g.h * 13 + g.kw));
   fill_random(dy, -1, 1, uint64_t(g.ow + 5));
   fill_random(gx, -1, 1, uint64_t(g.w + 11));
   Buf<T> ymax({g.n, g.oh, g.ow, g.c}, T(99)), yavg({g.n, g.oh, g.ow, g.c}, T(99));

@@ -29,7 +29,10 @@ TEST_CASE(uniform_range_and_moments) {
 TEST_CASE(normal_and_truncated_moments) {
   const auto z = draw("random_normal", 200001, 1, 0);
   double s = 0, s2 = 0;
-  for (float v : z) { s += v; s2 += double(v) * v; }
+  for (float v : z) {
+    s += v;
+    s2 += double(v) * v;
+  }
   CHECK(std::fabs(s / double(z.size())) < 0.01);
   CHECK_NEAR(s2 / double(z.size()), 1.0, 0.02);
   const auto t = draw("truncated_normal", 200001, 1, 0);

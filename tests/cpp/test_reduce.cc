@@ -30,7 +30,8 @@ TEST_CASE(sum_every_axis_pattern) {
     for (int i = 0; i < o0; ++i)
       for (int j = 0; j < o1; ++j)
         for (int k = 0; k < o2; ++k)
-          CHECK_NEAR(y[size_t((i * o1 + j) * o2 + k)], ref_sum(x, d0, d1, d2, i, j, k, mask), 1e-12);
+          CHECK_NEAR(y[size_t((i * o1 + j) * o2 + k)], ref_sum(x, d0, d1, d2, i, j, k, mask),
+                     1e-12);
   }
 }
 
@@ -44,13 +45,19 @@ TEST_CASE(mean_max_min_prod) {
   call("reduce_prod", {x.view}, {pr.view}, {0, 1});
   for (int j = 0; j < 9; ++j) {
     double s = 0, m = 1e9;
-    for (int i = 0; i < 4; ++i) { s += x[size_t(i * 9 + j)]; m = std::min<double>(m, x[size_t(i * 9 + j)]); }
+    for (int i = 0; i < 4; ++i) {
+      s += x[size_t(i * 9 + j)];
+      m = std::min<double>(m, x[size_t(i * 9 + j)]);
+    }
     CHECK_NEAR(mean[size_t(j)], s / 4, 1e-6);
     CHECK(mn[size_t(j)] == float(m));
   }
   for (int i = 0; i < 4; ++i) {
     double p = 1, m = -1e9;
-    for (int j = 0; j < 9; ++j) { p *= x[size_t(i * 9 + j)]; m = std::max<double>(m, x[size_t(i * 9 + j)]); }
+    for (int j = 0; j < 9; ++j) {
+      p *= x[size_t(i * 9 + j)];
+      m = std::max<double>(m, x[size_t(i * 9 + j)]);
+    }
     CHECK_NEAR(pr[size_t(i)], p, 1e-5);
     CHECK(mx[size_t(i)] == float(m));
   }

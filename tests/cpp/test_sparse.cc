@@ -13,7 +13,9 @@ TEST_CASE(sparse_gd_duplicates_summed_other_rows_untouched) {
   fill_random(var, -1, 1, 1);
   fill_random(vals, -1, 1, 2);
   Buf<int64_t> ids({3});
-  ids[0] = 4; ids[1] = 1; ids[2] = 4;
+  ids[0] = 4;
+  ids[1] = 1;
+  ids[2] = 4;
   const auto before = var.data;
   call("sparse_apply_gradient_descent", {lr.view, vals.view, ids.view}, {var.view});
   for (int r = 0; r < 6; ++r)
@@ -30,10 +32,12 @@ TEST_CASE(sparse_out_of_range_ids_throw_naming_the_id) {
   Buf<float> var({5, 2}), acc({5, 2}, 0.1f), lr({}, 0.1f), vals({2, 2}), mom({}, 0.9f);
   for (int64_t bad : {int64_t(5), int64_t(-1)}) {
     Buf<int32_t> ids({2});
-    ids[0] = 0; ids[1] = int32_t(bad);
+    ids[0] = 0;
+    ids[1] = int32_t(bad);
     const auto before = var.data;
     CHECK_THROWS(call("sparse_apply_gradient_descent", {lr.view, vals.view, ids.view}, {var.view}));
-    CHECK_THROWS(call("sparse_apply_adagrad", {lr.view, vals.view, ids.view}, {var.view, acc.view}));
+    CHECK_THROWS(
+        call("sparse_apply_adagrad", {lr.view, vals.view, ids.view}, {var.view, acc.view}));
     CHECK_THROWS(call("sparse_apply_momentum", {lr.view, vals.view, ids.view, mom.view},
                       {var.view, acc.view}));
     CHECK(var.data == before);  // checked before anything is written
@@ -52,7 +56,9 @@ TEST_CASE(sparse_adagrad_and_momentum_rows) {
   fill_random(var, -1, 1, 3);
   fill_random(vals, -1, 1, 4);
   Buf<int64_t> ids({3});
-  ids[0] = 2; ids[1] = 0; ids[2] = 2;
+  ids[0] = 2;
+  ids[1] = 0;
+  ids[2] = 2;
   auto v0 = var.data;
   call("sparse_apply_adagrad", {lr.view, vals.view, ids.view}, {var.view, acc.view});
   for (int c = 0; c < 2; ++c) {
@@ -90,7 +96,8 @@ TEST_CASE(sparse_threads_1_vs_2_identical) {
 
 TEST_CASE(log_uniform_sampler_range_unique_and_counts) {
   Buf<int64_t> counter({1}), truth({2, 1}), sampled({50});
-  truth[0] = 0; truth[1] = 999;
+  truth[0] = 0;
+  truth[1] = 999;
   Buf<float> tec({2, 1}), sec({50});
   call("log_uniform_candidate_sampler", {counter.view, truth.view},
        {sampled.view, tec.view, sec.view}, {7, 3}, {1, 1000});
@@ -110,7 +117,9 @@ TEST_CASE(log_uniform_sampler_range_unique_and_counts) {
   call("log_uniform_candidate_sampler", {counter.view, truth.view}, {s2.view, tec.view, sec.view},
        {7, 3}, {0, 1000});
   CHECK(s2.data != sampled.data);  // the next run draws anew
-  for (size_t j = 0; j < 50; ++j) CHECK_NEAR(sec[j], 50 * (std::log(s2[j] + 2.0) - std::log(s2[j] + 1.0)) / std::log(1001.0), 1e-5);
+  for (size_t j = 0; j < 50; ++j)
+    CHECK_NEAR(sec[j], 50 * (std::log(s2[j] + 2.0) - std::log(s2[j] + 1.0)) / std::log(1001.0),
+               1e-5);
   truth[1] = 1000;
   CHECK_THROWS(call("log_uniform_candidate_sampler", {counter.view, truth.view},
                     {s2.view, tec.view, sec.view}, {7, 3}, {0, 1000}));

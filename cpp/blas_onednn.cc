@@ -1,0 +1,47 @@
+// blas_onednn.cc: blas.h over oneDNN's dnnl_sgemm (the build with TFLITE_CORE_ONEDNN; CMake
+// compiles blas_openblas.cc instead without it).
+#include <omp.h>
+#include <oneapi/dnnl/dnnl.h>
+
+#include "blas.h"
+#include "tensor.h"
+
+namespace tfl {
+namespace blas {
+
+const char* backend() { return "onednn"; }
+
+namespace {
+dnnl_status_t call(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+                   int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  return dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+}  // namespace
+
+void sgemm(const char* op, bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha,
+           const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
+           int64_t ldc) {
+  // Below ~0.25 MFLOP (n < 50 cubed) a second thread costs more than it saves; above, use the
+  // free cores (the load monitor lowers that count while other processes keep cores busy).
+  const int nt = 2.0 * double(m) * double(n) * double(k) < 2.5e5 ? 1 : get_num_threads();
+  if (omp_get_max_threads() != nt) omp_set_num_threads(nt);  // oneDNN reads the caller's ICV
+  const dnnl_status_t st = call(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  if (st != dnnl_success) fail(op, "oneDNN sgemm failed with status ", int(st));
+}
+
+bool sgemm_serial(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+                  int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  // oneDNN runs single-threaded inside a parallel region; outside one, it follows the ICV.
+  const bool serial = omp_in_parallel() != 0;
+  const int saved = serial ? 1 : omp_get_max_threads();
+  if (saved != 1) omp_set_num_threads(1);
+  const dnnl_status_t st = call(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  if (saved != 1) omp_set_num_threads(saved);
+  return st == dnnl_success;
+}
+
+SerialScope::SerialScope() {}
+SerialScope::~SerialScope() {}
+
+}  // namespace blas
+}  // namespace tfl
