@@ -26,12 +26,13 @@ from .op_kinds import MAX_RANK, is_mutation, refs
 class Plan:
     """One compiled plan instance; used by one thread at a time."""
 
-    __slots__ = ("assigns", "core", "needs_init")
+    __slots__ = ("assigns", "core", "nbytes", "needs_init")
 
-    def __init__(self, plan_core, needs_init, assigns):
+    def __init__(self, plan_core, needs_init, assigns, nbytes: int):
         self.core = plan_core
         self.needs_init = needs_init  # variables the plan reads before assigning them
         self.assigns = assigns  # variables whose Assign this plan runs (initialised after it)
+        self.nbytes = nbytes  # bytes of the buffers it allocated (not the Session's variables)
 
 
 def aligned_buffer(shape, dtype) -> np.ndarray:
@@ -64,6 +65,13 @@ class _Builder:
         self.needs_init: list = []
         self.assigned: set = set()
         self.assigns: list = []
+        self.nbytes = 0  # of the buffers allocated for this plan
+
+    def alloc(self, shape, dtype) -> np.ndarray:
+        """A fresh plan buffer, counted in the plan's size."""
+        a = aligned_buffer(shape, dtype)
+        self.nbytes += a.nbytes
+        return a
 
     # -- values and shapes ------------------------------------------------------------------
     def value_of(self, t: Tensor):
@@ -137,13 +145,13 @@ class _Builder:
                 f"{t.name} would have {len(shape)} dimensions; tflite_core's kernels "
                 f"handle at most {MAX_RANK} (as most of TensorFlow's CPU kernels)"
             )
-        i = self.add_buffer(aligned_buffer(shape, npd) if arr is None else arr)
+        i = self.add_buffer(self.alloc(shape, npd) if arr is None else arr)
         self.slot[t] = i
         return i
 
     def scratch_buffer(self, t: Tensor) -> int:
         """A buffer no consumer reads (a fed output that a multi-output op still computes)."""
-        return self.core.add_buffer(aligned_buffer(self.shape_of(t), t.dtype.np))
+        return self.core.add_buffer(self.alloc(self.shape_of(t), t.dtype.np))
 
     # -- variable reads ---------------------------------------------------------------------
     def note_variable_reads(self, op: Operation) -> None:
@@ -162,7 +170,7 @@ class _Builder:
 # ---- one emitter per op kind -------------------------------------------------------------------
 def _emit_const(b: _Builder, op: Operation, outs: list) -> None:
     value = op.get_attr("value")
-    buf = aligned_buffer(value.shape, value.dtype)
+    buf = b.alloc(value.shape, value.dtype)
     buf[...] = value
     b.new_buffer(outs[0], buf)
 
@@ -297,7 +305,7 @@ def compile_plan(exe, sig, fed_values) -> Plan:
     for op in exe.exec_order:
         if pending and is_mutation(op):  # host ops read the values before any update
             for t in [t for t in pending if t in b.slot]:
-                snap_slot[t] = b.core.add_buffer(aligned_buffer(b.shape_of(t), t.dtype.np))
+                snap_slot[t] = b.core.add_buffer(b.alloc(b.shape_of(t), t.dtype.np))
                 b.core.add_step("copy", t.op.name + "/snapshot", [b.slot[t]], [snap_slot[t]])
                 pending.remove(t)
         b.note_variable_reads(op)
@@ -325,4 +333,4 @@ def compile_plan(exe, sig, fed_values) -> Plan:
     b.core.set_fetches([snap_slot.get(t, b.slot[t]) for t in exe.plan_fetches])
     if exe.mutates:
         b.core.set_lock(exe.sess._run_lock)
-    return Plan(b.core, tuple(b.needs_init), tuple(b.assigns))
+    return Plan(b.core, tuple(b.needs_init), tuple(b.assigns), b.nbytes)

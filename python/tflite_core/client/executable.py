@@ -193,7 +193,8 @@ class Executable:
         self.fused_away = set(self.fused.values())
         self.conv_chains = fusion.find_conv_chains(self.exec_order, fed, set(self.plan_fetches))
         self.mutates = any(op._def.stateful and op._def.kind is not OpKind.VARIABLE for op in need)
-        self.pools: dict = {}
+        self.pools: dict = {}  # feed-shape signature -> idle plans (bounded by the PlanCache)
+        self.used: dict = {}  # feed-shape signature -> the PlanCache's clock at its last run
 
     @staticmethod
     def _schedule(need, fed):
@@ -255,6 +256,7 @@ class Executable:
         plan = pool.pop() if pool else None
         if plan is None:
             plan = self._compile(sig, arrays)
+            pool = self.sess._plans.add(self, sig, plan)
         try:
             if plan.needs_init:
                 self._check_init(plan)
@@ -266,7 +268,8 @@ class Executable:
                 self.sess._initialized.update(plan.assigns)
                 plan.assigns = ()
         finally:
-            self.pools.setdefault(sig, []).append(plan)
+            pool.append(plan)  # (to a list nobody holds if the PlanCache evicted it meanwhile)
+            self.used[sig] = next(self.sess._plans.clock)
         if self.host_order:
             outs = self._run_host(outs, arrays)
         return self.build(outs)

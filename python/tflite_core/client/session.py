@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,11 @@ from ..framework.graph import Graph, Operation, default_session, get_default_gra
 from ..framework.runtime import core, set_num_threads
 from .compiler import aligned_buffer
 from .executable import LEAVES, Executable, fetch_key
+from .plan_cache import PlanCache
+
+MAX_EXECUTABLES = 1024
+"""(fetches, feed keys) signatures a Session keeps pruned and scheduled (least recently created
+go first); their compiled plans are bounded by ``plan_cache``."""
 
 
 class ConfigProto:
@@ -48,7 +54,8 @@ class BaseSession:
         if not isinstance(self._graph, Graph):
             raise TypeError(f"graph must be a tf.Graph, but got {type(self._graph)}")
         self._closed = False
-        self._cache: dict = {}
+        self._cache: OrderedDict = OrderedDict()  # (fetches, feed keys) -> Executable, LRU
+        self._plans = PlanCache()
         self._vars: dict = {}
         self._initialized: set = set()
         self._counters: dict = {}
@@ -94,12 +101,15 @@ class BaseSession:
             exe = Executable(self, fetches, feed_keys)
             if key is not None:
                 self._cache[key] = exe
+                if len(self._cache) > MAX_EXECUTABLES:
+                    self._cache.popitem(last=False)  # its plans go with the PlanCache's order
         return exe.run(feed_dict)
 
     def close(self) -> None:
         """Frees the session's variables and plans; later runs raise RuntimeError."""
         self._closed = True
         self._cache.clear()
+        self._plans.clear()
         self._vars.clear()
 
     def _variable_buffer(self, var_op: Operation, shape) -> np.ndarray:
