@@ -1,8 +1,10 @@
 """Child process of tests/test_checkpoint_crash.py: trains (a stand-in step) and saves in a loop.
 
-Usage: ``python checkpoint_crash_child.py DIR``. The process imports everything once, then for
-each ``go`` line on stdin forks a worker, prints ``worker <pid>``, waits for it and prints
-``exited <pid> <wait status>`` (the test kills workers, so one process serves many kills).
+Usage: ``python checkpoint_crash_child.py DIR MODE``: MODE ``numbered`` saves to
+``DIR/model-<step>`` (``global_step=``), ``fixed`` to ``DIR/model`` every time. The process
+imports everything once, then for each ``go`` line on stdin forks a worker, prints ``worker
+<pid>``, waits for it and prints ``exited <pid> <wait status>`` (the test kills workers, so one
+process serves many kills).
 
 A worker holds 25 float32 variables of 1M elements (100 MB); variable ``i`` at global step ``s``
 equals ``base(i) + s`` exactly. It resumes from ``tf.train.latest_checkpoint(DIR)`` when there is
@@ -37,7 +39,7 @@ def build():
     return variables, step, train, tf.train.Saver(max_to_keep=2)
 
 
-def main(directory: str) -> None:
+def main(directory: str, mode: str) -> None:
     variables, step, train, saver = build()
     sess = tf.Session()
     latest = tf.train.latest_checkpoint(directory)
@@ -55,11 +57,11 @@ def main(directory: str) -> None:
         s = sess.run(train)
         print("begin", s, flush=True)
         t0 = time.perf_counter()
-        saver.save(sess, f"{directory}/model", global_step=s)
+        saver.save(sess, f"{directory}/model", global_step=s if mode == "numbered" else None)
         print("saved", s, f"{time.perf_counter() - t0:.4f}", flush=True)
 
 
-def serve(directory: str) -> None:
+def serve(directory: str, mode: str) -> None:
     with tf.Graph().as_default() as g:  # warm up: the first GraphDef imports its protobufs
         tf.Variable(0.0)
         g.as_graph_def()
@@ -72,7 +74,7 @@ def serve(directory: str) -> None:
             pid = os.fork()
         if pid == 0:
             try:
-                main(directory)
+                main(directory, mode)
             finally:
                 os._exit(1)
         print("worker", pid, flush=True)
@@ -81,4 +83,4 @@ def serve(directory: str) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(sys.argv[1], sys.argv[2])

@@ -36,7 +36,6 @@ import contextlib
 import os
 import struct
 import sys
-import uuid
 
 import numpy as np
 
@@ -44,6 +43,7 @@ from ..framework import dtypes as _dt
 from ..framework import errors
 from ..framework.runtime import core
 from . import _leveldb_table as table
+from .file_io import temp_name
 
 # types.proto DataType values for the dtypes tflite_core has
 DTYPE_ENUM = {
@@ -197,10 +197,6 @@ class Entry:
 
 
 # ---- writing ------------------------------------------------------------------------------------
-def _temp_name(path: str) -> str:
-    return f"{path}.tempstate{uuid.uuid4().hex}"  # as BundleWriter: "<file>.tempstate<random>"
-
-
 def _write_all(fd: int, mv: memoryview) -> None:
     while mv:
         mv = mv[os.write(fd, mv) :]
@@ -218,7 +214,7 @@ def write_bundle(prefix: str, tensors) -> None:
     if len(set(names)) != len(names) or "" in names:
         raise ValueError(f"tensor names must be unique and non-empty: {names}")
     data_path, index_path = data_filename(prefix), index_filename(prefix)
-    data_tmp, index_tmp = _temp_name(data_path), _temp_name(index_path)
+    data_tmp, index_tmp = temp_name(data_path), temp_name(index_path)
     staging = np.empty(_CHUNK, np.uint8)
     entries = []
     offset = 0

@@ -22,12 +22,12 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import logging
 import os
 import re
-import uuid
+
+from ..io.file_io import atomic_write
 
 _log = logging.getLogger(__name__)
 
@@ -156,19 +156,6 @@ def _tokens(text: str):
 # ---- the state file ------------------------------------------------------------------------------
 def _state_filename(save_dir: str, latest_filename: str | None) -> str:
     return os.path.join(save_dir, latest_filename or "checkpoint")
-
-
-def atomic_write(path: str, data: bytes) -> None:
-    """Writes ``path`` through a temp file in its directory and ``os.replace`` (no fsync)."""
-    tmp = f"{path}.tmp{uuid.uuid4().hex}"
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        raise
 
 
 def _relpath(p: str, save_dir: str) -> str:

@@ -7,12 +7,14 @@ variable is stored under its op name (``w``, ``layer1/Variable_1``), as TensorFl
 
 Crash safety: data and index are written to temporary names and renamed into place (data first),
 then the ``checkpoint`` file is replaced the same way, then checkpoints beyond ``max_to_keep``
-are deleted (index first). A process killed at any moment leaves the previous checkpoint and the
-``checkpoint`` file intact; at worst a stray ``*.tempstate*`` file remains. (Saving again to the
-same prefix, without a global step, replaces two files: a kill between those two renames leaves
-that prefix's index and data mismatched, which the CRC check reports as DataLossError; TensorFlow
-has the same window.) Nothing is fsync'ed (TensorFlow does not either), so this holds for a crash
-of the process, not for a power loss.
+are deleted (index first). Saving again to an existing prefix (no global step) stages the new
+files under ``<prefix>.saving<pid>-<random>``, points the ``checkpoint`` file there, replaces the
+prefix's two files, then points the ``checkpoint`` file back (TensorFlow has a window there in
+which a kill leaves index and data mismatched). So a process killed at any moment leaves the
+``checkpoint`` file naming a complete checkpoint. The temporary files of a killed save carry its
+process id; the next save of that prefix removes those of processes no longer running. Nothing
+is fsync'ed (TensorFlow does not either), so this holds for a crash of the process, not for a
+power loss.
 
 >>> import os, tempfile
 >>> w = tf.Variable([[1.0, 2.0]], name="w")
@@ -48,14 +50,16 @@ from ..io._leveldb_table import put_varint
 from ..io._tensor_bundle import (
     BundleReader,
     bytes_field,
+    data_filename,
+    index_filename,
     remove_bundle,
     varint_field,
     write_bundle,
 )
+from ..io.file_io import atomic_write, remove_stale_temp_files, replace_with_link, temp_name
 from ..ops.variables import Variable, global_variables
 from .checkpoint_management import (
     _update_checkpoint_state,
-    atomic_write,
     checkpoint_exists,
     meta_graph_filename,
 )
@@ -453,24 +457,57 @@ class Saver:
                     ) from None
                 except FileExistsError:
                     pass
-            write_bundle(checkpoint_file, tensors)
+            # what killed saves of this prefix left (a staged checkpoint the state file named
+            # after a kill is no longer kept once this save records its own)
+            removed = set(remove_stale_temp_files(save_path))
+            remove_stale_temp_files(os.path.join(parent, latest_filename))
+            self._last_checkpoints = [
+                p for p in self._last_checkpoints if index_filename(p[0]) not in removed
+            ]
+            staged = None
+            if write_state and checkpoint_exists(checkpoint_file):
+                staged = self._replace_checkpoint(checkpoint_file, tensors, parent, latest_filename)
+            else:
+                write_bundle(checkpoint_file, tensors)
             model_checkpoint_path = checkpoint_file
             if write_state:
                 self._record(model_checkpoint_path)
-                _update_checkpoint_state(
-                    parent,
-                    model_checkpoint_path,
-                    self.last_checkpoints,
-                    latest_filename,
-                    self._save_relative_paths,
-                )
+                self._write_state(parent, model_checkpoint_path, latest_filename)
                 self._delete_old(meta_graph_suffix)
+            if staged is not None:
+                remove_bundle(staged)
         if write_meta_graph:
             atomic_write(
                 meta_graph_filename(checkpoint_file, meta_graph_suffix),
                 _meta_graph_def(sess.graph),
             )
         return model_checkpoint_path
+
+    def _write_state(self, parent, latest, latest_filename, paths=None) -> None:
+        _update_checkpoint_state(
+            parent,
+            latest,
+            self.last_checkpoints if paths is None else paths,
+            latest_filename,
+            self._save_relative_paths,
+        )
+
+    def _replace_checkpoint(self, prefix, tensors, parent, latest_filename) -> str:
+        """Saves over the existing checkpoint ``prefix`` so that the state file names a complete
+        checkpoint at every moment: the new values go to a staged prefix beside it, the state
+        file points there while ``prefix``'s two files are replaced (a kill between those two
+        would leave them mismatched), then back to ``prefix``; the staged files are removed."""
+        staged = temp_name(prefix, "saving")
+        try:
+            write_bundle(staged, tensors)
+        except BaseException:
+            remove_bundle(staged)
+            raise
+        others = [p for p in self.last_checkpoints if p != prefix]
+        self._write_state(parent, staged, latest_filename, [*others, staged])
+        replace_with_link(data_filename(staged), data_filename(prefix))
+        replace_with_link(index_filename(staged), index_filename(prefix))
+        return staged  # removed by the caller once the state file names `prefix` again
 
     def restore(self, sess, save_path) -> None:
         """Loads every variable from the checkpoint; this replaces running their initializers.
