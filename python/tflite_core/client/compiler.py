@@ -20,6 +20,7 @@ from ..framework.registry import OpKind
 from ..framework.runtime import core
 from ..framework.tensor_shape import TensorShape, shape_str
 from . import fusion
+from .buffers import aligned_buffer, memory_limit
 from .op_kinds import MAX_RANK, is_mutation, refs
 
 
@@ -33,21 +34,6 @@ class Plan:
         self.needs_init = needs_init  # variables the plan reads before assigning them
         self.assigns = assigns  # variables whose Assign this plan runs (initialised after it)
         self.nbytes = nbytes  # bytes of the buffers it allocated (not the Session's variables)
-
-
-def aligned_buffer(shape, dtype) -> np.ndarray:
-    """An uninitialised array whose data starts 16 bytes past a 64-byte boundary.
-
-    Measured here (2 threads, AMD Zen 3): oneDNN's sgemm runs 15-70% faster for the MLP's
-    matmul shapes when its B operand does not start on a 32-byte boundary (128x784 @ 784x512:
-    107 -> 127 GFLOP/s; 784x128^T @ 128x512: 78 -> 121-140), and no shape measured got slower.
-    Plan buffers and variables are B operands, so they are all placed this way.
-    """
-    dtype = np.dtype(dtype)
-    n = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    raw = np.empty(n + 64, np.uint8)
-    off = (16 - raw.ctypes.data) % 64
-    return raw[off : off + n].view(dtype).reshape(shape)
 
 
 class _Builder:
@@ -66,10 +52,12 @@ class _Builder:
         self.assigned: set = set()
         self.assigns: list = []
         self.nbytes = 0  # of the buffers allocated for this plan
+        self.limit = memory_limit()
 
-    def alloc(self, shape, dtype) -> np.ndarray:
-        """A fresh plan buffer, counted in the plan's size."""
-        a = aligned_buffer(shape, dtype)
+    def alloc(self, shape, dtype, op) -> np.ndarray:
+        """A fresh buffer for an output of ``op``, counted in the plan's size (the whole plan
+        must fit the memory limit: ResourceExhaustedError naming ``op`` beyond it)."""
+        a = aligned_buffer(shape, dtype, op, self.limit - self.nbytes)
         self.nbytes += a.nbytes
         return a
 
@@ -145,13 +133,13 @@ class _Builder:
                 f"{t.name} would have {len(shape)} dimensions; tflite_core's kernels "
                 f"handle at most {MAX_RANK} (as most of TensorFlow's CPU kernels)"
             )
-        i = self.add_buffer(self.alloc(shape, npd) if arr is None else arr)
+        i = self.add_buffer(self.alloc(shape, npd, t.op) if arr is None else arr)
         self.slot[t] = i
         return i
 
     def scratch_buffer(self, t: Tensor) -> int:
         """A buffer no consumer reads (a fed output that a multi-output op still computes)."""
-        return self.core.add_buffer(self.alloc(self.shape_of(t), t.dtype.np))
+        return self.core.add_buffer(self.alloc(self.shape_of(t), t.dtype.np, t.op))
 
     # -- variable reads ---------------------------------------------------------------------
     def note_variable_reads(self, op: Operation) -> None:
@@ -170,7 +158,7 @@ class _Builder:
 # ---- one emitter per op kind -------------------------------------------------------------------
 def _emit_const(b: _Builder, op: Operation, outs: list) -> None:
     value = op.get_attr("value")
-    buf = b.alloc(value.shape, value.dtype)
+    buf = b.alloc(value.shape, value.dtype, op)
     buf[...] = value
     b.new_buffer(outs[0], buf)
 
@@ -305,7 +293,7 @@ def compile_plan(exe, sig, fed_values) -> Plan:
     for op in exe.exec_order:
         if pending and is_mutation(op):  # host ops read the values before any update
             for t in [t for t in pending if t in b.slot]:
-                snap_slot[t] = b.core.add_buffer(b.alloc(b.shape_of(t), t.dtype.np))
+                snap_slot[t] = b.core.add_buffer(b.alloc(b.shape_of(t), t.dtype.np, t.op))
                 b.core.add_step("copy", t.op.name + "/snapshot", [b.slot[t]], [snap_slot[t]])
                 pending.remove(t)
         b.note_variable_reads(op)

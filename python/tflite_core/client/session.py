@@ -20,7 +20,7 @@ import numpy as np
 
 from ..framework.graph import Graph, Operation, default_session, get_default_graph
 from ..framework.runtime import core, set_num_threads
-from .compiler import aligned_buffer
+from .buffers import aligned_buffer
 from .executable import LEAVES, Executable, fetch_key
 from .plan_cache import PlanCache
 
@@ -116,7 +116,7 @@ class BaseSession:
         with self._lock:
             buf = self._vars.get(var_op)
             if buf is None:
-                buf = aligned_buffer(tuple(shape), var_op.outputs[0].dtype.np)
+                buf = aligned_buffer(tuple(shape), var_op.outputs[0].dtype.np, var_op)
                 buf[...] = 0
                 self._vars[var_op] = buf
             elif buf.shape != tuple(shape):
