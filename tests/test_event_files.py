@@ -84,6 +84,30 @@ def test_truncated_file_is_data_loss(tmp_path):
         list(tf.train.summary_iterator(path))
 
 
+def test_a_truncated_last_record_is_read_as_tensorflow_reads_it(tmp_path, T):
+    # cut inside the last record's 12-byte header: the file ends there; cut later: DataLossError
+    _write_run(str(tmp_path), steps=2)
+    (path,) = _event_files(str(tmp_path))
+    data = Path(path).read_bytes()
+    starts, pos = [], 0
+    while pos < len(data):
+        starts.append(pos)
+        pos += 16 + int.from_bytes(data[pos : pos + 8], "little")
+    last = len(data) - starts[-1]
+    outcomes = set()
+    for cut in range(1, last + 1):
+        Path(path).write_bytes(data[:-cut])
+        got = []
+        for it in (tf.train.summary_iterator, T.compat.v1.train.summary_iterator):
+            try:
+                got.append(sum(1 for _ in it(path)))
+            except (errors.DataLossError, T.errors.DataLossError) as e:
+                got.append(type(e).__name__)
+        assert got[0] == got[1], (cut, got)
+        outcomes.add(got[0])
+    assert outcomes == {"DataLossError", len(starts) - 1}  # both cases were seen
+
+
 def _count_events(logdir):
     return sum(1 for p in _event_files(logdir) for _ in tf.train.summary_iterator(p))
 

@@ -52,7 +52,7 @@ class _Fetches:
 
     def _leaf(self, f, graph):
         if f is None:
-            raise TypeError(f"Fetch argument {f!r} has invalid type {type(f)}")
+            raise TypeError('Argument `fetch` = None has invalid type "NoneType". Cannot be None')
         try:
             el = graph.as_graph_element(f)
         except (ValueError, KeyError) as e:  # as TF: an unknown name is a ValueError too
@@ -294,9 +294,11 @@ class Executable:
                 "values include Python scalars, strings, lists, numpy ndarrays, or "
                 "TensorHandles."
             )
-        try:
+        try:  # NumPy's TypeError (an object, a dict) or ValueError (a string), as TF's
             return np.asarray(v, dtype=np_dt, order="C")
-        except (ValueError, TypeError) as e:
+        except TypeError as e:
+            raise TypeError(f"Cannot convert feed value to {np.dtype(np_dt).name}: {e}") from None
+        except ValueError as e:
             raise ValueError(f"Cannot convert feed value to {np.dtype(np_dt).name}: {e}") from None
 
     def _check_init(self, plan):
@@ -344,3 +346,4 @@ def _depends_on(a, b, deps) -> bool:
 
 def _tuple_str(s) -> str:
     return str(tuple(int(d) for d in s))
+

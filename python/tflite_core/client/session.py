@@ -91,6 +91,10 @@ class BaseSession:
         """
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        if self._graph.version == 0:
+            raise RuntimeError(
+                "The Session graph is empty. Add operations to the graph before calling run()."
+            )
         feed_keys = tuple(feed_dict) if feed_dict else ()
         key = (fetches if type(fetches) in LEAVES else fetch_key(fetches), feed_keys)
         try:
