@@ -21,7 +21,7 @@ from ..framework.runtime import core
 from ..framework.tensor_shape import TensorShape, shape_str
 from . import fusion
 from .buffers import aligned_buffer, memory_limit
-from .op_kinds import MAX_RANK, is_mutation, refs
+from .op_kinds import MAX_RANK, foldable, is_mutation, refs
 
 
 class Plan:
@@ -51,6 +51,7 @@ class _Builder:
         self.needs_init: list = []
         self.assigned: set = set()
         self.assigns: list = []
+        self.values: dict = {}  # tensor -> its value known at compile time (or None)
         self.nbytes = 0  # of the buffers allocated for this plan
         self.limit = memory_limit()
 
@@ -63,20 +64,41 @@ class _Builder:
 
     # -- values and shapes ------------------------------------------------------------------
     def value_of(self, t: Tensor):
-        """``t``'s value when it is known at compile time (fed shape values, constants, shapes)."""
+        """``t``'s value when it is known at compile time: fed values that decide shapes
+        (including those a pre-plan computes each run), constants, shape values, and what the
+        kernels compute from those (folded here, once per plan)."""
+        try:
+            return self.values[t]
+        except KeyError:
+            v = self.values[t] = self._value(t)
+            return v
+
+    def _value(self, t: Tensor):
         if t in self.fed:
             return self.fed_values.get(t)
         op = t.op
-        if op.type == "Const":
+        d = op._def
+        if d.kind is OpKind.CONST:
             return op.get_attr("value")
-        if op._def.kind is OpKind.SHAPE:
+        if d.kind is OpKind.SHAPE:
             shapes = [self.concrete.get(i) for i in op._inputs]
             if any(s is None for s in shapes):
                 return None
-            return op._def.value_fn(op, shapes)
-        if op.type in ("Identity", "StopGradient"):
-            return self.value_of(op._inputs[0])
-        return None
+            return d.value_fn(op, shapes)
+        if not foldable(op):
+            return None
+        ins = [self.value_of(i) for i in op._inputs]
+        outs = [self.concrete.get(o) for o in op._outputs]
+        if any(v is None for v in ins) or any(s is None for s in outs):
+            return None
+        if d.kind is OpKind.ALIAS:
+            return np.asarray(ins[0]).reshape(outs[0])
+        arrays = [np.empty(s, o.dtype.np) for s, o in zip(outs, op._outputs)]
+        idx = d.kernel_inputs if d.kernel_inputs is not None else range(len(ins))
+        ints, floats = self.kernel_attrs(op, op._outputs)
+        kernel_ins = [np.asarray(ins[i], op._inputs[i].dtype.np, order="C") for i in idx]
+        core.run_kernel(d.kernel, kernel_ins, arrays, ints, floats)
+        return arrays[t.value_index]
 
     def infer_shapes(self, shape_order) -> None:
         for op in shape_order:

@@ -17,7 +17,14 @@ from ..framework.registry import OpKind
 from ..framework.runtime import core
 from . import fusion
 from .compiler import Plan, compile_plan
-from .op_kinds import aliases_variable, exec_inputs, is_mutation, is_string_const, refs
+from .op_kinds import (
+    aliases_variable,
+    exec_inputs,
+    is_mutation,
+    is_string_const,
+    refs,
+    value_sources,
+)
 
 LEAVES = (Tensor, Operation, str)
 
@@ -96,14 +103,26 @@ class _Fetches:
         return lambda outs: _scalarize(outs[i])
 
 
+def make_executable(sess, fetches, feed_keys) -> Executable:
+    """The executable of (``fetches``, ``feed_keys``); where shapes depend on values only known
+    when the graph runs, with a pre-plan that computes those values first (itself made so)."""
+    exe = Executable(sess, fetches, feed_keys)
+    if exe.runtime_values:
+        runtime = exe.runtime_values
+        exe = Executable(sess, fetches, feed_keys, computed=runtime)
+        exe.pre = make_executable(sess, list(runtime), feed_keys)
+    return exe
+
+
 class Executable:
     """Everything about one (fetches, feeds) signature that does not depend on feed shapes."""
 
-    def __init__(self, sess, fetches, feed_keys):
+    def __init__(self, sess, fetches, feed_keys, computed=()):
         g = sess.graph
         self.sess = sess
         self.fetch = _Fetches(fetches, g)
         self.build = self.fetch.build
+        self.n_feeds = len(feed_keys)  # the caller's feeds; then the `computed` tensors
         feed_tensors = []
         for k in feed_keys:
             try:
@@ -114,6 +133,7 @@ class Executable:
             if t.dtype.np.kind not in "fiub":
                 raise TypeError(f"Cannot feed a tensor of dtype {t.dtype.name}")
             feed_tensors.append(t)
+        feed_tensors += computed
         self.feed_tensors = feed_tensors
         self.feed_np = [t.dtype.np for t in feed_tensors]
         fed = set(feed_tensors)
@@ -169,19 +189,13 @@ class Executable:
                     shaped.add(t.op)
                     stack.append(t.op)
         self.shape_order = sorted(shaped, key=lambda o: o._id)
-        # fed tensors whose values decide shapes (a fed shape for reshape/fill): their values
-        # become part of the plan's key
+        # fed tensors whose values decide shapes (a fed shape for reshape/fill, or one an op of
+        # it is folded from): their values become part of the plan's key; values only known
+        # when the graph runs are computed by a pre-plan (make_executable)
         fed_index = {t: i for i, t in enumerate(feed_tensors)}
-        self.value_feeds = tuple(
-            sorted(
-                {
-                    fed_index[op._inputs[i]]
-                    for op in self.shape_order
-                    for i in op._def.value_inputs
-                    if op._inputs[i] in fed_index
-                }
-            )
-        )
+        self.runtime_values, fed_used = value_sources(self.shape_order, fed)
+        self.value_feeds = tuple(sorted(fed_index[t] for t in fed_used))
+        self.pre: Executable | None = None
         self.exec_order = self._schedule(need, fed)
         self.fused = fusion.find_fusable_updates(self.exec_order, fed, set(self.plan_fetches))
         # summaries read variables as they were before this run's updates (as every other
@@ -242,11 +256,14 @@ class Executable:
     def run(self, feed_dict):
         arrays = []
         if self.feed_tensors:
-            for np_dt, v in zip(self.feed_np, feed_dict.values()):
+            for np_dt, v in zip(self.feed_np, feed_dict.values() if feed_dict else ()):
                 if type(v) is np.ndarray and v.dtype == np_dt and v.flags.c_contiguous:
                     arrays.append(v)
                 else:
                     arrays.append(self._convert_feed(np_dt, v))
+            if self.pre is not None:  # the values that decide shapes, known only when run
+                for np_dt, v in zip(self.feed_np[self.n_feeds :], self.pre.run(feed_dict)):
+                    arrays.append(np.asarray(v, np_dt, order="C"))
             sig = tuple(a.shape for a in arrays)
             if self.value_feeds:
                 sig += tuple(arrays[i].tobytes() for i in self.value_feeds)
@@ -346,4 +363,3 @@ def _depends_on(a, b, deps) -> bool:
 
 def _tuple_str(s) -> str:
     return str(tuple(int(d) for d in s))
-

@@ -50,3 +50,63 @@ def aliases_variable(t: Tensor, var_op: Operation) -> bool:
             t = t.op._inputs[0]
             continue
         return False
+
+
+def foldable(op: Operation) -> bool:
+    """Whether the compile step may compute ``op``'s outputs once, from its inputs' known values
+    (a pure kernel or an alias; not a random op, a variable, an update or a placeholder)."""
+    d = op._def
+    if d.stateful:
+        return False
+    return d.kind is OpKind.ALIAS or (d.kind is OpKind.KERNEL and d.kernel is not None)
+
+
+def resolvable(t: Tensor, fed, memo: dict) -> bool:
+    """Whether ``t``'s value is known when a plan compiles: fed, a constant, a shape value, or
+    computed by foldable ops from such values."""
+    r = memo.get(t)
+    if r is None:
+        memo[t] = False  # (a cycle cannot be folded)
+        op = t.op
+        d = op._def
+        if t in fed or d.kind in (OpKind.CONST, OpKind.SHAPE):
+            r = True
+        elif d.kind is OpKind.ALIAS and not d.stateful:
+            r = all(resolvable(op._inputs[i], fed, memo) for i in (0, *d.value_inputs))
+        elif foldable(op):
+            r = all(resolvable(i, fed, memo) for i in op._inputs)
+        else:
+            r = False
+        memo[t] = r
+    return r
+
+
+def value_sources(shape_order, fed) -> tuple[list, set]:
+    """What the values that decide shapes (``OpDef.value_inputs``) come from: ``(runtime,
+    fed_used)``. ``runtime``: such tensors only known when the graph runs (a variable's value, an
+    op of a random value, ...): a pre-plan computes them each run and the plan is compiled for
+    their values. ``fed_used``: the fed tensors the others are folded from (their values become
+    part of the plan's key)."""
+    memo: dict = {}
+    runtime: list = []
+    fed_used: set = set()
+    seen: set = set()
+    for op in shape_order:
+        for i in op._def.value_inputs:
+            t = op._inputs[i]
+            if t in runtime:
+                continue
+            if not resolvable(t, fed, memo):
+                runtime.append(t)
+                continue
+            stack = [t]
+            while stack:  # the fed tensors this value is folded from
+                u = stack.pop()
+                if u in seen:
+                    continue
+                seen.add(u)
+                if u in fed:
+                    fed_used.add(u)
+                elif u.op._def.kind not in (OpKind.CONST, OpKind.SHAPE):
+                    stack.extend(u.op._inputs)
+    return runtime, fed_used

@@ -21,7 +21,7 @@ import numpy as np
 from ..framework.graph import Graph, Operation, default_session, get_default_graph
 from ..framework.runtime import core, set_num_threads
 from .buffers import aligned_buffer
-from .executable import LEAVES, Executable, fetch_key
+from .executable import LEAVES, fetch_key, make_executable
 from .plan_cache import PlanCache
 
 MAX_EXECUTABLES = 1024
@@ -102,7 +102,7 @@ class BaseSession:
         except TypeError:
             exe, key = None, None
         if exe is None:
-            exe = Executable(self, fetches, feed_keys)
+            exe = make_executable(self, fetches, feed_keys)
             if key is not None:
                 self._cache[key] = exe
                 if len(self._cache) > MAX_EXECUTABLES:

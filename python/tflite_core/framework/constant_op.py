@@ -1,5 +1,5 @@
-"""Constants and conversion to tensors: the ``Const`` op, ``constant``, ``shape_tensor`` and
-``convert_to_tensor`` (which every op family uses on its arguments)."""
+"""Constants and conversion to tensors: the ``Const`` op, ``constant`` and ``convert_to_tensor``
+(which every op family uses on its arguments)."""
 
 from __future__ import annotations
 
@@ -72,15 +72,6 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False) ->
     out_dtype = _dt.as_dtype(arr.dtype)
     attrs = {"value": arr, "dtype": out_dtype}
     return get_default_graph().create_op("Const", [], [out_dtype], attrs, name).outputs[0]
-
-
-def shape_tensor(shape, name: str) -> Tensor:
-    """``shape`` as a 1-D int32 tensor: a Tensor is used as it is; a list, array or
-    ``TensorShape`` becomes a constant named ``name``."""
-    if isinstance(shape, Tensor):
-        return shape
-    dims = [int(d) for d in np.asarray(shape, dtype=object).reshape(-1)]
-    return constant(np.asarray(dims, np.int32), name=name)
 
 
 def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None) -> Tensor:

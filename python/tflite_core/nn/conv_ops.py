@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import collections.abc
 
-from ..framework.constant_op import convert_to_tensor, shape_tensor
+from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import shape_error
 from ..framework.op_util import FLOATS, check_dtype_in, check_same_dtype, make_tensor, shape_input
 from ..framework.registry import RegisterGradient, register_op
 from ..framework.tensor_shape import TensorShape, shape_str
-from ..ops.array_ops import shape
+from ..ops.array_ops import shape, shape_tensor
 
 _PADDINGS = ("SAME", "VALID")
 

@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from ..framework import dtypes as _dt
-from ..framework.constant_op import constant, convert_to_tensor, shape_tensor
+from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, get_default_graph, name_scope, shape_error
 from ..framework.op_util import (
     check_same_dtype,
@@ -26,6 +26,21 @@ from ..framework.op_util import (
 )
 from ..framework.registry import NotDifferentiable, OpKind, RegisterGradient, register_op
 from ..framework.tensor_shape import TensorShape, as_shape, shape_str
+
+
+def shape_tensor(shape, name: str) -> Tensor:
+    """``shape`` (dims, a begin, multiples, ...) as a 1-D int tensor: a Tensor or Variable as
+    it is; a list holding scalar int tensors packed into one (``tf.stack``, as TF converts such
+    a list); a list, array or fully defined ``TensorShape`` of ints a constant named ``name``."""
+    if is_symbolic(shape):
+        return convert_to_tensor(shape)
+    if isinstance(shape, (list, tuple)) and any(is_symbolic(d) for d in shape):
+        dtype = next(convert_to_tensor(d).dtype for d in shape if is_symbolic(d))
+        return stack([convert_to_tensor(d, dtype=dtype) for d in shape], name=name)
+    if isinstance(shape, TensorShape):
+        shape = shape.as_list()
+    dims = [int(d) for d in np.asarray(shape, dtype=object).reshape(-1)]
+    return constant(np.asarray(dims, np.int32), name=name)
 
 
 # ---- Placeholder ------------------------------------------------------------------------------

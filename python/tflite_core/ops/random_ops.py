@@ -4,10 +4,11 @@ seed give the same numbers run after run, on any thread count."""
 from __future__ import annotations
 
 from ..framework import dtypes as _dt
-from ..framework.constant_op import constant, convert_to_tensor, shape_tensor
+from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import get_default_graph, name_scope
 from ..framework.op_util import FLOATS, make_tensor, shape_input
 from ..framework.registry import NotDifferentiable, OpKind, register_op
+from .array_ops import shape_tensor
 from .math_ops import add, multiply, subtract
 
 DEFAULT_GRAPH_SEED = 87654321
