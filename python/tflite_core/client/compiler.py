@@ -84,7 +84,7 @@ class _Builder:
             shapes = [self.concrete.get(i) for i in op._inputs]
             if any(s is None for s in shapes):
                 return None
-            return d.value_fn(op, shapes)
+            return d.value_fn(op, shapes, self.input_value_fn(op))
         if not foldable(op):
             return None
         ins = [self.value_of(i) for i in op._inputs]
@@ -94,7 +94,7 @@ class _Builder:
         if d.kind is OpKind.ALIAS:
             return np.asarray(ins[0]).reshape(outs[0])
         arrays = [np.empty(s, o.dtype.np) for s, o in zip(outs, op._outputs)]
-        idx = d.kernel_inputs if d.kernel_inputs is not None else range(len(ins))
+        idx = d.kernel_input_indices(op)
         ints, floats = self.kernel_attrs(op, op._outputs)
         kernel_ins = [np.asarray(ins[i], op._inputs[i].dtype.np, order="C") for i in idx]
         core.run_kernel(d.kernel, kernel_ins, arrays, ints, floats)
@@ -218,7 +218,7 @@ def _emit_assign(b: _Builder, op: Operation, outs: list) -> None:
     for ref in refs(op):
         if ref in b.fed:
             raise ValueError(f"Cannot assign to a fed variable {ref.name}")
-    ins = [b.slot[op._inputs[i]] for i in d.kernel_inputs]
+    ins = [b.slot[op._inputs[i]] for i in d.kernel_input_indices(op)]
     ints, floats = b.kernel_attrs(op, outs)
     b.core.add_step(d.kernel, op.name, ins, [b.slot[r] for r in refs(op)], ints, floats)
     b.slot[outs[0]] = b.slot[var]
@@ -230,7 +230,7 @@ def _emit_assign(b: _Builder, op: Operation, outs: list) -> None:
 def _emit_kernel(b: _Builder, op: Operation, outs: list) -> None:
     """A kernel step (a RANDOM op's kernel also gets its per-session Philox counter first)."""
     d = op._def
-    in_t = op._inputs if d.kernel_inputs is None else [op._inputs[i] for i in d.kernel_inputs]
+    in_t = [op._inputs[i] for i in d.kernel_input_indices(op)]
     ins = []
     if d.kind is OpKind.RANDOM:
         ins.append(b.core.add_buffer(b.sess._random_counter(op)))

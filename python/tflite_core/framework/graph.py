@@ -15,6 +15,7 @@ from . import dtypes as _dt
 from .graph_def import GRAPH_DEF_VERSION, as_graph_def, node_def
 from .protos import protos
 from .registry import OpKind, get_op_def
+from .runtime import core
 from .tensor_shape import TensorShape, as_shape, shape_str
 
 
@@ -495,10 +496,55 @@ def constant_value(t: Tensor) -> np.ndarray | None:
     if op._def.kind is OpKind.SHAPE:
         shapes = [i.shape for i in op.inputs]
         if all(s.is_fully_defined() for s in shapes):
-            return op._def.value_fn(op, [tuple(s.as_list()) for s in shapes])
+            return op._def.value_fn(
+                op, [tuple(s.as_list()) for s in shapes], lambda i: constant_value(op._inputs[i])
+            )
     if op.type in ("Identity", "StopGradient"):
         return constant_value(op.inputs[0])
-    return None
+    return _folded(op, t.value_index)
+
+
+_FOLD_LIMIT = 1000  # elements: small shape arithmetic, as TF's shape inference evaluates
+
+
+def _folded(op: Operation, index: int) -> np.ndarray | None:
+    """An output of a pure kernel op whose inputs are all known and whose outputs are small,
+    computed once at graph build (as TF's shape inference evaluates small constant subgraphs:
+    ``tf.add(begin, 1)`` as a slice's begin keeps static shapes exact)."""
+    d = op._def
+    if d.kind is not OpKind.KERNEL or d.stateful or d.kernel is None:
+        return None
+    cache = op.__dict__.setdefault("_folded_values", {})
+    if "out" not in cache:
+        cache["out"] = None
+        outs = [o.shape for o in op._outputs]
+        if all(s.is_fully_defined() and s.num_elements() <= _FOLD_LIMIT for s in outs) and all(
+            i.shape.is_fully_defined() and i.shape.num_elements() <= _FOLD_LIMIT for i in op._inputs
+        ):
+            values = [constant_value(i) for i in op._inputs]
+            if all(v is not None for v in values):
+                cache["out"] = _run_folded(op, values)
+    out = cache["out"]
+    return None if out is None else out[index]
+
+
+def _run_folded(op: Operation, values: list) -> list | None:
+    d = op._def
+    in_shapes = [tuple(i.shape.as_list()) for i in op._inputs]
+    out_shapes = [tuple(o.shape.as_list()) for o in op._outputs]
+    try:
+        ints, floats = (
+            d.attrs_fn(op, in_shapes, out_shapes, lambda i: values[i])
+            if d.attrs_fn is not None
+            else ([], [])
+        )
+        idx = d.kernel_input_indices(op)
+        ins = [np.ascontiguousarray(values[i], op._inputs[i].dtype.np) for i in idx]
+        outs = [np.empty(s, o.dtype.np) for s, o in zip(out_shapes, op._outputs)]
+        core.run_kernel(d.kernel, ins, outs, [int(i) for i in ints], [float(f) for f in floats])
+    except Exception:  # an error is the run's to report, with its node
+        return None
+    return outs
 
 
 def shape_error(op_type: str, op_name: str, msg: str, shapes) -> ValueError:
