@@ -223,8 +223,7 @@ template <typename T> void invert_permutation(const TensorView& x, const TensorV
   }
 }
 
-void k_invert_permutation(const TensorView* in, int nin, TensorView* out, int nout,
-                          const Attrs&) {
+void k_invert_permutation(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
   const char* op = "InvertPermutation";
   check_count(op, nin, 1, nout, 1);
   check_same_dtype(op, in[0], out[0]);

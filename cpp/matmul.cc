@@ -3,6 +3,7 @@
 // our loops (no library call overhead; float64 is for exactness tests, not speed).
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "blas.h"
 #include "kernels.h"
@@ -123,6 +124,97 @@ void k_matmul(const TensorView* in, int nin, TensorView* out, int nout, const At
   }
 }
 
+// BatchMatMulV2: C[..., m, n] = op(A)[..., m, k] @ op(B)[..., k, n], the batch dimensions (all
+// but the last two) broadcast as NumPy's; ints = [adj_x, adj_y]. Each product of the batch is one
+// gemm (float32: the library's above a few thousand multiply-adds).
+template <typename T>
+void batch_gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, int64_t batches,
+                const int64_t* a_off, const int64_t* b_off, const T* a, const T* b, T* c) {
+  const int64_t lda = ta ? m : k, ldb = tb ? k : n;
+  for (int64_t i = 0; i < batches; ++i) {
+    T* ci = c + i * m * n;
+    if (k == 0) {
+      std::fill(ci, ci + m * n, T(0));
+      continue;
+    }
+    gemm_loops(ta, tb, m, n, k, a + a_off[i], lda, b + b_off[i], ldb, ci, n);
+  }
+}
+
+void batch_sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, int64_t batches,
+                 const int64_t* a_off, const int64_t* b_off, const float* a, const float* b,
+                 float* c) {
+  const int64_t lda = ta ? m : k, ldb = tb ? k : n;
+  for (int64_t i = 0; i < batches; ++i)
+    gemm(ta, tb, m, n, k, a + a_off[i], lda, b + b_off[i], ldb, c + i * m * n, n, 0.0f);
+}
+
+void k_batch_matmul(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& attrs) {
+  const char* op = "BatchMatMulV2";
+  check_count(op, nin, 2, nout, 1);
+  const TensorView &A = in[0], &B = in[1];
+  TensorView& C = out[0];
+  check_same_dtype(op, A, B);
+  check_same_dtype(op, A, C);
+  if (A.ndim < 2 || B.ndim < 2 || C.ndim < 2)
+    fail(op, "In[0] and In[1] must have rank >= 2, got ", A.shape_str(), " and ", B.shape_str());
+  const bool ta = attrs.i(0, op) != 0, tb = attrs.i(1, op) != 0;
+  const int64_t m = ta ? A.dim(-1) : A.dim(-2), k = ta ? A.dim(-2) : A.dim(-1);
+  const int64_t kb = tb ? B.dim(-1) : B.dim(-2), n = tb ? B.dim(-2) : B.dim(-1);
+  if (k != kb)
+    fail(op, "Matrix size-incompatible: In[0]: ", A.shape_str(), ", In[1]: ", B.shape_str());
+  // the batch dimensions, right-aligned and broadcast
+  const int nb = C.ndim - 2;
+  if (A.ndim - 2 > nb || B.ndim - 2 > nb) fail(op, "output rank ", C.ndim, " too small");
+  int64_t batches = 1;
+  for (int d = 0; d < nb; ++d) {
+    const int da = d - (nb - (A.ndim - 2)), db = d - (nb - (B.ndim - 2));
+    const int64_t sa = da >= 0 ? A.shape[da] : 1, sb = db >= 0 ? B.shape[db] : 1;
+    const int64_t sc = C.shape[d];
+    if ((sa != sc && sa != 1) || (sb != sc && sb != 1) || (sa != 1 && sb != 1 && sa != sb))
+      fail(op, "In[0] and In[1] must have compatible batch dimensions: ", A.shape_str(), " vs. ",
+           B.shape_str());
+    batches *= sc;
+  }
+  if (C.dim(-2) != m || C.dim(-1) != n)
+    fail(op, "output shape ", C.shape_str(), " should end in [", m, ",", n, "]");
+  if (batches == 0 || m == 0 || n == 0) return;
+  // each output batch's offsets into A and B (element units)
+  std::vector<int64_t> a_off(size_t(batches), 0), b_off(size_t(batches), 0);
+  const int64_t a_mat = A.dim(-1) * A.dim(-2), b_mat = B.dim(-1) * B.dim(-2);
+  for (int64_t i = 0; i < batches; ++i) {
+    int64_t q = i, sa = a_mat, sb = b_mat, oa = 0, ob = 0;
+    for (int d = nb - 1; d >= 0; --d) {
+      const int64_t idx = q % C.shape[d];
+      q /= C.shape[d];
+      const int da = d - (nb - (A.ndim - 2)), db = d - (nb - (B.ndim - 2));
+      if (da >= 0) {
+        if (A.shape[da] != 1) oa += idx * sa;
+        sa *= A.shape[da];
+      }
+      if (db >= 0) {
+        if (B.shape[db] != 1) ob += idx * sb;
+        sb *= B.shape[db];
+      }
+    }
+    a_off[size_t(i)] = oa;
+    b_off[size_t(i)] = ob;
+  }
+  if (A.dtype == DType::kFloat32)
+    batch_sgemm(ta, tb, m, n, k, batches, a_off.data(), b_off.data(), A.ptr<float>(),
+                B.ptr<float>(), C.ptr<float>());
+  else if (A.dtype == DType::kFloat64)
+    batch_gemm(ta, tb, m, n, k, batches, a_off.data(), b_off.data(), A.ptr<double>(),
+               B.ptr<double>(), C.ptr<double>());
+  else if (A.dtype == DType::kInt32)
+    batch_gemm(ta, tb, m, n, k, batches, a_off.data(), b_off.data(), A.ptr<int32_t>(),
+               B.ptr<int32_t>(), C.ptr<int32_t>());
+  else if (A.dtype == DType::kInt64)
+    batch_gemm(ta, tb, m, n, k, batches, a_off.data(), b_off.data(), A.ptr<int64_t>(),
+               B.ptr<int64_t>(), C.ptr<int64_t>());
+  else fail(op, "unsupported dtype ", dtype_name(A.dtype));
+}
+
 }  // namespace
 
 void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
@@ -145,6 +237,7 @@ const char* matmul_backend() { return blas::backend(); }
 void register_matmul(Registry& r) {
   r["matmul"] = k_matmul;
   r["matmul_apply_gd"] = k_matmul_apply_gd;
+  r["batch_matmul"] = k_batch_matmul;
 }
 
 }  // namespace tfl

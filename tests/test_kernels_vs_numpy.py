@@ -210,6 +210,21 @@ def matmul_case(draw):
 
 
 @st.composite
+def batch_matmul_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    dim = st.one_of(st.integers(0, 5), st.sampled_from([24, 33]))
+    m, k, n = draw(dim), draw(dim), draw(dim)
+    batch = draw(st.lists(st.integers(0, 3), min_size=0, max_size=2))
+    ba = [d if draw(st.booleans()) else 1 for d in batch]
+    bb = [d if draw(st.booleans()) else 1 for d in batch]
+    ta, tb = draw(st.booleans()), draw(st.booleans())
+    a = arrays(draw, dt, (*ba, k, m) if ta else (*ba, m, k), -100, 100)
+    b = arrays(draw, dt, (*bb, n, k) if tb else (*bb, k, n), -100, 100)
+    out = (*np.broadcast_shapes(tuple(ba), tuple(bb)), m, n)
+    return Case([a, b], [blank(out, dt)], [int(ta), int(tb)], tol="matmul")
+
+
+@st.composite
 def matmul_apply_gd_case(draw):
     dt = draw(st.sampled_from(FLOATS))
     dim = st.one_of(st.integers(0, 6), st.sampled_from([24, 33]))
@@ -590,6 +605,7 @@ ROWS = {
     "log_softmax": softmax_case(),
     "softmax_xent": xent_case(),
     "transpose": transpose_case(),
+    "batch_matmul": batch_matmul_case(),
     "tile": tile_case(),
     "invert_permutation": invert_permutation_case(),
     "strided_slice": strided_slice_case(),
@@ -662,13 +678,13 @@ def assert_same(name, got, want, case):
         return
     if case.tol == "matmul":
         a, b = case.inputs[:2]
-        a = a.T if case.ints[0] else a
-        b = b.T if case.ints[1] else b
+        a = np.swapaxes(a, -1, -2) if case.ints[0] else a  # (batches: the last two dimensions)
+        b = np.swapaxes(b, -1, -2) if case.ints[1] else b
         bound = np.abs(a).astype(np.float64) @ np.abs(b).astype(np.float64)
         if len(case.inputs) == 3:  # var - alpha * A @ B: scaled product plus the variable
             bound = abs(float(case.inputs[2])) * bound + np.abs(case.outputs[0]).astype(np.float64)
         # both sides round k products and sums: the classic (k + 2) eps |A| |B| bound
-        eps = (a.shape[1] + 2) * np.finfo(got.dtype).eps
+        eps = (a.shape[-1] + 2) * np.finfo(got.dtype).eps
         assert np.all(np.abs(got.astype(np.float64) - want) <= eps * bound + 1e-30), name
         return
     if case.tol == "conv":  # sums of products: bounded by the same sums of absolute values
@@ -782,6 +798,18 @@ BAD_CALLS = [
     ("matmul", [f32, f32], [np.empty((2, 3), np.float32)], [0, 0]),  # inner dims 3 vs 2
     ("transpose", [f32], [np.empty((3, 2), np.float32)], [0, 0]),  # not a permutation
     ("tile", [f32], [np.empty((4, 3), np.float32)], [2, -1]),  # negative multiples
+    (
+        "batch_matmul",
+        [np.ones((2, 2, 3), np.float32), np.ones((3, 4, 2), np.float32)],
+        [np.empty((3, 2, 2), np.float32)],
+        [0, 0],
+    ),  # batch 2 vs 3: not broadcastable
+    (
+        "batch_matmul",
+        [np.ones((2, 3), np.float32), np.ones((2, 2), np.float32)],
+        [np.empty((2, 2), np.float32)],
+        [0, 0],
+    ),  # inner dimensions 3 vs 2
     ("tile", [f32], [np.empty((4, 3), np.float32)], [2]),  # one multiple for rank 2
     ("invert_permutation", [np.array([0, 0], np.int32)], [np.empty(2, np.int32)], []),
     ("invert_permutation", [np.array([0, 2], np.int64)], [np.empty(2, np.int64)], []),

@@ -97,6 +97,14 @@ def np_matmul(a, b, transpose_a, transpose_b):
     return a @ b
 
 
+def np_batch_matmul(a, b, adjoint_a, adjoint_b):
+    a = np.swapaxes(a, -1, -2) if adjoint_a else a
+    b = np.swapaxes(b, -1, -2) if adjoint_b else b
+    if a.dtype.kind == "f":
+        return np.matmul(a.astype(np.float64), b.astype(np.float64)).astype(a.dtype)
+    return np.matmul(a, b)
+
+
 # ---- draws ---------------------------------------------------------------------------------------
 def binary(fwd_a=(-5.0, 5.0), fwd_b=(-5.0, 5.0), grad_a=((-3.0, 3.0),), grad_b=((-3.0, 3.0),)):
     def draw(ctx):
@@ -163,6 +171,22 @@ def matmul_draw(ctx):
     a = ctx.values((k, m) if ta else (m, k), (-3.0, 3.0))
     b = ctx.values((n, k) if tb else (k, n), (-3.0, 3.0))
     return [a, b], {"transpose_a": ta, "transpose_b": tb}
+
+
+def batch_matmul_draw(ctx):
+    """Batches of matrices, the batch dimensions broadcast (a rank-2 side too)."""
+    lo, hi = ctx._sides(4)
+    m, k, n = (ctx.draw(st.integers(max(lo, 1) if ctx.mode == "partial" else lo, hi))
+               for _ in range(3))  # fmt: skip
+    batch = ctx.draw(st.lists(st.integers(1, 3), min_size=1, max_size=2))
+    ba = [d if ctx.draw(st.booleans()) else 1 for d in batch]
+    bb = [d if ctx.draw(st.booleans()) else 1 for d in batch]
+    if ctx.draw(st.booleans()):
+        bb = bb[1:]  # fewer batch dimensions on one side
+    ta, tb = ctx.draw(st.booleans()), ctx.draw(st.booleans())
+    a = ctx.values((*ba, k, m) if ta else (*ba, m, k), (-3.0, 3.0))
+    b = ctx.values((*bb, n, k) if tb else (*bb, k, n), (-3.0, 3.0))
+    return [a, b], {"adjoint_a": ta, "adjoint_b": tb}
 
 
 def reduced_grad_draw(ctx):
@@ -260,6 +284,7 @@ ROWS = [
     ),
     # linear algebra
     Row("MatMul", tf.matmul, np_matmul, matmul_draw, NUMERIC),
+    Row("BatchMatMulV2", tf.matmul, np_batch_matmul, batch_matmul_draw, NUMERIC),
     # gradient helpers made by tf.gradients
     Row(
         "ReducedShape",

@@ -614,6 +614,56 @@ def _matmul_grad(op, grad):
     ]
 
 
+def _batch_matmul_shape(op, in_shapes, value_of):
+    a, b = in_shapes
+    ta, tb = op.get_attr("adj_x"), op.get_attr("adj_y")
+    for s in (a, b):
+        if s.ndims is not None and s.ndims < 2:
+            raise shape_error(
+                "BatchMatMulV2",
+                op.name,
+                f"Shape must be at least rank 2 but is rank {s.ndims}",
+                in_shapes,
+            )
+    if a.ndims is None or b.ndims is None:
+        return [TensorShape(None)]
+    ad, bd = a.as_list(), b.as_list()
+    m, k = (ad[-1], ad[-2]) if ta else (ad[-2], ad[-1])
+    k2, n = (bd[-1], bd[-2]) if tb else (bd[-2], bd[-1])
+    if k is not None and k2 is not None and k != k2:
+        raise shape_error(
+            "BatchMatMulV2", op.name, f"Dimensions must be equal, but are {k} and {k2}", in_shapes
+        )
+    batch = broadcast_shapes(op, TensorShape(ad[:-2]), TensorShape(bd[:-2]))
+    return [TensorShape([*batch.as_list(), m, n])]
+
+
+register_op(
+    "BatchMatMulV2",
+    _batch_matmul_shape,
+    "batch_matmul",
+    attrs_fn=lambda op, i, o, v: ([int(op.get_attr("adj_x")), int(op.get_attr("adj_y"))], []),
+)
+
+
+@RegisterGradient("BatchMatMulV2")
+def _batch_matmul_grad(op, grad):
+    # as TF's: the products of the 2-D gradient, each summed over the batch dimensions its input
+    # was broadcast along
+    x, y = op.inputs
+    ax, ay = op.get_attr("adj_x"), op.get_attr("adj_y")
+    if not ax and not ay:
+        gx, gy = matmul(grad, y, adjoint_b=True), matmul(x, grad, adjoint_a=True)
+    elif not ax:
+        gx, gy = matmul(grad, y), matmul(grad, x, adjoint_a=True)
+    elif not ay:
+        gx, gy = matmul(y, grad, adjoint_b=True), matmul(x, grad)
+    else:
+        gx = matmul(y, grad, adjoint_a=True, adjoint_b=True)
+        gy = matmul(grad, x, adjoint_a=True, adjoint_b=True)
+    return [sum_to(gx, x), sum_to(gy, y)]
+
+
 def matmul(
     a,
     b,
@@ -625,13 +675,26 @@ def matmul(
     b_is_sparse=False,
     name=None,
 ):
-    """Matrix product of two rank-2 tensors: ``tf.matmul(x, w)``.
+    """Matrix product: ``tf.matmul(x, w)`` of rank-2 tensors (op MatMul), or of batches of
+    matrices (rank > 2 or unknown: op BatchMatMulV2, the batch dimensions broadcast).
 
     A shape mismatch raises ``ValueError`` at graph build, naming the op and both shapes.
     """
     a, b = to_tensors([a, b])
     check_same_dtype("MatMul", [a, b], ("a", "b"))
     check_dtype_in("MatMul", a, NUMERIC, "a")
+    if a.shape.ndims != 2 or b.shape.ndims != 2:
+        return make_tensor(
+            "BatchMatMulV2",
+            [a, b],
+            a.dtype,
+            {
+                "adj_x": bool(transpose_a or adjoint_a),
+                "adj_y": bool(transpose_b or adjoint_b),
+                "T": a.dtype,
+            },
+            name or "MatMul",
+        )
     return make_tensor(
         "MatMul",
         [a, b],

@@ -37,3 +37,24 @@ def _matmul_apply_gd(inputs, outputs, ints, floats):
     prod = np.empty_like(var)
     _matmul([a, b], [prod], ints, floats)
     var[...] = var - alpha.reshape(()) * prod
+
+
+@_kernel("batch_matmul")
+def _batch_matmul(inputs, outputs, ints, floats):
+    a, b = inputs
+    out = outputs[0]
+    if a.ndim < 2 or b.ndim < 2:
+        raise KernelError("[BatchMatMulV2] In[0] and In[1] must have rank >= 2")
+    if a.dtype != b.dtype or a.dtype != out.dtype:
+        raise KernelError("[BatchMatMulV2] dtype mismatch")
+    a2 = np.swapaxes(a, -1, -2) if ints[0] else a
+    b2 = np.swapaxes(b, -1, -2) if ints[1] else b
+    if a2.shape[-1] != b2.shape[-2]:
+        raise KernelError(f"[BatchMatMulV2] Matrix size-incompatible: {a.shape}, {b.shape}")
+    try:
+        r = np.matmul(a2, b2)
+    except ValueError as e:
+        raise KernelError(f"[BatchMatMulV2] {e}") from None
+    if r.shape != out.shape:
+        raise KernelError(f"[BatchMatMulV2] output shape {out.shape} mismatch")
+    out[...] = r
