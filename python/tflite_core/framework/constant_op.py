@@ -57,7 +57,7 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False) ->
     dtype = None if dtype is None else _dt.as_dtype(dtype)
     arr = _infer_value(value, dtype)
     if shape is not None:
-        shape = [int(d) for d in as_shape(shape).as_list()]
+        shape = [int(d) for d in as_shape(shape).as_list()]  # type: ignore[arg-type]  # None: TypeError
         if arr.size == 1:
             arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
         elif verify_shape and list(arr.shape) != shape:

@@ -15,6 +15,8 @@ slices, broadcasts and concatenations and get their gradients from them.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,6 +28,11 @@ from ..framework.tensor_shape import TensorShape
 from .array_ops import broadcast_to, concat, identity, reshape
 from .indexing_ops import gather, normalized_index
 
+if TYPE_CHECKING:
+    from ..framework.type_aliases import (
+        TensorLike,
+    )
+
 _pyslice = slice  # the builtin: this module defines tf.slice
 _FULL = ("slice", None, None, None)
 
@@ -34,12 +41,18 @@ _FULL = ("slice", None, None, None)
 def _slice_plan(spec, dims):
     """Resolves a slice spec against dims -> (begin, strides, sizes per input dim, out dims)."""
     n_real = sum(1 for k in spec if k[0] in ("int", "slice"))
-    begin, strides, sizes, out = [], [], [], []
+    begin: list[int | None] = []
+    strides: list[int] = []
+    sizes: list[int | None] = []
+    out: list[int | None] = []
     d = 0
     for k in spec:
         if k[0] == "ellipsis":
             for _ in range(len(dims) - n_real):
-                begin.append(0), strides.append(1), sizes.append(dims[d]), out.append(dims[d])
+                begin.append(0)
+                strides.append(1)
+                sizes.append(dims[d])
+                out.append(dims[d])
                 d += 1
             continue
         if k[0] == "newaxis":
@@ -58,18 +71,29 @@ def _slice_plan(spec, dims):
                 i %= n
             elif i < 0:
                 i = None
-            begin.append(i), strides.append(1), sizes.append(1)
+            begin.append(i)
+            strides.append(1)
+            sizes.append(1)
         else:
             _, start, stop, step = k
             if n is None:
-                begin.append(None), strides.append(step or 1), sizes.append(None), out.append(None)
+                begin.append(None)
+                strides.append(step or 1)
+                sizes.append(None)
+                out.append(None)
             else:
                 b, e, s = _pyslice(start, stop, step).indices(n)
                 m = len(range(b, e, s))
-                begin.append(b if m else 0), strides.append(s), sizes.append(m), out.append(m)
+                begin.append(b if m else 0)
+                strides.append(s)
+                sizes.append(m)
+                out.append(m)
         d += 1
     while d < len(dims):
-        begin.append(0), strides.append(1), sizes.append(dims[d]), out.append(dims[d])
+        begin.append(0)
+        strides.append(1)
+        sizes.append(dims[d])
+        out.append(dims[d])
         d += 1
     return begin, strides, sizes, out
 
@@ -154,7 +178,7 @@ def _index_spec(key):
     start, stop, step); ("dyn", tensor) for a scalar int tensor whose value is known only when
     run (``getitem`` gathers along that dimension)."""
     key = key if isinstance(key, tuple) else (key,)
-    spec = []
+    spec: list[tuple[Any, ...]] = []
     for k in key:
         if k is Ellipsis:
             spec.append(("ellipsis",))
@@ -180,7 +204,7 @@ def _index_spec(key):
     return tuple(spec)
 
 
-def getitem(tensor, key) -> Tensor:
+def getitem(tensor: TensorLike, key: Any) -> Tensor:
     """``tensor[key]`` (``Tensor.__getitem__``): NumPy basic indexing, as TF's."""
     x = convert_to_tensor(tensor)
     spec = _index_spec(key)
@@ -189,7 +213,9 @@ def getitem(tensor, key) -> Tensor:
     return make_tensor("StridedSlice", [x], x.dtype, {"spec": spec}, "strided_slice")
 
 
-def slice(input_, begin, size, name=None) -> Tensor:
+def slice(
+    input_: TensorLike, begin: TensorLike, size: TensorLike, name: str | None = None
+) -> Tensor:
     """``input_[begin[i] : begin[i] + size[i]]`` in every dimension (size -1: to the end)."""
     x = convert_to_tensor(input_)
     key = tuple(
@@ -200,7 +226,7 @@ def slice(input_, begin, size, name=None) -> Tensor:
 
 
 # ---- tile --------------------------------------------------------------------------------------
-def tile(input, multiples, name=None) -> Tensor:
+def tile(input: TensorLike, multiples: TensorLike, name: str | None = None) -> Tensor:
     """``input`` repeated ``multiples[i]`` times along dimension ``i`` (as ``np.tile``).
 
     Built from Reshape, BroadcastTo and Reshape when the shape is fully known, else from
@@ -230,10 +256,11 @@ def tile(input, multiples, name=None) -> Tensor:
         if all(k == 1 for k in m):
             return identity(x, name=scope)
         if None not in d:
-            spread = [v for pair in zip([1] * r, d) for v in pair]
+            ones: list[int | None] = [1] * r
+            spread = [v for pair in zip(ones, d) for v in pair]
             target = [v for pair in zip(m, d) for v in pair]
             big = broadcast_to(reshape(x, spread), target)
-            return reshape(big, [k * n for k, n in zip(m, d)], name=scope)
+            return reshape(big, [k * int(n) for k, n in zip(m, d)], name=scope)  # no None in d
         out = x
         for a, k in enumerate(m):
             if k == 0:
@@ -310,7 +337,13 @@ def _pad_v2_grad(op, grad):
     return [_unpad(op, grad), None, None]  # as TF: no gradient for constant_values
 
 
-def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0) -> Tensor:
+def pad(
+    tensor: TensorLike,
+    paddings: TensorLike,
+    mode: str = "CONSTANT",
+    name: str | None = None,
+    constant_values: Any = 0,
+) -> Tensor:
     """Pads ``tensor`` with ``paddings[i] = [before, after]`` entries along dimension ``i``.
 
     ``mode``: "CONSTANT" (``constant_values``; op Pad, or PadV2 for a non-zero value),
@@ -368,17 +401,17 @@ def _paddings_const(paddings) -> Tensor:
 
 # ---- strided_slice and dynamic indices ----------------------------------------------------------
 def strided_slice(
-    input_,
-    begin,
-    end,
-    strides=None,
-    begin_mask=0,
-    end_mask=0,
-    ellipsis_mask=0,
-    new_axis_mask=0,
-    shrink_axis_mask=0,
-    var=None,
-    name=None,
+    input_: TensorLike,
+    begin: TensorLike,
+    end: TensorLike,
+    strides: int | Sequence[int] | None = None,
+    begin_mask: Any = 0,
+    end_mask: Any = 0,
+    ellipsis_mask: Any = 0,
+    new_axis_mask: Any = 0,
+    shrink_axis_mask: Any = 0,
+    var: Any = None,
+    name: str | None = None,
 ) -> Tensor:
     """TF's strided slice: entry ``i`` of ``begin``/``end``/``strides`` is a Python slice
     ``begin[i]:end[i]:strides[i]``, unless bit ``i`` of a mask says otherwise (begin_mask /
@@ -400,7 +433,7 @@ def strided_slice(
         )
     if bin(ellipsis_mask).count("1") > 1:
         raise ValueError("Multiple ellipses in slice spec not allowed")
-    spec = []
+    spec: list[tuple[Any, ...]] = []
     for i in range(len(b)):
         bit = 1 << i
         if ellipsis_mask & bit:
