@@ -13,8 +13,10 @@ from .graph import Tensor, constant_value, get_default_graph, shape_error
 from .tensor_shape import TensorShape
 
 if TYPE_CHECKING:
+    from typing_extensions import TypeGuard  # typing.TypeGuard from Python 3.10
+
     from .graph import Graph, Operation
-    from .type_aliases import DTypeLike, TensorLike
+    from .type_aliases import DTypeLike, TensorConvertible, TensorLike
 
 ValueOf = Callable[[int], Any]  # a shape function's value_of(i): input i's value, or None
 
@@ -166,7 +168,7 @@ def shape_input(
     return TensorShape([None] * n) if n is not None and s.is_fully_defined() else TensorShape(None)
 
 
-def is_symbolic(v: Any) -> bool:
+def is_symbolic(v: Any) -> TypeGuard[Tensor | TensorConvertible]:
     """Whether ``v`` is a graph value (a Tensor, or a Variable that converts to one)."""
     return isinstance(v, Tensor) or hasattr(v, "_tflite_as_tensor")
 

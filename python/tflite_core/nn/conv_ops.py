@@ -549,12 +549,12 @@ def depthwise_conv2d_native_backprop_filter(
 def depthwise_conv2d(
     input: TensorLike,
     filter: TensorLike,
-    strides: int | Sequence[int],
+    strides: int | list[int] | tuple[int, ...],
     padding: str,
-    rate: int | Sequence[int] | None = None,
+    rate: int | list[int] | tuple[int, ...] | None = None,
     name: str | None = None,
     data_format: str | None = None,
-    dilations: int | Sequence[int] | None = None,
+    dilations: int | list[int] | tuple[int, ...] | None = None,
 ) -> Tensor:
     """Depthwise 2-D convolution (TF 1.x): one ``filter[:, :, c, :]`` per input channel.
 

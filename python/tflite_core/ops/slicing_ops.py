@@ -255,12 +255,13 @@ def tile(input: TensorLike, multiples: TensorLike, name: str | None = None) -> T
         d = x.shape.as_list()
         if all(k == 1 for k in m):
             return identity(x, name=scope)
-        if None not in d:
-            ones: list[int | None] = [1] * r
-            spread = [v for pair in zip(ones, d) for v in pair]
-            target = [v for pair in zip(m, d) for v in pair]
+        known = [n for n in d if n is not None]
+        if len(known) == len(d):
+            ones = [1] * r
+            spread = [v for pair in zip(ones, known) for v in pair]
+            target = [v for pair in zip(m, known) for v in pair]
             big = broadcast_to(reshape(x, spread), target)
-            return reshape(big, [k * int(n) for k, n in zip(m, d)], name=scope)  # no None in d
+            return reshape(big, [k * n for k, n in zip(m, known)], name=scope)
         out = x
         for a, k in enumerate(m):
             if k == 0:
