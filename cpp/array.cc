@@ -1,4 +1,7 @@
 // array.cc: transpose, concat, split and strided slicing (with its gradient) on contiguous buffers.
+#include <cstring>
+#include <vector>
+
 #include "kernels.h"
 
 namespace tfl {
@@ -165,6 +168,73 @@ void k_split(const TensorView* in, int nin, TensorView* out, int nout, const Att
   concat_split("Split", out, nout, in[0], a.i(0, "Split"), true);
 }
 
+// Tile: out = x repeated ints[d] times along dimension d (out.shape[d] = ints[d] * x.shape[d]).
+// Copies x's rows into place, then replicates each filled block along its dimension, innermost
+// first, with memcpy (any dtype).
+void tile_fill(const char* x, char* y, const int64_t* xd, const int64_t* m, const int64_t* xst,
+               const int64_t* yst, int d, int nd, int64_t es) {
+  if (d == nd - 1) {
+    std::memcpy(y, x, size_t(xd[d] * es));
+  } else {
+    for (int64_t i = 0; i < xd[d]; ++i)
+      tile_fill(x + i * xst[d] * es, y + i * yst[d] * es, xd, m, xst, yst, d + 1, nd, es);
+  }
+  const int64_t block = xd[d] * yst[d] * es;  // one copy of x along d, in bytes
+  for (int64_t k = 1; k < m[d]; ++k) std::memcpy(y + k * block, y, size_t(block));
+}
+
+void k_tile(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "Tile";
+  check_count(op, nin, 1, nout, 1);
+  check_same_dtype(op, in[0], out[0]);
+  const TensorView& x = in[0];
+  const int nd = x.ndim;
+  if (a.ints.size() != size_t(nd) || out[0].ndim != nd)
+    fail(op, "expects multiples for each of the ", nd, " dimensions of ", x.shape_str());
+  for (int d = 0; d < nd; ++d) {
+    if (a.ints[d] < 0) fail(op, "Expected multiples[", d, "] >= 0, but got ", a.ints[d]);
+    if (out[0].shape[d] != a.ints[d] * x.shape[d])
+      fail(op, "output shape ", out[0].shape_str(), " mismatch");
+  }
+  if (out[0].size() == 0) return;
+  if (nd == 0) {
+    std::memcpy(out[0].data, x.data, size_t(dtype_size(x.dtype)));
+    return;
+  }
+  int64_t xst[kMaxDims], yst[kMaxDims];
+  contiguous_strides(x, xst);
+  contiguous_strides(out[0], yst);
+  tile_fill(static_cast<const char*>(x.data), static_cast<char*>(out[0].data), x.shape,
+            a.ints.data(), xst, yst, 0, nd, dtype_size(x.dtype));
+}
+
+// InvertPermutation: y[x[i]] = i for a permutation x of 0..n-1 (int32 or int64).
+template <typename T> void invert_permutation(const TensorView& x, const TensorView& y) {
+  const int64_t n = x.size();
+  const T* p = x.ptr<T>();
+  T* q = y.ptr<T>();
+  std::vector<bool> seen(size_t(n), false);
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t v = p[i];
+    if (v < 0 || v >= n) fail("InvertPermutation", v, " is not between 0 and ", n);
+    if (seen[size_t(v)]) fail("InvertPermutation", v, " is duplicated in the input.");
+    seen[size_t(v)] = true;
+    q[v] = T(i);
+  }
+}
+
+void k_invert_permutation(const TensorView* in, int nin, TensorView* out, int nout,
+                          const Attrs&) {
+  const char* op = "InvertPermutation";
+  check_count(op, nin, 1, nout, 1);
+  check_same_dtype(op, in[0], out[0]);
+  if (in[0].ndim != 1 || !same_shape(in[0], out[0]))
+    fail(op, "invert_permutation expects a 1D vector, got ", in[0].shape_str());
+  if (in[0].dtype == DType::kInt32) invert_permutation<int32_t>(in[0], out[0]);
+  else if (in[0].dtype == DType::kInt64) invert_permutation<int64_t>(in[0], out[0]);
+  else fail(op, "expects int32 or int64");
+}
+
 }  // namespace
 
 void register_array(Registry& r) {
@@ -173,6 +243,8 @@ void register_array(Registry& r) {
   r["strided_slice_grad"] = k_strided_slice_grad;
   r["concat"] = k_concat;
   r["split"] = k_split;
+  r["tile"] = k_tile;
+  r["invert_permutation"] = k_invert_permutation;
 }
 
 }  // namespace tfl

@@ -248,6 +248,21 @@ def transpose_case(draw):
 
 
 @st.composite
+def tile_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    x = arrays(draw, dt, draw(shapes()))
+    m = draw(st.lists(st.integers(0, 3), min_size=x.ndim, max_size=x.ndim))
+    return Case([x], [blank(tuple(k * n for k, n in zip(m, x.shape)), dt)], m)
+
+
+@st.composite
+def invert_permutation_case(draw):
+    dt = draw(st.sampled_from([I32, I64]))
+    perm = np.asarray(draw(st.permutations(range(draw(st.integers(0, 8))))), dt)
+    return Case([perm], [blank(perm.shape, dt)], [])
+
+
+@st.composite
 def slice_geometry(draw, shape):
     """begin, strides, sizes per dim (in bounds), and an output shape holding prod(sizes)."""
     begin, strides, sizes = [], [], []
@@ -575,6 +590,8 @@ ROWS = {
     "log_softmax": softmax_case(),
     "softmax_xent": xent_case(),
     "transpose": transpose_case(),
+    "tile": tile_case(),
+    "invert_permutation": invert_permutation_case(),
     "strided_slice": strided_slice_case(),
     "strided_slice_grad": strided_slice_grad_case(),
     "concat": concat_case(),
@@ -764,6 +781,10 @@ BAD_CALLS = [
     ("argmax", [f32], [np.empty(3, np.int32)], [0]),  # output must be int64
     ("matmul", [f32, f32], [np.empty((2, 3), np.float32)], [0, 0]),  # inner dims 3 vs 2
     ("transpose", [f32], [np.empty((3, 2), np.float32)], [0, 0]),  # not a permutation
+    ("tile", [f32], [np.empty((4, 3), np.float32)], [2, -1]),  # negative multiples
+    ("tile", [f32], [np.empty((4, 3), np.float32)], [2]),  # one multiple for rank 2
+    ("invert_permutation", [np.array([0, 0], np.int32)], [np.empty(2, np.int32)], []),
+    ("invert_permutation", [np.array([0, 2], np.int64)], [np.empty(2, np.int64)], []),
     ("strided_slice", [f32], [np.empty(3, np.float32)], [0, 1, 1, 1, 1, 3]),  # out of bounds
     ("concat", [f32, np.ones((2, 2), np.float32)], [np.empty((4, 3), np.float32)], [0]),
     ("split", [f32], [np.empty((2, 1), np.float32)], [1]),  # pieces do not add up

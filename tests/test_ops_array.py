@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from op_table import ALL, F32, F64, Row, table_tests, unary
+from op_table import ALL, F32, F64, I32, I64, Row, table_tests, unary
 
 import tflite_core as tf
 
@@ -22,6 +22,35 @@ def transpose_draw(ctx):
     shape = ctx.shape(max_dims=4)
     perm = ctx.draw(st.one_of(st.none(), st.permutations(range(len(shape)))))
     return [ctx.values(shape)], {"perm": None if perm is None else list(perm)}
+
+
+def tile_draw(ctx):
+    shape = ctx.shape(max_dims=3, max_side=3)
+    m = ctx.draw(st.lists(st.integers(0 if ctx.mode == "forward" else 1, 3), min_size=len(shape),
+                          max_size=len(shape)))  # fmt: skip
+    return [ctx.values(shape)], {"multiples": m}
+
+
+def slice_op_draw(ctx):
+    """begin and size in bounds (size -1: to the end), fed as int32 tensors (so the op is
+    ``Slice``, not the ``StridedSlice`` of bounds known at graph build)."""
+    shape = ctx.shape(min_dims=1, max_dims=3)
+    begin, size = [], []
+    for d in shape:
+        b = ctx.draw(st.integers(0, d))
+        begin.append(b)
+        size.append(ctx.draw(st.sampled_from([-1, *range(d - b + 1)])))
+    return [ctx.values(shape), np.asarray(begin, np.int32), np.asarray(size, np.int32)], {}
+
+
+def np_slice(x, begin, size):
+    return x[tuple(slice(b, None if n == -1 else b + n) for b, n in zip(begin, size))]
+
+
+def invert_permutation_draw(ctx):
+    n = ctx.draw(st.integers(0, 6))
+    perm = ctx.draw(st.permutations(range(n)))
+    return [np.asarray(perm, ctx.dtype)], {}
 
 
 def reshape_draw(ctx):
@@ -291,6 +320,30 @@ ROWS = [
         lambda x, perm: np.transpose(x, perm),
         transpose_draw,
         ALL,
+    ),
+    Row(
+        "InvertPermutation",
+        tf.invert_permutation,
+        lambda p: np.argsort(p).astype(p.dtype),
+        invert_permutation_draw,
+        (I32, I64),
+        "none",
+        feed="value",
+    ),
+    Row(
+        "Tile",
+        lambda x, multiples: tf.tile(x, multiples),
+        lambda x, multiples: np.tile(x, multiples) if x.ndim else x.copy(),
+        tile_draw,
+        ALL,
+    ),
+    Row(
+        "Slice",
+        tf.slice,
+        np_slice,
+        slice_op_draw,
+        ALL,
+        static=False,  # the shape follows the fed begin and size
     ),
     Row(
         "ExpandDims",

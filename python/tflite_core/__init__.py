@@ -75,6 +75,7 @@ from .ops.array_ops import (
     expand_dims,
     fill,
     identity,
+    invert_permutation,
     ones,
     ones_like,
     pack,

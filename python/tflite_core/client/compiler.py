@@ -87,7 +87,7 @@ class _Builder:
             if any(s is None for s in shapes):
                 return None
             assert d.value_fn is not None  # OpDef.check: a SHAPE op has one
-            return d.value_fn(op, shapes)
+            return d.value_fn(op, shapes, self.input_value_fn(op))
         if not foldable(op):
             return None
         ins = [self.value_of(i) for i in op._inputs]
@@ -97,7 +97,7 @@ class _Builder:
         if d.kind is OpKind.ALIAS:
             return np.asarray(ins[0]).reshape(outs[0])
         arrays = [np.empty(s, o.dtype.np) for s, o in zip(outs, op._outputs)]
-        idx = d.kernel_inputs if d.kernel_inputs is not None else range(len(ins))
+        idx = d.kernel_input_indices(op)
         ints, floats = self.kernel_attrs(op, op._outputs)
         kernel_ins = [np.asarray(ins[i], op._inputs[i].dtype.np, order="C") for i in idx]
         assert d.kernel is not None  # foldable: a KERNEL op, which OpDef.check gave a kernel
@@ -223,7 +223,7 @@ def _emit_assign(b: _Builder, op: Operation, outs: list) -> None:
     for ref in refs(op):
         if ref in b.fed:
             raise ValueError(f"Cannot assign to a fed variable {ref.name}")
-    ins = [b.slot[op._inputs[i]] for i in d.kernel_inputs]
+    ins = [b.slot[op._inputs[i]] for i in d.kernel_input_indices(op)]
     ints, floats = b.kernel_attrs(op, outs)
     b.core.add_step(d.kernel, op.name, ins, [b.slot[r] for r in refs(op)], ints, floats)
     b.slot[outs[0]] = b.slot[var]
@@ -236,7 +236,7 @@ def _emit_kernel(b: _Builder, op: Operation, outs: list) -> None:
     """A kernel step (a RANDOM op's kernel also gets its per-session Philox counter first)."""
     d = op._def
     assert d.kernel is not None  # OpDef.check: a KERNEL or RANDOM op has one
-    in_t = op._inputs if d.kernel_inputs is None else [op._inputs[i] for i in d.kernel_inputs]
+    in_t = [op._inputs[i] for i in d.kernel_input_indices(op)]
     ins = []
     if d.kind is OpKind.RANDOM:
         ins.append(b.core.add_buffer(b.sess._random_counter(op)))

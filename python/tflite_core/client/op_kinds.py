@@ -33,7 +33,7 @@ def exec_inputs(op: Operation) -> list:
         return []  # (a random op's kernel_inputs are computed: the candidate sampler's classes)
     if d.kind is OpKind.ALIAS:
         return [op._inputs[0]]
-    idx = d.kernel_inputs if d.kernel_inputs is not None else range(len(op._inputs))
+    idx = d.kernel_input_indices(op)
     ins = [op._inputs[i] for i in idx]
     if d.kind is OpKind.ASSIGN:
         ins = refs(op) + ins
@@ -69,10 +69,12 @@ def resolvable(t: Tensor, fed, memo: dict) -> bool:
         memo[t] = False  # (a cycle cannot be folded)
         op = t.op
         d = op._def
-        if t in fed or d.kind in (OpKind.CONST, OpKind.SHAPE):
+        if t in fed or d.kind is OpKind.CONST:
             r = True
+        elif d.kind is OpKind.SHAPE:
+            r = all(resolvable(op._inputs[i], fed, memo) for i in d.value_input_indices(op))
         elif d.kind is OpKind.ALIAS and not d.stateful:
-            r = all(resolvable(op._inputs[i], fed, memo) for i in (0, *d.value_inputs))
+            r = all(resolvable(op._inputs[i], fed, memo) for i in (0, *d.value_input_indices(op)))
         elif foldable(op):
             r = all(resolvable(i, fed, memo) for i in op._inputs)
         else:
@@ -92,7 +94,7 @@ def value_sources(shape_order, fed) -> tuple[list, set]:
     fed_used: set = set()
     seen: set = set()
     for op in shape_order:
-        for i in op._def.value_inputs:
+        for i in op._def.value_input_indices(op):
             t = op._inputs[i]
             if t in runtime:
                 continue
@@ -107,6 +109,8 @@ def value_sources(shape_order, fed) -> tuple[list, set]:
                 seen.add(u)
                 if u in fed:
                     fed_used.add(u)
-                elif u.op._def.kind not in (OpKind.CONST, OpKind.SHAPE):
+                elif u.op._def.kind is OpKind.SHAPE:
+                    stack.extend(u.op._inputs[i] for i in u.op._def.value_input_indices(u.op))
+                elif u.op._def.kind is not OpKind.CONST:
                     stack.extend(u.op._inputs)
     return runtime, fed_used

@@ -101,4 +101,24 @@ def convert_to_tensor(
         return value
     if hasattr(value, "_tflite_as_tensor"):  # a Variable: its `read` tensor
         return convert_to_tensor(value._tflite_as_tensor(), dtype, name)
+    if isinstance(value, (list, tuple)) and _autopack and _holds_tensors(value):
+        return _autopack[0](value, dtype, name)
     return constant(value, dtype=dtype, name=name or "Const")
+
+
+_autopack: list = []
+"""The function that packs a (nested) list holding tensors into one tensor (TF's autopacking
+conversion: ``tf.stack`` of its elements); ``ops.array_ops`` registers it."""
+
+
+def register_autopack(fn) -> None:
+    _autopack[:] = [fn]
+
+
+def _holds_tensors(value) -> bool:
+    return any(
+        isinstance(v, Tensor)
+        or hasattr(v, "_tflite_as_tensor")
+        or (isinstance(v, (list, tuple)) and _holds_tensors(v))
+        for v in value
+    )

@@ -9,7 +9,7 @@ import contextlib
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
@@ -17,6 +17,7 @@ from . import dtypes as _dt
 from .graph_def import GRAPH_DEF_VERSION, as_graph_def, node_def
 from .protos import protos
 from .registry import OpKind, get_op_def
+from .runtime import core
 from .tensor_shape import TensorShape, as_shape, shape_str
 
 if TYPE_CHECKING:
@@ -585,10 +586,62 @@ def constant_value(t: Tensor) -> np.ndarray | None:
         shapes = [i.shape for i in op.inputs]
         if all(s.is_fully_defined() for s in shapes):
             assert op._def.value_fn is not None  # OpDef.check: a SHAPE op has one
-            return op._def.value_fn(op, [tuple(s.as_list()) for s in shapes])
+            return op._def.value_fn(
+                op, [tuple(s.as_list()) for s in shapes], lambda i: constant_value(op._inputs[i])
+            )
     if op.type in ("Identity", "StopGradient"):
         return constant_value(op.inputs[0])
-    return None
+    return _folded(op, t.value_index)
+
+
+_FOLD_LIMIT = 1000  # elements: small shape arithmetic, as TF's shape inference evaluates
+
+
+def _folded(op: Operation, index: int) -> np.ndarray | None:
+    """An output of a pure kernel op whose inputs are all known and whose outputs are small,
+    computed once at graph build (as TF's shape inference evaluates small constant subgraphs:
+    ``tf.add(begin, 1)`` as a slice's begin keeps static shapes exact)."""
+    d = op._def
+    if d.kind is not OpKind.KERNEL or d.stateful or d.kernel is None:
+        return None
+    cache = op.__dict__.setdefault("_folded_values", {})
+    if "out" not in cache:
+        cache["out"] = None
+        outs = [o.shape for o in op._outputs]
+        if all(_small(s) for s in outs) and all(_small(i.shape) for i in op._inputs):
+            values = [constant_value(i) for i in op._inputs]
+            if all(v is not None for v in values):
+                cache["out"] = _run_folded(op, values)
+    out = cache["out"]
+    return None if out is None else out[index]
+
+
+def _small(s: TensorShape) -> bool:
+    """Whether ``s`` is fully defined with at most ``_FOLD_LIMIT`` elements."""
+    n = s.num_elements() if s.is_fully_defined() else None
+    return n is not None and n <= _FOLD_LIMIT
+
+
+def _run_folded(op: Operation, values: list) -> list | None:
+    d = op._def
+    kernel = d.kernel
+    assert kernel is not None  # _folded: only ops with a kernel
+    in_shapes = [tuple(i.shape.as_list()) for i in op._inputs]
+    # fully defined (_folded checked them)
+    out_shapes = [cast("tuple[int, ...]", tuple(o.shape.as_list())) for o in op._outputs]
+    try:
+        ints, floats = (
+            d.attrs_fn(op, in_shapes, out_shapes, lambda i: values[i])
+            if d.attrs_fn is not None
+            else ([], [])
+        )
+        idx = d.kernel_input_indices(op)
+        ins = [np.ascontiguousarray(values[i], op._inputs[i].dtype.np) for i in idx]
+        outs = [np.empty(s, o.dtype.np) for s, o in zip(out_shapes, op._outputs)]
+        core.run_kernel(kernel, ins, outs, [int(i) for i in ints], [float(f) for f in floats])
+    except Exception:  # an error is the run's to report, with its node
+        return None
+    return outs
 
 
 def shape_error(op_type: str, op_name: str, msg: str, shapes: Iterable[Any]) -> ValueError:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Callable, overload
+from typing import TYPE_CHECKING, Any, Callable, cast, overload
 
 import numpy as np
 
@@ -160,9 +160,9 @@ def shape_input(
     v = value_of(i)
     if v is not None:
         return TensorShape([int(d) for d in np.asarray(v).reshape(-1)])
-    src = op.inputs[i].op
-    if src.type == "Shape":
-        return src.inputs[0].shape
+    p = partial_ints(op.inputs[i])
+    if p is not None:
+        return TensorShape([None if d is None or d < 0 else d for d in p])
     s = in_shapes[i]
     n = s[0].value
     return TensorShape([None] * n) if n is not None and s.is_fully_defined() else TensorShape(None)
@@ -193,3 +193,86 @@ def const_ints(value: Any, what: str) -> list[int]:
 def scalar_int(v: Any) -> int:
     """The first element of ``v`` (a scalar or a one-element list or array) as a Python int."""
     return int(np.asarray(v).reshape(-1)[0])
+
+
+# ---- arguments that may be known only when the graph runs ---------------------------------------
+def int_arg(value, what: str):
+    """An integer argument (an axis, a permutation, multiples, ...) as ``(known, inputs)``:
+    ``(ints, [])`` when its value is known at graph build (a scalar as an int, else a list of
+    ints), ``(None, [tensor])`` for an int tensor known only when the graph runs (the op takes
+    it as an extra input whose value the plan reads when it compiles)."""
+    if is_symbolic(value) or (
+        isinstance(value, (list, tuple)) and any(is_symbolic(v) for v in _flat(value))
+    ):
+        t = convert_to_tensor(value)
+        if not t.dtype.is_integer:
+            raise TypeError(f"{what} must be an int32 or int64 tensor, got {t.dtype.name}")
+        c = constant_value(t)
+        if c is None:
+            return None, [t]
+        value = c
+    arr = np.asarray(value)
+    if arr.size and arr.dtype.kind not in "iu":
+        raise TypeError(f"{what} must be integers, got {value!r}")
+    return (int(arr) if arr.ndim == 0 else [int(v) for v in arr.reshape(-1)]), []
+
+
+def _flat(value):
+    for v in value:
+        if isinstance(v, (list, tuple)):
+            yield from _flat(v)
+        else:
+            yield v
+
+
+def arg_value(op, attr: str, value_of, index: int):
+    """The value of an argument :func:`int_arg` made: attribute ``attr`` of ``op`` when known at
+    graph build, else input ``index``'s value as an int array (None while it is unknown)."""
+    v = op._attrs.get(attr)
+    if v is not None:
+        return np.asarray(v)
+    if not -len(op._inputs) <= index < len(op._inputs):
+        return None
+    v = value_of(index)
+    return None if v is None else np.asarray(v).astype(np.int64)
+
+
+def partial_value(t: Tensor) -> np.ndarray | None:
+    """The elements of an int tensor as far as they are known at graph build: an object array
+    with ``None`` for unknown elements (a stack of scalars, some constant; ``tf.shape`` of a
+    partly known shape), or None when even its shape is unknown (TF's partial evaluation)."""
+    v = constant_value(t)
+    if v is not None:
+        return np.asarray(v).astype(object)
+    op = t.op
+    if op.type == "Shape":
+        s = op.inputs[0].shape
+        return None if s.ndims is None else np.asarray(s.as_list(), dtype=object)
+    if op.type == "ConcatV2" and op._attrs.get("axis") is not None:
+        parts = [p for p in (partial_value(i) for i in op.inputs) if p is not None]
+        if len(parts) != len(op.inputs):
+            return None
+        try:
+            return np.concatenate(parts, axis=op._attrs["axis"])
+        except ValueError:
+            return None
+    if op.type == "ExpandDims":
+        p, a = partial_value(op.inputs[0]), constant_value(op.inputs[1])
+        if p is None or a is None:
+            return None
+        return np.expand_dims(p, int(np.asarray(a).reshape(-1)[0]))
+    if op.type in ("Identity", "Cast"):
+        return partial_value(op.inputs[0])
+    s = t.shape
+    if s.is_fully_defined():
+        return np.full(cast("list[int]", s.as_list()), None, dtype=object)
+    return None
+
+
+def partial_ints(t: Tensor) -> list | None:
+    """The elements of a 1-D int tensor as far as they are known at graph build (``None`` for
+    unknown ones; as TF's ``constant_value_as_shape``); None when even its length is unknown."""
+    p = partial_value(t)
+    if p is None or p.ndim != 1:
+        return None
+    return [None if d is None else int(d) for d in p]

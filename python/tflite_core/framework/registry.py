@@ -51,13 +51,16 @@ class OpDef:
     value where it is known (constants, shapes) or ``None``.
     ``kernel`` names the C++ kernel; ``kernel_inputs`` picks the inputs it receives (others are
     only read for their shape or value when the plan is compiled); ``value_inputs`` are the
-    inputs whose *values* the shape function reads (a shape tensor; when one is fed, its value
-    becomes part of the plan's cache key); ``alias_if(in_shapes, out_shapes)``, when true for the
-    concrete shapes, makes the op an alias of input 0 in that plan (no kernel, no copy: e.g. a
-    gradient reduction that reduces nothing); ``attrs_fn(op, in_shapes, out_shapes, value_of)``
-    returns the kernel's ``(ints, floats)``.
+    inputs whose *values* the shape function reads (a shape tensor, an axis, a permutation...;
+    a fed one's value becomes part of the plan's cache key, one computed when the graph runs is
+    computed by a pre-plan first; an index past an op's inputs: an optional value input, such
+    as a run-time axis where a constant one is an attribute); ``alias_if(in_shapes,
+    out_shapes)``, when true for the concrete shapes, makes the op an alias of input 0 in that
+    plan (no kernel, no copy: e.g. a gradient reduction that reduces nothing);
+    ``attrs_fn(op, in_shapes, out_shapes, value_of)`` returns the kernel's ``(ints, floats)``.
 
-    Fields of particular kinds: ``value_fn(op, concrete_input_shapes)`` gives a SHAPE op's value;
+    Fields of particular kinds: ``value_fn(op, concrete_input_shapes, value_of)`` gives a SHAPE
+    op's value (``value_of`` for its ``value_inputs``, such as run-time reduction axes);
     ``host_fn(op, *input_values)`` computes a HOST op's outputs; ``refs`` is the number of
     leading inputs an ASSIGN op writes in place. ``graphdef_dtype(op)``, when given, is the
     ``T`` attribute the op's ``NodeDef`` carries (``None``: no ``T``), for op types whose TF
@@ -67,8 +70,8 @@ class OpDef:
     type: str
     shape_fn: ShapeFn
     kernel: str | None = None
-    kernel_inputs: Sequence[int] | None = None
-    value_inputs: Sequence[int] = ()
+    kernel_inputs: Sequence[int] | slice | Callable[..., Sequence[int]] | None = None
+    value_inputs: Sequence[int] | Callable[..., Sequence[int]] = ()
     alias_if: Callable[..., bool] | None = None
     attrs_fn: AttrsFn | None = None
     kind: OpKind = OpKind.KERNEL
@@ -79,6 +82,28 @@ class OpDef:
     host_fn: Callable[..., Any] | None = None
     refs: int = 1
     graphdef_dtype: Callable[..., Any] | None = None
+
+    def kernel_input_indices(self, op: Any) -> Sequence[int]:
+        """The inputs of ``op`` its kernel receives (``kernel_inputs``: all when None; a slice;
+        a function of the op, for ops whose trailing inputs are values only some of them have)."""
+        k = self.kernel_inputs
+        n_inputs = len(op._inputs)
+        if k is None:
+            return range(n_inputs)
+        if isinstance(k, slice):
+            return range(*k.indices(n_inputs))
+        if callable(k):
+            return k(op)
+        return k
+
+    def value_input_indices(self, op: Any) -> list[int]:
+        """The ``value_inputs`` ``op`` has (negative: from the end; an index past the end: an
+        optional input this op was made without)."""
+        n_inputs = len(op._inputs)
+        v = self.value_inputs
+        if callable(v):
+            return list(v(op))
+        return [i % n_inputs for i in v if -n_inputs <= i < n_inputs]
 
     def check(self) -> None:
         """Raises when a field its kind needs is missing (``register_op`` calls it)."""

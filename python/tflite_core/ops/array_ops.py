@@ -12,11 +12,18 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from ..framework import dtypes as _dt
-from ..framework.constant_op import constant, convert_to_tensor
+from ..framework.constant_op import (
+    _holds_tensors,
+    constant,
+    convert_to_tensor,
+    register_autopack,
+)
 from ..framework.graph import Tensor, get_default_graph, name_scope, shape_error
 from ..framework.op_util import (
+    arg_value,
     check_same_dtype,
     const_ints,
+    int_arg,
     is_symbolic,
     make_op,
     make_tensor,
@@ -54,12 +61,36 @@ def shape_tensor(shape: ShapeTensorLike, name: str) -> Tensor:
     if is_symbolic(shape):
         return convert_to_tensor(shape)
     if isinstance(shape, (list, tuple)) and any(is_symbolic(d) for d in shape):
-        dtype = next(convert_to_tensor(d).dtype for d in shape if is_symbolic(d))
-        return stack([convert_to_tensor(d, dtype=dtype) for d in shape], name=name)
+        return _autopack(shape, None, name)
     if isinstance(shape, TensorShape):
         shape = shape.as_list()
     dims = [int(d) for d in np.asarray(shape, dtype=object).reshape(-1)]
     return constant(np.asarray(dims, np.int32), name=name)
+
+
+def _autopack(value, dtype, name) -> Tensor:
+    """A (nested) list holding tensors as one tensor: its elements stacked (TF's autopacking;
+    plain numbers take the dtype of the first tensor among them)."""
+    if dtype is None:
+        dtype = next(_first_tensor(value)).dtype
+    parts = [
+        _autopack(v, dtype, None)
+        if isinstance(v, (list, tuple)) and _holds_tensors(v)
+        else convert_to_tensor(v, dtype=dtype)
+        for v in value
+    ]
+    return stack(parts, name=name or "packed")
+
+
+def _first_tensor(value):
+    for v in value:
+        if isinstance(v, (list, tuple)):
+            yield from _first_tensor(v)
+        elif is_symbolic(v):
+            yield convert_to_tensor(v)
+
+
+register_autopack(_autopack)
 
 
 # ---- Placeholder ------------------------------------------------------------------------------
@@ -120,27 +151,69 @@ def _register_shape_op(type_name, value_fn, out_shape_fn):
     def shape_fn(op, in_shapes, value_of):
         return [out_shape_fn(op, in_shapes)]
 
-    register_op(type_name, shape_fn, kind=OpKind.SHAPE, value_fn=value_fn)
+    register_op(type_name, shape_fn, kind=OpKind.SHAPE, value_fn=value_fn, value_inputs=(1,))
     NotDifferentiable(type_name)
 
 
 _register_shape_op(
     "Shape",
-    lambda op, shapes: np.array(shapes[0], dtype=op.get_attr("out_type").np),
+    lambda op, shapes, value_of: np.array(shapes[0], dtype=op.get_attr("out_type").np),
     lambda op, s: TensorShape([s[0].ndims]),
 )
 
 
-def _reduced_shape_value(op, shapes):
-    axes = norm_axes(op.get_attr("axis"), len(shapes[0]))
+def reduction_axes(op, rank: int, value_of):
+    """The axes a reduction (or its gradient helpers) reduces, normalised against ``rank``:
+    attribute ``axis`` (None: all), or for axes known only when run the value of input
+    ``axis_from``; None while that is unknown."""
+    i = op._attrs.get("axis_from")
+    if i is None:
+        return norm_axes(op._attrs.get("axis"), rank, op)
+    v = value_of(i)
+    if v is None:
+        return None
+    axes = [int(a) for a in np.asarray(v).reshape(-1)]
+    for a in axes:
+        if not -rank <= a < rank:  # TF's run-time message
+            raise ValueError(
+                f"Invalid reduction dimension ({a} for input with {rank} dimension(s) "
+                f"for '{op.name}'"
+            )
+    return norm_axes(axes, rank, op)
+
+
+def axis_arg(op):
+    """A reduction's ``axis`` argument as it was given: a list (or None), or its tensor input."""
+    i = op._attrs.get("axis_from")
+    return op._attrs.get("axis") if i is None else op.inputs[i]
+
+
+def axis_attrs(axis, what: str = "axis") -> tuple[dict, list]:
+    """A reduction's ``axis`` argument as ``(attrs, extra inputs)``: a list known at graph build
+    in attribute ``axis``; an int tensor known only when run as an extra input (its index,
+    ``axis_from``, is set by the caller's position)."""
+    if axis is None:
+        return {"axis": None}, []
+    known, extra = int_arg(axis, what)
+    if extra:
+        return {"axis": None}, extra
+    return {"axis": [known] if isinstance(known, int) else known}, []
+
+
+def _reduced_shape_value(op, shapes, value_of=None):
+    axes = reduction_axes(op, len(shapes[0]), value_of)
+    if axes is None:
+        return None
     return np.array([1 if i in axes else d for i, d in enumerate(shapes[0])], dtype=np.int64)
 
 
 _register_shape_op("ReducedShape", _reduced_shape_value, lambda op, s: TensorShape([s[0].ndims]))
 
 
-def _reduction_size_value(op, shapes):
-    axes = norm_axes(op.get_attr("axis"), len(shapes[0]))
+def _reduction_size_value(op, shapes, value_of=None):
+    axes = reduction_axes(op, len(shapes[0]), value_of)
+    if axes is None:
+        return None
     n = int(np.prod([shapes[0][a] for a in axes])) if axes else 1
     return np.array(n, dtype=op.get_attr("T").np)
 
@@ -173,12 +246,21 @@ def rank(input: TensorLike, name: str | None = None) -> Tensor:
     return constant(x.shape.ndims, dtype=_dt.int32, name=name or "Rank")
 
 
-def reduced_shape(x: Tensor, axis: AxisLike) -> Tensor:
-    return make_tensor("ReducedShape", [x], _dt.int64, {"axis": axis}, "ReducedShape")
+def reduced_shape(x: Tensor, axis: AxisLike | None) -> Tensor:
+    """``shape(x)`` with the ``axis`` dimensions (a list, None: all, or an int tensor) 1."""
+    attrs, extra = axis_attrs(axis)
+    if extra:
+        attrs["axis_from"] = 1
+    return make_tensor("ReducedShape", [x, *extra], _dt.int64, attrs, "ReducedShape")
 
 
-def reduction_size(x: Tensor, axis: AxisLike) -> Tensor:
-    return make_tensor("ReductionSize", [x], x.dtype, {"axis": axis, "T": x.dtype}, "ReductionSize")
+def reduction_size(x: Tensor, axis: AxisLike | None) -> Tensor:
+    """The number of elements of ``x`` each reduction over ``axis`` combines."""
+    attrs, extra = axis_attrs(axis)
+    attrs["T"] = x.dtype
+    if extra:
+        attrs["axis_from"] = 1
+    return make_tensor("ReductionSize", [x, *extra], x.dtype, attrs, "ReductionSize")
 
 
 # ---- Reshape -----------------------------------------------------------------------------------
@@ -233,8 +315,17 @@ def reshape(tensor: TensorLike, shape: ShapeTensorLike, name: str | None = None)
 # ---- ExpandDims, Squeeze -----------------------------------------------------------------------
 def _expand_dims_shape(op, in_shapes, value_of):
     s, dim = in_shapes[0], value_of(1)
-    if dim is None or s.ndims is None:
+    if s.ndims is None:
         return [TensorShape(None)]
+    if dim is None:  # an axis known only when run: as TF, an unknown shape
+        return [TensorShape(None)]
+    if np.size(dim) != 1:
+        raise shape_error(
+            "ExpandDims",
+            op.name,
+            f"'dim' must be a tensor with a single value, got {np.size(dim)} values",
+            in_shapes,
+        )
     r, a = s.ndims, scalar_int(dim)
     if not -r - 1 <= a <= r:
         raise shape_error(
@@ -281,8 +372,9 @@ def expand_dims(
         raise ValueError("Must specify an axis argument to tf.expand_dims()")
     x = convert_to_tensor(input)
     with name_scope(name, "ExpandDims", [x]) as scope:
-        a = constant(np.int32(scalar_int(const_ints(axis, "axis"))), name="dim")
-        return make_tensor("ExpandDims", [x, a], x.dtype, {"Tdim": _dt.int32}, scope)
+        known, extra = int_arg(axis, "axis")
+        a = extra[0] if extra else constant(np.int32(scalar_int(known)), name="dim")
+        return make_tensor("ExpandDims", [x, a], x.dtype, {"Tdim": a.dtype}, scope)
 
 
 def _squeeze_shape(op, in_shapes, value_of):
@@ -344,54 +436,138 @@ def squeeze(
 
 
 # ---- Transpose ---------------------------------------------------------------------------------
+def _perm(op, in_shapes, value_of):
+    """The permutation (checked against the input's rank, in TF's words), or None while it is
+    unknown."""
+    s, p = in_shapes[0], arg_value(op, "perm", value_of, 1)
+    if p is None or s.ndims is None:
+        return None
+    p = [int(v) for v in p.reshape(-1)]
+    r = s.ndims
+    if len(p) != r:
+        raise shape_error(
+            "Transpose",
+            op.name,
+            f"transpose expects a vector of size {r}. But input(1) is a vector of size {len(p)}",
+            in_shapes,
+        )
+    for i in range(r):
+        if not 0 <= p[i] < r:
+            raise shape_error("Transpose", op.name, f"{p[i]} is out of range [0 .. {r})", in_shapes)
+    for i in range(r):
+        if i not in p:
+            listed = ",".join(str(v) for v in p)
+            raise shape_error("Transpose", op.name, f"{i} is missing from {{{listed}}}.", in_shapes)
+    return p
+
+
 def _transpose_shape(op, in_shapes, value_of):
-    s, perm = in_shapes[0], op.get_attr("perm")
-    if s.ndims is None:
-        return [TensorShape(None) if perm is None else TensorShape([None] * len(perm))]
-    if sorted(perm) != list(range(s.ndims)):
-        raise shape_error("Transpose", op.name, f"perm {list(perm)} is not a permutation", [s])
+    s = in_shapes[0]
+    p = _perm(op, in_shapes, value_of)
+    if p is None:
+        if s.ndims is not None:
+            return [TensorShape([None] * s.ndims)]
+        known = op._attrs.get("perm")
+        n = len(known) if known is not None else None
+        if n is None and len(op._inputs) > 1 and op._inputs[1].shape.ndims == 1:
+            n = op._inputs[1].shape.as_list()[0]
+        return [TensorShape(None if n is None else [None] * n)]
     d = s.as_list()
-    return [TensorShape([d[p] for p in perm])]
+    return [TensorShape([d[i] for i in p])]
 
 
 register_op(
     "Transpose",
     _transpose_shape,
     "transpose",
-    attrs_fn=lambda op, i, o, v: (list(op.get_attr("perm")), []),
+    kernel_inputs=(0,),
+    value_inputs=(1,),
+    attrs_fn=lambda op, i, o, v: (_perm(op, [TensorShape(s) for s in i], v), []),
 )
 
 
 @RegisterGradient("Transpose")
 def _transpose_grad(op, grad):
-    perm = op.get_attr("perm")
-    return [transpose(grad, list(np.argsort(perm)))]
+    p = op._attrs.get("perm")
+    if p is not None:
+        return [transpose(grad, np.argsort(p))]
+    return [transpose(grad, invert_permutation(op.inputs[1])), None]
 
 
 def transpose(
     a: TensorLike, perm: Any = None, name: str = "transpose", conjugate: Any = False
 ) -> Tensor:
-    """Permutes dimensions; the default reverses them."""
+    """Permutes dimensions (``perm``: a list, or an int tensor known only when run); the
+    default reverses them."""
     x = convert_to_tensor(a)
     if perm is None:
         if x.shape.ndims is None:
             raise ValueError("transpose without perm needs a tensor of known rank")
         perm = list(range(x.shape.ndims))[::-1]
-    perm = [int(p) for p in np.asarray(perm).reshape(-1)]
-    return make_tensor("Transpose", [x], x.dtype, {"perm": perm}, name or "transpose")
+    known, extra = int_arg(perm, "perm")
+    if known is not None:
+        known = [known] if isinstance(known, int) else known
+    return make_tensor("Transpose", [x, *extra], x.dtype, {"perm": known}, name or "transpose")
+
+
+def _invert_permutation_shape(op, in_shapes, value_of):
+    s = in_shapes[0]
+    if s.ndims is not None and s.ndims != 1:
+        raise shape_error("InvertPermutation", op.name, "Shape must be rank 1", in_shapes)
+    return [s if s.ndims is not None else TensorShape([None])]
+
+
+register_op("InvertPermutation", _invert_permutation_shape, "invert_permutation")
+NotDifferentiable("InvertPermutation")
+
+
+def invert_permutation(x, name=None) -> Tensor:
+    """The inverse of the permutation ``x`` (a 1-D int tensor): ``y[x[i]] = i``."""
+    t = convert_to_tensor(x)
+    if t.dtype not in (_dt.int32, _dt.int64):
+        raise TypeError(
+            f"Value passed to parameter 'x' has DataType {t.dtype.name} not in list of allowed "
+            "values: int32, int64"
+        )
+    return make_tensor("InvertPermutation", [t], t.dtype, None, name or "InvertPermutation")
 
 
 # ---- Concat and Split --------------------------------------------------------------------------
+def _axis(op, value_of):
+    """The op's axis: attribute ``axis``, or (an axis known only when run) the value of its last
+    input; None while unknown."""
+    a = arg_value(op, "axis", value_of, -1)
+    return None if a is None else int(a.reshape(-1)[0])
+
+
+def _values_n(op) -> int:
+    """The number of tensors a ConcatV2 joins (its last input is a run-time axis if it has one)."""
+    return len(op._inputs) - (op._attrs.get("axis") is None)
+
+
+def _trailing_axis(op):
+    return [len(op._inputs) - 1] if op._attrs.get("axis") is None else []
+
+
 def _concat_shape(op, in_shapes, value_of):
-    axis = op.get_attr("axis")
+    in_shapes = in_shapes[: _values_n(op)]
+    axis = _axis(op, value_of)
     ranks = {s.ndims for s in in_shapes if s.ndims is not None}
     if not ranks:
         return [TensorShape(None)]
     if len(ranks) > 1:
         raise shape_error("ConcatV2", op.name, "Shape must be of equal rank", in_shapes)
     r = ranks.pop()
+    if axis is None:
+        return [TensorShape([None] * r)]
     if not -r <= axis < r:
-        raise ValueError(f"[ConcatV2] axis {axis} out of range for rank {r} in '{op.name}'")
+        raise shape_error(
+            "ConcatV2",
+            op.name,
+            f"ConcatOp : Expected concatenating dimensions in the range [{-r}, {r}), but got "
+            f"{axis}",
+            in_shapes,
+        )
     a = axis % r
     out: list[int | None] = [None] * r
     total: int | None = 0
@@ -418,31 +594,46 @@ def _concat_shape(op, in_shapes, value_of):
 
 
 def _axis_attr(op, i, o, v):
-    return [op.get_attr("axis")], []
+    return [_axis(op, v)], []
 
 
-register_op("ConcatV2", _concat_shape, "concat", attrs_fn=_axis_attr)
+register_op(
+    "ConcatV2",
+    _concat_shape,
+    "concat",
+    kernel_inputs=lambda op: range(_values_n(op)),
+    value_inputs=_trailing_axis,
+    attrs_fn=_axis_attr,
+)
+
+
+def _axis_input(op):
+    """The op's axis as a graph value: its attribute, or its run-time axis input."""
+    a = op._attrs.get("axis")
+    return ([], a) if a is not None else ([op.inputs[-1]], None)
 
 
 @RegisterGradient("ConcatV2")
 def _concat_grad(op, grad):
+    n = _values_n(op)
+    extra, axis = _axis_input(op)
     parts = make_op(
         "SplitLike",
-        [grad, *op.inputs],
-        [grad.dtype] * len(op.inputs),
-        {"axis": op.get_attr("axis")},
+        [grad, *op.inputs[:n], *extra],
+        [grad.dtype] * n,
+        {"axis": axis},
         "SplitLike",
     ).outputs
-    return list(parts)
+    return [*parts, *[None] * len(extra)]
 
 
 def _split_like_shape(op, in_shapes, value_of):
     g = in_shapes[0]
-    axis = op.get_attr("axis")
+    axis = _axis(op, value_of)
     out = []
-    for s in in_shapes[1:]:
-        if s.ndims is None or g.ndims is None:
-            out.append(s)
+    for s in in_shapes[1 : 1 + len(op._outputs)]:
+        if s.ndims is None or g.ndims is None or axis is None:
+            out.append(TensorShape(None) if s.ndims is None else TensorShape([None] * s.ndims))
             continue
         a = axis % s.ndims
         out.append(
@@ -451,22 +642,31 @@ def _split_like_shape(op, in_shapes, value_of):
     return out
 
 
-register_op("SplitLike", _split_like_shape, "split", kernel_inputs=(0,), attrs_fn=_axis_attr)
+register_op(
+    "SplitLike",
+    _split_like_shape,
+    "split",
+    kernel_inputs=(0,),
+    value_inputs=_trailing_axis,
+    attrs_fn=_axis_attr,
+)
 
 
 @RegisterGradient("SplitLike")
 def _split_like_grad(op, *grads):
     # The pieces of input 0 go back together; the other inputs only give their shapes.
     gs = [g if g is not None else zeros_like(o) for g, o in zip(grads, op.outputs)]
-    return [concat(gs, op.get_attr("axis"))] + [None] * (len(op.inputs) - 1)
+    extra, axis = _axis_input(op)
+    return [concat(gs, axis if axis is not None else extra[0])] + [None] * (len(op.inputs) - 1)
 
 
 @overload
-def concat(values: Sequence[TensorLike], axis: int, name: str = "concat") -> Tensor: ...
+def concat(values: Sequence[TensorLike], axis: int | Tensor, name: str = "concat") -> Tensor: ...
 @overload
-def concat(values: int, axis: Sequence[TensorLike], name: str = "concat") -> Tensor: ...
+def concat(values: int | Tensor, axis: Sequence[TensorLike], name: str = "concat") -> Tensor: ...
 def concat(values: Any, axis: Any, name: str = "concat") -> Tensor:  # TF 0.x: (concat_dim, values)
-    """Joins tensors along ``axis``. The deck's ``concat(concat_dim, values)`` also works."""
+    """Joins tensors along ``axis`` (an int, or a scalar int tensor known only when run). The
+    deck's ``concat(concat_dim, values)`` also works."""
     if isinstance(values, (int, np.integer)) and not isinstance(axis, (int, np.integer)):
         values, axis = axis, values  # TF 0.x order: concat(concat_dim, values)
     ts = [convert_to_tensor(v) for v in values]
@@ -477,17 +677,27 @@ def concat(values: Any, axis: Any, name: str = "concat") -> Tensor:  # TF 0.x: (
             raise TypeError(
                 f"concat: tensors must share a dtype, got {ts[0].dtype.name} and {t.dtype.name}"
             )
+    known, extra = int_arg(axis, "axis")
+    if known is not None and not isinstance(known, int):
+        known = scalar_int(known)
     if len(ts) == 1:
         return identity(ts[0], name=name)
-    return make_tensor("ConcatV2", ts, ts[0].dtype, {"axis": int(axis)}, name or "concat")
+    return make_tensor("ConcatV2", [*ts, *extra], ts[0].dtype, {"axis": known}, name or "concat")
 
 
 def _split_shape(op, in_shapes, value_of):
-    s, axis, sizes = in_shapes[0], op.get_attr("axis"), op.get_attr("size_splits")
+    s, axis, sizes = in_shapes[0], _axis(op, value_of), op.get_attr("size_splits")
     if s.ndims is None:
         return [TensorShape(None)] * len(sizes)
+    if axis is None:
+        return [TensorShape([None] * s.ndims)] * len(sizes)
     if not -s.ndims <= axis < s.ndims:
-        raise ValueError(f"[Split] axis {axis} out of range for rank {s.ndims} in '{op.name}'")
+        raise shape_error(
+            "Split",
+            op.name,
+            f"-input rank(-{s.ndims}) <= split_dim < input rank ({s.ndims}), but got {axis}",
+            in_shapes,
+        )
     a = axis % s.ndims
     d = s.as_list()
     n = d[a]
@@ -501,22 +711,33 @@ def _split_shape(op, in_shapes, value_of):
             raise shape_error(
                 "Split",
                 op.name,
-                f"Dimension size must be evenly divisible by {k} but is {n}",
+                f"Number of ways to split should evenly divide the split dimension, but got "
+                f"split_dim {a} (size = {n}) and num_split {k}",
                 in_shapes,
             )
         sizes = [None if n is None else n // k] * k
     if n is not None and None not in sizes and sum(sizes) != n:
-        raise shape_error("Split", op.name, f"sizes {sizes} do not add up to {n}", in_shapes)
+        raise shape_error(
+            "Split",
+            op.name,
+            "Determined shape must either match input shape along split_dim exactly if fully "
+            f"specified, or be less than the size of the input along split_dim if not fully "
+            f"specified.  Got: {sum(sizes)}",
+            in_shapes,
+        )
     return [TensorShape([*d[:a], z, *d[a + 1 :]]) for z in sizes]
 
 
-register_op("Split", _split_shape, "split", attrs_fn=_axis_attr)
+register_op(
+    "Split", _split_shape, "split", kernel_inputs=(0,), value_inputs=(1,), attrs_fn=_axis_attr
+)
 
 
 @RegisterGradient("Split")
 def _split_grad(op, *grads):
     gs = [g if g is not None else zeros_like(o) for g, o in zip(grads, op.outputs)]
-    return [concat(gs, op.get_attr("axis"))]
+    extra, axis = _axis_input(op)
+    return [concat(gs, axis if axis is not None else extra[0]), *[None] * len(extra)]
 
 
 def split(
@@ -526,7 +747,8 @@ def split(
     num: int | None = None,
     name: str = "split",
 ) -> list[Tensor]:
-    """Splits a tensor into pieces along ``axis``.
+    """Splits a tensor into pieces along ``axis`` (an int, or a scalar int tensor known only
+    when run).
 
     TF 1.x order ``split(value, num_or_size_splits, axis)``; the deck's TF 0.x order
     ``split(split_dim, num_split, value)`` is recognised when the first argument is an int and the
@@ -535,14 +757,17 @@ def split(
     if isinstance(value, (int, np.integer)) and not isinstance(axis, (int, np.integer)):
         value, axis = axis, value  # split(split_dim, num_split, value)
     x = convert_to_tensor(value)
+    known, extra = int_arg(axis, "axis")
+    if known is not None and not isinstance(known, int):
+        known = scalar_int(known)
     if isinstance(num_or_size_splits, (int, np.integer)):
         k = int(num_or_size_splits)
-        attrs = {"axis": int(axis), "num_split": k, "size_splits": [0] * k}
+        attrs = {"axis": known, "num_split": k, "size_splits": [0] * k}
     else:
-        sizes = [int(s) for s in np.asarray(num_or_size_splits).reshape(-1)]
-        attrs = {"axis": int(axis), "num_split": None, "size_splits": sizes}
+        sizes = const_ints(num_or_size_splits, "num_or_size_splits")
+        attrs = {"axis": known, "num_split": None, "size_splits": sizes}
         k = len(sizes)
-    return list(make_op("Split", [x], [x.dtype] * k, attrs, name or "split").outputs)
+    return list(make_op("Split", [x, *extra], [x.dtype] * k, attrs, name or "split").outputs)
 
 
 # ---- stack / unstack ---------------------------------------------------------------------------
@@ -662,7 +887,7 @@ def _filled(shape, dtype, name, value, default: str) -> Tensor:
     """A constant when it has fewer than 1000 elements; else, as in TF, ``Fill`` of a scalar,
     so a big initial value does not bloat the GraphDef."""
     dtype = _dt.as_dtype(dtype)
-    if isinstance(shape, Tensor):
+    if is_symbolic(shape) or (isinstance(shape, (list, tuple)) and _holds_tensors(shape)):
         return fill(shape, constant(value, dtype=dtype), name=name or default)
     dims = [int(d) for d in as_shape(shape).as_list()]  # type: ignore[arg-type]  # None: TypeError
     if math.prod(dims) < 1000:

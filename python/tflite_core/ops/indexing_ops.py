@@ -24,7 +24,9 @@ from ..framework.op_util import (
     broadcast_shapes,
     check_dtype_in,
     check_same_dtype,
+    int_arg,
     make_tensor,
+    scalar_int,
     to_tensors,
 )
 from ..framework.registry import NotDifferentiable, RegisterGradient, register_op
@@ -202,6 +204,8 @@ def _gather_shape(op, in_shapes, value_of):
     p, i = in_shapes[0], in_shapes[1]
     a = _gather_axis(op, p, value_of)
     if a is None or i.ndims is None:
+        if p.ndims is not None and i.ndims is not None:  # axis known only when run
+            return [TensorShape([None] * (p.ndims + i.ndims - 1))]
         return [TensorShape(None)]
     d = p.as_list()
     return [TensorShape(d[:a] + i.as_list() + d[a + 1 :])]
@@ -223,7 +227,13 @@ def _gather_grad(op, grad):
     # params[..., ids, ...] -> the gradient rows summed back into their ids (dense, not
     # IndexedSlices): unsorted_segment_sum over the gathered dimension.
     params, ids, axis = op.inputs
-    a = int(np.asarray(constant_value(axis)).reshape(())) % params.shape.ndims
+    known = constant_value(axis)
+    if known is None or params.shape.ndims is None:
+        raise ValueError(
+            f"The gradient of '{op.name}' needs its axis and the rank of its params known when "
+            "the graph is built"
+        )
+    a = int(np.asarray(known).reshape(())) % params.shape.ndims
     n = size_of_dim(params, a)
     if a == 0:  # as TF: IndexedSlices(grad rows, ids) of params' shape; dense where needed
         return [_gather_slices(params, ids, grad, n), None, None]
@@ -263,18 +273,10 @@ def gather(
     i = convert_to_tensor(indices)
     check_dtype_in("GatherV2", i, INDEX_DTYPES, "indices")
     with name_scope(name, "GatherV2", [p, i]) as scope:
-        a = constant(np.int32(int(np.asarray(_const_axis(axis)).reshape(()))), name="axis")
-        attrs = {"Tparams": p.dtype, "Tindices": i.dtype, "Taxis": _dt.int32}
+        known, extra = int_arg(axis, "axis")
+        a = extra[0] if extra else constant(np.int32(scalar_int(known)), name="axis")
+        attrs = {"Tparams": p.dtype, "Tindices": i.dtype, "Taxis": a.dtype}
         return make_tensor("GatherV2", [p, i, a], p.dtype, attrs, scope)
-
-
-def _const_axis(axis):
-    if isinstance(axis, Tensor):
-        v = constant_value(axis)
-        if v is None:
-            raise TypeError("gather: axis must be known when the graph is built")
-        return v
-    return axis
 
 
 def _uss_shape(op, in_shapes, value_of):

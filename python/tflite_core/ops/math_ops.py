@@ -5,28 +5,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from ..framework import dtypes as _dt
 from ..framework.constant_op import constant, convert_to_tensor
-from ..framework.graph import Tensor, constant_value, shape_error
+from ..framework.graph import Tensor, shape_error
 from ..framework.op_util import (
     FLOATS,
     NUMERIC,
     broadcast_shapes,
     check_dtype_in,
     check_same_dtype,
+    int_arg,
     make_tensor,
     norm_axes,
     same_shape,
+    scalar_int,
     to_tensors,
 )
 from ..framework.registry import NotDifferentiable, RegisterGradient, register_op
 from ..framework.tensor_shape import TensorShape
 from .array_ops import (
+    axis_arg,
+    axis_attrs,
     broadcast_to,
     cast,
     reduced_shape,
+    reduction_axes,
     reduction_size,
     reshape,
     shape,
@@ -381,12 +384,13 @@ def add_n(inputs: Any, name: str | None = None) -> Tensor:
 
 # ---- reductions ----------------------------------------------------------------------------------
 def _reduce_shape(op, in_shapes, value_of):
-    s = in_shapes[0]
-    axis, keep = op.get_attr("axis"), op.get_attr("keep_dims")
+    s, keep = in_shapes[0], op.get_attr("keep_dims")
     if s.ndims is None:
         return [TensorShape(None)]
-    axes = norm_axes(axis, s.ndims, op)
+    axes = reduction_axes(op, s.ndims, value_of)
     d = s.as_list()
+    if axes is None:  # axes known only when run
+        return [TensorShape([None] * len(d) if keep else None)]
     if keep:
         return [TensorShape([1 if i in axes else n for i, n in enumerate(d)])]
     return [TensorShape([n for i, n in enumerate(d) if i not in axes])]
@@ -394,7 +398,7 @@ def _reduce_shape(op, in_shapes, value_of):
 
 def _reduce_attrs(op, in_shapes, out_shapes, value_of):
     r = len(in_shapes[0])
-    axes = norm_axes(op.get_attr("axis"), r, op)
+    axes = reduction_axes(op, r, value_of)
     return [1 if i in axes else 0 for i in range(r)], []
 
 
@@ -406,7 +410,9 @@ _REDUCE = {
     "Prod": "reduce_prod",
 }
 for _t, _k in _REDUCE.items():
-    register_op(_t, _reduce_shape, _k, attrs_fn=_reduce_attrs)
+    register_op(
+        _t, _reduce_shape, _k, kernel_inputs=(0,), value_inputs=(1,), attrs_fn=_reduce_attrs
+    )
 
 
 def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep_dims):
@@ -416,18 +422,13 @@ def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep
         axis = reduction_indices
     if keepdims is None:
         keepdims = bool(keep_dims)
-    if isinstance(axis, Tensor):
-        v = constant_value(axis)
-        if v is None:
-            raise ValueError(f"[{op_type}] axis must be a constant")
-        axis = v
-    if axis is not None:
-        axis = [int(a) for a in np.asarray(axis).reshape(-1)]
-        if x.shape.ndims is not None:
-            norm_axes(axis, x.shape.ndims)
-    return make_tensor(
-        op_type, [x], x.dtype, {"axis": axis, "keep_dims": bool(keepdims)}, name or op_type
-    )
+    attrs, extra = axis_attrs(axis)
+    if attrs["axis"] is not None and x.shape.ndims is not None:
+        norm_axes(attrs["axis"], x.shape.ndims)
+    attrs["keep_dims"] = bool(keepdims)
+    if extra:
+        attrs["axis_from"] = 1
+    return make_tensor(op_type, [x, *extra], x.dtype, attrs, name or op_type)
 
 
 def reduce_sum(
@@ -438,7 +439,7 @@ def reduce_sum(
     reduction_indices: AxisLike | None = None,
     keep_dims: bool | None = None,
 ) -> Tensor:
-    """Sum over ``axis`` (all axes when ``None``)."""
+    """Sum over ``axis`` (all axes when ``None``; an int tensor may give them when run)."""
     return _reduce("Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
@@ -488,27 +489,33 @@ def reduce_prod(
 
 def _kept(op, t):
     """``t`` (a reduction's output or its gradient) reshaped to keep the reduced dims as 1."""
-    return reshape(t, reduced_shape(op.inputs[0], op.get_attr("axis")))
+    return reshape(t, reduced_shape(op.inputs[0], axis_arg(op)))
+
+
+def _no_axis_grad(op, grads: list) -> list:
+    """The gradients of a reduction: ``grads`` for its input, None for a run-time axis."""
+    return grads + [None] * (len(op.inputs) - 1)
 
 
 @RegisterGradient("Sum")
 def _sum_grad(op, grad):
     x = op.inputs[0]  # every input element gets the gradient of its sum
-    return [broadcast_to(_kept(op, grad), shape(x))]
+    return _no_axis_grad(op, [broadcast_to(_kept(op, grad), shape(x))])
 
 
 @RegisterGradient("Mean")
 def _mean_grad(op, grad):
     x = op.inputs[0]
-    return [broadcast_to(_kept(op, grad), shape(x)) / reduction_size(x, op.get_attr("axis"))]
+    n = reduction_size(x, axis_arg(op))
+    return _no_axis_grad(op, [broadcast_to(_kept(op, grad), shape(x)) / n])
 
 
 def _min_or_max_grad(op, grad):
     x = op.inputs[0]  # shared equally by the elements equal to the extremum
     y = broadcast_to(_kept(op, op.outputs[0]), shape(x))
     ind = cast(equal(x, y), grad.dtype)
-    count = broadcast_to(reduce_sum(ind, op.get_attr("axis"), keepdims=True), shape(x))
-    return [ind / count * broadcast_to(_kept(op, grad), shape(x))]
+    count = broadcast_to(reduce_sum(ind, axis_arg(op), keepdims=True), shape(x))
+    return _no_axis_grad(op, [ind / count * broadcast_to(_kept(op, grad), shape(x))])
 
 
 RegisterGradient("Max")(_min_or_max_grad)
@@ -519,8 +526,10 @@ register_op(
     "ProdGrad",
     lambda op, s, v: [s[0]],
     "reduce_prod_grad",
+    kernel_inputs=(0, 1),
+    value_inputs=(2,),
     attrs_fn=lambda op, i, o, v: (
-        [1 if a in norm_axes(op.get_attr("axis"), len(i[0])) else 0 for a in range(len(i[0]))],
+        [1 if a in reduction_axes(op, len(i[0]), v) else 0 for a in range(len(i[0]))],
         [],
     ),
 )
@@ -530,24 +539,43 @@ NotDifferentiable("ProdGrad")
 @RegisterGradient("Prod")
 def _prod_grad(op, grad):
     x = op.inputs[0]  # d prod / dx_i = prod_{j != i} x_j, exact where x has zeros
-    dy = reshape(grad, reduced_shape(x, op.get_attr("axis")))
-    return [make_tensor("ProdGrad", [x, dy], x.dtype, {"axis": op.get_attr("axis")}, "ProdGrad")]
+    axis = axis_arg(op)
+    dy = reshape(grad, reduced_shape(x, axis))
+    attrs, extra = axis_attrs(axis)
+    if extra:
+        attrs["axis_from"] = 2
+    g = make_tensor("ProdGrad", [x, dy, *extra], x.dtype, attrs, "ProdGrad")
+    return _no_axis_grad(op, [g])
 
 
 # ---- argmax / argmin -----------------------------------------------------------------------------
+def _arg_axis(op, rank: int, value_of):
+    axes = reduction_axes(op, rank, value_of)
+    return None if axes is None else axes[0]
+
+
 def _arg_shape(op, in_shapes, value_of):
     s = in_shapes[0]
     if s.ndims is None:
         return [TensorShape(None)]
     if s.ndims == 0:
         raise ValueError(f"[{op.type}] input must have rank >= 1 for '{op.name}'")
-    a = norm_axes(op.get_attr("axis"), s.ndims, op)[0]
+    a = _arg_axis(op, s.ndims, value_of)
     d = s.as_list()
+    if a is None:
+        return [TensorShape([None] * (len(d) - 1))]
     return [TensorShape(d[:a] + d[a + 1 :])]
 
 
 for _t, _k in (("ArgMax", "argmax"), ("ArgMin", "argmin")):
-    register_op(_t, _arg_shape, _k, attrs_fn=lambda op, i, o, v: ([op.get_attr("axis")], []))
+    register_op(
+        _t,
+        _arg_shape,
+        _k,
+        kernel_inputs=(0,),
+        value_inputs=(1,),
+        attrs_fn=lambda op, i, o, v: ([_arg_axis(op, len(i[0]), v)], []),
+    )
     NotDifferentiable(_t)
 
 
@@ -555,8 +583,11 @@ def _arg(op_type, input, axis, name, dimension, output_type):
     x = convert_to_tensor(input)
     check_dtype_in(op_type, x, NUMERIC, "input")
     axis = dimension if axis is None else axis
-    axis = 0 if axis is None else int(axis)
-    out = make_tensor(op_type, [x], _dt.int64, {"axis": axis}, name or op_type)
+    known, extra = int_arg(0 if axis is None else axis, "axis")
+    attrs = {"axis": None if extra else scalar_int(known)}
+    if extra:
+        attrs["axis_from"] = 1
+    out = make_tensor(op_type, [x, *extra], _dt.int64, attrs, name or op_type)
     return out if _dt.as_dtype(output_type) == _dt.int64 else cast(out, output_type)
 
 

@@ -20,13 +20,23 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..framework.constant_op import constant, convert_to_tensor
+from ..framework import dtypes as _dt
+from ..framework.constant_op import _holds_tensors, constant, convert_to_tensor
 from ..framework.graph import Tensor, constant_value, get_default_graph, name_scope, shape_error
-from ..framework.op_util import const_ints, is_symbolic, make_tensor
+from ..framework.op_util import (
+    arg_value,
+    const_ints,
+    int_arg,
+    is_symbolic,
+    make_tensor,
+    partial_ints,
+    partial_value,
+)
 from ..framework.registry import RegisterGradient, register_op
 from ..framework.tensor_shape import TensorShape
-from .array_ops import broadcast_to, concat, identity, reshape
+from .array_ops import cast, concat, identity, reshape, shape, stack
 from .indexing_ops import gather, normalized_index
+from .math_ops import reduce_sum
 
 if TYPE_CHECKING:
     from ..framework.type_aliases import (
@@ -98,57 +108,127 @@ def _slice_plan(spec, dims):
     return begin, strides, sizes, out
 
 
+_MASKS = ("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask")
+
+
+def _masked_spec(b, e, s, masks) -> tuple:
+    """A slice spec from ``begin``/``end``/``strides`` values and TF's five bit masks."""
+    begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask = masks
+    if not len(b) == len(e) == len(s):
+        raise ValueError(
+            "Expected begin, end, and strides to be 1D equal size tensors, but got shapes "
+            f"[{len(b)}], [{len(e)}], and [{len(s)}] instead."
+        )
+    if bin(ellipsis_mask).count("1") > 1:
+        raise ValueError("Multiple ellipses in slice spec not allowed")
+    spec: list = []
+    for i in range(len(b)):
+        bit = 1 << i
+        if ellipsis_mask & bit:
+            spec.append(("ellipsis",))
+        elif new_axis_mask & bit:
+            spec.append(("newaxis",))
+        elif shrink_axis_mask & bit:
+            if s[i] is not None and s[i] <= 0:  # as TF: a positive stride (ignored)
+                raise ValueError("only stride 1 allowed on non-range indexing.")
+            spec.append(("int", b[i]))
+        else:
+            if s[i] == 0:
+                raise ValueError(f"strides[{i}] must be non-zero")
+            spec.append(
+                (
+                    "slice",
+                    None if begin_mask & bit else b[i],
+                    None if end_mask & bit else e[i],
+                    s[i],
+                )
+            )
+    return tuple(spec)
+
+
+def _spec(op, value_of, first: int = 1):
+    """The op's slice spec: attribute ``spec``, or built from the values of its ``begin``,
+    ``end`` and ``strides`` inputs (from ``first``) when they are known only when run; None
+    while they are unknown."""
+    spec = op._attrs.get("spec")
+    if spec is not None:
+        return spec
+    vals = [value_of(i) for i in range(first, first + 3)]
+    if any(v is None for v in vals):
+        return None
+    b, e, st = ([int(x) for x in np.asarray(v).reshape(-1)] for v in vals)
+    return _masked_spec(b, e, st, [op._attrs[m] for m in _MASKS])
+
+
 def _slice_shape(op, in_shapes, value_of):
     s = in_shapes[0]
     if s.ndims is None:
         return [TensorShape(None)]
     try:
-        return [TensorShape(_slice_plan(op.get_attr("spec"), s.as_list())[3])]
+        spec = _spec(op, value_of)
+        if spec is None:  # bounds known only when run: as TF, an unknown shape
+            return [TensorShape(None)]
+        return [TensorShape(_slice_plan(spec, s.as_list())[3])]
     except ValueError as e:  # name the op and the shape, as TF's shape errors do
         raise shape_error(op.type, op.name, str(e), in_shapes) from None
 
 
 def _slice_attrs(op, in_shapes, out_shapes, value_of):
-    b, st, sz, _ = _slice_plan(op.get_attr("spec"), list(in_shapes[0]))
+    b, st, sz, _ = _slice_plan(_spec(op, value_of), list(in_shapes[0]))
     return [int(x) for x in b + st + sz], []
 
 
 def _slice_grad_attrs(op, in_shapes, out_shapes, value_of):
-    b, st, sz, _ = _slice_plan(op.get_attr("spec"), list(out_shapes[0]))
+    b, st, sz, _ = _slice_plan(_spec(op, value_of, 2), list(out_shapes[0]))
     return [int(x) for x in b + st + sz], []
 
 
-register_op("StridedSlice", _slice_shape, "strided_slice", attrs_fn=_slice_attrs)
+register_op(
+    "StridedSlice",
+    _slice_shape,
+    "strided_slice",
+    kernel_inputs=(0,),
+    value_inputs=(1, 2, 3),
+    attrs_fn=_slice_attrs,
+)
 register_op(
     "StridedSliceGrad",
     lambda op, s, v: [s[1]],
     "strided_slice_grad",
     kernel_inputs=(0,),
+    value_inputs=(2, 3, 4),
     attrs_fn=_slice_grad_attrs,
 )
+
+
+def _slice_attrs_of(op) -> dict:
+    return {k: op._attrs[k] for k in ("spec", *_MASKS) if k in op._attrs}
 
 
 @RegisterGradient("StridedSliceGrad")
 def _strided_slice_grad_grad(op, grad):
     # Linear in dy (input 0): its gradient is the same slice of grad; input 1 gives the shape.
+    bounds = op.inputs[2:]
     return [
         make_tensor(
-            "StridedSlice", [grad], grad.dtype, {"spec": op.get_attr("spec")}, "strided_slice"
+            "StridedSlice", [grad, *bounds], grad.dtype, _slice_attrs_of(op), "strided_slice"
         ),
-        None,
+        *[None] * (1 + len(bounds)),
     ]
 
 
 @RegisterGradient("StridedSlice")
 def _strided_slice_grad(op, grad):
+    bounds = op.inputs[1:]
     return [
         make_tensor(
             "StridedSliceGrad",
-            [grad, op.inputs[0]],
+            [grad, op.inputs[0], *bounds],
             grad.dtype,
-            {"spec": op.get_attr("spec")},
+            _slice_attrs_of(op),
             "StridedSliceGrad",
-        )
+        ),
+        *[None] * len(bounds),
     ]
 
 
@@ -216,59 +296,198 @@ def getitem(tensor: TensorLike, key: Any) -> Tensor:
 def slice(
     input_: TensorLike, begin: TensorLike, size: TensorLike, name: str | None = None
 ) -> Tensor:
-    """``input_[begin[i] : begin[i] + size[i]]`` in every dimension (size -1: to the end)."""
+    """``input_[begin[i] : begin[i] + size[i]]`` in every dimension (size -1: to the end);
+    ``begin`` and ``size`` may be int tensors known only when run (op ``Slice``)."""
     x = convert_to_tensor(input_)
-    key = tuple(
-        _pyslice(int(b), None if int(s) == -1 else int(b) + int(s))
-        for b, s in zip(np.asarray(begin).reshape(-1), np.asarray(size).reshape(-1))
-    )
-    return make_tensor("StridedSlice", [x], x.dtype, {"spec": _index_spec(key)}, name or "Slice")
+    (b, bx), (z, zx) = int_arg(begin, "begin"), int_arg(size, "size")
+    if not bx and not zx:
+        key = tuple(
+            _pyslice(int(i), None if int(n) == -1 else int(i) + int(n))
+            for i, n in zip(_as_list(b), _as_list(z))
+        )
+        return make_tensor(
+            "StridedSlice", [x], x.dtype, {"spec": _index_spec(key)}, name or "Slice"
+        )
+    with name_scope(name, "Slice", [x]) as scope:
+        dtype = (bx or zx)[0].dtype
+        bt = bx[0] if bx else constant(np.asarray(_as_list(b), dtype.np), name="begin")
+        zt = zx[0] if zx else constant(np.asarray(_as_list(z), dtype.np), name="size")
+        return make_tensor("Slice", [x, bt, zt], x.dtype, {"Index": dtype}, scope)
+
+
+def _slice_bounds(op, in_shapes, value_of):
+    """Slice's (begin, size) resolved against the input's shape (size -1: to the end), checked
+    in TF's words; None while either is unknown."""
+    s, b, z = in_shapes[0], value_of(1), value_of(2)
+    if b is None or z is None or s.ndims is None:
+        return None
+    b = [int(v) for v in np.asarray(b).reshape(-1)]
+    z = [int(v) for v in np.asarray(z).reshape(-1)]
+    r = s.ndims
+    if len(b) != r or len(z) != r:
+        raise shape_error(
+            "Slice",
+            op.name,
+            f"Expected begin and size arguments to be 1-D tensors of size {r}, but got shapes "
+            f"[{len(b)}] and [{len(z)}] instead.",
+            in_shapes,
+        )
+    d = s.as_list()
+    sizes = []
+    for i in range(r):
+        if d[i] is None:
+            sizes.append(None if z[i] == -1 else z[i])
+            continue
+        if not 0 <= b[i] <= d[i]:
+            raise shape_error(
+                "Slice", op.name, f"Expected begin[{i}] in [0, {d[i]}], but got {b[i]}", in_shapes
+            )
+        n = d[i] - b[i] if z[i] == -1 else z[i]
+        if not 0 <= n <= d[i] - b[i]:
+            raise shape_error(
+                "Slice",
+                op.name,
+                f"Expected size[{i}] in [0, {d[i] - b[i]}], but got {z[i]}",
+                in_shapes,
+            )
+        sizes.append(n)
+    return b, sizes
+
+
+def _slice_op_shape(op, in_shapes, value_of):
+    s = in_shapes[0]
+    bounds = _slice_bounds(op, in_shapes, value_of)
+    if bounds is not None:
+        return [TensorShape(bounds[1])]
+    b, z = partial_ints(op.inputs[1]), partial_ints(op.inputs[2])
+    r = s.ndims if s.ndims is not None else None if z is None else len(z)
+    if r is None:
+        return [TensorShape(None)]
+    if z is None or len(z) != r:
+        return [TensorShape([None] * r)]
+    d = s.as_list() if s.ndims is not None else [None] * r
+    out = []
+    for i in range(r):
+        if z[i] is not None and z[i] >= 0:
+            out.append(z[i])
+        elif z[i] == -1 and b is not None and b[i] is not None and d[i] is not None:
+            out.append(d[i] - b[i])
+        else:
+            out.append(None)
+    return [TensorShape(out)]
+
+
+def _slice_op_attrs(op, in_shapes, out_shapes, value_of):
+    b, sizes = _slice_bounds(op, [TensorShape(s) for s in in_shapes], value_of)
+    return [*b, *[1] * len(b), *sizes], []
+
+
+register_op(
+    "Slice",
+    _slice_op_shape,
+    "strided_slice",
+    kernel_inputs=(0,),
+    value_inputs=(1, 2),
+    attrs_fn=_slice_op_attrs,
+)
+
+
+@RegisterGradient("Slice")
+def _slice_grad(op, grad):
+    x, begin = op.inputs[0], op.inputs[1]
+    before = cast(begin, _dt.int32)
+    after = shape(x) - before - shape(grad)
+    paddings = stack([before, after], axis=1)
+    return [pad(grad, paddings), None, None]
 
 
 # ---- tile --------------------------------------------------------------------------------------
-def tile(input: TensorLike, multiples: TensorLike, name: str | None = None) -> Tensor:
-    """``input`` repeated ``multiples[i]`` times along dimension ``i`` (as ``np.tile``).
+def _multiples(op, in_shapes, value_of):
+    """Tile's multiples, checked in TF's words; None while unknown."""
+    s, m = in_shapes[0], arg_value(op, "multiples", value_of, 1)
+    if m is None:
+        return None
+    m = [int(v) for v in m.reshape(-1)]
+    if s.ndims is not None and len(m) != s.ndims:
+        raise shape_error(
+            "Tile",
+            op.name,
+            f"Expected multiples argument to be a vector of length {s.ndims} but got length "
+            f"{len(m)}",
+            in_shapes,
+        )
+    for i, k in enumerate(m):
+        if k < 0:
+            raise shape_error(
+                "Tile", op.name, f"Expected multiples[{i}] >= 0, but got {k}", in_shapes
+            )
+    return m
 
-    Built from Reshape, BroadcastTo and Reshape when the shape is fully known, else from
-    ConcatV2 (``multiples`` must be known when the graph is built).
+
+def _tile_shape(op, in_shapes, value_of):
+    s = in_shapes[0]
+    m = _multiples(op, in_shapes, value_of)
+    if m is None and len(op._inputs) > 1:
+        m = partial_ints(op.inputs[1])  # as far as it is known at graph build
+    if m is None:
+        return [TensorShape(None if s.ndims is None else [None] * s.ndims)]
+    d = s.as_list() if s.ndims is not None else [None] * len(m)
+    return [TensorShape([None if k is None or n is None else k * n for k, n in zip(m, d)])]
+
+
+register_op(
+    "Tile",
+    _tile_shape,
+    "tile",
+    kernel_inputs=(0,),
+    value_inputs=(1,),
+    attrs_fn=lambda op, i, o, v: (_multiples(op, [TensorShape(s) for s in i], v), []),
+)
+
+
+@RegisterGradient("Tile")
+def _tile_grad(op, grad):
+    # as TF: the gradient viewed as [m0, d0, m1, d1, ...], summed over the multiples' axes
+    x = op.inputs[0]
+    r = x.shape.ndims
+    if r is None:
+        raise ValueError(f"The gradient of Tile '{op.name}' needs an input of known rank")
+    known = op._attrs.get("multiples")
+    m = (
+        constant(np.asarray(known, np.int32), name="multiples")
+        if known is not None
+        else cast(op.inputs[1], _dt.int32)
+    )
+    split_shape = reshape(stack([m, shape(x)], axis=1), [-1])
+    g = reduce_sum(reshape(grad, split_shape), list(range(0, 2 * r, 2)))
+    return [g] if known is not None else [g, None]
+
+
+def tile(input: TensorLike, multiples: TensorLike, name: str | None = None) -> Tensor:
+    """``input`` repeated ``multiples[i]`` times along dimension ``i`` (as ``np.tile``);
+    ``multiples`` may hold int tensors known only when run.
 
     >>> tf.tile(tf.zeros([2, 3]), [2, 1]).shape.as_list()
     [4, 3]
     """
     x = convert_to_tensor(input)
-    m = const_ints(multiples, "multiples")
-    r = x.shape.ndims
-    if r is None:
-        raise ValueError("tile needs an input of known rank")
-    op_name = get_default_graph().unique_name(name or "Tile", mark_as_used=False)
-    if len(m) != r:
-        raise shape_error(
-            "Tile",
-            op_name,
-            f"Expected multiples argument to be a vector of length {r} but got length {len(m)}",
-            [x.shape, TensorShape([len(m)])],
-        )
-    for i, k in enumerate(m):
-        if k < 0:
-            raise ValueError(f"Expected multiples[{i}] >= 0, but got {k}")
-    with name_scope(name, "Tile", [x]) as scope:
-        d = x.shape.as_list()
-        if all(k == 1 for k in m):
-            return identity(x, name=scope)
-        known = [n for n in d if n is not None]
-        if len(known) == len(d):
-            ones = [1] * r
-            spread = [v for pair in zip(ones, known) for v in pair]
-            target = [v for pair in zip(m, known) for v in pair]
-            big = broadcast_to(reshape(x, spread), target)
-            return reshape(big, [k * n for k, n in zip(m, known)], name=scope)
-        out = x
-        for a, k in enumerate(m):
-            if k == 0:
-                out = getitem(out, (_pyslice(None),) * a + (_pyslice(0, 0),))
-            elif k > 1:
-                out = concat([out] * k, a)
-        return identity(out, name=scope)
+    known, extra = int_arg(multiples, "multiples")
+    if known is not None:
+        known = _as_list(known)
+        r = x.shape.ndims
+        op_name = get_default_graph().unique_name(name or "Tile", mark_as_used=False)
+        if r is not None and len(known) != r:
+            raise shape_error(
+                "Tile",
+                op_name,
+                f"Expected multiples argument to be a vector of length {r} but got length "
+                f"{len(known)}",
+                [x.shape, TensorShape([len(known)])],
+            )
+        for i, k in enumerate(known):
+            if k < 0:
+                raise ValueError(f"Expected multiples[{i}] >= 0, but got {k}")
+    return make_tensor("Tile", [x, *extra], x.dtype, {"multiples": known}, name or "Tile")
 
 
 # ---- Pad, PadV2, mirror padding -----------------------------------------------------------------
@@ -297,7 +516,17 @@ def _paddings(op, in_shapes, value_of):
 def _pad_shape(op, in_shapes, value_of):
     s, p = in_shapes[0], _paddings(op, in_shapes, value_of)
     if p is None:
-        return [TensorShape(None if s.ndims is None else [None] * s.ndims)]
+        q = partial_value(op.inputs[1])  # as far as it is known at graph build
+        if s.ndims is None or q is None or q.shape != (s.ndims, 2):
+            return [TensorShape(None if s.ndims is None else [None] * s.ndims)]
+        return [
+            TensorShape(
+                [
+                    None if None in (n, b, e) else n + int(b) + int(e)
+                    for n, (b, e) in zip(s.as_list(), q)
+                ]
+            )
+        ]
     if s.ndims is None:
         return [TensorShape([None] * p.shape[0])]
     return [
@@ -320,10 +549,9 @@ register_op(
 def _unpad(op, grad):
     """The part of ``grad`` over the unpadded input: a slice (paddings known at graph build)."""
     p = constant_value(op.inputs[1])
-    if p is None:
-        raise NotImplementedError(
-            f"The gradient of {op.type} '{op.name}' needs paddings known when the graph is built"
-        )
+    if p is None:  # paddings known only when run: a Slice from the padding before
+        before = getitem(op.inputs[1], (_pyslice(None), 0))
+        return slice(grad, before, shape(op.inputs[0]))
     key = tuple(_pyslice(int(b), -int(e) if e else None) for b, e in np.asarray(p))
     return getitem(grad, key)
 
@@ -356,7 +584,10 @@ def pad(
     mode = str(mode).upper()
     if mode == "CONSTANT":
         with name_scope(name, "Pad", [x]) as scope:
-            pads = paddings if isinstance(paddings, Tensor) else _paddings_const(paddings)
+            symbolic = is_symbolic(paddings) or (
+                isinstance(paddings, (list, tuple)) and _holds_tensors(paddings)
+            )
+            pads = convert_to_tensor(paddings) if symbolic else _paddings_const(paddings)
             if not is_symbolic(constant_values) and np.all(np.asarray(constant_values) == 0):
                 return make_tensor("Pad", [x, pads], x.dtype, {"Tpaddings": pads.dtype}, scope)
             cv = convert_to_tensor(constant_values, dtype=x.dtype, name="constant_values")
@@ -425,38 +656,36 @@ def strided_slice(
     [2, 6]
     """
     x = convert_to_tensor(input_)
-    b, e = const_ints(begin, "begin"), const_ints(end, "end")
-    s = [1] * len(b) if strides is None else const_ints(strides, "strides")
-    if not len(b) == len(e) == len(s):
-        raise ValueError(
-            "Expected begin, end, and strides to be 1D equal size tensors, but got shapes "
-            f"[{len(b)}], [{len(e)}], and [{len(s)}] instead."
-        )
-    if bin(ellipsis_mask).count("1") > 1:
-        raise ValueError("Multiple ellipses in slice spec not allowed")
-    spec: list[tuple[Any, ...]] = []
-    for i in range(len(b)):
-        bit = 1 << i
-        if ellipsis_mask & bit:
-            spec.append(("ellipsis",))
-        elif new_axis_mask & bit:
-            spec.append(("newaxis",))
-        elif shrink_axis_mask & bit:
-            if s[i] <= 0:  # as TF: a positive stride (ignored) on a shrunk dimension
-                raise ValueError("only stride 1 allowed on non-range indexing.")
-            spec.append(("int", b[i]))
-        else:
-            if s[i] == 0:
-                raise ValueError(f"strides[{i}] must be non-zero")
-            spec.append(
-                (
-                    "slice",
-                    None if begin_mask & bit else b[i],
-                    None if end_mask & bit else e[i],
-                    s[i],
-                )
+    masks = (begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)
+    args = [
+        int_arg(v, n) if v is not None else (None, [])
+        for v, n in ((begin, "begin"), (end, "end"), (strides, "strides"))
+    ]
+    if any(extra for _, extra in args):  # known only when run: inputs the plan reads
+        runtime = [extra[0] if extra else None for (_, extra) in args]
+        ref = next(t for t in runtime if t is not None)
+        bounds = [
+            t
+            if t is not None
+            else constant(
+                np.asarray(
+                    known if known is not None else [1] * int(ref.shape.as_list()[0] or 0),
+                    ref.dtype.np,
+                ).reshape(-1)
             )
-    return make_tensor("StridedSlice", [x], x.dtype, {"spec": tuple(spec)}, name or "StridedSlice")
+            for t, (known, _) in zip(runtime, args)
+        ]
+        attrs = dict(zip(_MASKS, masks))
+        attrs["spec"] = None
+        return make_tensor("StridedSlice", [x, *bounds], x.dtype, attrs, name or "StridedSlice")
+    b, e = _as_list(args[0][0]), _as_list(args[1][0])
+    st = [1] * len(b) if strides is None else _as_list(args[2][0])
+    spec = _masked_spec(b, e, st, masks)
+    return make_tensor("StridedSlice", [x], x.dtype, {"spec": spec}, name or "StridedSlice")
+
+
+def _as_list(v) -> list:
+    return [v] if isinstance(v, int) else list(v)
 
 
 def _dynamic_getitem(x: Tensor, spec) -> Tensor:

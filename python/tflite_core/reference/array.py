@@ -94,3 +94,31 @@ def _split(inputs, outputs, ints, floats):
         if o.shape != piece.shape or o.dtype != x.dtype:
             raise KernelError(f"[Split] output {o.shape} does not match piece {piece.shape}")
         o[...] = piece
+
+
+@_kernel("tile")
+def _tile(inputs, outputs, ints, floats):
+    (x,) = inputs
+    if len(ints) != x.ndim:
+        raise KernelError(f"[Tile] expects multiples for each of the {x.ndim} dimensions")
+    for d, m in enumerate(ints):
+        if m < 0:
+            raise KernelError(f"[Tile] Expected multiples[{d}] >= 0, but got {m}")
+    r = np.tile(x, ints) if x.ndim else x.copy()
+    if r.shape != outputs[0].shape:
+        raise KernelError("[Tile] output shape mismatch")
+    outputs[0][...] = r
+
+
+@_kernel("invert_permutation")
+def _invert_permutation(inputs, outputs, ints, floats):
+    (x,) = inputs
+    n = x.size
+    seen = np.zeros(n, bool)
+    for v in x.reshape(-1):
+        if not 0 <= v < n:
+            raise KernelError(f"[InvertPermutation] {v} is not between 0 and {n}")
+        if seen[v]:
+            raise KernelError(f"[InvertPermutation] {v} is duplicated in the input.")
+        seen[v] = True
+    outputs[0][...] = np.argsort(x).astype(x.dtype)
