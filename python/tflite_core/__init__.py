@@ -12,6 +12,7 @@ import importlib
 from . import (  # the namespaces
     contrib,
     initializers,
+    math,
     nn,
     summary,
     train,
