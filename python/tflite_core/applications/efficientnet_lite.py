@@ -55,7 +55,7 @@ STEM_FILTERS, HEAD_FILTERS = 32, 1280
 
 
 class _Block(NamedTuple):
-    index: int
+    number: int
     kernel: int
     stride: int
     expand: int
@@ -65,7 +65,7 @@ class _Block(NamedTuple):
 
 def blocks() -> list[_Block]:
     """The 16 blocks in order, each with its kernel, stride, expansion and filter counts."""
-    out = []
+    out: list[_Block] = []
     for st in STAGES:
         for r in range(st.repeats):
             filters_in = st.filters_in if r == 0 else st.filters_out
@@ -98,7 +98,7 @@ def _conv_layers() -> list[_ConvLayer]:
     """Every convolution (each followed by its batch norm) in order, with its names."""
     out = [_ConvLayer("stem", "_conv_stem", "_bn0", (STEM_FILTERS, 3, 3, 3), False)]
     for b in blocks():
-        p, q, mid = f"_blocks.{b.index}", f"block{b.index}", b.filters_in * b.expand
+        p, q, mid = f"_blocks.{b.number}", f"block{b.number}", b.filters_in * b.expand
         if b.expand != 1:
             out.append(_ConvLayer(f"{q}/expand", f"{p}._expand_conv", f"{p}._bn0",
                                   (mid, b.filters_in, 1, 1), False))  # fmt: skip
@@ -213,12 +213,12 @@ def build(ops, x, w, include_top=True, classifier_activation="softmax"):
     with the ops of ``ops``: ``tflite_core``, or TF's ``tf.compat.v1`` for a side-by-side run."""
     x = _conv_bn(ops, x, w, "stem", stride=2)
     for b in blocks():
-        with ops.name_scope(f"block{b.index}"):
+        with ops.name_scope(f"block{b.number}"):
             y = x
             if b.expand != 1:
-                y = _conv_bn(ops, y, w, f"block{b.index}/expand")
-            y = _conv_bn(ops, y, w, f"block{b.index}/depthwise", b.stride, depthwise=True)
-            y = _conv_bn(ops, y, w, f"block{b.index}/project", activation=False)
+                y = _conv_bn(ops, y, w, f"block{b.number}/expand")
+            y = _conv_bn(ops, y, w, f"block{b.number}/depthwise", b.stride, depthwise=True)
+            y = _conv_bn(ops, y, w, f"block{b.number}/project", activation=False)
             if b.stride == 1 and b.filters_in == b.filters_out:
                 y = ops.add(y, x, name="residual")
             x = y

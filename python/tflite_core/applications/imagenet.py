@@ -98,9 +98,9 @@ def load_image(image, size: int = 224, central_crop: bool = True) -> np.ndarray:
     im = im.convert("RGB")
     w, h = im.size
     if not central_crop:
-        return np.asarray(im.resize((size, size), Image.BICUBIC))
+        return np.asarray(im.resize((size, size), Image.Resampling.BICUBIC))
     scale = size / min(w, h)
     nw, nh = max(size, round(w * scale)), max(size, round(h * scale))
-    im = im.resize((nw, nh), Image.BICUBIC)
+    im = im.resize((nw, nh), Image.Resampling.BICUBIC)
     left, top = (nw - size) // 2, (nh - size) // 2
     return np.asarray(im.crop((left, top, left + size, top + size)))

@@ -74,6 +74,8 @@ class _TensorRef:
 
     def materialise(self) -> np.ndarray:
         base = self.storage.array
+        if base is None:  # load_torch_state_dict reads every storage the pickle names
+            raise pickle.UnpicklingError(f"storage {self.storage.key} was not read")
         if 0 in self.size:
             return np.zeros(self.size, base.dtype)
         item = base.itemsize
@@ -168,25 +170,25 @@ def load_torch_state_dict(path) -> collections.OrderedDict[str, np.ndarray]:
     path = str(path)
     with open(path, "rb") as f:
         data = f.read()
-    f = io.BytesIO(data)
+    stream = io.BytesIO(data)
     if data[:2] == b"PK":
         raise errors.DataLossError(
             None, None, f"{path}: a zip-format torch file; only the legacy format is supported"
         )
-    magic, _ = _load_pickle(f, path, "magic number")
+    magic, _ = _load_pickle(stream, path, "magic number")
     if magic != _MAGIC:
         raise errors.DataLossError(None, None, f"{path}: not a torch file (bad magic number)")
-    version, _ = _load_pickle(f, path, "protocol version")
+    version, _ = _load_pickle(stream, path, "protocol version")
     if version != _PROTOCOL:
         raise errors.DataLossError(None, None, f"{path}: unsupported torch protocol {version}")
-    sys_info, _ = _load_pickle(f, path, "sys_info")
+    sys_info, _ = _load_pickle(stream, path, "sys_info")
     if isinstance(sys_info, dict) and not sys_info.get("little_endian", True):
         raise errors.DataLossError(None, None, f"{path}: big-endian files are not supported")
-    result, unpickler = _load_pickle(f, path, "state dict")
-    keys, _ = _load_pickle(f, path, "storage key list")
+    result, unpickler = _load_pickle(stream, path, "state dict")
+    keys, _ = _load_pickle(stream, path, "storage key list")
     if not isinstance(keys, list) or sorted(map(str, keys)) != sorted(unpickler.storages):
         raise pickle.UnpicklingError(f"{path}: storage key list does not match the state dict")
-    pos = f.tell()
+    pos = stream.tell()
     for key in keys:
         storage = unpickler.storages[str(key)]
         if pos + 8 > len(data):

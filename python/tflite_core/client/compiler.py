@@ -29,7 +29,7 @@ class Plan:
 
     __slots__ = ("assigns", "core", "nbytes", "needs_init")
 
-    def __init__(self, plan_core, needs_init, assigns, nbytes: int):
+    def __init__(self, plan_core: core.Plan, needs_init: tuple, assigns: tuple, nbytes: int):
         self.core = plan_core
         self.needs_init = needs_init  # variables the plan reads before assigning them
         self.assigns = assigns  # variables whose Assign this plan runs (initialised after it)
@@ -44,7 +44,9 @@ class _Builder:
         self.sess = exe.sess
         self.fed = exe.fed
         self.fed_values = fed_values
-        self.concrete: dict = {t: tuple(int(d) for d in s) for t, s in zip(exe.feed_tensors, sig)}
+        self.concrete: dict[Tensor, tuple[int, ...] | None] = {
+            t: tuple(int(d) for d in s) for t, s in zip(exe.feed_tensors, sig)
+        }
         self.core = core.Plan()
         self.slot: dict = {}
         self.arrays: dict = {}  # slot -> ndarray backing it
@@ -84,12 +86,13 @@ class _Builder:
             shapes = [self.concrete.get(i) for i in op._inputs]
             if any(s is None for s in shapes):
                 return None
+            assert d.value_fn is not None  # OpDef.check: a SHAPE op has one
             return d.value_fn(op, shapes, self.input_value_fn(op))
         if not foldable(op):
             return None
         ins = [self.value_of(i) for i in op._inputs]
-        outs = [self.concrete.get(o) for o in op._outputs]
-        if any(v is None for v in ins) or any(s is None for s in outs):
+        outs = [s for s in (self.concrete.get(o) for o in op._outputs) if s is not None]
+        if any(v is None for v in ins) or len(outs) != len(op._outputs):
             return None
         if d.kind is OpKind.ALIAS:
             return np.asarray(ins[0]).reshape(outs[0])
@@ -97,6 +100,7 @@ class _Builder:
         idx = d.kernel_input_indices(op)
         ints, floats = self.kernel_attrs(op, op._outputs)
         kernel_ins = [np.asarray(ins[i], op._inputs[i].dtype.np, order="C") for i in idx]
+        assert d.kernel is not None  # foldable: a KERNEL op, which OpDef.check gave a kernel
         core.run_kernel(d.kernel, kernel_ins, arrays, ints, floats)
         return arrays[t.value_index]
 
@@ -214,6 +218,7 @@ def _emit_alias(b: _Builder, op: Operation, outs: list) -> None:
 
 def _emit_assign(b: _Builder, op: Operation, outs: list) -> None:
     d = op._def
+    assert d.kernel is not None and d.kernel_inputs is not None  # every ASSIGN op names them
     var = op._inputs[0]
     for ref in refs(op):
         if ref in b.fed:
@@ -230,6 +235,7 @@ def _emit_assign(b: _Builder, op: Operation, outs: list) -> None:
 def _emit_kernel(b: _Builder, op: Operation, outs: list) -> None:
     """A kernel step (a RANDOM op's kernel also gets its per-session Philox counter first)."""
     d = op._def
+    assert d.kernel is not None  # OpDef.check: a KERNEL or RANDOM op has one
     in_t = [op._inputs[i] for i in d.kernel_input_indices(op)]
     ins = []
     if d.kind is OpKind.RANDOM:
@@ -262,7 +268,9 @@ in ``Executable``)."""
 def _emit_conv_chain(b: _Builder, chain: fusion.ConvChain, op: Operation, outs: list) -> None:
     """A convolution + bias (+ activation) as one step, at the chain's last op."""
     x, f = chain.conv._inputs
-    ints, _ = chain.conv._def.attrs_fn(chain.conv, [b.shape_of(x), b.shape_of(f)], None, None)
+    attrs_fn = chain.conv._def.attrs_fn
+    assert attrs_fn is not None  # Conv2D and DepthwiseConv2dNative have one
+    ints, _ = attrs_fn(chain.conv, [b.shape_of(x), b.shape_of(f)], None, None)
     # a constant filter (never written: plan constants are not) gets an id under which oneDNN
     # keeps its reordered copy
     filter_id = core.new_constant_id() if f.op.type == "Const" and f not in b.fed else 0
@@ -300,7 +308,7 @@ def compile_plan(exe, sig, fed_values) -> Plan:
     b = _Builder(exe, sig, fed_values)
     b.infer_shapes(exe.shape_order)
     for t in exe.feed_tensors:
-        b.slot[t] = b.core.add_feed(t.dtype.np, list(b.concrete[t]))
+        b.slot[t] = b.core.add_feed(t.dtype.np, list(b.shape_of(t)))
 
     def fits(chain, last):
         try:

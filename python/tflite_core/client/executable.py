@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -94,8 +95,8 @@ class _Fetches:
             return lambda outs: typ(*[s(outs) for s in subs])
         if isinstance(f, Mapping):
             items = [(k, self._mapper(v, graph)) for k, v in f.items()]
-            typ = type(f)
-            return lambda outs: typ((k, s(outs)) for k, s in items)
+            mtyp: Any = type(f)  # a Mapping subclass built from (key, value) pairs
+            return lambda outs: mtyp((k, s(outs)) for k, s in items)
         el = self._leaf(f, graph)
         if isinstance(el, Operation):
             return lambda outs: None
@@ -213,7 +214,7 @@ class Executable:
     @staticmethod
     def _schedule(need, fed):
         """Topological order; among ready ops, variable updates go last."""
-        deps = {op: set() for op in need}
+        deps: dict = {op: set() for op in need}
         users: dict = {op: [] for op in need}
         for op in need:
             for t in exec_inputs(op):
@@ -270,8 +271,9 @@ class Executable:
         else:
             sig = ()
         pool = self.pools.get(sig)
-        plan = pool.pop() if pool else None
-        if plan is None:
+        if pool:
+            plan = pool.pop()
+        else:
             plan = self._compile(sig, arrays)
             pool = self.sess._plans.add(self, sig, plan)
         try:

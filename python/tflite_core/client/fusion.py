@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.graph import Operation
+from ..framework.graph import Operation, Tensor
 from .op_kinds import aliases_variable, is_mutation
 
 _KERNELS = {"Conv2D": "conv2d_bias_act", "DepthwiseConv2dNative": "depthwise_conv2d_bias_act"}
@@ -59,8 +59,8 @@ def find_fusable_updates(exec_order, fed, fetched) -> dict[Operation, Operation]
 
 @dataclass
 class ConvChain:
-    conv: object  # the convolution op
-    bias: object  # the bias tensor (1-D)
+    conv: Operation  # the convolution op
+    bias: Tensor  # the bias tensor (1-D)
     act: int
     inner: tuple  # ops whose work the fused step does, besides the last one
 

@@ -14,15 +14,20 @@ import contextlib
 import os
 import threading
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import numpy as np
 
-from ..framework.graph import Graph, Operation, default_session, get_default_graph
+from ..framework.graph import Graph, Operation, Tensor, default_session, get_default_graph
 from ..framework.runtime import core, set_num_threads
 from .buffers import aligned_buffer
 from .executable import LEAVES, fetch_key, make_executable
 from .plan_cache import PlanCache
+
+if TYPE_CHECKING:
+    from ..framework.type_aliases import FeedDict, TensorConvertible
+
+_S = TypeVar("_S", bound="BaseSession")
 
 MAX_EXECUTABLES = 1024
 """(fetches, feed keys) signatures a Session keeps pruned and scheduled (least recently created
@@ -34,12 +39,12 @@ class ConfigProto:
 
     def __init__(
         self,
-        intra_op_parallelism_threads=0,
-        inter_op_parallelism_threads=0,
-        allow_soft_placement=False,
-        log_device_placement=False,
-        **kwargs,
-    ):
+        intra_op_parallelism_threads: int = 0,
+        inter_op_parallelism_threads: int = 0,
+        allow_soft_placement: bool = False,
+        log_device_placement: bool = False,
+        **kwargs: Any,
+    ) -> None:
         self.intra_op_parallelism_threads = intra_op_parallelism_threads
         self.inter_op_parallelism_threads = inter_op_parallelism_threads
         self.allow_soft_placement = allow_soft_placement
@@ -49,7 +54,7 @@ class ConfigProto:
 
 
 class BaseSession:
-    def __init__(self, target: str = "", graph: Graph | None = None, config: Any = None):
+    def __init__(self, target: str = "", graph: Graph | None = None, config: Any = None) -> None:
         self._graph = graph if graph is not None else get_default_graph()
         if not isinstance(self._graph, Graph):
             raise TypeError(f"graph must be a tf.Graph, but got {type(self._graph)}")
@@ -63,8 +68,9 @@ class BaseSession:
         self._run_lock = core.RunLock()
         self._seed_base = int.from_bytes(os.urandom(4), "little") & 0x7FFFFFFF
         self._config = config
-        if config is not None and getattr(config, "intra_op_parallelism_threads", 0):
-            set_num_threads(int(config.intra_op_parallelism_threads))
+        threads = getattr(config, "intra_op_parallelism_threads", 0) if config is not None else 0
+        if threads:
+            set_num_threads(int(threads))
         self._default_cms: list = []
 
     @property
@@ -72,7 +78,7 @@ class BaseSession:
         return self._graph
 
     @property
-    def graph_def(self):
+    def graph_def(self) -> Any:
         return self._graph.as_graph_def()
 
     @property
@@ -83,11 +89,44 @@ class BaseSession:
         """A context manager that makes this session the default (``Tensor.eval`` uses it)."""
         return default_session(self)
 
-    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+    @overload
+    def run(
+        self,
+        fetches: Tensor | TensorConvertible,
+        feed_dict: FeedDict | None = None,
+        options: Any = None,
+        run_metadata: Any = None,
+    ) -> np.ndarray: ...
+    @overload
+    def run(
+        self,
+        fetches: Operation,
+        feed_dict: FeedDict | None = None,
+        options: Any = None,
+        run_metadata: Any = None,
+    ) -> None: ...
+    @overload
+    def run(
+        self,
+        fetches: Any,
+        feed_dict: FeedDict | None = None,
+        options: Any = None,
+        run_metadata: Any = None,
+    ) -> Any: ...
+
+    def run(
+        self,
+        fetches: Any,
+        feed_dict: FeedDict | None = None,
+        options: Any = None,
+        run_metadata: Any = None,
+    ) -> Any:
         """Runs the ops needed for ``fetches`` and returns their values in the same structure.
 
         ``fetches``: a Tensor, Operation, Variable or name, or nested lists/tuples/dicts/namedtuples
         of them. ``feed_dict``: Tensor (or name) -> value, replacing that tensor's value.
+        A Tensor's (or Variable's) value is a NumPy array (typed ``np.ndarray``; a 0-d one is a
+        NumPy scalar, as in TF, which has the array's attributes); an Operation's is ``None``.
         """
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
@@ -96,7 +135,7 @@ class BaseSession:
                 "The Session graph is empty. Add operations to the graph before calling run()."
             )
         feed_keys = tuple(feed_dict) if feed_dict else ()
-        key = (fetches if type(fetches) in LEAVES else fetch_key(fetches), feed_keys)
+        key: tuple | None = (fetches if type(fetches) in LEAVES else fetch_key(fetches), feed_keys)
         try:
             exe = self._cache.get(key)
         except TypeError:
@@ -116,7 +155,7 @@ class BaseSession:
         self._plans.clear()
         self._vars.clear()
 
-    def _variable_buffer(self, var_op: Operation, shape) -> np.ndarray:
+    def _variable_buffer(self, var_op: Operation, shape: Any) -> np.ndarray:
         with self._lock:
             buf = self._vars.get(var_op)
             if buf is None:
@@ -134,7 +173,7 @@ class BaseSession:
                 c = self._counters[op] = np.zeros(1, np.int64)
             return c
 
-    def _load_variable(self, var, value) -> None:
+    def _load_variable(self, var: Any, value: Any) -> None:
         op = var.op
         buf = self._variable_buffer(op, var.shape.as_list())
         v = np.asarray(value, dtype=buf.dtype)
@@ -146,7 +185,7 @@ class BaseSession:
         buf[...] = v
         self._initialized.add(op)
 
-    def __enter__(self):
+    def __enter__(self: _S) -> _S:
         g = self._graph.as_default()
         s = self.as_default()
         g.__enter__()
@@ -154,7 +193,7 @@ class BaseSession:
         self._default_cms.append((g, s))
         return self
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> Literal[False]:
         g, s = self._default_cms.pop()
         s.__exit__(exc_type, exc, tb)
         g.__exit__(exc_type, exc, tb)
@@ -169,10 +208,10 @@ class Session(BaseSession):
 class InteractiveSession(BaseSession):
     """A session that installs itself as the default on creation (for ``eval()`` in a shell)."""
 
-    def __init__(self, target: str = "", graph: Graph | None = None, config: Any = None):
+    def __init__(self, target: str = "", graph: Graph | None = None, config: Any = None) -> None:
         super().__init__(target, graph, config)
         self._g_cm = self._graph.as_default()
-        self._s_cm = self.as_default()
+        self._s_cm: default_session | None = self.as_default()
         self._g_cm.__enter__()
         self._s_cm.__enter__()
 

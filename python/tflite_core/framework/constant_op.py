@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from . import dtypes as _dt
 from .graph import Tensor, get_default_graph
 from .registry import NotDifferentiable, OpKind, register_op
 from .tensor_shape import TensorShape, as_shape
+
+if TYPE_CHECKING:
+    from .type_aliases import DTypeLike, ShapeLike, TensorLike
 
 
 # ---- Const ------------------------------------------------------------------------------------
@@ -48,7 +53,13 @@ def _infer_value(value, dtype: _dt.DType | None) -> np.ndarray:
     return np.array(arr, dtype=np_dt, order="C")
 
 
-def constant(value, dtype=None, shape=None, name="Const", verify_shape=False) -> Tensor:
+def constant(
+    value: Any,
+    dtype: DTypeLike | None = None,
+    shape: ShapeLike | None = None,
+    name: str = "Const",
+    verify_shape: bool = False,
+) -> Tensor:
     """A constant tensor: ``tf.constant([[1., 2.]])`` (Python floats become float32).
 
     >>> tf.constant([1.0, 2.0]).dtype
@@ -57,16 +68,16 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False) ->
     dtype = None if dtype is None else _dt.as_dtype(dtype)
     arr = _infer_value(value, dtype)
     if shape is not None:
-        shape = [int(d) for d in as_shape(shape).as_list()]
+        dims = [int(d) for d in as_shape(shape).as_list()]  # type: ignore[arg-type]  # None: TypeError
         if arr.size == 1:
-            arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
-        elif verify_shape and list(arr.shape) != shape:
-            raise TypeError(f"Expected Tensor's shape: {tuple(shape)}, got {arr.shape}.")
-        elif int(np.prod(shape)) == arr.size:
-            arr = arr.reshape(shape)
+            arr = np.full(dims, arr.reshape(()), dtype=arr.dtype)
+        elif verify_shape and list(arr.shape) != dims:
+            raise TypeError(f"Expected Tensor's shape: {tuple(dims)}, got {arr.shape}.")
+        elif int(np.prod(dims)) == arr.size:
+            arr = arr.reshape(dims)
         else:
             raise ValueError(
-                f"Too many elements provided. Needed at most {int(np.prod(shape))}, "
+                f"Too many elements provided. Needed at most {int(np.prod(dims))}, "
                 f"but received {arr.size}"
             )
     out_dtype = _dt.as_dtype(arr.dtype)
@@ -74,7 +85,12 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False) ->
     return get_default_graph().create_op("Const", [], [out_dtype], attrs, name).outputs[0]
 
 
-def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None) -> Tensor:
+def convert_to_tensor(
+    value: TensorLike,
+    dtype: DTypeLike | None = None,
+    name: str | None = None,
+    preferred_dtype: DTypeLike | None = None,
+) -> Tensor:
     """Converts Tensors, Variables, NumPy arrays, Python scalars and lists to a ``Tensor``."""
     if isinstance(value, Tensor):
         if dtype is not None and _dt.as_dtype(dtype) != value.dtype:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import builtins
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..framework.type_aliases import (
+        DTypeLike,
+    )
 
 
 class DType:
     """A tensor element type, as ``tf.DType``."""
 
-    def __init__(self, name: str, np_type):
+    def __init__(self, name: str, np_type: Any) -> None:
         self._name = name
         self._np = np.dtype(np_type)
 
@@ -41,13 +47,13 @@ class DType:
     def max(self):
         return np.finfo(self._np).max if self.is_floating else np.iinfo(self._np).max
 
-    def is_compatible_with(self, other) -> bool:
+    def is_compatible_with(self, other: DTypeLike) -> builtins.bool:
         return as_dtype(other) is self
 
     def __repr__(self) -> str:
         return f"tf.{self._name}"
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> builtins.bool:
         try:
             return as_dtype(other) is self
         except TypeError:
@@ -97,7 +103,7 @@ KERNEL_DTYPES = (float32, float64, int32, int64, bool)
 _pybool = builtins.bool  # this module defines tf.bool
 
 
-def as_dtype(type_value) -> DType:
+def as_dtype(type_value: DTypeLike | Any) -> DType:
     """Converts ``type_value`` (a DType, NumPy dtype, Python type or name) to a ``DType``."""
     if isinstance(type_value, DType):
         return type_value
@@ -116,6 +122,6 @@ def as_dtype(type_value) -> DType:
     if type_value is None:  # np.dtype(None) would be float64; TF rejects it
         raise TypeError("Cannot convert value None to a TensorFlow DType.")
     try:
-        return _BY_NP[np.dtype(type_value)]
+        return _BY_NP[np.dtype(type_value)]  # type: ignore[arg-type]  # others: TypeError
     except (TypeError, KeyError):
         raise TypeError(f"Cannot convert value {type_value!r} to a TensorFlow DType.") from None

@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
@@ -17,6 +19,9 @@ from .protos import protos
 from .registry import OpKind, get_op_def
 from .runtime import core
 from .tensor_shape import TensorShape, as_shape, shape_str
+
+if TYPE_CHECKING:
+    from .type_aliases import FeedDict, OpOrTensor, SessionLike, ShapeLike, TensorLike
 
 
 class GraphKeys:
@@ -54,12 +59,29 @@ class Tensor:
         self._shape = shape
         self._consumers: list[Operation] = []
 
-    op = property(lambda self: self._op)
-    value_index = property(lambda self: self._value_index)
-    dtype = property(lambda self: self._dtype)
-    graph = property(lambda self: self._op._graph)
-    name = property(lambda self: f"{self._op.name}:{self._value_index}")
-    device = property(lambda self: self._op.device)
+    @property
+    def op(self) -> Operation:
+        return self._op
+
+    @property
+    def value_index(self) -> int:
+        return self._value_index
+
+    @property
+    def dtype(self) -> _dt.DType:
+        return self._dtype
+
+    @property
+    def graph(self) -> Graph:
+        return self._op._graph
+
+    @property
+    def name(self) -> str:
+        return f"{self._op.name}:{self._value_index}"
+
+    @property
+    def device(self) -> str:
+        return self._op.device
 
     @property
     def shape(self) -> TensorShape:
@@ -68,26 +90,26 @@ class Tensor:
     def get_shape(self) -> TensorShape:
         return self._shape
 
-    def set_shape(self, shape) -> None:
+    def set_shape(self, shape: ShapeLike | None) -> None:
         self._shape = self._shape.merge_with(as_shape(shape))
 
-    def consumers(self) -> list:
+    def consumers(self) -> list[Operation]:
         return list(self._consumers)
 
-    def eval(self, feed_dict=None, session=None):
+    def eval(self, feed_dict: FeedDict | None = None, session: SessionLike | None = None) -> Any:
         """Runs this tensor in ``session`` (default: the default session)."""
         return run_with_default_session(self, feed_dict, session)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<tf.Tensor '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         raise TypeError(
             "Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not None:` "
             "instead of `if t:` to test if a tensor is defined."
         )
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         d = self._shape.ndims
         if d is None or d == 0:
             raise TypeError("Tensor objects are only iterable when the first dimension is known.")
@@ -98,14 +120,47 @@ class Tensor:
 
     __hash__ = object.__hash__
 
-    def __len__(self):
+    def __len__(self) -> int:
         raise TypeError("len is not well defined for symbolic Tensors; use tf.shape(t)[0].")
+
+    if TYPE_CHECKING:  # installed at import time by ops/tensor_methods.py (above the op families)
+
+        def __add__(self, other: TensorLike) -> Tensor: ...
+        def __radd__(self, other: TensorLike) -> Tensor: ...
+        def __sub__(self, other: TensorLike) -> Tensor: ...
+        def __rsub__(self, other: TensorLike) -> Tensor: ...
+        def __mul__(self, other: TensorLike) -> Tensor: ...
+        def __rmul__(self, other: TensorLike) -> Tensor: ...
+        def __truediv__(self, other: TensorLike) -> Tensor: ...
+        def __rtruediv__(self, other: TensorLike) -> Tensor: ...
+        def __pow__(self, other: TensorLike) -> Tensor: ...
+        def __rpow__(self, other: TensorLike) -> Tensor: ...
+        def __matmul__(self, other: TensorLike) -> Tensor: ...
+        def __rmatmul__(self, other: TensorLike) -> Tensor: ...
+        def __lt__(self, other: TensorLike) -> Tensor: ...
+        def __le__(self, other: TensorLike) -> Tensor: ...
+        def __gt__(self, other: TensorLike) -> Tensor: ...
+        def __ge__(self, other: TensorLike) -> Tensor: ...
+        def __neg__(self) -> Tensor: ...
+        def __abs__(self) -> Tensor: ...
+        def __getitem__(self, key: Any) -> Tensor: ...
 
 
 class Operation:
     """A node of the graph: an op type, named inputs and outputs, attributes."""
 
-    def __init__(self, graph, op_type, name, inputs, dtypes, attrs, control_inputs):
+    _tflite_traceback: list[Any]  # where get_variable created it (variable ops only)
+
+    def __init__(
+        self,
+        graph: Graph,
+        op_type: str,
+        name: str,
+        inputs: Iterable[Tensor],
+        dtypes: Iterable[_dt.DType],
+        attrs: dict[str, Any] | None,
+        control_inputs: Iterable[Operation],
+    ) -> None:
         self._graph = graph
         self._type = op_type
         self._name = name
@@ -117,49 +172,69 @@ class Operation:
         self._outputs = [Tensor(self, i, dt, TensorShape(None)) for i, dt in enumerate(dtypes)]
         self._def = get_op_def(op_type)
 
-    graph = property(lambda self: self._graph)
-    type = property(lambda self: self._type)
-    name = property(lambda self: self._name)
-    inputs = property(lambda self: list(self._inputs))
-    outputs = property(lambda self: list(self._outputs))
-    control_inputs = property(lambda self: list(self._control_inputs))
-    device = property(lambda self: self._device)
+    @property
+    def graph(self) -> Graph:
+        return self._graph
 
-    def values(self):
+    @property
+    def type(self) -> str:
+        return self._type
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def inputs(self) -> list[Tensor]:
+        return list(self._inputs)
+
+    @property
+    def outputs(self) -> list[Tensor]:
+        return list(self._outputs)
+
+    @property
+    def control_inputs(self) -> list[Operation]:
+        return list(self._control_inputs)
+
+    @property
+    def device(self) -> str:
+        return self._device
+
+    def values(self) -> tuple[Tensor, ...]:
         return tuple(self._outputs)
 
-    def get_attr(self, name: str):
+    def get_attr(self, name: str) -> Any:
         try:
             return self._attrs[name]
         except KeyError:
             raise ValueError(f"Operation '{self._name}' has no attr named '{name}'.") from None
 
     @property
-    def node_def(self):
+    def node_def(self) -> Any:
         """This op as a ``NodeDef`` protobuf (type, inputs, device, attributes)."""
         return node_def(self)
 
-    def run(self, feed_dict=None, session=None) -> None:
+    def run(self, feed_dict: FeedDict | None = None, session: SessionLike | None = None) -> None:
         """Runs this op in ``session`` (default: the default session)."""
         run_with_default_session(self, feed_dict, session)
 
-    def _add_control_input(self, op: Operation):
+    def _add_control_input(self, op: Operation) -> None:
         if op not in self._control_inputs:
             self._control_inputs.append(op)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<tf.Operation '{self._name}' type={self._type}>"
 
 
 class Graph:
     """A TensorFlow computation: operations and the tensors between them."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.RLock()
         self._ops: list[Operation] = []
         self._ops_by_name: dict[str, Operation] = {}
         self._names_in_use: dict[str, int] = {}
-        self._collections: dict[str, list] = {}
+        self._collections: dict[str, list[Any]] = {}
         self._scopes = threading.local()  # name scope, control deps, devices: per thread, as TF
         self._last_id = 0
         self._finalized = False
@@ -176,18 +251,18 @@ class Graph:
         self._scopes.name = value
 
     @property
-    def _control_stack(self) -> list:
+    def _control_stack(self) -> list[list[Operation]]:
         st = getattr(self._scopes, "control", None)
         if st is None:
             st = self._scopes.control = []
         return st
 
     @_control_stack.setter
-    def _control_stack(self, value: list) -> None:
+    def _control_stack(self, value: list[list[Operation]]) -> None:
         self._scopes.control = value
 
     @property
-    def _device_stack(self) -> list:
+    def _device_stack(self) -> list[str]:
         st = getattr(self._scopes, "device", None)
         if st is None:
             st = self._scopes.device = []
@@ -203,11 +278,11 @@ class Graph:
         return self._version
 
     @property
-    def graph_def_versions(self):
+    def graph_def_versions(self) -> Any:
         """The ``VersionDef`` that ``as_graph_def`` writes."""
         return protos().VersionDef(producer=GRAPH_DEF_VERSION)
 
-    def as_graph_def(self, from_version=None, add_shapes: bool = False):
+    def as_graph_def(self, from_version: int | None = None, add_shapes: bool = False) -> Any:
         """This graph as a ``GraphDef`` protobuf: one ``NodeDef`` per op, in creation order.
 
         >>> g = tf.Graph()
@@ -246,7 +321,7 @@ class Graph:
         return self._name_stack
 
     @contextlib.contextmanager
-    def name_scope(self, name: str | None):
+    def name_scope(self, name: str | None) -> Iterator[str]:
         old = self._name_stack
         if not name:
             new = ""
@@ -263,7 +338,14 @@ class Graph:
             self._name_stack = old
 
     # -- ops --------------------------------------------------------------------------------
-    def create_op(self, op_type: str, inputs, dtypes, attrs=None, name=None) -> Operation:
+    def create_op(
+        self,
+        op_type: str,
+        inputs: Sequence[Tensor],
+        dtypes: Sequence[_dt.DType],
+        attrs: dict[str, Any] | None = None,
+        name: str | None = None,
+    ) -> Operation:
         """Adds an op; its output shapes come from the op type's registered shape function."""
         if self._finalized:
             raise RuntimeError("Graph is finalized and cannot be modified.")
@@ -283,7 +365,7 @@ class Graph:
                     raise ValueError(f"Duplicate node name in graph: '{full}'")
             else:
                 full = self.unique_name(name)
-            control = []
+            control: list[Operation] = []
             for level in self._control_stack:
                 for c in level:
                     if c not in control:
@@ -301,7 +383,7 @@ class Graph:
             self._version += 1
         return op
 
-    def get_operations(self) -> list:
+    def get_operations(self) -> list[Operation]:
         return list(self._ops)
 
     def get_operation_by_name(self, name: str) -> Operation:
@@ -331,7 +413,9 @@ class Graph:
             )
         return op._outputs[i]
 
-    def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
+    def as_graph_element(
+        self, obj: Any, allow_tensor: bool = True, allow_operation: bool = True
+    ) -> Tensor | Operation:
         if hasattr(obj, "_as_graph_element"):
             obj = obj._as_graph_element()
         if isinstance(obj, str):
@@ -350,24 +434,24 @@ class Graph:
         raise TypeError(f"Can not convert a {type(obj).__name__} into a Tensor or Operation.")
 
     # -- collections ------------------------------------------------------------------------
-    def add_to_collection(self, name: str, value) -> None:
+    def add_to_collection(self, name: str, value: Any) -> None:
         self._collections.setdefault(name, []).append(value)
 
-    def add_to_collections(self, names, value) -> None:
+    def add_to_collections(self, names: str | Iterable[str], value: Any) -> None:
         for n in [names] if isinstance(names, str) else names:
             self.add_to_collection(n, value)
 
-    def get_collection_ref(self, name: str) -> list:
+    def get_collection_ref(self, name: str) -> list[Any]:
         return self._collections.setdefault(name, [])
 
-    def get_collection(self, name: str, scope: str | None = None) -> list:
+    def get_collection(self, name: str, scope: str | None = None) -> list[Any]:
         items = list(self._collections.get(name, []))
         if scope is None:
             return items
         rx = re.compile(scope)
         return [v for v in items if hasattr(v, "name") and rx.match(v.name)]
 
-    def get_all_collection_keys(self) -> list:
+    def get_all_collection_keys(self) -> list[str]:
         return list(self._collections)
 
     def clear_collection(self, name: str) -> None:
@@ -375,7 +459,7 @@ class Graph:
 
     # -- context managers -------------------------------------------------------------------
     @contextlib.contextmanager
-    def control_dependencies(self, control_inputs):
+    def control_dependencies(self, control_inputs: Iterable[OpOrTensor] | None) -> Iterator[None]:
         if control_inputs is None:
             saved, self._control_stack = self._control_stack, []
             try:
@@ -383,7 +467,7 @@ class Graph:
             finally:
                 self._control_stack = saved
             return
-        ops = []
+        ops: list[Operation] = []
         for c in control_inputs:
             if hasattr(c, "_as_graph_element"):
                 c = c._as_graph_element()
@@ -399,7 +483,7 @@ class Graph:
             self._control_stack.pop()
 
     @contextlib.contextmanager
-    def device(self, device_name):
+    def device(self, device_name: str | None) -> Iterator[None]:
         self._device_stack.append(device_name or "")
         try:
             yield
@@ -407,7 +491,7 @@ class Graph:
             self._device_stack.pop()
 
     @contextlib.contextmanager
-    def as_default(self):
+    def as_default(self) -> Iterator[Graph]:
         stack = _graph_stack.stack
         stack.append(self)
         try:
@@ -416,7 +500,7 @@ class Graph:
             stack.pop()
 
     @contextlib.contextmanager
-    def gradient_override_map(self, op_type_map):
+    def gradient_override_map(self, op_type_map: dict[str, str]) -> Iterator[None]:
         yield  # accepted for compatibility; gradients come from the registry
 
 
@@ -425,7 +509,7 @@ class _GraphStack(threading.local):
     """The stack of graphs entered with ``as_default()``: per thread, as in TF (a new thread
     starts at the global default graph)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.stack: list[Graph] = []
 
 
@@ -448,13 +532,15 @@ def reset_default_graph() -> None:
 class name_scope:
     """``with tf.name_scope('relu'):`` prefixes the names of the ops created inside."""
 
-    def __init__(self, name, default_name=None, values=None):
+    def __init__(
+        self, name: str | None, default_name: str | None = None, values: Iterable[Any] | None = None
+    ) -> None:
         self._name = default_name if name is None else name
         self._values = values
-        self._cm = None
+        self._cm: contextlib.AbstractContextManager[str] | None = None
 
     def __enter__(self) -> str:
-        g = None
+        g: Graph | None = None
         for v in self._values or []:
             if isinstance(v, (Tensor, Operation)):
                 g = v.graph
@@ -463,27 +549,30 @@ class name_scope:
         self._cm = g.name_scope(self._name)
         return self._cm.__enter__()
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> bool | None:
+        assert self._cm is not None
         return self._cm.__exit__(*exc)
 
 
-def control_dependencies(control_inputs):
+def control_dependencies(
+    control_inputs: Iterable[OpOrTensor] | None,
+) -> contextlib.AbstractContextManager[None]:
     return get_default_graph().control_dependencies(control_inputs)
 
 
-def device(device_name):
+def device(device_name: str | None) -> contextlib.AbstractContextManager[None]:
     return get_default_graph().device(device_name)
 
 
-def add_to_collection(name, value):
+def add_to_collection(name: str, value: Any) -> None:
     get_default_graph().add_to_collection(name, value)
 
 
-def get_collection(key, scope=None):
+def get_collection(key: str, scope: str | None = None) -> list[Any]:
     return get_default_graph().get_collection(key, scope)
 
 
-def get_collection_ref(key):
+def get_collection_ref(key: str) -> list[Any]:
     return get_default_graph().get_collection_ref(key)
 
 
@@ -496,6 +585,7 @@ def constant_value(t: Tensor) -> np.ndarray | None:
     if op._def.kind is OpKind.SHAPE:
         shapes = [i.shape for i in op.inputs]
         if all(s.is_fully_defined() for s in shapes):
+            assert op._def.value_fn is not None  # OpDef.check: a SHAPE op has one
             return op._def.value_fn(
                 op, [tuple(s.as_list()) for s in shapes], lambda i: constant_value(op._inputs[i])
             )
@@ -518,9 +608,7 @@ def _folded(op: Operation, index: int) -> np.ndarray | None:
     if "out" not in cache:
         cache["out"] = None
         outs = [o.shape for o in op._outputs]
-        if all(s.is_fully_defined() and s.num_elements() <= _FOLD_LIMIT for s in outs) and all(
-            i.shape.is_fully_defined() and i.shape.num_elements() <= _FOLD_LIMIT for i in op._inputs
-        ):
+        if all(_small(s) for s in outs) and all(_small(i.shape) for i in op._inputs):
             values = [constant_value(i) for i in op._inputs]
             if all(v is not None for v in values):
                 cache["out"] = _run_folded(op, values)
@@ -528,10 +616,19 @@ def _folded(op: Operation, index: int) -> np.ndarray | None:
     return None if out is None else out[index]
 
 
+def _small(s: TensorShape) -> bool:
+    """Whether ``s`` is fully defined with at most ``_FOLD_LIMIT`` elements."""
+    n = s.num_elements() if s.is_fully_defined() else None
+    return n is not None and n <= _FOLD_LIMIT
+
+
 def _run_folded(op: Operation, values: list) -> list | None:
     d = op._def
+    kernel = d.kernel
+    assert kernel is not None  # _folded: only ops with a kernel
     in_shapes = [tuple(i.shape.as_list()) for i in op._inputs]
-    out_shapes = [tuple(o.shape.as_list()) for o in op._outputs]
+    # fully defined (_folded checked them)
+    out_shapes = [cast("tuple[int, ...]", tuple(o.shape.as_list())) for o in op._outputs]
     try:
         ints, floats = (
             d.attrs_fn(op, in_shapes, out_shapes, lambda i: values[i])
@@ -541,13 +638,13 @@ def _run_folded(op: Operation, values: list) -> list | None:
         idx = d.kernel_input_indices(op)
         ins = [np.ascontiguousarray(values[i], op._inputs[i].dtype.np) for i in idx]
         outs = [np.empty(s, o.dtype.np) for s, o in zip(out_shapes, op._outputs)]
-        core.run_kernel(d.kernel, ins, outs, [int(i) for i in ints], [float(f) for f in floats])
+        core.run_kernel(kernel, ins, outs, [int(i) for i in ints], [float(f) for f in floats])
     except Exception:  # an error is the run's to report, with its node
         return None
     return outs
 
 
-def shape_error(op_type: str, op_name: str, msg: str, shapes) -> ValueError:
+def shape_error(op_type: str, op_name: str, msg: str, shapes: Iterable[Any]) -> ValueError:
     """A graph-build shape error in TF's words, naming the op and every input shape."""
     return ValueError(
         f"[{op_type}] {msg} for '{op_name}' (op: '{op_type}') with input shapes: "
@@ -560,14 +657,14 @@ def shape_error(op_type: str, op_name: str, msg: str, shapes) -> ValueError:
 class _SessionStack(threading.local):
     """The sessions entered with ``with sess:`` / ``sess.as_default()``: per thread, as in TF."""
 
-    def __init__(self):
-        self.stack: list = []
+    def __init__(self) -> None:
+        self.stack: list[SessionLike] = []
 
 
 _session_stack = _SessionStack()
 
 
-def get_default_session():
+def get_default_session() -> SessionLike | None:
     """The innermost session entered with ``with sess:`` / ``as_default()`` (or None)."""
     st = _session_stack.stack
     return st[-1] if st else None
@@ -576,21 +673,21 @@ def get_default_session():
 class default_session:
     """``with default_session(sess):`` makes ``sess`` the default session of this thread."""
 
-    def __init__(self, session):
+    def __init__(self, session: SessionLike) -> None:
         self._sess = session
 
-    def __enter__(self):
+    def __enter__(self) -> SessionLike:
         _session_stack.stack.append(self._sess)
         return self._sess
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc: object) -> Literal[False]:
         st = _session_stack.stack
         if st and st[-1] is self._sess:
             st.pop()
         return False
 
 
-def default_session_or(session):
+def default_session_or(session: SessionLike | None) -> SessionLike:
     """``session``, or the default session; ValueError when there is neither."""
     s = session or get_default_session()
     if s is None:
@@ -602,7 +699,9 @@ def default_session_or(session):
     return s
 
 
-def run_with_default_session(fetch, feed_dict, session):
+def run_with_default_session(
+    fetch: Any, feed_dict: FeedDict | None, session: SessionLike | None
+) -> Any:
     """``fetch`` run in ``session`` or the default session (``Tensor.eval``, ``Operation.run``)."""
     s = default_session_or(session)
     g = fetch.graph if hasattr(fetch, "graph") else None

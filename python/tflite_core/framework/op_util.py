@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, cast, overload
 
 import numpy as np
 
@@ -11,8 +12,16 @@ from .constant_op import convert_to_tensor
 from .graph import Tensor, constant_value, get_default_graph, shape_error
 from .tensor_shape import TensorShape
 
+if TYPE_CHECKING:
+    from typing_extensions import TypeGuard  # typing.TypeGuard from Python 3.10
 
-def graph_of(*values):
+    from .graph import Graph, Operation
+    from .type_aliases import DTypeLike, TensorConvertible, TensorLike
+
+ValueOf = Callable[[int], Any]  # a shape function's value_of(i): input i's value, or None
+
+
+def graph_of(*values: Any) -> Graph:
     for v in values:
         if isinstance(v, Tensor):
             return v.graph
@@ -21,16 +30,30 @@ def graph_of(*values):
     return get_default_graph()
 
 
-def make_op(op_type: str, inputs: Sequence[Tensor], out_dtypes, attrs=None, name=None):
+def make_op(
+    op_type: str,
+    inputs: Sequence[Tensor],
+    out_dtypes: Iterable[_dt.DType],
+    attrs: dict[str, Any] | None = None,
+    name: str | None = None,
+) -> Operation:
     g = graph_of(*inputs) if inputs else get_default_graph()
     return g.create_op(op_type, list(inputs), list(out_dtypes), attrs, name)
 
 
-def make_tensor(op_type: str, inputs, out_dtype, attrs=None, name=None) -> Tensor:
+def make_tensor(
+    op_type: str,
+    inputs: Sequence[Tensor],
+    out_dtype: _dt.DType,
+    attrs: dict[str, Any] | None = None,
+    name: str | None = None,
+) -> Tensor:
     return make_op(op_type, inputs, [out_dtype], attrs, name).outputs[0]
 
 
-def to_tensors(values, dtype=None, names=("x", "y")):
+def to_tensors(
+    values: Iterable[TensorLike], dtype: DTypeLike | None = None, names: Sequence[str] = ("x", "y")
+) -> list[Tensor]:
     """Converts values to tensors of one dtype (from the first Tensor among them)."""
     if dtype is None:
         for v in values:
@@ -44,7 +67,9 @@ def to_tensors(values, dtype=None, names=("x", "y")):
     return out
 
 
-def check_same_dtype(op_type: str, tensors, arg_names=("x", "y")):
+def check_same_dtype(
+    op_type: str, tensors: Sequence[Tensor], arg_names: Sequence[str] = ("x", "y")
+) -> None:
     first = tensors[0].dtype
     for t, n in zip(tensors[1:], arg_names[1:]):
         if t.dtype != first:
@@ -54,7 +79,7 @@ def check_same_dtype(op_type: str, tensors, arg_names=("x", "y")):
             )
 
 
-def check_dtype_in(op_type: str, t: Tensor, allowed, arg="x"):
+def check_dtype_in(op_type: str, t: Tensor, allowed: Iterable[_dt.DType], arg: str = "x") -> None:
     if t.dtype not in allowed:
         names = ", ".join(d.name for d in allowed)
         raise TypeError(
@@ -67,14 +92,15 @@ FLOATS = (_dt.float32, _dt.float64)
 NUMERIC = (_dt.float32, _dt.float64, _dt.int32, _dt.int64)
 
 
-def broadcast_shapes(op, a: TensorShape, b: TensorShape) -> TensorShape:
+def broadcast_shapes(op: Operation, a: TensorShape, b: TensorShape) -> TensorShape:
     """NumPy broadcasting of two static shapes; ValueError naming the op when incompatible."""
     if a.ndims is None or b.ndims is None:
         return TensorShape(None)
     x, y = a.as_list(), b.as_list()
     n = max(len(x), len(y))
-    x = [1] * (n - len(x)) + x
-    y = [1] * (n - len(y)) + y
+    one: list[int | None] = [1]
+    x = one * (n - len(x)) + x
+    y = one * (n - len(y)) + y
     out = []
     for p, q in zip(x, y):
         if p == 1:
@@ -92,11 +118,15 @@ def broadcast_shapes(op, a: TensorShape, b: TensorShape) -> TensorShape:
     return TensorShape(out)
 
 
-def same_shape(op, in_shapes, value_of):
+def same_shape(op: Operation, in_shapes: list[TensorShape], value_of: ValueOf) -> list[TensorShape]:
     return [in_shapes[0]]
 
 
-def norm_axes(axis, rank: int | None, op=None):
+@overload
+def norm_axes(axis: Any, rank: int, op: Operation | None = None) -> tuple[int, ...]: ...
+@overload
+def norm_axes(axis: Any, rank: None, op: Operation | None = None) -> tuple[int, ...] | None: ...
+def norm_axes(axis: Any, rank: int | None, op: Operation | None = None) -> tuple[int, ...] | None:
     """Normalises ``axis`` (None, int or list) against ``rank`` to a sorted tuple."""
     if axis is None:
         return None if rank is None else tuple(range(rank))
@@ -119,7 +149,9 @@ def norm_axes(axis, rank: int | None, op=None):
     return tuple(sorted(set(out)))
 
 
-def shape_input(op, i: int, in_shapes, value_of) -> TensorShape:
+def shape_input(
+    op: Operation, i: int, in_shapes: list[TensorShape], value_of: ValueOf
+) -> TensorShape:
     """The shape that input ``i`` (a 1-D shape tensor) holds, as precisely as it is known.
 
     Its value when known; for ``tf.shape(x)`` of a partially known ``x``, the static shape of
@@ -132,15 +164,16 @@ def shape_input(op, i: int, in_shapes, value_of) -> TensorShape:
     if p is not None:
         return TensorShape([None if d is None or d < 0 else d for d in p])
     s = in_shapes[i]
-    return TensorShape([None] * s[0].value) if s.is_fully_defined() else TensorShape(None)
+    n = s[0].value
+    return TensorShape([None] * n) if n is not None and s.is_fully_defined() else TensorShape(None)
 
 
-def is_symbolic(v) -> bool:
+def is_symbolic(v: Any) -> TypeGuard[Tensor | TensorConvertible]:
     """Whether ``v`` is a graph value (a Tensor, or a Variable that converts to one)."""
     return isinstance(v, Tensor) or hasattr(v, "_tflite_as_tensor")
 
 
-def const_ints(value, what: str) -> list:
+def const_ints(value: Any, what: str) -> list[int]:
     """``value`` (a list, an array or a constant tensor) as a flat list of Python ints."""
     if hasattr(value, "_tflite_as_tensor"):
         value = convert_to_tensor(value)
@@ -157,7 +190,7 @@ def const_ints(value, what: str) -> list:
     return [int(v) for v in arr.reshape(-1)]
 
 
-def scalar_int(v) -> int:
+def scalar_int(v: Any) -> int:
     """The first element of ``v`` (a scalar or a one-element list or array) as a Python int."""
     return int(np.asarray(v).reshape(-1)[0])
 
@@ -216,8 +249,8 @@ def partial_value(t: Tensor) -> np.ndarray | None:
         s = op.inputs[0].shape
         return None if s.ndims is None else np.asarray(s.as_list(), dtype=object)
     if op.type == "ConcatV2" and op._attrs.get("axis") is not None:
-        parts = [partial_value(i) for i in op.inputs]
-        if any(p is None for p in parts):
+        parts = [p for p in (partial_value(i) for i in op.inputs) if p is not None]
+        if len(parts) != len(op.inputs):
             return None
         try:
             return np.concatenate(parts, axis=op._attrs["axis"])
@@ -232,7 +265,7 @@ def partial_value(t: Tensor) -> np.ndarray | None:
         return partial_value(op.inputs[0])
     s = t.shape
     if s.is_fully_defined():
-        return np.full(s.as_list(), None, dtype=object)
+        return np.full(cast("list[int]", s.as_list()), None, dtype=object)
     return None
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, overload
+
+if TYPE_CHECKING:
+    from .type_aliases import ShapeLike
 
 
 class Dimension:
@@ -10,14 +14,14 @@ class Dimension:
 
     __slots__ = ("_value",)
 
-    def __init__(self, value):
+    def __init__(self, value: Any) -> None:  # an int, Dimension, None or NumPy integer
         if isinstance(value, Dimension):
             value = value.value
         if value is not None:
             value = int(value)
             if value < 0:
                 raise ValueError(f"Dimension {value} must be >= 0")
-        self._value = value
+        self._value: int | None = value
 
     @property
     def value(self) -> int | None:
@@ -30,70 +34,71 @@ class Dimension:
 
     __index__ = __int__
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool | None:  # type: ignore[override]  # None: unknown, as TF
         other = other.value if isinstance(other, Dimension) else other
         if self._value is None or other is None:
             return None
         return self._value == other
 
-    def __ne__(self, other):
+    def __ne__(self, other: object) -> bool | None:  # type: ignore[override]  # as __eq__
         eq = self.__eq__(other)
         return None if eq is None else not eq
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(self._value)
 
-    def _arith(self, other, fn):
+    def _arith(self, other: Dimension | int | None, fn: Callable[[int, int], int]) -> Dimension:
         other = other.value if isinstance(other, Dimension) else other
         if self._value is None or other is None:
             return Dimension(None)
         return Dimension(fn(self._value, other))
 
-    def __add__(self, o):
+    def __add__(self, o: Dimension | int | None) -> Dimension:
         return self._arith(o, lambda a, b: a + b)
 
-    def __mul__(self, o):
+    def __mul__(self, o: Dimension | int | None) -> Dimension:
         return self._arith(o, lambda a, b: a * b)
 
-    def __floordiv__(self, o):
+    def __floordiv__(self, o: Dimension | int | None) -> Dimension:
         return self._arith(o, lambda a, b: a // b)
 
     __radd__, __rmul__ = __add__, __mul__
 
-    def is_compatible_with(self, other) -> bool:
+    def is_compatible_with(self, other: Dimension | int | None) -> bool:
         other = Dimension(other)
         return self._value is None or other.value is None or self._value == other.value
 
-    def merge_with(self, other) -> Dimension:
+    def merge_with(self, other: Dimension | int | None) -> Dimension:
         other = Dimension(other)
         if not self.is_compatible_with(other):
             raise ValueError(f"Dimensions {self} and {other} are not compatible")
         return self if self._value is not None else other
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Dimension({self._value})"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "?" if self._value is None else str(self._value)
 
 
 class TensorShape:
     """A static shape: ``TensorShape([1, 3])``, ``TensorShape([None, 3])`` or unknown rank."""
 
-    def __init__(self, dims: Iterable | None = None):
+    def __init__(self, dims: TensorShape | Iterable[Any] | int | None = None) -> None:
+        self._dims: tuple[int | None, ...] | None
         if dims is None:
             self._dims = None
         elif isinstance(dims, TensorShape):
             self._dims = dims._dims
         else:
             try:
-                it = list(dims)
+                it = list(dims)  # type: ignore[arg-type]  # TypeError: a scalar
             except TypeError:
                 it = [dims]
             self._dims = tuple(Dimension(d).value for d in it)
 
     @property
-    def dims(self):
+    def dims(self) -> list[Dimension] | None:
         return None if self._dims is None else [Dimension(d) for d in self._dims]
 
     @property
@@ -111,24 +116,28 @@ class TensorShape:
             raise ValueError("Cannot take the length of a shape with unknown rank.")
         return len(self._dims)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Dimension]:
         if self._dims is None:
             raise ValueError("Cannot iterate over a shape with unknown rank.")
         return iter(Dimension(d) for d in self._dims)
 
-    def __getitem__(self, key):
+    @overload
+    def __getitem__(self, key: int) -> Dimension: ...
+    @overload
+    def __getitem__(self, key: slice) -> TensorShape: ...
+    def __getitem__(self, key: int | slice) -> Dimension | TensorShape:
         if self._dims is None:
             return TensorShape(None) if isinstance(key, slice) else Dimension(None)
         if isinstance(key, slice):
             return TensorShape(self._dims[key])
         return Dimension(self._dims[key])
 
-    def as_list(self) -> list:
+    def as_list(self) -> list[int | None]:
         if self._dims is None:
             raise ValueError("as_list() is not defined on an unknown TensorShape.")
         return list(self._dims)
 
-    def as_tuple(self) -> tuple | None:
+    def as_tuple(self) -> tuple[int | None, ...] | None:
         return self._dims
 
     def is_fully_defined(self) -> bool:
@@ -138,11 +147,12 @@ class TensorShape:
         if not self.is_fully_defined():
             return None
         n = 1
-        for d in self._dims:
-            n *= d
+        for d in self._dims or ():
+            if d is not None:
+                n *= d
         return n
 
-    def is_compatible_with(self, other) -> bool:
+    def is_compatible_with(self, other: ShapeLike | None) -> bool:
         other = as_shape(other)
         if self._dims is None or other._dims is None:
             return True
@@ -150,7 +160,7 @@ class TensorShape:
             return False
         return all(a is None or b is None or a == b for a, b in zip(self._dims, other._dims))
 
-    def merge_with(self, other) -> TensorShape:
+    def merge_with(self, other: ShapeLike | None) -> TensorShape:
         other = as_shape(other)
         if self._dims is None:
             return other
@@ -160,13 +170,13 @@ class TensorShape:
             raise ValueError(f"Shapes {self} and {other} are not compatible")
         return TensorShape([a if a is not None else b for a, b in zip(self._dims, other._dims)])
 
-    def concatenate(self, other) -> TensorShape:
+    def concatenate(self, other: ShapeLike | None) -> TensorShape:
         other = as_shape(other)
         if self._dims is None or other._dims is None:
             return TensorShape(None)
         return TensorShape(self._dims + other._dims)
 
-    def assert_is_compatible_with(self, other) -> None:
+    def assert_is_compatible_with(self, other: ShapeLike | None) -> None:
         if not self.is_compatible_with(other):
             raise ValueError(f"Shapes {self} and {other} are incompatible")
 
@@ -180,37 +190,37 @@ class TensorShape:
         self.assert_has_rank(rank)
         return self
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         try:
-            other = as_shape(other)
+            shape = as_shape(other)  # type: ignore[arg-type]  # anything: TypeError
         except (TypeError, ValueError):
             return NotImplemented
-        return self._dims == other._dims
+        return self._dims == shape._dims
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(self._dims)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if self._dims is None:
             return "TensorShape(None)"
         return f"TensorShape({list(self._dims)})"
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self._dims is None:
             return "<unknown>"
         inner = ", ".join("?" if d is None else str(d) for d in self._dims)
         return f"({inner},)" if len(self._dims) == 1 else f"({inner})"
 
 
-def as_shape(shape) -> TensorShape:
+def as_shape(shape: ShapeLike | None) -> TensorShape:
     return shape if isinstance(shape, TensorShape) else TensorShape(shape)
 
 
-def unknown_shape(rank=None) -> TensorShape:
+def unknown_shape(rank: int | None = None) -> TensorShape:
     return TensorShape(None if rank is None else [None] * rank)
 
 
-def shape_str(shape) -> str:
+def shape_str(shape: ShapeLike | None) -> str:
     """``[1,3]`` / ``[?,3]`` as in TF's error messages."""
     s = as_shape(shape)
     if s.ndims is None:

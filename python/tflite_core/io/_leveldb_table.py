@@ -167,6 +167,7 @@ def write_table(items, block_size: int | None = None, restart_interval: int | No
         if pending is not None:
             handle = bytearray()
             _encode_handle(handle, *pending)
+            assert last_key is not None  # the pending block holds keys
             index.add(_shortest_separator(last_key, key), bytes(handle))
             pending = None
         last_key = key
@@ -179,6 +180,7 @@ def write_table(items, block_size: int | None = None, restart_interval: int | No
     if pending is not None:
         handle = bytearray()
         _encode_handle(handle, *pending)
+        assert last_key is not None  # the pending block holds keys
         index.add(_short_successor(last_key), bytes(handle))
     index_handle = write_block(index)
     footer = bytearray()

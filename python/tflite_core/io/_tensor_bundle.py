@@ -144,6 +144,7 @@ def parse_message(buf: bytes) -> dict[int, list]:
     while pos < end:
         tag, pos = table.get_varint(buf, pos, end)
         number, wire = tag >> 3, tag & 7
+        value: int | bytes
         if number == 0:
             raise ValueError("field number 0")
         if wire == 0:
@@ -234,7 +235,7 @@ def write_bundle(prefix: str, tensors) -> None:
                     chunk = staging[:n]
                     np.copyto(chunk, flat[i : i + n])
                     crc = core.crc32c(chunk, crc)
-                    _write_all(fd, memoryview(chunk))
+                    _write_all(fd, chunk.data)
                 entries.append(
                     (name, DTYPE_ENUM[dt], arr.shape, offset, flat.size, core.crc32c_mask(crc))
                 )
@@ -363,7 +364,7 @@ class BundleReader:
             )
         if out is None:
             out = np.empty(e.shape, dt.np)
-        mv = memoryview(out.reshape(-1).view(np.uint8))
+        mv = out.reshape(-1).view(np.uint8).data
         try:
             with open(path, "rb", buffering=0) as f:
                 size = os.fstat(f.fileno()).st_size

@@ -16,7 +16,8 @@ import struct
 import threading
 import time
 import weakref
-from typing import ClassVar
+from collections.abc import Iterator
+from typing import Any, BinaryIO, ClassVar, Literal, SupportsInt, TypeVar
 
 from google.protobuf import text_format
 
@@ -49,7 +50,7 @@ class _EventFile:
         self.path = path
         self.lock = threading.Lock()
         self.queue: list[bytes] = []
-        self.file = open(path, "xb")  # noqa: SIM115 - closed by close()
+        self.file: BinaryIO | None = open(path, "xb")  # noqa: SIM115 - closed by close()
 
     def write_queued(self) -> None:
         with self.lock:
@@ -77,6 +78,9 @@ def _event_file_path(logdir: str, suffix: str) -> str:
     return path
 
 
+_W = TypeVar("_W", bound="FileWriter")
+
+
 class FileWriter:
     """Writes ``Summary`` protobufs, graphs and other events to an event file in ``logdir``.
 
@@ -94,13 +98,13 @@ class FileWriter:
     def __init__(
         self,
         logdir: str,
-        graph=None,
+        graph: Any = None,
         max_queue: int = 10,
         flush_secs: float = 120,
-        graph_def=None,
+        graph_def: Any = None,
         filename_suffix: str | None = None,
-        session=None,
-    ):
+        session: Any = None,
+    ) -> None:
         self._logdir = str(logdir)
         self._max_queue = max(int(max_queue), 1)
         self._flush_secs = float(flush_secs)
@@ -152,15 +156,15 @@ class FileWriter:
         if self._file is None:
             self._open()
 
-    def __enter__(self):
+    def __enter__(self: _W) -> _W:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         self.close()
         return False
 
     # -- events ---------------------------------------------------------------------------------
-    def add_event(self, event) -> None:
+    def add_event(self, event: Any) -> None:
         """Queues one ``Event`` protobuf."""
         f = self._file
         if f is None:
@@ -171,13 +175,13 @@ class FileWriter:
         if full:
             f.write_queued()
 
-    def _add(self, global_step, **fields) -> None:
+    def _add(self, global_step: SupportsInt | None, **fields: Any) -> None:
         event = protos().Event(wall_time=time.time(), **fields)
         if global_step is not None:
             event.step = int(global_step)
         self.add_event(event)
 
-    def add_summary(self, summary, global_step=None) -> None:
+    def add_summary(self, summary: Any, global_step: SupportsInt | None = None) -> None:
         """Adds a ``Summary``: the protobuf or its serialized bytes (what ``sess.run`` of a
         summary op returns)."""
         Summary = protos().Summary
@@ -187,7 +191,9 @@ class FileWriter:
             summary = Summary.FromString(summary.SerializeToString())
         self._add(global_step, summary=summary)
 
-    def add_graph(self, graph=None, global_step=None, graph_def=None) -> None:
+    def add_graph(
+        self, graph: Any = None, global_step: SupportsInt | None = None, graph_def: Any = None
+    ) -> None:
         """Adds the graph for TensorBoard's graph view: a ``tf.Graph`` (``sess.graph``; written
         with each node's output shapes) or a ``GraphDef`` (``sess.graph_def``)."""
         if graph is not None and graph_def is not None:
@@ -204,11 +210,13 @@ class FileWriter:
             graph_def = graph_def.SerializeToString()
         self._add(global_step, graph_def=bytes(graph_def))
 
-    def add_session_log(self, session_log, global_step=None) -> None:
+    def add_session_log(self, session_log: Any, global_step: SupportsInt | None = None) -> None:
         """Adds a ``SessionLog`` (for example ``SessionLog(status=SessionLog.START)``)."""
         self._add(global_step, session_log=session_log)
 
-    def add_run_metadata(self, run_metadata, tag: str, global_step=None) -> None:
+    def add_run_metadata(
+        self, run_metadata: Any, tag: str, global_step: SupportsInt | None = None
+    ) -> None:
         """Adds serialized ``RunMetadata`` under ``tag``."""
         data = run_metadata if isinstance(run_metadata, bytes) else run_metadata.SerializeToString()
         tagged = protos().TaggedRunMetadata(tag=tag, run_metadata=data)
@@ -234,7 +242,7 @@ def _flush_loop(writer_ref, cond: threading.Condition, secs: float) -> None:
 class FileWriterCache:
     """One ``FileWriter`` per log directory (``tf.summary.FileWriterCache``)."""
 
-    _cache: ClassVar[dict] = {}
+    _cache: ClassVar[dict[str, FileWriter]] = {}
     _lock = threading.Lock()
 
     @staticmethod
@@ -253,7 +261,7 @@ class FileWriterCache:
             FileWriterCache._cache.clear()
 
 
-def tf_record_iterator(path: str):
+def tf_record_iterator(path: str) -> Iterator[bytes]:
     """Yields the records of a TFRecord file, checking both CRCs of each
     (``tf.python_io.tf_record_iterator``); a damaged record, or a last one cut after its header,
     raises ``DataLossError``; one cut inside its 12-byte header ends the iteration (as TF's)."""
@@ -280,7 +288,7 @@ def tf_record_iterator(path: str):
         pos = end + 4
 
 
-def summary_iterator(path: str):
+def summary_iterator(path: str) -> Iterator[Any]:
     """Yields the ``Event`` protobufs of an event file (``tf.train.summary_iterator``)."""
     Event = protos().Event
     for record in tf_record_iterator(path):

@@ -11,6 +11,8 @@ kernel drawing from the Philox generator with TF's seed rules (new samples every
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ..framework import dtypes as _dt
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import name_scope, shape_error
@@ -19,6 +21,12 @@ from ..framework.registry import NotDifferentiable, OpKind, register_op
 from ..framework.tensor_shape import TensorShape
 from ..ops.array_ops import cast
 from ..ops.random_ops import get_seed
+
+if TYPE_CHECKING:
+    from ..framework.graph import Tensor
+    from ..framework.type_aliases import (
+        TensorLike,
+    )
 
 
 def _sampler_shape(op, in_shapes, value_of):
@@ -49,8 +57,14 @@ NotDifferentiable("LogUniformCandidateSampler")
 
 
 def log_uniform_candidate_sampler(
-    true_classes, num_true, num_sampled, unique, range_max, seed=None, name=None
-):
+    true_classes: TensorLike,
+    num_true: int,
+    num_sampled: int,
+    unique: Any,
+    range_max: Any,
+    seed: int | None = None,
+    name: str | None = None,
+) -> tuple[Tensor, Tensor, Tensor]:
     """Samples ``num_sampled`` classes from ``[0, range_max)`` with the log-uniform (Zipfian)
     distribution ``P(c) = (log(c + 2) - log(c + 1)) / log(range_max + 1)``.
 
@@ -90,4 +104,5 @@ def log_uniform_candidate_sampler(
             attrs,
             scope,
         )
-        return tuple(op.outputs)
+        sampled, true_expected, sampled_expected = op.outputs
+        return sampled, true_expected, sampled_expected

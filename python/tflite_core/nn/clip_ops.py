@@ -11,6 +11,7 @@ as TensorFlow builds them, so their gradients come for free.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, name_scope
@@ -19,8 +20,16 @@ from ..ops.indexing_ops import where
 from ..ops.math_ops import add_n, maximum, minimum, multiply, reduce_sum, sqrt
 from .nn_ops import l2_loss
 
+if TYPE_CHECKING:
+    from ..framework.type_aliases import (
+        AxisLike,
+        TensorLike,
+    )
 
-def clip_by_value(t, clip_value_min, clip_value_max, name=None) -> Tensor:
+
+def clip_by_value(
+    t: TensorLike, clip_value_min: Any, clip_value_max: Any, name: str | None = None
+) -> Tensor:
     """``min(max(t, clip_value_min), clip_value_max)``; the clip values must not broadcast ``t``
     to a bigger shape (ValueError)."""
     with name_scope(name, "clip_by_value", [t, clip_value_min, clip_value_max]) as scope:
@@ -32,7 +41,9 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None) -> Tensor:
     return t_max
 
 
-def clip_by_norm(t, clip_norm, axes=None, name=None) -> Tensor:
+def clip_by_norm(
+    t: TensorLike, clip_norm: TensorLike, axes: AxisLike | None = None, name: str | None = None
+) -> Tensor:
     """``t * clip_norm / max(l2norm(t), clip_norm)``, the L2 norm taken over ``axes`` (all by
     default); a zero tensor stays zero (its gradient is finite)."""
     with name_scope(name, "clip_by_norm", [t, clip_norm]) as scope:
@@ -52,7 +63,7 @@ def _as_list(t_list):
     return list(t_list)
 
 
-def global_norm(t_list, name=None) -> Tensor:
+def global_norm(t_list: Sequence[TensorLike], name: str | None = None) -> Tensor:
     """``sqrt(sum(l2norm(t) ** 2 for t in t_list))``; None entries are ignored."""
     t_list = _as_list(t_list)
     values = [convert_to_tensor(t) for t in t_list if t is not None]
@@ -64,7 +75,12 @@ def global_norm(t_list, name=None) -> Tensor:
         return sqrt(half_squared_norm * two, name="global_norm")
 
 
-def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
+def clip_by_global_norm(
+    t_list: Sequence[TensorLike],
+    clip_norm: TensorLike,
+    use_norm: TensorLike | None = None,
+    name: str | None = None,
+) -> tuple[list[Tensor | None], Tensor]:
     """Scales every tensor by ``clip_norm / max(global_norm, clip_norm)``.
 
     Returns ``(clipped list, global norm)``; None entries stay None. ``use_norm`` replaces the
@@ -87,4 +103,4 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
                 continue
             v = convert_to_tensor(t, name=f"t_{i}")
             out.append(identity(multiply(v, scale), name=f"{base}_{i}"))
-    return out, use_norm
+    return out, use_norm  # type: ignore[return-value]  # list[Tensor | None]: None stays None

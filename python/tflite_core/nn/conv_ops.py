@@ -19,6 +19,8 @@ shape functions compute the paddings; the kernels receive them explicitly (``cpp
 from __future__ import annotations
 
 import collections.abc
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import shape_error
@@ -26,6 +28,12 @@ from ..framework.op_util import FLOATS, check_dtype_in, check_same_dtype, make_t
 from ..framework.registry import RegisterGradient, register_op
 from ..framework.tensor_shape import TensorShape, shape_str
 from ..ops.array_ops import shape, shape_tensor
+
+if TYPE_CHECKING:
+    from ..framework.graph import Tensor
+    from ..framework.type_aliases import (
+        TensorLike,
+    )
 
 _PADDINGS = ("SAME", "VALID")
 
@@ -374,16 +382,16 @@ def _conv_op(op_type, inputs, names, strides, padding, data_format, dilations, n
 
 
 def conv2d(
-    input,
-    filter=None,
-    strides=None,
-    padding=None,
-    use_cudnn_on_gpu=True,
-    data_format="NHWC",
-    dilations=None,
-    name=None,
-    filters=None,
-):
+    input: TensorLike,
+    filter: TensorLike | None = None,
+    strides: int | Sequence[int] | None = None,
+    padding: str | None = None,
+    use_cudnn_on_gpu: Any = True,
+    data_format: str = "NHWC",
+    dilations: int | Sequence[int] | None = None,
+    name: str | None = None,
+    filters: TensorLike | None = None,
+) -> Tensor:
     """2-D convolution (cross-correlation, as TF) of an NHWC ``input`` with an HWIO ``filter``.
 
     ``out[n, i, j, o] = sum over (di, dj, c) of input[n, i*sh + di*dh - pad_top, j*sw + dj*dw -
@@ -411,17 +419,17 @@ def conv2d(
 
 
 def conv2d_backprop_input(
-    input_sizes,
-    filter=None,
-    out_backprop=None,
-    strides=None,
-    padding=None,
-    use_cudnn_on_gpu=True,
-    data_format="NHWC",
-    dilations=(1, 1, 1, 1),
-    name=None,
-    filters=None,
-):
+    input_sizes: Any,
+    filter: TensorLike | None = None,
+    out_backprop: TensorLike | None = None,
+    strides: int | Sequence[int] | None = None,
+    padding: str | None = None,
+    use_cudnn_on_gpu: Any = True,
+    data_format: str = "NHWC",
+    dilations: int | Sequence[int] = (1, 1, 1, 1),
+    name: str | None = None,
+    filters: TensorLike | None = None,
+) -> Tensor:
     """The gradient of ``conv2d`` with respect to its input, of shape ``input_sizes``."""
     f = filters if filter is None else filter
     (f, dy), attrs = _conv_op(
@@ -439,16 +447,16 @@ def conv2d_backprop_input(
 
 
 def conv2d_backprop_filter(
-    input,
-    filter_sizes,
-    out_backprop,
-    strides,
-    padding,
-    use_cudnn_on_gpu=True,
-    data_format="NHWC",
-    dilations=(1, 1, 1, 1),
-    name=None,
-):
+    input: TensorLike,
+    filter_sizes: Any,
+    out_backprop: TensorLike,
+    strides: int | Sequence[int],
+    padding: str,
+    use_cudnn_on_gpu: Any = True,
+    data_format: str = "NHWC",
+    dilations: int | Sequence[int] = (1, 1, 1, 1),
+    name: str | None = None,
+) -> Tensor:
     """The gradient of ``conv2d`` with respect to its filter, of shape ``filter_sizes``."""
     (x, dy), attrs = _conv_op(
         "Conv2DBackpropFilter",
@@ -465,14 +473,14 @@ def conv2d_backprop_filter(
 
 
 def depthwise_conv2d_native(
-    input,
-    filter,
-    strides,
-    padding,
-    data_format="NHWC",
-    dilations=(1, 1, 1, 1),
-    name=None,
-):
+    input: TensorLike,
+    filter: TensorLike,
+    strides: int | Sequence[int],
+    padding: str,
+    data_format: str = "NHWC",
+    dilations: int | Sequence[int] = (1, 1, 1, 1),
+    name: str | None = None,
+) -> Tensor:
     """Depthwise convolution: ``filter[kh, kw, c, m]`` maps input channel ``c`` to output
     channel ``c * multiplier + m``; ``strides`` must have 4 elements as in TF."""
     (x, f), attrs = _conv_op(
@@ -489,15 +497,15 @@ def depthwise_conv2d_native(
 
 
 def depthwise_conv2d_native_backprop_input(
-    input_sizes,
-    filter,
-    out_backprop,
-    strides,
-    padding,
-    data_format="NHWC",
-    dilations=(1, 1, 1, 1),
-    name=None,
-):
+    input_sizes: Any,
+    filter: TensorLike,
+    out_backprop: TensorLike,
+    strides: int | Sequence[int],
+    padding: str,
+    data_format: str = "NHWC",
+    dilations: int | Sequence[int] = (1, 1, 1, 1),
+    name: str | None = None,
+) -> Tensor:
     """The gradient of ``depthwise_conv2d_native`` with respect to its input."""
     (f, dy), attrs = _conv_op(
         "DepthwiseConv2dNativeBackpropInput",
@@ -514,15 +522,15 @@ def depthwise_conv2d_native_backprop_input(
 
 
 def depthwise_conv2d_native_backprop_filter(
-    input,
-    filter_sizes,
-    out_backprop,
-    strides,
-    padding,
-    data_format="NHWC",
-    dilations=(1, 1, 1, 1),
-    name=None,
-):
+    input: TensorLike,
+    filter_sizes: Any,
+    out_backprop: TensorLike,
+    strides: int | Sequence[int],
+    padding: str,
+    data_format: str = "NHWC",
+    dilations: int | Sequence[int] = (1, 1, 1, 1),
+    name: str | None = None,
+) -> Tensor:
     """The gradient of ``depthwise_conv2d_native`` with respect to its filter."""
     (x, dy), attrs = _conv_op(
         "DepthwiseConv2dNativeBackpropFilter",
@@ -539,15 +547,15 @@ def depthwise_conv2d_native_backprop_filter(
 
 
 def depthwise_conv2d(
-    input,
-    filter,
-    strides,
-    padding,
-    rate=None,
-    name=None,
-    data_format=None,
-    dilations=None,
-):
+    input: TensorLike,
+    filter: TensorLike,
+    strides: int | list[int] | tuple[int, ...],
+    padding: str,
+    rate: int | list[int] | tuple[int, ...] | None = None,
+    name: str | None = None,
+    data_format: str | None = None,
+    dilations: int | list[int] | tuple[int, ...] | None = None,
+) -> Tensor:
     """Depthwise 2-D convolution (TF 1.x): one ``filter[:, :, c, :]`` per input channel.
 
     ``rate`` (or ``dilations``) is the dilation ``[rate_h, rate_w]``; as in TF, a rate above 1
@@ -565,7 +573,7 @@ def depthwise_conv2d(
     rate = dilations if rate is None else rate
     if rate is None:
         rate = [1, 1]
-    r = [int(d) for d in (rate if isinstance(rate, (list, tuple)) else [rate] * 2)]
+    r = [int(d) for d in (rate if isinstance(rate, (list, tuple)) else [rate, rate])]
     if len(r) != 2 or min(r) < 1:
         raise ValueError(f"rate must be two positive integers, got {rate}")
     s = list(strides) if isinstance(strides, (list, tuple)) else [strides]
@@ -587,7 +595,15 @@ def _pool(op_type, value, ksize, strides, padding, data_format, name):
     return _make(op_type, [x], attrs, name)
 
 
-def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):
+def max_pool(
+    value: TensorLike,
+    ksize: int | Sequence[int],
+    strides: int | Sequence[int],
+    padding: str,
+    data_format: str = "NHWC",
+    name: str | None = None,
+    input: TensorLike | None = None,
+) -> Tensor:
     """The maximum of each ``ksize`` window (an int or a list of 1, 2 or 4 ints), NHWC.
 
     With ``SAME`` padding the padded elements take no part. Its gradient goes to each window's
@@ -598,7 +614,15 @@ def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
     )
 
 
-def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):
+def avg_pool(
+    value: TensorLike,
+    ksize: int | Sequence[int],
+    strides: int | Sequence[int],
+    padding: str,
+    data_format: str = "NHWC",
+    name: str | None = None,
+    input: TensorLike | None = None,
+) -> Tensor:
     """The mean of each ``ksize`` window over its unpadded elements (TF's ``avg_pool``), NHWC."""
     return _pool(
         "AvgPool", value if input is None else input, ksize, strides, padding, data_format, name

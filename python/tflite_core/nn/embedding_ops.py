@@ -12,6 +12,9 @@ looked-up rows only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from ..framework import dtypes as _dt
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Tensor, name_scope
@@ -19,6 +22,16 @@ from ..ops.array_ops import cast, expand_dims, zeros_like
 from ..ops.indexing_ops import gather, where_v2
 from ..ops.math_ops import equal, floor, less, maximum, minimum
 from .clip_ops import clip_by_norm
+
+if TYPE_CHECKING:
+    from ..framework.type_aliases import (
+        TensorLike,
+    )
+
+if TYPE_CHECKING:
+    from ..framework.type_aliases import (
+        TensorLike,
+    )
 
 
 def _floordiv(ids: Tensor, n: int) -> Tensor:
@@ -44,12 +57,12 @@ def _partition(ids: Tensor, n: int, strategy: str, total: int):
 
 
 def embedding_lookup(
-    params,
-    ids,
-    partition_strategy="mod",
-    name=None,
-    validate_indices=True,
-    max_norm=None,
+    params: TensorLike,
+    ids: TensorLike,
+    partition_strategy: str = "mod",
+    name: str | None = None,
+    validate_indices: bool = True,
+    max_norm: TensorLike | None = None,
 ) -> Tensor:
     """``params[ids]``: the rows at ``ids`` (any shape); the result has shape
     ``ids.shape + params.shape[1:]``.
@@ -83,14 +96,14 @@ def embedding_lookup(
         return out
 
 
-def _lookup_partitioned(parts, ids: Tensor, strategy: str) -> Tensor:
+def _lookup_partitioned(parts: Sequence[TensorLike], ids: Tensor, strategy: str) -> Tensor:
     tables = [convert_to_tensor(p) for p in parts]
     rows = [t.shape.as_list()[0] if t.shape.ndims else None for t in tables]
     if any(r is None for r in rows):
         raise ValueError("embedding_lookup over partitions needs partitions with known rows")
     n = len(tables)
-    p, local = _partition(ids, n, strategy, sum(rows))
-    out = None
+    p, local = _partition(ids, n, strategy, sum(r for r in rows if r is not None))
+    out: Tensor | None = None
     for i, t in enumerate(tables):
         mine = equal(p, convert_to_tensor(i, dtype=p.dtype))
         safe = where_v2(mine, local, zeros_like(local))  # other partitions' ids read row 0
@@ -99,6 +112,7 @@ def _lookup_partitioned(parts, ids: Tensor, strategy: str) -> Tensor:
         for _ in range((t.shape.ndims or 1) - 1):
             mask = expand_dims(mask, -1)
         out = got if out is None else where_v2(mask, got, out)
+    assert out is not None  # at least one partition
     return out
 
 

@@ -28,11 +28,19 @@ array([[0.5]], dtype=float32)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ..framework.graph import name_scope, shape_error
 from ..framework.op_util import FLOATS, check_dtype_in, check_same_dtype, make_op, to_tensors
 from ..framework.registry import NotDifferentiable, RegisterGradient, register_op
 from ..framework.tensor_shape import TensorShape
 from ..ops.array_ops import concat, split, zeros_like
+
+if TYPE_CHECKING:
+    from ..framework.graph import Tensor
+    from ..framework.type_aliases import (
+        TensorLike,
+    )
 
 
 def _merge_rows(op, in_shapes, shapes_and_widths):
@@ -243,7 +251,15 @@ register_op("LSTMBlockSequenceGrad", _seq_grad_shape, "lstm_seq_grad")
 NotDifferentiable("LSTMBlockSequenceGrad")
 
 
-def lstm_sequence(x, c0, h0, w, b, forget_bias: float = 1.0, name=None):
+def lstm_sequence(
+    x: TensorLike,
+    c0: Any,
+    h0: Any,
+    w: Any,
+    b: TensorLike,
+    forget_bias: float = 1.0,
+    name: str | None = None,
+) -> tuple[Tensor, Tensor]:
     """The whole LSTM recurrence in one op: ``(c, h)``, each ``[T, B, units]``.
 
     Args:
@@ -275,7 +291,9 @@ def lstm_sequence(x, c0, h0, w, b, forget_bias: float = 1.0, name=None):
     return op.outputs[0], op.outputs[1]
 
 
-def lstm_step(gates, c_prev, forget_bias: float = 1.0, name=None):
+def lstm_step(
+    gates: TensorLike, c_prev: TensorLike, forget_bias: float = 1.0, name: str | None = None
+) -> tuple[Tensor, Tensor]:
     """The fused LSTM step: ``(new_c, new_h)`` from gate pre-activations and ``c_prev``.
 
     Args:

@@ -11,6 +11,7 @@ top_k and in_top_k, each op type with its gradient beside it.
 from __future__ import annotations
 
 import numbers
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -55,12 +56,19 @@ from ..ops.math_ops import (
 )
 from ..ops.random_ops import random_uniform
 
+if TYPE_CHECKING:
+    from ..framework.type_aliases import (
+        AxisLike,
+        ShapeTensorLike,
+        TensorLike,
+    )
+
 # ---- Relu ----------------------------------------------------------------------------------------
 register_op("Relu", same_shape, "relu")
 register_op("ReluGrad", same_shape, "relu_grad")
 
 
-def relu(features, name=None):
+def relu(features: TensorLike, name: str | None = None) -> Tensor:
     """``max(features, 0)`` elementwise: ``out = tf.nn.relu(y)``."""
     x = convert_to_tensor(features)
     check_dtype_in("Relu", x, NUMERIC, "features")
@@ -119,12 +127,22 @@ def _last_axis_op(op_type, logits, axis, name):
         return transpose(make_tensor(op_type, [transpose(x, perm)], x.dtype, None, op_type), perm)
 
 
-def softmax(logits, axis=None, name=None, dim=None):
+def softmax(
+    logits: TensorLike,
+    axis: AxisLike | None = None,
+    name: str | None = None,
+    dim: AxisLike | None = None,
+) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``axis`` (default: the last); outputs sum to 1."""
     return _last_axis_op("Softmax", logits, dim if axis is None else axis, name)
 
 
-def log_softmax(logits, axis=None, name=None, dim=None):
+def log_softmax(
+    logits: TensorLike,
+    axis: AxisLike | None = None,
+    name: str | None = None,
+    dim: AxisLike | None = None,
+) -> Tensor:
     return _last_axis_op("LogSoftmax", logits, dim if axis is None else axis, name)
 
 
@@ -194,8 +212,13 @@ def _xent(logits, labels, axis, name):
 
 
 def softmax_cross_entropy_with_logits(
-    logits=None, labels=None, dim=-1, name=None, axis=None, _sentinel=None
-):
+    logits: TensorLike | None = None,
+    labels: TensorLike | None = None,
+    dim: AxisLike = -1,
+    name: str | None = None,
+    axis: AxisLike | None = None,
+    _sentinel: Any = None,
+) -> Tensor:
     """Softmax cross-entropy per row: ``-sum(labels * log_softmax(logits))``.
 
     Takes the deck's positional ``(logits, labels)`` as well as keywords. As TF 1.x's version,
@@ -210,7 +233,13 @@ def softmax_cross_entropy_with_logits(
         return _xent(logits, labels, dim if axis is None else axis, scope)
 
 
-def softmax_cross_entropy_with_logits_v2(labels=None, logits=None, axis=-1, name=None, dim=None):
+def softmax_cross_entropy_with_logits_v2(
+    labels: TensorLike | None = None,
+    logits: TensorLike | None = None,
+    axis: AxisLike = -1,
+    name: str | None = None,
+    dim: AxisLike | None = None,
+) -> Tensor:
     """TF 1.x's v2: gradients also flow into ``labels``."""
     if logits is None or labels is None:
         raise ValueError("Both labels and logits must be provided.")
@@ -218,14 +247,16 @@ def softmax_cross_entropy_with_logits_v2(labels=None, logits=None, axis=-1, name
 
 
 # ---- composites ----------------------------------------------------------------------------------
-def l2_loss(t, name=None):
+def l2_loss(t: TensorLike, name: str | None = None) -> Tensor:
     """``sum(t ** 2) / 2``."""
     x = convert_to_tensor(t)
     with name_scope(name, "L2Loss", [x]):
         return reduce_sum(square(x)) * 0.5
 
 
-def bias_add(value, bias, data_format=None, name=None):
+def bias_add(
+    value: TensorLike, bias: TensorLike, data_format: str | None = None, name: str | None = None
+) -> Tensor:
     """``value + bias``, ``bias`` 1-D over the channel dimension: the last one ("NHWC", the
     default), or dimension 1 ("NCHW"); its size must equal the channel dimension's."""
     v, b = to_tensors([value, bias])
@@ -258,7 +289,7 @@ def bias_add(value, bias, data_format=None, name=None):
 
 
 # ---- activations (composites) --------------------------------------------------------------------
-def relu6(features, name=None) -> Tensor:
+def relu6(features: TensorLike, name: str | None = None) -> Tensor:
     """``min(max(features, 0), 6)``; as TF, the gradient is 0 at 0 and at 6."""
     x = convert_to_tensor(features)
     check_dtype_in("Relu6", x, NUMERIC, "features")
@@ -267,7 +298,7 @@ def relu6(features, name=None) -> Tensor:
         return minimum(six, relu(x), name=scope)  # ties go to `six`: no gradient at 6
 
 
-def elu(features, name=None) -> Tensor:
+def elu(features: TensorLike, name: str | None = None) -> Tensor:
     """``features`` where positive, else ``exp(features) - 1``."""
     x = convert_to_tensor(features)
     check_dtype_in("Elu", x, FLOATS, "features")
@@ -278,7 +309,7 @@ def elu(features, name=None) -> Tensor:
         return select(greater(x, zero), x, neg, scope)
 
 
-def softplus(features, name=None) -> Tensor:
+def softplus(features: TensorLike, name: str | None = None) -> Tensor:
     """``log(1 + exp(features))``, accurate for large and very negative inputs.
 
     Computed as ``max(x, 0) + log1p(exp(-|x|))`` (``log1p`` with the rounding of ``1 + z``
@@ -298,7 +329,14 @@ def softplus(features, name=None) -> Tensor:
 
 
 # ---- dropout -------------------------------------------------------------------------------------
-def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None) -> Tensor:
+def dropout(
+    x: TensorLike,
+    keep_prob: float | Tensor | None = None,
+    noise_shape: ShapeTensorLike | None = None,
+    seed: int | None = None,
+    name: str | None = None,
+    rate: float | Tensor | None = None,
+) -> Tensor:
     """TF 1.x dropout: ``x / keep_prob * floor(keep_prob + uniform)``, a new mask each run.
 
     ``rate`` (= 1 - keep_prob) may be given instead of ``keep_prob``; ``noise_shape`` broadcasts
@@ -309,7 +347,7 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
     if keep_prob is None:
         if rate is None:
             raise ValueError("You must provide a rate to dropout.")
-        if isinstance(rate, numbers.Real) and not 0 <= rate < 1:
+        if isinstance(rate, numbers.Real) and not 0 <= float(rate) < 1:
             raise ValueError(
                 f"rate must be a scalar tensor or a float in the range [0, 1), got {rate:g}"
             )
@@ -321,7 +359,7 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
                 "x has to be a floating point tensor since it's going to be scaled. Got a "
                 f"{x.dtype.name} tensor instead."
             )
-        if isinstance(keep_prob, numbers.Real) and not 0 < keep_prob <= 1:
+        if isinstance(keep_prob, numbers.Real) and not 0 < float(keep_prob) <= 1:
             raise ValueError(
                 "keep_prob must be a scalar tensor or a float in the range (0, 1], got "
                 f"{keep_prob:g}"
@@ -386,10 +424,10 @@ def _top_k_grad(op, grad_values, grad_indices):
     # row * n + index, summed into a zero vector of the input's size (unsorted_segment_sum).
     x, idx = op.inputs[0], op.outputs[1]
     n = x.shape.as_list()[-1] if x.shape.ndims else None
-    k = constant_value(op.inputs[1])
-    if n is None or k is None:
+    kv = constant_value(op.inputs[1])
+    if n is None or kv is None:
         raise ValueError(f"The gradient of '{op.name}' needs k and the last dimension known")
-    k = int(k)
+    k = int(kv)
     if grad_values is None or n == 0 or k == 0:
         return [zeros_like(x), None]
     total = num_elements(x)
@@ -399,7 +437,9 @@ def _top_k_grad(op, grad_values, grad_indices):
     return [reshape(summed, shape(x)), None]
 
 
-def top_k(input, k=1, sorted=True, name=None):
+def top_k(
+    input: TensorLike, k: int | Tensor = 1, sorted: bool = True, name: str | None = None
+) -> tuple[Tensor, Tensor]:
     """The ``k`` largest entries of the last dimension: ``(values, indices)``, values descending
     (ties: the lower index first), indices int32.
 
@@ -456,7 +496,7 @@ register_op(
 NotDifferentiable("InTopKV2")
 
 
-def in_top_k(predictions, targets, k, name=None) -> Tensor:
+def in_top_k(predictions: Any, targets: Any, k: TensorLike, name: str | None = None) -> Tensor:
     """Whether ``targets[i]`` is among the ``k`` highest ``predictions[i]``: fewer than ``k``
     classes score strictly higher (ties count in its favour); a non-finite score or a target
     outside ``[0, classes)`` gives False."""
@@ -513,7 +553,10 @@ def _sparse_xent_grad(op, grad_loss, grad_backprop):
 
 
 def sparse_softmax_cross_entropy_with_logits(
-    _sentinel=None, labels=None, logits=None, name=None
+    _sentinel: Any = None,
+    labels: TensorLike | None = None,
+    logits: TensorLike | None = None,
+    name: str | None = None,
 ) -> Tensor:
     """``-log_softmax(logits)[..., labels]``: cross-entropy with integer class labels.
 

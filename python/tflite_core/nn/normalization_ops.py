@@ -3,6 +3,8 @@ gradients they take)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..framework.constant_op import constant, convert_to_tensor
@@ -10,9 +12,22 @@ from ..framework.graph import Tensor, name_scope
 from ..ops.array_ops import cast, squeeze, stop_gradient
 from ..ops.math_ops import add, reciprocal, reduce_mean, sqrt, square, subtract
 
+if TYPE_CHECKING:
+    from ..framework.type_aliases import (
+        AxisLike,
+        TensorLike,
+    )
+
 
 # ---- moments and batch normalization -------------------------------------------------------------
-def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
+def moments(
+    x: TensorLike,
+    axes: AxisLike,
+    shift: Any = None,
+    name: str | None = None,
+    keep_dims: bool | None = None,
+    keepdims: bool | None = None,
+) -> tuple[Tensor, Tensor]:
     """``(mean, variance)`` of ``x`` over ``axes`` (``shift`` is ignored, as in TF 1.x)."""
     if keep_dims is not None and keepdims is not None:
         raise ValueError("Cannot specify both 'keep_dims' and 'keepdims'.")
@@ -30,7 +45,15 @@ def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
         return mean, variance
 
 
-def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None) -> Tensor:
+def batch_normalization(
+    x: TensorLike,
+    mean: TensorLike,
+    variance: TensorLike,
+    offset: TensorLike,
+    scale: TensorLike,
+    variance_epsilon: Any,
+    name: str | None = None,
+) -> Tensor:
     """``(x - mean) * scale / sqrt(variance + variance_epsilon) + offset`` (offset and scale may
     be None), computed as TF: ``x * inv + (offset - mean * inv)``."""
     with name_scope(name, "batchnorm", [x, mean, variance, scale, offset]):

@@ -19,6 +19,9 @@ and gradients; the kernel's gradient is one matmul over all steps, not a sum of 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..framework.constant_op import convert_to_tensor
@@ -26,7 +29,11 @@ from ..framework.graph import Tensor
 from ..ops.array_ops import cast, expand_dims, reshape, stack, transpose, unstack, zeros, zeros_like
 from ..ops.indexing_ops import gather, where
 from ..ops.math_ops import less
-from ..ops.variable_scope import variable_scope
+from ..ops.variable_scope import VariableScope, variable_scope
+
+if TYPE_CHECKING:
+    from ..framework.type_aliases import DTypeLike, TensorLike
+    from .rnn_cell import RNNCell
 
 
 def _map(fn, structure):
@@ -107,28 +114,36 @@ def _unstacked_source(inputs):
             or split_op.outputs[t] is not src
         ):
             return None
+    if split_op is None:  # no inputs (static_rnn has at least one)
+        return None
     x = split_op.inputs[0]
     return x if x.shape.ndims == 3 else None
 
 
-def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None):
+def static_rnn(
+    cell: RNNCell,
+    inputs: Sequence[TensorLike],
+    initial_state: Any = None,
+    dtype: DTypeLike | None = None,
+    sequence_length: TensorLike | None = None,
+    scope: str | VariableScope | None = None,
+) -> tuple[list[Tensor], Any]:
     """Unrolls ``cell`` over a list of ``[batch, depth]`` inputs: ``(outputs, final_state)``.
 
     Variables live in ``scope`` (default ``rnn``): ``rnn/basic_lstm_cell/kernel``...
     """
     if not isinstance(inputs, (list, tuple)) or not inputs:
         raise TypeError("inputs must be a non-empty list of tensors")
-    inputs = [convert_to_tensor(x) for x in inputs]
+    xs = [convert_to_tensor(x) for x in inputs]
     with variable_scope(scope or "rnn") as varscope:
-        state = _initial_state(cell, inputs[0], initial_state, dtype)
+        state = _initial_state(cell, xs[0], initial_state, dtype)
         sequence = _whole_sequence(cell, sequence_length)
         if sequence is not None:
-            x = _unstacked_source(inputs)
-            h, state = sequence(stack(inputs) if x is None else x, state)
-            return unstack(h, num=len(inputs)), state
-        if sequence_length is not None:
-            sequence_length = convert_to_tensor(sequence_length)
-        return _rnn_steps(cell, inputs, state, sequence_length, varscope)
+            x = _unstacked_source(xs)
+            h, state = sequence(stack(xs) if x is None else x, state)
+            return unstack(h, num=len(xs)), state
+        lengths = None if sequence_length is None else convert_to_tensor(sequence_length)
+        return _rnn_steps(cell, xs, state, lengths, varscope)
 
 
 rnn = static_rnn  # TF 0.x name (tf.nn.rnn)
@@ -147,16 +162,16 @@ def _time_steps(inputs: Tensor, time_major: bool):
 
 
 def dynamic_rnn(
-    cell,
-    inputs,
-    sequence_length=None,
-    initial_state=None,
-    dtype=None,
-    parallel_iterations=None,
-    swap_memory=False,
-    time_major=False,
-    scope=None,
-):
+    cell: RNNCell,
+    inputs: TensorLike,
+    sequence_length: TensorLike | None = None,
+    initial_state: Any = None,
+    dtype: DTypeLike | None = None,
+    parallel_iterations: int | None = None,
+    swap_memory: bool = False,
+    time_major: bool = False,
+    scope: str | VariableScope | None = None,
+) -> tuple[Tensor, Any]:
     """Runs ``cell`` over ``inputs [batch, time, depth]`` (``[time, batch, depth]`` when
     ``time_major``): ``(outputs, final_state)``, outputs in the same layout as the inputs.
 
@@ -196,18 +211,18 @@ def dynamic_rnn(
 
 
 def bidirectional_dynamic_rnn(
-    cell_fw,
-    cell_bw,
-    inputs,
-    sequence_length=None,
-    initial_state_fw=None,
-    initial_state_bw=None,
-    dtype=None,
-    parallel_iterations=None,
-    swap_memory=False,
-    time_major=False,
-    scope=None,
-):
+    cell_fw: RNNCell,
+    cell_bw: RNNCell,
+    inputs: TensorLike,
+    sequence_length: TensorLike | None = None,
+    initial_state_fw: Any = None,
+    initial_state_bw: Any = None,
+    dtype: DTypeLike | None = None,
+    parallel_iterations: int | None = None,
+    swap_memory: bool = False,
+    time_major: bool = False,
+    scope: str | VariableScope | None = None,
+) -> tuple[tuple[Tensor, Tensor], tuple[Any, Any]]:
     """A forward and a backward ``dynamic_rnn`` (scopes ``bidirectional_rnn/fw`` and ``/bw``):
     ``((output_fw, output_bw), (state_fw, state_bw))``; the backward cell reads each sequence
     reversed within its length and its outputs are reversed back."""
@@ -244,7 +259,7 @@ def bidirectional_dynamic_rnn(
     return (out_fw, rev(out_bw)), (st_fw, st_bw)
 
 
-def _reverse_sequence(x: Tensor, lengths: Tensor, time_major: bool) -> Tensor:
+def _reverse_sequence(x: Tensor, sequence_length: TensorLike, time_major: bool) -> Tensor:
     """Reverses each sequence of ``x`` within its length (a gather on the flattened steps)."""
     if not time_major:
         x = transpose(x, [1, 0, 2])
@@ -253,7 +268,12 @@ def _reverse_sequence(x: Tensor, lengths: Tensor, time_major: bool) -> Tensor:
         raise ValueError(
             "bidirectional_dynamic_rnn with sequence_length needs a statically known batch size"
         )
-    lengths = expand_dims(cast(lengths, "int32"), 0)  # [1, B]
+    if t_len is None:
+        raise ValueError(
+            "bidirectional_dynamic_rnn with sequence_length needs a statically known number of "
+            "time steps"
+        )
+    lengths = expand_dims(cast(sequence_length, "int32"), 0)  # [1, B]
     t = np.arange(t_len, dtype=np.int32).reshape(-1, 1)  # [T, 1]
     inside = cast(less(t, lengths), "int32")  # [T, B]
     src = inside * (lengths - 1 - t) + (1 - inside) * t

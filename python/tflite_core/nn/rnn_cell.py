@@ -29,16 +29,25 @@ from __future__ import annotations
 
 import collections
 import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Tensor
 from ..ops.array_ops import concat, reshape, split, stack, unstack, zeros
 from ..ops.init_ops import constant_initializer, zeros_initializer
 from ..ops.math_ops import matmul, sigmoid, tanh
-from ..ops.variable_scope import get_variable, variable_scope
+from ..ops.variable_scope import VariableScope, get_variable, variable_scope
 from .clip_ops import clip_by_value
 from .lstm_ops import lstm_sequence, lstm_step
 from .nn_ops import bias_add, dropout
+
+if TYPE_CHECKING:
+    from ..framework.type_aliases import DTypeLike, Initializer, TensorLike
+
+Activation = Callable[[Tensor], Tensor]
+State = Any
+"""A cell's state: a Tensor, an ``LSTMStateTuple`` or a (nested) tuple of them."""
 
 
 class LSTMStateTuple(collections.namedtuple("LSTMStateTuple", ("c", "h"))):
@@ -47,7 +56,7 @@ class LSTMStateTuple(collections.namedtuple("LSTMStateTuple", ("c", "h"))):
     __slots__ = ()
 
     @property
-    def dtype(self):
+    def dtype(self) -> Any:
         return self.c.dtype
 
 
@@ -81,21 +90,22 @@ class RNNCell:
 
     _base_name = "rnn_cell"
 
-    def __init__(self, reuse=None, name: str | None = None):
+    def __init__(self, reuse: bool | None = None, name: str | None = None) -> None:
         self._reuse = reuse
         self._name = name
-        self._scope = None
-        self._depth = None
+        self._scope: VariableScope | None = None
+        self._depth: int | None = None
 
     @property
-    def state_size(self):
+    def state_size(self) -> Any:
+        """An int, or a (named) tuple of them: the state's structure."""
         raise NotImplementedError
 
     @property
-    def output_size(self):
+    def output_size(self) -> int:
         raise NotImplementedError
 
-    def zero_state(self, batch_size, dtype):
+    def zero_state(self, batch_size: int | Tensor, dtype: DTypeLike) -> State:
         """Zeros in the structure of ``state_size``: ``[batch_size, n]`` for each size n."""
 
         def build(size):
@@ -109,14 +119,16 @@ class RNNCell:
 
         return build(self.state_size)
 
-    def __call__(self, inputs, state, scope=None):
+    def __call__(
+        self, inputs: TensorLike, state: State, scope: str | VariableScope | None = None
+    ) -> tuple[Tensor, State]:
         """Runs the cell: ``(output, new_state)``; variables are made on the first call."""
         inputs = convert_to_tensor(inputs)
         with self._variable_scope(scope):
             return self._call(inputs, state)
 
     @contextlib.contextmanager
-    def _variable_scope(self, scope=None):
+    def _variable_scope(self, scope: str | VariableScope | None = None) -> Iterator[None]:
         """The cell's scope: opened (made unique) on the first use, re-entered with reuse after."""
         if self._scope is None:
             if scope is not None or self._reuse or self._name:
@@ -130,36 +142,38 @@ class RNNCell:
             with variable_scope(self._scope, reuse=True):
                 yield
 
-    def _check_depth(self, inputs):
-        self._set_depth(_input_depth(inputs), inputs.shape.as_list())
+    def _check_depth(self, inputs: Tensor) -> int:
+        return self._set_depth(_input_depth(inputs), inputs.shape.as_list())
 
-    def _set_depth(self, depth, shape):
+    def _set_depth(self, depth: int, shape: Any) -> int:
         """Records the input depth of the first use; a later one must match (TF's message)."""
         if self._depth is not None and depth != self._depth:
+            layer = self._scope.name if self._scope is not None else self._name
             raise ValueError(
-                f"Input 0 of layer {self._scope.name} is incompatible with the layer: expected "
+                f"Input 0 of layer {layer} is incompatible with the layer: expected "
                 f"axis -1 of input shape to have value {self._depth} but received input with "
                 f"shape {shape}"
             )
         self._depth = depth
+        return depth
 
-    def _call(self, inputs, state):
+    def _call(self, inputs: Tensor, state: State) -> tuple[Tensor, State]:
         self._check_depth(inputs)
         return self.call(inputs, state)
 
-    def call(self, inputs, state):
+    def call(self, inputs: Tensor, state: State) -> tuple[Tensor, State]:
         raise NotImplementedError
 
     # -- what static_rnn / dynamic_rnn ask of a cell --------------------------------------------
     @property
-    def _sequence(self):
+    def _sequence(self) -> Callable[..., Any] | None:
         """A function ``(x_tm, state) -> (h, final_state)`` that runs the whole time-major
         sequence ``x_tm [T, B, depth]`` as one op (``h [T, B, units]``; the same variables and
         values as calling the cell step by step), or None (the default): run step by step."""
         return None
 
     @property
-    def _projected_steps(self):
+    def _projected_steps(self) -> Callable[..., Any] | None:
         """A function ``(x_tm, n_steps) -> (step_inputs, step)`` that computes the input part of
         every step at once (one matmul over all ``T * B`` rows) and returns the per-step inputs
         and a ``step(x, state) -> (output, new_state)`` that takes them, or None (the default):
@@ -198,12 +212,14 @@ def _linear(
 class _UnitsCell(RNNCell):
     """A cell whose state and output are both ``[batch, num_units]``."""
 
+    _num_units: int
+
     @property
-    def state_size(self):
+    def state_size(self) -> int:
         return self._num_units
 
     @property
-    def output_size(self):
+    def output_size(self) -> int:
         return self._num_units
 
 
@@ -212,11 +228,19 @@ class BasicRNNCell(_UnitsCell):
 
     _base_name = "basic_rnn_cell"
 
-    def __init__(self, num_units: int, activation=None, reuse=None, name=None, dtype=None):
+    def __init__(
+        self,
+        num_units: int,
+        activation: Activation | None = None,
+        reuse: bool | None = None,
+        name: str | None = None,
+        dtype: DTypeLike | None = None,
+    ) -> None:
         super().__init__(reuse, name)
-        self._num_units, self._activation = num_units, activation or tanh
+        self._num_units = num_units
+        self._activation: Activation = activation or tanh
 
-    def call(self, inputs, state):
+    def call(self, inputs: Tensor, state: State) -> tuple[Tensor, State]:
         _check_state(type(self).__name__, state, [None, self._num_units])
         out = self._activation(_linear([inputs, state], self._num_units, True))
         return out, out
@@ -241,22 +265,22 @@ class BasicLSTMCell(RNNCell):
         num_units: int,
         forget_bias: float = 1.0,
         state_is_tuple: bool = True,
-        activation=None,
-        reuse=None,
-        name=None,
-        dtype=None,
-    ):
+        activation: Activation | None = None,
+        reuse: bool | None = None,
+        name: str | None = None,
+        dtype: DTypeLike | None = None,
+    ) -> None:
         super().__init__(reuse, name)
         self._num_units, self._forget_bias = num_units, float(forget_bias)
         self._state_is_tuple, self._activation = state_is_tuple, activation
 
     @property
-    def state_size(self):
+    def state_size(self) -> LSTMStateTuple | int:
         n = self._num_units
         return LSTMStateTuple(n, n) if self._state_is_tuple else 2 * n
 
     @property
-    def output_size(self):
+    def output_size(self) -> int:
         return self._num_units
 
     def _fused(self) -> bool:
@@ -267,11 +291,11 @@ class BasicLSTMCell(RNNCell):
         return self._fused() and type(self).call is BasicLSTMCell.call
 
     @property
-    def _sequence(self):
+    def _sequence(self) -> Callable[..., Any] | None:
         return self._run_sequence if self._whole_sequence_ok() else None
 
     @property
-    def _projected_steps(self):
+    def _projected_steps(self) -> Callable[..., Any] | None:
         return self._project_steps if self._whole_sequence_ok() else None
 
     def _project_steps(self, x_tm, n_steps):
@@ -300,8 +324,7 @@ class BasicLSTMCell(RNNCell):
         """For a whole sequence at once (``dynamic_rnn``): ``(x @ kernel[:depth] + bias,
         kernel[depth:])`` -- one matmul for every step's input part; the same variables."""
         with self._variable_scope():
-            self._check_depth(x_flat)
-            d, n = self._depth, self._num_units
+            d, n = self._check_depth(x_flat), self._num_units
             w = get_variable("kernel", [d + n, 4 * n], x_flat.dtype)
             b = get_variable("bias", [4 * n], x_flat.dtype, initializer=zeros_initializer())
             return bias_add(matmul(x_flat, w[:d]), b), w[d:]
@@ -333,13 +356,14 @@ class BasicLSTMCell(RNNCell):
             return new_h, LSTMStateTuple(new_c, new_h)
         return new_h, concat([new_c, new_h], 1)
 
-    def call(self, inputs, state):
+    def call(self, inputs: Tensor, state: State) -> tuple[Tensor, State]:
         c, h = self._split_state(state)
         gates = _linear([inputs, h], 4 * self._num_units, True)
         if self._fused():
             new_c, new_h = lstm_step(gates, c, self._forget_bias)
         else:
             act = self._activation
+            assert act is not None  # not _fused()
             i, j, f, o = split(gates, 4, axis=1)
             new_c = c * sigmoid(f + self._forget_bias) + sigmoid(i) * act(j)
             new_h = act(new_c) * sigmoid(o)
@@ -362,19 +386,19 @@ class LSTMCell(RNNCell):
         self,
         num_units: int,
         use_peepholes: bool = False,
-        cell_clip=None,
-        initializer=None,
-        num_proj=None,
-        proj_clip=None,
-        num_unit_shards=None,
-        num_proj_shards=None,
+        cell_clip: float | None = None,
+        initializer: Initializer | None = None,
+        num_proj: int | None = None,
+        proj_clip: float | None = None,
+        num_unit_shards: int | None = None,
+        num_proj_shards: int | None = None,
         forget_bias: float = 1.0,
         state_is_tuple: bool = True,
-        activation=None,
-        reuse=None,
-        name=None,
-        dtype=None,
-    ):
+        activation: Activation | None = None,
+        reuse: bool | None = None,
+        name: str | None = None,
+        dtype: DTypeLike | None = None,
+    ) -> None:
         super().__init__(reuse, name)
         self._num_units, self._use_peepholes, self._cell_clip = num_units, use_peepholes, cell_clip
         self._initializer, self._num_proj, self._proj_clip = initializer, num_proj, proj_clip
@@ -382,15 +406,15 @@ class LSTMCell(RNNCell):
         self._activation = activation
 
     @property
-    def state_size(self):
+    def state_size(self) -> LSTMStateTuple | int:
         n, p = self._num_units, self._num_proj or self._num_units
         return LSTMStateTuple(n, p) if self._state_is_tuple else n + p
 
     @property
-    def output_size(self):
+    def output_size(self) -> int:
         return self._num_proj or self._num_units
 
-    def call(self, inputs, state):
+    def call(self, inputs: Tensor, state: State) -> tuple[Tensor, State]:
         n, p = self._num_units, self._num_proj or self._num_units
         name = type(self).__name__
         if self._state_is_tuple:
@@ -440,18 +464,19 @@ class GRUCell(_UnitsCell):
     def __init__(
         self,
         num_units: int,
-        activation=None,
-        reuse=None,
-        kernel_initializer=None,
-        bias_initializer=None,
-        name=None,
-        dtype=None,
-    ):
+        activation: Activation | None = None,
+        reuse: bool | None = None,
+        kernel_initializer: Initializer | None = None,
+        bias_initializer: Initializer | None = None,
+        name: str | None = None,
+        dtype: DTypeLike | None = None,
+    ) -> None:
         super().__init__(reuse, name)
-        self._num_units, self._activation = num_units, activation or tanh
+        self._num_units = num_units
+        self._activation: Activation = activation or tanh
         self._kernel_init, self._bias_init = kernel_initializer, bias_initializer
 
-    def call(self, inputs, state):
+    def call(self, inputs: Tensor, state: State) -> tuple[Tensor, State]:
         n = self._num_units
         _check_state(type(self).__name__, state, [None, n])
         gate_bias = self._bias_init if self._bias_init is not None else constant_initializer(1.0)
@@ -485,31 +510,31 @@ class MultiRNNCell(RNNCell):
 
     _base_name = "multi_rnn_cell"
 
-    def __init__(self, cells, state_is_tuple: bool = True):
+    def __init__(self, cells: Sequence[RNNCell], state_is_tuple: bool = True) -> None:
         super().__init__()
         if not cells:
             raise ValueError("Must specify at least one cell for MultiRNNCell.")
         self._cells, self._state_is_tuple = list(cells), state_is_tuple
 
     @property
-    def state_size(self):
+    def state_size(self) -> tuple | int:
         if self._state_is_tuple:
             return tuple(c.state_size for c in self._cells)
         return sum(sum(_flat(c.state_size)) for c in self._cells)
 
     @property
-    def output_size(self):
+    def output_size(self) -> int:
         return self._cells[-1].output_size
 
-    def zero_state(self, batch_size, dtype):
+    def zero_state(self, batch_size: int | Tensor, dtype: DTypeLike) -> State:
         if self._state_is_tuple:
             return tuple(c.zero_state(batch_size, dtype) for c in self._cells)
         return _zeros(batch_size, self.state_size, dtype)
 
-    def _call(self, inputs, state):
+    def _call(self, inputs: Tensor, state: State) -> tuple[Tensor, State]:
         return self.call(inputs, state)
 
-    def call(self, inputs, state):
+    def call(self, inputs: Tensor, state: State) -> tuple[Tensor, State]:
         cur, new_states, pos = inputs, [], 0
         for k, cell in enumerate(self._cells):
             with variable_scope(f"cell_{k}"):
@@ -537,15 +562,15 @@ class DropoutWrapper(RNNCell):
 
     def __init__(
         self,
-        cell,
-        input_keep_prob=1.0,
-        output_keep_prob=1.0,
-        state_keep_prob=1.0,
-        variational_recurrent=False,
-        input_size=None,
-        dtype=None,
-        seed=None,
-    ):
+        cell: RNNCell,
+        input_keep_prob: float | Tensor = 1.0,
+        output_keep_prob: float | Tensor = 1.0,
+        state_keep_prob: float | Tensor = 1.0,
+        variational_recurrent: bool = False,
+        input_size: Any = None,
+        dtype: DTypeLike | None = None,
+        seed: int | None = None,
+    ) -> None:
         super().__init__()
         if variational_recurrent:
             raise NotImplementedError("DropoutWrapper(variational_recurrent=True)")
@@ -553,21 +578,23 @@ class DropoutWrapper(RNNCell):
         self._in, self._out, self._state = input_keep_prob, output_keep_prob, state_keep_prob
 
     @property
-    def state_size(self):
+    def state_size(self) -> Any:
         return self._cell.state_size
 
     @property
-    def output_size(self):
+    def output_size(self) -> int:
         return self._cell.output_size
 
-    def zero_state(self, batch_size, dtype):
+    def zero_state(self, batch_size: int | Tensor, dtype: DTypeLike) -> State:
         return self._cell.zero_state(batch_size, dtype)
 
     @staticmethod
-    def _on(p):
+    def _on(p: float | Tensor) -> bool:
         return isinstance(p, Tensor) or float(p) < 1.0
 
-    def __call__(self, inputs, state, scope=None):
+    def __call__(
+        self, inputs: TensorLike, state: State, scope: str | VariableScope | None = None
+    ) -> tuple[Tensor, State]:
         inputs = convert_to_tensor(inputs)
         if self._on(self._in):
             inputs = dropout(inputs, keep_prob=self._in, seed=self._seed)

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..framework import dtypes as _dt
@@ -23,8 +25,19 @@ from .candidate_sampling_ops import log_uniform_candidate_sampler
 from .embedding_ops import embedding_lookup
 from .nn_ops import relu, softmax_cross_entropy_with_logits_v2
 
+if TYPE_CHECKING:
+    from ..framework.graph import Tensor
+    from ..framework.type_aliases import (
+        TensorLike,
+    )
 
-def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
+
+def sigmoid_cross_entropy_with_logits(
+    _sentinel: Any = None,
+    labels: TensorLike | None = None,
+    logits: TensorLike | None = None,
+    name: str | None = None,
+) -> Tensor:
     """Elementwise ``labels * -log(sigmoid(logits)) + (1 - labels) * -log(1 - sigmoid(logits))``,
     computed as TF does: ``max(x, 0) - x * z + log(1 + exp(-|x|))``."""
     if _sentinel is not None:
@@ -110,18 +123,18 @@ def _labels_inputs(labels, inputs):
 
 
 def nce_loss(
-    weights,
-    biases,
-    labels,
-    inputs,
-    num_sampled,
-    num_classes,
-    num_true=1,
-    sampled_values=None,
-    remove_accidental_hits=False,
-    partition_strategy="mod",
-    name="nce_loss",
-):
+    weights: TensorLike,
+    biases: TensorLike,
+    labels: TensorLike,
+    inputs: Any,
+    num_sampled: int,
+    num_classes: int,
+    num_true: int = 1,
+    sampled_values: Any = None,
+    remove_accidental_hits: bool = False,
+    partition_strategy: str = "mod",
+    name: str = "nce_loss",
+) -> Tensor:
     """Noise-contrastive estimation loss per example, ``[batch]`` (TF 1.x).
 
     Logistic loss of the true classes (label 1) and ``num_sampled`` classes drawn by
@@ -156,19 +169,19 @@ def nce_loss(
 
 
 def sampled_softmax_loss(
-    weights,
-    biases,
-    labels,
-    inputs,
-    num_sampled,
-    num_classes,
-    num_true=1,
-    sampled_values=None,
-    remove_accidental_hits=True,
-    partition_strategy="mod",
-    name="sampled_softmax_loss",
-    seed=None,
-):
+    weights: TensorLike,
+    biases: TensorLike,
+    labels: TensorLike,
+    inputs: Any,
+    num_sampled: int,
+    num_classes: int,
+    num_true: int = 1,
+    sampled_values: Any = None,
+    remove_accidental_hits: bool = True,
+    partition_strategy: str = "mod",
+    name: str = "sampled_softmax_loss",
+    seed: int | None = None,
+) -> Tensor:
     """Sampled softmax loss per example, ``[batch]`` (TF 1.x): softmax cross-entropy over the
     true classes and ``num_sampled`` sampled ones, logits corrected by ``-log(Q(c))``; sampled
     classes equal to a true class are removed by default (``remove_accidental_hits``)."""

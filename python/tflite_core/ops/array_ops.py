@@ -6,6 +6,8 @@ tile and pad are ``slicing_ops``'.)"""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -34,8 +36,25 @@ from ..framework.op_util import (
 from ..framework.registry import NotDifferentiable, OpKind, RegisterGradient, register_op
 from ..framework.tensor_shape import TensorShape, as_shape, shape_str
 
+if TYPE_CHECKING:
+    from ..framework.type_aliases import (
+        AxisLike,
+        DTypeLike,
+        ShapeLike,
+        ShapeTensorLike,
+        TensorLike,
+    )
 
-def shape_tensor(shape, name: str) -> Tensor:
+if TYPE_CHECKING:
+    from ..framework.type_aliases import (
+        AxisLike,
+        DTypeLike,
+        ShapeTensorLike,
+        TensorLike,
+    )
+
+
+def shape_tensor(shape: ShapeTensorLike, name: str) -> Tensor:
     """``shape`` (dims, a begin, multiples, ...) as a 1-D int tensor: a Tensor or Variable as
     it is; a list holding scalar int tensors packed into one (``tf.stack``, as TF converts such
     a list); a list, array or fully defined ``TensorShape`` of ints a constant named ``name``."""
@@ -83,7 +102,9 @@ register_op("Placeholder", _placeholder_shape, kind=OpKind.PLACEHOLDER)
 NotDifferentiable("Placeholder")
 
 
-def placeholder(dtype, shape=None, name=None) -> Tensor:
+def placeholder(
+    dtype: DTypeLike, shape: ShapeLike | None = None, name: str | None = None
+) -> Tensor:
     """A value fed at run time: ``x = tf.placeholder("float", [1, 3])``."""
     dtype = _dt.as_dtype(dtype)
     s = TensorShape(None) if shape is None else as_shape(shape)
@@ -92,7 +113,9 @@ def placeholder(dtype, shape=None, name=None) -> Tensor:
     )
 
 
-def placeholder_with_default(input, shape, name=None) -> Tensor:
+def placeholder_with_default(
+    input: TensorLike, shape: ShapeLike, name: str | None = None
+) -> Tensor:
     """Like ``identity(input)``, but ``input`` may be replaced by a feed."""
     x = convert_to_tensor(input)
     out = make_tensor("Identity", [x], x.dtype, None, name or "PlaceholderWithDefault")
@@ -111,13 +134,13 @@ def _identity_grad(op, grad):
     return [grad]
 
 
-def identity(input, name=None) -> Tensor:
+def identity(input: TensorLike, name: str | None = None) -> Tensor:
     """Returns a tensor with the same value as ``input``."""
     x = convert_to_tensor(input)
     return make_tensor("Identity", [x], x.dtype, None, name or "Identity")
 
 
-def stop_gradient(input, name=None) -> Tensor:
+def stop_gradient(input: TensorLike, name: str | None = None) -> Tensor:
     """The same value, but gradients do not flow through it."""
     x = convert_to_tensor(input)
     return make_tensor("StopGradient", [x], x.dtype, None, name or "StopGradient")
@@ -198,7 +221,7 @@ def _reduction_size_value(op, shapes, value_of=None):
 _register_shape_op("ReductionSize", _reduction_size_value, lambda op, s: TensorShape([]))
 
 
-def shape(input, name=None, out_type=_dt.int32) -> Tensor:
+def shape(input: TensorLike, name: str | None = None, out_type: DTypeLike = _dt.int32) -> Tensor:
     """The shape of ``input`` as a 1-D int tensor."""
     x = convert_to_tensor(input)
     return make_tensor(
@@ -206,7 +229,7 @@ def shape(input, name=None, out_type=_dt.int32) -> Tensor:
     )
 
 
-def size(input, name=None, out_type=_dt.int32) -> Tensor:
+def size(input: TensorLike, name: str | None = None, out_type: DTypeLike = _dt.int32) -> Tensor:
     x = convert_to_tensor(input)
     return cast(
         make_tensor(
@@ -216,14 +239,14 @@ def size(input, name=None, out_type=_dt.int32) -> Tensor:
     )
 
 
-def rank(input, name=None) -> Tensor:
+def rank(input: TensorLike, name: str | None = None) -> Tensor:
     x = convert_to_tensor(input)
     if x.shape.ndims is None:
         raise ValueError("rank() needs a tensor of known rank")
     return constant(x.shape.ndims, dtype=_dt.int32, name=name or "Rank")
 
 
-def reduced_shape(x: Tensor, axis) -> Tensor:
+def reduced_shape(x: Tensor, axis: AxisLike | None) -> Tensor:
     """``shape(x)`` with the ``axis`` dimensions (a list, None: all, or an int tensor) 1."""
     attrs, extra = axis_attrs(axis)
     if extra:
@@ -231,7 +254,7 @@ def reduced_shape(x: Tensor, axis) -> Tensor:
     return make_tensor("ReducedShape", [x, *extra], _dt.int64, attrs, "ReducedShape")
 
 
-def reduction_size(x: Tensor, axis) -> Tensor:
+def reduction_size(x: Tensor, axis: AxisLike | None) -> Tensor:
     """The number of elements of ``x`` each reduction over ``axis`` combines."""
     attrs, extra = axis_attrs(axis)
     attrs["T"] = x.dtype
@@ -282,7 +305,7 @@ def _reshape_grad(op, grad):
     return [reshape(grad, shape(op.inputs[0])), None]
 
 
-def reshape(tensor, shape, name=None) -> Tensor:
+def reshape(tensor: TensorLike, shape: ShapeTensorLike, name: str | None = None) -> Tensor:
     """Same elements, new shape; one dimension may be -1."""
     x = convert_to_tensor(tensor)
     s = shape_tensor(shape, "Reshape/shape")
@@ -331,7 +354,12 @@ def _expand_dims_grad(op, grad):
     return [reshape(grad, shape(op.inputs[0])), None]
 
 
-def expand_dims(input, axis=None, name=None, dim=None) -> Tensor:
+def expand_dims(
+    input: TensorLike,
+    axis: AxisLike | None = None,
+    name: str | None = None,
+    dim: AxisLike | None = None,
+) -> Tensor:
     """Inserts a dimension of size 1 at ``axis`` (negative: counted from the end of the result).
 
     >>> tf.expand_dims(tf.placeholder("float", [None, None]), 1).shape.as_list()
@@ -388,7 +416,12 @@ def _squeeze_grad(op, grad):
     return [reshape(grad, shape(op.inputs[0]))]
 
 
-def squeeze(input, axis=None, name=None, squeeze_dims=None) -> Tensor:
+def squeeze(
+    input: TensorLike,
+    axis: AxisLike | None = None,
+    name: str | None = None,
+    squeeze_dims: Any = None,
+) -> Tensor:
     """Removes dimensions of size 1: all of them, or those in ``axis`` (which must be 1).
 
     >>> tf.squeeze(tf.zeros([1, 2, 1, 3]), [0]).shape.as_list()
@@ -461,7 +494,9 @@ def _transpose_grad(op, grad):
     return [transpose(grad, invert_permutation(op.inputs[1])), None]
 
 
-def transpose(a, perm=None, name="transpose", conjugate=False) -> Tensor:
+def transpose(
+    a: TensorLike, perm: Any = None, name: str = "transpose", conjugate: Any = False
+) -> Tensor:
     """Permutes dimensions (``perm``: a list, or an int tensor known only when run); the
     default reverses them."""
     x = convert_to_tensor(a)
@@ -534,8 +569,8 @@ def _concat_shape(op, in_shapes, value_of):
             in_shapes,
         )
     a = axis % r
-    out = [None] * r
-    total = 0
+    out: list[int | None] = [None] * r
+    total: int | None = 0
     for s in in_shapes:
         if s.ndims is None:
             total = None
@@ -625,7 +660,11 @@ def _split_like_grad(op, *grads):
     return [concat(gs, axis if axis is not None else extra[0])] + [None] * (len(op.inputs) - 1)
 
 
-def concat(values, axis, name="concat") -> Tensor:
+@overload
+def concat(values: Sequence[TensorLike], axis: int | Tensor, name: str = "concat") -> Tensor: ...
+@overload
+def concat(values: int | Tensor, axis: Sequence[TensorLike], name: str = "concat") -> Tensor: ...
+def concat(values: Any, axis: Any, name: str = "concat") -> Tensor:  # TF 0.x: (concat_dim, values)
     """Joins tensors along ``axis`` (an int, or a scalar int tensor known only when run). The
     deck's ``concat(concat_dim, values)`` also works."""
     if isinstance(values, (int, np.integer)) and not isinstance(axis, (int, np.integer)):
@@ -701,7 +740,13 @@ def _split_grad(op, *grads):
     return [concat(gs, axis if axis is not None else extra[0]), *[None] * len(extra)]
 
 
-def split(value, num_or_size_splits, axis=0, num=None, name="split"):
+def split(
+    value: TensorLike,
+    num_or_size_splits: Any,
+    axis: Any = 0,  # an int; TF 0.x order split(split_dim, num_split, value): the tensor
+    num: int | None = None,
+    name: str = "split",
+) -> list[Tensor]:
     """Splits a tensor into pieces along ``axis`` (an int, or a scalar int tensor known only
     when run).
 
@@ -751,7 +796,7 @@ def _merged_shape(op_type, name, tensors):
     return out
 
 
-def stack(values, axis=0, name="stack") -> Tensor:
+def stack(values: Sequence[TensorLike], axis: int = 0, name: str = "stack") -> Tensor:
     """Joins same-shape tensors along a new dimension ``axis`` (TF 0.x: ``tf.pack``).
 
     >>> tf.stack([tf.zeros([2, 3]), tf.ones([2, 3])], axis=1).shape.as_list()
@@ -779,7 +824,9 @@ def stack(values, axis=0, name="stack") -> Tensor:
         return concat(parts, axis, name=scope)
 
 
-def unstack(value, num=None, axis=0, name="unstack") -> list:
+def unstack(
+    value: TensorLike, num: int | None = None, axis: int = 0, name: str = "unstack"
+) -> list[Tensor]:
     """Splits ``value`` along ``axis`` into ``num`` tensors of one rank less (TF 0.x:
     ``tf.unpack``); ``num`` defaults to the static size of that dimension.
 
@@ -830,7 +877,7 @@ def _fill_grad(op, grad):
     return [None, sum_to(grad, op.inputs[1])]  # d value = the sum of grad (value is a scalar)
 
 
-def fill(dims, value, name=None) -> Tensor:
+def fill(dims: Any, value: TensorLike, name: str | None = None) -> Tensor:
     """A tensor of shape ``dims`` filled with the scalar ``value``."""
     v = convert_to_tensor(value)
     return make_tensor("Fill", [shape_tensor(dims, "Fill/dims"), v], v.dtype, None, name or "Fill")
@@ -842,7 +889,7 @@ def _filled(shape, dtype, name, value, default: str) -> Tensor:
     dtype = _dt.as_dtype(dtype)
     if is_symbolic(shape) or (isinstance(shape, (list, tuple)) and _holds_tensors(shape)):
         return fill(shape, constant(value, dtype=dtype), name=name or default)
-    dims = [int(d) for d in as_shape(shape).as_list()]
+    dims = [int(d) for d in as_shape(shape).as_list()]  # type: ignore[arg-type]  # None: TypeError
     if math.prod(dims) < 1000:
         return constant(np.full(dims, value, dtype.np), name=name or default)
     with name_scope(name or default) as scope:
@@ -850,7 +897,9 @@ def _filled(shape, dtype, name, value, default: str) -> Tensor:
         return fill(dims_t, constant(value, dtype=dtype), name=scope)
 
 
-def zeros(shape, dtype=_dt.float32, name=None) -> Tensor:
+def zeros(
+    shape: ShapeTensorLike, dtype: DTypeLike = _dt.float32, name: str | None = None
+) -> Tensor:
     """``tf.zeros([1, 3])``: a tensor of zeros.
 
     >>> tf.zeros([2, 3]).op.type, tf.zeros([1000, 10]).op.type
@@ -859,19 +908,29 @@ def zeros(shape, dtype=_dt.float32, name=None) -> Tensor:
     return _filled(shape, dtype, name, 0, "zeros")
 
 
-def ones(shape, dtype=_dt.float32, name=None) -> Tensor:
+def ones(shape: ShapeTensorLike, dtype: DTypeLike = _dt.float32, name: str | None = None) -> Tensor:
     """``tf.ones([1, 3])``: a tensor of ones (a constant, or ``Fill`` when big)."""
     return _filled(shape, dtype, name, 1, "ones")
 
 
-def zeros_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
+def zeros_like(
+    tensor: TensorLike,
+    dtype: DTypeLike | None = None,
+    name: str | None = None,
+    optimize: bool = True,
+) -> Tensor:
     x = convert_to_tensor(tensor)
     dtype = _dt.as_dtype(dtype) if dtype is not None else x.dtype
     with name_scope(name, "zeros_like", [x]):
         return fill(shape(x), constant(0, dtype=dtype))
 
 
-def ones_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
+def ones_like(
+    tensor: TensorLike,
+    dtype: DTypeLike | None = None,
+    name: str | None = None,
+    optimize: bool = True,
+) -> Tensor:
     x = convert_to_tensor(tensor)
     dtype = _dt.as_dtype(dtype) if dtype is not None else x.dtype
     with name_scope(name, "ones_like", [x]):
@@ -890,7 +949,7 @@ def _cast_grad(op, grad):
     return [None]
 
 
-def cast(x, dtype, name=None) -> Tensor:
+def cast(x: TensorLike, dtype: DTypeLike, name: str | None = None) -> Tensor:
     """Converts ``x`` to ``dtype`` (float to int truncates toward zero)."""
     x = convert_to_tensor(x)
     dtype = _dt.as_dtype(dtype)
@@ -901,19 +960,19 @@ def cast(x, dtype, name=None) -> Tensor:
     return make_tensor("Cast", [x], dtype, {"SrcT": x.dtype, "DstT": dtype}, name or "Cast")
 
 
-def to_float(x, name="ToFloat"):
+def to_float(x: TensorLike, name: str = "ToFloat") -> Tensor:
     return cast(x, _dt.float32, name=name)
 
 
-def to_double(x, name="ToDouble"):
+def to_double(x: TensorLike, name: str = "ToDouble") -> Tensor:
     return cast(x, _dt.float64, name=name)
 
 
-def to_int32(x, name="ToInt32"):
+def to_int32(x: TensorLike, name: str = "ToInt32") -> Tensor:
     return cast(x, _dt.int32, name=name)
 
 
-def to_int64(x, name="ToInt64"):
+def to_int64(x: TensorLike, name: str = "ToInt64") -> Tensor:
     return cast(x, _dt.int64, name=name)
 
 
@@ -972,7 +1031,7 @@ def sum_to(grad: Tensor, like: Tensor) -> Tensor:
     return make_tensor("SumToShape", [grad, like], grad.dtype, None, "SumToShape")
 
 
-def broadcast_to(input, shape, name=None) -> Tensor:
+def broadcast_to(input: TensorLike, shape: ShapeTensorLike, name: str | None = None) -> Tensor:
     x = convert_to_tensor(input)
     s = shape_tensor(shape, "Const")
     return make_tensor("BroadcastTo", [x, s], x.dtype, None, name or "BroadcastTo")

@@ -9,28 +9,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import get_default_graph, name_scope
 from ..framework.op_util import graph_of
 from ..framework.registry import NotDifferentiable, OpKind, register_op
 from .array_ops import identity
 
+if TYPE_CHECKING:
+    from ..framework.graph import Operation, Tensor
+    from ..framework.type_aliases import (
+        OpOrTensor,
+        TensorLike,
+    )
+
 # ---- NoOp ----------------------------------------------------------------------------------------
 register_op("NoOp", lambda op, s, v: [], kind=OpKind.NOOP)
 NotDifferentiable("NoOp")
 
 
-def no_op(name=None):
+def no_op(name: str | None = None) -> Operation:
     """An op that does nothing; useful with control dependencies."""
     return get_default_graph().create_op("NoOp", [], [], None, name or "NoOp")
 
 
-def group(*inputs, **kwargs):
+def group(*inputs: Any, **kwargs: Any) -> Operation:
     """An op that runs all ``inputs`` (ops or tensors)."""
     name = kwargs.pop("name", None)
     if kwargs:
         raise TypeError(f"Unknown keyword arguments: {list(kwargs)}")
-    flat = []
+    flat: list[Any] = []
     for i in inputs:
         if isinstance(i, (list, tuple)):
             flat.extend(i)
@@ -41,12 +51,16 @@ def group(*inputs, **kwargs):
         return g.create_op("NoOp", [], [], None, name or "group_deps")
 
 
-def tuple_(tensors, name=None, control_inputs=None):
+def tuple_(
+    tensors: Sequence[TensorLike],
+    name: str | None = None,
+    control_inputs: Iterable[OpOrTensor] | None = None,
+) -> list[Tensor]:
     """Tensors with the same values, available only once all of them are computed."""
     ts = [convert_to_tensor(t) for t in tensors]
     with name_scope(name, "tuple", ts):
         gate = group(*ts, *(control_inputs or []))
-        out = []
+        out: list[Tensor] = []
         with get_default_graph().control_dependencies([gate]):
             for t in ts:
                 out.append(identity(t))

@@ -3,6 +3,9 @@ under ``gradients/``, from the gradient registered beside each op."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Tensor, name_scope
 from ..framework.op_util import graph_of
@@ -11,8 +14,13 @@ from .array_ops import fill, shape
 from .indexing_ops import IndexedSlices, concat_slices
 from .math_ops import add_n
 
+if TYPE_CHECKING:
+    from ..framework.type_aliases import (
+        TensorLike,
+    )
 
-def _as_list(x):
+
+def _as_list(x: Any) -> list[Any]:
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
@@ -47,15 +55,15 @@ def _between(ys, xs, stop_ops):
 
 
 def gradients(
-    ys,
-    xs,
-    grad_ys=None,
-    name="gradients",
-    colocate_gradients_with_ops=False,
-    gate_gradients=False,
-    aggregation_method=None,
-    stop_gradients=None,
-):
+    ys: TensorLike | Sequence[TensorLike],
+    xs: TensorLike | Sequence[TensorLike],
+    grad_ys: TensorLike | Sequence[TensorLike | None] | None = None,
+    name: str = "gradients",
+    colocate_gradients_with_ops: bool = False,
+    gate_gradients: bool = False,
+    aggregation_method: Any = None,
+    stop_gradients: TensorLike | Sequence[TensorLike] | None = None,
+) -> list[Any]:  # per x: a Tensor, an IndexedSlices (sparse) or None (x does not affect ys)
     """Symbolic partial derivatives of ``sum(ys)`` with respect to each of ``xs``.
 
     Returns a list with one tensor per ``x`` (``None`` where ``x`` does not affect ``ys``).
@@ -64,17 +72,17 @@ def gradients(
     aggregated by concatenation, and converted to dense where added to a dense gradient or
     passed to another op's gradient function.
     """
-    ys = [convert_to_tensor(y) for y in _as_list(ys)]
-    xs = [convert_to_tensor(x) for x in _as_list(xs)]
-    grad_ys = [None] * len(ys) if grad_ys is None else _as_list(grad_ys)
-    if len(grad_ys) != len(ys):
-        raise ValueError(f"Passed {len(grad_ys)} grad_ys for {len(ys)} ys")
+    y_ts = [convert_to_tensor(y) for y in _as_list(ys)]
+    x_ts = [convert_to_tensor(x) for x in _as_list(xs)]
+    gys: list[Any] = [None] * len(y_ts) if grad_ys is None else _as_list(grad_ys)
+    if len(gys) != len(y_ts):
+        raise ValueError(f"Passed {len(gys)} grad_ys for {len(y_ts)} ys")
     stop_ops = {convert_to_tensor(t).op for t in _as_list(stop_gradients or [])}
-    g = graph_of(*ys)
-    with g.as_default(), name_scope(name, "gradients", ys + xs):
-        between = _between(ys, xs, stop_ops)
+    g = graph_of(*y_ts)
+    with g.as_default(), name_scope(name, "gradients", y_ts + x_ts):
+        between = _between(y_ts, x_ts, stop_ops)
         grads: dict[Tensor, list] = {}
-        for i, (y, gy) in enumerate(zip(ys, grad_ys)):
+        for i, (y, gy) in enumerate(zip(y_ts, gys)):
             if not (y.dtype.is_floating or y.dtype.is_integer):
                 # As TF: a default gradient needs a numeric y (integer ys get ones, and their
                 # gradients stop at the first op with no float path).
@@ -88,7 +96,7 @@ def gradients(
             else:
                 gy = convert_to_tensor(gy, dtype=y.dtype)
             grads.setdefault(y, []).append(gy)
-        x_set = set(xs)
+        x_set = set(x_ts)
         # Creation order is a topological order, so its reverse visits consumers first.
         for op in sorted(between, key=lambda o: o._id, reverse=True):
             if op in stop_ops:
@@ -117,7 +125,7 @@ def gradients(
                     continue
                 if t.op in between or t in x_set:
                     grads.setdefault(t, []).append(gr)
-        return [_sum(grads.get(x)) for x in xs]
+        return [_sum(grads.get(x)) for x in x_ts]
 
 
 def _sum(gs):

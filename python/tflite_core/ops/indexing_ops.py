@@ -12,6 +12,7 @@ gradient of ``gather``.
 from __future__ import annotations
 
 import builtins
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -33,16 +34,31 @@ from ..framework.tensor_shape import TensorShape
 from .array_ops import cast, concat, expand_dims, reshape, shape, sum_to, transpose, zeros_like
 from .math_ops import add, equal, less
 
+if TYPE_CHECKING:
+    from ..framework.graph import Graph, Operation
+    from ..framework.type_aliases import (
+        AxisLike,
+        DTypeLike,
+        TensorLike,
+    )
+
+if TYPE_CHECKING:
+    from ..framework.type_aliases import (
+        AxisLike,
+        DTypeLike,
+        TensorLike,
+    )
+
 INDEX_DTYPES = (_dt.int32, _dt.int64)
 _pyrange = builtins.range  # this module defines tf.range
 
 
-def size_of_dim(x: Tensor, axis: int, dtype=_dt.int32) -> Tensor:
+def size_of_dim(x: Tensor, axis: int, dtype: _dt.DType = _dt.int32) -> Tensor:
     """``shape(x)[axis]`` as a scalar whose value is known when the plan is compiled."""
     return make_tensor("ReductionSize", [x], dtype, {"axis": [axis], "T": dtype}, "ReductionSize")
 
 
-def num_elements(x: Tensor, dtype=_dt.int32) -> Tensor:
+def num_elements(x: Tensor, dtype: _dt.DType = _dt.int32) -> Tensor:
     return make_tensor("ReductionSize", [x], dtype, {"axis": None, "T": dtype}, "ReductionSize")
 
 
@@ -66,7 +82,9 @@ register_op("Select", _select_shape, "select")
 register_op("SelectV2", _select_v2_shape, "select")
 
 
-def select(cond, x, y, name="Select", op_type="Select") -> Tensor:
+def select(
+    cond: Tensor, x: Tensor, y: Tensor, name: str = "Select", op_type: str = "Select"
+) -> Tensor:
     return make_tensor(op_type, [cond, x, y], x.dtype, {"T": x.dtype}, name)
 
 
@@ -88,7 +106,12 @@ def _select_v2_grad(op, grad):
     ]
 
 
-def where(condition, x=None, y=None, name=None) -> Tensor:
+def where(
+    condition: TensorLike,
+    x: TensorLike | None = None,
+    y: TensorLike | None = None,
+    name: str | None = None,
+) -> Tensor:
     """Elements of ``x`` where ``condition`` is true, else of ``y`` (TF 1.x's rule: ``x`` and
     ``y`` have one shape; ``condition`` has it too (op Select), or is a vector over the first
     dimension (reshaped to a column, op SelectV2)).
@@ -141,7 +164,12 @@ def where(condition, x=None, y=None, name=None) -> Tensor:
     )
 
 
-def where_v2(condition, x=None, y=None, name=None) -> Tensor:
+def where_v2(
+    condition: TensorLike,
+    x: TensorLike | None = None,
+    y: TensorLike | None = None,
+    name: str | None = None,
+) -> Tensor:
     """``np.where(condition, x, y)`` with NumPy broadcasting of all three (op SelectV2)."""
     if x is None or y is None:
         return where(condition, x, y, name)  # the same errors
@@ -228,7 +256,13 @@ def _gather_slices(params, ids, grad, n):
     return IndexedSlices(grad, ids, shape(params), _num_rows=n)
 
 
-def gather(params, indices, validate_indices=None, name=None, axis=0) -> Tensor:
+def gather(
+    params: TensorLike,
+    indices: TensorLike,
+    validate_indices: bool | None = None,
+    name: str | None = None,
+    axis: AxisLike = 0,
+) -> Tensor:
     """``np.take(params, indices, axis)``: slices of ``params`` along ``axis`` at ``indices``.
 
     An index outside ``[0, params.shape[axis])`` is an InvalidArgumentError when run, naming the
@@ -280,7 +314,9 @@ def _uss_grad(op, grad):
     return [gather(grad, op.inputs[1]), None, None]  # each element gets its segment's gradient
 
 
-def unsorted_segment_sum(data, segment_ids, num_segments, name=None) -> Tensor:
+def unsorted_segment_sum(
+    data: TensorLike, segment_ids: TensorLike, num_segments: int | Tensor, name: str | None = None
+) -> Tensor:
     """``out[s] = sum of data[i] over segment_ids[i] == s`` for ``s`` in ``[0, num_segments)``.
 
     ``segment_ids`` has the shape of a prefix of ``data``'s; ``num_segments`` must be known when
@@ -292,9 +328,11 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None) -> Tensor:
     check_dtype_in("UnsortedSegmentSum", d, NUMERIC, "data")
     check_dtype_in("UnsortedSegmentSum", ids, INDEX_DTYPES, "segment_ids")
     with name_scope(name, "UnsortedSegmentSum", [d, ids]) as scope:
-        n = num_segments
-        if not isinstance(n, Tensor):
-            n = constant(np.int32(n), name="num_segments")
+        n = (
+            num_segments
+            if isinstance(num_segments, Tensor)
+            else constant(np.int32(num_segments), name="num_segments")
+        )
         attrs = {"Tindices": ids.dtype, "Tnumsegments": n.dtype}
         return make_tensor("UnsortedSegmentSum", [d, ids, n], d.dtype, attrs, scope)
 
@@ -351,7 +389,13 @@ NotDifferentiable("Range")
 _RANGE_HIERARCHY = (_dt.int32, _dt.int64, _dt.float32, _dt.float64)
 
 
-def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:
+def range(
+    start: TensorLike,
+    limit: TensorLike | None = None,
+    delta: TensorLike = 1,
+    dtype: DTypeLike | None = None,
+    name: str = "range",
+) -> Tensor:
     """``[start, start + delta, ...]`` up to (not including) ``limit``; ``range(n)`` counts from 0.
 
     Without ``dtype``, the widest of the arguments' types (int32 < int64 < float32 < float64).
@@ -390,7 +434,13 @@ def _as_dtype(v, dtype, name) -> Tensor:
 
 # ---- one_hot -------------------------------------------------------------------------------------
 def one_hot(
-    indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None
+    indices: TensorLike,
+    depth: TensorLike,
+    on_value: TensorLike | None = None,
+    off_value: TensorLike | None = None,
+    axis: int | None = None,
+    dtype: DTypeLike | None = None,
+    name: str | None = None,
 ) -> Tensor:
     """A one-hot tensor: ``on_value`` where ``indices`` equals the position along the new
     dimension ``axis`` (default: last), else ``off_value`` (indices outside ``[0, depth)`` give a
@@ -469,23 +519,52 @@ class IndexedSlices:
         dense_shape: the dense tensor's shape (an int tensor), or None.
     """
 
-    def __init__(self, values, indices, dense_shape=None, _num_rows=None):
+    def __init__(
+        self,
+        values: TensorLike,
+        indices: TensorLike,
+        dense_shape: TensorLike | None = None,
+        _num_rows: Tensor | None = None,
+    ) -> None:
         self._values = convert_to_tensor(values)
         self._indices = convert_to_tensor(indices)
         self._dense_shape = None if dense_shape is None else convert_to_tensor(dense_shape)
         self._num_rows = _num_rows  # a scalar known when the plan compiles: dense_shape[0]
-        self._dense = None
+        self._dense: Tensor | None = None
 
-    values = property(lambda self: self._values)
-    indices = property(lambda self: self._indices)
-    dense_shape = property(lambda self: self._dense_shape)
-    dtype = property(lambda self: self._values.dtype)
-    graph = property(lambda self: self._values.graph)
-    op = property(lambda self: self._values.op)
-    name = property(lambda self: self._values.name)
-    device = property(lambda self: "")
+    @property
+    def values(self) -> Tensor:
+        return self._values
 
-    def __repr__(self):
+    @property
+    def indices(self) -> Tensor:
+        return self._indices
+
+    @property
+    def dense_shape(self) -> Tensor | None:
+        return self._dense_shape
+
+    @property
+    def dtype(self) -> _dt.DType:
+        return self._values.dtype
+
+    @property
+    def graph(self) -> Graph:
+        return self._values.graph
+
+    @property
+    def op(self) -> Operation:
+        return self._values.op
+
+    @property
+    def name(self) -> str:
+        return self._values.name
+
+    @property
+    def device(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
         return (
             f"IndexedSlices(indices={self._indices!r}, values={self._values!r}, "
             f"dense_shape={self._dense_shape!r})"

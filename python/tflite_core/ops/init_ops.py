@@ -11,6 +11,7 @@ ops of a variable's initial value, drawn with TensorFlow's seed rules.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,12 +21,20 @@ from ..framework.tensor_shape import as_shape
 from .array_ops import ones, zeros
 from .random_ops import random_normal, random_uniform, truncated_normal
 
+if TYPE_CHECKING:
+    from ..framework.graph import Tensor
+    from ..framework.type_aliases import (
+        DTypeLike,
+        ShapeLike,
+        TensorLike,
+    )
+
 # scipy.stats.truncnorm.std(a=-2, b=2, loc=0., scale=1.): the standard deviation of a unit normal
 # cut at two standard deviations, which VarianceScaling divides out (as TF).
 _TRUNCATED_STD = 0.87962566103423978
 
 
-def _float_dtype(dtype) -> _dt.DType:
+def _float_dtype(dtype: DTypeLike) -> _dt.DType:
     dtype = _dt.as_dtype(dtype)
     if not dtype.is_floating:
         raise ValueError(f"Expected floating point type, got <dtype: '{dtype.name}'>.")
@@ -35,14 +44,16 @@ def _float_dtype(dtype) -> _dt.DType:
 class Initializer:
     """Base class: ``__call__(shape, dtype=None, partition_info=None)`` returns a Tensor."""
 
-    def __call__(self, shape, dtype=None, partition_info=None):
+    def __call__(
+        self, shape: ShapeLike, dtype: DTypeLike | None = None, partition_info: Any = None
+    ) -> Tensor:
         raise NotImplementedError
 
-    def get_config(self) -> dict:
+    def get_config(self) -> dict[str, Any]:
         return {}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict[str, Any]) -> Initializer:
         config = dict(config)
         config.pop("dtype", None)
         return cls(**config)
@@ -51,26 +62,30 @@ class Initializer:
 class Zeros(Initializer):
     """Zeros: ``tf.zeros_initializer()``."""
 
-    def __init__(self, dtype=_dt.float32):
+    def __init__(self, dtype: DTypeLike = _dt.float32) -> None:
         self.dtype = _dt.as_dtype(dtype)
 
-    def __call__(self, shape, dtype=None, partition_info=None):
+    def __call__(
+        self, shape: ShapeLike, dtype: DTypeLike | None = None, partition_info: Any = None
+    ) -> Tensor:
         return zeros(shape, self.dtype if dtype is None else dtype)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"dtype": self.dtype.name}
 
 
 class Ones(Initializer):
     """Ones: ``tf.ones_initializer()``."""
 
-    def __init__(self, dtype=_dt.float32):
+    def __init__(self, dtype: DTypeLike = _dt.float32) -> None:
         self.dtype = _dt.as_dtype(dtype)
 
-    def __call__(self, shape, dtype=None, partition_info=None):
+    def __call__(
+        self, shape: ShapeLike, dtype: DTypeLike | None = None, partition_info: Any = None
+    ) -> Tensor:
         return ones(shape, self.dtype if dtype is None else dtype)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"dtype": self.dtype.name}
 
 
@@ -82,7 +97,9 @@ class Constant(Initializer):
     tf.int32
     """
 
-    def __init__(self, value=0, dtype=_dt.float32, verify_shape=False):
+    def __init__(
+        self, value: TensorLike = 0, dtype: DTypeLike = _dt.float32, verify_shape: bool = False
+    ) -> None:
         if not (np.isscalar(value) or isinstance(value, (list, tuple, np.ndarray))):
             raise TypeError(
                 f"Invalid type for initial value: {type(value)} (expected Python scalar, list or "
@@ -92,10 +109,16 @@ class Constant(Initializer):
         self.dtype = _dt.as_dtype(dtype)
         self._verify_shape = verify_shape
 
-    def __call__(self, shape, dtype=None, partition_info=None, verify_shape=None):
+    def __call__(
+        self,
+        shape: ShapeLike,
+        dtype: DTypeLike | None = None,
+        partition_info: Any = None,
+        verify_shape: bool | None = None,
+    ) -> Tensor:
         dtype = self.dtype if dtype is None else _dt.as_dtype(dtype)
         verify = self._verify_shape if verify_shape is None else verify_shape
-        dims = [int(d) for d in as_shape(shape).as_list()]
+        dims = [int(d) for d in as_shape(shape).as_list()]  # type: ignore[arg-type]  # None: TypeError
         n = int(np.prod(dims)) if dims else 1
         flat = np.asarray(self.value).reshape(-1)
         if verify and list(np.shape(self.value)) != dims:
@@ -109,22 +132,30 @@ class Constant(Initializer):
         padded = np.concatenate([flat, np.repeat(flat[-1:], n - flat.size)])
         return constant(padded.reshape(dims), dtype=dtype)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"value": self.value, "dtype": self.dtype.name, "verify_shape": self._verify_shape}
 
 
 class RandomUniform(Initializer):
     """Uniform values in ``[minval, maxval)`` (``maxval`` defaults to 1 for floats)."""
 
-    def __init__(self, minval=0, maxval=None, seed=None, dtype=_dt.float32):
+    def __init__(
+        self,
+        minval: TensorLike = 0,
+        maxval: TensorLike | None = None,
+        seed: int | None = None,
+        dtype: DTypeLike = _dt.float32,
+    ) -> None:
         self.minval, self.maxval, self.seed = minval, maxval, seed
         self.dtype = _dt.as_dtype(dtype)
 
-    def __call__(self, shape, dtype=None, partition_info=None):
+    def __call__(
+        self, shape: ShapeLike, dtype: DTypeLike | None = None, partition_info: Any = None
+    ) -> Tensor:
         dtype = self.dtype if dtype is None else dtype
         return random_uniform(shape, self.minval, self.maxval, dtype, seed=self.seed)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "minval": self.minval,
             "maxval": self.maxval,
@@ -136,22 +167,32 @@ class RandomUniform(Initializer):
 class RandomNormal(Initializer):
     """Normal values with ``mean`` and ``stddev``."""
 
-    def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=_dt.float32):
+    def __init__(
+        self,
+        mean: TensorLike = 0.0,
+        stddev: TensorLike = 1.0,
+        seed: int | None = None,
+        dtype: DTypeLike = _dt.float32,
+    ) -> None:
         self.mean, self.stddev, self.seed = mean, stddev, seed
         self.dtype = _float_dtype(dtype)
 
-    def __call__(self, shape, dtype=None, partition_info=None):
+    def __call__(
+        self, shape: ShapeLike, dtype: DTypeLike | None = None, partition_info: Any = None
+    ) -> Tensor:
         dtype = self.dtype if dtype is None else dtype
         return random_normal(shape, self.mean, self.stddev, dtype, seed=self.seed)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
 class TruncatedNormal(RandomNormal):
     """Normal values redrawn when more than two ``stddev`` from the mean."""
 
-    def __call__(self, shape, dtype=None, partition_info=None):
+    def __call__(
+        self, shape: ShapeLike, dtype: DTypeLike | None = None, partition_info: Any = None
+    ) -> Tensor:
         dtype = self.dtype if dtype is None else dtype
         return truncated_normal(shape, self.mean, self.stddev, dtype, seed=self.seed)
 
@@ -159,13 +200,17 @@ class TruncatedNormal(RandomNormal):
 class UniformUnitScaling(Initializer):
     """Uniform in ``+-sqrt(3 / input_size) * factor`` (TF's deprecated initializer)."""
 
-    def __init__(self, factor=1.0, seed=None, dtype=_dt.float32):
+    def __init__(
+        self, factor: float = 1.0, seed: int | None = None, dtype: DTypeLike = _dt.float32
+    ) -> None:
         self.factor, self.seed = factor, seed
         self.dtype = _float_dtype(dtype)
 
-    def __call__(self, shape, dtype=None, partition_info=None):
+    def __call__(
+        self, shape: ShapeLike, dtype: DTypeLike | None = None, partition_info: Any = None
+    ) -> Tensor:
         dtype = self.dtype if dtype is None else dtype
-        dims = [int(d) for d in as_shape(shape).as_list()]
+        dims = [int(d) for d in as_shape(shape).as_list()]  # type: ignore[arg-type]  # None: TypeError
         input_size = 1.0
         for d in dims[:-1]:
             input_size *= float(d)
@@ -173,23 +218,23 @@ class UniformUnitScaling(Initializer):
         limit = math.sqrt(3 / input_size) * self.factor
         return random_uniform(shape, -limit, limit, dtype, seed=self.seed)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"factor": self.factor, "seed": self.seed, "dtype": self.dtype.name}
 
 
-def _compute_fans(shape):
+def _compute_fans(shape: ShapeLike) -> tuple[int, int]:
     """(fan_in, fan_out) of a weight shape, as TF computes them."""
-    shape = [int(d) for d in as_shape(shape).as_list()]
-    if len(shape) < 1:
+    dims = [int(d) for d in as_shape(shape).as_list()]  # type: ignore[arg-type]  # None: TypeError
+    if len(dims) < 1:
         return 1, 1
-    if len(shape) == 1:
-        return shape[0], shape[0]
-    if len(shape) == 2:
-        return shape[0], shape[1]
+    if len(dims) == 1:
+        return dims[0], dims[0]
+    if len(dims) == 2:
+        return dims[0], dims[1]
     receptive = 1
-    for d in shape[:-2]:
+    for d in dims[:-2]:
         receptive *= d
-    return shape[-2] * receptive, shape[-1] * receptive
+    return dims[-2] * receptive, dims[-1] * receptive
 
 
 class VarianceScaling(Initializer):
@@ -202,12 +247,12 @@ class VarianceScaling(Initializer):
 
     def __init__(
         self,
-        scale=1.0,
-        mode="fan_in",
-        distribution="truncated_normal",
-        seed=None,
-        dtype=_dt.float32,
-    ):
+        scale: float = 1.0,
+        mode: str = "fan_in",
+        distribution: str = "truncated_normal",
+        seed: int | None = None,
+        dtype: DTypeLike = _dt.float32,
+    ) -> None:
         if scale <= 0.0:
             raise ValueError("`scale` must be positive float.")
         if mode not in {"fan_in", "fan_out", "fan_avg"}:
@@ -218,7 +263,9 @@ class VarianceScaling(Initializer):
         self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
         self.dtype = _float_dtype(dtype)
 
-    def __call__(self, shape, dtype=None, partition_info=None):
+    def __call__(
+        self, shape: ShapeLike, dtype: DTypeLike | None = None, partition_info: Any = None
+    ) -> Tensor:
         dtype = self.dtype if dtype is None else dtype
         scale_shape = shape if partition_info is None else partition_info.full_shape
         fan_in, fan_out = _compute_fans(scale_shape)
@@ -237,7 +284,7 @@ class VarianceScaling(Initializer):
         limit = math.sqrt(3.0 * scale)
         return random_uniform(shape, -limit, limit, dtype, seed=self.seed)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "scale": self.scale,
             "mode": self.mode,
@@ -250,36 +297,36 @@ class VarianceScaling(Initializer):
 class GlorotUniform(VarianceScaling):
     """Uniform in ``+-sqrt(6 / (fan_in + fan_out))``: the default of ``tf.get_variable``."""
 
-    def __init__(self, seed=None, dtype=_dt.float32):
+    def __init__(self, seed: int | None = None, dtype: DTypeLike = _dt.float32) -> None:
         super().__init__(1.0, "fan_avg", "uniform", seed, dtype)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"seed": self.seed, "dtype": self.dtype.name}
 
 
 class GlorotNormal(VarianceScaling):
     """Truncated normal with stddev ``sqrt(2 / (fan_in + fan_out)) / .8796``."""
 
-    def __init__(self, seed=None, dtype=_dt.float32):
+    def __init__(self, seed: int | None = None, dtype: DTypeLike = _dt.float32) -> None:
         super().__init__(1.0, "fan_avg", "truncated_normal", seed, dtype)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"seed": self.seed, "dtype": self.dtype.name}
 
 
-def he_normal(seed=None):
+def he_normal(seed: int | None = None) -> VarianceScaling:
     return VarianceScaling(2.0, "fan_in", "truncated_normal", seed)
 
 
-def he_uniform(seed=None):
+def he_uniform(seed: int | None = None) -> VarianceScaling:
     return VarianceScaling(2.0, "fan_in", "uniform", seed)
 
 
-def lecun_normal(seed=None):
+def lecun_normal(seed: int | None = None) -> VarianceScaling:
     return VarianceScaling(1.0, "fan_in", "truncated_normal", seed)
 
 
-def lecun_uniform(seed=None):
+def lecun_uniform(seed: int | None = None) -> VarianceScaling:
     return VarianceScaling(1.0, "fan_in", "uniform", seed)
 
 

@@ -3,9 +3,11 @@ gradient of each beside it (the ``Tensor`` operators that call them: ``tensor_me
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ..framework import dtypes as _dt
 from ..framework.constant_op import constant, convert_to_tensor
-from ..framework.graph import shape_error
+from ..framework.graph import Tensor, shape_error
 from ..framework.op_util import (
     FLOATS,
     NUMERIC,
@@ -34,6 +36,13 @@ from .array_ops import (
     sum_to,
     zeros_like,
 )
+
+if TYPE_CHECKING:
+    from ..framework.type_aliases import (
+        AxisLike,
+        DTypeLike,
+        TensorLike,
+    )
 
 
 # ---- binary ops with broadcasting ---------------------------------------------------------------
@@ -74,20 +83,20 @@ def _binary(op_type, x, y, name):
     return make_tensor(op_type, [x, y], _dt.bool, None, name or op_type)
 
 
-def add(x, y, name=None):
+def add(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """``x + y`` with broadcasting."""
     return _binary("Add", x, y, name)
 
 
-def subtract(x, y, name=None):
+def subtract(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     return _binary("Sub", x, y, name)
 
 
-def multiply(x, y, name=None):
+def multiply(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     return _binary("Mul", x, y, name)
 
 
-def divide(x, y, name=None):
+def divide(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """True division; integer inputs are cast to float64 as in TF."""
     x, y = to_tensors([x, y])
     if x.dtype.is_integer:
@@ -100,39 +109,39 @@ realdiv = divide
 div = divide
 
 
-def maximum(x, y, name=None):
+def maximum(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     return _binary("Maximum", x, y, name)
 
 
-def minimum(x, y, name=None):
+def minimum(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     return _binary("Minimum", x, y, name)
 
 
-def pow(x, y, name=None):
+def pow(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     return _binary("Pow", x, y, name)
 
 
-def equal(x, y, name=None):
+def equal(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     return _binary("Equal", x, y, name)
 
 
-def not_equal(x, y, name=None):
+def not_equal(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     return _binary("NotEqual", x, y, name)
 
 
-def less(x, y, name=None):
+def less(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     return _binary("Less", x, y, name)
 
 
-def less_equal(x, y, name=None):
+def less_equal(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     return _binary("LessEqual", x, y, name)
 
 
-def greater(x, y, name=None):
+def greater(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     return _binary("Greater", x, y, name)
 
 
-def greater_equal(x, y, name=None):
+def greater_equal(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     return _binary("GreaterEqual", x, y, name)
 
 
@@ -223,52 +232,52 @@ def _unary(op_type, x, name):
     return make_tensor(op_type, [x], x.dtype, None, name or op_type)
 
 
-def negative(x, name=None):
+def negative(x: TensorLike, name: str | None = None) -> Tensor:
     return _unary("Neg", x, name)
 
 
 neg = negative
 
 
-def abs(x, name=None):
+def abs(x: TensorLike, name: str | None = None) -> Tensor:
     return _unary("Abs", x, name)
 
 
-def sigmoid(x, name=None):
+def sigmoid(x: TensorLike, name: str | None = None) -> Tensor:
     """``1 / (1 + exp(-x))``, computed stably."""
     return _unary("Sigmoid", x, name)
 
 
-def tanh(x, name=None):
+def tanh(x: TensorLike, name: str | None = None) -> Tensor:
     return _unary("Tanh", x, name)
 
 
-def exp(x, name=None):
+def exp(x: TensorLike, name: str | None = None) -> Tensor:
     return _unary("Exp", x, name)
 
 
-def log(x, name=None):
+def log(x: TensorLike, name: str | None = None) -> Tensor:
     return _unary("Log", x, name)
 
 
-def sqrt(x, name=None):
+def sqrt(x: TensorLike, name: str | None = None) -> Tensor:
     return _unary("Sqrt", x, name)
 
 
-def square(x, name=None):
+def square(x: TensorLike, name: str | None = None) -> Tensor:
     """``x * x`` elementwise."""
     return _unary("Square", x, name)
 
 
-def reciprocal(x, name=None):
+def reciprocal(x: TensorLike, name: str | None = None) -> Tensor:
     return _unary("Reciprocal", x, name)
 
 
-def sign(x, name=None):
+def sign(x: TensorLike, name: str | None = None) -> Tensor:
     return _unary("Sign", x, name)
 
 
-def floor(x, name=None):
+def floor(x: TensorLike, name: str | None = None) -> Tensor:
     """Elementwise ``np.floor`` (float32/float64); as in TF, no gradient flows through it."""
     return _unary("Floor", x, name)
 
@@ -364,7 +373,7 @@ def _add_n_grad(op, grad):
     return [grad] * len(op.inputs)
 
 
-def add_n(inputs, name=None):
+def add_n(inputs: Any, name: str | None = None) -> Tensor:
     """Sums a list of same-shape tensors."""
     ts = to_tensors(list(inputs))
     check_same_dtype("AddN", ts, [f"inputs[{i}]" for i in range(len(ts))])
@@ -423,33 +432,58 @@ def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep
 
 
 def reduce_sum(
-    input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
-):
+    input_tensor: TensorLike,
+    axis: AxisLike | None = None,
+    keepdims: bool | None = None,
+    name: str | None = None,
+    reduction_indices: AxisLike | None = None,
+    keep_dims: bool | None = None,
+) -> Tensor:
     """Sum over ``axis`` (all axes when ``None``; an int tensor may give them when run)."""
     return _reduce("Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_mean(
-    input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
-):
+    input_tensor: TensorLike,
+    axis: AxisLike | None = None,
+    keepdims: bool | None = None,
+    name: str | None = None,
+    reduction_indices: AxisLike | None = None,
+    keep_dims: bool | None = None,
+) -> Tensor:
     return _reduce("Mean", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_max(
-    input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
-):
+    input_tensor: TensorLike,
+    axis: AxisLike | None = None,
+    keepdims: bool | None = None,
+    name: str | None = None,
+    reduction_indices: AxisLike | None = None,
+    keep_dims: bool | None = None,
+) -> Tensor:
     return _reduce("Max", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_min(
-    input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
-):
+    input_tensor: TensorLike,
+    axis: AxisLike | None = None,
+    keepdims: bool | None = None,
+    name: str | None = None,
+    reduction_indices: AxisLike | None = None,
+    keep_dims: bool | None = None,
+) -> Tensor:
     return _reduce("Min", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_prod(
-    input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None
-):
+    input_tensor: TensorLike,
+    axis: AxisLike | None = None,
+    keepdims: bool | None = None,
+    name: str | None = None,
+    reduction_indices: AxisLike | None = None,
+    keep_dims: bool | None = None,
+) -> Tensor:
     return _reduce("Prod", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
@@ -557,12 +591,24 @@ def _arg(op_type, input, axis, name, dimension, output_type):
     return out if _dt.as_dtype(output_type) == _dt.int64 else cast(out, output_type)
 
 
-def argmax(input, axis=None, name=None, dimension=None, output_type=_dt.int64):
+def argmax(
+    input: TensorLike,
+    axis: AxisLike | None = None,
+    name: str | None = None,
+    dimension: Any = None,
+    output_type: DTypeLike = _dt.int64,
+) -> Tensor:
     """Index of the largest value along ``axis`` (first on ties)."""
     return _arg("ArgMax", input, axis, name, dimension, output_type)
 
 
-def argmin(input, axis=None, name=None, dimension=None, output_type=_dt.int64):
+def argmin(
+    input: TensorLike,
+    axis: AxisLike | None = None,
+    name: str | None = None,
+    dimension: Any = None,
+    output_type: DTypeLike = _dt.int64,
+) -> Tensor:
     return _arg("ArgMin", input, axis, name, dimension, output_type)
 
 
@@ -665,16 +711,16 @@ def _batch_matmul_grad(op, grad):
 
 
 def matmul(
-    a,
-    b,
-    transpose_a=False,
-    transpose_b=False,
-    adjoint_a=False,
-    adjoint_b=False,
-    a_is_sparse=False,
-    b_is_sparse=False,
-    name=None,
-):
+    a: TensorLike,
+    b: TensorLike,
+    transpose_a: Any = False,
+    transpose_b: Any = False,
+    adjoint_a: Any = False,
+    adjoint_b: Any = False,
+    a_is_sparse: Any = False,
+    b_is_sparse: Any = False,
+    name: str | None = None,
+) -> Tensor:
     """Matrix product: ``tf.matmul(x, w)`` of rank-2 tensors (op MatMul), or of batches of
     matrices (rank > 2 or unknown: op BatchMatMulV2, the batch dimensions broadcast).
 

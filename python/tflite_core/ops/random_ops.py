@@ -3,6 +3,8 @@ seed give the same numbers run after run, on any thread count."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..framework import dtypes as _dt
 from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import get_default_graph, name_scope
@@ -11,23 +13,31 @@ from ..framework.registry import NotDifferentiable, OpKind, register_op
 from .array_ops import shape_tensor
 from .math_ops import add, multiply, subtract
 
+if TYPE_CHECKING:
+    from ..framework.graph import Tensor
+    from ..framework.type_aliases import (
+        DTypeLike,
+        ShapeTensorLike,
+        TensorLike,
+    )
+
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
 
 
-def set_random_seed(seed) -> None:
+def set_random_seed(seed: int) -> None:
     """Sets the graph-level seed of the default graph."""
     get_default_graph().seed = None if seed is None else int(seed)
 
 
-def get_seed(op_seed):
+def get_seed(op_seed: int | None) -> tuple[int | None, int | None]:
     """TF's rule: (graph seed, op seed) -> the two seeds an op uses; (None, None) if unseeded."""
     g = get_default_graph()
     global_seed = g.seed
     if global_seed is not None:
         if op_seed is None:
             op_seed = g._last_id
-        seeds = (int(global_seed), int(op_seed))
+        seeds: tuple[int | None, int | None] = (int(global_seed), int(op_seed))
     elif op_seed is not None:
         seeds = (DEFAULT_GRAPH_SEED, int(op_seed))
     else:
@@ -69,7 +79,14 @@ def _random(op_type, shape, dtype, seed, name):
     return make_tensor(op_type, [s], dtype, attrs, name or op_type)
 
 
-def random_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
+def random_normal(
+    shape: ShapeTensorLike,
+    mean: TensorLike = 0.0,
+    stddev: TensorLike = 1.0,
+    dtype: DTypeLike = _dt.float32,
+    seed: int | None = None,
+    name: str | None = None,
+) -> Tensor:
     """Normal random values: ``tf.random_normal([3, 3])``."""
     with name_scope(name, "random_normal", []) as scope:
         rnd = _random("RandomStandardNormal", shape, dtype, seed, "RandomStandardNormal")
@@ -83,7 +100,14 @@ def _affine(rnd, scale, shift, scope):
     return add(multiply(rnd, scale, name="mul"), shift, name=scope)
 
 
-def random_uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=None):
+def random_uniform(
+    shape: ShapeTensorLike,
+    minval: TensorLike = 0,
+    maxval: TensorLike | None = None,
+    dtype: DTypeLike = _dt.float32,
+    seed: int | None = None,
+    name: str | None = None,
+) -> Tensor:
     """Uniform values in ``[minval, maxval)`` (``maxval`` defaults to 1)."""
     dtype = _dt.as_dtype(dtype)
     if maxval is None:
@@ -94,7 +118,14 @@ def random_uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, n
         return add(multiply(rnd, rng, name="mul"), constant(minval, dtype=dtype), name=scope)
 
 
-def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
+def truncated_normal(
+    shape: ShapeTensorLike,
+    mean: TensorLike = 0.0,
+    stddev: TensorLike = 1.0,
+    dtype: DTypeLike = _dt.float32,
+    seed: int | None = None,
+    name: str | None = None,
+) -> Tensor:
     """Normal values, redrawn when more than two standard deviations from the mean."""
     with name_scope(name, "truncated_normal", []) as scope:
         rnd = _random("TruncatedNormal", shape, dtype, seed, "TruncatedNormal")

@@ -15,6 +15,8 @@ slices, broadcasts and concatenations and get their gradients from them.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,6 +38,11 @@ from .array_ops import cast, concat, identity, reshape, shape, stack
 from .indexing_ops import gather, normalized_index
 from .math_ops import reduce_sum
 
+if TYPE_CHECKING:
+    from ..framework.type_aliases import (
+        TensorLike,
+    )
+
 _pyslice = slice  # the builtin: this module defines tf.slice
 _FULL = ("slice", None, None, None)
 
@@ -44,12 +51,18 @@ _FULL = ("slice", None, None, None)
 def _slice_plan(spec, dims):
     """Resolves a slice spec against dims -> (begin, strides, sizes per input dim, out dims)."""
     n_real = sum(1 for k in spec if k[0] in ("int", "slice"))
-    begin, strides, sizes, out = [], [], [], []
+    begin: list[int | None] = []
+    strides: list[int] = []
+    sizes: list[int | None] = []
+    out: list[int | None] = []
     d = 0
     for k in spec:
         if k[0] == "ellipsis":
             for _ in range(len(dims) - n_real):
-                begin.append(0), strides.append(1), sizes.append(dims[d]), out.append(dims[d])
+                begin.append(0)
+                strides.append(1)
+                sizes.append(dims[d])
+                out.append(dims[d])
                 d += 1
             continue
         if k[0] == "newaxis":
@@ -68,18 +81,29 @@ def _slice_plan(spec, dims):
                 i %= n
             elif i < 0:
                 i = None
-            begin.append(i), strides.append(1), sizes.append(1)
+            begin.append(i)
+            strides.append(1)
+            sizes.append(1)
         else:
             _, start, stop, step = k
             if n is None:
-                begin.append(None), strides.append(step or 1), sizes.append(None), out.append(None)
+                begin.append(None)
+                strides.append(step or 1)
+                sizes.append(None)
+                out.append(None)
             else:
                 b, e, s = _pyslice(start, stop, step).indices(n)
                 m = len(range(b, e, s))
-                begin.append(b if m else 0), strides.append(s), sizes.append(m), out.append(m)
+                begin.append(b if m else 0)
+                strides.append(s)
+                sizes.append(m)
+                out.append(m)
         d += 1
     while d < len(dims):
-        begin.append(0), strides.append(1), sizes.append(dims[d]), out.append(dims[d])
+        begin.append(0)
+        strides.append(1)
+        sizes.append(dims[d])
+        out.append(dims[d])
         d += 1
     return begin, strides, sizes, out
 
@@ -234,7 +258,7 @@ def _index_spec(key):
     start, stop, step); ("dyn", tensor) for a scalar int tensor whose value is known only when
     run (``getitem`` gathers along that dimension)."""
     key = key if isinstance(key, tuple) else (key,)
-    spec = []
+    spec: list[tuple[Any, ...]] = []
     for k in key:
         if k is Ellipsis:
             spec.append(("ellipsis",))
@@ -260,7 +284,7 @@ def _index_spec(key):
     return tuple(spec)
 
 
-def getitem(tensor, key) -> Tensor:
+def getitem(tensor: TensorLike, key: Any) -> Tensor:
     """``tensor[key]`` (``Tensor.__getitem__``): NumPy basic indexing, as TF's."""
     x = convert_to_tensor(tensor)
     spec = _index_spec(key)
@@ -269,7 +293,9 @@ def getitem(tensor, key) -> Tensor:
     return make_tensor("StridedSlice", [x], x.dtype, {"spec": spec}, "strided_slice")
 
 
-def slice(input_, begin, size, name=None) -> Tensor:
+def slice(
+    input_: TensorLike, begin: TensorLike, size: TensorLike, name: str | None = None
+) -> Tensor:
     """``input_[begin[i] : begin[i] + size[i]]`` in every dimension (size -1: to the end);
     ``begin`` and ``size`` may be int tensors known only when run (op ``Slice``)."""
     x = convert_to_tensor(input_)
@@ -437,7 +463,7 @@ def _tile_grad(op, grad):
     return [g] if known is not None else [g, None]
 
 
-def tile(input, multiples, name=None) -> Tensor:
+def tile(input: TensorLike, multiples: TensorLike, name: str | None = None) -> Tensor:
     """``input`` repeated ``multiples[i]`` times along dimension ``i`` (as ``np.tile``);
     ``multiples`` may hold int tensors known only when run.
 
@@ -540,7 +566,13 @@ def _pad_v2_grad(op, grad):
     return [_unpad(op, grad), None, None]  # as TF: no gradient for constant_values
 
 
-def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0) -> Tensor:
+def pad(
+    tensor: TensorLike,
+    paddings: TensorLike,
+    mode: str = "CONSTANT",
+    name: str | None = None,
+    constant_values: Any = 0,
+) -> Tensor:
     """Pads ``tensor`` with ``paddings[i] = [before, after]`` entries along dimension ``i``.
 
     ``mode``: "CONSTANT" (``constant_values``; op Pad, or PadV2 for a non-zero value),
@@ -601,17 +633,17 @@ def _paddings_const(paddings) -> Tensor:
 
 # ---- strided_slice and dynamic indices ----------------------------------------------------------
 def strided_slice(
-    input_,
-    begin,
-    end,
-    strides=None,
-    begin_mask=0,
-    end_mask=0,
-    ellipsis_mask=0,
-    new_axis_mask=0,
-    shrink_axis_mask=0,
-    var=None,
-    name=None,
+    input_: TensorLike,
+    begin: TensorLike,
+    end: TensorLike,
+    strides: int | Sequence[int] | None = None,
+    begin_mask: Any = 0,
+    end_mask: Any = 0,
+    ellipsis_mask: Any = 0,
+    new_axis_mask: Any = 0,
+    shrink_axis_mask: Any = 0,
+    var: Any = None,
+    name: str | None = None,
 ) -> Tensor:
     """TF's strided slice: entry ``i`` of ``begin``/``end``/``strides`` is a Python slice
     ``begin[i]:end[i]:strides[i]``, unless bit ``i`` of a mask says otherwise (begin_mask /
@@ -630,8 +662,8 @@ def strided_slice(
         for v, n in ((begin, "begin"), (end, "end"), (strides, "strides"))
     ]
     if any(extra for _, extra in args):  # known only when run: inputs the plan reads
-        bounds = [extra[0] if extra else None for (_, extra) in args]
-        ref = next(t for t in bounds if t is not None)
+        runtime = [extra[0] if extra else None for (_, extra) in args]
+        ref = next(t for t in runtime if t is not None)
         bounds = [
             t
             if t is not None
@@ -641,7 +673,7 @@ def strided_slice(
                     ref.dtype.np,
                 ).reshape(-1)
             )
-            for t, (known, _) in zip(bounds, args)
+            for t, (known, _) in zip(runtime, args)
         ]
         attrs = dict(zip(_MASKS, masks))
         attrs["spec"] = None

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from google.protobuf.message import DecodeError
@@ -24,6 +26,11 @@ from ..framework.op_util import make_op
 from ..framework.protos import protos
 from ..framework.registry import NotDifferentiable, OpKind, register_op
 from ..framework.tensor_shape import TensorShape
+
+if TYPE_CHECKING:
+    from ..framework.type_aliases import (
+        TensorLike,
+    )
 
 
 def _scalar_string_shape(op, in_shapes, value_of):
@@ -102,7 +109,7 @@ def _default_bucket_limits() -> np.ndarray:
 BUCKET_LIMITS = _default_bucket_limits()
 
 
-def histogram_proto(values):
+def histogram_proto(values: Any) -> Tensor:
     """A ``HistogramProto`` of ``values`` with TensorFlow's default buckets."""
     x = np.asarray(values, dtype=np.float64).reshape(-1)
     h = protos().HistogramProto()
@@ -208,7 +215,12 @@ def _summary_scope(name: str, family):
     return name_scope(name)
 
 
-def scalar(name: str, tensor, collections=None, family=None) -> Tensor:
+def scalar(
+    name: str,
+    tensor: TensorLike,
+    collections: Iterable[str] | None = None,
+    family: str | None = None,
+) -> Tensor:
     """TF 1.x's ``tf.summary.scalar``: a ``Summary`` with one ``simple_value``; the tag is the
     op's name, so it carries the enclosing name scopes (``train/loss``).
 
@@ -227,7 +239,9 @@ def scalar(name: str, tensor, collections=None, family=None) -> Tensor:
     return _collect(op.outputs[0], collections)
 
 
-def histogram(name: str, values, collections=None, family=None) -> Tensor:
+def histogram(
+    name: str, values: Any, collections: Iterable[str] | None = None, family: str | None = None
+) -> Tensor:
     """TF 1.x's ``tf.summary.histogram``: a ``Summary`` holding a ``HistogramProto`` of
     ``values`` with TensorFlow's default buckets; tagged with the op's scoped name."""
     values = convert_to_tensor(values)
@@ -237,7 +251,7 @@ def histogram(name: str, values, collections=None, family=None) -> Tensor:
     return _collect(op.outputs[0], collections)
 
 
-def merge(inputs, collections=None, name=None) -> Tensor:
+def merge(inputs: Any, collections: Iterable[str] | None = None, name: str | None = None) -> Tensor:
     """``tf.summary.merge``: one ``Summary`` holding the values of all ``inputs``; running it
     raises ``InvalidArgumentError`` when two inputs share a tag."""
     inputs = [_as_string_tensor(t, "inputs") for t in inputs]
@@ -246,7 +260,9 @@ def merge(inputs, collections=None, name=None) -> Tensor:
     return _collect(op.outputs[0], collections, default=())
 
 
-def merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
+def merge_all(
+    key: str = GraphKeys.SUMMARIES, scope: str | None = None, name: str | None = None
+) -> Tensor | None:
     """``tf.summary.merge_all``: merges every summary in the collection ``key`` (in ``scope``);
     None when there is none, as in TensorFlow."""
     summaries = get_default_graph().get_collection(key, scope)
@@ -256,7 +272,9 @@ def merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
 
 
 # the tutorial's TensorFlow 0.x names: tags exactly as given, ops named after their type
-def scalar_summary(tags, values, collections=None, name=None) -> Tensor:
+def scalar_summary(
+    tags: Any, values: Any, collections: Iterable[str] | None = None, name: str | None = None
+) -> Tensor:
     """TF 0.x's ``tf.scalar_summary(tags, values)``: ``tags`` (a string, or strings of
     ``values``' shape) are used exactly as given."""
     values = convert_to_tensor(values)
@@ -266,7 +284,9 @@ def scalar_summary(tags, values, collections=None, name=None) -> Tensor:
     return _collect(op.outputs[0], collections)
 
 
-def histogram_summary(tag, values, collections=None, name=None) -> Tensor:
+def histogram_summary(
+    tag: Any, values: Any, collections: Iterable[str] | None = None, name: str | None = None
+) -> Tensor:
     """TF 0.x's ``tf.histogram_summary(tag, values)``: the tag exactly as given."""
     values = convert_to_tensor(values)
     with name_scope(name or "HistogramSummary") as scope:
@@ -275,7 +295,9 @@ def histogram_summary(tag, values, collections=None, name=None) -> Tensor:
     return _collect(op.outputs[0], collections)
 
 
-def merge_summary(inputs, collections=None, name=None) -> Tensor:
+def merge_summary(
+    inputs: Any, collections: Iterable[str] | None = None, name: str | None = None
+) -> Tensor:
     """TF 0.x's ``tf.merge_summary``."""
     inputs = [_as_string_tensor(t, "inputs") for t in inputs]
     with name_scope(name or "MergeSummary") as scope:
@@ -283,7 +305,7 @@ def merge_summary(inputs, collections=None, name=None) -> Tensor:
     return _collect(op.outputs[0], collections, default=())
 
 
-def merge_all_summaries(key=GraphKeys.SUMMARIES):
+def merge_all_summaries(key: str = GraphKeys.SUMMARIES) -> Tensor | None:
     """TF 0.x's ``tf.merge_all_summaries``."""
     summaries = get_default_graph().get_collection(key)
     if not summaries:

@@ -9,6 +9,8 @@ circular imports), so that ``framework.graph`` never imports an op family.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Callable
+
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Tensor, name_scope
 from .math_ops import (
@@ -27,13 +29,18 @@ from .math_ops import (
 )
 from .slicing_ops import getitem
 
+if TYPE_CHECKING:
+    from ..framework.type_aliases import TensorLike
 
-def _overload(fn, op_name=None, reverse=False):
+
+def _overload(
+    fn: Callable[..., Tensor], op_name: str | None = None, reverse: bool = False
+) -> Callable[[Tensor, Any], Tensor]:
     """An operator method named as TF names it: ``a + 1.0`` is node ``add`` with ``add/y``."""
     if op_name is None:
         return lambda self, other: fn(self, other)
 
-    def method(self, other):
+    def method(self: Tensor, other: Any) -> Tensor:
         with name_scope(None, op_name, [self, other]) as scope:
             if isinstance(other, Tensor) or hasattr(other, "_tflite_as_tensor"):
                 other = convert_to_tensor(other)
@@ -44,26 +51,31 @@ def _overload(fn, op_name=None, reverse=False):
     return method
 
 
-def _truediv(x, y, name=None):
+def _truediv(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     return divide(x, y, name=name or "truediv")
 
 
-Tensor.__add__ = _overload(add, "add")
-Tensor.__radd__ = _overload(add, "add", True)
-Tensor.__sub__ = _overload(subtract, "sub")
-Tensor.__rsub__ = _overload(subtract, "sub", True)
-Tensor.__mul__ = _overload(multiply, "mul")
-Tensor.__rmul__ = _overload(multiply, "mul", True)
-Tensor.__truediv__ = _overload(_truediv, "truediv")
-Tensor.__rtruediv__ = _overload(_truediv, "truediv", True)
-Tensor.__pow__ = _overload(pow, "pow")
-Tensor.__rpow__ = _overload(pow, "pow", True)
-Tensor.__matmul__ = _overload(matmul, "matmul")
-Tensor.__rmatmul__ = _overload(matmul, "matmul", True)
-Tensor.__lt__ = _overload(less)
-Tensor.__le__ = _overload(less_equal)
-Tensor.__gt__ = _overload(greater)
-Tensor.__ge__ = _overload(greater_equal)
-Tensor.__neg__ = lambda self: negative(self)
-Tensor.__abs__ = lambda self: abs(self)
-Tensor.__getitem__ = getitem
+# declared (typed) in the Tensor class body under TYPE_CHECKING; installed here
+_METHODS: dict[str, Callable[..., Tensor]] = {
+    "__add__": _overload(add, "add"),
+    "__radd__": _overload(add, "add", True),
+    "__sub__": _overload(subtract, "sub"),
+    "__rsub__": _overload(subtract, "sub", True),
+    "__mul__": _overload(multiply, "mul"),
+    "__rmul__": _overload(multiply, "mul", True),
+    "__truediv__": _overload(_truediv, "truediv"),
+    "__rtruediv__": _overload(_truediv, "truediv", True),
+    "__pow__": _overload(pow, "pow"),
+    "__rpow__": _overload(pow, "pow", True),
+    "__matmul__": _overload(matmul, "matmul"),
+    "__rmatmul__": _overload(matmul, "matmul", True),
+    "__lt__": _overload(less),
+    "__le__": _overload(less_equal),
+    "__gt__": _overload(greater),
+    "__ge__": _overload(greater_equal),
+    "__neg__": lambda self: negative(self),
+    "__abs__": lambda self: abs(self),
+    "__getitem__": getitem,
+}
+for _name, _method in _METHODS.items():
+    setattr(Tensor, _name, _method)

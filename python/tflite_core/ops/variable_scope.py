@@ -25,6 +25,8 @@ import functools
 import inspect
 import threading
 import traceback
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..framework import dtypes as _dt
 from ..framework.constant_op import convert_to_tensor
@@ -32,6 +34,17 @@ from ..framework.graph import Graph, GraphKeys, Operation, Tensor, get_default_g
 from ..framework.tensor_shape import as_shape
 from .init_ops import glorot_uniform_initializer, zeros_initializer
 from .variables import Variable
+
+if TYPE_CHECKING:
+    from ..framework.type_aliases import (
+        DTypeLike,
+        ShapeLike,
+    )
+
+if TYPE_CHECKING:
+    from ..framework.type_aliases import (
+        DTypeLike,
+    )
 
 
 class _ReuseMode(enum.Enum):
@@ -45,7 +58,7 @@ AUTO_REUSE = _ReuseMode.AUTO_REUSE
 it."""
 
 
-def no_regularizer(_):
+def no_regularizer(_: Any) -> None:
     """A regularizer that regularizes nothing (it returns None)."""
     return None
 
@@ -214,7 +227,7 @@ class _VariableStore:
 
 def _call_initializer(initializer, dims, dtype):
     try:
-        params = inspect.signature(initializer).parameters
+        params: Mapping[str, Any] = inspect.signature(initializer).parameters
     except (TypeError, ValueError):
         params = {}
     if "partition_info" in params:
@@ -302,18 +315,18 @@ class VariableScope:
 
     def __init__(
         self,
-        reuse,
-        name="",
-        initializer=None,
-        regularizer=None,
-        caching_device=None,
-        partitioner=None,
-        custom_getter=None,
-        name_scope="",
-        dtype=_dt.float32,
-        use_resource=None,
-        constraint=None,
-    ):
+        reuse: Any,
+        name: str = "",
+        initializer: Any = None,
+        regularizer: Any = None,
+        caching_device: Any = None,
+        partitioner: Any = None,
+        custom_getter: Any = None,
+        name_scope: str = "",
+        dtype: DTypeLike = _dt.float32,
+        use_resource: Any = None,
+        constraint: Any = None,
+    ) -> None:
         self._name = name
         self._initializer = initializer
         self._regularizer = regularizer
@@ -326,8 +339,14 @@ class VariableScope:
         self._use_resource = use_resource
         self._constraint = constraint
 
-    name = property(lambda self: self._name)
-    original_name_scope = property(lambda self: self._name_scope)
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def original_name_scope(self) -> str:
+        return self._name_scope
+
     reuse = property(lambda self: self._reuse)
     initializer = property(lambda self: self._initializer)
     dtype = property(lambda self: self._dtype)
@@ -338,64 +357,64 @@ class VariableScope:
     custom_getter = property(lambda self: self._custom_getter)
     constraint = property(lambda self: self._constraint)
 
-    def reuse_variables(self):
+    def reuse_variables(self) -> None:
         """Reuse variables in this scope."""
         self._reuse = True
 
-    def set_initializer(self, initializer):
+    def set_initializer(self, initializer: Any) -> None:
         self._initializer = initializer
 
-    def set_dtype(self, dtype):
+    def set_dtype(self, dtype: DTypeLike) -> None:
         self._dtype = dtype
 
-    def set_use_resource(self, use_resource):
+    def set_use_resource(self, use_resource: Any) -> None:
         self._use_resource = use_resource
 
-    def set_regularizer(self, regularizer):
+    def set_regularizer(self, regularizer: Any) -> None:
         self._regularizer = regularizer
 
-    def set_caching_device(self, caching_device):
+    def set_caching_device(self, caching_device: Any) -> None:
         self._caching_device = caching_device
 
-    def set_partitioner(self, partitioner):
+    def set_partitioner(self, partitioner: Any) -> None:
         self._partitioner = partitioner
 
-    def set_custom_getter(self, custom_getter):
+    def set_custom_getter(self, custom_getter: Any) -> None:
         self._custom_getter = custom_getter
 
-    def get_collection(self, name):
+    def get_collection(self, name: str) -> list[Any]:
         """The items of collection ``name`` whose names start with this scope's name."""
         scope = self._name + "/" if self._name else ""
         return get_default_graph().get_collection(name, scope)
 
-    def trainable_variables(self):
+    def trainable_variables(self) -> list[Variable]:
         return self.get_collection(GraphKeys.TRAINABLE_VARIABLES)
 
-    def global_variables(self):
+    def global_variables(self) -> list[Variable]:
         return self.get_collection(GraphKeys.GLOBAL_VARIABLES)
 
-    def local_variables(self):
+    def local_variables(self) -> list[Variable]:
         return self.get_collection(GraphKeys.LOCAL_VARIABLES)
 
     def get_variable(
         self,
-        var_store,
-        name,
-        shape=None,
-        dtype=None,
-        initializer=None,
-        regularizer=None,
-        reuse=None,
-        trainable=None,
-        collections=None,
-        caching_device=None,
-        partitioner=None,
-        validate_shape=True,
-        use_resource=None,
-        custom_getter=None,
-        constraint=None,
-        **kwargs,
-    ):
+        var_store: _VariableStore,
+        name: str,
+        shape: ShapeLike | None = None,
+        dtype: DTypeLike | None = None,
+        initializer: Any = None,
+        regularizer: Any = None,
+        reuse: Any = None,
+        trainable: bool | None = None,
+        collections: Iterable[str] | None = None,
+        caching_device: Any = None,
+        partitioner: Any = None,
+        validate_shape: bool = True,
+        use_resource: Any = None,
+        custom_getter: Any = None,
+        constraint: Any = None,
+        **kwargs: Any,
+    ) -> Variable:
         """Gets an existing variable ``self.name/name`` or creates it."""
         if regularizer is None:
             regularizer = self._regularizer
@@ -437,27 +456,27 @@ class VariableScope:
                 **kwargs,
             )
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<tf.VariableScope '{self._name}' reuse={self._reuse}>"
 
 
 def get_variable(
-    name,
-    shape=None,
-    dtype=None,
-    initializer=None,
-    regularizer=None,
-    trainable=None,
-    collections=None,
-    caching_device=None,
-    partitioner=None,
-    validate_shape=True,
-    use_resource=None,
-    custom_getter=None,
-    constraint=None,
-    synchronization=None,
-    aggregation=None,
-):
+    name: str,
+    shape: ShapeLike | None = None,
+    dtype: DTypeLike | None = None,
+    initializer: Any = None,
+    regularizer: Any = None,
+    trainable: bool | None = None,
+    collections: Iterable[str] | None = None,
+    caching_device: Any = None,
+    partitioner: Any = None,
+    validate_shape: bool = True,
+    use_resource: Any = None,
+    custom_getter: Any = None,
+    constraint: Any = None,
+    synchronization: Any = None,
+    aggregation: Any = None,
+) -> Variable:
     """Gets an existing variable ``scope/name`` or creates it (TF 1.x ``tf.get_variable``).
 
     Without an initializer, the scope's initializer is used, else ``glorot_uniform_initializer``
@@ -490,22 +509,22 @@ def get_variable(
 
 
 def get_local_variable(
-    name,
-    shape=None,
-    dtype=None,
-    initializer=None,
-    regularizer=None,
-    trainable=False,
-    collections=None,
-    caching_device=None,
-    partitioner=None,
-    validate_shape=True,
-    use_resource=None,
-    custom_getter=None,
-    constraint=None,
-    synchronization=None,
-    aggregation=None,
-):
+    name: str,
+    shape: ShapeLike | None = None,
+    dtype: DTypeLike | None = None,
+    initializer: Any = None,
+    regularizer: Any = None,
+    trainable: bool = False,
+    collections: Iterable[str] | None = None,
+    caching_device: Any = None,
+    partitioner: Any = None,
+    validate_shape: bool = True,
+    use_resource: Any = None,
+    custom_getter: Any = None,
+    constraint: Any = None,
+    synchronization: Any = None,
+    aggregation: Any = None,
+) -> Variable:
     """Like ``get_variable``, but the variable is local (``LOCAL_VARIABLES``) and not trainable."""
     collections = [*list(collections or []), GraphKeys.LOCAL_VARIABLES]
     return get_variable(
@@ -690,20 +709,20 @@ class variable_scope:
 
     def __init__(
         self,
-        name_or_scope,
-        default_name=None,
-        values=None,
-        initializer=None,
-        regularizer=None,
-        caching_device=None,
-        partitioner=None,
-        custom_getter=None,
-        reuse=None,
-        dtype=None,
-        use_resource=None,
-        constraint=None,
-        auxiliary_name_scope=True,
-    ):
+        name_or_scope: Any,
+        default_name: Any = None,
+        values: Any = None,
+        initializer: Any = None,
+        regularizer: Any = None,
+        caching_device: Any = None,
+        partitioner: Any = None,
+        custom_getter: Any = None,
+        reuse: Any = None,
+        dtype: DTypeLike | None = None,
+        use_resource: Any = None,
+        constraint: Any = None,
+        auxiliary_name_scope: Any = True,
+    ) -> None:
         self._name_or_scope = name_or_scope
         self._default_name = default_name
         self._values = values or []
@@ -731,8 +750,8 @@ class variable_scope:
             )
         self._aux = auxiliary_name_scope
         self._graph = _graph_of_values(self._values)
-        self._pure = None
-        self._ns = None
+        self._pure: _pure_variable_scope | None = None
+        self._ns: name_scope | None = None
 
     def __enter__(self) -> VariableScope:
         self._graph_cm = self._graph.as_default()
@@ -743,7 +762,7 @@ class variable_scope:
             self._graph_cm.__exit__(None, None, None)
             raise
 
-    def _open_name_scope(self, name):
+    def _open_name_scope(self, name: str | None) -> str:
         cm = name_scope(name)
         entered = cm.__enter__()
         self._ns = cm
@@ -783,7 +802,8 @@ class variable_scope:
                 self._ns.__exit__(None, None, None)
             raise
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
+        assert self._pure is not None  # set by __enter__
         try:
             self._pure.__exit__(*exc)
         finally:
@@ -795,6 +815,8 @@ class variable_scope:
                 self._graph_cm.__exit__(*exc)
 
 
-def variable_op_scope(values, name_or_scope, default_name=None, **kwargs):
+def variable_op_scope(
+    values: Any, name_or_scope: Any, default_name: str | None = None, **kwargs: Any
+) -> variable_scope:
     """Deprecated TF 0.x order of ``variable_scope(name_or_scope, default_name, values)``."""
     return variable_scope(name_or_scope, default_name=default_name, values=values, **kwargs)

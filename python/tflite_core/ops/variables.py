@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable
+
 from ..framework import dtypes as _dt
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import (
@@ -17,6 +20,11 @@ from ..framework.registry import NotDifferentiable, OpKind, register_op
 from ..framework.tensor_shape import as_shape
 from .array_ops import identity
 from .control_flow_ops import group, no_op
+
+if TYPE_CHECKING:
+    from ..framework.graph import Graph, Operation
+    from ..framework.tensor_shape import TensorShape
+    from ..framework.type_aliases import DTypeLike, SessionLike, ShapeLike, TensorLike
 
 
 def _variable_shape(op, in_shapes, value_of):
@@ -41,7 +49,7 @@ for _t, _k in (("Assign", "assign"), ("AssignAdd", "assign_add"), ("AssignSub", 
     NotDifferentiable(_t)
 
 
-def _ref_of(ref) -> Tensor:
+def _ref_of(ref: Variable | Tensor) -> Tensor:
     if isinstance(ref, Variable):
         return ref._variable
     if isinstance(ref, Tensor) and ref.op.type == "VariableV2":
@@ -49,7 +57,13 @@ def _ref_of(ref) -> Tensor:
     raise TypeError(f"'ref' must be a Variable or a variable's ref tensor, got {ref!r}")
 
 
-def _assign(op_type, ref, value, validate_shape, name):
+def _assign(
+    op_type: str,
+    ref: Variable | Tensor,
+    value: TensorLike,
+    validate_shape: bool | None,
+    name: str | None,
+) -> Tensor:
     r = _ref_of(ref)
     v = convert_to_tensor(value, dtype=r.dtype)
     attrs = {
@@ -59,16 +73,32 @@ def _assign(op_type, ref, value, validate_shape, name):
     return make_tensor(op_type, [r, v], r.dtype, attrs, name or op_type)
 
 
-def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+def assign(
+    ref: Variable | Tensor,
+    value: TensorLike,
+    validate_shape: bool | None = None,
+    use_locking: bool | None = None,
+    name: str | None = None,
+) -> Tensor:
     """Stores ``value`` in the variable ``ref``; evaluates to the new value."""
     return _assign("Assign", ref, value, validate_shape, name)
 
 
-def assign_add(ref, value, use_locking=None, name=None):
+def assign_add(
+    ref: Variable | Tensor,
+    value: TensorLike,
+    use_locking: bool | None = None,
+    name: str | None = None,
+) -> Tensor:
     return _assign("AssignAdd", ref, value, True, name)
 
 
-def assign_sub(ref, value, use_locking=None, name=None):
+def assign_sub(
+    ref: Variable | Tensor,
+    value: TensorLike,
+    use_locking: bool | None = None,
+    name: str | None = None,
+) -> Tensor:
     return _assign("AssignSub", ref, value, True, name)
 
 
@@ -82,22 +112,22 @@ class Variable:
 
     def __init__(
         self,
-        initial_value=None,
-        trainable=True,
-        collections=None,
-        validate_shape=True,
-        caching_device=None,
-        name=None,
-        variable_def=None,
-        dtype=None,
-        expected_shape=None,
-        import_scope=None,
-        constraint=None,
-        use_resource=None,
-        synchronization=None,
-        aggregation=None,
-        shape=None,
-    ):
+        initial_value: TensorLike | Callable[[], TensorLike] | None = None,
+        trainable: bool = True,
+        collections: Iterable[str] | None = None,
+        validate_shape: bool = True,
+        caching_device: str | None = None,
+        name: str | None = None,
+        variable_def: Any = None,
+        dtype: DTypeLike | None = None,
+        expected_shape: ShapeLike | None = None,
+        import_scope: str | None = None,
+        constraint: Callable[[Tensor], Tensor] | None = None,
+        use_resource: bool | None = None,
+        synchronization: Any = None,
+        aggregation: Any = None,
+        shape: ShapeLike | None = None,
+    ) -> None:
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         collections = [GraphKeys.GLOBAL_VARIABLES] if collections is None else list(collections)
@@ -106,7 +136,7 @@ class Variable:
         self._trainable = bool(trainable)
         init_from_fn = callable(initial_value)
         with name_scope(name, "Variable", [] if init_from_fn else [initial_value]) as scope:
-            if init_from_fn:
+            if callable(initial_value):
                 with name_scope("Initializer"):
                     initial_value = initial_value()
             dt = None if dtype is None else _dt.as_dtype(dtype)
@@ -137,26 +167,49 @@ class Variable:
         self._variable.graph.add_to_collections(collections, self)
 
     # -- identity -------------------------------------------------------------------------------
-    name = property(lambda self: self._variable.name)
-    op = property(lambda self: self._variable.op)
-    dtype = property(lambda self: self._variable.dtype)
-    graph = property(lambda self: self._variable.graph)
-    device = property(lambda self: self._variable.device)
-    initializer = property(lambda self: self._initializer_op)
-    initial_value = property(lambda self: self._initial_value)
-    trainable = property(lambda self: self._trainable)
+    @property
+    def name(self) -> str:
+        return self._variable.name
 
     @property
-    def shape(self):
+    def op(self) -> Operation:
+        return self._variable.op
+
+    @property
+    def dtype(self) -> _dt.DType:
+        return self._variable.dtype
+
+    @property
+    def graph(self) -> Graph:
+        return self._variable.graph
+
+    @property
+    def device(self) -> str:
+        return self._variable.device
+
+    @property
+    def initializer(self) -> Operation:
+        return self._initializer_op
+
+    @property
+    def initial_value(self) -> Tensor:
+        return self._initial_value
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @property
+    def shape(self) -> TensorShape:
         return self._variable.shape
 
-    def get_shape(self):
+    def get_shape(self) -> TensorShape:
         return self._variable.shape
 
-    def _as_graph_element(self):
+    def _as_graph_element(self) -> Tensor:
         return self._variable
 
-    def _tflite_as_tensor(self):
+    def _tflite_as_tensor(self) -> Tensor:
         return self._snapshot
 
     def value(self) -> Tensor:
@@ -171,36 +224,79 @@ class Variable:
             return identity(self._initial_value)
 
     # -- updates --------------------------------------------------------------------------------
-    def assign(self, value, use_locking=False, name=None, read_value=True):
+    def assign(
+        self,
+        value: TensorLike,
+        use_locking: bool = False,
+        name: str | None = None,
+        read_value: bool = True,
+    ) -> Tensor:
         return assign(self, value, name=name)
 
-    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+    def assign_add(
+        self,
+        delta: TensorLike,
+        use_locking: bool = False,
+        name: str | None = None,
+        read_value: bool = True,
+    ) -> Tensor:
         return assign_add(self, delta, name=name)
 
-    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+    def assign_sub(
+        self,
+        delta: TensorLike,
+        use_locking: bool = False,
+        name: str | None = None,
+        read_value: bool = True,
+    ) -> Tensor:
         return assign_sub(self, delta, name=name)
 
-    def eval(self, session=None):
+    def eval(self, session: SessionLike | None = None) -> Any:
         return self._variable.eval(session=session)
 
-    def load(self, value, session=None):
+    def load(self, value: Any, session: SessionLike | None = None) -> None:
         """Loads ``value`` into this variable in ``session`` (default: the default session)."""
         default_session_or(session)._load_variable(self, value)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}_ref>"
 
     __hash__ = object.__hash__
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         raise TypeError("'Variable' object is not iterable.")
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         raise TypeError("Using a `tf.Variable` as a Python `bool` is not allowed.")
 
+    __array_priority__ = 100
+    __array_ufunc__ = None  # make NumPy defer to our reflected operators
 
-def _delegate(name):
-    def method(self, *args):
+    if TYPE_CHECKING:  # installed below: each delegates to the `read` tensor's
+
+        def __add__(self, other: TensorLike) -> Tensor: ...
+        def __radd__(self, other: TensorLike) -> Tensor: ...
+        def __sub__(self, other: TensorLike) -> Tensor: ...
+        def __rsub__(self, other: TensorLike) -> Tensor: ...
+        def __mul__(self, other: TensorLike) -> Tensor: ...
+        def __rmul__(self, other: TensorLike) -> Tensor: ...
+        def __truediv__(self, other: TensorLike) -> Tensor: ...
+        def __rtruediv__(self, other: TensorLike) -> Tensor: ...
+        def __pow__(self, other: TensorLike) -> Tensor: ...
+        def __rpow__(self, other: TensorLike) -> Tensor: ...
+        def __matmul__(self, other: TensorLike) -> Tensor: ...
+        def __rmatmul__(self, other: TensorLike) -> Tensor: ...
+        def __lt__(self, other: TensorLike) -> Tensor: ...
+        def __le__(self, other: TensorLike) -> Tensor: ...
+        def __gt__(self, other: TensorLike) -> Tensor: ...
+        def __ge__(self, other: TensorLike) -> Tensor: ...
+        def __neg__(self) -> Tensor: ...
+        def __abs__(self) -> Tensor: ...
+        def __getitem__(self, key: Any) -> Tensor: ...
+
+
+def _delegate(name: str) -> Callable[..., Tensor]:
+    def method(self: Variable, *args: Any) -> Tensor:
         return getattr(self._snapshot, name)(*args)
 
     method.__name__ = name
@@ -229,25 +325,23 @@ for _m in (
     "__getitem__",
 ):
     setattr(Variable, _m, _delegate(_m))
-Variable.__array_priority__ = 100
-Variable.__array_ufunc__ = None
 
 
 # ---- collections and initializers ----------------------------------------------------------------
-def global_variables(scope=None):
+def global_variables(scope: str | None = None) -> list[Variable]:
     """All global variables of the default graph (``tf.all_variables`` in TF 0.x)."""
     return get_default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
 
 
-def local_variables(scope=None):
+def local_variables(scope: str | None = None) -> list[Variable]:
     return get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, scope)
 
 
-def trainable_variables(scope=None):
+def trainable_variables(scope: str | None = None) -> list[Variable]:
     return get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
 
 
-def variables_initializer(var_list, name="init"):
+def variables_initializer(var_list: Iterable[Variable], name: str = "init") -> Operation:
     """An op that runs the initializers of ``var_list``."""
     var_list = list(var_list)
     if not var_list:
@@ -255,7 +349,7 @@ def variables_initializer(var_list, name="init"):
     return group(*[v.initializer for v in var_list], name=name)
 
 
-def global_variables_initializer():
+def global_variables_initializer() -> Operation:
     """An op that initialises every global variable.
 
     ``sess.run(tf.global_variables_initializer())`` (TF 0.x: ``tf.initialize_all_variables()``).
@@ -263,7 +357,7 @@ def global_variables_initializer():
     return variables_initializer(global_variables())
 
 
-def local_variables_initializer():
+def local_variables_initializer() -> Operation:
     return variables_initializer(local_variables(), name="init")
 
 

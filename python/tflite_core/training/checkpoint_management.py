@@ -146,7 +146,7 @@ def _tokens(text: str):
         m = _TOKEN.match(text, pos)
         if m is None:
             rest = _TRAILING.match(text, pos)
-            if rest.end() != len(text):
+            if rest is None or rest.end() != len(text):
                 raise ValueError(f"cannot parse checkpoint state at: {text[pos : pos + 40]!r}")
             return
         yield m.group(1), m.group(2)
@@ -194,7 +194,9 @@ def _update_checkpoint_state(
     atomic_write(filename, state.to_text().encode("utf-8"))
 
 
-def get_checkpoint_state(checkpoint_dir, latest_filename=None):
+def get_checkpoint_state(
+    checkpoint_dir: str, latest_filename: str | None = None
+) -> CheckpointState | None:
     """Reads the directory's ``checkpoint`` file; None if there is none (or it does not parse).
 
     Relative paths in it are joined to ``checkpoint_dir``.
@@ -232,13 +234,13 @@ def _matches(pattern: str) -> bool:
     return os.path.exists(pattern) or bool(glob.glob(pattern))
 
 
-def checkpoint_exists(checkpoint_prefix) -> bool:
+def checkpoint_exists(checkpoint_prefix: str) -> bool:
     """Whether a V2 (``prefix.index``) or V1 (the prefix itself) checkpoint exists."""
     prefix = os.fspath(checkpoint_prefix)
     return _matches(prefix + ".index") or _matches(prefix)
 
 
-def latest_checkpoint(checkpoint_dir, latest_filename=None):
+def latest_checkpoint(checkpoint_dir: str, latest_filename: str | None = None) -> str | None:
     """The newest checkpoint's prefix named by the directory's ``checkpoint`` file, or None.
 
     None too when the file names a checkpoint whose files are gone.

@@ -38,7 +38,7 @@ class CheckpointReader:
     def has_tensor(self, tensor_str: str) -> bool:
         return tensor_str in self._reader.shapes()
 
-    def get_tensor(self, tensor_str: str):
+    def get_tensor(self, tensor_str: str) -> np.ndarray:
         """The tensor's value: an ndarray (a NumPy scalar for a 0-d tensor), CRC-checked.
 
         Raises:
@@ -64,7 +64,7 @@ class CheckpointReader:
         return "".join(lines).encode("utf-8", "surrogateescape")
 
 
-def NewCheckpointReader(filepattern) -> CheckpointReader:
+def NewCheckpointReader(filepattern: str) -> CheckpointReader:
     """Opens the checkpoint with prefix ``filepattern`` (e.g. what ``Saver.save`` returned)."""
     return CheckpointReader(filepattern)
 
@@ -81,7 +81,7 @@ def _checkpoint_filename(ckpt_dir_or_file) -> str:
     return path
 
 
-def load_checkpoint(ckpt_dir_or_file) -> CheckpointReader:
+def load_checkpoint(ckpt_dir_or_file: str) -> CheckpointReader:
     """A reader for a checkpoint prefix, or for the latest checkpoint of a directory.
 
     Raises:
@@ -91,13 +91,13 @@ def load_checkpoint(ckpt_dir_or_file) -> CheckpointReader:
     return NewCheckpointReader(_checkpoint_filename(ckpt_dir_or_file))
 
 
-def list_variables(ckpt_dir_or_file) -> list:
+def list_variables(ckpt_dir_or_file: str) -> list[tuple[str, list[int]]]:
     """``[(name, shape), ...]`` of every tensor in the checkpoint, sorted by name."""
     shapes = load_checkpoint(ckpt_dir_or_file).get_variable_to_shape_map()
     return [(n, shapes[n]) for n in sorted(shapes)]
 
 
-def load_variable(ckpt_dir_or_file, name: str) -> np.ndarray:
+def load_variable(ckpt_dir_or_file: str, name: str) -> np.ndarray:
     """One tensor's value from a checkpoint (a trailing ``:0`` on ``name`` is ignored)."""
     if name.endswith(":0"):
         name = name[:-2]

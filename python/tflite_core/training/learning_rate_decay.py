@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..framework.constant_op import convert_to_tensor
-from ..framework.graph import name_scope
+from ..framework.graph import Tensor, name_scope
 from ..ops.array_ops import cast
 from ..ops.math_ops import floor, multiply, pow
 
+if TYPE_CHECKING:
+    from ..framework.type_aliases import TensorLike
+
 
 def exponential_decay(
-    learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None
-):
+    learning_rate: TensorLike,
+    global_step: TensorLike,
+    decay_steps: TensorLike,
+    decay_rate: TensorLike,
+    staircase: bool = False,
+    name: str | None = None,
+) -> Tensor:
     """``learning_rate * decay_rate ** (global_step / decay_steps)``; with ``staircase`` the
     exponent is floored, so the rate drops every ``decay_steps`` steps.
 

@@ -3,8 +3,18 @@ in-place kernel per variable (``ApplyGradientDescent``, registered in ``training
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Union
+
 from ..framework.constant_op import convert_to_tensor
-from ..framework.graph import GraphKeys, control_dependencies, get_default_graph, name_scope
+from ..framework.graph import (
+    GraphKeys,
+    Operation,
+    Tensor,
+    control_dependencies,
+    get_default_graph,
+    name_scope,
+)
 from ..framework.op_util import make_tensor
 from ..ops.array_ops import cast
 from ..ops.control_flow_ops import group
@@ -13,13 +23,19 @@ from ..ops.indexing_ops import IndexedSlices
 from ..ops.variables import Variable, assign_add, trainable_variables
 from . import training_ops  # noqa: F401  (registers the Apply* and SparseApply* op types)
 
+if TYPE_CHECKING:
+    from ..framework.type_aliases import TensorLike
+
+GradAndVar = tuple[Union[Tensor, IndexedSlices, None], Variable]
+"""A gradient (``None`` where the variable does not affect the loss) and its variable."""
+
 
 class Optimizer:
     """Base class: ``minimize`` = ``compute_gradients`` + ``apply_gradients``."""
 
     GATE_NONE, GATE_OP, GATE_GRAPH = 0, 1, 2
 
-    def __init__(self, use_locking: bool, name: str):
+    def __init__(self, use_locking: bool, name: str) -> None:
         if not name:
             raise ValueError("Must specify the optimizer name")
         self._use_locking = use_locking
@@ -30,39 +46,37 @@ class Optimizer:
 
     def minimize(
         self,
-        loss,
-        global_step=None,
-        var_list=None,
-        gate_gradients=GATE_OP,
-        aggregation_method=None,
-        colocate_gradients_with_ops=False,
-        name=None,
-        grad_loss=None,
-    ):
+        loss: TensorLike,
+        global_step: Variable | Tensor | None = None,
+        var_list: Sequence[Variable] | None = None,
+        gate_gradients: int = GATE_OP,
+        aggregation_method: Any = None,
+        colocate_gradients_with_ops: bool = False,
+        name: str | None = None,
+        grad_loss: TensorLike | None = None,
+    ) -> Operation:
         """Adds ops that take one step down the gradient of ``loss``; returns the train op."""
         grads_and_vars = self.compute_gradients(loss, var_list=var_list, grad_loss=grad_loss)
         if not any(g is not None for g, _ in grads_and_vars):
             raise ValueError(
                 "No gradients provided for any variable, check your graph for ops "
                 "that do not support gradients, between variables "
-                f"{[v.name for _, v in grads_and_vars]} and loss {loss}."
+                f"{[v.name for _, v in grads_and_vars]} and loss {loss!s}."
             )
         return self.apply_gradients(grads_and_vars, global_step=global_step, name=name)
 
     def compute_gradients(
         self,
-        loss,
-        var_list=None,
-        gate_gradients=GATE_OP,
-        aggregation_method=None,
-        colocate_gradients_with_ops=False,
-        grad_loss=None,
-    ):
+        loss: TensorLike,
+        var_list: Sequence[Variable] | None = None,
+        gate_gradients: int = GATE_OP,
+        aggregation_method: Any = None,
+        colocate_gradients_with_ops: bool = False,
+        grad_loss: TensorLike | None = None,
+    ) -> list[GradAndVar]:
         """Returns ``[(gradient or None, variable), ...]`` for the trainable variables."""
         loss = convert_to_tensor(loss)
-        if var_list is None:
-            var_list = trainable_variables()
-        var_list = list(var_list)
+        var_list = list(trainable_variables() if var_list is None else var_list)
         if not var_list:
             raise ValueError("No variables to optimize.")
         for v in var_list:
@@ -73,7 +87,12 @@ class Optimizer:
         )
         return list(zip(grads, var_list))
 
-    def apply_gradients(self, grads_and_vars, global_step=None, name=None):
+    def apply_gradients(
+        self,
+        grads_and_vars: Iterable[GradAndVar],
+        global_step: Variable | Tensor | None = None,
+        name: str | None = None,
+    ) -> Operation:
         """Applies the gradients; increments ``global_step`` afterwards when given."""
         grads_and_vars = list(grads_and_vars)
         if not grads_and_vars:
@@ -81,7 +100,7 @@ class Optimizer:
         self._create_slots([v for g, v in grads_and_vars if g is not None])
         with name_scope(name, self._name, []) as scope:
             self._prepare()
-            updates = []
+            updates: list[Operation] = []
             for g, v in grads_and_vars:
                 if g is None:
                     continue
@@ -98,48 +117,54 @@ class Optimizer:
         get_default_graph().add_to_collection(GraphKeys.TRAIN_OP, train_op)
         return train_op
 
-    def _create_slots(self, var_list):
+    def _create_slots(self, var_list: list[Variable]) -> None:
         """Creates the optimiser's slot variables for ``var_list`` (none for plain SGD)."""
 
-    def _prepare(self):
+    def _prepare(self) -> None:
         pass
 
-    def _apply_dense(self, grad, var):
+    def _apply_dense(self, grad: Tensor, var: Variable) -> Operation:
         raise NotImplementedError
 
-    def _apply_sparse(self, grad, var):
+    def _apply_sparse(self, grad: IndexedSlices, var: Variable) -> Operation:
         """Applies an ``IndexedSlices`` gradient; by default as a dense one."""
         return self._apply_dense(grad._to_dense(), var)
 
-    def _finish(self, update_ops, name):
+    def _finish(self, update_ops: list[Operation], name: str) -> Operation:
         """The op that completes a step: by default a group of the variable updates."""
         return group(*update_ops, name=name)
 
-    def get_slot_names(self):
+    def get_slot_names(self) -> list[str]:
         return []
 
-    def get_slot(self, var, name):
+    def get_slot(self, var: Variable, name: str) -> Variable | None:
         return None
 
-    def variables(self):
+    def variables(self) -> list[Variable]:
         return []
 
 
 class GradientDescentOptimizer(Optimizer):
     """Plain SGD: ``var -= learning_rate * grad``. ``tf.train.GradientDescentOptimizer(0.1)``."""
 
-    def __init__(self, learning_rate, use_locking=False, name="GradientDescent"):
+    def __init__(
+        self, learning_rate: TensorLike, use_locking: bool = False, name: str = "GradientDescent"
+    ) -> None:
         super().__init__(use_locking, name)
         self._learning_rate = learning_rate
-        self._lr_tensor = None
+        self._lr_tensor: Tensor | None = None
 
-    def _prepare(self):
+    def _prepare(self) -> None:
         self._lr_tensor = convert_to_tensor(self._learning_rate, name="learning_rate")
 
-    def _apply_dense(self, grad, var):
+    def _lr_as(self, var: Variable) -> Tensor:
+        """The learning rate (``_prepare`` made it a tensor) in ``var``'s dtype."""
         lr = self._lr_tensor
-        if lr.dtype != var.dtype:
-            lr = cast(lr, var.dtype)
+        assert lr is not None  # apply_gradients calls _prepare first
+        return lr if lr.dtype == var.dtype else cast(lr, var.dtype)
+
+    def _apply_dense(self, grad: Tensor, var: Variable) -> Operation:
+        lr = self._lr_as(var)
         return make_tensor(
             "ApplyGradientDescent",
             [var._variable, lr, grad],
@@ -148,11 +173,9 @@ class GradientDescentOptimizer(Optimizer):
             "ApplyGradientDescent",
         ).op
 
-    def _apply_sparse(self, grad, var):
+    def _apply_sparse(self, grad: IndexedSlices, var: Variable) -> Operation:
         """``var[ids] -= lr * values``: only the rows the gradient names (duplicates summed)."""
-        lr = self._lr_tensor
-        if lr.dtype != var.dtype:
-            lr = cast(lr, var.dtype)
+        lr = self._lr_as(var)
         return make_tensor(
             "SparseApplyGradientDescent",
             [var._variable, lr, grad.values, grad.indices],

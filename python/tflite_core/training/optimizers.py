@@ -8,6 +8,8 @@ checkpoints them and TF checkpoints of them restore.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import control_dependencies, name_scope
 from ..framework.op_util import make_tensor
@@ -16,11 +18,14 @@ from ..ops.control_flow_ops import group
 from ..ops.variables import Variable, assign
 from .optimizer import Optimizer
 
+if TYPE_CHECKING:
+    from ..framework.type_aliases import TensorLike
+
 
 class _SlotOptimizer(Optimizer):
     """Slot bookkeeping shared by the optimisers below (TF's ``Optimizer`` slot API)."""
 
-    def __init__(self, use_locking, name):
+    def __init__(self, use_locking: bool, name: str) -> None:
         super().__init__(use_locking, name)
         self._slots: dict = {}  # slot name -> {variable: slot variable}
         self._non_slot: dict = {}
@@ -46,14 +51,18 @@ class _SlotOptimizer(Optimizer):
                 )
         return self._non_slot[name]
 
-    def get_slot(self, var, name):
+    def get_slot(self, var: Variable, name: str) -> Variable | None:
         """The slot variable ``name`` of ``var`` (None when there is none)."""
         return self._slots.get(name, {}).get(var)
 
-    def get_slot_names(self):
+    def _slot_of(self, var: Variable, name: str) -> Variable:
+        """The slot variable ``name`` of ``var``, which ``_create_slots`` made."""
+        return self._slots[name][var]
+
+    def get_slot_names(self) -> list[str]:
         return sorted(self._slots)
 
-    def variables(self):
+    def variables(self) -> list[Variable]:
         """The optimiser's own variables: slots and non-slot variables (Adam's beta powers)."""
         out = [v for per in self._slots.values() for v in per.values()]
         return out + list(self._non_slot.values())
@@ -74,8 +83,13 @@ class MomentumOptimizer(_SlotOptimizer):
     ``var -= lr * grad + lr * momentum * accum``). Slot: ``momentum`` (``w/Momentum``)."""
 
     def __init__(
-        self, learning_rate, momentum, use_locking=False, name="Momentum", use_nesterov=False
-    ):
+        self,
+        learning_rate: TensorLike,
+        momentum: TensorLike,
+        use_locking: bool = False,
+        name: str = "Momentum",
+        use_nesterov: bool = False,
+    ) -> None:
         super().__init__(use_locking, name)
         self._lr, self._momentum, self._nesterov = learning_rate, momentum, use_nesterov
 
@@ -88,13 +102,13 @@ class MomentumOptimizer(_SlotOptimizer):
         self._momentum_t = self._tensor("momentum", self._momentum)
 
     def _apply_dense(self, grad, var):
-        accum = self.get_slot(var, "momentum")
+        accum = self._slot_of(var, "momentum")
         ins = [var._variable, accum._variable, self._as(self._lr_t, var), grad]
         ins.append(self._as(self._momentum_t, var))
         return self._update("ApplyMomentum", ins, var, use_nesterov=bool(self._nesterov))
 
     def _apply_sparse(self, grad, var):
-        accum = self.get_slot(var, "momentum")
+        accum = self._slot_of(var, "momentum")
         ins = [var._variable, accum._variable, self._as(self._lr_t, var), grad.values]
         ins += [grad.indices, self._as(self._momentum_t, var)]
         return self._update("SparseApplyMomentum", ins, var, use_nesterov=bool(self._nesterov))
@@ -108,13 +122,13 @@ class AdamOptimizer(_SlotOptimizer):
 
     def __init__(
         self,
-        learning_rate=0.001,
-        beta1=0.9,
-        beta2=0.999,
-        epsilon=1e-08,
-        use_locking=False,
-        name="Adam",
-    ):
+        learning_rate: TensorLike = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        epsilon: TensorLike = 1e-08,
+        use_locking: bool = False,
+        name: str = "Adam",
+    ) -> None:
         super().__init__(use_locking, name)
         self._lr, self._beta1, self._beta2, self._epsilon = learning_rate, beta1, beta2, epsilon
 
@@ -136,7 +150,7 @@ class AdamOptimizer(_SlotOptimizer):
         self._epsilon_t = self._tensor("epsilon", self._epsilon)
 
     def _apply_dense(self, grad, var):
-        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
+        m, v = self._slot_of(var, "m"), self._slot_of(var, "v")
         b1p, b2p = self._get_beta_accumulators()
         hyper = [self._lr_t, self._beta1_t, self._beta2_t, self._epsilon_t]
         ins = [var._variable, m._variable, v._variable, self._as(b1p.value(), var)]
@@ -145,7 +159,7 @@ class AdamOptimizer(_SlotOptimizer):
 
     def _apply_sparse(self, grad, var):
         # TF 1.x: m, v decay and var's step are dense; the gradient is scatter-added to rows
-        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
+        m, v = self._slot_of(var, "m"), self._slot_of(var, "v")
         b1p, b2p = self._get_beta_accumulators()
         hyper = [self._lr_t, self._beta1_t, self._beta2_t, self._epsilon_t]
         ins = [var._variable, m._variable, v._variable, self._as(b1p.value(), var)]
@@ -165,8 +179,12 @@ class AdagradOptimizer(_SlotOptimizer):
     starting at ``initial_accumulator_value``."""
 
     def __init__(
-        self, learning_rate, initial_accumulator_value=0.1, use_locking=False, name="Adagrad"
-    ):
+        self,
+        learning_rate: TensorLike,
+        initial_accumulator_value: float = 0.1,
+        use_locking: bool = False,
+        name: str = "Adagrad",
+    ) -> None:
         if initial_accumulator_value <= 0.0:
             raise ValueError(
                 f"initial_accumulator_value must be positive: {initial_accumulator_value}"
@@ -183,12 +201,12 @@ class AdagradOptimizer(_SlotOptimizer):
         self._lr_t = self._tensor("learning_rate", self._lr)
 
     def _apply_dense(self, grad, var):
-        acc = self.get_slot(var, "accumulator")
+        acc = self._slot_of(var, "accumulator")
         ins = [var._variable, acc._variable, self._as(self._lr_t, var), grad]
         return self._update("ApplyAdagrad", ins, var)
 
     def _apply_sparse(self, grad, var):
-        acc = self.get_slot(var, "accumulator")
+        acc = self._slot_of(var, "accumulator")
         ins = [var._variable, acc._variable, self._as(self._lr_t, var), grad.values]
         return self._update("SparseApplyAdagrad", [*ins, grad.indices], var)
 
@@ -200,14 +218,14 @@ class RMSPropOptimizer(_SlotOptimizer):
 
     def __init__(
         self,
-        learning_rate,
-        decay=0.9,
-        momentum=0.0,
-        epsilon=1e-10,
-        use_locking=False,
-        centered=False,
-        name="RMSProp",
-    ):
+        learning_rate: TensorLike,
+        decay: TensorLike = 0.9,
+        momentum: TensorLike = 0.0,
+        epsilon: TensorLike = 1e-10,
+        use_locking: bool = False,
+        centered: bool = False,
+        name: str = "RMSProp",
+    ) -> None:
         if centered:
             raise NotImplementedError(
                 "RMSPropOptimizer(centered=True) (TF's ApplyCenteredRMSProp) is not implemented"
@@ -232,7 +250,7 @@ class RMSPropOptimizer(_SlotOptimizer):
         self._epsilon_t = self._tensor("epsilon", self._epsilon)
 
     def _apply_dense(self, grad, var):
-        rms, mom = self.get_slot(var, "rms"), self.get_slot(var, "momentum")
+        rms, mom = self._slot_of(var, "rms"), self._slot_of(var, "momentum")
         hyper = [self._lr_t, self._decay_t, self._momentum_t, self._epsilon_t]
         ins = [var._variable, rms._variable, mom._variable]
         ins += [self._as(h, var) for h in hyper] + [grad]

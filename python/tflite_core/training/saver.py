@@ -39,7 +39,8 @@ import contextlib
 import os
 import struct
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -273,22 +274,22 @@ class Saver:
 
     def __init__(
         self,
-        var_list=None,
-        reshape=False,
-        sharded=False,
-        max_to_keep=5,
-        keep_checkpoint_every_n_hours=10000.0,
-        name=None,
-        restore_sequentially=False,
-        saver_def=None,
-        builder=None,
-        defer_build=False,
-        allow_empty=False,
-        write_version=2,
-        pad_step_number=False,
-        save_relative_paths=False,
-        filename=None,
-    ):
+        var_list: Sequence[Variable] | Mapping[str, Variable] | None = None,
+        reshape: bool = False,
+        sharded: bool = False,
+        max_to_keep: int | None = 5,
+        keep_checkpoint_every_n_hours: float = 10000.0,
+        name: str | None = None,
+        restore_sequentially: bool = False,
+        saver_def: SaverDef | None = None,
+        builder: None = None,
+        defer_build: bool = False,
+        allow_empty: bool = False,
+        write_version: int = 2,
+        pad_step_number: bool = False,
+        save_relative_paths: bool = False,
+        filename: str | None = None,
+    ) -> None:
         if defer_build and var_list is not None:
             raise ValueError(
                 "If `var_list` is provided then build cannot be deferred. Either set "
@@ -323,7 +324,7 @@ class Saver:
         self._last_checkpoints: list = []  # [(prefix, time)], oldest first
         self._to_delete: list = []
         self._vars: dict | None = None
-        self._is_empty = None
+        self._is_empty: bool | None = None  # known at build()
         if not defer_build:
             self.build()
 
@@ -393,16 +394,16 @@ class Saver:
     # -- save / restore ---------------------------------------------------------------------------
     def save(
         self,
-        sess,
-        save_path,
-        global_step=None,
-        latest_filename=None,
-        meta_graph_suffix="meta",
-        write_meta_graph=True,
-        write_state=True,
-        strip_default_attrs=False,
-        save_debug_info=False,
-    ):
+        sess: BaseSession,
+        save_path: str,
+        global_step: int | Variable | Tensor | str | None = None,
+        latest_filename: str | None = None,
+        meta_graph_suffix: str = "meta",
+        write_meta_graph: bool = True,
+        write_state: bool = True,
+        strip_default_attrs: bool = False,
+        save_debug_info: bool = False,
+    ) -> str | None:
         """Saves the variables' current values; returns the checkpoint prefix.
 
         Args:
@@ -509,7 +510,7 @@ class Saver:
         replace_with_link(index_filename(staged), index_filename(prefix))
         return staged  # removed by the caller once the state file names `prefix` again
 
-    def restore(self, sess, save_path) -> None:
+    def restore(self, sess: BaseSession, save_path: str | None) -> None:
         """Loads every variable from the checkpoint; this replaces running their initializers.
 
         All values are read and checked before any variable changes, so a failed restore leaves
@@ -575,7 +576,7 @@ class Saver:
             plan.append((name, var, stored, want))
         # read everything (CRC-checked) before touching a variable: an uninitialised variable's
         # buffer is filled in place, an initialised one's value is kept until all reads passed
-        staged = []
+        staged: list[tuple[Any, np.ndarray | None]] = []
         for name, var, stored, want in plan:
             if var.op in sess._initialized:
                 staged.append((var, reader.read(name).reshape(want)))

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any, Union
+
 from ..framework import dtypes as _dt
-from ..framework.graph import GraphKeys, get_default_graph, name_scope
+from ..framework.graph import Graph, GraphKeys, Tensor, get_default_graph, name_scope
 from ..ops.variables import Variable
 
+GlobalStep = Union[Variable, Tensor]
+"""The global step: the ``global_step`` variable (or a tensor of that name in an imported graph)."""
 
-def get_global_step(graph=None):
+
+def get_global_step(graph: Graph | None = None) -> GlobalStep | None:
     """The global step variable of ``graph`` (None when it has none)."""
     graph = graph or get_default_graph()
     found = graph.get_collection(GraphKeys.GLOBAL_STEP)
@@ -21,7 +26,7 @@ def get_global_step(graph=None):
         return None
 
 
-def create_global_step(graph=None):
+def create_global_step(graph: Graph | None = None) -> Variable:
     """Creates the global step variable (0, int64, not trainable); ValueError if one exists."""
     graph = graph or get_default_graph()
     if get_global_step(graph) is not None:
@@ -36,7 +41,7 @@ def create_global_step(graph=None):
         )
 
 
-def get_or_create_global_step(graph=None):
+def get_or_create_global_step(graph: Graph | None = None) -> GlobalStep:
     """The global step variable, created if the graph has none.
 
     >>> with tf.Graph().as_default():
@@ -48,6 +53,6 @@ def get_or_create_global_step(graph=None):
     return step if step is not None else create_global_step(graph)
 
 
-def global_step(sess, global_step_tensor) -> int:
+def global_step(sess: Any, global_step_tensor: Any) -> int:
     """The value of ``global_step_tensor`` in ``sess``, as an int."""
     return int(sess.run(global_step_tensor))
