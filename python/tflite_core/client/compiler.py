@@ -97,7 +97,10 @@ class _Builder:
         idx = d.kernel_inputs if d.kernel_inputs is not None else range(len(ins))
         ints, floats = self.kernel_attrs(op, op._outputs)
         kernel_ins = [np.asarray(ins[i], op._inputs[i].dtype.np, order="C") for i in idx]
-        core.run_kernel(d.kernel, kernel_ins, arrays, ints, floats)
+        try:
+            core.run_kernel(d.kernel, kernel_ins, arrays, ints, floats)
+        except core.ResourceError as e:  # named as a plan names it (executable._resource_error)
+            raise core.ResourceError(f"{e} (node '{op.name}')") from None
         return arrays[t.value_index]
 
     def infer_shapes(self, shape_order) -> None:
