@@ -183,7 +183,13 @@ void run_kernel(const std::string& name, const py::list& inputs, const py::list&
   }
   const tfl::Attrs a{ints, floats};
   py::gil_scoped_release nogil;
-  fn(in.data(), int(in.size()), out.data(), int(out.size()), a);
+  try {
+    fn(in.data(), int(in.size()), out.data(), int(out.size()), a);
+  } catch (const std::bad_alloc&) {
+    throw tfl::ResourceError("[" + name + "] OOM when allocating a work buffer");
+  } catch (const std::length_error&) {
+    throw tfl::ResourceError("[" + name + "] OOM: work buffer size beyond the address space");
+  }
 }
 
 // CRC-32C of any C-contiguous buffer (bytes, bytearray, memoryview, ndarray), GIL released.
@@ -206,6 +212,8 @@ std::vector<std::string> kernel_names() {
 PYBIND11_MODULE(_core, m) {
   m.doc() = "tflite_core kernels and the plan executor";
   py::register_exception<tfl::KernelError>(m, "KernelError", PyExc_RuntimeError);
+  // a size overflow or refused memory in a kernel (Python raises ResourceExhaustedError)
+  py::register_exception<tfl::ResourceError>(m, "ResourceError", PyExc_MemoryError);
 
   py::class_<RunLock, std::shared_ptr<RunLock>>(m, "RunLock").def(py::init<>());
 

@@ -23,9 +23,15 @@ namespace {
 std::atomic<int> g_backend{-1};  // -1: not chosen yet (oneDNN where built)
 std::atomic<int> g_filter_grad_path{int(FilterGradPath::kAuto)};
 
-// Output length along one dim, from the input length, window, stride, dilation and paddings.
-int64_t out_len(int64_t in, int64_t k, int64_t s, int64_t d, int64_t p0, int64_t p1) {
-  const int64_t span = in + p0 + p1, ek = (k - 1) * d + 1;
+// Output length along one dim, from the input length, window, stride, dilation and paddings
+// (all checked >= 0 or >= 1 before); the padded length and the dilated window must fit int64.
+int64_t out_len(const char* op, int64_t in, int64_t k, int64_t s, int64_t d, int64_t p0,
+                int64_t p1) {
+  int64_t span, ek;
+  if (__builtin_add_overflow(in, p0, &span) || __builtin_add_overflow(span, p1, &span) ||
+      __builtin_mul_overflow(k - 1, d, &ek) || __builtin_add_overflow(ek, 1, &ek))
+    fail(op, "padded input or dilated filter size overflows int64 (input ", in, ", filter ", k,
+         ", dilation ", d, ", paddings ", p0, ",", p1, ")");
   return span >= ek ? (span - ek) / s + 1 : 0;
 }
 
@@ -52,8 +58,8 @@ ConvGeom conv_geom(const char* op, const TensorView& x, const TensorView& f, con
   if (f.shape[2] != g.c)
     fail(op, "input depth must equal the filter's input depth, but are ", g.c, " and ", f.shape[2],
          " (input ", x.shape_str(), ", filter ", f.shape_str(), ")");
-  g.oh = out_len(g.h, g.kh, g.sh, g.dh, g.pt, g.pb);
-  g.ow = out_len(g.w, g.kw, g.sw, g.dw, g.pl, g.pr);
+  g.oh = out_len(op, g.h, g.kh, g.sh, g.dh, g.pt, g.pb);
+  g.ow = out_len(op, g.w, g.kw, g.sw, g.dw, g.pl, g.pr);
   if (y.shape[0] != g.n || y.shape[1] != g.oh || y.shape[2] != g.ow || y.shape[3] != g.oc)
     fail(op, "output shape ", y.shape_str(), " should be [", g.n, ",", g.oh, ",", g.ow, ",", g.oc,
          "] for input ", x.shape_str(), " and filter ", f.shape_str());

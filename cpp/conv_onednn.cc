@@ -66,7 +66,13 @@ std::shared_ptr<Entry> cached(Key key, Build&& build) {
     if (it != g_cache.end()) return it->second;
   }
   auto e = std::make_shared<Entry>();
-  build(*e);
+  try {  // creates the primitives and allocates their scratchpads, workspaces, reordered filters
+    build(*e);
+  } catch (const dnnl::error& err) {  // as the plan reports the reference backend's failures
+    if (err.status == dnnl_out_of_memory)
+      throw ResourceError(std::string("[oneDNN] OOM when allocating a work buffer: ") + err.what());
+    throw KernelError(std::string("[oneDNN] cannot create the primitive: ") + err.what());
+  }
   std::lock_guard<std::mutex> lk(g_cache_mutex);
   if (g_cache.size() >= 512) g_cache.clear();  // shapes that keep changing: start over
   return g_cache.emplace(std::move(key), e).first->second;

@@ -44,9 +44,16 @@ std::vector<T>& scratch(int slot) {  // per-thread buffers, reused from call to 
   return bufs[slot];
 }
 
+// This thread's scratch buffer `slot`, of at least rows * cols elements, the size checked before
+// it is used (ResourceError beyond int64 or the memory limit; std::bad_alloc if still refused).
 template <typename T>
-T* scratch_ptr(int slot, int64_t n) {
+T* scratch_ptr(int slot, int64_t rows, int64_t cols = 1) {
+  const int64_t n = checked_mul("conv/pool work buffer", rows, cols);
   auto& v = scratch<T>(slot);
+  // checked when it grows, and whenever it is large (whether a call fits the limit does not
+  // depend on what this thread ran before; a few syscalls are nothing next to 1 MiB of work)
+  if (int64_t(v.size()) < n || n > (int64_t(1) << 20) / int64_t(sizeof(T)))
+    check_allocation("conv/pool work buffer", n, int64_t(sizeof(T)));
   if (int64_t(v.size()) < n) v.resize(size_t(n));
   return v.data();
 }
@@ -127,7 +134,7 @@ void ref_conv2d(const ConvGeom& g, const T* x, const T* f, T* y) {
       const int64_t p0 = b * B, p1 = std::min(P, p0 + B);
       const T* col = x + p0 * g.c;
       if (!direct) {
-        T* buf = scratch_ptr<T>(0, B * row);
+        T* buf = scratch_ptr<T>(0, B, row);
         im2col(g, x, p0, p1, buf);
         col = buf;
       }
@@ -141,7 +148,7 @@ void ref_conv2d_bwd_input(const ConvGeom& g, const T* f, const T* dy, T* dx) {
   // dx[q, c] = sum over (kh, kw, o) of dycol[q, (kh, kw, o)] * f[kh, kw, c, o], where dycol gathers
   // for input pixel q the dy of every output pixel whose window reads q at (kh, kw).
   const int64_t O = g.oc, C = g.c, KK = g.kh * g.kw, row = KK * O, Q = g.n * g.h * g.w;
-  T* ft = scratch_ptr<T>(2, KK * O * C);  // ft[(kh, kw, o), c]
+  T* ft = scratch_ptr<T>(2, checked_mul("Conv2DBackpropInput", KK, O), C);  // ft[(kh, kw, o), c]
   for (int64_t k = 0; k < KK; ++k)
     for (int64_t c = 0; c < C; ++c)
       for (int64_t o = 0; o < O; ++o) ft[(k * O + o) * C + c] = f[(k * C + c) * O + o];
@@ -150,7 +157,7 @@ void ref_conv2d_bwd_input(const ConvGeom& g, const T* f, const T* dy, T* dx) {
   parallel_for(nblocks, 1, [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {
       const int64_t q0 = b * B, q1 = std::min(Q, q0 + B);
-      T* col = scratch_ptr<T>(0, B * row);
+      T* col = scratch_ptr<T>(0, B, row);
       for (int64_t q = q0; q < q1; ++q) {
         const int64_t n = q / (g.h * g.w), ih = q / g.w % g.h, iw = q % g.w;
         T* cp = col + (q - q0) * row;
@@ -182,7 +189,7 @@ void ref_conv2d_bwd_filter(const ConvGeom& g, const T* x, const T* dy, T* df) {
   const int64_t P = g.n * g.oh * g.ow, row = g.kh * g.kw * g.c, len = row * g.oc;
   const int64_t B = block_rows(row);
   const Chunks ch((P + B - 1) / B, len);
-  T* parts = scratch_ptr<T>(1, ch.count * len);
+  T* parts = scratch_ptr<T>(1, ch.count, len);
   const bool direct = pointwise(g);
   {
     blas::SerialScope serial;  // gemm1 runs on our threads
@@ -194,7 +201,7 @@ void ref_conv2d_bwd_filter(const ConvGeom& g, const T* x, const T* dy, T* df) {
           const int64_t p0 = b * B, p1 = std::min(P, p0 + B);
           const T* col = x + p0 * g.c;
           if (!direct) {
-            T* buf = scratch_ptr<T>(0, B * row);
+            T* buf = scratch_ptr<T>(0, B, row);
             im2col(g, x, p0, p1, buf);
             col = buf;
           }
@@ -284,7 +291,7 @@ void ref_depthwise_bwd_filter(const ConvGeom& g, const T* x, const T* dy, T* df)
   // blocks of output rows, grouped into a fixed number of chunks with their own partial sums
   const int64_t B = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, g.ow * len));
   const Chunks ch((rows + B - 1) / B, len);
-  T* parts = scratch_ptr<T>(1, ch.count * len);
+  T* parts = scratch_ptr<T>(1, ch.count, len);
   parallel_for(ch.count, 1, [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; ++c) {
       T* part = parts + c * len;

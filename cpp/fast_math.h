@@ -15,7 +15,8 @@ namespace tfl {
 __attribute__((always_inline)) inline float exp_f32(float x) {
   x = std::min(std::max(x, -104.0f), 89.0f);
   const float magic = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
-  const float n = (x * 1.44269504088896341f + magic) - magic;
+  const float t = x * 1.44269504088896341f + magic;  // in [2^23, 2^24): its low bits are n
+  const float n = t - magic;
   const float r = (x - n * 0.693359375f) + n * 2.12194440e-4f;
   float p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
@@ -24,9 +25,13 @@ __attribute__((always_inline)) inline float exp_f32(float x) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   const float y = p * r * r + r + 1.0f;
-  const int32_t ni = static_cast<int32_t>(n);
+  // n as an integer, read from t's bits (a float-to-int conversion of NaN is undefined), and the
+  // exponent fields shifted as unsigned (a NaN x makes them negative; y is NaN then anyway)
+  uint32_t tb;
+  std::memcpy(&tb, &t, sizeof tb);
+  const int32_t ni = static_cast<int32_t>(tb - 0x4B400000u);  // 0x4B400000: magic's bits
   const int32_t half = ni >> 1;
-  const int32_t b1 = (half + 127) << 23, b2 = (ni - half + 127) << 23;
+  const uint32_t b1 = uint32_t(half + 127) << 23, b2 = uint32_t(ni - half + 127) << 23;
   float s1, s2;
   std::memcpy(&s1, &b1, sizeof s1);
   std::memcpy(&s2, &b2, sizeof s2);

@@ -180,16 +180,29 @@ void k_range(const TensorView* in, int nin, TensorView* out, int nout, const Att
            double(start), "/", double(limit));
     // counted in T, as TensorFlow does (float32 ranges in float32)
     int64_t count;
-    if constexpr (std::is_integral_v<T>) {
-      const T span = limit > start ? limit - start : start - limit,
-              step = delta > 0 ? delta : -delta;
-      count = int64_t((span + step - 1) / step);
-    } else {
-      count = int64_t(std::ceil(std::fabs((limit - start) / delta)));
-    }
-    if (out[0].size() != count) fail(op, "output has ", out[0].size(), " elements, need ", count);
     T* r = out[0].ptr<T>();
-    for (int64_t i = 0; i < count; ++i) r[i] = T(start + T(i) * delta);
+    if constexpr (std::is_integral_v<T>) {
+      // in uint64_t, modulo 2^64: limit - start and -delta overflow T at its extremes, and so can
+      // i * delta; start + i * delta itself lies between start and limit, so it fits T
+      const uint64_t span = uint64_t(int64_t(limit)) - uint64_t(int64_t(start)),
+                     step = uint64_t(int64_t(delta));
+      const uint64_t len = delta > 0 ? span : 0 - span, by = delta > 0 ? step : 0 - step;
+      const uint64_t n = len / by + (len % by != 0);
+      if (n > uint64_t(out[0].size()))
+        fail(op, "output has ", out[0].size(), " elements, need ", n);
+      count = int64_t(n);
+      if (out[0].size() != count) fail(op, "output has ", out[0].size(), " elements, need ", count);
+      for (int64_t i = 0; i < count; ++i)
+        r[i] = T(int64_t(uint64_t(int64_t(start)) + uint64_t(i) * step));
+    } else {
+      const T n = std::ceil(std::fabs((limit - start) / delta));
+      if (!(n < T(9.2e18)))  // inf or NaN: no output can hold it (and int64_t(n) is undefined)
+        fail(op, "Requires the number of elements to fit int64: ", double(start), "/",
+             double(limit), "/", double(delta));
+      count = int64_t(n);
+      if (out[0].size() != count) fail(op, "output has ", out[0].size(), " elements, need ", count);
+      for (int64_t i = 0; i < count; ++i) r[i] = T(start + T(i) * delta);
+    }
   });
 }
 

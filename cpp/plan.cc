@@ -2,6 +2,8 @@
 #include "plan.h"
 
 #include <chrono>
+#include <new>
+#include <stdexcept>
 
 namespace tfl {
 
@@ -38,6 +40,14 @@ void Plan::run_step(Step& s) {
     s.fn(s.in_views.data(), int(s.in.size()), s.out_views.data(), int(s.out.size()), s.attrs);
   } catch (const KernelError& e) {
     throw KernelError(std::string(e.what()) + " (node '" + s.node + "')");
+  } catch (const ResourceError& e) {
+    throw ResourceError(std::string(e.what()) + " (node '" + s.node + "')");
+  } catch (const std::bad_alloc&) {  // a kernel's work buffer refused
+    throw ResourceError("[" + s.kernel + "] OOM when allocating a work buffer (node '" + s.node +
+                        "')");
+  } catch (const std::length_error&) {  // a std::vector asked for more than max_size()
+    throw ResourceError("[" + s.kernel +
+                        "] OOM: work buffer size beyond the address space (node '" + s.node + "')");
   }
 }
 

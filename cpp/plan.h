@@ -32,7 +32,8 @@ class Plan {
                 const std::vector<int>& out, const Attrs& attrs);
   int num_steps() const { return int(steps_.size()); }
 
-  // Runs every step in order. A KernelError is rethrown with the node's name appended.
+  // Runs every step in order. A KernelError or ResourceError is rethrown with the node's name
+  // appended; std::bad_alloc and std::length_error (a work buffer refused) become ResourceError.
   void run();
   // Runs `iters` times, adding each step's wall time (seconds) to seconds[step].
   void profile(int iters, std::vector<double>& seconds);

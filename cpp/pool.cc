@@ -32,10 +32,14 @@ PoolGeom pool_geom(const char* op, const TensorView& x, const TensorView& y, con
   if (g.pt < 0 || g.pb < 0 || g.pl < 0 || g.pr < 0 || g.pt >= g.kh || g.pb >= g.kh ||
       g.pl >= g.kw || g.pr >= g.kw)
     fail(op, "paddings must be >= 0 and smaller than the window [", g.kh, ",", g.kw, "]");
-  const int64_t sh = g.h + g.pt + g.pb, sw = g.w + g.pl + g.pr;
+  int64_t sh, sw;  // the padded lengths (paddings < window, each >= 0)
+  if (__builtin_add_overflow(g.h, g.pt, &sh) || __builtin_add_overflow(sh, g.pb, &sh) ||
+      __builtin_add_overflow(g.w, g.pl, &sw) || __builtin_add_overflow(sw, g.pr, &sw))
+    fail(op, "padded input size overflows int64 (input ", x.shape_str(), ", paddings ", g.pt, ",",
+         g.pb, ",", g.pl, ",", g.pr, ")");
   g.oh = sh >= g.kh ? (sh - g.kh) / g.sh + 1 : 0;
   g.ow = sw >= g.kw ? (sw - g.kw) / g.sw + 1 : 0;
-  if (g.oh * g.ow > 0 && (g.h == 0 || g.w == 0))
+  if (g.oh > 0 && g.ow > 0 && (g.h == 0 || g.w == 0))
     fail(op, "windows over an empty input ", x.shape_str());
   if (y.shape[0] != g.n || y.shape[1] != g.oh || y.shape[2] != g.ow || y.shape[3] != g.c)
     fail(op, "output shape ", y.shape_str(), " should be [", g.n, ",", g.oh, ",", g.ow, ",", g.c,

@@ -2,8 +2,11 @@
 // Kernels are free functions on these views; C++ knows nothing about graphs.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <exception>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -41,6 +44,54 @@ constexpr int kMaxDims = 8;
 struct KernelError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// A size the kernels cannot allocate: an element count or byte size computed from shapes that
+// overflows int64, or memory the allocator refuses. The message starts with "[Op] "; the plan
+// appends the node, and Python maps it to ResourceExhaustedError.
+struct ResourceError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Overflow-checked size arithmetic, for element counts and byte sizes computed before allocating:
+// a product that does not fit int64 throws ResourceError instead of wrapping; a negative factor
+// (a malformed shape) throws KernelError.
+inline int64_t checked_mul(const char* op, int64_t a, int64_t b) {
+  int64_t r;
+  if (a < 0 || b < 0) throw KernelError(std::string("[") + op + "] negative size in a product");
+  if (__builtin_mul_overflow(a, b, &r))
+    throw ResourceError(std::string("[") + op + "] size overflows int64: " + std::to_string(a) +
+                        " x " + std::to_string(b));
+  return r;
+}
+inline int64_t checked_add(const char* op, int64_t a, int64_t b) {
+  int64_t r;
+  if (a < 0 || b < 0) throw KernelError(std::string("[") + op + "] negative size in a sum");
+  if (__builtin_add_overflow(a, b, &r))
+    throw ResourceError(std::string("[") + op + "] size overflows int64: " + std::to_string(a) +
+                        " + " + std::to_string(b));
+  return r;
+}
+// The number of elements of a shape, checked (every dimension >= 0, the product fits int64).
+inline int64_t checked_num_elements(const char* op, const int64_t* shape, int ndim) {
+  int64_t n = 1;
+  for (int i = 0; i < ndim; ++i) {
+    if (shape[i] < 0)
+      throw KernelError(std::string("[") + op + "] negative dimension " + std::to_string(shape[i]));
+    n = checked_mul(op, n, shape[i]);
+  }
+  return n;
+}
+// count elements of elem_size bytes, checked: the byte size fits int64 (and so size_t).
+inline size_t checked_bytes(const char* op, int64_t count, int64_t elem_size) {
+  return size_t(checked_mul(op, count, elem_size));
+}
+
+// The most bytes a kernel's work buffer may take (memory.cc): physical memory, lowered by
+// RLIMIT_AS and by TFLITE_CORE_MEMORY_LIMIT, as Python's limit for plan buffers.
+int64_t memory_limit_bytes();
+// Checks a work buffer of count elements of elem_size bytes before it is allocated: ResourceError
+// when the byte size overflows or exceeds memory_limit_bytes().
+void check_allocation(const char* op, int64_t count, int64_t elem_size);
 
 // Non-owning view of a C-contiguous buffer.
 struct TensorView {
@@ -125,22 +176,35 @@ constexpr int64_t kCheapGrain = 1 << 17;
 
 // Calls fn(begin, end) over [0, n) in fixed chunks. The chunking depends only on n and grain,
 // never on the thread count, so reductions that combine chunk results in order are deterministic.
+// An exception thrown by fn (std::bad_alloc from a scratch buffer, a KernelError) must not leave
+// the OpenMP region (that would std::terminate the process): the first one is kept, the chunks
+// not yet started are skipped, and it is rethrown after the region.
 template <typename F>
 void parallel_for(int64_t n, int64_t grain, F&& fn) {
   if (n <= 0) return;
   if (grain < 1) grain = 1;
-  const int64_t chunks = (n + grain - 1) / grain;
+  const int64_t chunks = n / grain + (n % grain != 0);
   const int nt = get_num_threads();  // 1 also while the other cores are busy
   if (chunks == 1 || nt == 1) {
     fn(int64_t{0}, n);
     return;
   }
+  std::exception_ptr error;
+  std::atomic<bool> failed{false};
 #pragma omp parallel for schedule(static) num_threads(nt)
   for (int64_t c = 0; c < chunks; ++c) {
+    if (failed.load(std::memory_order_relaxed)) continue;
     const int64_t b = c * grain;
-    const int64_t e = b + grain < n ? b + grain : n;
-    fn(b, e);
+    const int64_t e = n - b > grain ? b + grain : n;
+    try {
+      fn(b, e);
+    } catch (...) {
+#pragma omp critical(tfl_parallel_for_error)
+      if (!error) error = std::current_exception();
+      failed.store(true, std::memory_order_relaxed);
+    }
   }
+  if (error) std::rethrow_exception(error);
 }
 
 // Dispatch helpers over dtypes: one case a line, as a table (clang-format would unfold each).

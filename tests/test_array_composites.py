@@ -57,6 +57,7 @@ def test_tile_matches_numpy(sm, known):
     np.testing.assert_array_equal(got, np.tile(x, multiples))
 
 
+@pytest.mark.bad_input
 def test_tile_static_shapes_and_graph():
     with tf.Graph().as_default():
         y = tf.tile(tf.placeholder(tf.float32, [None, 3]), [2, 3])
@@ -122,6 +123,7 @@ def test_stack_unstack_gradients_and_names():
         assert tf.pack is tf.stack and tf.unpack is tf.unstack
 
 
+@pytest.mark.bad_input
 def test_stack_unstack_errors():
     with tf.Graph().as_default():
         with pytest.raises(ValueError, match=r"\[Pack\] Dimension 1 in both shapes must be equal, "
@@ -141,6 +143,7 @@ def test_stack_unstack_errors():
 
 
 # ---- expand_dims, squeeze, reshape --------------------------------------------------------------
+@pytest.mark.bad_input
 def test_expand_dims_and_squeeze_with_unknown_dimensions():
     x = np.arange(6.0).reshape(2, 1, 3)
     with tf.Graph().as_default():
@@ -158,6 +161,7 @@ def test_expand_dims_and_squeeze_with_unknown_dimensions():
         assert e.op.type == "ExpandDims" and tf.expand_dims(p, 0, name="e").name == "e:0"
 
 
+@pytest.mark.bad_input
 def test_expand_dims_squeeze_reshape_errors():
     with tf.Graph().as_default():
         x = tf.zeros([2, 3])
@@ -203,6 +207,7 @@ def test_pad_modes_match_numpy(shape, mode, data):
     np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.bad_input
 def test_pad_gradients_and_fed_paddings():
     rng = np.random.default_rng(2)
     x = rng.normal(size=(3, 4))
@@ -222,6 +227,7 @@ def test_pad_gradients_and_fed_paddings():
         np.testing.assert_array_equal(run(g, {p: pads}), np.arange(28.0).reshape(4, 7)[1:, 2:6])
 
 
+@pytest.mark.bad_input
 def test_pad_errors():
     with tf.Graph().as_default():
         x = tf.zeros([2, 3])
@@ -254,6 +260,7 @@ def test_where_with_a_row_condition_and_gradients():
     np.testing.assert_array_equal(gb, 2.0 * ~c[:, None, None] * np.ones_like(y))
 
 
+@pytest.mark.bad_input
 def test_where_errors():
     with tf.Graph().as_default():
         c = tf.placeholder(tf.bool, [2, 3])
@@ -287,6 +294,7 @@ def test_gather_gradient_sums_repeated_ids():
     np.testing.assert_array_equal(g[:, 0, 0], [1, 0, 0, 3])  # row 3 taken three times
 
 
+@pytest.mark.bad_input
 def test_gather_out_of_range_is_an_invalid_argument_naming_op_and_index():
     with tf.Graph().as_default():
         ids = tf.placeholder(tf.int32, [None])
@@ -302,6 +310,7 @@ def test_gather_out_of_range_is_an_invalid_argument_naming_op_and_index():
             tf.gather(tf.zeros([3, 2]), [0.5])
 
 
+@pytest.mark.bad_input
 def test_getitem_with_tensor_indices():
     x = np.arange(24.0).reshape(2, 3, 4)
     with tf.Graph().as_default():
@@ -333,6 +342,7 @@ def test_getitem_with_tensor_indices():
 
 
 # ---- strided_slice with masks, against TensorFlow ------------------------------------------------
+@pytest.mark.bad_input
 @given(data=st.data())
 def test_strided_slice_masks_match_tensorflow(data):
     shape = data.draw(hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=5))
@@ -367,6 +377,7 @@ def test_strided_slice_masks_match_tensorflow(data):
     np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.bad_input
 def test_strided_slice_errors_and_gradient():
     with tf.Graph().as_default():
         x = tf.zeros([3, 4])
@@ -406,6 +417,7 @@ def test_one_hot_matches_numpy(ids, depth, data):
     np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.bad_input
 def test_one_hot_dtypes_and_errors():
     with tf.Graph().as_default():
         assert tf.one_hot([1], 3).dtype == tf.float32
@@ -420,6 +432,7 @@ def test_one_hot_dtypes_and_errors():
             tf.one_hot([1.0], 3)
 
 
+@pytest.mark.bad_input
 def test_range_values_dtypes_and_errors():
     with tf.Graph().as_default():
         cases = [
@@ -451,6 +464,7 @@ def test_range_values_dtypes_and_errors():
         assert tf.range(3).name == "range:0"
 
 
+@pytest.mark.bad_input
 def test_unsorted_segment_sum_errors():
     with tf.Graph().as_default():
         ids = tf.placeholder(tf.int32, [3])
@@ -464,6 +478,7 @@ def test_unsorted_segment_sum_errors():
 
 
 # ---- clipping -----------------------------------------------------------------------------------
+@pytest.mark.bad_input
 def test_clip_by_value_and_norm_match_numpy():
     rng = np.random.default_rng(6)
     x = rng.normal(size=(4, 5)) * 3
@@ -491,6 +506,7 @@ def test_clip_by_value_and_norm_match_numpy():
         tf.clip_by_value(tf.zeros([2]), tf.zeros([3, 2]), 1.0)  # would broadcast t
 
 
+@pytest.mark.bad_input
 def test_clip_by_global_norm_matches_numpy():
     rng = np.random.default_rng(7)
     xs = [rng.normal(size=(3, 2)), rng.normal(size=(4,)), rng.normal(size=())]
@@ -559,6 +575,7 @@ def test_float32_range_length_is_counted_as_tensorflow():
     np.testing.assert_allclose(got, want, rtol=1e-6)
 
 
+@pytest.mark.bad_input
 def test_more_than_eight_dimensions_is_a_clear_error():
     """Five new axes on a 4-D tensor (TF gives 9-D): the kernels stop at 8 dimensions."""
     x = np.arange(4, dtype=np.int32).reshape(1, 1, 2, 2)

@@ -86,6 +86,7 @@ ERRORS = [
 ]
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize("build, message", ERRORS, ids=[str(i) for i in range(len(ERRORS))])
 def test_bad_input_raises_value_error_at_graph_build(g, build, message):
     before = len(g.get_operations())
@@ -94,6 +95,7 @@ def test_bad_input_raises_value_error_at_graph_build(g, build, message):
     assert not [op for op in g.get_operations()[before:] if op.type in ("Conv2D", "MaxPool")]
 
 
+@pytest.mark.bad_input
 def test_integer_input_is_a_type_error(g):
     with pytest.raises(TypeError, match="Conv2D"):
         tf.nn.conv2d(tf.zeros([1, 4, 4, 1], tf.int32), tf.zeros([3, 3, 1, 1], tf.int32), 1, "SAME")
@@ -227,6 +229,7 @@ def backend_restored():
     _core.set_conv_backend(before)
 
 
+@pytest.mark.bad_input
 def test_backend_switch(backend_restored):
     with pytest.raises(_core.KernelError, match="unknown backend 'cudnn'"):
         _core.set_conv_backend("cudnn")
@@ -240,6 +243,7 @@ def test_backend_switch(backend_restored):
             _core.set_conv_backend("onednn")
 
 
+@pytest.mark.bad_input
 @given(data=st.data())
 def test_onednn_and_reference_agree(data):
     """Random conv/depthwise/pool networks: outputs and gradients of both backends within 1e-5."""

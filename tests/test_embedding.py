@@ -57,6 +57,7 @@ def test_gradient_is_indexed_slices_concatenated_and_densified():
     np.testing.assert_allclose(mixed, dense + 1.0, rtol=1e-6)
 
 
+@pytest.mark.bad_input
 def test_out_of_range_ids_are_invalid_argument_naming_op_and_id():
     with tf.Graph().as_default(), tf.Session() as sess:
         table = tf.Variable(TABLE)
@@ -172,6 +173,7 @@ def test_partitioned_lookup_and_gradients_match_tensorflow(T, strategy, n_parts)
         np.testing.assert_allclose(a, b, rtol=1e-6)
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize("strategy", ["mod", "div"])
 def test_partitioned_lookup_out_of_range_ids_fail(strategy):
     parts = [np.zeros((3, 2), np.float32), np.zeros((2, 2), np.float32)]
@@ -184,6 +186,7 @@ def test_partitioned_lookup_out_of_range_ids_fail(strategy):
                 sess.run(out, {ids: [0, bad]})
 
 
+@pytest.mark.bad_input
 def test_unknown_partition_strategy_is_a_value_error():
     with tf.Graph().as_default(), pytest.raises(ValueError, match="partition_strategy"):
         tf.nn.embedding_lookup(tf.constant(TABLE), [0], partition_strategy="x")

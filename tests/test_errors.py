@@ -6,6 +6,8 @@ import pytest
 
 import tflite_core as tf
 
+pytestmark = pytest.mark.bad_input
+
 XV = np.array([[1.0, 2.0, 3.0]], np.float32)
 
 

@@ -61,6 +61,7 @@ def test_framing_is_tfrecord_with_masked_crc32c(tmp_path):
     assert _core.crc32c_unmask(int.from_bytes(rec[17:], "little")) == crc
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize("where", ["length_crc", "data", "data_crc"])
 def test_a_flipped_byte_is_data_loss(tmp_path, T, where):
     _write_run(str(tmp_path), steps=2)
@@ -75,6 +76,7 @@ def test_a_flipped_byte_is_data_loss(tmp_path, T, where):
         list(T.compat.v1.train.summary_iterator(path))
 
 
+@pytest.mark.bad_input
 def test_truncated_file_is_data_loss(tmp_path):
     _write_run(str(tmp_path), steps=2)
     (path,) = _event_files(str(tmp_path))
@@ -148,6 +150,7 @@ def test_close_reopen_and_closed_writer_drops_events(tmp_path):
     assert w.get_logdir() == d
 
 
+@pytest.mark.bad_input
 def test_old_summary_writer_takes_the_graph_def(tmp_path):
     g = tf.Graph()
     with g.as_default():

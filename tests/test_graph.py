@@ -53,6 +53,7 @@ def test_numpy_values_keep_their_dtype(g):
     np.testing.assert_array_equal(out, [2.0, 4.0])
 
 
+@pytest.mark.bad_input
 def test_explicit_dtype_converts_python_values(g):
     c = tf.constant([1, 2], dtype=tf.float64)
     assert c.dtype == tf.float64
@@ -61,6 +62,7 @@ def test_explicit_dtype_converts_python_values(g):
         tf.constant(1.5, dtype=tf.int32)
 
 
+@pytest.mark.bad_input
 def test_dtype_properties_and_equality():
     assert tf.float32.as_numpy_dtype is np.float32
     assert tf.float64.name == "float64"
@@ -79,6 +81,7 @@ def test_dtype_properties_and_equality():
 
 
 # ---- TensorShape and Dimension -----------------------------------------------------------------
+@pytest.mark.bad_input
 def test_dimension_semantics():
     assert tf.Dimension(None).value is None
     assert tf.Dimension(3).value == 3
@@ -110,6 +113,7 @@ def test_tensor_shape_unknown_dims():
     assert tf.TensorShape([tf.Dimension(2), 3]).as_list() == [2, 3]
 
 
+@pytest.mark.bad_input
 def test_tensor_shape_unknown_rank():
     s = tf.TensorShape(None)
     assert s.ndims is None
@@ -141,6 +145,7 @@ def test_tensor_shape_truth_value():
     assert not tf.TensorShape(None)  # only an unknown rank is falsy, as in TF
 
 
+@pytest.mark.bad_input
 def test_tensor_shape_merge_with():
     assert tf.TensorShape([None, 3]).merge_with([2, None]).as_list() == [2, 3]
     assert tf.TensorShape([2, None]).merge_with(tf.TensorShape(None)).as_list() == [2, None]
@@ -203,6 +208,7 @@ def test_get_operations_in_creation_order(g):
     assert g.get_operations()[2] is y.op
 
 
+@pytest.mark.bad_input
 def test_get_tensor_and_operation_by_name(g):
     y = tf.matmul(tf.ones([1, 3]), tf.ones([3, 2]))
     assert g.get_tensor_by_name("MatMul:0") is y
@@ -241,6 +247,7 @@ def test_variable_collections_and_scope_filter(g):
     assert tf.global_variables(scope="a/") == [va]
 
 
+@pytest.mark.bad_input
 def test_reset_default_graph():
     tf.reset_default_graph()
     before = tf.get_default_graph()
@@ -348,6 +355,7 @@ def test_tensor_properties(g):
     assert x.consumers() == [y.op]
 
 
+@pytest.mark.bad_input
 def test_tensor_identity_semantics(g):
     a = tf.constant(1.0)
     b = tf.constant(1.0)
@@ -413,6 +421,7 @@ def test_numpy_operand_on_the_left(g):
     np.testing.assert_allclose(got_m, [2.0, 4.0, 6.0])
 
 
+@pytest.mark.bad_input
 def test_broadcasting_operators(g):
     xv = np.arange(6, dtype=np.float32).reshape(2, 3)
     bv = np.array([1.0, -1.0, 2.0], np.float32)
@@ -468,6 +477,7 @@ def test_control_dependencies_order_execution(g):
         assert sess.run(v) == 3.0  # running `doubled` ran the increment too
 
 
+@pytest.mark.bad_input
 def test_nested_and_cleared_control_dependencies(g):
     a = tf.no_op(name="a")
     b = tf.no_op(name="b")

@@ -888,6 +888,7 @@ BAD_CALLS = [
 ]
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize(
     "name, inputs, outputs, ints", BAD_CALLS, ids=[f"{c[0]}-{i}" for i, c in enumerate(BAD_CALLS)]
 )

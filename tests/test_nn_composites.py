@@ -92,6 +92,7 @@ def test_gradients_at_kinks_follow_tensorflow():
     assert ours[1][0] == 1.0 and ours[2][0] == 0.5  # elu: 1 at 0; softplus: sigmoid(0)
 
 
+@pytest.mark.bad_input
 def test_activation_dtype_checks():
     with tf.Graph().as_default():
         assert run(tf.nn.relu6(tf.constant([-3, 4, 9]))).tolist() == [0, 4, 6]
@@ -161,6 +162,7 @@ def test_dropout_noise_shape_rate_placeholder_and_gradient():
     np.testing.assert_array_equal(gv, (dv != 0) / np.float32(0.25))  # d out / dx = mask / kp
 
 
+@pytest.mark.bad_input
 def test_dropout_errors():
     with tf.Graph().as_default():
         x = tf.zeros([3])
@@ -218,6 +220,7 @@ def test_moments_and_batch_normalization_gradients():
     np.testing.assert_allclose(got[1], norm, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.bad_input
 def test_bias_add_data_formats():
     rng = np.random.default_rng(9)
     v, b = rng.normal(size=(2, 3, 4, 5)), rng.normal(size=3)
@@ -257,6 +260,7 @@ def test_top_k_ties_match_tensorflow(x, data):
     np.testing.assert_array_equal(got_i, want_i.numpy())
 
 
+@pytest.mark.bad_input
 def test_top_k_gradient_errors_and_nan():
     x = np.array([[1.0, 3.0, 3.0, -1.0], [0.0, 0.0, 5.0, 4.0]])
     with tf.Graph().as_default():
@@ -313,6 +317,7 @@ def test_in_top_k_any_non_finite_score_in_the_row_is_false():
 
 
 # ---- sparse softmax cross-entropy ----------------------------------------------------------------
+@pytest.mark.bad_input
 def test_sparse_xent_matches_tensorflow_and_its_errors():
     rng = np.random.default_rng(10)
     logits = rng.normal(size=(2, 3, 5)) * 4

@@ -108,6 +108,7 @@ def test_exponential_decay_matches_formula():
                 assert b == pytest.approx(0.1 * 0.5 ** (s // 10), rel=1e-6)
 
 
+@pytest.mark.bad_input
 def test_global_step_helpers():
     with tf.Graph().as_default() as g:
         assert tf.train.get_global_step() is None
@@ -123,6 +124,7 @@ def test_global_step_helpers():
             assert tf.train.global_step(sess, step) == 0
 
 
+@pytest.mark.bad_input
 def test_bad_hyper_parameters_and_shapes():
     with pytest.raises(ValueError, match="initial_accumulator_value"):
         tf.train.AdagradOptimizer(0.1, initial_accumulator_value=0.0)
@@ -132,6 +134,7 @@ def test_bad_hyper_parameters_and_shapes():
             tf.train.AdamOptimizer().apply_gradients([(tf.ones([3, 2]), w)])
 
 
+@pytest.mark.bad_input
 def test_uninitialised_slot_is_failed_precondition():
     with tf.Graph().as_default():
         w = tf.Variable(np.ones(3, np.float32), name="w")

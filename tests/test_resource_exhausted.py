@@ -6,6 +6,7 @@ address-space limit) is reported the same way."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -15,6 +16,13 @@ import pytest
 
 import tflite_core as tf
 from tflite_core import errors
+
+pytestmark = pytest.mark.bad_input
+
+# AddressSanitizer reserves terabytes of address space for its shadow memory: a process under an
+# address-space limit cannot even start. The CI step that runs the bad-input tests against an ASan
+# build of the module sets this variable.
+UNDER_ASAN = os.environ.get("TFLITE_CORE_UNDER_ASAN") == "1"
 
 OOM = r"OOM when allocating tensor with shape\[{}\] and type {} on .*CPU:0 by allocator cpu"
 
@@ -86,6 +94,10 @@ _UNDER_RLIMIT = textwrap.dedent(
 )
 
 
+@pytest.mark.skipif(
+    UNDER_ASAN,
+    reason="RLIMIT_AS: AddressSanitizer's shadow memory needs terabytes of address space",
+)
 def test_allocations_refused_under_an_address_space_limit(tmp_path):
     script = tmp_path / "under_rlimit.py"
     script.write_text(_UNDER_RLIMIT)
@@ -104,3 +116,26 @@ def test_allocations_refused_under_an_address_space_limit(tmp_path):
     assert lines[1].startswith("refused 536870912 " + oom.format(536870912))
     assert "beyond the memory limit" in lines[1]
     assert lines[2] == "after 2000.0"
+
+
+def test_a_kernel_work_buffer_beyond_the_limit_names_the_node(g, monkeypatch):
+    """A size the C++ kernel computes (the reference conv2d's im2col block, 1.2 MB here) is
+    checked against the same limit before it is allocated: ResourceExhaustedError naming the
+    node; the Session keeps working once the limit allows it."""
+    x = tf.placeholder(tf.float32, [1, 3, 3, 2048])
+    f = tf.placeholder(tf.float32, [3, 3, 2048, 1])
+    y = tf.nn.conv2d(x, f, [1, 1, 1, 1], "VALID", name="wide_conv")
+    xv = np.ones((1, 3, 3, 2048), np.float32)
+    fv = np.full((3, 3, 2048, 1), 0.5, np.float32)
+    backend = tf.get_conv_backend()
+    tf.set_conv_backend("reference")
+    try:
+        with tf.Session() as sess:
+            monkeypatch.setenv("TFLITE_CORE_MEMORY_LIMIT", str(2**20))  # the plan's buffers fit
+            with pytest.raises(errors.ResourceExhaustedError, match="beyond the memory limit") as e:
+                sess.run(y, {x: xv, f: fv})
+            assert e.value.op is y.op and "wide_conv" in str(e.value)
+            monkeypatch.delenv("TFLITE_CORE_MEMORY_LIMIT")
+            np.testing.assert_allclose(sess.run(y, {x: xv, f: fv}), [[[[9 * 2048 * 0.5]]]])
+    finally:
+        tf.set_conv_backend(backend)

@@ -374,6 +374,7 @@ def test_matches_tensorflow_from_its_checkpoint(tf1, net, tmp_path):
 
 
 # ---- errors --------------------------------------------------------------------------------------
+@pytest.mark.bad_input
 def test_input_depth_change_raises_value_error():
     with tf.Graph().as_default():
         cell = tf.nn.rnn_cell.BasicLSTMCell(4)
@@ -387,6 +388,7 @@ def test_input_depth_change_raises_value_error():
             tf.nn.static_rnn(tf.nn.rnn_cell.GRUCell(3), [tf.zeros([2, 3])])
 
 
+@pytest.mark.bad_input
 def test_wrong_state_shapes_raise_value_error():
     with tf.Graph().as_default():
         x = tf.zeros([2, 3])

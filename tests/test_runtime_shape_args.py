@@ -15,6 +15,8 @@ import tensorflow as real_tf
 
 import tflite_core as tf
 
+pytestmark = pytest.mark.bad_input  # bad shape values: also run against the ASan build in CI
+
 T = real_tf.compat.v1
 RNG = np.random.default_rng(7)
 X234 = RNG.standard_normal((2, 3, 4)).astype(np.float32)

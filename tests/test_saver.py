@@ -164,6 +164,7 @@ def test_list_var_list_saves_only_those(g, tmp_path):
     assert tf.train.load_variable(prefix, "relu/Variable_1:0").tolist() == [4, 5]
 
 
+@pytest.mark.bad_input
 def test_duplicate_and_empty_var_lists(g):
     a = tf.Variable(1.0, name="a")
     with pytest.raises(ValueError, match="At least two variables have the same name: a"):
@@ -296,6 +297,7 @@ def test_recover_and_set_last_checkpoints(g, tmp_path):
         assert second.last_checkpoints == [paths[1]]
 
 
+@pytest.mark.bad_input
 def test_latest_checkpoint_missing_cases(tmp_path):
     assert tf.train.latest_checkpoint(str(tmp_path)) is None
     assert tf.train.get_checkpoint_state(str(tmp_path)) is None
@@ -330,6 +332,7 @@ def test_checkpoint_state_text_escapes_round_trip():
 
 
 # ---- restore -------------------------------------------------------------------------------------
+@pytest.mark.bad_input
 def test_restore_replaces_initialisation_and_training_continues(g, tmp_path):
     rng = np.random.default_rng(3)
     x = tf.placeholder(tf.float32, [None, 3])
@@ -369,6 +372,7 @@ def test_restore_overwrites_an_initialised_session(g, tmp_path):
         np.testing.assert_array_equal(sess.run(v), [1.0, 2.0])
 
 
+@pytest.mark.bad_input
 def test_restore_with_reshape(g, tmp_path):
     v = tf.Variable(np.arange(6.0).reshape(2, 3), name="v")
     with tf.Session() as sess:
@@ -396,6 +400,7 @@ def saved(g, tmp_path):
     return saver, variables, prefix, values
 
 
+@pytest.mark.bad_input
 def test_missing_checkpoint_is_not_found(saved, tmp_path):
     saver, _, _, _ = saved
     missing = str(tmp_path / "nope")
@@ -406,6 +411,7 @@ def test_missing_checkpoint_is_not_found(saved, tmp_path):
         tf.train.NewCheckpointReader(missing)
 
 
+@pytest.mark.bad_input
 def test_missing_key_is_not_found(saved):
     _, _, prefix, _ = saved
     with tf.Graph().as_default():
@@ -440,6 +446,7 @@ def test_truncated_data_is_data_loss(saved):
     _restore_expecting(saver, prefix, errors.DataLossError, re.escape(str(path)))
 
 
+@pytest.mark.bad_input
 def test_flipped_data_bit_is_data_loss_and_restore_changes_nothing(saved):
     saver, variables, prefix, values = saved
     path = Path(prefix + ".data-00000-of-00001")
@@ -504,6 +511,7 @@ def test_shape_and_dtype_mismatch_are_invalid_argument(saved):
         )
 
 
+@pytest.mark.bad_input
 def test_saving_uninitialised_variable_fails(g, tmp_path):
     a = tf.Variable(1.0, name="a")
     tf.Variable(2.0, name="late")
@@ -515,6 +523,7 @@ def test_saving_uninitialised_variable_fails(g, tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.bad_input
 def test_save_errors(g, tmp_path):
     a = tf.Variable(1.0, name="a")
     saver = tf.train.Saver()
@@ -612,6 +621,7 @@ def test_table_round_trip_property(keys, block_size):
     assert table.read_table(table.write_table(items, block_size=block_size), "t") == items
 
 
+@pytest.mark.bad_input
 def test_table_rejects_bad_input():
     with pytest.raises(ValueError, match="strictly increasing"):
         table.write_table([(b"b", b""), (b"a", b"")])

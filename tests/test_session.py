@@ -114,6 +114,7 @@ def test_rerun_with_different_batch_sizes(g):
 
 
 # ---- session lifetime and default sessions -------------------------------------------------------
+@pytest.mark.bad_input
 def test_with_session_closes_and_installs_default(net):
     x, w, y, _ = net
     with tf.Session() as sess:
@@ -125,6 +126,7 @@ def test_with_session_closes_and_installs_default(net):
         sess.run(w)
 
 
+@pytest.mark.bad_input
 def test_close(net):
     _, w, _, _ = net
     sess = tf.Session()
@@ -134,6 +136,7 @@ def test_close(net):
         sess.run(w)
 
 
+@pytest.mark.bad_input
 def test_as_default_and_eval(net):
     x, w, y, _ = net
     sess = tf.Session()
@@ -174,6 +177,7 @@ def test_session_on_explicit_graph():
     sess.close()
 
 
+@pytest.mark.bad_input
 def test_two_sessions_have_independent_variable_state(g):
     v = tf.Variable(1.0)
     inc = v.assign_add(1.0)
@@ -212,6 +216,7 @@ def test_initializers(g, make_init):
         assert sess.run(b) == 3 and sess.run(b).dtype == np.int32
 
 
+@pytest.mark.bad_input
 def test_variables_initializer_covers_only_its_list(g):
     a = tf.Variable(1.0, name="a")
     b = tf.Variable(2.0, name="b")
@@ -233,6 +238,7 @@ def test_variable_lists(g):
     assert a.trainable and not b.trainable
 
 
+@pytest.mark.bad_input
 def test_assign_ops_and_reads(g):
     v = tf.Variable([1.0, 2.0], name="v")
     with tf.Session() as sess:
@@ -374,6 +380,7 @@ def test_thread_count_does_not_change_results(g, restore_threads):
     np.testing.assert_allclose(results[0][5], np.mean(vv.astype(np.float64) ** 2), rtol=1e-5)
 
 
+@pytest.mark.bad_input
 def test_fed_shape_tensors_decide_shapes_at_run_time():
     # As TF: a shape may come from a feed (reshape to a fed shape, fill fed dims); each new value
     # gets its own plan, and a bad value is an InvalidArgumentError naming the op.

@@ -9,6 +9,8 @@ import tensorflow as real_tf
 
 import tflite_core as tf
 
+pytestmark = pytest.mark.bad_input
+
 T = real_tf.compat.v1
 
 

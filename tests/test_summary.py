@@ -60,6 +60,7 @@ def test_old_scalar_summary_keeps_tags_as_given(g):
     assert [(x.tag, x.simple_value) for x in summ.value] == [("a/x", 1.0), ("b", 2.0)]
 
 
+@pytest.mark.bad_input
 def test_scalar_summary_shape_mismatch_is_invalid_argument(g):
     s = tf.scalar_summary("one_tag", tf.constant([1.0, 2.0]))
     with tf.Session() as sess, pytest.raises(errors.InvalidArgumentError, match=r"\[\] != \[2\]"):
@@ -113,6 +114,7 @@ def test_histogram_buckets_are_tfs_defaults():
     assert BUCKET_LIMITS[len(pos)] == 0.0 and len(BUCKET_LIMITS) == 2 * len(pos) + 1
 
 
+@pytest.mark.bad_input
 def test_histogram_of_nan_names_the_tag(g):
     x = tf.placeholder(tf.float32, [3])
     h = tf.summary.histogram("weights", x)
@@ -146,6 +148,7 @@ def test_merge_all_in_a_training_run_sees_pre_update_values(g):
             assert summ.value[1].histo.sum == pytest.approx(float(w_before.sum()), rel=1e-6)
 
 
+@pytest.mark.bad_input
 def test_merge_rejects_duplicate_tags_and_merge_all_of_nothing_is_none(g):
     assert tf.summary.merge_all() is None and tf.merge_all_summaries() is None
     a = tf.scalar_summary("same", tf.constant(1.0))
@@ -164,6 +167,7 @@ def test_summary_of_a_fed_placeholder(g):
         assert tf.Summary.FromString(sess.run(s, {x: -1.5})).value[0].simple_value == -1.5
 
 
+@pytest.mark.bad_input
 def test_numeric_op_cannot_consume_a_summary(g):
     s = tf.summary.scalar("x", tf.constant(1.0))
     with pytest.raises((TypeError, ValueError)):

@@ -176,6 +176,7 @@ def test_apply_gradients_and_global_step(g):
         assert sess.run(s) == 3.0
 
 
+@pytest.mark.bad_input
 def test_apply_gradients_skips_none_and_rejects_empty(g):
     w, b, _, loss = _quadratic(g)
     opt = tf.train.GradientDescentOptimizer(1.0)
@@ -203,6 +204,7 @@ def test_minimize_with_global_step_and_var_list(g):
         assert sess.run(step) == 14
 
 
+@pytest.mark.bad_input
 def test_minimize_without_gradients_raises(g):
     v = tf.Variable(1.0)
     x = tf.placeholder(tf.float32, [])

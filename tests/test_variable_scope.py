@@ -135,6 +135,7 @@ def error_program(t, case):
             pass
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize(
     "case",
     [
@@ -158,6 +159,7 @@ def test_errors_match_tensorflow(case):
     assert str(got.value).split(" Originally")[0] == str(want.value).split(" Originally")[0]
 
 
+@pytest.mark.bad_input
 def test_exact_messages_of_the_reuse_errors(g):
     with tf.variable_scope("foo"):
         tf.get_variable("w", [3, 2])
@@ -317,6 +319,7 @@ def test_get_variable_trains_and_shares(g):
 
 
 # ---- initializers: values ------------------------------------------------------------------------
+@pytest.mark.bad_input
 def test_zeros_ones_constant(g):
     vals = [
         tf.zeros_initializer()([2, 2]),
@@ -424,6 +427,7 @@ def test_seeds_follow_tf_rules():
     assert not np.array_equal(values(None, None), values(None, None))  # no seed: fresh numbers
 
 
+@pytest.mark.bad_input
 def test_initializers_namespace_and_errors():
     assert tf.initializers.glorot_uniform is tf.glorot_uniform_initializer
     assert tf.initializers.zeros is tf.zeros_initializer

@@ -19,6 +19,10 @@ class _pybind11_type(type):
 class KernelError(RuntimeError):
     """A kernel or plan rejected its arguments (``tfl::KernelError``): ``"[op] ..."``."""
 
+class ResourceError(MemoryError):
+    """A kernel's size overflowed int64 or its work buffer was refused (``tfl::ResourceError``):
+    ``"[op] ..."``, then ``" (node 'name')"`` from a plan."""
+
 class RunLock(metaclass=_pybind11_type):
     """A mutex shared by plans that must not run at the same time (one per Session)."""
 

@@ -101,7 +101,10 @@ class _Builder:
         ints, floats = self.kernel_attrs(op, op._outputs)
         kernel_ins = [np.asarray(ins[i], op._inputs[i].dtype.np, order="C") for i in idx]
         assert d.kernel is not None  # foldable: a KERNEL op, which OpDef.check gave a kernel
-        core.run_kernel(d.kernel, kernel_ins, arrays, ints, floats)
+        try:
+            core.run_kernel(d.kernel, kernel_ins, arrays, ints, floats)
+        except core.ResourceError as e:  # named as a plan names it (executable._resource_error)
+            raise core.ResourceError(f"{e} (node '{op.name}')") from None
         return arrays[t.value_index]
 
     def infer_shapes(self, shape_order) -> None:

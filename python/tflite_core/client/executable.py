@@ -7,6 +7,7 @@ compiled plans (``compiler.compile_plan``) run by one C++ call that releases the
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -283,6 +284,8 @@ class Executable:
                 outs = plan.core.run(arrays)
             except core.KernelError as e:
                 raise errors.InvalidArgumentError(None, None, str(e)) from None
+            except core.ResourceError as e:
+                raise _resource_error(self.sess.graph, e) from None
             if plan.assigns:
                 self.sess._initialized.update(plan.assigns)
                 plan.assigns = ()
@@ -347,6 +350,18 @@ class Executable:
             raise errors.InvalidArgumentError(None, None, str(e)) from None
         except core.KernelError as e:
             raise errors.InvalidArgumentError(None, None, str(e)) from None
+        except core.ResourceError as e:
+            raise _resource_error(self.sess.graph, e) from None
+
+
+def _resource_error(graph: Graph, e: Exception) -> errors.ResourceExhaustedError:
+    """TF's ResourceExhaustedError for a kernel's size overflow or refused work buffer
+    (``core.ResourceError``: ``"[kernel] ... (node 'name')"``), naming the op when it is known."""
+    msg = str(e)
+    m = re.search(r"\(node '([^']*)'\)$", msg)
+    op = graph._ops_by_name.get(m.group(1)) if m else None
+    node = f"\n\t [[node {op.name}]]" if op is not None else ""
+    return errors.ResourceExhaustedError(None, op, msg + node)
 
 
 def _depends_on(a, b, deps) -> bool:
