@@ -12,6 +12,7 @@ import importlib
 from . import (  # the namespaces
     contrib,
     initializers,
+    linalg,
     math,
     nn,
     summary,
@@ -123,6 +124,18 @@ from .ops.init_ops import (
     uniform_unit_scaling_initializer,
     variance_scaling_initializer,
     zeros_initializer,
+)
+from .ops.linalg_ops import band_part as matrix_band_part
+from .ops.linalg_ops import (
+    cross,
+    eye,
+    matrix_diag,
+    matrix_diag_part,
+    matrix_set_diag,
+    matrix_transpose,
+    norm,
+    tensordot,
+    trace,
 )
 from .ops.math_ops import (
     abs,
