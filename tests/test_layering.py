@@ -60,7 +60,7 @@ ALLOWED = {  # layer -> the layers its modules may import (besides its own)
     "examples": {"*"},
     "namespace": {"*"},
 }
-ROOT_NAMESPACES = {"", "train", "summary", "initializers"}  # the root's __init__ and modules
+ROOT_NAMESPACES = {"", "train", "summary", "initializers", "math"}  # the root and its modules
 NAMESPACE_INITS = {"nn"}  # packages whose __init__ is a namespace (tf.nn)
 NAMESPACE_TREES = {"contrib"}  # packages that are namespaces throughout (tf.contrib)
 RUNTIME = "framework.runtime"  # the one module that loads _core

@@ -12,6 +12,7 @@ import importlib
 from . import (  # the namespaces
     contrib,
     initializers,
+    math,
     nn,
     summary,
     train,
@@ -133,6 +134,9 @@ from .ops.math_ops import (
     equal,
     exp,
     floor,
+    floor_div,
+    floordiv,
+    floormod,
     greater,
     greater_equal,
     less,
@@ -141,6 +145,7 @@ from .ops.math_ops import (
     matmul,
     maximum,
     minimum,
+    mod,
     mul,
     multiply,
     neg,
@@ -162,6 +167,8 @@ from .ops.math_ops import (
     subtract,
     tanh,
     truediv,
+    truncatediv,
+    truncatemod,
 )
 from .ops.random_ops import (
     get_seed,

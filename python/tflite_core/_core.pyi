@@ -19,6 +19,10 @@ class _pybind11_type(type):
 class KernelError(RuntimeError):
     """A kernel or plan rejected its arguments (``tfl::KernelError``): ``"[op] ..."``."""
 
+class InternalKernelError(KernelError):
+    """A kernel error TF reports as INTERNAL (``tfl::InternalKernelError``): TruncateDiv and
+    TruncateMod of integers by zero."""
+
 class RunLock(metaclass=_pybind11_type):
     """A mutex shared by plans that must not run at the same time (one per Session)."""
 

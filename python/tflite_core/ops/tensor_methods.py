@@ -3,8 +3,8 @@ families that implement them (as JAX installs its array methods from one module,
 circular imports), so that ``framework.graph`` never imports an op family.
 
 >>> x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
->>> [t.op.type for t in (x + 1.0, x * x, -x, x @ x, x[0], x < 2.0)]
-['Add', 'Mul', 'Neg', 'MatMul', 'StridedSlice', 'Less']
+>>> [t.op.type for t in (x + 1.0, x * x, -x, x @ x, x[0], x < 2.0, x // 2.0, x % 2.0)]
+['Add', 'Mul', 'Neg', 'MatMul', 'StridedSlice', 'Less', 'FloorDiv', 'FloorMod']
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from .math_ops import (
     abs,
     add,
     divide,
+    floordiv,
+    floormod,
     greater,
     greater_equal,
     less,
@@ -56,6 +58,10 @@ Tensor.__mul__ = _overload(multiply, "mul")
 Tensor.__rmul__ = _overload(multiply, "mul", True)
 Tensor.__truediv__ = _overload(_truediv, "truediv")
 Tensor.__rtruediv__ = _overload(_truediv, "truediv", True)
+Tensor.__floordiv__ = _overload(floordiv, "floordiv")
+Tensor.__rfloordiv__ = _overload(floordiv, "floordiv", True)
+Tensor.__mod__ = _overload(floormod, "mod")
+Tensor.__rmod__ = _overload(floormod, "mod", True)
 Tensor.__pow__ = _overload(pow, "pow")
 Tensor.__rpow__ = _overload(pow, "pow", True)
 Tensor.__matmul__ = _overload(matmul, "matmul")

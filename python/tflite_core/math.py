@@ -1,0 +1,43 @@
+"""The ``tf.math`` namespace (re-exports only): TF 1.x's ``tf.compat.v1.math`` names that
+tflite_core implements."""
+
+from .nn.nn_ops import in_top_k, top_k
+from .ops.math_ops import (
+    abs,
+    add,
+    add_n,
+    argmax,
+    argmin,
+    divide,
+    equal,
+    exp,
+    floor,
+    floordiv,
+    floormod,
+    greater,
+    greater_equal,
+    less,
+    less_equal,
+    log,
+    maximum,
+    minimum,
+    mod,
+    multiply,
+    negative,
+    not_equal,
+    pow,
+    reciprocal,
+    reduce_max,
+    reduce_mean,
+    reduce_min,
+    reduce_prod,
+    reduce_sum,
+    sigmoid,
+    sign,
+    sqrt,
+    square,
+    subtract,
+    tanh,
+    truediv,
+)
+from .ops.indexing_ops import unsorted_segment_sum
