@@ -205,7 +205,8 @@ std::vector<std::string> kernel_names() {
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "tflite_core kernels and the plan executor";
-  auto& kernel_error = py::register_exception<tfl::KernelError>(m, "KernelError", PyExc_RuntimeError);
+  auto& kernel_error =
+      py::register_exception<tfl::KernelError>(m, "KernelError", PyExc_RuntimeError);
   // Registered after its base, so that pybind11 tries its translator first.
   py::register_exception<tfl::InternalKernelError>(m, "InternalKernelError", kernel_error.ptr());
 

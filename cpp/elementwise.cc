@@ -160,8 +160,7 @@ void check_int_divisors(const char* op, const TensorView& y) {
   const T* p = y.ptr<T>();
   for (int64_t i = 0, n = y.size(); i < n; ++i) {
     if (p[i] != T(0)) continue;
-    if constexpr (B == Bin::kFloorDiv || B == Bin::kFloorMod)
-      fail(op, "Integer division by zero");
+    if constexpr (B == Bin::kFloorDiv || B == Bin::kFloorMod) fail(op, "Integer division by zero");
     else
       fail<InternalKernelError>(
           op, "Unexpected error in binary operator (only integer div and mod should have errors)");

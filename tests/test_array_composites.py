@@ -173,7 +173,7 @@ def test_expand_dims_squeeze_reshape_errors():
                            r"divisible by 4 but is 6 for 'Reshape'"):  # fmt: skip
             tf.reshape(x, [4, -1])
         with pytest.raises(ValueError, match=r"Cannot reshape a tensor with 6 elements to shape "
-                           r"\[4,2\] \(8 elements\) for 'Reshape'"):  # fmt: skip
+                           r"\[4,2\] \(8 elements\) for 'Reshape_1'"):  # fmt: skip
             tf.reshape(x, [4, 2])
         two = tf.reshape(x, [-1, -1])  # as TF: left to the kernel, which refuses it
         assert two.shape.as_list() == [None, None]

@@ -2,6 +2,7 @@
 tflite_core implements."""
 
 from .nn.nn_ops import in_top_k, top_k
+from .ops.indexing_ops import unsorted_segment_sum
 from .ops.math_ops import (
     abs,
     add,
@@ -40,4 +41,3 @@ from .ops.math_ops import (
     tanh,
     truediv,
 )
-from .ops.indexing_ops import unsorted_segment_sum

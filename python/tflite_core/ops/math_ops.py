@@ -460,8 +460,8 @@ def add_n(inputs, name=None):
 def _reduce_shape(op, in_shapes, value_of):
     s = in_shapes[0]
     axis, keep = op.get_attr("axis"), op.get_attr("keep_dims")
-    if s.ndims is None:
-        return [TensorShape(None)]
+    if s.ndims is None:  # (all axes reduced: a scalar, as TF, whatever the rank)
+        return [TensorShape([] if axis is None and not keep else None)]
     axes = norm_axes(axis, s.ndims, op)
     d = s.as_list()
     if keep:
