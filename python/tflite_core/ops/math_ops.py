@@ -118,8 +118,8 @@ def div(x, y, name=None):
     ``RealDiv`` for floats. Node ``div``.
 
     >>> with tf.Session() as sess:
-    ...     print(sess.run([tf.div(7, 2), tf.div(-7, 2), tf.div(7.0, 2.0)]))
-    [3, -4, 3.5]
+    ...     print([float(v) for v in sess.run([tf.div(7, 2), tf.div(-7, 2), tf.div(7.0, 2.0)])])
+    [3.0, -4.0, 3.5]
     """
     x, y = _as_like(x, y)
     name = name or "div"
