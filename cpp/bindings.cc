@@ -211,7 +211,10 @@ std::vector<std::string> kernel_names() {
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "tflite_core kernels and the plan executor";
-  py::register_exception<tfl::KernelError>(m, "KernelError", PyExc_RuntimeError);
+  auto& kernel_error =
+      py::register_exception<tfl::KernelError>(m, "KernelError", PyExc_RuntimeError);
+  // Registered after its base, so that pybind11 tries its translator first.
+  py::register_exception<tfl::InternalKernelError>(m, "InternalKernelError", kernel_error.ptr());
   // a size overflow or refused memory in a kernel (Python raises ResourceExhaustedError)
   py::register_exception<tfl::ResourceError>(m, "ResourceError", PyExc_MemoryError);
 

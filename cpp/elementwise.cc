@@ -49,7 +49,51 @@ T ipow(T base, T exp) {  // exp >= 0 (checked by the kernel); wraps on overflow,
   return T(r);
 }
 
-enum class Bin { kAdd, kSub, kMul, kDiv, kMax, kMin, kPow, kReluGrad, kSigmoidGrad, kTanhGrad };
+enum class Bin {
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMax,
+  kMin,
+  kPow,
+  kReluGrad,
+  kSigmoidGrad,
+  kTanhGrad,
+  kFloorDiv,
+  kFloorMod,
+  kTruncDiv,
+  kTruncMod
+};
+
+// Integer division and remainder as TF's kernels (cwise_ops.h): the divisor is never 0 here (the
+// kernel checks it first), and x / -1 wraps (INT_MIN / -1 = INT_MIN, INT_MIN % -1 = 0) instead of
+// trapping.
+template <typename T>
+inline T trunc_div(T x, T y) {
+  if (y == T(-1)) return T(std::make_unsigned_t<T>(0) - std::make_unsigned_t<T>(x));
+  return x / y;
+}
+template <typename T>
+inline T trunc_mod(T x, T y) {
+  return y == T(-1) ? T(0) : x % y;
+}
+template <typename T>
+inline T floor_div(T x, T y) {
+  if constexpr (std::is_integral_v<T>) {
+    const T q = trunc_div(x, y);
+    return (y != T(-1) && x % y != T(0) && ((x % y < T(0)) != (y < T(0)))) ? T(q - 1) : q;
+  } else {
+    return std::floor(x / y);
+  }
+}
+template <typename T>
+inline T floor_mod(T x, T y) {  // the remainder takes the divisor's sign, as Python's %
+  T r;
+  if constexpr (std::is_integral_v<T>) r = trunc_mod(x, y);
+  else r = std::fmod(x, y);
+  return (r != T(0) && ((r < T(0)) != (y < T(0)))) ? T(r + y) : r;
+}
 enum class Cmp { kEq, kNe, kLt, kLe, kGt, kGe };
 
 template <Bin B, typename T>
@@ -67,6 +111,16 @@ inline T apply_bin(T x, T y) {
   if constexpr (B == Bin::kReluGrad) return y > T(0) ? x : T(0);  // (g, features)
   if constexpr (B == Bin::kSigmoidGrad) return y * x * (T(1) - x);  // (y, dy)
   if constexpr (B == Bin::kTanhGrad) return y * (T(1) - x * x);     // (y, dy)
+  if constexpr (B == Bin::kFloorDiv) return floor_div(x, y);
+  if constexpr (B == Bin::kFloorMod) return floor_mod(x, y);
+  if constexpr (B == Bin::kTruncDiv) {
+    if constexpr (std::is_integral_v<T>) return trunc_div(x, y);
+    else return std::trunc(x / y);
+  }
+  if constexpr (B == Bin::kTruncMod) {
+    if constexpr (std::is_integral_v<T>) return trunc_mod(x, y);
+    else return std::fmod(x, y);
+  }
   return x;
 }
 
@@ -94,6 +148,26 @@ void check_int_exponents(const char* op, const TensorView& y) {
 }
 
 template <Bin B>
+constexpr bool int_division() {
+  return B == Bin::kFloorDiv || B == Bin::kFloorMod || B == Bin::kTruncDiv || B == Bin::kTruncMod;
+}
+
+// Integer division or remainder by zero, checked before any work: TF's InvalidArgumentError for
+// FloorDiv and FloorMod, and its InternalError for TruncateDiv and TruncateMod (the binary op's
+// generic message: TF names only Div, Mod, FloorDiv and FloorMod in its division-by-zero check).
+template <Bin B, typename T>
+void check_int_divisors(const char* op, const TensorView& y) {
+  const T* p = y.ptr<T>();
+  for (int64_t i = 0, n = y.size(); i < n; ++i) {
+    if (p[i] != T(0)) continue;
+    if constexpr (B == Bin::kFloorDiv || B == Bin::kFloorMod) fail(op, "Integer division by zero");
+    else
+      fail<InternalKernelError>(
+          op, "Unexpected error in binary operator (only integer div and mod should have errors)");
+  }
+}
+
+template <Bin B>
 void binary_kernel(const char* op, const TensorView* in, int nin, TensorView* out, int nout) {
   check_count(op, nin, 2, nout, 1);
   check_same_dtype(op, in[0], in[1]);
@@ -102,6 +176,12 @@ void binary_kernel(const char* op, const TensorView* in, int nin, TensorView* ou
   if constexpr (B == Bin::kPow) {
     if (in[1].dtype == DType::kInt32) check_int_exponents<int32_t>(op, in[1]);
     if (in[1].dtype == DType::kInt64) check_int_exponents<int64_t>(op, in[1]);
+  }
+  if constexpr (int_division<B>()) {
+    if (out[0].size() > 0) {  // (an empty output divides nothing)
+      if (in[1].dtype == DType::kInt32) check_int_divisors<B, int32_t>(op, in[1]);
+      if (in[1].dtype == DType::kInt64) check_int_divisors<B, int64_t>(op, in[1]);
+    }
   }
   if constexpr (float_only<B>()) {
     TFL_FLOAT_CASES(in[0].dtype, op,
@@ -139,6 +219,10 @@ BIN(k_pow, "Pow", Bin::kPow)
 BIN(k_relu_grad, "ReluGrad", Bin::kReluGrad)
 BIN(k_sigmoid_grad, "SigmoidGrad", Bin::kSigmoidGrad)
 BIN(k_tanh_grad, "TanhGrad", Bin::kTanhGrad)
+BIN(k_floor_div, "FloorDiv", Bin::kFloorDiv)
+BIN(k_floor_mod, "FloorMod", Bin::kFloorMod)
+BIN(k_truncate_div, "TruncateDiv", Bin::kTruncDiv)
+BIN(k_truncate_mod, "TruncateMod", Bin::kTruncMod)
 #undef BIN
 
 #define CMP(NAME, OPNAME, C)                                                          \
@@ -391,6 +475,10 @@ void register_elementwise(Registry& r) {
   r["relu_grad"] = k_relu_grad;
   r["sigmoid_grad"] = k_sigmoid_grad;
   r["tanh_grad"] = k_tanh_grad;
+  r["floor_div"] = k_floor_div;
+  r["floor_mod"] = k_floor_mod;
+  r["truncate_div"] = k_truncate_div;
+  r["truncate_mod"] = k_truncate_mod;
   r["equal"] = k_eq;
   r["not_equal"] = k_ne;
   r["less"] = k_lt;

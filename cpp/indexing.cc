@@ -1,6 +1,7 @@
 // indexing.cc: select (np.where), gather, unsorted_segment_sum, pad (constant) and range.
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <type_traits>
 
 #include "broadcast.h"
@@ -89,7 +90,7 @@ void k_gather(const TensorView* in, int nin, TensorView* out, int nout, const At
 }
 
 // out[s, ...] = sum of data[i..., ...] over ids[i...] == s; out's first dim is num_segments.
-// Ids outside [0, num_segments) are an error (TF drops negative ones; we name them instead).
+// As TF, negative ids drop their rows; an id >= num_segments is an error naming it.
 void k_unsorted_segment_sum(const TensorView* in, int nin, TensorView* out, int nout,
                             const Attrs&) {
   const char* op = "UnsortedSegmentSum";
@@ -108,7 +109,17 @@ void k_unsorted_segment_sum(const TensorView* in, int nin, TensorView* out, int 
   if (out[0].size() != nseg * inner) fail(op, "output ", out[0].shape_str(), " has the wrong size");
   for (int64_t k = 0; k < n; ++k) {
     const int64_t v = index_at(ids, k);
-    if (v < 0 || v >= nseg) fail(op, "segment_ids[", k, "] = ", v, " is not in [0, ", nseg, ")");
+    if (v >= nseg) {  // TF's message: the id's position as a multi-index, "[i,j]"
+      std::string at;
+      int64_t rest = k;
+      std::string parts[kMaxDims];
+      for (int d = ids.ndim - 1; d >= 0; --d) {
+        parts[d] = std::to_string(rest % ids.shape[d]);
+        rest /= ids.shape[d];
+      }
+      for (int d = 0; d < ids.ndim; ++d) at += (d ? "," : "") + parts[d];
+      fail(op, "segment_ids[", at, "] = ", v, " is out of range [0, ", nseg, ")");
+    }
   }
   TFL_NUMERIC_CASES(data.dtype, op, {
     const T* x = data.ptr<T>();
@@ -117,7 +128,9 @@ void k_unsorted_segment_sum(const TensorView* in, int nin, TensorView* out, int 
     // in id order, so sums do not depend on the thread count; columns split across threads
     parallel_for(inner, kCheapGrain, [&](int64_t c0, int64_t c1) {
       for (int64_t k = 0; k < n; ++k) {
-        T* dst = r + index_at(ids, k) * inner;
+        const int64_t v = index_at(ids, k);
+        if (v < 0) continue;  // dropped, as TF
+        T* dst = r + v * inner;
         const T* src = x + k * inner;
         for (int64_t c = c0; c < c1; ++c) dst[c] += src[c];
       }

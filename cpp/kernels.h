@@ -16,7 +16,9 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 // Name -> kernel. Families (NumPy equivalent of each kernel, in words):
 //  elementwise.cc  add sub mul div maximum minimum pow (np.<op> with broadcasting), equal not_equal
 //                  less less_equal greater greater_equal (-> bool), relu_grad (g*(x>0)),
-//                  sigmoid_grad (dy*y*(1-y)), tanh_grad (dy*(1-y*y)); neg abs relu sigmoid tanh
+//                  sigmoid_grad (dy*y*(1-y)), tanh_grad (dy*(1-y*y)), floor_div floor_mod
+//                  (np.floor_divide, np.mod; integer divisors checked for 0), truncate_div
+//                  truncate_mod (C's / and %, np.fmod; also checked); neg abs relu sigmoid tanh
 //                  exp log sqrt square reciprocal sign floor (np.<op>); cast (astype); copy; fill
 //                  (np.full); add_n (sum of same-shape inputs); broadcast_to (np.broadcast_to to
 //                  the output's shape)

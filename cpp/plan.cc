@@ -38,6 +38,8 @@ void Plan::run_step(Step& s) {
   for (size_t k = 0; k < s.out.size(); ++k) s.out_views[k] = slots_[size_t(s.out[k])];
   try {
     s.fn(s.in_views.data(), int(s.in.size()), s.out_views.data(), int(s.out.size()), s.attrs);
+  } catch (const InternalKernelError& e) {
+    throw InternalKernelError(std::string(e.what()) + " (node '" + s.node + "')");
   } catch (const KernelError& e) {
     throw KernelError(std::string(e.what()) + " (node '" + s.node + "')");
   } catch (const ResourceError& e) {

@@ -44,6 +44,11 @@ constexpr int kMaxDims = 8;
 struct KernelError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+// A kernel error TF reports as INTERNAL rather than INVALID_ARGUMENT (TruncateDiv/TruncateMod of
+// integers by zero): Python maps it to InternalError.
+struct InternalKernelError : KernelError {
+  using KernelError::KernelError;
+};
 
 // A size the kernels cannot allocate: an element count or byte size computed from shapes that
 // overflows int64, or memory the allocator refuses. The message starts with "[Op] "; the plan
@@ -123,12 +128,12 @@ inline bool same_shape(const TensorView& a, const TensorView& b) {
   return true;
 }
 
-template <typename... Args>
+template <typename E = KernelError, typename... Args>
 [[noreturn]] void fail(const char* op, Args&&... args) {
   std::ostringstream s;
   s << "[" << op << "] ";
   (s << ... << args);
-  throw KernelError(s.str());
+  throw E(s.str());
 }
 
 inline void check_dtype(const char* op, const TensorView& t, DType want, const char* what) {

@@ -174,16 +174,25 @@ def test_expand_dims_squeeze_reshape_errors():
             tf.squeeze(x, [1])
         with pytest.raises(ValueError, match=r"Tried to squeeze dim index 2"):
             tf.squeeze(x, [2])
-        with pytest.raises(ValueError, match=r"Cannot reshape a tensor with 6 elements to shape "
-                           r"\[4, -1\] for 'Reshape'"):  # fmt: skip
+        with pytest.raises(ValueError, match=r"\[Reshape\] Dimension size must be evenly "
+                           r"divisible by 4 but is 6 for 'Reshape'"):  # fmt: skip
             tf.reshape(x, [4, -1])
-        with pytest.raises(ValueError, match="can only infer one dimension"):
-            tf.reshape(x, [-1, -1])
+        with pytest.raises(ValueError, match=r"Cannot reshape a tensor with 6 elements to shape "
+                           r"\[4,2\] \(8 elements\) for 'Reshape_1'"):  # fmt: skip
+            tf.reshape(x, [4, 2])
+        two = tf.reshape(x, [-1, -1])  # as TF: left to the kernel, which refuses it
+        assert two.shape.as_list() == [None, None]
+        with pytest.raises(errors.InvalidArgumentError, match="Only one input size may be -1"):
+            run(two)
         p = tf.placeholder(tf.float32, [None, 3])
         r = tf.reshape(p, [-1, 2])
         assert r.shape.as_list() == [None, 2]
         assert run(r, {p: np.zeros((4, 3))}).shape == (6, 2)
-        with pytest.raises(errors.InvalidArgumentError, match="Cannot reshape a tensor with 3"):
+        with pytest.raises(
+            errors.InvalidArgumentError,
+            match="Input to reshape is a tensor with 3 values, but the requested shape requires "
+            "a multiple of 2",
+        ):
             run(r, {p: np.zeros((1, 3))})
 
 

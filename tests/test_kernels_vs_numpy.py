@@ -85,6 +85,18 @@ def binary_case(draw, dtypes, lo=-1000.0, hi=1000.0, specials=True, lo_b=None, h
 
 
 @st.composite
+def division_case(draw):
+    """Integer division: any dividend (the extremes included), divisors without 0."""
+    dt = draw(st.sampled_from(INTS))
+    info = np.iinfo(dt)
+    bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=4, max_side=4))
+    near = st.one_of(st.integers(-50, 50), st.sampled_from([info.min, info.min + 1, info.max]))
+    a = draw(hnp.arrays(dt, bs.input_shapes[0], elements=near))
+    b = draw(hnp.arrays(dt, bs.input_shapes[1], elements=near.filter(lambda v: v != 0)))
+    return Case([a, b], [blank(bs.result_shape, dt)])
+
+
+@st.composite
 def compare_case(draw):
     dt = draw(st.sampled_from(ALL))
     bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=4, max_side=4))
@@ -158,13 +170,10 @@ def _drop_reduced(shape, mask, keep):
 @st.composite
 def reduce_case(draw, kind):
     dt = draw(st.sampled_from(NUMERIC))
-    nonempty = kind in ("max", "min")  # max/min of an empty set is an error (tested below)
     if kind == "prod":
         x = arrays(draw, dt, draw(shapes(max_side=3)), -2, 2, specials=True)
-    else:
-        x = arrays(
-            draw, dt, draw(shapes(min_side=1 if nonempty else 0)), -1000, 1000, specials=True
-        )
+    else:  # empty axes too: max/min give their identities (-inf/lowest, +inf/highest), as TF
+        x = arrays(draw, dt, draw(shapes()), -1000, 1000, specials=True)
     mask = [int(draw(st.booleans())) for _ in x.shape]
     out = blank(_drop_reduced(x.shape, mask, draw(st.booleans())), dt)
     return Case([x], [out], mask)
@@ -405,6 +414,8 @@ def segment_sum_case(draw):
     inner = draw(shapes(max_dims=2))
     nseg = draw(st.integers(1, 5))
     ids = index_array(draw, ids_shape, nseg)
+    if draw(st.booleans()):  # some negative ids: their rows are dropped, as TF
+        ids = np.where(draw(hnp.arrays(np.bool_, ids_shape)), ids.dtype.type(-1), ids)
     data = arrays(draw, dt, ids_shape + inner, -100, 100)
     return Case([data, ids], [blank((nseg, *inner), dt)])
 
@@ -581,6 +592,10 @@ ROWS = {
     "relu_grad": binary_case(NUMERIC),
     "sigmoid_grad": binary_case(FLOATS, -2, 2),
     "tanh_grad": binary_case(FLOATS, -2, 2),
+    **{
+        k: st.one_of(binary_case(FLOATS), division_case())
+        for k in ("floor_div", "floor_mod", "truncate_div", "truncate_mod")
+    },
     **{
         k: compare_case()
         for k in ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal")
@@ -792,7 +807,6 @@ def test_pow_special_values_follow_c(dtype):
 f32 = np.ones((2, 3), np.float32)
 BAD_CALLS = [
     ("reduce_sum", [f32], [np.empty(2, np.float32)], [1]),  # mask of the wrong length
-    ("reduce_max", [np.ones((2, 0), np.float32)], [np.empty(2, np.float32)], [0, 1]),
     ("argmax", [f32], [np.empty(3, np.int64)], [2]),  # axis out of range
     ("argmax", [f32], [np.empty(3, np.int32)], [0]),  # output must be int64
     ("matmul", [f32, f32], [np.empty((2, 3), np.float32)], [0, 0]),  # inner dims 3 vs 2
@@ -820,6 +834,10 @@ BAD_CALLS = [
     ("softmax", [np.float32(1.0).reshape(())], [np.empty((), np.float32)], []),
     ("log", [np.ones(2, np.int32)], [np.empty(2, np.int32)], []),  # float-only kernel
     ("pow", [np.full(2, 2, np.int32), np.array([1, -1], np.int32)], [np.empty(2, np.int32)], []),
+    ("floor_div", [np.ones(2, np.int32), np.array([1, 0], np.int32)], [np.empty(2, np.int32)], []),
+    ("floor_mod", [np.ones(2, np.int64), np.array([0, 1], np.int64)], [np.empty(2, np.int64)], []),
+    ("truncate_div", [np.ones(1, np.int32), np.zeros(1, np.int32)], [np.empty(1, np.int32)], []),
+    ("truncate_mod", [np.ones(1, np.int64), np.zeros(1, np.int64)], [np.empty(1, np.int64)], []),
     ("no_such_kernel", [f32], [np.empty((2, 3), np.float32)], []),
     (
         "conv2d",
@@ -897,6 +915,38 @@ def test_malformed_calls_raise(name, inputs, outputs, ints):
         _core.run_kernel(name, inputs, [o.copy() for o in outputs], ints)
     with pytest.raises(ref.KernelError):
         ref.run_kernel(name, inputs, [o.copy() for o in outputs], ints)
+
+
+@pytest.mark.parametrize("dtype", INTS)
+def test_integer_division_edges_follow_tf(dtype):
+    """TF's integer FloorDiv/FloorMod/TruncateDiv/TruncateMod (checked against TF 2.21 in
+    test_integer_semantics.py): floor toward -inf, INT_MIN / -1 wraps to INT_MIN and
+    INT_MIN % -1 is 0; a zero divisor raises, TruncateDiv/TruncateMod's as InternalKernelError."""
+    lo = np.iinfo(dtype).min
+    x = np.array([7, -7, 7, -7, lo, lo, 0], dtype)
+    y = np.array([2, 2, -2, -2, -1, 1, -3], dtype)
+    want = {
+        "floor_div": [3, -4, -4, 3, lo, lo, 0],
+        "floor_mod": [1, 1, -1, -1, 0, 0, 0],
+        "truncate_div": [3, -3, -3, 3, lo, lo, 0],
+        "truncate_mod": [1, -1, 1, -1, 0, 0, 0],
+    }
+    for name, w in want.items():
+        for run in (_core.run_kernel, ref.run_kernel):
+            out = blank(x.shape, np.dtype(dtype))
+            run(name, [x, y], [out])
+            np.testing.assert_array_equal(out, np.array(w, dtype), err_msg=name)
+    zero = [x, np.zeros_like(y)]
+    for name in ("floor_div", "floor_mod"):
+        with pytest.raises(_core.KernelError, match=r"^\[Floor\w+\] Integer division by zero$"):
+            _core.run_kernel(name, zero, [blank(x.shape, np.dtype(dtype))])
+    for name in ("truncate_div", "truncate_mod"):
+        with pytest.raises(_core.InternalKernelError, match="Unexpected error in binary operator"):
+            _core.run_kernel(name, zero, [blank(x.shape, np.dtype(dtype))])
+        with pytest.raises(ref.InternalKernelError):
+            ref.run_kernel(name, zero, [blank(x.shape, np.dtype(dtype))])
+    out = np.empty((0, 7), dtype)  # an empty output divides nothing: no error
+    _core.run_kernel("floor_div", [np.empty((0, 7), dtype), np.zeros(7, dtype)], [out])
 
 
 def test_core_kernel_error_is_a_runtime_error():

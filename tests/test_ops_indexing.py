@@ -41,13 +41,15 @@ def uss_draw(ctx):
     ids_shape = data_shape[:k]
     num = ctx.draw(st.integers(1 if int(np.prod(ids_shape)) else 0, 4))
     ids_dt = ctx.draw(st.sampled_from([I32, I64]))
-    ids = ctx.draw(hnp.arrays(ids_dt, ids_shape, elements=st.integers(0, max(num - 1, 0))))
+    # negative ids too: as TF, their rows are dropped (and get a zero gradient)
+    ids = ctx.draw(hnp.arrays(ids_dt, ids_shape, elements=st.integers(-2, max(num - 1, 0))))
     return [ctx.values(data_shape), ids], {"num_segments": num}
 
 
 def np_unsorted_segment_sum(data, ids, num_segments):
     out = np.zeros((num_segments, *data.shape[ids.ndim :]), data.dtype)
-    np.add.at(out, ids, data)
+    keep = ids >= 0
+    np.add.at(out, ids[keep], data[keep])
     return out
 
 

@@ -46,6 +46,33 @@ def np_pow(x, y):
     return r
 
 
+def np_division(kind):
+    """TF's FloorDiv/FloorMod/TruncateDiv/TruncateMod (C's / and % for integers, adjusted)."""
+
+    def ref(x, y):
+        if x.dtype.kind == "f":
+            q = x / y
+            r = np.fmod(x, y)
+            fixed = np.where((r != 0) & ((r < 0) != (y < 0)), r + y, r)
+            return {"fd": np.floor(q), "td": np.trunc(q), "tm": r, "fm": fixed}[kind]
+        r = np.fmod(x, y)
+        q = (x - r) // y
+        adjust = (r != 0) & ((r < 0) != (y < 0))
+        return {"td": q, "tm": r, "fd": q - adjust, "fm": np.where(adjust, r + y, r)}[kind]
+
+    return ref
+
+
+def division_draw(ctx):
+    """Divisors away from 0 (integer zero divisors are errors, tested beside TF); for gradients,
+    quotients away from integers (FloorMod's jumps)."""
+    (sa, sb), _ = ctx.bcast()
+    if ctx.grad:
+        a = ctx.values(sa, (-2.75, -2.25), (-0.75, -0.25), (0.25, 0.75), (2.25, 2.75))
+        return [a, ctx.values(sb, (-1.1, -1.0), (1.0, 1.1))], {}
+    return [ctx.values(sa, (-9.0, 9.0)), ctx.values(sb, (-4.0, -1.0), (1.0, 4.0))], {}
+
+
 def reduced_shape(shape, axis, keepdims):
     axes = (
         range(len(shape))
@@ -237,6 +264,12 @@ ROWS = [
         binary((-3.0, 3.0), (0.0, 3.0), ((0.5, 2.0),), ((-2.0, 2.0),)),
         NUMERIC,
     ),
+    Row("FloorDiv", lambda a, b: a // b, np_division("fd"), division_draw, NUMERIC, "none"),
+    Row("FloorMod", lambda a, b: a % b, np_division("fm"), division_draw, NUMERIC),
+    Row("TruncateDiv", tf.truncatediv, np_division("td"), division_draw, NUMERIC, "none"),
+    # TruncateMod: no gradient registered, as TF (tf.gradients raises LookupError; tested in
+    # test_integer_semantics.py), so neither the gradient check nor the None check applies
+    Row("TruncateMod", tf.truncatemod, np_division("tm"), division_draw, NUMERIC, "lookup"),
     # comparisons
     Row("Equal", tf.equal, np.equal, compare_draw, ALL, "none"),
     Row("NotEqual", tf.not_equal, np.not_equal, compare_draw, ALL, "none"),

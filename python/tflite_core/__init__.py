@@ -148,6 +148,9 @@ from .ops.math_ops import (
     equal,
     exp,
     floor,
+    floor_div,
+    floordiv,
+    floormod,
     greater,
     greater_equal,
     less,
@@ -156,6 +159,7 @@ from .ops.math_ops import (
     matmul,
     maximum,
     minimum,
+    mod,
     mul,
     multiply,
     neg,
@@ -177,6 +181,8 @@ from .ops.math_ops import (
     subtract,
     tanh,
     truediv,
+    truncatediv,
+    truncatemod,
 )
 from .ops.random_ops import (
     get_seed,

@@ -23,6 +23,10 @@ class ResourceError(MemoryError):
     """A kernel's size overflowed int64 or its work buffer was refused (``tfl::ResourceError``):
     ``"[op] ..."``, then ``" (node 'name')"`` from a plan."""
 
+class InternalKernelError(KernelError):
+    """A kernel error TF reports as INTERNAL (``tfl::InternalKernelError``): TruncateDiv and
+    TruncateMod of integers by zero."""
+
 class RunLock(metaclass=_pybind11_type):
     """A mutex shared by plans that must not run at the same time (one per Session)."""
 

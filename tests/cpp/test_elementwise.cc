@@ -1,5 +1,6 @@
 // Elementwise kernels: broadcasting edges, odd sizes, empty dims, NaN, thread-count invariance.
 #include <limits>
+#include <string>
 
 #include "harness.h"
 
@@ -196,4 +197,66 @@ TEST_CASE(float_exp_and_sigmoid_whole_range) {
   }
   CHECK(y[size_t(n + 1)] == INFINITY && y[size_t(n + 2)] == 0 && y[size_t(n + 3)] == 1);
   CHECK(s[size_t(n + 1)] == 1 && s[size_t(n + 2)] == 0 && s[size_t(n + 4)] == 0.5f);
+}
+
+template <typename T>
+static void check_int_division() {
+  const T lo = std::numeric_limits<T>::lowest();
+  const T xs[7] = {7, -7, 7, -7, lo, lo, 0};
+  const T ys[7] = {2, 2, -2, -2, -1, 1, -3};
+  const T fd[7] = {3, -4, -4, 3, lo, lo, 0};  // floor; INT_MIN / -1 wraps to INT_MIN, as TF
+  const T fm[7] = {1, 1, -1, -1, 0, 0, 0};    // the divisor's sign; INT_MIN % -1 = 0
+  const T td[7] = {3, -3, -3, 3, lo, lo, 0};  // toward zero
+  const T tm[7] = {1, -1, 1, -1, 0, 0, 0};    // the dividend's sign
+  Buf<T> x({7}), y({7}), o({7});
+  for (size_t i = 0; i < 7; ++i) {
+    x[i] = xs[i];
+    y[i] = ys[i];
+  }
+  const char* names[4] = {"floor_div", "floor_mod", "truncate_div", "truncate_mod"};
+  const T* wants[4] = {fd, fm, td, tm};
+  for (int k = 0; k < 4; ++k) {
+    call(names[k], {x.view, y.view}, {o.view});
+    for (size_t i = 0; i < 7; ++i) CHECK(o[i] == wants[k][i]);
+  }
+  y[3] = 0;  // a zero divisor: FloorDiv/FloorMod's InvalidArgument, the Truncate ops' Internal
+  for (int k = 0; k < 4; ++k) {
+    bool internal = false, thrown = false;
+    try {
+      call(names[k], {x.view, y.view}, {o.view});
+    } catch (const tfl::InternalKernelError&) {
+      internal = thrown = true;
+    } catch (const tfl::KernelError& e) {
+      thrown = std::string(e.what()).find("Integer division by zero") != std::string::npos;
+    }
+    CHECK(thrown && internal == (k >= 2));
+  }
+  Buf<T> e({0, 7}), eo({0, 7});  // an empty output divides nothing
+  call("floor_div", {e.view, y.view}, {eo.view});
+}
+
+TEST_CASE(integer_division_follows_tf) {
+  check_int_division<int32_t>();
+  check_int_division<int64_t>();
+}
+
+TEST_CASE(float_floor_division_and_modulo) {
+  const double xs[8] = {7, -7, 5.5, -1, 1, -0.0, INFINITY, 3};
+  const double ys[8] = {2, 2, -2, INFINITY, -INFINITY, 3, 2, 0};
+  Buf<double> x({8}), y({8}), o({8});
+  for (size_t i = 0; i < 8; ++i) {
+    x[i] = xs[i];
+    y[i] = ys[i];
+  }
+  call("floor_div", {x.view, y.view}, {o.view});  // floor(x / y)
+  CHECK(o[0] == 3 && o[1] == -4 && o[2] == -3 && o[6] == INFINITY);
+  CHECK(o[3] == 0 && std::signbit(o[3]) && o[4] == 0 && std::signbit(o[4]));  // floor(-0.0)
+  CHECK(o[5] == 0 && std::signbit(o[5]) && o[7] == INFINITY);
+  call("floor_mod", {x.view, y.view}, {o.view});  // Python's sign rule, from fmod
+  CHECK(o[0] == 1 && o[1] == 1 && o[2] == -0.5 && o[3] == INFINITY && o[4] == -INFINITY);
+  CHECK(o[5] == 0 && std::signbit(o[5]) && std::isnan(o[6]) && std::isnan(o[7]));
+  call("truncate_div", {x.view, y.view}, {o.view});
+  CHECK(o[0] == 3 && o[1] == -3 && o[2] == -2);
+  call("truncate_mod", {x.view, y.view}, {o.view});
+  CHECK(o[0] == 1 && o[1] == -1 && o[2] == 1.5 && o[3] == -1);
 }

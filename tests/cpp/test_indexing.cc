@@ -1,6 +1,7 @@
 // Indexing kernels (select, gather, unsorted_segment_sum, pad, range) and the fused optimiser
 // updates: edge cases, checked inputs, and thread-count invariance.
 #include <cmath>
+#include <string>
 
 #include "harness.h"
 
@@ -67,6 +68,30 @@ TEST_CASE(unsorted_segment_sum_adds_in_order) {
   Buf<float> zeros({2, 3}, 9.0f);
   call("unsorted_segment_sum", {empty.view, no_ids.view}, {zeros.view});
   for (size_t i = 0; i < zeros.size(); ++i) CHECK(zeros[i] == 0.0f);
+}
+
+TEST_CASE(unsorted_segment_sum_drops_negative_ids) {  // as TF
+  Buf<float> data({4, 2});
+  for (size_t i = 0; i < data.size(); ++i) data[i] = float(i + 1);
+  Buf<int64_t> ids({4});
+  ids[0] = 1;
+  ids[1] = -1;
+  ids[2] = 1;
+  ids[3] = -7;
+  Buf<float> out({2, 2}, 9.0f);
+  call("unsorted_segment_sum", {data.view, ids.view}, {out.view});
+  CHECK(out[0] == 0 && out[1] == 0 && out[2] == 1 + 5 && out[3] == 2 + 6);
+  Buf<int32_t> ids2({2, 2});  // TF's message names the id's position as a multi-index
+  ids2[1] = 7;
+  Buf<float> data2({2, 2}), out2({2});
+  bool named = false;
+  try {
+    call("unsorted_segment_sum", {data2.view, ids2.view}, {out2.view});
+  } catch (const tfl::KernelError& e) {
+    named = std::string(e.what()).find("segment_ids[0,1] = 7 is out of range [0, 2)") !=
+            std::string::npos;
+  }
+  CHECK(named);
 }
 
 TEST_CASE(pad_constant) {

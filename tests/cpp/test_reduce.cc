@@ -1,4 +1,6 @@
 // Reductions: every axis pattern, keep-dims sizes, empty inputs, NaN, thread-count invariance.
+#include <limits>
+
 #include "harness.h"
 
 using tfl_test::Buf;
@@ -69,7 +71,19 @@ TEST_CASE(empty_input) {
   for (size_t i = 0; i < 4; ++i) CHECK(s[i] == 0);
   call("reduce_mean", {x.view}, {m.view}, {1, 0});
   for (size_t i = 0; i < 4; ++i) CHECK(std::isnan(m[i]));  // as NumPy: mean of nothing
-  CHECK_THROWS(call("reduce_max", {x.view}, {m.view}, {1, 0}));
+  call("reduce_max", {x.view}, {m.view}, {1, 0});  // identities, as TF
+  for (size_t i = 0; i < 4; ++i) CHECK(m[i] == -INFINITY);
+  call("reduce_min", {x.view}, {m.view}, {1, 0});
+  for (size_t i = 0; i < 4; ++i) CHECK(m[i] == INFINITY);
+  Buf<int32_t> xi({0, 2}), mi({2});
+  call("reduce_max", {xi.view}, {mi.view}, {1, 0});
+  CHECK(mi[0] == std::numeric_limits<int32_t>::lowest() && mi[1] == mi[0]);
+  call("reduce_min", {xi.view}, {mi.view}, {1, 0});
+  CHECK(mi[0] == std::numeric_limits<int32_t>::max() && mi[1] == mi[0]);
+  call("reduce_prod", {xi.view}, {mi.view}, {1, 0});
+  CHECK(mi[0] == 1 && mi[1] == 1);
+  call("reduce_mean", {xi.view}, {mi.view}, {1, 0});
+  CHECK(mi[0] == 0 && mi[1] == 0);
   Buf<float> y({3, 0}), t({3});
   call("reduce_sum", {y.view}, {t.view}, {0, 1});
   for (size_t i = 0; i < 3; ++i) CHECK(t[i] == 0);

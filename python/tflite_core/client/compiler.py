@@ -16,7 +16,7 @@ import numpy as np
 
 from ..framework import errors
 from ..framework.graph import Operation, Tensor
-from ..framework.registry import OpKind
+from ..framework.registry import OpKind, RunTimeValues
 from ..framework.runtime import core
 from ..framework.tensor_shape import TensorShape, shape_str
 from . import fusion
@@ -119,7 +119,7 @@ class _Builder:
                     self.concrete[t] = tuple(s.as_list()) if s.is_fully_defined() else None
 
     def input_value_fn(self, op: Operation) -> Callable:
-        return lambda i: self.value_of(op._inputs[i])
+        return RunTimeValues(lambda i: self.value_of(op._inputs[i]))
 
     def shape_of(self, t: Tensor) -> tuple:
         s = self.concrete.get(t)

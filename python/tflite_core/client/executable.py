@@ -282,6 +282,8 @@ class Executable:
                 self._check_init(plan)
             try:
                 outs = plan.core.run(arrays)
+            except core.InternalKernelError as e:  # (TF's INTERNAL: TruncateDiv by zero)
+                raise errors.InternalError(None, None, str(e)) from None
             except core.KernelError as e:
                 raise errors.InvalidArgumentError(None, None, str(e)) from None
             except core.ResourceError as e:
@@ -348,6 +350,8 @@ class Executable:
             return compile_plan(self, sig, fed_values)
         except ValueError as e:
             raise errors.InvalidArgumentError(None, None, str(e)) from None
+        except core.InternalKernelError as e:
+            raise errors.InternalError(None, None, str(e)) from None
         except core.KernelError as e:
             raise errors.InvalidArgumentError(None, None, str(e)) from None
         except core.ResourceError as e:

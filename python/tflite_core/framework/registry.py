@@ -117,6 +117,27 @@ class OpDef:
             raise ValueError(f"Op type {self.type!r}: a {self.kind.name} op needs a kernel")
 
 
+class RunTimeValues:
+    """The ``value_of`` that a plan's compile step gives shape and attribute functions (the
+    shapes are then a run's concrete ones): ``value_of(i)`` as at graph build, and its type tells
+    the few shape functions whose TF kernel differs from TF's static shape rule (reshape of empty
+    tensors, VALID windows larger than the input) to follow the kernel (:func:`at_run_time`)."""
+
+    __slots__ = ("_fn",)
+
+    def __init__(self, fn: Callable[[int], Any]):
+        self._fn = fn
+
+    def __call__(self, i: int) -> Any:
+        return self._fn(i)
+
+
+def at_run_time(value_of: Any) -> bool:
+    """Whether a shape function is called for a plan (concrete shapes of a run: TF's kernel
+    rules) rather than at graph build (TF's static shape inference)."""
+    return isinstance(value_of, RunTimeValues)
+
+
 _OPS: dict[str, OpDef] = {}
 
 

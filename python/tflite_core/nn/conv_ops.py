@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import shape_error
 from ..framework.op_util import FLOATS, check_dtype_in, check_same_dtype, make_tensor, shape_input
-from ..framework.registry import RegisterGradient, register_op
+from ..framework.registry import RegisterGradient, at_run_time, register_op
 from ..framework.tensor_shape import TensorShape, shape_str
 from ..ops.array_ops import shape, shape_tensor
 
@@ -39,8 +39,13 @@ _PADDINGS = ("SAME", "VALID")
 
 
 # ---- geometry ------------------------------------------------------------------------------------
-def _out_and_pads(op, in_shapes, size, k, stride, dilation, padding):
-    """(output length, pad before, pad after) along one dim; ``size`` None gives Nones."""
+def _out_and_pads(op, in_shapes, size, k, stride, dilation, padding, run_time=False):
+    """(output length, pad before, pad after) along one dim; ``size`` None gives Nones.
+
+    VALID windows larger than the input: at graph build TF's static rule (a ValueError), in a
+    plan (``run_time``) TF's kernel rule, ``(size - ek + stride) / stride`` rounded toward zero:
+    an empty output, or TF's InvalidArgumentError where that is negative.
+    """
     if size is None or k is None:
         return None, None, None
     ek = (k - 1) * dilation + 1
@@ -48,6 +53,15 @@ def _out_and_pads(op, in_shapes, size, k, stride, dilation, padding):
         out = -(-size // stride)
         total = max((out - 1) * stride + ek - size, 0)
         return out, total // 2, total - total // 2
+    if run_time and size < ek:
+        n = size - ek + stride
+        out = n // stride if n >= 0 else -(-n // stride)  # C's division, toward zero
+        if out < 0:
+            raise ValueError(
+                f"[{op.type}] Computed output size would be negative: {out} [input_size: "
+                f"{size}, effective_filter_size: {ek}, stride: {stride}]"
+            )
+        return out, 0, 0
     if size < ek:
         raise shape_error(
             op.type,
@@ -78,25 +92,25 @@ def _window(op):
     return None, None, sh, sw, dh, dw
 
 
-def _geometry(op, in_shapes, x, f):
+def _geometry(op, in_shapes, x, f, run_time=False):
     """Output dims and paddings for input dims ``x`` (NHWC) and filter dims ``f`` (None: pool)."""
     kh, kw, sh, sw, dh, dw = _window(op)
     if f is not None:
         kh, kw = f[0], f[1]
     pad = op.get_attr("padding")
-    oh, pt, pb = _out_and_pads(op, in_shapes, x[1], kh, sh, dh, pad)
-    ow, pl, pr = _out_and_pads(op, in_shapes, x[2], kw, sw, dw, pad)
+    oh, pt, pb = _out_and_pads(op, in_shapes, x[1], kh, sh, dh, pad, run_time)
+    ow, pl, pr = _out_and_pads(op, in_shapes, x[2], kw, sw, dw, pad, run_time)
     return oh, ow, [pt, pb, pl, pr]
 
 
-def _conv_out(op, in_shapes, x, f):
+def _conv_out(op, in_shapes, x, f, run_time=False):
     """The output shape of a conv op with input dims ``x`` and filter dims ``f``."""
     depthwise = op.type.startswith("Depthwise")
     if x[3] is not None and f[2] is not None and x[3] != f[2]:
         raise shape_error(
             op.type, op.name, f"Dimensions must be equal, but are {x[3]} and {f[2]}", in_shapes
         )
-    oh, ow, _ = _geometry(op, in_shapes, x, f)
+    oh, ow, _ = _geometry(op, in_shapes, x, f, run_time)
     if depthwise:
         c = x[3] if x[3] is not None else f[2]
         oc = None if c is None or f[3] is None else c * f[3]
@@ -118,28 +132,28 @@ def _check_backprop(op, in_shapes, want, dy):
             )
 
 
-def _conv_ints(op, x, f):
+def _conv_ints(op, x, f):  # (kernel attributes: computed for a plan, at run time)
     _, _, sh, sw, dh, dw = _window(op)
-    _, _, pads = _geometry(op, [TensorShape(x), TensorShape(f)], list(x), list(f))
+    _, _, pads = _geometry(op, [TensorShape(x), TensorShape(f)], list(x), list(f), True)
     return [sh, sw, dh, dw, *pads], []
 
 
 def _pool_ints(op, x):
     kh, kw, sh, sw, _, _ = _window(op)
-    _, _, pads = _geometry(op, [TensorShape(x)], list(x), None)
+    _, _, pads = _geometry(op, [TensorShape(x)], list(x), None, True)
     return [kh, kw, sh, sw, *pads], []
 
 
 # ---- Conv2D and DepthwiseConv2dNative, with their gradients -------------------------------------
 def _conv_shape(op, in_shapes, value_of):
     x, f = (_dims4(op, s, in_shapes) for s in in_shapes)
-    return [TensorShape(_conv_out(op, in_shapes, x, f))]
+    return [TensorShape(_conv_out(op, in_shapes, x, f, at_run_time(value_of)))]
 
 
 def _bwd_input_shape(op, in_shapes, value_of):  # (input_sizes, filter, out_backprop) -> dx
     x = _dims4(op, shape_input(op, 0, in_shapes, value_of), in_shapes)
     f, dy = _dims4(op, in_shapes[1], in_shapes), _dims4(op, in_shapes[2], in_shapes)
-    _check_backprop(op, in_shapes, _conv_out(op, in_shapes, x, f), dy)
+    _check_backprop(op, in_shapes, _conv_out(op, in_shapes, x, f, at_run_time(value_of)), dy)
     return [TensorShape(x)]
 
 
@@ -147,7 +161,7 @@ def _bwd_filter_shape(op, in_shapes, value_of):  # (input, filter_sizes, out_bac
     x = _dims4(op, in_shapes[0], in_shapes)
     f = _dims4(op, shape_input(op, 1, in_shapes, value_of), in_shapes)
     dy = _dims4(op, in_shapes[2], in_shapes)
-    _check_backprop(op, in_shapes, _conv_out(op, in_shapes, x, f), dy)
+    _check_backprop(op, in_shapes, _conv_out(op, in_shapes, x, f, at_run_time(value_of)), dy)
     return [TensorShape(f)]
 
 
@@ -211,7 +225,7 @@ _POOLS = ("MaxPool", "AvgPool", "MaxPoolGrad", "AvgPoolGrad", "MaxPoolGradGrad")
 
 def _pool_shape(op, in_shapes, value_of):
     x = _dims4(op, in_shapes[0], in_shapes)
-    oh, ow, _ = _geometry(op, in_shapes, x, None)
+    oh, ow, _ = _geometry(op, in_shapes, x, None, at_run_time(value_of))
     return [TensorShape([x[0], oh, ow, x[3]])]
 
 

@@ -33,7 +33,13 @@ from ..framework.op_util import (
     shape_input,
     to_tensors,
 )
-from ..framework.registry import NotDifferentiable, OpKind, RegisterGradient, register_op
+from ..framework.registry import (
+    NotDifferentiable,
+    OpKind,
+    RegisterGradient,
+    at_run_time,
+    register_op,
+)
 from ..framework.tensor_shape import TensorShape, as_shape, shape_str
 
 if TYPE_CHECKING:
@@ -265,25 +271,70 @@ def reduction_size(x: Tensor, axis: AxisLike | None) -> Tensor:
 
 # ---- Reshape -----------------------------------------------------------------------------------
 def _resolve_reshape(op, src: TensorShape, target) -> TensorShape:
+    """The static shape of ``reshape(x, target)``: TF's shape inference (SetOutputShapeForReshape).
+
+    With a 0 among the known target dims the -1 stays unknown (the element count says nothing
+    about it); two -1s are left to the kernel.
+    """
     target = [int(d) for d in np.asarray(target).reshape(-1)]
     if target.count(-1) > 1:
-        raise ValueError(f"[Reshape] can only infer one dimension for '{op.name}', got {target}")
+        return TensorShape([None if d == -1 else d for d in target])
     n = src.num_elements()
-    if -1 in target:
-        known = int(np.prod([d for d in target if d != -1]))
-        if n is None:
-            return TensorShape([None if d == -1 else d for d in target])
-        if known == 0 or n % known:
+    if n is None:
+        return TensorShape([None if d == -1 else d for d in target])
+    known = int(np.prod([d for d in target if d != -1]))
+    if -1 in target and known > 0:
+        if n % known:
             raise ValueError(
-                f"[Reshape] Cannot reshape a tensor with {n} elements to shape "
-                f"{target} for '{op.name}' (op: 'Reshape')"
+                f"[Reshape] Dimension size must be evenly divisible by {known} but is {n} for "
+                f"'{op.name}' (op: 'Reshape')"
             )
-        target = [n // known if d == -1 else d for d in target]
-    elif n is not None and n != int(np.prod(target)):
+        return TensorShape([n // known if d == -1 else d for d in target])
+    if -1 in target and n == 0:
+        return TensorShape([None if d == -1 else d for d in target])
+    if n != known:
+        shown = [None if d == -1 else d for d in target]
         raise ValueError(
             f"[Reshape] Cannot reshape a tensor with {n} elements to shape "
-            f"{shape_str(target)} ({int(np.prod(target))} elements) for '{op.name}' "
-            "(op: 'Reshape')"
+            f"{shape_str(shown)} ({known} elements) for '{op.name}' (op: 'Reshape')"
+        )
+    return TensorShape(target)
+
+
+def _reshape_kernel_shape(src: tuple, target) -> TensorShape:
+    """The shape TF's Reshape kernel gives (reshape_op.h): a 0 in the target leaves the input's
+    0 dims out of the count that infers the -1, so ``zeros([0, 4])`` reshaped to ``[-1, 0]`` is
+    ``[4, 0]``; errors are TF's InvalidArgumentError messages."""
+    target = [int(d) for d in np.asarray(target).reshape(-1)]
+    n = int(np.prod(src))
+    unknown, product, has_zero = -1, 1, False
+    for i, d in enumerate(target):
+        if d == -1:
+            if unknown != -1:
+                raise ValueError(
+                    f"[Reshape] Only one input size may be -1, not both {unknown} and {i}"
+                )
+            unknown = i
+        elif d < 0:
+            raise ValueError(f"[Reshape] Size {i} must be non-negative, not {d}")
+        elif d == 0:
+            has_zero = True
+        else:
+            product *= d
+    if unknown != -1:
+        counted = [d for d in src if d > 0 or not has_zero]
+        missing = int(np.prod(counted)) // product
+        if len(counted) == len(src) and product * missing != n:  # (no 0 dim left out)
+            raise ValueError(
+                f"[Reshape] Input to reshape is a tensor with {n} values, but the requested "
+                f"shape requires a multiple of {product}"
+            )
+        target[unknown] = missing
+    m = int(np.prod(target))
+    if m != n:
+        raise ValueError(
+            f"[Reshape] Input to reshape is a tensor with {n} values, but the requested shape "
+            f"has {m}"
         )
     return TensorShape(target)
 
@@ -292,6 +343,8 @@ def _reshape_shape(op, in_shapes, value_of):
     target = value_of(1)
     if target is None:
         return [shape_input(op, 1, in_shapes, value_of)]
+    if at_run_time(value_of) and in_shapes[0].is_fully_defined():
+        return [_reshape_kernel_shape(tuple(in_shapes[0].as_list()), target)]
     return [_resolve_reshape(op, in_shapes[0], target)]
 
 

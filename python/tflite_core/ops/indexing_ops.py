@@ -32,7 +32,7 @@ from ..framework.op_util import (
 from ..framework.registry import NotDifferentiable, RegisterGradient, register_op
 from ..framework.tensor_shape import TensorShape
 from .array_ops import cast, concat, expand_dims, reshape, shape, sum_to, transpose, zeros_like
-from .math_ops import add, equal, less
+from .math_ops import add, equal, greater_equal, less
 
 if TYPE_CHECKING:
     from ..framework.graph import Graph, Operation
@@ -311,7 +311,18 @@ register_op(
 
 @RegisterGradient("UnsortedSegmentSum")
 def _uss_grad(op, grad):
-    return [gather(grad, op.inputs[1]), None, None]  # each element gets its segment's gradient
+    # Each element gets its segment's gradient; those with a negative id (dropped) get 0: TF's
+    # _GatherDropNegatives.
+    ids = op.inputs[1]
+    zero = constant(0, dtype=ids.dtype)
+    gathered = gather(grad, select(less(ids, zero), zeros_like(ids), ids, "clipped_ids"))
+    keep = greater_equal(ids, zero)
+    extra = gathered.shape.ndims - ids.shape.ndims if ids.shape.ndims is not None else None
+    if extra is None or gathered.shape.ndims is None:
+        return [gathered, None, None]  # (rank unknown: ids are assumed non-negative)
+    for _ in _pyrange(extra):
+        keep = expand_dims(keep, -1)
+    return [where_v2(keep, gathered, zeros_like(gathered)), None, None]
 
 
 def unsorted_segment_sum(
@@ -320,8 +331,8 @@ def unsorted_segment_sum(
     """``out[s] = sum of data[i] over segment_ids[i] == s`` for ``s`` in ``[0, num_segments)``.
 
     ``segment_ids`` has the shape of a prefix of ``data``'s; ``num_segments`` must be known when
-    the plan is compiled (a constant, a fed value or a shape). Unlike TF, which drops negative
-    ids, an id outside ``[0, num_segments)`` is an InvalidArgumentError naming it.
+    the plan is compiled (a constant, a fed value or a shape). As TF, rows with a negative id
+    are dropped, and an id ``>= num_segments`` is an InvalidArgumentError naming it.
     """
     d = convert_to_tensor(data)
     ids = convert_to_tensor(segment_ids)

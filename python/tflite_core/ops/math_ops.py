@@ -58,6 +58,10 @@ _BINARY = {  # op type -> (kernel, allowed dtypes)
     "Maximum": ("maximum", NUMERIC),
     "Minimum": ("minimum", NUMERIC),
     "Pow": ("pow", NUMERIC),
+    "FloorDiv": ("floor_div", NUMERIC),
+    "FloorMod": ("floor_mod", NUMERIC),
+    "TruncateDiv": ("truncate_div", NUMERIC),
+    "TruncateMod": ("truncate_mod", NUMERIC),
 }
 _COMPARE = {
     "Equal": "equal",
@@ -105,8 +109,72 @@ def divide(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
 
 
 truediv = divide
-realdiv = divide
-div = divide
+
+
+def realdiv(x, y, name=None):
+    """``RealDiv``: float division (float32/float64 only, as TF's CPU kernels)."""
+    return _binary("RealDiv", x, y, name)
+
+
+def _as_like(x, y):
+    """``x`` and ``y`` as tensors, ``y`` converted to ``x``'s dtype where it is no tensor (TF's
+    binary op wrappers: ``tf.floordiv(int_tensor, 2.5)`` is a TypeError)."""
+    x = convert_to_tensor(x)
+    if not isinstance(y, Tensor) and not hasattr(y, "_tflite_as_tensor"):
+        y = convert_to_tensor(y, dtype=x.dtype)
+    return x, convert_to_tensor(y)
+
+
+def div(x, y, name=None):
+    """TF 1.x's ``tf.div``: Python 2 division, floor division (``FloorDiv``) for integers,
+    ``RealDiv`` for floats. Node ``div``.
+
+    >>> with tf.Session() as sess:
+    ...     print([float(v) for v in sess.run([tf.div(7, 2), tf.div(-7, 2), tf.div(7.0, 2.0)])])
+    [3.0, -4.0, 3.5]
+    """
+    x, y = _as_like(x, y)
+    name = name or "div"
+    if x.dtype.is_integer:
+        return _binary("FloorDiv", x, y, name)
+    return _binary("RealDiv", x, y, name)
+
+
+def floordiv(x, y, name=None):
+    """``x // y`` rounded toward -inf (``FloorDiv``, node ``floordiv``): integers floor-divide
+    (``INT_MIN // -1`` is ``INT_MIN``; a zero divisor is TF's InvalidArgumentError "Integer
+    division by zero" when run), floats give ``floor(x / y)``."""
+    x, y = _as_like(x, y)
+    return _binary("FloorDiv", x, y, name or "floordiv")
+
+
+def floor_div(x, y, name=None):
+    """The raw op ``tf.floor_div``: ``FloorDiv``, named after its type."""
+    x, y = _as_like(x, y)
+    return _binary("FloorDiv", x, y, name)
+
+
+def floormod(x, y, name=None):
+    """``x % y`` with the divisor's sign, as Python's ``%`` (``FloorMod``; also ``tf.mod``):
+    for floats ``fmod(x, y)`` moved by ``y`` when the signs differ, as TF."""
+    x, y = _as_like(x, y)
+    return _binary("FloorMod", x, y, name)
+
+
+mod = floormod
+
+
+def truncatediv(x, y, name=None):
+    """C's division, rounded toward zero (``TruncateDiv``); an integer zero divisor is TF's
+    InternalError when run."""
+    x, y = _as_like(x, y)
+    return _binary("TruncateDiv", x, y, name)
+
+
+def truncatemod(x, y, name=None):
+    """C's remainder, with the dividend's sign (``TruncateMod``; ``fmod`` for floats)."""
+    x, y = _as_like(x, y)
+    return _binary("TruncateMod", x, y, name)
 
 
 def maximum(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
@@ -172,6 +240,24 @@ def _mul_grad(op, grad):
 def _div_grad(op, grad):
     x, y = op.inputs  # d(x/y) = dx / y - x dy / y^2
     return [sum_to(grad / y, x), sum_to(negative(grad) * x / (y * y), y)]
+
+
+# As TF (math_grad.py): FloorDiv and TruncateDiv have no gradient (None for both inputs),
+# TruncateMod has none registered (tf.gradients raises LookupError there, as TF's).
+NotDifferentiable("FloorDiv")
+NotDifferentiable("TruncateDiv")
+
+
+@RegisterGradient("TruncateMod")
+def _truncate_mod_grad(op, grad):
+    # TF registers no gradient for TruncateMod: tf.gradients through it is TF's LookupError.
+    raise LookupError(f"No gradient defined for operation '{op.name}' (op type: {op.type})")
+
+
+@RegisterGradient("FloorMod")
+def _floor_mod_grad(op, grad):
+    x, y = op.inputs  # x mod y = x - floor(x / y) y: dx = grad, dy = -floor_div(x, y) grad
+    return [sum_to(grad, x), sum_to(grad * negative(floordiv(x, y)), y)]
 
 
 def _minmax_grad(op, grad, pick_x):
@@ -385,8 +471,9 @@ def add_n(inputs: Any, name: str | None = None) -> Tensor:
 # ---- reductions ----------------------------------------------------------------------------------
 def _reduce_shape(op, in_shapes, value_of):
     s, keep = in_shapes[0], op.get_attr("keep_dims")
-    if s.ndims is None:
-        return [TensorShape(None)]
+    if s.ndims is None:  # (all axes reduced: a scalar, as TF, whatever the rank)
+        every = op._attrs.get("axis") is None and op._attrs.get("axis_from") is None
+        return [TensorShape([] if every and not keep else None)]
     axes = reduction_axes(op, s.ndims, value_of)
     d = s.as_list()
     if axes is None:  # axes known only when run

@@ -3,8 +3,8 @@ families that implement them (as JAX installs its array methods from one module,
 circular imports), so that ``framework.graph`` never imports an op family.
 
 >>> x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
->>> [t.op.type for t in (x + 1.0, x * x, -x, x @ x, x[0], x < 2.0)]
-['Add', 'Mul', 'Neg', 'MatMul', 'StridedSlice', 'Less']
+>>> [t.op.type for t in (x + 1.0, x * x, -x, x @ x, x[0], x < 2.0, x // 2.0, x % 2.0)]
+['Add', 'Mul', 'Neg', 'MatMul', 'StridedSlice', 'Less', 'FloorDiv', 'FloorMod']
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from .math_ops import (
     abs,
     add,
     divide,
+    floordiv,
+    floormod,
     greater,
     greater_equal,
     less,
@@ -65,6 +67,10 @@ _METHODS: dict[str, Callable[..., Tensor]] = {
     "__rmul__": _overload(multiply, "mul", True),
     "__truediv__": _overload(_truediv, "truediv"),
     "__rtruediv__": _overload(_truediv, "truediv", True),
+    "__floordiv__": _overload(floordiv, "floordiv"),
+    "__rfloordiv__": _overload(floordiv, "floordiv", True),
+    "__mod__": _overload(floormod, "mod"),
+    "__rmod__": _overload(floormod, "mod", True),
     "__pow__": _overload(pow, "pow"),
     "__rpow__": _overload(pow, "pow", True),
     "__matmul__": _overload(matmul, "matmul"),

@@ -39,6 +39,6 @@ from . import (  # noqa: F401
     sparse,
 )
 from .conv import _out_len  # noqa: F401  (the conv tests size outputs with it)
-from .registry import Kernel, KernelError, kernel_names, run_kernel
+from .registry import InternalKernelError, Kernel, KernelError, kernel_names, run_kernel
 
-__all__ = ["Kernel", "KernelError", "kernel_names", "run_kernel"]
+__all__ = ["InternalKernelError", "Kernel", "KernelError", "kernel_names", "run_kernel"]

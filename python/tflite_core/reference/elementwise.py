@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .registry import Kernel, KernelError, _float_only, _kernel, _store
+from .registry import InternalKernelError, Kernel, KernelError, _float_only, _kernel, _store
 
 
 def _int_pow(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -27,6 +27,50 @@ def _pow(x, y):
     return np.where((y == 0.5) & (x == -np.inf), np.inf, np.power(x, y)).astype(x.dtype)
 
 
+def _c_div_mod(x: np.ndarray, y: np.ndarray):
+    """C's integer ``x / y`` and ``x % y`` (toward zero), with ``x / -1`` wrapping and
+    ``x % -1 = 0`` (the kernel never traps on INT_MIN / -1); ``y`` has no zeros."""
+    x, y = np.asarray(x), np.asarray(y)
+    y1 = np.where(y == -1, np.ones_like(y), y)
+    r = np.fmod(x, y1)  # the dividend's sign: C's %
+    q = (x - r) // y1  # exact
+    q = np.where(y == -1, np.zeros_like(x) - x, q)  # (wraps for INT_MIN, as the kernel)
+    return q, r
+
+
+def _division(kind: str):
+    """FloorDiv, FloorMod, TruncateDiv and TruncateMod as TF's kernels (``cwise_ops.h``)."""
+    op = {"fd": "FloorDiv", "fm": "FloorMod", "td": "TruncateDiv", "tm": "TruncateMod"}[kind]
+
+    def fn(x, y):
+        if x.dtype.kind == "f":
+            with np.errstate(all="ignore"):
+                if kind == "fd":
+                    return np.floor(x / y)
+                if kind == "td":
+                    return np.trunc(x / y)
+                r = np.fmod(x, y)
+                if kind == "tm":
+                    return r
+                return np.where((r != 0) & ((r < 0) != (y < 0)), r + y, r)
+        if x.size and y.size and np.any(y == 0):  # (an empty output divides nothing)
+            if kind in ("fd", "fm"):
+                raise KernelError(f"[{op}] Integer division by zero")
+            raise InternalKernelError(
+                f"[{op}] Unexpected error in binary operator (only integer div and mod should "
+                "have errors)"
+            )
+        q, r = _c_div_mod(x, y)
+        if kind == "td":
+            return q
+        if kind == "tm":
+            return r
+        adjust = (r != 0) & ((r < 0) != (y < 0))
+        return q - adjust.astype(q.dtype) if kind == "fd" else np.where(adjust, r + y, r)
+
+    return fn
+
+
 _BINARY = {
     "add": np.add,
     "sub": np.subtract,
@@ -38,6 +82,10 @@ _BINARY = {
     "relu_grad": lambda g, f: np.where(f > 0, g, np.zeros_like(g)),  # (gradient, features)
     "sigmoid_grad": lambda y, dy: dy * y * (1 - y),  # (y, dy)
     "tanh_grad": lambda y, dy: dy * (1 - y * y),  # (y, dy)
+    "floor_div": _division("fd"),
+    "floor_mod": _division("fm"),
+    "truncate_div": _division("td"),
+    "truncate_mod": _division("tm"),
 }
 _FLOAT_BINARY = {"div", "sigmoid_grad", "tanh_grad"}
 

@@ -36,9 +36,19 @@ def _unsorted_segment_sum(inputs, outputs, ints, floats):
     out = outputs[0]
     if data.shape[: ids.ndim] != ids.shape:
         raise KernelError("[UnsortedSegmentSum] segment_ids must be a prefix of data's shape")
-    _check_ids("UnsortedSegmentSum", ids, out.shape[0], "segment_ids")
+    if ids.dtype.kind != "i":
+        raise KernelError("[UnsortedSegmentSum] segment_ids must be int32 or int64")
+    big = np.argwhere(ids >= out.shape[0])
+    if len(big):  # TF's message, the id's position as a multi-index
+        at = ",".join(str(int(i)) for i in big[0])
+        raise KernelError(
+            f"[UnsortedSegmentSum] segment_ids[{at}] = {ids[tuple(big[0])]} is out of range "
+            f"[0, {out.shape[0]})"
+        )
     acc = np.zeros(out.shape, out.dtype)
-    np.add.at(acc, ids.reshape(-1), data.reshape((ids.size, *out.shape[1:])))
+    flat, rows = ids.reshape(-1), data.reshape((ids.size, *out.shape[1:]))
+    keep = flat >= 0  # negative ids drop their rows, as TF
+    np.add.at(acc, flat[keep], rows[keep])
     out[...] = acc
 
 

@@ -39,10 +39,14 @@ def _make_reduce(name: str) -> Kernel:
         acc = _acc_dtype(x.dtype)
         count = int(np.prod([x.shape[a] for a in axes])) if x.size else 0
         if name in ("reduce_max", "reduce_min"):
-            if x.size == 0 and out.size > 0:
-                raise KernelError(f"[{name}] cannot reduce an empty dimension")
             fn = np.max if name == "reduce_max" else np.min
-            r = fn(x, axis=axes, keepdims=True) if x.size else np.zeros(out.shape, x.dtype)
+            if x.size:
+                r = fn(x, axis=axes, keepdims=True)
+            else:  # the identity over an empty axis, as TF: -inf/lowest for max, +inf/highest
+                info = np.finfo(x.dtype) if x.dtype.kind == "f" else np.iinfo(x.dtype)
+                big = np.inf if x.dtype.kind == "f" else info.max
+                low = -np.inf if x.dtype.kind == "f" else info.min
+                r = np.full(out.shape, low if name == "reduce_max" else big, x.dtype)
         elif name == "reduce_sum":
             r = np.sum(x, axis=axes, dtype=acc, keepdims=True)
         elif name == "reduce_prod":

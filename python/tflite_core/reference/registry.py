@@ -16,6 +16,11 @@ class KernelError(RuntimeError):
     """A kernel rejected its arguments (the C++ kernels raise ``_core.KernelError``)."""
 
 
+class InternalKernelError(KernelError):
+    """An error TF reports as INTERNAL (``_core.InternalKernelError``): TruncateDiv and
+    TruncateMod of integers by zero."""
+
+
 _KERNELS: dict[str, Kernel] = {}
 
 
