@@ -63,6 +63,15 @@ from .framework.runtime import (
     set_num_threads,
 )
 from .framework.tensor_shape import Dimension, TensorShape
+from .framework.v2_switches import (
+    disable_control_flow_v2,
+    disable_eager_execution,
+    disable_resource_variables,
+    disable_tensor_equality,
+    disable_v2_behavior,
+    disable_v2_tensorshape,
+    executing_eagerly,
+)
 from .nn.clip_ops import (
     clip_by_global_norm,
     clip_by_norm,
