@@ -12,11 +12,11 @@ import tflite_core as tf
 T = real_tf.compat.v1
 
 
-@pytest.mark.parametrize("ns", ["math", "linalg"])
+@pytest.mark.parametrize("ns", ["math", "linalg", "random"])
 def test_namespace_names_are_tensorflows_and_alias_the_top_level(ns):
     ours, theirs = getattr(tf, ns), getattr(T, ns)
     names = [n for n in vars(ours) if not n.startswith("_") and callable(getattr(ours, n))]
-    assert len(names) >= 10
+    assert len(names) >= 5
     for n in names:
         assert hasattr(theirs, n), f"tf.{ns}.{n} is not a TF name"
         tf_same = getattr(T, n, None) or getattr(T.nn, n, None)

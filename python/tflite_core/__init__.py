@@ -15,6 +15,7 @@ from . import (  # the namespaces
     linalg,
     math,
     nn,
+    random,
     summary,
     train,
 )
