@@ -49,6 +49,7 @@ from ..ops.math_ops import (
     maximum,
     minimum,
     multiply,
+    negative,
     reduce_sum,
     square,
     subtract,
@@ -298,6 +299,13 @@ def softplus(features, name=None) -> Tensor:
 
 
 # ---- dropout -------------------------------------------------------------------------------------
+def log_sigmoid(x, name=None) -> Tensor:
+    """``log(sigmoid(x))``, computed stably as ``-softplus(-x)`` (as TF)."""
+    with name_scope(name, "LogSigmoid", [x]):
+        x = convert_to_tensor(x)
+        return negative(softplus(negative(x)))
+
+
 def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None) -> Tensor:
     """TF 1.x dropout: ``x / keep_prob * floor(keep_prob + uniform)``, a new mask each run.
 

@@ -1,0 +1,321 @@
+"""The rest of tf.math's kernels (``cpp/math_extra.cc``): trigonometric, hyperbolic, rounding and
+special functions (float -> float), is_finite / is_inf / is_nan (-> bool), the logical ops,
+atan2 xlogy xdivy div_no_nan mul_no_nan zeta polygamma squared_difference (broadcasting),
+cumsum / cumprod (ints = [axis, exclusive, reverse]) and unsorted_segment_max / _min / _prod.
+
+digamma, zeta and polygamma follow the kernel's algorithms (reflection, recurrence and the
+asymptotic series; Cephes' Euler-Maclaurin summation) element by element in float64.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .registry import KernelError, _check_ids, _float_only, _kernel
+
+_NAN, _INF = float("nan"), float("inf")
+
+
+def _digamma(x: float) -> float:
+    if math.isnan(x) or x == -_INF:
+        return _NAN
+    if x == _INF:
+        return x
+    result = 0.0
+    if x <= 0.0:
+        if x == math.floor(x):
+            return _NAN
+        result = -math.pi / math.tan(math.pi * x)
+        x = 1.0 - x
+    while x < 10.0:
+        result -= 1.0 / x
+        x += 1.0
+    z = 1.0 / (x * x)
+    series = z * (
+        1.0 / 12
+        - z
+        * (
+            1.0 / 120
+            - z * (1.0 / 252 - z * (1.0 / 240 - z * (1.0 / 132 - z * (691.0 / 32760 - z / 12))))
+        )
+    )
+    return result + math.log(x) - 0.5 / x - series
+
+
+_ZETA_A = [
+    12.0,
+    -720.0,
+    30240.0,
+    -1209600.0,
+    47900160.0,
+    -1.8924375803183791606e9,
+    7.47242496e10,
+    -2.950130727918164224e12,
+    1.1646782814350067249e14,
+    -4.5979787224074726105e15,
+    1.8152105401943546773e17,
+    -7.1661652561756670113e18,
+]
+_EPS = 1.11022302462515654042e-16
+
+
+def _pow(a: float, b: float) -> float:
+    try:
+        return math.pow(a, b)
+    except OverflowError:
+        return _INF
+    except ValueError:
+        return _NAN
+
+
+def _zeta(x: float, q: float) -> float:
+    if math.isnan(x) or math.isnan(q):
+        return _NAN
+    if x == 1.0:
+        return _INF
+    if x < 1.0:
+        return _NAN
+    if q <= 0.0:
+        if q == math.floor(q):
+            return _INF
+        if x != math.floor(x):
+            return _NAN
+    s, a, b, i = _pow(q, -x), q, 0.0, 0
+    while i < 9 or a <= 9.0:
+        i += 1
+        a += 1.0
+        b = _pow(a, -x)
+        s += b
+        if abs(b / s) < _EPS:
+            return s
+    w = a
+    s += b * w / (x - 1.0)
+    s -= 0.5 * b
+    a, k = 1.0, 0.0
+    for j in range(12):
+        a *= x + k
+        b /= w
+        t = a * b / _ZETA_A[j]
+        s += t
+        if abs(t / s) < _EPS:
+            return s
+        k += 1.0
+        a *= x + k
+        b /= w
+        k += 1.0
+    return s
+
+
+def _polygamma(n: float, x: float) -> float:
+    if not n >= 0.0 or n != math.floor(n):
+        return _NAN
+    if n == 0.0:
+        return _digamma(x)
+    factorial = math.exp(math.lgamma(n + 1.0))
+    return (1.0 if math.fmod(n, 2.0) == 1.0 else -1.0) * factorial * _zeta(n + 1.0, x)
+
+
+def _lgamma(x: float) -> float:
+    try:
+        return math.lgamma(x)
+    except (ValueError, OverflowError):
+        return _INF  # the poles (0 and the negative integers)
+
+
+def _elementwise(fn):
+    def apply(*arrays):
+        dtype = arrays[0].dtype
+        b = np.broadcast_arrays(*[a.astype(np.float64) for a in arrays])
+        out = np.array([fn(*(float(v) for v in vs)) for vs in zip(*(a.reshape(-1) for a in b))])
+        return out.reshape(b[0].shape).astype(dtype)
+
+    return apply
+
+
+_UNARY = {
+    "sin": np.sin,
+    "cos": np.cos,
+    "tan": np.tan,
+    "asin": np.arcsin,
+    "acos": np.arccos,
+    "atan": np.arctan,
+    "sinh": np.sinh,
+    "cosh": np.cosh,
+    "asinh": np.arcsinh,
+    "acosh": np.arccosh,
+    "atanh": np.arctanh,
+    "ceil": np.ceil,
+    "rint": np.rint,
+    "expm1": np.expm1,
+    "log1p": np.log1p,
+    "rsqrt": lambda x: 1 / np.sqrt(x),
+    "erf": _elementwise(math.erf),
+    "erfc": _elementwise(math.erfc),
+    "lgamma": _elementwise(_lgamma),
+    "digamma": _elementwise(_digamma),
+    "softsign": lambda x: x / (1 + np.abs(x)),
+}
+
+
+def _make_unary(name, fn):
+    def kernel(inputs, outputs, ints, floats):
+        (x,) = inputs
+        if x.dtype != outputs[0].dtype or x.shape != outputs[0].shape:
+            raise KernelError(f"[{name}] input and output differ in dtype or shape")
+        _float_only(name, x)
+        outputs[0][...] = np.asarray(fn(x)).astype(x.dtype, copy=False)
+
+    return kernel
+
+
+for _n, _f in _UNARY.items():
+    _kernel(_n)(_make_unary(_n, _f))
+
+_CLASSIFY = {"is_finite": np.isfinite, "is_inf": np.isinf, "is_nan": np.isnan}
+
+
+def _make_classify(name, fn):
+    def kernel(inputs, outputs, ints, floats):
+        (x,) = inputs
+        if outputs[0].dtype != np.bool_ or x.shape != outputs[0].shape:
+            raise KernelError(f"[{name}] the output must be bool of the input's shape")
+        _float_only(name, x)
+        outputs[0][...] = fn(x)
+
+    return kernel
+
+
+for _n, _f in _CLASSIFY.items():
+    _kernel(_n)(_make_classify(_n, _f))
+
+
+@_kernel("logical_not")
+def _logical_not(inputs, outputs, ints, floats):
+    (x,) = inputs
+    if x.dtype != np.bool_ or outputs[0].dtype != np.bool_ or x.shape != outputs[0].shape:
+        raise KernelError("[LogicalNot] input and output must be bool of one shape")
+    outputs[0][...] = ~x
+
+
+def _broadcast_into(name, out, a, b, fn):
+    try:
+        shape = np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        shape = None
+    if shape != out.shape:
+        raise KernelError(f"[{name}] incompatible shapes {a.shape}, {b.shape} and {out.shape}")
+    with np.errstate(all="ignore"):
+        out[...] = fn(a, b)
+
+
+def _make_logical(name, fn):
+    def kernel(inputs, outputs, ints, floats):
+        a, b = inputs
+        if a.dtype != np.bool_ or b.dtype != np.bool_ or outputs[0].dtype != np.bool_:
+            raise KernelError(f"[{name}] inputs and output must be bool")
+        _broadcast_into(name, outputs[0], a, b, fn)
+
+    return kernel
+
+
+_kernel("logical_and")(_make_logical("logical_and", np.logical_and))
+_kernel("logical_or")(_make_logical("logical_or", np.logical_or))
+
+
+def _where_zero(cond, value):
+    return np.where(cond, np.zeros_like(value), value)
+
+
+_BINARY = {
+    "atan2": np.arctan2,
+    "xlogy": lambda x, y: _where_zero(x == 0, x * np.log(y)),
+    "xdivy": lambda x, y: _where_zero(x == 0, x / y),
+    "div_no_nan": lambda x, y: _where_zero(y == 0, x / y),
+    "mul_no_nan": lambda x, y: _where_zero(y == 0, x * y),
+    "zeta": _elementwise(_zeta),
+    "polygamma": _elementwise(_polygamma),
+}
+
+
+def _make_binary(name, fn):
+    def kernel(inputs, outputs, ints, floats):
+        a, b = inputs
+        if a.dtype != b.dtype or a.dtype != outputs[0].dtype:
+            raise KernelError(f"[{name}] dtype mismatch: {a.dtype} vs {b.dtype}")
+        _float_only(name, a)
+        _broadcast_into(name, outputs[0], a, b, lambda x, y: np.asarray(fn(x, y)).astype(a.dtype))
+
+    return kernel
+
+
+for _n, _f in _BINARY.items():
+    _kernel(_n)(_make_binary(_n, _f))
+
+
+@_kernel("squared_difference")
+def _squared_difference(inputs, outputs, ints, floats):
+    a, b = inputs
+    if a.dtype != b.dtype or a.dtype != outputs[0].dtype:
+        raise KernelError("[SquaredDifference] dtype mismatch")
+    _broadcast_into("SquaredDifference", outputs[0], a, b, lambda x, y: (x - y) * (x - y))
+
+
+def _cumulative(name, prod):
+    def kernel(inputs, outputs, ints, floats):
+        (x,) = inputs
+        out = outputs[0]
+        if x.ndim < 1 or x.shape != out.shape or x.dtype != out.dtype:
+            raise KernelError(f"[{name}] input must have rank >= 1 and match the output")
+        axis, exclusive, reverse = int(ints[0]), bool(ints[1]), bool(ints[2])
+        if not -x.ndim <= axis < x.ndim:
+            raise KernelError(f"[{name}] axis {axis} is out of range for rank {x.ndim}")
+        src = np.moveaxis(x, axis, -1)
+        dst = np.empty_like(src)
+        n = src.shape[-1]
+        acc = np.full(src.shape[:-1], 1 if prod else 0, x.dtype)
+        with np.errstate(all="ignore"):
+            for j in range(n):  # one element at a time, in the kernel's order
+                at = n - 1 - j if reverse else j
+                v = src[..., at]
+                if exclusive:
+                    dst[..., at] = acc
+                acc = (acc * v if prod else acc + v).astype(x.dtype)
+                if not exclusive:
+                    dst[..., at] = acc
+        out[...] = np.moveaxis(dst, -1, axis)
+
+    return kernel
+
+
+_kernel("cumsum")(_cumulative("Cumsum", False))
+_kernel("cumprod")(_cumulative("Cumprod", True))
+
+
+def _segment(name, ufunc, init):
+    def kernel(inputs, outputs, ints, floats):
+        data, ids = inputs
+        out = outputs[0]
+        if data.shape[: ids.ndim] != ids.shape or data.dtype != out.dtype:
+            raise KernelError(f"[{name}] segment_ids must be a prefix of data's shape")
+        _check_ids(name, ids, out.shape[0], "segment_ids")
+        acc = np.full(out.shape, init(out.dtype), out.dtype)
+        with np.errstate(all="ignore"):
+            ufunc.at(acc, ids.reshape(-1), data.reshape((ids.size, *out.shape[1:])))
+        out[...] = acc
+
+    return kernel
+
+
+def _lowest(dt):
+    return np.finfo(dt).min if dt.kind == "f" else np.iinfo(dt).min
+
+
+def _highest(dt):
+    return np.finfo(dt).max if dt.kind == "f" else np.iinfo(dt).max
+
+
+_kernel("unsorted_segment_max")(_segment("UnsortedSegmentMax", np.maximum, _lowest))
+_kernel("unsorted_segment_min")(_segment("UnsortedSegmentMin", np.minimum, _highest))
+_kernel("unsorted_segment_prod")(_segment("UnsortedSegmentProd", np.multiply, lambda dt: 1))
