@@ -100,6 +100,66 @@ double polygamma(double n, double x) {
   return (std::fmod(n, 2.0) == 1.0 ? 1.0 : -1.0) * factorial * zeta(n + 1.0, x);
 }
 
+// The standard normal quantile: Acklam's rational approximation (relative error 1.2e-9), then one
+// Halley step on 0.5 erfc(-z / sqrt 2) - p. As TF: -inf at 0, +inf at 1, NaN outside [0, 1].
+double ndtri(double p) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  if (!(p >= 0.0 && p <= 1.0)) return std::numeric_limits<double>::quiet_NaN();
+  if (p == 0.0) return -kInf;
+  if (p == 1.0) return kInf;
+  if (p > 0.5) return -ndtri(1.0 - p);  // exact (Sterbenz): the upper tail from the lower one
+  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
+                             1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
+  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                             6.680131188771972e+01, -1.328068155288572e+01};
+  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                             -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
+  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                             3.754408661907416e+00};
+  double z;
+  if (p < 0.02425) {
+    const double q = std::sqrt(-2.0 * std::log(p));
+    z = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
+  } else if (p > 1.0 - 0.02425) {
+    const double q = std::sqrt(-2.0 * std::log1p(-p));
+    z = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
+  } else {
+    const double q = p - 0.5, r = q * q;
+    z = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
+  }
+  const double e = 0.5 * std::erfc(-z / std::sqrt(2.0)) - p;
+  const double u = e * std::sqrt(2.0 * kPi) * std::exp(z * z / 2.0);
+  return z - u / (1.0 + z * u / 2.0);
+}
+
+// The inverse error function: ndtri's value as a start, then three Newton steps on erf (on erfc
+// near +-1, where 1 - |x| is exact).
+double erfinv(double x) {
+  if (!(x >= -1.0 && x <= 1.0)) return std::numeric_limits<double>::quiet_NaN();
+  if (x == -1.0 || x == 1.0) return x * std::numeric_limits<double>::infinity();
+  if (x == 0.0) return x;
+  const double ax = std::fabs(x);
+  // erfinv(x) = -ndtri((1 - x) / 2) / sqrt 2, with 1 - x exact near 1
+  double y = -ndtri((1.0 - ax) / 2.0) / std::sqrt(2.0);
+  for (int i = 0; i < 3; ++i) {
+    const double f = ax > 0.5 ? (1.0 - ax) - std::erfc(y) : std::erf(y) - ax;
+    const double fp = 2.0 / std::sqrt(kPi) * std::exp(-y * y);
+    y -= f / fp;
+  }
+  return x < 0 ? -y : y;
+}
+
+template <typename T>
+T log_add_exp(T a, T b) {
+  if (a != a || b != b) return a + b;  // NaN
+  if (a < b) std::swap(a, b);
+  if (b == -std::numeric_limits<T>::infinity() || a == std::numeric_limits<T>::infinity()) return a;
+  return a + std::log1p(std::exp(b - a));
+}
+
 template <typename T>
 T lgamma_t(T x) {
   int sign = 0;  // the reentrant forms: std::lgamma writes the global signgam
@@ -151,6 +211,8 @@ FUN(k_erf, "Erf", std::erf(x))
 FUN(k_erfc, "Erfc", std::erfc(x))
 FUN(k_lgamma, "Lgamma", lgamma_t(x))
 FUN(k_digamma, "Digamma", T(digamma(double(x))))
+FUN(k_ndtri, "Ndtri", T(ndtri(double(x))))
+FUN(k_erfinv, "Erfinv", T(erfinv(double(x))))
 FUN(k_softsign, "Softsign", x / (T(1) + std::fabs(x)))
 #undef FUN
 
@@ -222,6 +284,7 @@ void float_binary(const char* op, const TensorView* in, int nin, TensorView* out
     });                                                                               \
   }
 FBIN(k_atan2, "Atan2", std::atan2(x, y))
+FBIN(k_nextafter, "NextAfter", std::nextafter(x, y))
 FBIN(k_zeta, "Zeta", T(zeta(double(x), double(y))))
 FBIN(k_polygamma, "Polygamma", T(polygamma(double(x), double(y))))
 FBIN(k_xlogy, "Xlogy", x == T(0) ? T(0) : x * std::log(y))
@@ -269,7 +332,23 @@ void k_logical_or(const TensorView* in, int nin, TensorView* out, int nout, cons
 }
 
 // ---- cumsum / cumprod: ints = [axis, exclusive, reverse] ------------------------------------
-template <bool Prod>
+enum class Cum { kSum, kProd, kLogSumExp };
+
+template <Cum C, typename T>
+T cum_init() {
+  if constexpr (C == Cum::kProd) return T(1);
+  if constexpr (C == Cum::kLogSumExp) return -std::numeric_limits<T>::infinity();
+  return T(0);
+}
+
+template <Cum C, typename T>
+T cum_step(T acc, T v) {
+  if constexpr (C == Cum::kProd) return acc * v;
+  if constexpr (C == Cum::kLogSumExp) return log_add_exp(acc, v);
+  return acc + v;
+}
+
+template <Cum C>
 void cumulative(const char* op, const TensorView* in, int nin, TensorView* out, int nout,
                 const Attrs& a) {
   check_count(op, nin, 1, nout, 1);
@@ -286,31 +365,38 @@ void cumulative(const char* op, const TensorView* in, int nin, TensorView* out, 
   for (int d = 0; d < axis; ++d) outer *= x.shape[d];
   for (int d = int(axis) + 1; d < x.ndim; ++d) inner *= x.shape[d];
   const int64_t len = x.shape[axis];
-  TFL_NUMERIC_CASES(x.dtype, op, {
-    const T* src = x.ptr<T>();
-    T* dst = out[0].ptr<T>();
+  auto run = [&](auto* src, auto* dst) {
+    using T = std::remove_pointer_t<decltype(dst)>;
     parallel_for(outer * inner, std::max<int64_t>(1, kCheapGrain / std::max<int64_t>(len, 1)),
                  [&](int64_t b, int64_t e) {
                    for (int64_t r = b; r < e; ++r) {
                      const int64_t base = (r / inner) * len * inner + r % inner;
-                     T acc = Prod ? T(1) : T(0);
+                     T acc = cum_init<C, T>();
                      for (int64_t j = 0; j < len; ++j) {
                        const int64_t at = base + (reverse ? len - 1 - j : j) * inner;
                        const T v = src[at];
                        if (exclusive) dst[at] = acc;
-                       if constexpr (Prod) acc = acc * v;
-                       else acc = acc + v;
+                       acc = cum_step<C, T>(acc, v);
                        if (!exclusive) dst[at] = acc;
                      }
                    }
                  });
-  });
+  };
+  if constexpr (C == Cum::kLogSumExp) {
+    TFL_FLOAT_CASES(x.dtype, op, run(x.ptr<T>(), out[0].ptr<T>()));
+  } else {
+    TFL_NUMERIC_CASES(x.dtype, op, run(x.ptr<T>(), out[0].ptr<T>()));
+  }
 }
 void k_cumsum(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
-  cumulative<false>("Cumsum", in, nin, out, nout, a);
+  cumulative<Cum::kSum>("Cumsum", in, nin, out, nout, a);
 }
 void k_cumprod(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
-  cumulative<true>("Cumprod", in, nin, out, nout, a);
+  cumulative<Cum::kProd>("Cumprod", in, nin, out, nout, a);
+}
+void k_cumulative_logsumexp(const TensorView* in, int nin, TensorView* out, int nout,
+                            const Attrs& a) {
+  cumulative<Cum::kLogSumExp>("CumulativeLogsumexp", in, nin, out, nout, a);
 }
 
 // ---- unsorted segment max / min / prod --------------------------------------------------------
@@ -413,6 +499,10 @@ void register_math(Registry& r) {
   r["squared_difference"] = k_squared_difference;
   r["cumsum"] = k_cumsum;
   r["cumprod"] = k_cumprod;
+  r["cumulative_logsumexp"] = k_cumulative_logsumexp;
+  r["ndtri"] = k_ndtri;
+  r["erfinv"] = k_erfinv;
+  r["nextafter"] = k_nextafter;
   r["unsorted_segment_max"] = k_segment_max;
   r["unsorted_segment_min"] = k_segment_min;
   r["unsorted_segment_prod"] = k_segment_prod;

@@ -579,6 +579,8 @@ MATH_UNARY = [
     "erfc",
     "lgamma",
     "digamma",
+    "ndtri",
+    "erfinv",
     "softsign",
 ]
 
@@ -619,8 +621,9 @@ def zeta_case(draw, kind):
 
 @st.composite
 def cumulative_case(draw, prod):
-    dt = draw(st.sampled_from(NUMERIC))
-    x = arrays(draw, dt, draw(shapes(min_dims=1)), -2 if prod else -100, 2 if prod else 100)
+    dt = draw(st.sampled_from(FLOATS if prod == "lse" else NUMERIC))
+    lo, hi = (-2, 2) if prod is True else (-100, 100)
+    x = arrays(draw, dt, draw(shapes(min_dims=1)), lo, hi, specials=prod == "lse")
     axis = draw(st.integers(-x.ndim, x.ndim - 1))
     ints = [axis, int(draw(st.booleans())), int(draw(st.booleans()))]
     return Case([x], [blank(x.shape, dt)], ints)
@@ -653,6 +656,8 @@ MATH_ROWS = {
     "squared_difference": binary_case(NUMERIC, -1000, 1000),
     "cumsum": cumulative_case(False),
     "cumprod": cumulative_case(True),
+    "cumulative_logsumexp": with_tol(cumulative_case("lse"), SPECIAL_FN_TOL),
+    "nextafter": binary_case(FLOATS, -10, 10),
     **{f"unsorted_segment_{k}": segment_case(k) for k in ("max", "min", "prod")},
 }
 

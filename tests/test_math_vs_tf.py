@@ -68,6 +68,9 @@ UNARY = {  # name -> input
     "lgamma": POS,
     "digamma": POS,
     "softsign": X,
+    "ndtri": (UNIT + 1) / 2,
+    "erfinv": UNIT,
+    "erfcinv": UNIT + 1,
     "log_sigmoid": X,
 }
 
@@ -95,6 +98,9 @@ def test_unary_values_and_gradients(name, dtype):
         "erfc",
         "lgamma",
         "digamma",
+        "ndtri",
+        "erfinv",
+        "erfcinv",
         "softsign",
         "ceil",
         "rint",
@@ -253,3 +259,46 @@ def test_bincount_and_confusion_matrix():
     assert_same(
         *run_both(lambda m, a, b: m.math.confusion_matrix(a, b, num_classes=4), [labels, preds])
     )
+
+
+def test_nextafter_and_cumulative_logsumexp():
+    a, b = np.array([1.0, 0.0, -2.0, 5.0]), np.array([2.0, -1.0, -2.0, 0.0])
+    for dt in (np.float32, np.float64):
+        assert_same(*run_both(lambda m, x, y: m.math.nextafter(x, y), [a.astype(dt), b.astype(dt)]))
+    for kw in ({}, {"axis": 1}, {"exclusive": True}, {"reverse": True, "axis": -1}):
+        assert_same(
+            *run_both(lambda m, x, kw=kw: m.math.cumulative_logsumexp(x, **kw), [X], grad=True),
+            1e-9,
+        )
+    x = np.array([[-np.inf, 1.0, np.inf], [1000.0, 1000.0, -1000.0]])
+    assert_same(*run_both(lambda m, p: m.math.cumulative_logsumexp(p, axis=1), [x]))
+
+
+def test_real_numbers_as_complex_ones():
+    x = np.array([[-1.5, 0.0, 2.0], [3.0, -0.0, -4.0]], np.float32)
+    for name in ("conj", "real", "imag", "angle"):
+        assert_same(*run_both(lambda m, p, n=name: getattr(m.math, n)(p), [x]))
+        assert getattr(tf, name) is getattr(tf.math, name)
+
+
+def test_approx_max_k_and_min_k():
+    """TF's CPU kernel has only approx_max_k along the last dimension (exact there): compared
+    with TF; approx_min_k and other dimensions, which TF runs only on XLA devices, with NumPy."""
+    x = np.array([[3.0, 1.0, 4.0, 1.0], [5.0, 9.0, 2.0, 6.0], [5.0, 3.0, 5.0, 8.0]], np.float32)
+    assert_same(*run_both(lambda m, p: list(m.math.approx_max_k(p, 2)), [x]))
+    for dim in (0, 1, -1):
+        with tf.Graph().as_default(), tf.Session() as sess:
+            got = sess.run(
+                [
+                    tf.math.approx_max_k(x, 2, reduction_dimension=dim),
+                    tf.math.approx_min_k(x, 2, reduction_dimension=dim),
+                ]
+            )
+        order = np.argsort(-x, axis=dim, kind="stable")
+        idx = np.take(order, [0, 1], axis=dim)
+        np.testing.assert_array_equal(got[0][0], np.take_along_axis(x, idx, dim))
+        np.testing.assert_array_equal(got[0][1], idx)
+        order = np.argsort(x, axis=dim, kind="stable")
+        idx = np.take(order, [0, 1], axis=dim)
+        np.testing.assert_array_equal(got[1][0], np.take_along_axis(x, idx, dim))
+        np.testing.assert_array_equal(got[1][1], idx)

@@ -17,7 +17,7 @@ from hypothesis.extra import numpy as hnp
 from op_table import BOOL, NUMERIC, Row, away, table_tests, unary
 
 import tflite_core as tf
-from tflite_core.reference.math_extra import _digamma, _polygamma, _zeta
+from tflite_core.reference.math_extra import _digamma, _erfinv, _ndtri, _polygamma, _zeta
 
 SPECIAL_TOL = {"rtol": 1e-5, "atol": 1e-6}  # libm against Python's math module, float32 too
 
@@ -91,7 +91,8 @@ def cumulative_draw(prod):
             x = ctx.values(shape, (-2.0, 2.0) if prod else (-5.0, 5.0))
         kw = {
             "axis": ctx.draw(st.integers(-len(shape), len(shape) - 1)),
-            "exclusive": ctx.draw(st.booleans()),
+            # exclusive log-sum-exps start at -inf: no central differences there
+            "exclusive": ctx.draw(st.booleans()) and not (ctx.grad and prod == "lse"),
             "reverse": ctx.draw(st.booleans()),
         }
         return [x], kw
@@ -105,9 +106,13 @@ def np_cumulative(prod):
         if reverse:
             y = y[..., ::-1]
         if exclusive:
-            y = np.concatenate([np.full((*y.shape[:-1], 1), 1 if prod else 0, y.dtype), y], -1)
+            first = {True: 1, False: 0, "lse": -np.inf}[prod]
+            y = np.concatenate([np.full((*y.shape[:-1], 1), first, y.dtype), y], -1)
             y = y[..., :-1]
-        y = np.cumprod(y, -1) if prod else np.cumsum(y, -1)
+        if prod == "lse":
+            y = np.logaddexp.accumulate(y, -1)
+        else:
+            y = np.cumprod(y, -1) if prod else np.cumsum(y, -1)
         if reverse:
             y = y[..., ::-1]
         return np.moveaxis(y, -1, axis).astype(x.dtype)
@@ -216,6 +221,16 @@ ROWS = [
         U((-4.9, 10.0), ((0.5, 5.0),)),
         tol=SPECIAL_TOL,
     ),
+    Row(
+        "Ndtri", tf.math.ndtri, per_element(_ndtri), U((0.0, 1.0), ((0.05, 0.95),)), tol=SPECIAL_TOL
+    ),
+    Row(
+        "Erfinv",
+        tf.math.erfinv,
+        per_element(_erfinv),
+        U((-1.0, 1.0), ((-0.9, 0.9),)),
+        tol=SPECIAL_TOL,
+    ),
     Row("Softsign", tf.math.softsign, lambda x: x / (1 + np.abs(x)), U()),
     Row("IsFinite", tf.is_finite, np.isfinite, specials_draw, grad="none"),
     Row("IsInf", tf.is_inf, np.isinf, specials_draw, grad="none"),
@@ -285,6 +300,14 @@ ROWS = [
         NUMERIC,
         tol={"atol": 1e-5},
     ),
+    Row(
+        "CumulativeLogsumexp",
+        tf.math.cumulative_logsumexp,
+        np_cumulative("lse"),
+        cumulative_draw("lse"),
+        tol=SPECIAL_TOL,
+    ),
+    Row("NextAfter", tf.math.nextafter, np.nextafter, binary(), grad="none"),
     seg_row("UnsortedSegmentMax", tf.unsorted_segment_max, np.maximum, _lowest, "max"),
     seg_row("UnsortedSegmentMin", tf.unsorted_segment_min, np.minimum, _highest, "min"),
     seg_row("UnsortedSegmentProd", tf.unsorted_segment_prod, np.multiply, lambda dt: 1, "prod"),

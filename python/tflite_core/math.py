@@ -3,13 +3,23 @@ functions as the top-level names of TF 1.x, as in TF)."""
 
 from __future__ import annotations
 
-from .nn.nn_ops import in_top_k, log_sigmoid, log_softmax, softmax, softplus, top_k
+from .nn.nn_ops import (
+    approx_max_k,
+    approx_min_k,
+    in_top_k,
+    log_sigmoid,
+    log_softmax,
+    softmax,
+    softplus,
+    top_k,
+)
 from .ops.array_ops import invert_permutation
 from .ops.indexing_ops import unsorted_segment_sum
 from .ops.math_extra_ops import (
     accumulate_n,
     acos,
     acosh,
+    angle,
     asin,
     asinh,
     atan,
@@ -18,16 +28,21 @@ from .ops.math_extra_ops import (
     bincount,
     ceil,
     confusion_matrix,
+    conj,
     cos,
     cosh,
     count_nonzero,
     cumprod,
     cumsum,
+    cumulative_logsumexp,
     digamma,
     divide_no_nan,
     erf,
     erfc,
+    erfcinv,
+    erfinv,
     expm1,
+    imag,
     is_finite,
     is_inf,
     is_nan,
@@ -42,8 +57,11 @@ from .ops.math_extra_ops import (
     logical_or,
     logical_xor,
     multiply_no_nan,
+    ndtri,
+    nextafter,
     polygamma,
     polyval,
+    real,
     reciprocal_no_nan,
     reduce_all,
     reduce_any,

@@ -85,6 +85,8 @@ _UNARY = {  # op type -> kernel
     "Lgamma": "lgamma",
     "Digamma": "digamma",
     "Softsign": "softsign",
+    "Ndtri": "ndtri",
+    "Erfinv": "erfinv",
 }
 for _t, _k in _UNARY.items():
     register_op(_t, same_shape, _k)
@@ -187,6 +189,26 @@ def lgamma(x, name=None):
 
 def digamma(x, name=None):
     return _unary("Digamma", x, name)
+
+
+def ndtri(x, name=None):
+    """The standard normal quantile (the inverse of its CDF): -inf at 0, inf at 1."""
+    return _unary("Ndtri", x, name)
+
+
+def erfinv(x, name=None):
+    """The inverse error function: -inf at -1, inf at 1."""
+    return _unary("Erfinv", x, name)
+
+
+def erfcinv(x, name=None):
+    """The inverse complementary error function, ``-ndtri(x / 2) / sqrt(2)`` as TF."""
+    with name_scope(name, "erfcinv", [x]):
+        x = convert_to_tensor(x)
+        check_dtype_in("Erfcinv", x, FLOATS)
+        return negative(ndtri(constant(0.5, dtype=x.dtype) * x)) * constant(
+            _pymath.sqrt(0.5), dtype=x.dtype
+        )
 
 
 def softsign(features, name=None):
@@ -299,6 +321,18 @@ def _digamma_grad(op, grad):
     return [grad * polygamma(constant(1, dtype=x.dtype), x)]
 
 
+@RegisterGradient("Ndtri")
+def _ndtri_grad(op, grad):
+    y = op.outputs[0]  # d ndtri = sqrt(2 pi) exp(y^2 / 2) dx
+    return [grad * _pymath.sqrt(2 * _pymath.pi) * exp(square(y) / 2.0)]
+
+
+@RegisterGradient("Erfinv")
+def _erfinv_grad(op, grad):
+    y = op.outputs[0]  # d erfinv = sqrt(pi) / 2 exp(y^2) dx
+    return [grad * (_pymath.sqrt(_pymath.pi) / 2) * exp(square(y))]
+
+
 @RegisterGradient("Softsign")
 def _softsign_grad(op, grad):
     x = _x(op)
@@ -371,6 +405,7 @@ _BINARY = {  # op type -> (kernel, dtypes)
     "SquaredDifference": ("squared_difference", NUMERIC),
     "Zeta": ("zeta", FLOATS),
     "Polygamma": ("polygamma", FLOATS),
+    "NextAfter": ("nextafter", FLOATS),
 }
 for _t, (_k, _) in _BINARY.items():
     register_op(_t, _binary_shape, _k)
@@ -424,6 +459,14 @@ def zeta(x, q, name=None):
 def polygamma(a, x, name=None):
     """The ``a``-th derivative of digamma at ``x`` (``a`` a whole number, as floats)."""
     return _binary("Polygamma", a, x, name, ("a", "x"))
+
+
+def nextafter(x1, x2, name=None):
+    """The next representable value after ``x1`` toward ``x2`` (``np.nextafter``)."""
+    return _binary("NextAfter", x1, x2, name, ("x1", "x2"))
+
+
+NotDifferentiable("NextAfter")
 
 
 @RegisterGradient("Atan2")
@@ -513,13 +556,17 @@ def _cum_attrs(op, in_shapes, out_shapes, value_of):
     return [axis, int(op.get_attr("exclusive")), int(op.get_attr("reverse"))], []
 
 
-for _t, _k in (("Cumsum", "cumsum"), ("Cumprod", "cumprod")):
+for _t, _k in (
+    ("Cumsum", "cumsum"),
+    ("Cumprod", "cumprod"),
+    ("CumulativeLogsumexp", "cumulative_logsumexp"),
+):
     register_op(_t, _cum_shape, _k, kernel_inputs=(0,), value_inputs=(1,), attrs_fn=_cum_attrs)
 
 
 def _cumulative(op_type, x, axis, exclusive, reverse, name):
     x = convert_to_tensor(x)
-    check_dtype_in(op_type, x, NUMERIC)
+    check_dtype_in(op_type, x, FLOATS if op_type == "CumulativeLogsumexp" else NUMERIC)
     known, extra = int_arg(axis, "axis")
     a = extra[0] if extra else constant(np.int32(scalar_int(known)), name="axis")
     attrs = {"exclusive": bool(exclusive), "reverse": bool(reverse), "Tidx": a.dtype}
@@ -535,6 +582,30 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
     """Running products along ``axis``, as ``cumsum``."""
     return _cumulative("Cumprod", x, axis, exclusive, reverse, name)
+
+
+def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Running ``log(sum(exp(x)))`` along ``axis``, computed stably (-inf over nothing)."""
+    return _cumulative("CumulativeLogsumexp", x, axis, exclusive, reverse, name)
+
+
+@RegisterGradient("CumulativeLogsumexp")
+def _cumulative_logsumexp_grad(op, grad):
+    x, axis = op.inputs  # as TF: the positive and negative parts of grad in log space
+    result = op.outputs[0]
+    ex, rev = op.get_attr("exclusive"), op.get_attr("reverse")
+    lowest = constant(float(np.finfo(grad.dtype.np).min), dtype=grad.dtype)
+    lowest = lowest * ones_like(grad)
+    zero = zeros_like(grad)
+    pos = where_v2(
+        greater(grad, zero), log(where_v2(greater(grad, zero), grad, ones_like(grad))), lowest
+    )
+    neg = where_v2(
+        less(grad, zero), log(where_v2(less(grad, zero), -grad, ones_like(grad))), lowest
+    )
+    out_pos = exp(cumulative_logsumexp(pos - result, axis, exclusive=ex, reverse=not rev) + x)
+    out_neg = exp(cumulative_logsumexp(neg - result, axis, exclusive=ex, reverse=not rev) + x)
+    return [out_pos - out_neg, None]
 
 
 @RegisterGradient("Cumsum")
@@ -942,3 +1013,31 @@ def xlog1py(x, y, name=None):
         x, y = to_tensors([x, y])
         z = x * log1p(where_v2(equal(x, zeros_like(x)), zeros_like(y), y))
         return where_v2(equal(x, zeros_like(x)), zeros_like(z), z)
+
+
+# ---- real numbers as complex ones (tflite_core has no complex dtypes) ---------------------------
+def conj(x, name=None):
+    """The complex conjugate: a real tensor itself, as TF."""
+    x = convert_to_tensor(x)
+    if not (x.dtype.is_floating or x.dtype.is_integer):
+        raise TypeError(f"Expected numeric or variant tensor, got dtype {x.dtype!r}")
+    return x
+
+
+def real(input, name=None):
+    """The real part: a real tensor itself, as TF."""
+    return convert_to_tensor(input)
+
+
+def imag(input, name=None):
+    """The imaginary part: zeros for a real tensor, as TF."""
+    with name_scope(name, "Imag", [input]):
+        return zeros_like(convert_to_tensor(input))
+
+
+def angle(input, name=None):
+    """The argument: pi where a real input is negative, else 0, as TF."""
+    with name_scope(name, "Angle", [input]):
+        x = convert_to_tensor(input)
+        pi = constant(_pymath.pi, dtype=x.dtype) * ones_like(x)
+        return where_v2(less(x, zeros_like(x)), pi, zeros_like(x))

@@ -1,10 +1,12 @@
 """The rest of tf.math's kernels (``cpp/math_extra.cc``): trigonometric, hyperbolic, rounding and
 special functions (float -> float), is_finite / is_inf / is_nan (-> bool), the logical ops,
-atan2 xlogy xdivy div_no_nan mul_no_nan zeta polygamma squared_difference (broadcasting),
-cumsum / cumprod (ints = [axis, exclusive, reverse]) and unsorted_segment_max / _min / _prod.
+atan2 xlogy xdivy div_no_nan mul_no_nan zeta polygamma nextafter squared_difference
+(broadcasting), cumsum / cumprod / cumulative_logsumexp (ints = [axis, exclusive, reverse]) and
+unsorted_segment_max / _min / _prod.
 
-digamma, zeta and polygamma follow the kernel's algorithms (reflection, recurrence and the
-asymptotic series; Cephes' Euler-Maclaurin summation) element by element in float64.
+digamma, zeta, polygamma, ndtri and erfinv follow the kernel's algorithms (reflection, recurrence
+and the asymptotic series; Cephes' Euler-Maclaurin summation; Acklam's approximation refined by
+Halley and Newton steps) element by element in float64.
 """
 
 from __future__ import annotations
@@ -117,6 +119,80 @@ def _polygamma(n: float, x: float) -> float:
     return (1.0 if math.fmod(n, 2.0) == 1.0 else -1.0) * factorial * _zeta(n + 1.0, x)
 
 
+_ACKLAM_A = [
+    -3.969683028665376e01,
+    2.209460984245205e02,
+    -2.759285104469687e02,
+    1.383577518672690e02,
+    -3.066479806614716e01,
+    2.506628277459239e00,
+]
+_ACKLAM_B = [
+    -5.447609879822406e01,
+    1.615858368580409e02,
+    -1.556989798598866e02,
+    6.680131188771972e01,
+    -1.328068155288572e01,
+]
+_ACKLAM_C = [
+    -7.784894002430293e-03,
+    -3.223964580411365e-01,
+    -2.400758277161838e00,
+    -2.549732539343734e00,
+    4.374664141464968e00,
+    2.938163982698783e00,
+]
+_ACKLAM_D = [
+    7.784695709041462e-03,
+    3.224671290700398e-01,
+    2.445134137142996e00,
+    3.754408661907416e00,
+]
+
+
+def _ndtri(p: float) -> float:
+    """Acklam's approximation, then one Halley step (the kernel's algorithm)."""
+    if not 0.0 <= p <= 1.0:
+        return _NAN
+    if p == 0.0:
+        return -_INF
+    if p == 1.0:
+        return _INF
+    if p > 0.5:
+        return -_ndtri(1.0 - p)
+    a, b, c, d = _ACKLAM_A, _ACKLAM_B, _ACKLAM_C, _ACKLAM_D
+    if p < 0.02425:
+        q = math.sqrt(-2.0 * math.log(p))
+        z = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / (
+            (((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0
+        )
+    else:
+        q = p - 0.5
+        r = q * q
+        z = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (
+            ((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0
+        )
+    e = 0.5 * math.erfc(-z / math.sqrt(2.0)) - p
+    u = e * math.sqrt(2.0 * math.pi) * math.exp(z * z / 2.0)
+    return z - u / (1.0 + z * u / 2.0)
+
+
+def _erfinv(x: float) -> float:
+    """ndtri's value as a start, then three Newton steps on erf (erfc near +-1)."""
+    if not -1.0 <= x <= 1.0:
+        return _NAN
+    if x in (-1.0, 1.0):
+        return x * _INF
+    if x == 0.0:
+        return x
+    ax = abs(x)
+    y = -_ndtri((1.0 - ax) / 2.0) / math.sqrt(2.0)
+    for _ in range(3):
+        f = (1.0 - ax) - math.erfc(y) if ax > 0.5 else math.erf(y) - ax
+        y -= f / (2.0 / math.sqrt(math.pi) * math.exp(-y * y))
+    return -y if x < 0 else y
+
+
 def _lgamma(x: float) -> float:
     try:
         return math.lgamma(x)
@@ -156,6 +232,8 @@ _UNARY = {
     "lgamma": _elementwise(_lgamma),
     "digamma": _elementwise(_digamma),
     "softsign": lambda x: x / (1 + np.abs(x)),
+    "ndtri": _elementwise(_ndtri),
+    "erfinv": _elementwise(_erfinv),
 }
 
 
@@ -236,6 +314,7 @@ _BINARY = {
     "mul_no_nan": lambda x, y: _where_zero(y == 0, x * y),
     "zeta": _elementwise(_zeta),
     "polygamma": _elementwise(_polygamma),
+    "nextafter": np.nextafter,
 }
 
 
@@ -262,6 +341,13 @@ def _squared_difference(inputs, outputs, ints, floats):
     _broadcast_into("SquaredDifference", outputs[0], a, b, lambda x, y: (x - y) * (x - y))
 
 
+def _log_add_exp(acc, v):
+    a, b = np.maximum(acc, v), np.minimum(acc, v)
+    a = np.where(np.isnan(acc) | np.isnan(v), np.nan, a)
+    done = (b == -np.inf) | (a == np.inf) | np.isnan(a)
+    return np.where(done, a, a + np.log1p(np.exp(b - a)))
+
+
 def _cumulative(name, prod):
     def kernel(inputs, outputs, ints, floats):
         (x,) = inputs
@@ -274,14 +360,19 @@ def _cumulative(name, prod):
         src = np.moveaxis(x, axis, -1)
         dst = np.empty_like(src)
         n = src.shape[-1]
-        acc = np.full(src.shape[:-1], 1 if prod else 0, x.dtype)
+        if prod == "lse":
+            _float_only(name, x)
+        acc = np.full(src.shape[:-1], {True: 1, False: 0, "lse": -np.inf}[prod], x.dtype)
         with np.errstate(all="ignore"):
             for j in range(n):  # one element at a time, in the kernel's order
                 at = n - 1 - j if reverse else j
                 v = src[..., at]
                 if exclusive:
                     dst[..., at] = acc
-                acc = (acc * v if prod else acc + v).astype(x.dtype)
+                if prod == "lse":
+                    acc = _log_add_exp(acc, v).astype(x.dtype)
+                else:
+                    acc = (acc * v if prod else acc + v).astype(x.dtype)
                 if not exclusive:
                     dst[..., at] = acc
         out[...] = np.moveaxis(dst, -1, axis)
@@ -291,6 +382,7 @@ def _cumulative(name, prod):
 
 _kernel("cumsum")(_cumulative("Cumsum", False))
 _kernel("cumprod")(_cumulative("Cumprod", True))
+_kernel("cumulative_logsumexp")(_cumulative("CumulativeLogsumexp", "lse"))
 
 
 def _segment(name, ufunc, init):
