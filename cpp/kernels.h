@@ -63,7 +63,8 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  d_h [, d_act_extra] -> d_x, d_c0, d_h0, d_w, d_b, and work buffers d_gates
 //                  [T,B,4H], xh [T,B,D+H]: back-propagation through time)
 //  math_extra.cc   sin cos tan asin acos atan sinh cosh asinh acosh atanh ceil rint expm1 log1p
-//                  rsqrt erf erfc lgamma digamma ndtri erfinv softsign (float -> float, np.<op> or
+//                  rsqrt erf erfc lgamma digamma ndtri erfinv bessel_i0 bessel_i0e bessel_i1
+//                  bessel_i1e softsign (float -> float, np.<op> or
 //                  scipy.special's); is_finite is_inf is_nan (float -> bool); logical_not,
 //                  logical_and logical_or (bool, broadcasting); atan2 xlogy xdivy div_no_nan
 //                  mul_no_nan zeta polygamma nextafter (floats) squared_difference (numeric),

@@ -581,6 +581,10 @@ MATH_UNARY = [
     "digamma",
     "ndtri",
     "erfinv",
+    "bessel_i0",
+    "bessel_i0e",
+    "bessel_i1",
+    "bessel_i1e",
     "softsign",
 ]
 

@@ -61,7 +61,14 @@ ALLOWED = {  # layer -> the layers its modules may import (besides its own)
     "namespace": {"*"},
 }
 # the root's __init__ and its namespace modules
-ROOT_NAMESPACES = {"", "train", "summary", "initializers", "math"}
+ROOT_NAMESPACES = {
+    "",
+    "train",
+    "summary",
+    "initializers",
+    "math",
+    "_math_special",
+}  # tf.math.special
 NAMESPACE_INITS = {"nn"}  # packages whose __init__ is a namespace (tf.nn)
 NAMESPACE_TREES = {"contrib"}  # packages that are namespaces throughout (tf.contrib)
 RUNTIME = "framework.runtime"  # the one module that loads _core

@@ -71,6 +71,10 @@ UNARY = {  # name -> input
     "ndtri": (UNIT + 1) / 2,
     "erfinv": UNIT,
     "erfcinv": UNIT + 1,
+    "bessel_i0": X,
+    "bessel_i0e": X,
+    "bessel_i1": X,
+    "bessel_i1e": X,
     "log_sigmoid": X,
 }
 
@@ -101,6 +105,10 @@ def test_unary_values_and_gradients(name, dtype):
         "ndtri",
         "erfinv",
         "erfcinv",
+        "bessel_i0",
+        "bessel_i0e",
+        "bessel_i1",
+        "bessel_i1e",
         "softsign",
         "ceil",
         "rint",
@@ -302,3 +310,13 @@ def test_approx_max_k_and_min_k():
         idx = np.take(order, [0, 1], axis=dim)
         np.testing.assert_array_equal(got[1][0], np.take_along_axis(x, idx, dim))
         np.testing.assert_array_equal(got[1][1], idx)
+
+
+def test_bessel_functions_over_their_range():
+    x = np.array([0.0, -0.0, 1e-20, -0.3, 2.0, -12.0, 29.5, 30.5, -45.0, 100.0, 700.0, np.inf])
+    for name in ("bessel_i0", "bessel_i0e", "bessel_i1", "bessel_i1e"):
+        assert_same(*run_both(lambda m, p, n=name: getattr(m.math, n)(p), [x]), 1e-12)
+        assert getattr(tf.math.special, name) is getattr(tf.math, name)
+    g = np.array([0.0, 1e-20, -1.0, 3.0])  # the gradients at 0 (0.5 for the order-1 ones)
+    for name in ("bessel_i0", "bessel_i0e", "bessel_i1", "bessel_i1e"):
+        assert_same(*run_both(lambda m, p, n=name: getattr(m.math, n)(p), [g], grad=True), 1e-12)

@@ -17,7 +17,15 @@ from hypothesis.extra import numpy as hnp
 from op_table import BOOL, NUMERIC, Row, away, table_tests, unary
 
 import tflite_core as tf
-from tflite_core.reference.math_extra import _digamma, _erfinv, _ndtri, _polygamma, _zeta
+from tflite_core.reference.math_extra import (
+    _bessel_i,
+    _bessel_ie,
+    _digamma,
+    _erfinv,
+    _ndtri,
+    _polygamma,
+    _zeta,
+)
 
 SPECIAL_TOL = {"rtol": 1e-5, "atol": 1e-6}  # libm against Python's math module, float32 too
 
@@ -231,6 +239,21 @@ ROWS = [
         U((-1.0, 1.0), ((-0.9, 0.9),)),
         tol=SPECIAL_TOL,
     ),
+    *[
+        Row(
+            op,
+            fn,
+            per_element(lambda x, nu=nu, f=f: f(nu, x)),
+            U((-40.0, 40.0), away(0.1, 3.0)),  # |x| has a kink at 0
+            tol=SPECIAL_TOL,
+        )
+        for op, fn, nu, f in (
+            ("BesselI0", tf.math.bessel_i0, 0, _bessel_i),
+            ("BesselI0e", tf.math.bessel_i0e, 0, _bessel_ie),
+            ("BesselI1", tf.math.bessel_i1, 1, _bessel_i),
+            ("BesselI1e", tf.math.bessel_i1e, 1, _bessel_ie),
+        )
+    ],
     Row("Softsign", tf.math.softsign, lambda x: x / (1 + np.abs(x)), U()),
     Row("IsFinite", tf.is_finite, np.isfinite, specials_draw, grad="none"),
     Row("IsInf", tf.is_inf, np.isinf, specials_draw, grad="none"),

@@ -3,6 +3,7 @@ functions as the top-level names of TF 1.x, as in TF)."""
 
 from __future__ import annotations
 
+from . import _math_special as special
 from .nn.nn_ops import (
     approx_max_k,
     approx_min_k,
@@ -25,6 +26,10 @@ from .ops.math_extra_ops import (
     atan,
     atan2,
     atanh,
+    bessel_i0,
+    bessel_i0e,
+    bessel_i1,
+    bessel_i1e,
     bincount,
     ceil,
     confusion_matrix,

@@ -87,6 +87,10 @@ _UNARY = {  # op type -> kernel
     "Softsign": "softsign",
     "Ndtri": "ndtri",
     "Erfinv": "erfinv",
+    "BesselI0": "bessel_i0",
+    "BesselI0e": "bessel_i0e",
+    "BesselI1": "bessel_i1",
+    "BesselI1e": "bessel_i1e",
 }
 for _t, _k in _UNARY.items():
     register_op(_t, same_shape, _k)
@@ -211,6 +215,26 @@ def erfcinv(x, name=None):
         )
 
 
+def bessel_i0(x, name=None):
+    """The modified Bessel function of the first kind of order 0 (NaN at +-inf, as TF)."""
+    return _unary("BesselI0", x, name)
+
+
+def bessel_i0e(x, name=None):
+    """``exp(-|x|) * bessel_i0(x)``, without overflow."""
+    return _unary("BesselI0e", x, name)
+
+
+def bessel_i1(x, name=None):
+    """The modified Bessel function of the first kind of order 1 (NaN at +-inf, as TF)."""
+    return _unary("BesselI1", x, name)
+
+
+def bessel_i1e(x, name=None):
+    """``exp(-|x|) * bessel_i1(x)``, without overflow."""
+    return _unary("BesselI1e", x, name)
+
+
 def softsign(features, name=None):
     """``features / (1 + |features|)``."""
     return _unary("Softsign", features, name, "features")
@@ -331,6 +355,46 @@ def _ndtri_grad(op, grad):
 def _erfinv_grad(op, grad):
     y = op.outputs[0]  # d erfinv = sqrt(pi) / 2 exp(y^2) dx
     return [grad * (_pymath.sqrt(_pymath.pi) / 2) * exp(square(y))]
+
+
+def _sign(x):
+    zero = zeros_like(x)
+    return cast(greater(x, zero), x.dtype) - cast(less(x, zero), x.dtype)
+
+
+@RegisterGradient("BesselI0")
+def _bessel_i0_grad(op, grad):
+    return [grad * bessel_i1(_x(op))]
+
+
+@RegisterGradient("BesselI0e")
+def _bessel_i0e_grad(op, grad):
+    x, y = _x(op), op.outputs[0]
+    return [grad * (bessel_i1e(x) - _sign(x) * y)]
+
+
+def _bessel_i1_grad_of(op, grad, scaled):
+    # as TF: d I1 = I0 - I1 / x (minus sign(x) I1e for the scaled one); 0.5 at x = 0
+    x, y = _x(op), op.outputs[0]
+    eps = constant(float(np.finfo(x.dtype.np).eps), dtype=x.dtype)
+    not_tiny = greater(_abs(x), eps)
+    safe_x = where_v2(not_tiny, x, eps + zeros_like(x))
+    if scaled:
+        dy_dx = bessel_i0e(safe_x) - y * (_sign(safe_x) + reciprocal(safe_x))
+    else:
+        dy_dx = bessel_i0(safe_x) - y * reciprocal(safe_x)
+    half = constant(0.5, dtype=x.dtype) + zeros_like(x)
+    return [grad * where_v2(not_tiny, dy_dx, half)]
+
+
+@RegisterGradient("BesselI1")
+def _bessel_i1_grad(op, grad):
+    return _bessel_i1_grad_of(op, grad, False)
+
+
+@RegisterGradient("BesselI1e")
+def _bessel_i1e_grad(op, grad):
+    return _bessel_i1_grad_of(op, grad, True)
 
 
 @RegisterGradient("Softsign")

@@ -4,9 +4,10 @@ atan2 xlogy xdivy div_no_nan mul_no_nan zeta polygamma nextafter squared_differe
 (broadcasting), cumsum / cumprod / cumulative_logsumexp (ints = [axis, exclusive, reverse]) and
 unsorted_segment_max / _min / _prod.
 
-digamma, zeta, polygamma, ndtri and erfinv follow the kernel's algorithms (reflection, recurrence
-and the asymptotic series; Cephes' Euler-Maclaurin summation; Acklam's approximation refined by
-Halley and Newton steps) element by element in float64.
+digamma, zeta, polygamma, ndtri, erfinv and the Bessel functions follow the kernel's
+algorithms (reflection, recurrence and the asymptotic series; Cephes' Euler-Maclaurin summation;
+Acklam's approximation refined by Halley and Newton steps; the power series up to |x| = 30 and
+the asymptotic expansion beyond) element by element in float64.
 """
 
 from __future__ import annotations
@@ -193,6 +194,46 @@ def _erfinv(x: float) -> float:
     return -y if x < 0 else y
 
 
+def _bessel_ie(nu: int, x: float) -> float:
+    """exp(-|x|) I_nu(x): the series up to |x| = 30, the asymptotic expansion beyond."""
+    if math.isnan(x):
+        return x
+    ax = abs(x)
+    if ax <= 30.0:
+        q = ax * ax / 4.0
+        term = 1.0 if nu == 0 else ax / 2.0
+        total = term
+        for k in range(1, 500):
+            term *= q / (k * (k + nu))
+            total += term
+            if term < 1e-17 * total:
+                break
+        r = total * math.exp(-ax)
+    else:
+        if math.isinf(ax):
+            return 0.0
+        mu = 4.0 * nu * nu
+        term = total = 1.0
+        for k in range(1, 60):
+            odd = 2.0 * k - 1.0
+            term *= -(mu - odd * odd) / (k * 8.0 * ax)
+            total += term
+            if abs(term) < 1e-17 * abs(total):
+                break
+        r = total / math.sqrt(2.0 * math.pi * ax)
+    return -r if nu == 1 and x < 0 else r
+
+
+def _bessel_i(nu: int, x: float) -> float:
+    ax = abs(x)
+    if math.isinf(ax):
+        return _NAN  # 0 * inf, as the kernel (and TF)
+    try:
+        return _bessel_ie(nu, x) * math.exp(ax)
+    except OverflowError:
+        return math.copysign(_INF, x) if nu == 1 else _INF
+
+
 def _lgamma(x: float) -> float:
     try:
         return math.lgamma(x)
@@ -234,6 +275,10 @@ _UNARY = {
     "softsign": lambda x: x / (1 + np.abs(x)),
     "ndtri": _elementwise(_ndtri),
     "erfinv": _elementwise(_erfinv),
+    "bessel_i0": _elementwise(lambda x: _bessel_i(0, x)),
+    "bessel_i0e": _elementwise(lambda x: _bessel_ie(0, x)),
+    "bessel_i1": _elementwise(lambda x: _bessel_i(1, x)),
+    "bessel_i1e": _elementwise(lambda x: _bessel_ie(1, x)),
 }
 
 
