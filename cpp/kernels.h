@@ -67,10 +67,10 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  bessel_i1e softsign (float -> float, np.<op> or
 //                  scipy.special's); is_finite is_inf is_nan (float -> bool); logical_not,
 //                  logical_and logical_or (bool, broadcasting); atan2 xlogy xdivy div_no_nan
-//                  mul_no_nan zeta polygamma nextafter (floats) squared_difference (numeric),
-//                  broadcasting as add; cumsum cumprod cumulative_logsumexp (ints = [axis,
-//                  exclusive, reverse]); unsorted_segment_max / _min / _prod (as
-//                  unsorted_segment_sum; empty segments: lowest, highest, 1)
+//                  mul_no_nan zeta polygamma nextafter (floats), betainc (a, b, x of one shape)
+//                  squared_difference (numeric), broadcasting as add; cumsum cumprod
+//                  cumulative_logsumexp (ints = [axis, exclusive, reverse]); unsorted_segment_max /
+//                  _min / _prod (as unsorted_segment_sum; empty segments: lowest, highest, 1)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 

@@ -645,6 +645,15 @@ def segment_case(draw, kind):
     return Case([data, ids], [blank((nseg, *inner), dt)])
 
 
+@st.composite
+def betainc_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    shape = draw(shapes(max_dims=3))
+    a, b = (arrays(draw, dt, shape, -0.5, 20) for _ in range(2))
+    x = arrays(draw, dt, shape, -0.125, 1.125)
+    return Case([a, b, x], [blank(shape, dt)], tol=SPECIAL_FN_TOL)
+
+
 MATH_ROWS = {
     **{k: with_tol(unary_case(FLOATS), SPECIAL_FN_TOL) for k in MATH_UNARY},
     **{k: classify_case() for k in ("is_finite", "is_inf", "is_nan")},
@@ -656,6 +665,7 @@ MATH_ROWS = {
         for k in ("atan2", "xlogy", "xdivy", "div_no_nan", "mul_no_nan")
     },
     "zeta": zeta_case("zeta"),
+    "betainc": betainc_case(),
     "polygamma": zeta_case("polygamma"),
     "squared_difference": binary_case(NUMERIC, -1000, 1000),
     "cumsum": cumulative_case(False),

@@ -320,3 +320,16 @@ def test_bessel_functions_over_their_range():
     g = np.array([0.0, 1e-20, -1.0, 3.0])  # the gradients at 0 (0.5 for the order-1 ones)
     for name in ("bessel_i0", "bessel_i0e", "bessel_i1", "bessel_i1e"):
         assert_same(*run_both(lambda m, p, n=name: getattr(m.math, n)(p), [g], grad=True), 1e-12)
+
+
+def test_betainc():
+    a = np.array([0.5, 2.0, 3.0, 1.0, 0.0, -1.0, 2.0, np.nan, 1e-3, 50.0, 0.1, 30.0])
+    b = np.array([0.5, 3.0, 1.0, 1.0, 1.0, 1.0, 2.0, 1.0, 1e-3, 60.0, 20.0, 20.0])
+    x = np.array([0.2, 0.9, 0.5, 0.0, 0.5, 0.5, 1.0, 0.5, 0.3, 0.45, 0.01, 1.5])
+    assert_same(*run_both(lambda m, p, q, r: m.math.betainc(p, q, r), [a, b, x]), 1e-9)
+    assert_same(
+        *run_both(lambda m, r: m.math.betainc(np.float64(2.5), a[:4] + 1, r), [x[:4]], grad=True),
+        1e-9,
+    )
+    x32 = np.array([0.1, 0.5, 0.99], np.float32)
+    assert_same(*run_both(lambda m, r: m.math.betainc(np.float32(2.0), np.float32(3.0), r), [x32]))

@@ -20,6 +20,7 @@ import tflite_core as tf
 from tflite_core.reference.math_extra import (
     _bessel_i,
     _bessel_ie,
+    _betainc,
     _digamma,
     _erfinv,
     _ndtri,
@@ -88,6 +89,14 @@ def zeta_draw(kind):
         return [ctx.values(sb, (0.5, 5.0) if ctx.grad else (0.25, 8.0))], {"first": first}
 
     return draw
+
+
+def betainc_draw(ctx):
+    """x fed (the gradient is TF's: with respect to x only); a and b constants, of x's shape or
+    scalars."""
+    shape = ctx.shape()
+    a, b = (ctx.values(shape if ctx.draw(st.booleans()) else (), (0.5, 6.0)) for _ in range(2))
+    return [ctx.values(shape, (0.05, 0.95) if ctx.grad else (0.0, 1.0))], {"a": a, "b": b}
 
 
 def cumulative_draw(prod):
@@ -328,6 +337,13 @@ ROWS = [
         tf.math.cumulative_logsumexp,
         np_cumulative("lse"),
         cumulative_draw("lse"),
+        tol=SPECIAL_TOL,
+    ),
+    Row(
+        "Betainc",
+        lambda x, a, b: tf.math.betainc(a, b, x),
+        lambda x, a, b: per_element(_betainc)(a.astype(x.dtype), b.astype(x.dtype), x),
+        betainc_draw,
         tol=SPECIAL_TOL,
     ),
     Row("NextAfter", tf.math.nextafter, np.nextafter, binary(), grad="none"),

@@ -135,6 +135,7 @@ from .ops.math_extra_ops import (
     atan,
     atan2,
     atanh,
+    betainc,
     bincount,
     ceil,
     confusion_matrix,

@@ -30,6 +30,7 @@ from .ops.math_extra_ops import (
     bessel_i0e,
     bessel_i1,
     bessel_i1e,
+    betainc,
     bincount,
     ceil,
     confusion_matrix,

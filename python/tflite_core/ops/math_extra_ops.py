@@ -27,6 +27,7 @@ from ..framework.op_util import (
 from ..framework.registry import NotDifferentiable, RegisterGradient, register_op
 from ..framework.tensor_shape import TensorShape
 from .array_ops import (
+    broadcast_to,
     cast,
     concat,
     ones,
@@ -591,6 +592,42 @@ def _polygamma_grad(op, grad):
     a, x = op.inputs  # as TF: no gradient for the order
     one = constant(1, dtype=x.dtype)
     return [None, sum_to(grad * polygamma(a + one, x), x)]
+
+
+# ---- betainc -------------------------------------------------------------------------------------
+def _betainc_shape(op, in_shapes, value_of):
+    s = in_shapes[0]
+    for t in in_shapes[1:]:
+        if not s.is_compatible_with(t):
+            raise shape_error("Betainc", op.name, "Shapes of a, b and x must be equal", in_shapes)
+        s = s.merge_with(t)
+    return [s]
+
+
+register_op("Betainc", _betainc_shape, "betainc")
+
+
+def betainc(a, b, x, name=None):
+    """The regularized incomplete beta function ``I_x(a, b)``; as TF, ``a``, ``b`` and ``x``
+    have one shape or are scalars (NaN where ``a <= 0``, ``b <= 0`` or ``x`` is outside [0, 1])."""
+    a, b, x = to_tensors([a, b, x])
+    check_same_dtype("Betainc", [a, b, x], ("a", "b", "x"))
+    check_dtype_in("Betainc", a, FLOATS, "a")
+    with name_scope(name, "Betainc", [a, b, x]) as scope:
+        ts = [a, b, x]
+        full = [t for t in ts if t.shape.ndims != 0]
+        if full and len(full) < 3:  # scalars take the others' shape, as TF's kernel
+            ts = [broadcast_to(t, shape(full[0])) if t.shape.ndims == 0 else t for t in ts]
+        return make_tensor("Betainc", ts, a.dtype, None, scope)
+
+
+@RegisterGradient("Betainc")
+def _betainc_grad(op, grad):
+    a, b, x = op.inputs  # as TF: the gradient with respect to x only (None for a and b)
+    one = constant(1, dtype=x.dtype)
+    log_beta = lgamma(a) + lgamma(b) - lgamma(a + b)
+    partial_x = exp(xlog1py(b - one, negative(x)) + xlogy(a - one, x) - log_beta)
+    return [None, None, partial_x * grad]
 
 
 # ---- cumsum / cumprod ----------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """The rest of tf.math's kernels (``cpp/math_extra.cc``): trigonometric, hyperbolic, rounding and
 special functions (float -> float), is_finite / is_inf / is_nan (-> bool), the logical ops,
+betainc (a, b, x of one shape),
 atan2 xlogy xdivy div_no_nan mul_no_nan zeta polygamma nextafter squared_difference
 (broadcasting), cumsum / cumprod / cumulative_logsumexp (ints = [axis, exclusive, reverse]) and
 unsorted_segment_max / _min / _prod.
 
-digamma, zeta, polygamma, ndtri, erfinv and the Bessel functions follow the kernel's
+digamma, zeta, polygamma, ndtri, erfinv, betainc and the Bessel functions follow the kernel's
 algorithms (reflection, recurrence and the asymptotic series; Cephes' Euler-Maclaurin summation;
 Acklam's approximation refined by Halley and Newton steps; the power series up to |x| = 30 and
 the asymptotic expansion beyond) element by element in float64.
@@ -232,6 +233,50 @@ def _bessel_i(nu: int, x: float) -> float:
         return _bessel_ie(nu, x) * math.exp(ax)
     except OverflowError:
         return math.copysign(_INF, x) if nu == 1 else _INF
+
+
+def _beta_cf(a: float, b: float, x: float) -> float:
+    tiny = 1e-300
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (tiny if abs(d) < tiny else d)
+    h = d
+    for m in range(1, 1001):
+        m2 = 2.0 * m
+        for aa in (
+            m * (b - m) * x / ((qam + m2) * (a + m2)),
+            -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
+        ):
+            d = 1.0 + aa * d
+            d = 1.0 / (tiny if abs(d) < tiny else d)
+            c = 1.0 + aa / c
+            c = tiny if abs(c) < tiny else c
+            h *= d * c
+        if abs(d * c - 1.0) < 1e-16:
+            break
+    return h
+
+
+def _betainc(a: float, b: float, x: float) -> float:
+    """The regularized incomplete beta function: its continued fraction (the kernel's)."""
+    if not (a > 0.0 and b > 0.0 and 0.0 <= x <= 1.0):
+        return _NAN
+    if x in (0.0, 1.0):
+        return x
+    lbt = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x)
+    bt = math.exp(lbt + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return bt * _beta_cf(a, b, x) / a
+    return 1.0 - bt * _beta_cf(b, a, 1.0 - x) / b
+
+
+@_kernel("betainc")
+def _betainc_kernel(inputs, outputs, ints, floats):
+    out = outputs[0]
+    if any(t.shape != out.shape or t.dtype != out.dtype for t in inputs) or len(inputs) != 3:
+        raise KernelError("[Betainc] a, b and x must have the output's shape and dtype")
+    _float_only("Betainc", out)
+    out[...] = _elementwise(_betainc)(*inputs)
 
 
 def _lgamma(x: float) -> float:
