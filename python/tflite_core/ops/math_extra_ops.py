@@ -49,12 +49,14 @@ from .math_ops import (
     less_equal,
     log,
     maximum,
+    minimum,
     negative,
     not_equal,
     reciprocal,
     reduce_max,
     reduce_mean,
     reduce_sum,
+    sign,
     sqrt,
     square,
 )
@@ -358,11 +360,6 @@ def _erfinv_grad(op, grad):
     return [grad * (_pymath.sqrt(_pymath.pi) / 2) * exp(square(y))]
 
 
-def _sign(x):
-    zero = zeros_like(x)
-    return cast(greater(x, zero), x.dtype) - cast(less(x, zero), x.dtype)
-
-
 @RegisterGradient("BesselI0")
 def _bessel_i0_grad(op, grad):
     return [grad * bessel_i1(_x(op))]
@@ -371,7 +368,7 @@ def _bessel_i0_grad(op, grad):
 @RegisterGradient("BesselI0e")
 def _bessel_i0e_grad(op, grad):
     x, y = _x(op), op.outputs[0]
-    return [grad * (bessel_i1e(x) - _sign(x) * y)]
+    return [grad * (bessel_i1e(x) - sign(x) * y)]
 
 
 def _bessel_i1_grad_of(op, grad, scaled):
@@ -381,7 +378,7 @@ def _bessel_i1_grad_of(op, grad, scaled):
     not_tiny = greater(_abs(x), eps)
     safe_x = where_v2(not_tiny, x, eps + zeros_like(x))
     if scaled:
-        dy_dx = bessel_i0e(safe_x) - y * (_sign(safe_x) + reciprocal(safe_x))
+        dy_dx = bessel_i0e(safe_x) - y * (sign(safe_x) + reciprocal(safe_x))
     else:
         dy_dx = bessel_i0(safe_x) - y * reciprocal(safe_x)
     half = constant(0.5, dtype=x.dtype) + zeros_like(x)
@@ -1067,7 +1064,7 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=_dt.int32,
         if minlength is not None:
             size = maximum(size, convert_to_tensor(minlength, dtype=_dt.int32))
         if maxlength is not None:
-            size = _minimum(size, convert_to_tensor(maxlength, dtype=_dt.int32))
+            size = minimum(size, convert_to_tensor(maxlength, dtype=_dt.int32))
         if weights is None:
             w = ones(shape(a), _dt.as_dtype(dtype))
         else:
@@ -1075,10 +1072,6 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=_dt.int32,
         keep = less(a, size)  # values beyond maxlength are dropped
         ids = where_v2(keep, a, zeros_like(a))
         return unsorted_segment_sum(where_v2(keep, w, zeros_like(w)), ids, size)
-
-
-def _minimum(a, b):
-    return where_v2(less(a, b), a, b)
 
 
 def confusion_matrix(
