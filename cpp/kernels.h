@@ -64,6 +64,15 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  for lstm_recurrence.cc), lstm_seq_grad (x, c0, h0, w, c, h, act, tanh_c, d_c,
 //                  d_h [, d_act_extra] -> d_x, d_c0, d_h0, d_w, d_b, and work buffers d_gates
 //                  [T,B,4H], xh [T,B,D+H]: back-propagation through time)
+//  math_extra.cc   sin cos tan asin acos atan sinh cosh asinh acosh atanh ceil rint expm1 log1p
+//                  rsqrt erf erfc lgamma digamma ndtri erfinv bessel_i0 bessel_i0e bessel_i1
+//                  bessel_i1e softsign (float -> float, np.<op> or
+//                  scipy.special's); is_finite is_inf is_nan (float -> bool); logical_not,
+//                  logical_and logical_or (bool, broadcasting); atan2 xlogy xdivy div_no_nan
+//                  mul_no_nan zeta polygamma nextafter (floats), betainc (a, b, x of one shape)
+//                  squared_difference (numeric), broadcasting as add; cumsum cumprod
+//                  cumulative_logsumexp (ints = [axis, exclusive, reverse]); unsorted_segment_max /
+//                  _min / _prod (as unsorted_segment_sum; empty segments: lowest, highest, 1)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
@@ -80,6 +89,7 @@ void register_conv(Registry& r);
 void register_pool(Registry& r);
 void register_sparse(Registry& r);
 void register_lstm(Registry& r);
+void register_math(Registry& r);
 
 // Which matmul backend this build uses: "onednn" or "openblas".
 const char* matmul_backend();

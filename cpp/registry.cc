@@ -18,6 +18,7 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_pool(r);
     register_sparse(r);
     register_lstm(r);
+    register_math(r);
     return r;
   }();
   return table;

@@ -580,6 +580,128 @@ def lstm_seq_case(draw, kind):
     return Case([x, c0, h0, w, *outs, *grads], [blank(s, dt) for s in shapes], [], [], SEQ_TOL)
 
 
+# ---- math_extra.cc -------------------------------------------------------------------------------
+# libm's float32 functions and Python's math module (erf, lgamma) differ by a few ulps; lgamma near
+# its roots and the summed series (digamma, zeta, polygamma) lose relative precision.
+SPECIAL_FN_TOL = {F32: {"rtol": 1e-5, "atol": 1e-6}, F64: {"rtol": 1e-10, "atol": 1e-12}}
+MATH_UNARY = [
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "sinh",
+    "cosh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "ceil",
+    "rint",
+    "expm1",
+    "log1p",
+    "rsqrt",
+    "erf",
+    "erfc",
+    "lgamma",
+    "digamma",
+    "ndtri",
+    "erfinv",
+    "bessel_i0",
+    "bessel_i0e",
+    "bessel_i1",
+    "bessel_i1e",
+    "softsign",
+]
+
+
+def with_tol(strategy, tol):
+    return strategy.map(lambda c: Case(c.inputs, c.outputs, c.ints, c.floats, tol))
+
+
+@st.composite
+def classify_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    x = arrays(draw, dt, draw(shapes()), -10, 10, specials=True)
+    return Case([x], [blank(x.shape, BOOL)])
+
+
+@st.composite
+def logical_case(draw, n):
+    if n == 1:
+        x = arrays(draw, BOOL, draw(shapes()))
+        return Case([x], [blank(x.shape, BOOL)])
+    bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=4, max_side=4))
+    a, b = (arrays(draw, BOOL, s) for s in bs.input_shapes)
+    return Case([a, b], [blank(bs.result_shape, BOOL)])
+
+
+@st.composite
+def zeta_case(draw, kind):
+    dt = draw(st.sampled_from(FLOATS))
+    bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3))
+    if kind == "zeta":
+        a = arrays(draw, dt, bs.input_shapes[0], 1.5, 6)
+        b = arrays(draw, dt, bs.input_shapes[1], 0.5, 10)
+    else:
+        a = draw(hnp.arrays(dt, bs.input_shapes[0], elements=st.integers(0, 3).map(float)))
+        b = arrays(draw, dt, bs.input_shapes[1], 0.25, 10)
+    return Case([a, b], [blank(bs.result_shape, dt)], tol=SPECIAL_FN_TOL)
+
+
+@st.composite
+def cumulative_case(draw, prod):
+    dt = draw(st.sampled_from(FLOATS if prod == "lse" else NUMERIC))
+    lo, hi = (-2, 2) if prod is True else (-100, 100)
+    x = arrays(draw, dt, draw(shapes(min_dims=1)), lo, hi, specials=prod == "lse")
+    axis = draw(st.integers(-x.ndim, x.ndim - 1))
+    ints = [axis, int(draw(st.booleans())), int(draw(st.booleans()))]
+    return Case([x], [blank(x.shape, dt)], ints)
+
+
+@st.composite
+def segment_case(draw, kind):
+    dt = draw(st.sampled_from(NUMERIC))
+    ids_shape = draw(shapes(max_dims=2))
+    inner = draw(shapes(max_dims=2))
+    nseg = draw(st.integers(1, 5))
+    ids = index_array(draw, ids_shape, nseg)
+    lo, hi = (-3, 3) if kind == "prod" else (-100, 100)
+    data = arrays(draw, dt, ids_shape + inner, lo, hi, specials=kind != "prod")
+    return Case([data, ids], [blank((nseg, *inner), dt)])
+
+
+@st.composite
+def betainc_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    shape = draw(shapes(max_dims=3))
+    a, b = (arrays(draw, dt, shape, -0.5, 20) for _ in range(2))
+    x = arrays(draw, dt, shape, -0.125, 1.125)
+    return Case([a, b, x], [blank(shape, dt)], tol=SPECIAL_FN_TOL)
+
+
+MATH_ROWS = {
+    **{k: with_tol(unary_case(FLOATS), SPECIAL_FN_TOL) for k in MATH_UNARY},
+    **{k: classify_case() for k in ("is_finite", "is_inf", "is_nan")},
+    "logical_not": logical_case(1),
+    "logical_and": logical_case(2),
+    "logical_or": logical_case(2),
+    **{
+        k: with_tol(binary_case(FLOATS, -10, 10), SPECIAL_FN_TOL)
+        for k in ("atan2", "xlogy", "xdivy", "div_no_nan", "mul_no_nan")
+    },
+    "zeta": zeta_case("zeta"),
+    "betainc": betainc_case(),
+    "polygamma": zeta_case("polygamma"),
+    "squared_difference": binary_case(NUMERIC, -1000, 1000),
+    "cumsum": cumulative_case(False),
+    "cumprod": cumulative_case(True),
+    "cumulative_logsumexp": with_tol(cumulative_case("lse"), SPECIAL_FN_TOL),
+    "nextafter": binary_case(FLOATS, -10, 10),
+    **{f"unsorted_segment_{k}": segment_case(k) for k in ("max", "min", "prod")},
+}
+
+
 # ---- the table: one row per kernel name ----------------------------------------------------------
 ROWS = {
     "add": binary_case(NUMERIC),
@@ -658,6 +780,7 @@ ROWS = {
     "lstm_step_grad": lstm_case("lstm_step_grad"),
     "lstm_seq": lstm_seq_case("lstm_seq"),
     "lstm_seq_grad": lstm_seq_case("lstm_seq_grad"),
+    **MATH_ROWS,
 }
 
 TOL = {F32: {"rtol": 2e-6, "atol": 1e-6}, F64: {"rtol": 1e-13, "atol": 1e-14}}

@@ -1,5 +1,6 @@
 """The ``tf.nn`` namespace (re-exports only); this package's modules hold the nn op families."""
 
+from ..ops.math_extra_ops import l2_normalize, softsign, zero_fraction
 from ..ops.math_ops import sigmoid, tanh
 from . import rnn_cell
 from .candidate_sampling_ops import log_uniform_candidate_sampler
@@ -18,6 +19,8 @@ from .conv_ops import (
 )
 from .embedding_ops import embedding_lookup
 from .nn_ops import (
+    approx_max_k,
+    approx_min_k,
     bias_add,
     dropout,
     elu,

@@ -50,6 +50,7 @@ from ..ops.math_ops import (
     maximum,
     minimum,
     multiply,
+    negative,
     reduce_sum,
     square,
     subtract,
@@ -329,6 +330,13 @@ def softplus(features: TensorLike, name: str | None = None) -> Tensor:
 
 
 # ---- dropout -------------------------------------------------------------------------------------
+def log_sigmoid(x, name=None) -> Tensor:
+    """``log(sigmoid(x))``, computed stably as ``-softplus(-x)`` (as TF)."""
+    with name_scope(name, "LogSigmoid", [x]):
+        x = convert_to_tensor(x)
+        return negative(softplus(negative(x)))
+
+
 def dropout(
     x: TensorLike,
     keep_prob: float | Tensor | None = None,
@@ -457,6 +465,59 @@ def top_k(
             "TopKV2", [x, kt], [x.dtype, _dt.int32], {"sorted": bool(sorted), "T": x.dtype}, scope
         )
         return op.outputs[0], op.outputs[1]
+
+
+def _approx_k(x, k, dim, largest):
+    x = convert_to_tensor(x)
+    r = x.shape.ndims
+    if r is None:
+        raise ValueError("approx_max_k/approx_min_k need the operand's rank known")
+    dim = dim % r
+    perm = [*[i for i in range(r) if i != dim], dim]
+    moved = x if dim == r - 1 else transpose(x, perm)
+    values, indices = top_k(moved if largest else negative(moved), k)
+    if not largest:
+        values = negative(values)
+    if dim != r - 1:
+        back = _inverse_perm(perm)
+        values, indices = transpose(values, back), transpose(indices, back)
+    return values, indices
+
+
+def _inverse_perm(perm):
+    inv = [0] * len(perm)
+    for i, p in enumerate(perm):
+        inv[p] = i
+    return inv
+
+
+def approx_max_k(
+    operand,
+    k,
+    reduction_dimension=-1,
+    recall_target=0.95,
+    reduction_input_size_override=-1,
+    aggregate_to_topk=True,
+    name=None,
+):
+    """The ``k`` largest entries along ``reduction_dimension`` and their int32 indices (exact,
+    as TF on CPU)."""
+    with name_scope(name, "ApproxTopK", [operand]):
+        return _approx_k(operand, k, reduction_dimension, True)
+
+
+def approx_min_k(
+    operand,
+    k,
+    reduction_dimension=-1,
+    recall_target=0.95,
+    reduction_input_size_override=-1,
+    aggregate_to_topk=True,
+    name=None,
+):
+    """The ``k`` smallest entries along ``reduction_dimension`` (ascending) and their indices."""
+    with name_scope(name, "ApproxTopK", [operand]):
+        return _approx_k(operand, k, reduction_dimension, False)
 
 
 # ---- InTopKV2 ------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from . import (  # noqa: F401
     elementwise,
     indexing,
     lstm,
+    math_extra,
     matmul,
     nn,
     optim,
