@@ -11,15 +11,6 @@ namespace tfl {
 namespace {
 
 // Index value k of an int32/int64 index tensor.
-inline int64_t index_at(const TensorView& ids, int64_t k) {
-  return ids.dtype == DType::kInt32 ? int64_t(ids.ptr<int32_t>()[k]) : ids.ptr<int64_t>()[k];
-}
-
-void check_index_dtype(const char* op, const TensorView& ids, const char* what) {
-  if (ids.dtype != DType::kInt32 && ids.dtype != DType::kInt64)
-    fail(op, what, " must be int32 or int64, got ", dtype_name(ids.dtype));
-}
-
 // out = np.where(cond, x, y) with broadcasting of all three to out's shape.
 void k_select(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
   const char* op = "Select";
@@ -94,19 +85,9 @@ void k_gather(const TensorView* in, int nin, TensorView* out, int nout, const At
 void k_unsorted_segment_sum(const TensorView* in, int nin, TensorView* out, int nout,
                             const Attrs&) {
   const char* op = "UnsortedSegmentSum";
-  check_count(op, nin, 2, nout, 1);
+  const SegmentShape g = check_segments(op, in, nin, out, nout);
+  const int64_t nseg = g.nseg, n = g.n, inner = g.inner;
   const TensorView &data = in[0], &ids = in[1];
-  check_index_dtype(op, ids, "segment_ids");
-  check_same_dtype(op, data, out[0]);
-  if (ids.ndim > data.ndim) fail(op, "segment_ids ", ids.shape_str(), " has more dims than data");
-  for (int d = 0; d < ids.ndim; ++d)
-    if (ids.shape[d] != data.shape[d])
-      fail(op, "segment_ids ", ids.shape_str(), " is not a prefix of data ", data.shape_str());
-  if (out[0].ndim < 1) fail(op, "output must have rank >= 1");
-  const int64_t nseg = out[0].shape[0], n = ids.size();
-  int64_t inner = 1;
-  for (int d = ids.ndim; d < data.ndim; ++d) inner *= data.shape[d];
-  if (out[0].size() != nseg * inner) fail(op, "output ", out[0].shape_str(), " has the wrong size");
   for (int64_t k = 0; k < n; ++k) {
     const int64_t v = index_at(ids, k);
     if (v >= nseg) {  // TF's message: the id's position as a multi-index, "[i,j]"

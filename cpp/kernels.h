@@ -91,6 +91,42 @@ void register_sparse(Registry& r);
 void register_lstm(Registry& r);
 void register_math(Registry& r);
 
+// Element k of an int32 or int64 index tensor (ids, indices, segment ids) as int64.
+inline int64_t index_at(const TensorView& ids, int64_t k) {
+  return ids.dtype == DType::kInt32 ? int64_t(ids.ptr<int32_t>()[k]) : ids.ptr<int64_t>()[k];
+}
+
+// An index tensor must be int32 or int64: "[op] <what> must be int32 or int64, got <dtype>".
+inline void check_index_dtype(const char* op, const TensorView& ids, const char* what) {
+  if (ids.dtype != DType::kInt32 && ids.dtype != DType::kInt64)
+    fail(op, what, " must be int32 or int64, got ", dtype_name(ids.dtype));
+}
+
+// The geometry of an unsorted segment reduction (out[s, ...] combines data[i..., ...] over
+// ids[i...] == s): in = [data, ids] with ids' shape a prefix of data's, out [num_segments,
+// data.shape[ids.ndim:]...]. Checks it and returns the sizes; the ids' values are the caller's.
+struct SegmentShape {
+  int64_t nseg, n, inner;  // segments, ids, elements a row
+};
+
+inline SegmentShape check_segments(const char* op, const TensorView* in, int nin, TensorView* out,
+                                   int nout) {
+  check_count(op, nin, 2, nout, 1);
+  const TensorView &data = in[0], &ids = in[1];
+  check_index_dtype(op, ids, "segment_ids");
+  check_same_dtype(op, data, out[0]);
+  if (ids.ndim > data.ndim) fail(op, "segment_ids ", ids.shape_str(), " has more dims than data");
+  for (int d = 0; d < ids.ndim; ++d)
+    if (ids.shape[d] != data.shape[d])
+      fail(op, "segment_ids ", ids.shape_str(), " is not a prefix of data ", data.shape_str());
+  if (out[0].ndim < 1) fail(op, "output must have rank >= 1");
+  SegmentShape g{out[0].shape[0], ids.size(), 1};
+  for (int d = ids.ndim; d < data.ndim; ++d) g.inner *= data.shape[d];
+  if (out[0].size() != g.nseg * g.inner)
+    fail(op, "output ", out[0].shape_str(), " has the wrong size");
+  return g;
+}
+
 // Which matmul backend this build uses: "onednn" or "openblas".
 const char* matmul_backend();
 

@@ -497,32 +497,17 @@ void k_cumulative_logsumexp(const TensorView* in, int nin, TensorView* out, int 
 }
 
 // ---- unsorted segment max / min / prod --------------------------------------------------------
-int64_t id_at(const TensorView& ids, int64_t k) {
-  return ids.dtype == DType::kInt32 ? int64_t(ids.ptr<int32_t>()[k]) : ids.ptr<int64_t>()[k];
-}
-
 enum class Seg { kMax, kMin, kProd };
 
 // As unsorted_segment_sum (indexing.cc): out[s] combines data[i] over ids[i] == s; an empty
 // segment holds the identity (lowest, highest or 1, as TF); ids outside [0, n) are an error.
 template <Seg S>
 void segment_reduce(const char* op, const TensorView* in, int nin, TensorView* out, int nout) {
-  check_count(op, nin, 2, nout, 1);
+  const SegmentShape g = check_segments(op, in, nin, out, nout);
+  const int64_t nseg = g.nseg, n = g.n, inner = g.inner;
   const TensorView &data = in[0], &ids = in[1];
-  if (ids.dtype != DType::kInt32 && ids.dtype != DType::kInt64)
-    fail(op, "segment_ids must be int32 or int64, got ", dtype_name(ids.dtype));
-  check_same_dtype(op, data, out[0]);
-  if (ids.ndim > data.ndim) fail(op, "segment_ids ", ids.shape_str(), " has more dims than data");
-  for (int d = 0; d < ids.ndim; ++d)
-    if (ids.shape[d] != data.shape[d])
-      fail(op, "segment_ids ", ids.shape_str(), " is not a prefix of data ", data.shape_str());
-  if (out[0].ndim < 1) fail(op, "output must have rank >= 1");
-  const int64_t nseg = out[0].shape[0], n = ids.size();
-  int64_t inner = 1;
-  for (int d = ids.ndim; d < data.ndim; ++d) inner *= data.shape[d];
-  if (out[0].size() != nseg * inner) fail(op, "output ", out[0].shape_str(), " has the wrong size");
   for (int64_t k = 0; k < n; ++k) {
-    const int64_t v = id_at(ids, k);
+    const int64_t v = index_at(ids, k);
     if (v < 0 || v >= nseg) fail(op, "segment_ids[", k, "] = ", v, " is not in [0, ", nseg, ")");
   }
   TFL_NUMERIC_CASES(data.dtype, op, {
@@ -534,7 +519,7 @@ void segment_reduce(const char* op, const TensorView* in, int nin, TensorView* o
     std::fill(r, r + nseg * inner, init);
     parallel_for(inner, kCheapGrain, [&](int64_t c0, int64_t c1) {
       for (int64_t k = 0; k < n; ++k) {
-        T* dst = r + id_at(ids, k) * inner;
+        T* dst = r + index_at(ids, k) * inner;
         const T* src = x + k * inner;
         for (int64_t c = c0; c < c1; ++c) {
           const T v = src[c], cur = dst[c];

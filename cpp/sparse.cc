@@ -12,10 +12,6 @@
 namespace tfl {
 namespace {
 
-inline int64_t index_at(const TensorView& ids, int64_t k) {
-  return ids.dtype == DType::kInt32 ? int64_t(ids.ptr<int32_t>()[k]) : ids.ptr<int64_t>()[k];
-}
-
 // The rows of an IndexedSlices (values [n, inner...], indices [n]) checked against var [rows,
 // inner...]. Duplicate ids are summed, in id order then position order, before they are applied
 // (TF's optimisers deduplicate too), so the result never depends on the thread count.
