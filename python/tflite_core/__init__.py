@@ -112,7 +112,10 @@ from .ops.array_ops import (
     zeros,
     zeros_like,
 )
+from .ops import control_flow_grad as _control_flow_grad  # the If and While gradients
+from .ops.cond import case, cond, switch_case
 from .ops.control_flow_ops import group, no_op
+from .ops.while_loop import while_loop
 from .ops.control_flow_ops import tuple_ as tuple
 from .ops.gradients import gradients
 from .ops.indexing_ops import (

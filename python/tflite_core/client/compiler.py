@@ -19,7 +19,7 @@ from ..framework.graph import Operation, Tensor
 from ..framework.registry import OpKind, RunTimeValues
 from ..framework.runtime import core
 from ..framework.tensor_shape import TensorShape, shape_str
-from . import fusion
+from . import control, fusion
 from .buffers import aligned_buffer, memory_limit
 from .op_kinds import MAX_RANK, foldable, is_mutation, refs
 
@@ -28,6 +28,7 @@ class Plan:
     """One compiled plan instance; used by one thread at a time."""
 
     __slots__ = ("assigns", "core", "nbytes", "needs_init")
+
 
     def __init__(self, plan_core: core.Plan, needs_init: tuple, assigns: tuple, nbytes: int):
         self.core = plan_core
@@ -39,7 +40,7 @@ class Plan:
 class _Builder:
     """The state of one plan being compiled: concrete shapes, buffer slots, the C++ plan."""
 
-    def __init__(self, exe, sig, fed_values):
+    def __init__(self, exe, sig, fed_values, parent=None):
         self.exe = exe
         self.sess = exe.sess
         self.fed = exe.fed
@@ -55,7 +56,9 @@ class _Builder:
         self.assigns: list = []
         self.values: dict = {}  # tensor -> its value known at compile time (or None)
         self.nbytes = 0  # of the buffers allocated for this plan
-        self.limit = memory_limit()
+        self.limit = memory_limit() if parent is None else parent.limit - parent.nbytes
+        self.control: dict = {}  # control op -> its compiled sub-plans (client/control.py)
+        self.dynamic: dict = {}  # tensor of a dynamic slot -> the concrete shape of its rows
 
     def alloc(self, shape, dtype, op) -> np.ndarray:
         """A fresh buffer for an output of ``op``, counted in the plan's size (the whole plan
@@ -63,6 +66,13 @@ class _Builder:
         a = aligned_buffer(shape, dtype, op, self.limit - self.nbytes)
         self.nbytes += a.nbytes
         return a
+
+    def build_sub(self, exe, sig, fed_values) -> _Builder:
+        """The compiled builder of a function body's plan (``exe``: its ``Executable``), whose
+        buffers count towards this plan's size."""
+        sub = build_plan(exe, sig, fed_values, self)
+        self.nbytes += sub.nbytes
+        return sub
 
     # -- values and shapes ------------------------------------------------------------------
     def value_of(self, t: Tensor):
@@ -110,6 +120,11 @@ class _Builder:
     def infer_shapes(self, shape_order) -> None:
         for op in shape_order:
             if all(t in self.fed for t in op._outputs) and op._outputs:
+                continue
+            if op._def.kind is OpKind.CONTROL:  # compiles its bodies' plans now
+                for t, s in zip(op._outputs, control.infer(self, op)):
+                    if t not in self.fed:
+                        self.concrete[t] = s
                 continue
             in_shapes = [TensorShape(self.concrete.get(t)) for t in op._inputs]
             outs = op._def.shape_fn(op, in_shapes, self.input_value_fn(op))
@@ -262,6 +277,7 @@ _EMITTERS: dict[OpKind, Callable[[_Builder, Operation, list], None]] = {
     OpKind.ASSIGN: _emit_assign,
     OpKind.KERNEL: _emit_kernel,
     OpKind.RANDOM: _emit_kernel,
+    OpKind.CONTROL: control.emit,
 }
 """Every kind that reaches the compile step (NOOP ops emit nothing; HOST ops run after the plan,
 in ``Executable``)."""
@@ -308,7 +324,14 @@ def _is_alias_here(b: _Builder, op: Operation, outs: list) -> bool:
 def compile_plan(exe, sig, fed_values) -> Plan:
     """Compiles ``exe`` (an ``Executable``) for the feed-shape signature ``sig``; ``fed_values``
     are the values of the fed tensors that decide shapes (``Executable.value_feeds``)."""
-    b = _Builder(exe, sig, fed_values)
+    b = build_plan(exe, sig, fed_values)
+    return Plan(b.core, tuple(b.needs_init), tuple(b.assigns), b.nbytes)
+
+
+def build_plan(exe, sig, fed_values, parent: _Builder | None = None) -> _Builder:
+    """The builder of ``exe``'s plan for ``sig``, compiled (``parent``: the builder of the plan
+    whose control step runs this one, for a function body's plan)."""
+    b = _Builder(exe, sig, fed_values, parent)
     b.infer_shapes(exe.shape_order)
     for t in exe.feed_tensors:
         b.slot[t] = b.core.add_feed(t.dtype.np, list(b.shape_of(t)))
@@ -352,6 +375,6 @@ def compile_plan(exe, sig, fed_values) -> Plan:
         ):
             b.needs_init.append(t.op)
     b.core.set_fetches([snap_slot.get(t, b.slot[t]) for t in exe.plan_fetches])
-    if exe.mutates:
+    if exe.mutates and parent is None:
         b.core.set_lock(exe.sess._run_lock)
-    return Plan(b.core, tuple(b.needs_init), tuple(b.assigns), b.nbytes)
+    return b

@@ -38,6 +38,8 @@ class OpKind(enum.Enum):
     """A kernel that also receives the op's per-session Philox counter."""
     SHAPE = "shape"
     """A value computed from input shapes when the plan compiles (``value_fn``)."""
+    CONTROL = "control"
+    """A step that runs the plans of function bodies (``If``, ``While``): ``client/control.py``."""
     HOST = "host"
     """Computed in Python after the plan, from values the plan fetches (``host_fn``): summaries."""
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..framework import dtypes as _dt
 from ..framework.constant_op import convert_to_tensor
+from ..framework.func_graph import outside_function_bodies
 from ..framework.graph import (
     GraphKeys,
     Tensor,
@@ -136,7 +137,9 @@ class Variable(TensorOperators):
             collections.append(GraphKeys.TRAINABLE_VARIABLES)
         self._trainable = bool(trainable)
         init_from_fn = callable(initial_value)
-        with name_scope(name, "Variable", [] if init_from_fn else [initial_value]) as scope:
+        with outside_function_bodies(), name_scope(
+            name, "Variable", [] if init_from_fn else [initial_value]
+        ) as scope:
             if callable(initial_value):
                 with name_scope("Initializer"):
                     initial_value = initial_value()
