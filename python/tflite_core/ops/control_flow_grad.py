@@ -21,7 +21,7 @@ from .cond import make_if
 from .gradients import gradients
 from .indexing_ops import IndexedSlices
 from .math_ops import add
-from .while_loop import add_accumulator, make_while
+from .while_loop import add_accumulator, is_dynamic, make_while
 
 
 def _dense(g):
@@ -80,14 +80,22 @@ def _if_grad(op, *grads):
 # ---- While -----------------------------------------------------------------------------------------
 def _forward_reads(g, since: int, grad_ops: list) -> list:
     """Tensors of body ``g`` made before op id ``since`` (the forward body) that the gradient ops
-    read, less those a plan computes from shapes alone (constants, shape values)."""
+    read, less those a plan computes from shapes alone (constants, shape values). A stack that
+    a nested loop accumulates has rows only known when it runs: the nested loop runs again in
+    the gradient loop instead, from its own inputs."""
     seen, out = set(), []
-    for o in grad_ops:
-        for t in o._inputs:
-            if t.op._id <= since and t not in seen:
-                seen.add(t)
-                if t.op._def.kind not in (OpKind.CONST, OpKind.SHAPE):
-                    out.append(t)
+    todo = [t for o in grad_ops for t in o._inputs]
+    while todo:
+        t = todo.pop(0)
+        if t.op._id > since or t in seen:
+            continue
+        seen.add(t)
+        if t.op._def.kind in (OpKind.CONST, OpKind.SHAPE):
+            continue
+        if is_dynamic(t):
+            todo.extend(t.op._inputs)
+            continue
+        out.append(t)
     return out
 
 

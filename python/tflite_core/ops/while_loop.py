@@ -147,6 +147,22 @@ def add_accumulator(op, t: Tensor) -> Tensor:
     return out
 
 
+def is_dynamic(t: Tensor) -> bool:
+    """Whether ``t`` is a stack whose rows are only known when its While runs (an accumulated
+    stack, or an extra output with rows like such a stack)."""
+    op = t.op
+    if op.type != "While":
+        return False
+    K = op._attrs["n_vars"]
+    like = op._attrs["extra_like"]
+    i = t.value_index
+    if i >= K + 1 + len(like):
+        return True
+    if i > K:
+        return is_dynamic(op._inputs[like[i - K - 1]])
+    return False
+
+
 def _flat_loop_vars(loop_vars: Any) -> list:
     flat = []
     for v in structure.flatten(loop_vars):
@@ -264,18 +280,12 @@ def while_loop(
         with body_g.as_default():
             b_params = params_of(body_g)
             b_out = body(*_repack(loop_vars, b_params))
-            if not structure.is_nested(b_out) and len(loop_vars) == 1 and not single:
-                b_out = type(loop_vars)([b_out]) if isinstance(loop_vars, list) else (b_out,)
-            if single and structure.is_nested(b_out) and len(structure.flatten(b_out)) == 1:
-                b_out = structure.flatten(b_out)[0]
-            template = loop_vars[0] if single else loop_vars
+            if not structure.is_nested(b_out):
+                b_out = [b_out]
             try:
-                structure.assert_same_structure(template, b_out, check_types=False)
+                structure.assert_same_structure(list(loop_vars), list(b_out), check_types=False)
             except (ValueError, TypeError) as e:
-                raise ValueError(
-                    "The two structures don't have the same nested structure.\n\n"
-                    f"First structure: {template}\n\nSecond structure: {b_out}\n\n{e}"
-                ) from None
+                raise ValueError(str(e)) from None
             results = []
             for leaf, t, inv in zip(structure.flatten(b_out), init, invariants):
                 r = leaf._as_flow() if hasattr(leaf, "_as_flow") else convert_to_tensor(leaf)
