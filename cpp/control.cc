@@ -120,7 +120,11 @@ WhileStep::WhileStep(std::string node, SubPlan cond, SubPlan body, WhileConfig c
       throw KernelError("[While] '" + node_ + "': bad accumulate index");
     stacks_.push_back(std::make_unique<RowStack>());
   }
-  for (size_t e = 0; e < c_.extra_like.size(); ++e) extras_.push_back(std::make_unique<RowStack>());
+  for (size_t e = 0; e < c_.extra_like.size(); ++e) {
+    if (c_.extra_like[e] < 0 || c_.extra_like[e] >= c_.n_sliced)
+      throw KernelError("[While] '" + node_ + "': an extra output's rows are not a sliced input's");
+    extras_.push_back(std::make_unique<RowStack>());
+  }
 }
 
 void WhileStep::bind(Plan& p, const SubPlan& sp, Plan& outer, const std::vector<int>& in,
@@ -162,7 +166,7 @@ void WhileStep::run(Plan& outer, const std::vector<int>& in, const std::vector<i
     const int slot = out[size_t(K) + 1 + e];
     TensorView v = outer.slot(slot);
     if (outer.is_dynamic(slot)) {
-      const TensorView& like = outer.slot(in[size_t(c_.extra_like[e])]);
+      const TensorView& like = outer.slot(in[size_t(K + C + c_.extra_like[e])]);
       v.shape[0] = like.ndim > 0 ? like.shape[0] : 0;
       extras_[e]->reserve("While", v.shape[0], bytes_of(row_of(v, 0)), 0);
       v.data = extras_[e]->data();

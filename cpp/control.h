@@ -57,7 +57,7 @@ struct Accumulate {
 // iterations]; the cond and body plans take params vars | captures | slices. The body's results
 // are the K new vars, then E "extra" values written to row r of extra output e each iteration,
 // then any values only accumulated.
-// outputs: K final vars | int32 iteration count | E extra outputs (rows like input
+// outputs: K final vars | int32 iteration count | E extra outputs (rows like sliced input
 // extra_like[e]; zero where not written) | one stack per Accumulate (dynamic slots,
 // [iterations, ...]).
 // Row r of a sliced input or extra output at iteration it: it, or limit-1-it where reversed (a

@@ -115,6 +115,8 @@ from .ops.array_ops import (
 from .ops import control_flow_grad as _control_flow_grad  # the If and While gradients
 from .ops.cond import case, cond, switch_case
 from .ops.control_flow_ops import group, no_op
+from .ops.functional_ops import foldl, foldr, map_fn, scan
+from .ops.tensor_array_ops import TensorArray
 from .ops.while_loop import while_loop
 from .ops.control_flow_ops import tuple_ as tuple
 from .ops.gradients import gradients

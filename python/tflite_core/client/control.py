@@ -11,42 +11,55 @@ stateful ops such as asserts) are fetched too.
 
 from __future__ import annotations
 
+def _body_exe(b, op, g, params, results, values, what, sinks):
+    """The Executable of a body's plan and the fed values that decide its shapes."""
+    exe = type(b.exe)(b.sess, list(results) + list(sinks), list(params), graph=g)
+    if exe.runtime_values:
+        names = ", ".join(t.name for t in exe.runtime_values)
+        raise ValueError(
+            f"{op.name} ({op.type}): shapes inside its {what} depend on values only known "
+            f"as the body runs ({names}); tflite_core compiles each body once per run"
+        )
+    if exe.host_order:
+        raise ValueError(
+            f"{op.name} ({op.type}): its {what} holds ops that run in Python after the plan "
+            f"({', '.join(o.name for o in exe.host_order)}); they cannot run inside a body"
+        )
+    fed_values = {}
+    for i in exe.value_feeds:
+        p = exe.feed_tensors[i]
+        v = values.get(p)
+        if v is None:
+            raise ValueError(
+                f"{op.name} ({op.type}): a shape inside its {what} depends on the value of "
+                f"{p.name}, which is not known when the plan compiles (it changes from "
+                "iteration to iteration or is computed at run time)"
+            )
+        fed_values[p] = v
+    return exe, fed_values
+
+
 class _Body:
     """One function body compiled for this plan: its plan and its results' concrete shapes."""
 
-    def __init__(self, b, op, g, params, results, shapes, values, what, sinks=()):
-        exe = type(b.exe)(b.sess, list(results) + list(sinks), list(params), graph=g)
-        if exe.runtime_values:
-            names = ", ".join(t.name for t in exe.runtime_values)
-            raise ValueError(
-                f"{op.name} ({op.type}): shapes inside its {what} depend on values only known "
-                f"as the body runs ({names}); tflite_core compiles each body once per run"
-            )
-        if exe.host_order:
-            raise ValueError(
-                f"{op.name} ({op.type}): its {what} holds ops that run in Python after the plan "
-                f"({', '.join(o.name for o in exe.host_order)}); they cannot run inside a body"
-            )
-        fed_values = {}
-        for i in exe.value_feeds:
-            p = exe.feed_tensors[i]
-            v = values.get(p)
-            if v is None:
-                raise ValueError(
-                    f"{op.name} ({op.type}): a shape inside its {what} depends on the value of "
-                    f"{p.name}, which is not known when the plan compiles (it changes from "
-                    "iteration to iteration or is computed at run time)"
-                )
-            fed_values[p] = v
+    def __init__(self, b, op, g, params, results, shapes, values, what, sinks=(), owned=()):
+        exe, fed_values = _body_exe(b, op, g, params, results, values, what, sinks)
         for p, s in zip(params, shapes):
             if s is None:
                 raise ValueError(
                     f"Cannot determine the shape of {p.name} in {op.name} ({op.type})"
                 )
-        self.builder = sub = b.build_sub(exe, [tuple(s) for s in shapes], fed_values)
+        self.builder = sub = b.build_sub(exe, [tuple(s) for s in shapes], fed_values, owned)
         sub.core.set_fetches([sub.slot[t] for t in results])
         self.core = sub.core
         self.shapes = [sub.concrete.get(t) for t in results]
+
+
+def _probe(b, op, g, params, results, shapes, values, sinks) -> list:
+    """The concrete shapes of a body's results where some params' shapes are unknown."""
+    exe, fed_values = _body_exe(b, op, g, params, results, values, "body", sinks)
+    sub = b.probe_sub(exe, shapes, fed_values)
+    return [sub.concrete.get(t) for t in results]
 
 
 def _row_shape(b, t):
@@ -109,7 +122,7 @@ def _infer_while(b, op) -> list:
     a = op._attrs
     K, C, S = a["n_vars"], a["n_captures"], a["n_sliced"]
     ins = op._inputs
-    var_shapes = [b.concrete.get(t) for t in ins[:K]]
+    var_shapes = [None if a["zero_init"][k] else b.concrete.get(t) for k, t in enumerate(ins[:K])]
     caps = ins[K : K + C]
     stacks = ins[K + C : K + C + S]
     shapes = var_shapes + [b.concrete.get(t) for t in caps] + [_row_shape(b, t) for t in stacks]
@@ -119,9 +132,23 @@ def _infer_while(b, op) -> list:
     acc = a["accumulate"]
     internal = [t for t in acc if t not in body_params]
     values = _values(b, caps, body_params[K : K + C])
+    for k in range(K):
+        if var_shapes[k] is None and a["zero_init"][k]:  # a TensorArray the body shapes
+            probed = _probe(
+                b, op, a["body_branch"], body_params, results, shapes, values, a["body_sinks"]
+            )
+            for j in range(K):
+                if var_shapes[j] is None and a["zero_init"][j]:
+                    if probed[j] is None:
+                        raise ValueError(
+                            f"{op.name}: cannot infer the element shape of TensorArray loop "
+                            f"variable {j} from the loop body; give element_shape"
+                        )
+                    var_shapes[j] = shapes[j] = probed[j]
+            break
     body = _Body(
         b, op, a["body_branch"], body_params, results + internal, shapes, values, "body",
-        a["body_sinks"],
+        a["body_sinks"], owned=body_params[:K],
     )
     for k in range(K):
         if body.shapes[k] != var_shapes[k]:
@@ -143,7 +170,7 @@ def _infer_while(b, op) -> list:
     out: list = list(var_shapes) + [()]
     for e, like in enumerate(a["extra_like"]):
         row = tuple(body.shapes[K + e])
-        rows = b.concrete.get(ins[like])
+        rows = b.concrete.get(stacks[like])
         if rows is None:  # rows like a stack only known when it runs
             out.append(None)
             b.dynamic[op._outputs[K + 1 + e]] = row

@@ -21,11 +21,21 @@ from .cond import make_if
 from .gradients import gradients
 from .indexing_ops import IndexedSlices
 from .math_ops import add
+from .tensor_array_ops import add_rows
 from .while_loop import add_accumulator, is_dynamic, make_while
 
 
 def _dense(g):
     return g._to_dense() if isinstance(g, IndexedSlices) else g
+
+
+def _accumulate(total: Tensor, g):
+    """``total + g``; a sparse ``g`` (rows a read or a gather touched) is added in place."""
+    if g is None:
+        return total
+    if isinstance(g, IndexedSlices) and g.values.shape.rank is not None and g.values.shape.rank >= 1:
+        return add_rows(total, g.indices, g.values)
+    return add(total, _dense(g))
 
 
 def _floating(t: Tensor) -> bool:
@@ -146,7 +156,7 @@ def _while_grad(op, *grads):
                 if acc[j] is px[k]:
                     v = add(v, gin)
             new_gx.append(v)
-        new_gc = [add(gc_in[i], _dense(dc[i])) if dc[i] is not None else gc_in[i] for i in range(len(fc))]
+        new_gc = [_accumulate(gc_in[i], dc[i]) for i in range(len(fc))]
         new_ds = [_dense(ds[i]) if ds[i] is not None else zeros_like(ps[s]) for i, s in enumerate(fs)]
     grad_ops = [o for o in g.get_operations() if o._id > since]
     reads = [t for t in _forward_reads(g, since, grad_ops) if t not in pc and t not in ps]
@@ -171,10 +181,8 @@ def _while_grad(op, *grads):
         rev.append(True)
     init = [g_vars[k] if g_vars[k] is not None else zeros_like(op._outputs[k]) for k in fx]
     init += [zeros_like(op._inputs[K + c]) for c in fc]
-    # the gradient of sliced input s takes its rows from that stack, an input of the gradient
-    # loop after its vars, the body's captures (make_while passes all) and the accumulated rows
-    n_caps = len(g.captures)
-    extra_like = [len(init) + n_caps + len(reads) + s for s in fs]
+    # the gradient of sliced input s takes its rows from that stack (after the accumulated rows)
+    extra_like = [len(reads) + s for s in fs]
     grad_op = make_while(
         op.name + "_grad",
         init,

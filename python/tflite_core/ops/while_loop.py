@@ -25,7 +25,7 @@ from ..framework.graph import Tensor, get_default_graph, name_scope
 from ..framework.registry import OpKind, register_op
 from ..framework.tensor_shape import TensorShape, as_shape
 from . import structure
-from .array_ops import identity
+from .array_ops import fill, identity
 
 
 def _while_shape(op, in_shapes, value_of):
@@ -35,8 +35,9 @@ def _while_shape(op, in_shapes, value_of):
     for t in op.get_attr("accumulate"):
         shapes.append(TensorShape([None]).concatenate(t.shape))
     results = op.get_attr("body_results")
+    base = K + op.get_attr("n_captures")
     for e, like in enumerate(op.get_attr("extra_like")):
-        s = in_shapes[like]
+        s = in_shapes[base + like]
         rows = s.as_list()[0] if s.rank else None
         shapes.append(TensorShape([rows]).concatenate(results[K + e].shape))
     return shapes
@@ -69,7 +70,7 @@ def make_while(
     body_sinks: list | None = None,
 ):
     """The While op. ``sliced`` = (outer stacks, their row params in the bodies, reversed);
-    ``extra`` = (body results, the input index each takes its rows from, reversed). Tensors the
+    ``extra`` = (body results, the sliced input each takes its rows from, reversed). Tensors the
     bodies captured become inputs after the loop vars (both bodies get a param for each)."""
     graphs = [g for g in (cond_g, body_g) if g is not None]
     captured: list[Tensor] = []
@@ -159,18 +160,25 @@ def is_dynamic(t: Tensor) -> bool:
     if i >= K + 1 + len(like):
         return True
     if i > K:
-        return is_dynamic(op._inputs[like[i - K - 1]])
+        return is_dynamic(op._inputs[K + op._attrs["n_captures"] + like[i - K - 1]])
     return False
 
 
-def _flat_loop_vars(loop_vars: Any) -> list:
-    flat = []
+def _flat_loop_vars(loop_vars: Any) -> tuple[list, list]:
+    """The loop vars as tensors, and which of them start as zeros shaped by the body (a
+    TensorArray whose element shape is not known yet: its input is a placeholder value)."""
+    flat, zero_init = [], []
     for v in structure.flatten(loop_vars):
-        if hasattr(v, "_as_flow"):  # a TensorArray travels as its flow
+        if hasattr(v, "_as_flow") and v._flow is None:
+            flat.append(fill([0], convert_to_tensor(0, dtype=v.dtype)))
+            zero_init.append(True)
+        elif hasattr(v, "_as_flow"):  # a TensorArray travels as its flow
             flat.append(v._as_flow())
+            zero_init.append(False)
         else:
             flat.append(convert_to_tensor(v))
-    return flat
+            zero_init.append(False)
+    return flat, zero_init
 
 
 def _repack(template: Any, flat: list) -> Any:
@@ -221,22 +229,26 @@ def while_loop(
             shape_invariants = (shape_invariants,)
     with name_scope(name, "while", structure.flatten(loop_vars)) as scope:
         outer = get_default_graph()
-        init = _flat_loop_vars(loop_vars)
+        init, zero_init = _flat_loop_vars(loop_vars)
+        leaves = structure.flatten(loop_vars)
         if shape_invariants is None:
-            invariants = [t.shape for t in init]
+            invariants = [
+                leaf._lazy_invariant() if z else t.shape
+                for leaf, t, z in zip(leaves, init, zero_init)
+            ]
         else:
             try:
                 structure.assert_same_structure(loop_vars, shape_invariants, check_types=False)
             except (ValueError, TypeError) as e:
                 raise ValueError(f"shape_invariants must have the same structure as loop_vars: {e}") from None
             invariants = []
-            for leaf, inv, t in zip(
-                structure.flatten(loop_vars), structure.flatten(shape_invariants), init
+            for leaf, inv, t, z in zip(
+                leaves, structure.flatten(shape_invariants), init, zero_init
             ):
                 inv = as_shape(inv)
-                if hasattr(leaf, "_flow_shape"):  # a TensorArray's invariant is its element's
-                    inv = leaf._flow_shape(inv)
-                if not inv.is_compatible_with(t.shape):
+                if z:
+                    inv = leaf._lazy_invariant()
+                if not z and not inv.is_compatible_with(t.shape):
                     raise ValueError(
                         "The shape invariant specified for "
                         f"{t.name} is not compatible with the initial shape of the loop "
@@ -316,6 +328,7 @@ def while_loop(
             max_iterations=max_t,
             back_prop=back_prop,
             outer=outer,
+            zero_init=zero_init,
         )
         outs = [identity(t) for t in op._outputs[: len(init)]]
         packed = _repack(loop_vars, outs)
