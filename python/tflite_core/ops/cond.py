@@ -22,6 +22,7 @@ from ..framework.registry import OpKind, register_op
 from ..framework.tensor_shape import TensorShape
 from . import structure
 from .array_ops import identity, squeeze
+from .math_ops import equal
 
 
 def _if_shape(op, in_shapes, value_of):
@@ -297,5 +298,5 @@ def switch_case(
             fns = fns[:-1]
         fn: Callable[[], Any] = default
         for i in reversed(range(len(fns))):
-            fn = _nested(idx == i, fns[i], fn, False)
+            fn = _nested(equal(idx, i), fns[i], fn, False)
         return fn()

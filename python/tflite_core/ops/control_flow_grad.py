@@ -147,7 +147,10 @@ def _while_grad(op, *grads):
                 ys.append(acc[j])
                 grad_ys.append(gin)
         xs = [px[k] for k in fx] + [pc[c] for c in fc] + [ps[s] for s in fs]
-        d = gradients(ys, xs, grad_ys=grad_ys)
+        # params that are values the body computes (rows a gradient loop reads) are leaves: the
+        # plan feeds them, they do not depend on the other params there
+        leaves = [t for t in xs if t.op.type != "Placeholder"]
+        d = gradients(ys, xs, grad_ys=grad_ys, stop_gradients=leaves)
         dx, dc, ds = d[: len(fx)], d[len(fx) : len(fx) + len(fc)], d[len(fx) + len(fc) :]
         new_gx = []
         for i, k in enumerate(fx):
