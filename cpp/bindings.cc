@@ -285,11 +285,11 @@ PYBIND11_MODULE(_core, m) {
       .def("add_dynamic", &PyPlan::add_dynamic, py::arg("dtype"), py::arg("shape"))
       .def("add_if", &PyPlan::add_if, py::arg("node"), py::arg("inputs"), py::arg("outputs"),
            py::arg("then_plan"), py::arg("else_plan"))
-      .def("add_while", &PyPlan::add_while, py::arg("node"), py::arg("inputs"),
-           py::arg("outputs"), py::arg("cond_plan"), py::arg("body_plan"), py::arg("n_vars"),
-           py::arg("n_captures"), py::arg("n_sliced"), py::arg("has_max"),
-           py::arg("slice_reverse"), py::arg("extra_reverse"), py::arg("zero_init"),
-           py::arg("extra_like"), py::arg("acc_from_param"), py::arg("acc_index"))
+      .def("add_while", &PyPlan::add_while, py::arg("node"), py::arg("inputs"), py::arg("outputs"),
+           py::arg("cond_plan"), py::arg("body_plan"), py::arg("n_vars"), py::arg("n_captures"),
+           py::arg("n_sliced"), py::arg("has_max"), py::arg("slice_reverse"),
+           py::arg("extra_reverse"), py::arg("zero_init"), py::arg("extra_like"),
+           py::arg("acc_from_param"), py::arg("acc_index"))
       .def("run", &PyPlan::run)
       .def("profile", &PyPlan::profile, py::arg("feeds"), py::arg("iters") = 10)
       .def_property_readonly("num_steps", &PyPlan::num_steps)

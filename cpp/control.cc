@@ -47,8 +47,10 @@ TensorView row_of(const TensorView& v, int64_t r) {
 
 }  // namespace
 
-// ---- If ------------------------------------------------------------------------------------------
-IfStep::IfStep(std::string node, SubPlan then_branch, SubPlan else_branch) : node_(std::move(node)) {
+// ---- If
+// ------------------------------------------------------------------------------------------
+IfStep::IfStep(std::string node, SubPlan then_branch, SubPlan else_branch)
+    : node_(std::move(node)) {
   branch_[0] = std::move(else_branch);
   branch_[1] = std::move(then_branch);
   for (const SubPlan& b : branch_)
@@ -78,7 +80,8 @@ void IfStep::run(Plan& outer, const std::vector<int>& in, const std::vector<int>
     copy_result("If", node_, b.plan->slot(b.results[r]), outer.slot(out[r]), r);
 }
 
-// ---- RowStack ------------------------------------------------------------------------------------
+// ---- RowStack
+// ------------------------------------------------------------------------------------
 RowStack::~RowStack() { std::free(data_); }
 
 void RowStack::reserve(const char* op, int64_t rows, int64_t row_bytes, int64_t keep) {
@@ -98,9 +101,11 @@ void RowStack::reserve(const char* op, int64_t rows, int64_t row_bytes, int64_t 
   capacity_ = cap;
 }
 
-// ---- While ---------------------------------------------------------------------------------------
+// ---- While
+// ---------------------------------------------------------------------------------------
 WhileStep::WhileStep(std::string node, SubPlan cond, SubPlan body, WhileConfig config)
-    : node_(std::move(node)), cond_(std::move(cond)), body_(std::move(body)), c_(std::move(config)) {
+    : node_(std::move(node)), cond_(std::move(cond)), body_(std::move(body)),
+      c_(std::move(config)) {
   const size_t n_params = size_t(c_.n_vars + c_.n_captures + c_.n_sliced);
   if (!body_.plan) throw KernelError("[While] '" + node_ + "' has no body plan");
   if (body_.params.size() != n_params || (cond_.plan && cond_.params.size() != n_params))
@@ -130,7 +135,8 @@ WhileStep::WhileStep(std::string node, SubPlan cond, SubPlan body, WhileConfig c
 void WhileStep::bind(Plan& p, const SubPlan& sp, Plan& outer, const std::vector<int>& in,
                      const std::vector<int>& out, int64_t it, int64_t limit) {
   const int K = c_.n_vars, C = c_.n_captures;
-  for (int k = 0; k < K; ++k) p.set_slot_data(sp.params[size_t(k)], outer.slot(out[size_t(k)]).data);
+  for (int k = 0; k < K; ++k)
+    p.set_slot_data(sp.params[size_t(k)], outer.slot(out[size_t(k)]).data);
   for (int c = 0; c < C; ++c)
     p.set_slot_data(sp.params[size_t(K + c)], outer.slot(in[size_t(K + c)]).data);
   for (int s = 0; s < c_.n_sliced; ++s) {
@@ -151,7 +157,8 @@ void WhileStep::run(Plan& outer, const std::vector<int>& in, const std::vector<i
   if (in.size() != n_in || out.size() != size_t(K) + 1 + n_acc + n_extra)
     fail("While", "'", node_, "' has ", in.size(), " inputs and ", out.size(), " outputs");
   int64_t limit = std::numeric_limits<int64_t>::max();
-  if (c_.has_max) limit = std::max<int64_t>(0, scalar_int(outer.slot(in.back()), "While", "maximum_iterations"));
+  if (c_.has_max)
+    limit = std::max<int64_t>(0, scalar_int(outer.slot(in.back()), "While", "maximum_iterations"));
   for (int k = 0; k < K; ++k) {
     const TensorView& to = outer.slot(out[size_t(k)]);
     if (c_.zero_init[size_t(k)]) {
@@ -198,7 +205,8 @@ void WhileStep::run(Plan& outer, const std::vector<int>& in, const std::vector<i
           stacks_[a]->reserve("While", it + 1, acc_row_bytes[a], it);
           const TensorView& src = body_.plan->slot(body_.params[size_t(c_.accumulate[a].index)]);
           if (acc_row_bytes[a])
-            std::memcpy(stacks_[a]->data() + it * acc_row_bytes[a], src.data, size_t(acc_row_bytes[a]));
+            std::memcpy(stacks_[a]->data() + it * acc_row_bytes[a], src.data,
+                        size_t(acc_row_bytes[a]));
         }
       body_.plan->run();
       for (size_t a = 0; a < n_acc; ++a)
@@ -206,7 +214,8 @@ void WhileStep::run(Plan& outer, const std::vector<int>& in, const std::vector<i
           stacks_[a]->reserve("While", it + 1, acc_row_bytes[a], it);
           const TensorView& src = body_.plan->slot(body_.results[size_t(c_.accumulate[a].index)]);
           if (acc_row_bytes[a])
-            std::memcpy(stacks_[a]->data() + it * acc_row_bytes[a], src.data, size_t(acc_row_bytes[a]));
+            std::memcpy(stacks_[a]->data() + it * acc_row_bytes[a], src.data,
+                        size_t(acc_row_bytes[a]));
         }
       for (size_t e = 0; e < n_extra; ++e) {
         const int64_t rows = extra[e].ndim > 0 ? extra[e].shape[0] : 0;
@@ -221,7 +230,8 @@ void WhileStep::run(Plan& outer, const std::vector<int>& in, const std::vector<i
       bool crossed = false;
       for (int k = 0; k < K && !crossed; ++k)
         for (int j = 0; j < K; ++j)
-          if (j != k && body_.plan->slot(body_.results[size_t(k)]).data == outer.slot(out[size_t(j)]).data &&
+          if (j != k &&
+              body_.plan->slot(body_.results[size_t(k)]).data == outer.slot(out[size_t(j)]).data &&
               bytes_of(outer.slot(out[size_t(j)])))
             crossed = true;
       if (!crossed) {
@@ -230,7 +240,8 @@ void WhileStep::run(Plan& outer, const std::vector<int>& in, const std::vector<i
                       outer.slot(out[size_t(k)]), size_t(k));
       } else {
         std::vector<int64_t> off(size_t(K) + 1, 0);
-        for (int k = 0; k < K; ++k) off[size_t(k) + 1] = off[size_t(k)] + bytes_of(outer.slot(out[size_t(k)]));
+        for (int k = 0; k < K; ++k)
+          off[size_t(k) + 1] = off[size_t(k)] + bytes_of(outer.slot(out[size_t(k)]));
         scratch_.resize(size_t(off[size_t(K)]));
         for (int k = 0; k < K; ++k) {
           const TensorView& from = body_.plan->slot(body_.results[size_t(k)]);
@@ -238,7 +249,8 @@ void WhileStep::run(Plan& outer, const std::vector<int>& in, const std::vector<i
           if (from.dtype != to.dtype || !same_shape(from, to))
             copy_result("While", node_, from, to, size_t(k));  // throws the mismatch
           if (off[size_t(k) + 1] > off[size_t(k)])
-            std::memcpy(scratch_.data() + off[size_t(k)], from.data, size_t(off[size_t(k) + 1] - off[size_t(k)]));
+            std::memcpy(scratch_.data() + off[size_t(k)], from.data,
+                        size_t(off[size_t(k) + 1] - off[size_t(k)]));
         }
         for (int k = 0; k < K; ++k)
           if (off[size_t(k) + 1] > off[size_t(k)])
@@ -255,7 +267,8 @@ void WhileStep::run(Plan& outer, const std::vector<int>& in, const std::vector<i
   }
   const TensorView& count = outer.slot(out[size_t(K)]);
   check_dtype("While", count, DType::kInt32, "the iteration count");
-  if (it > std::numeric_limits<int32_t>::max()) fail("While", "'", node_, "' ran over 2^31 iterations");
+  if (it > std::numeric_limits<int32_t>::max())
+    fail("While", "'", node_, "' ran over 2^31 iterations");
   *count.ptr<int32_t>() = int32_t(it);
   for (size_t a = 0; a < n_acc; ++a) {
     const int slot = out[size_t(K) + 1 + n_extra + a];

@@ -24,14 +24,10 @@ void copy_flow(const char* op, const TensorView& flow, const TensorView& out) {
 
 int64_t index_of(const char* op, const TensorView& ix, int64_t k, int64_t rows, const char* verb) {
   int64_t i = 0;
-  if (ix.dtype == DType::kInt32)
-    i = ix.ptr<int32_t>()[k];
-  else if (ix.dtype == DType::kInt64)
-    i = ix.ptr<int64_t>()[k];
-  else
-    fail(op, "indices must be int32 or int64, got ", dtype_name(ix.dtype));
-  if (i < 0 || i >= rows)
-    fail(op, "Tried to ", verb, " index ", i, " but array size is: ", rows);
+  if (ix.dtype == DType::kInt32) i = ix.ptr<int32_t>()[k];
+  else if (ix.dtype == DType::kInt64) i = ix.ptr<int64_t>()[k];
+  else fail(op, "indices must be int32 or int64, got ", dtype_name(ix.dtype));
+  if (i < 0 || i >= rows) fail(op, "Tried to ", verb, " index ", i, " but array size is: ", rows);
   return i;
 }
 
@@ -76,8 +72,7 @@ void k_ta_scatter(const TensorView* in, int nin, TensorView* out, int nout, cons
   copy_flow(op, in[0], out[0]);
   const int64_t rb = row_bytes(in[0]);
   const int64_t n = in[1].size();
-  if (in[2].dtype != in[0].dtype || in[2].ndim < 1 || in[2].shape[0] != n ||
-      row_bytes(in[2]) != rb)
+  if (in[2].dtype != in[0].dtype || in[2].ndim < 1 || in[2].shape[0] != n || row_bytes(in[2]) != rb)
     fail(op, "values of shape ", in[2].shape_str(), " do not match ", n,
          " indices and the TensorArray's elements");
   for (int64_t k = 0; k < n; ++k) {
@@ -120,12 +115,9 @@ void k_ta_add_rows(const TensorView* in, int nin, TensorView* out, int nout, con
   const int64_t rb = row_bytes(in[0]);
   if (in[2].dtype != in[0].dtype || in[2].size() * dtype_size(in[2].dtype) != in[1].size() * rb)
     fail(op, "values do not match the indices and the TensorArray's elements");
-  if (in[0].dtype == DType::kFloat32)
-    add_rows<float>(in, out, rb);
-  else if (in[0].dtype == DType::kFloat64)
-    add_rows<double>(in, out, rb);
-  else
-    fail(op, "dtype ", dtype_name(in[0].dtype), " is not float32 or float64");
+  if (in[0].dtype == DType::kFloat32) add_rows<float>(in, out, rb);
+  else if (in[0].dtype == DType::kFloat64) add_rows<double>(in, out, rb);
+  else fail(op, "dtype ", dtype_name(in[0].dtype), " is not float32 or float64");
 }
 
 }  // namespace

@@ -44,7 +44,9 @@ X3 = RNG.uniform(0.5, 1.5, (3,))
 
 def test_counter_loop():
     def build(m, x):
-        i, s = m.while_loop(lambda i, s: i < 10, lambda i, s: (i + 1, s + m.cast(i, m.float64) * x), (0, x))
+        i, s = m.while_loop(
+            lambda i, s: i < 10, lambda i, s: (i + 1, s + m.cast(i, m.float64) * x), (0, x)
+        )
         return [i, s, m.gradients(m.reduce_sum(s * s), x)[0]]
 
     _close(*_both(build, [X3]))
@@ -53,8 +55,12 @@ def test_counter_loop():
 def test_single_loop_var_and_maximum_iterations():
     def build(m, x):
         a = m.while_loop(lambda v: m.reduce_sum(v) < 100.0, lambda v: v * 2.0, [x])
-        b = m.while_loop(lambda v: m.reduce_sum(v) > -1.0, lambda v: v + 1.0, [x], maximum_iterations=4)
-        c = m.while_loop(lambda k: k < 1000000, lambda k: k + 1, [0], maximum_iterations=m.constant(7))
+        b = m.while_loop(
+            lambda v: m.reduce_sum(v) > -1.0, lambda v: v + 1.0, [x], maximum_iterations=4
+        )
+        c = m.while_loop(
+            lambda k: k < 1000000, lambda k: k + 1, [0], maximum_iterations=m.constant(7)
+        )
         return [a, b, c, m.gradients(m.reduce_sum(a) + m.reduce_sum(b), x)[0]]
 
     _close(*_both(build, [X3]))
@@ -101,7 +107,11 @@ def _rnn(m, x, w, u, b, unrolled):
 
 def test_rnn_while_loop_tensor_array_gradients_match_unrolled():
     x = RNG.standard_normal((6, 2, 4))
-    w, u, b = RNG.standard_normal((4, 3)) * 0.5, RNG.standard_normal((3, 3)) * 0.5, RNG.standard_normal(3)
+    w, u, b = (
+        RNG.standard_normal((4, 3)) * 0.5,
+        RNG.standard_normal((3, 3)) * 0.5,
+        RNG.standard_normal(3),
+    )
 
     def build(unrolled):
         def f(m, x, w, u, b):
@@ -230,7 +240,7 @@ def test_variables_read_inside_loops_and_created_in_bodies():
     _close(outs[0][1], outs[1][1])
 
 
-# ---- errors ----------------------------------------------------------------------------------------
+# ---- errors --------------------------------------------------------------------------------------
 def _cond_errors(mod):
     """The error classes ``mod.cond`` raises at graph build for disagreeing branches."""
     g = tf.Graph() if mod is tf else real_tf.Graph()
@@ -260,7 +270,7 @@ def test_while_loop_errors_at_graph_build(mod):
     g = tf.Graph() if mod is tf else real_tf.Graph()
     with g.as_default():
         x = mod.placeholder(mod.float32, [2])
-        with pytest.raises(ValueError, match="after one iteration|shape"):
+        with pytest.raises(ValueError, match=r"after one iteration|shape"):
             mod.while_loop(lambda v: True, lambda v: mod.concat([v, v], 0), [x])
         with pytest.raises(TypeError):
             mod.while_loop(lambda v: mod.reduce_sum(v) < 1.0, lambda v: mod.cast(v, mod.int32), [x])
@@ -299,13 +309,15 @@ def test_runtime_error_in_a_branch_names_the_op():
         y = tf.cond(i > 0, lambda: tf.gather(params, i, name="pick"), lambda: params[0])
         with tf.Session() as sess:
             assert sess.run(y, {i: 1}) == 2.0
-            with pytest.raises(tf.errors.InvalidArgumentError, match="pick.*true branch"):
+            with pytest.raises(tf.errors.InvalidArgumentError, match=r"pick.*true branch"):
                 sess.run(y, {i: 7})
             assert sess.run(y, {i: 0}) == 1.0
 
 
 def test_maximum_iterations_stops_a_loop_that_would_not_end():
     def build(m, x):
-        return m.while_loop(lambda v: m.constant(True), lambda v: v + 1.0, [x], maximum_iterations=50)
+        return m.while_loop(
+            lambda v: m.constant(True), lambda v: v + 1.0, [x], maximum_iterations=50
+        )
 
     _close(*_both(build, [X3]))

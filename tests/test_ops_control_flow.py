@@ -7,9 +7,8 @@ test_control_flow_vs_tf.py.
 
 from __future__ import annotations
 
-import numpy as np
 from hypothesis import strategies as st
-from op_table import ALL, I32, NUMERIC, Row, table_tests
+from op_table import ALL, NUMERIC, Row, table_tests
 
 import tflite_core as tf
 from tflite_core.ops.tensor_array_ops import add_rows, zero_rows
@@ -79,7 +78,12 @@ def write_ref(rows, value, i):
 
 
 def scatter_build(rows, values, idx):
-    return tf.TensorArray(rows.dtype, size=tf.shape(rows)[0]).unstack(rows).scatter(idx, values).stack()
+    return (
+        tf.TensorArray(rows.dtype, size=tf.shape(rows)[0])
+        .unstack(rows)
+        .scatter(idx, values)
+        .stack()
+    )
 
 
 def scatter_ref(rows, values, idx):

@@ -29,7 +29,6 @@ class Plan:
 
     __slots__ = ("assigns", "core", "nbytes", "needs_init")
 
-
     def __init__(self, plan_core: core.Plan, needs_init: tuple, assigns: tuple, nbytes: int):
         self.core = plan_core
         self.needs_init = needs_init  # variables the plan reads before assigning them
@@ -284,12 +283,20 @@ def _emit_kernel(b: _Builder, op: Operation, outs: list) -> None:
     ins += [b.slot[t] for t in in_t]
     # a multi-output op with some outputs fed still computes the others; the fed ones go to
     # scratch buffers that no consumer reads
-    if d.inplace is not None and op._outputs[0] not in b.fed and b.can_overwrite(op, op._inputs[d.inplace]):
+    if (
+        d.inplace is not None
+        and op._outputs[0] not in b.fed
+        and b.can_overwrite(op, op._inputs[d.inplace])
+    ):
         b.slot[op._outputs[0]] = b.slot[op._inputs[d.inplace]]  # written in place
         out_slots = [b.slot[op._outputs[0]]]
-        out_slots += [b.new_buffer(t) if t not in b.fed else b.scratch_buffer(t) for t in op._outputs[1:]]
+        out_slots += [
+            b.new_buffer(t) if t not in b.fed else b.scratch_buffer(t) for t in op._outputs[1:]
+        ]
     else:
-        out_slots = [b.new_buffer(t) if t not in b.fed else b.scratch_buffer(t) for t in op._outputs]
+        out_slots = [
+            b.new_buffer(t) if t not in b.fed else b.scratch_buffer(t) for t in op._outputs
+        ]
     b.owned_slots.update(out_slots)
     ints, floats = b.kernel_attrs(op, op._outputs)
     if d.kind is OpKind.RANDOM and op.get_attr("unseeded"):

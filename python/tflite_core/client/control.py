@@ -11,6 +11,7 @@ stateful ops such as asserts) are fetched too.
 
 from __future__ import annotations
 
+
 def _body_exe(b, op, g, params, results, values, what, sinks):
     """The Executable of a body's plan and the fed values that decide its shapes."""
     exe = type(b.exe)(b.sess, list(results) + list(sinks), list(params), graph=g)
@@ -46,9 +47,7 @@ class _Body:
         exe, fed_values = _body_exe(b, op, g, params, results, values, what, sinks)
         for p, s in zip(params, shapes):
             if s is None:
-                raise ValueError(
-                    f"Cannot determine the shape of {p.name} in {op.name} ({op.type})"
-                )
+                raise ValueError(f"Cannot determine the shape of {p.name} in {op.name} ({op.type})")
         self.builder = sub = b.build_sub(exe, [tuple(s) for s in shapes], fed_values, owned)
         sub.core.set_fetches([sub.slot[t] for t in results])
         self.core = sub.core
@@ -147,14 +146,22 @@ def _infer_while(b, op) -> list:
                     var_shapes[j] = shapes[j] = probed[j]
             break
     body = _Body(
-        b, op, a["body_branch"], body_params, results + internal, shapes, values, "body",
-        a["body_sinks"], owned=body_params[:K],
+        b,
+        op,
+        a["body_branch"],
+        body_params,
+        results + internal,
+        shapes,
+        values,
+        "body",
+        a["body_sinks"],
+        owned=body_params[:K],
     )
     for k in range(K):
         if body.shapes[k] != var_shapes[k]:
             raise ValueError(
                 f"Loop variable {k} of {op.name} enters the loop with shape "
-                f"{list(var_shapes[k])} and has shape {list(body.shapes[k])} after an "
+                f"{var_shapes[k]} and has shape {body.shapes[k]} after an "
                 "iteration: tflite_core runs a loop with fixed shapes (its shape invariant "
                 "allows this, but each loop variable must keep its shape across iterations)"
             )
@@ -162,12 +169,19 @@ def _infer_while(b, op) -> list:
     if a["cond_branch"] is not None:
         cvals = _values(b, caps, a["cond_params"][K : K + C])
         cond = _Body(
-            b, op, a["cond_branch"], a["cond_params"], [a["cond_result"]], shapes, cvals, "cond",
+            b,
+            op,
+            a["cond_branch"],
+            a["cond_params"],
+            [a["cond_result"]],
+            shapes,
+            cvals,
+            "cond",
             a["cond_sinks"],
         )
     b.control[op] = (cond, body)
     # the outputs: vars | iteration count | extras | accumulated stacks
-    out: list = list(var_shapes) + [()]
+    out: list = [*list(var_shapes), ()]
     for e, like in enumerate(a["extra_like"]):
         row = tuple(body.shapes[K + e])
         rows = b.concrete.get(stacks[like])
@@ -209,9 +223,7 @@ def emit(b, op, outs) -> None:
     n_res = len(a["body_results"])
     internal = [t for t in a["accumulate"] if t not in params]
     from_param = [t in params for t in a["accumulate"]]
-    index = [
-        params.index(t) if t in params else n_res + internal.index(t) for t in a["accumulate"]
-    ]
+    index = [params.index(t) if t in params else n_res + internal.index(t) for t in a["accumulate"]]
     b.core.add_while(
         op.name,
         ins,

@@ -99,18 +99,19 @@ def make_if(
     params = [cap_params[i] + (list(params[i]) if params else []) for i in range(2)]
     captured = captured + list(inputs)
     else_g, then_g = graphs
-    attrs = {
+    tout = [t.dtype for t in results[1]]
+    attrs: dict[str, Any] = {
         "then_branch": then_g,
         "else_branch": else_g,
         "then_params": params[1],
         "else_params": params[0],
         "then_results": list(results[1]),
         "else_results": list(results[0]),
-        "Tout": [t.dtype for t in results[1]],
+        "Tout": tout,
         "then_sinks": sinks(then_g) if then_sinks is None else then_sinks,
         "else_sinks": sinks(else_g) if else_sinks is None else else_sinks,
     }
-    op = outer.create_op("If", [pred, *captured], attrs["Tout"], attrs, name)
+    op = outer.create_op("If", [pred, *captured], tout, attrs, name)
     for g in graphs:
         for c in g.outer_control:
             if c.graph is op.graph:
@@ -233,15 +234,12 @@ def case(
 ) -> Any:
     """The function of the first pair whose predicate is true (``default`` when none is); with
     ``exclusive``, an error at run time when more than one is (as TF: checked before any runs)."""
-    if isinstance(pred_fn_pairs, dict):
-        pairs = list(pred_fn_pairs.items())
-    else:
-        pairs = list(pred_fn_pairs)
+    pairs = list(pred_fn_pairs.items()) if isinstance(pred_fn_pairs, dict) else list(pred_fn_pairs)
     for p in pairs:
         if not isinstance(p, tuple) or len(p) != 2:
             raise TypeError("Each entry in pred_fn_pairs must be a 2-tuple")
         if not callable(p[1]):
-            raise TypeError("fn for pred %s must be callable." % p[0].name)
+            raise TypeError(f"fn for pred {p[0].name} must be callable.")
     if default is None:
         if not pairs:
             raise ValueError("default must be callable if pred_fn_pairs is empty")
@@ -249,16 +247,16 @@ def case(
         default = last[1]
     elif not callable(default):
         raise TypeError("default must be callable.")
-    preds = [convert_to_tensor(p) for p, _ in pairs]
-    for p in preds:
-        if p.dtype != _dt.bool:
-            raise TypeError(f"pred must be Tensor of type bool: {p.name}")
+    preds = [convert_to_tensor(pr) for pr, _ in pairs]
+    for pt in preds:
+        if pt.dtype != _dt.bool:
+            raise TypeError(f"pred must be Tensor of type bool: {pt.name}")
     with name_scope(name, "case", preds):
         # TODO(after the Assert op lands): exclusive=True and a default-less case check their
         # predicates at run time as TF's do.
         fn: Callable[[], Any] = default
-        for p, (_, f) in reversed(list(zip(preds, pairs))):
-            fn = _nested(p, f, fn, strict)
+        for pt, (_, f) in reversed(list(zip(preds, pairs))):
+            fn = _nested(pt, f, fn, strict)
         return fn()
 
 

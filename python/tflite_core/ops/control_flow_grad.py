@@ -33,7 +33,11 @@ def _accumulate(total: Tensor, g):
     """``total + g``; a sparse ``g`` (rows a read or a gather touched) is added in place."""
     if g is None:
         return total
-    if isinstance(g, IndexedSlices) and g.values.shape.rank is not None and g.values.shape.rank >= 1:
+    if (
+        isinstance(g, IndexedSlices)
+        and g.values.shape.rank is not None
+        and g.values.shape.rank >= 1
+    ):
         return add_rows(total, g.indices, g.values)
     return add(total, _dense(g))
 
@@ -42,7 +46,7 @@ def _floating(t: Tensor) -> bool:
     return t.dtype.is_floating
 
 
-# ---- If --------------------------------------------------------------------------------------------
+# ---- If ------------------------------------------------------------------------------------------
 @RegisterGradient("If")
 def _if_grad(op, *grads):
     ins = op._inputs[1:]
@@ -50,7 +54,10 @@ def _if_grad(op, *grads):
     outs = [j for j, t in enumerate(op._outputs) if _floating(t) and grads[j] is not None]
     if not wanted or not outs:
         return [None] * len(op._inputs)
-    branches, results, params, found = [], [], [], set()
+    branches: list = []
+    results: list = []
+    params: list = []
+    found: set[int] = set()
     for which in ("else", "then"):
         g = op.get_attr(which + "_branch")
         ps = op.get_attr(which + "_params")
@@ -67,7 +74,9 @@ def _if_grad(op, *grads):
     for g, d, which in zip(branches, results, ("else", "then")):
         ps = op.get_attr(which + "_params")
         with g.as_default():
-            flat.append([_dense(d[i]) if d[i] is not None else zeros_like(ps[wanted[i]]) for i in keep])
+            flat.append(
+                [_dense(d[i]) if d[i] is not None else zeros_like(ps[wanted[i]]) for i in keep]
+            )
     if not keep:
         return [None] * len(op._inputs)
     gin = [grads[j] for j in outs]
@@ -87,7 +96,7 @@ def _if_grad(op, *grads):
     return out
 
 
-# ---- While -----------------------------------------------------------------------------------------
+# ---- While ---------------------------------------------------------------------------------------
 def _forward_reads(g, since: int, grad_ops: list) -> list:
     """Tensors of body ``g`` made before op id ``since`` (the forward body) that the gradient ops
     read, less those a plan computes from shapes alone (constants, shape values). A stack that
@@ -160,7 +169,9 @@ def _while_grad(op, *grads):
                     v = add(v, gin)
             new_gx.append(v)
         new_gc = [_accumulate(gc_in[i], dc[i]) for i in range(len(fc))]
-        new_ds = [_dense(ds[i]) if ds[i] is not None else zeros_like(ps[s]) for i, s in enumerate(fs)]
+        new_ds = [
+            _dense(ds[i]) if ds[i] is not None else zeros_like(ps[s]) for i, s in enumerate(fs)
+        ]
     grad_ops = [o for o in g.get_operations() if o._id > since]
     reads = [t for t in _forward_reads(g, since, grad_ops) if t not in pc and t not in ps]
     # the gradient loop: vars = the carried gradients; rows = what the forward loop accumulated,

@@ -85,8 +85,7 @@ def _loop(
         for a, r in zip(init, flat_out):
             if a.dtype != r.dtype:
                 raise TypeError(
-                    f"fn returned a {r.dtype.name} tensor for an accumulator of type "
-                    f"{a.dtype.name}"
+                    f"fn returned a {r.dtype.name} tensor for an accumulator of type {a.dtype.name}"
                 )
     n = _count(elems_flat[0])
     k = len(init or [])

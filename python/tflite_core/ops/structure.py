@@ -32,9 +32,9 @@ def _rebuild(template: Any, children: list) -> Any:
     if isinstance(template, Mapping):
         keys = sorted(template)
         d = dict(zip(keys, children))
-        return type(template)((k, d[k]) for k in template) if type(template) is not dict else {
-            k: d[k] for k in template
-        }
+        if type(template) is dict:
+            return {k: d[k] for k in template}
+        return type(template)((k, d[k]) for k in template)  # type: ignore[call-arg]
     if isinstance(template, tuple) and hasattr(template, "_fields"):  # namedtuple
         return type(template)(*children)
     return type(template)(children)
@@ -74,13 +74,13 @@ def assert_same_structure(a: Any, b: Any, check_types: bool = True) -> None:
             raise ValueError(
                 "The two structures don't have the same nested structure.\n\n"
                 f"First structure: {a}\n\nSecond structure: {b}\n\n"
-                f"More specifically: Substructure \"{x}\" is a sequence, while substructure "
-                f"\"{y}\" is not"
+                f'More specifically: Substructure "{x}" is a sequence, while substructure '
+                f'"{y}" is not'
                 if is_nested(x)
                 else "The two structures don't have the same nested structure.\n\n"
                 f"First structure: {a}\n\nSecond structure: {b}\n\n"
-                f"More specifically: Substructure \"{y}\" is a sequence, while substructure "
-                f"\"{x}\" is not"
+                f'More specifically: Substructure "{y}" is a sequence, while substructure '
+                f'"{x}" is not'
             )
         if not is_nested(x):
             return

@@ -62,8 +62,22 @@ def _same_as_flow(op, in_shapes, value_of):
     return [in_shapes[0]]
 
 
-register_op("TensorArrayWrite", _write_shape, "ta_write", kernel_inputs=(0, 1, 2), value_inputs=(3,), inplace=0)
-register_op("TensorArrayScatter", _scatter_shape, "ta_scatter", kernel_inputs=(0, 1, 2), value_inputs=(3,), inplace=0)
+register_op(
+    "TensorArrayWrite",
+    _write_shape,
+    "ta_write",
+    kernel_inputs=(0, 1, 2),
+    value_inputs=(3,),
+    inplace=0,
+)
+register_op(
+    "TensorArrayScatter",
+    _scatter_shape,
+    "ta_scatter",
+    kernel_inputs=(0, 1, 2),
+    value_inputs=(3,),
+    inplace=0,
+)
 register_op("TensorArrayRead", _read_shape, "ta_read")
 register_op("TensorArrayZeroRows", _same_as_flow, "ta_zero_rows", inplace=0)
 register_op("TensorArrayAddRows", _same_as_flow, "ta_add_rows", inplace=0)
@@ -71,7 +85,7 @@ register_op("TensorArrayAddRows", _same_as_flow, "ta_add_rows", inplace=0)
 
 @RegisterGradient("TensorArrayWrite")
 def _write_grad(op, grad):
-    flow, index = op._inputs[0], op._inputs[1]
+    index = op._inputs[1]
     return [zero_rows(grad, index), None, read_row(grad, index), None][: len(op._inputs)]
 
 
@@ -100,18 +114,24 @@ def _add_rows_grad(op, grad):
 
 def read_row(flow: Tensor, index: Any, name: str | None = None) -> Tensor:
     index = convert_to_tensor(index, name="index")
-    return make_tensor("TensorArrayRead", [flow, index], flow.dtype, None, name or "TensorArrayRead")
+    return make_tensor(
+        "TensorArrayRead", [flow, index], flow.dtype, None, name or "TensorArrayRead"
+    )
 
 
 def zero_rows(flow: Tensor, indices: Any) -> Tensor:
     indices = convert_to_tensor(indices)
-    return make_tensor("TensorArrayZeroRows", [flow, indices], flow.dtype, None, "TensorArrayZeroRows")
+    return make_tensor(
+        "TensorArrayZeroRows", [flow, indices], flow.dtype, None, "TensorArrayZeroRows"
+    )
 
 
 def add_rows(flow: Tensor, indices: Any, rows: Tensor) -> Tensor:
     """``flow`` with ``rows`` added at ``indices`` (a read's gradient summed into a dense one)."""
     indices = convert_to_tensor(indices)
-    return make_tensor("TensorArrayAddRows", [flow, indices, rows], flow.dtype, None, "TensorArrayAddRows")
+    return make_tensor(
+        "TensorArrayAddRows", [flow, indices, rows], flow.dtype, None, "TensorArrayAddRows"
+    )
 
 
 class TensorArray:
@@ -138,7 +158,9 @@ class TensorArray:
         self._dtype = _dt.as_dtype(dtype)
         self._dynamic_size = bool(dynamic_size)
         self._infer_shape = infer_shape
-        self._element_shape = TensorShape(None) if element_shape is None else as_shape(element_shape)
+        self._element_shape = (
+            TensorShape(None) if element_shape is None else as_shape(element_shape)
+        )
         with name_scope(name, "TensorArray", [] if size is None else [size]) as scope:
             self._name = scope
             if flow is not None:
@@ -181,7 +203,11 @@ class TensorArray:
         return None if v is None else int(v)
 
     def _zeros(self, elem_dims) -> Tensor:
-        dims = concat([reshape(self._size, [1]), elem_dims], 0) if isinstance(elem_dims, Tensor) else [self._size, *elem_dims]
+        dims = (
+            concat([reshape(self._size, [1]), elem_dims], 0)
+            if isinstance(elem_dims, Tensor)
+            else [self._size, *elem_dims]
+        )
         return fill(dims, convert_to_tensor(0, dtype=self._dtype), name="TensorArrayZeros")
 
     def _as_flow(self) -> Tensor:
@@ -194,7 +220,11 @@ class TensorArray:
 
     def _with_flow(self, flow: Tensor) -> TensorArray:
         ta = TensorArray.__new__(TensorArray)
-        ta._dtype, ta._dynamic_size, ta._infer_shape = self._dtype, self._dynamic_size, self._infer_shape
+        ta._dtype, ta._dynamic_size, ta._infer_shape = (
+            self._dtype,
+            self._dynamic_size,
+            self._infer_shape,
+        )
         ta._name, ta._size = self._name, self._size
         ta._element_shape = self._element_shape
         if flow.shape.rank:
@@ -248,7 +278,13 @@ class TensorArray:
             if flow.shape.rank is None or flow.shape.as_list()[0] is None:
                 extra = [self._size]
             index = convert_to_tensor(index, name="index")
-            out = make_tensor("TensorArrayWrite", [flow, index, value, *extra], self._dtype, None, "TensorArrayWrite")
+            out = make_tensor(
+                "TensorArrayWrite",
+                [flow, index, value, *extra],
+                self._dtype,
+                None,
+                "TensorArrayWrite",
+            )
             return self._with_flow(out)
 
     def stack(self, name: str | None = None) -> Tensor:
@@ -289,9 +325,17 @@ class TensorArray:
             flow = self._flow
             if flow is None:
                 flow = self._zeros(shape(value)[1:])
-            extra = [self._size] if flow.shape.rank is None or flow.shape.as_list()[0] is None else []
+            extra = (
+                [self._size] if flow.shape.rank is None or flow.shape.as_list()[0] is None else []
+            )
             indices = convert_to_tensor(indices, name="indices")
-            out = make_tensor("TensorArrayScatter", [flow, indices, value, *extra], self._dtype, None, "TensorArrayScatter")
+            out = make_tensor(
+                "TensorArrayScatter",
+                [flow, indices, value, *extra],
+                self._dtype,
+                None,
+                "TensorArrayScatter",
+            )
             return self._with_flow(out)
 
     def split(self, value: Any, lengths: Any, name: str | None = None) -> TensorArray:
@@ -299,10 +343,10 @@ class TensorArray:
         the dense storage keeps one element shape)."""
         with name_scope(name, "TensorArraySplit", [value, lengths]):
             value = self._value(value, "value")
-            ls = constant_value(convert_to_tensor(lengths))
-            if ls is None:
+            known = constant_value(convert_to_tensor(lengths))
+            if known is None:
                 raise ValueError("TensorArray.split needs lengths known when the graph is built")
-            ls = [int(x) for x in ls.reshape(-1)]
+            ls = [int(x) for x in known.reshape(-1)]
             if len(set(ls)) > 1:
                 raise ValueError(
                     f"TensorArray.split with unequal lengths {ls}: elements must share one shape"
@@ -325,4 +369,3 @@ class TensorArray:
 
     def close(self, name: str | None = None) -> Any:
         return no_op(name=name or "TensorArrayClose")
-

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..framework import dtypes as _dt
-from ..framework.constant_op import convert_to_tensor
+from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.func_graph import outside_function_bodies
 from ..framework.graph import (
     GraphKeys,
@@ -18,7 +18,6 @@ from ..framework.graph import (
     name_scope,
     shape_error,
 )
-from ..framework.constant_op import constant
 from ..framework.op_util import make_tensor
 from ..framework.registry import NotDifferentiable, OpKind, register_op
 from ..framework.tensor_shape import as_shape
@@ -154,9 +153,10 @@ class Variable(TensorOperators):
             collections.append(GraphKeys.TRAINABLE_VARIABLES)
         self._trainable = bool(trainable)
         init_from_fn = callable(initial_value)
-        with outside_function_bodies(), name_scope(
-            name, "Variable", [] if init_from_fn else [initial_value]
-        ) as scope:
+        with (
+            outside_function_bodies(),
+            name_scope(name, "Variable", [] if init_from_fn else [initial_value]) as scope,
+        ):
             if callable(initial_value):
                 with name_scope("Initializer"):
                     initial_value = initial_value()

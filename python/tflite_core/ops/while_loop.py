@@ -121,14 +121,14 @@ def make_while(
         "T": [t.dtype for t in init],
     }
     dtypes = [t.dtype for t in init] + [_dt.int32] + [t.dtype for t in extra_results]
-    g = outer if outer is not None else get_default_graph()
-    op = g.create_op("While", inputs, dtypes, attrs, name)
+    og = outer if outer is not None else get_default_graph()
+    op = og.create_op("While", inputs, dtypes, attrs, name)
     for bg in graphs:
         for c in bg.outer_control:
             if c.graph is op.graph:
                 op._add_control_input(c)
             else:
-                g._control_from_outside(c)
+                og._control_from_outside(c)
     return op
 
 
@@ -191,8 +191,10 @@ def _repack(template: Any, flat: list) -> Any:
 def _shape_str(s: TensorShape) -> str:
     if s.rank is None:
         return "<unknown>"
-    return "(" + ", ".join("None" if d is None else str(d) for d in s.as_list()) + (
-        ",)" if s.rank == 1 else ")"
+    return (
+        "("
+        + ", ".join("None" if d is None else str(d) for d in s.as_list())
+        + (",)" if s.rank == 1 else ")")
     )
 
 
@@ -240,7 +242,9 @@ def while_loop(
             try:
                 structure.assert_same_structure(loop_vars, shape_invariants, check_types=False)
             except (ValueError, TypeError) as e:
-                raise ValueError(f"shape_invariants must have the same structure as loop_vars: {e}") from None
+                raise ValueError(
+                    f"shape_invariants must have the same structure as loop_vars: {e}"
+                ) from None
             invariants = []
             for leaf, inv, t, z in zip(
                 leaves, structure.flatten(shape_invariants), init, zero_init
@@ -259,9 +263,7 @@ def while_loop(
         if maximum_iterations is not None:
             max_t = convert_to_tensor(maximum_iterations, name="maximum_iterations")
             if max_t.shape.rank not in (None, 0):
-                raise ValueError(
-                    f"maximum_iterations must be a scalar, saw shape: {max_t.shape}"
-                )
+                raise ValueError(f"maximum_iterations must be a scalar, saw shape: {max_t.shape}")
             if max_t.dtype not in (_dt.int32, _dt.int64):
                 raise TypeError(
                     f"maximum_iterations must be int32 or int64, got {max_t.dtype.name}"
@@ -271,7 +273,10 @@ def while_loop(
         base = scope[:-1] if scope else "while"
 
         def params_of(g):
-            ps = [g.add_param(t.dtype, inv, f"loop_var_{i}") for i, (t, inv) in enumerate(zip(init, invariants))]
+            ps = [
+                g.add_param(t.dtype, inv, f"loop_var_{i}")
+                for i, (t, inv) in enumerate(zip(init, invariants))
+            ]
             g.inputs = ps
             return ps
 
