@@ -1,16 +1,18 @@
-"""The op table's control-flow rows: If (tf.cond), While (tf.while_loop) and the TensorArray row
-kernels. Every row gets the table's checks (``op_table.table_tests``): forward values against
-NumPy, partially known shapes, central-difference gradients. The semantics beyond one op (nested
-loops, structures, second-order gradients, errors) are checked side by side with TF in
-test_control_flow_vs_tf.py.
+"""The op table's control-flow rows: If (tf.cond), While (tf.while_loop), the TensorArray row
+kernels and LoopAccumulate (a gradient loop's running sum, added in place). Every row gets the
+table's checks (``op_table.table_tests``): forward values against NumPy, partially known shapes,
+central-difference gradients. The semantics beyond one op (nested loops, structures, second-order
+gradients, errors) are checked side by side with TF in test_control_flow_vs_tf.py.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import strategies as st
 from op_table import ALL, NUMERIC, Row, table_tests
 
 import tflite_core as tf
+from tflite_core.ops.control_flow_grad import accumulate_into
 from tflite_core.ops.tensor_array_ops import add_rows, zero_rows
 
 
@@ -40,6 +42,11 @@ def scatter_draw(ctx):
     k = ctx.draw(st.integers(1, shape[0]))
     idx = ctx.draw(st.permutations(range(shape[0])))[:k]
     return [ctx.values(tuple(shape)), ctx.values((k, *shape[1:]))], {"idx": list(idx)}
+
+
+def two_draw(ctx):
+    shape = ctx.shape()
+    return [ctx.values(shape), ctx.values(shape)], {}
 
 
 def cond_build(x):  # more positive elements than negative ones: stable under small changes
@@ -108,6 +115,7 @@ def add_rows_ref(rows, value, i):
 ROWS = [
     Row("If", cond_build, cond_ref, one_draw, NUMERIC),
     Row("While", while_build, while_ref, one_draw, NUMERIC),
+    Row("LoopAccumulate", accumulate_into, np.add, two_draw, NUMERIC),
     Row("TensorArrayWrite", write_build, write_ref, rows_and_value_draw, ALL),
     Row(
         "TensorArrayRead",

@@ -61,6 +61,7 @@ class _Builder:
         self.limit = memory_limit() if parent is None else parent.limit - parent.nbytes
         self.control: dict = {}  # control op -> its compiled sub-plans (client/control.py)
         self.exe_ops: set = set()  # the ops this plan runs
+        self.emitted: set = set()  # those whose steps are in the plan so far
         self.dynamic: dict = {}  # tensor of a dynamic slot -> the concrete shape of its rows
 
     def alloc(self, shape, dtype, op) -> np.ndarray:
@@ -85,15 +86,15 @@ class _Builder:
 
     def can_overwrite(self, op: Operation, t: Tensor) -> bool:
         """Whether ``op`` may write its output into ``t``'s buffer: a buffer of this plan (or a
-        loop variable's) that no other tensor shares, no other op of the plan reads, and that is
-        not fetched."""
+        loop variable's) that no other tensor shares, that no op of the plan still to run reads,
+        and that is not fetched."""
         slot = self.slot.get(t)
         if slot is None or slot not in self.owned_slots:
             return False
         if sum(1 for v in self.slot.values() if v == slot) != 1:
             return False
-        if any(c is not op and c in self.exe_ops for c in t._consumers):
-            return False
+        if any(c is not op and c in self.exe_ops and c not in self.emitted for c in t._consumers):
+            return False  # (a reader already emitted has run by then)
         return t not in self.exe.plan_fetches and t not in self.exe.snapshots
 
     # -- values and shapes ------------------------------------------------------------------
@@ -393,6 +394,7 @@ def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -
                 b.core.add_step("copy", t.op.name + "/snapshot", [b.slot[t]], [snap_slot[t]])
                 pending.remove(t)
         b.note_variable_reads(op)
+        b.emitted.add(op)
         if op._def.kind is OpKind.NOOP or op in skipped:
             continue
         outs = [t for t in op._outputs if t not in b.fed]

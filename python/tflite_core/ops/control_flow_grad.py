@@ -15,7 +15,8 @@ differentiated again (a second-order gradient through a loop).
 from __future__ import annotations
 
 from ..framework.graph import Tensor, name_scope
-from ..framework.registry import OpKind, RegisterGradient
+from ..framework.op_util import make_tensor, same_shape
+from ..framework.registry import OpKind, RegisterGradient, register_op
 from .array_ops import zeros_like
 from .cond import make_if
 from .gradients import gradients
@@ -29,17 +30,25 @@ def _dense(g):
     return g._to_dense() if isinstance(g, IndexedSlices) else g
 
 
-def _accumulate(total: Tensor, g):
-    """``total + g``; a sparse ``g`` (rows a read or a gather touched) is added in place."""
+register_op("LoopAccumulate", same_shape, "add", inplace=0)
+
+
+@RegisterGradient("LoopAccumulate")
+def _loop_accumulate_grad(op, grad):
+    return [grad, grad]
+
+
+def accumulate_into(total: Tensor, g):
+    """``total + g`` into ``total``'s buffer (a gradient loop's running sum of a captured
+    tensor's gradient); a sparse ``g`` (rows a read or a gather touched) adds those rows only."""
     if g is None:
         return total
-    if (
-        isinstance(g, IndexedSlices)
-        and g.values.shape.rank is not None
-        and g.values.shape.rank >= 1
-    ):
+    if isinstance(g, IndexedSlices) and g.values.shape.rank:
         return add_rows(total, g.indices, g.values)
-    return add(total, _dense(g))
+    g = _dense(g)
+    if g.shape.is_compatible_with(total.shape) and g.dtype == total.dtype:
+        return make_tensor("LoopAccumulate", [total, g], total.dtype, None, "LoopAccumulate")
+    return add(total, g)
 
 
 def _floating(t: Tensor) -> bool:
@@ -168,7 +177,7 @@ def _while_grad(op, *grads):
                 if acc[j] is px[k]:
                     v = add(v, gin)
             new_gx.append(v)
-        new_gc = [_accumulate(gc_in[i], dc[i]) for i in range(len(fc))]
+        new_gc = [accumulate_into(gc_in[i], dc[i]) for i in range(len(fc))]
         new_ds = [
             _dense(ds[i]) if ds[i] is not None else zeros_like(ps[s]) for i, s in enumerate(fs)
         ]

@@ -86,13 +86,15 @@ register_op("TensorArrayAddRows", _same_as_flow, "ta_add_rows", inplace=0)
 @RegisterGradient("TensorArrayWrite")
 def _write_grad(op, grad):
     index = op._inputs[1]
-    return [zero_rows(grad, index), None, read_row(grad, index), None][: len(op._inputs)]
+    row = read_row(grad, index)  # made first, so that it runs before the rows are zeroed in place
+    return [zero_rows(grad, index), None, row, None][: len(op._inputs)]
 
 
 @RegisterGradient("TensorArrayScatter")
 def _scatter_grad(op, grad):
     indices = op._inputs[1]
-    return [zero_rows(grad, indices), None, gather(grad, indices), None][: len(op._inputs)]
+    rows = gather(grad, indices)  # made first: it runs before the rows are zeroed in place
+    return [zero_rows(grad, indices), None, rows, None][: len(op._inputs)]
 
 
 @RegisterGradient("TensorArrayRead")
