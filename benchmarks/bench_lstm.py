@@ -169,9 +169,7 @@ def build_impls():
             "tflite_core dynamic_rnn (fused cell)", common.TFLITE, tflite_core, config, True
         ),
         graph_impl("tflite_core static_rnn (fused cell)", common.TFLITE, tflite_core, config),
-        while_impl(
-            "tflite_core while_loop + TensorArray", common.TFLITE, tflite_core, config
-        ),
+        while_impl("tflite_core while_loop + TensorArray", common.TFLITE, tflite_core, config),
     ]
     tf = common.optional_import("tensorflow")
     if tf is not None and common.wanted("TF compat.v1"):
