@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 
+#include "control.h"
 #include "crc32c.h"
 #include "kernels.h"
 #include "plan.h"
@@ -93,6 +94,57 @@ class PyPlan {
   }
   void set_lock(std::shared_ptr<RunLock> lock) { lock_ = std::move(lock); }
 
+  // A slot a control step fills at run time (a While's accumulated stack): shape[0] is a
+  // placeholder, the other dimensions are the rows'.
+  int add_dynamic(const py::dtype& dt, const std::vector<int64_t>& shape) {
+    TensorView v;
+    v.dtype = dtype_of(dt);
+    if (shape.empty() || shape.size() > size_t(tfl::kMaxDims))
+      throw tfl::KernelError("dynamic slot rank out of range");
+    v.ndim = int(shape.size());
+    for (int i = 0; i < v.ndim; ++i) v.shape[i] = shape[size_t(i)];
+    return plan_.add_dynamic_slot(v);
+  }
+  // This plan as a control step's sub-plan: its feeds are the params, its fetches the results.
+  tfl::SubPlan as_sub() { return tfl::SubPlan{&plan_, feeds_, fetches_}; }
+
+  void add_if(const std::string& node, const std::vector<int>& in, const std::vector<int>& out,
+              py::object then_plan, py::object else_plan) {
+    auto step = std::make_shared<tfl::IfStep>(node, then_plan.cast<PyPlan&>().as_sub(),
+                                              else_plan.cast<PyPlan&>().as_sub());
+    plan_.add_control_step("If", node, in, out, step);
+    subplans_.push_back(std::move(then_plan));  // kept alive with this plan
+    subplans_.push_back(std::move(else_plan));
+  }
+
+  void add_while(const std::string& node, const std::vector<int>& in, const std::vector<int>& out,
+                 py::object cond_plan, py::object body_plan, int n_vars, int n_captures,
+                 int n_sliced, bool has_max, const std::vector<bool>& slice_reverse,
+                 const std::vector<bool>& extra_reverse, const std::vector<bool>& zero_init,
+                 const std::vector<int>& extra_like, const std::vector<bool>& acc_from_param,
+                 const std::vector<int>& acc_index) {
+    tfl::WhileConfig c;
+    c.n_vars = n_vars;
+    c.n_captures = n_captures;
+    c.n_sliced = n_sliced;
+    c.has_max = has_max;
+    c.slice_reverse.assign(slice_reverse.begin(), slice_reverse.end());
+    c.extra_reverse.assign(extra_reverse.begin(), extra_reverse.end());
+    c.zero_init.assign(zero_init.begin(), zero_init.end());
+    c.extra_like = extra_like;
+    if (acc_from_param.size() != acc_index.size())
+      throw tfl::KernelError("[While] accumulate lists differ in length");
+    for (size_t i = 0; i < acc_index.size(); ++i)
+      c.accumulate.push_back(tfl::Accumulate{acc_from_param[i], acc_index[i]});
+    tfl::SubPlan cond;
+    if (!cond_plan.is_none()) cond = cond_plan.cast<PyPlan&>().as_sub();
+    auto step = std::make_shared<tfl::WhileStep>(node, cond, body_plan.cast<PyPlan&>().as_sub(),
+                                                 std::move(c));
+    plan_.add_control_step("While", node, in, out, step);
+    subplans_.push_back(std::move(cond_plan));
+    subplans_.push_back(std::move(body_plan));
+  }
+
   py::list run(const py::list& feeds) {
     if (py::len(feeds) != feeds_.size())
       throw tfl::KernelError("[Plan] expected " + std::to_string(feeds_.size()) + " feeds");
@@ -161,6 +213,7 @@ class PyPlan {
  private:
   tfl::Plan plan_;
   std::vector<py::array> owned_;
+  std::vector<py::object> subplans_;  // the PyPlans of this plan's control steps
   std::vector<int> feeds_, fetches_;
   std::vector<py::dtype> fetch_dtypes_;
   std::shared_ptr<RunLock> lock_;
@@ -229,6 +282,14 @@ PYBIND11_MODULE(_core, m) {
            py::arg("floats") = std::vector<double>{})
       .def("set_fetches", &PyPlan::set_fetches)
       .def("set_lock", &PyPlan::set_lock)
+      .def("add_dynamic", &PyPlan::add_dynamic, py::arg("dtype"), py::arg("shape"))
+      .def("add_if", &PyPlan::add_if, py::arg("node"), py::arg("inputs"), py::arg("outputs"),
+           py::arg("then_plan"), py::arg("else_plan"))
+      .def("add_while", &PyPlan::add_while, py::arg("node"), py::arg("inputs"), py::arg("outputs"),
+           py::arg("cond_plan"), py::arg("body_plan"), py::arg("n_vars"), py::arg("n_captures"),
+           py::arg("n_sliced"), py::arg("has_max"), py::arg("slice_reverse"),
+           py::arg("extra_reverse"), py::arg("zero_init"), py::arg("extra_like"),
+           py::arg("acc_from_param"), py::arg("acc_index"))
       .def("run", &PyPlan::run)
       .def("profile", &PyPlan::profile, py::arg("feeds"), py::arg("iters") = 10)
       .def_property_readonly("num_steps", &PyPlan::num_steps)

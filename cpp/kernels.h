@@ -73,6 +73,10 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  squared_difference (numeric), broadcasting as add; cumsum cumprod
 //                  cumulative_logsumexp (ints = [axis, exclusive, reverse]); unsorted_segment_max /
 //                  _min / _prod (as unsorted_segment_sum; empty segments: lowest, highest, 1)
+//  tensor_array.cc ta_write (flow [n,...], index, row -> flow with flow[index] = row), ta_read
+//                  (flow, index -> flow[index]), ta_scatter (flow, indices, rows), ta_zero_rows
+//                  (flow, indices -> those rows 0), ta_add_rows (flow, indices, rows -> rows
+//                  added; float); bytes moved, any dtype; the output may be the flow's own buffer
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
@@ -90,6 +94,7 @@ void register_pool(Registry& r);
 void register_sparse(Registry& r);
 void register_lstm(Registry& r);
 void register_math(Registry& r);
+void register_tensor_array(Registry& r);
 
 // Element k of an int32 or int64 index tensor (ids, indices, segment ids) as int64.
 inline int64_t index_at(const TensorView& ids, int64_t k) {

@@ -80,6 +80,7 @@ from .nn.clip_ops import (
     global_norm,
 )
 from .nn.nn_ops import log_sigmoid
+from .ops import control_flow_grad as _control_flow_grad  # the If and While gradients
 from .ops import tensor_methods  # installs the Tensor operators
 from .ops.array_ops import (
     broadcast_to,
@@ -112,8 +113,10 @@ from .ops.array_ops import (
     zeros,
     zeros_like,
 )
+from .ops.cond import case, cond, switch_case
 from .ops.control_flow_ops import group, no_op
 from .ops.control_flow_ops import tuple_ as tuple
+from .ops.functional_ops import foldl, foldr, map_fn, scan
 from .ops.gradients import gradients
 from .ops.indexing_ops import (
     IndexedSlices,
@@ -272,6 +275,7 @@ from .ops.summary_ops import (
     merge_summary,
     scalar_summary,
 )
+from .ops.tensor_array_ops import TensorArray
 from .ops.variable_scope import (
     AUTO_REUSE,
     VariableScope,
@@ -298,6 +302,7 @@ from .ops.variables import (
     trainable_variables,
     variables_initializer,
 )
+from .ops.while_loop import while_loop
 
 newaxis = None
 __version__ = "0.1.0"

@@ -119,8 +119,8 @@ def make_executable(sess, fetches, feed_keys) -> Executable:
 class Executable:
     """Everything about one (fetches, feeds) signature that does not depend on feed shapes."""
 
-    def __init__(self, sess, fetches, feed_keys, computed=()):
-        g = sess.graph
+    def __init__(self, sess, fetches, feed_keys, computed=(), graph=None):
+        g = sess.graph if graph is None else graph  # (a function body's graph: control.py)
         self.sess = sess
         self.fetch = _Fetches(fetches, g)
         self.build = self.fetch.build

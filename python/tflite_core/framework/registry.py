@@ -38,6 +38,8 @@ class OpKind(enum.Enum):
     """A kernel that also receives the op's per-session Philox counter."""
     SHAPE = "shape"
     """A value computed from input shapes when the plan compiles (``value_fn``)."""
+    CONTROL = "control"
+    """A step that runs the plans of function bodies (``If``, ``While``): ``client/control.py``."""
     HOST = "host"
     """Computed in Python after the plan, from values the plan fetches (``host_fn``): summaries."""
 
@@ -64,7 +66,8 @@ class OpDef:
     ``host_fn(op, *input_values)`` computes a HOST op's outputs; ``refs`` is the number of
     leading inputs an ASSIGN op writes in place. ``graphdef_dtype(op)``, when given, is the
     ``T`` attribute the op's ``NodeDef`` carries (``None``: no ``T``), for op types whose TF
-    definition names its type attribute otherwise.
+    definition names its type attribute otherwise. ``inplace``: the input a KERNEL op may
+    overwrite (its output then takes that input's buffer) where nothing else reads it.
     """
 
     type: str
@@ -82,6 +85,7 @@ class OpDef:
     host_fn: Callable[..., Any] | None = None
     refs: int = 1
     graphdef_dtype: Callable[..., Any] | None = None
+    inplace: int | None = None
 
     def kernel_input_indices(self, op: Any) -> Sequence[int]:
         """The inputs of ``op`` its kernel receives (``kernel_inputs``: all when None; a slice;
