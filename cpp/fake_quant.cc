@@ -1,7 +1,9 @@
 // fake_quant.cc: TF's fake quantization (FakeQuantWithMinMaxArgs/Vars/VarsPerChannel and their
 // gradients). The range [min, max] is nudged so that zero is exactly representable; values are
 // clamped to it and rounded to one of 2^num_bits levels (1 fewer with narrow_range).
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "kernels.h"
 
@@ -19,12 +21,9 @@ Nudged nudge(float min, float max, int num_bits, bool narrow) {
   const float scale = (max - min) / (qmax - qmin);
   const float zp_from_min = qmin - min / scale;
   float zp;
-  if (zp_from_min < qmin)
-    zp = qmin;
-  else if (zp_from_min > qmax)
-    zp = qmax;
-  else
-    zp = std::round(zp_from_min);
+  if (zp_from_min < qmin) zp = qmin;
+  else if (zp_from_min > qmax) zp = qmax;
+  else zp = std::round(zp_from_min);
   return {(qmin - zp) * scale, (qmax - zp) * scale, scale};
 }
 
@@ -92,7 +91,7 @@ void k_fake_quant_vars(const TensorView* in, int nin, TensorView* out, int nout,
   int64_t ch = 1;
   ranges(op, in[0], in[1], in[2], ch);
   check_bits(op, a.i(0, op));
-  std::vector<Nudged> n(size_t(ch));
+  std::vector<Nudged> n(static_cast<size_t>(ch));
   for (int64_t c = 0; c < ch; ++c) {
     const float mn = in[1].ptr<float>()[c], mx = in[2].ptr<float>()[c];
     if (mn > mx) fail(op, "min has to be smaller than max, was: min=", mn, ", max=", mx);
@@ -112,7 +111,7 @@ void k_fake_quant_vars_grad(const TensorView* in, int nin, TensorView* out, int 
   int64_t ch = 1;
   ranges(op, in[1], in[2], in[3], ch);
   check_bits(op, a.i(0, op));
-  std::vector<Nudged> n(size_t(ch));
+  std::vector<Nudged> n(static_cast<size_t>(ch));
   for (int64_t c = 0; c < ch; ++c) {
     const float mn = in[2].ptr<float>()[c], mx = in[3].ptr<float>()[c];
     if (mn > mx) fail(op, "min has to be smaller than max, was: min=", mn, ", max=", mx);
@@ -120,10 +119,10 @@ void k_fake_quant_vars_grad(const TensorView* in, int nin, TensorView* out, int 
   }
   const float *dy = in[0].ptr<float>(), *x = in[1].ptr<float>();
   float *dx = out[0].ptr<float>(), *dmin = out[1].ptr<float>(), *dmax = out[2].ptr<float>();
-  std::vector<double> lo(size_t(ch), 0.0), hi(size_t(ch), 0.0);
+  std::vector<double> lo(static_cast<size_t>(ch), 0.0), hi(static_cast<size_t>(ch), 0.0);
   for (int64_t i = 0; i < in[0].size(); ++i) {
     const Nudged& m = n[size_t(i % ch)];
-    const bool below = x[i] < m.min, above = x[i] > m.max;
+    const bool below = x[i]<m.min, above = x[i]> m.max;
     dx[i] = (below || above) ? 0.0f : dy[i];
     if (below) lo[size_t(i % ch)] += dy[i];
     if (above) hi[size_t(i % ch)] += dy[i];

@@ -35,7 +35,9 @@ def _run(args, env_path=None):
     env = dict(os.environ)
     if env_path is not None:
         env["PYTHONPATH"] = env_path
-    r = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=300, env=env)
+    r = subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, timeout=300, env=env
+    )
     return r.returncode, r.stdout.strip().splitlines()[-1:]
 
 
@@ -89,7 +91,7 @@ def test_vectorized_map_as_tf():
     for mod, graph in ((tf, tf.Graph()), (T, real_tf.Graph())):
         with graph.as_default():
             p = mod.placeholder(mod.float32, [6, 3])
-            y = mod.vectorized_map(lambda r: (r * r, mod.reduce_sum(r)), p)
+            y = mod.vectorized_map(lambda r, m=mod: (r * r, m.reduce_sum(r)), p)
             g = mod.gradients(mod.reduce_sum(y[0]) + mod.reduce_sum(y[1]), p)[0]
             with mod.Session(graph=graph) as sess:
                 out.append(sess.run([y, g], {p: x}))

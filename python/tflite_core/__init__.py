@@ -121,14 +121,6 @@ from .ops.cond import case, cond, switch_case
 from .ops.control_flow_ops import group, no_op
 from .ops.control_flow_ops import tuple_ as tuple
 from .ops.functional_ops import foldl, foldr, map_fn, scan, vectorized_map
-from .ops.quantization_ops import (
-    fake_quant_with_min_max_args,
-    fake_quant_with_min_max_args_gradient,
-    fake_quant_with_min_max_vars,
-    fake_quant_with_min_max_vars_gradient,
-    fake_quant_with_min_max_vars_per_channel,
-    fake_quant_with_min_max_vars_per_channel_gradient,
-)
 from .ops.gradients import gradients
 from .ops.indexing_ops import (
     IndexedSlices,
@@ -272,6 +264,14 @@ from .ops.math_ops import (
     truediv,
     truncatediv,
     truncatemod,
+)
+from .ops.quantization_ops import (
+    fake_quant_with_min_max_args,
+    fake_quant_with_min_max_args_gradient,
+    fake_quant_with_min_max_vars,
+    fake_quant_with_min_max_vars_gradient,
+    fake_quant_with_min_max_vars_per_channel,
+    fake_quant_with_min_max_vars_per_channel_gradient,
 )
 from .ops.random_ops import (
     get_seed,

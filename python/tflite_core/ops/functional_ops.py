@@ -236,7 +236,9 @@ def foldr(
     return _fold(fn, elems, initializer, back_prop, name, "foldr", True)
 
 
-def vectorized_map(fn: Callable[..., Any], elems: Any, fallback_to_while_loop: bool = True, warn: bool = True) -> Any:
+def vectorized_map(
+    fn: Callable[..., Any], elems: Any, fallback_to_while_loop: bool = True, warn: bool = True
+) -> Any:
     """``fn`` applied to each row of ``elems``, results stacked: ``map_fn`` with its output
     structure taken from ``fn`` (TF vectorizes ``fn``; here the loop runs inside the plan)."""
     flat = [convert_to_tensor(e) for e in structure.flatten(elems)]

@@ -4,8 +4,8 @@ the gradient passes inside the range (and, for min/max variables, sums outside i
 
 >>> x = tf.constant([-7.0, -0.02, 0.5, 6.1])
 >>> with tf.Session() as sess:
-...     sess.run(tf.fake_quant_with_min_max_args(x, min=-6.0, max=6.0)).round(4).tolist()
-[-6.0235, 0.0, 0.4706, 5.9765]
+...     [round(float(v), 4) for v in sess.run(tf.fake_quant_with_min_max_args(x))]
+[-6.0235, 0.0, 0.5176, 5.9765]
 """
 
 from __future__ import annotations
@@ -34,13 +34,26 @@ def _vars_grad_shape(op, in_shapes, value_of):
 
 
 register_op("FakeQuantWithMinMaxArgs", same_shape, "fake_quant", attrs_fn=_args_attrs)
-register_op("FakeQuantWithMinMaxArgsGradient", lambda op, s, v: [s[0]], "fake_quant_grad", attrs_fn=_args_attrs)
-register_op("FakeQuantWithMinMaxVars", lambda op, s, v: [s[0]], "fake_quant_vars", attrs_fn=_bits_attrs)
 register_op(
-    "FakeQuantWithMinMaxVarsGradient", _vars_grad_shape, "fake_quant_vars_grad", attrs_fn=_bits_attrs
+    "FakeQuantWithMinMaxArgsGradient",
+    lambda op, s, v: [s[0]],
+    "fake_quant_grad",
+    attrs_fn=_args_attrs,
 )
 register_op(
-    "FakeQuantWithMinMaxVarsPerChannel", lambda op, s, v: [s[0]], "fake_quant_vars", attrs_fn=_bits_attrs
+    "FakeQuantWithMinMaxVars", lambda op, s, v: [s[0]], "fake_quant_vars", attrs_fn=_bits_attrs
+)
+register_op(
+    "FakeQuantWithMinMaxVarsGradient",
+    _vars_grad_shape,
+    "fake_quant_vars_grad",
+    attrs_fn=_bits_attrs,
+)
+register_op(
+    "FakeQuantWithMinMaxVarsPerChannel",
+    lambda op, s, v: [s[0]],
+    "fake_quant_vars",
+    attrs_fn=_bits_attrs,
 )
 register_op(
     "FakeQuantWithMinMaxVarsPerChannelGradient",
@@ -115,7 +128,9 @@ def fake_quant_with_min_max_args(
     """``inputs`` fake-quantized to ``[min, max]`` (nudged so that 0 is a level)."""
     x = _float(inputs, "inputs")
     attrs = {"min": float(min), "max": float(max), **_bits(num_bits, narrow_range)}
-    return make_tensor("FakeQuantWithMinMaxArgs", [x], x.dtype, attrs, name or "FakeQuantWithMinMaxArgs")
+    return make_tensor(
+        "FakeQuantWithMinMaxArgs", [x], x.dtype, attrs, name or "FakeQuantWithMinMaxArgs"
+    )
 
 
 def fake_quant_with_min_max_args_gradient(
@@ -131,7 +146,11 @@ def fake_quant_with_min_max_args_gradient(
     g, x = _float(gradients, "gradients"), _float(inputs, "inputs")
     attrs = {"min": float(min), "max": float(max), **_bits(num_bits, narrow_range)}
     return make_tensor(
-        "FakeQuantWithMinMaxArgsGradient", [g, x], x.dtype, attrs, name or "FakeQuantWithMinMaxArgsGradient"
+        "FakeQuantWithMinMaxArgsGradient",
+        [g, x],
+        x.dtype,
+        attrs,
+        name or "FakeQuantWithMinMaxArgsGradient",
     )
 
 
@@ -139,7 +158,9 @@ def _vars(op_type, inputs, min, max, num_bits, narrow_range, name, rank):
     x, mn, mx = _float(inputs, "inputs"), _float(min, "min"), _float(max, "max")
     for t in (mn, mx):
         if t.shape.rank is not None and t.shape.rank != rank:
-            raise ValueError(f"Shape must be rank {rank} but is rank {t.shape.rank} for '{op_type}'")
+            raise ValueError(
+                f"Shape must be rank {rank} but is rank {t.shape.rank} for '{op_type}'"
+            )
     if rank == 1 and x.shape.rank is not None:
         depth = x.shape.as_list()[-1] if x.shape.rank else None
         for t in (mn, mx):
@@ -152,22 +173,40 @@ def _vars(op_type, inputs, min, max, num_bits, narrow_range, name, rank):
 
 
 def fake_quant_with_min_max_vars(
-    inputs: Any, min: Any, max: Any, num_bits: int = 8, narrow_range: bool = False, name: str | None = None
+    inputs: Any,
+    min: Any,
+    max: Any,
+    num_bits: int = 8,
+    narrow_range: bool = False,
+    name: str | None = None,
 ):
     """``inputs`` fake-quantized to ``[min, max]`` given as float32 scalar tensors."""
-    x, mn, mx, attrs = _vars("FakeQuantWithMinMaxVars", inputs, min, max, num_bits, narrow_range, name, 0)
-    return make_tensor("FakeQuantWithMinMaxVars", [x, mn, mx], x.dtype, attrs, name or "FakeQuantWithMinMaxVars")
+    x, mn, mx, attrs = _vars(
+        "FakeQuantWithMinMaxVars", inputs, min, max, num_bits, narrow_range, name, 0
+    )
+    return make_tensor(
+        "FakeQuantWithMinMaxVars", [x, mn, mx], x.dtype, attrs, name or "FakeQuantWithMinMaxVars"
+    )
 
 
 def fake_quant_with_min_max_vars_per_channel(
-    inputs: Any, min: Any, max: Any, num_bits: int = 8, narrow_range: bool = False, name: str | None = None
+    inputs: Any,
+    min: Any,
+    max: Any,
+    num_bits: int = 8,
+    narrow_range: bool = False,
+    name: str | None = None,
 ):
     """``inputs`` fake-quantized per channel (its last dimension) to ``[min[c], max[c]]``."""
     x, mn, mx, attrs = _vars(
         "FakeQuantWithMinMaxVarsPerChannel", inputs, min, max, num_bits, narrow_range, name, 1
     )
     return make_tensor(
-        "FakeQuantWithMinMaxVarsPerChannel", [x, mn, mx], x.dtype, attrs, name or "FakeQuantWithMinMaxVarsPerChannel"
+        "FakeQuantWithMinMaxVarsPerChannel",
+        [x, mn, mx],
+        x.dtype,
+        attrs,
+        name or "FakeQuantWithMinMaxVarsPerChannel",
     )
 
 
@@ -189,7 +228,15 @@ def fake_quant_with_min_max_vars_gradient(
 ):
     """(gradients inside the range, their sum below it, their sum above it)."""
     return _vars_gradient(
-        "FakeQuantWithMinMaxVarsGradient", gradients, inputs, min, max, num_bits, narrow_range, name, 0
+        "FakeQuantWithMinMaxVarsGradient",
+        gradients,
+        inputs,
+        min,
+        max,
+        num_bits,
+        narrow_range,
+        name,
+        0,
     )
 
 
@@ -214,4 +261,3 @@ def fake_quant_with_min_max_vars_per_channel_gradient(
         name,
         1,
     )
-

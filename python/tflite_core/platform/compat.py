@@ -68,7 +68,7 @@ def path_to_bytes(path: Any) -> Any:
 
 def forward_compatible(year: int, month: int, day: int) -> bool:
     """Whether the forward-compatibility horizon is past the given date."""
-    return _FORWARD_COMPATIBILITY_HORIZON > datetime.date(year, month, day)
+    return datetime.date(year, month, day) < _FORWARD_COMPATIBILITY_HORIZON
 
 
 @contextlib.contextmanager

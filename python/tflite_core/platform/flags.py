@@ -2,7 +2,7 @@
 command line on first use (unknown flags are left for the program, as TF's wrapper does).
 
 >>> from tflite_core.platform import flags
->>> flags.DEFINE_integer("doctest_steps", 3, "how many steps")
+>>> _ = flags.DEFINE_integer("doctest_steps", 3, "how many steps")
 >>> flags.FLAGS(["prog", "--doctest_steps=5"]) and flags.FLAGS.doctest_steps
 5
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from absl.flags import *  # noqa: F403  (TF's module is absl's flags)
+from absl.flags import *
 from absl.flags import FLAGS as _ABSL_FLAGS
 
 
@@ -61,4 +61,4 @@ class _FlagValuesWrapper:
         return self.__dict__["__wrapped"].__call__(*args, **kwargs)
 
 
-FLAGS = _FlagValuesWrapper(_ABSL_FLAGS)
+FLAGS: Any = _FlagValuesWrapper(_ABSL_FLAGS)

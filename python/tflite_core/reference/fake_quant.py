@@ -78,7 +78,7 @@ def _fake_quant_grad(inputs, outputs, ints, floats):
 
 
 def _per_channel(mn, mx, bits, narrow, op):
-    out = []
+    out = [(F(0), F(0), F(1))] if not mn.size else []  # (no channels: nothing to quantize)
     for a, b in zip(mn, mx):
         if a > b:
             raise KernelError(f"[{op}] min has to be smaller than max")
@@ -109,8 +109,17 @@ def _fake_quant_vars_grad(inputs, outputs, ints, floats):
     bits, narrow = _bits(op, ints)
     lo, hi, _ = _per_channel(mn, mx, bits, narrow, op)
     ch = mn.size
+    if ch == 0 or x.size == 0:
+        outputs[0][...] = 0
+        outputs[1][...] = 0
+        outputs[2][...] = 0
+        return
     flat_x, flat_dy = x.reshape(-1, ch), dy.reshape(-1, ch)
     below, above = flat_x < lo, flat_x > hi
     outputs[0][...] = np.where(below | above, F(0), flat_dy).reshape(x.shape)
-    outputs[1][...] = (flat_dy.astype(np.float64) * below).sum(0).astype(F).reshape(outputs[1].shape)
-    outputs[2][...] = (flat_dy.astype(np.float64) * above).sum(0).astype(F).reshape(outputs[2].shape)
+    outputs[1][...] = (
+        (flat_dy.astype(np.float64) * below).sum(0).astype(F).reshape(outputs[1].shape)
+    )
+    outputs[2][...] = (
+        (flat_dy.astype(np.float64) * above).sum(0).astype(F).reshape(outputs[2].shape)
+    )
