@@ -61,4 +61,4 @@ class _FlagValuesWrapper:
         return self.__dict__["__wrapped"].__call__(*args, **kwargs)
 
 
-FLAGS: Any = _FlagValuesWrapper(_ABSL_FLAGS)
+FLAGS: Any = _FlagValuesWrapper(_ABSL_FLAGS)  # type: ignore[no-redef]
