@@ -77,6 +77,10 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  (flow, index -> flow[index]), ta_scatter (flow, indices, rows), ta_zero_rows
 //                  (flow, indices -> those rows 0), ta_add_rows (flow, indices, rows -> rows
 //                  added; float); bytes moved, any dtype; the output may be the flow's own buffer
+//  fake_quant.cc   fake_quant (x; floats [min, max], ints [num_bits, narrow_range] -> TF's
+//                  nudged fake quantization), fake_quant_grad (dy, x -> dy inside the range),
+//                  fake_quant_vars (x, min, max: scalars or [last dim]), fake_quant_vars_grad
+//                  (dy, x, min, max -> dx, dmin, dmax)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
@@ -95,6 +99,7 @@ void register_sparse(Registry& r);
 void register_lstm(Registry& r);
 void register_math(Registry& r);
 void register_tensor_array(Registry& r);
+void register_fake_quant(Registry& r);
 
 // Element k of an int32 or int64 index tensor (ids, indices, segment ids) as int64.
 inline int64_t index_at(const TensorView& ids, int64_t k) {

@@ -20,6 +20,7 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_lstm(r);
     register_math(r);
     register_tensor_array(r);
+    register_fake_quant(r);
     return r;
   }();
   return table;

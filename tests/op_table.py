@@ -163,9 +163,11 @@ class Row:
     ``build(*inputs, **kw)`` gets placeholders (``feed="placeholder"``) or the NumPy arrays
     themselves (``feed="value"``) and returns a Tensor, a list of them, or ``Steps``.
     ``ref(*arrays, **kw)`` returns the expected values (same structure, exact dtypes).
-    ``grad``: "check" (central differences), "none" (NotDifferentiable: gradients are None) or
+    ``grad``: "check" (central differences), "none" (NotDifferentiable: gradients are None),
     "lookup" (no gradient registered, as TF: ``tf.gradients`` raises LookupError; checked by the
-    family's own tests).
+    family's own tests) or "own" (a registered gradient that is not the derivative, such as the
+    straight-through gradient of fake quantization; checked side by side with TF by the family's
+    own tests).
     ``static``: whether the static output shapes are exact when the input shapes are (False for
     ops whose output shape depends on a fed input's value, as in TF).
     """

@@ -902,6 +902,39 @@ def ta_case(draw, kind):
 ROWS.update({f"ta_{k}": ta_case(k) for k in ("write", "read", "scatter", "zero_rows", "add_rows")})
 
 
+# ---- fake_quant.cc -------------------------------------------------------------------------------
+@st.composite
+def fake_quant_case(draw, kind):
+    x = arrays(draw, F32, draw(shapes(min_dims=1)), -8, 8)
+    bits, narrow = draw(st.integers(2, 16)), draw(st.integers(0, 1))
+    lo = draw(st.floats(-6, -0.125, width=32))
+    hi = draw(st.floats(0.125, 6, width=32))
+    if kind == "args":
+        return Case([x], [blank(x.shape, F32)], [bits, narrow], [lo, hi])
+    if kind == "args_grad":
+        dy = arrays(draw, F32, x.shape)
+        return Case([dy, x], [blank(x.shape, F32)], [bits, narrow], [lo, hi])
+    per_channel = draw(st.booleans())
+    shape = (x.shape[-1],) if per_channel else ()
+    mn = np.asarray(np.full(shape, lo) - arrays(draw, F32, shape, 0, 1), F32)
+    mx = np.asarray(np.full(shape, hi) + arrays(draw, F32, shape, 0, 1), F32)
+    if kind == "vars":
+        return Case([x, mn, mx], [blank(x.shape, F32)], [bits, narrow])
+    dy = arrays(draw, F32, x.shape)
+    outs = [blank(x.shape, F32), blank(shape, F32), blank(shape, F32)]
+    return Case([dy, x, mn, mx], outs, [bits, narrow], [], {F32: {"rtol": 1e-5, "atol": 1e-4}})
+
+
+ROWS.update(
+    {
+        "fake_quant": fake_quant_case("args"),
+        "fake_quant_grad": fake_quant_case("args_grad"),
+        "fake_quant_vars": fake_quant_case("vars"),
+        "fake_quant_vars_grad": fake_quant_case("vars_grad"),
+    }
+)
+
+
 ROWS.update(
     {
         "sparse_apply_gradient_descent": sparse_update_case(0, 0),

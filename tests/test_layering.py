@@ -56,13 +56,15 @@ ALLOWED = {  # layer -> the layers its modules may import (besides its own)
     "lite": BELOW_NAMESPACES,
     "distribute": BELOW_NAMESPACES,
     "reference": set(),
+    "platform": set(),  # tf.app, tf.flags, tf.compat's helpers: no graphs
     "applications": {"*"},  # the public namespace (its builder also runs on TF itself)
     "examples": {"*"},
     "namespace": {"*"},
 }
 # the root's __init__ and its namespace modules
 ROOT_NAMESPACES = {
-    *("", "train", "summary", "initializers", "math", "linalg", "random"),
+    *("", "train", "summary", "initializers", "math", "linalg", "random", "quantization"),
+    *("app", "flags", "compat"),
     "_math_special",  # tf.math.special
     *("run", "check"),  # the program tools (python -m tflite_core.run / .check)
 }

@@ -10,11 +10,15 @@
 import importlib
 
 from . import (  # the namespaces
+    app,
+    compat,
     contrib,
+    flags,
     initializers,
     linalg,
     math,
     nn,
+    quantization,
     random,
     summary,
     train,
@@ -116,7 +120,7 @@ from .ops.array_ops import (
 from .ops.cond import case, cond, switch_case
 from .ops.control_flow_ops import group, no_op
 from .ops.control_flow_ops import tuple_ as tuple
-from .ops.functional_ops import foldl, foldr, map_fn, scan
+from .ops.functional_ops import foldl, foldr, map_fn, scan, vectorized_map
 from .ops.gradients import gradients
 from .ops.indexing_ops import (
     IndexedSlices,
@@ -260,6 +264,14 @@ from .ops.math_ops import (
     truediv,
     truncatediv,
     truncatemod,
+)
+from .ops.quantization_ops import (
+    fake_quant_with_min_max_args,
+    fake_quant_with_min_max_args_gradient,
+    fake_quant_with_min_max_vars,
+    fake_quant_with_min_max_vars_gradient,
+    fake_quant_with_min_max_vars_per_channel,
+    fake_quant_with_min_max_vars_per_channel_gradient,
 )
 from .ops.random_ops import (
     get_seed,

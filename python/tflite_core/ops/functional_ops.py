@@ -234,3 +234,24 @@ def foldr(
 ) -> Any:
     """``a = fn(a, x)`` over the rows ``x`` of ``elems``, last to first; the final ``a``."""
     return _fold(fn, elems, initializer, back_prop, name, "foldr", True)
+
+
+def vectorized_map(
+    fn: Callable[..., Any], elems: Any, fallback_to_while_loop: bool = True, warn: bool = True
+) -> Any:
+    """``fn`` applied to each row of ``elems``, results stacked: ``map_fn`` with its output
+    structure taken from ``fn`` (TF vectorizes ``fn``; here the loop runs inside the plan)."""
+    flat = [convert_to_tensor(e) for e in structure.flatten(elems)]
+    with name_scope(None, "vectorized_map", flat):
+        _, extras, out = _loop(
+            "vectorized_map",
+            fn,
+            _elems(elems, "vectorized_map"),
+            lambda xs: structure.pack_sequence_as(elems, xs),
+            None,
+            None,
+            False,
+            True,
+            True,
+        )
+        return structure.pack_sequence_as(out, extras)
