@@ -54,6 +54,14 @@ TensorView view_of(const py::array& a, bool writeable, const char* what) {
   return v;
 }
 
+// A NumPy array over a view's memory (no copy): valid while the step that received it runs.
+py::array array_over(const TensorView& v, bool writeable) {
+  std::vector<py::ssize_t> shape(v.shape, v.shape + v.ndim);
+  py::array a(numpy_dtype(v.dtype), shape, v.data, py::capsule(v.data, [](void*) {}));
+  if (!writeable) a.attr("flags").attr("writeable") = false;
+  return a;
+}
+
 struct RunLock {
   std::mutex m;
 };
@@ -83,6 +91,21 @@ class PyPlan {
                 const std::vector<double>& floats) {
     tfl::Attrs a{ints, floats};
     plan_.add_step(kernel, node, in, out, a);
+  }
+  // A step that calls fn(inputs, outputs) with the GIL taken: NumPy arrays over the slots'
+  // memory (inputs read-only), valid during the call; fn writes the outputs in place. An
+  // exception fn raises ends the run and reaches the caller of run() unchanged.
+  void add_callback(const std::string& node, const std::vector<int>& in,
+                    const std::vector<int>& out, const py::function& fn) {
+    auto f = std::make_shared<py::function>(fn);
+    plan_.add_callback_step(node, in, out,
+                            [f](const TensorView* vin, int nin, TensorView* vout, int nout) {
+                              py::gil_scoped_acquire gil;
+                              py::list ins, outs;
+                              for (int k = 0; k < nin; ++k) ins.append(array_over(vin[k], false));
+                              for (int k = 0; k < nout; ++k) outs.append(array_over(vout[k], true));
+                              (*f)(ins, outs);
+                            });
   }
   void set_fetches(const std::vector<int>& slots) {
     for (int s : slots)
@@ -227,6 +250,8 @@ PYBIND11_MODULE(_core, m) {
       .def("add_step", &PyPlan::add_step, py::arg("kernel"), py::arg("node"), py::arg("inputs"),
            py::arg("outputs"), py::arg("ints") = std::vector<int64_t>{},
            py::arg("floats") = std::vector<double>{})
+      .def("add_callback", &PyPlan::add_callback, py::arg("node"), py::arg("inputs"),
+           py::arg("outputs"), py::arg("fn"))
       .def("set_fetches", &PyPlan::set_fetches)
       .def("set_lock", &PyPlan::set_lock)
       .def("run", &PyPlan::run)

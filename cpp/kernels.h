@@ -73,6 +73,9 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  squared_difference (numeric), broadcasting as add; cumsum cumprod
 //                  cumulative_logsumexp (ints = [axis, exclusive, reverse]); unsorted_segment_max /
 //                  _min / _prod (as unsorted_segment_sum; empty segments: lowest, highest, 1)
+//  logging.cc      assert (in[0] a bool scalar condition, in[1...] data read by Python for the
+//                  message; no outputs: fails "[Assert] assertion failed" when false),
+//                  check_numerics (float copy that fails on NaN / Inf, naming which, as TF's)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
@@ -90,6 +93,7 @@ void register_pool(Registry& r);
 void register_sparse(Registry& r);
 void register_lstm(Registry& r);
 void register_math(Registry& r);
+void register_logging(Registry& r);
 
 // Element k of an int32 or int64 index tensor (ids, indices, segment ids) as int64.
 inline int64_t index_at(const TensorView& ids, int64_t k) {

@@ -33,11 +33,31 @@ void Plan::add_step(const std::string& kernel, const std::string& node, const st
   steps_.push_back(std::move(s));
 }
 
+void Plan::add_callback_step(const std::string& node, const std::vector<int>& in,
+                             const std::vector<int>& out, Callback cb) {
+  if (!cb) throw KernelError("[Plan] empty callback for " + node);
+  for (int i : in)
+    if (i < 0 || i >= num_slots()) throw KernelError("[Plan] bad input slot for " + node);
+  for (int i : out)
+    if (i < 0 || i >= num_slots()) throw KernelError("[Plan] bad output slot for " + node);
+  Step s;
+  s.callback = std::move(cb);
+  s.kernel = "callback";
+  s.node = node;
+  s.in = in;
+  s.out = out;
+  s.in_views.resize(in.size());
+  s.out_views.resize(out.size());
+  steps_.push_back(std::move(s));
+}
+
 void Plan::run_step(Step& s) {
   for (size_t k = 0; k < s.in.size(); ++k) s.in_views[k] = slots_[size_t(s.in[k])];
   for (size_t k = 0; k < s.out.size(); ++k) s.out_views[k] = slots_[size_t(s.out[k])];
   try {
-    s.fn(s.in_views.data(), int(s.in.size()), s.out_views.data(), int(s.out.size()), s.attrs);
+    if (s.callback)
+      s.callback(s.in_views.data(), int(s.in.size()), s.out_views.data(), int(s.out.size()));
+    else s.fn(s.in_views.data(), int(s.in.size()), s.out_views.data(), int(s.out.size()), s.attrs);
   } catch (const InternalKernelError& e) {
     throw InternalKernelError(std::string(e.what()) + " (node '" + s.node + "')");
   } catch (const KernelError& e) {

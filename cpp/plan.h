@@ -3,6 +3,7 @@
 // The plan holds no Python objects: the bindings own the buffers and point the slots at them.
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -11,8 +12,13 @@
 
 namespace tfl {
 
+// A step that calls back into its owner (the bindings: Python, with the GIL taken) while the plan
+// runs, e.g. to print a tensor; it may throw any exception, which run() passes on unchanged.
+using Callback = std::function<void(const TensorView* in, int nin, TensorView* out, int nout)>;
+
 struct Step {
   KernelFn fn = nullptr;
+  Callback callback;   // set instead of fn for a callback step
   std::string kernel;  // the kernel's registry name
   std::string node;    // the graph node's name, for error messages
   std::vector<int> in, out;
@@ -30,6 +36,9 @@ class Plan {
   // Adds a step; checks the kernel name and slot indices.
   void add_step(const std::string& kernel, const std::string& node, const std::vector<int>& in,
                 const std::vector<int>& out, const Attrs& attrs);
+  // Adds a step that calls `cb` (kernel name "callback"); checks the slot indices.
+  void add_callback_step(const std::string& node, const std::vector<int>& in,
+                         const std::vector<int>& out, Callback cb);
   int num_steps() const { return int(steps_.size()); }
 
   // Runs every step in order. A KernelError or ResourceError is rethrown with the node's name

@@ -27,13 +27,22 @@ from .op_kinds import MAX_RANK, foldable, is_mutation, refs
 class Plan:
     """One compiled plan instance; used by one thread at a time."""
 
-    __slots__ = ("assigns", "core", "nbytes", "needs_init")
+    __slots__ = ("assigns", "core", "error_ops", "nbytes", "needs_init")
 
-    def __init__(self, plan_core: core.Plan, needs_init: tuple, assigns: tuple, nbytes: int):
+    def __init__(
+        self,
+        plan_core: core.Plan,
+        needs_init: tuple,
+        assigns: tuple,
+        nbytes: int,
+        error_ops: dict | None = None,
+    ):
         self.core = plan_core
         self.needs_init = needs_init  # variables the plan reads before assigning them
         self.assigns = assigns  # variables whose Assign this plan runs (initialised after it)
         self.nbytes = nbytes  # bytes of the buffers it allocated (not the Session's variables)
+        # node name -> (op, where each input's value is) for ops with an OpDef.error_fn
+        self.error_ops = error_ops or {}
 
 
 class _Builder:
@@ -54,6 +63,7 @@ class _Builder:
         self.assigned: set = set()
         self.assigns: list = []
         self.values: dict = {}  # tensor -> its value known at compile time (or None)
+        self.error_ops: dict = {}  # see Plan.error_ops
         self.nbytes = 0  # of the buffers allocated for this plan
         self.limit = memory_limit()
 
@@ -253,6 +263,32 @@ def _emit_kernel(b: _Builder, op: Operation, outs: list) -> None:
     b.core.add_step(d.kernel, op.name, ins, out_slots, ints, floats)
 
 
+def _emit_callback(b: _Builder, op: Operation, outs: list) -> None:
+    """A step that calls the op's Python function (``OpDef.callback_fn``) while the plan runs."""
+    d = op._def
+    assert d.callback_fn is not None  # OpDef.check: a CALLBACK op has one
+    ins = [b.slot[op._inputs[i]] for i in d.kernel_input_indices(op)]
+    out_slots = [b.new_buffer(t) if t not in b.fed else b.scratch_buffer(t) for t in op._outputs]
+    b.core.add_callback(op.name, ins, out_slots, d.callback_fn(op, b.sess))
+
+
+def _note_error_op(b: _Builder, op: Operation) -> None:
+    """Where the inputs of an op with an ``error_fn`` live (a buffer, a feed's index, a constant's
+    value), for the error its failing step raises (``Executable``)."""
+    where: list = []
+    for t in op._inputs:
+        s = b.slot.get(t)
+        if t in b.fed:
+            where.append(b.exe.feed_tensors.index(t))
+        elif s is not None and s in b.arrays:
+            where.append(b.arrays[s])
+        elif t.op._def.kind is OpKind.CONST:
+            where.append(("value", t.op.get_attr("value")))
+        else:
+            where.append(None)
+    b.error_ops[op.name] = (op, where)
+
+
 _EMITTERS: dict[OpKind, Callable[[_Builder, Operation, list], None]] = {
     OpKind.CONST: _emit_const,
     OpKind.PLACEHOLDER: _emit_placeholder,
@@ -262,6 +298,7 @@ _EMITTERS: dict[OpKind, Callable[[_Builder, Operation, list], None]] = {
     OpKind.ASSIGN: _emit_assign,
     OpKind.KERNEL: _emit_kernel,
     OpKind.RANDOM: _emit_kernel,
+    OpKind.CALLBACK: _emit_callback,
 }
 """Every kind that reaches the compile step (NOOP ops emit nothing; HOST ops run after the plan,
 in ``Executable``)."""
@@ -333,7 +370,7 @@ def compile_plan(exe, sig, fed_values) -> Plan:
         if op._def.kind is OpKind.NOOP or op in skipped:
             continue
         outs = [t for t in op._outputs if t not in b.fed]
-        if not outs:
+        if op._outputs and not outs:  # (an op of no outputs, an Assert, still runs)
             continue
         if op in chains:
             _emit_conv_chain(b, chains[op], op, outs)
@@ -343,6 +380,8 @@ def compile_plan(exe, sig, fed_values) -> Plan:
             _emit_alias(b, op, outs)
         else:
             _EMITTERS[op._def.kind](b, op, outs)
+        if op._def.error_fn is not None:
+            _note_error_op(b, op)
     for t in exe.plan_fetches:  # a variable fetched itself is a read too
         if (
             t.op._def.kind is OpKind.VARIABLE
@@ -354,4 +393,4 @@ def compile_plan(exe, sig, fed_values) -> Plan:
     b.core.set_fetches([snap_slot.get(t, b.slot[t]) for t in exe.plan_fetches])
     if exe.mutates:
         b.core.set_lock(exe.sess._run_lock)
-    return Plan(b.core, tuple(b.needs_init), tuple(b.assigns), b.nbytes)
+    return Plan(b.core, tuple(b.needs_init), tuple(b.assigns), b.nbytes, b.error_ops)

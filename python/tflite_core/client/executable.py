@@ -109,10 +109,11 @@ def make_executable(sess, fetches, feed_keys) -> Executable:
     """The executable of (``fetches``, ``feed_keys``); where shapes depend on values only known
     when the graph runs, with a pre-plan that computes those values first (itself made so)."""
     exe = Executable(sess, fetches, feed_keys)
-    if exe.runtime_values:
-        runtime = exe.runtime_values
+    if exe.runtime_values or exe.host_values:
+        # (host values: outputs of ops run in Python, tf.py_func's, that kernels read)
+        runtime = list(dict.fromkeys(exe.runtime_values + exe.host_values))
         exe = Executable(sess, fetches, feed_keys, computed=runtime)
-        exe.pre = make_executable(sess, list(runtime), feed_keys)
+        exe.pre = make_executable(sess, runtime, feed_keys)
     return exe
 
 
@@ -160,15 +161,21 @@ class Executable:
             stack.extend(c for c in op._control_inputs if c not in need)
         # host ops (summaries) run in Python after the plan, on values the plan fetches; string
         # constants feed only them
+        # (a host op whose outputs a pre-plan computed and feeds in is not run again)
         host = {op for op in need if op._def.kind is OpKind.HOST or is_string_const(op)}
+        need -= {op for op in host if op._outputs and all(t in fed for t in op._outputs)}
+        host &= need
         self.host_order = sorted(host, key=lambda o: o._id)
         self.plan_fetches = fetch_tensors
         self.host_inputs = []
+        self.host_values: list = []  # host outputs kernels read: computed first (make_executable)
         if host:
             need -= host
             for op in need:
                 for t in exec_inputs(op):
-                    if t.op in host:
+                    if t.op in host and t.op._def.feeds_plan:
+                        self.host_values.append(t)
+                    elif t.op in host:
                         raise TypeError(
                             f"{op.name} ({op.type}) cannot read {t.name}: a {t.dtype.name} "
                             "tensor has no kernels"
@@ -285,7 +292,7 @@ class Executable:
             except core.InternalKernelError as e:  # (TF's INTERNAL: TruncateDiv by zero)
                 raise errors.InternalError(None, None, str(e)) from None
             except core.KernelError as e:
-                raise errors.InvalidArgumentError(None, None, str(e)) from None
+                raise _kernel_error(plan, e, arrays) from None
             except core.ResourceError as e:
                 raise _resource_error(self.sess.graph, e) from None
             if plan.assigns:
@@ -356,6 +363,21 @@ class Executable:
             raise errors.InvalidArgumentError(None, None, str(e)) from None
         except core.ResourceError as e:
             raise _resource_error(self.sess.graph, e) from None
+
+
+def _kernel_error(plan: Plan, e: Exception, feeds: list) -> Exception:
+    """TF's InvalidArgumentError for a failed kernel step; for an op with an ``error_fn`` (an
+    Assert, CheckNumerics), the error it builds from the message and its inputs' values."""
+    msg = str(e)
+    m = re.search(r" \(node '([^']*)'\)$", msg)
+    entry = plan.error_ops.get(m.group(1)) if m else None
+    if m is None or entry is None:
+        return errors.InvalidArgumentError(None, None, msg)
+    op, where = entry
+    values = [
+        feeds[w] if isinstance(w, int) else w[1] if isinstance(w, tuple) else w for w in where
+    ]
+    return op._def.error_fn(op, msg[: m.start()], values)
 
 
 def _resource_error(graph: Graph, e: Exception) -> errors.ResourceExhaustedError:

@@ -39,7 +39,10 @@ class OpKind(enum.Enum):
     SHAPE = "shape"
     """A value computed from input shapes when the plan compiles (``value_fn``)."""
     HOST = "host"
-    """Computed in Python after the plan, from values the plan fetches (``host_fn``): summaries."""
+    """Computed in Python after the plan, from values the plan fetches (``host_fn``): summaries;
+    with ``feeds_plan``, also before a plan whose kernels read its outputs (``tf.py_func``)."""
+    CALLBACK = "callback"
+    """A plan step that calls back into Python while the plan runs (``callback_fn``): printing."""
 
 
 @dataclass
@@ -62,7 +65,13 @@ class OpDef:
     Fields of particular kinds: ``value_fn(op, concrete_input_shapes, value_of)`` gives a SHAPE
     op's value (``value_of`` for its ``value_inputs``, such as run-time reduction axes);
     ``host_fn(op, *input_values)`` computes a HOST op's outputs; ``refs`` is the number of
-    leading inputs an ASSIGN op writes in place. ``graphdef_dtype(op)``, when given, is the
+    leading inputs an ASSIGN op writes in place. ``callback_fn(op, sess)`` gives a CALLBACK op's
+    ``fn(inputs, outputs)``, called with NumPy arrays over the step's buffers (its kernel
+    inputs; outputs written in place). ``feeds_plan``: a HOST op whose outputs kernels may read
+    (computed first by a pre-plan, then fed to the plan). ``error_fn(op, message,
+    input_values)``, when given, builds the error raised when the op's step fails (from the
+    kernel's message and the values of the op's inputs: ``None`` where not known), e.g. an
+    Assert's message from its data. ``graphdef_dtype(op)``, when given, is the
     ``T`` attribute the op's ``NodeDef`` carries (``None``: no ``T``), for op types whose TF
     definition names its type attribute otherwise.
     """
@@ -81,6 +90,9 @@ class OpDef:
     value_fn: Callable[..., Any] | None = None
     host_fn: Callable[..., Any] | None = None
     refs: int = 1
+    callback_fn: Callable[..., Any] | None = None
+    feeds_plan: bool = False
+    error_fn: Callable[..., Any] | None = None
     graphdef_dtype: Callable[..., Any] | None = None
 
     def kernel_input_indices(self, op: Any) -> Sequence[int]:
@@ -113,6 +125,8 @@ class OpDef:
             raise ValueError(f"Op type {self.type!r}: a SHAPE op needs a value_fn")
         if self.kind is OpKind.HOST and self.host_fn is None:
             raise ValueError(f"Op type {self.type!r}: a HOST op needs a host_fn")
+        if self.kind is OpKind.CALLBACK and self.callback_fn is None:
+            raise ValueError(f"Op type {self.type!r}: a CALLBACK op needs a callback_fn")
         if self.kind in (OpKind.KERNEL, OpKind.ASSIGN, OpKind.RANDOM) and self.kernel is None:
             raise ValueError(f"Op type {self.type!r}: a {self.kind.name} op needs a kernel")
 
