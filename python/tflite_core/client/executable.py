@@ -173,8 +173,10 @@ class Executable:
             need -= host
             for op in need:
                 for t in exec_inputs(op):
-                    if t.op in host and t.op._def.feeds_plan:
-                        self.host_values.append(t)
+                    if t.op in host and t.op._def.feeds_plan:  # (all its outputs: one call)
+                        self.host_values.extend(
+                            u for u in t.op._outputs if u not in fed and u.dtype.np.kind in "fiub"
+                        )
                     elif t.op in host:
                         raise TypeError(
                             f"{op.name} ({op.type}) cannot read {t.name}: a {t.dtype.name} "
