@@ -117,20 +117,7 @@ class PyPlan {
   void set_lock(std::shared_ptr<RunLock> lock) { lock_ = std::move(lock); }
 
   py::list run(const py::list& feeds) {
-    if (py::len(feeds) != feeds_.size())
-      throw tfl::KernelError("[Plan] expected " + std::to_string(feeds_.size()) + " feeds");
-    for (size_t i = 0; i < feeds_.size(); ++i) {
-      py::handle h = feeds[i];
-      if (!py::isinstance<py::array>(h)) throw tfl::KernelError("[Plan] feed is not an ndarray");
-      const auto a = py::reinterpret_borrow<py::array>(h);
-      const TensorView v = view_of(a, false, "feed");
-      const TensorView& want = plan_.slot(feeds_[i]);
-      if (v.dtype != want.dtype || !tfl::same_shape(v, want))
-        throw tfl::KernelError("[Plan] feed " + std::to_string(i) + " has dtype/shape " +
-                               tfl::dtype_name(v.dtype) + v.shape_str() + ", plan expects " +
-                               tfl::dtype_name(want.dtype) + want.shape_str());
-      plan_.set_slot_data(feeds_[i], v.data);
-    }
+    bind_feeds(feeds);
     {
       py::gil_scoped_release nogil;
       if (lock_) {
@@ -140,16 +127,27 @@ class PyPlan {
         plan_.run();
       }
     }
-    py::list out(fetches_.size());
-    for (size_t i = 0; i < fetches_.size(); ++i) {
-      const TensorView& v = plan_.slot(fetches_[i]);
-      std::vector<py::ssize_t> shape(v.shape, v.shape + v.ndim);
-      py::array a(fetch_dtypes_[i], shape);
-      const int64_t bytes = v.size() * tfl::dtype_size(v.dtype);
-      if (bytes) std::memcpy(a.mutable_data(), v.data, size_t(bytes));
-      out[i] = std::move(a);
+    return fetches();
+  }
+  // As run(), also timing each step: (fetches, [(node, kernel, start_ns, end_ns), ...]) with
+  // times in nanoseconds since the run began.
+  py::tuple run_traced(const py::list& feeds) {
+    bind_feeds(feeds);
+    std::vector<int64_t> start, end;
+    {
+      py::gil_scoped_release nogil;
+      if (lock_) {
+        std::lock_guard<std::mutex> g(lock_->m);
+        plan_.run_traced(start, end);
+      } else {
+        plan_.run_traced(start, end);
+      }
     }
-    return out;
+    py::list steps;
+    for (int i = 0; i < plan_.num_steps(); ++i)
+      steps.append(py::make_tuple(plan_.step(i).node, plan_.step(i).kernel, start[size_t(i)],
+                                  end[size_t(i)]));
+    return py::make_tuple(fetches(), steps);
   }
   int num_steps() const { return plan_.num_steps(); }
 
@@ -182,6 +180,35 @@ class PyPlan {
   }
 
  private:
+  void bind_feeds(const py::list& feeds) {
+    if (py::len(feeds) != feeds_.size())
+      throw tfl::KernelError("[Plan] expected " + std::to_string(feeds_.size()) + " feeds");
+    for (size_t i = 0; i < feeds_.size(); ++i) {
+      py::handle h = feeds[i];
+      if (!py::isinstance<py::array>(h)) throw tfl::KernelError("[Plan] feed is not an ndarray");
+      const auto a = py::reinterpret_borrow<py::array>(h);
+      const TensorView v = view_of(a, false, "feed");
+      const TensorView& want = plan_.slot(feeds_[i]);
+      if (v.dtype != want.dtype || !tfl::same_shape(v, want))
+        throw tfl::KernelError("[Plan] feed " + std::to_string(i) + " has dtype/shape " +
+                               tfl::dtype_name(v.dtype) + v.shape_str() + ", plan expects " +
+                               tfl::dtype_name(want.dtype) + want.shape_str());
+      plan_.set_slot_data(feeds_[i], v.data);
+    }
+  }
+  py::list fetches() const {
+    py::list out(fetches_.size());
+    for (size_t i = 0; i < fetches_.size(); ++i) {
+      const TensorView& v = plan_.slot(fetches_[i]);
+      std::vector<py::ssize_t> shape(v.shape, v.shape + v.ndim);
+      py::array a(fetch_dtypes_[i], shape);
+      const int64_t bytes = v.size() * tfl::dtype_size(v.dtype);
+      if (bytes) std::memcpy(a.mutable_data(), v.data, size_t(bytes));
+      out[i] = std::move(a);
+    }
+    return out;
+  }
+
   tfl::Plan plan_;
   std::vector<py::array> owned_;
   std::vector<int> feeds_, fetches_;
@@ -255,6 +282,7 @@ PYBIND11_MODULE(_core, m) {
       .def("set_fetches", &PyPlan::set_fetches)
       .def("set_lock", &PyPlan::set_lock)
       .def("run", &PyPlan::run)
+      .def("run_traced", &PyPlan::run_traced, py::arg("feeds"))
       .def("profile", &PyPlan::profile, py::arg("feeds"), py::arg("iters") = 10)
       .def_property_readonly("num_steps", &PyPlan::num_steps)
       .def_property_readonly("steps", &PyPlan::steps);
@@ -263,6 +291,13 @@ PYBIND11_MODULE(_core, m) {
         py::arg("ints") = std::vector<int64_t>{}, py::arg("floats") = std::vector<double>{},
         "Runs one kernel on NumPy arrays; outputs are written in place.");
   m.def("kernel_names", &kernel_names);
+#if defined(__clang__)
+  m.attr("compiler_version") = "Clang " __clang_version__;
+#elif defined(__GNUC__)
+  m.attr("compiler_version") = "GCC " __VERSION__;
+#else
+  m.attr("compiler_version") = "unknown";
+#endif
   m.def("crc32c", &crc32c_of, py::arg("data"), py::arg("crc") = 0u,
         "CRC-32C of a contiguous buffer, continuing from `crc`.");
   m.def(

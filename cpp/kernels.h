@@ -29,7 +29,8 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  beta = 1: a gradient-descent step fused with the matmul that makes its gradient)
 //  nn.cc           softmax, log_softmax (last axis), softmax_xent (logits, labels -> loss[N],
 //                  backprop[N,C] in one pass)
-//  array.cc        transpose (ints = perm), concat / split (ints = [axis]), strided_slice and
+//  array.cc        identity_n (out[i] = in[i]), transpose (ints = perm), concat / split (ints =
+//  [axis]), strided_slice and
 //                  strided_slice_grad (ints = begin..., strides...)
 //  random.cc       random_uniform, random_normal, truncated_normal (in: int64[1] run counter,
 //                  ints = [seed, seed2]; Philox4x32-10, counter-based)

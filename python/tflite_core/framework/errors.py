@@ -196,7 +196,7 @@ class _Status:
         self.message = ""
 
 
-class raise_exception_on_not_ok_status:  # noqa: N801 (TF's name)
+class raise_exception_on_not_ok_status:
     """Context manager yielding a status; on exit, a status whose ``code`` is not OK raises the
     error class of that code with its ``message`` (as TF's, for its C API status)."""
 

@@ -178,14 +178,27 @@ def registered_ops() -> dict[str, OpDef]:
     return dict(_OPS)
 
 
+_GRADIENTS: dict[str, Callable[..., Any] | None] = {}
+"""Gradients registered under names that are no op type (``gradient_override_map`` targets,
+``tf.custom_gradient``'s); None: not differentiable."""
+
+
 class RegisterGradient:
-    """Decorator: ``@RegisterGradient("MatMul") def _grad(op, grad): ...``."""
+    """Decorator: ``@RegisterGradient("MatMul") def _grad(op, grad): ...``; a name that is no
+    registered op type (a ``Graph.gradient_override_map`` target) is registered on its own."""
 
     def __init__(self, op_type: str):
+        if not isinstance(op_type, str):
+            raise TypeError("op_type must be a string")
         self._op_type = op_type
 
     def __call__(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        d = get_op_def(self._op_type)
+        d = _OPS.get(self._op_type)
+        if d is None:
+            if self._op_type in _GRADIENTS:
+                raise KeyError(f"Registering two gradient with name '{self._op_type}'!")
+            _GRADIENTS[self._op_type] = fn
+            return fn
         if d.grad is not None or d.not_differentiable:
             raise KeyError(f"Gradient for {self._op_type!r} is already registered")
         d.grad = fn
@@ -194,7 +207,31 @@ class RegisterGradient:
 
 def NotDifferentiable(op_type: str) -> None:
     """Declares that ``op_type`` has no gradient (gradients stop there); TF's name."""
-    get_op_def(op_type).not_differentiable = True
+    if not isinstance(op_type, str):
+        raise TypeError("op_type must be a string")
+    d = _OPS.get(op_type)
+    if d is None:
+        _GRADIENTS[op_type] = None
+    else:
+        d.not_differentiable = True
+
+
+no_gradient = NotDifferentiable
+
+
+def gradient_of(op: Any) -> tuple[Callable[..., Any] | None, bool]:
+    """``(gradient function, not differentiable)`` of an op: its type's, or the one registered
+    under its ``_gradient_op_type`` (``gradient_override_map``)."""
+    name = op._attrs.get("_gradient_op_type")
+    if name is not None:
+        if name in _GRADIENTS:
+            fn = _GRADIENTS[name]
+            return fn, fn is None
+        if name in _OPS:
+            return _OPS[name].grad, _OPS[name].not_differentiable
+        raise LookupError(f"No gradient defined for operation '{op.name}' (op type: {name})")
+    d = op._def
+    return d.grad, d.not_differentiable
 
 
 NoGradient = NotDifferentiable

@@ -30,15 +30,20 @@ from ..framework.graph import (
     constant_value,
     get_default_graph,
     name_scope,
+    shape_error,
 )
-from ..framework.registry import NotDifferentiable, OpKind, register_op
-from ..framework.tensor_shape import TensorShape
+from ..framework.registry import (
+    NotDifferentiable,
+    OpKind,
+    RegisterGradient,
+    at_run_time,
+    register_op,
+)
+from ..framework.tensor_shape import TensorShape, shape_str
 from . import math_ops
-from .array_ops import identity
+from .array_ops import identity, size, stack
 from .array_ops import rank as _static_rank
 from .array_ops import shape as _shape
-from .array_ops import size
-from .array_ops import stack
 from .control_flow_ops import no_op
 from .indexing_ops import IndexedSlices
 from .logging_ops import Assert
@@ -80,7 +85,7 @@ def _assert_static(condition: Any, data: Sequence[Any]) -> None:
         raise errors.InvalidArgumentError(None, None, "\n".join(_static_text(d) for d in data))
 
 
-# ---- element-wise comparisons ----------------------------------------------------------------------
+# ---- element-wise comparisons --------------------------------------------------------------------
 def _binary_assert(
     sym: str,
     opname: str,
@@ -285,7 +290,7 @@ def assert_near(
         return Assert(reduce_all(math_ops.less(diff, tol)), data, summarize=summarize)
 
 
-# ---- ranks, dtypes, shapes ---------------------------------------------------------------------
+# ---- ranks, dtypes, shapes -----------------------------------------------------------------------
 class _StaticRankFailed(Exception):
     def __init__(self, actual: int, given: Any):
         super().__init__()
@@ -471,7 +476,7 @@ def assert_proper_iterable(values: Any) -> None:
         raise TypeError(f'Expected argument "values" to be iterable.  Found: {type(values)}')
 
 
-# ---- variables -------------------------------------------------------------------------------------
+# ---- variables -----------------------------------------------------------------------------------
 def _is_initialized_fn(op: Operation, sess: Any):
     var_op = op.graph.get_operation_by_name(op.get_attr("variable"))
 
@@ -548,9 +553,7 @@ def assert_variables_initialized(var_list: Any = None) -> Tensor | None:
 
 
 def _report_fn(op: Operation, *initialized: np.ndarray) -> list:
-    names = [
-        n.encode() for n, ok in zip(op.get_attr("names"), initialized) if not bool(np.all(ok))
-    ]
+    names = [n.encode() for n, ok in zip(op.get_attr("names"), initialized) if not bool(np.all(ok))]
     return [np.array(names, dtype=object).reshape(len(names))]
 
 
@@ -592,3 +595,44 @@ def is_tensor(x: Any) -> bool:
 def is_symbolic_tensor(tensor: Any) -> bool:
     """Whether ``tensor`` is a graph (symbolic) tensor: always so for a Tensor here."""
     return isinstance(tensor, Tensor)
+
+
+# ---- EnsureShape ---------------------------------------------------------------------------------
+def _ensure_shape_fn(op: Operation, in_shapes: list, value_of: Any) -> list:
+    want = op.get_attr("shape")
+    got = in_shapes[0]
+    if at_run_time(value_of):  # a plan's concrete shape: TF's kernel check
+        if not got.is_compatible_with(want):
+            raise ValueError(
+                f"Shape of tensor {op._inputs[0].op.name} {shape_str(got)} is not compatible "
+                f"with expected shape {shape_str(want)}.\n\t [[node {op.name}]]"
+            )
+        return [got]
+    try:
+        return [got.merge_with(want)]
+    except ValueError:
+        raise shape_error(
+            "EnsureShape",
+            op.name,
+            f"Shapes {shape_str(want)} and {shape_str(got)} are not compatible",
+            in_shapes,
+        ) from None
+
+
+register_op("EnsureShape", _ensure_shape_fn, "copy", kind=OpKind.ALIAS)
+
+
+@RegisterGradient("EnsureShape")
+def _ensure_shape_grad(op, grad):
+    # identity
+    return [grad]
+
+
+def ensure_shape(x: TensorLike, shape: Any, name: str | None = None) -> Tensor:
+    """``x`` with static shape merged with ``shape``: a ValueError at graph build when they
+    are incompatible, an InvalidArgumentError when the run-time shape is."""
+    t = convert_to_tensor(x, name="x")
+    want = shape if isinstance(shape, TensorShape) else TensorShape(shape)
+    return t.graph.create_op(
+        "EnsureShape", [t], [t.dtype], {"shape": want}, name or "EnsureShape"
+    ).outputs[0]

@@ -30,14 +30,13 @@ from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Operation, Tensor, constant_value, get_default_graph, name_scope
 from ..framework.op_util import graph_of, make_op, same_shape
 from ..framework.registry import NotDifferentiable, OpKind, RegisterGradient, register_op
-from ..framework.tensor_shape import TensorShape
 from .control_flow_ops import group
 
 if TYPE_CHECKING:
     from ..framework.type_aliases import TensorLike
 
 
-# ---- TF's SummarizeValue (the text of a tensor in messages) ----------------------------------------
+# ---- TF's SummarizeValue (the text of a tensor in messages) --------------------------------------
 def _c_escape(s: bytes) -> str:
     """TF's ``Utf8SafeCHexEscape``: quotes, backslashes and control bytes escaped."""
     out = []
@@ -154,7 +153,9 @@ def _data_tensor(d: Any) -> Tensor:
     """A data item as a tensor: a Python string becomes a string constant (bytes)."""
     if isinstance(d, (str, bytes)):
         v = np.array(d.encode() if isinstance(d, str) else d, dtype=object)
-        return make_op("Const", [], [_dt.string], {"value": v, "dtype": _dt.string}, "Const").outputs[0]
+        return make_op(
+            "Const", [], [_dt.string], {"value": v, "dtype": _dt.string}, "Const"
+        ).outputs[0]
     return convert_to_tensor(d)
 
 
@@ -195,7 +196,7 @@ register_op(
 NotDifferentiable("Assert")
 
 
-def Assert(  # noqa: N802 (TF's name)
+def Assert(
     condition: TensorLike,
     data: Sequence[Any],
     summarize: int | None = None,
@@ -204,7 +205,7 @@ def Assert(  # noqa: N802 (TF's name)
     """An op that fails with InvalidArgumentError when ``condition`` (a bool scalar) is False
     at run time, its message showing ``data`` (tensors, at most ``summarize`` entries each).
     Run it, or make other ops depend on it with ``tf.control_dependencies``."""
-    with name_scope(name, "Assert", [condition, *data]) as scope:
+    with name_scope(name, "Assert", [condition, *data]):
         cond = convert_to_tensor(condition, name="Condition")
         if cond.dtype != _dt.bool:
             raise TypeError(
@@ -239,8 +240,13 @@ register_op("CheckNumerics", same_shape, "check_numerics", error_fn=_check_numer
 @RegisterGradient("CheckNumerics")
 def _check_numerics_grad(op, grad):
     # d/dx x = 1; the gradient is checked too, as TF's
-    return [check_numerics(grad, "Not a number (NaN) or infinity (Inf) values detected in "
-                           "gradient. " + op.get_attr("message"))]
+    return [
+        check_numerics(
+            grad,
+            "Not a number (NaN) or infinity (Inf) values detected in "
+            "gradient. " + op.get_attr("message"),
+        )
+    ]
 
 
 def check_numerics(tensor: TensorLike, message: str, name: str | None = None) -> Tensor:
@@ -252,8 +258,9 @@ def check_numerics(tensor: TensorLike, message: str, name: str | None = None) ->
             f"Value passed to parameter 'tensor' has DataType {x.dtype.name} not in list of "
             "allowed values: bfloat16, float16, float32, float64"
         )
-    return make_op("CheckNumerics", [x], [x.dtype], {"message": str(message)}, name or
-                   "CheckNumerics").outputs[0]
+    return make_op(
+        "CheckNumerics", [x], [x.dtype], {"message": str(message)}, name or "CheckNumerics"
+    ).outputs[0]
 
 
 def verify_tensor_all_finite(
@@ -330,7 +337,7 @@ def _print_grad(op, *grad):
     return [grad[0]] + [None] * (len(op.inputs) - 1)
 
 
-def Print(  # noqa: N802 (TF's name)
+def Print(
     input_: TensorLike,
     data: Sequence[Any],
     message: str | None = None,
@@ -478,4 +485,3 @@ def _structure_template(x: Any, tensors: list) -> str:
         return v
 
     return str(sub(x))
-

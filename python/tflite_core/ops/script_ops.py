@@ -82,9 +82,13 @@ def _as_output(value: Any, want: _dt.DType, i: int, op: Operation, eager: bool) 
     arr = np.asarray(value)
     if want == _dt.string:
         if arr.dtype.kind in "SUO":
-            return np.vectorize(
-                lambda v: v if isinstance(v, bytes) else str(v).encode(), otypes=[object]
-            )(arr) if arr.size else arr.astype(object)
+            return (
+                np.vectorize(
+                    lambda v: v if isinstance(v, bytes) else str(v).encode(), otypes=[object]
+                )(arr)
+                if arr.size
+                else arr.astype(object)
+            )
     elif arr.dtype == want.np:
         return np.array(arr, order="C", copy=None)
     got = "string" if arr.dtype.kind in "SUO" else _type_name(_dt.as_dtype(arr.dtype))
@@ -102,7 +106,7 @@ def _call(op: Operation, *inputs: Any) -> list:
     args = [np.asarray(v).view(EagerValue) if eager else v for v in inputs]
     try:
         ret = func(*args)
-    except Exception as e:  # noqa: BLE001 (any exception of the user's function, as TF)
+    except Exception as e:
         raise _error_for(op, e) from None
     touts = op.get_attr("Tout")
     if not touts and ret is None:
