@@ -202,7 +202,11 @@ def _unary_assert(
     with name_scope(name, opname, [x, *(data or [])]):
         x = convert_to_tensor(x, name="x")
         if data is None:
-            data = [message, f"Condition x {sym} did not hold element-wise:", f"x ({x.name}) = ", x]
+            cond = f"Condition x {sym} did not hold element-wise:"
+            if opname == "assert_non_positive":  # (TF joins these two strings into one)
+                data = [message, cond + f"x ({x.name}) = ", x]
+            else:
+                data = [message, cond, f"x ({x.name}) = ", x]
         zero = convert_to_tensor(0, dtype=x.dtype)
         return check(x, zero, list(data))
 
