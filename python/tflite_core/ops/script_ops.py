@@ -4,7 +4,7 @@ They are host ops (``OpKind.HOST``) whose outputs kernels may read (``OpDef.feed
 Session runs the graph up to the function's inputs (a pre-plan), calls the function, and feeds
 its results to the plan of the rest (their shapes are known only then). An exception inside the
 function fails the run with TF's error class (``ValueError``/``TypeError``: InvalidArgumentError,
-``StopIteration``/``IndexError``: OutOfRangeError, others: UnknownError) naming the op; the
+``StopIteration``: OutOfRangeError, others: UnknownError) naming the op; the
 Session keeps working.
 
 >>> x = tf.placeholder(tf.float32, [None])
@@ -52,7 +52,7 @@ def _error_for(op: Operation, e: BaseException) -> errors.OpError:
         return type(e)(None, op, f"{e.message}\n\t [[node {op.name}]]")
     if isinstance(e, (ValueError, TypeError)):
         cls: type[errors.OpError] = errors.InvalidArgumentError
-    elif isinstance(e, (StopIteration, IndexError)):
+    elif isinstance(e, StopIteration):
         cls = errors.OutOfRangeError
     elif isinstance(e, MemoryError):
         cls = errors.ResourceExhaustedError
