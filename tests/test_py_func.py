@@ -40,7 +40,9 @@ def _same(ours, theirs):
 @pytest.mark.parametrize("maker", ["py_func", "numpy_function"])
 def test_values_shapes_and_kernels_after_the_function(maker):
     def build(m, x):
-        y, n = getattr(m, maker)(lambda a: (np.sort(a) * 2, np.int32(a.size)), [x], [m.float32, m.int32])
+        y, n = getattr(m, maker)(
+            lambda a: (np.sort(a) * 2, np.int32(a.size)), [x], [m.float32, m.int32]
+        )
         first = getattr(m, maker)(lambda a: a[:2], [y + 1.0], m.float32)  # a chain
         return [y, n, first * 10.0, m.shape(first), m.reshape(x, m.stack([n, 1]))]
 
@@ -131,7 +133,9 @@ def test_exceptions_become_tf_errors(maker, fn):
     ours = _failure(tf, tf.Graph(), (maker, fn))
     theirs = _failure(T, real_tf.Graph(), (maker, fn))
     assert type(ours).__name__ == type(theirs).__name__
-    first = re.compile(r"^(ValueError|KeyError|StopIteration|IndexError|InvalidArgument\w*): .*$", re.M)
+    first = re.compile(
+        r"^(ValueError|KeyError|StopIteration|IndexError|InvalidArgument\w*): .*$", re.M
+    )
     assert first.search(str(ours)).group(0) == first.search(str(theirs)).group(0)
     assert fn.__name__ in str(ours)  # the traceback names the function
 

@@ -155,7 +155,7 @@ def _compare(a: Any, b: Any, check_types: bool) -> None:
         raise _Mismatch(
             ValueError,
             "The two structures don't have the same number of elements. First structure: "
-            f"{_desc(a)}, second structure: {_desc(b)}.",
+            f"{_desc(a)}. Second structure: {_desc(b)}",
         )
 
 

@@ -1,7 +1,7 @@
 """``tf.get_static_value``: a tensor's value when it is known at graph build, by TF's rules.
 
 As TF's ``constant_value``, only these ops are evaluated: constants, ``Shape`` / ``Size`` /
-``Rank`` of fully known shapes, and ``Cast``, ``ConcatV2``, ``Pack``, ``Fill``, ``Range``,
+``Rank`` of fully known shapes, and ``Cast``, ``ConcatV2`` (and ``tf.stack``), ``Fill``, ``Range``,
 ``Identity`` and ``StopGradient`` of known values (arithmetic is not folded: ``tf.constant(3) +
 1`` has no static value, as in TF).
 
@@ -25,7 +25,6 @@ _EVALUATED = frozenset(
         "ReductionSize",
         "Cast",
         "ConcatV2",
-        "Pack",
         "Fill",
         "Range",
         "Identity",
@@ -34,15 +33,36 @@ _EVALUATED = frozenset(
 )
 
 
-def _static(t: Tensor) -> np.ndarray | None:
+def _static(t: Tensor, in_pack: bool = False) -> np.ndarray | None:
     op = t.op
+    if in_pack and op.type == "ExpandDims":  # (tf.stack is ConcatV2 of ExpandDims here)
+        v, axis = _static(op._inputs[0]), constant_value(op._inputs[1])
+        if v is None or axis is None:
+            return None
+        return np.expand_dims(v, int(np.asarray(axis).reshape(-1)[0]))
     if op.type not in _EVALUATED:
-        return None
-    derived = ("Cast", "ConcatV2", "Pack", "Fill", "Range", "Identity", "StopGradient")
-    if op.type in derived and any(_static(i) is None for i in op._inputs):
         return None
     if op.type == "ReductionSize" and op._attrs.get("axis") is not None:
         return None  # (a reduction's helper, not tf.size)
+    if op.type in ("Identity", "StopGradient"):
+        return _static(op._inputs[0])
+    if op.type == "Cast":
+        src = _static(op._inputs[0])
+        return None if src is None else np.asarray(src).astype(t.dtype.np)
+    if op.type == "ConcatV2":
+        axis = op._attrs.get("axis")
+        parts = [_static(i, in_pack=True) for i in op._inputs]
+        if axis is None or any(p is None for p in parts):
+            return None
+        return np.concatenate(parts, axis=int(axis)).astype(t.dtype.np)
+    if op.type in ("Fill", "Range"):
+        args = [_static(i) for i in op._inputs]
+        if any(a is None for a in args):
+            return None
+        if op.type == "Fill":
+            return np.full([int(d) for d in np.asarray(args[0]).reshape(-1)], args[1], t.dtype.np)
+        start, limit, delta = (np.asarray(a).item() for a in args)
+        return np.arange(start, limit, delta, dtype=t.dtype.np)
     v = constant_value(t)
     return None if v is None else np.asarray(v)
 

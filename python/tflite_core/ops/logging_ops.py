@@ -59,13 +59,12 @@ def _c_escape(s: bytes) -> str:
 
 def format_element(x: Any, v2: bool = False) -> str:
     """One element as TF's C++ prints it: floats in the fewest of 6/9 (float32) or 15/17
-    (float64) significant digits that read back exactly; bools as 1/0 (v1) or True/False
-    (``tf.print``); strings escaped (and quoted by ``tf.print``)."""
+    (float64) significant digits that read back exactly; bools as 1/0; strings escaped (and quoted by ``tf.print``)."""
     if isinstance(x, (bytes, str)):
         b = x.encode() if isinstance(x, str) else x
         return f'"{_c_escape(b)}"' if v2 else _c_escape(b)
     if isinstance(x, (np.bool_, bool)):
-        return ("True" if x else "False") if v2 else ("1" if x else "0")
+        return "1" if x else "0"
     if isinstance(x, np.floating):
         if not np.isfinite(x):
             return "nan" if np.isnan(x) else ("inf" if x > 0 else "-inf")
@@ -127,7 +126,7 @@ def summarize_value_v2(value: Any, summarize: int = 3) -> str:
     a = np.asarray(value)
     if a.ndim == 0:
         return format_element(a[()], v2=True)
-    ends = a.size if summarize < 0 else summarize
+    ends = a.size if summarize < 0 else min(summarize, a.size)
     nd = a.ndim
 
     def spacing(d: int) -> str:

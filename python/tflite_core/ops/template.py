@@ -91,15 +91,19 @@ class Template:
 
     @property
     def variable_scope_name(self) -> str | None:
-        """The variable scope's name, once the template has one."""
-        return None if self._variable_scope is None else self._variable_scope.name
+        """The variable scope's name with a trailing ``/`` (no partial matches), once the
+        template has one."""
+        if self._variable_scope is None:
+            return None
+        name = self._variable_scope.name
+        return name if not name or name.endswith("/") else name + "/"
 
     var_scope = variable_scope
 
     def _collection(self, key: str) -> list:
         if self._variable_scope is None:
             return []
-        return get_default_graph().get_collection(key, self._variable_scope.name + "/")
+        return get_default_graph().get_collection(key, self.variable_scope_name)
 
     @property
     def variables(self) -> list:
