@@ -26,7 +26,7 @@ def _run_both(build, feeds):
             with mod.Session(graph=graph) as sess:
                 try:
                     out.append(sess.run(fetch, dict(zip(ps, feeds))))
-                except Exception as e:  # noqa: BLE001 (compared below)
+                except Exception as e:
                     out.append(e)
     return out
 
@@ -40,7 +40,7 @@ def _build_both(build):
             try:
                 build(mod)
                 out.append(None)
-            except Exception as e:  # noqa: BLE001 (compared below)
+            except Exception as e:
                 out.append(e)
     return out
 
@@ -189,7 +189,7 @@ def test_rank_checks_at_run_time(name, rank, x):
                 u = graph.get_tensor_by_name("u:0")
                 ok = np.zeros((1,) * rank, np.float32)
                 np.testing.assert_array_equal(sess.run(y, {u: ok}), ok)
-                with pytest.raises(Exception) as e:  # noqa: PT011 (compared below)
+                with pytest.raises(Exception) as e:
                     sess.run(y, {u: x})
                 outs.append(e.value)
     _same_failure(*outs)
@@ -204,7 +204,7 @@ def test_assert_rank_in_at_run_time():
                 y = mod.identity(u)
             with mod.Session(graph=graph) as sess:
                 assert sess.run(y, {u: np.ones(2)}).shape == (2,)
-                with pytest.raises(Exception) as e:  # noqa: PT011 (compared below)
+                with pytest.raises(Exception) as e:
                     sess.run(y, {u: np.ones((2, 2))})
                 outs.append(e.value)
     _same_failure(*outs)
@@ -232,7 +232,7 @@ def test_assert_data_summary_matches_tf(data, summarize):
             a = mod.Assert(c, data(mod), summarize=summarize)
             with mod.Session(graph=graph) as sess:
                 sess.run(a, {c: True})
-                with pytest.raises(Exception) as e:  # noqa: PT011 (compared below)
+                with pytest.raises(Exception) as e:
                     sess.run(a, {c: False})
                 outs.append(e.value)
     _same_failure(*outs)
@@ -246,7 +246,7 @@ def test_assert_condition_must_be_a_scalar():
             c = mod.placeholder(mod.bool, [None])
             a = mod.Assert(c, [1])
             with mod.Session(graph=graph) as sess:
-                with pytest.raises(Exception) as e:  # noqa: PT011 (compared below)
+                with pytest.raises(Exception) as e:
                     sess.run(a, {c: [False, True]})
                 outs.append(e.value)
     _same_failure(*outs)
@@ -285,7 +285,7 @@ def test_check_numerics_fails_as_tf(values):
             y = mod.check_numerics(x * 2.0, "bad x")
             with mod.Session(graph=graph) as sess:
                 np.testing.assert_array_equal(sess.run(y, {x: [1.0, 2.0]}), [2.0, 4.0])
-                with pytest.raises(Exception) as e:  # noqa: PT011 (compared below)
+                with pytest.raises(Exception) as e:
                     sess.run(y, {x: values})
                 outs.append(e.value)
     ours, theirs = outs
@@ -319,7 +319,7 @@ def test_add_check_numerics_ops_checks_every_float_tensor():
                 np.testing.assert_allclose(
                     sess.run([z, check], {x: [1.0, 2.0]})[0], 2 * np.log([1.0, 2.0])
                 )
-                with pytest.raises(Exception) as e:  # noqa: PT011 (compared below)
+                with pytest.raises(Exception) as e:
                     sess.run([z, check], {x: [-1.0, 2.0]})
                 outs.append(e.value)
     ours, theirs = outs
@@ -345,7 +345,7 @@ def test_variable_state_queries():
 
 def _check_variable_state_queries():
     v = tf.Variable([1.0, 2.0], name="v")
-    w = tf.get_variable("w", [2, 3])
+    tf.get_variable("w", [2, 3])
     init_v = tf.is_variable_initialized(v)
     report = tf.report_uninitialized_variables()
     ranks = tf.assert_variables_initialized()

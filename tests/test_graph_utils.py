@@ -71,7 +71,7 @@ def test_print_writes_what_tf_writes(capfd, summarize, first_n, x):
 
     if x.dtype == np.bool_:
 
-        def build(m, p):  # noqa: F811 (bools cannot be doubled)
+        def build(m, p):
             return m.Print(p, [p, "mid"], message="x: ", summarize=summarize, first_n=first_n)
 
     ours = _printed(capfd, tf, tf.Graph(), build, [x], runs=3)
@@ -172,7 +172,7 @@ def test_nest_structure_errors_match_tf(a, b, kw):
         try:
             fn(a, b, **kw)
             return None
-        except Exception as e:  # noqa: BLE001 (compared below)
+        except Exception as e:
             return type(e), str(e)
 
     assert outcome(tf.nest.assert_same_structure) == outcome(real_tf.nest.assert_same_structure)
@@ -260,7 +260,7 @@ def test_custom_gradient_needs_the_variables_argument():
             w = mod.get_variable("w", initializer=1.0, use_resource=True)
 
             @mod.custom_gradient
-            def f(v):
+            def f(v, w=w):
                 return v * w, lambda dy: dy
 
             with pytest.raises(TypeError, match="must accept keyword argument 'variables'"):
@@ -355,9 +355,11 @@ def test_ensure_shape_errors_as_tf():
             with pytest.raises(ValueError, match="3"):
                 mod.ensure_shape(x, [2, 4])
             y = mod.ensure_shape(x, [2, None])
-            with mod.Session(graph=graph) as sess:
-                with pytest.raises(mod.errors.InvalidArgumentError) as e:
-                    sess.run(y, {x: np.ones((3, 3))})
+            with (
+                mod.Session(graph=graph) as sess,
+                pytest.raises(mod.errors.InvalidArgumentError) as e,
+            ):
+                sess.run(y, {x: np.ones((3, 3))})
         msg = re.search(
             r"Shape of tensor \S+ \[3,3\] is not compatible with expected shape \[2,\?\]\.",
             str(e.value),
@@ -395,7 +397,7 @@ def test_make_template_shares_variables_as_tf():
 def test_make_template_refuses_new_trainables_later():
     for mod, graph in ((tf, tf.Graph()), (T, real_tf.Graph())):
         with graph.as_default():
-            t = mod.make_template("bad", lambda: mod.Variable(1.0))
+            t = mod.make_template("bad", lambda m=mod: m.Variable(1.0))
             t()
             with pytest.raises(ValueError, match="Trainable variable created"):
                 t()
@@ -495,9 +497,11 @@ def test_errors_helpers_match_tf():
         )
     with tf.errors.raise_exception_on_not_ok_status() as status:
         pass
-    with pytest.raises(tf.errors.NotFoundError, match="missing"):
-        with tf.errors.raise_exception_on_not_ok_status() as status:
-            status.code, status.message = tf.errors.NOT_FOUND, "missing"
+    with (
+        pytest.raises(tf.errors.NotFoundError, match="missing"),
+        tf.errors.raise_exception_on_not_ok_status() as status,
+    ):
+        status.code, status.message = tf.errors.NOT_FOUND, "missing"
 
 
 def test_v2_switches_are_recorded():

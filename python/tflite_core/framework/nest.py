@@ -12,8 +12,8 @@ sorted key order and rebuilt in their own key order, as TF's ``nest``.
 from __future__ import annotations
 
 import collections
-from collections.abc import Callable, Mapping, MappingView
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, MappingView
+from typing import Any, cast
 
 
 def _is_namedtuple(x: Any) -> bool:
@@ -40,9 +40,7 @@ def _children(x: Any) -> list:
     """The elements of structure ``x``, in the order ``flatten`` visits them."""
     if isinstance(x, Mapping):
         return [x[k] for k in _sorted_keys(x)]
-    if isinstance(x, MappingView):
-        return list(x)
-    return list(x)
+    return list(cast("Iterable[Any]", x))
 
 
 def flatten(structure: Any, expand_composites: bool = False) -> list:

@@ -52,9 +52,10 @@ def _static(t: Tensor, in_pack: bool = False) -> np.ndarray | None:
     if op.type == "ConcatV2":
         axis = op._attrs.get("axis")
         parts = [_static(i, in_pack=True) for i in op._inputs]
-        if axis is None or any(p is None for p in parts):
+        known = [p for p in parts if p is not None]
+        if axis is None or len(known) != len(parts):
             return None
-        return np.concatenate(parts, axis=int(axis)).astype(t.dtype.np)
+        return np.concatenate(known, axis=int(axis)).astype(t.dtype.np)
     if op.type in ("Fill", "Range"):
         args = [_static(i) for i in op._inputs]
         if any(a is None for a in args):

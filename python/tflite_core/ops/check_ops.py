@@ -382,23 +382,26 @@ def assert_rank_in(x, ranks, data=None, summarize=None, message=None, name=None)
             ]
         for r in ranks_t:
             assert_type(r, _dt.int32)
-        statics = [constant_value(r) for r in ranks_t]
-        if all(s is not None for s in statics):
+        maybe = [constant_value(r) for r in ranks_t]
+        statics = [s for s in maybe if s is not None]
+        if len(statics) == len(maybe):
             for s in statics:
                 if np.ndim(s) != 0:
                     raise ValueError("Rank must be a scalar.")
             if x.shape.ndims is not None:
-                if x.shape.ndims not in [int(s) for s in statics]:
-                    given = tuple(int(s) for s in statics)
+                given = tuple(int(s) for s in statics)
+                if x.shape.ndims not in given:
                     raise ValueError(
                         f"{message}Tensor {x.name} must have rank in {given}.  Received rank "
                         f"{x.shape.ndims}, shape {x.shape}"
                     )
                 return no_op(name="static_checks_determined_all_ok")
-        r = _rank(x)
-        condition: Any = convert_to_tensor(False) if not ranks_t else math_ops.equal(ranks_t[0], r)
-        for given in ranks_t[1:]:
-            condition = logical_or(condition, math_ops.equal(given, r))
+        rank_t = _rank(x)
+        condition: Any = (
+            convert_to_tensor(False) if not ranks_t else math_ops.equal(ranks_t[0], rank_t)
+        )
+        for given_t in ranks_t[1:]:
+            condition = logical_or(condition, math_ops.equal(given_t, rank_t))
         return Assert(condition, data, summarize=summarize)
 
 

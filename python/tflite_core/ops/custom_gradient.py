@@ -60,7 +60,7 @@ def _variables_read(first_id: int, last_id: int, args: list) -> list:
     """The variables (``tf.Variable`` objects) that the ops created between two op ids read,
     other than the function's own inputs, in creation order."""
     g = get_default_graph()
-    var_ops = {}
+    var_ops: dict[Any, None] = {}
     for op in g.get_operations():
         if first_id < op._id <= last_id:
             for t in op._inputs:

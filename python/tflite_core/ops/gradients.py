@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Tensor, name_scope
@@ -177,7 +177,7 @@ def hessians(
             raise ValueError(
                 f"hessians needs a fully defined static shape for {x.name}, got {x.shape}"
             )
-        dims = [int(d) for d in x.shape.as_list()]
+        dims = [int(cast(int, d)) for d in x.shape.as_list()]
         n = 1
         for d in dims:
             n *= d

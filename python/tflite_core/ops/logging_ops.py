@@ -59,7 +59,8 @@ def _c_escape(s: bytes) -> str:
 
 def format_element(x: Any, v2: bool = False) -> str:
     """One element as TF's C++ prints it: floats in the fewest of 6/9 (float32) or 15/17
-    (float64) significant digits that read back exactly; bools as 1/0; strings escaped (and quoted by ``tf.print``)."""
+    (float64) significant digits that read back exactly; bools as 1/0; strings escaped (and
+    quoted by ``tf.print``)."""
     if isinstance(x, (bytes, str)):
         b = x.encode() if isinstance(x, str) else x
         return f'"{_c_escape(b)}"' if v2 else _c_escape(b)
