@@ -59,6 +59,7 @@ from .framework.graph import (
     reset_default_graph,
 )
 from .framework.protos import PROTO_NAMES, protos
+from .framework.run_protos import RUN_PROTO_NAMES, run_protos
 from .framework.registry import NoGradient, NotDifferentiable, RegisterGradient, no_gradient
 
 # the tf namespace: re-exports only (the runtime loads the compiled core)
@@ -373,6 +374,8 @@ __version__ = "0.1.0"
 def __getattr__(name: str):  # tf.Summary, tf.Event, tf.GraphDef, ... (protobuf classes, lazily)
     if name in PROTO_NAMES:
         return getattr(protos(), name)
+    if name in RUN_PROTO_NAMES:  # tf.RunOptions, tf.RunMetadata
+        return getattr(run_protos(), name)
     if name == "applications":  # pre-trained networks: loaded on first use
         return importlib.import_module(".applications", __name__)
     raise AttributeError(f"module 'tflite_core' has no attribute {name!r}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -264,7 +265,9 @@ class Executable:
         return order
 
     # -- running -----------------------------------------------------------------------------
-    def run(self, feed_dict):
+    def run(self, feed_dict, trace: list | None = None):
+        """The fetched values for ``feed_dict``; with ``trace`` (a list), each plan step and host
+        op run appends ``(node, kernel, start_ns, end_ns)`` (wall-clock nanoseconds)."""
         arrays = []
         if self.feed_tensors:
             for np_dt, v in zip(self.feed_np, feed_dict.values() if feed_dict else ()):
@@ -273,7 +276,7 @@ class Executable:
                 else:
                     arrays.append(self._convert_feed(np_dt, v))
             if self.pre is not None:  # the values that decide shapes, known only when run
-                for np_dt, v in zip(self.feed_np[self.n_feeds :], self.pre.run(feed_dict)):
+                for np_dt, v in zip(self.feed_np[self.n_feeds :], self.pre.run(feed_dict, trace)):
                     arrays.append(np.asarray(v, np_dt, order="C"))
             sig = tuple(a.shape for a in arrays)
             if self.value_feeds:
@@ -290,7 +293,12 @@ class Executable:
             if plan.needs_init:
                 self._check_init(plan)
             try:
-                outs = plan.core.run(arrays)
+                if trace is None:
+                    outs = plan.core.run(arrays)
+                else:
+                    t0 = time.time_ns()
+                    outs, steps = plan.core.run_traced(arrays)
+                    trace.extend((n, k, t0 + a, t0 + b) for n, k, a, b in steps)
             except core.InternalKernelError as e:  # (TF's INTERNAL: TruncateDiv by zero)
                 raise errors.InternalError(None, None, str(e)) from None
             except core.KernelError as e:
@@ -304,10 +312,10 @@ class Executable:
             pool.append(plan)  # (to a list nobody holds if the PlanCache evicted it meanwhile)
             self.used[sig] = next(self.sess._plans.clock)
         if self.host_order:
-            outs = self._run_host(outs, arrays)
+            outs = self._run_host(outs, arrays, trace)
         return self.build(outs)
 
-    def _run_host(self, outs, arrays):
+    def _run_host(self, outs, arrays, trace=None):
         """Runs the host ops (summaries) on the plan's outputs; returns the fetched values."""
         vals = dict(zip(self.feed_tensors, arrays))
         vals.update(zip(self.plan_fetches, outs))
@@ -315,7 +323,10 @@ class Executable:
             if op.type == "Const":
                 vals[op._outputs[0]] = op.get_attr("value")
                 continue
+            start = time.time_ns()
             res = op._def.host_fn(op, *[vals[t] for t in op._inputs])
+            if trace is not None:
+                trace.append((op.name, "host", start, time.time_ns()))
             for t, r in zip(op._outputs, res):
                 vals.setdefault(t, r)
         return [vals[t] for t in self.fetch_tensors]
