@@ -59,8 +59,8 @@ from .framework.graph import (
     reset_default_graph,
 )
 from .framework.protos import PROTO_NAMES, protos
-from .framework.run_protos import RUN_PROTO_NAMES, run_protos
 from .framework.registry import NoGradient, NotDifferentiable, RegisterGradient, no_gradient
+from .framework.run_protos import RUN_PROTO_NAMES, run_protos
 
 # the tf namespace: re-exports only (the runtime loads the compiled core)
 from .framework.runtime import (

@@ -281,11 +281,13 @@ def verify_tensor_all_finite(
 
 def add_check_numerics_ops() -> Operation:
     """A group of ``check_numerics`` of every float tensor of the default graph (as TF's: each
-    checked op's outputs, in creation order, each check after the previous one)."""
+    op's outputs, in creation order, each check after the previous one; variables and
+    assignments, whose outputs are references in TF, are left out)."""
     g = get_default_graph()
     check_op: list[Operation] = []
     for op in list(g.get_operations()):
-        if op.type == "CheckNumerics" or op._def.kind in (OpKind.HOST, OpKind.CALLBACK):
+        skip = (OpKind.HOST, OpKind.CALLBACK, OpKind.VARIABLE, OpKind.ASSIGN)  # (refs, as TF)
+        if op.type == "CheckNumerics" or op._def.kind in skip:
             continue
         for out in op._outputs:
             if out.dtype in (_dt.float16, _dt.float32, _dt.float64):
