@@ -22,6 +22,7 @@ from ..framework.graph import Graph, Operation, Tensor, default_session, get_def
 from ..framework.runtime import core, set_num_threads
 from .buffers import aligned_buffer
 from .executable import LEAVES, fetch_key, make_executable
+from .partial_run import PartialRuns
 from .plan_cache import PlanCache
 from .step_stats import fill_step_stats
 
@@ -73,6 +74,7 @@ class BaseSession:
         if threads:
             set_num_threads(int(threads))
         self._default_cms: list = []
+        self._partial_runs = PartialRuns(self)
 
     @property
     def graph(self) -> Graph:
@@ -156,6 +158,20 @@ class BaseSession:
         out = exe.run(feed_dict, trace)
         fill_step_stats(run_metadata, trace, self._graph)
         return out
+
+    def partial_run_setup(self, fetches: Any, feeds: Any = None) -> str:
+        """Starts a partial run that will fetch ``fetches`` and be fed ``feeds`` over several
+        ``partial_run`` calls; returns its handle."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        return self._partial_runs.setup(fetches, feeds)
+
+    def partial_run(self, handle: str, fetches: Any, feed_dict: FeedDict | None = None) -> Any:
+        """One step of the partial run ``handle``: feeds some of its feeds, fetches some of its
+        fetches; what earlier steps computed is not computed again."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        return self._partial_runs.run(handle, fetches, feed_dict)
 
     def close(self) -> None:
         """Frees the session's variables and plans; later runs raise RuntimeError."""
