@@ -64,13 +64,13 @@ def test_errors_match_tf():
             a, b, c, r1, r2, r3, _ = _graph(mod)
             with mod.Session(graph=graph) as sess:
                 h = sess.partial_run_setup([r1, r2], [a, b, c])
-                for bad in (
-                    lambda: sess.partial_run(h, r3, {a: 1, b: 2}),
-                    lambda: sess.partial_run(h, r1, {a: 1}),
-                    lambda: sess.partial_run("nohandle", r1, {a: 1}),
+                for handle, fetch, feed in (
+                    (h, r3, {a: 1, b: 2}),
+                    (h, r1, {a: 1}),
+                    ("nohandle", r1, {a: 1}),
                 ):
                     with pytest.raises(mod.errors.InvalidArgumentError) as e:
-                        bad()
+                        sess.partial_run(handle, fetch, feed)
                     got.append(str(e.value).split("\n")[-1])
                 assert sess.partial_run(h, r2, {a: 1, b: 2, c: 3}) == 9.0
                 with pytest.raises(mod.errors.InvalidArgumentError) as e:
