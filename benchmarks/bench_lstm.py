@@ -100,6 +100,32 @@ def graph_impl(name, kind, tfm, config, dynamic=False):
     return name, kind, lambda: sess.run(out, {x: X}), lambda: sess.run(grads, {x: X})
 
 
+def while_impl(name, kind, tfm, config):
+    """The same LSTM written with while_loop + TensorArray + BasicLSTMCell (the cell called once
+    per step inside the loop body)."""
+    g = tfm.Graph()
+    with g.as_default():
+        x = tfm.placeholder(tfm.float32, [STEPS, BATCH, DEPTH], name="x")
+        cell = tfm.nn.rnn_cell.BasicLSTMCell(UNITS, forget_bias=FORGET_BIAS)
+        xs = tfm.TensorArray(tfm.float32, size=STEPS).unstack(x)
+        ys = tfm.TensorArray(tfm.float32, size=STEPS)
+        s0 = cell.zero_state(BATCH, tfm.float32)
+
+        def body(t, c, h, ys):
+            out, (c, h) = cell(xs.read(t), tfm.nn.rnn_cell.LSTMStateTuple(c, h))
+            return t + 1, c, h, ys.write(t, out)
+
+        _, _, _, ys = tfm.while_loop(lambda t, c, h, ys: t < STEPS, body, (0, s0.c, s0.h, ys))
+        out = ys.stack()
+        loss = tfm.reduce_sum(out * W)
+        kernel, bias = tfm.trainable_variables()
+        grads = tfm.gradients(loss, [kernel, bias, x])
+        init = [tfm.assign(kernel, KERNEL), tfm.assign(bias, BIAS)]
+    sess = tfm.Session(graph=g, config=config)
+    sess.run(init)
+    return name, kind, lambda: sess.run(out, {x: X}), lambda: sess.run(grads, {x: X})
+
+
 def torch_impl(torch):
     lstm = torch.nn.LSTM(DEPTH, UNITS)
     h4 = UNITS
@@ -143,6 +169,7 @@ def build_impls():
             "tflite_core dynamic_rnn (fused cell)", common.TFLITE, tflite_core, config, True
         ),
         graph_impl("tflite_core static_rnn (fused cell)", common.TFLITE, tflite_core, config),
+        while_impl("tflite_core while_loop + TensorArray", common.TFLITE, tflite_core, config),
     ]
     tf = common.optional_import("tensorflow")
     if tf is not None and common.wanted("TF compat.v1"):

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 
+#include "control.h"
 #include "crc32c.h"
 #include "kernels.h"
 #include "plan.h"
@@ -62,6 +63,24 @@ py::array array_over(const TensorView& v, bool writeable) {
   return a;
 }
 
+// A plan step that calls a Python function fn(inputs, outputs) with the GIL taken (tf.Print's
+// printing): NumPy arrays over the slots' memory, inputs read-only, valid during the call; fn
+// writes the outputs in place. An exception fn raises passes through the plan unchanged.
+class PyCallbackStep : public tfl::ControlStep {
+ public:
+  explicit PyCallbackStep(const py::function& fn) : fn_(std::make_shared<py::function>(fn)) {}
+  void run(tfl::Plan& outer, const std::vector<int>& in, const std::vector<int>& out) override {
+    py::gil_scoped_acquire gil;
+    py::list ins, outs;
+    for (int s : in) ins.append(array_over(outer.slot(s), false));
+    for (int s : out) outs.append(array_over(outer.slot(s), true));
+    (*fn_)(ins, outs);
+  }
+
+ private:
+  std::shared_ptr<py::function> fn_;  // (a shared_ptr: copying it needs no GIL)
+};
+
 struct RunLock {
   std::mutex m;
 };
@@ -97,15 +116,7 @@ class PyPlan {
   // exception fn raises ends the run and reaches the caller of run() unchanged.
   void add_callback(const std::string& node, const std::vector<int>& in,
                     const std::vector<int>& out, const py::function& fn) {
-    auto f = std::make_shared<py::function>(fn);
-    plan_.add_callback_step(node, in, out,
-                            [f](const TensorView* vin, int nin, TensorView* vout, int nout) {
-                              py::gil_scoped_acquire gil;
-                              py::list ins, outs;
-                              for (int k = 0; k < nin; ++k) ins.append(array_over(vin[k], false));
-                              for (int k = 0; k < nout; ++k) outs.append(array_over(vout[k], true));
-                              (*f)(ins, outs);
-                            });
+    plan_.add_control_step("callback", node, in, out, std::make_shared<PyCallbackStep>(fn));
   }
   void set_fetches(const std::vector<int>& slots) {
     for (int s : slots)
@@ -115,6 +126,57 @@ class PyPlan {
     for (int s : slots) fetch_dtypes_.push_back(numpy_dtype(plan_.slot(s).dtype));
   }
   void set_lock(std::shared_ptr<RunLock> lock) { lock_ = std::move(lock); }
+
+  // A slot a control step fills at run time (a While's accumulated stack): shape[0] is a
+  // placeholder, the other dimensions are the rows'.
+  int add_dynamic(const py::dtype& dt, const std::vector<int64_t>& shape) {
+    TensorView v;
+    v.dtype = dtype_of(dt);
+    if (shape.empty() || shape.size() > size_t(tfl::kMaxDims))
+      throw tfl::KernelError("dynamic slot rank out of range");
+    v.ndim = int(shape.size());
+    for (int i = 0; i < v.ndim; ++i) v.shape[i] = shape[size_t(i)];
+    return plan_.add_dynamic_slot(v);
+  }
+  // This plan as a control step's sub-plan: its feeds are the params, its fetches the results.
+  tfl::SubPlan as_sub() { return tfl::SubPlan{&plan_, feeds_, fetches_}; }
+
+  void add_if(const std::string& node, const std::vector<int>& in, const std::vector<int>& out,
+              py::object then_plan, py::object else_plan) {
+    auto step = std::make_shared<tfl::IfStep>(node, then_plan.cast<PyPlan&>().as_sub(),
+                                              else_plan.cast<PyPlan&>().as_sub());
+    plan_.add_control_step("If", node, in, out, step);
+    subplans_.push_back(std::move(then_plan));  // kept alive with this plan
+    subplans_.push_back(std::move(else_plan));
+  }
+
+  void add_while(const std::string& node, const std::vector<int>& in, const std::vector<int>& out,
+                 py::object cond_plan, py::object body_plan, int n_vars, int n_captures,
+                 int n_sliced, bool has_max, const std::vector<bool>& slice_reverse,
+                 const std::vector<bool>& extra_reverse, const std::vector<bool>& zero_init,
+                 const std::vector<int>& extra_like, const std::vector<bool>& acc_from_param,
+                 const std::vector<int>& acc_index) {
+    tfl::WhileConfig c;
+    c.n_vars = n_vars;
+    c.n_captures = n_captures;
+    c.n_sliced = n_sliced;
+    c.has_max = has_max;
+    c.slice_reverse.assign(slice_reverse.begin(), slice_reverse.end());
+    c.extra_reverse.assign(extra_reverse.begin(), extra_reverse.end());
+    c.zero_init.assign(zero_init.begin(), zero_init.end());
+    c.extra_like = extra_like;
+    if (acc_from_param.size() != acc_index.size())
+      throw tfl::KernelError("[While] accumulate lists differ in length");
+    for (size_t i = 0; i < acc_index.size(); ++i)
+      c.accumulate.push_back(tfl::Accumulate{acc_from_param[i], acc_index[i]});
+    tfl::SubPlan cond;
+    if (!cond_plan.is_none()) cond = cond_plan.cast<PyPlan&>().as_sub();
+    auto step = std::make_shared<tfl::WhileStep>(node, cond, body_plan.cast<PyPlan&>().as_sub(),
+                                                 std::move(c));
+    plan_.add_control_step("While", node, in, out, step);
+    subplans_.push_back(std::move(cond_plan));
+    subplans_.push_back(std::move(body_plan));
+  }
 
   py::list run(const py::list& feeds) {
     bind_feeds(feeds);
@@ -211,6 +273,7 @@ class PyPlan {
 
   tfl::Plan plan_;
   std::vector<py::array> owned_;
+  std::vector<py::object> subplans_;  // the PyPlans of this plan's control steps
   std::vector<int> feeds_, fetches_;
   std::vector<py::dtype> fetch_dtypes_;
   std::shared_ptr<RunLock> lock_;
@@ -281,6 +344,14 @@ PYBIND11_MODULE(_core, m) {
            py::arg("outputs"), py::arg("fn"))
       .def("set_fetches", &PyPlan::set_fetches)
       .def("set_lock", &PyPlan::set_lock)
+      .def("add_dynamic", &PyPlan::add_dynamic, py::arg("dtype"), py::arg("shape"))
+      .def("add_if", &PyPlan::add_if, py::arg("node"), py::arg("inputs"), py::arg("outputs"),
+           py::arg("then_plan"), py::arg("else_plan"))
+      .def("add_while", &PyPlan::add_while, py::arg("node"), py::arg("inputs"), py::arg("outputs"),
+           py::arg("cond_plan"), py::arg("body_plan"), py::arg("n_vars"), py::arg("n_captures"),
+           py::arg("n_sliced"), py::arg("has_max"), py::arg("slice_reverse"),
+           py::arg("extra_reverse"), py::arg("zero_init"), py::arg("extra_like"),
+           py::arg("acc_from_param"), py::arg("acc_index"))
       .def("run", &PyPlan::run)
       .def("run_traced", &PyPlan::run_traced, py::arg("feeds"))
       .def("profile", &PyPlan::profile, py::arg("feeds"), py::arg("iters") = 10)

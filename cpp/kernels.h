@@ -74,6 +74,10 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  squared_difference (numeric), broadcasting as add; cumsum cumprod
 //                  cumulative_logsumexp (ints = [axis, exclusive, reverse]); unsorted_segment_max /
 //                  _min / _prod (as unsorted_segment_sum; empty segments: lowest, highest, 1)
+//  tensor_array.cc ta_write (flow [n,...], index, row -> flow with flow[index] = row), ta_read
+//                  (flow, index -> flow[index]), ta_scatter (flow, indices, rows), ta_zero_rows
+//                  (flow, indices -> those rows 0), ta_add_rows (flow, indices, rows -> rows
+//                  added; float); bytes moved, any dtype; the output may be the flow's own buffer
 //  logging.cc      assert (in[0] a bool scalar condition, in[1...] data read by Python for the
 //                  message; no outputs: fails "[Assert] assertion failed" when false),
 //                  check_numerics (float copy that fails on NaN / Inf, naming which, as TF's)
@@ -94,6 +98,7 @@ void register_pool(Registry& r);
 void register_sparse(Registry& r);
 void register_lstm(Registry& r);
 void register_math(Registry& r);
+void register_tensor_array(Registry& r);
 void register_logging(Registry& r);
 
 // Element k of an int32 or int64 index tensor (ids, indices, segment ids) as int64.

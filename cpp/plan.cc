@@ -10,7 +10,26 @@ namespace tfl {
 int Plan::add_slot(const TensorView& v) {
   if (v.ndim < 0 || v.ndim > kMaxDims) throw KernelError("[Plan] rank out of range");
   slots_.push_back(v);
+  dynamic_.push_back(0);
   return int(slots_.size()) - 1;
+}
+
+int Plan::add_dynamic_slot(const TensorView& v) {
+  const int s = add_slot(v);
+  dynamic_[size_t(s)] = 1;
+  slots_[size_t(s)].data = nullptr;
+  if (v.ndim > 0) slots_[size_t(s)].shape[0] = 0;
+  return s;
+}
+
+bool Plan::is_dynamic(int slot) const { return dynamic_.at(size_t(slot)) != 0; }
+
+void Plan::check_slots(const std::string& node, const std::vector<int>& in,
+                       const std::vector<int>& out) const {
+  for (int i : in)
+    if (i < 0 || i >= num_slots()) throw KernelError("[Plan] bad input slot for " + node);
+  for (int i : out)
+    if (i < 0 || i >= num_slots()) throw KernelError("[Plan] bad output slot for " + node);
 }
 
 void Plan::set_slot_data(int slot, void* data) { slots_.at(size_t(slot)).data = data; }
@@ -21,10 +40,7 @@ void Plan::add_step(const std::string& kernel, const std::string& node, const st
   s.fn = find_kernel(kernel);
   s.kernel = kernel;
   s.node = node;
-  for (int i : in)
-    if (i < 0 || i >= num_slots()) throw KernelError("[Plan] bad input slot for " + node);
-  for (int i : out)
-    if (i < 0 || i >= num_slots()) throw KernelError("[Plan] bad output slot for " + node);
+  check_slots(node, in, out);
   s.in = in;
   s.out = out;
   s.attrs = attrs;
@@ -33,31 +49,29 @@ void Plan::add_step(const std::string& kernel, const std::string& node, const st
   steps_.push_back(std::move(s));
 }
 
-void Plan::add_callback_step(const std::string& node, const std::vector<int>& in,
-                             const std::vector<int>& out, Callback cb) {
-  if (!cb) throw KernelError("[Plan] empty callback for " + node);
-  for (int i : in)
-    if (i < 0 || i >= num_slots()) throw KernelError("[Plan] bad input slot for " + node);
-  for (int i : out)
-    if (i < 0 || i >= num_slots()) throw KernelError("[Plan] bad output slot for " + node);
+void Plan::add_control_step(const std::string& kind, const std::string& node,
+                            const std::vector<int>& in, const std::vector<int>& out,
+                            std::shared_ptr<ControlStep> control) {
+  if (!control) throw KernelError("[Plan] null control step for " + node);
+  check_slots(node, in, out);
   Step s;
-  s.callback = std::move(cb);
-  s.kernel = "callback";
+  s.kernel = kind;
   s.node = node;
   s.in = in;
   s.out = out;
-  s.in_views.resize(in.size());
-  s.out_views.resize(out.size());
+  s.control = std::move(control);
   steps_.push_back(std::move(s));
 }
 
 void Plan::run_step(Step& s) {
-  for (size_t k = 0; k < s.in.size(); ++k) s.in_views[k] = slots_[size_t(s.in[k])];
-  for (size_t k = 0; k < s.out.size(); ++k) s.out_views[k] = slots_[size_t(s.out[k])];
   try {
-    if (s.callback)
-      s.callback(s.in_views.data(), int(s.in.size()), s.out_views.data(), int(s.out.size()));
-    else s.fn(s.in_views.data(), int(s.in.size()), s.out_views.data(), int(s.out.size()), s.attrs);
+    if (s.control) {
+      s.control->run(*this, s.in, s.out);
+      return;
+    }
+    for (size_t k = 0; k < s.in.size(); ++k) s.in_views[k] = slots_[size_t(s.in[k])];
+    for (size_t k = 0; k < s.out.size(); ++k) s.out_views[k] = slots_[size_t(s.out[k])];
+    s.fn(s.in_views.data(), int(s.in.size()), s.out_views.data(), int(s.out.size()), s.attrs);
   } catch (const InternalKernelError& e) {
     throw InternalKernelError(std::string(e.what()) + " (node '" + s.node + "')");
   } catch (const KernelError& e) {

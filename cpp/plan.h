@@ -3,7 +3,7 @@
 // The plan holds no Python objects: the bindings own the buffers and point the slots at them.
 #pragma once
 
-#include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -12,13 +12,18 @@
 
 namespace tfl {
 
-// A step that calls back into its owner (the bindings: Python, with the GIL taken) while the plan
-// runs, e.g. to print a tensor; it may throw any exception, which run() passes on unchanged.
-using Callback = std::function<void(const TensorView* in, int nin, TensorView* out, int nout)>;
+class Plan;
+
+// A step that runs other plans (control.h: the branches of If, the cond and body of While).
+class ControlStep {
+ public:
+  virtual ~ControlStep() = default;
+  virtual void run(Plan& outer, const std::vector<int>& in, const std::vector<int>& out) = 0;
+};
 
 struct Step {
   KernelFn fn = nullptr;
-  Callback callback;   // set instead of fn for a callback step
+  std::shared_ptr<ControlStep> control;  // set instead of fn for control steps
   std::string kernel;  // the kernel's registry name
   std::string node;    // the graph node's name, for error messages
   std::vector<int> in, out;
@@ -31,14 +36,21 @@ class Plan {
   int add_slot(const TensorView& v);
   void set_slot_data(int slot, void* data);
   const TensorView& slot(int i) const { return slots_.at(size_t(i)); }
+  // A slot whose buffer and leading dimension a control step sets when it runs (a While's
+  // accumulated stack); `v` gives its dtype and rank (its data is null until then).
+  int add_dynamic_slot(const TensorView& v);
+  bool is_dynamic(int slot) const;
+  // Points a slot at new data and a new shape (a control step's dynamic outputs).
+  void set_slot_view(int slot, const TensorView& v) { slots_.at(size_t(slot)) = v; }
   int num_slots() const { return int(slots_.size()); }
 
   // Adds a step; checks the kernel name and slot indices.
   void add_step(const std::string& kernel, const std::string& node, const std::vector<int>& in,
                 const std::vector<int>& out, const Attrs& attrs);
-  // Adds a step that calls `cb` (kernel name "callback"); checks the slot indices.
-  void add_callback_step(const std::string& node, const std::vector<int>& in,
-                         const std::vector<int>& out, Callback cb);
+  // Adds a control step (kernel name `kind`, e.g. "If" or "While", for listings and errors).
+  void add_control_step(const std::string& kind, const std::string& node,
+                        const std::vector<int>& in, const std::vector<int>& out,
+                        std::shared_ptr<ControlStep> control);
   int num_steps() const { return int(steps_.size()); }
 
   // Runs every step in order. A KernelError or ResourceError is rethrown with the node's name
@@ -53,7 +65,10 @@ class Plan {
 
  private:
   void run_step(Step& s);
+  void check_slots(const std::string& node, const std::vector<int>& in,
+                   const std::vector<int>& out) const;
   std::vector<TensorView> slots_;
+  std::vector<char> dynamic_;  // per slot: set by a control step at run time
   std::vector<Step> steps_;
 };
 

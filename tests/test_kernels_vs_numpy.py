@@ -902,6 +902,35 @@ def log_uniform_case(draw):
     return Case([counter, truth], outs, seeds, [float(unique), float(range_max)])
 
 
+# ---- tensor_array.cc -----------------------------------------------------------------------------
+@st.composite
+def ta_case(draw, kind):
+    dt = draw(st.sampled_from(ALL))
+    shape = draw(shapes(min_dims=1))
+    rows = max(shape[0], 1)
+    shape = (rows, *shape[1:])
+    flow = arrays(draw, dt, shape)
+    ix_dt = draw(st.sampled_from([np.dtype(np.int32), np.dtype(np.int64)]))
+    if kind in ("write", "read"):
+        ix = np.array(draw(st.integers(0, rows - 1)), ix_dt)
+    else:
+        k = draw(st.integers(0, rows))
+        ix = np.array(draw(st.permutations(range(rows)))[:k], ix_dt)
+    if kind == "read":
+        return Case([flow, ix], [blank(shape[1:], dt)])
+    if kind == "zero_rows":
+        return Case([flow, ix], [blank(shape, dt)])
+    if kind == "add_rows":
+        dt = draw(st.sampled_from(FLOATS))
+        flow = flow.astype(dt)
+        return Case([flow, ix, arrays(draw, dt, (ix.size, *shape[1:]))], [blank(shape, dt)])
+    value_shape = shape[1:] if kind == "write" else (ix.size, *shape[1:])
+    return Case([flow, ix, arrays(draw, dt, value_shape)], [blank(shape, dt)])
+
+
+ROWS.update({f"ta_{k}": ta_case(k) for k in ("write", "read", "scatter", "zero_rows", "add_rows")})
+
+
 ROWS.update(
     {
         "sparse_apply_gradient_descent": sparse_update_case(0, 0),

@@ -14,7 +14,7 @@ import pytest
 import tflite_core as tf
 from tflite_core import check
 
-PROGRAMS = {
+PROGRAMS = {  # (both use tf.cond and a loop: tf.while_loop, tf.foldl)
     "import tensorflow as tf": """
         import sys
         import numpy as np
@@ -25,9 +25,11 @@ PROGRAMS = {
         w = tf.Variable(np.arange(6.0, dtype=np.float32).reshape(3, 2))
         s = tf.reduce_sum(tf.tile(x, [1, 2]), axis=1, keepdims=True)
         y = tf.nn.softmax(tf.matmul(x, w)) * s
+        y = tf.cond(tf.reduce_sum(y) > 0, lambda: y * 2.0, lambda: -y)
+        _, z = tf.while_loop(lambda i, v: i < 5, lambda i, v: (i + 1, v * 0.5 + y), (0, y))
         with tf.compat.v1.Session() as sess:
             sess.run(tf.compat.v1.global_variables_initializer())
-            out = sess.run(y, {x: np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]], np.float32)})
+            out = sess.run(z, {x: np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]], np.float32)})
         print(np.round(out, 4).tolist(), sys.argv[1:])
     """,
     "import tensorflow.compat.v1 as tf": """
@@ -39,6 +41,8 @@ PROGRAMS = {
         x = tf.placeholder(tf.float32, [4, 1])
         w = tf.get_variable("w", [1, 1], initializer=tf.zeros_initializer())
         loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - 2.0 * x))
+        loss = tf.cond(loss > 100.0, lambda: loss * 0.0, lambda: loss)
+        loss += tf.foldl(lambda a, r: a + r, tf.reshape(w, [1])) * 0.0
         step = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())

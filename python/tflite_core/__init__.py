@@ -104,6 +104,7 @@ from .nn.clip_ops import (
     global_norm,
 )
 from .nn.nn_ops import log_sigmoid
+from .ops import control_flow_grad as _control_flow_grad  # the If and While gradients
 from .ops import tensor_methods  # installs the Tensor operators
 from .ops.array_ops import (
     broadcast_to,
@@ -164,9 +165,11 @@ from .ops.check_ops import (
     is_variable_initialized,
     report_uninitialized_variables,
 )
+from .ops.cond import case, cond, switch_case
 from .ops.control_flow_ops import group, no_op
 from .ops.control_flow_ops import tuple_ as tuple
 from .ops.custom_gradient import custom_gradient, grad_pass_through, identity_n, recompute_grad
+from .ops.functional_ops import foldl, foldr, map_fn, scan
 from .ops.gradients import AggregationMethod, UnconnectedGradients, gradients, hessians
 from .ops.indexing_ops import (
     IndexedSlices,
@@ -336,6 +339,7 @@ from .ops.summary_ops import (
     scalar_summary,
 )
 from .ops.template import make_template
+from .ops.tensor_array_ops import TensorArray
 from .ops.variable_scope import (
     AUTO_REUSE,
     VariableScope,
@@ -366,6 +370,7 @@ from .ops.variables import (
     trainable_variables,
     variables_initializer,
 )
+from .ops.while_loop import while_loop
 
 newaxis = None
 __version__ = "0.1.0"

@@ -19,7 +19,7 @@ from ..framework.graph import Operation, Tensor
 from ..framework.registry import OpKind, RunTimeValues
 from ..framework.runtime import core
 from ..framework.tensor_shape import TensorShape, shape_str
-from . import fusion
+from . import control, fusion
 from .buffers import aligned_buffer, memory_limit
 from .op_kinds import MAX_RANK, foldable, is_mutation, refs
 
@@ -48,14 +48,17 @@ class Plan:
 class _Builder:
     """The state of one plan being compiled: concrete shapes, buffer slots, the C++ plan."""
 
-    def __init__(self, exe, sig, fed_values):
+    def __init__(self, exe, sig, fed_values, parent=None, owned=()):
         self.exe = exe
         self.sess = exe.sess
         self.fed = exe.fed
         self.fed_values = fed_values
         self.concrete: dict[Tensor, tuple[int, ...] | None] = {
-            t: tuple(int(d) for d in s) for t, s in zip(exe.feed_tensors, sig)
+            t: None if s is None else tuple(int(d) for d in s)
+            for t, s in zip(exe.feed_tensors, sig)
         }
+        self.owned = set(owned)  # fed params whose buffers this plan may overwrite (loop vars)
+        self.owned_slots: set = set()  # slots holding buffers nothing outside this plan reads
         self.core = core.Plan()
         self.slot: dict = {}
         self.arrays: dict = {}  # slot -> ndarray backing it
@@ -63,9 +66,15 @@ class _Builder:
         self.assigned: set = set()
         self.assigns: list = []
         self.values: dict = {}  # tensor -> its value known at compile time (or None)
-        self.error_ops: dict = {}  # see Plan.error_ops
+        # see Plan.error_ops: one dict for a plan and the sub-plans its control steps run
+        self.error_ops: dict = {} if parent is None else parent.error_ops
+        self.parent = parent
         self.nbytes = 0  # of the buffers allocated for this plan
-        self.limit = memory_limit()
+        self.limit = memory_limit() if parent is None else parent.limit - parent.nbytes
+        self.control: dict = {}  # control op -> its compiled sub-plans (client/control.py)
+        self.exe_ops: set = set()  # the ops this plan runs
+        self.emitted: set = set()  # those whose steps are in the plan so far
+        self.dynamic: dict = {}  # tensor of a dynamic slot -> the concrete shape of its rows
 
     def alloc(self, shape, dtype, op) -> np.ndarray:
         """A fresh buffer for an output of ``op``, counted in the plan's size (the whole plan
@@ -73,6 +82,32 @@ class _Builder:
         a = aligned_buffer(shape, dtype, op, self.limit - self.nbytes)
         self.nbytes += a.nbytes
         return a
+
+    def build_sub(self, exe, sig, fed_values, owned=()) -> _Builder:
+        """The compiled builder of a function body's plan (``exe``: its ``Executable``), whose
+        buffers count towards this plan's size; ``owned``: params it may overwrite."""
+        sub = build_plan(exe, sig, fed_values, self, owned)
+        self.nbytes += sub.nbytes
+        return sub
+
+    def probe_sub(self, exe, sig, fed_values) -> _Builder:
+        """A function body's concrete shapes for ``sig`` (``None`` where unknown), inferred only."""
+        sub = _Builder(exe, sig, fed_values, self)
+        sub.infer_shapes(exe.shape_order)
+        return sub
+
+    def can_overwrite(self, op: Operation, t: Tensor) -> bool:
+        """Whether ``op`` may write its output into ``t``'s buffer: a buffer of this plan (or a
+        loop variable's) that no other tensor shares, that no op of the plan still to run reads,
+        and that is not fetched."""
+        slot = self.slot.get(t)
+        if slot is None or slot not in self.owned_slots:
+            return False
+        if sum(1 for v in self.slot.values() if v == slot) != 1:
+            return False
+        if any(c is not op and c in self.exe_ops and c not in self.emitted for c in t._consumers):
+            return False  # (a reader already emitted has run by then)
+        return t not in self.exe.plan_fetches and t not in self.exe.snapshots
 
     # -- values and shapes ------------------------------------------------------------------
     def value_of(self, t: Tensor):
@@ -120,6 +155,11 @@ class _Builder:
     def infer_shapes(self, shape_order) -> None:
         for op in shape_order:
             if all(t in self.fed for t in op._outputs) and op._outputs:
+                continue
+            if op._def.kind is OpKind.CONTROL:  # compiles its bodies' plans now
+                for t, s in zip(op._outputs, control.infer(self, op)):
+                    if t not in self.fed:
+                        self.concrete[t] = s
                 continue
             in_shapes = [TensorShape(self.concrete.get(t)) for t in op._inputs]
             outs = op._def.shape_fn(op, in_shapes, self.input_value_fn(op))
@@ -256,7 +296,21 @@ def _emit_kernel(b: _Builder, op: Operation, outs: list) -> None:
     ins += [b.slot[t] for t in in_t]
     # a multi-output op with some outputs fed still computes the others; the fed ones go to
     # scratch buffers that no consumer reads
-    out_slots = [b.new_buffer(t) if t not in b.fed else b.scratch_buffer(t) for t in op._outputs]
+    if (
+        d.inplace is not None
+        and op._outputs[0] not in b.fed
+        and b.can_overwrite(op, op._inputs[d.inplace])
+    ):
+        b.slot[op._outputs[0]] = b.slot[op._inputs[d.inplace]]  # written in place
+        out_slots = [b.slot[op._outputs[0]]]
+        out_slots += [
+            b.new_buffer(t) if t not in b.fed else b.scratch_buffer(t) for t in op._outputs[1:]
+        ]
+    else:
+        out_slots = [
+            b.new_buffer(t) if t not in b.fed else b.scratch_buffer(t) for t in op._outputs
+        ]
+    b.owned_slots.update(out_slots)
     ints, floats = b.kernel_attrs(op, op._outputs)
     if d.kind is OpKind.RANDOM and op.get_attr("unseeded"):
         ints = [b.sess._seed_base, op._id]
@@ -274,18 +328,29 @@ def _emit_callback(b: _Builder, op: Operation, outs: list) -> None:
 
 def _note_error_op(b: _Builder, op: Operation) -> None:
     """Where the inputs of an op with an ``error_fn`` live (a buffer, a feed's index, a constant's
-    value), for the error its failing step raises (``Executable``)."""
+    value), for the error its failing step raises (``Executable``); a sub-plan's fed input (a
+    captured tensor) is looked up in the plans around it."""
     where: list = []
     for t in op._inputs:
-        s = b.slot.get(t)
-        if t in b.fed:
-            where.append(b.exe.feed_tensors.index(t))
-        elif s is not None and s in b.arrays:
-            where.append(b.arrays[s])
-        elif t.op._def.kind is OpKind.CONST:
+        if t.op._def.kind is OpKind.CONST and t.op.get_attr("value").dtype == object:
             where.append(("value", t.op.get_attr("value")))
-        else:
-            where.append(None)
+            continue
+        found = None
+        p: _Builder | None = b
+        while p is not None:
+            s = p.slot.get(t)
+            if s is not None and s in p.arrays:
+                found = p.arrays[s]
+                break
+            if t in p.fed:
+                found = p.exe.feed_tensors.index(t) if p.parent is None else None
+                if p.parent is None:
+                    break
+            elif t.op._def.kind is OpKind.CONST:
+                found = ("value", t.op.get_attr("value"))
+                break
+            p = p.parent
+        where.append(found)
     b.error_ops[op.name] = (op, where)
 
 
@@ -298,6 +363,7 @@ _EMITTERS: dict[OpKind, Callable[[_Builder, Operation, list], None]] = {
     OpKind.ASSIGN: _emit_assign,
     OpKind.KERNEL: _emit_kernel,
     OpKind.RANDOM: _emit_kernel,
+    OpKind.CONTROL: control.emit,
     OpKind.CALLBACK: _emit_callback,
 }
 """Every kind that reaches the compile step (NOOP ops emit nothing; HOST ops run after the plan,
@@ -345,10 +411,21 @@ def _is_alias_here(b: _Builder, op: Operation, outs: list) -> bool:
 def compile_plan(exe, sig, fed_values) -> Plan:
     """Compiles ``exe`` (an ``Executable``) for the feed-shape signature ``sig``; ``fed_values``
     are the values of the fed tensors that decide shapes (``Executable.value_feeds``)."""
-    b = _Builder(exe, sig, fed_values)
+    b = build_plan(exe, sig, fed_values)
+    return Plan(b.core, tuple(b.needs_init), tuple(b.assigns), b.nbytes, b.error_ops)
+
+
+def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -> _Builder:
+    """The builder of ``exe``'s plan for ``sig``, compiled (``parent``: the builder of the plan
+    whose control step runs this one, for a function body's plan; ``owned``: its params that
+    the body may overwrite, a loop's variables)."""
+    b = _Builder(exe, sig, fed_values, parent, owned)
+    b.exe_ops = set(exe.exec_order)
     b.infer_shapes(exe.shape_order)
     for t in exe.feed_tensors:
         b.slot[t] = b.core.add_feed(t.dtype.np, list(b.shape_of(t)))
+        if t in b.owned:
+            b.owned_slots.add(b.slot[t])
 
     def fits(chain, last):
         try:
@@ -367,6 +444,7 @@ def compile_plan(exe, sig, fed_values) -> Plan:
                 b.core.add_step("copy", t.op.name + "/snapshot", [b.slot[t]], [snap_slot[t]])
                 pending.remove(t)
         b.note_variable_reads(op)
+        b.emitted.add(op)
         if op._def.kind is OpKind.NOOP or op in skipped:
             continue
         outs = [t for t in op._outputs if t not in b.fed]
@@ -391,6 +469,6 @@ def compile_plan(exe, sig, fed_values) -> Plan:
         ):
             b.needs_init.append(t.op)
     b.core.set_fetches([snap_slot.get(t, b.slot[t]) for t in exe.plan_fetches])
-    if exe.mutates:
+    if exe.mutates and parent is None:
         b.core.set_lock(exe.sess._run_lock)
-    return Plan(b.core, tuple(b.needs_init), tuple(b.assigns), b.nbytes, b.error_ops)
+    return b

@@ -121,8 +121,8 @@ def make_executable(sess, fetches, feed_keys) -> Executable:
 class Executable:
     """Everything about one (fetches, feeds) signature that does not depend on feed shapes."""
 
-    def __init__(self, sess, fetches, feed_keys, computed=()):
-        g = sess.graph
+    def __init__(self, sess, fetches, feed_keys, computed=(), graph=None):
+        g = sess.graph if graph is None else graph  # (a function body's graph: control.py)
         self.sess = sess
         self.fetch = _Fetches(fetches, g)
         self.build = self.fetch.build
@@ -382,15 +382,16 @@ def _kernel_error(plan: Plan, e: Exception, feeds: list) -> Exception:
     """TF's InvalidArgumentError for a failed kernel step; for an op with an ``error_fn`` (an
     Assert, CheckNumerics), the error it builds from the message and its inputs' values."""
     msg = str(e)
-    m = re.search(r" \(node '([^']*)'\)$", msg)
-    entry = plan.error_ops.get(m.group(1)) if m else None
-    if m is None or entry is None:
+    # the failing node is named first; a control step that ran it (If, While) appends its own
+    marks = list(re.finditer(r" \(node '([^']*)'\)", msg))
+    entry = plan.error_ops.get(marks[0].group(1)) if marks else None
+    if entry is None:
         return errors.InvalidArgumentError(None, None, msg)
     op, where = entry
     values = [
         feeds[w] if isinstance(w, int) else w[1] if isinstance(w, tuple) else w for w in where
     ]
-    return op._def.error_fn(op, msg[: m.start()], values)
+    return op._def.error_fn(op, msg[: marks[0].start()], values)
 
 
 def _resource_error(graph: Graph, e: Exception) -> errors.ResourceExhaustedError:

@@ -10,7 +10,7 @@ import numpy as np
 from . import dtypes as _dt
 from .graph import Tensor, get_default_graph
 from .registry import NotDifferentiable, OpKind, register_op
-from .tensor_shape import TensorShape, as_shape
+from .tensor_shape import Dimension, TensorShape, as_shape
 
 if TYPE_CHECKING:
     from .type_aliases import DTypeLike, ShapeLike, TensorLike
@@ -26,6 +26,10 @@ NotDifferentiable("Const")
 
 
 def _infer_value(value, dtype: _dt.DType | None) -> np.ndarray:
+    if isinstance(value, Dimension):  # as TF 1.x's conversion function for Dimension
+        if value.value is None:
+            raise ValueError("Cannot convert an unknown Dimension to a Tensor: ?")
+        value = value.value
     is_numpy = isinstance(value, (np.ndarray, np.generic))
     if isinstance(value, Tensor):
         raise TypeError("constant() takes a Python or NumPy value, not a Tensor")

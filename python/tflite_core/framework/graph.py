@@ -376,13 +376,17 @@ class Graph:
         """Adds an op; its output shapes come from the op type's registered shape function."""
         if self._finalized:
             raise RuntimeError("Graph is finalized and cannot be modified.")
-        for t in inputs:
+        ins = list(inputs)
+        for k, t in enumerate(ins):
             if not isinstance(t, Tensor):
                 raise TypeError(f"Input to '{op_type}' is not a Tensor: {t!r}")
             if t.graph is not self:
-                raise ValueError(
-                    f"Tensor {t.name} must be from the same graph as the op '{op_type}'"
-                )
+                if not self._encloses(t.graph):
+                    raise ValueError(
+                        f"Tensor {t.name} must be from the same graph as the op '{op_type}'"
+                    )
+                ins[k] = self._capture(t)  # a function body reads a tensor from outside
+        inputs = ins
         with self._lock:
             if name is None:
                 name = op_type
@@ -395,7 +399,9 @@ class Graph:
             control: list[Operation] = []
             for level in self._control_stack:
                 for c in level:
-                    if c not in control:
+                    if c.graph is not self:  # in a function body: the enclosing op waits
+                        self._control_from_outside(c)
+                    elif c not in control:
                         control.append(c)
             op = Operation(self, op_type, full, inputs, dtypes, attrs, control)
             for hook in self._op_hooks:  # colocate_with, container, gradient_override_map
@@ -411,6 +417,18 @@ class Graph:
             self._ops_by_name[full] = op
             self._version += 1
         return op
+
+    # -- function bodies (framework/func_graph.py overrides these) -------------------------
+    def _encloses(self, other: Graph) -> bool:
+        """Whether ops of this graph may read tensors of ``other`` (itself, or a graph that a
+        function body is nested in)."""
+        return other is self
+
+    def _capture(self, t: Tensor) -> Tensor:
+        raise ValueError(f"Tensor {t.name} must be from the same graph")
+
+    def _control_from_outside(self, op: Operation) -> None:
+        raise ValueError(f"Control input {op.name} must be from the same graph")
 
     def get_operations(self) -> list[Operation]:
         return list(self._ops)
@@ -587,6 +605,14 @@ _base_graph = [Graph()]
 _graph_stack = _GraphStack()
 
 
+def innermost_graph(g: Graph) -> Graph:
+    """The graph new ops reading tensors of ``g`` go to: the default graph when it is a
+    function body nested in ``g`` (ops built inside ``tf.cond``/``tf.while_loop`` functions),
+    else ``g``."""
+    d = get_default_graph()
+    return d if d is not g and d._encloses(g) else g
+
+
 def get_default_graph() -> Graph:
     stack = _graph_stack.stack
     return stack[-1] if stack else _base_graph[0]
@@ -613,7 +639,7 @@ class name_scope:
         g: Graph | None = None
         for v in self._values or []:
             if isinstance(v, (Tensor, Operation)):
-                g = v.graph
+                g = innermost_graph(v.graph)
                 break
         g = g or get_default_graph()
         self._cm = g.name_scope(self._name)

@@ -9,7 +9,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from .constant_op import convert_to_tensor
-from .graph import Tensor, constant_value, get_default_graph, shape_error
+from .graph import Tensor, constant_value, get_default_graph, innermost_graph, shape_error
 from .tensor_shape import TensorShape
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ ValueOf = Callable[[int], Any]  # a shape function's value_of(i): input i's valu
 def graph_of(*values: Any) -> Graph:
     for v in values:
         if isinstance(v, Tensor):
-            return v.graph
+            return innermost_graph(v.graph)
         if hasattr(v, "_as_graph_element"):
-            return v._as_graph_element().graph
+            return innermost_graph(v._as_graph_element().graph)
     return get_default_graph()
 
 

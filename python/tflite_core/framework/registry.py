@@ -38,6 +38,8 @@ class OpKind(enum.Enum):
     """A kernel that also receives the op's per-session Philox counter."""
     SHAPE = "shape"
     """A value computed from input shapes when the plan compiles (``value_fn``)."""
+    CONTROL = "control"
+    """A step that runs the plans of function bodies (``If``, ``While``): ``client/control.py``."""
     HOST = "host"
     """Computed in Python after the plan, from values the plan fetches (``host_fn``): summaries;
     with ``feeds_plan``, also before a plan whose kernels read its outputs (``tf.py_func``)."""
@@ -73,7 +75,8 @@ class OpDef:
     kernel's message and the values of the op's inputs: ``None`` where not known), e.g. an
     Assert's message from its data. ``graphdef_dtype(op)``, when given, is the
     ``T`` attribute the op's ``NodeDef`` carries (``None``: no ``T``), for op types whose TF
-    definition names its type attribute otherwise.
+    definition names its type attribute otherwise. ``inplace``: the input a KERNEL op may
+    overwrite (its output then takes that input's buffer) where nothing else reads it.
     """
 
     type: str
@@ -94,6 +97,7 @@ class OpDef:
     feeds_plan: bool = False
     error_fn: Callable[..., Any] | None = None
     graphdef_dtype: Callable[..., Any] | None = None
+    inplace: int | None = None
 
     def kernel_input_indices(self, op: Any) -> Sequence[int]:
         """The inputs of ``op`` its kernel receives (``kernel_inputs``: all when None; a slice;

@@ -126,7 +126,7 @@ def gradients(
         x_set = set(x_ts)
         # Creation order is a topological order, so its reverse visits consumers first.
         for op in sorted(between, key=lambda o: o._id, reverse=True):
-            if op in stop_ops:
+            if op in stop_ops or not op._inputs:
                 continue
             out_grads = [_dense(_sum(grads.get(t))) for t in op.outputs]
             if all(gr is None for gr in out_grads):

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..framework import dtypes as _dt
 from ..framework.constant_op import convert_to_tensor
+from ..framework.func_graph import outermost_graph
 from ..framework.graph import Graph, GraphKeys, Operation, Tensor, get_default_graph, name_scope
 from ..framework.tensor_shape import as_shape
 from .init_ops import glorot_uniform_initializer, zeros_initializer
@@ -285,7 +286,9 @@ _STORES_LOCK = threading.Lock()
 
 
 def _stores(graph: Graph):
-    """(variable store, scope store) of ``graph``, made on first use."""
+    """(variable store, scope store) of ``graph``, made on first use (a loop or cond body uses
+    the stores of the graph it is built in: its variables live there)."""
+    graph = outermost_graph(graph)
     st = graph.__dict__.get("_tflite_var_stores")
     if st is None:
         with _STORES_LOCK:

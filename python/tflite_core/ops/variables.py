@@ -7,11 +7,13 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..framework import dtypes as _dt
-from ..framework.constant_op import convert_to_tensor
+from ..framework.constant_op import constant, convert_to_tensor
+from ..framework.func_graph import outside_function_bodies
 from ..framework.graph import (
     GraphKeys,
     Tensor,
     TensorOperators,
+    constant_value,
     default_session_or,
     get_default_graph,
     name_scope,
@@ -104,6 +106,21 @@ def assign_sub(
     return _assign("AssignSub", ref, value, True, name)
 
 
+def _lifted(iv: Tensor) -> Tensor:
+    """An initial value made inside a loop or cond body, for a variable created there (which
+    lives outside): a constant is made again outside; other values cannot leave the body."""
+    g = get_default_graph()
+    if iv.graph is g or not iv.graph._encloses(g):
+        return iv
+    value = constant_value(iv)
+    if value is None:
+        raise ValueError(
+            f"The initial value of a variable created inside a tf.while_loop or tf.cond body "
+            f"({iv.name}) must be a constant or be made by an initializer function"
+        )
+    return constant(value, dtype=iv.dtype, name="initial_value")
+
+
 class Variable(TensorOperators):
     """A variable: ``w = tf.Variable(tf.random_normal([3, 3]), name='w')``.
 
@@ -137,7 +154,10 @@ class Variable(TensorOperators):
             collections.append(GraphKeys.TRAINABLE_VARIABLES)
         self._trainable = bool(trainable)
         init_from_fn = callable(initial_value)
-        with name_scope(name, "Variable", [] if init_from_fn else [initial_value]) as scope:
+        with (
+            outside_function_bodies(),
+            name_scope(name, "Variable", [] if init_from_fn else [initial_value]) as scope,
+        ):
             if callable(initial_value):
                 with name_scope("Initializer"):
                     initial_value = initial_value()
@@ -145,7 +165,7 @@ class Variable(TensorOperators):
             iv = (
                 convert_to_tensor(initial_value, name="initial_value", dtype=dt)
                 if not isinstance(initial_value, Tensor)
-                else initial_value
+                else _lifted(initial_value)
             )
             if dt is not None and iv.dtype != dt:
                 raise ValueError(

@@ -7,8 +7,8 @@ family module's docstring gives its own.
 
 One module per C++ file in ``cpp/``: ``elementwise``, ``reduce``, ``matmul``, ``nn``,
 ``array``, ``random`` (with ``philox``, the generator it shares with ``sparse``), ``optim``,
-``indexing``, ``conv``, ``pool``, ``sparse``, ``lstm``, ``math_extra``, ``logging``;
-``registry`` holds the kernel table and the argument checks the families share.
+``indexing``, ``conv``, ``pool``, ``sparse``, ``lstm``, ``tensor_array``, ``math_extra``,
+``logging``; ``registry`` holds the kernel table and the argument checks the families share.
 The package imports nothing else from ``tflite_core``: it is an independent oracle.
 
 Like the C++ kernels, accumulations over floats (reductions, ``reduce_prod_grad``) run in float64
@@ -39,6 +39,7 @@ from . import (  # noqa: F401
     random,
     reduce,
     sparse,
+    tensor_array,
 )
 from .conv import _out_len  # noqa: F401  (the conv tests size outputs with it)
 from .registry import InternalKernelError, Kernel, KernelError, kernel_names, run_kernel

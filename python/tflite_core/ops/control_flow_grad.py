@@ -1,0 +1,231 @@
+"""Gradients of ``If`` and ``While``, built inside their function bodies.
+
+If: the gradient ops of each branch are built into that branch's body (``tf.gradients`` of its
+results with respect to its params, given the incoming gradients as new params); a second If on
+the same predicate runs the branch that ran forward, recomputing what it needs.
+
+While: the gradient ops of one iteration are built into the body. Every value of the forward body
+that they read is accumulated by the forward loop (one row per iteration: the loop variables an
+iteration starts from, or values the body computes), and a gradient loop walks the iterations
+backwards (as many as the forward loop ran), reading those rows, carrying the loop variables'
+gradients and summing the gradients of captured tensors. It is itself a While, so it can be
+differentiated again (a second-order gradient through a loop).
+"""
+
+from __future__ import annotations
+
+from ..framework.graph import Tensor, name_scope
+from ..framework.op_util import make_tensor, same_shape
+from ..framework.registry import OpKind, RegisterGradient, register_op
+from .array_ops import zeros_like
+from .cond import make_if
+from .gradients import gradients
+from .indexing_ops import IndexedSlices
+from .math_ops import add
+from .tensor_array_ops import add_rows
+from .while_loop import add_accumulator, is_dynamic, make_while
+
+
+def _dense(g):
+    return g._to_dense() if isinstance(g, IndexedSlices) else g
+
+
+register_op("LoopAccumulate", same_shape, "add", inplace=0)
+
+
+@RegisterGradient("LoopAccumulate")
+def _loop_accumulate_grad(op, grad):
+    return [grad, grad]
+
+
+def accumulate_into(total: Tensor, g):
+    """``total + g`` into ``total``'s buffer (a gradient loop's running sum of a captured
+    tensor's gradient); a sparse ``g`` (rows a read or a gather touched) adds those rows only."""
+    if g is None:
+        return total
+    if isinstance(g, IndexedSlices) and g.values.shape.rank:
+        return add_rows(total, g.indices, g.values)
+    g = _dense(g)
+    if g.shape.is_compatible_with(total.shape) and g.dtype == total.dtype:
+        return make_tensor("LoopAccumulate", [total, g], total.dtype, None, "LoopAccumulate")
+    return add(total, g)
+
+
+def _floating(t: Tensor) -> bool:
+    return t.dtype.is_floating
+
+
+# ---- If ------------------------------------------------------------------------------------------
+@RegisterGradient("If")
+def _if_grad(op, *grads):
+    ins = op._inputs[1:]
+    wanted = [k for k, t in enumerate(ins) if _floating(t)]
+    outs = [j for j, t in enumerate(op._outputs) if _floating(t) and grads[j] is not None]
+    if not wanted or not outs:
+        return [None] * len(op._inputs)
+    branches: list = []
+    results: list = []
+    params: list = []
+    found: set[int] = set()
+    for which in ("else", "then"):
+        g = op.get_attr(which + "_branch")
+        ps = op.get_attr(which + "_params")
+        res = op.get_attr(which + "_results")
+        with g.as_default(), name_scope(f"{op.name.replace('/', '_')}_grad"):
+            gy = [g.add_param(res[j].dtype, res[j].shape, f"grad_{j}") for j in outs]
+            d = gradients([res[j] for j in outs], [ps[k] for k in wanted], grad_ys=gy)
+        branches.append(g)
+        results.append(d)
+        params.append(gy)
+        found.update(i for i, x in enumerate(d) if x is not None)
+    keep = sorted(found)
+    flat = []
+    for g, d, which in zip(branches, results, ("else", "then")):
+        ps = op.get_attr(which + "_params")
+        with g.as_default():
+            flat.append(
+                [_dense(d[i]) if d[i] is not None else zeros_like(ps[wanted[i]]) for i in keep]
+            )
+    if not keep:
+        return [None] * len(op._inputs)
+    gin = [grads[j] for j in outs]
+    grad_op = make_if(
+        op._inputs[0],
+        branches,
+        flat,
+        op.name + "_grad",
+        params=params,
+        inputs=gin,
+        then_sinks=[],
+        else_sinks=[],
+    )
+    out = [None] * len(op._inputs)
+    for i, k in enumerate(keep):
+        out[1 + wanted[k]] = grad_op._outputs[i]
+    return out
+
+
+# ---- While ---------------------------------------------------------------------------------------
+def _forward_reads(g, since: int, grad_ops: list) -> list:
+    """Tensors of body ``g`` made before op id ``since`` (the forward body) that the gradient ops
+    read, less those a plan computes from shapes alone (constants, shape values). A stack that
+    a nested loop accumulates has rows only known when it runs: the nested loop runs again in
+    the gradient loop instead, from its own inputs."""
+    seen, out = set(), []
+    todo = [t for o in grad_ops for t in o._inputs]
+    while todo:
+        t = todo.pop(0)
+        if t.op._id > since or t in seen:
+            continue
+        seen.add(t)
+        if t.op._def.kind in (OpKind.CONST, OpKind.SHAPE):
+            continue
+        if is_dynamic(t):
+            todo.extend(t.op._inputs)
+            continue
+        out.append(t)
+    return out
+
+
+@RegisterGradient("While")
+def _while_grad(op, *grads):
+    a = op._attrs
+    n_in = len(op._inputs)
+    if not a["back_prop"]:
+        return [None] * n_in
+    K, C, S = a["n_vars"], a["n_captures"], a["n_sliced"]
+    E = len(a["extra_like"])
+    g = a["body_branch"]
+    params, results = a["body_params"], a["body_results"]
+    px, pc, ps = params[:K], params[K : K + C], params[K + C : K + C + S]
+    rx, re = results[:K], results[K : K + E]
+    acc = list(a["accumulate"])
+    g_vars = list(grads[:K])
+    g_extra = list(grads[K + 1 : K + 1 + E])
+    g_acc = list(grads[K + 1 + E :])
+    fx = [k for k in range(K) if _floating(px[k])]
+    fc = [c for c in range(C) if _floating(pc[c])]
+    fs = [s for s in range(S) if _floating(ps[s])]
+    fe = [e for e in range(E) if g_extra[e] is not None and _floating(re[e])]
+    fa = [j for j in range(len(acc)) if g_acc[j] is not None and _floating(acc[j])]
+    if not fx and not fc and not fs:
+        return [None] * n_in
+    if all(g_vars[k] is None for k in fx) and not fe and not fa:
+        return [None] * n_in
+    since = g.outermost()._last_id
+    with g.as_default(), name_scope(f"{op.name.replace('/', '_')}_grad"):
+        gx_in = [g.add_param(px[k].dtype, px[k].shape, f"grad_var_{k}") for k in fx]
+        gc_in = [g.add_param(pc[c].dtype, pc[c].shape, f"grad_capture_{c}") for c in fc]
+        ge_in = [g.add_param(re[e].dtype, re[e].shape, f"grad_extra_{e}") for e in fe]
+        ga_in = [g.add_param(acc[j].dtype, acc[j].shape, f"grad_acc_{j}") for j in fa]
+        ys = [rx[k] for k in fx] + [re[e] for e in fe]
+        grad_ys = list(gx_in) + list(ge_in)
+        for j, gin in zip(fa, ga_in):  # an accumulated internal value gets its row's gradient
+            if acc[j] not in params:
+                ys.append(acc[j])
+                grad_ys.append(gin)
+        xs = [px[k] for k in fx] + [pc[c] for c in fc] + [ps[s] for s in fs]
+        # params that are values the body computes (rows a gradient loop reads) are leaves: the
+        # plan feeds them, they do not depend on the other params there
+        leaves = [t for t in xs if t.op.type != "Placeholder"]
+        d = gradients(ys, xs, grad_ys=grad_ys, stop_gradients=leaves)
+        dx, dc, ds = d[: len(fx)], d[len(fx) : len(fx) + len(fc)], d[len(fx) + len(fc) :]
+        new_gx = []
+        for i, k in enumerate(fx):
+            v = _dense(dx[i]) if dx[i] is not None else zeros_like(px[k])
+            for j, gin in zip(fa, ga_in):  # an accumulated loop var: its row's gradient too
+                if acc[j] is px[k]:
+                    v = add(v, gin)
+            new_gx.append(v)
+        new_gc = [accumulate_into(gc_in[i], dc[i]) for i in range(len(fc))]
+        new_ds = [
+            _dense(ds[i]) if ds[i] is not None else zeros_like(ps[s]) for i, s in enumerate(fs)
+        ]
+    grad_ops = [o for o in g.get_operations() if o._id > since]
+    reads = [t for t in _forward_reads(g, since, grad_ops) if t not in pc and t not in ps]
+    # the gradient loop: vars = the carried gradients; rows = what the forward loop accumulated,
+    # the forward sliced inputs, and the incoming gradients of its extra and accumulated outputs
+    stacks, rows, rev = [], [], []
+    for t in reads:
+        stacks.append(add_accumulator(op, t))
+        rows.append(t)
+        rev.append(True)
+    for s in range(S):
+        stacks.append(op._inputs[K + C + s])
+        rows.append(ps[s])
+        rev.append(not a["slice_reverse"][s])
+    for e, gin in zip(fe, ge_in):
+        stacks.append(g_extra[e])
+        rows.append(gin)
+        rev.append(not a["extra_reverse"][e])
+    for j, gin in zip(fa, ga_in):
+        stacks.append(g_acc[j])
+        rows.append(gin)
+        rev.append(True)
+    init = [g_vars[k] if g_vars[k] is not None else zeros_like(op._outputs[k]) for k in fx]
+    init += [zeros_like(op._inputs[K + c]) for c in fc]
+    # the gradient of sliced input s takes its rows from that stack (after the accumulated rows)
+    extra_like = [len(reads) + s for s in fs]
+    grad_op = make_while(
+        op.name + "_grad",
+        init,
+        None,
+        None,
+        g,
+        list(gx_in) + list(gc_in),
+        new_gx + new_gc,
+        sliced=(stacks, rows, rev),
+        extra=(new_ds, extra_like, [not a["slice_reverse"][s] for s in fs]),
+        max_iterations=op._outputs[K],
+        outer=op.graph,
+        body_sinks=[],
+    )
+    out = [None] * n_in
+    for i, k in enumerate(fx):
+        out[k] = grad_op._outputs[i]
+    for i, c in enumerate(fc):
+        out[K + c] = grad_op._outputs[len(fx) + i]
+    n_vars = len(fx) + len(fc)
+    for i, s in enumerate(fs):
+        out[K + C + s] = grad_op._outputs[n_vars + 1 + i]
+    return out
