@@ -174,3 +174,18 @@ def test_no_outputs_runs_for_its_effect():
 def test_not_callable():
     with pytest.raises(ValueError, match="callable"):
         tf.py_func(3, [tf.constant(1.0)], tf.float32)
+
+
+def test_values_read_by_the_function_and_by_kernels_are_computed_once():
+    def build(m):
+        r = m.random_uniform([4], seed=3)
+        y = m.py_func(lambda a: a * 1, [r], m.float32)
+        return [r - y, m.reduce_sum(m.abs(r - y))]
+
+    for mod, graph in ((tf, tf.Graph()), (T, real_tf.Graph())):
+        with graph.as_default():
+            fetch = build(mod)
+            with mod.Session(graph=graph) as sess:
+                diff, total = sess.run(fetch)
+        np.testing.assert_array_equal(diff, np.zeros(4, np.float32))
+        assert total == 0.0

@@ -113,9 +113,37 @@ def make_executable(sess, fetches, feed_keys) -> Executable:
     if exe.runtime_values or exe.host_values:
         # (host values: outputs of ops run in Python, tf.py_func's, that kernels read)
         runtime = list(dict.fromkeys(exe.runtime_values + exe.host_values))
+        pre = make_executable(sess, runtime, feed_keys)
+        if exe.host_values:
+            # what the pre-plan computes that the plan reads too is fed to it, so that an op
+            # runs once a run (a random draw read by a py_func and by kernels)
+            shared = _shared_values(pre, exe, set(runtime))
+            if shared:
+                runtime += shared
+                pre = make_executable(sess, runtime, feed_keys)
         exe = Executable(sess, fetches, feed_keys, computed=runtime)
-        exe.pre = make_executable(sess, runtime, feed_keys)
+        exe.pre = pre
     return exe
+
+
+def _shared_values(pre: Executable, exe: Executable, computed: set) -> list:
+    """Numeric outputs of ops that both ``pre`` and ``exe`` run and that ``exe``'s kernels read
+    (not variables or what aliases them: the plan reads those itself)."""
+    both = set(pre.exec_order) & set(exe.exec_order)
+    read = {t for op in exe.exec_order for t in exec_inputs(op)}
+    out = []
+    for op in sorted(both, key=lambda o: o._id):
+        if op._def.kind in (OpKind.VARIABLE, OpKind.ASSIGN) or op._def.kind is OpKind.HOST:
+            continue
+        for t in op._outputs:
+            src = t
+            while src.op._def.kind is OpKind.ALIAS and src.op._inputs:
+                src = src.op._inputs[0]
+            if src.op._def.kind is OpKind.VARIABLE or src.op._def.kind is OpKind.ASSIGN:
+                continue
+            if t in read and t not in computed and t not in exe.fed and t.dtype.np.kind in "fiub":
+                out.append(t)
+    return out
 
 
 class Executable:

@@ -2,7 +2,9 @@
 
 They are host ops (``OpKind.HOST``) whose outputs kernels may read (``OpDef.feeds_plan``): the
 Session runs the graph up to the function's inputs (a pre-plan), calls the function, and feeds
-its results to the plan of the rest (their shapes are known only then). An exception inside the
+its results to the plan of the rest (their shapes are known only then), with the values both
+plans read (so a random draw is drawn once a run). Inside ``tf.cond`` / ``tf.while_loop``
+bodies they are refused (the bodies run inside the plan). An exception inside the
 function fails the run with TF's error class (``ValueError``/``TypeError``: InvalidArgumentError,
 ``StopIteration``: OutOfRangeError, others: UnknownError) naming the op; the
 Session keeps working.
