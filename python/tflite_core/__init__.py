@@ -114,6 +114,7 @@ from .ops.array_ops import (
 )
 from .ops.control_flow_ops import group, no_op
 from .ops.control_flow_ops import tuple_ as tuple
+from .ops.einsum_ops import einsum
 from .ops.gradients import gradients
 from .ops.indexing_ops import (
     IndexedSlices,
@@ -136,6 +137,21 @@ from .ops.init_ops import (
     variance_scaling_initializer,
     zeros_initializer,
 )
+from .ops.linalg_factor_ops import (
+    cholesky,
+    matrix_determinant,
+    matrix_inverse,
+    matrix_solve,
+    matrix_square_root,
+    matrix_triangular_solve,
+    qr,
+    self_adjoint_eig,
+    self_adjoint_eigvals,
+    svd,
+)
+from .ops.linalg_impl_ops import cholesky_solve, matrix_solve_ls
+from .ops.linalg_impl_ops import tensor_diag as diag
+from .ops.linalg_impl_ops import tensor_diag_part as diag_part
 from .ops.linalg_ops import band_part as matrix_band_part
 from .ops.linalg_ops import (
     cross,
