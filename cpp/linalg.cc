@@ -455,21 +455,22 @@ void k_svd(const TensorView* in, int nin, TensorView* out, int nout, const Attrs
 }
 
 // Eigenvalues (ascending) and, with vectors, eigenvectors (columns of v) of the symmetric matrix
-// whose lower triangle is row-major a; a is overwritten.
+// whose lower triangle is row-major x.
 template <typename T>
-void eigh(T* a, int64_t n, bool vectors, T* e, T* v) {
+void eigh(const T* x, int64_t n, bool vectors, T* e, T* v) {
   if (n == 0) return;
-  // row-major lower = column-major upper
+  std::vector<T> a(static_cast<size_t>(n * n));
+  to_colmajor(x, n, n, a.data());  // the lower triangle, as NumPy's eigh passes it
   int info = 0, iq = 0;
   T wq = 0;
   const char job = vectors ? 'V' : 'N';
-  lapack::syevd(job, 'U', int(n), a, int(n), e, &wq, -1, &iq, -1, &info);
+  lapack::syevd(job, 'L', int(n), a.data(), int(n), e, &wq, -1, &iq, -1, &info);
   std::vector<T> w(static_cast<size_t>(std::max<int64_t>(int64_t(wq), 1)));
   std::vector<int> iw(static_cast<size_t>(std::max(iq, 1)));
-  lapack::syevd(job, 'U', int(n), a, int(n), e, w.data(), int(w.size()), iw.data(), int(iw.size()),
-                &info);
+  lapack::syevd(job, 'L', int(n), a.data(), int(n), e, w.data(), int(w.size()), iw.data(),
+                int(iw.size()), &info);
   if (info != 0) fail("SelfAdjointEigV2", "the eigendecomposition did not converge");
-  if (vectors) from_colmajor(a, n, n, v);
+  if (vectors) from_colmajor(a.data(), n, n, v);
 }
 
 void k_self_adjoint_eig(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& at) {
@@ -493,8 +494,7 @@ void k_self_adjoint_eig(const TensorView* in, int nin, TensorView* out, int nout
         if (vectors) std::fill(vo + b * n * n, vo + (b + 1) * n * n, T(kNaN));
         return;
       }
-      std::vector<T> a(xb, xb + n * n);
-      eigh(a.data(), n, vectors, eo + b * n, vectors ? vo + b * n * n : nullptr);
+      eigh(xb, n, vectors, eo + b * n, vectors ? vo + b * n * n : nullptr);
     });
   });
 }
@@ -559,8 +559,8 @@ void sqrtm(const double* x, int64_t n, double* y) {
         break;
       }
   if (symmetric) {
-    std::vector<double> a(x, x + n * n), e(static_cast<size_t>(n)), v(static_cast<size_t>(n * n));
-    eigh(a.data(), n, true, e.data(), v.data());
+    std::vector<double> e(static_cast<size_t>(n)), v(static_cast<size_t>(n * n));
+    eigh(x, n, true, e.data(), v.data());
     for (int64_t i = 0; i < n; ++i)
       for (int64_t j = 0; j < n; ++j) {
         double s = 0;

@@ -7,7 +7,6 @@ from .ops.einsum_ops import einsum
 from .ops.linalg_factor_ops import (
     cholesky,
     lu,
-    matrix_square_root,
     qr,
     svd,
 )

@@ -81,7 +81,7 @@ def matrix_solve_ls(
     not differentiable, as TF's)."""
     a = convert_to_tensor(matrix)
     b = convert_to_tensor(rhs, dtype=a.dtype)
-    dims = a.shape.as_list()[-2:] if a.shape.ndims is not None else [None, None]
+    dims: list[Any] = a.shape.as_list()[-2:] if a.shape.ndims is not None else [None, None]
     if not fast or None in dims:
         if fast and (isinstance(l2_regularizer, Tensor) or l2_regularizer != 0):
             raise ValueError(
@@ -166,7 +166,7 @@ def lu_reconstruct(
 
 # ---- SVD helpers ---------------------------------------------------------------------------------
 def _max_dim(a: Tensor, dtype: _dt.DType) -> Any:
-    d = a.shape.as_list()[-2:] if a.shape.ndims is not None else [None, None]
+    d: list[Any] = a.shape.as_list()[-2:] if a.shape.ndims is not None else [None, None]
     if None not in d:
         return float(max(d))
     s = shape(a)

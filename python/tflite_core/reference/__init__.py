@@ -7,7 +7,7 @@ family module's docstring gives its own.
 
 One module per C++ file in ``cpp/``: ``elementwise``, ``reduce``, ``matmul``, ``nn``,
 ``array``, ``random`` (with ``philox``, the generator it shares with ``sparse``), ``optim``,
-``indexing``, ``conv``, ``pool``, ``sparse``, ``lstm``; ``registry`` holds the kernel table
+``indexing``, ``conv``, ``pool``, ``sparse``, ``lstm``, ``linalg``; ``registry`` holds the kernel table
 and the argument checks the families share.
 The package imports nothing else from ``tflite_core``: it is an independent oracle.
 
@@ -29,6 +29,7 @@ from . import (  # noqa: F401
     conv,
     elementwise,
     indexing,
+    linalg,
     lstm,
     math_extra,
     matmul,
