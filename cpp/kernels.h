@@ -74,10 +74,11 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  cumulative_logsumexp (ints = [axis, exclusive, reverse]); unsorted_segment_max /
 //                  _min / _prod (as unsorted_segment_sum; empty segments: lowest, highest, 1)
 //  linalg.cc       batched over leading dims, floats, LAPACK (np.linalg's equivalents): cholesky
-//                  (lower factor, upper zeroed), matrix_determinant, log_matrix_determinant (->
-//                  sign, log|det|), matrix_inverse (ints = [adjoint]), matrix_solve (a, b; ints =
-//                  [adjoint]), matrix_triangular_solve (a, b, batch dims broadcast; ints = [lower,
-//                  adjoint]), matrix_solve_ls (a, b -> minimum-norm least squares), qr (ints =
+//                  (lower factor, upper zeroed; a NaN lower triangle where not positive definite,
+//                  as TF 2.21), matrix_determinant, log_matrix_determinant (-> sign, log|det|),
+//                  matrix_inverse (ints = [adjoint]), matrix_solve (a, b; ints = [adjoint]),
+//                  matrix_triangular_solve (a, b, batch dims broadcast; ints = [lower, adjoint]),
+//                  matrix_solve_ls (a, b -> minimum-norm least squares), qr (ints =
 //                  [full_matrices] -> q, r), svd (ints = [compute_uv, full_matrices] -> s, u, v),
 //                  self_adjoint_eig (lower triangle; ints = [compute_v] -> e ascending, v), lu (->
 //                  lu, p int32/int64 with a[p] = L @ U), matrix_square_root, matrix_exponential

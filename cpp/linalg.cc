@@ -103,10 +103,11 @@ void k_cholesky(const TensorView* in, int nin, TensorView* out, int nout, const 
       std::copy(a, a + n * n, l);
       int info = 0;
       if (n > 0) lapack::potrf('U', int(n), l, int(n), &info);
-      if (info != 0)
-        fail(op, "Cholesky decomposition was not successful. The input might not be valid.");
+      // as TF 2.21: a matrix that is not positive definite gives NaN in the lower triangle
       for (int64_t i = 0; i < n; ++i)
-        for (int64_t j = i + 1; j < n; ++j) l[i * n + j] = T(0);
+        for (int64_t j = 0; j < n; ++j)
+          if (j > i) l[i * n + j] = T(0);
+          else if (info != 0) l[i * n + j] = T(kNaN);
     });
   });
 }

@@ -1,13 +1,14 @@
 """The linalg kernels (``cpp/linalg.cc``) over ``numpy.linalg``: batched over the leading
-dimensions, in the input's dtype. cholesky (lower factor of the lower triangle),
-matrix_determinant, log_matrix_determinant (-> sign, log|det|), matrix_inverse (ints =
-[adjoint]), matrix_solve (ints = [adjoint]), matrix_triangular_solve (batch dims broadcast; ints
-= [lower, adjoint]), matrix_solve_ls (minimum-norm least squares), qr (ints = [full_matrices]),
-svd (ints = [compute_uv, full_matrices]), self_adjoint_eig (lower triangle; ints =
-[compute_v]), lu (-> lu, p with a[p] = L @ U), matrix_square_root (symmetric: through the
-eigendecomposition; else the Denman-Beavers iteration) and matrix_exponential (the [13/13]
-Pade approximant with scaling and squaring). NumPy's LAPACK runs the same routines as the
-kernel's (getrf, geqrf/orgqr, gesdd, syevd), so the factors' signs agree.
+dimensions, in the input's dtype. cholesky (lower factor of the lower triangle; a NaN lower
+triangle where the matrix is not positive definite, as TF 2.21), matrix_determinant,
+log_matrix_determinant (-> sign, log|det|), matrix_inverse (ints = [adjoint]), matrix_solve
+(ints = [adjoint]), matrix_triangular_solve (batch dims broadcast; ints = [lower, adjoint]),
+matrix_solve_ls (minimum-norm least squares), qr (ints = [full_matrices]), svd (ints =
+[compute_uv, full_matrices]), self_adjoint_eig (lower triangle; ints = [compute_v]), lu (-> lu, p
+with a[p] = L @ U), matrix_square_root (symmetric: through the eigendecomposition; else the
+Denman-Beavers iteration) and matrix_exponential (the [13/13] Pade approximant with scaling and
+squaring). NumPy's LAPACK runs the same routines as the kernel's (getrf, geqrf/orgqr, gesdd,
+syevd on the lower triangle), so the factors agree (eigen and singular vectors up to signs).
 """
 
 from __future__ import annotations
@@ -41,12 +42,12 @@ def _cholesky(inputs, outputs, ints, floats):
     _check("Cholesky", outputs[0], a.shape)
     if a.size == 0:
         return
-    try:
-        outputs[0][...] = np.linalg.cholesky(_lower_sym(a))
-    except np.linalg.LinAlgError:
-        raise KernelError(
-            "[Cholesky] Cholesky decomposition was not successful. The input might not be valid."
-        ) from None
+    sym = _lower_sym(a)
+    for i in np.ndindex(*a.shape[:-2]):
+        try:
+            outputs[0][i] = np.linalg.cholesky(sym[i])
+        except np.linalg.LinAlgError:  # as TF 2.21: NaN in the lower triangle
+            outputs[0][i] = np.where(np.tri(a.shape[-1], dtype=bool), np.nan, 0.0)
 
 
 def _slogdet(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
