@@ -50,5 +50,25 @@ from .ops.linalg_ops import matrix_diag as diag
 from .ops.linalg_ops import matrix_diag_part as diag_part
 from .ops.linalg_ops import matrix_set_diag as set_diag
 from .ops.linalg_ops import matrix_transpose as transpose
+from .ops.linear_operator import (
+    LinearOperator,
+    LinearOperatorAdjoint,
+    LinearOperatorBlockDiag,
+    LinearOperatorBlockLowerTriangular,
+    LinearOperatorComposition,
+    LinearOperatorDiag,
+    LinearOperatorFullMatrix,
+    LinearOperatorHouseholder,
+    LinearOperatorIdentity,
+    LinearOperatorInversion,
+    LinearOperatorKronecker,
+    LinearOperatorLowerTriangular,
+    LinearOperatorLowRankUpdate,
+    LinearOperatorPermutation,
+    LinearOperatorScaledIdentity,
+    LinearOperatorToeplitz,
+    LinearOperatorTridiag,
+    LinearOperatorZeros,
+)
 from .ops.math_extra_ops import l2_normalize
 from .ops.math_ops import matmul
