@@ -21,6 +21,15 @@ def _full(m, a):
     return m.linalg.LinearOperatorFullMatrix(a, is_non_singular=True)
 
 
+def _hermitian(shape, depth):
+    """A real spectrum with spectrum[k] = spectrum[-k] over the last ``depth`` axes (a real
+    circulant operator), away from 0."""
+    r = RNG.standard_normal(shape)
+    axes = tuple(range(len(shape) - depth, len(shape)))
+    flipped = np.roll(np.flip(r, axes), 1, axes)  # r[-k mod N]
+    return 3.0 + 0.5 * (r + flipped)
+
+
 # name -> (builder(module, *params) -> operator, params, the operator is non-singular)
 OPERATORS = {
     "FullMatrix": (lambda m, a: m.linalg.LinearOperatorFullMatrix(a), [SQ], True),
@@ -119,6 +128,21 @@ OPERATORS = {
         ],
         True,
     ),
+    "Circulant": (
+        lambda m, s: m.linalg.LinearOperatorCirculant(s, input_output_dtype=m.float64),
+        [_hermitian((2, 4), 1)],
+        True,
+    ),
+    "Circulant2D": (
+        lambda m, s: m.linalg.LinearOperatorCirculant2D(s, input_output_dtype=m.float64),
+        [_hermitian((2, 2, 3), 2)],
+        True,
+    ),
+    "Circulant3D": (
+        lambda m, s: m.linalg.LinearOperatorCirculant3D(s, input_output_dtype=m.float64),
+        [_hermitian((2, 2, 3), 3)],
+        True,
+    ),
 }
 
 
@@ -206,6 +230,11 @@ def test_operator_flags_and_errors_as_tensorflows():
             assert rect.is_square is False
             with pytest.raises(NotImplementedError):
                 rect.determinant()
+
+
+def test_circulant_operators_need_a_real_dtype():
+    with tf.Graph().as_default(), pytest.raises(TypeError, match="real input_output_dtype"):
+        tf.linalg.LinearOperatorCirculant([1.0, 2.0])  # TF's default: complex64
 
 
 def test_cholesky_and_eigvals_of_a_positive_definite_operator():

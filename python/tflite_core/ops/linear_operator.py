@@ -23,7 +23,7 @@ from ..framework import dtypes as _dt
 from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, name_scope
 from ..framework.tensor_shape import TensorShape
-from .array_ops import broadcast_to, concat, expand_dims, reshape, shape, squeeze, zeros
+from .array_ops import broadcast_to, cast, concat, expand_dims, reshape, shape, squeeze, zeros
 from .indexing_ops import gather, one_hot
 from .linalg_factor_ops import (
     cholesky,
@@ -36,7 +36,8 @@ from .linalg_factor_ops import (
 )
 from .linalg_impl_ops import _dense_tridiagonal
 from .linalg_ops import band_part, eye, matrix_diag, matrix_diag_part, matrix_transpose, trace
-from .math_ops import matmul, reduce_max, reduce_min, reduce_sum, sqrt
+from .math_ops import abs as abs_
+from .math_ops import log, matmul, reduce_max, reduce_min, reduce_prod, reduce_sum, sqrt
 
 
 def _dim_value(d: Any) -> Any:
@@ -687,6 +688,142 @@ class LinearOperatorTridiag(LinearOperator):
         return _dense_tridiagonal(self._diagonals, self._format)
 
 
+class _BaseLinearOperatorCirculant(LinearOperator):
+    """Circulant operators of ``block_depth`` 1, 2 or 3 from their ``spectrum`` (the DFT of
+    the convolution kernel, its eigenvalues), for a real ``input_output_dtype``: the dense
+    matrix holds the real part of ``ifft(spectrum)`` at the circular offsets, as TF's
+    real-dtype results do, and the determinant is the product of the spectrum. For a Hermitian
+    spectrum (``spectrum[k] = spectrum[-k]``: a real operator) every query is TF's; for others
+    TF's operator is complex and only ``to_dense``/``matmul`` (their real parts) agree."""
+
+    _block_depth = 1
+
+    def __init__(
+        self,
+        spectrum: Any,
+        input_output_dtype: Any = "complex64",
+        is_non_singular: bool | None = None,
+        is_self_adjoint: bool | None = None,
+        is_positive_definite: bool | None = None,
+        is_square: bool | None = True,
+        name: str = "LinearOperatorCirculant",
+    ):
+        # TF's default is complex64; tflite_core has no complex dtypes
+        if isinstance(input_output_dtype, str) and input_output_dtype.startswith("complex"):
+            raise TypeError(
+                "tflite_core's circulant operators take a real input_output_dtype, got "
+                f"{input_output_dtype}"
+            )
+        dtype = _dt.as_dtype(input_output_dtype)
+        if not dtype.is_floating:
+            raise TypeError(
+                "tflite_core's circulant operators take a real input_output_dtype, got "
+                f"{dtype.name}"
+            )
+        self._spectrum = convert_to_tensor(spectrum)
+        dims: list[Any] | None = (
+            self._spectrum.shape.as_list() if self._spectrum.shape.ndims is not None else None
+        )
+        if dims is None or len(dims) < self._block_depth or None in dims[-self._block_depth :]:
+            raise ValueError(
+                f"spectrum must have rank >= {self._block_depth} with its last "
+                f"{self._block_depth} dimensions known, got {self._spectrum.shape}"
+            )
+        self._block_shape = [int(d) for d in dims[-self._block_depth :]]
+        super().__init__(
+            dtype,
+            [self._spectrum],
+            is_non_singular,
+            is_self_adjoint,
+            is_positive_definite,
+            True,
+            name,
+            {"spectrum": spectrum, "input_output_dtype": input_output_dtype},
+        )
+
+    @property
+    def spectrum(self) -> Tensor:
+        return self._spectrum
+
+    @property
+    def block_depth(self) -> int:
+        return self._block_depth
+
+    def block_shape_tensor(self) -> Tensor:
+        return constant(np.array(self._block_shape, np.int32))
+
+    @property
+    def block_shape(self) -> TensorShape:
+        return TensorShape(self._block_shape)
+
+    def _to_dense(self) -> Tensor:
+        bs = self._block_shape
+        n = int(np.prod(bs))
+        grid = np.stack([g.reshape(-1) for g in np.meshgrid(*map(np.arange, bs), indexing="ij")], 1)
+        phase = sum(
+            np.outer(grid[:, d], grid[:, d]) / bs[d] for d in range(len(bs))
+        )  # [m, k]: sum_d m_d k_d / N_d
+        kernel = (np.cos(2 * np.pi * phase) / n).astype(self.dtype.np)
+        spec = self._spectrum_real()
+        batch = spec.shape.as_list()[: -len(bs)]
+        flat = (
+            reshape(spec, [*[-1 if d is None else d for d in batch], n])
+            if batch
+            else reshape(spec, [n])
+        )
+        h = matmul(expand_dims(flat, -2), constant(kernel))  # [..., 1, n]: real(ifft(spectrum))
+        h = squeeze(h, [-2])
+        offsets = np.mod(grid[:, None, :] - grid[None, :, :], bs)  # [i, j, d]
+        idx = np.ravel_multi_index(tuple(offsets[..., d] for d in range(len(bs))), bs)
+        return gather(h, constant(idx.astype(np.int32)), axis=-1)
+
+    def _spectrum_real(self) -> Tensor:
+        return (
+            self._spectrum
+            if self._spectrum.dtype == self.dtype
+            else cast(self._spectrum, self.dtype)
+        )
+
+    def determinant(self, name: str = "det") -> Tensor:
+        """As TF: the product of the spectrum (the eigenvalues)."""
+        axes = list(range(-self._block_depth, 0))
+        with name_scope(self._name):
+            return reduce_prod(self._spectrum_real(), axes, name=name)
+
+    def log_abs_determinant(self, name: str = "log_abs_det") -> Tensor:
+        axes = list(range(-self._block_depth, 0))
+        with name_scope(self._name):
+            return reduce_sum(log(abs_(self._spectrum_real())), axes, name=name)
+
+
+class LinearOperatorCirculant(_BaseLinearOperatorCirculant):
+    """A circulant ``[N, N]`` operator: ``A x = ifft(spectrum * fft(x))`` (real dtypes)."""
+
+    _block_depth = 1
+
+
+class LinearOperatorCirculant2D(_BaseLinearOperatorCirculant):
+    """A block circulant operator with circulant blocks, from a ``[..., N1, N2]`` spectrum
+    (real dtypes)."""
+
+    _block_depth = 2
+
+    def __init__(self, spectrum: Any, input_output_dtype: Any = "complex64", **kwargs: Any):
+        kwargs.setdefault("name", "LinearOperatorCirculant2D")
+        super().__init__(spectrum, input_output_dtype, **kwargs)
+
+
+class LinearOperatorCirculant3D(_BaseLinearOperatorCirculant):
+    """A doubly block circulant operator from a ``[..., N1, N2, N3]`` spectrum (real
+    dtypes)."""
+
+    _block_depth = 3
+
+    def __init__(self, spectrum: Any, input_output_dtype: Any = "complex64", **kwargs: Any):
+        kwargs.setdefault("name", "LinearOperatorCirculant3D")
+        super().__init__(spectrum, input_output_dtype, **kwargs)
+
+
 # ---- operators made of operators -----------------------------------------------------------------
 class LinearOperatorAdjoint(LinearOperator):
     """The adjoint (conjugate transpose) of ``operator``."""
@@ -1046,6 +1183,9 @@ __all__ = [
     "LinearOperatorAdjoint",
     "LinearOperatorBlockDiag",
     "LinearOperatorBlockLowerTriangular",
+    "LinearOperatorCirculant",
+    "LinearOperatorCirculant2D",
+    "LinearOperatorCirculant3D",
     "LinearOperatorComposition",
     "LinearOperatorDiag",
     "LinearOperatorFullMatrix",
