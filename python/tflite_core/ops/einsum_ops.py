@@ -25,8 +25,6 @@ from .linalg_ops import matrix_diag_part
 from .math_ops import matmul, reduce_sum
 from .slicing_ops import getitem
 
-_ELL = "."  # ellipsis dimensions get the labels "0", "1", ... (right-aligned)
-
 
 def _parse(equation: str, n: int) -> tuple[list[str], str | None]:
     eq = equation.replace(" ", "")
