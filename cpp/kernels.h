@@ -85,6 +85,15 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //  logging.cc      assert (in[0] a bool scalar condition, in[1...] data read by Python for the
 //                  message; no outputs: fails "[Assert] assertion failed" when false),
 //                  check_numerics (float copy that fails on NaN / Inf, naming which, as TF's)
+//  linalg.cc       batched over leading dims, floats, LAPACK (np.linalg's equivalents): cholesky
+//                  (lower factor, upper zeroed; a NaN lower triangle where not positive definite,
+//                  as TF 2.21), matrix_determinant, log_matrix_determinant (-> sign, log|det|),
+//                  matrix_inverse (ints = [adjoint]), matrix_solve (a, b; ints = [adjoint]),
+//                  matrix_triangular_solve (a, b, batch dims broadcast; ints = [lower, adjoint]),
+//                  matrix_solve_ls (a, b -> minimum-norm least squares), qr (ints =
+//                  [full_matrices] -> q, r), svd (ints = [compute_uv, full_matrices] -> s, u, v),
+//                  self_adjoint_eig (lower triangle; ints = [compute_v] -> e ascending, v), lu (->
+//                  lu, p int32/int64 with a[p] = L @ U), matrix_square_root, matrix_exponential
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
@@ -105,6 +114,7 @@ void register_math(Registry& r);
 void register_tensor_array(Registry& r);
 void register_fake_quant(Registry& r);
 void register_logging(Registry& r);
+void register_linalg(Registry& r);
 
 // Element k of an int32 or int64 index tensor (ids, indices, segment ids) as int64.
 inline int64_t index_at(const TensorView& ids, int64_t k) {

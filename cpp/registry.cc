@@ -22,6 +22,7 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_tensor_array(r);
     register_fake_quant(r);
     register_logging(r);
+    register_linalg(r);
     return r;
   }();
   return table;

@@ -862,6 +862,12 @@ def assert_same(name, got, want, case):
         eps = (max(a.size for a in case.inputs) + 2) * np.finfo(got.dtype).eps
         assert np.all(np.abs(got.astype(np.float64) - want) <= eps * bound + 1e-30), name
         return
+    if case.tol == "signs":  # eigen/singular vectors: each column is defined up to its sign
+        if got.ndim >= 2 and got.size:
+            flip = np.sign(np.sum(got.astype(np.float64) * want, axis=-2, keepdims=True))
+            got = (got * np.where(flip == 0, 1, flip)).astype(got.dtype)
+        np.testing.assert_allclose(got, want, equal_nan=True, err_msg=name, **LINALG_TOL[got.dtype])
+        return
     tol = dict(TOL[got.dtype])
     if isinstance(case.tol, dict):
         tol = case.tol[got.dtype]
@@ -975,6 +981,81 @@ ROWS.update(
 )
 LOOSE_F32 |= {"sparse_apply_adam", "sparse_apply_adagrad", "log_uniform_candidate_sampler"}
 COUNTERS = (*RANDOM, "log_uniform_candidate_sampler")  # kernels that advance a run counter
+
+
+# ---- linalg.cc: matrices from a drawn seed (distinct singular values and eigenvalues, so the
+# factors' signs are the algorithm's, not an accident of ties), well conditioned where a solve
+# or a factorisation needs it
+LINALG_TOL = {F32: {"rtol": 2e-4, "atol": 2e-4}, F64: {"rtol": 1e-9, "atol": 1e-9}}
+
+
+@st.composite
+def matrix_case(draw, kind, n_out=1, ints=(), rect=False, rhs=False):
+    dt = draw(st.sampled_from(FLOATS))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    batch = tuple(draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=3)))
+    m = draw(st.integers(0, 5))
+    n = draw(st.integers(0, 5)) if rect else m
+    a = rng.standard_normal((*batch, m, n))
+    if kind == "spd":
+        a = a @ np.swapaxes(a, -1, -2) + m * np.eye(m)
+    elif kind == "dominant":
+        a = a + 3 * m * np.eye(m)
+    elif kind == "positive":  # eigenvalues near m: a principal square root exists
+        a = 0.3 * a + m * np.eye(m)
+    a = a.astype(dt)
+    flags = [draw(st.booleans()) for _ in ints]
+    p, k = min(m, n), draw(st.integers(0, 3))
+    inputs = [a]
+    if kind == "qr":
+        qc = m if flags[0] else p
+        outs = [blank((*batch, m, qc), dt), blank((*batch, qc, n), dt)]
+    elif kind == "svd":
+        uv, full = flags
+        u = (*batch, m, m if full else p) if uv else (0,)
+        v = (*batch, n, n if full else p) if uv else (0,)
+        outs = [blank((*batch, p), dt), blank(u, dt), blank(v, dt)]
+    elif kind == "eig":
+        outs = [blank((*batch, m), dt), blank((*batch, m, m) if flags[0] else (0,), dt)]
+    elif kind == "lu":
+        idx = draw(st.sampled_from(INTS))
+        outs = [blank(a.shape, dt), blank((*batch, m), idx)]
+    elif rhs:
+        b_batch = batch
+        if kind == "triangular":  # broadcast batch dimensions
+            b_batch = tuple(1 if draw(st.booleans()) else d for d in batch)
+        rows = m
+        b = rng.standard_normal((*b_batch, rows, k)).astype(dt)
+        inputs.append(b)
+        out_n = n if kind == "ls" else m
+        outs = [blank((*batch, out_n, k), dt)]
+    elif n_out == 0:
+        outs = [blank(batch, dt)]
+    elif n_out == 2:
+        outs = [blank(batch, dt), blank(batch, dt)]
+    else:
+        outs = [blank(a.shape, dt)]
+    tol: object = "signs" if kind in ("svd", "eig") else LINALG_TOL
+    return Case(inputs, outs, [int(f) for f in flags], tol=tol)
+
+
+ROWS.update(
+    {
+        "cholesky": matrix_case("spd"),
+        "matrix_determinant": matrix_case("dominant", n_out=0),
+        "log_matrix_determinant": matrix_case("dominant", n_out=2),
+        "matrix_inverse": matrix_case("dominant", ints=("adjoint",)),
+        "matrix_solve": matrix_case("dominant", ints=("adjoint",), rhs=True),
+        "matrix_triangular_solve": matrix_case("dominant", ints=("lower", "adjoint"), rhs=True),
+        "matrix_solve_ls": matrix_case("ls", rect=True, rhs=True),
+        "qr": matrix_case("qr", ints=("full_matrices",), rect=True),
+        "svd": matrix_case("svd", ints=("compute_uv", "full_matrices"), rect=True),
+        "self_adjoint_eig": matrix_case("eig", ints=("compute_v",)),
+        "lu": matrix_case("lu"),
+        "matrix_square_root": matrix_case("positive"),
+        "matrix_exponential": matrix_case("plain"),
+    }
+)
 
 
 def test_every_kernel_has_a_row():

@@ -173,6 +173,7 @@ from .ops.cond import case, cond, switch_case
 from .ops.control_flow_ops import group, no_op
 from .ops.control_flow_ops import tuple_ as tuple
 from .ops.custom_gradient import custom_gradient, grad_pass_through, identity_n, recompute_grad
+from .ops.einsum_ops import einsum
 from .ops.functional_ops import foldl, foldr, map_fn, scan, vectorized_map
 from .ops.gradients import AggregationMethod, UnconnectedGradients, gradients, hessians
 from .ops.indexing_ops import (
@@ -197,6 +198,21 @@ from .ops.init_ops import (
     variance_scaling_initializer,
     zeros_initializer,
 )
+from .ops.linalg_factor_ops import (
+    cholesky,
+    matrix_determinant,
+    matrix_inverse,
+    matrix_solve,
+    matrix_square_root,
+    matrix_triangular_solve,
+    qr,
+    self_adjoint_eig,
+    self_adjoint_eigvals,
+    svd,
+)
+from .ops.linalg_impl_ops import cholesky_solve, matrix_solve_ls
+from .ops.linalg_impl_ops import tensor_diag as diag
+from .ops.linalg_impl_ops import tensor_diag_part as diag_part
 from .ops.linalg_ops import band_part as matrix_band_part
 from .ops.linalg_ops import (
     cross,
