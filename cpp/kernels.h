@@ -81,6 +81,7 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  nudged fake quantization), fake_quant_grad (dy, x -> dy inside the range),
 //                  fake_quant_vars (x, min, max: scalars or [last dim]), fake_quant_vars_grad
 //                  (dy, x, min, max -> dx, dmin, dmax)
+//  clock.cc        timestamp (-> float64 seconds since the Unix epoch)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
@@ -100,6 +101,7 @@ void register_lstm(Registry& r);
 void register_math(Registry& r);
 void register_tensor_array(Registry& r);
 void register_fake_quant(Registry& r);
+void register_clock(Registry& r);
 
 // Element k of an int32 or int64 index tensor (ids, indices, segment ids) as int64.
 inline int64_t index_at(const TensorView& ids, int64_t k) {
