@@ -234,9 +234,22 @@ void k_invert_permutation(const TensorView* in, int nin, TensorView* out, int no
   else fail(op, "expects int32 or int64");
 }
 
+// out[i] = in[i] for every i (TF's IdentityN: several tensors of any dtypes through one op).
+void k_identity_n(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "IdentityN";
+  if (nin != nout) fail(op, "expects as many outputs as inputs, got ", nin, " and ", nout);
+  for (int i = 0; i < nin; ++i) {
+    check_same_dtype(op, in[i], out[i]);
+    check_same_shape(op, in[i], out[i]);
+    const int64_t bytes = in[i].size() * dtype_size(in[i].dtype);
+    if (bytes && in[i].data != out[i].data) std::memcpy(out[i].data, in[i].data, size_t(bytes));
+  }
+}
+
 }  // namespace
 
 void register_array(Registry& r) {
+  r["identity_n"] = k_identity_n;
   r["transpose"] = k_transpose;
   r["strided_slice"] = k_strided_slice;
   r["strided_slice_grad"] = k_strided_slice_grad;

@@ -55,6 +55,32 @@ TensorView view_of(const py::array& a, bool writeable, const char* what) {
   return v;
 }
 
+// A NumPy array over a view's memory (no copy): valid while the step that received it runs.
+py::array array_over(const TensorView& v, bool writeable) {
+  std::vector<py::ssize_t> shape(v.shape, v.shape + v.ndim);
+  py::array a(numpy_dtype(v.dtype), shape, v.data, py::capsule(v.data, [](void*) {}));
+  if (!writeable) a.attr("flags").attr("writeable") = false;
+  return a;
+}
+
+// A plan step that calls a Python function fn(inputs, outputs) with the GIL taken (tf.Print's
+// printing): NumPy arrays over the slots' memory, inputs read-only, valid during the call; fn
+// writes the outputs in place. An exception fn raises passes through the plan unchanged.
+class PyCallbackStep : public tfl::ControlStep {
+ public:
+  explicit PyCallbackStep(const py::function& fn) : fn_(std::make_shared<py::function>(fn)) {}
+  void run(tfl::Plan& outer, const std::vector<int>& in, const std::vector<int>& out) override {
+    py::gil_scoped_acquire gil;
+    py::list ins, outs;
+    for (int s : in) ins.append(array_over(outer.slot(s), false));
+    for (int s : out) outs.append(array_over(outer.slot(s), true));
+    (*fn_)(ins, outs);
+  }
+
+ private:
+  std::shared_ptr<py::function> fn_;  // (a shared_ptr: copying it needs no GIL)
+};
+
 struct RunLock {
   std::mutex m;
 };
@@ -84,6 +110,13 @@ class PyPlan {
                 const std::vector<double>& floats) {
     tfl::Attrs a{ints, floats};
     plan_.add_step(kernel, node, in, out, a);
+  }
+  // A step that calls fn(inputs, outputs) with the GIL taken: NumPy arrays over the slots'
+  // memory (inputs read-only), valid during the call; fn writes the outputs in place. An
+  // exception fn raises ends the run and reaches the caller of run() unchanged.
+  void add_callback(const std::string& node, const std::vector<int>& in,
+                    const std::vector<int>& out, const py::function& fn) {
+    plan_.add_control_step("callback", node, in, out, std::make_shared<PyCallbackStep>(fn));
   }
   void set_fetches(const std::vector<int>& slots) {
     for (int s : slots)
@@ -146,20 +179,7 @@ class PyPlan {
   }
 
   py::list run(const py::list& feeds) {
-    if (py::len(feeds) != feeds_.size())
-      throw tfl::KernelError("[Plan] expected " + std::to_string(feeds_.size()) + " feeds");
-    for (size_t i = 0; i < feeds_.size(); ++i) {
-      py::handle h = feeds[i];
-      if (!py::isinstance<py::array>(h)) throw tfl::KernelError("[Plan] feed is not an ndarray");
-      const auto a = py::reinterpret_borrow<py::array>(h);
-      const TensorView v = view_of(a, false, "feed");
-      const TensorView& want = plan_.slot(feeds_[i]);
-      if (v.dtype != want.dtype || !tfl::same_shape(v, want))
-        throw tfl::KernelError("[Plan] feed " + std::to_string(i) + " has dtype/shape " +
-                               tfl::dtype_name(v.dtype) + v.shape_str() + ", plan expects " +
-                               tfl::dtype_name(want.dtype) + want.shape_str());
-      plan_.set_slot_data(feeds_[i], v.data);
-    }
+    bind_feeds(feeds);
     {
       py::gil_scoped_release nogil;
       if (lock_) {
@@ -169,16 +189,27 @@ class PyPlan {
         plan_.run();
       }
     }
-    py::list out(fetches_.size());
-    for (size_t i = 0; i < fetches_.size(); ++i) {
-      const TensorView& v = plan_.slot(fetches_[i]);
-      std::vector<py::ssize_t> shape(v.shape, v.shape + v.ndim);
-      py::array a(fetch_dtypes_[i], shape);
-      const int64_t bytes = v.size() * tfl::dtype_size(v.dtype);
-      if (bytes) std::memcpy(a.mutable_data(), v.data, size_t(bytes));
-      out[i] = std::move(a);
+    return fetches();
+  }
+  // As run(), also timing each step: (fetches, [(node, kernel, start_ns, end_ns), ...]) with
+  // times in nanoseconds since the run began.
+  py::tuple run_traced(const py::list& feeds) {
+    bind_feeds(feeds);
+    std::vector<int64_t> start, end;
+    {
+      py::gil_scoped_release nogil;
+      if (lock_) {
+        std::lock_guard<std::mutex> g(lock_->m);
+        plan_.run_traced(start, end);
+      } else {
+        plan_.run_traced(start, end);
+      }
     }
-    return out;
+    py::list steps;
+    for (int i = 0; i < plan_.num_steps(); ++i)
+      steps.append(py::make_tuple(plan_.step(i).node, plan_.step(i).kernel, start[size_t(i)],
+                                  end[size_t(i)]));
+    return py::make_tuple(fetches(), steps);
   }
   int num_steps() const { return plan_.num_steps(); }
 
@@ -211,6 +242,35 @@ class PyPlan {
   }
 
  private:
+  void bind_feeds(const py::list& feeds) {
+    if (py::len(feeds) != feeds_.size())
+      throw tfl::KernelError("[Plan] expected " + std::to_string(feeds_.size()) + " feeds");
+    for (size_t i = 0; i < feeds_.size(); ++i) {
+      py::handle h = feeds[i];
+      if (!py::isinstance<py::array>(h)) throw tfl::KernelError("[Plan] feed is not an ndarray");
+      const auto a = py::reinterpret_borrow<py::array>(h);
+      const TensorView v = view_of(a, false, "feed");
+      const TensorView& want = plan_.slot(feeds_[i]);
+      if (v.dtype != want.dtype || !tfl::same_shape(v, want))
+        throw tfl::KernelError("[Plan] feed " + std::to_string(i) + " has dtype/shape " +
+                               tfl::dtype_name(v.dtype) + v.shape_str() + ", plan expects " +
+                               tfl::dtype_name(want.dtype) + want.shape_str());
+      plan_.set_slot_data(feeds_[i], v.data);
+    }
+  }
+  py::list fetches() const {
+    py::list out(fetches_.size());
+    for (size_t i = 0; i < fetches_.size(); ++i) {
+      const TensorView& v = plan_.slot(fetches_[i]);
+      std::vector<py::ssize_t> shape(v.shape, v.shape + v.ndim);
+      py::array a(fetch_dtypes_[i], shape);
+      const int64_t bytes = v.size() * tfl::dtype_size(v.dtype);
+      if (bytes) std::memcpy(a.mutable_data(), v.data, size_t(bytes));
+      out[i] = std::move(a);
+    }
+    return out;
+  }
+
   tfl::Plan plan_;
   std::vector<py::array> owned_;
   std::vector<py::object> subplans_;  // the PyPlans of this plan's control steps
@@ -280,6 +340,8 @@ PYBIND11_MODULE(_core, m) {
       .def("add_step", &PyPlan::add_step, py::arg("kernel"), py::arg("node"), py::arg("inputs"),
            py::arg("outputs"), py::arg("ints") = std::vector<int64_t>{},
            py::arg("floats") = std::vector<double>{})
+      .def("add_callback", &PyPlan::add_callback, py::arg("node"), py::arg("inputs"),
+           py::arg("outputs"), py::arg("fn"))
       .def("set_fetches", &PyPlan::set_fetches)
       .def("set_lock", &PyPlan::set_lock)
       .def("add_dynamic", &PyPlan::add_dynamic, py::arg("dtype"), py::arg("shape"))
@@ -291,6 +353,7 @@ PYBIND11_MODULE(_core, m) {
            py::arg("extra_reverse"), py::arg("zero_init"), py::arg("extra_like"),
            py::arg("acc_from_param"), py::arg("acc_index"))
       .def("run", &PyPlan::run)
+      .def("run_traced", &PyPlan::run_traced, py::arg("feeds"))
       .def("profile", &PyPlan::profile, py::arg("feeds"), py::arg("iters") = 10)
       .def_property_readonly("num_steps", &PyPlan::num_steps)
       .def_property_readonly("steps", &PyPlan::steps);
@@ -299,6 +362,13 @@ PYBIND11_MODULE(_core, m) {
         py::arg("ints") = std::vector<int64_t>{}, py::arg("floats") = std::vector<double>{},
         "Runs one kernel on NumPy arrays; outputs are written in place.");
   m.def("kernel_names", &kernel_names);
+#if defined(__clang__)
+  m.attr("compiler_version") = "Clang " __clang_version__;
+#elif defined(__GNUC__)
+  m.attr("compiler_version") = "GCC " __VERSION__;
+#else
+  m.attr("compiler_version") = "unknown";
+#endif
   m.def("crc32c", &crc32c_of, py::arg("data"), py::arg("crc") = 0u,
         "CRC-32C of a contiguous buffer, continuing from `crc`.");
   m.def(

@@ -29,7 +29,8 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  beta = 1: a gradient-descent step fused with the matmul that makes its gradient)
 //  nn.cc           softmax, log_softmax (last axis), softmax_xent (logits, labels -> loss[N],
 //                  backprop[N,C] in one pass)
-//  array.cc        transpose (ints = perm), concat / split (ints = [axis]), strided_slice and
+//  array.cc        identity_n (out[i] = in[i]), transpose (ints = perm), concat / split (ints =
+//  [axis]), strided_slice and
 //                  strided_slice_grad (ints = begin..., strides...)
 //  random.cc       random_uniform, random_normal, truncated_normal (in: int64[1] run counter,
 //                  ints = [seed, seed2]; Philox4x32-10, counter-based)
@@ -82,6 +83,9 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  fake_quant_vars (x, min, max: scalars or [last dim]), fake_quant_vars_grad
 //                  (dy, x, min, max -> dx, dmin, dmax)
 //  clock.cc        timestamp (-> float64 seconds since the Unix epoch)
+//  logging.cc      assert (in[0] a bool scalar condition, in[1...] data read by Python for the
+//                  message; no outputs: fails "[Assert] assertion failed" when false),
+//                  check_numerics (float copy that fails on NaN / Inf, naming which, as TF's)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
@@ -102,6 +106,7 @@ void register_math(Registry& r);
 void register_tensor_array(Registry& r);
 void register_fake_quant(Registry& r);
 void register_clock(Registry& r);
+void register_logging(Registry& r);
 
 // Element k of an int32 or int64 index tensor (ids, indices, segment ids) as int64.
 inline int64_t index_at(const TensorView& ids, int64_t k) {

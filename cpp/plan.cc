@@ -91,6 +91,18 @@ void Plan::run() {
   for (Step& s : steps_) run_step(s);
 }
 
+void Plan::run_traced(std::vector<int64_t>& start_ns, std::vector<int64_t>& end_ns) {
+  using clock = std::chrono::steady_clock;
+  start_ns.assign(steps_.size(), 0);
+  end_ns.assign(steps_.size(), 0);
+  const auto t0 = clock::now();
+  for (size_t i = 0; i < steps_.size(); ++i) {
+    start_ns[i] = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - t0).count();
+    run_step(steps_[i]);
+    end_ns[i] = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - t0).count();
+  }
+}
+
 void Plan::profile(int iters, std::vector<double>& seconds) {
   seconds.assign(steps_.size(), 0.0);
   for (int it = 0; it < iters; ++it)

@@ -56,6 +56,9 @@ class Plan {
   // Runs every step in order. A KernelError or ResourceError is rethrown with the node's name
   // appended; std::bad_alloc and std::length_error (a work buffer refused) become ResourceError.
   void run();
+  // Runs every step once, as run(), writing each step's start and end (nanoseconds since the
+  // run began, steady clock) to start_ns[step], end_ns[step] (RunOptions.FULL_TRACE).
+  void run_traced(std::vector<int64_t>& start_ns, std::vector<int64_t>& end_ns);
   // Runs `iters` times, adding each step's wall time (seconds) to seconds[step].
   void profile(int iters, std::vector<double>& seconds);
   const Step& step(int i) const { return steps_.at(size_t(i)); }

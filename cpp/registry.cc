@@ -22,6 +22,7 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_tensor_array(r);
     register_fake_quant(r);
     register_clock(r);
+    register_logging(r);
     return r;
   }();
   return table;

@@ -188,6 +188,24 @@ def test_case_with_default_and_switch_case():
         _close(*_both(build, [v]))
 
 
+@pytest.mark.bad_input
+def test_case_exclusive_and_without_default_check_at_run_time_as_tf():
+    for mod, graph in ((tf, tf.Graph()), (T, real_tf.Graph())):
+        with graph.as_default():
+            x = mod.placeholder(mod.float32, [])
+            pairs = [(x < 5.0, lambda x=x: x * 2.0), (x > 0.0, lambda x=x: x * 3.0)]
+            excl = mod.case(pairs, default=lambda x=x: x, exclusive=True)
+            no_default = mod.case(pairs)
+            with mod.Session(graph=graph) as sess:
+                assert sess.run(excl, {x: -1.0}) == -2.0
+                assert sess.run(excl, {x: 9.0}) == 27.0
+                with pytest.raises(mod.errors.InvalidArgumentError, match="exclusive=True"):
+                    sess.run(excl, {x: 1.0})  # both predicates true
+                assert sess.run(no_default, {x: 9.0}) == 27.0  # the last pair as default
+                assert sess.run(no_default, {x: 1.0}) == 2.0
+                assert sess.run(excl, {x: 10.0}) == 30.0  # the session keeps working
+
+
 def test_second_order_gradient_through_a_loop():
     def build(m, x):
         _, s = m.while_loop(lambda i, s: i < 3, lambda i, s: (i + 1, m.sin(s) * x), (0, x))

@@ -133,6 +133,32 @@ def copy_case(draw):
 
 
 @st.composite
+def identity_n_case(draw):
+    xs = [
+        arrays(draw, draw(st.sampled_from(ALL)), draw(shapes()))
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    return Case(xs, [blank(x.shape, x.dtype) for x in xs])
+
+
+@st.composite
+def assert_case(draw):
+    cond = np.array(True).reshape(draw(st.sampled_from([(), (1,)])))
+    data = [
+        arrays(draw, draw(st.sampled_from(ALL)), draw(shapes()))
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    return Case([cond, *data], [])
+
+
+@st.composite
+def check_numerics_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    x = arrays(draw, dt, draw(shapes()))
+    return Case([x], [blank(x.shape, dt)])
+
+
+@st.composite
 def fill_case(draw):
     dt = draw(st.sampled_from(ALL))
     v = arrays(draw, dt, draw(st.sampled_from([(), (1,)])), specials=dt.kind == "f")
@@ -729,6 +755,9 @@ ROWS = {
     },
     "cast": cast_case(),
     "copy": copy_case(),
+    "identity_n": identity_n_case(),
+    "assert": assert_case(),
+    "check_numerics": check_numerics_case(),
     "fill": fill_case(),
     "add_n": add_n_case(),
     "broadcast_to": broadcast_to_case(),
@@ -1088,6 +1117,14 @@ BAD_CALLS = [
         + [np.empty((2, 1, 5), np.float32)],
         [],
     ),  # d_h missing: 9 inputs
+    ("assert", [np.array(False)], [], []),  # the condition is False
+    ("assert", [np.array([True, True])], [], []),  # not a scalar
+    ("assert", [np.array(1.0)], [], []),  # not a bool
+    ("check_numerics", [np.array([1.0, np.nan])], [np.empty(2)], []),
+    ("check_numerics", [np.array([np.inf], np.float32)], [np.empty(1, np.float32)], []),
+    ("check_numerics", [np.array([1], np.int32)], [np.empty(1, np.int32)], []),  # not float
+    ("identity_n", [f32, f32], [np.empty((2, 3), np.float32)], []),  # 2 inputs, 1 output
+    ("identity_n", [f32], [np.empty((3, 2), np.float32)], []),  # shape differs
 ]
 
 

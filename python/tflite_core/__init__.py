@@ -17,6 +17,7 @@ from . import (  # the namespaces
     initializers,
     linalg,
     math,
+    nest,
     nn,
     quantization,
     random,
@@ -25,7 +26,11 @@ from . import (  # the namespaces
 )
 from .client.session import ConfigProto, InteractiveSession, Session
 from .framework import dtypes, errors
-from .framework.constant_op import constant, convert_to_tensor
+from .framework.constant_op import (
+    constant,
+    convert_to_tensor,
+    register_tensor_conversion_function,
+)
 from .framework.dtypes import (
     DType,
     as_dtype,
@@ -58,7 +63,8 @@ from .framework.graph import (
     reset_default_graph,
 )
 from .framework.protos import PROTO_NAMES, protos
-from .framework.registry import NoGradient, NotDifferentiable, RegisterGradient
+from .framework.registry import NoGradient, NotDifferentiable, RegisterGradient, no_gradient
+from .framework.run_protos import RUN_PROTO_NAMES, run_protos
 
 # the tf namespace: re-exports only (the runtime loads the compiled core)
 from .framework.runtime import (
@@ -67,15 +73,33 @@ from .framework.runtime import (
     set_conv_backend,
     set_num_threads,
 )
-from .framework.tensor_shape import Dimension, TensorShape
+from .framework.scopes import add_to_collections, colocate_with, container, init_scope, op_scope
+from .framework.tensor_shape import Dimension, TensorShape, dimension_at_index, dimension_value
+from .framework.tensor_util import get_static_value
+from .framework.tf_logging import get_logger
 from .framework.v2_switches import (
+    control_flow_v2_enabled,
     disable_control_flow_v2,
     disable_eager_execution,
     disable_resource_variables,
     disable_tensor_equality,
     disable_v2_behavior,
     disable_v2_tensorshape,
+    enable_control_flow_v2,
+    enable_resource_variables,
+    enable_tensor_equality,
+    enable_v2_behavior,
+    enable_v2_tensorshape,
     executing_eagerly,
+    resource_variables_enabled,
+)
+from .framework.versions import (
+    COMPILER_VERSION,
+    GIT_VERSION,
+    GRAPH_DEF_VERSION,
+    GRAPH_DEF_VERSION_MIN_CONSUMER,
+    GRAPH_DEF_VERSION_MIN_PRODUCER,
+    VERSION,
 )
 from .nn.clip_ops import (
     clip_by_global_norm,
@@ -117,13 +141,43 @@ from .ops.array_ops import (
     zeros,
     zeros_like,
 )
+from .ops.check_ops import (
+    assert_equal,
+    assert_greater,
+    assert_greater_equal,
+    assert_integer,
+    assert_less,
+    assert_less_equal,
+    assert_near,
+    assert_negative,
+    assert_non_negative,
+    assert_non_positive,
+    assert_none_equal,
+    assert_positive,
+    assert_proper_iterable,
+    assert_rank,
+    assert_rank_at_least,
+    assert_rank_in,
+    assert_same_float_dtype,
+    assert_scalar,
+    assert_type,
+    assert_variables_initialized,
+    ensure_shape,
+    is_numeric_tensor,
+    is_symbolic_tensor,
+    is_tensor,
+    is_variable_initialized,
+    report_uninitialized_variables,
+)
 from .ops.cond import case, cond, switch_case
 from .ops.control_flow_ops import group, no_op
 from .ops.control_flow_ops import tuple_ as tuple
+from .ops.custom_gradient import custom_gradient, grad_pass_through, identity_n, recompute_grad
 from .ops.functional_ops import foldl, foldr, map_fn, scan, vectorized_map
-from .ops.gradients import gradients
+from .ops.gradients import AggregationMethod, UnconnectedGradients, gradients, hessians
 from .ops.indexing_ops import (
     IndexedSlices,
+    convert_to_tensor_or_indexed_slices,
     gather,
     one_hot,
     range,
@@ -155,6 +209,14 @@ from .ops.linalg_ops import (
     tensordot,
     trace,
 )
+from .ops.logging_ops import (
+    Assert,
+    Print,
+    add_check_numerics_ops,
+    check_numerics,
+    verify_tensor_all_finite,
+)
+from .ops.logging_ops import print_v2 as print
 from .ops.math_extra_ops import (
     accumulate_n,
     acos,
@@ -280,6 +342,7 @@ from .ops.random_ops import (
     set_random_seed,
     truncated_normal,
 )
+from .ops.script_ops import numpy_function, py_func, py_function
 from .ops.slicing_ops import pad, slice, strided_slice, tile
 from .ops.summary_ops import (
     histogram_summary,
@@ -287,6 +350,7 @@ from .ops.summary_ops import (
     merge_summary,
     scalar_summary,
 )
+from .ops.template import make_template
 from .ops.tensor_array_ops import TensorArray
 from .ops.variable_scope import (
     AUTO_REUSE,
@@ -300,6 +364,8 @@ from .ops.variable_scope import (
 )
 from .ops.variables import (
     Variable,
+    VariableAggregation,
+    VariableSynchronization,
     all_variables,
     assign,
     assign_add,
@@ -311,6 +377,8 @@ from .ops.variables import (
     initialize_variables,
     local_variables,
     local_variables_initializer,
+    model_variables,
+    moving_average_variables,
     trainable_variables,
     variables_initializer,
 )
@@ -323,6 +391,8 @@ __version__ = "0.1.0"
 def __getattr__(name: str):  # tf.Summary, tf.Event, tf.GraphDef, ... (protobuf classes, lazily)
     if name in PROTO_NAMES:
         return getattr(protos(), name)
+    if name in RUN_PROTO_NAMES:  # tf.RunOptions, tf.RunMetadata
+        return getattr(run_protos(), name)
     if name == "applications":  # pre-trained networks: loaded on first use
         return importlib.import_module(".applications", __name__)
     raise AttributeError(f"module 'tflite_core' has no attribute {name!r}")

@@ -6,7 +6,7 @@ float32, float64, int32, int64 or bool; outputs are written in place. Arguments 
 C-contiguous buffer (NumPy's stubs make ``ndarray`` a ``Buffer`` only from Python 3.12).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from numpy import dtype
@@ -50,12 +50,27 @@ class Plan(metaclass=_pybind11_type):
         floats: Sequence[float] = ...,
     ) -> None:
         """Appends one kernel call on slots; ``node`` names it in errors and profiles."""
+    def add_callback(
+        self,
+        node: str,
+        inputs: Sequence[int],
+        outputs: Sequence[int],
+        fn: Callable[[list[NDArray[Any]], list[NDArray[Any]]], object],
+    ) -> None:
+        """Appends a step that calls ``fn(inputs, outputs)`` with the GIL taken: arrays over the
+        slots' memory (inputs read-only), valid during the call; ``fn`` writes the outputs in
+        place; an exception it raises ends the run and reaches the caller unchanged."""
     def set_fetches(self, slots: Sequence[int], /) -> None:
         """The slots :meth:`run` returns (copied out), in order."""
     def set_lock(self, lock: RunLock, /) -> None:
         """Runs hold ``lock`` while the steps execute."""
     def run(self, feeds: list[NDArray[Any]], /) -> list[NDArray[Any]]:
         """Binds one array per feed slot, runs every step, returns copies of the fetches."""
+    def run_traced(
+        self, feeds: list[NDArray[Any]]
+    ) -> tuple[list[NDArray[Any]], list[tuple[str, str, int, int]]]:
+        """As :meth:`run`, also ``(node, kernel, start_ns, end_ns)`` of each step (since the
+        run began)."""
     def profile(self, feeds: list[NDArray[Any]], iters: int = 10) -> list[tuple[str, str, float]]:
         """Runs ``iters`` times; ``(node, kernel, seconds per run)`` for each step."""
     @property
@@ -106,3 +121,6 @@ def conv_backend() -> str:
 
 def new_constant_id() -> int:
     """A never-reused id for a constant filter (the fused conv kernels' last int)."""
+
+compiler_version: str
+"""The C++ compiler that built the module ("GCC 12.2.0", "Clang 18.1.8")."""

@@ -27,13 +27,22 @@ from .op_kinds import MAX_RANK, foldable, is_mutation, refs
 class Plan:
     """One compiled plan instance; used by one thread at a time."""
 
-    __slots__ = ("assigns", "core", "nbytes", "needs_init")
+    __slots__ = ("assigns", "core", "error_ops", "nbytes", "needs_init")
 
-    def __init__(self, plan_core: core.Plan, needs_init: tuple, assigns: tuple, nbytes: int):
+    def __init__(
+        self,
+        plan_core: core.Plan,
+        needs_init: tuple,
+        assigns: tuple,
+        nbytes: int,
+        error_ops: dict | None = None,
+    ):
         self.core = plan_core
         self.needs_init = needs_init  # variables the plan reads before assigning them
         self.assigns = assigns  # variables whose Assign this plan runs (initialised after it)
         self.nbytes = nbytes  # bytes of the buffers it allocated (not the Session's variables)
+        # node name -> (op, where each input's value is) for ops with an OpDef.error_fn
+        self.error_ops = error_ops or {}
 
 
 class _Builder:
@@ -57,6 +66,9 @@ class _Builder:
         self.assigned: set = set()
         self.assigns: list = []
         self.values: dict = {}  # tensor -> its value known at compile time (or None)
+        # see Plan.error_ops: one dict for a plan and the sub-plans its control steps run
+        self.error_ops: dict = {} if parent is None else parent.error_ops
+        self.parent = parent
         self.nbytes = 0  # of the buffers allocated for this plan
         self.limit = memory_limit() if parent is None else parent.limit - parent.nbytes
         self.control: dict = {}  # control op -> its compiled sub-plans (client/control.py)
@@ -305,6 +317,43 @@ def _emit_kernel(b: _Builder, op: Operation, outs: list) -> None:
     b.core.add_step(d.kernel, op.name, ins, out_slots, ints, floats)
 
 
+def _emit_callback(b: _Builder, op: Operation, outs: list) -> None:
+    """A step that calls the op's Python function (``OpDef.callback_fn``) while the plan runs."""
+    d = op._def
+    assert d.callback_fn is not None  # OpDef.check: a CALLBACK op has one
+    ins = [b.slot[op._inputs[i]] for i in d.kernel_input_indices(op)]
+    out_slots = [b.new_buffer(t) if t not in b.fed else b.scratch_buffer(t) for t in op._outputs]
+    b.core.add_callback(op.name, ins, out_slots, d.callback_fn(op, b.sess))
+
+
+def _note_error_op(b: _Builder, op: Operation) -> None:
+    """Where the inputs of an op with an ``error_fn`` live (a buffer, a feed's index, a constant's
+    value), for the error its failing step raises (``Executable``); a sub-plan's fed input (a
+    captured tensor) is looked up in the plans around it."""
+    where: list = []
+    for t in op._inputs:
+        if t.op._def.kind is OpKind.CONST and t.op.get_attr("value").dtype == object:
+            where.append(("value", t.op.get_attr("value")))
+            continue
+        found = None
+        p: _Builder | None = b
+        while p is not None:
+            s = p.slot.get(t)
+            if s is not None and s in p.arrays:
+                found = p.arrays[s]
+                break
+            if t in p.fed:
+                found = p.exe.feed_tensors.index(t) if p.parent is None else None
+                if p.parent is None:
+                    break
+            elif t.op._def.kind is OpKind.CONST:
+                found = ("value", t.op.get_attr("value"))
+                break
+            p = p.parent
+        where.append(found)
+    b.error_ops[op.name] = (op, where)
+
+
 _EMITTERS: dict[OpKind, Callable[[_Builder, Operation, list], None]] = {
     OpKind.CONST: _emit_const,
     OpKind.PLACEHOLDER: _emit_placeholder,
@@ -315,6 +364,7 @@ _EMITTERS: dict[OpKind, Callable[[_Builder, Operation, list], None]] = {
     OpKind.KERNEL: _emit_kernel,
     OpKind.RANDOM: _emit_kernel,
     OpKind.CONTROL: control.emit,
+    OpKind.CALLBACK: _emit_callback,
 }
 """Every kind that reaches the compile step (NOOP ops emit nothing; HOST ops run after the plan,
 in ``Executable``)."""
@@ -362,7 +412,7 @@ def compile_plan(exe, sig, fed_values) -> Plan:
     """Compiles ``exe`` (an ``Executable``) for the feed-shape signature ``sig``; ``fed_values``
     are the values of the fed tensors that decide shapes (``Executable.value_feeds``)."""
     b = build_plan(exe, sig, fed_values)
-    return Plan(b.core, tuple(b.needs_init), tuple(b.assigns), b.nbytes)
+    return Plan(b.core, tuple(b.needs_init), tuple(b.assigns), b.nbytes, b.error_ops)
 
 
 def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -> _Builder:
@@ -398,7 +448,7 @@ def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -
         if op._def.kind is OpKind.NOOP or op in skipped:
             continue
         outs = [t for t in op._outputs if t not in b.fed]
-        if not outs:
+        if op._outputs and not outs:  # (an op of no outputs, an Assert, still runs)
             continue
         if op in chains:
             _emit_conv_chain(b, chains[op], op, outs)
@@ -408,6 +458,8 @@ def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -
             _emit_alias(b, op, outs)
         else:
             _EMITTERS[op._def.kind](b, op, outs)
+        if op._def.error_fn is not None:
+            _note_error_op(b, op)
     for t in exe.plan_fetches:  # a variable fetched itself is a read too
         if (
             t.op._def.kind is OpKind.VARIABLE

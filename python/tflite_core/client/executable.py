@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -109,11 +110,40 @@ def make_executable(sess, fetches, feed_keys) -> Executable:
     """The executable of (``fetches``, ``feed_keys``); where shapes depend on values only known
     when the graph runs, with a pre-plan that computes those values first (itself made so)."""
     exe = Executable(sess, fetches, feed_keys)
-    if exe.runtime_values:
-        runtime = exe.runtime_values
+    if exe.runtime_values or exe.host_values:
+        # (host values: outputs of ops run in Python, tf.py_func's, that kernels read)
+        runtime = list(dict.fromkeys(exe.runtime_values + exe.host_values))
+        pre = make_executable(sess, runtime, feed_keys)
+        if exe.host_values:
+            # what the pre-plan computes that the plan reads too is fed to it, so that an op
+            # runs once a run (a random draw read by a py_func and by kernels)
+            shared = _shared_values(pre, exe, set(runtime))
+            if shared:
+                runtime += shared
+                pre = make_executable(sess, runtime, feed_keys)
         exe = Executable(sess, fetches, feed_keys, computed=runtime)
-        exe.pre = make_executable(sess, list(runtime), feed_keys)
+        exe.pre = pre
     return exe
+
+
+def _shared_values(pre: Executable, exe: Executable, computed: set) -> list:
+    """Numeric outputs of ops that both ``pre`` and ``exe`` run and that ``exe``'s kernels read
+    (not variables or what aliases them: the plan reads those itself)."""
+    both = set(pre.exec_order) & set(exe.exec_order)
+    read = {t for op in exe.exec_order for t in exec_inputs(op)}
+    out = []
+    for op in sorted(both, key=lambda o: o._id):
+        if op._def.kind in (OpKind.VARIABLE, OpKind.ASSIGN) or op._def.kind is OpKind.HOST:
+            continue
+        for t in op._outputs:
+            src = t
+            while src.op._def.kind is OpKind.ALIAS and src.op._inputs:
+                src = src.op._inputs[0]
+            if src.op._def.kind is OpKind.VARIABLE or src.op._def.kind is OpKind.ASSIGN:
+                continue
+            if t in read and t not in computed and t not in exe.fed and t.dtype.np.kind in "fiub":
+                out.append(t)
+    return out
 
 
 class Executable:
@@ -160,15 +190,23 @@ class Executable:
             stack.extend(c for c in op._control_inputs if c not in need)
         # host ops (summaries) run in Python after the plan, on values the plan fetches; string
         # constants feed only them
+        # (a host op whose outputs a pre-plan computed and feeds in is not run again)
         host = {op for op in need if op._def.kind is OpKind.HOST or is_string_const(op)}
+        need -= {op for op in host if op._outputs and all(t in fed for t in op._outputs)}
+        host &= need
         self.host_order = sorted(host, key=lambda o: o._id)
         self.plan_fetches = fetch_tensors
         self.host_inputs = []
+        self.host_values: list = []  # host outputs kernels read: computed first (make_executable)
         if host:
             need -= host
             for op in need:
                 for t in exec_inputs(op):
-                    if t.op in host:
+                    if t.op in host and t.op._def.feeds_plan:  # (all its outputs: one call)
+                        self.host_values.extend(
+                            u for u in t.op._outputs if u not in fed and u.dtype.np.kind in "fiub"
+                        )
+                    elif t.op in host:
                         raise TypeError(
                             f"{op.name} ({op.type}) cannot read {t.name}: a {t.dtype.name} "
                             "tensor has no kernels"
@@ -255,7 +293,9 @@ class Executable:
         return order
 
     # -- running -----------------------------------------------------------------------------
-    def run(self, feed_dict):
+    def run(self, feed_dict, trace: list | None = None):
+        """The fetched values for ``feed_dict``; with ``trace`` (a list), each plan step and host
+        op run appends ``(node, kernel, start_ns, end_ns)`` (wall-clock nanoseconds)."""
         arrays = []
         if self.feed_tensors:
             for np_dt, v in zip(self.feed_np, feed_dict.values() if feed_dict else ()):
@@ -264,7 +304,7 @@ class Executable:
                 else:
                     arrays.append(self._convert_feed(np_dt, v))
             if self.pre is not None:  # the values that decide shapes, known only when run
-                for np_dt, v in zip(self.feed_np[self.n_feeds :], self.pre.run(feed_dict)):
+                for np_dt, v in zip(self.feed_np[self.n_feeds :], self.pre.run(feed_dict, trace)):
                     arrays.append(np.asarray(v, np_dt, order="C"))
             sig = tuple(a.shape for a in arrays)
             if self.value_feeds:
@@ -281,11 +321,16 @@ class Executable:
             if plan.needs_init:
                 self._check_init(plan)
             try:
-                outs = plan.core.run(arrays)
+                if trace is None:
+                    outs = plan.core.run(arrays)
+                else:
+                    t0 = time.time_ns()
+                    outs, steps = plan.core.run_traced(arrays)
+                    trace.extend((n, k, t0 + a, t0 + b) for n, k, a, b in steps)
             except core.InternalKernelError as e:  # (TF's INTERNAL: TruncateDiv by zero)
                 raise errors.InternalError(None, None, str(e)) from None
             except core.KernelError as e:
-                raise errors.InvalidArgumentError(None, None, str(e)) from None
+                raise _kernel_error(plan, e, arrays) from None
             except core.ResourceError as e:
                 raise _resource_error(self.sess.graph, e) from None
             if plan.assigns:
@@ -295,10 +340,10 @@ class Executable:
             pool.append(plan)  # (to a list nobody holds if the PlanCache evicted it meanwhile)
             self.used[sig] = next(self.sess._plans.clock)
         if self.host_order:
-            outs = self._run_host(outs, arrays)
+            outs = self._run_host(outs, arrays, trace)
         return self.build(outs)
 
-    def _run_host(self, outs, arrays):
+    def _run_host(self, outs, arrays, trace=None):
         """Runs the host ops (summaries) on the plan's outputs; returns the fetched values."""
         vals = dict(zip(self.feed_tensors, arrays))
         vals.update(zip(self.plan_fetches, outs))
@@ -306,7 +351,10 @@ class Executable:
             if op.type == "Const":
                 vals[op._outputs[0]] = op.get_attr("value")
                 continue
+            start = time.time_ns()
             res = op._def.host_fn(op, *[vals[t] for t in op._inputs])
+            if trace is not None:
+                trace.append((op.name, "host", start, time.time_ns()))
             for t, r in zip(op._outputs, res):
                 vals.setdefault(t, r)
         return [vals[t] for t in self.fetch_tensors]
@@ -356,6 +404,22 @@ class Executable:
             raise errors.InvalidArgumentError(None, None, str(e)) from None
         except core.ResourceError as e:
             raise _resource_error(self.sess.graph, e) from None
+
+
+def _kernel_error(plan: Plan, e: Exception, feeds: list) -> Exception:
+    """TF's InvalidArgumentError for a failed kernel step; for an op with an ``error_fn`` (an
+    Assert, CheckNumerics), the error it builds from the message and its inputs' values."""
+    msg = str(e)
+    # the failing node is named first; a control step that ran it (If, While) appends its own
+    marks = list(re.finditer(r" \(node '([^']*)'\)", msg))
+    entry = plan.error_ops.get(marks[0].group(1)) if marks else None
+    if entry is None:
+        return errors.InvalidArgumentError(None, None, msg)
+    op, where = entry
+    values = [
+        feeds[w] if isinstance(w, int) else w[1] if isinstance(w, tuple) else w for w in where
+    ]
+    return op._def.error_fn(op, msg[: marks[0].start()], values)
 
 
 def _resource_error(graph: Graph, e: Exception) -> errors.ResourceExhaustedError:

@@ -22,7 +22,9 @@ from ..framework.graph import Graph, Operation, Tensor, default_session, get_def
 from ..framework.runtime import core, set_num_threads
 from .buffers import aligned_buffer
 from .executable import LEAVES, fetch_key, make_executable
+from .partial_run import PartialRuns
 from .plan_cache import PlanCache
+from .step_stats import fill_step_stats
 
 if TYPE_CHECKING:
     from ..framework.type_aliases import FeedDict, TensorConvertible
@@ -72,6 +74,7 @@ class BaseSession:
         if threads:
             set_num_threads(int(threads))
         self._default_cms: list = []
+        self._partial_runs = PartialRuns(self)
 
     @property
     def graph(self) -> Graph:
@@ -127,6 +130,9 @@ class BaseSession:
         of them. ``feed_dict``: Tensor (or name) -> value, replacing that tensor's value.
         A Tensor's (or Variable's) value is a NumPy array (typed ``np.ndarray``; a 0-d one is a
         NumPy scalar, as in TF, which has the array's attributes); an Operation's is ``None``.
+        ``options``: a ``tf.RunOptions``; with a ``trace_level`` above ``NO_TRACE``,
+        ``run_metadata`` (a ``tf.RunMetadata``) receives the run's ``step_stats`` (one entry per
+        plan step and host op, with its start and duration).
         """
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
@@ -146,7 +152,26 @@ class BaseSession:
                 self._cache[key] = exe
                 if len(self._cache) > MAX_EXECUTABLES:
                     self._cache.popitem(last=False)  # its plans go with the PlanCache's order
-        return exe.run(feed_dict)
+        if run_metadata is None or not getattr(options, "trace_level", 0):
+            return exe.run(feed_dict)
+        trace: list = []
+        out = exe.run(feed_dict, trace)
+        fill_step_stats(run_metadata, trace, self._graph)
+        return out
+
+    def partial_run_setup(self, fetches: Any, feeds: Any = None) -> str:
+        """Starts a partial run that will fetch ``fetches`` and be fed ``feeds`` over several
+        ``partial_run`` calls; returns its handle."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        return self._partial_runs.setup(fetches, feeds)
+
+    def partial_run(self, handle: str, fetches: Any, feed_dict: FeedDict | None = None) -> Any:
+        """One step of the partial run ``handle``: feeds some of its feeds, fetches some of its
+        fetches; what earlier steps computed is not computed again."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        return self._partial_runs.run(handle, fetches, feed_dict)
 
     def close(self) -> None:
         """Frees the session's variables and plans; later runs raise RuntimeError."""

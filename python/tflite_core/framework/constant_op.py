@@ -107,7 +107,45 @@ def convert_to_tensor(
         return convert_to_tensor(value._tflite_as_tensor(), dtype, name)
     if isinstance(value, (list, tuple)) and _autopack and _holds_tensors(value):
         return _autopack[0](value, dtype, name)
+    for _, base, fn in _conversion_functions:
+        if isinstance(value, base):
+            t = fn(value, dtype=dtype, name=name, as_ref=False)
+            if t is not NotImplemented:
+                if not isinstance(t, Tensor):
+                    raise RuntimeError(
+                        f"Conversion function {fn!r} for type {base} returned non-Tensor: {t!r}"
+                    )
+                if dtype is not None and t.dtype != _dt.as_dtype(dtype):
+                    raise RuntimeError(
+                        f"Conversion function {fn!r} for type {base} returned incompatible "
+                        f"dtype: requested = {_dt.as_dtype(dtype).name}, actual = {t.dtype.name}"
+                    )
+                return t
     return constant(value, dtype=dtype, name=name or "Const")
+
+
+_conversion_functions: list = []
+"""``(priority, base type, function)`` from ``register_tensor_conversion_function``, lowest
+priority first (registration order among equals)."""
+
+
+def register_tensor_conversion_function(
+    base_type: Any, conversion_func: Any, priority: int = 100
+) -> None:
+    """Makes ``convert_to_tensor`` (and so every op) accept values of ``base_type``:
+    ``conversion_func(value, dtype=None, name=None, as_ref=False)`` returns a Tensor (or
+    ``NotImplemented`` to pass); functions of lower ``priority`` are tried first."""
+    types = base_type if isinstance(base_type, tuple) else (base_type,)
+    if any(not isinstance(t, type) for t in types):
+        raise TypeError("base_type must be a type or a tuple of types.")
+    if any(issubclass(t, (Tensor, np.ndarray, np.generic, int, float, str, bytes)) for t in types):
+        raise TypeError(
+            "Cannot register conversions for Python numeric types and NumPy scalars and arrays."
+        )
+    if not callable(conversion_func):
+        raise TypeError("conversion_func must be callable.")
+    _conversion_functions.append((priority, types, conversion_func))
+    _conversion_functions.sort(key=lambda e: e[0])
 
 
 _autopack: list = []

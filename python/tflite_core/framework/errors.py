@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import warnings
+from typing import TYPE_CHECKING, Any, Literal
 
 OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT, DEADLINE_EXCEEDED, NOT_FOUND = 0, 1, 2, 3, 4, 5
 ALREADY_EXISTS, PERMISSION_DENIED, RESOURCE_EXHAUSTED, FAILED_PRECONDITION = 6, 7, 8, 9
@@ -148,3 +149,69 @@ else:
     InternalError = _make("InternalError", INTERNAL)
     UnavailableError = _make("UnavailableError", UNAVAILABLE)
     DataLossError = _make("DataLossError", DATA_LOSS)
+
+
+_CODE_TO_EXCEPTION_CLASS: dict[int, type[OpError]] = {
+    CANCELLED: CancelledError,
+    UNKNOWN: UnknownError,
+    INVALID_ARGUMENT: InvalidArgumentError,
+    DEADLINE_EXCEEDED: DeadlineExceededError,
+    NOT_FOUND: NotFoundError,
+    ALREADY_EXISTS: AlreadyExistsError,
+    PERMISSION_DENIED: PermissionDeniedError,
+    UNAUTHENTICATED: UnauthenticatedError,
+    RESOURCE_EXHAUSTED: ResourceExhaustedError,
+    FAILED_PRECONDITION: FailedPreconditionError,
+    ABORTED: AbortedError,
+    OUT_OF_RANGE: OutOfRangeError,
+    UNIMPLEMENTED: UnimplementedError,
+    INTERNAL: InternalError,
+    UNAVAILABLE: UnavailableError,
+    DATA_LOSS: DataLossError,
+}
+_EXCEPTION_CLASS_TO_CODE = {cls: code for code, cls in _CODE_TO_EXCEPTION_CLASS.items()}
+
+
+def exception_type_from_error_code(error_code: int) -> type[OpError]:
+    """The error class of a status code (a ``KeyError`` for an unknown code, as TF)."""
+    return _CODE_TO_EXCEPTION_CLASS[error_code]
+
+
+def error_code_from_exception_type(cls: type) -> Any:
+    """The status code of an error class; for an unknown class, as TF, a warning and an
+    ``UnknownError`` instance."""
+    try:
+        return _EXCEPTION_CLASS_TO_CODE[cls]
+    except KeyError:
+        warnings.warn("Unknown class exception", stacklevel=2)
+        return UnknownError(None, None, "Unknown class exception", None)
+
+
+class _Status:
+    """A status that code may set (``code``, ``message``) inside
+    ``raise_exception_on_not_ok_status``."""
+
+    def __init__(self) -> None:
+        self.code = OK
+        self.message = ""
+
+
+class raise_exception_on_not_ok_status:
+    """Context manager yielding a status; on exit, a status whose ``code`` is not OK raises the
+    error class of that code with its ``message`` (as TF's, for its C API status)."""
+
+    def __enter__(self) -> _Status:
+        self.status = _Status()
+        return self.status
+
+    def __exit__(self, *exc: object) -> Literal[False]:
+        try:
+            if self.status.code != OK:
+                cls = _CODE_TO_EXCEPTION_CLASS.get(self.status.code)
+                if cls is None:
+                    warnings.warn(f"Unknown error code: {self.status.code}", stacklevel=2)
+                    raise UnknownError(None, None, self.status.message, self.status.code)
+                raise cls(None, None, self.status.message)
+        finally:
+            del self.status
+        return False

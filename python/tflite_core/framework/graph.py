@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
@@ -32,6 +32,7 @@ class GraphKeys:
     LOCAL_VARIABLES = "local_variables"
     TRAINABLE_VARIABLES = "trainable_variables"
     MODEL_VARIABLES = "model_variables"
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
     SUMMARIES = "summaries"
     QUEUE_RUNNERS = "queue_runners"
     TRAIN_OP = "train_op"
@@ -278,6 +279,22 @@ class Graph:
             st = self._scopes.device = []
         return st
 
+    @property
+    def _op_hooks(self) -> list[Callable[[Operation], None]]:
+        """Functions called on each op this thread creates (scopes that set attributes)."""
+        st = getattr(self._scopes, "op_hooks", None)
+        if st is None:
+            st = self._scopes.op_hooks = []
+        return st
+
+    @contextlib.contextmanager
+    def _op_hook(self, hook: Callable[[Operation], None]) -> Iterator[None]:
+        self._op_hooks.append(hook)
+        try:
+            yield
+        finally:
+            self._op_hooks.remove(hook)
+
     # -- identity and naming --------------------------------------------------------------
     def _next_id(self) -> int:
         self._last_id += 1
@@ -387,6 +404,8 @@ class Graph:
                     elif c not in control:
                         control.append(c)
             op = Operation(self, op_type, full, inputs, dtypes, attrs, control)
+            for hook in self._op_hooks:  # colocate_with, container, gradient_override_map
+                hook(op)
             d = op._def
             in_shapes = [t.shape for t in op._inputs]
             shapes = d.shape_fn(op, in_shapes, lambda i: constant_value(op._inputs[i]))
@@ -527,9 +546,50 @@ class Graph:
         finally:
             stack.pop()
 
-    @contextlib.contextmanager
-    def gradient_override_map(self, op_type_map: dict[str, str]) -> Iterator[None]:
-        yield  # accepted for compatibility; gradients come from the registry
+    def gradient_override_map(
+        self, op_type_map: dict[str, str]
+    ) -> contextlib.AbstractContextManager[None]:
+        """Ops of the mapped types created inside take their gradient from the gradient
+        registered under the mapped name (attribute ``_gradient_op_type``, as TF)."""
+        if not isinstance(op_type_map, dict):
+            raise TypeError("op_type_map must be a dictionary mapping strings to strings")
+        mapping = dict(op_type_map)
+
+        def hook(op: Operation) -> None:
+            if op.type in mapping:
+                op._attrs["_gradient_op_type"] = mapping[op.type]
+
+        return self._op_hook(hook)
+
+    def colocate_with(
+        self, op: Any, ignore_existing: bool = False
+    ) -> contextlib.AbstractContextManager[None]:
+        """Ops created inside are colocated with ``op`` (attribute ``_class``: ``loc:@name``);
+        one device here, so it only marks the graph as TF does."""
+        if op is None:
+            return contextlib.nullcontext()
+        if hasattr(op, "_as_graph_element"):
+            op = op._as_graph_element()
+        if isinstance(op, Tensor):
+            op = op.op
+        if not isinstance(op, Operation):
+            raise TypeError(f"colocate_with needs an Operation or Tensor, got {op!r}")
+        loc = [f"loc:@{op.name}".encode()]
+
+        def hook(new: Operation) -> None:
+            if ignore_existing or "_class" not in new._attrs:
+                new._attrs["_class"] = list(loc)
+
+        return self._op_hook(hook)
+
+    def container(self, container_name: str) -> contextlib.AbstractContextManager[None]:
+        """Stateful ops (variables) created inside get attribute ``container``."""
+
+        def hook(op: Operation) -> None:
+            if op._def.stateful:
+                op._attrs["container"] = container_name
+
+        return self._op_hook(hook)
 
 
 # ---- the default graph ----------------------------------------------------------------------

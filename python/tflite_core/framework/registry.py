@@ -41,7 +41,10 @@ class OpKind(enum.Enum):
     CONTROL = "control"
     """A step that runs the plans of function bodies (``If``, ``While``): ``client/control.py``."""
     HOST = "host"
-    """Computed in Python after the plan, from values the plan fetches (``host_fn``): summaries."""
+    """Computed in Python after the plan, from values the plan fetches (``host_fn``): summaries;
+    with ``feeds_plan``, also before a plan whose kernels read its outputs (``tf.py_func``)."""
+    CALLBACK = "callback"
+    """A plan step that calls back into Python while the plan runs (``callback_fn``): printing."""
 
 
 @dataclass
@@ -64,7 +67,13 @@ class OpDef:
     Fields of particular kinds: ``value_fn(op, concrete_input_shapes, value_of)`` gives a SHAPE
     op's value (``value_of`` for its ``value_inputs``, such as run-time reduction axes);
     ``host_fn(op, *input_values)`` computes a HOST op's outputs; ``refs`` is the number of
-    leading inputs an ASSIGN op writes in place. ``graphdef_dtype(op)``, when given, is the
+    leading inputs an ASSIGN op writes in place. ``callback_fn(op, sess)`` gives a CALLBACK op's
+    ``fn(inputs, outputs)``, called with NumPy arrays over the step's buffers (its kernel
+    inputs; outputs written in place). ``feeds_plan``: a HOST op whose outputs kernels may read
+    (computed first by a pre-plan, then fed to the plan). ``error_fn(op, message,
+    input_values)``, when given, builds the error raised when the op's step fails (from the
+    kernel's message and the values of the op's inputs: ``None`` where not known), e.g. an
+    Assert's message from its data. ``graphdef_dtype(op)``, when given, is the
     ``T`` attribute the op's ``NodeDef`` carries (``None``: no ``T``), for op types whose TF
     definition names its type attribute otherwise. ``inplace``: the input a KERNEL op may
     overwrite (its output then takes that input's buffer) where nothing else reads it.
@@ -84,6 +93,9 @@ class OpDef:
     value_fn: Callable[..., Any] | None = None
     host_fn: Callable[..., Any] | None = None
     refs: int = 1
+    callback_fn: Callable[..., Any] | None = None
+    feeds_plan: bool = False
+    error_fn: Callable[..., Any] | None = None
     graphdef_dtype: Callable[..., Any] | None = None
     inplace: int | None = None
 
@@ -117,6 +129,8 @@ class OpDef:
             raise ValueError(f"Op type {self.type!r}: a SHAPE op needs a value_fn")
         if self.kind is OpKind.HOST and self.host_fn is None:
             raise ValueError(f"Op type {self.type!r}: a HOST op needs a host_fn")
+        if self.kind is OpKind.CALLBACK and self.callback_fn is None:
+            raise ValueError(f"Op type {self.type!r}: a CALLBACK op needs a callback_fn")
         if self.kind in (OpKind.KERNEL, OpKind.ASSIGN, OpKind.RANDOM) and self.kernel is None:
             raise ValueError(f"Op type {self.type!r}: a {self.kind.name} op needs a kernel")
 
@@ -168,14 +182,27 @@ def registered_ops() -> dict[str, OpDef]:
     return dict(_OPS)
 
 
+_GRADIENTS: dict[str, Callable[..., Any] | None] = {}
+"""Gradients registered under names that are no op type (``gradient_override_map`` targets,
+``tf.custom_gradient``'s); None: not differentiable."""
+
+
 class RegisterGradient:
-    """Decorator: ``@RegisterGradient("MatMul") def _grad(op, grad): ...``."""
+    """Decorator: ``@RegisterGradient("MatMul") def _grad(op, grad): ...``; a name that is no
+    registered op type (a ``Graph.gradient_override_map`` target) is registered on its own."""
 
     def __init__(self, op_type: str):
+        if not isinstance(op_type, str):
+            raise TypeError("op_type must be a string")
         self._op_type = op_type
 
     def __call__(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        d = get_op_def(self._op_type)
+        d = _OPS.get(self._op_type)
+        if d is None:
+            if self._op_type in _GRADIENTS:
+                raise KeyError(f"Registering two gradient with name '{self._op_type}'!")
+            _GRADIENTS[self._op_type] = fn
+            return fn
         if d.grad is not None or d.not_differentiable:
             raise KeyError(f"Gradient for {self._op_type!r} is already registered")
         d.grad = fn
@@ -184,7 +211,31 @@ class RegisterGradient:
 
 def NotDifferentiable(op_type: str) -> None:
     """Declares that ``op_type`` has no gradient (gradients stop there); TF's name."""
-    get_op_def(op_type).not_differentiable = True
+    if not isinstance(op_type, str):
+        raise TypeError("op_type must be a string")
+    d = _OPS.get(op_type)
+    if d is None:
+        _GRADIENTS[op_type] = None
+    else:
+        d.not_differentiable = True
+
+
+no_gradient = NotDifferentiable
+
+
+def gradient_of(op: Any) -> tuple[Callable[..., Any] | None, bool]:
+    """``(gradient function, not differentiable)`` of an op: its type's, or the one registered
+    under its ``_gradient_op_type`` (``gradient_override_map``)."""
+    name = op._attrs.get("_gradient_op_type")
+    if name is not None:
+        if name in _GRADIENTS:
+            fn = _GRADIENTS[name]
+            return fn, fn is None
+        if name in _OPS:
+            return _OPS[name].grad, _OPS[name].not_differentiable
+        raise LookupError(f"No gradient defined for operation '{op.name}' (op type: {name})")
+    d = op._def
+    return d.grad, d.not_differentiable
 
 
 NoGradient = NotDifferentiable

@@ -226,3 +226,18 @@ def shape_str(shape: ShapeLike | None) -> str:
     if s.ndims is None:
         return "<unknown>"
     return "[" + ",".join("?" if d is None else str(d) for d in s.as_list()) + "]"
+
+
+def dimension_value(dimension: Dimension | int | None) -> int | None:
+    """The int (or None) of a shape entry, whether a ``Dimension`` or already an int."""
+    if isinstance(dimension, Dimension):
+        return dimension.value
+    return dimension
+
+
+def dimension_at_index(shape: ShapeLike | None, index: int) -> Dimension:
+    """Entry ``index`` of ``shape`` as a ``Dimension`` (an unknown one when the rank is)."""
+    s = as_shape(shape)
+    if s.ndims is None:
+        return Dimension(None)
+    return Dimension(s.as_list()[index])

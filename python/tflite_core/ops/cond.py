@@ -14,15 +14,16 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..framework import dtypes as _dt
-from ..framework.constant_op import convert_to_tensor
+from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.func_graph import FuncGraph, sinks
 from ..framework.graph import Operation, Tensor, get_default_graph, innermost_graph, name_scope
 from ..framework.op_util import graph_of
 from ..framework.registry import OpKind, register_op
 from ..framework.tensor_shape import TensorShape
 from . import structure
-from .array_ops import identity, squeeze
-from .math_ops import equal
+from .array_ops import identity, squeeze, stack
+from .logging_ops import Assert
+from .math_ops import cast, equal, less_equal, reduce_sum
 
 
 def _if_shape(op, in_shapes, value_of):
@@ -240,24 +241,64 @@ def case(
             raise TypeError("Each entry in pred_fn_pairs must be a 2-tuple")
         if not callable(p[1]):
             raise TypeError(f"fn for pred {p[0].name} must be callable.")
-    if default is None:
-        if not pairs:
-            raise ValueError("default must be callable if pred_fn_pairs is empty")
-        *pairs, last = pairs
-        default = last[1]
-    elif not callable(default):
+    if default is not None and not callable(default):
         raise TypeError("default must be callable.")
+    if default is None and not pairs:
+        raise ValueError("default must be callable if pred_fn_pairs is empty")
     preds = [convert_to_tensor(pr) for pr, _ in pairs]
     for pt in preds:
         if pt.dtype != _dt.bool:
             raise TypeError(f"pred must be Tensor of type bool: {pt.name}")
+    fns = [f for _, f in pairs]
     with name_scope(name, "case", preds):
-        # TODO(after the Assert op lands): exclusive=True and a default-less case check their
-        # predicates at run time as TF's do.
+        if default is None:  # as TF: the last pair is the default, checked at run time
+            default = _default_action(preds, fns)
+            preds, fns = preds[:-1], fns[:-1]
         fn: Callable[[], Any] = default
-        for pt, (_, f) in reversed(list(zip(preds, pairs))):
+        for pt, f in reversed(list(zip(preds, fns))):
             fn = _nested(pt, f, fn, strict)
+        if exclusive:
+            gate = _assert_at_most_n_true(preds, 1, "Input error: exclusive=True")
+            with get_default_graph().control_dependencies([gate]):
+                return fn()
         return fn()
+
+
+def _assert_at_most_n_true(preds, n, msg):
+    """An Assert that at most ``n`` of ``preds`` are true (TF's message)."""
+    stacked = stack(preds, name="preds_c")
+    num_true = reduce_sum(cast(stacked, _dt.int32), name="num_true_conds")
+    condition = less_equal(num_true, constant(n, name="n_true_conds"))
+    names = ", ".join(getattr(p, "name", "?") for p in preds)
+    data = [f"{msg}: more than {n} conditions ({names}) evaluated as True:", stacked]
+    return Assert(condition, data=data, summarize=len(preds))
+
+
+def _default_action(preds, fns):
+    """The last function, run where no other predicate is true, asserting that its own is."""
+    k = len(preds) - 1
+    others, pred, action = preds[:k], preds[k], fns[k]
+
+    def default_action():
+        others_msg = (
+            f"Implementation error: selected default action #{k} was called, but some of other "
+            "predicates are True: "
+        )
+        checks = [
+            Assert(
+                pred,
+                data=[
+                    "Input error: None of conditions evaluated as True:",
+                    stack(preds, name="preds_c"),
+                ],
+            )
+        ]
+        if others:
+            checks.insert(0, _assert_at_most_n_true(others, 0, others_msg))
+        with get_default_graph().control_dependencies(checks):
+            return action()
+
+    return default_action
 
 
 def _nested(pred, true_fn, false_fn, strict):

@@ -3,14 +3,15 @@ under ``gradients/``, from the gradient registered beside each op."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Tensor, name_scope
 from ..framework.op_util import graph_of
-from ..framework.registry import get_op_def
-from .array_ops import fill, shape
+from ..framework.registry import gradient_of
+from .array_ops import fill, reshape, shape, stack, zeros_like
 from .indexing_ops import IndexedSlices, concat_slices
 from .math_ops import add_n
 
@@ -18,6 +19,24 @@ if TYPE_CHECKING:
     from ..framework.type_aliases import (
         TensorLike,
     )
+
+
+class AggregationMethod:
+    """How ``tf.gradients`` sums the gradients reaching one tensor (TF's names; every method
+    sums with ``add_n`` here, which gives the same values)."""
+
+    ADD_N = 0
+    DEFAULT = ADD_N
+    EXPERIMENTAL_TREE = 1
+    EXPERIMENTAL_ACCUMULATE_N = 2
+
+
+class UnconnectedGradients(enum.Enum):
+    """What ``tf.gradients`` returns for an ``x`` that ``ys`` do not depend on: ``None``
+    (``NONE``) or zeros of its shape (``ZERO``)."""
+
+    NONE = "none"
+    ZERO = "zero"
 
 
 def _as_list(x: Any) -> list[Any]:
@@ -63,6 +82,7 @@ def gradients(
     gate_gradients: bool = False,
     aggregation_method: Any = None,
     stop_gradients: TensorLike | Sequence[TensorLike] | None = None,
+    unconnected_gradients: UnconnectedGradients | str = UnconnectedGradients.NONE,
 ) -> list[Any]:  # per x: a Tensor, an IndexedSlices (sparse) or None (x does not affect ys)
     """Symbolic partial derivatives of ``sum(ys)`` with respect to each of ``xs``.
 
@@ -70,8 +90,15 @@ def gradients(
     Gradients of broadcast operands are summed back to the operand's shape. A sparse gradient
     (of ``gather``/``embedding_lookup`` params) is a ``tf.IndexedSlices``; several of them are
     aggregated by concatenation, and converted to dense where added to a dense gradient or
-    passed to another op's gradient function.
+    passed to another op's gradient function. ``unconnected_gradients="zero"`` gives zeros
+    instead of ``None``.
     """
+    try:
+        unconnected = UnconnectedGradients(unconnected_gradients)
+    except ValueError:
+        raise ValueError(
+            f"Unknown value for unconnected_gradients: {unconnected_gradients!r}"
+        ) from None
     y_ts = [convert_to_tensor(y) for y in _as_list(ys)]
     x_ts = [convert_to_tensor(x) for x in _as_list(xs)]
     gys: list[Any] = [None] * len(y_ts) if grad_ys is None else _as_list(grad_ys)
@@ -106,15 +133,15 @@ def gradients(
                 continue
             if not any(t.dtype.is_floating and (t.op in between or t in x_set) for t in op.inputs):
                 continue  # nothing upstream needs this op's input gradients
-            d = get_op_def(op.type)
-            if d.not_differentiable:
+            grad_fn, not_differentiable = gradient_of(op)
+            if not_differentiable:
                 continue
-            if d.grad is None:
+            if grad_fn is None:
                 raise LookupError(
                     f"No gradient defined for operation '{op.name}' (op type: {op.type})"
                 )
             with name_scope(op.name + "_grad"):
-                in_grads = list(d.grad(op, *out_grads))
+                in_grads = list(grad_fn(op, *out_grads))
             if len(in_grads) != len(op.inputs):
                 raise ValueError(
                     f"Gradient function for {op.type} returned {len(in_grads)} "
@@ -125,7 +152,45 @@ def gradients(
                     continue
                 if t.op in between or t in x_set:
                     grads.setdefault(t, []).append(gr)
-        return [_sum(grads.get(x)) for x in x_ts]
+        result = [_sum(grads.get(x)) for x in x_ts]
+        if unconnected is UnconnectedGradients.ZERO:
+            result = [zeros_like(x) if r is None else r for r, x in zip(result, x_ts)]
+        return result
+
+
+def hessians(
+    ys: TensorLike | Sequence[TensorLike],
+    xs: TensorLike | Sequence[TensorLike],
+    name: str = "hessians",
+    colocate_gradients_with_ops: bool = False,
+    gate_gradients: bool = False,
+    aggregation_method: Any = None,
+) -> list[Any]:
+    """Per ``x``, the second derivatives of ``sum(ys)``: a tensor of shape ``x.shape +
+    x.shape`` (row ``j``: the gradient of the ``j``-th first derivative). ``x`` must have a
+    static shape (TF loops over its elements at run time; here they are unrolled)."""
+    x_ts = [convert_to_tensor(x) for x in _as_list(xs)]
+    out = []
+    firsts = gradients(ys, x_ts, name=name, aggregation_method=aggregation_method)
+    for g, x in zip(firsts, x_ts):
+        if not x.shape.is_fully_defined():
+            raise ValueError(
+                f"hessians needs a fully defined static shape for {x.name}, got {x.shape}"
+            )
+        dims = [int(cast(int, d)) for d in x.shape.as_list()]
+        n = 1
+        for d in dims:
+            n *= d
+        with name_scope(name):
+            if g is None:
+                raise ValueError(f"{x.name} does not affect ys: its Hessian is undefined")
+            flat = reshape(_dense(g), [-1])
+            rows = []
+            for j in range(n):
+                (row,) = gradients(flat[j], [x], unconnected_gradients=UnconnectedGradients.ZERO)
+                rows.append(_dense(row))
+            out.append(reshape(stack(rows), dims + dims))
+    return out
 
 
 def _sum(gs):

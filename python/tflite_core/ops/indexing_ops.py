@@ -12,7 +12,7 @@ gradient of ``gather``.
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -610,3 +610,18 @@ def concat_slices(slices: list) -> IndexedSlices:
         first.dense_shape,
         _num_rows=first._num_rows,
     )
+
+
+def convert_to_tensor_or_indexed_slices(
+    value: Any, dtype: DTypeLike | None = None, name: str | None = None
+) -> Tensor | IndexedSlices:
+    """``value`` itself if it is an ``IndexedSlices`` (a ValueError if ``dtype`` differs), else
+    ``convert_to_tensor(value, dtype, name)``."""
+    if isinstance(value, IndexedSlices):
+        if dtype is not None and _dt.as_dtype(dtype) != value.dtype:
+            raise ValueError(
+                f"Tensor conversion requested dtype {_dt.as_dtype(dtype).name} for IndexedSlices "
+                f"with dtype {value.dtype.name}: {value!r}"
+            )
+        return value
+    return convert_to_tensor(value, dtype=dtype, name=name)

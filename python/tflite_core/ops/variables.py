@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -342,6 +343,35 @@ def local_variables(scope: str | None = None) -> list[Variable]:
 
 def trainable_variables(scope: str | None = None) -> list[Variable]:
     return get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
+
+
+def model_variables(scope: str | None = None) -> list[Variable]:
+    """The variables of collection ``MODEL_VARIABLES`` (those a model's layers register)."""
+    return get_default_graph().get_collection(GraphKeys.MODEL_VARIABLES, scope)
+
+
+def moving_average_variables(scope: str | None = None) -> list[Variable]:
+    """The variables of collection ``MOVING_AVERAGE_VARIABLES`` (those an
+    ``ExponentialMovingAverage`` maintains averages of)."""
+    return get_default_graph().get_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, scope)
+
+
+class VariableSynchronization(enum.Enum):
+    """When a distributed variable's copies are synchronised (one copy here: all the same)."""
+
+    AUTO = 0
+    NONE = 1
+    ON_WRITE = 2
+    ON_READ = 3
+
+
+class VariableAggregation(enum.Enum):
+    """How a distributed variable's updates combine (one copy here: all the same)."""
+
+    NONE = 0
+    SUM = 1
+    MEAN = 2
+    ONLY_FIRST_REPLICA = 3
 
 
 def variables_initializer(var_list: Iterable[Variable], name: str = "init") -> Operation:

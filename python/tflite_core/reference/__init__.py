@@ -7,8 +7,9 @@ family module's docstring gives its own.
 
 One module per C++ file in ``cpp/``: ``elementwise``, ``reduce``, ``matmul``, ``nn``,
 ``array``, ``random`` (with ``philox``, the generator it shares with ``sparse``), ``optim``,
-``indexing``, ``conv``, ``pool``, ``sparse``, ``lstm``, ``tensor_array``, ``fake_quant``;
-``registry`` holds the kernel table and the argument checks the families share.
+``indexing``, ``conv``, ``pool``, ``sparse``, ``lstm``, ``tensor_array``, ``fake_quant``,
+``math_extra``, ``logging``; ``registry`` holds the kernel table and the argument checks the
+families share.
 The package imports nothing else from ``tflite_core``: it is an independent oracle.
 
 Like the C++ kernels, accumulations over floats (reductions, ``reduce_prod_grad``) run in float64
@@ -30,6 +31,7 @@ from . import (  # noqa: F401
     elementwise,
     fake_quant,
     indexing,
+    logging,
     lstm,
     math_extra,
     matmul,

@@ -122,3 +122,13 @@ def _invert_permutation(inputs, outputs, ints, floats):
             raise KernelError(f"[InvertPermutation] {v} is duplicated in the input.")
         seen[v] = True
     outputs[0][...] = np.argsort(x).astype(x.dtype)
+
+
+@_kernel("identity_n")
+def _identity_n(inputs, outputs, ints, floats):
+    if len(inputs) != len(outputs):
+        raise KernelError("[IdentityN] expects as many outputs as inputs")
+    for x, out in zip(inputs, outputs):
+        if x.dtype != out.dtype or x.shape != out.shape:
+            raise KernelError("[IdentityN] shape or dtype mismatch")
+        out[...] = x
