@@ -488,7 +488,9 @@ def conv2d_backprop_filter(
 
 def _no_explicit(explicit_paddings: Sequence[int]) -> None:
     if list(explicit_paddings):
-        raise ValueError("padding 'EXPLICIT' (explicit_paddings) is not supported; use SAME or VALID")
+        raise ValueError(
+            "padding 'EXPLICIT' (explicit_paddings) is not supported; use SAME or VALID"
+        )
 
 
 def conv2d_backprop_filter_v2(
@@ -507,8 +509,15 @@ def conv2d_backprop_filter_v2(
     _no_explicit(explicit_paddings)
     f = convert_to_tensor(filter)
     return conv2d_backprop_filter(
-        input, shape(f), out_backprop, strides, padding, use_cudnn_on_gpu, data_format,
-        dilations, name,
+        input,
+        shape(f),
+        out_backprop,
+        strides,
+        padding,
+        use_cudnn_on_gpu,
+        data_format,
+        dilations,
+        name,
     )
 
 
@@ -528,8 +537,15 @@ def conv2d_backprop_input_v2(
     _no_explicit(explicit_paddings)
     x = convert_to_tensor(input)
     return conv2d_backprop_input(
-        shape(x), filter, out_backprop, strides, padding, use_cudnn_on_gpu, data_format,
-        dilations, name,
+        shape(x),
+        filter,
+        out_backprop,
+        strides,
+        padding,
+        use_cudnn_on_gpu,
+        data_format,
+        dilations,
+        name,
     )
 
 

@@ -76,8 +76,16 @@ def compute_gradient(
         if vi is None:
             vi = np.random.random_sample(si)
         vi = np.asarray(vi, dtype=np_dt).reshape(si)
-        others = {xs[j]: np.asarray(inits[j] if inits[j] is not None else np.random.random_sample(
-            tuple(int(d) for d in shapes[j])), xs[j].dtype.np) for j in range(len(xs)) if j != i}
+        others = {
+            xs[j]: np.asarray(
+                inits[j]
+                if inits[j] is not None
+                else np.random.random_sample(tuple(int(d) for d in shapes[j])),
+                xs[j].dtype.np,
+            )
+            for j in range(len(xs))
+            if j != i
+        }
         fd = {**feeds, **others}
         d = dxs[i]
         jt = (
@@ -101,7 +109,9 @@ def compute_gradient_error(
     extra_feed_dict: Any = None,
 ) -> float:
     """The largest absolute difference between the theoretical and numerical Jacobians."""
-    grad = compute_gradient(x, x_shape, y, y_shape, x_init_value, delta, init_targets, extra_feed_dict)
+    grad = compute_gradient(
+        x, x_shape, y, y_shape, x_init_value, delta, init_targets, extra_feed_dict
+    )
     pairs = grad if isinstance(grad, list) else [grad]
     err = 0.0
     for jt, jn in pairs:
