@@ -82,6 +82,7 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  nudged fake quantization), fake_quant_grad (dy, x -> dy inside the range),
 //                  fake_quant_vars (x, min, max: scalars or [last dim]), fake_quant_vars_grad
 //                  (dy, x, min, max -> dx, dmin, dmax)
+//  clock.cc        timestamp (-> float64 seconds since the Unix epoch)
 //  logging.cc      assert (in[0] a bool scalar condition, in[1...] data read by Python for the
 //                  message; no outputs: fails "[Assert] assertion failed" when false),
 //                  check_numerics (float copy that fails on NaN / Inf, naming which, as TF's)
@@ -113,6 +114,7 @@ void register_lstm(Registry& r);
 void register_math(Registry& r);
 void register_tensor_array(Registry& r);
 void register_fake_quant(Registry& r);
+void register_clock(Registry& r);
 void register_logging(Registry& r);
 void register_linalg(Registry& r);
 

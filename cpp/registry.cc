@@ -21,6 +21,7 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_math(r);
     register_tensor_array(r);
     register_fake_quant(r);
+    register_clock(r);
     register_logging(r);
     register_linalg(r);
     return r;

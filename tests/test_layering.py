@@ -57,6 +57,7 @@ ALLOWED = {  # layer -> the layers its modules may import (besides its own)
     "distribute": BELOW_NAMESPACES,
     "reference": set(),
     "platform": set(),  # tf.app, tf.flags, tf.compat's helpers: no graphs
+    "testing": BELOW_NAMESPACES,  # tf.test: TestCase, the gradient checker
     "applications": {"*"},  # the public namespace (its builder also runs on TF itself)
     "examples": {"*"},
     "namespace": {"*"},
@@ -64,7 +65,7 @@ ALLOWED = {  # layer -> the layers its modules may import (besides its own)
 # the root's __init__ and its namespace modules
 ROOT_NAMESPACES = {
     *("", "train", "summary", "initializers", "math", "linalg", "random", "quantization"),
-    *("app", "flags", "compat", "nest"),
+    *("app", "flags", "compat", "nest", "config", "test"),
     "_math_special",  # tf.math.special
     *("run", "check"),  # the program tools (python -m tflite_core.run / .check)
 }

@@ -12,6 +12,7 @@ import importlib
 from . import (  # the namespaces
     app,
     compat,
+    config,
     contrib,
     flags,
     initializers,
@@ -22,6 +23,7 @@ from . import (  # the namespaces
     quantization,
     random,
     summary,
+    test,
     train,
 )
 from .client.session import ConfigProto, InteractiveSession, Session
@@ -47,6 +49,7 @@ from .framework.dtypes import (
     string,
     uint8,
 )
+from .framework.errors import OpError
 from .framework.graph import (
     Graph,
     GraphKeys,
@@ -107,6 +110,7 @@ from .nn.clip_ops import (
     clip_by_value,
     global_norm,
 )
+from .nn.conv_ops import conv2d_backprop_filter_v2, conv2d_backprop_input_v2
 from .nn.nn_ops import log_sigmoid
 from .ops import control_flow_grad as _control_flow_grad  # the If and While gradients
 from .ops import tensor_methods  # installs the Tensor operators
@@ -116,6 +120,7 @@ from .ops.array_ops import (
     concat,
     expand_dims,
     fill,
+    guarantee_const,
     identity,
     invert_permutation,
     ones,
@@ -169,6 +174,7 @@ from .ops.check_ops import (
     is_variable_initialized,
     report_uninitialized_variables,
 )
+from .ops.clock_ops import timestamp
 from .ops.cond import case, cond, switch_case
 from .ops.control_flow_ops import group, no_op
 from .ops.control_flow_ops import tuple_ as tuple
@@ -300,6 +306,8 @@ from .ops.math_ops import (
     abs,
     add,
     add_n,
+    arg_max,
+    arg_min,
     argmax,
     argmin,
     div,

@@ -486,6 +486,69 @@ def conv2d_backprop_filter(
     return _make("Conv2DBackpropFilter", [x, sizes, dy], attrs, name)
 
 
+def _no_explicit(explicit_paddings: Sequence[int]) -> None:
+    if list(explicit_paddings):
+        raise ValueError(
+            "padding 'EXPLICIT' (explicit_paddings) is not supported; use SAME or VALID"
+        )
+
+
+def conv2d_backprop_filter_v2(
+    input: TensorLike,
+    filter: TensorLike,
+    out_backprop: TensorLike,
+    strides: int | Sequence[int],
+    padding: str,
+    use_cudnn_on_gpu: Any = True,
+    explicit_paddings: Sequence[int] = (),
+    data_format: str = "NHWC",
+    dilations: int | Sequence[int] = (1, 1, 1, 1),
+    name: str | None = None,
+) -> Tensor:
+    """``conv2d_backprop_filter`` with the filter's shape taken from ``filter``."""
+    _no_explicit(explicit_paddings)
+    f = convert_to_tensor(filter)
+    return conv2d_backprop_filter(
+        input,
+        shape(f),
+        out_backprop,
+        strides,
+        padding,
+        use_cudnn_on_gpu,
+        data_format,
+        dilations,
+        name,
+    )
+
+
+def conv2d_backprop_input_v2(
+    input: TensorLike,
+    filter: TensorLike,
+    out_backprop: TensorLike,
+    strides: int | Sequence[int],
+    padding: str,
+    use_cudnn_on_gpu: Any = True,
+    explicit_paddings: Sequence[int] = (),
+    data_format: str = "NHWC",
+    dilations: int | Sequence[int] = (1, 1, 1, 1),
+    name: str | None = None,
+) -> Tensor:
+    """``conv2d_backprop_input`` with the input's shape taken from ``input``."""
+    _no_explicit(explicit_paddings)
+    x = convert_to_tensor(input)
+    return conv2d_backprop_input(
+        shape(x),
+        filter,
+        out_backprop,
+        strides,
+        padding,
+        use_cudnn_on_gpu,
+        data_format,
+        dilations,
+        name,
+    )
+
+
 def depthwise_conv2d_native(
     input: TensorLike,
     filter: TensorLike,

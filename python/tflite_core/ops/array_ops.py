@@ -1088,3 +1088,19 @@ def broadcast_to(input: TensorLike, shape: ShapeTensorLike, name: str | None = N
     x = convert_to_tensor(input)
     s = shape_tensor(shape, "Const")
     return make_tensor("BroadcastTo", [x, s], x.dtype, None, name or "BroadcastTo")
+
+
+# ---- GuaranteeConst ------------------------------------------------------------------------------
+register_op("GuaranteeConst", same_shape, "copy", kind=OpKind.ALIAS)
+
+
+@RegisterGradient("GuaranteeConst")
+def _guarantee_const_grad(op, grad):
+    # TF registers no gradient for GuaranteeConst: tf.gradients through it is TF's LookupError.
+    raise LookupError(f"No gradient defined for operation '{op.name}' (op type: {op.type})")
+
+
+def guarantee_const(input: TensorLike, name: str | None = None) -> Tensor:
+    """``input``, promised constant for the session's lifetime (an identity here)."""
+    x = convert_to_tensor(input)
+    return make_tensor("GuaranteeConst", [x], x.dtype, None, name or "GuaranteeConst")

@@ -839,3 +839,23 @@ def matmul(
         },
         name or "MatMul",
     )
+
+
+def arg_max(
+    input: TensorLike,
+    dimension: Any,
+    output_type: DTypeLike = _dt.int64,
+    name: str | None = None,
+) -> Tensor:
+    """TF 0.x's ``argmax(input, dimension)``."""
+    return _arg("ArgMax", input, None, name, dimension, output_type)
+
+
+def arg_min(
+    input: TensorLike,
+    dimension: Any,
+    output_type: DTypeLike = _dt.int64,
+    name: str | None = None,
+) -> Tensor:
+    """TF 0.x's ``argmin(input, dimension)``."""
+    return _arg("ArgMin", input, None, name, dimension, output_type)
