@@ -1056,6 +1056,8 @@ ROWS.update(
         "matrix_exponential": matrix_case("plain"),
     }
 )
+
+
 # ---- clock.cc ------------------------------------------------------------------------------------
 # two clocks read a moment apart: equal within a minute
 ROWS["timestamp"] = st.just(Case([], [blank((), F64)], tol={F64: {"rtol": 0, "atol": 60.0}}))
