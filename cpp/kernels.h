@@ -73,6 +73,22 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  squared_difference (numeric), broadcasting as add; cumsum cumprod
 //                  cumulative_logsumexp (ints = [axis, exclusive, reverse]); unsorted_segment_max /
 //                  _min / _prod (as unsorted_segment_sum; empty segments: lowest, highest, 1)
+//  scatter.cc      gather_nd (params, indices [..., depth] -> slices), scatter_nd (indices,
+//                  updates -> zeros + np.add.at), tensor_scatter (tensor, indices, updates; ints =
+//                  [mode: 0 update, 1 add, 2 sub, 3 max, 4 min]), scatter_ref (in place on out 0, a
+//                  variable: indices, updates; ints = [mode (also 5 mul, 6 div), nd]); indices
+//                  checked, duplicates applied in order
+//  permute.cc      reverse (ints = a flag per dim), roll (ints = a shift per dim), reverse_sequence
+//                  (x, seq_lengths; ints = [seq_dim, batch_dim]), space_to_depth, depth_to_space
+//                  (NHWC; ints = [block]), space_to_batch_nd, batch_to_space_nd (ints = [M,
+//                  block[M], pads or crops before/after per block dim])
+//  partition.cc    where (np.argwhere -> int64), unique (-> y, idx [, count]), list_diff (x, y ->
+//                  out, idx), dynamic_partition (data, int32 partitions -> one output each),
+//                  dynamic_stitch (indices..., data... -> merged): output sizes from the values
+//  grid.cc         search_sorted (sorted [B,N], values [B,M]; ints = [upper] -> np.searchsorted
+//                  per row), lin_space (start, stop -> np.linspace of out's length),
+//                  unravel_index (np.unravel_index stacked), histogram_fixed_width (values,
+//                  [lo, hi] -> counts of len(out) bins)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
@@ -90,6 +106,10 @@ void register_pool(Registry& r);
 void register_sparse(Registry& r);
 void register_lstm(Registry& r);
 void register_math(Registry& r);
+void register_scatter(Registry& r);
+void register_permute(Registry& r);
+void register_partition(Registry& r);
+void register_grid(Registry& r);
 
 // Element k of an int32 or int64 index tensor (ids, indices, segment ids) as int64.
 inline int64_t index_at(const TensorView& ids, int64_t k) {

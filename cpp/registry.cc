@@ -19,6 +19,10 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_sparse(r);
     register_lstm(r);
     register_math(r);
+    register_scatter(r);
+    register_permute(r);
+    register_partition(r);
+    register_grid(r);
     return r;
   }();
   return table;

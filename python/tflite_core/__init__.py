@@ -74,12 +74,14 @@ from .framework.v2_switches import (
     executing_eagerly,
 )
 from .nn.clip_ops import (
+    clip_by_average_norm,
     clip_by_global_norm,
     clip_by_norm,
     clip_by_value,
     global_norm,
 )
 from .nn.nn_ops import log_sigmoid
+from .nn.sort_ops import approx_top_k, argsort, sort
 from .ops import tensor_methods  # installs the Tensor operators
 from .ops.array_ops import (
     broadcast_to,
@@ -123,6 +125,17 @@ from .ops.indexing_ops import (
     unsorted_segment_sum,
     where,
     where_v2,
+)
+from .ops.grid_ops import (
+    histogram_fixed_width,
+    histogram_fixed_width_bins,
+    lin_space,
+    linspace,
+    meshgrid,
+    repeat,
+    searchsorted,
+    sequence_mask,
+    unravel_index,
 )
 from .ops.init_ops import (
     constant_initializer,
@@ -258,12 +271,63 @@ from .ops.math_ops import (
     truncatediv,
     truncatemod,
 )
+from .ops.partition_ops import (
+    boolean_mask,
+    dynamic_partition,
+    dynamic_stitch,
+    setdiff1d,
+    unique,
+    unique_with_counts,
+)
+from .ops.permute_ops import (
+    batch_to_space,
+    batch_to_space_nd,
+    depth_to_space,
+    required_space_to_batch_paddings,
+    reverse,
+    reverse_sequence,
+    reverse_v2,
+    roll,
+    space_to_batch,
+    space_to_batch_nd,
+    space_to_depth,
+)
 from .ops.random_ops import (
     get_seed,
     random_normal,
     random_uniform,
     set_random_seed,
     truncated_normal,
+)
+from .ops.scatter_ops import (
+    batch_gather,
+    batch_scatter_update,
+    gather_nd,
+    scatter_add,
+    scatter_div,
+    scatter_max,
+    scatter_min,
+    scatter_mul,
+    scatter_nd,
+    scatter_nd_add,
+    scatter_nd_sub,
+    scatter_nd_update,
+    scatter_sub,
+    scatter_update,
+    tensor_scatter_add,
+    tensor_scatter_sub,
+    tensor_scatter_update,
+)
+from .ops.scatter_ops import tensor_scatter_add as tensor_scatter_nd_add
+from .ops.scatter_ops import tensor_scatter_max as tensor_scatter_nd_max
+from .ops.scatter_ops import tensor_scatter_min as tensor_scatter_nd_min
+from .ops.scatter_ops import tensor_scatter_sub as tensor_scatter_nd_sub
+from .ops.scatter_ops import tensor_scatter_update as tensor_scatter_nd_update
+from .ops.shape_ops import (
+    broadcast_dynamic_shape,
+    broadcast_static_shape,
+    parallel_stack,
+    shape_n,
 )
 from .ops.slicing_ops import pad, slice, strided_slice, tile
 from .ops.summary_ops import (

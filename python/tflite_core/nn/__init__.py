@@ -37,6 +37,7 @@ from .nn_ops import (
     top_k,
 )
 from .normalization_ops import batch_normalization, moments
+from ..ops.permute_ops import depth_to_space, space_to_batch, space_to_depth
 from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, rnn, static_rnn
 from .sampled_loss_ops import (
     nce_loss,

@@ -7,7 +7,8 @@ family module's docstring gives its own.
 
 One module per C++ file in ``cpp/``: ``elementwise``, ``reduce``, ``matmul``, ``nn``,
 ``array``, ``random`` (with ``philox``, the generator it shares with ``sparse``), ``optim``,
-``indexing``, ``conv``, ``pool``, ``sparse``, ``lstm``; ``registry`` holds the kernel table
+``indexing``, ``conv``, ``pool``, ``sparse``, ``lstm``, ``scatter``, ``permute``,
+``partition``, ``grid``; ``registry`` holds the kernel table
 and the argument checks the families share.
 The package imports nothing else from ``tflite_core``: it is an independent oracle.
 
@@ -28,15 +29,19 @@ from . import (  # noqa: F401
     array,
     conv,
     elementwise,
+    grid,
     indexing,
     lstm,
     math_extra,
     matmul,
     nn,
     optim,
+    partition,
+    permute,
     pool,
     random,
     reduce,
+    scatter,
     sparse,
 )
 from .conv import _out_len  # noqa: F401  (the conv tests size outputs with it)
