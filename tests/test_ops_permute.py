@@ -100,7 +100,7 @@ def space_to_batch_draw(ctx):
     spatial, pads = [], []
     for b in block:  # a padded size divisible by the block, split into before, input, after
         total = b * ctx.draw(st.integers(1, 3))
-        before = ctx.draw(st.integers(0, min(2, total)))
+        before = ctx.draw(st.integers(0, min(2, total - 1)))
         size = ctx.draw(st.integers(1 if ctx.mode != "forward" else 0, total - before))
         spatial.append(size)
         pads.append([before, total - before - size])
