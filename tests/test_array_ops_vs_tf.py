@@ -66,16 +66,32 @@ I32 = np.int32
 I64 = np.int64
 
 CASES = {
-    "gather_nd depth 2": (lambda m, p, i: m.gather_nd(p, i), [F, np.array([[1, 2], [0, 3], [1, 2]], I32)], (0,)),
-    "gather_nd depth 1": (lambda m, p, i: m.gather_nd(p, i), [F, np.array([[2], [0], [2]], I64)], (0,)),
-    "gather_nd depth 3": (lambda m, p, i: m.gather_nd(p, i), [F, np.array([[[2, 3, 1]], [[0, 0, 0]]], I64)], (0,)),
+    "gather_nd depth 2": (
+        lambda m, p, i: m.gather_nd(p, i),
+        [F, np.array([[1, 2], [0, 3], [1, 2]], I32)],
+        (0,),
+    ),
+    "gather_nd depth 1": (
+        lambda m, p, i: m.gather_nd(p, i),
+        [F, np.array([[2], [0], [2]], I64)],
+        (0,),
+    ),
+    "gather_nd depth 3": (
+        lambda m, p, i: m.gather_nd(p, i),
+        [F, np.array([[[2, 3, 1]], [[0, 0, 0]]], I64)],
+        (0,),
+    ),
     "gather_nd depth 0": (lambda m, p, i: m.gather_nd(p, i), [F, np.zeros((2, 0), I32)], ()),
     "gather_nd batch_dims": (
         lambda m, p, i: m.gather_nd(p, i, batch_dims=1),
         [F, np.array([[[1], [3]], [[0], [0]], [[2], [1]]], I32)],
         (0,),
     ),
-    "batch_gather": (lambda m, p, i: m.batch_gather(p, i), [F[..., 0], np.array([[3, 0], [1, 1], [2, 3]], I32)], (0,)),
+    "batch_gather": (
+        lambda m, p, i: m.batch_gather(p, i),
+        [F[..., 0], np.array([[3, 0], [1, 1], [2, 3]], I32)],
+        (0,),
+    ),
     "scatter_nd": (
         lambda m, i, u: m.scatter_nd(i, u, [5, 2]),
         [np.array([[1], [3], [1]], I32), RNG.standard_normal((3, 2))],
@@ -93,7 +109,11 @@ CASES = {
     ),
     "tensor_scatter_nd_add": (
         lambda m, t, i, u: m.tensor_scatter_nd_add(t, i, u),
-        [RNG.standard_normal((4, 3)), np.array([[0, 1], [2, 2], [0, 1]], I64), RNG.standard_normal(3)],
+        [
+            RNG.standard_normal((4, 3)),
+            np.array([[0, 1], [2, 2], [0, 1]], I64),
+            RNG.standard_normal(3),
+        ],
         (0, 2),
     ),
     "tensor_scatter_sub": (
@@ -108,13 +128,29 @@ CASES = {
     ),
     "tensor_scatter_nd_min": (
         lambda m, t, i, u: m.tensor_scatter_nd_min(t, i, u),
-        [np.array([1.0, 2.0, 3.0, 4.0]), np.array([[1], [2], [0]], I32), np.array([2.0, 0.5, -1.0])],
+        [
+            np.array([1.0, 2.0, 3.0, 4.0]),
+            np.array([[1], [2], [0]], I32),
+            np.array([2.0, 0.5, -1.0]),
+        ],
         (0, 2),
     ),
-    "sort ascending ties": (lambda m, x: m.sort(x), [np.array([[3.0, 1.0, 2.0, 1.0], [0.5, -1.0, 0.5, 7.0]])], (0,)),
+    "sort ascending ties": (
+        lambda m, x: m.sort(x),
+        [np.array([[3.0, 1.0, 2.0, 1.0], [0.5, -1.0, 0.5, 7.0]])],
+        (0,),
+    ),
     "sort descending axis 0": (lambda m, x: m.sort(x, axis=0, direction="DESCENDING"), [F], (0,)),
-    "sort int": (lambda m, x: m.sort(x, axis=1), [np.array([[3, -2147483648, 2147483647, 0]], I32)], ()),
-    "argsort stable": (lambda m, x: m.argsort(x, stable=True), [np.array([2, 1, 2, 1, 0, 2], I64)], ()),
+    "sort int": (
+        lambda m, x: m.sort(x, axis=1),
+        [np.array([[3, -2147483648, 2147483647, 0]], I32)],
+        (),
+    ),
+    "argsort stable": (
+        lambda m, x: m.argsort(x, stable=True),
+        [np.array([2, 1, 2, 1, 0, 2], I64)],
+        (),
+    ),
     "argsort descending": (
         lambda m, x: m.argsort(x, axis=0, direction="DESCENDING"),
         [np.array([[1.0, 2.0], [1.0, 0.0], [3.0, 2.0]])],
@@ -122,7 +158,10 @@ CASES = {
     ),
     "searchsorted left": (
         lambda m, s, v: m.searchsorted(s, v),
-        [np.array([[0.0, 3.0, 9.0, 9.0, 10.0], [1.0, 2.0, 3.0, 4.0, 5.0]]), np.array([[2.0, 9.0, 11.0], [0.0, 3.0, 3.5]])],
+        [
+            np.array([[0.0, 3.0, 9.0, 9.0, 10.0], [1.0, 2.0, 3.0, 4.0, 5.0]]),
+            np.array([[2.0, 9.0, 11.0], [0.0, 3.0, 3.5]]),
+        ],
         (),
     ),
     "searchsorted right int64": (
@@ -131,7 +170,11 @@ CASES = {
         (),
     ),
     "sequence_mask": (lambda m, n: m.sequence_mask(n), [np.array([[1, 3], [0, 2]], I32)], ()),
-    "sequence_mask maxlen float": (lambda m, n: m.sequence_mask(n, 5, dtype=m.float32), [np.array([1, 3, 2], I64)], ()),
+    "sequence_mask maxlen float": (
+        lambda m, n: m.sequence_mask(n, 5, dtype=m.float32),
+        [np.array([1, 3, 2], I64)],
+        (),
+    ),
     "boolean_mask": (
         lambda m, x, k: m.boolean_mask(x, k),
         [RNG.standard_normal((4, 2)), np.array([True, False, True, True])],
@@ -165,7 +208,12 @@ CASES = {
     ),
     "dynamic_stitch": (
         lambda m, a, b, x, y: m.dynamic_stitch([a, b], [x, y]),
-        [np.array([0, 4, 2], I32), np.array([[1], [3]], I32), RNG.standard_normal((3, 2)), RNG.standard_normal((2, 1, 2))],
+        [
+            np.array([0, 4, 2], I32),
+            np.array([[1], [3]], I32),
+            RNG.standard_normal((3, 2)),
+            RNG.standard_normal((2, 1, 2)),
+        ],
         (2, 3),
     ),
     "unique": (lambda m, x: list(m.unique(x)), [np.array([1, 1, 2, 4, 4, 4, 7, 8, 8], I32)], ()),
@@ -174,15 +222,35 @@ CASES = {
         [np.array([0.5, -0.0, 0.5, 0.0, 2.0])],
         (),
     ),
-    "unique_with_counts": (lambda m, x: list(m.unique_with_counts(x)), [np.array([3, 1, 3, 3, 2], I64)], ()),
-    "setdiff1d": (lambda m, x, y: list(m.setdiff1d(x, y)), [np.array([1, 2, 3, 4, 5, 6, 2], I32), np.array([1, 3, 5], I32)], ()),
+    "unique_with_counts": (
+        lambda m, x: list(m.unique_with_counts(x)),
+        [np.array([3, 1, 3, 3, 2], I64)],
+        (),
+    ),
+    "setdiff1d": (
+        lambda m, x, y: list(m.setdiff1d(x, y)),
+        [np.array([1, 2, 3, 4, 5, 6, 2], I32), np.array([1, 3, 5], I32)],
+        (),
+    ),
     "roll": (lambda m, x: m.roll(x, shift=[1, -3, 5], axis=[0, 1, 0]), [F], (0,)),
     "roll scalar": (lambda m, x: m.roll(x, 2, -1), [np.arange(5, dtype=I64)], ()),
     "reverse": (lambda m, x: m.reverse(x, [0, -1]), [F], (0,)),
     "reverse_v2": (lambda m, x: m.reverse_v2(x, [1]), [F], (0,)),
-    "space_to_depth": (lambda m, x: m.space_to_depth(x, 2), [RNG.standard_normal((2, 4, 6, 3))], (0,)),
-    "depth_to_space": (lambda m, x: m.nn.depth_to_space(x, 2), [RNG.standard_normal((2, 2, 3, 8))], (0,)),
-    "nn.space_to_depth": (lambda m, x: m.nn.space_to_depth(x, 3), [RNG.standard_normal((1, 3, 6, 2))], (0,)),
+    "space_to_depth": (
+        lambda m, x: m.space_to_depth(x, 2),
+        [RNG.standard_normal((2, 4, 6, 3))],
+        (0,),
+    ),
+    "depth_to_space": (
+        lambda m, x: m.nn.depth_to_space(x, 2),
+        [RNG.standard_normal((2, 2, 3, 8))],
+        (0,),
+    ),
+    "nn.space_to_depth": (
+        lambda m, x: m.nn.space_to_depth(x, 3),
+        [RNG.standard_normal((1, 3, 6, 2))],
+        (0,),
+    ),
     "space_to_batch_nd": (
         lambda m, x: m.space_to_batch_nd(x, [2, 3], [[1, 1], [2, 1]]),
         [RNG.standard_normal((2, 4, 3, 2))],
@@ -213,11 +281,27 @@ CASES = {
         [RNG.standard_normal((4, 2, 2, 1))],
         (0,),
     ),
-    "meshgrid xy": (lambda m, a, b, c: m.meshgrid(a, b, c), [np.arange(3.0), np.arange(2.0), np.arange(4.0)], (0, 1, 2)),
-    "meshgrid ij": (lambda m, a, b: m.meshgrid(a, b, indexing="ij"), [np.arange(3, dtype=I32), np.arange(2, dtype=I32)], ()),
+    "meshgrid xy": (
+        lambda m, a, b, c: m.meshgrid(a, b, c),
+        [np.arange(3.0), np.arange(2.0), np.arange(4.0)],
+        (0, 1, 2),
+    ),
+    "meshgrid ij": (
+        lambda m, a, b: m.meshgrid(a, b, indexing="ij"),
+        [np.arange(3, dtype=I32), np.arange(2, dtype=I32)],
+        (),
+    ),
     "linspace": (lambda m, a, b: m.linspace(a, b, 7), [np.array(-1.5), np.array(2.25)], (0, 1)),
-    "lin_space float32 one": (lambda m, a, b: m.lin_space(a, b, 1), [np.float32(3.0).reshape(()), np.float32(4.0).reshape(())], (0, 1)),
-    "unravel_index": (lambda m, i: m.unravel_index(i, [3, 4, 2]), [np.array([0, 5, 23, 11], I64)], ()),
+    "lin_space float32 one": (
+        lambda m, a, b: m.lin_space(a, b, 1),
+        [np.float32(3.0).reshape(()), np.float32(4.0).reshape(())],
+        (0, 1),
+    ),
+    "unravel_index": (
+        lambda m, i: m.unravel_index(i, [3, 4, 2]),
+        [np.array([0, 5, 23, 11], I64)],
+        (),
+    ),
     "unravel_index scalar": (lambda m, i: m.unravel_index(i, [7, 3]), [np.array(20, I32)], ()),
     "histogram_fixed_width": (
         lambda m, v: m.histogram_fixed_width(v, [0.0, 5.0], nbins=5),
@@ -236,7 +320,11 @@ CASES = {
     ),
     "repeat scalar": (lambda m, x: m.repeat(x, 2), [F[0]], (0,)),
     "repeat vector axis 1": (lambda m, x: m.repeat(x, [0, 2, 1, 3], axis=1), [F], (0,)),
-    "repeat fed counts": (lambda m, x, r: m.repeat(x, r, axis=0), [F, np.array([2, 0, 1], I32)], (0,)),
+    "repeat fed counts": (
+        lambda m, x, r: m.repeat(x, r, axis=0),
+        [F, np.array([2, 0, 1], I32)],
+        (0,),
+    ),
     "parallel_stack": (lambda m, a, b: m.parallel_stack([a, b]), [F[0], F[1]], ()),
     "shape_n": (lambda m, a, b: m.shape_n([a, b], out_type=m.int64), [F, F[0]], ()),
     "broadcast_dynamic_shape": (

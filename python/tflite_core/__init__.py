@@ -117,15 +117,6 @@ from .ops.array_ops import (
 from .ops.control_flow_ops import group, no_op
 from .ops.control_flow_ops import tuple_ as tuple
 from .ops.gradients import gradients
-from .ops.indexing_ops import (
-    IndexedSlices,
-    gather,
-    one_hot,
-    range,
-    unsorted_segment_sum,
-    where,
-    where_v2,
-)
 from .ops.grid_ops import (
     histogram_fixed_width,
     histogram_fixed_width_bins,
@@ -136,6 +127,15 @@ from .ops.grid_ops import (
     searchsorted,
     sequence_mask,
     unravel_index,
+)
+from .ops.indexing_ops import (
+    IndexedSlices,
+    gather,
+    one_hot,
+    range,
+    unsorted_segment_sum,
+    where,
+    where_v2,
 )
 from .ops.init_ops import (
     constant_initializer,

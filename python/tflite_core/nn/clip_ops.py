@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..framework import dtypes as _dt
 from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, name_scope
-from ..framework import dtypes as _dt
 from ..ops.array_ops import cast, identity, ones_like, size
 from ..ops.indexing_ops import where
 from ..ops.math_extra_ops import rsqrt

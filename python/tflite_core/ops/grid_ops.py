@@ -22,8 +22,7 @@ from ..framework.registry import NotDifferentiable, RegisterGradient, register_o
 from ..framework.tensor_shape import TensorShape
 from .array_ops import broadcast_to, cast, expand_dims, reshape, shape, size, stack
 from .indexing_ops import INDEX_DTYPES, gather, range
-from .math_ops import floor, less, maximum, minimum, multiply, reduce_max, reduce_sum
-from .math_ops import subtract
+from .math_ops import floor, less, maximum, minimum, multiply, reduce_max, reduce_sum, subtract
 from .partition_ops import boolean_mask
 
 if TYPE_CHECKING:
@@ -102,14 +101,16 @@ def meshgrid(*args: TensorLike, **kwargs: Any) -> list[Tensor]:
         key = next(iter(kwargs))
         raise TypeError(f"'{key}' is an invalid keyword argument for this function")
     if indexing not in ("xy", "ij"):
-        raise ValueError(f"Argument `indexing` parameter must be either 'xy' or 'ij', got '{indexing}'")
+        raise ValueError(
+            f"Argument `indexing` parameter must be either 'xy' or 'ij', got '{indexing}'"
+        )
     with name_scope(name, "meshgrid", []):
         ndim = len(args)
         if not ndim:
             return []
         ts = [convert_to_tensor(a) for a in args]
         ones1 = (1,) * ndim
-        output = [reshape(t, list(ones1[:i] + (-1,) + ones1[i + 1 :])) for i, t in enumerate(ts)]
+        output = [reshape(t, list((*ones1[:i], -1, *ones1[i + 1 :]))) for i, t in enumerate(ts)]
         shapes = [size(t) for t in ts]
         if indexing == "xy" and ndim > 1:
             output[0] = reshape(output[0], [1, -1, *([1] * (ndim - 2))])
@@ -158,7 +159,9 @@ def _bound_shape(op, in_shapes, value_of):
     s, v = in_shapes
     for x in (s, v):
         if x.ndims not in (None, 2):
-            raise shape_error(op.type, op.name, f"Shape must be rank 2 but is rank {x.ndims}", in_shapes)
+            raise shape_error(
+                op.type, op.name, f"Shape must be rank 2 but is rank {x.ndims}", in_shapes
+            )
     if s.ndims == 2 and v.ndims == 2 and not s[0].is_compatible_with(v[0]):
         raise shape_error(
             op.type, op.name, "Leading dim_size of both tensors must match.", in_shapes
@@ -168,7 +171,10 @@ def _bound_shape(op, in_shapes, value_of):
 
 for _t, _upper in (("LowerBound", 0), ("UpperBound", 1)):
     register_op(
-        _t, _bound_shape, "search_sorted", attrs_fn=(lambda u: lambda op, i, o, v: ([u], []))(_upper)
+        _t,
+        _bound_shape,
+        "search_sorted",
+        attrs_fn=(lambda u: lambda op, i, o, v: ([u], []))(_upper),
     )
     NotDifferentiable(_t)
 
@@ -240,8 +246,9 @@ def histogram_fixed_width(
     """How many ``values`` fall in each of ``nbins`` equal bins over ``value_range = [lo,
     hi]``; values below ``lo`` count in the first bin, at or above ``hi`` in the last.
 
+    >>> v = [-1.0, 0.0, 1.5, 2.0, 5.0, 15.0]
     >>> with tf.Session() as sess:
-    ...     print(sess.run(tf.histogram_fixed_width([-1.0, 0.0, 1.5, 2.0, 5.0, 15.0], [0.0, 5.0], 5)))
+    ...     print(sess.run(tf.histogram_fixed_width(v, [0.0, 5.0], 5)))
     [2 1 1 0 2]
     """
     with name_scope(name, "histogram_fixed_width", []) as scope:
@@ -266,8 +273,9 @@ def histogram_fixed_width_bins(
     """The bin of each of ``values`` among ``nbins`` equal bins over ``value_range``
     (clipped to ``[0, nbins - 1]``), as TF: ``floor(nbins * (v - lo) / (hi - lo))``.
 
+    >>> v = [-1.0, 0.0, 1.5, 2.0, 5.0, 15.0]
     >>> with tf.Session() as sess:
-    ...     print(sess.run(tf.histogram_fixed_width_bins([-1.0, 0.0, 1.5, 2.0, 5.0, 15.0], [0.0, 5.0], 5)))
+    ...     print(sess.run(tf.histogram_fixed_width_bins(v, [0.0, 5.0], 5)))
     [0 0 1 2 4 4]
     """
     with name_scope(name, "histogram_fixed_width_bins", []):
@@ -342,5 +350,7 @@ def repeat(input: TensorLike, repeats: Any, axis: int | None = None, name: str |
         n = shape(x, out_type=r.dtype)[axis]
         counts = broadcast_to(r, stack([n])) if r.shape.ndims == 0 else r
         mask = sequence_mask(counts)
-        rows = broadcast_to(expand_dims(range(constant(0, r.dtype), n), 1), shape(mask, out_type=r.dtype))
+        rows = broadcast_to(
+            expand_dims(range(constant(0, r.dtype), n), 1), shape(mask, out_type=r.dtype)
+        )
         return gather(x, boolean_mask(rows, mask), axis=axis)

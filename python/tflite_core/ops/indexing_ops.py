@@ -127,9 +127,9 @@ def where(
 ) -> Tensor:
     """With one argument, the coordinates of the true (nonzero) elements of ``condition``
     (int64 ``[count, rank]``, op Where; the plan is compiled for the condition's value).
-    Otherwise the elements of ``x`` where ``condition`` is true, else of ``y`` (TF 1.x's rule: ``x`` and
-    ``y`` have one shape; ``condition`` has it too (op Select), or is a vector over the first
-    dimension (reshaped to a column, op SelectV2)).
+    Otherwise the elements of ``x`` where ``condition`` is true, else of ``y`` (TF 1.x's rule:
+    ``x`` and ``y`` have one shape; ``condition`` has it too (op Select), or is a vector over the
+    first dimension (reshaped to a column, op SelectV2)).
 
     >>> c = tf.constant([True, False])
     >>> with tf.Session() as sess:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import builtins
 from collections import namedtuple
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -56,10 +57,12 @@ def _count_unique(x: np.ndarray) -> int:
 
 def _vector(op, s: TensorShape, what: str, in_shapes):
     if s.ndims not in (None, 1):
-        raise shape_error(op.type, op.name, f"{what} must be a vector, got rank {s.ndims}", in_shapes)
+        raise shape_error(
+            op.type, op.name, f"{what} must be a vector, got rank {s.ndims}", in_shapes
+        )
 
 
-# ---- Unique, UniqueWithCounts ---------------------------------------------------------------------
+# ---- Unique, UniqueWithCounts ------------------------------------------------------------------
 def _unique_shape(op, in_shapes, value_of):
     x = in_shapes[0]
     _vector(op, x, "x", in_shapes)
@@ -137,23 +140,31 @@ def setdiff1d(
     return ListDiffOutput(*op.outputs)
 
 
-# ---- DynamicPartition, DynamicStitch ---------------------------------------------------------------
+# ---- DynamicPartition, DynamicStitch ------------------------------------------------------------
 def _dynamic_partition_shape(op, in_shapes, value_of):
     data, parts = in_shapes
     n = op.get_attr("num_partitions")
-    if data.ndims is not None and parts.ndims is not None:
-        if not TensorShape(data.as_list()[: parts.ndims]).is_compatible_with(parts) or (
+    if (
+        data.ndims is not None
+        and parts.ndims is not None
+        and (
             parts.ndims > data.ndims
-        ):
-            raise shape_error(
-                "DynamicPartition",
-                op.name,
-                "data.shape must start with partitions.shape",
-                in_shapes,
-            )
-    rest = data.as_list()[parts.ndims :] if data.ndims is not None and parts.ndims is not None else None
+            or not TensorShape(data.as_list()[: parts.ndims]).is_compatible_with(parts)
+        )
+    ):
+        raise shape_error(
+            "DynamicPartition",
+            op.name,
+            "data.shape must start with partitions.shape",
+            in_shapes,
+        )
+    rest = (
+        data.as_list()[parts.ndims :]
+        if data.ndims is not None and parts.ndims is not None
+        else None
+    )
     v = _run_value(value_of, 1)
-    counts = [None] * n
+    counts: list[int | None] = [None] * n
     if v is not None:  # (ids out of range: the kernel names them)
         ok = v[(v >= 0) & (v < n)]
         counts = [int(c) for c in np.bincount(ok.reshape(-1), minlength=n)[:n]]
@@ -247,7 +258,7 @@ def _dynamic_stitch_grad(op, grad):
 
 
 def dynamic_stitch(
-    indices: list[TensorLike], data: list[TensorLike], name: str | None = None
+    indices: Sequence[TensorLike], data: Sequence[TensorLike], name: str | None = None
 ) -> Tensor:
     """``merged[indices[m][i...], ...] = data[m][i..., ...]``, for ``m`` in order (a later
     index wins); the first dimension is ``max(indices) + 1``.

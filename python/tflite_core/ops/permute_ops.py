@@ -21,7 +21,7 @@ import numpy as np
 from ..framework import dtypes as _dt
 from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, constant_value, name_scope, shape_error
-from ..framework.op_util import check_dtype_in, make_tensor, same_shape
+from ..framework.op_util import check_dtype_in, make_tensor
 from ..framework.registry import RegisterGradient, register_op
 from ..framework.tensor_shape import TensorShape
 from .array_ops import cast, stack
@@ -55,7 +55,7 @@ def _reverse_axes(op, rank: int, value_of) -> list[int] | None:
     axes = _ints(value_of, 1)
     if axes is None:
         return None
-    out = []
+    out: list[int] = []
     for a in axes:
         if not -rank <= a < rank:
             raise shape_error(
@@ -65,9 +65,7 @@ def _reverse_axes(op, rank: int, value_of) -> list[int] | None:
                 [],
             )
         if a % rank in out:
-            raise shape_error(
-                "ReverseV2", op.name, f"axis {a % rank} specified more than once", []
-            )
+            raise shape_error("ReverseV2", op.name, f"axis {a % rank} specified more than once", [])
         out.append(a % rank)
     return out
 
@@ -129,9 +127,7 @@ def _roll_shifts(op, shape, value_of) -> list[int] | None:
     out = [0] * rank
     for s, a in zip(shift, axis):
         if not -rank <= a < rank:
-            raise shape_error(
-                "Roll", op.name, f"axis {a} is out of range", [TensorShape(shape)]
-            )
+            raise shape_error("Roll", op.name, f"axis {a} is out of range", [TensorShape(shape)])
         out[a % rank] += s
     return [s % n if n else 0 for s, n in zip(out, shape)]
 
@@ -190,7 +186,10 @@ def _reverse_sequence_shape(op, in_shapes, value_of):
             )
         if lens.ndims not in (None, 1):
             raise shape_error(
-                "ReverseSequence", op.name, f"Shape must be rank 1 but is rank {lens.ndims}", in_shapes
+                "ReverseSequence",
+                op.name,
+                f"Shape must be rank 1 but is rank {lens.ndims}",
+                in_shapes,
             )
         if lens.ndims == 1 and not x[bd].is_compatible_with(lens[0]):
             raise shape_error(
@@ -264,7 +263,9 @@ def _block_check(op, in_shapes):
         raise ValueError(f"Attr block_size of '{op.name}' must be >= 2, got {b}")
     x = in_shapes[0]
     if x.ndims not in (None, 4):
-        raise shape_error(op.type, op.name, f"Shape must be rank 4 but is rank {x.ndims}", in_shapes)
+        raise shape_error(
+            op.type, op.name, f"Shape must be rank 4 but is rank {x.ndims}", in_shapes
+        )
     return b, x
 
 
@@ -499,8 +500,9 @@ def space_to_batch_nd(
     (``[M, 2]``), then moves each ``block_shape`` block into the batch:
     ``[B, s..., rest] -> [B * prod(block), (s + pads) / block..., rest]``.
 
+    >>> x = [[[[1], [2]], [[3], [4]]]]
     >>> with tf.Session() as sess:
-    ...     print(sess.run(tf.space_to_batch_nd([[[[1], [2]], [[3], [4]]]], [2, 2], [[0, 0], [0, 0]])).ravel())
+    ...     print(sess.run(tf.space_to_batch_nd(x, [2, 2], [[0, 0], [0, 0]])).ravel())
     [1 2 3 4]
     """
     return _nd("SpaceToBatchND", input, block_shape, paddings, name, "paddings")
@@ -567,8 +569,10 @@ def required_space_to_batch_paddings(
         if block_t.dtype != _dt.int32:
             block_t = cast(block_t, _dt.int32)
         if not block_t.shape.is_fully_defined() or block_t.shape.ndims != 1:
-            raise ValueError(f"block_shape must be a 1-D tensor of known length, got {block_t.shape}")
-        m = block_t.shape.as_list()[0]
+            raise ValueError(
+                f"block_shape must be a 1-D tensor of known length, got {block_t.shape}"
+            )
+        m = int(block_t.shape.as_list()[0] or 0)
         if m == 0:
             z = constant(np.zeros((0, 2), np.int32))
             return z, z
@@ -580,11 +584,11 @@ def required_space_to_batch_paddings(
         cb, cs, cp = constant_value(block_t), constant_value(shape_t), constant_value(base)
         if cb is not None and cs is not None and cp is not None:
             cb, cs, cp = (np.asarray(v, np.int32) for v in (cb, cs, cp))
-            start, end = cp[:, 0], cp[:, 1]
-            extra = (cb - (cs + start + end) % cb) % cb
-            paddings = constant(np.stack([start, end + extra], 1).astype(np.int32), name="paddings")
+            lo, hi = cp[:, 0], cp[:, 1]
+            more = (cb - (cs + lo + hi) % cb) % cb
+            paddings = constant(np.stack([lo, hi + more], 1).astype(np.int32), name="paddings")
             crops = constant(
-                np.stack([np.zeros(m, np.int32), extra], 1).astype(np.int32), name="crops"
+                np.stack([np.zeros(m, np.int32), more], 1).astype(np.int32), name="crops"
             )
             return paddings, crops
         start, end = base[:, 0], base[:, 1]

@@ -23,8 +23,16 @@ from ..framework.graph import Tensor, name_scope, shape_error
 from ..framework.op_util import NUMERIC, check_dtype_in, make_tensor, shape_input
 from ..framework.registry import NotDifferentiable, OpKind, RegisterGradient, register_op
 from ..framework.tensor_shape import TensorShape
-from .array_ops import cast, concat, expand_dims, identity, ones_like, reshape, shape, squeeze
-from .array_ops import zeros_like
+from .array_ops import (
+    cast,
+    concat,
+    expand_dims,
+    identity,
+    ones_like,
+    shape,
+    squeeze,
+    zeros_like,
+)
 from .indexing_ops import INDEX_DTYPES, IndexedSlices, size_of_dim
 from .math_ops import add, divide, equal, multiply, negative
 from .variables import Variable, _ref_of
@@ -99,7 +107,7 @@ def _batch_indices(indices: Tensor, batch_dims: int) -> Tensor:
     shp = indices.shape
     if shp.ndims is None or not shp[:batch_dims].is_fully_defined():
         raise ValueError("batch_dims needs indices whose batch dimensions are known")
-    dims = shp.as_list()
+    dims = [int(d or 0) for d in shp.as_list()]
     parts = []
     for d in range(batch_dims):
         grid = np.arange(dims[d]).reshape([dims[d] if k == d else 1 for k in range(len(dims))])
@@ -298,7 +306,9 @@ def tensor_scatter_min(tensor, indices, updates, name=None) -> Tensor:
 def _scatter_ref_shape(op, in_shapes, value_of):
     ref, i, u = in_shapes
     if ref.ndims is not None and ref.ndims < 1:
-        raise shape_error(op.type, op.name, "Shape must be at least rank 1 but is rank 0", in_shapes)
+        raise shape_error(
+            op.type, op.name, "Shape must be at least rank 1 but is rank 0", in_shapes
+        )
     if u.ndims == 0 or ref.ndims is None or i.ndims is None or u.ndims is None:
         return [ref]
     want = TensorShape(i.as_list() + ref.as_list()[1:])

@@ -60,7 +60,9 @@ def _broadcast_args_shape(op, in_shapes, value_of):
     a, b = in_shapes
     for s in (a, b):
         if s.ndims not in (None, 1):
-            raise shape_error("BroadcastArgs", op.name, f"Shape must be rank 1 but is rank {s.ndims}", in_shapes)
+            raise shape_error(
+                "BroadcastArgs", op.name, f"Shape must be rank 1 but is rank {s.ndims}", in_shapes
+            )
     if a.ndims == 1 and b.ndims == 1 and a[0].value is not None and b[0].value is not None:
         return [TensorShape([max(a[0].value, b[0].value)])]
     return [TensorShape([None])]
@@ -91,9 +93,11 @@ def broadcast_static_shape(shape_x, shape_y) -> TensorShape:
     a, b = as_shape(shape_x), as_shape(shape_y)
     if a.ndims is None or b.ndims is None:
         return TensorShape(None)
-    x, y = a.as_list(), b.as_list()
+    x: list[int | None] = a.as_list()
+    y: list[int | None] = b.as_list()
     n = max(len(x), len(y))
-    x, y = [1] * (n - len(x)) + x, [1] * (n - len(y)) + y
+    one: list[int | None] = [1]
+    x, y = one * (n - len(x)) + x, one * (n - len(y)) + y
     out: list[int | None] = []
     for p, q in zip(x, y):
         if p == 1:
@@ -119,5 +123,7 @@ def parallel_stack(values: Sequence[TensorLike], name: str = "parallel_stack") -
     ts = [convert_to_tensor(v) for v in values]
     for t in ts:
         if not t.shape.is_fully_defined():
-            raise ValueError(f"Cannot infer the shape of {t.name}: parallel_stack needs known shapes")
+            raise ValueError(
+                f"Cannot infer the shape of {t.name}: parallel_stack needs known shapes"
+            )
     return stack(ts, 0, name=name)

@@ -16,8 +16,7 @@ def _search_sorted(inputs, outputs, ints, floats):
     op = "UpperBound" if ints[0] else "LowerBound"
     if s.ndim != 2 or v.ndim != 2 or s.shape[0] != v.shape[0]:
         raise KernelError(f"[{op}] Leading dim_size of both tensors must match.")
-    side = "right" if ints[0] else "left"
-    res = [np.searchsorted(s[b], v[b], side=side) for b in range(s.shape[0])]
+    res = [np.searchsorted(s[b], v[b], side="right" if ints[0] else "left") for b in range(len(s))]
     _store(outputs[0], np.array(res, np.int64).reshape(v.shape))
 
 

@@ -29,7 +29,9 @@ def _unique(inputs, outputs, ints, floats):
     if x.ndim != 1:
         raise KernelError(f"[{op}] unique expects a 1D vector.")
     seen: dict = {}
-    ys, idx, counts = [], [], []
+    ys: list = []
+    idx: list[int] = []
+    counts: list[int] = []
     for v in x.tolist():
         k = _key(v)
         j = seen.get(k)

@@ -46,7 +46,7 @@ def _reverse_sequence(inputs, outputs, ints, floats):
             raise KernelError(f"[ReverseSequence] seq_lengths({b}) > input.dims({sd})")
     out = x.copy()
     for b, n in enumerate(lens):
-        src = [slice(None)] * x.ndim
+        src: list = [slice(None)] * x.ndim
         src[bd] = b
         src[sd] = slice(0, int(n))
         out[tuple(src)] = np.flip(x[tuple(src)], sd - (bd < sd))

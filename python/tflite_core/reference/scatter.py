@@ -9,8 +9,7 @@ import numpy as np
 
 from .registry import KernelError, _check_ids, _kernel, _store
 
-_TENSOR_SCATTER = ("TensorScatterUpdate", "TensorScatterAdd", "TensorScatterSub")
-_TENSOR_SCATTER += ("TensorScatterMax", "TensorScatterMin")
+_TENSOR_SCATTER = tuple(f"TensorScatter{k}" for k in ("Update", "Add", "Sub", "Max", "Min"))
 _REF = ("Update", "Add", "Sub", "Max", "Min", "Mul", "Div")
 
 
@@ -23,14 +22,16 @@ def _rows(op: str, indices: np.ndarray, shape: tuple, what: str) -> list[tuple]:
     depth = indices.shape[-1]
     if depth > len(shape):
         raise KernelError(f"[{op}] index innermost dimension length must be <= params rank")
-    flat = indices.reshape(-1, depth)
+    flat = indices.reshape(int(np.prod(indices.shape[:-1])), depth)
     out = []
     for r, row in enumerate(flat):
         if any(v < 0 or v >= shape[j] for j, v in enumerate(row)):
             at = ",".join(str(int(i)) for i in np.unravel_index(r, indices.shape[:-1]))
             vals = ", ".join(str(int(v)) for v in row)
             dims = ",".join(str(d) for d in shape)
-            raise KernelError(f"[{op}] indices[{at}] = [{vals}] does not index into {what} [{dims}]")
+            raise KernelError(
+                f"[{op}] indices[{at}] = [{vals}] does not index into {what} [{dims}]"
+            )
         out.append(tuple(int(v) for v in row))
     return out
 
