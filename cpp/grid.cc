@@ -10,10 +10,8 @@ namespace tfl {
 namespace {
 
 inline void set_index(TensorView& t, int64_t k, int64_t v) {
-  if (t.dtype == DType::kInt32)
-    t.ptr<int32_t>()[k] = int32_t(v);
-  else
-    t.ptr<int64_t>()[k] = v;
+  if (t.dtype == DType::kInt32) t.ptr<int32_t>()[k] = int32_t(v);
+  else t.ptr<int64_t>()[k] = v;
 }
 
 // out[b, j] = np.searchsorted(sorted[b], values[b, j], side) for 2-D inputs; ints = [upper].
@@ -25,8 +23,7 @@ void k_search_sorted(const TensorView* in, int nin, TensorView* out, int nout, c
   check_same_dtype(op, s, v);
   check_index_dtype(op, out[0], "output");
   if (s.ndim != 2 || v.ndim != 2) fail(op, "sorted_inputs and values must be 2-D");
-  if (s.shape[0] != v.shape[0])
-    fail(op, "Leading dim_size of both tensors must match.");
+  if (s.shape[0] != v.shape[0]) fail(op, "Leading dim_size of both tensors must match.");
   if (out[0].size() != v.size()) fail(op, "output must have the shape of values");
   const int64_t rows = s.shape[0], n = s.shape[1], m = v.shape[1];
   TFL_NUMERIC_CASES(s.dtype, op, {
@@ -35,8 +32,8 @@ void k_search_sorted(const TensorView* in, int nin, TensorView* out, int nout, c
     parallel_for(rows * m, kParallelGrain / 16, [&](int64_t b, int64_t e) {
       for (int64_t k = b; k < e; ++k) {
         const T* row = sp + (k / m) * n;
-        const T* at = upper ? std::upper_bound(row, row + n, vp[k])
-                            : std::lower_bound(row, row + n, vp[k]);
+        const T* at =
+            upper ? std::upper_bound(row, row + n, vp[k]) : std::lower_bound(row, row + n, vp[k]);
         set_index(out[0], k, at - row);
       }
     });
@@ -74,8 +71,8 @@ void k_unravel_index(const TensorView* in, int nin, TensorView* out, int nout, c
   check_index_dtype(op, idx, "indices");
   check_same_dtype(op, idx, dims);
   check_same_dtype(op, idx, out[0]);
-  if (idx.ndim > 1) fail(op, "The indices can only be scalar or vector, got \"", idx.shape_str(),
-                         "\"");
+  if (idx.ndim > 1)
+    fail(op, "The indices can only be scalar or vector, got \"", idx.shape_str(), "\"");
   if (dims.ndim != 1) fail(op, "The indices can only be 1-D, got \"", dims.shape_str(), "\"");
   const int64_t nd = dims.size(), n = idx.size();
   if (out[0].size() != nd * n) fail(op, "output must have ", nd * n, " elements");
@@ -115,8 +112,8 @@ void k_histogram_fixed_width(const TensorView* in, int nin, TensorView* out, int
   TFL_NUMERIC_CASES(v.dtype, op, {
     const T lo = range.ptr<T>()[0], hi = range.ptr<T>()[1];
     if (!(lo < hi))
-      fail(op, "value_range should satisfy value_range[0] < value_range[1], but got '[",
-           double(lo), ", ", double(hi), "]'");
+      fail(op, "value_range should satisfy value_range[0] < value_range[1], but got '[", double(lo),
+           ", ", double(hi), "]'");
     // as TF's kernel: (max(x, lo) - lo) in T, then in double / step, capped at the last bin
     const double step = double(T(hi - lo)) / double(nbins);
     const T* x = v.ptr<T>();

@@ -69,8 +69,8 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  bessel_i1e softsign (float -> float, np.<op> or
 //                  scipy.special's); is_finite is_inf is_nan (float -> bool); logical_not,
 //                  logical_and logical_or (bool, broadcasting); atan2 xlogy xdivy div_no_nan
-//                  mul_no_nan zeta polygamma nextafter (floats), betainc (a, b, x of one shape)
-//                  squared_difference (numeric), broadcasting as add; cumsum cumprod
+//                  mul_no_nan zeta polygamma nextafter igamma igammac (floats), betainc (a, b, x of
+//                  one shape) squared_difference (numeric), broadcasting as add; cumsum cumprod
 //                  cumulative_logsumexp (ints = [axis, exclusive, reverse]); unsorted_segment_max /
 //                  _min / _prod (as unsorted_segment_sum; empty segments: lowest, highest, 1)
 //  scatter.cc      gather_nd (params, indices [..., depth] -> slices), scatter_nd (indices,

@@ -16,10 +16,8 @@ namespace {
 
 // Element k of an index output (int32 or int64) set to v.
 inline void set_index(TensorView& t, int64_t k, int64_t v) {
-  if (t.dtype == DType::kInt32)
-    t.ptr<int32_t>()[k] = int32_t(v);
-  else
-    t.ptr<int64_t>()[k] = v;
+  if (t.dtype == DType::kInt32) t.ptr<int32_t>()[k] = int32_t(v);
+  else t.ptr<int64_t>()[k] = v;
 }
 
 // A hash for values of T that treats -0.0 and 0.0 alike (they compare equal), as TF's maps.
@@ -134,8 +132,7 @@ void k_list_diff(const TensorView* in, int nin, TensorView* out, int nout, const
 
 // out[p] = the rows data[i...] (rows: the prefix of data's shape that partitions has) with
 // partitions[i...] == p, in order; nout = num_partitions.
-void k_dynamic_partition(const TensorView* in, int nin, TensorView* out, int nout,
-                         const Attrs&) {
+void k_dynamic_partition(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
   const char* op = "DynamicPartition";
   if (nin != 2) fail(op, "expects 2 inputs, got ", nin);
   const TensorView &data = in[0], &parts = in[1];
@@ -143,8 +140,8 @@ void k_dynamic_partition(const TensorView* in, int nin, TensorView* out, int nou
   if (parts.ndim > data.ndim) fail(op, "partitions must be a prefix of data's shape");
   for (int d = 0; d < parts.ndim; ++d)
     if (parts.shape[d] != data.shape[d])
-      fail(op, "data.shape must start with partitions.shape, got data.shape = ",
-           data.shape_str(), ", partitions.shape = ", parts.shape_str());
+      fail(op, "data.shape must start with partitions.shape, got data.shape = ", data.shape_str(),
+           ", partitions.shape = ", parts.shape_str());
   const int64_t n = parts.size();
   int64_t row = 1;
   for (int d = parts.ndim; d < data.ndim; ++d) row *= data.shape[d];

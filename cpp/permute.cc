@@ -106,8 +106,8 @@ void k_reverse_sequence(const TensorView* in, int nin, TensorView* out, int nout
   if (sd < 0 || sd >= x.ndim || bd < 0 || bd >= x.ndim || sd == bd)
     fail(op, "seq_dim ", sd, " and batch_dim ", bd, " must be distinct dims of ", x.shape_str());
   if (lens.ndim != 1 || lens.shape[0] != x.shape[bd])
-    fail(op, "Length of seq_lengths != input.dims(", bd, "), (", lens.size(), " vs. ",
-         x.shape[bd], ")");
+    fail(op, "Length of seq_lengths != input.dims(", bd, "), (", lens.size(), " vs. ", x.shape[bd],
+         ")");
   for (int64_t b = 0; b < lens.size(); ++b) {
     const int64_t v = index_at(lens, b);
     if (v < 0) fail(op, "seq_lengths(", b, ") < 0");
@@ -232,8 +232,7 @@ inline int64_t spatial_offset(const Blocks& k, const TensorView& spatial, const 
 }
 
 // TF's SpaceToBatchND: pad the spatial dims, then move blocks into the batch (block-major).
-void k_space_to_batch_nd(const TensorView* in, int nin, TensorView* out, int nout,
-                         const Attrs& a) {
+void k_space_to_batch_nd(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "SpaceToBatchND";
   check_count(op, nin, 1, nout, 1);
   const TensorView& x = in[0];
@@ -246,8 +245,7 @@ void k_space_to_batch_nd(const TensorView* in, int nin, TensorView* out, int nou
 
 // TF's BatchToSpaceND: the inverse, then the crops removed. Each output element has exactly one
 // source: the loop runs over the input and writes the elements that survive the crops.
-void k_batch_to_space_nd(const TensorView* in, int nin, TensorView* out, int nout,
-                         const Attrs& a) {
+void k_batch_to_space_nd(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "BatchToSpaceND";
   check_count(op, nin, 1, nout, 1);
   const TensorView& x = in[0];

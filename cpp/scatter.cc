@@ -127,8 +127,8 @@ inline void combine(const char* op, T& dst, T v, int64_t mode) {
 // in index order (so duplicates combine deterministically; for update, the last one wins).
 // `updates` holds rows x slice elements, or one scalar broadcast to every slice (scalar_updates).
 void scatter_into(const char* op, const TensorView& indices, const NdIndex& g,
-                  const TensorView& updates, bool scalar_updates, TensorView& target,
-                  int64_t mode, const char* what) {
+                  const TensorView& updates, bool scalar_updates, TensorView& target, int64_t mode,
+                  const char* what) {
   std::vector<int64_t> offs(size_t(g.rows));
   for (int64_t r = 0; r < g.rows; ++r) {
     offs[size_t(r)] = nd_offset(indices, g, r, target.shape);
@@ -248,8 +248,7 @@ void k_scatter_ref(const TensorView* in, int nin, TensorView* out, int nout, con
   const bool scalar = updates.ndim == 0;
   if (!scalar && updates.size() != g.rows * g.slice)
     fail(op, "updates ", updates.shape_str(), " must be a scalar or have shape indices.shape + ",
-         "params.shape[1:], with params ", ref.shape_str(), " and indices ",
-         indices.shape_str());
+         "params.shape[1:], with params ", ref.shape_str(), " and indices ", indices.shape_str());
   const int64_t limit = ref.shape[0];
   for (int64_t k = 0; k < g.rows; ++k) {
     const int64_t v = index_at(indices, k);

@@ -643,6 +643,9 @@ def zeta_case(draw, kind):
     if kind == "zeta":
         a = arrays(draw, dt, bs.input_shapes[0], 1.5, 6)
         b = arrays(draw, dt, bs.input_shapes[1], 0.5, 10)
+    elif kind == "igamma":  # a > 0, x >= 0, and both sides of x = a + 1; and the specials
+        a = arrays(draw, dt, bs.input_shapes[0], -0.5, 20, specials=True)
+        b = arrays(draw, dt, bs.input_shapes[1], -0.5, 30, specials=True)
     else:
         a = draw(hnp.arrays(dt, bs.input_shapes[0], elements=st.integers(0, 3).map(float)))
         b = arrays(draw, dt, bs.input_shapes[1], 0.25, 10)
@@ -691,6 +694,8 @@ MATH_ROWS = {
         for k in ("atan2", "xlogy", "xdivy", "div_no_nan", "mul_no_nan")
     },
     "zeta": zeta_case("zeta"),
+    "igamma": zeta_case("igamma"),
+    "igammac": zeta_case("igamma"),
     "betainc": betainc_case(),
     "polygamma": zeta_case("polygamma"),
     "squared_difference": binary_case(NUMERIC, -1000, 1000),
