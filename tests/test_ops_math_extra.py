@@ -23,9 +23,9 @@ from tflite_core.reference.math_extra import (
     _betainc,
     _digamma,
     _erfinv,
+    _igamma,
     _ndtri,
     _polygamma,
-    _igamma,
     _zeta,
 )
 
