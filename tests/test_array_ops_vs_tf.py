@@ -376,3 +376,68 @@ def test_matches_tf(name):
     if name in LOOSE:
         tol = {"rtol": 1e-10, "atol": 1e-12}
     check(build, feeds, grad_of, **tol)
+
+
+# ---- the updates of variables ----------------------------------------------------------------------
+def _updates(mod, graph, make):
+    with graph.as_default():
+        v = mod.Variable(np.arange(12.0).reshape(4, 3) - 5.0)
+        ops = make(mod, v)
+        with mod.Session(graph=graph) as sess:
+            sess.run(v.initializer)
+            return [np.array(sess.run(op)) for op in ops] + [sess.run(v)]
+
+
+UPDATES = {
+    "scatter_update": lambda m, v: [
+        m.scatter_update(v, [3, 1], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    ],
+    "scatter_update scalar": lambda m, v: [m.scatter_update(v, [[0, 2]], 7.0)],
+    "scatter_add, sub": lambda m, v: [
+        m.scatter_add(v, [1, 1, 2], np.ones((3, 3))),
+        m.scatter_sub(v, [0], [[0.5, 0.5, 0.5]]),
+    ],
+    "scatter_mul, div": lambda m, v: [
+        m.scatter_mul(v, [2, 0], np.full((2, 3), 3.0)),
+        m.scatter_div(v, [3], [[2.0, 4.0, 8.0]]),
+    ],
+    "scatter_max, min": lambda m, v: [
+        m.scatter_max(v, [0, 3], np.zeros((2, 3))),
+        m.scatter_min(v, [2], [[5.0, -9.0, 0.0]]),
+    ],
+    "scatter_nd_update, add, sub": lambda m, v: [
+        m.scatter_nd_update(v, [[0, 1], [3, 2]], [10.0, 20.0]),
+        m.scatter_nd_add(v, [[1]], [[1.0, 1.0, 1.0]]),
+        m.scatter_nd_sub(v, [[2, 0], [2, 0]], [1.0, 2.0]),
+    ],
+    "batch_scatter_update": lambda m, v: [
+        m.batch_scatter_update(v, [[0], [2], [1], [0]], [[9.0], [8.0], [7.0], [6.0]])
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(UPDATES))
+def test_variable_updates_match_tf(name):
+    ours = _updates(tf, tf.Graph(), UPDATES[name])
+    theirs = _updates(T, real_tf.Graph(), UPDATES[name])
+    _same(ours, theirs)
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize(
+    ("build", "feeds"),
+    [
+        (lambda m, i: m.gather_nd(np.zeros((2, 3)), i), [np.array([[1, 0], [2, 1]], I32)]),
+        (lambda m, i: m.scatter_nd(i, [1.0], [4]), [np.array([[4]], I32)]),
+        (lambda m, i: m.tensor_scatter_update(np.zeros(3), i, [1.0]), [np.array([[-1]], I64)]),
+        (lambda m, p: m.dynamic_partition([1.0, 2.0], p, 2), [np.array([0, 2], I32)]),
+        (lambda m, i: m.unravel_index(i, [2, 3]), [np.array([6], I32)]),
+    ],
+)
+def test_bad_indices_are_invalid_argument_errors_in_both(build, feeds):
+    for mod, graph, error in (
+        (tf, tf.Graph(), tf.errors.InvalidArgumentError),
+        (T, real_tf.Graph(), real_tf.errors.InvalidArgumentError),
+    ):
+        with pytest.raises(error):
+            _run(mod, graph, build, feeds)
