@@ -111,7 +111,6 @@ inline void combine(const char* op, T& dst, T v, int64_t mode) {
     case kMul: dst = T(dst * v); break;
     case kDiv:
       if constexpr (std::is_integral_v<T>) {
-        if (v == 0) fail(op, "division by zero");
         if (v == T(-1)) {  // wraps at the minimum, as two's complement negation
           dst = T(std::make_unsigned_t<T>(0) - std::make_unsigned_t<T>(dst));
           break;
@@ -138,6 +137,13 @@ void scatter_into(const char* op, const TensorView& indices, const NdIndex& g,
     T* t = target.ptr<T>();
     const T* u = updates.ptr<T>();
     const int64_t slice = g.slice;
+    if constexpr (std::is_integral_v<T>) {  // checked before anything is written
+      if (mode == kDiv) {
+        const int64_t nu = scalar_updates ? 1 : g.rows * slice;
+        for (int64_t k = 0; k < nu; ++k)
+          if (u[k] == T(0)) fail(op, "division by zero");
+      }
+    }
     // columns split across threads, rows in order: no two threads touch one element
     parallel_for(slice, kCheapGrain, [&](int64_t c0, int64_t c1) {
       for (int64_t r = 0; r < g.rows; ++r) {
