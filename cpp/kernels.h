@@ -81,7 +81,9 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //  permute.cc      reverse (ints = a flag per dim), roll (ints = a shift per dim), reverse_sequence
 //                  (x, seq_lengths; ints = [seq_dim, batch_dim]), space_to_depth, depth_to_space
 //                  (NHWC; ints = [block]), space_to_batch_nd, batch_to_space_nd (ints = [M,
-//                  block[M], pads or crops before/after per block dim])
+//                  block[M], pads or crops before/after per block dim]), extract_image_patches
+//                  (NHWC; ints = [ksize r, c, stride r, c, rate r, c, pad top, left]; zeros
+//                  outside)
 //  partition.cc    where (np.argwhere -> int64), unique (-> y, idx [, count]), list_diff (x, y ->
 //                  out, idx), dynamic_partition (data, int32 partitions -> one output each),
 //                  dynamic_stitch (indices..., data... -> merged): output sizes from the values

@@ -1,5 +1,6 @@
 // permute.cc: kernels that move elements without changing them: reverse, roll,
-// reverse_sequence, space_to_depth / depth_to_space and space_to_batch_nd / batch_to_space_nd.
+// reverse_sequence, space_to_depth / depth_to_space, space_to_batch_nd / batch_to_space_nd and
+// extract_image_patches.
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -276,6 +277,30 @@ void k_batch_to_space_nd(const TensorView* in, int nin, TensorView* out, int nou
   });
 }
 
+// NHWC patches: out[b, r, c, (i * kc + j) * D + d] = x[b, r * sr + i * rr - top, c * sc + j * rc -
+// left, d], zero outside the image; ints = [kr, kc, sr, sc, rr, rc, top, left].
+void k_extract_image_patches(const TensorView* in, int nin, TensorView* out, int nout,
+                             const Attrs& a) {
+  const char* op = "ExtractImagePatches";
+  check_count(op, nin, 1, nout, 1);
+  const TensorView &x = in[0], &o = out[0];
+  if (x.ndim != 4 || o.ndim != 4) fail(op, "input must be 4-dimensional, got ", x.shape_str());
+  if (a.ints.size() != 8) fail(op, "expects 8 integer attributes");
+  const int64_t kr = a.ints[0], kc = a.ints[1], sr = a.ints[2], sc = a.ints[3], rr = a.ints[4],
+                rc = a.ints[5], top = a.ints[6], left = a.ints[7];
+  if (kr < 1 || kc < 1 || sr < 1 || sc < 1 || rr < 1 || rc < 1)
+    fail(op, "sizes, strides and rates must be positive");
+  const int64_t H = x.shape[1], W = x.shape[2], D = x.shape[3];
+  if (o.shape[0] != x.shape[0] || o.shape[3] != kr * kc * D)
+    fail(op, "output ", o.shape_str(), " does not match input ", x.shape_str());
+  remap(op, x, out[0], [&](const int64_t* c) {
+    const int64_t k = c[3] / D, d = c[3] % D;
+    const int64_t y = c[1] * sr + (k / kc) * rr - top, xx = c[2] * sc + (k % kc) * rc - left;
+    if (y < 0 || y >= H || xx < 0 || xx >= W) return int64_t(-1);
+    return ((c[0] * H + y) * W + xx) * D + d;
+  });
+}
+
 }  // namespace
 
 void register_permute(Registry& r) {
@@ -286,6 +311,7 @@ void register_permute(Registry& r) {
   r["depth_to_space"] = k_depth_to_space;
   r["space_to_batch_nd"] = k_space_to_batch_nd;
   r["batch_to_space_nd"] = k_batch_to_space_nd;
+  r["extract_image_patches"] = k_extract_image_patches;
 }
 
 }  // namespace tfl

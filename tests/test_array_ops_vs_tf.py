@@ -378,7 +378,7 @@ def test_matches_tf(name):
     check(build, feeds, grad_of, **tol)
 
 
-# ---- the updates of variables ----------------------------------------------------------------------
+# ---- the updates of variables ---------------------------------------------------------------
 def _updates(mod, graph, make):
     with graph.as_default():
         v = mod.Variable(np.arange(12.0).reshape(4, 3) - 5.0)
@@ -441,3 +441,17 @@ def test_bad_indices_are_invalid_argument_errors_in_both(build, feeds):
     ):
         with pytest.raises(error):
             _run(mod, graph, build, feeds)
+
+
+@pytest.mark.parametrize(
+    ("shape", "ksizes", "strides", "rates", "padding"),
+    [
+        ((2, 5, 6, 3), [1, 2, 3, 1], [1, 1, 2, 1], [1, 1, 1, 1], "VALID"),
+        ((1, 5, 6, 2), [1, 3, 2, 1], [1, 2, 3, 1], [1, 2, 1, 1], "SAME"),
+        ((2, 4, 4, 1), [1, 2, 2, 1], [1, 3, 1, 1], [1, 1, 2, 1], "SAME"),
+        ((1, 3, 3, 2), [1, 3, 3, 1], [1, 1, 1, 1], [1, 1, 1, 1], "VALID"),
+    ],
+)
+def test_extract_image_patches_and_gradient(shape, ksizes, strides, rates, padding):
+    x = RNG.standard_normal(shape)
+    check(lambda m, t: m.extract_image_patches(t, ksizes, strides, rates, padding), [x], (0,))

@@ -1012,6 +1012,17 @@ def space_batch_case(draw, to_batch):
 
 
 @st.composite
+def patches_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    x = data_array(
+        draw, dt, (draw(st.integers(0, 2)), *(draw(st.integers(1, 5)) for _ in range(2)), 2)
+    )
+    ints = [draw(st.integers(1, 3)) for _ in range(6)] + [draw(st.integers(0, 2)) for _ in range(2)]
+    rows, cols = (draw(st.integers(0, 4)) for _ in range(2))
+    return Case([x], [blank((x.shape[0], rows, cols, ints[0] * ints[1] * 2), dt)], ints)
+
+
+@st.composite
 def where_case(draw):
     dt = draw(st.sampled_from(ALL))
     x = draw(hnp.arrays(dt, draw(shapes()), elements=elements(dt, -1, 1)))
@@ -1110,6 +1121,7 @@ ROWS.update(
         "depth_to_space": depth_case(False),
         "space_to_batch_nd": space_batch_case(True),
         "batch_to_space_nd": space_batch_case(False),
+        "extract_image_patches": patches_case(),
         "where": where_case(),
         "unique": unique_case(),
         "list_diff": list_diff_case(),

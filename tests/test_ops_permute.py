@@ -154,6 +154,42 @@ def np_batch_to_space(x, block_shape, crops):
     return y[tuple(sl)]
 
 
+def patches_draw(ctx):
+    lo = 0 if ctx.mode == "forward" else 1
+    shape = (max(lo, ctx.draw(st.integers(0, 2))), *(ctx.draw(st.integers(1, 5)) for _ in range(2)))
+    shape = (*shape, ctx.draw(st.integers(1, 2)))
+    k, s, r = ([1, ctx.draw(st.integers(1, 3)), ctx.draw(st.integers(1, 3)), 1] for _ in range(3))
+    return [ctx.values(shape)], {
+        "ksizes": k,
+        "strides": s,
+        "rates": r,
+        "padding": ctx.draw(st.sampled_from(["VALID", "SAME"])),
+    }
+
+
+def np_patches(x, ksizes, strides, rates, padding):
+    b, h, w, d = x.shape
+    (kr, kc), (sr, sc), (rr, rc) = ksizes[1:3], strides[1:3], rates[1:3]
+    dims = []
+    for n, k, s, r in ((h, kr, sr, rr), (w, kc, sc, rc)):
+        eff = k + (k - 1) * (r - 1)
+        if padding == "VALID":
+            dims.append((max(-(-(n - eff + 1) // s), 0), 0))
+        else:
+            m = -(-n // s)
+            dims.append((m, max((m - 1) * s + eff - n, 0) // 2))
+    (rows, top), (cols, left) = dims
+    out = np.zeros((b, rows, cols, kr, kc, d), x.dtype)
+    for i in range(rows):
+        for j in range(cols):
+            for a in range(kr):
+                for c in range(kc):
+                    y, z = i * sr + a * rr - top, j * sc + c * rc - left
+                    if 0 <= y < h and 0 <= z < w:
+                        out[:, i, j, a, c] = x[:, y, z]
+    return out.reshape(b, rows, cols, kr * kc * d)
+
+
 # ---- the rows ------------------------------------------------------------------------------------
 ROWS = [
     Row("ReverseV2", tf.reverse_v2, np_reverse, reverse_draw, ALL),
@@ -163,6 +199,7 @@ ROWS = [
     Row("DepthToSpace", tf.depth_to_space, np_depth_to_space, depth_draw(False), ALL),
     Row("SpaceToBatchND", tf.space_to_batch_nd, np_space_to_batch, space_to_batch_draw, ALL),
     Row("BatchToSpaceND", tf.batch_to_space_nd, np_batch_to_space, batch_to_space_draw, ALL),
+    Row("ExtractImagePatches", tf.extract_image_patches, np_patches, patches_draw, ALL),
 ]
 globals().update(table_tests(ROWS))
 

@@ -286,6 +286,7 @@ from .ops.permute_ops import (
     batch_to_space,
     batch_to_space_nd,
     depth_to_space,
+    extract_image_patches,
     required_space_to_batch_paddings,
     reverse,
     reverse_sequence,

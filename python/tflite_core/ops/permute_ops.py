@@ -1,8 +1,9 @@
 """Ops that move elements without changing them: ``reverse`` (ReverseV2), ``roll``,
 ``reverse_sequence``, ``space_to_depth`` / ``depth_to_space`` and ``space_to_batch_nd`` /
 ``batch_to_space_nd`` (with TF 1.x's ``space_to_batch`` / ``batch_to_space`` and
-``required_space_to_batch_paddings``); kernels in ``cpp/permute.cc``. Each one's gradient is
-its inverse.
+``required_space_to_batch_paddings``) and ``extract_image_patches``; kernels in
+``cpp/permute.cc``. Each one's gradient is its inverse (the patches': their sum back into the
+pixels).
 
 Axes, shifts, block shapes, paddings and crops are tensors whose values must be known when the
 plan is compiled (constants, fed values, or values a pre-plan computes).
@@ -24,8 +25,8 @@ from ..framework.graph import Tensor, constant_value, name_scope, shape_error
 from ..framework.op_util import check_dtype_in, make_tensor
 from ..framework.registry import RegisterGradient, register_op
 from ..framework.tensor_shape import TensorShape
-from .array_ops import cast, stack
-from .indexing_ops import INDEX_DTYPES
+from .array_ops import cast, reshape, shape, stack, transpose
+from .indexing_ops import INDEX_DTYPES, unsorted_segment_sum
 from .math_ops import add, floormod, negative, subtract
 
 if TYPE_CHECKING:
@@ -599,3 +600,119 @@ def required_space_to_batch_paddings(
         zero = constant(0, _dt.int32)
         crops = stack([stack([zero, extra[i]]) for i in range(m)], name="crops")
         return paddings, crops
+
+
+# ---- ExtractImagePatches -------------------------------------------------------------------------
+def _patch_geometry(op, h: int | None, w: int | None):
+    """``(rows, cols, top, left)`` of the patches of an ``h x w`` image (None where unknown):
+    TF's VALID and SAME windows of the dilated ``ksizes``."""
+    kr, kc = op.get_attr("ksizes")[1:3]
+    sr, sc = op.get_attr("strides")[1:3]
+    rr, rc = op.get_attr("rates")[1:3]
+    out = []
+    for n, k, s, r in ((h, kr, sr, rr), (w, kc, sc, rc)):
+        if n is None:
+            out.append((None, 0))
+            continue
+        eff = k + (k - 1) * (r - 1)
+        if op.get_attr("padding") == "VALID":
+            out.append((max(-(-(n - eff + 1) // s), 0), 0))
+        else:
+            m = -(-n // s)
+            out.append((m, max((m - 1) * s + eff - n, 0) // 2))
+    (rows, top), (cols, left) = out
+    return rows, cols, top, left
+
+
+def _patches_shape(op, in_shapes, value_of):
+    x = in_shapes[0]
+    if x.ndims not in (None, 4):
+        raise shape_error(
+            op.type, op.name, f"Shape must be rank 4 but is rank {x.ndims}", in_shapes
+        )
+    if x.ndims is None:
+        return [TensorShape([None] * 4)]
+    b, h, w, d = x.as_list()
+    rows, cols, _, _ = _patch_geometry(op, h, w)
+    kr, kc = op.get_attr("ksizes")[1:3]
+    return [TensorShape([b, rows, cols, None if d is None else kr * kc * d])]
+
+
+def _patches_attrs(op, in_shapes, out_shapes, value_of):
+    _, h, w, _ = in_shapes[0]
+    _, _, top, left = _patch_geometry(op, h, w)
+    k, s, r = (op.get_attr(n)[1:3] for n in ("ksizes", "strides", "rates"))
+    return [*k, *s, *r, top, left], []
+
+
+register_op("ExtractImagePatches", _patches_shape, "extract_image_patches", attrs_fn=_patches_attrs)
+
+
+def _patch_sources(op, h: int, w: int) -> np.ndarray:
+    """For each element of one image's patches (one channel), ``1 + y * w + x`` of the pixel
+    it copies, 0 for the padding: the map the gradient sums back through."""
+    rows, cols, top, left = _patch_geometry(op, h, w)
+    kr, kc = op.get_attr("ksizes")[1:3]
+    sr, sc = op.get_attr("strides")[1:3]
+    rr, rc = op.get_attr("rates")[1:3]
+    r, c, i, j = np.meshgrid(
+        np.arange(rows), np.arange(cols), np.arange(kr), np.arange(kc), indexing="ij"
+    )
+    y, x = r * sr + i * rr - top, c * sc + j * rc - left
+    inside = (y >= 0) & (y < h) & (x >= 0) & (x < w)
+    return np.where(inside, 1 + y * w + x, 0).reshape(-1).astype(np.int32)
+
+
+@RegisterGradient("ExtractImagePatches")
+def _extract_image_patches_grad(op, grad):
+    # each patch element's gradient summed back into the pixel it copied (padding dropped)
+    x = op.inputs[0]
+    _, h, w, d = x.shape.as_list() if x.shape.ndims == 4 else (None,) * 4
+    if h is None or w is None or d is None:
+        raise ValueError(
+            f"The gradient of '{op.name}' needs the image's height, width and depth known"
+        )
+    src = _patch_sources(op, h, w)
+    b = shape(x)[0]  # (not -1: reshapes of empty tensors cannot infer it)
+    g = transpose(reshape(grad, stack([b, len(src), d])), [1, 0, 2])  # [P, B, D]
+    summed = unsorted_segment_sum(g, constant(src, name="patch_sources"), h * w + 1)[1:]
+    return [transpose(reshape(summed, stack([h, w, b, d])), [2, 0, 1, 3])]
+
+
+def extract_image_patches(
+    images: TensorLike,
+    ksizes: Any = None,
+    strides: Any = None,
+    rates: Any = None,
+    padding: str | None = None,
+    name: str | None = None,
+    sizes: Any = None,
+) -> Tensor:
+    """The ``ksizes[1] x ksizes[2]`` patches of the NHWC ``images`` every ``strides`` pixels,
+    sampled every ``rates`` pixels, flattened into the depth: ``[B, rows, cols, kr * kc * D]``
+    (``padding`` "VALID" or "SAME", zeros outside the image). ``sizes``: TF 2's name of
+    ``ksizes``.
+
+    >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> p = tf.extract_image_patches(x, [1, 2, 2, 1], [1, 2, 2, 1], [1, 1, 1, 1], "VALID")
+    >>> with tf.Session() as sess:
+    ...     print(sess.run(p)[0, 0])
+    [[ 0.  1.  4.  5.]
+     [ 2.  3.  6.  7.]]
+    """
+    ksizes = sizes if ksizes is None else ksizes
+    if ksizes is None or strides is None or rates is None or padding is None:
+        raise TypeError("extract_image_patches needs ksizes, strides, rates and padding")
+    lists = {}
+    for what, v in (("ksizes", ksizes), ("strides", strides), ("rates", rates)):
+        v = [int(a) for a in v]
+        if len(v) != 4 or v[0] != 1 or v[3] != 1 or min(v) < 1:
+            raise ValueError(
+                f"{what} must be a list of 4 positive ints [1, rows, cols, 1], got {v}"
+            )
+        lists[what] = v
+    if padding not in ("VALID", "SAME"):
+        raise ValueError(f"padding must be VALID or SAME, got {padding!r}")
+    x = convert_to_tensor(images)
+    attrs = {**lists, "padding": padding, "T": x.dtype}
+    return make_tensor("ExtractImagePatches", [x], x.dtype, attrs, name or "ExtractImagePatches")

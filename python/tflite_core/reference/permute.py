@@ -112,6 +112,28 @@ def _space_to_batch_nd(inputs, outputs, ints, floats):
     _store(outputs[0], _s2b(x, block, pads))
 
 
+@_kernel("extract_image_patches")
+def _extract_image_patches(inputs, outputs, ints, floats):
+    (x,) = inputs
+    out = outputs[0]
+    if x.ndim != 4 or len(ints) != 8 or min(ints[:6]) < 1:
+        raise KernelError("[ExtractImagePatches] bad input or attributes")
+    kr, kc, sr, sc, rr, rc, top, left = ints
+    b, h, w, d = x.shape
+    _, orows, ocols, depth = out.shape
+    if depth != kr * kc * d or out.shape[0] != b:
+        raise KernelError("[ExtractImagePatches] output does not match the input")
+    res = np.zeros((b, orows, ocols, kr, kc, d), x.dtype)
+    for i in range(kr):
+        for j in range(kc):
+            for r in range(orows):
+                for c in range(ocols):
+                    y, xx = r * sr + i * rr - top, c * sc + j * rc - left
+                    if 0 <= y < h and 0 <= xx < w:
+                        res[:, r, c, i, j] = x[:, y, xx]
+    _store(out, res)
+
+
 @_kernel("batch_to_space_nd")
 def _batch_to_space_nd(inputs, outputs, ints, floats):
     (x,) = inputs
