@@ -697,8 +697,8 @@ def extract_image_patches(
     >>> p = tf.extract_image_patches(x, [1, 2, 2, 1], [1, 2, 2, 1], [1, 1, 1, 1], "VALID")
     >>> with tf.Session() as sess:
     ...     print(sess.run(p)[0, 0])
-    [[ 0.  1.  4.  5.]
-     [ 2.  3.  6.  7.]]
+    [[0. 1. 4. 5.]
+     [2. 3. 6. 7.]]
     """
     ksizes = sizes if ksizes is None else ksizes
     if ksizes is None or strides is None or rates is None or padding is None:
