@@ -83,7 +83,8 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  (NHWC; ints = [block]), space_to_batch_nd, batch_to_space_nd (ints = [M,
 //                  block[M], pads or crops before/after per block dim]), extract_image_patches
 //                  (NHWC; ints = [ksize r, c, stride r, c, rate r, c, pad top, left]; zeros
-//                  outside)
+//                  outside), extract_volume_patches (NDHWC; ints = [ksize p, r, c, stride
+//                  p, r, c, pad front, top, left])
 //  partition.cc    where (np.argwhere -> int64), unique (-> y, idx [, count]), list_diff (x, y ->
 //                  out, idx), dynamic_partition (data, int32 partitions -> one output each),
 //                  dynamic_stitch (indices..., data... -> merged): output sizes from the values

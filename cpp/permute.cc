@@ -1,6 +1,6 @@
 // permute.cc: kernels that move elements without changing them: reverse, roll,
-// reverse_sequence, space_to_depth / depth_to_space, space_to_batch_nd / batch_to_space_nd and
-// extract_image_patches.
+// reverse_sequence, space_to_depth / depth_to_space, space_to_batch_nd / batch_to_space_nd,
+// extract_image_patches and extract_volume_patches.
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -301,6 +301,32 @@ void k_extract_image_patches(const TensorView* in, int nin, TensorView* out, int
   });
 }
 
+// NDHWC volumes: out[b, p, r, c, ((i * kr + j) * kc + k) * D + d] = x[b, p * sp + i - front,
+// r * sr + j - top, c * sc + k - left, d], zero outside; ints = [kp, kr, kc, sp, sr, sc, front,
+// top, left].
+void k_extract_volume_patches(const TensorView* in, int nin, TensorView* out, int nout,
+                              const Attrs& a) {
+  const char* op = "ExtractVolumePatches";
+  check_count(op, nin, 1, nout, 1);
+  const TensorView &x = in[0], &o = out[0];
+  if (x.ndim != 5 || o.ndim != 5) fail(op, "input must be 5-dimensional, got ", x.shape_str());
+  if (a.ints.size() != 9) fail(op, "expects 9 integer attributes");
+  const int64_t* k = a.ints.data();
+  for (int i = 0; i < 6; ++i)
+    if (k[i] < 1) fail(op, "sizes and strides must be positive");
+  const int64_t P = x.shape[1], H = x.shape[2], W = x.shape[3], D = x.shape[4];
+  if (o.shape[0] != x.shape[0] || o.shape[4] != k[0] * k[1] * k[2] * D)
+    fail(op, "output ", o.shape_str(), " does not match input ", x.shape_str());
+  remap(op, x, out[0], [&](const int64_t* c) {
+    const int64_t w = c[4] / D, d = c[4] % D;
+    const int64_t i = w / (k[1] * k[2]), j = (w / k[2]) % k[1], l = w % k[2];
+    const int64_t p = c[1] * k[3] + i - k[6], y = c[2] * k[4] + j - k[7],
+                  z = c[3] * k[5] + l - k[8];
+    if (p < 0 || p >= P || y < 0 || y >= H || z < 0 || z >= W) return int64_t(-1);
+    return (((c[0] * P + p) * H + y) * W + z) * D + d;
+  });
+}
+
 }  // namespace
 
 void register_permute(Registry& r) {
@@ -312,6 +338,7 @@ void register_permute(Registry& r) {
   r["space_to_batch_nd"] = k_space_to_batch_nd;
   r["batch_to_space_nd"] = k_batch_to_space_nd;
   r["extract_image_patches"] = k_extract_image_patches;
+  r["extract_volume_patches"] = k_extract_volume_patches;
 }
 
 }  // namespace tfl

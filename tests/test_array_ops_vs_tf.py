@@ -455,3 +455,15 @@ def test_bad_indices_are_invalid_argument_errors_in_both(build, feeds):
 def test_extract_image_patches_and_gradient(shape, ksizes, strides, rates, padding):
     x = RNG.standard_normal(shape)
     check(lambda m, t: m.extract_image_patches(t, ksizes, strides, rates, padding), [x], (0,))
+
+
+@pytest.mark.parametrize(
+    ("shape", "ksizes", "strides", "padding"),
+    [
+        ((2, 3, 4, 5, 2), [1, 2, 2, 3, 1], [1, 1, 2, 2, 1], "SAME"),
+        ((1, 4, 3, 3, 1), [1, 3, 1, 2, 1], [1, 2, 1, 1, 1], "VALID"),
+    ],
+)
+def test_extract_volume_patches_and_gradient(shape, ksizes, strides, padding):
+    x = RNG.standard_normal(shape)
+    check(lambda m, t: m.extract_volume_patches(t, ksizes, strides, padding), [x], (0,))

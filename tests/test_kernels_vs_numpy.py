@@ -1023,6 +1023,17 @@ def patches_case(draw):
 
 
 @st.composite
+def volume_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    x = data_array(
+        draw, dt, (draw(st.integers(0, 2)), *(draw(st.integers(1, 4)) for _ in range(3)), 2)
+    )
+    ints = [draw(st.integers(1, 3)) for _ in range(6)] + [draw(st.integers(0, 2)) for _ in range(3)]
+    outs = [draw(st.integers(0, 3)) for _ in range(3)]
+    return Case([x], [blank((x.shape[0], *outs, ints[0] * ints[1] * ints[2] * 2), dt)], ints)
+
+
+@st.composite
 def where_case(draw):
     dt = draw(st.sampled_from(ALL))
     x = draw(hnp.arrays(dt, draw(shapes()), elements=elements(dt, -1, 1)))
@@ -1122,6 +1133,7 @@ ROWS.update(
         "space_to_batch_nd": space_batch_case(True),
         "batch_to_space_nd": space_batch_case(False),
         "extract_image_patches": patches_case(),
+        "extract_volume_patches": volume_case(),
         "where": where_case(),
         "unique": unique_case(),
         "list_diff": list_diff_case(),

@@ -190,6 +190,38 @@ def np_patches(x, ksizes, strides, rates, padding):
     return out.reshape(b, rows, cols, kr * kc * d)
 
 
+def volume_draw(ctx):
+    lo = 0 if ctx.mode == "forward" else 1
+    shape = (max(lo, ctx.draw(st.integers(0, 2))), *(ctx.draw(st.integers(1, 4)) for _ in range(3)))
+    shape = (*shape, ctx.draw(st.integers(1, 2)))
+    k, s = ([1, *(ctx.draw(st.integers(1, 3)) for _ in range(3)), 1] for _ in range(2))
+    padding = ctx.draw(st.sampled_from(["VALID", "SAME"]))
+    return [ctx.values(shape)], {"ksizes": k, "strides": s, "padding": padding}
+
+
+def np_volume(x, ksizes, strides, padding):
+    k, s, dims = ksizes[1:4], strides[1:4], x.shape[1:4]
+    wins = []
+    for n, kk, ss in zip(dims, k, s):
+        if padding == "VALID":
+            wins.append((max(-(-(n - kk + 1) // ss), 0), 0))
+        else:
+            m = -(-n // ss)
+            wins.append((m, max((m - 1) * ss + kk - n, 0) // 2))
+    outs = [m for m, _ in wins]
+    res = np.zeros((x.shape[0], *outs, *k, x.shape[4]), x.dtype)
+    for o in np.ndindex(*outs):
+        for w in np.ndindex(*k):
+            pos = [o[a] * s[a] + w[a] - wins[a][1] for a in range(3)]
+            if all(0 <= pos[a] < dims[a] for a in range(3)):
+                res[(slice(None), *o, *w)] = x[(slice(None), *pos)]
+    return (
+        res.reshape((x.shape[0], *outs, -1))
+        if res.size
+        else res.reshape((x.shape[0], *outs, int(np.prod(k)) * x.shape[4]))
+    )
+
+
 # ---- the rows ------------------------------------------------------------------------------------
 ROWS = [
     Row("ReverseV2", tf.reverse_v2, np_reverse, reverse_draw, ALL),
@@ -200,6 +232,7 @@ ROWS = [
     Row("SpaceToBatchND", tf.space_to_batch_nd, np_space_to_batch, space_to_batch_draw, ALL),
     Row("BatchToSpaceND", tf.batch_to_space_nd, np_batch_to_space, batch_to_space_draw, ALL),
     Row("ExtractImagePatches", tf.extract_image_patches, np_patches, patches_draw, ALL),
+    Row("ExtractVolumePatches", tf.extract_volume_patches, np_volume, volume_draw, ALL),
 ]
 globals().update(table_tests(ROWS))
 

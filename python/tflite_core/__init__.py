@@ -287,6 +287,7 @@ from .ops.permute_ops import (
     batch_to_space_nd,
     depth_to_space,
     extract_image_patches,
+    extract_volume_patches,
     required_space_to_batch_paddings,
     reverse,
     reverse_sequence,

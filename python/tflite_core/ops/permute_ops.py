@@ -1,7 +1,8 @@
 """Ops that move elements without changing them: ``reverse`` (ReverseV2), ``roll``,
 ``reverse_sequence``, ``space_to_depth`` / ``depth_to_space`` and ``space_to_batch_nd`` /
 ``batch_to_space_nd`` (with TF 1.x's ``space_to_batch`` / ``batch_to_space`` and
-``required_space_to_batch_paddings``) and ``extract_image_patches``; kernels in
+``required_space_to_batch_paddings``), ``extract_image_patches`` and ``extract_volume_patches``;
+kernels in
 ``cpp/permute.cc``. Each one's gradient is its inverse (the patches': their sum back into the
 pixels).
 
@@ -602,81 +603,110 @@ def required_space_to_batch_paddings(
         return paddings, crops
 
 
-# ---- ExtractImagePatches -------------------------------------------------------------------------
-def _patch_geometry(op, h: int | None, w: int | None):
-    """``(rows, cols, top, left)`` of the patches of an ``h x w`` image (None where unknown):
-    TF's VALID and SAME windows of the dilated ``ksizes``."""
-    kr, kc = op.get_attr("ksizes")[1:3]
-    sr, sc = op.get_attr("strides")[1:3]
-    rr, rc = op.get_attr("rates")[1:3]
-    out = []
-    for n, k, s, r in ((h, kr, sr, rr), (w, kc, sc, rc)):
-        if n is None:
+# ---- ExtractImagePatches, ExtractVolumePatches ------------------------------------------------
+def _spatial(op) -> int:
+    return 2 if op.type == "ExtractImagePatches" else 3
+
+
+def _windows(op, dims) -> list[tuple[int | None, int]]:
+    """Per spatial dimension of size ``dims[i]`` (None: unknown): ``(outputs, padding before)``
+    of TF's VALID or SAME windows of the (dilated) ``ksizes``."""
+    n = _spatial(op)
+    ks, ss = op.get_attr("ksizes")[1 : 1 + n], op.get_attr("strides")[1 : 1 + n]
+    rs = op.get_attr("rates")[1 : 1 + n] if n == 2 else [1] * n
+    out: list[tuple[int | None, int]] = []
+    for size, k, s, r in zip(dims, ks, ss, rs):
+        if size is None:
             out.append((None, 0))
             continue
         eff = k + (k - 1) * (r - 1)
         if op.get_attr("padding") == "VALID":
-            out.append((max(-(-(n - eff + 1) // s), 0), 0))
+            out.append((max(-(-(size - eff + 1) // s), 0), 0))
         else:
-            m = -(-n // s)
-            out.append((m, max((m - 1) * s + eff - n, 0) // 2))
-    (rows, top), (cols, left) = out
-    return rows, cols, top, left
+            m = -(-size // s)
+            out.append((m, max((m - 1) * s + eff - size, 0) // 2))
+    return out
 
 
 def _patches_shape(op, in_shapes, value_of):
+    n = _spatial(op)
     x = in_shapes[0]
-    if x.ndims not in (None, 4):
+    if x.ndims not in (None, n + 2):
         raise shape_error(
-            op.type, op.name, f"Shape must be rank 4 but is rank {x.ndims}", in_shapes
+            op.type, op.name, f"Shape must be rank {n + 2} but is rank {x.ndims}", in_shapes
         )
     if x.ndims is None:
-        return [TensorShape([None] * 4)]
-    b, h, w, d = x.as_list()
-    rows, cols, _, _ = _patch_geometry(op, h, w)
-    kr, kc = op.get_attr("ksizes")[1:3]
-    return [TensorShape([b, rows, cols, None if d is None else kr * kc * d])]
+        return [TensorShape([None] * (n + 2))]
+    dims = x.as_list()
+    outs = [m for m, _ in _windows(op, dims[1 : 1 + n])]
+    depth = dims[-1]
+    k = int(np.prod(op.get_attr("ksizes")[1 : 1 + n]))
+    return [TensorShape([dims[0], *outs, None if depth is None else k * depth])]
 
 
 def _patches_attrs(op, in_shapes, out_shapes, value_of):
-    _, h, w, _ = in_shapes[0]
-    _, _, top, left = _patch_geometry(op, h, w)
-    k, s, r = (op.get_attr(n)[1:3] for n in ("ksizes", "strides", "rates"))
-    return [*k, *s, *r, top, left], []
+    n = _spatial(op)
+    before = [b for _, b in _windows(op, in_shapes[0][1 : 1 + n])]
+    k, s = op.get_attr("ksizes")[1 : 1 + n], op.get_attr("strides")[1 : 1 + n]
+    r = op.get_attr("rates")[1:3] if n == 2 else []
+    return [*k, *s, *r, *before], []
 
 
-register_op("ExtractImagePatches", _patches_shape, "extract_image_patches", attrs_fn=_patches_attrs)
+for _t, _k in (
+    ("ExtractImagePatches", "extract_image_patches"),
+    ("ExtractVolumePatches", "extract_volume_patches"),
+):
+    register_op(_t, _patches_shape, _k, attrs_fn=_patches_attrs)
 
 
-def _patch_sources(op, h: int, w: int) -> np.ndarray:
-    """For each element of one image's patches (one channel), ``1 + y * w + x`` of the pixel
-    it copies, 0 for the padding: the map the gradient sums back through."""
-    rows, cols, top, left = _patch_geometry(op, h, w)
-    kr, kc = op.get_attr("ksizes")[1:3]
-    sr, sc = op.get_attr("strides")[1:3]
-    rr, rc = op.get_attr("rates")[1:3]
-    r, c, i, j = np.meshgrid(
-        np.arange(rows), np.arange(cols), np.arange(kr), np.arange(kc), indexing="ij"
+def _patch_sources(op, dims: list[int]) -> np.ndarray:
+    """For each element of one input's patches (one channel), ``1 +`` the flat index of the
+    pixel it copies, 0 for the padding: the map the gradient sums back through."""
+    n = _spatial(op)
+    wins = _windows(op, dims)
+    ks, ss = op.get_attr("ksizes")[1 : 1 + n], op.get_attr("strides")[1 : 1 + n]
+    rs = op.get_attr("rates")[1 : 1 + n] if n == 2 else [1] * n
+    grids = np.meshgrid(
+        *[np.arange(m or 0) for m, _ in wins], *[np.arange(k) for k in ks], indexing="ij"
     )
-    y, x = r * sr + i * rr - top, c * sc + j * rc - left
-    inside = (y >= 0) & (y < h) & (x >= 0) & (x < w)
-    return np.where(inside, 1 + y * w + x, 0).reshape(-1).astype(np.int32)
+    flat = np.zeros(grids[0].shape, np.int64)
+    inside = np.ones(grids[0].shape, bool)
+    for a in range(n):
+        pos = grids[a] * ss[a] + grids[n + a] * rs[a] - wins[a][1]
+        inside &= (pos >= 0) & (pos < dims[a])
+        flat = flat * dims[a] + pos
+    return np.where(inside, 1 + flat, 0).reshape(-1).astype(np.int32)
 
 
-@RegisterGradient("ExtractImagePatches")
-def _extract_image_patches_grad(op, grad):
+def _patches_grad(op, grad):
     # each patch element's gradient summed back into the pixel it copied (padding dropped)
     x = op.inputs[0]
-    _, h, w, d = x.shape.as_list() if x.shape.ndims == 4 else (None,) * 4
-    if h is None or w is None or d is None:
-        raise ValueError(
-            f"The gradient of '{op.name}' needs the image's height, width and depth known"
-        )
-    src = _patch_sources(op, h, w)
+    n = _spatial(op)
+    dims = x.shape.as_list()[1:] if x.shape.ndims == n + 2 else [None]
+    if any(d is None for d in dims):
+        raise ValueError(f"The gradient of '{op.name}' needs the input's spatial size and depth")
+    *spatial, d = dims
+    src = _patch_sources(op, spatial)
     b = shape(x)[0]  # (not -1: reshapes of empty tensors cannot infer it)
-    g = transpose(reshape(grad, stack([b, len(src), d])), [1, 0, 2])  # [P, B, D]
-    summed = unsorted_segment_sum(g, constant(src, name="patch_sources"), h * w + 1)[1:]
-    return [transpose(reshape(summed, stack([h, w, b, d])), [2, 0, 1, 3])]
+    g = transpose(reshape(grad, stack([b, len(src), d])), [1, 0, 2])  # [patch elements, B, D]
+    total = int(np.prod(spatial))
+    summed = unsorted_segment_sum(g, constant(src, name="patch_sources"), total + 1)[1:]
+    back = reshape(summed, stack([*spatial, b, d]))
+    return [transpose(back, [n, *range(n), n + 1])]
+
+
+RegisterGradient("ExtractImagePatches")(_patches_grad)
+RegisterGradient("ExtractVolumePatches")(_patches_grad)
+
+
+def _patch_lists(n: int, **lists) -> dict:
+    out = {}
+    for what, v in lists.items():
+        v = [int(a) for a in v]
+        if len(v) != n + 2 or v[0] != 1 or v[-1] != 1 or min(v) < 1:
+            raise ValueError(f"{what} must be a list of {n + 2} positive ints [1, ..., 1], got {v}")
+        out[what] = v
+    return out
 
 
 def extract_image_patches(
@@ -703,16 +733,22 @@ def extract_image_patches(
     ksizes = sizes if ksizes is None else ksizes
     if ksizes is None or strides is None or rates is None or padding is None:
         raise TypeError("extract_image_patches needs ksizes, strides, rates and padding")
-    lists = {}
-    for what, v in (("ksizes", ksizes), ("strides", strides), ("rates", rates)):
-        v = [int(a) for a in v]
-        if len(v) != 4 or v[0] != 1 or v[3] != 1 or min(v) < 1:
-            raise ValueError(
-                f"{what} must be a list of 4 positive ints [1, rows, cols, 1], got {v}"
-            )
-        lists[what] = v
+    lists = _patch_lists(2, ksizes=ksizes, strides=strides, rates=rates)
     if padding not in ("VALID", "SAME"):
         raise ValueError(f"padding must be VALID or SAME, got {padding!r}")
     x = convert_to_tensor(images)
     attrs = {**lists, "padding": padding, "T": x.dtype}
     return make_tensor("ExtractImagePatches", [x], x.dtype, attrs, name or "ExtractImagePatches")
+
+
+def extract_volume_patches(
+    input: TensorLike, ksizes: Any, strides: Any, padding: str, name: str | None = None
+) -> Tensor:
+    """The 3-D ``extract_image_patches``: the ``ksizes[1:4]`` patches of the NDHWC ``input``
+    every ``strides[1:4]`` voxels, flattened into the depth (``padding`` "VALID" or "SAME")."""
+    lists = _patch_lists(3, ksizes=ksizes, strides=strides)
+    if padding not in ("VALID", "SAME"):
+        raise ValueError(f"padding must be VALID or SAME, got {padding!r}")
+    x = convert_to_tensor(input)
+    attrs = {**lists, "padding": padding, "T": x.dtype}
+    return make_tensor("ExtractVolumePatches", [x], x.dtype, attrs, name or "ExtractVolumePatches")

@@ -134,6 +134,26 @@ def _extract_image_patches(inputs, outputs, ints, floats):
     _store(out, res)
 
 
+@_kernel("extract_volume_patches")
+def _extract_volume_patches(inputs, outputs, ints, floats):
+    (x,) = inputs
+    out = outputs[0]
+    if x.ndim != 5 or len(ints) != 9 or min(ints[:6]) < 1:
+        raise KernelError("[ExtractVolumePatches] bad input or attributes")
+    k, s, before = ints[:3], ints[3:6], ints[6:]
+    dims = x.shape[1:4]
+    outs = out.shape[1:4]
+    if out.shape[4] != k[0] * k[1] * k[2] * x.shape[4] or out.shape[0] != x.shape[0]:
+        raise KernelError("[ExtractVolumePatches] output does not match the input")
+    res = np.zeros((x.shape[0], *outs, *k, x.shape[4]), x.dtype)
+    for o in np.ndindex(*outs):
+        for w in np.ndindex(*k):
+            pos = [o[a] * s[a] + w[a] - before[a] for a in range(3)]
+            if all(0 <= pos[a] < dims[a] for a in range(3)):
+                res[(slice(None), *o, *w)] = x[(slice(None), *pos)]
+    _store(out, res)
+
+
 @_kernel("batch_to_space_nd")
 def _batch_to_space_nd(inputs, outputs, ints, floats):
     (x,) = inputs
