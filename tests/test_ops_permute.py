@@ -214,12 +214,9 @@ def np_volume(x, ksizes, strides, padding):
         for w in np.ndindex(*k):
             pos = [o[a] * s[a] + w[a] - wins[a][1] for a in range(3)]
             if all(0 <= pos[a] < dims[a] for a in range(3)):
-                res[(slice(None), *o, *w)] = x[(slice(None), *pos)]
-    return (
-        res.reshape((x.shape[0], *outs, -1))
-        if res.size
-        else res.reshape((x.shape[0], *outs, int(np.prod(k)) * x.shape[4]))
-    )
+                dst, src = (slice(None), *o, *w), (slice(None), *pos)
+                res[dst] = x[src]
+    return res.reshape((x.shape[0], *outs, int(np.prod(k)) * x.shape[4]))
 
 
 # ---- the rows ------------------------------------------------------------------------------------

@@ -682,10 +682,10 @@ def _patches_grad(op, grad):
     # each patch element's gradient summed back into the pixel it copied (padding dropped)
     x = op.inputs[0]
     n = _spatial(op)
-    dims = x.shape.as_list()[1:] if x.shape.ndims == n + 2 else [None]
-    if any(d is None for d in dims):
+    known = x.shape.as_list()[1:] if x.shape.ndims == n + 2 else [None]
+    if any(d is None for d in known):
         raise ValueError(f"The gradient of '{op.name}' needs the input's spatial size and depth")
-    *spatial, d = dims
+    *spatial, d = [int(v or 0) for v in known]
     src = _patch_sources(op, spatial)
     b = shape(x)[0]  # (not -1: reshapes of empty tensors cannot infer it)
     g = transpose(reshape(grad, stack([b, len(src), d])), [1, 0, 2])  # [patch elements, B, D]

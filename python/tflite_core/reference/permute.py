@@ -150,7 +150,8 @@ def _extract_volume_patches(inputs, outputs, ints, floats):
         for w in np.ndindex(*k):
             pos = [o[a] * s[a] + w[a] - before[a] for a in range(3)]
             if all(0 <= pos[a] < dims[a] for a in range(3)):
-                res[(slice(None), *o, *w)] = x[(slice(None), *pos)]
+                dst, src = (slice(None), *o, *w), (slice(None), *pos)
+                res[dst] = x[src]
     _store(out, res)
 
 
