@@ -70,8 +70,8 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  bessel_i1e softsign (float -> float, np.<op> or
 //                  scipy.special's); is_finite is_inf is_nan (float -> bool); logical_not,
 //                  logical_and logical_or (bool, broadcasting); atan2 xlogy xdivy div_no_nan
-//                  mul_no_nan zeta polygamma nextafter (floats), betainc (a, b, x of one shape)
-//                  squared_difference (numeric), broadcasting as add; cumsum cumprod
+//                  mul_no_nan zeta polygamma nextafter igamma igammac (floats), betainc (a, b, x of
+//                  one shape) squared_difference (numeric), broadcasting as add; cumsum cumprod
 //                  cumulative_logsumexp (ints = [axis, exclusive, reverse]); unsorted_segment_max /
 //                  _min / _prod (as unsorted_segment_sum; empty segments: lowest, highest, 1)
 //  tensor_array.cc ta_write (flow [n,...], index, row -> flow with flow[index] = row), ta_read
@@ -95,6 +95,25 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  [full_matrices] -> q, r), svd (ints = [compute_uv, full_matrices] -> s, u, v),
 //                  self_adjoint_eig (lower triangle; ints = [compute_v] -> e ascending, v), lu (->
 //                  lu, p int32/int64 with a[p] = L @ U), matrix_square_root, matrix_exponential
+//  scatter.cc      gather_nd (params, indices [..., depth] -> slices), scatter_nd (indices,
+//                  updates -> zeros + np.add.at), tensor_scatter (tensor, indices, updates; ints =
+//                  [mode: 0 update, 1 add, 2 sub, 3 max, 4 min]), scatter_ref (in place on out 0, a
+//                  variable: indices, updates; ints = [mode (also 5 mul, 6 div), nd]); indices
+//                  checked, duplicates applied in order
+//  permute.cc      reverse (ints = a flag per dim), roll (ints = a shift per dim), reverse_sequence
+//                  (x, seq_lengths; ints = [seq_dim, batch_dim]), space_to_depth, depth_to_space
+//                  (NHWC; ints = [block]), space_to_batch_nd, batch_to_space_nd (ints = [M,
+//                  block[M], pads or crops before/after per block dim]), extract_image_patches
+//                  (NHWC; ints = [ksize r, c, stride r, c, rate r, c, pad top, left]; zeros
+//                  outside), extract_volume_patches (NDHWC; ints = [ksize p, r, c, stride
+//                  p, r, c, pad front, top, left])
+//  partition.cc    where (np.argwhere -> int64), unique (-> y, idx [, count]), list_diff (x, y ->
+//                  out, idx), dynamic_partition (data, int32 partitions -> one output each),
+//                  dynamic_stitch (indices..., data... -> merged): output sizes from the values
+//  grid.cc         search_sorted (sorted [B,N], values [B,M]; ints = [upper] -> np.searchsorted
+//                  per row), lin_space (start, stop -> np.linspace of out's length),
+//                  unravel_index (np.unravel_index stacked), histogram_fixed_width (values,
+//                  [lo, hi] -> counts of len(out) bins)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
@@ -117,6 +136,10 @@ void register_fake_quant(Registry& r);
 void register_clock(Registry& r);
 void register_logging(Registry& r);
 void register_linalg(Registry& r);
+void register_scatter(Registry& r);
+void register_permute(Registry& r);
+void register_partition(Registry& r);
+void register_grid(Registry& r);
 
 // Element k of an int32 or int64 index tensor (ids, indices, segment ids) as int64.
 inline int64_t index_at(const TensorView& ids, int64_t k) {

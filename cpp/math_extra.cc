@@ -92,6 +92,56 @@ double zeta(double x, double q) {
   return s;
 }
 
+// The regularized incomplete gamma functions P(a, x) (igamma) and Q(a, x) = 1 - P (igammac), in
+// double: the power series of P for x < a + 1, else the continued fraction of Q (modified Lentz).
+// NaN for a <= 0 or x < 0 (P(a, 0) = 0, Q(a, 0) = 1), as TF's.
+double igamma_prefactor(double a, double x) {
+  return std::exp(a * std::log(x) - x - std::lgamma(a));
+}
+
+double igamma_series(double a, double x) {
+  double term = 1.0 / a, sum = term, ap = a;
+  for (int n = 0; n < 2000; ++n) {
+    ap += 1.0;
+    term *= x / ap;
+    sum += term;
+    if (std::fabs(term) < std::fabs(sum) * 1e-17) break;
+  }
+  return sum * igamma_prefactor(a, x);
+}
+
+double igammac_fraction(double a, double x) {
+  constexpr double kTiny = 1e-300;
+  double b = x + 1.0 - a, c = 1.0 / kTiny, d = 1.0 / b, h = d;
+  for (int i = 1; i < 2000; ++i) {
+    const double an = -i * (i - a);
+    b += 2.0;
+    d = an * d + b;
+    if (std::fabs(d) < kTiny) d = kTiny;
+    c = b + an / c;
+    if (std::fabs(c) < kTiny) c = kTiny;
+    d = 1.0 / d;
+    const double del = d * c;
+    h *= del;
+    if (std::fabs(del - 1.0) < 1e-17) break;
+  }
+  return igamma_prefactor(a, x) * h;
+}
+
+double igamma(double a, double x, bool upper) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  if (std::isnan(a) || std::isnan(x)) return kNaN;
+  if (x == 0.0 && a > 0.0) return upper ? 1.0 : 0.0;
+  if (x < 0.0 || a <= 0.0) return kNaN;
+  if (std::isinf(x)) return upper ? 0.0 : 1.0;
+  if (x < a + 1.0) {
+    const double p = igamma_series(a, x);
+    return upper ? 1.0 - p : p;
+  }
+  const double q = igammac_fraction(a, x);
+  return upper ? q : 1.0 - q;
+}
+
 // polygamma(n, x) = (-1)^(n+1) n! zeta(n + 1, x); n must be a whole number >= 0 (else NaN).
 double polygamma(double n, double x) {
   if (!(n >= 0.0) || n != std::floor(n)) return std::numeric_limits<double>::quiet_NaN();
@@ -383,6 +433,8 @@ void float_binary(const char* op, const TensorView* in, int nin, TensorView* out
 FBIN(k_atan2, "Atan2", std::atan2(x, y))
 FBIN(k_nextafter, "NextAfter", std::nextafter(x, y))
 FBIN(k_zeta, "Zeta", T(zeta(double(x), double(y))))
+FBIN(k_igamma, "Igamma", T(igamma(double(x), double(y), false)))
+FBIN(k_igammac, "Igammac", T(igamma(double(x), double(y), true)))
 FBIN(k_polygamma, "Polygamma", T(polygamma(double(x), double(y))))
 FBIN(k_xlogy, "Xlogy", x == T(0) ? T(0) : x * std::log(y))
 FBIN(k_xdivy, "Xdivy", x == T(0) ? T(0) : x / y)
@@ -577,6 +629,8 @@ void register_math(Registry& r) {
   r["logical_or"] = k_logical_or;
   r["atan2"] = k_atan2;
   r["zeta"] = k_zeta;
+  r["igamma"] = k_igamma;
+  r["igammac"] = k_igammac;
   r["betainc"] = k_betainc;
   r["polygamma"] = k_polygamma;
   r["xlogy"] = k_xlogy;

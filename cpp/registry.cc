@@ -24,6 +24,10 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_clock(r);
     register_logging(r);
     register_linalg(r);
+    register_scatter(r);
+    register_permute(r);
+    register_partition(r);
+    register_grid(r);
     return r;
   }();
   return table;

@@ -669,6 +669,9 @@ def zeta_case(draw, kind):
     if kind == "zeta":
         a = arrays(draw, dt, bs.input_shapes[0], 1.5, 6)
         b = arrays(draw, dt, bs.input_shapes[1], 0.5, 10)
+    elif kind == "igamma":  # a > 0, x >= 0, and both sides of x = a + 1; and the specials
+        a = arrays(draw, dt, bs.input_shapes[0], -0.5, 20, specials=True)
+        b = arrays(draw, dt, bs.input_shapes[1], -0.5, 30, specials=True)
     else:
         a = draw(hnp.arrays(dt, bs.input_shapes[0], elements=st.integers(0, 3).map(float)))
         b = arrays(draw, dt, bs.input_shapes[1], 0.25, 10)
@@ -717,6 +720,8 @@ MATH_ROWS = {
         for k in ("atan2", "xlogy", "xdivy", "div_no_nan", "mul_no_nan")
     },
     "zeta": zeta_case("zeta"),
+    "igamma": zeta_case("igamma"),
+    "igammac": zeta_case("igamma"),
     "betainc": betainc_case(),
     "polygamma": zeta_case("polygamma"),
     "squared_difference": binary_case(NUMERIC, -1000, 1000),
@@ -1039,6 +1044,234 @@ def matrix_case(draw, kind, n_out=1, ints=(), rect=False, rhs=False):
     return Case(inputs, outs, [int(f) for f in flags], tol=tol)
 
 
+# ---- nd indexing, moves, value-sized outputs, grids (scatter.cc, permute.cc, partition.cc,
+# grid.cc) ----------------------------------------------------------------------------------------
+def data_array(draw, dt, shape):
+    return draw(hnp.arrays(dt, shape)) if dt == BOOL else arrays(draw, dt, shape)
+
+
+@st.composite
+def nd_target(draw, min_depth=0):
+    """A target shape, an index depth and valid nd indices into it."""
+    shape = list(draw(shapes(min_dims=max(1, min_depth), max_dims=3)))
+    depth = draw(st.integers(min_depth, len(shape)))
+    shape[:depth] = [max(d, 1) for d in shape[:depth]]
+    batch = draw(shapes(max_dims=2))
+    dt = draw(st.sampled_from(INTS))
+    cols = [index_array(draw, batch, shape[j], dt) for j in range(depth)]
+    idx = np.stack(cols, -1) if cols else np.zeros((*batch, 0), dt)
+    return tuple(shape), depth, batch, idx
+
+
+@st.composite
+def gather_nd_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    shape, depth, batch, idx = draw(nd_target())
+    out = blank((*batch, *shape[depth:]), dt)
+    return Case([data_array(draw, dt, shape), idx], [out])
+
+
+@st.composite
+def scatter_nd_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    shape, depth, batch, idx = draw(nd_target())
+    return Case([idx, arrays(draw, dt, (*batch, *shape[depth:]))], [blank(shape, dt)])
+
+
+@st.composite
+def tensor_scatter_case(draw):
+    mode = draw(st.integers(0, 4))
+    dt = draw(st.sampled_from(ALL if mode == 0 else NUMERIC))
+    shape, depth, batch, idx = draw(nd_target())
+    ups = data_array(draw, dt, (*batch, *shape[depth:]))
+    return Case([data_array(draw, dt, shape), idx, ups], [blank(shape, dt)], [mode])
+
+
+@st.composite
+def scatter_ref_case(draw):
+    mode, nd = draw(st.integers(0, 6)), draw(st.integers(0, 1))
+    dt = draw(st.sampled_from(NUMERIC))
+    if nd:
+        shape, depth, batch, idx = draw(nd_target(min_depth=1))
+        ushape = (*batch, *shape[depth:])
+    else:
+        shape = draw(shapes(min_dims=1, max_dims=3, min_side=1))
+        idx = index_array(draw, draw(shapes(max_dims=2)), shape[0])
+        ushape = () if draw(st.booleans()) else idx.shape + shape[1:]
+    ups = arrays(draw, dt, ushape, 1, 5) * draw(st.sampled_from([1, -1]))  # no zero divisors
+    return Case([idx, np.asarray(ups, dt)], [arrays(draw, dt, shape)], [mode, nd])
+
+
+@st.composite
+def reverse_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    shape = draw(shapes())
+    flags = [int(draw(st.booleans())) for _ in shape]
+    return Case([data_array(draw, dt, shape)], [blank(shape, dt)], flags)
+
+
+@st.composite
+def roll_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    shape = draw(shapes())
+    shifts = [draw(st.integers(0, max(d - 1, 0))) for d in shape]
+    return Case([data_array(draw, dt, shape)], [blank(shape, dt)], shifts)
+
+
+@st.composite
+def reverse_sequence_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    shape = draw(shapes(min_dims=2))
+    sd, bd = draw(st.permutations(range(len(shape))))[:2]
+    lens = draw(
+        hnp.arrays(draw(st.sampled_from(INTS)), (shape[bd],), elements=st.integers(0, shape[sd]))
+    )
+    return Case([data_array(draw, dt, shape), lens], [blank(shape, dt)], [sd, bd])
+
+
+@st.composite
+def depth_case(draw, to_depth):
+    dt = draw(st.sampled_from(ALL))
+    b = draw(st.integers(2, 3))
+    n, h, w, c = (draw(st.integers(0, 2)) for _ in range(4))
+    if to_depth:
+        x, y = (n, h * b, w * b, c), (n, h, w, c * b * b)
+    else:
+        x, y = (n, h, w, c * b * b), (n, h * b, w * b, c)
+    return Case([data_array(draw, dt, x)], [blank(y, dt)], [b])
+
+
+@st.composite
+def space_batch_case(draw, to_batch):
+    dt = draw(st.sampled_from(ALL))
+    m = draw(st.integers(1, 2))
+    block = [draw(st.integers(1, 3)) for _ in range(m)]
+    batch = draw(st.integers(0, 2))
+    rest = list(draw(shapes(max_dims=1)))
+    small, big, pads = [], [], []
+    for b in block:
+        total = b * draw(st.integers(0, 3))
+        before = draw(st.integers(0, total))
+        size = draw(st.integers(0, total - before))
+        small.append(size)
+        big.append(total // b)
+        pads += [before, total - before - size]
+    wide = (batch, *small, *rest)
+    narrow = (batch * int(np.prod(block)), *big, *rest)
+    ints = [m, *block, *pads]
+    if to_batch:
+        return Case([data_array(draw, dt, wide)], [blank(narrow, dt)], ints)
+    return Case([data_array(draw, dt, narrow)], [blank(wide, dt)], ints)
+
+
+@st.composite
+def patches_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    x = data_array(
+        draw, dt, (draw(st.integers(0, 2)), *(draw(st.integers(1, 5)) for _ in range(2)), 2)
+    )
+    ints = [draw(st.integers(1, 3)) for _ in range(6)] + [draw(st.integers(0, 2)) for _ in range(2)]
+    rows, cols = (draw(st.integers(0, 4)) for _ in range(2))
+    return Case([x], [blank((x.shape[0], rows, cols, ints[0] * ints[1] * 2), dt)], ints)
+
+
+@st.composite
+def volume_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    x = data_array(
+        draw, dt, (draw(st.integers(0, 2)), *(draw(st.integers(1, 4)) for _ in range(3)), 2)
+    )
+    ints = [draw(st.integers(1, 3)) for _ in range(6)] + [draw(st.integers(0, 2)) for _ in range(3)]
+    outs = [draw(st.integers(0, 3)) for _ in range(3)]
+    return Case([x], [blank((x.shape[0], *outs, ints[0] * ints[1] * ints[2] * 2), dt)], ints)
+
+
+@st.composite
+def where_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    x = draw(hnp.arrays(dt, draw(shapes()), elements=elements(dt, -1, 1)))
+    return Case([x], [blank((int(np.count_nonzero(x)), x.ndim), I64)])
+
+
+@st.composite
+def unique_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    x = draw(hnp.arrays(dt, (draw(st.integers(0, 8)),), elements=elements(dt, -3, 3)))
+    n = len({(0 if v == 0 else v) for v in x.tolist()})
+    idt = draw(st.sampled_from(INTS))
+    outs = [blank((n,), dt), blank(x.shape, idt)]
+    if draw(st.booleans()):
+        outs.append(blank((n,), idt))
+    return Case([x], outs)
+
+
+@st.composite
+def list_diff_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    x = draw(hnp.arrays(dt, (draw(st.integers(0, 8)),), elements=elements(dt, -3, 3)))
+    y = draw(hnp.arrays(dt, (draw(st.integers(0, 4)),), elements=elements(dt, -3, 3)))
+    n = int((~np.isin(x, y)).sum())
+    return Case([x, y], [blank((n,), dt), blank((n,), draw(st.sampled_from(INTS)))])
+
+
+@st.composite
+def dynamic_partition_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    shape = draw(shapes(min_dims=1, max_dims=3))
+    k = draw(st.integers(1, len(shape)))
+    n = draw(st.integers(1, 3))
+    parts = index_array(draw, shape[:k], n, I32)
+    outs = [blank((int((parts == p).sum()), *shape[k:]), dt) for p in range(n)]
+    return Case([data_array(draw, dt, shape), parts], outs)
+
+
+@st.composite
+def dynamic_stitch_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    rest = draw(shapes(max_dims=2))
+    first = draw(st.integers(1, 6))
+    n = draw(st.integers(1, 3))
+    ids = [index_array(draw, draw(shapes(max_dims=2, max_side=3)), first, I32) for _ in range(n)]
+    data = [data_array(draw, dt, i.shape + rest) for i in ids]
+    return Case([*ids, *data], [blank((first, *rest), dt)])
+
+
+@st.composite
+def search_sorted_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    rows, n, m = (draw(st.integers(0, 4)) for _ in range(3))
+    s = np.sort(arrays(draw, dt, (rows, n), -5, 5), axis=-1)
+    v = arrays(draw, dt, (rows, m), -6, 6)
+    return Case([s, v], [blank((rows, m), draw(st.sampled_from(INTS)))], [draw(st.integers(0, 1))])
+
+
+@st.composite
+def lin_space_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    start, stop = (arrays(draw, dt, (), -10, 10) for _ in range(2))
+    return Case([start, stop], [blank((draw(st.integers(0, 7)),), dt)])
+
+
+@st.composite
+def unravel_index_case(draw):
+    dt = draw(st.sampled_from(INTS))
+    dims = np.array(draw(st.lists(st.integers(1, 4), max_size=3)), dt)
+    total = int(np.prod(dims))
+    shape = draw(st.sampled_from([(), (draw(st.integers(0, 4)),)]))
+    idx = index_array(draw, shape, total, dt)
+    out = (len(dims),) if idx.ndim == 0 else (len(dims), idx.size)
+    return Case([idx, dims], [blank(out, dt)])
+
+
+@st.composite
+def histogram_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    v = arrays(draw, dt, draw(shapes()), -20, 20)
+    lo = draw(st.integers(-5, 5))
+    r = np.array([lo, lo + draw(st.integers(1, 10))], dt)
+    return Case([v, r], [blank((draw(st.integers(1, 6)),), draw(st.sampled_from(INTS)))])
+
+
 ROWS.update(
     {
         "cholesky": matrix_case("spd"),
@@ -1054,6 +1287,28 @@ ROWS.update(
         "lu": matrix_case("lu"),
         "matrix_square_root": matrix_case("positive"),
         "matrix_exponential": matrix_case("plain"),
+        "gather_nd": gather_nd_case(),
+        "scatter_nd": scatter_nd_case(),
+        "tensor_scatter": tensor_scatter_case(),
+        "scatter_ref": scatter_ref_case(),
+        "reverse": reverse_case(),
+        "roll": roll_case(),
+        "reverse_sequence": reverse_sequence_case(),
+        "space_to_depth": depth_case(True),
+        "depth_to_space": depth_case(False),
+        "space_to_batch_nd": space_batch_case(True),
+        "batch_to_space_nd": space_batch_case(False),
+        "extract_image_patches": patches_case(),
+        "extract_volume_patches": volume_case(),
+        "where": where_case(),
+        "unique": unique_case(),
+        "list_diff": list_diff_case(),
+        "dynamic_partition": dynamic_partition_case(),
+        "dynamic_stitch": dynamic_stitch_case(),
+        "search_sorted": search_sorted_case(),
+        "lin_space": lin_space_case(),
+        "unravel_index": unravel_index_case(),
+        "histogram_fixed_width": histogram_case(),
     }
 )
 

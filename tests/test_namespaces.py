@@ -12,7 +12,7 @@ import tflite_core as tf
 T = real_tf.compat.v1
 
 
-@pytest.mark.parametrize("ns", ["math", "linalg", "random"])
+@pytest.mark.parametrize("ns", ["math", "linalg", "random", "manip"])
 def test_namespace_names_are_tensorflows_and_alias_the_top_level(ns):
     ours, theirs = getattr(tf, ns), getattr(T, ns)
     names = [n for n in vars(ours) if not n.startswith("_") and callable(getattr(ours, n))]

@@ -23,6 +23,7 @@ from tflite_core.reference.math_extra import (
     _betainc,
     _digamma,
     _erfinv,
+    _igamma,
     _ndtri,
     _polygamma,
     _zeta,
@@ -89,6 +90,13 @@ def zeta_draw(kind):
         return [ctx.values(sb, (0.5, 5.0) if ctx.grad else (0.25, 8.0))], {"first": first}
 
     return draw
+
+
+def igamma_draw(ctx):
+    """x fed (the gradient is with respect to x only); a a constant."""
+    (sa, sb), _ = ctx.bcast()
+    a = ctx.values(sa, (0.5, 6.0))
+    return [ctx.values(sb, (0.2, 8.0) if ctx.grad else (0.0, 12.0))], {"a": a}
 
 
 def betainc_draw(ctx):
@@ -307,6 +315,20 @@ ROWS = [
         lambda q, first: tf.zeta(first, q),
         lambda q, first: per_element(_zeta)(first.astype(q.dtype), q),
         zeta_draw("zeta"),
+        tol=SPECIAL_TOL,
+    ),
+    Row(
+        "Igamma",
+        lambda x, a: tf.igamma(a, x),
+        lambda x, a: per_element(lambda p, q: _igamma(p, q, False))(a.astype(x.dtype), x),
+        igamma_draw,
+        tol=SPECIAL_TOL,
+    ),
+    Row(
+        "Igammac",
+        lambda x, a: tf.math.igammac(a, x),
+        lambda x, a: per_element(lambda p, q: _igamma(p, q, True))(a.astype(x.dtype), x),
+        igamma_draw,
         tol=SPECIAL_TOL,
     ),
     Row(

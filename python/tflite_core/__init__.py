@@ -17,6 +17,7 @@ from . import (  # the namespaces
     flags,
     initializers,
     linalg,
+    manip,
     math,
     nest,
     nn,
@@ -105,6 +106,7 @@ from .framework.versions import (
     VERSION,
 )
 from .nn.clip_ops import (
+    clip_by_average_norm,
     clip_by_global_norm,
     clip_by_norm,
     clip_by_value,
@@ -112,6 +114,7 @@ from .nn.clip_ops import (
 )
 from .nn.conv_ops import conv2d_backprop_filter_v2, conv2d_backprop_input_v2
 from .nn.nn_ops import log_sigmoid
+from .nn.sort_ops import approx_top_k, argsort, sort
 from .ops import control_flow_grad as _control_flow_grad  # the If and While gradients
 from .ops import tensor_methods  # installs the Tensor operators
 from .ops.array_ops import (
@@ -182,6 +185,17 @@ from .ops.custom_gradient import custom_gradient, grad_pass_through, identity_n,
 from .ops.einsum_ops import einsum
 from .ops.functional_ops import foldl, foldr, map_fn, scan, vectorized_map
 from .ops.gradients import AggregationMethod, UnconnectedGradients, gradients, hessians
+from .ops.grid_ops import (
+    histogram_fixed_width,
+    histogram_fixed_width_bins,
+    lin_space,
+    linspace,
+    meshgrid,
+    repeat,
+    searchsorted,
+    sequence_mask,
+    unravel_index,
+)
 from .ops.indexing_ops import (
     IndexedSlices,
     convert_to_tensor_or_indexed_slices,
@@ -264,6 +278,8 @@ from .ops.math_extra_ops import (
     erf,
     erfc,
     expm1,
+    igamma,
+    igammac,
     imag,
     is_finite,
     is_inf,
@@ -351,6 +367,29 @@ from .ops.math_ops import (
     truncatediv,
     truncatemod,
 )
+from .ops.partition_ops import (
+    boolean_mask,
+    dynamic_partition,
+    dynamic_stitch,
+    setdiff1d,
+    unique,
+    unique_with_counts,
+)
+from .ops.permute_ops import (
+    batch_to_space,
+    batch_to_space_nd,
+    depth_to_space,
+    extract_image_patches,
+    extract_volume_patches,
+    required_space_to_batch_paddings,
+    reverse,
+    reverse_sequence,
+    reverse_v2,
+    roll,
+    space_to_batch,
+    space_to_batch_nd,
+    space_to_depth,
+)
 from .ops.quantization_ops import (
     fake_quant_with_min_max_args,
     fake_quant_with_min_max_args_gradient,
@@ -366,7 +405,37 @@ from .ops.random_ops import (
     set_random_seed,
     truncated_normal,
 )
+from .ops.scatter_ops import (
+    batch_gather,
+    batch_scatter_update,
+    gather_nd,
+    scatter_add,
+    scatter_div,
+    scatter_max,
+    scatter_min,
+    scatter_mul,
+    scatter_nd,
+    scatter_nd_add,
+    scatter_nd_sub,
+    scatter_nd_update,
+    scatter_sub,
+    scatter_update,
+    tensor_scatter_add,
+    tensor_scatter_sub,
+    tensor_scatter_update,
+)
+from .ops.scatter_ops import tensor_scatter_add as tensor_scatter_nd_add
+from .ops.scatter_ops import tensor_scatter_max as tensor_scatter_nd_max
+from .ops.scatter_ops import tensor_scatter_min as tensor_scatter_nd_min
+from .ops.scatter_ops import tensor_scatter_sub as tensor_scatter_nd_sub
+from .ops.scatter_ops import tensor_scatter_update as tensor_scatter_nd_update
 from .ops.script_ops import numpy_function, py_func, py_function
+from .ops.shape_ops import (
+    broadcast_dynamic_shape,
+    broadcast_static_shape,
+    parallel_stack,
+    shape_n,
+)
 from .ops.slicing_ops import pad, slice, strided_slice, tile
 from .ops.summary_ops import (
     histogram_summary,

@@ -48,6 +48,8 @@ from .ops.math_extra_ops import (
     erfcinv,
     erfinv,
     expm1,
+    igamma,
+    igammac,
     imag,
     is_finite,
     is_inf,

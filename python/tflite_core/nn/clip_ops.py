@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..framework import dtypes as _dt
 from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, name_scope
-from ..ops.array_ops import identity, ones_like
+from ..ops.array_ops import cast, identity, ones_like, size
 from ..ops.indexing_ops import where
+from ..ops.math_extra_ops import rsqrt
 from ..ops.math_ops import add_n, maximum, minimum, multiply, reduce_sum, sqrt
 from .nn_ops import l2_loss
 
@@ -104,3 +106,15 @@ def clip_by_global_norm(
             v = convert_to_tensor(t, name=f"t_{i}")
             out.append(identity(multiply(v, scale), name=f"{base}_{i}"))
     return out, use_norm  # type: ignore[return-value]  # list[Tensor | None]: None stays None
+
+
+def clip_by_average_norm(t: TensorLike, clip_norm: TensorLike, name: str | None = None) -> Tensor:
+    """``t * clip_norm / max(l2norm(t) / size(t), clip_norm)``: clipped so that its L2 norm
+    averaged over its elements is at most ``clip_norm`` (TF 1.x's, computed as TF does:
+    ``t * clip_norm * min(size / l2norm, 1 / clip_norm)``, sizes in float32)."""
+    with name_scope(name, "clip_by_average_norm", [t, clip_norm]) as scope:
+        t = convert_to_tensor(t, name="t")
+        n = cast(size(t), _dt.float32)
+        l2norm_inv = rsqrt(reduce_sum(t * t))
+        factor = minimum(l2norm_inv * n, constant(1.0) / clip_norm)
+        return identity(t * clip_norm * factor, name=scope)

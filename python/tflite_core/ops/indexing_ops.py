@@ -29,7 +29,7 @@ from ..framework.op_util import (
     scalar_int,
     to_tensors,
 )
-from ..framework.registry import NotDifferentiable, RegisterGradient, register_op
+from ..framework.registry import NotDifferentiable, RegisterGradient, at_run_time, register_op
 from ..framework.tensor_shape import TensorShape
 from .array_ops import cast, concat, expand_dims, reshape, shape, sum_to, transpose, zeros_like
 from .math_ops import add, equal, greater_equal, less
@@ -106,15 +106,30 @@ def _select_v2_grad(op, grad):
     ]
 
 
+def _where_coords_shape(op, in_shapes, value_of):
+    # [number of true elements, rank]: the count is known when a plan is compiled for the
+    # condition's value (a pre-plan computes it); at graph build unknown, as in TF
+    c = in_shapes[0]
+    v = value_of(0) if at_run_time(value_of) else None
+    n = None if v is None else int(np.count_nonzero(v))
+    return [TensorShape([n, c.ndims])] if c.ndims is not None else [TensorShape([n, None])]
+
+
+register_op("Where", _where_coords_shape, "where", value_inputs=(0,))
+NotDifferentiable("Where")
+
+
 def where(
     condition: TensorLike,
     x: TensorLike | None = None,
     y: TensorLike | None = None,
     name: str | None = None,
 ) -> Tensor:
-    """Elements of ``x`` where ``condition`` is true, else of ``y`` (TF 1.x's rule: ``x`` and
-    ``y`` have one shape; ``condition`` has it too (op Select), or is a vector over the first
-    dimension (reshaped to a column, op SelectV2)).
+    """With one argument, the coordinates of the true (nonzero) elements of ``condition``
+    (int64 ``[count, rank]``, op Where; the plan is compiled for the condition's value).
+    Otherwise the elements of ``x`` where ``condition`` is true, else of ``y`` (TF 1.x's rule:
+    ``x`` and ``y`` have one shape; ``condition`` has it too (op Select), or is a vector over the
+    first dimension (reshaped to a column, op SelectV2)).
 
     >>> c = tf.constant([True, False])
     >>> with tf.Session() as sess:
@@ -123,10 +138,8 @@ def where(
      [7 8]]
     """
     if x is None and y is None:
-        raise NotImplementedError(
-            "tf.where(condition) with one argument returns the coordinates of the true elements, "
-            "a shape known only when run, which tflite_core's plans cannot hold; pass x and y"
-        )
+        c = convert_to_tensor(condition)
+        return make_tensor("Where", [c], _dt.int64, {"T": c.dtype}, name or "Where")
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
     c = convert_to_tensor(condition)

@@ -466,6 +466,8 @@ _BINARY = {  # op type -> (kernel, dtypes)
     "MulNoNan": ("mul_no_nan", FLOATS),
     "SquaredDifference": ("squared_difference", NUMERIC),
     "Zeta": ("zeta", FLOATS),
+    "Igamma": ("igamma", FLOATS),
+    "Igammac": ("igammac", FLOATS),
     "Polygamma": ("polygamma", FLOATS),
     "NextAfter": ("nextafter", FLOATS),
 }
@@ -582,6 +584,35 @@ def _zeta_grad(op, grad):
     x, q = op.inputs  # as TF: no gradient for x; d zeta / dq = -x zeta(x + 1, q)
     one = constant(1, dtype=x.dtype)
     return [None, sum_to(grad * negative(x) * zeta(x + one, q), q)]
+
+
+def igamma(a, x, name=None):
+    """The regularized lower incomplete gamma function ``P(a, x)`` (``scipy.special.gammainc``):
+    ``1 / Gamma(a) * integral_0^x t^(a-1) e^-t dt``; NaN for ``a <= 0`` or ``x < 0``."""
+    return _binary("Igamma", a, x, name, ("a", "x"))
+
+
+def igammac(a, x, name=None):
+    """The regularized upper incomplete gamma function ``Q(a, x) = 1 - P(a, x)``."""
+    return _binary("Igammac", a, x, name, ("a", "x"))
+
+
+def _igamma_grad_x(op, grad):
+    # d P(a, x) / dx = x^(a-1) e^-x / Gamma(a), in log space (Gamma(a) grows large)
+    a, x = op.inputs
+    one = constant(1, dtype=x.dtype)
+    return exp(negative(x) + (a - one) * log(x) - lgamma(a)) * grad
+
+
+@RegisterGradient("Igamma")
+def _igamma_grad(op, grad):
+    # TF also differentiates a (its IgammaGradA kernel); here only x is: a's gradient is None
+    return [None, sum_to(_igamma_grad_x(op, grad), op.inputs[1])]
+
+
+@RegisterGradient("Igammac")
+def _igammac_grad(op, grad):
+    return [None, sum_to(negative(_igamma_grad_x(op, grad)), op.inputs[1])]
 
 
 @RegisterGradient("Polygamma")

@@ -8,8 +8,8 @@ family module's docstring gives its own.
 One module per C++ file in ``cpp/``: ``elementwise``, ``reduce``, ``matmul``, ``nn``,
 ``array``, ``random`` (with ``philox``, the generator it shares with ``sparse``), ``optim``,
 ``indexing``, ``conv``, ``pool``, ``sparse``, ``lstm``, ``tensor_array``, ``fake_quant``,
-``math_extra``, ``logging``, ``linalg``, ``clock``; ``registry`` holds the kernel table and the
-argument checks the families share.
+``math_extra``, ``logging``, ``linalg``, ``clock``, ``scatter``, ``permute``, ``partition``,
+``grid``; ``registry`` holds the kernel table and the argument checks the families share.
 The package imports nothing else from ``tflite_core``: it is an independent oracle.
 
 Like the C++ kernels, accumulations over floats (reductions, ``reduce_prod_grad``) run in float64
@@ -31,6 +31,7 @@ from . import (  # noqa: F401
     conv,
     elementwise,
     fake_quant,
+    grid,
     indexing,
     linalg,
     logging,
@@ -39,9 +40,12 @@ from . import (  # noqa: F401
     matmul,
     nn,
     optim,
+    partition,
+    permute,
     pool,
     random,
     reduce,
+    scatter,
     sparse,
     tensor_array,
 )

@@ -392,6 +392,48 @@ _kernel("logical_and")(_make_logical("logical_and", np.logical_and))
 _kernel("logical_or")(_make_logical("logical_or", np.logical_or))
 
 
+def _igamma(a: float, x: float, upper: bool) -> float:
+    """P(a, x) (or Q = 1 - P when ``upper``): the series of P for x < a + 1, else the continued
+    fraction of Q (modified Lentz), as the kernel."""
+    if math.isnan(a) or math.isnan(x):
+        return _NAN
+    if x == 0.0 and a > 0.0:
+        return 1.0 if upper else 0.0
+    if x < 0.0 or a <= 0.0:
+        return _NAN
+    if math.isinf(x):
+        return 0.0 if upper else 1.0
+    pre = math.exp(a * math.log(x) - x - math.lgamma(a))
+    if x < a + 1.0:
+        term = total = 1.0 / a
+        ap = a
+        for _ in range(2000):
+            ap += 1.0
+            term *= x / ap
+            total += term
+            if abs(term) < abs(total) * 1e-17:
+                break
+        p = total * pre
+        return 1.0 - p if upper else p
+    tiny = 1e-300
+    b = x + 1.0 - a
+    c, d = 1.0 / tiny, 1.0 / b
+    h = d
+    for i in range(1, 2000):
+        an = -i * (i - a)
+        b += 2.0
+        d = an * d + b
+        d = tiny if abs(d) < tiny else d
+        c = b + an / c
+        c = tiny if abs(c) < tiny else c
+        d = 1.0 / d
+        h *= d * c
+        if abs(d * c - 1.0) < 1e-17:
+            break
+    q = pre * h
+    return q if upper else 1.0 - q
+
+
 def _where_zero(cond, value):
     return np.where(cond, np.zeros_like(value), value)
 
@@ -403,6 +445,8 @@ _BINARY = {
     "div_no_nan": lambda x, y: _where_zero(y == 0, x / y),
     "mul_no_nan": lambda x, y: _where_zero(y == 0, x * y),
     "zeta": _elementwise(_zeta),
+    "igamma": _elementwise(lambda a, x: _igamma(a, x, False)),
+    "igammac": _elementwise(lambda a, x: _igamma(a, x, True)),
     "polygamma": _elementwise(_polygamma),
     "nextafter": np.nextafter,
 }
