@@ -260,7 +260,12 @@ from .ops.math_ops import (
 )
 from .ops.random_ops import (
     get_seed,
+    multinomial,
+    random_crop,
+    random_gamma,
     random_normal,
+    random_poisson,
+    random_shuffle,
     random_uniform,
     set_random_seed,
     truncated_normal,

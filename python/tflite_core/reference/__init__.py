@@ -36,6 +36,7 @@ from . import (  # noqa: F401
     optim,
     pool,
     random,
+    random_dist,
     reduce,
     sparse,
 )
