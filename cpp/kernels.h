@@ -39,6 +39,8 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  (seed, params -> samples); random_uniform_int, random_gamma, random_poisson,
 //                  multinomial, random_shuffle (run counter, params; ints = [seed, seed2]);
 //                  random_gamma_grad (alpha, sample -> d sample / d alpha)
+//  candidate_sampling.cc  candidate_sampler (counter [+ learned counts], true_classes, weights ->
+//                  sampled, expected counts; ints = [seed, seed2, learned], floats = [unique])
 //  optim.cc        assign, assign_add, assign_sub (out 0 is the variable), apply_gradient_descent
 //                  (var -= alpha * delta, in place); apply_momentum, apply_adam, apply_adagrad,
 //                  apply_rms_prop (TF's training_ops: out = the variable and its slots, in place)
@@ -90,6 +92,7 @@ void register_nn(Registry& r);
 void register_array(Registry& r);
 void register_random(Registry& r);
 void register_random_dist(Registry& r);
+void register_candidate_sampling(Registry& r);
 void register_optim(Registry& r);
 void register_indexing(Registry& r);
 void register_conv(Registry& r);

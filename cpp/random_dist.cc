@@ -216,14 +216,14 @@ void k_stateless_normal(const TensorView* in, int nin, TensorView* out, int nout
     constexpr int per = sizeof(T) == 4 ? 4 : 2;
     fill_blocks(base, out[0].size(), per, [&](int64_t i, int64_t m, const uint32_t* w) {
       T v[4];
-      for (int q = 0; q < 4 / words_per_pair<T>; ++q) normal_pair(w + q * words_per_pair<T>, v + 2 * q);
+      for (int q = 0; q < 4 / words_per_pair<T>; ++q)
+        normal_pair(w + q * words_per_pair<T>, v + 2 * q);
       for (int64_t j = 0; j < m; ++j) y[i + j] = v[j];
     });
   });
 }
 
-void k_stateless_truncated(const TensorView* in, int nin, TensorView* out, int nout,
-                           const Attrs&) {
+void k_stateless_truncated(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
   const char* op = "StatelessTruncatedNormal";
   check_count(op, nin, 1, nout, 1);
   const PhiloxStream base = seed_stream(op, in[0]);
@@ -291,8 +291,7 @@ void k_stateless_uniform_int(const TensorView* in, int nin, TensorView* out, int
   else fail(op, "unsupported dtype ", dtype_name(out[0].dtype));
 }
 
-void k_stateless_full_int(const TensorView* in, int nin, TensorView* out, int nout,
-                          const Attrs&) {
+void k_stateless_full_int(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
   const char* op = "StatelessRandomUniformFullInt";
   check_count(op, nin, 1, nout, 1);
   const PhiloxStream base = seed_stream(op, in[0]);
@@ -304,7 +303,8 @@ void k_stateless_full_int(const TensorView* in, int nin, TensorView* out, int no
   } else if (out[0].dtype == DType::kInt64) {
     int64_t* y = out[0].ptr<int64_t>();
     fill_blocks(base, out[0].size(), 2, [&](int64_t i, int64_t m, const uint32_t* w) {
-      for (int64_t j = 0; j < m; ++j) y[i + j] = int64_t(uint64_t(w[2 * j]) | uint64_t(w[2 * j + 1]) << 32);
+      for (int64_t j = 0; j < m; ++j)
+        y[i + j] = int64_t(uint64_t(w[2 * j]) | uint64_t(w[2 * j + 1]) << 32);
     });
   } else {
     fail(op, "unsupported dtype ", dtype_name(out[0].dtype));
@@ -326,7 +326,9 @@ void store_at(const TensorView& t, int64_t i, double v) {
   switch (t.dtype) {
     case DType::kFloat32: t.ptr<float>()[i] = float(v); break;
     case DType::kFloat64: t.ptr<double>()[i] = v; break;
-    case DType::kInt32: t.ptr<int32_t>()[i] = std::isnan(v) ? 0 : int32_t(std::fmin(v, 2147483647.0)); break;
+    case DType::kInt32:
+      t.ptr<int32_t>()[i] = std::isnan(v) ? 0 : int32_t(std::fmin(v, 2147483647.0));
+      break;
     case DType::kInt64:
       t.ptr<int64_t>()[i] = std::isnan(v) ? 0 : int64_t(std::fmin(v, 9.2233720368547748e18));
       break;
@@ -346,10 +348,12 @@ void sample_each(const char* op, const PhiloxStream& base, const TensorView* par
   const int64_t p = np ? params[0].size() : 1;
   for (int k = 0; k < np; ++k) {
     check_numeric(op, params[k], "parameter");
-    if (params[k].size() != p) fail(op, "parameters must have one size, got ", params[k].size(), " and ", p);
+    if (params[k].size() != p)
+      fail(op, "parameters must have one size, got ", params[k].size(), " and ", p);
   }
   if (n == 0) return;
-  if (p == 0 || n % p != 0) fail(op, "output size ", n, " is not a multiple of the parameters' ", p);
+  if (p == 0 || n % p != 0)
+    fail(op, "output size ", n, " is not a multiple of the parameters' ", p);
   parallel_for(n, 64, [&](int64_t b, int64_t e) {
     double args[4] = {0, 0, 0, 0};
     for (int64_t i = b; i < e; ++i) {
@@ -387,8 +391,7 @@ void k_stateless_poisson(const TensorView* in, int nin, TensorView* out, int nou
   sample_each(op, seed_stream(op, in[0]), in + 1, 1, out[0],
               [](const double* p, SingleSample& g) { return poisson_sample(p[0], g); });
 }
-void k_stateless_binomial(const TensorView* in, int nin, TensorView* out, int nout,
-                          const Attrs&) {
+void k_stateless_binomial(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
   const char* op = "StatelessRandomBinomial";
   check_count(op, nin, 3, nout, 1);
   sample_each(op, seed_stream(op, in[0]), in + 1, 2, out[0],
@@ -397,13 +400,12 @@ void k_stateless_binomial(const TensorView* in, int nin, TensorView* out, int no
 void k_stateless_ptn(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
   const char* op = "StatelessParameterizedTruncatedNormal";
   check_count(op, nin, 5, nout, 1);
-  sample_each(op, seed_stream(op, in[0]), in + 1, 4, out[0],
-              [](const double* p, SingleSample& g) {
-                const double mean = p[0], sd = p[1];
-                if (!(sd > 0)) return std::numeric_limits<double>::quiet_NaN();
-                const double z = truncated_std_normal((p[2] - mean) / sd, (p[3] - mean) / sd, g);
-                return std::min(std::max(mean + sd * z, p[2]), p[3]);
-              });
+  sample_each(op, seed_stream(op, in[0]), in + 1, 4, out[0], [](const double* p, SingleSample& g) {
+    const double mean = p[0], sd = p[1];
+    if (!(sd > 0)) return std::numeric_limits<double>::quiet_NaN();
+    const double z = truncated_std_normal((p[2] - mean) / sd, (p[3] - mean) / sd, g);
+    return std::min(std::max(mean + sd * z, p[2]), p[3]);
+  });
 }
 
 // ---- multinomial --------------------------------------------------------------------------------
@@ -413,7 +415,8 @@ void multinomial(const char* op, const PhiloxStream& base, const TensorView& log
                  TensorView& y) {
   if (logits.ndim != 2) fail(op, "logits should be a matrix, got shape ", logits.shape_str());
   const int64_t rows = logits.shape[0], classes = logits.shape[1];
-  if (y.ndim != 2 || y.shape[0] != rows) fail(op, "output shape ", y.shape_str(), " does not match logits");
+  if (y.ndim != 2 || y.shape[0] != rows)
+    fail(op, "output shape ", y.shape_str(), " does not match logits");
   const int64_t ns = y.shape[1];
   if (rows * ns == 0) return;
   if (classes == 0) fail(op, "num_classes should be positive, got: 0");

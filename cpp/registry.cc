@@ -13,6 +13,7 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_array(r);
     register_random(r);
     register_random_dist(r);
+    register_candidate_sampling(r);
     register_optim(r);
     register_indexing(r);
     register_conv(r);

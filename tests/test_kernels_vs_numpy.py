@@ -974,6 +974,26 @@ def gamma_grad_case(draw):
     return Case([alpha, x], [blank(x.shape, dt)], tol={F32: {"rtol": 1e-4, "atol": 1e-5}, F64: {"rtol": 1e-7, "atol": 1e-9}})
 
 
+@st.composite
+def candidate_sampler_case(draw):
+    kind = draw(st.integers(0, 2))
+    range_max = draw(st.integers(1, 40))
+    unique = draw(st.booleans())
+    weights = []
+    if kind == 1:
+        weights = [float(draw(st.integers(0, 5))) for _ in range(range_max)]
+        weights[draw(st.integers(0, range_max - 1))] = 1.0
+    nonzero = sum(1 for v in weights if v > 0) if kind == 1 else range_max
+    n = draw(st.integers(0, min(nonzero, 8) if unique else 8))
+    counter, seeds = run_counter(draw)
+    if kind == 2:
+        counts = draw(hnp.arrays(I64, (range_max,), elements=st.integers(0, 9)))
+        counter = np.concatenate([counter, counts])
+    truth = index_array(draw, (draw(st.integers(0, 3)), 2), range_max, np.int64)
+    outs = [blank((n,), np.dtype(np.int64)), blank(truth.shape, F32), blank((n,), F32)]
+    return Case([counter, truth], outs, seeds, [float(unique), float(kind), float(range_max), *weights])
+
+
 ROWS.update(
     {
         "stateless_random_uniform": stateless_case(FLOATS),
@@ -992,6 +1012,7 @@ ROWS.update(
         "stateless_multinomial": multinomial_case(False),
         "random_shuffle": shuffle_case(),
         "random_gamma_grad": gamma_grad_case(),
+        "candidate_sampler": candidate_sampler_case(),
     }
 )
 LOOSE_F32 |= {
@@ -1007,6 +1028,7 @@ COUNTERS = (
     "random_poisson",
     "multinomial",
     "random_shuffle",
+    "candidate_sampler",
 )  # kernels that advance a run counter
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from .nn.candidate_sampling_ops import log_uniform_candidate_sampler
+from .nn.candidate_sampling_ops import (
+    all_candidate_sampler,
+    fixed_unigram_candidate_sampler,
+    learned_unigram_candidate_sampler,
+    log_uniform_candidate_sampler,
+    uniform_candidate_sampler,
+)
 from .ops.random_ops import categorical, get_seed, multinomial, set_random_seed, truncated_normal
 from .ops.random_ops import random_gamma as gamma
 from .ops.random_ops import random_normal as normal

@@ -26,6 +26,7 @@ from __future__ import annotations
 # Each family module registers its kernels when imported.
 from . import (  # noqa: F401
     array,
+    candidate_sampling,
     conv,
     elementwise,
     indexing,
