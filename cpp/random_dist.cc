@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <vector>
 
 #include "kernels.h"
@@ -31,6 +32,28 @@ PhiloxStream seed_stream(const char* op, const TensorView& seed) {
     return PhiloxStream::from_seed(uint64_t(seed.ptr<int64_t>()[0]),
                                    uint64_t(seed.ptr<int64_t>()[1]));
   fail(op, "seed must be int32 or int64, got ", dtype_name(seed.dtype));
+}
+
+// TF's V2 ops (the Generator's): in[0] = the 128-bit counter as int64[2], in[1] = the key as
+// int64[1], used as they are; ints = [1] marks them.
+int keyed(const Attrs& a) { return !a.ints.empty() && a.ints[0] == 1 ? 2 : 1; }
+
+PhiloxStream stateless_stream(const char* op, const TensorView* in, const Attrs& a) {
+  if (keyed(a) == 1) return seed_stream(op, in[0]);
+  check_dtype(op, in[0], DType::kInt64, "counter");
+  check_dtype(op, in[1], DType::kInt64, "key");
+  if (in[0].size() != 2 || in[1].size() != 1)
+    fail(op, "counter must have 2 elements and key 1, got ", in[0].shape_str(), " and ",
+         in[1].shape_str());
+  const uint64_t c0 = uint64_t(in[0].ptr<int64_t>()[0]), c1 = uint64_t(in[0].ptr<int64_t>()[1]);
+  const uint64_t key = uint64_t(in[1].ptr<int64_t>()[0]);
+  PhiloxStream s;
+  s.ph = Philox{uint32_t(key), uint32_t(key >> 32)};
+  s.c[0] = uint32_t(c0);
+  s.c[1] = uint32_t(c0 >> 32);
+  s.c[2] = uint32_t(c1);
+  s.c[3] = uint32_t(c1 >> 32);
+  return s;
 }
 
 PhiloxStream run_stream(const char* op, const TensorView& counter, const Attrs& a) {
@@ -191,10 +214,11 @@ void fill_blocks(const PhiloxStream& base, int64_t n, int per, F&& make) {
   });
 }
 
-void k_stateless_uniform(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+void k_stateless_uniform(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "StatelessRandomUniform";
-  check_count(op, nin, 1, nout, 1);
-  const PhiloxStream base = seed_stream(op, in[0]);
+  const int k = keyed(a);  // inputs taken by the seed (1) or by counter and key (2)
+  check_count(op, nin, k + 0, nout, 1);
+  const PhiloxStream base = stateless_stream(op, in, a);
   TFL_FLOAT_CASES(out[0].dtype, op, {
     T* y = out[0].ptr<T>();
     constexpr int per = sizeof(T) == 4 ? 4 : 2;
@@ -207,10 +231,11 @@ void k_stateless_uniform(const TensorView* in, int nin, TensorView* out, int nou
   });
 }
 
-void k_stateless_normal(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+void k_stateless_normal(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "StatelessRandomNormal";
-  check_count(op, nin, 1, nout, 1);
-  const PhiloxStream base = seed_stream(op, in[0]);
+  const int k = keyed(a);  // inputs taken by the seed (1) or by counter and key (2)
+  check_count(op, nin, k + 0, nout, 1);
+  const PhiloxStream base = stateless_stream(op, in, a);
   TFL_FLOAT_CASES(out[0].dtype, op, {
     T* y = out[0].ptr<T>();
     constexpr int per = sizeof(T) == 4 ? 4 : 2;
@@ -223,10 +248,12 @@ void k_stateless_normal(const TensorView* in, int nin, TensorView* out, int nout
   });
 }
 
-void k_stateless_truncated(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+void k_stateless_truncated(const TensorView* in, int nin, TensorView* out, int nout,
+                           const Attrs& a) {
   const char* op = "StatelessTruncatedNormal";
-  check_count(op, nin, 1, nout, 1);
-  const PhiloxStream base = seed_stream(op, in[0]);
+  const int k = keyed(a);  // inputs taken by the seed (1) or by counter and key (2)
+  check_count(op, nin, k + 0, nout, 1);
+  const PhiloxStream base = stateless_stream(op, in, a);
   TFL_FLOAT_CASES(out[0].dtype, op, {
     T* y = out[0].ptr<T>();
     constexpr int per = sizeof(T) == 4 ? 4 : 2;  // a group of outputs per 256 reserved words
@@ -281,20 +308,24 @@ void uniform_int_blocks(const char* op, const PhiloxStream& base, const TensorVi
 }
 
 void k_stateless_uniform_int(const TensorView* in, int nin, TensorView* out, int nout,
-                             const Attrs&) {
+                             const Attrs& a) {
   const char* op = "StatelessRandomUniformInt";
-  check_count(op, nin, 3, nout, 1);
-  const PhiloxStream base = seed_stream(op, in[0]);
-  if (out[0].dtype == DType::kInt32) uniform_int_blocks<int32_t>(op, base, in[1], in[2], out[0]);
+  const int k = keyed(a);  // inputs taken by the seed (1) or by counter and key (2)
+  check_count(op, nin, k + 2, nout, 1);
+  const PhiloxStream base = stateless_stream(op, in, a);
+  if (out[0].dtype == DType::kInt32)
+    uniform_int_blocks<int32_t>(op, base, in[k], in[k + 1], out[0]);
   else if (out[0].dtype == DType::kInt64)
-    uniform_int_blocks<int64_t>(op, base, in[1], in[2], out[0]);
+    uniform_int_blocks<int64_t>(op, base, in[k], in[k + 1], out[0]);
   else fail(op, "unsupported dtype ", dtype_name(out[0].dtype));
 }
 
-void k_stateless_full_int(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+void k_stateless_full_int(const TensorView* in, int nin, TensorView* out, int nout,
+                          const Attrs& a) {
   const char* op = "StatelessRandomUniformFullInt";
-  check_count(op, nin, 1, nout, 1);
-  const PhiloxStream base = seed_stream(op, in[0]);
+  const int k = keyed(a);  // inputs taken by the seed (1) or by counter and key (2)
+  check_count(op, nin, k + 0, nout, 1);
+  const PhiloxStream base = stateless_stream(op, in, a);
   if (out[0].dtype == DType::kInt32) {
     int32_t* y = out[0].ptr<int32_t>();
     fill_blocks(base, out[0].size(), 4, [&](int64_t i, int64_t m, const uint32_t* w) {
@@ -566,9 +597,36 @@ void k_random_gamma_grad(const TensorView* in, int nin, TensorView* out, int nou
   });
 }
 
+// TF's RngReadAndSkip for Philox: out = the state [counter lo, counter hi, key] as it was; the
+// counter (128-bit) then advances by 256 blocks per element drawn (in[2] = delta), in place in
+// in[0] (the Generator's state variable). in[1] = the algorithm (1: Philox, 3: auto-select).
+std::mutex rng_state_mutex;
+
+void k_rng_read_and_skip(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "RngReadAndSkip";
+  check_count(op, nin, 3, nout, 1);
+  check_dtype(op, in[0], DType::kInt64, "state");
+  check_dtype(op, out[0], DType::kInt64, "output");
+  if (in[0].size() != 3 || out[0].size() != 3)
+    fail(op, "The size of the state must be 3 for Philox, got ", in[0].size());
+  if (in[1].size() != 1 || in[2].size() != 1) fail(op, "alg and delta must be scalars");
+  const int64_t alg = int64_t(value_at(in[1], 0)), delta = int64_t(value_at(in[2], 0));
+  if (alg != 1 && alg != 3) fail(op, "Unsupported algorithm id: ", alg);
+  if (delta < 0) fail(op, "delta must be nonnegative, got ", delta);
+  std::lock_guard<std::mutex> lock(rng_state_mutex);
+  int64_t* st = in[0].ptr<int64_t>();
+  std::memcpy(out[0].data, st, 3 * sizeof(int64_t));
+  const uint64_t lo = uint64_t(st[0]), add = uint64_t(delta) * 256;
+  const uint64_t nlo = lo + add;
+  st[0] = int64_t(nlo);
+  if (nlo < lo) st[1] = int64_t(uint64_t(st[1]) + 1);
+  st[1] = int64_t(uint64_t(st[1]) + (uint64_t(delta) >> 56));  // add's bits past 64
+}
+
 }  // namespace
 
 void register_random_dist(Registry& r) {
+  r["rng_read_and_skip"] = k_rng_read_and_skip;
   r["stateless_random_uniform"] = k_stateless_uniform;
   r["stateless_random_normal"] = k_stateless_normal;
   r["stateless_truncated_normal"] = k_stateless_truncated;

@@ -898,9 +898,26 @@ def run_counter(draw):
     return counter, seeds
 
 
+def key_counter(draw):
+    """TF's V2 inputs (counter int64[2], key int64[1]) with ints [1], or a seed pair."""
+    if draw(st.booleans()):
+        words = [draw(st.integers(-(2**63), 2**63 - 1)) for _ in range(3)]
+        return [np.array(words[:2], np.int64), np.array(words[2:], np.int64)], [1]
+    return [seed_pair(draw)], []
+
+
 @st.composite
 def stateless_case(draw, dtypes):
-    return Case([seed_pair(draw)], [blank(draw(shapes(max_side=5)), draw(st.sampled_from(dtypes)))])
+    ins, ints = key_counter(draw)
+    return Case(ins, [blank(draw(shapes(max_side=5)), draw(st.sampled_from(dtypes)))], ints)
+
+
+@st.composite
+def read_and_skip_case(draw):
+    state = np.array([draw(st.integers(-(2**63), 2**63 - 1)) for _ in range(3)], np.int64)
+    alg = np.array(draw(st.sampled_from([1, 3])), np.int32)
+    delta = np.array(draw(st.integers(0, 2**62)), np.int64)
+    return Case([state, alg, delta], [blank((3,), I64)])
 
 
 @st.composite
@@ -916,7 +933,8 @@ def uniform_int_case(draw, stateful):
     if stateful:
         counter, seeds = run_counter(draw)
         return Case([counter, *bounds], outs, seeds)
-    return Case([seed_pair(draw), *bounds], outs)
+    ins, ints = key_counter(draw)
+    return Case([*ins, *bounds], outs, ints)
 
 
 @st.composite
@@ -1013,6 +1031,7 @@ ROWS.update(
         "random_shuffle": shuffle_case(),
         "random_gamma_grad": gamma_grad_case(),
         "candidate_sampler": candidate_sampler_case(),
+        "rng_read_and_skip": read_and_skip_case(),
     }
 )
 LOOSE_F32 |= {
@@ -1051,9 +1070,10 @@ def test_kernel_matches_numpy(name, data):
     for got, want in zip(outs_c, outs_n):
         assert_same(name, got, want, case)
     for got, want, orig in zip(ins_c, ins_n, case.inputs):
-        # Inputs are read-only, except the random run counter, which both advance by one.
+        # Inputs are read-only, except the random run counter, which both advance by one, and
+        # the Generator's state that rng_read_and_skip advances (both sides alike).
         np.testing.assert_array_equal(got, want)
-        if name not in COUNTERS:
+        if name not in COUNTERS and name != "rng_read_and_skip":
             np.testing.assert_array_equal(got, orig)
     if name in COUNTERS:
         assert ins_c[0][0] == case.inputs[0][0] + 1

@@ -15,6 +15,7 @@ from .ops.random_ops import random_normal as normal
 from .ops.random_ops import random_poisson as poisson
 from .ops.random_ops import random_shuffle as shuffle
 from .ops.random_ops import random_uniform as uniform
+from .ops.stateful_random_ops import Generator, get_global_generator, set_global_generator
 from .ops.stateless_random_ops import (
     Algorithm,
     create_rng_state,

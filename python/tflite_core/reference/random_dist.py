@@ -66,6 +66,21 @@ def _seed_stream(op: str, seed: np.ndarray) -> _Stream:
     return _Stream((m[0], m[1]), (m[2] << 64) | (m[3] << 96))
 
 
+def _stateless_stream(op: str, inputs: list, ints: list) -> tuple[_Stream, int]:
+    """The seed pair (``ints`` empty), or TF's V2 counter int64[2] and key int64[1] (``ints =
+    [1]``); and the number of inputs they take."""
+    if not ints or ints[0] != 1:
+        return _seed_stream(op, inputs[0]), 1
+    counter, key = inputs[0], inputs[1]
+    if counter.dtype != np.int64 or key.dtype != np.int64:
+        raise KernelError(f"[{op}] counter and key must be int64")
+    if counter.size != 2 or key.size != 1:
+        raise KernelError(f"[{op}] counter must have 2 elements and key 1")
+    c0, c1 = (int(v) % 2**64 for v in counter.reshape(-1))
+    k = int(key.reshape(-1)[0]) % 2**64
+    return _Stream((k & _M32, k >> 32), c0 | (c1 << 64)), 2
+
+
 def _run_stream(op: str, counter: np.ndarray, ints: list) -> _Stream:
     if counter.dtype != np.int64 or counter.size < 1:
         raise KernelError(f"[{op}] run counter must be an int64[1]")
@@ -115,7 +130,7 @@ def _float_out(op: str, out: np.ndarray) -> None:
 @_kernel("stateless_random_uniform")
 def _stateless_uniform(inputs, outputs, ints, floats):
     op, out = "StatelessRandomUniform", outputs[0]
-    base = _seed_stream(op, inputs[0])
+    base, _ = _stateless_stream(op, inputs, ints)
     _float_out(op, out)
     if out.dtype == np.float32:
         vals = _fill(base, out.size, 4, lambda w: [_u32_to_f32(x) for x in w])
@@ -127,7 +142,7 @@ def _stateless_uniform(inputs, outputs, ints, floats):
 @_kernel("stateless_random_normal")
 def _stateless_normal(inputs, outputs, ints, floats):
     op, out = "StatelessRandomNormal", outputs[0]
-    base = _seed_stream(op, inputs[0])
+    base, _ = _stateless_stream(op, inputs, ints)
     _float_out(op, out)
     if out.dtype == np.float32:
         vals = _fill(base, out.size, 4, lambda w: [*_box_muller_f32(w[0], w[1]), *_box_muller_f32(w[2], w[3])])
@@ -139,7 +154,7 @@ def _stateless_normal(inputs, outputs, ints, floats):
 @_kernel("stateless_truncated_normal")
 def _stateless_truncated(inputs, outputs, ints, floats):
     op, out = "StatelessTruncatedNormal", outputs[0]
-    base = _seed_stream(op, inputs[0])
+    base, _ = _stateless_stream(op, inputs, ints)
     _float_out(op, out)
     per = 4 if out.dtype == np.float32 else 2
     vals: list = []
@@ -186,7 +201,8 @@ def _uniform_int(op, base, lo_t, hi_t, out):
 @_kernel("stateless_random_uniform_int")
 def _stateless_uniform_int(inputs, outputs, ints, floats):
     op = "StatelessRandomUniformInt"
-    _uniform_int(op, _seed_stream(op, inputs[0]), inputs[1], inputs[2], outputs[0])
+    base, k = _stateless_stream(op, inputs, ints)
+    _uniform_int(op, base, inputs[k], inputs[k + 1], outputs[0])
 
 
 @_kernel("random_uniform_int")
@@ -198,7 +214,7 @@ def _random_uniform_int(inputs, outputs, ints, floats):
 @_kernel("stateless_random_uniform_full_int")
 def _stateless_full_int(inputs, outputs, ints, floats):
     op, out = "StatelessRandomUniformFullInt", outputs[0]
-    base = _seed_stream(op, inputs[0])
+    base, _ = _stateless_stream(op, inputs, ints)
     if out.dtype == np.int32:
         raw = _fill(base, out.size, 4, lambda w: w)
     elif out.dtype == np.int64:
@@ -542,3 +558,26 @@ def _random_gamma_grad(inputs, outputs, ints, floats):
     a, s = alpha.reshape(-1), x.reshape(-1)
     vals = [_gamma_sample_grad(float(a[i % na]), float(s[i % nx])) for i in range(n)]
     out[...] = np.asarray(vals, out.dtype).reshape(out.shape)
+
+
+@_kernel("rng_read_and_skip")
+def _rng_read_and_skip(inputs, outputs, ints, floats):
+    op = "RngReadAndSkip"
+    state, alg, delta = inputs
+    out = outputs[0]
+    if state.dtype != np.int64 or out.dtype != np.int64:
+        raise KernelError(f"[{op}] state must be int64")
+    if state.size != 3 or out.size != 3:
+        raise KernelError(f"[{op}] The size of the state must be 3 for Philox, got {state.size}")
+    if alg.size != 1 or delta.size != 1:
+        raise KernelError(f"[{op}] alg and delta must be scalars")
+    a, d = int(alg.reshape(-1)[0]), int(delta.reshape(-1)[0])
+    if a not in (1, 3):
+        raise KernelError(f"[{op}] Unsupported algorithm id: {a}")
+    if d < 0:
+        raise KernelError(f"[{op}] delta must be nonnegative, got {d}")
+    flat = state.reshape(-1)
+    out[...] = flat.reshape(out.shape)
+    counter = (int(flat[0]) % 2**64 | (int(flat[1]) % 2**64) << 64) + d * 256
+    words = [counter % 2**64, (counter >> 64) % 2**64]
+    flat[0], flat[1] = (w - 2**64 if w >= 2**63 else w for w in words)
