@@ -213,7 +213,7 @@ def _random_gamma_grad(op, grad):
         raise ValueError("RandomGamma's gradient needs a shape of known length")
     lead = constant(np.ones(n, np.int32))
     alpha_b = reshape(alpha, concat([lead, shape(alpha)], 0))
-    partial = make_tensor("RandomGammaGrad", [alpha_b, sample], alpha.dtype, None, "RandomGammaGrad")
+    partial = random_gamma_grad(alpha_b, sample)
     return [None, reduce_sum(multiply(grad, partial), axis=list(range(n)))]
 
 
@@ -223,6 +223,14 @@ def _gamma_grad_shape(op, in_shapes, value_of):
 
 register_op("RandomGammaGrad", _gamma_grad_shape, "random_gamma_grad")
 NotDifferentiable("RandomGammaGrad")
+
+
+def random_gamma_grad(alpha: TensorLike, sample: TensorLike, name: str | None = None) -> Tensor:
+    """``d sample / d alpha`` of Gamma(alpha, 1) samples (op ``RandomGammaGrad``, TF's
+    ``gen_random_ops.random_gamma_grad``): ``alpha``'s non-unit dimensions trail ``sample``'s."""
+    a = convert_to_tensor(alpha)
+    x = convert_to_tensor(sample, dtype=a.dtype)
+    return make_tensor("RandomGammaGrad", [a, x], a.dtype, {"T": a.dtype}, name or "RandomGammaGrad")
 
 
 def random_gamma(
@@ -244,12 +252,14 @@ def random_gamma(
     """
     dtype = _dt.as_dtype(dtype)
     with name_scope(name, "random_gamma", []):
-        s = convert_to_tensor(shape, dtype=_dt.int32, name="shape")
+        s = shape_tensor(shape, "shape")
         a = convert_to_tensor(alpha, dtype=dtype, name="alpha")
         b = convert_to_tensor(beta if beta is not None else 1, dtype=dtype, name="beta")
         if a.shape.is_fully_defined() and b.shape.is_fully_defined():
-            bshape = np.broadcast_shapes(tuple(a.shape.as_list()), tuple(b.shape.as_list()))
-            a_b = a if tuple(a.shape.as_list()) == bshape else broadcast_to(a, list(bshape))
+            a_dims = [int(d or 0) for d in a.shape.as_list()]
+            b_dims = [int(d or 0) for d in b.shape.as_list()]
+            bshape = np.broadcast_shapes(tuple(a_dims), tuple(b_dims))
+            a_b = a if tuple(a_dims) == bshape else broadcast_to(a, list(bshape))
         else:
             a_b = add(a, zeros_like(b))
         rnd = make_tensor("RandomGamma", [s, a_b], dtype, _seed_attrs(seed), "RandomGamma")
@@ -302,7 +312,7 @@ def random_poisson_v2(
     if dtype not in _POISSON_DTYPES:
         raise TypeError(f"Value for attr 'dtype' of {dtype.name} is not in the list of allowed values")
     with name_scope(name, "random_poisson", []):
-        s = convert_to_tensor(shape, dtype=_dt.int32, name="shape")
+        s = shape_tensor(shape, "shape")
         rate = convert_to_tensor(lam)
         if rate.dtype not in _POISSON_DTYPES:
             raise TypeError(f"Value for attr 'R' of {rate.dtype.name} is not in the list of allowed values")

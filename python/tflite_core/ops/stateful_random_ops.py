@@ -228,6 +228,7 @@ class Generator:
                 return self.uniform_full_int(shape, dtype, name)
         elif maxval is None:
             maxval = 1
+        assert minval is not None and maxval is not None  # the full range returned above
         with name_scope(name, "stateful_uniform", []) as scope:
             lo = convert_to_tensor(minval, dtype=dtype, name="min")
             hi = convert_to_tensor(maxval, dtype=dtype, name="max")

@@ -129,8 +129,8 @@ def stateless_random_uniform(
     if dtype.is_integer:
         if (minval is None) != (maxval is None):
             raise ValueError(
-                f"For integer `dtype` argument {dtype}, argument `minval` and `maxval` must be "
-                f"both None or not None. Got `minval`={minval} and `maxval`={maxval}."
+                f"For integer `dtype` argument {dtype!r}, argument `minval` and `maxval` must be "
+                f"both None or not None. Got `minval`={minval!r} and `maxval`={maxval!r}."
             )
     elif maxval is None:
         maxval = 1
@@ -138,6 +138,7 @@ def stateless_random_uniform(
     with name_scope(name, "stateless_random_uniform", []) as scope:
         if dtype.is_integer and minval is None:
             return _stateless("StatelessRandomUniformFullInt", shape, seed, dtype, name=scope)
+        assert minval is not None and maxval is not None  # the full range returned above
         lo = convert_to_tensor(minval, dtype=dtype, name="min")
         hi = convert_to_tensor(maxval, dtype=dtype, name="max")
         if dtype.is_integer:

@@ -65,7 +65,11 @@ def _candidate_sampler(inputs, outputs, ints, floats):
 
     def expected(c: int) -> float:
         p = w[c] / total
-        return -math.expm1(tries * math.log1p(-p)) if unique else p * n
+        if not unique:
+            return p * n
+        if p >= 1:  # log1p(-1) = -inf, as in C: 0 * -inf is NaN
+            return math.nan if tries == 0 else 1.0
+        return -math.expm1(tries * math.log1p(-p))
 
     true_ec[...] = np.array([expected(c) for c in t], np.float32).reshape(true_ec.shape)
     sampled_ec[...] = np.array([expected(c) for c in got], np.float32).reshape(sampled_ec.shape)

@@ -48,7 +48,8 @@ class _Single:
     """One word at a time (TF's SingleSampleAdapter)."""
 
     def __init__(self, s: _Stream):
-        self.s, self.buf = s, []
+        self.s = s
+        self.buf: list[int] = []
 
     def __call__(self) -> int:
         if not self.buf:
