@@ -35,10 +35,10 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  ints = [seed, seed2]; Philox4x32-10, counter-based)
 //  random_dist.cc  stateless_random_uniform / _normal / truncated_normal / _uniform_int (+ minval,
 //                  maxval) / _uniform_full_int (seed [2] -> TF's values for the seed), stateless_
-//                  random_gamma / _poisson / _binomial / parameterized_truncated_normal / multinomial
-//                  (seed, params -> samples); random_uniform_int, random_gamma, random_poisson,
-//                  multinomial, random_shuffle (run counter, params; ints = [seed, seed2]);
-//                  random_gamma_grad (alpha, sample -> d sample / d alpha)
+//                  random_gamma / _poisson / _binomial / parameterized_truncated_normal /
+//                  multinomial (seed, params -> samples); random_uniform_int, random_gamma,
+//                  random_poisson, multinomial, random_shuffle (run counter, params; ints = [seed,
+//                  seed2]); random_gamma_grad (alpha, sample -> d sample / d alpha)
 //  candidate_sampling.cc  candidate_sampler (counter [+ learned counts], true_classes, weights ->
 //                  sampled, expected counts; ints = [seed, seed2, learned], floats = [unique])
 //  optim.cc        assign, assign_add, assign_sub (out 0 is the variable), apply_gradient_descent
