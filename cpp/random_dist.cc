@@ -623,9 +623,84 @@ void k_rng_read_and_skip(const TensorView* in, int nin, TensorView* out, int nou
   st[1] = int64_t(uint64_t(st[1]) + (uint64_t(delta) >> 56));  // add's bits past 64
 }
 
+// ---- random_index_shuffle: TF's cycle-walking Simon-style cipher -----------------------------
+// A Feistel network on a block of 2W bits (W = half the bits max_index needs, at least 8), with
+// Simon's round function and key schedule on W-bit words, encrypting until the value falls in
+// [0, max_index] (a bijection of [0, max_index] for each key).
+struct SimonBlock {
+  int w;
+  uint64_t mask;
+  uint64_t rotl(uint64_t x, int r) const { return ((x << r) | (x >> (w - r))) & mask; }
+  uint64_t rotr(uint64_t x, int r) const { return ((x >> r) | (x << (w - r))) & mask; }
+  uint64_t f(uint64_t x) const { return (rotl(x, 1) & rotl(x, 8)) ^ rotl(x, 2); }
+};
+
+uint64_t index_shuffle(uint64_t index, const uint32_t key[3], uint64_t max_index, int rounds) {
+  if (max_index == 0) return 0;
+  int bits = int(std::ceil(std::log2(double(max_index))));
+  bits = std::max(bits + bits % 2, 16);
+  if (bits > 64) bits = 64;
+  const int w = bits / 2;
+  const SimonBlock sb{w, w == 64 ? ~uint64_t(0) : (uint64_t(1) << w) - 1};
+  std::vector<uint64_t> rk = {key[0] & sb.mask, key[1] & sb.mask, key[2] & sb.mask};
+  const uint64_t c = uint64_t(0xfffffffcu) & sb.mask;
+  uint64_t z = uint64_t(0x7369f885192c0ef5ULL) & sb.mask;
+  for (int i = 3; i < rounds; ++i) {
+    rk.push_back(c ^ (z & 1) ^ rk[size_t(i - 3)] ^ sb.rotr(rk[size_t(i - 1)], 3) ^
+                 sb.rotr(rk[size_t(i - 1)], 4));
+    z >>= 1;
+  }
+  uint64_t v = index;
+  for (;;) {
+    uint64_t left = (v >> w) & sb.mask, right = v & sb.mask;
+    for (size_t i = 0; i + 1 < rk.size(); i += 2) {
+      left ^= sb.f(right) ^ rk[i];
+      right ^= sb.f(left) ^ rk[i + 1];
+    }
+    v = (left << w) | right;
+    if (v <= max_index) return v;
+  }
+}
+
+void k_random_index_shuffle(const TensorView* in, int nin, TensorView* out, int nout,
+                            const Attrs& a) {
+  const char* op = "RandomIndexShuffle";
+  check_count(op, nin, 3, nout, 1);
+  const TensorView &idx = in[0], &seed = in[1], &mx = in[2];
+  check_same_dtype(op, idx, mx);
+  check_same_dtype(op, idx, out[0]);
+  if (idx.dtype != DType::kInt32 && idx.dtype != DType::kInt64)
+    fail(op, "index must be int32 or int64, got ", dtype_name(idx.dtype));
+  if (seed.dtype != DType::kInt32 && seed.dtype != DType::kInt64)
+    fail(op, "seed must be int32 or int64, got ", dtype_name(seed.dtype));
+  const int rounds = int(a.i(0, op));
+  if (rounds < 4 || rounds % 2) fail(op, "rounds must be an even number >= 4, got ", rounds);
+  if (idx.ndim > 1) fail(op, "index must be a scalar or a vector, got ", idx.shape_str());
+  if (mx.ndim > 1) fail(op, "max_index must be a scalar or a vector, got ", mx.shape_str());
+  const int64_t n = idx.size();
+  if (!((seed.ndim == 1 && seed.shape[0] == 3) ||
+        (seed.ndim == 2 && seed.shape[1] == 3 && seed.shape[0] == n)))
+    fail(op, "Seed must be a vector of size [3] or a matrix of size [", n, ", 3] but got ",
+         seed.shape_str(), ".");
+  if (mx.ndim == 1 && mx.shape[0] != n)
+    fail(op, "max_index must have ", n, " elements, got ", mx.shape_str());
+  const bool seed_rows = seed.ndim == 2, max_rows = mx.ndim == 1;
+  parallel_for(n, 256, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      uint32_t key[3];
+      for (int k = 0; k < 3; ++k) key[k] = uint32_t(index_at(seed, (seed_rows ? 3 * i : 0) + k));
+      const uint64_t m = uint64_t(index_at(mx, max_rows ? i : 0));
+      const uint64_t v = index_shuffle(uint64_t(index_at(idx, i)), key, m, rounds);
+      if (idx.dtype == DType::kInt32) out[0].ptr<int32_t>()[i] = int32_t(v);
+      else out[0].ptr<int64_t>()[i] = int64_t(v);
+    }
+  });
+}
+
 }  // namespace
 
 void register_random_dist(Registry& r) {
+  r["random_index_shuffle"] = k_random_index_shuffle;
   r["rng_read_and_skip"] = k_rng_read_and_skip;
   r["stateless_random_uniform"] = k_stateless_uniform;
   r["stateless_random_normal"] = k_stateless_normal;

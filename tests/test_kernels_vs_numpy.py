@@ -913,6 +913,24 @@ def stateless_case(draw, dtypes):
 
 
 @st.composite
+def index_shuffle_case(draw):
+    dt = draw(st.sampled_from(INTS))
+    n = draw(st.integers(0, 5))
+    mx = draw(st.sampled_from([0, 1, 5, 300, 70000, 2**31 - 1]))
+    idx = np.array([draw(st.integers(0, mx)) for _ in range(n)], dt)
+    if n == 1 and draw(st.booleans()):
+        idx = idx.reshape(())
+    sdt = draw(st.sampled_from(INTS))
+    info = np.iinfo(sdt)
+    rows = n if idx.ndim == 1 and draw(st.booleans()) else None
+    seed_shape = (rows, 3) if rows is not None else (3,)
+    seed = draw(hnp.arrays(sdt, seed_shape, elements=st.integers(info.min, info.max)))
+    max_index = np.array(mx, dt) if draw(st.booleans()) or idx.ndim == 0 else np.full(n, mx, dt)
+    rounds = draw(st.sampled_from([4, 6, 8]))
+    return Case([idx, seed, max_index], [blank(idx.shape, dt)], [rounds])
+
+
+@st.composite
 def read_and_skip_case(draw):
     state = np.array([draw(st.integers(-(2**63), 2**63 - 1)) for _ in range(3)], np.int64)
     alg = np.array(draw(st.sampled_from([1, 3])), np.int32)
@@ -1032,6 +1050,7 @@ ROWS.update(
         "random_gamma_grad": gamma_grad_case(),
         "candidate_sampler": candidate_sampler_case(),
         "rng_read_and_skip": read_and_skip_case(),
+        "random_index_shuffle": index_shuffle_case(),
     }
 )
 LOOSE_F32 |= {

@@ -378,8 +378,34 @@ def ref_sampler(kind):
     return ref
 
 
+# ---- index shuffles -------------------------------------------------------------------------------------
+def index_shuffle_draw(ctx):
+    n = ctx.draw(st.integers(0 if ctx.mode == "forward" else 1, 6))
+    mx = ctx.draw(st.sampled_from([0, 7, 1000, 2**20 + 3]))
+    x = np.array([ctx.draw(st.integers(0, mx)) for _ in range(n)], ctx.dtype)
+    seed = [ctx.draw(st.integers(-(2**31), 2**31 - 1)) for _ in range(3)]
+    return [x], {"mx": mx, "seed": seed, "rounds": ctx.draw(st.sampled_from([4, 6]))}
+
+
+def build_index_shuffle(x, mx, seed, rounds):
+    return tf.random_index_shuffle(x, seed, tf.constant(mx, x.dtype), rounds=rounds)
+
+
+def ref_index_shuffle(x, mx, seed, rounds):
+    ins = [x, np.array(seed, np.int32), np.array(mx, x.dtype)]
+    return twin("random_index_shuffle", ins, x.shape, x.dtype, [rounds])
+
+
 # ---- the rows ------------------------------------------------------------------------------------------
 ROWS = [
+    Row(
+        "RandomIndexShuffle",
+        build_index_shuffle,
+        ref_index_shuffle,
+        index_shuffle_draw,
+        INTS,
+        "none",
+    ),
     Row(
         "StatelessRandomUniform",
         build_stateless_float("uniform"),

@@ -190,6 +190,44 @@ def test_stateless_uniform_int_empty_range_fails_when_run_as_tf():
         run_ours(build)
 
 
+@pytest.mark.parametrize("max_index", [0, 5, 300, 65536, 2**31 - 1])
+@pytest.mark.parametrize("rounds", [4, 8])
+def test_random_index_shuffle_is_tfs_permutation(max_index, rounds):
+    n = min(max_index + 1, 2000)
+    idx = np.arange(n, dtype=np.int64)
+
+    def build(m):
+        return [
+            m.random_index_shuffle(idx, [5, -6, 7], np.int64(max_index), rounds=rounds),
+            m.random_index_shuffle(
+                (np.array([0, 1, 2]) % (max_index + 1)).astype(np.int32),
+                np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]], np.int64),
+                np.array([max_index] * 3, np.int32),
+                rounds=rounds,
+            ),
+        ]
+
+    ours, theirs = run_ours(build), run_tf(build)
+    for a, b in zip(ours, theirs):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    if n == max_index + 1:  # the whole range: a permutation
+        assert sorted(ours[0].tolist()) == list(range(n))
+
+
+@pytest.mark.bad_input
+def test_random_index_shuffle_bad_seed_shape_fails_as_tf():
+    def build(m):
+        return m.random_index_shuffle(
+            np.arange(2, dtype=np.int64), np.ones((2, 2), np.int64), np.int64(5)
+        )
+
+    with pytest.raises((ValueError, real_tf.errors.InvalidArgumentError)):
+        run_tf(build)
+    with pytest.raises(ValueError, match="Seed must have shape"):
+        run_ours(build)
+
+
 # ---- the Generator: TF's values for a state ----------------------------------------------------
 def test_generator_draws_are_tfs_values_run_after_run():
     ours_g = tf.Graph()

@@ -271,6 +271,7 @@ from .ops.random_ops import (
     truncated_normal,
 )
 from .ops.slicing_ops import pad, slice, strided_slice, tile
+from .ops.stateless_random_ops import random_index_shuffle
 from .ops.summary_ops import (
     histogram_summary,
     merge_all_summaries,

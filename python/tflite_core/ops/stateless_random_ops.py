@@ -401,3 +401,51 @@ def create_rng_state(seed: Any, alg: Any) -> Tensor:
     or a vector, as a constant."""
     return convert_to_tensor(rng_state_value(seed, alg), dtype=_dt.int64)
 
+
+
+# ---- index shuffles ---------------------------------------------------------------------------------
+def _index_shuffle_shape(op, in_shapes, value_of):
+    idx, seed, mx = in_shapes
+    for s, what in ((idx, "index"), (mx, "max_index")):
+        if s.ndims is not None and s.ndims > 1:
+            raise shape_error(op.type, op.name, f"{what} must be a scalar or a vector", in_shapes)
+    if seed.ndims is not None and (seed.ndims not in (1, 2) or seed.as_list()[-1] not in (None, 3)):
+        raise shape_error(op.type, op.name, "Seed must have shape [3] or [n, 3]", in_shapes)
+    return [idx]
+
+
+register_op(
+    "RandomIndexShuffle",
+    _index_shuffle_shape,
+    "random_index_shuffle",
+    attrs_fn=lambda op, i, o, v: ([op.get_attr("rounds")], []),
+)
+NotDifferentiable("RandomIndexShuffle")
+
+
+def random_index_shuffle(
+    index: TensorLike,
+    seed: TensorLike,
+    max_index: TensorLike,
+    rounds: int = 4,
+    name: str | None = None,
+) -> Tensor:
+    """The position of ``index`` in a pseudorandom permutation of ``[0, max_index]`` fixed by the
+    3-word ``seed`` (TF's values: a cycle-walking Feistel cipher with Simon's round function;
+    op ``RandomIndexShuffle``). ``index`` and ``max_index``: scalars or vectors of one int dtype;
+    ``seed``: ``[3]`` or ``[n, 3]``.
+
+    >>> p = tf.random_index_shuffle(tf.range(6, dtype=tf.int64), [1, 2, 3], tf.constant(5, tf.int64))
+    >>> with tf.Session() as sess:
+    ...     sess.run(p).tolist()
+    [2, 0, 3, 4, 5, 1]
+    """
+    idx = convert_to_tensor(index, name="index")
+    if idx.dtype not in (_dt.int32, _dt.int64):
+        raise TypeError(f"Value for attr 'dtype' of {idx.dtype.name} is not in the list of allowed values")
+    mx = convert_to_tensor(max_index, dtype=idx.dtype, name="max_index")
+    sd = convert_to_tensor(seed, name="seed")
+    if sd.dtype not in (_dt.int32, _dt.int64):
+        raise TypeError(f"Value for attr 'Tseed' of {sd.dtype.name} is not in the list of allowed values")
+    attrs = {"rounds": int(rounds), "dtype": idx.dtype, "Tseed": sd.dtype}
+    return make_tensor("RandomIndexShuffle", [idx, sd, mx], idx.dtype, attrs, name or "RandomIndexShuffle")

@@ -582,3 +582,68 @@ def _rng_read_and_skip(inputs, outputs, ints, floats):
     counter = (int(flat[0]) % 2**64 | (int(flat[1]) % 2**64) << 64) + d * 256
     words = [counter % 2**64, (counter >> 64) % 2**64]
     flat[0], flat[1] = (w - 2**64 if w >= 2**63 else w for w in words)
+
+
+def _index_shuffle(index: int, key: list, max_index: int, rounds: int) -> int:
+    if max_index == 0:
+        return 0
+    bits = math.ceil(math.log2(float(max_index)))
+    bits = max(bits + bits % 2, 16)
+    w = min(bits, 64) // 2
+    mask = (1 << w) - 1
+
+    def rotl(x, r):
+        return ((x << r) | (x >> (w - r))) & mask
+
+    def rotr(x, r):
+        return ((x >> r) | (x << (w - r))) & mask
+
+    def f(x):
+        return (rotl(x, 1) & rotl(x, 8)) ^ rotl(x, 2)
+
+    rk = [k & mask for k in key]
+    c, z = 0xFFFFFFFC & mask, 0x7369F885192C0EF5 & mask
+    for i in range(3, rounds):
+        rk.append(c ^ (z & 1) ^ rk[i - 3] ^ rotr(rk[i - 1], 3) ^ rotr(rk[i - 1], 4))
+        z >>= 1
+    v = index
+    while True:
+        left, right = (v >> w) & mask, v & mask
+        for i in range(0, len(rk) - 1, 2):
+            left ^= f(right) ^ rk[i]
+            right ^= f(left) ^ rk[i + 1]
+        v = (left << w) | right
+        if v <= max_index:
+            return v
+
+
+@_kernel("random_index_shuffle")
+def _random_index_shuffle(inputs, outputs, ints, floats):
+    op = "RandomIndexShuffle"
+    idx, seed, mx = inputs
+    out = outputs[0]
+    if idx.dtype != mx.dtype or idx.dtype != out.dtype:
+        raise KernelError(f"[{op}] dtype mismatch: {idx.dtype} vs {mx.dtype}")
+    if idx.dtype not in (np.int32, np.int64):
+        raise KernelError(f"[{op}] index must be int32 or int64, got {idx.dtype}")
+    if seed.dtype not in (np.int32, np.int64):
+        raise KernelError(f"[{op}] seed must be int32 or int64, got {seed.dtype}")
+    rounds = int(ints[0])
+    if rounds < 4 or rounds % 2:
+        raise KernelError(f"[{op}] rounds must be an even number >= 4, got {rounds}")
+    if idx.ndim > 1 or mx.ndim > 1:
+        raise KernelError(f"[{op}] index and max_index must be scalars or vectors")
+    n = idx.size
+    if not (seed.shape == (3,) or (seed.ndim == 2 and seed.shape == (n, 3))):
+        raise KernelError(f"[{op}] Seed must be a vector of size [3] or a matrix of size [{n}, 3]")
+    if mx.ndim == 1 and mx.shape[0] != n:
+        raise KernelError(f"[{op}] max_index must have {n} elements")
+    flat_i, flat_m, seeds = idx.reshape(-1), mx.reshape(-1), seed.reshape(-1, 3)
+    vals = []
+    for i in range(n):
+        key = [int(k) % 2**32 for k in seeds[i if seed.ndim == 2 else 0]]
+        m = int(flat_m[i if mx.ndim == 1 else 0]) % 2**64
+        vals.append(_index_shuffle(int(flat_i[i]) % 2**64, key, m, rounds))
+    bits = 8 * idx.dtype.itemsize
+    wrapped = [(v + 2 ** (bits - 1)) % 2**bits - 2 ** (bits - 1) for v in vals]
+    out[...] = np.asarray(wrapped, out.dtype).reshape(out.shape)
