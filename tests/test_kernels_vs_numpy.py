@@ -885,7 +885,7 @@ ROWS.update(
 LOOSE_F32 |= {"sparse_apply_adam", "sparse_apply_adagrad", "log_uniform_candidate_sampler"}
 
 
-# ---- random_dist.cc: stateless (seed pair) and stateful (run counter) distributions -----------------
+# ---- random_dist.cc: stateless (seed pair) and stateful (run counter) distributions --------------
 def seed_pair(draw):
     dt = draw(st.sampled_from(INTS))
     info = np.iinfo(dt)
@@ -1007,7 +1007,11 @@ def gamma_grad_case(draw):
     dt = draw(st.sampled_from(FLOATS))
     alpha = arrays(draw, dt, (draw(st.integers(1, 3)),), 0.25, 8)
     x = arrays(draw, dt, (draw(st.integers(0, 3)), alpha.shape[0]), 0.0625, 12)
-    return Case([alpha, x], [blank(x.shape, dt)], tol={F32: {"rtol": 1e-4, "atol": 1e-5}, F64: {"rtol": 1e-7, "atol": 1e-9}})
+    return Case(
+        [alpha, x],
+        [blank(x.shape, dt)],
+        tol={F32: {"rtol": 1e-4, "atol": 1e-5}, F64: {"rtol": 1e-7, "atol": 1e-9}},
+    )
 
 
 @st.composite
@@ -1027,7 +1031,9 @@ def candidate_sampler_case(draw):
         counter = np.concatenate([counter, counts])
     truth = index_array(draw, (draw(st.integers(0, 3)), 2), range_max, np.int64)
     outs = [blank((n,), np.dtype(np.int64)), blank(truth.shape, F32), blank((n,), F32)]
-    return Case([counter, truth], outs, seeds, [float(unique), float(kind), float(range_max), *weights])
+    return Case(
+        [counter, truth], outs, seeds, [float(unique), float(kind), float(range_max), *weights]
+    )
 
 
 ROWS.update(

@@ -89,7 +89,7 @@ def ref_stateless_float(kernel):
     return ref
 
 
-# ---- stateless integers ----------------------------------------------------------------------------
+# ---- stateless integers --------------------------------------------------------------------------
 def int_draw(ctx):
     lo = ctx.draw(st.integers(-100, 100))
     return shaped_draw(ctx, lo=lo, hi=lo + ctx.draw(st.integers(1, 1000)))
@@ -170,7 +170,7 @@ def ref_stateless_ptn(x, k, seed):
     return twin("stateless_parameterized_truncated_normal", [seed, *params], full, x.dtype)
 
 
-# ---- categorical draws -----------------------------------------------------------------------------
+# ---- categorical draws ---------------------------------------------------------------------------
 def logits_draw(ctx, stateful):
     shape = [
         ctx.draw(st.integers(0 if ctx.mode == "forward" else 1, 3)),
@@ -279,7 +279,7 @@ def ref_shuffle(x, seed):
     return twin("random_shuffle", [first_run(), x], x.shape, x.dtype, seed)
 
 
-# ---- the Generator: RngReadAndSkip and TF's V2 stateless ops ---------------------------------------
+# ---- the Generator: RngReadAndSkip and TF's V2 stateless ops -------------------------------------
 def generator_draw(ctx):
     shape = ctx.shape()
     return [ctx.values(shape)], {
@@ -330,7 +330,7 @@ def ref_read_and_skip(x, how, dims, state):
     return [np.array(state, np.int64), new]
 
 
-# ---- candidate samplers ------------------------------------------------------------------------------
+# ---- candidate samplers --------------------------------------------------------------------------
 def sampler_draw(kind):
     def draw(ctx):
         range_max = ctx.draw(st.integers(1, 50))
@@ -378,7 +378,7 @@ def ref_sampler(kind):
     return ref
 
 
-# ---- index shuffles -------------------------------------------------------------------------------------
+# ---- index shuffles ------------------------------------------------------------------------------
 def index_shuffle_draw(ctx):
     n = ctx.draw(st.integers(0 if ctx.mode == "forward" else 1, 6))
     mx = ctx.draw(st.sampled_from([0, 7, 1000, 2**20 + 3]))
@@ -396,7 +396,7 @@ def ref_index_shuffle(x, mx, seed, rounds):
     return twin("random_index_shuffle", ins, x.shape, x.dtype, [rounds])
 
 
-# ---- the rows ------------------------------------------------------------------------------------------
+# ---- the rows ------------------------------------------------------------------------------------
 ROWS = [
     Row(
         "RandomIndexShuffle",

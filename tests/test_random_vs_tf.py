@@ -456,9 +456,9 @@ def test_random_uniform_integers_as_tf():
     ).all()
     assert w.dtype == np.int64 and ((w >= 0) & (w < 2**40)).all()
     for m in (tf, T):
-        with (tf.Graph() if m is tf else real_tf.Graph()).as_default():
-            with pytest.raises(ValueError, match="Must specify maxval for integer dtype"):
-                m.random_uniform([2], dtype="int32")
+        g = tf.Graph() if m is tf else real_tf.Graph()
+        with g.as_default(), pytest.raises(ValueError, match="Must specify maxval for integer"):
+            m.random_uniform([2], dtype="int32")
 
 
 @pytest.mark.bad_input
@@ -496,7 +496,7 @@ def test_stateful_ops_are_deterministic_per_seed_and_differ_across_seeds():
         assert not np.array_equal(x, y)  # the next run: new values
 
 
-# ---- stateless parameterized distributions ---------------------------------------------------------
+# ---- stateless parameterized distributions -------------------------------------------------------
 def test_stateless_gamma_poisson_binomial_moments_and_determinism():
     with tf.Graph().as_default():
         g = tf.random.stateless_gamma([20000, 2], [1, 2], alpha=[0.5, 4.0], beta=[1.0, 0.5])
@@ -568,7 +568,7 @@ def test_truncated_normal_and_normal_moments():
     assert ks_distance(nv, normal_cdf) < ks_bound(nv.size)
 
 
-# ---- the gamma sample's gradient ------------------------------------------------------------------
+# ---- the gamma sample's gradient -----------------------------------------------------------------
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_random_gamma_grad_values_as_tf(dtype):
     alpha = np.array([0.3, 0.9, 1.0, 2.5, 7.0, 30.0], dtype)
@@ -599,7 +599,7 @@ def test_random_gamma_gradient_is_tfs_implicit_gradient():
     np.testing.assert_allclose(gbv, (w * -xv / 2.0).sum(), rtol=1e-10)
 
 
-# ---- candidate samplers ---------------------------------------------------------------------------
+# ---- candidate samplers --------------------------------------------------------------------------
 def test_fixed_unigram_sampler_frequencies_and_expected_counts_as_tf():
     unigrams = [1.0, 2.0, 3.0, 4.0, 10.0]
     t = np.array([[0], [4]], np.int64)
@@ -661,7 +661,7 @@ def test_uniform_and_all_samplers_as_tf():
 def test_learned_unigram_sampler_learns_from_true_classes():
     t = np.array([[3]], np.int64)
     with tf.Graph().as_default():
-        s, te, se = tf.random.learned_unigram_candidate_sampler(t, 1, 1, False, 4, seed=2)
+        s, te, _ = tf.random.learned_unigram_candidate_sampler(t, 1, 1, False, 4, seed=2)
         with tf.Session() as sess:
             first = sess.run(te)[0, 0]
             for _ in range(95):

@@ -111,7 +111,7 @@ def log_uniform_candidate_sampler(
         return sampled, true_expected, sampled_expected
 
 
-# ---- samplers over explicit class weights (cpp/candidate_sampling.cc) -----------------------------
+# ---- samplers over explicit class weights (cpp/candidate_sampling.cc) ----------------------------
 _SAMPLER_KIND = {
     "UniformCandidateSampler": 0,
     "FixedUnigramCandidateSampler": 1,
@@ -139,7 +139,9 @@ for _t in _SAMPLER_KIND:
     NotDifferentiable(_t)
 
 
-def _candidate_sampler(op_type, true_classes, num_true, num_sampled, unique, range_max, seed, name, extra=None):
+def _candidate_sampler(
+    op_type, true_classes, num_true, num_sampled, unique, range_max, seed, name, extra=None
+):
     if unique and op_type == "UniformCandidateSampler" and num_sampled > range_max:
         raise ValueError(f"Sampler's range is too small: {num_sampled} > {range_max}")
     with name_scope(name, op_type, [true_classes]) as scope:
@@ -177,7 +179,14 @@ def uniform_candidate_sampler(
     ``unique``); returns ``(sampled_candidates, true_expected_count, sampled_expected_count)``
     as ``log_uniform_candidate_sampler`` (op ``UniformCandidateSampler``)."""
     return _candidate_sampler(
-        "UniformCandidateSampler", true_classes, num_true, num_sampled, unique, range_max, seed, name
+        "UniformCandidateSampler",
+        true_classes,
+        num_true,
+        num_sampled,
+        unique,
+        range_max,
+        seed,
+        name,
     )
 
 

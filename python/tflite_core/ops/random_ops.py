@@ -230,7 +230,9 @@ def random_gamma_grad(alpha: TensorLike, sample: TensorLike, name: str | None = 
     ``gen_random_ops.random_gamma_grad``): ``alpha``'s non-unit dimensions trail ``sample``'s."""
     a = convert_to_tensor(alpha)
     x = convert_to_tensor(sample, dtype=a.dtype)
-    return make_tensor("RandomGammaGrad", [a, x], a.dtype, {"T": a.dtype}, name or "RandomGammaGrad")
+    return make_tensor(
+        "RandomGammaGrad", [a, x], a.dtype, {"T": a.dtype}, name or "RandomGammaGrad"
+    )
 
 
 def random_gamma(
@@ -310,12 +312,16 @@ def random_poisson_v2(
     """
     dtype = _dt.as_dtype(dtype)
     if dtype not in _POISSON_DTYPES:
-        raise TypeError(f"Value for attr 'dtype' of {dtype.name} is not in the list of allowed values")
+        raise TypeError(
+            f"Value for attr 'dtype' of {dtype.name} is not in the list of allowed values"
+        )
     with name_scope(name, "random_poisson", []):
         s = shape_tensor(shape, "shape")
         rate = convert_to_tensor(lam)
         if rate.dtype not in _POISSON_DTYPES:
-            raise TypeError(f"Value for attr 'R' of {rate.dtype.name} is not in the list of allowed values")
+            raise TypeError(
+                f"Value for attr 'R' of {rate.dtype.name} is not in the list of allowed values"
+            )
         attrs = {**_seed_attrs(seed), "dtype": dtype, "R": rate.dtype}
         return make_tensor("RandomPoissonV2", [s, rate], dtype, attrs, "RandomPoissonV2")
 
@@ -332,7 +338,9 @@ def _multinomial_shape(op, in_shapes, value_of):
         )
     n = value_of(1)
     if n is not None and int(n) < 0:
-        raise shape_error(op.type, op.name, f"num_samples should be nonnegative, got {int(n)}", in_shapes)
+        raise shape_error(
+            op.type, op.name, f"num_samples should be nonnegative, got {int(n)}", in_shapes
+        )
     batch = logits.as_list()[0] if logits.ndims == 2 else None
     return [TensorShape([batch, None if n is None else int(n)])]
 
@@ -359,7 +367,9 @@ def _categorical(logits, num_samples, dtype, seed, name):
         )
     x = convert_to_tensor(logits, name="logits")
     if x.dtype not in FLOATS:
-        raise TypeError(f"Value for attr 'T' of {x.dtype.name} is not in the list of allowed values")
+        raise TypeError(
+            f"Value for attr 'T' of {x.dtype.name} is not in the list of allowed values"
+        )
     n = convert_to_tensor(num_samples, dtype=_dt.int32, name="num_samples")
     attrs = {**_seed_attrs(seed), "output_dtype": dtype, "T": x.dtype}
     return make_tensor("Multinomial", [x, n], dtype, attrs, "Multinomial")
@@ -412,7 +422,9 @@ NotDifferentiable("RandomShuffle")
 def random_shuffle(value: TensorLike, seed: int | None = None, name: str | None = None) -> Tensor:
     """``value`` with its first dimension permuted at random (op ``RandomShuffle``)."""
     x = convert_to_tensor(value)
-    return make_tensor("RandomShuffle", [x], x.dtype, {**_seed_attrs(seed), "T": x.dtype}, name or "RandomShuffle")
+    return make_tensor(
+        "RandomShuffle", [x], x.dtype, {**_seed_attrs(seed), "T": x.dtype}, name or "RandomShuffle"
+    )
 
 
 def random_crop(
@@ -425,8 +437,14 @@ def random_crop(
         x = convert_to_tensor(value, name="value")
         sz = convert_to_tensor(size, dtype=_dt.int32, name="size")
         xs = x.shape
-        if xs.ndims is not None and sz.shape.ndims == 1 and sz.shape[0].value not in (None, xs.ndims):
-            raise ValueError(f"Shapes must be equal rank, but are {xs.ndims} and {sz.shape[0].value}")
+        if (
+            xs.ndims is not None
+            and sz.shape.ndims == 1
+            and sz.shape[0].value not in (None, xs.ndims)
+        ):
+            raise ValueError(
+                f"Shapes must be equal rank, but are {xs.ndims} and {sz.shape[0].value}"
+            )
         shp = shape(x)
         limit = add(subtract(shp, sz), constant(1, dtype=_dt.int32))
         offset = floormod(

@@ -151,7 +151,9 @@ class Generator:
 
     def reset(self, state: Any) -> Tensor:
         """Assigns a new state."""
-        return self._state_var.assign(convert_to_tensor(np.asarray(state, np.int64)) if not is_symbolic(state) else state)
+        return self._state_var.assign(
+            convert_to_tensor(np.asarray(state, np.int64)) if not is_symbolic(state) else state
+        )
 
     def reset_from_seed(self, seed: Any) -> Tensor:
         return self._state_var.assign(constant(rng_state_value(seed, self._alg)))
@@ -165,7 +167,9 @@ class Generator:
         d = convert_to_tensor(delta)
         if d.dtype != _dt.int64:
             d = cast(d, _dt.int64)
-        return make_tensor("RngReadAndSkip", [self._state_var._variable, alg, d], _dt.int64, None, "RngReadAndSkip")
+        return make_tensor(
+            "RngReadAndSkip", [self._state_var._variable, alg, d], _dt.int64, None, "RngReadAndSkip"
+        )
 
     def _key_counter(self, shape: Tensor) -> tuple[Tensor, Tensor]:
         old = self.skip(reduce_prod(cast(shape, _dt.int64)))
@@ -175,7 +179,9 @@ class Generator:
         s = shape_tensor(shape, "shape")
         key, counter = self._key_counter(s)
         alg = constant(self._alg, dtype=_dt.int32, name="alg")
-        return make_tensor(op_type, [s, key, counter, alg, *extra], dtype, {"dtype": dtype}, op_type)
+        return make_tensor(
+            op_type, [s, key, counter, alg, *extra], dtype, {"dtype": dtype}, op_type
+        )
 
     # -- the draws ---------------------------------------------------------------------------
     def normal(
@@ -223,7 +229,9 @@ class Generator:
         dtype = _dt.as_dtype(dtype)
         if dtype.is_integer:
             if (minval is None) != (maxval is None):
-                raise ValueError(f"For integer dtype {dtype}, minval and maxval must be both None or not None")
+                raise ValueError(
+                    f"For integer dtype {dtype}, minval and maxval must be both None or not None"
+                )
             if maxval is None:
                 return self.uniform_full_int(shape, dtype, name)
         elif maxval is None:
@@ -278,7 +286,11 @@ class Generator:
 
 
 def _key_counter_state(key: Any, counter: Any) -> Tensor:
-    c = convert_to_tensor(counter) if is_symbolic(counter) else constant(np.asarray(counter, np.int64))
+    c = (
+        convert_to_tensor(counter)
+        if is_symbolic(counter)
+        else constant(np.asarray(counter, np.int64))
+    )
     k = convert_to_tensor(key) if is_symbolic(key) else constant(np.asarray(key, np.int64))
     return concat([cast(c, _dt.int64), reshape(cast(k, _dt.int64), [1])], 0)
 

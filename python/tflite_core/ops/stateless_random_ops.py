@@ -22,7 +22,7 @@ from ..framework import dtypes as _dt
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import name_scope, shape_error
 from ..framework.op_util import FLOATS, make_tensor, shape_input
-from ..framework.registry import NotDifferentiable, OpKind, register_op
+from ..framework.registry import NotDifferentiable, register_op
 from ..framework.tensor_shape import TensorShape
 from .array_ops import broadcast_to, shape_tensor, stack, zeros_like
 from .math_ops import add, maximum, multiply, subtract
@@ -51,7 +51,9 @@ def convert_alg_to_int(alg: Any) -> int:
         for a in Algorithm:
             if canon == a.name.lower().replace("_", ""):
                 return a.value
-    raise ValueError(f"Argument `alg` got unsupported value {alg}. Supported values are {list(Algorithm)}.")
+    raise ValueError(
+        f"Argument `alg` got unsupported value {alg}. Supported values are {list(Algorithm)}."
+    )
 
 
 def _check_alg(alg: Any) -> None:
@@ -63,7 +65,10 @@ def _check_alg(alg: Any) -> None:
 def _seed_tensor(seed: TensorLike) -> Tensor:
     s = convert_to_tensor(seed, name="seed")
     if s.dtype not in (_dt.int32, _dt.int64):
-        raise TypeError(f"Value for attr 'Tseed' of {s.dtype.name} is not in the list of allowed values: int32, int64")
+        raise TypeError(
+            f"Value for attr 'Tseed' of {s.dtype.name} is not in the list of allowed values: "
+            "int32, int64"
+        )
     if s.shape.ndims is not None and s.shape.as_list() not in ([2], [None]):
         raise ValueError(f"Shape must be [2], got {s.shape} for the seed")
     return s
@@ -95,12 +100,17 @@ def _uniform_int_shape(op, in_shapes, value_of):
     for k in (2, 3):
         if in_shapes[k].ndims not in (None, 0):
             raise shape_error(
-                op.type, op.name, f"Shape must be rank 0 but is rank {in_shapes[k].ndims}", in_shapes
+                op.type,
+                op.name,
+                f"Shape must be rank 0 but is rank {in_shapes[k].ndims}",
+                in_shapes,
             )
     return _shaped(op, in_shapes, value_of)
 
 
-_register("StatelessRandomUniformInt", "stateless_random_uniform_int", (1, 2, 3), _uniform_int_shape)
+_register(
+    "StatelessRandomUniformInt", "stateless_random_uniform_int", (1, 2, 3), _uniform_int_shape
+)
 
 
 def _stateless(op_type, shape, seed, dtype, extra=(), name=None):
@@ -125,7 +135,9 @@ def stateless_random_uniform(
     dtype = _dt.as_dtype(dtype)
     accepted = (_dt.float32, _dt.float64, _dt.int32, _dt.int64)
     if dtype not in accepted:
-        raise ValueError(f"Argument `dtype` got invalid value {dtype}. Accepted dtypes are {accepted}.")
+        raise ValueError(
+            f"Argument `dtype` got invalid value {dtype}. Accepted dtypes are {accepted}."
+        )
     if dtype.is_integer:
         if (minval is None) != (maxval is None):
             raise ValueError(
@@ -190,10 +202,12 @@ def stateless_truncated_normal(
 
 def _check_float(dtype):
     if dtype not in FLOATS:
-        raise ValueError(f"Argument `dtype` got invalid value {dtype}. Accepted dtypes are {FLOATS}.")
+        raise ValueError(
+            f"Argument `dtype` got invalid value {dtype}. Accepted dtypes are {FLOATS}."
+        )
 
 
-# ---- the parameterized distributions --------------------------------------------------------------
+# ---- the parameterized distributions -------------------------------------------------------------
 def _broadcast_params(op, in_shapes, value_of):
     """The output is ``shape``; every parameter must broadcast to it."""
     _check_seed_shape(op, in_shapes)
@@ -201,11 +215,16 @@ def _broadcast_params(op, in_shapes, value_of):
     for p in in_shapes[2:]:
         if out.ndims is not None and p.ndims is not None:
             if p.ndims > out.ndims:
-                raise shape_error(op.type, op.name, "Shape passed in must end with broadcasted shape.", in_shapes)
+                raise shape_error(
+                    op.type, op.name, "Shape passed in must end with broadcasted shape.", in_shapes
+                )
             for a, b in zip(reversed(p.as_list()), reversed(out.as_list())):
                 if a is not None and b is not None and a != b:
                     raise shape_error(
-                        op.type, op.name, "Shape passed in must end with broadcasted shape.", in_shapes
+                        op.type,
+                        op.name,
+                        "Shape passed in must end with broadcasted shape.",
+                        in_shapes,
                     )
     return [out]
 
@@ -216,9 +235,7 @@ for _t, _k, _n in (
     ("StatelessRandomBinomial", "stateless_random_binomial", 2),
     ("StatelessParameterizedTruncatedNormal", "stateless_parameterized_truncated_normal", 4),
 ):
-    register_op(
-        _t, _broadcast_params, _k, kernel_inputs=tuple(range(1, 2 + _n)), value_inputs=(0,)
-    )
+    register_op(_t, _broadcast_params, _k, kernel_inputs=tuple(range(1, 2 + _n)), value_inputs=(0,))
     NotDifferentiable(_t)
 
 
@@ -263,8 +280,12 @@ def stateless_random_poisson(
     with name_scope(name, "stateless_random_poisson", []):
         rate = convert_to_tensor(lam, name="lam")
         if rate.dtype not in (_dt.float32, _dt.float64, _dt.int32, _dt.int64):
-            raise TypeError(f"Value for attr 'Rtype' of {rate.dtype.name} is not in the list of allowed values")
-        return _params_op("StatelessRandomPoisson", shape, seed, [rate], dtype, {"Rtype": rate.dtype})
+            raise TypeError(
+                f"Value for attr 'Rtype' of {rate.dtype.name} is not in the list of allowed values"
+            )
+        return _params_op(
+            "StatelessRandomPoisson", shape, seed, [rate], dtype, {"Rtype": rate.dtype}
+        )
 
 
 def stateless_random_binomial(
@@ -305,7 +326,9 @@ def stateless_parameterized_truncated_normal(
 def _multinomial_shape(op, in_shapes, value_of):
     logits = in_shapes[0]
     if logits.ndims not in (None, 2):
-        raise shape_error(op.type, op.name, f"Shape must be rank 2 but is rank {logits.ndims}", in_shapes)
+        raise shape_error(
+            op.type, op.name, f"Shape must be rank 2 but is rank {logits.ndims}", in_shapes
+        )
     _check_seed_shape(op, in_shapes, 2)
     n = value_of(1)
     batch = logits.as_list()[0] if logits.ndims == 2 else None
@@ -361,7 +384,7 @@ def stateless_categorical(
         return _stateless_categorical(logits, num_samples, seed, dtype)
 
 
-# ---- seeds ------------------------------------------------------------------------------------------
+# ---- seeds ---------------------------------------------------------------------------------------
 def split(seed: TensorLike, num: int = 2, alg: Any = "auto_select") -> Tensor:
     """``num`` new seeds ``[num, 2]`` from one (full-range stateless integers; TF's values)."""
     s = convert_to_tensor(seed)
@@ -383,7 +406,9 @@ def rng_state_value(seed: Any, alg: Any) -> np.ndarray:
     alg = convert_alg_to_int(alg)
     size = {1: 3, 2: 2, 3: 3}.get(alg)
     if size is None:
-        raise ValueError(f"Argument `alg` got unsupported value {alg}. Supported values are {list(Algorithm)}.")
+        raise ValueError(
+            f"Argument `alg` got unsupported value {alg}. Supported values are {list(Algorithm)}."
+        )
     if isinstance(seed, (int, np.integer)):
         seed = int(seed)
         words = []
@@ -402,8 +427,7 @@ def create_rng_state(seed: Any, alg: Any) -> Tensor:
     return convert_to_tensor(rng_state_value(seed, alg), dtype=_dt.int64)
 
 
-
-# ---- index shuffles ---------------------------------------------------------------------------------
+# ---- index shuffles ------------------------------------------------------------------------------
 def _index_shuffle_shape(op, in_shapes, value_of):
     idx, seed, mx = in_shapes
     for s, what in ((idx, "index"), (mx, "max_index")):
@@ -435,17 +459,24 @@ def random_index_shuffle(
     op ``RandomIndexShuffle``). ``index`` and ``max_index``: scalars or vectors of one int dtype;
     ``seed``: ``[3]`` or ``[n, 3]``.
 
-    >>> p = tf.random_index_shuffle(tf.range(6, dtype=tf.int64), [1, 2, 3], tf.constant(5, tf.int64))
+    >>> i = tf.range(6, dtype=tf.int64)
+    >>> p = tf.random_index_shuffle(i, [1, 2, 3], tf.constant(5, tf.int64))
     >>> with tf.Session() as sess:
     ...     sess.run(p).tolist()
     [2, 0, 3, 4, 5, 1]
     """
     idx = convert_to_tensor(index, name="index")
     if idx.dtype not in (_dt.int32, _dt.int64):
-        raise TypeError(f"Value for attr 'dtype' of {idx.dtype.name} is not in the list of allowed values")
+        raise TypeError(
+            f"Value for attr 'dtype' of {idx.dtype.name} is not in the list of allowed values"
+        )
     mx = convert_to_tensor(max_index, dtype=idx.dtype, name="max_index")
     sd = convert_to_tensor(seed, name="seed")
     if sd.dtype not in (_dt.int32, _dt.int64):
-        raise TypeError(f"Value for attr 'Tseed' of {sd.dtype.name} is not in the list of allowed values")
+        raise TypeError(
+            f"Value for attr 'Tseed' of {sd.dtype.name} is not in the list of allowed values"
+        )
     attrs = {"rounds": int(rounds), "dtype": idx.dtype, "Tseed": sd.dtype}
-    return make_tensor("RandomIndexShuffle", [idx, sd, mx], idx.dtype, attrs, name or "RandomIndexShuffle")
+    return make_tensor(
+        "RandomIndexShuffle", [idx, sd, mx], idx.dtype, attrs, name or "RandomIndexShuffle"
+    )

@@ -24,7 +24,9 @@ def _candidate_sampler(inputs, outputs, ints, floats):
         raise KernelError(f"[{op}] run counter and true_classes must be int64")
     unique, kind, range_max = floats[0] != 0.0, int(floats[1]), int(floats[2])
     if kind == 1 and len(floats) != 3 + range_max:
-        raise KernelError(f"[{op}] range is {range_max} must be equal to weights size  {len(floats) - 3}")
+        raise KernelError(
+            f"[{op}] range is {range_max} must be equal to weights size  {len(floats) - 3}"
+        )
     if range_max < 1:
         raise KernelError(f"[{op}] range_max must be positive, got {range_max}")
     flat_state = state.reshape(-1)

@@ -136,7 +136,9 @@ def _stateless_uniform(inputs, outputs, ints, floats):
     if out.dtype == np.float32:
         vals = _fill(base, out.size, 4, lambda w: [_u32_to_f32(x) for x in w])
     else:
-        vals = _fill(base, out.size, 2, lambda w: [_u64_to_f64(w[0], w[1]), _u64_to_f64(w[2], w[3])])
+        vals = _fill(
+            base, out.size, 2, lambda w: [_u64_to_f64(w[0], w[1]), _u64_to_f64(w[2], w[3])]
+        )
     out[...] = np.asarray(vals, out.dtype).reshape(out.shape)
 
 
@@ -146,7 +148,12 @@ def _stateless_normal(inputs, outputs, ints, floats):
     base, _ = _stateless_stream(op, inputs, ints)
     _float_out(op, out)
     if out.dtype == np.float32:
-        vals = _fill(base, out.size, 4, lambda w: [*_box_muller_f32(w[0], w[1]), *_box_muller_f32(w[2], w[3])])
+        vals = _fill(
+            base,
+            out.size,
+            4,
+            lambda w: [*_box_muller_f32(w[0], w[1]), *_box_muller_f32(w[2], w[3])],
+        )
     else:
         vals = _fill(base, out.size, 2, lambda w: list(_box_muller_f64(*w)))
     out[...] = np.asarray(vals, out.dtype).reshape(out.shape)
@@ -164,10 +171,7 @@ def _stateless_truncated(inputs, outputs, ints, floats):
         g = _Single(base.skipped(k * per * 256 // 4))
         group: list = []
         while len(group) < per:
-            if per == 4:
-                f = _box_muller_f32(g(), g())
-            else:
-                f = _box_muller_f64(g(), g(), g(), g())
+            f = _box_muller_f32(g(), g()) if per == 4 else _box_muller_f64(g(), g(), g(), g())
             for v in f:
                 if len(group) < per and abs(v) < 2:
                     group.append(v)
@@ -222,10 +226,15 @@ def _stateless_full_int(inputs, outputs, ints, floats):
         raw = _fill(base, out.size, 2, lambda w: [w[0] | w[1] << 32, w[2] | w[3] << 32])
     else:
         raise KernelError(f"[{op}] unsupported dtype {out.dtype}")
-    out[...] = np.asarray(raw, np.uint64).astype(out.dtype.str.replace("i", "u")).view(out.dtype).reshape(out.shape)
+    out[...] = (
+        np.asarray(raw, np.uint64)
+        .astype(out.dtype.str.replace("i", "u"))
+        .view(out.dtype)
+        .reshape(out.shape)
+    )
 
 
-# ---- the samplers of variable cost -----------------------------------------------------------------
+# ---- the samplers of variable cost ---------------------------------------------------------------
 def _unif(g: _Single) -> float:
     x0 = g()
     return _u64_to_f64(x0, g())
@@ -293,7 +302,9 @@ def _poisson(rate: float, g: _Single) -> float:
 
 
 def _stirling_tail(k: float) -> float:
-    return math.lgamma(k + 1) - ((k + 0.5) * math.log(k + 1) - (k + 1) + 0.5 * math.log(2 * math.pi))
+    return math.lgamma(k + 1) - (
+        (k + 0.5) * math.log(k + 1) - (k + 1) + 0.5 * math.log(2 * math.pi)
+    )
 
 
 def _binomial(n: float, p: float, g: _Single) -> float:
@@ -424,19 +435,29 @@ def _stateless_gamma(inputs, outputs, ints, floats):
 @_kernel("random_poisson")
 def _random_poisson(inputs, outputs, ints, floats):
     op = "RandomPoissonV2"
-    _sample_each(op, _run_stream(op, inputs[0], ints), inputs[1:], outputs[0], lambda p, g: _poisson(p[0], g))
+    _sample_each(
+        op, _run_stream(op, inputs[0], ints), inputs[1:], outputs[0], lambda p, g: _poisson(p[0], g)
+    )
 
 
 @_kernel("stateless_random_poisson")
 def _stateless_poisson(inputs, outputs, ints, floats):
     op = "StatelessRandomPoisson"
-    _sample_each(op, _seed_stream(op, inputs[0]), inputs[1:], outputs[0], lambda p, g: _poisson(p[0], g))
+    _sample_each(
+        op, _seed_stream(op, inputs[0]), inputs[1:], outputs[0], lambda p, g: _poisson(p[0], g)
+    )
 
 
 @_kernel("stateless_random_binomial")
 def _stateless_binomial(inputs, outputs, ints, floats):
     op = "StatelessRandomBinomial"
-    _sample_each(op, _seed_stream(op, inputs[0]), inputs[1:], outputs[0], lambda p, g: _binomial(p[0], p[1], g))
+    _sample_each(
+        op,
+        _seed_stream(op, inputs[0]),
+        inputs[1:],
+        outputs[0],
+        lambda p, g: _binomial(p[0], p[1], g),
+    )
 
 
 @_kernel("stateless_parameterized_truncated_normal")
@@ -555,7 +576,9 @@ def _random_gamma_grad(inputs, outputs, ints, floats):
     _float_out(op, out)
     n, na, nx = out.size, alpha.size, x.size
     if n and (na == 0 or nx == 0 or n % na or n % nx):
-        raise KernelError(f"[{op}] alpha {list(alpha.shape)} and sample {list(x.shape)} do not broadcast")
+        raise KernelError(
+            f"[{op}] alpha {list(alpha.shape)} and sample {list(x.shape)} do not broadcast"
+        )
     a, s = alpha.reshape(-1), x.reshape(-1)
     vals = [_gamma_sample_grad(float(a[i % na]), float(s[i % nx])) for i in range(n)]
     out[...] = np.asarray(vals, out.dtype).reshape(out.shape)
