@@ -7,8 +7,8 @@ distributions (not its exact streams).
 >>> x = tf.random.stateless_uniform([3], seed=[1, 2])
 >>> with tf.Session() as sess:
 ...     v = sess.run(x)
->>> v.round(4).tolist()
-[0.6425, 0.1952, 0.8058]
+>>> [round(float(t), 4) for t in v]
+[0.8441, 0.192, 0.9962]
 """
 
 from __future__ import annotations
