@@ -75,26 +75,75 @@ double normal(SingleSample& g) {
   return d0;
 }
 
-// Marsaglia and Tsang (2000); alpha < 1 through Gamma(alpha + 1) * U^(1/alpha).
-double gamma_sample(double alpha, SingleSample& g) {
+// Marsaglia and Tsang (2000) as TF's gamma kernels run it, so that the stateless op gives TF's
+// values: normals and uniforms come two per Philox block (Box-Muller; two 52-bit doubles), each
+// pair taken last-first; alpha < 1 through Gamma(alpha + 1) * U^(1/alpha); alpha = 1: the
+// exponential -log1p(-U) from the second uniform of a block.
+struct PairBuffer {
+  double v[2] = {0, 0};
+  int left = 0;
+};
+
+double gamma_sample(double alpha, PhiloxStream gen) {
   if (!(alpha > 0)) return std::numeric_limits<double>::quiet_NaN();
-  if (alpha == 1.0) return -std::log1p(-unif(g));  // the exponential
-  const bool boost = alpha < 1.0;
-  const double a = boost ? alpha + 1.0 : alpha;
-  const double d = a - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
-  double v;
+  PairBuffer nb, ub;
+  auto normal_draw = [&] {
+    if (!nb.left) {
+      uint32_t w[4];
+      gen.next(w);
+      box_muller_double(w[0], w[1], w[2], w[3], &nb.v[0], &nb.v[1]);
+      nb.left = 2;
+    }
+    return nb.v[--nb.left];
+  };
+  auto uniform_draw = [&] {
+    if (!ub.left) {
+      uint32_t w[4];
+      gen.next(w);
+      ub.v[0] = uint64_to_double(w[0], w[1]);
+      ub.v[1] = uint64_to_double(w[2], w[3]);
+      ub.left = 2;
+    }
+    return ub.v[--ub.left];
+  };
+  if (alpha == 1.0) return -std::log1p(-uniform_draw());
+  const bool boost = alpha < 1;
+  const double d = alpha + (boost ? 2.0 / 3 : -1.0 / 3);
+  const double c = 1.0 / 3 / std::sqrt(d);
   for (;;) {
-    const double x = normal(g);
-    v = 1.0 + c * x;
+    const double x = normal_draw();
+    double v = 1 + c * x;
     if (v <= 0) continue;
     v = v * v * v;
-    const double u = unif(g);
-    if (u < 1.0 - 0.0331 * x * x * x * x) break;
-    if (std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) break;
+    const double u = uniform_draw();
+    if ((u < 1 - 0.0331 * (x * x) * (x * x)) ||
+        (std::log(u) < 0.5 * x * x + d * (1 - v + std::log(v)))) {
+      double r = d * v;
+      if (boost) r *= std::pow(uniform_draw(), 1 / alpha);
+      return r;
+    }
   }
-  double r = d * v;
-  if (boost) r *= std::pow(1.0 - unif(g), 1.0 / alpha);
-  return r;
+}
+
+// TF's order: alpha-major output indices (output i = sample i / p of alpha i % p gets index
+// (i % p) * (n / p) + i / p), 256 Philox blocks reserved per output.
+void gamma_fill(const char* op, const PhiloxStream& base, const TensorView& alpha, TensorView& y) {
+  check_same_dtype(op, alpha, y);
+  const int64_t n = y.size(), p = alpha.size();
+  if (n == 0) return;
+  if (p == 0) fail(op, "Input alpha should have non-zero element count, got: 0");
+  if (n % p) fail(op, "Shape passed in must end with broadcasted shape.");
+  const int64_t per = n / p;
+  TFL_FLOAT_CASES(y.dtype, op, {
+    const T* a = alpha.ptr<T>();
+    T* out = y.ptr<T>();
+    parallel_for(n, 64, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) {
+        const int64_t idx = (i % p) * per + i / p;
+        out[i] = T(gamma_sample(double(a[i % p]), base.skipped(uint64_t(idx) * 256)));
+      }
+    });
+  });
 }
 
 // Knuth's product of uniforms below rate 10; Hormann's PTRS (1993) above.
@@ -399,16 +448,12 @@ void sample_each(const char* op, const PhiloxStream& base, const TensorView* par
 void k_random_gamma(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "RandomGamma";
   check_count(op, nin, 2, nout, 1);
-  check_same_dtype(op, in[1], out[0]);
-  sample_each(op, run_stream(op, in[0], a), in + 1, 1, out[0],
-              [](const double* p, SingleSample& g) { return gamma_sample(p[0], g); });
+  gamma_fill(op, run_stream(op, in[0], a), in[1], out[0]);
 }
 void k_stateless_gamma(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
   const char* op = "StatelessRandomGammaV2";
   check_count(op, nin, 2, nout, 1);
-  check_same_dtype(op, in[1], out[0]);
-  sample_each(op, seed_stream(op, in[0]), in + 1, 1, out[0],
-              [](const double* p, SingleSample& g) { return gamma_sample(p[0], g); });
+  gamma_fill(op, seed_stream(op, in[0]), in[1], out[0]);
 }
 void k_random_poisson(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "RandomPoissonV2";

@@ -1,10 +1,10 @@
 """``tf.random`` side by side with TF 2.21 ``compat.v1``, and the distributions checked against
 theory.
 
-- Stateless uniform / normal / truncated normal / integers, ``split``, ``fold_in`` and the
-  ``Generator``'s draws: TF's values bit for bit (TF defines them from the seed or state through
-  Philox).
-- Stateful ops (whose streams TF leaves unspecified) and the stateless gamma / Poisson / binomial /
+- Stateless uniform / normal / truncated normal / gamma / integers, ``split``, ``fold_in``,
+  ``random_index_shuffle`` and the ``Generator``'s draws: TF's values bit for bit (TF defines
+  them from the seed or state through Philox).
+- Stateful ops (whose streams TF leaves unspecified) and the stateless Poisson / binomial /
   categorical / bounded truncated normal: moments against theory with tolerances from the sample
   size, Kolmogorov-Smirnov distances against exact CDFs, supports, determinism per seed.
 - Static shapes, dtypes, op types and errors as TF's; RandomGammaGrad's values as TF's.
@@ -143,6 +143,21 @@ def test_split_and_fold_in_are_tfs_values():
         run_ours(lambda m: m.random.split([1, 2], num=3)),
         [[1105988140, 1738052849], [-335576002, 370444179], [10670227, -246211131]],
     )
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_stateless_gamma_is_tfs_values(dtype):
+    def build(m):
+        return [
+            m.random.stateless_gamma([400, 3], [3, 4], alpha=[0.3, 1.0, 4.5], dtype=dtype),
+            m.random.stateless_gamma(
+                [5, 2, 2], [-1, 9], alpha=[[0.7], [12.0]], beta=[1.0, 3.0], dtype=dtype
+            ),
+        ]
+
+    for got, want in zip(run_ours(build), run_tf(build)):
+        assert got.shape == want.shape and got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
 
 
 def test_stateless_static_shapes_dtypes_and_op_types():

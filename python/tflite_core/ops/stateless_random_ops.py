@@ -1,7 +1,7 @@
 """Stateless random ops (``tf.random.stateless_*``, ``split``, ``fold_in``): the values are a pure
 function of ``(seed, shape, dtype)``. The seed pair is scrambled into a Philox key and counter as
-TF does, so uniform, normal, truncated normal and the integer uniforms give TF's own values;
-gamma, Poisson, binomial, the categorical and the bounded truncated normal follow TF's
+TF does, so uniform, normal, truncated normal, gamma and the integer uniforms give TF's own
+values; Poisson, binomial, the categorical and the bounded truncated normal follow TF's
 distributions (not its exact streams).
 
 >>> x = tf.random.stateless_uniform([3], seed=[1, 2])
@@ -255,15 +255,23 @@ def stateless_random_gamma(
     dtype: DTypeLike = _dt.float32,
     name: str | None = None,
 ) -> Tensor:
-    """Gamma(alpha, beta) samples of shape ``shape`` (alpha and beta broadcast to its rightmost
-    dimensions), a pure function of ``seed``."""
+    """Gamma(alpha, beta) samples of shape ``shape``, which must end with alpha's and beta's
+    broadcast shape: TF's values for the seed (TF's Marsaglia-Tsang sampler on its stream)."""
     dtype = _dt.as_dtype(dtype)
     _check_float(dtype)
     with name_scope(name, "stateless_random_gamma", []):
         a = convert_to_tensor(alpha, dtype=dtype, name="alpha")
         b = convert_to_tensor(beta if beta is not None else 1, dtype=dtype, name="beta")
         a_b = add(a, zeros_like(b))
-        rnd = _params_op("StatelessRandomGammaV2", shape, seed, [a_b], dtype)
+        s = shape_tensor(shape, "shape")
+        sd = _seed_tensor(seed)
+        rnd = make_tensor(
+            "StatelessRandomGammaV2",
+            [s, sd, a_b],
+            dtype,
+            {"dtype": dtype},
+            "StatelessRandomGammaV2",
+        )
         return maximum(convert_to_tensor(np.finfo(dtype.np).tiny, dtype=dtype), rnd / b)
 
 

@@ -245,30 +245,59 @@ def _normal(g: _Single) -> float:
     return _box_muller_f64(x0, x1, x2, x3)[0]
 
 
-def _gamma(alpha: float, g: _Single) -> float:
+def _gamma(alpha: float, gen: _Stream) -> float:
+    """TF's gamma sampler: normals and uniforms two per block, each pair taken last-first."""
     if not alpha > 0:
         return math.nan
+    normals: list[float] = []
+    uniforms: list[float] = []
+
+    def normal() -> float:
+        if not normals:
+            normals.extend(_box_muller_f64(*gen.next()))
+        return normals.pop()
+
+    def uniform() -> float:
+        if not uniforms:
+            w = gen.next()
+            uniforms.extend([_u64_to_f64(w[0], w[1]), _u64_to_f64(w[2], w[3])])
+        return uniforms.pop()
+
     if alpha == 1.0:
-        return -math.log1p(-_unif(g))
-    boost = alpha < 1.0
-    a = alpha + 1.0 if boost else alpha
-    d = a - 1.0 / 3.0
-    c = 1.0 / math.sqrt(9.0 * d)
+        return -math.log1p(-uniform())
+    boost = alpha < 1
+    d = alpha + (2.0 / 3 if boost else -1.0 / 3)
+    c = 1.0 / 3 / math.sqrt(d)
     while True:
-        x = _normal(g)
-        v = 1.0 + c * x
+        x = normal()
+        v = 1 + c * x
         if v <= 0:
             continue
         v = v * v * v
-        u = _unif(g)
-        if u < 1.0 - 0.0331 * x * x * x * x:
-            break
-        if math.log(u) < 0.5 * x * x + d * (1.0 - v + math.log(v)):
-            break
-    r = d * v
-    if boost:
-        r *= math.pow(1.0 - _unif(g), 1.0 / alpha)
-    return r
+        u = uniform()
+        if (u < 1 - 0.0331 * (x * x) * (x * x)) or (
+            math.log(u) < 0.5 * x * x + d * (1 - v + math.log(v))
+        ):
+            r = d * v
+            if boost:
+                r *= math.pow(uniform(), 1 / alpha)
+            return r
+
+
+def _gamma_fill(op: str, base: _Stream, alpha: np.ndarray, out: np.ndarray) -> None:
+    _check_same_dtype(op, alpha, out)
+    n, p = out.size, alpha.size
+    if n == 0:
+        return
+    if p == 0:
+        raise KernelError(f"[{op}] Input alpha should have non-zero element count, got: 0")
+    if n % p:
+        raise KernelError(f"[{op}] Shape passed in must end with broadcasted shape.")
+    a = alpha.reshape(-1)
+    vals = [
+        _gamma(float(a[i % p]), base.skipped(((i % p) * (n // p) + i // p) * 256)) for i in range(n)
+    ]
+    out[...] = np.asarray(vals, out.dtype).reshape(out.shape)
 
 
 def _poisson(rate: float, g: _Single) -> float:
@@ -419,17 +448,13 @@ def _check_same_dtype(op, a, b):
 @_kernel("random_gamma")
 def _random_gamma(inputs, outputs, ints, floats):
     op = "RandomGamma"
-    base = _run_stream(op, inputs[0], ints)
-    _check_same_dtype(op, inputs[1], outputs[0])
-    _sample_each(op, base, inputs[1:], outputs[0], lambda p, g: _gamma(p[0], g))
+    _gamma_fill(op, _run_stream(op, inputs[0], ints), inputs[1], outputs[0])
 
 
 @_kernel("stateless_random_gamma")
 def _stateless_gamma(inputs, outputs, ints, floats):
     op = "StatelessRandomGammaV2"
-    base = _seed_stream(op, inputs[0])
-    _check_same_dtype(op, inputs[1], outputs[0])
-    _sample_each(op, base, inputs[1:], outputs[0], lambda p, g: _gamma(p[0], g))
+    _gamma_fill(op, _seed_stream(op, inputs[0]), inputs[1], outputs[0])
 
 
 @_kernel("random_poisson")
