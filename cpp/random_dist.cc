@@ -146,29 +146,49 @@ void gamma_fill(const char* op, const PhiloxStream& base, const TensorView& alph
   });
 }
 
-// Knuth's product of uniforms below rate 10; Hormann's PTRS (1993) above.
-double poisson_sample(double rate, SingleSample& g) {
-  if (!(rate > 0)) return rate == 0 ? 0.0 : std::numeric_limits<double>::quiet_NaN();
-  if (std::isinf(rate)) return rate;
-  if (rate < 10) {
-    const double limit = std::exp(-rate);
-    double prod = 1.0;
-    for (int64_t k = 0;; ++k) {
-      prod *= unif(g);
-      if (prod <= limit) return double(k);
+// Knuth's product of uniforms below rate 10, Hormann's PTRS (1993) above, as TF's Poisson kernels
+// run them (so the stateless op gives TF's values): computed in the rate's precision (CT: float
+// for float32 rates, else double) on double uniforms (two per Philox block, taken last-first).
+template <typename CT>
+double poisson_sample(CT rate, PhiloxStream gen) {
+  if (std::isnan(rate)) return std::numeric_limits<double>::quiet_NaN();
+  if (std::isinf(rate)) return rate > 0 ? double(rate) : 0.0;
+  double buf[2] = {0, 0};
+  int left = 0;
+  auto uniform_draw = [&]() -> CT {
+    if (!left) {
+      uint32_t w[4];
+      gen.next(w);
+      buf[0] = uint64_to_double(w[0], w[1]);
+      buf[1] = uint64_to_double(w[2], w[3]);
+      left = 2;
+    }
+    return CT(buf[--left]);
+  };
+  if (rate < CT(10)) {
+    const CT exp_neg_rate = std::exp(-rate);
+    CT prod = 1, x = 0;
+    for (;;) {
+      prod = prod * uniform_draw();
+      if (prod <= exp_neg_rate) return double(x);
+      x += 1;
     }
   }
-  const double log_rate = std::log(rate), b = 0.931 + 2.53 * std::sqrt(rate);
-  const double a = -0.059 + 0.02483 * b, inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
-  const double vr = 0.9277 - 3.6224 / (b - 2);
+  const CT log_rate = std::log(rate);
+  const CT b = CT(0.931) + CT(2.53) * std::sqrt(rate);
+  const CT a = CT(-0.059) + CT(0.02483) * b;
+  const CT inv_alpha = CT(1.1239) + CT(1.1328) / (b - CT(3.4));
   for (;;) {
-    const double u = unif(g) - 0.5, v = unif(g), us = 0.5 - std::fabs(u);
-    const double k = std::floor((2 * a / us + b) * u + rate + 0.43);
-    if (us >= 0.07 && v <= vr) return k;
-    if (k < 0 || (us < 0.013 && v > us)) continue;
-    const double s = std::log(v * inv_alpha / (a / (us * us) + b));
-    const double t = -rate + k * log_rate - std::lgamma(k + 1);
-    if (s <= t) return k;
+    CT u = uniform_draw();
+    u -= CT(0.5);
+    const CT v = uniform_draw();
+    const CT us = CT(0.5) - std::fabs(u);
+    const CT k = std::floor((CT(2) * a / us + b) * u + rate + CT(0.43));
+    if (us >= CT(0.07) && v <= CT(0.9277) - CT(3.6224) / (b - CT(2))) return double(k);
+    if (k < 0 || (us < CT(0.013) && v > us)) continue;
+    const CT s = std::log(v * inv_alpha / (a / (us * us) + b));
+    const CT t = -rate + k * log_rate - std::lgamma(k + 1);
+    if (s <= t) return double(k);
   }
 }
 
@@ -445,6 +465,25 @@ void sample_each(const char* op, const PhiloxStream& base, const TensorView* par
   });
 }
 
+// Rate-major output indices and 256 Philox blocks per output, as gamma_fill.
+void poisson_fill(const char* op, const PhiloxStream& base, const TensorView& rate, TensorView& y) {
+  check_numeric(op, rate, "rate");
+  const int64_t n = y.size(), p = rate.size();
+  if (n == 0) return;
+  if (p == 0) fail(op, "Input rate should have non-zero element count, got: 0");
+  if (n % p) fail(op, "Shape passed in must end with broadcasted shape.");
+  const int64_t per = n / p;
+  parallel_for(n, 64, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      const PhiloxStream g = base.skipped(uint64_t((i % p) * per + i / p) * 256);
+      const double r = value_at(rate, i % p);
+      store_at(y, i,
+               rate.dtype == DType::kFloat32 ? poisson_sample<float>(float(r), g)
+                                             : poisson_sample<double>(r, g));
+    }
+  });
+}
+
 void k_random_gamma(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "RandomGamma";
   check_count(op, nin, 2, nout, 1);
@@ -458,14 +497,12 @@ void k_stateless_gamma(const TensorView* in, int nin, TensorView* out, int nout,
 void k_random_poisson(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "RandomPoissonV2";
   check_count(op, nin, 2, nout, 1);
-  sample_each(op, run_stream(op, in[0], a), in + 1, 1, out[0],
-              [](const double* p, SingleSample& g) { return poisson_sample(p[0], g); });
+  poisson_fill(op, run_stream(op, in[0], a), in[1], out[0]);
 }
 void k_stateless_poisson(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
   const char* op = "StatelessRandomPoisson";
   check_count(op, nin, 2, nout, 1);
-  sample_each(op, seed_stream(op, in[0]), in + 1, 1, out[0],
-              [](const double* p, SingleSample& g) { return poisson_sample(p[0], g); });
+  poisson_fill(op, seed_stream(op, in[0]), in[1], out[0]);
 }
 void k_stateless_binomial(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
   const char* op = "StatelessRandomBinomial";

@@ -1,7 +1,7 @@
 """Stateless random ops (``tf.random.stateless_*``, ``split``, ``fold_in``): the values are a pure
 function of ``(seed, shape, dtype)``. The seed pair is scrambled into a Philox key and counter as
-TF does, so uniform, normal, truncated normal, gamma and the integer uniforms give TF's own
-values; Poisson, binomial, the categorical and the bounded truncated normal follow TF's
+TF does, so uniform, normal, truncated normal, gamma, Poisson and the integer uniforms give TF's
+own values; the binomial, the categorical and the bounded truncated normal follow TF's
 distributions (not its exact streams).
 
 >>> x = tf.random.stateless_uniform([3], seed=[1, 2])
@@ -282,8 +282,8 @@ def stateless_random_poisson(
     dtype: DTypeLike = _dt.int32,
     name: str | None = None,
 ) -> Tensor:
-    """Poisson(lam) samples of shape ``shape`` (lam broadcast to it), a pure function of
-    ``seed``."""
+    """Poisson(lam) samples of shape ``shape``, which must end with lam's shape: TF's values for
+    the seed."""
     dtype = _dt.as_dtype(dtype)
     with name_scope(name, "stateless_random_poisson", []):
         rate = convert_to_tensor(lam, name="lam")
@@ -291,8 +291,11 @@ def stateless_random_poisson(
             raise TypeError(
                 f"Value for attr 'Rtype' of {rate.dtype.name} is not in the list of allowed values"
             )
-        return _params_op(
-            "StatelessRandomPoisson", shape, seed, [rate], dtype, {"Rtype": rate.dtype}
+        s = shape_tensor(shape, "shape")
+        sd = _seed_tensor(seed)
+        attrs = {"dtype": dtype, "Rtype": rate.dtype}
+        return make_tensor(
+            "StatelessRandomPoisson", [s, sd, rate], dtype, attrs, "StatelessRandomPoisson"
         )
 
 

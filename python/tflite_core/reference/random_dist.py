@@ -7,7 +7,10 @@ counter (advanced by one) and ``ints = [seed, seed2]``.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import math
+from typing import Any
 
 import numpy as np
 
@@ -300,34 +303,97 @@ def _gamma_fill(op: str, base: _Stream, alpha: np.ndarray, out: np.ndarray) -> N
     out[...] = np.asarray(vals, out.dtype).reshape(out.shape)
 
 
-def _poisson(rate: float, g: _Single) -> float:
-    if not rate > 0:
-        return 0.0 if rate == 0 else math.nan
+def _libm_f32():
+    """C's float functions (expf, logf, lgammaf), as the C++ kernel calls them."""
+    libm = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
+    fns = {}
+    for name in ("expf", "logf", "lgammaf"):
+        fn = getattr(libm, name)
+        fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
+        fns[name] = fn
+    return fns
+
+
+_F32 = _libm_f32()
+
+
+def _poisson(rate: float, gen: _Stream, single: bool) -> float:
+    """TF's Poisson sampler in the rate's precision (``single``: float32) on double uniforms
+    taken last-first from each block."""
+    if math.isnan(rate):
+        return math.nan
     if math.isinf(rate):
-        return rate
-    if rate < 10:
-        limit, prod, k = math.exp(-rate), 1.0, 0
+        return rate if rate > 0 else 0.0
+    ct: Any
+    if single:
+        ct = np.float32
+
+        def exp(x):
+            return ct(_F32["expf"](float(x)))
+
+        def log(x):
+            return ct(_F32["logf"](float(x)))
+
+        def lgamma(x):
+            return ct(_F32["lgammaf"](float(x)))
+
+        def sqrt(x):
+            return np.sqrt(ct(x))
+
+    else:
+        ct = float
+        exp, log, lgamma, sqrt = math.exp, math.log, math.lgamma, math.sqrt
+    uniforms: list[float] = []
+
+    def uniform():
+        if not uniforms:
+            w = gen.next()
+            uniforms.extend([_u64_to_f64(w[0], w[1]), _u64_to_f64(w[2], w[3])])
+        return ct(uniforms.pop())
+
+    r = ct(rate)
+    if r < ct(10):
+        limit, prod, x = exp(-r), ct(1), ct(0)
         while True:
-            prod *= _unif(g)
+            prod = ct(prod * uniform())
             if prod <= limit:
-                return float(k)
-            k += 1
-    log_rate, b = math.log(rate), 0.931 + 2.53 * math.sqrt(rate)
-    a, inv_alpha = -0.059 + 0.02483 * b, 1.1239 + 1.1328 / (b - 3.4)
-    vr = 0.9277 - 3.6224 / (b - 2)
+                return float(x)
+            x = ct(x + ct(1))
+    log_rate = log(r)
+    b = ct(ct(0.931) + ct(ct(2.53) * sqrt(r)))
+    a = ct(ct(-0.059) + ct(ct(0.02483) * b))
+    inv_alpha = ct(ct(1.1239) + ct(ct(1.1328) / ct(b - ct(3.4))))
+    vr = ct(ct(0.9277) - ct(ct(3.6224) / ct(b - ct(2))))
     while True:
-        u = _unif(g) - 0.5
-        v = _unif(g)
-        us = 0.5 - abs(u)
-        k = math.floor((2 * a / us + b) * u + rate + 0.43)
-        if us >= 0.07 and v <= vr:
+        u = ct(uniform() - ct(0.5))
+        v = uniform()
+        us = ct(ct(0.5) - abs(u))
+        k = ct(math.floor(ct(ct(ct(ct(ct(ct(2) * a) / us) + b) * u) + r) + ct(0.43)))
+        if us >= ct(0.07) and v <= vr:
             return float(k)
-        if k < 0 or (us < 0.013 and v > us):
+        if k < 0 or (us < ct(0.013) and v > us):
             continue
-        s = math.log(v * inv_alpha / (a / (us * us) + b))
-        t = -rate + k * log_rate - math.lgamma(k + 1)
+        s = log(ct(ct(v * inv_alpha) / ct(ct(a / ct(us * us)) + b)))
+        t = ct(ct(-r + ct(k * log_rate)) - lgamma(ct(k + ct(1))))
         if s <= t:
             return float(k)
+
+
+def _poisson_fill(op: str, base: _Stream, rate: np.ndarray, out: np.ndarray) -> None:
+    if rate.dtype == np.bool_:
+        raise KernelError(f"[{op}] rate must be numeric")
+    n, p = out.size, rate.size
+    if n == 0:
+        return
+    if p == 0:
+        raise KernelError(f"[{op}] Input rate should have non-zero element count, got: 0")
+    if n % p:
+        raise KernelError(f"[{op}] Shape passed in must end with broadcasted shape.")
+    flat = rate.reshape(-1)
+    single = rate.dtype == np.float32
+    for i in range(n):
+        g = base.skipped(((i % p) * (n // p) + i // p) * 256)
+        _store_value(out, i, _poisson(float(flat[i % p]), g, single))
 
 
 def _stirling_tail(k: float) -> float:
@@ -460,17 +526,13 @@ def _stateless_gamma(inputs, outputs, ints, floats):
 @_kernel("random_poisson")
 def _random_poisson(inputs, outputs, ints, floats):
     op = "RandomPoissonV2"
-    _sample_each(
-        op, _run_stream(op, inputs[0], ints), inputs[1:], outputs[0], lambda p, g: _poisson(p[0], g)
-    )
+    _poisson_fill(op, _run_stream(op, inputs[0], ints), inputs[1], outputs[0])
 
 
 @_kernel("stateless_random_poisson")
 def _stateless_poisson(inputs, outputs, ints, floats):
     op = "StatelessRandomPoisson"
-    _sample_each(
-        op, _seed_stream(op, inputs[0]), inputs[1:], outputs[0], lambda p, g: _poisson(p[0], g)
-    )
+    _poisson_fill(op, _seed_stream(op, inputs[0]), inputs[1], outputs[0])
 
 
 @_kernel("stateless_random_binomial")
