@@ -34,6 +34,18 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  strided_slice_grad (ints = begin..., strides...)
 //  random.cc       random_uniform, random_normal, truncated_normal (in: int64[1] run counter,
 //                  ints = [seed, seed2]; Philox4x32-10, counter-based)
+//  random_dist.cc  stateless_random_uniform / _normal / truncated_normal / _uniform_int (+ minval,
+//                  maxval) / _uniform_full_int (seed [2] -> TF's values for the seed), stateless_
+//                  random_gamma / _poisson / _binomial / parameterized_truncated_normal /
+//                  multinomial (seed, params -> samples); random_uniform_int, random_gamma,
+//                  random_poisson, multinomial, random_shuffle (run counter, params; ints = [seed,
+//                  seed2]); random_gamma_grad (alpha, sample -> d sample / d alpha);
+//                  rng_read_and_skip (Generator state [3], alg, delta -> the old state; the
+//                  state's counter advances in place). The exact stateless kernels also take TF's
+//                  V2 form (counter int64[2], key int64[1] for the seed; ints = [1])
+//  candidate_sampling.cc  candidate_sampler (counter [+ learned counts], true_classes ->
+//                  sampled, expected counts; ints = [seed, seed2], floats = [unique, kind,
+//                  range_max, fixed weights...])
 //  optim.cc        assign, assign_add, assign_sub (out 0 is the variable), apply_gradient_descent
 //                  (var -= alpha * delta, in place); apply_momentum, apply_adam, apply_adagrad,
 //                  apply_rms_prop (TF's training_ops: out = the variable and its slots, in place)
@@ -124,6 +136,8 @@ void register_matmul(Registry& r);
 void register_nn(Registry& r);
 void register_array(Registry& r);
 void register_random(Registry& r);
+void register_random_dist(Registry& r);
+void register_candidate_sampling(Registry& r);
 void register_optim(Registry& r);
 void register_indexing(Registry& r);
 void register_conv(Registry& r);

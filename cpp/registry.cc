@@ -12,6 +12,8 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_nn(r);
     register_array(r);
     register_random(r);
+    register_random_dist(r);
+    register_candidate_sampling(r);
     register_optim(r);
     register_indexing(r);
     register_conv(r);

@@ -985,7 +985,197 @@ ROWS.update(
     }
 )
 LOOSE_F32 |= {"sparse_apply_adam", "sparse_apply_adagrad", "log_uniform_candidate_sampler"}
-COUNTERS = (*RANDOM, "log_uniform_candidate_sampler")  # kernels that advance a run counter
+
+
+# ---- random_dist.cc: stateless (seed pair) and stateful (run counter) distributions --------------
+def seed_pair(draw):
+    dt = draw(st.sampled_from(INTS))
+    info = np.iinfo(dt)
+    return np.array([draw(st.integers(info.min, info.max)) for _ in range(2)], dt)
+
+
+def run_counter(draw):
+    counter = np.array([draw(st.integers(0, 2**40))], np.int64)
+    seeds = [draw(st.integers(-(2**63), 2**63 - 1)), draw(st.integers(-(2**63), 2**63 - 1))]
+    return counter, seeds
+
+
+def key_counter(draw):
+    """TF's V2 inputs (counter int64[2], key int64[1]) with ints [1], or a seed pair."""
+    if draw(st.booleans()):
+        words = [draw(st.integers(-(2**63), 2**63 - 1)) for _ in range(3)]
+        return [np.array(words[:2], np.int64), np.array(words[2:], np.int64)], [1]
+    return [seed_pair(draw)], []
+
+
+@st.composite
+def stateless_case(draw, dtypes):
+    ins, ints = key_counter(draw)
+    return Case(ins, [blank(draw(shapes(max_side=5)), draw(st.sampled_from(dtypes)))], ints)
+
+
+@st.composite
+def index_shuffle_case(draw):
+    dt = draw(st.sampled_from(INTS))
+    n = draw(st.integers(0, 5))
+    mx = draw(st.sampled_from([0, 1, 5, 300, 70000, 2**31 - 1]))
+    idx = np.array([draw(st.integers(0, mx)) for _ in range(n)], dt)
+    if n == 1 and draw(st.booleans()):
+        idx = idx.reshape(())
+    sdt = draw(st.sampled_from(INTS))
+    info = np.iinfo(sdt)
+    rows = n if idx.ndim == 1 and draw(st.booleans()) else None
+    seed_shape = (rows, 3) if rows is not None else (3,)
+    seed = draw(hnp.arrays(sdt, seed_shape, elements=st.integers(info.min, info.max)))
+    max_index = np.array(mx, dt) if draw(st.booleans()) or idx.ndim == 0 else np.full(n, mx, dt)
+    rounds = draw(st.sampled_from([4, 6, 8]))
+    return Case([idx, seed, max_index], [blank(idx.shape, dt)], [rounds])
+
+
+@st.composite
+def read_and_skip_case(draw):
+    state = np.array([draw(st.integers(-(2**63), 2**63 - 1)) for _ in range(3)], np.int64)
+    alg = np.array(draw(st.sampled_from([1, 3])), np.int32)
+    delta = np.array(draw(st.integers(0, 2**62)), np.int64)
+    return Case([state, alg, delta], [blank((3,), I64)])
+
+
+@st.composite
+def uniform_int_case(draw, stateful):
+    dt = draw(st.sampled_from(INTS))
+    info = np.iinfo(dt)
+    lo = draw(st.integers(info.min, info.max - 1))
+    hi = draw(st.integers(lo + 1, info.max))
+    if draw(st.booleans()):  # small ranges too
+        lo, hi = draw(st.integers(-5, 5)), draw(st.integers(6, 20))
+    outs = [blank(draw(shapes(max_side=5)), dt)]
+    bounds = [np.array(lo, dt), np.array(hi, dt)]
+    if stateful:
+        counter, seeds = run_counter(draw)
+        return Case([counter, *bounds], outs, seeds)
+    ins, ints = key_counter(draw)
+    return Case([*ins, *bounds], outs, ints)
+
+
+@st.composite
+def params_case(draw, n_params, lo, hi, out_dtypes, stateful, same_dtype=False):
+    """Parameters of one shape P, the output ``[k] + P`` (stateful: shape + params' shape)."""
+    pshape = draw(shapes(max_dims=2, min_side=1, max_side=3))
+    pdt = draw(st.sampled_from(FLOATS))
+    params = [arrays(draw, pdt, pshape, lo[i], hi[i]) for i in range(n_params)]
+    out_dt = pdt if same_dtype else draw(st.sampled_from(out_dtypes))
+    outs = [blank((draw(st.integers(0, 4)), *pshape), out_dt)]
+    if stateful:
+        counter, seeds = run_counter(draw)
+        return Case([counter, *params], outs, seeds)
+    return Case([seed_pair(draw), *params], outs)
+
+
+@st.composite
+def ptn_case(draw):
+    shape = draw(shapes(max_dims=2, min_side=1, max_side=3))
+    dt = draw(st.sampled_from(FLOATS))
+    mean = arrays(draw, dt, shape, -3, 3)
+    sd = arrays(draw, dt, shape, 0.125, 3)
+    lo = arrays(draw, dt, shape, -6, 5)
+    hi = np.asarray(lo + arrays(draw, dt, shape, 0.0625, 8), dt)
+    return Case([seed_pair(draw), mean, sd, lo, hi], [blank(shape, dt)])
+
+
+@st.composite
+def multinomial_case(draw, stateful):
+    dt = draw(st.sampled_from(FLOATS))
+    rows, classes = draw(st.integers(0, 3)), draw(st.integers(1, 5))
+    logits = arrays(draw, dt, (rows, classes), -5, 5)
+    if draw(st.booleans()) and rows:
+        logits[0, 0] = -np.inf
+    outs = [blank((rows, draw(st.integers(0, 6))), draw(st.sampled_from(INTS)))]
+    if stateful:
+        counter, seeds = run_counter(draw)
+        return Case([counter, logits], outs, seeds)
+    return Case([seed_pair(draw), logits], outs)
+
+
+@st.composite
+def shuffle_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    x = arrays(draw, dt, draw(shapes(max_side=6)), -100, 100)
+    counter, seeds = run_counter(draw)
+    return Case([counter, x], [blank(x.shape, dt)], seeds)
+
+
+@st.composite
+def gamma_grad_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    alpha = arrays(draw, dt, (draw(st.integers(1, 3)),), 0.25, 8)
+    x = arrays(draw, dt, (draw(st.integers(0, 3)), alpha.shape[0]), 0.0625, 12)
+    return Case(
+        [alpha, x],
+        [blank(x.shape, dt)],
+        tol={F32: {"rtol": 1e-4, "atol": 1e-5}, F64: {"rtol": 1e-7, "atol": 1e-9}},
+    )
+
+
+@st.composite
+def candidate_sampler_case(draw):
+    kind = draw(st.integers(0, 2))
+    range_max = draw(st.integers(1, 40))
+    unique = draw(st.booleans())
+    weights = []
+    if kind == 1:
+        weights = [float(draw(st.integers(0, 5))) for _ in range(range_max)]
+        weights[draw(st.integers(0, range_max - 1))] = 1.0
+    nonzero = sum(1 for v in weights if v > 0) if kind == 1 else range_max
+    n = draw(st.integers(0, min(nonzero, 8) if unique else 8))
+    counter, seeds = run_counter(draw)
+    if kind == 2:
+        counts = draw(hnp.arrays(I64, (range_max,), elements=st.integers(0, 9)))
+        counter = np.concatenate([counter, counts])
+    truth = index_array(draw, (draw(st.integers(0, 3)), 2), range_max, np.int64)
+    outs = [blank((n,), np.dtype(np.int64)), blank(truth.shape, F32), blank((n,), F32)]
+    return Case(
+        [counter, truth], outs, seeds, [float(unique), float(kind), float(range_max), *weights]
+    )
+
+
+ROWS.update(
+    {
+        "stateless_random_uniform": stateless_case(FLOATS),
+        "stateless_random_normal": stateless_case(FLOATS),
+        "stateless_truncated_normal": stateless_case(FLOATS),
+        "stateless_random_uniform_full_int": stateless_case(INTS),
+        "stateless_random_uniform_int": uniform_int_case(False),
+        "random_uniform_int": uniform_int_case(True),
+        "random_gamma": params_case(1, [0.125], [9.0], FLOATS, True, same_dtype=True),
+        "stateless_random_gamma": params_case(1, [0.125], [9.0], FLOATS, False, same_dtype=True),
+        "random_poisson": params_case(1, [0.0], [40.0], NUMERIC, True),
+        "stateless_random_poisson": params_case(1, [0.0], [40.0], NUMERIC, False),
+        "stateless_random_binomial": params_case(2, [0.0, 0.0], [80.0, 1.0], NUMERIC, False),
+        "stateless_parameterized_truncated_normal": ptn_case(),
+        "multinomial": multinomial_case(True),
+        "stateless_multinomial": multinomial_case(False),
+        "random_shuffle": shuffle_case(),
+        "random_gamma_grad": gamma_grad_case(),
+        "candidate_sampler": candidate_sampler_case(),
+        "rng_read_and_skip": read_and_skip_case(),
+        "random_index_shuffle": index_shuffle_case(),
+    }
+)
+LOOSE_F32 |= {
+    "stateless_random_normal",
+    "stateless_truncated_normal",
+    "stateless_parameterized_truncated_normal",
+}
+COUNTERS = (
+    *RANDOM,
+    "log_uniform_candidate_sampler",
+    "random_uniform_int",
+    "random_gamma",
+    "random_poisson",
+    "multinomial",
+    "random_shuffle",
+    "candidate_sampler",
+)  # kernels that advance a run counter
 
 
 # ---- linalg.cc: matrices from a drawn seed (distinct singular values and eigenvalues, so the
@@ -1337,9 +1527,10 @@ def test_kernel_matches_numpy(name, data):
     for got, want in zip(outs_c, outs_n):
         assert_same(name, got, want, case)
     for got, want, orig in zip(ins_c, ins_n, case.inputs):
-        # Inputs are read-only, except the random run counter, which both advance by one.
+        # Inputs are read-only, except the random run counter, which both advance by one, and
+        # the Generator's state that rng_read_and_skip advances (both sides alike).
         np.testing.assert_array_equal(got, want)
-        if name not in COUNTERS:
+        if name not in COUNTERS and name != "rng_read_and_skip":
             np.testing.assert_array_equal(got, orig)
     if name in COUNTERS:
         assert ins_c[0][0] == case.inputs[0][0] + 1

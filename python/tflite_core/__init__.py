@@ -400,7 +400,12 @@ from .ops.quantization_ops import (
 )
 from .ops.random_ops import (
     get_seed,
+    multinomial,
+    random_crop,
+    random_gamma,
     random_normal,
+    random_poisson,
+    random_shuffle,
     random_uniform,
     set_random_seed,
     truncated_normal,
@@ -437,6 +442,7 @@ from .ops.shape_ops import (
     shape_n,
 )
 from .ops.slicing_ops import pad, slice, strided_slice, tile
+from .ops.stateless_random_ops import random_index_shuffle
 from .ops.summary_ops import (
     histogram_summary,
     merge_all_summaries,

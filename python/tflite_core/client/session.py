@@ -194,8 +194,9 @@ class BaseSession:
     def _random_counter(self, op: Operation) -> np.ndarray:
         with self._lock:
             c = self._counters.get(op)
-            if c is None:
-                c = self._counters[op] = np.zeros(1, np.int64)
+            if c is None:  # the run index, then any state the op keeps (learned counts)
+                size = 1 + int(op._attrs.get("rng_state_size", 0))
+                c = self._counters[op] = np.zeros(size, np.int64)
             return c
 
     def _load_variable(self, var: Any, value: Any) -> None:

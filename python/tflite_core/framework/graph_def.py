@@ -18,7 +18,7 @@ from .tensor_shape import TensorShape
 # The GraphDef version of the TensorFlow 1.x releases the tutorial was written for.
 GRAPH_DEF_VERSION = 27
 # attributes that steer this library's execution but are not TensorFlow attributes
-_PRIVATE_ATTRS = frozenset({"unseeded"})
+_PRIVATE_ATTRS = frozenset({"unseeded", "rng_state_size", "_weights"})
 
 _TYPED_VAL = {"f": "float_val", "i": "int_val", "b": "bool_val"}
 

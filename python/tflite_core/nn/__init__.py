@@ -4,7 +4,13 @@ from ..ops.math_extra_ops import l2_normalize, softsign, zero_fraction
 from ..ops.math_ops import sigmoid, tanh
 from ..ops.permute_ops import depth_to_space, space_to_batch, space_to_depth
 from . import rnn_cell
-from .candidate_sampling_ops import log_uniform_candidate_sampler
+from .candidate_sampling_ops import (
+    all_candidate_sampler,
+    fixed_unigram_candidate_sampler,
+    learned_unigram_candidate_sampler,
+    log_uniform_candidate_sampler,
+    uniform_candidate_sampler,
+)
 from .conv_ops import (
     avg_pool,
     avg_pool2d,

@@ -27,6 +27,7 @@ from __future__ import annotations
 # Each family module registers its kernels when imported.
 from . import (  # noqa: F401
     array,
+    candidate_sampling,
     clock,
     conv,
     elementwise,
@@ -44,6 +45,7 @@ from . import (  # noqa: F401
     permute,
     pool,
     random,
+    random_dist,
     reduce,
     scatter,
     sparse,
