@@ -23,9 +23,13 @@ from .client.session import ConfigProto, InteractiveSession, Session
 from .framework import dtypes, errors
 from .framework.constant_op import constant, convert_to_tensor
 from .framework.dtypes import (
+    QUANTIZED_DTYPES,
     DType,
     as_dtype,
+    bfloat16,
     bool,
+    complex64,
+    complex128,
     double,
     float16,
     float32,
@@ -35,8 +39,18 @@ from .framework.dtypes import (
     int16,
     int32,
     int64,
+    qint8,
+    qint16,
+    qint32,
+    quint8,
+    quint16,
+    resource,
     string,
     uint8,
+    uint16,
+    uint32,
+    uint64,
+    variant,
 )
 from .framework.graph import (
     Graph,
