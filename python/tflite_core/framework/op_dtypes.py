@@ -13,27 +13,51 @@ from . import dtypes as _dt
 # the allowed-type lists, in TF's order
 _0 = "bfloat16 float16 float32 float64 int8 int16 int32 int64"
 _1 = "bfloat16 float16 float32 float64 complex64 complex128"
-_2 = "bfloat16 float16 float32 float64 uint8 uint16 uint32 uint64 int8 int16 int32 int64 complex64 complex128"
-_3 = "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 uint16 complex128 float16 uint32 uint64 variant"
+_2 = (
+    "bfloat16 float16 float32 float64 uint8 uint16 uint32 uint64 int8 int16 int32 int64 "
+    "complex64 complex128"
+)
+_3 = (
+    "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 "
+    "qint16 quint16 uint16 complex128 float16 uint32 uint64 variant"
+)
 _4 = "complex64 complex128"
-_5 = "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 uint16 complex128 float16 uint32 uint64"
-_6 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8 quint8 qint32 qint16 quint16 bool"
+_5 = (
+    "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 "
+    "qint16 quint16 uint16 complex128 float16 uint32 uint64"
+)
+_6 = (
+    "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8 "
+    "quint8 qint32 qint16 quint16 bool"
+)
 _7 = "int16 int32 int64"
 _8 = "int32 int64"
 _9 = "bfloat16 float16 float32 float64"
 _10 = "float16 bfloat16 float32 float64"
-_11 = "bfloat16 float16 float32 float64 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
+_11 = (
+    "bfloat16 float16 float32 float64 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 "
+    "complex128"
+)
 _12 = "float32 float64"
-_13 = "bfloat16 float16 float32 float64 int64 int32 uint8 uint16 uint32 uint64 int8 int16 complex64 complex128 qint8 quint8 qint16 quint16 qint32"
+_13 = (
+    "bfloat16 float16 float32 float64 int64 int32 uint8 uint16 uint32 uint64 int8 int16 "
+    "complex64 complex128 qint8 quint8 qint16 quint16 qint32"
+)
 _14 = "int8 int16 int32 int64 uint8 uint16 uint32 uint64"
 _15 = "complex64 complex128 variant"
 _16 = "float16 bfloat16 float32 float64 int32"
-_17 = "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 uint32 uint64 int64 complex64 complex128"
+_17 = (
+    "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 uint32 uint64 int64 "
+    "complex64 complex128"
+)
 _18 = "float16 float32 bfloat16 float64 complex64 complex128"
 _19 = "int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64"
 _20 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64"
 _21 = "bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
-_22 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8 quint8 qint32 qint16 quint16"
+_22 = (
+    "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8 "
+    "quint8 qint32 qint16 quint16"
+)
 _23 = "float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8"
 _24 = "bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64"
 _25 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128"
@@ -41,9 +65,15 @@ _26 = "float64 float32"
 _27 = "bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128"
 _28 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64"
 _29 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8"
-_30 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
+_30 = (
+    "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 "
+    "complex64 complex128"
+)
 _31 = "bfloat16 float16 float32 float64 int32 int64 complex64 complex128"
-_32 = "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 complex128 uint32 uint64"
+_32 = (
+    "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 "
+    "complex128 uint32 uint64"
+)
 _33 = "int32 int64 bfloat16 float16 float32 float64"
 _34 = "float16 bfloat16 float32 float64 complex64 complex128"
 
