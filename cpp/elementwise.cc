@@ -322,7 +322,7 @@ constexpr bool un_supports() {
   if constexpr (std::is_same_v<T, bool>) return false;
   else if constexpr (is_complex_v<T>)
     return U == Un::kNeg || U == Un::kSquare || U == Un::kExp || U == Un::kLog || U == Un::kSqrt ||
-           U == Un::kTanh || U == Un::kRecip;
+           U == Un::kTanh || U == Un::kRecip || U == Un::kSign;
   else if constexpr (is_int_v<T>) return !unary_float_only<U>();
   else return true;
 }
@@ -364,7 +364,8 @@ inline T apply_un(T x) {
   }
   if constexpr (U == Un::kRecip) return T(1) / x;
   if constexpr (U == Un::kSign) {
-    if constexpr (std::is_unsigned_v<T>) return x > T(0) ? T(1) : T(0);
+    if constexpr (is_complex_v<T>) return x == T(0) ? T(0) : x / std::abs(x);  // x / |x|, as TF
+    else if constexpr (std::is_unsigned_v<T>) return x > T(0) ? T(1) : T(0);
     else return x > T(0) ? T(1) : (x < T(0) ? T(-1) : x);  // sign(NaN) = NaN
   }
   if constexpr (U == Un::kFloor) return std::floor(x);

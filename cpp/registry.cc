@@ -19,6 +19,8 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_sparse(r);
     register_lstm(r);
     register_math(r);
+    register_bitwise(r);
+    register_complex(r);
     return r;
   }();
   return table;

@@ -10,6 +10,7 @@
 import importlib
 
 from . import (  # the namespaces
+    bitwise,
     contrib,
     initializers,
     linalg,
@@ -126,8 +127,11 @@ from .ops.array_ops import (
     zeros,
     zeros_like,
 )
+from .ops.bitwise_ops import bitcast
+from .ops.complex_ops import angle, complex, conj, imag, real
 from .ops.control_flow_ops import group, no_op
 from .ops.control_flow_ops import tuple_ as tuple
+from .ops.dtype_ops import saturate_cast, to_bfloat16, to_complex64, to_complex128
 from .ops.gradients import gradients
 from .ops.indexing_ops import (
     IndexedSlices,
@@ -166,7 +170,6 @@ from .ops.math_extra_ops import (
     accumulate_n,
     acos,
     acosh,
-    angle,
     asin,
     asinh,
     atan,
@@ -176,7 +179,6 @@ from .ops.math_extra_ops import (
     bincount,
     ceil,
     confusion_matrix,
-    conj,
     cos,
     cosh,
     count_nonzero,
@@ -187,7 +189,6 @@ from .ops.math_extra_ops import (
     erf,
     erfc,
     expm1,
-    imag,
     is_finite,
     is_inf,
     is_nan,
@@ -201,7 +202,6 @@ from .ops.math_extra_ops import (
     logical_or,
     logical_xor,
     polygamma,
-    real,
     reduce_all,
     reduce_any,
     reduce_logsumexp,

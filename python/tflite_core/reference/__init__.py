@@ -7,8 +7,8 @@ family module's docstring gives its own.
 
 One module per C++ file in ``cpp/``: ``elementwise``, ``reduce``, ``matmul``, ``nn``,
 ``array``, ``random`` (with ``philox``, the generator it shares with ``sparse``), ``optim``,
-``indexing``, ``conv``, ``pool``, ``sparse``, ``lstm``; ``registry`` holds the kernel table
-and the argument checks the families share.
+``indexing``, ``conv``, ``pool``, ``sparse``, ``lstm``, ``bitwise``, ``complex``; ``registry``
+holds the kernel table and the argument checks the families share.
 The package imports nothing else from ``tflite_core``: it is an independent oracle.
 
 Like the C++ kernels, accumulations over floats (reductions, ``reduce_prod_grad``) run in float64
@@ -26,6 +26,8 @@ from __future__ import annotations
 # Each family module registers its kernels when imported.
 from . import (  # noqa: F401
     array,
+    bitwise,
+    complex,
     conv,
     elementwise,
     indexing,
