@@ -44,7 +44,7 @@ class DType:
 
     @property
     def size(self) -> int:
-        return 0 if self._kind == "x" else self._np.itemsize
+        return 0 if self._kind in "xO" else self._np.itemsize  # (strings: 0, as TF)
 
     @property
     def real_dtype(self) -> DType:
