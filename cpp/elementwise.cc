@@ -218,6 +218,44 @@ void check_int_divisors(const char* op, const TensorView& y) {
   }
 }
 
+// Integer add, sub, mul, maximum, minimum: rows of contiguous (or one broadcast) operands also
+// built for AVX2, chosen at run time (cpu.h): int8/int16 gain most (SSE2 has no 8-bit multiply).
+template <Bin B>
+constexpr bool int_simd_op() {
+  return B == Bin::kAdd || B == Bin::kSub || B == Bin::kMul || B == Bin::kMax || B == Bin::kMin;
+}
+// ia, ib: 1 (contiguous) or 0 (one value repeated)
+template <Bin B, typename T>
+__attribute__((always_inline)) inline void int_row(const T* a, const T* b, T* o, int64_t n,
+                                                   int64_t ia, int64_t ib) {
+  if (ia == 1 && ib == 1) {
+    for (int64_t k = 0; k < n; ++k) o[k] = apply_bin<B, T>(a[k], b[k]);
+  } else if (ia == 1) {
+    const T vb = b[0];
+    for (int64_t k = 0; k < n; ++k) o[k] = apply_bin<B, T>(a[k], vb);
+  } else {
+    const T va = a[0];
+    for (int64_t k = 0; k < n; ++k) o[k] = apply_bin<B, T>(va, b[k]);
+  }
+}
+template <Bin B, typename T>
+TFL_TARGET_AVX2_FMA void int_row_avx2(const T* a, const T* b, T* o, int64_t n, int64_t ia,
+                                      int64_t ib) {
+  int_row<B, T>(a, b, o, n, ia, ib);
+}
+template <Bin B, typename T>
+void int_binary_loop(const Strided& it, const T* a, const T* b, T* o) {
+  const int64_t ia = it.sa[it.nd - 1], ib = it.sb[it.nd - 1];
+  if (!((ia == 1 && ib == 1) || (ia == 1 && ib == 0) || (ia == 0 && ib == 1)) ||
+      !cpu::has_avx2_fma()) {
+    binary_loop(it, a, b, o, [](T x, T y) { return apply_bin<B, T>(x, y); });
+    return;
+  }
+  for_each_row(it, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
+    int_row_avx2<B, T>(a + oa, b + ob, o + oo, n, ia, ib);
+  });
+}
+
 template <Bin B>
 void binary_kernel(const char* op, const TensorView* in, int nin, TensorView* out, int nout) {
   check_count(op, nin, 2, nout, 1);
@@ -235,6 +273,8 @@ void binary_kernel(const char* op, const TensorView* in, int nin, TensorView* ou
       if constexpr (is_half_v<T>) {
         half_binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>(),
                          [](float x, float y) { return apply_bin<B, float>(x, y); });
+      } else if constexpr (is_int_v<T> && int_simd_op<B>()) {
+        int_binary_loop<B, T>(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>());
       } else {
         binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>(),
                     [](T x, T y) { return apply_bin<B, T>(x, y); });
