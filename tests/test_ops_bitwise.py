@@ -60,7 +60,7 @@ def bitcast_draw(ctx):
         shape.append(ratio)
     x = ints(ctx, tuple(shape))
     if dst.kind == "f":  # finite floats only: their bit patterns from small integers' bytes
-        x = np.abs(x.view(np.uint8) % 64).astype(np.uint8).view(ctx.dtype).reshape(x.shape)
+        x = (x.reshape(-1).view(np.uint8) % 64).astype(np.uint8).view(ctx.dtype).reshape(x.shape)
     return [x], {"type": tf.as_dtype(dst)}
 
 
