@@ -2,6 +2,7 @@
 #include <cstring>
 #include <vector>
 
+#include "dtypes.h"
 #include "kernels.h"
 
 namespace tfl {
@@ -65,7 +66,8 @@ void k_transpose(const TensorView* in, int nin, TensorView* out, int nout, const
     if (out[0].shape[d] != x.shape[p]) fail(op, "output shape ", out[0].shape_str(), " mismatch");
     st[d] = xs[p];
   }
-  TFL_ALL_CASES(x.dtype, op, gather_strided<T>(out[0], x.ptr<T>(), 0, st, out[0].ptr<T>(), false));
+  TFL_BYTES_CASES(x.dtype, op,
+                  gather_strided<T>(out[0], x.ptr<T>(), 0, st, out[0].ptr<T>(), false));
 }
 
 // Strided slice: out[idx] = x[begin + idx * stride]; ints = begin[nd] ++ strides[nd] ++ sizes[nd]
@@ -103,8 +105,8 @@ void k_strided_slice(const TensorView* in, int nin, TensorView* out, int nout, c
   check_same_dtype(op, in[0], out[0]);
   int64_t base, st[kMaxDims];
   const TensorView full = slice_geometry(op, in[0], out[0], a, base, st);
-  TFL_ALL_CASES(in[0].dtype, op,
-                gather_strided<T>(full, in[0].ptr<T>(), base, st, out[0].ptr<T>(), false));
+  TFL_BYTES_CASES(in[0].dtype, op,
+                  gather_strided<T>(full, in[0].ptr<T>(), base, st, out[0].ptr<T>(), false));
 }
 
 // dx = zeros(x.shape); dx[begin::stride] = dy. in[0] = dy, out[0] = dx.
@@ -116,8 +118,8 @@ void k_strided_slice_grad(const TensorView* in, int nin, TensorView* out, int no
   int64_t base, st[kMaxDims];
   const TensorView full = slice_geometry(op, out[0], in[0], a, base, st);
   std::memset(out[0].data, 0, size_t(out[0].size() * dtype_size(out[0].dtype)));
-  TFL_ALL_CASES(in[0].dtype, op,
-                gather_strided<T>(full, out[0].ptr<T>(), base, st, in[0].ptr<T>(), true));
+  TFL_BYTES_CASES(in[0].dtype, op,
+                  gather_strided<T>(full, out[0].ptr<T>(), base, st, in[0].ptr<T>(), true));
 }
 
 // Concat / split along `axis`: each piece is a run of shape[axis]*inner elements per outer index.

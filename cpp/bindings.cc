@@ -27,6 +27,16 @@ DType dtype_of(const py::dtype& dt) {
   if (k == 'i' && sz == 4) return DType::kInt32;
   if (k == 'i' && sz == 8) return DType::kInt64;
   if (k == 'b' && sz == 1) return DType::kBool;
+  if (k == 'i' && sz == 1) return DType::kInt8;
+  if (k == 'i' && sz == 2) return DType::kInt16;
+  if (k == 'u' && sz == 1) return DType::kUInt8;
+  if (k == 'u' && sz == 2) return DType::kUInt16;
+  if (k == 'u' && sz == 4) return DType::kUInt32;
+  if (k == 'u' && sz == 8) return DType::kUInt64;
+  if (k == 'f' && sz == 2) return DType::kFloat16;
+  if (k == 'c' && sz == 8) return DType::kComplex64;
+  if (k == 'c' && sz == 16) return DType::kComplex128;
+  if (k == 'V' && sz == 2 && std::string(py::str(dt)) == "bfloat16") return DType::kBFloat16;
   throw tfl::KernelError("unsupported dtype " + std::string(py::str(dt)));
 }
 
@@ -37,6 +47,20 @@ py::dtype numpy_dtype(DType t) {
     case DType::kInt32: return py::dtype::of<int32_t>();
     case DType::kInt64: return py::dtype::of<int64_t>();
     case DType::kBool: return py::dtype::of<bool>();
+    case DType::kInt8: return py::dtype::of<int8_t>();
+    case DType::kInt16: return py::dtype::of<int16_t>();
+    case DType::kUInt8: return py::dtype::of<uint8_t>();
+    case DType::kUInt16: return py::dtype::of<uint16_t>();
+    case DType::kUInt32: return py::dtype::of<uint32_t>();
+    case DType::kUInt64: return py::dtype::of<uint64_t>();
+    case DType::kFloat16: return py::dtype::from_args(py::str("float16"));
+    case DType::kBFloat16: {  // ml_dtypes' bfloat16, as TF's numpy bfloat16; kept for the process
+      static py::dtype* bf16 =
+          new py::dtype(py::dtype::from_args(py::module_::import("ml_dtypes").attr("bfloat16")));
+      return *bf16;
+    }
+    case DType::kComplex64: return py::dtype::from_args(py::str("complex64"));
+    case DType::kComplex128: return py::dtype::from_args(py::str("complex128"));
   }
   return py::dtype::of<float>();
 }

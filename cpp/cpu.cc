@@ -34,6 +34,7 @@ Features probe() {
   f.avx2_fma = __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0;
   f.avx512f = __builtin_cpu_supports("avx512f") != 0;
   f.avx512_bf16 = f.avx512f && __builtin_cpu_supports("avx512bf16") != 0;
+  f.f16c = f.avx2_fma && __builtin_cpu_supports("f16c") != 0;
   f.amx_bf16 = __builtin_cpu_supports("amx-tile") != 0 && __builtin_cpu_supports("amx-bf16") != 0 &&
                os_grants_amx();
   return f;
@@ -47,6 +48,7 @@ Features capped(const Features& d, Isa cap) {
   if (cap >= Isa::kAvx2) {
     f.sse42 = d.sse42;
     f.avx2_fma = d.avx2_fma;
+    f.f16c = d.f16c;
   }
   if (cap >= Isa::kAvx512) {
     f.avx512f = d.avx512f;

@@ -28,11 +28,15 @@
 #define TFL_TARGET_SSE42 __attribute__((target("sse4.2")))
 #define TFL_TARGET_AVX2_FMA __attribute__((target("avx2,fma")))
 #define TFL_TARGET_AVX512F __attribute__((target("avx512f,avx2,fma")))
+#define TFL_TARGET_AVX2_F16C __attribute__((target("avx2,fma,f16c")))
+#define TFL_TARGET_AVX512_BF16 __attribute__((target("avx512f,avx512bf16,avx2,fma")))
 #else
 #define TFL_CPU_X86 0
 #define TFL_TARGET_SSE42
 #define TFL_TARGET_AVX2_FMA
 #define TFL_TARGET_AVX512F
+#define TFL_TARGET_AVX2_F16C
+#define TFL_TARGET_AVX512_BF16
 #endif
 
 namespace tfl {
@@ -48,6 +52,7 @@ struct Features {
   bool avx512f = false;
   bool avx512_bf16 = false;  // AVX512-BF16 (with AVX512F)
   bool amx_bf16 = false;     // AMX-TILE and AMX-BF16, and Linux granted the tile state
+  bool f16c = false;         // F16C (float16 <-> float32), with AVX2 and FMA: an avx2-level path
 };
 
 // The CPU's features as detected, ignoring the cap.
@@ -68,6 +73,7 @@ inline bool has_avx2_fma() { return features().avx2_fma; }
 inline bool has_avx512f() { return features().avx512f; }
 inline bool has_avx512_bf16() { return features().avx512_bf16; }
 inline bool has_amx_bf16() { return features().amx_bf16; }
+inline bool has_avx2_f16c() { return features().f16c; }
 
 }  // namespace cpu
 }  // namespace tfl

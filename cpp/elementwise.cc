@@ -6,6 +6,7 @@
 
 #include "broadcast.h"
 #include "cpu.h"
+#include "dtypes.h"
 #include "fast_math.h"
 #include "kernels.h"
 
@@ -37,9 +38,35 @@ void binary_loop(const Strided& it, const T* a, const T* b, R* o, F f) {
   });
 }
 
+// A 16-bit float binary loop: blocks of each row converted to float32, computed there, and the
+// results rounded back (R = bool for comparisons: no rounding).
+template <typename H, typename R, typename F>
+void half_binary_loop(const Strided& it, const H* a, const H* b, R* o, F f) {
+  const int64_t ia = it.sa[it.nd - 1], ib = it.sb[it.nd - 1];
+  for_each_row(it, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
+    float fa[kHalfBlock], fb[kHalfBlock], fo[kHalfBlock];
+    for (int64_t k0 = 0; k0 < n; k0 += kHalfBlock) {
+      const int64_t m = std::min(kHalfBlock, n - k0);
+      load_f32(a + oa + k0 * ia, ia, fa, m);
+      load_f32(b + ob + k0 * ib, ib, fb, m);
+      if constexpr (std::is_same_v<R, bool>) {
+        for (int64_t k = 0; k < m; ++k) o[oo + k0 + k] = f(fa[k], fb[k]);
+      } else {
+        for (int64_t k = 0; k < m; ++k) fo[k] = f(fa[k], fb[k]);
+        from_f32_n(fo, o + oo + k0, m);
+      }
+    }
+  });
+}
+
+// Integer arithmetic that wraps (two's complement, as TF and NumPy) without the undefined
+// behaviour of signed overflow or of int promotion (uint16 * uint16 overflows int).
+template <typename T>
+using wide_unsigned_t = std::conditional_t<(sizeof(T) < 4), uint32_t, std::make_unsigned_t<T>>;
+
 template <typename T>
 T ipow(T base, T exp) {  // exp >= 0 (checked by the kernel); wraps on overflow, as NumPy
-  using U = std::make_unsigned_t<T>;
+  using U = wide_unsigned_t<T>;
   U r = 1, b = U(base);
   while (exp) {
     if (exp & 1) r *= b;
@@ -71,16 +98,20 @@ enum class Bin {
 // trapping.
 template <typename T>
 inline T trunc_div(T x, T y) {
+  if constexpr (std::is_unsigned_v<T>) return T(x / y);
   if (y == T(-1)) return T(std::make_unsigned_t<T>(0) - std::make_unsigned_t<T>(x));
   return x / y;
 }
 template <typename T>
 inline T trunc_mod(T x, T y) {
-  return y == T(-1) ? T(0) : x % y;
+  if constexpr (std::is_unsigned_v<T>) return T(x % y);
+  return y == T(-1) ? T(0) : T(x % y);
 }
 template <typename T>
 inline T floor_div(T x, T y) {
-  if constexpr (std::is_integral_v<T>) {
+  if constexpr (std::is_unsigned_v<T>) {
+    return T(x / y);
+  } else if constexpr (std::is_integral_v<T>) {
     const T q = trunc_div(x, y);
     return (y != T(-1) && x % y != T(0) && ((x % y < T(0)) != (y < T(0)))) ? T(q - 1) : q;
   } else {
@@ -89,6 +120,7 @@ inline T floor_div(T x, T y) {
 }
 template <typename T>
 inline T floor_mod(T x, T y) {  // the remainder takes the divisor's sign, as Python's %
+  if constexpr (std::is_unsigned_v<T>) return T(x % y);
   T r;
   if constexpr (std::is_integral_v<T>) r = trunc_mod(x, y);
   else r = std::fmod(x, y);
@@ -98,13 +130,20 @@ enum class Cmp { kEq, kNe, kLt, kLe, kGt, kGe };
 
 template <Bin B, typename T>
 inline T apply_bin(T x, T y) {
+  if constexpr (is_int_v<T> && (B == Bin::kAdd || B == Bin::kSub || B == Bin::kMul)) {
+    using W = wide_unsigned_t<T>;
+    if constexpr (B == Bin::kAdd) return T(W(x) + W(y));
+    if constexpr (B == Bin::kSub) return T(W(x) - W(y));
+    return T(W(x) * W(y));
+  }
   if constexpr (B == Bin::kAdd) return x + y;
   if constexpr (B == Bin::kSub) return x - y;
   if constexpr (B == Bin::kMul) return x * y;
   if constexpr (B == Bin::kDiv) return x / y;
   if constexpr (B == Bin::kMax) return (x > y || x != x) ? x : y;  // NaN propagates, as NumPy
   if constexpr (B == Bin::kMin) return (x < y || x != x) ? x : y;
-  if constexpr (B == Bin::kPow) {
+  if constexpr (B == Bin::kPow && is_complex_v<T>) return std::pow(x, y);
+  if constexpr (B == Bin::kPow && !is_complex_v<T>) {
     if constexpr (std::is_integral_v<T>) return ipow(x, y);
     else return std::pow(x, y);
   }
@@ -131,7 +170,8 @@ inline bool apply_cmp(T x, T y) {
   if constexpr (C == Cmp::kLt) return x < y;
   if constexpr (C == Cmp::kLe) return x <= y;
   if constexpr (C == Cmp::kGt) return x > y;
-  return x >= y;
+  if constexpr (C == Cmp::kGe) return x >= y;
+  return false;
 }
 
 template <Bin B>
@@ -139,9 +179,20 @@ constexpr bool float_only() {
   return B == Bin::kDiv || B == Bin::kSigmoidGrad || B == Bin::kTanhGrad;
 }
 
+// The element types each binary op computes in (the rest: "unsupported dtype").
+template <Bin B, typename T>
+constexpr bool bin_supports() {
+  if constexpr (std::is_same_v<T, bool>) return false;
+  else if constexpr (is_complex_v<T>)
+    return B == Bin::kAdd || B == Bin::kSub || B == Bin::kMul || B == Bin::kDiv || B == Bin::kPow;
+  else if constexpr (is_int_v<T>) return !float_only<B>();
+  else return true;
+}
+
 // As TF: integers to negative integer powers are an error (checked before any parallel work).
 template <typename T>
 void check_int_exponents(const char* op, const TensorView& y) {
+  if constexpr (!std::is_signed_v<T> || !is_int_v<T>) return;
   const T* p = y.ptr<T>();
   for (int64_t i = 0, n = y.size(); i < n; ++i)
     if (p[i] < 0) fail(op, "Integers to negative integer powers are not allowed");
@@ -167,31 +218,69 @@ void check_int_divisors(const char* op, const TensorView& y) {
   }
 }
 
+// Integer add, sub, mul, maximum, minimum: rows of contiguous (or one broadcast) operands also
+// built for AVX2, chosen at run time (cpu.h): int8/int16 gain most (SSE2 has no 8-bit multiply).
+template <Bin B>
+constexpr bool int_simd_op() {
+  return B == Bin::kAdd || B == Bin::kSub || B == Bin::kMul || B == Bin::kMax || B == Bin::kMin;
+}
+// ia, ib: 1 (contiguous) or 0 (one value repeated)
+template <Bin B, typename T>
+__attribute__((always_inline)) inline void int_row(const T* a, const T* b, T* o, int64_t n,
+                                                   int64_t ia, int64_t ib) {
+  if (ia == 1 && ib == 1) {
+    for (int64_t k = 0; k < n; ++k) o[k] = apply_bin<B, T>(a[k], b[k]);
+  } else if (ia == 1) {
+    const T vb = b[0];
+    for (int64_t k = 0; k < n; ++k) o[k] = apply_bin<B, T>(a[k], vb);
+  } else {
+    const T va = a[0];
+    for (int64_t k = 0; k < n; ++k) o[k] = apply_bin<B, T>(va, b[k]);
+  }
+}
+template <Bin B, typename T>
+TFL_TARGET_AVX2_FMA void int_row_avx2(const T* a, const T* b, T* o, int64_t n, int64_t ia,
+                                      int64_t ib) {
+  int_row<B, T>(a, b, o, n, ia, ib);
+}
+template <Bin B, typename T>
+void int_binary_loop(const Strided& it, const T* a, const T* b, T* o) {
+  const int64_t ia = it.sa[it.nd - 1], ib = it.sb[it.nd - 1];
+  if (!((ia == 1 && ib == 1) || (ia == 1 && ib == 0) || (ia == 0 && ib == 1)) ||
+      !cpu::has_avx2_fma()) {
+    binary_loop(it, a, b, o, [](T x, T y) { return apply_bin<B, T>(x, y); });
+    return;
+  }
+  for_each_row(it, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
+    int_row_avx2<B, T>(a + oa, b + ob, o + oo, n, ia, ib);
+  });
+}
+
 template <Bin B>
 void binary_kernel(const char* op, const TensorView* in, int nin, TensorView* out, int nout) {
   check_count(op, nin, 2, nout, 1);
   check_same_dtype(op, in[0], in[1]);
   check_same_dtype(op, in[0], out[0]);
   const Strided it = make_strided(op, in[0], in[1], out[0]);
-  if constexpr (B == Bin::kPow) {
-    if (in[1].dtype == DType::kInt32) check_int_exponents<int32_t>(op, in[1]);
-    if (in[1].dtype == DType::kInt64) check_int_exponents<int64_t>(op, in[1]);
-  }
-  if constexpr (int_division<B>()) {
-    if (out[0].size() > 0) {  // (an empty output divides nothing)
-      if (in[1].dtype == DType::kInt32) check_int_divisors<B, int32_t>(op, in[1]);
-      if (in[1].dtype == DType::kInt64) check_int_divisors<B, int64_t>(op, in[1]);
+  TFL_EVERY_CASES(in[0].dtype, op, {
+    if constexpr (!bin_supports<B, T>()) {
+      fail(op, "unsupported dtype ", dtype_name(in[0].dtype));
+    } else {
+      if constexpr (B == Bin::kPow && is_int_v<T>) check_int_exponents<T>(op, in[1]);
+      if constexpr (int_division<B>() && is_int_v<T>) {
+        if (out[0].size() > 0) check_int_divisors<B, T>(op, in[1]);  // (empty: divides nothing)
+      }
+      if constexpr (is_half_v<T>) {
+        half_binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>(),
+                         [](float x, float y) { return apply_bin<B, float>(x, y); });
+      } else if constexpr (is_int_v<T> && int_simd_op<B>()) {
+        int_binary_loop<B, T>(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>());
+      } else {
+        binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>(),
+                    [](T x, T y) { return apply_bin<B, T>(x, y); });
+      }
     }
-  }
-  if constexpr (float_only<B>()) {
-    TFL_FLOAT_CASES(in[0].dtype, op,
-                    binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>(),
-                                [](T x, T y) { return apply_bin<B, T>(x, y); }));
-  } else {
-    TFL_NUMERIC_CASES(in[0].dtype, op,
-                      binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>(),
-                                  [](T x, T y) { return apply_bin<B, T>(x, y); }));
-  }
+  });
 }
 
 template <Cmp C>
@@ -200,9 +289,17 @@ void compare_kernel(const char* op, const TensorView* in, int nin, TensorView* o
   check_same_dtype(op, in[0], in[1]);
   check_dtype(op, out[0], DType::kBool, "output");
   const Strided it = make_strided(op, in[0], in[1], out[0]);
-  TFL_ALL_CASES(in[0].dtype, op,
-                binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<bool>(),
-                            [](T x, T y) { return apply_cmp<C, T>(x, y); }));
+  TFL_EVERY_CASES(in[0].dtype, op, {
+    if constexpr (is_complex_v<T> && C != Cmp::kEq && C != Cmp::kNe) {
+      fail(op, "unsupported dtype ", dtype_name(in[0].dtype));
+    } else if constexpr (is_half_v<T>) {
+      half_binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<bool>(),
+                       [](float x, float y) { return apply_cmp<C, float>(x, y); });
+    } else {
+      binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<bool>(),
+                  [](T x, T y) { return apply_cmp<C, T>(x, y); });
+    }
+  });
 }
 
 #define BIN(NAME, OPNAME, B)                                                          \
@@ -259,6 +356,17 @@ constexpr bool unary_float_only() {
          U == Un::kRecip || U == Un::kFloor;
 }
 
+// The element types each unary op computes in (the rest: "unsupported dtype").
+template <Un U, typename T>
+constexpr bool un_supports() {
+  if constexpr (std::is_same_v<T, bool>) return false;
+  else if constexpr (is_complex_v<T>)
+    return U == Un::kNeg || U == Un::kSquare || U == Un::kExp || U == Un::kLog || U == Un::kSqrt ||
+           U == Un::kTanh || U == Un::kRecip || U == Un::kSign;
+  else if constexpr (is_int_v<T>) return !unary_float_only<U>();
+  else return true;
+}
+
 template <Un U, typename T>
 inline T apply_un(T x) {
   if constexpr (U == Un::kNeg) {
@@ -267,7 +375,8 @@ inline T apply_un(T x) {
     else return -x;
   }
   if constexpr (U == Un::kAbs) {
-    if constexpr (std::is_integral_v<T>)
+    if constexpr (std::is_unsigned_v<T>) return x;
+    else if constexpr (std::is_integral_v<T>)
       return x < T(0) ? T(std::make_unsigned_t<T>(0) - std::make_unsigned_t<T>(x)) : x;
     else return x < T(0) ? -x : (x == T(0) ? T(0) : x);
   }
@@ -290,12 +399,15 @@ inline T apply_un(T x) {
   if constexpr (U == Un::kLog) return std::log(x);
   if constexpr (U == Un::kSqrt) return std::sqrt(x);
   if constexpr (U == Un::kSquare) {
-    if constexpr (std::is_integral_v<T>)
-      return T(std::make_unsigned_t<T>(x) * std::make_unsigned_t<T>(x));
+    if constexpr (std::is_integral_v<T>) return T(wide_unsigned_t<T>(x) * wide_unsigned_t<T>(x));
     else return x * x;
   }
   if constexpr (U == Un::kRecip) return T(1) / x;
-  if constexpr (U == Un::kSign) return x > T(0) ? T(1) : (x < T(0) ? T(-1) : x);  // sign(NaN)=NaN
+  if constexpr (U == Un::kSign) {
+    if constexpr (is_complex_v<T>) return x == T(0) ? T(0) : x / std::abs(x);  // x / |x|, as TF
+    else if constexpr (std::is_unsigned_v<T>) return x > T(0) ? T(1) : T(0);
+    else return x > T(0) ? T(1) : (x < T(0) ? T(-1) : x);  // sign(NaN) = NaN
+  }
   if constexpr (U == Un::kFloor) return std::floor(x);
   return x;
 }
@@ -316,6 +428,22 @@ void fast_run(const float* x, float* y, int64_t n) {
   float_run<U>(x, y, n);
 }
 
+// A 16-bit float unary run: blocks converted to float32, computed there, rounded back.
+template <Un U, typename H>
+void half_unary_run(const H* x, H* y, int64_t n) {
+  float f[kHalfBlock];
+  for (int64_t k0 = 0; k0 < n; k0 += kHalfBlock) {
+    const int64_t m = std::min(kHalfBlock, n - k0);
+    to_f32_n(x + k0, f, m);
+    if constexpr (U == Un::kExp || U == Un::kSigmoid) {
+      fast_run<U>(f, f, m);
+    } else {
+      for (int64_t k = 0; k < m; ++k) f[k] = apply_un<U, float>(f[k]);
+    }
+    from_f32_n(f, y + k0, m);
+  }
+}
+
 template <Un U>
 void unary_kernel(const char* op, const TensorView* in, int nin, TensorView* out, int nout) {
   check_count(op, nin, 1, nout, 1);
@@ -328,16 +456,17 @@ void unary_kernel(const char* op, const TensorView* in, int nin, TensorView* out
     parallel_for(n, grain, [&](int64_t b, int64_t e) {
       if constexpr (std::is_same_v<T, float> && (U == Un::kExp || U == Un::kSigmoid)) {
         fast_run<U>(x + b, y + b, e - b);
+      } else if constexpr (is_half_v<T>) {
+        half_unary_run<U>(x + b, y + b, e - b);
       } else {
         for (int64_t k = b; k < e; ++k) y[k] = apply_un<U, T>(x[k]);
       }
     });
   };
-  if constexpr (unary_float_only<U>()) {
-    TFL_FLOAT_CASES(in[0].dtype, op, run(in[0].ptr<T>(), out[0].ptr<T>()));
-  } else {
-    TFL_NUMERIC_CASES(in[0].dtype, op, run(in[0].ptr<T>(), out[0].ptr<T>()));
-  }
+  TFL_EVERY_CASES(in[0].dtype, op, {
+    if constexpr (un_supports<U, T>()) run(in[0].ptr<T>(), out[0].ptr<T>());
+    else fail(op, "unsupported dtype ", dtype_name(in[0].dtype));
+  });
 }
 
 #define UN(NAME, OPNAME, U)                                                           \
@@ -374,21 +503,59 @@ inline D cast_one(S v) {
   }
 }
 
+// Any dtype to any other, as TF's Cast on x86: 16-bit floats through float32 (a double or an
+// int64 becomes float32 first, as Eigen's half(x)); complex to real keeps the real part, real to
+// complex has imaginary part 0; floats to narrow or unsigned integers go through int32/int64 and
+// wrap, as the C++ conversions TF compiles do.
+template <typename S, typename D>
+inline D cast_value(S v) {
+  if constexpr (std::is_same_v<S, D>) {
+    return v;
+  } else if constexpr (is_half_v<S>) {
+    return cast_value<float, D>(to_f32(v));
+  } else if constexpr (is_complex_v<S>) {
+    if constexpr (is_complex_v<D>) return D(v);
+    else if constexpr (std::is_same_v<D, bool>) return v != S(0);
+    else return cast_value<typename S::value_type, D>(v.real());
+  } else if constexpr (is_half_v<D>) {
+    return from_f32<D>(float(v));
+  } else if constexpr (is_complex_v<D>) {
+    return D(typename D::value_type(v), 0);
+  } else if constexpr (std::is_floating_point_v<S> && is_int_v<D> && sizeof(D) < 4) {
+    return D(cast_one<S, int32_t>(v));
+  } else if constexpr (std::is_floating_point_v<S> && std::is_same_v<D, uint32_t>) {
+    return D(cast_one<S, int64_t>(v));
+  } else if constexpr (std::is_floating_point_v<S> && std::is_same_v<D, uint64_t>) {
+    constexpr double k63 = 9223372036854775808.0;
+    const double d = double(v);
+    if (d >= k63 && d < 2 * k63) return uint64_t(d - k63) + (uint64_t(1) << 63);
+    return D(cast_one<S, int64_t>(v));
+  } else {
+    return cast_one<S, D>(v);
+  }
+}
+
 template <typename S, typename D>
 void cast_loop(const S* x, D* y, int64_t n) {
-  parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
-    for (int64_t k = b; k < e; ++k) y[k] = cast_one<S, D>(x[k]);
-  });
+  if constexpr (is_half_v<S> && std::is_same_v<D, float>) {
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) { to_f32_n(x + b, y + b, e - b); });
+  } else if constexpr (std::is_same_v<S, float> && is_half_v<D>) {
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) { from_f32_n(x + b, y + b, e - b); });
+  } else {
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) y[k] = cast_value<S, D>(x[k]);
+    });
+  }
 }
 
 void k_cast(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
   check_count("Cast", nin, 1, nout, 1);
   check_same_shape("Cast", in[0], out[0]);
   const int64_t n = in[0].size();
-  TFL_ALL_CASES(in[0].dtype, "Cast", {
+  TFL_EVERY_CASES(in[0].dtype, "Cast", {
     using S = T;
     const S* x = in[0].ptr<S>();
-    TFL_ALL_CASES(out[0].dtype, "Cast", cast_loop(x, out[0].ptr<T>(), n));
+    TFL_EVERY_CASES(out[0].dtype, "Cast", cast_loop(x, out[0].ptr<T>(), n));
   });
 }
 
@@ -408,7 +575,7 @@ void k_fill(const TensorView* in, int nin, TensorView* out, int nout, const Attr
   if (in[0].size() != 1) fail("Fill", "value must be a scalar, got shape ", in[0].shape_str());
   (void)a;
   const int64_t n = out[0].size();
-  TFL_ALL_CASES(out[0].dtype, "Fill", {
+  TFL_BYTES_CASES(out[0].dtype, "Fill", {
     const T v = in[0].ptr<T>()[0];
     T* y = out[0].ptr<T>();
     parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
@@ -417,22 +584,26 @@ void k_fill(const TensorView* in, int nin, TensorView* out, int nout, const Attr
   });
 }
 
-void k_add_n(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
-  if (nin < 1 || nout != 1) fail("AddN", "expects at least one input and one output");
-  for (int i = 0; i < nin; ++i) {
-    check_same_dtype("AddN", in[i], out[0]);
-    check_same_shape("AddN", in[i], out[0]);
-  }
+template <typename T>
+void add_n_typed(const TensorView* in, int nin, TensorView* out, bool aliased) {
   const int64_t n = out[0].size();
-  bool aliased = false;
-  for (int i = 1; i < nin; ++i) aliased |= in[i].data == out[0].data;
-  TFL_NUMERIC_CASES(out[0].dtype, "AddN", {
-    T* y = out[0].ptr<T>();
+  T* y = out[0].ptr<T>();
+  if constexpr (std::is_same_v<T, bool>) {
+    fail("AddN", "unsupported dtype bool");
+  } else if constexpr (is_half_v<T>) {  // left to right, rounding after each add, as TF
+    parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) {
+        T s = in[0].ptr<T>()[k];
+        for (int i = 1; i < nin; ++i) s = from_f32<T>(to_f32(s) + to_f32(in[i].ptr<T>()[k]));
+        y[k] = s;
+      }
+    });
+  } else {
     parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) {
       if (aliased) {
         for (int64_t k = b; k < e; ++k) {
           T s = in[0].ptr<T>()[k];
-          for (int i = 1; i < nin; ++i) s += in[i].ptr<T>()[k];
+          for (int i = 1; i < nin; ++i) s = T(s + in[i].ptr<T>()[k]);
           y[k] = s;
         }
         return;
@@ -446,18 +617,29 @@ void k_add_n(const TensorView* in, int nin, TensorView* out, int nout, const Att
         for (int64_t k = b0; k < b1; ++k) y[k] = x0[k];
         for (int i = 1; i < nin; ++i) {
           const T* xi = in[i].ptr<T>();
-          for (int64_t k = b0; k < b1; ++k) y[k] += xi[k];
+          for (int64_t k = b0; k < b1; ++k) y[k] = T(y[k] + xi[k]);
         }
       }
     });
-  });
+  }
+}
+
+void k_add_n(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  if (nin < 1 || nout != 1) fail("AddN", "expects at least one input and one output");
+  for (int i = 0; i < nin; ++i) {
+    check_same_dtype("AddN", in[i], out[0]);
+    check_same_shape("AddN", in[i], out[0]);
+  }
+  bool aliased = false;
+  for (int i = 1; i < nin; ++i) aliased |= in[i].data == out[0].data;
+  TFL_EVERY_CASES(out[0].dtype, "AddN", add_n_typed<T>(in, nin, out, aliased));
 }
 
 void k_broadcast_to(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
   check_count("BroadcastTo", nin, 1, nout, 1);
   check_same_dtype("BroadcastTo", in[0], out[0]);
   const Strided it = make_strided("BroadcastTo", in[0], in[0], out[0]);
-  TFL_ALL_CASES(
+  TFL_BYTES_CASES(
       in[0].dtype, "BroadcastTo",
       binary_loop(it, in[0].ptr<T>(), in[0].ptr<T>(), out[0].ptr<T>(), [](T x, T) { return x; }));
 }

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "broadcast.h"
+#include "dtypes.h"
 #include "kernels.h"
 
 namespace tfl {
@@ -26,7 +27,7 @@ void k_select(const TensorView* in, int nin, TensorView* out, int nout, const At
   const int64_t n = o.size();
   const int nd = o.ndim;
   const bool* c = in[0].ptr<bool>();
-  TFL_ALL_CASES(o.dtype, op, {
+  TFL_BYTES_CASES(o.dtype, op, {
     const T* x = in[1].ptr<T>();
     const T* y = in[2].ptr<T>();
     T* r = o.ptr<T>();
@@ -134,10 +135,10 @@ void k_pad(const TensorView* in, int nin, TensorView* out, int nout, const Attrs
   }
   const double value = a.floats.empty() ? 0.0 : a.floats[0];
   const int nd = x.ndim;
-  TFL_ALL_CASES(x.dtype, op, {
+  TFL_EVERY_CASES(x.dtype, op, {
     T* r = o.ptr<T>();
     const T* src = x.ptr<T>();
-    const T fillv = T(value);
+    const T fillv = from_double<T>(value);
     std::fill(r, r + o.size(), fillv);
     const int64_t n = x.size();
     if (n == 0) return;

@@ -154,6 +154,9 @@ void register_scatter(Registry& r);
 void register_permute(Registry& r);
 void register_partition(Registry& r);
 void register_grid(Registry& r);
+void register_bitwise(Registry& r);  // bitwise.cc: bitwise_and/or/xor, left/right_shift, invert,
+                                     // bitcast (TF's tf.bitwise and tf.bitcast)
+void register_complex(Registry& r);  // complex.cc: complex real imag conj angle complex_abs
 
 // Element k of an int32 or int64 index tensor (ids, indices, segment ids) as int64.
 inline int64_t index_at(const TensorView& ids, int64_t k) {

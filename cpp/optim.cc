@@ -1,12 +1,33 @@
 // optim.cc: in-place variable updates. out[0] is the variable's own buffer.
 #include <cmath>
 
+#include <cstring>
+
+#include "dtypes.h"
 #include "kernels.h"
 
 namespace tfl {
 namespace {
 
 enum class Upd { kAssign, kAdd, kSub };
+
+// x += v or x -= v (16-bit floats computed in float32, integers wrapping).
+template <Upd U, typename T>
+void update_typed(const char* op, const T* v, T* x, int64_t n) {
+  if constexpr (std::is_same_v<T, bool>) {
+    fail(op, "unsupported dtype bool");
+  } else {
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) {
+        if constexpr (is_half_v<T>)
+          x[k] = from_f32<T>(U == Upd::kAdd ? to_f32(x[k]) + to_f32(v[k])
+                                            : to_f32(x[k]) - to_f32(v[k]));
+        else if constexpr (U == Upd::kAdd) x[k] = T(x[k] + v[k]);
+        else x[k] = T(x[k] - v[k]);
+      }
+    });
+  }
+}
 
 template <Upd U>
 void assign_kernel(const char* op, const TensorView* in, int nin, TensorView* out, int nout) {
@@ -15,25 +36,17 @@ void assign_kernel(const char* op, const TensorView* in, int nin, TensorView* ou
   check_same_dtype(op, in[0], out[0]);
   check_same_shape(op, in[0], out[0]);
   const int64_t n = out[0].size();
-  TFL_NUMERIC_CASES(out[0].dtype, op, {
-    const T* v = in[0].ptr<T>();
-    T* x = out[0].ptr<T>();
-    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
-      for (int64_t k = b; k < e; ++k) {
-        if constexpr (U == Upd::kAssign) x[k] = v[k];
-        else if constexpr (U == Upd::kAdd) x[k] += v[k];
-        else x[k] -= v[k];
-      }
+  if constexpr (U == Upd::kAssign) {  // any dtype: the bytes
+    parallel_for(n * dtype_size(out[0].dtype), kCheapGrain * 4, [&](int64_t b, int64_t e) {
+      std::memcpy(static_cast<char*>(out[0].data) + b, static_cast<const char*>(in[0].data) + b,
+                  size_t(e - b));
     });
-  });
+  } else {
+    TFL_EVERY_CASES(out[0].dtype, op, update_typed<U, T>(op, in[0].ptr<T>(), out[0].ptr<T>(), n));
+  }
 }
 
 void k_assign(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
-  if (nin == 1 && nout == 1 && in[0].dtype == DType::kBool && out[0].dtype == DType::kBool) {
-    check_same_shape("Assign", in[0], out[0]);
-    std::memcpy(out[0].data, in[0].data, size_t(in[0].size()));
-    return;
-  }
   assign_kernel<Upd::kAssign>("Assign", in, nin, out, nout);
 }
 void k_assign_add(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <limits>
 #include <type_traits>
+#include <vector>
 
+#include "dtypes.h"
 #include "kernels.h"
 
 namespace tfl {
@@ -13,7 +15,8 @@ namespace {
 enum class Red { kSum, kMean, kMax, kMin, kProd };
 
 template <typename T>
-using Acc = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
+using Acc = std::conditional_t<std::is_floating_point_v<T>, double,
+                               std::conditional_t<is_complex_v<T>, T, int64_t>>;
 
 template <Red R, typename T>
 struct Reducer {
@@ -212,6 +215,21 @@ void reduce_typed(const TensorView& x, TensorView& y, const Layout& L) {
   });
 }
 
+// float16/bfloat16: reduced in float32 (a float32 copy of the input), rounded once at the end.
+template <Red R, typename H>
+void reduce_half(const char* op, const TensorView& x, TensorView& y, const Layout& L) {
+  check_allocation(op, checked_add(op, x.size(), y.size()), 4);
+  std::vector<float> fx(size_t(x.size())), fy(size_t(y.size()));
+  parallel_for(x.size(), kCheapGrain,
+               [&](int64_t b, int64_t e) { to_f32_n(x.ptr<H>() + b, fx.data() + b, e - b); });
+  TensorView vx = x, vy = y;
+  vx.dtype = vy.dtype = DType::kFloat32;
+  vx.data = fx.data();
+  vy.data = fy.data();
+  reduce_typed<R, float>(vx, vy, L);
+  from_f32_n(fy.data(), y.ptr<H>(), y.size());
+}
+
 template <Red R>
 void reduce_kernel(const char* op, const TensorView* in, int nin, TensorView* out, int nout,
                    const Attrs& a) {
@@ -220,7 +238,13 @@ void reduce_kernel(const char* op, const TensorView* in, int nin, TensorView* ou
   // (Over an empty axis each reduction gives its identity, as TF: max -inf or the lowest
   // integer, min +inf or the highest, sum 0, prod 1; mean NaN for floats, 0 for integers.)
   const Layout L = make_layout(op, in[0], out[0], a);
-  TFL_NUMERIC_CASES(in[0].dtype, op, reduce_typed<R, T>(in[0], out[0], L));
+  TFL_EVERY_CASES(in[0].dtype, op, {
+    if constexpr (std::is_same_v<T, bool> ||
+                  (is_complex_v<T> && (R == Red::kMax || R == Red::kMin)))
+      fail(op, "unsupported dtype ", dtype_name(in[0].dtype));
+    else if constexpr (is_half_v<T>) reduce_half<R, T>(op, in[0], out[0], L);
+    else reduce_typed<R, T>(in[0], out[0], L);
+  });
 }
 
 #define RED(NAME, OPNAME, R)                                                            \

@@ -30,6 +30,8 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_permute(r);
     register_partition(r);
     register_grid(r);
+    register_bitwise(r);
+    register_complex(r);
     return r;
   }();
   return table;

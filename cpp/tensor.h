@@ -14,7 +14,26 @@
 
 namespace tfl {
 
-enum class DType : int32_t { kFloat32 = 0, kFloat64 = 1, kInt32 = 2, kInt64 = 3, kBool = 4 };
+// The first five are the original ones (their numbers are part of the plan format); the others
+// follow in the order they were added. float16 and bfloat16 store 16 bits and compute in float32
+// (dtypes.h); complex64/complex128 are std::complex<float/double>.
+enum class DType : int32_t {
+  kFloat32 = 0,
+  kFloat64 = 1,
+  kInt32 = 2,
+  kInt64 = 3,
+  kBool = 4,
+  kInt8 = 5,
+  kInt16 = 6,
+  kUInt8 = 7,
+  kUInt16 = 8,
+  kUInt32 = 9,
+  kUInt64 = 10,
+  kFloat16 = 11,
+  kBFloat16 = 12,
+  kComplex64 = 13,
+  kComplex128 = 14
+};
 
 inline int64_t dtype_size(DType t) {
   switch (t) {
@@ -23,6 +42,16 @@ inline int64_t dtype_size(DType t) {
     case DType::kInt32: return 4;
     case DType::kInt64: return 8;
     case DType::kBool: return 1;
+    case DType::kInt8: return 1;
+    case DType::kInt16: return 2;
+    case DType::kUInt8: return 1;
+    case DType::kUInt16: return 2;
+    case DType::kUInt32: return 4;
+    case DType::kUInt64: return 8;
+    case DType::kFloat16: return 2;
+    case DType::kBFloat16: return 2;
+    case DType::kComplex64: return 8;
+    case DType::kComplex128: return 16;
   }
   return 0;
 }
@@ -34,6 +63,16 @@ inline const char* dtype_name(DType t) {
     case DType::kInt32: return "int32";
     case DType::kInt64: return "int64";
     case DType::kBool: return "bool";
+    case DType::kInt8: return "int8";
+    case DType::kInt16: return "int16";
+    case DType::kUInt8: return "uint8";
+    case DType::kUInt16: return "uint16";
+    case DType::kUInt32: return "uint32";
+    case DType::kUInt64: return "uint64";
+    case DType::kFloat16: return "float16";
+    case DType::kBFloat16: return "bfloat16";
+    case DType::kComplex64: return "complex64";
+    case DType::kComplex128: return "complex128";
   }
   return "?";
 }

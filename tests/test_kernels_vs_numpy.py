@@ -734,6 +734,68 @@ MATH_ROWS = {
 
 
 # ---- the table: one row per kernel name ----------------------------------------------------------
+INTEGERS = [np.dtype(t) for t in ("int8", "int16", "int32", "int64")] + [
+    np.dtype(t) for t in ("uint8", "uint16", "uint32", "uint64")
+]
+
+
+def sentinel(shape, dtype):
+    """An output buffer full of a value the kernel must overwrite (any dtype)."""
+    fill = {"f": np.nan, "c": np.nan, "i": -7, "u": 7, "b": True}[dtype.kind]
+    return np.full(shape, fill, dtype)
+
+
+@st.composite
+def bitwise_case(draw, kind):
+    """Integers of every width, the extremes included; shift counts past the width too."""
+    dt = draw(st.sampled_from(INTEGERS))
+    info = np.iinfo(dt)
+    near = st.one_of(
+        st.integers(-50, 50).filter(lambda v: v >= info.min), st.sampled_from([info.min, info.max])
+    )
+    if kind == "unary":
+        x = draw(hnp.arrays(dt, draw(shapes()), elements=near))
+        return Case([x], [sentinel(x.shape, dt)])
+    bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=4, max_side=4))
+    a = draw(hnp.arrays(dt, bs.input_shapes[0], elements=near))
+    bits = 8 * dt.itemsize
+    counts = st.integers(max(int(info.min), -3), bits + 3) if kind == "shift" else near
+    b = draw(hnp.arrays(dt, bs.input_shapes[1], elements=counts))
+    return Case([a, b], [sentinel(bs.result_shape, dt)])
+
+
+@st.composite
+def bitcast_case(draw):
+    src = draw(st.sampled_from([*INTEGERS, F32, F64, np.dtype("float16"), np.dtype("complex64")]))
+    dst = draw(st.sampled_from([*INTEGERS, np.dtype("complex128")]))  # compared exactly
+    n = draw(st.integers(0, 4)) * 16  # bytes, a multiple of every element size
+    raw = draw(hnp.arrays(np.uint8, (n,)))
+    x = raw.view(src).copy()
+    if src.kind in "fc":  # NaN payloads compare unequal in NumPy: only finite values
+        x = np.nan_to_num(x, nan=1.0, posinf=2.0, neginf=-2.0)
+    return Case([x], [sentinel((n // dst.itemsize,), dst)])
+
+
+@st.composite
+def complex_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=4, max_side=4))
+    a, b = (arrays(draw, dt, s, -100, 100, specials=True) for s in bs.input_shapes)
+    out = np.dtype(np.complex64 if dt == F32 else np.complex128)
+    return Case([a, b], [sentinel(bs.result_shape, out)])
+
+
+@st.composite
+def complex_part_case(draw, to_real):
+    dt = draw(st.sampled_from([np.dtype(np.complex64), np.dtype(np.complex128)]))
+    shape = draw(shapes())
+    re, im = (arrays(draw, np.dtype(dt.char.lower()), shape, -100, 100) for _ in range(2))
+    x = np.empty(shape, dt)
+    x.real, x.imag = re, im
+    out = np.dtype(dt.char.lower()) if to_real else dt
+    return Case([x], [sentinel(shape, out)])
+
+
 ROWS = {
     "add": binary_case(NUMERIC),
     "sub": binary_case(NUMERIC),
@@ -787,6 +849,13 @@ ROWS = {
     "assign": assign_case(ALL),
     "assign_add": assign_case(NUMERIC),
     "assign_sub": assign_case(NUMERIC),
+    **{k: bitwise_case("binary") for k in ("bitwise_and", "bitwise_or", "bitwise_xor")},
+    **{k: bitwise_case("shift") for k in ("left_shift", "right_shift")},
+    "invert": bitwise_case("unary"),
+    "bitcast": bitcast_case(),
+    "complex": complex_case(),
+    **{k: complex_part_case(True) for k in ("real", "imag", "angle", "complex_abs")},
+    "conj": complex_part_case(False),
     "apply_gradient_descent": apply_gd_case(),
     "select": select_case(),
     "gather": gather_case(),

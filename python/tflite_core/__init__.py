@@ -11,6 +11,7 @@ import importlib
 
 from . import (  # the namespaces
     app,
+    bitwise,
     compat,
     config,
     contrib,
@@ -35,9 +36,13 @@ from .framework.constant_op import (
     register_tensor_conversion_function,
 )
 from .framework.dtypes import (
+    QUANTIZED_DTYPES,
     DType,
     as_dtype,
+    bfloat16,
     bool,
+    complex64,
+    complex128,
     double,
     float16,
     float32,
@@ -47,8 +52,18 @@ from .framework.dtypes import (
     int16,
     int32,
     int64,
+    qint8,
+    qint16,
+    qint32,
+    quint8,
+    quint16,
+    resource,
     string,
     uint8,
+    uint16,
+    uint32,
+    uint64,
+    variant,
 )
 from .framework.errors import OpError
 from .framework.graph import (
@@ -149,6 +164,7 @@ from .ops.array_ops import (
     zeros,
     zeros_like,
 )
+from .ops.bitwise_ops import bitcast
 from .ops.check_ops import (
     assert_equal,
     assert_greater,
@@ -178,10 +194,12 @@ from .ops.check_ops import (
     report_uninitialized_variables,
 )
 from .ops.clock_ops import timestamp
+from .ops.complex_ops import angle, complex, conj, imag, real
 from .ops.cond import case, cond, switch_case
 from .ops.control_flow_ops import group, no_op
 from .ops.control_flow_ops import tuple_ as tuple
 from .ops.custom_gradient import custom_gradient, grad_pass_through, identity_n, recompute_grad
+from .ops.dtype_ops import saturate_cast, to_bfloat16, to_complex64, to_complex128
 from .ops.einsum_ops import einsum
 from .ops.functional_ops import foldl, foldr, map_fn, scan, vectorized_map
 from .ops.gradients import AggregationMethod, UnconnectedGradients, gradients, hessians
@@ -257,7 +275,6 @@ from .ops.math_extra_ops import (
     accumulate_n,
     acos,
     acosh,
-    angle,
     asin,
     asinh,
     atan,
@@ -267,7 +284,6 @@ from .ops.math_extra_ops import (
     bincount,
     ceil,
     confusion_matrix,
-    conj,
     cos,
     cosh,
     count_nonzero,
@@ -280,7 +296,6 @@ from .ops.math_extra_ops import (
     expm1,
     igamma,
     igammac,
-    imag,
     is_finite,
     is_inf,
     is_nan,
@@ -294,7 +309,6 @@ from .ops.math_extra_ops import (
     logical_or,
     logical_xor,
     polygamma,
-    real,
     reduce_all,
     reduce_any,
     reduce_logsumexp,

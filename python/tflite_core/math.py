@@ -15,12 +15,12 @@ from .nn.nn_ops import (
     top_k,
 )
 from .ops.array_ops import invert_permutation
+from .ops.complex_ops import angle, conj, imag, real
 from .ops.indexing_ops import unsorted_segment_sum
 from .ops.math_extra_ops import (
     accumulate_n,
     acos,
     acosh,
-    angle,
     asin,
     asinh,
     atan,
@@ -34,7 +34,6 @@ from .ops.math_extra_ops import (
     bincount,
     ceil,
     confusion_matrix,
-    conj,
     cos,
     cosh,
     count_nonzero,
@@ -50,7 +49,6 @@ from .ops.math_extra_ops import (
     expm1,
     igamma,
     igammac,
-    imag,
     is_finite,
     is_inf,
     is_nan,
@@ -69,7 +67,6 @@ from .ops.math_extra_ops import (
     nextafter,
     polygamma,
     polyval,
-    real,
     reciprocal_no_nan,
     reduce_all,
     reduce_any,

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..framework import dtypes as _dt
 from ..framework import errors
 from ..framework.graph import Operation, Tensor
 from ..framework.registry import OpKind, RunTimeValues
@@ -202,9 +203,7 @@ class _Builder:
     def new_buffer(self, t: Tensor, arr=None) -> int:
         """A slot for ``t``: ``arr``, or a fresh buffer of its concrete shape."""
         npd = t.dtype.np
-        kernel_dtype = npd.kind in "iub" and npd.itemsize in (1, 4, 8)
-        kernel_dtype |= npd.kind == "f" and npd.itemsize in (4, 8)
-        if not kernel_dtype:
+        if t.dtype not in _dt.KERNEL_DTYPES:
             raise ValueError(f"dtype {t.dtype.name} of {t.name} has no kernels")
         shape = self.shape_of(t)
         if len(shape) > MAX_RANK:

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..framework import dtypes as _dt
 from ..framework import errors
 from ..framework.graph import Graph, Operation, Tensor
 from ..framework.registry import OpKind
@@ -162,7 +163,7 @@ class Executable:
             except (ValueError, TypeError, KeyError) as e:  # TF raises TypeError for any bad key
                 msg = e.args[0] if e.args else e
                 raise TypeError(f"Cannot interpret feed_dict key as Tensor: {msg}") from None
-            if t.dtype.np.kind not in "fiub":
+            if t.dtype not in _dt.KERNEL_DTYPES:
                 raise TypeError(f"Cannot feed a tensor of dtype {t.dtype.name}")
             feed_tensors.append(t)
         feed_tensors += computed

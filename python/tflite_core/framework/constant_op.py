@@ -44,11 +44,15 @@ def _infer_value(value, dtype: _dt.DType | None) -> np.ndarray:
                 arr.max() > np.iinfo(np.int32).max or arr.min() < np.iinfo(np.int32).min
             )
             arr = arr.astype(np.int64 if big else np.int32)
-        elif arr.dtype.kind in "SUOc":
+        elif arr.dtype.kind in "SUO":
             raise TypeError(f"Unsupported value type {arr.dtype} for a tensor")
         return np.array(arr, order="C")
     np_dt = dtype.np
     if arr.dtype.kind == "f" and np_dt.kind in "iub" and not np.all(np.equal(np.mod(arr, 1), 0)):
+        raise TypeError(
+            f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead."
+        )
+    if arr.dtype.kind == "c" and np_dt.kind != "c":
         raise TypeError(
             f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead."
         )

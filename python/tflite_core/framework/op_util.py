@@ -10,6 +10,7 @@ import numpy as np
 from . import dtypes as _dt
 from .constant_op import convert_to_tensor
 from .graph import Tensor, constant_value, get_default_graph, innermost_graph, shape_error
+from .op_dtypes import allowed_dtypes
 from .tensor_shape import TensorShape
 
 if TYPE_CHECKING:
@@ -80,6 +81,9 @@ def check_same_dtype(
 
 
 def check_dtype_in(op_type: str, t: Tensor, allowed: Iterable[_dt.DType], arg: str = "x") -> None:
+    """TypeError unless ``t`` (input ``arg`` of ``op_type``) has a dtype TF allows there: TF's
+    type constraint where ``op_dtypes`` has it, else ``allowed``."""
+    allowed = allowed_dtypes(op_type, arg) or tuple(allowed)
     if t.dtype not in allowed:
         names = ", ".join(d.name for d in allowed)
         raise TypeError(

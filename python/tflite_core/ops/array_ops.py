@@ -997,7 +997,7 @@ register_op("Cast", same_shape, "cast")
 @RegisterGradient("Cast")
 def _cast_grad(op, grad):
     src = op.inputs[0].dtype
-    if src.is_floating and grad.dtype.is_floating:
+    if (src.is_floating or src.is_complex) and (grad.dtype.is_floating or grad.dtype.is_complex):
         return [cast(grad, src)]
     return [None]
 

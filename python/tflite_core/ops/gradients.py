@@ -110,7 +110,7 @@ def gradients(
         between = _between(y_ts, x_ts, stop_ops)
         grads: dict[Tensor, list] = {}
         for i, (y, gy) in enumerate(zip(y_ts, gys)):
-            if not (y.dtype.is_floating or y.dtype.is_integer):
+            if not (y.dtype.is_floating or y.dtype.is_integer or y.dtype.is_complex):
                 # As TF: a default gradient needs a numeric y (integer ys get ones, and their
                 # gradients stop at the first op with no float path).
                 raise TypeError(
@@ -131,7 +131,7 @@ def gradients(
             out_grads = [_dense(_sum(grads.get(t))) for t in op.outputs]
             if all(gr is None for gr in out_grads):
                 continue
-            if not any(t.dtype.is_floating and (t.op in between or t in x_set) for t in op.inputs):
+            if not any(_differentiable(t) and (t.op in between or t in x_set) for t in op.inputs):
                 continue  # nothing upstream needs this op's input gradients
             grad_fn, not_differentiable = gradient_of(op)
             if not_differentiable:
@@ -148,7 +148,7 @@ def gradients(
                     f"gradients for {len(op.inputs)} inputs"
                 )
             for t, gr in zip(op.inputs, in_grads):
-                if gr is None or not t.dtype.is_floating:
+                if gr is None or not _differentiable(t):
                     continue
                 if t.op in between or t in x_set:
                     grads.setdefault(t, []).append(gr)
@@ -205,3 +205,8 @@ def _sum(gs):
 
 def _dense(g):
     return g._to_dense() if isinstance(g, IndexedSlices) else g
+
+
+def _differentiable(t) -> bool:
+    """Gradients flow through floating and complex tensors (as TF's backprop dtypes)."""
+    return t.dtype.is_floating or t.dtype.is_complex

@@ -1138,31 +1138,3 @@ def xlog1py(x, y, name=None):
         x, y = to_tensors([x, y])
         z = x * log1p(where_v2(equal(x, zeros_like(x)), zeros_like(y), y))
         return where_v2(equal(x, zeros_like(x)), zeros_like(z), z)
-
-
-# ---- real numbers as complex ones (tflite_core has no complex dtypes) ---------------------------
-def conj(x, name=None):
-    """The complex conjugate: a real tensor itself, as TF."""
-    x = convert_to_tensor(x)
-    if not (x.dtype.is_floating or x.dtype.is_integer):
-        raise TypeError(f"Expected numeric or variant tensor, got dtype {x.dtype!r}")
-    return x
-
-
-def real(input, name=None):
-    """The real part: a real tensor itself, as TF."""
-    return convert_to_tensor(input)
-
-
-def imag(input, name=None):
-    """The imaginary part: zeros for a real tensor, as TF."""
-    with name_scope(name, "Imag", [input]):
-        return zeros_like(convert_to_tensor(input))
-
-
-def angle(input, name=None):
-    """The argument: pi where a real input is negative, else 0, as TF."""
-    with name_scope(name, "Angle", [input]):
-        x = convert_to_tensor(input)
-        pi = constant(_pymath.pi, dtype=x.dtype) * ones_like(x)
-        return where_v2(less(x, zeros_like(x)), pi, zeros_like(x))

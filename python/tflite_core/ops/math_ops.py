@@ -84,6 +84,7 @@ def _binary(op_type, x, y, name):
     if op_type in _BINARY:
         check_dtype_in(op_type, x, _BINARY[op_type][1])
         return make_tensor(op_type, [x, y], x.dtype, None, name or op_type)
+    check_dtype_in(op_type, x, _dt.KERNEL_DTYPES)  # Less...: real types; Equal/NotEqual: any
     return make_tensor(op_type, [x, y], _dt.bool, None, name or op_type)
 
 
@@ -218,6 +219,14 @@ mul = multiply
 sub = subtract
 
 
+def _conj(t: Tensor) -> Tensor:
+    """``conj(t)`` for a complex ``t`` (the ``Conj`` op of ``complex_ops``), else ``t``: TF's
+    gradients of complex functions use the conjugate derivative."""
+    if t.dtype.is_complex:
+        return make_tensor("Conj", [t], t.dtype, {"T": t.dtype}, "Conj")
+    return t
+
+
 @RegisterGradient("Add")
 def _add_grad(op, grad):
     x, y = op.inputs
@@ -233,13 +242,16 @@ def _sub_grad(op, grad):
 @RegisterGradient("Mul")
 def _mul_grad(op, grad):
     x, y = op.inputs  # d(xy) = y dx + x dy
-    return [sum_to(grad * y, x), sum_to(x * grad, y)]
+    return [sum_to(grad * _conj(y), x), sum_to(_conj(x) * grad, y)]
 
 
 @RegisterGradient("RealDiv")
 def _div_grad(op, grad):
     x, y = op.inputs  # d(x/y) = dx / y - x dy / y^2
-    return [sum_to(grad / y, x), sum_to(negative(grad) * x / (y * y), y)]
+    gx, gy = sum_to(grad / _conj(y), op.inputs[0]), None
+    x, y = _conj(x), _conj(y)
+    gy = sum_to(negative(grad) * x / (y * y), op.inputs[1])
+    return [gx, gy]
 
 
 # As TF (math_grad.py): FloorDiv and TruncateDiv have no gradient (None for both inputs),
@@ -326,6 +338,12 @@ neg = negative
 
 
 def abs(x: TensorLike, name: str | None = None) -> Tensor:
+    """``|x|``; for a complex ``x`` its magnitude as the real dtype (``ComplexAbs``, registered
+    in ``complex_ops``)."""
+    x = convert_to_tensor(x)
+    if x.dtype.is_complex:
+        out = x.dtype.real_dtype
+        return make_tensor("ComplexAbs", [x], out, {"T": x.dtype, "Tout": out}, name or "Abs")
     return _unary("Abs", x, name)
 
 
@@ -416,28 +434,28 @@ def _sign_grad(op, grad):
 
 @RegisterGradient("Exp")
 def _exp_grad(op, grad):
-    return [grad * op.outputs[0]]
+    return [grad * _conj(op.outputs[0])]
 
 
 @RegisterGradient("Log")
 def _log_grad(op, grad):
-    return [grad * reciprocal(op.inputs[0])]
+    return [grad * reciprocal(_conj(op.inputs[0]))]
 
 
 @RegisterGradient("Sqrt")
 def _sqrt_grad(op, grad):
-    return [grad * 0.5 / op.outputs[0]]  # d sqrt(x) = dx / (2 sqrt(x))
+    return [grad * 0.5 / _conj(op.outputs[0])]  # d sqrt(x) = dx / (2 sqrt(x))
 
 
 @RegisterGradient("Square")
 def _square_grad(op, grad):
-    x = op.inputs[0]
-    return [grad * (2.0 * x) if x.dtype.is_floating else grad * (2 * x)]
+    x = _conj(op.inputs[0])
+    return [grad * (2 * x) if x.dtype.is_integer else grad * (2.0 * x)]
 
 
 @RegisterGradient("Reciprocal")
 def _reciprocal_grad(op, grad):
-    y = op.outputs[0]  # d(1/x) = -dx / x^2 = -y^2 dx
+    y = _conj(op.outputs[0])  # d(1/x) = -dx / x^2 = -y^2 dx
     return [negative(grad) * y * y]
 
 
@@ -463,6 +481,7 @@ def add_n(inputs: Any, name: str | None = None) -> Tensor:
     """Sums a list of same-shape tensors."""
     ts = to_tensors(list(inputs))
     check_same_dtype("AddN", ts, [f"inputs[{i}]" for i in range(len(ts))])
+    check_dtype_in("AddN", ts[0], NUMERIC, "inputs")
     if len(ts) == 1:
         return ts[0]
     return make_tensor("AddN", ts, ts[0].dtype, None, name or "AddN")

@@ -9,7 +9,8 @@ One module per C++ file in ``cpp/``: ``elementwise``, ``reduce``, ``matmul``, ``
 ``array``, ``random`` (with ``philox``, the generator it shares with ``sparse``), ``optim``,
 ``indexing``, ``conv``, ``pool``, ``sparse``, ``lstm``, ``tensor_array``, ``fake_quant``,
 ``math_extra``, ``logging``, ``linalg``, ``clock``, ``scatter``, ``permute``, ``partition``,
-``grid``; ``registry`` holds the kernel table and the argument checks the families share.
+``grid``, ``bitwise``, ``complex``; ``registry`` holds the kernel table and the argument checks
+the families share.
 The package imports nothing else from ``tflite_core``: it is an independent oracle.
 
 Like the C++ kernels, accumulations over floats (reductions, ``reduce_prod_grad``) run in float64
@@ -27,8 +28,10 @@ from __future__ import annotations
 # Each family module registers its kernels when imported.
 from . import (  # noqa: F401
     array,
+    bitwise,
     candidate_sampling,
     clock,
+    complex,
     conv,
     elementwise,
     fake_quant,
