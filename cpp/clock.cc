@@ -7,7 +7,7 @@ namespace tfl {
 
 namespace {
 
-void k_timestamp(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+void k_timestamp(const TensorView*, int nin, TensorView* out, int nout, const Attrs&) {
   check_count("Timestamp", size_t(nin), 0, size_t(nout), 1);
   check_dtype("Timestamp", out[0], DType::kFloat64, "output");
   if (out[0].size() != 1) fail("Timestamp", "the output must be a scalar");
