@@ -73,6 +73,14 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  squared_difference (numeric), broadcasting as add; cumsum cumprod
 //                  cumulative_logsumexp (ints = [axis, exclusive, reverse]); unsorted_segment_max /
 //                  _min / _prod (as unsorted_segment_sum; empty segments: lowest, highest, 1)
+//  sparse_tensor.cc  SparseTensor kernels (indices [N,rank] int, values [N], dense_shape [rank]):
+//                  where (np.argwhere), sparse_to_dense (ints = [validate_indices]),
+//                  sparse_dense_matmul (ints = [adjoint_a, adjoint_b]), sparse_reorder (stable
+//                  row-major sort -> indices, values), sparse_segment (data, indices, segment_ids;
+//                  ints = [0 sum / 1 mean / 2 sqrt_n, with_num_segments]), sparse_dense_add
+//                  (indices, values, shape, b -> b + A), sparse_reduce (ints = [max?, reduced?
+//                  per dim] -> dense kept dims, 0 where no entry), sparse_softmax (softmax over
+//                  entries sharing all but the last coordinate)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
@@ -90,6 +98,7 @@ void register_pool(Registry& r);
 void register_sparse(Registry& r);
 void register_lstm(Registry& r);
 void register_math(Registry& r);
+void register_sparse_tensor(Registry& r);
 
 // Element k of an int32 or int64 index tensor (ids, indices, segment ids) as int64.
 inline int64_t index_at(const TensorView& ids, int64_t k) {

@@ -19,6 +19,7 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_sparse(r);
     register_lstm(r);
     register_math(r);
+    register_sparse_tensor(r);
     return r;
   }();
   return table;

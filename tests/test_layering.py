@@ -62,7 +62,7 @@ ALLOWED = {  # layer -> the layers its modules may import (besides its own)
 }
 # the root's __init__ and its namespace modules
 ROOT_NAMESPACES = {
-    *("", "train", "summary", "initializers", "math", "linalg", "random"),
+    *("", "train", "summary", "initializers", "math", "linalg", "random", "sparse"),
     "_math_special",  # tf.math.special
     *("run", "check"),  # the program tools (python -m tflite_core.run / .check)
 }

@@ -16,6 +16,7 @@ from . import (  # the namespaces
     math,
     nn,
     random,
+    sparse,
     summary,
     train,
 )
@@ -55,6 +56,11 @@ from .framework.graph import (
 )
 from .framework.protos import PROTO_NAMES, protos
 from .framework.registry import NoGradient, NotDifferentiable, RegisterGradient
+from .framework.sparse_tensor import (
+    SparseTensor,
+    SparseTensorValue,
+    convert_to_tensor_or_sparse_tensor,
+)
 
 # the tf namespace: re-exports only (the runtime loads the compiled core)
 from .framework.runtime import (
@@ -266,6 +272,36 @@ from .ops.random_ops import (
     truncated_normal,
 )
 from .ops.slicing_ops import pad, slice, strided_slice, tile
+from .ops.sparse_ops import (
+    sparse_add,
+    sparse_concat,
+    sparse_fill_empty_rows,
+    sparse_mask,
+    sparse_matmul,
+    sparse_maximum,
+    sparse_merge,
+    sparse_minimum,
+    sparse_placeholder,
+    sparse_reduce_max,
+    sparse_reduce_max_sparse,
+    sparse_reduce_sum,
+    sparse_reduce_sum_sparse,
+    sparse_reorder,
+    sparse_reset_shape,
+    sparse_reshape,
+    sparse_retain,
+    sparse_segment_mean,
+    sparse_segment_sqrt_n,
+    sparse_segment_sum,
+    sparse_slice,
+    sparse_softmax,
+    sparse_split,
+    sparse_tensor_dense_matmul,
+    sparse_tensor_to_dense,
+    sparse_to_dense,
+    sparse_to_indicator,
+    sparse_transpose,
+)
 from .ops.summary_ops import (
     histogram_summary,
     merge_all_summaries,

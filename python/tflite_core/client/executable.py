@@ -17,6 +17,7 @@ from ..framework import errors
 from ..framework.graph import Graph, Operation, Tensor
 from ..framework.registry import OpKind
 from ..framework.runtime import core
+from ..framework.sparse_tensor import SparseTensor, SparseTensorValue, sparse_feed_items
 from . import fusion
 from .compiler import Plan, compile_plan
 from .op_kinds import (
@@ -80,6 +81,9 @@ class _Fetches:
         return el
 
     def _mapper(self, f, graph):
+        if isinstance(f, SparseTensor):  # its three tensors, back as one SparseTensorValue
+            parts = [self._mapper(t, graph) for t in (f.indices, f.values, f.dense_shape)]
+            return lambda outs: SparseTensorValue(*[p(outs) for p in parts])
         if isinstance(f, (list, tuple)) and not hasattr(f, "_fields"):
             typ = type(f)
             if all(type(x) in LEAVES for x in f):  # flat: index straight into the outputs
@@ -124,6 +128,14 @@ class Executable:
         self.sess = sess
         self.fetch = _Fetches(fetches, g)
         self.build = self.fetch.build
+        # a SparseTensor key feeds its three tensors (expand_sparse_feeds on each run)
+        self.sparse_feeds = any(isinstance(k, SparseTensor) for k in feed_keys)
+        if self.sparse_feeds:
+            feed_keys = [
+                t
+                for k in feed_keys
+                for t in ((k.indices, k.values, k.dense_shape) if isinstance(k, SparseTensor) else (k,))
+            ]
         self.n_feeds = len(feed_keys)  # the caller's feeds; then the `computed` tensors
         feed_tensors = []
         for k in feed_keys:
@@ -256,6 +268,8 @@ class Executable:
 
     # -- running -----------------------------------------------------------------------------
     def run(self, feed_dict):
+        if self.sparse_feeds:
+            feed_dict = expand_sparse_feeds(feed_dict)
         arrays = []
         if self.feed_tensors:
             for np_dt, v in zip(self.feed_np, feed_dict.values() if feed_dict else ()):
@@ -356,6 +370,17 @@ class Executable:
             raise errors.InvalidArgumentError(None, None, str(e)) from None
         except core.ResourceError as e:
             raise _resource_error(self.sess.graph, e) from None
+
+
+def expand_sparse_feeds(feed_dict: Mapping) -> dict:
+    """``feed_dict`` with each SparseTensor key replaced by its three tensors' feeds."""
+    out: dict = {}
+    for k, v in feed_dict.items():
+        if isinstance(k, SparseTensor):
+            out.update(sparse_feed_items(k, v))
+        else:
+            out[k] = v
+    return out
 
 
 def _resource_error(graph: Graph, e: Exception) -> errors.ResourceExhaustedError:

@@ -123,10 +123,7 @@ def where(
      [7 8]]
     """
     if x is None and y is None:
-        raise NotImplementedError(
-            "tf.where(condition) with one argument returns the coordinates of the true elements, "
-            "a shape known only when run, which tflite_core's plans cannot hold; pass x and y"
-        )
+        return where_indices(condition, name)
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
     c = convert_to_tensor(condition)
@@ -162,6 +159,28 @@ def where(
         f"Shapes must be equal rank, but are {cs.ndims} and {xs.ndims}",
         shapes,
     )
+
+
+def _where_shape(op, in_shapes, value_of):
+    v = value_of(0)  # the count of true elements: known when the plan compiles (a pre-plan)
+    return [TensorShape([None if v is None else int(np.count_nonzero(v)), in_shapes[0].ndims])]
+
+
+register_op("Where", _where_shape, "where", value_inputs=(0,))
+NotDifferentiable("Where")
+
+
+def where_indices(condition: TensorLike, name: str | None = None) -> Tensor:
+    """``tf.where(condition)``: the int64 coordinates [num_true, rank] of the true (non-zero)
+    elements, in row-major order (op Where; the count is computed before the plan runs).
+
+    >>> with tf.Session() as sess:
+    ...     print(sess.run(tf.where([[True, False], [False, True]])))
+    [[0 0]
+     [1 1]]
+    """
+    c = convert_to_tensor(condition)
+    return make_tensor("Where", [c], _dt.int64, {"T": c.dtype}, name or "Where")
 
 
 def where_v2(

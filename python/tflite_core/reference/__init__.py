@@ -38,6 +38,7 @@ from . import (  # noqa: F401
     random,
     reduce,
     sparse,
+    sparse_tensor,
 )
 from .conv import _out_len  # noqa: F401  (the conv tests size outputs with it)
 from .registry import InternalKernelError, Kernel, KernelError, kernel_names, run_kernel

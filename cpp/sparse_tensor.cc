@@ -1,0 +1,428 @@
+// sparse_tensor.cc: the kernels of TF's SparseTensor ops. A SparseTensor is three buffers:
+// indices [N, rank] (int64), values [N], dense_shape [rank] (int64). Output sizes that depend on
+// values (Where's count, the segments of SparseSegmentSum, a dense output's shape) are computed by
+// Python before the plan runs; the kernels check them against the inputs.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include "kernels.h"
+
+namespace tfl {
+namespace {
+
+// An index matrix [N, rank] (a vector [N] is rank 1, a scalar one index of rank 1).
+struct Indices {
+  const TensorView& t;
+  int64_t n, rank;
+  Indices(const char* op, const TensorView& v, const char* what) : t(v) {
+    check_index_dtype(op, v, what);
+    if (v.ndim > 2) fail(op, what, " must be at most rank 2, got ", v.shape_str());
+    n = v.ndim == 0 ? 1 : v.shape[0];
+    rank = v.ndim == 2 ? v.shape[1] : 1;
+  }
+  int64_t at(int64_t i, int64_t d) const { return index_at(t, i * rank + d); }
+  std::string row(int64_t i) const {
+    std::string s = "[";
+    for (int64_t d = 0; d < rank; ++d) s += (d ? "," : "") + std::to_string(at(i, d));
+    return s + "]";
+  }
+  // -1, 0 or 1: row i against row j in row-major order.
+  int cmp(int64_t i, int64_t j) const {
+    for (int64_t d = 0; d < rank; ++d) {
+      const int64_t a = at(i, d), b = at(j, d);
+      if (a != b) return a < b ? -1 : 1;
+    }
+    return 0;
+  }
+};
+
+std::vector<int64_t> shape_values(const char* op, const TensorView& s, const char* what) {
+  check_index_dtype(op, s, what);
+  if (s.ndim > 1) fail(op, what, " must be a vector, got ", s.shape_str());
+  std::vector<int64_t> v(size_t(s.size()));
+  for (int64_t d = 0; d < s.size(); ++d) v[size_t(d)] = index_at(s, d);
+  return v;
+}
+
+std::string shape_list(const std::vector<int64_t>& v) {
+  std::string s = "[";
+  for (size_t d = 0; d < v.size(); ++d) s += (d ? "," : "") + std::to_string(v[d]);
+  return s + "]";
+}
+
+// The row-major position of each index row in a dense tensor of `shape` (checked in range).
+template <typename Msg>
+std::vector<int64_t> flat_positions(const char* op, const Indices& ix,
+                                    const std::vector<int64_t>& shape, Msg&& out_of_bounds) {
+  if (int64_t(shape.size()) != ix.rank)
+    fail(op, "indices have rank ", ix.rank, " but the shape has ", shape.size(), " dims");
+  std::vector<int64_t> pos(size_t(ix.n));
+  for (int64_t i = 0; i < ix.n; ++i) {
+    int64_t p = 0;
+    for (int64_t d = 0; d < ix.rank; ++d) {
+      const int64_t v = ix.at(i, d);
+      if (v < 0 || v >= shape[size_t(d)]) out_of_bounds(i, d);
+      p = p * shape[size_t(d)] + v;
+    }
+    pos[size_t(i)] = p;
+  }
+  return pos;
+}
+
+// ---- Where: the coordinates of the true (non-zero) elements, row-major ----------------------
+void k_where(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "Where";
+  check_count(op, nin, 1, nout, 1);
+  const TensorView& x = in[0];
+  check_dtype(op, out[0], DType::kInt64, "output");
+  const int64_t n = x.size(), rank = x.ndim;
+  std::vector<int64_t> hits;
+  TFL_ALL_CASES(x.dtype, op, {
+    const T* p = x.ptr<T>();
+    for (int64_t i = 0; i < n; ++i)
+      if (p[i] != T(0)) hits.push_back(i);
+  });
+  if (out[0].ndim != 2 || out[0].shape[0] != int64_t(hits.size()) || out[0].shape[1] != rank)
+    fail(op, "output ", out[0].shape_str(), " does not hold ", hits.size(), " coordinates of rank ",
+         rank);
+  int64_t* o = out[0].ptr<int64_t>();
+  for (size_t k = 0; k < hits.size(); ++k) {
+    int64_t r = hits[k];
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      o[int64_t(k) * rank + d] = r % x.shape[d];
+      r /= x.shape[d];
+    }
+  }
+}
+
+// ---- SparseToDense: default everywhere, then values at indices (checked, optionally ordered) --
+void k_sparse_to_dense(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "SparseToDense";
+  check_count(op, nin, 4, nout, 1);
+  const Indices ix(op, in[0], "sparse_indices");
+  const std::vector<int64_t> shape = shape_values(op, in[1], "output_shape");
+  const TensorView &values = in[2], &dflt = in[3], &o = out[0];
+  check_same_dtype(op, values, o);
+  check_same_dtype(op, dflt, o);
+  if (dflt.size() != 1) fail(op, "default_value should be a scalar, got ", dflt.shape_str());
+  if (values.ndim > 1 || (values.ndim == 1 && values.shape[0] != ix.n))
+    fail(op, "sparse_values has incorrect shape ", values.shape_str(),
+         ", should be [] or [", ix.n, "]");
+  if (o.size() != checked_num_elements(op, shape.data(), int(shape.size())))
+    fail(op, "output ", o.shape_str(), " does not match output_shape ", shape_list(shape));
+  const std::vector<int64_t> pos = flat_positions(op, ix, shape, [&](int64_t i, int64_t) {
+    fail(op, "indices[", i, "] = ", ix.row(i), " is out of bounds: need 0 <= index < ",
+         shape_list(shape));
+  });
+  if (a.i(0, op))
+    for (int64_t i = 1; i < ix.n; ++i) {
+      if (pos[size_t(i)] < pos[size_t(i - 1)])
+        fail(op, "indices[", i, "] = ", ix.row(i),
+             " is out of order. Many sparse ops require sorted indices.\n"
+             "    Use `tf.sparse.reorder` to create a correctly ordered copy.\n\n");
+      if (pos[size_t(i)] == pos[size_t(i - 1)])
+        fail(op, "indices[", i, "] = ", ix.row(i), " is repeated");
+    }
+  TFL_ALL_CASES(o.dtype, op, {
+    T* dst = o.ptr<T>();
+    std::fill(dst, dst + o.size(), dflt.ptr<T>()[0]);
+    const T* v = values.ptr<T>();
+    const bool scalar = values.ndim == 0;
+    for (int64_t i = 0; i < ix.n; ++i) dst[pos[size_t(i)]] = scalar ? v[0] : v[i];
+  });
+}
+
+// ---- SparseTensorDenseMatMul: op(A) @ op(B), A sparse [rows, cols] -------------------------
+void k_sparse_dense_matmul(const TensorView* in, int nin, TensorView* out, int nout,
+                           const Attrs& a) {
+  const char* op = "SparseTensorDenseMatMul";
+  check_count(op, nin, 4, nout, 1);
+  const Indices ix(op, in[0], "a_indices");
+  const TensorView &vals = in[1], &b = in[3], &o = out[0];
+  const std::vector<int64_t> shape = shape_values(op, in[2], "a_shape");
+  if (in[0].ndim != 2 || ix.rank != 2 || shape.size() != 2)
+    fail(op, "Tensor 'a_indices' is not a matrix, or a_shape is not of length 2");
+  if (vals.ndim != 1 || vals.shape[0] != ix.n)
+    fail(op, "Number of rows of a_indices does not match number of entries in a_values");
+  if (b.ndim != 2) fail(op, "Tensor 'b' is not a matrix");
+  check_same_dtype(op, vals, b);
+  check_same_dtype(op, b, o);
+  const bool adj_a = a.i(0, op) != 0, adj_b = a.i(1, op) != 0;
+  const int64_t out_rows = adj_a ? shape[1] : shape[0], inner = adj_a ? shape[0] : shape[1];
+  const int64_t b_inner = adj_b ? b.shape[1] : b.shape[0], m = adj_b ? b.shape[0] : b.shape[1];
+  if (inner != b_inner)
+    fail(op, "Cannot multiply A and B because inner dimension does not match: ", inner, " vs. ",
+         b_inner, ".  Did you forget a transpose?  Dimensions of A: [", shape[0], ", ", shape[1],
+         ").  Dimensions of B: ", b.shape_str());
+  if (o.ndim != 2 || o.shape[0] != out_rows || o.shape[1] != m)
+    fail(op, "output ", o.shape_str(), " should be [", out_rows, ",", m, "]");
+  for (int64_t i = 0; i < ix.n; ++i) {
+    const int64_t r = ix.at(i, adj_a ? 1 : 0), k = ix.at(i, adj_a ? 0 : 1);
+    if (k < 0 || k >= inner)
+      fail(op, "k (", k, ") from index[", i, ",", adj_a ? 0 : 1, "] out of bounds (>=", inner, ")");
+    if (r < 0 || r >= out_rows)
+      fail(op, "m (", r, ") from index[", i, ",", adj_a ? 1 : 0, "] out of bounds (>=", out_rows,
+           ")");
+  }
+  const int64_t bs0 = b.shape[1];
+  TFL_NUMERIC_CASES(o.dtype, op, {
+    T* dst = o.ptr<T>();
+    const T* v = vals.ptr<T>();
+    const T* bp = b.ptr<T>();
+    std::fill(dst, dst + o.size(), T(0));
+    // columns split across threads: each thread adds every entry into its own columns
+    parallel_for(m, std::max<int64_t>(1, kCheapGrain / std::max<int64_t>(ix.n, 1)),
+                 [&](int64_t c0, int64_t c1) {
+                   for (int64_t i = 0; i < ix.n; ++i) {
+                     const int64_t r = ix.at(i, adj_a ? 1 : 0), k = ix.at(i, adj_a ? 0 : 1);
+                     const T w = v[i];
+                     T* row = dst + r * m;
+                     if (adj_b)
+                       for (int64_t c = c0; c < c1; ++c) row[c] += w * bp[c * bs0 + k];
+                     else
+                       for (int64_t c = c0; c < c1; ++c) row[c] += w * bp[k * bs0 + c];
+                   }
+                 });
+  });
+}
+
+// ---- SparseReorder: entries sorted into row-major order (stable) ---------------------------
+void k_sparse_reorder(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "SparseReorder";
+  check_count(op, nin, 3, nout, 2);
+  const Indices ix(op, in[0], "input_indices");
+  const TensorView& vals = in[1];
+  if (in[0].ndim != 2) fail(op, "Input indices should be a matrix but received shape ",
+                            in[0].shape_str());
+  if (vals.ndim != 1 || vals.shape[0] != ix.n)
+    fail(op, "Input values should be a vector of ", ix.n, " entries, got ", vals.shape_str());
+  if (in[2].size() != ix.rank)
+    fail(op, "Input shape ", in[2].shape_str(), " does not match indices of rank ", ix.rank);
+  check_same_dtype(op, in[0], out[0]);
+  check_same_shape(op, in[0], out[0]);
+  check_same_dtype(op, vals, out[1]);
+  check_same_shape(op, vals, out[1]);
+  std::vector<int64_t> order(size_t(ix.n));
+  std::iota(order.begin(), order.end(), int64_t(0));
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int64_t i, int64_t j) { return ix.cmp(i, j) < 0; });
+  const int64_t rank = ix.rank;
+  TFL_ALL_CASES(vals.dtype, op, {
+    const T* v = vals.ptr<T>();
+    T* ov = out[1].ptr<T>();
+    for (int64_t k = 0; k < ix.n; ++k) ov[k] = v[order[size_t(k)]];
+  });
+  const int64_t w = dtype_size(in[0].dtype) * rank;
+  const char* src = static_cast<const char*>(in[0].data);
+  char* dst = static_cast<char*>(out[0].data);
+  for (int64_t k = 0; k < ix.n; ++k)
+    if (w) std::memcpy(dst + k * w, src + order[size_t(k)] * w, size_t(w));
+}
+
+// ---- SparseSegmentSum / Mean / SqrtN: out[s] combines data[indices[k]] over segment_ids[k] == s
+// ints = [mode (0 sum, 1 mean, 2 sqrt_n), with_num_segments]
+void k_sparse_segment(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const int mode = int(a.i(0, "SparseSegmentReduction"));
+  const bool with_n = a.i(1, "SparseSegmentReduction") != 0;
+  static const char* names[2][3] = {
+      {"SparseSegmentSum", "SparseSegmentMean", "SparseSegmentSqrtN"},
+      {"SparseSegmentSumWithNumSegments", "SparseSegmentMeanWithNumSegments",
+       "SparseSegmentSqrtNWithNumSegments"}};
+  if (mode < 0 || mode > 2) fail("SparseSegmentReduction", "bad mode ", mode);
+  const char* op = names[with_n][mode];
+  check_count(op, nin, 3, nout, 1);
+  const TensorView &data = in[0], &ids = in[1], &seg = in[2], &o = out[0];
+  check_index_dtype(op, ids, "indices");
+  check_index_dtype(op, seg, "segment_ids");
+  check_same_dtype(op, data, o);
+  if (ids.ndim != 1) fail(op, "indices should be a vector, got ", ids.shape_str());
+  if (seg.ndim != 1) fail(op, "segment_ids should be a vector, got ", seg.shape_str());
+  const int64_t n = ids.shape[0];
+  if (seg.shape[0] != n) fail(op, "segment_ids and indices should have same size.");
+  if (data.ndim < 1) fail(op, "data must be at least rank 1");
+  if (o.ndim != data.ndim) fail(op, "output ", o.shape_str(), " does not match data");
+  int64_t inner = 1;
+  for (int d = 1; d < data.ndim; ++d) {
+    if (o.shape[d] != data.shape[d]) fail(op, "output ", o.shape_str(), " does not match data");
+    inner *= data.shape[d];
+  }
+  const int64_t rows = data.shape[0], nseg = o.shape[0];
+  for (int64_t k = 0; k < n; ++k) {
+    const int64_t s = index_at(seg, k), i = index_at(ids, k);
+    if (k > 0 && s < index_at(seg, k - 1)) fail(op, "segment ids are not increasing");
+    if (s < 0 || s >= nseg)
+      fail(op, with_n ? "segment ids must be < num_segments" : "segment ids must be >= 0");
+    if (i < 0 || i >= rows)
+      fail(op, "Bad: indices[", k, "] == ", i, " out of range [0, ", rows, ")");
+  }
+  std::vector<int64_t> count(size_t(nseg), 0);
+  for (int64_t k = 0; k < n; ++k) ++count[size_t(index_at(seg, k))];
+  TFL_FLOAT_CASES(o.dtype, op, {
+    const T* x = data.ptr<T>();
+    T* r = o.ptr<T>();
+    std::fill(r, r + o.size(), T(0));
+    parallel_for(inner, kCheapGrain, [&](int64_t c0, int64_t c1) {
+      for (int64_t k = 0; k < n; ++k) {
+        T* dst = r + index_at(seg, k) * inner;
+        const T* src = x + index_at(ids, k) * inner;
+        for (int64_t c = c0; c < c1; ++c) dst[c] += src[c];
+      }
+    });
+    if (mode != 0)
+      for (int64_t s = 0; s < nseg; ++s) {
+        const int64_t c = count[size_t(s)];
+        if (c <= 1) continue;
+        const T div = mode == 1 ? T(c) : std::sqrt(T(c));
+        for (int64_t j = 0; j < inner; ++j) r[s * inner + j] /= div;
+      }
+  });
+}
+
+// ---- SparseTensorDenseAdd: b + A, A sparse of b's shape (duplicates add up) -----------------
+void k_sparse_dense_add(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "SparseTensorDenseAdd";
+  check_count(op, nin, 4, nout, 1);
+  const Indices ix(op, in[0], "a_indices");
+  const TensorView &vals = in[1], &b = in[3], &o = out[0];
+  const std::vector<int64_t> shape = shape_values(op, in[2], "a_shape");
+  check_same_dtype(op, vals, b);
+  check_same_dtype(op, b, o);
+  check_same_shape(op, b, o);
+  if (vals.ndim != 1 || vals.shape[0] != ix.n)
+    fail(op, "Expected ", ix.n, " non-empty input values, got ", vals.shape_str());
+  if (int64_t(shape.size()) != b.ndim)
+    fail(op, "Dimension of a_shape ", shape.size(), " does not equal the rank of b ", b.ndim);
+  for (int d = 0; d < b.ndim; ++d)
+    if (shape[size_t(d)] != b.shape[d])
+      fail(op, "Dimension ", d, " does not equal (no broadcasting is supported): sparse side ",
+           shape[size_t(d)], " vs dense side ", b.shape[d]);
+  const std::vector<int64_t> pos = flat_positions(op, ix, shape, [&](int64_t i, int64_t d) {
+    std::string dims;
+    for (int64_t s : shape) dims += (dims.empty() ? "" : " ") + std::to_string(s);
+    fail(op, "Sparse tensor has an invalid index on dimension ", d, ": a_indices(", i, ",", d,
+         ") = ", ix.at(i, d), ", dense tensor shape: ", dims);
+  });
+  TFL_NUMERIC_CASES(o.dtype, op, {
+    T* dst = o.ptr<T>();
+    const T* src = b.ptr<T>();
+    if (dst != src) std::copy(src, src + b.size(), dst);
+    const T* v = vals.ptr<T>();
+    for (int64_t i = 0; i < ix.n; ++i) dst[pos[size_t(i)]] += v[i];
+  });
+}
+
+// ---- SparseReduceSum / SparseReduceMax to a dense tensor ------------------------------------
+// ints = [max?, reduced? per dim...]; out holds the kept dims (any 1s kept_dims inserts).
+// An output element no entry reaches is 0, as TF's.
+void k_sparse_reduce(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const bool is_max = a.i(0, "SparseReduceSum") != 0;
+  const char* op = is_max ? "SparseReduceMax" : "SparseReduceSum";
+  check_count(op, nin, 3, nout, 1);
+  const Indices ix(op, in[0], "input_indices");
+  const TensorView &vals = in[1], &o = out[0];
+  const std::vector<int64_t> shape = shape_values(op, in[2], "input_shape");
+  check_same_dtype(op, vals, o);
+  if (int64_t(a.ints.size()) != 1 + int64_t(shape.size()) || ix.rank != int64_t(shape.size()))
+    fail(op, "indices of rank ", ix.rank, " do not match input_shape ", shape_list(shape));
+  if (vals.ndim != 1 || vals.shape[0] != ix.n)
+    fail(op, "Expected ", ix.n, " input values, got ", vals.shape_str());
+  int64_t kept = 1;
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (!a.ints[d + 1]) kept = checked_mul(op, kept, shape[d]);
+  if (o.size() != kept) fail(op, "output ", o.shape_str(), " has the wrong size");
+  std::vector<int64_t> pos(size_t(ix.n));
+  for (int64_t i = 0; i < ix.n; ++i) {
+    int64_t p = 0;
+    for (int64_t d = 0; d < ix.rank; ++d) {
+      const int64_t v = ix.at(i, d);
+      if (v < 0 || v >= shape[size_t(d)])
+        fail(op, "indices[", i, "] = ", ix.row(i), " is out of bounds: need 0 <= index < ",
+             shape_list(shape));
+      if (!a.ints[size_t(d) + 1]) p = p * shape[size_t(d)] + v;
+    }
+    pos[size_t(i)] = p;
+  }
+  TFL_NUMERIC_CASES(o.dtype, op, {
+    T* dst = o.ptr<T>();
+    const T* v = vals.ptr<T>();
+    if (!is_max) {
+      std::fill(dst, dst + kept, T(0));
+      for (int64_t i = 0; i < ix.n; ++i) dst[pos[size_t(i)]] += v[i];
+    } else {
+      std::vector<char> seen(size_t(kept), 0);
+      std::fill(dst, dst + kept, T(0));
+      for (int64_t i = 0; i < ix.n; ++i) {
+        const size_t p = size_t(pos[size_t(i)]);
+        const T x = v[i];
+        if (!seen[p])
+          dst[p] = x;
+        else if (dst[p] == dst[p] && (x > dst[p] || x != x))  // NaN sticks
+          dst[p] = x;
+        seen[p] = 1;
+      }
+    }
+  });
+}
+
+// ---- SparseSoftmax: softmax over the entries that share all but the last coordinate ----------
+void k_sparse_softmax(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "SparseSoftmax";
+  check_count(op, nin, 3, nout, 1);
+  const Indices ix(op, in[0], "sp_indices");
+  const TensorView &vals = in[1], &o = out[0];
+  const std::vector<int64_t> shape = shape_values(op, in[2], "sp_shape");
+  if (shape.size() < 2)
+    fail(op, "Input should have rank >= 2, but received shape: ", shape_list(shape));
+  if (vals.ndim != 1 || vals.shape[0] != ix.n || in[0].ndim != 2 ||
+      ix.rank != int64_t(shape.size()))
+    fail(op, "sp_indices ", in[0].shape_str(), " and sp_values ", vals.shape_str(),
+         " do not match sp_shape ", shape_list(shape));
+  check_same_dtype(op, vals, o);
+  check_same_shape(op, vals, o);
+  std::vector<int64_t> order(size_t(ix.n));
+  std::iota(order.begin(), order.end(), int64_t(0));
+  auto prefix_cmp = [&](int64_t i, int64_t j) {
+    for (int64_t d = 0; d + 1 < ix.rank; ++d) {
+      const int64_t a = ix.at(i, d), b = ix.at(j, d);
+      if (a != b) return a < b;
+    }
+    return false;
+  };
+  std::stable_sort(order.begin(), order.end(), prefix_cmp);
+  TFL_FLOAT_CASES(o.dtype, op, {
+    const T* v = vals.ptr<T>();
+    T* r = o.ptr<T>();
+    for (int64_t s = 0; s < ix.n;) {
+      int64_t e = s + 1;
+      while (e < ix.n && !prefix_cmp(order[size_t(s)], order[size_t(e)])) ++e;
+      T mx = -std::numeric_limits<T>::infinity();
+      for (int64_t k = s; k < e; ++k) mx = std::max(mx, v[order[size_t(k)]]);
+      double sum = 0;
+      for (int64_t k = s; k < e; ++k) {
+        const T ex = std::exp(v[order[size_t(k)]] - mx);
+        r[order[size_t(k)]] = ex;
+        sum += double(ex);
+      }
+      for (int64_t k = s; k < e; ++k) r[order[size_t(k)]] = T(double(r[order[size_t(k)]]) / sum);
+      s = e;
+    }
+  });
+}
+
+}  // namespace
+
+void register_sparse_tensor(Registry& r) {
+  r["where"] = k_where;
+  r["sparse_to_dense"] = k_sparse_to_dense;
+  r["sparse_dense_matmul"] = k_sparse_dense_matmul;
+  r["sparse_reorder"] = k_sparse_reorder;
+  r["sparse_segment"] = k_sparse_segment;
+  r["sparse_dense_add"] = k_sparse_dense_add;
+  r["sparse_reduce"] = k_sparse_reduce;
+  r["sparse_softmax"] = k_sparse_softmax;
+}
+
+}  // namespace tfl

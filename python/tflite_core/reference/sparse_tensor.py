@@ -1,0 +1,149 @@
+"""SparseTensor kernels (``cpp/sparse_tensor.cc``): where, sparse_to_dense, sparse_dense_matmul,
+sparse_reorder, sparse_segment, sparse_dense_add, sparse_reduce and sparse_softmax. A
+SparseTensor is ``indices`` [N, rank], ``values`` [N] and ``dense_shape`` [rank].
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .registry import KernelError, _kernel, _store
+
+
+def _rows(ind: np.ndarray) -> np.ndarray:
+    if ind.dtype.kind != "i":
+        raise KernelError("indices must be int32 or int64")
+    return ind.reshape(-1, 1) if ind.ndim < 2 else ind
+
+
+def _flat(op: str, ind: np.ndarray, shape: np.ndarray) -> np.ndarray:
+    if ind.shape[1] != len(shape):
+        raise KernelError(f"[{op}] indices do not match the shape's rank")
+    bad = ((ind < 0) | (ind >= shape)).any(axis=1)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise KernelError(f"[{op}] indices[{i}] = {list(ind[i])} is out of bounds")
+    return np.ravel_multi_index(tuple(ind.T), tuple(shape)) if len(ind) else np.zeros(0, np.int64)
+
+
+@_kernel("where")
+def _where(inputs, outputs, ints, floats):
+    (x,) = inputs
+    _store(outputs[0], np.argwhere(x != 0).astype(np.int64))
+
+
+@_kernel("sparse_to_dense")
+def _sparse_to_dense(inputs, outputs, ints, floats):
+    ind, shape, vals, dflt = inputs
+    op = "SparseToDense"
+    ind = _rows(ind)
+    if ind.ndim == 2 and len(inputs[0].shape) == 0:
+        ind = ind.reshape(1, -1)
+    shape = shape.reshape(-1).astype(np.int64)
+    pos = _flat(op, ind.astype(np.int64), shape)
+    if ints[0]:
+        d = np.diff(pos)
+        if (d < 0).any():
+            raise KernelError(f"[{op}] indices[{int(np.argmax(d < 0)) + 1}] is out of order")
+        if (d == 0).any():
+            raise KernelError(f"[{op}] indices[{int(np.argmax(d == 0)) + 1}] is repeated")
+    out = np.full(int(np.prod(shape)), dflt.reshape(()), outputs[0].dtype)
+    out[pos] = np.broadcast_to(vals, pos.shape)
+    _store(outputs[0], out)
+
+
+@_kernel("sparse_dense_matmul")
+def _sparse_dense_matmul(inputs, outputs, ints, floats):
+    ind, vals, shape, b = inputs
+    op = "SparseTensorDenseMatMul"
+    adj_a, adj_b = ints[0], ints[1]
+    rows, cols = (shape[1], shape[0]) if adj_a else (shape[0], shape[1])
+    bb = b.T if adj_b else b
+    if bb.shape[0] != cols:
+        raise KernelError(f"[{op}] Cannot multiply A and B because inner dimension does not match")
+    r, k = (ind[:, 1], ind[:, 0]) if adj_a else (ind[:, 0], ind[:, 1])
+    if ((k < 0) | (k >= cols)).any() or ((r < 0) | (r >= rows)).any():
+        raise KernelError(f"[{op}] index out of bounds")
+    acc = np.zeros((rows, bb.shape[1]), np.float64 if b.dtype.kind == "f" else b.dtype)
+    np.add.at(acc, r, vals[:, None] * bb[k])
+    _store(outputs[0], acc)
+
+
+@_kernel("sparse_reorder")
+def _sparse_reorder(inputs, outputs, ints, floats):
+    ind, vals, _ = inputs
+    order = np.lexsort(ind.T[::-1]) if ind.size else np.arange(len(ind))
+    _store(outputs[0], ind[order])
+    _store(outputs[1], vals[order])
+
+
+@_kernel("sparse_segment")
+def _sparse_segment(inputs, outputs, ints, floats):
+    data, ids, seg = inputs
+    mode, with_n = ints[0], ints[1]
+    out = outputs[0]
+    if (np.diff(seg) < 0).any():
+        raise KernelError("[SparseSegment] segment ids are not increasing")
+    if ((seg < 0) | (seg >= out.shape[0])).any():
+        raise KernelError("[SparseSegment] segment ids must be < num_segments")
+    if ((ids < 0) | (ids >= data.shape[0])).any():
+        raise KernelError("[SparseSegment] Bad: indices out of range")
+    acc = np.zeros(out.shape, np.float64)
+    np.add.at(acc, seg, data[ids].astype(np.float64))
+    counts = np.bincount(seg, minlength=out.shape[0]).astype(np.float64)
+    div = np.maximum(counts, 1) if mode == 1 else np.sqrt(np.maximum(counts, 1))
+    if mode:
+        acc /= div.reshape((-1,) + (1,) * (out.ndim - 1))
+    _store(out, acc)
+
+
+@_kernel("sparse_dense_add")
+def _sparse_dense_add(inputs, outputs, ints, floats):
+    ind, vals, shape, b = inputs
+    if tuple(shape) != b.shape:
+        raise KernelError("[SparseTensorDenseAdd] Dimension does not equal")
+    pos = _flat("SparseTensorDenseAdd", ind, shape)
+    out = b.copy().reshape(-1)
+    np.add.at(out, pos, vals)
+    _store(outputs[0], out)
+
+
+@_kernel("sparse_reduce")
+def _sparse_reduce(inputs, outputs, ints, floats):
+    ind, vals, shape = inputs
+    is_max, mask = ints[0], np.asarray(ints[1:], bool)
+    op = "SparseReduceMax" if is_max else "SparseReduceSum"
+    _flat(op, ind, shape)
+    kept = shape[~mask]
+    pos = (
+        np.ravel_multi_index(tuple(ind[:, ~mask].T), tuple(kept))
+        if mask.size and not mask.all()
+        else np.zeros(len(ind), np.int64)
+    )
+    size = int(np.prod(kept))
+    if is_max:
+        acc = np.full(size, -np.inf if vals.dtype.kind == "f" else np.iinfo(vals.dtype).min)
+        acc = acc.astype(vals.dtype)
+        np.maximum.at(acc, pos, vals)
+        seen = np.zeros(size, bool)
+        seen[pos] = True
+        acc[~seen] = 0
+    else:
+        acc = np.zeros(size, vals.dtype)
+        np.add.at(acc, pos, vals)
+    _store(outputs[0], acc)
+
+
+@_kernel("sparse_softmax")
+def _sparse_softmax(inputs, outputs, ints, floats):
+    ind, vals, shape = inputs
+    if len(shape) < 2:
+        raise KernelError("[SparseSoftmax] Input should have rank >= 2")
+    out = np.empty(vals.shape, vals.dtype)
+    keys = [tuple(r[:-1]) for r in ind.tolist()]
+    for k in set(keys):
+        at = np.array([i for i, kk in enumerate(keys) if kk == k])
+        v = vals[at].astype(np.float64)
+        e = np.exp(v - v.max())
+        out[at] = e / e.sum()
+    _store(outputs[0], out)
