@@ -250,9 +250,10 @@ void k_sparse_segment(const TensorView* in, int nin, TensorView* out, int nout, 
     inner *= data.shape[d];
   }
   const int64_t rows = data.shape[0], nseg = o.shape[0];
+  for (int64_t k = 1; k < n; ++k)
+    if (index_at(seg, k) < index_at(seg, k - 1)) fail(op, "segment ids are not increasing");
   for (int64_t k = 0; k < n; ++k) {
     const int64_t s = index_at(seg, k), i = index_at(ids, k);
-    if (k > 0 && s < index_at(seg, k - 1)) fail(op, "segment ids are not increasing");
     if (s < 0 || s >= nseg)
       fail(op, with_n ? "segment ids must be < num_segments" : "segment ids must be >= 0");
     if (i < 0 || i >= rows)

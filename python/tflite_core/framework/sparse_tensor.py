@@ -46,7 +46,9 @@ class SparseTensor:
             raise ValueError(f"Shape {self._dense_shape.shape} must have rank 1 (dense_shape)")
         dims = partial_ints(self._dense_shape)
         rank = self._dense_shape.shape[0] if self._dense_shape.shape.ndims == 1 else None
-        self._static = TensorShape(dims) if dims is not None else TensorShape(None)
+        self._static = TensorShape(
+            None if dims is None else [None if d is None or d < 0 else d for d in dims]
+        )
         if dims is None and rank is not None:
             self._static = TensorShape([None] * rank)
 
