@@ -109,8 +109,8 @@ void k_sparse_to_dense(const TensorView* in, int nin, TensorView* out, int nout,
   check_same_dtype(op, dflt, o);
   if (dflt.size() != 1) fail(op, "default_value should be a scalar, got ", dflt.shape_str());
   if (values.ndim > 1 || (values.ndim == 1 && values.shape[0] != ix.n))
-    fail(op, "sparse_values has incorrect shape ", values.shape_str(),
-         ", should be [] or [", ix.n, "]");
+    fail(op, "sparse_values has incorrect shape ", values.shape_str(), ", should be [] or [", ix.n,
+         "]");
   if (o.size() != checked_num_elements(op, shape.data(), int(shape.size())))
     fail(op, "output ", o.shape_str(), " does not match output_shape ", shape_list(shape));
   const std::vector<int64_t> pos = flat_positions(op, ix, shape, [&](int64_t i, int64_t) {
@@ -195,8 +195,8 @@ void k_sparse_reorder(const TensorView* in, int nin, TensorView* out, int nout, 
   check_count(op, nin, 3, nout, 2);
   const Indices ix(op, in[0], "input_indices");
   const TensorView& vals = in[1];
-  if (in[0].ndim != 2) fail(op, "Input indices should be a matrix but received shape ",
-                            in[0].shape_str());
+  if (in[0].ndim != 2)
+    fail(op, "Input indices should be a matrix but received shape ", in[0].shape_str());
   if (vals.ndim != 1 || vals.shape[0] != ix.n)
     fail(op, "Input values should be a vector of ", ix.n, " entries, got ", vals.shape_str());
   if (in[2].size() != ix.rank)
@@ -358,8 +358,7 @@ void k_sparse_reduce(const TensorView* in, int nin, TensorView* out, int nout, c
       for (int64_t i = 0; i < ix.n; ++i) {
         const size_t p = size_t(pos[size_t(i)]);
         const T x = v[i];
-        if (!seen[p])
-          dst[p] = x;
+        if (!seen[p]) dst[p] = x;
         else if (dst[p] == dst[p] && (x > dst[p] || x != x))  // NaN sticks
           dst[p] = x;
         seen[p] = 1;

@@ -883,6 +883,108 @@ ROWS.update(
     }
 )
 LOOSE_F32 |= {"sparse_apply_adam", "sparse_apply_adagrad", "log_uniform_candidate_sampler"}
+
+
+# ---- SparseTensor kernels (sparse_tensor.cc) ----------------------------------------------------
+def sparse_parts(draw, dt, min_dims=1, max_dims=3, shuffle=False):
+    """indices [N, rank] int64 (unique; row-major unless shuffled), values [N], dense shape."""
+    shape = draw(shapes(min_dims=min_dims, max_dims=max_dims))
+    ind = np.argwhere(draw(hnp.arrays(BOOL, shape))).astype(np.int64).reshape(-1, len(shape))
+    if shuffle and len(ind) > 1:
+        ind = ind[np.array(draw(st.permutations(list(range(len(ind))))))]
+    return ind, arrays(draw, dt, (len(ind),), -100, 100), np.array(shape, np.int64)
+
+
+@st.composite
+def where_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    el = st.booleans() if dt == BOOL else st.integers(-1, 1)
+    x = draw(hnp.arrays(dt, draw(shapes()), elements=el))
+    return Case([x], [blank((int(np.count_nonzero(x)), x.ndim), I64)])
+
+
+@st.composite
+def sparse_to_dense_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    ind, vals, shape = sparse_parts(draw, dt)
+    if draw(st.booleans()):
+        vals = vals[:1].reshape(()) if len(vals) else arrays(draw, dt, ())
+    dflt = arrays(draw, dt, (), -5, 5)
+    out = blank(tuple(int(d) for d in shape), dt)
+    return Case([ind, shape, vals, dflt], [out], [int(draw(st.booleans()))])
+
+
+@st.composite
+def sparse_dense_matmul_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    ind, vals, shape = sparse_parts(draw, dt, 2, 2)
+    adj_a, adj_b = draw(st.booleans()), draw(st.booleans())
+    rows, inner = (int(shape[1]), int(shape[0])) if adj_a else (int(shape[0]), int(shape[1]))
+    m = draw(st.integers(0, 4))
+    b = arrays(draw, dt, (m, inner) if adj_b else (inner, m), -100, 100)
+    return Case([ind, vals, shape, b], [blank((rows, m), dt)], [int(adj_a), int(adj_b)])
+
+
+@st.composite
+def sparse_reorder_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    ind, vals, shape = sparse_parts(draw, dt, shuffle=True)
+    return Case([ind, vals, shape], [blank(ind.shape, I64), blank(vals.shape, dt)])
+
+
+@st.composite
+def sparse_segment_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    data = arrays(draw, dt, draw(shapes(min_dims=1, min_side=1)), -100, 100)
+    n = draw(st.integers(0, 6))
+    ids = index_array(draw, (n,), data.shape[0])
+    seg = np.sort(index_array(draw, (n,), 4, ids.dtype))
+    with_n = draw(st.booleans())
+    nseg = int(seg.max(initial=-1)) + 1 + (draw(st.integers(0, 2)) if with_n else 0)
+    return Case(
+        [data, ids, seg],
+        [blank((nseg, *data.shape[1:]), dt)],
+        [draw(st.integers(0, 2)), int(with_n)],
+    )
+
+
+@st.composite
+def sparse_dense_add_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    ind, vals, shape = sparse_parts(draw, dt)
+    b = arrays(draw, dt, tuple(int(d) for d in shape), -100, 100)
+    return Case([ind, vals, shape, b], [blank(b.shape, dt)])
+
+
+@st.composite
+def sparse_reduce_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    ind, vals, shape = sparse_parts(draw, dt)
+    mask = [int(draw(st.booleans())) for _ in shape]
+    kept = tuple(int(d) for d, m in zip(shape, mask) if not m)
+    return Case([ind, vals, shape], [blank(kept, dt)], [int(draw(st.booleans())), *mask])
+
+
+@st.composite
+def sparse_softmax_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    ind, vals, shape = sparse_parts(draw, dt, 2, 3, shuffle=True)
+    return Case([ind, vals, shape], [blank(vals.shape, dt)])
+
+
+ROWS.update(
+    {
+        "where": where_case(),
+        "sparse_to_dense": sparse_to_dense_case(),
+        "sparse_dense_matmul": sparse_dense_matmul_case(),
+        "sparse_reorder": sparse_reorder_case(),
+        "sparse_segment": sparse_segment_case(),
+        "sparse_dense_add": sparse_dense_add_case(),
+        "sparse_reduce": sparse_reduce_case(),
+        "sparse_softmax": sparse_softmax_case(),
+    }
+)
+LOOSE_F32 |= {"sparse_dense_matmul", "sparse_segment", "sparse_reduce", "sparse_softmax"}
 COUNTERS = (*RANDOM, "log_uniform_candidate_sampler")  # kernels that advance a run counter
 
 

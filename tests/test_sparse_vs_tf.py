@@ -275,7 +275,10 @@ CASES = {
     ),
     "sparse_matmul": (
         lambda m, a, b: m.sparse_matmul(a, b, transpose_b=True, a_is_sparse=True),
-        [RNG.standard_normal((3, 4)).astype(np.float32), RNG.standard_normal((2, 4)).astype(np.float32)],
+        [
+            RNG.standard_normal((3, 4)).astype(np.float32),
+            RNG.standard_normal((2, 4)).astype(np.float32),
+        ],
     ),
     "bincount": (
         lambda m, x: m.sparse.bincount(x),
@@ -546,8 +549,7 @@ def test_bad_input_like_tf(case):
         with graph.as_default():
             ps = [mod.placeholder(mod.as_dtype(np.asarray(v).dtype), np.shape(v)) for v in feeds]
             fetch = build(mod, *ps)
-            with mod.Session(graph=graph) as sess:
-                with pytest.raises(err, match=message) as info:
-                    sess.run(fetch, dict(zip(ps, feeds)))
+            with mod.Session(graph=graph) as sess, pytest.raises(err, match=message) as info:
+                sess.run(fetch, dict(zip(ps, feeds)))
         if mod is tf:
             assert op_type in str(info.value)

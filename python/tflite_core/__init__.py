@@ -56,11 +56,6 @@ from .framework.graph import (
 )
 from .framework.protos import PROTO_NAMES, protos
 from .framework.registry import NoGradient, NotDifferentiable, RegisterGradient
-from .framework.sparse_tensor import (
-    SparseTensor,
-    SparseTensorValue,
-    convert_to_tensor_or_sparse_tensor,
-)
 
 # the tf namespace: re-exports only (the runtime loads the compiled core)
 from .framework.runtime import (
@@ -68,6 +63,11 @@ from .framework.runtime import (
     get_num_threads,
     set_conv_backend,
     set_num_threads,
+)
+from .framework.sparse_tensor import (
+    SparseTensor,
+    SparseTensorValue,
+    convert_to_tensor_or_sparse_tensor,
 )
 from .framework.tensor_shape import Dimension, TensorShape
 from .framework.v2_switches import (

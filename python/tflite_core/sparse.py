@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from .framework.sparse_tensor import SparseTensor
-from .ops.sparse_ops import from_dense, sparse_bincount as bincount
+from .ops.sparse_ops import from_dense
 from .ops.sparse_ops import sparse_add as add
+from .ops.sparse_ops import sparse_bincount as bincount
 from .ops.sparse_ops import sparse_concat as concat
 from .ops.sparse_ops import sparse_expand_dims as expand_dims
 from .ops.sparse_ops import sparse_eye as eye

@@ -134,7 +134,9 @@ class Executable:
             feed_keys = [
                 t
                 for k in feed_keys
-                for t in ((k.indices, k.values, k.dense_shape) if isinstance(k, SparseTensor) else (k,))
+                for t in (
+                    (k.indices, k.values, k.dense_shape) if isinstance(k, SparseTensor) else (k,)
+                )
             ]
         self.n_feeds = len(feed_keys)  # the caller's feeds; then the `computed` tensors
         feed_tensors = []

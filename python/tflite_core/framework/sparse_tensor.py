@@ -39,13 +39,14 @@ class SparseTensor:
         self._indices = convert_to_tensor(indices, dtype=_dt.int64, name="indices")
         self._values = convert_to_tensor(values, name="values")
         self._dense_shape = convert_to_tensor(dense_shape, dtype=_dt.int64, name="dense_shape")
-        for t, what, rank in ((self._indices, "indices", 2), (self._values, "values", 1)):
-            if t.shape.ndims not in (None, rank):
-                raise ValueError(f"Shape {t.shape} must have rank {rank} ({what})")
+        for t, what, want in ((self._indices, "indices", 2), (self._values, "values", 1)):
+            if t.shape.ndims not in (None, want):
+                raise ValueError(f"Shape {t.shape} must have rank {want} ({what})")
         if self._dense_shape.shape.ndims not in (None, 1):
             raise ValueError(f"Shape {self._dense_shape.shape} must have rank 1 (dense_shape)")
         dims = partial_ints(self._dense_shape)
-        rank = self._dense_shape.shape[0] if self._dense_shape.shape.ndims == 1 else None
+        ds = self._dense_shape.shape
+        rank = ds.as_list()[0] if ds.ndims == 1 else None
         self._static = TensorShape(
             None if dims is None else [None if d is None or d < 0 else d for d in dims]
         )

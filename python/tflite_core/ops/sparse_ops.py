@@ -112,9 +112,10 @@ def _flat_positions(indices: Tensor, dims: Tensor) -> Tensor:
 
 
 def _rank(sp: SparseTensor) -> int:
-    r = sp.dense_shape.shape[0] if sp.dense_shape.shape.ndims == 1 else None
+    ds, ind = sp.dense_shape.shape, sp.indices.shape
+    r = ds.as_list()[0] if ds.ndims == 1 else None
     if r is None:
-        r = sp.indices.shape[1] if sp.indices.shape.ndims == 2 else None
+        r = ind.as_list()[1] if ind.ndims == 2 else None
     if r is None:
         raise ValueError("the rank of the SparseTensor must be known at graph build")
     return int(r)
@@ -136,7 +137,7 @@ def _positions(mask: Tensor) -> Tensor:
 def _to_dense_shape(op, in_shapes, value_of):
     dims = _vector_value(op, value_of, 1)
     if dims is None:
-        n = in_shapes[1][0] if in_shapes[1].ndims == 1 else None
+        n = in_shapes[1].as_list()[0] if in_shapes[1].ndims == 1 else None
         return [TensorShape(None if n is None else [None] * n)]
     return [TensorShape([None if d is None or d < 0 else d for d in dims])]
 
@@ -295,6 +296,8 @@ register_op(
 @RegisterGradient("SparseReorder")
 def _sparse_reorder_grad(op, unused_indices_grad, grad):
     # the values move by the sort's permutation p: d input[p[k]] = grad[k]
+    if grad is None:  # only the indices were used
+        return [None, None, None]
     ind, _, dims = op.inputs
     n = shape(ind, out_type=_dt.int64)[0]
     perm = _reorder(ind, range(n, dtype=_dt.int64), dims)[1]
@@ -302,7 +305,9 @@ def _sparse_reorder_grad(op, unused_indices_grad, grad):
 
 
 def _reorder(ind, vals, dims, name=None):
-    op = make_op("SparseReorder", [ind, vals, dims], [ind.dtype, vals.dtype], {"T": vals.dtype}, name)
+    op = make_op(
+        "SparseReorder", [ind, vals, dims], [ind.dtype, vals.dtype], {"T": vals.dtype}, name
+    )
     return op.outputs
 
 
@@ -479,15 +484,15 @@ def sparse_add(a, b, threshold=None, thresh=None):
         a, b = _sparse(a, "a"), _sparse(b, "b")
         with name_scope(None, "SparseAdd", [a.indices, a.values, b.indices, b.values]):
             bv = b.values if b.dtype == a.dtype else cast(b.values, a.dtype)
-            out_ind, s_vals, group, n, counts = _union(a, SparseTensor(b.indices, bv, b.dense_shape))
+            out_ind, s_vals, group, n, counts = _union(
+                a, SparseTensor(b.indices, bv, b.dense_shape)
+            )
             sums = unsorted_segment_sum(s_vals, group, n)
             t = constant_value(convert_to_tensor(threshold))
             if t is None or np.any(np.asarray(t) != 0):
                 thr = convert_to_tensor(threshold, dtype=sums.dtype)
                 keep = _positions(
-                    reduce_any(
-                        stack([equal(counts, 1), greater_equal(abs(sums), thr)]), axis=0
-                    )
+                    reduce_any(stack([equal(counts, 1), greater_equal(abs(sums), thr)]), axis=0)
                 )
                 out_ind, sums = gather(out_ind, keep), gather(sums, keep)
             out = SparseTensor(out_ind, sums, identity(a.dense_shape))
@@ -555,7 +560,10 @@ def _sparse_reduce_shape(op, in_shapes, value_of):
 def _sparse_reduce_attrs(is_max):
     def attrs_fn(op, in_shapes, out_shapes, value_of):
         dims = _vector_value(op, value_of, 2)
-        return [int(is_max), *[int(m) for m in _reduce_mask(op, value_of, len(dims))]], []
+        mask = _reduce_mask(op, value_of, None if dims is None else len(dims))
+        if mask is None:
+            raise ValueError(f"[{op.type}] input_shape and reduction_axes must be known to run")
+        return [int(is_max), *[int(m) for m in mask]], []
 
     return attrs_fn
 
@@ -727,9 +735,7 @@ def sparse_retain(sp_input, to_retain):
     if keep.shape.ndims not in (None, 1):
         raise ValueError(f"Shape {keep.shape} must have rank 1")
     if sp.values.shape.ndims == 1 and not keep.shape.is_compatible_with(sp.values.shape):
-        raise ValueError(
-            f"Dimensions {keep.shape[0]} and {sp.values.shape[0]} are not compatible"
-        )
+        raise ValueError(f"Dimensions {keep.shape[0]} and {sp.values.shape[0]} are not compatible")
     at = _positions(keep)
     out = SparseTensor(gather(sp.indices, at), gather(sp.values, at), identity(sp.dense_shape))
     out.set_shape(sp.shape)
@@ -775,7 +781,6 @@ def sparse_transpose(sp_input, perm=None, name=None):
         return out
 
 
-
 def sparse_eye(num_rows, num_columns=None, dtype=_dt.float32, name=None):
     """The identity matrix [num_rows, num_columns] as a SparseTensor."""
     with name_scope(name, "eye", [num_rows, num_columns]):
@@ -783,7 +788,9 @@ def sparse_eye(num_rows, num_columns=None, dtype=_dt.float32, name=None):
         cols = rows if num_columns is None else _int64(num_columns, "num_columns")
         n = minimum(rows, cols)
         diag = range(n, dtype=_dt.int64)
-        out = SparseTensor(stack([diag, diag], axis=1), ones(reshape(n, [1]), dtype), stack([rows, cols]))
+        out = SparseTensor(
+            stack([diag, diag], axis=1), ones(reshape(n, [1]), dtype), stack([rows, cols])
+        )
         r, c = constant_value(rows), constant_value(cols)
         out.set_shape([None if r is None else int(r), None if c is None else int(c)])
         return out
@@ -795,10 +802,10 @@ def sparse_expand_dims(sp_input, axis=None, name=None):
     rank = _rank(sp)
     if axis is None:
         axis = -1
-    a = constant_value(convert_to_tensor(axis))
-    if a is None:
+    av = constant_value(convert_to_tensor(axis))
+    if av is None:
         raise TypeError("sparse.expand_dims needs an axis known at graph build")
-    a = int(np.asarray(a).reshape(()))
+    a = int(np.asarray(av).reshape(()))
     if not -rank - 1 <= a <= rank:
         raise ValueError(f"Axis {a} out of range [{-rank - 1}, {rank}]")
     if a < 0:
@@ -811,7 +818,7 @@ def sparse_expand_dims(sp_input, axis=None, name=None):
         out = SparseTensor(ind, identity(sp.values), dims)
         if sp.shape.ndims is not None:
             s = sp.shape.as_list()
-            out.set_shape(s[:a] + [1] + s[a:])
+            out.set_shape([*s[:a], 1, *s[a:]])
         return out
 
 
@@ -909,7 +916,7 @@ def sparse_concat(
         return sparse_reorder(SparseTensor(concat(inds, 0), vals, dims))
 
 
-def sparse_reshape(sp_input, shape, name=None):  # noqa: A002 (TF's name)
+def sparse_reshape(sp_input, shape, name=None):
     """The SparseTensor reshaped to ``shape`` (one ``-1`` inferred), entries in the same order."""
     sp = _sparse(sp_input)
     with name_scope(name, "SparseReshape", [sp.indices, sp.values]):
@@ -925,9 +932,10 @@ def sparse_reshape(sp_input, shape, name=None):  # noqa: A002 (TF's name)
         if dims is not None:
             known_dims = [None if d is None or d < 0 else d for d in dims]
             if sp.shape.is_fully_defined() and dims.count(-1) == 1 and None not in dims:
-                rest = int(np.prod([d for d in dims if d != -1]))
+                rest = int(np.prod([int(d) for d in dims if d is not None and d != -1]))
                 if rest:
-                    known_dims[dims.index(-1)] = int(np.prod(sp.shape.as_list())) // rest
+                    n_el = int(np.prod([int(d or 0) for d in sp.shape.as_list()]))
+                    known_dims[dims.index(-1)] = n_el // rest
             out.set_shape(known_dims)
         return out
 
@@ -993,7 +1001,7 @@ def sparse_mask(a, mask_indices, name=None):
         return IndexedSlices(gather(a.values, at), gather(a.indices, at), a.dense_shape)
 
 
-def sparse_placeholder(dtype, shape=None, name=None):  # noqa: A002 (TF's name)
+def sparse_placeholder(dtype, shape=None, name=None):
     """A SparseTensor of three placeholders, fed with a ``SparseTensorValue`` (or an
     ``(indices, values, dense_shape)`` triple); a known ``shape`` is the dense shape's default.
 
@@ -1014,7 +1022,7 @@ def sparse_placeholder(dtype, shape=None, name=None):  # noqa: A002 (TF's name)
         rank = s.ndims
         static = s
         default = [-1 if d is None else int(d) for d in s.as_list()]
-        dims_default = constant(np.asarray(default, np.int64), name=sub("shape_default"))
+        dims_default = constant(np.asarray(default, np.int64), name=sub("shape_default") or "Const")
         dims = placeholder_with_default(dims_default, [rank], name=sub("shape"))
     vals = placeholder(dtype, [None], name=sub("values"))
     ind = placeholder(_dt.int64, [None, rank], name=sub("indices"))
@@ -1062,7 +1070,9 @@ def sparse_bincount(
         else:
             rows = gather(rows, keep)
             nrows = (
-                sp.dense_shape[0] if is_sp else shape(convert_to_tensor(values), out_type=_dt.int64)[0]
+                sp.dense_shape[0]
+                if is_sp
+                else shape(convert_to_tensor(values), out_type=_dt.int64)[0]
             )
             ids = rows * size + v
         total = nrows * size

@@ -80,7 +80,7 @@ def _sparse_reorder(inputs, outputs, ints, floats):
 @_kernel("sparse_segment")
 def _sparse_segment(inputs, outputs, ints, floats):
     data, ids, seg = inputs
-    mode, with_n = ints[0], ints[1]
+    mode = ints[0]  # (ints[1], with_num_segments, only changes the C++ messages)
     out = outputs[0]
     if (np.diff(seg) < 0).any():
         raise KernelError("[SparseSegment] segment ids are not increasing")

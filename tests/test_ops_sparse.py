@@ -1,0 +1,254 @@
+"""The op table's rows for the SparseTensor ops (``ops/sparse_ops.py``) and ``Where``: forward
+against NumPy, static against runtime shapes, gradients against central differences.
+
+A SparseTensor's three parts are fed as placeholders (indices int64 [N, rank] in row-major
+order unless the op reorders them, values [N], dense_shape int64 [rank]); outputs whose size
+depends on values (Where, the segments, a dense shape fed at run time) have no exact static
+shape, as in TF.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from op_table import ALL, FLOATS, I32, I64, NUMERIC, Row, table_tests
+
+import tflite_core as tf
+
+
+# ---- draws ---------------------------------------------------------------------------------------
+def _sparse(ctx, min_dims=1, max_dims=3, shuffle=False, min_entries=0):
+    """indices (unique, row-major unless shuffled), values, dense_shape of a random pattern."""
+    shape = ctx.shape(min_dims=min_dims, max_dims=max_dims)
+    mask = ctx.draw(hnp.arrays(np.bool_, shape))
+    if min_entries and mask.sum() < min_entries and mask.size:
+        mask.flat[0] = True
+    ind = np.argwhere(mask).astype(np.int64).reshape(-1, len(shape))
+    if shuffle and len(ind) > 1:
+        perm = ctx.draw(st.permutations(list(range(len(ind)))))
+        ind = ind[np.array(perm)]
+    vals = ctx.values((len(ind),))
+    return ind, vals, np.array(shape, np.int64)
+
+
+def _dense_of(ind, vals, shape, fill=0):
+    out = np.full(tuple(shape), fill, vals.dtype)
+    if len(ind):
+        out[tuple(ind.T)] = vals
+    return out
+
+
+def where_draw(ctx):
+    return [ctx.grid(ctx.shape(), -1, 1)], {}
+
+
+def to_dense_draw(ctx):
+    ind, vals, shape = _sparse(ctx)
+    return [ind, shape, vals, ctx.values(())], {"validate": ctx.draw(st.booleans())}
+
+
+def matmul_draw(ctx):
+    adj_a, adj_b = ctx.draw(st.booleans()), ctx.draw(st.booleans())
+    ind, vals, shape = _sparse(ctx, 2, 2)
+    inner = int(shape[0] if adj_a else shape[1])
+    m = ctx.draw(st.integers(1 if ctx.mode != "forward" else 0, 3))
+    b = ctx.values((m, inner) if adj_b else (inner, m))
+    return [ind, vals, shape, b], {"adjoint_a": adj_a, "adjoint_b": adj_b}
+
+
+def np_matmul(ind, vals, shape, b, adjoint_a, adjoint_b):
+    a = _dense_of(ind, vals, shape)
+    a, b = (a.T if adjoint_a else a), (b.T if adjoint_b else b)
+    if a.dtype.kind == "f":
+        return (a.astype(np.float64) @ b.astype(np.float64)).astype(a.dtype)
+    return a @ b
+
+
+def reorder_draw(ctx):
+    return list(_sparse(ctx, 1, 3, shuffle=True)), {}
+
+
+def np_reorder(ind, vals, shape):
+    order = np.lexsort(ind.T[::-1]) if ind.size else np.arange(len(ind))
+    return [ind[order], vals[order]]
+
+
+def segment_draw(with_n):
+    def draw(ctx):
+        rows = ctx.draw(st.integers(1, 4))
+        inner = ctx.shape(max_dims=1 if ctx.grad else 2)
+        data = ctx.values((rows, *inner))
+        n = ctx.draw(st.integers(1 if ctx.mode != "forward" else 0, 5))
+        idt = ctx.draw(st.sampled_from([I32, I64]))
+        ids = ctx.draw(hnp.arrays(idt, (n,), elements=st.integers(0, rows - 1)))
+        seg = np.sort(ctx.draw(hnp.arrays(idt, (n,), elements=st.integers(0, 3))))
+        kw = {"num_segments": int(seg.max(initial=-1)) + 1 + ctx.draw(st.integers(0, 2))}
+        return [data, ids, seg], kw if with_n else {}
+
+    return draw
+
+
+def np_segment(mode):
+    def ref(data, ids, seg, num_segments=None):
+        n = num_segments if num_segments is not None else (int(seg[-1]) + 1 if len(seg) else 0)
+        out = np.zeros((n, *data.shape[1:]), np.float64)
+        np.add.at(out, seg, data[ids].astype(np.float64))
+        counts = np.maximum(np.bincount(seg, minlength=n), 1).astype(np.float64)
+        scale = {"Sum": np.ones_like(counts), "Mean": counts, "SqrtN": np.sqrt(counts)}[mode]
+        return (out / scale.reshape((-1,) + (1,) * (data.ndim - 1))).astype(data.dtype)
+
+    return ref
+
+
+def segment_row(mode, with_n):
+    fn = {
+        "Sum": tf.sparse.segment_sum,
+        "Mean": tf.sparse.segment_mean,
+        "SqrtN": tf.sparse.segment_sqrt_n,
+    }[mode]
+    return Row(
+        f"SparseSegment{mode}" + ("WithNumSegments" if with_n else ""),
+        lambda d, i, s, num_segments=None: fn(d, i, s, num_segments=num_segments),
+        np_segment(mode),
+        segment_draw(with_n),
+        FLOATS,
+        static=False,
+    )
+
+
+def dense_add_draw(ctx):
+    ind, vals, shape = _sparse(ctx)
+    return [ind, vals, shape, ctx.values(tuple(int(d) for d in shape))], {}
+
+
+def np_dense_add(ind, vals, shape, b):
+    out = b.copy()
+    if len(ind):
+        np.add.at(out, tuple(ind.T), vals)
+    return out
+
+
+def reduce_draw(ctx):
+    ind, vals, shape = _sparse(ctx, 1, 3)
+    r = len(shape)
+    axes = ctx.draw(st.one_of(st.none(), st.lists(st.integers(-r, r - 1), min_size=1, max_size=r)))
+    if axes is not None and len({a % r for a in axes}) != len(axes):
+        axes = sorted({a % r for a in axes})
+    return [ind, vals, shape], {"axis": axes, "keepdims": ctx.draw(st.booleans())}
+
+
+def np_reduce_sum(ind, vals, shape, axis, keepdims):
+    d = _dense_of(ind, vals, shape)
+    ax = None if axis is None else tuple(a % len(shape) for a in axis)
+    if d.dtype.kind == "f":
+        return np.asarray(np.sum(d.astype(np.float64), axis=ax, keepdims=keepdims)).astype(d.dtype)
+    return np.asarray(np.sum(d, axis=ax, keepdims=keepdims)).astype(d.dtype)
+
+
+def np_reduce_max(ind, vals, shape, axis, keepdims):
+    """The largest entry per group, 0 where no entry falls (as TF)."""
+    present = _dense_of(ind, np.ones(len(ind), bool), shape, False)
+    low = -np.inf if vals.dtype.kind == "f" else np.iinfo(vals.dtype).min
+    d = _dense_of(ind, vals, shape, low)
+    ax = None if axis is None else tuple(a % len(shape) for a in axis)
+    m = np.max(d, axis=ax, keepdims=keepdims, initial=low)
+    any_ = np.any(present, axis=ax, keepdims=keepdims)
+    return np.asarray(np.where(any_, m, 0)).astype(vals.dtype)
+
+
+def softmax_draw(ctx):
+    ind, vals, shape = _sparse(ctx, 2, 3)
+    return [ind, vals, shape], {}
+
+
+def np_sparse_softmax(ind, vals, shape):
+    out = np.empty_like(vals)
+    keys = [tuple(r[:-1]) for r in ind.tolist()]
+    for k in set(keys):
+        at = np.array([i for i, kk in enumerate(keys) if kk == k])
+        v = vals[at].astype(np.float64)
+        e = np.exp(v - v.max())
+        out[at] = e / e.sum()
+    return out
+
+
+def _sp(i, v, s):
+    return tf.SparseTensor(i, v, s)
+
+
+def _parts(sp):
+    return [sp.indices, sp.values]
+
+
+# ---- the rows ------------------------------------------------------------------------------------
+ROWS = [
+    Row(
+        "Where",
+        tf.where,
+        lambda x: np.argwhere(x).astype(np.int64),
+        where_draw,
+        ALL,
+        "none",
+        static=False,
+    ),
+    Row(
+        "SparseToDense",
+        lambda i, s, v, d, validate: tf.sparse_to_dense(i, s, v, d, validate_indices=validate),
+        lambda i, s, v, d, validate: _dense_of(i, v, s, d),
+        to_dense_draw,
+        NUMERIC,
+        static=False,
+    ),
+    Row(
+        "SparseTensorDenseMatMul",
+        lambda i, v, s, b, adjoint_a, adjoint_b: tf.sparse.sparse_dense_matmul(
+            _sp(i, v, s), b, adjoint_a=adjoint_a, adjoint_b=adjoint_b
+        ),
+        np_matmul,
+        matmul_draw,
+        NUMERIC,
+        static=False,
+    ),
+    Row(
+        "SparseReorder",
+        lambda i, v, s: _parts(tf.sparse.reorder(_sp(i, v, s))),
+        np_reorder,
+        reorder_draw,
+        NUMERIC,
+    ),
+    *[segment_row(m, w) for m in ("Sum", "Mean", "SqrtN") for w in (False, True)],
+    Row(
+        "SparseTensorDenseAdd",
+        lambda i, v, s, b: tf.sparse.add(_sp(i, v, s), b),
+        np_dense_add,
+        dense_add_draw,
+        NUMERIC,
+    ),
+    Row(
+        "SparseReduceSum",
+        lambda i, v, s, axis, keepdims: tf.sparse.reduce_sum(_sp(i, v, s), axis, keepdims),
+        np_reduce_sum,
+        reduce_draw,
+        NUMERIC,
+        static=False,
+    ),
+    Row(
+        "SparseReduceMax",
+        lambda i, v, s, axis, keepdims: tf.sparse.reduce_max(_sp(i, v, s), axis, keepdims),
+        np_reduce_max,
+        reduce_draw,
+        NUMERIC,
+        "none",
+        static=False,
+    ),
+    Row(
+        "SparseSoftmax",
+        lambda i, v, s: tf.sparse.softmax(_sp(i, v, s)).values,
+        np_sparse_softmax,
+        softmax_draw,
+        FLOATS,
+    ),
+]
+BY_OP = {r.op: r for r in ROWS}
+globals().update(table_tests(ROWS))
