@@ -80,7 +80,8 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  ints = [0 sum / 1 mean / 2 sqrt_n, with_num_segments]), sparse_dense_add
 //                  (indices, values, shape, b -> b + A), sparse_reduce (ints = [max?, reduced?
 //                  per dim] -> dense kept dims, 0 where no entry), sparse_softmax (softmax over
-//                  entries sharing all but the last coordinate)
+//                  entries sharing all but the last coordinate), sparse_cross (int64 sparse and
+//                  dense features -> hashed crosses of each row: TF's SparseCross, hashed)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 

@@ -412,6 +412,120 @@ void k_sparse_softmax(const TensorView* in, int nin, TensorView* out, int nout, 
   });
 }
 
+// ---- SparseCross (hashed): per row, the fingerprint of every combination of its features ----
+// in = indices..., values..., shapes... of the sparse inputs, then the dense inputs [batch, k]
+// (int64 features); ints = [num sparse, num_buckets, hash_key]; out = indices [nnz, 2], values
+// [nnz], shape [2]. Combinations run with the last input fastest; a row with an input of no
+// features has none (TF's ProductIterator). Entries of a sparse input are read row by row in
+// order, as TF's kernel reads them.
+uint64_t shift_mix(uint64_t v) { return v ^ (v >> 47); }
+uint64_t fingerprint_cat64(uint64_t fp1, uint64_t fp2) {
+  const uint64_t kMul = 0xc6a4a7935bd1e995ULL;
+  uint64_t r = fp1 ^ kMul;
+  r ^= shift_mix(fp2 * kMul) * kMul;
+  r *= kMul;
+  r = shift_mix(r) * kMul;
+  return shift_mix(r);
+}
+
+void k_sparse_cross(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "SparseCross";
+  const int64_t ns = a.i(0, op), buckets = a.i(1, op);
+  const uint64_t key = uint64_t(a.i(2, op));
+  if (ns < 0 || 3 * ns > nin || nout != 3) fail(op, "bad inputs: ", nin, " for ", ns, " sparse");
+  const int64_t nd = nin - 3 * ns;
+  int64_t batch = -1;
+  for (int64_t i = 0; i < ns; ++i) {
+    const TensorView &ind = in[i], &val = in[ns + i], &shp = in[2 * ns + i];
+    check_dtype(op, ind, DType::kInt64, "indices");
+    check_dtype(op, val, DType::kInt64, "values");
+    check_dtype(op, shp, DType::kInt64, "shapes");
+    if (ind.ndim != 2 || ind.shape[1] != 2 || shp.size() != 2)
+      fail(op, "Expected D2 of index to be 2 got ", ind.ndim == 2 ? ind.shape[1] : -1,
+           " at position ", i);
+    if (val.ndim != 1 || val.shape[0] != ind.shape[0])
+      fail(op, "Expected size of values to be ", ind.shape[0], " got ", val.size(), " at position ",
+           i);
+    const int64_t b = shp.ptr<int64_t>()[0];
+    if (batch >= 0 && b != batch)
+      fail(op, "Expected batch size ", batch, " got ", b, " at position ", i);
+    batch = b;
+  }
+  for (int64_t j = 0; j < nd; ++j) {
+    const TensorView& d = in[3 * ns + j];
+    check_dtype(op, d, DType::kInt64, "dense_inputs");
+    if (d.ndim != 2)
+      fail(op, "Dense inputs should be a matrix but received shape ", d.shape_str(),
+           " at position ", j);
+    if (batch >= 0 && d.shape[0] != batch)
+      fail(op, "Expected batch size ", batch, " got ", d.shape[0], " at dense tensor ", j);
+    batch = d.shape[0];
+  }
+  if (batch < 0) batch = 0;
+  // per sparse input: the first entry and the number of entries of each row
+  std::vector<std::vector<int64_t>> start(static_cast<size_t>(ns)), count(static_cast<size_t>(ns));
+  for (int64_t i = 0; i < ns; ++i) {
+    const TensorView& ind = in[i];
+    auto& c = count[size_t(i)];
+    c.assign(size_t(batch), 0);
+    for (int64_t k = 0; k < ind.shape[0]; ++k) {
+      const int64_t r = ind.ptr<int64_t>()[2 * k];
+      if (r < 0 || r >= batch) fail(op, "Invalid batch index ", r, " at position ", i);
+      ++c[size_t(r)];
+    }
+    auto& s = start[size_t(i)];
+    s.assign(size_t(batch), 0);
+    for (int64_t r = 1; r < batch; ++r) s[size_t(r)] = s[size_t(r - 1)] + c[size_t(r - 1)];
+  }
+  const int64_t ncols = ns + nd;
+  std::vector<int64_t> n(static_cast<size_t>(ncols));
+  auto counts_of = [&](int64_t r) {
+    int64_t total = 1;
+    for (int64_t i = 0; i < ncols; ++i) {
+      n[size_t(i)] = i < ns ? count[size_t(i)][size_t(r)] : in[3 * ns + i - ns].shape[1];
+      total = n[size_t(i)] == 0 ? 0 : total * n[size_t(i)];
+    }
+    return ncols ? total : 0;
+  };
+  int64_t nnz = 0, width = 0;
+  for (int64_t r = 0; r < batch; ++r) {
+    const int64_t t = counts_of(r);
+    nnz = checked_add(op, nnz, t);
+    width = std::max(width, t);
+  }
+  if (out[0].ndim != 2 || out[0].shape[0] != nnz || out[0].shape[1] != 2 || out[1].size() != nnz ||
+      out[2].size() != 2)
+    fail(op, "outputs ", out[0].shape_str(), ", ", out[1].shape_str(), " should hold ", nnz,
+         " entries");
+  int64_t* oi = out[0].ptr<int64_t>();
+  int64_t* ov = out[1].ptr<int64_t>();
+  out[2].ptr<int64_t>()[0] = batch;
+  out[2].ptr<int64_t>()[1] = width;
+  std::vector<int64_t> perm(static_cast<size_t>(ncols));
+  int64_t e = 0;
+  for (int64_t r = 0; r < batch; ++r) {
+    const int64_t t = counts_of(r);
+    std::fill(perm.begin(), perm.end(), 0);
+    for (int64_t k = 0; k < t; ++k, ++e) {
+      uint64_t h = key;
+      for (int64_t i = 0; i < ncols; ++i) {
+        const int64_t f =
+            i < ns ? in[ns + i].ptr<int64_t>()[start[size_t(i)][size_t(r)] + perm[size_t(i)]]
+                   : in[3 * ns + i - ns].ptr<int64_t>()[r * n[size_t(i)] + perm[size_t(i)]];
+        h = fingerprint_cat64(h, uint64_t(f));
+      }
+      oi[2 * e] = r;
+      oi[2 * e + 1] = k;
+      ov[e] = int64_t(buckets > 0 ? h % uint64_t(buckets)
+                                  : h % uint64_t(std::numeric_limits<int64_t>::max()));
+      for (int64_t i = ncols - 1; i >= 0; --i) {  // the next combination, last input fastest
+        if (++perm[size_t(i)] < n[size_t(i)]) break;
+        perm[size_t(i)] = 0;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void register_sparse_tensor(Registry& r) {
@@ -423,6 +537,7 @@ void register_sparse_tensor(Registry& r) {
   r["sparse_dense_add"] = k_sparse_dense_add;
   r["sparse_reduce"] = k_sparse_reduce;
   r["sparse_softmax"] = k_sparse_softmax;
+  r["sparse_cross"] = k_sparse_cross;
 }
 
 }  // namespace tfl

@@ -972,8 +972,34 @@ def sparse_softmax_case(draw):
     return Case([ind, vals, shape], [blank(vals.shape, dt)])
 
 
+@st.composite
+def sparse_cross_case(draw):
+    batch = draw(st.integers(0, 3))
+    ns, nd = draw(st.integers(0, 2)), draw(st.integers(0, 2))
+    feature = st.integers(-(2**63), 2**63 - 1)
+    inds, vals, dims, dense = [], [], [], []
+    for _ in range(ns):
+        cols = draw(st.integers(1, 3))
+        mask = draw(hnp.arrays(BOOL, (batch, cols)))
+        ind = np.argwhere(mask).astype(np.int64).reshape(-1, 2)
+        inds.append(ind)
+        vals.append(draw(hnp.arrays(I64, (len(ind),), elements=feature)))
+        dims.append(np.array([batch, cols], np.int64))
+    for _ in range(nd):
+        dense.append(draw(hnp.arrays(I64, (batch, draw(st.integers(0, 2))), elements=feature)))
+    counts = [np.bincount(i[:, 0], minlength=batch) for i in inds] + [
+        np.full(batch, d.shape[1]) for d in dense
+    ]
+    per_row = np.prod(np.stack(counts), axis=0) if counts else np.zeros(batch, np.int64)
+    nnz = int(per_row.sum())
+    ints = [ns, draw(st.sampled_from([0, 1, 7, 2**40])), draw(st.integers(-(2**63), 2**63 - 1))]
+    outs = [blank((nnz, 2), I64), blank((nnz,), I64), blank((2,), I64)]
+    return Case([*inds, *vals, *dims, *dense], outs, ints)
+
+
 ROWS.update(
     {
+        "sparse_cross": sparse_cross_case(),
         "where": where_case(),
         "sparse_to_dense": sparse_to_dense_case(),
         "sparse_dense_matmul": sparse_dense_matmul_case(),

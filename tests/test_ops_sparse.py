@@ -15,6 +15,7 @@ from hypothesis.extra import numpy as hnp
 from op_table import ALL, FLOATS, I32, I64, NUMERIC, Row, table_tests
 
 import tflite_core as tf
+from tflite_core import reference
 
 
 # ---- draws ---------------------------------------------------------------------------------------
@@ -173,8 +174,35 @@ def np_sparse_softmax(ind, vals, shape):
     return out
 
 
+def cross_draw(ctx):
+    batch = ctx.draw(st.integers(1 if ctx.mode == "partial" else 0, 3))
+    cols = ctx.draw(st.integers(1, 3))
+    mask = ctx.draw(hnp.arrays(np.bool_, (batch, cols)))
+    ind = np.argwhere(mask).astype(np.int64).reshape(-1, 2)
+    vals = ctx.values((len(ind),), (-1000, 1000), dtype=I64)
+    dense = ctx.values((batch, ctx.draw(st.integers(0, 2))), (-1000, 1000), dtype=I64)
+    return [ind, vals, np.array([batch, cols], np.int64), dense], {
+        "num_buckets": ctx.draw(st.sampled_from([0, 10]))
+    }
+
+
+def np_cross(ind, vals, shape, dense, num_buckets):
+    counts = np.bincount(ind[:, 0], minlength=shape[0]) * dense.shape[1]
+    nnz = int(counts.sum())
+    outs = [np.empty((nnz, 2), np.int64), np.empty((nnz,), np.int64), np.empty((2,), np.int64)]
+    reference.run_kernel("sparse_cross", [ind, vals, shape, dense], outs, [1, num_buckets, KEY])
+    return outs
+
+
+KEY = 0xDECAFCAFFE
+
+
 def _sp(i, v, s):
     return tf.SparseTensor(i, v, s)
+
+
+def _parts3(sp):
+    return [sp.indices, sp.values, sp.dense_shape]
 
 
 def _parts(sp):
@@ -248,6 +276,17 @@ ROWS = [
         np_sparse_softmax,
         softmax_draw,
         FLOATS,
+    ),
+    Row(
+        "SparseCross",
+        lambda i, v, s, d, num_buckets: _parts3(
+            tf.sparse.cross_hashed([_sp(i, v, s), d], num_buckets=num_buckets)
+        ),
+        np_cross,
+        cross_draw,
+        (I64,),
+        "none",
+        static=False,
     ),
 ]
 BY_OP = {r.op: r for r in ROWS}

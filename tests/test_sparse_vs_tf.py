@@ -280,6 +280,29 @@ CASES = {
             RNG.standard_normal((2, 4)).astype(np.float32),
         ],
     ),
+    "cross_hashed": (
+        lambda m, i, v, s, j, w, d: m.sparse.cross_hashed(
+            [_sp(m, i, v, s), _sp(m, j, w, s), d]
+        ),
+        [
+            IND,
+            RNG.integers(-(2**62), 2**62, 5),
+            SHAPE,
+            IND2,
+            np.array([5, -1, 2**40]),
+            RNG.integers(-9, 9, (3, 2)),
+        ],
+    ),
+    "cross_hashed buckets key": (
+        lambda m, i, v, s, d: m.sparse.cross_hashed(
+            [d, _sp(m, i, v, s)], num_buckets=1000, hash_key=12345
+        ),
+        [IND, np.array([3, 1, 4, 1, 5]), SHAPE, RNG.integers(0, 9, (3, 3))],
+    ),
+    "cross_hashed dense only": (
+        lambda m, d, e: m.sparse.cross_hashed([d, e], num_buckets=7),
+        [RNG.integers(0, 9, (2, 3)), RNG.integers(0, 9, (2, 2))],
+    ),
     "bincount": (
         lambda m, x: m.sparse.bincount(x),
         [np.array([[1, 3, 3], [0, 3, 7]], np.int64)],

@@ -710,6 +710,98 @@ def sparse_softmax(sp_input, name=None):
         return out
 
 
+# ---- SparseCross (hashed) -----------------------------------------------------------------------
+_DEFAULT_HASH_KEY = 0xDECAFCAFFE
+
+
+def _cross_sizes(op, in_shapes, value_of):
+    """(batch, entries, widest row) of a SparseCross, or None while values are unknown."""
+    ns = op.get_attr("N")
+    dense = in_shapes[3 * ns :]
+    batch = None
+    counts = []
+    for i in builtins.range(ns):
+        ind, dims = value_of(i), value_of(2 * ns + i)
+        if ind is None or dims is None:
+            return None
+        batch = int(np.asarray(dims).reshape(-1)[0])
+        rows = np.asarray(ind).reshape(-1, 2)[:, 0]
+        if rows.size and (rows.min() < 0 or rows.max() >= batch):
+            raise ValueError(f"[SparseCross] Invalid batch index in sparse input {i}")
+        counts.append(np.bincount(rows, minlength=batch)[:batch])
+    for d in dense:
+        if not d.is_fully_defined():
+            return None
+        batch = d.as_list()[0] if batch is None else batch
+        counts.append(np.full(batch, d.as_list()[1]))
+    if batch is None or not counts:
+        return 0, 0, 0
+    per_row = np.prod(np.stack(counts).astype(np.int64), axis=0)
+    return batch, int(per_row.sum()), int(per_row.max(initial=0))
+
+
+def _cross_shape(op, in_shapes, value_of):
+    sizes = _cross_sizes(op, in_shapes, value_of)
+    nnz = None if sizes is None else sizes[1]
+    return [TensorShape([nnz, 2]), TensorShape([nnz]), TensorShape([2])]
+
+
+register_op(
+    "SparseCross",
+    _cross_shape,
+    "sparse_cross",
+    value_inputs=lambda op: [
+        *builtins.range(op.get_attr("N")),
+        *builtins.range(2 * op.get_attr("N"), 3 * op.get_attr("N")),
+    ],
+    attrs_fn=lambda op, *_: (
+        [op.get_attr("N"), op.get_attr("num_buckets"), _as_int64(op.get_attr("hash_key"))],
+        [],
+    ),
+)
+NotDifferentiable("SparseCross")
+
+
+def _as_int64(v: int) -> int:
+    """A uint64 attribute as the int64 of the same bits."""
+    v &= (1 << 64) - 1
+    return v - (1 << 64) if v >= 1 << 63 else v
+
+
+def sparse_cross_hashed(inputs, num_buckets=0, hash_key=None, name=None):
+    """The hashed crosses of int features: per row, every combination of one feature of each
+    input (SparseTensors, then dense [batch, k] Tensors), fingerprinted (TF's FingerprintCat64
+    from ``hash_key``) into ``[0, num_buckets)`` when ``num_buckets > 0``.
+
+    >>> a = tf.SparseTensor([[0, 0], [1, 0], [1, 1]], tf.constant([3, 4, 5], tf.int64), [2, 2])
+    >>> with tf.Session() as sess:
+    ...     print(sess.run(tf.sparse.cross_hashed([a, [[1], [2]]], num_buckets=100)).values)
+    [... ... ...]
+    """
+    if not isinstance(inputs, (tuple, list)):
+        raise TypeError("Inputs must be a list")
+    sps = [x for x in inputs if isinstance(x, SparseTensor)]
+    dense = [convert_to_tensor(x) for x in inputs if not isinstance(x, SparseTensor)]
+    for x in [*[s.values for s in sps], *dense]:
+        if x.dtype == _dt.string:
+            raise TypeError("sparse.cross_hashed: string features are not supported")
+    vals = [cast(s.values, _dt.int64) if s.dtype != _dt.int64 else s.values for s in sps]
+    dense = [cast(d, _dt.int64) if d.dtype != _dt.int64 else d for d in dense]
+    ins = [*[s.indices for s in sps], *vals, *[s.dense_shape for s in sps], *dense]
+    attrs = {
+        "N": len(sps),
+        "hashed_output": True,
+        "num_buckets": int(num_buckets),
+        "hash_key": int(hash_key or _DEFAULT_HASH_KEY),
+        "sparse_types": [_dt.int64] * len(sps),
+        "dense_types": [_dt.int64] * len(dense),
+        "out_type": _dt.int64,
+        "internal_type": _dt.int64,
+    }
+    op = make_op("SparseCross", ins, [_dt.int64] * 3, attrs, name or "SparseCross")
+    return SparseTensor(*op.outputs)
+
+
 # ---- composites ---------------------------------------------------------------------------------
 def from_dense(tensor, name=None):
     """The SparseTensor of ``tensor``'s non-zero elements (row-major order).

@@ -147,3 +147,49 @@ def _sparse_softmax(inputs, outputs, ints, floats):
         e = np.exp(v - v.max())
         out[at] = e / e.sum()
     _store(outputs[0], out)
+
+
+_M64 = (1 << 64) - 1
+
+
+def _fingerprint_cat64(fp1: int, fp2: int) -> int:
+    k = 0xC6A4A7935BD1E995
+
+    def mix(v: int) -> int:
+        return v ^ (v >> 47)
+
+    r = fp1 ^ k
+    r ^= (mix((fp2 * k) & _M64) * k) & _M64
+    r = (r * k) & _M64
+    r = (mix(r) * k) & _M64
+    return mix(r)
+
+
+@_kernel("sparse_cross")
+def _sparse_cross(inputs, outputs, ints, floats):
+    ns, buckets, key = ints[0], ints[1], ints[2] & _M64
+    inds, vals, shapes = inputs[:ns], inputs[ns : 2 * ns], inputs[2 * ns : 3 * ns]
+    dense = inputs[3 * ns :]
+    batch = int(shapes[0][0]) if ns else (dense[0].shape[0] if dense else 0)
+    feats = []  # per row, per input: its features in order
+    for r in range(batch):
+        row = [list(v[ind[:, 0] == r]) for ind, v in zip(inds, vals)]
+        row += [list(d[r]) for d in dense]
+        feats.append(row)
+    out_i, out_v, width = [], [], 0
+    for r, row in enumerate(feats):
+        combos = [[]]
+        for fs in row:  # the last input varies fastest
+            combos = [c + [f] for c in combos for f in fs]
+        if not row:
+            combos = []
+        for k, c in enumerate(combos):
+            h = key
+            for f in c:
+                h = _fingerprint_cat64(h, int(f) & _M64)
+            out_i.append([r, k])
+            out_v.append(h % buckets if buckets > 0 else h % ((1 << 63) - 1))
+        width = max(width, len(combos))
+    _store(outputs[0], np.array(out_i, np.int64).reshape(-1, 2))
+    _store(outputs[1], np.array(out_v, np.int64))
+    _store(outputs[2], np.array([batch, width], np.int64))
