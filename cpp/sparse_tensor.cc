@@ -3,6 +3,7 @@
 // values (Where's count, the segments of SparseSegmentSum, a dense output's shape) are computed by
 // Python before the plan runs; the kernels check them against the inputs.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -526,6 +527,123 @@ void k_sparse_cross(const TensorView* in, int nin, TensorView* out, int nout, co
   }
 }
 
+// ---- SparseAdd: the merge of two row-major SparseTensors of one shape -----------------------
+// in = a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh; out = indices, values,
+// shape. Entries at one index add up, and such a sum is dropped when |sum| < thresh (TF's rule);
+// the output's size (computed by Python) is checked before anything is written.
+template <typename T>
+double magnitude(T v) {
+  return std::abs(double(v));
+}
+
+void k_sparse_add(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "SparseAdd";
+  check_count(op, nin, 7, nout, 3);
+  const Indices a(op, in[0], "a_indices"), b(op, in[3], "b_indices");
+  const TensorView &av = in[1], &bv = in[4], &th = in[6];
+  const std::vector<int64_t> as = shape_values(op, in[2], "a_shape");
+  const std::vector<int64_t> bs = shape_values(op, in[5], "b_shape");
+  if (as.size() != bs.size())
+    fail(op, "Operands do not have the same ranks; got shapes: ", shape_list(as), " and ",
+         shape_list(bs));
+  if (as != bs)
+    fail(op, "Operands' shapes do not match: got ", shape_list(as), " and ", shape_list(bs));
+  if (in[0].ndim != 2 || in[3].ndim != 2 || a.rank != int64_t(as.size()) || b.rank != a.rank)
+    fail(op, "Input indices should be matrices of rank ", as.size(),
+         " but received shapes: ", in[0].shape_str(), " and ", in[3].shape_str());
+  if (av.ndim != 1 || av.shape[0] != a.n || bv.ndim != 1 || bv.shape[0] != b.n)
+    fail(op, "The numbers of values and indices do not match: ", av.shape_str(), " vs ",
+         in[0].shape_str(), ", ", bv.shape_str(), " vs ", in[3].shape_str());
+  check_same_dtype(op, av, bv);
+  check_same_dtype(op, av, out[1]);
+  if (th.size() != 1) fail(op, "The magnitude threshold must be a scalar: got ", th.shape_str());
+  auto cmp = [&](int64_t i, int64_t j) {
+    for (int64_t d = 0; d < a.rank; ++d) {
+      const int64_t x = a.at(i, d), y = b.at(j, d);
+      if (x != y) return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+  TFL_NUMERIC_CASES(av.dtype, op, {
+    const T* x = av.ptr<T>();
+    const T* y = bv.ptr<T>();
+    double thresh = 0;
+    TFL_NUMERIC_CASES(th.dtype, op, { thresh = double(th.ptr<T>()[0]); });
+    // (src: 0 a, 1 b, 2 both; i, j) of each output entry, in order
+    std::vector<std::array<int64_t, 3>> entries;
+    int64_t i = 0, j = 0;
+    while (i < a.n || j < b.n) {
+      const int c = i == a.n ? 1 : j == b.n ? -1 : cmp(i, j);
+      if (c < 0) {
+        entries.push_back({0, i++, 0});
+      } else if (c > 0) {
+        entries.push_back({1, 0, j++});
+      } else {
+        if (thresh <= magnitude(T(x[i] + y[j]))) entries.push_back({2, i, j});
+        ++i, ++j;
+      }
+    }
+    if (out[0].ndim != 2 || out[0].shape[0] != int64_t(entries.size()) ||
+        out[0].shape[1] != a.rank || out[1].size() != int64_t(entries.size()) ||
+        out[2].size() != a.rank)
+      fail(op, "the sum has ", entries.size(), " entries, not ", out[0].shape_str(),
+           ": are the indices of both operands in row-major order?");
+    check_dtype(op, out[0], DType::kInt64, "sum_indices");
+    int64_t* oi = out[0].ptr<int64_t>();
+    T* ov = out[1].ptr<T>();
+    for (size_t k = 0; k < entries.size(); ++k) {
+      const auto& e = entries[k];
+      for (int64_t d = 0; d < a.rank; ++d)
+        oi[int64_t(k) * a.rank + d] = e[0] == 1 ? b.at(e[2], d) : a.at(e[1], d);
+      ov[k] = e[0] == 0 ? x[e[1]] : e[0] == 1 ? y[e[2]] : T(x[e[1]] + y[e[2]]);
+    }
+    for (size_t d = 0; d < as.size(); ++d) out[2].ptr<int64_t>()[d] = as[d];
+  });
+}
+
+// SparseAddGrad: in = grad [N], a_indices, b_indices, sum_indices (all row-major); out = the
+// gradient of a's and of b's values: the sum's gradient where their index is in the sum, else 0.
+void k_sparse_add_grad(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "SparseAddGrad";
+  check_count(op, nin, 4, nout, 2);
+  const TensorView& g = in[0];
+  const Indices a(op, in[1], "a_indices"), b(op, in[2], "b_indices"), s(op, in[3], "sum_indices");
+  if (g.ndim != 1 || g.shape[0] != s.n)
+    fail(op, "backprop_val_grad ", g.shape_str(), " does not match sum_indices ",
+         in[3].shape_str());
+  if (a.rank != s.rank || b.rank != s.rank) fail(op, "indices of different ranks");
+  if (out[0].size() != a.n || out[1].size() != b.n)
+    fail(op, "outputs ", out[0].shape_str(), ", ", out[1].shape_str(), " do not match the inputs");
+  check_same_dtype(op, g, out[0]);
+  check_same_dtype(op, g, out[1]);
+  auto find = [&](const Indices& x, int64_t i) {  // the sum's entry at x's index i, or -1
+    int64_t lo = 0, hi = s.n;
+    while (lo < hi) {
+      const int64_t mid = (lo + hi) / 2;
+      int c = 0;
+      for (int64_t d = 0; d < s.rank && c == 0; ++d) {
+        const int64_t p = s.at(mid, d), q = x.at(i, d);
+        c = p < q ? -1 : p > q ? 1 : 0;
+      }
+      if (c == 0) return mid;
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return int64_t(-1);
+  };
+  TFL_NUMERIC_CASES(g.dtype, op, {
+    const T* gp = g.ptr<T>();
+    for (int side = 0; side < 2; ++side) {
+      const Indices& x = side ? b : a;
+      T* o = out[side].ptr<T>();
+      for (int64_t i = 0; i < x.n; ++i) {
+        const int64_t k = find(x, i);
+        o[i] = k < 0 ? T(0) : gp[k];
+      }
+    }
+  });
+}
+
 }  // namespace
 
 void register_sparse_tensor(Registry& r) {
@@ -538,6 +656,8 @@ void register_sparse_tensor(Registry& r) {
   r["sparse_reduce"] = k_sparse_reduce;
   r["sparse_softmax"] = k_sparse_softmax;
   r["sparse_cross"] = k_sparse_cross;
+  r["sparse_add"] = k_sparse_add;
+  r["sparse_add_grad"] = k_sparse_add_grad;
 }
 
 }  // namespace tfl

@@ -997,8 +997,55 @@ def sparse_cross_case(draw):
     return Case([*inds, *vals, *dims, *dense], outs, ints)
 
 
+def sparse_pair(draw, dt):
+    """Two SparseTensors of one shape, row-major, overlapping at random."""
+    shape = draw(shapes(min_dims=1, max_dims=3))
+    parts = []
+    for _ in range(2):
+        ind = np.argwhere(draw(hnp.arrays(BOOL, shape))).astype(np.int64)
+        parts += [ind.reshape(-1, len(shape)), arrays(draw, dt, (len(ind),), -5, 5)]
+    return parts, np.array(shape, np.int64)
+
+
+def _union_rows(a_ind, b_ind, rank):
+    rows = {tuple(r) for r in a_ind.tolist()} | {tuple(r) for r in b_ind.tolist()}
+    return np.array(sorted(rows), np.int64).reshape(-1, rank)
+
+
+@st.composite
+def sparse_add_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    (ai, av, bi, bv), shape = sparse_pair(draw, dt)
+    thresh = np.array(draw(st.sampled_from([0, 0, 1, 3])), dt)
+    n = _add_nnz(ai, av, bi, bv, thresh)
+    outs = [blank((n, len(shape)), I64), blank((n,), dt), blank((len(shape),), I64)]
+    return Case([ai, av, shape, bi, bv, shape, thresh], outs)
+
+
+def _add_nnz(ai, av, bi, bv, thresh):
+    """Entries of the sum: one per index, less the sums smaller in magnitude than thresh."""
+    a = {tuple(r): v for r, v in zip(ai.tolist(), av)}
+    b = {tuple(r): v for r, v in zip(bi.tolist(), bv)}
+    both = set(a) & set(b)
+    dropped = sum(abs(float(av.dtype.type(a[r] + b[r]))) < float(thresh) for r in both)
+    return len(set(a) | set(b)) - dropped
+
+
+@st.composite
+def sparse_add_grad_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    (ai, _, bi, _), shape = sparse_pair(draw, dt)
+    si = _union_rows(ai, bi, len(shape))
+    if len(si) and draw(st.booleans()):  # a sum that dropped entries
+        si = si[np.array(draw(hnp.arrays(BOOL, (len(si),))))]
+    grad = arrays(draw, dt, (len(si),), -5, 5)
+    return Case([grad, ai, bi, si], [blank((len(ai),), dt), blank((len(bi),), dt)])
+
+
 ROWS.update(
     {
+        "sparse_add": sparse_add_case(),
+        "sparse_add_grad": sparse_add_grad_case(),
         "sparse_cross": sparse_cross_case(),
         "where": where_case(),
         "sparse_to_dense": sparse_to_dense_case(),

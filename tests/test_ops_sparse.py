@@ -197,6 +197,53 @@ def np_cross(ind, vals, shape, dense, num_buckets):
 KEY = 0xDECAFCAFFE
 
 
+def add_draw(ctx):
+    shape = ctx.shape(min_dims=1, max_dims=3)
+    parts = []
+    for _ in range(2):
+        ind = np.argwhere(ctx.draw(hnp.arrays(np.bool_, shape))).astype(np.int64)
+        parts += [ind.reshape(-1, len(shape)), ctx.grid((len(ind),), -3, 3)]
+    thresh = ctx.draw(st.sampled_from([0, 0, 1, 2])) if not ctx.grad else 0
+    return [*parts, np.array(shape, np.int64)], {"thresh": thresh}
+
+
+def np_sparse_add(ai, av, bi, bv, shape, thresh):
+    a = {tuple(r): v for r, v in zip(ai.tolist(), av)}
+    b = {tuple(r): v for r, v in zip(bi.tolist(), bv)}
+    rows, vals = [], []
+    for r in sorted(set(a) | set(b)):
+        v = a[r] + b[r] if r in a and r in b else a.get(r, b.get(r))
+        if r in a and r in b and abs(v) < thresh:
+            continue
+        rows.append(r)
+        vals.append(v)
+    return [
+        np.array(rows, np.int64).reshape(-1, len(shape)),
+        np.array(vals, av.dtype),
+        shape,
+    ]
+
+
+def add_grad_draw(ctx):
+    (ai, av, bi, bv, shape), kw = add_draw(ctx)
+    n = len(np_sparse_add(ai, av, bi, bv, shape, kw["thresh"])[1])
+    return [ai, av, bi, bv, shape, ctx.values((n,))], kw
+
+
+def add_grad_build(ai, av, bi, bv, shape, g, thresh):
+    out = tf.sparse.add(_sp(ai, av, shape), _sp(bi, bv, shape), thresh)
+    return tf.gradients(out.values, [av, bv], grad_ys=g)
+
+
+def np_add_grad(ai, av, bi, bv, shape, g, thresh):
+    si = np_sparse_add(ai, av, bi, bv, shape, thresh)[0]
+    at = {tuple(r): k for k, r in enumerate(si.tolist())}
+    return [
+        np.array([g[at[tuple(r)]] if tuple(r) in at else 0 for r in x.tolist()], g.dtype)
+        for x in (ai, bi)
+    ]
+
+
 def _sp(i, v, s):
     return tf.SparseTensor(i, v, s)
 
@@ -288,6 +335,17 @@ ROWS = [
         "none",
         static=False,
     ),
+    Row(
+        "SparseAdd",
+        lambda ai, av, bi, bv, s, thresh: _parts3(
+            tf.sparse.add(_sp(ai, av, s), _sp(bi, bv, s), thresh)
+        ),
+        np_sparse_add,
+        add_draw,
+        NUMERIC,
+        static=False,
+    ),
+    Row("SparseAddGrad", add_grad_build, np_add_grad, add_grad_draw, FLOATS, "none", static=False),
 ]
 BY_OP = {r.op: r for r in ROWS}
 globals().update(table_tests(ROWS))

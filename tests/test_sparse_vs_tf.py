@@ -281,9 +281,7 @@ CASES = {
         ],
     ),
     "cross_hashed": (
-        lambda m, i, v, s, j, w, d: m.sparse.cross_hashed(
-            [_sp(m, i, v, s), _sp(m, j, w, s), d]
-        ),
+        lambda m, i, v, s, j, w, d: m.sparse.cross_hashed([_sp(m, i, v, s), _sp(m, j, w, s), d]),
         [
             IND,
             RNG.integers(-(2**62), 2**62, 5),
@@ -551,6 +549,12 @@ BAD = {
         [np.array([[0, 1], [4, 0]]), np.array([1.0, 2.0]), SHAPE, np.ones((3, 4))],
         "SparseTensorDenseAdd",
         r"invalid index on dimension 0: a_indices\(1,0\) = 4",
+    ),
+    "add shapes differ": (
+        lambda m, i, v, s, j, w, t: m.sparse.add(_sp(m, i, v, s), _sp(m, j, w, t)),
+        [IND, VAL, SHAPE, IND2, VAL2, np.array([3, 5])],
+        "SparseAdd",
+        "Operands' shapes do not match",
     ),
     "softmax of a vector": (
         lambda m, i, v, s: m.sparse.softmax(_sp(m, i, v, s)),

@@ -59,7 +59,6 @@ from .math_extra_ops import (
     unsorted_segment_min,
 )
 from .math_ops import (
-    abs,
     equal,
     floordiv,
     floormod,
@@ -463,10 +462,78 @@ def _union(a: SparseTensor, b: SparseTensor):
     return out_ind, s_vals, group, n, counts
 
 
+def _add_value_inputs(op):
+    t = constant_value(op._inputs[6])
+    if t is not None and not np.any(np.asarray(t)):
+        return [0, 2, 3, 5]  # no threshold: the count depends on the indices only
+    return [0, 1, 2, 3, 4, 5, 6]
+
+
+def _add_count(a_ind, a_val, b_ind, b_val, thresh) -> int:
+    """The entries of SparseAdd's sum: the union of the (row-major, unique) indices, less the
+    sums of two entries smaller in magnitude than ``thresh``."""
+    na = len(a_ind)
+    rows = np.concatenate([a_ind, b_ind])  # both [N, rank]
+    if not len(rows):
+        return 0
+    uniq, inv = np.unique(rows, axis=0, return_inverse=True)
+    inv = inv.reshape(-1)
+    count = len(uniq)
+    if thresh is not None and np.any(np.asarray(thresh)):
+        _, ia, ib = np.intersect1d(inv[:na], inv[na:], return_indices=True)
+        sums = np.asarray(a_val)[ia] + np.asarray(b_val)[ib]
+        count -= int(np.sum(np.abs(sums) < np.asarray(thresh).reshape(())))
+    return count
+
+
+def _sparse_add_shape(op, in_shapes, value_of):
+    rank = in_shapes[2].as_list()[0] if in_shapes[2].ndims == 1 else None
+    a_ind, b_ind = value_of(0), value_of(3)
+    nnz = None
+    if a_ind is not None and b_ind is not None:
+        r = 0 if rank is None else rank
+        a_ind, b_ind = np.asarray(a_ind).reshape(-1, r), np.asarray(b_ind).reshape(-1, r)
+        if 6 in _add_value_inputs(op):
+            a_val, b_val, thresh = value_of(1), value_of(4), value_of(6)
+            if a_val is not None and b_val is not None and thresh is not None:
+                nnz = _add_count(a_ind, a_val, b_ind, b_val, thresh)
+        else:
+            nnz = _add_count(a_ind, None, b_ind, None, None)
+    return [TensorShape([nnz, rank]), TensorShape([nnz]), TensorShape([rank])]
+
+
+register_op("SparseAdd", _sparse_add_shape, "sparse_add", value_inputs=_add_value_inputs)
+
+
+@RegisterGradient("SparseAdd")
+def _sparse_add_grad(op, unused_ind_grad, val_grad, unused_shape_grad):
+    # each operand's value gets the sum's gradient at its index (0 where its sum was dropped)
+    a_ind, b_ind = op.inputs[0], op.inputs[3]
+    g = make_op(
+        "SparseAddGrad",
+        [val_grad, a_ind, b_ind, op.outputs[0]],
+        [val_grad.dtype, val_grad.dtype],
+        {"T": val_grad.dtype},
+    ).outputs
+    return [None, g[0], None, None, g[1], None, None]
+
+
+register_op(
+    "SparseAddGrad",
+    lambda op, in_shapes, v: [
+        TensorShape([in_shapes[1].as_list()[0] if in_shapes[1].ndims == 2 else None]),
+        TensorShape([in_shapes[2].as_list()[0] if in_shapes[2].ndims == 2 else None]),
+    ],
+    "sparse_add_grad",
+)
+NotDifferentiable("SparseAddGrad")
+
+
 def sparse_add(a, b, threshold=None, thresh=None):
     """``a + b`` where one or both are SparseTensors: dense for a dense operand (op
-    SparseTensorDenseAdd), else a SparseTensor of the union of their indices (both sorted);
-    a sum of two entries smaller in magnitude than ``threshold`` is dropped.
+    SparseTensorDenseAdd), else a SparseTensor of the union of their indices (op SparseAdd;
+    both in row-major order); a sum of two entries smaller in magnitude than ``threshold`` is
+    dropped.
 
     >>> a = tf.SparseTensor([[0, 0]], [1.0], [2, 2])
     >>> b = tf.SparseTensor([[0, 0], [1, 1]], [2.0, 3.0], [2, 2])
@@ -482,21 +549,14 @@ def sparse_add(a, b, threshold=None, thresh=None):
         raise TypeError("At least one input should be SparseTensor; do you mean to use tf.add()?")
     if sa and sb:
         a, b = _sparse(a, "a"), _sparse(b, "b")
-        with name_scope(None, "SparseAdd", [a.indices, a.values, b.indices, b.values]):
+        with name_scope(None, "SparseAdd", [a.indices, a.values, b.indices, b.values]) as scope:
             bv = b.values if b.dtype == a.dtype else cast(b.values, a.dtype)
-            out_ind, s_vals, group, n, counts = _union(
-                a, SparseTensor(b.indices, bv, b.dense_shape)
-            )
-            sums = unsorted_segment_sum(s_vals, group, n)
-            t = constant_value(convert_to_tensor(threshold))
-            if t is None or np.any(np.asarray(t) != 0):
-                thr = convert_to_tensor(threshold, dtype=sums.dtype)
-                keep = _positions(
-                    reduce_any(stack([equal(counts, 1), greater_equal(abs(sums), thr)]), axis=0)
-                )
-                out_ind, sums = gather(out_ind, keep), gather(sums, keep)
-            out = SparseTensor(out_ind, sums, identity(a.dense_shape))
-            out.set_shape(a.shape)
+            thr = convert_to_tensor(threshold, dtype=a.dtype, name="threshold")
+            ins = [a.indices, a.values, a.dense_shape, b.indices, bv, b.dense_shape, thr]
+            attrs = {"T": a.dtype, "Treal": a.dtype}
+            outs = make_op("SparseAdd", ins, [_dt.int64, a.dtype, _dt.int64], attrs, scope).outputs
+            out = SparseTensor(*outs)
+            out.set_shape(a.shape.merge_with(b.shape) if a.shape.ndims is not None else b.shape)
             return out
     if sb:
         a, b = b, a

@@ -178,9 +178,9 @@ def _sparse_cross(inputs, outputs, ints, floats):
         feats.append(row)
     out_i, out_v, width = [], [], 0
     for r, row in enumerate(feats):
-        combos = [[]]
+        combos: list[list] = [[]]
         for fs in row:  # the last input varies fastest
-            combos = [c + [f] for c in combos for f in fs]
+            combos = [[*c, f] for c in combos for f in fs]
         if not row:
             combos = []
         for k, c in enumerate(combos):
@@ -193,3 +193,33 @@ def _sparse_cross(inputs, outputs, ints, floats):
     _store(outputs[0], np.array(out_i, np.int64).reshape(-1, 2))
     _store(outputs[1], np.array(out_v, np.int64))
     _store(outputs[2], np.array([batch, width], np.int64))
+
+
+@_kernel("sparse_add")
+def _sparse_add(inputs, outputs, ints, floats):
+    a_ind, a_val, a_shape, b_ind, b_val, b_shape, thresh = inputs
+    if list(a_shape) != list(b_shape):
+        raise KernelError("[SparseAdd] Operands' shapes do not match")
+    entries: dict[tuple, list] = {}
+    for ind, val in ((a_ind, a_val), (b_ind, b_val)):
+        for row, v in zip(map(tuple, ind.tolist()), val):
+            entries.setdefault(row, []).append(v)
+    rows, vals = [], []
+    for row in sorted(entries):
+        vs = entries[row]
+        s = vs[0] if len(vs) == 1 else a_val.dtype.type(vs[0] + vs[1])
+        if len(vs) == 1 or abs(float(s)) >= float(thresh):
+            rows.append(row)
+            vals.append(s)
+    _store(outputs[0], np.array(rows, np.int64).reshape(-1, len(a_shape)))
+    _store(outputs[1], np.array(vals, a_val.dtype))
+    _store(outputs[2], a_shape)
+
+
+@_kernel("sparse_add_grad")
+def _sparse_add_grad(inputs, outputs, ints, floats):
+    grad, a_ind, b_ind, s_ind = inputs
+    at = {tuple(r): k for k, r in enumerate(s_ind.tolist())}
+    for out, ind in zip(outputs, (a_ind, b_ind)):
+        k = [at.get(tuple(r), -1) for r in ind.tolist()]
+        _store(out, np.array([grad[i] if i >= 0 else 0 for i in k], grad.dtype))
