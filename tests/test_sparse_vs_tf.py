@@ -297,6 +297,21 @@ CASES = {
         ),
         [IND, np.array([3, 1, 4, 1, 5]), SHAPE, RNG.integers(0, 9, (3, 3))],
     ),
+    "cross": (
+        lambda m, i, v, s, j, w, d: m.sparse.cross([_sp(m, i, v, s), _sp(m, j, w, s), d]),
+        [
+            IND,
+            np.array([3, -1, 4, 1, 5]),
+            SHAPE,
+            IND2,
+            np.array([5, -1, 2**40]),
+            RNG.integers(-9, 9, (3, 2)),
+        ],
+    ),
+    "cross separator": (
+        lambda m, d, i, v, s: m.sparse.cross([d, _sp(m, i, v, s)], separator="|"),
+        [RNG.integers(0, 9, (3, 2)), IND, np.array([3, 1, 4, 1, 5]), SHAPE],
+    ),
     "cross_hashed dense only": (
         lambda m, d, e: m.sparse.cross_hashed([d, e], num_buckets=7),
         [RNG.integers(0, 9, (2, 3)), RNG.integers(0, 9, (2, 2))],

@@ -7,6 +7,7 @@ from .ops.sparse_ops import from_dense
 from .ops.sparse_ops import sparse_add as add
 from .ops.sparse_ops import sparse_bincount as bincount
 from .ops.sparse_ops import sparse_concat as concat
+from .ops.sparse_ops import sparse_cross as cross
 from .ops.sparse_ops import sparse_cross_hashed as cross_hashed
 from .ops.sparse_ops import sparse_expand_dims as expand_dims
 from .ops.sparse_ops import sparse_eye as eye

@@ -18,7 +18,7 @@ from ..framework import dtypes as _dt
 from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, constant_value, name_scope, shape_error
 from ..framework.op_util import check_dtype_in, make_op, partial_ints
-from ..framework.registry import NotDifferentiable, RegisterGradient, register_op
+from ..framework.registry import NotDifferentiable, OpKind, RegisterGradient, register_op
 from ..framework.sparse_tensor import (
     SparseTensor,
     SparseTensorValue,
@@ -860,6 +860,81 @@ def sparse_cross_hashed(inputs, num_buckets=0, hash_key=None, name=None):
     }
     op = make_op("SparseCross", ins, [_dt.int64] * 3, attrs, name or "SparseCross")
     return SparseTensor(*op.outputs)
+
+
+def _cross_strings(op, *arrays):
+    """SparseCrossV2 in Python (a host op: its values are strings): per row, every combination
+    of one feature of each input joined by ``sep``, the last input varying fastest."""
+    ns = op.get_attr("N")
+    sep = op.get_attr("sep")
+    inds, vals, dims, dense = (
+        arrays[:ns],
+        arrays[ns : 2 * ns],
+        arrays[2 * ns : 3 * ns],
+        arrays[3 * ns :],
+    )
+    batch = int(dims[0][0]) if ns else (len(dense[0]) if dense else 0)
+    out_i, out_v, width = [], [], 0
+    for r in builtins.range(batch):
+        cols = [list(v[np.asarray(i).reshape(-1, 2)[:, 0] == r]) for i, v in zip(inds, vals)]
+        cols += [list(d[r]) for d in dense]
+        combos: list[list] = [[]] if cols else []
+        for fs in cols:
+            combos = [[*c, f] for c in combos for f in fs]
+        for k, c in enumerate(combos):
+            out_i.append([r, k])
+            out_v.append(sep.join(str(int(f)) for f in c).encode())
+        width = max(width, len(combos))
+    values = np.empty(len(out_v), object)
+    values[:] = out_v
+    return [
+        np.array(out_i, np.int64).reshape(-1, 2),
+        values,
+        np.array([batch, width], np.int64),
+    ]
+
+
+register_op(
+    "SparseCrossV2",
+    lambda op, in_shapes, v: [TensorShape([None, 2]), TensorShape([None]), TensorShape([2])],
+    kind=OpKind.HOST,
+    host_fn=_cross_strings,
+)
+NotDifferentiable("SparseCrossV2")
+
+
+def sparse_cross(inputs, name=None, separator=None):
+    """The crosses of features as strings: per row, every combination of one feature of each
+    input (SparseTensors, then dense [batch, k] Tensors) joined by ``separator`` (``"_X_"``).
+
+    Int features only. The values are strings, which only the session's host side holds (like
+    summaries: fetch them; no kernel reads them); the indices and dense shape are those of
+    :func:`sparse_cross_hashed`, ordinary tensors.
+
+    >>> a = tf.SparseTensor([[0, 0], [1, 0]], tf.constant([3, 4], tf.int64), [2, 1])
+    >>> with tf.Session() as sess:
+    ...     print(sess.run(tf.sparse.cross([a, [[7], [8]]])).values)
+    [b'3_X_7' b'4_X_8']
+    """
+    if not isinstance(inputs, (tuple, list)):
+        raise TypeError("Inputs must be a list")
+    sps = [x for x in inputs if isinstance(x, SparseTensor)]
+    dense = [convert_to_tensor(x) for x in inputs if not isinstance(x, SparseTensor)]
+    if any(x.dtype == _dt.string for x in [*[s.values for s in sps], *dense]):
+        raise TypeError("sparse.cross: string features are not supported (int features only)")
+    vals = [s.values if s.dtype == _dt.int64 else cast(s.values, _dt.int64) for s in sps]
+    dense = [d if d.dtype == _dt.int64 else cast(d, _dt.int64) for d in dense]
+    ins = [*[s.indices for s in sps], *vals, *[s.dense_shape for s in sps], *dense]
+    attrs = {
+        "N": len(sps),
+        "sep": "_X_" if separator is None else separator,
+        "sparse_types": [v.dtype for v in vals],
+        "dense_types": [d.dtype for d in dense],
+    }
+    with name_scope(name, "SparseCrossV2", ins) as scope:
+        op = make_op("SparseCrossV2", ins, [_dt.int64, _dt.string, _dt.int64], attrs, scope)
+        hashed = sparse_cross_hashed([*sps, *dense])  # the same indices and shape, as tensors
+        return SparseTensor(hashed.indices, op.outputs[1], hashed.dense_shape)
 
 
 # ---- composites ---------------------------------------------------------------------------------
