@@ -644,6 +644,60 @@ void k_sparse_add_grad(const TensorView* in, int nin, TensorView* out, int nout,
   });
 }
 
+// ---- SparseReshape: the same entries in a dense shape of the same size ----------------------
+// in = input_indices [N, R], input_shape [R], new_shape [R'] (one -1 inferred); out =
+// output_indices [N, R'], output_shape [R'] (TF's checks and messages).
+void k_sparse_reshape(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "SparseReshape";
+  check_count(op, nin, 3, nout, 2);
+  const Indices ix(op, in[0], "input_indices");
+  const std::vector<int64_t> from = shape_values(op, in[1], "input_shape");
+  std::vector<int64_t> to = shape_values(op, in[2], "new_shape");
+  if (in[0].ndim != 2 || ix.rank != int64_t(from.size()))
+    fail(op, "Input indices ", in[0].shape_str(), " do not match the input shape ",
+         shape_list(from));
+  const int64_t dense = checked_num_elements(op, from.data(), int(from.size()));
+  int64_t product = 1, unknown = -1;
+  for (size_t d = 0; d < to.size(); ++d) {
+    if (to[d] == -1) {
+      if (unknown != -1)
+        fail(op, "only one output dimension may be -1, not both ", unknown, " and ", d);
+      unknown = int64_t(d);
+    } else if (to[d] < 0) {
+      fail(op, "size ", d, " must be non-negative, not ", to[d]);
+    } else {
+      product = checked_mul(op, product, to[d]);
+    }
+  }
+  if (unknown != -1) {
+    if (product == 0 || dense % product != 0)
+      fail(op, "Input to reshape is a SparseTensor with ", dense,
+           " dense values, but the requested shape requires a multiple of ", product,
+           ". input_shape=", shape_list(from), " output_shape=", shape_list(to));
+    to[size_t(unknown)] = dense / product;
+  } else if (product != dense) {
+    fail(op, "Input to reshape is a tensor with ", dense,
+         " dense values, but the requested shape has ", product, ". input_shape=", shape_list(from),
+         " output_shape=", shape_list(to));
+  }
+  const int64_t r = int64_t(to.size());
+  if (out[0].ndim != 2 || out[0].shape[0] != ix.n || out[0].shape[1] != r || out[1].size() != r)
+    fail(op, "outputs ", out[0].shape_str(), ", ", out[1].shape_str(), " should be [", ix.n, ",", r,
+         "], [", r, "]");
+  check_dtype(op, out[0], DType::kInt64, "output_indices");
+  check_dtype(op, out[1], DType::kInt64, "output_shape");
+  int64_t* oi = out[0].ptr<int64_t>();
+  for (int64_t i = 0; i < ix.n; ++i) {
+    int64_t p = 0;
+    for (int64_t d = 0; d < ix.rank; ++d) p = p * from[size_t(d)] + ix.at(i, d);
+    for (int64_t d = r - 1; d >= 0; --d) {
+      oi[i * r + d] = to[size_t(d)] ? p % to[size_t(d)] : 0;
+      p = to[size_t(d)] ? p / to[size_t(d)] : 0;
+    }
+  }
+  std::copy(to.begin(), to.end(), out[1].ptr<int64_t>());
+}
+
 }  // namespace
 
 void register_sparse_tensor(Registry& r) {
@@ -658,6 +712,7 @@ void register_sparse_tensor(Registry& r) {
   r["sparse_cross"] = k_sparse_cross;
   r["sparse_add"] = k_sparse_add;
   r["sparse_add_grad"] = k_sparse_add_grad;
+  r["sparse_reshape"] = k_sparse_reshape;
 }
 
 }  // namespace tfl

@@ -1042,8 +1042,22 @@ def sparse_add_grad_case(draw):
     return Case([grad, ai, bi, si], [blank((len(ai),), dt), blank((len(bi),), dt)])
 
 
+@st.composite
+def sparse_reshape_case(draw):
+    ind, _, shape = sparse_parts(draw, I64)
+    total = int(np.prod(shape))
+    new = [d for d in range(1, total + 1) if total % d == 0] if total else [0]
+    first = draw(st.sampled_from(new))
+    target = [first, total // first if first else draw(st.integers(0, 3))]
+    if total and draw(st.booleans()):
+        target[draw(st.integers(0, 1))] = -1
+    outs = [blank((len(ind), 2), I64), blank((2,), I64)]
+    return Case([ind, shape, np.array(target, np.int64)], outs)
+
+
 ROWS.update(
     {
+        "sparse_reshape": sparse_reshape_case(),
         "sparse_add": sparse_add_case(),
         "sparse_add_grad": sparse_add_grad_case(),
         "sparse_cross": sparse_cross_case(),

@@ -255,6 +255,26 @@ def np_add_grad(ai, av, bi, bv, shape, g, thresh):
     ]
 
 
+def reshape_draw(ctx):
+    ind, vals, shape = _sparse(ctx, 1, 3)
+    total = int(np.prod(shape))
+    firsts = [d for d in range(1, total + 1) if total % d == 0] if total else [0]
+    a = ctx.draw(st.sampled_from(firsts))
+    new = [a, total // a] if a else [0, ctx.draw(st.integers(0, 3))]
+    if total and ctx.draw(st.booleans()):
+        new[ctx.draw(st.integers(0, 1))] = -1
+    return [ind, vals, shape, np.array(new, np.int64)], {}
+
+
+def np_sparse_reshape(ind, vals, shape, new):
+    new = [int(d) for d in new]
+    if -1 in new:
+        new[new.index(-1)] = int(np.prod(shape)) // int(np.prod([d for d in new if d != -1]))
+    flat = np.ravel_multi_index(tuple(ind.T), tuple(shape)) if len(ind) else np.zeros(0, int)
+    out = np.stack(np.unravel_index(flat, new), axis=1) if len(ind) else np.zeros((0, 2))
+    return [out.astype(np.int64), np.array(new, np.int64)]
+
+
 def _sp(i, v, s):
     return tf.SparseTensor(i, v, s)
 
@@ -354,6 +374,14 @@ ROWS = [
         (I64,),
         "none",
         static=False,
+    ),
+    Row(
+        "SparseReshape",
+        lambda i, v, s, n: _parts3(tf.sparse.reshape(_sp(i, v, s), n))[::2],
+        np_sparse_reshape,
+        reshape_draw,
+        FLOATS,
+        "none",
     ),
     Row(
         "SparseAdd",

@@ -155,6 +155,10 @@ CASES = {
         lambda m, i, v, s: m.sparse.reshape(_sp(m, i, v, s), [2, -1]),
         [IND, VAL, SHAPE],
     ),
+    "reshape fed shape": (
+        lambda m, i, v, s, n: m.sparse.reshape(_sp(m, i, v, s), n),
+        [IND3, VAL, SHAPE3, np.array([-1, 2, 2], np.int64)],
+    ),
     "reshape 3-d": (
         lambda m, i, v, s: m.sparse_reshape(_sp(m, i, v, s), [4, 3]),
         [IND3, VAL, SHAPE3],
@@ -570,6 +574,25 @@ BAD = {
         [IND, VAL, SHAPE, IND2, VAL2, np.array([3, 5])],
         "SparseAdd",
         "Operands' shapes do not match",
+    ),
+    "reshape two unknowns": (
+        lambda m, i, v, s, n: m.sparse.reshape(_sp(m, i, v, s), n),
+        [IND, VAL, SHAPE, np.array([-1, -1])],
+        "SparseReshape",
+        "only one output dimension may be -1, not both 0 and 1",
+    ),
+    "reshape size mismatch": (
+        lambda m, i, v, s, n: m.sparse.reshape(_sp(m, i, v, s), n),
+        [IND, VAL, SHAPE, np.array([3, 3])],
+        "SparseReshape",
+        r"Input to reshape is a tensor with 12 dense values, but the requested shape has 9. "
+        r"input_shape=\[3,4\] output_shape=\[3,3\]",
+    ),
+    "reshape no multiple": (
+        lambda m, i, v, s, n: m.sparse.reshape(_sp(m, i, v, s), n),
+        [IND, VAL, SHAPE, np.array([5, -1])],
+        "SparseReshape",
+        "requested shape requires a multiple of 5",
     ),
     "softmax of a vector": (
         lambda m, i, v, s: m.sparse.softmax(_sp(m, i, v, s)),

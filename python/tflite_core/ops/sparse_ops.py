@@ -1143,27 +1143,50 @@ def sparse_concat(
         return sparse_reorder(SparseTensor(concat(inds, 0), vals, dims))
 
 
-def sparse_reshape(sp_input, shape, name=None):
-    """The SparseTensor reshaped to ``shape`` (one ``-1`` inferred), entries in the same order."""
+def _sparse_reshape_shape(op, in_shapes, value_of):
+    ind, new = in_shapes[0], in_shapes[2]
+    n = ind.as_list()[0] if ind.ndims == 2 else None
+    r = new.as_list()[0] if new.ndims == 1 else None
+    return [TensorShape([n, r]), TensorShape([r])]
+
+
+register_op("SparseReshape", _sparse_reshape_shape, "sparse_reshape")
+NotDifferentiable("SparseReshape")
+
+
+def sparse_reshape(sp_input, shape, name=None):  # noqa: A002 (TF's name)
+    """The SparseTensor reshaped to ``shape`` (one ``-1`` inferred), entries in the same order.
+
+    >>> st = tf.SparseTensor([[0, 1], [1, 2]], [1.0, 2.0], [2, 3])
+    >>> with tf.Session() as sess:
+    ...     print(sess.run(tf.sparse.reshape(st, [-1])).indices)
+    [[1]
+     [5]]
+    """
     sp = _sparse(sp_input)
-    with name_scope(name, "SparseReshape", [sp.indices, sp.values]):
+    with name_scope(name, "SparseReshape", [sp.indices, sp.values]) as scope:
         new = _int64(shape, "shape")
-        total = reduce_prod(sp.dense_shape)
-        neg = equal(new, constant(-1, _dt.int64))
-        known = reduce_prod(where_v2(neg, ones_like_t(new), new))
-        new = where_v2(neg, fill(shape_of(new), floordiv(total, known)), new)
-        flat = _flat_positions(sp.indices, sp.dense_shape)
-        ind = floormod(floordiv(expand_dims(flat, 1), _strides(new)), new)
-        out = SparseTensor(ind, identity(sp.values), new)
-        dims = partial_ints(convert_to_tensor(shape, dtype=_dt.int64))
+        dims = partial_ints(new)
+        known = None
         if dims is not None:
-            known_dims = [None if d is None or d < 0 else d for d in dims]
-            if sp.shape.is_fully_defined() and dims.count(-1) == 1 and None not in dims:
+            if dims.count(-1) > 1:
+                raise ValueError(f"At most one dimension can be inferred (-1). Found: {dims}")
+            known = [None if d is None or d < 0 else d for d in dims]
+            if sp.shape.is_fully_defined() and None not in dims:
+                total = int(np.prod([int(d or 0) for d in sp.shape.as_list()]))
                 rest = int(np.prod([int(d) for d in dims if d is not None and d != -1]))
-                if rest:
-                    n_el = int(np.prod([int(d or 0) for d in sp.shape.as_list()]))
-                    known_dims[dims.index(-1)] = n_el // rest
-            out.set_shape(known_dims)
+                if -1 in dims and rest and total % rest == 0:
+                    known[dims.index(-1)] = total // rest
+                elif -1 not in dims and rest != total:
+                    raise ValueError(
+                        f"Cannot reshape a tensor with {total} elements to shape {dims} "
+                        f"({rest} elements)."
+                    )
+        ins = [sp.indices, sp.dense_shape, new]
+        ind, out_shape = make_op("SparseReshape", ins, [_dt.int64, _dt.int64], {}, scope).outputs
+        out = SparseTensor(ind, identity(sp.values), out_shape)
+        if known is not None:
+            out.set_shape(known)
         return out
 
 

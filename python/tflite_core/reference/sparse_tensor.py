@@ -223,3 +223,25 @@ def _sparse_add_grad(inputs, outputs, ints, floats):
     for out, ind in zip(outputs, (a_ind, b_ind)):
         k = [at.get(tuple(r), -1) for r in ind.tolist()]
         _store(out, np.array([grad[i] if i >= 0 else 0 for i in k], grad.dtype))
+
+
+@_kernel("sparse_reshape")
+def _sparse_reshape(inputs, outputs, ints, floats):
+    ind, shape, new = inputs
+    new = [int(d) for d in new]
+    total = int(np.prod(shape))
+    if new.count(-1) > 1:
+        raise KernelError("[SparseReshape] only one output dimension may be -1")
+    if any(d < -1 for d in new):
+        raise KernelError("[SparseReshape] size must be non-negative")
+    rest = int(np.prod([d for d in new if d != -1]))
+    if -1 in new:
+        if rest == 0 or total % rest:
+            raise KernelError("[SparseReshape] requested shape requires a multiple")
+        new[new.index(-1)] = total // rest
+    elif rest != total:
+        raise KernelError("[SparseReshape] Input to reshape is a tensor with other dense values")
+    flat = np.ravel_multi_index(tuple(ind.T), tuple(shape)) if len(ind) else np.zeros(0, int)
+    out = np.stack(np.unravel_index(flat, new), axis=1) if len(ind) else np.zeros((0, len(new)))
+    _store(outputs[0], out)
+    _store(outputs[1], np.array(new, np.int64))
