@@ -1154,7 +1154,7 @@ register_op("SparseReshape", _sparse_reshape_shape, "sparse_reshape")
 NotDifferentiable("SparseReshape")
 
 
-def sparse_reshape(sp_input, shape, name=None):  # noqa: A002 (TF's name)
+def sparse_reshape(sp_input, shape, name=None):
     """The SparseTensor reshaped to ``shape`` (one ``-1`` inferred), entries in the same order.
 
     >>> st = tf.SparseTensor([[0, 1], [1, 2]], [1.0, 2.0], [2, 3])
