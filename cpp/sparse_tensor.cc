@@ -698,6 +698,74 @@ void k_sparse_reshape(const TensorView* in, int nin, TensorView* out, int nout, 
   std::copy(to.begin(), to.end(), out[1].ptr<int64_t>());
 }
 
+// ---- SparseConcat: SparseTensors of one shape but along concat_dim, joined along it ----------
+// in = indices..., values..., shapes... (N each); ints = [N, concat_dim]; out = indices, values,
+// shape. The entries are shifted along concat_dim and put in row-major order (stable), which is
+// TF's order for row-major inputs.
+void k_sparse_concat(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "SparseConcat";
+  const int64_t n = a.i(0, op);
+  if (n < 1 || 3 * n != nin || nout != 3) fail(op, "expects 3 x N inputs and 3 outputs");
+  const std::vector<int64_t> first = shape_values(op, in[2 * n], "shapes");
+  const int64_t rank = int64_t(first.size());
+  int64_t cd = a.i(1, op);
+  if (cd < -rank || cd >= rank)
+    fail(op, "Concat dimension must be in range [", -rank, ", ", rank, "), got ", cd);
+  if (cd < 0) cd += rank;
+  std::vector<int64_t> dims = first, offsets(static_cast<size_t>(n), 0);
+  dims[size_t(cd)] = 0;
+  int64_t total = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const std::vector<int64_t> s = shape_values(op, in[2 * n + i], "shapes");
+    if (int64_t(s.size()) != rank)
+      fail(op, "Ranks of all input tensors must match: expected ", rank, " but got ", s.size(),
+           " at position ", i);
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != cd && s[size_t(d)] != first[size_t(d)])
+        fail(op, "Input shapes must match: expected ", first[size_t(d)], " for dimension ", d,
+             " but got ", s[size_t(d)], " at position ", i);
+    offsets[size_t(i)] = dims[size_t(cd)];
+    dims[size_t(cd)] += s[size_t(cd)];
+    const TensorView &ind = in[i], &val = in[n + i];
+    check_dtype(op, ind, DType::kInt64, "indices");
+    if (ind.ndim != 2 || ind.shape[1] != rank || val.ndim != 1 || val.shape[0] != ind.shape[0])
+      fail(op, "Input ", i, ": indices ", ind.shape_str(), " and values ", val.shape_str(),
+           " do not match a SparseTensor of rank ", rank);
+    check_same_dtype(op, val, out[1]);
+    total = checked_add(op, total, ind.shape[0]);
+  }
+  if (out[0].ndim != 2 || out[0].shape[0] != total || out[0].shape[1] != rank ||
+      out[1].size() != total || out[2].size() != rank)
+    fail(op, "outputs ", out[0].shape_str(), ", ", out[1].shape_str(), " should hold ", total,
+         " entries of rank ", rank);
+  // (input, entry) of each output entry, sorted by its shifted index
+  std::vector<std::pair<int64_t, int64_t>> order;
+  order.reserve(size_t(total));
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t k = 0; k < in[i].shape[0]; ++k) order.emplace_back(i, k);
+  auto at = [&](const std::pair<int64_t, int64_t>& e, int64_t d) {
+    const int64_t v = in[e.first].ptr<int64_t>()[e.second * rank + d];
+    return d == cd ? v + offsets[size_t(e.first)] : v;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](const auto& x, const auto& y) {
+    for (int64_t d = 0; d < rank; ++d) {
+      const int64_t p = at(x, d), q = at(y, d);
+      if (p != q) return p < q;
+    }
+    return false;
+  });
+  int64_t* oi = out[0].ptr<int64_t>();
+  const int64_t w = dtype_size(out[1].dtype);
+  char* ov = static_cast<char*>(out[1].data);
+  for (int64_t k = 0; k < total; ++k) {
+    const auto& e = order[size_t(k)];
+    for (int64_t d = 0; d < rank; ++d) oi[k * rank + d] = at(e, d);
+    std::memcpy(ov + k * w, static_cast<const char*>(in[n + e.first].data) + e.second * w,
+                size_t(w));
+  }
+  std::copy(dims.begin(), dims.end(), out[2].ptr<int64_t>());
+}
+
 }  // namespace
 
 void register_sparse_tensor(Registry& r) {
@@ -713,6 +781,7 @@ void register_sparse_tensor(Registry& r) {
   r["sparse_add"] = k_sparse_add;
   r["sparse_add_grad"] = k_sparse_add_grad;
   r["sparse_reshape"] = k_sparse_reshape;
+  r["sparse_concat"] = k_sparse_concat;
 }
 
 }  // namespace tfl

@@ -1055,8 +1055,27 @@ def sparse_reshape_case(draw):
     return Case([ind, shape, np.array(target, np.int64)], outs)
 
 
+@st.composite
+def sparse_concat_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    rank = draw(st.integers(1, 3))
+    axis = draw(st.integers(-rank, rank - 1))
+    base = list(draw(shapes(min_dims=rank, max_dims=rank)))
+    parts = []
+    for _ in range(draw(st.integers(1, 3))):
+        shape = list(base)
+        shape[axis] = draw(st.integers(0, 3))
+        ind = np.argwhere(draw(hnp.arrays(BOOL, tuple(shape)))).astype(np.int64).reshape(-1, rank)
+        parts.append((ind, arrays(draw, dt, (len(ind),)), np.array(shape, np.int64)))
+    n, total = len(parts), sum(len(p[0]) for p in parts)
+    ins = [p[0] for p in parts] + [p[1] for p in parts] + [p[2] for p in parts]
+    outs = [blank((total, rank), I64), blank((total,), dt), blank((rank,), I64)]
+    return Case(ins, outs, [n, axis])
+
+
 ROWS.update(
     {
+        "sparse_concat": sparse_concat_case(),
         "sparse_reshape": sparse_reshape_case(),
         "sparse_add": sparse_add_case(),
         "sparse_add_grad": sparse_add_grad_case(),

@@ -275,6 +275,30 @@ def np_sparse_reshape(ind, vals, shape, new):
     return [out.astype(np.int64), np.array(new, np.int64)]
 
 
+def concat_draw(ctx):
+    rank = ctx.draw(st.integers(1, 3))
+    axis = ctx.draw(st.integers(-rank, rank - 1))
+    base = list(ctx.shape(min_dims=rank, max_dims=rank))
+    arrays = []
+    for _ in range(2):
+        shape = list(base)
+        shape[axis] = ctx.draw(st.integers(0, 3))
+        ind = np.argwhere(ctx.draw(hnp.arrays(np.bool_, tuple(shape)))).astype(np.int64)
+        arrays += [ind.reshape(-1, rank), ctx.values((len(ind),)), np.array(shape, np.int64)]
+    return arrays, {"axis": axis}
+
+
+def np_sparse_concat(i1, v1, s1, i2, v2, s2, axis):
+    rank = len(s1)
+    a = axis % rank
+    ind = np.concatenate([i1, i2 + np.eye(rank, dtype=np.int64)[a] * s1[a]]).reshape(-1, rank)
+    val = np.concatenate([v1, v2])
+    order = np.lexsort(ind.T[::-1]) if len(ind) else np.arange(0)
+    dims = s1.copy()
+    dims[a] += s2[a]
+    return [ind[order], val[order], dims]
+
+
 def _sp(i, v, s):
     return tf.SparseTensor(i, v, s)
 
@@ -381,6 +405,16 @@ ROWS = [
         np_sparse_reshape,
         reshape_draw,
         FLOATS,
+        "none",
+    ),
+    Row(
+        "SparseConcat",
+        lambda i1, v1, s1, i2, v2, s2, axis: _parts3(
+            tf.sparse.concat(axis, [_sp(i1, v1, s1), _sp(i2, v2, s2)])
+        ),
+        np_sparse_concat,
+        concat_draw,
+        NUMERIC,
         "none",
     ),
     Row(

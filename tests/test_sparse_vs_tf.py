@@ -594,6 +594,12 @@ BAD = {
         "SparseReshape",
         "requested shape requires a multiple of 5",
     ),
+    "concat shapes differ": (
+        lambda m, i, v, s, j, w, t: m.sparse.concat(1, [_sp(m, i, v, s), _sp(m, j, w, t)]),
+        [IND, VAL, SHAPE, IND2, VAL2, np.array([4, 5])],
+        "SparseConcat",
+        "Input shapes must match: expected 3 for dimension 0 but got 4 at position 1",
+    ),
     "softmax of a vector": (
         lambda m, i, v, s: m.sparse.softmax(_sp(m, i, v, s)),
         [np.array([[0], [2]]), np.array([1.0, 2.0]), np.array([3])],

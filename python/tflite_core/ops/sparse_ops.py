@@ -1100,6 +1100,23 @@ def sparse_split(
         return out
 
 
+def _sparse_concat_shape(op, in_shapes, value_of):
+    n = op.get_attr("N")
+    rows = [s.as_list()[0] if s.ndims == 2 else None for s in in_shapes[:n]]
+    total = None if None in rows else sum(rows)
+    rank = next((s.as_list()[0] for s in in_shapes[2 * n :] if s.ndims == 1), None)
+    return [TensorShape([total, rank]), TensorShape([total]), TensorShape([rank])]
+
+
+register_op(
+    "SparseConcat",
+    _sparse_concat_shape,
+    "sparse_concat",
+    attrs_fn=lambda op, *_: ([op.get_attr("N"), op.get_attr("concat_dim")], []),
+)
+NotDifferentiable("SparseConcat")
+
+
 def sparse_concat(
     axis,
     sp_inputs,
@@ -1108,39 +1125,51 @@ def sparse_concat(
     concat_dim=None,
     expand_nonconcat_dims=False,
 ):
-    """The SparseTensors ``sp_inputs`` concatenated along ``axis`` (in row-major order); the
-    other dimensions must agree, or with ``expand_nonconcat_dim`` take their maximum."""
+    """The SparseTensors ``sp_inputs`` joined along ``axis`` (op SparseConcat; entries in
+    row-major order); the other dimensions must agree, or with ``expand_nonconcat_dim`` they
+    take their maximum.
+
+    >>> a = tf.SparseTensor([[0, 0]], [1], [2, 2])
+    >>> b = tf.SparseTensor([[1, 1]], [2], [2, 3])
+    >>> with tf.Session() as sess:
+    ...     print(sess.run(tf.sparse.concat(1, [a, b])).indices)
+    [[0 0]
+     [1 3]]
+    """
     if concat_dim is not None:
         axis = concat_dim
     expand = expand_nonconcat_dim or expand_nonconcat_dims
     sps = [_sparse(s, "sp_inputs") for s in sp_inputs]
     rank = _rank(sps[0])
-    a = int(axis) % rank
-    with name_scope(name, "SparseConcat", [s.values for s in sps]):
-        unit = constant(np.eye(rank, dtype=np.int64)[a])
-        offset = constant(0, _dt.int64)
-        inds = []
-        for s in sps:
-            inds.append(s.indices + unit * offset)
-            offset = offset + s.dense_shape[a]
-        if expand:
-            dims = sps[0].dense_shape
-            for s in sps[1:]:
-                dims = maximum(dims, s.dense_shape)
-        else:
-            dims = sps[0].dense_shape
-            if all(s.shape.ndims is not None for s in sps):
-                for s in sps[1:]:
-                    for d in builtins.range(rank):
-                        x, y = sps[0].shape[d], s.shape[d]
-                        if d != a and not x.is_compatible_with(y):
-                            raise ValueError(
-                                f"Input shapes must match: got {sps[0].shape} and {s.shape} "
-                                f"for concat axis {a}"
-                            )
-        dims = dims * (constant(1, _dt.int64) - unit) + unit * offset
-        vals = concat([s.values for s in sps], 0)
-        return sparse_reorder(SparseTensor(concat(inds, 0), vals, dims))
+    a = int(axis)
+    if not -rank <= a < rank:
+        raise ValueError(f"Concat dimension must be in range [{-rank}, {rank}), got {a}")
+    a %= rank
+    shapes = [s.dense_shape for s in sps]
+    if expand:
+        top = reduce_max(stack(shapes), axis=0)
+        shapes = [concat([top[:a], d[a : a + 1], top[a + 1 :]], 0) for d in shapes]
+    elif all(s.shape.ndims is not None for s in sps):
+        for s in sps[1:]:
+            for d in builtins.range(rank):
+                if d != a and not sps[0].shape[d].is_compatible_with(s.shape[d]):
+                    raise ValueError(
+                        f"Input shapes must match: got {sps[0].shape} and {s.shape} for concat "
+                        f"axis {a}"
+                    )
+    dtype = sps[0].dtype
+    vals = [s.values if s.dtype == dtype else cast(s.values, dtype) for s in sps]
+    ins = [*[s.indices for s in sps], *vals, *shapes]
+    attrs = {"N": len(sps), "concat_dim": a, "T": dtype}
+    with name_scope(name, "SparseConcat", ins) as scope:
+        outs = make_op("SparseConcat", ins, [_dt.int64, dtype, _dt.int64], attrs, scope).outputs
+        out = SparseTensor(*outs)
+        if not expand and all(s.shape.ndims is not None for s in sps):
+            dims = sps[0].shape.as_list()
+            along = [s.shape.as_list()[a] for s in sps]
+            dims[a] = None if None in along else sum(along)
+            out.set_shape(dims)
+        return out
 
 
 def _sparse_reshape_shape(op, in_shapes, value_of):

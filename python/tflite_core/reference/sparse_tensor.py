@@ -245,3 +245,24 @@ def _sparse_reshape(inputs, outputs, ints, floats):
     out = np.stack(np.unravel_index(flat, new), axis=1) if len(ind) else np.zeros((0, len(new)))
     _store(outputs[0], out)
     _store(outputs[1], np.array(new, np.int64))
+
+
+@_kernel("sparse_concat")
+def _sparse_concat(inputs, outputs, ints, floats):
+    n, axis = ints[0], ints[1]
+    inds, vals, shapes = inputs[:n], inputs[n : 2 * n], inputs[2 * n :]
+    rank = len(shapes[0])
+    axis %= rank
+    for s in shapes:
+        if len(s) != rank or any(s[d] != shapes[0][d] for d in range(rank) if d != axis):
+            raise KernelError("[SparseConcat] Input shapes must match")
+    offsets = np.cumsum([0] + [int(s[axis]) for s in shapes])
+    rows = [i + np.eye(rank, dtype=np.int64)[axis] * off for i, off in zip(inds, offsets)]
+    ind = np.concatenate(rows).reshape(-1, rank)
+    val = np.concatenate(vals)
+    order = np.lexsort(ind.T[::-1]) if len(ind) else np.arange(0)
+    dims = np.array(shapes[0], np.int64)
+    dims[axis] = offsets[-1]
+    _store(outputs[0], ind[order])
+    _store(outputs[1], val[order])
+    _store(outputs[2], dims)
