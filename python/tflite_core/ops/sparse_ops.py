@@ -1103,7 +1103,7 @@ def sparse_split(
 def _sparse_concat_shape(op, in_shapes, value_of):
     n = op.get_attr("N")
     rows = [s.as_list()[0] if s.ndims == 2 else None for s in in_shapes[:n]]
-    total = None if None in rows else sum(rows)
+    total = None if None in rows else sum(int(r or 0) for r in rows)
     rank = next((s.as_list()[0] for s in in_shapes[2 * n :] if s.ndims == 1), None)
     return [TensorShape([total, rank]), TensorShape([total]), TensorShape([rank])]
 
@@ -1167,7 +1167,7 @@ def sparse_concat(
         if not expand and all(s.shape.ndims is not None for s in sps):
             dims = sps[0].shape.as_list()
             along = [s.shape.as_list()[a] for s in sps]
-            dims[a] = None if None in along else sum(along)
+            dims[a] = None if None in along else sum(int(d or 0) for d in along)
             out.set_shape(dims)
         return out
 
