@@ -85,7 +85,8 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  sparse_add (the merge of two sorted SparseTensors, |sum| < thresh dropped),
 //                  sparse_add_grad (grad, a_indices, b_indices, sum_indices -> a, b grads),
 //                  sparse_reshape (indices, shape, new_shape -> indices, shape; one -1 inferred),
-//                  sparse_concat (N SparseTensors joined along ints[1], row-major; ints[0] = N)
+//                  sparse_concat (N SparseTensors joined along ints[1], row-major; ints[0] = N),
+//                  sparse_slice (indices, values, shape, start, size -> the entries in the box)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 

@@ -766,6 +766,54 @@ void k_sparse_concat(const TensorView* in, int nin, TensorView* out, int nout, c
   std::copy(dims.begin(), dims.end(), out[2].ptr<int64_t>());
 }
 
+// ---- SparseSlice: the entries inside the box [start, start + size), re-based to start ---------
+// in = indices, values, shape, start, size; out = indices, values, shape (the box clipped to the
+// input's shape); entries keep their order.
+void k_sparse_slice(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "SparseSlice";
+  check_count(op, nin, 5, nout, 3);
+  const Indices ix(op, in[0], "indices");
+  const TensorView& vals = in[1];
+  const std::vector<int64_t> shape = shape_values(op, in[2], "shape");
+  const std::vector<int64_t> start = shape_values(op, in[3], "start");
+  const std::vector<int64_t> size = shape_values(op, in[4], "size");
+  const int64_t rank = int64_t(shape.size());
+  if (in[0].ndim != 2 || ix.rank != rank || vals.ndim != 1 || vals.shape[0] != ix.n)
+    fail(op, "indices ", in[0].shape_str(), " and values ", vals.shape_str(),
+         " do not match the shape ", shape_list(shape));
+  if (int64_t(start.size()) != rank)
+    fail(op, "Expected start to be a vector of length ", rank, " but got length ", start.size());
+  if (int64_t(size.size()) != rank)
+    fail(op, "Expected size to be a vector of length ", rank, " but got length ", size.size());
+  check_same_dtype(op, vals, out[1]);
+  std::vector<int64_t> keep;
+  for (int64_t i = 0; i < ix.n; ++i) {
+    bool inside = true;
+    for (int64_t d = 0; d < rank && inside; ++d) {
+      const int64_t v = ix.at(i, d);
+      inside = v >= start[size_t(d)] && v - start[size_t(d)] < size[size_t(d)];
+    }
+    if (inside) keep.push_back(i);
+  }
+  const int64_t m = int64_t(keep.size());
+  if (out[0].ndim != 2 || out[0].shape[0] != m || out[0].shape[1] != rank || out[1].size() != m ||
+      out[2].size() != rank)
+    fail(op, "outputs ", out[0].shape_str(), ", ", out[1].shape_str(), " should hold ", m,
+         " entries");
+  int64_t* oi = out[0].ptr<int64_t>();
+  const int64_t w = dtype_size(vals.dtype);
+  for (int64_t k = 0; k < m; ++k) {
+    const int64_t i = keep[size_t(k)];
+    for (int64_t d = 0; d < rank; ++d) oi[k * rank + d] = ix.at(i, d) - start[size_t(d)];
+    std::memcpy(static_cast<char*>(out[1].data) + k * w,
+                static_cast<const char*>(vals.data) + i * w, size_t(w));
+  }
+  for (int64_t d = 0; d < rank; ++d) {
+    const int64_t end = std::min(start[size_t(d)] + size[size_t(d)], shape[size_t(d)]);
+    out[2].ptr<int64_t>()[d] = std::max<int64_t>(end - start[size_t(d)], 0);
+  }
+}
+
 }  // namespace
 
 void register_sparse_tensor(Registry& r) {
@@ -782,6 +830,7 @@ void register_sparse_tensor(Registry& r) {
   r["sparse_add_grad"] = k_sparse_add_grad;
   r["sparse_reshape"] = k_sparse_reshape;
   r["sparse_concat"] = k_sparse_concat;
+  r["sparse_slice"] = k_sparse_slice;
 }
 
 }  // namespace tfl

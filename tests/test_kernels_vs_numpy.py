@@ -1073,8 +1073,20 @@ def sparse_concat_case(draw):
     return Case(ins, outs, [n, axis])
 
 
+@st.composite
+def sparse_slice_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    ind, vals, shape = sparse_parts(draw, dt)
+    start = np.array([draw(st.integers(0, 4)) for _ in shape], np.int64)
+    size = np.array([draw(st.integers(0, 4)) for _ in shape], np.int64)
+    m = int(np.sum(np.all((ind >= start) & (ind - start < size), axis=1))) if len(ind) else 0
+    outs = [blank((m, len(shape)), I64), blank((m,), dt), blank((len(shape),), I64)]
+    return Case([ind, vals, shape, start, size], outs)
+
+
 ROWS.update(
     {
+        "sparse_slice": sparse_slice_case(),
         "sparse_concat": sparse_concat_case(),
         "sparse_reshape": sparse_reshape_case(),
         "sparse_add": sparse_add_case(),

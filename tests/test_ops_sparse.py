@@ -299,6 +299,19 @@ def np_sparse_concat(i1, v1, s1, i2, v2, s2, axis):
     return [ind[order], val[order], dims]
 
 
+def slice_draw(ctx):
+    ind, vals, shape = _sparse(ctx, 1, 3)
+    start = np.array([ctx.draw(st.integers(0, 3)) for _ in shape], np.int64)
+    size = np.array([ctx.draw(st.integers(0, 4)) for _ in shape], np.int64)
+    return [ind, vals, shape, start, size], {}
+
+
+def np_sparse_slice(ind, vals, shape, start, size):
+    keep = np.all((ind >= start) & (ind - start < size), axis=1) if len(ind) else np.zeros(0, bool)
+    dims = np.maximum(np.minimum(start + size, shape) - start, 0)
+    return [(ind[keep] - start).reshape(-1, len(shape)), vals[keep], dims]
+
+
 def _sp(i, v, s):
     return tf.SparseTensor(i, v, s)
 
@@ -416,6 +429,14 @@ ROWS = [
         concat_draw,
         NUMERIC,
         "none",
+    ),
+    Row(
+        "SparseSlice",
+        lambda i, v, s, b, z: _parts3(tf.sparse.slice(_sp(i, v, s), b, z)),
+        np_sparse_slice,
+        slice_draw,
+        NUMERIC,
+        static=False,
     ),
     Row(
         "SparseAdd",

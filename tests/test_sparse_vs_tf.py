@@ -600,6 +600,12 @@ BAD = {
         "SparseConcat",
         "Input shapes must match: expected 3 for dimension 0 but got 4 at position 1",
     ),
+    "slice start of another rank": (
+        lambda m, i, v, s, b, z: m.sparse.slice(_sp(m, i, v, s), b, z),
+        [IND, VAL, SHAPE, np.array([0, 0, 0]), np.array([2, 2])],
+        "SparseSlice",
+        "Expected start to be a vector of length 2 but got length 3",
+    ),
     "softmax of a vector": (
         lambda m, i, v, s: m.sparse.softmax(_sp(m, i, v, s)),
         [np.array([[0], [2]]), np.array([1.0, 2.0]), np.array([3])],

@@ -1049,20 +1049,59 @@ def sparse_expand_dims(sp_input, axis=None, name=None):
         return out
 
 
+def _slice_inside(ind, start, size):
+    """Which index rows lie in the box [start, start + size) (NumPy, for the shape rule)."""
+    ind = np.asarray(ind)
+    st = np.asarray(start).reshape(-1)
+    sz = np.asarray(size).reshape(-1)
+    rank = ind.shape[1] if ind.ndim == 2 else 0
+    for what, v in (("start", st), ("size", sz)):
+        if v.size != rank:
+            raise ValueError(
+                f"[SparseSlice] Expected {what} to be a vector of length {rank} but got length "
+                f"{v.size}"
+            )
+    return np.all((ind >= st) & (ind - st < sz), axis=1)
+
+
+def _sparse_slice_shape(op, in_shapes, value_of):
+    rank = in_shapes[2].as_list()[0] if in_shapes[2].ndims == 1 else None
+    ind, start, size = value_of(0), value_of(3), value_of(4)
+    m = None
+    if ind is not None and start is not None and size is not None:
+        m = int(np.sum(_slice_inside(ind, start, size)))
+    return [TensorShape([m, rank]), TensorShape([m]), TensorShape([rank])]
+
+
+register_op("SparseSlice", _sparse_slice_shape, "sparse_slice", value_inputs=(0, 3, 4))
+
+
+@RegisterGradient("SparseSlice")
+def _sparse_slice_grad(op, unused_ind_grad, grad, unused_shape_grad):
+    # the kept entries (in order) get the gradient of their place in the slice; the others 0
+    ind, _, _, start, size = op.inputs
+    inside = reduce_all(
+        stack([greater_equal(ind, start), less(ind - start, size)], axis=0), axis=[0, 2]
+    )
+    n = shape(ind, out_type=_dt.int64)[0]
+    return [None, unsorted_segment_sum(grad, _positions(inside), n), None, None, None]
+
+
 def sparse_slice(sp_input, start, size, name=None):
-    """The entries inside the box ``[start, start + size)``, re-based to ``start``; the dense
-    shape is the box clipped to ``sp_input``'s."""
+    """The entries inside the box ``[start, start + size)``, re-based to ``start`` (op
+    SparseSlice); the dense shape is the box clipped to ``sp_input``'s.
+
+    >>> st = tf.SparseTensor([[0, 1], [1, 2], [2, 0]], [1, 2, 3], [3, 3])
+    >>> with tf.Session() as sess:
+    ...     print(sess.run(tf.sparse.slice(st, [1, 0], [2, 2])).indices)
+    [[1 0]]
+    """
     sp = _sparse(sp_input)
-    with name_scope(name, "SparseSlice", [sp.indices, sp.values]):
-        st, sz = _int64(start, "start"), _int64(size, "size")
-        end = st + sz
-        inside = reduce_all(
-            stack([greater_equal(sp.indices, st), less(sp.indices, end)], axis=0), axis=[0, 2]
-        )
-        at = _positions(inside)
-        ind = gather(sp.indices, at) - st
-        dims = maximum(minimum(end, sp.dense_shape) - st, zeros_like(st))
-        return SparseTensor(ind, gather(sp.values, at), dims)
+    with name_scope(name, "SparseSlice", [sp.indices, sp.values]) as scope:
+        ins = [sp.indices, sp.values, sp.dense_shape, _int64(start, "start"), _int64(size, "size")]
+        attrs = {"T": sp.dtype}
+        outs = make_op("SparseSlice", ins, [_dt.int64, sp.dtype, _dt.int64], attrs, scope).outputs
+        return SparseTensor(*outs)
 
 
 def sparse_split(

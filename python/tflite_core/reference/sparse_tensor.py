@@ -266,3 +266,14 @@ def _sparse_concat(inputs, outputs, ints, floats):
     _store(outputs[0], ind[order])
     _store(outputs[1], val[order])
     _store(outputs[2], dims)
+
+
+@_kernel("sparse_slice")
+def _sparse_slice(inputs, outputs, ints, floats):
+    ind, vals, shape, start, size = inputs
+    if len(start) != len(shape) or len(size) != len(shape):
+        raise KernelError("[SparseSlice] start and size must match the rank")
+    keep = np.all((ind >= start) & (ind - start < size), axis=1) if len(ind) else np.zeros(0, bool)
+    _store(outputs[0], (ind[keep] - start).reshape(-1, len(shape)))
+    _store(outputs[1], vals[keep])
+    _store(outputs[2], np.maximum(np.minimum(start + size, shape) - start, 0))
