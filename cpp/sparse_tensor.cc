@@ -168,23 +168,41 @@ void k_sparse_dense_matmul(const TensorView* in, int nin, TensorView* out, int n
       fail(op, "m (", r, ") from index[", i, ",", adj_a ? 1 : 0, "] out of bounds (>=", out_rows,
            ")");
   }
+  // entries grouped by output row (stable: each row adds its entries in input order, so the
+  // result does not depend on the thread count); rows split across threads
+  std::vector<int64_t> order(size_t(ix.n));
+  std::iota(order.begin(), order.end(), int64_t(0));
+  const int rc = adj_a ? 1 : 0;
+  bool grouped = true;  // row-major input (the usual case) needs no sort
+  for (int64_t i = 1; i < ix.n && grouped; ++i) grouped = ix.at(i - 1, rc) <= ix.at(i, rc);
+  if (!grouped)
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int64_t i, int64_t j) { return ix.at(i, rc) < ix.at(j, rc); });
+  std::vector<int64_t> starts;
+  for (int64_t k = 0; k < ix.n; ++k)
+    if (k == 0 || ix.at(order[size_t(k)], rc) != ix.at(order[size_t(k - 1)], rc))
+      starts.push_back(k);
+  const int64_t groups = int64_t(starts.size());
+  starts.push_back(ix.n);
   const int64_t bs0 = b.shape[1];
+  const int64_t per_group = std::max<int64_t>(1, m * (ix.n / std::max<int64_t>(groups, 1)));
   TFL_NUMERIC_CASES(o.dtype, op, {
     T* dst = o.ptr<T>();
     const T* v = vals.ptr<T>();
     const T* bp = b.ptr<T>();
     std::fill(dst, dst + o.size(), T(0));
-    // columns split across threads: each thread adds every entry into its own columns
-    parallel_for(m, std::max<int64_t>(1, kCheapGrain / std::max<int64_t>(ix.n, 1)),
-                 [&](int64_t c0, int64_t c1) {
-                   for (int64_t i = 0; i < ix.n; ++i) {
-                     const int64_t r = ix.at(i, adj_a ? 1 : 0), k = ix.at(i, adj_a ? 0 : 1);
-                     const T w = v[i];
-                     T* row = dst + r * m;
-                     if (adj_b)
-                       for (int64_t c = c0; c < c1; ++c) row[c] += w * bp[c * bs0 + k];
-                     else
-                       for (int64_t c = c0; c < c1; ++c) row[c] += w * bp[k * bs0 + c];
+    parallel_for(groups, std::max<int64_t>(1, kCheapGrain / per_group),
+                 [&](int64_t g0, int64_t g1) {
+                   for (int64_t g = g0; g < g1; ++g) {
+                     T* row = dst + ix.at(order[size_t(starts[size_t(g)])], rc) * m;
+                     for (int64_t e = starts[size_t(g)]; e < starts[size_t(g + 1)]; ++e) {
+                       const int64_t i = order[size_t(e)], k = ix.at(i, 1 - rc);
+                       const T w = v[i];
+                       if (adj_b)
+                         for (int64_t c = 0; c < m; ++c) row[c] += w * bp[c * bs0 + k];
+                       else
+                         for (int64_t c = 0; c < m; ++c) row[c] += w * bp[k * bs0 + c];
+                     }
                    }
                  });
   });
