@@ -126,6 +126,20 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  per row), lin_space (start, stop -> np.linspace of out's length),
 //                  unravel_index (np.unravel_index stacked), histogram_fixed_width (values,
 //                  [lo, hi] -> counts of len(out) bins)
+//  sparse_tensor.cc  SparseTensor kernels (indices [N,rank] int, values [N], dense_shape [rank]):
+//                  where (np.argwhere), sparse_to_dense (ints = [validate_indices]),
+//                  sparse_dense_matmul (ints = [adjoint_a, adjoint_b]), sparse_reorder (stable
+//                  row-major sort -> indices, values), sparse_segment (data, indices, segment_ids;
+//                  ints = [0 sum / 1 mean / 2 sqrt_n, with_num_segments]), sparse_dense_add
+//                  (indices, values, shape, b -> b + A), sparse_reduce (ints = [max?, reduced?
+//                  per dim] -> dense kept dims, 0 where no entry), sparse_softmax (softmax over
+//                  entries sharing all but the last coordinate), sparse_cross (int64 sparse and
+//                  dense features -> hashed crosses of each row: TF's SparseCross, hashed),
+//                  sparse_add (the merge of two sorted SparseTensors, |sum| < thresh dropped),
+//                  sparse_add_grad (grad, a_indices, b_indices, sum_indices -> a, b grads),
+//                  sparse_reshape (indices, shape, new_shape -> indices, shape; one -1 inferred),
+//                  sparse_concat (N SparseTensors joined along ints[1], row-major; ints[0] = N),
+//                  sparse_slice (indices, values, shape, start, size -> the entries in the box)
 const std::unordered_map<std::string, KernelFn>& kernel_registry();
 KernelFn find_kernel(const std::string& name);  // throws KernelError for an unknown name
 
@@ -157,6 +171,7 @@ void register_grid(Registry& r);
 void register_bitwise(Registry& r);  // bitwise.cc: bitwise_and/or/xor, left/right_shift, invert,
                                      // bitcast (TF's tf.bitwise and tf.bitcast)
 void register_complex(Registry& r);  // complex.cc: complex real imag conj angle complex_abs
+void register_sparse_tensor(Registry& r);
 
 // Element k of an int32 or int64 index tensor (ids, indices, segment ids) as int64.
 inline int64_t index_at(const TensorView& ids, int64_t k) {

@@ -32,6 +32,7 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_grid(r);
     register_bitwise(r);
     register_complex(r);
+    register_sparse_tensor(r);
     return r;
   }();
   return table;

@@ -1445,6 +1445,16 @@ def volume_case(draw):
     return Case([x], [blank((x.shape[0], *outs, ints[0] * ints[1] * ints[2] * 2), dt)], ints)
 
 
+# ---- SparseTensor kernels (sparse_tensor.cc) ----------------------------------------------------
+def sparse_parts(draw, dt, min_dims=1, max_dims=3, shuffle=False):
+    """indices [N, rank] int64 (unique; row-major unless shuffled), values [N], dense shape."""
+    shape = draw(shapes(min_dims=min_dims, max_dims=max_dims))
+    ind = np.argwhere(draw(hnp.arrays(BOOL, shape))).astype(np.int64).reshape(-1, len(shape))
+    if shuffle and len(ind) > 1:
+        ind = ind[np.array(draw(st.permutations(list(range(len(ind))))))]
+    return ind, arrays(draw, dt, (len(ind),), -100, 100), np.array(shape, np.int64)
+
+
 @st.composite
 def where_case(draw):
     dt = draw(st.sampled_from(ALL))
@@ -1531,6 +1541,187 @@ def histogram_case(draw):
     return Case([v, r], [blank((draw(st.integers(1, 6)),), draw(st.sampled_from(INTS)))])
 
 
+@st.composite
+def sparse_to_dense_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    ind, vals, shape = sparse_parts(draw, dt)
+    if draw(st.booleans()):
+        vals = vals[:1].reshape(()) if len(vals) else arrays(draw, dt, ())
+    dflt = arrays(draw, dt, (), -5, 5)
+    out = blank(tuple(int(d) for d in shape), dt)
+    return Case([ind, shape, vals, dflt], [out], [int(draw(st.booleans()))])
+
+
+@st.composite
+def sparse_dense_matmul_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    ind, vals, shape = sparse_parts(draw, dt, 2, 2)
+    adj_a, adj_b = draw(st.booleans()), draw(st.booleans())
+    rows, inner = (int(shape[1]), int(shape[0])) if adj_a else (int(shape[0]), int(shape[1]))
+    m = draw(st.integers(0, 4))
+    b = arrays(draw, dt, (m, inner) if adj_b else (inner, m), -100, 100)
+    return Case([ind, vals, shape, b], [blank((rows, m), dt)], [int(adj_a), int(adj_b)])
+
+
+@st.composite
+def sparse_reorder_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    ind, vals, shape = sparse_parts(draw, dt, shuffle=True)
+    return Case([ind, vals, shape], [blank(ind.shape, I64), blank(vals.shape, dt)])
+
+
+@st.composite
+def sparse_segment_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    data = arrays(draw, dt, draw(shapes(min_dims=1, min_side=1)), -100, 100)
+    n = draw(st.integers(0, 6))
+    ids = index_array(draw, (n,), data.shape[0])
+    seg = np.sort(index_array(draw, (n,), 4, ids.dtype))
+    with_n = draw(st.booleans())
+    nseg = int(seg.max(initial=-1)) + 1 + (draw(st.integers(0, 2)) if with_n else 0)
+    return Case(
+        [data, ids, seg],
+        [blank((nseg, *data.shape[1:]), dt)],
+        [draw(st.integers(0, 2)), int(with_n)],
+    )
+
+
+@st.composite
+def sparse_dense_add_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    ind, vals, shape = sparse_parts(draw, dt)
+    b = arrays(draw, dt, tuple(int(d) for d in shape), -100, 100)
+    return Case([ind, vals, shape, b], [blank(b.shape, dt)])
+
+
+@st.composite
+def sparse_reduce_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    ind, vals, shape = sparse_parts(draw, dt)
+    mask = [int(draw(st.booleans())) for _ in shape]
+    kept = tuple(int(d) for d, m in zip(shape, mask) if not m)
+    return Case([ind, vals, shape], [blank(kept, dt)], [int(draw(st.booleans())), *mask])
+
+
+@st.composite
+def sparse_softmax_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    ind, vals, shape = sparse_parts(draw, dt, 2, 3, shuffle=True)
+    return Case([ind, vals, shape], [blank(vals.shape, dt)])
+
+
+@st.composite
+def sparse_cross_case(draw):
+    batch = draw(st.integers(0, 3))
+    ns, nd = draw(st.integers(0, 2)), draw(st.integers(0, 2))
+    feature = st.integers(-(2**63), 2**63 - 1)
+    inds, vals, dims, dense = [], [], [], []
+    for _ in range(ns):
+        cols = draw(st.integers(1, 3))
+        mask = draw(hnp.arrays(BOOL, (batch, cols)))
+        ind = np.argwhere(mask).astype(np.int64).reshape(-1, 2)
+        inds.append(ind)
+        vals.append(draw(hnp.arrays(I64, (len(ind),), elements=feature)))
+        dims.append(np.array([batch, cols], np.int64))
+    for _ in range(nd):
+        dense.append(draw(hnp.arrays(I64, (batch, draw(st.integers(0, 2))), elements=feature)))
+    counts = [np.bincount(i[:, 0], minlength=batch) for i in inds] + [
+        np.full(batch, d.shape[1]) for d in dense
+    ]
+    per_row = np.prod(np.stack(counts), axis=0) if counts else np.zeros(batch, np.int64)
+    nnz = int(per_row.sum())
+    ints = [ns, draw(st.sampled_from([0, 1, 7, 2**40])), draw(st.integers(-(2**63), 2**63 - 1))]
+    outs = [blank((nnz, 2), I64), blank((nnz,), I64), blank((2,), I64)]
+    return Case([*inds, *vals, *dims, *dense], outs, ints)
+
+
+def sparse_pair(draw, dt):
+    """Two SparseTensors of one shape, row-major, overlapping at random."""
+    shape = draw(shapes(min_dims=1, max_dims=3))
+    parts = []
+    for _ in range(2):
+        ind = np.argwhere(draw(hnp.arrays(BOOL, shape))).astype(np.int64)
+        parts += [ind.reshape(-1, len(shape)), arrays(draw, dt, (len(ind),), -5, 5)]
+    return parts, np.array(shape, np.int64)
+
+
+def _union_rows(a_ind, b_ind, rank):
+    rows = {tuple(r) for r in a_ind.tolist()} | {tuple(r) for r in b_ind.tolist()}
+    return np.array(sorted(rows), np.int64).reshape(-1, rank)
+
+
+@st.composite
+def sparse_add_case(draw):
+    dt = draw(st.sampled_from(NUMERIC))
+    (ai, av, bi, bv), shape = sparse_pair(draw, dt)
+    thresh = np.array(draw(st.sampled_from([0, 0, 1, 3])), dt)
+    n = _add_nnz(ai, av, bi, bv, thresh)
+    outs = [blank((n, len(shape)), I64), blank((n,), dt), blank((len(shape),), I64)]
+    return Case([ai, av, shape, bi, bv, shape, thresh], outs)
+
+
+def _add_nnz(ai, av, bi, bv, thresh):
+    """Entries of the sum: one per index, less the sums smaller in magnitude than thresh."""
+    a = {tuple(r): v for r, v in zip(ai.tolist(), av)}
+    b = {tuple(r): v for r, v in zip(bi.tolist(), bv)}
+    both = set(a) & set(b)
+    dropped = sum(abs(float(av.dtype.type(a[r] + b[r]))) < float(thresh) for r in both)
+    return len(set(a) | set(b)) - dropped
+
+
+@st.composite
+def sparse_add_grad_case(draw):
+    dt = draw(st.sampled_from(FLOATS))
+    (ai, _, bi, _), shape = sparse_pair(draw, dt)
+    si = _union_rows(ai, bi, len(shape))
+    if len(si) and draw(st.booleans()):  # a sum that dropped entries
+        si = si[np.array(draw(hnp.arrays(BOOL, (len(si),))))]
+    grad = arrays(draw, dt, (len(si),), -5, 5)
+    return Case([grad, ai, bi, si], [blank((len(ai),), dt), blank((len(bi),), dt)])
+
+
+@st.composite
+def sparse_reshape_case(draw):
+    ind, _, shape = sparse_parts(draw, I64)
+    total = int(np.prod(shape))
+    new = [d for d in range(1, total + 1) if total % d == 0] if total else [0]
+    first = draw(st.sampled_from(new))
+    target = [first, total // first if first else draw(st.integers(0, 3))]
+    if total and draw(st.booleans()):
+        target[draw(st.integers(0, 1))] = -1
+    outs = [blank((len(ind), 2), I64), blank((2,), I64)]
+    return Case([ind, shape, np.array(target, np.int64)], outs)
+
+
+@st.composite
+def sparse_concat_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    rank = draw(st.integers(1, 3))
+    axis = draw(st.integers(-rank, rank - 1))
+    base = list(draw(shapes(min_dims=rank, max_dims=rank)))
+    parts = []
+    for _ in range(draw(st.integers(1, 3))):
+        shape = list(base)
+        shape[axis] = draw(st.integers(0, 3))
+        ind = np.argwhere(draw(hnp.arrays(BOOL, tuple(shape)))).astype(np.int64).reshape(-1, rank)
+        parts.append((ind, arrays(draw, dt, (len(ind),)), np.array(shape, np.int64)))
+    n, total = len(parts), sum(len(p[0]) for p in parts)
+    ins = [p[0] for p in parts] + [p[1] for p in parts] + [p[2] for p in parts]
+    outs = [blank((total, rank), I64), blank((total,), dt), blank((rank,), I64)]
+    return Case(ins, outs, [n, axis])
+
+
+@st.composite
+def sparse_slice_case(draw):
+    dt = draw(st.sampled_from(ALL))
+    ind, vals, shape = sparse_parts(draw, dt)
+    start = np.array([draw(st.integers(0, 4)) for _ in shape], np.int64)
+    size = np.array([draw(st.integers(0, 4)) for _ in shape], np.int64)
+    m = int(np.sum(np.all((ind >= start) & (ind - start < size), axis=1))) if len(ind) else 0
+    outs = [blank((m, len(shape)), I64), blank((m,), dt), blank((len(shape),), I64)]
+    return Case([ind, vals, shape, start, size], outs)
+
+
 ROWS.update(
     {
         "cholesky": matrix_case("spd"),
@@ -1568,8 +1759,22 @@ ROWS.update(
         "lin_space": lin_space_case(),
         "unravel_index": unravel_index_case(),
         "histogram_fixed_width": histogram_case(),
+        "sparse_slice": sparse_slice_case(),
+        "sparse_concat": sparse_concat_case(),
+        "sparse_reshape": sparse_reshape_case(),
+        "sparse_add": sparse_add_case(),
+        "sparse_add_grad": sparse_add_grad_case(),
+        "sparse_cross": sparse_cross_case(),
+        "sparse_to_dense": sparse_to_dense_case(),
+        "sparse_dense_matmul": sparse_dense_matmul_case(),
+        "sparse_reorder": sparse_reorder_case(),
+        "sparse_segment": sparse_segment_case(),
+        "sparse_dense_add": sparse_dense_add_case(),
+        "sparse_reduce": sparse_reduce_case(),
+        "sparse_softmax": sparse_softmax_case(),
     }
 )
+LOOSE_F32 |= {"sparse_dense_matmul", "sparse_segment", "sparse_reduce", "sparse_softmax"}
 
 
 # ---- clock.cc ------------------------------------------------------------------------------------

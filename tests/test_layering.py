@@ -65,7 +65,7 @@ ALLOWED = {  # layer -> the layers its modules may import (besides its own)
 # the root's __init__ and its namespace modules
 ROOT_NAMESPACES = {
     *("", "train", "summary", "initializers", "math", "linalg", "random", "quantization"),
-    *("app", "flags", "compat", "nest", "config", "test", "manip", "bitwise"),
+    *("app", "flags", "compat", "nest", "config", "test", "manip", "bitwise", "sparse"),
     "_math_special",  # tf.math.special
     *("run", "check"),  # the program tools (python -m tflite_core.run / .check)
 }

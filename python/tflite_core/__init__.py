@@ -24,6 +24,7 @@ from . import (  # the namespaces
     nn,
     quantization,
     random,
+    sparse,
     summary,
     test,
     train,
@@ -93,6 +94,11 @@ from .framework.runtime import (
     set_num_threads,
 )
 from .framework.scopes import add_to_collections, colocate_with, container, init_scope, op_scope
+from .framework.sparse_tensor import (
+    SparseTensor,
+    SparseTensorValue,
+    convert_to_tensor_or_sparse_tensor,
+)
 from .framework.tensor_shape import Dimension, TensorShape, dimension_at_index, dimension_value
 from .framework.tensor_util import get_static_value
 from .framework.tf_logging import get_logger
@@ -456,6 +462,36 @@ from .ops.shape_ops import (
     shape_n,
 )
 from .ops.slicing_ops import pad, slice, strided_slice, tile
+from .ops.sparse_ops import (
+    sparse_add,
+    sparse_concat,
+    sparse_fill_empty_rows,
+    sparse_mask,
+    sparse_matmul,
+    sparse_maximum,
+    sparse_merge,
+    sparse_minimum,
+    sparse_placeholder,
+    sparse_reduce_max,
+    sparse_reduce_max_sparse,
+    sparse_reduce_sum,
+    sparse_reduce_sum_sparse,
+    sparse_reorder,
+    sparse_reset_shape,
+    sparse_reshape,
+    sparse_retain,
+    sparse_segment_mean,
+    sparse_segment_sqrt_n,
+    sparse_segment_sum,
+    sparse_slice,
+    sparse_softmax,
+    sparse_split,
+    sparse_tensor_dense_matmul,
+    sparse_tensor_to_dense,
+    sparse_to_dense,
+    sparse_to_indicator,
+    sparse_transpose,
+)
 from .ops.stateless_random_ops import random_index_shuffle
 from .ops.summary_ops import (
     histogram_summary,

@@ -19,6 +19,7 @@ from ..framework import errors
 from ..framework.graph import Graph, Operation, Tensor
 from ..framework.registry import OpKind
 from ..framework.runtime import core
+from ..framework.sparse_tensor import SparseTensor, SparseTensorValue, sparse_feed_items
 from . import fusion
 from .compiler import Plan, compile_plan
 from .op_kinds import (
@@ -82,6 +83,9 @@ class _Fetches:
         return el
 
     def _mapper(self, f, graph):
+        if isinstance(f, SparseTensor):  # its three tensors, back as one SparseTensorValue
+            parts = [self._mapper(t, graph) for t in (f.indices, f.values, f.dense_shape)]
+            return lambda outs: SparseTensorValue(*[p(outs) for p in parts])
         if isinstance(f, (list, tuple)) and not hasattr(f, "_fields"):
             typ = type(f)
             if all(type(x) in LEAVES for x in f):  # flat: index straight into the outputs
@@ -155,6 +159,16 @@ class Executable:
         self.sess = sess
         self.fetch = _Fetches(fetches, g)
         self.build = self.fetch.build
+        # a SparseTensor key feeds its three tensors (expand_sparse_feeds on each run)
+        self.sparse_feeds = any(isinstance(k, SparseTensor) for k in feed_keys)
+        if self.sparse_feeds:
+            feed_keys = [
+                t
+                for k in feed_keys
+                for t in (
+                    (k.indices, k.values, k.dense_shape) if isinstance(k, SparseTensor) else (k,)
+                )
+            ]
         self.n_feeds = len(feed_keys)  # the caller's feeds; then the `computed` tensors
         feed_tensors = []
         for k in feed_keys:
@@ -297,6 +311,8 @@ class Executable:
     def run(self, feed_dict, trace: list | None = None):
         """The fetched values for ``feed_dict``; with ``trace`` (a list), each plan step and host
         op run appends ``(node, kernel, start_ns, end_ns)`` (wall-clock nanoseconds)."""
+        if self.sparse_feeds:
+            feed_dict = expand_sparse_feeds(feed_dict)
         arrays = []
         if self.feed_tensors:
             for np_dt, v in zip(self.feed_np, feed_dict.values() if feed_dict else ()):
@@ -421,6 +437,17 @@ def _kernel_error(plan: Plan, e: Exception, feeds: list) -> Exception:
         feeds[w] if isinstance(w, int) else w[1] if isinstance(w, tuple) else w for w in where
     ]
     return op._def.error_fn(op, msg[: marks[0].start()], values)
+
+
+def expand_sparse_feeds(feed_dict: Mapping) -> dict:
+    """``feed_dict`` with each SparseTensor key replaced by its three tensors' feeds."""
+    out: dict = {}
+    for k, v in feed_dict.items():
+        if isinstance(k, SparseTensor):
+            out.update(sparse_feed_items(k, v))
+        else:
+            out[k] = v
+    return out
 
 
 def _resource_error(graph: Graph, e: Exception) -> errors.ResourceExhaustedError:

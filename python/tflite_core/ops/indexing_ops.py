@@ -138,8 +138,7 @@ def where(
      [7 8]]
     """
     if x is None and y is None:
-        c = convert_to_tensor(condition)
-        return make_tensor("Where", [c], _dt.int64, {"T": c.dtype}, name or "Where")
+        return where_indices(condition, name)
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
     c = convert_to_tensor(condition)
@@ -175,6 +174,19 @@ def where(
         f"Shapes must be equal rank, but are {cs.ndims} and {xs.ndims}",
         shapes,
     )
+
+
+def where_indices(condition: TensorLike, name: str | None = None) -> Tensor:
+    """``tf.where(condition)``: the int64 coordinates [num_true, rank] of the true (non-zero)
+    elements, in row-major order (op Where; the count is computed before the plan runs).
+
+    >>> with tf.Session() as sess:
+    ...     print(sess.run(tf.where([[True, False], [False, True]])))
+    [[0 0]
+     [1 1]]
+    """
+    c = convert_to_tensor(condition)
+    return make_tensor("Where", [c], _dt.int64, {"T": c.dtype}, name or "Where")
 
 
 def where_v2(

@@ -52,6 +52,7 @@ from . import (  # noqa: F401
     reduce,
     scatter,
     sparse,
+    sparse_tensor,
     tensor_array,
 )
 from .conv import _out_len  # noqa: F401  (the conv tests size outputs with it)
