@@ -96,9 +96,9 @@ def test_bad_input_raises_value_error_at_graph_build(g, build, message):
 
 
 @pytest.mark.bad_input
-def test_integer_input_is_a_type_error(g):
+def test_int64_input_is_a_type_error(g):  # (TF's Conv2D allows int32, not int64)
     with pytest.raises(TypeError, match="Conv2D"):
-        tf.nn.conv2d(tf.zeros([1, 4, 4, 1], tf.int32), tf.zeros([3, 3, 1, 1], tf.int32), 1, "SAME")
+        tf.nn.conv2d(tf.zeros([1, 4, 4, 1], tf.int64), tf.zeros([3, 3, 1, 1], tf.int64), 1, "SAME")
 
 
 def test_filters_keyword_and_int_strides(g):
