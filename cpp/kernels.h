@@ -95,6 +95,8 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  fake_quant_vars (x, min, max: scalars or [last dim]), fake_quant_vars_grad
 //                  (dy, x, min, max -> dx, dmin, dmax)
 //  clock.cc        timestamp (-> float64 seconds since the Unix epoch)
+//  fft.cc          fft (complex; ints [k innermost axes, inverse]), rfft (real [..., n] ->
+//                  complex [..., n/2+1]), irfft (complex -> real [..., n], n the output's)
 //  logging.cc      assert (in[0] a bool scalar condition, in[1...] data read by Python for the
 //                  message; no outputs: fails "[Assert] assertion failed" when false),
 //                  check_numerics (float copy that fails on NaN / Inf, naming which, as TF's)
@@ -172,6 +174,7 @@ void register_bitwise(Registry& r);  // bitwise.cc: bitwise_and/or/xor, left/rig
                                      // bitcast (TF's tf.bitwise and tf.bitcast)
 void register_complex(Registry& r);  // complex.cc: complex real imag conj angle complex_abs
 void register_sparse_tensor(Registry& r);
+void register_fft(Registry& r);
 
 // Element k of an int32 or int64 index tensor (ids, indices, segment ids) as int64.
 inline int64_t index_at(const TensorView& ids, int64_t k) {

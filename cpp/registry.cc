@@ -33,6 +33,7 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_bitwise(r);
     register_complex(r);
     register_sparse_tensor(r);
+    register_fft(r);
     return r;
   }();
   return table;

@@ -914,6 +914,9 @@ LOOSE_F32 = {
 
 def assert_same(name, got, want, case):
     assert got.shape == want.shape and got.dtype == want.dtype
+    if got.dtype.kind == "c" and isinstance(case.tol, dict):  # (transforms: rounding differs)
+        np.testing.assert_allclose(got, want, err_msg=name, **case.tol[got.dtype])
+        return
     if got.dtype.kind != "f":
         np.testing.assert_array_equal(got, want, err_msg=name)
         return
@@ -1775,6 +1778,33 @@ ROWS.update(
     }
 )
 LOOSE_F32 |= {"sparse_dense_matmul", "sparse_segment", "sparse_reduce", "sparse_softmax"}
+
+
+# ---- fft.cc --------------------------------------------------------------------------------------
+@st.composite
+def fft_case(draw, kind):
+    k = draw(st.integers(1, 3))
+    shape = draw(shapes(min_dims=k, max_dims=4, min_side=1, max_side=5))
+    if kind == "fft":
+        dt = draw(st.sampled_from([np.dtype(np.complex64), np.dtype(np.complex128)]))
+        x = (arrays(draw, F64, shape) + 1j * arrays(draw, F64, shape)).astype(dt)
+        return Case([x], [np.zeros(shape, dt)], [k, int(draw(st.booleans()))], tol=FFT_TOL)
+    rdt = draw(st.sampled_from(FLOATS))
+    cdt = np.dtype(np.complex64 if rdt == F32 else np.complex128)
+    half = (*shape[:-1], shape[-1] // 2 + 1)
+    if kind == "rfft":
+        return Case([arrays(draw, rdt, shape)], [np.zeros(half, cdt)], [k], tol=FFT_TOL)
+    x = (arrays(draw, F64, half) + 1j * arrays(draw, F64, half)).astype(cdt)
+    return Case([x], [blank(shape, rdt)], [k], tol=FFT_TOL)
+
+
+FFT_TOL = {
+    F32: {"rtol": 1e-4, "atol": 1e-3},
+    F64: {"rtol": 1e-9, "atol": 1e-9},
+    np.dtype(np.complex64): {"rtol": 1e-4, "atol": 1e-3},
+    np.dtype(np.complex128): {"rtol": 1e-9, "atol": 1e-9},
+}
+ROWS.update({k: fft_case(k) for k in ("fft", "rfft", "irfft")})
 
 
 # ---- clock.cc ------------------------------------------------------------------------------------

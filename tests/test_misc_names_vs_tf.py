@@ -125,3 +125,24 @@ def test_compute_gradient_as_tf():
     np.testing.assert_allclose(jn, tjn, rtol=1e-6, atol=1e-8)
     assert err == pytest.approx(terr, rel=1e-3, abs=1e-9)
     assert err < 1e-5
+
+
+@pytest.mark.parametrize("shape", [(4, 4), (3, 5), (6, 2), (2, 3, 4)])
+def test_orthogonal_initializer_gives_orthonormal_rows_or_columns(shape):
+    with tf.Graph().as_default():
+        init = tf.orthogonal_initializer(gain=2.0, seed=3)
+        v = tf.get_variable("w", shape, initializer=init)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            w = sess.run(v).reshape(-1, shape[-1]) / 2.0
+    rows, cols = w.shape
+    gram = w.T @ w if rows >= cols else w @ w.T
+    np.testing.assert_allclose(gram, np.eye(min(rows, cols)), atol=1e-5)
+    assert tf.orthogonal_initializer(seed=1).get_config()["gain"] == 1.0
+    assert T.orthogonal_initializer(seed=1).get_config()["gain"] == 1.0
+
+
+def test_version_module_as_tf():
+    assert tf.version.VERSION == tf.VERSION
+    assert tf.version.GRAPH_DEF_VERSION == tf.GRAPH_DEF_VERSION
+    assert tf.version.GIT_VERSION == tf.GIT_VERSION and tf.version.COMPILER_VERSION

@@ -24,10 +24,13 @@ from . import (  # the namespaces
     nn,
     quantization,
     random,
+    signal,
     sparse,
+    spectral,
     summary,
     test,
     train,
+    version,
 )
 from .client.session import ConfigProto, InteractiveSession, Session
 from .framework import dtypes, errors
@@ -207,6 +210,18 @@ from .ops.control_flow_ops import tuple_ as tuple
 from .ops.custom_gradient import custom_gradient, grad_pass_through, identity_n, recompute_grad
 from .ops.dtype_ops import saturate_cast, to_bfloat16, to_complex64, to_complex128
 from .ops.einsum_ops import einsum
+from .ops.fft_ops import (
+    fft,
+    fft2d,
+    fft3d,
+    fftnd,
+    ifft,
+    ifft2d,
+    ifft3d,
+    ifftnd,
+    irfftnd,
+    rfftnd,
+)
 from .ops.functional_ops import foldl, foldr, map_fn, scan, vectorized_map
 from .ops.gradients import AggregationMethod, UnconnectedGradients, gradients, hessians
 from .ops.grid_ops import (
@@ -235,6 +250,7 @@ from .ops.init_ops import (
     glorot_normal_initializer,
     glorot_uniform_initializer,
     ones_initializer,
+    orthogonal_initializer,
     random_normal_initializer,
     random_uniform_initializer,
     truncated_normal_initializer,

@@ -18,7 +18,11 @@ import numpy as np
 from ..framework import dtypes as _dt
 from ..framework.constant_op import constant
 from ..framework.tensor_shape import as_shape
-from .array_ops import ones, zeros
+from .array_ops import ones, reshape, zeros
+from .linalg_factor_ops import qr
+from .linalg_ops import matrix_diag_part as diag_part
+from .linalg_ops import matrix_transpose
+from .math_ops import sign
 from .random_ops import random_normal, random_uniform, truncated_normal
 
 if TYPE_CHECKING:
@@ -341,3 +345,37 @@ uniform_unit_scaling_initializer = UniformUnitScaling
 variance_scaling_initializer = VarianceScaling
 glorot_uniform_initializer = GlorotUniform
 glorot_normal_initializer = GlorotNormal
+
+
+class Orthogonal(Initializer):
+    """An orthogonal matrix (rows or columns orthonormal, times ``gain``) reshaped to the
+    variable's shape: the Q of the QR decomposition of a normal draw, columns signed so that R's
+    diagonal is positive (TF's construction)."""
+
+    def __init__(
+        self, gain: float = 1.0, seed: int | None = None, dtype: DTypeLike = _dt.float32
+    ) -> None:
+        self.gain, self.seed = gain, seed
+        self.dtype = _float_dtype(dtype)
+
+    def __call__(
+        self, shape: ShapeLike, dtype: DTypeLike | None = None, partition_info: Any = None
+    ) -> Tensor:
+        dtype = self.dtype if dtype is None else _dt.as_dtype(dtype)
+        dims: list[Any] = as_shape(shape).as_list()
+        if len(dims) < 2:
+            raise ValueError("The tensor to initialize must be at least two-dimensional")
+        rows = int(np.prod(dims[:-1]))
+        cols = dims[-1]
+        flat = (cols, rows) if rows < cols else (rows, cols)
+        q, r = qr(random_normal(flat, dtype=dtype, seed=self.seed), full_matrices=False)
+        q = q * sign(diag_part(r))
+        if rows < cols:
+            q = matrix_transpose(q)
+        return reshape(q * self.gain, dims)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"gain": self.gain, "seed": self.seed, "dtype": self.dtype.name}
+
+
+orthogonal_initializer = Orthogonal

@@ -9,8 +9,8 @@ One module per C++ file in ``cpp/``: ``elementwise``, ``reduce``, ``matmul``, ``
 ``array``, ``random`` (with ``philox``, the generator it shares with ``sparse``), ``optim``,
 ``indexing``, ``conv``, ``pool``, ``sparse``, ``lstm``, ``tensor_array``, ``fake_quant``,
 ``math_extra``, ``logging``, ``linalg``, ``clock``, ``scatter``, ``permute``, ``partition``,
-``grid``, ``bitwise``, ``complex``; ``registry`` holds the kernel table and the argument checks
-the families share.
+``grid``, ``bitwise``, ``complex``, ``fft``; ``registry`` holds the kernel table and the
+argument checks the families share.
 The package imports nothing else from ``tflite_core``: it is an independent oracle.
 
 Like the C++ kernels, accumulations over floats (reductions, ``reduce_prod_grad``) run in float64
@@ -35,6 +35,7 @@ from . import (  # noqa: F401
     conv,
     elementwise,
     fake_quant,
+    fft,
     grid,
     indexing,
     linalg,
