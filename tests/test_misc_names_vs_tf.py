@@ -146,3 +146,27 @@ def test_version_module_as_tf():
     assert tf.version.VERSION == tf.VERSION
     assert tf.version.GRAPH_DEF_VERSION == tf.GRAPH_DEF_VERSION
     assert tf.version.GIT_VERSION == tf.GIT_VERSION and tf.version.COMPILER_VERSION
+
+
+def test_config_option_messages_as_tf():
+    for name in ("GPUOptions", "GraphOptions", "OptimizerOptions"):
+        ours, theirs = getattr(tf, name)(), getattr(T, name)()
+        for field in vars(ours):
+            want = getattr(theirs, field)
+            got = getattr(ours, field)
+            if name == "GraphOptions" and field == "optimizer_options":
+                assert got == tf.OptimizerOptions()
+                continue
+            assert got == want, (name, field)
+    cfg = tf.ConfigProto(gpu_options=tf.GPUOptions(allow_growth=True))
+    assert cfg.gpu_options.allow_growth is True
+    cfg2 = tf.ConfigProto()
+    cfg2.gpu_options.per_process_gpu_memory_fraction = 0.5
+    assert tf.ConfigProto().gpu_options.per_process_gpu_memory_fraction == 0.0
+    assert tf.OptimizerOptions.L1 == T.OptimizerOptions.L1
+    with pytest.raises(ValueError):
+        tf.GPUOptions(not_a_field=1)
+    with pytest.raises(ValueError):
+        T.GPUOptions(not_a_field=1)
+    with tf.Session(config=tf.ConfigProto(graph_options=tf.GraphOptions())) as sess:
+        assert sess.run(tf.constant(2.0)) == 2.0

@@ -32,6 +32,7 @@ from . import (  # the namespaces
     train,
     version,
 )
+from .client.config_options import GPUOptions, GraphOptions, OptimizerOptions
 from .client.session import ConfigProto, InteractiveSession, Session
 from .framework import dtypes, errors
 from .framework.constant_op import (

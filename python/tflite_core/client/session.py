@@ -21,6 +21,7 @@ import numpy as np
 from ..framework.graph import Graph, Operation, Tensor, default_session, get_default_graph
 from ..framework.runtime import core, set_num_threads
 from .buffers import aligned_buffer
+from .config_options import GPUOptions, GraphOptions
 from .executable import LEAVES, fetch_key, make_executable
 from .partial_run import PartialRuns
 from .plan_cache import PlanCache
@@ -51,6 +52,8 @@ class ConfigProto:
         self.inter_op_parallelism_threads = inter_op_parallelism_threads
         self.allow_soft_placement = allow_soft_placement
         self.log_device_placement = log_device_placement
+        self.gpu_options = GPUOptions()
+        self.graph_options = GraphOptions()
         for k, v in kwargs.items():
             setattr(self, k, v)
 
