@@ -110,8 +110,8 @@ def _infer_if(b, op) -> list:
     for k, (a, c) in enumerate(zip(bodies[1].shapes, bodies[0].shapes)):
         if a != c:
             raise ValueError(
-                f"{op.name} (If): output {k} has shape {list(a)} in the true branch and "
-                f"{list(c)} in the false branch; tflite_core's plans need one shape per output"
+                f"{op.name} (If): output {k} has shape {a} in the true branch and {c} in the "
+                "false branch; tflite_core's plans need one shape per output"
             )
     b.control[op] = bodies
     return bodies[1].shapes

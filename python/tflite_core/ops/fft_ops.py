@@ -203,7 +203,7 @@ def _make_c2c(op_type: str):
     def fn(input: Any, name: str | None = None) -> Tensor:
         return _c2c(op_type, _complex_input(input, op_type), k, inverse, name)
 
-    fn.__name__ = op_type.lower().replace("2d", "2d").replace("3d", "3d")
+    fn.__name__ = op_type.lower()
     fn.__doc__ = (
         f"The {'inverse ' if inverse else ''}DFT over the {k} innermost axes (op {op_type})."
     )
@@ -307,12 +307,7 @@ def _make_nd(kind: str):
             ax, perm, back = _nd(x, axes)
             k = len(ax)
             moved = transpose(x, perm)
-            lengths = [
-                int(v)
-                for v in np.asarray(
-                    constant_value(convert_to_tensor(fft_length, _dt.int32))
-                ).reshape(-1)
-            ]
+            lengths = _lengths(fft_length, moved, k, kind)
             fl = constant(lengths, _dt.int32, name="fft_length")
             if kind in ("FFTND", "IFFTND"):
                 if moved.dtype not in _COMPLEX:

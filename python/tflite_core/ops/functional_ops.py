@@ -241,12 +241,12 @@ def vectorized_map(
 ) -> Any:
     """``fn`` applied to each row of ``elems``, results stacked: ``map_fn`` with its output
     structure taken from ``fn`` (TF vectorizes ``fn``; here the loop runs inside the plan)."""
-    flat = [convert_to_tensor(e) for e in structure.flatten(elems)]
+    flat = _elems(elems, "vectorized_map")
     with name_scope(None, "vectorized_map", flat):
         _, extras, out = _loop(
             "vectorized_map",
             fn,
-            _elems(elems, "vectorized_map"),
+            flat,
             lambda xs: structure.pack_sequence_as(elems, xs),
             None,
             None,
