@@ -692,7 +692,13 @@ void k_rng_read_and_skip(const TensorView* in, int nin, TensorView* out, int nou
   if (in[0].size() != 3 || out[0].size() != 3)
     fail(op, "The size of the state must be 3 for Philox, got ", in[0].size());
   if (in[1].size() != 1 || in[2].size() != 1) fail(op, "alg and delta must be scalars");
-  const int64_t alg = int64_t(value_at(in[1], 0)), delta = int64_t(value_at(in[2], 0));
+  // (exact integers: a delta past 2^53 must not go through a double)
+  const auto int_at = [op](const TensorView& t) -> int64_t {
+    if (t.dtype == DType::kInt32) return t.ptr<int32_t>()[0];
+    if (t.dtype == DType::kInt64) return t.ptr<int64_t>()[0];
+    fail(op, "alg and delta must be int32 or int64, got ", dtype_name(t.dtype));
+  };
+  const int64_t alg = int_at(in[1]), delta = int_at(in[2]);
   if (alg != 1 && alg != 3) fail(op, "Unsupported algorithm id: ", alg);
   if (delta < 0) fail(op, "delta must be nonnegative, got ", delta);
   std::lock_guard<std::mutex> lock(rng_state_mutex);
