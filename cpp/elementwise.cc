@@ -504,9 +504,9 @@ inline D cast_one(S v) {
 }
 
 // Any dtype to any other, as TF's Cast on x86: 16-bit floats through float32 (a double or an
-// int64 becomes float32 first, as Eigen's half(x)); complex to real keeps the real part, real to
-// complex has imaginary part 0; floats to narrow or unsigned integers go through int32/int64 and
-// wrap, as the C++ conversions TF compiles do.
+// int64 becomes float32 first, as Eigen's half(x)); complex to real (and to bool) keeps the real
+// part, real to complex has imaginary part 0; floats to narrow or unsigned integers go through
+// int32/int64 and wrap, as the C++ conversions TF compiles do.
 template <typename S, typename D>
 inline D cast_value(S v) {
   if constexpr (std::is_same_v<S, D>) {
@@ -515,7 +515,7 @@ inline D cast_value(S v) {
     return cast_value<float, D>(to_f32(v));
   } else if constexpr (is_complex_v<S>) {
     if constexpr (is_complex_v<D>) return D(v);
-    else if constexpr (std::is_same_v<D, bool>) return v != S(0);
+    else if constexpr (std::is_same_v<D, bool>) return v.real() != 0;  // TF: the real part
     else return cast_value<typename S::value_type, D>(v.real());
   } else if constexpr (is_half_v<D>) {
     return from_f32<D>(float(v));

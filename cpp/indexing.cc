@@ -121,6 +121,13 @@ void k_unsorted_segment_sum(const TensorView* in, int nin, TensorView* out, int 
 }
 
 // Constant padding: ints = [before_0, after_0, ...], floats = [value].
+// PadV2's constant as element type T (a complex constant: its real and imaginary parts).
+template <typename T>
+T fill_value(double value, double imag) {
+  if constexpr (is_complex_v<T>) return T(value, imag);
+  else return from_double<T>(value);
+}
+
 void k_pad(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "Pad";
   check_count(op, nin, 1, nout, 1);
@@ -134,11 +141,12 @@ void k_pad(const TensorView* in, int nin, TensorView* out, int nout, const Attrs
       fail(op, "output ", o.shape_str(), " does not match input ", x.shape_str(), " + paddings");
   }
   const double value = a.floats.empty() ? 0.0 : a.floats[0];
+  const double imag = a.floats.size() > 1 ? a.floats[1] : 0.0;  // a complex constant's
   const int nd = x.ndim;
   TFL_EVERY_CASES(x.dtype, op, {
     T* r = o.ptr<T>();
     const T* src = x.ptr<T>();
-    const T fillv = from_double<T>(value);
+    const T fillv = fill_value<T>(value, imag);
     std::fill(r, r + o.size(), fillv);
     const int64_t n = x.size();
     if (n == 0) return;

@@ -9,6 +9,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "dtypes.h"
 #include "kernels.h"
 
 namespace tfl {
@@ -31,6 +32,16 @@ struct ValueHash {
   }
 };
 
+// Whether x is not zero (complex: either part; 16-bit floats: their value, so -0 is zero).
+template <typename T>
+bool nonzero(T x) {
+  if constexpr (is_half_v<T>) {
+    return to_f32(x) != 0.0f;
+  } else {
+    return x != T(0);
+  }
+}
+
 // out = np.argwhere(x) (int64 [count, rank]): the coordinates of the true (nonzero) elements in
 // row-major order.
 void k_where(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
@@ -42,10 +53,10 @@ void k_where(const TensorView* in, int nin, TensorView* out, int nout, const Att
   int64_t* r = out[0].ptr<int64_t>();
   int64_t count = 0;
   const int64_t n = x.size(), want = nd ? out[0].size() / nd : out[0].shape[0];
-  TFL_ALL_CASES(x.dtype, op, {
+  TFL_EVERY_CASES(x.dtype, op, {
     const T* v = x.ptr<T>();
     for (int64_t k = 0; k < n; ++k) {
-      if (!(v[k] != T(0))) continue;
+      if (!nonzero(v[k])) continue;
       if (count >= want) fail(op, "more true elements than the output holds (", want, ")");
       int64_t q = k;
       for (int d = nd - 1; d >= 0; --d) {

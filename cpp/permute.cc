@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "dtypes.h"
 #include "kernels.h"
 
 namespace tfl {
@@ -26,7 +27,7 @@ void remap_as(const TensorView& x, TensorView& o, F&& src) {
     }
     for (int64_t k = b; k < e; ++k) {
       const int64_t s = src(c);
-      r[k] = s < 0 ? U(0) : in[s];
+      r[k] = s < 0 ? U{} : in[s];
       for (int d = nd - 1; d >= 0; --d) {  // the next coordinate, odometer style
         if (++c[d] < o.shape[d]) break;
         c[d] = 0;
@@ -38,12 +39,7 @@ void remap_as(const TensorView& x, TensorView& o, F&& src) {
 template <typename F>
 void remap(const char* op, const TensorView& x, TensorView& o, F&& src) {
   check_same_dtype(op, x, o);
-  switch (dtype_size(x.dtype)) {
-    case 1: remap_as<uint8_t>(x, o, src); break;
-    case 4: remap_as<uint32_t>(x, o, src); break;
-    case 8: remap_as<uint64_t>(x, o, src); break;
-    default: fail(op, "unsupported dtype ", dtype_name(x.dtype));
-  }
+  TFL_BYTES_CASES(x.dtype, op, remap_as<T>(x, o, src));
 }
 
 void strides_of(const TensorView& x, int64_t* s) {

@@ -166,11 +166,20 @@ void check_updates(const char* op, const TensorView& updates, const NdIndex& g) 
 }
 
 // out = zeros(out.shape); out[indices] += updates (ScatterNd: duplicates are summed).
+// As TF: updates need indices (index depth 0 included: no index elements) and a non-empty target.
+void check_not_empty(const char* op, const TensorView& indices, const TensorView& updates,
+                     const TensorView& target) {
+  const bool some = indices.size() > 0 || updates.size() > 0;
+  if ((target.size() == 0 && some) || (indices.size() == 0 && updates.size() > 0))
+    fail(op, "Indices and updates specified for empty output shape");
+}
+
 void k_scatter_nd(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
   const char* op = "ScatterNd";
   check_count(op, nin, 2, nout, 1);
   const TensorView &indices = in[0], &updates = in[1];
   check_same_dtype(op, updates, out[0]);
+  check_not_empty(op, indices, updates, out[0]);
   const NdIndex g = nd_index(op, indices, out[0].shape, out[0].ndim);
   check_updates(op, updates, g);
   if (out[0].dtype == DType::kBool) fail(op, "unsupported dtype bool");
@@ -198,6 +207,7 @@ void k_tensor_scatter(const TensorView* in, int nin, TensorView* out, int nout, 
   check_same_dtype(op, tensor, out[0]);
   check_same_dtype(op, tensor, updates);
   check_same_shape(op, tensor, out[0]);
+  check_not_empty(op, indices, updates, tensor);
   const NdIndex g = nd_index(op, indices, tensor.shape, tensor.ndim);
   check_updates(op, updates, g);
   std::memcpy(out[0].data, tensor.data, checked_bytes(op, tensor.size(), dtype_size(tensor.dtype)));

@@ -169,7 +169,10 @@ def quarters(ctx, shape, distinct=False):
         return ctx.distinct(shape)
     if ctx.grad:
         return ctx.values(shape, (-2.0, 2.0))
-    el = st.integers(-12, 12).map(lambda i: i * 0.25)
+    if ctx.dtype.kind in "iu":  # integers: small whole numbers (non-negative when unsigned)
+        el = st.integers(0 if ctx.dtype.kind == "u" else -3, 3)
+    else:
+        el = st.integers(-12, 12).map(lambda i: i * 0.25)
     return ctx.draw(hnp.arrays(ctx.dtype, shape, elements=el))
 
 

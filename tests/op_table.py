@@ -32,6 +32,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable
 
+import ml_dtypes
 import numpy as np
 import pytest
 from hypothesis import given
@@ -41,10 +42,16 @@ from hypothesis.extra import numpy as hnp
 import tflite_core as tf
 
 F32, F64, I32, I64, BOOL = (np.dtype(t) for t in ("float32", "float64", "int32", "int64", "bool"))
+BF16 = np.dtype(ml_dtypes.bfloat16)
 FLOATS = (F32, F64)
 NUMERIC = (F32, F64, I32, I64)
 ALL = (*NUMERIC, BOOL)
 FWD_TOL = {F32: {"rtol": 1e-5, "atol": 1e-6}, F64: {"rtol": 1e-12, "atol": 1e-12}}
+
+
+def real_dtype(dt):
+    """The real counterpart of a complex dtype; other dtypes are their own."""
+    return {np.dtype("complex64"): F32, np.dtype("complex128"): F64}.get(np.dtype(dt), np.dtype(dt))
 
 
 # ---- drawing inputs ------------------------------------------------------------------------------
@@ -90,43 +97,55 @@ class Ctx:
         return bs.input_shapes, bs.result_shape
 
     def values(self, shape, *intervals, dtype=None, unique=False):
-        """An array of ``dtype`` (default: the row's) with elements in the union of intervals."""
+        """An array of ``dtype`` (default: the row's) with elements in the union of intervals
+        (clipped to the dtype's range: an unsigned dtype keeps the non-negative parts; complex
+        numbers take real and imaginary parts from them)."""
         dt = np.dtype(dtype or self.dtype)
         intervals = intervals or ((-5.0, 5.0),)
         if dt.kind == "b":
-            el = st.booleans()
-        elif dt.kind == "i":
-            el = st.one_of(*[st.integers(math.ceil(lo), math.floor(hi)) for lo, hi in intervals])
-        else:
-            el = st.one_of(
-                *[
-                    st.floats(
-                        float(dt.type(lo)),
-                        float(dt.type(hi)),
-                        width=8 * dt.itemsize,
-                        allow_subnormal=False,
-                    )
-                    for lo, hi in intervals
-                ]
-            )
-        return self.draw(hnp.arrays(dt, shape, elements=el, unique=unique))
+            return self.draw(hnp.arrays(dt, shape, elements=st.booleans(), unique=unique))
+        if dt.kind in "iu":
+            info = np.iinfo(dt)
+            ranges = [
+                (max(math.ceil(lo), int(info.min)), min(math.floor(hi), int(info.max)))
+                for lo, hi in intervals
+            ]
+            ranges = [(lo, hi) for lo, hi in ranges if lo <= hi] or [(0, min(5, int(info.max)))]
+            el = st.one_of(*[st.integers(lo, hi) for lo, hi in ranges])
+            return self.draw(hnp.arrays(dt, shape, elements=el, unique=unique))
+        real = real_dtype(dt)  # float16 and bfloat16 are drawn as float32, then rounded
+        width = 32 if real == BF16 else 8 * real.itemsize
+        el = st.one_of(
+            *[
+                st.floats(
+                    float(real.type(lo)), float(real.type(hi)), width=width, allow_subnormal=False
+                )
+                for lo, hi in intervals
+            ]
+        )
+        draw_dt = F32 if real == BF16 else real
+        if dt.kind == "c":
+            re_, im = (self.draw(hnp.arrays(draw_dt, shape, elements=el)) for _ in range(2))
+            return np.asarray(re_ + 1j * im.astype(np.float64)).astype(dt)
+        return self.draw(hnp.arrays(draw_dt, shape, elements=el, unique=unique)).astype(dt)
 
     def grid(self, shape, lo=-2, hi=2, dtype=None):
         """Small integers in any dtype: ties and equal values happen often."""
         dt = np.dtype(dtype or self.dtype)
-        el = st.booleans() if dt.kind == "b" else st.integers(lo, hi).map(dt.type)
-        return self.draw(hnp.arrays(dt, shape, elements=el))
+        if dt.kind == "b":
+            return self.draw(hnp.arrays(dt, shape, elements=st.booleans()))
+        lo = max(lo, 0) if dt.kind == "u" else lo
+        ints = self.draw(hnp.arrays(I64, shape, elements=st.integers(lo, max(lo, hi))))
+        return np.asarray(ints).astype(dt)
 
     def distinct(self, shape):
-        """Distinct values at least 0.25 apart (no ties for max/min gradients)."""
-        return self.draw(
-            hnp.arrays(
-                self.dtype,
-                shape,
-                unique=True,
-                elements=st.integers(-60, 60).map(lambda i: i * 0.25),
-            )
-        )
+        """Distinct values at least 0.25 apart (no ties for max/min gradients); distinct small
+        integers in an integer dtype."""
+        dt = self.dtype
+        half = max(60, math.prod(shape))  # enough distinct values for the shape
+        lo, hi = (0, 2 * half) if dt.kind == "u" else (-half, half)
+        n = self.draw(hnp.arrays(I64, shape, unique=True, elements=st.integers(lo, hi)))
+        return np.asarray(n if dt.kind in "iu" else n * 0.25).astype(dt)
 
     def axis(self, ndim):
         """A reduction ``axis``: None, an int or a list (negative entries included)."""

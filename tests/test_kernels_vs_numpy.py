@@ -1313,12 +1313,16 @@ def data_array(draw, dt, shape):
 
 
 @st.composite
-def nd_target(draw, min_depth=0):
-    """A target shape, an index depth and valid nd indices into it."""
+def nd_target(draw, min_depth=0, scatter=False):
+    """A target shape, an index depth and valid nd indices into it (a scatter with index rows:
+    into a non-empty target, at depth 1 or more, as TF requires)."""
     shape = list(draw(shapes(min_dims=max(1, min_depth), max_dims=3)))
+    batch = draw(shapes(max_dims=2))
+    if scatter and int(np.prod(batch)) > 0:
+        shape = [max(d, 1) for d in shape]
+        min_depth = max(min_depth, 1)
     depth = draw(st.integers(min_depth, len(shape)))
     shape[:depth] = [max(d, 1) for d in shape[:depth]]
-    batch = draw(shapes(max_dims=2))
     dt = draw(st.sampled_from(INTS))
     cols = [index_array(draw, batch, shape[j], dt) for j in range(depth)]
     idx = np.stack(cols, -1) if cols else np.zeros((*batch, 0), dt)
@@ -1336,7 +1340,7 @@ def gather_nd_case(draw):
 @st.composite
 def scatter_nd_case(draw):
     dt = draw(st.sampled_from(NUMERIC))
-    shape, depth, batch, idx = draw(nd_target())
+    shape, depth, batch, idx = draw(nd_target(scatter=True))
     return Case([idx, arrays(draw, dt, (*batch, *shape[depth:]))], [blank(shape, dt)])
 
 
@@ -1344,7 +1348,7 @@ def scatter_nd_case(draw):
 def tensor_scatter_case(draw):
     mode = draw(st.integers(0, 4))
     dt = draw(st.sampled_from(ALL if mode == 0 else NUMERIC))
-    shape, depth, batch, idx = draw(nd_target())
+    shape, depth, batch, idx = draw(nd_target(scatter=True))
     ups = data_array(draw, dt, (*batch, *shape[depth:]))
     return Case([data_array(draw, dt, shape), idx, ups], [blank(shape, dt)], [mode])
 

@@ -66,7 +66,7 @@ ALLOWED = {  # layer -> the layers its modules may import (besides its own)
 ROOT_NAMESPACES = {
     *("", "train", "summary", "initializers", "math", "linalg", "random", "quantization"),
     *("app", "flags", "compat", "nest", "config", "test", "manip", "bitwise", "sparse"),
-    *("signal", "spectral", "version"),
+    *("signal", "spectral", "version", "logging", "resource_loader"),
     "_math_special",  # tf.math.special
     *("run", "check"),  # the program tools (python -m tflite_core.run / .check)
 }

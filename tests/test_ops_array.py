@@ -258,8 +258,8 @@ def pad_v2_draw(ctx):
     [x], kw = pad_draw(ctx)
     if x.dtype.kind == "b":
         value = True
-    elif x.dtype.kind == "i":
-        value = ctx.draw(st.integers(-9, 9).filter(bool))
+    elif x.dtype.kind in "iu":
+        value = ctx.draw(st.integers(1 if x.dtype.kind == "u" else -9, 9).filter(bool))
     else:
         value = ctx.draw(st.sampled_from([-1.5, 0.25, 7.0]))
     return [x], {**kw, "value": value}

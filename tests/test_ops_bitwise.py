@@ -58,7 +58,7 @@ def bitcast_draw(ctx):
     ratio = dst.itemsize // ctx.dtype.itemsize
     if ratio > 1:  # the last dimension holds one output element's bytes
         shape.append(ratio)
-    x = ints(ctx, tuple(shape))
+    x = ints(ctx, tuple(shape)) if ctx.dtype.kind in "iu" else ctx.values(tuple(shape))
     if dst.kind == "f":  # finite floats only: their bit patterns from small integers' bytes
         x = (x.reshape(-1).view(np.uint8) % 64).astype(np.uint8).view(ctx.dtype).reshape(x.shape)
     return [x], {"type": tf.as_dtype(dst)}

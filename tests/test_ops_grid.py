@@ -17,7 +17,8 @@ import tflite_core as tf
 # ---- draws and NumPy references ------------------------------------------------------------------
 def lin_space_draw(ctx):
     start, stop = (ctx.values((), (-5.0, 5.0)) for _ in range(2))
-    return [start, stop], {"num": ctx.draw(st.integers(1 if ctx.grad else 0, 6))}
+    low = 0 if ctx.mode == "forward" else 1  # (TF's LinSpace op itself requires num > 0)
+    return [start, stop], {"num": ctx.draw(st.integers(low, 6))}
 
 
 def np_lin_space(start, stop, num):

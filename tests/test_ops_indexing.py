@@ -54,9 +54,10 @@ def np_unsorted_segment_sum(data, ids, num_segments):
 
 
 def range_draw(ctx):
-    if ctx.dtype.kind == "i":
-        start = ctx.draw(st.integers(-6, 6))
-        delta = ctx.draw(st.sampled_from([-3, -2, -1, 1, 2, 3]))
+    if ctx.dtype.kind in "iu":
+        start = ctx.draw(st.integers(0 if ctx.dtype.kind == "u" else -6, 6))
+        deltas = [1, 2, 3] if ctx.dtype.kind == "u" else [-3, -2, -1, 1, 2, 3]
+        delta = ctx.draw(st.sampled_from(deltas))
         steps, extra = ctx.draw(st.integers(0, 5)), ctx.draw(st.integers(0, 1))
         limit = start + delta * steps + (extra if delta > 0 else -extra)
     else:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from op_table import ALL, I32, I64, Row, table_tests
+from op_table import ALL, I32, I64, NUMERIC, Row, table_tests
 
 import tflite_core as tf
 
@@ -159,12 +159,15 @@ def patches_draw(ctx):
     shape = (max(lo, ctx.draw(st.integers(0, 2))), *(ctx.draw(st.integers(1, 5)) for _ in range(2)))
     shape = (*shape, ctx.draw(st.integers(1, 2)))
     k, s, r = ([1, ctx.draw(st.integers(1, 3)), ctx.draw(st.integers(1, 3)), 1] for _ in range(3))
-    return [ctx.values(shape)], {
-        "ksizes": k,
-        "strides": s,
-        "rates": r,
-        "padding": ctx.draw(st.sampled_from(["VALID", "SAME"])),
-    }
+    padding = ctx.draw(st.sampled_from(["VALID", "SAME"]))
+    if too_small(shape[1:3], k[1:3], s[1:3], r[1:3]):
+        padding = "SAME"  # (VALID: TF refuses windows past the input by two strides)
+    return [ctx.values(shape)], {"ksizes": k, "strides": s, "rates": r, "padding": padding}
+
+
+def too_small(sizes, ks, ss, rs):
+    """Whether a VALID window is larger than its input by two strides or more (TF's error)."""
+    return any(n - (k + (k - 1) * (r - 1)) + st_ <= -st_ for n, k, st_, r in zip(sizes, ks, ss, rs))
 
 
 def np_patches(x, ksizes, strides, rates, padding):
@@ -177,7 +180,7 @@ def np_patches(x, ksizes, strides, rates, padding):
             dims.append((max(-(-(n - eff + 1) // s), 0), 0))
         else:
             m = -(-n // s)
-            dims.append((m, max((m - 1) * s + eff - n, 0) // 2))
+            dims.append((m, int(((m - 1) * s + eff - n) / 2)))  # Eigen's: may be negative
     (rows, top), (cols, left) = dims
     out = np.zeros((b, rows, cols, kr, kc, d), x.dtype)
     for i in range(rows):
@@ -196,6 +199,8 @@ def volume_draw(ctx):
     shape = (*shape, ctx.draw(st.integers(1, 2)))
     k, s = ([1, *(ctx.draw(st.integers(1, 3)) for _ in range(3)), 1] for _ in range(2))
     padding = ctx.draw(st.sampled_from(["VALID", "SAME"]))
+    if too_small(shape[1:4], k[1:4], s[1:4], [1, 1, 1]):
+        padding = "SAME"
     return [ctx.values(shape)], {"ksizes": k, "strides": s, "padding": padding}
 
 
@@ -207,7 +212,7 @@ def np_volume(x, ksizes, strides, padding):
             wins.append((max(-(-(n - kk + 1) // ss), 0), 0))
         else:
             m = -(-n // ss)
-            wins.append((m, max((m - 1) * ss + kk - n, 0) // 2))
+            wins.append((m, int(((m - 1) * ss + kk - n) / 2)))  # Eigen's: may be negative
     outs = [m for m, _ in wins]
     res = np.zeros((x.shape[0], *outs, *k, x.shape[4]), x.dtype)
     for o in np.ndindex(*outs):
@@ -229,7 +234,8 @@ ROWS = [
     Row("SpaceToBatchND", tf.space_to_batch_nd, np_space_to_batch, space_to_batch_draw, ALL),
     Row("BatchToSpaceND", tf.batch_to_space_nd, np_batch_to_space, batch_to_space_draw, ALL),
     Row("ExtractImagePatches", tf.extract_image_patches, np_patches, patches_draw, ALL),
-    Row("ExtractVolumePatches", tf.extract_volume_patches, np_volume, volume_draw, ALL),
+    # (TF's ExtractVolumePatches takes no bool)
+    Row("ExtractVolumePatches", tf.extract_volume_patches, np_volume, volume_draw, NUMERIC),
 ]
 globals().update(table_tests(ROWS))
 

@@ -70,7 +70,7 @@ def sampler_draw(ctx):
     truth = ctx.draw(hnp.arrays(I64, (batch, num_true), elements=st.integers(0, range_max - 1)))
     return [truth], {
         "num_true": num_true,
-        "num_sampled": ctx.draw(st.integers(0, min(range_max, 12) if unique else 12)),
+        "num_sampled": ctx.draw(st.integers(1, min(range_max, 12) if unique else 12)),
         "unique": unique,
         "range_max": range_max,
         "seeds": [ctx.draw(st.integers(1, 2**31 - 1)), ctx.draw(st.integers(1, 2**31 - 1))],

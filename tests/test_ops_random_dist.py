@@ -341,7 +341,7 @@ def sampler_draw(kind):
         if kind == "fixed":
             kw["unigrams"] = [float(ctx.draw(st.integers(1, 9))) for _ in range(range_max)]
             kw["distortion"] = ctx.draw(st.sampled_from([1.0, 0.5]))
-        kw["n"] = ctx.draw(st.integers(0, min(range_max, 8) if unique else 8))
+        kw["n"] = ctx.draw(st.integers(1, min(range_max, 8) if unique else 8))  # (TF: n >= 1)
         return [truth], kw
 
     return draw

@@ -31,21 +31,27 @@ def _nd_indices(ctx, shape, depth, batch, unique=False):
     return rows.reshape((*batch, depth)).astype(dt)
 
 
-def _target_and_indices(ctx, unique=False, min_depth=0):
+def _target_and_indices(ctx, unique=False, min_depth=0, scatter=False):
+    """A target shape, an index depth, the indices' batch shape and the indices. For a scatter
+    with index rows, as TF requires: a non-empty target and an index depth of at least 1."""
     shape = list(ctx.shape(min_dims=max(1, min_depth)))
+    batch = list(ctx.shape(min_dims=0 if ctx.mode == "forward" else 1, max_dims=2))
+    if unique:
+        batch = batch[:1]
+    if scatter and int(np.prod(batch)) > 0:
+        shape = [max(d, 1) for d in shape]
+        min_depth = max(min_depth, 1)
     depth = ctx.draw(st.integers(min_depth, len(shape)))
     shape[:depth] = [max(d, 1) for d in shape[:depth]]  # something to index
     cells = int(np.prod(shape[:depth]))
-    batch = list(ctx.shape(min_dims=0 if ctx.mode == "forward" else 1, max_dims=2))
-    if unique:
-        batch = batch[:1] if batch else batch
-        if batch:
-            batch[0] = min(batch[0], cells)
+    if unique and batch:
+        batch[0] = min(batch[0], cells)
     return tuple(shape), depth, tuple(batch), _nd_indices(ctx, shape, depth, batch, unique)
 
 
 def gather_nd_draw(ctx):
-    shape, _depth, _batch, idx = _target_and_indices(ctx)
+    # (grad mode: the gradient is a ScatterNd, which TF refuses into an empty target)
+    shape, _depth, _batch, idx = _target_and_indices(ctx, scatter=ctx.grad)
     return [ctx.values(shape), idx], {}
 
 
@@ -59,7 +65,7 @@ def np_gather_nd(params, indices):
 
 
 def scatter_nd_draw(ctx):
-    shape, depth, batch, idx = _target_and_indices(ctx)
+    shape, depth, batch, idx = _target_and_indices(ctx, scatter=True)
     updates = ctx.values((*batch, *shape[depth:]))
     return [idx, updates], {"shape": list(shape)}
 
@@ -80,7 +86,7 @@ def _apply(target, indices, updates, fn):
 
 def tensor_scatter_draw(unique=False, distinct=False):
     def draw(ctx):
-        shape, depth, batch, idx = _target_and_indices(ctx, unique=unique)
+        shape, depth, batch, idx = _target_and_indices(ctx, unique=unique, scatter=True)
         ushape = (*batch, *shape[depth:])
         if distinct and ctx.dtype.kind == "f":
             both = ctx.distinct((int(np.prod(shape)) + int(np.prod(ushape)),))
@@ -109,7 +115,7 @@ def _keep(_old, new):
 def scatter_ref_draw(nd, nonzero=False):
     def draw(ctx):
         if nd:
-            shape, depth, batch, idx = _target_and_indices(ctx, min_depth=1)
+            shape, depth, batch, idx = _target_and_indices(ctx, min_depth=1, scatter=True)
             ushape = (*batch, *shape[depth:])
         else:
             shape = list(ctx.shape(min_dims=1))

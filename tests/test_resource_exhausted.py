@@ -77,8 +77,10 @@ _UNDER_RLIMIT = textwrap.dedent(
     n = tf.placeholder(tf.int32, [1])
     big = tf.fill(n, 1.0)
     with tf.Session() as sess:
-        assert sess.run(y, {x: np.ones(8, np.float32)}) == 16.0  # warm: threads, caches
-        vsize = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
+        # warm: the plan of the run after the limit, its threads and caches
+        assert sess.run(y, {x: np.ones(1000, np.float32)}) == 2000.0
+        with open("/proc/self/statm") as f:
+            vsize = int(f.read().split()[0]) * resource.getpagesize()
         resource.setrlimit(resource.RLIMIT_AS, (vsize + 2**29, vsize + 2**29))  # 512 MiB more
         # 600 MB passes the size check (the limit is the whole address space) but the allocator
         # refuses it; 2 GiB is beyond the limit itself

@@ -41,7 +41,7 @@ def run(tmp_path_factory):
         losses, weights = [], []
         with tf.Session() as sess:
             writer = tf.train.SummaryWriter(logdir, sess.graph)
-            graph_ops = [op.name for op in g.get_operations()]
+            graph_ops = [n.name for n in g.as_graph_def().node]  # (TF's Const inputs too)
             sess.run(tf.initialize_all_variables())
             for step in range(STEPS):
                 loss_v, w_v = sess.run([loss, w], {x: [[1.0, 2.0, 3.0]]})

@@ -18,12 +18,14 @@ from . import (  # the namespaces
     flags,
     initializers,
     linalg,
+    logging,
     manip,
     math,
     nest,
     nn,
     quantization,
     random,
+    resource_loader,
     signal,
     sparse,
     spectral,
@@ -103,6 +105,7 @@ from .framework.sparse_tensor import (
     SparseTensorValue,
     convert_to_tensor_or_sparse_tensor,
 )
+from .framework.tensor_protos import make_ndarray, make_tensor_proto
 from .framework.tensor_shape import Dimension, TensorShape, dimension_at_index, dimension_value
 from .framework.tensor_util import get_static_value
 from .framework.tf_logging import get_logger
@@ -294,6 +297,7 @@ from .ops.logging_ops import (
     verify_tensor_all_finite,
 )
 from .ops.logging_ops import print_v2 as print
+from .ops.lookup_ops import initialize_all_tables, tables_initializer
 from .ops.math_extra_ops import (
     accumulate_n,
     acos,
@@ -546,6 +550,7 @@ from .ops.variables import (
     model_variables,
     moving_average_variables,
     trainable_variables,
+    variable_creator_scope,
     variables_initializer,
 )
 from .ops.while_loop import while_loop

@@ -4,11 +4,14 @@ ops that initialise variables."""
 from .ops import init_ops as _i
 from .ops import variables as _v
 from .ops.init_ops import he_normal, he_uniform, lecun_normal, lecun_uniform
+from .ops.lookup_ops import tables_initializer
 
 constant = _i.Constant
 glorot_normal = _i.GlorotNormal
 glorot_uniform = _i.GlorotUniform
+identity = _i.Identity
 ones = _i.Ones
+orthogonal = _i.Orthogonal
 random_normal = _i.RandomNormal
 random_uniform = _i.RandomUniform
 truncated_normal = _i.TruncatedNormal

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..framework import dtypes as _dt
 from ..framework import errors
+from ..framework.compute_dtypes import widening
 from ..framework.graph import Operation, Tensor
 from ..framework.registry import OpKind, RunTimeValues
 from ..framework.runtime import core
@@ -293,10 +294,12 @@ def _emit_kernel(b: _Builder, op: Operation, outs: list) -> None:
     if d.kind is OpKind.RANDOM:
         ins.append(b.core.add_buffer(b.sess._random_counter(op)))
     ins += [b.slot[t] for t in in_t]
+    widen = {t.dtype: w for t in (*in_t, *op._outputs) if (w := widening(op.type).get(t.dtype))}
     # a multi-output op with some outputs fed still computes the others; the fed ones go to
     # scratch buffers that no consumer reads
     if (
-        d.inplace is not None
+        not widen
+        and d.inplace is not None
         and op._outputs[0] not in b.fed
         and b.can_overwrite(op, op._inputs[d.inplace])
     ):
@@ -313,7 +316,34 @@ def _emit_kernel(b: _Builder, op: Operation, outs: list) -> None:
     ints, floats = b.kernel_attrs(op, op._outputs)
     if d.kind is OpKind.RANDOM and op.get_attr("unseeded"):
         ints = [b.sess._seed_base, op._id]
-    b.core.add_step(d.kernel, op.name, ins, out_slots, ints, floats)
+    if widen:
+        _emit_widened(b, op, in_t, ins, out_slots, widen, ints, floats)
+    else:
+        b.core.add_step(d.kernel, op.name, ins, out_slots, ints, floats)
+
+
+def _emit_widened(b: _Builder, op: Operation, in_t, ins, out_slots, widen, ints, floats) -> None:
+    """The kernel step on wide copies (``compute_dtypes``): casts of the inputs whose dtype the
+    kernel computes wider, the kernel writing wide outputs, casts of those back."""
+    first = len(ins) - len(in_t)  # (a RANDOM op's counter comes first)
+    ins = list(ins)
+    for k, t in enumerate(in_t):
+        if t.dtype in widen:
+            wide = b.core.add_buffer(b.alloc(b.shape_of(t), widen[t.dtype].np, op))
+            b.core.add_step("cast", op.name + "/widen", [ins[first + k]], [wide])
+            ins[first + k] = wide
+    narrow = []
+    outs = list(out_slots)
+    for k, t in enumerate(op._outputs):
+        if t.dtype in widen:
+            wide = b.core.add_buffer(b.alloc(b.shape_of(t), widen[t.dtype].np, op))
+            narrow.append((wide, outs[k]))
+            outs[k] = wide
+    kernel = op._def.kernel
+    assert kernel is not None
+    b.core.add_step(kernel, op.name, ins, outs, ints, floats)
+    for wide, slot in narrow:
+        b.core.add_step("cast", op.name + "/narrow", [wide], [slot])
 
 
 def _emit_callback(b: _Builder, op: Operation, outs: list) -> None:

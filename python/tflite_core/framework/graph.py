@@ -15,6 +15,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from .graph_def import GRAPH_DEF_VERSION, as_graph_def, node_def
+from .op_dtypes import check_op
 from .protos import protos
 from .registry import OpKind, get_op_def
 from .runtime import core
@@ -30,18 +31,36 @@ class GraphKeys:
     GLOBAL_VARIABLES = "variables"
     VARIABLES = GLOBAL_VARIABLES
     LOCAL_VARIABLES = "local_variables"
-    TRAINABLE_VARIABLES = "trainable_variables"
+    METRIC_VARIABLES = "metric_variables"
     MODEL_VARIABLES = "model_variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    TRAINABLE_RESOURCE_VARIABLES = "trainable_resource_variables"
     MOVING_AVERAGE_VARIABLES = "moving_average_variables"
+    CONCATENATED_VARIABLES = "concatenated_variables"
     SUMMARIES = "summaries"
+    SUMMARY_OP = "summary_op"
     QUEUE_RUNNERS = "queue_runners"
+    TABLE_INITIALIZERS = "table_initializer"
+    ASSET_FILEPATHS = "asset_filepaths"
+    RESOURCES = "resources"
+    LOCAL_RESOURCES = "local_resources"
+    SAVEABLE_OBJECTS = "saveable_objects"
     TRAIN_OP = "train_op"
     GLOBAL_STEP = "global_step"
+    EVAL_STEP = "eval_step"
     UPDATE_OPS = "update_ops"
     LOSSES = "losses"
     REGULARIZATION_LOSSES = "regularization_losses"
+    WEIGHTS = "weights"
+    BIASES = "biases"
+    ACTIVATIONS = "activations"
     INIT_OP = "init_op"
+    LOCAL_INIT_OP = "local_init_op"
+    READY_OP = "ready_op"
+    READY_FOR_LOCAL_INIT_OP = "ready_for_local_init_op"
     SAVERS = "savers"
+    COND_CONTEXT = "cond_context"
+    WHILE_CONTEXT = "while_context"
 
 
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\-/>]*$")
@@ -406,6 +425,7 @@ class Graph:
             op = Operation(self, op_type, full, inputs, dtypes, attrs, control)
             for hook in self._op_hooks:  # colocate_with, container, gradient_override_map
                 hook(op)
+            check_op(op)  # TF's TypeError for a dtype its OpDef does not allow
             d = op._def
             in_shapes = [t.shape for t in op._inputs]
             shapes = d.shape_fn(op, in_shapes, lambda i: constant_value(op._inputs[i]))

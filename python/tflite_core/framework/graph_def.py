@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes as _dt
+from .graph_def_forms import tf_form
 from .protos import protos
 from .tensor_shape import TensorShape
 
@@ -48,7 +49,9 @@ def tensor_proto(value) -> object:
         )
     elif dtype is _dt.float16:
         p.half_val.extend(arr.reshape(-1).view(np.uint16).tolist())
-    elif arr.ndim == 0:  # scalars as typed values, as TensorFlow writes them
+    elif (
+        arr.ndim == 0 and dtype not in (_dt.uint32, _dt.uint64) and arr.dtype.kind in "fiub"
+    ):  # scalars as typed values, as TF writes
         if dtype is _dt.float64:
             p.double_val.append(float(arr))
         elif dtype is _dt.int64:
@@ -57,8 +60,10 @@ def tensor_proto(value) -> object:
             getattr(p, _TYPED_VAL[arr.dtype.kind] if arr.dtype.kind != "u" else "int_val").append(
                 arr.item()
             )
-    else:
+    elif arr.dtype.kind in "fiubc":
         p.tensor_content = np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<")).tobytes()
+    else:  # bfloat16 (ml_dtypes): its bytes as they are (little-endian hosts only)
+        p.tensor_content = np.ascontiguousarray(arr).tobytes()
     return p
 
 
@@ -121,11 +126,47 @@ def _element_type(op):
 
 
 def node_def(op, add_shapes: bool = False) -> object:
-    """The ``NodeDef`` of one operation."""
-    n = protos().NodeDef()
+    """The ``NodeDef`` of one operation (in TF's form: see ``graph_def_forms``; the ``Const``
+    and ``Shape`` nodes feeding the inputs TF takes where this library keeps attributes are
+    written by :func:`as_graph_def`)."""
+    return node_defs(op, add_shapes)[-1]
+
+
+def node_defs(op, add_shapes: bool = False, taken: set | None = None) -> list:
+    """The ``NodeDef`` of one operation, after the nodes its TF form adds (names not in
+    ``taken``, which they join)."""
+    P = protos()
+    n = P.NodeDef()
     n.name = op.name
-    n.op = op.type
-    n.input.extend(_input_name(t) for t in op._inputs)
+    form = tf_form(op)
+    n.op = form.type if form else op.type
+    extras = []
+    if form is None:
+        n.input.extend(_input_name(t) for t in op._inputs)
+    else:
+        for item in form.inputs:
+            if isinstance(item, int):
+                n.input.append(_input_name(op._inputs[item]))
+                continue
+            if isinstance(item, str):
+                n.input.append(item)
+                continue
+            extra = P.NodeDef()
+            extra.name = _fresh(f"{op.name}/{item.suffix}", taken)
+            if item.value is None:  # the runtime shape of one of the op's inputs
+                src = op._inputs[item.shape_of]
+                extra.op = "Shape"
+                extra.input.append(_input_name(src))
+                extra.attr["T"].CopyFrom(attr_value(src.dtype))
+                extra.attr["out_type"].CopyFrom(attr_value(_dt.int32))
+            else:
+                extra.op = "Const"
+                extra.attr["dtype"].CopyFrom(attr_value(_dt.as_dtype(item.value.dtype)))
+                extra.attr["value"].CopyFrom(attr_value(item.value))
+            if op.device:
+                extra.device = op.device
+            extras.append(extra)
+            n.input.append(extra.name)
     n.input.extend("^" + c.name for c in op._control_inputs)
     if op.device:
         n.device = op.device
@@ -133,13 +174,28 @@ def node_def(op, add_shapes: bool = False) -> object:
     t = _element_type(op)
     if t is not None:
         attrs["T"] = t
+    if form is not None:
+        for k in form.drop:
+            attrs.pop(k, None)
+        attrs.update(form.attrs)
     for k in sorted(attrs):
         a = attr_value(attrs[k])
         if a is not None:
             n.attr[k].CopyFrom(a)
     if add_shapes and op._outputs:
         n.attr["_output_shapes"].CopyFrom(attr_value([o.shape for o in op._outputs]))
-    return n
+    return [*extras, n]
+
+
+def _fresh(name: str, taken: set | None) -> str:
+    if taken is None:
+        return name
+    base, i = name, 0
+    while name in taken:
+        i += 1
+        name = f"{base}_{i}"
+    taken.add(name)
+    return name
 
 
 def as_graph_def(graph, from_version=None, add_shapes: bool = False) -> object:
@@ -147,7 +203,10 @@ def as_graph_def(graph, from_version=None, add_shapes: bool = False) -> object:
     only, when given); ``add_shapes`` adds each node's ``_output_shapes``."""
     gd = protos().GraphDef()
     gd.versions.producer = GRAPH_DEF_VERSION
-    for op in graph.get_operations():
+    ops = graph.get_operations()
+    taken = {op.name for op in ops}
+    for op in ops:
         if from_version is None or op._id > from_version:
-            gd.node.add().CopyFrom(node_def(op, add_shapes))
+            for nd in node_defs(op, add_shapes, taken):
+                gd.node.add().CopyFrom(nd)
     return gd

@@ -11,212 +11,527 @@ the ops' own checks, which follow the index dtypes the kernels read.
 from __future__ import annotations
 
 from . import dtypes as _dt
+from .graph_def_forms import WRITTEN_AS, tf_form
 
-# the allowed-type lists, in TF's order
+# ---- generated from TF's OpDefs (python tests/test_op_dtypes_table.py) ----------
 _0 = "bfloat16 float16 float32 float64 int8 int16 int32 int64"
 _1 = "bfloat16 float16 float32 float64 complex64 complex128"
-_2 = (
-    "bfloat16 float16 float32 float64 uint8 uint16 uint32 uint64 int8 int16 int32 int64 "
-    "complex64 complex128"
-)
-_3 = (
-    "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 "
-    "qint16 quint16 uint16 complex128 float16 uint32 uint64 variant"
-)
+_2 = "bfloat16 float16 float32 float64 uint8 uint16 uint32 uint64 int8 int16 int32 int64 complex64 complex128"
+_3 = "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 uint16 complex128 float16 uint32 uint64 variant"
 _4 = "complex64 complex128"
-_5 = (
-    "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 "
-    "qint16 quint16 uint16 complex128 float16 uint32 uint64"
-)
-_6 = (
-    "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8 "
-    "quint8 qint32 qint16 quint16 bool"
-)
+_5 = "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 uint16 complex128 float16 uint32 uint64"
+_6 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8 quint8 qint32 qint16 quint16 bool"
+_7 = "int16 int32 int64"
+_8 = "int32 int64"
 _9 = "bfloat16 float16 float32 float64"
 _10 = "float16 bfloat16 float32 float64"
-_11 = (
-    "bfloat16 float16 float32 float64 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 "
-    "complex128"
-)
+_11 = "bfloat16 float16 float32 float64 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
 _12 = "float32 float64"
-_13 = (
-    "bfloat16 float16 float32 float64 int64 int32 uint8 uint16 uint32 uint64 int8 int16 "
-    "complex64 complex128 qint8 quint8 qint16 quint16 qint32"
-)
+_13 = "bfloat16 float16 float32 float64 int64 int32 uint8 uint16 uint32 uint64 int8 int16 complex64 complex128 qint8 quint8 qint16 quint16 qint32"
 _14 = "int8 int16 int32 int64 uint8 uint16 uint32 uint64"
-_15 = "complex64 complex128 variant"
-_16 = "float16 bfloat16 float32 float64 int32"
-_17 = (
-    "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 uint32 uint64 int64 "
-    "complex64 complex128"
-)
+_15 = "float64 float32 float16 complex64 complex128"
+_16 = "complex64 complex128 variant"
+_17 = "float16 bfloat16 float32 float64 int32"
 _18 = "float16 float32 bfloat16 float64 complex64 complex128"
-_19 = "int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64"
+_19 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128 bool"
 _20 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64"
-_21 = "bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
-_22 = (
-    "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8 "
-    "quint8 qint32 qint16 quint16"
-)
-_23 = "float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8"
-_24 = "bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64"
-_25 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128"
-_26 = "float64 float32"
-_27 = "bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128"
-_28 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64"
-_29 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8"
-_30 = (
-    "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 "
-    "complex64 complex128"
-)
-_31 = "bfloat16 float16 float32 float64 int32 int64 complex64 complex128"
-_32 = (
-    "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 "
-    "complex128 uint32 uint64"
-)
-_33 = "int32 int64 bfloat16 float16 float32 float64"
-_34 = "float16 bfloat16 float32 float64 complex64 complex128"
+_21 = "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 uint32 uint64 int64 complex64 complex128"
+_22 = "int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64"
+_23 = "int32 int64 float32 float64"
+_24 = "float16 float32 float64 complex64 complex128"
+_25 = "bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
+_26 = "bfloat16 float64 float32 float16 complex64 complex128"
+_27 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8 quint8 qint32 qint16 quint16"
+_28 = "float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8"
+_29 = "bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64"
+_30 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128"
+_31 = "float64 float32"
+_32 = "bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128"
+_33 = "float16 float32 float64"
+_34 = "int32 uint32 int64 uint64"
+_35 = "float16 float32 float64 int32 int64"
+_36 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64"
+_37 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8"
+_38 = "uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 float64 complex64 complex128 string"
+_39 = "float16 bfloat16 float32 float64 int32 int64"
+_40 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
+_41 = "bfloat16 float16 float32 float64 int32 int64 complex64 complex128"
+_42 = "int32 int64 uint32 uint64"
+_43 = "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 complex128 uint32 uint64"
+_44 = "int16 int32 int64 uint16"
+_45 = "int32 int64 bfloat16 float16 float32 float64"
+_46 = "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 uint16 complex128 float16 uint32 uint64 bool"
+_47 = "float16 bfloat16 float32 float64 complex64 complex128"
 
-_ALLOWED: dict[str, tuple[tuple[str, str], ...]] = {
-    "Abs": (("x", _0),),
-    "Acos": (("x", _1),),
-    "Acosh": (("x", _1),),
-    "Add": (("x y", _2),),
-    "AddN": (("inputs", _3),),
-    "Angle": (("input", _4),),
-    "ApplyAdagrad": (("var accum lr grad", _5),),
-    "ApplyAdam": (("var m v beta1_power beta2_power lr beta1 beta2 epsilon grad", _5),),
-    "ApplyGradientDescent": (("var alpha delta", _5),),
-    "ApplyMomentum": (("var accum lr grad momentum", _5),),
-    "ApplyRMSProp": (("var ms mom lr rho momentum epsilon grad", _5),),
-    "ArgMax": (("input", _6),),
-    "ArgMin": (("input", _6),),
-    "Asin": (("x", _1),),
-    "Asinh": (("x", _1),),
-    "AssignAdd": (("ref value", _5),),
-    "AssignSub": (("ref value", _5),),
-    "Atan": (("x", _1),),
-    "Atan2": (("y x", _9),),
-    "Atanh": (("x", _1),),
-    "AvgPool": (("value", _10),),
-    "AvgPoolGrad": (("grad", _10),),
-    "BatchMatMulV2": (("x y", _11),),
-    "BesselI0": (("x", _9),),
-    "BesselI0e": (("x", _9),),
-    "BesselI1": (("x", _9),),
-    "BesselI1e": (("x", _9),),
-    "Betainc": (("a b x", _12),),
-    "Bitcast": (("input", _13),),
-    "BitwiseAnd": (("x y", _14),),
-    "BitwiseOr": (("x y", _14),),
-    "BitwiseXor": (("x y", _14),),
-    "Ceil": (("x", _9),),
-    "Complex": (("real imag", _12),),
-    "ComplexAbs": (("x", _4),),
-    "Conj": (("input", _15),),
-    "Conv2D": (("input filter", _16),),
-    "Conv2DBackpropFilter": (("input out_backprop", _10),),
-    "Conv2DBackpropInput": (("filter out_backprop", _16),),
-    "Cos": (("x", _1),),
-    "Cosh": (("x", _1),),
-    "Cumprod": (("x", _5),),
-    "Cumsum": (("x", _5),),
-    "CumulativeLogsumexp": (("x", _9),),
-    "DepthwiseConv2dNative": (("input filter", _10),),
-    "DepthwiseConv2dNativeBackpropFilter": (("input out_backprop", _10),),
-    "DepthwiseConv2dNativeBackpropInput": (("filter out_backprop", _10),),
-    "Digamma": (("x", _9),),
-    "Div": (("x y", _17),),
-    "DivNoNan": (("x y", _18),),
-    "Erf": (("x", _9),),
-    "Erfc": (("x", _9),),
-    "Erfinv": (("x", _9),),
-    "Exp": (("x", _1),),
-    "Expm1": (("x", _1),),
-    "Floor": (("x", _9),),
-    "FloorDiv": (("x y", _17),),
-    "FloorMod": (("x y", _19),),
-    "GatherV2": (),
-    "Greater": (("x y", _20),),
-    "GreaterEqual": (("x y", _20),),
-    "HistogramSummary": (("values", _20),),
-    "Imag": (("input", _4),),
-    "Invert": (("x", _14),),
-    "IsFinite": (("x", _9),),
-    "IsInf": (("x", _9),),
-    "IsNan": (("x", _9),),
-    "LeftShift": (("x y", _14),),
-    "Less": (("x y", _20),),
-    "LessEqual": (("x y", _20),),
-    "Lgamma": (("x", _9),),
-    "Log": (("x", _1),),
-    "Log1p": (("x", _1),),
-    "LogSoftmax": (("logits", _10),),
-    "MatMul": (("a b", _21),),
-    "Max": (("input", _22),),
-    "MaxPool": (("input", _23),),
-    "MaxPoolGrad": (("orig_input orig_output grad", _20),),
-    "MaxPoolGradGrad": (("orig_input orig_output grad", _20),),
-    "Maximum": (("x y", _24),),
-    "Mean": (("input", _5),),
-    "Min": (("input", _22),),
-    "Minimum": (("x y", _24),),
-    "Mul": (("x y", _17),),
-    "MulNoNan": (("x y", _1),),
-    "Ndtri": (("x", _9),),
-    "Neg": (("x", _25),),
-    "NextAfter": (("x1 x2", _26),),
-    "Polygamma": (("a x", _12),),
-    "PopulationCount": (("x", _14),),
-    "Pow": (("x y", _27),),
-    "Prod": (("input", _5),),
-    "Range": (("start limit delta", _28),),
-    "Real": (("input", _4),),
-    "RealDiv": (("x y", _17),),
-    "Reciprocal": (("x", _25),),
-    "Relu": (("features", _29),),
-    "ReluGrad": (("gradients features", _20),),
-    "RightShift": (("x y", _14),),
-    "Rint": (("x", _9),),
-    "Round": (("x", _25),),
-    "Rsqrt": (("x", _1),),
-    "ScalarSummary": (("values", _20),),
-    "Sigmoid": (("x", _1),),
-    "SigmoidGrad": (("y dy", _1),),
-    "Sign": (("x", _25),),
-    "Sin": (("x", _1),),
-    "Sinh": (("x", _1),),
-    "Softmax": (("logits", _10),),
-    "SoftmaxCrossEntropyWithLogits": (("features labels", _10),),
-    "Softsign": (("features", _10),),
-    "SparseApplyAdagrad": (("var accum lr grad", _5),),
-    "SparseApplyMomentum": (("var accum lr grad momentum", _5),),
-    "SparseSoftmaxCrossEntropyWithLogits": (("features", _10),),
-    "Sqrt": (("x", _1),),
-    "Square": (("x", _30),),
-    "SquaredDifference": (("x y", _31),),
-    "Sub": (("x y", _32),),
-    "Sum": (("input", _5),),
-    "Tan": (("x", _1),),
-    "Tanh": (("x", _1),),
-    "TanhGrad": (("y dy", _1),),
-    "TopKV2": (("input", _20),),
-    "TruncateDiv": (("x y", _17),),
-    "TruncateMod": (("x y", _33),),
-    "UnsortedSegmentMax": (("data", _20),),
-    "UnsortedSegmentMin": (("data", _20),),
-    "UnsortedSegmentProd": (("data", _5),),
-    "UnsortedSegmentSum": (("data", _5),),
-    "Xdivy": (("x y", _34),),
-    "Xlogy": (("x y", _34),),
-    "Zeta": (("x q", _12),),
+_TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "Abs": ("x", (("x", _0),)),
+    "Acos": ("x", (("x", _1),)),
+    "Acosh": ("x", (("x", _1),)),
+    "Add": ("x y", (("x y", _2),)),
+    "AddN": ("inputs*", (("inputs", _3),)),
+    "Angle": ("input", (("input", _4),)),
+    "ApplyAdagrad": ("var accum lr grad", (("var accum lr grad", _5),)),
+    "ApplyAdam": (
+        "var m v beta1_power beta2_power lr beta1 beta2 epsilon grad",
+        (("var m v beta1_power beta2_power lr beta1 beta2 epsilon grad", _5),),
+    ),
+    "ApplyGradientDescent": ("var alpha delta", (("var alpha delta", _5),)),
+    "ApplyMomentum": ("var accum lr grad momentum", (("var accum lr grad momentum", _5),)),
+    "ApplyRMSProp": (
+        "var ms mom lr rho momentum epsilon grad",
+        (("var ms mom lr rho momentum epsilon grad", _5),),
+    ),
+    "ArgMax": ("input dimension", (("input", _6), ("dimension", _7))),
+    "ArgMin": ("input dimension", (("input", _6), ("dimension", _8))),
+    "Asin": ("x", (("x", _1),)),
+    "Asinh": ("x", (("x", _1),)),
+    "Assert": ("condition:bool data*", ()),
+    "Assign": ("ref value", ()),
+    "AssignAdd": ("ref value", (("ref value", _5),)),
+    "AssignSub": ("ref value", (("ref value", _5),)),
+    "Atan": ("x", (("x", _1),)),
+    "Atan2": ("y x", (("y x", _9),)),
+    "Atanh": ("x", (("x", _1),)),
+    "AvgPool": ("value", (("value", _10),)),
+    "AvgPoolGrad": ("orig_input_shape:int32 grad", (("grad", _10),)),
+    "BatchMatMulV2": ("x y", (("x y", _11),)),
+    "BatchToSpaceND": ("input block_shape crops", (("block_shape", _8), ("crops", _8))),
+    "BesselI0": ("x", (("x", _9),)),
+    "BesselI0e": ("x", (("x", _9),)),
+    "BesselI1": ("x", (("x", _9),)),
+    "BesselI1e": ("x", (("x", _9),)),
+    "Betainc": ("a b x", (("a b x", _12),)),
+    "Bitcast": ("input", (("input", _13),)),
+    "BitwiseAnd": ("x y", (("x y", _14),)),
+    "BitwiseOr": ("x y", (("x y", _14),)),
+    "BitwiseXor": ("x y", (("x y", _14),)),
+    "BroadcastArgs": ("s0 s1", (("s0 s1", _8),)),
+    "BroadcastTo": ("input shape", (("shape", _8),)),
+    "Cast": ("x", ()),
+    "Ceil": ("x", (("x", _9),)),
+    "CheckNumerics": ("tensor", (("tensor", _9),)),
+    "Cholesky": ("input", (("input", _15),)),
+    "Complex": ("real imag", (("real imag", _12),)),
+    "ComplexAbs": ("x", (("x", _4),)),
+    "ConcatV2": ("values* axis", (("axis", _8),)),
+    "Conj": ("input", (("input", _16),)),
+    "Const": ("", ()),
+    "Conv2D": ("input filter", (("input filter", _17),)),
+    "Conv2DBackpropFilter": (
+        "input filter_sizes:int32 out_backprop",
+        (("input out_backprop", _10),),
+    ),
+    "Conv2DBackpropInput": (
+        "input_sizes:int32 filter out_backprop",
+        (("filter out_backprop", _17),),
+    ),
+    "Cos": ("x", (("x", _1),)),
+    "Cosh": ("x", (("x", _1),)),
+    "Cumprod": ("x axis", (("x", _5), ("axis", _8))),
+    "Cumsum": ("x axis", (("x", _5), ("axis", _8))),
+    "CumulativeLogsumexp": ("x axis", (("x", _9), ("axis", _8))),
+    "DepthToSpace": ("input", ()),
+    "DepthwiseConv2dNative": ("input filter", (("input filter", _10),)),
+    "DepthwiseConv2dNativeBackpropFilter": (
+        "input filter_sizes:int32 out_backprop",
+        (("input out_backprop", _10),),
+    ),
+    "DepthwiseConv2dNativeBackpropInput": (
+        "input_sizes:int32 filter out_backprop",
+        (("filter out_backprop", _10),),
+    ),
+    "Digamma": ("x", (("x", _9),)),
+    "DivNoNan": ("x y", (("x y", _18),)),
+    "DynamicPartition": ("data partitions:int32", ()),
+    "DynamicStitch": ("indices*:int32 data*", ()),
+    "EagerPyFunc": ("input*", ()),
+    "EnsureShape": ("input", ()),
+    "Equal": ("x y", ()),
+    "Erf": ("x", (("x", _9),)),
+    "Erfc": ("x", (("x", _9),)),
+    "Erfinv": ("x", (("x", _9),)),
+    "Exp": ("x", (("x", _1),)),
+    "ExpandDims": ("input dim", (("dim", _8),)),
+    "Expm1": ("x", (("x", _1),)),
+    "ExtractImagePatches": ("images", (("images", _19),)),
+    "ExtractVolumePatches": ("input", (("input", _20),)),
+    "FFT": ("input", (("input", _4),)),
+    "FFT2D": ("input", (("input", _4),)),
+    "FFT3D": ("input", (("input", _4),)),
+    "FFTND": ("input fft_length:int32 axes:int32", (("input", _4),)),
+    "FakeQuantWithMinMaxArgs": ("inputs:float32", ()),
+    "FakeQuantWithMinMaxArgsGradient": ("gradients:float32 inputs:float32", ()),
+    "FakeQuantWithMinMaxVars": ("inputs:float32 min:float32 max:float32", ()),
+    "FakeQuantWithMinMaxVarsGradient": (
+        "gradients:float32 inputs:float32 min:float32 max:float32",
+        (),
+    ),
+    "FakeQuantWithMinMaxVarsPerChannel": ("inputs:float32 min:float32 max:float32", ()),
+    "FakeQuantWithMinMaxVarsPerChannelGradient": (
+        "gradients:float32 inputs:float32 min:float32 max:float32",
+        (),
+    ),
+    "Fill": ("dims value", (("dims", _8),)),
+    "FixedUnigramCandidateSampler": ("true_classes:int64", ()),
+    "Floor": ("x", (("x", _9),)),
+    "FloorDiv": ("x y", (("x y", _21),)),
+    "FloorMod": ("x y", (("x y", _22),)),
+    "GatherNd": ("params indices", (("indices", _7),)),
+    "GatherV2": ("params indices axis", (("indices", _7), ("axis", _8))),
+    "Greater": ("x y", (("x y", _20),)),
+    "GreaterEqual": ("x y", (("x y", _20),)),
+    "GuaranteeConst": ("input", ()),
+    "HistogramFixedWidth": ("values value_range nbins:int32", (("values value_range", _23),)),
+    "HistogramSummary": ("tag:string values", (("values", _20),)),
+    "IFFT": ("input", (("input", _4),)),
+    "IFFT2D": ("input", (("input", _4),)),
+    "IFFT3D": ("input", (("input", _4),)),
+    "IFFTND": ("input fft_length:int32 axes:int32", (("input", _4),)),
+    "IRFFT": ("input fft_length:int32", (("input", _4),)),
+    "IRFFT2D": ("input fft_length:int32", (("input", _4),)),
+    "IRFFT3D": ("input fft_length:int32", (("input", _4),)),
+    "IRFFTND": ("input fft_length:int32 axes:int32", (("input", _4),)),
+    "Identity": ("input", ()),
+    "IdentityN": ("input*", ()),
+    "If": ("cond input*", ()),
+    "Igamma": ("a x", (("a x", _9),)),
+    "Igammac": ("a x", (("a x", _9),)),
+    "Imag": ("input", (("input", _4),)),
+    "InTopKV2": ("predictions:float32 targets k", (("targets k", _8),)),
+    "Invert": ("x", (("x", _14),)),
+    "InvertPermutation": ("x", (("x", _8),)),
+    "IsFinite": ("x", (("x", _9),)),
+    "IsInf": ("x", (("x", _9),)),
+    "IsNan": ("x", (("x", _9),)),
+    "IsVariableInitialized": ("ref", ()),
+    "LearnedUnigramCandidateSampler": ("true_classes:int64", ()),
+    "LeftShift": ("x y", (("x y", _14),)),
+    "Less": ("x y", (("x y", _20),)),
+    "LessEqual": ("x y", (("x y", _20),)),
+    "Lgamma": ("x", (("x", _9),)),
+    "LinSpace": ("start stop num", (("start stop", _9), ("num", _8))),
+    "ListDiff": ("x y", ()),
+    "Log": ("x", (("x", _1),)),
+    "Log1p": ("x", (("x", _1),)),
+    "LogMatrixDeterminant": ("input", (("input", _24),)),
+    "LogSoftmax": ("logits", (("logits", _10),)),
+    "LogUniformCandidateSampler": ("true_classes:int64", ()),
+    "LogicalAnd": ("x:bool y:bool", ()),
+    "LogicalNot": ("x:bool", ()),
+    "LogicalOr": ("x:bool y:bool", ()),
+    "LowerBound": ("sorted_inputs values", ()),
+    "Lu": ("input", (("input", _15),)),
+    "MatMul": ("a b", (("a b", _25),)),
+    "MatrixDeterminant": ("input", (("input", _24),)),
+    "MatrixExponential": ("input", (("input", _15),)),
+    "MatrixInverse": ("input", (("input", _15),)),
+    "MatrixSolve": ("matrix rhs", (("matrix rhs", _15),)),
+    "MatrixSolveLs": ("matrix rhs l2_regularizer:float64", (("matrix rhs", _15),)),
+    "MatrixSquareRoot": ("input", (("input", _15),)),
+    "MatrixTriangularSolve": ("matrix rhs", (("matrix rhs", _26),)),
+    "Max": ("input reduction_indices", (("input", _27), ("reduction_indices", _8))),
+    "MaxPool": ("input", (("input", _28),)),
+    "MaxPoolGrad": ("orig_input orig_output grad", (("orig_input orig_output grad", _20),)),
+    "MaxPoolGradGrad": ("orig_input orig_output grad", (("orig_input orig_output grad", _20),)),
+    "Maximum": ("x y", (("x y", _29),)),
+    "Mean": ("input reduction_indices", (("input", _5), ("reduction_indices", _8))),
+    "MergeSummary": ("inputs*:string", ()),
+    "Min": ("input reduction_indices", (("input", _27), ("reduction_indices", _8))),
+    "Minimum": ("x y", (("x y", _29),)),
+    "Mul": ("x y", (("x y", _21),)),
+    "MulNoNan": ("x y", (("x y", _1),)),
+    "Multinomial": ("logits num_samples:int32", (("logits", _20),)),
+    "Ndtri": ("x", (("x", _9),)),
+    "Neg": ("x", (("x", _30),)),
+    "NextAfter": ("x1 x2", (("x1 x2", _31),)),
+    "NoOp": ("", ()),
+    "NotEqual": ("x y", ()),
+    "Pad": ("input paddings", (("paddings", _8),)),
+    "PadV2": ("input paddings constant_values", (("paddings", _8),)),
+    "Placeholder": ("", ()),
+    "Polygamma": ("a x", (("a x", _12),)),
+    "Pow": ("x y", (("x y", _32),)),
+    "Print": ("input data*", ()),
+    "PrintV2": ("input:string", ()),
+    "Prod": ("input reduction_indices", (("input", _5), ("reduction_indices", _8))),
+    "PyFunc": ("input*", ()),
+    "PyFuncStateless": ("input*", ()),
+    "Qr": ("input", (("input", _15),)),
+    "RFFT": ("input fft_length:int32", (("input", _12),)),
+    "RFFT2D": ("input fft_length:int32", (("input", _12),)),
+    "RFFT3D": ("input fft_length:int32", (("input", _12),)),
+    "RFFTND": ("input fft_length:int32 axes:int32", (("input", _12),)),
+    "RandomGamma": ("shape alpha", (("shape", _8), ("alpha", _33))),
+    "RandomGammaGrad": ("alpha sample", (("alpha sample", _12),)),
+    "RandomIndexShuffle": ("index seed max_index", (("index max_index", _34), ("seed", _34))),
+    "RandomPoissonV2": ("shape rate", (("shape", _8), ("rate", _35))),
+    "RandomShuffle": ("value", ()),
+    "RandomStandardNormal": ("shape", (("shape", _8),)),
+    "RandomUniform": ("shape", (("shape", _8),)),
+    "RandomUniformInt": ("shape minval maxval", (("shape", _8), ("minval maxval", _8))),
+    "Range": ("start limit delta", (("start limit delta", _36),)),
+    "Real": ("input", (("input", _4),)),
+    "RealDiv": ("x y", (("x y", _21),)),
+    "Reciprocal": ("x", (("x", _30),)),
+    "Relu": ("features", (("features", _37),)),
+    "ReluGrad": ("gradients features", (("gradients features", _20),)),
+    "Reshape": ("tensor shape", (("shape", _8),)),
+    "ReverseSequence": ("input seq_lengths", (("seq_lengths", _8),)),
+    "ReverseV2": ("tensor axis", (("tensor", _38), ("axis", _8))),
+    "RightShift": ("x y", (("x y", _14),)),
+    "Rint": ("x", (("x", _9),)),
+    "RngReadAndSkip": ("resource:resource alg:int32 delta:uint64", ()),
+    "Roll": ("input shift axis", (("shift", _8), ("axis", _8))),
+    "Round": ("x", (("x", _30),)),
+    "Rsqrt": ("x", (("x", _1),)),
+    "ScalarSummary": ("tags:string values", (("values", _20),)),
+    "ScatterAdd": ("ref indices updates", (("ref updates", _5), ("indices", _8))),
+    "ScatterDiv": ("ref indices updates", (("ref updates", _5), ("indices", _8))),
+    "ScatterMax": ("ref indices updates", (("ref updates", _39), ("indices", _8))),
+    "ScatterMin": ("ref indices updates", (("ref updates", _39), ("indices", _8))),
+    "ScatterMul": ("ref indices updates", (("ref updates", _5), ("indices", _8))),
+    "ScatterNd": ("indices updates shape", (("indices shape", _7),)),
+    "ScatterNdAdd": ("ref indices updates", (("ref updates", _5), ("indices", _8))),
+    "ScatterNdSub": ("ref indices updates", (("ref updates", _5), ("indices", _8))),
+    "ScatterNdUpdate": ("ref indices updates", (("indices", _8),)),
+    "ScatterSub": ("ref indices updates", (("ref updates", _5), ("indices", _8))),
+    "ScatterUpdate": ("ref indices updates", (("indices", _8),)),
+    "Select": ("condition:bool t e", ()),
+    "SelectV2": ("condition:bool t e", ()),
+    "SelfAdjointEigV2": ("input", (("input", _15),)),
+    "Shape": ("input", ()),
+    "Sigmoid": ("x", (("x", _1),)),
+    "SigmoidGrad": ("y dy", (("y dy", _1),)),
+    "Sign": ("x", (("x", _30),)),
+    "Sin": ("x", (("x", _1),)),
+    "Sinh": ("x", (("x", _1),)),
+    "Slice": ("input begin size", (("begin size", _8),)),
+    "Softmax": ("logits", (("logits", _10),)),
+    "SoftmaxCrossEntropyWithLogits": ("features labels", (("features labels", _10),)),
+    "Softsign": ("features", (("features", _10),)),
+    "SpaceToBatchND": ("input block_shape paddings", (("block_shape", _8), ("paddings", _8))),
+    "SpaceToDepth": ("input", ()),
+    "SparseAdd": (
+        "a_indices:int64 a_values a_shape:int64 b_indices:int64 b_values b_shape:int64 thresh",
+        (("a_values b_values", _5), ("thresh", _20)),
+    ),
+    "SparseAddGrad": (
+        "backprop_val_grad a_indices:int64 b_indices:int64 sum_indices:int64",
+        (("backprop_val_grad", _5),),
+    ),
+    "SparseApplyAdagrad": (
+        "var accum lr grad indices",
+        (("var accum lr grad", _5), ("indices", _8)),
+    ),
+    "SparseApplyMomentum": (
+        "var accum lr grad indices momentum",
+        (("var accum lr grad momentum", _5), ("indices", _8)),
+    ),
+    "SparseConcat": ("indices*:int64 values* shapes*:int64", ()),
+    "SparseCross": ("indices*:int64 values* shapes*:int64 dense_inputs*", ()),
+    "SparseCrossV2": ("indices*:int64 values* shapes*:int64 dense_inputs* sep:string", ()),
+    "SparseReduceMax": (
+        "input_indices:int64 input_values input_shape:int64 reduction_axes:int32",
+        (("input_values", _20),),
+    ),
+    "SparseReduceSum": (
+        "input_indices:int64 input_values input_shape:int64 reduction_axes:int32",
+        (("input_values", _5),),
+    ),
+    "SparseReorder": ("input_indices:int64 input_values input_shape:int64", ()),
+    "SparseReshape": ("input_indices:int64 input_shape:int64 new_shape:int64", ()),
+    "SparseSegmentMean": (
+        "data indices segment_ids",
+        (("data", _9), ("indices", _8), ("segment_ids", _8)),
+    ),
+    "SparseSegmentMeanWithNumSegments": (
+        "data indices segment_ids num_segments",
+        (("data", _9), ("indices", _8), ("segment_ids", _8), ("num_segments", _8)),
+    ),
+    "SparseSegmentSqrtN": (
+        "data indices segment_ids",
+        (("data", _9), ("indices", _8), ("segment_ids", _8)),
+    ),
+    "SparseSegmentSqrtNWithNumSegments": (
+        "data indices segment_ids num_segments",
+        (("data", _9), ("indices", _8), ("segment_ids", _8), ("num_segments", _8)),
+    ),
+    "SparseSegmentSum": (
+        "data indices segment_ids",
+        (("data", _20), ("indices", _8), ("segment_ids", _8)),
+    ),
+    "SparseSegmentSumWithNumSegments": (
+        "data indices segment_ids num_segments",
+        (("data", _20), ("indices", _8), ("segment_ids", _8), ("num_segments", _8)),
+    ),
+    "SparseSlice": ("indices:int64 values shape:int64 start:int64 size:int64", ()),
+    "SparseSoftmax": ("sp_indices:int64 sp_values sp_shape:int64", (("sp_values", _33),)),
+    "SparseSoftmaxCrossEntropyWithLogits": ("features labels", (("features", _10), ("labels", _8))),
+    "SparseTensorDenseAdd": (
+        "a_indices a_values a_shape b",
+        (("a_indices a_shape", _8), ("a_values b", _5)),
+    ),
+    "SparseTensorDenseMatMul": ("a_indices a_values a_shape:int64 b", (("a_indices", _8),)),
+    "SparseToDense": (
+        "sparse_indices output_shape sparse_values default_value",
+        (("sparse_indices output_shape", _8),),
+    ),
+    "Split": ("split_dim:int32 value", ()),
+    "Sqrt": ("x", (("x", _1),)),
+    "Square": ("x", (("x", _40),)),
+    "SquaredDifference": ("x y", (("x y", _41),)),
+    "Squeeze": ("input", ()),
+    "StatelessMultinomial": ("logits num_samples:int32 seed", (("logits", _20), ("seed", _8))),
+    "StatelessParameterizedTruncatedNormal": (
+        "shape seed means stddevs minvals maxvals",
+        (("shape", _8), ("seed", _8), ("means stddevs minvals maxvals", _33)),
+    ),
+    "StatelessRandomBinomial": (
+        "shape seed counts probs",
+        (("shape", _8), ("seed", _8), ("counts probs", _35)),
+    ),
+    "StatelessRandomGammaV2": ("shape seed alpha", (("shape", _8), ("seed", _8), ("alpha", _33))),
+    "StatelessRandomNormal": ("shape seed", (("shape", _8), ("seed", _8))),
+    "StatelessRandomNormalV2": ("shape key:uint64 counter:uint64 alg:int32", (("shape", _8),)),
+    "StatelessRandomPoisson": ("shape seed lam", (("shape", _8), ("seed", _8), ("lam", _35))),
+    "StatelessRandomUniform": ("shape seed", (("shape", _8), ("seed", _8))),
+    "StatelessRandomUniformFullInt": ("shape seed", (("shape", _8), ("seed", _42))),
+    "StatelessRandomUniformFullIntV2": (
+        "shape key:uint64 counter:uint64 alg:int32",
+        (("shape", _8),),
+    ),
+    "StatelessRandomUniformInt": (
+        "shape seed minval maxval",
+        (("shape", _8), ("seed", _8), ("minval maxval", _8)),
+    ),
+    "StatelessRandomUniformIntV2": (
+        "shape key:uint64 counter:uint64 alg:int32 minval maxval",
+        (("shape", _8), ("minval maxval", _42)),
+    ),
+    "StatelessRandomUniformV2": ("shape key:uint64 counter:uint64 alg:int32", (("shape", _8),)),
+    "StatelessTruncatedNormal": ("shape seed", (("shape", _8), ("seed", _8))),
+    "StatelessTruncatedNormalV2": ("shape key:uint64 counter:uint64 alg:int32", (("shape", _8),)),
+    "StopGradient": ("input", ()),
+    "StridedSlice": ("input begin end strides", (("begin end strides", _7),)),
+    "StridedSliceGrad": ("shape begin end strides dy", (("shape begin end strides", _8),)),
+    "Sub": ("x y", (("x y", _43),)),
+    "Sum": ("input reduction_indices", (("input", _5), ("reduction_indices", _8))),
+    "Svd": ("input", (("input", _15),)),
+    "Tan": ("x", (("x", _1),)),
+    "Tanh": ("x", (("x", _1),)),
+    "TanhGrad": ("y dy", (("y dy", _1),)),
+    "TensorArrayRead": ("handle:string index:int32 flow_in:float32", ()),
+    "TensorArrayScatter": ("handle:string indices:int32 value flow_in:float32", ()),
+    "TensorArrayWrite": ("handle:string index:int32 value flow_in:float32", ()),
+    "TensorScatterAdd": ("tensor indices updates", (("indices", _8),)),
+    "TensorScatterMax": ("tensor indices updates", (("indices", _8),)),
+    "TensorScatterMin": ("tensor indices updates", (("indices", _8),)),
+    "TensorScatterSub": ("tensor indices updates", (("indices", _8),)),
+    "TensorScatterUpdate": ("tensor indices updates", (("indices", _44),)),
+    "Tile": ("input multiples", (("multiples", _8),)),
+    "Timestamp": ("", ()),
+    "TopKV2": ("input k", (("input", _20), ("k", _7))),
+    "Transpose": ("x perm", (("perm", _8),)),
+    "TruncateDiv": ("x y", (("x y", _21),)),
+    "TruncateMod": ("x y", (("x y", _45),)),
+    "TruncatedNormal": ("shape", (("shape", _8),)),
+    "UniformCandidateSampler": ("true_classes:int64", ()),
+    "Unique": ("x", ()),
+    "UniqueWithCounts": ("x", ()),
+    "UnravelIndex": ("indices dims", (("indices dims", _8),)),
+    "UnsortedSegmentMax": (
+        "data segment_ids num_segments",
+        (("data", _20), ("segment_ids", _8), ("num_segments", _8)),
+    ),
+    "UnsortedSegmentMin": (
+        "data segment_ids num_segments",
+        (("data", _20), ("segment_ids", _8), ("num_segments", _8)),
+    ),
+    "UnsortedSegmentProd": (
+        "data segment_ids num_segments",
+        (("data", _5), ("segment_ids", _8), ("num_segments", _8)),
+    ),
+    "UnsortedSegmentSum": (
+        "data segment_ids num_segments",
+        (("data", _5), ("segment_ids", _7), ("num_segments", _8)),
+    ),
+    "UpperBound": ("sorted_inputs values", ()),
+    "VariableV2": ("", ()),
+    "Where": ("input", (("input", _46),)),
+    "While": ("input*", ()),
+    "Xdivy": ("x y", (("x y", _47),)),
+    "Xlogy": ("x y", (("x y", _47),)),
+    "Zeta": ("x q", (("x q", _12),)),
 }
+# ---- end of the generated table
 
 
 def allowed_dtypes(op_type: str, param: str) -> tuple[_dt.DType, ...] | None:
     """The dtypes TF allows for input ``param`` of ``op_type``, in TF's order; None when the
     table does not constrain it (an op type TF does not have, or an input of any type)."""
-    for params, names in _ALLOWED.get(op_type, ()):
+    for params, names in _TABLE.get(op_type, ("", ()))[1]:
         if param in params.split():
             return tuple(_dt.as_dtype(n) for n in names.split())
     return None
+
+
+def has_op_def(op_type: str) -> bool:
+    """Whether TF has ``op_type`` (its OpDef's constraints are in the table)."""
+    return op_type in _TABLE
+
+
+# Ops with TF's names whose inputs are of our own design: the dense TensorArray ops, PrintV2 (the
+# tensors themselves, not a formatted string), and the generator ops, whose key, counter and delta
+# are int64 here (TF: uint64)
+_OWN_SIGNATURES = frozenset(
+    {
+        "PrintV2",
+        "RngReadAndSkip",
+        "StatelessRandomNormalV2",
+        "StatelessTruncatedNormalV2",
+        "StatelessRandomUniformV2",
+        "StatelessRandomUniformIntV2",
+        "StatelessRandomUniformFullIntV2",
+        "StatelessRandomGetKeyCounter",
+        "StatelessRandomGetKeyCounterAlg",
+    }
+)
+
+
+def check_op(op) -> None:
+    """TF's ``TypeError`` where an input of ``op`` has a dtype that TF's ``OpDef`` does not allow
+    for the argument it binds (inputs matched to TF's arguments through the op's ``NodeDef``
+    form, ``graph_def_forms``)."""
+    entry = _TABLE.get(op.type)
+    if entry is None or op.type.startswith("TensorArray") or op.type in _OWN_SIGNATURES:
+        return
+    form = tf_form(op)
+    if form is not None and form.type != WRITTEN_AS.get(op.type, op.type):
+        return  # written as another op type (Split with sizes: SplitV)
+    positions = form.inputs if form is not None else list(range(len(op._inputs)))
+    args = entry[0].split()  # "name", "name*" (a list) or "name:dtype" (a fixed dtype)
+    lists = [i for i, a in enumerate(args) if "*" in a]
+    if len(lists) > 1 or (not lists and len(args) != len(positions)):
+        return
+    if lists:
+        k = len(positions) - (len(args) - 1)
+        args = args[: lists[0]] + [args[lists[0]]] * k + args[lists[0] + 1 :]
+    allowed = {p: names for params, names in entry[1] for p in params.split()}
+    for arg, item in zip(args, positions):
+        name, _, fixed = arg.partition(":")
+        name = name.rstrip("*")
+        names = fixed or allowed.get(name)
+        if names is None or not isinstance(item, int) or fixed in ("resource", "variant"):
+            continue  # (a resource or variant input: ours holds its state as a plain tensor)
+        dtype = op._inputs[item].dtype.base_dtype
+        if dtype.name in names.split():
+            continue
+        if fixed:
+            raise TypeError(
+                f"Input '{name}' of '{op.type}' Op has type {dtype.name} that does not match "
+                f"expected type of {fixed}."
+            )
+        raise TypeError(
+            f"Value passed to parameter '{name}' of '{op.type}' has DataType "
+            f"{dtype.name} not in list of allowed values: {', '.join(names.split())}"
+        )

@@ -10,7 +10,7 @@ import numpy as np
 from . import dtypes as _dt
 from .constant_op import convert_to_tensor
 from .graph import Tensor, constant_value, get_default_graph, innermost_graph, shape_error
-from .op_dtypes import allowed_dtypes
+from .op_dtypes import allowed_dtypes, has_op_def
 from .tensor_shape import TensorShape
 
 if TYPE_CHECKING:
@@ -82,8 +82,15 @@ def check_same_dtype(
 
 def check_dtype_in(op_type: str, t: Tensor, allowed: Iterable[_dt.DType], arg: str = "x") -> None:
     """TypeError unless ``t`` (input ``arg`` of ``op_type``) has a dtype TF allows there: TF's
-    type constraint where ``op_dtypes`` has it, else ``allowed``."""
-    allowed = allowed_dtypes(op_type, arg) or tuple(allowed)
+    type constraint where TF has the op type (none where TF's argument takes any dtype, or is
+    named otherwise: ``Graph.create_op`` checks the OpDef then), else ``allowed``."""
+    if has_op_def(op_type):
+        tf_allowed = allowed_dtypes(op_type, arg)
+        if tf_allowed is None:
+            return
+        allowed = tf_allowed
+    else:
+        allowed = tuple(allowed)
     if t.dtype not in allowed:
         names = ", ".join(d.name for d in allowed)
         raise TypeError(

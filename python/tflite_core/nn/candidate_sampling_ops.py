@@ -35,6 +35,12 @@ if TYPE_CHECKING:
 def _sampler_shape(op, in_shapes, value_of):
     t = in_shapes[0]
     num_true, num_sampled = op.get_attr("num_true"), op.get_attr("num_sampled")
+    for attr, v in (("num_true", num_true), ("num_sampled", num_sampled)):
+        if v < 1:  # TF's OpDef: at least 1
+            raise ValueError(
+                f"Value for attr '{attr}' of {v} must be at least minimum 1 for '{op.name}' "
+                f"(op: '{op.type}')"
+            )
     if t.ndims not in (None, 2) or (t.ndims == 2 and t.as_list()[1] not in (None, num_true)):
         raise shape_error(
             op.type, op.name, f"true_classes must be a matrix [batch, {num_true}]", in_shapes

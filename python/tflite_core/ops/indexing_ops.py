@@ -422,7 +422,7 @@ register_op(
 )
 NotDifferentiable("Range")
 
-_RANGE_HIERARCHY = (_dt.int32, _dt.int64, _dt.float32, _dt.float64)
+_RANGE_HIERARCHY = (_dt.int32, _dt.int64, _dt.bfloat16, _dt.float32, _dt.float64)
 
 
 def range(
@@ -434,7 +434,8 @@ def range(
 ) -> Tensor:
     """``[start, start + delta, ...]`` up to (not including) ``limit``; ``range(n)`` counts from 0.
 
-    Without ``dtype``, the widest of the arguments' types (int32 < int64 < float32 < float64).
+    Without ``dtype``, the widest of the arguments' types (int32 < int64 < bfloat16 < float32 <
+    float64; TF's ``tf.range`` takes no other).
     The length must be known when the plan is compiled: the arguments are constants, fed values
     or shapes.
 

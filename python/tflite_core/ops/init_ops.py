@@ -20,8 +20,8 @@ from ..framework.constant_op import constant
 from ..framework.tensor_shape import as_shape
 from .array_ops import ones, reshape, zeros
 from .linalg_factor_ops import qr
+from .linalg_ops import eye, matrix_transpose
 from .linalg_ops import matrix_diag_part as diag_part
-from .linalg_ops import matrix_transpose
 from .math_ops import sign
 from .random_ops import random_normal, random_uniform, truncated_normal
 
@@ -379,3 +379,26 @@ class Orthogonal(Initializer):
 
 
 orthogonal_initializer = Orthogonal
+
+
+class Identity(Initializer):
+    """The identity matrix times ``gain`` (2-D shapes only): ``tf.initializers.identity()``."""
+
+    def __init__(self, gain: float = 1.0, dtype: DTypeLike = _dt.float32) -> None:
+        self.gain = gain
+        self.dtype = _float_dtype(dtype)
+
+    def __call__(
+        self, shape: ShapeLike, dtype: DTypeLike | None = None, partition_info: Any = None
+    ) -> Tensor:
+        dims: list[Any] = as_shape(shape).as_list()
+        if len(dims) != 2:
+            raise ValueError(
+                "The tensor to initialize, specified by argument `shape` must be at least "
+                f"two-dimensional. Received shape={shape}"
+            )
+        rows, cols = dims
+        return self.gain * eye(rows, cols, dtype=self.dtype if dtype is None else dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"gain": self.gain, "dtype": self.dtype.name}

@@ -610,7 +610,7 @@ def _spatial(op) -> int:
 
 def _windows(op, dims) -> list[tuple[int | None, int]]:
     """Per spatial dimension of size ``dims[i]`` (None: unknown): ``(outputs, padding before)``
-    of TF's VALID or SAME windows of the (dilated) ``ksizes``."""
+    of TF's VALID or SAME windows of the (dilated) ``ksizes`` (SAME's may be negative)."""
     n = _spatial(op)
     ks, ss = op.get_attr("ksizes")[1 : 1 + n], op.get_attr("strides")[1 : 1 + n]
     rs = op.get_attr("rates")[1 : 1 + n] if n == 2 else [1] * n
@@ -624,7 +624,9 @@ def _windows(op, dims) -> list[tuple[int | None, int]]:
             out.append((max(-(-(size - eff + 1) // s), 0), 0))
         else:
             m = -(-size // s)
-            out.append((m, max((m - 1) * s + eff - size, 0) // 2))
+            # Eigen's patch ops: a window smaller than the stride pads by a negative amount
+            # (C division), so the output starts inside the input
+            out.append((m, int(((m - 1) * s + eff - size) / 2)))
     return out
 
 
@@ -638,6 +640,20 @@ def _patches_shape(op, in_shapes, value_of):
     if x.ndims is None:
         return [TensorShape([None] * (n + 2))]
     dims = x.as_list()
+    if op.get_attr("padding") == "VALID":  # TF refuses windows larger than the input by 2 strides
+        ks, ss = op.get_attr("ksizes")[1 : 1 + n], op.get_attr("strides")[1 : 1 + n]
+        rs = op.get_attr("rates")[1 : 1 + n] if n == 2 else [1] * n
+        for size, k, st, r in zip(dims[1 : 1 + n], ks, ss, rs):
+            eff = k + (k - 1) * (r - 1)
+            if size is not None and size - eff + st <= -st:
+                got = int((size - eff + st) / st)  # C's division, as TF's message
+                raise shape_error(
+                    op.type,
+                    op.name,
+                    f"Computed output size would be negative: {got} [input_size: {size}, "
+                    f"effective_filter_size: {eff}, stride: {st}]",
+                    in_shapes,
+                )
     outs = [m for m, _ in _windows(op, dims[1 : 1 + n])]
     depth = dims[-1]
     k = int(np.prod(op.get_attr("ksizes")[1 : 1 + n]))

@@ -63,7 +63,11 @@ def _index_depth(op, indices: TensorShape, rank: int | None):
 
 
 def _updates_shape(op, indices: TensorShape, target: TensorShape, updates: TensorShape, shapes):
-    """Checks ``updates`` against ``indices.shape[:-1] + target.shape[depth:]``."""
+    """Checks ``updates`` against ``indices.shape[:-1] + target.shape[depth:]`` (and, as TF,
+    that an empty target gets no indices or updates)."""
+    some = any(s.is_fully_defined() and (s.num_elements() or 0) > 0 for s in (indices, updates))
+    if some and target.is_fully_defined() and target.num_elements() == 0:
+        raise shape_error(op.type, op.name, "Indices and updates specified for empty input", shapes)
     depth = _index_depth(op, indices, target.ndims)
     if depth is None or target.ndims is None or updates.ndims is None:
         return

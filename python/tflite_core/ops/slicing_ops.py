@@ -536,8 +536,8 @@ def _pad_shape(op, in_shapes, value_of):
 
 def _pad_attrs(op, in_shapes, out_shapes, value_of):
     p = _paddings(op, [TensorShape(s) for s in in_shapes], value_of)
-    value = 0.0 if op.type == "Pad" else float(np.asarray(value_of(2)).reshape(()))
-    return [int(v) for v in p.reshape(-1)], [value]
+    value = 0.0 if op.type == "Pad" else complex(np.asarray(value_of(2)).reshape(()))
+    return [int(v) for v in p.reshape(-1)], [value.real, value.imag]
 
 
 register_op("Pad", _pad_shape, "pad", kernel_inputs=(0,), value_inputs=(1,), attrs_fn=_pad_attrs)

@@ -144,8 +144,9 @@ def stateless_random_uniform(
                 f"For integer `dtype` argument {dtype!r}, argument `minval` and `maxval` must be "
                 f"both None or not None. Got `minval`={minval!r} and `maxval`={maxval!r}."
             )
-    elif maxval is None:
-        maxval = 1
+    else:  # floats: [0, 1) by default, as TF
+        minval = 0 if minval is None else minval
+        maxval = 1 if maxval is None else maxval
     _check_alg(alg)
     with name_scope(name, "stateless_random_uniform", []) as scope:
         if dtype.is_integer and minval is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import functools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -121,7 +123,77 @@ def _lifted(iv: Tensor) -> Tensor:
     return constant(value, dtype=iv.dtype, name="initial_value")
 
 
-class Variable(TensorOperators):
+_CREATOR_ARGS = (
+    "initial_value",
+    "trainable",
+    "collections",
+    "validate_shape",
+    "caching_device",
+    "name",
+    "variable_def",
+    "dtype",
+    "expected_shape",
+    "import_scope",
+    "constraint",
+    "use_resource",
+    "synchronization",
+    "aggregation",
+    "shape",
+)
+_CREATOR_DEFAULTS: dict[str, Any] = {"trainable": True, "validate_shape": True}
+
+
+def _creator_stack(graph: Graph) -> list:
+    """The graph's variable creators, innermost last (``tf.variable_creator_scope``)."""
+    stack = graph.__dict__.get("_variable_creator_stack")
+    if stack is None:
+        stack = graph.__dict__["_variable_creator_stack"] = []
+    return stack
+
+
+class _VariableMeta(type):
+    """Routes ``Variable(...)`` through the default graph's variable creators, innermost first,
+    each called as ``creator(next_creator, **kwargs)`` with TF's keyword arguments."""
+
+    def __call__(cls, *args, **kwargs):
+        stack = _creator_stack(get_default_graph())
+        if not stack:
+            return super().__call__(*args, **kwargs)
+        if len(args) > len(_CREATOR_ARGS):
+            raise TypeError(f"Variable() takes at most {len(_CREATOR_ARGS)} positional arguments")
+        for k, v in zip(_CREATOR_ARGS, args):
+            if k in kwargs:
+                raise TypeError(f"Variable() got multiple values for argument '{k}'")
+            kwargs[k] = v
+        full = {k: kwargs.get(k, _CREATOR_DEFAULTS.get(k)) for k in _CREATOR_ARGS}
+        full["experimental_enable_variable_lifting"] = kwargs.get(
+            "experimental_enable_variable_lifting", True
+        )
+
+        def base(**kw):
+            kw.pop("experimental_enable_variable_lifting", None)
+            return super(_VariableMeta, cls).__call__(**kw)
+
+        creator = base
+        for outer in stack:  # the outermost wraps the base; the innermost is called first
+            creator = functools.partial(outer, creator)
+        return creator(**full)
+
+
+@contextlib.contextmanager
+def variable_creator_scope(variable_creator: Callable[..., Any]) -> Iterator[None]:
+    """Within it, every variable made in the default graph (``tf.Variable``, ``tf.get_variable``)
+    is made by ``variable_creator(next_creator, **kwargs)``, which may change the arguments or
+    return another variable; nested scopes call the innermost creator first."""
+    stack = _creator_stack(get_default_graph())
+    stack.append(variable_creator)
+    try:
+        yield
+    finally:
+        del stack[len(stack) - 1 - stack[::-1].index(variable_creator)]
+
+
+class Variable(TensorOperators, metaclass=_VariableMeta):
     """A variable: ``w = tf.Variable(tf.random_normal([3, 3]), name='w')``.
 
     Its value lives in each Session; run ``initializer`` (or ``global_variables_initializer()``)

@@ -82,10 +82,18 @@ def _scatter(op, target, indices, updates, mode, what="shape", scalar=False):
         target[r] = _combine(op, target[r], u[0] if scalar else u[k], mode)
 
 
+def _check_not_empty(op, indices, updates, target):
+    """As TF: updates need indices (index depth 0 included) and a non-empty target."""
+    some = indices.size > 0 or updates.size > 0
+    if (target.size == 0 and some) or (indices.size == 0 and updates.size > 0):
+        raise KernelError(f"[{op}] Indices and updates specified for empty output shape")
+
+
 @_kernel("scatter_nd")
 def _scatter_nd(inputs, outputs, ints, floats):
     indices, updates = inputs
     out = outputs[0]
+    _check_not_empty("ScatterNd", indices, updates, out)
     if out.dtype == np.bool_:
         raise KernelError("[ScatterNd] unsupported dtype bool")
     acc = np.zeros(out.shape, out.dtype)
@@ -98,6 +106,7 @@ def _tensor_scatter(inputs, outputs, ints, floats):
     tensor, indices, updates = inputs
     mode = int(ints[0])
     op = _TENSOR_SCATTER[mode] if 0 <= mode < 5 else "TensorScatter"
+    _check_not_empty(op, indices, updates, tensor)
     acc = tensor.copy()
     _scatter(op, acc, indices, updates, mode)
     outputs[0][...] = acc
