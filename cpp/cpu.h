@@ -30,6 +30,7 @@
 #define TFL_TARGET_AVX512F __attribute__((target("avx512f,avx2,fma")))
 #define TFL_TARGET_AVX2_F16C __attribute__((target("avx2,fma,f16c")))
 #define TFL_TARGET_AVX512_BF16 __attribute__((target("avx512f,avx512bf16,avx2,fma")))
+#define TFL_TARGET_AVX512BW __attribute__((target("avx512f,avx512bw,avx2,fma")))
 #else
 #define TFL_CPU_X86 0
 #define TFL_TARGET_SSE42
@@ -37,6 +38,7 @@
 #define TFL_TARGET_AVX512F
 #define TFL_TARGET_AVX2_F16C
 #define TFL_TARGET_AVX512_BF16
+#define TFL_TARGET_AVX512BW
 #endif
 
 namespace tfl {
@@ -51,6 +53,7 @@ struct Features {
   bool avx2_fma = false;     // AVX2 and FMA together
   bool avx512f = false;
   bool avx512_bf16 = false;  // AVX512-BF16 (with AVX512F)
+  bool avx512bw = false;     // AVX512BW (with AVX512F, AVX2 and FMA): 8- and 16-bit lanes
   bool amx_bf16 = false;     // AMX-TILE and AMX-BF16, and Linux granted the tile state
   bool f16c = false;         // F16C (float16 <-> float32), with AVX2 and FMA: an avx2-level path
 };
@@ -72,6 +75,7 @@ inline bool has_sse42() { return features().sse42; }
 inline bool has_avx2_fma() { return features().avx2_fma; }
 inline bool has_avx512f() { return features().avx512f; }
 inline bool has_avx512_bf16() { return features().avx512_bf16; }
+inline bool has_avx512bw() { return features().avx512bw; }
 inline bool has_amx_bf16() { return features().amx_bf16; }
 inline bool has_avx2_f16c() { return features().f16c; }
 

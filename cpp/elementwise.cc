@@ -243,12 +243,24 @@ TFL_TARGET_AVX2_FMA void int_row_avx2(const T* a, const T* b, T* o, int64_t n, i
                                       int64_t ib) {
   int_row<B, T>(a, b, o, n, ia, ib);
 }
+// (and for AVX-512BW, whose 64-byte lanes NumPy's int8 loops use too)
+template <Bin B, typename T>
+TFL_TARGET_AVX512BW void int_row_avx512bw(const T* a, const T* b, T* o, int64_t n, int64_t ia,
+                                          int64_t ib) {
+  int_row<B, T>(a, b, o, n, ia, ib);
+}
 template <Bin B, typename T>
 void int_binary_loop(const Strided& it, const T* a, const T* b, T* o) {
   const int64_t ia = it.sa[it.nd - 1], ib = it.sb[it.nd - 1];
   if (!((ia == 1 && ib == 1) || (ia == 1 && ib == 0) || (ia == 0 && ib == 1)) ||
       !cpu::has_avx2_fma()) {
     binary_loop(it, a, b, o, [](T x, T y) { return apply_bin<B, T>(x, y); });
+    return;
+  }
+  if (cpu::has_avx512bw()) {
+    for_each_row(it, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
+      int_row_avx512bw<B, T>(a + oa, b + ob, o + oo, n, ia, ib);
+    });
     return;
   }
   for_each_row(it, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
