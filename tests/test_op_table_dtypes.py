@@ -30,27 +30,11 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from op_table import Ctx, Steps, build_graph, flatten, run_graph
 from tensorflow.python.framework import op_def_registry
+from test_dtypes_vs_tf import NAMES  # the 15 dtypes
 
 import tflite_core as tf
 
 T = real_tf.compat.v1
-NAMES = (
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "float16",
-    "bfloat16",
-    "float32",
-    "float64",
-    "complex64",
-    "complex128",
-    "bool",
-)
 FAMILIES = sorted(p.stem for p in pathlib.Path(__file__).parent.glob("test_ops_*.py"))
 ROWS = [r for f in FAMILIES for r in importlib.import_module(f).ROWS]
 

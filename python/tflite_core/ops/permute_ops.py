@@ -608,9 +608,10 @@ def _spatial(op) -> int:
     return 2 if op.type == "ExtractImagePatches" else 3
 
 
-def _windows(op, dims) -> list[tuple[int | None, int]]:
+def _windows(op, dims, shapes) -> list[tuple[int | None, int]]:
     """Per spatial dimension of size ``dims[i]`` (None: unknown): ``(outputs, padding before)``
-    of TF's VALID or SAME windows of the (dilated) ``ksizes`` (SAME's may be negative)."""
+    of TF's VALID or SAME windows of the (dilated) ``ksizes`` (SAME's may be negative). A VALID
+    window past the input by two strides or more is TF's ValueError (``shapes``: the inputs')."""
     n = _spatial(op)
     ks, ss = op.get_attr("ksizes")[1 : 1 + n], op.get_attr("strides")[1 : 1 + n]
     rs = op.get_attr("rates")[1 : 1 + n] if n == 2 else [1] * n
@@ -621,6 +622,15 @@ def _windows(op, dims) -> list[tuple[int | None, int]]:
             continue
         eff = k + (k - 1) * (r - 1)
         if op.get_attr("padding") == "VALID":
+            if size - eff + s <= -s:
+                got = int((size - eff + s) / s)  # C's division, as TF's message
+                raise shape_error(
+                    op.type,
+                    op.name,
+                    f"Computed output size would be negative: {got} [input_size: {size}, "
+                    f"effective_filter_size: {eff}, stride: {s}]",
+                    shapes,
+                )
             out.append((max(-(-(size - eff + 1) // s), 0), 0))
         else:
             m = -(-size // s)
@@ -640,21 +650,7 @@ def _patches_shape(op, in_shapes, value_of):
     if x.ndims is None:
         return [TensorShape([None] * (n + 2))]
     dims = x.as_list()
-    if op.get_attr("padding") == "VALID":  # TF refuses windows larger than the input by 2 strides
-        ks, ss = op.get_attr("ksizes")[1 : 1 + n], op.get_attr("strides")[1 : 1 + n]
-        rs = op.get_attr("rates")[1 : 1 + n] if n == 2 else [1] * n
-        for size, k, st, r in zip(dims[1 : 1 + n], ks, ss, rs):
-            eff = k + (k - 1) * (r - 1)
-            if size is not None and size - eff + st <= -st:
-                got = int((size - eff + st) / st)  # C's division, as TF's message
-                raise shape_error(
-                    op.type,
-                    op.name,
-                    f"Computed output size would be negative: {got} [input_size: {size}, "
-                    f"effective_filter_size: {eff}, stride: {st}]",
-                    in_shapes,
-                )
-    outs = [m for m, _ in _windows(op, dims[1 : 1 + n])]
+    outs = [m for m, _ in _windows(op, dims[1 : 1 + n], in_shapes)]
     depth = dims[-1]
     k = int(np.prod(op.get_attr("ksizes")[1 : 1 + n]))
     return [TensorShape([dims[0], *outs, None if depth is None else k * depth])]
@@ -662,7 +658,7 @@ def _patches_shape(op, in_shapes, value_of):
 
 def _patches_attrs(op, in_shapes, out_shapes, value_of):
     n = _spatial(op)
-    before = [b for _, b in _windows(op, in_shapes[0][1 : 1 + n])]
+    before = [b for _, b in _windows(op, in_shapes[0][1 : 1 + n], in_shapes)]
     k, s = op.get_attr("ksizes")[1 : 1 + n], op.get_attr("strides")[1 : 1 + n]
     r = op.get_attr("rates")[1:3] if n == 2 else []
     return [*k, *s, *r, *before], []
@@ -679,7 +675,7 @@ def _patch_sources(op, dims: list[int]) -> np.ndarray:
     """For each element of one input's patches (one channel), ``1 +`` the flat index of the
     pixel it copies, 0 for the padding: the map the gradient sums back through."""
     n = _spatial(op)
-    wins = _windows(op, dims)
+    wins = _windows(op, dims, [op._inputs[0].shape])
     ks, ss = op.get_attr("ksizes")[1 : 1 + n], op.get_attr("strides")[1 : 1 + n]
     rs = op.get_attr("rates")[1 : 1 + n] if n == 2 else [1] * n
     grids = np.meshgrid(
