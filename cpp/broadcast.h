@@ -2,6 +2,8 @@
 // dimensions merged where both inputs allow it. Loops then run over rows of the last dimension.
 #pragma once
 
+#include <algorithm>
+
 #include "tensor.h"
 
 namespace tfl {
@@ -84,11 +86,28 @@ inline Strided make_strided(const char* op, const TensorView& a, const TensorVie
   return it;
 }
 
-// Runs row(oa, ob, o, n) for each row of the broadcast iteration, in parallel when large.
+// Runs row(oa, ob, o, n) for each row of the broadcast iteration, in parallel when large. A row
+// of at least two grains (a 1-D operand is one row) is cut into pieces of about one grain, a
+// multiple of 64 elements each, so that a long row runs on every thread too.
 template <typename F>
 void for_each_row(const Strided& it, F&& row, int64_t elem_grain = kCheapGrain) {
   const int64_t rows = it.rows(), n = it.inner();
   if (rows * n == 0) return;
+  if (n >= 2 * elem_grain) {
+    const int64_t pieces = n / elem_grain;
+    const int64_t len = ((n + pieces - 1) / pieces + 63) / 64 * 64;
+    const int64_t ia = it.sa[it.nd - 1], ib = it.sb[it.nd - 1];
+    parallel_for(rows * pieces, 1, [&](int64_t t0, int64_t t1) {
+      for (int64_t t = t0; t < t1; ++t) {
+        const int64_t r = t / pieces, k0 = (t % pieces) * len;
+        if (k0 >= n) continue;
+        int64_t oa, ob;
+        it.row_offsets(r, oa, ob);
+        row(oa + k0 * ia, ob + k0 * ib, r * n + k0, std::min(len, n - k0));
+      }
+    });
+    return;
+  }
   const int64_t grain = n >= elem_grain ? 1 : elem_grain / n;
   parallel_for(rows, grain, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {

@@ -34,7 +34,8 @@ Features probe() {
   f.avx2_fma = __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0;
   f.avx512f = __builtin_cpu_supports("avx512f") != 0;
   f.avx512_bf16 = f.avx512f && __builtin_cpu_supports("avx512bf16") != 0;
-  f.avx512bw = f.avx512f && f.avx2_fma && __builtin_cpu_supports("avx512bw") != 0;
+  f.avx512bw = f.avx512f && f.avx2_fma && __builtin_cpu_supports("avx512bw") != 0 &&
+               __builtin_cpu_supports("avx512vl") != 0;
   f.f16c = f.avx2_fma && __builtin_cpu_supports("f16c") != 0;
   f.amx_bf16 = __builtin_cpu_supports("amx-tile") != 0 && __builtin_cpu_supports("amx-bf16") != 0 &&
                os_grants_amx();

@@ -218,18 +218,32 @@ void check_int_divisors(const char* op, const TensorView& y) {
   }
 }
 
-// Integer add, sub, mul, maximum, minimum: rows of contiguous (or one broadcast) operands also
-// built for AVX2, chosen at run time (cpu.h): int8/int16 gain most (SSE2 has no 8-bit multiply).
-template <Bin B>
-constexpr bool int_simd_op() {
-  return B == Bin::kAdd || B == Bin::kSub || B == Bin::kMul || B == Bin::kMax || B == Bin::kMin;
+// Add, sub, mul, maximum, minimum (and float division): rows of contiguous (or one broadcast)
+// operands also built for AVX2 and AVX-512BW, chosen at run time (cpu.h). int8/int16 gain most
+// (SSE2 has no 8-bit multiply); float rows get 32-byte lanes. One IEEE operation per element, so
+// every build gives the same bits.
+template <Bin B, typename T>
+constexpr bool simd_op() {
+  constexpr bool common =
+      B == Bin::kAdd || B == Bin::kSub || B == Bin::kMul || B == Bin::kMax || B == Bin::kMin;
+  if constexpr (is_int_v<T>) return common;
+  else if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+    return common || B == Bin::kDiv;
+  else return false;
 }
 // ia, ib: 1 (contiguous) or 0 (one value repeated)
 template <Bin B, typename T>
-__attribute__((always_inline)) inline void int_row(const T* a, const T* b, T* o, int64_t n,
-                                                   int64_t ia, int64_t ib) {
+__attribute__((always_inline)) inline void simd_row(const T* a, const T* b, T* o, int64_t n,
+                                                    int64_t ia, int64_t ib) {
   if (ia == 1 && ib == 1) {
-    for (int64_t k = 0; k < n; ++k) o[k] = apply_bin<B, T>(a[k], b[k]);
+    // the first elements one by one up to a 64-byte boundary of the output, so that no vector
+    // store straddles two cache lines (and no load either where the inputs are aligned alike)
+    const int64_t head =
+        std::min<int64_t>(n, int64_t((64 - (uintptr_t(o) & 63)) & 63) / int64_t(sizeof(T)));
+    int64_t k = 0;
+    for (; k < head; ++k) o[k] = apply_bin<B, T>(a[k], b[k]);
+#pragma GCC unroll 4
+    for (; k < n; ++k) o[k] = apply_bin<B, T>(a[k], b[k]);
   } else if (ia == 1) {
     const T vb = b[0];
     for (int64_t k = 0; k < n; ++k) o[k] = apply_bin<B, T>(a[k], vb);
@@ -239,32 +253,34 @@ __attribute__((always_inline)) inline void int_row(const T* a, const T* b, T* o,
   }
 }
 template <Bin B, typename T>
-TFL_TARGET_AVX2_FMA void int_row_avx2(const T* a, const T* b, T* o, int64_t n, int64_t ia,
-                                      int64_t ib) {
-  int_row<B, T>(a, b, o, n, ia, ib);
+TFL_TARGET_AVX2_FMA void simd_row_avx2(const T* a, const T* b, T* o, int64_t n, int64_t ia,
+                                       int64_t ib) {
+  simd_row<B, T>(a, b, o, n, ia, ib);
 }
-// (and for AVX-512BW, whose 64-byte lanes NumPy's int8 loops use too)
+// (and for AVX-512BW, whose byte instructions multiply int8 without widening through AVX2)
 template <Bin B, typename T>
-TFL_TARGET_AVX512BW void int_row_avx512bw(const T* a, const T* b, T* o, int64_t n, int64_t ia,
-                                          int64_t ib) {
-  int_row<B, T>(a, b, o, n, ia, ib);
+TFL_TARGET_AVX512BW_YMM void simd_row_avx512bw(const T* a, const T* b, T* o, int64_t n, int64_t ia,
+                                               int64_t ib) {
+  simd_row<B, T>(a, b, o, n, ia, ib);
 }
 template <Bin B, typename T>
-void int_binary_loop(const Strided& it, const T* a, const T* b, T* o) {
+void simd_binary_loop(const Strided& it, const T* a, const T* b, T* o) {
   const int64_t ia = it.sa[it.nd - 1], ib = it.sb[it.nd - 1];
   if (!((ia == 1 && ib == 1) || (ia == 1 && ib == 0) || (ia == 0 && ib == 1)) ||
       !cpu::has_avx2_fma()) {
     binary_loop(it, a, b, o, [](T x, T y) { return apply_bin<B, T>(x, y); });
     return;
   }
-  if (cpu::has_avx512bw()) {
-    for_each_row(it, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
-      int_row_avx512bw<B, T>(a + oa, b + ob, o + oo, n, ia, ib);
-    });
-    return;
+  if constexpr (is_int_v<T>) {
+    if (cpu::has_avx512bw()) {
+      for_each_row(it, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
+        simd_row_avx512bw<B, T>(a + oa, b + ob, o + oo, n, ia, ib);
+      });
+      return;
+    }
   }
   for_each_row(it, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
-    int_row_avx2<B, T>(a + oa, b + ob, o + oo, n, ia, ib);
+    simd_row_avx2<B, T>(a + oa, b + ob, o + oo, n, ia, ib);
   });
 }
 
@@ -285,8 +301,8 @@ void binary_kernel(const char* op, const TensorView* in, int nin, TensorView* ou
       if constexpr (is_half_v<T>) {
         half_binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>(),
                          [](float x, float y) { return apply_bin<B, float>(x, y); });
-      } else if constexpr (is_int_v<T> && int_simd_op<B>()) {
-        int_binary_loop<B, T>(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>());
+      } else if constexpr (simd_op<B, T>()) {
+        simd_binary_loop<B, T>(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>());
       } else {
         binary_loop(it, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>(),
                     [](T x, T y) { return apply_bin<B, T>(x, y); });

@@ -260,3 +260,85 @@ TEST_CASE(float_floor_division_and_modulo) {
   call("truncate_mod", {x.view, y.view}, {o.view});
   CHECK(o[0] == 1 && o[1] == -1 && o[2] == 1.5 && o[3] == -1);
 }
+
+// A view of n elements of T starting `off` elements into `store` (a 1-D array).
+template <typename T>
+static tfl::TensorView view_at(std::vector<T>& store, int64_t off, int64_t n, tfl::DType dt) {
+  tfl::TensorView v;
+  v.ndim = 1;
+  v.shape[0] = n;
+  v.dtype = dt;
+  v.data = store.data() + off;
+  return v;
+}
+
+// The integer rows built for AVX2 and AVX-512BW (chosen at run time; ctest runs this file again
+// under each TFLITE_CORE_MAX_ISA cap): every output alignment within a cache line, lengths around
+// the vector widths, and a broadcast operand on either side, bit for bit against the scalar loop.
+template <typename T>
+static void check_int_rows(tfl::DType dt) {
+  std::vector<T> a(400), b(400), o(400);
+  uint64_t s = 7;
+  for (size_t i = 0; i < a.size(); ++i) {
+    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+    a[i] = T(s >> 40);
+    b[i] = T(s >> 20);
+  }
+  const char* ops[] = {"add", "sub", "mul", "maximum", "minimum"};
+  for (int op = 0; op < 5; ++op) {
+    for (int64_t off = 0; off < 64; off += 3) {
+      for (int64_t n : {1, 15, 31, 32, 33, 63, 64, 65, 129, 300}) {
+        for (int bcast = 0; bcast < 3; ++bcast) {  // none, a scalar, b scalar
+          const int64_t na = bcast == 1 ? 1 : n, nb = bcast == 2 ? 1 : n;
+          call(ops[op], {view_at(a, 5, na, dt), view_at(b, 9, nb, dt)}, {view_at(o, off, n, dt)});
+          for (int64_t k = 0; k < n; ++k) {
+            using W = std::make_unsigned_t<std::conditional_t<sizeof(T) < 4, int32_t, T>>;
+            const T x = a[size_t(5 + (bcast == 1 ? 0 : k))],
+                    y = b[size_t(9 + (bcast == 2 ? 0 : k))];
+            const T want = op == 0   ? T(W(x) + W(y))
+                           : op == 1 ? T(W(x) - W(y))
+                           : op == 2 ? T(W(x) * W(y))
+                           : op == 3 ? (x > y ? x : y)
+                                     : (x < y ? x : y);
+            CHECK(o[size_t(off + k)] == want);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE(integer_rows_every_alignment_and_length) {
+  check_int_rows<int8_t>(tfl::DType::kInt8);
+  check_int_rows<uint8_t>(tfl::DType::kUInt8);
+  check_int_rows<int16_t>(tfl::DType::kInt16);
+  check_int_rows<uint16_t>(tfl::DType::kUInt16);
+  check_int_rows<int32_t>(tfl::DType::kInt32);
+  check_int_rows<int64_t>(tfl::DType::kInt64);
+}
+
+// Rows of at least two grains are cut into pieces that run on different threads: a 1-D operand,
+// long rows with one operand broadcast along the rows, and a scalar, each with 1 and 2 threads.
+TEST_CASE(long_rows_split_across_threads) {
+  const int64_t n = 2 * tfl::kCheapGrain + 777;
+  Buf<float> a({3, n}), row({1, n}), s({});
+  fill_random(a, -5, 5, 21);
+  fill_random(row, -5, 5, 22);
+  s[0] = 0.25f;
+  auto run = [&](const tfl::TensorView& x, const tfl::TensorView& y, int64_t rows) {
+    Buf<float> c({rows, n});
+    call("mul", {x, y}, {c.view});
+    return c.data;
+  };
+  tfl::TensorView one_row = a.view;
+  one_row.ndim = 1;
+  one_row.shape[0] = n;
+  for (int threads : {1, 2}) {
+    const auto flat = tfl_test::with_threads(threads, [&] { return run(one_row, s.view, 1); });
+    for (int64_t k = 0; k < n; ++k) CHECK(flat[size_t(k)] == a[size_t(k)] * 0.25f);
+    const auto rows = tfl_test::with_threads(threads, [&] { return run(a.view, row.view, 3); });
+    for (int64_t r = 0; r < 3; ++r)
+      for (int64_t k = 0; k < n; ++k)
+        CHECK(rows[size_t(r * n + k)] == a[size_t(r * n + k)] * row[size_t(k)]);
+  }
+}

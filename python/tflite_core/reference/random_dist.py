@@ -414,7 +414,8 @@ def _binomial(n: float, p: float, g: _Single) -> float:
     if n * p < 10:
         log1mp, total, count = math.log1p(-p), 0.0, 0.0
         while True:
-            total += math.ceil(math.log(1.0 - _unif(g)) / log1mp)
+            gap = math.log(1.0 - _unif(g)) / log1mp  # inf for a tiny p, as in C++: done
+            total += math.ceil(gap) if math.isfinite(gap) else gap
             if total > n:
                 return count
             count += 1
