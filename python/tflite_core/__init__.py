@@ -19,6 +19,7 @@ from . import (  # the namespaces
     initializers,
     linalg,
     logging,
+    losses,
     manip,
     math,
     nest,

@@ -28,6 +28,7 @@ from .array_ops import (
     axis_attrs,
     broadcast_to,
     cast,
+    identity,
     reduced_shape,
     reduction_axes,
     reduction_size,
@@ -482,8 +483,8 @@ def add_n(inputs: Any, name: str | None = None) -> Tensor:
     ts = to_tensors(list(inputs))
     check_same_dtype("AddN", ts, [f"inputs[{i}]" for i in range(len(ts))])
     check_dtype_in("AddN", ts[0], NUMERIC, "inputs")
-    if len(ts) == 1:
-        return ts[0]
+    if len(ts) == 1:  # (as TF: the input itself, or an Identity when named)
+        return identity(ts[0], name=name) if name else ts[0]
     return make_tensor("AddN", ts, ts[0].dtype, None, name or "AddN")
 
 
