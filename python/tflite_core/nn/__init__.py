@@ -11,6 +11,15 @@ from .candidate_sampling_ops import (
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )
+from .composite_ops import (
+    crelu,
+    log_poisson_loss,
+    relu_layer,
+    silu,
+    swish,
+    weighted_cross_entropy_with_logits,
+    xw_plus_b,
+)
 from .conv_ops import (
     avg_pool,
     avg_pool2d,
@@ -43,7 +52,13 @@ from .nn_ops import (
     sparse_softmax_cross_entropy_with_logits,
     top_k,
 )
-from .normalization_ops import batch_normalization, moments
+from .normalization_ops import (
+    batch_normalization,
+    moments,
+    normalize_moments,
+    sufficient_statistics,
+    weighted_moments,
+)
 from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, rnn, static_rnn
 from .sampled_loss_ops import (
     nce_loss,
