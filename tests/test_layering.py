@@ -70,7 +70,7 @@ ROOT_NAMESPACES = {
     "_math_special",  # tf.math.special
     *("run", "check"),  # the program tools (python -m tflite_core.run / .check)
 }
-NAMESPACE_INITS = {"nn", "losses"}  # packages whose __init__ is a namespace (tf.nn, tf.losses)
+NAMESPACE_INITS = {"nn", "losses", "layers", "metrics"}  # packages whose __init__ is a namespace
 NAMESPACE_TREES = {"contrib"}  # packages that are namespaces throughout (tf.contrib)
 RUNTIME = "framework.runtime"  # the one module that loads _core
 DEFERRED_ALLOWED = (  # function-local imports that are allowed, by module prefix
