@@ -6,6 +6,10 @@ with ``HYPOTHESIS_PROFILE=thorough`` for a longer search.
 
 import os
 
+# TF 2.21's compat.v1.layers (the side-by-side oracle of tf.layers) needs Keras 2 (tf-keras);
+# set before any test imports tensorflow
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+
 import pytest
 from hypothesis import HealthCheck, settings
 
