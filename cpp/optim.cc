@@ -2,9 +2,11 @@
 #include <cmath>
 
 #include <cstring>
+#include <initializer_list>
 
 #include "dtypes.h"
 #include "kernels.h"
+#include "optim_steps.h"
 
 namespace tfl {
 namespace {
@@ -192,6 +194,125 @@ void k_apply_rms_prop(const TensorView* in, int nin, TensorView* out, int nout, 
   });
 }
 
+// Checks the refs of an update (out = [var, slots...]: one dtype, one shape) and that each input
+// named in `scalars` is a scalar of var's dtype; returns nothing, fails naming the op.
+void check_refs_and_scalars(const char* op, const TensorView* in,
+                            std::initializer_list<int> scalars, TensorView* out, int nout) {
+  for (int j = 1; j < nout; ++j) {
+    check_same_dtype(op, out[j], out[0]);
+    check_same_shape(op, out[j], out[0]);
+  }
+  for (int i : scalars) {
+    check_same_dtype(op, in[i], out[0]);
+    if (in[i].size() != 1) fail(op, "input ", i, " must be a scalar, got ", in[i].shape_str());
+  }
+}
+
+// accum = rho * accum + (1 - rho) * g^2; update = sqrt(accum_update + eps) / sqrt(accum + eps) * g;
+// var -= lr * update; accum_update = rho * accum_update + (1 - rho) * update^2.
+// in = [lr, rho, epsilon, grad]; out = [var, accum, accum_update].
+void k_apply_adadelta(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "ApplyAdadelta";
+  check_update(op, in, nin, 4, out, nout, 3);
+  const int64_t n = out[0].size();
+  TFL_FLOAT_CASES(out[0].dtype, op, {
+    const Scalars s{op, in};
+    const T lr = s.get<T>(0), rho = s.get<T>(1), eps = s.get<T>(2);
+    const T* g = in[3].ptr<T>();
+    T* var = out[0].ptr<T>();
+    T* acc = out[1].ptr<T>();
+    T* upd = out[2].ptr<T>();
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) adadelta_step(var[k], acc[k], upd[k], g[k], lr, rho, eps);
+    });
+  });
+}
+
+// v = var - alpha * delta, then the proximal step (prox_step). in = [alpha, l1, l2, delta].
+void k_apply_proximal_gd(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "ApplyProximalGradientDescent";
+  check_update(op, in, nin, 4, out, nout, 1);
+  const int64_t n = out[0].size();
+  TFL_FLOAT_CASES(out[0].dtype, op, {
+    const Scalars s{op, in};
+    const T lr = s.get<T>(0), l1 = s.get<T>(1), l2 = s.get<T>(2);
+    const T* g = in[3].ptr<T>();
+    T* var = out[0].ptr<T>();
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) var[k] = prox_step(var[k] - g[k] * lr, lr, l1, l2);
+    });
+  });
+}
+
+// accum += g^2; with rate = lr / sqrt(accum): v = var - rate * g, then the proximal step at rate.
+// in = [lr, l1, l2, grad]; out = [var, accum]. lr > 0, l1 >= 0, l2 >= 0 (checked, as TF).
+void k_apply_proximal_adagrad(const TensorView* in, int nin, TensorView* out, int nout,
+                              const Attrs&) {
+  const char* op = "ApplyProximalAdagrad";
+  check_update(op, in, nin, 4, out, nout, 2);
+  const int64_t n = out[0].size();
+  TFL_FLOAT_CASES(out[0].dtype, op, {
+    const Scalars s{op, in};
+    const T lr = s.get<T>(0), l1 = s.get<T>(1), l2 = s.get<T>(2);
+    check_proximal_hyper(op, lr, l1, l2);
+    const T* g = in[3].ptr<T>();
+    T* var = out[0].ptr<T>();
+    T* acc = out[1].ptr<T>();
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) proximal_adagrad_step(var[k], acc[k], g[k], lr, l1, l2);
+    });
+  });
+}
+
+// Adagrad dual averaging: ga += g; gg += g^2; var = -lr * shrink(ga) / (l2 * t * lr + sqrt(gg)),
+// shrink(ga) = sign(ga) * max(|ga| - l1 * t, 0) when l1 > 0, else ga; t = global_step.
+// in = [grad, lr, l1, l2, global_step (int32 or int64)]; out = [var, ga, gg].
+void k_apply_adagrad_da(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "ApplyAdagradDA";
+  check_count(op, nin, 5, nout, 3);
+  check_refs_and_scalars(op, in, {1, 2, 3}, out, nout);
+  check_same_dtype(op, in[0], out[0]);
+  check_same_shape(op, in[0], out[0]);
+  const int64_t step = global_step_of(op, in[4]);
+  const int64_t n = out[0].size();
+  TFL_FLOAT_CASES(out[0].dtype, op, {
+    const Scalars s{op, in};
+    const AdagradDA<T> da{s.get<T>(1), s.get<T>(2), s.get<T>(3), step};
+    const T* g = in[0].ptr<T>();
+    T* var = out[0].ptr<T>();
+    T* ga = out[1].ptr<T>();
+    T* gg = out[2].ptr<T>();
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) da.step(var[k], ga[k], gg[k], g[k]);
+    });
+  });
+}
+
+// FTRL-proximal (TF's ApplyFtrl / ApplyFtrlV2, see Ftrl::step). in = [grad, lr, l1, l2,
+// (l2_shrinkage,) lr_power]; out = [var, accum, linear].
+template <bool kV2>
+void k_apply_ftrl(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = kV2 ? "ApplyFtrlV2" : "ApplyFtrl";
+  check_count(op, nin, kV2 ? 6 : 5, nout, 3);
+  if constexpr (kV2) check_refs_and_scalars(op, in, {1, 2, 3, 4, 5}, out, nout);
+  else check_refs_and_scalars(op, in, {1, 2, 3, 4}, out, nout);
+  check_same_dtype(op, in[0], out[0]);
+  check_same_shape(op, in[0], out[0]);
+  const int64_t n = out[0].size();
+  TFL_FLOAT_CASES(out[0].dtype, op, {
+    const Scalars s{op, in};
+    const Ftrl<T> f{s.get<T>(1), s.get<T>(2), s.get<T>(3), kV2 ? s.get<T>(4) : T(0),
+                    s.get<T>(kV2 ? 5 : 4)};
+    const T* g = in[0].ptr<T>();
+    T* var = out[0].ptr<T>();
+    T* acc = out[1].ptr<T>();
+    T* lin = out[2].ptr<T>();
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k) f.template step<kV2>(var[k], acc[k], lin[k], g[k]);
+    });
+  });
+}
+
 }  // namespace
 
 void register_optim(Registry& r) {
@@ -203,6 +324,12 @@ void register_optim(Registry& r) {
   r["apply_adam"] = k_apply_adam;
   r["apply_adagrad"] = k_apply_adagrad;
   r["apply_rms_prop"] = k_apply_rms_prop;
+  r["apply_adadelta"] = k_apply_adadelta;
+  r["apply_proximal_gradient_descent"] = k_apply_proximal_gd;
+  r["apply_proximal_adagrad"] = k_apply_proximal_adagrad;
+  r["apply_adagrad_da"] = k_apply_adagrad_da;
+  r["apply_ftrl"] = k_apply_ftrl<false>;
+  r["apply_ftrl_v2"] = k_apply_ftrl<true>;
 }
 
 }  // namespace tfl

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernels.h"
+#include "optim_steps.h"
 #include "philox.h"
 
 namespace tfl {
@@ -37,7 +38,9 @@ struct Rows {
     order.resize(size_t(n));
     for (int64_t k = 0; k < n; ++k) {
       const int64_t v = index_at(ids, k);
-      if (v < 0 || v >= limit) fail(op, "indices[", k, "] = ", v, " is not in [0, ", limit, ")");
+      if (v < 0 || v >= limit)
+        fail(op, "Index ", v, " at offset ", k, " in indices is out of range (indices[", k,
+             "] = ", v, " is not in [0, ", limit, "))");
       order[size_t(k)] = {v, k};
     }
     std::sort(order.begin(), order.end());
@@ -191,6 +194,131 @@ void k_sparse_apply_adam(const TensorView* in, int nin, TensorView* out, int nou
   });
 }
 
+// The scalars in[first..first+count) of an update, each one element of var's dtype.
+void check_hyper(const char* op, const TensorView* in, int first, int count,
+                 const TensorView& var) {
+  for (int i = first; i < first + count; ++i) {
+    check_same_dtype(op, in[i], var);
+    if (in[i].size() != 1) fail(op, "input ", i, " must be a scalar, got ", in[i].shape_str());
+  }
+}
+
+// Adadelta on each distinct id's rows (optim_steps.h). in = [lr, rho, epsilon, values,
+// indices]; out = [var, accum, accum_update].
+void k_sparse_apply_adadelta(const TensorView* in, int nin, TensorView* out, int nout,
+                             const Attrs&) {
+  const char* op = "SparseApplyAdadelta";
+  check_count(op, nin, 5, nout, 3);
+  check_slot(op, out[1], out[0]);
+  check_slot(op, out[2], out[0]);
+  check_hyper(op, in, 0, 3, out[0]);
+  const Rows rows(op, out[0], in[3], in[4]);
+  const int64_t inner = rows.inner;
+  TFL_FLOAT_CASES(out[0].dtype, op, {
+    const T lr = in[0].ptr<T>()[0], rho = in[1].ptr<T>()[0], eps = in[2].ptr<T>()[0];
+    T* var = out[0].ptr<T>();
+    T* acc = out[1].ptr<T>();
+    T* upd = out[2].ptr<T>();
+    rows.each<T>(in[3], [&](int64_t id, const T* g) {
+      const int64_t o = id * inner;
+      for (int64_t c = 0; c < inner; ++c)
+        adadelta_step(var[o + c], acc[o + c], upd[o + c], g[c], lr, rho, eps);
+    });
+  });
+}
+
+// var[i] = prox_step(var[i] - lr * g, lr, l1, l2) for each distinct id i.
+// in = [lr, l1, l2, values, indices]; out = [var].
+void k_sparse_apply_proximal_gd(const TensorView* in, int nin, TensorView* out, int nout,
+                                const Attrs&) {
+  const char* op = "SparseApplyProximalGradientDescent";
+  check_count(op, nin, 5, nout, 1);
+  check_hyper(op, in, 0, 3, out[0]);
+  const Rows rows(op, out[0], in[3], in[4]);
+  const int64_t inner = rows.inner;
+  TFL_FLOAT_CASES(out[0].dtype, op, {
+    const T lr = in[0].ptr<T>()[0], l1 = in[1].ptr<T>()[0], l2 = in[2].ptr<T>()[0];
+    T* var = out[0].ptr<T>();
+    rows.each<T>(in[3], [&](int64_t id, const T* g) {
+      T* x = var + id * inner;
+      for (int64_t c = 0; c < inner; ++c) x[c] = prox_step(x[c] - g[c] * lr, lr, l1, l2);
+    });
+  });
+}
+
+// Proximal Adagrad on each distinct id's rows. in = [lr, l1, l2, values, indices];
+// out = [var, accum]; lr > 0, l1 >= 0, l2 >= 0 (checked, as TF).
+void k_sparse_apply_proximal_adagrad(const TensorView* in, int nin, TensorView* out, int nout,
+                                     const Attrs&) {
+  const char* op = "SparseApplyProximalAdagrad";
+  check_count(op, nin, 5, nout, 2);
+  check_slot(op, out[1], out[0]);
+  check_hyper(op, in, 0, 3, out[0]);
+  const Rows rows(op, out[0], in[3], in[4]);
+  const int64_t inner = rows.inner;
+  TFL_FLOAT_CASES(out[0].dtype, op, {
+    const T lr = in[0].ptr<T>()[0], l1 = in[1].ptr<T>()[0], l2 = in[2].ptr<T>()[0];
+    check_proximal_hyper(op, lr, l1, l2);
+    T* var = out[0].ptr<T>();
+    T* acc = out[1].ptr<T>();
+    rows.each<T>(in[3], [&](int64_t id, const T* g) {
+      const int64_t o = id * inner;
+      for (int64_t c = 0; c < inner; ++c)
+        proximal_adagrad_step(var[o + c], acc[o + c], g[c], lr, l1, l2);
+    });
+  });
+}
+
+// Adagrad dual averaging on each distinct id's rows. in = [values, indices, lr, l1, l2,
+// global_step]; out = [var, gradient_accumulator, gradient_squared_accumulator].
+void k_sparse_apply_adagrad_da(const TensorView* in, int nin, TensorView* out, int nout,
+                               const Attrs&) {
+  const char* op = "SparseApplyAdagradDA";
+  check_count(op, nin, 6, nout, 3);
+  check_slot(op, out[1], out[0]);
+  check_slot(op, out[2], out[0]);
+  check_hyper(op, in, 2, 3, out[0]);
+  const int64_t step = global_step_of(op, in[5]);
+  const Rows rows(op, out[0], in[0], in[1]);
+  const int64_t inner = rows.inner;
+  TFL_FLOAT_CASES(out[0].dtype, op, {
+    const AdagradDA<T> da{in[2].ptr<T>()[0], in[3].ptr<T>()[0], in[4].ptr<T>()[0], step};
+    T* var = out[0].ptr<T>();
+    T* ga = out[1].ptr<T>();
+    T* gg = out[2].ptr<T>();
+    rows.each<T>(in[0], [&](int64_t id, const T* g) {
+      const int64_t o = id * inner;
+      for (int64_t c = 0; c < inner; ++c) da.step(var[o + c], ga[o + c], gg[o + c], g[c]);
+    });
+  });
+}
+
+// FTRL-proximal on each distinct id's rows. in = [values, indices, lr, l1, l2, (l2_shrinkage,)
+// lr_power]; out = [var, accum, linear]. The hyper-parameters are checked as TF's sparse kernel.
+template <bool kV2>
+void k_sparse_apply_ftrl(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = kV2 ? "SparseApplyFtrlV2" : "SparseApplyFtrl";
+  check_count(op, nin, kV2 ? 7 : 6, nout, 3);
+  check_slot(op, out[1], out[0]);
+  check_slot(op, out[2], out[0]);
+  check_hyper(op, in, 2, kV2 ? 5 : 4, out[0]);
+  const Rows rows(op, out[0], in[0], in[1]);
+  const int64_t inner = rows.inner;
+  TFL_FLOAT_CASES(out[0].dtype, op, {
+    auto at = [&](int i) { return in[i].ptr<T>()[0]; };
+    const Ftrl<T> f{at(2), at(3), at(4), kV2 ? at(5) : T(0), at(kV2 ? 6 : 5)};
+    check_ftrl_hyper(op, f, kV2);
+    T* var = out[0].ptr<T>();
+    T* acc = out[1].ptr<T>();
+    T* lin = out[2].ptr<T>();
+    rows.each<T>(in[0], [&](int64_t id, const T* g) {
+      const int64_t o = id * inner;
+      for (int64_t c = 0; c < inner; ++c)
+        f.template step<kV2>(var[o + c], acc[o + c], lin[o + c], g[c]);
+    });
+  });
+}
+
 // TF's LogUniformSampler: P(c) = (log(c + 2) - log(c + 1)) / log(range_max + 1), drawn as
 // c = int64(exp(u * log(range_max + 1))) - 1 (mod range_max) for u uniform in [0, 1).
 // in = [run counter int64[1], true_classes int64 [batch, num_true]];
@@ -258,6 +386,12 @@ void register_sparse(Registry& r) {
   r["sparse_apply_momentum"] = k_sparse_apply_momentum;
   r["sparse_apply_adagrad"] = k_sparse_apply_adagrad;
   r["sparse_apply_adam"] = k_sparse_apply_adam;
+  r["sparse_apply_adadelta"] = k_sparse_apply_adadelta;
+  r["sparse_apply_proximal_gradient_descent"] = k_sparse_apply_proximal_gd;
+  r["sparse_apply_proximal_adagrad"] = k_sparse_apply_proximal_adagrad;
+  r["sparse_apply_adagrad_da"] = k_sparse_apply_adagrad_da;
+  r["sparse_apply_ftrl"] = k_sparse_apply_ftrl<false>;
+  r["sparse_apply_ftrl_v2"] = k_sparse_apply_ftrl<true>;
   r["log_uniform_candidate_sampler"] = k_log_uniform_sampler;
 }
 

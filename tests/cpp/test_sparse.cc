@@ -124,3 +124,122 @@ TEST_CASE(log_uniform_sampler_range_unique_and_counts) {
   CHECK_THROWS(call("log_uniform_candidate_sampler", {counter.view, truth.view},
                     {s2.view, tec.view, sec.view}, {7, 3}, {0, 1000}));
 }
+
+// The new SparseApply* kernels equal their dense kernels applied to the rows named (duplicates
+// summed first), leave the other rows alone, and check ids and hyper-parameters before writing.
+namespace {
+struct Table {
+  Buf<double> var, s1, s2;
+  Table(double init1, double init2) : var({5, 3}), s1({5, 3}, init1), s2({5, 3}, init2) {
+    fill_random(var, -1, 1, 71);
+  }
+};
+}  // namespace
+
+TEST_CASE(sparse_updates_equal_dense_on_their_rows) {
+  Buf<double> vals({3, 3});
+  fill_random(vals, -1, 1, 72);
+  Buf<int32_t> ids({3});
+  ids[0] = 3;
+  ids[1] = 0;
+  ids[2] = 3;
+  // the dense gradient of rows 0 and 3 (row 3's two entries summed)
+  Buf<double> g0({3}), g3({3});
+  for (size_t c = 0; c < 3; ++c) {
+    g0[c] = vals[3 + c];
+    g3[c] = vals[c] + vals[6 + c];
+  }
+  Buf<double> lr({}, 0.2), rho({}, 0.9), eps({}, 1e-6), l1({}, 0.05), l2({}, 0.01), shrink({}, 0.1),
+      power({}, -0.5);
+  Buf<int64_t> step({}, 2);
+  struct Op {
+    const char* sparse;
+    const char* dense;
+    int nrefs;
+    double init1, init2;
+  };
+  const Op ops[] = {
+      {"sparse_apply_adadelta", "apply_adadelta", 3, 0.0, 0.0},
+      {"sparse_apply_proximal_gradient_descent", "apply_proximal_gradient_descent", 1, 0.0, 0.0},
+      {"sparse_apply_proximal_adagrad", "apply_proximal_adagrad", 2, 0.1, 0.0},
+      {"sparse_apply_adagrad_da", "apply_adagrad_da", 3, 0.0, 0.1},
+      {"sparse_apply_ftrl", "apply_ftrl", 3, 0.1, 0.0},
+      {"sparse_apply_ftrl_v2", "apply_ftrl_v2", 3, 0.1, 0.0}};
+  for (const Op& op : ops) {
+    const std::string name = op.sparse;
+    auto sparse_in = [&]() -> std::vector<tfl::TensorView> {
+      if (name == "sparse_apply_adadelta")
+        return {lr.view, rho.view, eps.view, vals.view, ids.view};
+      if (name == "sparse_apply_adagrad_da")
+        return {vals.view, ids.view, lr.view, l1.view, l2.view, step.view};
+      if (name == "sparse_apply_ftrl")
+        return {vals.view, ids.view, lr.view, l1.view, l2.view, power.view};
+      if (name == "sparse_apply_ftrl_v2")
+        return {vals.view, ids.view, lr.view, l1.view, l2.view, shrink.view, power.view};
+      return {lr.view, l1.view, l2.view, vals.view, ids.view};
+    };
+    auto dense_in = [&](const Buf<double>& g) -> std::vector<tfl::TensorView> {
+      if (name == "sparse_apply_adadelta") return {lr.view, rho.view, eps.view, g.view};
+      if (name == "sparse_apply_adagrad_da") return {g.view, lr.view, l1.view, l2.view, step.view};
+      if (name == "sparse_apply_ftrl") return {g.view, lr.view, l1.view, l2.view, power.view};
+      if (name == "sparse_apply_ftrl_v2")
+        return {g.view, lr.view, l1.view, l2.view, shrink.view, power.view};
+      return {lr.view, l1.view, l2.view, g.view};
+    };
+    Table t(op.init1, op.init2);
+    const Table before = t;
+    std::vector<tfl::TensorView> refs = {t.var.view, t.s1.view, t.s2.view};
+    refs.resize(size_t(op.nrefs));
+    call(op.sparse, sparse_in(), refs);
+    for (int row : {0, 3}) {  // the dense kernel on that row alone
+      Buf<double> v({3}), a({3}), b({3});
+      for (size_t c = 0; c < 3; ++c) {
+        v[c] = before.var.data[size_t(row) * 3 + c];
+        a[c] = before.s1.data[size_t(row) * 3 + c];
+        b[c] = before.s2.data[size_t(row) * 3 + c];
+      }
+      std::vector<tfl::TensorView> drefs = {v.view, a.view, b.view};
+      drefs.resize(size_t(op.nrefs));
+      call(op.dense, dense_in(row == 0 ? g0 : g3), drefs);
+      for (size_t c = 0; c < 3; ++c) {
+        CHECK_NEAR(t.var[size_t(row) * 3 + c], v[c], 1e-12);
+        if (op.nrefs > 1) CHECK_NEAR(t.s1[size_t(row) * 3 + c], a[c], 1e-12);
+        if (op.nrefs > 2) CHECK_NEAR(t.s2[size_t(row) * 3 + c], b[c], 1e-12);
+      }
+    }
+    for (size_t k : {3, 4, 5, 6, 7, 8, 12, 13, 14}) {  // rows 1, 2, 4 untouched
+      CHECK(t.var[k] == before.var.data[k]);
+      CHECK(t.s1[k] == before.s1.data[k] && t.s2[k] == before.s2.data[k]);
+    }
+    // an id out of range: TF's message, nothing written
+    ids[1] = 5;
+    const Table kept = t;
+    try {
+      call(op.sparse, sparse_in(), refs);
+      CHECK(false);
+    } catch (const tfl::KernelError& e) {
+      CHECK(std::string(e.what()).find("Index 5 at offset 1 in indices is out of range") !=
+            std::string::npos);
+    }
+    CHECK(t.var.data == kept.var.data && t.s1.data == kept.s1.data);
+    ids[1] = 0;
+  }
+}
+
+TEST_CASE(sparse_ftrl_and_proximal_adagrad_check_hyper_parameters) {
+  Buf<float> var({4, 2}), acc({4, 2}, 0.1f), lin({4, 2}), vals({1, 2}, 0.5f);
+  Buf<float> pos({}, 0.1f), zero({}, 0.0f), neg({}, -0.1f), half({}, -0.5f), up({}, 0.5f);
+  Buf<int64_t> ids({1}, 2);
+  auto ftrl = [&](const Buf<float>& lr, const Buf<float>& l1, const Buf<float>& power) {
+    call("sparse_apply_ftrl", {vals.view, ids.view, lr.view, l1.view, pos.view, power.view},
+         {var.view, acc.view, lin.view});
+  };
+  CHECK_THROWS(ftrl(zero, pos, half));
+  CHECK_THROWS(ftrl(pos, neg, half));
+  CHECK_THROWS(ftrl(pos, pos, up));
+  CHECK(acc[4] == 0.1f);
+  ftrl(pos, pos, half);
+  CHECK(acc[4] > 0.1f);
+  CHECK_THROWS(call("sparse_apply_proximal_adagrad",
+                    {neg.view, pos.view, pos.view, vals.view, ids.view}, {var.view, acc.view}));
+}
