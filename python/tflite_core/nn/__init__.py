@@ -20,6 +20,23 @@ from .composite_ops import (
     weighted_cross_entropy_with_logits,
     xw_plus_b,
 )
+from .conv3d_ops import (
+    conv3d,
+    conv3d_backprop_filter,
+    conv3d_backprop_filter_v2,
+    conv3d_transpose,
+)
+from .conv_composites import (
+    atrous_conv2d,
+    atrous_conv2d_transpose,
+    conv1d,
+    conv1d_transpose,
+    conv2d_transpose,
+    conv_transpose,
+    convolution,
+    separable_conv2d,
+    with_space_to_batch,
+)
 from .conv_ops import (
     avg_pool,
     avg_pool2d,
@@ -32,6 +49,12 @@ from .conv_ops import (
     depthwise_conv2d_native_backprop_input,
     max_pool,
     max_pool2d,
+)
+from .conv_ops import (
+    depthwise_conv2d_native_backprop_filter as depthwise_conv2d_backprop_filter,
+)
+from .conv_ops import (
+    depthwise_conv2d_native_backprop_input as depthwise_conv2d_backprop_input,
 )
 from .embedding_ops import embedding_lookup
 from .nn_ops import (
