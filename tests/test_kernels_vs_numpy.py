@@ -1816,6 +1816,79 @@ ROWS.update({k: fft_case(k) for k in ("fft", "rfft", "irfft")})
 ROWS["timestamp"] = st.just(Case([], [blank((), F64)], tol={F64: {"rtol": 0, "atol": 60.0}}))
 
 
+# ---- Adadelta, proximal, Adagrad-DA and FTRL updates (cpp/optim.cc, cpp/sparse.cc) ---------------
+def _step():
+    return st.integers(1, 100).map(lambda t: np.array(t, np.int64))
+
+
+def _power(dt):
+    return st.sampled_from([-0.5, -0.25, -0.7, 0.0]).map(lambda p: np.array(p, dt))
+
+
+@st.composite
+def ftrl_case(draw, v2, sparse):
+    n_extra = 3 if v2 else 2  # l1, l2 (, l2_shrinkage) after lr
+    c = draw(sparse_update_case(n_extra, 2) if sparse else optimizer_case(1 + n_extra, 2))
+    dt = c.outputs[0].dtype
+    power = draw(_power(dt))
+    if sparse:
+        lr, values, ids, *extra = c.inputs
+        return Case([values, ids, lr, *extra, power], c.outputs, c.ints)
+    *hyper, grad = c.inputs
+    return Case([grad, *hyper, power], c.outputs, c.ints)
+
+
+@st.composite
+def adagrad_da_case(draw, sparse):
+    c = draw(sparse_update_case(2, 2) if sparse else optimizer_case(3, 2))
+    step = draw(_step())
+    if sparse:
+        lr, values, ids, l1, l2 = c.inputs
+        return Case([values, ids, lr, l1, l2, step], c.outputs, c.ints)
+    lr, l1, l2, grad = c.inputs
+    return Case([grad, lr, l1, l2, step], c.outputs, c.ints)
+
+
+@st.composite
+def sparse_hyper_first(draw, n_hyper, n_slots):
+    """[hyper..., values, indices] for the SparseApply* kernels whose scalars come first."""
+    c = draw(sparse_update_case(n_hyper - 1, n_slots))
+    lr, values, ids, *extra = c.inputs
+    return Case([lr, *extra, values, ids], c.outputs, c.ints)
+
+
+ROWS.update(
+    {
+        "apply_adadelta": optimizer_case(3, 2),
+        "apply_proximal_gradient_descent": optimizer_case(3, 0),
+        "apply_proximal_adagrad": optimizer_case(3, 1),
+        "apply_adagrad_da": adagrad_da_case(False),
+        "apply_ftrl": ftrl_case(False, False),
+        "apply_ftrl_v2": ftrl_case(True, False),
+        "sparse_apply_adadelta": sparse_hyper_first(3, 2),
+        "sparse_apply_proximal_gradient_descent": sparse_hyper_first(3, 0),
+        "sparse_apply_proximal_adagrad": sparse_hyper_first(3, 1),
+        "sparse_apply_adagrad_da": adagrad_da_case(True),
+        "sparse_apply_ftrl": ftrl_case(False, True),
+        "sparse_apply_ftrl_v2": ftrl_case(True, True),
+    }
+)
+LOOSE_F32 |= {
+    "apply_adadelta",
+    "apply_proximal_gradient_descent",
+    "apply_proximal_adagrad",
+    "apply_adagrad_da",
+    "apply_ftrl",
+    "apply_ftrl_v2",
+    "sparse_apply_adadelta",
+    "sparse_apply_proximal_gradient_descent",
+    "sparse_apply_proximal_adagrad",
+    "sparse_apply_adagrad_da",
+    "sparse_apply_ftrl",
+    "sparse_apply_ftrl_v2",
+}
+
+
 def test_every_kernel_has_a_row():
     """A kernel added to the C++ registry must get a row here (and a NumPy reference)."""
     names = set(_core.kernel_names())

@@ -6,6 +6,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .optim import (
+    _check_prox_hyper,
+    _global_step,
+    _prox,
+    adadelta_step,
+    adagrad_da_step,
+    ftrl_step,
+    proximal_adagrad_step,
+)
 from .philox import _philox, _to_unit
 from .registry import KernelError, _check_ids, _float_only, _kernel
 
@@ -122,3 +131,92 @@ def _log_uniform_sampler(inputs, outputs, ints, floats):
 
     true_ec[...] = expected(truth.astype(np.float64)).astype(np.float32)
     sampled_ec[...] = expected(sampled.astype(np.float64)).astype(np.float32)
+
+
+def _rows_update(op: str, outputs, values, ids, step) -> None:
+    """Applies ``step(views of the slots' rows..., summed gradient rows)`` to the distinct ids."""
+    var = outputs[0]
+    _float_only(op, var)
+    for o in outputs[1:]:
+        if o.shape != var.shape or o.dtype != var.dtype:
+            raise KernelError(f"[{op}] var and slot shapes differ")
+    rows, g = _sparse_rows(op, var, values, ids)
+    views = [o[rows] for o in outputs]
+    step(*views, g)
+    for o, v in zip(outputs, views):
+        o[rows] = v
+
+
+@_kernel("sparse_apply_adadelta")
+def _sparse_apply_adadelta(inputs, outputs, ints, floats):
+    op = "SparseApplyAdadelta"
+    lr, rho, eps = (_scalar(op, t, "hyper-parameter") for t in inputs[:3])
+    _rows_update(
+        op,
+        outputs,
+        inputs[3],
+        inputs[4],
+        lambda v, a, u, g: adadelta_step(v, a, u, g, lr, rho, eps),
+    )
+
+
+@_kernel("sparse_apply_proximal_gradient_descent")
+def _sparse_apply_proximal_gd(inputs, outputs, ints, floats):
+    op = "SparseApplyProximalGradientDescent"
+    lr, l1, l2 = (_scalar(op, t, "hyper-parameter") for t in inputs[:3])
+
+    def step(v, g):
+        v[...] = _prox(v - g * lr, lr, l1, l2)
+
+    _rows_update(op, outputs, inputs[3], inputs[4], step)
+
+
+@_kernel("sparse_apply_proximal_adagrad")
+def _sparse_apply_proximal_adagrad(inputs, outputs, ints, floats):
+    op = "SparseApplyProximalAdagrad"
+    lr, l1, l2 = (_scalar(op, t, "hyper-parameter") for t in inputs[:3])
+    _check_prox_hyper(op, lr, l1, l2)
+    _rows_update(
+        op,
+        outputs,
+        inputs[3],
+        inputs[4],
+        lambda v, a, g: proximal_adagrad_step(v, a, g, lr, l1, l2),
+    )
+
+
+@_kernel("sparse_apply_adagrad_da")
+def _sparse_apply_adagrad_da(inputs, outputs, ints, floats):
+    op = "SparseApplyAdagradDA"
+    lr, l1, l2 = (_scalar(op, t, "hyper-parameter") for t in inputs[2:5])
+    t = _global_step(op, inputs[5])
+    _rows_update(
+        op,
+        outputs,
+        inputs[0],
+        inputs[1],
+        lambda v, a, b, g: adagrad_da_step(v, a, b, g, lr, l1, l2, t),
+    )
+
+
+def _make_sparse_ftrl(op: str, v2: bool):
+    def kernel(inputs, outputs, ints, floats):
+        h = [_scalar(op, t, "hyper-parameter") for t in inputs[2:]]
+        lr, l1, l2, power = h[0], h[1], h[2], h[-1]
+        shrink = h[3] if v2 else outputs[0].dtype.type(0)
+        if not (lr > 0 and l1 >= 0 and l2 >= 0 and shrink >= 0 and power <= 0):
+            raise KernelError(
+                f"[{op}] lr must be positive, l1, l2 and l2_shrinkage non-negative, "
+                "lr_power non-positive"
+            )
+
+        def step(v, a, lin, g):
+            ftrl_step(v, a, lin, g, lr, l1, l2, shrink, power)
+
+        _rows_update(op, outputs, inputs[0], inputs[1], step)
+
+    return kernel
+
+
+_kernel("sparse_apply_ftrl")(_make_sparse_ftrl("SparseApplyFtrl", False))
+_kernel("sparse_apply_ftrl_v2")(_make_sparse_ftrl("SparseApplyFtrlV2", True))
