@@ -82,6 +82,15 @@ from .normalization_ops import (
     sufficient_statistics,
     weighted_moments,
 )
+from .pool_composites import (
+    avg_pool1d,
+    avg_pool3d,
+    avg_pool_v2,
+    max_pool1d,
+    max_pool3d,
+    max_pool_v2,
+    pool,
+)
 from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, rnn, static_rnn
 from .sampled_loss_ops import (
     nce_loss,
