@@ -4,6 +4,7 @@ from ..ops.math_extra_ops import l2_normalize, softsign, zero_fraction
 from ..ops.math_ops import sigmoid, tanh
 from ..ops.permute_ops import depth_to_space, space_to_batch, space_to_depth
 from . import rnn_cell
+from .activation_ops import leaky_relu, selu
 from .candidate_sampling_ops import (
     all_candidate_sampler,
     fixed_unigram_candidate_sampler,
@@ -74,6 +75,12 @@ from .nn_ops import (
     softplus,
     sparse_softmax_cross_entropy_with_logits,
     top_k,
+)
+from .norm_composites import (
+    batch_norm_with_global_normalization,
+    fused_batch_norm,
+    local_response_normalization,
+    lrn,
 )
 from .normalization_ops import (
     batch_normalization,
