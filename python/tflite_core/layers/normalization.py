@@ -1,0 +1,371 @@
+"""``tf.layers.BatchNormalization`` and ``batch_normalization`` (TF 1.x).
+
+Variables ``<scope>/gamma`` (ones), ``beta`` (zeros) -- trainable -- and ``moving_mean`` (zeros),
+``moving_variance`` (ones) -- global, not trainable -- each of the size of the normalized axis.
+With ``training`` true (a Python bool or a bool tensor) the batch statistics normalize the input
+and the moving statistics move towards them: ``moving -= (moving - batch) * (1 - momentum)``, two
+``AssignMovingAvg`` ops in ``layer.updates`` and ``UPDATE_OPS`` (run them with the train op, as
+in TF). Otherwise the moving statistics normalize. As TF 1.x, ``fused=None`` fuses 4-D and 5-D
+inputs normalized over their channel axis: the output uses the batch variance, the moving
+variance moves towards the unbiased (Bessel-corrected) one; the unfused form uses the batch
+variance for both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..framework import dtypes as _dt
+from ..framework.constant_op import constant, convert_to_tensor
+from ..framework.graph import name_scope
+from ..framework.scopes import colocate_with
+from ..framework.tensor_shape import TensorShape, as_shape
+from ..nn.normalization_ops import batch_normalization as _nn_batch_normalization
+from ..nn.normalization_ops import moments
+from ..ops.array_ops import cast, reshape, size
+from ..ops.variables import assign_sub
+from .base import InputSpec, Layer
+from .utils import ONES, ZEROS, check_callable, get_initializer, pred_value, smart_cond
+
+__all__ = ["BatchNormalization", "batch_normalization"]
+
+_ON_READ = type("_OnRead", (), {"name": "ON_READ"})()
+
+
+def _validate_axis(axis: Any, input_shape: TensorShape) -> list[int]:
+    rank = input_shape.rank
+    if rank is None:
+        raise ValueError(f"Input has undefined rank. Received: input_shape={input_shape}.")
+    axes = list(axis) if isinstance(axis, (list, tuple)) else [axis]
+    for i, a in enumerate(axes):
+        if not -rank <= a < rank:
+            raise ValueError(
+                "Invalid value for `axis` argument. Expected 0 <= axis < inputs.rank (with "
+                f"inputs.rank={rank}). Received: axis={tuple(axes)}"
+            )
+        if a < 0:
+            axes[i] = a + rank
+    if len(axes) != len(set(axes)):
+        raise ValueError(f"Duplicate axis: {tuple(axes)}")
+    return axes
+
+
+class BatchNormalization(Layer):
+    """Batch normalization (Ioffe and Szegedy, 2015) of the inputs over every axis but ``axis``."""
+
+    def __init__(
+        self,
+        axis: Any = -1,
+        momentum: float = 0.99,
+        epsilon: float = 1e-3,
+        center: bool = True,
+        scale: bool = True,
+        beta_initializer: Any = ZEROS,
+        gamma_initializer: Any = ONES,
+        moving_mean_initializer: Any = ZEROS,
+        moving_variance_initializer: Any = ONES,
+        beta_regularizer: Any = None,
+        gamma_regularizer: Any = None,
+        beta_constraint: Any = None,
+        gamma_constraint: Any = None,
+        renorm: bool = False,
+        renorm_clipping: Any = None,
+        renorm_momentum: float = 0.99,
+        fused: bool | None = None,
+        trainable: bool = True,
+        virtual_batch_size: int | None = None,
+        adjustment: Any = None,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        if isinstance(axis, (list, tuple)):
+            self.axis: Any = list(axis)
+        elif isinstance(axis, int):
+            self.axis = axis
+        else:
+            raise TypeError(
+                "Expected an int or a list/tuple of ints for the argument 'axis', but received: "
+                f"{axis!r}"
+            )
+        if renorm or virtual_batch_size is not None or adjustment is not None:
+            raise NotImplementedError(
+                "tf.layers.BatchNormalization: renorm, virtual_batch_size and adjustment are not "
+                "supported by tflite_core"
+            )
+        self.momentum = momentum
+        self.epsilon = epsilon
+        self.center = center
+        self.scale = scale
+        self.beta_initializer = get_initializer(beta_initializer)
+        self.gamma_initializer = get_initializer(gamma_initializer)
+        self.moving_mean_initializer = get_initializer(moving_mean_initializer)
+        self.moving_variance_initializer = get_initializer(moving_variance_initializer)
+        self.beta_regularizer = check_callable(beta_regularizer, "regularizer")
+        self.gamma_regularizer = check_callable(gamma_regularizer, "regularizer")
+        self.beta_constraint = check_callable(beta_constraint, "constraint")
+        self.gamma_constraint = check_callable(gamma_constraint, "constraint")
+        self.renorm = renorm
+        self.virtual_batch_size = virtual_batch_size
+        self.adjustment = adjustment
+        self.fused = True if fused is None else fused
+        self.supports_masking = True
+        self.gamma: Any = None
+        self.beta: Any = None
+        self.moving_mean: Any = None
+        self.moving_variance: Any = None
+        self._data_format = "NHWC"
+
+    def _fused_can_be_used(self) -> bool:
+        axis = [self.axis] if isinstance(self.axis, int) else self.axis
+        if len(axis) > 1 or axis[0] not in (-4, -3, -1, 1, 3, 4):
+            return False
+        return self.dtype in ("float16", "bfloat16", "float32", None)
+
+    @property
+    def _param_dtype(self) -> _dt.DType:
+        if self.dtype in ("float16", "bfloat16"):
+            return _dt.float32
+        return _dt.as_dtype(self.dtype or "float32")
+
+    def build(self, input_shape: Any) -> None:
+        input_shape = as_shape(input_shape)
+        self.axis = _validate_axis(self.axis, input_shape)
+        rank = input_shape.rank
+        if self.fused:
+            self.fused = rank in (4, 5) and self._fused_can_be_used()
+        if self.fused:
+            formats = {(1, 4): "NCHW", (1, 5): "NCDHW", (3, 4): "NHWC", (4, 5): "NDHWC"}
+            key = (self.axis[0], rank)
+            if key in formats:
+                self._data_format = formats[key]
+            elif rank == 5:
+                self.fused = False
+            else:
+                raise ValueError(
+                    "Unsupported axis. The use of `fused=True` is only possible with `axis=1` or "
+                    f"`axis=3` for 4D input tensors. Received: axis={tuple(self.axis)}"
+                )
+        axis_to_dim = {a: input_shape.dims[a].value for a in self.axis}
+        if any(v is None for v in axis_to_dim.values()):
+            raise ValueError(
+                f"Input has undefined `axis` dimension. Received input with shape "
+                f"{tuple(input_shape.as_list())} and axis={tuple(self.axis)}"
+            )
+        self.input_spec = InputSpec(ndim=rank, axes=axis_to_dim)
+        if len(axis_to_dim) == 1:
+            param_shape: Any = (next(iter(axis_to_dim.values())),)
+        else:
+            param_shape = [axis_to_dim.get(i, 1) for i in range(rank)]
+        self._param_shape = param_shape
+        dt = self._param_dtype
+        if self.scale:
+            self.gamma = self.add_weight(
+                name="gamma",
+                shape=param_shape,
+                dtype=dt,
+                initializer=self.gamma_initializer,
+                regularizer=self.gamma_regularizer,
+                constraint=self.gamma_constraint,
+                trainable=True,
+            )
+        if self.center:
+            self.beta = self.add_weight(
+                name="beta",
+                shape=param_shape,
+                dtype=dt,
+                initializer=self.beta_initializer,
+                regularizer=self.beta_regularizer,
+                constraint=self.beta_constraint,
+                trainable=True,
+            )
+        self.moving_mean = self.add_weight(
+            name="moving_mean",
+            shape=param_shape,
+            dtype=dt,
+            initializer=self.moving_mean_initializer,
+            synchronization=_ON_READ,
+            trainable=False,
+        )
+        self.moving_variance = self.add_weight(
+            name="moving_variance",
+            shape=param_shape,
+            dtype=dt,
+            initializer=self.moving_variance_initializer,
+            synchronization=_ON_READ,
+            trainable=False,
+        )
+        self.built = True
+
+    def _assign_moving_average(self, variable: Any, value: Any, momentum: Any) -> Any:
+        """``variable -= (variable - value) * (1 - momentum)``, the op ``AssignMovingAvg``."""
+        with name_scope("AssignMovingAvg") as scope, colocate_with(variable):
+            decay = convert_to_tensor(1.0 - momentum, name="decay")
+            if decay.dtype != variable.dtype.base_dtype:
+                decay = cast(decay, variable.dtype.base_dtype)
+            delta = (variable - cast(value, variable.dtype)) * decay
+            return assign_sub(variable, delta, name=scope)
+
+    def call(self, inputs: Any, training: Any = False) -> Any:
+        inputs = cast(inputs, self.dtype) if self.dtype else inputs
+        training_value = pred_value(training)
+        if self.fused:
+            return self._fused_call(inputs, training, training_value)
+        in_dtype = inputs.dtype.base_dtype
+        if in_dtype in (_dt.float16, _dt.bfloat16):
+            inputs = cast(inputs, _dt.float32)
+        input_shape = inputs.shape
+        ndims = input_shape.rank
+        reduction_axes = [i for i in range(ndims) if i not in self.axis]
+        broadcast_shape = [1] * ndims
+        broadcast_shape[self.axis[0]] = input_shape.dims[self.axis[0]].value
+
+        def _broadcast(v: Any) -> Any:
+            if v is not None and v.shape.rank != ndims and reduction_axes != list(range(ndims - 1)):
+                return reshape(v, broadcast_shape)
+            return v
+
+        scale, offset = _broadcast(self.gamma), _broadcast(self.beta)
+        if training_value is False:
+            mean, variance = self.moving_mean, self.moving_variance
+        else:
+            keep_dims = len(self.axis) > 1
+            batch_mean, batch_var = moments(
+                cast(inputs, self._param_dtype), reduction_axes, keepdims=keep_dims
+            )
+            mm, mv = self.moving_mean, self.moving_variance
+            mean = smart_cond(training, lambda: batch_mean, lambda: convert_to_tensor(mm))
+            variance = smart_cond(training, lambda: batch_var, lambda: convert_to_tensor(mv))
+            # With a run-time ``training``, the moving statistics move towards themselves (no
+            # change) when it is false: TF assigns inside a cond, the values are the same.
+            momentum = self.momentum
+            self.add_update(lambda: self._assign_moving_average(mm, mean, momentum))
+            self.add_update(lambda: self._assign_moving_average(mv, variance, momentum))
+        mean = cast(mean, inputs.dtype)
+        variance = cast(variance, inputs.dtype)
+        if offset is not None:
+            offset = cast(offset, inputs.dtype)
+        if scale is not None:
+            scale = cast(scale, inputs.dtype)
+        outputs = _nn_batch_normalization(
+            inputs, _broadcast(mean), _broadcast(variance), offset, scale, self.epsilon
+        )
+        if in_dtype in (_dt.float16, _dt.bfloat16):
+            outputs = cast(outputs, in_dtype)
+        outputs.set_shape(input_shape)
+        return outputs
+
+    def _fused_call(self, inputs: Any, training: Any, training_value: bool | None) -> Any:
+        """TF's fused form: batch statistics over every axis but the channel one; the moving
+        variance follows the Bessel-corrected batch variance."""
+        dt = self._param_dtype
+        beta = self.beta if self.center else constant(0.0, dtype=dt, shape=self._param_shape)
+        gamma = self.gamma if self.scale else constant(1.0, dtype=dt, shape=self._param_shape)
+        ndims = inputs.shape.rank
+        axes = [i for i in range(ndims) if i != self.axis[0]]
+
+        def train() -> Any:
+            x = cast(inputs, dt)
+            m, v = moments(x, axes)
+            n = cast(size(x) // size(m), dt)
+            y = _nn_batch_normalization(
+                x,
+                self._bcast(m, ndims),
+                self._bcast(v, ndims),
+                self._bcast(beta, ndims),
+                self._bcast(gamma, ndims),
+                self.epsilon,
+            )
+            return cast(y, inputs.dtype), m, v * n / (n - 1.0)
+
+        def infer() -> Any:
+            mm, mv = self.moving_mean, self.moving_variance
+            x = cast(inputs, dt)
+            y = _nn_batch_normalization(
+                x,
+                self._bcast(mm, ndims),
+                self._bcast(mv, ndims),
+                self._bcast(beta, ndims),
+                self._bcast(gamma, ndims),
+                self.epsilon,
+            )
+            return cast(y, inputs.dtype), convert_to_tensor(mm), convert_to_tensor(mv)
+
+        output, mean, variance = smart_cond(training, train, infer)
+        if training_value is None or training_value:
+            momentum: Any = (
+                smart_cond(training, lambda: self.momentum, lambda: 1.0)
+                if training_value is None
+                else convert_to_tensor(self.momentum)
+            )
+            mm, mv = self.moving_mean, self.moving_variance
+            self.add_update(lambda: self._assign_moving_average(mm, mean, momentum))
+            self.add_update(lambda: self._assign_moving_average(mv, variance, momentum))
+        output.set_shape(inputs.shape)
+        return output
+
+    def _bcast(self, v: Any, ndims: int) -> Any:
+        if self.axis[0] == ndims - 1:
+            return v
+        shape = [1] * ndims
+        shape[self.axis[0]] = self._param_shape[0]
+        return reshape(v, shape)
+
+    def compute_output_shape(self, input_shape: Any) -> TensorShape:
+        return as_shape(input_shape)
+
+
+def batch_normalization(
+    inputs: Any,
+    axis: Any = -1,
+    momentum: float = 0.99,
+    epsilon: float = 1e-3,
+    center: bool = True,
+    scale: bool = True,
+    beta_initializer: Any = ZEROS,
+    gamma_initializer: Any = ONES,
+    moving_mean_initializer: Any = ZEROS,
+    moving_variance_initializer: Any = ONES,
+    beta_regularizer: Any = None,
+    gamma_regularizer: Any = None,
+    beta_constraint: Any = None,
+    gamma_constraint: Any = None,
+    training: Any = False,
+    trainable: bool = True,
+    name: str | None = None,
+    reuse: Any = None,
+    renorm: bool = False,
+    renorm_clipping: Any = None,
+    renorm_momentum: float = 0.99,
+    fused: bool | None = None,
+    virtual_batch_size: int | None = None,
+    adjustment: Any = None,
+) -> Any:
+    """Functional form of ``BatchNormalization``; add ``UPDATE_OPS`` to the train op's control
+    dependencies to update the moving statistics, as in TF."""
+    layer = BatchNormalization(
+        axis=axis,
+        momentum=momentum,
+        epsilon=epsilon,
+        center=center,
+        scale=scale,
+        beta_initializer=beta_initializer,
+        gamma_initializer=gamma_initializer,
+        moving_mean_initializer=moving_mean_initializer,
+        moving_variance_initializer=moving_variance_initializer,
+        beta_regularizer=beta_regularizer,
+        gamma_regularizer=gamma_regularizer,
+        beta_constraint=beta_constraint,
+        gamma_constraint=gamma_constraint,
+        renorm=renorm,
+        renorm_clipping=renorm_clipping,
+        renorm_momentum=renorm_momentum,
+        fused=fused,
+        trainable=trainable,
+        virtual_batch_size=virtual_batch_size,
+        adjustment=adjustment,
+        name=name,
+        _reuse=reuse,
+        _scope=name,
+    )
+    return layer(inputs, training=training)

@@ -1,0 +1,184 @@
+"""``tf.layers`` side by side with TF 2.21 ``compat.v1.layers`` (tf_keras's legacy layers): the
+same graph built in both, TF's initial variable values loaded into ours, then outputs, gradients
+(with respect to the input and the kernel), variable names, collections and static shapes
+compared; BatchNormalization over several training steps with its UPDATE_OPS, fused and not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from layers_side_by_side import T, _names, check, pytestmark, side_by_side  # noqa: F401
+
+import tflite_core as tf
+
+RNG = np.random.default_rng(21)
+X4 = RNG.standard_normal((2, 7, 6, 3)).astype(np.float32)
+X2 = RNG.standard_normal((4, 5)).astype(np.float32)
+
+
+# ---- Dense ---------------------------------------------------------------------------------------
+def test_dense_values_gradients_names():
+    def build(m):
+        x = m.placeholder(m.float32, [None, 5], name="x")
+        layer = m.layers.Dense(3, activation=m.nn.relu)
+        y = layer(x)
+        y2 = layer(x * 2.0)  # a second call shares the variables
+        z = m.layers.dense(y, 2, name="head")
+        loss = m.reduce_sum(z * z) + m.reduce_sum(y2)
+        gx, gk = m.gradients(loss, [x, layer.kernel])
+        return {"x": x, "y": y, "y2": y2, "z": z, "gx": gx, "gk": gk}
+
+    info = check(build, {"x": X2})
+    assert info["ours"]["colls"]["global"] == [
+        "dense/kernel:0",
+        "dense/bias:0",
+        "head/kernel:0",
+        "head/bias:0",
+    ]
+    for k in ("y", "y2", "z"):
+        assert info["ours"]["names"][k] == info["tf"]["names"][k]
+
+
+def test_dense_rank3_unknown_batch_and_attributes():
+    x3 = RNG.standard_normal((2, 4, 5)).astype(np.float32)
+    attrs = {}
+
+    def build(m):
+        x = m.placeholder(m.float32, [None, None, 5], name="x")
+        layer = m.layers.Dense(3, use_bias=False, name="proj")
+        y = layer(x)
+        attrs[m] = (
+            layer.name,
+            layer.built,
+            _names(layer.variables),
+            _names(layer.trainable_variables),
+            _names(layer.weights),
+            layer.bias,
+            repr(layer.input_spec),
+            layer.compute_output_shape(m.TensorShape([None, 7, 5])).as_list(),
+            layer.scope_name,
+        )
+        return {"x": x, "y": y, "g": m.gradients(m.reduce_sum(y * y), layer.kernel)[0]}
+
+    check(build, {"x": x3})
+    assert attrs[tf] == attrs[T]
+
+
+def test_dense_uniquified_scopes_and_reuse():
+    def build(m):
+        x = m.placeholder(m.float32, [None, 5], name="x")
+        outs = {}
+        outs["a"] = m.layers.dense(x, 4)
+        outs["b"] = m.layers.dense(x, 4)
+        outs["c"] = m.layers.Dense(4)(x)
+        outs["d"] = m.layers.dense(x, 4, name="fc")
+        outs["e"] = m.layers.dense(x, 4, name="fc", reuse=True)
+        with m.variable_scope("tower"):
+            outs["f"] = m.layers.dense(x, 4)
+        with m.variable_scope("tower", reuse=True):
+            outs["g"] = m.layers.dense(x, 4, name="dense")
+        with m.variable_scope("auto", reuse=m.AUTO_REUSE):
+            outs["h"] = m.layers.dense(x, 4, name="shared")
+            outs["i"] = m.layers.dense(x, 4, name="shared")
+        with m.name_scope("ns"):
+            outs["j"] = m.layers.dense(x, 4)
+        outs["x"] = x
+        return outs
+
+    info = check(build, {"x": X2})
+    assert info["ours"]["names"] == info["tf"]["names"]
+    assert "dense_1/kernel:0" in info["ours"]["colls"]["global"]
+
+
+def test_dense_regularizers_constraint_initializers():
+    def build(m):
+        x = m.placeholder(m.float32, [None, 5], name="x")
+        layer = m.layers.Dense(
+            3,
+            kernel_initializer=m.constant_initializer(0.25),
+            bias_initializer=m.constant_initializer(-0.5),
+            kernel_regularizer=lambda w: 0.1 * m.reduce_sum(w * w),
+            bias_regularizer=lambda b: 0.3 * m.reduce_sum(m.abs(b)),
+            activity_regularizer=lambda y: 0.01 * m.reduce_sum(y * y),
+            kernel_constraint=lambda w: m.clip_by_value(w, -0.1, 0.1),
+        )
+        y = layer(x)
+        reg = m.losses.get_regularization_loss()
+        regs = m.get_collection(m.GraphKeys.REGULARIZATION_LOSSES)
+        return {"x": x, "y": y, "reg": reg, "regs": regs, "losses": layer.losses}
+
+    check(build, {"x": X2})
+
+
+def test_dense_non_trainable_and_float64():
+    def build(m):
+        x = m.placeholder(m.float64, [None, 5], name="x")
+        layer = m.layers.Dense(2, trainable=False)
+        y = layer(x)
+        attrs[m] = (len(layer.trainable_weights), len(layer.non_trainable_weights), y.dtype.name)
+        return {"x": x, "y": y}
+
+    attrs: dict[Any, Any] = {}
+    check(build, {"x": X2.astype(np.float64)})
+    assert attrs[tf] == attrs[T]
+
+
+# ---- Dropout and Flatten -------------------------------------------------------------------------
+def test_dropout_modes():
+    x = np.ones((50, 40), np.float32)
+
+    def build(m):
+        ph = m.placeholder(m.float32, [None, 40], name="x")
+        flag = m.placeholder(m.bool, [], name="flag")
+        return {
+            "x": ph,
+            "flag": flag,
+            "off": m.layers.dropout(ph, 0.3),
+            "off_t": m.layers.dropout(ph, 0.3, training=m.constant(False)),
+            "rate0": m.layers.dropout(ph, 0.0, training=True),
+            "run_off": m.layers.Dropout(0.5, seed=3)(ph, training=flag),
+        }
+
+    check(build, {"x": x, "flag": np.array(False)})
+
+    # training: the kept entries are x / (1 - rate), about (1 - rate) of them, one mask per
+    # noise_shape row
+    def build_on(m):
+        ph = m.placeholder(m.float32, [None, 40], name="x")
+        return {
+            "x": ph,
+            "on": m.layers.dropout(ph, 0.25, training=True, seed=5),
+            "rows": m.layers.dropout(ph, 0.5, noise_shape=[50, 1], training=True),
+            "cols": m.layers.Dropout(0.5, noise_shape=[None, 40])(ph, training=True),
+        }
+
+    a, b, info = side_by_side(build_on, {"x": x})
+    for r in (a[0], b[0]):
+        on = r["on"]
+        assert set(np.unique(on)) <= {0.0, np.float32(1 / 0.75)}
+        assert 0.6 < (on > 0).mean() < 0.9
+        rows = r["rows"]
+        assert np.all(rows == rows[:, :1])
+    assert info["ours"]["shapes"] == info["tf"]["shapes"]
+
+
+def test_flatten_shapes():
+    def build(m):
+        a = m.placeholder(m.float32, [None, 7, 6, 3], name="a")
+        b = m.placeholder(m.float32, [2, None, 3], name="b")
+        c = m.placeholder(m.float32, [None, None, 3], name="c")
+        return {
+            "a": a,
+            "b": b,
+            "c": c,
+            "fa": m.layers.flatten(a),
+            "fb": m.layers.flatten(b),
+            "fc": m.layers.Flatten()(c),
+            "cf": m.layers.flatten(a, data_format="channels_first"),
+            "g": m.gradients(m.reduce_sum(m.layers.flatten(a) ** 2), a)[0],
+        }
+
+    x3 = RNG.standard_normal((2, 4, 3)).astype(np.float32)
+    info = check(build, {"a": X4, "b": x3, "c": x3})
+    assert info["ours"]["names"] == info["tf"]["names"]
