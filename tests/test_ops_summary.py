@@ -6,9 +6,12 @@ TF's bucketing rule). Every row gets the table's checks (``op_table.table_tests`
 from __future__ import annotations
 
 import bisect
+import struct
+import zlib
 
 import numpy as np
-from op_table import NUMERIC, Row, table_tests
+from hypothesis import strategies as st
+from op_table import F32, FLOATS, NUMERIC, Row, table_tests
 
 import tflite_core as tf
 
@@ -64,6 +67,82 @@ def np_summary(values):
     return np.array(s.SerializeToString())
 
 
+def np_png(img):
+    """PNG bytes of a uint8 ``[h, w, c]`` image: IHDR, one zlib IDAT of unfiltered rows, IEND."""
+    h, w, c = img.shape
+
+    def chunk(kind, data):
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    rows = b"".join(b"\0" + img[r].tobytes() for r in range(h))
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, {1: 0, 3: 2, 4: 6}[c], 0, 0, 0)
+    idat = chunk(b"IDAT", zlib.compress(rows))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + idat + chunk(b"IEND", b"")
+
+
+def np_image_summary(x, max_images):
+    """TF's ImageSummary kernel: per image, ``255 / max`` or ``127 / max|x|`` around 128."""
+    s = tf.Summary()
+    for i in range(min(max_images, x.shape[0])):
+        img = x[i]
+        lo, hi = float(np.float32(img.min())), float(np.float32(img.max()))  # TF: float
+        if lo < 0:
+            m = max(-lo, abs(hi))
+            scale, offset = (0.0 if m < 1e-6 else np.float32(127.0) / np.float32(m)), 128.0
+        else:
+            scale, offset = (0.0 if hi < 1e-6 else np.float32(255.0) / np.float32(hi)), 0.0
+        pixels = (img * img.dtype.type(np.float32(scale)) + img.dtype.type(offset)).astype(np.uint8)
+        v = s.value.add(tag=f"i/image/{i}" if max_images > 1 else "i/image")
+        v.image.height, v.image.width, v.image.colorspace = img.shape
+        v.image.encoded_image_string = np_png(pixels)
+    return np.array(s.SerializeToString())
+
+
+def draw_image(ctx):
+    batch = ctx.draw(st.integers(0 if ctx.mode == "forward" else 1, 3))
+    h, w = ctx.draw(st.integers(1, 3)), ctx.draw(st.integers(1, 3))
+    return [ctx.values((batch, h, w, ctx.draw(st.sampled_from([1, 3, 4]))))], {}
+
+
+def np_audio_summary(x, rate):
+    """TF's AudioSummaryV2 kernel: 16-bit PCM WAV, ``round(x * 32768)`` clipped."""
+    s = tf.Summary()
+    for i in range(min(3, x.shape[0])):
+        pcm = np.clip(np.rint(x[i] * np.float32(32768)), -32768, 32767).astype("<i2").tobytes()
+        header = struct.pack(
+            "<4sI4s4sIHHIIHH4sI",
+            b"RIFF",
+            36 + len(pcm),
+            b"WAVE",
+            b"fmt ",
+            16,
+            1,
+            1,
+            rate,
+            2 * rate,
+            2,
+            16,
+            b"data",
+            len(pcm),
+        )
+        v = s.value.add(tag=f"a/audio/{i}")
+        v.audio.sample_rate, v.audio.num_channels, v.audio.length_frames = rate, 1, x.shape[1]
+        v.audio.content_type = "audio/wav"
+        v.audio.encoded_audio_string = header + pcm
+    return np.array(s.SerializeToString())
+
+
+def np_tensor_summary(x):
+    s = tf.Summary()
+    v = s.value.add(tag="t")
+    v.tensor.dtype = tf.as_dtype(x.dtype).as_datatype_enum
+    v.tensor.tensor_shape.dim.extend(tf.TensorShapeProto.Dim(size=d) for d in x.shape)
+    v.tensor.tensor_content = np.ascontiguousarray(x).tobytes()
+    v.metadata.SetInParent()  # TF's kernel always writes the (here empty) metadata
+    return np.array(s.SerializeToString())
+
+
 # ---- the rows ------------------------------------------------------------------------------------
 ROWS = [
     Row(
@@ -87,6 +166,32 @@ ROWS = [
         lambda x, y: tf.merge_summary([tf.scalar_summary("a", x), tf.histogram_summary("b", y)]),
         lambda x, y: np_summary([("a", "simple_value", float(x)), ("b", "histo", np_histogram(y))]),
         lambda ctx: ([ctx.values(()), ctx.values(ctx.shape())], {}),
+        NUMERIC,
+        "none",
+    ),
+]
+ROWS += [
+    Row(
+        "ImageSummary",
+        lambda x: tf.summary.image("i", x, max_outputs=2),
+        lambda x: np_image_summary(x, 2),
+        draw_image,
+        FLOATS,
+        "none",
+    ),
+    Row(
+        "AudioSummaryV2",
+        lambda x: tf.summary.audio("a", x, 8000.0),
+        lambda x: np_audio_summary(x, 8000),
+        lambda ctx: ([ctx.values(ctx.shape(2, 2), (-1.1, 1.1))], {}),
+        (F32,),
+        "none",
+    ),
+    Row(
+        "TensorSummaryV2",
+        lambda x: tf.summary.tensor_summary("t", x),
+        np_tensor_summary,
+        lambda ctx: ([ctx.values(ctx.shape())], {}),
         NUMERIC,
         "none",
     ),

@@ -36,6 +36,7 @@ def protos() -> types.SimpleNamespace:
         NodeDef=node_def_pb2.NodeDef,
         Summary=summary_pb2.Summary,
         SummaryMetadata=summary_pb2.SummaryMetadata,
+        SummaryDescription=summary_pb2.SummaryDescription,
         HistogramProto=summary_pb2.HistogramProto,
         TensorProto=tensor_pb2.TensorProto,
         TensorShapeProto=tensor_shape_pb2.TensorShapeProto,
