@@ -58,6 +58,7 @@ from .conv_ops import (
     depthwise_conv2d_native_backprop_input as depthwise_conv2d_backprop_input,
 )
 from .embedding_ops import embedding_lookup
+from .morphology_ops import dilation2d, erosion2d
 from .nn_ops import (
     approx_max_k,
     approx_min_k,
@@ -96,6 +97,7 @@ from .pool_composites import (
     max_pool1d,
     max_pool3d,
     max_pool_v2,
+    max_pool_with_argmax,
     pool,
 )
 from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, rnn, static_rnn

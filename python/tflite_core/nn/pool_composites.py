@@ -23,10 +23,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..framework import dtypes as _dt
 from ..framework import errors
-from ..framework.constant_op import convert_to_tensor
+from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, name_scope, shape_error
-from ..ops.array_ops import expand_dims, reshape, squeeze, transpose
+from ..ops.array_ops import cast, expand_dims, reshape, shape, squeeze, stop_gradient, transpose
+from ..ops.indexing_ops import gather
+from ..ops.indexing_ops import range as _range
+from ..ops.math_ops import add, argmax, multiply
+from ..ops.permute_ops import extract_image_patches
 from .conv_composites import with_space_to_batch
 from .conv_ops import avg_pool, max_pool
 from .conv_util import check_padding, dims, get_sequence, out_size
@@ -305,6 +310,75 @@ def pool(
         )
 
 
+def _window_table(size: int, k: int, stride: int, padding: str) -> tuple[int, int]:
+    """(outputs, padding before) of TF's pooling windows along one dimension."""
+    out, before, _ = out_size(size, k, stride, 1, padding, "MaxPoolWithArgmax", "", [])
+    return out, before
+
+
+def max_pool_with_argmax(
+    input: TensorLike,
+    ksize: Any,
+    strides: Any,
+    padding: str,
+    data_format: str = "NHWC",
+    Targmax: Any = None,
+    name: str | None = None,
+    output_dtype: Any = None,
+    include_batch_in_index: bool = False,
+) -> tuple[Tensor, Tensor]:
+    """``(max_pool(input), argmax)`` (TF's ``MaxPoolWithArgmax``): ``argmax`` is the flattened
+    index of each window's first maximum (row-major), ``(y * width + x) * channels + c``, with
+    ``+ b * height * width * channels`` when ``include_batch_in_index``; int64 unless
+    ``Targmax``/``output_dtype`` says int32. ``ksize``/``strides``: 4 ints; NHWC only (as TF).
+    The input's height and width must be known when the graph is built. The gradient flows
+    through the maxima, as TF's."""
+    if data_format != "NHWC":
+        raise ValueError(
+            "`data_format` values other  than 'NHWC' are not supported. Received: "
+            f"data_format={data_format}"
+        )
+    t = output_dtype if Targmax is None else Targmax
+    out_t = _dt.as_dtype(t) if t is not None else _dt.int64
+    op = "MaxPoolWithArgmax"
+    for what, v in (("ksize", ksize), ("strides", strides)):
+        if len(v) < 4:
+            raise ValueError(
+                f"Attr '{what}' of '{op}' Op passed list of length {len(v)} less than minimum 4."
+            )
+    with name_scope(name, op, [input]) as scope:
+        x = convert_to_tensor(input, name="input")
+        padding = check_padding(padding, op, op, [x])
+        y = max_pool(x, ksize, strides, padding, name=scope)  # (its checks and gradient)
+        _, hh, ww, _ = x.shape.as_list()
+        if hh is None or ww is None:
+            raise ValueError(f"{op}: the input's height and width must be known")
+        kh, kw, sh, sw = int(ksize[1]), int(ksize[2]), int(strides[1]), int(strides[2])
+        ho, top = _window_table(hh, kh, sh, padding)
+        wo, left = _window_table(ww, kw, sw, padding)
+        oy, ox, i, j = np.meshgrid(
+            np.arange(ho), np.arange(wo), np.arange(kh), np.arange(kw), indexing="ij"
+        )
+        py, px = oy * sh + i - top, ox * sw + j - left
+        valid = (py >= 0) & (py < hh) & (px >= 0) & (px < ww)
+        penalty = np.where(valid, 0.0, -np.inf).reshape(ho, wo, kh * kw, 1)
+        b, _, _, c = dims(x)
+        patches = extract_image_patches(x, [1, kh, kw, 1], [1, sh, sw, 1], [1, 1, 1, 1], padding)
+        patches = reshape(patches, [b, ho, wo, kh * kw, c])
+        masked = add(patches, constant(penalty, dtype=x.dtype))
+        k = argmax(stop_gradient(masked), axis=3, output_type=_dt.int64)  # [B, Ho, Wo, C]
+        base = ((oy * sh - top) * ww + (ox * sw - left))[:, :, 0, 0].reshape(ho, wo, 1)
+        offsets = (np.arange(kh)[:, None] * ww + np.arange(kw)[None, :]).reshape(-1)
+        spatial = add(constant(base.astype(np.int64)), gather(constant(offsets, _dt.int64), k))
+        cs = cast(c, _dt.int64) if isinstance(c, Tensor) else constant(c, _dt.int64)
+        idx = add(multiply(spatial, cs), _range(0, cs, dtype=_dt.int64))
+        if include_batch_in_index:
+            bs = cast(shape(x)[0], _dt.int64)
+            per = multiply(cs, constant(hh * ww, _dt.int64))
+            idx = add(idx, reshape(multiply(_range(0, bs, dtype=_dt.int64), per), [-1, 1, 1, 1]))
+        return y, cast(idx, out_t) if out_t != _dt.int64 else idx
+
+
 __all__ = [
     "avg_pool1d",
     "avg_pool3d",
@@ -312,5 +386,6 @@ __all__ = [
     "max_pool1d",
     "max_pool3d",
     "max_pool_v2",
+    "max_pool_with_argmax",
     "pool",
 ]
