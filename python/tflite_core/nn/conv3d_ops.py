@@ -330,7 +330,7 @@ def conv3d_backprop_filter_v2(
             raise ValueError(f"{op}: filter_sizes must be known when the graph is built")
         if data_format == "NCDHW":
             x, dy = transpose(x, _TO_NDHWC), transpose(dy, _TO_NDHWC)
-        return _conv3d_filter_grad(x, [int(d) for d in sizes], dy, padding, s, r, op, op)
+        return _conv3d_filter_grad(x, [int(d or 0) for d in sizes], dy, padding, s, r, op, op)
 
 
 conv3d_backprop_filter = conv3d_backprop_filter_v2

@@ -61,6 +61,8 @@ def conv1d(
     ``Conv2D`` (named ``name``, default ``conv1d``) of the input with a height of 1 inserted,
     squeezed back. ``stride``/``dilations``: an int, 1 or 3 ints."""
     value = value if input is None else input
+    if value is None or filters is None:
+        raise ValueError("conv1d needs value (or input) and filters")
     with name_scope(name, "conv1d", [value, filters]) as scope:
         fmt, at, c = _nwc(data_format, "conv1d")
         strides = [1, *get_sequence(stride, 1, c, "stride")]
@@ -213,6 +215,8 @@ def convolution(
     entry above 1. Dilation is native (TF builds it with ``with_space_to_batch``: the values are
     the same)."""
     f = filters if filter is None else filter
+    if f is None:
+        raise ValueError("convolution needs a filter (filter= or filters=)")
     rate = dilations if dilation_rate is None else dilation_rate
     with name_scope(name, "convolution", [input, f]) as scope:
         x = convert_to_tensor(input, name="input")
@@ -389,7 +393,7 @@ def with_space_to_batch(
         k = static_ints(filter_shape)
         if k is None or any(a is None for a in k[:n]):
             raise ValueError("`filter_shape` must be known when the graph is built")
-        extra = [(int(a) - 1) * b for a, b in zip(k[:n], rate)]
+        extra = [(int(a or 0) - 1) * b for a, b in zip(k[:n], rate)]
         base = [[e // 2, e - e // 2] for e in extra]
     elif padding == "VALID":
         base = [[0, 0]] * n

@@ -41,9 +41,10 @@ def _four(what: str, v: Any) -> list[int]:
 def _dilation(x, f, strides, rates, padding, scope):
     op = "Dilation2D"
     shapes = [x.shape, f.shape]
-    for t, r in ((x, 4), (f, 3)):
-        if t.shape.ndims is not None and t.shape.ndims != r:
-            raise shape_error(op, op, f"Shape must be rank {r} but is rank {t.shape.ndims}", shapes)
+    for t, rank in ((x, 4), (f, 3)):
+        if t.shape.ndims is not None and t.shape.ndims != rank:
+            msg = f"Shape must be rank {rank} but is rank {t.shape.ndims}"
+            raise shape_error(op, op, msg, shapes)
     xc = x.shape.as_list()[3] if x.shape.ndims else None
     fc = f.shape.as_list()[2] if f.shape.ndims else None
     if xc is not None and fc is not None and xc != fc:
@@ -53,7 +54,7 @@ def _dilation(x, f, strides, rates, padding, scope):
         raise ValueError("Dilation2D: the filter's height and width must be known")
     padding = check_padding(padding, op, op, [x, f])
     s, r = _four("strides", strides), _four("rates", rates)
-    win = ([1, kh, kw, 1], s, r, padding)
+    win: tuple[Any, ...] = ([1, kh, kw, 1], s, r, padding)
     p = extract_image_patches(x, *win)
     b, ho, wo, _ = dims(p)
     c = dims(x)[3]
@@ -81,6 +82,8 @@ def dilation2d(
     ``strides`` and ``rates`` are 4 ints ``[1, h, w, 1]``; ``filters``/``dilations``: TF 2's
     names. Named ``name`` (default ``Dilation2D``)."""
     f = filters if filter is None else filter
+    if f is None:
+        raise ValueError("dilation2d needs a filter (filter= or filters=)")
     r = dilations if rates is None else rates
     with name_scope(name, "Dilation2D", [input, f]) as scope:
         x = convert_to_tensor(input, name="input")

@@ -135,11 +135,11 @@ def fused_batch_norm(
 
 
 def batch_norm_with_global_normalization(
-    t: TensorLike | None = None,
-    m: TensorLike | None = None,
-    v: TensorLike | None = None,
-    beta: TensorLike | None = None,
-    gamma: TensorLike | None = None,
+    t: Any = None,
+    m: Any = None,
+    v: Any = None,
+    beta: Any = None,
+    gamma: Any = None,
     variance_epsilon: float | None = None,
     scale_after_normalization: bool | None = None,
     name: str | None = None,
@@ -153,9 +153,8 @@ def batch_norm_with_global_normalization(
     t = input if input is not None else t
     m = mean if mean is not None else m
     v = variance if variance is not None else v
-    return batch_normalization(
-        t, m, v, beta, gamma if scale_after_normalization else None, variance_epsilon, name
-    )
+    scale: Any = gamma if scale_after_normalization else None
+    return batch_normalization(t, m, v, beta, scale, variance_epsilon, name)
 
 
 def local_response_normalization(

@@ -107,8 +107,9 @@ def _pool3d(op_type, pool2d, input, ksize, strides, padding, data_format, name):
         k3, s3 = [k[i] for i in sp], [s[i] for i in sp]
         static = x.shape.as_list() if x.shape.ndims is not None else [None] * 5
         for i in range(3):
-            if static[i + 1] is not None:
-                out_size(static[i + 1], k3[i], s3[i], 1, padding, op_type, op_type, [x.shape])
+            size = static[i + 1]
+            if size is not None:
+                out_size(size, k3[i], s3[i], 1, padding, op_type, op_type, [x.shape])
         b, d, h, w, ch = dims(x)
         y = pool2d(reshape(x, [-1, h, w, ch]), [1, k3[1], k3[2], 1], [1, s3[1], s3[2], 1], padding)
         _, ho, wo, _ = dims(y)
