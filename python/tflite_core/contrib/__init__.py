@@ -1,3 +1,4 @@
-"""``tf.contrib``: the parts of TF 1.x's contrib that the deck uses (``tf.contrib.rnn``)."""
+"""``tf.contrib``: the most used parts of TF 1.x's contrib: ``rnn``, ``framework``
+(``arg_scope``, the slim variable helpers), ``layers``, ``slim`` and ``legacy_seq2seq``."""
 
-from . import rnn
+from . import framework, layers, legacy_seq2seq, rnn, slim

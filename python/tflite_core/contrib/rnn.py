@@ -1,4 +1,6 @@
-"""``tf.contrib.rnn``: the RNN cells of ``tf.nn.rnn_cell`` and ``static_rnn``."""
+"""``tf.contrib.rnn``: the RNN cells of ``tf.nn.rnn_cell``, ``static_rnn`` and the cell wrappers
+of TF 1.x's ``core_rnn_cell`` (``EmbeddingWrapper``, ``OutputProjectionWrapper``,
+``InputProjectionWrapper``)."""
 
 from ..nn.rnn import static_rnn
 from ..nn.rnn_cell import (
@@ -11,3 +13,4 @@ from ..nn.rnn_cell import (
     MultiRNNCell,
     RNNCell,
 )
+from .core_rnn_cell import EmbeddingWrapper, InputProjectionWrapper, OutputProjectionWrapper

@@ -1,0 +1,47 @@
+"""``tf.contrib.layers``: TF 1.x's layer functions, initializers, regularizers,
+``optimize_loss`` and summaries (re-exports)."""
+
+from ..framework.arg_scope import arg_scope
+from .encoders import embed_sequence
+from .initializers import (
+    variance_scaling_initializer,
+    xavier_initializer,
+    xavier_initializer_conv2d,
+)
+from .layers import (
+    avg_pool2d,
+    conv2d,
+    conv2d_transpose,
+    convolution,
+    convolution2d,
+    convolution2d_transpose,
+    dropout,
+    flatten,
+    fully_connected,
+    linear,
+    max_pool2d,
+    one_hot_encoding,
+    repeat,
+    stack,
+)
+from .layers import relu6_layer as relu6
+from .layers import relu_layer as relu
+from .normalization import batch_norm
+from .optimizers import OPTIMIZER_CLS_NAMES, OPTIMIZER_SUMMARIES, optimize_loss
+from .regularizers import (
+    apply_regularization,
+    l1_l2_regularizer,
+    l1_regularizer,
+    l2_regularizer,
+    sum_regularizer,
+)
+from .summaries import (
+    summarize_activation,
+    summarize_activations,
+    summarize_biases,
+    summarize_collection,
+    summarize_tensor,
+    summarize_tensors,
+    summarize_variables,
+    summarize_weights,
+)

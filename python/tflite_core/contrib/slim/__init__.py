@@ -1,0 +1,56 @@
+"""``tf.contrib.slim``: TF 1.x's slim, whose core is aliases of ``tf.contrib.layers`` and
+``tf.contrib.framework`` (``slim.conv2d`` is ``tf.contrib.layers.conv2d``), and ``slim.losses``
+(the ``tf.losses`` functions)."""
+
+from ... import losses
+from ...ops.init_ops import (
+    constant_initializer,
+    truncated_normal_initializer,
+    zeros_initializer,
+)
+from ..framework.arg_scope import add_arg_scope, arg_scope, arg_scoped_arguments, has_arg_scope
+from ..framework.variables import (
+    add_model_variable,
+    get_local_variables,
+    get_model_variables,
+    get_trainable_variables,
+    get_unique_variable,
+    get_variables,
+    get_variables_by_name,
+    get_variables_by_suffix,
+    get_variables_to_restore,
+    global_variable,
+    local_variable,
+    model_variable,
+    variable,
+)
+from ..layers.initializers import (
+    variance_scaling_initializer,
+    xavier_initializer,
+    xavier_initializer_conv2d,
+)
+from ..layers.layers import (
+    avg_pool2d,
+    conv2d,
+    conv2d_transpose,
+    convolution,
+    convolution2d,
+    convolution2d_transpose,
+    dropout,
+    flatten,
+    fully_connected,
+    linear,
+    max_pool2d,
+    one_hot_encoding,
+    repeat,
+    stack,
+)
+from ..layers.normalization import batch_norm
+from ..layers.regularizers import (
+    apply_regularization,
+    l1_l2_regularizer,
+    l1_regularizer,
+    l2_regularizer,
+    sum_regularizer,
+)
+from ..layers.summaries import summarize_collection, summarize_tensor, summarize_tensors
