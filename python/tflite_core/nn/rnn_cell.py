@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..framework.constant_op import convert_to_tensor
-from ..framework.graph import Tensor
+from ..framework.graph import Tensor, get_default_graph, name_scope
 from ..ops.array_ops import concat, reshape, split, stack, unstack, zeros
 from ..ops.init_ops import constant_initializer, zeros_initializer
 from ..ops.math_ops import matmul, sigmoid, tanh
@@ -612,13 +612,79 @@ class DropoutWrapper(RNNCell):
         return out, new_state
 
 
+class _Wrapper(RNNCell):
+    """A cell around ``cell``: its sizes, and its variables under the cell's own names."""
+
+    def __init__(self, cell: RNNCell) -> None:
+        super().__init__()
+        self._cell = cell
+
+    @property
+    def cell(self) -> RNNCell:
+        return self._cell
+
+    @property
+    def state_size(self) -> Any:
+        return self._cell.state_size
+
+    @property
+    def output_size(self) -> int:
+        return self._cell.output_size
+
+    def zero_state(self, batch_size: int | Tensor, dtype: DTypeLike) -> State:
+        with name_scope(type(self).__name__ + "ZeroState"):
+            return self._cell.zero_state(batch_size, dtype)
+
+
+class ResidualWrapper(_Wrapper):
+    """Adds the inputs to the cell's outputs (``residual_fn(inputs, outputs)`` when given); the
+    inputs' and outputs' shapes must be compatible (a ``ValueError`` otherwise, as in TF)."""
+
+    def __init__(self, cell: RNNCell, residual_fn: Callable[[Any, Any], Any] | None = None) -> None:
+        super().__init__(cell)
+        self._residual_fn = residual_fn
+
+    def __call__(
+        self, inputs: TensorLike, state: State, scope: str | VariableScope | None = None
+    ) -> tuple[Tensor, State]:
+        inputs = convert_to_tensor(inputs)
+        out, new_state = self._cell(inputs, state, scope=scope)
+        if self._residual_fn is not None:
+            return self._residual_fn(inputs, out), new_state
+        inputs.shape.assert_is_compatible_with(out.shape)
+        return inputs + out, new_state
+
+
+class DeviceWrapper(_Wrapper):
+    """Runs the cell (and makes its zero state) under ``tf.device(device)``."""
+
+    def __init__(self, cell: RNNCell, device: str) -> None:
+        super().__init__(cell)
+        self._device = device
+
+    def zero_state(self, batch_size: int | Tensor, dtype: DTypeLike) -> State:
+        with (
+            name_scope(type(self).__name__ + "ZeroState"),
+            get_default_graph().device(self._device),
+        ):
+            return self._cell.zero_state(batch_size, dtype)
+
+    def __call__(
+        self, inputs: TensorLike, state: State, scope: str | VariableScope | None = None
+    ) -> tuple[Tensor, State]:
+        with get_default_graph().device(self._device):
+            return self._cell(inputs, state, scope=scope)
+
+
 __all__ = [
     "BasicLSTMCell",
     "BasicRNNCell",
+    "DeviceWrapper",
     "DropoutWrapper",
     "GRUCell",
     "LSTMCell",
     "LSTMStateTuple",
     "MultiRNNCell",
     "RNNCell",
+    "ResidualWrapper",
 ]
