@@ -58,6 +58,8 @@ from .conv_ops import (
     depthwise_conv2d_native_backprop_input as depthwise_conv2d_backprop_input,
 )
 from .embedding_ops import embedding_lookup
+from .embedding_sparse_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse
+from .loss_scaling_ops import compute_average_loss, scale_regularization_loss
 from .morphology_ops import dilation2d, erosion2d
 from .nn_ops import (
     approx_max_k,
