@@ -228,6 +228,7 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
         init_from_fn = callable(initial_value)
         with (
             outside_function_bodies(),
+            get_default_graph().control_dependencies(None),  # as TF's init_scope
             name_scope(name, "Variable", [] if init_from_fn else [initial_value]) as scope,
         ):
             if callable(initial_value):

@@ -97,7 +97,8 @@ class Optimizer:
         grads_and_vars = list(grads_and_vars)
         if not grads_and_vars:
             raise ValueError("No variables provided.")
-        self._create_slots([v for g, v in grads_and_vars if g is not None])
+        with control_dependencies(None):  # as TF's init_scope: slots depend on nothing
+            self._create_slots([v for g, v in grads_and_vars if g is not None])
         with name_scope(name, self._name, []) as scope:
             self._prepare()
             updates: list[Operation] = []
