@@ -15,6 +15,7 @@ from typing import Any
 
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..nn.conv3d_ops import conv3d as _nn_conv3d
+from ..nn.conv_composites import conv1d as _nn_conv1d
 from ..nn.conv_ops import conv2d as _nn_conv2d
 from ..nn.nn_ops import bias_add
 from ..ops.array_ops import transpose
@@ -31,7 +32,7 @@ from .utils import (
     normalize_tuple,
 )
 
-__all__ = ["Conv2D", "Conv3D", "conv2d", "conv3d"]
+__all__ = ["Conv1D", "Conv2D", "Conv3D", "conv1d", "conv2d", "conv3d"]
 
 
 def _to_last(x: Any, rank: int) -> Any:
@@ -163,6 +164,15 @@ class _Conv(Layer):
         s, d = [1, *self.strides, 1], [1, *self.dilation_rate, 1]
         pad_mode = "VALID" if self.padding == "causal" else self.padding.upper()
         name = type(self).__name__
+        if self.rank == 1:
+            return _nn_conv1d(
+                x,
+                self.kernel,
+                self.strides[0],
+                pad_mode,
+                dilations=self.dilation_rate[0],
+                name=name,
+            )
         if self.rank == 2:
             return _nn_conv2d(x, self.kernel, s, pad_mode, dilations=d, name=name)
         if self.rank == 3:
@@ -268,6 +278,7 @@ def _conv_class(rank: int, class_name: str, doc: str) -> type[_Conv]:
     return type(class_name, (_Conv,), {"__init__": __init__, "__doc__": doc})
 
 
+Conv1D = _conv_class(1, "Conv1D", "1-D convolution layer (sequences: ``[N, W, C]``).")
 Conv2D = _conv_class(2, "Conv2D", "2-D convolution layer (images: ``[N, H, W, C]``).")
 Conv3D = _conv_class(3, "Conv3D", "3-D convolution layer (volumes: ``[N, D, H, W, C]``).")
 
@@ -326,5 +337,6 @@ def _conv_fn(cls: Any, rank: int, fn_name: str) -> Any:
     return fn
 
 
+conv1d = _conv_fn(Conv1D, 1, "conv1d")
 conv2d = _conv_fn(Conv2D, 2, "conv2d")
 conv3d = _conv_fn(Conv3D, 3, "conv3d")

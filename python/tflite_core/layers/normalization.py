@@ -20,9 +20,10 @@ from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import name_scope
 from ..framework.scopes import colocate_with
 from ..framework.tensor_shape import TensorShape, as_shape
+from ..nn.norm_composites import fused_batch_norm
 from ..nn.normalization_ops import batch_normalization as _nn_batch_normalization
 from ..nn.normalization_ops import moments
-from ..ops.array_ops import cast, reshape, size
+from ..ops.array_ops import cast, reshape
 from ..ops.variables import assign_sub
 from .base import InputSpec, Layer
 from .utils import ONES, ZEROS, check_callable, get_initializer, pred_value, smart_cond
@@ -256,40 +257,36 @@ class BatchNormalization(Layer):
         return outputs
 
     def _fused_call(self, inputs: Any, training: Any, training_value: bool | None) -> Any:
-        """TF's fused form: batch statistics over every axis but the channel one; the moving
-        variance follows the Bessel-corrected batch variance."""
+        """TF's fused form (``fused_batch_norm``): the moving variance follows the
+        Bessel-corrected batch variance."""
         dt = self._param_dtype
         beta = self.beta if self.center else constant(0.0, dtype=dt, shape=self._param_shape)
         gamma = self.gamma if self.scale else constant(1.0, dtype=dt, shape=self._param_shape)
-        ndims = inputs.shape.rank
-        axes = [i for i in range(ndims) if i != self.axis[0]]
+        mm, mv = self.moving_mean, self.moving_variance
 
         def train() -> Any:
-            x = cast(inputs, dt)
-            m, v = moments(x, axes)
-            n = cast(size(x) // size(m), dt)
-            y = _nn_batch_normalization(
-                x,
-                self._bcast(m, ndims),
-                self._bcast(v, ndims),
-                self._bcast(beta, ndims),
-                self._bcast(gamma, ndims),
-                self.epsilon,
+            return fused_batch_norm(
+                inputs,
+                gamma,
+                beta,
+                mean=mm,
+                variance=mv,
+                epsilon=self.epsilon,
+                is_training=True,
+                data_format=self._data_format,
             )
-            return cast(y, inputs.dtype), m, v * n / (n - 1.0)
 
         def infer() -> Any:
-            mm, mv = self.moving_mean, self.moving_variance
-            x = cast(inputs, dt)
-            y = _nn_batch_normalization(
-                x,
-                self._bcast(mm, ndims),
-                self._bcast(mv, ndims),
-                self._bcast(beta, ndims),
-                self._bcast(gamma, ndims),
-                self.epsilon,
+            return fused_batch_norm(
+                inputs,
+                gamma,
+                beta,
+                mean=mm,
+                variance=mv,
+                epsilon=self.epsilon,
+                is_training=False,
+                data_format=self._data_format,
             )
-            return cast(y, inputs.dtype), convert_to_tensor(mm), convert_to_tensor(mv)
 
         output, mean, variance = smart_cond(training, train, infer)
         if training_value is None or training_value:
@@ -298,18 +295,9 @@ class BatchNormalization(Layer):
                 if training_value is None
                 else convert_to_tensor(self.momentum)
             )
-            mm, mv = self.moving_mean, self.moving_variance
             self.add_update(lambda: self._assign_moving_average(mm, mean, momentum))
             self.add_update(lambda: self._assign_moving_average(mv, variance, momentum))
-        output.set_shape(inputs.shape)
         return output
-
-    def _bcast(self, v: Any, ndims: int) -> Any:
-        if self.axis[0] == ndims - 1:
-            return v
-        shape = [1] * ndims
-        shape[self.axis[0]] = self._param_shape[0]
-        return reshape(v, shape)
 
     def compute_output_shape(self, input_shape: Any) -> TensorShape:
         return as_shape(input_shape)

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..nn.conv_ops import avg_pool, max_pool
+from ..nn.pool_composites import avg_pool3d, max_pool3d
 from ..ops.array_ops import expand_dims, squeeze, transpose
 from .base import InputSpec, Layer
 from .utils import (
@@ -21,12 +22,16 @@ from .utils import (
 __all__ = [
     "AveragePooling1D",
     "AveragePooling2D",
+    "AveragePooling3D",
     "MaxPooling1D",
     "MaxPooling2D",
+    "MaxPooling3D",
     "average_pooling1d",
     "average_pooling2d",
+    "average_pooling3d",
     "max_pooling1d",
     "max_pooling2d",
+    "max_pooling3d",
 ]
 
 
@@ -58,7 +63,11 @@ class _Pooling(Layer):
         self.input_spec = InputSpec(ndim=rank + 2)
 
     def _pool(self, x: Any, ksize: list[int], strides: list[int]) -> Any:
-        op = avg_pool if self._mode == "avg" else max_pool
+        op: Any
+        if self._rank == 3:
+            op = avg_pool3d if self._mode == "avg" else max_pool3d
+        else:
+            op = avg_pool if self._mode == "avg" else max_pool
         return op(x, ksize, strides, self.padding.upper())
 
     def call(self, inputs: Any) -> Any:
@@ -115,6 +124,20 @@ class AveragePooling2D(_Pooling):
     _mode = "avg"
 
 
+class MaxPooling3D(_Pooling):
+    """Max pooling over ``[N, D, H, W, C]`` (or ``[N, C, D, H, W]``) inputs."""
+
+    _rank = 3
+    _mode = "max"
+
+
+class AveragePooling3D(_Pooling):
+    """Average pooling over ``[N, D, H, W, C]`` (or ``[N, C, D, H, W]``) inputs."""
+
+    _rank = 3
+    _mode = "avg"
+
+
 def max_pooling1d(
     inputs: Any,
     pool_size: Any,
@@ -161,3 +184,27 @@ def average_pooling2d(
 ) -> Any:
     """Functional form of ``AveragePooling2D``."""
     return AveragePooling2D(pool_size, strides, padding, data_format, name=name)(inputs)
+
+
+def max_pooling3d(
+    inputs: Any,
+    pool_size: Any,
+    strides: Any,
+    padding: str = "valid",
+    data_format: str = "channels_last",
+    name: str | None = None,
+) -> Any:
+    """Functional form of ``MaxPooling3D``."""
+    return MaxPooling3D(pool_size, strides, padding, data_format, name=name)(inputs)
+
+
+def average_pooling3d(
+    inputs: Any,
+    pool_size: Any,
+    strides: Any,
+    padding: str = "valid",
+    data_format: str = "channels_last",
+    name: str | None = None,
+) -> Any:
+    """Functional form of ``AveragePooling3D``."""
+    return AveragePooling3D(pool_size, strides, padding, data_format, name=name)(inputs)
