@@ -22,6 +22,7 @@ from ...ops.array_ops import identity
 from ...ops.indexing_ops import IndexedSlices
 from ...ops.init_ops import constant_initializer
 from ...ops.math_ops import multiply
+from ...ops.random_ops import truncated_normal
 from ...ops.summary_ops import histogram, scalar
 from ...ops.variable_scope import get_variable, variable_scope
 from ...ops.variables import Variable, trainable_variables
@@ -67,6 +68,18 @@ def _multiply_gradients(grads_and_vars, gradient_multipliers):
             else:
                 grad = multiply(grad, m)
         out.append((grad, var))
+    return out
+
+
+def _add_scaled_noise_to_gradients(grads_and_vars, gradient_noise_scale):
+    """Each gradient plus ``truncated_normal(its shape) * gradient_noise_scale``."""
+    out = []
+    for grad, var in grads_and_vars:
+        if grad is None:
+            out.append((None, var))
+            continue
+        shape = grad.dense_shape if isinstance(grad, IndexedSlices) else grad.get_shape()
+        out.append((grad + truncated_normal(shape) * gradient_noise_scale, var))
     return out
 
 
@@ -135,8 +148,6 @@ def optimize_loss(
         global_step = get_global_step()
     elif not isinstance(global_step, (Variable, Tensor)) or not global_step.dtype.is_integer:
         raise TypeError(f'Existing "global_step" does not have integer type: {global_step}')
-    if gradient_noise_scale is not None:
-        raise NotImplementedError("optimize_loss: gradient_noise_scale is not supported")
     with variable_scope(name, "OptimizeLoss", [loss, global_step]):
         if update_ops is None:
             update_ops = list(dict.fromkeys(get_collection(GraphKeys.UPDATE_OPS)))
@@ -183,6 +194,8 @@ def optimize_loss(
         grads = opt.compute_gradients(
             loss, variables, colocate_gradients_with_ops=colocate_gradients_with_ops
         )
+        if gradient_noise_scale is not None:
+            grads = _add_scaled_noise_to_gradients(grads, gradient_noise_scale)
         if gradient_multipliers is not None:
             grads = _multiply_gradients(grads, gradient_multipliers)
             if not grads:
