@@ -23,7 +23,7 @@ import numpy as np
 
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Tensor, name_scope
-from ..ops.array_ops import concat, expand_dims, shape, squeeze
+from ..ops.array_ops import concat, expand_dims, reshape, shape, squeeze
 from ..ops.permute_ops import (
     batch_to_space_nd,
     required_space_to_batch_paddings,
@@ -31,7 +31,7 @@ from ..ops.permute_ops import (
 )
 from .conv3d_ops import conv3d, conv3d_transpose
 from .conv_ops import conv2d, conv2d_backprop_input, depthwise_conv2d_native
-from .conv_util import get_sequence, static_ints
+from .conv_util import dims, get_sequence, static_ints
 
 if TYPE_CHECKING:
     from ..framework.type_aliases import TensorLike
@@ -67,9 +67,19 @@ def conv1d(
         fmt, at, c = _nwc(data_format, "conv1d")
         strides = [1, *get_sequence(stride, 1, c, "stride")]
         dil = [1, *get_sequence(dilations, 1, c, "dilations")]
+        value = convert_to_tensor(value, name="value")
+        rank = value.shape.ndims
         x = expand_dims(value, -3 if at == 1 else -2)
         f = expand_dims(filters, 0)
-        y = conv2d(x, f, strides, padding, data_format=fmt, dilations=dil, name=scope)
+        if rank is not None and rank > 3:  # extra batch dimensions: folded into one, as TF
+            inner = dims(x)[-3:]
+            y = conv2d(
+                reshape(x, [-1, *inner]), f, strides, padding, data_format=fmt, dilations=dil
+            )
+            outer = dims(value)[:-2]
+            y = reshape(y, [*outer, *dims(y)[1:]], name=scope)
+        else:
+            y = conv2d(x, f, strides, padding, data_format=fmt, dilations=dil, name=scope)
         return squeeze(y, [-3 if at == 1 else -2])
 
 

@@ -153,6 +153,12 @@ def _conv_shape(op, in_shapes, value_of):
 def _bwd_input_shape(op, in_shapes, value_of):  # (input_sizes, filter, out_backprop) -> dx
     x = _dims4(op, shape_input(op, 0, in_shapes, value_of), in_shapes)
     f, dy = _dims4(op, in_shapes[1], in_shapes), _dims4(op, in_shapes[2], in_shapes)
+    if op.type == "Conv2DBackpropInput":  # TF's shape function: the batch is out_backprop's
+        if x[0] is not None and dy[0] is not None and x[0] != dy[0]:
+            raise shape_error(
+                op.type, op.name, f"Dimensions must be equal, but are {x[0]} and {dy[0]}", in_shapes
+            )
+        x = [dy[0], *x[1:]]
     _check_backprop(op, in_shapes, _conv_out(op, in_shapes, x, f, at_run_time(value_of)), dy)
     return [TensorShape(x)]
 

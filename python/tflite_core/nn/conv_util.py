@@ -37,15 +37,16 @@ def get_sequence(value: Any, n: int, channel_index: int, name: str) -> list[int]
 
 
 def check_padding(padding: Any, op_type: str, name: str | None, tensors: list[Tensor]) -> str:
-    """``padding`` as "SAME" or "VALID" (bytes accepted), else TF's ValueError."""
+    """``padding`` as "SAME" or "VALID" (bytes accepted), else TF's ValueError (its op-attribute
+    check, naming ``op_type``)."""
     if isinstance(padding, bytes):
         padding = padding.decode()
     if padding not in ("SAME", "VALID"):
-        raise shape_error(
-            op_type,
-            name or op_type,
-            f"padding must be 'SAME' or 'VALID', got {padding!r}",
-            [t.shape for t in tensors],
+        raise ValueError(
+            f"Attr 'padding' of '{op_type}' Op passed string '{padding}' not in: \"SAME\", "
+            f'"VALID". ({name or op_type}, input shapes: '
+            + ", ".join(str(t.shape) for t in tensors)
+            + ")"
         )
     return padding
 
