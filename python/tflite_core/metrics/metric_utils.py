@@ -137,10 +137,12 @@ def squeeze_or_expand(predictions: Any, labels: Any, weights: Any):
     return predictions, labels, weights
 
 
-def assert_broadcastable(weights: Any, values: Any):
+def assert_broadcastable(weights: Any, values: Any, static: bool = True):
     """TF's ``weights_broadcast_ops.assert_broadcastable``: a no-op when the static shapes show
     that ``weights`` broadcasts to ``values``, ValueError when they show it does not, otherwise
-    an Assert op (InvalidArgumentError at run time)."""
+    an Assert op (InvalidArgumentError at run time). With ``static=False`` the check is always
+    the run-time one (for values whose shape TF does not know when building, as the sizes of
+    its set operations)."""
     with name_scope(None, "assert_broadcastable", [weights, values]) as scope:
         with name_scope(None, "weights", [weights]) as w_scope:
             weights = convert_to_tensor(weights, name=w_scope)
@@ -151,7 +153,9 @@ def assert_broadcastable(weights: Any, values: Any):
             v_shape = shape(values, name="shape")
             v_rank = _rank(values)
         ws, vs = weights.get_shape(), values.get_shape()
-        if ws.ndims is not None and vs.ndims is not None:
+        if not static and ws.ndims == 0:
+            return no_op(name="static_scalar_check_success")
+        if static and ws.ndims is not None and vs.ndims is not None:
             if ws.ndims == 0:
                 return no_op(name="static_scalar_check_success")
             if ws.ndims != vs.ndims:

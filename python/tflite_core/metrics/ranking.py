@@ -139,7 +139,8 @@ def _select_class_id(ids: _Ids, class_id: int) -> _Ids:
 def _weighted(counts: Tensor, weights: Any) -> Tensor:
     if weights is None:
         return counts
-    with control_dependencies([assert_broadcastable(weights, counts)]):
+    # TF's set sizes have no static shape: its broadcast check is always the run-time one
+    with control_dependencies([assert_broadcastable(weights, counts, static=False)]):
         return multiply(counts, cast(weights, _dt.float64))
 
 

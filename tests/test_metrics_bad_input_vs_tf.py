@@ -1,0 +1,234 @@
+"""``tf.metrics`` on bad input and dynamic shapes, side by side with TF 2.21 ``compat.v1``:
+labels of the wrong shape or dtype, weights that cannot broadcast (caught when the graph is
+built when the static shapes show it, else InvalidArgumentError at run time), predictions
+outside [0, 1], ids out of range and bad arguments get TF's error class and message; placeholders
+of unknown batch size (the dynamic squeeze and broadcast checks) give TF's values."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+import tensorflow as real_tf
+
+import tflite_core as tf
+
+T = real_tf.compat.v1
+RNG = np.random.default_rng(7)
+
+
+def _outcome(m, build: Callable[[Any], tuple[Any, dict]]):
+    """Builds in a fresh graph of ``m`` and runs the update op on the feed build returns; the
+    result, or the exception raised."""
+    g = m.Graph()
+    try:
+        with g.as_default():
+            if m is T:
+                with T.variable_scope(
+                    T.get_variable_scope(), use_resource=False, auxiliary_name_scope=False
+                ):
+                    (value, update), feed = build(m)
+            else:
+                (value, update), feed = build(m)
+            init = m.local_variables_initializer()
+        with m.Session(graph=g) as sess:
+            sess.run(init)
+            return sess.run(update, feed), sess.run(value)
+    except Exception as e:  # the error is the result compared
+        return e
+
+
+def _same_error(build, key: str | None = None):
+    theirs, ours = _outcome(T, build), _outcome(tf, build)
+    assert isinstance(theirs, Exception), theirs
+    assert isinstance(ours, Exception), ours
+    assert type(ours).__name__ == type(theirs).__name__, (ours, theirs)
+    if key is not None:
+        assert key in str(theirs), theirs
+        assert key in str(ours), ours
+    return ours
+
+
+def _same_value(build):
+    theirs, ours = _outcome(T, build), _outcome(tf, build)
+    assert not isinstance(theirs, Exception), theirs
+    assert not isinstance(ours, Exception), ours
+    for w, g in zip(theirs, ours):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+P6 = RNG.random(6).astype(np.float32)
+L6 = RNG.integers(0, 2, 6).astype(np.int64)
+V43 = RNG.random((4, 3)).astype(np.float32)
+S45 = RNG.random((4, 5)).astype(np.float32)
+IDS = RNG.integers(0, 5, (4, 2)).astype(np.int64)
+PRED6 = RNG.integers(0, 2, 6).astype(np.int64)
+
+
+@pytest.mark.bad_input
+def test_labels_shape_mismatch_static():
+    e = _same_error(lambda m: (m.metrics.accuracy(L6[:5], L6), {}))
+    assert "(6,)" in str(e) and "(5,)" in str(e)
+
+
+@pytest.mark.bad_input
+def test_labels_shape_mismatch_at_run_time():
+    def build(m):
+        lab = m.placeholder(m.int64, [None])
+        pred = m.placeholder(m.int64, [None])
+        return m.metrics.accuracy(lab, pred), {lab: L6[:5], pred: L6}
+
+    _same_error(build)
+
+
+@pytest.mark.bad_input
+def test_weights_not_broadcastable_static():
+    e = _same_error(
+        lambda m: (m.metrics.mean(V43, np.ones(3, np.float32)), {}),
+        "weights can not be broadcast to values. Mismatch at dim 0. values.shape=[4 3], "
+        "weights.shape=[3 1].",
+    )
+    assert "Received weights=" in str(e)
+
+
+@pytest.mark.bad_input
+def test_weights_rank_mismatch_static():
+    _same_error(
+        lambda m: (m.metrics.mean_tensor(V43, np.ones((1, 4, 3, 1, 1), np.float32)), {}),
+        "weights can not be broadcast to values. values.rank=2. weights.rank=5.",
+    )
+
+
+@pytest.mark.bad_input
+def test_weights_not_broadcastable_at_run_time():
+    def build(m):
+        v = m.placeholder(m.float32, [None, None])
+        w = m.placeholder(m.float32, [None, None])
+        return m.metrics.mean(v, w), {v: V43, w: np.ones((2, 3), np.float32)}
+
+    # TF's Assert fires first; tflite_core's Session checks the fed shapes when it compiles the
+    # run, so the same InvalidArgumentError names the broadcasting op instead
+    e = _same_error(build)
+    assert "broadcast_weights" in str(e) and "[2,3], [4,3]" in str(e)
+
+
+@pytest.mark.bad_input
+def test_predictions_outside_unit_interval():
+    _same_error(
+        lambda m: (m.metrics.auc(L6, P6 * 3), {}),
+        "predictions must be in [0, 1]",
+    )
+
+
+@pytest.mark.bad_input
+def test_mean_iou_ids_out_of_range():
+    _same_error(
+        lambda m: (m.metrics.mean_iou(m.constant(L6 + 3), m.constant(L6), 4), {}),
+        "`labels` out of bound",
+    )
+
+
+@pytest.mark.bad_input
+def test_mean_iou_negative_ids():
+    _same_error(
+        lambda m: (m.metrics.mean_iou(m.constant(L6), m.constant(L6 - 1), 4), {}),
+        "`predictions` contains negative values",
+    )
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize("fn", ["precision_at_k", "recall_at_k"])
+def test_at_k_int32_labels(fn):
+    _same_error(
+        lambda m: (getattr(m.metrics, fn)(IDS.astype(np.int32), S45, 2), {}),
+        "Types don't match",
+    )
+
+
+@pytest.mark.bad_input
+def test_average_precision_int32_labels():
+    _same_error(
+        lambda m: (m.metrics.average_precision_at_k(IDS.astype(np.int32), S45, 2), {}),
+        "Input 'y' of 'GreaterEqual' Op has type int64 that does not match type int32",
+    )
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize(
+    "fn", ["precision_at_k", "recall_at_k", "average_precision_at_k", "sparse_precision_at_k"]
+)
+def test_at_k_labels_rank(fn):
+    _same_error(
+        lambda m: (getattr(m.metrics, fn)(IDS[:, :1, None], S45, 2), {}),
+        "Unexpected labels shape (4, 1, 1) for predictions shape (4, 2). Predictions rank "
+        "should be the same rank as labels rank or labels rank plus one .",
+    )
+
+
+@pytest.mark.bad_input
+def test_at_k_weights_not_broadcastable():
+    _same_error(
+        lambda m: (m.metrics.precision_at_k(IDS, S45, 2, weights=np.ones((4, 1), np.float32)), {}),
+        "weights can not be broadcast to values.",
+    )
+
+
+@pytest.mark.bad_input
+def test_bad_arguments():
+    _same_error(lambda m: (m.metrics.auc(L6, P6, curve="XY"), {}), "Curve must be either ROC")
+    _same_error(
+        lambda m: (m.metrics.auc(L6, P6, summation_method="mid"), {}),
+        "Invalid summation_method: mid",
+    )
+    _same_error(
+        lambda m: (m.metrics.sensitivity_at_specificity(L6, P6, 1.5), {}),
+        "`specificity` must be in the range [0, 1]. Currently, `specificity` got 1.5.",
+    )
+    _same_error(
+        lambda m: (m.metrics.specificity_at_sensitivity(L6, P6, -0.1), {}),
+        "`sensitivity` must be in the range [0, 1]. Currently, `sensitivity` is -0.1.",
+    )
+    _same_error(
+        lambda m: (m.metrics.average_precision_at_k(IDS, S45, 0), {}),
+        "Invalid k=0. `k` should be >= 1.",
+    )
+
+
+def test_dynamic_batch_squeeze_and_broadcast():
+    """Unknown batch sizes: the trailing size-1 dimension of labels is squeezed and weights
+    broadcast at run time, as TF's."""
+
+    def build(m):
+        lab = m.placeholder(m.int64, [None, 1])
+        pred = m.placeholder(m.int64, [None])
+        w = m.placeholder(m.float32, [None])
+        feed = {lab: L6[:, None], pred: PRED6, w: P6}
+        return m.metrics.accuracy(lab, pred, w), feed
+
+    _same_value(build)
+
+    def build_mean(m):
+        v = m.placeholder(m.float32, [None, 3])
+        w = m.placeholder(m.float32, [None, 1])
+        return m.metrics.mean(v, w), {v: V43, w: V43[:, :1]}
+
+    _same_value(build_mean)
+
+    def build_tensor(m):
+        v = m.placeholder(m.float32, [4, 3])
+        w = m.placeholder(m.float32, [None, None])
+        return m.metrics.mean_tensor(v, w), {v: V43, w: np.ones((1, 3), np.float32)}
+
+    _same_value(build_tensor)
+
+
+def test_sparse_labels_of_unknown_rank():
+    """A sparse_placeholder without a shape (unknown rank) as labels of rank-1 ids."""
+
+    def build(m):
+        sp = m.sparse_placeholder(m.int64)
+        feed = {sp: (np.array([[0], [1], [2], [3]]), np.array([1, 4, 0, 2]), np.array([4]))}
+        return m.metrics.recall_at_k(sp, S45, 3), feed
+
+    _same_value(build)
