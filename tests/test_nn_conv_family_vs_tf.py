@@ -477,3 +477,21 @@ def test_bad_input_raises_tfs_error(case):
     theirs, tf_msg = _error(T, fn)
     assert theirs is not None and ours == theirs, (ours, ours_msg, theirs, tf_msg)
     assert words in ours_msg and words in tf_msg, (ours_msg, tf_msg)
+
+
+def test_ncdhw_conv3d_transpose_and_pools():
+    x5, dy5 = _r(2, 3, 5, 6, 7), _r(2, 4, 3, 3, 4)
+    f5 = F3
+
+    def build(m, ph):
+        x, f, dy = ph(x5, (None, 3, 5, 6, 7)), ph(f5), ph(dy5, (None, 4, 3, 3, 4))
+        fmt = "NCDHW"
+        outs = [
+            m.nn.conv3d(x, f, [1, 1, 2, 1, 2], "SAME", data_format=fmt),
+            m.nn.conv3d_transpose(dy, F3T, [2, 2, 6, 6, 8], [1, 1, 2, 2, 2], data_format=fmt),
+            m.nn.max_pool3d(x, 2, 2, "SAME", data_format=fmt),
+            m.nn.avg_pool3d(x, [1, 1, 2, 3, 1], [1, 1, 1, 2, 2], "VALID", data_format=fmt),
+        ]
+        return outs, [x, f, dy]
+
+    _compare(build, names=False)

@@ -15,7 +15,6 @@ RNG = np.random.default_rng(21)
 X = (RNG.standard_normal((2, 3, 4, 5)) * 2 + 1).astype(np.float32)
 S, OFF, M = (RNG.standard_normal(5).astype(np.float32) for _ in range(3))
 V = (RNG.random(5) + 0.5).astype(np.float32)
-X5 = RNG.standard_normal((2, 3, 2, 2, 4)).astype(np.float32)
 
 
 def _run(mod, build):
