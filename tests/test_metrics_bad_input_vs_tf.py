@@ -232,3 +232,42 @@ def test_sparse_labels_of_unknown_rank():
         return m.metrics.recall_at_k(sp, S45, 3), feed
 
     _same_value(build)
+
+
+W4 = RNG.random(4).astype(np.float32)
+B4 = np.array([1, 0, 1, 1], np.int64)
+UNKNOWN_RANK = {
+    "mean_w4": (lambda m, v, w: m.metrics.mean(v, w), [V43, W4]),
+    "mean_w41": (lambda m, v, w: m.metrics.mean(v, w), [V43, W4[:, None]]),
+    "mean_w43": (lambda m, v, w: m.metrics.mean(v, w), [V43, V43]),
+    "mean_scalar_w": (lambda m, v, w: m.metrics.mean(v, w), [V43, np.float32(2)]),
+    "accuracy_squeeze": (
+        lambda m, lab, p: m.metrics.accuracy(lab, p),
+        [np.array([[1], [2], [3], [0]]), np.array([1, 2, 0, 0])],
+    ),
+    "true_positives_w": (
+        lambda m, lab, p, w: m.metrics.true_positives(lab, p, w),
+        [B4, B4 * 0 + 1, W4],
+    ),
+    "auc_w": (lambda m, lab, p, w: m.metrics.auc(lab, p, w), [B4, W4 / 2, W4]),
+    "mse_bad_w": (
+        lambda m, lab, p, w: m.metrics.mean_squared_error(lab, p, w),
+        [V43, V43 * 2, np.ones((2, 3), np.float32)],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNKNOWN_RANK))
+def test_unknown_rank_inputs(name):
+    """Placeholders of unknown rank: TF's run-time squeeze/expand of labels and weights and its
+    run-time broadcast check (the bad weights: InvalidArgumentError in both)."""
+    fn, arrays = UNKNOWN_RANK[name]
+
+    def build(m):
+        phs = [m.placeholder(m.as_dtype(a.dtype), None) for a in arrays]
+        return fn(m, *phs), dict(zip(phs, arrays))
+
+    if name.endswith("bad_w"):
+        _same_error(build)
+    else:
+        _same_value(build)

@@ -19,14 +19,25 @@ from ..framework import dtypes as _dt
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import GraphKeys, Tensor, add_to_collection, constant_value, name_scope
 from ..framework.graph import control_dependencies as _control_dependencies
-from ..ops.array_ops import cast, expand_dims, ones_like, reshape, shape, size, squeeze, zeros
+from ..ops.array_ops import (
+    cast,
+    concat,
+    expand_dims,
+    fill,
+    ones_like,
+    reshape,
+    shape,
+    size,
+    squeeze,
+    zeros,
+)
 from ..ops.check_ops import assert_less, assert_non_negative
-from ..ops.cond import cond
 from ..ops.control_flow_ops import no_op
 from ..ops.indexing_ops import unsorted_segment_sum
 from ..ops.logging_ops import Assert
-from ..ops.math_extra_ops import logical_or, reduce_all
-from ..ops.math_ops import equal, multiply
+from ..ops.math_extra_ops import logical_and, logical_or, reduce_all
+from ..ops.math_ops import equal, multiply, not_equal
+from ..ops.slicing_ops import slice as slice_
 from ..ops.variables import (
     Variable,
     VariableAggregation,
@@ -80,17 +91,28 @@ def remove_squeezable_dimensions(labels: Any, predictions: Any, expected_rank_di
             elif diff == expected_rank_diff - 1 and l_shape.dims[-1].is_compatible_with(1):
                 labels = squeeze(labels, [-1])
             return labels, predictions
+        # ranks known only when run: TF's conds, as reshapes (tflite_core compiles both branches
+        # of a cond, and a Squeeze of the branch not taken may not fit the fed shapes)
         rank_diff = _rank(predictions) - _rank(labels)
-        p0, l0 = predictions, labels
         if p_rank is None or p_shape.dims[-1].is_compatible_with(1):
-            predictions = cond(
-                equal(expected_rank_diff + 1, rank_diff), lambda: squeeze(p0, [-1]), lambda: p0
-            )
+            predictions = _drop_last_dim_if(predictions, equal(expected_rank_diff + 1, rank_diff))
         if l_rank is None or l_shape.dims[-1].is_compatible_with(1):
-            labels = cond(
-                equal(expected_rank_diff - 1, rank_diff), lambda: squeeze(l0, [-1]), lambda: l0
-            )
+            labels = _drop_last_dim_if(labels, equal(expected_rank_diff - 1, rank_diff))
         return labels, predictions
+
+
+def _drop_last_dim_if(x: Tensor, flag: Tensor) -> Tensor:
+    """``squeeze(x, [-1])`` where the scalar bool ``flag`` holds when run, else ``x`` (a size
+    mismatch is InvalidArgumentError, as TF's Squeeze of a dimension that is not 1)."""
+    dims = shape(x)
+    keep = size(dims) - cast(flag, _dt.int32)
+    return reshape(x, slice_(dims, [0], reshape(keep, [1])))
+
+
+def _add_last_dim_if(x: Tensor, flag: Tensor) -> Tensor:
+    """``expand_dims(x, -1)`` where the scalar bool ``flag`` holds when run, else ``x``."""
+    ones_ = fill(reshape(cast(flag, _dt.int32), [1]), 1)
+    return reshape(x, concat([shape(x), ones_], 0))
 
 
 def squeeze_or_expand(predictions: Any, labels: Any, weights: Any):
@@ -114,26 +136,12 @@ def squeeze_or_expand(predictions: Any, labels: Any, weights: Any):
         elif p_rank - w_rank == 1:
             weights = expand_dims(weights, [-1])
         return predictions, labels, weights
-    w0 = weights
-    w_rank_t = _rank(w0)
+    w_rank_t = _rank(weights)
     diff = w_rank_t - _rank(predictions)
-    if w_rank is not None and not w0.get_shape().dims[-1].is_compatible_with(1):
-
-        def squeezed():
-            return w0
-    else:
-
-        def squeezed():
-            return squeeze(w0, [-1])
-
-    def adjusted():
-        return cond(
-            equal(diff, 1),
-            squeezed,
-            lambda: cond(equal(diff, -1), lambda: expand_dims(w0, [-1]), lambda: w0),
-        )
-
-    weights = cond(equal(w_rank_t, 0), lambda: w0, adjusted)
+    nonscalar = not_equal(w_rank_t, 0)
+    if w_rank is None or weights.get_shape().dims[-1].is_compatible_with(1):
+        weights = _drop_last_dim_if(weights, logical_and(nonscalar, equal(diff, 1)))
+    weights = _add_last_dim_if(weights, logical_and(nonscalar, equal(diff, -1)))
     return predictions, labels, weights
 
 
@@ -188,15 +196,12 @@ def assert_broadcastable(weights: Any, values: Any, static: bool = True):
             is_scalar,
         ]
 
-        def valid_dims():
-            ok = logical_or(equal(w_shape, v_shape), equal(w_shape, 1))
-            return reduce_all(ok)
-
-        def nonscalar():
-            same = equal(v_rank, w_rank, name="is_same_rank")
-            return cond(same, valid_dims, lambda: same)
-
-        valid = cond(is_scalar, lambda: is_scalar, nonscalar, name="is_valid_shape")
+        # (without conds: the dimensions are compared against the values' shape cut or padded
+        # to the weights' rank, which counts only when the ranks are equal)
+        same_rank = equal(v_rank, w_rank, name="is_same_rank")
+        v_cut = slice_(concat([v_shape, w_shape], 0), [0], reshape(w_rank, [1]))
+        dims_ok = reduce_all(logical_or(equal(w_shape, v_cut), equal(w_shape, 1)))
+        valid = logical_or(is_scalar, logical_and(same_rank, dims_ok), name="is_valid_shape")
         return Assert(valid, data, name=scope)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from ..framework import dtypes as _dt
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Tensor, control_dependencies
-from ..ops.array_ops import cast, identity, ones, ones_like, reshape, size, zeros_like
+from ..ops.array_ops import cast, identity, ones, ones_like, reshape, shape, size, zeros_like
 from ..ops.check_ops import assert_rank_in, assert_type
 from ..ops.indexing_ops import where
 from ..ops.linalg_ops import matrix_diag_part
@@ -286,7 +286,9 @@ def _count_condition(values, weights, metrics_collections, updates_collections):
     values = cast(values, _dt.float32)
     if weights is not None:
         weights = convert_to_tensor(weights)
-        with control_dependencies([assert_rank_in(weights, (0, values.get_shape().ndims))]):
+        v_rank = values.get_shape().ndims
+        v_rank_t = v_rank if v_rank is not None else size(shape(values))
+        with control_dependencies([assert_rank_in(weights, (0, v_rank_t))]):
             weights = cast(weights, _dt.float32)
             values = multiply(values, weights)
     value = identity(count)
