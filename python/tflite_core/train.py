@@ -3,6 +3,17 @@ step, checkpoints (``Saver`` and the readers) and the TF 0.x summary names."""
 
 from .io.event_writer import FileWriter as SummaryWriter
 from .io.event_writer import summary_iterator, write_graph
+from .training.basic_session_run_hooks import (
+    FeedFnHook,
+    FinalOpsHook,
+    GlobalStepWaiterHook,
+    LoggingTensorHook,
+    NanLossDuringTrainingError,
+    NanTensorHook,
+    SecondOrStepTimer,
+    StepCounterHook,
+    StopAtStepHook,
+)
 from .training.checkpoint_management import (
     CheckpointState,
     checkpoint_exists,
@@ -15,15 +26,47 @@ from .training.checkpoint_utils import (
     load_checkpoint,
     load_variable,
 )
+from .training.coordinator import Coordinator, LooperThread
 from .training.learning_rate_decay import exponential_decay
+from .training.monitored_session import (
+    MonitoredSession,
+    MonitoredTrainingSession,
+    SingularMonitoredSession,
+)
 from .training.optimizer import GradientDescentOptimizer, Optimizer
 from .training.optimizers import (
+    AdadeltaOptimizer,
     AdagradOptimizer,
     AdamOptimizer,
     MomentumOptimizer,
     RMSPropOptimizer,
 )
+from .training.proximal_optimizers import (
+    AdagradDAOptimizer,
+    FtrlOptimizer,
+    ProximalAdagradOptimizer,
+    ProximalGradientDescentOptimizer,
+)
 from .training.saver import Saver, SaverDef
+from .training.saver_hooks import (
+    CheckpointSaverHook,
+    CheckpointSaverListener,
+    ProfilerHook,
+    SummarySaverHook,
+)
+from .training.scaffold import (
+    ChiefSessionCreator,
+    Scaffold,
+    SessionCreator,
+    WorkerSessionCreator,
+)
+from .training.session_manager import SessionManager
+from .training.session_run_hook import (
+    SessionRunArgs,
+    SessionRunContext,
+    SessionRunHook,
+    SessionRunValues,
+)
 from .training.training_util import (
     create_global_step,
     get_global_step,
