@@ -36,8 +36,9 @@ def linear(
     """TF 1.x's ``_Linear``: ``concat(args, 1) @ kernel + bias`` with variables ``kernel``
     ``[sum of depths, output_size]`` and ``bias`` (zeros) in the current variable scope."""
     args = list(args) if isinstance(args, (list, tuple)) else [args]
-    depths = [a.shape.as_list()[-1] if a.shape.ndims == 2 else None for a in args]
-    if any(d is None for d in depths):
+    known = [a.shape.as_list()[-1] if a.shape.ndims == 2 else None for a in args]
+    depths = [d for d in known if d is not None]
+    if len(depths) != len(args):
         raise ValueError(f"linear is expecting 2D arguments: {[a.shape for a in args]}")
     x = args[0] if len(args) == 1 else concat(args, 1)
     w = get_variable("kernel", [sum(depths), output_size], x.dtype, initializer=kernel_initializer)

@@ -29,7 +29,7 @@ def embed_sequence(
             f"vocab_size={vocab_size} and embed_dim={embed_dim}"
         )
     with variable_scope(scope, "EmbedSequence", [ids], reuse=reuse):
-        shape = [vocab_size, embed_dim]
+        shape: list[int | None] | None = [vocab_size, embed_dim]
         if (reuse and vocab_size is None) or embed_dim is None:
             shape = None
         embeddings = model_variable(

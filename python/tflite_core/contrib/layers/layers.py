@@ -163,6 +163,7 @@ def fully_connected(
             variables_collections,
             trainable,
         )
+        assert rank is not None  # (a known depth implies a known rank)
         if rank == 2:
             y = matmul(x, w)
         else:
@@ -482,7 +483,7 @@ def flatten(inputs: Any, outputs_collections: Any = None, scope: Any = None):
         if rank is None or rank < 2:
             raise ValueError("Inputs must have a least 2 dimensions.")
         dims = x.shape.as_list()
-        inner = 1
+        inner: int | None = 1
         for d in dims[1:]:
             inner = None if d is None or inner is None else inner * d
         batch = dims[0] if dims[0] is not None else shape(x)[0]

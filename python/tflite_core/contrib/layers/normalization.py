@@ -150,9 +150,10 @@ def batch_norm(
                 mean, variance = weighted_moments(x, axes, w)
             update_variance = variance
             if bessel:
-                n_static = 1
+                n_static: int | None = 1
                 for a in axes:
-                    n_static = None if n_static is None or dims[a] is None else n_static * dims[a]
+                    d = dims[a]
+                    n_static = None if n_static is None or d is None else n_static * d
                 if n_static is not None:
                     update_variance = variance * (n_static / max(n_static - 1, 1))
                 else:

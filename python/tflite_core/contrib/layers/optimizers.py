@@ -78,7 +78,7 @@ def _add_scaled_noise_to_gradients(grads_and_vars, gradient_noise_scale):
         if grad is None:
             out.append((None, var))
             continue
-        shape = grad.dense_shape if isinstance(grad, IndexedSlices) else grad.get_shape()
+        shape: Any = grad.dense_shape if isinstance(grad, IndexedSlices) else grad.get_shape()
         out.append((grad + truncated_normal(shape) * gradient_noise_scale, var))
     return out
 
@@ -108,7 +108,8 @@ def _make_optimizer(optimizer, lr, learning_rate):
                 "Learning rate is None, but should be specified if optimizer is class "
                 f"({optimizer})."
             )
-        return optimizer(learning_rate=lr)
+        cls: Any = optimizer
+        return cls(learning_rate=lr)
     if isinstance(optimizer, Optimizer):
         return optimizer
     if callable(optimizer):
