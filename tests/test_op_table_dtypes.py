@@ -82,7 +82,16 @@ RANDOM_VALUES = {
 }
 # Rows whose ids are made unique: our optimisers' sparse kernels sum duplicate ids (TF's optimisers
 # sum them in the graph first), where TF's raw SparseApply* kernels apply each duplicate in turn.
-UNIQUE_IDS = {"SparseApplyMomentum", "SparseApplyAdagrad"}
+UNIQUE_IDS = {
+    "SparseApplyMomentum",
+    "SparseApplyAdagrad",
+    "SparseApplyAdadelta",
+    "SparseApplyProximalGradientDescent",
+    "SparseApplyProximalAdagrad",
+    "SparseApplyAdagradDA",
+    "SparseApplyFtrl",
+    "SparseApplyFtrlV2",
+}
 # TF's CPU kernels of these compute as if the dilations were 1 (or refuse them), whatever they are
 TF_IGNORES_DILATIONS = {"DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter"}
 # (op, dtype) pairs on which TF's own kernel aborts the process (a failed CHECK)
@@ -170,6 +179,12 @@ GAPS: dict[str, set[str]] = {
     "ApplyRMSProp": {"float16", "bfloat16", "complex64", "complex128"},
     "SparseApplyMomentum": {"float16", "bfloat16", "complex64", "complex128"},
     "SparseApplyAdagrad": {"float16", "bfloat16", "complex64", "complex128"},
+    "ApplyAdadelta": {"float16", "bfloat16", "complex64", "complex128"},
+    "ApplyFtrl": {"float16", "bfloat16"},
+    "ApplyFtrlV2": {"float16", "bfloat16"},
+    "SparseApplyAdadelta": {"float16", "bfloat16", "complex64", "complex128"},
+    "SparseApplyFtrl": {"float16", "bfloat16"},
+    "SparseApplyFtrlV2": {"float16", "bfloat16"},
     "ScatterAdd": _REFS,
     "ScatterSub": _REFS,
     "ScatterMul": _REFS,

@@ -56,18 +56,90 @@ OPTIMIZERS = {
     "ApplyAdagrad": lambda kw: tf.train.AdagradOptimizer(0.1, initial_accumulator_value=0.1),
     "ApplyRMSProp": lambda kw: tf.train.RMSPropOptimizer(0.01, decay=0.9, momentum=0.5),
 }
+# the l1/l2-regularised updates and Adadelta, with hyper-parameters exact in float32 (TF's dense
+# proximal updates take the rates in the variable's dtype: constants of that dtype)
+REGULARISED = {
+    "Adadelta": lambda kw: tf.train.AdadeltaOptimizer(0.5, rho=0.875, epsilon=2.0**-20),
+    "ProximalGradientDescent": lambda kw: tf.train.ProximalGradientDescentOptimizer(
+        *(tf.constant(h, kw["dtype"]) for h in (0.25, 0.0625, 0.125))
+    ),
+    "ProximalAdagrad": lambda kw: tf.train.ProximalAdagradOptimizer(
+        tf.constant(0.25, kw["dtype"]),
+        0.125,
+        tf.constant(0.0625, kw["dtype"]),
+        tf.constant(0.125, kw["dtype"]),
+    ),
+    "AdagradDA": lambda kw: tf.train.AdagradDAOptimizer(
+        0.25, tf.constant(np.int64(2)), 0.125, 0.0625, 0.125
+    ),
+    "Ftrl": lambda kw: tf.train.FtrlOptimizer(
+        0.25, -0.75, 0.125, l1_regularization_strength=0.0625, l2_regularization_strength=0.125
+    ),
+    "FtrlV2": lambda kw: tf.train.FtrlOptimizer(
+        0.25, -0.5, 0.125, 0.0625, 0.125, l2_shrinkage_regularization_strength=0.25
+    ),
+}
+OPTIMIZERS.update({"Apply" + k: v for k, v in REGULARISED.items()})
+
+
+def _prox(v, rate, l1, l2):
+    return np.sign(v) * np.maximum(np.abs(v) - rate * l1, 0) / (1 + l2 * rate)
+
+
+def regularised_step(kind, var, a, b, g):
+    """One step of ``REGULARISED[kind]`` in float64 from TF's formulas; returns var, a, b."""
+    if kind == "Adadelta":
+        a = 0.875 * a + 0.125 * g * g
+        d = np.sqrt(b + 2.0**-20) / np.sqrt(a + 2.0**-20) * g
+        return var - 0.5 * d, a, 0.875 * b + 0.125 * d * d
+    if kind == "ProximalGradientDescent":
+        return _prox(var - 0.25 * g, 0.25, 0.0625, 0.125), a, b
+    if kind == "ProximalAdagrad":
+        a = a + g * g
+        rate = 0.25 / np.sqrt(a)
+        return _prox(var - rate * g, rate, 0.0625, 0.125), a, b
+    if kind == "AdagradDA":  # t = global_step + 1 = 3
+        a, b = a + g, b + g * g
+        num = np.sign(a) * np.maximum(np.abs(a) - 3 * 0.0625, 0)
+        return -0.25 * num / (0.125 * 3 * 0.25 + np.sqrt(b)), a, b
+    p, shrink = (-0.75, 0.0) if kind == "Ftrl" else (-0.5, 0.25)
+    fresh = a + g * g
+    b = b + g + 2 * shrink * var - (fresh**-p - a**-p) / 0.25 * var
+    quad = fresh**-p / 0.25 + 2 * 0.125
+    var = np.where(np.abs(b) > 0.0625, (np.sign(b) * 0.0625 - b) / quad, 0.0)
+    return var, fresh, b
+
+
+def regularised_slots(kind, var):
+    """The slots' initial values (a, b) of ``REGULARISED[kind]``."""
+    a = np.full_like(var, 0.0 if kind in ("Adadelta", "AdagradDA") else 0.125)
+    b = np.full_like(var, 0.125 if kind == "AdagradDA" else 0.0)
+    return a, b
 
 
 def build_optimizer(op_type):
     def build(g, init, nesterov):
         v = tf.Variable(init)
-        step = OPTIMIZERS[op_type]({"nesterov": nesterov}).apply_gradients([(g, v)])
+        kw = {"nesterov": nesterov, "dtype": g.dtype}
+        step = OPTIMIZERS[op_type](kw).apply_gradients([(g, v)])
         return Steps([step, step, v.value()])
 
     return build
 
 
 def ref_optimizer(op_type):
+    if op_type.removeprefix("Apply") in REGULARISED:
+        kind = op_type.removeprefix("Apply")
+
+        def ref_regularised(g, init, nesterov):
+            var, g = init.astype(np.float64), g.astype(np.float64)
+            a, b = regularised_slots(kind, var)
+            for _ in (1, 2):
+                var, a, b = regularised_step(kind, var, a, b, g)
+            return [None, None, var.astype(init.dtype)]
+
+        return ref_regularised
+
     f = np.float32  # hyper-parameters are float32 constants, cast to the variable's dtype
 
     def ref(g, init, nesterov):
@@ -119,6 +191,7 @@ SPARSE_OPTIMIZERS = {
     ),
     "SparseApplyAdam": lambda kw: tf.train.AdamOptimizer(0.01, 0.9, 0.999, 1e-8),
     "SparseApplyAdagrad": lambda kw: tf.train.AdagradOptimizer(0.1, initial_accumulator_value=0.1),
+    **{"SparseApply" + k: v for k, v in REGULARISED.items()},
 }
 
 
@@ -137,7 +210,8 @@ def build_sparse_optimizer(op_type):
     def build(values, init, ids, nesterov):
         v = tf.Variable(init)
         g = tf.IndexedSlices(values, tf.constant(np.array(ids, np.int64)), tf.shape(v))
-        step = SPARSE_OPTIMIZERS[op_type]({"nesterov": nesterov}).apply_gradients([(g, v)])
+        kw = {"nesterov": nesterov, "dtype": v.dtype.base_dtype}
+        step = SPARSE_OPTIMIZERS[op_type](kw).apply_gradients([(g, v)])
         return Steps([step, step, v.value()])
 
     return build
@@ -154,6 +228,12 @@ def ref_sparse_optimizer(op_type):
         np.add.at(grad, np.array(ids, np.int64), values.astype(np.float64))
         r = np.unique(np.array(ids, np.int64))
         g = grad[r]
+        kind = op_type.removeprefix("SparseApply")
+        if kind in REGULARISED:  # the dense step on the rows named
+            a, b = regularised_slots(kind, var)
+            for _ in (1, 2):
+                var[r], a[r], b[r] = regularised_step(kind, var[r], a[r], b[r], g)
+            return [None, None, var.astype(init.dtype)]
         lr = float(f(0.01) if op_type == "SparseApplyAdam" else f(0.1))
         m9, b1, b2, eps = float(f(0.9)), float(f(0.9)), float(f(0.999)), float(f(1e-8))
         a = np.full_like(var, 0.1 if op_type == "SparseApplyAdagrad" else 0.0)
@@ -229,7 +309,7 @@ ROWS = [
     ),
     *[
         Row(t, build_optimizer(t), ref_optimizer(t), optimizer_draw, FLOATS, "none")
-        for t in ("ApplyMomentum", "ApplyAdam", "ApplyAdagrad", "ApplyRMSProp")
+        for t in OPTIMIZERS
     ],
     *[
         Row(

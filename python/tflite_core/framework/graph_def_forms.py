@@ -19,7 +19,16 @@ from . import dtypes as _dt
 # op types written under TF 2's name for them (tf.add builds AddV2 in TF 2.21's compat.v1)
 WRITTEN_AS = {"Add": "AddV2"}
 _REDUCTIONS = frozenset({"Sum", "Mean", "Max", "Min", "Prod", "All", "Any", "EuclideanNorm"})
-_SPARSE_APPLY_INDICES = {"SparseApplyMomentum": 4, "SparseApplyAdagrad": 4}
+_SPARSE_APPLY_INDICES = {
+    "SparseApplyMomentum": 4,
+    "SparseApplyAdagrad": 4,
+    "SparseApplyAdadelta": 7,
+    "SparseApplyProximalGradientDescent": 5,
+    "SparseApplyProximalAdagrad": 6,
+    "SparseApplyAdagradDA": 4,
+    "SparseApplyFtrl": 4,
+    "SparseApplyFtrlV2": 4,
+}
 _C2C = frozenset({"FFT", "IFFT", "FFT2D", "IFFT2D", "FFT3D", "IFFT3D"})
 _R2C = frozenset({"RFFT", "RFFT2D", "RFFT3D"})
 _C2R = frozenset({"IRFFT", "IRFFT2D", "IRFFT3D"})

@@ -70,13 +70,31 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "Add": ("x y", (("x y", _2),)),
     "AddN": ("inputs*", (("inputs", _3),)),
     "Angle": ("input", (("input", _4),)),
+    "ApplyAdadelta": (
+        "var accum accum_update lr rho epsilon grad",
+        (("var accum accum_update lr rho epsilon grad", _5),),
+    ),
     "ApplyAdagrad": ("var accum lr grad", (("var accum lr grad", _5),)),
+    "ApplyAdagradDA": (
+        "var gradient_accumulator gradient_squared_accumulator grad lr l1 l2 global_step:int64",
+        (("var gradient_accumulator gradient_squared_accumulator grad lr l1 l2", _5),),
+    ),
     "ApplyAdam": (
         "var m v beta1_power beta2_power lr beta1 beta2 epsilon grad",
         (("var m v beta1_power beta2_power lr beta1 beta2 epsilon grad", _5),),
     ),
+    "ApplyFtrl": (
+        "var accum linear grad lr l1 l2 lr_power",
+        (("var accum linear grad lr l1 l2 lr_power", _5),),
+    ),
+    "ApplyFtrlV2": (
+        "var accum linear grad lr l1 l2 l2_shrinkage lr_power",
+        (("var accum linear grad lr l1 l2 l2_shrinkage lr_power", _5),),
+    ),
     "ApplyGradientDescent": ("var alpha delta", (("var alpha delta", _5),)),
     "ApplyMomentum": ("var accum lr grad momentum", (("var accum lr grad momentum", _5),)),
+    "ApplyProximalAdagrad": ("var accum lr l1 l2 grad", (("var accum lr l1 l2 grad", _5),)),
+    "ApplyProximalGradientDescent": ("var alpha l1 l2 delta", (("var alpha l1 l2 delta", _5),)),
     "ApplyRMSProp": (
         "var ms mom lr rho momentum epsilon grad",
         (("var ms mom lr rho momentum epsilon grad", _5),),
@@ -319,13 +337,40 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         "backprop_val_grad a_indices:int64 b_indices:int64 sum_indices:int64",
         (("backprop_val_grad", _5),),
     ),
+    "SparseApplyAdadelta": (
+        "var accum accum_update lr rho epsilon grad indices",
+        (("var accum accum_update lr rho epsilon grad", _5), ("indices", _8)),
+    ),
     "SparseApplyAdagrad": (
         "var accum lr grad indices",
         (("var accum lr grad", _5), ("indices", _8)),
     ),
+    "SparseApplyAdagradDA": (
+        "var gradient_accumulator gradient_squared_accumulator grad indices lr l1 l2 global_step:int64",
+        (
+            ("var gradient_accumulator gradient_squared_accumulator grad lr l1 l2", _5),
+            ("indices", _8),
+        ),
+    ),
+    "SparseApplyFtrl": (
+        "var accum linear grad indices lr l1 l2 lr_power",
+        (("var accum linear grad lr l1 l2 lr_power", _5), ("indices", _8)),
+    ),
+    "SparseApplyFtrlV2": (
+        "var accum linear grad indices lr l1 l2 l2_shrinkage lr_power",
+        (("var accum linear grad lr l1 l2 l2_shrinkage lr_power", _5), ("indices", _8)),
+    ),
     "SparseApplyMomentum": (
         "var accum lr grad indices momentum",
         (("var accum lr grad momentum", _5), ("indices", _8)),
+    ),
+    "SparseApplyProximalAdagrad": (
+        "var accum lr l1 l2 grad indices",
+        (("var accum lr l1 l2 grad", _5), ("indices", _8)),
+    ),
+    "SparseApplyProximalGradientDescent": (
+        "var alpha l1 l2 grad indices",
+        (("var alpha l1 l2 grad", _5), ("indices", _8)),
     ),
     "SparseConcat": ("indices*:int64 values* shapes*:int64", ()),
     "SparseCross": ("indices*:int64 values* shapes*:int64 dense_inputs*", ()),

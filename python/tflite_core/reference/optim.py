@@ -156,7 +156,9 @@ def _dense_check(op: str, outputs, grad) -> None:
 def _apply_adadelta(inputs, outputs, ints, floats):
     *hyper, grad = inputs
     _dense_check("ApplyAdadelta", outputs, grad)
-    adadelta_step(*outputs, grad, *_scalars("ApplyAdadelta", hyper))
+    var, accum, upd = outputs
+    lr, rho, eps = _scalars("ApplyAdadelta", hyper)
+    adadelta_step(var, accum, upd, grad, lr, rho, eps)
 
 
 @_kernel("apply_proximal_gradient_descent")
@@ -174,7 +176,8 @@ def _apply_proximal_adagrad(inputs, outputs, ints, floats):
     _dense_check("ApplyProximalAdagrad", outputs, grad)
     lr, l1, l2 = _scalars("ApplyProximalAdagrad", hyper)
     _check_prox_hyper("ApplyProximalAdagrad", lr, l1, l2)
-    proximal_adagrad_step(*outputs, grad, lr, l1, l2)
+    var, accum = outputs
+    proximal_adagrad_step(var, accum, grad, lr, l1, l2)
 
 
 @_kernel("apply_adagrad_da")
@@ -182,7 +185,8 @@ def _apply_adagrad_da(inputs, outputs, ints, floats):
     grad, lr, l1, l2, step = inputs
     _dense_check("ApplyAdagradDA", outputs, grad)
     lr, l1, l2 = _scalars("ApplyAdagradDA", [lr, l1, l2])
-    adagrad_da_step(*outputs, grad, lr, l1, l2, _global_step("ApplyAdagradDA", step))
+    var, ga, gg = outputs
+    adagrad_da_step(var, ga, gg, grad, lr, l1, l2, _global_step("ApplyAdagradDA", step))
 
 
 def _make_ftrl(op: str, v2: bool):
@@ -191,7 +195,8 @@ def _make_ftrl(op: str, v2: bool):
         _dense_check(op, outputs, grad)
         h = _scalars(op, hyper)
         shrink = h[3] if v2 else outputs[0].dtype.type(0)
-        ftrl_step(*outputs, grad, h[0], h[1], h[2], shrink, h[-1])
+        var, accum, linear = outputs
+        ftrl_step(var, accum, linear, grad, h[0], h[1], h[2], shrink, h[-1])
 
     return kernel
 

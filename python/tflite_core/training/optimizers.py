@@ -1,9 +1,10 @@
 """The optimisers TF 1.x users train with: ``MomentumOptimizer`` (Nesterov too), ``AdamOptimizer``,
-``AdagradOptimizer`` and ``RMSPropOptimizer``. Each update is one fused in-place C++ kernel over
-the variable and its slots (TF's ``ApplyMomentum``, ``ApplyAdam``, ``ApplyAdagrad``,
-``ApplyRMSProp``, registered in ``training_ops``). Slots are global, non-trainable variables named
-as TF names them (``w/Adam``, ``w/Adam_1``, ``w/Momentum``, …), so ``tf.train.Saver``
-checkpoints them and TF checkpoints of them restore.
+``AdagradOptimizer``, ``RMSPropOptimizer`` and ``AdadeltaOptimizer`` (the l1/l2-regularised ones
+are in ``proximal_optimizers``). Each update is one fused in-place C++ kernel over the variable
+and its slots (TF's ``ApplyMomentum``, ``ApplyAdam``, ``ApplyAdagrad``, ``ApplyRMSProp``,
+``ApplyAdadelta`` and their sparse forms, registered in ``training_ops``). Slots are global,
+non-trainable variables named as TF names them (``w/Adam``, ``w/Adam_1``, ``w/Momentum``, …), so
+``tf.train.Saver`` checkpoints them and TF checkpoints of them restore.
 """
 
 from __future__ import annotations
@@ -31,17 +32,24 @@ class _SlotOptimizer(Optimizer):
         self._non_slot: dict = {}
         self._hyper: dict = {}
 
-    def _slot(self, var, slot_name: str, initial_value) -> Variable:
+    def _slot(self, var, slot_name: str, initial_value, op_name: str | None = None) -> Variable:
+        """The slot ``slot_name`` of ``var``, made once: a variable named ``<var>/<op_name>``
+        (the optimiser's name by default; uniquified ``_1``, ``_2`` ... as TF's slots)."""
         per_var = self._slots.setdefault(slot_name, {})
         if var not in per_var:
             with name_scope(None):  # named after the variable, at the top level
                 per_var[var] = Variable(
-                    initial_value, name=f"{var.op.name}/{self._name}", trainable=False
+                    initial_value, name=f"{var.op.name}/{op_name or self._name}", trainable=False
                 )
         return per_var[var]
 
-    def _zeros_slot(self, var, slot_name):
-        return self._slot(var, slot_name, zeros(var.shape.as_list(), var.dtype))
+    def _zeros_slot(self, var, slot_name, op_name: str | None = None):
+        return self._slot(var, slot_name, zeros(var.shape.as_list(), var.dtype), op_name)
+
+    def _filled_slot(self, var, slot_name, value: float, op_name: str | None = None):
+        """A slot of ``var``'s shape and dtype filled with ``value``."""
+        init = ones(var.shape.as_list(), var.dtype) * value
+        return self._slot(var, slot_name, init, op_name)
 
     def _non_slot_variable(self, name: str, value, dtype):
         if name not in self._non_slot:
@@ -255,3 +263,43 @@ class RMSPropOptimizer(_SlotOptimizer):
         ins = [var._variable, rms._variable, mom._variable]
         ins += [self._as(h, var) for h in hyper] + [grad]
         return self._update("ApplyRMSProp", ins, var)
+
+
+class AdadeltaOptimizer(_SlotOptimizer):
+    """Adadelta (Zeiler 2012): ``accum = rho accum + (1 - rho) g^2``,
+    ``update = sqrt(accum_update + epsilon) / sqrt(accum + epsilon) g``, ``var -= lr update``,
+    ``accum_update = rho accum_update + (1 - rho) update^2``. Slots ``accum``
+    (``w/Adadelta``) and ``accum_update`` (``w/Adadelta_1``), both starting at 0."""
+
+    def __init__(
+        self,
+        learning_rate: TensorLike = 0.001,
+        rho: TensorLike = 0.95,
+        epsilon: TensorLike = 1e-8,
+        use_locking: bool = False,
+        name: str = "Adadelta",
+    ) -> None:
+        super().__init__(use_locking, name)
+        self._lr, self._rho, self._epsilon = learning_rate, rho, epsilon
+
+    def _create_slots(self, var_list):
+        for v in var_list:
+            self._zeros_slot(v, "accum")
+            self._zeros_slot(v, "accum_update")
+
+    def _prepare(self):
+        self._lr_t = self._tensor("lr", self._lr)
+        self._rho_t = self._tensor("rho", self._rho)
+        self._epsilon_t = self._tensor("epsilon", self._epsilon)
+
+    def _inputs(self, var):
+        acc, upd = self._slot_of(var, "accum"), self._slot_of(var, "accum_update")
+        hyper = [self._as(h, var) for h in (self._lr_t, self._rho_t, self._epsilon_t)]
+        return [var._variable, acc._variable, upd._variable, *hyper]
+
+    def _apply_dense(self, grad, var):
+        return self._update("ApplyAdadelta", [*self._inputs(var), grad], var)
+
+    def _apply_sparse(self, grad, var):
+        ins = [*self._inputs(var), grad.values, grad.indices]
+        return self._update("SparseApplyAdadelta", ins, var)

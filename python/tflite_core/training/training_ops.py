@@ -5,7 +5,11 @@ the sparse ``SparseApply*`` op types. Each is one in-place C++ kernel (``cpp/opt
 Dense (TF's ops of these names): ``ApplyGradientDescent`` (var, alpha, delta), ``ApplyMomentum``
 (var, accum, lr, grad, momentum), ``ApplyAdam`` (var, m, v, beta1_power, beta2_power, lr, beta1,
 beta2, epsilon, grad), ``ApplyAdagrad`` (var, accum, lr, grad), ``ApplyRMSProp`` (var, ms, mom,
-lr, rho, momentum, epsilon, grad).
+lr, rho, momentum, epsilon, grad), ``ApplyAdadelta`` (var, accum, accum_update, lr, rho, epsilon,
+grad), ``ApplyProximalGradientDescent`` (var, alpha, l1, l2, delta), ``ApplyProximalAdagrad``
+(var, accum, lr, l1, l2, grad), ``ApplyAdagradDA`` (var, gradient_accumulator,
+gradient_squared_accumulator, grad, lr, l1, l2, global_step), ``ApplyFtrl`` (var, accum, linear,
+grad, lr, l1, l2, lr_power) and ``ApplyFtrlV2`` (... l2, l2_shrinkage, lr_power).
 
 Sparse, for an ``IndexedSlices`` gradient: each updates only the rows the gradient names (ids
 checked, duplicates summed first, as TF's optimisers deduplicate), so a step's cost grows with
@@ -20,6 +24,9 @@ the batch, not the table:
   over the whole slot, ``scatter_add`` of ``(1 - beta1) g`` and ``(1 - beta2) g^2`` into the rows,
   then ``var -= lr_t m / (sqrt(v) + epsilon)`` over the whole variable. That is dense in TF 1.x
   too (its cost grows with the table); only the gradient stays sparse.
+- ``SparseApplyAdadelta``, ``SparseApplyProximalGradientDescent``, ``SparseApplyProximalAdagrad``,
+  ``SparseApplyAdagradDA``, ``SparseApplyFtrl`` and ``SparseApplyFtrlV2``: TF's ops of these
+  names and input orders (grad, indices where TF has them), the dense update on the rows named.
 """
 
 from __future__ import annotations
@@ -108,6 +115,31 @@ _register_dense("ApplyMomentum", "apply_momentum", 2, 5, nesterov=True)
 _register_dense("ApplyAdam", "apply_adam", 3, 10, nesterov=True)
 _register_dense("ApplyAdagrad", "apply_adagrad", 2, 4)
 _register_dense("ApplyRMSProp", "apply_rms_prop", 3, 8)
+_register_dense("ApplyAdadelta", "apply_adadelta", 3, 7)
+_register_dense("ApplyProximalGradientDescent", "apply_proximal_gradient_descent", 1, 5)
+_register_dense("ApplyProximalAdagrad", "apply_proximal_adagrad", 2, 6)
+
+
+def _grad_after_refs_shape(n_refs: int):
+    """The shape function of an update whose gradient follows the refs (ApplyAdagradDA,
+    ApplyFtrl, ApplyFtrlV2: var, slots, grad, scalars...; AdagradDA's last scalar, the global
+    step, is an int64)."""
+
+    def shape_fn(op, in_shapes, value_of):
+        ins = list(in_shapes)
+        reordered = ins[:n_refs] + ins[n_refs + 1 :] + [ins[n_refs]]
+        scalars = range(n_refs, len(ins) - 1)
+        return _update_shape(n_refs, scalars)(op, reordered, value_of)
+
+    return shape_fn
+
+
+for _op, _kernel, _n in (
+    ("ApplyAdagradDA", "apply_adagrad_da", 8),
+    ("ApplyFtrl", "apply_ftrl", 8),
+    ("ApplyFtrlV2", "apply_ftrl_v2", 9),
+):
+    _register_update(_op, _grad_after_refs_shape(3), _kernel, 3, _n)
 
 
 # ---- sparse updates ----------------------------------------------------------------------------
@@ -143,3 +175,11 @@ _register_sparse("SparseApplyGradientDescent", "sparse_apply_gradient_descent", 
 _register_sparse("SparseApplyMomentum", "sparse_apply_momentum", 2, 6, 3, nest=True)
 _register_sparse("SparseApplyAdagrad", "sparse_apply_adagrad", 2, 5, 3)
 _register_sparse("SparseApplyAdam", "sparse_apply_adam", 3, 11, 9)
+_register_sparse("SparseApplyAdadelta", "sparse_apply_adadelta", 3, 8, 6)
+_register_sparse(
+    "SparseApplyProximalGradientDescent", "sparse_apply_proximal_gradient_descent", 1, 6, 4
+)
+_register_sparse("SparseApplyProximalAdagrad", "sparse_apply_proximal_adagrad", 2, 7, 5)
+_register_sparse("SparseApplyAdagradDA", "sparse_apply_adagrad_da", 3, 9, 3)
+_register_sparse("SparseApplyFtrl", "sparse_apply_ftrl", 3, 9, 3)
+_register_sparse("SparseApplyFtrlV2", "sparse_apply_ftrl_v2", 3, 10, 3)
