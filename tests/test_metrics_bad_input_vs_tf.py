@@ -271,3 +271,84 @@ def test_unknown_rank_inputs(name):
         _same_error(build)
     else:
         _same_value(build)
+
+
+LB = np.array([1, 0, 1, 1])
+PF = np.array([0.2, 0.7, 0.9, 0.4])
+# name -> (build, TF's error key or None where both give the same values)
+DTYPES = {
+    "auc_int_predictions": (
+        lambda m: m.metrics.auc(m.constant(LB), m.constant([0, 1, 1, 0])),
+        None,
+    ),
+    "auc_float64_predictions": (lambda m: m.metrics.auc(m.constant(LB), m.constant(PF)), None),
+    "auc_bool_predictions": (
+        lambda m: m.metrics.auc(m.constant(LB), m.constant([True, False, True, False])),
+        "has DataType bool not in list of allowed values",
+    ),
+    "precision_float_predictions": (
+        lambda m: m.metrics.precision(m.constant(LB), m.constant(PF)),
+        None,
+    ),
+    "mean_per_class_accuracy_float_predictions": (
+        lambda m: m.metrics.mean_per_class_accuracy(
+            m.constant(LB), m.constant([1.0, 0.0, 0.0, 1.0]), 2
+        ),
+        None,
+    ),
+    "mean_int_values_int_weights": (
+        lambda m: m.metrics.mean(m.constant([1, 2, 3]), m.constant([1, 2, 0])),
+        None,
+    ),
+    "accuracy_int_labels_float_predictions": (
+        lambda m: m.metrics.accuracy(m.constant(LB), m.constant([1.0, 0.0, 0.0, 1.0])),
+        None,
+    ),
+    "mean_squared_error_int64_int32": (
+        lambda m: m.metrics.mean_squared_error(m.constant(LB), m.constant([1, 0, 0, 2])),
+        "Input 'y' of 'SquaredDifference' Op has type int32 that does not match type int64",
+    ),
+    "mean_iou_float_ids": (
+        lambda m: m.metrics.mean_iou(m.constant([1.0, 0.0]), m.constant([1.0, 1.0]), 2),
+        None,
+    ),
+    "precision_at_k_float_labels": (
+        lambda m: m.metrics.precision_at_k(
+            m.constant([[1.0], [0.0]]), m.constant([[0.1, 0.9], [0.2, 0.8]]), 1
+        ),
+        "Types don't match, <dtype: 'int64'> vs <dtype: 'float32'>.",
+    ),
+    "true_positives_float64_weights": (
+        lambda m: m.metrics.true_positives(
+            m.constant(LB), m.constant(LB), m.constant([1.0, 2.0, 3.0, 4.0], m.float64)
+        ),
+        None,
+    ),
+    "mean_cosine_distance_bad_dim": (
+        lambda m: m.metrics.mean_cosine_distance(
+            m.constant([[1.0, 0.0]]), m.constant([[1.0, 0.0]]), 2
+        ),
+        "Invalid reduction dimension 2 for input with 2 dimensions",
+    ),
+    "mean_relative_error_normalizer_shape": (
+        lambda m: m.metrics.mean_relative_error(
+            m.constant([1.0, 0.0]), m.constant([1.0, 1.0]), m.constant([1.0, 1.0, 1.0])
+        ),
+        "Shapes (2,) and (3,) are incompatible",
+    ),
+}
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize("name", sorted(DTYPES))
+def test_dtypes(name):
+    """Input dtypes: TF's casts where it casts, its TypeError/ValueError where it has one."""
+    fn, key = DTYPES[name]
+
+    def build(m):
+        return fn(m), {}
+
+    if key is None:
+        _same_value(build)
+    else:
+        _same_error(build, key)

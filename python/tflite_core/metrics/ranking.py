@@ -97,7 +97,9 @@ def _maybe_expand_labels(labels: _Ids, predictions: Tensor) -> _Ids:
 
 def _check_dtypes(a: Tensor, b: Tensor) -> None:
     if a.dtype != b.dtype:
-        raise TypeError(f"Types don't match, {a.dtype!r} vs {b.dtype!r}.")
+        raise TypeError(
+            f"Types don't match, <dtype: '{a.dtype.name}'> vs <dtype: '{b.dtype.name}'>."
+        )
 
 
 def _first_present(ids: _Ids) -> Tensor:
