@@ -57,6 +57,13 @@ from .conv_ops import (
 from .conv_ops import (
     depthwise_conv2d_native_backprop_input as depthwise_conv2d_backprop_input,
 )
+from .ctc_ops import (
+    collapse_repeated,
+    ctc_greedy_decoder,
+    ctc_loss,
+    ctc_loss_v2,
+    ctc_unique_labels,
+)
 from .embedding_ops import embedding_lookup
 from .embedding_sparse_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse
 from .loss_scaling_ops import compute_average_loss, scale_regularization_loss
