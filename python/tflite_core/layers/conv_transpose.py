@@ -32,15 +32,16 @@ class _ConvTranspose(_Conv):
         name = type(self).__name__
         if input_shape.rank != self.rank + 2:
             raise ValueError(
-                f"Inputs should have rank {self.rank + 2}. Received input_shape={input_shape}."
+                f"Inputs should have rank {self.rank + 2}. "
+                f"Received input_shape={_shape_str(input_shape)}."
             )
         axis = self._channel_axis()
         in_ch = input_shape.as_list()[axis]
         if in_ch is None:
             raise ValueError(
                 f"The channel dimension of the inputs to `{name}` should be defined. The "
-                f"input_shape received is {input_shape}, where axis {axis} (0-based) is the "
-                "channel dimension, which found to be `None`."
+                f"input_shape received is {tuple(input_shape.as_list())}, where axis {axis} "
+                "(0-based) is the channel dimension, which found to be `None`."
             )
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: in_ch})
         self.kernel = self.add_weight(
@@ -212,3 +213,8 @@ def _transpose_fn(cls: Any, rank: int, fn_name: str) -> Any:
 
 conv2d_transpose = _transpose_fn(Conv2DTranspose, 2, "conv2d_transpose")
 conv3d_transpose = _transpose_fn(Conv3DTranspose, 3, "conv3d_transpose")
+
+
+def _shape_str(s: TensorShape) -> str:
+    """A shape as TF 2 prints it: ``(None, 5)``, ``<unknown>``."""
+    return "<unknown>" if s.rank is None else str(tuple(s.as_list()))

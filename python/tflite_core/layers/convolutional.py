@@ -125,8 +125,8 @@ class _Conv(Layer):
         if dims is None or dims[axis] is None:
             raise ValueError(
                 "The channel dimension of the inputs should be defined. The input_shape "
-                f"received is {input_shape}, where axis {axis} (0-based) is the channel "
-                "dimension, which found to be `None`."
+                f"received is {tuple(input_shape.as_list())}, where axis {axis} (0-based) is the "
+                "channel dimension, which found to be `None`."
             )
         return int(dims[axis] or 0)
 
@@ -218,7 +218,7 @@ class _Conv(Layer):
             out = (
                 dims[:batch_rank] + self._spatial_output_shape(dims[batch_rank:-1]) + [self.filters]
             )
-        if any(d is not None and d <= 0 for d in out):
+        if any(d is not None and d < 0 for d in out):
             raise ValueError(
                 "One of the dimensions in the output is <= 0 due to downsampling in "
                 f"{self.name}. Consider increasing the input size. Received input shape "

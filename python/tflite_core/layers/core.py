@@ -89,7 +89,7 @@ class Dense(Layer):
         if last_dim is None:
             raise ValueError(
                 "The last dimension of the inputs to a Dense layer should be defined. Found "
-                f"None. Full input shape received: {input_shape}"
+                f"None. Full input shape received: {tuple(input_shape.as_list())}"
             )
         self.input_spec = InputSpec(min_ndim=2, axes={-1: last_dim})
         self.kernel = self.add_weight(
@@ -135,7 +135,7 @@ class Dense(Layer):
         if dimension_value(input_shape[-1]) is None:
             raise ValueError(
                 "The last dimension of the input shape of a Dense layer should be defined. "
-                f"Found None. Received: input_shape={input_shape}"
+                f"Found None. Received: input_shape={tuple(input_shape.as_list())}"
             )
         return input_shape[:-1].concatenate(self.units)
 

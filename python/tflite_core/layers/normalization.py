@@ -209,7 +209,7 @@ class BatchNormalization(Layer):
 
     def call(self, inputs: Any, training: Any = False) -> Any:
         inputs = cast(inputs, self.dtype) if self.dtype else inputs
-        training_value = pred_value(training)
+        training_value = pred_value(training, keras_message=True)
         if self.fused:
             return self._fused_call(inputs, training, training_value)
         in_dtype = inputs.dtype.base_dtype

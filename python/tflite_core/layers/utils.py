@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..framework.graph import Tensor, constant_value
+from ..framework import dtypes as _dt
+from ..framework.constant_op import constant
+from ..framework.graph import Tensor, constant_value, control_dependencies, get_default_graph
 from ..nn.nn_ops import elu, log_softmax, relu, relu6, softmax, softplus
+from ..ops.array_ops import cast
 from ..ops.cond import cond
 from ..ops.init_ops import (
     Constant,
@@ -23,12 +26,14 @@ from ..ops.init_ops import (
     lecun_normal,
     lecun_uniform,
 )
+from ..ops.logging_ops import Assert
 from ..ops.math_ops import sigmoid, tanh
 from ..ops.variables import Variable
 
 
-def pred_value(pred: Any) -> bool | None:
-    """The Python value of a ``training`` flag, or None when it is known only at run time."""
+def pred_value(pred: Any, keras_message: bool = False) -> bool | None:
+    """The Python value of a ``training`` flag, or None when it is known only at run time (TF's
+    ``smart_constant_value``; ``keras_message``: the wording of Keras's ``constant_value``)."""
     if isinstance(pred, Tensor):
         v = constant_value(pred)
         return None if v is None else bool(v)
@@ -38,6 +43,10 @@ def pred_value(pred: Any) -> bool | None:
         return pred
     if not isinstance(pred, (str, bytes)) and pred in {0, 1}:
         return bool(pred)
+    if keras_message:
+        raise TypeError(
+            f"`pred` must be a Tensor, or a Python bool, or 1 or 0. Received: {type(pred)}"
+        )
     raise TypeError(
         f"Argument `pred` must be a Tensor, or a Python bool, or 1 or 0. Received: pred={pred} "
         f"of type {type(pred).__name__}"
@@ -50,15 +59,32 @@ def smart_cond(
     """``true_fn()`` or ``false_fn()`` when ``pred`` is known now, else ``tf.cond``."""
     v = pred_value(pred)
     if v is None:
+        if isinstance(pred, Tensor) and pred.dtype.base_dtype != _dt.bool:
+            pred = _failing_pred(pred)
         return cond(pred, true_fn, false_fn, name=name)
     return true_fn() if v else false_fn()
 
 
+_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
+
+
+def _failing_pred(pred: Tensor) -> Tensor:
+    """A non-bool ``training`` tensor: TF builds the cond, then fails when it runs
+    (InvalidArgumentError: its lowered Switch takes a bool). A bool that fails the same way."""
+    kind = _TYPE_NAMES.get(pred.dtype.base_dtype.name, pred.dtype.base_dtype.name)
+    scope = get_default_graph().get_name_scope()
+    where = f"{scope}/cond/switch_pred" if scope else "cond/switch_pred"
+    msg = f"Input 'pred' passed {kind} expected bool while building NodeDef '{where}'"
+    fail = Assert(constant(False), [msg], name="training_is_not_bool")
+    with control_dependencies([fail]):
+        return cast(pred, _dt.bool)
+
+
 def normalize_tuple(value: Any, n: int, name: str, allow_zero: bool = False) -> tuple[int, ...]:
-    """``value`` (an int or ``n`` ints) as a tuple of ``n`` ints, checked as Keras checks it."""
-    err = f"The `{name}` argument must be a tuple of {n} integers. Received {name}={value}"
+    """``value`` (an int or ``n`` ints) as a tuple of ``n`` ints, checked as TF checks it."""
+    err = f"The `{name}` argument must be a tuple of {n} integers. Received: {value}"
     if isinstance(value, int):
-        out: tuple[int, ...] = (value,) * n
+        out: tuple[Any, ...] = (value,) * n
     else:
         try:
             out = tuple(value)
@@ -70,13 +96,11 @@ def normalize_tuple(value: Any, n: int, name: str, allow_zero: bool = False) -> 
             try:
                 int(v)
             except (ValueError, TypeError):
-                raise ValueError(err + f" including element {v} of type {type(v)}") from None
-    bad = [v for v in out if v < 0] if allow_zero else [v for v in out if v <= 0]
+                raise ValueError(err + f"including element {v} of type {type(v)}") from None
+    bad = {v for v in out if v < 0} if allow_zero else {v for v in out if v <= 0}
     if bad:
         req = ">= 0" if allow_zero else "> 0"
-        raise ValueError(
-            err + f", including values {set(bad)} that does not satisfy the requirement `{req}`."
-        )
+        raise ValueError(err + f" including {bad} that does not satisfy the requirement `{req}`.")
     return tuple(int(v) for v in out)
 
 
