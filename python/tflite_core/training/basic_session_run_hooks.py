@@ -18,10 +18,11 @@ from ..framework import errors
 from ..framework.graph import Graph, Tensor, get_default_graph, name_scope
 from ..framework.protos import protos
 from ..framework.tf_logging import error, info, warning
-from ..io.event_writer import FileWriterCache
+from ..io.event_writer import FileWriter, FileWriterCache
 from ..ops.check_ops import is_variable_initialized
 from ..ops.cond import cond
 from ..ops.variables import Variable
+from .saver import _meta_graph_def
 from .session_run_hook import SessionRunArgs, SessionRunHook
 from .training_util import get_global_step
 
@@ -50,6 +51,19 @@ def get_or_create_global_step_read(graph: Graph | None = None) -> Tensor | None:
         read = value + 0
     graph.add_to_collection(GLOBAL_STEP_READ_KEY, read)
     return read
+
+
+def summary_writer(logdir: str) -> FileWriter:
+    """``FileWriterCache.get(logdir)`` as TF's hooks use it: a writer created here starts
+    with the default graph's GraphDef and MetaGraphDef events, as TF's cache creates it with
+    ``FileWriter(logdir, graph=get_default_graph())``."""
+    fresh = logdir not in FileWriterCache._cache
+    writer = FileWriterCache.get(logdir)
+    if fresh:
+        graph = get_default_graph()
+        writer.add_graph(graph)
+        writer.add_event(protos().Event(meta_graph_def=_meta_graph_def(graph)))
+    return writer
 
 
 def require_global_step_read(hook_name: str) -> Tensor:
@@ -266,7 +280,7 @@ class StepCounterHook(SessionRunHook):
 
     def begin(self) -> None:
         if self._summary_writer is None and self._output_dir:
-            self._summary_writer = FileWriterCache.get(self._output_dir)
+            self._summary_writer = summary_writer(self._output_dir)
         self._global_step_tensor = require_global_step_read("StepCounterHook")
         step = get_global_step()
         assert step is not None

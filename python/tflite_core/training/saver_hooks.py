@@ -19,8 +19,8 @@ from ..framework.graph import GraphKeys, get_collection, get_default_graph
 from ..framework.protos import protos
 from ..framework.run_protos import run_protos
 from ..framework.tf_logging import info
-from ..io.event_writer import FileWriterCache, write_graph
-from .basic_session_run_hooks import SecondOrStepTimer, require_global_step_read
+from ..io.event_writer import write_graph
+from .basic_session_run_hooks import SecondOrStepTimer, require_global_step_read, summary_writer
 from .saver import _meta_graph_def
 from .session_run_hook import SessionRunArgs, SessionRunHook
 
@@ -76,7 +76,7 @@ class CheckpointSaverHook(SessionRunHook):
         self._steps_per_run = steps_per_run
 
     def begin(self) -> None:
-        self._summary_writer = FileWriterCache.get(self._checkpoint_dir)
+        self._summary_writer = summary_writer(self._checkpoint_dir)
         self._global_step_tensor = require_global_step_read("CheckpointSaverHook")
         for listener in self._listeners:
             listener.begin()
@@ -180,7 +180,7 @@ class SummarySaverHook(SessionRunHook):
 
     def begin(self) -> None:
         if self._summary_writer is None and self._output_dir:
-            self._summary_writer = FileWriterCache.get(self._output_dir)
+            self._summary_writer = summary_writer(self._output_dir)
         self._next_step: int | None = None
         self._global_step_tensor = require_global_step_read("SummarySaverHook")
 
@@ -290,7 +290,7 @@ class ProfilerHook(SessionRunHook):
         show_memory: bool = False,
     ) -> None:
         self._output_file = os.path.join(output_dir, "timeline-{}.json")
-        self._file_writer = FileWriterCache.get(output_dir)
+        self._file_writer = summary_writer(output_dir)
         self._show_dataflow = show_dataflow
         self._show_memory = show_memory
         self._timer = SecondOrStepTimer(every_secs=save_secs, every_steps=save_steps)

@@ -1,0 +1,252 @@
+"""``tf.train.MonitoredTrainingSession`` side by side with TF 2.21 ``compat.v1``.
+
+The same model (tests/monitored_session_model.py) is trained with StopAtStepHook,
+LoggingTensorHook, a recording hook and the session's own CheckpointSaverHook, SummarySaverHook
+and StepCounterHook, here and in TF: the loss sequence, the number of runs, the hook calls, the
+checkpoint files and steps, the event files (read by TF's ``summary_iterator``) and the INFO log
+lines (TF's formats, checked by regex and line by line) are the same; TF reads our checkpoints.
+A training process killed with SIGKILL resumes from its last checkpoint. A hook raising in
+``after_run`` propagates its exception, skips ``end`` and closes the session, with the last
+checkpoint intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import monitored_session_model as model
+import numpy as np
+import pytest
+import tensorflow as real_tf
+
+import tflite_core as tf
+
+T = real_tf.compat.v1
+CHILD = Path(__file__).with_name("monitored_session_child.py")
+FLOAT = re.compile(r"\d+\.\d+(?:e[-+]?\d+)?")
+LOSS_LINE = re.compile(r"^loss = (\d+\.\d+(?:e[-+]?\d+)?), step = (\d+)(?: \((\d+\.\d{3}) sec\))?$")
+RATE_LINE = re.compile(r"^global_step/sec: \d+(?:\.\d+)?(?:e[-+]?\d+)?$")
+
+
+def _train(mod, d: Path, last_step: int = 7) -> dict:
+    """Trains with MonitoredTrainingSession in ``mod``; what the test compares."""
+    with mod.Graph().as_default() as graph, model.LogLines() as log:
+        loss, step, train, _ = model.build(mod)
+        rec = model.recording_hook(mod)
+        hooks = [
+            mod.train.StopAtStepHook(last_step=last_step),
+            mod.train.LoggingTensorHook({"loss": loss, "step": step}, every_n_iter=3),
+            rec,
+        ]
+        losses = []
+        with mod.train.MonitoredTrainingSession(
+            checkpoint_dir=str(d),
+            save_checkpoint_steps=3,
+            save_summaries_steps=2,
+            log_step_count_steps=2,
+            hooks=hooks,
+        ) as sess:
+            assert graph.finalized
+            while not sess.should_stop():
+                losses.append(float(sess.run([train, loss])[1]))
+        assert not graph.finalized  # MonitoredSession un-finalizes the graph it finalized
+    state = T.train.get_checkpoint_state(str(d))
+    return {
+        "losses": np.array(losses),
+        "calls": rec.calls,
+        "log": [line.replace(str(d), "<dir>") for line in log.lines],
+        "files": sorted(n for n in os.listdir(d) if not n.startswith("events.out.tfevents")),
+        "latest": os.path.basename(state.model_checkpoint_path),
+        "kept": [os.path.basename(p) for p in state.all_model_checkpoint_paths],
+        "events": _events(d),
+    }
+
+
+def _events(d: Path) -> list:
+    """Every event of ``d``'s event file as TF reads it: (kind, step, details)."""
+    (path,) = [p for p in d.iterdir() if p.name.startswith("events.out.tfevents")]
+    out = []
+    for e in T.train.summary_iterator(str(path)):
+        kind = e.WhichOneof("what")
+        if kind == "summary":
+            out.append((kind, e.step, tuple(v.tag for v in e.summary.value)))
+        elif kind == "session_log":
+            log = e.session_log
+            out.append((kind, e.step, (log.status, os.path.basename(log.checkpoint_path))))
+        else:
+            out.append((kind, e.step, None))
+    return out
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    ours, theirs = tmp_path_factory.mktemp("ours"), tmp_path_factory.mktemp("tf")
+    return _train(tf, ours), _train(T, theirs), ours, theirs
+
+
+def test_loss_sequence_runs_and_hook_calls(runs):
+    ours, theirs, _, _ = runs
+    assert len(ours["losses"]) == len(theirs["losses"]) == 7
+    np.testing.assert_allclose(ours["losses"], theirs["losses"], rtol=1e-5)
+    assert ours["calls"] == theirs["calls"]
+    assert ours["calls"][:3] == ["begin", "after_create_session", "before_run"]
+    assert ours["calls"][-1] == "end"
+    assert ours["calls"].count("after_run") == 7
+
+
+def test_checkpoint_files_and_state(runs):
+    ours, theirs, ours_dir, theirs_dir = runs
+    assert ours["files"] == theirs["files"]  # checkpoint, graph.pbtxt, model.ckpt-{0,3,6,7}.*
+    assert "model.ckpt-6.index" in ours["files"] and "model.ckpt-7.meta" in ours["files"]
+    assert ours["latest"] == theirs["latest"] == "model.ckpt-7"
+    assert ours["kept"] == theirs["kept"]
+    for n in (0, 3, 6, 7):  # TF reads our checkpoints; same values as TF's own
+        mine = T.train.load_checkpoint(str(ours_dir / f"model.ckpt-{n}"))
+        ref = T.train.load_checkpoint(str(theirs_dir / f"model.ckpt-{n}"))
+        assert mine.get_variable_to_shape_map() == ref.get_variable_to_shape_map()
+        assert mine.get_tensor("global_step") == ref.get_tensor("global_step") == n
+        for name in ("w", "b"):
+            np.testing.assert_allclose(mine.get_tensor(name), ref.get_tensor(name), rtol=1e-5)
+
+
+def test_event_files_read_by_tf(runs):
+    ours, theirs, _, _ = runs
+    assert ours["events"] == theirs["events"]
+    kinds = [k for k, _, _ in ours["events"]]
+    assert kinds[0] == "file_version" and "graph_def" in kinds and "meta_graph_def" in kinds
+    summaries = [(s, tags) for k, s, tags in ours["events"] if k == "summary"]
+    # (the summary op is named loss_1: "loss" is the loss op; its tag is the op name, as TF's)
+    assert summaries[:3] == [(1, ("loss_1",)), (3, ("global_step/sec",)), (3, ("loss_1",))]
+    checkpoints = [s for k, s, d in ours["events"] if k == "session_log" and d[0] == 3]
+    # the save in end() (step 7) logs after SummarySaverHook.end flushed the writer: in TF too
+    assert checkpoints == [0, 3, 6]
+
+
+def test_log_lines_in_tf_format(runs):
+    ours, theirs, _, _ = runs
+    assert [FLOAT.sub("<f>", s) for s in ours["log"]] == [
+        FLOAT.sub("<f>", s) for s in theirs["log"]
+    ]
+    for line in (
+        "Create CheckpointSaverHook.",
+        "Graph was finalized.",
+        "Saving checkpoints for 0 into <dir>/model.ckpt.",
+        "Saving checkpoints for 7 into <dir>/model.ckpt.",
+    ):
+        assert line in ours["log"]
+    logged = [LOSS_LINE.match(s) for s in ours["log"] if s.startswith("loss = ")]
+    ref = [LOSS_LINE.match(s) for s in theirs["log"] if s.startswith("loss = ")]
+    assert all(logged) and len(logged) == len(ref) == 3
+    assert [m.group(2) for m in logged] == ["0", "3", "6"]
+    assert logged[0].group(3) is None and logged[1].group(3) is not None  # "(0.012 sec)" later
+    np.testing.assert_allclose(
+        [float(m.group(1)) for m in logged], [float(m.group(1)) for m in ref], rtol=1e-5
+    )
+    rates = [s for s in ours["log"] if s.startswith("global_step/sec")]
+    assert len(rates) == 3 and all(RATE_LINE.match(s) for s in rates)
+
+
+def _child(d: Path, last_step: int, block_at: int) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(CHILD.parent), *sys.path]))
+    return subprocess.Popen(
+        [sys.executable, str(CHILD), str(d), str(last_step), str(block_at)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+
+
+def test_resumes_after_sigkill(tmp_path):
+    first = _child(tmp_path, 100, 13)
+    try:
+        lines = []
+        for line in first.stdout:
+            lines.append(line.split())
+            if lines[-1] == ["blocked"]:
+                break
+        assert lines[0][:2] == ["start", "0"]
+        assert [w[1] for w in lines[1:-1]] == [str(s) for s in range(1, 14)]
+        first.send_signal(signal.SIGKILL)  # killed mid-training, 3 steps after a checkpoint
+        assert first.wait(30) == -signal.SIGKILL
+    finally:
+        first.kill()
+        first.stdout.close()
+        first.stdin.close()
+    latest = tf.train.latest_checkpoint(str(tmp_path))
+    assert os.path.basename(latest) == "model.ckpt-10"
+
+    second = _child(tmp_path, 20, -1)
+    out, _ = second.communicate(timeout=60)
+    assert second.returncode == 0
+    lines = [line.split(maxsplit=2) for line in out.splitlines()]
+    assert lines[0][:2] == ["start", "10"]  # the global step continues from the checkpoint
+    saved = T.train.load_checkpoint(latest)  # TF reads the checkpoint the child restored
+    np.testing.assert_array_equal(json.loads(lines[0][2]), saved.get_tensor("w").ravel())
+    assert [w[1] for w in lines[1:]] == [str(s) for s in range(11, 21)]
+    final = T.train.load_checkpoint(str(tmp_path))
+    assert final.get_tensor("global_step") == 20
+
+    # the same 20 steps without the kill end with the same values
+    with tf.Graph().as_default():
+        _, _, train, w = model.build(tf)
+        hooks = [tf.train.StopAtStepHook(last_step=20)]
+        with tf.train.SingularMonitoredSession(hooks=hooks) as sess:
+            while not sess.should_stop():
+                sess.run(train)
+            ref = sess.raw_session().run(w)
+    np.testing.assert_array_equal(final.get_tensor("w"), ref)
+
+
+def _train_until_boom(mod, d: Path) -> dict:
+    with mod.Graph().as_default() as graph:
+        _, _, train, _ = model.build(mod)
+        rec = model.recording_hook(mod)
+
+        class Boom(mod.train.SessionRunHook):
+            runs = 0
+
+            def after_run(self, run_context, run_values):
+                Boom.runs += 1
+                if Boom.runs == 5:
+                    raise ValueError("boom in after_run")
+
+        sess = mod.train.MonitoredTrainingSession(
+            checkpoint_dir=str(d),
+            save_checkpoint_steps=2,
+            save_summaries_steps=None,
+            log_step_count_steps=None,
+            hooks=[rec, Boom()],
+        )
+        with pytest.raises(ValueError, match="boom in after_run"), sess:
+            while not sess.should_stop():
+                sess.run(train)
+        closed = sess._is_closed()
+        stop = sess.should_stop()
+        finalized = graph.finalized
+    latest = T.train.latest_checkpoint(str(d))
+    return {
+        "calls": rec.calls,
+        "closed": closed,
+        "should_stop": stop,
+        "finalized": finalized,
+        "latest": os.path.basename(latest),
+        "step": int(T.train.load_checkpoint(latest).get_tensor("global_step")),
+    }
+
+
+@pytest.mark.bad_input
+def test_hook_raising_in_after_run(tmp_path):
+    ours = _train_until_boom(tf, tmp_path / "ours")
+    theirs = _train_until_boom(T, tmp_path / "tf")
+    assert ours == theirs
+    assert ours["calls"][-1] == "after_run" and "end" not in ours["calls"]  # no end() on error
+    assert ours["closed"] and ours["should_stop"] and not ours["finalized"]
+    assert ours["latest"] == "model.ckpt-4" and ours["step"] == 4  # the last save is intact
