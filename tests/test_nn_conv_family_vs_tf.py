@@ -51,10 +51,13 @@ def _run(mod, build):
     return [o.name for o in outs], [o.shape.as_list() for o in outs], vals
 
 
-def _compare(build, names=True, tol=1e-4):
+def _compare(build, names=True, tol=1e-4, shapes=None):
+    """Same values, gradients, static shapes (of the outputs ``shapes`` indexes; all when None)
+    and, with ``names``, output names."""
     n_ours, s_ours, (v_ours, g_ours) = _run(tf, build)
     n_tf, s_tf, (v_tf, g_tf) = _run(T, build)
-    assert s_ours == s_tf
+    keep = range(len(s_tf)) if shapes is None else shapes
+    assert [s_ours[i] for i in keep] == [s_tf[i] for i in keep]
     if names:
         assert n_ours == n_tf
     for a, b in zip(v_ours + g_ours, v_tf + g_tf):
@@ -495,3 +498,69 @@ def test_ncdhw_conv3d_transpose_and_pools():
         return outs, [x, f, dy]
 
     _compare(build, names=False)
+
+
+# ---- fractional pooling -------------------------------------------------------------------------
+XF = _r(2, 8, 9, 3)
+
+
+def _fractional_reference(x, rows, cols, overlapping, is_max):
+    """Each region's maximum or mean, from the pooling sequences (TF's definition)."""
+    out = np.zeros((x.shape[0], len(rows) - 1, len(cols) - 1, x.shape[3]), np.float32)
+    extra = 1 if overlapping else 0
+    for i in range(len(rows) - 1):
+        for j in range(len(cols) - 1):
+            r1, c1 = min(rows[i + 1] + extra, x.shape[1]), min(cols[j + 1] + extra, x.shape[2])
+            w = x[:, rows[i] : r1, cols[j] : c1]
+            out[:, i, j] = w.max((1, 2)) if is_max else w.mean((1, 2))
+    return out
+
+
+@pytest.mark.parametrize("kind", ["fractional_max_pool", "fractional_avg_pool"])
+@pytest.mark.parametrize("pseudo_random", [False, True])
+@pytest.mark.parametrize("overlapping", [False, True])
+def test_fractional_pool_regular_regions_match_tf(kind, pseudo_random, overlapping):
+    # when the output divides the input, TF's regions are regular: values and gradients agree
+    def build(m, ph):
+        batch = None if kind == "fractional_max_pool" else 2  # (TF's avg gradient needs it)
+        x = ph(XF, (batch, 8, 9, 3))
+        y, rows, cols = getattr(m.nn, kind)(x, [1, 2, 3, 1], pseudo_random, overlapping)
+        return [y, rows, cols], [x]
+
+    # (TF's static shape of the sequences is [out], one short of the out + 1 they hold)
+    _compare(build, names=False, shapes=[0])
+
+
+@pytest.mark.parametrize("kind", ["fractional_max_pool", "fractional_avg_pool"])
+@pytest.mark.parametrize("pseudo_random", [False, True])
+@pytest.mark.parametrize("overlapping", [False, True])
+@pytest.mark.parametrize("deterministic", [False, True])
+def test_fractional_pool_random_regions(kind, pseudo_random, overlapping, deterministic):
+    # random regions: each side's output is its own sequences' pooling, the sequences obey TF's law
+    ratio = [1.0, 1.44, 1.73, 1.0]
+    for mod in (tf, T):
+        graph = tf.Graph() if mod is tf else real_tf.Graph()
+        with graph.as_default():
+            fn = getattr(mod.nn, kind)
+            y, rows, cols = fn(XF, ratio, pseudo_random, overlapping, deterministic)
+            assert y.shape.as_list() == [2, 5, 5, 3]
+            with mod.Session(graph=graph) as sess:
+                runs = [sess.run([y, rows, cols]) for _ in range(2)]
+        for yv, rv, cv in runs:
+            ref = _fractional_reference(XF, rv, cv, overlapping, kind == "fractional_max_pool")
+            np.testing.assert_allclose(yv, ref, rtol=1e-5, atol=1e-6)
+            for seq, size in ((rv, 8), (cv, 9)):
+                assert seq[0] == 0 and seq[-1] == size and len(seq) == 6
+                assert set(np.diff(seq)) <= {1, 2}
+        if deterministic:
+            np.testing.assert_array_equal(runs[0][1], runs[1][1])
+
+
+@pytest.mark.bad_input
+def test_fractional_pool_seeds_need_deterministic():
+    for mod in (tf, T):
+        graph = tf.Graph() if mod is tf else real_tf.Graph()
+        with graph.as_default(), pytest.raises(mod.errors.InvalidArgumentError, match="seed2"):
+            y = mod.nn.fractional_max_pool(XF, [1, 2, 2, 1], seed=3)
+            with mod.Session(graph=graph) as sess:
+                sess.run(y)

@@ -4,6 +4,7 @@ from ..ops.math_extra_ops import l2_normalize, softsign, zero_fraction
 from ..ops.math_ops import sigmoid, tanh
 from ..ops.permute_ops import depth_to_space, space_to_batch, space_to_depth
 from . import rnn_cell
+from .accidental_hits_ops import compute_accidental_hits
 from .activation_ops import leaky_relu, selu
 from .candidate_sampling_ops import (
     all_candidate_sampler,
@@ -66,6 +67,7 @@ from .ctc_ops import (
 )
 from .embedding_ops import embedding_lookup
 from .embedding_sparse_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse
+from .fractional_pool_ops import fractional_avg_pool, fractional_max_pool
 from .loss_scaling_ops import compute_average_loss, scale_regularization_loss
 from .morphology_ops import dilation2d, erosion2d
 from .nn_ops import (
@@ -110,6 +112,7 @@ from .pool_composites import (
     pool,
 )
 from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, rnn, static_rnn
+from .rnn_static import static_bidirectional_rnn, static_state_saving_rnn
 from .sampled_loss_ops import (
     nce_loss,
     sampled_softmax_loss,
