@@ -80,7 +80,7 @@ def _pool_axis(x: Tensor, seq: Tensor, size: int, out: int, overlapping: bool, i
     counts = cast(seq[1:] - seq[:-1], x.dtype)
     if overlapping and out > 1:
         counts = add(counts, constant(np.r_[np.ones(out - 1), 0.0], dtype=x.dtype))
-    shape = [out] + [1] * (x.shape.ndims - 1)
+    shape = [out] + [1] * (int(x.shape.ndims or 1) - 1)
     return divide(y, reshape(counts, shape))
 
 
