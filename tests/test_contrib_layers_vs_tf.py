@@ -654,3 +654,62 @@ def test_summarize_tensor_activation_collection():
         zeros = tf.get_collection(tf.GraphKeys.SUMMARIES)[2]
         value = tf.Summary.FromString(tf.Session().run(zeros)).value[0]
         assert (value.tag, value.simple_value) == ("act/zeros", 0.5)
+
+
+# --- layer_norm, unit_norm, bias_add, softmax -------------------------------------------------
+# TF 1.15 layers.py: layer_norm in variable_scope 'LayerNorm' (beta, gamma over
+# shape[begin_params_axis:], moments over axes from begin_norm_axis, epsilon 1e-12);
+# bias_add: 'BiasAdd/biases'; softmax over the last axis; unit_norm: x / sqrt(eps + sum(x^2)).
+
+
+def test_layer_norm_unit_norm_bias_add_softmax():
+    x = RNG.standard_normal((2, 3, 4)).astype(np.float32) * 3 + 1
+    with tf.Graph().as_default():
+        xt = tf.constant(x)
+        ln = L.layer_norm(xt)
+        ln2 = L.layer_norm(xt, begin_norm_axis=-1, center=False)
+        ba = L.bias_add(xt, initializer=tf.constant_initializer(0.5), activation_fn=tf.nn.relu)
+        sm = L.softmax(xt)
+        un = L.unit_norm(xt, 1)
+        assert _names(tf.global_variables()) == [
+            "LayerNorm/beta",
+            "LayerNorm/gamma",
+            "LayerNorm_1/gamma",
+            "BiasAdd/biases",
+        ]
+        assert tf.global_variables()[0].shape.as_list() == [4]
+        (g,) = tf.gradients(tf.reduce_sum(ln * ln * xt), [xt])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            ours = sess.run([ln, ln2, ba, sm, un, g])
+
+    def ref():
+        xt = T.constant(x)
+        m, v = T.nn.moments(xt, [1, 2], keep_dims=True)
+        ln = T.nn.batch_normalization(xt, m, v, T.zeros([4]), T.ones([4]), 1e-12)
+        m2, v2 = T.nn.moments(xt, [2], keep_dims=True)
+        ln2 = T.nn.batch_normalization(xt, m2, v2, None, T.ones([4]), 1e-12)
+        return [
+            ln,
+            ln2,
+            T.nn.relu(xt + 0.5),
+            T.nn.softmax(xt),
+            xt / T.sqrt(1e-7 + T.reduce_sum(T.square(xt), 1, keepdims=True)),
+            T.gradients(T.reduce_sum(ln * ln * xt), [xt])[0],
+        ]
+
+    for o, t in zip(ours, _run_tf(ref)):
+        np.testing.assert_allclose(o, t, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.bad_input
+def test_layer_norm_and_bias_add_errors():
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match=r"must be < rank\(inputs\) \(2\)"):
+            L.layer_norm(tf.zeros([2, 3]), begin_norm_axis=2)
+        with pytest.raises(ValueError, match="is not fully defined"):
+            L.layer_norm(tf.placeholder(tf.float32, [2, None]))
+        with pytest.raises(ValueError, match="Data format NCHW only supports 4D Tensor"):
+            L.bias_add(tf.zeros([2, 3]), data_format="NCHW")
+        with pytest.raises(ValueError, match="dim must be positive but smaller"):
+            L.unit_norm(tf.zeros([2, 3]), 2)

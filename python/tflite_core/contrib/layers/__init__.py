@@ -2,6 +2,7 @@
 ``optimize_loss`` and summaries (re-exports)."""
 
 from ..framework.arg_scope import arg_scope
+from .bias_softmax import bias_add, softmax
 from .encoders import embed_sequence
 from .initializers import (
     variance_scaling_initializer,
@@ -26,7 +27,7 @@ from .layers import (
 )
 from .layers import relu6_layer as relu6
 from .layers import relu_layer as relu
-from .normalization import batch_norm
+from .normalization import batch_norm, layer_norm, unit_norm
 from .optimizers import OPTIMIZER_CLS_NAMES, OPTIMIZER_SUMMARIES, optimize_loss
 from .regularizers import (
     apply_regularization,

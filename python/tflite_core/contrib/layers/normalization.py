@@ -1,4 +1,5 @@
-"""``tf.contrib.layers.batch_norm`` (TF 1.x ``contrib/layers/python/layers/layers.py``).
+"""``tf.contrib.layers.batch_norm``, ``layer_norm`` and ``unit_norm`` (TF 1.x
+``contrib/layers/python/layers/layers.py``).
 
 Variables in variable scope ``BatchNorm``: ``beta`` (when ``center``), ``gamma`` (only when
 ``scale=True``), ``moving_mean`` and ``moving_variance`` (not trainable), all model variables.
@@ -20,12 +21,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ...framework import dtypes as _dt
 from ...framework.constant_op import convert_to_tensor
 from ...framework.graph import GraphKeys, add_to_collection, control_dependencies, name_scope
 from ...nn.normalization_ops import batch_normalization, moments, weighted_moments
 from ...ops.array_ops import cast, identity, reshape, size
 from ...ops.init_ops import ones_initializer, zeros_initializer
-from ...ops.math_ops import maximum, multiply, subtract
+from ...ops.math_ops import maximum, multiply, reduce_sum, sqrt, square, subtract
 from ...ops.variable_scope import variable_scope
 from ...ops.variables import assign_sub
 from ..framework.arg_scope import add_arg_scope
@@ -199,3 +201,83 @@ def batch_norm(
         if activation_fn is not None:
             outputs = activation_fn(outputs)
         return collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+@add_arg_scope
+def layer_norm(
+    inputs: Any,
+    center: bool = True,
+    scale: bool = True,
+    activation_fn: Callable[..., Any] | None = None,
+    reuse: Any = None,
+    variables_collections: Any = None,
+    outputs_collections: Any = None,
+    trainable: bool = True,
+    begin_norm_axis: int = 1,
+    begin_params_axis: int = -1,
+    scope: Any = None,
+):
+    """Layer normalisation (Ba et al.), TF 1.x's contrib ``layer_norm``: the moments over the
+    axes from ``begin_norm_axis`` on, ``batch_normalization`` with them (epsilon 1e-12, 1e-3
+    for float16) and ``LayerNorm/beta``, ``LayerNorm/gamma`` of shape
+    ``inputs.shape[begin_params_axis:]``."""
+    with variable_scope(scope, "LayerNorm", [inputs], reuse=reuse) as sc:
+        x = convert_to_tensor(inputs)
+        rank = x.shape.ndims
+        if rank is None:
+            raise ValueError(f"Inputs {x.name} has undefined rank.")
+        dtype = x.dtype.base_dtype
+        if begin_norm_axis < 0:
+            begin_norm_axis = rank + begin_norm_axis
+        if begin_params_axis >= rank or begin_norm_axis >= rank:
+            raise ValueError(
+                f"begin_params_axis ({begin_params_axis}) and begin_norm_axis "
+                f"({begin_norm_axis}) must be < rank(inputs) ({rank})"
+            )
+        params_shape = x.shape[begin_params_axis:]
+        if not params_shape.is_fully_defined():
+            raise ValueError(
+                f"Inputs {x.name}: shape(inputs)[{begin_params_axis}:] is not fully defined: "
+                f"{x.shape}"
+            )
+        beta = gamma = None
+        if center:
+            beta = model_variable(
+                "beta",
+                shape=params_shape,
+                dtype=dtype,
+                initializer=zeros_initializer(),
+                collections=get_variable_collections(variables_collections, "beta"),
+                trainable=trainable,
+            )
+        if scale:
+            gamma = model_variable(
+                "gamma",
+                shape=params_shape,
+                dtype=dtype,
+                initializer=ones_initializer(),
+                collections=get_variable_collections(variables_collections, "gamma"),
+                trainable=trainable,
+            )
+        mean, variance = moments(x, list(range(begin_norm_axis, rank)), keep_dims=True)
+        eps = 1e-3 if dtype == _dt.float16 else 1e-12
+        outputs = batch_normalization(x, mean, variance, beta, gamma, eps)
+        outputs.set_shape(x.shape)
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+@add_arg_scope
+def unit_norm(inputs: Any, dim: int, epsilon: float = 1e-7, scope: Any = None):
+    """``inputs / sqrt(epsilon + sum(inputs ** 2, dim))`` in variable scope ``UnitNorm``;
+    ValueError for an unknown rank or a ``dim`` outside it."""
+    with variable_scope(scope, "UnitNorm", [inputs]):
+        x = convert_to_tensor(inputs)
+        rank = x.shape.ndims
+        if rank is None:
+            raise ValueError("The input rank must be known.")
+        if dim < 0 or dim >= rank:
+            raise ValueError("dim must be positive but smaller than the input rank.")
+        lengths = sqrt(epsilon + reduce_sum(square(x), dim, keepdims=True))
+        return x / lengths

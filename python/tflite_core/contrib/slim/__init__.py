@@ -24,6 +24,7 @@ from ..framework.variables import (
     model_variable,
     variable,
 )
+from ..layers.bias_softmax import bias_add, softmax
 from ..layers.initializers import (
     variance_scaling_initializer,
     xavier_initializer,
@@ -45,7 +46,7 @@ from ..layers.layers import (
     repeat,
     stack,
 )
-from ..layers.normalization import batch_norm
+from ..layers.normalization import batch_norm, layer_norm, unit_norm
 from ..layers.regularizers import (
     apply_regularization,
     l1_l2_regularizer,
@@ -54,3 +55,4 @@ from ..layers.regularizers import (
     sum_regularizer,
 )
 from ..layers.summaries import summarize_collection, summarize_tensor, summarize_tensors
+from . import learning

@@ -1,0 +1,8 @@
+"""``tf.contrib.training``: ``create_train_op`` and its gradient helpers (re-exports)."""
+
+from .training import (
+    add_gradients_summaries,
+    clip_gradient_norms,
+    create_train_op,
+    multiply_gradients,
+)
