@@ -240,7 +240,8 @@ def layer_norm(
                 f"Inputs {x.name}: shape(inputs)[{begin_params_axis}:] is not fully defined: "
                 f"{x.shape}"
             )
-        beta = gamma = None
+        beta: Any = None
+        gamma: Any = None
         if center:
             beta = model_variable(
                 "beta",
