@@ -27,7 +27,18 @@ from .training.checkpoint_utils import (
     load_variable,
 )
 from .training.coordinator import Coordinator, LooperThread
-from .training.learning_rate_decay import exponential_decay
+from .training.learning_rate_decay import (
+    cosine_decay,
+    cosine_decay_restarts,
+    exponential_decay,
+    inverse_time_decay,
+    linear_cosine_decay,
+    natural_exp_decay,
+    noisy_linear_cosine_decay,
+    piecewise_constant,
+    piecewise_constant_decay,
+    polynomial_decay,
+)
 from .training.monitored_session import (
     MonitoredSession,
     MonitoredTrainingSession,
