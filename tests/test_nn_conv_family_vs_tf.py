@@ -100,7 +100,10 @@ def test_conv1d_transpose(padding, out_w):
         dy, f = ph(dy1, (None, 5, 5)), ph(F1)
         y = m.nn.conv1d_transpose(dy, f, [3, out_w, 4], 2, padding)
         z = m.nn.conv_transpose(dy, f, [3, out_w, 4], [2], padding, name="ct")
-        return [y, z], [dy, f]
+        batch = m.shape(dy)[0]
+        v = m.nn.conv1d_transpose(dy, f, [batch, out_w, 4], 2, padding)
+        w = m.nn.conv1d_transpose(dy, f, m.stack([batch, out_w, 4]), 2, padding)
+        return [y, z, v, w], [dy, f]
 
     _compare(build)
 

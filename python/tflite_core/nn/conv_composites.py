@@ -111,8 +111,17 @@ def conv1d_transpose(
         dil = [1, *get_sequence(dilations, 1, c, "dilations")]
         x = expand_dims(input, at)
         f = expand_dims(filters, 0)
-        os_ = _output_shape_tensor(output_shape)
-        sizes = concat([os_[:at], [1], os_[at:]], 0)
+        known = static_ints(output_shape) if isinstance(output_shape, Tensor) else None
+        if isinstance(output_shape, Tensor) and known is None:
+            sizes = concat([output_shape[:at], [1], output_shape[at:]], 0)
+        else:  # packed with the 1 inside, so its known entries stay known
+            if known is not None:
+                parts: list[Any] = [
+                    v if v is not None else output_shape[i] for i, v in enumerate(known)
+                ]
+            else:
+                parts = list(output_shape)
+            sizes = _output_shape_tensor([*parts[:at], 1, *parts[at:]])
         y = conv2d_backprop_input(
             sizes, f, x, s, padding, data_format=fmt, dilations=dil, name=scope
         )
