@@ -19,6 +19,7 @@ from ..framework import dtypes as _dt
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import GraphKeys, Tensor, add_to_collection, constant_value, name_scope
 from ..framework.graph import control_dependencies as _control_dependencies
+from ..framework.tensor_shape import TensorShape
 from ..ops.array_ops import (
     cast,
     concat,
@@ -55,7 +56,10 @@ def _rank(x: Tensor) -> Tensor:
 
 def metric_variable(shape_: Any, dtype: Any, validate_shape: bool = True, name: str | None = None):
     """A non-trainable variable of zeros in the LOCAL_VARIABLES and METRIC_VARIABLES
-    collections (so ``tf.local_variables_initializer()`` resets the metric)."""
+    collections (so ``tf.local_variables_initializer()`` resets the metric). A shape with
+    unknown dimensions is TF's ValueError."""
+    if isinstance(shape_, TensorShape) and not shape_.is_fully_defined():
+        raise ValueError(f"Cannot convert a partially known TensorShape {shape_} to a Tensor.")
     return Variable(
         lambda: zeros(shape_, dtype),
         trainable=False,
