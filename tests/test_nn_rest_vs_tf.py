@@ -220,3 +220,120 @@ def test_residual_wrapper_shape_mismatch_as_tf(T):
             cell = mod.nn.rnn_cell.ResidualWrapper(mod.nn.rnn_cell.BasicRNNCell(3))
             with pytest.raises(ValueError, match=r"Shapes \(2, 4\) and \(2, 3\) are incompatible"):
                 cell(mod.zeros([2, 4]), cell.zero_state(2, mod.float32))
+
+
+# ---- compute_accidental_hits -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    "true,sampled",
+    [
+        ([[1, 5], [2, 2], [7, 0]], [5, 2, 9, 5, 0]),
+        ([[3], [4]], [1, 2]),
+        ([[0, 1, 2]], [2, 2, 1, 0, 0]),
+    ],
+)
+def test_compute_accidental_hits_as_tf(T, true, sampled):
+    def build(mod):
+        t = mod.constant(np.array(true, np.int64))
+        s = mod.constant(np.array(sampled, np.int64))
+        return list(mod.nn.compute_accidental_hits(t, s, num_true=len(true[0]))), None
+
+    ours, theirs = run_both(T, build, fetch_grads=False)
+    for a, b in zip(ours, theirs):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.bad_input
+def test_compute_accidental_hits_num_true_mismatch_as_tf(T):
+    for mod, graph_cls in ((tf, tf.Graph), (T, T.Graph)):
+        with (
+            graph_cls().as_default(),
+            pytest.raises(ValueError, match="Dimension must be 3 but is 2"),
+        ):
+            t = mod.constant(np.array([[1, 2]], np.int64))
+            mod.nn.compute_accidental_hits(t, mod.constant(np.array([1], np.int64)), num_true=3)
+
+
+# ---- static_bidirectional_rnn / static_state_saving_rnn ----------------------------------------
+@_TF_CELL_DEPRECATED
+@pytest.mark.parametrize("lengths", [None, [3, 1, 2, 3]])
+def test_static_bidirectional_rnn_as_tf(T, lengths):
+    x = _rng.standard_normal((3, 4, 2)).astype(np.float32)
+    names = {}
+
+    def build(mod):
+        fw, bw = mod.nn.rnn_cell.BasicRNNCell(3), mod.nn.rnn_cell.GRUCell(2)
+        inputs = mod.constant(x)
+        with mod.variable_scope("m", initializer=mod.constant_initializer(0.3)):
+            outs, st_fw, st_bw = mod.nn.static_bidirectional_rnn(
+                fw, bw, mod.unstack(inputs), dtype=mod.float32, sequence_length=lengths
+            )
+        names[mod is tf] = [v.name for v in mod.global_variables()]
+        return [*outs, st_fw, st_bw], [inputs]
+
+    ours, theirs = run_both(T, build)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert names[True] == names[False]
+
+
+class _VariableStateSaver:
+    """A state saver over variables: ``state(name)`` reads, ``save_state`` assigns."""
+
+    def __init__(self, mod, sizes):
+        self._mod = mod
+        self._vars = {
+            k: mod.get_variable(f"saved_{k}", [2, n], initializer=mod.constant_initializer(0.5))
+            for k, n in sizes.items()
+        }
+
+    def state(self, name):
+        return self._vars[name].read_value() if self._mod is not tf else self._vars[name] + 0.0
+
+    def save_state(self, name, value):
+        return self._vars[name].assign(value)
+
+
+@_TF_CELL_DEPRECATED
+@pytest.mark.parametrize("kind", ["single", "tuple"])
+def test_static_state_saving_rnn_as_tf(T, kind):
+    x = _rng.standard_normal((3, 2, 2)).astype(np.float32)
+    res = []
+    for mod, graph_cls in ((tf, tf.Graph), (T, T.Graph)):
+        with graph_cls().as_default():
+            if kind == "single":
+                cell, names, sizes = mod.nn.rnn_cell.GRUCell(3), "h", {"h": 3}
+            else:
+                cell = mod.nn.rnn_cell.BasicLSTMCell(3, state_is_tuple=True)
+                names, sizes = ("c", "h"), {"c": 3, "h": 3}
+            with mod.variable_scope("m", initializer=mod.constant_initializer(0.2)):
+                saver = _VariableStateSaver(mod, sizes)
+                outs, state = mod.nn.static_state_saving_rnn(
+                    cell, mod.unstack(mod.constant(x)), saver, names
+                )
+            with mod.Session() as s:
+                s.run(mod.global_variables_initializer())
+                first = s.run([outs[-1], state])
+                second = s.run(outs[-1])  # starts from the saved state
+                res.append([first[0], *mod.nest.flatten(first[1]), second])
+    for a, b in zip(*res):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@_TF_CELL_DEPRECATED
+@pytest.mark.bad_input
+def test_rnn_static_bad_arguments_as_tf(T):
+    for mod, graph_cls in ((tf, tf.Graph), (T, T.Graph)):
+        with graph_cls().as_default():
+            cell = mod.nn.rnn_cell.BasicRNNCell(2)
+            with pytest.raises(
+                TypeError,
+                match=r"The argument 'cell_fw' .* is not an RNNCell: 'output_size' property",
+            ):
+                mod.nn.static_bidirectional_rnn(object(), cell, [mod.zeros([1, 2])])
+            with pytest.raises(ValueError, match="Argument `inputs` must not be empty"):
+                mod.nn.static_bidirectional_rnn(cell, cell, [])
+            with pytest.raises(
+                ValueError, match="Argument `state_name` should be the same type as"
+            ):
+                mod.nn.static_state_saving_rnn(cell, [mod.zeros([1, 2])], None, ("a", "b"))
