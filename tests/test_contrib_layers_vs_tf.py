@@ -713,3 +713,49 @@ def test_layer_norm_and_bias_add_errors():
             L.bias_add(tf.zeros([2, 3]), data_format="NCHW")
         with pytest.raises(ValueError, match="dim must be positive but smaller"):
             L.unit_norm(tf.zeros([2, 3]), 2)
+
+
+# --- separable_conv2d --------------------------------------------------------------------------
+# TF 1.15 layers.py separable_convolution2d: variable_scope 'SeparableConv2d', the layer's
+# depthwise_kernel/pointwise_kernel renamed depthwise_weights/pointwise_weights; num_outputs=None
+# runs the depthwise convolution alone.
+
+
+@pytest.mark.parametrize("num_outputs", [5, None])
+def test_separable_conv2d_values_names(num_outputs):
+    x = RNG.standard_normal((2, 6, 6, 3)).astype(np.float32)
+    dw = RNG.standard_normal((3, 3, 3, 2)).astype(np.float32)
+    pw = RNG.standard_normal((1, 1, 6, 5)).astype(np.float32)
+    with tf.Graph().as_default():
+        xt = tf.constant(x)
+        y = L.separable_conv2d(
+            xt,
+            num_outputs,
+            3,
+            depth_multiplier=2,
+            stride=2,
+            weights_initializer=tf.constant_initializer(dw),
+            pointwise_initializer=tf.constant_initializer(pw),
+            biases_initializer=tf.constant_initializer(0.25),
+        )
+        names = _names(tf.global_variables())
+        (g,) = tf.gradients(tf.reduce_sum(y), [xt])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            ours = sess.run([y, g])
+    expected = ["SeparableConv2d/depthwise_weights", "SeparableConv2d/biases"]
+    if num_outputs:
+        expected.insert(1, "SeparableConv2d/pointwise_weights")
+    assert names == expected
+
+    def ref():
+        xt = T.constant(x)
+        if num_outputs:
+            y = T.nn.separable_conv2d(xt, dw, pw, [1, 2, 2, 1], "SAME")
+        else:
+            y = T.nn.depthwise_conv2d(xt, dw, [1, 2, 2, 1], "SAME")
+        y = T.nn.relu(y + 0.25)
+        return [y, T.gradients(T.reduce_sum(y), [xt])[0]]
+
+    for o, t in zip(ours, _run_tf(ref)):
+        np.testing.assert_allclose(o, t, rtol=1e-4, atol=1e-4)

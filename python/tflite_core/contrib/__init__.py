@@ -1,5 +1,5 @@
 """``tf.contrib``: the most used parts of TF 1.x's contrib: ``rnn``, ``framework``
 (``arg_scope``, the slim variable helpers), ``layers``, ``slim``, ``training``
-(``create_train_op``) and ``legacy_seq2seq``."""
+(``create_train_op``), ``legacy_seq2seq`` and ``seq2seq.sequence_loss``."""
 
-from . import framework, layers, legacy_seq2seq, rnn, slim, training
+from . import framework, layers, legacy_seq2seq, rnn, seq2seq, slim, training

@@ -36,6 +36,7 @@ from .regularizers import (
     l2_regularizer,
     sum_regularizer,
 )
+from .separable import separable_conv2d, separable_convolution2d
 from .summaries import (
     summarize_activation,
     summarize_activations,

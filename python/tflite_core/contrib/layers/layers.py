@@ -55,7 +55,17 @@ def _add_variable_to_collections(var: Any, collections_set: Any, name: str) -> N
             add_to_collection(c, var)
 
 
-def _layer_variable(name, keras_name, shape, dtype, initializer, regularizer, trainable, vcoll):
+def _layer_variable(
+    name,
+    keras_name,
+    shape,
+    dtype,
+    initializer,
+    regularizer,
+    trainable,
+    vcoll,
+    collection_name=None,
+):
     """A model variable of the current scope; a regularizer's loss is named as TF 1.x's layer
     classes name it (``<scope>/kernel/Regularizer/...``), once, when the variable is made."""
     known = {id(v) for v in get_collection(GraphKeys.GLOBAL_VARIABLES)}
@@ -67,7 +77,7 @@ def _layer_variable(name, keras_name, shape, dtype, initializer, regularizer, tr
             loss = regularizer(var)
         if loss is not None:
             add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
-    _add_variable_to_collections(var, vcoll, name)
+    _add_variable_to_collections(var, vcoll, collection_name or name)
     return var
 
 

@@ -54,5 +54,6 @@ from ..layers.regularizers import (
     l2_regularizer,
     sum_regularizer,
 )
+from ..layers.separable import separable_conv2d, separable_convolution2d
 from ..layers.summaries import summarize_collection, summarize_tensor, summarize_tensors
 from . import learning
