@@ -20,7 +20,7 @@ from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Tensor, name_scope, shape_error
 from ..framework.op_util import FLOATS, check_dtype_in, check_same_dtype
 from ..framework.tensor_shape import TensorShape
-from ..ops.array_ops import expand_dims, reshape, shape, stack, transpose
+from ..ops.array_ops import expand_dims, identity, reshape, shape, stack, transpose
 from ..ops.math_ops import add_n
 from ..ops.slicing_ops import pad
 from .conv_ops import conv2d, conv2d_backprop_filter, conv2d_backprop_input
@@ -95,6 +95,13 @@ def _known(op_type, name, what, value, shapes):
 def _depth_plan(op_type, name, d, kd, sd, dd, padding, shapes):
     """(output depth, pad front, pad back) of the depth dimension."""
     return out_size(d, kd, sd, dd, padding, op_type, name, shapes)
+
+
+def _out(y: Tensor, data_format: str, scope: str) -> Tensor:
+    """The result, back in ``data_format`` and named after the op's scope (as TF's op)."""
+    if data_format == "NCDHW":
+        return transpose(y, _TO_NCDHW, name=scope)
+    return identity(y, name=scope)
 
 
 def _merge(t: Tensor) -> Tensor:
@@ -238,7 +245,7 @@ def conv3d(
         if data_format == "NCDHW":
             x = transpose(x, _TO_NDHWC)
         y = _conv3d(x, f, padding, s, r, op, op)
-        return transpose(y, _TO_NCDHW) if data_format == "NCDHW" else y
+        return _out(y, data_format, scope)
 
 
 def _sizes5(value: Any, what: str) -> list[int | None]:
@@ -268,7 +275,7 @@ def conv3d_transpose(
     f = filters if filter is None else filter
     v = value if input is None else input
     op = "Conv3DBackpropInputV2"
-    with name_scope(name, "conv3d_transpose", [v, f, output_shape]):
+    with name_scope(name, "conv3d_transpose", [v, f, output_shape]) as scope:
         dy, f = _floats(op, [v, f], ["out_backprop", "filter"])
         padding = check_padding(padding, op, name, [f, dy])
         _check_ranks(op, op, [f, dy], [5, 5])
@@ -299,7 +306,7 @@ def conv3d_transpose(
         full = [dyn[0] if sizes[0] is None else sizes[0], sizes[1]]
         full += [shape_of(output_shape, i) if sizes[i] is None else sizes[i] for i in (2, 3, 4)]
         dx = _conv3d_input_grad(full, f, dy, padding, s, r, op, op)
-        return transpose(dx, _TO_NCDHW) if data_format == "NCDHW" else dx
+        return _out(dx, data_format, scope)
 
 
 def shape_of(output_shape: Any, i: int) -> Tensor:
@@ -320,7 +327,7 @@ def conv3d_backprop_filter_v2(
     """The gradient of ``conv3d`` with respect to its filter, of shape ``filter_sizes`` (which
     must be known when the graph is built); ``strides``/``dilations``: 5 ints."""
     op = "Conv3DBackpropFilterV2"
-    with name_scope(name, op, [input, filter_sizes, out_backprop]):
+    with name_scope(name, op, [input, filter_sizes, out_backprop]) as scope:
         x, dy = _floats(op, [input, out_backprop], ["input", "out_backprop"])
         padding = check_padding(padding, op, name, [x, dy])
         _check_ranks(op, op, [x, dy], [5, 5])
@@ -330,7 +337,8 @@ def conv3d_backprop_filter_v2(
             raise ValueError(f"{op}: filter_sizes must be known when the graph is built")
         if data_format == "NCDHW":
             x, dy = transpose(x, _TO_NDHWC), transpose(dy, _TO_NDHWC)
-        return _conv3d_filter_grad(x, [int(d or 0) for d in sizes], dy, padding, s, r, op, op)
+        df = _conv3d_filter_grad(x, [int(d or 0) for d in sizes], dy, padding, s, r, op, op)
+        return identity(df, name=scope)
 
 
 conv3d_backprop_filter = conv3d_backprop_filter_v2
