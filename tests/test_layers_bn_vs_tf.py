@@ -119,3 +119,46 @@ def test_bn_layer_attributes():
                 layer.fused,
             )
     assert attrs[tf] == attrs[T]
+
+
+@pytest.mark.parametrize("training", [True, "tensor"])
+@pytest.mark.parametrize("clipping", [None, {"rmax": 1.5, "rmin": 0.7, "dmax": 0.3}])
+def test_bn_renorm(training, clipping):
+    feeds = {"x": X2}
+    if training == "tensor":
+        feeds["flag"] = np.array(True)
+    info = check(
+        _bn_build(X2.shape, None, training, renorm=True, renorm_clipping=clipping, momentum=0.8),
+        feeds,
+        steps=3,
+        update_names=False,
+    )
+    assert info["ours"]["colls"]["global"][-3:] == [
+        "batch_normalization/moving_stddev:0",
+        "batch_normalization/renorm_mean:0",
+        "batch_normalization/renorm_stddev:0",
+    ]
+
+
+def test_bn_renorm_4d_eval_flag():
+    check(
+        _bn_build(X4.shape, None, "tensor", renorm=True, renorm_momentum=0.5),
+        {"x": X4, "flag": np.array(False)},
+        steps=2,
+        update_names=False,
+    )
+
+
+def test_bn_training_placeholder_with_default():
+    """``placeholder_with_default(False, [])`` as ``training``: known only at run time."""
+
+    def build(m):
+        x = m.placeholder(m.float32, [None, 5, 3, 3], name="x")
+        tr = m.placeholder_with_default(False, [], name="tr")
+        y = m.layers.batch_normalization(x, training=tr)
+        z = m.layers.batch_normalization(x, training=m.logical_not(tr), fused=False)
+        with m.control_dependencies(m.get_collection(m.GraphKeys.UPDATE_OPS)):
+            s = m.identity(y) + m.identity(z)
+        return {"x": x, "tr": tr, "s": s}
+
+    check(build, {"x": X4, "tr": np.array(True)}, steps=2, update_names=False)

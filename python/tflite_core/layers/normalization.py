@@ -17,20 +17,32 @@ from typing import Any
 
 from ..framework import dtypes as _dt
 from ..framework.constant_op import constant, convert_to_tensor
-from ..framework.graph import name_scope
+from ..framework.graph import control_dependencies, name_scope
 from ..framework.scopes import colocate_with
 from ..framework.tensor_shape import TensorShape, as_shape
+from ..nn.nn_ops import relu
 from ..nn.norm_composites import fused_batch_norm
 from ..nn.normalization_ops import batch_normalization as _nn_batch_normalization
 from ..nn.normalization_ops import moments
-from ..ops.array_ops import cast, reshape
-from ..ops.variables import assign_sub
+from ..ops.array_ops import cast, identity, ones_like, reshape, stop_gradient, zeros_like
+from ..ops.math_ops import maximum, minimum, sqrt
+from ..ops.variables import assign, assign_sub
 from .base import InputSpec, Layer
 from .utils import ONES, ZEROS, check_callable, get_initializer, pred_value, smart_cond
 
 __all__ = ["BatchNormalization", "batch_normalization"]
 
 _ON_READ = type("_OnRead", (), {"name": "ON_READ"})()
+
+
+def _compose_transforms(scale: Any, offset: Any, then_scale: Any, then_offset: Any) -> Any:
+    """``(scale, offset)`` followed by ``(then_scale, then_offset)``, either may be None."""
+    if then_scale is not None:
+        scale = scale * then_scale
+        offset = offset * then_scale
+    if then_offset is not None:
+        offset = offset + then_offset
+    return scale, offset
 
 
 def _validate_axis(axis: Any, input_shape: TensorShape) -> list[int]:
@@ -89,9 +101,9 @@ class BatchNormalization(Layer):
                 "Expected an int or a list/tuple of ints for the argument 'axis', but received: "
                 f"{axis!r}"
             )
-        if renorm or virtual_batch_size is not None or adjustment is not None:
+        if virtual_batch_size is not None or adjustment is not None:
             raise NotImplementedError(
-                "tf.layers.BatchNormalization: renorm, virtual_batch_size and adjustment are not "
+                "tf.layers.BatchNormalization: virtual_batch_size and adjustment are not "
                 "supported by tflite_core"
             )
         self.momentum = momentum
@@ -107,6 +119,16 @@ class BatchNormalization(Layer):
         self.beta_constraint = check_callable(beta_constraint, "constraint")
         self.gamma_constraint = check_callable(gamma_constraint, "constraint")
         self.renorm = renorm
+        if renorm:
+            renorm_clipping = renorm_clipping or {}
+            keys = ["rmax", "rmin", "dmax"]
+            if set(renorm_clipping) - set(keys):
+                raise ValueError(
+                    f"Received invalid keys for `renorm_clipping` argument: {renorm_clipping}. "
+                    f"Supported values: {keys}."
+                )
+            self.renorm_clipping = renorm_clipping
+            self.renorm_momentum = renorm_momentum
         self.virtual_batch_size = virtual_batch_size
         self.adjustment = adjustment
         self.fused = True if fused is None else fused
@@ -118,6 +140,8 @@ class BatchNormalization(Layer):
         self._data_format = "NHWC"
 
     def _fused_can_be_used(self) -> bool:
+        if self.renorm:
+            return False
         axis = [self.axis] if isinstance(self.axis, int) else self.axis
         if len(axis) > 1 or axis[0] not in (-4, -3, -1, 1, 3, 4):
             return False
@@ -196,6 +220,25 @@ class BatchNormalization(Layer):
             synchronization=_ON_READ,
             trainable=False,
         )
+        if self.renorm:
+            mv_init = self.moving_variance_initializer
+
+            def stddev_init(shape: Any, dtype: Any = None, partition_info: Any = None) -> Any:
+                return sqrt(mv_init(shape, dtype=dtype))
+
+            def renorm_var(name: str, init: Any) -> Any:
+                return self.add_weight(
+                    name=name,
+                    shape=param_shape,
+                    dtype=dt,
+                    initializer=init,
+                    synchronization=_ON_READ,
+                    trainable=False,
+                )
+
+            self.moving_stddev = renorm_var("moving_stddev", stddev_init)
+            self.renorm_mean = renorm_var("renorm_mean", self.moving_mean_initializer)
+            self.renorm_stddev = renorm_var("renorm_stddev", stddev_init)
         self.built = True
 
     def _assign_moving_average(self, variable: Any, value: Any, momentum: Any) -> Any:
@@ -237,11 +280,22 @@ class BatchNormalization(Layer):
             mm, mv = self.moving_mean, self.moving_variance
             mean = smart_cond(training, lambda: batch_mean, lambda: convert_to_tensor(mm))
             variance = smart_cond(training, lambda: batch_var, lambda: convert_to_tensor(mv))
+            new_mean, new_variance = mean, variance
+            if self.renorm:
+                r, d, new_mean, new_variance = self._renorm_correction_and_moments(
+                    mean, variance, training
+                )
+                r = _broadcast(stop_gradient(r, name="renorm_r"))
+                d = _broadcast(stop_gradient(d, name="renorm_d"))
+                scale, offset = _compose_transforms(r, d, scale, offset)
             # With a run-time ``training``, the moving statistics move towards themselves (no
             # change) when it is false: TF assigns inside a cond, the values are the same.
             momentum = self.momentum
-            self.add_update(lambda: self._assign_moving_average(mm, mean, momentum))
-            self.add_update(lambda: self._assign_moving_average(mv, variance, momentum))
+            self.add_update(lambda: self._assign_moving_average(mm, new_mean, momentum))
+            if self.renorm:
+                self.add_update(lambda: self._renorm_variance_update(new_variance, training))
+            else:
+                self.add_update(lambda: self._assign_moving_average(mv, new_variance, momentum))
         mean = cast(mean, inputs.dtype)
         variance = cast(variance, inputs.dtype)
         if offset is not None:
@@ -255,6 +309,54 @@ class BatchNormalization(Layer):
             outputs = cast(outputs, in_dtype)
         outputs.set_shape(input_shape)
         return outputs
+
+    def _renorm_correction_and_moments(self, mean: Any, variance: Any, training: Any) -> Any:
+        """Batch renormalization's ``r``, ``d`` (from the renorm statistics before this batch,
+        clipped), and the moments made to wait for the renorm statistics' updates."""
+        eps = self.epsilon
+        stddev = sqrt(variance + eps)
+        renorm_stddev = maximum(self.renorm_stddev, sqrt(constant(eps, dtype=variance.dtype)))
+        r = stddev / renorm_stddev
+        d = (mean - self.renorm_mean) / renorm_stddev
+        with control_dependencies([r, d]):
+            mean = identity(mean)
+            stddev = identity(stddev)
+        clip = self.renorm_clipping
+        if clip.get("rmin") is not None:
+            r = maximum(r, clip["rmin"])
+        if clip.get("rmax") is not None:
+            r = minimum(r, clip["rmax"])
+        if clip.get("dmax") is not None:
+            d = minimum(maximum(d, -clip["dmax"]), clip["dmax"])
+        r = smart_cond(training, lambda: r, lambda: ones_like(r))
+        d = smart_cond(training, lambda: d, lambda: zeros_like(d))
+
+        def update(var: Any, value: Any) -> Any:
+            value = identity(value)
+            target = smart_cond(training, lambda: value, lambda: convert_to_tensor(var))
+            return self._assign_moving_average(var, target, self.renorm_momentum)
+
+        new_mean = update(self.renorm_mean, mean)
+        new_stddev = update(self.renorm_stddev, stddev)
+        with control_dependencies([new_mean, new_stddev]):
+            return r, d, identity(mean), identity(variance)
+
+    def _renorm_variance_update(self, new_variance: Any, training: Any) -> Any:
+        """Renorm's moving variance: the square of a moving standard deviation."""
+        ms, mv = self.moving_stddev, self.moving_variance
+        target = smart_cond(
+            training,
+            lambda: sqrt(new_variance + self.epsilon),
+            lambda: convert_to_tensor(ms),
+        )
+        new_std = self._assign_moving_average(ms, target, self.momentum)
+        value = smart_cond(
+            training,
+            lambda: relu(new_std * new_std - self.epsilon),
+            lambda: convert_to_tensor(mv),
+        )
+        with name_scope("AssignNewValue") as scope, colocate_with(mv):
+            return assign(mv, value, name=scope)
 
     def _fused_call(self, inputs: Any, training: Any, training_value: bool | None) -> Any:
         """TF's fused form (``fused_batch_norm``): the moving variance follows the
