@@ -250,3 +250,96 @@ def test_hook_raising_in_after_run(tmp_path):
     assert ours["calls"][-1] == "after_run" and "end" not in ours["calls"]  # no end() on error
     assert ours["closed"] and ours["should_stop"] and not ours["finalized"]
     assert ours["latest"] == "model.ckpt-4" and ours["step"] == 4  # the last save is intact
+
+
+@pytest.fixture(scope="module")
+def old_checkpoint(tmp_path_factory):
+    """A checkpoint written by TF: old/w [2, 3], old/b [3], other/v [4] (float32)."""
+    d = tmp_path_factory.mktemp("old")
+    rng = np.random.default_rng(3)
+    values = {
+        "old/w": rng.standard_normal((2, 3)).astype(np.float32),
+        "old/b": rng.standard_normal(3).astype(np.float32),
+        "other/v": rng.standard_normal(4).astype(np.float32),
+    }
+    with T.Graph().as_default():
+        variables = [T.Variable(v, name=n) for n, v in values.items()]
+        with T.Session() as sess:
+            sess.run(T.global_variables_initializer())
+            prefix = T.train.Saver(variables).save(sess, str(d / "model"), global_step=3)
+    return prefix, values
+
+
+def _init_from(mod, prefix, how):
+    with mod.Graph().as_default():
+        with mod.variable_scope("new"):
+            w = mod.get_variable("w", [2, 3], initializer=mod.zeros_initializer())
+            b = mod.get_variable("b", [3], initializer=mod.zeros_initializer())
+        v = mod.get_variable("v", [4], initializer=mod.ones_initializer())
+        if how == "scopes":
+            mod.train.init_from_checkpoint(prefix, {"old/": "new/", "other/v": v})
+        elif how == "names":
+            mod.train.init_from_checkpoint(os.path.dirname(prefix), {"old/w": "new/w"})
+        elif how == "warm_start":
+            mod.train.warm_start(
+                prefix, "new/", var_name_to_prev_var_name={"new/w": "old/w", "new/b": "old/b"}
+            )
+        with mod.Session() as sess:
+            sess.run(mod.global_variables_initializer())
+            return [sess.run(x) for x in (w, b, v)]
+
+
+@pytest.mark.parametrize("how", ["scopes", "names", "warm_start"])
+def test_init_from_checkpoint_and_warm_start(old_checkpoint, how):
+    prefix, values = old_checkpoint
+    ours, theirs = _init_from(tf, prefix, how), _init_from(T, prefix, how)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(ours[0], values["old/w"])
+    if how == "scopes":
+        np.testing.assert_array_equal(ours[2], values["other/v"])
+
+
+INIT_ERRORS = {
+    "missing tensor": lambda m, p, v: m.train.init_from_checkpoint(p, {"old/x": v}),
+    "shape": lambda m, p, v: m.train.init_from_checkpoint(p, {"other/v": v}),
+    "scope to tensor": lambda m, p, v: m.train.init_from_checkpoint(p, {"old/w": "nothing/"}),
+    "scope missing": lambda m, p, v: m.train.init_from_checkpoint(p, {"other/": "s/"}),
+    "warm start unused": lambda m, p, v: m.train.warm_start(
+        p, ["s/"], var_name_to_prev_var_name={"nope": "old/w"}
+    ),
+    "warm start bad list": lambda m, p, v: m.train.warm_start(p, ["s/", v]),
+}
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize("name", sorted(INIT_ERRORS))
+def test_init_from_checkpoint_errors(old_checkpoint, name):
+    prefix, _ = old_checkpoint
+    messages = []
+    for mod in (tf, T):
+        with mod.Graph().as_default():
+            with mod.variable_scope("s"):
+                v = mod.get_variable("w", [2, 2])
+            with pytest.raises(ValueError) as e:
+                INIT_ERRORS[name](mod, prefix, v)
+            # (names of Python types and dict views differ between the two packages, and TF
+            # lists the checkpoint's shapes in no fixed order)
+            text = re.sub(r"<class '[^']*'>|dict_keys\(.*\)", "", str(e.value))
+            messages.append(re.sub(r"checkpoint \{.*\}$", "checkpoint {...}", text))
+    assert messages[0] == messages[1]
+
+
+def test_checkpoints_iterator(old_checkpoint):
+    prefix, _ = old_checkpoint
+    d = os.path.dirname(prefix)
+    ours = list(tf.train.checkpoints_iterator(d, timeout=0.05))
+    assert ours == list(T.train.checkpoints_iterator(d, timeout=0.05)) == [prefix]
+    calls = []
+
+    def timeout_fn():
+        calls.append(1)
+        return len(calls) == 2
+
+    assert list(tf.train.checkpoints_iterator(d, timeout=0.01, timeout_fn=timeout_fn)) == [prefix]
+    assert len(calls) == 2

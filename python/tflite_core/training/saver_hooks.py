@@ -256,8 +256,8 @@ def chrome_trace(step_stats: Any) -> str:
                 lanes.append(0)
             lanes[lane] = start + dur
             m = _LABEL.match(ns.timeline_label)
-            op, inputs = ("unknown", []) if m is None else (m.group(2), m.group(3))
-            inputs = inputs.split(", ") if inputs else []
+            op = "unknown" if m is None else m.group(2)
+            inputs = m.group(3).split(", ") if m is not None and m.group(3) else []
             args = {"name": ns.node_name, "op": op}
             args.update({f"input{i}": name for i, name in enumerate(inputs)})
             events.append(

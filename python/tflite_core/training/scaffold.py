@@ -81,7 +81,7 @@ class Scaffold:
             local_init_feed_dict = pick(local_init_feed_dict, src.local_init_feed_dict)
             summary_op = pick(summary_op, src.summary_op)
             saver = pick(saver, src.saver)
-        self._user_init_fn = init_fn
+        self._user_init_fn: Callable[[Scaffold, Any], Any] | None = init_fn
         self._init_fn: Callable[[Any], Any] | None = None
         if init_fn:
             user_fn = init_fn

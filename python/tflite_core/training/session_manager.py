@@ -99,14 +99,14 @@ class SessionManager:
             self._restore(sess, saver, checkpoint_filename_with_path)
             return sess, True
         waited = 0.0
-        ckpt = get_checkpoint_state(checkpoint_dir)
+        ckpt = get_checkpoint_state(str(checkpoint_dir))
         while not ckpt or not ckpt.model_checkpoint_path:
             if not (wait_for_checkpoint and waited < max_wait_secs):
                 return sess, False
             info("Waiting for checkpoint to be available.")
             time.sleep(self._recovery_wait_secs)
             waited += self._recovery_wait_secs
-            ckpt = get_checkpoint_state(checkpoint_dir)
+            ckpt = get_checkpoint_state(str(checkpoint_dir))
         self._restore(sess, saver, ckpt.model_checkpoint_path)
         saver.recover_last_checkpoints(ckpt.all_model_checkpoint_paths)
         return sess, True
