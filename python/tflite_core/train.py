@@ -14,6 +14,7 @@ from .training.basic_session_run_hooks import (
     StepCounterHook,
     StopAtStepHook,
 )
+from .training.checkpoint_loading import checkpoints_iterator, init_from_checkpoint, warm_start
 from .training.checkpoint_management import (
     CheckpointState,
     checkpoint_exists,
