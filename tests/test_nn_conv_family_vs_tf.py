@@ -164,7 +164,9 @@ def test_conv3d(padding, strides, dilations):
         x, f = ph(X3, (None, 5, 6, 7, 3)), ph(F3)
         y = m.nn.conv3d(x, f, strides, padding, dilations=dilations)
         z = m.nn.convolution(x, f, padding, strides=strides[1:4], dilation_rate=dilations[1:4])
-        return [y, z], [x, f]
+        x_any_depth = ph(X3, (None, None, 6, 7, 3))
+        v = m.nn.conv3d(x_any_depth, f, strides, padding, dilations=dilations, name="v")
+        return [y, z, v], [x, f, x_any_depth]
 
     _compare(build, names=dilations == [1, 1, 1, 1, 1])  # (TF dilates with space_to_batch)
 

@@ -6,9 +6,11 @@ depth slices ``kd * dilation_d + od * stride_d`` (the input padded in depth as T
 each with ``filter[kd]``: the batch and the output depths share one ``Conv2D`` call. Its
 transpose (the gradient with respect to the input) sends each ``Conv2DBackpropInput`` back to
 those slices; the filter's gradient is the stack over ``kd`` of ``Conv2DBackpropFilter``. Every
-piece has its gradient, so all three differentiate to any order. The input's depth and the
-filter's depth must be known when the graph is built (the batch, height, width and channels
-may be unknown).
+piece has its gradient, so all three differentiate to any order. The filter's depth and (for
+the transposes) the input's depth must be known when the graph is built. A forward input of
+unknown depth is convolved instead as the height-width patches of every depth slice
+(``extract_image_patches``) through one ``Conv2D`` over the depth; its height and width must
+then be known.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ..framework.op_util import FLOATS, check_dtype_in, check_same_dtype
 from ..framework.tensor_shape import TensorShape
 from ..ops.array_ops import expand_dims, identity, reshape, shape, stack, transpose
 from ..ops.math_ops import add_n
+from ..ops.permute_ops import extract_image_patches
 from ..ops.slicing_ops import pad
 from .conv_ops import conv2d, conv2d_backprop_filter, conv2d_backprop_input
 from .conv_util import check_padding, dims, get_sequence, out_size, static_ints
@@ -131,12 +134,14 @@ def _conv3d(x, f, padding, s, r, op_type, name):
         raise errors.InvalidArgumentError(
             None, None, f"input and filter must have the same depth: {xd[4]} vs {fd[3]}"
         )
-    d = _known(op_type, name, "input depth", xd[1], shapes)
-    kd = _known(op_type, name, "filter depth", fd[0], shapes)
-    od, front, back = _depth_plan(op_type, name, d, kd, s[0], r[0], padding, shapes)
     for i in (1, 2):  # (VALID's negative sizes: TF's message, before any op exists)
         if xd[i + 1] is not None and fd[i] is not None:
             out_size(xd[i + 1], fd[i], s[i], r[i], padding, op_type, name, shapes)
+    if xd[1] is None:
+        return _conv3d_patches(x, f, padding, s, r, op_type, name)
+    d = _known(op_type, name, "input depth", xd[1], shapes)
+    kd = _known(op_type, name, "filter depth", fd[0], shapes)
+    od, front, back = _depth_plan(op_type, name, d, kd, s[0], r[0], padding, shapes)
     if front or back:
         x = pad(x, [[0, 0], [front, back], [0, 0], [0, 0], [0, 0]])
     parts = []
@@ -149,6 +154,55 @@ def _conv3d(x, f, padding, s, r, op_type, name):
         )
     y = parts[0] if kd == 1 else add_n(parts)
     return _split(y, -1 if xd[0] is None else xd[0], od)
+
+
+def _conv3d_patches(x, f, padding, s, r, op_type, name):
+    """``_conv3d`` for an input whose depth is known only when run: the height-width patches of
+    every depth slice (``extract_image_patches``) convolved over the depth by one ``Conv2D``
+    (its height the depth, its width the patch positions); needs a known height, width and
+    filter."""
+    shapes = [x.shape, f.shape]
+    _, _, h, w, _ = x.shape.as_list()
+    kd, kh, kw, fc, o = f.shape.as_list()
+    if None in (h, w, kd, kh, kw, fc, o):
+        raise shape_error(
+            op_type,
+            name,
+            "an input of unknown depth needs its height and width and the filter's shape known "
+            "when the graph is built (composite 3-D op)",
+            shapes,
+        )
+    outs = []
+    for size, k, st, rt in ((h, kh, s[1], r[1]), (w, kw, s[2], r[2])):
+        out, _, _ = out_size(size, k, st, rt, padding, op_type, name, shapes)
+        if padding == "SAME" and (out - 1) * st + (k - 1) * rt + 1 - size < -1:
+            raise shape_error(
+                op_type,
+                name,
+                "an input of unknown depth with a SAME window smaller than its stride is not "
+                "supported (composite 3-D op)",
+                shapes,
+            )
+        outs.append(out)
+    ho, wo = outs
+    xs = dims(x)
+    p = extract_image_patches(
+        reshape(x, [-1, h, w, fc]),
+        [1, kh, kw, 1],
+        [1, s[1], s[2], 1],
+        [1, r[1], r[2], 1],
+        padding,
+    )
+    p = reshape(p, [xs[0], xs[1], ho * wo, kh * kw * fc])
+    y = conv2d(
+        p,
+        reshape(f, [kd, 1, kh * kw * fc, o]),
+        [1, s[0], 1, 1],
+        padding,
+        dilations=[1, r[0], 1, 1],
+    )
+    ys = dims(y)
+    return reshape(y, [ys[0], ys[1], ho, wo, o])
 
 
 def _conv3d_input_grad(sizes, f, dy, padding, s, r, op_type, name):
