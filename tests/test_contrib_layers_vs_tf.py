@@ -759,3 +759,42 @@ def test_separable_conv2d_values_names(num_outputs):
 
     for o, t in zip(ours, _run_tf(ref)):
         np.testing.assert_allclose(o, t, rtol=1e-4, atol=1e-4)
+
+
+# TF 1.15 layers.py: convolution1d/convolution3d call convolution(..., conv_dims=1/3), also in
+# variable_scope 'Conv'; weights [*kernel_size, in, out]
+def test_conv1d_conv3d_values_names():
+    x1 = RNG.standard_normal((2, 9, 3)).astype(np.float32)
+    w1 = RNG.standard_normal((3, 3, 4)).astype(np.float32)
+    x3 = RNG.standard_normal((1, 4, 5, 5, 2)).astype(np.float32)
+    w3 = RNG.standard_normal((2, 3, 3, 2, 3)).astype(np.float32)
+    with tf.Graph().as_default():
+        y1 = L.conv1d(
+            tf.constant(x1), 4, 3, stride=2, weights_initializer=tf.constant_initializer(w1)
+        )
+        y3 = L.conv3d(
+            tf.constant(x3),
+            3,
+            [2, 3, 3],
+            padding="VALID",
+            activation_fn=None,
+            weights_initializer=tf.constant_initializer(w3),
+        )
+        shapes = [(v.op.name, v.shape.as_list()) for v in tf.global_variables()]
+        with pytest.raises(ValueError, match="Convolution expects input with rank 5, got 3"):
+            L.conv3d(tf.constant(x1), 3, 2)
+        ours = _run_session([y1, y3])
+    assert shapes == [
+        ("Conv/weights", [3, 3, 4]),
+        ("Conv/biases", [4]),
+        ("Conv_1/weights", [2, 3, 3, 2, 3]),
+        ("Conv_1/biases", [3]),
+    ]
+    theirs = _run_tf(
+        lambda: [
+            T.nn.relu(T.nn.conv1d(T.constant(x1), w1, 2, "SAME")),
+            T.nn.conv3d(T.constant(x3), w3, [1, 1, 1, 1, 1], "VALID"),
+        ]
+    )
+    for o, t in zip(ours, theirs):
+        np.testing.assert_allclose(o, t, rtol=1e-4, atol=1e-4)

@@ -3,6 +3,17 @@
 
 from ..framework.arg_scope import arg_scope
 from .bias_softmax import bias_add, softmax
+from .convolutional import (
+    conv1d,
+    conv2d,
+    conv2d_transpose,
+    conv3d,
+    convolution,
+    convolution1d,
+    convolution2d,
+    convolution2d_transpose,
+    convolution3d,
+)
 from .encoders import embed_sequence
 from .initializers import (
     variance_scaling_initializer,
@@ -11,11 +22,6 @@ from .initializers import (
 )
 from .layers import (
     avg_pool2d,
-    conv2d,
-    conv2d_transpose,
-    convolution,
-    convolution2d,
-    convolution2d_transpose,
     dropout,
     flatten,
     fully_connected,

@@ -1,13 +1,11 @@
 """The layer functions of ``tf.contrib.layers`` / ``tf.contrib.slim`` (TF 1.x
 ``tensorflow/contrib/layers/python/layers/layers.py``), written over ``get_variable`` and
-``tf.nn``, with TF 1.x's scopes and variable names:
+``tf.nn``, with TF 1.x's scopes and variable names (the convolutions are in
+:mod:`convolutional`):
 
 * ``fully_connected``: ``fully_connected/weights`` ``[depth, num_outputs]`` and
   ``fully_connected/biases`` (none when a ``normalizer_fn`` is given), then the normalizer,
   then ``activation_fn`` (default ``relu``); inputs of rank > 2 keep their leading dimensions.
-* ``conv2d`` / ``convolution2d`` / ``convolution``: ``Conv/weights`` ``[kh, kw, in, out]``,
-  ``Conv/biases``; ``stride`` 1, ``padding='SAME'``, ``rate`` (dilation).
-* ``conv2d_transpose``: ``Conv2d_transpose/weights`` ``[kh, kw, out, in]``.
 * ``max_pool2d`` / ``avg_pool2d`` (``stride=2``, ``padding='VALID'``), ``dropout``
   (``keep_prob=0.5``), ``flatten``, ``one_hot_encoding``, ``repeat``, ``stack``.
 
@@ -22,109 +20,25 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from ...framework import dtypes as _dt
 from ...framework.constant_op import convert_to_tensor
-from ...framework.graph import GraphKeys, add_to_collection, get_collection, name_scope
-from ...nn.conv_composites import conv2d_transpose as _conv2d_transpose
+from ...framework.graph import name_scope
 from ...nn.conv_ops import avg_pool, max_pool
-from ...nn.conv_ops import conv2d as _conv2d
 from ...nn.nn_ops import bias_add, relu, relu6
 from ...nn.nn_ops import dropout as _dropout
 from ...ops.array_ops import identity, reshape, shape
 from ...ops.array_ops import stack as _stack
 from ...ops.indexing_ops import one_hot
-from ...ops.init_ops import zeros_initializer
 from ...ops.linalg_ops import tensordot
 from ...ops.math_ops import matmul
 from ...ops.variable_scope import variable_scope
 from ..framework.arg_scope import add_arg_scope
-from ..framework.variables import model_variable
-from .initializers import xavier_initializer
-from .utils import collect_named_outputs, get_variable_collections, n_ints, smart_cond
+from .layer_variables import XAVIER as _XAVIER
+from .layer_variables import ZEROS as _ZEROS
+from .layer_variables import finish, weights_and_biases
+from .utils import collect_named_outputs, n_ints, smart_cond
 
 DATA_FORMAT_NCHW = "NCHW"
-# the defaults (one instance each, as TF's defaults made at import)
-_XAVIER = xavier_initializer()
-_ZEROS = zeros_initializer()
 DATA_FORMAT_NHWC = "NHWC"
-
-
-def _add_variable_to_collections(var: Any, collections_set: Any, name: str) -> None:
-    for c in get_variable_collections(collections_set, name) or []:
-        if not any(v is var for v in get_collection(c)):
-            add_to_collection(c, var)
-
-
-def _layer_variable(
-    name,
-    keras_name,
-    shape,
-    dtype,
-    initializer,
-    regularizer,
-    trainable,
-    vcoll,
-    collection_name=None,
-):
-    """A model variable of the current scope; a regularizer's loss is named as TF 1.x's layer
-    classes name it (``<scope>/kernel/Regularizer/...``), once, when the variable is made."""
-    known = {id(v) for v in get_collection(GraphKeys.GLOBAL_VARIABLES)}
-    var = model_variable(
-        name, shape=shape, dtype=dtype, initializer=initializer, trainable=trainable
-    )
-    if regularizer is not None and id(var) not in known:
-        with name_scope(keras_name + "/Regularizer"):
-            loss = regularizer(var)
-        if loss is not None:
-            add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
-    _add_variable_to_collections(var, vcoll, collection_name or name)
-    return var
-
-
-def _weights_and_biases(
-    w_shape,
-    n_out,
-    dtype,
-    use_bias,
-    weights_initializer,
-    weights_regularizer,
-    biases_initializer,
-    biases_regularizer,
-    variables_collections,
-    trainable,
-):
-    """``weights`` (and ``biases`` when ``use_bias``) as model variables of the current scope."""
-    w = _layer_variable(
-        "weights",
-        "kernel",
-        w_shape,
-        dtype,
-        weights_initializer,
-        weights_regularizer,
-        trainable,
-        variables_collections,
-    )
-    b = None
-    if use_bias:
-        b = _layer_variable(
-            "biases",
-            "bias",
-            [n_out],
-            dtype,
-            biases_initializer,
-            biases_regularizer,
-            trainable,
-            variables_collections,
-        )
-    return w, b
-
-
-def _finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc):
-    if normalizer_fn is not None:
-        outputs = normalizer_fn(outputs, **(normalizer_params or {}))
-    if activation_fn is not None:
-        outputs = activation_fn(outputs)
-    return collect_named_outputs(outputs_collections, sc.name, outputs)
 
 
 @add_arg_scope
@@ -161,7 +75,7 @@ def fully_connected(
                 "The last dimension of the inputs to `Dense` should be defined. Found `None`."
             )
         use_bias = not normalizer_fn and biases_initializer is not None
-        w, b = _weights_and_biases(
+        w, b = weights_and_biases(
             [depth, num_outputs],
             num_outputs,
             x.dtype.base_dtype,
@@ -181,219 +95,7 @@ def fully_connected(
             y.set_shape([*x.shape.as_list()[:-1], num_outputs])
         if b is not None:
             y = bias_add(y, b)
-        return _finish(y, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc)
-
-
-def _conv_checks(data_format, padding, default_scope):
-    if data_format not in (None, DATA_FORMAT_NHWC, DATA_FORMAT_NCHW):
-        raise ValueError(f"Invalid data_format: {data_format!r}")
-    if not isinstance(padding, str) or padding.upper() not in ("SAME", "VALID"):
-        raise ValueError(
-            'The `padding` argument must be one of "valid", "same" (or "causal", only for '
-            f"`Conv1D). Received: {padding}"
-        )
-
-
-@add_arg_scope
-def convolution(
-    inputs: Any,
-    num_outputs: int,
-    kernel_size: Any,
-    stride: Any = 1,
-    padding: str = "SAME",
-    data_format: str | None = None,
-    rate: Any = 1,
-    activation_fn: Callable[..., Any] | None = relu,
-    normalizer_fn: Callable[..., Any] | None = None,
-    normalizer_params: dict | None = None,
-    weights_initializer: Any = _XAVIER,
-    weights_regularizer: Any = None,
-    biases_initializer: Any = _ZEROS,
-    biases_regularizer: Any = None,
-    reuse: Any = None,
-    variables_collections: Any = None,
-    outputs_collections: Any = None,
-    trainable: bool = True,
-    scope: Any = None,
-    conv_dims: int | None = None,
-):
-    """A 2-D convolution layer (4-D inputs; the 1-D and 3-D forms of TF are not provided):
-    ``activation_fn(conv2d(inputs, weights, stride, padding, dilations=rate) + biases)``."""
-    _conv_checks(data_format, padding, "Conv")
-    with variable_scope(scope, "Conv", [inputs], reuse=reuse) as sc:
-        x = convert_to_tensor(inputs)
-        rank = x.shape.ndims
-        if conv_dims is not None and rank is not None and conv_dims + 2 != rank:
-            raise ValueError(f"Convolution expects input with rank {conv_dims + 2}, got {rank}")
-        if rank != 4:
-            raise ValueError(f"Convolution not supported for input with rank {rank}")
-        kh, kw = n_ints(kernel_size, 2, "kernel_size")
-        sh, sw = n_ints(stride, 2, "strides")
-        rh, rw = n_ints(rate, 2, "dilation_rate")
-        if max(sh, sw) > 1 and max(rh, rw) > 1:
-            raise ValueError("strides > 1 not supported in conjunction with dilation_rate > 1")
-        nchw = data_format == DATA_FORMAT_NCHW
-        c_in = x.shape.as_list()[1 if nchw else -1]
-        if c_in is None:
-            raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
-        use_bias = not normalizer_fn and biases_initializer is not None
-        w, b = _weights_and_biases(
-            [kh, kw, c_in, num_outputs],
-            num_outputs,
-            x.dtype.base_dtype,
-            use_bias,
-            weights_initializer,
-            weights_regularizer,
-            biases_initializer,
-            biases_regularizer,
-            variables_collections,
-            trainable,
-        )
-        fmt = data_format or DATA_FORMAT_NHWC
-        y = _conv2d(
-            x, w, strides=[sh, sw], padding=padding.upper(), data_format=fmt, dilations=[rh, rw]
-        )
-        if b is not None:
-            y = bias_add(y, b, data_format=fmt)
-        return _finish(y, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc)
-
-
-@add_arg_scope
-def convolution2d(
-    inputs: Any,
-    num_outputs: int,
-    kernel_size: Any,
-    stride: Any = 1,
-    padding: str = "SAME",
-    data_format: str | None = None,
-    rate: Any = 1,
-    activation_fn: Callable[..., Any] | None = relu,
-    normalizer_fn: Callable[..., Any] | None = None,
-    normalizer_params: dict | None = None,
-    weights_initializer: Any = _XAVIER,
-    weights_regularizer: Any = None,
-    biases_initializer: Any = _ZEROS,
-    biases_regularizer: Any = None,
-    reuse: Any = None,
-    variables_collections: Any = None,
-    outputs_collections: Any = None,
-    trainable: bool = True,
-    scope: Any = None,
-):
-    """``convolution`` of a 4-D input (``conv_dims=2``); variables ``Conv/weights``,
-    ``Conv/biases``."""
-    return convolution(
-        inputs,
-        num_outputs,
-        kernel_size,
-        stride,
-        padding,
-        data_format,
-        rate,
-        activation_fn,
-        normalizer_fn,
-        normalizer_params,
-        weights_initializer,
-        weights_regularizer,
-        biases_initializer,
-        biases_regularizer,
-        reuse,
-        variables_collections,
-        outputs_collections,
-        trainable,
-        scope,
-        conv_dims=2,
-    )
-
-
-conv2d = convolution2d
-
-
-def _deconv_length(n, k, padding, s):
-    if n is None:
-        return None
-    n *= s
-    return n + max(k - s, 0) if padding == "VALID" else n
-
-
-@add_arg_scope
-def convolution2d_transpose(
-    inputs: Any,
-    num_outputs: int,
-    kernel_size: Any,
-    stride: Any = 1,
-    padding: str = "SAME",
-    data_format: str = DATA_FORMAT_NHWC,
-    activation_fn: Callable[..., Any] | None = relu,
-    normalizer_fn: Callable[..., Any] | None = None,
-    normalizer_params: dict | None = None,
-    weights_initializer: Any = _XAVIER,
-    weights_regularizer: Any = None,
-    biases_initializer: Any = _ZEROS,
-    biases_regularizer: Any = None,
-    reuse: Any = None,
-    variables_collections: Any = None,
-    outputs_collections: Any = None,
-    trainable: bool = True,
-    scope: Any = None,
-):
-    """The transposed 2-D convolution: ``Conv2d_transpose/weights`` ``[kh, kw, out, in]``;
-    output size ``in * stride`` (SAME) or ``in * stride + max(k - stride, 0)`` (VALID)."""
-    with variable_scope(scope, "Conv2d_transpose", [inputs], reuse=reuse) as sc:
-        if data_format not in (DATA_FORMAT_NCHW, DATA_FORMAT_NHWC):
-            raise ValueError("data_format has to be either NCHW or NHWC.")
-        _conv_checks(data_format, padding, "Conv2d_transpose")
-        x = convert_to_tensor(inputs)
-        if x.shape.ndims != 4:
-            raise ValueError(
-                f"Input 0 of layer {sc.name} is incompatible with the layer: expected ndim=4, "
-                f"found ndim={x.shape.ndims}. Full shape received: {x.shape}"
-            )
-        kh, kw = n_ints(kernel_size, 2, "kernel_size")
-        sh, sw = n_ints(stride, 2, "strides")
-        nchw = data_format == DATA_FORMAT_NCHW
-        dims = x.shape.as_list()
-        c_in = dims[1 if nchw else 3]
-        if c_in is None:
-            raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
-        use_bias = not normalizer_fn and biases_initializer is not None
-        w, b = _weights_and_biases(
-            [kh, kw, num_outputs, c_in],
-            num_outputs,
-            x.dtype.base_dtype,
-            use_bias,
-            weights_initializer,
-            weights_regularizer,
-            biases_initializer,
-            biases_regularizer,
-            variables_collections,
-            trainable,
-        )
-        pad = padding.upper()
-        h_ax, w_ax = (2, 3) if nchw else (1, 2)
-        dyn = shape(x)
-        out_h = _deconv_length(dims[h_ax], kh, pad, sh)
-        out_w = _deconv_length(dims[w_ax], kw, pad, sw)
-        oh = out_h if out_h is not None else _deconv_length(dyn[h_ax], kh, pad, sh)
-        ow = out_w if out_w is not None else _deconv_length(dyn[w_ax], kw, pad, sw)
-        parts = [dyn[0], num_outputs, oh, ow] if nchw else [dyn[0], oh, ow, num_outputs]
-        y = _conv2d_transpose(
-            x,
-            w,
-            _stack(parts),
-            strides=[1, sh, sw, 1] if not nchw else [1, 1, sh, sw],
-            padding=pad,
-            data_format=data_format,
-        )
-        y.set_shape(
-            [dims[0], num_outputs, out_h, out_w] if nchw else [dims[0], out_h, out_w, num_outputs]
-        )
-        if b is not None:
-            y = bias_add(y, b, data_format=data_format)
-        return _finish(y, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc)
-
-
-conv2d_transpose = convolution2d_transpose
+        return finish(y, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc)
 
 
 def _pool2d(

@@ -13,15 +13,12 @@ from ...framework.constant_op import convert_to_tensor
 from ...nn.conv_composites import separable_conv2d as _separable_conv2d
 from ...nn.conv_ops import depthwise_conv2d
 from ...nn.nn_ops import bias_add, relu
-from ...ops.init_ops import zeros_initializer
 from ...ops.variable_scope import variable_scope
 from ..framework.arg_scope import add_arg_scope
-from .initializers import xavier_initializer
-from .layers import _layer_variable
+from .layer_variables import XAVIER as _XAVIER
+from .layer_variables import ZEROS as _ZEROS
+from .layer_variables import layer_variable
 from .utils import collect_named_outputs, n_ints
-
-_XAVIER = xavier_initializer()
-_ZEROS = zeros_initializer()
 
 
 @add_arg_scope
@@ -65,7 +62,7 @@ def separable_convolution2d(
         dtype = x.dtype.base_dtype
         strides = [1, 1, sh, sw] if nchw else [1, sh, sw, 1]
         pointwise_initializer = pointwise_initializer or weights_initializer
-        dw = _layer_variable(
+        dw = layer_variable(
             "depthwise_weights",
             "depthwise_kernel",
             [kh, kw, c_in, depth_multiplier],
@@ -77,7 +74,7 @@ def separable_convolution2d(
             collection_name="weights",
         )
         if num_outputs is not None:
-            pw = _layer_variable(
+            pw = layer_variable(
                 "pointwise_weights",
                 "pointwise_kernel",
                 [1, 1, c_in * depth_multiplier, num_outputs],
@@ -99,7 +96,7 @@ def separable_convolution2d(
         if normalizer_fn is not None:
             y = normalizer_fn(y, **(normalizer_params or {}))
         elif biases_initializer is not None:
-            b = _layer_variable(
+            b = layer_variable(
                 "biases",
                 "bias",
                 [num_outputs],

@@ -25,6 +25,17 @@ from ..framework.variables import (
     variable,
 )
 from ..layers.bias_softmax import bias_add, softmax
+from ..layers.convolutional import (
+    conv1d,
+    conv2d,
+    conv2d_transpose,
+    conv3d,
+    convolution,
+    convolution1d,
+    convolution2d,
+    convolution2d_transpose,
+    convolution3d,
+)
 from ..layers.initializers import (
     variance_scaling_initializer,
     xavier_initializer,
@@ -32,11 +43,6 @@ from ..layers.initializers import (
 )
 from ..layers.layers import (
     avg_pool2d,
-    conv2d,
-    conv2d_transpose,
-    convolution,
-    convolution2d,
-    convolution2d_transpose,
     dropout,
     flatten,
     fully_connected,
