@@ -352,3 +352,19 @@ def test_dtypes(name):
         _same_value(build)
     else:
         _same_error(build, key)
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize("fn", ["precision_at_k", "recall_at_k", "average_precision_at_k"])
+@pytest.mark.parametrize("dynamic", [False, True], ids=["static", "dynamic"])
+def test_at_k_batch_mismatch(fn, dynamic):
+    """Labels for 1 row, predictions for 4: TF's set ops reject it when the graph is built
+    (static shapes) or when run."""
+
+    def build(m):
+        lab = m.placeholder(m.int64, [None, 2] if dynamic else [1, 2])
+        s = m.placeholder(m.float32, [None, 5] if dynamic else [4, 5])
+        return getattr(m.metrics, fn)(lab, s, 2), {lab: IDS[:1], s: S45}
+
+    key = "Mismatched shapes" if dynamic else "Dimension 0 in both shapes must be equal"
+    _same_error(build, key)

@@ -27,6 +27,7 @@ from ..framework.graph import Tensor, control_dependencies, name_scope
 from ..framework.sparse_tensor import SparseTensor, convert_to_tensor_or_sparse_tensor
 from ..nn.nn_ops import top_k
 from ..ops.array_ops import cast, concat, expand_dims, ones_like, reshape, shape, size
+from ..ops.check_ops import assert_equal
 from ..ops.cond import cond
 from ..ops.indexing_ops import range as _range
 from ..ops.indexing_ops import where_v2
@@ -95,6 +96,34 @@ def _maybe_expand_labels(labels: _Ids, predictions: Tensor) -> _Ids:
         )
 
 
+def _same_batch(preds: Tensor, labels: _Ids, extra: tuple[int, ...] = ()) -> list[Any]:
+    """TF's set operations need the same leading ("batch") dimensions in the predictions and
+    labels: ValueError when the static shapes differ, else (when unknown) a run-time check."""
+    p_shape, l_shape = preds.get_shape(), labels.ids.get_shape()
+    if p_shape.ndims is not None and l_shape.ndims is not None:
+        pb, lb = p_shape.as_list()[:-1], l_shape.as_list()[:-1]
+        for i, (a, b) in enumerate(zip(pb, lb)):
+            if a is not None and b is not None and a != b:
+                pa, la = [*pb, *extra], [*lb, *extra]
+                raise ValueError(
+                    f"Dimension {i} in both shapes must be equal, but are {a} and {b}. Shapes "
+                    f"are {_dims(pa)} and {_dims(la)}."
+                )
+        if None not in pb and None not in lb:
+            return []
+    return [
+        assert_equal(
+            shape(preds)[:-1],
+            shape(labels.ids)[:-1],
+            message="Mismatched shapes (the leading dimensions of the predictions and labels)",
+        )
+    ]
+
+
+def _dims(dims: list[Any]) -> str:
+    return "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
+
+
 def _check_dtypes(a: Tensor, b: Tensor) -> None:
     if a.dtype != b.dtype:
         raise TypeError(
@@ -153,7 +182,7 @@ def _at_k_name(name: str, k: int | None = None, class_id: int | None = None) -> 
     return name
 
 
-def _streaming_count(kind: str, labels: _Ids, preds: _Ids, k, class_id, weights):
+def _streaming_count(kind: str, labels: _Ids, preds: _Ids, k, class_id, weights, checks):
     """A float64 metric variable ``<kind>_at_<k>`` and its update by this batch's (weighted)
     count: ``true_positive`` (predicted and a label), ``false_positive`` (predicted, not a
     label) or ``false_negative`` (a label, not predicted)."""
@@ -163,7 +192,7 @@ def _streaming_count(kind: str, labels: _Ids, preds: _Ids, k, class_id, weights)
             "false_positive": "false_positives",
             "false_negative": "false_negatives",
         }[kind]
-        with name_scope(None, sub):
+        with name_scope(None, sub), control_dependencies(checks):
             if class_id is not None:
                 labels, preds = (
                     _select_class_id(labels, class_id),
@@ -188,8 +217,9 @@ def _top_k_ratio(kind, labels, predictions_idx, k, class_id, weights, mc, uc, na
         ids = _maybe_expand_labels(_as_ids(labels), preds_t)
         _check_dtypes(preds_t, ids.ids)
         preds = _Ids(preds_t, None, False)
-        tp, tp_update = _streaming_count("true_positive", ids, preds, k, class_id, weights)
-        miss, miss_update = _streaming_count(other, ids, preds, k, class_id, weights)
+        checks = _same_batch(preds_t, ids)
+        tp, tp_update = _streaming_count("true_positive", ids, preds, k, class_id, weights, checks)
+        miss, miss_update = _streaming_count(other, ids, preds, k, class_id, weights, checks)
         value = divide(tp, add(tp, miss), name=scope)
         update = divide(tp_update, add(tp_update, miss_update), name="update")
         add_to_collections(mc, value)
@@ -314,6 +344,7 @@ def _average_precision(labels: _Ids, predictions_idx: Tensor) -> Tensor:
             )
         labels = _maybe_expand_labels(labels, preds)
         _check_dtypes(preds, labels.ids)
+        checks = _same_batch(preds, labels, (k,))
         # relevant[..., i]: whether the i-th prediction is a label (TF tiles the labels k times)
         per_k = _Ids(expand_dims(preds, -1), None, False)
         labels_per_k = _Ids(
@@ -321,7 +352,8 @@ def _average_precision(labels: _Ids, predictions_idx: Tensor) -> Tensor:
             None if labels.mask is None else expand_dims(labels.mask, -2),
             labels.sparse,
         )
-        relevant = _count(_in_other(per_k, labels_per_k))
+        with control_dependencies(checks):
+            relevant = _count(_in_other(per_k, labels_per_k))
         tp_per_k = cumsum(relevant, axis=-1, name="tp_per_k")
         retrieved = cumsum(ones_like(relevant), axis=-1, name="retrieved_per_k")
         precision_per_k = divide(tp_per_k, retrieved, name="precision_per_k")
