@@ -308,3 +308,19 @@ def test_get_summary_description_of_other_op_is_value_error(T):
     with pytest.raises(ValueError) as ours:
         tf.summary.get_summary_description(nd_o)
     assert str(ours.value) == str(theirs.value)
+
+
+def test_scalar_and_histogram_family_tags_as_tf(T):
+    def build(mod):
+        ph = mod.placeholder(mod.float32)
+        with mod.name_scope("outer"):
+            a = mod.summary.scalar("loss", ph, family="train")
+            b = mod.summary.histogram("w", ph, family="weights")
+        return [a, b], ph
+
+    _, theirs = _run_tf(T, build, np.array(1.5, np.float32))
+    _, ours = _run_ours(build, np.array(1.5, np.float32))
+    assert [[v.tag for v in _parse(T, r).value] for r in ours] == [
+        [v.tag for v in _parse(T, r).value] for r in theirs
+    ]
+    assert _parse(T, ours[0]).value[0].tag == "train/outer/train/loss"

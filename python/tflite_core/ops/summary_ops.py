@@ -215,6 +215,13 @@ def _summary_scope(name: str, family):
     return name_scope(name)
 
 
+def _family_tag(scope: str, family: str | None) -> str:
+    """TF's tag: the op's scope, with ``family/`` in front again when a family is given (the
+    scope already holds it), so that TensorBoard shows the summary in the family's tab."""
+    tag = scope.rstrip("/")
+    return tag if family is None else f"{_clean_tag(family)}/{tag}"
+
+
 def scalar(
     name: str,
     tensor: TensorLike,
@@ -234,7 +241,7 @@ def scalar(
     """
     tensor = convert_to_tensor(tensor)
     with _summary_scope(name, family) as scope:
-        tags = _string_const(scope.rstrip("/"), "tags")
+        tags = _string_const(_family_tag(scope, family), "tags")
         op = make_op("ScalarSummary", [tags, tensor], [_dt.string], {}, scope)
     return _collect(op.outputs[0], collections)
 
@@ -246,7 +253,7 @@ def histogram(
     ``values`` with TensorFlow's default buckets; tagged with the op's scoped name."""
     values = convert_to_tensor(values)
     with _summary_scope(name, family) as scope:
-        tag = _string_const(scope.rstrip("/"), "tag")
+        tag = _string_const(_family_tag(scope, family), "tag")
         op = make_op("HistogramSummary", [tag, values], [_dt.string], {}, scope)
     return _collect(op.outputs[0], collections)
 
