@@ -7,6 +7,14 @@ overriding them (TF 1.x ``tensorflow/contrib/framework/python/ops/arg_scope.py``
     with arg_scope([layers.conv2d], padding="VALID"):
         net = layers.conv2d(x, 32, [3, 3])          # padding="VALID"
         net = layers.conv2d(net, 32, [3, 3], padding="SAME")
+
+>>> slim = tf.contrib.slim
+>>> with tf.Graph().as_default():
+...     with slim.arg_scope([slim.fully_connected], activation_fn=None):
+...         y = slim.fully_connected(tf.ones([2, 3]), 4)
+...     z = slim.fully_connected(y, 2)
+>>> y.op.name, z.op.name
+('fully_connected/BiasAdd', 'fully_connected_1/Relu')
 """
 
 from __future__ import annotations

@@ -58,7 +58,13 @@ def fully_connected(
     trainable: bool = True,
     scope: Any = None,
 ):
-    """``activation_fn(normalizer_fn(inputs @ weights) or inputs @ weights + biases)``."""
+    """``activation_fn(normalizer_fn(inputs @ weights) or inputs @ weights + biases)``.
+
+    >>> with tf.Graph().as_default():
+    ...     y = tf.contrib.layers.fully_connected(tf.ones([2, 3]), 4, scope="fc")
+    ...     [v.op.name for v in tf.global_variables()], y.shape.as_list()
+    (['fc/weights', 'fc/biases'], [2, 4])
+    """
     if not isinstance(num_outputs, int) or isinstance(num_outputs, bool):
         raise ValueError(f"num_outputs should be int or long, got {num_outputs}.")
     with variable_scope(scope, "fully_connected", [inputs], reuse=reuse) as sc:

@@ -97,7 +97,16 @@ def batch_norm(
     renorm_decay: float = 0.99,
     adjustment: Any = None,
 ):
-    """Batch normalisation (Ioffe and Szegedy) as TF 1.x's contrib ``batch_norm``."""
+    """Batch normalisation (Ioffe and Szegedy) as TF 1.x's contrib ``batch_norm``.
+
+    >>> with tf.Graph().as_default():
+    ...     y = tf.contrib.layers.batch_norm(tf.constant([[1.0], [3.0]]))
+    ...     with tf.Session() as sess:
+    ...         sess.run(tf.global_variables_initializer())
+    ...         out, *moving = sess.run([y, *tf.get_collection(tf.GraphKeys.UPDATE_OPS)])
+    >>> [f"{v:.4f}" for v in out.ravel()], [f"{m[0]:.4f}" for m in moving]
+    (['-0.9995', '0.9995'], ['0.0020', '1.0010'])
+    """
     if renorm or adjustment is not None or zero_debias_moving_mean:
         raise NotImplementedError(
             "batch_norm: renorm, adjustment and zero_debias_moving_mean are not supported"

@@ -50,7 +50,13 @@ def l1_regularizer(scale: float, scope: str | None = None) -> Regularizer:
 
 
 def l2_regularizer(scale: float, scope: str | None = None) -> Regularizer:
-    """``weights -> scale * l2_loss(weights)`` (that is ``scale * sum(weights ** 2) / 2``)."""
+    """``weights -> scale * l2_loss(weights)`` (that is ``scale * sum(weights ** 2) / 2``).
+
+    >>> with tf.Graph().as_default():
+    ...     loss = tf.contrib.layers.l2_regularizer(0.5)(tf.constant([1.0, 2.0]))
+    ...     loss.op.name, float(tf.Session().run(loss))
+    ('l2_regularizer', 1.25)
+    """
     if _check_scale(scale):
         return lambda _: None
 

@@ -382,7 +382,16 @@ def sequence_loss_by_example(
 ):
     """Per example: ``sum_t w_t * xent(logits_t, targets_t)``, divided by ``sum_t w_t + 1e-12``
     when ``average_across_timesteps``. ``softmax_loss_function(labels=, logits=)`` replaces
-    the sparse softmax cross-entropy. ValueError when the three lists differ in length."""
+    the sparse softmax cross-entropy. ValueError when the three lists differ in length.
+
+    >>> with tf.Graph().as_default():
+    ...     logits = [tf.zeros([2, 4])] * 3  # uniform over 4 classes: log(4) per step
+    ...     targets = [tf.zeros([2], tf.int32)] * 3
+    ...     loss = tf.contrib.legacy_seq2seq.sequence_loss_by_example(
+    ...         logits, targets, [tf.ones([2])] * 3)
+    ...     [f"{v:.4f}" for v in tf.Session().run(loss)]
+    ['1.3863', '1.3863']
+    """
     if len(targets) != len(logits) or len(weights) != len(logits):
         raise ValueError(
             "Lengths of logits, weights, and targets must be the same "
