@@ -30,7 +30,8 @@ def _colls(m: Any) -> dict[str, list[str]]:
         # TF 2.21 makes resource variables (update op ``AssignMovingAvg/AssignSubVariableOp``),
         # ours are TF 1.x ref variables (update op ``AssignMovingAvg``)
         "update": sorted(
-            u.name.replace("/AssignSubVariableOp", "") for u in m.get_collection(k.UPDATE_OPS)
+            u.name.replace("/AssignSubVariableOp", "").replace("AssignAddVariableOp", "AssignAdd")
+            for u in m.get_collection(k.UPDATE_OPS)
         ),
         "reg": [len(m.get_collection(k.REGULARIZATION_LOSSES))],
     }

@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from layers_side_by_side import T, _names, check, pytestmark, side_by_side  # noqa: F401
+import pytest
+import tensorflow as real_tf
+from layers_side_by_side import T, _names, assert_same, check, pytestmark, side_by_side  # noqa: F401
 
 import tflite_core as tf
 
@@ -182,3 +184,68 @@ def test_flatten_shapes():
     x3 = RNG.standard_normal((2, 4, 3)).astype(np.float32)
     info = check(build, {"a": X4, "b": x3, "c": x3})
     assert info["ours"]["names"] == info["tf"]["names"]
+
+
+def _my_layer_class(m):
+    class MyLayer(m.layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(
+                "w", [int(input_shape[-1]), 2], initializer=m.constant_initializer(0.5)
+            )
+            self.c = self.add_weight(
+                "count", [], initializer=m.zeros_initializer(), trainable=False
+            )
+            super().build(input_shape)
+
+        def call(self, x):
+            self.add_loss(m.reduce_sum(self.w) * 0.01)
+            self.add_update(m.assign_add(self.c, 1.0))
+            return m.matmul(x, self.w)
+
+    return MyLayer
+
+
+def test_layer_subclass_weights_losses_updates():
+    attrs = {}
+
+    def build(m):
+        x = m.placeholder(m.float32, [None, 5], name="x")
+        layer = _my_layer_class(m)()
+        y = layer(x)
+        y2 = layer.apply(x)
+        attrs[m] = (
+            layer.name,
+            _names(layer.weights),
+            _names(layer.trainable_weights),
+            _names(layer.non_trainable_weights),
+            len(layer.losses),
+            len(layer.updates),
+            layer.count_params(),
+        )
+        with m.control_dependencies(m.get_collection(m.GraphKeys.UPDATE_OPS)):
+            s = m.identity(y) + y2
+        return {"x": x, "s": s, "reg": m.losses.get_regularization_loss()}
+
+    check(build, {"x": X2}, steps=2)
+    assert attrs[tf] == attrs[T]
+
+
+def test_get_and_set_weights():
+    got = {}
+    for m in (T, tf):
+        g = real_tf.Graph() if m is T else tf.Graph()
+        with g.as_default():
+            x = m.placeholder(m.float32, [None, 5])
+            layer = m.layers.Dense(3)
+            y = layer(x)
+            with m.Session() as s:
+                s.run(m.global_variables_initializer())
+                w = [np.full((5, 3), 0.1, np.float32), np.arange(3, dtype=np.float32)]
+                with s.as_default():
+                    layer.set_weights(w)
+                    back = layer.get_weights()
+                    with pytest.raises(ValueError) as ei:
+                        layer.set_weights(w[:1])
+                got[m] = (back, s.run(y, {x: X2}), str(ei.value).split("Provided")[0])
+    assert_same(got[T][:2], got[tf][:2])
+    assert got[T][2] == got[tf][2]
