@@ -223,3 +223,33 @@ def test_collapse_repeated_and_unique_labels_as_tf(T):
     for a, b in zip(ours, theirs):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
+
+
+def test_ctc_loss_unknown_shapes_long_sequences(T):
+    rng = np.random.default_rng(3)
+    steps, batch, num_classes, width = 40, 5, 12, 9
+    x = rng.standard_normal((steps, batch, num_classes)).astype(np.float32) * 2
+    lengths = rng.integers(1, width + 1, batch)
+    ind = np.array([[b, i] for b in range(batch) for i in range(lengths[b])], np.int64)
+    vals = rng.integers(0, num_classes - 1, len(ind)).astype(np.int32)
+    seq = rng.integers(2 * width + 1, steps + 1, batch).astype(np.int32)
+
+    def build(mod):
+        xx = mod.placeholder(mod.float32, [None, None, num_classes])
+        sl = mod.placeholder(mod.int32, [None])
+        i = mod.placeholder(mod.int64, [None, 2])
+        v = mod.placeholder(mod.int32, [None])
+        sp = mod.SparseTensor(i, v, mod.constant([batch, width], mod.int64))
+        loss = mod.nn.ctc_loss(sp, xx, sl)
+        grad = mod.gradients(mod.reduce_mean(loss), [xx])[0]
+        return [loss, grad], {xx: x, sl: seq, i: ind, v: vals}
+
+    out = []
+    for mod in (tf, T):
+        with mod.Graph().as_default():
+            fetch, feed = build(mod)
+            assert fetch[0].shape.as_list() == [None]
+            with mod.Session() as s:
+                out.append(s.run(fetch, feed))
+    np.testing.assert_allclose(out[0][0], out[1][0], rtol=2e-5)
+    np.testing.assert_allclose(out[0][1], out[1][1], rtol=2e-4, atol=2e-6)
