@@ -1,6 +1,7 @@
 """The ``tf.train`` namespace (re-exports only): optimisers, learning-rate schedules, the global
 step, checkpoints (``Saver`` and the readers) and the TF 0.x summary names."""
 
+from .framework.example_protos import EXAMPLE_PROTO_NAMES, example_protos
 from .io.event_writer import FileWriter as SummaryWriter
 from .io.event_writer import summary_iterator, write_graph
 from .training.basic_session_run_hooks import (
@@ -85,3 +86,9 @@ from .training.training_util import (
     get_or_create_global_step,
     global_step,
 )
+
+
+def __getattr__(name: str):  # tf.train.Example, Feature, ... (protobuf classes, built lazily)
+    if name in EXAMPLE_PROTO_NAMES:
+        return getattr(example_protos(), name)
+    raise AttributeError(f"module 'tflite_core.train' has no attribute {name!r}")
