@@ -798,3 +798,45 @@ def test_conv1d_conv3d_values_names():
     )
     for o, t in zip(ours, theirs):
         np.testing.assert_allclose(o, t, rtol=1e-4, atol=1e-4)
+
+
+def test_batch_norm_unfused_and_nchw():
+    # fused=False: tf.layers' BatchNormalization(fused=False), whose moving variance takes the
+    # biased batch variance; NCHW normalises over dimension 1
+    xs = [RNG.standard_normal((4, 3, 3, 2)).astype(np.float32) for _ in range(2)]
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [4, 3, 3, 2])
+        y = L.batch_norm(x, decay=0.7, fused=False, scale=True)
+        y_nchw = L.batch_norm(tf.transpose(x, [0, 3, 1, 2]), decay=0.7, data_format="NCHW")
+        upd = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            ours = [sess.run([y, y_nchw, *upd], {x: v})[:2] for v in xs]
+            ours_vars = sess.run(tf.global_variables())
+    with real_tf.Graph().as_default():
+        x = T.placeholder(T.float32, [4, 3, 3, 2])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            y = T.layers.batch_normalization(
+                x, momentum=0.7, epsilon=0.001, training=True, fused=False, name="BatchNorm"
+            )
+            y2 = T.layers.batch_normalization(
+                x,
+                momentum=0.7,
+                epsilon=0.001,
+                training=True,
+                fused=True,
+                center=True,
+                scale=False,
+                name="BatchNorm_1",
+            )
+        upd = T.get_collection(T.GraphKeys.UPDATE_OPS)
+        with T.Session() as sess:
+            sess.run(T.global_variables_initializer())
+            theirs = [sess.run([y, y2, *upd], {x: v})[:2] for v in xs]
+            theirs_vars = sess.run(T.global_variables())
+    for (o, o_nchw), (t, t2) in zip(ours, theirs):
+        np.testing.assert_allclose(o, t, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(np.transpose(o_nchw, [0, 2, 3, 1]), t2, rtol=1e-4, atol=1e-5)
+    for o, t in zip(ours_vars, theirs_vars):
+        np.testing.assert_allclose(o, t, rtol=1e-4, atol=1e-5)

@@ -378,3 +378,39 @@ def test_errors():
             S.attention_decoder(x, tf.zeros([B, H]), tf.placeholder(tf.float32, [B, 6, None]), cell)
         with pytest.raises(ValueError, match=r"Length of encoder_inputs \(1\) must be at least"):
             S.model_with_buckets(x[:1], x, x, x, [(2, 2)], None)
+
+
+def test_input_projection_and_output_projection_wrappers():
+    # TF 1.15 contrib/rnn/python/ops/core_rnn_cell.py: the wrappers are layers named
+    # input_projection_wrapper / output_projection_wrapper; _Linear's kernel (and bias)
+    x = RNG.standard_normal((B, D)).astype(np.float32)
+    h0 = RNG.standard_normal((B, H)).astype(np.float32)
+    with tf.Graph().as_default():
+        inner = tf.nn.rnn_cell.BasicRNNCell(H)
+        cell = tf.contrib.rnn.OutputProjectionWrapper(
+            tf.contrib.rnn.InputProjectionWrapper(inner, 3), 2
+        )
+        assert (cell.output_size, cell.state_size) == (2, H)
+        out, state = cell(tf.constant(x), tf.constant(h0))
+        names = [v.op.name for v in tf.global_variables()]
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            ours = sess.run([out, state])
+            v = _values(sess)
+    o, i = "output_projection_wrapper/", "output_projection_wrapper/input_projection_wrapper/"
+    assert names == [
+        i + "kernel",
+        i + "basic_rnn_cell/kernel",
+        i + "basic_rnn_cell/bias",
+        o + "kernel",
+        o + "bias",
+    ]
+
+    def ref():
+        proj = T.matmul(x, v[i + "kernel"])
+        h = _rnn_step(
+            proj, T.constant(h0), v[i + "basic_rnn_cell/kernel"], v[i + "basic_rnn_cell/bias"]
+        )
+        return [_lin([h], v[o + "kernel"], v[o + "bias"]), h]
+
+    _close(ours, _run_tf(ref))
