@@ -8,6 +8,7 @@ again restarts the stream. Bad input (labels of the wrong shape or dtype, predic
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, Callable
 
 import numpy as np
@@ -376,6 +377,10 @@ def test_every_metric_covered():
     assert sorted(tf.metrics.__all__) == sorted(n for n in dir(T.metrics) if not n.startswith("_"))
     for name in tf.metrics.__all__:
         assert any(c == name or c.startswith(name + "_") for c in CASES), name
+        # TF's argument names, order and defaults
+        want = inspect.signature(inspect.unwrap(getattr(T.metrics, name))).parameters.values()
+        got = inspect.signature(getattr(tf.metrics, name)).parameters.values()
+        assert [(p.name, p.default) for p in got] == [(p.name, p.default) for p in want], name
 
 
 def _scoped_metrics(m):
