@@ -19,8 +19,12 @@ from .training.checkpoint_loading import checkpoints_iterator, init_from_checkpo
 from .training.checkpoint_management import (
     CheckpointState,
     checkpoint_exists,
+    generate_checkpoint_state_proto,
+    get_checkpoint_mtimes,
     get_checkpoint_state,
     latest_checkpoint,
+    remove_checkpoint,
+    update_checkpoint_state,
 )
 from .training.checkpoint_utils import (
     NewCheckpointReader,
@@ -46,6 +50,7 @@ from .training.monitored_session import (
     MonitoredTrainingSession,
     SingularMonitoredSession,
 )
+from .training.moving_averages import ExponentialMovingAverage
 from .training.optimizer import GradientDescentOptimizer, Optimizer
 from .training.optimizers import (
     AdadeltaOptimizer,
@@ -81,6 +86,7 @@ from .training.session_run_hook import (
     SessionRunValues,
 )
 from .training.training_util import (
+    assert_global_step,
     create_global_step,
     get_global_step,
     get_or_create_global_step,

@@ -162,36 +162,87 @@ def _relpath(p: str, save_dir: str) -> str:
     return os.path.relpath(p, save_dir or os.curdir)
 
 
+def generate_checkpoint_state_proto(
+    save_dir: str,
+    model_checkpoint_path: str,
+    all_model_checkpoint_paths=None,
+    all_model_checkpoint_timestamps=None,
+    last_preserved_timestamp: float | None = None,
+) -> CheckpointState:
+    """The ``CheckpointState`` TF would write for ``save_dir``: ``model_checkpoint_path`` appended
+    to ``all_model_checkpoint_paths`` unless it is already last; with a relative ``save_dir`` the
+    relative paths are made relative to it. ValueError when timestamps are given for a different
+    number of paths."""
+    paths = list(all_model_checkpoint_paths or [])
+    if not paths or paths[-1] != model_checkpoint_path:
+        _log.info(
+            "%s is not in all_model_checkpoint_paths. Manually adding it.", model_checkpoint_path
+        )
+        paths.append(model_checkpoint_path)
+    stamps = list(all_model_checkpoint_timestamps or [])
+    if stamps and len(stamps) != len(paths):
+        raise ValueError(
+            "Checkpoint timestamps, if provided, must match checkpoint paths (got paths "
+            f"{paths} and timestamps {stamps})"
+        )
+    if not os.path.isabs(save_dir):
+        if not os.path.isabs(model_checkpoint_path):
+            model_checkpoint_path = _relpath(model_checkpoint_path, save_dir)
+        paths = [p if os.path.isabs(p) else _relpath(p, save_dir) for p in paths]
+    return CheckpointState(model_checkpoint_path, paths, stamps, last_preserved_timestamp or 0.0)
+
+
 def _update_checkpoint_state(
     save_dir: str,
     model_checkpoint_path: str,
     all_model_checkpoint_paths=None,
     latest_filename: str | None = None,
     save_relative_paths: bool = False,
+    all_model_checkpoint_timestamps=None,
+    last_preserved_timestamp: float | None = None,
 ) -> None:
     """TensorFlow's ``update_checkpoint_state_internal``: writes the ``checkpoint`` file."""
     paths = list(all_model_checkpoint_paths or [])
     if save_relative_paths:
-        model_checkpoint_path = (
-            _relpath(model_checkpoint_path, save_dir)
-            if os.path.isabs(model_checkpoint_path)
-            else model_checkpoint_path
-        )
-        paths = [_relpath(p, save_dir) if os.path.isabs(p) else p for p in paths]
-    if not paths or paths[-1] != model_checkpoint_path:
-        paths.append(model_checkpoint_path)
-    if not os.path.isabs(save_dir):  # relative paths are rewritten relative to save_dir
-        if not os.path.isabs(model_checkpoint_path):
+        if os.path.isabs(model_checkpoint_path):
             model_checkpoint_path = _relpath(model_checkpoint_path, save_dir)
-        paths = [p if os.path.isabs(p) else _relpath(p, save_dir) for p in paths]
+        paths = [_relpath(p, save_dir) if os.path.isabs(p) else p for p in paths]
+    state = generate_checkpoint_state_proto(
+        save_dir,
+        model_checkpoint_path,
+        paths,
+        all_model_checkpoint_timestamps,
+        last_preserved_timestamp,
+    )
     filename = _state_filename(save_dir, latest_filename)
-    if filename == model_checkpoint_path:
+    if filename == state.model_checkpoint_path:
         raise RuntimeError(
-            f"Save path '{model_checkpoint_path}' conflicts with path used for checkpoint state. "
+            f"Save path '{model_checkpoint_path}' conflicts with path used for checkpoint state.  "
             "Please use a different save path."
         )
-    state = CheckpointState(model_checkpoint_path, paths)
     atomic_write(filename, state.to_text().encode("utf-8"))
+
+
+def update_checkpoint_state(
+    save_dir: str,
+    model_checkpoint_path: str,
+    all_model_checkpoint_paths=None,
+    latest_filename: str | None = None,
+    all_model_checkpoint_timestamps=None,
+    last_preserved_timestamp: float | None = None,
+) -> None:
+    """Writes ``save_dir``'s ``checkpoint`` state file (or ``latest_filename``) atomically, as
+    ``generate_checkpoint_state_proto`` makes it. RuntimeError when the checkpoint path is the
+    state file itself."""
+    _update_checkpoint_state(
+        save_dir,
+        model_checkpoint_path,
+        all_model_checkpoint_paths,
+        latest_filename,
+        False,
+        all_model_checkpoint_timestamps,
+        last_preserved_timestamp,
+    )
 
 
 def get_checkpoint_state(
@@ -257,3 +308,49 @@ def meta_graph_filename(checkpoint_filename: str, meta_graph_suffix: str = "meta
     """``prefix.meta`` (a sharded ``-?????-of-NNNNN`` suffix removed first), as TensorFlow."""
     base = re.sub(r"-[\d\?]+-of-\d+$", "", checkpoint_filename)
     return ".".join([base, meta_graph_suffix])
+
+
+def _first_match(pattern: str) -> str | None:
+    found = sorted(glob.glob(pattern))
+    return found[0] if found else (pattern if os.path.exists(pattern) else None)
+
+
+def get_checkpoint_mtimes(checkpoint_prefixes) -> list[float]:
+    """The modification times (whole seconds since the Epoch) of the checkpoints that exist: a V2
+    checkpoint's ``.index`` file, else a V1 checkpoint's own file; missing ones are skipped."""
+    mtimes = []
+    for prefix in checkpoint_prefixes:
+        for pattern in (os.fspath(prefix) + ".index", os.fspath(prefix)):
+            found = _first_match(pattern)
+            if found is not None:
+                # whole seconds, as TF's file system reports them
+                mtimes.append(float(os.stat(found).st_mtime_ns // 1_000_000_000))
+                break
+    return mtimes
+
+
+def _delete_matching(pattern: str) -> None:
+    for path in sorted(glob.glob(pattern)):
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            _log.warning(
+                "Hit NotFoundError when deleting '%s', possibly because another process/thread "
+                "is also deleting/moving the same file",
+                path,
+            )
+
+
+def remove_checkpoint(
+    checkpoint_prefix: str, checkpoint_format_version: int = 2, meta_graph_suffix: str = "meta"
+) -> None:
+    """Deletes a checkpoint's files where they exist: ``prefix.meta`` and, for the V2 format
+    (``SaverDef.V2``, the default), ``prefix.index`` and ``prefix.data-?????-of-?????``; for V1
+    the files matching the prefix itself."""
+    prefix = os.fspath(checkpoint_prefix)
+    _delete_matching(meta_graph_filename(prefix, meta_graph_suffix))
+    if checkpoint_format_version == 2:
+        _delete_matching(prefix + ".index")
+        _delete_matching(prefix + ".data-?????-of-?????")
+    else:
+        _delete_matching(prefix)

@@ -53,6 +53,23 @@ def get_or_create_global_step(graph: Graph | None = None) -> GlobalStep:
     return step if step is not None else create_global_step(graph)
 
 
+def assert_global_step(global_step_tensor: Any) -> None:
+    """TypeError unless ``global_step_tensor`` is a Variable or Tensor of an integer dtype and
+    scalar (or of partly unknown shape)."""
+    if not isinstance(global_step_tensor, (Variable, Tensor)):
+        raise TypeError(
+            f'Existing "global_step" must be a Variable or Tensor: {global_step_tensor}.'
+        )
+    dtype = global_step_tensor.dtype.base_dtype
+    if not dtype.is_integer:
+        raise TypeError(
+            f"Existing \"global_step\" does not have integer type: <dtype: '{dtype.name}'>"
+        )
+    shape = global_step_tensor.get_shape()
+    if shape.ndims != 0 and shape.is_fully_defined():
+        raise TypeError(f'Existing "global_step" is not scalar: {shape}')
+
+
 def global_step(sess: Any, global_step_tensor: Any) -> int:
     """The value of ``global_step_tensor`` in ``sess``, as an int."""
     return int(sess.run(global_step_tensor))
