@@ -18,6 +18,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import monitored_session_model as model
@@ -343,3 +344,62 @@ def test_checkpoints_iterator(old_checkpoint):
 
     assert list(tf.train.checkpoints_iterator(d, timeout=0.01, timeout_fn=timeout_fn)) == [prefix]
     assert len(calls) == 2
+
+
+def _supervised(mod, d: Path, steps: int) -> dict:
+    """basic_train_loop under a Supervisor without timed services (TF 2.21 runs them in
+    threads that see its eager context), saving at the end; then a second Supervisor restores
+    that checkpoint, and a third re-raises an exception of its managed_session block."""
+    with mod.Graph().as_default() as graph:
+        loss, _, train, _ = model.build(mod)
+        sv = mod.train.Supervisor(logdir=str(d), save_summaries_secs=0, save_model_secs=0)
+        assert graph.finalized
+        losses = []
+
+        def train_step(sess):
+            losses.append(float(sess.run([train, loss])[1]))
+            if len(losses) == steps:
+                sv.saver.save(sess, sv.save_path, global_step=sv.global_step)
+                sv.request_stop()
+
+        mod.train.basic_train_loop(sv, train_step)
+    with mod.Graph().as_default():
+        _, _, _, w = model.build(mod)
+        sv2 = mod.train.Supervisor(logdir=str(d), save_summaries_secs=0, save_model_secs=0)
+        with sv2.managed_session() as sess:
+            restored = (int(sess.run(sv2.global_step)), sess.run(w))
+        with pytest.raises(ValueError, match="inside"), sv2.managed_session():
+            raise ValueError("raised inside managed_session")
+    return {
+        "losses": np.array(losses),
+        "restored": restored,
+        "files": sorted(n for n in os.listdir(d) if not n.startswith("events.out")),
+    }
+
+
+def test_supervisor_and_basic_train_loop(tmp_path):
+    ours = _supervised(tf, tmp_path / "ours", 4)
+    theirs = _supervised(T, tmp_path / "tf", 4)
+    np.testing.assert_allclose(ours["losses"], theirs["losses"], rtol=1e-5)
+    assert ours["restored"][0] == theirs["restored"][0] == 4
+    np.testing.assert_allclose(ours["restored"][1], theirs["restored"][1], rtol=1e-5)
+    assert ours["files"] == theirs["files"]
+
+
+def test_supervisor_services_files_read_by_tf(tmp_path):
+    """The checkpoint and summary services (each runs once at the start) write files TF reads."""
+    with tf.Graph().as_default():
+        _, _, train, _ = model.build(tf)
+        sv = tf.train.Supervisor(logdir=str(tmp_path), save_summaries_secs=3600)
+        with sv.managed_session() as sess:
+            while tf.train.latest_checkpoint(str(tmp_path)) is None:
+                time.sleep(0.01)  # (until the service has saved)
+            sess.run(train)
+    assert T.train.load_checkpoint(str(tmp_path / "model.ckpt-0")).get_tensor("global_step") == 0
+    (path,) = [p for p in tmp_path.iterdir() if p.name.startswith("events.out")]
+    events = list(T.train.summary_iterator(str(path)))
+    logs = [e.session_log.status for e in events if e.WhichOneof("what") == "session_log"]
+    S = T.SessionLog
+    assert logs[0] == S.START and logs[-1] == S.STOP and S.CHECKPOINT in logs
+    tags = {v.tag for e in events if e.WhichOneof("what") == "summary" for v in e.summary.value}
+    assert {"loss_1", "global_step/sec"} <= tags

@@ -85,6 +85,7 @@ from .training.session_run_hook import (
     SessionRunHook,
     SessionRunValues,
 )
+from .training.supervisor import Supervisor, basic_train_loop
 from .training.training_util import (
     assert_global_step,
     create_global_step,
