@@ -27,6 +27,7 @@ from .layers import (
     fully_connected,
     linear,
     max_pool2d,
+    maxout,
     one_hot_encoding,
     repeat,
     stack,

@@ -7,7 +7,7 @@
   ``fully_connected/biases`` (none when a ``normalizer_fn`` is given), then the normalizer,
   then ``activation_fn`` (default ``relu``); inputs of rank > 2 keep their leading dimensions.
 * ``max_pool2d`` / ``avg_pool2d`` (``stride=2``, ``padding='VALID'``), ``dropout``
-  (``keep_prob=0.5``), ``flatten``, ``one_hot_encoding``, ``repeat``, ``stack``.
+  (``keep_prob=0.5``), ``flatten``, ``one_hot_encoding``, ``repeat``, ``stack``, ``maxout``.
 
 Weights and biases go to GLOBAL_VARIABLES, MODEL_VARIABLES, TRAINABLE_VARIABLES (when
 ``trainable``) and ``variables_collections``; the output to ``outputs_collections`` with the
@@ -29,7 +29,7 @@ from ...ops.array_ops import identity, reshape, shape
 from ...ops.array_ops import stack as _stack
 from ...ops.indexing_ops import one_hot
 from ...ops.linalg_ops import tensordot
-from ...ops.math_ops import matmul
+from ...ops.math_ops import matmul, reduce_max
 from ...ops.variable_scope import variable_scope
 from ..framework.arg_scope import add_arg_scope
 from .layer_variables import XAVIER as _XAVIER
@@ -273,3 +273,27 @@ def stack(inputs: Any, layer: Callable[..., Any], stack_args: Any, **kwargs: Any
 linear = functools.partial(fully_connected, activation_fn=None)
 relu_layer = functools.partial(fully_connected, activation_fn=relu)
 relu6_layer = functools.partial(fully_connected, activation_fn=relu6)
+
+
+def maxout(inputs: Any, num_units: int, axis: int = -1, name: str | None = None):
+    """Maxout (Goodfellow et al.): the channels of ``axis`` split into ``num_units`` groups of
+    consecutive ``channels // num_units``, the maximum of each group (TF 1.x's
+    ``tf.contrib.layers.maxout``, in name scope ``maxout``). ValueError when the channel count
+    is unknown or not a multiple of ``num_units``."""
+    with name_scope(name, "maxout", [inputs]):
+        x = convert_to_tensor(inputs)
+        dims = x.shape.as_list()
+        channels = dims[axis]
+        if channels is None or channels % num_units:
+            raise ValueError(
+                f"number of features({channels}) is not a multiple of num_units({num_units})"
+            )
+        ax = axis + len(dims) if axis < 0 else axis
+        new: list[Any] = list(dims)
+        new[ax] = num_units
+        new.append(channels // num_units)
+        if any(d is None for d in new):
+            dyn = shape(x)
+            new = [dyn[i] if d is None else d for i, d in enumerate(new)]
+            new = _stack(new)
+        return reduce_max(reshape(x, new), -1)

@@ -9,6 +9,7 @@ from ...ops.init_ops import (
     zeros_initializer,
 )
 from ..framework.arg_scope import add_arg_scope, arg_scope, arg_scoped_arguments, has_arg_scope
+from ..framework.checkpoints import assign_from_checkpoint, assign_from_checkpoint_fn
 from ..framework.variables import (
     add_model_variable,
     get_local_variables,
@@ -48,6 +49,7 @@ from ..layers.layers import (
     fully_connected,
     linear,
     max_pool2d,
+    maxout,
     one_hot_encoding,
     repeat,
     stack,
