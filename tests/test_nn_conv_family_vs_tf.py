@@ -194,7 +194,12 @@ def test_conv3d_transpose_and_backprop_filter(padding, strides, dilations, same,
         r = dilations or [1, 1, 1, 1, 1]
         df = m.nn.conv3d_backprop_filter_v2(x_in, [3, 2, 3, 2, 4], DY3, s5, padding, dilations=r)
         df1 = m.nn.conv3d_backprop_filter(x_in, [3, 2, 3, 2, 4], DY3, s5, padding, dilations=r)
-        return [y, z, df, df1], [dy, f]
+        # depths known only when run (the patches path)
+        xi, dyu = ph(x_in, (None, None, *size[1:], 2)), ph(DY3, (None, None, 3, 4, 4))
+        shape_u = m.stack([m.shape(dyu)[0], m.shape(xi)[1], *size[1:], 2])
+        u = m.nn.conv3d_transpose(dyu, f, shape_u, strides, padding, dilations=dilations, name="u")
+        dfu = m.nn.conv3d_backprop_filter(xi, [3, 2, 3, 2, 4], dyu, s5, padding, dilations=r)
+        return [y, z, df, df1, u, dfu], [dy, f, xi, dyu]
 
     _compare(build)
 

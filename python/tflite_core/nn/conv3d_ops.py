@@ -6,11 +6,11 @@ depth slices ``kd * dilation_d + od * stride_d`` (the input padded in depth as T
 each with ``filter[kd]``: the batch and the output depths share one ``Conv2D`` call. Its
 transpose (the gradient with respect to the input) sends each ``Conv2DBackpropInput`` back to
 those slices; the filter's gradient is the stack over ``kd`` of ``Conv2DBackpropFilter``. Every
-piece has its gradient, so all three differentiate to any order. The filter's depth and (for
-the transposes) the input's depth must be known when the graph is built. A forward input of
-unknown depth is convolved instead as the height-width patches of every depth slice
-(``extract_image_patches``) through one ``Conv2D`` over the depth; its height and width must
-then be known.
+piece has its gradient, so all three differentiate to any order. The filter's shape must be
+known when the graph is built. Where the depth is known only when run, the convolution is
+instead the height-width patches of every depth slice (``extract_image_patches``) through one
+``Conv2D`` over the depth (its transpose and filter gradient likewise); the height and width
+must then be known.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Tensor, name_scope, shape_error
 from ..framework.op_util import FLOATS, check_dtype_in, check_same_dtype
 from ..framework.tensor_shape import TensorShape
-from ..ops.array_ops import expand_dims, identity, reshape, shape, stack, transpose
+from ..ops.array_ops import expand_dims, identity, reshape, shape, stack, transpose, zeros
+from ..ops.gradients import gradients
 from ..ops.math_ops import add_n
 from ..ops.permute_ops import extract_image_patches
 from ..ops.slicing_ops import pad
@@ -156,6 +157,32 @@ def _conv3d(x, f, padding, s, r, op_type, name):
     return _split(y, -1 if xd[0] is None else xd[0], od)
 
 
+def _patch_outs(h, w, kh, kw, s, r, padding, op_type, name, shapes) -> tuple[int, int]:
+    """The output height and width of the patches path (a SAME window smaller than its stride
+    pads the patches otherwise than the convolution: refused)."""
+    outs = []
+    for size, k, st, rt in ((h, kh, s[1], r[1]), (w, kw, s[2], r[2])):
+        out, _, _ = out_size(size, k, st, rt, padding, op_type, name, shapes)
+        if padding == "SAME" and (out - 1) * st + (k - 1) * rt + 1 - size < -1:
+            raise shape_error(
+                op_type,
+                name,
+                "a depth unknown at graph build with a SAME window smaller than its stride is "
+                "not supported (composite 3-D op)",
+                shapes,
+            )
+        outs.append(out)
+    return outs[0], outs[1]
+
+
+def _patches(x, h, w, kh, kw, fc, s, r, padding, ho, wo) -> Tensor:
+    """[B, D, H, W, C] -> the height-width patches of every depth slice, [B, D, ho * wo, K]."""
+    xs = dims(x)
+    win = ([1, kh, kw, 1], [1, s[1], s[2], 1], [1, r[1], r[2], 1], padding)
+    p = extract_image_patches(reshape(x, [-1, h, w, fc]), *win)
+    return reshape(p, [xs[0], xs[1], ho * wo, kh * kw * fc])
+
+
 def _conv3d_patches(x, f, padding, s, r, op_type, name):
     """``_conv3d`` for an input whose depth is known only when run: the height-width patches of
     every depth slice (``extract_image_patches``) convolved over the depth by one ``Conv2D``
@@ -172,28 +199,8 @@ def _conv3d_patches(x, f, padding, s, r, op_type, name):
             "when the graph is built (composite 3-D op)",
             shapes,
         )
-    outs = []
-    for size, k, st, rt in ((h, kh, s[1], r[1]), (w, kw, s[2], r[2])):
-        out, _, _ = out_size(size, k, st, rt, padding, op_type, name, shapes)
-        if padding == "SAME" and (out - 1) * st + (k - 1) * rt + 1 - size < -1:
-            raise shape_error(
-                op_type,
-                name,
-                "an input of unknown depth with a SAME window smaller than its stride is not "
-                "supported (composite 3-D op)",
-                shapes,
-            )
-        outs.append(out)
-    ho, wo = outs
-    xs = dims(x)
-    p = extract_image_patches(
-        reshape(x, [-1, h, w, fc]),
-        [1, kh, kw, 1],
-        [1, s[1], s[2], 1],
-        [1, r[1], r[2], 1],
-        padding,
-    )
-    p = reshape(p, [xs[0], xs[1], ho * wo, kh * kw * fc])
+    ho, wo = _patch_outs(h, w, kh, kw, s, r, padding, op_type, name, shapes)
+    p = _patches(x, h, w, kh, kw, fc, s, r, padding, ho, wo)
     y = conv2d(
         p,
         reshape(f, [kd, 1, kh * kw * fc, o]),
@@ -240,10 +247,62 @@ def _conv3d_input_grad(sizes, f, dy, padding, s, r, op_type, name):
     return dx[:, front : front + d] if front or back else dx
 
 
+def _conv3d_input_grad_patches(sizes, f, dy, padding, s, r, op_type, name):
+    """``_conv3d_input_grad`` for an output of depth known only when run: the transpose of
+    ``_conv3d_patches`` (``Conv2DBackpropInput`` over the depth, then the patches' gradient back
+    into the pixels); needs a known output height, width and channels and a known filter."""
+    shapes = [TensorShape(None), f.shape, dy.shape]
+    b, d, h, w, c = sizes
+    kd, kh, kw, fc, o = f.shape.as_list()
+    if not all(isinstance(v, int) for v in (h, w, c)) or None in (kd, kh, kw, fc, o):
+        raise shape_error(
+            op_type,
+            name,
+            "an output of unknown depth needs its height, width and channels and the filter's "
+            "shape known when the graph is built (composite 3-D op)",
+            shapes,
+        )
+    ho, wo = _patch_outs(h, w, kh, kw, s, r, padding, op_type, name, shapes)
+    k = kh * kw * fc
+    bt = shape(dy)[0]
+    dt = convert_to_tensor(d)
+    z = zeros(stack([bt * dt, h, w, fc]), dtype=dy.dtype)  # (only its shape is used)
+    p = extract_image_patches(z, [1, kh, kw, 1], [1, s[1], s[2], 1], [1, r[1], r[2], 1], padding)
+    dy2 = reshape(dy, [bt, -1, ho * wo, o])
+    dp = conv2d_backprop_input(
+        stack([bt, dt, ho * wo, k]),
+        reshape(f, [kd, 1, k, o]),
+        dy2,
+        [1, s[0], 1, 1],
+        padding,
+        dilations=[1, r[0], 1, 1],
+    )
+    (dz,) = gradients(p, [z], grad_ys=[reshape(dp, stack([bt * dt, ho, wo, k]))])
+    return reshape(dz, [b, d, h, w, c])
+
+
 def _conv3d_filter_grad(x, fsizes, dy, padding, s, r, op_type, name):
     """The filter's gradient of ``_conv3d``, of shape ``fsizes`` (ints)."""
     shapes = [x.shape, TensorShape(fsizes), dy.shape]
     kd, kh, kw, c, o = fsizes
+    if x.shape.as_list()[1] is None:  # the patches path's filter gradient
+        _, _, h, w, _ = x.shape.as_list()
+        if h is None or w is None:
+            raise shape_error(
+                op_type,
+                name,
+                "an input of unknown depth needs its height and width known when the graph is "
+                "built (composite 3-D op)",
+                shapes,
+            )
+        ho, wo = _patch_outs(h, w, kh, kw, s, r, padding, op_type, name, shapes)
+        p = _patches(x, h, w, kh, kw, c, s, r, padding, ho, wo)
+        dys = dims(dy)
+        dy2 = reshape(dy, [dys[0], dys[1], ho * wo, o])
+        df = conv2d_backprop_filter(
+            p, [kd, 1, kh * kw * c, o], dy2, [1, s[0], 1, 1], padding, dilations=[1, r[0], 1, 1]
+        )
+        return reshape(df, fsizes)
     d = _known(op_type, name, "input depth", x.shape.as_list()[1], shapes)
     od, front, back = _depth_plan(op_type, name, d, kd, s[0], r[0], padding, shapes)
     if front or back:
@@ -357,9 +416,15 @@ def conv3d_transpose(
                 f"vs {fo})",
             )
         dyn = dims(dy)
-        full = [dyn[0] if sizes[0] is None else sizes[0], sizes[1]]
-        full += [shape_of(output_shape, i) if sizes[i] is None else sizes[i] for i in (2, 3, 4)]
-        dx = _conv3d_input_grad(full, f, dy, padding, s, r, op, op)
+        order = _TO_NDHWC if data_format == "NCDHW" else list(range(5))
+        full: list[Any] = [dyn[0] if sizes[0] is None else sizes[0]]
+        full += [
+            shape_of(output_shape, order[i]) if sizes[i] is None else sizes[i] for i in (1, 2, 3, 4)
+        ]
+        if sizes[1] is None:
+            dx = _conv3d_input_grad_patches(full, f, dy, padding, s, r, op, op)
+        else:
+            dx = _conv3d_input_grad(full, f, dy, padding, s, r, op, op)
         return _out(dx, data_format, scope)
 
 
