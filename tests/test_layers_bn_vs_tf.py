@@ -162,3 +162,39 @@ def test_bn_training_placeholder_with_default():
         return {"x": x, "tr": tr, "s": s}
 
     check(build, {"x": X4, "tr": np.array(True)}, steps=2, update_names=False)
+
+
+def test_bn_not_trainable_and_scopes():
+    """trainable=False: no trainable variables and no UPDATE_OPS (as TF 1.x); a layer inside
+    variable scopes, reused through AUTO_REUSE."""
+
+    def build(m):
+        x = m.placeholder(m.float32, [None, 5, 3, 3], name="x")
+        a = m.layers.batch_normalization(x, training=True, trainable=False)
+        with m.variable_scope("net", reuse=m.AUTO_REUSE):
+            b = m.layers.batch_normalization(x, training=True, name="bn")
+            c = m.layers.batch_normalization(x * 2.0, training=False, name="bn")
+        with m.control_dependencies(m.get_collection(m.GraphKeys.UPDATE_OPS)):
+            s = m.identity(b)
+        return {"x": x, "a": a, "b": b, "c": c, "s": s}
+
+    info = check(build, {"x": X4}, steps=2)
+    assert info["ours"]["colls"]["trainable"] == ["net/bn/gamma:0", "net/bn/beta:0"]
+
+
+@pytest.mark.parametrize("training", [True, "tensor"])
+def test_bn_adjustment(training):
+    def adjustment(m):
+        def adj(shape):
+            n = m.cast(shape[0], m.float32)
+            return m.fill([shape[-1]], 1.0 + 0.1 * n), m.fill([shape[-1]], -0.2 * n)
+
+        return adj
+
+    def build(m):
+        return _bn_build(X2.shape, None, training, adjustment=adjustment(m))(m)
+
+    feeds = {"x": X2}
+    if training == "tensor":
+        feeds["flag"] = np.array(True)
+    check(build, feeds, steps=2, update_names=False)

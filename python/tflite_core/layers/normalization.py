@@ -24,7 +24,15 @@ from ..nn.nn_ops import relu
 from ..nn.norm_composites import fused_batch_norm
 from ..nn.normalization_ops import batch_normalization as _nn_batch_normalization
 from ..nn.normalization_ops import moments
-from ..ops.array_ops import cast, identity, ones_like, reshape, stop_gradient, zeros_like
+from ..ops.array_ops import (
+    cast,
+    identity,
+    ones_like,
+    reshape,
+    shape,
+    stop_gradient,
+    zeros_like,
+)
 from ..ops.math_ops import maximum, minimum, sqrt
 from ..ops.variables import assign, assign_sub
 from .base import InputSpec, Layer
@@ -101,10 +109,9 @@ class BatchNormalization(Layer):
                 "Expected an int or a list/tuple of ints for the argument 'axis', but received: "
                 f"{axis!r}"
             )
-        if virtual_batch_size is not None or adjustment is not None:
+        if virtual_batch_size is not None:
             raise NotImplementedError(
-                "tf.layers.BatchNormalization: virtual_batch_size and adjustment are not "
-                "supported by tflite_core"
+                "tf.layers.BatchNormalization: virtual_batch_size is not supported by tflite_core"
             )
         self.momentum = momentum
         self.epsilon = epsilon
@@ -140,7 +147,7 @@ class BatchNormalization(Layer):
         self._data_format = "NHWC"
 
     def _fused_can_be_used(self) -> bool:
-        if self.renorm:
+        if self.renorm or self.adjustment is not None:
             return False
         axis = [self.axis] if isinstance(self.axis, int) else self.axis
         if len(axis) > 1 or axis[0] not in (-4, -3, -1, 1, 3, 4):
@@ -273,6 +280,11 @@ class BatchNormalization(Layer):
         if training_value is False:
             mean, variance = self.moving_mean, self.moving_variance
         else:
+            if self.adjustment:
+                adj_scale, adj_bias = self.adjustment(shape(inputs))
+                adj_scale = smart_cond(training, lambda: adj_scale, lambda: ones_like(adj_scale))
+                adj_bias = smart_cond(training, lambda: adj_bias, lambda: zeros_like(adj_bias))
+                scale, offset = _compose_transforms(adj_scale, adj_bias, scale, offset)
             keep_dims = len(self.axis) > 1
             batch_mean, batch_var = moments(
                 cast(inputs, self._param_dtype), reduction_axes, keepdims=keep_dims
