@@ -292,8 +292,8 @@ def maxout(inputs: Any, num_units: int, axis: int = -1, name: str | None = None)
         new: list[Any] = list(dims)
         new[ax] = num_units
         new.append(channels // num_units)
+        target: Any = new
         if any(d is None for d in new):
             dyn = shape(x)
-            new = [dyn[i] if d is None else d for i, d in enumerate(new)]
-            new = _stack(new)
-        return reduce_max(reshape(x, new), -1)
+            target = _stack([dyn[i] if d is None else d for i, d in enumerate(new)])
+        return reduce_max(reshape(x, target), -1)
