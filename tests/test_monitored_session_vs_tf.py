@@ -403,3 +403,50 @@ def test_supervisor_services_files_read_by_tf(tmp_path):
     assert logs[0] == S.START and logs[-1] == S.STOP and S.CHECKPOINT in logs
     tags = {v.tag for e in events if e.WhichOneof("what") == "summary" for v in e.summary.value}
     assert {"loss_1", "global_step/sec"} <= tags
+
+
+def _warm_start_vocab(mod, d: Path, prefix: str):
+    def backup(shape, dtype=None, partition_info=None):  # 100, 101, ... in the missing cells
+        values = mod.cast(mod.range(mod.reduce_prod(shape)), mod.float32) + 100.0
+        return mod.reshape(values, shape)
+
+    with mod.Graph().as_default():
+        rows = mod.get_variable("emb", [6, 3], initializer=mod.ones_initializer())
+        cols = mod.get_variable("cols", [2, 5], initializer=mod.ones_initializer())
+        by_row = mod.train.VocabInfo(str(d / "new.txt"), 5, 1, str(d / "old.txt"), -1, backup)
+        by_col = mod.train.VocabInfo(str(d / "new.txt"), 4, 1, str(d / "old.txt"), 3, axis=1)
+        mod.train.warm_start(
+            prefix, [rows, cols], var_name_to_vocab_info={"emb": by_row, "cols": by_col}
+        )
+        with mod.Session() as sess:
+            sess.run(mod.global_variables_initializer())
+            return sess.run([rows, cols])
+
+
+def test_warm_start_with_vocabulary_remapping(tmp_path):
+    (tmp_path / "old.txt").write_text("a\nb\nc\nd\n")
+    (tmp_path / "new.txt").write_text("c\nx\na\ny\nd\n")
+    with T.Graph().as_default():
+        T.Variable(np.arange(12, dtype=np.float32).reshape(4, 3), name="emb")
+        T.Variable(np.arange(8, dtype=np.float32).reshape(2, 4), name="cols")
+        with T.Session() as sess:
+            sess.run(T.global_variables_initializer())
+            prefix = T.train.Saver().save(sess, str(tmp_path / "model"))
+    ours = _warm_start_vocab(tf, tmp_path, prefix)
+    theirs = _warm_start_vocab(T, tmp_path, prefix)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_array_equal(a, b)
+    # rows c, x, a, y, d, then an OOV bucket: old rows 2, -, 0, -, 3, -
+    np.testing.assert_array_equal(ours[0][[0, 2, 4]], [[6, 7, 8], [0, 1, 2], [9, 10, 11]])
+    np.testing.assert_array_equal(ours[0][[1, 3, 5]], [[100, 101, 102], [103, 104, 105]] * 1
+                                  + [[100, 101, 102]])  # fmt: skip
+
+
+@pytest.mark.bad_input
+def test_vocab_info_bad_axis():
+    messages = []
+    for mod in (tf, T):
+        with pytest.raises(ValueError) as e:
+            mod.train.VocabInfo("new", 3, 0, "old", axis=2)
+        messages.append(str(e.value))
+    assert messages[0] == messages[1]

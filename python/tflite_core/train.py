@@ -93,6 +93,7 @@ from .training.training_util import (
     get_or_create_global_step,
     global_step,
 )
+from .training.vocab_remapping import VocabInfo
 
 
 def __getattr__(name: str):  # tf.train.Example, Feature, ... (protobuf classes, built lazily)

@@ -1,5 +1,5 @@
 """Initialising variables from a checkpoint (``tf.train.init_from_checkpoint``,
-``tf.train.warm_start`` without vocabulary remapping) and waiting for new checkpoints
+``tf.train.warm_start``) and waiting for new checkpoints
 (``tf.train.checkpoints_iterator``), as in TF 1.x.
 
 ``init_from_checkpoint`` replaces each chosen variable's initializer by an assignment of the
@@ -22,6 +22,7 @@ from ..ops.variable_scope import _get_default_variable_store
 from ..ops.variables import Variable, assign
 from .checkpoint_management import latest_checkpoint
 from .checkpoint_utils import _checkpoint_filename, load_checkpoint
+from .vocab_remapping import warm_start_with_vocab
 
 
 def wait_for_new_checkpoint(
@@ -187,22 +188,20 @@ def warm_start(
         ckpt_to_initialize_from: a checkpoint prefix or directory.
         vars_to_warm_start: a regex over the trainable variables' names (default all), a list
             of regexes over the global variables, or a list of variables; None selects none.
-        var_name_to_vocab_info: vocabulary remapping is not supported: must be None or empty.
+        var_name_to_vocab_info: {current name: ``VocabInfo``} of the variables to remap
+            (``vocab_remapping.py``).
         var_name_to_prev_var_name: {current name: name in the checkpoint}.
 
     Raises:
         ValueError: a bad ``vars_to_warm_start``, or names in ``var_name_to_prev_var_name``
             that match no selected variable.
     """
-    if var_name_to_vocab_info:
-        raise ValueError(
-            "warm_start: vocabulary remapping (var_name_to_vocab_info) is not supported by "
-            "tflite_core"
-        )
     info(f"Warm-starting from: {ckpt_to_initialize_from}")
     selected = _vars_to_warm_start(vars_to_warm_start)
     renames = dict(var_name_to_prev_var_name or {})
     used = set()
+    vocab_infos = dict(var_name_to_vocab_info or {})
+    vocab_used: set = set()
     count = 0
     pending: dict[str, Variable] = {}
     _checkpoint_filename(ckpt_to_initialize_from)  # (a directory without checkpoints raises)
@@ -210,6 +209,13 @@ def warm_start(
         prev = renames.get(var_name)
         if prev:
             used.add(var_name)
+        info_for_var = vocab_infos.get(var_name)
+        if info_for_var:
+            vocab_used.add(var_name)
+            count += 1
+            debug(f"Warm-starting variable: {var_name}; with vocabulary {info_for_var.new_vocab}")
+            warm_start_with_vocab(var, ckpt_to_initialize_from, prev or var_name, info_for_var)
+            continue
         if not vars_to_warm_start:
             continue
         count += 1
@@ -226,6 +232,13 @@ def warm_start(
     if unused:
         raise ValueError(
             "You provided the following variables in var_name_to_prev_var_name that were not "
+            f"used: {unused}.  Perhaps you misspelled them?  Here is the list of viable "
+            f"variable names: {selected.keys()}"
+        )
+    unused = set(vocab_infos) - vocab_used
+    if unused:
+        raise ValueError(
+            "You provided the following variables in var_name_to_vocab_info that were not "
             f"used: {unused}.  Perhaps you misspelled them?  Here is the list of viable "
             f"variable names: {selected.keys()}"
         )
