@@ -840,3 +840,45 @@ def test_batch_norm_unfused_and_nchw():
         np.testing.assert_allclose(np.transpose(o_nchw, [0, 2, 3, 1]), t2, rtol=1e-4, atol=1e-5)
     for o, t in zip(ours_vars, theirs_vars):
         np.testing.assert_allclose(o, t, rtol=1e-4, atol=1e-5)
+
+
+def test_optimize_loss_decay_fn_tensor_lr_and_multipliers():
+    w0 = RNG.standard_normal((3, 1)).astype(np.float32)
+
+    def decay(lr, step):
+        return lr * 0.5 ** tf.cast(step, tf.float32)
+
+    with tf.Graph().as_default():
+        step = tf.train.get_or_create_global_step()
+        w, loss = _quadratic(tf, w0)
+        train = L.optimize_loss(
+            loss,
+            step,
+            0.02,
+            "SGD",
+            learning_rate_decay_fn=decay,
+            gradient_multipliers={w: 0.5},
+            summaries=["learning_rate", "gradient_norm"],
+        )
+        tags = [t.op.name for t in tf.get_collection(tf.GraphKeys.SUMMARIES)]
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            ours = [sess.run(train) for _ in range(3)] + [sess.run(w)]
+    assert tags == [  # (the variable OptimizeLoss/learning_rate holds the plain name)
+        "OptimizeLoss/learning_rate_1",
+        "OptimizeLoss/global_norm/gradient_norm",
+        "OptimizeLoss/gradient_norm/w_0",
+    ]
+    with real_tf.Graph().as_default():
+        step = T.train.get_or_create_global_step()
+        w, loss = _quadratic(T, w0)
+        lr = 0.02 * 0.5 ** T.cast(step, T.float32)
+        (g,) = T.gradients(loss, [w])
+        update = T.train.GradientDescentOptimizer(lr).apply_gradients([(g * 0.5, w)], step)
+        with T.control_dependencies([update]):
+            train = T.identity(loss)
+        with T.Session() as sess:
+            sess.run(T.global_variables_initializer())
+            theirs = [sess.run(train) for _ in range(3)] + [sess.run(w)]
+    for o, t in zip(ours, theirs):
+        np.testing.assert_allclose(o, t, rtol=1e-5, atol=1e-6)

@@ -414,3 +414,45 @@ def test_input_projection_and_output_projection_wrappers():
         return [_lin([h], v[o + "kernel"], v[o + "bias"]), h]
 
     _close(ours, _run_tf(ref))
+
+
+def test_embedding_tied_rnn_seq2seq_names_and_greedy_values():
+    enc_ids = [RNG.integers(0, 7, B).astype(np.int32) for _ in range(2)]
+    dec_ids = [RNG.integers(0, 7, B).astype(np.int32) for _ in range(3)]
+    with tf.Graph().as_default():
+        outs, state = S.embedding_tied_rnn_seq2seq(
+            [tf.constant(i) for i in enc_ids],
+            [tf.constant(i) for i in dec_ids],
+            tf.nn.rnn_cell.BasicRNNCell(H),
+            7,
+            4,
+            feed_previous=True,
+        )
+        names = [v.op.name for v in tf.global_variables()]
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            ours = sess.run([*outs, state])
+            v = _values(sess)
+    p = "embedding_tied_rnn_seq2seq/"
+    c = p + "combined_tied_rnn_seq2seq/tied_rnn_seq2seq/output_projection_wrapper/"
+    assert names == [
+        p + "embedding",
+        c + "basic_rnn_cell/kernel",
+        c + "basic_rnn_cell/bias",
+        c + "kernel",
+        c + "bias",
+    ]
+
+    def ref():
+        emb, h = v[p + "embedding"], T.zeros([B, H])
+        step = (v[c + "basic_rnn_cell/kernel"], v[c + "basic_rnn_cell/bias"])
+        for i in enc_ids:
+            h = _rnn_step(T.gather(emb, i), h, *step)
+        x, outs = T.gather(emb, dec_ids[0]), []
+        for _ in dec_ids:
+            h = _rnn_step(x, h, *step)
+            outs.append(_lin([h], v[c + "kernel"], v[c + "bias"]))
+            x = T.gather(emb, T.argmax(outs[-1], 1))
+        return [*outs, h]
+
+    _close(ours, _run_tf(ref))

@@ -7,6 +7,7 @@ from .seq2seq import (
     embedding_attention_seq2seq,
     embedding_rnn_decoder,
     embedding_rnn_seq2seq,
+    embedding_tied_rnn_seq2seq,
     model_with_buckets,
     rnn_decoder,
     sequence_loss,

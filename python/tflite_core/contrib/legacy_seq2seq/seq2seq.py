@@ -180,6 +180,48 @@ def embedding_rnn_seq2seq(
         )
 
 
+def embedding_tied_rnn_seq2seq(
+    encoder_inputs: Any,
+    decoder_inputs: Any,
+    cell: Any,
+    num_symbols: int,
+    embedding_size: int,
+    num_decoder_symbols: int | None = None,
+    output_projection: Any = None,
+    feed_previous: Any = False,
+    dtype: Any = None,
+    scope: Any = None,
+):
+    """``tied_rnn_seq2seq`` on symbols embedded by one shared
+    ``embedding_tied_rnn_seq2seq/embedding``; ``cell`` wrapped in an
+    ``OutputProjectionWrapper`` to ``num_decoder_symbols`` (default ``num_symbols``) unless
+    ``output_projection`` is given."""
+    feed_previous = _bool_feed_previous(feed_previous, "embedding_tied_rnn_seq2seq")
+    with variable_scope(scope or "embedding_tied_rnn_seq2seq", dtype=dtype) as vs:
+        dtype = vs.dtype
+        if output_projection is not None:
+            w = convert_to_tensor(output_projection[0], dtype=dtype)
+            w.get_shape().assert_is_compatible_with([None, num_symbols])
+            b = convert_to_tensor(output_projection[1], dtype=dtype)
+            b.get_shape().assert_is_compatible_with([num_symbols])
+        embedding = get_variable("embedding", [num_symbols, embedding_size], dtype=dtype)
+        emb_encoder_inputs = [embedding_lookup(embedding, x) for x in encoder_inputs]
+        emb_decoder_inputs = [embedding_lookup(embedding, x) for x in decoder_inputs]
+        output_symbols = num_decoder_symbols if num_decoder_symbols is not None else num_symbols
+        if output_projection is None:
+            cell = OutputProjectionWrapper(cell, output_symbols)
+        loop_function = (
+            _extract_argmax_and_embed(embedding, output_projection, True) if feed_previous else None
+        )
+        return tied_rnn_seq2seq(
+            emb_encoder_inputs,
+            emb_decoder_inputs,
+            cell,
+            loop_function=loop_function,
+            dtype=dtype,
+        )
+
+
 def attention_decoder(
     decoder_inputs: Sequence[Any],
     initial_state: Any,
