@@ -231,7 +231,9 @@ class SessionManager:
                 sess.close()
             if max(0.0, deadline - time.time()) - self._recovery_wait_secs < 0:
                 raise errors.DeadlineExceededError(
-                    None, None, "Session was not ready after waiting %d secs." % max_wait_secs  # noqa: UP031
+                    None,
+                    None,
+                    "Session was not ready after waiting %d secs." % max_wait_secs,  # noqa: UP031
                 )
             info(
                 "Waiting for model to be ready.  Ready_for_local_init_op:  %s, ready: %s",
