@@ -198,3 +198,21 @@ def test_bn_adjustment(training):
     if training == "tensor":
         feeds["flag"] = np.array(True)
     check(build, feeds, steps=2, update_names=False)
+
+
+@pytest.mark.parametrize("training", [True, False, "tensor"])
+def test_bn_virtual_batch_size(training):
+    feeds = {"x": X2}
+    if training == "tensor":
+        feeds["flag"] = np.array(True)
+    info = check(
+        _bn_build(X2.shape, None, training, virtual_batch_size=3),
+        feeds,
+        steps=2,
+        update_names=False,
+    )
+    assert info["ours"]["shapes"]["y"] == [None, 4]
+
+
+def test_bn_virtual_batch_size_4d():
+    check(_bn_build(X4.shape, None, True, virtual_batch_size=2), {"x": X4}, steps=2)

@@ -26,6 +26,7 @@ from ..nn.normalization_ops import batch_normalization as _nn_batch_normalizatio
 from ..nn.normalization_ops import moments
 from ..ops.array_ops import (
     cast,
+    concat,
     identity,
     ones_like,
     reshape,
@@ -33,7 +34,7 @@ from ..ops.array_ops import (
     stop_gradient,
     zeros_like,
 )
-from ..ops.math_ops import maximum, minimum, sqrt
+from ..ops.math_ops import maximum, minimum, reduce_mean, sqrt
 from ..ops.variables import assign, assign_sub
 from .base import InputSpec, Layer
 from .utils import ONES, ZEROS, check_callable, get_initializer, pred_value, smart_cond
@@ -109,10 +110,6 @@ class BatchNormalization(Layer):
                 "Expected an int or a list/tuple of ints for the argument 'axis', but received: "
                 f"{axis!r}"
             )
-        if virtual_batch_size is not None:
-            raise NotImplementedError(
-                "tf.layers.BatchNormalization: virtual_batch_size is not supported by tflite_core"
-            )
         self.momentum = momentum
         self.epsilon = epsilon
         self.center = center
@@ -147,7 +144,7 @@ class BatchNormalization(Layer):
         self._data_format = "NHWC"
 
     def _fused_can_be_used(self) -> bool:
-        if self.renorm or self.adjustment is not None:
+        if self.renorm or self.adjustment is not None or self.virtual_batch_size is not None:
             return False
         axis = [self.axis] if isinstance(self.axis, int) else self.axis
         if len(axis) > 1 or axis[0] not in (-4, -3, -1, 1, 3, 4):
@@ -164,6 +161,20 @@ class BatchNormalization(Layer):
         input_shape = as_shape(input_shape)
         self.axis = _validate_axis(self.axis, input_shape)
         rank = input_shape.rank
+        vbs = self.virtual_batch_size
+        if vbs is not None:
+            if vbs <= 0:
+                raise ValueError(
+                    "`virtual_batch_size` must be a positive integer that divides the true batch "
+                    f"size of the input tensor. Received: virtual_batch_size={vbs}"
+                )
+            if 0 in self.axis:
+                raise ValueError(
+                    "When using `virtual_batch_size`, the batch dimension must be 0 and thus axis "
+                    f"cannot include 0. Received axis={self.axis}"
+                )
+            if self.adjustment is not None:
+                raise ValueError("When using `virtual_batch_size`, adjustment cannot be specified")
         if self.fused:
             self.fused = rank in (4, 5) and self._fused_can_be_used()
         if self.fused:
@@ -185,10 +196,13 @@ class BatchNormalization(Layer):
                 f"{tuple(input_shape.as_list())} and axis={tuple(self.axis)}"
             )
         self.input_spec = InputSpec(ndim=rank, axes=axis_to_dim)
-        if len(axis_to_dim) == 1:
+        if len(axis_to_dim) == 1 and vbs is None:
             param_shape: Any = (next(iter(axis_to_dim.values())),)
         else:
             param_shape = [axis_to_dim.get(i, 1) for i in range(rank)]
+            if vbs is not None:  # the statistics gain the axis of the virtual batches
+                param_shape.insert(1, 1)
+                self.axis = [a + 1 for a in self.axis]
         self._param_shape = param_shape
         dt = self._param_dtype
         if self.scale:
@@ -262,12 +276,30 @@ class BatchNormalization(Layer):
         training_value = pred_value(training, keras_message=True)
         if self.fused:
             return self._fused_call(inputs, training, training_value)
+        if self.virtual_batch_size is not None:
+            return self._virtual_batch_call(inputs, training, training_value)
+        return self._unfused_call(inputs, training, training_value)
+
+    def _virtual_batch_call(self, inputs: Any, training: Any, training_value: bool | None) -> Any:
+        """Statistics per virtual batch: ``[B, ...]`` seen as ``[virtual_batch_size, -1, ...]``
+        when training is known true, else (as TF 2) as ``[-1, 1, ...]``."""
+        original = concat([constant([-1]), shape(inputs)[1:]], 0)
+        first = [self.virtual_batch_size, -1] if training_value else [-1, 1]
+        x = reshape(inputs, concat([constant(first), shape(inputs)[1:]], 0))
+        out = reshape(self._unfused_call(x, training, training_value), original)
+        out.set_shape([None, *inputs.shape.as_list()[1:]])
+        return out
+
+    def _unfused_call(self, inputs: Any, training: Any, training_value: bool | None) -> Any:
+        vbs = self.virtual_batch_size
         in_dtype = inputs.dtype.base_dtype
         if in_dtype in (_dt.float16, _dt.bfloat16):
             inputs = cast(inputs, _dt.float32)
         input_shape = inputs.shape
         ndims = input_shape.rank
         reduction_axes = [i for i in range(ndims) if i not in self.axis]
+        if vbs is not None:
+            del reduction_axes[1]  # not over the virtual batches
         broadcast_shape = [1] * ndims
         broadcast_shape[self.axis[0]] = input_shape.dims[self.axis[0]].value
 
@@ -285,7 +317,7 @@ class BatchNormalization(Layer):
                 adj_scale = smart_cond(training, lambda: adj_scale, lambda: ones_like(adj_scale))
                 adj_bias = smart_cond(training, lambda: adj_bias, lambda: zeros_like(adj_bias))
                 scale, offset = _compose_transforms(adj_scale, adj_bias, scale, offset)
-            keep_dims = len(self.axis) > 1
+            keep_dims = vbs is not None or len(self.axis) > 1
             batch_mean, batch_var = moments(
                 cast(inputs, self._param_dtype), reduction_axes, keepdims=keep_dims
             )
@@ -293,6 +325,9 @@ class BatchNormalization(Layer):
             mean = smart_cond(training, lambda: batch_mean, lambda: convert_to_tensor(mm))
             variance = smart_cond(training, lambda: batch_var, lambda: convert_to_tensor(mv))
             new_mean, new_variance = mean, variance
+            if vbs is not None:
+                new_mean = reduce_mean(mean, axis=1, keepdims=True)
+                new_variance = reduce_mean(variance, axis=1, keepdims=True)
             if self.renorm:
                 r, d, new_mean, new_variance = self._renorm_correction_and_moments(
                     mean, variance, training
