@@ -249,3 +249,18 @@ def test_get_and_set_weights():
                 got[m] = (back, s.run(y, {x: X2}), str(ei.value).split("Provided")[0])
     assert_same(got[T][:2], got[tf][:2])
     assert got[T][2] == got[tf][2]
+
+
+def test_kernel_constraint_is_the_variables_constraint():
+    got = {}
+    for m in (T, tf):
+        g = real_tf.Graph() if m is T else tf.Graph()
+        with g.as_default():
+
+            def clip(w, m=m):
+                return m.clip_by_value(w, -0.1, 0.1)
+
+            layer = m.layers.Conv2D(2, 3, kernel_constraint=clip, bias_constraint=clip)
+            layer(m.placeholder(m.float32, [None, 5, 5, 1]))
+            got[m] = (layer.kernel.constraint is clip, layer.bias.constraint is clip)
+    assert got[tf] == got[T] == (True, True)

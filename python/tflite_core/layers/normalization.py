@@ -8,7 +8,8 @@ and the moving statistics move towards them: ``moving -= (moving - batch) * (1 -
 in TF). Otherwise the moving statistics normalize. As TF 1.x, ``fused=None`` fuses 4-D and 5-D
 inputs normalized over their channel axis: the output uses the batch variance, the moving
 variance moves towards the unbiased (Bessel-corrected) one; the unfused form uses the batch
-variance for both.
+variance for both. ``renorm`` (batch renormalization: ``moving_stddev``, ``renorm_mean``,
+``renorm_stddev``), ``adjustment`` and ``virtual_batch_size`` work as in TF 2.21 and are unfused.
 """
 
 from __future__ import annotations
