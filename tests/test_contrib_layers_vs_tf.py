@@ -565,7 +565,7 @@ def _quadratic(mod, w0):
     return w, mod.reduce_sum(mod.square(mod.matmul(x, w) - 1.0))
 
 
-@pytest.mark.parametrize("optimizer", ["SGD", "Adam", "Momentum", "Adagrad", "RMSProp"])
+@pytest.mark.parametrize("optimizer", ["SGD", "Adam", "Momentum", "Adagrad", "RMSProp", "Ftrl"])
 def test_optimize_loss_matches_tf_optimizers(optimizer):
     w0 = RNG.standard_normal((3, 1)).astype(np.float32)
     with tf.Graph().as_default():
@@ -590,6 +590,7 @@ def test_optimize_loss_matches_tf_optimizers(optimizer):
         "Momentum": lambda: T.train.MomentumOptimizer(0.01, momentum=0.9),
         "Adagrad": lambda: T.train.AdagradOptimizer(0.01),
         "RMSProp": lambda: T.train.RMSPropOptimizer(0.01),
+        "Ftrl": lambda: T.train.FtrlOptimizer(0.01),
     }[optimizer]
     with real_tf.Graph().as_default():
         step = T.train.get_or_create_global_step()
@@ -880,5 +881,22 @@ def test_optimize_loss_decay_fn_tensor_lr_and_multipliers():
         with T.Session() as sess:
             sess.run(T.global_variables_initializer())
             theirs = [sess.run(train) for _ in range(3)] + [sess.run(w)]
+    for o, t in zip(ours, theirs):
+        np.testing.assert_allclose(o, t, rtol=1e-5, atol=1e-6)
+
+
+def test_pool3d_defaults_and_names():
+    x = RNG.standard_normal((1, 5, 6, 7, 2)).astype(np.float32)
+    with tf.Graph().as_default():
+        m = L.max_pool3d(tf.constant(x), 2)
+        a = L.avg_pool3d(tf.constant(x), [3, 2, 2], stride=1, padding="SAME")
+        assert m.op.name.startswith("MaxPool3D/") and a.op.name.startswith("AvgPool3D/")
+        ours = tf.Session().run([m, a])
+    theirs = _run_tf(
+        lambda: [
+            T.nn.max_pool3d(T.constant(x), [1, 2, 2, 2, 1], [1, 2, 2, 2, 1], "VALID"),
+            T.nn.avg_pool3d(T.constant(x), [1, 3, 2, 2, 1], [1, 1, 1, 1, 1], "SAME"),
+        ]
+    )
     for o, t in zip(ours, theirs):
         np.testing.assert_allclose(o, t, rtol=1e-5, atol=1e-6)

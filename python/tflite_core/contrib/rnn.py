@@ -1,4 +1,5 @@
-"""``tf.contrib.rnn``: the RNN cells of ``tf.nn.rnn_cell``, ``static_rnn`` and the cell wrappers
+"""``tf.contrib.rnn``: the RNN cells of ``tf.nn.rnn_cell``, ``static_rnn`` (also
+``static_bidirectional_rnn``, ``static_state_saving_rnn``) and the cell wrappers
 of TF 1.x's ``core_rnn_cell`` (``EmbeddingWrapper``, ``OutputProjectionWrapper``,
 ``InputProjectionWrapper``)."""
 
@@ -13,4 +14,5 @@ from ..nn.rnn_cell import (
     MultiRNNCell,
     RNNCell,
 )
+from ..nn.rnn_static import static_bidirectional_rnn, static_state_saving_rnn
 from .core_rnn_cell import EmbeddingWrapper, InputProjectionWrapper, OutputProjectionWrapper

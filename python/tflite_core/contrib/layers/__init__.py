@@ -22,11 +22,13 @@ from .initializers import (
 )
 from .layers import (
     avg_pool2d,
+    avg_pool3d,
     dropout,
     flatten,
     fully_connected,
     linear,
     max_pool2d,
+    max_pool3d,
     maxout,
     one_hot_encoding,
     repeat,

@@ -6,7 +6,7 @@
 * ``fully_connected``: ``fully_connected/weights`` ``[depth, num_outputs]`` and
   ``fully_connected/biases`` (none when a ``normalizer_fn`` is given), then the normalizer,
   then ``activation_fn`` (default ``relu``); inputs of rank > 2 keep their leading dimensions.
-* ``max_pool2d`` / ``avg_pool2d`` (``stride=2``, ``padding='VALID'``), ``dropout``
+* ``max_pool2d`` / ``avg_pool2d`` (``stride=2``, ``padding='VALID'``), the 3-D forms, ``dropout``
   (``keep_prob=0.5``), ``flatten``, ``one_hot_encoding``, ``repeat``, ``stack``, ``maxout``.
 
 Weights and biases go to GLOBAL_VARIABLES, MODEL_VARIABLES, TRAINABLE_VARIABLES (when
@@ -25,6 +25,8 @@ from ...framework.graph import name_scope
 from ...nn.conv_ops import avg_pool, max_pool
 from ...nn.nn_ops import bias_add, relu, relu6
 from ...nn.nn_ops import dropout as _dropout
+from ...nn.pool_composites import avg_pool3d as _avg_pool3d
+from ...nn.pool_composites import max_pool3d as _max_pool3d
 from ...ops.array_ops import identity, reshape, shape
 from ...ops.array_ops import stack as _stack
 from ...ops.indexing_ops import one_hot
@@ -159,6 +161,69 @@ def avg_pool2d(
     return _pool2d(
         avg_pool,
         "AvgPool2D",
+        inputs,
+        kernel_size,
+        stride,
+        padding,
+        data_format,
+        outputs_collections,
+        scope,
+    )
+
+
+def _pool3d(pool, default, inputs, kernel_size, stride, padding, data_format, outputs, scope):
+    if data_format not in ("NCDHW", "NDHWC"):
+        raise ValueError("data_format has to be either NCDHW or NDHWC.")
+    with name_scope(scope, default, [inputs]) as sc:
+        x = convert_to_tensor(inputs)
+        ks = n_ints(kernel_size, 3, "pool_size")
+        ss = n_ints(stride, 3, "strides")
+        if data_format == "NCDHW":
+            ksize, strides = [1, 1, *ks], [1, 1, *ss]
+        else:
+            ksize, strides = [1, *ks, 1], [1, *ss, 1]
+        y = pool(x, ksize, strides, padding.upper(), data_format=data_format)
+        return collect_named_outputs(outputs, sc, y)
+
+
+@add_arg_scope
+def max_pool3d(
+    inputs: Any,
+    kernel_size: Any,
+    stride: Any = 2,
+    padding: str = "VALID",
+    data_format: str = "NDHWC",
+    outputs_collections: Any = None,
+    scope: Any = None,
+):
+    """3-D max pooling in name scope ``MaxPool3D``."""
+    return _pool3d(
+        _max_pool3d,
+        "MaxPool3D",
+        inputs,
+        kernel_size,
+        stride,
+        padding,
+        data_format,
+        outputs_collections,
+        scope,
+    )
+
+
+@add_arg_scope
+def avg_pool3d(
+    inputs: Any,
+    kernel_size: Any,
+    stride: Any = 2,
+    padding: str = "VALID",
+    data_format: str = "NDHWC",
+    outputs_collections: Any = None,
+    scope: Any = None,
+):
+    """3-D average pooling in name scope ``AvgPool3D``."""
+    return _pool3d(
+        _avg_pool3d,
+        "AvgPool3D",
         inputs,
         kernel_size,
         stride,

@@ -4,7 +4,7 @@ one call that builds the training op for a loss.
 In variable scope ``OptimizeLoss`` (``name``): the UPDATE_OPS run before the loss is used; a
 float ``learning_rate`` becomes the non-trainable variable ``OptimizeLoss/learning_rate`` (a
 scalar tensor is used as it is); ``optimizer`` is a name of ``OPTIMIZER_CLS_NAMES`` ('SGD',
-'Adam', 'Adagrad', 'Momentum' (momentum 0.9), 'RMSProp'), an Optimizer class (called with
+'Adam', 'Adagrad', 'Ftrl', 'Momentum' (momentum 0.9), 'RMSProp'), an Optimizer class (called with
 ``learning_rate=``), an instance, or a function of the learning rate returning one. Gradients
 may be multiplied, clipped by global norm (a float ``clip_gradients``) or by a function of the
 ``(gradient, variable)`` list; ``summaries`` (default loss, learning_rate,
@@ -33,11 +33,13 @@ from ...training.optimizers import (
     MomentumOptimizer,
     RMSPropOptimizer,
 )
+from ...training.proximal_optimizers import FtrlOptimizer
 from ...training.training_util import get_global_step
 
 OPTIMIZER_CLS_NAMES: dict[str, Any] = {
     "Adagrad": AdagradOptimizer,
     "Adam": AdamOptimizer,
+    "Ftrl": FtrlOptimizer,
     "Momentum": lambda learning_rate: MomentumOptimizer(learning_rate, momentum=0.9),
     "RMSProp": RMSPropOptimizer,
     "SGD": GradientDescentOptimizer,

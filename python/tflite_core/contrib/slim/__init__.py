@@ -44,11 +44,13 @@ from ..layers.initializers import (
 )
 from ..layers.layers import (
     avg_pool2d,
+    avg_pool3d,
     dropout,
     flatten,
     fully_connected,
     linear,
     max_pool2d,
+    max_pool3d,
     maxout,
     one_hot_encoding,
     repeat,
