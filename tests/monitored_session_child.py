@@ -4,7 +4,8 @@ with ``MonitoredTrainingSession`` (checkpoints every 5 steps) until ``last_step`
 Usage: ``python monitored_session_child.py DIR LAST_STEP BLOCK_AT``. Prints ``start <global step>
 <w as a list>`` once the session is created (restored from DIR's latest checkpoint, if any), then
 ``step <global step>`` after every run; at global step BLOCK_AT it prints ``blocked`` and waits
-on stdin (the test kills it there with SIGKILL). Each line is flushed.
+on stdin (the test kills it there with SIGKILL). Each line is flushed. TF's INFO log goes to
+stderr.
 """
 
 import json
@@ -16,6 +17,7 @@ import tflite_core as tf
 
 
 def main(directory: str, last_step: int, block_at: int) -> None:
+    tf.logging.set_verbosity(tf.logging.INFO)  # (as TF 1.x training scripts do: to stderr)
     _, _, train, w = model.build(tf)
     gs = tf.train.get_global_step()
 

@@ -153,13 +153,13 @@ def test_log_lines_in_tf_format(runs):
     assert len(rates) == 3 and all(RATE_LINE.match(s) for s in rates)
 
 
-def _child(d: Path, last_step: int, block_at: int) -> subprocess.Popen:
+def _child(d: Path, last_step: int, block_at: int, stderr=subprocess.DEVNULL) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(CHILD.parent), *sys.path]))
     return subprocess.Popen(
         [sys.executable, str(CHILD), str(d), str(last_step), str(block_at)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
         text=True,
         env=env,
     )
@@ -184,14 +184,22 @@ def test_resumes_after_sigkill(tmp_path):
     latest = tf.train.latest_checkpoint(str(tmp_path))
     assert os.path.basename(latest) == "model.ckpt-10"
 
-    second = _child(tmp_path, 20, -1)
-    out, _ = second.communicate(timeout=60)
+    second = _child(tmp_path, 20, -1, stderr=subprocess.PIPE)
+    out, err = second.communicate(timeout=60)
     assert second.returncode == 0
     lines = [line.split(maxsplit=2) for line in out.splitlines()]
     assert lines[0][:2] == ["start", "10"]  # the global step continues from the checkpoint
     saved = T.train.load_checkpoint(latest)  # TF reads the checkpoint the child restored
     np.testing.assert_array_equal(json.loads(lines[0][2]), saved.get_tensor("w").ravel())
     assert [w[1] for w in lines[1:]] == [str(s) for s in range(11, 21)]
+    log = err.splitlines()  # TF's format: INFO:tensorflow:<message>
+    for pattern in (
+        r"INFO:tensorflow:Graph was finalized\.",
+        r"INFO:tensorflow:Restoring parameters from .+/model\.ckpt-10",
+        r"INFO:tensorflow:Saving checkpoints for 10 into .+/model\.ckpt\.",
+        r"INFO:tensorflow:Saving checkpoints for 20 into .+/model\.ckpt\.",
+    ):
+        assert any(re.fullmatch(pattern, line) for line in log), pattern
     final = T.train.load_checkpoint(str(tmp_path))
     assert final.get_tensor("global_step") == 20
 
@@ -450,3 +458,18 @@ def test_vocab_info_bad_axis():
             mod.train.VocabInfo("new", 3, 0, "old", axis=2)
         messages.append(str(e.value))
     assert messages[0] == messages[1]
+
+
+def test_restart_logs_restore_in_tf_format(tmp_path):
+    """A second MonitoredTrainingSession in the same directory restores the last checkpoint
+    and logs as TF does (``Restoring parameters from <dir>/model.ckpt-4``)."""
+    logs = []
+    for mod, d in ((tf, tmp_path / "ours"), (T, tmp_path / "tf")):
+        d.mkdir()
+        first = _train(mod, d, last_step=4)
+        second = _train(mod, d, last_step=6)
+        assert len(first["losses"]) == 4 and len(second["losses"]) == 2
+        logs.append([FLOAT.sub("<f>", s) for s in second["log"]])
+    assert logs[0] == logs[1]
+    assert "Restoring parameters from <dir>/model.ckpt-4" in logs[0]
+    assert "Saving checkpoints for 6 into <dir>/model.ckpt." in logs[0]

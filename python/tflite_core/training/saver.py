@@ -47,6 +47,7 @@ import numpy as np
 from ..client.session import BaseSession
 from ..framework import errors
 from ..framework.graph import GraphKeys, Tensor, get_default_graph
+from ..framework.tf_logging import info
 from ..io._leveldb_table import put_varint
 from ..io._tensor_bundle import (
     BundleReader,
@@ -539,6 +540,7 @@ class Saver:
                 f"TensorSliceReader constructor: Failed to find any matching files for "
                 f"{save_path})",
             )
+        info("Restoring parameters from %s", save_path)
         reader = BundleReader(save_path)
         plan = []
         for name, var in self._vars.items():
