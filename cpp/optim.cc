@@ -313,6 +313,28 @@ void k_apply_ftrl(const TensorView* in, int nin, TensorView* out, int nout, cons
   });
 }
 
+// Centered RMSProp (see rms_prop_step). in = [lr, rho, momentum, epsilon, grad];
+// out = [var, mg, ms, mom].
+void k_apply_centered_rms_prop(const TensorView* in, int nin, TensorView* out, int nout,
+                               const Attrs&) {
+  const char* op = "ApplyCenteredRMSProp";
+  check_update(op, in, nin, 5, out, nout, 4);
+  const int64_t n = out[0].size();
+  TFL_FLOAT_CASES(out[0].dtype, op, {
+    const Scalars s{op, in};
+    const T lr = s.get<T>(0), rho = s.get<T>(1), momentum = s.get<T>(2), eps = s.get<T>(3);
+    const T* g = in[4].ptr<T>();
+    T* var = out[0].ptr<T>();
+    T* mg = out[1].ptr<T>();
+    T* ms = out[2].ptr<T>();
+    T* mom = out[3].ptr<T>();
+    parallel_for(n, kCheapGrain, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; ++k)
+        rms_prop_step(var[k], ms[k], mom[k], &mg[k], g[k], lr, rho, momentum, eps);
+    });
+  });
+}
+
 }  // namespace
 
 void register_optim(Registry& r) {
@@ -324,6 +346,7 @@ void register_optim(Registry& r) {
   r["apply_adam"] = k_apply_adam;
   r["apply_adagrad"] = k_apply_adagrad;
   r["apply_rms_prop"] = k_apply_rms_prop;
+  r["apply_centered_rms_prop"] = k_apply_centered_rms_prop;
   r["apply_adadelta"] = k_apply_adadelta;
   r["apply_proximal_gradient_descent"] = k_apply_proximal_gd;
   r["apply_proximal_adagrad"] = k_apply_proximal_adagrad;

@@ -34,6 +34,20 @@ inline void adadelta_step(T& var, T& accum, T& upd, T g, T lr, T rho, T eps) {
   upd = upd * rho + update * update * (T(1) - rho);
 }
 
+// RMSProp: ms += (g^2 - ms) * (1 - rho); mom = momentum * mom + lr * g / sqrt(ms + eps);
+// var -= mom. Centered (mg given): also mg += (g - mg) * (1 - rho), and ms - mg^2 replaces ms.
+template <typename T>
+inline void rms_prop_step(T& var, T& ms, T& mom, T* mg, T g, T lr, T rho, T momentum, T eps) {
+  ms += (g * g - ms) * (T(1) - rho);
+  T denom = ms + eps;
+  if (mg != nullptr) {
+    *mg += (g - *mg) * (T(1) - rho);
+    denom = ms - *mg * *mg + eps;
+  }
+  mom = mom * momentum + lr * g / std::sqrt(denom);
+  var -= mom;
+}
+
 // accum += g^2; rate = lr / sqrt(accum); var = prox_step(var - rate * g, rate, l1, l2).
 template <typename T>
 inline void proximal_adagrad_step(T& var, T& accum, T g, T lr, T l1, T l2) {

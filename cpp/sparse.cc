@@ -319,6 +319,33 @@ void k_sparse_apply_ftrl(const TensorView* in, int nin, TensorView* out, int nou
   });
 }
 
+// RMSProp (centered: kCentered) on each distinct id's rows. in = [lr, rho, momentum, epsilon,
+// values, indices]; out = [var, ms, mom] or, centered, [var, mg, ms, mom].
+template <bool kCentered>
+void k_sparse_apply_rms_prop(const TensorView* in, int nin, TensorView* out, int nout,
+                             const Attrs&) {
+  const char* op = kCentered ? "SparseApplyCenteredRMSProp" : "SparseApplyRMSProp";
+  check_count(op, nin, 6, nout, kCentered ? 4 : 3);
+  for (int j = 1; j < nout; ++j) check_slot(op, out[j], out[0]);
+  check_hyper(op, in, 0, 4, out[0]);
+  const Rows rows(op, out[0], in[4], in[5]);
+  const int64_t inner = rows.inner;
+  TFL_FLOAT_CASES(out[0].dtype, op, {
+    const T lr = in[0].ptr<T>()[0], rho = in[1].ptr<T>()[0];
+    const T momentum = in[2].ptr<T>()[0], eps = in[3].ptr<T>()[0];
+    T* var = out[0].ptr<T>();
+    T* mg = kCentered ? out[1].ptr<T>() : nullptr;
+    T* ms = out[kCentered ? 2 : 1].ptr<T>();
+    T* mom = out[kCentered ? 3 : 2].ptr<T>();
+    rows.each<T>(in[4], [&](int64_t id, const T* g) {
+      const int64_t o = id * inner;
+      for (int64_t c = 0; c < inner; ++c)
+        rms_prop_step(var[o + c], ms[o + c], mom[o + c], kCentered ? &mg[o + c] : nullptr, g[c], lr,
+                      rho, momentum, eps);
+    });
+  });
+}
+
 // TF's LogUniformSampler: P(c) = (log(c + 2) - log(c + 1)) / log(range_max + 1), drawn as
 // c = int64(exp(u * log(range_max + 1))) - 1 (mod range_max) for u uniform in [0, 1).
 // in = [run counter int64[1], true_classes int64 [batch, num_true]];
@@ -386,6 +413,8 @@ void register_sparse(Registry& r) {
   r["sparse_apply_momentum"] = k_sparse_apply_momentum;
   r["sparse_apply_adagrad"] = k_sparse_apply_adagrad;
   r["sparse_apply_adam"] = k_sparse_apply_adam;
+  r["sparse_apply_rms_prop"] = k_sparse_apply_rms_prop<false>;
+  r["sparse_apply_centered_rms_prop"] = k_sparse_apply_rms_prop<true>;
   r["sparse_apply_adadelta"] = k_sparse_apply_adadelta;
   r["sparse_apply_proximal_gradient_descent"] = k_sparse_apply_proximal_gd;
   r["sparse_apply_proximal_adagrad"] = k_sparse_apply_proximal_adagrad;

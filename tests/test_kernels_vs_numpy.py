@@ -1850,11 +1850,24 @@ def adagrad_da_case(draw, sparse):
 
 
 @st.composite
-def sparse_hyper_first(draw, n_hyper, n_slots):
-    """[hyper..., values, indices] for the SparseApply* kernels whose scalars come first."""
+def sparse_hyper_first(draw, n_hyper, n_slots, centered=False):
+    """[hyper..., values, indices] for the SparseApply* kernels whose scalars come first
+    (centered RMSProp: its ``mg`` slot small enough that ``ms - mg^2`` stays positive)."""
     c = draw(sparse_update_case(n_hyper - 1, n_slots))
     lr, values, ids, *extra = c.inputs
-    return Case([lr, *extra, values, ids], c.outputs, c.ints)
+    outs = c.outputs
+    if centered:
+        dt = outs[0].dtype
+        outs = [outs[0], np.asarray(outs[1] * 0.1, dt), np.asarray(outs[2] + 1, dt), outs[3]]
+    return Case([lr, *extra, values, ids], outs, c.ints)
+
+
+@st.composite
+def centered_rms_prop_case(draw):
+    c = draw(optimizer_case(4, 3))
+    var, mg, ms, mom = c.outputs
+    shrunk, raised = (np.asarray(a, var.dtype) for a in (mg * 0.1, ms + 1))
+    return Case(c.inputs, [var, shrunk, raised, mom], c.ints)
 
 
 ROWS.update(
@@ -1871,6 +1884,9 @@ ROWS.update(
         "sparse_apply_adagrad_da": adagrad_da_case(True),
         "sparse_apply_ftrl": ftrl_case(False, True),
         "sparse_apply_ftrl_v2": ftrl_case(True, True),
+        "apply_centered_rms_prop": centered_rms_prop_case(),
+        "sparse_apply_rms_prop": sparse_hyper_first(4, 2),
+        "sparse_apply_centered_rms_prop": sparse_hyper_first(4, 3, centered=True),
     }
 )
 LOOSE_F32 |= {
@@ -1886,6 +1902,9 @@ LOOSE_F32 |= {
     "sparse_apply_adagrad_da",
     "sparse_apply_ftrl",
     "sparse_apply_ftrl_v2",
+    "apply_centered_rms_prop",
+    "sparse_apply_rms_prop",
+    "sparse_apply_centered_rms_prop",
 }
 
 

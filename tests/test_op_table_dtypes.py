@@ -91,6 +91,8 @@ UNIQUE_IDS = {
     "SparseApplyAdagradDA",
     "SparseApplyFtrl",
     "SparseApplyFtrlV2",
+    "SparseApplyRMSProp",
+    "SparseApplyCenteredRMSProp",
 }
 # TF's CPU kernels of these compute as if the dilations were 1 (or refuse them), whatever they are
 TF_IGNORES_DILATIONS = {"DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter"}
@@ -185,6 +187,9 @@ GAPS: dict[str, set[str]] = {
     "SparseApplyAdadelta": {"float16", "bfloat16", "complex64", "complex128"},
     "SparseApplyFtrl": {"float16", "bfloat16"},
     "SparseApplyFtrlV2": {"float16", "bfloat16"},
+    "ApplyCenteredRMSProp": {"float16", "bfloat16", "complex64", "complex128"},
+    "SparseApplyRMSProp": {"float16", "bfloat16", "complex64", "complex128"},
+    "SparseApplyCenteredRMSProp": {"float16", "bfloat16", "complex64", "complex128"},
     "ScatterAdd": _REFS,
     "ScatterSub": _REFS,
     "ScatterMul": _REFS,

@@ -78,6 +78,9 @@ REGULARISED = {
     "FtrlV2": lambda kw: tf.train.FtrlOptimizer(
         0.25, -0.5, 0.125, 0.0625, 0.125, l2_shrinkage_regularization_strength=0.25
     ),
+    "CenteredRMSProp": lambda kw: tf.train.RMSPropOptimizer(
+        0.25, 0.875, 0.5, 2.0**-20, centered=True
+    ),
 }
 OPTIMIZERS.update({"Apply" + k: v for k, v in REGULARISED.items()})
 
@@ -102,6 +105,8 @@ def regularised_step(kind, var, a, b, g):
         a, b = a + g, b + g * g
         num = np.sign(a) * np.maximum(np.abs(a) - 3 * 0.0625, 0)
         return -0.25 * num / (0.125 * 3 * 0.25 + np.sqrt(b)), a, b
+    if kind in ("RMSProp", "CenteredRMSProp"):  # a: ms, b: mom (mg kept in the closure below)
+        return _rms_prop_step(kind, var, a, b, g)
     p, shrink = (-0.75, 0.0) if kind == "Ftrl" else (-0.5, 0.25)
     fresh = a + g * g
     b = b + g + 2 * shrink * var - (fresh**-p - a**-p) / 0.25 * var
@@ -110,8 +115,23 @@ def regularised_step(kind, var, a, b, g):
     return var, fresh, b
 
 
+def _rms_prop_step(kind, var, ms, mom_mg, g):
+    """RMSProp (lr 0.25, decay 0.875, momentum 0.5, epsilon 2^-20); centered: ``mom_mg`` holds
+    the momentum and mean gradient side by side on a new last axis."""
+    ms = 0.875 * ms + 0.125 * g * g
+    if kind == "CenteredRMSProp":
+        mom, mg = mom_mg[..., 0], 0.875 * mom_mg[..., 1] + 0.125 * g
+        mom = 0.5 * mom + 0.25 * g / np.sqrt(ms - mg * mg + 2.0**-20)
+        return var - mom, ms, np.stack([mom, mg], axis=-1)
+    mom = 0.5 * mom_mg + 0.25 * g / np.sqrt(ms + 2.0**-20)
+    return var - mom, ms, mom
+
+
 def regularised_slots(kind, var):
     """The slots' initial values (a, b) of ``REGULARISED[kind]``."""
+    if kind in ("RMSProp", "CenteredRMSProp"):
+        b = np.zeros((*var.shape, 2)) if kind == "CenteredRMSProp" else np.zeros_like(var)
+        return np.ones_like(var), b
     a = np.full_like(var, 0.0 if kind in ("Adadelta", "AdagradDA") else 0.125)
     b = np.full_like(var, 0.125 if kind == "AdagradDA" else 0.0)
     return a, b
@@ -192,6 +212,7 @@ SPARSE_OPTIMIZERS = {
     "SparseApplyAdam": lambda kw: tf.train.AdamOptimizer(0.01, 0.9, 0.999, 1e-8),
     "SparseApplyAdagrad": lambda kw: tf.train.AdagradOptimizer(0.1, initial_accumulator_value=0.1),
     **{"SparseApply" + k: v for k, v in REGULARISED.items()},
+    "SparseApplyRMSProp": lambda kw: tf.train.RMSPropOptimizer(0.25, 0.875, 0.5, 2.0**-20),
 }
 
 
@@ -229,7 +250,7 @@ def ref_sparse_optimizer(op_type):
         r = np.unique(np.array(ids, np.int64))
         g = grad[r]
         kind = op_type.removeprefix("SparseApply")
-        if kind in REGULARISED:  # the dense step on the rows named
+        if kind in REGULARISED or kind == "RMSProp":  # the dense step on the rows named
             a, b = regularised_slots(kind, var)
             for _ in (1, 2):
                 var[r], a[r], b[r] = regularised_step(kind, var[r], a[r], b[r], g)

@@ -1,9 +1,10 @@
 """``tf.train`` AdadeltaOptimizer, AdagradDAOptimizer, FtrlOptimizer (with and without l2
-shrinkage, other learning-rate powers, beta, slot names), ProximalGradientDescentOptimizer and
-ProximalAdagradOptimizer side by side with TF 2.21 ``compat.v1``: several ``minimize`` steps from
-the same initial values, with dense gradients (matmul) and sparse ones (``IndexedSlices`` from
-``embedding_lookup`` with repeated ids), then every global variable (slots included) by name and
-value, the slot names and ``get_slot``; and TF's errors for bad hyper-parameters and shapes."""
+shrinkage, other learning-rate powers, beta, slot names), ProximalGradientDescentOptimizer,
+ProximalAdagradOptimizer and RMSPropOptimizer (centered too; sparse rows) side by side with
+TF 2.21 ``compat.v1``: several ``minimize`` steps from the same initial values, with dense
+gradients (matmul) and sparse ones (``IndexedSlices`` from ``embedding_lookup`` with repeated
+ids), then every global variable (slots included) by name and value, the slot names and
+``get_slot``; and TF's errors for bad hyper-parameters and shapes."""
 
 from __future__ import annotations
 
@@ -50,6 +51,10 @@ OPTIMIZERS = {
     ),
     "ftrl_beta_names": lambda m, gs: m.train.FtrlOptimizer(
         0.3, beta=0.5, accum_name="acc", linear_name="lin", initial_accumulator_value=0.0
+    ),
+    "rms_prop": lambda m, gs: m.train.RMSPropOptimizer(0.01, decay=0.8, momentum=0.5),
+    "rms_prop_centered": lambda m, gs: m.train.RMSPropOptimizer(
+        0.01, momentum=0.3, epsilon=1e-6, centered=True
     ),
     "proximal_gd": lambda m, gs: m.train.ProximalGradientDescentOptimizer(0.1),
     "proximal_gd_l1_l2": lambda m, gs: m.train.ProximalGradientDescentOptimizer(
@@ -120,6 +125,8 @@ def test_slot_variable_names():
         "gradient_accumulator": "w/AdagradDA:0",
         "gradient_squared_accumulator": "w/AdagradDA_1:0",
     }
+    _, _, slots = train(tf, OPTIMIZERS["rms_prop_centered"], False, steps=1)
+    assert slots == {"mg": "w/RMSProp_1:0", "momentum": "w/RMSProp_2:0", "rms": "w/RMSProp:0"}
     _, _, slots = train(tf, OPTIMIZERS["ftrl_beta_names"], False, steps=1)
     assert slots == {"accum": "w/acc:0", "linear": "w/lin:0"}
 

@@ -166,3 +166,25 @@ TEST_CASE(apply_ftrl_and_v2) {
   CHECK_THROWS(call("apply_ftrl", {grad.view, s.view, s.view, s.view, s.view},
                     {var.view, acc_bad.view, lin.view}));
 }
+
+TEST_CASE(apply_centered_rms_prop) {
+  Buf<double> var({777}), mg({777}, 0.0), ms({777}, 1.0), mom({777}, 0.0), grad({777});
+  Buf<double> lr({}, 0.01), rho({}, 0.9), momentum({}, 0.5), eps({}, 1e-10);
+  fill_random(var, -1, 1, 73);
+  fill_random(grad, -1, 1, 74);
+  auto v = var.data, a = mg.data, b = ms.data, m = mom.data;
+  for (int step = 0; step < 2; ++step) {
+    call("apply_centered_rms_prop", {lr.view, rho.view, momentum.view, eps.view, grad.view},
+         {var.view, mg.view, ms.view, mom.view});
+    for (size_t i = 0; i < v.size(); ++i) {
+      b[i] = 0.9 * b[i] + 0.1 * grad[i] * grad[i];
+      a[i] = 0.9 * a[i] + 0.1 * grad[i];
+      m[i] = 0.5 * m[i] + 0.01 * grad[i] / std::sqrt(b[i] - a[i] * a[i] + 1e-10);
+      v[i] -= m[i];
+      CHECK_NEAR(var[i], v[i], 1e-12);
+      CHECK_NEAR(mg[i], a[i], 1e-12);
+      CHECK_NEAR(ms[i], b[i], 1e-12);
+      CHECK_NEAR(mom[i], m[i], 1e-12);
+    }
+  }
+}

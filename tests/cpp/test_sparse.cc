@@ -243,3 +243,42 @@ TEST_CASE(sparse_ftrl_and_proximal_adagrad_check_hyper_parameters) {
   CHECK_THROWS(call("sparse_apply_proximal_adagrad",
                     {neg.view, pos.view, pos.view, vals.view, ids.view}, {var.view, acc.view}));
 }
+
+TEST_CASE(sparse_rms_prop_equals_dense_on_its_rows) {
+  Buf<double> vals({3, 2});
+  fill_random(vals, -1, 1, 75);
+  Buf<int64_t> ids({3});
+  ids[0] = 1;
+  ids[1] = 3;
+  ids[2] = 1;
+  Buf<double> lr({}, 0.01), rho({}, 0.9), momentum({}, 0.5), eps({}, 1e-10);
+  for (bool centered : {false, true}) {
+    Buf<double> var({4, 2}), mg({4, 2}, 0.0), ms({4, 2}, 1.0), mom({4, 2}, 0.0);
+    fill_random(var, -1, 1, 76);
+    const auto v0 = var.data;
+    std::vector<tfl::TensorView> refs = {var.view, ms.view, mom.view};
+    if (centered) refs = {var.view, mg.view, ms.view, mom.view};
+    const char* name = centered ? "sparse_apply_centered_rms_prop" : "sparse_apply_rms_prop";
+    call(name, {lr.view, rho.view, momentum.view, eps.view, vals.view, ids.view}, refs);
+    for (int row : {1, 3}) {
+      Buf<double> v({2}), a({2}, 0.0), b({2}, 1.0), m({2}, 0.0), g({2});
+      for (size_t c = 0; c < 2; ++c) {
+        v[c] = v0[size_t(row) * 2 + c];
+        g[c] = row == 1 ? vals[c] + vals[4 + c] : vals[2 + c];
+      }
+      if (centered)
+        call("apply_centered_rms_prop", {lr.view, rho.view, momentum.view, eps.view, g.view},
+             {v.view, a.view, b.view, m.view});
+      else
+        call("apply_rms_prop", {lr.view, rho.view, momentum.view, eps.view, g.view},
+             {v.view, b.view, m.view});
+      for (size_t c = 0; c < 2; ++c) {
+        CHECK_NEAR(var[size_t(row) * 2 + c], v[c], 1e-12);
+        CHECK_NEAR(ms[size_t(row) * 2 + c], b[c], 1e-12);
+        CHECK_NEAR(mom[size_t(row) * 2 + c], m[c], 1e-12);
+        if (centered) CHECK_NEAR(mg[size_t(row) * 2 + c], a[c], 1e-12);
+      }
+    }
+    for (size_t k : {0, 1, 4, 5}) CHECK(var[k] == v0[k] && ms[k] == 1.0 && mom[k] == 0.0);
+  }
+}

@@ -28,6 +28,8 @@ _SPARSE_APPLY_INDICES = {
     "SparseApplyAdagradDA": 4,
     "SparseApplyFtrl": 4,
     "SparseApplyFtrlV2": 4,
+    "SparseApplyRMSProp": 8,
+    "SparseApplyCenteredRMSProp": 9,
 }
 _C2C = frozenset({"FFT", "IFFT", "FFT2D", "IFFT2D", "FFT3D", "IFFT3D"})
 _R2C = frozenset({"RFFT", "RFFT2D", "RFFT3D"})

@@ -83,6 +83,10 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         "var m v beta1_power beta2_power lr beta1 beta2 epsilon grad",
         (("var m v beta1_power beta2_power lr beta1 beta2 epsilon grad", _5),),
     ),
+    "ApplyCenteredRMSProp": (
+        "var mg ms mom lr rho momentum epsilon grad",
+        (("var mg ms mom lr rho momentum epsilon grad", _5),),
+    ),
     "ApplyFtrl": (
         "var accum linear grad lr l1 l2 lr_power",
         (("var accum linear grad lr l1 l2 lr_power", _5),),
@@ -352,6 +356,10 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("indices", _8),
         ),
     ),
+    "SparseApplyCenteredRMSProp": (
+        "var mg ms mom lr rho momentum epsilon grad indices",
+        (("var mg ms mom lr rho momentum epsilon grad", _5), ("indices", _8)),
+    ),
     "SparseApplyFtrl": (
         "var accum linear grad indices lr l1 l2 lr_power",
         (("var accum linear grad lr l1 l2 lr_power", _5), ("indices", _8)),
@@ -371,6 +379,10 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "SparseApplyProximalGradientDescent": (
         "var alpha l1 l2 grad indices",
         (("var alpha l1 l2 grad", _5), ("indices", _8)),
+    ),
+    "SparseApplyRMSProp": (
+        "var ms mom lr rho momentum epsilon grad indices",
+        (("var ms mom lr rho momentum epsilon grad", _5), ("indices", _8)),
     ),
     "SparseConcat": ("indices*:int64 values* shapes*:int64", ()),
     "SparseCross": ("indices*:int64 values* shapes*:int64 dense_inputs*", ()),

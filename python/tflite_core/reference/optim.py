@@ -203,3 +203,24 @@ def _make_ftrl(op: str, v2: bool):
 
 _kernel("apply_ftrl")(_make_ftrl("ApplyFtrl", False))
 _kernel("apply_ftrl_v2")(_make_ftrl("ApplyFtrlV2", True))
+
+
+def rms_prop_step(var, ms, mom, mg, g, lr, rho, momentum, eps) -> None:
+    """RMSProp in place (centered when ``mg`` is given)."""
+    one = var.dtype.type(1)
+    ms += (g * g - ms) * (one - rho)
+    denom = ms + eps
+    if mg is not None:
+        mg += (g - mg) * (one - rho)
+        denom = ms - mg * mg + eps
+    mom[...] = mom * momentum + lr * g / np.sqrt(denom)
+    var -= mom
+
+
+@_kernel("apply_centered_rms_prop")
+def _apply_centered_rms_prop(inputs, outputs, ints, floats):
+    *hyper, grad = inputs
+    _dense_check("ApplyCenteredRMSProp", outputs, grad)
+    lr, rho, momentum, eps = _scalars("ApplyCenteredRMSProp", hyper)
+    var, mg, ms, mom = outputs
+    rms_prop_step(var, ms, mom, mg, grad, lr, rho, momentum, eps)

@@ -14,6 +14,7 @@ from .optim import (
     adagrad_da_step,
     ftrl_step,
     proximal_adagrad_step,
+    rms_prop_step,
 )
 from .philox import _philox, _to_unit
 from .registry import KernelError, _check_ids, _float_only, _kernel
@@ -220,3 +221,21 @@ def _make_sparse_ftrl(op: str, v2: bool):
 
 _kernel("sparse_apply_ftrl")(_make_sparse_ftrl("SparseApplyFtrl", False))
 _kernel("sparse_apply_ftrl_v2")(_make_sparse_ftrl("SparseApplyFtrlV2", True))
+
+
+def _make_sparse_rms_prop(op: str, centered: bool):
+    def kernel(inputs, outputs, ints, floats):
+        lr, rho, momentum, eps = (_scalar(op, t, "hyper-parameter") for t in inputs[:4])
+
+        def step(v, *slots):
+            *state, g = slots
+            mg, ms, mom = state if centered else (None, *state)
+            rms_prop_step(v, ms, mom, mg, g, lr, rho, momentum, eps)
+
+        _rows_update(op, outputs, inputs[4], inputs[5], step)
+
+    return kernel
+
+
+_kernel("sparse_apply_rms_prop")(_make_sparse_rms_prop("SparseApplyRMSProp", False))
+_kernel("sparse_apply_centered_rms_prop")(_make_sparse_rms_prop("SparseApplyCenteredRMSProp", True))

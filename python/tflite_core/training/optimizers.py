@@ -221,8 +221,10 @@ class AdagradOptimizer(_SlotOptimizer):
 
 class RMSPropOptimizer(_SlotOptimizer):
     """``ms = decay ms + (1 - decay) g^2; mom = momentum mom + lr g / sqrt(ms + epsilon);
-    var -= mom``. Slots ``rms`` (``w/RMSProp``, starting at 1) and ``momentum``
-    (``w/RMSProp_1``)."""
+    var -= mom``; ``centered`` also keeps the mean gradient ``mg = decay mg + (1 - decay) g``
+    and divides by ``sqrt(ms - mg^2 + epsilon)``. Slots ``rms`` (``w/RMSProp``, starting at 1),
+    with ``centered`` ``mg`` (``w/RMSProp_1``), and ``momentum`` (``w/RMSProp_1``, or
+    ``w/RMSProp_2`` when centered). An ``IndexedSlices`` gradient updates only its rows."""
 
     def __init__(
         self,
@@ -234,10 +236,6 @@ class RMSPropOptimizer(_SlotOptimizer):
         centered: bool = False,
         name: str = "RMSProp",
     ) -> None:
-        if centered:
-            raise NotImplementedError(
-                "RMSPropOptimizer(centered=True) (TF's ApplyCenteredRMSProp) is not implemented"
-            )
         super().__init__(use_locking, name)
         self._lr, self._decay, self._momentum, self._epsilon = (
             learning_rate,
@@ -245,10 +243,13 @@ class RMSPropOptimizer(_SlotOptimizer):
             momentum,
             epsilon,
         )
+        self._centered = centered
 
     def _create_slots(self, var_list):
         for v in var_list:
             self._slot(v, "rms", ones(v.shape.as_list(), v.dtype))
+            if self._centered:
+                self._zeros_slot(v, "mg")
             self._zeros_slot(v, "momentum")
 
     def _prepare(self):
@@ -257,12 +258,23 @@ class RMSPropOptimizer(_SlotOptimizer):
         self._momentum_t = self._tensor("momentum", self._momentum)
         self._epsilon_t = self._tensor("epsilon", self._epsilon)
 
-    def _apply_dense(self, grad, var):
+    def _inputs(self, var):
+        """(op type suffix, the refs and hyper-parameters) of ``var``'s update."""
         rms, mom = self._slot_of(var, "rms"), self._slot_of(var, "momentum")
+        refs = [var._variable, rms._variable, mom._variable]
+        if self._centered:
+            refs.insert(1, self._slot_of(var, "mg")._variable)
         hyper = [self._lr_t, self._decay_t, self._momentum_t, self._epsilon_t]
-        ins = [var._variable, rms._variable, mom._variable]
-        ins += [self._as(h, var) for h in hyper] + [grad]
-        return self._update("ApplyRMSProp", ins, var)
+        kind = "CenteredRMSProp" if self._centered else "RMSProp"
+        return kind, refs + [self._as(h, var) for h in hyper]
+
+    def _apply_dense(self, grad, var):
+        kind, ins = self._inputs(var)
+        return self._update("Apply" + kind, [*ins, grad], var)
+
+    def _apply_sparse(self, grad, var):
+        kind, ins = self._inputs(var)
+        return self._update("SparseApply" + kind, [*ins, grad.values, grad.indices], var)
 
 
 class AdadeltaOptimizer(_SlotOptimizer):

@@ -5,7 +5,8 @@ the sparse ``SparseApply*`` op types. Each is one in-place C++ kernel (``cpp/opt
 Dense (TF's ops of these names): ``ApplyGradientDescent`` (var, alpha, delta), ``ApplyMomentum``
 (var, accum, lr, grad, momentum), ``ApplyAdam`` (var, m, v, beta1_power, beta2_power, lr, beta1,
 beta2, epsilon, grad), ``ApplyAdagrad`` (var, accum, lr, grad), ``ApplyRMSProp`` (var, ms, mom,
-lr, rho, momentum, epsilon, grad), ``ApplyAdadelta`` (var, accum, accum_update, lr, rho, epsilon,
+lr, rho, momentum, epsilon, grad), ``ApplyCenteredRMSProp`` (var, mg, ms, mom, lr, rho, momentum,
+epsilon, grad), ``ApplyAdadelta`` (var, accum, accum_update, lr, rho, epsilon,
 grad), ``ApplyProximalGradientDescent`` (var, alpha, l1, l2, delta), ``ApplyProximalAdagrad``
 (var, accum, lr, l1, l2, grad), ``ApplyAdagradDA`` (var, gradient_accumulator,
 gradient_squared_accumulator, grad, lr, l1, l2, global_step), ``ApplyFtrl`` (var, accum, linear,
@@ -24,7 +25,8 @@ the batch, not the table:
   over the whole slot, ``scatter_add`` of ``(1 - beta1) g`` and ``(1 - beta2) g^2`` into the rows,
   then ``var -= lr_t m / (sqrt(v) + epsilon)`` over the whole variable. That is dense in TF 1.x
   too (its cost grows with the table); only the gradient stays sparse.
-- ``SparseApplyAdadelta``, ``SparseApplyProximalGradientDescent``, ``SparseApplyProximalAdagrad``,
+- ``SparseApplyRMSProp``, ``SparseApplyCenteredRMSProp``, ``SparseApplyAdadelta``,
+  ``SparseApplyProximalGradientDescent``, ``SparseApplyProximalAdagrad``,
   ``SparseApplyAdagradDA``, ``SparseApplyFtrl`` and ``SparseApplyFtrlV2``: TF's ops of these
   names and input orders (grad, indices where TF has them), the dense update on the rows named.
 """
@@ -115,6 +117,7 @@ _register_dense("ApplyMomentum", "apply_momentum", 2, 5, nesterov=True)
 _register_dense("ApplyAdam", "apply_adam", 3, 10, nesterov=True)
 _register_dense("ApplyAdagrad", "apply_adagrad", 2, 4)
 _register_dense("ApplyRMSProp", "apply_rms_prop", 3, 8)
+_register_dense("ApplyCenteredRMSProp", "apply_centered_rms_prop", 4, 9)
 _register_dense("ApplyAdadelta", "apply_adadelta", 3, 7)
 _register_dense("ApplyProximalGradientDescent", "apply_proximal_gradient_descent", 1, 5)
 _register_dense("ApplyProximalAdagrad", "apply_proximal_adagrad", 2, 6)
@@ -175,6 +178,8 @@ _register_sparse("SparseApplyGradientDescent", "sparse_apply_gradient_descent", 
 _register_sparse("SparseApplyMomentum", "sparse_apply_momentum", 2, 6, 3, nest=True)
 _register_sparse("SparseApplyAdagrad", "sparse_apply_adagrad", 2, 5, 3)
 _register_sparse("SparseApplyAdam", "sparse_apply_adam", 3, 11, 9)
+_register_sparse("SparseApplyRMSProp", "sparse_apply_rms_prop", 3, 9, 7)
+_register_sparse("SparseApplyCenteredRMSProp", "sparse_apply_centered_rms_prop", 4, 10, 8)
 _register_sparse("SparseApplyAdadelta", "sparse_apply_adadelta", 3, 8, 6)
 _register_sparse(
     "SparseApplyProximalGradientDescent", "sparse_apply_proximal_gradient_descent", 1, 6, 4
