@@ -415,3 +415,47 @@ def test_monitored_session_feeds_step_fn_and_out_of_range():
     ours = _monitored_story(tf)
     assert ours == _monitored_story(T)
     assert ours[:2] == [6.0, "Same tensor is fed by a SessionRunHook and user."]
+
+
+@pytest.mark.bad_input
+def test_worker_session_waits_for_the_chief():
+    messages = []
+    for mod in (tf, T):
+        with mod.Graph().as_default():
+            model.build(mod)
+            with pytest.raises(mod.errors.DeadlineExceededError) as e:
+                mod.train.MonitoredTrainingSession(is_chief=False, max_wait_secs=0.05)
+            messages.append(e.value.message)
+    assert messages[0] == messages[1] == "Session was not ready after waiting 0 secs."
+
+
+def _summary_and_waiter(mod, d):
+    with mod.Graph().as_default():
+        loss, _, train, _ = model.build(mod)
+        op = mod.summary.scalar("custom", loss * 2.0)
+        writer = mod.summary.FileWriter(str(d))
+        hooks = [
+            mod.train.GlobalStepWaiterHook(0),
+            mod.train.SummarySaverHook(save_steps=3, summary_writer=writer, summary_op=op),
+        ]
+        with mod.train.SingularMonitoredSession(hooks=hooks) as sess:
+            for _ in range(7):
+                sess.run(train)
+        writer.close()
+    (path,) = list(d.iterdir())
+    return [
+        (e.step, v.tag, round(v.simple_value, 4))
+        for e in T.train.summary_iterator(str(path))
+        for v in e.summary.value
+    ]
+
+
+def test_summary_saver_hook_with_own_op_and_writer(tmp_path):
+    ours = _summary_and_waiter(tf, tmp_path / "ours")
+    theirs = _summary_and_waiter(T, tmp_path / "tf")
+    assert (
+        [x[:2] for x in ours]
+        == [x[:2] for x in theirs]
+        == [(1, "custom"), (4, "custom"), (7, "custom")]
+    )
+    np.testing.assert_allclose([x[2] for x in ours], [x[2] for x in theirs], rtol=1e-4)
