@@ -224,10 +224,13 @@ def test_seq2seq_model_variable_names():
     ]
 
 
-def test_embedding_rnn_seq2seq_feed_previous_matches_tf():
+@pytest.mark.parametrize("feed", ["greedy", "teacher", "tensor"])
+def test_embedding_rnn_seq2seq_feed_previous_matches_tf(feed):
+    # a bool tensor feed_previous builds both decoders under tf.cond (TF 1.15), sharing variables
     enc_ids = [RNG.integers(0, 7, B).astype(np.int32) for _ in range(3)]
     dec_ids = [RNG.integers(0, 6, B).astype(np.int32) for _ in range(3)]
     with tf.Graph().as_default():
+        flag = tf.placeholder(tf.bool, []) if feed == "tensor" else feed == "greedy"
         outs, state = S.embedding_rnn_seq2seq(
             [tf.constant(i) for i in enc_ids],
             [tf.constant(i) for i in dec_ids],
@@ -235,16 +238,21 @@ def test_embedding_rnn_seq2seq_feed_previous_matches_tf():
             7,
             6,
             4,
-            feed_previous=True,
+            feed_previous=flag,
         )
+        n_vars = len(tf.global_variables())
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
-            ours = sess.run([*outs, state])
+            if feed == "tensor":
+                runs = [sess.run([*outs, state], {flag: f}) for f in (True, False)]
+            else:
+                runs = [sess.run([*outs, state])]
             v = _values(sess)
+    assert n_vars == 8
     p = "embedding_rnn_seq2seq/"
     d = p + "embedding_rnn_decoder/rnn_decoder/output_projection_wrapper/"
 
-    def ref():
+    def ref(greedy):
         h = T.zeros([B, H])
         for i in enc_ids:
             x = T.gather(v[p + "rnn/embedding_wrapper/embedding"], i)
@@ -256,14 +264,17 @@ def test_embedding_rnn_seq2seq_feed_previous_matches_tf():
             )
         emb = v[p + "embedding_rnn_decoder/embedding"]
         x, outs = T.gather(emb, dec_ids[0]), []
-        for _ in dec_ids:
+        for t in range(len(dec_ids)):
             h = _rnn_step(x, h, v[d + "basic_rnn_cell/kernel"], v[d + "basic_rnn_cell/bias"])
             out = _lin([h], v[d + "kernel"], v[d + "bias"])
             outs.append(out)
-            x = T.gather(emb, T.argmax(out, 1))  # greedy: the previous output's argmax
+            nxt = T.argmax(out, 1) if greedy else dec_ids[min(t + 1, len(dec_ids) - 1)]
+            x = T.gather(emb, nxt)  # greedy: the previous output's argmax
         return [*outs, h]
 
-    _close(ours, _run_tf(ref))
+    modes = {"greedy": [True], "teacher": [False], "tensor": [True, False]}[feed]
+    for ours, greedy in zip(runs, modes):
+        _close(ours, _run_tf(lambda g=greedy: ref(g)))
 
 
 @pytest.mark.parametrize(

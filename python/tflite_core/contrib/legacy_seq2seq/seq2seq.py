@@ -17,13 +17,14 @@ from typing import Any
 from ...framework import dtypes as _dt
 from ...framework.constant_op import convert_to_tensor
 from ...framework.graph import Tensor, name_scope
-from ...framework.nest import flatten, is_nested
+from ...framework.nest import flatten, is_nested, pack_sequence_as
 from ...nn.composite_ops import xw_plus_b
 from ...nn.conv_ops import conv2d
 from ...nn.embedding_ops import embedding_lookup
 from ...nn.nn_ops import softmax, sparse_softmax_cross_entropy_with_logits
 from ...nn.rnn import static_rnn
 from ...ops.array_ops import cast, concat, reshape, shape, stack, stop_gradient, zeros
+from ...ops.cond import cond
 from ...ops.math_ops import add_n, argmax, reduce_sum, tanh
 from ...ops.variable_scope import get_variable, get_variable_scope, variable_scope
 from ..core_rnn_cell import EmbeddingWrapper, OutputProjectionWrapper, linear
@@ -134,10 +135,25 @@ def embedding_rnn_decoder(
         return rnn_decoder(emb_inp, initial_state, cell, loop_function=loop_function)
 
 
-def _bool_feed_previous(feed_previous: Any, fn: str) -> bool:
-    if not isinstance(feed_previous, bool):
-        raise NotImplementedError(f"{fn}: feed_previous must be a Python bool here")
-    return feed_previous
+def _decode_either_way(
+    feed_previous: Any, decode: Callable[[bool], Any], n_outputs: int, encoder_state: Any
+):
+    """``decode(feed_previous)`` for a Python bool; for a bool tensor, both decoders (the
+    second reusing the first's variables) under ``tf.cond``, as TF 1.x builds them."""
+    if isinstance(feed_previous, bool):
+        return decode(feed_previous)
+
+    def branch(flag: bool):
+        with variable_scope(get_variable_scope(), reuse=None if flag else True):
+            outputs, state = decode(flag)
+            return list(outputs) + flatten(state)
+
+    both = cond(feed_previous, lambda: branch(True), lambda: branch(False))
+    state_list = both[n_outputs:]
+    state = state_list[0]
+    if is_nested(encoder_state):
+        state = pack_sequence_as(structure=encoder_state, flat_sequence=state_list)
+    return both[:n_outputs], state
 
 
 def embedding_rnn_seq2seq(
@@ -155,7 +171,6 @@ def embedding_rnn_seq2seq(
     """Embedding encoder (``EmbeddingWrapper`` around a copy of ``cell``) and
     ``embedding_rnn_decoder`` (``cell`` wrapped in an ``OutputProjectionWrapper`` to
     ``num_decoder_symbols`` unless ``output_projection`` is given)."""
-    feed_previous = _bool_feed_previous(feed_previous, "embedding_rnn_seq2seq")
     with variable_scope(scope or "embedding_rnn_seq2seq") as vs:
         if dtype is not None:
             vs.set_dtype(dtype)
@@ -169,15 +184,20 @@ def embedding_rnn_seq2seq(
         _, encoder_state = static_rnn(encoder_cell, encoder_inputs, dtype=dtype)
         if output_projection is None:
             cell = OutputProjectionWrapper(cell, num_decoder_symbols)
-        return embedding_rnn_decoder(
-            decoder_inputs,
-            encoder_state,
-            cell,
-            num_decoder_symbols,
-            embedding_size,
-            output_projection=output_projection,
-            feed_previous=feed_previous,
-        )
+
+        def decode(flag: bool):
+            return embedding_rnn_decoder(
+                decoder_inputs,
+                encoder_state,
+                cell,
+                num_decoder_symbols,
+                embedding_size,
+                output_projection=output_projection,
+                feed_previous=flag,
+                update_embedding_for_previous=isinstance(feed_previous, bool),
+            )
+
+        return _decode_either_way(feed_previous, decode, len(decoder_inputs), encoder_state)
 
 
 def embedding_tied_rnn_seq2seq(
@@ -196,7 +216,6 @@ def embedding_tied_rnn_seq2seq(
     ``embedding_tied_rnn_seq2seq/embedding``; ``cell`` wrapped in an
     ``OutputProjectionWrapper`` to ``num_decoder_symbols`` (default ``num_symbols``) unless
     ``output_projection`` is given."""
-    feed_previous = _bool_feed_previous(feed_previous, "embedding_tied_rnn_seq2seq")
     with variable_scope(scope or "embedding_tied_rnn_seq2seq", dtype=dtype) as vs:
         dtype = vs.dtype
         if output_projection is not None:
@@ -210,16 +229,22 @@ def embedding_tied_rnn_seq2seq(
         output_symbols = num_decoder_symbols if num_decoder_symbols is not None else num_symbols
         if output_projection is None:
             cell = OutputProjectionWrapper(cell, output_symbols)
-        loop_function = (
-            _extract_argmax_and_embed(embedding, output_projection, True) if feed_previous else None
-        )
-        return tied_rnn_seq2seq(
-            emb_encoder_inputs,
-            emb_decoder_inputs,
-            cell,
-            loop_function=loop_function,
-            dtype=dtype,
-        )
+
+        def decode(flag: bool):
+            loop_function = (
+                _extract_argmax_and_embed(embedding, output_projection, True) if flag else None
+            )
+            return tied_rnn_seq2seq(
+                emb_encoder_inputs,
+                emb_decoder_inputs,
+                cell,
+                loop_function=loop_function,
+                dtype=dtype,
+            )
+
+        # (a bool tensor: both decoders under tf.cond, the state in the cell's structure)
+        state_like = None if isinstance(feed_previous, bool) else cell.zero_state(1, dtype)
+        return _decode_either_way(feed_previous, decode, len(decoder_inputs), state_like)
 
 
 def attention_decoder(
@@ -384,7 +409,6 @@ def embedding_attention_seq2seq(
 ):
     """Embedding encoder whose outputs are attended by ``embedding_attention_decoder`` (the
     model of TF 1.x's translate tutorial)."""
-    feed_previous = _bool_feed_previous(feed_previous, "embedding_attention_seq2seq")
     with variable_scope(scope or "embedding_attention_seq2seq", dtype=dtype) as vs:
         dtype = vs.dtype
         encoder_cell = EmbeddingWrapper(
@@ -399,19 +423,24 @@ def embedding_attention_seq2seq(
         if output_projection is None:
             cell = OutputProjectionWrapper(cell, num_decoder_symbols)
             output_size = num_decoder_symbols
-        return embedding_attention_decoder(
-            decoder_inputs,
-            encoder_state,
-            attention_states,
-            cell,
-            num_decoder_symbols,
-            embedding_size,
-            num_heads=num_heads,
-            output_size=output_size,
-            output_projection=output_projection,
-            feed_previous=feed_previous,
-            initial_state_attention=initial_state_attention,
-        )
+
+        def decode(flag: bool):
+            return embedding_attention_decoder(
+                decoder_inputs,
+                encoder_state,
+                attention_states,
+                cell,
+                num_decoder_symbols,
+                embedding_size,
+                num_heads=num_heads,
+                output_size=output_size,
+                output_projection=output_projection,
+                feed_previous=flag,
+                update_embedding_for_previous=isinstance(feed_previous, bool),
+                initial_state_attention=initial_state_attention,
+            )
+
+        return _decode_either_way(feed_previous, decode, len(decoder_inputs), encoder_state)
 
 
 def sequence_loss_by_example(
