@@ -1,6 +1,8 @@
 """``tf.contrib.slim``: TF 1.x's slim, whose core is aliases of ``tf.contrib.layers`` and
 ``tf.contrib.framework`` (``slim.conv2d`` is ``tf.contrib.layers.conv2d``), and ``slim.losses``
-(the ``tf.losses`` functions)."""
+(the ``tf.losses`` functions), ``slim.learning.create_train_op``. Not provided: slim's training
+and evaluation loops (``slim.learning.train``, ``slim.evaluation``), ``slim.metrics``,
+``slim.nets``."""
 
 from ... import losses
 from ...ops.init_ops import (
@@ -8,6 +10,7 @@ from ...ops.init_ops import (
     truncated_normal_initializer,
     zeros_initializer,
 )
+from ...training.training_util import get_global_step, get_or_create_global_step
 from ..framework.arg_scope import add_arg_scope, arg_scope, arg_scoped_arguments, has_arg_scope
 from ..framework.checkpoints import assign_from_checkpoint, assign_from_checkpoint_fn
 from ..framework.variables import (
