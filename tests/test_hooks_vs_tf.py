@@ -263,13 +263,25 @@ def _profile_run(mod, d):
         with mod.train.SingularMonitoredSession(hooks=[hook]) as sess:
             for _ in range(6):
                 sess.run(train)
-    return sorted(p.name for p in d.iterdir() if p.suffix == ".json")
+        mod.summary.FileWriterCache.get(str(d)).flush()
+    (events,) = [p for p in d.iterdir() if p.name.startswith("events.out")]
+    tagged = [
+        e.tagged_run_metadata
+        for e in T.train.summary_iterator(str(events))
+        if e.WhichOneof("what") == "tagged_run_metadata"
+    ]
+    for t in tagged:  # TF parses the RunMetadata written beside each timeline
+        meta = config_pb2.RunMetadata.FromString(t.run_metadata)
+        assert len(meta.step_stats.dev_stats[0].node_stats) > 3
+    timelines = sorted(p.name for p in d.iterdir() if p.suffix == ".json")
+    return timelines, [t.tag for t in tagged]
 
 
 def test_profiler_hook_timelines(tmp_path):
-    names = _profile_run(tf, tmp_path / "ours")
-    assert names == _profile_run(T, tmp_path / "tf")
+    names, tags = _profile_run(tf, tmp_path / "ours")
+    assert (names, tags) == _profile_run(T, tmp_path / "tf")
     assert names == ["timeline-2.json", "timeline-4.json", "timeline-6.json"]
+    assert tags == ["step_2", "step_4", "step_6"]
     trace = json.loads((tmp_path / "ours" / names[0]).read_text())
     ops = {e["args"]["name"] for e in trace["traceEvents"] if e["ph"] == "X"}
     assert any("GradientDescent" in n for n in ops)
@@ -388,7 +400,14 @@ def _monitored_story(mod):
             def before_run(self, run_context):
                 return mod.train.SessionRunArgs(fetches=inc, feed_dict={x: 5.0})
 
+        class Feeder2(Feeder):
+            pass
+
         hooks = [Feeder(), mod.train.StopAtStepHook(last_step=3)]
+        with mod.train.MonitoredSession(hooks=[Feeder(), Feeder2()]) as sess:
+            with pytest.raises(RuntimeError) as e:
+                sess.run(y)
+            out.append(str(e.value).split(" Conflict")[0])
         with mod.train.MonitoredSession(hooks=hooks) as sess:
             out.append(float(sess.run(y)))
             with pytest.raises(RuntimeError) as e:
@@ -406,6 +425,11 @@ def _monitored_story(mod):
             out.append(sess.should_stop())
             with pytest.raises(ValueError):
                 sess.run_step_fn(lambda ctx: None)
+            while not sess.should_stop():
+                sess.run(y)
+            with pytest.raises(RuntimeError) as e:
+                sess.run(y)
+            out.append(str(e.value))
             raise mod.errors.OutOfRangeError(None, None, "end of input")  # swallowed by with
         out.append(sess.should_stop())
     return out
@@ -414,7 +438,12 @@ def _monitored_story(mod):
 def test_monitored_session_feeds_step_fn_and_out_of_range():
     ours = _monitored_story(tf)
     assert ours == _monitored_story(T)
-    assert ours[:2] == [6.0, "Same tensor is fed by a SessionRunHook and user."]
+    assert ours[:3] == [
+        "Same tensor is fed by two hooks.",
+        6.0,
+        "Same tensor is fed by a SessionRunHook and user.",
+    ]
+    assert "Run called even after should_stop requested." in ours
 
 
 @pytest.mark.bad_input
@@ -459,3 +488,44 @@ def test_summary_saver_hook_with_own_op_and_writer(tmp_path):
         == [(1, "custom"), (4, "custom"), (7, "custom")]
     )
     np.testing.assert_allclose([x[2] for x in ours], [x[2] for x in theirs], rtol=1e-4)
+
+
+def _hook_order(mod, d):
+    calls = []
+
+    class Named(mod.train.SessionRunHook):
+        def __init__(self, name):
+            self.name = name
+
+        def begin(self):
+            calls.append((self.name, "begin"))
+
+        def after_create_session(self, session, coord):
+            calls.append((self.name, "after_create_session"))
+
+        def before_run(self, run_context):
+            calls.append((self.name, "before_run"))
+
+        def after_run(self, run_context, run_values):
+            calls.append((self.name, "after_run", run_context.stop_requested))
+
+        def end(self, session):
+            calls.append((self.name, "end"))
+
+    with mod.Graph().as_default():
+        _, _, train, _ = model.build(mod)
+        hooks = [Named("a"), mod.train.StopAtStepHook(last_step=2), Named("b")]
+        with mod.train.MonitoredTrainingSession(
+            checkpoint_dir=str(d), chief_only_hooks=[Named("chief")], hooks=hooks
+        ) as sess:
+            while not sess.should_stop():
+                sess.run(train)
+    return calls
+
+
+def test_hook_call_order_across_hooks(tmp_path):
+    ours = _hook_order(tf, tmp_path / "ours")
+    assert ours == _hook_order(T, tmp_path / "tf")
+    assert ours[:3] == [("chief", "begin"), ("a", "begin"), ("b", "begin")]
+    assert ("b", "after_run", True) in ours  # b runs after StopAtStepHook asked to stop
+    assert ours[-3:] == [("chief", "end"), ("a", "end"), ("b", "end")]
