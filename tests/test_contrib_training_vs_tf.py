@@ -6,6 +6,8 @@ multiplied and clipped per variable, the global step incremented, the TRAIN_OP c
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 import tensorflow as real_tf
@@ -95,3 +97,41 @@ def test_multiply_gradients_errors():
         w = tf.Variable(1.0, name="w")
         with pytest.raises(ValueError, match=r"Requested multiple of `None` gradient\."):
             mult([(None, w)], {"w": 2.0})
+
+
+def test_slim_learning_train_loop_matches_tf_and_writes_checkpoints(tmp_path):
+    # TF 1.15 slim/learning.py train: Supervisor-managed loop until global_step reaches
+    # number_of_steps, a final checkpoint <logdir>/model.ckpt-<step>; returns the last loss
+    logdir = str(tmp_path)
+    with tf.Graph().as_default():
+        _, _, loss = _model(tf)
+        tf.summary.scalar("loss", loss)
+        op = tf.contrib.slim.learning.create_train_op(loss, tf.train.GradientDescentOptimizer(0.01))
+        final = tf.contrib.slim.learning.train(op, logdir, number_of_steps=5, log_every_n_steps=2)
+    with real_tf.Graph().as_default():
+        step = T.train.get_or_create_global_step()
+        w, _, loss = _model(T)
+        train = T.train.GradientDescentOptimizer(0.01).minimize(loss, global_step=step)
+        with T.control_dependencies([train]):
+            train = T.identity(loss)
+        with T.Session() as sess:
+            sess.run(T.global_variables_initializer())
+            losses = [sess.run(train) for _ in range(5)]
+            w_tf = sess.run(w)
+    np.testing.assert_allclose(final, losses[-1], rtol=1e-5)
+    ckpt = T.train.latest_checkpoint(logdir)  # TF reads what the loop wrote
+    assert ckpt.endswith("model.ckpt-5")
+    assert T.train.load_variable(ckpt, "global_step") == 5
+    np.testing.assert_allclose(T.train.load_variable(ckpt, "w"), w_tf, rtol=1e-5)
+    assert any(name.startswith("events.out.tfevents") for name in os.listdir(logdir))
+
+
+@pytest.mark.bad_input
+def test_slim_learning_train_errors(tmp_path):
+    train = tf.contrib.slim.learning.train
+    with pytest.raises(ValueError, match=r"train_op cannot be None\."):
+        train(None, str(tmp_path))
+    with pytest.raises(ValueError, match="`number_of_steps` must be either None or a positive"):
+        train(tf.constant(1.0), str(tmp_path), number_of_steps=0)
+    with tf.Graph().as_default(), pytest.raises(ValueError, match="Cannot provide saver"):
+        train(tf.constant(1.0), None, saver=object())

@@ -1,8 +1,7 @@
 """``tf.contrib.slim``: TF 1.x's slim, whose core is aliases of ``tf.contrib.layers`` and
 ``tf.contrib.framework`` (``slim.conv2d`` is ``tf.contrib.layers.conv2d``), and ``slim.losses``
-(the ``tf.losses`` functions), ``slim.learning.create_train_op``. Not provided: slim's training
-and evaluation loops (``slim.learning.train``, ``slim.evaluation``), ``slim.metrics``,
-``slim.nets``."""
+(the ``tf.losses`` functions), ``slim.learning`` (``create_train_op``, ``train``). Not provided:
+``slim.evaluation``, ``slim.metrics``, ``slim.nets``."""
 
 from ... import losses
 from ...ops.init_ops import (
