@@ -9,6 +9,17 @@ and initialised or restored; queue runners start; every hook's ``after_create_se
 call), the run, every hook's ``after_run``. ``close`` (or leaving the ``with`` block): every
 hook's ``end()``, unless an exception is propagating, then the session closes. ``with``
 swallows ``OutOfRangeError`` and ``StopIteration`` (the input is exhausted).
+
+>>> with tf.Graph().as_default():
+...     step = tf.train.get_or_create_global_step()
+...     train = tf.assign_add(step, 1)
+...     hooks = [tf.train.StopAtStepHook(last_step=3)]
+...     with tf.train.MonitoredTrainingSession(hooks=hooks) as sess:
+...         while not sess.should_stop():
+...             print(sess.run(train))
+1
+2
+3
 """
 
 from __future__ import annotations
