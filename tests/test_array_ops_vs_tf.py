@@ -467,3 +467,33 @@ def test_extract_image_patches_and_gradient(shape, ksizes, strides, rates, paddi
 def test_extract_volume_patches_and_gradient(shape, ksizes, strides, padding):
     x = RNG.standard_normal(shape)
     check(lambda m, t: m.extract_volume_patches(t, ksizes, strides, padding), [x], (0,))
+
+
+def test_placeholder_with_default_as_tfs():
+    """TF's PlaceholderWithDefault: its static shape is the given one (here less specific than
+    the default's), its value is unknown when the graph is built (a ``training`` flag made of it
+    makes tf.layers build a cond), and a feed replaces the default."""
+    for m, graph in ((tf, tf.Graph()), (T, real_tf.Graph())):
+        with graph.as_default():
+            p = m.placeholder_with_default(np.array([1.0, 2.0, 3.0], np.float32), [None])
+            flag = m.placeholder_with_default(False, [], name="training")
+            assert p.op.type == "PlaceholderWithDefault" and flag.op.name == "training"
+            assert p.shape.as_list() == [None]
+            y = p * 2.0
+            (g,) = m.gradients(y, p)
+            with m.Session(graph=graph) as sess:
+                np.testing.assert_array_equal(sess.run([y, g])[0], [2.0, 4.0, 6.0])
+                np.testing.assert_array_equal(sess.run(g), [2.0, 2.0, 2.0])
+                np.testing.assert_array_equal(sess.run(y, {p: [5.0]}), [10.0])
+                assert not sess.run(flag) and sess.run(flag, {flag: True})
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize("shape", [[2], [3, 1]])
+def test_placeholder_with_default_of_another_shape_as_tfs(shape):
+    msgs = []
+    for m, graph in ((tf, tf.Graph()), (T, real_tf.Graph())):
+        with graph.as_default(), pytest.raises(ValueError) as info:
+            m.placeholder_with_default([1, 2, 3], shape)
+        msgs.append(str(info.value).split(" for ")[0])
+    assert msgs[0] == msgs[1]

@@ -286,6 +286,13 @@ ROWS = [
         "none",
     ),
     Row("Identity", tf.identity, lambda x: x, unary(), ALL),
+    Row(
+        "PlaceholderWithDefault",
+        lambda x: tf.placeholder_with_default(x, x.shape),
+        lambda x: x,
+        unary(),
+        ALL,
+    ),
     Row("StopGradient", tf.stop_gradient, lambda x: x, unary(), ALL, "none"),
     # shapes
     Row(

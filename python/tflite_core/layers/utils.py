@@ -55,8 +55,7 @@ def pred_value(pred: Any, keras_message: bool = False) -> bool | None:
     )
 
 
-# ours makes placeholder_with_default an Identity of its default: an Identity may be fed
-_FEEDABLE = ("Placeholder", "PlaceholderWithDefault", "PlaceholderV2", "Identity")
+_FEEDABLE = ("Placeholder", "PlaceholderWithDefault", "PlaceholderV2")
 
 
 def _fed(t: Tensor) -> bool:

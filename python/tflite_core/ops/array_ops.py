@@ -122,11 +122,44 @@ def placeholder(
 def placeholder_with_default(
     input: TensorLike, shape: ShapeLike, name: str | None = None
 ) -> Tensor:
-    """Like ``identity(input)``, but ``input`` may be replaced by a feed."""
+    """Like ``identity(input)``, but ``input`` may be replaced by a feed (TF's
+    ``PlaceholderWithDefault``): its static shape is ``shape`` (which may be less specific than
+    the default's), and its value is never known at graph-build time."""
     x = convert_to_tensor(input)
-    out = make_tensor("Identity", [x], x.dtype, None, name or "PlaceholderWithDefault")
-    out.set_shape(shape)
-    return out
+    shape = as_shape(shape)
+    if not shape.is_compatible_with(x.shape):
+        if x.shape.ndims != shape.ndims:
+            msg = f"Shapes must be equal rank, but are {x.shape.ndims} and {shape.ndims}"
+        else:
+            i, a, b = next(
+                (i, a, b)
+                for i, (a, b) in enumerate(zip(x.shape.as_list(), shape.as_list()))
+                if a is not None and b is not None and a != b
+            )
+            msg = (
+                f"Dimension {i} in both shapes must be equal, but are {a} and {b}. "
+                f"Shapes are {shape_str(x.shape)} and {shape_str(shape)}."
+            )
+        raise ValueError(
+            f"{msg} for 'PlaceholderWithDefault' with input shapes: {shape_str(x.shape)}."
+        )
+    attrs = {"dtype": x.dtype, "shape": shape}
+    return make_tensor(
+        "PlaceholderWithDefault", [x], x.dtype, attrs, name or "PlaceholderWithDefault"
+    )
+
+
+def _placeholder_with_default_shape(op, in_shapes, value_of):
+    """The ``shape`` attribute when the graph is built; the default's shape when it runs."""
+    return [in_shapes[0] if at_run_time(value_of) else op.get_attr("shape")]
+
+
+register_op("PlaceholderWithDefault", _placeholder_with_default_shape, "copy", kind=OpKind.ALIAS)
+
+
+@RegisterGradient("PlaceholderWithDefault")
+def _placeholder_with_default_grad(op, grad):
+    return [grad]
 
 
 # ---- Identity, StopGradient --------------------------------------------------------------------
