@@ -529,3 +529,20 @@ def test_hook_call_order_across_hooks(tmp_path):
     assert ours[:3] == [("chief", "begin"), ("a", "begin"), ("b", "begin")]
     assert ("b", "after_run", True) in ours  # b runs after StopAtStepHook asked to stop
     assert ours[-3:] == [("chief", "end"), ("a", "end"), ("b", "end")]
+
+
+def _saves_by_secs(mod, d, clock):
+    with mod.Graph().as_default():
+        _, _, train, _ = model.build(mod)
+        hook = mod.train.CheckpointSaverHook(str(d), save_secs=4, saver=mod.train.Saver())
+        with mod.train.SingularMonitoredSession(hooks=[hook]) as sess:
+            for _ in range(8):
+                clock.now += 1.5
+                sess.run(train)
+    return sorted(int(p.name.split("-")[1].split(".")[0]) for p in d.glob("*.index"))
+
+
+def test_checkpoint_saver_hook_every_n_secs(tmp_path, clock):
+    ours = _saves_by_secs(tf, tmp_path / "ours", clock)
+    clock.now = 1000.0
+    assert ours == _saves_by_secs(T, tmp_path / "tf", clock) == [0, 3, 6, 8]
