@@ -264,3 +264,39 @@ def test_kernel_constraint_is_the_variables_constraint():
             layer(m.placeholder(m.float32, [None, 5, 5, 1]))
             got[m] = (layer.kernel.constraint is clip, layer.bias.constraint is clip)
     assert got[tf] == got[T] == (True, True)
+
+
+def test_constraints_project_after_each_update_as_tfs():
+    """A layer's kernel_constraint and get_variable's constraint: the optimizer assigns
+    ``constraint(var)`` after each update (TF 1.x's variable processor), same values as TF."""
+
+    def run(m, graph):
+        with graph.as_default():
+            x = m.placeholder(m.float32, [None, 3])
+            y = m.layers.dense(
+                x,
+                2,
+                kernel_initializer=m.constant_initializer(np.arange(6).reshape(3, 2) / 10),
+                kernel_constraint=lambda w: m.clip_by_value(w, -0.25, 0.25),
+                name="d",
+            )
+            v = m.get_variable(
+                "free", [2], initializer=m.ones_initializer(), constraint=lambda w: w / m.norm(w)
+            )
+            loss = m.reduce_sum(y * y) + m.reduce_sum(v * v * 3.0)
+            train = m.train.GradientDescentOptimizer(0.1).minimize(loss)
+            names = [w.op.name for w in m.global_variables() if w.constraint is not None]
+            with m.Session(graph=graph) as sess:
+                sess.run(m.global_variables_initializer())
+                out = []
+                for _ in range(2):
+                    sess.run(train, {x: np.ones((4, 3), np.float32)})
+                    out.append(sess.run(m.global_variables()))
+        return out, names
+
+    ours, theirs = run(tf, tf.Graph()), run(T, real_tf.Graph())
+    assert ours[1] == theirs[1] == ["d/kernel", "free"]
+    for a, b in zip(ours[0], theirs[0]):
+        for va, vb in zip(a, b):
+            np.testing.assert_allclose(va, vb, rtol=1e-6, atol=1e-7)
+    assert np.abs(ours[0][-1][0]).max() == np.float32(0.25)  # the clip acted

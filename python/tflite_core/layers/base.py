@@ -469,8 +469,6 @@ class Layer:
                     constraint=constraint,
                     partitioner=partitioner,
                 )
-                if constraint is not None:
-                    vars(v)["constraint"] = constraint  # TF: variable.constraint
                 if regularizer and id(v) not in existing:
 
                     def reg_loss(v: Variable = v, regularizer: Any = regularizer) -> Any:

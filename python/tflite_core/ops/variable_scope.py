@@ -122,6 +122,7 @@ class _VariableStore:
                 trainable,
                 collections,
                 validate_shape,
+                constraint,
             )
 
         args = dict(
@@ -155,6 +156,7 @@ class _VariableStore:
         trainable,
         collections,
         validate_shape,
+        constraint=None,
     ):
         initializing_from_value = initializer is not None and not callable(initializer)
         if shape is not None and initializing_from_value:
@@ -215,6 +217,7 @@ class _VariableStore:
                     collections=collections,
                     dtype=var_dtype,
                     validate_shape=validate_shape,
+                    constraint=constraint,
                 )
             v.op._tflite_traceback = _caller_traceback()
             self._vars[name] = v

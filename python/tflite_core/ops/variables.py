@@ -213,7 +213,7 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
         dtype: DTypeLike | None = None,
         expected_shape: ShapeLike | None = None,
         import_scope: str | None = None,
-        constraint: Callable[[Tensor], Tensor] | None = None,
+        constraint: Callable[[Any], Any] | None = None,
         use_resource: bool | None = None,
         synchronization: Any = None,
         aggregation: Any = None,
@@ -225,6 +225,11 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
         if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
             collections.append(GraphKeys.TRAINABLE_VARIABLES)
         self._trainable = bool(trainable)
+        if constraint is not None and not callable(constraint):
+            raise ValueError(
+                f"The `constraint` argument must be a callable. Received: {constraint}"
+            )
+        self._constraint = constraint
         init_from_fn = callable(initial_value)
         with (
             outside_function_bodies(),
@@ -293,6 +298,11 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
     @property
     def trainable(self) -> bool:
         return self._trainable
+
+    @property
+    def constraint(self) -> Callable[[Any], Any] | None:
+        """The projection optimizers apply after each update (``None``: none)."""
+        return self._constraint
 
     @property
     def shape(self) -> TensorShape:

@@ -107,9 +107,14 @@ class Optimizer:
                     continue
                 with name_scope("update_" + v.op.name):
                     if isinstance(g, IndexedSlices):
-                        updates.append(self._apply_sparse(g, v))
+                        update = self._apply_sparse(g, v)
                     else:
-                        updates.append(self._apply_dense(g, v))
+                        update = self._apply_dense(g, v)
+                    constraint = getattr(v, "constraint", None)
+                    if constraint is not None:  # TF 1.x: project after the update
+                        with control_dependencies([update]):
+                            update = v.assign(constraint(v)).op
+                    updates.append(update)
             if global_step is None:
                 train_op = self._finish(updates, scope)
             else:
