@@ -467,3 +467,60 @@ def test_embedding_tied_rnn_seq2seq_names_and_greedy_values():
         return [*outs, h]
 
     _close(ours, _run_tf(ref))
+
+
+def test_block_cells_match_tf_kernels():
+    # TF 1.15 contrib/rnn lstm_ops.LSTMBlockCell ('lstm_cell/kernel', 'lstm_cell/bias';
+    # cell_clip None -> -1) and gru_ops.GRUBlockCell ('gru_cell/w_ru', 'b_ru', 'w_c', 'b_c'),
+    # checked against TF 2.21's own LSTMBlockCell and GRUBlockCell kernels (tf.raw_ops)
+    x = RNG.standard_normal((B, D)).astype(np.float32)
+    c0 = RNG.standard_normal((B, H)).astype(np.float32)
+    h0 = RNG.standard_normal((B, H)).astype(np.float32)
+    with tf.Graph().as_default():
+        lstm = tf.contrib.rnn.LSTMBlockCell(H, forget_bias=0.5)
+        gru = tf.contrib.rnn.GRUBlockCell(H)
+        lo, ls = lstm(
+            tf.constant(x), tf.nn.rnn_cell.LSTMStateTuple(tf.constant(c0), tf.constant(h0))
+        )
+        go, _ = gru(tf.constant(x), tf.constant(h0))
+        names = [v.op.name for v in tf.global_variables()]
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            ours = sess.run([lo, ls.c, go])
+            v = _values(sess)
+    assert names == [
+        "lstm_cell/kernel",
+        "lstm_cell/bias",
+        "gru_cell/w_ru",
+        "gru_cell/b_ru",
+        "gru_cell/w_c",
+        "gru_cell/b_c",
+    ]
+    np.testing.assert_array_equal(v["gru_cell/b_ru"], np.ones(2 * H, np.float32))
+
+    def ref():
+        z = np.zeros(H, np.float32)
+        lstm_out = real_tf.raw_ops.LSTMBlockCell(
+            x=x,
+            cs_prev=c0,
+            h_prev=h0,
+            w=v["lstm_cell/kernel"],
+            wci=z,
+            wcf=z,
+            wco=z,
+            b=v["lstm_cell/bias"],
+            forget_bias=0.5,
+            cell_clip=-1.0,
+            use_peephole=False,
+        )
+        gru_out = real_tf.raw_ops.GRUBlockCell(
+            x=x,
+            h_prev=h0,
+            w_ru=v["gru_cell/w_ru"],
+            w_c=v["gru_cell/w_c"],
+            b_ru=v["gru_cell/b_ru"],
+            b_c=v["gru_cell/b_c"],
+        )
+        return [lstm_out.h, lstm_out.cs, gru_out.h]
+
+    _close(ours, _run_tf(ref))
