@@ -1,15 +1,16 @@
 """``tf.contrib.slim``: TF 1.x's slim, whose core is aliases of ``tf.contrib.layers`` and
-``tf.contrib.framework`` (``slim.conv2d`` is ``tf.contrib.layers.conv2d``), and ``slim.losses``
-(the ``tf.losses`` functions), ``slim.learning`` (``create_train_op``, ``train``). Not provided:
-``slim.evaluation``, ``slim.metrics``, ``slim.nets``."""
+``tf.contrib.framework`` (``slim.conv2d`` is ``tf.contrib.layers.conv2d``), ``slim.losses``
+(``tf.contrib.losses``: predictions/logits first, unlike ``tf.losses``), ``slim.learning``
+(``create_train_op``, ``train``). Not provided: ``slim.evaluation``, ``slim.metrics``,
+``slim.nets``."""
 
-from ... import losses
 from ...ops.init_ops import (
     constant_initializer,
     truncated_normal_initializer,
     zeros_initializer,
 )
 from ...training.training_util import get_global_step, get_or_create_global_step
+from .. import losses
 from ..framework.arg_scope import add_arg_scope, arg_scope, arg_scoped_arguments, has_arg_scope
 from ..framework.checkpoints import assign_from_checkpoint, assign_from_checkpoint_fn
 from ..framework.variables import (
