@@ -1,5 +1,16 @@
 """``tf.contrib``: the most used parts of TF 1.x's contrib: ``rnn``, ``framework``
-(``arg_scope``, the slim variable helpers), ``layers``, ``losses``, ``slim``, ``training``
-(``create_train_op``), ``legacy_seq2seq``, ``seq2seq.sequence_loss`` and ``crf``."""
+(``arg_scope``, the slim variable helpers), ``layers``, ``losses``, ``metrics``, ``slim``,
+``training`` (``create_train_op``), ``legacy_seq2seq``, ``seq2seq.sequence_loss`` and ``crf``."""
 
-from . import crf, framework, layers, legacy_seq2seq, losses, rnn, seq2seq, slim, training
+from . import (
+    crf,
+    framework,
+    layers,
+    legacy_seq2seq,
+    losses,
+    metrics,
+    rnn,
+    seq2seq,
+    slim,
+    training,
+)

@@ -1,8 +1,8 @@
 """``tf.contrib.slim``: TF 1.x's slim, whose core is aliases of ``tf.contrib.layers`` and
 ``tf.contrib.framework`` (``slim.conv2d`` is ``tf.contrib.layers.conv2d``), ``slim.losses``
 (``tf.contrib.losses``: predictions/logits first, unlike ``tf.losses``), ``slim.learning``
-(``create_train_op``, ``train``). Not provided: ``slim.evaluation``, ``slim.metrics``,
-``slim.nets``."""
+(``create_train_op``, ``train``), ``slim.metrics`` (``tf.contrib.metrics``). Not provided:
+``slim.evaluation``, ``slim.nets``."""
 
 from ...ops.init_ops import (
     constant_initializer,
@@ -10,7 +10,7 @@ from ...ops.init_ops import (
     zeros_initializer,
 )
 from ...training.training_util import get_global_step, get_or_create_global_step
-from .. import losses
+from .. import losses, metrics
 from ..framework.arg_scope import add_arg_scope, arg_scope, arg_scoped_arguments, has_arg_scope
 from ..framework.checkpoints import assign_from_checkpoint, assign_from_checkpoint_fn
 from ..framework.variables import (
