@@ -1,5 +1,5 @@
 """``tf.contrib``: the most used parts of TF 1.x's contrib: ``rnn``, ``framework``
-(``arg_scope``, the slim variable helpers), ``layers``, ``losses``, ``metrics``, ``slim``,
+(``arg_scope``, the slim variable helpers), ``layers``, ``losses``, ``metrics``, ``opt``, ``slim``,
 ``training`` (``create_train_op``), ``legacy_seq2seq``, ``seq2seq.sequence_loss`` and ``crf``."""
 
 from . import (
@@ -9,6 +9,7 @@ from . import (
     legacy_seq2seq,
     losses,
     metrics,
+    opt,
     rnn,
     seq2seq,
     slim,
