@@ -524,3 +524,39 @@ def test_block_cells_match_tf_kernels():
         return [lstm_out.h, lstm_out.cs, gru_out.h]
 
     _close(ours, _run_tf(ref))
+
+
+def test_layer_norm_basic_lstm_cell_matches_tf_ops():
+    # TF 1.15 contrib/rnn/python/ops/rnn_cell.py LayerNormBasicLSTMCell: kernel (no bias), and
+    # gamma/beta under input, transform, forget, output, state; layer_norm epsilon 1e-12
+    x = RNG.standard_normal((B, D)).astype(np.float32)
+    c0 = RNG.standard_normal((B, H)).astype(np.float32)
+    h0 = RNG.standard_normal((B, H)).astype(np.float32)
+    with tf.Graph().as_default():
+        cell = tf.contrib.rnn.LayerNormBasicLSTMCell(H, norm_gain=1.5, norm_shift=0.1)
+        out, st = cell(
+            tf.constant(x), tf.nn.rnn_cell.LSTMStateTuple(tf.constant(c0), tf.constant(h0))
+        )
+        names = [v.op.name for v in tf.global_variables()]
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            ours = sess.run([out, st.c])
+            v = _values(sess)
+    p = "layer_norm_basic_lstm_cell/"
+    parts = ["input", "transform", "forget", "output", "state"]
+    assert names == [p + "kernel"] + [p + f"{s}/{n}" for s in parts for n in ("gamma", "beta")]
+
+    def ref():
+        def norm(t, s):
+            m, var = T.nn.moments(t, [1], keep_dims=True)
+            return T.nn.batch_normalization(
+                t, m, var, v[p + s + "/beta"], v[p + s + "/gamma"], 1e-12
+            )
+
+        z = T.matmul(T.concat([x, h0], 1), v[p + "kernel"])
+        i, j, f, o = T.split(z, 4, 1)
+        i, j, f, o = (norm(t, s) for t, s in zip((i, j, f, o), parts))
+        c = norm(c0 * T.sigmoid(f + 1.0) + T.sigmoid(i) * T.tanh(j), "state")
+        return [T.tanh(c) * T.sigmoid(o), c]
+
+    _close(ours, _run_tf(ref))
