@@ -98,3 +98,19 @@ def _tf_maxout(x):
         a = T.reduce_max(T.reshape(x, [2, 3, 2, 3]), -1)
         b = T.reduce_max(T.reshape(x, [2, 3, 6, 1]), -1)
         return T.Session().run([a, b])
+
+
+def test_contrib_util_constant_value_and_protos():
+    def build(mod):
+        x = mod.placeholder(mod.float32, [None, 3])
+        return [mod.constant([1, 2]), mod.shape(x)[1:], mod.constant([1.0]) + 1.0]
+
+    with tf.Graph().as_default():
+        ours = [tf.contrib.util.constant_value(t) for t in build(tf)]
+        proto = tf.contrib.util.make_tensor_proto(np.arange(4, dtype=np.int32).reshape(2, 2))
+        back = tf.contrib.util.make_ndarray(proto)
+    with real_tf.Graph().as_default():
+        theirs = [real_tf.get_static_value(t) for t in build(T)]
+    for o, t in zip(ours, theirs):
+        assert (o is None and t is None) or np.array_equal(o, t)
+    np.testing.assert_array_equal(back, np.arange(4).reshape(2, 2))

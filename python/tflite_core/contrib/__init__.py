@@ -1,6 +1,7 @@
 """``tf.contrib``: the most used parts of TF 1.x's contrib: ``rnn``, ``framework``
 (``arg_scope``, the slim variable helpers), ``layers``, ``losses``, ``metrics``, ``opt``, ``slim``,
-``training`` (``create_train_op``), ``legacy_seq2seq``, ``seq2seq.sequence_loss`` and ``crf``."""
+``training`` (``create_train_op``), ``legacy_seq2seq``, ``seq2seq.sequence_loss``, ``crf``
+and ``util``."""
 
 from . import (
     crf,
@@ -14,4 +15,5 @@ from . import (
     seq2seq,
     slim,
     training,
+    util,
 )
