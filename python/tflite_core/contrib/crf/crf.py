@@ -17,12 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from ..framework import dtypes as _dt
-from ..framework.constant_op import constant, convert_to_tensor
-from ..framework.graph import Tensor
-from ..nn.rnn import dynamic_rnn
-from ..nn.rnn_cell import RNNCell
-from ..ops.array_ops import (
+from ...framework import dtypes as _dt
+from ...framework.constant_op import constant, convert_to_tensor
+from ...framework.graph import Tensor
+from ...nn.rnn import dynamic_rnn
+from ...nn.rnn_cell import RNNCell
+from ...ops.array_ops import (
     cast,
     concat,
     expand_dims,
@@ -32,14 +32,14 @@ from ..ops.array_ops import (
     stack,
     zeros_like,
 )
-from ..ops.grid_ops import sequence_mask
-from ..ops.indexing_ops import gather, where
-from ..ops.indexing_ops import range as _range
-from ..ops.math_extra_ops import reduce_logsumexp
-from ..ops.math_ops import argmax, less_equal, maximum, reduce_max, reduce_sum
-from ..ops.permute_ops import reverse_sequence
-from ..ops.scatter_ops import gather_nd
-from ..ops.variable_scope import get_variable
+from ...ops.grid_ops import sequence_mask
+from ...ops.indexing_ops import gather, where
+from ...ops.indexing_ops import range as _range
+from ...ops.math_extra_ops import reduce_logsumexp
+from ...ops.math_ops import argmax, less_equal, maximum, reduce_max, reduce_sum
+from ...ops.permute_ops import reverse_sequence
+from ...ops.scatter_ops import gather_nd
+from ...ops.variable_scope import get_variable
 
 
 def _time_steps(inputs: Tensor) -> int:
