@@ -26,6 +26,7 @@ from .training.checkpoint_management import (
     remove_checkpoint,
     update_checkpoint_state,
 )
+from .training.checkpoint_manager import CheckpointManager
 from .training.checkpoint_utils import (
     NewCheckpointReader,
     list_variables,
@@ -86,6 +87,7 @@ from .training.session_run_hook import (
     SessionRunValues,
 )
 from .training.supervisor import Supervisor, basic_train_loop
+from .training.trackable_checkpoint import Checkpoint, CheckpointOptions
 from .training.training_util import (
     assert_global_step,
     create_global_step,
