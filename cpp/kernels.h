@@ -61,6 +61,9 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  conv2d_bias_act, depthwise_conv2d_bias_act (x, filter, bias -> act(conv + bias);
 //                  ints + [act: 0 none, 1 relu, 2 relu6, filter id: 0 or a constant's]): the
 //                  plan's fused convolution steps
+//  batch_norm.cc   fused_batch_norm (x, scale, offset, mean, variance -> y, batch mean/variance,
+//                  reserves: TF's FusedBatchNormV3), fused_batch_norm_grad (dy, x, scale,
+//                  reserves -> dx, dscale, doffset: FusedBatchNormGradV3)
 //  pool.cc         max_pool, avg_pool (x -> y), max_pool_grad (x, y, dy -> dx), max_pool_grad_grad
 //                  (x, y, gx -> gy), avg_pool_grad (dy -> dx); ints = [window h,w, strides h,w,
 //                  pads top,bottom,left,right]; mean over the unpadded elements, as TF
@@ -158,6 +161,7 @@ void register_optim(Registry& r);
 void register_indexing(Registry& r);
 void register_conv(Registry& r);
 void register_pool(Registry& r);
+void register_batch_norm(Registry& r);
 void register_sparse(Registry& r);
 void register_lstm(Registry& r);
 void register_math(Registry& r);

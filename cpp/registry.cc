@@ -18,6 +18,7 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_indexing(r);
     register_conv(r);
     register_pool(r);
+    register_batch_norm(r);
     register_sparse(r);
     register_lstm(r);
     register_math(r);

@@ -290,6 +290,24 @@ def xent_case(draw):
 
 
 @st.composite
+def batch_norm_case(draw, grad=False):
+    """fused_batch_norm(_grad): x of rank 2-5, channels last or second, training or not."""
+    dt = draw(st.sampled_from(FLOATS))
+    x = arrays(draw, dt, draw(shapes(min_dims=2, max_dims=5)), -5, 5)
+    last, training = draw(st.booleans()), draw(st.booleans())
+    c = x.shape[-1 if last else 1]
+    scale, offset, mean = (arrays(draw, dt, (c,), -2, 2) for _ in range(3))
+    var = arrays(draw, dt, (c,), 0.125, 3)
+    if grad:
+        dy = arrays(draw, dt, x.shape, -2, 2)
+        outs = [blank(x.shape, dt), blank((c,), dt), blank((c,), dt), blank((0,), dt)]
+        return Case([dy, x, scale, mean, var], [*outs, blank((0,), dt)], [training, last], [1e-3])
+    factor = draw(st.sampled_from([1.0, 0.25]))
+    outs = [blank(x.shape, dt), *(blank((c,), dt) for _ in range(4)), blank((0,), dt)]
+    return Case([x, scale, offset, mean, var], outs, [training, last], [1e-3, factor])
+
+
+@st.composite
 def transpose_case(draw):
     dt = draw(st.sampled_from(ALL))
     x = arrays(draw, dt, draw(shapes()))
@@ -837,6 +855,8 @@ ROWS = {
     "softmax": softmax_case(),
     "log_softmax": softmax_case(),
     "softmax_xent": xent_case(),
+    "fused_batch_norm": batch_norm_case(),
+    "fused_batch_norm_grad": batch_norm_case(grad=True),
     "transpose": transpose_case(),
     "batch_matmul": batch_matmul_case(),
     "tile": tile_case(),
@@ -897,6 +917,8 @@ LOOSE_F32 = {
     "softmax",
     "log_softmax",
     "softmax_xent",
+    "fused_batch_norm",  # float64 sums combined in another order
+    "fused_batch_norm_grad",
     "sigmoid_grad",
     "tanh_grad",
     "reduce_mean",

@@ -111,6 +111,68 @@ def np_in_top_k(pred, targets, k):
     return out
 
 
+# ---- fused batch norm (TF's op is float32 only, as its op table: the rows are float32) --------
+def _bn_op(x, scale, offset, mean, var, training, fmt):
+    return tf.nn.fused_batch_norm(
+        x, scale, offset, mean, var, epsilon=0.01, data_format=fmt, is_training=training
+    )
+
+
+def np_bn(x, scale, offset, mean, var, training, fmt):
+    c = 3 if fmt == "NHWC" else 1
+    axes = tuple(a for a in range(4) if a != c)
+    bshape = [-1 if a == c else 1 for a in range(4)]
+    n = int(np.prod([x.shape[a] for a in axes]))
+    if training:
+        mean = x.astype(np.float64).mean(axes) if n else np.full(x.shape[c], np.nan)
+        var = x.astype(np.float64).var(axes) if n else np.full(x.shape[c], np.nan)
+    r = 1.0 / np.sqrt(np.asarray(var, np.float64) + 0.01)
+    y = (x - mean.reshape(bshape)) * (r * scale).reshape(bshape) + offset.reshape(bshape)
+    out_var = var * n / max(n - 1, 1) if training else var
+    return [y.astype(x.dtype), mean.astype(x.dtype), out_var.astype(x.dtype)]
+
+
+def bn_draw(ctx):
+    fmt = ctx.draw(st.sampled_from(["NHWC", "NCHW"]))
+    shape = ctx.shape(min_dims=4, max_dims=4)
+    c = shape[3 if fmt == "NHWC" else 1]
+    x = ctx.values(shape, (-3.0, 3.0))
+    scale, offset, mean = (ctx.values((c,), (-2.0, 2.0)) for _ in range(3))
+    var = ctx.values((c,), (0.5, 2.0))
+    training = ctx.draw(st.booleans()) and (ctx.mode != "grad" or np.prod(shape) > 2 * c)
+    return [x, scale, offset, mean, var], {"training": training, "fmt": fmt}
+
+
+def _bn_grads(x, scale, offset, mean, var, dy, training, fmt):
+    y = _bn_op(x, scale, offset, mean, var, training, fmt)[0]
+    return tf.gradients(y, [x, scale, offset], grad_ys=dy)
+
+
+def np_bn_grads(x, scale, offset, mean, var, dy, training, fmt):
+    c = 3 if fmt == "NHWC" else 1
+    axes = tuple(a for a in range(4) if a != c)
+    bshape = [-1 if a == c else 1 for a in range(4)]
+    x64, dy64 = x.astype(np.float64), dy.astype(np.float64)
+    n = int(np.prod([x.shape[a] for a in axes]))
+    if training:  # (an empty batch's statistics are NaN)
+        mean = x64.mean(axes) if n else np.full(x.shape[c], np.nan)
+        var = x64.var(axes) if n else np.full(x.shape[c], np.nan)
+    r = 1.0 / np.sqrt(var + 0.01)
+    xc = x64 - mean.reshape(bshape)
+    s_dy, s_dyxc = dy64.sum(axes), (dy64 * xc).sum(axes)
+    k = (scale * r).reshape(bshape)
+    if training and n:
+        dx = k * (dy64 - s_dy.reshape(bshape) / n - xc * (r * r * s_dyxc).reshape(bshape) / n)
+    else:
+        dx = k * dy64
+    return [dx.astype(x.dtype), (s_dyxc * r).astype(x.dtype), s_dy.astype(x.dtype)]
+
+
+def bn_grad_draw(ctx):
+    arrays, kw = bn_draw(ctx)
+    return [*arrays, ctx.values(arrays[0].shape, (-1.0, 1.0))], kw
+
+
 # ---- the rows ------------------------------------------------------------------------------------
 ROWS = [
     # softmax and the cross-entropies
@@ -132,6 +194,25 @@ ROWS = [
         lambda x, y: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=x),
         np_sparse_xent,
         sparse_xent_draw,
+    ),
+    # fused batch norm: the forward (training and inference, NHWC and NCHW) and its gradient op
+    Row(  # "own": as TF, no gradient through the batch statistics (values: test_nn_norm_*)
+        "FusedBatchNormV3",
+        _bn_op,
+        np_bn,
+        bn_draw,
+        (F32,),
+        grad="own",
+        tol={"rtol": 1e-4, "atol": 1e-5},
+    ),
+    Row(
+        "FusedBatchNormGradV3",
+        _bn_grads,
+        np_bn_grads,
+        bn_grad_draw,
+        (F32,),
+        grad="none",
+        tol={"rtol": 1e-4, "atol": 1e-4},
     ),
     # top_k
     Row(

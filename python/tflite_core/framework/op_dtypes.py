@@ -37,32 +37,35 @@ _19 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint
 _20 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64"
 _21 = "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 uint32 uint64 int64 complex64 complex128"
 _22 = "int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64"
-_23 = "int32 int64 float32 float64"
-_24 = "uint8 float32 float16 float64"
-_25 = "float16 float32 float64 complex64 complex128"
-_26 = "bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
-_27 = "bfloat16 float64 float32 float16 complex64 complex128"
-_28 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8 quint8 qint32 qint16 quint16"
-_29 = "float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8"
-_30 = "bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64"
-_31 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128"
-_32 = "float64 float32"
-_33 = "bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128"
-_34 = "float16 float32 float64"
-_35 = "int32 uint32 int64 uint64"
-_36 = "float16 float32 float64 int32 int64"
-_37 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64"
-_38 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8"
-_39 = "uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 float64 complex64 complex128 string"
-_40 = "float16 bfloat16 float32 float64 int32 int64"
-_41 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
-_42 = "bfloat16 float16 float32 float64 int32 int64 complex64 complex128"
-_43 = "int32 int64 uint32 uint64"
-_44 = "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 complex128 uint32 uint64"
-_45 = "int16 int32 int64 uint16"
-_46 = "int32 int64 bfloat16 float16 float32 float64"
-_47 = "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 uint16 complex128 float16 uint32 uint64 bool"
-_48 = "float16 bfloat16 float32 float64 complex64 complex128"
+_23 = "float16 bfloat16 float32"
+_24 = "float32"
+_25 = "bfloat16 float32"
+_26 = "int32 int64 float32 float64"
+_27 = "uint8 float32 float16 float64"
+_28 = "float16 float32 float64 complex64 complex128"
+_29 = "bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
+_30 = "bfloat16 float64 float32 float16 complex64 complex128"
+_31 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8 quint8 qint32 qint16 quint16"
+_32 = "float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8"
+_33 = "bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64"
+_34 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128"
+_35 = "float64 float32"
+_36 = "bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128"
+_37 = "float16 float32 float64"
+_38 = "int32 uint32 int64 uint64"
+_39 = "float16 float32 float64 int32 int64"
+_40 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64"
+_41 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8"
+_42 = "uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 float64 complex64 complex128 string"
+_43 = "float16 bfloat16 float32 float64 int32 int64"
+_44 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
+_45 = "bfloat16 float16 float32 float64 int32 int64 complex64 complex128"
+_46 = "int32 int64 uint32 uint64"
+_47 = "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 complex128 uint32 uint64"
+_48 = "int16 int32 int64 uint16"
+_49 = "int32 int64 bfloat16 float16 float32 float64"
+_50 = "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 uint16 complex128 float16 uint32 uint64 bool"
+_51 = "float16 bfloat16 float32 float64 complex64 complex128"
 
 _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "Abs": ("x", (("x", _0),)),
@@ -200,12 +203,20 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "Floor": ("x", (("x", _9),)),
     "FloorDiv": ("x y", (("x y", _21),)),
     "FloorMod": ("x y", (("x y", _22),)),
+    "FusedBatchNormGradV3": (
+        "y_backprop x scale:float32 reserve_space_1 reserve_space_2 reserve_space_3",
+        (("y_backprop x", _23), ("reserve_space_1 reserve_space_2 reserve_space_3", _24)),
+    ),
+    "FusedBatchNormV3": (
+        "x scale offset mean variance",
+        (("x", _23), ("scale offset mean variance", _25)),
+    ),
     "GatherNd": ("params indices", (("indices", _7),)),
     "GatherV2": ("params indices axis", (("indices", _7), ("axis", _8))),
     "Greater": ("x y", (("x y", _20),)),
     "GreaterEqual": ("x y", (("x y", _20),)),
     "GuaranteeConst": ("input", ()),
-    "HistogramFixedWidth": ("values value_range nbins:int32", (("values value_range", _23),)),
+    "HistogramFixedWidth": ("values value_range nbins:int32", (("values value_range", _26),)),
     "HistogramSummary": ("tag:string values", (("values", _20),)),
     "IFFT": ("input", (("input", _4),)),
     "IFFT2D": ("input", (("input", _4),)),
@@ -221,7 +232,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "Igamma": ("a x", (("a x", _9),)),
     "Igammac": ("a x", (("a x", _9),)),
     "Imag": ("input", (("input", _4),)),
-    "ImageSummary": ("tag:string tensor", (("tensor", _24),)),
+    "ImageSummary": ("tag:string tensor", (("tensor", _27),)),
     "InTopKV2": ("predictions:float32 targets k", (("targets k", _8),)),
     "Invert": ("x", (("x", _14),)),
     "InvertPermutation": ("x", (("x", _8),)),
@@ -238,7 +249,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "ListDiff": ("x y", ()),
     "Log": ("x", (("x", _1),)),
     "Log1p": ("x", (("x", _1),)),
-    "LogMatrixDeterminant": ("input", (("input", _25),)),
+    "LogMatrixDeterminant": ("input", (("input", _28),)),
     "LogSoftmax": ("logits", (("logits", _10),)),
     "LogUniformCandidateSampler": ("true_classes:int64", ()),
     "LogicalAnd": ("x:bool y:bool", ()),
@@ -246,29 +257,29 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "LogicalOr": ("x:bool y:bool", ()),
     "LowerBound": ("sorted_inputs values", ()),
     "Lu": ("input", (("input", _15),)),
-    "MatMul": ("a b", (("a b", _26),)),
-    "MatrixDeterminant": ("input", (("input", _25),)),
+    "MatMul": ("a b", (("a b", _29),)),
+    "MatrixDeterminant": ("input", (("input", _28),)),
     "MatrixExponential": ("input", (("input", _15),)),
     "MatrixInverse": ("input", (("input", _15),)),
     "MatrixSolve": ("matrix rhs", (("matrix rhs", _15),)),
     "MatrixSolveLs": ("matrix rhs l2_regularizer:float64", (("matrix rhs", _15),)),
     "MatrixSquareRoot": ("input", (("input", _15),)),
-    "MatrixTriangularSolve": ("matrix rhs", (("matrix rhs", _27),)),
-    "Max": ("input reduction_indices", (("input", _28), ("reduction_indices", _8))),
-    "MaxPool": ("input", (("input", _29),)),
+    "MatrixTriangularSolve": ("matrix rhs", (("matrix rhs", _30),)),
+    "Max": ("input reduction_indices", (("input", _31), ("reduction_indices", _8))),
+    "MaxPool": ("input", (("input", _32),)),
     "MaxPoolGrad": ("orig_input orig_output grad", (("orig_input orig_output grad", _20),)),
     "MaxPoolGradGrad": ("orig_input orig_output grad", (("orig_input orig_output grad", _20),)),
-    "Maximum": ("x y", (("x y", _30),)),
+    "Maximum": ("x y", (("x y", _33),)),
     "Mean": ("input reduction_indices", (("input", _5), ("reduction_indices", _8))),
     "MergeSummary": ("inputs*:string", ()),
-    "Min": ("input reduction_indices", (("input", _28), ("reduction_indices", _8))),
-    "Minimum": ("x y", (("x y", _30),)),
+    "Min": ("input reduction_indices", (("input", _31), ("reduction_indices", _8))),
+    "Minimum": ("x y", (("x y", _33),)),
     "Mul": ("x y", (("x y", _21),)),
     "MulNoNan": ("x y", (("x y", _1),)),
     "Multinomial": ("logits num_samples:int32", (("logits", _20),)),
     "Ndtri": ("x", (("x", _9),)),
-    "Neg": ("x", (("x", _31),)),
-    "NextAfter": ("x1 x2", (("x1 x2", _32),)),
+    "Neg": ("x", (("x", _34),)),
+    "NextAfter": ("x1 x2", (("x1 x2", _35),)),
     "NoOp": ("", ()),
     "NotEqual": ("x y", ()),
     "Pad": ("input paddings", (("paddings", _8),)),
@@ -276,7 +287,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "Placeholder": ("", ()),
     "PlaceholderWithDefault": ("input", ()),
     "Polygamma": ("a x", (("a x", _12),)),
-    "Pow": ("x y", (("x y", _33),)),
+    "Pow": ("x y", (("x y", _36),)),
     "Print": ("input data*", ()),
     "PrintV2": ("input:string", ()),
     "Prod": ("input reduction_indices", (("input", _5), ("reduction_indices", _8))),
@@ -287,34 +298,34 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "RFFT2D": ("input fft_length:int32", (("input", _12),)),
     "RFFT3D": ("input fft_length:int32", (("input", _12),)),
     "RFFTND": ("input fft_length:int32 axes:int32", (("input", _12),)),
-    "RandomGamma": ("shape alpha", (("shape", _8), ("alpha", _34))),
+    "RandomGamma": ("shape alpha", (("shape", _8), ("alpha", _37))),
     "RandomGammaGrad": ("alpha sample", (("alpha sample", _12),)),
-    "RandomIndexShuffle": ("index seed max_index", (("index max_index", _35), ("seed", _35))),
-    "RandomPoissonV2": ("shape rate", (("shape", _8), ("rate", _36))),
+    "RandomIndexShuffle": ("index seed max_index", (("index max_index", _38), ("seed", _38))),
+    "RandomPoissonV2": ("shape rate", (("shape", _8), ("rate", _39))),
     "RandomShuffle": ("value", ()),
     "RandomStandardNormal": ("shape", (("shape", _8),)),
     "RandomUniform": ("shape", (("shape", _8),)),
     "RandomUniformInt": ("shape minval maxval", (("shape", _8), ("minval maxval", _8))),
-    "Range": ("start limit delta", (("start limit delta", _37),)),
+    "Range": ("start limit delta", (("start limit delta", _40),)),
     "Real": ("input", (("input", _4),)),
     "RealDiv": ("x y", (("x y", _21),)),
-    "Reciprocal": ("x", (("x", _31),)),
-    "Relu": ("features", (("features", _38),)),
+    "Reciprocal": ("x", (("x", _34),)),
+    "Relu": ("features", (("features", _41),)),
     "ReluGrad": ("gradients features", (("gradients features", _20),)),
     "Reshape": ("tensor shape", (("shape", _8),)),
     "ReverseSequence": ("input seq_lengths", (("seq_lengths", _8),)),
-    "ReverseV2": ("tensor axis", (("tensor", _39), ("axis", _8))),
+    "ReverseV2": ("tensor axis", (("tensor", _42), ("axis", _8))),
     "RightShift": ("x y", (("x y", _14),)),
     "Rint": ("x", (("x", _9),)),
     "RngReadAndSkip": ("resource:resource alg:int32 delta:uint64", ()),
     "Roll": ("input shift axis", (("shift", _8), ("axis", _8))),
-    "Round": ("x", (("x", _31),)),
+    "Round": ("x", (("x", _34),)),
     "Rsqrt": ("x", (("x", _1),)),
     "ScalarSummary": ("tags:string values", (("values", _20),)),
     "ScatterAdd": ("ref indices updates", (("ref updates", _5), ("indices", _8))),
     "ScatterDiv": ("ref indices updates", (("ref updates", _5), ("indices", _8))),
-    "ScatterMax": ("ref indices updates", (("ref updates", _40), ("indices", _8))),
-    "ScatterMin": ("ref indices updates", (("ref updates", _40), ("indices", _8))),
+    "ScatterMax": ("ref indices updates", (("ref updates", _43), ("indices", _8))),
+    "ScatterMin": ("ref indices updates", (("ref updates", _43), ("indices", _8))),
     "ScatterMul": ("ref indices updates", (("ref updates", _5), ("indices", _8))),
     "ScatterNd": ("indices updates shape", (("indices shape", _7),)),
     "ScatterNdAdd": ("ref indices updates", (("ref updates", _5), ("indices", _8))),
@@ -328,7 +339,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "Shape": ("input", ()),
     "Sigmoid": ("x", (("x", _1),)),
     "SigmoidGrad": ("y dy", (("y dy", _1),)),
-    "Sign": ("x", (("x", _31),)),
+    "Sign": ("x", (("x", _34),)),
     "Sin": ("x", (("x", _1),)),
     "Sinh": ("x", (("x", _1),)),
     "Slice": ("input begin size", (("begin size", _8),)),
@@ -426,7 +437,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         (("data", _20), ("indices", _8), ("segment_ids", _8), ("num_segments", _8)),
     ),
     "SparseSlice": ("indices:int64 values shape:int64 start:int64 size:int64", ()),
-    "SparseSoftmax": ("sp_indices:int64 sp_values sp_shape:int64", (("sp_values", _34),)),
+    "SparseSoftmax": ("sp_indices:int64 sp_values sp_shape:int64", (("sp_values", _37),)),
     "SparseSoftmaxCrossEntropyWithLogits": ("features labels", (("features", _10), ("labels", _8))),
     "SparseTensorDenseAdd": (
         "a_indices a_values a_shape b",
@@ -439,24 +450,24 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "Split": ("split_dim:int32 value", ()),
     "Sqrt": ("x", (("x", _1),)),
-    "Square": ("x", (("x", _41),)),
-    "SquaredDifference": ("x y", (("x y", _42),)),
+    "Square": ("x", (("x", _44),)),
+    "SquaredDifference": ("x y", (("x y", _45),)),
     "Squeeze": ("input", ()),
     "StatelessMultinomial": ("logits num_samples:int32 seed", (("logits", _20), ("seed", _8))),
     "StatelessParameterizedTruncatedNormal": (
         "shape seed means stddevs minvals maxvals",
-        (("shape", _8), ("seed", _8), ("means stddevs minvals maxvals", _34)),
+        (("shape", _8), ("seed", _8), ("means stddevs minvals maxvals", _37)),
     ),
     "StatelessRandomBinomial": (
         "shape seed counts probs",
-        (("shape", _8), ("seed", _8), ("counts probs", _36)),
+        (("shape", _8), ("seed", _8), ("counts probs", _39)),
     ),
-    "StatelessRandomGammaV2": ("shape seed alpha", (("shape", _8), ("seed", _8), ("alpha", _34))),
+    "StatelessRandomGammaV2": ("shape seed alpha", (("shape", _8), ("seed", _8), ("alpha", _37))),
     "StatelessRandomNormal": ("shape seed", (("shape", _8), ("seed", _8))),
     "StatelessRandomNormalV2": ("shape key:uint64 counter:uint64 alg:int32", (("shape", _8),)),
-    "StatelessRandomPoisson": ("shape seed lam", (("shape", _8), ("seed", _8), ("lam", _36))),
+    "StatelessRandomPoisson": ("shape seed lam", (("shape", _8), ("seed", _8), ("lam", _39))),
     "StatelessRandomUniform": ("shape seed", (("shape", _8), ("seed", _8))),
-    "StatelessRandomUniformFullInt": ("shape seed", (("shape", _8), ("seed", _43))),
+    "StatelessRandomUniformFullInt": ("shape seed", (("shape", _8), ("seed", _46))),
     "StatelessRandomUniformFullIntV2": (
         "shape key:uint64 counter:uint64 alg:int32",
         (("shape", _8),),
@@ -467,7 +478,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "StatelessRandomUniformIntV2": (
         "shape key:uint64 counter:uint64 alg:int32 minval maxval",
-        (("shape", _8), ("minval maxval", _43)),
+        (("shape", _8), ("minval maxval", _46)),
     ),
     "StatelessRandomUniformV2": ("shape key:uint64 counter:uint64 alg:int32", (("shape", _8),)),
     "StatelessTruncatedNormal": ("shape seed", (("shape", _8), ("seed", _8))),
@@ -475,7 +486,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "StopGradient": ("input", ()),
     "StridedSlice": ("input begin end strides", (("begin end strides", _7),)),
     "StridedSliceGrad": ("shape begin end strides dy", (("shape begin end strides", _8),)),
-    "Sub": ("x y", (("x y", _44),)),
+    "Sub": ("x y", (("x y", _47),)),
     "Sum": ("input reduction_indices", (("input", _5), ("reduction_indices", _8))),
     "Svd": ("input", (("input", _15),)),
     "Tan": ("x", (("x", _1),)),
@@ -488,14 +499,14 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "TensorScatterMax": ("tensor indices updates", (("indices", _8),)),
     "TensorScatterMin": ("tensor indices updates", (("indices", _8),)),
     "TensorScatterSub": ("tensor indices updates", (("indices", _8),)),
-    "TensorScatterUpdate": ("tensor indices updates", (("indices", _45),)),
+    "TensorScatterUpdate": ("tensor indices updates", (("indices", _48),)),
     "TensorSummaryV2": ("tag:string tensor serialized_summary_metadata:string", ()),
     "Tile": ("input multiples", (("multiples", _8),)),
     "Timestamp": ("", ()),
     "TopKV2": ("input k", (("input", _20), ("k", _7))),
     "Transpose": ("x perm", (("perm", _8),)),
     "TruncateDiv": ("x y", (("x y", _21),)),
-    "TruncateMod": ("x y", (("x y", _46),)),
+    "TruncateMod": ("x y", (("x y", _49),)),
     "TruncatedNormal": ("shape", (("shape", _8),)),
     "UniformCandidateSampler": ("true_classes:int64", ()),
     "Unique": ("x", ()),
@@ -519,10 +530,10 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "UpperBound": ("sorted_inputs values", ()),
     "VariableV2": ("", ()),
-    "Where": ("input", (("input", _47),)),
+    "Where": ("input", (("input", _50),)),
     "While": ("input*", ()),
-    "Xdivy": ("x y", (("x y", _48),)),
-    "Xlogy": ("x y", (("x y", _48),)),
+    "Xdivy": ("x y", (("x y", _51),)),
+    "Xlogy": ("x y", (("x y", _51),)),
     "Zeta": ("x q", (("x q", _12),)),
 }
 # ---- end of the generated table

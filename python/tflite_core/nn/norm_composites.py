@@ -20,15 +20,14 @@ import numpy as np
 from ..framework import dtypes as _dt
 from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, name_scope, shape_error
-from ..framework.op_util import FLOATS, check_dtype_in
-from ..ops.array_ops import cast, identity, reshape, shape, stop_gradient
-from ..ops.indexing_ops import gather
-from ..ops.math_extra_ops import rsqrt
-from ..ops.math_ops import add, divide, maximum, multiply, pow, reduce_prod, square, subtract
+from ..framework.op_util import FLOATS, check_dtype_in, make_op
+from ..ops.array_ops import cast, reshape, shape
+from ..ops.math_ops import add, divide, multiply, pow, square
 from ..ops.slicing_ops import pad
+from . import batch_norm_ops  # noqa: F401  (registers FusedBatchNormV3 and its gradient)
 from .conv_ops import conv2d
 from .conv_util import dims
-from .normalization_ops import batch_normalization, moments
+from .normalization_ops import batch_normalization
 
 if TYPE_CHECKING:
     from ..framework.type_aliases import TensorLike
@@ -104,34 +103,26 @@ def fused_batch_norm(
         v_in = constant(np.zeros(0, np.float32)) if variance is None else variance
         m_in = convert_to_tensor(m_in, name="mean", dtype=_dt.float32)
         v_in = convert_to_tensor(v_in, name="variance", dtype=_dt.float32)
-        rank, c = _fused_checks(x, scale, offset, m_in, v_in, data_format, is_training)
+        _fused_checks(x, scale, offset, m_in, v_in, data_format, is_training)
         xf = x if x.dtype == _dt.float32 else cast(x, _dt.float32)
-        axes = [a for a in range(rank) if a != c]
-        bshape = [-1 if a == c else 1 for a in range(rank)]
-        if is_training:
-            use_m, use_v = moments(xf, axes)
-            known = [xf.shape.as_list()[a] for a in axes] if xf.shape.ndims else [None]
-            if all(k is not None for k in known):
-                n: Any = constant(float(np.prod([int(k or 0) for k in known])), _dt.float32)
-            else:
-                n = reduce_prod(gather(cast(shape(xf), _dt.float32), axes))
-            one = constant(1.0, _dt.float32)
-            unbiased = multiply(use_v, divide(n, maximum(subtract(n, one), one)))
-            f = float(exponential_avg_factor)
-            if f != 1.0:
-                keep = constant(1.0 - f, _dt.float32)
-                run_m = add(multiply(keep, m_in), multiply(constant(f, _dt.float32), use_m))
-                run_v = add(multiply(keep, v_in), multiply(constant(f, _dt.float32), unbiased))
-            else:
-                run_m, run_v = use_m, unbiased
-        else:
-            use_m, use_v = stop_gradient(m_in), stop_gradient(v_in)
-            run_m, run_v = m_in, v_in
-        inv = multiply(rsqrt(add(use_v, constant(float(epsilon), _dt.float32))), scale)
-        shift = subtract(offset, multiply(use_m, inv))
-        y = add(multiply(xf, reshape(inv, bshape)), reshape(shift, bshape))
-        y = cast(y, x.dtype, name=scope) if x.dtype != _dt.float32 else identity(y, name=scope)
-        return y, stop_gradient(run_m), stop_gradient(run_v)
+        attrs = {
+            "T": _dt.float32,
+            "U": _dt.float32,
+            "epsilon": float(epsilon),
+            "exponential_avg_factor": float(exponential_avg_factor),
+            "data_format": data_format,
+            "is_training": bool(is_training),
+        }
+        same = x.dtype == _dt.float32
+        bn = make_op(
+            "FusedBatchNormV3",
+            [xf, scale, offset, m_in, v_in],
+            [_dt.float32] * 6,
+            attrs,
+            scope if same else "FusedBatchNormV3",
+        )
+        y = bn.outputs[0] if same else cast(bn.outputs[0], x.dtype, name=scope)
+        return y, bn.outputs[1], bn.outputs[2]
 
 
 def batch_norm_with_global_normalization(

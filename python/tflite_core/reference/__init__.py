@@ -7,10 +7,10 @@ family module's docstring gives its own.
 
 One module per C++ file in ``cpp/``: ``elementwise``, ``reduce``, ``matmul``, ``nn``,
 ``array``, ``random`` (with ``philox``, the generator it shares with ``sparse``), ``optim``,
-``indexing``, ``conv``, ``pool``, ``sparse``, ``lstm``, ``tensor_array``, ``fake_quant``,
-``math_extra``, ``logging``, ``linalg``, ``clock``, ``scatter``, ``permute``, ``partition``,
-``grid``, ``bitwise``, ``complex``, ``fft``; ``registry`` holds the kernel table and the
-argument checks the families share.
+``indexing``, ``conv``, ``pool``, ``batch_norm``, ``sparse``, ``lstm``, ``tensor_array``,
+``fake_quant``, ``math_extra``, ``logging``, ``linalg``, ``clock``, ``scatter``, ``permute``,
+``partition``, ``grid``, ``bitwise``, ``complex``, ``fft``; ``registry`` holds the kernel table
+and the argument checks the families share.
 The package imports nothing else from ``tflite_core``: it is an independent oracle.
 
 Like the C++ kernels, accumulations over floats (reductions, ``reduce_prod_grad``) run in float64
@@ -28,6 +28,7 @@ from __future__ import annotations
 # Each family module registers its kernels when imported.
 from . import (  # noqa: F401
     array,
+    batch_norm,
     bitwise,
     candidate_sampling,
     clock,
