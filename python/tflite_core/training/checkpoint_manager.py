@@ -73,7 +73,7 @@ class CheckpointManager:
         last_checkpoint_step: int | None = None,
     ) -> None:
         self._checkpoint = checkpoint
-        self._save_counter_assign = None
+        self._save_counter_assign: Any = None
         if max_to_keep is not None and max_to_keep <= 0:
             raise ValueError(
                 f"Expected a positive integer or `None` for `max_to_keep`, got {max_to_keep}."

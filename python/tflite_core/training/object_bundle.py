@@ -54,7 +54,7 @@ def write_object_bundle(prefix: str, tensors: list, strings: dict[str, bytes]) -
     items.sort(key=lambda p: p[0].encode())
     data_path, index_path = data_filename(prefix), index_filename(prefix)
     data_tmp, index_tmp = temp_name(data_path), temp_name(index_path)
-    entries = []
+    entries: list[tuple[str, int, tuple, int, int, int]] = []
     offset = 0
     try:
         with open(data_tmp, "wb") as f:
@@ -76,8 +76,7 @@ def write_object_bundle(prefix: str, tensors: list, strings: dict[str, bytes]) -
                 f.write(raw)
                 offset += len(raw)
         index = table.write_table(
-            [(b"", encode_header())]
-            + [(key.encode(), encode_entry(*rest)) for key, *rest in entries]
+            [(b"", encode_header())] + [(e[0].encode(), encode_entry(*e[1:])) for e in entries]
         )
         with open(index_tmp, "wb") as f:
             f.write(index)

@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 
-from ..client.session import BaseSession
 from ..framework import dtypes as _dt
 from ..framework import errors
 from ..framework.graph import get_default_session
@@ -77,7 +76,7 @@ class CheckpointOptions:
         return new
 
 
-def _session(session: Any) -> BaseSession:
+def _session(session: Any) -> Any:
     s = session if session is not None else get_default_session()
     if s is None:
         raise ValueError(
@@ -109,6 +108,10 @@ class Checkpoint:
     Raises:
         ValueError: a value that is not trackable.
     """
+
+    _deps: dict[str, Any]
+    _save_counter: Variable | None
+    _save_assign_op: Any
 
     def __init__(self, **kwargs: Any) -> None:
         object.__setattr__(self, "_deps", {})
@@ -146,6 +149,7 @@ class Checkpoint:
     def save_counter(self) -> Variable:
         """The int64 variable counting saves (made on first use); numbers the checkpoints."""
         self._maybe_create_save_counter()
+        assert self._save_counter is not None
         return self._save_counter
 
     def write(
