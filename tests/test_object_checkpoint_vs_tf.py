@@ -314,3 +314,70 @@ def test_initialize_or_restore(tmp_path):
             ckpt.save(str(tmp_path / "c"), session=sess)
             path = ckpt.save(str(tmp_path / "c"), session=sess)
     assert _init_or_restore(tf, tf.Graph(), path) == _init_or_restore(T, real_tf.Graph(), path)
+
+
+def _deferred(m, g, path):
+    """restore() before the layers are called and before minimize made Adam's slots."""
+    with g.as_default():
+        x = m.placeholder(m.float32, [None, 3])
+        d1 = m.layers.Dense(4, name="dense", activation=m.nn.relu)
+        d2 = m.layers.Dense(1, name="dense_1")
+        step = m.train.get_or_create_global_step()
+        opt = m.train.AdamOptimizer(0.1)
+        ckpt = m.train.Checkpoint(step=step, model=d1, head=d2, optimizer=opt)
+        status = ckpt.restore(path)
+        loss = m.reduce_mean((d2(d1(x)) - 1.0) ** 2)
+        train = opt.minimize(loss, global_step=step)
+        with m.Session() as sess:
+            sess.run(m.global_variables_initializer())
+            status.assert_consumed()
+            status.run_restore_ops(sess)
+            values = _values(m, sess)
+            losses = [sess.run([loss, train], {x: X})[0] for _ in range(2)]
+    return values, losses
+
+
+def test_deferred_restore_of_objects_made_after_restore(tmp_path):
+    path, saved, _ = _train_and_save(T, str(tmp_path), "tf")
+    tf_values, tf_losses = _deferred(T, real_tf.Graph(), path)
+    values, losses = _deferred(tf, tf.Graph(), path)
+    _assert_same_values(values, tf_values)
+    _assert_same_values(values, saved)
+    np.testing.assert_allclose(losses, tf_losses, rtol=2e-5)
+
+
+def _name_based(m, g, path):
+    with g.as_default():
+        v = m.Variable([0.0, 0.0], name="v")
+        w = m.Variable(0.0, name="w")
+        status = m.train.Checkpoint(a=v, b=w).restore(path)
+        with pytest.raises(AssertionError, match="^Object not restored: <"):
+            status.assert_consumed()
+        with m.Session() as sess:
+            sess.run(m.global_variables_initializer())
+            try:
+                status.run_restore_ops(sess)
+            except m.errors.NotFoundError as e:
+                return type(e).__name__, re.search(r"Key \S+ not found in checkpoint", e.message)[0]
+            status.assert_consumed()
+            return sess.run([v, w])[0].tolist(), float(sess.run(w))
+
+
+def _saver_checkpoint(m, g, prefix, with_counter):
+    with g.as_default():
+        v = m.Variable([1.0, 2.0], name="v")
+        w = m.Variable(3.0, name="w")
+        if with_counter:
+            m.train.Checkpoint(v=v).save_counter  # noqa: B018 (a variable named save_counter)
+        with m.Session() as sess:
+            sess.run(m.global_variables_initializer())
+            return m.train.Saver().save(sess, prefix)
+
+
+@pytest.mark.parametrize("with_counter", [False, True])
+def test_name_based_saver_checkpoint(tmp_path, with_counter):
+    path = _saver_checkpoint(T, real_tf.Graph(), str(tmp_path / "m"), with_counter)
+    got = _name_based(tf, tf.Graph(), path)
+    assert got == _name_based(T, real_tf.Graph(), path)
+    if not with_counter:
+        assert got == ("NotFoundError", "Key save_counter not found in checkpoint")

@@ -15,7 +15,10 @@ relative path, the only one listed). ``write`` writes without numbering or the s
 from the root; as in TF graph mode nothing is loaded until ``run_restore_ops(session)`` (or
 ``initialize_or_restore``), which binds again, so objects made in between (optimizer slots
 made by ``minimize``) are restored too. ``restore(None)`` gives a status whose
-``initialize_or_restore`` runs the initializers.
+``initialize_or_restore`` runs the initializers. A checkpoint of the name-based
+``tf.train.Saver`` (no object graph) is restored by the variables' names, with a Saver over
+every variable reachable from the root, ``save_counter`` included (so, as in TF, it fails with
+NotFoundError unless the checkpoint has a ``save_counter`` too).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from ..io._tensor_bundle import BundleReader
 from ..ops.variables import Variable, assign_add
 from .checkpoint_management import _update_checkpoint_state
 from .object_bundle import read_string, write_object_bundle
-from .saver import _live_value
+from .saver import Saver, _live_value
 from .trackable_graph import ObjectGraph, is_trackable, match, node_names
 
 
@@ -206,12 +209,8 @@ class Checkpoint:
         save_path = os.fspath(save_path)
         reader = BundleReader(save_path)
         if OBJECT_GRAPH_PROTO_KEY not in reader.entries:
-            raise errors.NotFoundError(
-                None,
-                None,
-                f"The checkpoint {save_path} has no {OBJECT_GRAPH_PROTO_KEY}: it was written by "
-                "the name-based tf.train.Saver; restore it with tf.train.Saver",
-            )
+            self._maybe_create_save_counter()
+            return NameBasedSaverStatus(self, save_path)
         proto = trackable_protos().TrackableObjectGraph()
         proto.ParseFromString(read_string(reader, OBJECT_GRAPH_PROTO_KEY))
         self._maybe_create_save_counter()
@@ -376,3 +375,34 @@ class InitializationOnlyStatus:
         variables = [o for o in ObjectGraph(self._root).objects if isinstance(o, Variable)]
         if variables:
             sess.run(_initializers(variables))
+
+
+class NameBasedSaverStatus:
+    """What ``Checkpoint.restore`` returns for a checkpoint of the name-based ``tf.train.Saver``:
+    ``run_restore_ops`` (and ``initialize_or_restore``) restore every variable reachable from the
+    root by its name with a ``Saver``; the assertions fail (AssertionError) until the restore ran
+    (TF's ``Object not restored``)."""
+
+    def __init__(self, root: Checkpoint, save_path: str) -> None:
+        self._root = root
+        self._save_path = save_path
+        self._ran = False
+
+    def assert_consumed(self) -> NameBasedSaverStatus:
+        if not self._ran:
+            raise AssertionError(f"Object not restored: {self._root}")
+        return self
+
+    assert_existing_objects_matched = assert_consumed
+    assert_nontrivial_match = assert_consumed
+    expect_partial = assert_consumed
+
+    def run_restore_ops(self, session: Any = None) -> None:
+        """Restores by name; Saver's errors (NotFoundError for a name the checkpoint lacks)."""
+        sess = _session(session)
+        variables = [o for o in ObjectGraph(self._root).objects if isinstance(o, Variable)]
+        self._ran = True  # (TF marks the objects before its Saver runs)
+        Saver({v.op.name: v for v in variables}).restore(sess, self._save_path)
+
+    def initialize_or_restore(self, session: Any = None) -> None:
+        self.run_restore_ops(session)
