@@ -1,5 +1,7 @@
-"""``tf.contrib.training``: ``create_train_op`` and its gradient helpers (re-exports)."""
+"""``tf.contrib.training``: ``create_train_op`` and its gradient helpers, ``HParams``
+(re-exports)."""
 
+from .hparam import HParams, parse_values
 from .training import (
     add_gradients_summaries,
     clip_gradient_norms,
