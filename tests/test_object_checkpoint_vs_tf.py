@@ -351,7 +351,7 @@ def _name_based(m, g, path):
         v = m.Variable([0.0, 0.0], name="v")
         w = m.Variable(0.0, name="w")
         status = m.train.Checkpoint(a=v, b=w).restore(path)
-        with pytest.raises(AssertionError, match="^Object not restored: <"):
+        with pytest.raises(AssertionError, match=r"^Object not restored: <"):
             status.assert_consumed()
         with m.Session() as sess:
             sess.run(m.global_variables_initializer())
@@ -366,7 +366,7 @@ def _name_based(m, g, path):
 def _saver_checkpoint(m, g, prefix, with_counter):
     with g.as_default():
         v = m.Variable([1.0, 2.0], name="v")
-        w = m.Variable(3.0, name="w")
+        m.Variable(3.0, name="w")
         if with_counter:
             m.train.Checkpoint(v=v).save_counter  # noqa: B018 (a variable named save_counter)
         with m.Session() as sess:
