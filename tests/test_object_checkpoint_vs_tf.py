@@ -381,3 +381,41 @@ def test_name_based_saver_checkpoint(tmp_path, with_counter):
     assert got == _name_based(T, real_tf.Graph(), path)
     if not with_counter:
         assert got == ("NotFoundError", "Key save_counter not found in checkpoint")
+
+
+def _conv_bn(m, g, prefix, optimizer, restore=None):
+    """Conv2D + BatchNormalization (non-trainable moving statistics) in a nested Checkpoint,
+    with an optimizer of other slot names; saved with the default session."""
+    with g.as_default():
+        x = m.placeholder(m.float32, [None, 4, 4, 2])
+        conv = m.layers.Conv2D(3, 2, name="conv")
+        bn = m.layers.BatchNormalization(name="bn")
+        loss = m.reduce_mean(bn(conv(x), training=True) ** 2)
+        if optimizer == "rms":
+            opt = m.train.RMSPropOptimizer(0.1, momentum=0.5)
+        else:
+            opt = m.train.FtrlOptimizer(0.1)
+        train = opt.minimize(loss)
+        ckpt = m.train.Checkpoint(conv=conv, inner=m.train.Checkpoint(bn=bn), opt=opt)
+        feed = {x: np.linspace(-1, 1, 64, dtype=np.float32).reshape(2, 4, 4, 2)}
+        with m.Session() as sess, sess.as_default():
+            sess.run(m.global_variables_initializer())
+            if restore:
+                ckpt.restore(restore).assert_consumed().run_restore_ops()
+            else:
+                sess.run(train, feed)
+                prefix = ckpt.save(prefix)
+            return prefix, _values(m, sess)
+
+
+@pytest.mark.parametrize("optimizer", ["rms", "ftrl"])
+def test_batch_norm_nested_checkpoint_other_slots(tmp_path, optimizer):
+    tf_path, tf_values = _conv_bn(T, real_tf.Graph(), str(tmp_path / "tf" / "c"), optimizer)
+    path, values = _conv_bn(tf, tf.Graph(), str(tmp_path / "ours" / "c"), optimizer)
+    assert _object_graph(path) == _object_graph(tf_path)
+    a, b = T.train.load_checkpoint(tf_path), T.train.load_checkpoint(path)
+    assert b.get_variable_to_shape_map() == a.get_variable_to_shape_map()
+    _, restored = _conv_bn(tf, tf.Graph(), None, optimizer, restore=tf_path)
+    _assert_same_values(restored, tf_values)
+    _, tf_restored = _conv_bn(T, real_tf.Graph(), None, optimizer, restore=path)
+    _assert_same_values(tf_restored, values)
