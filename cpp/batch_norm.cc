@@ -18,8 +18,9 @@
 //   training:  dx = scale r (dy - sum(dy) / n - xc r^2 sum(dy xc) / n)
 //   inference: dx = dy scale r
 //   dscale = r sum(dy xc), doffset = sum(dy).
-// Sums are taken per chunk of rows (the chunking fixed by the size, never by the thread count)
-// in double and combined in order, so every run and thread count gives the same bits.
+// Sums: blocks of 32 rows (or one channel's run of a channels-first row) in the input's type,
+// added into a chunk's doubles; the chunks (fixed by the size, never by the thread count) are
+// combined in order, so every run and thread count gives the same bits.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -63,44 +64,68 @@ int64_t row_grain(const BnGeom& g) {
   return std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, g.c * g.inner));
 }
 
-// acc[k * c + ch] += f(k, value index) summed over the chunk's rows, for `terms` sums at once;
-// then the chunks' sums are combined in order into out[k * c + ch].
-template <int kTerms, typename F>
-void channel_sums(const BnGeom& g, F&& term, double* out) {
-  const int64_t grain = row_grain(g);
+// Per-channel sums of kTerms terms over every row, deterministic: each chunk of rows (fixed by
+// the size, never by the thread count) sums into its own array, and the chunks' arrays are
+// combined in order into out[k * c + ch] (double). Within a chunk, blocks of kBlock rows are
+// summed in T first (channels-last: row(acc, o) adds row o's terms into acc[k * c + ch] with the
+// channel loop innermost, one vector of channels), then added into the chunk's doubles.
+// Channels-first data is walked as runs of `inner` elements of one channel (run(acc, o, ch)).
+template <int kTerms, typename T, typename Row, typename Run>
+void channel_sums(const BnGeom& g, Row&& row, Run&& run, double* out) {
+  constexpr int64_t kBlock = 32;
+  const int64_t grain = row_grain(g), c = g.c;
   const int64_t chunks = (g.outer + grain - 1) / grain;
-  std::vector<double> part(size_t(chunks * kTerms * g.c), 0.0);
+  std::vector<double> part(size_t(chunks * kTerms * c), 0.0);
   parallel_for(g.outer, grain, [&](int64_t o0, int64_t o1) {
-    double* acc = part.data() + (o0 / grain) * kTerms * g.c;
-    if (g.inner == 1) {
-      for (int64_t o = o0; o < o1; ++o)
-        for (int64_t ch = 0; ch < g.c; ++ch) term(acc, ch, o * g.c + ch);
-    } else {
-      for (int64_t o = o0; o < o1; ++o)
-        for (int64_t ch = 0; ch < g.c; ++ch) {
-          const int64_t base = (o * g.c + ch) * g.inner;
-          for (int64_t i = 0; i < g.inner; ++i) term(acc, ch, base + i);
+    double* acc = part.data() + (o0 / grain) * kTerms * c;
+    std::vector<T> blk(size_t(kTerms * c));
+    for (int64_t b0 = o0; b0 < o1; b0 += kBlock) {
+      std::fill(blk.begin(), blk.end(), T(0));
+      const int64_t b1 = std::min(o1, b0 + kBlock);
+      for (int64_t o = b0; o < b1; ++o) {
+        if (g.inner == 1) {
+          row(blk.data(), o);
+        } else {
+          for (int64_t ch = 0; ch < c; ++ch) run(blk.data(), o, ch);
         }
+      }
+      for (int64_t j = 0; j < kTerms * c; ++j) acc[j] += double(blk[size_t(j)]);
     }
   });
-  std::fill(out, out + kTerms * g.c, 0.0);
+  std::fill(out, out + kTerms * c, 0.0);
   for (int64_t k = 0; k < chunks; ++k)
-    for (int64_t j = 0; j < kTerms * g.c; ++j) out[j] += part[size_t(k * kTerms * g.c + j)];
+    for (int64_t j = 0; j < kTerms * c; ++j) out[j] += part[size_t(k * kTerms * c + j)];
 }
 
-// y = x * a[ch] + b[ch] over every element.
+// y = a[ch] * x + b[ch] (+ k[ch] * z when z is given) over every element.
 template <typename T>
-void scale_shift(const BnGeom& g, const T* x, const double* a, const double* b, T* y) {
-  std::vector<T> af(a, a + g.c), bf(b, b + g.c);
+void per_channel_axpb(const BnGeom& g, const T* __restrict x, const T* a, const T* b,
+                      const T* __restrict z, const T* k, T* __restrict y) {
+  const int64_t c = g.c, inner = g.inner;
   parallel_for(g.outer, row_grain(g), [&](int64_t o0, int64_t o1) {
-    for (int64_t o = o0; o < o1; ++o)
-      for (int64_t ch = 0; ch < g.c; ++ch) {
-        const int64_t base = (o * g.c + ch) * g.inner;
-        const T ac = af[size_t(ch)], bc = bf[size_t(ch)];
-        if (g.inner == 1) {
-          y[o * g.c + ch] = x[o * g.c + ch] * ac + bc;
+    if (inner == 1) {
+      for (int64_t o = o0; o < o1; ++o) {
+        const T* __restrict xr = x + o * c;
+        T* __restrict yr = y + o * c;
+        if (z) {
+          const T* __restrict zr = z + o * c;
+          _Pragma("omp simd") for (int64_t ch = 0; ch < c; ++ch) yr[ch] =
+              a[ch] * xr[ch] + k[ch] * zr[ch] + b[ch];
         } else {
-          for (int64_t i = 0; i < g.inner; ++i) y[base + i] = x[base + i] * ac + bc;
+          _Pragma("omp simd") for (int64_t ch = 0; ch < c; ++ch) yr[ch] = a[ch] * xr[ch] + b[ch];
+        }
+      }
+      return;
+    }
+    for (int64_t o = o0; o < o1; ++o)
+      for (int64_t ch = 0; ch < c; ++ch) {
+        const int64_t base = (o * c + ch) * inner;
+        const T ac = a[ch], bc = b[ch], kc = z ? k[ch] : T(0);
+        if (z) {
+          for (int64_t i = 0; i < inner; ++i)
+            y[base + i] = ac * x[base + i] + kc * z[base + i] + bc;
+        } else {
+          for (int64_t i = 0; i < inner; ++i) y[base + i] = ac * x[base + i] + bc;
         }
       }
   });
@@ -136,15 +161,38 @@ void k_fused_batch_norm(const TensorView* in, int nin, TensorView* out, int nout
     const T *scale = in[1].ptr<T>(), *offset = in[2].ptr<T>();
     std::vector<double> mean(size_t(g.c)), var(size_t(g.c));
     if (training) {
-      channel_sums<1>(
-          g, [&](double* acc, int64_t ch, int64_t i) { acc[ch] += double(x[i]); }, mean.data());
+      const int64_t c = g.c, inner = g.inner;
+      channel_sums<1, T>(
+          g,
+          [&](T* __restrict acc, int64_t o) {
+            const T* __restrict xr = x + o * c;
+            _Pragma("omp simd") for (int64_t ch = 0; ch < c; ++ch) acc[ch] += xr[ch];
+          },
+          [&](T* acc, int64_t o, int64_t ch) {
+            const T* __restrict xr = x + (o * c + ch) * inner;
+            T s = 0;
+            for (int64_t i = 0; i < inner; ++i) s += xr[i];
+            acc[ch] += s;
+          },
+          mean.data());
       for (auto& m : mean) m = n ? m / double(n) : 0.0;
       std::vector<T> mt(mean.begin(), mean.end());
-      channel_sums<1>(
+      const T* mp = mt.data();
+      channel_sums<1, T>(
           g,
-          [&](double* acc, int64_t ch, int64_t i) {
-            const double d = double(x[i] - mt[size_t(ch)]);
-            acc[ch] += d * d;
+          [&](T* __restrict acc, int64_t o) {
+            const T* __restrict xr = x + o * c;
+            _Pragma("omp simd") for (int64_t ch = 0; ch < c; ++ch) {
+              const T d = xr[ch] - mp[ch];
+              acc[ch] += d * d;
+            }
+          },
+          [&](T* acc, int64_t o, int64_t ch) {
+            const T* __restrict xr = x + (o * c + ch) * inner;
+            const T m = mp[ch];
+            T s = 0;
+            for (int64_t i = 0; i < inner; ++i) s += (xr[i] - m) * (xr[i] - m);
+            acc[ch] += s;
           },
           var.data());
       for (auto& v : var) v = n ? v / double(n) : 0.0;
@@ -154,13 +202,13 @@ void k_fused_batch_norm(const TensorView* in, int nin, TensorView* out, int nout
         var[size_t(ch)] = double(in[4].ptr<T>()[ch]);
       }
     }
-    std::vector<double> mul(size_t(g.c)), add(size_t(g.c));
+    std::vector<T> mul(size_t(g.c)), add(size_t(g.c));
     for (int64_t ch = 0; ch < g.c; ++ch) {
       const T r = T(1) / std::sqrt(T(var[size_t(ch)]) + T(eps));
-      mul[size_t(ch)] = double(r * scale[ch]);
-      add[size_t(ch)] = double(offset[ch] - T(mean[size_t(ch)]) * T(mul[size_t(ch)]));
+      mul[size_t(ch)] = r * scale[ch];
+      add[size_t(ch)] = offset[ch] - T(mean[size_t(ch)]) * mul[size_t(ch)];
     }
-    scale_shift<T>(g, x, mul.data(), add.data(), out[0].ptr<T>());
+    per_channel_axpb<T>(g, x, mul.data(), add.data(), nullptr, nullptr, out[0].ptr<T>());
     T *bm = out[1].ptr<T>(), *bv = out[2].ptr<T>(), *r1 = out[3].ptr<T>(), *r2 = out[4].ptr<T>();
     const double bessel = double(n) / double(std::max<int64_t>(n - 1, 1));
     for (int64_t ch = 0; ch < g.c; ++ch) {
@@ -204,11 +252,28 @@ void k_fused_batch_norm_grad(const TensorView* in, int nin, TensorView* out, int
     const T *dy = in[0].ptr<T>(), *x = in[1].ptr<T>(), *scale = in[2].ptr<T>();
     const T *mean = in[3].ptr<T>(), *var = in[4].ptr<T>();
     std::vector<double> sums(size_t(2 * g.c));  // [sum(dy) | sum(dy * (x - m))]
-    channel_sums<2>(
+    const int64_t c = g.c, inner = g.inner;
+    channel_sums<2, T>(
         g,
-        [&](double* acc, int64_t ch, int64_t i) {
-          acc[ch] += double(dy[i]);
-          acc[g.c + ch] += double(dy[i]) * double(x[i] - mean[ch]);
+        [&](T* __restrict acc, int64_t o) {
+          const T* __restrict dr = dy + o * c;
+          const T* __restrict xr = x + o * c;
+          _Pragma("omp simd") for (int64_t ch = 0; ch < c; ++ch) {
+            acc[ch] += dr[ch];
+            acc[c + ch] += dr[ch] * (xr[ch] - mean[ch]);
+          }
+        },
+        [&](T* acc, int64_t o, int64_t ch) {
+          const T* __restrict dr = dy + (o * c + ch) * inner;
+          const T* __restrict xr = x + (o * c + ch) * inner;
+          const T m = mean[ch];
+          T s1 = 0, s2 = 0;
+          for (int64_t i = 0; i < inner; ++i) {
+            s1 += dr[i];
+            s2 += dr[i] * (xr[i] - m);
+          }
+          acc[ch] += s1;
+          acc[c + ch] += s2;
         },
         sums.data());
     std::vector<double> r(size_t(g.c));
@@ -229,16 +294,8 @@ void k_fused_batch_norm_grad(const TensorView* in, int nin, TensorView* out, int
         k3[size_t(ch)] = T(-sc * sums[size_t(ch)] / double(n) - c2 * double(mean[ch]));
       }
     }
-    T* dx = out[0].ptr<T>();
-    parallel_for(g.outer, row_grain(g), [&](int64_t o0, int64_t o1) {
-      for (int64_t o = o0; o < o1; ++o)
-        for (int64_t ch = 0; ch < g.c; ++ch) {
-          const T a1 = k1[size_t(ch)], a2 = k2[size_t(ch)], a3 = k3[size_t(ch)];
-          const int64_t base = (o * g.c + ch) * g.inner;
-          for (int64_t i = 0; i < g.inner; ++i)
-            dx[base + i] = a1 * dy[base + i] + a2 * x[base + i] + a3;
-        }
-    });
+    per_channel_axpb<T>(g, dy, k1.data(), k3.data(), training ? x : nullptr, k2.data(),
+                        out[0].ptr<T>());
   });
 }
 
