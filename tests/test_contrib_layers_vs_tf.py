@@ -900,3 +900,26 @@ def test_pool3d_defaults_and_names():
     )
     for o, t in zip(ours, theirs):
         np.testing.assert_allclose(o, t, rtol=1e-5, atol=1e-6)
+
+
+def test_dense_to_sparse_and_scale_gradient():
+    # TF 1.15 layers.py: dense_to_sparse keeps the elements != eos_token; scale_gradient is the
+    # identity whose gradient is multiplied
+    dense = np.array([[1, 0, 3], [0, 0, 2]], np.int32)
+    x = np.array([1.0, -2.0], np.float32)
+    with tf.Graph().as_default():
+        sp = L.dense_to_sparse(tf.constant(dense))
+        sp2 = L.dense_to_sparse(tf.constant(dense), eos_token=3)
+        xt = tf.constant(x)
+        z = L.scale_gradient(xt, 0.25)
+        (g,) = tf.gradients(tf.reduce_sum(z * z), [xt])
+        ours = tf.Session().run([sp.indices, sp.values, sp.dense_shape, sp2.values, z, g])
+    with real_tf.Graph().as_default():
+        s = real_tf.sparse.from_dense(dense)
+        keep = T.not_equal(dense, 3)
+        theirs = T.Session().run(
+            [s.indices, s.values, s.dense_shape, T.boolean_mask(dense, keep), T.constant(x)]
+        )
+    for o, t in zip(ours[:5], theirs):
+        np.testing.assert_array_equal(o, t)
+    np.testing.assert_allclose(ours[5], 2 * x * 0.25)

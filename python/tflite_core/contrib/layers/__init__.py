@@ -2,7 +2,7 @@
 ``optimize_loss`` and summaries (re-exports)."""
 
 from ..framework.arg_scope import arg_scope
-from .bias_softmax import bias_add, softmax
+from .bias_softmax import bias_add, dense_to_sparse, scale_gradient, softmax
 from .convolutional import (
     conv1d,
     conv2d,

@@ -1,17 +1,23 @@
-"""``tf.contrib.layers.bias_add`` and ``softmax`` (TF 1.x ``contrib/layers/python/layers/
-layers.py``): a learned bias ``BiasAdd/biases`` over the channels, and a softmax over the last
-dimension of an input of any rank (in name scope ``softmax``)."""
+"""``tf.contrib.layers.bias_add``, ``softmax``, ``scale_gradient`` and ``dense_to_sparse``
+(TF 1.x ``contrib/layers/python/layers/layers.py``): a learned bias ``BiasAdd/biases`` over the
+channels, a softmax over the last dimension of an input of any rank, a gradient multiplier, and
+the sparse form of a dense tensor."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from ...framework import dtypes as _dt
 from ...framework.constant_op import convert_to_tensor
+from ...framework.sparse_tensor import SparseTensor
 from ...nn.nn_ops import bias_add as _bias_add
 from ...nn.nn_ops import softmax as _softmax
-from ...ops.array_ops import reshape, shape
+from ...ops.array_ops import reshape, shape, stop_gradient
+from ...ops.indexing_ops import where
 from ...ops.init_ops import zeros_initializer
+from ...ops.math_ops import not_equal
+from ...ops.scatter_ops import gather_nd
 from ...ops.variable_scope import variable_scope
 from ..framework.arg_scope import add_arg_scope
 from ..framework.variables import model_variable
@@ -70,3 +76,26 @@ def softmax(logits: Any, scope: Any = None):
         predictions = reshape(predictions, shape(x))
         predictions.set_shape(x.shape)
         return predictions
+
+
+def scale_gradient(inputs: Any, gradient_multiplier: Any):
+    """Identity forward; the gradient flowing back is multiplied by ``gradient_multiplier``
+    (TF 1.x's ``tf.contrib.layers.scale_gradient``)."""
+    x = convert_to_tensor(inputs)
+    frozen = stop_gradient(x)
+    return frozen + (x - frozen) * gradient_multiplier
+
+
+@add_arg_scope
+def dense_to_sparse(
+    tensor: Any, eos_token: Any = 0, outputs_collections: Any = None, scope: Any = None
+):
+    """The ``SparseTensor`` of the elements of ``tensor`` that differ from ``eos_token`` (in
+    name scope ``dense_to_sparse``), as CTC code feeds labels."""
+    with variable_scope(scope, "dense_to_sparse", [tensor]) as sc:
+        tensor = convert_to_tensor(tensor)
+        indices = where(not_equal(tensor, convert_to_tensor(eos_token, dtype=tensor.dtype)))
+        values = gather_nd(tensor, indices)
+        dense_shape = shape(tensor, out_type=_dt.int64)
+        out = SparseTensor(indices, values, dense_shape)
+        return collect_named_outputs(outputs_collections, sc.original_name_scope, out)

@@ -28,7 +28,7 @@ from ..framework.variables import (
     model_variable,
     variable,
 )
-from ..layers.bias_softmax import bias_add, softmax
+from ..layers.bias_softmax import bias_add, dense_to_sparse, scale_gradient, softmax
 from ..layers.convolutional import (
     conv1d,
     conv2d,
