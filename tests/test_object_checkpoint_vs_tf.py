@@ -419,3 +419,30 @@ def test_batch_norm_nested_checkpoint_other_slots(tmp_path, optimizer):
     _assert_same_values(restored, tf_values)
     _, tf_restored = _conv_bn(T, real_tf.Graph(), None, optimizer, restore=path)
     _assert_same_values(tf_restored, values)
+
+
+def _templates(m, g, prefix):
+    with g.as_default():
+
+        def f(x):
+            w = m.get_variable("w", [2], initializer=m.ones_initializer())
+            with m.variable_scope("sub"):
+                b = m.get_variable("b", [], initializer=m.constant_initializer(0.5))
+            return x * w + b
+
+        t1 = m.make_template("tmpl", f)
+        t1(m.ones([2]))
+        t1(m.ones([2]))
+        t2 = m.make_template("tmpl", f)
+        t2(m.ones([2]))
+        with m.Session() as sess:
+            sess.run(m.global_variables_initializer())
+            return m.train.Checkpoint(t=t1, t2=t2).save(prefix, session=sess)
+
+
+def test_make_template_variables_are_tracked(tmp_path):
+    tf_path = _templates(T, real_tf.Graph(), str(tmp_path / "tf" / "c"))
+    path = _templates(tf, tf.Graph(), str(tmp_path / "ours" / "c"))
+    assert _object_graph(path) == _object_graph(tf_path)
+    reader = T.train.load_checkpoint(path)
+    assert reader.get_tensor("t2/sub.Sb/.ATTRIBUTES/VARIABLE_VALUE") == 0.5

@@ -9,6 +9,7 @@ Trackable objects and their named children (TF's dependencies):
 - an optimizer: its non-slot variables sorted by name (Adam's ``beta1_power``,
   ``beta2_power``); its slot variables are saved under the variable they belong to
   (``<variable path>/.OPTIMIZER_SLOT/<optimizer path>/<slot name>``);
+- a ``tf.make_template`` Template: the variables made in its scope, named relative to it;
 - a Variable: no children, one saved tensor (``VARIABLE_VALUE``).
 
 Node ids are breadth-first from the root (node 0); slot variables come after every other object,
@@ -25,6 +26,7 @@ from typing import Any
 from ..framework.graph import GraphKeys
 from ..framework.trackable_protos import trackable_protos
 from ..layers.base import Layer
+from ..ops.template import Template
 from ..ops.variables import Variable
 from .optimizer import Optimizer
 
@@ -45,7 +47,9 @@ def attribute_key(path: str) -> str:
 
 def is_trackable(obj: Any) -> bool:
     """Whether ``obj`` can be a checkpoint dependency (TF's ``Trackable``)."""
-    return isinstance(obj, (Variable, Layer, Optimizer)) or hasattr(obj, "_checkpoint_children")
+    return isinstance(obj, (Variable, Layer, Optimizer, Template)) or hasattr(
+        obj, "_checkpoint_children"
+    )
 
 
 def _creation_index(v: Variable) -> int:
@@ -77,6 +81,14 @@ def children(obj: Any) -> dict[str, Any]:
         return obj._checkpoint_children()
     if isinstance(obj, Layer):
         return _layer_children(obj)
+    if isinstance(obj, Template):
+        scope = obj.variable_scope.name if obj.variable_scope is not None else None
+        out: dict[str, Any] = {}
+        if scope is not None:
+            for v in sorted(obj.global_variables + obj.local_variables, key=_creation_index):
+                if v.op.name.startswith(scope + "/"):
+                    out.setdefault(v.op.name[len(scope) + 1 :], v)
+        return out
     if isinstance(obj, Optimizer):
         non_slot = getattr(obj, "_non_slot", {})
         return {name: non_slot[name] for name in sorted(non_slot)}
