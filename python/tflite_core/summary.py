@@ -13,6 +13,7 @@ from .ops.summary_media_ops import (
     text,
 )
 from .ops.summary_ops import histogram, merge, merge_all, scalar
+from .training.summary_ops_v2 import initialize
 
 __all__ = [
     "FileWriter",
@@ -22,6 +23,7 @@ __all__ = [
     "get_summary_description",
     "histogram",
     "image",
+    "initialize",
     "merge",
     "merge_all",
     "scalar",

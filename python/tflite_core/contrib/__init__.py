@@ -1,7 +1,7 @@
 """``tf.contrib``: the most used parts of TF 1.x's contrib: ``rnn``, ``framework``
 (``arg_scope``, the slim variable helpers), ``layers``, ``losses``, ``metrics``, ``opt``, ``slim``,
-``training`` (``create_train_op``), ``legacy_seq2seq``, ``seq2seq.sequence_loss``, ``crf``
-and ``util``."""
+``training`` (``create_train_op``), ``legacy_seq2seq``, ``seq2seq.sequence_loss``, ``crf``,
+``summary`` and ``util``."""
 
 from . import (
     crf,
@@ -14,6 +14,7 @@ from . import (
     rnn,
     seq2seq,
     slim,
+    summary,
     training,
     util,
 )

@@ -1,0 +1,46 @@
+"""``tf.contrib.summary``: TF 1.x's TF 2-style summary API in graph mode (writers created by init
+ops, summaries written by ops when recording is on)."""
+
+from ..training.summary_ops_v2 import (
+    SummaryWriter,
+    all_summary_ops,
+    always_record_summaries,
+    audio,
+    create_file_writer,
+    create_summary_file_writer,
+    eval_dir,
+    flush,
+    generic,
+    graph,
+    histogram,
+    image,
+    import_event,
+    initialize,
+    never_record_summaries,
+    record_summaries_every_n_global_steps,
+    scalar,
+    should_record_summaries,
+    summary_writer_initializer_op,
+)
+
+__all__ = [
+    "SummaryWriter",
+    "all_summary_ops",
+    "always_record_summaries",
+    "audio",
+    "create_file_writer",
+    "create_summary_file_writer",
+    "eval_dir",
+    "flush",
+    "generic",
+    "graph",
+    "histogram",
+    "image",
+    "import_event",
+    "initialize",
+    "never_record_summaries",
+    "record_summaries_every_n_global_steps",
+    "scalar",
+    "should_record_summaries",
+    "summary_writer_initializer_op",
+]
