@@ -5,6 +5,7 @@ as TF does, and bad input gets TF's errors."""
 
 import os
 import re
+import time
 
 import numpy as np
 import pytest
@@ -446,3 +447,35 @@ def test_make_template_variables_are_tracked(tmp_path):
     assert _object_graph(path) == _object_graph(tf_path)
     reader = T.train.load_checkpoint(path)
     assert reader.get_tensor("t2/sub.Sb/.ATTRIBUTES/VARIABLE_VALUE") == 0.5
+
+
+def _hours_run(m, g, directory, clock):
+    """keep_checkpoint_every_n_hours on a fake clock: 0.4 h between saves, one kept per hour."""
+    out = []
+    with g.as_default():
+        ckpt = m.train.Checkpoint(v=m.Variable(1.0, name="v"))
+        with m.Session() as sess:
+            sess.run(m.global_variables_initializer())
+            clock[0] = 1_700_000_000.25
+            manager = m.train.CheckpointManager(
+                ckpt, directory, max_to_keep=2, keep_checkpoint_every_n_hours=1.0
+            )
+            for _ in range(8):
+                clock[0] += 0.4 * 3600
+                manager.save()
+                out.append((manager.checkpoints, sorted(os.listdir(directory))))
+            with open(os.path.join(directory, "checkpoint")) as f:
+                out.append(f.read())
+            clock[0] += 100.0
+            again = m.train.CheckpointManager(ckpt, directory, max_to_keep=2)
+            out.append(again.checkpoints)
+    return [repr(o).replace(directory, "D") for o in out]
+
+
+def test_checkpoint_manager_keep_every_n_hours(tmp_path, monkeypatch):
+    clock = [0.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    tf_out = _hours_run(T, real_tf.Graph(), str(tmp_path / "tf"), clock)
+    out = _hours_run(tf, tf.Graph(), str(tmp_path / "ours"), clock)
+    assert out == tf_out
+    assert "last_preserved_timestamp: 1700" in out[8]
