@@ -7,9 +7,12 @@ created (``BasicRNNCell``: ``tanh([x, h] @ kernel + bias)``), and the losses fro
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import tensorflow as real_tf
+from tensorflow.python.ops import rnn_cell_impl
 
 import tflite_core as tf
 
@@ -560,3 +563,63 @@ def test_layer_norm_basic_lstm_cell_matches_tf_ops():
         return [T.tanh(c) * T.sigmoid(o), c]
 
     _close(ours, _run_tf(ref))
+
+
+@pytest.mark.parametrize("dynamic", [True, False])
+def test_stack_bidirectional_rnn_matches_tf(dynamic):
+    # TF 1.15 contrib/rnn/python/ops/rnn.py: layer i in stack_bidirectional_rnn/cell_<i>, its
+    # cells under bidirectional_rnn/fw and /bw; rebuilt in TF 2.21 from tf.nn's bidirectional
+    # RNNs and TF's own GRUCell with the same weights
+    x = RNG.standard_normal((B, 4, D)).astype(np.float32)
+    lengths = np.array([4, 2, 3], np.int32)
+    with tf.Graph().as_default():
+        cells = [[tf.nn.rnn_cell.GRUCell(H) for _ in range(2)] for _ in range(2)]
+        if dynamic:
+            out, sf, sb = tf.contrib.rnn.stack_bidirectional_dynamic_rnn(
+                cells[0], cells[1], tf.constant(x), sequence_length=lengths, dtype=tf.float32
+            )
+        else:
+            out, sf, sb = tf.contrib.rnn.stack_bidirectional_rnn(
+                cells[0],
+                cells[1],
+                tf.unstack(tf.constant(x), axis=1),
+                sequence_length=lengths,
+                dtype=tf.float32,
+            )
+            out = tf.stack(out, 1)
+        names = sorted(v.op.name for v in tf.global_variables())
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            ours = sess.run([out, *sf, *sb])
+            v = _values(sess)
+    assert names[0] == "stack_bidirectional_rnn/cell_0/bidirectional_rnn/bw/gru_cell/candidate/bias"
+    with real_tf.Graph().as_default(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        prev, sf, sb = T.constant(x), [], []
+        with T.variable_scope("stack_bidirectional_rnn"):
+            for i in range(2):
+                with T.variable_scope(f"cell_{i}"):
+                    fw, bw = rnn_cell_impl.GRUCell(H), rnn_cell_impl.GRUCell(H)
+                    if dynamic:
+                        outs, (f, b) = T.nn.bidirectional_dynamic_rnn(
+                            fw, bw, prev, sequence_length=lengths, dtype=T.float32
+                        )
+                        prev = T.concat(outs, 2)
+                    else:
+                        outs, f, b = T.nn.static_bidirectional_rnn(
+                            fw,
+                            bw,
+                            T.unstack(prev, axis=1),
+                            sequence_length=lengths,
+                            dtype=T.float32,
+                        )
+                        prev = T.stack(outs, 1)
+                sf.append(f)
+                sb.append(b)
+        with T.Session() as sess:
+            sess.run(T.global_variables_initializer())
+            assert sorted(w.op.name for w in T.global_variables()) == names
+            for w in T.global_variables():
+                w.load(v[w.op.name], sess)
+            theirs = sess.run([prev, *sf, *sb])
+    _close(ours, theirs)
