@@ -58,6 +58,7 @@ from .conv_ops import (
 from .conv_ops import (
     depthwise_conv2d_native_backprop_input as depthwise_conv2d_backprop_input,
 )
+from .ctc_beam_search import ctc_beam_search_decoder, ctc_beam_search_decoder_v2
 from .ctc_ops import (
     collapse_repeated,
     ctc_greedy_decoder,
