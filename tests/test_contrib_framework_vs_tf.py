@@ -114,3 +114,18 @@ def test_contrib_util_constant_value_and_protos():
     for o, t in zip(ours, theirs):
         assert (o is None and t is None) or np.array_equal(o, t)
     np.testing.assert_array_equal(back, np.arange(4).reshape(2, 2))
+
+
+def test_framework_aliases_match_tf():
+    # TF 1.15 contrib/framework/__init__.py re-exports sort, argsort, is_tensor, assert_scalar
+    x = np.array([3.0, 1.0, 2.0], np.float32)
+    F = tf.contrib.framework
+    with tf.Graph().as_default():
+        ours = tf.Session().run([F.sort(x, direction="DESCENDING"), F.argsort(x)])
+        assert F.is_tensor(tf.constant(1.0)) and not F.is_tensor(x)
+        with pytest.raises(ValueError, match="Expected scalar"):
+            F.assert_scalar(tf.constant(x))
+    with real_tf.Graph().as_default():
+        theirs = T.Session().run([real_tf.sort(x, direction="DESCENDING"), real_tf.argsort(x)])
+    for o, t in zip(ours, theirs):
+        np.testing.assert_array_equal(o, t)

@@ -1,6 +1,11 @@
-"""``tf.contrib.framework``: ``arg_scope`` and the slim variable helpers (re-exports)."""
+"""``tf.contrib.framework``: ``arg_scope``, the slim variable helpers and checkpoint restoring,
+and TF 1.x's aliases of core functions kept there (``sort``, ``argsort``, ``is_tensor``,
+``assert_scalar``, ...) (re-exports)."""
 
 from ...framework import nest
+from ...framework.sparse_tensor import convert_to_tensor_or_sparse_tensor
+from ...nn.sort_ops import argsort, sort
+from ...ops.check_ops import assert_same_float_dtype, assert_scalar, is_tensor
 from ...training.checkpoint_utils import list_variables, load_checkpoint, load_variable
 from ...training.training_util import get_global_step, get_or_create_global_step
 from .arg_scope import (
