@@ -3,6 +3,7 @@ side with TF 2.21: checkpoints written by either side restore in the other, the 
 TrackableObjectGraph are TF's, CheckpointManager numbers, keeps, deletes and records checkpoints
 as TF does, and bad input gets TF's errors."""
 
+import copy
 import os
 import re
 import time
@@ -479,3 +480,22 @@ def test_checkpoint_manager_keep_every_n_hours(tmp_path, monkeypatch):
     out = _hours_run(tf, tf.Graph(), str(tmp_path / "ours"), clock)
     assert out == tf_out
     assert "last_preserved_timestamp: 1700" in out[8]
+
+
+def _options_errors(m):
+    out = []
+    with pytest.raises(AssertionError):
+        m.train.CheckpointOptions(experimental_write_callbacks=[lambda a, b: None])
+    with pytest.raises(ValueError) as e:
+        m.train.CheckpointOptions(experimental_sharding_callback=object())
+    out.append(str(e.value))
+    callbacks = [lambda path: None]
+    copied = copy.copy(m.train.CheckpointOptions(experimental_write_callbacks=callbacks))
+    out.append(copied.experimental_write_callbacks == callbacks)
+    out.append(copied.experimental_write_callbacks is callbacks)
+    return out
+
+
+@pytest.mark.bad_input
+def test_checkpoint_options_bad_input_and_copy():
+    assert _options_errors(tf) == _options_errors(T)

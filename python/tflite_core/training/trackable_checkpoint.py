@@ -43,9 +43,11 @@ from .trackable_graph import ObjectGraph, is_trackable, match, node_names
 
 class CheckpointOptions:
     """Options for ``Checkpoint.save``/``write``/``restore`` and ``CheckpointManager.save``
-    (``tf.train.CheckpointOptions``). One device and synchronous writes here: the I/O device,
-    async and sharding settings are kept but change nothing; ``experimental_write_callbacks``
-    are called with the path after each write."""
+    (``tf.train.CheckpointOptions``). One device and synchronous writes here: the I/O device and
+    async settings are kept but change nothing; ``experimental_write_callbacks`` (functions of
+    none or one argument, else AssertionError) are called with the path after each write. There
+    is no ``ShardingCallback`` type here, so ``experimental_sharding_callback`` must be None
+    (ValueError otherwise, TF's for a value of another type)."""
 
     __slots__ = (
         "enable_async",
@@ -68,14 +70,25 @@ class CheckpointOptions:
         self.experimental_io_device = experimental_io_device
         self.enable_async = experimental_enable_async_checkpoint or enable_async
         self.experimental_enable_async_checkpoint = self.enable_async
+        for callback in experimental_write_callbacks or ():
+            assert len(inspect.signature(callback).parameters) <= 1
         self.experimental_write_callbacks = experimental_write_callbacks
+        if experimental_sharding_callback is not None:  # (no ShardingCallback type here)
+            raise ValueError(
+                "The experimental_sharding_callback checkpoint optionmust be of type "
+                "ShardingCallback. The option providedwas of type "
+                f"{type(experimental_sharding_callback)}."
+            )
         self.experimental_skip_slot_variables = experimental_skip_slot_variables
         self.experimental_sharding_callback = experimental_sharding_callback
 
     def __copy__(self) -> CheckpointOptions:
+        """A copy whose list of write callbacks is a copy (the callbacks are shared)."""
         new = CheckpointOptions.__new__(CheckpointOptions)
         for name in self.__slots__:
             setattr(new, name, getattr(self, name))
+        if self.experimental_write_callbacks is not None:
+            new.experimental_write_callbacks = list(self.experimental_write_callbacks)
         return new
 
 
