@@ -257,6 +257,11 @@ def _restore_errors(m, g, path):
         out.append(
             re.search(r"Assign requires shapes of both tensors to match[^\n]*", e.value.message)[0]
         )
+        w64 = m.get_variable("w64", [2], dtype=m.float64, **kwargs)
+        status = m.train.Checkpoint(w=w64).restore(path)
+        with m.Session() as sess, pytest.raises(m.errors.InvalidArgumentError) as e:
+            status.run_restore_ops(sess)
+        out.append(re.search(r"tensor_name = [^\n]*", e.value.message)[0])
         x = m.get_variable("x", [1], **kwargs)
         status = m.train.Checkpoint(v=v, x=x).restore(path)
         for check in (status.assert_existing_objects_matched, status.assert_consumed):
@@ -290,7 +295,8 @@ def test_restore_errors_match_tf(tmp_path):
     errors = _restore_errors(tf, tf.Graph(), path)
     assert errors == tf_errors
     assert errors[0].endswith("lhs shape= [3,5] rhs shape= [3,4]")
-    assert errors[3].startswith("Unresolved object in checkpoint (root).w: attributes {")
+    assert errors[1].endswith("expected dtype double does not equal original dtype float")
+    assert errors[4].startswith("Unresolved object in checkpoint (root).w: attributes {")
 
 
 def _init_or_restore(m, g, path):

@@ -33,7 +33,7 @@ from ..framework import dtypes as _dt
 from ..framework import errors
 from ..framework.graph import get_default_session
 from ..framework.trackable_protos import OBJECT_GRAPH_PROTO_KEY, trackable_protos
-from ..io._tensor_bundle import BundleReader
+from ..io._tensor_bundle import DTYPE_ENUM, ENUM_NAME, BundleReader
 from ..ops.variables import Variable, assign_add
 from .checkpoint_management import _update_checkpoint_state
 from .object_bundle import read_string, write_object_bundle
@@ -100,6 +100,11 @@ def _session(session: Any) -> Any:
             "`with sess.as_default()`"
         )
     return s
+
+
+def _type_string(dtype: Any) -> str:
+    """TF's C++ ``DataTypeString``: ``float``, ``double``, ``int64``, ``half`` ..."""
+    return ENUM_NAME[DTYPE_ENUM[dtype]][3:].lower()
 
 
 def _shape_str(shape) -> str:
@@ -324,8 +329,9 @@ class CheckpointLoadStatus:
                 raise errors.InvalidArgumentError(
                     None,
                     None,
-                    f"tensor_name = {key}; expected dtype {var.dtype.base_dtype.name} does not "
-                    f"equal original dtype {stored_dt.name}\n\t [[node save/RestoreV2]]",
+                    f"tensor_name = {key}; expected dtype {_type_string(var.dtype.base_dtype)} "
+                    f"does not equal original dtype {_type_string(stored_dt)}\n\t [[node "
+                    "RestoreV2]]",
                 )
             stored = list(self._reader.entry(key).shape)
             want = var.shape.as_list()
