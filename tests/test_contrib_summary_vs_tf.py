@@ -24,6 +24,7 @@ from tensorflow.python.ops import summary_ops_v2 as tf_so
 from tensorflow.python.summary.summary_iterator import summary_iterator
 
 import tflite_core as tf
+from tflite_core.training import summary_ops_v2 as our_so
 
 T = real_tf.compat.v1
 TF_CONTRIB = types.SimpleNamespace(
@@ -328,13 +329,21 @@ def test_run_errors_as_tf(tmp_path):
         with writer.as_default(), so.always_record_summaries():
             s = so.scalar("s", lib.constant(1.0), step=1)
             h = so.histogram("h", lib.constant([1.0, np.nan]), step=1)
+            imgs = lib.constant(np.full((1, 2, 2, 3), 0.5, np.float32))
+            bad_images = [
+                so.image("a", imgs, bad_color=lib.constant([[1, 2, 3]], lib.uint8), step=1),
+                so.image("b", imgs, bad_color=lib.constant([1, 2], lib.uint8), step=1),
+                so.image("c", lib.constant(np.zeros((1, 2, 2, 2), np.float32)), step=1),
+            ]
         with lib.Session() as sess:
             before = _error(lambda: sess.run(s), "does not exist")
             sess.run(so.summary_writer_initializer_op())
             nan = _error(lambda: sess.run(h), "Nan")
+            image_errors = [_error(lambda t=t: sess.run(t), "must") for t in bad_images]
+            image_errors[1] = _error(lambda: sess.run(bad_images[1]), "expected depth")
             sess.run(writer.close())
             after = _error(lambda: sess.run(s), "does not exist")
-        return [before, nan, after]
+        return [before, nan, after, *image_errors]
 
     results = []
     for lib, so in SIDES:
@@ -345,3 +354,40 @@ def test_run_errors_as_tf(tmp_path):
     assert results[1] == results[0]
     assert results[0][0][0] == "NotFoundError"
     assert results[0][1] == ("InvalidArgumentError", "Nan in summary histogram for: h")
+    assert [r[0] for r in results[0][3:]] == ["InvalidArgumentError"] * 3
+
+
+def test_bad_color_import_event_set_as_default_as_tf(tmp_path):
+    images = np.linspace(-2, 3, 2 * 2 * 3 * 3, dtype=np.float32).reshape(2, 2, 3, 3)
+    images[0, 1, 2, 1] = np.nan
+    images[1, 0, 0, 0] = np.inf
+    event = event_pb2.Event(step=42)
+    event.summary.value.add(tag="imported", simple_value=4.5)
+    raw = event.SerializeToString()
+
+    def program(lib, so, logdir):
+        step = lib.Variable(0, dtype=lib.int64, name="my_step")
+        writer = so.create_file_writer(logdir)
+        writer.set_as_default()
+        with so.record_summaries_every_n_global_steps(2, global_step=step):
+            img = so.image(
+                "img", lib.constant(images), bad_color=lib.constant([0, 9, 200], lib.uint8)
+            )
+            imported = so.import_event(raw)
+        with lib.Session() as sess:
+            sess.run(lib.global_variables_initializer())  # my_step and the global step
+            so.initialize(graph=lib.get_default_graph().as_graph_def())
+            fetched = [sess.run([img, imported])[0] for _ in range(2)]
+            sess.run(lib.assign(step, 4))
+            fetched.append(sess.run([img, imported])[0])
+            sess.run(writer.flush())
+        return _values(fetched), sorted(v.op.name for v in lib.global_variables())
+
+    try:
+        (tf_res, (_, tf_events)), (our_res, (_, our_events)) = _both(program, tmp_path)
+    finally:
+        # (set_as_default: the default for the rest of the thread)
+        tf_so._summary_state.writer = our_so._state.writer = None
+    assert our_res == tf_res
+    assert our_events == tf_events
+    assert sum('tag: "imported"' in e for e in our_events) == 3

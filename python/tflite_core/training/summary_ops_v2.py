@@ -18,7 +18,7 @@ when it runs; they return a bool tensor (in the ``_SUMMARY_V2`` collection,
 ...         s = tf.contrib.summary.scalar("loss", 0.5)
 ...     with tf.Session() as sess:
 ...         sess.run(step.initializer)
-...         tf.contrib.summary.initialize(session=sess)
+...         _ = sess.run(tf.contrib.summary.summary_writer_initializer_op())
 ...         bool(sess.run(s))
 True
 """
@@ -447,11 +447,16 @@ def graph(param: Any, step: Any = None, name: str | None = None) -> Any:
 
 
 def import_event(tensor: Any, name: str | None = None) -> Operation:
-    """Writes a serialized ``Event`` (a constant string tensor) as it is; recording conditions
-    do not apply."""
+    """Writes a serialized ``Event`` (bytes, or a constant string tensor) as it is; recording
+    conditions do not apply."""
     if _state.writer is None:
         raise AttributeError("'NoneType' object has no attribute '_resource'")
-    t = tensor if isinstance(tensor, Tensor) else convert_to_tensor(tensor)
+    t = _string_or_tensor(tensor)
+    if t.dtype is not _dt.string:
+        raise TypeError(
+            f"Input 'event' of 'ImportEvent' Op has type {t.dtype.name} that does not match "
+            "expected type of string."
+        )
     return _call("import_event", [t], {"writer": _state.writer}, name or "ImportEvent")
 
 

@@ -35,7 +35,13 @@ from ..framework.graph import Operation, constant_value
 from ..framework.protos import protos
 from ..framework.registry import NotDifferentiable, OpKind, register_op
 from ..io.event_writer import tfrecord
-from ..ops.summary_media_ops import _audio_summary_value, _image_summary_value, tensor_proto_of
+from ..ops.summary_media_ops import (
+    _audio_summary_value,
+    _image_summary_value,
+    _normalize_image,
+    encode_png,
+    tensor_proto_of,
+)
 from ..ops.summary_ops import histogram_proto
 
 _COUNTER = itertools.count()  # TF's process-wide event file counter
@@ -45,6 +51,7 @@ _WRITER_NAME = b"tensorflow.core.util.events_writer"
 _SOURCE_METADATA = (
     b"\x52" + bytes([len(_WRITER_NAME) + 2]) + b"\x0a" + bytes([len(_WRITER_NAME)]) + _WRITER_NAME
 )
+_DEFAULT_BAD_COLOR = np.array([255, 0, 0, 255], np.uint8)
 _PAYLOADS: dict[int, bytes] = {}  # token -> serialized graph (tf.summary.initialize)
 _TOKENS = itertools.count()
 
@@ -151,7 +158,7 @@ def _summary_event(op: Operation, step: int, action: str, tag: str, ins: list) -
             )
         s.value.add(tag=tag, histo=histogram_proto(values))
     elif action == "image":
-        s.ParseFromString(_image_summary_value(op, _tag_array(tag), np.asarray(ins[1]))[0][()])
+        _image_values(op, s, tag, np.asarray(ins[1]), np.asarray(ins[2]))
     elif action == "audio":
         raw = _audio_summary_value(op, _tag_array(tag), np.asarray(ins[1]), np.asarray(ins[2]))
         s.ParseFromString(raw[0][()])
@@ -164,6 +171,35 @@ def _summary_event(op: Operation, step: int, action: str, tag: str, ins: list) -
         if metadata:
             v.metadata.ParseFromString(metadata)
     return _event(step, summary=s)
+
+
+def _image_values(op: Operation, s: Any, tag: str, images: np.ndarray, bad: np.ndarray) -> None:
+    """TF's image summary with the ``bad_color`` input (for pixels with a non-finite channel)."""
+    if bad.ndim != 1:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"bad_color must be a vector, got shape [{','.join(map(str, bad.shape))}]"
+            f"\n\t [[node {op.name}]]",
+        )
+    # the shape checks and the PNG values: the ImageSummary kernel's
+    s.ParseFromString(_image_summary_value(op, _tag_array(tag), images)[0][()])
+    if images.dtype == np.uint8 or not len(s.value):
+        return
+    depth = images.shape[3]
+    if bad.shape[0] < depth:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"expected depth <= bad_color.size, got depth = {depth}, bad_color.size = "
+            f"{bad.shape[0]}\n\t [[node {op.name}]]",
+        )
+    if (bad[:depth] == _DEFAULT_BAD_COLOR[:depth]).all():
+        return
+    h, w = images.shape[1:3]
+    for i, v in enumerate(s.value):
+        pixels = _normalize_image(images[i].reshape(h * w, depth), bad.astype(np.uint8))
+        v.image.encoded_image_string = encode_png(pixels.reshape(h, w, depth))
 
 
 _WRITES = ("scalar", "histogram", "image", "audio", "tensor")
