@@ -505,3 +505,26 @@ def _options_errors(m):
 @pytest.mark.bad_input
 def test_checkpoint_options_bad_input_and_copy():
     assert _options_errors(tf) == _options_errors(T)
+
+
+def _save_uninitialized(m, g, directory):
+    out = []
+    with g.as_default():
+        kwargs = {"use_resource": False} if m is T else {}
+        v = m.get_variable("v", [2], **kwargs)
+        ckpt = m.train.Checkpoint(v=v)
+        with m.Session() as sess:
+            for save in (ckpt.save, ckpt.write):
+                with pytest.raises(m.errors.FailedPreconditionError) as e:
+                    save(os.path.join(directory, "c"), session=sess)
+                found = re.search(r"Attempting to use uninitialized value \w+", e.value.message)
+                out.append(found[0])
+            out.append(int(sess.run(ckpt.save_counter)))
+    return [*out, os.path.exists(directory) and sorted(os.listdir(directory))]
+
+
+@pytest.mark.bad_input
+def test_save_uninitialized_variable(tmp_path):
+    got = _save_uninitialized(tf, tf.Graph(), str(tmp_path / "ours"))
+    assert got == _save_uninitialized(T, real_tf.Graph(), str(tmp_path / "tf"))
+    assert got[:3] == ["Attempting to use uninitialized value v"] * 2 + [1]

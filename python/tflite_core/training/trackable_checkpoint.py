@@ -186,12 +186,12 @@ class Checkpoint:
     def _write(self, file_prefix: str, session: Any = None, options: Any = None) -> str:
         sess = _session(session)
         file_prefix = os.fspath(file_prefix)
+        directory = os.path.dirname(file_prefix)
+        if directory:  # (made before the values are read, as TF: even when that fails)
+            os.makedirs(directory, exist_ok=True)
         graph = ObjectGraph(self)
         tensors = [(key, _live_value(sess, v)) for key, v in graph.variables()]
         proto = graph.proto().SerializeToString()
-        directory = os.path.dirname(file_prefix)
-        if directory:
-            os.makedirs(directory, exist_ok=True)
         write_object_bundle(file_prefix, tensors, {OBJECT_GRAPH_PROTO_KEY: proto})
         if options is not None:
             _run_callbacks(options.experimental_write_callbacks, file_prefix)
