@@ -102,7 +102,14 @@ def test_scalar_histogram_generic_events_as_tf(tmp_path):
                 ]
             ops.append(so.generic("gen", lib.constant([1, 2, 3]), step=4))
             ops.append(so.scalar("x y", lib.constant(1.25, lib.float64)))
+            ops.append(so.scalar("py", 3, step=1))  # Python values: Identity/input constants
+            ops.append(so.histogram("py_h", [1, 2], step=1))
+            ops.append(so.generic("py_g", [[1.5]], step=2))
         names = [t.name for t in ops]
+        graph = lib.get_default_graph()
+        inputs = [
+            graph.get_operation_by_name(f"{n}/Identity").inputs[0].op.name for n in ("py", "py_h")
+        ]
         n_ops = len(so.all_summary_ops())
         n_init = len(so.summary_writer_initializer_op())
         with lib.Session() as sess:
@@ -113,7 +120,7 @@ def test_scalar_histogram_generic_events_as_tf(tmp_path):
             sess.run(lib.assign(step, 5))
             fetched.append(sess.run(ops[0]))
             sess.run(writer.flush())
-        return names, n_ops, n_init, _values(fetched)
+        return names, inputs, n_ops, n_init, _values(fetched)
 
     (tf_res, (tf_first, tf_events)), (our_res, (our_first, our_events)) = _both(program, tmp_path)
     assert our_res == tf_res

@@ -288,6 +288,16 @@ def _choose_step(step: Any, graph: Graph) -> Tensor:
     return step
 
 
+def _identity(value: Any) -> Tensor:
+    """``identity(value)`` named as TF names it (a Python value: ``Identity/input``)."""
+    if isinstance(value, Tensor):
+        return identity(value)
+    with name_scope("Identity") as scope:
+        t = _string_or_tensor(value) if isinstance(value, (str, bytes)) else None
+        t = convert_to_tensor(value, name="input") if t is None else t
+    return identity(t, name=scope) if t.dtype is not _dt.string else t
+
+
 def _check_dtype(t: Tensor, param: str, dtypes: tuple = _REAL) -> Tensor:
     if t.dtype.base_dtype not in dtypes:
         allowed = ", ".join(d.name for d in dtypes)
@@ -347,8 +357,7 @@ def generic(
     def function(tag: str, scope: str) -> Operation:
         serialized = _string_const(meta or b"", "Const")
         s = _choose_step(step, g)
-        value = _string_or_tensor(tensor)
-        value = identity(value) if value.dtype is not _dt.string else value
+        value = _identity(tensor)
         return _call("tensor", [s, value, serialized], {"writer": _writer(), "tag": tag}, scope)
 
     return _summary_writer_function(name, tensor, function, family)
@@ -362,7 +371,7 @@ def scalar(name: str, tensor: Any, family: str | None = None, step: Any = None) 
 
     def function(tag: str, scope: str) -> Operation:
         s = _choose_step(step, g)
-        value = _check_dtype(identity(tensor), "value")
+        value = _check_dtype(_identity(tensor), "value")
         return _call("scalar", [s, value], {"writer": _writer(), "tag": tag}, scope)
 
     return _summary_writer_function(name, tensor, function, family)
@@ -376,7 +385,7 @@ def histogram(name: str, tensor: Any, family: str | None = None, step: Any = Non
 
     def function(tag: str, scope: str) -> Operation:
         s = _choose_step(step, g)
-        values = _check_dtype(identity(tensor), "values", (*_REAL, _dt.bool))
+        values = _check_dtype(_identity(tensor), "values", (*_REAL, _dt.bool))
         return _call("histogram", [s, values], {"writer": _writer(), "tag": tag}, scope)
 
     return _summary_writer_function(name, tensor, function, family)
@@ -399,7 +408,7 @@ def image(
         s = _choose_step(step, g)
         color = constant([255, 0, 0, 255], _dt.uint8) if bad_color is None else bad_color
         attrs = {"writer": _writer(), "tag": tag, "max_images": int(max_images)}
-        return _call("image", [s, identity(tensor), convert_to_tensor(color)], attrs, scope)
+        return _call("image", [s, _identity(tensor), convert_to_tensor(color)], attrs, scope)
 
     return _summary_writer_function(name, tensor, function, family)
 
@@ -422,7 +431,7 @@ def audio(
         s = _choose_step(step, g)
         rate = convert_to_tensor(sample_rate, _dt.float32)
         attrs = {"writer": _writer(), "tag": tag, "max_outputs": int(max_outputs)}
-        return _call("audio", [s, identity(tensor), rate], attrs, scope)
+        return _call("audio", [s, _identity(tensor), rate], attrs, scope)
 
     return _summary_writer_function(name, tensor, function, family)
 
@@ -442,7 +451,7 @@ def graph(param: Any, step: Any = None, name: str | None = None) -> Any:
         return no_op()
     attrs = {"writer": _state.writer, "payload": -1}
     return _call(
-        "graph", [_choose_step(step, g), identity(param)], attrs, name or "WriteGraphSummary"
+        "graph", [_choose_step(step, g), _identity(param)], attrs, name or "WriteGraphSummary"
     )
 
 
