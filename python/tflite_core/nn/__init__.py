@@ -113,6 +113,7 @@ from .pool_composites import (
     pool,
 )
 from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, rnn, static_rnn
+from .rnn_raw import raw_rnn
 from .rnn_static import static_bidirectional_rnn, static_state_saving_rnn
 from .sampled_loss_ops import (
     nce_loss,
