@@ -109,7 +109,9 @@ def np_audio_summary(x, rate):
     """TF's AudioSummaryV2 kernel: 16-bit PCM WAV, ``round(x * 32768)`` clipped."""
     s = tf.Summary()
     for i in range(min(3, x.shape[0])):
-        pcm = np.clip(np.rint(x[i] * np.float32(32768)), -32768, 32767).astype("<i2").tobytes()
+        scaled = x[i] * np.float32(32768)
+        rounded = np.sign(scaled) * np.floor(np.abs(scaled) + 0.5)  # C's roundf, as TF's wav_io
+        pcm = np.clip(rounded, -32768, 32767).astype("<i2").tobytes()
         header = struct.pack(
             "<4sI4s4sIHHIIHH4sI",
             b"RIFF",

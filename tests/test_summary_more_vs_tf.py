@@ -324,3 +324,17 @@ def test_scalar_and_histogram_family_tags_as_tf(T):
         [v.tag for v in _parse(T, r).value] for r in theirs
     ]
     assert _parse(T, ours[0]).value[0].tag == "train/outer/train/loss"
+
+
+def test_audio_rounds_halves_away_from_zero_as_tf(T):
+    """TF's wav_io rounds with C's roundf: samples at exact halves of a 16-bit step go away from
+    zero (NumPy's rint would go to even)."""
+    halves = np.array([[0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 3.0]], np.float32) / 32768
+
+    def build(m):
+        return m.summary.audio("a", halves, 8000.0), None
+
+    (_, ours), (_, theirs) = _run_ours(build), _run_tf(T, build)
+    wav = [_parse(T, raw).value[0].audio.encoded_audio_string for raw in (ours, theirs)]
+    assert wav[0] == wav[1]
+    assert np.frombuffer(wav[0][44:], "<i2").tolist() == [1, 2, 3, -1, -2, -3, 3]

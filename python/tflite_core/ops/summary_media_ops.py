@@ -7,7 +7,8 @@ are scaled one image at a time as TF's ``ImageSummary`` kernel does: when no fin
 negative, by ``255 / max``; otherwise by ``127 / max(|min|, |max|)`` around 128, in the image's
 own precision, then truncated to ``uint8``; a pixel with a non-finite channel gets the
 ``bad_color`` (red). Audio is a 16-bit PCM WAV: each sample ``x`` becomes
-``round(x * 32768)`` clipped to the int16 range, with the sample rate rounded to an integer.
+``roundf(x * 32768)`` (halves away from zero) clipped to the int16 range, with the sample
+rate rounded to an integer.
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ def encode_png(image: np.ndarray) -> bytes:
 def encode_wav(samples: np.ndarray, sample_rate: int) -> bytes:
     """A 16-bit PCM WAV of float ``samples`` (``[frames, channels]``, in [-1, 1])."""
     channels = samples.shape[1]
-    pcm = np.clip(np.rint(samples.astype(np.float32) * np.float32(32768.0)), -32768, 32767)
+    scaled = samples.astype(np.float32) * np.float32(32768.0)
+    rounded = np.sign(scaled) * np.floor(np.abs(scaled) + np.float32(0.5))  # C's roundf
+    pcm = np.clip(rounded, -32768, 32767)
     data = pcm.astype("<i2").tobytes()
     block = 2 * channels
     fmt = struct.pack("<HHIIHH", 1, channels, sample_rate, sample_rate * block, block, 16)
