@@ -156,3 +156,51 @@ def test_non_cell_raises_type_error():
     assert type(theirs) is type(ours) is TypeError
     assert "is not an RNNCell" in str(theirs) and "is not an RNNCell" in str(ours)
     assert "'output_size' property is missing" in str(ours)
+
+
+def _docs_example(lib):
+    """TF's docstring example of raw_rnn (static batch size, inputs read from a TensorArray)."""
+    max_time, batch_size, input_depth, num_units = 4, 2, 3, 5
+    inputs = lib.placeholder(shape=(max_time, batch_size, input_depth), dtype=lib.float32)
+    sequence_length = lib.placeholder(shape=(batch_size,), dtype=lib.int32)
+    inputs_ta = lib.TensorArray(dtype=lib.float32, size=max_time).unstack(inputs)
+    cell = lib.nn.rnn_cell.LSTMCell(num_units)
+
+    def loop_fn(time, cell_output, cell_state, loop_state):
+        emit_output = cell_output  # == None for time == 0
+        if cell_output is None:  # time == 0
+            next_cell_state = cell.zero_state(batch_size, lib.float32)
+        else:
+            next_cell_state = cell_state
+        elements_finished = time >= sequence_length
+        finished = lib.reduce_all(elements_finished)
+        next_input = lib.cond(
+            finished,
+            lambda: lib.zeros([batch_size, input_depth], dtype=lib.float32),
+            lambda: inputs_ta.read(time),
+        )
+        return elements_finished, next_input, next_cell_state, emit_output, None
+
+    outputs_ta, final_state, _ = lib.nn.raw_rnn(cell, loop_fn)
+    return inputs, sequence_length, outputs_ta.stack(), final_state
+
+
+def test_docs_example_matches_tf():
+    x = np.random.default_rng(9).standard_normal((4, 2, 3)).astype(np.float32)
+    results = []
+    weights = None
+    for lib, graph, session in ((T, real_tf.Graph, T.Session), (tf, tf.Graph, tf.Session)):
+        with graph().as_default():
+            inputs, lengths, out, state = _docs_example(lib)
+            with session() as sess:
+                sess.run(lib.global_variables_initializer())
+                variables = lib.trainable_variables()
+                if weights is None:
+                    weights = sess.run(variables)
+                for v, w in zip(variables, weights):
+                    v.load(w, sess)
+                results.append(sess.run([out, state], {inputs: x, lengths: [3, 4]}))
+    (out_tf, state_tf), (out, state) = results
+    np.testing.assert_allclose(out, out_tf, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(state.c, state_tf.c, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(state.h, state_tf.h, rtol=1e-5, atol=1e-6)
