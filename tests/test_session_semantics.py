@@ -62,3 +62,24 @@ def test_empty_fetches_return_their_structure(fetch):
 def test_running_an_empty_graph_is_a_runtime_error():
     ours, theirs = _both(lambda m: (), lambda s: s.run([]))
     assert type(ours) is RuntimeError and str(ours) == str(theirs)
+
+
+def test_tuple_feed_keys_feed_each_tensor_as_tf():
+    """A tuple key (an LSTMStateTuple of tensors, nested tuples) feeds each of its tensors from
+    the same place of its value, as TF's nest.flatten_dict_items (which flattens lists in the
+    value too); a value of another length is TF's ValueError."""
+    results = []
+    for m, graph in ((tf, tf.Graph()), (real_tf.compat.v1, real_tf.Graph())):
+        with graph.as_default():
+            a = m.placeholder(m.float32, [2])
+            b = m.placeholder(m.float32, [])
+            c = m.placeholder(m.float32, [2])
+            state = m.nn.rnn_cell.LSTMStateTuple(a, b)
+            y = a * b + c
+            with m.Session(graph=graph) as sess:
+                value = m.nn.rnn_cell.LSTMStateTuple(np.array([1.0, 2.0], np.float32), 3.0)
+                results.append(sess.run(y, {(state, c): (value, np.array([0.5, 0.5]))}))
+                with pytest.raises(ValueError, match=r"Could not flatten dictionary\. Key had 2"):
+                    sess.run(y, {state: (1.0,), c: [0.0, 0.0]})
+    np.testing.assert_array_equal(results[0], [3.5, 6.5])
+    np.testing.assert_array_equal(results[0], results[1])

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import numpy as np
 
+from ..framework import nest
 from ..framework.graph import Graph, Operation, Tensor, default_session, get_default_graph
 from ..framework.runtime import core, set_num_threads
 from .buffers import aligned_buffer
@@ -143,6 +144,8 @@ class BaseSession:
             raise RuntimeError(
                 "The Session graph is empty. Add operations to the graph before calling run()."
             )
+        if feed_dict and any(type(k) is not str and isinstance(k, tuple) for k in feed_dict):
+            feed_dict = flatten_feed_dict(feed_dict)
         feed_keys = tuple(feed_dict) if feed_dict else ()
         key: tuple | None = (fetches if type(fetches) in LEAVES else fetch_key(fetches), feed_keys)
         try:
@@ -251,3 +254,22 @@ class InteractiveSession(BaseSession):
                 self._g_cm.__exit__(None, None, None)
             self._s_cm = None
         super().close()
+
+
+def flatten_feed_dict(feed_dict: Any) -> dict:
+    """TF's nested feed keys (``nest.flatten_dict_items``): a tuple key (an ``LSTMStateTuple`` of
+    placeholders, nested tuples) and its value are both flattened (lists in the value too, as
+    TF) and paired in order; their lengths must agree."""
+    out: dict = {}
+    for k, v in feed_dict.items():
+        if type(k) is str or not isinstance(k, tuple):
+            out[k] = v
+            continue
+        keys, values = nest.flatten(k), nest.flatten(v)
+        if len(keys) != len(values):
+            raise ValueError(
+                f"Could not flatten dictionary. Key had {len(keys)} elements, but value had "
+                f"{len(values)} elements. Key: {keys}, value: {values}."
+            )
+        out.update(zip(keys, values))
+    return out
