@@ -206,3 +206,14 @@ def test_run_time_errors_match_tf(x_shape, lengths, kw, cls, text):
     theirs, ours = (_run_error(lib, x, lengths, **kw) for lib in (T, tf))
     assert type(theirs).__name__ == type(ours).__name__ == cls
     assert text in theirs.message and text in ours.message
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_default_beam_width_on_longer_sequences_matches_tf(seed):
+    rng = np.random.RandomState(seed)
+    x = (rng.randn(30, 3, 10) * (1 + 2 * seed)).astype(np.float32)
+    x = np.round(x) if seed else x  # integer logits: many exact ties
+    lengths = rng.randint(10, 31, 3).astype(np.int32)
+    cases = [(x, lengths, 100, 5, bool(seed))]
+    theirs, ours = _run_both(cases)
+    assert _assert_same(cases, ours, theirs) == 1

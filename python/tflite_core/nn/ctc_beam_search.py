@@ -341,7 +341,7 @@ class _Arith:
     (the C library's double functions)."""
 
     def __init__(self, dtype: np.dtype) -> None:
-        single = dtype == np.float32
+        single = self.single = dtype == np.float32
         self.r: Callable[[float], float] = (lambda v: float(np.float32(v))) if single else float
         self.exp: Callable[[float], float] = _LIBM.expf if single else math.exp
         self.log: Callable[[float], float] = _LIBM.logf if single else math.log
@@ -405,26 +405,46 @@ class BeamSearch:
                 leaves.size() < width or total > leaves.peek_bottom().n_total
             )
 
+        shifted = self._shifted(x, norm)  # logit - norm, rounded as the kernel rounds it
         for b in branches:
             if not candidate(b.o_total):
                 continue
+            children = b.children
             for label in range(self.num_classes - 1):
-                c = b.children.get(label)
-                if c is None:
-                    c = b.children[label] = _Entry(b, label)
-                if c.active():
-                    continue
-                c.n_blank = _NEG_INF
-                prev = b.o_blank if c.label == b.label else b.o_total
-                c.n_label = r(r(x[label] - norm) + prev)
-                c.n_total = c.n_label
-                if candidate(c.n_total):
+                c = children.get(label)
+                if c is not None and c.n_total != _NEG_INF:
+                    continue  # already in the beam
+                prev = b.o_blank if label == b.label else b.o_total
+                # The child's total is r(shifted + prev). It can enter only when that exceeds
+                # the bottom of a full beam; rounding is monotonic and the bottom is
+                # representable, so a sum at or below it is refused without being rounded (and
+                # without making the child: an inactive child and a missing one are alike).
+                raw = shifted[label] + prev
+                if raw == _NEG_INF:
+                    enters = False
+                elif leaves.size() < width:
+                    enters = True
+                else:
+                    enters = raw > leaves.peek_bottom().n_total
+                if enters:
+                    total = r(raw)
+                    enters = candidate(total)
+                if enters:
+                    if c is None:
+                        c = children[label] = _Entry(b, label)
+                    c.n_blank = _NEG_INF
+                    c.n_label = c.n_total = total
                     if leaves.size() == width:
                         leaves.peek_bottom().reset_new()
                     leaves.push(c)
-                else:
+                elif c is not None:
                     c.o_total = c.o_blank = c.o_label = _NEG_INF
                     c.reset_new()
+
+    def _shifted(self, x: list[float], norm: float) -> list[float]:
+        if self.ar.single:
+            return (np.asarray(x, np.float32) - np.float32(norm)).tolist()
+        return [v - norm for v in x]
 
     def top_paths(self, n: int, merge_repeated: bool) -> tuple[list[list[int]], list[float]]:
         if n > self.beam_width:
