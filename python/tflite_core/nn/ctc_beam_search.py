@@ -325,7 +325,10 @@ def _greater(a: _Entry, b: _Entry) -> bool:
 
 def _libm() -> Any:
     """The C math library TF's kernel calls (``expf``/``logf``/``log1pf`` for float32)."""
-    lib = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
+    try:
+        lib = ctypes.CDLL("libm.so.6")
+    except OSError:  # not glibc: the platform's C math library
+        lib = ctypes.CDLL(ctypes.util.find_library("m"))
     for fn in ("expf", "logf", "log1pf"):
         getattr(lib, fn).restype = ctypes.c_float
         getattr(lib, fn).argtypes = [ctypes.c_float]
