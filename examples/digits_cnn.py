@@ -4,7 +4,8 @@ with dropout, a softmax output trained with ``AdamOptimizer`` on
 ``sparse_softmax_cross_entropy_with_logits``; accuracy with ``tf.nn.in_top_k``.
 
 Run: ``python examples/digits_cnn.py [--seed N] [--epochs N] [--conv-backend onednn|reference]``.
-It prints the loss per epoch and the test accuracy (over 97% in 40 epochs).
+It prints the loss per epoch and the test accuracy (over 97% in 80 epochs; dropout with
+keep_prob 0.5 during training).
 """
 
 import argparse
@@ -67,7 +68,7 @@ def data(seed):
     )
 
 
-def main(seed=0, epochs=40, batch=64, trace_steps=0):
+def main(seed=0, epochs=80, batch=64, trace_steps=0):
     """Trains and evaluates; with ``trace_steps`` prints the loss of that many steps and stops."""
     x_train, x_test, y_train, y_test = data(seed)
     images, labels, keep_prob, loss, train_op, correct = build(seed)
@@ -99,7 +100,7 @@ def main(seed=0, epochs=40, batch=64, trace_steps=0):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0, help="random seed (graph and data)")
-    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--epochs", type=int, default=80)
     parser.add_argument("--trace-steps", type=int, default=0, help="print N step losses, stop")
     parser.add_argument(
         "--conv-backend",
