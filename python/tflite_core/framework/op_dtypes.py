@@ -134,6 +134,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "BitwiseXor": ("x y", (("x y", _14),)),
     "BroadcastArgs": ("s0 s1", (("s0 s1", _8),)),
     "BroadcastTo": ("input shape", (("shape", _8),)),
+    "CTCBeamSearchDecoder": ("inputs sequence_length:int32", (("inputs", _12),)),
     "Cast": ("x", ()),
     "Ceil": ("x", (("x", _9),)),
     "CheckNumerics": ("tensor", (("tensor", _9),)),

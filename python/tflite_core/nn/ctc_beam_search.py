@@ -26,7 +26,13 @@ probabilities are the outputs. Errors are TF's: ``sequence_length(b) <= max_time
 mismatch are ``FailedPreconditionError``; more paths than the beam width, or than the beam holds,
 are ``InvalidArgumentError`` when the graph runs.
 
->>> decoded, log_prob = tf.nn.ctc_beam_search_decoder(logits, seq_len, beam_width=4, top_paths=2)
+>>> probs = [[[0.1, 0.6, 0.3]], [[0.2, 0.2, 0.6]], [[0.6, 0.3, 0.1]]]  # [time, batch, classes]
+>>> logits = tf.constant(np.log(np.array(probs, np.float32)))
+>>> decoded, log_prob = tf.nn.ctc_beam_search_decoder(logits, [3], beam_width=4, top_paths=2)
+>>> with tf.Session() as sess:
+...     best, second, lp = sess.run([decoded[0], decoded[1], log_prob])
+>>> best.values.tolist(), second.values.tolist(), [round(float(v), 4) for v in lp[0]]
+([1, 0], [0], [-0.8965, -1.772])
 """
 
 from __future__ import annotations

@@ -64,6 +64,17 @@ def _fused_checks(x, scale, offset, mean, variance, data_format, is_training):
     return rank, c
 
 
+def _param(value: Any, name: str) -> Tensor:
+    """A per-channel input of FusedBatchNormV3 (TF's ``U``: float32 or bfloat16), as float32."""
+    t = value if isinstance(value, Tensor) else convert_to_tensor(value, _dt.float32, name=name)
+    if t.dtype not in (_dt.float32, _dt.bfloat16):
+        raise TypeError(
+            f"Value passed to parameter '{name}' of 'FusedBatchNormV3' has DataType "
+            f"{t.dtype.name} not in list of allowed values: bfloat16, float32"
+        )
+    return t if t.dtype == _dt.float32 else cast(t, _dt.float32)
+
+
 def fused_batch_norm(
     x: TensorLike,
     scale: TensorLike,
@@ -97,12 +108,12 @@ def fused_batch_norm(
         )
     with name_scope(name, "FusedBatchNormV3", [x, scale, offset, mean, variance]) as scope:
         x = convert_to_tensor(x, name="input")
-        scale = convert_to_tensor(scale, name="scale", dtype=_dt.float32)
-        offset = convert_to_tensor(offset, name="offset", dtype=_dt.float32)
+        scale = _param(scale, "scale")
+        offset = _param(offset, "offset")
         m_in = constant(np.zeros(0, np.float32)) if mean is None else mean
         v_in = constant(np.zeros(0, np.float32)) if variance is None else variance
-        m_in = convert_to_tensor(m_in, name="mean", dtype=_dt.float32)
-        v_in = convert_to_tensor(v_in, name="variance", dtype=_dt.float32)
+        m_in = _param(m_in, "mean")
+        v_in = _param(v_in, "variance")
         _fused_checks(x, scale, offset, m_in, v_in, data_format, is_training)
         xf = x if x.dtype == _dt.float32 else cast(x, _dt.float32)
         attrs = {
