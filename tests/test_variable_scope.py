@@ -460,7 +460,8 @@ def test_unseeded_draws_follow_the_documented_distributions(g):
     assert np.abs(t).max() <= 4.0 and abs(t.mean()) < 2 * TRUNC_STD * se
     assert abs(t.std() - 2.0 * TRUNC_STD) < 0.02
     limit = math.sqrt(6 / 900)
-    assert np.abs(gu).max() <= limit and abs(gu.var() - limit**2 / 3) < 0.01 * limit**2
+    # (the kernel scales by the limit rounded to float32, which may lie just above it)
+    assert np.abs(gu).max() <= np.float32(limit) and abs(gu.var() - limit**2 / 3) < 0.01 * limit**2
 
 
 # ---- checkpoints ---------------------------------------------------------------------------------
