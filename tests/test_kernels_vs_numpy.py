@@ -970,6 +970,8 @@ def assert_same(name, got, want, case):
     tol = dict(TOL[got.dtype])
     if isinstance(case.tol, dict):
         tol = case.tol[got.dtype]
+    elif got.dtype == F32 and name in CANCELLING_F32:
+        tol = {"rtol": 1e-4, "atol": 1e-5}
     elif got.dtype == F32 and name in LOOSE_F32:
         tol = {"rtol": 1e-5, "atol": 1e-6}
     np.testing.assert_allclose(got, want, equal_nan=True, err_msg=name, **tol)
@@ -1928,6 +1930,12 @@ LOOSE_F32 |= {
     "sparse_apply_rms_prop",
     "sparse_apply_centered_rms_prop",
 }
+
+
+# FTRL's new weight is (sign(linear) l1 - linear) / quadratic, with linear updated through
+# float32 powers of the accumulators (libm's powf vs NumPy's differ by an ulp): the subtraction
+# can cancel most digits (seen: 2.3e-5 relative on one element)
+CANCELLING_F32 = {"apply_ftrl", "apply_ftrl_v2", "sparse_apply_ftrl", "sparse_apply_ftrl_v2"}
 
 
 def test_every_kernel_has_a_row():
