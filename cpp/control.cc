@@ -1,6 +1,7 @@
 // control.cc: the If and While steps.
 #include "control.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -58,7 +59,62 @@ IfStep::IfStep(std::string node, SubPlan then_branch, SubPlan else_branch)
   if (branch_[0].params.size() != branch_[1].params.size() ||
       branch_[0].results.size() != branch_[1].results.size())
     throw KernelError("[If] the branches of '" + node_ + "' differ in params or results");
+  for (int k = 0; k < 2; ++k) {
+    const SubPlan& b = branch_[k];
+    std::vector<char> written(size_t(b.plan->num_slots()), 0);
+    for (int i = 0; i < b.plan->num_steps(); ++i)
+      for (int o : b.plan->step(i).out) written.at(size_t(o)) = 1;
+    for (int p : b.params) written.at(size_t(p)) = 0;
+    for (size_t r = 0; r < b.results.size(); ++r) {
+      const int s = b.results[r];
+      const bool twice = std::count(b.results.begin(), b.results.end(), s) > 1;
+      writable_[k].push_back(written.at(size_t(s)) && !b.plan->is_dynamic(s) && !twice);
+    }
+  }
 }
+
+namespace {
+
+// Points a branch's result slots at the If's outer output buffers while the branch runs (its
+// kernels then write the results in place, no copy afterwards), and restores them after. Only
+// a slot a step writes, whose bytes no other slot of the branch overlaps (no view of it is read
+// elsewhere), of the outer buffer's dtype and shape; the others are copied as before.
+class ResultAlias {
+ public:
+  ResultAlias(Plan& branch, const std::vector<int>& results, const std::vector<char>& writable,
+              const Plan& outer, const std::vector<int>& out)
+      : branch_(branch) {
+    for (size_t r = 0; r < results.size(); ++r) {
+      const int s = results[r];
+      const TensorView &from = branch.slot(s), &to = outer.slot(out[r]);
+      if (!writable[r] || !from.data || !to.data || from.data == to.data ||
+          from.dtype != to.dtype || !same_shape(from, to) || bytes_of(from) == 0)
+        continue;
+      const char* lo = static_cast<const char*>(from.data);
+      const char* hi = lo + bytes_of(from);
+      bool shared = false;  // another slot views (part of) the buffer: keep it, copy after
+      for (int t = 0; t < branch.num_slots() && !shared; ++t) {
+        const TensorView& v = branch.slot(t);
+        const char* a = static_cast<const char*>(v.data);
+        shared = t != s && a && a < hi && lo < a + std::max<int64_t>(bytes_of(v), 1);
+      }
+      if (shared) continue;
+      saved_.emplace_back(s, from.data);
+      branch.set_slot_data(s, to.data);
+    }
+  }
+  ~ResultAlias() {
+    for (const auto& [s, data] : saved_) branch_.set_slot_data(s, data);
+  }
+  ResultAlias(const ResultAlias&) = delete;
+  ResultAlias& operator=(const ResultAlias&) = delete;
+
+ private:
+  Plan& branch_;
+  std::vector<std::pair<int, void*>> saved_;
+};
+
+}  // namespace
 
 void IfStep::run(Plan& outer, const std::vector<int>& in, const std::vector<int>& out) {
   if (in.size() != branch_[1].params.size() + 1 || out.size() != branch_[1].results.size())
@@ -67,6 +123,7 @@ void IfStep::run(Plan& outer, const std::vector<int>& in, const std::vector<int>
   SubPlan& b = branch_[pred ? 1 : 0];
   for (size_t p = 0; p < b.params.size(); ++p)
     b.plan->set_slot_data(b.params[p], outer.slot(in[p + 1]).data);
+  const ResultAlias alias(*b.plan, b.results, writable_[pred ? 1 : 0], outer, out);
   try {
     b.plan->run();
   } catch (const InternalKernelError& e) {

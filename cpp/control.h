@@ -28,6 +28,10 @@ class IfStep : public ControlStep {
  private:
   std::string node_;
   SubPlan branch_[2];  // else, then
+  // per branch and result: whether a step of the branch writes the result's slot and the slot is
+  // neither a param nor a dynamic slot nor returned twice (then it may be pointed at the outer
+  // output buffer while the branch runs, instead of copied after it)
+  std::vector<char> writable_[2];
 };
 
 // A growable buffer of rows (a While's accumulated stack), 64-byte aligned.

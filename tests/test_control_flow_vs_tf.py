@@ -339,3 +339,42 @@ def test_maximum_iterations_stops_a_loop_that_would_not_end():
         )
 
     _close(*_both(build, [X3]))
+
+
+def test_cond_results_of_every_kind_as_tfs():
+    """A cond's branches return computed tensors (written straight into the cond's outputs),
+    a param passed through, a reshape view of a computed tensor that the branch also returns
+    whole, one tensor twice, a constant and an empty tensor; both branches, several runs in one
+    session (each run's fetched values stay its own), equal to TF's."""
+
+    def build(m, x, pred):
+        def branch(scale):
+            y = x * scale + 1.0
+            z = m.nn.relu(y - 2.0)
+            return (
+                y,
+                x,
+                m.reshape(z, [-1]),
+                z,
+                y,
+                m.constant([7.0, 8.0]),
+                m.zeros([0, 3]),
+                m.reduce_sum(z),
+            )
+
+        return m.cond(pred, lambda: branch(2.0), lambda: branch(-3.0))
+
+    x = RNG.uniform(-2, 2, (4, 3)).astype(np.float32)
+    for flag in (True, False, True):
+        ours, theirs = _both(build, [x, np.array(flag)])
+        _close(ours, theirs)
+    with tf.Graph().as_default():
+        px, pp = tf.placeholder(tf.float32, [4, 3]), tf.placeholder(tf.bool, [])
+        outs = build(tf, px, pp)
+        with tf.Session() as sess:
+            first = sess.run(outs, {px: x, pp: True})
+            second = sess.run(outs, {px: x + 1.0, pp: False})
+            again = sess.run(outs, {px: x, pp: True})
+    for a, c in zip(first, again):
+        np.testing.assert_array_equal(a, c)
+    np.testing.assert_allclose(second[0], (x + 1.0) * -3.0 + 1.0, rtol=1e-6)
