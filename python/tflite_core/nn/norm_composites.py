@@ -67,11 +67,7 @@ def _fused_checks(x, scale, offset, mean, variance, data_format, is_training):
 def _param(value: Any, name: str) -> Tensor:
     """A per-channel input of FusedBatchNormV3 (TF's ``U``: float32 or bfloat16), as float32."""
     t = value if isinstance(value, Tensor) else convert_to_tensor(value, _dt.float32, name=name)
-    if t.dtype not in (_dt.float32, _dt.bfloat16):
-        raise TypeError(
-            f"Value passed to parameter '{name}' of 'FusedBatchNormV3' has DataType "
-            f"{t.dtype.name} not in list of allowed values: bfloat16, float32"
-        )
+    check_dtype_in("FusedBatchNormV3", t, (_dt.bfloat16, _dt.float32), name)
     return t if t.dtype == _dt.float32 else cast(t, _dt.float32)
 
 
