@@ -35,9 +35,7 @@ def pred_value(pred: Any, keras_message: bool = False) -> bool | None:
     """The Python value of a ``training`` flag, or None when it is known only at run time (TF's
     ``smart_constant_value``; ``keras_message``: the wording of Keras's ``constant_value``)."""
     if isinstance(pred, Tensor):
-        if _fed(pred):
-            return None
-        v = constant_value(pred)
+        v = constant_value(pred)  # (None for anything fed: placeholder_with_default included)
         return None if v is None else bool(v)
     if isinstance(pred, Variable):
         return None
@@ -53,25 +51,6 @@ def pred_value(pred: Any, keras_message: bool = False) -> bool | None:
         f"Argument `pred` must be a Tensor, or a Python bool, or 1 or 0. Received: pred={pred} "
         f"of type {type(pred).__name__}"
     )
-
-
-_FEEDABLE = ("Placeholder", "PlaceholderWithDefault", "PlaceholderV2")
-
-
-def _fed(t: Tensor) -> bool:
-    """Whether ``t`` depends on a placeholder (``placeholder_with_default(False, [])`` is known
-    only at run time, as in TF)."""
-    seen: set[int] = set()
-    stack = [t.op]
-    while stack:
-        op = stack.pop()
-        if id(op) in seen:
-            continue
-        seen.add(id(op))
-        if op.type in _FEEDABLE:
-            return True
-        stack.extend(i.op for i in op.inputs)
-    return False
 
 
 def smart_cond(
