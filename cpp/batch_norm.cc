@@ -18,8 +18,8 @@
 //   training:  dx = scale r (dy - sum(dy) / n - xc r^2 sum(dy xc) / n)
 //   inference: dx = dy scale r
 //   dscale = r sum(dy xc), doffset = sum(dy).
-// Sums: blocks of 32 rows (or one channel's run of a channels-first row) in the input's type,
-// added into a chunk's doubles; the chunks (fixed by the size, never by the thread count) are
+// Sums: in double, blocks of 32 rows (or one channel's run of a channels-first row) added into
+// a chunk's sums; the chunks (fixed by the size, never by the thread count) are
 // combined in order, so every run and thread count gives the same bits.
 #include <algorithm>
 #include <cmath>
@@ -66,9 +66,9 @@ int64_t row_grain(const BnGeom& g) {
 
 // Per-channel sums of kTerms terms over every row, deterministic: each chunk of rows (fixed by
 // the size, never by the thread count) sums into its own array, and the chunks' arrays are
-// combined in order into out[k * c + ch] (double). Within a chunk, blocks of kBlock rows are
-// summed in T first (channels-last: row(acc, o) adds row o's terms into acc[k * c + ch] with the
-// channel loop innermost, one vector of channels), then added into the chunk's doubles.
+// combined in order into out[k * c + ch]. Within a chunk, blocks of kBlock rows are summed
+// first (channels-last: row(acc, o) adds row o's terms into acc[k * c + ch] with the channel
+// loop innermost, one vector of channels), then added into the chunk's sums. All in double.
 // Channels-first data is walked as runs of `inner` elements of one channel (run(acc, o, ch)).
 template <int kTerms, typename T, typename Row, typename Run>
 void channel_sums(const BnGeom& g, Row&& row, Run&& run, double* out) {
@@ -78,9 +78,9 @@ void channel_sums(const BnGeom& g, Row&& row, Run&& run, double* out) {
   std::vector<double> part(size_t(chunks * kTerms * c), 0.0);
   parallel_for(g.outer, grain, [&](int64_t o0, int64_t o1) {
     double* acc = part.data() + (o0 / grain) * kTerms * c;
-    std::vector<T> blk(size_t(kTerms * c));
+    std::vector<double> blk(size_t(kTerms * c));
     for (int64_t b0 = o0; b0 < o1; b0 += kBlock) {
-      std::fill(blk.begin(), blk.end(), T(0));
+      std::fill(blk.begin(), blk.end(), 0.0);
       const int64_t b1 = std::min(o1, b0 + kBlock);
       for (int64_t o = b0; o < b1; ++o) {
         if (g.inner == 1) {
@@ -89,7 +89,7 @@ void channel_sums(const BnGeom& g, Row&& row, Run&& run, double* out) {
           for (int64_t ch = 0; ch < c; ++ch) run(blk.data(), o, ch);
         }
       }
-      for (int64_t j = 0; j < kTerms * c; ++j) acc[j] += double(blk[size_t(j)]);
+      for (int64_t j = 0; j < kTerms * c; ++j) acc[j] += blk[size_t(j)];
     }
   });
   std::fill(out, out + kTerms * c, 0.0);
@@ -164,34 +164,33 @@ void k_fused_batch_norm(const TensorView* in, int nin, TensorView* out, int nout
       const int64_t c = g.c, inner = g.inner;
       channel_sums<1, T>(
           g,
-          [&](T* __restrict acc, int64_t o) {
+          [&](double* __restrict acc, int64_t o) {
             const T* __restrict xr = x + o * c;
-            _Pragma("omp simd") for (int64_t ch = 0; ch < c; ++ch) acc[ch] += xr[ch];
+            _Pragma("omp simd") for (int64_t ch = 0; ch < c; ++ch) acc[ch] += double(xr[ch]);
           },
-          [&](T* acc, int64_t o, int64_t ch) {
+          [&](double* acc, int64_t o, int64_t ch) {
             const T* __restrict xr = x + (o * c + ch) * inner;
-            T s = 0;
-            for (int64_t i = 0; i < inner; ++i) s += xr[i];
+            double s = 0;
+            for (int64_t i = 0; i < inner; ++i) s += double(xr[i]);
             acc[ch] += s;
           },
           mean.data());
       for (auto& m : mean) m = n ? m / double(n) : 0.0;
-      std::vector<T> mt(mean.begin(), mean.end());
-      const T* mp = mt.data();
+      const double* mp = mean.data();
       channel_sums<1, T>(
           g,
-          [&](T* __restrict acc, int64_t o) {
+          [&](double* __restrict acc, int64_t o) {
             const T* __restrict xr = x + o * c;
             _Pragma("omp simd") for (int64_t ch = 0; ch < c; ++ch) {
-              const T d = xr[ch] - mp[ch];
+              const double d = double(xr[ch]) - mp[ch];
               acc[ch] += d * d;
             }
           },
-          [&](T* acc, int64_t o, int64_t ch) {
+          [&](double* acc, int64_t o, int64_t ch) {
             const T* __restrict xr = x + (o * c + ch) * inner;
-            const T m = mp[ch];
-            T s = 0;
-            for (int64_t i = 0; i < inner; ++i) s += (xr[i] - m) * (xr[i] - m);
+            const double m = mp[ch];
+            double s = 0;
+            for (int64_t i = 0; i < inner; ++i) s += (double(xr[i]) - m) * (double(xr[i]) - m);
             acc[ch] += s;
           },
           var.data());
@@ -255,22 +254,22 @@ void k_fused_batch_norm_grad(const TensorView* in, int nin, TensorView* out, int
     const int64_t c = g.c, inner = g.inner;
     channel_sums<2, T>(
         g,
-        [&](T* __restrict acc, int64_t o) {
+        [&](double* __restrict acc, int64_t o) {
           const T* __restrict dr = dy + o * c;
           const T* __restrict xr = x + o * c;
           _Pragma("omp simd") for (int64_t ch = 0; ch < c; ++ch) {
-            acc[ch] += dr[ch];
-            acc[c + ch] += dr[ch] * (xr[ch] - mean[ch]);
+            acc[ch] += double(dr[ch]);
+            acc[c + ch] += double(dr[ch]) * (double(xr[ch]) - double(mean[ch]));
           }
         },
-        [&](T* acc, int64_t o, int64_t ch) {
+        [&](double* acc, int64_t o, int64_t ch) {
           const T* __restrict dr = dy + (o * c + ch) * inner;
           const T* __restrict xr = x + (o * c + ch) * inner;
-          const T m = mean[ch];
-          T s1 = 0, s2 = 0;
+          const double m = double(mean[ch]);
+          double s1 = 0, s2 = 0;
           for (int64_t i = 0; i < inner; ++i) {
-            s1 += dr[i];
-            s2 += dr[i] * (xr[i] - m);
+            s1 += double(dr[i]);
+            s2 += double(dr[i]) * (double(xr[i]) - m);
           }
           acc[ch] += s1;
           acc[c + ch] += s2;
