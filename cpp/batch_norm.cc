@@ -18,9 +18,10 @@
 //   training:  dx = scale r (dy - sum(dy) / n - xc r^2 sum(dy xc) / n)
 //   inference: dx = dy scale r
 //   dscale = r sum(dy xc), doffset = sum(dy).
-// Sums: in double, blocks of 32 rows (or one channel's run of a channels-first row) added into
-// a chunk's sums; the chunks (fixed by the size, never by the thread count) are
-// combined in order, so every run and thread count gives the same bits.
+// Training statistics come from one pass: sums of x - shift and its square, shift being each
+// channel's first value. Sums: in double, blocks of 32 rows (or one channel's run of a
+// channels-first row) added into a chunk's sums; the chunks (fixed by the size, never by the thread
+// count) are combined in order, so every run and thread count gives the same bits.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -99,16 +100,16 @@ void channel_sums(const BnGeom& g, Row&& row, Run&& run, double* out) {
 
 // y = a[ch] * x + b[ch] (+ k[ch] * z when z is given) over every element.
 template <typename T>
-void per_channel_axpb(const BnGeom& g, const T* __restrict x, const T* a, const T* b,
-                      const T* __restrict z, const T* k, T* __restrict y) {
+void per_channel_axpb(const BnGeom& g, const T* x, const T* a, const T* b, const T* z, const T* k,
+                      T* y) {
   const int64_t c = g.c, inner = g.inner;
   parallel_for(g.outer, row_grain(g), [&](int64_t o0, int64_t o1) {
     if (inner == 1) {
       for (int64_t o = o0; o < o1; ++o) {
-        const T* __restrict xr = x + o * c;
-        T* __restrict yr = y + o * c;
+        const T* xr = x + o * c;  // (y may be x: FusedBatchNormGradV3 writes dx over dy)
+        T* yr = y + o * c;
         if (z) {
-          const T* __restrict zr = z + o * c;
+          const T* zr = z + o * c;
           _Pragma("omp simd") for (int64_t ch = 0; ch < c; ++ch) yr[ch] =
               a[ch] * xr[ch] + k[ch] * zr[ch] + b[ch];
         } else {
@@ -161,40 +162,41 @@ void k_fused_batch_norm(const TensorView* in, int nin, TensorView* out, int nout
     const T *scale = in[1].ptr<T>(), *offset = in[2].ptr<T>();
     std::vector<double> mean(size_t(g.c)), var(size_t(g.c));
     if (training) {
+      // one pass: sums of d = x - shift and d^2 per channel, shift = the channel's first value
+      // (exact in double, so a constant channel has mean shift and variance 0 exactly, and
+      // the variance S2/n - (S1/n)^2 cancels little); then mean = shift + S1/n
       const int64_t c = g.c, inner = g.inner;
-      channel_sums<1, T>(
-          g,
-          [&](double* __restrict acc, int64_t o) {
-            const T* __restrict xr = x + o * c;
-            _Pragma("omp simd") for (int64_t ch = 0; ch < c; ++ch) acc[ch] += double(xr[ch]);
-          },
-          [&](double* acc, int64_t o, int64_t ch) {
-            const T* __restrict xr = x + (o * c + ch) * inner;
-            double s = 0;
-            for (int64_t i = 0; i < inner; ++i) s += double(xr[i]);
-            acc[ch] += s;
-          },
-          mean.data());
-      for (auto& m : mean) m = n ? m / double(n) : 0.0;
-      const double* mp = mean.data();
-      channel_sums<1, T>(
+      std::vector<double> shift(static_cast<size_t>(c)), sums(static_cast<size_t>(2 * c));
+      for (int64_t ch = 0; ch < c; ++ch) shift[size_t(ch)] = double(x[ch * inner]);
+      const double* sp = shift.data();
+      channel_sums<2, T>(
           g,
           [&](double* __restrict acc, int64_t o) {
             const T* __restrict xr = x + o * c;
             _Pragma("omp simd") for (int64_t ch = 0; ch < c; ++ch) {
-              const double d = double(xr[ch]) - mp[ch];
-              acc[ch] += d * d;
+              const double d = double(xr[ch]) - sp[ch];
+              acc[ch] += d;
+              acc[c + ch] += d * d;
             }
           },
           [&](double* acc, int64_t o, int64_t ch) {
             const T* __restrict xr = x + (o * c + ch) * inner;
-            const double m = mp[ch];
-            double s = 0;
-            for (int64_t i = 0; i < inner; ++i) s += (double(xr[i]) - m) * (double(xr[i]) - m);
-            acc[ch] += s;
+            const double sh = sp[ch];
+            double s1 = 0, s2 = 0;
+            for (int64_t i = 0; i < inner; ++i) {
+              const double d = double(xr[i]) - sh;
+              s1 += d;
+              s2 += d * d;
+            }
+            acc[ch] += s1;
+            acc[c + ch] += s2;
           },
-          var.data());
-      for (auto& v : var) v = n ? v / double(n) : 0.0;
+          sums.data());
+      for (int64_t ch = 0; ch < c; ++ch) {
+        const double d = sums[size_t(ch)] / double(n);
+        mean[size_t(ch)] = sp[ch] + d;
+        var[size_t(ch)] = std::max(0.0, sums[size_t(c + ch)] / double(n) - d * d);
+      }
     } else {
       for (int64_t ch = 0; ch < g.c; ++ch) {
         mean[size_t(ch)] = double(in[3].ptr<T>()[ch]);

@@ -378,3 +378,42 @@ def test_cond_results_of_every_kind_as_tfs():
     for a, c in zip(first, again):
         np.testing.assert_array_equal(a, c)
     np.testing.assert_allclose(second[0], (x + 1.0) * -3.0 + 1.0, rtol=1e-6)
+
+
+def test_gradient_through_cond_reads_the_forward_branch_values_as_tf():
+    """A random value drawn inside a branch (a dropout mask) is the one its gradient uses: TF's
+    cond_v2 hands the forward If's intermediates to the gradient If; so does tflite_core (they
+    become outputs of the forward If, so the branch does not run twice)."""
+    x = np.ones((4, 50), np.float32)
+
+    def build(mod, xp):
+        pred = mod.placeholder_with_default(True, [])
+        y = mod.cond(pred, lambda: mod.nn.dropout(xp, rate=0.5), lambda: xp)
+        (g,) = mod.gradients(mod.reduce_sum(y * 3.0), [xp])
+        return y, g
+
+    for ours_or_tf in _both(build, [x]):
+        y, g = ours_or_tf
+        assert 0 < np.count_nonzero(y) < y.size
+        np.testing.assert_array_equal(g, 3.0 * y)  # the same mask forward and backward
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # (TF's tf.layers deprecation notice)
+def test_gradient_of_a_cond_with_a_batch_norm_matches_tf_and_keeps_forward_outputs():
+    x = RNG.standard_normal((6, 5, 5, 3)).astype(np.float32)
+    out, forward_outputs = [], []
+    for mod, graph in ((tf, tf.Graph()), (T, real_tf.Graph())):
+        with graph.as_default():
+            xp = mod.placeholder(mod.float32, [None, 5, 5, 3])
+            training = mod.placeholder_with_default(True, [])
+            y = mod.layers.batch_normalization(xp, training=training, fused=True)
+            fwd = next(o for o in graph.get_operations() if o.type in ("If", "StatelessIf"))
+            n_before = len(fwd.outputs)
+            (dx,) = mod.gradients(mod.reduce_sum(mod.square(y) * 0.5 + y), [xp])
+            forward_outputs.append(len(fwd.outputs) - n_before)
+            with mod.Session(graph=graph) as sess:
+                sess.run(mod.global_variables_initializer())
+                out.append(sess.run([y, dx], {xp: x}))
+    _close(*out)
+    # ours: the batch statistics (reserve spaces, 3 per branch) became forward If outputs
+    assert forward_outputs[0] == 6

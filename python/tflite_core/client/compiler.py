@@ -285,6 +285,13 @@ def _emit_assign(b: _Builder, op: Operation, outs: list) -> None:
         b.assigns.append(var.op)
 
 
+def _same_buffer_shape(b: _Builder, t: Tensor, out: Tensor) -> bool:
+    """Whether ``out`` fits exactly in ``t``'s buffer (an elementwise op's input that is not
+    broadcast)."""
+    s = b.concrete.get(t)
+    return s is not None and s == b.concrete.get(out) and t.dtype == out.dtype
+
+
 def _emit_kernel(b: _Builder, op: Operation, outs: list) -> None:
     """A kernel step (a RANDOM op's kernel also gets its per-session Philox counter first)."""
     d = op._def
@@ -301,6 +308,7 @@ def _emit_kernel(b: _Builder, op: Operation, outs: list) -> None:
         not widen
         and d.inplace is not None
         and op._outputs[0] not in b.fed
+        and _same_buffer_shape(b, op._inputs[d.inplace], op._outputs[0])
         and b.can_overwrite(op, op._inputs[d.inplace])
     ):
         b.slot[op._outputs[0]] = b.slot[op._inputs[d.inplace]]  # written in place

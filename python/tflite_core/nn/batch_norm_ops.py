@@ -13,7 +13,7 @@ The reserve spaces keep the batch mean and biased variance (training) or the giv
 from __future__ import annotations
 
 from ..framework.graph import shape_error
-from ..framework.registry import NotDifferentiable, RegisterGradient, at_run_time, register_op
+from ..framework.registry import NotDifferentiable, RegisterGradient, register_op
 from ..framework.tensor_shape import TensorShape
 
 CHANNELS_LAST = {"NHWC": True, "NDHWC": True, "NCHW": False, "NCDHW": False}
@@ -46,8 +46,11 @@ def _channels(op, x: TensorShape, vectors) -> int | None:
     return c
 
 
-def _empty(value_of) -> TensorShape:
-    return TensorShape([0]) if at_run_time(value_of) else TensorShape(None)
+def _empty() -> TensorShape:
+    """The reserve spaces TF's CPU kernels leave empty: [0] (TF's shape function says unknown;
+    a known shape lets a gradient inside ``tf.cond`` take them from the forward If's outputs
+    instead of running the forward branch again)."""
+    return TensorShape([0])
 
 
 def _bn_shape(op, in_shapes, value_of):
@@ -55,14 +58,14 @@ def _bn_shape(op, in_shapes, value_of):
     training = bool(op.get_attr("is_training"))
     vectors = [scale, offset] if training else [scale, offset, mean, variance]
     c = TensorShape([_channels(op, x, vectors)])
-    return [x, c, c, c, c, _empty(value_of)]
+    return [x, c, c, c, c, _empty()]
 
 
 def _bn_grad_shape(op, in_shapes, value_of):
     dy, x, scale, r1, r2, _ = in_shapes
     x = x.merge_with(dy) if x.is_compatible_with(dy) else x
     c = TensorShape([_channels(op, x, [scale, r1, r2])])
-    return [x, c, c, _empty(value_of), _empty(value_of)]
+    return [x, c, c, _empty(), _empty()]
 
 
 register_op("FusedBatchNormV3", _bn_shape, "fused_batch_norm", attrs_fn=_attrs)
@@ -72,6 +75,7 @@ register_op(
     "fused_batch_norm_grad",
     attrs_fn=_attrs,
     kernel_inputs=(0, 1, 2, 3, 4),
+    inplace=0,  # dx over dy when nothing else reads dy (the kernel reads dy fully first)
 )
 # TF differentiates the gradient once more (FusedBatchNormGradV3's own gradient); not here yet
 NotDifferentiable("FusedBatchNormGradV3")

@@ -65,8 +65,8 @@ if TYPE_CHECKING:
     )
 
 # ---- Relu ----------------------------------------------------------------------------------------
-register_op("Relu", same_shape, "relu")
-register_op("ReluGrad", same_shape, "relu_grad")
+register_op("Relu", same_shape, "relu", inplace=0)
+register_op("ReluGrad", same_shape, "relu_grad", inplace=0)
 
 
 def relu(features: TensorLike, name: str | None = None) -> Tensor:

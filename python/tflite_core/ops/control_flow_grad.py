@@ -17,7 +17,7 @@ from __future__ import annotations
 from ..framework.graph import Tensor, name_scope
 from ..framework.op_util import make_tensor, same_shape
 from ..framework.registry import OpKind, RegisterGradient, register_op
-from .array_ops import zeros_like
+from .array_ops import zeros, zeros_like
 from .cond import make_if
 from .gradients import gradients
 from .indexing_ops import IndexedSlices
@@ -67,10 +67,12 @@ def _if_grad(op, *grads):
     results: list = []
     params: list = []
     found: set[int] = set()
+    since: list[int] = []
     for which in ("else", "then"):
         g = op.get_attr(which + "_branch")
         ps = op.get_attr(which + "_params")
         res = op.get_attr(which + "_results")
+        since.append(g.outermost()._last_id)  # (ids: one counter per graph tree)
         with g.as_default(), name_scope(f"{op.name.replace('/', '_')}_grad"):
             gy = [g.add_param(res[j].dtype, res[j].shape, f"grad_{j}") for j in outs]
             d = gradients([res[j] for j in outs], [ps[k] for k in wanted], grad_ys=gy)
@@ -89,6 +91,10 @@ def _if_grad(op, *grads):
     if not keep:
         return [None] * len(op._inputs)
     gin = [grads[j] for j in outs]
+    extra_params, extra_inputs = _reuse_forward_values(op, branches, since)
+    for i in range(2):
+        params[i] = params[i] + extra_params[i]
+    gin += extra_inputs
     grad_op = make_if(
         op._inputs[0],
         branches,
@@ -103,6 +109,86 @@ def _if_grad(op, *grads):
     for i, k in enumerate(keep):
         out[1 + wanted[k]] = grad_op._outputs[i]
     return out
+
+
+def _exportable(t: Tensor, params: set) -> bool:
+    """A forward value of a branch worth handing to the gradient as an If output instead of
+    recomputing it there: computed by the branch (not a param, constant or shape value) with a
+    static shape the other branch can match with zeros."""
+    if t in params or t.op._def.kind in (OpKind.CONST, OpKind.SHAPE, OpKind.PLACEHOLDER):
+        return False
+    return t.shape.is_fully_defined()
+
+
+def _reuse_forward_values(op, branches: list, since: list[int]) -> tuple[list, list]:
+    """Values of each branch that its gradient ops (made after op id ``since``) read, made
+    outputs of the forward If ``op`` (the other branch gives zeros of the same shape, as TF's
+    cond_v2 adds intermediates to the forward If's outputs), so the gradient If reads them
+    instead of running the forward branch again (a batch norm's statistics, a dropout mask).
+    Returns the gradient bodies' new params ([else, then]) and the forward outputs they take."""
+    found: list[list[Tensor]] = []
+    for g, which, first in zip(branches, ("else", "then"), since):
+        params = set(op.get_attr(which + "_params"))
+        grad_ops = [o for o in g.get_operations() if o._id > first]
+        ts: list[Tensor] = []
+        for o in grad_ops:
+            for t in o._inputs:
+                if t.op._id <= first and t not in ts and _exportable(t, params):
+                    ts.append(t)
+        found.append(ts)
+    if not found[0] and not found[1]:
+        return [[], []], []
+    exported = op._attrs.setdefault("_exported", {})
+    new_params: list[list[Tensor]] = [[], []]
+    inputs: list[Tensor] = []
+    for side, ts in enumerate(found):
+        for t in ts:
+            if t not in exported:
+                exported[t] = _add_if_output(op, side, t)
+            inputs.append(op._outputs[exported[t]])
+            for k, g in enumerate(branches):
+                p = g.add_param(t.dtype, t.shape, "forward_" + t.op.name.replace("/", "_"))
+                new_params[k].append(p)
+                if k == side:
+                    _rewire(g, since[k], t, p)
+    return new_params, inputs
+
+
+def _add_if_output(op, side: int, t: Tensor) -> int:
+    """Adds forward value ``t`` of branch ``side`` (0 else, 1 then) as a new output of If ``op``;
+    the other branch gives zeros of its shape. Returns the output's index."""
+    names = ("else", "then")
+    for k in range(2):
+        g = op.get_attr(names[k] + "_branch")
+        res = list(op.get_attr(names[k] + "_results"))
+        if k == side:
+            res.append(t)
+        else:
+            with g.as_default(), g.control_dependencies(None):
+                res.append(zeros(t.shape, t.dtype, name="forward_unused"))
+        op._attrs[names[k] + "_results"] = res
+    op._attrs["Tout"] = [*op._attrs["Tout"], t.dtype]
+    index = len(op._outputs)
+    out = Tensor(op, index, t.dtype, t.shape)
+    op._outputs.append(out)
+    return index
+
+
+def _rewire_one(o, i: int, p: Tensor) -> None:
+    t = o._inputs[i]
+    o._inputs[i] = p
+    t._consumers.remove(o)
+    p._consumers.append(o)
+
+
+def _rewire(g, since: int, t: Tensor, p: Tensor) -> None:
+    """Makes the ops of body ``g`` made after op id ``since`` read ``p`` where they read ``t``."""
+    for o in g.get_operations():
+        if o._id <= since or o is p.op:
+            continue
+        for i, x in enumerate(o._inputs):
+            if x is t:
+                _rewire_one(o, i, p)
 
 
 # ---- While ---------------------------------------------------------------------------------------

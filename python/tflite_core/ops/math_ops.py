@@ -72,8 +72,10 @@ _COMPARE = {
     "Greater": "greater",
     "GreaterEqual": "greater_equal",
 }
+# elementwise kernels may write over input 0 when nothing else reads it and it is not broadcast
+# (the compiler checks): a buffer fewer keeps a training step's working set in cache
 for _t, (_k, _) in _BINARY.items():
-    register_op(_t, _binary_shape, _k)
+    register_op(_t, _binary_shape, _k, inplace=0)
 for _t, _k in _COMPARE.items():
     register_op(_t, _binary_shape, _k)
     NotDifferentiable(_t)
@@ -320,9 +322,9 @@ _UNARY = {
     "Floor": ("floor", FLOATS),
 }
 for _t, (_k, _) in _UNARY.items():
-    register_op(_t, same_shape, _k)
-register_op("SigmoidGrad", _binary_shape, "sigmoid_grad")
-register_op("TanhGrad", _binary_shape, "tanh_grad")
+    register_op(_t, same_shape, _k, inplace=0)
+register_op("SigmoidGrad", _binary_shape, "sigmoid_grad", inplace=0)
+register_op("TanhGrad", _binary_shape, "tanh_grad", inplace=0)
 
 
 def _unary(op_type, x, name):
