@@ -69,6 +69,7 @@ ROOT_NAMESPACES = {
     *("signal", "spectral", "version", "logging", "resource_loader"),
     "_math_special",  # tf.math.special
     *("run", "check"),  # the program tools (python -m tflite_core.run / .check)
+    "graph_util",
 }
 NAMESPACE_INITS = {"nn", "losses", "layers", "metrics"}  # packages whose __init__ is a namespace
 NAMESPACE_TREES = {"contrib"}  # packages that are namespaces throughout (tf.contrib)

@@ -16,6 +16,7 @@ from . import (  # the namespaces
     config,
     contrib,
     flags,
+    graph_util,
     initializers,
     layers,
     linalg,
@@ -91,6 +92,7 @@ from .framework.graph import (
     name_scope,
     reset_default_graph,
 )
+from .framework.importer import import_graph_def
 from .framework.protos import PROTO_NAMES, protos
 from .framework.registry import NoGradient, NotDifferentiable, RegisterGradient, no_gradient
 from .framework.run_protos import RUN_PROTO_NAMES, run_protos

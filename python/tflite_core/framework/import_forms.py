@@ -1,0 +1,261 @@
+"""``tf.import_graph_def``'s reading of one ``NodeDef``: the inverse of ``graph_def_forms``.
+
+A node names a TF op type, its inputs and its attributes (defaults already filled in from
+``op_signatures``). Most become one op of the same type with the same attributes. The rest are
+read here: op types this library keeps under another name (``AddV2``: our ``Add``), inputs TF
+takes where this library also accepts attributes (a reduction's axes, a transpose's permutation:
+kept as inputs, the form our ops take for values known only when run, with ``axis_from``,
+``perm=None``, ...), TF's resource variables (``VarHandleOp``, ``ReadVariableOp``,
+``AssignVariableOp``, ``ResourceApply*``: our ``VariableV2``, ``Identity``, ``Assign``,
+``Apply*``), and TF op types this library builds from others (``BiasAdd``, ``Pack``,
+``Unpack``, ``Relu6``, ...): their helper ops are named under the node's name and the last
+one carries the node's name, so names, fetches and control inputs work as in TF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import dtypes as _dt
+from .graph_def_forms import WRITTEN_AS
+from .registry import registered_ops
+
+# TF's name -> ours, where they differ
+READ_AS = {v: k for k, v in WRITTEN_AS.items()}
+_REDUCTIONS = frozenset({"Sum", "Mean", "Max", "Min", "Prod"})
+# attributes of TF's nodes that name colocation, shapes or debugging only
+_DROPPED = frozenset({"_class", "_output_shapes", "debug_name", "allowed_devices"})
+_RESOURCE_ASSIGN = {
+    "AssignVariableOp": "Assign",
+    "AssignAddVariableOp": "AssignAdd",
+    "AssignSubVariableOp": "AssignSub",
+}
+
+
+@dataclass
+class Node:
+    """One ``NodeDef`` being imported: its name (relative to the import scope), TF op type,
+    input tensors (ours), attributes (defaults filled in) and the dtypes TF gives its outputs."""
+
+    name: str
+    type: str
+    inputs: list
+    attrs: dict
+    out_dtypes: list
+
+
+Make = Callable[..., Any]
+"""``make(op_type, inputs, dtypes, attrs, name)`` creates one op in the import scope (``name``
+relative to it) and returns it."""
+
+
+def _const(make: Make, name: str, value: Any, dtype: _dt.DType):
+    arr = np.asarray(value, dtype.np)
+    return make("Const", [], [dtype], {"value": arr, "dtype": dtype}, name).outputs[0]
+
+
+def _own(node: Node, make: Make, op_type: str | None = None, attrs: dict | None = None):
+    """The node as one op of ``op_type`` (default: its own, under our name for it)."""
+    t = op_type or READ_AS.get(node.type, node.type)
+    a = node.attrs if attrs is None else attrs
+    return make(t, node.inputs, node.out_dtypes, a, node.name)
+
+
+def _reduction(node: Node, make: Make):
+    return _own(node, make, attrs={**node.attrs, "axis": None, "axis_from": 1})
+
+
+def _arg_reduce(node: Node, make: Make):
+    attrs = {**node.attrs, "axis": None, "axis_from": 1}
+    out = node.out_dtypes[0]
+    if out == _dt.int64:
+        return make(node.type, node.inputs, [_dt.int64], attrs, node.name)
+    arg = make(node.type, node.inputs, [_dt.int64], attrs, f"{node.name}/int64").outputs[0]
+    return make("Cast", [arg], [out], {"SrcT": _dt.int64, "DstT": out}, node.name)
+
+
+def _with_none(attr: str):
+    def read(node: Node, make: Make):
+        return _own(node, make, attrs={**node.attrs, attr: None})
+
+    return read
+
+
+def _split(node: Node, make: Make):
+    dim, x = node.inputs
+    k = int(node.attrs["num_split"])
+    attrs = {**node.attrs, "axis": None, "num_split": k, "size_splits": [0] * k}
+    return make("Split", [x, dim], node.out_dtypes, attrs, node.name)
+
+
+def _split_v(node: Node, make: Make):
+    x, sizes, dim = node.inputs
+    known = _value(sizes)
+    if known is None:
+        raise ValueError(
+            f"Node '{node.name}': SplitV's size_splits must be a constant for tflite_core"
+        )
+    attrs = {**node.attrs, "axis": None, "num_split": None, "size_splits": known.tolist()}
+    return make("Split", [x, dim], node.out_dtypes, attrs, node.name)
+
+
+def _value(t) -> np.ndarray | None:
+    op = t.op
+    if op.type == "Const":
+        return np.asarray(op._attrs["value"])
+    return None
+
+
+def _strided_slice(node: Node, make: Make):
+    return _own(node, make, attrs={**node.attrs, "spec": None})
+
+
+def _is_initialized(node: Node, make: Make):
+    var = node.inputs[0].op
+    attrs = {"dtype": node.inputs[0].dtype, "variable": var.name}
+    return make("IsVariableInitialized", [], [_dt.bool], attrs, node.name)
+
+
+def _var_handle(node: Node, make: Make):
+    a = node.attrs
+    attrs = {
+        "shape": a["shape"],
+        "dtype": a["dtype"],
+        "container": a.get("container", ""),
+        "shared_name": a.get("shared_name", ""),
+    }
+    return make("VariableV2", [], [a["dtype"]], attrs, node.name)
+
+
+def _read_variable(node: Node, make: Make):
+    return make("Identity", node.inputs[:1], [node.inputs[0].dtype], {}, node.name)
+
+
+def _resource_assign(node: Node, make: Make):
+    ref, value = node.inputs
+    attrs = {"validate_shape": bool(node.attrs.get("validate_shape", False)), "T": ref.dtype}
+    return make(_RESOURCE_ASSIGN[node.type], [ref, value], [ref.dtype], attrs, node.name)
+
+
+def _resource_apply(node: Node, make: Make):
+    t = node.type[len("Resource") :]
+    var = node.inputs[0]
+    return make(t, node.inputs, [var.dtype], dict(node.attrs), node.name)
+
+
+def _bias_add(node: Node, make: Make):
+    v, b = node.inputs
+    if node.attrs.get("data_format", "NHWC") != "NCHW":
+        return make("Add", [v, b], node.out_dtypes, {}, node.name)
+    r = v.shape.ndims
+    if r is None:
+        raise ValueError(f"Node '{node.name}': BiasAdd NCHW needs a value of known rank")
+    shape = _const(make, f"{node.name}/shape", [-1] + [1] * (r - 2), _dt.int32)
+    b2 = make("Reshape", [b, shape], [b.dtype], {}, f"{node.name}/Reshape").outputs[0]
+    return make("Add", [v, b2], node.out_dtypes, {}, node.name)
+
+
+def _pack(node: Node, make: Make):
+    axis = int(node.attrs.get("axis", 0))
+    parts = []
+    for i, t in enumerate(node.inputs):
+        a = _const(make, f"{node.name}/axis_{i}", axis, _dt.int32)
+        parts.append(
+            make(
+                "ExpandDims", [t, a], [t.dtype], {"Tdim": _dt.int32}, f"{node.name}/ExpandDims_{i}"
+            ).outputs[0]
+        )
+    if len(parts) == 1:
+        return make("Identity", parts, node.out_dtypes, {}, node.name)
+    return make("ConcatV2", parts, node.out_dtypes, {"axis": axis}, node.name)
+
+
+def _unpack(node: Node, make: Make):
+    x = node.inputs[0]
+    n, axis = int(node.attrs["num"]), int(node.attrs.get("axis", 0))
+    r = x.shape.ndims
+    if r is not None:
+        axis %= r
+    split_attrs = {"axis": axis, "num_split": n, "size_splits": [0] * n}
+    parts = make("Split", [x], [x.dtype] * n, split_attrs, f"{node.name}/split").outputs
+    outs = [
+        make("Squeeze", [p], [x.dtype], {"squeeze_dims": [axis]}, f"{node.name}/Squeeze_{i}")
+        for i, p in enumerate(parts)
+    ]
+    ts = [o.outputs[0] for o in outs]
+    return make("IdentityN", ts, [x.dtype] * n, {"T": [x.dtype] * n}, node.name)
+
+
+def _relu6(node: Node, make: Make):
+    x = node.inputs[0]
+    six = _const(make, f"{node.name}/six", 6, x.dtype)
+    r = make("Relu", [x], [x.dtype], {}, f"{node.name}/Relu").outputs[0]
+    return make("Minimum", [six, r], node.out_dtypes, {}, node.name)
+
+
+def _identity(node: Node, make: Make):
+    return make("Identity", node.inputs[:1], node.out_dtypes[:1], {}, node.name)
+
+
+def _fused_batch_norm(node: Node, make: Make):
+    """``FusedBatchNorm`` / ``V2``: our ``FusedBatchNormV3`` (one more output, unused)."""
+    attrs = {k: v for k, v in node.attrs.items()}
+    attrs.setdefault("U", node.inputs[1].dtype)
+    attrs.setdefault("exponential_avg_factor", 1.0)
+    dtypes = [*node.out_dtypes, node.inputs[1].dtype]
+    return make("FusedBatchNormV3", node.inputs, dtypes, attrs, node.name)
+
+
+READERS: dict[str, Callable[[Node, Make], Any]] = {
+    **dict.fromkeys(("ArgMax", "ArgMin"), _arg_reduce),
+    "Transpose": _with_none("perm"),
+    "Tile": _with_none("multiples"),
+    "ConcatV2": _with_none("axis"),
+    "Split": _split,
+    "SplitV": _split_v,
+    "StridedSlice": _strided_slice,
+    "IsVariableInitialized": _is_initialized,
+    "VarIsInitializedOp": _is_initialized,
+    "VarHandleOp": _var_handle,
+    "VariableV2": _var_handle,
+    "ReadVariableOp": _read_variable,
+    **dict.fromkeys(_RESOURCE_ASSIGN, _resource_assign),
+    "BiasAdd": _bias_add,
+    "BiasAddV1": _bias_add,
+    "Pack": _pack,
+    "Unpack": _unpack,
+    "Relu6": _relu6,
+    "Snapshot": _identity,
+    "PreventGradient": _identity,
+    "FusedBatchNorm": _fused_batch_norm,
+    "FusedBatchNormV2": _fused_batch_norm,
+    **dict.fromkeys(_REDUCTIONS, _reduction),
+}
+
+
+def tf_only() -> frozenset:
+    """The TF op types imported by translation into ours (op types we do not register)."""
+    ours = registered_ops()
+    applies = ("Resource" + t for t in ours if t.startswith(("Apply", "SparseApply")))
+    return frozenset({*(t for t in READERS if t not in ours), *applies})
+
+
+def reader(tf_type: str) -> Callable[[Node, Make], Any] | None:
+    """How a node of ``tf_type`` is read (None: an op type we lack)."""
+    r = READERS.get(tf_type)
+    if r is not None:
+        return r
+    if tf_type.startswith("Resource") and tf_type[len("Resource") :] in registered_ops():
+        return _resource_apply
+    if READ_AS.get(tf_type, tf_type) in registered_ops():
+        return _own
+    return None
+
+
+def tf_attrs(attrs: dict) -> dict:
+    """The attributes of a node that its op keeps (colocation, output shapes: dropped)."""
+    return {k: v for k, v in attrs.items() if k not in _DROPPED}
