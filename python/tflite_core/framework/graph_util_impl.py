@@ -40,13 +40,24 @@ _VARIABLE_OPS = frozenset(
 
 
 def _graph_def(graph_def: Any, what: str) -> Any:
-    """``graph_def`` as our ``GraphDef`` class (TF's own is read through its bytes)."""
-    GraphDef = protos().GraphDef
-    if isinstance(graph_def, GraphDef):
+    """``graph_def`` checked to be a ``GraphDef`` (ours, or TF's own class: results keep the
+    class they are given, so a TF ``GraphDef`` keeps its function library)."""
+    if isinstance(graph_def, protos().GraphDef) or (
+        type(graph_def).__name__ == "GraphDef" and hasattr(graph_def, "node")
+    ):
         return graph_def
-    if type(graph_def).__name__ == "GraphDef" and hasattr(graph_def, "SerializeToString"):
-        return GraphDef.FromString(graph_def.SerializeToString())
     raise TypeError(f"{what} must be a graph_pb2.GraphDef proto, but got type {type(graph_def)}.")
+
+
+def _copy_tail(src: Any, out: Any) -> None:
+    """The function library (TF's class only) and versions of ``src`` onto ``out``."""
+    if "library" in src.DESCRIPTOR.fields_by_name:  # (as TF: an empty one too)
+        out.library.CopyFrom(src.library)
+    out.versions.CopyFrom(src.versions)
+
+
+def _set_attr(node: Any, key: str, value: Any) -> None:
+    node.attr[key].MergeFromString(attr_value(value).SerializeToString())
 
 
 def must_run_on_cpu(node: Any, pin_variables_on_cpu: bool = False) -> bool:
@@ -105,12 +116,10 @@ def extract_sub_graph(graph_def: Any, dest_nodes: Iterable[str]) -> Any:
             continue
         keep.add(n)
         todo += inputs.get(n, [])
-    out = protos().GraphDef()
+    out = type(gd)()
     for n in sorted(keep, key=lambda n: seq[n]):
         out.node.add().CopyFrom(by_name[n])
-    if gd.HasField("library"):
-        out.library.CopyFrom(gd.library)
-    out.versions.CopyFrom(gd.versions)
+    _copy_tail(gd, out)
     return out
 
 
@@ -151,7 +160,7 @@ def remove_training_nodes(input_graph: Any, protected_nodes: Iterable[str] | Non
         and n.name not in with_control
     }
     splice = {k: v for k, v in splice.items() if k not in control_inputs}
-    out = protos().GraphDef()
+    out = type(gd)()
     for node in after:
         if node.name in splice:
             continue
@@ -189,32 +198,25 @@ def convert_variables_to_constants(
         and n.name not in deny
     ]
     values = sess.run([n.name + ":0" for n in frozen]) if frozen else []
-    consts = {}
-    for n, v in zip(frozen, values):
-        c = protos().NodeDef()
-        c.name, c.op = n.name, "Const"
-        dtype = _dt.as_dtype(n.attr["dtype"].type)
-        c.attr["dtype"].CopyFrom(attr_value(dtype))
-        c.attr["value"].CopyFrom(attr_value(np.asarray(v, dtype.np)))
-        if n.device:
-            c.device = n.device
-        consts[n.name] = (c, dtype)
-    resource = {n.name for n in frozen if n.op == "VarHandleOp"}
-    out = protos().GraphDef()
+    consts = {n.name: (n, v) for n, v in zip(frozen, values)}
+    resource = {n.name: _dt.as_dtype(n.attr["dtype"].type) for n in frozen if n.op == "VarHandleOp"}
+    out = type(gd)()
     for node in gd.node:
-        if node.name in consts:
-            out.node.add().CopyFrom(consts[node.name][0])
-            continue
         new = out.node.add()
+        if node.name in consts:
+            dtype = _dt.as_dtype(node.attr["dtype"].type)
+            new.name, new.op = node.name, "Const"
+            if node.device:
+                new.device = node.device
+            _set_attr(new, "dtype", dtype)
+            _set_attr(new, "value", np.asarray(consts[node.name][1], dtype.np))
+            continue
         new.CopyFrom(node)
         if node.op == "ReadVariableOp" and _node_name(node.input[0]) in resource:
-            dtype = consts[_node_name(node.input[0])][1]
             new.op = "Identity"
             new.ClearField("attr")
-            new.attr["T"].CopyFrom(attr_value(dtype))
-    if gd.HasField("library"):
-        out.library.CopyFrom(gd.library)
-    out.versions.CopyFrom(gd.versions)
+            _set_attr(new, "T", resource[_node_name(node.input[0])])
+    _copy_tail(gd, out)
     info("Froze %d variables.", len(consts))
     info("Converted %d variables to const ops.", len(consts))
     return out
