@@ -57,7 +57,8 @@ def _copy_tail(src: Any, out: Any) -> None:
 
 
 def _set_attr(node: Any, key: str, value: Any) -> None:
-    node.attr[key].MergeFromString(attr_value(value).SerializeToString())
+    a: Any = attr_value(value)  # (our class; the node may be TF's: copied through its bytes)
+    node.attr[key].MergeFromString(a.SerializeToString())
 
 
 def must_run_on_cpu(node: Any, pin_variables_on_cpu: bool = False) -> bool:
