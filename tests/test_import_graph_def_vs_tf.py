@@ -346,3 +346,57 @@ def test_missing_attr_and_wrong_argument_types():
     assert str(got).split(" from ")[0] == str(ref).split(" from ")[0]
     ref, got = _both(lambda: real_tf.import_graph_def(3), lambda: tf.import_graph_def(3))
     assert type(ref) is type(got) is TypeError and str(got) == str(ref)
+
+
+# ---- op by op: what TF writes for the common layers' functions -----------------------------------
+X4 = RNG.standard_normal((2, 4, 4, 3)).astype(np.float32)
+OPS = {
+    "dyn_reshape": lambda m, x: m.reshape(x, m.stack([m.shape(x)[0], -1])),
+    "squeeze_expand": lambda m, x: m.squeeze(m.expand_dims(x[:, :1], 1), [1, 2]),
+    "fill_range": lambda m, x: m.fill(m.shape(x)[1:3], 2.0) + m.cast(m.range(4), m.float32),
+    "gather": lambda m, x: m.gather(x, [2, 0], axis=2),
+    "pad": lambda m, x: m.pad(x, [[0, 0], [1, 1], [2, 0], [0, 0]]),
+    "elu": lambda m, x: m.nn.elu(x),
+    "leaky_relu": lambda m, x: m.nn.leaky_relu(x, 0.1),
+    "softplus": lambda m, x: m.nn.softplus(x * 30.0),
+    "selu": lambda m, x: m.nn.selu(x),
+    "sigmoid_tanh": lambda m, x: m.sigmoid(x) * m.tanh(x),
+    "sqdiff_rsqrt": lambda m, x: m.rsqrt(m.squared_difference(x, 1.0) + 1.0),
+    "fused_bn": lambda m, x: m.nn.fused_batch_norm(
+        x, m.ones([3]), m.zeros([3]), m.ones([3]) * 0.5, m.ones([3]) * 2.0, is_training=False
+    )[0],
+    "moments": lambda m, x: m.nn.moments(x, [0, 1, 2])[1],
+    "l2_normalize": lambda m, x: m.nn.l2_normalize(x, 3),
+    "avg_pool": lambda m, x: m.nn.avg_pool(x, [1, 2, 2, 1], [1, 1, 1, 1], "SAME"),
+    "depthwise": lambda m, x: m.nn.depthwise_conv2d(x, m.ones([3, 3, 3, 2]), [1, 1, 1, 1], "SAME"),
+    "conv_transpose": lambda m, x: m.nn.conv2d_transpose(
+        x, m.ones([3, 3, 5, 3]), [2, 8, 8, 5], [1, 2, 2, 1], "SAME"
+    ),
+    "where_zeros_like": lambda m, x: m.where(x > 0, x, m.zeros_like(x)) + m.ones_like(x),
+    "argmin_max": lambda m, x: m.cast(m.argmin(x, axis=3), m.float32) + m.reduce_max(x),
+    "slice": lambda m, x: m.slice(x, [0, 1, 1, 0], [1, 2, -1, 2]),
+    "tile": lambda m, x: m.tile(x, [1, 2, 1, 1]),
+    "softmax_xent": lambda m, x: m.nn.softmax_cross_entropy_with_logits_v2(
+        labels=m.nn.softmax(x), logits=x
+    ),
+    "clip": lambda m, x: m.clip_by_value(x, -0.5, 0.5),
+    "top_k": lambda m, x: m.cast(m.nn.top_k(x, 2).indices, m.float32),
+    "cumsum": lambda m, x: m.cumsum(x, axis=1),
+    "batch_matmul": lambda m, x: m.matmul(x, x, transpose_b=True),
+    "identity_n": lambda m, x: m.identity_n([x, x])[1],
+}
+
+
+@pytest.mark.parametrize("case", list(OPS))
+def test_tf_op_forms_import_and_run_as_tf(case):
+    g = real_tf.Graph()
+    with g.as_default():
+        x = T.placeholder(T.float32, [None, 4, 4, 3], name="x")
+        y = T.identity(OPS[case](T, x), name="out")
+        with T.Session() as s:
+            ref = s.run(y, {x: X4})
+    with tf.Graph().as_default():
+        (yy,) = tf.import_graph_def(g.as_graph_def(), return_elements=["out:0"], name="")
+        with tf.Session() as s:
+            got = s.run(yy, {"x:0": X4})
+    _close([ref], [got], 2e-6)

@@ -29,6 +29,9 @@ READ_AS = {v: k for k, v in WRITTEN_AS.items()}
 _REDUCTIONS = frozenset({"Sum", "Mean", "Max", "Min", "Prod"})
 # attributes of TF's nodes that name colocation, shapes or debugging only
 _DROPPED = frozenset({"_class", "_output_shapes", "debug_name", "allowed_devices"})
+# TF's Selu constants (Klambauer et al., 2017)
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
 _RESOURCE_ASSIGN = {
     "AssignVariableOp": "Assign",
     "AssignAddVariableOp": "AssignAdd",
@@ -197,6 +200,71 @@ def _relu6(node: Node, make: Make):
     return make("Minimum", [six, r], node.out_dtypes, {}, node.name)
 
 
+class _Ops:
+    """Helper ops of one composite, named ``<node>/<Type>_<k>``, all of ``x``'s dtype."""
+
+    def __init__(self, node: Node, make: Make):
+        self.node, self.make, self.k = node, make, 0
+        self.dtype = node.out_dtypes[0]
+
+    def _name(self, t: str) -> str:
+        self.k += 1
+        return f"{self.node.name}/{t}_{self.k}"
+
+    def c(self, value: float):
+        return _const(self.make, self._name("Const"), value, self.dtype)
+
+    def __call__(self, t: str, *ins, out=None, last: bool = False):
+        dtype = out or self.dtype
+        name = self.node.name if last else self._name(t)
+        op = self.make(t, list(ins), [dtype], {}, name)
+        return op if last else op.outputs[0]
+
+
+def _elu(node: Node, make: Make):
+    """As ``tf.nn.elu`` builds it: ``select(x > 0, x, exp(min(x, 0)) - 1)``."""
+    b, x = _Ops(node, make), node.inputs[0]
+    zero = b.c(0)
+    neg = b("Sub", b("Exp", b("Minimum", x, zero)), b.c(1))
+    return b("Select", b("Greater", x, zero, out=_dt.bool), x, neg, last=True)
+
+
+def _selu(node: Node, make: Make):
+    b, x = _Ops(node, make), node.inputs[0]
+    zero = b.c(0)
+    em1 = b("Sub", b("Exp", b("Minimum", x, zero)), b.c(1))
+    neg = b("Mul", b.c(_SELU_SCALE * _SELU_ALPHA), em1)
+    pos = b("Mul", b.c(_SELU_SCALE), x)
+    return b("Select", b("Less", x, zero, out=_dt.bool), neg, pos, last=True)
+
+
+def _leaky_relu(node: Node, make: Make):
+    b, x = _Ops(node, make), node.inputs[0]
+    scaled = b("Mul", x, b.c(float(node.attrs.get("alpha", 0.2))))
+    return b("Select", b("Greater", x, b.c(0), out=_dt.bool), x, scaled, last=True)
+
+
+def _softplus(node: Node, make: Make):
+    """As ``tf.nn.softplus`` builds it: ``max(x, 0) + log1p(exp(-|x|))``, accurately."""
+    b, x = _Ops(node, make), node.inputs[0]
+    half = b.c(0.5)
+    pos = b("Add", b("Mul", half, b("Relu", x)), b("Mul", half, b("Maximum", x, b.c(0))))
+    z = b("Exp", b("Neg", b("Abs", x)))
+    one = b.c(1)
+    u = b("Add", one, z)
+    log1p = b("Sub", b("Log", u), b("RealDiv", b("Sub", b("Sub", u, one), z), u))
+    return b("Add", pos, log1p, last=True)
+
+
+def _fill_like(value: float):
+    def read(node: Node, make: Make):
+        b, x = _Ops(node, make), node.inputs[0]
+        shape = make("Shape", [x], [_dt.int32], {"out_type": _dt.int32}, b._name("Shape"))
+        return make("Fill", [shape.outputs[0], b.c(value)], node.out_dtypes, {}, node.name)
+
+    return read
+
+
 def _identity(node: Node, make: Make):
     return make("Identity", node.inputs[:1], node.out_dtypes[:1], {}, node.name)
 
@@ -229,6 +297,12 @@ READERS: dict[str, Callable[[Node, Make], Any]] = {
     "Pack": _pack,
     "Unpack": _unpack,
     "Relu6": _relu6,
+    "Elu": _elu,
+    "Selu": _selu,
+    "LeakyRelu": _leaky_relu,
+    "Softplus": _softplus,
+    "ZerosLike": _fill_like(0),
+    "OnesLike": _fill_like(1),
     "Snapshot": _identity,
     "PreventGradient": _identity,
     "FusedBatchNorm": _fused_batch_norm,
