@@ -67,6 +67,7 @@ ROOT_NAMESPACES = {
     *("", "train", "summary", "initializers", "math", "linalg", "random", "quantization"),
     *("app", "flags", "compat", "nest", "config", "test", "manip", "bitwise", "sparse"),
     *("signal", "spectral", "version", "logging", "resource_loader"),
+    "image",  # tf.image
     "_math_special",  # tf.math.special
     *("run", "check"),  # the program tools (python -m tflite_core.run / .check)
     "graph_util",

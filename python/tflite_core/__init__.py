@@ -17,6 +17,7 @@ from . import (  # the namespaces
     contrib,
     flags,
     graph_util,
+    image,
     initializers,
     layers,
     linalg,

@@ -62,7 +62,7 @@ from .math_ops import (
     reduce_sum,
     subtract,
 )
-from .permute_ops import reverse_v2
+from .permute_ops import extract_image_patches, reverse_v2
 from .random_ops import random_uniform
 from .shape_ops import shape_n
 from .slicing_ops import pad
@@ -524,3 +524,10 @@ def psnr(a: TensorLike, b: TensorLike, max_val: Any, name: str | None = None) ->
         _, _, checks = verify_compatible_image_shapes(a, b)
         with control_dependencies(checks):
             return identity(val)
+
+
+def extract_patches(
+    images: TensorLike, sizes: Any, strides: Any, rates: Any, padding: str, name: str | None = None
+) -> Tensor:
+    """``tf.image.extract_patches``: ``extract_image_patches`` with TF 2's argument names."""
+    return extract_image_patches(images, sizes, strides, rates, padding, name=name)
