@@ -94,6 +94,7 @@ from .framework.graph import (
     reset_default_graph,
 )
 from .framework.importer import import_graph_def
+from .framework.meta_graph_protos import META_PROTO_NAMES, meta_protos
 from .framework.protos import PROTO_NAMES, protos
 from .framework.registry import NoGradient, NotDifferentiable, RegisterGradient, no_gradient
 from .framework.run_protos import RUN_PROTO_NAMES, run_protos
@@ -570,6 +571,8 @@ def __getattr__(name: str):  # tf.Summary, tf.Event, tf.GraphDef, ... (protobuf 
         return getattr(protos(), name)
     if name in RUN_PROTO_NAMES:  # tf.RunOptions, tf.RunMetadata
         return getattr(run_protos(), name)
+    if name in META_PROTO_NAMES:  # tf.MetaGraphDef, tf.CollectionDef, ...
+        return getattr(meta_protos(), name)
     if name == "applications":  # pre-trained networks: loaded on first use
         return importlib.import_module(".applications", __name__)
     raise AttributeError(f"module 'tflite_core' has no attribute {name!r}")

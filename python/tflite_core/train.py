@@ -46,6 +46,7 @@ from .training.learning_rate_decay import (
     piecewise_constant_decay,
     polynomial_decay,
 )
+from .training.meta_graph import export_meta_graph, import_meta_graph
 from .training.monitored_session import (
     MonitoredSession,
     MonitoredTrainingSession,

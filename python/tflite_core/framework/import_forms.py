@@ -162,6 +162,17 @@ def _bias_add(node: Node, make: Make):
     return make("Add", [v, b2], node.out_dtypes, {}, node.name)
 
 
+def _bias_add_grad(node: Node, make: Make):
+    """The sum of the gradient over every dimension but the channel one."""
+    g = node.inputs[0]
+    r = g.shape.ndims
+    if r is None:
+        raise ValueError(f"Node '{node.name}': BiasAddGrad needs a gradient of known rank")
+    channel = 1 if node.attrs.get("data_format", "NHWC") == "NCHW" else r - 1
+    axes = [i for i in range(r) if i != channel]
+    return make("Sum", [g], node.out_dtypes, {"axis": axes, "keep_dims": False}, node.name)
+
+
 def _pack(node: Node, make: Make):
     axis = int(node.attrs.get("axis", 0))
     parts = []
@@ -294,6 +305,7 @@ READERS: dict[str, Callable[[Node, Make], Any]] = {
     **dict.fromkeys(_RESOURCE_ASSIGN, _resource_assign),
     "BiasAdd": _bias_add,
     "BiasAddV1": _bias_add,
+    "BiasAddGrad": _bias_add_grad,
     "Pack": _pack,
     "Unpack": _unpack,
     "Relu6": _relu6,

@@ -25,7 +25,7 @@ from .import_forms import Node, reader, tf_attrs
 from .op_signatures import MissingAttr, default_attrs, has_signature, output_dtypes
 from .protos import protos
 
-_INPUT = re.compile(r"^(\^)?([A-Za-z0-9.][A-Za-z0-9_.\-/>]*)(?::(\d+))?$")
+_INPUT = re.compile(r"^(\^)?([^:^][^:]*)(?::(\d+))?$")
 _NOT_REGISTERED = (
     "Op type not registered '{}' in binary running on localhost. Make sure the Op and Kernel "
     "are registered in the binary running in this process. Note that if you are loading a "

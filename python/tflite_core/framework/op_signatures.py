@@ -61,6 +61,7 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "BesselI1e": ("T", {}),
     "Betainc": ("T", {}),
     "BiasAdd": ("T", {"data_format": "NHWC"}),
+    "BiasAddGrad": ("T", {"data_format": "NHWC"}),
     "BiasAddV1": ("T", {}),
     "Bitcast": ("type", {}),
     "BitwiseAnd": ("T", {}),

@@ -21,8 +21,10 @@ from ..framework.graph import (
     name_scope,
     shape_error,
 )
+from ..framework.meta_graph_protos import meta_protos
 from ..framework.op_util import make_tensor
 from ..framework.registry import NotDifferentiable, OpKind, register_op
+from ..framework.scoped_names import prepend_name_scope, strip_name_scope
 from ..framework.tensor_shape import as_shape
 from .array_ops import identity
 from .control_flow_ops import group, no_op
@@ -219,6 +221,11 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
         aggregation: Any = None,
         shape: ShapeLike | None = None,
     ) -> None:
+        if variable_def is not None:  # the variable whose ops a VariableDef names
+            if initial_value is not None:
+                raise ValueError("variable_def and initial_value are mutually exclusive.")
+            self._init_from_proto(variable_def, import_scope)
+            return
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         collections = [GraphKeys.GLOBAL_VARIABLES] if collections is None else list(collections)
@@ -265,6 +272,41 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
             ).op
             self._snapshot = identity(self._variable, name="read")
         self._variable.graph.add_to_collections(collections, self)
+
+    def _init_from_proto(self, variable_def: Any, import_scope: str | None) -> None:
+        """The variable of the default graph's ops that ``variable_def`` (a ``VariableDef``)
+        names, under ``import_scope`` (``import_meta_graph`` rebuilds variables so); not added
+        to any collection."""
+        g = get_default_graph()
+
+        def element(name: str) -> Any:
+            return g.as_graph_element(prepend_name_scope(name, import_scope))
+
+        self._variable = element(variable_def.variable_name)
+        self._initializer_op = element(variable_def.initializer_name)
+        iv = variable_def.initial_value_name
+        self._initial_value = element(iv) if iv else self._variable
+        self._snapshot = element(variable_def.snapshot_name)
+        self._trainable = bool(getattr(variable_def, "trainable", True))
+        self._constraint = None
+
+    @staticmethod
+    def from_proto(variable_def: Any, import_scope: str | None = None) -> Variable:
+        """The variable a ``VariableDef`` names (TF's ``Variable.from_proto``)."""
+        return Variable(variable_def=variable_def, import_scope=import_scope)
+
+    def to_proto(self, export_scope: str | None = None) -> Any:
+        """This variable as a ``VariableDef`` (names without ``export_scope``), or None when
+        it is not under ``export_scope``."""
+        if export_scope is not None and not self._variable.name.startswith(export_scope):
+            return None
+        d = meta_protos().VariableDef()
+        d.variable_name = strip_name_scope(self._variable.name, export_scope)
+        d.initial_value_name = strip_name_scope(self._initial_value.name, export_scope)
+        d.initializer_name = strip_name_scope(self._initializer_op.name, export_scope)
+        d.snapshot_name = strip_name_scope(self._snapshot.name, export_scope)
+        d.trainable = self._trainable
+        return d
 
     # -- identity -------------------------------------------------------------------------------
     @property

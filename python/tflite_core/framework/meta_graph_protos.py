@@ -1,0 +1,209 @@
+"""``MetaGraphDef`` and the messages it holds (``MetaInfoDef``, ``CollectionDef``, ``SaverDef``,
+``VariableDef``, ``SignatureDef``, ``TensorInfo``, ``AssetFileDef``): TensorFlow's messages of
+``core/protobuf/meta_graph.proto``, ``saver.proto`` and ``core/framework/variable.proto``
+(same names and field numbers, so the bytes are TensorFlow's), declared here field by field in
+a descriptor pool of their own, beside copies of the ``GraphDef`` family of messages that
+``protos()`` takes from tensorboardX (a ``MetaGraphDef``'s ``graph_def`` is a ``GraphDef``).
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+
+from google.protobuf import any_pb2, descriptor_pb2, descriptor_pool, message_factory
+
+_T = {"float": 2, "int64": 3, "int32": 5, "bool": 8, "string": 9, "message": 11, "bytes": 12}
+_T["enum"] = 14
+
+
+def _add_file(pool, module) -> None:
+    fdp = descriptor_pb2.FileDescriptorProto()
+    module.DESCRIPTOR.CopyToProto(fdp)
+    pool.Add(fdp)
+
+
+@functools.cache
+def meta_protos() -> types.SimpleNamespace:
+    """The message classes, built on first use."""
+    from tensorboardX.proto import (  # (deferred: see protos.py)
+        attr_value_pb2,
+        graph_pb2,
+        node_def_pb2,
+        resource_handle_pb2,
+        tensor_pb2,
+        tensor_shape_pb2,
+        types_pb2,
+        versions_pb2,
+    )
+
+    pool = descriptor_pool.DescriptorPool()
+    for module in (
+        any_pb2,
+        types_pb2,
+        resource_handle_pb2,
+        tensor_shape_pb2,
+        tensor_pb2,
+        attr_value_pb2,
+        node_def_pb2,
+        versions_pb2,
+        graph_pb2,
+    ):
+        _add_file(pool, module)
+    f = descriptor_pb2.FileDescriptorProto(
+        name="tflite_core/meta_graph.proto", package="tensorflow", syntax="proto3"
+    )
+    f.dependency.extend(["google/protobuf/any.proto", "tensorboardX/proto/graph.proto"])
+    f.dependency.extend(["tensorboardX/proto/tensor_shape.proto", "tensorboardX/proto/types.proto"])
+
+    def message(parent, name: str, fields: list[tuple]):
+        m = parent.add(name=name)
+        for fname, number, typ, *rest in fields:
+            fd = m.field.add(name=fname, number=number, type=_T[typ], label=1)
+            if rest and rest[0] == "repeated":
+                fd.label = 3
+                rest = rest[1:]
+            if rest:
+                fd.type_name = rest[0]
+        return m
+
+    def map_field(m, fname: str, number: int, value_type: str, value_name: str = ""):
+        entry = "".join(p.capitalize() for p in fname.split("_")) + "Entry"
+        e = message(m.nested_type, entry, [("key", 1, "string"), ("value", 2, value_type)])
+        if value_name:
+            e.field[1].type_name = value_name
+        e.options.map_entry = True
+        m.field.add(
+            name=fname, number=number, type=11, label=3, type_name=f".tensorflow.{m.name}.{entry}"
+        )
+
+    top = f.message_type
+    info = message(
+        top,
+        "MetaInfoDef",
+        [
+            ("meta_graph_version", 1, "string"),
+            ("any_info", 3, "message", ".google.protobuf.Any"),
+            ("tags", 4, "string", "repeated"),
+            ("tensorflow_version", 5, "string"),
+            ("tensorflow_git_version", 6, "string"),
+            ("stripped_default_attrs", 7, "bool"),
+        ],
+    )
+    map_field(info, "function_aliases", 8, "string")
+    col = message(top, "CollectionDef", [])
+    for i, (kind, typ) in enumerate(
+        (("Node", "string"), ("Bytes", "bytes"), ("Int64", "int64"), ("Float", "float")), 1
+    ):
+        message(col.nested_type, f"{kind}List", [("value", 1, typ, "repeated")])
+        col.field.add(
+            name=f"{kind.lower()}_list",
+            number=i,
+            type=11,
+            label=1,
+            type_name=f".tensorflow.CollectionDef.{kind}List",
+            oneof_index=0,
+        )
+    any_value = ("value", 1, "message", "repeated", ".google.protobuf.Any")
+    message(col.nested_type, "AnyList", [any_value])
+    col.field.add(
+        name="any_list",
+        number=5,
+        type=11,
+        label=1,
+        type_name=".tensorflow.CollectionDef.AnyList",
+        oneof_index=0,
+    )
+    col.oneof_decl.add(name="kind")
+    saver = message(
+        top,
+        "SaverDef",
+        [
+            ("filename_tensor_name", 1, "string"),
+            ("save_tensor_name", 2, "string"),
+            ("restore_op_name", 3, "string"),
+            ("max_to_keep", 4, "int32"),
+            ("sharded", 5, "bool"),
+            ("keep_checkpoint_every_n_hours", 6, "float"),
+            ("version", 7, "enum", ".tensorflow.SaverDef.CheckpointFormatVersion"),
+        ],
+    )
+    version = saver.enum_type.add(name="CheckpointFormatVersion")
+    for i, n in enumerate(("LEGACY", "V1", "V2")):
+        version.value.add(name=n, number=i)
+    message(
+        top,
+        "SaveSliceInfoDef",
+        [
+            ("full_name", 1, "string"),
+            ("full_shape", 2, "int64", "repeated"),
+            ("var_offset", 3, "int64", "repeated"),
+            ("var_shape", 4, "int64", "repeated"),
+        ],
+    )
+    message(
+        top,
+        "VariableDef",
+        [
+            ("variable_name", 1, "string"),
+            ("initializer_name", 2, "string"),
+            ("snapshot_name", 3, "string"),
+            ("save_slice_info_def", 4, "message", ".tensorflow.SaveSliceInfoDef"),
+            ("is_resource", 5, "bool"),
+            ("initial_value_name", 6, "string"),
+            ("trainable", 7, "bool"),
+            ("synchronization", 8, "int32"),
+            ("aggregation", 9, "int32"),
+        ],
+    )
+    message(
+        top,
+        "TensorInfo",
+        [
+            ("name", 1, "string"),
+            ("dtype", 2, "enum", ".tensorboardX.DataType"),
+            ("tensor_shape", 3, "message", ".tensorboardX.TensorShapeProto"),
+        ],
+    )
+    sig = message(top, "SignatureDef", [("method_name", 3, "string")])
+    map_field(sig, "inputs", 1, "message", ".tensorflow.TensorInfo")
+    map_field(sig, "outputs", 2, "message", ".tensorflow.TensorInfo")
+    message(
+        top,
+        "AssetFileDef",
+        [("tensor_info", 1, "message", ".tensorflow.TensorInfo"), ("filename", 2, "string")],
+    )
+    meta = message(
+        top,
+        "MetaGraphDef",
+        [
+            ("meta_info_def", 1, "message", ".tensorflow.MetaInfoDef"),
+            ("graph_def", 2, "message", ".tensorboardX.GraphDef"),
+            ("saver_def", 3, "message", ".tensorflow.SaverDef"),
+            ("asset_file_def", 6, "message", "repeated", ".tensorflow.AssetFileDef"),
+        ],
+    )
+    map_field(meta, "collection_def", 4, "message", ".tensorflow.CollectionDef")
+    map_field(meta, "signature_def", 5, "message", ".tensorflow.SignatureDef")
+    pool.Add(f)
+
+    def cls(name: str) -> type:
+        return message_factory.GetMessageClass(pool.FindMessageTypeByName(f"tensorflow.{name}"))
+
+    return types.SimpleNamespace(
+        **{n: cls(n) for n in META_PROTO_NAMES},
+        SaveSliceInfoDef=cls("SaveSliceInfoDef"),
+        TensorInfo=cls("TensorInfo"),
+        AssetFileDef=cls("AssetFileDef"),
+        MetaInfoDef=cls("MetaInfoDef"),
+    )
+
+
+# names that `tf.<name>` resolves lazily through these messages
+META_PROTO_NAMES = (
+    "CollectionDef",
+    "MetaGraphDef",
+    "SaverDef",
+    "SignatureDef",
+    "VariableDef",
+)
