@@ -111,7 +111,7 @@ def test_gradients():
             m.image.rgb_to_grayscale(x),
             m.image.rgb_to_yuv(x),
         ]
-        return [m.gradients(m.reduce_sum(o * w[..., : o.shape[-1]]), x)[0] for o in outs]
+        return [m.gradients(m.reduce_sum(o * w[..., : o.shape.as_list()[-1]]), x)[0] for o in outs]
 
     check(*both(build), tol=1e-4)
 
