@@ -22,11 +22,13 @@ from ..framework import dtypes as _dt
 from ..framework import errors
 from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, name_scope
-from .array_ops import cast, concat, expand_dims, ones, rank, shape, stack, unstack
+from .array_ops import cast, concat, expand_dims, identity, ones, rank, shape, stack, unstack
 from .check_ops import assert_equal, assert_greater_equal
+from .custom_gradient import custom_gradient
 from .image_ops import _assert, convert_image_dtype, with_dependencies
 from .indexing_ops import where_v2
 from .linalg_ops import tensordot
+from .math_extra_ops import div_no_nan, logical_and
 from .math_ops import (
     abs as _abs,
 )
@@ -44,6 +46,7 @@ from .math_ops import (
     multiply,
     reciprocal,
     reduce_mean,
+    square,
 )
 from .math_ops import (
     pow as _pow,
@@ -80,8 +83,82 @@ def _sel(c: Tensor, a: Tensor, b: Tensor) -> Tensor:
     return where_v2(c, a, b)
 
 
+def _rgb_to_hsv_grad(x: Tensor, hsv: Tensor, grad: Tensor) -> Tensor:
+    """TF's gradient of RGBToHSV: per pixel, by which channel is largest / smallest (ties
+    resolved as TF's), the partial derivatives of value, saturation and hue (hue's in
+    degrees / 360); reciprocals of 0 count as 0."""
+    r, g, b = unstack(x, 3, axis=-1)
+    s, v = hsv[..., 1], hsv[..., 2]
+
+    def f(c: Tensor) -> Tensor:
+        return cast(c, x.dtype)
+
+    def rec(t: Tensor) -> Tensor:
+        return div_no_nan(_c(1.0, t), t)
+
+    rb, gb, bb = (
+        f(logical_and(greater_equal(r, b), greater_equal(r, g))),
+        f(logical_and(greater(g, r), greater_equal(g, b))),
+        f(logical_and(greater(b, r), greater(b, g))),
+    )
+    rs, gs, bs = (
+        f(logical_and(less(r, b), less(r, g))),
+        f(logical_and(less_equal(g, r), less(g, b))),
+        f(logical_and(less_equal(b, r), less_equal(b, g))),
+    )
+    rp, gp, bp = f(greater(r, 0.0)), f(greater(g, 0.0)), f(greater(b, 0.0))
+    ds_dr = rp * (rb * (gs * g + bs * b) * rec(square(r)) + rs * -1 * rec(gb * g + bb * b))
+    ds_dg = gp * (gb * (rs * r + bs * b) * rec(square(g)) + gs * -1 * rec(rb * r + bb * b))
+    ds_db = bp * (bb * (gs * g + rs * r) * rec(square(b)) + bs * -1 * rec(gb * g + rb * r))
+    sv = rec(square(s)) * rec(square(v))
+    dh_dr = (
+        60 * (rp * rb * -1 * (g - b) * sv)
+        + 60 * (gp * gb * rs * (b - g) * rec(square(r - g)))
+        + 60 * (gp * gb * bs * -1 * rec(g - b))
+        + 60 * (bp * bb * rs * (b - g) * rec(square(b - r)))
+        + 60 * (bp * bb * gs * rec(b - g))
+    ) / 360
+    dh_dg = (
+        60 * (gp * gb * -1 * (b - r) * sv)
+        + 60 * (rp * rb * gs * (r - b) * rec(square(r - g)))
+        + 60 * (rp * rb * bs * rec(r - b))
+        + 60 * (bp * bb * gs * (r - b) * rec(square(b - g)))
+        + 60 * (bp * bb * rs * -1 * rec(b - r))
+    ) / 360
+    dh_db = (
+        60 * (bp * bb * -1 * (r - g) * sv)
+        + 60 * (rp * rb * bs * (g - r) * rec(square(r - b)))
+        + 60 * (rp * rb * gs * -1 * rec(r - g))
+        + 60 * (gp * gb * bs * (g - r) * rec(square(g - b)))
+        + 60 * (gp * gb * rs * rec(g - r))
+    ) / 360
+    gh, gs_, gv = grad[..., 0], grad[..., 1], grad[..., 2]
+    dv = stack([gv * rb, gv * gb, gv * bb], axis=-1)
+    ds = stack([gs_ * ds_dr, gs_ * ds_dg, gs_ * ds_db], axis=-1)
+    dh = stack([gh * dh_dr, gh * dh_dg, gh * dh_db], axis=-1)
+    return dv + ds + dh
+
+
+def _rgb_to_hsv_values(x: Tensor, scope: str) -> Tensor:
+    r, g, b = _channels3(x, "RGBToHSV")
+    v = maximum(maximum(r, g), b)
+    rng = v - minimum(minimum(r, g), b)
+    zero = _c(0, x)
+    s = _sel(greater(v, zero), rng / v, zero)
+    norm = reciprocal(rng) * _c(1.0 / 6.0, x)
+    h = _sel(
+        equal(r, v),
+        norm * (g - b),
+        _sel(equal(g, v), norm * (b - r) + _c(2.0 / 6.0, x), norm * (r - g) + _c(4.0 / 6.0, x)),
+    )
+    h = _sel(greater(rng, zero), h, zero)
+    h = _sel(less(h, zero), h + _c(1, x), h)
+    return stack([h, s, v], axis=-1, name=scope)
+
+
 def rgb_to_hsv(images: TensorLike, name: str | None = None) -> Tensor:
-    """RGB (last axis, floats in [0, 1]) to hue, saturation, value in [0, 1] (op RGBToHSV)."""
+    """RGB (last axis, floats in [0, 1]) to hue, saturation, value in [0, 1] (op RGBToHSV;
+    its gradient is TF's)."""
     with name_scope(name, "RGBToHSV", [images]) as scope:
         x = convert_to_tensor(images, name="images")
         if x.dtype not in (_dt.float16, _dt.bfloat16, _dt.float32, _dt.float64):
@@ -89,20 +166,18 @@ def rgb_to_hsv(images: TensorLike, name: str | None = None) -> Tensor:
                 f"Value passed to parameter 'images' has DataType {x.dtype.name} not in list "
                 "of allowed values: half, bfloat16, float32, float64"
             )
-        r, g, b = _channels3(x, "RGBToHSV")
-        v = maximum(maximum(r, g), b)
-        rng = v - minimum(minimum(r, g), b)
-        zero = _c(0, x)
-        s = _sel(greater(v, zero), rng / v, zero)
-        norm = reciprocal(rng) * _c(1.0 / 6.0, x)
-        h = _sel(
-            equal(r, v),
-            norm * (g - b),
-            _sel(equal(g, v), norm * (b - r) + _c(2.0 / 6.0, x), norm * (r - g) + _c(4.0 / 6.0, x)),
-        )
-        h = _sel(greater(rng, zero), h, zero)
-        h = _sel(less(h, zero), h + _c(1, x), h)
-        return stack([h, s, v], axis=-1, name=scope)
+        _channels3(x, "RGBToHSV")  # the channel check, before the gradient wrapper
+
+        @custom_gradient
+        def hsv_of(t):
+            out = _rgb_to_hsv_values(t, "values")
+
+            def grad(dy):
+                return _rgb_to_hsv_grad(t, out, dy)
+
+            return out, grad
+
+        return identity(hsv_of(x), name=scope)
 
 
 def hsv_to_rgb(images: TensorLike, name: str | None = None) -> Tensor:
