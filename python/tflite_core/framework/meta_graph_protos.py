@@ -190,20 +190,10 @@ def meta_protos() -> types.SimpleNamespace:
     def cls(name: str) -> type:
         return message_factory.GetMessageClass(pool.FindMessageTypeByName(f"tensorflow.{name}"))
 
-    return types.SimpleNamespace(
-        **{n: cls(n) for n in META_PROTO_NAMES},
-        SaveSliceInfoDef=cls("SaveSliceInfoDef"),
-        TensorInfo=cls("TensorInfo"),
-        AssetFileDef=cls("AssetFileDef"),
-        MetaInfoDef=cls("MetaInfoDef"),
-    )
+    names = ("MetaGraphDef", "MetaInfoDef", "CollectionDef", "SaverDef", "SaveSliceInfoDef")
+    names += ("VariableDef", "TensorInfo", "SignatureDef", "AssetFileDef")
+    return types.SimpleNamespace(**{n: cls(n) for n in names})
 
 
-# names that `tf.<name>` resolves lazily through these messages
-META_PROTO_NAMES = (
-    "CollectionDef",
-    "MetaGraphDef",
-    "SaverDef",
-    "SignatureDef",
-    "VariableDef",
-)
+# names that `tf.<name>` resolves lazily through these messages (TF's top-level ones)
+META_PROTO_NAMES = ("MetaGraphDef", "TensorInfo")

@@ -3,7 +3,8 @@ collections as a ``MetaGraphDef`` (``.meta`` files), written and read as TF does
 
 Export writes the graph (``GraphDef`` with output shapes; with ``export_scope`` only the nodes
 under that scope, names stripped of it, inputs from outside it renamed ``$unbound_inputs_<name>``
-and listed in the ``unbound_inputs`` collection), the given ``saver_def``, and the collections:
+and listed in the ``unbound_inputs`` collection: ``input_map`` binds them on import), the given
+``saver_def``, and the collections:
 variables as ``VariableDef``s, operations and tensors by name, ints, floats and strings as
 lists; other objects (queue runners, savers, control-flow contexts) are left out with a warning.
 
@@ -23,6 +24,7 @@ from typing import Any
 
 from google.protobuf import text_format
 
+from ..framework import errors
 from ..framework.graph import Operation, Tensor, get_default_graph
 from ..framework.graph_def import attr_value
 from ..framework.importer import import_graph_def
@@ -50,12 +52,13 @@ _VARIABLE_COLLECTIONS = frozenset(
 # collections TF stores as protos this library does not rebuild
 _NOT_REBUILT = frozenset({"queue_runners", "cond_context", "while_context", "savers"})
 _UNBOUND = "unbound_inputs"
+_UNBOUND_PREFIX = "$unbound_inputs_"
 
 
 # ---- export --------------------------------------------------------------------------------------
 def _scoped_graph_def(gd: Any, export_scope: str | None, clear_devices: bool) -> tuple:
     """The nodes of ``gd`` under ``export_scope``, names stripped of it; their inputs from
-    outside it as ``$unbound_inputs_<name>`` (returned too)."""
+    outside it as ``$unbound_inputs_<name>`` (returned too, once per input, as TF lists them)."""
     out = protos().GraphDef()
     out.versions.CopyFrom(gd.versions)
     unbound: list = []
@@ -71,9 +74,8 @@ def _scoped_graph_def(gd: Any, export_scope: str | None, clear_devices: bool) ->
             name = inp.lstrip("^")
             if scope and not name.startswith(scope):
                 ctrl = "^" if inp.startswith("^") else ""
-                new.input.append(f"{ctrl}$unbound_inputs_{name}")
-                if name not in unbound:
-                    unbound.append(name)
+                new.input.append(f"{ctrl}{_UNBOUND_PREFIX}{name}")
+                unbound.append(new.input[-1])
             else:
                 new.input.append(strip_name_scope(inp, export_scope))
         if "_class" in node.attr and scope:
@@ -164,9 +166,8 @@ def export_meta_graph(
     for key in keys:
         _add_collection(m, key, graph.get_collection(key), export_scope)
     if unbound:
-        m.collection_def[kwargs.get("unbound_inputs_col_name", _UNBOUND)].node_list.value.extend(
-            unbound
-        )
+        key = kwargs.get("unbound_inputs_col_name", _UNBOUND)
+        m.collection_def[key].bytes_list.value.extend(v.encode() for v in unbound)
     if filename:
         dirname = os.path.dirname(filename)
         if dirname:
@@ -177,21 +178,30 @@ def export_meta_graph(
 
 
 # ---- import --------------------------------------------------------------------------------------
+class _CorruptFileError(errors.DataLossError, ValueError):
+    """A ``.meta`` file that is neither a binary nor a text ``MetaGraphDef``: TF raises the
+    ``UnicodeDecodeError`` (a ValueError) of its text reader; this names the file too."""
+
+
 def read_meta_graph_file(filename: str) -> Any:
-    """The ``MetaGraphDef`` in ``filename`` (binary, else text format); TF's errors."""
+    """The ``MetaGraphDef`` in ``filename`` (binary, else text format): an ``OSError`` when the
+    file is missing or its text does not parse, a ``DataLossError`` (also a ``ValueError``)
+    when it is neither."""
     if not os.path.exists(filename):
         raise OSError(f"File does not exist. Received: {filename}.")
     with open(filename, "rb") as f:
         data = f.read()
-    m = meta_protos().MetaGraphDef()
     try:
-        m.ParseFromString(data)
-        return m
-    except Exception:
-        pass
+        return meta_protos().MetaGraphDef.FromString(data)
+    except Exception:  # (as TF: anything the binary reader rejects is tried as text)
+        m = meta_protos().MetaGraphDef()
     try:
-        text_format.Merge(data.decode("utf-8"), m)
-    except (text_format.ParseError, UnicodeDecodeError) as e:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:  # TF: this UnicodeDecodeError (a ValueError)
+        raise _CorruptFileError(None, None, f"Cannot parse file {filename}: {e}.") from None
+    try:
+        text_format.Merge(text, m)
+    except text_format.ParseError as e:
         raise OSError(f"Cannot parse file {filename}: {e}.") from None
     return m
 
@@ -203,6 +213,10 @@ def _as_meta_graph_def(meta_graph_or_file: Any) -> Any:
     if type(meta_graph_or_file).__name__ == "MetaGraphDef":  # TF's own class: through its bytes
         return cls.FromString(meta_graph_or_file.SerializeToString())
     return read_meta_graph_file(os.fspath(meta_graph_or_file))
+
+
+def _text(v: Any) -> str:
+    return v.decode() if isinstance(v, bytes) else str(v)
 
 
 def _saver_scope(m: Any) -> str | None:
@@ -234,7 +248,7 @@ def _restore_collections(m: Any, g: Any, scope: str) -> dict:
             warning("Collection %s is not rebuilt by tflite_core. Skipping.", key)
             continue
         values = getattr(col, kind).value
-        if kind == "bytes_list" and key in _VARIABLE_COLLECTIONS:
+        if kind == "bytes_list" and (key in _VARIABLE_COLLECTIONS or key == "global_step"):
             for b in values:
                 v = variables.get(b)
                 if v is None:
@@ -273,15 +287,17 @@ def import_meta_graph(
         for n in gd.node:
             n.device = ""
     input_map = kwargs.get("input_map")
-    unbound = m.collection_def[_UNBOUND].node_list.value if _UNBOUND in m.collection_def else []
+    unbound = []
+    if _UNBOUND in m.collection_def:
+        col = m.collection_def[_UNBOUND]
+        kind = col.WhichOneof("kind")
+        unbound = [_text(v) for v in getattr(col, kind).value] if kind else []
     if unbound and sorted(unbound) != sorted(input_map or {}):
         missing = ",".join(v for v in unbound if not input_map or v not in input_map)
         raise ValueError(
             f"Graph contains unbound inputs: {missing}. Must provide these inputs through "
             "input_map."
         )
-    if unbound and input_map:
-        input_map = {f"$unbound_inputs_{k}": v for k, v in input_map.items()}
     scope = g.unique_name(import_scope or "", mark_as_used=False)
     import_graph_def(
         gd,
