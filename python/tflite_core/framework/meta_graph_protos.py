@@ -190,8 +190,8 @@ def meta_protos() -> types.SimpleNamespace:
     def cls(name: str) -> type:
         return message_factory.GetMessageClass(pool.FindMessageTypeByName(f"tensorflow.{name}"))
 
-    names = ("MetaGraphDef", "MetaInfoDef", "CollectionDef", "SaverDef", "SaveSliceInfoDef")
-    names += ("VariableDef", "TensorInfo", "SignatureDef", "AssetFileDef")
+    names = ["MetaGraphDef", "MetaInfoDef", "CollectionDef", "SaverDef", "SaveSliceInfoDef"]
+    names += ["VariableDef", "TensorInfo", "SignatureDef", "AssetFileDef"]
     return types.SimpleNamespace(**{n: cls(n) for n in names})
 
 
