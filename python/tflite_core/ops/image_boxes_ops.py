@@ -99,6 +99,14 @@ def crop_and_resize(
             if ch <= 0 or cw <= 0:
                 raise errors.InvalidArgumentError(None, None, "crop dimensions must be positive")
         n, h, w, c = unstack(shape(x), 4)
+        bi_static = get_static_value(bi)
+        n_static = x.shape.as_list()[0] if x.shape.ndims == 4 else None
+        if (
+            bi_static is not None
+            and n_static is not None
+            and np.any((np.asarray(bi_static) < 0) | (np.asarray(bi_static) >= n_static))
+        ):
+            raise errors.OutOfRangeError(None, None, "box_index has values outside [0, batch_size)")
         ok = reduce_all(logical_and(greater_equal(bi, 0), less(bi, n)))
         bi = with_dependencies([Assert(ok, ["box_index has values outside [0, batch_size)"])], bi)
         crop_h, crop_w = cs[0], cs[1]
@@ -197,8 +205,9 @@ def draw_bounding_boxes(
         if depth is None:
             raise ValueError(f"{op}: the images' channel depth must be known")
         if depth not in (1, 3, 4):
-            raise errors.InvalidArgumentError(
-                None, None, "Channel depth should be either 1 (GRY), 3 (RGB), or 4 (RGBA)"
+            raise ValueError(
+                "Channel depth should be either 1 (GRY), 3 (RGB), or 4 (RGBA) for "
+                f"'{{{{node {op}}}}}' with input shapes: {x.shape}, {bx.shape}."
             )
         table = _DEFAULT_COLORS.copy()
         if depth == 1:
