@@ -76,6 +76,8 @@ def crop_and_resize(
         raise ValueError("Cannot specify both 'box_indices' and 'box_ind'.")
     if box_ind is None:
         box_ind = box_indices
+    if box_ind is None:
+        raise TypeError("crop_and_resize() missing required argument: 'box_ind'")
     with name_scope(name, "CropAndResize", [image, boxes, box_ind, crop_size]):
         x = convert_to_tensor(image, name="image")
         bx = convert_to_tensor(boxes, F32, name="boxes")

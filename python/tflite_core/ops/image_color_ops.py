@@ -471,7 +471,7 @@ _RGB_TO_YUV = [
 _YUV_TO_RGB = [[1, 1, 1], [0, -0.394642334, 2.03206185], [1.13988303, -0.58062185, 0]]
 
 
-def _mix(images: TensorLike, kernel: list[list[float]]) -> Tensor:
+def _mix(images: TensorLike, kernel: Any) -> Tensor:
     x = convert_to_tensor(images, name="images")
     k = constant(kernel, x.dtype, name="kernel")
     nd = x.shape.ndims

@@ -88,7 +88,6 @@ def _nms(
     nbox = shape(sc)[0]
     pos = _range(nbox)
     neg_inf = constant(-np.inf, F32)
-    soft = soft_sigma is not None
     scale = (-0.5 / cast(soft_sigma, F32)) if soft_sigma is not None else None
     is_soft = greater(cast(soft_sigma, F32), 0.0) if soft_sigma is not None else None
     cur0 = where_v2(greater(sc, sthr), sc, neg_inf)
@@ -105,7 +104,7 @@ def _nms(
         over = greater(sims, thr)
         hard_w = where_v2(over, 0.0, 1.0)
         hard = reduce_any(logical_and(mask, over))
-        if soft:
+        if scale is not None and is_soft is not None:
             soft_w = exp(scale * sims * sims)
             wts = where_v2(is_soft, soft_w, hard_w)
             hard = logical_and(logical_not(is_soft), hard)

@@ -235,8 +235,8 @@ def transpose(image: TensorLike, name: str | None = None) -> Tensor:
         x = assert_at_least_3d(convert_to_tensor(image, name="image"))
         return _rank34(
             x,
-            lambda: _transpose(x, [1, 0, 2], name=name),
-            lambda: _transpose(x, [0, 2, 1, 3], name=name),
+            lambda: _transpose(x, [1, 0, 2], name=name or "transpose"),
+            lambda: _transpose(x, [0, 2, 1, 3], name=name or "transpose"),
         )
 
 
@@ -264,12 +264,15 @@ def central_crop(image: TensorLike, central_fraction: Any) -> Tensor:
             )
         off = 0 if nd == 3 else 1
         dims = x.shape.as_list()
-        starts, sizes, dyn = [], [], []
+        starts: list[Any] = []
+        sizes: list[Any] = []
+        dyn: list[bool] = []
         for i in (off, off + 1):
             d = dims[i]
             is_dyn = d is None or static is None
             size_d = shape(x)[i] if d is None else d
-            if is_dyn:
+            start: Any
+            if is_dyn or d is None or static is None:
                 fd = cast(size_d, _dt.float64)
                 fr = cast(convert_to_tensor(central_fraction), _dt.float64)
                 start = cast((fd - fd * fr) / 2, _dt.int32)
@@ -284,7 +287,7 @@ def central_crop(image: TensorLike, central_fraction: Any) -> Tensor:
             begin = stack([0, starts[0], starts[1], 0])
             size = stack([-1, sizes[0], sizes[1], -1])
         out = _slice(x, begin, size)
-        hw = [None if dyn[j] else sizes[j] for j in range(2)]
+        hw: list[Any] = [None if dyn[j] else sizes[j] for j in range(2)]
         out.set_shape([*hw, dims[2]] if nd == 3 else [dims[0], *hw, dims[3]])
         return out
 

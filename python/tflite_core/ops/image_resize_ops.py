@@ -254,15 +254,12 @@ def resize_bicubic(
         xf = cast(st.x, F32)
         yi, yw = _cubic_axis(st, st.out_h, st.in_h, st.h_scale)
         xi, xw = _cubic_axis(st, st.out_w, st.in_w, st.w_scale)
-        rows = None
-        for k in range(4):
-            term = gather(xf, yi[k], axis=1) * reshape(yw[k], [1, -1, 1, 1])
-            rows = term if rows is None else rows + term
-        out = None
-        for k in range(4):
-            term = gather(rows, xi[k], axis=2) * reshape(xw[k], [1, 1, -1, 1])
-            out = term if out is None else out + term
-        assert out is not None
+        rows = gather(xf, yi[0], axis=1) * reshape(yw[0], [1, -1, 1, 1])
+        for k in range(1, 4):
+            rows = rows + gather(xf, yi[k], axis=1) * reshape(yw[k], [1, -1, 1, 1])
+        out = gather(rows, xi[0], axis=2) * reshape(xw[0], [1, 1, -1, 1])
+        for k in range(1, 4):
+            out = out + gather(rows, xi[k], axis=2) * reshape(xw[k], [1, 1, -1, 1])
         return st.finish(out)
 
 
