@@ -400,3 +400,26 @@ def test_tf_op_forms_import_and_run_as_tf(case):
         with tf.Session() as s:
             got = s.run(yy, {"x:0": X4})
     _close([ref], [got], 2e-6)
+
+
+def test_tf_layers_initializers_give_tfs_values_here():
+    """tf.layers' default initializers (stateless: StatelessRandomGetKeyCounter +
+    StatelessRandomUniformV2 from the graph seed) give TF's initial values here, and the
+    unfrozen graph runs as TF's."""
+    g = real_tf.Graph()
+    with g.as_default():
+        T.set_random_seed(5)
+        x = T.placeholder(T.float32, [None, 8, 8, 3], name="x")
+        h = T.layers.conv2d(x, 4, 3, activation=T.nn.relu, name="c1")
+        y = T.layers.dense(T.layers.flatten(h), 5, name="out")
+        init = T.global_variables_initializer()
+        names = [v.op.name for v in T.global_variables()]
+        with T.Session() as s:
+            s.run(init)
+            ref = s.run([*T.global_variables(), y], {x: X})  # (resource variables' values)
+    with tf.Graph().as_default() as ours:
+        tf.import_graph_def(g.as_graph_def(), name="")
+        with tf.Session() as s:
+            s.run(ours.get_operation_by_name(init.name))
+            got = s.run([n + ":0" for n in names] + [y.name], {"x:0": X})
+    _close(ref, got, 1e-6)

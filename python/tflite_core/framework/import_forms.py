@@ -173,6 +173,40 @@ def _bias_add_grad(node: Node, make: Make):
     return make("Sum", [g], node.out_dtypes, {"axis": axes, "keep_dims": False}, node.name)
 
 
+_MASK32 = 0xFFFFFFFF
+
+
+def _philox_block(key: tuple, counter: list) -> list:
+    """One block of TF's Philox-4x32-10: four 32-bit words from a 128-bit counter and a
+    64-bit key."""
+    k0, k1 = key
+    c = list(counter)
+    for _ in range(10):
+        p0, p1 = 0xD2511F53 * c[0], 0xCD9E8D57 * c[2]
+        c = [(p1 >> 32) ^ c[1] ^ k0, p1 & _MASK32, (p0 >> 32) ^ c[3] ^ k1, p0 & _MASK32]
+        k0, k1 = (k0 + 0x9E3779B9) & _MASK32, (k1 + 0xBB67AE85) & _MASK32
+    return c
+
+
+def _key_counter(node: Node, make: Make):
+    """``StatelessRandomGetKeyCounter`` of a constant seed: TF's scrambling of the seed pair
+    (one Philox block under a fixed key) gives the key (words 0, 1) and the counter's high half
+    (words 2, 3), as constants; int64 here, where TF's are uint64 (our V2 random ops' own
+    signature)."""
+    seed = _value(node.inputs[0])
+    if seed is None:
+        raise ValueError(
+            f"Node '{node.name}': StatelessRandomGetKeyCounter needs a constant seed in tflite_core"
+        )
+    s0, s1 = (int(v) & 0xFFFFFFFFFFFFFFFF for v in np.asarray(seed).reshape(-1)[:2])
+    m = _philox_block((0x3EC8F720, 0x02461E29), [s0 & _MASK32, s0 >> 32, s1 & _MASK32, s1 >> 32])
+    key = np.asarray([m[0] | m[1] << 32], np.uint64).view(np.int64)
+    counter = np.asarray([0, m[2] | m[3] << 32], np.uint64).view(np.int64)
+    k = _const(make, f"{node.name}/key", key, _dt.int64)
+    c = _const(make, f"{node.name}/counter", counter, _dt.int64)
+    return make("IdentityN", [k, c], [_dt.int64] * 2, {"T": [_dt.int64] * 2}, node.name)
+
+
 def _pack(node: Node, make: Make):
     axis = int(node.attrs.get("axis", 0))
     parts = []
@@ -306,6 +340,7 @@ READERS: dict[str, Callable[[Node, Make], Any]] = {
     "BiasAdd": _bias_add,
     "BiasAddV1": _bias_add,
     "BiasAddGrad": _bias_add_grad,
+    "StatelessRandomGetKeyCounter": _key_counter,
     "Pack": _pack,
     "Unpack": _unpack,
     "Relu6": _relu6,
@@ -342,6 +377,13 @@ def reader(tf_type: str) -> Callable[[Node, Make], Any] | None:
     return None
 
 
-def tf_attrs(attrs: dict) -> dict:
-    """The attributes of a node that its op keeps (colocation, output shapes: dropped)."""
-    return {k: v for k, v in attrs.items() if k not in _DROPPED}
+def tf_attrs(tf_type: str, attrs: dict) -> dict:
+    """The attributes of a node that its op keeps (colocation, output shapes: dropped), with
+    the private ones our random ops carry: ``unseeded`` where TF's seeds are both 0 (TF's
+    "nondeterministic"), and the learned sampler's state size."""
+    out = {k: v for k, v in attrs.items() if k not in _DROPPED}
+    if "seed" in out and "seed2" in out:
+        out["unseeded"] = not out["seed"] and not out["seed2"]
+    if tf_type == "LearnedUnigramCandidateSampler":
+        out["rng_state_size"] = int(out["range_max"])
+    return out

@@ -179,7 +179,8 @@ class _Importer:
 
     def node(self, n) -> None:
         attrs = default_attrs(n.op)
-        attrs.update(tf_attrs(attr_values(n.attr)))
+        attrs.update(attr_values(n.attr))
+        attrs = tf_attrs(n.op, attrs)
         try:
             dtypes = output_dtypes(n.op, attrs)
         except MissingAttr as e:

@@ -363,6 +363,10 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "ScatterNdUpdate": ("T", {"use_locking": True, "bad_indices_policy": ""}),
     "ScatterSub": ("T", {"use_locking": False}),
     "ScatterUpdate": ("T", {"use_locking": True}),
+    "SdcaOptimizer": (
+        "!float32 num_sparse_features*!float32 num_dense_features*!float32",
+        {"adaptative": False},
+    ),
     "Select": ("T", {}),
     "SelectV2": ("T", {}),
     "SelfAdjointEigV2": ("T T", {"compute_v": True}),
@@ -461,6 +465,7 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
         {"Tseed": _dt.int64, "T": _dt.float64, "dtype": _dt.int64},
     ),
     "StatelessRandomGammaV2": ("dtype", {"Tseed": _dt.int64}),
+    "StatelessRandomGetKeyCounter": ("!uint64 !uint64", {"Tseed": _dt.int64}),
     "StatelessRandomNormal": ("dtype", {"dtype": _dt.float32, "T": _dt.int32, "Tseed": _dt.int64}),
     "StatelessRandomNormalV2": ("dtype", {"dtype": _dt.float32, "Tshape": _dt.int32}),
     "StatelessRandomPoisson": ("dtype", {"Tseed": _dt.int64}),
