@@ -64,6 +64,7 @@ class _Builder:
         self.core = core.Plan()
         self.slot: dict = {}
         self.arrays: dict = {}  # slot -> ndarray backing it
+        self.view_of: dict[int, int] = {}  # slot -> the slot whose memory it views (an alias)
         self.needs_init: list = []
         self.assigned: set = set()
         self.assigns: list = []
@@ -105,8 +106,9 @@ class _Builder:
         slot = self.slot.get(t)
         if slot is None or slot not in self.owned_slots:
             return False
-        if sum(1 for v in self.slot.values() if v == slot) != 1:
-            return False
+        root = self.view_of.get(slot, slot)
+        if sum(1 for v in self.slot.values() if self.view_of.get(v, v) == root) != 1:
+            return False  # (another tensor's buffer is it, or a view of its memory)
         if any(c is not op and c in self.exe_ops and c not in self.emitted for c in t._consumers):
             return False  # (a reader already emitted has run by then)
         return t not in self.exe.plan_fetches and t not in self.exe.snapshots
@@ -264,7 +266,8 @@ def _emit_shape(b: _Builder, op: Operation, outs: list) -> None:
 def _emit_alias(b: _Builder, op: Operation, outs: list) -> None:
     src = b.slot[op._inputs[0]]
     if src in b.arrays:
-        b.new_buffer(outs[0], b.arrays[src].reshape(b.shape_of(outs[0])))
+        view = b.new_buffer(outs[0], b.arrays[src].reshape(b.shape_of(outs[0])))
+        b.view_of[view] = b.view_of.get(src, src)
     else:
         b.core.add_step("copy", op.name, [src], [b.new_buffer(outs[0])])
 
@@ -481,8 +484,14 @@ def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -
                 b.core.add_step("copy", t.op.name + "/snapshot", [b.slot[t]], [snap_slot[t]])
                 pending.remove(t)
         b.note_variable_reads(op)
+        if op in skipped:  # (its step is its chain's: it reads its inputs when the chain runs)
+            continue
         b.emitted.add(op)
-        if op._def.kind is OpKind.NOOP or op in skipped:
+        if op in chains:
+            b.emitted.update(chains[op].inner)
+        elif op in exe.fused:
+            b.emitted.add(exe.fused[op])
+        if op._def.kind is OpKind.NOOP:
             continue
         outs = [t for t in op._outputs if t not in b.fed]
         if op._outputs and not outs:  # (an op of no outputs, an Assert, still runs)
