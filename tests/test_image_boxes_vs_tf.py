@@ -2,7 +2,8 @@
 ``crop_and_resize`` (both methods, crops of one pixel, boxes past the image, gradients for
 the image and the boxes), ``draw_bounding_boxes`` (default and given colours, 1/3/4
 channels), ``non_max_suppression`` and its ``_with_scores`` (hard and soft), ``_overlaps``
-and ``_padded`` forms (same indices, ties included), ``sobel_edges``, ``ssim``,
+and ``_padded`` forms (same indices, ties included), ``combined_non_max_suppression``,
+``extract_glimpse`` (its noise from another generator), ``sobel_edges``, ``ssim``,
 ``ssim_multiscale``; ``sample_distorted_bounding_box`` (another generator: its invariants);
 TF's errors."""
 
@@ -154,6 +155,58 @@ def test_nms_dynamic_count_and_half():
     check(*both(build))
 
 
+@pytest.mark.parametrize("centered", [True, False])
+@pytest.mark.parametrize("normalized", [True, False])
+@pytest.mark.parametrize("uniform_noise", [True, False])
+def test_extract_glimpse_inside(centered, normalized, uniform_noise):
+    """Glimpses inside the image: TF's values exactly (offsets truncated as the kernel)."""
+    x = RNG.random((2, 8, 10, 3)).astype(np.float32)
+    if normalized:
+        offs = np.array([[0.1, -0.2], [0.3, 0.25]] if centered else [[0.1, 0.2], [0.3, 0.25]])
+    else:
+        offs = np.array([[1.0, 2.0], [3.3, -1.7]] if centered else [[1.0, 2.0], [3.3, 1.7]])
+    offs = offs.astype(np.float32)
+    check(
+        *both(
+            lambda m: m.image.extract_glimpse(x, [3, 4], offs, centered, normalized, uniform_noise)
+        )
+    )
+
+
+def test_extract_glimpse_noise():
+    """Outside the image: noise from tflite_core's generator (not TF's): the covered part is
+    TF's, the rest lies within the image's range."""
+    x = RNG.random((2, 8, 10, 3)).astype(np.float32)
+    offs = np.array([[-0.9, 0.95], [0.0, 0.0]], np.float32)
+    theirs, ours = both(lambda m: m.image.extract_glimpse(x, [5, 6], offs))
+    assert theirs.shape == ours.shape == (2, 5, 6, 3)
+    np.testing.assert_array_equal(theirs[1], ours[1])
+    assert np.sum(theirs[0] == ours[0]) > 0
+    assert x[0].min() <= ours[0].min() and ours[0].max() <= x[0].max()
+
+
+@pytest.mark.parametrize("q", [1, 3])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"max_output_size_per_class": 4, "max_total_size": 7},
+        {
+            "max_output_size_per_class": 4,
+            "max_total_size": 30,
+            "pad_per_class": True,
+            "score_threshold": 0.4,
+            "clip_boxes": False,
+        },
+        {"max_output_size_per_class": 10, "max_total_size": 5, "iou_threshold": 0.3},
+    ],
+)
+def test_combined_non_max_suppression(q, kw):
+    bx = RNG.random((2, 20, q, 4)).astype(np.float32)
+    bx[..., 2:] = bx[..., :2] + bx[..., 2:] * 0.6 - 0.1
+    sc = RNG.random((2, 20, 3)).astype(np.float32)
+    check(*both(lambda m: list(m.image.combined_non_max_suppression(bx, sc, **kw))))
+
+
 def test_filters():
     img2 = np.clip(IMG + RNG.normal(0, 0.1, IMG.shape), 0, 1).astype(np.float32)
     check(*both(lambda m: m.image.sobel_edges(m.constant(IMG))))
@@ -268,6 +321,11 @@ def _errors(build):
             lambda m: m.image.non_max_suppression(NMS_BOXES, SCORES, -1),
             "InvalidArgumentError",
             "output size must be non-negative",
+        ),
+        (
+            lambda m: m.image.non_max_suppression(NMS_BOXES, SCORES, 3, iou_threshold=1.5),
+            "InvalidArgumentError",
+            "iou_threshold must be in [0, 1]",
         ),
         (
             lambda m: m.image.sample_distorted_bounding_box(

@@ -5,8 +5,14 @@ The names that take or produce encoded images (``decode_*``, ``encode_*``, ``is_
 tensors and are not provided yet.
 """
 
+from .nn.image_combined_nms_ops import combined_non_max_suppression
 from .nn.image_filter_ops import sobel_edges, ssim, ssim_multiscale
-from .ops.image_boxes_ops import crop_and_resize, draw_bounding_boxes, sample_distorted_bounding_box
+from .ops.image_boxes_ops import (
+    crop_and_resize,
+    draw_bounding_boxes,
+    extract_glimpse,
+    sample_distorted_bounding_box,
+)
 from .ops.image_color_ops import (
     adjust_brightness,
     adjust_contrast,
@@ -73,10 +79,12 @@ __all__ = [
     "adjust_hue",
     "adjust_saturation",
     "central_crop",
+    "combined_non_max_suppression",
     "convert_image_dtype",
     "crop_and_resize",
     "crop_to_bounding_box",
     "draw_bounding_boxes",
+    "extract_glimpse",
     "extract_image_patches",
     "extract_patches",
     "flip_left_right",

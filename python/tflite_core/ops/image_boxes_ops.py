@@ -41,8 +41,12 @@ from .math_ops import (
     maximum,
     minimum,
     reduce_max,
+    reduce_mean,
+    reduce_min,
+    sqrt,
+    square,
 )
-from .random_ops import random_uniform
+from .random_ops import random_normal, random_uniform
 
 if TYPE_CHECKING:
     from ..framework.type_aliases import TensorLike
@@ -400,3 +404,73 @@ def sample_distorted_bounding_box(
         fy1, fx1 = cast(oy + th, F32) / fh, cast(ox + tw, F32) / fw
         bboxes = reshape(stack([fy0, fx0, fy1, fx1]), [1, 1, 4])
         return begin, size, bboxes
+
+
+def extract_glimpse(
+    input: TensorLike,
+    size: Any,
+    offsets: TensorLike,
+    centered: bool = True,
+    normalized: bool = True,
+    uniform_noise: bool = True,
+    name: str | None = None,
+) -> Tensor:
+    """A ``size`` = [height, width] window of each image at ``offsets`` ([y, x] per image;
+    ``normalized``: fractions of the image size, ``centered``: relative to its centre, in
+    [-1, 1]); parts outside the image are noise: uniform between the image's minimum and
+    maximum, or (``uniform_noise=False``) Gaussian with each channel's mean and deviation,
+    clipped to its range (op ExtractGlimpse). The noise comes from tflite_core's generator."""
+    with name_scope(name, "ExtractGlimpse", [input, size, offsets]):
+        x = convert_to_tensor(input, F32, name="input")
+        sz = convert_to_tensor(size, I32, name="size")
+        off = convert_to_tensor(offsets, F32, name="offsets")
+        if x.shape.ndims is not None and x.shape.ndims != 4:
+            raise ValueError(
+                f"Shape must be rank 4 but is rank {x.shape.ndims} for "
+                "'{{node ExtractGlimpse}}' (input must be a 4-D tensor)"
+            )
+        if off.shape.ndims is not None and off.shape.ndims != 2:
+            raise ValueError(
+                f"Shape must be rank 2 but is rank {off.shape.ndims} for "
+                "'{{node ExtractGlimpse}}' (offsets must be a matrix)"
+            )
+        n, h, w, c = unstack(shape(x), 4)
+        gh, gw = sz[0], sz[1]
+        fh, fw = cast(h, F32), cast(w, F32)
+        oy, ox = off[:, 0], off[:, 1]
+        if normalized:
+            ox, oy = ox * fw, oy * fh
+        if centered:
+            ox, oy = ox / 2.0 + fw / 2.0, oy / 2.0 + fh / 2.0
+        ox = cast(ox - cast(gw, F32) / 2.0, I32)  # truncated toward zero, as the kernel
+        oy = cast(oy - cast(gh, F32) / 2.0, I32)
+        rows = expand_dims(oy, 1) + expand_dims(_range(gh), 0)  # [B, GH]
+        cols = expand_dims(ox, 1) + expand_dims(_range(gw), 0)  # [B, GW]
+        row_in = logical_and(greater_equal(rows, 0), less(rows, h))
+        col_in = logical_and(greater_equal(cols, 0), less(cols, w))
+        inside = logical_and(expand_dims(row_in, 2), expand_dims(col_in, 1))  # [B, GH, GW]
+        base = expand_dims(expand_dims(_range(n) * h, 1), 2)
+        ri = minimum(maximum(rows, 0), h - 1)
+        ci = minimum(maximum(cols, 0), w - 1)
+        idx = (base + expand_dims(ri, 2)) * w + expand_dims(ci, 1)
+        picked = gather(reshape(x, stack([-1, c])), idx)  # [B, GH, GW, C]
+        noise_shape = stack([n, gh, gw, c])
+        u = random_uniform(noise_shape)
+        if uniform_noise:
+            lo = reduce_min(x, axis=[1, 2, 3], keepdims=True)
+            hi = reduce_max(x, axis=[1, 2, 3], keepdims=True)
+            noise = lo + u * (hi - lo)
+        else:
+            mean = reduce_mean(x, axis=[1, 2], keepdims=True)
+            sd = sqrt(reduce_mean(square(x - mean), axis=[1, 2], keepdims=True))
+            gauss = random_normal(noise_shape)
+            lo = reduce_min(x, axis=[1, 2], keepdims=True)
+            hi = reduce_max(x, axis=[1, 2], keepdims=True)
+            noise = maximum(minimum(mean + gauss * sd, hi), lo)
+        out = where_v2(expand_dims(inside, 3), picked, noise)
+        static = get_static_value(sz)
+        hw = [None, None] if static is None else [int(v) for v in np.asarray(static)]
+        out.set_shape([x.shape.as_list()[0] if x.shape.ndims == 4 else None, *hw, None])
+        if x.shape.ndims == 4:
+            out.set_shape([None, None, None, x.shape.as_list()[3]])
+        return out

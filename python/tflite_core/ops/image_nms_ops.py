@@ -84,7 +84,11 @@ def _nms(
     thr = cast(threshold, F32)
     sthr = cast(score_threshold, F32)
     mo = convert_to_tensor(max_output_size, I32, name="max_output_size")
-    mo = with_dependencies([Assert(greater_equal(mo, 0), ["output size must be non-negative"])], mo)
+    checks = [Assert(greater_equal(mo, 0), ["output size must be non-negative"])]
+    if not overlaps:
+        in_unit = logical_and(greater_equal(thr, 0.0), less_equal(thr, 1.0))
+        checks.append(Assert(in_unit, ["iou_threshold must be in [0, 1]"]))
+    mo = with_dependencies(checks, mo)
     nbox = shape(sc)[0]
     pos = _range(nbox)
     neg_inf = constant(-np.inf, F32)
