@@ -423,3 +423,70 @@ def test_tf_layers_initializers_give_tfs_values_here():
             s.run(ours.get_operation_by_name(init.name))
             got = s.run([n + ":0" for n in names] + [y.name], {"x:0": X})
     _close(ref, got, 1e-6)
+
+
+# ---- functional control flow: tf.cond and tf.while_loop as TF 2.21's compat.v1 writes them ----
+CONTROL = {
+    "cond": lambda m, x: m.cond(m.reduce_sum(x) > 0, lambda: x * 2.0, lambda: x - 1.0),
+    "cond_tuple": lambda m, x: m.add_n(
+        m.cond(m.reduce_max(x) > 1.0, lambda: (x, x * 3.0), lambda: (x * 0.5, m.abs(x)))
+    ),
+    "while": lambda m, x: m.while_loop(
+        lambda i, a: i < 3, lambda i, a: (i + 1, a * 1.5 + x), [0, x]
+    )[1],
+    "while_max_iterations": lambda m, x: m.while_loop(
+        lambda i, a: m.reduce_sum(a) < 1e6,
+        lambda i, a: (i + 1, a * 2.0 + 1.0),
+        [0, x],
+        maximum_iterations=4,
+    )[1],
+    "cond_in_while": lambda m, x: m.while_loop(
+        lambda i, a: i < 4,
+        lambda i, a: (
+            i + 1,
+            m.cond(m.equal(m.math.floormod(i, 2), 0), lambda: a + x, lambda: a * 0.5),
+        ),
+        [0, x],
+    )[1],
+    "while_in_cond": lambda m, x: m.cond(
+        m.reduce_sum(x) > -100.0,
+        lambda: m.while_loop(lambda j, b: j < 2, lambda j, b: (j + 1, m.tanh(b)), [0, x])[1],
+        lambda: x,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CONTROL))
+def test_tf_functional_control_flow_imports_and_runs_as_tf(case):
+    g = real_tf.Graph()
+    with g.as_default():
+        x = T.placeholder(T.float32, [None, 4, 4, 3], name="x")
+        y = T.identity(CONTROL[case](T, x), name="out")
+        with T.Session() as s:
+            refs = [s.run(y, {x: v}) for v in (X4, -X4 - 2.0)]
+    assert {n.op for n in g.as_graph_def().node} & {"StatelessIf", "StatelessWhile", "If", "While"}
+    with tf.Graph().as_default():
+        (yy,) = tf.import_graph_def(g.as_graph_def(), return_elements=["out:0"], name="")
+        with tf.Session() as s:
+            got = [s.run(yy, {"x:0": v}) for v in (X4, -X4 - 2.0)]
+    _close(refs, got, 2e-6)
+
+
+def test_frozen_graph_with_control_flow_runs_as_tf():
+    g = real_tf.Graph()
+    with g.as_default():
+        x = T.placeholder(T.float32, [None, 3], name="x")
+        w = T.get_variable("w", initializer=RNG.standard_normal((3, 3)).astype(np.float32))
+        h = T.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, T.tanh(T.matmul(a, w))), [0, x])
+        y = T.cond(T.reduce_mean(h[1]) > 0, lambda: h[1] * 2.0, lambda: -h[1])
+        T.identity(y, name="out")
+        with T.Session() as s:
+            s.run(T.global_variables_initializer())
+            feed = RNG.standard_normal((5, 3)).astype(np.float32)
+            ref = s.run("out:0", {x: feed})
+            frozen = T.graph_util.convert_variables_to_constants(s, g.as_graph_def(), ["out"])
+    with tf.Graph().as_default():
+        (out,) = tf.import_graph_def(frozen, return_elements=["out:0"])
+        with tf.Session() as s:
+            got = s.run(out, {"import/x:0": feed})
+    _close([ref], [got], 2e-6)

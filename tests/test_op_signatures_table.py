@@ -52,14 +52,15 @@ def _default(a):
 
 
 def tf_table() -> dict:
-    """{TF op type: (output spec, {attr: default source text})} from TF's OpDefs."""
+    """{TF op type: (output spec "name:token ...", {attr: default source text})} from TF's
+    OpDefs."""
     names = {WRITTEN_AS.get(t, t) for t in registry.registered_ops()} | set(import_forms.tf_only())
     out = {}
     for op_type in sorted(names):
         op_def = op_def_registry.get(op_type)
         if op_def is None:
             continue
-        outputs = " ".join(_type_token(a) for a in op_def.output_arg)
+        outputs = " ".join(f"{a.name}:{_type_token(a)}" for a in op_def.output_arg)
         defaults = {}
         for a in op_def.attr:
             if a.HasField("default_value"):

@@ -21,9 +21,12 @@ from typing import Any
 import numpy as np
 
 from . import dtypes as _dt
+from .errors import NotFoundError
 from .graph_def_forms import WRITTEN_AS
 from .registry import registered_ops
 
+# TF's functional control flow (import_functions.py reads it)
+FUNCTIONAL = ("If", "StatelessIf", "While", "StatelessWhile")
 # TF's name -> ours, where they differ
 READ_AS = {v: k for k, v in WRITTEN_AS.items()}
 _REDUCTIONS = frozenset({"Sum", "Mean", "Max", "Min", "Prod"})
@@ -42,13 +45,16 @@ _RESOURCE_ASSIGN = {
 @dataclass
 class Node:
     """One ``NodeDef`` being imported: its name (relative to the import scope), TF op type,
-    input tensors (ours), attributes (defaults filled in) and the dtypes TF gives its outputs."""
+    input tensors (ours), attributes (defaults filled in), the dtypes TF gives its outputs,
+    and where it goes (the graph, the function library)."""
 
     name: str
     type: str
     inputs: list
     attrs: dict
     out_dtypes: list
+    graph: Any = None  # the graph the node is imported into
+    library: dict | None = None  # the GraphDef's functions by name (If, While bodies)
 
 
 Make = Callable[..., Any]
@@ -362,7 +368,7 @@ def tf_only() -> frozenset:
     """The TF op types imported by translation into ours (op types we do not register)."""
     ours = registered_ops()
     applies = ("Resource" + t for t in ours if t.startswith(("Apply", "SparseApply")))
-    return frozenset({*(t for t in READERS if t not in ours), *applies})
+    return frozenset({*(t for t in READERS if t not in ours), *applies, *FUNCTIONAL})
 
 
 def reader(tf_type: str) -> Callable[[Node, Make], Any] | None:
@@ -387,3 +393,17 @@ def tf_attrs(tf_type: str, attrs: dict) -> dict:
     if tf_type == "LearnedUnigramCandidateSampler":
         out["rng_state_size"] = int(out["range_max"])
     return out
+
+
+_NOT_REGISTERED = (
+    "Op type not registered '{}' in binary running on localhost. Make sure the Op and Kernel "
+    "are registered in the binary running in this process. Note that if you are loading a "
+    "saved graph which used ops from tf.contrib (e.g. `tf.contrib.resampler`), accessing should "
+    "be done before importing the graph, as contrib ops are lazily registered when the module "
+    "is first accessed."
+)
+
+
+def not_registered(op_type: str) -> NotFoundError:
+    """TF's error for a node of an op type this library lacks."""
+    return NotFoundError(None, None, _NOT_REGISTERED.format(op_type))

@@ -18,21 +18,14 @@ import re
 from typing import Any
 
 from . import dtypes as _dt
-from .errors import NotFoundError
 from .graph import Operation, Tensor, get_default_graph
 from .graph_def_attrs import attr_values
-from .import_forms import Node, reader, tf_attrs
+from .import_forms import Node, not_registered, tf_attrs
+from .import_functions import function_library, node_reader
 from .op_signatures import MissingAttr, default_attrs, has_signature, output_dtypes
 from .protos import protos
 
 _INPUT = re.compile(r"^(\^)?([^:^][^:]*)(?::(\d+))?$")
-_NOT_REGISTERED = (
-    "Op type not registered '{}' in binary running on localhost. Make sure the Op and Kernel "
-    "are registered in the binary running in this process. Note that if you are loading a "
-    "saved graph which used ops from tf.contrib (e.g. `tf.contrib.resampler`), accessing should "
-    "be done before importing the graph, as contrib ops are lazily registered when the module "
-    "is first accessed."
-)
 # TF's DataTypeString names, used in its messages
 _TF_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 
@@ -48,6 +41,11 @@ def _as_graph_def(graph_def: Any) -> Any:
     if type(graph_def).__name__ == "GraphDef" and hasattr(graph_def, "SerializeToString"):
         return GraphDef.FromString(graph_def.SerializeToString())  # TF's own class
     raise TypeError("Argument `graph_def` must be a GraphDef proto.")
+
+
+def _has_functions(gd: Any) -> bool:
+    """Whether some node of ``gd`` calls a function (If, While): only then is the library read."""
+    return any(n.op in ("If", "StatelessIf", "While", "StatelessWhile") for n in gd.node)
 
 
 def _tensor_key(name: str) -> str:
@@ -123,6 +121,7 @@ class _Importer:
         self.tf_dtypes: dict[str, list] = {}
         self.used: set = set()
         self.scope = ""
+        self.library = function_library(gd) if _has_functions(gd) else {}
 
     def make(self, op_type, inputs, dtypes, attrs, name):
         full = self.g.unique_name(self.scope + name)  # (no name scope is open: see below)
@@ -131,8 +130,8 @@ class _Importer:
     def check(self) -> None:
         seen: set = set()
         for n in self.gd.node:
-            if reader(n.op) is None or not has_signature(n.op):
-                raise NotFoundError(None, None, _NOT_REGISTERED.format(n.op))
+            if node_reader(n.op) is None or not has_signature(n.op):
+                raise not_registered(n.op)
             if n.name in seen:
                 raise ValueError(f"Node '{n.name}' is not unique")
             seen.add(n.name)
@@ -197,10 +196,11 @@ class _Importer:
                 inputs.append(t)
             elif c not in control:
                 control.append(c)
-        read = reader(n.op)
+        read = node_reader(n.op)
         assert read is not None
         with self.g.control_dependencies(control), self.g.device(n.device or None):
-            op = read(Node(n.name, n.op, inputs, attrs, dtypes), self.make)
+            node = Node(n.name, n.op, inputs, attrs, dtypes, self.g, self.library)
+            op = read(node, self.make)
         self.ops[n.name] = op
         self.outputs[n.name] = list(op.outputs)
 

@@ -1,6 +1,8 @@
 """``MetaGraphDef`` and the messages it holds (``MetaInfoDef``, ``CollectionDef``, ``SaverDef``,
-``VariableDef``, ``SignatureDef``, ``TensorInfo``, ``AssetFileDef``): TensorFlow's messages of
-``core/protobuf/meta_graph.proto``, ``saver.proto`` and ``core/framework/variable.proto``
+``VariableDef``, ``SignatureDef``, ``TensorInfo``, ``AssetFileDef``) and the function library
+of a ``GraphDef`` (``FunctionDefLibrary``, ``FunctionDef``, ``OpDef``: the fields the importer
+reads): TensorFlow's messages of ``core/protobuf/meta_graph.proto``, ``saver.proto``,
+``core/framework/variable.proto``, ``function.proto`` and ``op_def.proto``
 (same names and field numbers, so the bytes are TensorFlow's), declared here field by field in
 a descriptor pool of their own, beside copies of the ``GraphDef`` family of messages that
 ``protos()`` takes from tensorboardX (a ``MetaGraphDef``'s ``graph_def`` is a ``GraphDef``).
@@ -55,6 +57,9 @@ def meta_protos() -> types.SimpleNamespace:
     )
     f.dependency.extend(["google/protobuf/any.proto", "tensorboardX/proto/graph.proto"])
     f.dependency.extend(["tensorboardX/proto/tensor_shape.proto", "tensorboardX/proto/types.proto"])
+    f.dependency.extend(
+        ["tensorboardX/proto/node_def.proto", "tensorboardX/proto/attr_value.proto"]
+    )
 
     def message(parent, name: str, fields: list[tuple]):
         m = parent.add(name=name)
@@ -185,6 +190,46 @@ def meta_protos() -> types.SimpleNamespace:
     )
     map_field(meta, "collection_def", 4, "message", ".tensorflow.CollectionDef")
     map_field(meta, "signature_def", 5, "message", ".tensorflow.SignatureDef")
+    # function libraries (function.proto, op_def.proto): what import_graph_def reads of them
+    op_def = message(
+        top,
+        "OpDef",
+        [("name", 1, "string"), ("control_output", 20, "string", "repeated")],
+    )
+    message(
+        op_def.nested_type,
+        "ArgDef",
+        [
+            ("name", 1, "string"),
+            ("type", 3, "enum", ".tensorboardX.DataType"),
+            ("type_attr", 4, "string"),
+            ("number_attr", 5, "string"),
+            ("type_list_attr", 6, "string"),
+            ("is_ref", 16, "bool"),
+        ],
+    )
+    for fname, number in (("input_arg", 2), ("output_arg", 3)):
+        op_def.field.add(
+            name=fname, number=number, type=11, label=3, type_name=".tensorflow.OpDef.ArgDef"
+        )
+    fn = message(
+        top,
+        "FunctionDef",
+        [
+            ("signature", 1, "message", ".tensorflow.OpDef"),
+            ("node_def", 3, "message", "repeated", ".tensorboardX.NodeDef"),
+        ],
+    )
+    map_field(fn, "ret", 4, "string")
+    map_field(fn, "attr", 5, "message", ".tensorboardX.AttrValue")
+    map_field(fn, "control_ret", 6, "string")
+    message(
+        top,
+        "FunctionDefLibrary",
+        [("function", 1, "message", "repeated", ".tensorflow.FunctionDef")],
+    )
+    # a GraphDef's field 2, the library (tensorboardX's GraphDef leaves it out)
+    message(top, "GraphLibrary", [("library", 2, "message", ".tensorflow.FunctionDefLibrary")])
     pool.Add(f)
 
     def cls(name: str) -> type:
@@ -192,6 +237,7 @@ def meta_protos() -> types.SimpleNamespace:
 
     names = ["MetaGraphDef", "MetaInfoDef", "CollectionDef", "SaverDef", "SaveSliceInfoDef"]
     names += ["VariableDef", "TensorInfo", "SignatureDef", "AssetFileDef"]
+    names += ["OpDef", "FunctionDef", "FunctionDefLibrary", "GraphLibrary"]
     return types.SimpleNamespace(**{n: cls(n) for n in names})
 
 
