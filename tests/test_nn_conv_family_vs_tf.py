@@ -574,3 +574,23 @@ def test_fractional_pool_seeds_need_deterministic():
             y = mod.nn.fractional_max_pool(XF, [1, 2, 2, 1], seed=3)
             with mod.Session(graph=graph) as sess:
                 sess.run(y)
+
+
+@pytest.mark.parametrize("hw", [(8, 8), (7, 9)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_max_pool_gradient_of_tiling_windows_with_ties_as_tf(hw, dtype):
+    """Windows that tile the input (stride = window, VALID): the gradient goes to each window's
+    first maximum, ties included (values on a coarse grid), and rows or columns no window
+    covers get 0, as TF's MaxPoolGrad."""
+    x = RNG.integers(-2, 3, (3, *hw, 5)).astype(dtype)
+    dy = RNG.standard_normal((3, hw[0] // 2, hw[1] // 2, 5)).astype(dtype)
+    out = []
+    for mod, graph in ((tf, tf.Graph()), (T, real_tf.Graph())):
+        with graph.as_default():
+            xp = mod.placeholder(dtype, x.shape)
+            y = mod.nn.max_pool(xp, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+            (g,) = mod.gradients(y, [xp], grad_ys=mod.constant(dy))
+            with mod.Session(graph=graph) as sess:
+                out.append(sess.run([y, g], {xp: x}))
+    np.testing.assert_array_equal(out[0][0], out[1][0])
+    np.testing.assert_array_equal(out[0][1], out[1][1])
