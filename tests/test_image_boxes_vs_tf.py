@@ -143,6 +143,22 @@ def test_nms_padded(pad, max_out):
     )
 
 
+@pytest.mark.parametrize("max_out", [5, 40])
+def test_nms_padded_batched(max_out):
+    bx = RNG.random((2, 3, 30, 4)).astype(np.float32)
+    bx[..., 2:] = bx[..., :2] + bx[..., 2:] * 0.8
+    sc = RNG.random((2, 3, 30)).astype(np.float32)
+    check(
+        *both(
+            lambda m: list(
+                m.image.non_max_suppression_padded(
+                    m.constant(bx), m.constant(sc), max_out, 0.4, pad_to_max_output_size=True
+                )
+            )
+        )
+    )
+
+
 def test_nms_dynamic_count_and_half():
     def build(m):
         b = m.placeholder_with_default(NMS_BOXES, [None, 4])

@@ -4,7 +4,7 @@ existing ops: the greedy selection per image and class (boxes scoring above
 exceeds ``iou_threshold``, at most ``max_output_size_per_class``), all classes' survivors
 of an image ranked by score (``top_k``), the first ``max_total_size`` kept, zero-padded and
 optionally clipped to [0, 1]. Every (image, class) pair advances in one ``while_loop`` step,
-one candidate each.
+one candidate each (``greedy_nms_rows``).
 
 A C++ kernel would pay off here (one loop step per candidate).
 """
@@ -20,21 +20,16 @@ from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, name_scope
 from ..framework.tensor_util import get_static_value
 from ..ops.array_ops import cast, concat, expand_dims, fill, reshape, shape, stack, transpose
+from ..ops.image_nms_ops import greedy_nms_rows
 from ..ops.indexing_ops import gather, where_v2
 from ..ops.indexing_ops import range as _range
-from ..ops.math_extra_ops import logical_and, logical_not, logical_or, reduce_any
 from ..ops.math_ops import (
-    argmax,
-    equal,
-    greater,
     less,
-    less_equal,
     maximum,
     minimum,
     reduce_sum,
 )
 from ..ops.slicing_ops import tile
-from ..ops.while_loop import while_loop
 from .nn_ops import top_k
 
 if TYPE_CHECKING:
@@ -42,26 +37,6 @@ if TYPE_CHECKING:
 
 F32 = _dt.float32
 I32 = _dt.int32
-
-
-def _iou_rows(boxes: Tensor, cand: Tensor) -> Tensor:
-    """IOU of box ``cand[p]`` of each row with every box of that row: [P, N]."""
-    y1, x1, y2, x2 = (boxes[:, :, k] for k in range(4))
-    ymin, ymax = minimum(y1, y2), maximum(y1, y2)
-    xmin, xmax = minimum(x1, x2), maximum(x1, x2)
-    area = (ymax - ymin) * (xmax - xmin)
-    nrow, n = shape(cand)[0], shape(boxes)[1]
-    flat_idx = _range(nrow) * n + cand
-
-    def pick(t: Tensor) -> Tensor:
-        return expand_dims(gather(reshape(t, [-1]), flat_idx), 1)
-
-    cy0, cy1, cx0, cx1, ca = (pick(t) for t in (ymin, ymax, xmin, xmax, area))
-    ih = maximum(minimum(cy1, ymax) - maximum(cy0, ymin), 0.0)
-    iw = maximum(minimum(cx1, xmax) - maximum(cx0, xmin), 0.0)
-    inter = ih * iw
-    iou = inter / (ca + area - inter)
-    return where_v2(logical_or(less_equal(ca, 0.0), less_equal(area, 0.0)), 0.0, iou)
 
 
 def _static_int(v: Any, what: str) -> int:
@@ -117,33 +92,8 @@ def combined_non_max_suppression(
         rows_b = reshape(bt, stack([-1, n, 4]))
         rows_s = reshape(transpose(s, [0, 2, 1]), stack([-1, n]))
         spc = minimum(constant(per_class, I32), n)
+        _, _, sel = greedy_nms_rows(rows_b, rows_s, spc, thr, sthr)
         neg_inf = constant(-np.inf, F32)
-        cur0 = where_v2(greater(rows_s, sthr), rows_s, neg_inf)
-        nrows = shape(rows_s)[0]
-
-        def active(cur, cnt):
-            return logical_and(less(cnt, spc), reduce_any(greater(cur, sthr), axis=1))
-
-        def cond_fn(cur, sel, cnt):
-            return reduce_any(active(cur, cnt))
-
-        def body(cur, sel, cnt):
-            act = active(cur, cnt)
-            c = cast(argmax(cur, 1), I32)
-            iou = _iou_rows(rows_b, c)
-            sup = reduce_any(logical_and(sel, greater(iou, thr)), axis=1)
-            take = logical_and(act, logical_not(sup))
-            at_c = logical_and(
-                equal(expand_dims(_range(n), 0), expand_dims(c, 1)), expand_dims(act, 1)
-            )
-            sel = logical_or(sel, logical_and(at_c, expand_dims(take, 1)))
-            cur = where_v2(at_c, neg_inf, cur)
-            return cur, sel, cnt + cast(take, I32)
-
-        zeros_b = fill(stack([nrows, n]), False)
-        _, sel, _ = while_loop(
-            cond_fn, body, [cur0, zeros_b, fill(reshape(nrows, [1]), 0)], back_prop=False
-        )
         per_batch = total
         if pad_per_class:
             if ncls is None:

@@ -6,7 +6,9 @@ looked at, a soft-suppressed candidate going back among the others with its deca
 
 ``non_max_suppression_padded`` is TF 1.x's (NonMaxSuppressionV4: the same greedy selection,
 zero-padded); TF 2.21's compat.v1 form runs a tiled approximation instead that can keep more
-boxes when ``score_threshold`` is set. It takes unbatched boxes here.
+boxes when ``score_threshold`` is set. Batched boxes run ``greedy_nms_rows``: every row's
+greedy selection advancing in the same ``while_loop`` step (also used by
+``combined_non_max_suppression``).
 
 A C++ kernel would pay off here (one loop step per candidate).
 
@@ -25,7 +27,7 @@ import numpy as np
 from ..framework import dtypes as _dt
 from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, name_scope
-from .array_ops import cast, concat, fill, reshape, shape, unstack, zeros
+from .array_ops import cast, concat, expand_dims, fill, reshape, shape, stack, unstack, zeros
 from .image_ops import with_dependencies
 from .indexing_ops import gather, where_v2
 from .indexing_ops import range as _range
@@ -252,8 +254,9 @@ def non_max_suppression_padded(
     tile_size: int = 512,
 ) -> tuple[Tensor, Tensor]:
     """``(indices, num_valid)`` of non-maximum suppression; with ``pad_to_max_output_size``
-    the indices are zero-padded to ``max_output_size``. tflite_core takes unbatched
-    ([num_boxes, 4]) boxes here."""
+    the indices are zero-padded to ``max_output_size``. Batched boxes ([..., num_boxes, 4],
+    scores [..., num_boxes]) need ``pad_to_max_output_size``: indices [..., max_output_size],
+    num_valid [...]."""
     with name_scope(name, "non_max_suppression_padded"):
         b = convert_to_tensor(boxes, name="boxes")
         s = convert_to_tensor(scores, name="scores")
@@ -263,23 +266,90 @@ def non_max_suppression_padded(
                 f"'pad_to_max_output_size' (value {pad_to_max_output_size}) must be True for "
                 "batched input"
             )
-        if nd is not None and nd > 2:
-            raise ValueError("tflite_core's non_max_suppression_padded takes [num_boxes, 4] boxes")
-        _check_boxes("NonMaxSuppressionV4", b, s)
         mo = convert_to_tensor(max_output_size, I32, name="max_output_size")
-        sel, _, n = _nms(
-            "NonMaxSuppressionV4",
-            cast(b, F32),
-            s,
-            mo,
-            convert_to_tensor(iou_threshold, name="iou_threshold"),
-            convert_to_tensor(score_threshold, name="score_threshold"),
-            None,
-            False,
-        )
+        thr = convert_to_tensor(iou_threshold, name="iou_threshold")
+        sthr = convert_to_tensor(score_threshold, name="score_threshold")
+        if nd is not None and nd > 2:
+            bshape = shape(b)
+            n = bshape[-2]
+            order, count, _ = greedy_nms_rows(
+                reshape(cast(b, F32), stack([-1, n, 4])),
+                reshape(cast(s, F32), stack([-1, n])),
+                mo,
+                cast(thr, F32),
+                cast(sthr, F32),
+            )
+            rows = shape(order)[0]
+            width = minimum(mo, n)
+            idx = _slice(order, [0, 0], stack([rows, width]))
+            idx = concat([idx, fill(stack([rows, mo - width]), 0)], 1)
+            batch = bshape[:-2]
+            return reshape(idx, concat([batch, reshape(mo, [1])], 0)), reshape(count, batch)
+        _check_boxes("NonMaxSuppressionV4", b, s)
+        sel, _, n = _nms("NonMaxSuppressionV4", cast(b, F32), s, mo, thr, sthr, None, False)
         if not pad_to_max_output_size:
             return _first(sel, n), n
         return _pad_to(_first(sel, minimum(mo, shape(sel)[0])), mo), n
+
+
+def _rows_iou(boxes: Tensor, cand: Tensor) -> Tensor:
+    """IOU of box ``cand[p]`` of each row with every box of that row: [P, N]."""
+    y1, x1, y2, x2 = unstack(boxes, 4, axis=2)
+    ymin, ymax = minimum(y1, y2), maximum(y1, y2)
+    xmin, xmax = minimum(x1, x2), maximum(x1, x2)
+    area = (ymax - ymin) * (xmax - xmin)
+    flat_idx = _range(shape(cand)[0]) * shape(boxes)[1] + cand
+
+    def pick(t: Tensor) -> Tensor:
+        return expand_dims(gather(reshape(t, [-1]), flat_idx), 1)
+
+    cy0, cy1, cx0, cx1, ca = (pick(t) for t in (ymin, ymax, xmin, xmax, area))
+    ih = maximum(minimum(cy1, ymax) - maximum(cy0, ymin), 0.0)
+    iw = maximum(minimum(cx1, xmax) - maximum(cx0, xmin), 0.0)
+    inter = ih * iw
+    iou = inter / (ca + area - inter)
+    return where_v2(logical_or(less_equal(ca, 0.0), less_equal(area, 0.0)), 0.0, iou)
+
+
+def greedy_nms_rows(
+    boxes: Tensor, scores: Tensor, limit: Any, iou_threshold: Tensor, score_threshold: Tensor
+) -> tuple[Tensor, Tensor, Tensor]:
+    """Hard greedy NMS on every row at once (boxes [P, N, 4], scores [P, N], float32): each
+    ``while_loop`` step takes every unfinished row's best remaining candidate. Returns the
+    kept indices per row in selection order (zero-padded, [P, N] int32), their count and the
+    kept mask ([P, N] bool)."""
+    n = shape(scores)[1]
+    neg_inf = constant(-np.inf, F32)
+    cols = expand_dims(_range(n), 0)
+    cur0 = where_v2(greater(scores, score_threshold), scores, neg_inf)
+
+    def active(cur, cnt):
+        return logical_and(less(cnt, limit), reduce_any(greater(cur, score_threshold), axis=1))
+
+    def cond_fn(cur, sel, order, cnt):
+        return reduce_any(active(cur, cnt))
+
+    def body(cur, sel, order, cnt):
+        act = active(cur, cnt)
+        c = cast(argmax(cur, 1), I32)
+        iou = _rows_iou(boxes, c)
+        take = logical_and(
+            act, logical_not(reduce_any(logical_and(sel, greater(iou, iou_threshold)), axis=1))
+        )
+        at_c = logical_and(equal(cols, expand_dims(c, 1)), expand_dims(act, 1))
+        sel = logical_or(sel, logical_and(at_c, expand_dims(take, 1)))
+        slot = logical_and(equal(cols, expand_dims(cnt, 1)), expand_dims(take, 1))
+        order = where_v2(slot, expand_dims(c, 1), order)
+        return where_v2(at_c, neg_inf, cur), sel, order, cnt + cast(take, I32)
+
+    rows = shape(scores)[0]
+    _, sel, order, count = while_loop(
+        cond_fn,
+        body,
+        [cur0, fill(shape(scores), False), zeros(shape(scores), I32), fill(reshape(rows, [1]), 0)],
+        back_prop=False,
+    )
+    return order, count, sel
 
 
 def _pad_to(t: Tensor, size: Tensor) -> Tensor:
