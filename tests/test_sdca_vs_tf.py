@@ -119,6 +119,16 @@ def test_runs_fed_their_state_match_tf(loss):
 
 
 @pytest.mark.parametrize("loss", LOSSES)
+def test_zero_weight_examples_and_strong_l1_match_tf(loss):
+    """An example of weight 0 (its dual moves, the weights do not: the hinge step divides by
+    zero) and an L1 strength that shrinks some weights to zero."""
+    args = make_problem(loss, "mixed", seed=9)
+    args["example_weights"][[1, 3]] = 0.0
+    ours, theirs = run_both(args, dict(ATTRS, loss_type=loss, l1=0.3, l2=0.9))
+    assert_close(ours, theirs)
+
+
+@pytest.mark.parametrize("loss", LOSSES)
 def test_adaptive_single_example_matches_tf(loss):
     args = make_problem(loss, "mixed", n=1, seed=3)
     args["example_state_data"] = np.array([[0.1, 0.0, 0.0, 0.0]], np.float32)
@@ -190,6 +200,10 @@ def test_graph_matches_tf():
         assert a.name == b.name and a.dtype.name == b.dtype.name
         assert a.shape.as_list() == b.shape.as_list()
     assert [o.name for o in g1.get_operations()] == [o.name for o in g2.get_operations()]
+    for attr in ("loss_type", "l1", "l2", "adaptative", "num_sparse_features"):
+        want_value = g2.get_operation_by_name("sdca").get_attr(attr)
+        want_value = want_value.decode() if isinstance(want_value, bytes) else want_value
+        assert g1.get_operation_by_name("sdca").get_attr(attr) == want_value
     node = next(n for n in g1.as_graph_def().node if n.name == "sdca")
     want = next(n for n in g2.as_graph_def().node if n.name == "sdca")
     assert {k: v.SerializeToString() for k, v in node.attr.items()} == {
@@ -203,6 +217,23 @@ def test_graph_matches_tf():
             theirs = sess.run([t.name for t in [o1[0], *o1[1], *o1[2]]])
     with g1.as_default(), tf.Session() as sess:
         ours = sess.run([o1[0], *o1[1], *o1[2]])
+    assert_close(ours, theirs)
+
+
+def test_tf_graph_def_imports_and_runs():
+    """TF's GraphDef of the op, imported by ``tf.import_graph_def``, runs to TF's values."""
+    args = make_problem("smooth_hinge_loss", "mixed", n=3, seed=6)
+    with real_tf.Graph().as_default() as g:
+        out = T.train.sdca_optimizer(**args, **dict(ATTRS, loss_type="smooth_hinge_loss"))
+        names = [t.name for t in [out[0], *out[1], *out[2]]]
+        with T.Session(config=CONFIG) as sess:
+            theirs = sess.run(names)
+        graph_def = g.as_graph_def()
+    with tf.Graph().as_default():
+        tensors = tf.import_graph_def(graph_def, return_elements=names, name="")
+        assert tensors[0].shape.as_list() == [None, 4]
+        with tf.Session() as sess:
+            ours = sess.run(tensors)
     assert_close(ours, theirs)
 
 

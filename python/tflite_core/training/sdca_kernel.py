@@ -221,6 +221,21 @@ class _Model:
             delta[:k] = delta[:k] + row * step32
 
 
+def _sampling_distribution(weights: np.ndarray) -> np.ndarray:
+    """The distribution TF's alias-method sampler draws from for float32 ``weights``:
+    proportional to them; where their sum is infinite, uniform over the infinite ones; where it
+    is zero or NaN, uniform over all."""
+    n = weights.size
+    w = weights.astype(np.float64)
+    total = float(np.sum(w))
+    if math.isinf(total) and not np.isnan(w).any():
+        infinite = np.isinf(w)
+        return infinite / float(np.count_nonzero(infinite))
+    if total > 0 and math.isfinite(total):
+        return w / total
+    return np.full(n, 1.0 / n)
+
+
 def _adaptive_order(
     problem: SdcaProblem, model: _Model, examples: list[_Example], state: np.ndarray, loss: Any
 ) -> list[int]:
@@ -235,12 +250,8 @@ def _adaptive_order(
         kappa = float(state[e, 0]) + loss.derivative(wx, label, 1.0)
         root = math.sqrt(example.squared_norm + model.l2 * loss.smoothness)
         probabilities[e] = example.weight * root * abs(kappa)
-    total = float(np.sum(probabilities, dtype=np.float64))
     rng = np.random.default_rng()
-    if total > 0 and math.isfinite(total):
-        p = probabilities.astype(np.float64) / total
-    else:  # (TF's sampler has no defined distribution then: draw uniformly)
-        p = np.full(n, 1.0 / n)
+    p = _sampling_distribution(probabilities)
     order = [0] * n
     counts = [0] * n
     filled = retries = 0

@@ -311,8 +311,8 @@ def sdca_optimizer(
             "num_sparse_features": ns,
             "num_sparse_features_with_values": len(sparse_feature_values),
             "num_dense_features": nd,
-            "l1": l1,
-            "l2": l2,
+            "l1": float(np.float32(l1)),  # (TF's attribute values are float32)
+            "l2": float(np.float32(l2)),
             "num_loss_partitions": num_loss_partitions,
             "num_inner_iterations": num_inner_iterations,
         }
