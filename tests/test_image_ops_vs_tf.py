@@ -59,6 +59,21 @@ def test_rot90_k(k):
     check(*both(lambda m: m.image.rot90(m.constant(BATCH), k)))
 
 
+@pytest.mark.parametrize("x", [IMG, BATCH, U8], ids=["3d", "4d", "uint8"])
+def test_rot90_k_known_when_run(x):
+    """``k`` from a placeholder on non-square images, with the gradient."""
+    for k in range(-1, 5):
+
+        def build(m, k=k):
+            xt = m.constant(x)
+            out = m.image.rot90(xt, m.placeholder_with_default(np.int32(k), []))
+            if x.dtype == np.uint8:
+                return out
+            return [out, m.gradients(m.reduce_sum(out * out), xt)[0]]
+
+        check(*both(build))
+
+
 def test_geometry_static_shapes():
     for m in (T, tf):
         with (real_tf.Graph() if m is T else tf.Graph()).as_default():

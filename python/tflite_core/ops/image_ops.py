@@ -39,8 +39,10 @@ from .array_ops import (
     transpose as _transpose,
 )
 from .check_ops import assert_greater_equal, assert_positive
-from .cond import case, cond
+from .cond import cond
 from .dtype_ops import saturate_cast
+from .indexing_ops import gather, where_v2
+from .indexing_ops import range as _range
 from .logging_ops import Assert
 from .math_extra_ops import reduce_all, reduce_std, rsqrt, squared_difference
 from .math_extra_ops import round as _round
@@ -196,9 +198,8 @@ def random_flip_up_down(image: TensorLike, seed: int | None = None) -> Tensor:
 
 def rot90(image: TensorLike, k: Any = 1, name: str | None = None) -> Tensor:
     """The image rotated ``k`` quarter turns counter-clockwise. A ``k`` known only when run
-    selects among the four rotations with ``case``; tflite_core's plans need one shape per
-    output, so that form needs a square image (a Python or constant ``k`` takes the one
-    rotation)."""
+    takes the pixels by a gather whose indices follow ``k`` (TF selects among four branches
+    with ``case``; tflite_core's plans need one shape per branch output)."""
     with name_scope(name, "rot90", [image, k]) as scope:
         x = assert_at_least_3d(convert_to_tensor(image, name="image"))
         kt = convert_to_tensor(k, dtype=_dt.int32, name="k")
@@ -217,16 +218,39 @@ def rot90(image: TensorLike, k: Any = 1, name: str | None = None) -> Tensor:
             def r270():
                 return reverse_v2(_transpose(x, [*range(off), off + 1, off, off + 2]), [off + 1])
 
-            if k_static is not None:  # one branch: plans need one shape per output
+            if k_static is not None:
                 with name_scope(None, "case"):
                     return [lambda: identity(x), r90, r180, r270][k_static]()
-            pairs = [(equal(kt, 1), r90), (equal(kt, 2), r180), (equal(kt, 3), r270)]
-            res = case(pairs, default=lambda: x, exclusive=True, name=scope)
+            res = _rot90_gather(x, kt, off, scope)
             if off == 0:
                 res.set_shape([None, None, x.shape[2]])
+            else:
+                res.set_shape([x.shape[0], None, None, x.shape[3]])
             return res
 
         return _rank34(x, lambda: rot(0), lambda: rot(1))
+
+
+def _rot90_gather(x: Tensor, k: Tensor, off: int, name: str) -> Tensor:
+    """``rot90`` by ``k`` (an int32 tensor in [0, 4)) as one gather: output pixel (i, j) of
+    the [W, H] (odd k) or [H, W] image reads input (r, c) by k's formula."""
+    s = shape(x)
+    h, w = s[off], s[off + 1]
+    odd = equal(k % 2, 1)
+    oh, ow = where_v2(odd, w, h), where_v2(odd, h, w)
+    i = expand_dims(_range(oh), 1)
+    j = expand_dims(_range(ow), 0)
+    zero = i * 0 + j * 0
+    rows = [i + zero, j + zero, h - 1 - i + zero, h - 1 - j + zero]
+    cols = [j + zero, w - 1 - i + zero, w - 1 - j + zero, i + zero]
+    r, c = rows[3], cols[3]
+    for q in (2, 1, 0):
+        r = where_v2(equal(k, q), rows[q], r)
+        c = where_v2(equal(k, q), cols[q], c)
+    flat_shape = concat([s[:off], reshape(h * w, [1]), s[off + 2 :]], 0)
+    picked = gather(reshape(x, flat_shape), r * w + c, axis=off)
+    out_shape = concat([s[:off], stack([oh, ow]), s[off + 2 :]], 0)
+    return reshape(picked, out_shape, name=name)
 
 
 def transpose(image: TensorLike, name: str | None = None) -> Tensor:
