@@ -109,11 +109,16 @@ def check_at_least_3d(image: Tensor, require_static: bool = True) -> list[Operat
     """TF's ``_CheckAtLeast3DImage``: ValueError for a static rank below 3 or a zero inner
     dimension; Assert ops for what is known only when run."""
     s = image.shape
-    if s.ndims is not None and s.ndims < 3:
+    if s.ndims is None:  # TF asserts the rank when run; tflite_core's plans need it known
+        raise ValueError(
+            f"'image' (shape {s}) must have a known rank: tflite_core's tf.image functions "
+            "take 3-D or 4-D images of known rank"
+        )
+    if s.ndims < 3:
         raise ValueError(f"'image' (shape {s}) must be at least three-dimensional.")
     if require_static and not s.is_fully_defined():
         raise ValueError("'image' must be fully defined.")
-    inner = s.as_list()[-3:] if s.ndims is not None else [None, None, None]
+    inner = s.as_list()[-3:]
     if any(x == 0 for x in inner):
         raise ValueError(f"inner 3 dims of 'image.shape' must be > 0: {s}")
     if any(x is None for x in inner):
