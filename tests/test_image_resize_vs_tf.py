@@ -199,3 +199,30 @@ def test_non_positive_size_when_run():
     theirs, ours = _errors(build)
     assert type(theirs).__name__ == type(ours).__name__ == "InvalidArgumentError"
     assert "output dimensions must be positive" in str(ours)
+
+
+def test_result_names_are_tfs():
+    """The kernel-backed composites put TF's op name on their result."""
+
+    def names(m):
+        x = np.zeros((1, 4, 4, 3), np.float32)
+        return [
+            m.image.resize_bilinear(x, [2, 2]).name,
+            m.image.resize_nearest_neighbor(x, [2, 2]).name,
+            m.image.resize_bicubic(x, [2, 2]).name,
+            m.image.resize_area(x, [2, 2]).name,
+            m.image.resize_images(x, [2, 2]).name,
+            m.image.crop_and_resize(x, [[0, 0, 1, 1.0]], [0], [2, 2]).name,
+            m.image.rgb_to_hsv(x).name,
+            m.image.hsv_to_rgb(x).name,
+            m.image.non_max_suppression([[0, 0, 1, 1.0]], [1.0], 1).name,
+            m.image.draw_bounding_boxes(x, [[[0, 0, 1, 1.0]]]).name,
+            m.image.adjust_hue(x, 0.1).name,
+            m.image.per_image_standardization(x).name,
+        ]
+
+    with real_tf.Graph().as_default():
+        theirs = names(T)
+    with tf.Graph().as_default():
+        ours = names(tf)
+    assert ours == theirs

@@ -82,7 +82,7 @@ def crop_and_resize(
         box_ind = box_indices
     if box_ind is None:
         raise TypeError("crop_and_resize() missing required argument: 'box_ind'")
-    with name_scope(name, "CropAndResize", [image, boxes, box_ind, crop_size]):
+    with name_scope(name, "CropAndResize", [image, boxes, box_ind, crop_size]) as scope:
         x = convert_to_tensor(image, name="image")
         bx = convert_to_tensor(boxes, F32, name="boxes")
         bi = convert_to_tensor(box_ind, I32, name="box_ind")
@@ -146,7 +146,8 @@ def crop_and_resize(
         else:
             out = pick(_roundf(in_y), _roundf(in_x))
         outside = logical_or(expand_dims(y_out, 2), expand_dims(x_out, 1))
-        out = where_v2(expand_dims(outside, 3), constant(float(extrapolation_value), F32), out)
+        fill_value = constant(float(extrapolation_value), F32)
+        out = where_v2(expand_dims(outside, 3), fill_value, out, name=scope)
         out.set_shape(
             [
                 bx.shape.as_list()[0] if bx.shape.ndims == 2 else None,
@@ -193,7 +194,7 @@ def draw_bounding_boxes(
     ([y_min, x_min, y_max, x_max], normalised) drawn in ``colors`` (cycled; TF's default
     table without) (op DrawBoundingBoxes / DrawBoundingBoxesV2)."""
     op = "DrawBoundingBoxes" if colors is None else "DrawBoundingBoxesV2"
-    with name_scope(name, op, [images, boxes]):
+    with name_scope(name, op, [images, boxes]) as scope:
         x = convert_to_tensor(images, name="images")
         bx = convert_to_tensor(boxes, F32, name="boxes")
         if x.dtype not in (_dt.float32, _dt.float16):
@@ -271,7 +272,7 @@ def draw_bounding_boxes(
         order = reshape(_range(1, nb + 1), [1, -1, 1, 1])
         last = reduce_max(where_v2(edge, order, 0), axis=1)  # [B, H, W]; 0: no box
         colour = gather(constant(table[:, :depth], F32), (maximum(last, 1) - 1) % k)
-        out = where_v2(expand_dims(greater(last, 0), 3), cast(colour, x.dtype), x)
+        out = where_v2(expand_dims(greater(last, 0), 3), cast(colour, x.dtype), x, name=scope)
         out.set_shape(x.shape)
         return out
 

@@ -132,7 +132,7 @@ def _nms(
         body,
         [constant(0, I32), cur0, zeros(shape(sc), I32), zeros(shape(sc), I32), zeros(shape(sc))],
         back_prop=False,
-        name=op,
+        name=f"{op}_loop",
     )
     return sel, cast(sel_s, scores.dtype), n
 
@@ -148,8 +148,8 @@ def _check_boxes(op: str, boxes: Tensor, scores: Tensor) -> None:
         raise ValueError(f"Shape must be rank 1 but is rank {scores.shape.ndims} for '{op}'")
 
 
-def _first(t: Tensor, n: Tensor) -> Tensor:
-    return _slice(t, [0], reshape(n, [1]))
+def _first(t: Tensor, n: Tensor, name: str | None = None) -> Tensor:
+    return _slice(t, [0], reshape(n, [1]), name=name)
 
 
 def non_max_suppression(
@@ -178,7 +178,7 @@ def non_max_suppression(
             None,
             False,
         )
-        return _first(sel, n)
+        return _first(sel, n, name="NonMaxSuppressionV3")
 
 
 def non_max_suppression_with_scores(

@@ -29,7 +29,7 @@ from ..framework import errors
 from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, name_scope
 from ..framework.tensor_util import get_static_value
-from .array_ops import cast, expand_dims, reshape, squeeze, stack, transpose
+from .array_ops import cast, expand_dims, identity, reshape, squeeze, stack, transpose
 from .image_ops import _as_batch, image_dims, pad_to_bounding_box, with_dependencies
 from .indexing_ops import gather, one_hot, where_v2
 from .indexing_ops import range as _range
@@ -137,7 +137,8 @@ class _Resize:
             return (o + 0.5) * scale if nn else (o + 0.5) * scale - 0.5
         return o * scale
 
-    def finish(self, out: Tensor) -> Tensor:
+    def finish(self, out: Tensor, scope: str) -> Tensor:
+        out = identity(out, name=scope)  # TF's op name on the result
         out.set_shape(
             [v if isinstance(v, int) else None for v in (self.n, self.out_h, self.out_w, self.c)]
         )
@@ -160,7 +161,7 @@ def resize_bilinear(
 ) -> Tensor:
     """Bilinear interpolation to ``size`` = [new_height, new_width] (float32 result; op
     ResizeBilinear)."""
-    with name_scope(name, "ResizeBilinear", [images, size]):
+    with name_scope(name, "ResizeBilinear", [images, size]) as scope:
         st = _Resize("ResizeBilinear", images, size, align_corners, half_pixel_centers)
         xf = cast(st.x, F32)
         y0, y1, yl = _bilinear_axis(st.positions(st.out_h, st.h_scale), st.in_h)
@@ -173,7 +174,7 @@ def resize_bilinear(
         bl, br = gather(bot, x0, axis=2), gather(bot, x1, axis=2)
         t = tl + (tr - tl) * xl
         b = bl + (br - bl) * xl
-        return st.finish(t + (b - t) * yl)
+        return st.finish(t + (b - t) * yl, scope)
 
 
 def _nearest_axis(st: _Resize, out_size: Any, in_size: Any, scale: Tensor) -> Tensor:
@@ -194,11 +195,11 @@ def resize_nearest_neighbor(
 ) -> Tensor:
     """Nearest-neighbour resampling to ``size`` (the input's dtype; op
     ResizeNearestNeighbor)."""
-    with name_scope(name, "ResizeNearestNeighbor", [images, size]):
+    with name_scope(name, "ResizeNearestNeighbor", [images, size]) as scope:
         st = _Resize("ResizeNearestNeighbor", images, size, align_corners, half_pixel_centers)
         yi = _nearest_axis(st, st.out_h, st.in_h, st.h_scale)
         xi = _nearest_axis(st, st.out_w, st.in_w, st.w_scale)
-        return st.finish(gather(gather(st.x, yi, axis=1), xi, axis=2))
+        return st.finish(gather(gather(st.x, yi, axis=1), xi, axis=2), scope)
 
 
 _TABLE_SIZE = 1024
@@ -249,7 +250,7 @@ def resize_bicubic(
 ) -> Tensor:
     """Bicubic interpolation to ``size`` (float32 result; op ResizeBicubic: cubic coefficient
     -0.75, or Keys' -0.5 with renormalised border weights under ``half_pixel_centers``)."""
-    with name_scope(name, "ResizeBicubic", [images, size]):
+    with name_scope(name, "ResizeBicubic", [images, size]) as scope:
         st = _Resize("ResizeBicubic", images, size, align_corners, half_pixel_centers)
         xf = cast(st.x, F32)
         yi, yw = _cubic_axis(st, st.out_h, st.in_h, st.h_scale)
@@ -260,7 +261,7 @@ def resize_bicubic(
         out = gather(rows, xi[0], axis=2) * reshape(xw[0], [1, 1, -1, 1])
         for k in range(1, 4):
             out = out + gather(rows, xi[k], axis=2) * reshape(xw[k], [1, 1, -1, 1])
-        return st.finish(out)
+        return st.finish(out, scope)
 
 
 def _area_weights(out_size: Any, in_size: Any, scale: Tensor) -> Tensor:
@@ -288,7 +289,7 @@ def resize_area(
     images: TensorLike, size: Any, align_corners: bool = False, name: str | None = None
 ) -> Tensor:
     """Area (box-filter) resampling to ``size`` (float32 result; op ResizeArea)."""
-    with name_scope(name, "ResizeArea", [images, size]):
+    with name_scope(name, "ResizeArea", [images, size]) as scope:
         st = _Resize("ResizeArea", images, size, align_corners, False)
         xf = cast(st.x, F32)
         wy = _area_weights(st.out_h, st.in_h, st.h_scale)
@@ -299,7 +300,7 @@ def resize_area(
         t = transpose(reshape(t, stack([st.n, st.in_w, st.c, st.out_h])), [0, 3, 2, 1])
         t = matmul(reshape(t, [-1, st.in_w]), wx, transpose_b=True)  # (N OH C) x OW
         t = transpose(reshape(t, stack([st.n, st.out_h, st.c, st.out_w])), [0, 1, 3, 2])
-        return st.finish(t * scale)
+        return st.finish(t * scale, scope)
 
 
 _METHODS = {
