@@ -361,3 +361,37 @@ def test_bad_input(build, cls, text):
     theirs, ours = _errors(build)
     assert type(theirs).__name__ == cls and text in str(theirs), theirs
     assert type(ours).__name__ == cls and text in str(ours), ours
+
+
+def test_inception_style_preprocessing():
+    """The classic TF 1.x augmentation program (distorted box crop, resize, flip, colour
+    jitter, standardisation) runs on images of sizes known only when run; random, so its
+    results are compared with TF's by shape, dtype and standardised statistics."""
+
+    def build(m):
+        img = m.placeholder(m.uint8, [None, None, 3])
+        image = m.image.convert_image_dtype(img, m.float32)
+        begin, size, _ = m.image.sample_distorted_bounding_box(
+            m.shape(image),
+            bounding_boxes=m.zeros([1, 0, 4]),
+            min_object_covered=0.1,
+            use_image_if_no_bounding_boxes=True,
+        )
+        out = m.image.resize_images(m.slice(image, begin, size), [32, 32])
+        out.set_shape([32, 32, 3])
+        out = m.image.random_flip_left_right(out)
+        out = m.image.random_brightness(out, max_delta=32.0 / 255.0)
+        out = m.image.random_saturation(out, lower=0.5, upper=1.5)
+        out = m.image.random_hue(out, max_delta=0.2)
+        out = m.image.random_contrast(out, lower=0.5, upper=1.5)
+        return img, m.image.per_image_standardization(m.clip_by_value(out, 0.0, 1.0))
+
+    data = (RNG.random((50, 60, 3)) * 255).astype(np.uint8)
+    for m, graph in ((T, real_tf.Graph), (tf, tf.Graph)):
+        with graph().as_default():
+            img, out = build(m)
+            assert out.shape.as_list() == [32, 32, 3]
+            with m.Session() as sess:
+                v = sess.run(out, {img: data})
+        assert v.shape == (32, 32, 3) and v.dtype == np.float32
+        assert abs(v.mean()) < 1e-5 and abs(v.std() - 1) < 1e-3
