@@ -1,5 +1,6 @@
 """The op table's control-flow rows: If (tf.cond), While (tf.while_loop), the TensorArray row
-kernels and LoopAccumulate (a gradient loop's running sum, added in place). Every row gets the
+kernels, LoopAccumulate (a gradient loop's running sum, added in place) and ForwardShape (an If
+gradient's stand-in for a forward value's shape). Every row gets the
 table's checks (``op_table.table_tests``): forward values against NumPy, partially known shapes,
 central-difference gradients. The semantics beyond one op (nested loops, structures, second-order
 gradients, errors) are checked side by side with TF in test_control_flow_vs_tf.py.
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 from op_table import ALL, NUMERIC, Row, table_tests
 
 import tflite_core as tf
+from tflite_core import int32
+from tflite_core.framework.op_util import make_tensor
 from tflite_core.ops.control_flow_grad import accumulate_into
 from tflite_core.ops.tensor_array_ops import add_rows, zero_rows
 
@@ -125,6 +128,19 @@ ROWS = [
         ALL,
     ),
     Row("TensorArrayScatter", scatter_build, scatter_ref, scatter_draw, ALL),
+    Row(
+        # the shape of a forward value of an If branch in the other branch (the compiler probes
+        # the branch and fills the box; here the box is filled as it would be)
+        "ForwardShape",
+        lambda x: make_tensor(
+            "ForwardShape", [], int32, {"rank": x.ndim, "_box": {"value": np.array(x.shape)}}
+        ),
+        lambda x: np.array(x.shape, np.int32),
+        one_draw,
+        NUMERIC,
+        "none",
+        feed="value",
+    ),
     Row("TensorArrayZeroRows", lambda r, i: zero_rows(r, i), zero_rows_ref, rows_draw, ALL),
     Row(
         "TensorArrayAddRows",

@@ -11,6 +11,11 @@ stateful ops such as asserts) are fetched too.
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
+import numpy as np
+
 
 def _body_exe(b, op, g, params, results, values, what, sinks):
     """The Executable of a body's plan and the fed values that decide its shapes."""
@@ -88,25 +93,59 @@ def _values(b, outer, params):
     return vals
 
 
+_FORWARD_SHAPES = threading.Lock()  # (the boxes are per op: one compile fills them at a time)
+
+
+def _forward_shapes(b, op, shapes, values) -> None:
+    """The concrete shapes of forward values that one branch of the If hands to the gradient
+    and the other branch matches with zeros (``ops/control_flow_grad.py``): found by probing
+    the branch that computes them, put into the ForwardShape ops' boxes."""
+    wanted = op._attrs.get("_forward_shapes")
+    if not wanted:
+        return
+    names = ("else", "then")
+    for side in (0, 1):
+        mine = [(out, box) for out, (s, box) in wanted.items() if s == side]
+        if not mine:
+            continue
+        results = op.get_attr(names[side] + "_results")
+        found = _probe(
+            b,
+            op,
+            op.get_attr(names[side] + "_branch"),
+            op.get_attr(names[side] + "_params"),
+            [results[out] for out, _ in mine],
+            shapes,
+            values[side],
+            (),
+        )
+        for (out, box), s in zip(mine, found):
+            if s is None:
+                raise ValueError(f"Cannot determine the shape of {results[out].name} in {op.name}")
+            box["value"] = np.array(s, np.int32)
+
+
 def _infer_if(b, op) -> list:
     ins = op._inputs[1:]
     shapes = [b.concrete.get(t) for t in ins]
+    values = [_values(b, ins, op.get_attr(w + "_params")) for w in ("else", "then")]
     bodies = []
-    for which in ("else", "then"):
-        params = op.get_attr(which + "_params")
-        bodies.append(
-            _Body(
-                b,
-                op,
-                op.get_attr(which + "_branch"),
-                params,
-                op.get_attr(which + "_results"),
-                shapes,
-                _values(b, ins, params),
-                f"{'true' if which == 'then' else 'false'} branch",
-                op.get_attr(which + "_sinks"),
+    with _FORWARD_SHAPES if op._attrs.get("_forward_shapes") else contextlib.nullcontext():
+        _forward_shapes(b, op, shapes, values)
+        for side, which in enumerate(("else", "then")):
+            bodies.append(
+                _Body(
+                    b,
+                    op,
+                    op.get_attr(which + "_branch"),
+                    op.get_attr(which + "_params"),
+                    op.get_attr(which + "_results"),
+                    shapes,
+                    values[side],
+                    f"{'true' if which == 'then' else 'false'} branch",
+                    op.get_attr(which + "_sinks"),
+                )
             )
-        )
     for k, (a, c) in enumerate(zip(bodies[1].shapes, bodies[0].shapes)):
         if a != c:
             raise ValueError(

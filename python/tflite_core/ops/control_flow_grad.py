@@ -14,9 +14,11 @@ differentiated again (a second-order gradient through a loop).
 
 from __future__ import annotations
 
+from ..framework import dtypes as _dt
 from ..framework.graph import Tensor, name_scope
 from ..framework.op_util import make_tensor, same_shape
-from ..framework.registry import OpKind, RegisterGradient, register_op
+from ..framework.registry import NotDifferentiable, OpKind, RegisterGradient, register_op
+from ..framework.tensor_shape import TensorShape
 from .array_ops import zeros, zeros_like
 from .cond import make_if
 from .gradients import gradients
@@ -114,10 +116,12 @@ def _if_grad(op, *grads):
 def _exportable(t: Tensor, params: set) -> bool:
     """A forward value of a branch worth handing to the gradient as an If output instead of
     recomputing it there: computed by the branch (not a param, constant or shape value) with a
-    static shape the other branch can match with zeros."""
+    known rank (the other branch gives zeros of its shape: static, or the one the plan finds)."""
     if t in params or t.op._def.kind in (OpKind.CONST, OpKind.SHAPE, OpKind.PLACEHOLDER):
         return False
-    return t.shape.is_fully_defined()
+    if is_dynamic(t):  # (a loop's stack: its rows are known only as the loop runs)
+        return False
+    return t.shape.rank is not None and t.dtype in _dt.KERNEL_DTYPES
 
 
 def _reuse_forward_values(op, branches: list, since: list[int]) -> tuple[list, list]:
@@ -158,20 +162,51 @@ def _add_if_output(op, side: int, t: Tensor) -> int:
     """Adds forward value ``t`` of branch ``side`` (0 else, 1 then) as a new output of If ``op``;
     the other branch gives zeros of its shape. Returns the output's index."""
     names = ("else", "then")
+    index = len(op._outputs)
     for k in range(2):
         g = op.get_attr(names[k] + "_branch")
         res = list(op.get_attr(names[k] + "_results"))
         if k == side:
             res.append(t)
         else:
+            fixed = t.shape.is_fully_defined()
+            shape = t.shape if fixed else _shape_stand_in(op, side, t, index, g)
             with g.as_default(), g.control_dependencies(None):
-                res.append(zeros(t.shape, t.dtype, name="forward_unused"))
+                res.append(zeros(shape, t.dtype, name="forward_unused"))
         op._attrs[names[k] + "_results"] = res
     op._attrs["Tout"] = [*op._attrs["Tout"], t.dtype]
-    index = len(op._outputs)
     out = Tensor(op, index, t.dtype, t.shape)
     op._outputs.append(out)
     return index
+
+
+def _forward_shape_value(op, in_shapes, value_of):
+    return op._attrs["_box"].get("value")  # (None while the graph is built)
+
+
+# The concrete shape of a forward value that one branch of an If hands to the gradient, in the
+# other branch (whose zeros must match it): the plan compiler probes the branch that computes
+# the value and puts its shape into the op's box before it compiles the bodies.
+register_op(
+    "ForwardShape",
+    lambda op, in_shapes, value_of: [TensorShape([op.get_attr("rank")])],
+    kind=OpKind.SHAPE,
+    value_fn=_forward_shape_value,
+)
+NotDifferentiable("ForwardShape")
+
+
+def _shape_stand_in(op, side: int, t: Tensor, index: int, g) -> Tensor:
+    """In the branch other than ``side``: an int32 vector that the plan compiler sets to the
+    concrete shape of ``t`` (output ``index`` of If ``op``), recorded in the op's
+    ``_forward_shapes`` (output index -> (side, box))."""
+    box: dict = {}
+    with g.as_default(), g.control_dependencies(None):
+        shape = make_tensor(
+            "ForwardShape", [], _dt.int32, {"rank": t.shape.rank, "_box": box}, "forward_shape"
+        )
+    op._attrs.setdefault("_forward_shapes", {})[index] = (side, box)
+    return shape
 
 
 def _rewire_one(o, i: int, p: Tensor) -> None:
