@@ -1,4 +1,5 @@
-"""The op table's row of the SDCA solver (SdcaOptimizer, ``tf.train.sdca_optimizer``): one
+"""The op table's rows of SDCA: the example-id fingerprint (SdcaFprint) on strings whose TF
+fingerprints are known, and the solver (SdcaOptimizer, ``tf.train.sdca_optimizer``): one
 example (TF's kernel visits several in a random order) with a sparse group (values given) and a
 dense group, squared loss without L1, where one dual step has a closed form. Every row gets the
 table's checks (``op_table.table_tests``); the behaviour beside TF is tested in
@@ -71,6 +72,24 @@ def _sdca_ref(values, dense, weight, label, sparse_w, dense_w, dual_in):
     return [new_state, sparse_delta, dense_delta]
 
 
+# strings and their fingerprints as TF 2.21 computes them (SdcaFprint)
+_FPRINTS = {
+    b"": (4463240938071824939, 4374473821787594281),
+    b"example-7": (-820121887791476299, -7844015286952610551),
+    b"a much longer example id, past sixteen bytes": (5463906398942179068, -303019744230673686),
+    b"x" * 130: (-3810745659961546350, -1086638673823313516),
+}
+
+
+def _draw_strings(ctx):
+    keys = ctx.draw(st.lists(st.sampled_from(sorted(_FPRINTS)), min_size=1, max_size=6))
+    return [np.array(keys, dtype=object)], {}
+
+
+def _fprint_ref(strings):
+    return np.array([_FPRINTS[s] for s in strings], np.int64).reshape(-1, 2)
+
+
 ROWS = [
     Row(
         "SdcaOptimizer",
@@ -81,6 +100,15 @@ ROWS = [
         "none",
         static=False,  # the state's static shape is [?, 4], as TF's
         tol={"rtol": 1e-4, "atol": 1e-4},
+    ),
+    Row(
+        "SdcaFprint",
+        lambda strings: tf.train.sdca_fprint(strings),
+        _fprint_ref,
+        _draw_strings,
+        (F32,),
+        "none",
+        feed="value",  # (string feeds: not yet)
     ),
 ]
 globals().update(table_tests(ROWS))  # test_forward_matches_numpy[<op>], ... for these rows

@@ -487,3 +487,66 @@ def test_shrink_l1_bad_arguments_fail_as_tf(case):
     if case == "not_a_list":  # (the variable's repr differs: compare up to it)
         errs = [e.split(", not")[0] for e in errs]
     assert errs[0] == errs[1]
+
+
+# ---- sdca_fprint ---------------------------------------------------------------------------------
+def _fprint_strings():
+    rng = np.random.default_rng(12)
+    fixed = [b"", b"a", b"abc", b"abcd", b"abcdefgh", b"0123456789abcdef", "ünïcode id"]
+    lengths = (9, 17, 31, 32, 33, 64, 127, 128, 129, 143, 144, 200, 256, 257, 1000)
+    return fixed + [bytes(rng.integers(0, 256, n).astype(np.uint8)) for n in lengths]
+
+
+def test_sdca_fprint_matches_tf():
+    """FarmHash Fingerprint128 of strings of every length class (<16, 16..127, >= 128 bytes,
+    with 0..3 tail chunks), bit for bit; names, static shapes; read by a kernel in the same
+    run."""
+    strings = _fprint_strings()
+    results = []
+    for mod, graph in ((tf, tf.Graph), (T, real_tf.Graph)):
+        with graph().as_default() as g:
+            out = mod.train.sdca_fprint(strings)
+            other = mod.train.sdca_fprint(mod.constant([b"x", b"y"], dtype=mod.string), name="fp")
+            names = [o.name for o in g.get_operations()]
+            total = mod.reduce_sum(mod.train.sdca_fprint(strings[:3]) // 1024, axis=1)
+            shapes = [t.shape.as_list() for t in (out, other, total)]
+            with tf.Session() if mod is tf else T.Session() as sess:
+                values = sess.run([out, other, total])
+        results.append((out.name, shapes, names, values))
+    (n1, s1, o1, v1), (n2, s2, o2, v2) = results
+    assert (n1, s1, o1) == (n2, s2, o2)
+    for a, b in zip(v1, v2):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+
+
+def test_sdca_fprint_graph_def_runs_in_tf():
+    strings = _fprint_strings()
+    with tf.Graph().as_default() as g:
+        out = tf.train.sdca_fprint(strings)
+        with tf.Session() as sess:
+            ours = sess.run(out)
+    with real_tf.Graph().as_default():
+        T.import_graph_def(T.GraphDef.FromString(g.as_graph_def().SerializeToString()), name="")
+        with T.Session() as sess:
+            np.testing.assert_array_equal(ours, sess.run(out.name))
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize("case", ["rank2", "ints", "int_tensor"])
+def test_sdca_fprint_bad_input_fails_as_tf(case):
+    errs = []
+    for mod, graph in ((tf, tf.Graph), (T, real_tf.Graph)):
+        with graph().as_default():
+            arg = {
+                "rank2": [["a", "b"], ["c", "d"]],
+                "ints": [1, 2],
+                "int_tensor": mod.constant([1, 2]),
+            }[case]
+            with pytest.raises((TypeError, ValueError)) as info:
+                mod.train.sdca_fprint(arg)
+            errs.append((type(info.value).__name__, str(info.value)))
+    assert errs[0][0] == errs[1][0]
+    if case == "rank2":  # (TF names the node after "for"; ours prefixes the op type)
+        errs = [(k, m.split(" for ")[0].replace("[SdcaFprint] ", "")) for k, m in errs]
+    assert errs[0] == errs[1]

@@ -80,6 +80,7 @@ from .training.scaffold import (
     SessionCreator,
     WorkerSessionCreator,
 )
+from .training.sdca_fprint import sdca_fprint
 from .training.sdca_ops import sdca_optimizer, sdca_shrink_l1
 from .training.session_manager import SessionManager
 from .training.session_run_hook import (

@@ -334,6 +334,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "ScatterNdUpdate": ("ref indices updates", (("indices", _8),)),
     "ScatterSub": ("ref indices updates", (("ref updates", _5), ("indices", _8))),
     "ScatterUpdate": ("ref indices updates", (("indices", _8),)),
+    "SdcaFprint": ("input:string", ()),
     "SdcaOptimizer": (
         "sparse_example_indices*:int64 sparse_feature_indices*:int64 sparse_feature_values*:float32 dense_features*:float32 example_weights:float32 example_labels:float32 sparse_indices*:int64 sparse_weights*:float32 dense_weights*:float32 example_state_data:float32",
         (),

@@ -383,6 +383,7 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "ScatterNdUpdate": ("output_ref:T", {"use_locking": True, "bad_indices_policy": ""}),
     "ScatterSub": ("output_ref:T", {"use_locking": False}),
     "ScatterUpdate": ("output_ref:T", {"use_locking": True}),
+    "SdcaFprint": ("output:!int64", {}),
     "SdcaOptimizer": (
         "out_example_state_data:!float32 out_delta_sparse_weights:num_sparse_features*!float32 out_delta_dense_weights:num_dense_features*!float32",
         {"adaptative": False},
