@@ -9,6 +9,11 @@ import os
 # TF 2.21's compat.v1.layers (the side-by-side oracle of tf.layers) needs Keras 2 (tf-keras);
 # set before any test imports tensorflow
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+# TF turns its oneDNN kernels on by itself only on CPUs with AVX-512 VNNI/BF16 or AMX; elsewhere
+# (AVX2-only machines) its Eigen kernels refuse what the oracle must run (dilated conv1d/conv3d:
+# "Current CPU implementations do not yet support dilation rates larger than 1"), so the oracle
+# is TF with oneDNN on every CPU
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
 import pytest
 from hypothesis import HealthCheck, settings

@@ -77,8 +77,12 @@ _UNDER_RLIMIT = textwrap.dedent(
     n = tf.placeholder(tf.int32, [1])
     big = tf.fill(n, 1.0)
     with tf.Session() as sess:
-        # warm: the plan of the run after the limit, its threads and caches
+        # warm: the plan of the run after the limit, its threads and caches (an input large
+        # enough that the OpenMP team starts now: libgomp aborts the process if it cannot
+        # create its threads under the limit)
         assert sess.run(y, {x: np.ones(1000, np.float32)}) == 2000.0
+        assert sess.run(big, {n: [1 << 22]}).sum() == float(1 << 22)
+        assert sess.run(y, {x: np.ones(1 << 22, np.float32)}) == float(1 << 23)
         with open("/proc/self/statm") as f:
             vsize = int(f.read().split()[0]) * resource.getpagesize()
         resource.setrlimit(resource.RLIMIT_AS, (vsize + 2**29, vsize + 2**29))  # 512 MiB more
