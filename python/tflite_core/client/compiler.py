@@ -463,6 +463,8 @@ def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -
     b.exe_ops = set(exe.exec_order)
     b.infer_shapes(exe.shape_order)
     for t in exe.feed_tensors:
+        if t.dtype is _dt.string:  # (strings stay in Python: string_ops_on_host)
+            continue
         b.slot[t] = b.core.add_feed(t.dtype.np, list(b.shape_of(t)))
         if t in b.owned:
             b.owned_slots.add(b.slot[t])

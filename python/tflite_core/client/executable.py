@@ -26,10 +26,10 @@ from .op_kinds import (
     aliases_variable,
     exec_inputs,
     is_mutation,
-    is_string_const,
     refs,
     value_sources,
 )
+from .string_ops_on_host import feeds_plan, run_on_host, runs_on_host, string_feed
 
 LEAVES = (Tensor, Operation, str)
 
@@ -177,12 +177,15 @@ class Executable:
             except (ValueError, TypeError, KeyError) as e:  # TF raises TypeError for any bad key
                 msg = e.args[0] if e.args else e
                 raise TypeError(f"Cannot interpret feed_dict key as Tensor: {msg}") from None
-            if t.dtype not in _dt.KERNEL_DTYPES:
+            if t.dtype not in _dt.KERNEL_DTYPES and t.dtype is not _dt.string:
                 raise TypeError(f"Cannot feed a tensor of dtype {t.dtype.name}")
             feed_tensors.append(t)
         feed_tensors += computed
         self.feed_tensors = feed_tensors
         self.feed_np = [t.dtype.np for t in feed_tensors]
+        # string feeds stay in Python (string_ops_on_host): the plan takes the others
+        plan_feeds = [i for i, t in enumerate(feed_tensors) if t.dtype is not _dt.string]
+        self.plan_feeds = None if len(plan_feeds) == len(feed_tensors) else plan_feeds
         fed = set(feed_tensors)
         self.fed = fed
         fetch_tensors = [e for e in self.fetch.elements if isinstance(e, Tensor)]
@@ -199,25 +202,25 @@ class Executable:
             if op in need:
                 continue
             need.add(op)
-            for t in exec_inputs(op):
+            for t in op._inputs if runs_on_host(op) else exec_inputs(op):
                 if t not in fed and t.op not in need:
                     stack.append(t.op)
             stack.extend(c for c in op._control_inputs if c not in need)
         # host ops (summaries) run in Python after the plan, on values the plan fetches; string
         # constants feed only them
         # (a host op whose outputs a pre-plan computed and feeds in is not run again)
-        host = {op for op in need if op._def.kind is OpKind.HOST or is_string_const(op)}
+        host = {op for op in need if runs_on_host(op)}
         need -= {op for op in host if op._outputs and all(t in fed for t in op._outputs)}
         host &= need
         self.host_order = sorted(host, key=lambda o: o._id)
         self.plan_fetches = fetch_tensors
-        self.host_inputs = []
+        self.host_inputs: list = []
         self.host_values: list = []  # host outputs kernels read: computed first (make_executable)
         if host:
             need -= host
             for op in need:
                 for t in exec_inputs(op):
-                    if t.op in host and t.op._def.feeds_plan:  # (all its outputs: one call)
+                    if t.op in host and feeds_plan(t.op):  # (all its outputs: one call)
                         self.host_values.extend(
                             u for u in t.op._outputs if u not in fed and u.dtype.np.kind in "fiub"
                         )
@@ -232,8 +235,25 @@ class Executable:
                 for t in op._inputs
                 if t.op not in host and t not in fetch_tensors
             ]
-            self.host_inputs = list(dict.fromkeys(extra))
+            self.host_inputs = [t for t in dict.fromkeys(extra) if t not in fed]
             self.plan_fetches = [t for t in fetch_tensors if t.op not in host] + self.host_inputs
+        for op in need:
+            bad = next((t for t in exec_inputs(op) if t.dtype is _dt.string), None)
+            if bad is not None:  # (a string op the host does not run: no kernel reads strings)
+                raise TypeError(
+                    f"{op.name} ({op.type}) cannot read {bad.name}: a string tensor has no kernels"
+                )
+        self.fed_string_fetches = [
+            (k, feed_tensors.index(t))
+            for k, t in enumerate(fetch_tensors)
+            if t.dtype is _dt.string and t in fed and feed_tensors.index(t) < self.n_feeds
+        ]
+        if self.plan_feeds is not None or any(t.dtype is _dt.string for t in fetch_tensors):
+            # fetched strings (fed ones too) come from Python: the host step maps the fetches
+            self.plan_fetches = [t for t in self.plan_fetches if t.dtype is not _dt.string]
+            self.py_fetches = True
+        else:
+            self.py_fetches = bool(self.host_order)
         # ops whose shapes are needed: the executed ones and everything they read shapes from
         shaped: set = set(need)
         stack = list(need)
@@ -338,11 +358,12 @@ class Executable:
             if plan.needs_init:
                 self._check_init(plan)
             try:
+                ins = arrays if self.plan_feeds is None else [arrays[i] for i in self.plan_feeds]
                 if trace is None:
-                    outs = plan.core.run(arrays)
+                    outs = plan.core.run(ins)
                 else:
                     t0 = time.time_ns()
-                    outs, steps = plan.core.run_traced(arrays)
+                    outs, steps = plan.core.run_traced(ins)
                     trace.extend((n, k, t0 + a, t0 + b) for n, k, a, b in steps)
             except core.InternalKernelError as e:  # (TF's INTERNAL: TruncateDiv by zero)
                 raise errors.InternalError(None, None, str(e)) from None
@@ -356,11 +377,11 @@ class Executable:
         finally:
             pool.append(plan)  # (to a list nobody holds if the PlanCache evicted it meanwhile)
             self.used[sig] = next(self.sess._plans.clock)
-        if self.host_order:
-            outs = self._run_host(outs, arrays, trace)
+        if self.py_fetches:
+            outs = self._run_host(outs, arrays, trace, feed_dict)
         return self.build(outs)
 
-    def _run_host(self, outs, arrays, trace=None):
+    def _run_host(self, outs, arrays, trace=None, feed_dict=None):
         """Runs the host ops (summaries) on the plan's outputs; returns the fetched values."""
         vals = dict(zip(self.feed_tensors, arrays))
         vals.update(zip(self.plan_fetches, outs))
@@ -369,12 +390,17 @@ class Executable:
                 vals[op._outputs[0]] = op.get_attr("value")
                 continue
             start = time.time_ns()
-            res = op._def.host_fn(op, *[vals[t] for t in op._inputs])
+            res = run_on_host(op, [vals[t] for t in op._inputs])
             if trace is not None:
                 trace.append((op.name, "host", start, time.time_ns()))
             for t, r in zip(op._outputs, res):
                 vals.setdefault(t, r)
-        return [vals[t] for t in self.fetch_tensors]
+        out = [vals[t] for t in self.fetch_tensors]
+        if self.fed_string_fetches and feed_dict:  # fed strings fetched: as given, as TF's
+            given = list(feed_dict.values())
+            for k, i in self.fed_string_fetches:
+                out[k] = np.asarray(given[i], dtype=object)
+        return out
 
     def _convert_feed(self, np_dt, v):
         if isinstance(v, Tensor) or hasattr(v, "_as_graph_element"):
@@ -383,6 +409,8 @@ class Executable:
                 "values include Python scalars, strings, lists, numpy ndarrays, or "
                 "TensorHandles."
             )
+        if np.dtype(np_dt) == object:
+            return string_feed(v)
         try:  # NumPy's TypeError (an object, a dict) or ValueError (a string), as TF's
             return np.asarray(v, dtype=np_dt, order="C")
         except TypeError as e:

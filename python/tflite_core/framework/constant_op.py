@@ -25,6 +25,31 @@ register_op("Const", _const_shape, kind=OpKind.CONST)
 NotDifferentiable("Const")
 
 
+def _is_text(value) -> bool:
+    """Whether ``value`` is str/bytes or a (nested) sequence or array whose first leaf is."""
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "SU" or (
+            value.dtype == object and value.size > 0 and isinstance(value.flat[0], (str, bytes))
+        )
+    return isinstance(value, (str, bytes))
+
+
+def _string_value(value) -> np.ndarray:
+    """A string tensor's value: an object array of ``bytes`` (``str`` encoded as UTF-8)."""
+    arr = np.array(value, dtype=object)
+    flat = arr.reshape(-1)
+    for i, x in enumerate(flat):
+        if isinstance(x, str):
+            flat[i] = x.encode("utf-8")
+        elif isinstance(x, bytes):
+            flat[i] = bytes(x)
+        else:
+            raise TypeError(f"Expected string, got {x!r} of type '{type(x).__name__}' instead.")
+    return arr
+
+
 def _infer_value(value, dtype: _dt.DType | None) -> np.ndarray:
     if isinstance(value, Dimension):  # as TF 1.x's conversion function for Dimension
         if value.value is None:
@@ -33,6 +58,8 @@ def _infer_value(value, dtype: _dt.DType | None) -> np.ndarray:
     is_numpy = isinstance(value, (np.ndarray, np.generic))
     if isinstance(value, Tensor):
         raise TypeError("constant() takes a Python or NumPy value, not a Tensor")
+    if dtype is _dt.string or (dtype is None and _is_text(value)):
+        return _string_value(value)
     arr = np.asarray(value)
     if arr.dtype == object:
         raise TypeError(f"Cannot convert {value!r} to a tensor: ragged or non-numeric")

@@ -973,6 +973,8 @@ def _filled(shape, dtype, name, value, default: str) -> Tensor:
     """A constant when it has fewer than 1000 elements; else, as in TF, ``Fill`` of a scalar,
     so a big initial value does not bloat the GraphDef."""
     dtype = _dt.as_dtype(dtype)
+    if dtype is _dt.string and value == 0:
+        value = b""  # (TF's zeros of strings: empty ones)
     if is_symbolic(shape) or (isinstance(shape, (list, tuple)) and _holds_tensors(shape)):
         return fill(shape, constant(value, dtype=dtype), name=name or default)
     dims = [int(d) for d in as_shape(shape).as_list()]  # type: ignore[arg-type]  # None: TypeError
@@ -1007,8 +1009,8 @@ def zeros_like(
 ) -> Tensor:
     x = convert_to_tensor(tensor)
     dtype = _dt.as_dtype(dtype) if dtype is not None else x.dtype
-    with name_scope(name, "zeros_like", [x]):
-        return fill(shape(x), constant(0, dtype=dtype))
+    with name_scope(name, "zeros_like", [x]):  # (strings: empty ones, as TF's)
+        return fill(shape(x), constant(b"" if dtype is _dt.string else 0, dtype=dtype))
 
 
 def ones_like(
