@@ -31,6 +31,7 @@ from . import (  # the namespaces
     quantization,
     random,
     resource_loader,
+    saved_model,
     signal,
     sparse,
     spectral,

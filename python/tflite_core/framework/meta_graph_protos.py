@@ -1,5 +1,6 @@
 """``MetaGraphDef`` and the messages it holds (``MetaInfoDef``, ``CollectionDef``, ``SaverDef``,
-``VariableDef``, ``SignatureDef``, ``TensorInfo``, ``AssetFileDef``) and the function library
+``VariableDef``, ``SignatureDef``, ``TensorInfo``, ``AssetFileDef``), the ``SavedModel`` that
+holds them (``saved_model.proto``) and the function library
 of a ``GraphDef`` (``FunctionDefLibrary``, ``FunctionDef``, ``OpDef``: the fields the importer
 reads): TensorFlow's messages of ``core/protobuf/meta_graph.proto``, ``saver.proto``,
 ``core/framework/variable.proto``, ``function.proto`` and ``op_def.proto``
@@ -60,6 +61,7 @@ def meta_protos() -> types.SimpleNamespace:
     f.dependency.extend(
         ["tensorboardX/proto/node_def.proto", "tensorboardX/proto/attr_value.proto"]
     )
+    f.dependency.append("tensorboardX/proto/tensor.proto")
 
     def message(parent, name: str, fields: list[tuple]):
         m = parent.add(name=name)
@@ -161,18 +163,31 @@ def meta_protos() -> types.SimpleNamespace:
             ("aggregation", 9, "int32"),
         ],
     )
-    message(
+    info = message(
         top,
         "TensorInfo",
         [
             ("name", 1, "string"),
             ("dtype", 2, "enum", ".tensorboardX.DataType"),
             ("tensor_shape", 3, "message", ".tensorboardX.TensorShapeProto"),
+            ("coo_sparse", 4, "message", ".tensorflow.TensorInfo.CooSparse"),
         ],
     )
+    message(
+        info.nested_type,
+        "CooSparse",
+        [
+            ("values_tensor_name", 1, "string"),
+            ("indices_tensor_name", 2, "string"),
+            ("dense_shape_tensor_name", 3, "string"),
+        ],
+    )
+    info.oneof_decl.add(name="encoding")  # (TF's third member, composite_tensor, is left out)
+    info.field[0].oneof_index = info.field[3].oneof_index = 0
     sig = message(top, "SignatureDef", [("method_name", 3, "string")])
     map_field(sig, "inputs", 1, "message", ".tensorflow.TensorInfo")
     map_field(sig, "outputs", 2, "message", ".tensorflow.TensorInfo")
+    map_field(sig, "defaults", 4, "message", ".tensorboardX.TensorProto")
     message(
         top,
         "AssetFileDef",
@@ -190,6 +205,15 @@ def meta_protos() -> types.SimpleNamespace:
     )
     map_field(meta, "collection_def", 4, "message", ".tensorflow.CollectionDef")
     map_field(meta, "signature_def", 5, "message", ".tensorflow.SignatureDef")
+    # saved_model.proto: the file saved_model.pb of a SavedModel directory
+    message(
+        top,
+        "SavedModel",
+        [
+            ("saved_model_schema_version", 1, "int64"),
+            ("meta_graphs", 2, "message", "repeated", ".tensorflow.MetaGraphDef"),
+        ],
+    )
     # function libraries (function.proto, op_def.proto): what import_graph_def reads of them
     op_def = message(
         top,
@@ -237,7 +261,7 @@ def meta_protos() -> types.SimpleNamespace:
 
     names = ["MetaGraphDef", "MetaInfoDef", "CollectionDef", "SaverDef", "SaveSliceInfoDef"]
     names += ["VariableDef", "TensorInfo", "SignatureDef", "AssetFileDef"]
-    names += ["OpDef", "FunctionDef", "FunctionDefLibrary", "GraphLibrary"]
+    names += ["OpDef", "FunctionDef", "FunctionDefLibrary", "GraphLibrary", "SavedModel"]
     return types.SimpleNamespace(**{n: cls(n) for n in names})
 
 
