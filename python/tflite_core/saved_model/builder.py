@@ -348,7 +348,7 @@ def _asset_path_from_tensor(path_tensor: Any) -> str:
     if path_tensor.dtype is not _dt.string:
         raise TypeError(
             f"Asset path tensor {path_tensor}` must be of dtype string.Has type "
-            f"{path_tensor.dtype} instead."
+            f"<dtype: '{path_tensor.dtype.name}'> instead."
         )
     values = path_tensor.op.get_attr("value").reshape(-1)
     if len(values) != 1:

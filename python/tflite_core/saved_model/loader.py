@@ -77,12 +77,7 @@ def parse_saved_model(export_dir: str | os.PathLike) -> Any:
         with open(path_txt, "rb") as f:
             data = f.read()
         try:
-            text_format.Parse(
-                data.decode("utf-8"),
-                saved_model,
-                allow_unknown_field=True,  # (TF's fields this library does not declare)
-                descriptor_pool=saved_model.DESCRIPTOR.file.pool,
-            )
+            _parse_text(data.decode("utf-8"), saved_model)
         except text_format.ParseError as e:
             raise OSError(f"Cannot parse file {path_txt!r}: {e}.") from e
     else:
@@ -91,6 +86,20 @@ def parse_saved_model(export_dir: str | os.PathLike) -> Any:
             f"{{{constants.SAVED_MODEL_FILENAME_PBTXT}|{constants.SAVED_MODEL_FILENAME_PB}}}"
         )
     return saved_model
+
+
+def _parse_text(text: str, saved_model: Any) -> None:
+    """Parses a text ``SavedModel`` into ``saved_model``. Fields of TF's meta graphs that this
+    library does not declare (a ``MetaInfoDef``'s ``stripped_op_list``, ...) are skipped; an
+    unknown field at the top, a syntax error, is a ``ParseError``, as in TF."""
+    pool = saved_model.DESCRIPTOR.file.pool
+    try:
+        text_format.Parse(text, saved_model, descriptor_pool=pool)
+    except text_format.ParseError as e:
+        if "has no field named" not in str(e) or '"tensorflow.SavedModel"' in str(e):
+            raise
+        saved_model.Clear()
+        text_format.Parse(text, saved_model, allow_unknown_field=True, descriptor_pool=pool)
 
 
 def _meta_graph_from_tags(saved_model: Any, tags: Iterable[str]) -> Any:
