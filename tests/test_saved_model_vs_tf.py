@@ -7,6 +7,7 @@ TF's. Assets, init ops and bad input: ``test_saved_model_assets_vs_tf.py``."""
 from __future__ import annotations
 
 import os
+import shutil
 
 import numpy as np
 import pytest
@@ -298,7 +299,6 @@ def test_constants_and_names_as_tfs():
     # the submodules' public functions and classes, as TF names them
     for mod in ("builder", "loader", "main_op", "signature_def_utils", "utils"):
         want = {n for n in dir(getattr(T.saved_model, mod)) if not n.startswith("_")}
-        want.discard("MethodNameUpdater")  # (left out here)
         for n in want:
             assert callable(getattr(getattr(tf.saved_model, mod), n)), (mod, n)
     assert tf.saved_model.Builder is tf.saved_model.builder.SavedModelBuilder
@@ -319,3 +319,43 @@ def test_contains_saved_model_as_tfs(tmp_path):
     assert [tf.saved_model.contains_saved_model(str(d)) for d in dirs] == want
     assert [tf.saved_model.maybe_saved_model_directory(d) for d in dirs] == want
     assert [tf.saved_model.loader.maybe_saved_model_directory(str(d)) for d in dirs] == want
+
+
+@pytest.mark.parametrize("as_text", [False, True], ids=["binary", "text"])
+def test_method_name_updater_as_tfs(tmp_path, as_text):
+    """Both updaters on copies of one TF SavedModel: the files they write load in TF with the
+    same method names; bad keys and tags raise TF's errors."""
+    export_dir = str(tmp_path / "tf_model")
+    want_y, _ = _save_trained(T, export_dir, as_text=as_text, second_graph=True)
+    methods = {}
+    for m in (T, tf):
+        out = str(tmp_path / f"updated_{m is tf}")
+        os.makedirs(out)
+        updater = m.saved_model.signature_def_utils.MethodNameUpdater(export_dir)
+        updater.replace_method_name("predict", "tensorflow/serving/regress", tags="serve")
+        updater.replace_method_name("double", "new/method", tags=["train", "extra"])
+        assert updater.save(out) is None
+        assert os.listdir(out) == ["saved_model.pbtxt" if as_text else "saved_model.pb"]
+        shutil.copytree(os.path.join(export_dir, "variables"), os.path.join(out, "variables"))
+        y, meta = _load_and_run(T, out)
+        np.testing.assert_allclose(y, want_y, rtol=1e-6, atol=1e-6)
+        _, meta2 = _load_and_run(T, out, ("extra", "train"), "double", "y2")
+        methods[m is tf] = (
+            meta.signature_def["predict"].method_name,
+            meta2.signature_def["double"].method_name,
+        )
+    assert methods[True] == methods[False] == ("tensorflow/serving/regress", "new/method")
+    for args in (
+        ("double", "x", ["serve"]),  # the serve graph has no "double"
+        ("predict", "x", ["gpu"]),
+        ("predict", "x", None),  # the train graph has no "predict"
+        ("", "x", None),
+        ("predict", "", None),
+    ):
+        errs = []
+        for m in (T, tf):
+            updater = m.saved_model.signature_def_utils.MethodNameUpdater(export_dir)
+            with pytest.raises(ValueError) as e:
+                updater.replace_method_name(*args)
+            errs.append(str(e.value))
+        assert errs[0] == errs[1], args

@@ -41,16 +41,14 @@ import shutil
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from google.protobuf import text_format
-
 from ..framework import dtypes as _dt
 from ..framework.graph import GraphKeys, Operation, Tensor, get_default_graph
 from ..framework.meta_graph_protos import meta_protos
 from ..framework.tf_logging import info
-from ..io.file_io import atomic_write
 from ..training.meta_graph import export_meta_graph
 from ..training.saver import Saver
 from . import constants, signature_constants, tag_constants
+from .saved_model_io import write_saved_model
 from .signature_def_utils import predict_signature_def
 from .utils import as_message
 
@@ -289,16 +287,7 @@ class SavedModelBuilder:
         """Writes ``saved_model.pb`` (``saved_model.pbtxt`` with ``as_text``); returns its path
         (bytes, as TF's)."""
         os.makedirs(self._export_dir, exist_ok=True)
-        if as_text:
-            path = os.path.join(self._export_dir, constants.SAVED_MODEL_FILENAME_PBTXT)
-            pool = self._saved_model.DESCRIPTOR.file.pool
-            text = text_format.MessageToString(self._saved_model, descriptor_pool=pool)
-            atomic_write(path, text.encode("utf-8"))
-        else:
-            path = os.path.join(self._export_dir, constants.SAVED_MODEL_FILENAME_PB)
-            atomic_write(path, self._saved_model.SerializeToString(deterministic=True))
-        info("SavedModel written to: %s", path)
-        return os.fsencode(path)
+        return write_saved_model(self._saved_model, self._export_dir, as_text)
 
 
 Builder = SavedModelBuilder

@@ -25,8 +25,6 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from google.protobuf import message, text_format
-
 from ..framework.graph import Operation, Tensor, get_default_graph
 from ..framework.meta_graph_protos import meta_protos
 from ..framework.scoped_names import strip_name_scope
@@ -35,6 +33,7 @@ from ..ops.variables import global_variables
 from ..training.meta_graph import import_meta_graph
 from ..training.saver import Saver
 from . import constants
+from .saved_model_io import parse_saved_model
 from .signature_def_utils import load_op_from_signature_def
 
 
@@ -53,53 +52,7 @@ def maybe_saved_model_directory(export_dir: str | os.PathLike) -> bool:
 
 
 contains_saved_model = maybe_saved_model_directory
-
-
-def parse_saved_model(export_dir: str | os.PathLike) -> Any:
-    """The ``SavedModel`` message of ``export_dir`` (``saved_model.pb``, else ``.pbtxt``).
-
-    Raises:
-        OSError: neither file exists, or the file does not parse (its path in the message).
-    """
-    export_dir = os.fspath(export_dir)
-    saved_model = meta_protos().SavedModel()
-    # (TF names the file by a bytes path in its messages)
-    path_pb = os.fsencode(os.path.join(export_dir, constants.SAVED_MODEL_FILENAME_PB))
-    path_txt = os.fsencode(os.path.join(export_dir, constants.SAVED_MODEL_FILENAME_PBTXT))
-    if os.path.exists(path_pb):
-        with open(path_pb, "rb") as f:
-            data = f.read()
-        try:
-            saved_model.ParseFromString(data)
-        except message.DecodeError as e:
-            raise OSError(f"Cannot parse file {path_pb!r}: {e}.") from e
-    elif os.path.exists(path_txt):
-        with open(path_txt, "rb") as f:
-            data = f.read()
-        try:
-            _parse_text(data.decode("utf-8"), saved_model)
-        except text_format.ParseError as e:
-            raise OSError(f"Cannot parse file {path_txt!r}: {e}.") from e
-    else:
-        raise OSError(
-            f"SavedModel file does not exist at: {export_dir}{os.path.sep}"
-            f"{{{constants.SAVED_MODEL_FILENAME_PBTXT}|{constants.SAVED_MODEL_FILENAME_PB}}}"
-        )
-    return saved_model
-
-
-def _parse_text(text: str, saved_model: Any) -> None:
-    """Parses a text ``SavedModel`` into ``saved_model``. Fields of TF's meta graphs that this
-    library does not declare (a ``MetaInfoDef``'s ``stripped_op_list``, ...) are skipped; an
-    unknown field at the top, a syntax error, is a ``ParseError``, as in TF."""
-    pool = saved_model.DESCRIPTOR.file.pool
-    try:
-        text_format.Parse(text, saved_model, descriptor_pool=pool)
-    except text_format.ParseError as e:
-        if "has no field named" not in str(e) or '"tensorflow.SavedModel"' in str(e):
-            raise
-        saved_model.Clear()
-        text_format.Parse(text, saved_model, allow_unknown_field=True, descriptor_pool=pool)
+__all__ = ["contains_saved_model", "load", "maybe_saved_model_directory", "parse_saved_model"]
 
 
 def _meta_graph_from_tags(saved_model: Any, tags: Iterable[str]) -> Any:

@@ -24,6 +24,7 @@ from ..framework.graph import Operation, Tensor
 from ..framework.graph_def import tensor_proto
 from ..framework.meta_graph_protos import meta_protos
 from . import signature_constants as sc
+from .method_name_updater import MethodNameUpdater
 from .utils import (
     as_message,
     build_tensor_info,
@@ -31,6 +32,14 @@ from .utils import (
     get_element_from_tensor_info,
 )
 
+__all__ = [
+    "MethodNameUpdater",
+    "build_signature_def",
+    "classification_signature_def",
+    "is_valid_signature",
+    "predict_signature_def",
+    "regression_signature_def",
+]
 _DT_FLOAT, _DT_STRING = 1, 7
 
 
