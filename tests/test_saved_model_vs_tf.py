@@ -152,7 +152,9 @@ def test_simple_save_here_loads_in_tf_and_tf_simple_save_loads_here(tmp_path):
         export_dir = str(tmp_path / f"simple_{saver_m is tf}")
         g = _graph(saver_m)
         with g.as_default():
-            x, w, y, _ = _model(saver_m)
+            with saver_m.device("/cpu:0"):
+                x, w, y, _ = _model(saver_m)
+            assert any(op.device for op in g.get_operations())
             with _session(saver_m, g) as s:
                 s.run(saver_m.global_variables_initializer())
                 s.run(saver_m.assign(w, w * 1.5 + 0.25))
@@ -164,6 +166,23 @@ def test_simple_save_here_loads_in_tf_and_tf_simple_save_loads_here(tmp_path):
         assert list(meta.signature_def) == ["serving_default"]
         # devices cleared, as simple_save asks
         assert all(not n.device for n in meta.graph_def.node)
+
+
+def test_graph_without_variables_both_ways(tmp_path):
+    """No variables: an empty ``variables/`` directory, nothing restored, the graph runs."""
+    for saver_m in (T, tf):
+        export_dir = str(tmp_path / f"novars_{saver_m is tf}")
+        g = _graph(saver_m)
+        with g.as_default():
+            x = saver_m.placeholder(saver_m.float32, [None, 3], name="x")
+            y = saver_m.identity(2.0 * x + 1.0, name="y")
+            with _session(saver_m, g) as s:
+                saver_m.saved_model.simple_save(s, export_dir, {"x": x}, {"y": y})
+        assert sorted(os.listdir(export_dir)) == ["saved_model.pb", "variables"]
+        assert os.listdir(os.path.join(export_dir, "variables")) == []
+        for loader_m in (T, tf):
+            got, _ = _load_and_run(loader_m, export_dir, key="serving_default")
+            np.testing.assert_allclose(got, 2.0 * X + 1.0, rtol=1e-6)
 
 
 def test_saved_model_proto_as_tfs(tmp_path):
