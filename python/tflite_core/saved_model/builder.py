@@ -12,6 +12,8 @@ the loader runs it last. ``save`` writes ``saved_model.pb`` (or ``saved_model.pb
 
 The meta graphs hold no ``SaverDef``: a ``tf.train.Saver`` here has no save and restore ops in
 the graph to name, and TF's loader builds its own Saver over the variables when there is none.
+(That Saver reads the checkpoint by the variables' names in TF's graph, so TF loads our
+SavedModels without an ``import_scope`` only; this library's loader takes one either way.)
 
 >>> import os, tempfile
 >>> import tflite_core as tf

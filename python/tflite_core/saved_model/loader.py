@@ -36,6 +36,8 @@ from . import constants
 from .saved_model_io import parse_saved_model
 from .signature_def_utils import load_op_from_signature_def
 
+__all__ = ["contains_saved_model", "load", "maybe_saved_model_directory", "parse_saved_model"]
+
 
 def maybe_saved_model_directory(export_dir: str | os.PathLike) -> bool:
     """Whether ``export_dir`` holds a SavedModel file (``saved_model.pb``, ``.pbtxt`` or
@@ -52,7 +54,6 @@ def maybe_saved_model_directory(export_dir: str | os.PathLike) -> bool:
 
 
 contains_saved_model = maybe_saved_model_directory
-__all__ = ["contains_saved_model", "load", "maybe_saved_model_directory", "parse_saved_model"]
 
 
 def _meta_graph_from_tags(saved_model: Any, tags: Iterable[str]) -> Any:
