@@ -1,7 +1,8 @@
 """The package's layering rule, checked on its source: every import points down.
 
 Layers, bottom up (``README.md``, "Layout"): ``framework`` < ``ops`` < ``nn`` < (``layers``,
-``losses``, ``metrics``, ``data``); ``client`` and ``io`` know only ``framework``; ``training``
+``losses``, ``metrics``, ``data``); ``client`` and ``io`` know only ``framework`` (and ``client``
+the kernels' NumPy twins in ``reference``, which run the array ops on string tensors); ``training``
 may use everything below the namespaces; ``saved_model``, ``lite`` and ``distribute`` may also
 use ``training``; the namespace modules (the root's modules, ``nn/__init__.py``, ``contrib/``)
 may import anything, and no other module may import them; ``applications/`` and ``examples/``
@@ -49,7 +50,7 @@ ALLOWED = {  # layer -> the layers its modules may import (besides its own)
     "losses": {"framework", "ops", "nn"},
     "metrics": {"framework", "ops", "nn"},
     "data": {"framework", "ops", "nn", "io"},
-    "client": {"framework"},
+    "client": {"framework", "reference"},  # (string tensors: the twins run on object arrays)
     "io": {"framework"},
     "training": BELOW_NAMESPACES - {"training"},
     "saved_model": BELOW_NAMESPACES,
@@ -71,6 +72,7 @@ ROOT_NAMESPACES = {
     "_math_special",  # tf.math.special
     *("run", "check"),  # the program tools (python -m tflite_core.run / .check)
     "graph_util",
+    "strings",  # tf.strings
 }
 NAMESPACE_INITS = {"nn", "losses", "layers", "metrics"}  # packages whose __init__ is a namespace
 NAMESPACE_TREES = {"contrib"}  # packages that are namespaces throughout (tf.contrib)
