@@ -35,6 +35,7 @@ from . import (  # the namespaces
     signal,
     sparse,
     spectral,
+    strings,
     summary,
     test,
     train,
@@ -522,6 +523,22 @@ from .ops.sparse_ops import (
     sparse_transpose,
 )
 from .ops.stateless_random_ops import random_index_shuffle
+from .ops.string_convert_ops import as_string, string_to_number
+from .ops.string_hash_ops import (
+    string_to_hash_bucket,
+    string_to_hash_bucket_fast,
+    string_to_hash_bucket_strong,
+)
+from .ops.string_ops import (
+    decode_base64,
+    encode_base64,
+    regex_replace,
+    string_join,
+    string_strip,
+    substr,
+)
+from .ops.string_reduce_ops import reduce_join
+from .ops.string_split_ops import string_split
 from .ops.summary_ops import (
     histogram_summary,
     merge_all_summaries,

@@ -1,0 +1,41 @@
+"""``tf.strings``: the string ops (TF 1.x's ``tf.compat.v1.strings`` names), run in Python on
+object arrays of ``bytes`` (``ops/string_ops.py`` and its sibling ``string_*_ops.py`` files).
+
+Not here: the names whose TF 1.x results are RaggedTensors (``bytes_split``, ``ngrams``,
+``unicode_decode*``, ``unicode_split*``) and the ICU-backed ``unicode_*`` ops.
+"""
+
+from __future__ import annotations
+
+from .ops.string_convert_ops import as_string
+from .ops.string_convert_ops import string_format as format
+from .ops.string_convert_ops import string_to_number as to_number
+from .ops.string_hash_ops import string_to_hash_bucket as to_hash_bucket
+from .ops.string_hash_ops import string_to_hash_bucket_fast as to_hash_bucket_fast
+from .ops.string_hash_ops import string_to_hash_bucket_strong as to_hash_bucket_strong
+from .ops.string_ops import lower, regex_full_match, regex_replace, substr, upper
+from .ops.string_ops import string_join as join
+from .ops.string_ops import string_length as length
+from .ops.string_ops import string_strip as strip
+from .ops.string_reduce_ops import reduce_join, unsorted_segment_join
+from .ops.string_split_ops import strings_split as split
+
+__all__ = [
+    "as_string",
+    "format",
+    "join",
+    "length",
+    "lower",
+    "reduce_join",
+    "regex_full_match",
+    "regex_replace",
+    "split",
+    "strip",
+    "substr",
+    "to_hash_bucket",
+    "to_hash_bucket_fast",
+    "to_hash_bucket_strong",
+    "to_number",
+    "unsorted_segment_join",
+    "upper",
+]
