@@ -163,8 +163,14 @@ def _as_string(op, values):
         return [map_strings(lambda v: b"true" if v else b"false", arr)]
     if dtype.is_complex:
         return [map_strings(lambda v: (fmt % (v.real, v.imag)).encode(), arr)]
-    if dtype in _FLOATING:
-        return [map_strings(lambda v: (fmt % float(v)).encode(), arr)]
+    if dtype in _FLOATING:  # (C's printf pads inf and nan with spaces, never zeros)
+        plain = fmt.replace("%0", "%") if fmt.startswith("%0") else fmt
+
+        def one(v: Any) -> bytes:
+            f = float(v)
+            return ((fmt if f - f == 0 else plain) % f).encode()
+
+        return [map_strings(one, arr)]
     return [map_strings(lambda v: (fmt % int(v)).encode(), arr)]
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..framework import dtypes as _dt
 from ..framework.graph import Tensor
 from .farmhash import fingerprint64
@@ -103,8 +105,9 @@ register_string_op("StringToHashBucketStrong", same_shape, _buckets(_strong))
 
 
 def _num_buckets(num_buckets: Any, op_type: str) -> int:
-    if isinstance(num_buckets, bool) or not isinstance(num_buckets, int):
+    if not isinstance(num_buckets, (int, float, np.integer, np.floating)):
         raise TypeError(f"Expected int for argument 'num_buckets' not {num_buckets!r}.")
+    num_buckets = int(num_buckets)  # (TF truncates a float, as its attribute conversion)
     if num_buckets < 1:
         raise ValueError(
             f"Attr 'num_buckets' of '{op_type}' Op passed {num_buckets} less than minimum 1."

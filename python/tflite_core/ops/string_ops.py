@@ -69,7 +69,13 @@ def op_error(op: Operation, msg: str) -> errors.InvalidArgumentError:
 
 
 def bytes_array(value: Any) -> np.ndarray:
-    return np.asarray(value, dtype=object)
+    """A string tensor's value as an object array of ``bytes`` (a fed NumPy array of ``str``
+    may reach a host op as given: its elements are encoded as UTF-8 here)."""
+    arr = np.asarray(value, dtype=object)
+    if any(isinstance(x, str) for x in arr.reshape(-1)):
+        arr = np.array([x.encode() if isinstance(x, str) else x for x in arr.reshape(-1)], object)
+        arr = arr.reshape(np.shape(value))
+    return arr
 
 
 def map_strings(fn, arr: np.ndarray, dtype: Any = object) -> np.ndarray:
@@ -410,7 +416,7 @@ def _text(s: bytes) -> str:
 
 
 def _full_match(op, values, pattern):
-    rx = _compile(op, bytes(np.asarray(pattern, object).reshape(-1)[0]))
+    rx = _compile(op, bytes_array(pattern).reshape(-1)[0])
     return [map_strings(lambda s: rx.fullmatch(_text(s)) is not None, bytes_array(values), bool)]
 
 
@@ -494,8 +500,8 @@ def _replace_one(rx: re.Pattern, text: str, rewrite, replace_global: bool) -> st
 
 
 def _replace(op, values, pattern, rewrite):
-    rx = _compile(op, bytes(np.asarray(pattern, object).reshape(-1)[0]))
-    fn = _rewrite_fn(op, _text(bytes(np.asarray(rewrite, object).reshape(-1)[0])))
+    rx = _compile(op, bytes_array(pattern).reshape(-1)[0])
+    fn = _rewrite_fn(op, _text(bytes_array(rewrite).reshape(-1)[0]))
     glob = op.get_attr("replace_global")
 
     def one(s: bytes) -> bytes:
@@ -516,8 +522,9 @@ register_string_op("StaticRegexReplace", same_shape, _static_replace)
 def regex_full_match(input: Any, pattern: Any, name: str | None = None) -> Tensor:
     """Whether each string matches ``pattern`` entirely (TF's ``StaticRegexFullMatch`` for a
     Python pattern, ``RegexFullMatch`` for a tensor; RE2 syntax, see the module's notes)."""
-    t = string_input(input, "RegexFullMatch", "input")
-    if isinstance(pattern, (str, bytes)):
+    static = isinstance(pattern, (str, bytes))
+    t = string_input(input, "StaticRegexFullMatch" if static else "RegexFullMatch", "input")
+    if static:
         p = pattern.decode() if isinstance(pattern, bytes) else pattern
         return make_string_op("StaticRegexFullMatch", [t], _dt.bool, {"pattern": p}, name)
     g = graph_of(t, pattern)
@@ -532,9 +539,10 @@ def regex_replace(
     """Replaces the matches of ``pattern`` in each string by ``rewrite`` (``\\1`` its groups),
     all of them or the first (TF's ``StaticRegexReplace`` for Python strings, else
     ``RegexReplace``)."""
-    t = string_input(input, "RegexReplace", "input")
+    static = isinstance(pattern, (str, bytes)) and isinstance(rewrite, (str, bytes))
+    t = string_input(input, "StaticRegexReplace" if static else "RegexReplace", "input")
     attrs: dict[str, Any] = {"replace_global": bool(replace_global)}
-    if isinstance(pattern, (str, bytes)) and isinstance(rewrite, (str, bytes)):
+    if static:
         attrs["pattern"] = pattern.decode() if isinstance(pattern, bytes) else pattern
         attrs["rewrite"] = rewrite.decode() if isinstance(rewrite, bytes) else rewrite
         return make_string_op("StaticRegexReplace", [t], _dt.string, attrs, name)

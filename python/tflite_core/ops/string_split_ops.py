@@ -160,7 +160,13 @@ def strings_split(
     check_choice("split", "result_type", result_type, ("SparseTensor",))
     if input is not None and source is not None:
         raise ValueError("Cannot specify both 'input' and 'source'.")
-    t = string_input(input if input is not None else source, "StringSplitV2", "input")
+    value = input if input is not None else source
+    if isinstance(value, Tensor) and value.dtype != _dt.string:  # (TF's ragged conversion)
+        raise ValueError(
+            f"input: Tensor conversion requested dtype string for Tensor with dtype "
+            f"{value.dtype.name}: {value!r}"
+        )
+    t = string_input(value, "StringSplitV2", "input")
     g = graph_of(t, sep)
     with g.as_default(), g.name_scope(name or "StringSplit"):
         d = string_input("" if sep is None else sep, "StringSplitV2", "sep", "sep")
