@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from op_table import F32, F64, I32, I64, Row, table_tests
 
 import tflite_core as tf
@@ -192,6 +193,19 @@ def _split_v2_ref(x):
     return _sparse([s.split(b",") for s in x])
 
 
+def _codes_draw(ctx):
+    shape = ctx.shape(min_dims=1)
+    valid = st.one_of(st.integers(0, 0xD7FF), st.integers(0xE000, 0x10FFFF))
+    return [ctx.draw(hnp.arrays(I32, shape, elements=valid))], {}
+
+
+def _encode_ref(x):
+    out = np.empty(x.shape[:-1], object)
+    for i in np.ndindex(out.shape):
+        out[i] = "".join(chr(c) for c in x[i]).encode("utf-16-be")
+    return out[()] if out.ndim == 0 else out
+
+
 def _sparse_parts(sp):
     return [sp.indices, sp.values, sp.dense_shape]
 
@@ -344,6 +358,21 @@ ROWS = [
         _split_v2_ref,
         _split_draw,
         static=False,
+        **NONE,
+    ),
+    Row(
+        "UnicodeTranscode",
+        lambda x: tf.strings.unicode_transcode(x, "UTF-8", "UTF-32-BE"),
+        _each(lambda s: s.decode().encode("utf-32-be")),
+        _one,
+        **NONE,
+    ),
+    Row(
+        "UnicodeEncode",
+        lambda x: tf.strings.unicode_encode(x, "UTF-16-BE"),
+        _encode_ref,
+        _codes_draw,
+        static=False,  # (the rows' count is computed in the graph)
         **NONE,
     ),
 ]

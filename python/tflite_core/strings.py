@@ -2,7 +2,7 @@
 object arrays of ``bytes`` (``ops/string_ops.py`` and its sibling ``string_*_ops.py`` files).
 
 Not here: the names whose TF 1.x results are RaggedTensors (``bytes_split``, ``ngrams``,
-``unicode_decode*``, ``unicode_split*``) and the ICU-backed ``unicode_*`` ops.
+``unicode_decode*``, ``unicode_split*``) and ``unicode_script`` (ICU's script table).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from .ops.string_ops import string_length as length
 from .ops.string_ops import string_strip as strip
 from .ops.string_reduce_ops import reduce_join, unsorted_segment_join
 from .ops.string_split_ops import strings_split as split
+from .ops.string_unicode_ops import unicode_encode, unicode_transcode
 
 __all__ = [
     "as_string",
@@ -36,6 +37,8 @@ __all__ = [
     "to_hash_bucket_fast",
     "to_hash_bucket_strong",
     "to_number",
+    "unicode_encode",
+    "unicode_transcode",
     "unsorted_segment_join",
     "upper",
 ]

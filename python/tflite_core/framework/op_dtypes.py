@@ -543,6 +543,8 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "TruncateDiv": ("x y", (("x y", _21),)),
     "TruncateMod": ("x y", (("x y", _49),)),
     "TruncatedNormal": ("shape", (("shape", _8),)),
+    "UnicodeEncode": ("input_values:int32 input_splits", (("input_splits", _8),)),
+    "UnicodeTranscode": ("input:string", ()),
     "UniformCandidateSampler": ("true_classes:int64", ()),
     "Unique": ("x", ()),
     "UniqueWithCounts": ("x", ()),

@@ -585,6 +585,14 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "TruncateDiv": ("z:T", {}),
     "TruncateMod": ("z:T", {}),
     "TruncatedNormal": ("output:dtype", {"seed": 0, "seed2": 0}),
+    "UnicodeEncode": (
+        "output:!string",
+        {"errors": "replace", "replacement_char": 65533, "Tsplits": _dt.int64},
+    ),
+    "UnicodeTranscode": (
+        "output:!string",
+        {"errors": "replace", "replacement_char": 65533, "replace_control_characters": False},
+    ),
     "UniformCandidateSampler": (
         "sampled_candidates:!int64 true_expected_count:!float32 sampled_expected_count:!float32",
         {"seed": 0, "seed2": 0},
