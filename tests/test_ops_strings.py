@@ -206,6 +206,25 @@ def _encode_ref(x):
     return out[()] if out.ndim == 0 else out
 
 
+def _ngrams_draw(ctx):
+    shape = ctx.shape(min_dims=1)
+    return [_strings(ctx, shape)], {"width": ctx.draw(st.integers(1, 3))}
+
+
+def _ngrams_ref(x, width):
+    rows = (
+        x.reshape(-1, x.shape[-1]) if x.size else np.empty((int(np.prod(x.shape[:-1])), 0), object)
+    )
+    count = max(0, x.shape[-1] - width + 1)
+    if x.ndim > 1 and not rows.shape[0]:  # no rows: the last axis as TF's reshape of no
+        count = 1 // int(np.prod([d for d in x.shape[:-1] if d]))  # n-grams infers it
+    out = np.empty((rows.shape[0], count), object)
+    for i in range(rows.shape[0]):
+        for k in range(count):
+            out[i, k] = b"_".join(rows[i, k : k + width])
+    return out.reshape((*x.shape[:-1], count))
+
+
 def _sparse_parts(sp):
     return [sp.indices, sp.values, sp.dense_shape]
 
@@ -373,6 +392,14 @@ ROWS = [
         _encode_ref,
         _codes_draw,
         static=False,  # (the rows' count is computed in the graph)
+        **NONE,
+    ),
+    Row(
+        "StringNGrams",
+        lambda x, width: tf.strings.ngrams(x, width, separator="_"),
+        _ngrams_ref,
+        _ngrams_draw,
+        static=False,  # (the n-grams' axis is unknown until run, as TF's)
         **NONE,
     ),
 ]

@@ -1,8 +1,9 @@
 """``tf.strings``: the string ops (TF 1.x's ``tf.compat.v1.strings`` names), run in Python on
 object arrays of ``bytes`` (``ops/string_ops.py`` and its sibling ``string_*_ops.py`` files).
 
-Not here: the names whose TF 1.x results are RaggedTensors (``bytes_split``, ``ngrams``,
-``unicode_decode*``, ``unicode_split*``) and ``unicode_script`` (ICU's script table).
+Not here: the names whose TF 1.x results are RaggedTensors (``bytes_split``,
+``unicode_decode*``, ``unicode_split*``; ``ngrams`` takes dense tensors only) and
+``unicode_script`` (ICU's script table).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from .ops.string_convert_ops import string_to_number as to_number
 from .ops.string_hash_ops import string_to_hash_bucket as to_hash_bucket
 from .ops.string_hash_ops import string_to_hash_bucket_fast as to_hash_bucket_fast
 from .ops.string_hash_ops import string_to_hash_bucket_strong as to_hash_bucket_strong
+from .ops.string_ngrams_ops import ngrams
 from .ops.string_ops import lower, regex_full_match, regex_replace, substr, upper
 from .ops.string_ops import string_join as join
 from .ops.string_ops import string_length as length
@@ -27,6 +29,7 @@ __all__ = [
     "join",
     "length",
     "lower",
+    "ngrams",
     "reduce_join",
     "regex_full_match",
     "regex_replace",

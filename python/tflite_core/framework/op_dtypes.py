@@ -512,6 +512,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "StringJoin": ("inputs*:string", ()),
     "StringLength": ("input:string", ()),
     "StringLower": ("input:string", ()),
+    "StringNGrams": ("data:string data_splits", (("data_splits", _8),)),
     "StringSplit": ("input:string delimiter:string", ()),
     "StringSplitV2": ("input:string sep:string", ()),
     "StringStrip": ("input:string", ()),

@@ -551,6 +551,7 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "StringJoin": ("output:!string", {"separator": ""}),
     "StringLength": ("output:!int32", {"unit": "BYTE"}),
     "StringLower": ("output:!string", {"encoding": ""}),
+    "StringNGrams": ("ngrams:!string ngrams_splits:Tsplits", {"Tsplits": _dt.int64}),
     "StringSplit": ("indices:!int64 values:!string shape:!int64", {"skip_empty": True}),
     "StringSplitV2": ("indices:!int64 values:!string shape:!int64", {"maxsplit": -1}),
     "StringStrip": ("output:!string", {}),
