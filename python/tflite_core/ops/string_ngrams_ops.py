@@ -155,7 +155,9 @@ def ngrams(
         out = op.outputs[0]
         if x.shape.ndims == 1:
             return out
-        shape = array_ops.concat([dims[:-1], convert_to_tensor([-1], _dt.int64)], 0)
+        # (an int32 shape: TF reads a GraphDef Reshape as taking one)
+        lead = array_ops.cast(dims[:-1], _dt.int32)
+        shape = array_ops.concat([lead, convert_to_tensor([-1], _dt.int32)], 0)
         out = array_ops.reshape(out, shape)
         out.set_shape(x.shape[:-1].concatenate([None]))
         return out

@@ -179,7 +179,8 @@ def string_join(inputs: list, separator: str = "", name: str | None = None) -> T
                 f"[{', '.join(types)}] that do not match expected type string."
             )
         ts.append(string_input(v, "StringJoin", "inputs", name=f"inputs_{i}"))
-    return make_string_op("StringJoin", ts, _dt.string, {"separator": separator}, name)
+    attrs = {"N": len(ts), "separator": separator}
+    return make_string_op("StringJoin", ts, _dt.string, attrs, name)
 
 
 # ---- StringLength, StringLower, StringUpper, StringStrip -----------------------------------------

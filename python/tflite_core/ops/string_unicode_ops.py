@@ -202,4 +202,5 @@ def unicode_encode(
         }
         flat = array_ops.reshape(x, [-1])
         out = make_string_op("UnicodeEncode", [flat, splits], _dt.string, attrs, "UnicodeEncode")
-        return array_ops.reshape(out, dims[:-1])
+        # (an int32 shape: TF reads a GraphDef Reshape as taking one)
+        return array_ops.reshape(out, array_ops.cast(dims[:-1], _dt.int32))
