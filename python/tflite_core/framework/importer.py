@@ -22,6 +22,8 @@ from .graph import Operation, Tensor, get_default_graph
 from .graph_def_attrs import attr_values
 from .import_forms import Node, not_registered, tf_attrs
 from .import_functions import function_library, node_reader
+from .import_v1_control_flow import import_v1
+from .import_v1_structure import V1_TYPES, has_v1_control_flow
 from .op_signatures import MissingAttr, default_attrs, has_signature, output_dtypes
 from .protos import protos
 
@@ -130,7 +132,9 @@ class _Importer:
     def check(self) -> None:
         seen: set = set()
         for n in self.gd.node:
-            if node_reader(n.op) is None or not has_signature(n.op):
+            if n.op in V1_TYPES:
+                pass  # TF 1.x control flow: import_v1_control_flow
+            elif node_reader(n.op) is None or not has_signature(n.op):
                 raise not_registered(n.op)
             if n.name in seen:
                 raise ValueError(f"Node '{n.name}' is not unique")
@@ -194,7 +198,7 @@ class _Importer:
             t, c = self._input(n, inp, len(inputs))
             if t is not None:
                 inputs.append(t)
-            elif c not in control:
+            elif c is not None and c not in control:
                 control.append(c)
         read = node_reader(n.op)
         assert read is not None
@@ -222,13 +226,15 @@ def import_graph_def(
     g = get_default_graph()
     imp = _Importer(g, gd, mapping)
     imp.check()
-    nodes = _order(list(gd.node))
     with g.name_scope(name if name is not None else "import") as scope:
         pass
     imp.scope = scope if name != "" else ""
     with g.name_scope(None):
-        for n in nodes:
-            imp.node(n)
+        if has_v1_control_flow(gd):
+            import_v1(imp, gd)
+        else:
+            for n in _order(list(gd.node)):
+                imp.node(n)
     unused = [k for k in mapping if k not in imp.used and _unmatched(k, imp)]
     if unused:
         raise ValueError(
