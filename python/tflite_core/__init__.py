@@ -532,12 +532,12 @@ from .ops.string_hash_ops import (
 from .ops.string_ops import (
     decode_base64,
     encode_base64,
-    regex_replace,
     string_join,
     string_strip,
     substr,
 )
 from .ops.string_reduce_ops import reduce_join
+from .ops.string_regex_ops import regex_replace
 from .ops.string_split_ops import string_split
 from .ops.summary_ops import (
     histogram_summary,

@@ -15,11 +15,12 @@ from .ops.string_hash_ops import string_to_hash_bucket as to_hash_bucket
 from .ops.string_hash_ops import string_to_hash_bucket_fast as to_hash_bucket_fast
 from .ops.string_hash_ops import string_to_hash_bucket_strong as to_hash_bucket_strong
 from .ops.string_ngrams_ops import ngrams
-from .ops.string_ops import lower, regex_full_match, regex_replace, substr, upper
+from .ops.string_ops import lower, substr, upper
 from .ops.string_ops import string_join as join
 from .ops.string_ops import string_length as length
 from .ops.string_ops import string_strip as strip
 from .ops.string_reduce_ops import reduce_join, unsorted_segment_join
+from .ops.string_regex_ops import regex_full_match, regex_replace
 from .ops.string_split_ops import strings_split as split
 from .ops.string_unicode_ops import unicode_encode, unicode_transcode
 
