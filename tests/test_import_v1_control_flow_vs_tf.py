@@ -132,6 +132,68 @@ def test_cond_in_while_while_in_cond_and_while_in_while():
     _close(refs, _ours(gd, names, ours, name="nest"))
 
 
+def _lstm():
+    x = T.placeholder(T.float32, [None, 6, 3], name="x")
+    lengths = T.placeholder(T.int32, [None], name="lengths")
+    cell = T.nn.rnn_cell.BasicLSTMCell(4)
+    with T.variable_scope("lstm", initializer=T.random_uniform_initializer(-0.5, 0.5, seed=3)):
+        out, state = T.nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=T.float32)
+    return [out, state.c, state.h]
+
+
+def test_frozen_dynamic_rnn_lstm_with_sequence_length():
+    xv = RNG.standard_normal((3, 6, 3)).astype(np.float32)
+    feeds = [{"x:0": xv, "lengths:0": np.array([6, 2, 4], np.int32)}]
+    feeds.append({"x:0": xv[:1], "lengths:0": np.array([3], np.int32)})
+    g = real_tf.Graph()
+    T.disable_control_flow_v2()
+    try:
+        with g.as_default():
+            outs = _lstm()
+            names = [o.name for o in outs]
+            with T.Session() as s:
+                s.run(T.global_variables_initializer())
+                refs = [s.run(names, f) for f in feeds]
+                frozen = T.graph_util.convert_variables_to_constants(
+                    s, g.as_graph_def(), [n.split(":")[0] for n in names]
+                )
+    finally:
+        T.enable_control_flow_v2()
+    ops = _ops(frozen)
+    assert {"TensorArrayV3", "TensorArrayWriteV3", "LoopCond", "Select"} <= ops
+    assert "VariableV2" not in ops and "VarHandleOp" not in ops
+    assert "Exit" in names[1] and "Exit" in names[2]  # the final state: Exit names
+    ours = [{"rnn_import/" + k: v for k, v in f.items()} for f in feeds]
+    got = _ours(frozen, names[1:], ours, name="rnn_import")
+    _close([r[1:] for r in refs], got)
+    with tf.Graph().as_default() as ours:  # the outputs (a Transpose after the loop) too
+        tf.import_graph_def(frozen, name="")
+        out = ours.get_tensor_by_name(names[0])
+        with tf.Session() as s:
+            _close([[refs[0][0]]], [[s.run(out, feeds[0])]])
+
+
+def _map_fn():
+    x = T.placeholder(T.float32, [None, 3], name="x")
+    y = T.map_fn(lambda r: T.reduce_sum(r * r) + r, x)
+    z = T.map_fn(
+        lambda r: (r[0] * 2.0, T.cast(r[1] > 0, T.int32)), (x, x), dtype=(T.float32, T.int32)
+    )
+    return [y, z[0], z[1]]
+
+
+def test_map_fn():
+    xv = RNG.standard_normal((4, 3)).astype(np.float32)
+    feeds = [{"x:0": xv}, {"x:0": xv[:1]}]
+    gd, names, refs = _tf_v1(_map_fn, feeds)
+    assert "TensorArrayScatterV3" in _ops(gd)
+    with tf.Graph().as_default():
+        outs = tf.import_graph_def(gd, return_elements=names, name="")
+        with tf.Session() as s:
+            got = [s.run(outs, f) for f in feeds]
+    _close(refs, got)
+
+
 def _loop_gd():
     gd, _, _ = _tf_v1(_while_counter, [])
     return gd

@@ -23,6 +23,7 @@ import numpy as np
 from . import dtypes as _dt
 from .errors import NotFoundError
 from .graph_def_forms import WRITTEN_AS
+from .import_tensor_arrays import TENSOR_ARRAY_READERS
 from .registry import registered_ops
 
 # TF's functional control flow (import_functions.py reads it)
@@ -320,6 +321,32 @@ def _identity(node: Node, make: Make):
     return make("Identity", node.inputs[:1], node.out_dtypes[:1], {}, node.name)
 
 
+def _select(node: Node, make: Make):
+    """TF's ``Select``: a vector condition picks rows of higher-rank ``x``/``y`` (reshaped to
+    ``[-1, 1, ...]`` for ``SelectV2``'s broadcasting, as ``tf.where`` does here)."""
+    c, x, y = node.inputs
+    r = x.shape.ndims if x.shape.ndims is not None else y.shape.ndims
+    if c.shape.ndims != 1 or r is None or r <= 1:
+        return _own(node, make)
+    dims = _const(make, f"{node.name}/cond_shape", [-1] + [1] * (r - 1), _dt.int32)
+    col = make("Reshape", [c, dims], [_dt.bool], {}, f"{node.name}/cond_column").outputs[0]
+    return make("SelectV2", [col, x, y], node.out_dtypes, dict(node.attrs), node.name)
+
+
+def _all_any(node: Node, make: Make):
+    """``All``/``Any`` over the axes input: a count of false (All) or true (Any) elements,
+    compared with 0 (as ``tf.reduce_all``/``reduce_any`` build them here)."""
+    x, axes = node.inputs
+    n = node.name
+    if node.type == "All":
+        x = make("LogicalNot", [x], [_dt.bool], {}, f"{n}/LogicalNot").outputs[0]
+    cast = make("Cast", [x], [_dt.int64], {"SrcT": _dt.bool, "DstT": _dt.int64}, f"{n}/Cast")
+    attrs = {"keep_dims": bool(node.attrs.get("keep_dims")), "axis": None, "axis_from": 1}
+    count = make("Sum", [cast.outputs[0], axes], [_dt.int64], attrs, f"{n}/Sum").outputs[0]
+    zero = _const(make, f"{n}/zero", 0, _dt.int64)
+    return make("Equal" if node.type == "All" else "Greater", [count, zero], [_dt.bool], {}, n)
+
+
 def _fused_batch_norm(node: Node, make: Make):
     """``FusedBatchNorm`` / ``V2``: our ``FusedBatchNormV3`` (one more output, unused)."""
     attrs = {k: v for k, v in node.attrs.items()}
@@ -361,6 +388,10 @@ READERS: dict[str, Callable[[Node, Make], Any]] = {
     "FusedBatchNorm": _fused_batch_norm,
     "FusedBatchNormV2": _fused_batch_norm,
     **dict.fromkeys(_REDUCTIONS, _reduction),
+    "Select": _select,
+    "All": _all_any,
+    "Any": _all_any,
+    **TENSOR_ARRAY_READERS,
 }
 
 

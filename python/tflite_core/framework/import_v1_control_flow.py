@@ -29,6 +29,7 @@ from typing import Any
 from . import dtypes as _dt
 from .func_graph import FuncGraph, sinks
 from .graph_def_attrs import attr_values
+from .import_tensor_arrays import is_lazy
 from .import_v1_structure import ROOT, Structure
 from .tensor_shape import TensorShape
 
@@ -257,7 +258,9 @@ class _Builder:
     def loop(self, ctx: tuple) -> None:
         st, imp = self.st, self.imp
         lp = st.loops[ctx[1]]
-        init = [self.read(st.inputs[e][0]) for e in lp.enters]
+        raw = [imp.outputs[st.inputs[e][0][1]][st.inputs[e][0][2]] for e in lp.enters]
+        zero_init = [is_lazy(t) for t in raw]  # a TensorArray the body shapes
+        init = [self.here(t) for t in raw]
         invariants = {
             e: [imp.outputs[st.inputs[e][0][1]][st.inputs[e][0][2]]] for e in lp.invariants
         }
@@ -268,7 +271,7 @@ class _Builder:
         cond_items = _closure(items, st, set(_srcs(st, lp.loop_cond)), owner)
         body_need = _closure(items, st, {s for n in lp.nexts for s in _srcs(st, n)}, owner)
         body_items = [it for it in items if it in body_need or it not in cond_items]
-        shapes = [t.shape for t in init]
+        shapes = [TensorShape(None) if z else t.shape for t, z in zip(init, zero_init)]
         base = self.free_name(lp.enters[0], "While")
         for _ in range(_MAX_RELAX + 1):
             built = self.loop_bodies(
@@ -284,7 +287,9 @@ class _Builder:
                 lp, base, init, shapes, invariants, items, cond_items, body_items
             )
         cond_g, cond_result, body_g, body_params, results = built
-        op = self.make_while(base, init, cond_g, cond_result, body_g, body_params, results)
+        op = self.make_while(
+            base, init, cond_g, cond_result, body_g, body_params, results, zero_init
+        )
         for x, t in zip(lp.exits, op.outputs):
             if x:
                 self.alias(x, t)
@@ -373,7 +378,7 @@ class _Builder:
         }
         return self.create("If", [pred, *captured], tout, attrs, name, graphs)
 
-    def make_while(self, name, init, cond_g, cond_result, body_g, var_params, results):
+    def make_while(self, name, init, cond_g, cond_result, body_g, var_params, results, zero_init):
         captured, params = self.captures([cond_g, body_g])
         k = len(init)
         attrs = {
@@ -390,7 +395,7 @@ class _Builder:
             "slice_reverse": [],
             "extra_like": [],
             "extra_reverse": [],
-            "zero_init": [False] * k,
+            "zero_init": list(zero_init),
             "accumulate": [],
             "back_prop": True,
             "body_sinks": sinks(body_g),

@@ -28,6 +28,8 @@ from .op_signatures import MissingAttr, default_attrs, has_signature, output_dty
 from .protos import protos
 
 _INPUT = re.compile(r"^(\^)?([^:^][^:]*)(?::(\d+))?$")
+# op types whose output is their input (a TensorArray's flow, float in TF, is the array here)
+_PASS_THROUGH = frozenset({"Identity", "Snapshot", "StopGradient", "PreventGradient"})
 # TF's DataTypeString names, used in its messages
 _TF_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 
@@ -200,6 +202,8 @@ class _Importer:
                 inputs.append(t)
             elif c is not None and c not in control:
                 control.append(c)
+        if n.op in _PASS_THROUGH and inputs:
+            dtypes = [inputs[0].dtype]
         read = node_reader(n.op)
         assert read is not None
         with self.g.control_dependencies(control), self.g.device(n.device or None):
