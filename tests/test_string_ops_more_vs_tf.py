@@ -82,6 +82,32 @@ CASES = {
     "format_float64": lambda m, w, g, x: m.strings.format(
         "{}", m.constant([0.1, 1 / 3, 1e-7, 2.5e300, -0.0], m.float64)
     ),
+    "format_bools_complex_ints": lambda m, w, g, x: m.strings.format(
+        "{} {} {} {}",
+        [
+            m.constant([[True, False]]),
+            m.constant([1 + 2j], m.complex64),
+            m.constant([1, 200], m.uint8),
+            m.constant([0.1, 2.5], m.float16),
+        ],
+    ),
+    "format_float32_digits": lambda m, w, g, x: m.strings.format(
+        "{}", m.constant([1.0000001, 123456789.0, 1e-5, -0.0], m.float32)
+    ),
+    "format_empty": lambda m, w, g, x: m.strings.format(
+        "{}|{}|{}|{}", [m.zeros([0]), m.zeros([0, 2]), m.zeros([2, 0]), m.zeros([2, 3, 0])]
+    ),
+    "as_string_small_types": lambda m, w, g, x: m.strings.join(
+        [
+            m.as_string(m.constant([-5, 7], m.int8), width=3),
+            m.as_string(m.constant([5, 255], m.uint8)),
+            m.as_string(m.constant([0.1, 65504], m.float16)),
+            m.as_string(m.constant([0.1, 3.0], m.bfloat16), shortest=True),
+            m.as_string(m.constant([2**40, 3], m.uint64)),
+            m.as_string(m.constant([1 + 2j, -0.5j], m.complex64), precision=1),
+        ],
+        separator=" ",
+    ),
     "reduce_join": lambda m, w, g, x: m.strings.reduce_join(g),
     "reduce_join_axis0": lambda m, w, g, x: m.strings.reduce_join(g, 0, separator="."),
     "reduce_join_axes_order": lambda m, w, g, x: m.strings.reduce_join(g, [0, 1]),
@@ -321,6 +347,7 @@ BAD_BUILDS = {  # (error class, build)
     "string_split_of_a_matrix": (ValueError, lambda m: m.string_split([["a b"]])),
     "string_split_of_a_scalar": (ValueError, lambda m: m.string_split("a b")),
     "split_of_ints": (ValueError, lambda m: m.strings.split(m.constant([1]))),
+    "format_of_a_python_string": (TypeError, lambda m: m.strings.format("{}{}{}", "abc")),
     "format_placeholder_count": (
         ValueError,
         lambda m: m.strings.format("{}{}", [m.constant(1)]),

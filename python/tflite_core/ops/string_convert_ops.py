@@ -217,7 +217,7 @@ def as_string(
 # ---- StringFormat --------------------------------------------------------------------------------
 def _element(v: Any, dtype: _dt.DType) -> str:
     """One element as TF's ``StrCat`` writes it (shortest of 6/9 digits for float32, 15/17 for
-    float64, ``"quoted"`` strings, bools as 1/0)."""
+    float64, ``"quoted"`` strings, bools as 1/0, complex numbers as ``?``)."""
     if dtype == _dt.string:
         return '"' + bytes(v).decode("utf-8", "replace") + '"'
     if dtype == _dt.bool:
@@ -230,15 +230,15 @@ def _element(v: Any, dtype: _dt.DType) -> str:
         text = f"{f:.6g}"
         return text if np.float32(text) == np.float32(f) or f != f else f"{f:.9g}"
     if dtype.is_complex:
-        return f"({_element(v.real, dtype.real_dtype)},{_element(v.imag, dtype.real_dtype)})"
+        return "?"  # (as TF's tensor summaries)
     return str(int(v))
 
 
 def _summarize(arr: np.ndarray, dtype: _dt.DType, summarize: int) -> str:
     if arr.ndim == 0:
         return _element(arr.item() if dtype != _dt.string else arr[()], dtype)
-    if arr.size == 0:
-        return "[]"
+    if arr.size == 0:  # (TF's summary of an empty tensor with rows)
+        return "[]" if arr.shape[0] == 0 else "[" + "\n" * (arr.ndim - 1) + " ...]"
 
     def rec(a: np.ndarray, depth: int) -> str:
         n = a.shape[0]
@@ -286,7 +286,7 @@ def string_format(
     ...     print(sess.run(tf.strings.format("x={}", [tf.constant([1, 2])])))
     b'x=[1 2]'
     """
-    if not isinstance(inputs, (list, tuple)):
+    if isinstance(inputs, Tensor) or hasattr(inputs, "_tflite_as_tensor"):
         inputs = [inputs]
     count = template.count(placeholder)
     if count != len(inputs):
@@ -294,6 +294,8 @@ def string_format(
             f"The template expects {count} tensors, but the inputs only has {len(inputs)}. "
             "Please ensure the number of placeholders in template matches inputs length."
         )
+    if not isinstance(inputs, (list, tuple)):  # (a Python string: its length counted, as TF)
+        raise TypeError(f"Expected list for 'inputs' argument to 'StringFormat' Op, not {inputs}.")
     g = graph_of(*inputs)
     with g.as_default():
         ts = [convert_to_tensor(v) for v in inputs]
