@@ -318,3 +318,26 @@ def test_bad_attributes_and_shapes_at_graph_build_as_tf():
                 mod.strings.substr([["hello", "abc"]], [[1], [2]], 1)
             with pytest.raises(ValueError, match="Dimensions must be equal, but are 2 and 3"):
                 mod.strings.substr(["hello", "abc"], [1, 2, 3], [1, 1, 1])
+
+
+CASE_WORDS = [
+    "stra\u00dfe",
+    "\u039f\u0394\u039f\u03a3 \u039f\u0394\u039f\u03a3",
+    "\u0130stanbul",
+    "\u01c5",
+]
+CASE_WORDS += ["\ufb01", "\u0149", "\u0390", b"a\xffb"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", ""])
+def test_case_mappings_beyond_ascii_as_tf(encoding):
+    """Full case mappings (sharp s, final sigma, dotted I, ligatures, titlecase digraphs) with
+    ``encoding="utf-8"``; ASCII letters only without; invalid UTF-8 replaced as TF replaces it."""
+    out = []
+    for mod in (tf, T):
+        with mod.Graph().as_default():
+            s = mod.placeholder(mod.string, [None])
+            y = [mod.strings.lower(s, encoding=encoding), mod.strings.upper(s, encoding=encoding)]
+            with mod.Session() as sess:
+                out.append([v.tolist() for v in sess.run(y, {s: CASE_WORDS})])
+    assert out[0] == out[1]
