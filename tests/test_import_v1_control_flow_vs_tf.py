@@ -1,7 +1,8 @@
 """``tf.import_graph_def`` of TF 1.x control flow side by side with TF 2.21 ``compat.v1``
 (``disable_control_flow_v2``): conds (Switch/Merge) and while loops (Enter/Merge/Switch/
-NextIteration/Exit/LoopCond), nested either way, import as our If/While and give TF's values;
-the Merge and Exit names are fetchable; malformed loop frames are errors naming the node."""
+NextIteration/Exit/LoopCond), nested either way, import as our If/While and give TF's values, as
+do a frozen ``dynamic_rnn`` LSTM with ``sequence_length`` and ``tf.map_fn`` (TF's TensorArrayV3
+ops); the Merge and Exit names are fetchable; malformed loop frames are errors naming the node."""
 
 from __future__ import annotations
 
@@ -94,6 +95,8 @@ def test_while_counter_and_accumulator_with_maximum_iterations():
     assert all("Exit" in n for n in names)
     assert refs[0][0] == 4  # maximum_iterations stopped it
     _close(refs, _ours(gd, names, feeds))
+    with tf.Graph().as_default(), pytest.raises(ValueError, match=r"inside TF 1\.x control flow"):
+        tf.import_graph_def(gd, return_elements=["while/add_2:0"])  # a node of the body
 
 
 def _nested():

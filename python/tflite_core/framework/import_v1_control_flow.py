@@ -66,7 +66,7 @@ def import_v1(imp: Any, gd: Any) -> None:
     """Imports ``gd`` (with TF 1.x control flow) into ``imp.g``, node by node."""
     st = Structure(gd)
     imp.tf_dtypes.update(v1_dtypes(st))
-    _Builder(imp, st).region(ROOT, _items(st, ROOT))
+    _Builder(imp, st).region(_items(st, ROOT))
 
 
 @contextlib.contextmanager
@@ -163,7 +163,8 @@ class _Builder:
     def __init__(self, imp: Any, st: Structure) -> None:
         self.imp, self.st = imp, st
 
-    def region(self, ctx: tuple, items: list) -> None:
+    def region(self, items: list) -> None:
+        """Imports ``items`` (node names and nested contexts, in order) into ``imp.g``."""
         for it in items:
             if isinstance(it, tuple):
                 self.structure(it)
@@ -208,6 +209,8 @@ class _Builder:
     def cond(self, ctx: tuple) -> None:
         st, g = self.st, ctx[1]
         c = st.conds[g]
+        if not c.merges:
+            return  # a cond nothing reads: its branches never run
         pred = self.read(st.inputs[c.switches[0]][1])
         if pred.dtype != _dt.bool:
             raise ValueError(f"Node '{c.switches[0]}': a Switch on a {pred.dtype.name} predicate")
@@ -215,20 +218,16 @@ class _Builder:
         items = _items(st, ctx, frozenset(c.switches + c.merges))
         graphs, results = [], []
         for side in (0, 1):
-            name = self.free_name(
-                c.merges[0] if c.merges else c.switches[0], ("false", "true")[side]
-            )
+            name = self.free_name(c.merges[0], ("false", "true")[side])
             fg = FuncGraph(name, self.imp.g)
             fg._name_stack = ""
             outputs = {s: [data[s], data[s]] for s in c.switches}
             ops: dict = dict.fromkeys(c.switches)
             with _body(self.imp, fg, outputs, ops):
                 mine = [it for it in items if self.side(it, g) == side]
-                self.region(ctx, mine)
+                self.region(mine)
                 results.append([self.read(self.merge_input(m, g, side)) for m in c.merges])
             graphs.append(fg)
-        if not c.merges:
-            return  # a cond nothing reads: its branches never run
         op = self.make_if(pred, graphs, results, self.free_name(c.merges[0], "If"), c.merges)
         for m, t in zip(c.merges, op.outputs):
             self.alias(m, t)
@@ -306,7 +305,7 @@ class _Builder:
         outputs = {m: [p] for m, p in zip(lp.merges, cparams)} | invariants
         ops: dict = dict.fromkeys([*lp.merges, *invariants])
         with _body(imp, cond_g, outputs, ops):
-            self.region(("loop", lp.frame), [it for it in items if it in cond_items])
+            self.region([it for it in items if it in cond_items])
             cond_result = self.read(st.inputs[lp.loop_cond][0])
         body_g = FuncGraph(base + "/body", imp.g)
         body_g._name_stack = ""
@@ -319,7 +318,7 @@ class _Builder:
         outputs |= {s: [p, p] for s, p in zip(lp.switches, bparams) if s}
         ops = dict.fromkeys([*lp.merges, *invariants, *(s for s in lp.switches if s)])
         with _body(imp, body_g, outputs, ops):
-            self.region(("loop", lp.frame), body_items)
+            self.region(body_items)
             results = []
             for n in lp.nexts:
                 r = self.read(st.inputs[n][0])

@@ -99,6 +99,7 @@ class Structure:
         self.conds: dict[str, Cond] = {}
         self.parent: dict[tuple, tuple] = {}
         self.home: dict[str, tuple] = {}
+        self.users = self._users()
         order = self._forward_order()
         self._propagate(order)
         self._find_loops()
@@ -273,6 +274,7 @@ class Structure:
                 raise _bad(n, "loop Switch that reads no loop Merge")
 
     def _users(self) -> dict:
+        """Each node's readers: (reader, output index read, control?)."""
         users = defaultdict(list)
         for n, ins in self.inputs.items():
             for c, src, port in ins:
@@ -289,14 +291,12 @@ class Structure:
         loop = self.loops.get(frame)
         if loop is None or self.frame[enters[0]] != frame:
             raise _bad(merge, "loop Merge outside its Enter's frame")
-        if not hasattr(self, "_user_map"):
-            self._user_map = self._users()
         switch = exit_ = ""
-        for u, _, c in self._user_map[merge]:
+        for u, _, c in self.users[merge]:
             if not c and self.kind[u] == "Switch" and self.is_loop_switch(u):
                 switch = u
         if switch:
-            for u, port, c in self._user_map[switch]:
+            for u, port, c in self.users[switch]:
                 if not c and self.kind[u] == "Exit" and port == 0:
                     exit_ = u
         loop.enters.append(enters[0])

@@ -258,6 +258,12 @@ def _unmatched(key: str, imp: _Importer) -> bool:
 
 
 def _element(imp: _Importer, r: str):
+    name = r.rpartition(":")[0] if ":" in r else r
+    if name not in imp.ops and name in imp.tf_dtypes:  # imported into a cond or loop body
+        raise ValueError(
+            f"Requested return element '{r}' is inside TF 1.x control flow (a cond branch or a "
+            "while loop); fetch the Merge or Exit node that carries its value out"
+        )
     if ":" in r:
         src, _, k = r.rpartition(":")
         if src not in imp.ops or not k.isdigit():
