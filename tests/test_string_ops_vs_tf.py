@@ -341,3 +341,60 @@ def test_case_mappings_beyond_ascii_as_tf(encoding):
             with mod.Session() as sess:
                 out.append([v.tolist() for v in sess.run(y, {s: CASE_WORDS})])
     assert out[0] == out[1]
+
+
+def _run_pair(mod, build, a, b, pos):
+    with mod.Graph().as_default():
+        s = mod.placeholder(mod.string, [None])
+        t = mod.placeholder(mod.string, [None])
+        p = mod.placeholder(mod.int32, [None, 1])
+        y = build(mod, s, t, p)
+        with mod.Session() as sess:
+            with pytest.raises(mod.errors.OpError) as info:
+                sess.run(y, {s: a, t: b, p: pos})
+            return type(info.value).__name__, info.value.message
+
+
+BAD_SHAPED_RUNS = {  # build, fed (words, other words, positions), TF's message
+    "join_shapes_differ": (
+        lambda m, s, t, p: m.strings.join([s, t]),
+        (["a", "b"], ["c"], [[0]]),
+        "Input shapes do not match: [2] vs. [1]",
+    ),
+    "substr_broadcast_pos_past_end": (
+        lambda m, s, t, p: m.strings.substr(s, p, p),
+        (["ab", "c"], [], [[0], [3]]),
+        "pos 3 out of range for string b'ab' at index (1, 0)",
+    ),
+    "substr_broadcast_utf8_pos_past_end": (
+        lambda m, s, t, p: m.strings.substr(s, p, p, unit="UTF8_CHAR"),
+        (["ab", "c"], [], [[0], [1], [2]]),
+        "pos 2 out of range for string at index 2",
+    ),
+    "substr_elementwise_pos_past_end": (
+        lambda m, s, t, p: m.strings.substr(s, m.reshape(p, [-1]), m.reshape(p, [-1])),
+        (["ab", "c"], [], [[0], [3]]),
+        "pos 3 out of range for string b'c' at index 1",
+    ),
+    "substr_broadcast_rank3": (
+        lambda m, s, t, p: m.strings.substr(
+            m.reshape(s, [1, 1, -1]), m.reshape(p, [1, -1, 1]), m.reshape(p, [1, -1, 1])
+        ),
+        (["ab", "c"], [], [[0], [1]]),
+        "Substr broadcast not implemented for 3 dimensions",
+    ),
+    "segment_ids_shape": (
+        lambda m, s, t, p: m.strings.unsorted_segment_join(s, m.strings.length(t), 2),
+        (["ab", "c"], ["a"], [[0]]),
+        "Segment dimension is 1 while input dimension is 1 in rank 0",
+    ),
+}
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize("case", sorted(BAD_SHAPED_RUNS))
+def test_fed_shapes_that_do_not_fit_are_tfs_errors(case):
+    build, (a, b, pos), message = BAD_SHAPED_RUNS[case]
+    ours, theirs = _run_pair(tf, build, a, b, pos), _run_pair(T, build, a, b, pos)
+    assert ours[0] == theirs[0]
+    assert message in ours[1] and message in theirs[1], (ours[1], theirs[1])

@@ -82,6 +82,11 @@ def map_strings(fn, arr: np.ndarray, dtype: Any = object) -> np.ndarray:
     return out
 
 
+def dims_str(shape: tuple) -> str:
+    """A concrete shape as TF's kernels write it: ``[2,3]``."""
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
 def same_shape(op: Operation, in_shapes: list, value_of) -> list:
     return [in_shapes[0]]
 
@@ -138,8 +143,7 @@ def _join(op, *values):
             if shape and a.shape != shape:
                 raise op_error(
                     op,
-                    "Input shapes do not match: "
-                    f"{TensorShape(shape)} vs. {TensorShape(a.shape)}".replace("None", "?"),
+                    f"Input shapes do not match: {dims_str(shape)} vs. {dims_str(a.shape)}",
                 )
             shape = a.shape
     sep = op.get_attr("separator").encode()
@@ -281,6 +285,13 @@ def _substr(op, values, pos, length):
             op, f"pos and len should have the same shape, got: {pos.shape} vs. {length.shape}"
         )
     shape = np.broadcast_shapes(arr.shape, pos.shape)
+    broadcast = pos.shape != arr.shape and pos.ndim > 0  # (TF's kernel: ranks 1 and 2 only)
+    if broadcast and len(shape) > 2:
+        raise errors.UnimplementedError(
+            None,
+            op,
+            f"Substr broadcast not implemented for {len(shape)} dimensions\n\t [[node {op.name}]]",
+        )
     s_b, p_b, l_b = (np.broadcast_to(a, shape).reshape(-1) for a in (arr, pos, length))
     out = np.empty(shape, object)
     flat = out.reshape(-1)
@@ -290,7 +301,11 @@ def _substr(op, values, pos, length):
         size = len(starts) if starts is not None else len(s)
         if p > size or p < -size:
             where = "" if utf8 else f" b'{s.decode('utf-8', 'replace')}'"
-            raise op_error(op, f"pos {p} out of range for string{where} at index {i}")
+            index: Any = i
+            if broadcast and len(shape) == 2:  # (TF's UTF8_CHAR message names the row only)
+                row, col = divmod(i, shape[1])
+                index = row if utf8 else f"({row}, {col})"
+            raise op_error(op, f"pos {p} out of range for string{where} at index {index}")
         if p < 0:
             p += size
         end = size if n < 0 else min(size, p + n)

@@ -143,13 +143,13 @@ def _segment_join_shape(op, in_shapes, value_of):
 
 def _segment_join(op, values, ids, num):
     arr, ids, n = bytes_array(values), np.asarray(ids), int(np.asarray(num))
-    if arr.shape[: ids.ndim] != ids.shape:
-        raise op_error(
-            op,
-            "data.shape = "
-            f"{TensorShape(arr.shape)} does not start with segment_ids.shape = "
-            f"{TensorShape(ids.shape)}",
-        )
+    if ids.ndim > arr.ndim:
+        raise op_error(op, "Input must have rank at least as large as segment_ids")
+    for k, (d, e) in enumerate(zip(ids.shape, arr.shape)):
+        if d != e:  # (TF's words, the input's rank among them)
+            raise op_error(
+                op, f"Segment dimension is {d} while input dimension is {arr.ndim} in rank {k}"
+            )
     rest = arr.shape[ids.ndim :]
     rows = arr.reshape(ids.size, -1) if arr.size else np.empty((ids.size, 0), object)
     parts: list[list] = [[] for _ in range(n)]
