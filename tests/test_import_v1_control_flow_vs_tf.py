@@ -182,14 +182,16 @@ def _map_fn():
     z = T.map_fn(
         lambda r: (r[0] * 2.0, T.cast(r[1] > 0, T.int32)), (x, x), dtype=(T.float32, T.int32)
     )
-    return [y, z[0], z[1]]
+    # (the reductions TF writes as All/Any, as dynamic_rnn's length check does)
+    w = T.map_fn(lambda r: T.reduce_any(r > 1.0, keepdims=True), x, dtype=T.bool)
+    return [y, z[0], z[1], w, T.reduce_all(x > -1.0, axis=0)]
 
 
 def test_map_fn():
     xv = RNG.standard_normal((4, 3)).astype(np.float32)
     feeds = [{"x:0": xv}, {"x:0": xv[:1]}]
     gd, names, refs = _tf_v1(_map_fn, feeds)
-    assert "TensorArrayScatterV3" in _ops(gd)
+    assert {"TensorArrayScatterV3", "All", "Any"} <= _ops(gd)
     with tf.Graph().as_default():
         outs = tf.import_graph_def(gd, return_elements=names, name="")
         with tf.Session() as s:
@@ -221,6 +223,16 @@ def test_loop_frame_without_next_iteration_is_an_error_naming_the_node():
             del n.input[1:]
     gd = _drop(gd, "while/NextIteration_1")
     with tf.Graph().as_default(), pytest.raises(ValueError, match="while/Merge_1"):
+        tf.import_graph_def(gd)
+
+
+@pytest.mark.bad_input
+def test_merge_of_switches_on_two_predicates_is_an_error_naming_it():
+    gd, _, _ = _tf_v1(_cond_several_outputs, [])
+    for n in gd.node:  # one data Switch of the cond on another predicate
+        if n.name == "cond/mul/Switch":
+            n.input[1] = "x"
+    with tf.Graph().as_default(), pytest.raises(ValueError, match="cond/Merge"):
         tf.import_graph_def(gd)
 
 

@@ -183,6 +183,8 @@ class Structure:
             port_tags = [self._port_tags(src, port, c) for c, src, port in ins]
             if k == "Merge" and not self.is_loop_merge(n):
                 data = [t for (c, _, _), t in zip(ins, port_tags) if not c]
+                if any(self.kind[src] == "Enter" for _, src, _ in ins):
+                    raise _bad(n, "a loop Merge must have one Enter and one NextIteration input")
                 if len(data) != 2:
                     raise _bad(n, f"a cond Merge with {len(data)} inputs (expected 2)")
                 common = data[0] & data[1]

@@ -7,8 +7,11 @@ defaults to ``"import"``, uniquified as a name scope; ``""`` adds no prefix); in
 inputs); attributes the ``NodeDef`` leaves out take their ``OpDef`` defaults
 (``op_signatures``); ``return_elements`` names the tensors (``"op:k"``) and operations (``"op"``)
 to return. Nodes are created after their inputs whatever their order in the ``GraphDef``.
-Errors are TF's: an op type this library lacks is a ``NotFoundError`` "Op type not registered
-'X' in binary ..."; an unknown input, a duplicate node, a missing attribute, an input_map key
+TF's functional control flow (If/While with a function library) is read by
+``import_functions``; TF 1.x control flow (Switch/Merge conds, Enter/Exit loop frames, as frozen
+TF 1.x models hold) is rebuilt as If/While by ``import_v1_control_flow``, its Merge and Exit
+nodes fetchable by name. Errors are TF's: an op type this library lacks is a ``NotFoundError``
+"Op type not registered 'X' in binary ..."; an unknown input, a duplicate node, a missing attribute, an input_map key
 that names no output or a tensor of another dtype are ``ValueError``s naming the node.
 """
 
