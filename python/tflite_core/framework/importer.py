@@ -11,8 +11,9 @@ TF's functional control flow (If/While with a function library) is read by
 ``import_functions``; TF 1.x control flow (Switch/Merge conds, Enter/Exit loop frames, as frozen
 TF 1.x models hold) is rebuilt as If/While by ``import_v1_control_flow``, its Merge and Exit
 nodes fetchable by name. Errors are TF's: an op type this library lacks is a ``NotFoundError``
-"Op type not registered 'X' in binary ..."; an unknown input, a duplicate node, a missing attribute, an input_map key
-that names no output or a tensor of another dtype are ``ValueError``s naming the node.
+"Op type not registered 'X' in binary ..."; an unknown input, a duplicate node, a missing
+attribute, an input_map key that names no output or a tensor of another dtype are
+``ValueError``s naming the node.
 """
 
 from __future__ import annotations
