@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..framework import dtypes as _dt
+from ..framework import errors
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Tensor, shape_error
 from ..framework.op_util import graph_of
@@ -55,9 +56,12 @@ def _reduce_join(op, values, axes):
     axes_list = [int(a) for a in np.asarray(axes).reshape(-1)]
     seen: list[int] = []
     for a in axes_list:
-        if not -arr.ndim <= a < arr.ndim:
-            raise op_error(
-                op, f"Invalid reduction dimension {a} for input with {arr.ndim} dimensions."
+        if not -arr.ndim <= a < arr.ndim:  # (TF's class and words when the graph runs)
+            raise errors.OutOfRangeError(
+                None,
+                op,
+                f"Invalid reduction dimension {a} for input with {arr.ndim} dimension(s)"
+                f"\n\t [[node {op.name}]]",
             )
         if a % arr.ndim in seen:
             raise op_error(op, f"Duplicate reduction dimension {a}")
