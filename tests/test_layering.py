@@ -73,6 +73,8 @@ ROOT_NAMESPACES = {
     *("run", "check"),  # the program tools (python -m tflite_core.run / .check)
     "graph_util",
     "strings",  # tf.strings
+    "io_namespace",  # tf.io (bound to the name io by the package's __init__)
+    "python_io",  # tf.python_io
 }
 NAMESPACE_INITS = {"nn", "losses", "layers", "metrics"}  # packages whose __init__ is a namespace
 NAMESPACE_TREES = {"contrib"}  # packages that are namespaces throughout (tf.contrib)

@@ -28,6 +28,7 @@ from . import (  # the namespaces
     metrics,
     nest,
     nn,
+    python_io,
     quantization,
     random,
     resource_loader,
@@ -41,6 +42,10 @@ from . import (  # the namespaces
     train,
     version,
 )
+
+# tf.io is the namespace module; the package's own io/ subpackage (file formats) is imported by
+# it first, so the import system never rebinds the name io to that subpackage afterwards
+from . import io_namespace as io
 from .client.config_options import GPUOptions, GraphOptions, OptimizerOptions
 from .client.session import ConfigProto, InteractiveSession, Session
 from .framework import dtypes, errors
@@ -235,6 +240,7 @@ from .ops.fft_ops import (
     irfftnd,
     rfftnd,
 )
+from .ops.file_ops import matching_files, read_file, write_file
 from .ops.functional_ops import foldl, foldr, map_fn, scan, vectorized_map
 from .ops.gradients import AggregationMethod, UnconnectedGradients, gradients, hessians
 from .ops.grid_ops import (
@@ -416,6 +422,13 @@ from .ops.math_ops import (
     truediv,
     truncatediv,
     truncatemod,
+)
+from .ops.parsing_ops import (
+    FixedLenFeature,
+    VarLenFeature,
+    decode_raw,
+    parse_example,
+    parse_single_example,
 )
 from .ops.partition_ops import (
     boolean_mask,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import socket
-import struct
 import threading
 import time
 import weakref
@@ -21,26 +20,9 @@ from typing import Any, BinaryIO, ClassVar, Literal, SupportsInt, TypeVar
 
 from google.protobuf import text_format
 
-from ..framework import errors
 from ..framework.graph import Graph
 from ..framework.protos import protos
-from ..framework.runtime import core
-
-_LEN = struct.Struct("<Q")
-_CRC = struct.Struct("<I")
-
-
-def tfrecord(data: bytes) -> bytes:
-    """``data`` framed as one TFRecord (length, masked CRC of the length, data, masked CRC)."""
-    header = _LEN.pack(len(data))
-    return b"".join(
-        (
-            header,
-            _CRC.pack(core.masked_crc32c(header)),
-            data,
-            _CRC.pack(core.masked_crc32c(data)),
-        )
-    )
+from .tf_record import tf_record_iterator, tfrecord
 
 
 class _EventFile:
@@ -259,33 +241,6 @@ class FileWriterCache:
             for w in FileWriterCache._cache.values():
                 w.close()
             FileWriterCache._cache.clear()
-
-
-def tf_record_iterator(path: str) -> Iterator[bytes]:
-    """Yields the records of a TFRecord file, checking both CRCs of each
-    (``tf.python_io.tf_record_iterator``); a damaged record, or a last one cut after its header,
-    raises ``DataLossError``; one cut inside its 12-byte header ends the iteration (as TF's)."""
-    with open(path, "rb") as f:
-        data = f.read()
-    pos = 0
-    while pos < len(data):
-        if pos + 12 > len(data):
-            return  # as TF's reader: a last record cut inside its header ends the file
-
-        header = data[pos : pos + 8]
-        (n,) = _LEN.unpack(header)
-        (crc,) = _CRC.unpack_from(data, pos + 8)
-        if crc != core.masked_crc32c(header):
-            raise errors.DataLossError(None, None, f"corrupted record at {pos} in {path}")
-        end = pos + 12 + n
-        if end + 4 > len(data):
-            raise errors.DataLossError(None, None, f"truncated record at {pos} in {path}")
-        payload = data[pos + 12 : end]
-        (crc,) = _CRC.unpack_from(data, end)
-        if crc != core.masked_crc32c(payload):
-            raise errors.DataLossError(None, None, f"corrupted record at {pos} in {path}")
-        yield payload
-        pos = end + 4
 
 
 def summary_iterator(path: str) -> Iterator[Any]:

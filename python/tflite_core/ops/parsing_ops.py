@@ -1,0 +1,282 @@
+"""Parsing ``tf.train.Example`` records: ``tf.io.parse_example`` / ``parse_single_example`` with
+``FixedLenFeature`` and ``VarLenFeature`` (TF's ``ParseExampleV2``), and ``tf.io.decode_raw``.
+
+They are host ops on string tensors (``client/string_ops_on_host.py``): the records are parsed in
+Python with the protobuf package; the numbers they give are fed to the plan. A ``FixedLenFeature``
+gives a dense ``[batch, *shape]`` tensor (the default where a record lacks the key), a
+``VarLenFeature`` a ``SparseTensor`` of ``[batch, longest]``. TF's checks and messages: a key of
+the wrong type or length, or missing without a default, is an InvalidArgumentError naming it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+
+from ..framework import dtypes as _dt
+from ..framework import errors
+from ..framework.constant_op import convert_to_tensor
+from ..framework.example_protos import example_protos
+from ..framework.graph import Operation, name_scope
+from ..framework.op_util import graph_of
+from ..framework.registry import NotDifferentiable, OpKind, register_op
+from ..framework.sparse_tensor import SparseTensor
+from ..framework.tensor_shape import TensorShape, as_shape
+from .array_ops import expand_dims, reshape
+from .slicing_ops import slice as slice_
+
+FixedLenFeature = namedtuple("FixedLenFeature", ["shape", "dtype", "default_value"])
+FixedLenFeature.__new__.__defaults__ = (None,)
+FixedLenFeature.__doc__ = "A dense input feature of a fixed shape (``tf.io.FixedLenFeature``)."
+VarLenFeature = namedtuple("VarLenFeature", ["dtype"])
+VarLenFeature.__doc__ = "A variable-length input feature, parsed to a SparseTensor."
+
+_KINDS = {"bytes_list": "string", "float_list": "float", "int64_list": "int64"}
+_WANT = {_dt.string: "bytes_list", _dt.float32: "float_list", _dt.int64: "int64_list"}
+
+
+def _check_dtype(key: str, dtype: Any) -> _dt.DType:
+    dt = _dt.as_dtype(dtype)
+    if dt not in _WANT:
+        raise ValueError(
+            f"Unsupported dtype {dt.name} for feature {key!r}: only float32, int64 and string"
+        )
+    return dt
+
+
+def _values(feature: Any, key: str, dtype: _dt.DType, index: int) -> np.ndarray | None:
+    """The values of one record's feature, TF's error if their type is not ``dtype``'s."""
+    kind = feature.WhichOneof("kind")
+    if kind is None:
+        return None
+    if kind != _WANT[dtype]:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Name: <unknown>, Key: {key}, Index: {index}.  Data types don't match. "
+            f"Data type: {_KINDS[kind]} but expected type: {_KINDS[_WANT[dtype]]}",
+        )
+    vals = list(getattr(feature, kind).value)
+    if dtype is _dt.string:
+        return np.array(vals, dtype=object).reshape(-1)
+    return np.asarray(vals, dtype.np)
+
+
+def _parse(op: Operation, serialized: np.ndarray, *defaults: np.ndarray) -> list:
+    Example = example_protos().Example
+    records = np.asarray(serialized, dtype=object).reshape(-1)
+    examples = []
+    for r in records:
+        try:
+            examples.append(Example.FromString(bytes(r)))
+        except Exception:  # (protobuf's DecodeError)
+            raise errors.InvalidArgumentError(
+                None, op, f"Could not parse example input, value: '{bytes(r)[:60]!r}'"
+            ) from None
+    n = len(examples)
+    out: list = []
+    for key, dtype in zip(op.get_attr("sparse_keys"), op.get_attr("sparse_types")):
+        idx, vals, longest = [], [], 0
+        for b, ex in enumerate(examples):
+            f = ex.features.feature.get(key)
+            v = None if f is None else _values(f, key, dtype, b)
+            if v is None or v.size == 0:
+                continue
+            idx.append(np.stack([np.full(v.size, b), np.arange(v.size)], 1))
+            vals.append(v)
+            longest = max(longest, v.size)
+        out.append(np.concatenate(idx).astype(np.int64) if idx else np.zeros((0, 2), np.int64))
+        empty = np.zeros(0, dtype.np)
+        out.append(np.concatenate(vals) if vals else empty)
+        out.append(np.array([n, longest], np.int64))
+    dense = zip(op.get_attr("dense_keys"), op.get_attr("dense_types"), op.get_attr("dense_shapes"))
+    for (key, dtype, shape), default in zip(dense, defaults):
+        size = math.prod(shape)
+        rows = []
+        for b, ex in enumerate(examples):
+            f = ex.features.feature.get(key)
+            v = None if f is None else _values(f, key, dtype, b)
+            if v is None:
+                if np.size(default) == 0:
+                    raise errors.InvalidArgumentError(
+                        None,
+                        op,
+                        f"Name: <unknown>, Feature: {key} (data type: {dtype.name}) is required "
+                        "but could not be found.",
+                    )
+                v = np.broadcast_to(np.asarray(default, dtype.np), shape).reshape(-1)
+            elif v.size != size:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"Name: <unknown>, Key: {key}, Index: {b}.  Number of "
+                    f"{_KINDS[_WANT[dtype]]} values != expected.  Values size: {v.size} but "
+                    f"output shape: {list(shape)}",
+                )
+            rows.append(v)
+        arr = np.array(rows, dtype=dtype.np).reshape((n, *shape)) if n else None
+        out.append(arr if arr is not None else np.zeros((0, *shape), dtype.np))
+    return out
+
+
+def _parse_shapes(op: Operation, in_shapes: list, value_of) -> list:
+    s = in_shapes[0]
+    if s.ndims is not None and s.ndims != 1:
+        raise ValueError(f"Shape must be rank 1 but is rank {s.ndims} for '{op.name}'")
+    batch = s[0] if s.ndims == 1 else None
+    out = []
+    for _ in op.get_attr("sparse_keys"):
+        out += [TensorShape([None, 2]), TensorShape([None]), TensorShape([2])]
+    for shape in op.get_attr("dense_shapes"):
+        out.append(TensorShape([batch, *shape]))
+    return out
+
+
+register_op(
+    "ParseExampleV2",
+    _parse_shapes,
+    kind=OpKind.HOST,
+    host_fn=_parse,
+    feeds_plan=True,
+    graphdef_dtype=lambda op: None,
+)
+NotDifferentiable("ParseExampleV2")
+
+
+def _split_features(features: dict) -> tuple[list, list]:
+    if not features:
+        raise ValueError("Missing: features was empty.")
+    sparse, dense = [], []
+    for key in sorted(features):
+        f = features[key]
+        if isinstance(f, VarLenFeature):
+            sparse.append((key, _check_dtype(key, f.dtype)))
+        elif isinstance(f, FixedLenFeature):
+            shape = as_shape(f.shape).as_list()
+            if any(d is None for d in shape):
+                raise ValueError(f"All dimensions of shape for feature {key} need to be known")
+            dense.append((key, _check_dtype(key, f.dtype), tuple(shape), f.default_value))
+        else:
+            raise ValueError(f"Unsupported feature type: {type(f).__name__}")
+    return sparse, dense
+
+
+def parse_example(
+    serialized: Any, features: dict, name: str | None = None, example_names: Any = None
+) -> dict:
+    """Parses a vector of serialized ``Example`` protos into a dict of key -> Tensor (a
+    ``FixedLenFeature``) or ``SparseTensor`` (a ``VarLenFeature``)."""
+    sparse, dense = _split_features(features)
+    g = graph_of(serialized)
+    with g.as_default(), name_scope(name, "ParseExample", [serialized]):
+        ser = convert_to_tensor(serialized, dtype=_dt.string, name="serialized")
+        defaults = []
+        for key, dt, _, default in dense:
+            value = np.zeros(0, dt.np) if default is None else default
+            defaults.append(convert_to_tensor(value, dtype=dt, name=f"key_{key}"))
+        attrs = {
+            "sparse_keys": [k for k, _ in sparse],
+            "sparse_types": [d for _, d in sparse],
+            "dense_keys": [k for k, *_ in dense],
+            "dense_types": [d for _, d, *_ in dense],
+            "dense_shapes": [s for _, _, s, _ in dense],
+            "num_sparse": len(sparse),
+        }
+        out_types = [t for _, d in sparse for t in (_dt.int64, d, _dt.int64)]
+        out_types += [d for _, d, *_ in dense]
+        op = g.create_op("ParseExampleV2", [ser, *defaults], out_types, attrs, "ParseExampleV2")
+    result: dict = {}
+    for k, (key, _) in enumerate(sparse):
+        i, v, s = op.outputs[3 * k : 3 * k + 3]
+        result[key] = SparseTensor(i, v, s)
+    for k, (key, *_) in enumerate(dense):
+        result[key] = op.outputs[3 * len(sparse) + k]
+    return result
+
+
+def parse_single_example(
+    serialized: Any, features: dict, name: str | None = None, example_names: Any = None
+) -> dict:
+    """Parses one serialized ``Example`` (a scalar string): ``FixedLenFeature`` keys give tensors
+    of their shape, ``VarLenFeature`` keys 1-D ``SparseTensor``s."""
+    g = graph_of(serialized)
+    with g.as_default(), name_scope(name, "ParseSingleExample", [serialized]):
+        ser = convert_to_tensor(serialized, dtype=_dt.string, name="serialized")
+        if ser.shape.ndims not in (None, 0):
+            raise ValueError(f"Shape must be rank 0 but is rank {ser.shape.ndims}")
+        parsed = parse_example(expand_dims(ser, 0), features)
+        out: dict = {}
+        for key, t in parsed.items():
+            if isinstance(t, SparseTensor):
+                idx = slice_(t.indices, [0, 1], [-1, 1])
+                out[key] = SparseTensor(idx, t.values, slice_(t.dense_shape, [1], [1]))
+            else:
+                out[key] = reshape(t, list(features[key].shape) or [])
+        return out
+
+
+def _decode_raw(op: Operation, data: np.ndarray, *rest: np.ndarray) -> list:
+    dt: _dt.DType = op.get_attr("out_type")
+    np_dt = np.dtype(dt.np).newbyteorder("<" if op.get_attr("little_endian") else ">")
+    strings = np.asarray(data, dtype=object)
+    flat = [bytes(b) for b in strings.reshape(-1)]
+    width = np_dt.itemsize
+    n = None
+    for b in flat:
+        if len(b) % width:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Input to DecodeRaw has length {len(b)} that is not a multiple of {width}, "
+                f"the size of {dt.name}",
+            )
+        if n is not None and len(b) // width != n:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                "DecodeRaw requires input strings to all be the same size, but element 0 has "
+                f"size {n * width} != {len(b)}",
+            )
+        n = len(b) // width
+    rows = [np.frombuffer(b, np_dt).astype(dt.np) for b in flat]
+    out = np.array(rows, dt.np).reshape((*strings.shape, n or 0))
+    return [out]
+
+
+def _decode_raw_shape(op: Operation, in_shapes: list, value_of) -> list:
+    s = in_shapes[0]
+    return [TensorShape(None) if s.ndims is None else s.concatenate([None])]
+
+
+register_op(
+    "DecodeRaw",
+    _decode_raw_shape,
+    kind=OpKind.HOST,
+    host_fn=_decode_raw,
+    feeds_plan=True,
+    graphdef_dtype=lambda op: None,
+)
+NotDifferentiable("DecodeRaw")
+
+
+def decode_raw(
+    input_bytes: Any = None,
+    out_type: Any = None,
+    little_endian: bool = True,
+    name: str | None = None,
+    bytes: Any = None,  # (TF's deprecated argument name)
+) -> Any:
+    """The bytes of each string reinterpreted as a vector of ``out_type`` (``tf.io.decode_raw``)."""
+    if input_bytes is None:
+        input_bytes = bytes
+    if input_bytes is None or out_type is None:
+        raise ValueError("decode_raw needs input_bytes and out_type")
+    dt = _dt.as_dtype(out_type)
+    g = graph_of(input_bytes)
+    with g.as_default(), name_scope(name, "DecodeRaw", [input_bytes]) as scope:
+        t = convert_to_tensor(input_bytes, dtype=_dt.string, name="bytes")
+        attrs = {"out_type": dt, "little_endian": bool(little_endian)}
+        return g.create_op("DecodeRaw", [t], [dt], attrs, scope).outputs[0]

@@ -1,0 +1,131 @@
+"""The op table's rows of the parsing and file ops on string tensors: ParseExampleV2 (a dense
+float feature of ``tf.train.Example`` records), DecodeRaw (float32 rows), ReadFile, WriteFile
+(read back after it) and MatchingFiles (files the draw makes in a temporary directory). Every
+row gets the table's checks (``op_table.table_tests``); the behaviour beside TF is tested in
+test_io_parsing_vs_tf.py."""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import shutil
+import tempfile
+
+import numpy as np
+from hypothesis import strategies as st
+from op_table import F32, Row, table_tests
+
+import tflite_core as tf
+from tflite_core.framework.example_protos import example_protos
+
+_DIR = tempfile.mkdtemp(prefix="tflite_core_op_table_")
+atexit.register(shutil.rmtree, _DIR, True)
+
+
+def _records(ctx):
+    n = ctx.draw(st.integers(1, 4))
+    rows = ctx.values((n, 2), dtype=F32)
+    Example = example_protos().Example
+    recs = []
+    for r in rows:
+        e = Example()
+        e.features.feature["x"].float_list.value.extend(r.tolist())
+        recs.append(e.SerializeToString())
+    return [np.array(recs, dtype=object)], {}
+
+
+def _records_ref(recs):
+    Example = example_protos().Example
+    return np.array(
+        [list(Example.FromString(r).features.feature["x"].float_list.value) for r in recs],
+        np.float32,
+    ).reshape(-1, 2)
+
+
+def _raw(ctx):
+    rows = ctx.values((ctx.draw(st.integers(1, 3)), ctx.draw(st.integers(0, 4))), dtype=F32)
+    return [np.array([r.tobytes() for r in rows], dtype=object)], {}
+
+
+def _raw_ref(strings):
+    return np.array([np.frombuffer(s, np.float32) for s in strings], np.float32).reshape(
+        len(strings), -1
+    )
+
+
+def _a_file(ctx):
+    content = ctx.draw(st.binary(max_size=40))
+    path = os.path.join(_DIR, hashlib.sha1(content).hexdigest())
+    with open(path, "wb") as f:
+        f.write(content)
+    return [np.array(path.encode(), dtype=object)], {}
+
+
+def _read_ref(path):
+    with open(path[()], "rb") as f:  # (a fetched scalar string is bytes, as TF's)
+        return np.asarray(f.read())
+
+
+def _write_then_read(path):
+    target = path[()] + b".copy"
+    content = tf.strings.join([tf.io.read_file(path), b"+"])
+    write = tf.io.write_file(target, content)
+    with tf.control_dependencies([write]):
+        return tf.io.read_file(target)
+
+
+def _write_ref(path):
+    with open(path[()], "rb") as f:
+        return np.asarray(f.read() + b"+")
+
+
+def _some_files(ctx):
+    names = ctx.draw(st.lists(st.sampled_from("abcdef"), max_size=4, unique=True))
+    sub = tempfile.mkdtemp(dir=_DIR)
+    for n in names:
+        with open(os.path.join(sub, n + ".rec"), "wb") as f:
+            f.write(n.encode())
+    return [np.array(os.path.join(sub, "*.rec").encode(), dtype=object)], {}
+
+
+def _match_ref(pattern):
+    d = os.path.dirname(pattern[()])
+    found = sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(b".rec"))
+    return np.array(found, dtype=object).reshape(-1)
+
+
+ROWS = [
+    Row(
+        "ParseExampleV2",
+        lambda recs: tf.io.parse_example(recs, {"x": tf.io.FixedLenFeature([2], tf.float32)})["x"],
+        _records_ref,
+        _records,
+        (F32,),
+        "none",
+        feed="value",
+    ),
+    Row(
+        "DecodeRaw",
+        lambda s: tf.io.decode_raw(s, tf.float32),
+        _raw_ref,
+        _raw,
+        (F32,),
+        "none",
+        feed="value",
+        static=False,  # (the row length is known only from the bytes, as TF's)
+    ),
+    Row("ReadFile", tf.io.read_file, _read_ref, _a_file, (F32,), "none", feed="value"),
+    Row("WriteFile", _write_then_read, _write_ref, _a_file, (F32,), "none", feed="value"),
+    Row(
+        "MatchingFiles",
+        tf.io.matching_files,
+        _match_ref,
+        _some_files,
+        (F32,),
+        "none",
+        feed="value",
+        static=False,  # (how many files match is known when it runs)
+    ),
+]
+globals().update(table_tests(ROWS))  # test_forward_matches_numpy[<op>], ... for these rows
