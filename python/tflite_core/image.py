@@ -1,8 +1,8 @@
 """``tf.image``: image geometry, colour, resizing, boxes and quality measures (TF 1.x forms).
 
-The names that take or produce encoded images (``decode_*``, ``encode_*``, ``is_jpeg``,
-``extract_jpeg_shape``, ``decode_and_crop_jpeg``, the JPEG-quality functions) need string
-tensors and are not provided yet.
+The codecs (``decode_*``, ``encode_*``, ``is_jpeg``, ``extract_jpeg_shape``,
+``decode_and_crop_jpeg``, the JPEG-quality functions) take or produce string tensors of encoded
+bytes (ops/image_codec_ops.py, ops/image_encode_ops.py).
 """
 
 from .nn.image_combined_nms_ops import combined_non_max_suppression
@@ -12,6 +12,15 @@ from .ops.image_boxes_ops import (
     draw_bounding_boxes,
     extract_glimpse,
     sample_distorted_bounding_box,
+)
+from .ops.image_codec_ops import (
+    decode_and_crop_jpeg,
+    decode_bmp,
+    decode_gif,
+    decode_image,
+    decode_jpeg,
+    decode_png,
+    extract_jpeg_shape,
 )
 from .ops.image_color_ops import (
     adjust_brightness,
@@ -31,6 +40,13 @@ from .ops.image_color_ops import (
     rgb_to_yuv,
     yiq_to_rgb,
     yuv_to_rgb,
+)
+from .ops.image_encode_ops import (
+    adjust_jpeg_quality,
+    encode_jpeg,
+    encode_png,
+    is_jpeg,
+    random_jpeg_quality,
 )
 from .ops.image_nms_ops import (
     non_max_suppression,
@@ -77,21 +93,32 @@ __all__ = [
     "adjust_contrast",
     "adjust_gamma",
     "adjust_hue",
+    "adjust_jpeg_quality",
     "adjust_saturation",
     "central_crop",
     "combined_non_max_suppression",
     "convert_image_dtype",
     "crop_and_resize",
     "crop_to_bounding_box",
+    "decode_and_crop_jpeg",
+    "decode_bmp",
+    "decode_gif",
+    "decode_image",
+    "decode_jpeg",
+    "decode_png",
     "draw_bounding_boxes",
+    "encode_jpeg",
+    "encode_png",
     "extract_glimpse",
     "extract_image_patches",
+    "extract_jpeg_shape",
     "extract_patches",
     "flip_left_right",
     "flip_up_down",
     "grayscale_to_rgb",
     "hsv_to_rgb",
     "image_gradients",
+    "is_jpeg",
     "non_max_suppression",
     "non_max_suppression_overlaps",
     "non_max_suppression_padded",
@@ -105,6 +132,7 @@ __all__ = [
     "random_flip_left_right",
     "random_flip_up_down",
     "random_hue",
+    "random_jpeg_quality",
     "random_saturation",
     "resize",
     "resize_area",

@@ -167,7 +167,13 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "Cumprod": ("x axis", (("x", _5), ("axis", _8))),
     "Cumsum": ("x axis", (("x", _5), ("axis", _8))),
     "CumulativeLogsumexp": ("x axis", (("x", _9), ("axis", _8))),
+    "DecodeAndCropJpeg": ("contents:string crop_window:int32", ()),
     "DecodeBase64": ("input:string", ()),
+    "DecodeBmp": ("contents:string", ()),
+    "DecodeGif": ("contents:string", ()),
+    "DecodeImage": ("contents:string", ()),
+    "DecodeJpeg": ("contents:string", ()),
+    "DecodePng": ("contents:string", ()),
     "DepthToSpace": ("input", ()),
     "DepthwiseConv2dNative": ("input filter", (("input filter", _10),)),
     "DepthwiseConv2dNativeBackpropFilter": (
@@ -184,6 +190,9 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "DynamicStitch": ("indices*:int32 data*", ()),
     "EagerPyFunc": ("input*", ()),
     "EncodeBase64": ("input:string", ()),
+    "EncodeJpeg": ("image:uint8", ()),
+    "EncodeJpegVariableQuality": ("images:uint8 quality:int32", ()),
+    "EncodePng": ("image", (("image", "uint8 uint16"),)),
     "EnsureShape": ("input", ()),
     "Equal": ("x y", ()),
     "Erf": ("x", (("x", _9),)),
@@ -193,6 +202,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "ExpandDims": ("input dim", (("dim", _8),)),
     "Expm1": ("x", (("x", _1),)),
     "ExtractImagePatches": ("images", (("images", _19),)),
+    "ExtractJpegShape": ("contents:string", ()),
     "ExtractVolumePatches": ("input", (("input", _20),)),
     "FFT": ("input", (("input", _4),)),
     "FFT2D": ("input", (("input", _4),)),
@@ -600,6 +610,7 @@ def has_op_def(op_type: str) -> bool:
 # are int64 here (TF: uint64)
 _OWN_SIGNATURES = frozenset(
     {
+        "ParseExampleV2",  # (keys as attributes; TF's are string inputs)
         "PrintV2",
         "RngReadAndSkip",
         "StatelessRandomNormalV2",
