@@ -108,3 +108,12 @@ def test_a_bad_index_into_strings_names_the_op_and_the_session_keeps_working():
                 with pytest.raises(mod.errors.InvalidArgumentError, match=r"pick|3 is not in"):
                     sess.run(y, {s: ["a"], i: [3]})
                 assert sess.run(y, {s: ["a", "b"], i: [1]}).tolist() == [b"b"]
+
+
+def test_object_arrays_of_str_are_encoded_and_left_unchanged():
+    words = np.array(["cat", "d\u00f6g"], dtype=object)
+    s = tf.placeholder(tf.string, [None])
+    with tf.Session() as sess:
+        got = sess.run(tf.identity(s), {s: words})
+    assert got.tolist() == [b"cat", "d\u00f6g".encode()]
+    assert words.tolist() == ["cat", "d\u00f6g"]  # (the caller's array is not converted)

@@ -147,6 +147,7 @@ from .framework.versions import (
     GRAPH_DEF_VERSION_MIN_PRODUCER,
     VERSION,
 )
+from .io import gfile
 from .nn.clip_ops import (
     clip_by_average_norm,
     clip_by_global_norm,

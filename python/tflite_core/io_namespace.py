@@ -4,6 +4,8 @@ namespace, bound to ``tf.io`` by the package's ``__init__``)."""
 
 from __future__ import annotations
 
+from .io import gfile
+from .io.event_writer import write_graph
 from .io.tf_record import (
     TFRecordCompressionType,
     TFRecordOptions,
@@ -26,10 +28,12 @@ __all__ = [
     "TFRecordWriter",
     "VarLenFeature",
     "decode_raw",
+    "gfile",
     "matching_files",
     "parse_example",
     "parse_single_example",
     "read_file",
     "tf_record_iterator",
     "write_file",
+    "write_graph",
 ]

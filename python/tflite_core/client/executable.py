@@ -336,7 +336,12 @@ class Executable:
         arrays = []
         if self.feed_tensors:
             for np_dt, v in zip(self.feed_np, feed_dict.values() if feed_dict else ()):
-                if type(v) is np.ndarray and v.dtype == np_dt and v.flags.c_contiguous:
+                if (
+                    type(v) is np.ndarray
+                    and v.dtype == np_dt
+                    and v.flags.c_contiguous
+                    and v.dtype.kind != "O"  # (strings: encoded into a copy, string_feed)
+                ):
                     arrays.append(v)
                 else:
                     arrays.append(self._convert_feed(np_dt, v))

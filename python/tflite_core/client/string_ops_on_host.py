@@ -76,7 +76,7 @@ def feeds_plan(op: Operation) -> bool:
 def string_feed(value) -> np.ndarray:
     """A fed value of a string tensor: an object array of ``bytes`` (``str`` encoded as UTF-8);
     another element type is TF's InternalError."""
-    arr = np.asarray(value, dtype=object)
+    arr = np.array(value, dtype=object)  # (a copy: the caller's array stays as it is)
     flat = arr.reshape(-1)
     for i, x in enumerate(flat):
         if isinstance(x, str):
