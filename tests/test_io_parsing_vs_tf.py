@@ -230,3 +230,13 @@ def test_reading_a_missing_file_is_not_found_naming_it(tmp_path):
                     sess.run(y, {f: str(tmp_path / "nope.txt")})
                 (tmp_path / "yes.txt").write_bytes(b"ok")
                 assert sess.run(y, {f: str(tmp_path / "yes.txt")}) == b"ok"
+
+
+def test_io_names_are_tfs_and_alias_the_tested_functions():
+    for name in tf.io.__all__:
+        assert hasattr(T.io, name), name
+    for name in ("decode_jpeg", "decode_png", "decode_image", "encode_jpeg", "is_jpeg"):
+        assert getattr(tf.io, name) is getattr(tf.image, name)
+    for name in ("encode_base64", "decode_base64", "read_file", "decode_raw", "parse_example"):
+        assert getattr(tf.io, name) is getattr(tf, name)
+    assert tf.python_io.TFRecordWriter is tf.io.TFRecordWriter

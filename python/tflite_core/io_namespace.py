@@ -1,6 +1,6 @@
-"""``tf.io``: TFRecord files, ``tf.train.Example`` parsing, raw bytes and files as string
-tensors (the package's own ``io/`` subpackage holds the file formats; this module is the public
-namespace, bound to ``tf.io`` by the package's ``__init__``)."""
+"""``tf.io``: TFRecord files, ``tf.train.Example`` parsing, raw bytes, image codecs and files as
+string tensors (the package's own ``io/`` subpackage holds the file formats; this module is the
+public namespace, bound to ``tf.io`` by the package's ``__init__``)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,16 @@ from .io.tf_record import (
     tf_record_iterator,
 )
 from .ops.file_ops import matching_files, read_file, write_file
+from .ops.image_codec_ops import (
+    decode_and_crop_jpeg,
+    decode_bmp,
+    decode_gif,
+    decode_image,
+    decode_jpeg,
+    decode_png,
+    extract_jpeg_shape,
+)
+from .ops.image_encode_ops import encode_jpeg, encode_png, is_jpeg
 from .ops.parsing_ops import (
     FixedLenFeature,
     VarLenFeature,
@@ -20,6 +30,7 @@ from .ops.parsing_ops import (
     parse_example,
     parse_single_example,
 )
+from .ops.string_ops import decode_base64, encode_base64
 
 __all__ = [
     "FixedLenFeature",
@@ -27,8 +38,20 @@ __all__ = [
     "TFRecordOptions",
     "TFRecordWriter",
     "VarLenFeature",
+    "decode_and_crop_jpeg",
+    "decode_base64",
+    "decode_bmp",
+    "decode_gif",
+    "decode_image",
+    "decode_jpeg",
+    "decode_png",
     "decode_raw",
+    "encode_base64",
+    "encode_jpeg",
+    "encode_png",
+    "extract_jpeg_shape",
     "gfile",
+    "is_jpeg",
     "matching_files",
     "parse_example",
     "parse_single_example",
