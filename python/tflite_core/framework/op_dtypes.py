@@ -23,49 +23,51 @@ _5 = "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32
 _6 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8 quint8 qint32 qint16 quint16 bool"
 _7 = "int16 int32 int64"
 _8 = "int32 int64"
-_9 = "bfloat16 float16 float32 float64"
-_10 = "float16 bfloat16 float32 float64"
-_11 = "bfloat16 float16 float32 float64 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
-_12 = "float32 float64"
-_13 = "bfloat16 float16 float32 float64 int64 int32 uint8 uint16 uint32 uint64 int8 int16 complex64 complex128 qint8 quint8 qint16 quint16 qint32"
-_14 = "int8 int16 int32 int64 uint8 uint16 uint32 uint64"
-_15 = "float64 float32 float16 complex64 complex128"
-_16 = "complex64 complex128 variant"
-_17 = "float16 bfloat16 float32 float64 int32"
-_18 = "float16 float32 bfloat16 float64 complex64 complex128"
-_19 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128 bool"
-_20 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64"
-_21 = "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 uint32 uint64 int64 complex64 complex128"
-_22 = "int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64"
-_23 = "float16 bfloat16 float32"
-_24 = "float32"
-_25 = "bfloat16 float32"
-_26 = "int32 int64 float32 float64"
-_27 = "uint8 float32 float16 float64"
-_28 = "float16 float32 float64 complex64 complex128"
-_29 = "bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
-_30 = "bfloat16 float64 float32 float16 complex64 complex128"
-_31 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8 quint8 qint32 qint16 quint16"
-_32 = "float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8"
-_33 = "bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64"
-_34 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128"
-_35 = "float64 float32"
-_36 = "bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128"
-_37 = "float16 float32 float64"
-_38 = "int32 uint32 int64 uint64"
-_39 = "float16 float32 float64 int32 int64"
-_40 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64"
-_41 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8"
-_42 = "uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 float64 complex64 complex128 string"
-_43 = "float16 bfloat16 float32 float64 int32 int64"
-_44 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
-_45 = "bfloat16 float16 float32 float64 int32 int64 complex64 complex128"
-_46 = "int32 int64 uint32 uint64"
-_47 = "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 complex128 uint32 uint64"
-_48 = "int16 int32 int64 uint16"
-_49 = "int32 int64 bfloat16 float16 float32 float64"
-_50 = "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 uint16 complex128 float16 uint32 uint64 bool"
-_51 = "float16 bfloat16 float32 float64 complex64 complex128"
+_9 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 complex64 complex128 bool variant string"
+_10 = "bfloat16 float16 float32 float64"
+_11 = "float16 bfloat16 float32 float64"
+_12 = "bfloat16 float16 float32 float64 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
+_13 = "float32 float64"
+_14 = "bfloat16 float16 float32 float64 int64 int32 uint8 uint16 uint32 uint64 int8 int16 complex64 complex128 qint8 quint8 qint16 quint16 qint32"
+_15 = "int8 int16 int32 int64 uint8 uint16 uint32 uint64"
+_16 = "float64 float32 float16 complex64 complex128"
+_17 = "complex64 complex128 variant"
+_18 = "float16 bfloat16 float32 float64 int32"
+_19 = "float16 float32 bfloat16 float64 complex64 complex128"
+_20 = "uint8 uint16"
+_21 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128 bool"
+_22 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64"
+_23 = "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 uint32 uint64 int64 complex64 complex128"
+_24 = "int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64"
+_25 = "float16 bfloat16 float32"
+_26 = "float32"
+_27 = "bfloat16 float32"
+_28 = "int32 int64 float32 float64"
+_29 = "uint8 float32 float16 float64"
+_30 = "float16 float32 float64 complex64 complex128"
+_31 = "bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
+_32 = "bfloat16 float64 float32 float16 complex64 complex128"
+_33 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8 quint8 qint32 qint16 quint16"
+_34 = "float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8"
+_35 = "bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64"
+_36 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128"
+_37 = "float64 float32"
+_38 = "bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128"
+_39 = "float16 float32 float64"
+_40 = "int32 uint32 int64 uint64"
+_41 = "float16 float32 float64 int32 int64"
+_42 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64"
+_43 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8"
+_44 = "uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 float64 complex64 complex128 string"
+_45 = "float16 bfloat16 float32 float64 int32 int64"
+_46 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
+_47 = "bfloat16 float16 float32 float64 int32 int64 complex64 complex128"
+_48 = "int32 int64 uint32 uint64"
+_49 = "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 complex128 uint32 uint64"
+_50 = "int16 int32 int64 uint16"
+_51 = "int32 int64 bfloat16 float16 float32 float64"
+_52 = "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 uint16 complex128 float16 uint32 uint64 bool"
+_53 = "float16 bfloat16 float32 float64 complex64 complex128"
 
 _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "Abs": ("x", (("x", _0),)),
@@ -109,15 +111,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "ArgMax": ("input dimension", (("input", _6), ("dimension", _7))),
     "ArgMin": ("input dimension", (("input", _6), ("dimension", _8))),
-    "AsString": (
-        "input",
-        (
-            (
-                "input",
-                "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 complex64 complex128 bool variant string",
-            ),
-        ),
-    ),
+    "AsString": ("input", (("input", _9),)),
     "Asin": ("x", (("x", _1),)),
     "Asinh": ("x", (("x", _1),)),
     "Assert": ("condition:bool data*", ()),
@@ -125,48 +119,48 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "AssignAdd": ("ref value", (("ref value", _5),)),
     "AssignSub": ("ref value", (("ref value", _5),)),
     "Atan": ("x", (("x", _1),)),
-    "Atan2": ("y x", (("y x", _9),)),
+    "Atan2": ("y x", (("y x", _10),)),
     "Atanh": ("x", (("x", _1),)),
     "AudioSummaryV2": ("tag:string tensor:float32 sample_rate:float32", ()),
-    "AvgPool": ("value", (("value", _10),)),
-    "AvgPoolGrad": ("orig_input_shape:int32 grad", (("grad", _10),)),
-    "BatchMatMulV2": ("x y", (("x y", _11),)),
+    "AvgPool": ("value", (("value", _11),)),
+    "AvgPoolGrad": ("orig_input_shape:int32 grad", (("grad", _11),)),
+    "BatchMatMulV2": ("x y", (("x y", _12),)),
     "BatchToSpaceND": ("input block_shape crops", (("block_shape", _8), ("crops", _8))),
-    "BesselI0": ("x", (("x", _9),)),
-    "BesselI0e": ("x", (("x", _9),)),
-    "BesselI1": ("x", (("x", _9),)),
-    "BesselI1e": ("x", (("x", _9),)),
-    "Betainc": ("a b x", (("a b x", _12),)),
-    "Bitcast": ("input", (("input", _13),)),
-    "BitwiseAnd": ("x y", (("x y", _14),)),
-    "BitwiseOr": ("x y", (("x y", _14),)),
-    "BitwiseXor": ("x y", (("x y", _14),)),
+    "BesselI0": ("x", (("x", _10),)),
+    "BesselI0e": ("x", (("x", _10),)),
+    "BesselI1": ("x", (("x", _10),)),
+    "BesselI1e": ("x", (("x", _10),)),
+    "Betainc": ("a b x", (("a b x", _13),)),
+    "Bitcast": ("input", (("input", _14),)),
+    "BitwiseAnd": ("x y", (("x y", _15),)),
+    "BitwiseOr": ("x y", (("x y", _15),)),
+    "BitwiseXor": ("x y", (("x y", _15),)),
     "BroadcastArgs": ("s0 s1", (("s0 s1", _8),)),
     "BroadcastTo": ("input shape", (("shape", _8),)),
-    "CTCBeamSearchDecoder": ("inputs sequence_length:int32", (("inputs", _12),)),
+    "CTCBeamSearchDecoder": ("inputs sequence_length:int32", (("inputs", _13),)),
     "Cast": ("x", ()),
-    "Ceil": ("x", (("x", _9),)),
-    "CheckNumerics": ("tensor", (("tensor", _9),)),
-    "Cholesky": ("input", (("input", _15),)),
-    "Complex": ("real imag", (("real imag", _12),)),
+    "Ceil": ("x", (("x", _10),)),
+    "CheckNumerics": ("tensor", (("tensor", _10),)),
+    "Cholesky": ("input", (("input", _16),)),
+    "Complex": ("real imag", (("real imag", _13),)),
     "ComplexAbs": ("x", (("x", _4),)),
     "ConcatV2": ("values* axis", (("axis", _8),)),
-    "Conj": ("input", (("input", _16),)),
+    "Conj": ("input", (("input", _17),)),
     "Const": ("", ()),
-    "Conv2D": ("input filter", (("input filter", _17),)),
+    "Conv2D": ("input filter", (("input filter", _18),)),
     "Conv2DBackpropFilter": (
         "input filter_sizes:int32 out_backprop",
-        (("input out_backprop", _10),),
+        (("input out_backprop", _11),),
     ),
     "Conv2DBackpropInput": (
         "input_sizes:int32 filter out_backprop",
-        (("filter out_backprop", _17),),
+        (("filter out_backprop", _18),),
     ),
     "Cos": ("x", (("x", _1),)),
     "Cosh": ("x", (("x", _1),)),
     "Cumprod": ("x axis", (("x", _5), ("axis", _8))),
     "Cumsum": ("x axis", (("x", _5), ("axis", _8))),
-    "CumulativeLogsumexp": ("x axis", (("x", _9), ("axis", _8))),
+    "CumulativeLogsumexp": ("x axis", (("x", _10), ("axis", _8))),
     "DecodeAndCropJpeg": ("contents:string crop_window:int32", ()),
     "DecodeBase64": ("input:string", ()),
     "DecodeBmp": ("contents:string", ()),
@@ -174,36 +168,37 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "DecodeImage": ("contents:string", ()),
     "DecodeJpeg": ("contents:string", ()),
     "DecodePng": ("contents:string", ()),
+    "DecodeRaw": ("bytes:string", ()),
     "DepthToSpace": ("input", ()),
-    "DepthwiseConv2dNative": ("input filter", (("input filter", _10),)),
+    "DepthwiseConv2dNative": ("input filter", (("input filter", _11),)),
     "DepthwiseConv2dNativeBackpropFilter": (
         "input filter_sizes:int32 out_backprop",
-        (("input out_backprop", _10),),
+        (("input out_backprop", _11),),
     ),
     "DepthwiseConv2dNativeBackpropInput": (
         "input_sizes:int32 filter out_backprop",
-        (("filter out_backprop", _10),),
+        (("filter out_backprop", _11),),
     ),
-    "Digamma": ("x", (("x", _9),)),
-    "DivNoNan": ("x y", (("x y", _18),)),
+    "Digamma": ("x", (("x", _10),)),
+    "DivNoNan": ("x y", (("x y", _19),)),
     "DynamicPartition": ("data partitions:int32", ()),
     "DynamicStitch": ("indices*:int32 data*", ()),
     "EagerPyFunc": ("input*", ()),
     "EncodeBase64": ("input:string", ()),
     "EncodeJpeg": ("image:uint8", ()),
     "EncodeJpegVariableQuality": ("images:uint8 quality:int32", ()),
-    "EncodePng": ("image", (("image", "uint8 uint16"),)),
+    "EncodePng": ("image", (("image", _20),)),
     "EnsureShape": ("input", ()),
     "Equal": ("x y", ()),
-    "Erf": ("x", (("x", _9),)),
-    "Erfc": ("x", (("x", _9),)),
-    "Erfinv": ("x", (("x", _9),)),
+    "Erf": ("x", (("x", _10),)),
+    "Erfc": ("x", (("x", _10),)),
+    "Erfinv": ("x", (("x", _10),)),
     "Exp": ("x", (("x", _1),)),
     "ExpandDims": ("input dim", (("dim", _8),)),
     "Expm1": ("x", (("x", _1),)),
-    "ExtractImagePatches": ("images", (("images", _19),)),
+    "ExtractImagePatches": ("images", (("images", _21),)),
     "ExtractJpegShape": ("contents:string", ()),
-    "ExtractVolumePatches": ("input", (("input", _20),)),
+    "ExtractVolumePatches": ("input", (("input", _22),)),
     "FFT": ("input", (("input", _4),)),
     "FFT2D": ("input", (("input", _4),)),
     "FFT3D": ("input", (("input", _4),)),
@@ -222,24 +217,24 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "Fill": ("dims value", (("dims", _8),)),
     "FixedUnigramCandidateSampler": ("true_classes:int64", ()),
-    "Floor": ("x", (("x", _9),)),
-    "FloorDiv": ("x y", (("x y", _21),)),
-    "FloorMod": ("x y", (("x y", _22),)),
+    "Floor": ("x", (("x", _10),)),
+    "FloorDiv": ("x y", (("x y", _23),)),
+    "FloorMod": ("x y", (("x y", _24),)),
     "FusedBatchNormGradV3": (
         "y_backprop x scale:float32 reserve_space_1 reserve_space_2 reserve_space_3",
-        (("y_backprop x", _23), ("reserve_space_1 reserve_space_2 reserve_space_3", _24)),
+        (("y_backprop x", _25), ("reserve_space_1 reserve_space_2 reserve_space_3", _26)),
     ),
     "FusedBatchNormV3": (
         "x scale offset mean variance",
-        (("x", _23), ("scale offset mean variance", _25)),
+        (("x", _25), ("scale offset mean variance", _27)),
     ),
     "GatherNd": ("params indices", (("indices", _7),)),
     "GatherV2": ("params indices axis", (("indices", _7), ("axis", _8))),
-    "Greater": ("x y", (("x y", _20),)),
-    "GreaterEqual": ("x y", (("x y", _20),)),
+    "Greater": ("x y", (("x y", _22),)),
+    "GreaterEqual": ("x y", (("x y", _22),)),
     "GuaranteeConst": ("input", ()),
-    "HistogramFixedWidth": ("values value_range nbins:int32", (("values value_range", _26),)),
-    "HistogramSummary": ("tag:string values", (("values", _20),)),
+    "HistogramFixedWidth": ("values value_range nbins:int32", (("values value_range", _28),)),
+    "HistogramSummary": ("tag:string values", (("values", _22),)),
     "IFFT": ("input", (("input", _4),)),
     "IFFT2D": ("input", (("input", _4),)),
     "IFFT3D": ("input", (("input", _4),)),
@@ -251,106 +246,112 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "Identity": ("input", ()),
     "IdentityN": ("input*", ()),
     "If": ("cond input*", ()),
-    "Igamma": ("a x", (("a x", _9),)),
-    "Igammac": ("a x", (("a x", _9),)),
+    "Igamma": ("a x", (("a x", _10),)),
+    "Igammac": ("a x", (("a x", _10),)),
     "Imag": ("input", (("input", _4),)),
-    "ImageSummary": ("tag:string tensor", (("tensor", _27),)),
+    "ImageSummary": ("tag:string tensor", (("tensor", _29),)),
     "InTopKV2": ("predictions:float32 targets k", (("targets k", _8),)),
-    "Invert": ("x", (("x", _14),)),
+    "Invert": ("x", (("x", _15),)),
     "InvertPermutation": ("x", (("x", _8),)),
-    "IsFinite": ("x", (("x", _9),)),
-    "IsInf": ("x", (("x", _9),)),
-    "IsNan": ("x", (("x", _9),)),
+    "IsFinite": ("x", (("x", _10),)),
+    "IsInf": ("x", (("x", _10),)),
+    "IsNan": ("x", (("x", _10),)),
     "IsVariableInitialized": ("ref", ()),
     "LearnedUnigramCandidateSampler": ("true_classes:int64", ()),
-    "LeftShift": ("x y", (("x y", _14),)),
-    "Less": ("x y", (("x y", _20),)),
-    "LessEqual": ("x y", (("x y", _20),)),
-    "Lgamma": ("x", (("x", _9),)),
-    "LinSpace": ("start stop num", (("start stop", _9), ("num", _8))),
+    "LeftShift": ("x y", (("x y", _15),)),
+    "Less": ("x y", (("x y", _22),)),
+    "LessEqual": ("x y", (("x y", _22),)),
+    "Lgamma": ("x", (("x", _10),)),
+    "LinSpace": ("start stop num", (("start stop", _10), ("num", _8))),
     "ListDiff": ("x y", ()),
     "Log": ("x", (("x", _1),)),
     "Log1p": ("x", (("x", _1),)),
-    "LogMatrixDeterminant": ("input", (("input", _28),)),
-    "LogSoftmax": ("logits", (("logits", _10),)),
+    "LogMatrixDeterminant": ("input", (("input", _30),)),
+    "LogSoftmax": ("logits", (("logits", _11),)),
     "LogUniformCandidateSampler": ("true_classes:int64", ()),
     "LogicalAnd": ("x:bool y:bool", ()),
     "LogicalNot": ("x:bool", ()),
     "LogicalOr": ("x:bool y:bool", ()),
     "LowerBound": ("sorted_inputs values", ()),
-    "Lu": ("input", (("input", _15),)),
-    "MatMul": ("a b", (("a b", _29),)),
-    "MatrixDeterminant": ("input", (("input", _28),)),
-    "MatrixExponential": ("input", (("input", _15),)),
-    "MatrixInverse": ("input", (("input", _15),)),
-    "MatrixSolve": ("matrix rhs", (("matrix rhs", _15),)),
-    "MatrixSolveLs": ("matrix rhs l2_regularizer:float64", (("matrix rhs", _15),)),
-    "MatrixSquareRoot": ("input", (("input", _15),)),
-    "MatrixTriangularSolve": ("matrix rhs", (("matrix rhs", _30),)),
-    "Max": ("input reduction_indices", (("input", _31), ("reduction_indices", _8))),
-    "MaxPool": ("input", (("input", _32),)),
-    "MaxPoolGrad": ("orig_input orig_output grad", (("orig_input orig_output grad", _20),)),
-    "MaxPoolGradGrad": ("orig_input orig_output grad", (("orig_input orig_output grad", _20),)),
-    "Maximum": ("x y", (("x y", _33),)),
+    "Lu": ("input", (("input", _16),)),
+    "MatMul": ("a b", (("a b", _31),)),
+    "MatchingFiles": ("pattern:string", ()),
+    "MatrixDeterminant": ("input", (("input", _30),)),
+    "MatrixExponential": ("input", (("input", _16),)),
+    "MatrixInverse": ("input", (("input", _16),)),
+    "MatrixSolve": ("matrix rhs", (("matrix rhs", _16),)),
+    "MatrixSolveLs": ("matrix rhs l2_regularizer:float64", (("matrix rhs", _16),)),
+    "MatrixSquareRoot": ("input", (("input", _16),)),
+    "MatrixTriangularSolve": ("matrix rhs", (("matrix rhs", _32),)),
+    "Max": ("input reduction_indices", (("input", _33), ("reduction_indices", _8))),
+    "MaxPool": ("input", (("input", _34),)),
+    "MaxPoolGrad": ("orig_input orig_output grad", (("orig_input orig_output grad", _22),)),
+    "MaxPoolGradGrad": ("orig_input orig_output grad", (("orig_input orig_output grad", _22),)),
+    "Maximum": ("x y", (("x y", _35),)),
     "Mean": ("input reduction_indices", (("input", _5), ("reduction_indices", _8))),
     "MergeSummary": ("inputs*:string", ()),
-    "Min": ("input reduction_indices", (("input", _31), ("reduction_indices", _8))),
-    "Minimum": ("x y", (("x y", _33),)),
-    "Mul": ("x y", (("x y", _21),)),
+    "Min": ("input reduction_indices", (("input", _33), ("reduction_indices", _8))),
+    "Minimum": ("x y", (("x y", _35),)),
+    "Mul": ("x y", (("x y", _23),)),
     "MulNoNan": ("x y", (("x y", _1),)),
-    "Multinomial": ("logits num_samples:int32", (("logits", _20),)),
-    "Ndtri": ("x", (("x", _9),)),
-    "Neg": ("x", (("x", _34),)),
-    "NextAfter": ("x1 x2", (("x1 x2", _35),)),
+    "Multinomial": ("logits num_samples:int32", (("logits", _22),)),
+    "Ndtri": ("x", (("x", _10),)),
+    "Neg": ("x", (("x", _36),)),
+    "NextAfter": ("x1 x2", (("x1 x2", _37),)),
     "NoOp": ("", ()),
     "NotEqual": ("x y", ()),
     "Pad": ("input paddings", (("paddings", _8),)),
     "PadV2": ("input paddings constant_values", (("paddings", _8),)),
+    "ParseExampleV2": (
+        "serialized:string names:string sparse_keys:string dense_keys:string ragged_keys:string dense_defaults*",
+        (),
+    ),
     "Placeholder": ("", ()),
     "PlaceholderWithDefault": ("input", ()),
-    "Polygamma": ("a x", (("a x", _12),)),
-    "Pow": ("x y", (("x y", _36),)),
+    "Polygamma": ("a x", (("a x", _13),)),
+    "Pow": ("x y", (("x y", _38),)),
     "Print": ("input data*", ()),
     "PrintV2": ("input:string", ()),
     "Prod": ("input reduction_indices", (("input", _5), ("reduction_indices", _8))),
     "PyFunc": ("input*", ()),
     "PyFuncStateless": ("input*", ()),
-    "Qr": ("input", (("input", _15),)),
-    "RFFT": ("input fft_length:int32", (("input", _12),)),
-    "RFFT2D": ("input fft_length:int32", (("input", _12),)),
-    "RFFT3D": ("input fft_length:int32", (("input", _12),)),
-    "RFFTND": ("input fft_length:int32 axes:int32", (("input", _12),)),
-    "RandomGamma": ("shape alpha", (("shape", _8), ("alpha", _37))),
-    "RandomGammaGrad": ("alpha sample", (("alpha sample", _12),)),
-    "RandomIndexShuffle": ("index seed max_index", (("index max_index", _38), ("seed", _38))),
-    "RandomPoissonV2": ("shape rate", (("shape", _8), ("rate", _39))),
+    "Qr": ("input", (("input", _16),)),
+    "RFFT": ("input fft_length:int32", (("input", _13),)),
+    "RFFT2D": ("input fft_length:int32", (("input", _13),)),
+    "RFFT3D": ("input fft_length:int32", (("input", _13),)),
+    "RFFTND": ("input fft_length:int32 axes:int32", (("input", _13),)),
+    "RandomGamma": ("shape alpha", (("shape", _8), ("alpha", _39))),
+    "RandomGammaGrad": ("alpha sample", (("alpha sample", _13),)),
+    "RandomIndexShuffle": ("index seed max_index", (("index max_index", _40), ("seed", _40))),
+    "RandomPoissonV2": ("shape rate", (("shape", _8), ("rate", _41))),
     "RandomShuffle": ("value", ()),
     "RandomStandardNormal": ("shape", (("shape", _8),)),
     "RandomUniform": ("shape", (("shape", _8),)),
     "RandomUniformInt": ("shape minval maxval", (("shape", _8), ("minval maxval", _8))),
-    "Range": ("start limit delta", (("start limit delta", _40),)),
+    "Range": ("start limit delta", (("start limit delta", _42),)),
+    "ReadFile": ("filename:string", ()),
     "Real": ("input", (("input", _4),)),
-    "RealDiv": ("x y", (("x y", _21),)),
-    "Reciprocal": ("x", (("x", _34),)),
+    "RealDiv": ("x y", (("x y", _23),)),
+    "Reciprocal": ("x", (("x", _36),)),
     "ReduceJoin": ("inputs:string reduction_indices:int32", ()),
     "RegexFullMatch": ("input:string pattern:string", ()),
     "RegexReplace": ("input:string pattern:string rewrite:string", ()),
-    "Relu": ("features", (("features", _41),)),
-    "ReluGrad": ("gradients features", (("gradients features", _20),)),
+    "Relu": ("features", (("features", _43),)),
+    "ReluGrad": ("gradients features", (("gradients features", _22),)),
     "Reshape": ("tensor shape", (("shape", _8),)),
     "ReverseSequence": ("input seq_lengths", (("seq_lengths", _8),)),
-    "ReverseV2": ("tensor axis", (("tensor", _42), ("axis", _8))),
-    "RightShift": ("x y", (("x y", _14),)),
-    "Rint": ("x", (("x", _9),)),
+    "ReverseV2": ("tensor axis", (("tensor", _44), ("axis", _8))),
+    "RightShift": ("x y", (("x y", _15),)),
+    "Rint": ("x", (("x", _10),)),
     "RngReadAndSkip": ("resource:resource alg:int32 delta:uint64", ()),
     "Roll": ("input shift axis", (("shift", _8), ("axis", _8))),
-    "Round": ("x", (("x", _34),)),
+    "Round": ("x", (("x", _36),)),
     "Rsqrt": ("x", (("x", _1),)),
-    "ScalarSummary": ("tags:string values", (("values", _20),)),
+    "ScalarSummary": ("tags:string values", (("values", _22),)),
     "ScatterAdd": ("ref indices updates", (("ref updates", _5), ("indices", _8))),
     "ScatterDiv": ("ref indices updates", (("ref updates", _5), ("indices", _8))),
-    "ScatterMax": ("ref indices updates", (("ref updates", _43), ("indices", _8))),
-    "ScatterMin": ("ref indices updates", (("ref updates", _43), ("indices", _8))),
+    "ScatterMax": ("ref indices updates", (("ref updates", _45), ("indices", _8))),
+    "ScatterMin": ("ref indices updates", (("ref updates", _45), ("indices", _8))),
     "ScatterMul": ("ref indices updates", (("ref updates", _5), ("indices", _8))),
     "ScatterNd": ("indices updates shape", (("indices shape", _7),)),
     "ScatterNdAdd": ("ref indices updates", (("ref updates", _5), ("indices", _8))),
@@ -365,22 +366,22 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "Select": ("condition:bool t e", ()),
     "SelectV2": ("condition:bool t e", ()),
-    "SelfAdjointEigV2": ("input", (("input", _15),)),
+    "SelfAdjointEigV2": ("input", (("input", _16),)),
     "Shape": ("input", ()),
     "Sigmoid": ("x", (("x", _1),)),
     "SigmoidGrad": ("y dy", (("y dy", _1),)),
-    "Sign": ("x", (("x", _34),)),
+    "Sign": ("x", (("x", _36),)),
     "Sin": ("x", (("x", _1),)),
     "Sinh": ("x", (("x", _1),)),
     "Slice": ("input begin size", (("begin size", _8),)),
-    "Softmax": ("logits", (("logits", _10),)),
-    "SoftmaxCrossEntropyWithLogits": ("features labels", (("features labels", _10),)),
-    "Softsign": ("features", (("features", _10),)),
+    "Softmax": ("logits", (("logits", _11),)),
+    "SoftmaxCrossEntropyWithLogits": ("features labels", (("features labels", _11),)),
+    "Softsign": ("features", (("features", _11),)),
     "SpaceToBatchND": ("input block_shape paddings", (("block_shape", _8), ("paddings", _8))),
     "SpaceToDepth": ("input", ()),
     "SparseAdd": (
         "a_indices:int64 a_values a_shape:int64 b_indices:int64 b_values b_shape:int64 thresh",
-        (("a_values b_values", _5), ("thresh", _20)),
+        (("a_values b_values", _5), ("thresh", _22)),
     ),
     "SparseAddGrad": (
         "backprop_val_grad a_indices:int64 b_indices:int64 sum_indices:int64",
@@ -434,7 +435,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "SparseCrossV2": ("indices*:int64 values* shapes*:int64 dense_inputs* sep:string", ()),
     "SparseReduceMax": (
         "input_indices:int64 input_values input_shape:int64 reduction_axes:int32",
-        (("input_values", _20),),
+        (("input_values", _22),),
     ),
     "SparseReduceSum": (
         "input_indices:int64 input_values input_shape:int64 reduction_axes:int32",
@@ -444,31 +445,31 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "SparseReshape": ("input_indices:int64 input_shape:int64 new_shape:int64", ()),
     "SparseSegmentMean": (
         "data indices segment_ids",
-        (("data", _9), ("indices", _8), ("segment_ids", _8)),
+        (("data", _10), ("indices", _8), ("segment_ids", _8)),
     ),
     "SparseSegmentMeanWithNumSegments": (
         "data indices segment_ids num_segments",
-        (("data", _9), ("indices", _8), ("segment_ids", _8), ("num_segments", _8)),
+        (("data", _10), ("indices", _8), ("segment_ids", _8), ("num_segments", _8)),
     ),
     "SparseSegmentSqrtN": (
         "data indices segment_ids",
-        (("data", _9), ("indices", _8), ("segment_ids", _8)),
+        (("data", _10), ("indices", _8), ("segment_ids", _8)),
     ),
     "SparseSegmentSqrtNWithNumSegments": (
         "data indices segment_ids num_segments",
-        (("data", _9), ("indices", _8), ("segment_ids", _8), ("num_segments", _8)),
+        (("data", _10), ("indices", _8), ("segment_ids", _8), ("num_segments", _8)),
     ),
     "SparseSegmentSum": (
         "data indices segment_ids",
-        (("data", _20), ("indices", _8), ("segment_ids", _8)),
+        (("data", _22), ("indices", _8), ("segment_ids", _8)),
     ),
     "SparseSegmentSumWithNumSegments": (
         "data indices segment_ids num_segments",
-        (("data", _20), ("indices", _8), ("segment_ids", _8), ("num_segments", _8)),
+        (("data", _22), ("indices", _8), ("segment_ids", _8), ("num_segments", _8)),
     ),
     "SparseSlice": ("indices:int64 values shape:int64 start:int64 size:int64", ()),
-    "SparseSoftmax": ("sp_indices:int64 sp_values sp_shape:int64", (("sp_values", _37),)),
-    "SparseSoftmaxCrossEntropyWithLogits": ("features labels", (("features", _10), ("labels", _8))),
+    "SparseSoftmax": ("sp_indices:int64 sp_values sp_shape:int64", (("sp_values", _39),)),
+    "SparseSoftmaxCrossEntropyWithLogits": ("features labels", (("features", _11), ("labels", _8))),
     "SparseTensorDenseAdd": (
         "a_indices a_values a_shape b",
         (("a_indices a_shape", _8), ("a_values b", _5)),
@@ -480,24 +481,24 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "Split": ("split_dim:int32 value", ()),
     "Sqrt": ("x", (("x", _1),)),
-    "Square": ("x", (("x", _44),)),
-    "SquaredDifference": ("x y", (("x y", _45),)),
+    "Square": ("x", (("x", _46),)),
+    "SquaredDifference": ("x y", (("x y", _47),)),
     "Squeeze": ("input", ()),
-    "StatelessMultinomial": ("logits num_samples:int32 seed", (("logits", _20), ("seed", _8))),
+    "StatelessMultinomial": ("logits num_samples:int32 seed", (("logits", _22), ("seed", _8))),
     "StatelessParameterizedTruncatedNormal": (
         "shape seed means stddevs minvals maxvals",
-        (("shape", _8), ("seed", _8), ("means stddevs minvals maxvals", _37)),
+        (("shape", _8), ("seed", _8), ("means stddevs minvals maxvals", _39)),
     ),
     "StatelessRandomBinomial": (
         "shape seed counts probs",
-        (("shape", _8), ("seed", _8), ("counts probs", _39)),
+        (("shape", _8), ("seed", _8), ("counts probs", _41)),
     ),
-    "StatelessRandomGammaV2": ("shape seed alpha", (("shape", _8), ("seed", _8), ("alpha", _37))),
+    "StatelessRandomGammaV2": ("shape seed alpha", (("shape", _8), ("seed", _8), ("alpha", _39))),
     "StatelessRandomNormal": ("shape seed", (("shape", _8), ("seed", _8))),
     "StatelessRandomNormalV2": ("shape key:uint64 counter:uint64 alg:int32", (("shape", _8),)),
-    "StatelessRandomPoisson": ("shape seed lam", (("shape", _8), ("seed", _8), ("lam", _39))),
+    "StatelessRandomPoisson": ("shape seed lam", (("shape", _8), ("seed", _8), ("lam", _41))),
     "StatelessRandomUniform": ("shape seed", (("shape", _8), ("seed", _8))),
-    "StatelessRandomUniformFullInt": ("shape seed", (("shape", _8), ("seed", _46))),
+    "StatelessRandomUniformFullInt": ("shape seed", (("shape", _8), ("seed", _48))),
     "StatelessRandomUniformFullIntV2": (
         "shape key:uint64 counter:uint64 alg:int32",
         (("shape", _8),),
@@ -508,7 +509,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "StatelessRandomUniformIntV2": (
         "shape key:uint64 counter:uint64 alg:int32 minval maxval",
-        (("shape", _8), ("minval maxval", _46)),
+        (("shape", _8), ("minval maxval", _48)),
     ),
     "StatelessRandomUniformV2": ("shape key:uint64 counter:uint64 alg:int32", (("shape", _8),)),
     "StatelessTruncatedNormal": ("shape seed", (("shape", _8), ("seed", _8))),
@@ -531,10 +532,10 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "StringToHashBucketStrong": ("input:string", ()),
     "StringToNumber": ("string_tensor:string", ()),
     "StringUpper": ("input:string", ()),
-    "Sub": ("x y", (("x y", _47),)),
+    "Sub": ("x y", (("x y", _49),)),
     "Substr": ("input:string pos len", (("pos len", _8),)),
     "Sum": ("input reduction_indices", (("input", _5), ("reduction_indices", _8))),
-    "Svd": ("input", (("input", _15),)),
+    "Svd": ("input", (("input", _16),)),
     "Tan": ("x", (("x", _1),)),
     "Tanh": ("x", (("x", _1),)),
     "TanhGrad": ("y dy", (("y dy", _1),)),
@@ -545,14 +546,14 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "TensorScatterMax": ("tensor indices updates", (("indices", _8),)),
     "TensorScatterMin": ("tensor indices updates", (("indices", _8),)),
     "TensorScatterSub": ("tensor indices updates", (("indices", _8),)),
-    "TensorScatterUpdate": ("tensor indices updates", (("indices", _48),)),
+    "TensorScatterUpdate": ("tensor indices updates", (("indices", _50),)),
     "TensorSummaryV2": ("tag:string tensor serialized_summary_metadata:string", ()),
     "Tile": ("input multiples", (("multiples", _8),)),
     "Timestamp": ("", ()),
-    "TopKV2": ("input k", (("input", _20), ("k", _7))),
+    "TopKV2": ("input k", (("input", _22), ("k", _7))),
     "Transpose": ("x perm", (("perm", _8),)),
-    "TruncateDiv": ("x y", (("x y", _21),)),
-    "TruncateMod": ("x y", (("x y", _49),)),
+    "TruncateDiv": ("x y", (("x y", _23),)),
+    "TruncateMod": ("x y", (("x y", _51),)),
     "TruncatedNormal": ("shape", (("shape", _8),)),
     "UnicodeEncode": ("input_values:int32 input_splits", (("input_splits", _8),)),
     "UnicodeTranscode": ("input:string", ()),
@@ -566,11 +567,11 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "UnsortedSegmentMax": (
         "data segment_ids num_segments",
-        (("data", _20), ("segment_ids", _8), ("num_segments", _8)),
+        (("data", _22), ("segment_ids", _8), ("num_segments", _8)),
     ),
     "UnsortedSegmentMin": (
         "data segment_ids num_segments",
-        (("data", _20), ("segment_ids", _8), ("num_segments", _8)),
+        (("data", _22), ("segment_ids", _8), ("num_segments", _8)),
     ),
     "UnsortedSegmentProd": (
         "data segment_ids num_segments",
@@ -582,11 +583,12 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "UpperBound": ("sorted_inputs values", ()),
     "VariableV2": ("", ()),
-    "Where": ("input", (("input", _50),)),
+    "Where": ("input", (("input", _52),)),
     "While": ("input*", ()),
-    "Xdivy": ("x y", (("x y", _51),)),
-    "Xlogy": ("x y", (("x y", _51),)),
-    "Zeta": ("x q", (("x q", _12),)),
+    "WriteFile": ("filename:string contents:string", ()),
+    "Xdivy": ("x y", (("x y", _53),)),
+    "Xlogy": ("x y", (("x y", _53),)),
+    "Zeta": ("x q", (("x q", _13),)),
 }
 # ---- end of the generated table
 
