@@ -8,7 +8,10 @@ the others refuse an animated GIF; ``DecodeBmp`` only BMP; ``DecodeAndCropJpeg``
 JPEG is libjpeg-turbo through ``simplejpeg`` (TF's decoder: the same pixels for every
 ``dct_method``, ``fancy_upscaling`` and ``ratio``); PNG, GIF and BMP are Pillow (16-bit colour
 PNGs: ``image_png_codec``). ``try_recover_truncated=True`` decodes what libjpeg-turbo recovers
-(``acceptable_fraction`` is not checked).
+(``acceptable_fraction`` is not checked). ``DecodeAndCropJpeg`` crops the full decode: where TF's
+libjpeg-turbo decodes the window alone, a subsampled (4:2:0, 4:2:2) JPEG with fancy upsampling
+differs from TF's in the window's first and last column (by at most 2); 4:4:4, grayscale and
+``fancy_upscaling=False`` are exact.
 """
 
 from __future__ import annotations
