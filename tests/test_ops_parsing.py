@@ -1,6 +1,7 @@
 """The op table's rows of the parsing and file ops on string tensors: ParseExampleV2 (a dense
 float feature of ``tf.train.Example`` records), DecodeRaw (float32 rows), ReadFile, WriteFile
-(read back after it) and MatchingFiles (files the draw makes in a temporary directory). Every
+(read back after it), MatchingFiles (files the draw makes in a temporary directory), DecodeCSV,
+DecodeCompressed and SerializeTensor/ParseTensor (a round trip). Every
 row gets the table's checks (``op_table.table_tests``); the behaviour beside TF is tested in
 test_io_parsing_vs_tf.py."""
 
@@ -11,6 +12,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import zlib
 
 import numpy as np
 from hypothesis import strategies as st
@@ -95,6 +97,25 @@ def _match_ref(pattern):
     return np.array(found, dtype=object).reshape(-1)
 
 
+def _csv(ctx):
+    rows = ctx.values((ctx.draw(st.integers(1, 4)), 2), dtype=F32)
+    return [np.array([f"{a!r},{b!r}".encode() for a, b in rows.tolist()], dtype=object)], {}
+
+
+def _csv_ref(recs):
+    cols = np.array([[float(x) for x in r.split(b",")] for r in recs], np.float32)
+    return [cols[:, 0], cols[:, 1]]
+
+
+def _compressed(ctx):
+    raw = ctx.draw(st.lists(st.binary(max_size=30), min_size=1, max_size=3))
+    return [np.array([zlib.compress(b) for b in raw], dtype=object)], {}
+
+
+def _tensor_round_trip(x):
+    return tf.io.parse_tensor(tf.io.serialize_tensor(x), tf.float32)
+
+
 ROWS = [
     Row(
         "ParseExampleV2",
@@ -126,6 +147,46 @@ ROWS = [
         "none",
         feed="value",
         static=False,  # (how many files match is known when it runs)
+    ),
+]
+ROWS += [
+    Row(
+        "DecodeCSV",
+        lambda recs: tf.io.decode_csv(recs, [[0.0], [0.0]]),
+        _csv_ref,
+        _csv,
+        (F32,),
+        "none",
+        feed="value",
+    ),
+    Row(
+        "DecodeCompressed",
+        lambda b: tf.io.decode_compressed(b, "ZLIB"),
+        lambda b: np.array([zlib.decompress(x) for x in b], dtype=object),
+        _compressed,
+        (F32,),
+        "none",
+        feed="value",
+    ),
+    # SerializeTensor's bytes are checked against TF's in test_io_serialization_vs_tf.py; here
+    # the round trip through ParseTensor gives the values back
+    Row(
+        "SerializeTensor",
+        _tensor_round_trip,
+        lambda x: x,
+        lambda ctx: ([ctx.values(ctx.shape())], {}),
+        (F32,),
+        "none",
+        static=False,
+    ),
+    Row(
+        "ParseTensor",
+        _tensor_round_trip,
+        lambda x: x,
+        lambda ctx: ([ctx.values(ctx.shape())], {}),
+        (F32,),
+        "none",
+        static=False,
     ),
 ]
 globals().update(table_tests(ROWS))  # test_forward_matches_numpy[<op>], ... for these rows

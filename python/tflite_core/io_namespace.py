@@ -20,6 +20,7 @@ from .ops.image_codec_ops import (
     decode_image,
     decode_jpeg,
     decode_png,
+    decode_webp,
     extract_jpeg_shape,
 )
 from .ops.image_encode_ops import encode_jpeg, encode_png, is_jpeg
@@ -30,6 +31,7 @@ from .ops.parsing_ops import (
     parse_example,
     parse_single_example,
 )
+from .ops.serialization_ops import decode_compressed, decode_csv, parse_tensor, serialize_tensor
 from .ops.string_ops import decode_base64, encode_base64
 
 __all__ = [
@@ -41,11 +43,14 @@ __all__ = [
     "decode_and_crop_jpeg",
     "decode_base64",
     "decode_bmp",
+    "decode_compressed",
+    "decode_csv",
     "decode_gif",
     "decode_image",
     "decode_jpeg",
     "decode_png",
     "decode_raw",
+    "decode_webp",
     "encode_base64",
     "encode_jpeg",
     "encode_png",
@@ -55,7 +60,9 @@ __all__ = [
     "matching_files",
     "parse_example",
     "parse_single_example",
+    "parse_tensor",
     "read_file",
+    "serialize_tensor",
     "tf_record_iterator",
     "write_file",
     "write_graph",

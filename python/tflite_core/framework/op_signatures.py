@@ -138,6 +138,11 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "DecodeBase64": ("output:!string", {}),
     "DecodeBmp": ("image:!uint8", {"channels": 0}),
+    "DecodeCSV": (
+        "output:[OUT_TYPE]",
+        {"field_delim": ",", "use_quote_delim": True, "na_value": "", "select_cols": []},
+    ),
+    "DecodeCompressed": ("output:!string", {"compression_type": ""}),
     "DecodeGif": ("image:!uint8", {}),
     "DecodeImage": ("image:dtype", {"channels": 0, "dtype": _dt.uint8, "expand_animations": True}),
     "DecodeJpeg": (
@@ -153,6 +158,7 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "DecodePng": ("image:dtype", {"channels": 0, "dtype": _dt.uint8}),
     "DecodeRaw": ("output:out_type", {"little_endian": True}),
+    "DecodeWebP": ("image:dtype", {"channels": 0, "dtype": _dt.uint8}),
     "DepthToSpace": ("output:T", {"data_format": "NHWC"}),
     "DepthwiseConv2dNative": (
         "output:T",
@@ -363,6 +369,7 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
         "sparse_indices:num_sparse*!int64 sparse_values:[sparse_types] sparse_shapes:num_sparse*!int64 dense_values:[Tdense] ragged_values:[ragged_value_types] ragged_row_splits:[ragged_split_types]",
         {},
     ),
+    "ParseTensor": ("output:out_type", {}),
     "Placeholder": ("output:dtype", {"shape": TensorShape(None)}),
     "PlaceholderWithDefault": ("output:dtype", {}),
     "Polygamma": ("z:T", {}),
@@ -453,6 +460,7 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "SelectV2": ("output:T", {}),
     "SelfAdjointEigV2": ("e:T v:T", {"compute_v": True}),
     "Selu": ("activations:T", {}),
+    "SerializeTensor": ("serialized:!string", {}),
     "Shape": ("output:out_type", {"out_type": _dt.int32}),
     "Sigmoid": ("y:T", {}),
     "SigmoidGrad": ("z:T", {}),
