@@ -223,3 +223,35 @@ def test_decoders_read_each_others_formats_as_tf():
     for fn in ("decode_jpeg", "decode_png"):
         for data in (JPEGS["q75_422"], PNGS["rgb8"], GIF1):
             check_same(lambda m, s, fn=fn: getattr(m.image, fn)(s), data)
+
+
+# (TF 2.21 crashes on animated WebP: only still images here)
+WEBPS = {
+    "lossy_rgb": pil_bytes(CHELSEA, "WEBP", quality=80),
+    "lossy_rgba": pil_bytes(np.dstack([ASTRONAUT, ASTRONAUT[..., 0]]), "WEBP", quality=60),
+    "lossless_rgb": pil_bytes(CHELSEA, "WEBP", lossless=True),
+}
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda m, s: m.image.decode_webp(s),
+        lambda m, s: m.image.decode_image(s),
+        lambda m, s: m.image.decode_image(s, expand_animations=False),
+        lambda m, s: m.image.decode_jpeg(s),  # (TF: frames from every decoder)
+        lambda m, s: m.image.decode_png(s),
+    ],
+    ids=["webp", "image", "image_no_expand", "jpeg", "png"],
+)
+@pytest.mark.parametrize("name", WEBPS)
+def test_decode_webp_exact(name, fn):
+    out = check_same(fn, WEBPS[name])
+    assert out.shape[-3:-1] == ((120, 157) if name[-3:] == "rgb" else (128, 128))
+
+
+def test_decode_webp_channels_and_other_formats():
+    check_same(lambda m, s: m.image.decode_webp(s, channels=3), WEBPS["lossy_rgb"])
+    check_same(lambda m, s: m.image.decode_webp(s, channels=4), WEBPS["lossy_rgba"])
+    out = check_same(lambda m, s: m.image.decode_webp(s), PNGS["rgb8"])  # a PNG: [h, w, 3]
+    np.testing.assert_array_equal(out, CHELSEA)

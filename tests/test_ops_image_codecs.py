@@ -114,6 +114,13 @@ ROWS = [
         _draw_jpeg,
         **NONE,
     ),
+    Row(
+        "DecodeWebP",
+        tf.image.decode_webp,
+        lambda s: _pil_decode(s.item())[None],
+        lambda ctx: ([_bytes(_pil(_image(ctx, (3, 4)), "WEBP", lossless=True))], {}),
+        **NONE,
+    ),
     Row("DecodePng", tf.image.decode_png, lambda s: _pil_decode(s.item()), _draw_png, **NONE),
     Row("DecodeBmp", tf.image.decode_bmp, lambda s: _pil_decode(s.item()), _draw_bmp, **NONE),
     Row(

@@ -20,6 +20,7 @@ from .ops.image_codec_ops import (
     decode_image,
     decode_jpeg,
     decode_png,
+    decode_webp,
     extract_jpeg_shape,
 )
 from .ops.image_color_ops import (
@@ -106,6 +107,7 @@ __all__ = [
     "decode_image",
     "decode_jpeg",
     "decode_png",
+    "decode_webp",
     "draw_bounding_boxes",
     "encode_jpeg",
     "encode_png",

@@ -1,13 +1,14 @@
 """The image decoders of ``tf.image`` / ``tf.io`` (TF's ``DecodeJpeg``, ``DecodePng``,
-``DecodeGif``, ``DecodeBmp``, ``DecodeImage``, ``DecodeAndCropJpeg``, ``ExtractJpegShape``):
+``DecodeGif``, ``DecodeBmp``, ``DecodeWebP``, ``DecodeImage``, ``DecodeAndCropJpeg``,
+``ExtractJpegShape``):
 host ops (``OpKind.HOST``) that read a scalar string of encoded bytes when the graph runs.
 
 As TF 2's kernels, every decoder sniffs the format from the first bytes and decodes any of JPEG,
-PNG, GIF and BMP, with the op's own rules: ``DecodeGif`` always returns ``[frames, h, w, 3]``;
-the others refuse an animated GIF; ``DecodeBmp`` only BMP; ``DecodeAndCropJpeg`` only JPEG.
-JPEG is libjpeg-turbo through ``simplejpeg`` (TF's decoder: the same pixels for every
-``dct_method``, ``fancy_upscaling`` and ``ratio``); PNG, GIF and BMP are Pillow (16-bit colour
-PNGs: ``image_png_codec``). ``try_recover_truncated=True`` decodes what libjpeg-turbo recovers
+PNG, GIF, BMP and WebP, with the op's own rules: ``DecodeGif`` always returns
+``[frames, h, w, 3]``; the others refuse an animated GIF; ``DecodeBmp`` only BMP (or WebP);
+``DecodeAndCropJpeg`` only JPEG (or WebP, window ignored); a WebP is ``[frames, h, w, c]`` in
+every decoder but ``DecodeImage`` with ``expand_animations=False``, as TF 2.21's. The pixels of
+each format are image_formats'. ``try_recover_truncated=True`` decodes what libjpeg-turbo recovers
 (``acceptable_fraction`` is not checked). ``DecodeAndCropJpeg`` crops the full decode: where TF's
 libjpeg-turbo decodes the window alone, a subsampled (4:2:0, 4:2:2) JPEG with fancy upsampling
 differs from TF's in the window's first and last column (by at most 2); 4:4:4, grayscale and
@@ -16,13 +17,9 @@ differs from TF's in the window's first and last column (by at most 2); 4:4:4, g
 
 from __future__ import annotations
 
-import io
-import math
 from typing import Any
 
 import numpy as np
-import simplejpeg
-from PIL import Image
 
 from ..framework import dtypes as _dt
 from ..framework.constant_op import convert_to_tensor
@@ -30,12 +27,26 @@ from ..framework.graph import Operation, Tensor, shape_error
 from ..framework.op_util import graph_of
 from ..framework.registry import NotDifferentiable, OpKind, register_op
 from ..framework.tensor_shape import TensorShape
+from .image_formats import (
+    BMP,
+    GIF,
+    JPEG,
+    PNG,
+    WEBP,
+    decode_bmp_bytes,
+    decode_gif_bytes,
+    decode_jpeg_bytes,
+    decode_png_bytes,
+    decode_webp_bytes,
+    jpeg_header,
+    scalar_bytes,
+    sniff,
+    to_channels,
+    to_dtype,
+)
 from .image_ops import convert_image_dtype
-from .image_png_codec import decode_png16, png_header
-from .string_ops import bytes_array, op_error, string_input
+from .string_ops import op_error, string_input
 
-_JPEG, _PNG, _GIF, _BMP = "JPEG", "PNG", "GIF", "BMP"
-_UNKNOWN = "Unknown image file format. One of JPEG, JPEG XL, PNG, GIF, BMP, WebP required."
 _DECODERS = (
     "DecodeJpeg",
     "DecodePng",
@@ -43,166 +54,13 @@ _DECODERS = (
     "DecodeBmp",
     "DecodeImage",
     "DecodeAndCropJpeg",
+    "DecodeWebP",
 )
 
-
-def sniff(data: bytes) -> str | None:
-    """The image format of encoded bytes by their magic number (None: unknown)."""
-    if data[:3] == b"\xff\xd8\xff":
-        return _JPEG
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return _PNG
-    if data[:3] == b"GIF":
-        return _GIF
-    if data[:2] == b"BM":
-        return _BMP
-    return None
-
-
-def scalar_bytes(op: Operation, value: Any) -> bytes:
-    arr = bytes_array(value)
-    if arr.ndim != 0:
-        shape = "[" + ",".join(str(d) for d in arr.shape) + "]"
-        raise op_error(op, f"contents must be scalar, got shape {shape}")
-    return arr.item()
-
-
-# ---- JPEG ---------------------------------------------------------------------------------------
-def _jpeg_header(op: Operation, data: bytes) -> tuple[int, int, int]:
-    """(height, width, components) of a JPEG; TF's error when it is not one."""
-    try:
-        h, w, space, _ = simplejpeg.decode_jpeg_header(data, strict=False)
-    except ValueError:
-        raise op_error(op, f"Invalid JPEG data, size {len(data)}") from None
-    return h, w, {"Gray": 1, "CMYK": 4}.get(space, 3)
-
-
-def _decode_jpeg(op: Operation, data: bytes, channels: int, crop=None) -> np.ndarray:
-    h, w, native = _jpeg_header(op, data)
-    get = op._attrs.get  # (the other decoders use DecodeJpeg's defaults)
-    ratio = int(get("ratio", 1))
-    kw: dict[str, Any] = {
-        "fastdct": get("dct_method", "") != "INTEGER_ACCURATE",
-        "fastupsample": not get("fancy_upscaling", True),
-        "strict": not get("try_recover_truncated", False),
-    }
-    if ratio > 1:
-        kw.update(min_height=math.ceil(h / ratio), min_width=math.ceil(w / ratio), min_factor=ratio)
-    gray = (channels or native) == 1
-    try:
-        image = simplejpeg.decode_jpeg(data, colorspace="GRAY" if gray else "RGB", **kw)
-    except ValueError:
-        raise op_error(op, "jpeg::Uncompress failed. Invalid JPEG data or crop window.") from None
-    image = image.reshape(image.shape[0], image.shape[1], -1)
-    if crop is not None:
-        y, x, ch, cw = (int(v) for v in crop)
-        if y < 0 or x < 0 or ch <= 0 or cw <= 0 or y + ch > h or x + cw > w:
-            raise op_error(op, "jpeg::Uncompress failed. Invalid JPEG data or crop window.")
-        image = image[y : y + ch, x : x + cw]
-    return np.ascontiguousarray(image)
-
-
-# ---- PNG, GIF, BMP ------------------------------------------------------------------------------
-def _open(op: Operation, data: bytes, fmt: str):
-    try:
-        im = Image.open(io.BytesIO(data))
-        im.load()
-    except Exception:  # (Pillow raises OSError, SyntaxError, ValueError ... on bad data)
-        raise op_error(op, _bad_data(fmt, data)) from None
-    return im
-
-
-def _bad_data(fmt: str, data: bytes) -> str:
-    if fmt == _PNG:
-        return f"Invalid PNG data, size {len(data)}"
-    if fmt == _GIF:
-        return f"Invalid GIF data (size {len(data)}), failed to slurp gif file: Failed to read"
-    return f"Invalid {fmt} data, size {len(data)}"
-
-
-def _decode_png(op: Operation, data: bytes) -> np.ndarray:
-    try:
-        _, _, depth, ctype, _ = png_header(data)
-    except ValueError:
-        raise op_error(op, _bad_data(_PNG, data)) from None
-    if depth == 16 and ctype in (2, 4, 6):
-        try:
-            return decode_png16(data)
-        except Exception:
-            raise op_error(op, _bad_data(_PNG, data)) from None
-    im = _open(op, data, _PNG)
-    if im.mode == "P":
-        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
-    elif im.mode == "1":
-        im = im.convert("L")
-    arr = np.asarray(im)
-    if depth == 16:  # (Pillow's "I;16" or "I": one channel)
-        return arr.astype(np.uint16).reshape(arr.shape[0], arr.shape[1], 1)
-    return arr.reshape(arr.shape[0], arr.shape[1], -1)
-
-
-def _decode_gif(op: Operation, data: bytes) -> np.ndarray:
-    im = _open(op, data, _GIF)
-    frames = []
-    try:
-        for i in range(getattr(im, "n_frames", 1)):
-            im.seek(i)
-            frames.append(np.asarray(im.convert("RGB")))
-    except Exception:
-        raise op_error(op, _bad_data(_GIF, data)) from None
-    return np.stack(frames)
-
-
-def _decode_bmp(op: Operation, data: bytes) -> np.ndarray:
-    im = _open(op, data, _BMP)
-    arr = np.asarray(im.convert("RGBA" if im.mode == "RGBA" else "RGB"))
-    return arr
-
-
-# ---- channels and dtypes ------------------------------------------------------------------------
-def _to_channels(image: np.ndarray, channels: int) -> np.ndarray:
-    """``image`` ([..., c]) with ``channels`` channels (0: as it is), as libpng converts them."""
-    c = image.shape[-1]
-    if channels in (0, c):
-        return image
-    top = np.iinfo(image.dtype).max
-    if c <= 2:  # gray (+ alpha)
-        gray = image[..., :1]
-        if channels == 1:
-            return gray
-        rgb = np.concatenate([gray] * 3, axis=-1)
-        alpha = image[..., 1:] if c == 2 else np.full_like(gray, top)
-        return rgb if channels == 3 else np.concatenate([rgb, alpha], axis=-1)
-    if channels == 1:  # libpng's rgb_to_gray with TF's 0.299, 0.587 (in 1/32768: truncated
-        # at 8 bits, rounded at 16)
-        w = np.array([9797, 19234, 3737], np.int64)
-        rnd = 16384 if image.dtype == np.uint16 else 0
-        gray = (image[..., :3].astype(np.int64) @ w + rnd) >> 15
-        return gray.astype(image.dtype)[..., None]
-    if channels == 3:
-        return image[..., :3]
-    return np.concatenate([image, np.full_like(image[..., :1], top)], axis=-1)
-
-
-def _to_dtype(image: np.ndarray, dtype: _dt.DType, fmt: str) -> np.ndarray:
-    """As TF: times 1/255 (1/65535) in float32; 8-bit PNG samples widened by libpng (x 257),
-    other 8-bit images shifted (x 256); 16-bit samples truncated to 8."""
-    if dtype == _dt.float32 and fmt == _PNG and image.dtype == np.uint8:
-        image = image.astype(np.uint16) * np.uint16(257)  # (libpng widens it first)
-    if dtype == _dt.float32:
-        scale = np.float32(1.0 / np.iinfo(image.dtype).max)
-        return (image.astype(np.float32) * scale).astype(np.float32)
-    if dtype == _dt.uint16 and image.dtype == np.uint8:
-        return image.astype(np.uint16) * np.uint16(257 if fmt == _PNG else 256)
-    if dtype == _dt.uint8 and image.dtype == np.uint16:
-        return (image >> 8).astype(np.uint8)
-    return image
-
-
 _CHANNEL_RULES = {  # format -> (allowed channels, message)
-    _JPEG: ((0, 1, 3), "JPEG does not support {c} channels"),
-    _BMP: ((0, 3, 4), "`channels` must be 0, 3 or 4 for BMP, but got {c}"),
-    _GIF: ((0, 3), "channels must be 0 or 3 for GIF, got {c}"),
+    JPEG: ((0, 1, 3), "JPEG does not support {c} channels"),
+    BMP: ((0, 3, 4), "`channels` must be 0, 3 or 4 for BMP, but got {c}"),
+    GIF: ((0, 3), "channels must be 0 or 3 for GIF, got {c}"),
 }
 
 
@@ -217,15 +75,20 @@ def _decode(op: Operation, contents, crop=None) -> list:
         raise op_error(
             op, "Unknown image file format. One of JPEG, JPEG XL, PNG, GIF, BMP, WebP required."
         )
-    if kind == "DecodeAndCropJpeg" and fmt != _JPEG:
+    if fmt == WEBP:  # (every decoder: frames; DecodeAndCropJpeg ignores its window, as TF)
+        frames = decode_webp_bytes(op, data, channels)
+        if kind == "DecodeImage" and not op.get_attr("expand_animations"):
+            return [np.ascontiguousarray(frames[0])]
+        return [frames]
+    if kind == "DecodeAndCropJpeg" and fmt != JPEG:
         raise op_error(op, f"DecodeAndCropJpeg operation can run on JPEG only, but detected {fmt}.")
-    if kind == "DecodeBmp" and fmt != _BMP:
+    if kind == "DecodeBmp" and fmt != BMP:
         raise op_error(
             op,
             f"Trying to decode {fmt} format using DecodeBmp op. Use `decode_{fmt.lower()}` or "
             "`decode_image` instead.",
         )
-    if fmt == _BMP and kind in ("DecodeJpeg", "DecodePng"):
+    if fmt == BMP and kind in ("DecodeJpeg", "DecodePng"):
         raise op_error(
             op,
             "Trying to decode BMP format using a wrong op. Use `decode_bmp` or `decode_image` "
@@ -234,16 +97,16 @@ def _decode(op: Operation, contents, crop=None) -> list:
     allowed, msg = _CHANNEL_RULES.get(fmt, ((0, 1, 3, 4), ""))
     if channels not in allowed:
         raise op_error(op, msg.format(c=channels))
-    if fmt == _JPEG:
-        image = _decode_jpeg(op, data, channels, crop)
-    elif fmt == _PNG:
-        image = _decode_png(op, data)
-    elif fmt == _GIF:
-        image = _decode_gif(op, data)
+    if fmt == JPEG:
+        image = decode_jpeg_bytes(op, data, channels, crop)
+    elif fmt == PNG:
+        image = decode_png_bytes(op, data)
+    elif fmt == GIF:
+        image = decode_gif_bytes(op, data)
     else:
-        image = _decode_bmp(op, data)
+        image = decode_bmp_bytes(op, data)
     animated = kind == "DecodeGif" or (kind == "DecodeImage" and op.get_attr("expand_animations"))
-    if fmt == _GIF and not animated:
+    if fmt == GIF and not animated:
         if image.shape[0] != 1 and kind != "DecodeImage":
             raise op_error(
                 op,
@@ -251,11 +114,11 @@ def _decode(op: Operation, contents, crop=None) -> list:
                 "tf.io.decode_gif or tf.io.decode_image",
             )
         image = image[0]
-    elif fmt != _GIF and kind == "DecodeGif":
+    elif fmt != GIF and kind == "DecodeGif":
         image = image[None]
-    image = _to_channels(image, channels)
+    image = to_channels(image, channels)
     dtype = op.get_attr("dtype") if "dtype" in op._attrs else _dt.uint8
-    return [np.ascontiguousarray(_to_dtype(image, dtype, fmt))]
+    return [np.ascontiguousarray(to_dtype(image, dtype, fmt))]
 
 
 # ---- shapes and registrations -------------------------------------------------------------------
@@ -273,6 +136,8 @@ def _decode_shape(op: Operation, shapes: list, value_of) -> list:
         _rank_check(op, shapes, 1, 1)
     if op.type == "DecodeGif":
         return [TensorShape([None, None, None, 3])]
+    if op.type == "DecodeWebP":
+        return [TensorShape(None)]
     if op.type == "DecodeImage" and op.get_attr("expand_animations"):
         return [TensorShape(None)]
     channels = int(op.get_attr("channels"))
@@ -281,7 +146,7 @@ def _decode_shape(op: Operation, shapes: list, value_of) -> list:
 
 def _extract_shape(op: Operation, contents) -> list:
     data = scalar_bytes(op, contents)
-    h, w, c = _jpeg_header(op, data)
+    h, w, c = jpeg_header(op, data)
     return [np.array([h, w, c], op.get_attr("output_type").as_numpy_dtype)]
 
 
@@ -297,6 +162,7 @@ for _type in (
     "DecodeBmp",
     "DecodeImage",
     "DecodeAndCropJpeg",
+    "DecodeWebP",
 ):
     register_op(
         _type,
@@ -442,6 +308,21 @@ def decode_image(
         if op_dt != dt:
             return convert_image_dtype(out, dt, name=scope)
         return out
+
+
+def decode_webp(
+    contents: Any, channels: int = 0, dtype: Any = _dt.uint8, name: str | None = None
+) -> Tensor:
+    """The frames of a WebP as a uint8 ``[frames, h, w, c]`` tensor, ``c`` the file's 3 or 4
+    (TF's ``DecodeWebP``; other formats decode as ``decode_png`` does)."""
+    dt = _dt.as_dtype(dtype)
+    if dt != _dt.uint8:
+        raise TypeError(
+            f"Value passed to parameter 'dtype' has DataType {dt.name} not in list of allowed "
+            "values: uint8"
+        )
+    t = string_input(contents, "DecodeWebP", "contents")
+    return _op("DecodeWebP", [t], dt, {"channels": int(channels), "dtype": dt}, name)
 
 
 def extract_jpeg_shape(
