@@ -12,7 +12,16 @@ import numpy as np
 import pytest
 import skimage.data
 import tensorflow as real_tf
-from test_image_codecs_vs_tf import ASTRONAUT, CHELSEA, GIF, JPEGS, PNGS, check_same, run
+from test_image_codecs_vs_tf import (
+    ASTRONAUT,
+    CHELSEA,
+    GIF,
+    JPEGS,
+    PNGS,
+    WEBPS,
+    check_same,
+    run,
+)
 
 import tflite_core as tf
 
@@ -220,6 +229,26 @@ BAD = {
         lambda m, s: m.image.decode_and_crop_jpeg(s, [100, 0, 40, 10]),
         JPEGS["q95_420"],
         "Invalid JPEG data or crop window",
+    ),
+    "truncated_webp": (
+        lambda m, s: m.image.decode_webp(s),
+        WEBPS["lossy_rgb"][:300],
+        "Failed to decode WebP image.",
+    ),
+    "webp_1_channel": (
+        lambda m, s: m.image.decode_image(s, channels=1),
+        WEBPS["lossy_rgb"],
+        "WebP only supports 3 or 4 channels",
+    ),
+    "webp_channels_mismatch": (
+        lambda m, s: m.image.decode_webp(s, channels=4),
+        WEBPS["lossy_rgb"],
+        "Number of channels requested does not match input",
+    ),
+    "webp_float32": (
+        lambda m, s: m.image.decode_image(s, dtype=m.float32),
+        WEBPS["lossy_rgb"],
+        "WebP only supports uint8 for dtype",
     ),
     "shape_of_png": (lambda m, s: m.image.extract_jpeg_shape(s), PNGS["rgb8"], "Invalid JPEG"),
 }

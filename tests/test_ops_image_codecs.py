@@ -72,7 +72,8 @@ def _draw_crop(ctx):
     h, w = image.shape[:2]
     y, x = ctx.draw(st.integers(0, h - 1)), ctx.draw(st.integers(0, w - 1))
     window = [y, x, ctx.draw(st.integers(1, h - y)), ctx.draw(st.integers(1, w - x))]
-    return [_bytes(_pil(image, "JPEG", quality=90))], {"window": window}
+    # 4:4:4: TF decodes the window alone, upsampling subsampled chroma from it (image_codec_ops)
+    return [_bytes(_pil(image, "JPEG", quality=90, subsampling=0))], {"window": window}
 
 
 def _draw_raw(ctx):

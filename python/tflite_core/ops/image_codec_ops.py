@@ -11,8 +11,8 @@ every decoder but ``DecodeImage`` with ``expand_animations=False``, as TF 2.21's
 each format are image_formats'. ``try_recover_truncated=True`` decodes what libjpeg-turbo recovers
 (``acceptable_fraction`` is not checked). ``DecodeAndCropJpeg`` crops the full decode: where TF's
 libjpeg-turbo decodes the window alone, a subsampled (4:2:0, 4:2:2) JPEG with fancy upsampling
-differs from TF's in the window's first and last column (by at most 2); 4:4:4, grayscale and
-``fancy_upscaling=False`` are exact.
+differs from TF's in the window's first and last column (by a few levels: at most 2 on
+photographs); 4:4:4, grayscale and ``fancy_upscaling=False`` are exact.
 """
 
 from __future__ import annotations
