@@ -1,7 +1,7 @@
 """The op table's rows of the parsing and file ops on string tensors: ParseExampleV2 (a dense
 float feature of ``tf.train.Example`` records), DecodeRaw (float32 rows), ReadFile, WriteFile
 (read back after it), MatchingFiles (files the draw makes in a temporary directory), DecodeCSV,
-DecodeCompressed and SerializeTensor/ParseTensor (a round trip). Every
+DecodeCompressed, SerializeTensor/ParseTensor (a round trip) and ParseSequenceExampleV2. Every
 row gets the table's checks (``op_table.table_tests``); the behaviour beside TF is tested in
 test_io_parsing_vs_tf.py."""
 
@@ -112,6 +112,43 @@ def _compressed(ctx):
     return [np.array([zlib.compress(b) for b in raw], dtype=object)], {}
 
 
+def _sequences(ctx):
+    n = ctx.draw(st.integers(1, 3))
+    SequenceExample = example_protos().SequenceExample
+    recs = []
+    for _ in range(n):
+        steps = ctx.values((ctx.draw(st.integers(0, 3)), 2), dtype=F32)
+        s = SequenceExample()
+        fl = s.feature_lists.feature_list["x"]
+        for r in steps:
+            fl.feature.add().float_list.value.extend(r.tolist())
+        recs.append(s.SerializeToString())
+    return [np.array(recs, dtype=object)], {}
+
+
+def _sequences_ref(recs):
+    SequenceExample = example_protos().SequenceExample
+    lists = [
+        [
+            list(f.float_list.value)
+            for f in SequenceExample.FromString(r).feature_lists.feature_list["x"].feature
+        ]
+        for r in recs
+    ]
+    longest = max(len(x) for x in lists)
+    out = np.zeros((len(recs), longest, 2), np.float32)
+    for b, steps in enumerate(lists):
+        if steps:
+            out[b, : len(steps)] = steps
+    return [out, np.array([len(x) for x in lists], np.int64)]
+
+
+def _sequence_parse(recs):
+    f = {"x": tf.io.FixedLenSequenceFeature([2], tf.float32, allow_missing=True)}
+    _, lists, lengths = tf.io.parse_sequence_example(recs, sequence_features=f)
+    return [lists["x"], lengths["x"]]
+
+
 def _tensor_round_trip(x):
     return tf.io.parse_tensor(tf.io.serialize_tensor(x), tf.float32)
 
@@ -150,6 +187,16 @@ ROWS = [
     ),
 ]
 ROWS += [
+    Row(
+        "ParseSequenceExampleV2",
+        _sequence_parse,
+        _sequences_ref,
+        _sequences,
+        (F32,),
+        "none",
+        feed="value",
+        static=False,  # (the longest list is known when it runs)
+    ),
     Row(
         "DecodeCSV",
         lambda recs: tf.io.decode_csv(recs, [[0.0], [0.0]]),

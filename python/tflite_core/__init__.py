@@ -499,6 +499,7 @@ from .ops.scatter_ops import tensor_scatter_min as tensor_scatter_nd_min
 from .ops.scatter_ops import tensor_scatter_sub as tensor_scatter_nd_sub
 from .ops.scatter_ops import tensor_scatter_update as tensor_scatter_nd_update
 from .ops.script_ops import numpy_function, py_func, py_function
+from .ops.sequence_parsing_ops import FixedLenSequenceFeature, parse_single_sequence_example
 from .ops.serialization_ops import decode_compressed, decode_csv, parse_tensor, serialize_tensor
 from .ops.shape_ops import (
     broadcast_dynamic_shape,

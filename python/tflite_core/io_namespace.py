@@ -31,11 +31,17 @@ from .ops.parsing_ops import (
     parse_example,
     parse_single_example,
 )
+from .ops.sequence_parsing_ops import (
+    FixedLenSequenceFeature,
+    parse_sequence_example,
+    parse_single_sequence_example,
+)
 from .ops.serialization_ops import decode_compressed, decode_csv, parse_tensor, serialize_tensor
 from .ops.string_ops import decode_base64, encode_base64
 
 __all__ = [
     "FixedLenFeature",
+    "FixedLenSequenceFeature",
     "TFRecordCompressionType",
     "TFRecordOptions",
     "TFRecordWriter",
@@ -59,7 +65,9 @@ __all__ = [
     "is_jpeg",
     "matching_files",
     "parse_example",
+    "parse_sequence_example",
     "parse_single_example",
+    "parse_single_sequence_example",
     "parse_tensor",
     "read_file",
     "serialize_tensor",

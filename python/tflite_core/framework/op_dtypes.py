@@ -309,6 +309,10 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         "serialized:string names:string sparse_keys:string dense_keys:string ragged_keys:string dense_defaults*",
         (),
     ),
+    "ParseSequenceExampleV2": (
+        "serialized:string debug_name:string context_sparse_keys:string context_dense_keys:string context_ragged_keys:string feature_list_sparse_keys:string feature_list_dense_keys:string feature_list_ragged_keys:string feature_list_dense_missing_assumed_empty:bool context_dense_defaults*",
+        (),
+    ),
     "ParseTensor": ("serialized:string", ()),
     "Placeholder": ("", ()),
     "PlaceholderWithDefault": ("input", ()),
@@ -618,6 +622,7 @@ def has_op_def(op_type: str) -> bool:
 _OWN_SIGNATURES = frozenset(
     {
         "ParseExampleV2",  # (keys as attributes; TF's are string inputs)
+        "ParseSequenceExampleV2",
         "PrintV2",
         "RngReadAndSkip",
         "StatelessRandomNormalV2",
