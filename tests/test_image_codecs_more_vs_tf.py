@@ -195,6 +195,22 @@ def test_pipeline_decode_resize_cast_kernels():
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
 
 
+def test_try_recover_truncated():
+    """A JPEG cut at two thirds: both decode it whole; the rows before the cut's MCU row are
+    TF's, the rows after it mid-gray as TF's; TF's source manager recovers a little more of the
+    cut MCU rows (rows 63..96 here differ; documented in image_codec_ops)."""
+    data = JPEGS["q95_420"][: len(JPEGS["q95_420"]) * 2 // 3]
+    kw = {"try_recover_truncated": True, "acceptable_fraction": 0.5}
+    ours = run(tf, lambda m, s: m.image.decode_jpeg(s, **kw), data)
+    theirs = run(T, lambda m, s: m.image.decode_jpeg(s, **kw), data)
+    assert ours.shape == theirs.shape == (120, 157, 3)
+    np.testing.assert_array_equal(ours[:63], theirs[:63])
+    np.testing.assert_array_equal(ours[97:], theirs[97:])
+    assert (ours[97:] == 128).all()
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Invalid JPEG data"):
+        run(tf, lambda m, s: m.image.decode_jpeg(s), data)  # (without recovery: TF's error)
+
+
 BAD = {
     "corrupt_jpeg": (
         lambda m, s: m.image.decode_jpeg(s),

@@ -8,11 +8,15 @@ PNG, GIF, BMP and WebP, with the op's own rules: ``DecodeGif`` always returns
 ``[frames, h, w, 3]``; the others refuse an animated GIF; ``DecodeBmp`` only BMP (or WebP);
 ``DecodeAndCropJpeg`` only JPEG (or WebP, window ignored); a WebP is ``[frames, h, w, c]`` in
 every decoder but ``DecodeImage`` with ``expand_animations=False``, as TF 2.21's. The pixels of
-each format are image_formats'. ``try_recover_truncated=True`` decodes what libjpeg-turbo recovers
-(``acceptable_fraction`` is not checked). ``DecodeAndCropJpeg`` crops the full decode: where TF's
-libjpeg-turbo decodes the window alone, a subsampled (4:2:0, 4:2:2) JPEG with fancy upsampling
-differs from TF's in the window's first and last column (by a few levels: at most 2 on
-photographs); 4:4:4, grayscale and ``fancy_upscaling=False`` are exact.
+each format are image_formats'.
+
+Known differences from TF: ``try_recover_truncated=True`` decodes what libjpeg-turbo's
+TurboJPEG recovers (``acceptable_fraction`` is not checked): the rows before the cut and the
+mid-gray rows after it are TF's, the MCU rows at the cut are not (TF's source manager recovers
+more of them). ``DecodeAndCropJpeg`` crops the full decode: where TF's libjpeg-turbo decodes the
+window alone, a subsampled (4:2:0, 4:2:2) JPEG with fancy upsampling differs from TF's in the
+window's first and last column (by a few levels: at most 2 on photographs); 4:4:4, grayscale and
+``fancy_upscaling=False`` are exact.
 """
 
 from __future__ import annotations
