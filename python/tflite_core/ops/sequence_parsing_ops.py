@@ -90,7 +90,7 @@ def _parse(op: Operation, serialized: Any, *defaults: Any) -> list:
     out: list = []
     # context: sparse, then dense
     for key, dtype in zip(op.get_attr("context_sparse_keys"), op.get_attr("context_sparse_types")):
-        rows = []
+        rows: list[tuple[tuple[int, ...], np.ndarray]] = []
         for b, ex in enumerate(examples):
             f = ex.context.feature.get(key)
             v = None if f is None else _values(f, key, dtype, b)
@@ -125,7 +125,7 @@ def _parse(op: Operation, serialized: Any, *defaults: Any) -> list:
     )
     lengths = []
     for key, dtype, shape, allow_missing in seq_dense:
-        per_record = []
+        per_record: list[list] = []
         for b, ex in enumerate(examples):
             fl = ex.feature_lists.feature_list.get(key)
             if fl is None:
