@@ -169,7 +169,10 @@ def _segment_join(op, values, ids, num):
     out = np.empty((n, width), object)
     for k, got in enumerate(parts):
         for j in range(width):
-            out[k, j] = sep.join(r[j] for r in got)
+            acc = b""
+            for r in got:  # (TF's kernel: an empty result so far takes the next string alone)
+                acc = r[j] if not acc else acc + sep + r[j]
+            out[k, j] = acc
     return [out.reshape((n, *rest))]
 
 
