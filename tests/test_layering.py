@@ -74,6 +74,7 @@ ROOT_NAMESPACES = {
     "graph_util",
     "strings",  # tf.strings
     "io_namespace",  # tf.io (bound to the name io by the package's __init__)
+    "data_namespace",  # tf.data (likewise: the package's data/ holds the pipeline)
     "python_io",  # tf.python_io
 }
 NAMESPACE_INITS = {"nn", "losses", "layers", "metrics"}  # packages whose __init__ is a namespace

@@ -46,6 +46,7 @@ from . import (  # the namespaces
 # tf.io is the namespace module; the package's own io/ subpackage (file formats) is imported by
 # it first, so the import system never rebinds the name io to that subpackage afterwards
 from . import io_namespace as io
+from . import data_namespace as data
 from .client.config_options import GPUOptions, GraphOptions, OptimizerOptions
 from .client.session import ConfigProto, InteractiveSession, Session
 from .framework import dtypes, errors

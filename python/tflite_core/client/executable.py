@@ -17,6 +17,7 @@ import numpy as np
 from ..framework import dtypes as _dt
 from ..framework import errors
 from ..framework.graph import Graph, Operation, Tensor
+from ..framework.host_context import running
 from ..framework.registry import OpKind
 from ..framework.runtime import core
 from ..framework.sparse_tensor import SparseTensor, SparseTensorValue, sparse_feed_items
@@ -383,7 +384,8 @@ class Executable:
             pool.append(plan)  # (to a list nobody holds if the PlanCache evicted it meanwhile)
             self.used[sig] = next(self.sess._plans.clock)
         if self.py_fetches:
-            outs = self._run_host(outs, arrays, trace, feed_dict)
+            with running(self.sess):
+                outs = self._run_host(outs, arrays, trace, feed_dict)
         return self.build(outs)
 
     def _run_host(self, outs, arrays, trace=None, feed_dict=None):

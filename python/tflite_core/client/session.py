@@ -79,6 +79,7 @@ class BaseSession:
             set_num_threads(int(threads))
         self._default_cms: list = []
         self._partial_runs = PartialRuns(self)
+        self._resources: dict = {}  # per-session state of host ops (framework/host_context.py)
 
     @property
     def graph(self) -> Graph:
@@ -182,9 +183,31 @@ class BaseSession:
     def close(self) -> None:
         """Frees the session's variables and plans; later runs raise RuntimeError."""
         self._closed = True
+        resources, self._resources = self._resources, {}
+        for r in resources.values():  # (iterators stop their prefetch threads)
+            close = getattr(r, "close", None)
+            if close is not None:
+                close()
         self._cache.clear()
         self._plans.clear()
         self._vars.clear()
+
+    def resources(self) -> dict:
+        """The state host ops keep in this session (an iterator's position), by key."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        return self._resources
+
+    def function_session(self, graph: Graph) -> BaseSession:
+        """A session that runs ``graph`` (a dataset function's body) for host ops of this one:
+        its random streams drawn from this session's seed; closed with it."""
+        key = ("function_session", graph)
+        sub = self._resources.get(key)
+        if sub is None:
+            sub = BaseSession(graph=graph, config=self._config)
+            sub._seed_base = (self._seed_base * 31 + len(self._resources) + 1) & 0x7FFFFFFF
+            self._resources[key] = sub
+        return sub
 
     def _variable_buffer(self, var_op: Operation, shape: Any) -> np.ndarray:
         with self._lock:

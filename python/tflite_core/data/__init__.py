@@ -1,0 +1,1 @@
+"""Input pipelines: ``tf.data`` (the namespace is ``data_namespace.py``)."""
