@@ -222,9 +222,8 @@ class Executable:
             for op in need:
                 for t in exec_inputs(op):
                     if t.op in host and feeds_plan(t.op):  # (all its outputs: one call)
-                        self.host_values.extend(
-                            u for u in t.op._outputs if u not in fed and u.dtype.np.kind in "fiub"
-                        )
+                        # (all its outputs, strings too: the op must not run again)
+                        self.host_values.extend(u for u in t.op._outputs if u not in fed)
                     elif t.op in host:
                         raise TypeError(
                             f"{op.name} ({op.type}) cannot read {t.name}: a {t.dtype.name} "

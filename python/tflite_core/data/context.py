@@ -26,6 +26,11 @@ class Context:
     def scalar(self, t: Tensor) -> int:
         return int(self.values[t])
 
+    def string(self, t: Tensor) -> str:
+        v = self.values[t]
+        v = v.item() if hasattr(v, "item") else v
+        return v.decode() if isinstance(v, bytes) else str(v)
+
     def close(self) -> None:
         self.stop.set()
         for th in self.threads:

@@ -272,8 +272,7 @@ class CacheNode(Node):
         return [self.filename]
 
     def iterate(self, ctx: Context) -> Iterator[list]:
-        name = ctx.value(self.filename)
-        name = name.decode() if isinstance(name, bytes) else str(name)
+        name = ctx.string(self.filename)
         cached = ctx.state.get(self)
         path = name + ".tflite_core_cache" if name else None
         if cached is None and path and os.path.exists(path):

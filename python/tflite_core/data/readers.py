@@ -48,8 +48,7 @@ class FileNode(Node):
         return [self.files, self.kind, self.parallel]
 
     def _kind(self, ctx: Context) -> str:
-        v = ctx.value(self.kind)
-        kind = v.decode() if isinstance(v, bytes) else str(v)
+        kind = ctx.string(self.kind)
         if kind not in _KINDS:
             raise errors.InvalidArgumentError(None, None, f"Unsupported compression_type: {kind}.")
         return kind
@@ -115,6 +114,15 @@ class FixedLengthNode(FileNode):
         record, header, footer = (ctx.scalar(t) for t in self.sizes)
         data = _read(path, kind)
         end = len(data) - footer
+        body = end - header
+        if body % record:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"Excluding the header ({header} bytes) and footer ({footer} bytes), input file "
+                f'"{path}" has body length {body} bytes, which is not an exact multiple of the '
+                f"record length ({record} bytes).",
+            )
         pos = header
         while pos + record <= end:
             yield data[pos : pos + record]

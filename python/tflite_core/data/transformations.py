@@ -48,7 +48,9 @@ class MapNode(Node):
                 yield f.result()
 
     def cardinality(self, ctx: Context) -> int:
-        return self.upstream[0].cardinality(ctx)
+        # (TF 1.x's map does not preserve cardinality: a function may end the input early)
+        c = self.upstream[0].cardinality(ctx)
+        return c if c == INFINITE else UNKNOWN
 
 
 class FilterNode(Node):
