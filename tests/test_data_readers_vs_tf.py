@@ -100,7 +100,9 @@ def test_text_line_dataset_as_tf(files, which):
 @pytest.mark.parametrize("record", [4, 8])
 def test_fixed_length_record_dataset_as_tf(files, record):
     theirs, ours = run_both(
-        lambda m: m.data.FixedLengthRecordDataset(files["fixed"], record, header_bytes=3, footer_bytes=5)
+        lambda m: m.data.FixedLengthRecordDataset(
+            files["fixed"], record, header_bytes=3, footer_bytes=5
+        )
     )
     assert_same(theirs, ours)
     assert len(ours) == 40 // record
@@ -120,9 +122,11 @@ def test_list_files_unshuffled_and_file_names_fed(files):
     assert_same(theirs, ours)
     assert len(ours) == 3
     theirs, ours = run_both(
-        lambda m: m.data.Dataset.list_files(pattern, seed=3).interleave(
-            m.data.TFRecordDataset, cycle_length=2
-        ).map(lambda s: m.parse_single_example(s, FEATURES(m))["label"])
+        lambda m: (
+            m.data.Dataset.list_files(pattern, seed=3)
+            .interleave(m.data.TFRecordDataset, cycle_length=2)
+            .map(lambda s: m.parse_single_example(s, FEATURES(m))["label"])
+        )
     )
     assert sorted(theirs) == sorted(ours)
     names = []

@@ -19,9 +19,9 @@ Y = np.array([3, 1, 4, 1, 5, 9], np.int64)
 WORDS = np.array([b"a", b"bc", b"", b"def", b"g", b"hi"], dtype=object)
 
 PIPELINES = {
-    "slices_tuple_map_batch": lambda m: m.data.Dataset.from_tensor_slices((X, Y))
-    .map(lambda x, y: (x * 2.0, y + 1))
-    .batch(4),
+    "slices_tuple_map_batch": lambda m: (
+        m.data.Dataset.from_tensor_slices((X, Y)).map(lambda x, y: (x * 2.0, y + 1)).batch(4)
+    ),
     "slices_dict": lambda m: m.data.Dataset.from_tensor_slices({"x": X, "w": WORDS}),
     "slices_list_is_tensor": lambda m: m.data.Dataset.from_tensor_slices([[1, 2], [3, 4]]),
     "from_tensors": lambda m: m.data.Dataset.from_tensors((X, {"y": Y})),
@@ -38,9 +38,11 @@ PIPELINES = {
         {"a": m.data.Dataset.range(3), "b": m.data.Dataset.range(5, 9)}
     ),
     "concatenate": lambda m: m.data.Dataset.range(3).concatenate(m.data.Dataset.range(7, 9)),
-    "concatenate_shapes": lambda m: m.data.Dataset.from_tensors([1, 2])
-    .concatenate(m.data.Dataset.from_tensors([3, 4, 5]))
-    .map(lambda v: m.shape(v)),
+    "concatenate_shapes": lambda m: (
+        m.data.Dataset.from_tensors([1, 2])
+        .concatenate(m.data.Dataset.from_tensors([3, 4, 5]))
+        .map(lambda v: m.shape(v))
+    ),
     "filter": lambda m: m.data.Dataset.range(10).filter(lambda v: m.equal(v % 3, 1)),
     "flat_map": lambda m: m.data.Dataset.from_tensor_slices(X).flat_map(
         lambda row: m.data.Dataset.from_tensor_slices(row[:2])
@@ -52,12 +54,16 @@ PIPELINES = {
         lambda v: m.data.Dataset.range(v * 10, v * 10 + v), cycle_length=3
     ),
     "batch_drop_remainder": lambda m: m.data.Dataset.range(10).batch(3, drop_remainder=True),
-    "padded_batch": lambda m: m.data.Dataset.range(1, 6)
-    .map(lambda v: m.fill([v], v))
-    .padded_batch(2, padded_shapes=[None]),
-    "padded_batch_fixed_values": lambda m: m.data.Dataset.range(1, 5)
-    .map(lambda v: (m.fill([v], m.cast(v, m.float32)), m.as_string(v)))
-    .padded_batch(3, padded_shapes=([6], []), padding_values=(-1.0, "pad")),
+    "padded_batch": lambda m: (
+        m.data.Dataset.range(1, 6)
+        .map(lambda v: m.fill([v], v))
+        .padded_batch(2, padded_shapes=[None])
+    ),
+    "padded_batch_fixed_values": lambda m: (
+        m.data.Dataset.range(1, 5)
+        .map(lambda v: (m.fill([v], m.cast(v, m.float32)), m.as_string(v)))
+        .padded_batch(3, padded_shapes=([6], []), padding_values=(-1.0, "pad"))
+    ),
     "unbatch": lambda m: m.data.Dataset.from_tensors((X, Y)).unbatch(),
     "take_skip": lambda m: m.data.Dataset.range(20).skip(3).take(5),
     "take_all": lambda m: m.data.Dataset.range(4).take(-1),
@@ -72,9 +78,7 @@ PIPELINES = {
         lambda w: (m.strings.length(w), m.strings.join([w, w], separator="-"))
     ),
     "map_returns_list": lambda m: m.data.Dataset.range(3).map(lambda v: [v, v * 2]),
-    "map_captures": lambda m: m.data.Dataset.range(3).map(
-        lambda v: v + m.constant(100, m.int64)
-    ),
+    "map_captures": lambda m: m.data.Dataset.range(3).map(lambda v: v + m.constant(100, m.int64)),
     "map_parallel": lambda m: m.data.Dataset.range(20).map(
         lambda v: m.square(v), num_parallel_calls=4
     ),
@@ -108,9 +112,20 @@ def test_pipeline_types_and_shapes_as_tf(name):
 
 
 @pytest.mark.parametrize(
-    "name", ["range_1", "range_3_negative", "zip", "concatenate", "take_skip", "shard",
-             "repeat_batch", "batch_drop_remainder", "slices_tuple_map_batch", "filter",
-             "take_all"]
+    "name",
+    [
+        "range_1",
+        "range_3_negative",
+        "zip",
+        "concatenate",
+        "take_skip",
+        "shard",
+        "repeat_batch",
+        "batch_drop_remainder",
+        "slices_tuple_map_batch",
+        "filter",
+        "take_all",
+    ],
 )
 def test_cardinality_as_tf(name):
     vals = []
@@ -137,7 +152,9 @@ def test_reduce_and_single_element_as_tf():
     for m in (T, tf):
         with m.Graph().as_default():
             d = m.data.Dataset.from_tensor_slices((X, Y))
-            total = d.reduce((np.float32(0), np.int64(0)), lambda s, e: (s[0] + m.reduce_sum(e[0]), s[1] + e[1]))
+            total = d.reduce(
+                (np.float32(0), np.int64(0)), lambda s, e: (s[0] + m.reduce_sum(e[0]), s[1] + e[1])
+            )
             one = m.data.Dataset.from_tensors(X).get_single_element()
             with m.Session() as s:
                 vals.append(s.run((total, one)))

@@ -76,6 +76,7 @@ ROOT_NAMESPACES = {
     "io_namespace",  # tf.io (bound to the name io by the package's __init__)
     "data_namespace",  # tf.data (likewise: the package's data/ holds the pipeline)
     "python_io",  # tf.python_io
+    "queue",  # tf.queue
 }
 NAMESPACE_INITS = {"nn", "losses", "layers", "metrics"}  # packages whose __init__ is a namespace
 NAMESPACE_TREES = {"contrib"}  # packages that are namespaces throughout (tf.contrib)

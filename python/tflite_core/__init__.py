@@ -30,6 +30,7 @@ from . import (  # the namespaces
     nn,
     python_io,
     quantization,
+    queue,
     random,
     resource_loader,
     saved_model,
@@ -42,13 +43,21 @@ from . import (  # the namespaces
     train,
     version,
 )
+from . import data_namespace as data
 
 # tf.io is the namespace module; the package's own io/ subpackage (file formats) is imported by
 # it first, so the import system never rebinds the name io to that subpackage afterwards
 from . import io_namespace as io
-from . import data_namespace as data
 from .client.config_options import GPUOptions, GraphOptions, OptimizerOptions
 from .client.session import ConfigProto, InteractiveSession, Session
+from .data.reader_ops import (
+    FixedLengthRecordReader,
+    IdentityReader,
+    ReaderBase,
+    TextLineReader,
+    TFRecordReader,
+    WholeFileReader,
+)
 from .framework import dtypes, errors
 from .framework.constant_op import (
     constant,
@@ -227,7 +236,15 @@ from .ops.complex_ops import angle, complex, conj, imag, real
 from .ops.cond import case, cond, switch_case
 from .ops.control_flow_ops import group, no_op
 from .ops.control_flow_ops import tuple_ as tuple
+from .ops.count_up_to_op import count_up_to
 from .ops.custom_gradient import custom_gradient, grad_pass_through, identity_n, recompute_grad
+from .ops.data_flow_ops import (
+    FIFOQueue,
+    PaddingFIFOQueue,
+    PriorityQueue,
+    QueueBase,
+    RandomShuffleQueue,
+)
 from .ops.dtype_ops import saturate_cast, to_bfloat16, to_complex64, to_complex128
 from .ops.einsum_ops import einsum
 from .ops.fft_ops import (

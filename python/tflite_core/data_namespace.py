@@ -13,8 +13,8 @@ from .data.dataset_ops import (
 )
 from .data.dataset_ops import DatasetV1 as Dataset
 from .data.dataset_ops import FixedLengthRecordDatasetV1 as FixedLengthRecordDataset
-from .data.dataset_ops import TFRecordDatasetV1 as TFRecordDataset
 from .data.dataset_ops import TextLineDatasetV1 as TextLineDataset
+from .data.dataset_ops import TFRecordDatasetV1 as TFRecordDataset
 from .data.iterator_ops import Iterator
 from .data.structure import TensorSpec
 

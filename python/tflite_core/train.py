@@ -4,6 +4,7 @@ step, checkpoints (``Saver`` and the readers) and the TF 0.x summary names."""
 from .framework.example_protos import EXAMPLE_PROTO_NAMES, example_protos
 from .io.event_writer import FileWriter as SummaryWriter
 from .io.event_writer import summary_iterator, write_graph
+from .training import queue_runner
 from .training.basic_session_run_hooks import (
     FeedFnHook,
     FinalOpsHook,
@@ -34,6 +35,22 @@ from .training.checkpoint_utils import (
     load_variable,
 )
 from .training.coordinator import Coordinator, LooperThread
+from .training.input import (
+    batch,
+    batch_join,
+    input_producer,
+    limit_epochs,
+    match_filenames_once,
+    maybe_batch,
+    maybe_batch_join,
+    maybe_shuffle_batch,
+    maybe_shuffle_batch_join,
+    range_input_producer,
+    shuffle_batch,
+    shuffle_batch_join,
+    slice_input_producer,
+    string_input_producer,
+)
 from .training.learning_rate_decay import (
     cosine_decay,
     cosine_decay_restarts,
@@ -67,6 +84,7 @@ from .training.proximal_optimizers import (
     ProximalAdagradOptimizer,
     ProximalGradientDescentOptimizer,
 )
+from .training.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
 from .training.saver import Saver, SaverDef
 from .training.saver_hooks import (
     CheckpointSaverHook,

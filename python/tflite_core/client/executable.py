@@ -354,9 +354,9 @@ class Executable:
         else:
             sig = ()
         pool = self.pools.get(sig)
-        if pool:
-            plan = pool.pop()
-        else:
+        try:  # (threads may run one signature at once: queue runners; each takes its own plan)
+            plan = pool.pop()  # type: ignore[union-attr]
+        except (AttributeError, IndexError):
             plan = self._compile(sig, arrays)
             pool = self.sess._plans.add(self, sig, plan)
         try:

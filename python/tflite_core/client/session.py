@@ -204,9 +204,12 @@ class BaseSession:
         key = ("function_session", graph)
         sub = self._resources.get(key)
         if sub is None:
-            sub = BaseSession(graph=graph, config=self._config)
-            sub._seed_base = (self._seed_base * 31 + len(self._resources) + 1) & 0x7FFFFFFF
-            self._resources[key] = sub
+            with self._lock:
+                sub = self._resources.get(key)
+                if sub is None:
+                    sub = BaseSession(graph=graph, config=self._config)
+                    sub._seed_base = (self._seed_base * 31 + len(self._resources) + 1) & 0x7FFFFFFF
+                    self._resources[key] = sub
         return sub
 
     def _variable_buffer(self, var_op: Operation, shape: Any) -> np.ndarray:

@@ -170,7 +170,9 @@ class DatasetV1:
         if datasets is None:
             datasets = args[0] if len(args) == 1 else tuple(args)
         if not structure.is_nested(datasets) and not isinstance(datasets, DatasetV1):
-            raise TypeError(f"Invalid `datasets`. `datasets` is expected to be a (nested) structure of `tf.data.Dataset` objects. Python `list` is not supported and you should use `tuple` instead.")
+            raise TypeError(
+                "Invalid `datasets`. `datasets` is expected to be a (nested) structure of `tf.data.Dataset` objects. Python `list` is not supported and you should use `tuple` instead."
+            )
         flat = structure.flatten(datasets)
         for d in flat:
             if not isinstance(d, DatasetV1):
@@ -219,7 +221,12 @@ class DatasetV1:
     ) -> DatasetV1:
         fn = StructuredFunction(map_func, "interleave", self.element_spec, returns_dataset=True)
         return self._chain(
-            FlatMapNode(self._node, fn, AUTOTUNE if cycle_length is None else cycle_length, block_length or 1)
+            FlatMapNode(
+                self._node,
+                fn,
+                AUTOTUNE if cycle_length is None else cycle_length,
+                block_length or 1,
+            )
         )
 
     def filter(self, predicate: Callable[..., Any], name: str | None = None) -> DatasetV1:
@@ -292,8 +299,7 @@ class DatasetV1:
         out = transformation_func(self)
         if not isinstance(out, DatasetV1):
             raise TypeError(
-                "`transformation_func` must return a `tf.data.Dataset` object. Got "
-                f"{type(out)}."
+                f"`transformation_func` must return a `tf.data.Dataset` object. Got {type(out)}."
             )
         return out
 
@@ -304,7 +310,9 @@ class DatasetV1:
         return self._options
 
     # -- whole-dataset values ----------------------------------------------------------------
-    def reduce(self, initial_state: Any, reduce_func: Callable[..., Any], name: str | None = None) -> Any:
+    def reduce(
+        self, initial_state: Any, reduce_func: Callable[..., Any], name: str | None = None
+    ) -> Any:
         """Tensors: ``reduce_func(state, element)`` folded over the elements from
         ``initial_state``, computed when the graph runs."""
         return whole_dataset_ops.reduce(self, initial_state, reduce_func, name)
@@ -368,7 +376,12 @@ class FixedLengthRecordDatasetV1(DatasetV1):
     ) -> None:
         super().__init__(
             readers.FixedLengthNode(
-                filenames, record_bytes, header_bytes, footer_bytes, compression_type, num_parallel_reads
+                filenames,
+                record_bytes,
+                header_bytes,
+                footer_bytes,
+                compression_type,
+                num_parallel_reads,
             )
         )
 
@@ -389,7 +402,7 @@ def make_one_shot_iterator(dataset: DatasetV1) -> iterator_ops.Iterator:
     return dataset.make_one_shot_iterator()
 
 
-def make_initializable_iterator(dataset: DatasetV1, shared_name: str | None = None) -> iterator_ops.Iterator:
+def make_initializable_iterator(
+    dataset: DatasetV1, shared_name: str | None = None
+) -> iterator_ops.Iterator:
     return dataset.make_initializable_iterator(shared_name)
-
-

@@ -46,7 +46,9 @@ class StructuredFunction:
         self.graph = fg
         with fg.as_default():
             flat_in = structure.flatten(input_spec)
-            self.params = [fg.add_param(s.dtype, s.shape, f"args_{i}") for i, s in enumerate(flat_in)]
+            self.params = [
+                fg.add_param(s.dtype, s.shape, f"args_{i}") for i, s in enumerate(flat_in)
+            ]
             args = structure.pack(input_spec, self.params)
             if type(args) is tuple:  # (a tuple is unpacked; a namedtuple or dict is one arg)
                 ret = func(*args)

@@ -189,13 +189,13 @@ class Iterator:
         spec: Any, kind: str, shared_name: str | None, name: str | None, extra: Any = None
     ) -> tuple[Tensor, str]:
         g = get_default_graph()
-        op_name = g.unique_name(name or ("OneShotIterator" if kind == "OneShotIterator" else "Iterator"), mark_as_used=False)
-        handle_name = shared_name or f"{op_name}_{next(_HANDLES)}"
-        attrs = {"shared_name": handle_name, "container": "", **_flat_attrs(spec)}
+        attrs = {"shared_name": shared_name or "", "container": "", **_flat_attrs(spec)}
         if extra is not None:
             attrs["_dataset"] = extra
         with g.control_dependencies(None):
-            op = g.create_op(kind, [], [_dt.string], attrs, op_name)
+            op = g.create_op(kind, [], [_dt.string], attrs, name or kind.replace("V2", ""))
+        handle_name = shared_name or f"{op.name}_{next(_HANDLES)}"
+        op._attrs["shared_name"] = handle_name
         return op.outputs[0], handle_name
 
     @staticmethod
@@ -285,7 +285,11 @@ class Iterator:
         iterator)."""
         g = get_default_graph()
         return g.create_op(
-            "IteratorToStringHandle", [self._handle], [_dt.string], {}, name or "IteratorToStringHandle"
+            "IteratorToStringHandle",
+            [self._handle],
+            [_dt.string],
+            {},
+            name or "IteratorToStringHandle",
         ).outputs[0]
 
     @property

@@ -157,7 +157,9 @@ class ShardNode(Node):
         n, i = ctx.scalar(self.n), ctx.scalar(self.index)
         if n <= 0:
             raise errors.InvalidArgumentError(
-                None, None, f"Number of shards must be greater than zero (currently num_shards = {n})."
+                None,
+                None,
+                f"Number of shards must be greater than zero (currently num_shards = {n}).",
             )
         if not 0 <= i < n:
             raise errors.InvalidArgumentError(

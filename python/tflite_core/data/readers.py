@@ -60,7 +60,9 @@ class FileNode(Node):
         paths = [p.decode() for p in as_bytes_list(ctx.value(self.files))]
         kind = self._kind(ctx)
         n = ctx.scalar(self.parallel)
-        sources = ((([np.asarray(r, dtype=object)] for r in self._records(ctx, p, kind))) for p in paths)
+        sources = (
+            (([np.asarray(r, dtype=object)] for r in self._records(ctx, p, kind))) for p in paths
+        )
         if n <= 1:
             for src in sources:
                 yield from src
@@ -96,7 +98,11 @@ class FixedLengthNode(FileNode):
         super().__init__(filenames, compression_type, num_parallel_reads)
         self.sizes = [
             scalar_input(v or 0, _dt.int64, n)
-            for v, n in ((record_bytes, "record_bytes"), (header_bytes, "header_bytes"), (footer_bytes, "footer_bytes"))
+            for v, n in (
+                (record_bytes, "record_bytes"),
+                (header_bytes, "header_bytes"),
+                (footer_bytes, "footer_bytes"),
+            )
         ]
 
     def inputs(self) -> list[Tensor]:
@@ -105,9 +111,13 @@ class FixedLengthNode(FileNode):
     def iterate(self, ctx: Context) -> Iterator[list]:
         record, header, footer = (ctx.scalar(t) for t in self.sizes)
         if record <= 0:
-            raise errors.InvalidArgumentError(None, None, f"record_bytes must be positive, got {record}")
+            raise errors.InvalidArgumentError(
+                None, None, f"record_bytes must be positive, got {record}"
+            )
         if header < 0 or footer < 0:
-            raise errors.InvalidArgumentError(None, None, "header_bytes and footer_bytes must be >= 0")
+            raise errors.InvalidArgumentError(
+                None, None, "header_bytes and footer_bytes must be >= 0"
+            )
         yield from super().iterate(ctx)
 
     def _records(self, ctx: Context, path: str, kind: str) -> Iterator[bytes]:

@@ -50,8 +50,7 @@ class SlicesNode(Node):
         for t in self.components:
             if t.shape.rank == 0:
                 raise ValueError(
-                    "Unbatching a tensor is only supported for rank >= 1, got "
-                    f"{t.name} of shape ()"
+                    f"Unbatching a tensor is only supported for rank >= 1, got {t.name} of shape ()"
                 )
             if t.shape.rank is not None:
                 first = first.merge_with(t.shape[0])  # (ValueError: "Dimensions 2 and 3 ...")
@@ -89,7 +88,10 @@ class RangeNode(Node):
         if not 1 <= len(args) <= 3:
             raise ValueError(f"Invalid arguments to RangeDataset: {args}")
         start, stop, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
-        self.args = [scalar_input(a, _dt.int64, n) for a, n in zip((start, stop, step), ("start", "stop", "step"))]
+        self.args = [
+            scalar_input(a, _dt.int64, n)
+            for a, n in zip((start, stop, step), ("start", "stop", "step"))
+        ]
         self.dtype = _dt.as_dtype(output_type)
         self.spec = structure.TensorSpec([], self.dtype)
 
@@ -119,7 +121,9 @@ class GeneratorNode(Node):
             raise TypeError("`generator` must be a Python callable.")
         self.generator = generator
         self.spec = spec
-        self.args = [] if args is None else [structure.to_tensors(a, "from_generator args") for a in args]
+        self.args = (
+            [] if args is None else [structure.to_tensors(a, "from_generator args") for a in args]
+        )
         self.flat_spec = structure.flatten(spec)
 
     def inputs(self) -> list[Tensor]:
@@ -208,9 +212,7 @@ class ConcatenateNode(Node):
     def __init__(self, first: Node, second: Node) -> None:
         ta, tb = structure.types_of(first.spec), structure.types_of(second.spec)
         if not structure.same_structure(ta, tb) or structure.flatten(ta) != structure.flatten(tb):
-            raise TypeError(
-                f"Incompatible dataset elements:\n  {first.spec}\nvs.\n  {second.spec}"
-            )
+            raise TypeError(f"Incompatible dataset elements:\n  {first.spec}\nvs.\n  {second.spec}")
         self.upstream = (first, second)
         self.spec = structure.pack(
             first.spec,

@@ -68,7 +68,9 @@ def flatten(structure: Any) -> list:
     """The atoms of ``structure``, depth first (mapping values in sorted key order)."""
     if not is_nested(structure):
         return [structure]
-    children = [structure[k] for k in _keys(structure)] if isinstance(structure, Mapping) else structure
+    children = (
+        [structure[k] for k in _keys(structure)] if isinstance(structure, Mapping) else structure
+    )
     out: list = []
     for c in children:
         out.extend(flatten(c))
@@ -110,8 +112,10 @@ def same_structure(a: Any, b: Any) -> bool:
     if not is_nested(a):
         return True
     if isinstance(a, Mapping):
-        return isinstance(b, Mapping) and _keys(a) == _keys(b) and all(
-            same_structure(a[k], b[k]) for k in a
+        return (
+            isinstance(b, Mapping)
+            and _keys(a) == _keys(b)
+            and all(same_structure(a[k], b[k]) for k in a)
         )
     if isinstance(b, Mapping) or len(a) != len(b):
         return False
@@ -138,9 +142,11 @@ def normalize_returned(value: Any) -> Any:
     if isinstance(value, tuple) and not hasattr(type(value), "_fields"):
         return tuple(normalize_returned(v) for v in value)
     if isinstance(value, Mapping):
-        return type(value)((k, normalize_returned(v)) for k, v in value.items()) if type(
-            value
-        ) is not dict else {k: normalize_returned(v) for k, v in value.items()}
+        return (
+            type(value)((k, normalize_returned(v)) for k, v in value.items())
+            if type(value) is not dict
+            else {k: normalize_returned(v) for k, v in value.items()}
+        )
     return value
 
 
@@ -190,10 +196,14 @@ def check_value(value: Any, spec: TensorSpec, what: str) -> np.ndarray:
             raise TypeError(f"{what}: expected {spec.dtype.name}, got a string or object value")
         if arr.dtype != spec.dtype.np:
             cast = arr.astype(spec.dtype.np)
-            if arr.dtype.kind == "f" and spec.dtype.np.kind in "iub" and not np.array_equal(
-                cast, arr
+            if (
+                arr.dtype.kind == "f"
+                and spec.dtype.np.kind in "iub"
+                and not np.array_equal(cast, arr)
             ):
-                raise TypeError(f"{what}: cannot convert {arr.dtype.name} values to {spec.dtype.name}")
+                raise TypeError(
+                    f"{what}: cannot convert {arr.dtype.name} values to {spec.dtype.name}"
+                )
             arr = cast
     if not spec.shape.is_compatible_with(TensorShape(arr.shape)):
         raise ValueError(

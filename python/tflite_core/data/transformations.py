@@ -56,8 +56,10 @@ class MapNode(Node):
 class FilterNode(Node):
     def __init__(self, upstream: Node, predicate: StructuredFunction) -> None:
         out = predicate.output_spec
-        if not isinstance(out, structure.TensorSpec) or out.dtype != _dt.bool or not (
-            out.shape.is_compatible_with(TensorShape([]))
+        if (
+            not isinstance(out, structure.TensorSpec)
+            or out.dtype != _dt.bool
+            or not (out.shape.is_compatible_with(TensorShape([])))
         ):
             raise ValueError(
                 "Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, but its "
@@ -92,8 +94,12 @@ class FlatMapNode(Node):
         self.inner: Node = fn.dataset._node
         self.spec = fn.output_spec
         self.interleave = cycle_length is not None or block_length is not None
-        self.cycle = scalar_input(-1 if cycle_length is None else cycle_length, _dt.int64, "cycle_length")
-        self.block = scalar_input(1 if block_length is None else block_length, _dt.int64, "block_length")
+        self.cycle = scalar_input(
+            -1 if cycle_length is None else cycle_length, _dt.int64, "cycle_length"
+        )
+        self.block = scalar_input(
+            1 if block_length is None else block_length, _dt.int64, "block_length"
+        )
 
     def inputs(self) -> list[Tensor]:
         return [self.cycle, self.block] if self.interleave else []
@@ -102,7 +108,12 @@ class FlatMapNode(Node):
         values = dict(ctx.values)
         values.update(zip(self.fn.outputs, call(element)))
         inner = Context(ctx.session, values)
-        inner.state, inner.stop, inner.threads, inner.entropy = ctx.state, ctx.stop, ctx.threads, ctx.entropy
+        inner.state, inner.stop, inner.threads, inner.entropy = (
+            ctx.state,
+            ctx.stop,
+            ctx.threads,
+            ctx.entropy,
+        )
         return self.inner.iterate(inner)
 
     def iterate(self, ctx: Context) -> Iterator[list]:
@@ -242,9 +253,14 @@ class PaddedBatchNode(BatchNode):
                 )
             shapes = [TensorShape([None] * s.rank) for s in shapes]  # type: ignore[operator]
         else:
-            shapes = [as_shape(s) if not isinstance(s, Tensor) else TensorShape(None) for s in structure.flatten(padded_shapes)]
+            shapes = [
+                as_shape(s) if not isinstance(s, Tensor) else TensorShape(None)
+                for s in structure.flatten(padded_shapes)
+            ]
             if len(shapes) != len(flat_spec):
-                raise ValueError("The padded_shapes structure does not match the dataset's elements.")
+                raise ValueError(
+                    "The padded_shapes structure does not match the dataset's elements."
+                )
         self.padded = [
             TensorShape([None if d == -1 else d for d in s.as_list()]) if s.rank is not None else s
             for s in shapes
@@ -260,9 +276,13 @@ class PaddedBatchNode(BatchNode):
         else:
             pads = structure.flatten(padding_values)
             if len(pads) != len(flat_spec):
-                raise ValueError("The padding_values structure does not match the dataset's elements.")
+                raise ValueError(
+                    "The padding_values structure does not match the dataset's elements."
+                )
         self.pads = [
-            (p if isinstance(p, bytes) else str(p).encode()) if s.dtype == _dt.string else np.asarray(p, s.dtype.np)
+            (p if isinstance(p, bytes) else str(p).encode())
+            if s.dtype == _dt.string
+            else np.asarray(p, s.dtype.np)
             for p, s in zip(pads, flat_spec)
         ]
         n = _static_int(self.size)
@@ -290,7 +310,9 @@ class PaddedBatchNode(BatchNode):
             rank = parts[0].ndim
             if any(p.ndim != rank for p in parts):
                 raise errors.InvalidArgumentError(
-                    None, None, f"All elements in a batch must have the same rank as the padded shape for component{i}"
+                    None,
+                    None,
+                    f"All elements in a batch must have the same rank as the padded shape for component{i}",
                 )
             longest = [max(p.shape[d] for p in parts) for d in range(rank)]
             target = [
@@ -323,7 +345,9 @@ class UnbatchNode(Node):
                 raise ValueError("Unbatching a dataset is only supported for rank >= 1")
         self.upstream = (upstream,)
         self.spec = structure.map_structure(
-            lambda s: structure.TensorSpec(s.shape[1:] if s.shape.rank is not None else s.shape, s.dtype),
+            lambda s: structure.TensorSpec(
+                s.shape[1:] if s.shape.rank is not None else s.shape, s.dtype
+            ),
             upstream.spec,
         )
 

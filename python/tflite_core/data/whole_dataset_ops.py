@@ -60,7 +60,9 @@ def _single_fn(op: Operation, *values: Any) -> list:
         it = node.iterate(ctx)
         first = next(it, None)
         if first is None:
-            raise errors.InvalidArgumentError(None, op, f"Dataset was empty.\n\t [[{{{{node {op.name}}}}}]]")
+            raise errors.InvalidArgumentError(
+                None, op, f"Dataset was empty.\n\t [[{{{{node {op.name}}}}}]]"
+            )
         if next(it, None) is not None:
             raise errors.InvalidArgumentError(
                 None, op, f"Dataset had more than one element.\n\t [[{{{{node {op.name}}}}}]]"
@@ -108,9 +110,7 @@ def reduce(dataset: Any, initial_state: Any, reduce_func: Any, name: str | None)
     node = dataset._node
     state = structure.to_tensors(structure.normalize_returned(initial_state), "initial_state")
     state_spec = structure.spec_of(state)
-    fn = StructuredFunction(
-        lambda *a: reduce_func(*a), "reduce", (state_spec, node.spec)
-    )
+    fn = StructuredFunction(lambda *a: reduce_func(*a), "reduce", (state_spec, node.spec))
     out = fn.output_spec
     if not structure.same_structure(state_spec, out) or [
         s.dtype for s in structure.flatten(out)
@@ -140,11 +140,23 @@ def reduce(dataset: Any, initial_state: Any, reduce_func: Any, name: str | None)
 def get_single_element(dataset: Any, name: str | None) -> Any:
     node = dataset._node
     inputs = node.graph_inputs()
-    return _op("DatasetToSingleElement", inputs, node.spec, {"_dataset": (node, inputs)}, name or "DatasetToSingleElement")
+    return _op(
+        "DatasetToSingleElement",
+        inputs,
+        node.spec,
+        {"_dataset": (node, inputs)},
+        name or "DatasetToSingleElement",
+    )
 
 
 def cardinality(dataset: Any, name: str | None = None) -> Tensor:
     node = dataset._node
     inputs = node.graph_inputs()
     spec = structure.TensorSpec([], _dt.int64)
-    return _op("DatasetCardinality", inputs, spec, {"_dataset": (node, inputs)}, name or "DatasetCardinality")
+    return _op(
+        "DatasetCardinality",
+        inputs,
+        spec,
+        {"_dataset": (node, inputs)},
+        name or "DatasetCardinality",
+    )

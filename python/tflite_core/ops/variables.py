@@ -28,6 +28,7 @@ from ..framework.scoped_names import prepend_name_scope, strip_name_scope
 from ..framework.tensor_shape import as_shape
 from .array_ops import identity
 from .control_flow_ops import group, no_op
+from .count_up_to_op import count_up_to
 
 if TYPE_CHECKING:
     from ..framework.graph import Graph, Operation
@@ -307,6 +308,10 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
         d.snapshot_name = strip_name_scope(self._snapshot.name, export_scope)
         d.trainable = self._trainable
         return d
+
+    def count_up_to(self, limit: int) -> Tensor:
+        """Increments this integer variable; its old value (OutOfRangeError at ``limit``)."""
+        return count_up_to(self, limit)
 
     # -- identity -------------------------------------------------------------------------------
     @property
