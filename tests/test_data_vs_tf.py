@@ -153,7 +153,8 @@ def test_reduce_and_single_element_as_tf():
         with m.Graph().as_default():
             d = m.data.Dataset.from_tensor_slices((X, Y))
             total = d.reduce(
-                (np.float32(0), np.int64(0)), lambda s, e: (s[0] + m.reduce_sum(e[0]), s[1] + e[1])
+                (np.float32(0), np.int64(0)),
+                lambda s, e, m=m: (s[0] + m.reduce_sum(e[0]), s[1] + e[1]),
             )
             one = m.data.Dataset.from_tensors(X).get_single_element()
             with m.Session() as s:
@@ -176,7 +177,7 @@ def test_initializable_iterator_reinitialised_with_new_feeds():
                     while True:
                         try:
                             out.append(s.run(nxt))
-                        except (m.errors.OutOfRangeError,):
+                        except m.errors.OutOfRangeError:
                             break
             got.append(out)
     assert_same(got[0], got[1])

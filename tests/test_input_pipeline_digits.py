@@ -233,24 +233,72 @@ def test_tf_data_training_reaches_the_numpy_fed_accuracy(records):
     assert acc_pipeline >= acc_numpy - 0.03, (acc_pipeline, acc_numpy)
 
 
-# --- the queue-based variant ---------------------------------------------------------------
-# TODO(queues): the same training from TF 1.x's queue pipeline, once tf.train's input queues
-# exist: tf.train.string_input_producer(records["train"], num_epochs=EPOCHS, shuffle=True) ->
-# tf.TFRecordReader().read(queue) -> parse_and_decode(tf, serialized) -> augment(tf, ...) ->
-# tf.train.shuffle_batch([image, label], BATCH, capacity=..., min_after_dequeue=...,
-# num_threads=2, allow_smaller_final_batch=True) -> model(images, labels); run
-# tf.local_variables_initializer() (num_epochs' counter) and tf.train.start_queue_runners(sess,
-# coord) under a tf.train.Coordinator, train_to_end(sess, train_op) until OutOfRangeError,
-# coord.request_stop(); coord.join(threads); then assert, as the tf.data test does, the steps
-# (EPOCHS * ceil(n / BATCH)), acc >= NumPy-fed acc - 0.03 and no thread left alive.
+def _numpy_fed_accuracy(x_train, y_train, x_test, y_test) -> float:
+    with tf.Graph().as_default():
+        tf.set_random_seed(1)
+        x = tf.placeholder(tf.uint8, [None, SIZE, SIZE, 1])
+        y = tf.placeholder(tf.int64, [None])
+        train_op, accuracy = model(x, y)
+        rng = np.random.default_rng(0)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(EPOCHS):
+                order = rng.permutation(len(y_train))
+                for i in range(0, len(order), BATCH):
+                    idx = order[i : i + BATCH]
+                    sess.run(train_op, {x: x_train[idx], y: y_train[idx]})
+            return float(sess.run(accuracy, {x: x_test, y: y_test}))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="client/executable.py: a Shape of a host op's output (decode_jpeg) of unknown "
-    "static shape that no kernel reads is not computed before the plan",
-)
+def test_queue_pipeline_training_reaches_the_numpy_fed_accuracy(records):
+    """TF 1.x's queue pipeline: string_input_producer (EPOCHS epochs of the shards) ->
+    TFRecordReader -> parse, decode, augment -> shuffle_batch (2 threads, the smaller last
+    batch kept) -> the network, trained under a Coordinator until OutOfRangeError; every
+    example seen EPOCHS times, the NumPy-fed accuracy reached, no thread left."""
+    x_train, y_train = decoded(records["train"])
+    x_test, y_test = decoded(records["test"])
+    before = set(threading.enumerate())
+    with tf.Graph().as_default():
+        tf.set_random_seed(1)
+        files = tf.train.string_input_producer(records["train"], num_epochs=EPOCHS, seed=2)
+        _, serialized = tf.TFRecordReader().read(files)
+        image, label = augment(tf, *parse_and_decode(tf, serialized))
+        images, labels = tf.train.shuffle_batch(
+            [image, label],
+            BATCH,
+            capacity=600,
+            min_after_dequeue=300,
+            num_threads=2,
+            allow_smaller_final_batch=True,
+        )
+        assert images.shape.as_list() == [None, SIZE, SIZE, 1]
+        x = tf.placeholder_with_default(images, [None, SIZE, SIZE, 1])
+        y = tf.placeholder_with_default(labels, [None])
+        train_op, accuracy = model(x, y)
+        seen = []
+        with tf.Session() as sess:
+            sess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess, coord)
+            try:
+                while not coord.should_stop():
+                    seen.append(sess.run([train_op, labels])[1])
+            except tf.errors.OutOfRangeError:
+                pass
+            finally:
+                coord.request_stop()
+                coord.join(threads)
+            acc_queue = float(sess.run(accuracy, {x: x_test, y: y_test}))
+    left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    assert left == []
+    seen_labels = np.concatenate(seen)
+    assert len(seen_labels) == EPOCHS * len(y_train)
+    np.testing.assert_array_equal(np.bincount(seen_labels), EPOCHS * np.bincount(y_train))
+    acc_numpy = _numpy_fed_accuracy(x_train, y_train, x_test, y_test)
+    assert acc_queue >= 0.93, acc_queue
+    assert acc_queue >= acc_numpy - 0.03, (acc_queue, acc_numpy)
+
+
 def test_random_crop_of_a_decoded_image_of_unknown_shape():
     """``random_crop`` straight on ``decode_jpeg``'s output (shape [?, ?, 1]), as TF allows."""
     with T.Graph().as_default(), T.Session() as sess:

@@ -8,7 +8,6 @@ import threading
 import time
 
 import numpy as np
-import pytest
 import tensorflow as real_tf
 
 import tflite_core as tf

@@ -120,13 +120,14 @@ def make_executable(sess, fetches, feed_keys) -> Executable:
         # (host values: outputs of ops run in Python, tf.py_func's, that kernels read)
         runtime = list(dict.fromkeys(exe.runtime_values + exe.host_values))
         pre = make_executable(sess, runtime, feed_keys)
-        if exe.host_values:
-            # what the pre-plan computes that the plan reads too is fed to it, so that an op
-            # runs once a run (a random draw read by a py_func and by kernels)
-            shared = _shared_values(pre, exe, set(runtime))
-            if shared:
-                runtime += shared
-                pre = make_executable(sess, runtime, feed_keys)
+        # what the pre-plans compute that the plan reads too is fed to it, so that an op runs
+        # once a run (a random draw read by a py_func and by kernels; a reader's record read
+        # for its length by the pre-plan and for its key by the plan's host ops)
+        shared = _shared_values(pre, exe, set(runtime)) if exe.host_values else []
+        shared += _shared_host_outputs(pre, exe, set(runtime) | set(shared))
+        if shared:
+            runtime += shared
+            pre = make_executable(sess, runtime, feed_keys)
         exe = Executable(sess, fetches, feed_keys, computed=runtime)
         exe.pre = pre
     return exe
@@ -149,6 +150,28 @@ def _shared_values(pre: Executable, exe: Executable, computed: set) -> list:
                 continue
             if t in read and t not in computed and t not in exe.fed and t.dtype.np.kind in "fiub":
                 out.append(t)
+    return out
+
+
+def _host_shapes(op) -> list:
+    """Inputs of a shape op (Shape, Size, Rank) whose shapes only a host op's run tells."""
+    if op._def.kind is not OpKind.SHAPE:
+        return []
+    return [t for t in op._inputs if runs_on_host(t.op) and not t.shape.is_fully_defined()]
+
+
+def _shared_host_outputs(pre: Executable, exe: Executable, computed: set) -> list:
+    """Outputs of host ops that ``pre`` (or a pre-plan of it) runs and ``exe`` runs too:
+    computed once, by the pre-plan, and fed to ``exe``."""
+    ran: set = set()
+    p: Executable | None = pre
+    while p is not None:
+        ran.update(p.host_order)
+        p = p.pre
+    out = []
+    for op in exe.host_order:
+        if op in ran and op._outputs and op.type != "Const":
+            out += [t for t in op._outputs if t not in computed and t not in exe.fed]
     return out
 
 
@@ -203,7 +226,7 @@ class Executable:
             if op in need:
                 continue
             need.add(op)
-            for t in op._inputs if runs_on_host(op) else exec_inputs(op):
+            for t in op._inputs if runs_on_host(op) else exec_inputs(op) + _host_shapes(op):
                 if t not in fed and t.op not in need:
                     stack.append(t.op)
             stack.extend(c for c in op._control_inputs if c not in need)
@@ -220,7 +243,7 @@ class Executable:
         if host:
             need -= host
             for op in need:
-                for t in exec_inputs(op):
+                for t in exec_inputs(op) + _host_shapes(op):
                     if t.op in host and feeds_plan(t.op):  # (all its outputs: one call)
                         # (all its outputs, strings too: the op must not run again)
                         self.host_values.extend(u for u in t.op._outputs if u not in fed)
@@ -353,9 +376,9 @@ class Executable:
                 sig += tuple(arrays[i].tobytes() for i in self.value_feeds)
         else:
             sig = ()
-        pool = self.pools.get(sig)
+        pool: Any = self.pools.get(sig)
         try:  # (threads may run one signature at once: queue runners; each takes its own plan)
-            plan = pool.pop()  # type: ignore[union-attr]
+            plan = pool.pop()
         except (AttributeError, IndexError):
             plan = self._compile(sig, arrays)
             pool = self.sess._plans.add(self, sig, plan)

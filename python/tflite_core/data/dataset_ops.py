@@ -171,7 +171,9 @@ class DatasetV1:
             datasets = args[0] if len(args) == 1 else tuple(args)
         if not structure.is_nested(datasets) and not isinstance(datasets, DatasetV1):
             raise TypeError(
-                "Invalid `datasets`. `datasets` is expected to be a (nested) structure of `tf.data.Dataset` objects. Python `list` is not supported and you should use `tuple` instead."
+                "Invalid `datasets`. `datasets` is expected to be a (nested) structure of "
+                "`tf.data.Dataset` objects. Python `list` is not supported and you should use "
+                "`tuple` instead."
             )
         flat = structure.flatten(datasets)
         for d in flat:

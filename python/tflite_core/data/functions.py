@@ -50,10 +50,8 @@ class StructuredFunction:
                 fg.add_param(s.dtype, s.shape, f"args_{i}") for i, s in enumerate(flat_in)
             ]
             args = structure.pack(input_spec, self.params)
-            if type(args) is tuple:  # (a tuple is unpacked; a namedtuple or dict is one arg)
-                ret = func(*args)
-            else:
-                ret = func(args)
+            # (a tuple is unpacked; a namedtuple or dict is one arg)
+            ret = func(*args) if type(args) is tuple else func(args)
             self.dataset = None
             if returns_dataset:
                 from_ = getattr(ret, "_graph_inputs", None)

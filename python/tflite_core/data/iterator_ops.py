@@ -11,6 +11,7 @@ end; ``IteratorFromStringHandle`` iterators find the state by the handle fed to 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 from collections.abc import Iterator as PyIterator
@@ -43,10 +44,9 @@ class IteratorState:
         self.ctx.close()
         close = getattr(self.elements, "close", None)
         if close is not None:
-            try:
+            # (a generator running in another thread cannot be closed from this one)
+            with contextlib.suppress(RuntimeError, ValueError):
                 close()
-            except (RuntimeError, ValueError):  # (a generator running in another thread)
-                pass
 
 
 def _node_error(e: errors.OpError, op: Operation) -> errors.OpError:

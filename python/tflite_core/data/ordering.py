@@ -239,7 +239,7 @@ class PrefetchNode(Node):
             except BaseException as e:  # (delivered to the consumer, raised there)
                 put(e)
             finally:
-                source.close()
+                source.close()  # type: ignore[attr-defined]
 
         th = threading.Thread(target=produce, name="tflite_core-prefetch", daemon=True)
         ctx.threads.append(th)

@@ -88,15 +88,6 @@ def _reset_fn(op: Operation, reader: Any) -> list:
     return []
 
 
-def _serialize_fn(op: Operation, reader: Any, *state: Any) -> list:
-    kind = _reader(op, reader).kind
-    raise errors.UnimplementedError(
-        None,
-        op,
-        f"{kind} does not support serializing or restoring its state\n\t [[{{{{node {op.name}}}}}]]",
-    )
-
-
 def _scalar(op: Any, in_shapes: Any, value_of: Any) -> list:
     return [TensorShape([])]
 
@@ -124,10 +115,6 @@ register_op(
 for _t in ("ReaderNumRecordsProducedV2", "ReaderNumWorkUnitsCompletedV2"):
     register_op(_t, _scalar, kind=OpKind.HOST, host_fn=_count_fn, feeds_plan=True, stateful=True)
 register_op("ReaderResetV2", _none, kind=OpKind.HOST, host_fn=_reset_fn, stateful=True)
-register_op(
-    "ReaderSerializeStateV2", _scalar, kind=OpKind.HOST, host_fn=_serialize_fn, stateful=True
-)
-register_op("ReaderRestoreStateV2", _none, kind=OpKind.HOST, host_fn=_serialize_fn, stateful=True)
 for _t in (
     *_KINDS,
     "ReaderReadV2",
@@ -135,8 +122,6 @@ for _t in (
     "ReaderNumRecordsProducedV2",
     "ReaderNumWorkUnitsCompletedV2",
     "ReaderResetV2",
-    "ReaderSerializeStateV2",
-    "ReaderRestoreStateV2",
 ):
     NotDifferentiable(_t)
 
@@ -157,7 +142,7 @@ class ReaderBase:
         attrs = {k: v for k, v in cfg.items() if v is not None}
         attrs.update({"container": "", "shared_name": "", "_reader": cfg})
         with g.control_dependencies(None):
-            op = g.create_op(self._OP, [], [_dt.string], attrs, name or self._OP[:-2])
+            op = g.create_op(self._OP, [], [_dt.string], attrs, name or self._OP)
         cfg["name"] = f"_{next(_NAMES)}_{op.name}"
         self._reader_ref = op.outputs[0]
         self._name = op.name
@@ -168,6 +153,7 @@ class ReaderBase:
 
     @property
     def supports_serialize(self) -> bool:
+        """False: these readers do not save their position (no ``serialize_state``)."""
         return False
 
     def _op(self, op_type: str, ins: list, dtypes: list, name: str) -> Operation:
@@ -209,16 +195,6 @@ class ReaderBase:
     def reset(self, name: str | None = None) -> Operation:
         """An op that forgets the current file and the counters."""
         return self._op("ReaderResetV2", [], [], name or "ReaderResetV2")
-
-    def serialize_state(self, name: str | None = None) -> Tensor:
-        """UnimplementedError when run: these readers keep no serializable state (as TF's)."""
-        return self._op(
-            "ReaderSerializeStateV2", [], [_dt.string], name or "ReaderSerializeStateV2"
-        ).outputs[0]
-
-    def restore_state(self, state: Any, name: str | None = None) -> Operation:
-        s = convert_to_tensor(state, dtype=_dt.string)
-        return self._op("ReaderRestoreStateV2", [s], [], name or "ReaderRestoreStateV2")
 
 
 class IdentityReader(ReaderBase):

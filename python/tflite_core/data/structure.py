@@ -8,7 +8,6 @@ may return a list, which is read as a tuple (TF 1.x's rule too).
 
 from __future__ import annotations
 
-import collections
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -80,9 +79,10 @@ def flatten(structure: Any) -> list:
 def _rebuild(template: Any, children: list) -> Any:
     if isinstance(template, Mapping):
         d = dict(zip(_keys(template), children))
-        if isinstance(template, collections.OrderedDict):
-            return type(template)((k, d[k]) for k in template)
-        return type(template)((k, d[k]) for k in template) if type(template) is not dict else d
+        if type(template) is dict:
+            return d
+        cls: Any = type(template)  # (an OrderedDict, a Mapping subclass built from pairs)
+        return cls((k, d[k]) for k in template)
     if hasattr(type(template), "_fields"):
         return type(template)(*children)
     return tuple(children)
@@ -142,11 +142,10 @@ def normalize_returned(value: Any) -> Any:
     if isinstance(value, tuple) and not hasattr(type(value), "_fields"):
         return tuple(normalize_returned(v) for v in value)
     if isinstance(value, Mapping):
-        return (
-            type(value)((k, normalize_returned(v)) for k, v in value.items())
-            if type(value) is not dict
-            else {k: normalize_returned(v) for k, v in value.items()}
-        )
+        if type(value) is dict:
+            return {k: normalize_returned(v) for k, v in value.items()}
+        cls: Any = type(value)
+        return cls((k, normalize_returned(v)) for k, v in value.items())
     return value
 
 

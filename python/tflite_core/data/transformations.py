@@ -251,7 +251,7 @@ class PaddedBatchNode(BatchNode):
                 raise ValueError(
                     "You must provide `padded_shapes` argument because component has unknown rank."
                 )
-            shapes = [TensorShape([None] * s.rank) for s in shapes]  # type: ignore[operator]
+            shapes = [TensorShape([None] * int(s.rank or 0)) for s in shapes]
         else:
             shapes = [
                 as_shape(s) if not isinstance(s, Tensor) else TensorShape(None)
@@ -312,7 +312,8 @@ class PaddedBatchNode(BatchNode):
                 raise errors.InvalidArgumentError(
                     None,
                     None,
-                    f"All elements in a batch must have the same rank as the padded shape for component{i}",
+                    "All elements in a batch must have the same rank as the padded shape for "
+                    f"component{i}",
                 )
             longest = [max(p.shape[d] for p in parts) for d in range(rank)]
             target = [
@@ -329,10 +330,11 @@ class PaddedBatchNode(BatchNode):
                             f"Component {i}, dimension {d}: padded size {target[d]}, element "
                             f"size {p.shape[d]}",
                         )
-            res = np.empty([len(parts), *target], dtype=parts[0].dtype)
+            res = np.empty([len(parts)] + [int(t or 0) for t in target], dtype=parts[0].dtype)
             res[...] = pad
             for k, p in enumerate(parts):
-                res[(k, *(slice(0, s) for s in p.shape))] = p
+                idx: tuple[Any, ...] = (k, *[slice(0, s) for s in p.shape])
+                res[idx] = p
             out.append(res)
         return out
 

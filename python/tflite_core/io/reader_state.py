@@ -1,4 +1,5 @@
-"""The state of one reader (``tf.TFRecordReader`` & co., ``data/reader_ops.py``) in one session: the file (work unit) it is reading, taken from a
+"""The state of one reader (``tf.TFRecordReader`` & co., ``data/reader_ops.py``) in one
+session: the file (work unit) it is reading, taken from a
 queue of file names when the last one ends, and its counters; the record formats of TF's
 readers (keys as TF's: ``file:line`` for text, ``file:offset`` for TFRecords, ``file:index``
 for fixed-length records, the file name for whole files)."""
@@ -98,6 +99,11 @@ class ReaderState:
                     self.completed += 1
                 if out:
                     self.produced += len(out)
+                    if self.kind in ("WholeFileReader", "IdentityReader"):
+                        # (a one-record work unit ends with its record, as TF counts it)
+                        self.records = None
+                        self.work = None
+                        self.completed += 1
                     return out
 
     def read(self, queue: Any) -> tuple[bytes, bytes]:

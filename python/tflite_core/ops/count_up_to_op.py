@@ -24,7 +24,8 @@ def _count_fn(op: Operation, *unused: Any) -> list:
             raise errors.FailedPreconditionError(
                 None,
                 op,
-                f"Attempting to use uninitialized value {var_op.name}\n\t [[{{{{node {op.name}}}}}]]",
+                f"Attempting to use uninitialized value {var_op.name}"
+                f"\n\t [[{{{{node {op.name}}}}}]]",
             )
         buf = sess._vars[var_op]
         old = buf.copy()

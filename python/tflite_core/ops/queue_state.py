@@ -178,7 +178,8 @@ class QueueState:
                 if res.dtype == object:
                     res[...] = b""
                 for k, p in enumerate(parts):
-                    res[(k, *(slice(0, s) for s in p.shape))] = p
+                    idx: tuple[Any, ...] = (k, *[slice(0, s) for s in p.shape])
+                    res[idx] = p
                 out.append(res)
             elif parts:
                 out.append(np.stack(parts))

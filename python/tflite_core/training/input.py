@@ -59,6 +59,7 @@ register_op(
     lambda op, s, v: [TensorShape([None])],
     kind=OpKind.HOST,
     host_fn=_match_once_fn,
+    feeds_plan=True,
     stateful=True,
 )
 NotDifferentiable("MatchFilenamesOnce")
@@ -208,7 +209,7 @@ def slice_input_producer(
         if not tensor_list:
             raise ValueError("Expected at least one tensor in slice_input_producer().")
         first = tensor_list[0]
-        n = first.shape[0].value if first.shape.rank else None  # type: ignore[union-attr]
+        n = first.shape[0].value if first.shape.rank else None
         limit = n if n is not None else reshape(gather(shape(first), [0]), [])
         queue = range_input_producer(
             limit,
@@ -232,13 +233,13 @@ def _as_list(tensors: Any) -> list:
 
 
 def _as_original(original: Any, tensors: Any) -> Any:
-    if isinstance(tensors, Tensor):
-        tensors = [tensors]
+    """The dequeued tensors as ``original`` was given: a dict by its sorted keys; otherwise as
+    the dequeue gives them (TF's quirk: one component gives a Tensor, even for ``[x]``)."""
     if isinstance(original, Mapping):
+        if isinstance(tensors, Tensor):
+            tensors = [tensors]
         return dict(zip(sorted(original), tensors))
-    if isinstance(original, (list, tuple)):
-        return list(tensors)
-    return tensors[0]
+    return tensors
 
 
 def _validate(tensor_list: list, what: str) -> list[Tensor]:

@@ -173,7 +173,8 @@ def start_queue_runners(
         if not sess:
             raise ValueError(
                 "Cannot start queue runners: No default session is registered. Use `with "
-                "sess.as_default()` or pass an explicit session to tf.start_queue_runners(sess=sess)"
+                "sess.as_default()` or pass an explicit session to "
+                "tf.start_queue_runners(sess=sess)"
             )
     if not hasattr(sess, "run"):
         raise TypeError(f"sess must be a `tf.Session` object. Given class: {type(sess)}")
