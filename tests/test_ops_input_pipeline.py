@@ -162,6 +162,55 @@ def _matched(x):
     return Steps([fill, _decoded(value, x)])
 
 
+def _accumulated(x):
+    acc = tf.ConditionalAccumulator(tf.as_dtype(x.dtype), shape=x.shape, reduction_type="SUM")
+    return Steps(
+        [
+            acc.apply_grad(x),
+            acc.apply_grad(x, local_step=3),
+            acc.num_accumulated(),
+            acc.take_grad(2),
+            acc.set_global_step(5),
+            acc.apply_grad(x, local_step=4),  # (stale: dropped)
+            acc.num_accumulated(),
+        ]
+    )
+
+
+def _sparse_accumulated(x):
+    acc = tf.SparseConditionalAccumulator(tf.as_dtype(x.dtype), shape=x.shape)
+    n = x.shape[0]
+    idx = tf.range(n, dtype=tf.int64)
+    return Steps(
+        [
+            acc.apply_grad(idx, x, x.shape),
+            acc.apply_indexed_slices_grad(
+                tf.IndexedSlices(x * 3, idx, tf.constant(x.shape, tf.int64))
+            ),
+            acc.num_accumulated(),
+            list(acc.take_grad(2)),
+        ]
+    )
+
+
+def _acc_ref(x):
+    return [None, None, np.int32(2), (x + x).astype(x.dtype), None, None, np.int32(0)]
+
+
+def _sparse_ref(x):
+    n = x.shape[0]
+    return [
+        None,
+        None,
+        np.int32(2),
+        [
+            np.arange(n, dtype=np.int64),
+            ((x + x * 3) / 2).astype(x.dtype),
+            np.array(x.shape, np.int64),
+        ],
+    ]
+
+
 SCALAR_INT = (np.dtype("int32"), np.dtype("int64"))
 ROWS = [
     Row("OneShotIterator", _one_shot, lambda x: x, _any, ALL, "none", feed="value"),
@@ -344,6 +393,41 @@ ROWS = [
         lambda ctx: ([ctx.values([], (-100, 100))], {}),
         SCALAR_INT,
         "none",
+    ),
+    Row("ConditionalAccumulator", _accumulated, _acc_ref, _any, NUMERIC, "none", feed="value"),
+    Row("AccumulatorApplyGradient", _accumulated, _acc_ref, _any, NUMERIC, "none", feed="value"),
+    Row("AccumulatorTakeGradient", _accumulated, _acc_ref, _any, NUMERIC, "none", feed="value"),
+    Row("AccumulatorSetGlobalStep", _accumulated, _acc_ref, _any, NUMERIC, "none", feed="value"),
+    Row("AccumulatorNumAccumulated", _accumulated, _acc_ref, _any, NUMERIC, "none", feed="value"),
+    Row(
+        "SparseConditionalAccumulator",
+        _sparse_accumulated,
+        _sparse_ref,
+        _ranked,
+        (np.dtype("float32"), np.dtype("float64")),
+        "none",
+        feed="value",
+        static=False,  # (how many indices: known when run)
+    ),
+    Row(
+        "SparseAccumulatorApplyGradient",
+        _sparse_accumulated,
+        _sparse_ref,
+        _ranked,
+        (np.dtype("float32"), np.dtype("float64")),
+        "none",
+        feed="value",
+        static=False,  # (how many indices: known when run)
+    ),
+    Row(
+        "SparseAccumulatorTakeGradient",
+        _sparse_accumulated,
+        _sparse_ref,
+        _ranked,
+        (np.dtype("float32"), np.dtype("float64")),
+        "none",
+        feed="value",
+        static=False,  # (how many indices: known when run)
     ),
     Row("MatchFilenamesOnce", _matched, lambda x: [None, x], _any, ALL, "none", feed="value"),
 ]

@@ -170,6 +170,11 @@ from .nn.nn_ops import log_sigmoid
 from .nn.sort_ops import approx_top_k, argsort, sort
 from .ops import control_flow_grad as _control_flow_grad  # the If and While gradients
 from .ops import tensor_methods  # installs the Tensor operators
+from .ops.accumulator_ops import (
+    ConditionalAccumulator,
+    ConditionalAccumulatorBase,
+    SparseConditionalAccumulator,
+)
 from .ops.array_ops import (
     broadcast_to,
     cast,

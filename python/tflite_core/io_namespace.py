@@ -12,6 +12,12 @@ from .io.tf_record import (
     TFRecordWriter,
     tf_record_iterator,
 )
+from .ops.data_flow_ops import (
+    PaddingFIFOQueue,
+    PriorityQueue,
+    QueueBase,
+    RandomShuffleQueue,
+)
 from .ops.file_ops import matching_files, read_file, write_file
 from .ops.image_codec_ops import (
     decode_and_crop_jpeg,
@@ -38,10 +44,15 @@ from .ops.sequence_parsing_ops import (
 )
 from .ops.serialization_ops import decode_compressed, decode_csv, parse_tensor, serialize_tensor
 from .ops.string_ops import decode_base64, encode_base64
+from .training.input import match_filenames_once
 
 __all__ = [
     "FixedLenFeature",
     "FixedLenSequenceFeature",
+    "PaddingFIFOQueue",
+    "PriorityQueue",
+    "QueueBase",
+    "RandomShuffleQueue",
     "TFRecordCompressionType",
     "TFRecordOptions",
     "TFRecordWriter",
@@ -63,6 +74,7 @@ __all__ = [
     "extract_jpeg_shape",
     "gfile",
     "is_jpeg",
+    "match_filenames_once",
     "matching_files",
     "parse_example",
     "parse_sequence_example",

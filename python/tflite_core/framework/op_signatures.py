@@ -21,6 +21,10 @@ from .tensor_shape import TensorShape
 # ---- generated from TF's OpDefs (python tests/test_op_signatures_table.py) ----------
 _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "Abs": ("y:T", {}),
+    "AccumulatorApplyGradient": ("", {}),
+    "AccumulatorNumAccumulated": ("num_accumulated:!int32", {}),
+    "AccumulatorSetGlobalStep": ("", {}),
+    "AccumulatorTakeGradient": ("average:dtype", {}),
     "Acos": ("y:T", {}),
     "Acosh": ("y:T", {}),
     "AddN": ("sum:T", {}),
@@ -91,6 +95,10 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "Complex": ("out:Tout", {"T": _dt.float32, "Tout": _dt.complex64}),
     "ComplexAbs": ("y:Tout", {"T": _dt.complex64, "Tout": _dt.float32}),
     "ConcatV2": ("output:T", {"Tidx": _dt.int32}),
+    "ConditionalAccumulator": (
+        "handle:!string",
+        {"container": "", "shared_name": "", "reduction_type": "MEAN"},
+    ),
     "Conj": ("output:T", {"T": _dt.complex64}),
     "Const": ("output:dtype", {}),
     "Conv2D": (
@@ -554,6 +562,8 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "Softsign": ("activations:T", {}),
     "SpaceToBatchND": ("output:T", {"Tblock_shape": _dt.int32, "Tpaddings": _dt.int32}),
     "SpaceToDepth": ("output:T", {"data_format": "NHWC"}),
+    "SparseAccumulatorApplyGradient": ("", {}),
+    "SparseAccumulatorTakeGradient": ("indices:!int64 values:dtype shape:!int64", {}),
     "SparseAdd": ("sum_indices:!int64 sum_values:T sum_shape:!int64", {}),
     "SparseAddGrad": ("a_val_grad:T b_val_grad:T", {}),
     "SparseApplyAdadelta": ("out:T", {"use_locking": False}),
@@ -567,6 +577,10 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "SparseApplyProximalGradientDescent": ("out:T", {"use_locking": False}),
     "SparseApplyRMSProp": ("out:T", {"use_locking": False}),
     "SparseConcat": ("output_indices:!int64 output_values:T output_shape:!int64", {}),
+    "SparseConditionalAccumulator": (
+        "handle:!string",
+        {"container": "", "shared_name": "", "reduction_type": "MEAN"},
+    ),
     "SparseCross": ("output_indices:!int64 output_values:out_type output_shape:!int64", {}),
     "SparseCrossV2": ("output_indices:!int64 output_values:!string output_shape:!int64", {}),
     "SparseReduceMax": ("output:T", {"keep_dims": False}),
