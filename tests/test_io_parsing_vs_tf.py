@@ -240,3 +240,28 @@ def test_io_names_are_tfs_and_alias_the_tested_functions():
     for name in ("encode_base64", "decode_base64", "read_file", "decode_raw", "parse_example"):
         assert getattr(tf.io, name) is getattr(tf, name)
     assert tf.python_io.TFRecordWriter is tf.io.TFRecordWriter
+
+
+@pytest.mark.parametrize("sorted_", [False, True])
+def test_sparse_feature_as_tf(sorted_):
+    """``SparseFeature``: an index feature and a value feature merged into one SparseTensor of
+    dense shape [batch, size], in parse_example and parse_single_example."""
+    records = [
+        _example(ix=[3, 1], val=[0.5, 1.5], other=[7]),
+        _example(ix=[0], val=[2.5], other=[8]),
+    ]
+    got = []
+    for m in (T, tf):
+        with m.Graph().as_default():
+            feats = {
+                "sp": m.SparseFeature("ix", "val", m.float32, 5, already_sorted=sorted_),
+                "other": m.FixedLenFeature([], m.int64),
+            }
+            batch = m.parse_example(records, feats)
+            single = m.parse_single_example(records[0], feats)
+            with m.Session() as s:
+                got.append(s.run([batch["sp"], batch["other"], single["sp"]]))
+    for a, b in zip(got[0], got[1]):
+        for x, y in zip(a if isinstance(a, tuple) else (a,), b if isinstance(b, tuple) else (b,)):
+            np.testing.assert_array_equal(np.asarray(y), np.asarray(x))
+            assert np.asarray(y).dtype == np.asarray(x).dtype

@@ -236,4 +236,28 @@ ROWS += [
         static=False,
     ),
 ]
+
+
+def _sparse_round_trip(x):
+    """``x`` (a matrix) as a SparseTensor of its nonzeros, serialized whole and by rows, and
+    deserialized back to a dense matrix."""
+    sp = tf.sparse.from_dense(x)
+    whole = tf.serialize_sparse(sp)
+    rows = tf.serialize_many_sparse(sp)
+    back = tf.deserialize_many_sparse(rows, tf.as_dtype(x.dtype), rank=2)
+    dense = tf.sparse.to_dense(
+        tf.SparseTensor(back.indices, back.values, tf.shape(x, out_type=tf.int64))
+    )
+    return [tf.shape(whole), dense]
+
+
+def _matrix(ctx):
+    return [ctx.values(ctx.shape(min_dims=2, max_dims=2))], {}
+
+
+ROWS += [
+    # the bytes are TF's (test_sparse_serialization_vs_tf.py); here: the round trip
+    Row(op, _sparse_round_trip, lambda x: [np.int32([3]), x], _matrix, (F32,), "none", static=False)
+    for op in ("SerializeSparse", "SerializeManySparse", "DeserializeManySparse")
+]
 globals().update(table_tests(ROWS))  # test_forward_matches_numpy[<op>], ... for these rows

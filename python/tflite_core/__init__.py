@@ -449,6 +449,7 @@ from .ops.math_ops import (
 )
 from .ops.parsing_ops import (
     FixedLenFeature,
+    SparseFeature,
     VarLenFeature,
     decode_raw,
     parse_example,
@@ -560,6 +561,11 @@ from .ops.sparse_ops import (
     sparse_to_dense,
     sparse_to_indicator,
     sparse_transpose,
+)
+from .ops.sparse_serialization_ops import (
+    deserialize_many_sparse,
+    serialize_many_sparse,
+    serialize_sparse,
 )
 from .ops.stateless_random_ops import random_index_shuffle
 from .ops.string_convert_ops import as_string, string_to_number

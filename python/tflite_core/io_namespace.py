@@ -32,6 +32,7 @@ from .ops.image_codec_ops import (
 from .ops.image_encode_ops import encode_jpeg, encode_png, is_jpeg
 from .ops.parsing_ops import (
     FixedLenFeature,
+    SparseFeature,
     VarLenFeature,
     decode_raw,
     parse_example,
@@ -43,6 +44,11 @@ from .ops.sequence_parsing_ops import (
     parse_single_sequence_example,
 )
 from .ops.serialization_ops import decode_compressed, decode_csv, parse_tensor, serialize_tensor
+from .ops.sparse_serialization_ops import (
+    deserialize_many_sparse,
+    serialize_many_sparse,
+    serialize_sparse,
+)
 from .ops.string_ops import decode_base64, encode_base64
 from .training.input import match_filenames_once
 
@@ -53,6 +59,7 @@ __all__ = [
     "PriorityQueue",
     "QueueBase",
     "RandomShuffleQueue",
+    "SparseFeature",
     "TFRecordCompressionType",
     "TFRecordOptions",
     "TFRecordWriter",
@@ -68,6 +75,7 @@ __all__ = [
     "decode_png",
     "decode_raw",
     "decode_webp",
+    "deserialize_many_sparse",
     "encode_base64",
     "encode_jpeg",
     "encode_png",
@@ -82,6 +90,8 @@ __all__ = [
     "parse_single_sequence_example",
     "parse_tensor",
     "read_file",
+    "serialize_many_sparse",
+    "serialize_sparse",
     "serialize_tensor",
     "tf_record_iterator",
     "write_file",

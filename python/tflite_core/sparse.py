@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .framework.sparse_tensor import SparseTensor
+from .ops.accumulator_ops import SparseConditionalAccumulator
 from .ops.sparse_ops import from_dense
 from .ops.sparse_ops import sparse_add as add
 from .ops.sparse_ops import sparse_bincount as bincount

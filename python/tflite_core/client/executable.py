@@ -6,6 +6,7 @@ compiled plans (``compiler.compile_plan``) run by one C++ call that releases the
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import re
 import time
@@ -377,9 +378,12 @@ class Executable:
         else:
             sig = ()
         pool: Any = self.pools.get(sig)
-        try:  # (threads may run one signature at once: queue runners; each takes its own plan)
-            plan = pool.pop()
-        except (AttributeError, IndexError):
+        plan = None
+        if pool:
+            # (threads may run one signature at once, queue runners: each takes its own plan)
+            with contextlib.suppress(IndexError):
+                plan = pool.pop()
+        if plan is None:
             plan = self._compile(sig, arrays)
             pool = self.sess._plans.add(self, sig, plan)
         try:

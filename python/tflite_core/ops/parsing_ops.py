@@ -27,12 +27,22 @@ from ..framework.sparse_tensor import SparseTensor
 from ..framework.tensor_shape import TensorShape, as_shape
 from .array_ops import expand_dims, reshape
 from .slicing_ops import slice as slice_
+from .sparse_ops import sparse_merge
 
 FixedLenFeature = namedtuple("FixedLenFeature", ["shape", "dtype", "default_value"])
 FixedLenFeature.__new__.__defaults__ = (None,)
 FixedLenFeature.__doc__ = "A dense input feature of a fixed shape (``tf.io.FixedLenFeature``)."
 VarLenFeature = namedtuple("VarLenFeature", ["dtype"])
 VarLenFeature.__doc__ = "A variable-length input feature, parsed to a SparseTensor."
+
+SparseFeature = namedtuple(
+    "SparseFeature", ["index_key", "value_key", "dtype", "size", "already_sorted"]
+)
+SparseFeature.__new__.__defaults__ = (False,)
+SparseFeature.__doc__ = (
+    "A sparse feature from an index feature (or a list of them) and a value feature: a "
+    "SparseTensor of dense shape [batch, size...] (``sparse_merge`` of the two)."
+)
 
 _KINDS = {"bytes_list": "string", "float_list": "float", "int64_list": "int64"}
 _WANT = {_dt.string: "bytes_list", _dt.float32: "float_list", _dt.int64: "int64_list"}
@@ -164,11 +174,50 @@ def _split_features(features: dict) -> tuple[list, list]:
     return sparse, dense
 
 
+def _raw_features(features: dict) -> dict:
+    """``features`` with each ``SparseFeature`` replaced by the VarLenFeatures it reads."""
+    raw = {k: f for k, f in features.items() if not isinstance(f, SparseFeature)}
+    for key, f in features.items():
+        if not isinstance(f, SparseFeature):
+            continue
+        index_keys = [f.index_key] if isinstance(f.index_key, str) else list(f.index_key)
+        for k, want in [(ik, VarLenFeature(_dt.int64)) for ik in index_keys] + [
+            (f.value_key, VarLenFeature(f.dtype))
+        ]:
+            have = raw.get(k)
+            if have is not None and have != want:
+                raise ValueError(
+                    f"Conflicting type {have} vs {want} for feature {k} (of SparseFeature {key})."
+                )
+            raw[k] = want
+    return raw
+
+
+def _merge_sparse_features(features: dict, parsed: dict) -> dict:
+    out = dict(parsed)
+    for key, f in features.items():
+        if isinstance(f, SparseFeature):
+            index_keys = [f.index_key] if isinstance(f.index_key, str) else list(f.index_key)
+            ids = [parsed[k] for k in index_keys]
+            sizes = [f.size] if isinstance(f.index_key, str) else list(f.size)
+            out[key] = sparse_merge(
+                ids if len(ids) > 1 else ids[0],
+                parsed[f.value_key],
+                sizes if len(sizes) > 1 else sizes[0],
+                already_sorted=f.already_sorted,
+            )
+    return {k: out[k] for k in features}
+
+
 def parse_example(
     serialized: Any, features: dict, name: str | None = None, example_names: Any = None
 ) -> dict:
     """Parses a vector of serialized ``Example`` protos into a dict of key -> Tensor (a
-    ``FixedLenFeature``) or ``SparseTensor`` (a ``VarLenFeature``)."""
+    ``FixedLenFeature``) or ``SparseTensor`` (a ``VarLenFeature`` or ``SparseFeature``)."""
+    if features and any(isinstance(f, SparseFeature) for f in features.values()):
+        with name_scope(name, "ParseExample", [serialized]):
+            parsed = parse_example(serialized, _raw_features(features))
+            return _merge_sparse_features(features, parsed)
     sparse, dense = _split_features(features)
     g = graph_of(serialized)
     with g.as_default(), name_scope(name, "ParseExample", [serialized]):
@@ -211,8 +260,8 @@ def parse_single_example(
         out: dict = {}
         for key, t in parsed.items():
             if isinstance(t, SparseTensor):
-                idx = slice_(t.indices, [0, 1], [-1, 1])
-                out[key] = SparseTensor(idx, t.values, slice_(t.dense_shape, [1], [1]))
+                idx = slice_(t.indices, [0, 1], [-1, -1])
+                out[key] = SparseTensor(idx, t.values, slice_(t.dense_shape, [1], [-1]))
             else:
                 out[key] = reshape(t, list(features[key].shape) or [])
         return out

@@ -222,18 +222,88 @@ def decode_compressed(bytes: Any, compression_type: str = "", name: str | None =
         return g.create_op("DecodeCompressed", [t], [_dt.string], attrs, scope).outputs[0]
 
 
-def _serialize(op: Operation, value: Any) -> list:
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def _strings_content(items: list) -> bytes:
+    """TF's ``EncodeStringList``: every length as a varint, then the bytes one after another."""
+    return b"".join(_varint(len(b)) for b in items) + b"".join(items)
+
+
+def _strings_from_content(data: bytes, n: int) -> list:
+    lengths, pos = [], 0
+    for _ in range(n):
+        v = shift = 0
+        while True:
+            if pos >= len(data):
+                raise ValueError("Could not parse `serialized` as TensorProto")
+            b = data[pos]
+            pos += 1
+            v |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                break
+        lengths.append(v)
+    out = []
+    for k in lengths:
+        out.append(bytes(data[pos : pos + k]))
+        pos += k
+    if pos != len(data):
+        raise ValueError("Could not parse `serialized` as TensorProto")
+    return out
+
+
+def tensor_proto_bytes(value: Any, dt: _dt.DType, content: bool = False) -> bytes:
+    """``value`` (of dtype ``dt``) as a serialized ``TensorProto``, as TF writes it (strings in
+    ``string_val``; with ``content``, in ``tensor_content`` as TF's ``AsProtoTensorContent``)."""
     arr = np.asarray(value)
-    dt: _dt.DType = op.get_attr("T")
     p = protos().TensorProto(dtype=dt.as_datatype_enum)
     p.tensor_shape.SetInParent()  # (a scalar's empty shape is written too, as TF's)
     for d in arr.shape:
         p.tensor_shape.dim.add(size=d)
-    if dt is _dt.string:
+    if dt is _dt.string and content:
+        if arr.size:
+            p.tensor_content = _strings_content([bytes(b) for b in arr.reshape(-1)])
+    elif dt is _dt.string:
         p.string_val.extend(bytes(b) for b in arr.reshape(-1))
     elif arr.size:
+        arr = arr.astype(dt.np, copy=False)
         p.tensor_content = np.ascontiguousarray(arr, arr.dtype.newbyteorder("<")).tobytes()
-    return [np.array(p.SerializeToString(), dtype=object)]
+    return p.SerializeToString()
+
+
+def _parse_tensor_bytes(data: Any, want: _dt.DType) -> np.ndarray:
+    """The array a serialized ``TensorProto`` holds; ValueError when it is no TensorProto or
+    not of dtype ``want``."""
+    p = protos().TensorProto()
+    try:
+        p.ParseFromString(bytes(data))
+    except Exception:  # (protobuf's DecodeError)
+        raise ValueError("Could not parse `serialized` as TensorProto") from None
+    got = _dt.as_dtype(p.dtype) if p.dtype else None
+    if got is not want:
+        raise ValueError(
+            f"Type mismatch between parsed tensor ({got.name if got else 'invalid'}) and dtype "
+            f"({want.name})"
+        )
+    if got is _dt.string and p.tensor_content:
+        shape = [d.size for d in p.tensor_shape.dim]
+        items = _strings_from_content(p.tensor_content, int(np.prod(shape, dtype=np.int64)))
+        return np.array(items, dtype=object).reshape(shape)
+    return make_ndarray(p)
+
+
+def _serialize(op: Operation, value: Any) -> list:
+    return [np.array(tensor_proto_bytes(value, op.get_attr("T")), dtype=object)]
 
 
 def _parse_tensor(op: Operation, data: Any) -> list:
@@ -242,23 +312,10 @@ def _parse_tensor(op: Operation, data: Any) -> list:
         raise errors.InvalidArgumentError(
             None, op, f"Expected `serialized` to be a scalar, got shape: {list(b.shape)}"
         )
-    p = protos().TensorProto()
     try:
-        p.ParseFromString(bytes(b[()]))
-    except Exception:  # (protobuf's DecodeError)
-        raise errors.InvalidArgumentError(
-            None, op, "Could not parse `serialized` as TensorProto"
-        ) from None
-    want: _dt.DType = op.get_attr("out_type")
-    got = _dt.as_dtype(p.dtype) if p.dtype else None
-    if got is not want:
-        raise errors.InvalidArgumentError(
-            None,
-            op,
-            f"Type mismatch between parsed tensor ({got.name if got else 'invalid'}) and dtype "
-            f"({want.name})",
-        )
-    return [make_ndarray(p)]
+        return [_parse_tensor_bytes(b[()], op.get_attr("out_type"))]
+    except ValueError as e:
+        raise errors.InvalidArgumentError(None, op, str(e)) from None
 
 
 register_op(
