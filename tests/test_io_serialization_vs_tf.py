@@ -151,3 +151,40 @@ def test_parse_tensor_of_another_dtype_as_tf():
                 pytest.raises(mod.errors.InvalidArgumentError, match="Type mismatch"),
             ):
                 sess.run(back, {p: [1.0, 2.0]})
+
+
+def test_decode_json_example_as_tf():
+    """JSON Examples (protobuf's JSON mapping) to binary records that parse to TF's features
+    (the bytes may differ: a map's order and packing are the writer's); a record that is not
+    JSON: InvalidArgumentError in both."""
+    records = [
+        '{"features": {"feature": {"x": {"floatList": {"value": [1.5, -2]}},'
+        ' "n": {"int64List": {"value": ["7", 8]}}, "s": {"bytesList": {"value": ["YWI="]}}}}}',
+        '{"features": {"feature": {}}}',
+    ]
+    got = []
+    for m in (T, tf):
+        with m.Graph().as_default():
+            binary = m.decode_json_example(records)
+            bad = m.io.decode_json_example(["{not json"])
+            feats = {
+                k: m.VarLenFeature(d)
+                for k, d in (("x", m.float32), ("n", m.int64), ("s", m.string))
+            }
+            parsed = m.parse_example(binary, feats)
+            with m.Session() as s:
+                p = s.run(parsed)
+                try:
+                    s.run(bad)
+                    err = None
+                except m.errors.OpError as e:
+                    err = type(e).__name__
+            got.append(
+                (
+                    {k: (v.indices.tolist(), v.values.tolist()) for k, v in p.items()},
+                    err,
+                )
+            )
+    assert got[1] == got[0]
+    assert got[1][0]["s"][1] == [b"ab"]
+    assert got[1][1] == "InvalidArgumentError"

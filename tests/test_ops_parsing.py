@@ -255,6 +255,27 @@ def _matrix(ctx):
     return [ctx.values(ctx.shape(min_dims=2, max_dims=2))], {}
 
 
+def _json_round_trip(x):
+    """``x`` (a vector) written as a JSON Example, decoded and parsed back."""
+    values = ", ".join(repr(float(v)) for v in x.reshape(-1))
+    text = '{"features": {"feature": {"x": {"floatList": {"value": [' + values + "]}}}}}"
+    binary = tf.decode_json_example([text])
+    return tf.reshape(
+        tf.parse_example(binary, {"x": tf.VarLenFeature(tf.float32)})["x"].values, x.shape
+    )
+
+
+ROWS += [
+    Row(
+        "DecodeJSONExample",
+        _json_round_trip,
+        lambda x: x,
+        lambda ctx: ([ctx.values(ctx.shape(max_dims=1))], {}),
+        (F32,),
+        "none",
+        feed="value",
+    ),
+]
 ROWS += [
     # the bytes are TF's (test_sparse_serialization_vs_tf.py); here: the round trip
     Row(op, _sparse_round_trip, lambda x: [np.int32([3]), x], _matrix, (F32,), "none", static=False)

@@ -301,6 +301,7 @@ from .ops.init_ops import (
     variance_scaling_initializer,
     zeros_initializer,
 )
+from .ops.json_example_ops import decode_json_example
 from .ops.linalg_factor_ops import (
     cholesky,
     matrix_determinant,

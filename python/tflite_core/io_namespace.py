@@ -30,6 +30,7 @@ from .ops.image_codec_ops import (
     extract_jpeg_shape,
 )
 from .ops.image_encode_ops import encode_jpeg, encode_png, is_jpeg
+from .ops.json_example_ops import decode_json_example
 from .ops.parsing_ops import (
     FixedLenFeature,
     SparseFeature,
@@ -72,6 +73,7 @@ __all__ = [
     "decode_gif",
     "decode_image",
     "decode_jpeg",
+    "decode_json_example",
     "decode_png",
     "decode_raw",
     "decode_webp",

@@ -176,6 +176,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "DecodeCompressed": ("bytes:string", ()),
     "DecodeGif": ("contents:string", ()),
     "DecodeImage": ("contents:string", ()),
+    "DecodeJSONExample": ("json_examples:string", ()),
     "DecodeJpeg": ("contents:string", ()),
     "DecodePng": ("contents:string", ()),
     "DecodeRaw": ("bytes:string", ()),

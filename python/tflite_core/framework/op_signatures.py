@@ -156,6 +156,7 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "DecodeCompressed": ("output:!string", {"compression_type": ""}),
     "DecodeGif": ("image:!uint8", {}),
     "DecodeImage": ("image:dtype", {"channels": 0, "dtype": _dt.uint8, "expand_animations": True}),
+    "DecodeJSONExample": ("binary_examples:!string", {}),
     "DecodeJpeg": (
         "image:!uint8",
         {
