@@ -10,6 +10,7 @@ import gzip
 import pathlib
 import threading
 
+import numpy as np
 import pytest
 import tensorflow as real_tf
 from data_side_by_side import T, assert_same, run_both
@@ -318,3 +319,24 @@ def test_closing_session_stops_prefetch_threads():
     assert left == []
     with pytest.raises(RuntimeError, match="closed Session"):
         s.run(nxt)
+
+
+def test_corrupt_jpeg_invalid_argument_naming_the_element(tmp_path):
+    """A corrupt JPEG among good ones: TF's InvalidArgumentError, ours naming the element the
+    map function failed on; the elements before it came through."""
+    with real_tf.Graph().as_default(), T.Session() as s:
+        good = s.run(T.image.encode_jpeg(np.full((4, 4, 1), 9, np.uint8)))
+    images = [good, good, good[:20] + b"\x00" * 30, good]
+    got = []
+    for m in (T, tf):
+        with m.Graph().as_default():
+            d = m.data.Dataset.from_tensor_slices(images).map(
+                lambda s, m=m: m.image.decode_jpeg(s, channels=1)
+            )
+            nxt = m.data.make_one_shot_iterator(d).get_next()
+            with m.Session() as s:
+                first = [s.run(nxt).shape for _ in range(2)]
+                e = _run_err(s, nxt, m)
+        got.append((first, type(e).__name__, e.message))
+    assert got[1][:2] == got[0][:2] == ([(4, 4, 1), (4, 4, 1)], "InvalidArgumentError")
+    assert "on input element 2" in got[1][2]

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..framework import errors
 from ..framework.func_graph import FuncGraph, sinks
 from ..framework.graph import Tensor, get_default_graph
 from . import structure
@@ -41,6 +42,7 @@ class StructuredFunction:
     ) -> None:
         if not callable(func):
             raise TypeError(f"`{transformation}` expects a callable, got {type(func).__name__}")
+        self.transformation = transformation
         outer = get_default_graph()
         fg = FuncGraph(f"{_fn_name(func)}_{next(_NAMES)}", outer)
         self.graph = fg
@@ -86,10 +88,18 @@ class StructuredFunction:
         fetches = (self.outputs, self.effects) if self.effects else self.outputs
         params = self.params
 
-        def call(values: list) -> list:
+        what = self.transformation
+
+        def call(values: list, index: int | None = None) -> list:
             feed = dict(captured)
             feed.update(zip(params, values))
-            out = sub.run(fetches, feed)
+            try:
+                out = sub.run(fetches, feed)
+            except errors.OpError as e:  # (named: the transformation and the element)
+                at = "" if index is None else f", on input element {index}"
+                raise type(e)(
+                    None, e.op, f"{e.message}\n\t (in the `{what}` function{at})"
+                ) from None
             if self.effects:
                 out = out[0]
             return [np.asarray(v) for v in out]

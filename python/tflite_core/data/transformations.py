@@ -34,14 +34,14 @@ class MapNode(Node):
         call = self.fn.bind(ctx)
         source = self.upstream[0].iterate(ctx)
         if not self.parallel or self.parallel == 1:
-            for element in source:
-                yield call(element)
+            for k, element in enumerate(source):
+                yield call(element, k)
             return
         width = self.parallel if self.parallel > 0 else 2
         with ThreadPoolExecutor(width) as pool:
             pending: list = []
-            for element in source:
-                pending.append(pool.submit(call, element))
+            for k, element in enumerate(source):
+                pending.append(pool.submit(call, element, k))
                 if len(pending) >= 2 * width:
                     yield pending.pop(0).result()
             for f in pending:

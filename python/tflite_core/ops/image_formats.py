@@ -52,7 +52,7 @@ def jpeg_header(op: Operation, data: bytes) -> tuple[int, int, int]:
     """(height, width, components) of a JPEG; TF's error when it is not one."""
     try:
         h, w, space, _ = simplejpeg.decode_jpeg_header(data, strict=False)
-    except ValueError:
+    except (ValueError, KeyError):  # (KeyError: a header with no known colour space)
         raise op_error(op, f"Invalid JPEG data, size {len(data)}") from None
     return h, w, {"Gray": 1, "CMYK": 4}.get(space, 3)
 
@@ -71,7 +71,7 @@ def decode_jpeg_bytes(op: Operation, data: bytes, channels: int, crop=None) -> n
     gray = (channels or native) == 1
     try:
         image = simplejpeg.decode_jpeg(data, colorspace="GRAY" if gray else "RGB", **kw)
-    except ValueError:
+    except (ValueError, KeyError):
         raise op_error(op, "jpeg::Uncompress failed. Invalid JPEG data or crop window.") from None
     image = image.reshape(image.shape[0], image.shape[1], -1)
     if crop is not None:
