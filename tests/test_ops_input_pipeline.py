@@ -12,6 +12,7 @@ import itertools
 import shutil
 import tempfile
 
+import lmdb
 import numpy as np
 from op_table import ALL, NUMERIC, Row, Steps, table_tests
 
@@ -137,6 +138,18 @@ def _identity(x):
     fill = files.enqueue([tf.as_string(x)])
     key, _ = tf.IdentityReader().read(files)
     return Steps([fill, tf.string_to_number(key, tf.as_dtype(x.dtype))])
+
+
+def _lmdb(x):
+    path = f"{_DIR}/db{next(_FILES)}.mdb"
+    env = lmdb.open(path, subdir=False, map_size=1 << 20)
+    with env.begin(write=True) as txn:
+        txn.put(b"key", x.tobytes())
+    env.close()
+    files = tf.FIFOQueue(2, tf.string, shapes=[[]])
+    fill = files.enqueue([path])
+    _, value = tf.LMDBReader().read(files)
+    return Steps([fill, _decoded(value, x)])
 
 
 def _counters(x):
@@ -331,6 +344,7 @@ ROWS = [
         "none",
         feed="value",
     ),
+    Row("LMDBReader", _lmdb, lambda x: [None, x], _any, ALL, "none", feed="value"),
     Row("TFRecordReaderV2", _tfrecord, lambda x: [None, x], _any, ALL, "none", feed="value"),
     Row(
         "TextLineReaderV2",

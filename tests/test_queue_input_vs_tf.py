@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 
+import lmdb
 import numpy as np
 import pytest
 import tensorflow as real_tf
@@ -45,6 +46,13 @@ def files(tmp_path_factory):
     fixed = d / "fixed.bin"
     fixed.write_bytes(b"HH" + bytes(range(30)) + b"F")
     out["fixed"] = [str(fixed)]
+    db = str(d / "pairs.mdb")
+    env = lmdb.open(db, subdir=False, map_size=1 << 20)
+    with env.begin(write=True) as txn:
+        for k, v in ((b"b", b"two"), (b"a", b"one"), (b"c", b"x" * 300)):
+            txn.put(k, v)
+    env.close()
+    out["lmdb"] = [db, db]
     return out
 
 
@@ -136,6 +144,25 @@ def test_reader_records_and_keys_as_tf(files, kind):
     assert len(ours) > 0
     _same(theirs, ours)
     assert onames == tnames
+
+
+def test_lmdb_reader_pairs_in_key_order(files):
+    """TF 2.21 removed LMDB support (its LMDBReader raises UnimplementedError); TF 1.x's gave
+    each database's (key, value) pairs in key order, as the lmdb library iterates them."""
+    with tf.Graph().as_default():
+        q = tf.train.string_input_producer(files["lmdb"], num_epochs=1, shuffle=False)
+        values, alive = _drain(tf, tf.LMDBReader().read(q))
+    assert alive == []
+    want = [(b"a", b"one"), (b"b", b"two"), (b"c", b"x" * 300)] * 2
+    assert [(bytes(k), bytes(v)) for k, v in values] == want
+    with T.Graph().as_default():
+        q = T.FIFOQueue(2, T.string, shapes=[[]])
+        fill = q.enqueue([files["lmdb"][0]])
+        k, _ = T.LMDBReader().read(q)
+        with T.Session() as s:
+            s.run(fill)
+            with pytest.raises(real_tf.errors.UnimplementedError):
+                s.run(k)
 
 
 def test_read_up_to_and_counters_as_tf(files):

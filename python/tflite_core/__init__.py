@@ -53,6 +53,7 @@ from .client.session import ConfigProto, InteractiveSession, Session
 from .data.reader_ops import (
     FixedLengthRecordReader,
     IdentityReader,
+    LMDBReader,
     ReaderBase,
     TextLineReader,
     TFRecordReader,

@@ -30,6 +30,7 @@ _KINDS = {
     "FixedLengthRecordReaderV2": "FixedLengthRecordReader",
     "TFRecordReaderV2": "TFRecordReader",
     "IdentityReaderV2": "IdentityReader",
+    "LMDBReader": "LMDBReader",
 }
 
 
@@ -247,6 +248,15 @@ class FixedLengthRecordReader(ReaderBase):
             hop_bytes=int(hop_bytes or 0),
             encoding=encoding or "",
         )
+
+
+class LMDBReader(ReaderBase):
+    """The (key, value) pairs of LMDB database files, in key order."""
+
+    _OP = "LMDBReader"
+
+    def __init__(self, name: str | None = None, options: Any = None) -> None:
+        super().__init__(name)
 
 
 class TFRecordReader(ReaderBase):

@@ -276,6 +276,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "IteratorGetNext": ("iterator:resource", ()),
     "IteratorToStringHandle": ("resource_handle:resource", ()),
     "IteratorV2": ("", ()),
+    "LMDBReader": ("", ()),
     "LearnedUnigramCandidateSampler": ("true_classes:int64", ()),
     "LeftShift": ("x y", (("x y", _15),)),
     "Less": ("x y", (("x y", _22),)),
@@ -721,6 +722,7 @@ _OWN_SIGNATURES = frozenset(
         "SerializeSparse",
         "SerializeManySparse",
         "DeserializeManySparse",
+        "LMDBReader",
         "CountUpTo",
         "MatchFilenamesOnce",
     }

@@ -340,6 +340,7 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "IteratorGetNext": ("components:[output_types]", {}),
     "IteratorToStringHandle": ("string_handle:!string", {}),
     "IteratorV2": ("handle:!resource", {}),
+    "LMDBReader": ("reader_handle:!string", {"container": "", "shared_name": ""}),
     "LeakyRelu": ("activations:T", {"alpha": 0.20000000298023224, "T": _dt.float32}),
     "LearnedUnigramCandidateSampler": (
         "sampled_candidates:!int64 true_expected_count:!float32 sampled_expected_count:!float32",

@@ -10,6 +10,9 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+import lmdb
+
+from ..framework import errors
 from .tf_record import _read, records
 
 
@@ -43,6 +46,25 @@ def fixed_records(path: str, cfg: dict) -> Iterator[tuple[bytes, bytes]]:
         k += 1
 
 
+def lmdb_records(path: str) -> Iterator[tuple[bytes, bytes]]:
+    """The (key, value) pairs of the LMDB database file ``path``, in key order (opened as TF's
+    reader opens it: read-only, no lock, no subdirectory)."""
+    try:
+        env = lmdb.open(path, subdir=False, readonly=True, lock=False)
+    except lmdb.Error as e:
+        if "No such file" in str(e):
+            raise errors.NotFoundError(None, None, f"{path}; No such file or directory") from None
+        raise errors.InvalidArgumentError(
+            None, None, f"{path}: not an LMDB database ({e})"
+        ) from None
+    try:
+        with env.begin() as txn:
+            pairs = list(txn.cursor())
+    finally:
+        env.close()
+    yield from ((bytes(k), bytes(v)) for k, v in pairs)
+
+
 def whole_file(path: str) -> Iterator[tuple[bytes, bytes]]:
     yield path.encode(), _read(path, "")
 
@@ -71,6 +93,8 @@ class ReaderState:
             self.records = fixed_records(path, self.cfg)
         elif k == "WholeFileReader":
             self.records = whole_file(path)
+        elif k == "LMDBReader":
+            self.records = lmdb_records(path)
         else:  # IdentityReader
             self.records = iter([(work, work)])
         self.work = work
