@@ -80,7 +80,7 @@ class StructuredFunction:
         """The enclosing graph's tensors whose values each call needs."""
         return [self.graph.outer_tensor(t) for t in self.captured]
 
-    def bind(self, ctx: Any) -> Callable[[list], list]:
+    def bind(self, ctx: Any) -> Callable[..., list]:
         """A callable: flat input values -> flat output values, for the iterator context ``ctx``
         (the running session and the values of the dataset's graph inputs)."""
         sub = ctx.session.function_session(self.graph)
