@@ -86,6 +86,8 @@ NOT_COMPARED = {
     "DeserializeManySparse": "a host op of our own inputs (the sparse triple)",
     "DecodeJSONExample": "string records in and out (compared in test_io_serialization_vs_tf.py)",
     "LMDBReader": _PIPELINE,
+    "EncodeProto": "protobuf messages (compared in test_proto_ops_vs_tf.py)",
+    "DecodeProtoV2": "protobuf messages (compared in test_proto_ops_vs_tf.py)",
     "CountUpTo": _PIPELINE,
     "MatchFilenamesOnce": _PIPELINE,
     # Python callbacks live in the process that built the graph: TF cannot call ours

@@ -276,6 +276,36 @@ ROWS += [
         feed="value",
     ),
 ]
+
+
+def _proto_round_trip(x):
+    """``x`` (a vector) as the float_val of TensorProtos (two, the second empty) encoded and
+    decoded back."""
+    n = x.shape[0]
+    sizes = tf.constant([[1, n], [0, 0]], tf.int32)
+    dtypes = tf.constant([[1], [0]], tf.int32)
+    values = tf.stack([x, tf.zeros_like(x)])
+    fields = ["dtype", "float_val"]
+    enc = tf.io.encode_proto(sizes, [dtypes, values], fields, "tensorflow.TensorProto")
+    got_sizes, got = tf.io.decode_proto(
+        enc, "tensorflow.TensorProto", fields, [tf.int32, tf.float32]
+    )
+    return [got_sizes, got[1]]
+
+
+ROWS += [
+    Row(
+        op,
+        _proto_round_trip,
+        lambda x: [np.int32([[1, x.shape[0]], [0, 0]]), np.stack([x, np.zeros_like(x)])],
+        lambda ctx: ([ctx.values([max(1, d) for d in ctx.shape(min_dims=1, max_dims=1)])], {}),
+        (F32,),
+        "none",
+        feed="value",
+        static=False,
+    )
+    for op in ("EncodeProto", "DecodeProtoV2")
+]
 ROWS += [
     # the bytes are TF's (test_sparse_serialization_vs_tf.py); here: the round trip
     Row(op, _sparse_round_trip, lambda x: [np.int32([3]), x], _matrix, (F32,), "none", static=False)

@@ -39,6 +39,7 @@ from .ops.parsing_ops import (
     parse_example,
     parse_single_example,
 )
+from .ops.proto_ops import decode_proto, encode_proto
 from .ops.sequence_parsing_ops import (
     FixedLenSequenceFeature,
     parse_sequence_example,
@@ -75,12 +76,14 @@ __all__ = [
     "decode_jpeg",
     "decode_json_example",
     "decode_png",
+    "decode_proto",
     "decode_raw",
     "decode_webp",
     "deserialize_many_sparse",
     "encode_base64",
     "encode_jpeg",
     "encode_png",
+    "encode_proto",
     "extract_jpeg_shape",
     "gfile",
     "is_jpeg",

@@ -169,6 +169,10 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
     "DecodePng": ("image:dtype", {"channels": 0, "dtype": _dt.uint8}),
+    "DecodeProtoV2": (
+        "sizes:!int32 values:[output_types]",
+        {"descriptor_source": "local://", "message_format": "binary", "sanitize": False},
+    ),
     "DecodeRaw": ("output:out_type", {"little_endian": True}),
     "DecodeWebP": ("image:dtype", {"channels": 0, "dtype": _dt.uint8}),
     "DepthToSpace": ("output:T", {"data_format": "NHWC"}),
@@ -208,6 +212,7 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "EncodeJpegVariableQuality": ("contents:!string", {}),
     "EncodePng": ("contents:!string", {"compression": -1, "T": _dt.uint8}),
+    "EncodeProto": ("bytes:!string", {"descriptor_source": "local://"}),
     "EnsureShape": ("output:T", {}),
     "Equal": ("z:!bool", {"incompatible_shape_error": True}),
     "Erf": ("y:T", {}),
