@@ -172,6 +172,7 @@ def _encode_fn(op: Operation, sizes: Any, *values: Any) -> list:
                     target = getattr(msg, fd.name).add() if _repeated(fd) else getattr(msg, fd.name)
                     target.ParseFromString(bytes(item))
                     continue
+                value: Any
                 if fd.type == _F.TYPE_STRING:
                     value = bytes(item).decode("utf-8")
                 elif fd.type == _F.TYPE_BYTES:
