@@ -22,7 +22,7 @@ import numpy as np
 from ..framework import dtypes as _dt
 from ..framework import errors
 from ..framework.graph import Operation, Tensor, get_default_graph
-from ..framework.host_context import running_session
+from ..framework.host_context import at_node, output_values, running_session
 from ..framework.registry import NotDifferentiable, OpKind, register_op
 from ..framework.tensor_shape import TensorShape
 from . import structure
@@ -47,12 +47,6 @@ class IteratorState:
             # (a generator running in another thread cannot be closed from this one)
             with contextlib.suppress(RuntimeError, ValueError):
                 close()
-
-
-def _node_error(e: errors.OpError, op: Operation) -> errors.OpError:
-    if e.op is not None:
-        return e
-    return type(e)(None, op, f"{e.message}\n\t [[{{{{node {op.name}}}}}]]")
 
 
 def _key(handle: Any) -> tuple[str, bytes]:
@@ -115,12 +109,8 @@ def _get_next_fn(op: Operation, handle: Any) -> list:
                 None, op, f"End of sequence\n\t [[{{{{node {op.name}}}}}]]"
             ) from None
         except errors.OpError as e:
-            raise _node_error(e, op) from None
-    types = op.get_attr("output_types")
-    return [
-        np.asarray(v, dtype=object) if t == _dt.string else np.asarray(v, dtype=t.np)
-        for v, t in zip(element, types)
-    ]
+            raise at_node(e, op) from None
+    return output_values(op, element)
 
 
 def _out_shapes(op: Any, in_shapes: Any, value_of: Any) -> list:

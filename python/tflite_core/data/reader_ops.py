@@ -17,7 +17,7 @@ from ..framework import dtypes as _dt
 from ..framework import errors
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Operation, Tensor, get_default_graph
-from ..framework.host_context import running_session
+from ..framework.host_context import at_node, running_session
 from ..framework.registry import NotDifferentiable, OpKind, register_op
 from ..framework.tensor_shape import TensorShape
 from ..io.reader_state import ReaderState
@@ -51,10 +51,6 @@ def _reader(op: Operation, handle: Any) -> ReaderState:
     return running_session().resources()[_key(handle)]
 
 
-def _named(e: errors.OpError, op: Operation) -> errors.OpError:
-    return type(e)(None, op, f"{e.message}\n\t [[{{{{node {op.name}}}}}]]")
-
-
 def _read_fn(op: Operation, reader: Any, queue: Any, *n: Any) -> list:
     r, q = _reader(op, reader), _queue(op, queue)
     try:
@@ -68,7 +64,7 @@ def _read_fn(op: Operation, reader: Any, queue: Any, *n: Any) -> list:
             )
         recs = r.read_up_to(q, count)
     except errors.OpError as e:
-        raise _named(e, op) from None
+        raise at_node(e, op) from None
     keys = np.empty(len(recs), dtype=object)
     values = np.empty(len(recs), dtype=object)
     for i, (k, v) in enumerate(recs):

@@ -11,7 +11,7 @@ import numpy as np
 from ..framework import dtypes as _dt
 from ..framework import errors
 from ..framework.graph import Operation, Tensor, get_default_graph
-from ..framework.host_context import running_session
+from ..framework.host_context import at_node, output_values, running_session
 from ..framework.registry import NotDifferentiable, OpKind, register_op
 from ..framework.tensor_shape import TensorShape
 from . import structure
@@ -25,19 +25,6 @@ def _context(op: Operation, values: tuple) -> tuple[Node, Context]:
     return node, Context(running_session(), dict(zip(inputs, values)))
 
 
-def _as(values: list, op: Operation) -> list:
-    return [
-        np.asarray(v, dtype=object) if t.dtype == _dt.string else np.asarray(v, dtype=t.dtype.np)
-        for v, t in zip(values, op.outputs)
-    ]
-
-
-def _named(e: errors.OpError, op: Operation) -> errors.OpError:
-    if e.op is not None:
-        return e
-    return type(e)(None, op, f"{e.message}\n\t [[{{{{node {op.name}}}}}]]")
-
-
 def _reduce_fn(op: Operation, *values: Any) -> list:
     n_state = len(op.outputs)
     node, ctx = _context(op, values[n_state:])
@@ -48,10 +35,10 @@ def _reduce_fn(op: Operation, *values: Any) -> list:
         for element in node.iterate(ctx):
             state = call(state + element)
     except errors.OpError as e:
-        raise _named(e, op) from None
+        raise at_node(e, op) from None
     finally:
         ctx.close()
-    return _as(state, op)
+    return output_values(op, state)
 
 
 def _single_fn(op: Operation, *values: Any) -> list:
@@ -68,10 +55,10 @@ def _single_fn(op: Operation, *values: Any) -> list:
                 None, op, f"Dataset had more than one element.\n\t [[{{{{node {op.name}}}}}]]"
             )
     except errors.OpError as e:
-        raise _named(e, op) from None
+        raise at_node(e, op) from None
     finally:
         ctx.close()
-    return _as(first, op)
+    return output_values(op, first)
 
 
 def _cardinality_fn(op: Operation, *values: Any) -> list:
@@ -79,7 +66,7 @@ def _cardinality_fn(op: Operation, *values: Any) -> list:
     try:
         return [np.asarray(node.cardinality(ctx), np.int64)]
     except errors.OpError as e:
-        raise _named(e, op) from None
+        raise at_node(e, op) from None
 
 
 def _from_attr(op: Any, in_shapes: Any, value_of: Any) -> list:

@@ -13,6 +13,8 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
+
 _local = threading.local()
 
 
@@ -33,3 +35,19 @@ def running_session() -> Any:
     if s is None:
         raise RuntimeError("no session is running host ops on this thread")
     return s
+
+
+def at_node(e: Any, op: Any) -> Any:
+    """``e`` (an ``OpError`` raised by a host op's Python state, naming no op) as TF reports
+    it: the same class, naming ``op``; an error that names its op already stays as it is."""
+    if e.op is not None:
+        return e
+    return type(e)(None, op, f"{e.message}\n\t [[{{{{node {op.name}}}}}]]")
+
+
+def output_values(op: Any, values: Any) -> list:
+    """``values`` as arrays of the dtypes of ``op``'s outputs (object arrays for strings)."""
+    return [
+        np.asarray(v, dtype=object) if t.dtype.name == "string" else np.asarray(v, t.dtype.np)
+        for v, t in zip(values, op.outputs)
+    ]

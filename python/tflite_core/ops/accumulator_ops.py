@@ -19,7 +19,7 @@ from ..framework import dtypes as _dt
 from ..framework import errors
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Operation, Tensor, get_default_graph
-from ..framework.host_context import running_session
+from ..framework.host_context import at_node, running_session
 from ..framework.registry import NotDifferentiable, OpKind, register_op
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..framework.tf_logging import warning
@@ -97,10 +97,6 @@ def _state(op: Operation, handle: Any) -> _State:
     return running_session().resources()[("accumulator", np.asarray(handle, dtype=object).item())]
 
 
-def _named(e: errors.OpError, op: Operation) -> errors.OpError:
-    return type(e)(None, op, f"{e.message}\n\t [[{{{{node {op.name}}}}}]]")
-
-
 def _apply_fn(op: Operation, handle: Any, local_step: Any, *grad: Any) -> list:
     s = _state(op, handle)
     try:
@@ -134,7 +130,7 @@ def _apply_fn(op: Operation, handle: Any, local_step: Any, *grad: Any) -> list:
             s.count += 1
             s.cond.notify_all()
     except errors.OpError as e:
-        raise _named(e, op) from None
+        raise at_node(e, op) from None
     return []
 
 
@@ -163,7 +159,7 @@ def _take_fn(op: Operation, handle: Any, n: Any) -> list:
             s.finish()
             return result
     except errors.OpError as e:
-        raise _named(e, op) from None
+        raise at_node(e, op) from None
 
 
 def _set_step_fn(op: Operation, handle: Any, step: Any) -> list:

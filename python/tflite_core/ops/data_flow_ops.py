@@ -28,26 +28,13 @@ from ..framework import dtypes as _dt
 from ..framework import errors
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Operation, Tensor, get_default_graph, name_scope
-from ..framework.host_context import running_session
+from ..framework.host_context import at_node, output_values, running_session
 from ..framework.registry import NotDifferentiable, OpKind, register_op
 from ..framework.tensor_shape import TensorShape, as_shape
 from .queue_state import QueueState
 from .random_ops import get_seed
 
 _IDS = itertools.count()
-
-
-def _state(op: Operation, handle: Any) -> QueueState:
-    """The queue's state in the running session (made by the handle op when first run)."""
-    key = ("queue", np.asarray(handle, dtype=object).item())
-    state = running_session().resources().get(key)
-    if state is None:  # (the handle op runs first, as an input)
-        raise errors.NotFoundError(None, op, f"Resource {key[1]!r} not found")
-    return state
-
-
-def _named(e: errors.OpError, op: Operation) -> errors.OpError:
-    return type(e)(None, op, f"{e.message}\n\t [[{{{{node {op.name}}}}}]]")
 
 
 def _handle_fn(op: Operation) -> list:
@@ -96,22 +83,15 @@ def _enqueue_fn(op: Operation, handle: Any, *values: Any) -> list:
     try:
         _queue(op, handle).enqueue(list(values), op.type == "QueueEnqueueManyV2")
     except errors.OpError as e:
-        raise _named(e, op) from None
+        raise at_node(e, op) from None
     return []
-
-
-def _outputs(op: Operation, values: list) -> list:
-    return [
-        np.asarray(v, dtype=object) if t.dtype == _dt.string else np.asarray(v, dtype=t.dtype.np)
-        for v, t in zip(values, op.outputs)
-    ]
 
 
 def _dequeue_fn(op: Operation, handle: Any, *n: Any) -> list:
     q = _queue(op, handle)
     try:
         if op.type == "QueueDequeueV2":
-            return _outputs(op, q.dequeue(None))
+            return output_values(op, q.dequeue(None))
         if q.kind != "PaddingFIFOQueue" and (
             q.shapes is None or any(s is None or None in s for s in q.shapes)
         ):
@@ -121,9 +101,9 @@ def _dequeue_fn(op: Operation, handle: Any, *n: Any) -> list:
                 f"{q.kind}'s DequeueMany and DequeueUpTo require the components to have "
                 "specified shapes.",
             )
-        return _outputs(op, q.dequeue(int(n[0]), up_to=op.type == "QueueDequeueUpToV2"))
+        return output_values(op, q.dequeue(int(n[0]), up_to=op.type == "QueueDequeueUpToV2"))
     except errors.OpError as e:
-        raise _named(e, op) from None
+        raise at_node(e, op) from None
 
 
 def _close_fn(op: Operation, handle: Any) -> list:
