@@ -18,7 +18,7 @@ from ..framework.graph import Tensor
 from ..ops.random_ops import get_seed
 from . import structure
 from .context import Context
-from .node import INFINITE, UNKNOWN, Node, bool_input, scalar_input
+from .node import INFINITE, UNKNOWN, Node, scalar_input
 
 
 class ShuffleNode(Node):
@@ -310,6 +310,3 @@ class TakeWhileNode(Node):
             if not bool(call(element)[0]):
                 return
             yield element
-
-
-_ = bool_input

@@ -353,15 +353,6 @@ class QueueBase:
             else s
             for s in self._shapes
         ]
-        if op_type != "QueueDequeueV2" and self._KIND == "PaddingFIFOQueue":
-            shapes = [
-                TensorShape([batch]).concatenate(
-                    TensorShape([d if d is not None else None for d in s.as_list()])
-                )
-                if s.rank is not None
-                else TensorShape(None)
-                for s in self._shapes
-            ]
         op = g.create_op(
             op_type,
             ins,

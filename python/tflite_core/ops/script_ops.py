@@ -47,25 +47,34 @@ def _type_name(d: _dt.DType) -> str:
     return _TF_TYPE_NAMES.get(d.name, d.name)
 
 
+def python_error_class(e: BaseException) -> type[errors.OpError]:
+    """TF's error class for an exception Python code run by an op raised (``py_func``'s rule):
+    ValueError/TypeError: InvalidArgumentError, StopIteration: OutOfRangeError, MemoryError:
+    ResourceExhaustedError, NotImplementedError: UnimplementedError, others: UnknownError."""
+    if isinstance(e, (ValueError, TypeError)):
+        return errors.InvalidArgumentError
+    if isinstance(e, StopIteration):
+        return errors.OutOfRangeError
+    if isinstance(e, MemoryError):
+        return errors.ResourceExhaustedError
+    if isinstance(e, NotImplementedError):
+        return errors.UnimplementedError
+    return errors.UnknownError
+
+
+def python_error_text(e: BaseException) -> str:
+    """``"Type: message"`` and the traceback of ``e``, as TF's ``py_func`` errors give them."""
+    tb = "".join(traceback.format_exception(type(e), e, e.__traceback__))
+    body = f"{type(e).__name__}: {e}\n{tb.replace('Traceback (most recent call last):', '')}"
+    return body.rstrip("\n")
+
+
 def _error_for(op: Operation, e: BaseException) -> errors.OpError:
     """TF's error for an exception the function raised: its class by the exception's type, the
     message ``"Type: message"`` and the traceback, naming the node."""
     if isinstance(e, errors.OpError):
         return type(e)(None, op, f"{e.message}\n\t [[node {op.name}]]")
-    if isinstance(e, (ValueError, TypeError)):
-        cls: type[errors.OpError] = errors.InvalidArgumentError
-    elif isinstance(e, StopIteration):
-        cls = errors.OutOfRangeError
-    elif isinstance(e, MemoryError):
-        cls = errors.ResourceExhaustedError
-    elif isinstance(e, NotImplementedError):
-        cls = errors.UnimplementedError
-    else:
-        cls = errors.UnknownError
-    tb = "".join(traceback.format_exception(type(e), e, e.__traceback__))
-    body = f"{type(e).__name__}: {e}\n{tb.replace('Traceback (most recent call last):', '')}"
-    body = body.rstrip("\n")
-    return cls(None, op, f"{body}\n\t [[node {op.name}]]")
+    return python_error_class(e)(None, op, f"{python_error_text(e)}\n\t [[node {op.name}]]")
 
 
 class EagerValue(np.ndarray):
