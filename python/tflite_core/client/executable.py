@@ -155,10 +155,16 @@ def _shared_values(pre: Executable, exe: Executable, computed: set) -> list:
 
 
 def _host_shapes(op) -> list:
-    """Inputs of a shape op (Shape, Size, Rank) whose shapes only a host op's run tells."""
-    if op._def.kind is not OpKind.SHAPE:
+    """Inputs an op reads only for their shape (Shape, Size, Rank; SumToShape's target shape)
+    whose shapes only a host op's run tells."""
+    if op._def.kind is OpKind.SHAPE:
+        ins = op._inputs
+    elif op._def.kind in (OpKind.HOST, OpKind.CONTROL):
         return []
-    return [t for t in op._inputs if runs_on_host(t.op) and not t.shape.is_fully_defined()]
+    else:
+        skip = set(exec_inputs(op)) | {op._inputs[i] for i in op._def.value_input_indices(op)}
+        ins = [t for t in op._inputs if t not in skip]
+    return [t for t in ins if runs_on_host(t.op) and not t.shape.is_fully_defined()]
 
 
 def _shared_host_outputs(pre: Executable, exe: Executable, computed: set) -> list:
