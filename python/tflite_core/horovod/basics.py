@@ -2,27 +2,27 @@
 collectives (``mpi4py`` over an MPI from PyPI, e.g. the ``mpich`` wheel: ``pip install
 'tflite_core[mpi]'``; launch with ``mpiexec -n N python train.py``).
 
-As in Horovod, every collective runs on one background thread, in the order the ranks submit
-them; a graph op (a plan step) submits its request and waits for it with the GIL released, so
-the MPI transfer of one gradient bucket overlaps the kernels of the backward pass still
-running. Before its data moves, each collective is *negotiated*: the ranks exchange its name,
-kind, dtype and shapes (a small ``allgather``), and where they disagree every rank raises the
-same error naming the tensor and the ranks, instead of deadlocking or reducing mismatched
-buffers.
+A collective runs on the thread of the plan step that asks for it, one at a time per process,
+in the order the plan's steps ask (the same on every rank: the ranks run the same graph), with
+the GIL released inside MPI. Before its data moves, each collective is *negotiated*: one small
+allreduce checks that every rank submitted the same name, kind, dtype and shapes; where they
+disagree every rank gathers what the others sent and raises the same error naming the tensor
+and the ranks, instead of deadlocking or reducing mismatched buffers.
 
 A rank that dies ends the job: the MPI launcher (Hydra's ``mpiexec``) kills the other ranks and
-reports the dead one. A rank that stops submitting collectives (it hangs, or takes another
-branch) stalls the others: after ``HOROVOD_STALL_CHECK_TIME_SECONDS`` (60) a waiting rank warns
-once, and after ``HOROVOD_STALL_SHUTDOWN_TIME_SECONDS`` (0: never, as in Horovod) it raises
-``UnavailableError`` naming the collective; the job is then aborted at exit (the stuck MPI call
-cannot be cancelled).
+reports the dead one; a rank whose program raises aborts the job at exit (``MPI_Abort``), as
+``python -m mpi4py`` does. A rank that stops submitting collectives (it hangs, or takes another
+branch) stalls the others: a watchdog thread warns once after
+``HOROVOD_STALL_CHECK_TIME_SECONDS`` (60) and, after ``HOROVOD_STALL_SHUTDOWN_TIME_SECONDS``
+(0: never, as in Horovod), prints an ``UnavailableError`` naming the collective and aborts the
+job (the MPI call a stalled rank is in cannot be cancelled).
 """
 
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
-import queue
 import socket
 import sys
 import threading
@@ -40,23 +40,69 @@ _MPI_HINT = (
 )
 
 
-class _Request:
-    """A collective waiting to run on the engine's thread: ``meta`` is what the ranks must agree
-    on, ``work()`` moves the data (after the negotiation)."""
+class _Watchdog:
+    """Watches the collective in flight: warns once when it has waited ``check`` seconds and,
+    when ``shutdown`` is set, aborts the job after that many (Horovod's stall inspector). It
+    looks every fifth of the shorter period, so that a collective costs it nothing."""
 
-    __slots__ = ("done", "error", "meta", "name", "result", "work")
+    def __init__(self, engine: _Engine, check: float, shutdown: float):
+        self.engine = engine
+        self.check = check
+        self.shutdown = shutdown
+        self.current: tuple | None = None  # (sequence number, name, start time)
+        periods = [t for t in (check, shutdown) if t > 0]
+        if periods:
+            self.every = min(periods) / 5
+            threading.Thread(target=self._loop, name="horovod-watchdog", daemon=True).start()
 
-    def __init__(self, name: str, meta: tuple, work: Callable[[], Any]):
-        self.name = name
-        self.meta = meta
-        self.work = work
-        self.done = threading.Event()
-        self.result: Any = None
-        self.error: BaseException | None = None
+    def begin(self, seq: int, name: str) -> None:
+        self.current = (seq, name, time.monotonic())
+
+    def end(self) -> None:
+        self.current = None
+
+    def _loop(self) -> None:
+        warned = 0
+        e = self.engine
+        while True:
+            time.sleep(self.every)
+            current = self.current
+            if current is None:
+                continue
+            seq, name, start = current
+            waited = time.monotonic() - start
+            if warned != seq and 0 < self.check <= waited:
+                warned = seq
+                _say(
+                    f"Horovod (rank {e.rank}): '{name}' (collective #{seq}) has waited "
+                    f"{waited:.0f} s for the other ranks: one of them has stopped, hangs, "
+                    "or submits its collectives in another order"
+                )
+            if 0 < self.shutdown <= waited:
+                e.broken = (
+                    f"Horovod (rank {e.rank}): '{name}' (collective #{seq}) waited "
+                    f"{waited:.0f} s (HOROVOD_STALL_SHUTDOWN_TIME_SECONDS) for the other "
+                    f"{e.size - 1} rank(s) and was given up; the job is aborted"
+                )
+                _say(f"UnavailableError: {e.broken}")
+                _abort(e)
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _abort(e: _Engine) -> None:
+    """Ends the job (Hydra ends the other ranks), after the launcher had time to forward what
+    this rank wrote."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    time.sleep(0.25)
+    e.mpi.COMM_WORLD.Abort(1)
 
 
 class _Engine:
-    """The communicator, the rank facts, and the background thread that runs the collectives."""
+    """The communicator, the rank facts, and the collectives' lock, counter and watchdog."""
 
     def __init__(self, comm: Any, mpi: Any):
         self.mpi = mpi
@@ -73,83 +119,55 @@ class _Engine:
         self.cross_rank = nodes.index(hosts[self.rank])
         self.cross_size = len(nodes)
         self.threads_supported = mpi.Query_thread() == mpi.THREAD_MULTIPLE
-        self.requests: queue.Queue = queue.Queue()
+        self.lock = threading.Lock()
         self.broken: str | None = None  # why the engine cannot go on (a stall shutdown)
-        self.count = 0  # collectives run (their sequence numbers name them in stall errors)
+        self.count = 0  # collectives run (their sequence numbers name them in stall messages)
         self.ops: dict = {}
-        self.thread = threading.Thread(target=self._loop, name="horovod-engine", daemon=True)
-        self.thread.start()
+        self.digests: dict = {}  # meta -> its digest (the negotiation's)
+        self.watchdog = _Watchdog(
+            self,
+            _env_seconds("HOROVOD_STALL_CHECK_TIME_SECONDS", 60.0),
+            _env_seconds("HOROVOD_STALL_SHUTDOWN_TIME_SECONDS", 0.0),
+        )
 
-    # -- the background thread -----------------------------------------------------------------
-    def _loop(self) -> None:
-        while True:
-            req = self.requests.get()
-            if req is None:
-                return
-            try:
-                self._negotiate(req)
-                req.result = req.work()
-            except BaseException as e:  # (handed to the waiting op)
-                req.error = e
-            req.done.set()
-
-    def _negotiate(self, req: _Request) -> None:
-        """Every rank's ``meta`` of this collective; raises the same error on every rank where
-        they differ."""
+    def _negotiate(self, name: str, meta: tuple) -> None:
+        """Checks that every rank submitted this collective with the same ``meta``: one small
+        allreduce of its digest (the max of d and of -d equal d everywhere only if all agree);
+        where they differ, every rank gathers the ranks' ``meta`` and raises the same error."""
+        digest = self.digests.get(meta)
+        if digest is None:
+            if len(self.digests) > 4096:  # (shapes that change from run to run)
+                self.digests.clear()
+            h = hashlib.blake2b(repr(meta).encode(), digest_size=7).digest()
+            digest = self.digests[meta] = int.from_bytes(h)
+        both = np.array([digest, -digest], np.int64)
         try:
-            metas = self.comm.allgather(req.meta)
+            self.comm.Allreduce(self.mpi.IN_PLACE, both, op=self.mpi.MAX)
+            if both[0] == digest and both[1] == -digest:
+                return
+            metas = self.comm.allgather(meta)
         except self.mpi.Exception as e:
             raise errors.UnavailableError(
-                None, None, f"Horovod: MPI failed negotiating '{req.name}': {e}"
+                None, None, f"Horovod: MPI failed negotiating '{name}': {e}"
             ) from None
-        if all(m == req.meta for m in metas):
-            return
-        raise errors.InvalidArgumentError(None, None, _mismatch_message(req.name, metas))
+        raise errors.InvalidArgumentError(None, None, _mismatch_message(name, metas))
 
-    # -- the caller's side ---------------------------------------------------------------------
     def execute(self, name: str, meta: tuple, work: Callable[[], Any]) -> Any:
-        """Runs a collective (``work`` on the engine's thread, after the negotiation) and
-        returns its result; waits with the GIL released, warning and giving up on a stall as
-        ``HOROVOD_STALL_*_TIME_SECONDS`` say."""
+        """Runs a collective: the negotiation of ``meta``, then ``work()`` (which moves the
+        data), watched for stalls."""
         if self.broken is not None:
             raise errors.UnavailableError(None, None, self.broken)
-        req = _Request(name, meta, work)
-        self.count += 1
-        seq = self.count
-        self.requests.put(req)
-        check = _env_seconds("HOROVOD_STALL_CHECK_TIME_SECONDS", 60.0)
-        shutdown = _env_seconds("HOROVOD_STALL_SHUTDOWN_TIME_SECONDS", 0.0)
-        start = time.monotonic()
-        warned = False
-        while True:
-            marks = [t for t in (check if not warned else 0.0, shutdown) if t > 0]
-            waited = time.monotonic() - start
-            if req.done.wait(max(0.0, min(marks) - waited) if marks else None):
-                break
-            waited = time.monotonic() - start
-            if not warned and 0 < check <= waited:
-                warned = True
-                print(
-                    f"Horovod (rank {self.rank}): '{name}' (collective #{seq}) has waited "
-                    f"{waited:.0f} s for the other ranks: one of them has stopped, hangs, or "
-                    "submits its collectives in another order",
-                    file=sys.stderr,
-                    flush=True,
-                )
-            if 0 < shutdown <= waited:
-                self.broken = (
-                    f"Horovod (rank {self.rank}): '{name}' (collective #{seq}) waited "
-                    f"{waited:.0f} s (HOROVOD_STALL_SHUTDOWN_TIME_SECONDS) for the other "
-                    f"{self.size - 1} rank(s) and was given up; this job cannot go on"
-                )
-                raise errors.UnavailableError(None, None, self.broken)
-        if req.error is not None:
-            raise req.error
-        return req.result
+        with self.lock:
+            self.count += 1
+            self.watchdog.begin(self.count, name)
+            try:
+                if self.size > 1:
+                    self._negotiate(name, meta)
+                return work()
+            finally:
+                self.watchdog.end()
 
     def stop(self) -> None:
-        self.requests.put(None)
-        self.thread.join()
         self.comm.Free()
 
 
@@ -234,22 +252,17 @@ def shutdown() -> None:
     with _LOCK:
         if _ENGINE is None:
             return
-        if _ENGINE.broken is None:
-            _ENGINE.stop()
+        _ENGINE.stop()
         _ENGINE = None
 
 
 @atexit.register
 def _at_exit() -> None:
     e = _ENGINE
-    if e is not None and e.size > 1 and (e.broken is not None or _FAILED):
-        # a collective is stuck in MPI on the engine's thread, or the program failed here while
-        # the other ranks may wait for this one: MPI_Finalize would wait forever, so the job is
-        # aborted (Hydra ends the other ranks) after the error was shown
-        sys.stdout.flush()
-        sys.stderr.flush()
-        time.sleep(0.25)  # (the launcher forwards what this rank wrote before it ends the job)
-        e.mpi.COMM_WORLD.Abort(1)
+    if e is not None and e.size > 1 and _FAILED:
+        # the program failed here while the other ranks may wait for this one in a collective:
+        # MPI_Finalize would wait forever, so the job is aborted after the error was shown
+        _abort(e)
     shutdown()
 
 

@@ -30,6 +30,7 @@ from . import basics
 from .basics import REDUCE_OPS, Average, Sum, engine, mpi_buffer, mpi_op
 
 _INTEGER = "iub"
+FUSE_BELOW_BYTES = 256 * 1024  # tensors smaller than this are packed into a fusion buffer
 
 
 def normalize_name(name: str) -> str:
@@ -51,58 +52,87 @@ def _scale(out: np.ndarray, factor: float) -> None:
         return
     if out.dtype.kind == "b":
         return
-    out[...] = (out.astype(np.float64) * factor).astype(out.dtype)
+    np.multiply(out, out.dtype.type(factor), out=out)
 
 
 def _meta(kind: str, op: Operation, arrays: list, *extra: tuple) -> tuple:
-    dtypes = ",".join(sorted({a.dtype.name for a in arrays})) or "-"
-    return (kind, op.name, dtypes, tuple(tuple(int(d) for d in a.shape) for a in arrays), *extra)
+    """What the ranks must agree on for a collective: kind, node, dtypes, shapes, options."""
+    dtypes = ",".join(sorted({t.dtype.name for t in op.inputs})) or "-"
+    return (kind, op.name, dtypes, tuple(a.shape for a in arrays), *extra)
 
 
 # ---- allreduce -----------------------------------------------------------------------------------
-def _allreduce_callback(op: Operation, sess: Any):
-    reduce_op = op.get_attr("reduce_op")
-    pre = float(op.get_attr("prescale_factor"))
-    post = float(op.get_attr("postscale_factor"))
+class _Allreduce:
+    """The plan step of a (grouped) allreduce: ``(inputs, outputs)`` NumPy arrays over the step's
+    buffers. Tensor fusion: the small tensors of a dtype share one buffer (kept from run to run,
+    as Horovod's) and one MPI call; a large one is reduced from its input into its output (the
+    copies would cost more than the call they save)."""
 
-    fused: dict = {}  # dtype -> the fusion buffer (kept from run to run, as Horovod's)
+    def __init__(self, op: Operation, sess: Any):
+        self.op = op
+        self.reduce_op = op.get_attr("reduce_op")
+        self.pre = float(op.get_attr("prescale_factor"))
+        self.post = float(op.get_attr("postscale_factor"))
+        self.dtypes = ",".join(sorted({t.dtype.name for t in op.inputs})) or "-"
+        self.fused: dict = {}  # dtype -> fusion buffer
 
-    def fn(ins: list, outs: list) -> None:
+    def __call__(self, ins: list, outs: list) -> None:
         e = engine()
-        meta = _meta("allreduce", op, list(ins), ("op", reduce_op), ("pre", pre), ("post", post))
-        factor = post / e.size if reduce_op == Average else post
+        meta = (
+            "allreduce",
+            self.op.name,
+            self.dtypes,
+            tuple(x.shape for x in ins),
+            ("op", self.reduce_op),
+            ("pre", self.pre),
+            ("post", self.post),
+        )
+        factor = self.post / e.size if self.reduce_op == Average else self.post
+        _run(e, self.op, meta, lambda: self._work(e, ins, outs, factor))
 
-        def work() -> None:
-            # tensor fusion: one buffer per dtype, reduced in place by one MPI call
-            for group in _by_dtype(ins, outs):
-                if len(group) == 1:
-                    x, out = group[0]
-                    out[...] = x
-                    buf = out.reshape(-1)
-                else:
-                    n = sum(x.size for x, _ in group)
-                    buf = fused.get(group[0][0].dtype)
-                    if buf is None or buf.size != n:
-                        buf = fused[group[0][0].dtype] = np.empty(n, group[0][0].dtype)
-                    at = 0
-                    for x, _ in group:
-                        buf[at : at + x.size] = x.reshape(-1)
-                        at += x.size
-                _scale(buf, pre)
-                if e.size > 1:
-                    e.comm.Allreduce(
-                        e.mpi.IN_PLACE, mpi_buffer(e, buf), op=mpi_op(e, reduce_op, buf.dtype)
-                    )
-                _scale(buf, factor)
-                if len(group) > 1:
-                    at = 0
-                    for _, out in group:
-                        out.reshape(-1)[...] = buf[at : at + out.size]
-                        at += out.size
+    def _work(self, e: Any, ins: list, outs: list, factor: float) -> None:
+        for group in _by_dtype(ins, outs):
+            small = [(x, out) for x, out in group if x.nbytes < FUSE_BELOW_BYTES]
+            for x, out in group:
+                if x.nbytes >= FUSE_BELOW_BYTES or len(small) == 1:
+                    self._one(e, x, out, factor)
+            if len(small) > 1:
+                self._fused(e, small, factor)
 
-        _run(e, op, meta, work)
+    def _one(self, e: Any, x: np.ndarray, out: np.ndarray, factor: float) -> None:
+        """One tensor, straight from its input buffer into its output buffer."""
+        if e.size == 1:
+            out[...] = x
+            _scale(out, self.pre * factor)
+            return
+        mpi = mpi_op(e, self.reduce_op, x.dtype)
+        if self.pre != 1.0:
+            out[...] = x
+            _scale(out, self.pre)
+            e.comm.Allreduce(e.mpi.IN_PLACE, mpi_buffer(e, out.reshape(-1)), op=mpi)
+        else:
+            e.comm.Allreduce(mpi_buffer(e, x.reshape(-1)), mpi_buffer(e, out.reshape(-1)), op=mpi)
+        _scale(out, factor)
 
-    return fn
+    def _fused(self, e: Any, group: list, factor: float) -> None:
+        """Small tensors of one dtype: packed into one buffer, reduced by one call."""
+        n = sum(x.size for x, _ in group)
+        buf = self.fused.get(group[0][0].dtype)
+        if buf is None or buf.size != n:
+            buf = self.fused[group[0][0].dtype] = np.empty(n, group[0][0].dtype)
+        at = 0
+        for x, _ in group:
+            buf[at : at + x.size] = x.reshape(-1)
+            at += x.size
+        _scale(buf, self.pre)
+        if e.size > 1:
+            op = mpi_op(e, self.reduce_op, buf.dtype)
+            e.comm.Allreduce(e.mpi.IN_PLACE, mpi_buffer(e, buf), op=op)
+        _scale(buf, factor)
+        at = 0
+        for _, out in group:
+            out.reshape(-1)[...] = buf[at : at + out.size]
+            at += out.size
 
 
 def _by_dtype(ins: list, outs: list) -> list:
@@ -133,7 +163,7 @@ for _type in ("HorovodAllreduce", "HorovodGroupedAllreduce"):
         _type,
         _same_shapes,
         kind=OpKind.CALLBACK,
-        callback_fn=_allreduce_callback,
+        callback_fn=_Allreduce,
         stateful=True,
     )
 
