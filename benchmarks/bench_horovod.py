@@ -8,8 +8,8 @@
 - **training**: samples per second of a training step (``DistributedOptimizer`` over SGD, the
   batch fed) at 1 rank x 1 thread and at 2 ranks x 1 thread, each rank taking ``--batch``
   examples per step (256 and 1024): an MLP 784-512-512-10 and a digits-sized CNN (conv 5x5x32
-  -> pool -> conv 5x5x64 -> pool -> dense 256 -> 10 on 28x28x1). The scaling is samples/s of 2 ranks / samples/s of 1;
-  beside it, the same 2 processes training apart (no allreduce): what the machine gives two
+  -> pool -> conv 5x5x64 -> pool -> dense 256 -> 10 on 28x28x1). The scaling is samples/s of
+  2 ranks / samples/s of 1; beside it, the same 2 processes training apart (no allreduce): what the machine gives two
   processes (its memory bandwidth and shared cache), the ceiling of the scaling.
 
 Each job is launched here with ``mpiexec -n N`` (the mpich wheel of ``pip install
