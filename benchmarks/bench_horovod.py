@@ -9,8 +9,8 @@
   batch fed) at 1 rank x 1 thread and at 2 ranks x 1 thread, each rank taking ``--batch``
   examples per step (256 and 1024): an MLP 784-512-512-10 and a digits-sized CNN (conv 5x5x32
   -> pool -> conv 5x5x64 -> pool -> dense 256 -> 10 on 28x28x1). The scaling is samples/s of
-  2 ranks / samples/s of 1; beside it, the same 2 processes training apart (no allreduce): what the machine gives two
-  processes (its memory bandwidth and shared cache), the ceiling of the scaling.
+  2 ranks / samples/s of 1; beside it, the same 2 processes training apart (no allreduce): what
+  the machine gives two processes (its memory bandwidth and shared cache), the scaling's ceiling.
 
 Each job is launched here with ``mpiexec -n N`` (the mpich wheel of ``pip install
 'tflite_core[mpi]'``); the ranks start together and rank 0 reports. Values are checked: the
