@@ -73,7 +73,7 @@ def test_control_inputs_and_output_indices(g):
 def test_device_is_recorded(g):
     with tf.device("/cpu:0"):
         tf.constant(1.0, name="on_cpu")
-    assert {n.name: n.device for n in g.as_graph_def().node}["on_cpu"] == "/cpu:0"
+    assert {n.name: n.device for n in g.as_graph_def().node}["on_cpu"] == "/device:CPU:0"  # TF's
 
 
 def test_tensorflow_imports_the_graph_and_computes_the_same(g):

@@ -9,11 +9,14 @@ import contextlib
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, Union, cast
 
 import numpy as np
 
 from . import dtypes as _dt
+from .device_spec import canonical as _canonical_device
+from .device_spec import device_string as _device_string
+from .device_spec import merge as _merge_device
 from .graph_def import GRAPH_DEF_VERSION, as_graph_def, node_def
 from .op_dtypes import check_op
 from .protos import protos
@@ -64,6 +67,25 @@ class GraphKeys:
 
 
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\-/>]*$")
+
+DeviceEntry = Union[str, Callable[[Any], Any], None]  # a tf.device context (Graph._device_stack)
+
+
+def _ref_ops(op: Operation) -> list[Operation]:
+    """The ops whose outputs ``op`` takes by reference in TF (a variable it writes in place, or
+    checks): TF's op builder colocates ``op`` with them."""
+    d = op._def
+    if d.kind is OpKind.ASSIGN:
+        return [t.op for t in op._inputs[: d.refs]]
+    if op._type == "CountUpTo":  # (the variable is an attribute here, not an input)
+        var = op._attrs.get("_variable")
+        return [var] if isinstance(var, Operation) else []
+    if op._type == "IsVariableInitialized":
+        if op._inputs:
+            return [op._inputs[0].op]
+        var = op._graph._ops_by_name.get(op._attrs.get("variable") or "")
+        return [var] if var is not None else []
+    return []
 
 
 class TensorOperators:
@@ -197,7 +219,7 @@ class Operation:
         self._inputs = list(inputs)
         self._attrs = dict(attrs or {})
         self._control_inputs = list(control_inputs)
-        self._device = graph._device_stack[-1] if graph._device_stack else ""
+        self._device = ""  # set by Graph._place once the op is built
         self._id = graph._next_id()
         self._outputs = [Tensor(self, i, dt, TensorShape(None)) for i, dt in enumerate(dtypes)]
         self._def = get_op_def(op_type)
@@ -292,11 +314,55 @@ class Graph:
         self._scopes.control = value
 
     @property
-    def _device_stack(self) -> list[str]:
+    def _device_stack(self) -> list[DeviceEntry]:
+        """The ``tf.device`` contexts, outermost first: canonical spec strings (``""``: no
+        change), device functions, None (a stop: outer contexts do not apply)."""
         st = getattr(self._scopes, "device", None)
         if st is None:
             st = self._scopes.device = []
         return st
+
+    @_device_stack.setter
+    def _device_stack(self, value: list[DeviceEntry]) -> None:
+        self._scopes.device = value
+
+    @property
+    def _colocation_stack(self) -> list[Operation]:
+        """The ops of the ``colocate_with`` contexts, outermost first."""
+        st = getattr(self._scopes, "colocation", None)
+        if st is None:
+            st = self._scopes.colocation = []
+        return st
+
+    @_colocation_stack.setter
+    def _colocation_stack(self, value: list[Operation]) -> None:
+        self._scopes.colocation = value
+
+    def _place(self, op: Operation) -> None:
+        """Sets ``op``'s device as TF 1.x does: the ``tf.device`` contexts from the innermost
+        outward (a function's result replaces the device, a spec fills the fields still unset,
+        None stops the walk), then the device of the innermost colocated op that has one. An
+        op that writes a variable in place (``Assign``, ``Apply*``...) is colocated with it, as
+        TF's op builder colocates ops with their reference inputs: the contexts then do not
+        apply."""
+        colocated = self._colocation_stack
+        stack = self._device_stack
+        refs = _ref_ops(op)
+        if refs:
+            colocated = [*colocated, *refs]
+            stack = []
+        for entry in reversed(stack):
+            if entry is None:
+                break
+            if isinstance(entry, str):
+                if entry:
+                    op._device = _merge_device(entry, op._device)
+            else:
+                op._device = _device_string(entry(op))
+        for c in reversed(colocated):
+            if c._device:
+                op._device = c._device
+                break
 
     @property
     def _op_hooks(self) -> list[Callable[[Operation], None]]:
@@ -431,6 +497,7 @@ class Graph:
             shapes = d.shape_fn(op, in_shapes, lambda i: constant_value(op._inputs[i]))
             for t, s in zip(op._outputs, shapes):
                 t._shape = as_shape(s)
+            self._place(op)
             for t in op._inputs:
                 t._consumers.append(op)
             self._ops.append(op)
@@ -550,12 +617,27 @@ class Graph:
             self._control_stack.pop()
 
     @contextlib.contextmanager
-    def device(self, device_name: str | None) -> Iterator[None]:
-        self._device_stack.append(device_name or "")
+    def device(self, device_name_or_function: Any) -> Iterator[None]:
+        """Ops created inside get this device: a spec string (merged under the device inner
+        contexts give), a function of the op returning its device, or None (outer contexts
+        do not apply).
+
+        >>> with tf.device("/job:ps"), tf.device("/cpu:0"):
+        ...     tf.constant(1.0).op.device
+        '/job:ps/device:CPU:0'
+        """
+        entry: DeviceEntry
+        if device_name_or_function is None or callable(device_name_or_function):
+            entry = device_name_or_function
+        else:
+            spec = device_name_or_function
+            entry = _canonical_device(spec.to_string() if hasattr(spec, "to_string") else spec)
+        stack = self._device_stack
+        stack.append(entry)
         try:
             yield
         finally:
-            self._device_stack.pop()
+            stack.pop()
 
     @contextlib.contextmanager
     def as_default(self) -> Iterator[Graph]:
@@ -600,7 +682,26 @@ class Graph:
             if ignore_existing or "_class" not in new._attrs:
                 new._attrs["_class"] = list(loc)
 
-        return self._op_hook(hook)
+        return self._colocated(op, ignore_existing, hook)
+
+    @contextlib.contextmanager
+    def _colocated(
+        self,
+        op: Operation,
+        ignore_existing: bool = False,
+        hook: Callable[[Operation], None] | None = None,
+    ) -> Iterator[None]:
+        """Ops created inside take ``op``'s device, whatever the ``tf.device`` contexts say
+        (TF sets the device stack aside inside ``colocate_with``); ``hook`` marks them."""
+        devices, self._device_stack = self._device_stack, []
+        colocated = self._colocation_stack
+        self._colocation_stack = [op] if ignore_existing else [*colocated, op]
+        try:
+            with self._op_hook(hook) if hook is not None else contextlib.nullcontext():
+                yield
+        finally:
+            self._device_stack = devices
+            self._colocation_stack = colocated
 
     def container(self, container_name: str) -> contextlib.AbstractContextManager[None]:
         """Stateful ops (variables) created inside get attribute ``container``."""
@@ -676,8 +777,8 @@ def control_dependencies(
     return get_default_graph().control_dependencies(control_inputs)
 
 
-def device(device_name: str | None) -> contextlib.AbstractContextManager[None]:
-    return get_default_graph().device(device_name)
+def device(device_name_or_function: Any) -> contextlib.AbstractContextManager[None]:
+    return get_default_graph().device(device_name_or_function)
 
 
 def add_to_collection(name: str, value: Any) -> None:

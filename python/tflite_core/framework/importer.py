@@ -210,7 +210,7 @@ class _Importer:
             dtypes = [inputs[0].dtype]
         read = node_reader(n.op)
         assert read is not None
-        with self.g.control_dependencies(control), self.g.device(n.device or None):
+        with self.g.control_dependencies(control), self.g.device(n.device):
             node = Node(n.name, n.op, inputs, attrs, dtypes, self.g, self.library)
             op = read(node, self.make)
         self.ops[n.name] = op

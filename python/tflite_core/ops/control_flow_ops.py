@@ -36,7 +36,9 @@ def no_op(name: str | None = None) -> Operation:
 
 
 def group(*inputs: Any, **kwargs: Any) -> Operation:
-    """An op that runs all ``inputs`` (ops or tensors)."""
+    """An op that runs all ``inputs`` (ops or tensors). As TF's, inputs on several devices are
+    grouped per device first (a ``NoOp`` on each, sorted by device, under the group's name
+    scope); the group's op goes on the inputs' device when they share one."""
     name = kwargs.pop("name", None)
     if kwargs:
         raise TypeError(f"Unknown keyword arguments: {list(kwargs)}")
@@ -46,9 +48,23 @@ def group(*inputs: Any, **kwargs: Any) -> Operation:
             flat.extend(i)
         else:
             flat.append(i)
+    members = [x for x in flat if x is not None]
+    by_device: dict[str, list[Any]] = {}
+    for x in members:
+        by_device.setdefault(getattr(x, "device", ""), []).append(x)
     g = graph_of(*flat)
-    with g.as_default(), g.control_dependencies([x for x in flat if x is not None]):
-        return g.create_op("NoOp", [], [], None, name or "group_deps")
+    with g.as_default():
+        if len(by_device) <= 1:
+            device = next(iter(by_device), "")
+            with g.control_dependencies(members), g.device(device):
+                return g.create_op("NoOp", [], [], None, name or "group_deps")
+        with name_scope(name, "group_deps") as scope:
+            deps = []
+            for device in sorted(by_device):
+                with g.control_dependencies(by_device[device]), g.device(device):
+                    deps.append(g.create_op("NoOp", [], [], None, "NoOp"))
+            with g.control_dependencies(deps):
+                return g.create_op("NoOp", [], [], None, scope)
 
 
 def tuple_(

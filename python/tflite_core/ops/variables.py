@@ -244,15 +244,18 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
             get_default_graph().control_dependencies(None),  # as TF's init_scope
             name_scope(name, "Variable", [] if init_from_fn else [initial_value]) as scope,
         ):
-            if callable(initial_value):
-                with name_scope("Initializer"):
-                    initial_value = initial_value()
-            dt = None if dtype is None else _dt.as_dtype(dtype)
-            iv = (
-                convert_to_tensor(initial_value, name="initial_value", dtype=dt)
-                if not isinstance(initial_value, Tensor)
-                else _lifted(initial_value)
-            )
+            g = get_default_graph()
+            # an initializer function's ops get no device (TF: they go where the variable goes)
+            with g.device(None) if init_from_fn else contextlib.nullcontext():
+                if callable(initial_value):
+                    with name_scope("Initializer"):
+                        initial_value = initial_value()
+                dt = None if dtype is None else _dt.as_dtype(dtype)
+                iv = (
+                    convert_to_tensor(initial_value, name="initial_value", dtype=dt)
+                    if not isinstance(initial_value, Tensor)
+                    else _lifted(initial_value)
+                )
             if dt is not None and iv.dtype != dt:
                 raise ValueError(
                     f"Incompatible dtypes: initial value {iv.dtype.name}, variable {dt.name}"
@@ -271,7 +274,12 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
             self._initializer_op = _assign(
                 "Assign", self._variable, iv, validate_shape, "Assign"
             ).op
-            self._snapshot = identity(self._variable, name="read")
+            if caching_device is not None:
+                with g.device(caching_device):
+                    self._snapshot = identity(self._variable, name="read")
+            else:  # on the variable's device
+                with g._colocated(self._variable.op):
+                    self._snapshot = identity(self._variable, name="read")
         self._variable.graph.add_to_collections(collections, self)
 
     def _init_from_proto(self, variable_def: Any, import_scope: str | None) -> None:

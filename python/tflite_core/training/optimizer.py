@@ -12,6 +12,7 @@ from ..framework.graph import (
     Operation,
     Tensor,
     control_dependencies,
+    device,
     get_default_graph,
     name_scope,
 )
@@ -105,7 +106,7 @@ class Optimizer:
             for g, v in grads_and_vars:
                 if g is None:
                     continue
-                with name_scope("update_" + v.op.name):
+                with name_scope("update_" + v.op.name), device(v.device):
                     if isinstance(g, IndexedSlices):
                         update = self._apply_sparse(g, v)
                     else:
@@ -118,7 +119,10 @@ class Optimizer:
             if global_step is None:
                 train_op = self._finish(updates, scope)
             else:
-                with control_dependencies([self._finish(updates, "update")]):
+                with (
+                    control_dependencies([self._finish(updates, "update")]),
+                    get_default_graph()._colocated(global_step.op),
+                ):
                     train_op = assign_add(global_step, 1, name=scope).op
         get_default_graph().add_to_collection(GraphKeys.TRAIN_OP, train_op)
         return train_op

@@ -9,10 +9,11 @@ non-trainable variables named as TF names them (``w/Adam``, ``w/Adam_1``, ``w/Mo
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 from ..framework.constant_op import convert_to_tensor
-from ..framework.graph import control_dependencies, name_scope
+from ..framework.graph import control_dependencies, get_default_graph, name_scope
 from ..framework.op_util import make_tensor
 from ..ops.array_ops import cast, ones, zeros
 from ..ops.control_flow_ops import group
@@ -37,7 +38,8 @@ class _SlotOptimizer(Optimizer):
         (the optimiser's name by default; uniquified ``_1``, ``_2`` ... as TF's slots)."""
         per_var = self._slots.setdefault(slot_name, {})
         if var not in per_var:
-            with name_scope(None):  # named after the variable, at the top level
+            # named after the variable, at the top level; on its device (TF colocates slots)
+            with name_scope(None), get_default_graph()._colocated(var.op):
                 per_var[var] = Variable(
                     initial_value, name=f"{var.op.name}/{op_name or self._name}", trainable=False
                 )
@@ -51,9 +53,14 @@ class _SlotOptimizer(Optimizer):
         init = ones(var.shape.as_list(), var.dtype) * value
         return self._slot(var, slot_name, init, op_name)
 
-    def _non_slot_variable(self, name: str, value, dtype):
+    def _non_slot_variable(self, name: str, value, dtype, colocate_with=None):
+        """A variable of the optimiser's own, made once; on ``colocate_with``'s device."""
         if name not in self._non_slot:
-            with name_scope(None):
+            g = get_default_graph()
+            with (
+                name_scope(None),
+                g._colocated(colocate_with.op) if colocate_with is not None else nullcontext(),
+            ):
                 self._non_slot[name] = Variable(
                     convert_to_tensor(value, dtype=dtype), name=name, trainable=False
                 )
@@ -142,8 +149,9 @@ class AdamOptimizer(_SlotOptimizer):
 
     def _create_slots(self, var_list):
         # float32 whatever the variables' dtype, as in TF (cast where they are used)
-        self._non_slot_variable("beta1_power", self._beta1, "float32")
-        self._non_slot_variable("beta2_power", self._beta2, "float32")
+        first = min(var_list, key=lambda v: v.name) if var_list else None  # (as TF)
+        self._non_slot_variable("beta1_power", self._beta1, "float32", first)
+        self._non_slot_variable("beta2_power", self._beta2, "float32", first)
         for v in var_list:
             self._zeros_slot(v, "m")
             self._zeros_slot(v, "v")
@@ -176,7 +184,7 @@ class AdamOptimizer(_SlotOptimizer):
 
     def _finish(self, update_ops, name):
         b1p, b2p = self._get_beta_accumulators()
-        with control_dependencies(update_ops):
+        with control_dependencies(update_ops), get_default_graph()._colocated(b1p.op):
             up1 = assign(b1p, b1p * self._as(self._beta1_t, b1p))
             up2 = assign(b2p, b2p * self._as(self._beta2_t, b2p))
         return group(*update_ops, up1, up2, name=name)
