@@ -57,7 +57,9 @@ def build(model: str):
 
 
 def make_opt(name: str):
-    return tf.train.GradientDescentOptimizer(0.5) if name == "sgd" else tf.train.AdamOptimizer(0.05)
+    if name in ("sgd", "sync_sgd"):
+        return tf.train.GradientDescentOptimizer(0.5)
+    return tf.train.AdamOptimizer(0.05)
 
 
 def train(model: str, opt_name: str, distributed: bool, seed: int) -> dict:
@@ -67,9 +69,12 @@ def train(model: str, opt_name: str, distributed: bool, seed: int) -> dict:
         tf.set_random_seed(seed)
         x, y, loss = build(model)
         opt = make_opt(opt_name)
-        if distributed:
+        step = tf.train.get_or_create_global_step()
+        if distributed and opt_name == "sync_sgd":  # TF's synchronous replicas: the ranks
+            opt = tf.train.SyncReplicasOptimizer(opt, replicas_to_aggregate=hvd.size())
+        elif distributed:
             opt = hvd.DistributedOptimizer(opt)
-        train_op = opt.minimize(loss)
+        train_op = opt.minimize(loss, global_step=step)
         init = tf.global_variables_initializer()
         bcast = hvd.broadcast_global_variables(0) if distributed else None
         with tf.Session() as sess:
@@ -97,22 +102,22 @@ def train(model: str, opt_name: str, distributed: bool, seed: int) -> dict:
 def equivalence(out_dir: str) -> None:
     results = {}
     flags = {}
-    for model in ("mlp", "cnn", "embedding"):
-        for opt in ("sgd", "adam"):
-            dist = train(model, opt, True, seed=100 + hvd.rank())
-            flags[f"{model}/{opt}"] = {
-                "differed_before": dist["differed_before"],
-                "equal_after": dist["equal_after"],
-                "collectives": dist["collectives"],
-            }
-            # the whole batch in one process, from rank 0's initial values (seed 100)
-            ref = train(model, opt, False, seed=100) if hvd.rank() == 0 else None
-            every = hvd.allgather_object(dist["vars"])
-            if hvd.rank() == 0:
-                for k, v in ref["vars"].items():
-                    results[f"{model}/{opt}/ref/{k}"] = v
-                    for r, vs in enumerate(every):
-                        results[f"{model}/{opt}/rank{r}/{k}"] = vs[k]
+    runs = [(m, o) for m in ("mlp", "cnn", "embedding") for o in ("sgd", "adam")]
+    for model, opt in [*runs, ("mlp", "sync_sgd")]:
+        dist = train(model, opt, True, seed=100 + hvd.rank())
+        flags[f"{model}/{opt}"] = {
+            "differed_before": dist["differed_before"],
+            "equal_after": dist["equal_after"],
+            "collectives": dist["collectives"],
+        }
+        # the whole batch in one process, from rank 0's initial values (seed 100)
+        ref = train(model, opt, False, seed=100) if hvd.rank() == 0 else None
+        every = hvd.allgather_object(dist["vars"])
+        if hvd.rank() == 0:
+            for k, v in ref["vars"].items():
+                results[f"{model}/{opt}/ref/{k}"] = v
+                for r, vs in enumerate(every):
+                    results[f"{model}/{opt}/rank{r}/{k}"] = vs[k]
     if hvd.rank() == 0:
         np.savez(os.path.join(out_dir, "equivalence.npz"), **results)
         with open(os.path.join(out_dir, "flags.json"), "w") as f:

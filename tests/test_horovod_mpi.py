@@ -48,8 +48,10 @@ def equivalence(tmp_path_factory):
     return np.load(out / "equivalence.npz"), json.loads((out / "flags.json").read_text())
 
 
-@pytest.mark.parametrize("model", ["mlp", "cnn", "embedding"])
-@pytest.mark.parametrize("opt", ["sgd", "adam"])
+@pytest.mark.parametrize(
+    ("model", "opt"),
+    [(m, o) for m in ("mlp", "cnn", "embedding") for o in ("sgd", "adam")] + [("mlp", "sync_sgd")],
+)
 def test_two_ranks_on_half_batches_equal_one_process_on_the_batch(equivalence, model, opt):
     values, flags = equivalence
     f = flags[f"{model}/{opt}"]
@@ -189,10 +191,19 @@ def test_checkpoints_by_rank_0_restore_into_any_number_of_ranks(tmp_path):
 
 # ---- without a launcher --------------------------------------------------------------------------
 def test_before_init_the_api_raises_horovods_error():
-    assert not hvd.is_initialized()
-    for fn in (hvd.size, hvd.rank, hvd.local_rank, hvd.local_size):
-        with pytest.raises(ValueError, match=r"Horovod has not been initialized; use hvd.init\(\)"):
-            fn()
+    # (in a fresh process: the op table's rows start a one-rank job in this one)
+    code = (
+        "import tflite_core.horovod as hvd\n"
+        "assert not hvd.is_initialized()\n"
+        "for fn in (hvd.size, hvd.rank, hvd.local_rank, hvd.local_size):\n"
+        "    try:\n"
+        "        fn()\n"
+        "    except ValueError as e:\n"
+        "        print(e)\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == ["Horovod has not been initialized; use hvd.init()."] * 4
 
 
 def test_argument_errors_as_horovods():
@@ -231,3 +242,69 @@ def test_a_single_process_job_without_mpiexec(tmp_path):
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert p.stdout.startswith("1 0 [array([[1., 2.]], dtype=float32), array([[1., 2.]]")
+
+
+def _train_one_replica(t, sync: bool, variable_averages: bool):
+    """5 steps of gradient descent in MonitoredTrainingSession: through SyncReplicasOptimizer
+    with one replica and the chief's hook (``sync``), or plainly, the moving averages applied
+    after each update; the losses and the final average."""
+    with t.Graph().as_default():
+        x = t.constant(np.linspace(-1, 1, 12, dtype=np.float32).reshape(4, 3))
+        w = t.Variable(np.ones((3, 2), np.float32), name="w")
+        loss = t.reduce_mean(t.square(t.matmul(x, w) - 1.0))
+        step = t.train.get_or_create_global_step()
+        ema = t.train.ExponentialMovingAverage(0.9) if variable_averages else None
+        opt = t.train.GradientDescentOptimizer(0.3)
+        hooks = [t.train.StopAtStepHook(last_step=5)]
+        if sync:
+            opt = t.train.SyncReplicasOptimizer(
+                opt, 1, 1, variable_averages=ema, variables_to_average=[w] if ema else None
+            )
+            hooks.append(opt.make_session_run_hook(is_chief=True))
+            train_op = opt.minimize(loss, global_step=step)
+        else:
+            train_op = opt.minimize(loss, global_step=step)
+            if ema is not None:
+                with t.control_dependencies([train_op]):
+                    train_op = ema.apply([w])
+        average = ema.average(w) if ema else w
+
+        class Final(t.train.SessionRunHook):
+            def end(self, session):
+                self.value = session.run(average)
+
+        final = Final()
+        losses = []
+        with t.train.MonitoredTrainingSession(
+            hooks=[*hooks, final], save_summaries_steps=None
+        ) as sess:
+            while not sess.should_stop():
+                losses.append(sess.run([train_op, loss])[1])
+        return losses, final.value
+
+
+@pytest.mark.parametrize("variable_averages", [False, True])
+def test_sync_replicas_optimizer_with_one_replica_applies_every_gradient(variable_averages):
+    # (TF's own SyncReplicasOptimizer applies the aggregated gradient asynchronously in the
+    # chief's queue runner and drops stale ones, so its losses vary from run to run; with every
+    # gradient aggregated, its result is plain gradient descent's, which TF gives here)
+    import tensorflow as real_tf
+
+    ours, ours_avg = _train_one_replica(tf, True, variable_averages)
+    theirs, theirs_avg = _train_one_replica(real_tf.compat.v1, False, variable_averages)
+    assert len(ours) == len(theirs) == 5
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+    np.testing.assert_allclose(ours_avg, theirs_avg, rtol=1e-6)
+
+
+def test_sync_replicas_optimizer_refuses_what_mpi_cannot_do():
+    with tf.Graph().as_default():
+        opt = tf.train.GradientDescentOptimizer(0.1)
+        with pytest.raises(ValueError, match="every rank's gradient is aggregated"):
+            tf.train.SyncReplicasOptimizer(opt, replicas_to_aggregate=2)  # one rank here
+        sync = tf.train.SyncReplicasOptimizer(opt, replicas_to_aggregate=1)
+        w = tf.Variable(1.0)
+        with pytest.raises(ValueError, match="Global step is required to check staleness"):
+            sync.minimize(w * w)
+        with pytest.raises(ValueError, match="Should be called after apply_gradients"):
+            sync.get_chief_queue_runner()

@@ -1,7 +1,10 @@
 """The ``tf.train`` namespace (re-exports only): optimisers, learning-rate schedules, the global
-step, checkpoints (``Saver`` and the readers) and the TF 0.x summary names."""
+step, checkpoints (``Saver`` and the readers), the cluster description (``ClusterSpec``,
+``Server``, ``replica_device_setter``) and the TF 0.x summary names."""
 
+from .framework.cluster_protos import CLUSTER_PROTO_NAMES, cluster_protos
 from .framework.example_protos import EXAMPLE_PROTO_NAMES, example_protos
+from .horovod.sync_replicas import SyncReplicasOptimizer
 from .io.event_writer import FileWriter as SummaryWriter
 from .io.event_writer import summary_iterator, write_graph
 from .training import queue_runner
@@ -35,6 +38,7 @@ from .training.checkpoint_utils import (
     load_variable,
 )
 from .training.coordinator import Coordinator, LooperThread
+from .training.device_setter import replica_device_setter
 from .training.input import (
     batch,
     batch_join,
@@ -100,6 +104,7 @@ from .training.scaffold import (
 )
 from .training.sdca_fprint import sdca_fprint
 from .training.sdca_ops import sdca_optimizer, sdca_shrink_l1
+from .training.server_lib import ClusterSpec, Server
 from .training.session_manager import SessionManager
 from .training.session_run_hook import (
     SessionRunArgs,
@@ -119,7 +124,9 @@ from .training.training_util import (
 from .training.vocab_remapping import VocabInfo
 
 
-def __getattr__(name: str):  # tf.train.Example, Feature, ... (protobuf classes, built lazily)
+def __getattr__(name: str):  # tf.train.Example, ClusterDef, ... (protobuf classes, built lazily)
     if name in EXAMPLE_PROTO_NAMES:
         return getattr(example_protos(), name)
+    if name in CLUSTER_PROTO_NAMES:
+        return getattr(cluster_protos(), name)
     raise AttributeError(f"module 'tflite_core.train' has no attribute {name!r}")

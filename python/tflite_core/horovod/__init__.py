@@ -1,13 +1,15 @@
 """``import tflite_core.horovod as hvd``: Horovod's TF 1.x graph-mode API (the module layout of
 ``horovod.tensorflow``) on MPI, for data-parallel training over several processes and machines.
 
->>> import tflite_core as tf
->>> import tflite_core.horovod as hvd
->>> hvd.init()
->>> opt = hvd.DistributedOptimizer(tf.train.AdamOptimizer(0.001 * hvd.size()))
->>> hooks = [hvd.BroadcastGlobalVariablesHook(0)]
+    import tflite_core as tf
+    import tflite_core.horovod as hvd
 
-then ``mpiexec -n 4 python train.py`` (``-f hostfile`` for several machines). See
+    hvd.init()
+    opt = hvd.DistributedOptimizer(tf.train.AdamOptimizer(0.001 * hvd.size()))
+    hooks = [hvd.BroadcastGlobalVariablesHook(0)]
+
+then ``mpiexec -n 4 python train.py`` (a doctest would start MPI in the test process, so this
+is a plain listing; tests/test_horovod_mpi.py runs such programs) (``-f hostfile`` for several machines). See
 ``docs/distributed.md``.
 """
 

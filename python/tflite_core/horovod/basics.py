@@ -139,7 +139,7 @@ class _Engine:
             if len(self.digests) > 4096:  # (shapes that change from run to run)
                 self.digests.clear()
             h = hashlib.blake2b(repr(meta).encode(), digest_size=7).digest()
-            digest = self.digests[meta] = int.from_bytes(h)
+            digest = self.digests[meta] = int.from_bytes(h, "little")
         both = np.array([digest, -digest], np.int64)
         try:
             self.comm.Allreduce(self.mpi.IN_PLACE, both, op=self.mpi.MAX)
