@@ -8,9 +8,9 @@
     opt = hvd.DistributedOptimizer(tf.train.AdamOptimizer(0.001 * hvd.size()))
     hooks = [hvd.BroadcastGlobalVariablesHook(0)]
 
-then ``mpiexec -n 4 python train.py`` (a doctest would start MPI in the test process, so this
-is a plain listing; tests/test_horovod_mpi.py runs such programs) (``-f hostfile`` for several machines). See
-``docs/distributed.md``.
+then ``mpiexec -n 4 python train.py`` (``-f hostfile`` for several machines). See
+``docs/distributed.md``. (A listing, not a doctest: a doctest would start MPI in the test
+process; tests/test_horovod_mpi.py runs such programs.)
 """
 
 from .basics import (
