@@ -199,7 +199,11 @@ def test_truncated_gzip_data_loss(files, tmp_path):
     bad = tmp_path / "cut.gz"
     bad.write_bytes(data[: len(data) // 2])
     (tn, _), (on, om) = _errors_of(lambda m: m.data.TFRecordDataset(str(bad), "GZIP"))
-    assert on == tn == "DataLossError"
+    # TF 2.21 is not consistent here: run after run, the same truncated file ends its dataset
+    # with DataLossError or, about one run in four, silently (OutOfRangeError); we always
+    # report the damage
+    assert tn in ("DataLossError", "OutOfRangeError")
+    assert on == "DataLossError"
     assert str(bad) in om
 
 
