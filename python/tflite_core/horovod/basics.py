@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from ..framework import dtypes as _dt
 from ..framework import errors
 
 _MPI_HINT = (
@@ -356,13 +357,7 @@ Max = "Max"
 Product = "Product"
 REDUCE_OPS = (Average, Sum, Min, Max, Product)
 
-_HALF = {np.dtype(np.float16)}
-try:  # bfloat16 (ml_dtypes, a dependency)
-    import ml_dtypes
-
-    _HALF.add(np.dtype(ml_dtypes.bfloat16))
-except ImportError:  # pragma: no cover
-    pass
+_HALF = {np.dtype(_dt.float16.np), np.dtype(_dt.bfloat16.np)}  # (reduced by our own MPI ops)
 
 
 def mpi_op(e: _Engine, op: str, dtype: np.dtype) -> Any:

@@ -3,9 +3,10 @@
 gradients.
 
 The allreduce and broadcast ops are plan steps (``OpKind.CALLBACK``): their outputs have their
-inputs' shapes, so the compiled plan holds them, and the step hands its buffers to the engine's
-thread (``basics``) and waits with the GIL released. A grouped allreduce packs its tensors into
-one buffer per dtype (Horovod's tensor fusion) and reduces it in place with one MPI call.
+inputs' shapes, so the compiled plan holds them, and the step runs the collective through the
+engine (``basics``: negotiated, then MPI with the GIL released). A grouped allreduce packs its
+small tensors into one buffer per dtype (Horovod's tensor fusion), reduced by one MPI call; a
+large tensor goes from its input buffer straight into its output buffer.
 ``HorovodAllgather``'s first dimension is the sum of the ranks' ones, known only when it runs: it
 is a host op whose result is fed to the plan (as ``tf.py_func``'s are).
 """
@@ -29,7 +30,7 @@ from ..ops.slicing_ops import slice as _slice
 from . import basics
 from .basics import REDUCE_OPS, Average, Sum, engine, mpi_buffer, mpi_op
 
-_INTEGER = "iub"
+_INTEGER = "iu"
 FUSE_BELOW_BYTES = 256 * 1024  # tensors smaller than this are packed into a fusion buffer
 
 
@@ -55,10 +56,9 @@ def _scale(out: np.ndarray, factor: float) -> None:
     np.multiply(out, out.dtype.type(factor), out=out)
 
 
-def _meta(kind: str, op: Operation, arrays: list, *extra: tuple) -> tuple:
-    """What the ranks must agree on for a collective: kind, node, dtypes, shapes, options."""
-    dtypes = ",".join(sorted({t.dtype.name for t in op.inputs})) or "-"
-    return (kind, op.name, dtypes, tuple(a.shape for a in arrays), *extra)
+def _dtype_names(op: Operation) -> str:
+    """The dtypes of ``op``'s inputs, as the negotiation's ``meta`` names them."""
+    return ",".join(sorted({t.dtype.name for t in op.inputs})) or "-"
 
 
 # ---- allreduce -----------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ class _Allreduce:
         self.reduce_op = op.get_attr("reduce_op")
         self.pre = float(op.get_attr("prescale_factor"))
         self.post = float(op.get_attr("postscale_factor"))
-        self.dtypes = ",".join(sorted({t.dtype.name for t in op.inputs})) or "-"
+        self.dtypes = _dtype_names(op)
         self.fused: dict = {}  # dtype -> fusion buffer
 
     def __call__(self, ins: list, outs: list) -> None:
@@ -236,6 +236,7 @@ def _grouped_grad(op: Operation, grads: Any, grouped: bool) -> list:
 # ---- broadcast -----------------------------------------------------------------------------------
 def _broadcast_callback(op: Operation, sess: Any):
     root = int(op.get_attr("root_rank"))
+    dtypes = _dtype_names(op)
 
     def fn(ins: list, outs: list) -> None:
         e = engine()
@@ -246,7 +247,7 @@ def _broadcast_callback(op: Operation, sess: Any):
                 f"Horovod: root_rank {root} of '{op.name}' is not a rank of this job "
                 f"(size {e.size})\n\t [[node {op.name}]]",
             )
-        meta = _meta("broadcast", op, list(ins), ("root", root))
+        meta = ("broadcast", op.name, dtypes, tuple(x.shape for x in ins), ("root", root))
 
         def work() -> None:
             for x, out in zip(ins, outs):
