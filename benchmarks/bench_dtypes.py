@@ -5,7 +5,9 @@ Rows per step: ``numpy.<op>(a, b, out=c)``; tflite_core's kernel called directly
 (``_core.run_kernel('add', [a, b], [c])``); tflite_core ``Session.run`` of the op on two fed
 placeholders. float16/bfloat16 store 16 bits and compute in float32 (F16C / AVX-512 BF16
 conversions where the CPU has them: the probe's choice is printed); each row's result is checked
-bit for bit against NumPy's.
+bit for bit against NumPy's. NumPy and the kernel write into the same output array: at 64 KiB an
+operand is in L2 and the time depends on where the three arrays lie relative to each other (4K
+aliasing, cache-line splits; up to 40 % on Zen 2), so each case gives both the same memory.
 
 Run: ``python benchmarks/bench_dtypes.py [--threads 1] [--quick] [--sizes 65536,1048576]``.
 Target: the tflite_core kernel at least as fast as NumPy (>= 1.0x) for int8 and float16 at
@@ -64,8 +66,9 @@ def rows(dt_name: str, op: str, n: int, config):
     a, b = inputs(dt, n)
     np_fn, kernel = OPS[op]
 
+    c = np.empty(n, dt)  # (shared: the same placement of a, b and c for both rows)
+
     def with_out(f):
-        c = np.empty(n, dt)
         return lambda: (f(c), c)[1]
 
     run = graph_op(dt_name, op, config)
