@@ -21,6 +21,7 @@ from . import (  # the namespaces
     initializers,
     layers,
     linalg,
+    lite,
     logging,
     losses,
     manip,

@@ -1,0 +1,333 @@
+"""TFLite's builtin operators as tflite_core graph ops: one builder per builtin code, each
+reading the operator's inputs and options the way TFLite's reference kernels do (filters OHWI,
+depthwise filters 1HW(C*M), fully connected weights [out, in], fused activations).
+
+A builder is ``fn(b, op) -> list of output tensors``; ``b`` (the interpreter's graph builder)
+gives ``b.x(op, i)`` (the i-th input as a tensor, None where the model leaves it out),
+``b.value(op, i)`` (a constant input's array, None if it is computed) and ``b.option(op, field,
+fmt, default)`` (a field of the operator's options table). ``BUILTINS`` maps code -> (name,
+builder); codes not in it are refused when the model is loaded, as TFLite refuses an op it has
+no kernel for.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..framework import dtypes as _dt
+from ..nn import activation_ops, conv_ops, nn_ops
+from ..ops import array_ops, image_resize_ops, indexing_ops, math_extra_ops, math_ops, slicing_ops
+
+# TFLite's TensorType -> numpy dtype (STRING: object arrays of bytes)
+TENSOR_TYPES: dict[int, Any] = {
+    0: np.float32,
+    1: np.float16,
+    2: np.int32,
+    3: np.uint8,
+    4: np.int64,
+    5: np.object_,
+    6: np.bool_,
+    7: np.int16,
+    8: np.complex64,
+    9: np.int8,
+    10: np.float64,
+    11: np.complex128,
+    12: np.uint64,
+    15: np.uint32,
+    16: np.uint16,
+}
+TYPE_NAMES = {
+    0: "FLOAT32",
+    1: "FLOAT16",
+    2: "INT32",
+    3: "UINT8",
+    4: "INT64",
+    5: "STRING",
+    6: "BOOL",
+    7: "INT16",
+    8: "COMPLEX64",
+    9: "INT8",
+    10: "FLOAT64",
+    11: "COMPLEX128",
+    12: "UINT64",
+    13: "RESOURCE",
+    14: "VARIANT",
+    15: "UINT32",
+    16: "UINT16",
+    17: "INT4",
+    18: "BFLOAT16",
+}
+
+_PADDING = {0: "SAME", 1: "VALID"}
+
+
+def activation(x: Any, code: int, where: str) -> Any:
+    """A fused activation (ActivationFunctionType)."""
+    if code == 0:
+        return x
+    if code == 1:
+        return nn_ops.relu(x)
+    if code == 2:  # RELU_N1_TO_1
+        return math_ops.minimum(math_ops.maximum(x, -1.0), 1.0)
+    if code == 3:
+        return nn_ops.relu6(x)
+    if code == 4:
+        return math_ops.tanh(x)
+    raise ValueError(f"{where}: fused activation {code} (SIGN_BIT) is not supported")
+
+
+def _conv2d(b: Any, op: Any) -> list:
+    x, w, bias = b.x(op, 0), b.x(op, 1), b.x(op, 2)
+    sh, sw = b.option(op, 2, "i", 1), b.option(op, 1, "i", 1)
+    dh, dw = b.option(op, 5, "i", 1), b.option(op, 4, "i", 1)
+    y = conv_ops.conv2d(
+        x,
+        array_ops.transpose(w, [1, 2, 3, 0]),  # OHWI -> HWIO
+        [1, sh, sw, 1],
+        _PADDING[b.option(op, 0, "b", 0)],
+        dilations=[1, dh, dw, 1],
+    )
+    if bias is not None:
+        y = nn_ops.bias_add(y, bias)
+    return [activation(y, b.option(op, 3, "b", 0), b.where(op))]
+
+
+def _depthwise(b: Any, op: Any) -> list:
+    x, w, bias = b.x(op, 0), b.x(op, 1), b.x(op, 2)
+    c = x.shape.as_list()[-1]
+    kh, kw, cm = w.shape.as_list()[1:]
+    if c is None or cm % c:
+        raise ValueError(f"{b.where(op)}: filter depth {cm} is no multiple of the input's {c}")
+    sh, sw = b.option(op, 2, "i", 1), b.option(op, 1, "i", 1)
+    dh, dw = b.option(op, 6, "i", 1), b.option(op, 5, "i", 1)
+    y = conv_ops.depthwise_conv2d(
+        x,
+        array_ops.reshape(w, [kh, kw, c, cm // c]),  # 1HW(C*M) -> HWCM
+        [1, sh, sw, 1],
+        _PADDING[b.option(op, 0, "b", 0)],
+        rate=[dh, dw] if (dh, dw) != (1, 1) else None,
+    )
+    if bias is not None:
+        y = nn_ops.bias_add(y, bias)
+    return [activation(y, b.option(op, 4, "b", 0), b.where(op))]
+
+
+def _fully_connected(b: Any, op: Any) -> list:
+    x, w, bias = b.x(op, 0), b.x(op, 1), b.x(op, 2)
+    if b.option(op, 1, "b", 0) != 0:
+        raise ValueError(f"{b.where(op)}: only the DEFAULT weights format is supported")
+    n_in, n_out = w.shape.as_list()[1], w.shape.as_list()[0]
+    lead = x.shape.as_list()[:-1]
+    y = math_ops.matmul(array_ops.reshape(x, [-1, n_in]), w, transpose_b=True)
+    if bias is not None:
+        y = nn_ops.bias_add(y, bias)
+    y = activation(y, b.option(op, 0, "b", 0), b.where(op))
+    if b.option(op, 2, "B", 0):  # keep_num_dims
+        y = array_ops.reshape(y, [-1 if d is None else d for d in lead] + [n_out])
+    return [y]
+
+
+def _pool(fn: Callable) -> Callable:
+    def build(b: Any, op: Any) -> list:
+        fh, fw = b.option(op, 4, "i", 1), b.option(op, 3, "i", 1)
+        sh, sw = b.option(op, 2, "i", 1), b.option(op, 1, "i", 1)
+        y = fn(b.x(op, 0), [1, fh, fw, 1], [1, sh, sw, 1], _PADDING[b.option(op, 0, "b", 0)])
+        return [activation(y, b.option(op, 5, "b", 0), b.where(op))]
+
+    return build
+
+
+def _binary(fn: Callable, act_field: int | None = 0) -> Callable:
+    def build(b: Any, op: Any) -> list:
+        y = fn(b.x(op, 0), b.x(op, 1))
+        if act_field is not None:
+            y = activation(y, b.option(op, act_field, "b", 0), b.where(op))
+        return [y]
+
+    return build
+
+
+def _unary(fn: Callable) -> Callable:
+    return lambda b, op: [fn(b.x(op, 0))]
+
+
+def _reshape(b: Any, op: Any) -> list:
+    shape = b.x(op, 1) if len(op.inputs) > 1 and op.inputs[1] >= 0 else None
+    if shape is None or (shape.shape.rank == 1 and shape.shape.as_list()[0] == 0):
+        new = b.option_numbers(op, 0, np.int32)  # ReshapeOptions.new_shape
+        shape = [int(d) for d in (new if new is not None else [])]
+    return [array_ops.reshape(b.x(op, 0), shape)]
+
+
+def _softmax(b: Any, op: Any) -> list:
+    beta = b.option(op, 0, "f", 0.0)
+    x = b.x(op, 0)
+    return [nn_ops.softmax(x if beta == 1.0 else math_ops.multiply(x, beta))]
+
+
+def _concat(b: Any, op: Any) -> list:
+    y = array_ops.concat([b.x(op, i) for i in range(len(op.inputs))], b.option(op, 0, "i", 0))
+    return [activation(y, b.option(op, 1, "b", 0), b.where(op))]
+
+
+def _reduce(fn: Callable) -> Callable:
+    return lambda b, op: [fn(b.x(op, 0), b.x(op, 1), keepdims=bool(b.option(op, 0, "B", 0)))]
+
+
+def _pad(b: Any, op: Any) -> list:
+    value = b.x(op, 2) if len(op.inputs) > 2 else 0
+    return [slicing_ops.pad(b.x(op, 0), b.x(op, 1), constant_values=value)]
+
+
+def _squeeze(b: Any, op: Any) -> list:
+    dims = b.option_numbers(op, 0, np.int32)
+    axis = [int(d) for d in dims] if dims is not None and len(dims) else None
+    return [array_ops.squeeze(b.x(op, 0), axis)]
+
+
+def _strided_slice(b: Any, op: Any) -> list:
+    if b.option(op, 5, "B", 0):
+        raise ValueError(f"{b.where(op)}: the 'offset' form of STRIDED_SLICE is not supported")
+    masks = [b.option(op, k, "i", 0) for k in range(5)]
+    return [
+        slicing_ops.strided_slice(
+            b.x(op, 0),
+            b.x(op, 1),
+            b.x(op, 2),
+            b.x(op, 3),
+            begin_mask=masks[0],
+            end_mask=masks[1],
+            ellipsis_mask=masks[2],
+            new_axis_mask=masks[3],
+            shrink_axis_mask=masks[4],
+        )
+    ]
+
+
+def _dequantize(b: Any, op: Any) -> list:
+    x = b.x(op, 0)
+    t = b.tensor(op.inputs[0])
+    if t.type in (1, 18):  # float16 / bfloat16 weights
+        return [array_ops.cast(x, _dt.float32)]
+    q = t.quantization
+    if len(q.scales) != 1:
+        raise ValueError(f"{b.where(op)}: per-channel dequantization is not supported")
+    centred = math_ops.subtract(array_ops.cast(x, _dt.float32), float(q.zero_points[0]))
+    return [math_ops.multiply(centred, float(q.scales[0]))]
+
+
+def _hard_swish(b: Any, op: Any) -> list:
+    x = b.x(op, 0)
+    return [math_ops.multiply(x, math_ops.divide(nn_ops.relu6(math_ops.add(x, 3.0)), 6.0))]
+
+
+def _cast(b: Any, op: Any) -> list:
+    to = TENSOR_TYPES.get(b.tensor(op.outputs[0]).type)
+    return [array_ops.cast(b.x(op, 0), _dt.as_dtype(to))]
+
+
+def _gather(b: Any, op: Any) -> list:
+    if b.option(op, 1, "i", 0):
+        raise ValueError(f"{b.where(op)}: GATHER with batch_dims is not supported")
+    return [indexing_ops.gather(b.x(op, 0), b.x(op, 1), axis=b.option(op, 0, "i", 0))]
+
+
+def _arg(fn: Callable) -> Callable:
+    def build(b: Any, op: Any) -> list:
+        out = _dt.int64 if b.option(op, 0, "b", 4) == 4 else _dt.int32
+        return [fn(b.x(op, 0), b.x(op, 1), output_type=out)]
+
+    return build
+
+
+def _resize(fn: Callable) -> Callable:
+    def build(b: Any, op: Any) -> list:
+        # (ResizeBilinearOptions keeps two deprecated fields first; the nearest one does not)
+        first = 2 if fn is image_resize_ops.resize_bilinear else 0
+        return [
+            fn(
+                b.x(op, 0),
+                b.x(op, 1),
+                align_corners=bool(b.option(op, first, "B", 0)),
+                half_pixel_centers=bool(b.option(op, first + 1, "B", 0)),
+            )
+        ]
+
+    return build
+
+
+def _pack(b: Any, op: Any) -> list:
+    return [array_ops.stack([b.x(op, i) for i in range(len(op.inputs))], b.option(op, 1, "i", 0))]
+
+
+def _unpack(b: Any, op: Any) -> list:
+    return list(array_ops.unstack(b.x(op, 0), b.option(op, 0, "i", 0), b.option(op, 1, "i", 0)))
+
+
+def _split(b: Any, op: Any) -> list:  # inputs: (axis, value)
+    return list(array_ops.split(b.x(op, 1), b.option(op, 0, "i", 1), axis=b.x(op, 0)))
+
+
+def _leaky_relu(b: Any, op: Any) -> list:
+    return [activation_ops.leaky_relu(b.x(op, 0), b.option(op, 0, "f", 0.0))]
+
+
+BUILTINS: dict[int, tuple[str, Callable]] = {
+    0: ("ADD", _binary(math_ops.add)),
+    1: ("AVERAGE_POOL_2D", _pool(conv_ops.avg_pool)),
+    2: ("CONCATENATION", _concat),
+    3: ("CONV_2D", _conv2d),
+    4: ("DEPTHWISE_CONV_2D", _depthwise),
+    6: ("DEQUANTIZE", _dequantize),
+    8: ("FLOOR", _unary(math_ops.floor)),
+    9: ("FULLY_CONNECTED", _fully_connected),
+    14: ("LOGISTIC", _unary(math_ops.sigmoid)),
+    17: ("MAX_POOL_2D", _pool(conv_ops.max_pool)),
+    18: ("MUL", _binary(math_ops.multiply)),
+    19: ("RELU", _unary(nn_ops.relu)),
+    20: ("RELU_N1_TO_1", lambda b, op: [activation(b.x(op, 0), 2, b.where(op))]),
+    21: ("RELU6", _unary(nn_ops.relu6)),
+    22: ("RESHAPE", _reshape),
+    23: ("RESIZE_BILINEAR", _resize(image_resize_ops.resize_bilinear)),
+    25: ("SOFTMAX", _softmax),
+    28: ("TANH", _unary(math_ops.tanh)),
+    34: ("PAD", _pad),
+    36: ("GATHER", _gather),
+    39: ("TRANSPOSE", lambda b, op: [array_ops.transpose(b.x(op, 0), b.x(op, 1))]),
+    40: ("MEAN", _reduce(math_ops.reduce_mean)),
+    41: ("SUB", _binary(math_ops.subtract)),
+    42: ("DIV", _binary(math_ops.divide)),
+    43: ("SQUEEZE", _squeeze),
+    45: ("STRIDED_SLICE", _strided_slice),
+    47: ("EXP", _unary(math_ops.exp)),
+    49: ("SPLIT", _split),
+    50: ("LOG_SOFTMAX", _unary(nn_ops.log_softmax)),
+    53: ("CAST", _cast),
+    55: ("MAXIMUM", _binary(math_ops.maximum, None)),
+    56: ("ARG_MAX", _arg(math_ops.argmax)),
+    57: ("MINIMUM", _binary(math_ops.minimum, None)),
+    59: ("NEG", _unary(math_ops.negative)),
+    60: ("PADV2", _pad),
+    65: ("SLICE", lambda b, op: [slicing_ops.slice(b.x(op, 0), b.x(op, 1), b.x(op, 2))]),
+    69: ("TILE", lambda b, op: [slicing_ops.tile(b.x(op, 0), b.x(op, 1))]),
+    70: ("EXPAND_DIMS", lambda b, op: [array_ops.expand_dims(b.x(op, 0), b.x(op, 1))]),
+    73: ("LOG", _unary(math_ops.log)),
+    74: ("SUM", _reduce(math_ops.reduce_sum)),
+    75: ("SQRT", _unary(math_ops.sqrt)),
+    76: ("RSQRT", _unary(math_extra_ops.rsqrt)),
+    79: ("ARG_MIN", _arg(math_ops.argmin)),
+    81: ("REDUCE_PROD", _reduce(math_ops.reduce_prod)),
+    82: ("REDUCE_MAX", _reduce(math_ops.reduce_max)),
+    83: ("PACK", _pack),
+    88: ("UNPACK", _unpack),
+    89: ("REDUCE_MIN", _reduce(math_ops.reduce_min)),
+    92: ("SQUARE", _unary(math_ops.square)),
+    97: ("RESIZE_NEAREST_NEIGHBOR", _resize(image_resize_ops.resize_nearest_neighbor)),
+    98: ("LEAKY_RELU", _leaky_relu),
+    99: ("SQUARED_DIFFERENCE", _binary(math_extra_ops.squared_difference, None)),
+    101: ("ABS", _unary(math_ops.abs)),
+    117: ("HARD_SWISH", _hard_swish),
+}
+

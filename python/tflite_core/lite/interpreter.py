@@ -1,0 +1,395 @@
+"""``tf.lite.Interpreter``: runs a ``.tflite`` model (TFLite's flatbuffer, as TF's converter or
+ours writes it) on tflite_core's kernels.
+
+The model's main subgraph becomes a tflite_core graph when the interpreter is made (its
+constants from the model's buffers, a placeholder per input, one or a few ops per operator,
+``builtin_ops``), and a Session compiles it into a plan; ``invoke`` is one ``Session.run`` of the
+outputs. ``resize_tensor_input`` rebuilds the graph for the new input shapes at the next
+``allocate_tensors``. The API and its errors are TF 2.21's ``tf.lite.Interpreter`` (LiteRT's
+``ai_edge_litert.interpreter.Interpreter``): tensor details as dicts, ``set_tensor`` checking the
+dtype and every dimension, ``tensor()`` a view of the live buffer, signature runners.
+
+Float models run: float32 (and float16 weights behind DEQUANTIZE). An operator TFLite has but
+this module lacks, or a quantized (int8/uint8) compute op, is refused when the model is loaded,
+as TFLite refuses a model with an op it has no kernel for.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..client.session import ConfigProto, Session
+from ..framework import dtypes as _dt
+from ..framework import errors
+from ..framework.constant_op import constant
+from ..framework.graph import Graph
+from ..ops import array_ops
+from .builtin_ops import BUILTINS, TENSOR_TYPES, TYPE_NAMES
+from .model_file import Model, OperatorInfo, SubGraph, TensorInfo, read_model
+
+_NUMPY_TO_TYPE = {np.dtype(v): k for k, v in TENSOR_TYPES.items()}
+_QUANTIZED = (3, 9, 7)  # UINT8, INT8, INT16 tensors with a scale: quantized values
+
+
+def _type_name_of(a: np.ndarray) -> str:
+    return TYPE_NAMES.get(_NUMPY_TO_TYPE.get(a.dtype, -1), str(a.dtype).upper())
+
+
+class _Builder:
+    """The graph of one subgraph, built operator by operator (the ``b`` of ``builtin_ops``)."""
+
+    def __init__(self, model: Model, sg: SubGraph, input_shapes: dict[int, list[int]]):
+        self.model, self.sg = model, sg
+        self.graph = Graph()
+        self.tensors: dict[int, Any] = {}
+        self.placeholders: dict[int, Any] = {}
+        with self.graph.as_default():
+            for i in sg.inputs:
+                t = sg.tensors[i]
+                p = array_ops.placeholder(_dtype(t), input_shapes[i], name=f"input_{i}")
+                self.tensors[i] = self.placeholders[i] = p
+            for k, op in enumerate(sg.operators):
+                self.k = k
+                name, build = BUILTINS[op.opcode]
+                try:
+                    outs = build(self, op)
+                except (ValueError, TypeError, errors.OpError) as e:
+                    raise RuntimeError(f"Node number {k} ({name}) failed to prepare: {e}") from None
+                for i, t in zip(op.outputs, outs):
+                    if i >= 0:
+                        self.tensors[i] = t
+
+    def tensor(self, i: int) -> TensorInfo:
+        return self.sg.tensors[i]
+
+    def where(self, op: OperatorInfo) -> str:
+        return f"node {self.sg.operators.index(op)} ({BUILTINS[op.opcode][0]})"
+
+    def value(self, op: OperatorInfo, i: int) -> np.ndarray | None:
+        if i >= len(op.inputs) or op.inputs[i] < 0:
+            return None
+        return constant_value(self.model, self.sg.tensors[op.inputs[i]])
+
+    def x(self, op: OperatorInfo, i: int) -> Any:
+        if i >= len(op.inputs) or op.inputs[i] < 0:
+            return None
+        j = op.inputs[i]
+        if j not in self.tensors:
+            v = constant_value(self.model, self.sg.tensors[j])
+            if v is None:
+                raise ValueError(
+                    f"input {i} (tensor {j} '{self.sg.tensors[j].name}') is neither an input, "
+                    "a constant nor the output of an earlier node"
+                )
+            self.tensors[j] = constant(v, name=f"tensor_{j}")
+        return self.tensors[j]
+
+    def option(self, op: OperatorInfo, field: int, fmt: str, default: Any) -> Any:
+        return op.options.scalar(field, fmt, default) if op.options is not None else default
+
+    def option_numbers(self, op: OperatorInfo, field: int, dtype: Any) -> np.ndarray | None:
+        return op.options.numbers(field, dtype) if op.options is not None else None
+
+
+def _dtype(t: TensorInfo) -> Any:
+    np_type = TENSOR_TYPES.get(t.type)
+    if np_type is None:
+        raise ValueError(f"tensor '{t.name}' has type {TYPE_NAMES.get(t.type, t.type)}")
+    return _dt.as_dtype(np_type)
+
+
+def constant_value(model: Model, t: TensorInfo) -> np.ndarray | None:
+    """The value a tensor's buffer holds (None: no data, a computed tensor)."""
+    data = model.buffers[t.buffer] if 0 < t.buffer < len(model.buffers) else b""
+    if not data:
+        return None
+    dt = np.dtype(TENSOR_TYPES[t.type]) if t.type in TENSOR_TYPES else None
+    if dt is None or dt == np.object_:
+        raise ValueError(f"constant tensor '{t.name}' of type {TYPE_NAMES.get(t.type, t.type)}")
+    n = int(np.prod(t.shape, dtype=np.int64))
+    if len(data) != n * dt.itemsize:
+        raise ValueError(
+            f"constant tensor '{t.name}' of shape {t.shape} has {len(data)} bytes of data, "
+            f"not {n * dt.itemsize}"
+        )
+    return np.frombuffer(data, dt).reshape(t.shape).copy()
+
+
+def _check_supported(model: Model) -> None:
+    sg = model.subgraphs[0]
+    for k, op in enumerate(sg.operators):
+        if op.opcode not in BUILTINS:
+            what = f"custom op '{op.custom_code}'" if op.custom_code else f"builtin opcode {op.opcode}"
+            raise ValueError(
+                f"Didn't find op for {what} version '{op.version}' (node number {k}): "
+                "tflite_core's interpreter runs the builtins "
+                + ", ".join(sorted(n for n, _ in BUILTINS.values()))
+            )
+        name = BUILTINS[op.opcode][0]
+        if name in ("DEQUANTIZE", "CAST"):
+            continue
+        for i in op.inputs + op.outputs:
+            t = sg.tensors[i] if i >= 0 else None
+            if t is not None and t.type in _QUANTIZED and len(t.quantization.scales):
+                raise ValueError(
+                    f"node number {k} ({name}) reads or writes the quantized tensor '{t.name}' "
+                    f"({TYPE_NAMES[t.type]}): tflite_core's interpreter runs float models"
+                )
+
+
+def _details(index: int, t: TensorInfo, shape: list[int]) -> dict:
+    q = t.quantization
+    scale = float(q.scales[0]) if len(q.scales) == 1 else 0.0
+    zero = int(q.zero_points[0]) if len(q.zero_points) == 1 else 0
+    return {
+        "name": t.name,
+        "index": index,
+        "shape": np.array(shape, np.int32),
+        "shape_signature": np.array(t.shape_signature, np.int32),
+        "dtype": TENSOR_TYPES.get(t.type, np.object_),
+        "quantization": (scale, zero),
+        "quantization_parameters": {
+            "scales": q.scales.astype(np.float32),
+            "zero_points": q.zero_points.astype(np.int32),
+            "quantized_dimension": q.quantized_dimension,
+            "block_size": 0,
+        },
+        "sparsity_parameters": {},
+    }
+
+
+class Interpreter:
+    """Runs a TFLite model (TF 1.x: ``tf.lite.Interpreter``; TF 2: ``ai_edge_litert``'s)."""
+
+    def __init__(
+        self,
+        model_path: str | None = None,
+        model_content: bytes | None = None,
+        experimental_delegates: Any = None,
+        num_threads: int | None = None,
+        experimental_op_resolver_type: Any = None,
+        experimental_preserve_all_tensors: bool = False,
+        experimental_disable_delegate_clustering: bool = False,
+        experimental_default_delegate_latest_features: bool = False,
+    ) -> None:
+        if model_path is not None and model_content is not None:
+            raise ValueError("`model_path` and `model_content` cannot both be specified.")
+        if model_path is None and model_content is None:
+            raise ValueError("`model_path` or `model_content` must be specified.")
+        if num_threads is not None and (not isinstance(num_threads, int) or num_threads < -1):
+            raise ValueError("num_threads should be an integer >= -1")
+        if model_path is not None:
+            try:
+                with open(model_path, "rb") as f:
+                    model_content = f.read()
+            except OSError:
+                raise ValueError(
+                    f"Could not open '{model_path}'.The model allocation is null/empty"
+                ) from None
+        self._model = read_model(bytes(model_content))  # type: ignore[arg-type]
+        _check_supported(self._model)
+        self._sg = self._model.subgraphs[0]
+        self._config = ConfigProto(intra_op_parallelism_threads=max(num_threads or 0, 0))
+        self._preserve = experimental_preserve_all_tensors
+        self._shapes = {i: list(self._sg.tensors[i].shape) for i in self._sg.inputs}
+        self._builder = _Builder(self._model, self._sg, self._shapes)  # (refuses bad models now)
+        self._session: Session | None = None
+        self._values: dict[int, np.ndarray] = {}
+        self._ready = False
+
+    # ---- allocation ------------------------------------------------------------------------
+    def allocate_tensors(self) -> None:
+        """Builds the graph for the current input shapes and allocates every tensor."""
+        built = {i: list(p.shape.as_list()) for i, p in self._builder.placeholders.items()}
+        if built != self._shapes:
+            self._builder = _Builder(self._model, self._sg, self._shapes)
+            if self._session is not None:
+                self._session.close()
+                self._session = None
+        if self._session is None:
+            self._session = Session(graph=self._builder.graph, config=self._config)
+        old = self._values
+        self._values = {}
+        for i, t in enumerate(self._sg.tensors):
+            shape = self._shape_of(i)
+            dt = TENSOR_TYPES.get(t.type, np.object_)
+            prev = old.get(i)
+            if prev is not None and list(prev.shape) == shape and i in self._shapes:
+                self._values[i] = prev
+                continue
+            v = constant_value(self._model, t)
+            self._values[i] = v if v is not None else np.zeros(shape, dt)
+        self._ready = True
+
+    def _shape_of(self, i: int) -> list[int]:
+        if i in self._shapes:
+            return list(self._shapes[i])
+        t = self._builder.tensors.get(i)
+        if t is not None and t.shape.is_fully_defined():
+            return [int(d) for d in t.shape.as_list()]
+        return [max(int(d), 0) for d in self._sg.tensors[i].shape]
+
+    def resize_tensor_input(self, input_index: int, tensor_size: Any, strict: bool = False) -> None:
+        """Gives input ``input_index`` the shape ``tensor_size`` (``allocate_tensors`` next)."""
+        if input_index not in self._shapes:
+            raise ValueError(f"Tensor {input_index} is not an input of the model")
+        size = [int(d) for d in np.asarray(tensor_size).reshape(-1)]
+        if np.asarray(tensor_size).dtype.kind not in "iu" and len(size):
+            raise ValueError("tensor_size must be an array of integers")
+        sig = self._sg.tensors[input_index].shape_signature
+        if strict and (
+            len(size) != len(sig) or any(s != -1 and s != d for s, d in zip(sig, size))
+        ):
+            raise ValueError(
+                "ResizeInputTensorStrict only allows mutating unknown dimensions identified by -1."
+            )
+        if any(d < 0 for d in size):
+            raise ValueError(f"tensor_size {size} has a negative dimension")
+        if size != self._shapes[input_index]:
+            self._shapes[input_index] = size
+            self._ready = False
+
+    # ---- tensors ---------------------------------------------------------------------------
+    def _check_index(self, i: Any) -> int:
+        n = len(self._sg.tensors)
+        if not isinstance(i, (int, np.integer)) or not 0 <= int(i) < n:
+            raise ValueError(f"Invalid tensor index {i} exceeds max tensor index {n - 1}")
+        return int(i)
+
+    def get_input_details(self) -> list[dict]:
+        return [self._detail(i) for i in self._sg.inputs]
+
+    def get_output_details(self) -> list[dict]:
+        return [self._detail(i) for i in self._sg.outputs]
+
+    def get_tensor_details(self) -> list[dict]:
+        return [self._detail(i) for i in range(len(self._sg.tensors))]
+
+    def _detail(self, i: int) -> dict:
+        shape = list(self._values[i].shape) if i in self._values else self._shape_of(i)
+        return _details(i, self._sg.tensors[i], shape)
+
+    def set_tensor(self, tensor_index: int, value: Any) -> None:
+        """Copies ``value`` into a tensor (an input, before ``invoke``); its dtype and every
+        dimension must be the tensor's."""
+        i = self._check_index(tensor_index)
+        if i not in self._values:
+            raise ValueError(
+                "Cannot set tensor: Tensor is unallocated. Try calling allocate_tensors() first"
+            )
+        a = np.asarray(value)
+        have = self._values[i]
+        if a.dtype != have.dtype:
+            raise ValueError(
+                f"Cannot set tensor: Got value of type {_type_name_of(a)} but expected type "
+                f"{TYPE_NAMES.get(self._sg.tensors[i].type)} for input {i}, name: "
+                f"{self._sg.tensors[i].name} "
+            )
+        if a.ndim != have.ndim:
+            raise ValueError(
+                f"Cannot set tensor: Dimension mismatch. Got {a.ndim} but expected {have.ndim} "
+                f"for input {i}."
+            )
+        for d, (got, want) in enumerate(zip(a.shape, have.shape)):
+            if got != want:
+                raise ValueError(
+                    f"Cannot set tensor: Dimension mismatch. Got {got} but expected {want} for "
+                    f"dimension {d} of input {i}."
+                )
+        have[...] = a
+
+    def get_tensor(self, tensor_index: int, subgraph_index: int = 0) -> np.ndarray:
+        """A copy of a tensor's value (an output: from the last ``invoke``)."""
+        if subgraph_index != 0:
+            raise ValueError(f"Invalid subgraph index {subgraph_index}: the model runs subgraph 0")
+        i = self._check_index(tensor_index)
+        if i not in self._values:
+            raise ValueError("Tensor data is null. Run allocate_tensors() first")
+        return self._values[i].copy()
+
+    def tensor(self, tensor_index: int) -> Callable[[], np.ndarray]:
+        """A function returning the live array of a tensor (writing to an input's sets it)."""
+        i = self._check_index(tensor_index)
+        return lambda: self._values[i]
+
+    # ---- running ---------------------------------------------------------------------------
+    def invoke(self) -> None:
+        """Runs the model on the inputs set; the outputs are read with ``get_tensor``."""
+        if not self._ready or self._session is None:
+            raise RuntimeError("Invoke called on model that is not ready.")
+        b = self._builder
+        wanted = [i for i in b.tensors if i not in b.placeholders] if self._preserve else []
+        wanted = list(dict.fromkeys(list(self._sg.outputs) + wanted))
+        feeds = {b.placeholders[i]: self._values[i] for i in self._sg.inputs}
+        fetched = self._session.run([b.tensors[i] for i in wanted], feeds)
+        for i, v in zip(wanted, fetched):
+            v = np.asarray(v)
+            if i in self._values and self._values[i].shape == v.shape:
+                self._values[i][...] = v
+            else:
+                self._values[i] = v.copy()
+
+    def reset_all_variables(self) -> None:
+        """Resets the model's variables (the builtins run here keep none)."""
+
+    # ---- signatures ------------------------------------------------------------------------
+    def get_signature_list(self) -> dict:
+        return {
+            s.key: {"inputs": sorted(s.inputs), "outputs": sorted(s.outputs)}
+            for s in self._model.signatures
+        }
+
+    def get_signature_runner(self, signature_key: str | None = None) -> SignatureRunner:
+        sigs = self._model.signatures
+        if signature_key is None:
+            if len(sigs) != 1:
+                raise ValueError(
+                    "SignatureDef signature_key is None and model has "
+                    f"{len(sigs)} Signatures. None is only allowed when the model has 1 SignatureDef"
+                )
+            return SignatureRunner(self, sigs[0])
+        for s in sigs:
+            if s.key == signature_key:
+                return SignatureRunner(self, s)
+        raise ValueError(f"SignatureDef signature_key is invalid: '{signature_key}'")
+
+
+class SignatureRunner:
+    """Calls a model by its signature's names: ``runner(x=...)`` -> ``{output name: array}``."""
+
+    def __init__(self, interpreter: Interpreter, signature: Any):
+        if signature.subgraph != 0:
+            raise ValueError(
+                f"signature '{signature.key}' runs subgraph {signature.subgraph}: tflite_core's "
+                "interpreter runs subgraph 0"
+            )
+        self._it, self._sig = interpreter, signature
+
+    def __call__(self, **kwargs: Any) -> dict:
+        it, sig = self._it, self._sig
+        if len(kwargs) != len(sig.inputs):
+            raise ValueError(
+                f"Invalid number of inputs provided for running a SignatureDef, expected "
+                f"{len(sig.inputs)} vs provided {len(kwargs)}"
+            )
+        for name in kwargs:
+            if name not in sig.inputs:
+                raise ValueError(f"Invalid Input name ({name}) for SignatureDef")
+        for name, value in kwargs.items():
+            shape = list(np.shape(value))
+            if shape != it._shape_of(sig.inputs[name]):
+                it.resize_tensor_input(sig.inputs[name], shape)
+        if not it._ready:
+            it.allocate_tensors()
+        for name, value in kwargs.items():
+            it.set_tensor(sig.inputs[name], np.asarray(value))
+        it.invoke()
+        return {name: it.get_tensor(i) for name, i in sig.outputs.items()}
+
+    def get_input_details(self) -> dict:
+        return {n: self._it._detail(i) for n, i in self._sig.inputs.items()}
+
+    def get_output_details(self) -> dict:
+        return {n: self._it._detail(i) for n, i in self._sig.outputs.items()}
