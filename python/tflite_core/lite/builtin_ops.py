@@ -330,4 +330,3 @@ BUILTINS: dict[int, tuple[str, Callable]] = {
     101: ("ABS", _unary(math_ops.abs)),
     117: ("HARD_SWISH", _hard_swish),
 }
-

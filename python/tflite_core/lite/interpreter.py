@@ -121,7 +121,9 @@ def _check_supported(model: Model) -> None:
     sg = model.subgraphs[0]
     for k, op in enumerate(sg.operators):
         if op.opcode not in BUILTINS:
-            what = f"custom op '{op.custom_code}'" if op.custom_code else f"builtin opcode {op.opcode}"
+            what = (
+                f"custom op '{op.custom_code}'" if op.custom_code else f"builtin opcode {op.opcode}"
+            )
             raise ValueError(
                 f"Didn't find op for {what} version '{op.version}' (node number {k}): "
                 "tflite_core's interpreter runs the builtins "
@@ -239,9 +241,7 @@ class Interpreter:
         if np.asarray(tensor_size).dtype.kind not in "iu" and len(size):
             raise ValueError("tensor_size must be an array of integers")
         sig = self._sg.tensors[input_index].shape_signature
-        if strict and (
-            len(size) != len(sig) or any(s != -1 and s != d for s, d in zip(sig, size))
-        ):
+        if strict and (len(size) != len(sig) or any(s != -1 and s != d for s, d in zip(sig, size))):
             raise ValueError(
                 "ResizeInputTensorStrict only allows mutating unknown dimensions identified by -1."
             )
@@ -346,8 +346,8 @@ class Interpreter:
         if signature_key is None:
             if len(sigs) != 1:
                 raise ValueError(
-                    "SignatureDef signature_key is None and model has "
-                    f"{len(sigs)} Signatures. None is only allowed when the model has 1 SignatureDef"
+                    f"SignatureDef signature_key is None and model has {len(sigs)} Signatures. "
+                    "None is only allowed when the model has 1 SignatureDef"
                 )
             return SignatureRunner(self, sigs[0])
         for s in sigs:

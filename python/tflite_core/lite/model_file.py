@@ -210,9 +210,7 @@ def _read(r: _Reader) -> Model:
                 if i >= len(tensors) or i < -1:
                     raise ValueError(f"tensor index {i} out of {len(tensors)} tensors")
             ops.append(
-                OperatorInfo(
-                    code, custom, version, ins, outs, op.table(4), op.scalar(3, "B", 0)
-                )
+                OperatorInfo(code, custom, version, ins, outs, op.table(4), op.scalar(3, "B", 0))
             )
         ios = [[int(i) for i in sg.numbers(k, np.int32)] for k in (1, 2)]
         for i in ios[0] + ios[1]:
@@ -224,8 +222,8 @@ def _read(r: _Reader) -> Model:
         if b.scalar(1, "Q", 0) > 1:  # (data after the flatbuffer: models over 2 GB)
             raise ValueError("buffers stored outside the flatbuffer (models over 2 GB)")
         buffers.append(b.raw(0))
-    for sg in subgraphs:
-        for t in sg.tensors:
+    for graph in subgraphs:
+        for t in graph.tensors:
             if t.buffer >= max(len(buffers), 1):
                 raise ValueError(f"tensor '{t.name}' refers to buffer {t.buffer} of {len(buffers)}")
     signatures = []
