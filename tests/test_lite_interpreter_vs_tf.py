@@ -82,14 +82,39 @@ def shapes(m):
     return [x, idx], [m.identity(o, name=f"out{k}") for k, o in enumerate(outs)]
 
 
+def logic(m):
+    a = m.placeholder(m.float32, [2, 3, 4], name="a")
+    b = m.placeholder(m.float32, [4], name="b")
+    n = m.placeholder(m.int32, [], name="n")
+
+    def f(t):
+        return m.cast(t, m.float32)
+
+    fa, fb, pos = m.floor(a), m.floor(b), m.abs(b) + 0.5
+    outs = [
+        *(f(a > b), f(a >= b), f(a < b), f(a <= b), f(m.equal(fa, fb)), f(m.not_equal(fa, b))),
+        *(m.where(a > 0, a, a * b), m.where_v2(b > 0, a, 0.5)),
+        *(f(m.logical_and(a > 0, b > 0)), f(m.logical_or(a > 0, b > 0)), f(m.logical_not(m.logical_and(a > 0, b < 1)))),
+        *(m.ceil(a), m.sin(a), m.cos(a), m.pow(m.abs(a) + 1.0, b)),
+        *(m.floordiv(a, pos), m.floormod(a, pos), m.cast(m.range(1, n, 2), m.float32)),
+    ]
+    return [a, b, n], [m.identity(o, name=f"out{k}") for k, o in enumerate(outs)]
+
+
 def dynamic(m):
     """Unknown dimensions: the converter keeps EXPAND_DIMS and SQUEEZE as themselves."""
     x = m.placeholder(m.float32, [None, None, 3], name="x")
     y = m.squeeze(m.expand_dims(x, 1) * 2.0, [1])
-    return [x], [m.identity(m.reduce_sum(y, 2), name="out")]
+    return [x], [m.identity(m.reduce_sum(y, 2), name="out"), m.identity(m.shape(x), name="shape")]
 
 
-MODELS = {"cnn": cnn, "elementwise": elementwise, "shapes": shapes, "dynamic": dynamic}
+MODELS = {
+    "cnn": cnn,
+    "elementwise": elementwise,
+    "shapes": shapes,
+    "logic": logic,
+    "dynamic": dynamic,
+}
 
 
 def convert(build, fp16: bool = False) -> bytes:
@@ -116,7 +141,7 @@ def inputs_for(details: list, seed: int = 0) -> list:
     for d in details:
         shape = [int(s) for s in d["shape"]]
         if d["dtype"] == np.int32:
-            vals.append(rng.integers(0, 6, shape).astype(np.int32))
+            vals.append(rng.integers(0, 6, shape).astype(np.int32) + (d["name"] == "n") * 9)
         else:
             vals.append(rng.normal(0, 1.5, shape).astype(d["dtype"]))
     return vals
@@ -151,7 +176,7 @@ def assert_details_equal(ours: list, theirs: list) -> None:
 
 
 # ---- fidelity ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["cnn", "elementwise", "shapes", "dynamic", "cnn_fp16"])
+@pytest.mark.parametrize("name", [*MODELS, "cnn_fp16"])
 def test_outputs_match_litert(models, name):
     ours, theirs = both(models[name])
     assert_details_equal(ours.get_input_details(), theirs.get_input_details())

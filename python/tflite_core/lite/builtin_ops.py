@@ -270,6 +270,19 @@ def _split(b: Any, op: Any) -> list:  # inputs: (axis, value)
     return list(array_ops.split(b.x(op, 1), b.option(op, 0, "i", 1), axis=b.x(op, 0)))
 
 
+def _shape(b: Any, op: Any) -> list:
+    out = _dt.int64 if b.option(op, 0, "b", 2) == 4 else _dt.int32
+    return [array_ops.shape(b.x(op, 0), out_type=out)]
+
+
+def _select(b: Any, op: Any) -> list:
+    return [indexing_ops.where_v2(b.x(op, 0), b.x(op, 1), b.x(op, 2))]
+
+
+def _select_v1(b: Any, op: Any) -> list:
+    return [indexing_ops.select(b.x(op, 0), b.x(op, 1), b.x(op, 2))]
+
+
 def _leaky_relu(b: Any, op: Any) -> list:
     return [activation_ops.leaky_relu(b.x(op, 0), b.option(op, 0, "f", 0.0))]
 
@@ -308,25 +321,44 @@ BUILTINS: dict[int, tuple[str, Callable]] = {
     55: ("MAXIMUM", _binary(math_ops.maximum, None)),
     56: ("ARG_MAX", _arg(math_ops.argmax)),
     57: ("MINIMUM", _binary(math_ops.minimum, None)),
+    58: ("LESS", _binary(math_ops.less, None)),
     59: ("NEG", _unary(math_ops.negative)),
     60: ("PADV2", _pad),
+    61: ("GREATER", _binary(math_ops.greater, None)),
+    62: ("GREATER_EQUAL", _binary(math_ops.greater_equal, None)),
+    63: ("LESS_EQUAL", _binary(math_ops.less_equal, None)),
+    64: ("SELECT", _select_v1),
+    66: ("SIN", _unary(math_extra_ops.sin)),
     65: ("SLICE", lambda b, op: [slicing_ops.slice(b.x(op, 0), b.x(op, 1), b.x(op, 2))]),
     69: ("TILE", lambda b, op: [slicing_ops.tile(b.x(op, 0), b.x(op, 1))]),
+    71: ("EQUAL", _binary(math_ops.equal, None)),
+    72: ("NOT_EQUAL", _binary(math_ops.not_equal, None)),
     70: ("EXPAND_DIMS", lambda b, op: [array_ops.expand_dims(b.x(op, 0), b.x(op, 1))]),
     73: ("LOG", _unary(math_ops.log)),
     74: ("SUM", _reduce(math_ops.reduce_sum)),
     75: ("SQRT", _unary(math_ops.sqrt)),
     76: ("RSQRT", _unary(math_extra_ops.rsqrt)),
+    77: ("SHAPE", _shape),
+    78: ("POW", _binary(math_ops.pow, None)),
     79: ("ARG_MIN", _arg(math_ops.argmin)),
     81: ("REDUCE_PROD", _reduce(math_ops.reduce_prod)),
     82: ("REDUCE_MAX", _reduce(math_ops.reduce_max)),
     83: ("PACK", _pack),
+    84: ("LOGICAL_OR", _binary(math_extra_ops.logical_or, None)),
+    86: ("LOGICAL_AND", _binary(math_extra_ops.logical_and, None)),
+    87: ("LOGICAL_NOT", _unary(math_extra_ops.logical_not)),
     88: ("UNPACK", _unpack),
     89: ("REDUCE_MIN", _reduce(math_ops.reduce_min)),
+    90: ("FLOOR_DIV", _binary(math_ops.floordiv, None)),
     92: ("SQUARE", _unary(math_ops.square)),
+    95: ("FLOOR_MOD", _binary(math_ops.floormod, None)),
+    96: ("RANGE", lambda b, op: [indexing_ops.range(b.x(op, 0), b.x(op, 1), b.x(op, 2))]),
     97: ("RESIZE_NEAREST_NEIGHBOR", _resize(image_resize_ops.resize_nearest_neighbor)),
     98: ("LEAKY_RELU", _leaky_relu),
     99: ("SQUARED_DIFFERENCE", _binary(math_extra_ops.squared_difference, None)),
     101: ("ABS", _unary(math_ops.abs)),
+    104: ("CEIL", _unary(math_extra_ops.ceil)),
+    108: ("COS", _unary(math_extra_ops.cos)),
     117: ("HARD_SWISH", _hard_swish),
+    123: ("SELECT_V2", _select),
 }
