@@ -4,7 +4,7 @@ Layers, bottom up (``README.md``, "Layout"): ``framework`` < ``ops`` < ``nn`` < 
 ``losses``, ``metrics``, ``data``); ``client`` and ``io`` know only ``framework`` (and ``client``
 the kernels' NumPy twins in ``reference``, which run the array ops on string tensors); ``training``
 may use everything below the namespaces; ``saved_model``, ``lite`` and ``distribute`` may also
-use ``training``; the namespace modules (the root's modules, ``nn/__init__.py``, ``contrib/``)
+use ``training``, and ``lite`` ``saved_model``; the namespace modules (the root's modules, ``nn/__init__.py``, ``contrib/``)
 may import anything, and no other module may import them; ``applications/`` and ``examples/``
 use the public ``tf`` namespace; ``reference/`` (the NumPy twin of the kernels, a test oracle)
 imports nothing of the package. Only ``framework/runtime.py`` imports the compiled ``_core``.
@@ -54,7 +54,7 @@ ALLOWED = {  # layer -> the layers its modules may import (besides its own)
     "io": {"framework"},
     "training": BELOW_NAMESPACES - {"training"},
     "saved_model": BELOW_NAMESPACES,
-    "lite": BELOW_NAMESPACES,
+    "lite": BELOW_NAMESPACES | {"saved_model"},  # (the converter loads SavedModels)
     "distribute": BELOW_NAMESPACES,
     "horovod": BELOW_NAMESPACES,  # import tflite_core.horovod as hvd (MPI)
     "reference": set(),

@@ -94,7 +94,11 @@ def logic(m):
     outs = [
         *(f(a > b), f(a >= b), f(a < b), f(a <= b), f(m.equal(fa, fb)), f(m.not_equal(fa, b))),
         *(m.where(a > 0, a, a * b), m.where_v2(b > 0, a, 0.5)),
-        *(f(m.logical_and(a > 0, b > 0)), f(m.logical_or(a > 0, b > 0)), f(m.logical_not(m.logical_and(a > 0, b < 1)))),
+        *(
+            f(m.logical_and(a > 0, b > 0)),
+            f(m.logical_or(a > 0, b > 0)),
+            f(m.logical_not(m.logical_and(a > 0, b < 1))),
+        ),
         *(m.ceil(a), m.sin(a), m.cos(a), m.pow(m.abs(a) + 1.0, b)),
         *(m.floordiv(a, pos), m.floormod(a, pos), m.cast(m.range(1, n, 2), m.float32)),
     ]

@@ -8,8 +8,8 @@
 """
 
 from .converter import (
-    Optimize,
     OpsSet,
+    Optimize,
     RepresentativeDataset,
     TargetSpec,
     TFLiteConverter,
@@ -21,8 +21,8 @@ from .interpreter import Interpreter, SignatureRunner
 __all__ = [
     "ConverterError",
     "Interpreter",
-    "Optimize",
     "OpsSet",
+    "Optimize",
     "RepresentativeDataset",
     "SignatureRunner",
     "TFLiteConverter",

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any, Callable
 
 import numpy as np
+from google.protobuf import text_format
 
 from ..client.session import Session
 from ..framework import dtypes as _dt
@@ -23,7 +24,7 @@ from ..framework.graph import Graph
 from ..framework.importer import import_graph_def
 from ..framework.protos import protos
 from ..saved_model import loader, signature_constants, tag_constants
-from .flatbuffer_writer import OutModel, write_model
+from .flatbuffer_writer import OutModel, OutOperator, OutTensor, write_model
 from .graph_to_tflite import ConverterError, convert_graph
 
 
@@ -94,9 +95,8 @@ constants = SimpleNamespace(
     INT8=_dt.int8,
     INT16=_dt.int16,
     COMPLEX64=_dt.complex64,
-    TENSORFLOW_GRAPHDEF="TENSORFLOW_GRAPHDEF",
-    TFLITE="TFLITE",
-    GRAPHVIZ_DOT="GRAPHVIZ_DOT",
+    TFLITE=2,  # (TF's FileFormat enum values)
+    GRAPHVIZ_DOT=3,
 )
 
 
@@ -162,8 +162,6 @@ class TFLiteConverter:
         gd = protos().GraphDef()
         try:
             if graph_def_file.endswith((".pbtxt", ".txt")):
-                from google.protobuf import text_format  # (deferred: protobuf is slow to load)
-
                 text_format.Merge(data.decode("utf-8"), gd)
             else:
                 gd.ParseFromString(data)
@@ -177,7 +175,9 @@ class TFLiteConverter:
             shape = (input_shapes or {}).get(t.op.name)
             if shape is not None:
                 t.set_shape(shape)
-        return cls(gd, inputs, [_tensor(graph, n) for n in output_arrays], session=Session(graph=graph))
+        return cls(
+            gd, inputs, [_tensor(graph, n) for n in output_arrays], session=Session(graph=graph)
+        )
 
     @classmethod
     def from_saved_model(
@@ -271,8 +271,6 @@ def _tensor(graph: Graph, name: str) -> Any:
 def _weights_to_float16(model: OutModel) -> None:
     """The float32 filters and weights of conv / fully connected ops (input 1) stored as
     float16 and read through a DEQUANTIZE op, as TF's float16 quantization does."""
-    from .flatbuffer_writer import OutOperator, OutTensor
-
     weighted = {3, 4, 9}  # CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED
     codes = {k: code for k, (code, _) in enumerate(model.opcodes)}
     new_ops = []
@@ -283,7 +281,9 @@ def _weights_to_float16(model: OutModel) -> None:
                 data = np.frombuffer(model.buffers[w.buffer], np.float32).astype(np.float16)
                 model.buffers.append(data.tobytes())
                 model.tensors.append(
-                    OutTensor(w.name + "_fp16", 1, w.shape, w.shape_signature, len(model.buffers) - 1)
+                    OutTensor(
+                        w.name + "_fp16", 1, w.shape, w.shape_signature, len(model.buffers) - 1
+                    )
                 )
                 if 6 not in [c for c, _ in model.opcodes]:
                     model.opcodes.append((6, 2))

@@ -96,7 +96,11 @@ def write_model(m: OutModel) -> bytes:
         buffers.append(b.EndObject())
     tensors = []
     for t in m.tensors:
-        name, shape, sig = b.CreateString(t.name), _int32s(b, t.shape), _int32s(b, t.shape_signature)
+        name, shape, sig = (
+            b.CreateString(t.name),
+            _int32s(b, t.shape),
+            _int32s(b, t.shape_signature),
+        )
         b.StartObject(8)
         b.PrependUOffsetTRelativeSlot(0, shape, 0)
         b.PrependInt8Slot(1, t.type, 0)

@@ -226,10 +226,8 @@ def _conv(c: _Converter, op: Any) -> set:
     kh, kw, cin, m = kernel.shape
     channels = cin * m if depthwise else m
     bias, last, act, absorbed = c.fused_tail(y, channels)
-    if depthwise:
-        filt = kernel.reshape(1, kh, kw, cin * m)
-    else:
-        filt = kernel.transpose(3, 0, 1, 2)  # HWIO -> OHWI
+    # HWCM -> 1HW(C*M); HWIO -> OHWI
+    filt = kernel.reshape(1, kh, kw, cin * m) if depthwise else kernel.transpose(3, 0, 1, 2)
     ins = [
         c.x(x),
         c.const(filt.astype(np.float32), f"{op.name}/filter"),
@@ -261,7 +259,9 @@ def _matmul(c: _Converter, op: Any) -> set:
     ins = [
         c.x(a),
         c.const(np.ascontiguousarray(weights, np.float32), f"{op.name}/weights"),
-        c.const(np.zeros(weights.shape[0], np.float32) if bias is None else bias, f"{op.name}/bias"),
+        c.const(
+            np.zeros(weights.shape[0], np.float32) if bias is None else bias, f"{op.name}/bias"
+        ),
     ]
     c.emit(9, ins, [c.out(last)], 8, [(0, "i8", act)])
     return absorbed
@@ -292,7 +292,9 @@ def _with_consts(code: int, consts: Callable, options_type: int = 0, options: An
 
     def build(c: _Converter, op: Any) -> None:
         ins = [c.x(op.inputs[0])]
-        ins += [c.const(np.asarray(v, np.int32), f"{op.name}/{k}") for k, v in enumerate(consts(op))]
+        ins += [
+            c.const(np.asarray(v, np.int32), f"{op.name}/{k}") for k, v in enumerate(consts(op))
+        ]
         opts = options(op) if options else []
         c.emit(code, ins, [c.out(t) for t in op.outputs], options_type, opts)
 
