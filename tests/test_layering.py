@@ -4,10 +4,11 @@ Layers, bottom up (``README.md``, "Layout"): ``framework`` < ``ops`` < ``nn`` < 
 ``losses``, ``metrics``, ``data``); ``client`` and ``io`` know only ``framework`` (and ``client``
 the kernels' NumPy twins in ``reference``, which run the array ops on string tensors); ``training``
 may use everything below the namespaces; ``saved_model``, ``lite`` and ``distribute`` may also
-use ``training``, and ``lite`` ``saved_model``; the namespace modules (the root's modules, ``nn/__init__.py``, ``contrib/``)
-may import anything, and no other module may import them; ``applications/`` and ``examples/``
-use the public ``tf`` namespace; ``reference/`` (the NumPy twin of the kernels, a test oracle)
-imports nothing of the package. Only ``framework/runtime.py`` imports the compiled ``_core``.
+use ``training``, and ``lite`` ``saved_model``; the namespace modules (the root's modules,
+``nn/__init__.py``, ``contrib/``) may import anything, and no other module may import them;
+``applications/`` and ``examples/`` use the public ``tf`` namespace; ``reference/`` (the NumPy
+twin of the kernels, a test oracle) imports nothing of the package. Only
+``framework/runtime.py`` imports the compiled ``_core``.
 
 Besides the layers, the checker fails on any import cycle between modules (module-level imports,
 including the implicit import of a package's ``__init__`` by an import of one of its modules from

@@ -10,8 +10,9 @@ outputs. ``resize_tensor_input`` rebuilds the graph for the new input shapes at 
 dtype and every dimension, ``tensor()`` a view of the live buffer, signature runners.
 
 Float models run: float32 (and float16 weights behind DEQUANTIZE). An operator TFLite has but
-this module lacks, or a quantized (int8/uint8) compute op, is refused when the model is loaded,
-as TFLite refuses a model with an op it has no kernel for.
+this module lacks (``NotFoundError``), or a quantized (int8/uint8) compute op
+(``UnimplementedError``), is refused when the model is loaded, as TFLite refuses a model with an
+op it has no kernel for; each error is also the ValueError LiteRT raises (``lite_errors``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..framework.constant_op import constant
 from ..framework.graph import Graph
 from ..ops import array_ops
 from .builtin_ops import BUILTINS, TENSOR_TYPES, TYPE_NAMES
+from .lite_errors import ModelInvalidArgumentError, ModelNotFoundError, ModelUnimplementedError
 from .model_file import Model, OperatorInfo, SubGraph, TensorInfo, read_model
 
 _NUMPY_TO_TYPE = {np.dtype(v): k for k, v in TENSOR_TYPES.items()}
@@ -55,6 +57,8 @@ class _Builder:
                 name, build = BUILTINS[op.opcode]
                 try:
                     outs = build(self, op)
+                except (ModelInvalidArgumentError, ModelUnimplementedError):
+                    raise
                 except (ValueError, TypeError, errors.OpError) as e:
                     raise RuntimeError(f"Node number {k} ({name}) failed to prepare: {e}") from None
                 for i, t in zip(op.outputs, outs):
@@ -79,7 +83,7 @@ class _Builder:
         if j not in self.tensors:
             v = constant_value(self.model, self.sg.tensors[j])
             if v is None:
-                raise ValueError(
+                raise ModelInvalidArgumentError(
                     f"input {i} (tensor {j} '{self.sg.tensors[j].name}') is neither an input, "
                     "a constant nor the output of an earlier node"
                 )
@@ -96,7 +100,9 @@ class _Builder:
 def _dtype(t: TensorInfo) -> Any:
     np_type = TENSOR_TYPES.get(t.type)
     if np_type is None:
-        raise ValueError(f"tensor '{t.name}' has type {TYPE_NAMES.get(t.type, t.type)}")
+        raise ModelUnimplementedError(
+            f"tensor '{t.name}' has type {TYPE_NAMES.get(t.type, t.type)}"
+        )
     return _dt.as_dtype(np_type)
 
 
@@ -107,10 +113,12 @@ def constant_value(model: Model, t: TensorInfo) -> np.ndarray | None:
         return None
     dt = np.dtype(TENSOR_TYPES[t.type]) if t.type in TENSOR_TYPES else None
     if dt is None or dt == np.object_:
-        raise ValueError(f"constant tensor '{t.name}' of type {TYPE_NAMES.get(t.type, t.type)}")
+        raise ModelUnimplementedError(
+            f"constant tensor '{t.name}' of type {TYPE_NAMES.get(t.type, t.type)}"
+        )
     n = int(np.prod(t.shape, dtype=np.int64))
     if len(data) != n * dt.itemsize:
-        raise ValueError(
+        raise ModelInvalidArgumentError(
             f"constant tensor '{t.name}' of shape {t.shape} has {len(data)} bytes of data, "
             f"not {n * dt.itemsize}"
         )
@@ -124,7 +132,7 @@ def _check_supported(model: Model) -> None:
             what = (
                 f"custom op '{op.custom_code}'" if op.custom_code else f"builtin opcode {op.opcode}"
             )
-            raise ValueError(
+            raise ModelNotFoundError(
                 f"Didn't find op for {what} version '{op.version}' (node number {k}): "
                 "tflite_core's interpreter runs the builtins "
                 + ", ".join(sorted(n for n, _ in BUILTINS.values()))
@@ -135,7 +143,7 @@ def _check_supported(model: Model) -> None:
         for i in op.inputs + op.outputs:
             t = sg.tensors[i] if i >= 0 else None
             if t is not None and t.type in _QUANTIZED and len(t.quantization.scales):
-                raise ValueError(
+                raise ModelUnimplementedError(
                     f"node number {k} ({name}) reads or writes the quantized tensor '{t.name}' "
                     f"({TYPE_NAMES[t.type]}): tflite_core's interpreter runs float models"
                 )
@@ -187,7 +195,7 @@ class Interpreter:
                 with open(model_path, "rb") as f:
                     model_content = f.read()
             except OSError:
-                raise ValueError(
+                raise ModelNotFoundError(
                     f"Could not open '{model_path}'.The model allocation is null/empty"
                 ) from None
         self._model = read_model(bytes(model_content))  # type: ignore[arg-type]

@@ -6,8 +6,9 @@ OperatorCode, Buffer, SignatureDef, QuantizationParameters and the options table
 A flatbuffer is read in place: a table starts with a signed offset back to its vtable, whose
 16-bit entries give each field's offset in the table (0: absent, the schema's default applies);
 strings, vectors and sub-tables are reached through unsigned 32-bit offsets relative to where
-they are stored. Every read is bounds-checked: a truncated or corrupt file raises ValueError
-(TF's class for a model it cannot read), never reads outside the buffer.
+they are stored. Every read is bounds-checked: a truncated or corrupt file raises
+``ModelDataLossError`` (a ``tf.errors.DataLossError`` and the ValueError LiteRT raises), never
+reads outside the buffer.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from .lite_errors import ModelDataLossError
 
 IDENTIFIER = b"TFL3"
 
@@ -179,17 +182,19 @@ def _opcode(t: _Table) -> tuple[int, str, int]:
 def read_model(content: bytes) -> Model:
     """The model of a ``.tflite`` file's bytes; ValueError when they are not one."""
     if len(content) < 8:
-        raise ValueError(f"The model is not a valid Flatbuffer buffer ({len(content)} bytes)")
+        raise ModelDataLossError(
+            f"The model is not a valid Flatbuffer buffer ({len(content)} bytes)"
+        )
     ident = bytes(content[4:8])
     if ident != IDENTIFIER:
-        raise ValueError(
+        raise ModelDataLossError(
             f"Model provided has model identifier '{ident.decode('latin-1')}', should be "
             f"'{IDENTIFIER.decode()}'"
         )
     try:
         return _read(_Reader(content))
     except (ValueError, struct.error, OverflowError) as e:
-        raise ValueError(f"The model is not a valid Flatbuffer buffer: {e}") from None
+        raise ModelDataLossError(f"The model is not a valid Flatbuffer buffer: {e}") from None
 
 
 def _read(r: _Reader) -> Model:
