@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import skimage.data
 import tensorflow as real_tf
 from ai_edge_litert.interpreter import Interpreter as LiteRT
 from sklearn.datasets import load_digits
@@ -190,3 +191,54 @@ def test_what_is_not_converted_raises():
                 conv.convert()
     with pytest.raises(OSError, match="does not exist"):
         tf.lite.TFLiteConverter.from_frozen_graph("/nonexistent.pb", ["x"], ["y"])
+
+
+def test_tutorial_network_converts():
+    """The tutorial's network (examples/tutorial.py): relu(x w + b) -> softmax, variables."""
+    with tf.Graph().as_default():
+        tf.set_random_seed(3)
+        x = tf.placeholder(tf.float32, [None, 784], name="x")
+        w = tf.Variable(tf.truncated_normal([784, 100], stddev=0.1))
+        b = tf.Variable(tf.zeros([100]))
+        relu_out = tf.nn.relu(tf.matmul(x, w) + b)
+        softmax_w = tf.Variable(tf.truncated_normal([100, 10], stddev=0.1))
+        softmax_b = tf.Variable(tf.zeros([10]))
+        softmax = tf.nn.softmax(tf.matmul(relu_out, softmax_w) + softmax_b, name="softmax")
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            content = tf.lite.TFLiteConverter.from_session(sess, [x], [softmax]).convert()
+            assert builtins_of(content) == ["FULLY_CONNECTED", "SOFTMAX"]
+            check_runs_as_session(content, sess, [x], [softmax], batch=[16, 784])
+
+
+def test_efficientnet_lite0_converts(efficientnet_photos):
+    """EfficientNet-Lite0 (tf.applications, ImageNet weights) converted: LiteRT gives the
+    Session's probabilities and top-5 on scikit-image's chelsea and coffee."""
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 224, 224, 3], name="images")
+        probs = tf.applications.efficientnet_lite0(x)
+        with tf.Session() as sess:
+            content = tf.lite.TFLiteConverter.from_session(sess, [x], [probs]).convert()
+            want = sess.run(probs, {x: efficientnet_photos})
+    assert builtins_of(content) == [
+        "ADD",
+        "CONV_2D",
+        "DEPTHWISE_CONV_2D",
+        "FULLY_CONNECTED",
+        "MEAN",
+        "SOFTMAX",
+    ]
+    for interp in (LiteRT, tf.lite.Interpreter):
+        it = interp(model_content=content)
+        it.resize_tensor_input(0, list(efficientnet_photos.shape))
+        it.allocate_tensors()
+        got = run(it, [efficientnet_photos])[0]
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+        np.testing.assert_array_equal(np.argsort(-got, 1)[:, :5], np.argsort(-want, 1)[:, :5])
+
+
+@pytest.fixture(scope="module")
+def efficientnet_photos():
+    """chelsea and coffee, centre-cropped to 224 and scaled to [-1, 1]: [2, 224, 224, 3]."""
+    imgs = [tf.applications.load_image(getattr(skimage.data, n)()) for n in ("chelsea", "coffee")]
+    return tf.applications.preprocess_input(np.stack(imgs))
