@@ -242,3 +242,26 @@ def efficientnet_photos():
     """chelsea and coffee, centre-cropped to 224 and scaled to [-1, 1]: [2, 224, 224, 3]."""
     imgs = [tf.applications.load_image(getattr(skimage.data, n)()) for n in ("chelsea", "coffee")]
     return tf.applications.preprocess_input(np.stack(imgs))
+
+
+@pytest.mark.parametrize("rnn", ["static_rnn", "dynamic_rnn"])
+def test_lstm_converts_to_the_fused_sequence_op(rnn):
+    """An LSTM (BasicLSTMCell, forget_bias 1) run by static_rnn or dynamic_rnn becomes one
+    UNIDIRECTIONAL_SEQUENCE_LSTM; LiteRT gives the Session's outputs and final h."""
+    with tf.Graph().as_default():
+        tf.set_random_seed(5)
+        x = tf.placeholder(tf.float32, [3, 6, 8], name="x")
+        cell = tf.nn.rnn_cell.BasicLSTMCell(16)
+        if rnn == "static_rnn":
+            outs, state = tf.nn.static_rnn(cell, tf.unstack(x, axis=1), dtype=tf.float32)
+            fetches = [outs[-1], state.h]
+        else:
+            outs, state = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+            fetches = [outs, state.h]
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            content = tf.lite.TFLiteConverter.from_session(sess, [x], fetches).convert()
+            assert "UNIDIRECTIONAL_SEQUENCE_LSTM" in builtins_of(content)
+            check_runs_as_session(content, sess, [x], fetches, seeds=(0,))
+            with pytest.raises(tf.lite.ConverterError, match="cell states are used"):
+                tf.lite.TFLiteConverter.from_session(sess, [x], [state.c]).convert()

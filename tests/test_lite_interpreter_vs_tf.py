@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 import pytest
 import tensorflow as real_tf
+import tf_keras
 from ai_edge_litert.interpreter import Interpreter as LiteRT
 from ai_edge_litert.interpreter import OpResolverType
 
@@ -110,7 +111,9 @@ def dynamic(m):
     """Unknown dimensions: the converter keeps EXPAND_DIMS and SQUEEZE as themselves."""
     x = m.placeholder(m.float32, [None, None, 3], name="x")
     y = m.squeeze(m.expand_dims(x, 1) * 2.0, [1])
-    return [x], [m.identity(m.reduce_sum(y, 2), name="out"), m.identity(m.shape(x), name="shape")]
+    filled = m.fill(m.shape(x)[:1], 2.5)
+    outs = [m.reduce_sum(y, 2), m.shape(x), filled]
+    return [x], [m.identity(o, name=n) for o, n in zip(outs, ("out", "shape", "filled"))]
 
 
 MODELS = {
@@ -133,10 +136,23 @@ def convert(build, fp16: bool = False) -> bytes:
             return conv.convert()
 
 
+def keras_lstm(return_sequences: bool) -> bytes:
+    """An LSTM layer (tf_keras, TF's converter fuses it into UNIDIRECTIONAL_SEQUENCE_LSTM with
+    a cell clip of 10)."""
+    tf_keras.utils.set_random_seed(0)
+    layer = tf_keras.layers.LSTM(16, return_sequences=return_sequences)
+    model = tf_keras.Sequential([tf_keras.layers.InputLayer((5, 8), batch_size=2), layer])
+    return real_tf.lite.TFLiteConverter.from_keras_model(model).convert()
+
+
+EXTRA = ("cnn_fp16", "lstm_seq", "lstm_last")
+
+
 @pytest.fixture(scope="module")
 def models() -> dict:
     out = {name: convert(build) for name, build in MODELS.items()}
     out["cnn_fp16"] = convert(cnn, fp16=True)
+    out["lstm_seq"], out["lstm_last"] = keras_lstm(True), keras_lstm(False)
     return out
 
 
@@ -148,7 +164,7 @@ def inputs_for(details: list, seed: int = 0) -> list:
         if d["dtype"] == np.int32:
             vals.append(rng.integers(0, 6, shape).astype(np.int32) + (d["name"] == "n") * 9)
         else:
-            vals.append(rng.normal(0, 1.5, shape).astype(d["dtype"]))
+            vals.append(rng.normal(0, 1.5, shape).astype(d["dtype"]) * (1 + 2 * seed))
     return vals
 
 
@@ -181,7 +197,7 @@ def assert_details_equal(ours: list, theirs: list) -> None:
 
 
 # ---- fidelity ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", [*MODELS, "cnn_fp16"])
+@pytest.mark.parametrize("name", [*MODELS, *EXTRA])
 def test_outputs_match_litert(models, name):
     ours, theirs = both(models[name])
     assert_details_equal(ours.get_input_details(), theirs.get_input_details())
@@ -435,3 +451,20 @@ def test_error_classes_name_what_is_wrong(models):
     # (each is also the ValueError LiteRT raises)
     with pytest.raises(ValueError):
         tf.lite.Interpreter(model_content=bad_root)
+
+
+def test_lstm_state_carries_over_invokes_until_reset(models):
+    """TFLite's LSTM state tensors are variables: each invoke starts where the last ended;
+    ``reset_all_variables`` zeroes them (as LiteRT)."""
+    ours, theirs = both(models["lstm_last"])
+    x = inputs_for(theirs.get_input_details(), 2)
+    got, want = [], []
+    for it, out in ((ours, got), (theirs, want)):
+        out.append(run(it, x)[0])
+        out.append(run(it, x)[0])
+        it.reset_all_variables()
+        out.append(run(it, x)[0])
+    assert not np.allclose(want[0], want[1])  # (the state carried over)
+    np.testing.assert_allclose(want[0], want[2], rtol=1e-6)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)

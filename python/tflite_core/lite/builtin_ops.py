@@ -17,8 +17,9 @@ from typing import Any, Callable
 import numpy as np
 
 from ..framework import dtypes as _dt
-from ..nn import activation_ops, conv_ops, nn_ops
+from ..nn import activation_ops, conv_ops, lstm_ops, nn_ops
 from ..ops import array_ops, image_resize_ops, indexing_ops, math_extra_ops, math_ops, slicing_ops
+from .lite_errors import ModelUnimplementedError
 
 # TFLite's TensorType -> numpy dtype (STRING: object arrays of bytes)
 TENSOR_TYPES: dict[int, Any] = {
@@ -287,6 +288,69 @@ def _leaky_relu(b: Any, op: Any) -> list:
     return [activation_ops.leaky_relu(b.x(op, 0), b.option(op, 0, "f", 0.0))]
 
 
+def _sequence_lstm(b: Any, op: Any) -> list:
+    """UNIDIRECTIONAL_SEQUENCE_LSTM (no peepholes, projection, layer norm, CIFG or clipping)
+    as one ``LSTMBlockSequence``: the per-gate weights joined into TF's ``[D + H, 4H]`` kernel
+    in i, j, f, o order. The state tensors are TFLite variables: zero at allocation, each
+    invoke starting from the state the last one ended in (``reset_all_variables`` zeroes it)."""
+    where, ins = b.where(op), op.inputs
+    absent = [k for k in (9, 10, 11, 16, 17, 20, 21, 22, 23) if k < len(ins) and ins[k] >= 0]
+    if absent or ins[1] < 0:
+        raise ModelUnimplementedError(
+            f"{where}: peephole, projection, layer-norm and CIFG LSTMs are not supported"
+        )
+    clip = float(b.option(op, 1, "f", 0.0))
+    if b.option(op, 0, "b", 0) != 4 or b.option(op, 2, "f", 0.0):
+        raise ModelUnimplementedError(f"{where}: only tanh activations (and no projection clip)")
+    # TFLite: input_to_{input,forget,cell,output} 1-4, recurrent_to_... 5-8, biases 12-15
+    parts = [b.value(op, k) for k in (*range(1, 9), *range(12, 16))]
+    if any(p is None for p in parts):
+        raise ModelUnimplementedError(f"{where}: LSTM weights computed at run time")
+    order = (0, 2, 1, 3)  # TF's i, j (cell), f, o from TFLite's i, f, c, o
+    kernel_x = np.concatenate([parts[g].T for g in order], axis=1)
+    kernel_h = np.concatenate([parts[4 + g].T for g in order], axis=1)
+    bias = np.concatenate([parts[8 + g] for g in order])
+    x = b.x(op, 0)
+    time_major = bool(b.option(op, 3, "B", 0))
+    if not time_major:
+        x = array_ops.transpose(x, [1, 0, 2])
+    # the state variables: fed from the interpreter, their final values kept for the next invoke
+    h0, c0 = b.state(ins[18]), b.state(ins[19])
+    if clip:
+        h, c_last = _clipped_lstm(x, c0, h0, kernel_x, kernel_h, bias, clip, where)
+    else:
+        c, h = lstm_ops.lstm_sequence(
+            x, c0, h0, np.concatenate([kernel_x, kernel_h]), bias, forget_bias=0.0
+        )
+        c_last = c[-1]
+    b.update(ins[18], h[-1])
+    b.update(ins[19], c_last)
+    return [h if time_major else array_ops.transpose(h, [1, 0, 2])]
+
+
+def _clipped_lstm(
+    x: Any, c: Any, h: Any, kx: Any, kh: Any, bias: Any, clip: float, where: str
+) -> tuple[Any, Any]:
+    """The recurrence step by step with the cell state clipped to [-clip, clip] (TFLite's
+    ``cell_clip``, which the fused kernel has not): time-major ``[T, B, H]`` outputs and the
+    last cell state."""
+    steps = x.shape.as_list()[0]
+    if steps is None:
+        raise ModelUnimplementedError(f"{where}: cell_clip with an unknown number of steps")
+    outs = []
+    for t in range(steps):
+        z = math_ops.add(math_ops.add(math_ops.matmul(x[t], kx), math_ops.matmul(h, kh)), bias)
+        i, j, f, o = array_ops.split(z, 4, axis=1)
+        c = math_ops.add(
+            math_ops.multiply(math_ops.sigmoid(f), c),
+            math_ops.multiply(math_ops.sigmoid(i), math_ops.tanh(j)),
+        )
+        c = math_ops.minimum(math_ops.maximum(c, -clip), clip)
+        h = math_ops.multiply(math_ops.sigmoid(o), math_ops.tanh(c))
+        outs.append(h)
+    return array_ops.stack(outs), c
+
+
 BUILTINS: dict[int, tuple[str, Callable]] = {
     0: ("ADD", _binary(math_ops.add)),
     1: ("AVERAGE_POOL_2D", _pool(conv_ops.avg_pool)),
@@ -313,6 +377,7 @@ BUILTINS: dict[int, tuple[str, Callable]] = {
     41: ("SUB", _binary(math_ops.subtract)),
     42: ("DIV", _binary(math_ops.divide)),
     43: ("SQUEEZE", _squeeze),
+    44: ("UNIDIRECTIONAL_SEQUENCE_LSTM", _sequence_lstm),
     45: ("STRIDED_SLICE", _strided_slice),
     47: ("EXP", _unary(math_ops.exp)),
     49: ("SPLIT", _split),
@@ -351,6 +416,7 @@ BUILTINS: dict[int, tuple[str, Callable]] = {
     89: ("REDUCE_MIN", _reduce(math_ops.reduce_min)),
     90: ("FLOOR_DIV", _binary(math_ops.floordiv, None)),
     92: ("SQUARE", _unary(math_ops.square)),
+    94: ("FILL", lambda b, op: [array_ops.fill(b.x(op, 0), b.x(op, 1))]),
     95: ("FLOOR_MOD", _binary(math_ops.floormod, None)),
     96: ("RANGE", lambda b, op: [indexing_ops.range(b.x(op, 0), b.x(op, 1), b.x(op, 2))]),
     97: ("RESIZE_NEAREST_NEIGHBOR", _resize(image_resize_ops.resize_nearest_neighbor)),

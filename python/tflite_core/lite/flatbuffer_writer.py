@@ -21,6 +21,7 @@ class OutTensor:
     shape: list[int]
     shape_signature: list[int]
     buffer: int = 0
+    is_variable: bool = False  # (an LSTM's state: zero at allocation, kept between invokes)
 
 
 @dataclass
@@ -106,6 +107,7 @@ def write_model(m: OutModel) -> bytes:
         b.PrependInt8Slot(1, t.type, 0)
         b.PrependUint32Slot(2, t.buffer, 0)
         b.PrependUOffsetTRelativeSlot(3, name, 0)
+        b.PrependBoolSlot(5, t.is_variable, False)
         b.PrependUOffsetTRelativeSlot(7, sig, 0)
         tensors.append(b.EndObject())
     operators = []

@@ -141,7 +141,9 @@ class _Converter:
                 raise ConverterError(f"input '{t.name}' is not a placeholder")
             self.out(t)
         absorbed: set = set()
-        for op in _needed_ops(outputs, self.live, self.inputs):
+        needed = _needed_ops(outputs, self.live, self.inputs)
+        self.needed = set(needed)
+        for op in needed:
             if op in absorbed:
                 continue
             build = OPS.get(op.type)
@@ -187,14 +189,16 @@ def _downstream(inputs: list) -> set:
 
 
 def _needed_ops(outputs: list, live: set, inputs: list) -> list:
-    """The ops computing ``outputs`` from the inputs, in an order that runs (creation order)."""
+    """The ops computing ``outputs`` from the inputs, in an order that runs (creation order).
+    (An LSTM sequence's initial state, zeros, becomes TFLite's state variables: not needed.)"""
     need, stack = set(), [t for t in outputs if t in live and t not in inputs]
     while stack:
         op = stack.pop().op
         if op in need:
             continue
         need.add(op)
-        stack.extend(t for t in op.inputs if t in live and t not in inputs)
+        read = op.inputs if op.type != "LSTMBlockSequence" else op.inputs[:1] + op.inputs[3:]
+        stack.extend(t for t in read if t in live and t not in inputs)
     return sorted(need, key=lambda op: op._id)
 
 
@@ -410,6 +414,64 @@ def _arg(code: int, options_type: int) -> Callable:
     return build
 
 
+def _is_zeros(c: _Converter, t: Any) -> bool:
+    """Whether ``t`` is all zeros whatever the inputs: a constant, Fill / ZerosLike of 0, and
+    sums, products, casts and identities of those (``dynamic_rnn``'s zero state)."""
+    if t not in c.live:
+        return not np.any(c.value(t))
+    kind, ins = t.op.type, t.op.inputs
+    if kind == "Fill":
+        return _is_zeros(c, ins[1])
+    if kind in ("Add", "AddV2", "Sub"):
+        return _is_zeros(c, ins[0]) and _is_zeros(c, ins[1])
+    if kind == "Mul":
+        return _is_zeros(c, ins[0]) or _is_zeros(c, ins[1])
+    if kind in ("Identity", "Cast", "Reshape", "Tile", "BroadcastTo", "ExpandDims"):
+        return _is_zeros(c, ins[0])
+    return kind == "ZerosLike"
+
+
+def _lstm_sequence(c: _Converter, op: Any) -> None:
+    """``LSTMBlockSequence`` as UNIDIRECTIONAL_SEQUENCE_LSTM (time-major): TF's ``[D + H, 4H]``
+    kernel (i, j, f, o) split into TFLite's per-gate ``[H, D]`` / ``[H, H]`` weights (i, f, c,
+    o), the forget bias added to the forget gate's bias; the zero initial state becomes the
+    op's two state variables. TFLite's op outputs only the h sequence."""
+    x, c0, h0, w, b = op.inputs
+    kernel, bias = c.value(w), c.value(b)
+    if kernel is None or bias is None:
+        raise ConverterError(f"op '{op.name}': the LSTM's kernel and bias must be constant")
+    if not (_is_zeros(c, c0) and _is_zeros(c, h0)):
+        raise ConverterError(f"op '{op.name}': TFLite's LSTM starts from a zero state")
+    for k in (0, 2, 3):
+        users = [u for u in c.consumers.get(op.outputs[k], []) if u in c.needed]
+        if users or op.outputs[k] in c.outputs_set:
+            raise ConverterError(
+                f"op '{op.name}': its cell states are used, but TFLite's "
+                "UNIDIRECTIONAL_SEQUENCE_LSTM outputs only the h sequence"
+            )
+    depth, units = kernel.shape[0] - kernel.shape[1] // 4, kernel.shape[1] // 4
+    gate = {g: slice(k * units, (k + 1) * units) for k, g in enumerate("ijfo")}
+    forget = float(op.get_attr("forget_bias"))
+    ins = [c.x(x)]
+    for rows, what in ((slice(0, depth), "input"), (slice(depth, None), "recurrent")):
+        for g, name in zip("ifjo", ("input", "forget", "cell", "output")):
+            value = np.ascontiguousarray(kernel[rows, gate[g]].T, np.float32)
+            ins.append(c.const(value, f"{op.name}/{what}_to_{name}_weights"))
+    ins += [-1, -1, -1]  # peepholes
+    for g, name in zip("ifjo", ("input", "forget", "cell", "output")):
+        gate_bias = bias[gate[g]] + (forget if g == "f" else 0.0)
+        ins.append(c.const(gate_bias.astype(np.float32), f"{op.name}/{name}_gate_bias"))
+    ins += [-1, -1]  # projection
+    batch = x.shape.as_list()[1]
+    for name in ("output_state", "cell_state"):
+        c._add_tensor(f"{op.name}/{name}", np.float32, [batch, units])
+        c.tensors[-1].is_variable = True
+        ins.append(len(c.tensors) - 1)
+    ins += [-1, -1, -1, -1]  # layer norm
+    opts = [(0, "i8", 4), (3, "bool", True)]
+    c.emit(44, ins, [c.out(op.outputs[1])], 71, opts)
+
+
 def _identity(c: _Converter, op: Any) -> None:
     c.index[op.outputs[0]] = c.x(op.inputs[0])
 
@@ -520,6 +582,8 @@ OPS: dict[str, Callable] = {
     "Shape": _shape,
     "Identity": _identity,
     "Slice": _simple(65, 48),
+    "Fill": _simple(94, 68),
+    "LSTMBlockSequence": _lstm_sequence,
 }
 
 

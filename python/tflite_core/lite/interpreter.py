@@ -47,6 +47,8 @@ class _Builder:
         self.graph = Graph()
         self.tensors: dict[int, Any] = {}
         self.placeholders: dict[int, Any] = {}
+        self.states: dict[int, Any] = {}  # variable tensor -> its placeholder (an op's state)
+        self.updates: dict[int, Any] = {}  # variable tensor -> its value after an invoke
         with self.graph.as_default():
             for i in sg.inputs:
                 t = sg.tensors[i]
@@ -67,6 +69,18 @@ class _Builder:
 
     def tensor(self, i: int) -> TensorInfo:
         return self.sg.tensors[i]
+
+    def state(self, i: int) -> Any:
+        """A placeholder for variable tensor ``i``, fed its value at each invoke."""
+        t = self.sg.tensors[i]
+        if not t.is_variable:
+            raise ModelInvalidArgumentError(f"state tensor {i} '{t.name}' is not a variable")
+        if i not in self.states:
+            self.states[i] = array_ops.placeholder(_dtype(t), t.shape, name=f"state_{i}")
+        return self.states[i]
+
+    def update(self, i: int, value: Any) -> None:
+        self.updates[i] = value
 
     def where(self, op: OperatorInfo) -> str:
         return f"node {self.sg.operators.index(op)} ({BUILTINS[op.opcode][0]})"
@@ -331,7 +345,13 @@ class Interpreter:
         wanted = [i for i in b.tensors if i not in b.placeholders] if self._preserve else []
         wanted = list(dict.fromkeys(list(self._sg.outputs) + wanted))
         feeds = {b.placeholders[i]: self._values[i] for i in self._sg.inputs}
-        fetched = self._session.run([b.tensors[i] for i in wanted], feeds)
+        feeds.update({p: self._values[i] for i, p in b.states.items()})
+        states = list(b.updates)
+        fetched = self._session.run(
+            [b.tensors[i] for i in wanted] + [b.updates[i] for i in states], feeds
+        )
+        for i, v in zip(states, fetched[len(wanted) :]):
+            self._values[i][...] = v
         for i, v in zip(wanted, fetched):
             v = np.asarray(v)
             if i in self._values and self._values[i].shape == v.shape:
@@ -340,7 +360,10 @@ class Interpreter:
                 self._values[i] = v.copy()
 
     def reset_all_variables(self) -> None:
-        """Resets the model's variables (the builtins run here keep none)."""
+        """Sets the model's variables (LSTM states) back to their initial values (zeros)."""
+        for i in self._builder.states:
+            initial = constant_value(self._model, self._sg.tensors[i])
+            self._values[i][...] = 0 if initial is None else initial
 
     # ---- signatures ------------------------------------------------------------------------
     def get_signature_list(self) -> dict:
