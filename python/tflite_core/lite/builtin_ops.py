@@ -17,6 +17,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..framework import dtypes as _dt
+from ..framework.constant_op import constant
 from ..nn import activation_ops, conv_ops, lstm_ops, nn_ops
 from ..ops import array_ops, image_resize_ops, indexing_ops, math_extra_ops, math_ops, slicing_ops
 from .lite_errors import ModelUnimplementedError
@@ -79,13 +80,23 @@ def activation(x: Any, code: int, where: str) -> Any:
     raise ValueError(f"{where}: fused activation {code} (SIGN_BIT) is not supported")
 
 
+def _transposed(b: Any, op: Any, i: int, perm: list[int]) -> Any:
+    """Input ``i`` (a filter or weights) transposed to tflite_core's layout: a constant once,
+    here (not a Transpose in every invoke), or a Transpose op where it is computed."""
+    v = b.value(op, i)
+    if v is not None:
+        return constant(np.ascontiguousarray(np.transpose(v, perm)))
+    return array_ops.transpose(b.x(op, i), perm)
+
+
 def _conv2d(b: Any, op: Any) -> list:
-    x, w, bias = b.x(op, 0), b.x(op, 1), b.x(op, 2)
+    x, bias = b.x(op, 0), b.x(op, 2)
+    w = _transposed(b, op, 1, [1, 2, 3, 0])  # OHWI -> HWIO
     sh, sw = b.option(op, 2, "i", 1), b.option(op, 1, "i", 1)
     dh, dw = b.option(op, 5, "i", 1), b.option(op, 4, "i", 1)
     y = conv_ops.conv2d(
         x,
-        array_ops.transpose(w, [1, 2, 3, 0]),  # OHWI -> HWIO
+        w,
         [1, sh, sw, 1],
         _PADDING[b.option(op, 0, "b", 0)],
         dilations=[1, dh, dw, 1],
@@ -116,12 +127,12 @@ def _depthwise(b: Any, op: Any) -> list:
 
 
 def _fully_connected(b: Any, op: Any) -> list:
-    x, w, bias = b.x(op, 0), b.x(op, 1), b.x(op, 2)
+    x, bias = b.x(op, 0), b.x(op, 2)
     if b.option(op, 1, "b", 0) != 0:
         raise ValueError(f"{b.where(op)}: only the DEFAULT weights format is supported")
-    n_in, n_out = w.shape.as_list()[1], w.shape.as_list()[0]
+    n_out, n_in = b.tensor(op.inputs[1]).shape
     lead = x.shape.as_list()[:-1]
-    y = math_ops.matmul(array_ops.reshape(x, [-1, n_in]), w, transpose_b=True)
+    y = math_ops.matmul(array_ops.reshape(x, [-1, n_in]), _transposed(b, op, 1, [1, 0]))
     if bias is not None:
         y = nn_ops.bias_add(y, bias)
     y = activation(y, b.option(op, 0, "b", 0), b.where(op))

@@ -1,0 +1,93 @@
+"""TFLite models side by side: EfficientNet-Lite0 (ImageNet weights), float32, one image.
+
+- LiteRT (``ai_edge_litert``, the official TFLite interpreter, with its default XNNPACK
+  delegate; ``num_threads`` = ``--threads``) running the ``.tflite`` file that tflite_core's
+  ``tf.lite.TFLiteConverter`` wrote from ``tf.applications.efficientnet_lite0``;
+- tflite_core's ``tf.lite.Interpreter`` running the same file (set_tensor, invoke, get_tensor);
+- tflite_core's ``Session.run`` of the graph the file was converted from.
+
+Every row's probabilities are checked against the Session's (1e-5). The conversion's time is
+reported beside them.
+
+Run: ``python benchmarks/bench_lite.py [--threads 1] [--quick]``.
+Target (issue 18): our Interpreter and our Session >= 1.0x LiteRT+XNNPACK at 1 image.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import common
+
+ARGS = common.setup(__doc__)
+
+import numpy as np
+
+import tflite_core
+
+X = np.random.default_rng(0).uniform(-1, 1, (1, 224, 224, 3)).astype(np.float32)
+LITERT = "LiteRT + XNNPACK (invoke)"
+INTERP = "tflite_core tf.lite.Interpreter (invoke)"
+SESSION = "tflite_core Session.run"
+
+
+def main() -> int:
+    threads = ARGS.threads
+    tflite_core.set_num_threads(threads)
+    config = tflite_core.ConfigProto(intra_op_parallelism_threads=threads)
+    g = tflite_core.Graph()
+    with g.as_default():
+        x = tflite_core.placeholder(tflite_core.float32, [1, 224, 224, 3])
+        y = tflite_core.applications.efficientnet_lite0(x)
+    sess = tflite_core.Session(graph=g, config=config)
+    t0 = time.perf_counter()
+    content = tflite_core.lite.TFLiteConverter.from_session(sess, [x], [y]).convert()
+    convert_s = time.perf_counter() - t0
+    want = sess.run(y, {x: X})
+
+    def runner(it):
+        it.allocate_tensors()
+        i, o = it.get_input_details()[0]["index"], it.get_output_details()[0]["index"]
+
+        def run():
+            it.set_tensor(i, X)
+            it.invoke()
+            return it.get_tensor(o)
+
+        return run
+
+    impls = [(SESSION, common.TFLITE, lambda: sess.run(y, {x: X}))]
+    ours = tflite_core.lite.Interpreter(model_content=content, num_threads=threads)
+    impls.append((INTERP, common.TFLITE, runner(ours)))
+    litert = common.optional_import("ai_edge_litert.interpreter")
+    if litert is not None and common.wanted("LiteRT"):
+        impls.append(
+            (
+                LITERT,
+                common.REFERENCE,
+                runner(litert.Interpreter(model_content=content, num_threads=threads)),
+            )
+        )
+    vers = common.versions(tflite_core.__version__)
+    common.header("EfficientNet-Lite0 as .tflite, float32, 1 image (ms)", vers)
+    common.note(
+        f"- conversion (tf.lite.TFLiteConverter.from_session): {convert_s * 1e3:.0f} ms, "
+        f"{len(content) / 1e6:.1f} MB"
+    )
+    cases = [common.Case(name, "1 image", fn, kind) for name, kind, fn in impls]
+    common.measure(cases)
+    for name, _, fn in impls:
+        common.check(name, "probabilities vs the Session's", lambda fn=fn: (
+            np.testing.assert_allclose(fn(), want, rtol=1e-5, atol=1e-5)))  # fmt: skip
+    common.report(cases, {c.step: INTERP for c in cases}, unit="ms")
+    by = {c.impl: c.median for c in cases if c.kept}
+    if LITERT in by:
+        for name in (INTERP, SESSION):
+            if name in by:
+                common.target(f"{name} vs LiteRT (x)", by[LITERT] / by[name], 1.0, at_most=False)
+    return common.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
