@@ -265,3 +265,34 @@ def test_lstm_converts_to_the_fused_sequence_op(rnn):
             check_runs_as_session(content, sess, [x], fetches, seeds=(0,))
             with pytest.raises(tf.lite.ConverterError, match="cell states are used"):
                 tf.lite.TFLiteConverter.from_session(sess, [x], [state.c]).convert()
+
+
+def test_axes_and_permutations_computed_from_inputs():
+    """Reductions, transposes, splits and arg-max whose axes or permutation are computed from
+    an input at run time become TFLite ops reading that tensor."""
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [2, 3, 4], name="x")
+        k = tf.placeholder(tf.int32, [], name="k")
+        outs = [
+            tf.reduce_sum(x, k, keepdims=True),
+            tf.transpose(x, tf.stack([k, 2, 1])),
+            tf.transpose(x),
+            tf.split(x, 2, axis=k + 2)[1],
+            tf.reduce_mean(x, tf.constant([1, 2]) + 0 * k, keepdims=True),
+            tf.argmax(x, k + 1),
+        ]
+        with tf.Session() as sess:
+            content = tf.lite.TFLiteConverter.from_session(sess, [x, k], outs).convert()
+            for it in (LiteRT(model_content=content), tf.lite.Interpreter(model_content=content)):
+                it.allocate_tensors()
+                xv = np.random.default_rng(0).normal(size=(2, 3, 4)).astype(np.float32)
+                it.set_tensor(it.get_input_details()[0]["index"], xv)
+                it.set_tensor(it.get_input_details()[1]["index"], np.int32(0))
+                it.invoke()
+                want = sess.run(outs, {x: xv, k: 0})
+                for d, w in zip(it.get_output_details(), want):
+                    np.testing.assert_allclose(it.get_tensor(d["index"]), w, err_msg=d["name"])
+            # (TFLite's CONCATENATION takes its axis as an option: it must be known)
+            cat = tf.concat([x, x], tf.constant(0) + 0 * k)
+            with pytest.raises(tf.lite.ConverterError, match="a computed concat axis"):
+                tf.lite.TFLiteConverter.from_session(sess, [x, k], [cat]).convert()

@@ -292,13 +292,18 @@ def _simple(code: int, options_type: int = 0, options: Callable | None = None) -
 
 
 def _with_consts(code: int, consts: Callable, options_type: int = 0, options: Any = None):
-    """An op whose attributes become constant input tensors (``consts(op)``: values)."""
+    """An op whose attribute becomes a constant input tensor (``consts(op)``: its value), or
+    whose second input is that tensor already (fed or computed)."""
 
     def build(c: _Converter, op: Any) -> None:
         ins = [c.x(op.inputs[0])]
-        ins += [
-            c.const(np.asarray(v, np.int32), f"{op.name}/{k}") for k, v in enumerate(consts(op))
-        ]
+        if len(op.inputs) > 1:
+            ins.append(_int_input(c, op.inputs[1], f"{op.name}/1"))
+        else:
+            values = consts(op)
+            ins += [
+                c.const(np.asarray(v, np.int32), f"{op.name}/{k}") for k, v in enumerate(values)
+            ]
         opts = options(op) if options else []
         c.emit(code, ins, [c.out(t) for t in op.outputs], options_type, opts)
 
@@ -312,6 +317,17 @@ def _int_input(c: _Converter, t: Any, name: str) -> int:
     return c.const(np.asarray(v, np.int32), name)
 
 
+def _perm(op: Any) -> list[int]:
+    """A transpose's permutation (None: the axes reversed, as TF's default)."""
+    perm = op.get_attr("perm")
+    if perm is not None:
+        return list(perm)
+    rank = op.inputs[0].shape.rank
+    if rank is None:
+        raise ConverterError(f"op '{op.name}': a transpose of unknown rank")
+    return list(range(rank))[::-1]
+
+
 def _reshape(c: _Converter, op: Any) -> None:
     x, shape = op.inputs
     v = c.value(shape)
@@ -323,8 +339,14 @@ def _reshape(c: _Converter, op: Any) -> None:
 def _reduce(code: int) -> Callable:
     def build(c: _Converter, op: Any) -> None:
         axis = op.get_attr("axis")
-        axes = list(range(op.inputs[0].shape.rank)) if axis is None else list(np.reshape(axis, -1))
-        ins = [c.x(op.inputs[0]), c.const(np.asarray(axes, np.int32), f"{op.name}/axes")]
+        if len(op.inputs) > 1:  # (the axes fed or computed)
+            ins = [c.x(op.inputs[0]), _int_input(c, op.inputs[1], f"{op.name}/axes")]
+        else:
+            rank = op.inputs[0].shape.rank
+            if axis is None and rank is None:
+                raise ConverterError(f"op '{op.name}': a reduction over all axes of unknown rank")
+            axes = list(range(rank)) if axis is None else list(np.reshape(axis, -1))
+            ins = [c.x(op.inputs[0]), c.const(np.asarray(axes, np.int32), f"{op.name}/axes")]
         keep = bool(op.get_attr("keep_dims"))
         c.emit(code, ins, [c.out(op.outputs[0])], 27, [(0, "bool", keep)])
 
@@ -381,10 +403,13 @@ def _strided_slice(c: _Converter, op: Any) -> None:
 
 
 def _concat(c: _Converter, op: Any) -> None:
-    axis = op.get_attr("axis")
-    if axis is None:
-        raise ConverterError(f"op '{op.name}': a computed concat axis")
-    ins = [c.x(t) for t in op.inputs]
+    axis, values = op.get_attr("axis"), list(op.inputs)
+    if axis is None:  # (the axis is the last input)
+        v = c.value(values[-1])
+        if v is None:
+            raise ConverterError(f"op '{op.name}': a computed concat axis")
+        axis, values = int(v), values[:-1]
+    ins = [c.x(t) for t in values]
     c.emit(2, ins, [c.out(op.outputs[0])], 10, [(0, "i32", int(axis))])
 
 
@@ -393,7 +418,11 @@ def _split(c: _Converter, op: Any) -> None:
     if sizes is not None and any(sizes):
         raise ConverterError(f"op '{op.name}': uneven splits (SPLIT_V) are not converted")
     n = int(op.get_attr("num_split"))
-    ins = [c.const(np.int32(op.get_attr("axis")), f"{op.name}/axis"), c.x(op.inputs[0])]
+    if len(op.inputs) > 1:  # (the axis fed or computed)
+        axis = _int_input(c, op.inputs[1], f"{op.name}/axis")
+    else:
+        axis = c.const(np.int32(op.get_attr("axis")), f"{op.name}/axis")
+    ins = [axis, c.x(op.inputs[0])]
     c.emit(49, ins, [c.out(t) for t in op.outputs], 35, [(0, "i32", n)])
 
 
@@ -407,7 +436,11 @@ def _gather(c: _Converter, op: Any) -> None:
 
 def _arg(code: int, options_type: int) -> Callable:
     def build(c: _Converter, op: Any) -> None:
-        ins = [c.x(op.inputs[0]), c.const(np.int32(op.get_attr("axis")), f"{op.name}/axis")]
+        if len(op.inputs) > 1:  # (the axis fed or computed)
+            axis = _int_input(c, op.inputs[1], f"{op.name}/axis")
+        else:
+            axis = c.const(np.int32(op.get_attr("axis")), f"{op.name}/axis")
+        ins = [c.x(op.inputs[0]), axis]
         out = 4 if op.outputs[0].dtype == _dt.int64 else 2
         c.emit(code, ins, [c.out(op.outputs[0])], options_type, [(0, "i8", out)])
 
@@ -568,7 +601,7 @@ OPS: dict[str, Callable] = {
     "Prod": _reduce(81),
     "Pad": _pad,
     "PadV2": _pad,
-    "Transpose": _with_consts(39, lambda op: [op.get_attr("perm")], 26),
+    "Transpose": _with_consts(39, lambda op: [_perm(op)], 26),
     "Tile": _with_consts(69, lambda op: [op.get_attr("multiples")], 51),
     "StridedSlice": _strided_slice,
     "Split": _split,

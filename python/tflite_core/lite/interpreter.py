@@ -45,6 +45,7 @@ class _Builder:
     def __init__(self, model: Model, sg: SubGraph, input_shapes: dict[int, list[int]]):
         self.model, self.sg = model, sg
         self.graph = Graph()
+        self.k = -1  # the node being built
         self.tensors: dict[int, Any] = {}
         self.placeholders: dict[int, Any] = {}
         self.states: dict[int, Any] = {}  # variable tensor -> its placeholder (an op's state)
@@ -83,7 +84,7 @@ class _Builder:
         self.updates[i] = value
 
     def where(self, op: OperatorInfo) -> str:
-        return f"node {self.sg.operators.index(op)} ({BUILTINS[op.opcode][0]})"
+        return f"node {self.k} ({BUILTINS[op.opcode][0]})"  # (op is the node being built)
 
     def value(self, op: OperatorInfo, i: int) -> np.ndarray | None:
         if i >= len(op.inputs) or op.inputs[i] < 0:
