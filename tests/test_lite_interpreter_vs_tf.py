@@ -73,6 +73,7 @@ def shapes(m):
         m.pad(x, [[0, 0], [1, 2], [0, 1], [0, 0]]),
         m.pad(x, [[0, 0], [1, 0], [2, 1], [0, 0]], constant_values=1.5),
         *(m.squeeze(x[:, :1], [1]), m.transpose(x, [0, 3, 1, 2]), x[:, 1:3, ::2, 1]),
+        *(x[-1], x[:, -1, ..., -2], x[:, m.newaxis, 1:, ::-2]),
         *(m.slice(x, [0, 1, 2, 0], [2, 2, 3, 2]), m.tile(x[:, :1], [1, 2, 1, 1])),
         *(m.expand_dims(x, 1), m.stack([x[:, 0], x[:, 1]], axis=1), m.unstack(x, axis=3)[1]),
         *(m.split(x, 3, axis=2)[2], m.gather(x, idx, axis=2), m.argmax(x, 3)),

@@ -76,7 +76,7 @@ def _rank(op, i: int = 0) -> int | None:
     return op._inputs[i].shape.ndims
 
 
-def _spec_bounds(spec):
+def spec_bounds(spec):
     """begin, end, strides and the five masks of a slice spec (``slicing_ops``' tuple form)."""
     begin, end, strides = [], [], []
     masks = dict.fromkeys(
@@ -166,13 +166,13 @@ def tf_form(op) -> Form | None:
     if t == "IdentityN":
         return Form(t, own, {"T": [x.dtype for x in op._inputs]})
     if t == "StridedSlice" and a.get("spec") is not None and n == 1:
-        b, e, s, masks = _spec_bounds(a["spec"])
+        b, e, s, masks = spec_bounds(a["spec"])
         extras = [Extra("begin", b), Extra("end", e), Extra("strides", s)]
         return Form(t, [0, *extras], {"Index": _dt.int32, **masks}, ("spec",))
     if t == "StridedSlice" and n == 4:
         return Form(t, own, {"Index": op._inputs[1].dtype}, ("spec",))
     if t == "StridedSliceGrad" and a.get("spec") is not None and n == 2:
-        b, e, s, masks = _spec_bounds(a["spec"])
+        b, e, s, masks = spec_bounds(a["spec"])
         extras = [Extra("begin", b), Extra("end", e), Extra("strides", s)]
         shape = Extra("shape", shape_of=1)
         return Form(t, [shape, *extras, 0], {"Index": _dt.int32, **masks}, ("spec",))

@@ -15,6 +15,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..framework import dtypes as _dt
+from ..framework.graph_def_forms import spec_bounds
 from .builtin_ops import TENSOR_TYPES
 from .flatbuffer_writer import OutModel, OutOperator, OutTensor
 
@@ -361,44 +362,14 @@ def _pad(c: _Converter, op: Any) -> None:
 
 
 def _strided_slice(c: _Converter, op: Any) -> None:
-    spec = op.get_attr("spec")
-    begin, end, strides = [], [], []
-    masks = [0, 0, 0, 0, 0]  # begin, end, ellipsis, new_axis, shrink
-    for k, item in enumerate(spec):
-        kind = item[0]
-        if kind == "slice":
-            b, e, s = item[1], item[2], item[3]
-            begin.append(0 if b is None else int(b))
-            end.append(0 if e is None else int(e))
-            strides.append(1 if s is None else int(s))
-            masks[0] |= (b is None) << k
-            masks[1] |= (e is None) << k
-        elif kind == "int":
-            i = int(item[1])
-            begin.append(i)
-            end.append(i + 1 if i != -1 else 0)
-            strides.append(1)
-            masks[4] |= 1 << k
-            if i == -1:
-                masks[1] |= 1 << k
-        elif kind == "ellipsis":
-            begin.append(0)
-            end.append(0)
-            strides.append(1)
-            masks[2] |= 1 << k
-        elif kind == "newaxis":
-            begin.append(0)
-            end.append(0)
-            strides.append(1)
-            masks[3] |= 1 << k
-        else:
-            raise ConverterError(f"op '{op.name}': a computed slice bound ({kind})")
     if len(op.inputs) != 1:
         raise ConverterError(f"op '{op.name}': slice bounds computed from tensors")
+    begin, end, strides, masks = spec_bounds(op.get_attr("spec"))
     ins = [c.x(op.inputs[0])]
     for name, v in (("begin", begin), ("end", end), ("strides", strides)):
         ins.append(c.const(np.asarray(v, np.int32), f"{op.name}/{name}"))
-    opts = [(k, "i32", m) for k, m in enumerate(masks)]
+    order = ("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask")
+    opts = [(k, "i32", masks[m]) for k, m in enumerate(order)]
     c.emit(45, ins, [c.out(op.outputs[0])], 32, opts)
 
 
