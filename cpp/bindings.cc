@@ -385,13 +385,12 @@ PyObject* run_kernel_fastcall(PyObject*, PyObject* const* args, Py_ssize_t nargs
     }
     for (int j = 0; j < 3; ++j)
       if (!argv[j])
-        throw py::type_error(std::string("run_kernel() missing required argument '") +
-                             kNames[j] + "'");
+        throw py::type_error(std::string("run_kernel() missing required argument '") + kNames[j] +
+                             "'");
     if (!PyUnicode_Check(argv[0])) throw py::type_error("run_kernel(): name must be a str");
     if (!PyList_Check(argv[1]) || !PyList_Check(argv[2]))
       throw py::type_error("run_kernel(): inputs and outputs must be lists of ndarrays");
-    run_kernel(py::reinterpret_borrow<py::str>(argv[0]),
-               py::reinterpret_borrow<py::list>(argv[1]),
+    run_kernel(py::reinterpret_borrow<py::str>(argv[0]), py::reinterpret_borrow<py::list>(argv[1]),
                py::reinterpret_borrow<py::list>(argv[2]),
                py::reinterpret_borrow<py::object>(argv[3]),
                py::reinterpret_borrow<py::object>(argv[4]));
