@@ -469,3 +469,24 @@ def test_lstm_state_carries_over_invokes_until_reset(models):
     np.testing.assert_allclose(want[0], want[2], rtol=1e-6)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)
+
+
+def test_huge_or_negative_tensor_shapes_are_refused_before_allocating():
+    """A model whose intermediate tensor claims 2^50 elements, or a negative dimension: TF's
+    ResourceExhaustedError / InvalidArgumentError naming the tensor, no allocation tried."""
+    for shape, error in (
+        ([1 << 25, 1 << 25], tf.errors.ResourceExhaustedError),
+        ([2, -3], ValueError),
+    ):
+        tensors = [
+            OutTensor("x", 0, [2, 3], [2, 3]),
+            OutTensor("c", 0, [2, 3], [2, 3], buffer=1),
+            OutTensor("huge", 0, shape, shape),
+            OutTensor("out", 0, [2, 3], [2, 3]),
+        ]
+        ops = [OutOperator(0, [0, 1], [3], 11, [])]
+        data = np.zeros(6, np.float32).tobytes()
+        content = write_model(OutModel(tensors, ops, [(0, 1)], [0], [3], [b"", data]))
+        it = tf.lite.Interpreter(model_content=content)
+        with pytest.raises(error, match="'huge'"):
+            it.allocate_tensors()

@@ -164,6 +164,27 @@ def _check_supported(model: Model) -> None:
                 )
 
 
+def _zeros(name: str, shape: list[int], dtype: Any) -> np.ndarray:
+    """A tensor's buffer; its size checked first (a corrupt or huge shape is TF's
+    ResourceExhaustedError naming the tensor, not a MemoryError or a killed process)."""
+    if any(d < 0 for d in shape):
+        raise ModelInvalidArgumentError(f"tensor '{name}' has a negative dimension: {shape}")
+    nbytes = np.dtype(dtype).itemsize * float(np.prod([float(d) for d in shape]))
+    if nbytes > _MAX_TENSOR_BYTES:
+        raise errors.ResourceExhaustedError(
+            None, None, f"OOM when allocating tensor '{name}' of shape {shape} ({nbytes:.3g} bytes)"
+        )
+    try:
+        return np.zeros(shape, dtype)
+    except MemoryError:
+        raise errors.ResourceExhaustedError(
+            None, None, f"OOM when allocating tensor '{name}' of shape {shape}"
+        ) from None
+
+
+_MAX_TENSOR_BYTES = float(1 << 40)  # (above any machine's memory: refused before allocating)
+
+
 def _details(index: int, t: TensorInfo, shape: list[int]) -> dict:
     q = t.quantization
     scale = float(q.scales[0]) if len(q.scales) == 1 else 0.0
@@ -245,7 +266,7 @@ class Interpreter:
                 self._values[i] = prev
                 continue
             v = constant_value(self._model, t)
-            self._values[i] = v if v is not None else np.zeros(shape, dt)
+            self._values[i] = v if v is not None else _zeros(t.name, shape, dt)
         self._ready = True
 
     def _shape_of(self, i: int) -> list[int]:
@@ -254,7 +275,7 @@ class Interpreter:
         t = self._builder.tensors.get(i)
         if t is not None and t.shape.is_fully_defined():
             return [int(d) for d in t.shape.as_list()]
-        return [max(int(d), 0) for d in self._sg.tensors[i].shape]
+        return [int(d) for d in self._sg.tensors[i].shape]
 
     def resize_tensor_input(self, input_index: int, tensor_size: Any, strict: bool = False) -> None:
         """Gives input ``input_index`` the shape ``tensor_size`` (``allocate_tensors`` next)."""
