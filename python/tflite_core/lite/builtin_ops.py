@@ -18,7 +18,7 @@ import numpy as np
 
 from ..framework import dtypes as _dt
 from ..framework.constant_op import constant
-from ..nn import activation_ops, conv_ops, lstm_ops, nn_ops
+from ..nn import activation_ops, clip_ops, conv_ops, lstm_ops, nn_ops
 from ..ops import array_ops, image_resize_ops, indexing_ops, math_extra_ops, math_ops, slicing_ops
 from .lite_errors import ModelUnimplementedError
 
@@ -40,6 +40,8 @@ TENSOR_TYPES: dict[int, Any] = {
     15: np.uint32,
     16: np.uint16,
 }
+# numpy dtype -> TFLite's TensorType (object arrays: STRING)
+TENSOR_TYPE_OF = {np.dtype(v): k for k, v in TENSOR_TYPES.items()}
 TYPE_NAMES = {
     0: "FLOAT32",
     1: "FLOAT16",
@@ -72,7 +74,7 @@ def activation(x: Any, code: int, where: str) -> Any:
     if code == 1:
         return nn_ops.relu(x)
     if code == 2:  # RELU_N1_TO_1
-        return math_ops.minimum(math_ops.maximum(x, -1.0), 1.0)
+        return clip_ops.clip_by_value(x, -1.0, 1.0)
     if code == 3:
         return nn_ops.relu6(x)
     if code == 4:
@@ -356,7 +358,7 @@ def _clipped_lstm(
             math_ops.multiply(math_ops.sigmoid(f), c),
             math_ops.multiply(math_ops.sigmoid(i), math_ops.tanh(j)),
         )
-        c = math_ops.minimum(math_ops.maximum(c, -clip), clip)
+        c = clip_ops.clip_by_value(c, -clip, clip)
         h = math_ops.multiply(math_ops.sigmoid(o), math_ops.tanh(c))
         outs.append(h)
     return array_ops.stack(outs), c

@@ -171,10 +171,7 @@ class TFLiteConverter:
         with graph.as_default():
             import_graph_def(gd, name="")
         inputs = [_tensor(graph, n) for n in input_arrays]
-        for t in inputs:
-            shape = (input_shapes or {}).get(t.op.name)
-            if shape is not None:
-                t.set_shape(shape)
+        _set_shapes(inputs, input_shapes)
         return cls(
             gd, inputs, [_tensor(graph, n) for n in output_arrays], session=Session(graph=graph)
         )
@@ -208,10 +205,7 @@ class TFLiteConverter:
         outputs = (
             [_tensor(graph, n) for n in output_arrays] if output_arrays else list(outs.values())
         )
-        for t in inputs:
-            shape = (input_shapes or {}).get(t.op.name)
-            if shape is not None:
-                t.set_shape(shape)
+        _set_shapes(inputs, input_shapes)
         conv = cls(graph.as_graph_def(), inputs, outputs, session=sess)
         if not input_arrays and not output_arrays:
             conv._signature = (key, ins, outs)
@@ -268,11 +262,20 @@ def _tensor(graph: Graph, name: str) -> Any:
         raise ValueError(f"Invalid tensors '{name}' were found.") from None
 
 
+def _set_shapes(inputs: list, input_shapes: dict | None) -> None:
+    """``input_shapes`` (input op name -> shape) given to the inputs it names."""
+    for t in inputs:
+        shape = (input_shapes or {}).get(t.op.name)
+        if shape is not None:
+            t.set_shape(shape)
+
+
 def _weights_to_float16(model: OutModel) -> None:
     """The float32 filters and weights of conv / fully connected ops (input 1) stored as
     float16 and read through a DEQUANTIZE op, as TF's float16 quantization does."""
     weighted = {3, 4, 9}  # CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED
     codes = {k: code for k, (code, _) in enumerate(model.opcodes)}
+    deq = next((k for k, c in codes.items() if c == 6), None)
     new_ops = []
     for op in model.operators:
         if codes[op.opcode_index] in weighted and len(op.inputs) > 1:
@@ -285,9 +288,9 @@ def _weights_to_float16(model: OutModel) -> None:
                         w.name + "_fp16", 1, w.shape, w.shape_signature, len(model.buffers) - 1
                     )
                 )
-                if 6 not in [c for c, _ in model.opcodes]:
+                if deq is None:  # DEQUANTIZE's opcode, added once
                     model.opcodes.append((6, 2))
-                deq = [c for c, _ in model.opcodes].index(6)
+                    deq = len(model.opcodes) - 1
                 new_ops.append(OutOperator(deq, [len(model.tensors) - 1], [op.inputs[1]]))
                 model.buffers[w.buffer] = b""
                 w.buffer = 0

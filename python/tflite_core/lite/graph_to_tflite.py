@@ -16,10 +16,9 @@ import numpy as np
 
 from ..framework import dtypes as _dt
 from ..framework.graph_def_forms import spec_bounds
-from .builtin_ops import TENSOR_TYPES
+from .builtin_ops import TENSOR_TYPE_OF
 from .flatbuffer_writer import OutModel, OutOperator, OutTensor
 
-_TYPE_OF = {np.dtype(v): k for k, v in TENSOR_TYPES.items() if v is not np.object_}
 _PADDING = {"SAME": 0, "VALID": 1}
 
 
@@ -36,18 +35,18 @@ class _Converter:
         self.codes: dict[int, int] = {}
         self.opcodes: list[tuple[int, int]] = []
         self.index: dict[Any, int] = {}
-        self.inputs = inputs
+        self.inputs, self.outputs = inputs, outputs
+        self.outputs_set = set(outputs)
         self.live = _downstream(inputs)
-        self.consumers = _consumers(outputs, self.live)
 
     # ---- tensors ---------------------------------------------------------------------------
     def _add_tensor(self, name: str, dtype: Any, shape: list, buffer: int = 0) -> int:
         dt = np.dtype(dtype)
-        if dt not in _TYPE_OF:
+        if dt not in TENSOR_TYPE_OF or dt == np.object_:  # (strings are not converted)
             raise ConverterError(f"tensor '{name}' has dtype {dt}, which TFLite cannot hold")
         concrete = [1 if d is None or d < 0 else int(d) for d in shape]
         signature = [-1 if d is None or d < 0 else int(d) for d in shape]
-        self.tensors.append(OutTensor(name, _TYPE_OF[dt], concrete, signature, buffer))
+        self.tensors.append(OutTensor(name, TENSOR_TYPE_OF[dt], concrete, signature, buffer))
         return len(self.tensors) - 1
 
     def const(self, value: Any, name: str, dtype: Any = None) -> int:
@@ -60,7 +59,7 @@ class _Converter:
         shape = t.shape.as_list() if t.shape.rank is not None else []
         if t.shape.rank is None:
             raise ConverterError(f"tensor '{t.name}' has an unknown rank")
-        i = self._add_tensor(t.name.split(":")[0] if t.value_index == 0 else t.name, _np(t), shape)
+        i = self._add_tensor(_name(t), _np(t), shape)
         self.index[t] = i
         return i
 
@@ -83,7 +82,7 @@ class _Converter:
         v = self.value(t)
         if v is None:
             raise ConverterError(f"tensor '{t.name}' is used before it is computed")
-        i = self.const(v, t.name.split(":")[0] if t.value_index == 0 else t.name)
+        i = self.const(v, _name(t))
         self.index[t] = i
         return i
 
@@ -106,7 +105,7 @@ class _Converter:
 
     def only_consumer(self, t: Any, types: tuple) -> Any:
         """The op reading ``t`` when it is the only one and of one of ``types``."""
-        users = self.consumers.get(t, [])
+        users = t.consumers()
         if len(users) == 1 and users[0].type in types and t not in self.outputs_set:
             return users[0]
         return None
@@ -117,8 +116,7 @@ class _Converter:
         bias, last, act, absorbed = None, t, 0, set()
         add = self.only_consumer(t, ("Add", "AddV2", "BiasAdd"))
         if add is not None:
-            other = add.inputs[1] if add.inputs[0] is t else add.inputs[0]
-            v = self.value(other)
+            v = self.value(_other(add, t))
             if v is not None and v.ndim == 1 and v.shape[0] == channels and v.dtype == np.float32:
                 bias, last = v, add.outputs[0]
                 absorbed.add(add)
@@ -128,15 +126,14 @@ class _Converter:
             absorbed.add(relu)
             six = self.only_consumer(last, ("Minimum",)) if act == 1 else None
             if six is not None:
-                other = six.inputs[1] if six.inputs[0] is last else six.inputs[0]
-                v = self.value(other)
+                v = self.value(_other(six, last))
                 if v is not None and v.size == 1 and float(v.reshape(-1)[0]) == 6.0:
                     last, act = six.outputs[0], 3
                     absorbed.add(six)
         return bias, last, act, absorbed
 
-    def run(self, outputs: list) -> OutModel:
-        self.outputs_set = set(outputs)
+    def run(self) -> OutModel:
+        outputs = self.outputs
         for t in self.inputs:
             if t.op.type not in ("Placeholder", "PlaceholderV2", "PlaceholderWithDefault"):
                 raise ConverterError(f"input '{t.name}' is not a placeholder")
@@ -161,7 +158,7 @@ class _Converter:
             if t not in self.index:
                 self.x(t)  # (an output that is a constant)
             outs.append(self.index[t])
-            self.tensors[self.index[t]].name = t.op.name if t.value_index == 0 else t.name
+            self.tensors[self.index[t]].name = _name(t)
         return OutModel(
             self.tensors,
             self.operators,
@@ -170,6 +167,16 @@ class _Converter:
             outs,
             self.buffers,
         )
+
+
+def _other(op: Any, t: Any) -> Any:
+    """The operand of binary ``op`` that is not ``t``."""
+    return op.inputs[1] if op.inputs[0] is t else op.inputs[0]
+
+
+def _name(t: Any) -> str:
+    """A model tensor's name: its op's for a first output (``probs``), else ``op:k``."""
+    return t.op.name if t.value_index == 0 else t.name
 
 
 def _np(t: Any) -> Any:
@@ -201,14 +208,6 @@ def _needed_ops(outputs: list, live: set, inputs: list) -> list:
         read = op.inputs if op.type != "LSTMBlockSequence" else op.inputs[:1] + op.inputs[3:]
         stack.extend(t for t in read if t in live and t not in inputs)
     return sorted(need, key=lambda op: op._id)
-
-
-def _consumers(outputs: list, live: set) -> dict:
-    users: dict = {}
-    for t in live:
-        for op in t.consumers():
-            users.setdefault(t, []).append(op)
-    return users
 
 
 # ---- the op table ----------------------------------------------------------------------------
@@ -447,7 +446,7 @@ def _lstm_sequence(c: _Converter, op: Any) -> None:
     if not (_is_zeros(c, c0) and _is_zeros(c, h0)):
         raise ConverterError(f"op '{op.name}': TFLite's LSTM starts from a zero state")
     for k in (0, 2, 3):
-        users = [u for u in c.consumers.get(op.outputs[k], []) if u in c.needed]
+        users = [u for u in op.outputs[k].consumers() if u in c.needed]
         if users or op.outputs[k] in c.outputs_set:
             raise ConverterError(
                 f"op '{op.name}': its cell states are used, but TFLite's "
@@ -481,7 +480,7 @@ def _identity(c: _Converter, op: Any) -> None:
 
 
 def _cast(c: _Converter, op: Any) -> None:
-    src, dst = _TYPE_OF[_np(op.inputs[0])], _TYPE_OF[_np(op.outputs[0])]
+    src, dst = TENSOR_TYPE_OF[_np(op.inputs[0])], TENSOR_TYPE_OF[_np(op.outputs[0])]
     ins = [c.x(op.inputs[0])]
     c.emit(53, ins, [c.out(op.outputs[0])], 37, [(0, "i8", src), (1, "i8", dst)])
 
@@ -593,4 +592,4 @@ OPS: dict[str, Callable] = {
 
 def convert_graph(sess: Any, inputs: list, outputs: list) -> OutModel:
     """The TFLite model of ``outputs`` as functions of ``inputs`` (placeholders)."""
-    return _Converter(sess, list(inputs), list(outputs)).run(list(outputs))
+    return _Converter(sess, list(inputs), list(outputs)).run()

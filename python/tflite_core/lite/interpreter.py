@@ -27,16 +27,15 @@ from ..framework import errors
 from ..framework.constant_op import constant
 from ..framework.graph import Graph
 from ..ops import array_ops
-from .builtin_ops import BUILTINS, TENSOR_TYPES, TYPE_NAMES
+from .builtin_ops import BUILTINS, TENSOR_TYPE_OF, TENSOR_TYPES, TYPE_NAMES
 from .lite_errors import ModelInvalidArgumentError, ModelNotFoundError, ModelUnimplementedError
 from .model_file import Model, OperatorInfo, SubGraph, TensorInfo, read_model
 
-_NUMPY_TO_TYPE = {np.dtype(v): k for k, v in TENSOR_TYPES.items()}
 _QUANTIZED = (3, 9, 7)  # UINT8, INT8, INT16 tensors with a scale: quantized values
 
 
 def _type_name_of(a: np.ndarray) -> str:
-    return TYPE_NAMES.get(_NUMPY_TO_TYPE.get(a.dtype, -1), str(a.dtype).upper())
+    return TYPE_NAMES.get(TENSOR_TYPE_OF.get(a.dtype, -1), str(a.dtype).upper())
 
 
 class _Builder:
