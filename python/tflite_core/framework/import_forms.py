@@ -56,6 +56,7 @@ class Node:
     out_dtypes: list
     graph: Any = None  # the graph the node is imported into
     library: dict | None = None  # the GraphDef's functions by name (If, While bodies)
+    scope: str = ""  # the import scope ("import/"), for readers that build with name scopes
 
 
 Make = Callable[..., Any]
@@ -393,6 +394,12 @@ READERS: dict[str, Callable[[Node, Make], Any]] = {
     "Any": _all_any,
     **TENSOR_ARRAY_READERS,
 }
+
+
+def register_reader(tf_type: str, read: Callable[[Node, Make], Any]) -> None:
+    """Reads nodes of ``tf_type`` with ``read``: for TF op types that a higher layer builds
+    from others (``tf.image``'s resizers), registered where that layer defines them."""
+    READERS[tf_type] = read
 
 
 def tf_only() -> frozenset:

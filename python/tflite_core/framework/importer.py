@@ -211,7 +211,7 @@ class _Importer:
         read = node_reader(n.op)
         assert read is not None
         with self.g.control_dependencies(control), self.g.device(n.device):
-            node = Node(n.name, n.op, inputs, attrs, dtypes, self.g, self.library)
+            node = Node(n.name, n.op, inputs, attrs, dtypes, self.g, self.library, self.scope)
             op = read(node, self.make)
         self.ops[n.name] = op
         self.outputs[n.name] = list(op.outputs)

@@ -504,6 +504,19 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "Relu6": ("activations:T", {}),
     "ReluGrad": ("backprops:T", {}),
     "Reshape": ("output:T", {"Tshape": _dt.int32}),
+    "ResizeArea": ("resized_images:!float32", {"align_corners": False}),
+    "ResizeBicubic": (
+        "resized_images:!float32",
+        {"align_corners": False, "half_pixel_centers": False},
+    ),
+    "ResizeBilinear": (
+        "resized_images:!float32",
+        {"align_corners": False, "half_pixel_centers": False},
+    ),
+    "ResizeNearestNeighbor": (
+        "resized_images:T",
+        {"align_corners": False, "half_pixel_centers": False},
+    ),
     "ResourceApplyAdadelta": ("", {"use_locking": False}),
     "ResourceApplyAdagrad": ("", {"use_locking": False, "update_slots": True}),
     "ResourceApplyAdagradDA": ("", {"use_locking": False}),

@@ -28,6 +28,7 @@ from ..framework import dtypes as _dt
 from ..framework import errors
 from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, name_scope
+from ..framework.import_forms import register_reader
 from ..framework.tensor_util import get_static_value
 from .array_ops import cast, expand_dims, identity, reshape, squeeze, stack, transpose
 from .image_ops import _as_batch, image_dims, pad_to_bounding_box, with_dependencies
@@ -401,3 +402,26 @@ def resize_image_with_pad(
         resized = resize_images(x, stack([new_h, new_w]), method, align_corners=align_corners)
         out = pad_to_bounding_box(resized, p_h, p_w, target_height, target_width)
         return out if is_batch else squeeze(out, axis=[0])
+
+
+def _import_reader(build: Any, half_pixel: bool = True):
+    """``tf.import_graph_def``'s reading of TF's resize node: the composite above, under the
+    node's name (its last op carries it)."""
+
+    def read(node: Any, make: Any) -> Any:
+        del make  # (the composite is built by the function, in the node's name scope)
+        kw = {"align_corners": bool(node.attrs.get("align_corners", False))}
+        if half_pixel:
+            kw["half_pixel_centers"] = bool(node.attrs.get("half_pixel_centers", False))
+        images, size = node.inputs
+        with node.graph.as_default(), node.graph.name_scope(None):
+            out = build(images, size, name=f"{node.scope}{node.name}/", **kw)
+        return out.op
+
+    return read
+
+
+register_reader("ResizeBilinear", _import_reader(resize_bilinear))
+register_reader("ResizeNearestNeighbor", _import_reader(resize_nearest_neighbor))
+register_reader("ResizeBicubic", _import_reader(resize_bicubic))
+register_reader("ResizeArea", _import_reader(resize_area, half_pixel=False))
