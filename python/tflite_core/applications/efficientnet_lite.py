@@ -276,3 +276,21 @@ def efficientnet_lite0(
     w = load_weights(weights, fold_batch_norm)
     with name_scope(name):
         return build(tflite_core, x, w, include_top, classifier_activation)
+
+
+JPEG_INPUT = "DecodeJpeg/contents:0"
+SOFTMAX_OUTPUT = "softmax:0"
+
+
+def build_jpeg_classifier(ops, w, size: int = 224):
+    """The graph TF's ``classify_image.py`` runs, with the ops of ``ops`` and converted
+    weights ``w``: JPEG bytes fed to ``DecodeJpeg/contents:0`` (a string constant, as in TF's
+    frozen Inception graph), then ``DecodeJpeg -> Cast -> ExpandDims -> ResizeBilinear`` to
+    ``size`` x ``size`` (the whole photo, bilinear), scaled to [-1, 1] (``Sub``, ``Mul``) and
+    the network, whose probabilities are ``softmax:0``. Returns that tensor."""
+    contents = ops.constant(b"", ops.string, name="DecodeJpeg/contents")
+    image = ops.image.decode_jpeg(contents, channels=3, name="DecodeJpeg")
+    x = ops.expand_dims(ops.cast(image, ops.float32, name="Cast"), 0, name="ExpandDims")
+    x = ops.image.resize_bilinear(x, [size, size], name="ResizeBilinear")
+    x = ops.multiply(ops.subtract(x, 127.5, name="Sub"), 1 / 127.5, name="Mul")
+    return build(ops, x, w)
