@@ -4,7 +4,9 @@ it (name scopes folded into groups) and TensorFlow can read it.
 Each op becomes a ``NodeDef`` with its type, name, inputs (``"op"`` for output 0, ``"op:k"`` for
 output k, ``"^op"`` for a control input), device and attributes: dtypes, shapes, constant values
 (``TensorProto``), flags such as ``transpose_a``, and ``T``, the element type most TensorFlow ops
-are parameterised by.
+are parameterised by. Ops whose ``NodeDef`` differs from TF's (``graph_def_forms``), and those of
+op types of our own (``own_op_forms``), are written in TF's form: nodes that feed the op's, then
+the op's own under its name.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from .graph_def_forms import tf_form
+from .own_op_forms import own_form
 from .protos import protos
 from .tensor_shape import TensorShape
 
@@ -138,53 +141,82 @@ def node_defs(op, add_shapes: bool = False, taken: set | None = None) -> list:
     P = protos()
     n = P.NodeDef()
     n.name = op.name
-    form = tf_form(op)
+    form = own_form(op) or tf_form(op)
     n.op = form.type if form else op.type
-    extras = []
+    extras: list = []
     if form is None:
         n.input.extend(_input_name(t) for t in op._inputs)
     else:
-        for item in form.inputs:
-            if isinstance(item, int):
-                n.input.append(_input_name(op._inputs[item]))
-                continue
-            if isinstance(item, str):
-                n.input.append(item)
-                continue
-            extra = P.NodeDef()
-            extra.name = _fresh(f"{op.name}/{item.suffix}", taken)
-            if item.value is None:  # the runtime shape of one of the op's inputs
-                src = op._inputs[item.shape_of]
-                extra.op = "Shape"
-                extra.input.append(_input_name(src))
-                extra.attr["T"].CopyFrom(attr_value(src.dtype))
-                extra.attr["out_type"].CopyFrom(attr_value(_dt.int32))
-            else:
-                extra.op = "Const"
-                extra.attr["dtype"].CopyFrom(attr_value(_dt.as_dtype(item.value.dtype)))
-                extra.attr["value"].CopyFrom(attr_value(item.value))
-            if op.device:
-                extra.device = op.device
-            extras.append(extra)
-            n.input.append(extra.name)
+        written: dict = {}
+        n.input.extend(_form_input(op, item, extras, written, taken) for item in form.inputs)
     n.input.extend("^" + c.name for c in op._control_inputs)
     if op.device:
         n.device = op.device
-    attrs = {k: v for k, v in op._attrs.items() if k not in _PRIVATE_ATTRS and v is not None}
-    t = _element_type(op)
-    if t is not None:
-        attrs["T"] = t
-    if form is not None:
-        for k in form.drop:
-            attrs.pop(k, None)
-        attrs.update(form.attrs)
+    if form is not None and form.replace:
+        attrs = dict(form.attrs)
+    else:
+        attrs = {k: v for k, v in op._attrs.items() if k not in _PRIVATE_ATTRS and v is not None}
+        t = _element_type(op)
+        if t is not None:
+            attrs["T"] = t
+        if form is not None:
+            for k in form.drop:
+                attrs.pop(k, None)
+            attrs.update(form.attrs)
+    _set_attrs(n, attrs)
+    if add_shapes and op._outputs:
+        work = form.work if form is not None else ()
+        shapes = [TensorShape(None) if k in work else o.shape for k, o in enumerate(op._outputs)]
+        n.attr["_output_shapes"].CopyFrom(attr_value(shapes))
+    return [*extras, n]
+
+
+def _set_attrs(n, attrs: dict) -> None:
     for k in sorted(attrs):
         a = attr_value(attrs[k])
         if a is not None:
             n.attr[k].CopyFrom(a)
-    if add_shapes and op._outputs:
-        n.attr["_output_shapes"].CopyFrom(attr_value([o.shape for o in op._outputs]))
-    return [*extras, n]
+
+
+def _form_input(op, item, extras: list, written: dict, taken: set | None) -> str:
+    """The input name a ``Form`` item stands for; the ``Extra`` nodes it needs are appended to
+    ``extras`` (each once, after those it reads)."""
+    if isinstance(item, int):
+        return _input_name(op._inputs[item])
+    if isinstance(item, str):
+        return item
+    k = 0
+    if isinstance(item, tuple):
+        item, k = item
+    name = written.get(id(item))
+    if name is None:
+        name = written[id(item)] = _extra_node(op, item, extras, written, taken)
+    return name if k == 0 else f"{name}:{k}"
+
+
+def _extra_node(op, item, extras: list, written: dict, taken: set | None) -> str:
+    extra = protos().NodeDef()
+    ins = [_form_input(op, i, extras, written, taken) for i in item.inputs]  # (written first)
+    extra.name = _fresh(f"{op.name}/{item.suffix}", taken)
+    if item.type:  # a node of a TF op type (after the op's control inputs, as the op)
+        extra.op = item.type
+        extra.input.extend(ins)
+        extra.input.extend("^" + c.name for c in op._control_inputs)
+        _set_attrs(extra, item.attrs)
+    elif item.value is None:  # the runtime shape of one of the op's inputs
+        src = op._inputs[item.shape_of]
+        extra.op = "Shape"
+        extra.input.append(_input_name(src))
+        extra.attr["T"].CopyFrom(attr_value(src.dtype))
+        extra.attr["out_type"].CopyFrom(attr_value(_dt.int32))
+    else:
+        extra.op = "Const"
+        extra.attr["dtype"].CopyFrom(attr_value(_dt.as_dtype(item.value.dtype)))
+        extra.attr["value"].CopyFrom(attr_value(item.value))
+    if op.device:
+        extra.device = op.device
+    extras.append(extra)
+    return extra.name
 
 
 def _fresh(name: str, taken: set | None) -> str:

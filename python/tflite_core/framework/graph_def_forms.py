@@ -5,7 +5,9 @@ permutation, a strided slice's bounds, ...) and leaves out attributes TF derives
 (``N``, ``Index``, ``Tidx``, ...). :func:`tf_form` gives, for one operation, what its ``NodeDef``
 needs to be the node TF would have built: the op type, the inputs (with the ``Const`` or
 ``Shape`` nodes that feed the new ones) and the attributes to add or drop. ``graph_def`` applies
-it, so that TensorFlow imports and runs the graphs this library writes.
+it, so that TensorFlow imports and runs the graphs this library writes. The op types of our own
+(gradient helpers, fused LSTM ops) have forms of several TF nodes (``Nodes`` builds them):
+``own_op_forms``.
 """
 
 from __future__ import annotations
@@ -47,25 +49,54 @@ _STATELESS_SEEDED = frozenset(
 )
 
 
-@dataclass
+@dataclass(eq=False)
 class Extra:
-    """A node written before the op's own: a ``Const`` holding ``value``, or (``value`` None) a
-    ``Shape`` of the op's input ``shape_of``."""
+    """A node written before the op's own (named ``<op>/<suffix>``): a ``Const`` holding
+    ``value``; (``value`` None) a ``Shape`` of the op's input ``shape_of``; or (``type`` given)
+    a node of that type with ``inputs`` (as ``Form``'s) and ``attrs``. An ``Extra`` that several
+    inputs name is written once."""
 
     suffix: str
     value: np.ndarray | None = None
     shape_of: int = -1
+    type: str = ""
+    inputs: list = field(default_factory=list)
+    attrs: dict = field(default_factory=dict)
 
 
 @dataclass
 class Form:
     """The op's TF form: ``inputs`` lists, in TF's order, an int (the op's own input), a str (a
-    node's output by name) or an ``Extra``; ``attrs`` are added (overriding), ``drop`` removed."""
+    node's output by name), an ``Extra`` or ``(Extra, k)`` (its output k); ``attrs`` are added
+    (overriding), ``drop`` removed; with ``replace``, ``attrs`` are all the node's (an op type
+    of our own written as TF's: ``own_op_forms``); ``work`` lists outputs that stand in for a
+    work buffer of ours (written, where asked, with an unknown ``_output_shapes``)."""
 
     type: str
     inputs: list
     attrs: dict = field(default_factory=dict)
     drop: tuple = ()
+    replace: bool = False
+    work: tuple = ()
+
+
+class Nodes:
+    """Builds the ``Extra`` nodes of one op's form, named by type (``Shape``, ``Shape_1``...)."""
+
+    def __init__(self) -> None:
+        self.counts: dict = {}
+
+    def _suffix(self, base: str) -> str:
+        k = self.counts.get(base, 0)
+        self.counts[base] = k + 1
+        return base if k == 0 else f"{base}_{k}"
+
+    def __call__(self, op_type: str, *inputs, **attrs) -> Extra:
+        """A node of ``op_type`` reading ``inputs`` (``Form`` items), with ``attrs``."""
+        return Extra(self._suffix(op_type), type=op_type, inputs=list(inputs), attrs=attrs)
+
+    def const(self, value, dtype: _dt.DType) -> Extra:
+        return Extra(self._suffix("Const"), value=np.asarray(value, dtype.np))
 
 
 def _i32(v) -> np.ndarray:
@@ -74,6 +105,13 @@ def _i32(v) -> np.ndarray:
 
 def _rank(op, i: int = 0) -> int | None:
     return op._inputs[i].shape.ndims
+
+
+def _all_axes(op) -> Extra:
+    """``range(rank(x))`` for an input of unknown rank."""
+    b = Nodes()
+    rank = b("Rank", 0, T=op._inputs[0].dtype)
+    return b("Range", b.const(0, _dt.int32), rank, b.const(1, _dt.int32), Tidx=_dt.int32)
 
 
 def spec_bounds(spec):
@@ -122,8 +160,8 @@ def tf_form(op) -> Form | None:
         axis = a["axis"]
         if axis is None:
             rank = _rank(op)
-            if rank is None:
-                return None
+            if rank is None:  # all of a rank known when run: TF's range(rank(x))
+                return Form(t, [0, _all_axes(op)], {"Tidx": _dt.int32}, ("axis",))
             axis = list(range(rank))
         return Form(t, [0, Extra("reduction_indices", _i32(axis))], {"Tidx": _dt.int32}, ("axis",))
     if t in ("ArgMax", "ArgMin") and "axis" in a and n == 1:
@@ -161,6 +199,8 @@ def tf_form(op) -> Form | None:
             sizes_in = Extra("size_splits", _i32(sizes))
             return Form("SplitV", [0, sizes_in, axis], attrs, ("axis", "size_splits"))
         return Form(t, [axis, 0], {}, ("axis", "size_splits"))
+    if t == "Reshape" and n == 2 and op._inputs[1].dtype != _dt.int32:  # (an int64 shape)
+        return Form(t, own, {"Tshape": op._inputs[1].dtype})
     if t in ("AddN", "Pack") and "N" not in a:
         return Form(t, own, {"N": n})
     if t == "IdentityN":

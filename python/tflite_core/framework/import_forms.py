@@ -23,6 +23,9 @@ import numpy as np
 from . import dtypes as _dt
 from .errors import NotFoundError
 from .graph_def_forms import WRITTEN_AS
+from .import_lstm import LSTM_READERS
+from .import_read import joined_split
+from .import_shape_ops import SHAPE_READERS
 from .import_tensor_arrays import TENSOR_ARRAY_READERS
 from .registry import registered_ops
 
@@ -121,8 +124,37 @@ def _value(t) -> np.ndarray | None:
     return None
 
 
+def _concat(node: Node, make: Make):
+    """``ConcatV2``; of all the parts of one ``Split`` along its axis, in order: that split's
+    input (as ``lstm_forms`` writes the fused LSTM's gates)."""
+    *values, axis = node.inputs
+    joined = joined_split(values) if values else None
+    a = _value(axis)
+    if joined is not None and joined[1] is not None and a is not None:
+        x, split_axis = joined
+        r = x.shape.ndims
+        if r is not None and int(a) % r == split_axis and x.dtype == node.out_dtypes[0]:
+            return make("Identity", [x], node.out_dtypes, {}, node.name)
+    return _own(node, make, attrs={**node.attrs, "axis": None})
+
+
 def _strided_slice(node: Node, make: Make):
     return _own(node, make, attrs={**node.attrs, "spec": None})
+
+
+def _strided_slice_grad(node: Node, make: Make):
+    """TF's ``StridedSliceGrad(shape, begin, end, strides, dy)``: ours reads the shape from a
+    tensor of it (the ``Shape`` op's input, as TF's gradient and ``graph_def_forms`` write it;
+    else zeros of that shape)."""
+    shape, begin, end, strides, dy = node.inputs
+    like = shape.op.inputs[0] if shape.op.type == "Shape" else None
+    if like is None:
+        zero = _const(make, f"{node.name}/zero", 0, dy.dtype)
+        like = make("Fill", [shape, zero], [dy.dtype], {}, f"{node.name}/like").outputs[0]
+    attrs = {**node.attrs, "spec": None}
+    return make(
+        "StridedSliceGrad", [dy, like, begin, end, strides], node.out_dtypes, attrs, node.name
+    )
 
 
 def _is_initialized(node: Node, make: Make):
@@ -361,10 +393,11 @@ READERS: dict[str, Callable[[Node, Make], Any]] = {
     **dict.fromkeys(("ArgMax", "ArgMin"), _arg_reduce),
     "Transpose": _with_none("perm"),
     "Tile": _with_none("multiples"),
-    "ConcatV2": _with_none("axis"),
+    "ConcatV2": _concat,
     "Split": _split,
     "SplitV": _split_v,
     "StridedSlice": _strided_slice,
+    "StridedSliceGrad": _strided_slice_grad,
     "IsVariableInitialized": _is_initialized,
     "VarIsInitializedOp": _is_initialized,
     "VarHandleOp": _var_handle,
@@ -393,6 +426,8 @@ READERS: dict[str, Callable[[Node, Make], Any]] = {
     "All": _all_any,
     "Any": _all_any,
     **TENSOR_ARRAY_READERS,
+    **SHAPE_READERS,
+    **LSTM_READERS,
 }
 
 

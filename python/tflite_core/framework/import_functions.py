@@ -16,6 +16,7 @@ from . import dtypes as _dt
 from .func_graph import FuncGraph, sinks
 from .graph_def_attrs import attr_values
 from .import_forms import Make, Node, not_registered, reader, tf_attrs
+from .import_read import op_and_outputs
 from .meta_graph_protos import meta_protos
 from .op_signatures import MissingAttr, default_attrs, has_signature, output_args
 from .tensor_shape import TensorShape
@@ -105,11 +106,11 @@ def build_function(
             dtypes = [d for _, ds in arg_dtypes for d in ds]
             node = Node(nd.name, nd.op, inputs, attrs, dtypes, g, library)
             with g.control_dependencies(control):
-                op = read(node, make)
+                op, op_outs = op_and_outputs(read(node, make))
             ops[nd.name] = op
             k = 0
             for arg_name, ds in arg_dtypes:
-                outs[(nd.name, arg_name)] = op.outputs[k : k + len(ds)]
+                outs[(nd.name, arg_name)] = op_outs[k : k + len(ds)]
                 k += len(ds)
         results = []
         for out_arg in sig.output_arg:

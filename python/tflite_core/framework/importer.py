@@ -26,6 +26,7 @@ from .graph import Operation, Tensor, get_default_graph
 from .graph_def_attrs import attr_values
 from .import_forms import Node, not_registered, tf_attrs
 from .import_functions import function_library, node_reader
+from .import_read import op_and_outputs
 from .import_v1_control_flow import import_v1
 from .import_v1_structure import V1_TYPES, has_v1_control_flow
 from .op_signatures import MissingAttr, default_attrs, has_signature, output_dtypes
@@ -212,9 +213,9 @@ class _Importer:
         assert read is not None
         with self.g.control_dependencies(control), self.g.device(n.device):
             node = Node(n.name, n.op, inputs, attrs, dtypes, self.g, self.library, self.scope)
-            op = read(node, self.make)
+            op, outs = op_and_outputs(read(node, self.make))
         self.ops[n.name] = op
-        self.outputs[n.name] = list(op.outputs)
+        self.outputs[n.name] = outs
 
 
 def import_graph_def(

@@ -82,7 +82,16 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "BitwiseAnd": ("z:T", {}),
     "BitwiseOr": ("z:T", {}),
     "BitwiseXor": ("z:T", {}),
+    "BlockLSTM": (
+        "i:T cs:T f:T o:T ci:T co:T h:T",
+        {"forget_bias": 1.0, "cell_clip": 3.0, "use_peephole": False},
+    ),
+    "BlockLSTMGrad": (
+        "x_grad:T cs_prev_grad:T h_prev_grad:T w_grad:T wci_grad:T wcf_grad:T wco_grad:T b_grad:T",
+        {},
+    ),
     "BroadcastArgs": ("r0:T", {"T": _dt.int32}),
+    "BroadcastGradientArgs": ("r0:T r1:T", {"T": _dt.int32}),
     "BroadcastTo": ("output:T", {"Tidx": _dt.int32}),
     "CTCBeamSearchDecoder": (
         "decoded_indices:top_paths*!int64 decoded_values:top_paths*!int64 decoded_shape:top_paths*!int64 log_probability:T",
@@ -94,6 +103,7 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "Cholesky": ("output:T", {}),
     "Complex": ("out:Tout", {"T": _dt.float32, "Tout": _dt.complex64}),
     "ComplexAbs": ("y:Tout", {"T": _dt.complex64, "Tout": _dt.float32}),
+    "ConcatOffset": ("offset:N*shape_type", {"shape_type": _dt.int32}),
     "ConcatV2": ("output:T", {"Tidx": _dt.int32}),
     "ConditionalAccumulator": (
         "handle:!string",
@@ -483,6 +493,7 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "RandomUniform": ("output:dtype", {"seed": 0, "seed2": 0}),
     "RandomUniformInt": ("output:Tout", {"seed": 0, "seed2": 0}),
     "Range": ("output:Tidx", {"Tidx": _dt.int32}),
+    "Rank": ("output:!int32", {}),
     "ReadFile": ("contents:!string", {}),
     "ReadVariableOp": ("value:dtype", {}),
     "ReaderNumRecordsProducedV2": ("records_produced:!int64", {}),
@@ -577,6 +588,7 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "Sign": ("y:T", {}),
     "Sin": ("y:T", {}),
     "Sinh": ("y:T", {}),
+    "Size": ("output:out_type", {"out_type": _dt.int32}),
     "Slice": ("output:T", {}),
     "Snapshot": ("output:T", {}),
     "Softmax": ("softmax:T", {}),
@@ -825,14 +837,28 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
 }
 # ---- end of the generated table
 
+# Op types of our own that a GraphDef written here holds as they are where ``own_op_forms`` has
+# no TF form for one of their ops (a product's gradient over axes known only when run, a
+# float64 or gates-fed fused LSTM, a sparse Adam step): read back here (TF lacks them).
+_OWN: dict[str, tuple[str, dict[str, Any]]] = {
+    "ProdGrad": ("output:T", {}),
+    "LSTMBlockSequence": ("c:T h:T act:T tanh_c:T work:T", {"forget_bias": 1.0}),
+    "LSTMBlockSequenceGrad": ("d_x:T d_c0:T d_h0:T d_w:T d_b:T d_gates:T xh:T", {}),
+    "SparseApplyAdam": ("out:T", {"use_locking": False}),
+}
+
+
+def _row(tf_type: str) -> tuple[str, dict[str, Any]]:
+    return _TABLE[tf_type] if tf_type in _TABLE else _OWN[tf_type]
+
 
 def has_signature(tf_type: str) -> bool:
-    return tf_type in _TABLE
+    return tf_type in _TABLE or tf_type in _OWN
 
 
 def default_attrs(tf_type: str) -> dict[str, Any]:
     """The attributes TF's ``OpDef`` of ``tf_type`` gives a default value (fresh copies)."""
-    return copy.deepcopy(_TABLE[tf_type][1]) if tf_type in _TABLE else {}
+    return copy.deepcopy(_row(tf_type)[1]) if has_signature(tf_type) else {}
 
 
 class MissingAttr(KeyError):
@@ -865,7 +891,7 @@ def output_args(tf_type: str, attrs: dict[str, Any]) -> list[tuple[str, list[_dt
     """``[(output argument name, its dtypes)]`` of a ``tf_type`` node, in order (a function
     body names an output ``node:arg:index``)."""
     out = []
-    for item in _TABLE[tf_type][0].split():
+    for item in _row(tf_type)[0].split():
         name, _, token = item.partition(":")
         out.append((name, _arg_dtypes(token, attrs)))
     return out

@@ -127,3 +127,74 @@ def parallel_stack(values: Sequence[TensorLike], name: str = "parallel_stack") -
                 f"Cannot infer the shape of {t.name}: parallel_stack needs known shapes"
             )
     return stack(ts, 0, name=name)
+
+
+# ---- TF's shape ops of several outputs, as GraphDefs hold them (import_shape_ops.py) ----------
+def _grad_reduce_indices(op_name: str, x: list[int], y: list[int]) -> tuple[list, list]:
+    """``BroadcastGradientArgs``: the dimensions of the broadcast shape to sum the gradient
+    over for ``x`` and for ``y`` (TF's ``BCast``: none for equal shapes; a dimension where
+    both are 1 is in both lists)."""
+    if x == y:
+        return [], []
+    n = max(len(x), len(y))
+    px, py = [1] * (n - len(x)) + x, [1] * (n - len(y)) + y
+    rx: list[int] = []
+    ry: list[int] = []
+    for k, (p, q) in enumerate(zip(px, py)):
+        if p != q and p != 1 and q != 1:
+            raise ValueError(
+                f"Incompatible shapes: [{','.join(map(str, x))}] vs. [{','.join(map(str, y))}] "
+                f"for '{op_name}'"
+            )
+        if p == 1:
+            rx.append(k)
+        if q == 1:
+            ry.append(k)
+    return rx, ry
+
+
+def _concat_offset(op_name: str, dim: int, shapes: list[list[int]]) -> list[list[int]]:
+    """``ConcatOffset``: where each input starts in the concatenation along ``dim``."""
+    rank = len(shapes[0])
+    if not -rank <= dim < rank:
+        raise ValueError(f"Concat dim is out of range: {dim} vs. {rank} for '{op_name}'")
+    dim %= rank
+    out, at = [], 0
+    for s in shapes:
+        if len(s) != rank or any(a != b for i, (a, b) in enumerate(zip(s, shapes[0])) if i != dim):
+            raise ValueError(
+                f"input dimensions must match: {shapes[0]} vs. {s} (dim {dim}) for '{op_name}'"
+            )
+        out.append([at if i == dim else 0 for i in range(rank)])
+        at += s[dim]
+    return out
+
+
+def _shape_op_output_value(op, shapes, value_of):
+    values = [value_of(i) for i in range(len(op._inputs))]
+    if any(v is None for v in values):
+        return None
+    ints = [[int(d) for d in np.ravel(v)] for v in values]
+    k = int(op.get_attr("index"))
+    if op.get_attr("tf_type") == "BroadcastGradientArgs":
+        out = _grad_reduce_indices(op.name, ints[0], ints[1])[k]
+    else:  # ConcatOffset
+        out = _concat_offset(op.name, ints[0][0], ints[1:])[k]
+    return np.array(out, dtype=op.outputs[0].dtype.np)
+
+
+def _shape_op_output_shape(op, in_shapes, value_of):
+    if op.get_attr("tf_type") == "ConcatOffset":
+        return [in_shapes[1 + int(op.get_attr("index"))]]
+    value = _shape_op_output_value(op, in_shapes, value_of)  # (its length: the values')
+    return [TensorShape([None if value is None else len(value)])]
+
+
+register_op(
+    "ShapeOpOutput",
+    _shape_op_output_shape,
+    kind=OpKind.SHAPE,
+    value_fn=_shape_op_output_value,
+    value_inputs=lambda op: range(len(op._inputs)),
+)
+NotDifferentiable("ShapeOpOutput")

@@ -100,13 +100,25 @@ class Optimizer:
             raise ValueError("No variables provided.")
         with control_dependencies(None):  # as TF's init_scope: slots depend on nothing
             self._create_slots([v for g, v in grads_and_vars if g is not None])
+        # No update before every gradient is computed: the gradients read the variables in
+        # place (TF's gate_gradients does this with tuples; here, as control inputs of the
+        # updates, so that a GraphDef of the graph trains in TF as it does here)
+        gate = [
+            (g.values if isinstance(g, IndexedSlices) else g).op
+            for g, _ in grads_and_vars
+            if isinstance(g, (Tensor, IndexedSlices))
+        ]
         with name_scope(name, self._name, []) as scope:
             self._prepare()
             updates: list[Operation] = []
             for g, v in grads_and_vars:
                 if g is None:
                     continue
-                with name_scope("update_" + v.op.name), device(v.device):
+                with (
+                    name_scope("update_" + v.op.name),
+                    device(v.device),
+                    control_dependencies(gate),
+                ):
                     if isinstance(g, IndexedSlices):
                         update = self._apply_sparse(g, v)
                     else:
