@@ -18,6 +18,7 @@ from .graph_def_attrs import attr_values
 from .import_forms import Make, Node, not_registered, reader, tf_attrs
 from .import_read import op_and_outputs
 from .meta_graph_protos import meta_protos
+from .op_arguments import check_attr_kinds, check_input_count
 from .op_signatures import MissingAttr, default_attrs, has_signature, output_args
 from .tensor_shape import TensorShape
 
@@ -89,6 +90,7 @@ def build_function(
             read = node_reader(nd.op)
             if read is None or not has_signature(nd.op):
                 raise not_registered(nd.op)
+            check_attr_kinds(nd, f"function {sig.name} node {nd.name}")
             attrs = tf_attrs(nd.op, {**default_attrs(nd.op), **attr_values(nd.attr)})
             try:
                 arg_dtypes = output_args(nd.op, attrs)
@@ -97,6 +99,7 @@ def build_function(
                     f"NodeDef missing attr '{e.args[0]}' from Op<name={nd.op}>; "
                     f"NodeDef: {{{{function {sig.name} node {nd.name}}}}}"
                 ) from None
+            check_input_count(nd, attrs, f"function {sig.name} node {nd.name}")
             inputs, control = [], []
             for inp in nd.input:
                 if inp.startswith("^"):

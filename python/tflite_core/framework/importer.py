@@ -29,6 +29,7 @@ from .import_functions import function_library, node_reader
 from .import_read import op_and_outputs
 from .import_v1_control_flow import import_v1
 from .import_v1_structure import V1_TYPES, has_v1_control_flow
+from .op_arguments import check_attr_kinds, check_input_count
 from .op_signatures import MissingAttr, default_attrs, has_signature, output_dtypes
 from .protos import protos
 
@@ -100,6 +101,7 @@ def _order(nodes: list) -> list:
     """The nodes in an order where each comes after its inputs (GraphDef order otherwise)."""
     by_name = {n.name: n for n in nodes}
     done: set = set()
+    open_: set = set()  # nodes whose inputs are being ordered (a path from a root)
     out = []
     for root in nodes:
         if root.name in done:
@@ -110,9 +112,13 @@ def _order(nodes: list) -> list:
             if n.name in done:
                 continue
             if expanded:
+                open_.discard(n.name)
                 done.add(n.name)
                 out.append(n)
                 continue
+            if n.name in open_:
+                raise ValueError(f"Node '{n.name}': GraphDef contains a cycle through this node")
+            open_.add(n.name)
             stack.append((n, True))
             for inp in reversed(list(n.input)):
                 m = _INPUT.match(inp)
@@ -188,6 +194,7 @@ class _Importer:
         return outs[k], None
 
     def node(self, n) -> None:
+        check_attr_kinds(n, f"node {self.scope}{n.name}")
         attrs = default_attrs(n.op)
         attrs.update(attr_values(n.attr))
         attrs = tf_attrs(n.op, attrs)
@@ -199,6 +206,7 @@ class _Importer:
                 f"NodeDef: {{{{node {self.scope}{n.name}}}}}"
             ) from None
         self.tf_dtypes[n.name] = dtypes
+        check_input_count(n, attrs, f"node {self.scope}{n.name}")
         inputs: list[Tensor] = []
         control: list[Operation] = []
         for inp in n.input:
