@@ -24,17 +24,13 @@ B0 = RNG.standard_normal(2).astype(np.float32)
 
 
 def _model(m, use_resource=False):
-    """x [None, 3] -> y = x @ w + b; the op that changes the variables before saving: for TF,
-    one gradient-descent step; for us, assignments (our gradient graphs hold op types of our
-    own that TF's importer lacks)."""
+    """x [None, 3] -> y = x @ w + b, and one gradient-descent step that changes the variables
+    before saving (the saved graph holds the training ops too)."""
     x = m.placeholder(m.float32, [None, 3], name="x")
     w = m.Variable(W0, name="w", use_resource=use_resource)
     b = m.Variable(B0, name="b", use_resource=use_resource)
     y = m.add(m.matmul(x, w), b, name="y")
-    if m is tf:
-        train = tf.group(tf.assign(w, w * 1.5 + 0.25), tf.assign(b, b - 0.5))
-    else:
-        train = m.train.GradientDescentOptimizer(0.01).minimize(m.reduce_sum(m.square(y)))
+    train = m.train.GradientDescentOptimizer(0.01).minimize(m.reduce_sum(m.square(y)))
     return x, w, y, train
 
 

@@ -278,6 +278,16 @@ def _unpack(node: Node, make: Make):
     return make("IdentityN", ts, [x.dtype] * n, {"T": [x.dtype] * n}, node.name)
 
 
+def _shape_n(node: Node, make: Make):
+    """TF's ``ShapeN`` (in conv gradients): one ``Shape`` per input, named under the node."""
+    dt = node.out_dtypes[0]
+    ts = [
+        make("Shape", [x], [dt], {"out_type": dt}, f"{node.name}/Shape_{i}").outputs[0]
+        for i, x in enumerate(node.inputs)
+    ]
+    return make("IdentityN", ts, [dt] * len(ts), {"T": [dt] * len(ts)}, node.name)
+
+
 def _relu6(node: Node, make: Make):
     x = node.inputs[0]
     six = _const(make, f"{node.name}/six", 6, x.dtype)
@@ -410,6 +420,7 @@ READERS: dict[str, Callable[[Node, Make], Any]] = {
     "StatelessRandomGetKeyCounter": _key_counter,
     "Pack": _pack,
     "Unpack": _unpack,
+    "ShapeN": _shape_n,
     "Relu6": _relu6,
     "Elu": _elu,
     "Selu": _selu,

@@ -954,6 +954,7 @@ _ARGS: dict[str, tuple[str, dict[str, str]]] = {
     "SerializeSparse": ("!int64 T !int64", {"T": "type", "out_type": "type"}),
     "SerializeTensor": ("T", {"T": "type"}),
     "Shape": ("T", {"T": "type", "out_type": "type"}),
+    "ShapeN": ("N*T", {"N": "int", "T": "type", "out_type": "type"}),
     "Sigmoid": ("T", {"T": "type"}),
     "SigmoidGrad": ("T T", {"T": "type"}),
     "Sign": ("T", {"T": "type"}),

@@ -583,6 +583,7 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "SerializeSparse": ("serialized_sparse:out_type", {"out_type": _dt.string}),
     "SerializeTensor": ("serialized:!string", {}),
     "Shape": ("output:out_type", {"out_type": _dt.int32}),
+    "ShapeN": ("output:N*out_type", {"out_type": _dt.int32}),
     "Sigmoid": ("y:T", {}),
     "SigmoidGrad": ("z:T", {}),
     "Sign": ("y:T", {}),
