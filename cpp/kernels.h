@@ -131,6 +131,10 @@ using KernelFn = void (*)(const TensorView* in, int nin, TensorView* out, int no
 //                  per row), lin_space (start, stop -> np.linspace of out's length),
 //                  unravel_index (np.unravel_index stacked), histogram_fixed_width (values,
 //                  [lo, hi] -> counts of len(out) bins)
+//  image_resize.cc resize_bilinear (images float32 [N,H,W,C] -> float32 [N,OH,OW,C]: TF's
+//                  ResizeBilinear, its scales, lerps and roundings), resize_bilinear_grad (grads
+//                  float32 [N,OH,OW,C] -> float32/float64 [N,H,W,C]: TF's ResizeBilinearGrad, sums
+//                  in TF's order); ints = [align_corners, half_pixel_centers]
 //  sparse_tensor.cc  SparseTensor kernels (indices [N,rank] int, values [N], dense_shape [rank]):
 //                  where (np.argwhere), sparse_to_dense (ints = [validate_indices]),
 //                  sparse_dense_matmul (ints = [adjoint_a, adjoint_b]), sparse_reorder (stable
@@ -179,6 +183,7 @@ void register_bitwise(Registry& r);  // bitwise.cc: bitwise_and/or/xor, left/rig
 void register_complex(Registry& r);  // complex.cc: complex real imag conj angle complex_abs
 void register_sparse_tensor(Registry& r);
 void register_fft(Registry& r);
+void register_image_resize(Registry& r);
 
 // Element k of an int32 or int64 index tensor (ids, indices, segment ids) as int64.
 inline int64_t index_at(const TensorView& ids, int64_t k) {

@@ -35,6 +35,7 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_complex(r);
     register_sparse_tensor(r);
     register_fft(r);
+    register_image_resize(r);
     return r;
   }();
   return table;

@@ -1835,6 +1835,25 @@ FFT_TOL = {
 ROWS.update({k: fft_case(k) for k in ("fft", "rfft", "irfft")})
 
 
+# ---- image_resize.cc -----------------------------------------------------------------------------
+@st.composite
+def resize_bilinear_case(draw, grad):
+    """Up and down, every pixel convention, 1-pixel sides, same-size copies; NaN and infinities
+    in the images (the lerps of equal corners keep them); the gradient into float32 and float64."""
+    n, c = draw(st.integers(0, 2)), draw(st.integers(1, 4))
+    h, w, oh, ow = (draw(st.integers(1, 7)) for _ in range(4))
+    ints = draw(st.sampled_from([[0, 0], [1, 0], [0, 1]]))
+    if grad:
+        g = arrays(draw, F32, (n, oh, ow, c), -10, 10)
+        return Case([g], [blank((n, h, w, c), draw(st.sampled_from(FLOATS)))], ints)
+    x = arrays(draw, F32, (n, h, w, c), -100, 100, specials=True)
+    return Case([x], [blank((n, oh, ow, c), F32)], ints)
+
+
+ROWS["resize_bilinear"] = resize_bilinear_case(False)
+ROWS["resize_bilinear_grad"] = resize_bilinear_case(True)
+
+
 # ---- clock.cc ------------------------------------------------------------------------------------
 # two clocks read a moment apart: equal within a minute
 ROWS["timestamp"] = st.just(Case([], [blank((), F64)], tol={F64: {"rtol": 0, "atol": 60.0}}))
@@ -2001,6 +2020,31 @@ BAD_CALLS = [
         [0, 0],
     ),  # inner dimensions 3 vs 2
     ("tile", [f32], [np.empty((4, 3), np.float32)], [2]),  # one multiple for rank 2
+    (
+        "resize_bilinear",
+        [np.ones((1, 4, 4, 3), np.float32)],
+        [np.empty((1, 2, 2, 3), np.float32)],
+        [1, 1],
+    ),  # align_corners with half_pixel_centers
+    (
+        "resize_bilinear",
+        [np.ones((1, 0, 4, 3), np.float32)],
+        [np.empty((1, 2, 2, 3), np.float32)],
+        [0, 0],
+    ),  # an image of no rows
+    (
+        "resize_bilinear",
+        [np.ones((1, 4, 4, 3), np.float32)],
+        [np.empty((1, 2, 2, 2), np.float32)],
+        [0, 0],
+    ),  # 2 output channels for 3
+    ("resize_bilinear", [f32], [np.empty((2, 3), np.float32)], [0, 0]),  # not 4-D
+    (
+        "resize_bilinear_grad",
+        [np.ones((1, 2, 2, 3), np.float32)],
+        [np.empty((1, 4, 4, 3), np.int32)],
+        [0, 0],
+    ),  # an integer gradient
     ("invert_permutation", [np.array([0, 0], np.int32)], [np.empty(2, np.int32)], []),
     ("invert_permutation", [np.array([0, 2], np.int64)], [np.empty(2, np.int64)], []),
     ("strided_slice", [f32], [np.empty(3, np.float32)], [0, 1, 1, 1, 1, 3]),  # out of bounds

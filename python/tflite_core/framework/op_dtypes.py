@@ -58,16 +58,18 @@ _40 = "int32 uint32 int64 uint64"
 _41 = "float16 float32 float64 int32 int64"
 _42 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64"
 _43 = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8"
-_44 = "uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 float64 complex64 complex128 string"
-_45 = "float16 bfloat16 float32 float64 int32 int64"
-_46 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
-_47 = "bfloat16 float16 float32 float64 int32 int64 complex64 complex128"
-_48 = "int32 int64 uint32 uint64"
-_49 = "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 complex128 uint32 uint64"
-_50 = "int16 int32 int64 uint16"
-_51 = "int32 int64 bfloat16 float16 float32 float64"
-_52 = "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 uint16 complex128 float16 uint32 uint64 bool"
-_53 = "float16 bfloat16 float32 float64 complex64 complex128"
+_44 = "int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16"
+_45 = "float32 bfloat16 float16 float64"
+_46 = "uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 float64 complex64 complex128 string"
+_47 = "float16 bfloat16 float32 float64 int32 int64"
+_48 = "bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
+_49 = "bfloat16 float16 float32 float64 int32 int64 complex64 complex128"
+_50 = "int32 int64 uint32 uint64"
+_51 = "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 complex128 uint32 uint64"
+_52 = "int16 int32 int64 uint16"
+_53 = "int32 int64 bfloat16 float16 float32 float64"
+_54 = "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 uint16 complex128 float16 uint32 uint64 bool"
+_55 = "float16 bfloat16 float32 float64 complex64 complex128"
 
 _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "Abs": ("x", (("x", _0),)),
@@ -385,8 +387,10 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "Relu": ("features", (("features", _43),)),
     "ReluGrad": ("gradients features", (("gradients features", _22),)),
     "Reshape": ("tensor shape", (("shape", _8),)),
+    "ResizeBilinear": ("images size:int32", (("images", _44),)),
+    "ResizeBilinearGrad": ("grads:float32 original_image", (("original_image", _45),)),
     "ReverseSequence": ("input seq_lengths", (("seq_lengths", _8),)),
-    "ReverseV2": ("tensor axis", (("tensor", _44), ("axis", _8))),
+    "ReverseV2": ("tensor axis", (("tensor", _46), ("axis", _8))),
     "RightShift": ("x y", (("x y", _15),)),
     "Rint": ("x", (("x", _10),)),
     "RngReadAndSkip": ("resource:resource alg:int32 delta:uint64", ()),
@@ -396,8 +400,8 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "ScalarSummary": ("tags:string values", (("values", _22),)),
     "ScatterAdd": ("ref indices updates", (("ref updates", _1), ("indices", _8))),
     "ScatterDiv": ("ref indices updates", (("ref updates", _1), ("indices", _8))),
-    "ScatterMax": ("ref indices updates", (("ref updates", _45), ("indices", _8))),
-    "ScatterMin": ("ref indices updates", (("ref updates", _45), ("indices", _8))),
+    "ScatterMax": ("ref indices updates", (("ref updates", _47), ("indices", _8))),
+    "ScatterMin": ("ref indices updates", (("ref updates", _47), ("indices", _8))),
     "ScatterMul": ("ref indices updates", (("ref updates", _1), ("indices", _8))),
     "ScatterNd": ("indices updates shape", (("indices shape", _7),)),
     "ScatterNdAdd": ("ref indices updates", (("ref updates", _1), ("indices", _8))),
@@ -536,8 +540,8 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "Split": ("split_dim:int32 value", ()),
     "Sqrt": ("x", (("x", _2),)),
-    "Square": ("x", (("x", _46),)),
-    "SquaredDifference": ("x y", (("x y", _47),)),
+    "Square": ("x", (("x", _48),)),
+    "SquaredDifference": ("x y", (("x y", _49),)),
     "Squeeze": ("input", ()),
     "StatelessMultinomial": ("logits num_samples:int32 seed", (("logits", _22), ("seed", _8))),
     "StatelessParameterizedTruncatedNormal": (
@@ -553,7 +557,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "StatelessRandomNormalV2": ("shape key:uint64 counter:uint64 alg:int32", (("shape", _8),)),
     "StatelessRandomPoisson": ("shape seed lam", (("shape", _8), ("seed", _8), ("lam", _41))),
     "StatelessRandomUniform": ("shape seed", (("shape", _8), ("seed", _8))),
-    "StatelessRandomUniformFullInt": ("shape seed", (("shape", _8), ("seed", _48))),
+    "StatelessRandomUniformFullInt": ("shape seed", (("shape", _8), ("seed", _50))),
     "StatelessRandomUniformFullIntV2": (
         "shape key:uint64 counter:uint64 alg:int32",
         (("shape", _8),),
@@ -564,7 +568,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "StatelessRandomUniformIntV2": (
         "shape key:uint64 counter:uint64 alg:int32 minval maxval",
-        (("shape", _8), ("minval maxval", _48)),
+        (("shape", _8), ("minval maxval", _50)),
     ),
     "StatelessRandomUniformV2": ("shape key:uint64 counter:uint64 alg:int32", (("shape", _8),)),
     "StatelessTruncatedNormal": ("shape seed", (("shape", _8), ("seed", _8))),
@@ -587,7 +591,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "StringToHashBucketStrong": ("input:string", ()),
     "StringToNumber": ("string_tensor:string", ()),
     "StringUpper": ("input:string", ()),
-    "Sub": ("x y", (("x y", _49),)),
+    "Sub": ("x y", (("x y", _51),)),
     "Substr": ("input:string pos len", (("pos len", _8),)),
     "Sum": ("input reduction_indices", (("input", _1), ("reduction_indices", _8))),
     "Svd": ("input", (("input", _16),)),
@@ -602,7 +606,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "TensorScatterMax": ("tensor indices updates", (("indices", _8),)),
     "TensorScatterMin": ("tensor indices updates", (("indices", _8),)),
     "TensorScatterSub": ("tensor indices updates", (("indices", _8),)),
-    "TensorScatterUpdate": ("tensor indices updates", (("indices", _50),)),
+    "TensorScatterUpdate": ("tensor indices updates", (("indices", _52),)),
     "TensorSummaryV2": ("tag:string tensor serialized_summary_metadata:string", ()),
     "TextLineReaderV2": ("", ()),
     "Tile": ("input multiples", (("multiples", _8),)),
@@ -610,7 +614,7 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "TopKV2": ("input k", (("input", _22), ("k", _7))),
     "Transpose": ("x perm", (("perm", _8),)),
     "TruncateDiv": ("x y", (("x y", _23),)),
-    "TruncateMod": ("x y", (("x y", _51),)),
+    "TruncateMod": ("x y", (("x y", _53),)),
     "TruncatedNormal": ("shape", (("shape", _8),)),
     "UnicodeEncode": ("input_values:int32 input_splits", (("input_splits", _8),)),
     "UnicodeTranscode": ("input:string", ()),
@@ -640,12 +644,12 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "UpperBound": ("sorted_inputs values", ()),
     "VariableV2": ("", ()),
-    "Where": ("input", (("input", _52),)),
+    "Where": ("input", (("input", _54),)),
     "While": ("input*", ()),
     "WholeFileReaderV2": ("", ()),
     "WriteFile": ("filename:string contents:string", ()),
-    "Xdivy": ("x y", (("x y", _53),)),
-    "Xlogy": ("x y", (("x y", _53),)),
+    "Xdivy": ("x y", (("x y", _55),)),
+    "Xlogy": ("x y", (("x y", _55),)),
     "Zeta": ("x q", (("x q", _13),)),
 }
 # ---- end of the generated table

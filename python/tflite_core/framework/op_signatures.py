@@ -524,6 +524,7 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
         "resized_images:!float32",
         {"align_corners": False, "half_pixel_centers": False},
     ),
+    "ResizeBilinearGrad": ("output:T", {"align_corners": False, "half_pixel_centers": False}),
     "ResizeNearestNeighbor": (
         "resized_images:T",
         {"align_corners": False, "half_pixel_centers": False},

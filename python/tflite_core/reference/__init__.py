@@ -9,8 +9,8 @@ One module per C++ file in ``cpp/``: ``elementwise``, ``reduce``, ``matmul``, ``
 ``array``, ``random`` (with ``philox``, the generator it shares with ``sparse``), ``optim``,
 ``indexing``, ``conv``, ``pool``, ``batch_norm``, ``sparse``, ``lstm``, ``tensor_array``,
 ``fake_quant``, ``math_extra``, ``logging``, ``linalg``, ``clock``, ``scatter``, ``permute``,
-``partition``, ``grid``, ``bitwise``, ``complex``, ``fft``; ``registry`` holds the kernel table
-and the argument checks the families share.
+``partition``, ``grid``, ``bitwise``, ``complex``, ``fft``, ``image_resize``; ``registry`` holds
+the kernel table and the argument checks the families share.
 The package imports nothing else from ``tflite_core``: it is an independent oracle.
 
 Like the C++ kernels, accumulations over floats (reductions, ``reduce_prod_grad``) run in float64
@@ -38,6 +38,7 @@ from . import (  # noqa: F401
     fake_quant,
     fft,
     grid,
+    image_resize,
     indexing,
     linalg,
     logging,
