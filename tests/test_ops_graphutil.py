@@ -7,6 +7,7 @@ behaviour beside TF is tested in test_check_ops.py, test_py_func.py and test_gra
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import strategies as st
 from op_table import ALL, FLOATS, NUMERIC, Row, table_tests
 
 import tflite_core as tf
@@ -14,6 +15,28 @@ import tflite_core as tf
 
 def _any(ctx):
     return [ctx.values(ctx.shape())], {}
+
+
+def _concat_offset_draw(ctx):
+    """Two shapes [d0, k, d2] and [d0, m, d2] as int32 vectors (a concat along axis 1)."""
+    d0, k, m, d2 = (ctx.draw(st.integers(1, 5)) for _ in range(4))
+    return [np.array([d0, k, d2], np.int32), np.array([d0, m, d2], np.int32)], {}
+
+
+def _concat_offset(a, b):
+    """TF's ConcatOffset (in concat gradients) as TF writes it, imported: our ShapeOpOutput."""
+    gd = tf.GraphDef()
+    dim = gd.node.add(name="dim", op="Const")
+    dim.attr["dtype"].type = 3  # DT_INT32
+    dim.attr["value"].tensor.dtype = 3
+    dim.attr["value"].tensor.int_val.append(1)
+    for name in ("a", "b"):
+        ph = gd.node.add(name=name, op="Placeholder")
+        ph.attr["dtype"].type = 3
+    off = gd.node.add(name="off", op="ConcatOffset", input=["dim", "a", "b"])
+    off.attr["N"].i = 2
+    ins = {"a:0": tf.constant(a), "b:0": tf.constant(b)}
+    return tf.import_graph_def(gd, input_map=ins, return_elements=["off:0", "off:1"])
 
 
 def _asserted(x):
@@ -80,6 +103,15 @@ ROWS = [
         lambda x: np.bool_(True),
         _any,
         FLOATS,
+        "none",
+        feed="value",
+    ),
+    Row(
+        "ShapeOpOutput",
+        _concat_offset,
+        lambda a, b: [np.zeros(3, np.int32), np.array([0, a[1], 0], np.int32)],
+        _concat_offset_draw,
+        (np.dtype("int32"),),
         "none",
         feed="value",
     ),
