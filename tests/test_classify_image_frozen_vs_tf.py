@@ -136,6 +136,12 @@ def test_bad_image_bytes_and_layers_are_tfs_errors(frozen, photos):
         classify_image.run_frozen_graph(graph, b"not a jpeg")
     with pytest.raises(KeyError, match="softmax_1"):
         classify_image.run_frozen_graph(graph, b"", output_layer="softmax_1:0")
-    # the session is not needed afterwards: a good photo still classifies
+    cut = frozen[0].parent / "cut.pb"
+    cut.write_bytes(frozen[0].read_bytes()[:100_001])
+    with pytest.raises(tf.errors.DataLossError, match=r"cut\.pb"):
+        classify_image.run_frozen_graph(str(cut), b"")
+    with pytest.raises(tf.errors.NotFoundError, match=r"missing\.pb"):
+        classify_image.run_frozen_graph(str(cut.parent / "missing.pb"), b"")
+    # nothing is left broken: a good photo still classifies
     got = classify_image.run_frozen_graph(graph, photos["chelsea"].read_bytes())
     assert imagenet.label(int(np.argmax(got))) == "Egyptian cat"

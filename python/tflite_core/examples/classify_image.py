@@ -20,6 +20,7 @@ import io
 import sys
 
 import numpy as np
+from google.protobuf.message import DecodeError
 
 import tflite_core as tf
 from tflite_core.applications import (
@@ -50,10 +51,16 @@ def run_frozen_graph(
     output_layer: str = efficientnet_lite.SOFTMAX_OUTPUT,
 ) -> np.ndarray:
     """TF's classify_image flow: the frozen ``graph`` file imported, ``image_data`` fed to
-    ``input_layer``, ``output_layer`` fetched and squeezed."""
+    ``input_layer``, ``output_layer`` fetched and squeezed. A file that is not a GraphDef
+    raises ``DataLossError`` naming it; a missing one ``NotFoundError``."""
     with tf.gfile.GFile(graph, "rb") as f:
         graph_def = tf.GraphDef()
-        graph_def.ParseFromString(f.read())
+        try:
+            graph_def.ParseFromString(f.read())
+        except DecodeError as e:
+            raise tf.errors.DataLossError(
+                None, None, f"Unable to parse a GraphDef from {graph}: {e}"
+            ) from None
     with tf.Graph().as_default() as g:
         tf.import_graph_def(graph_def, name="")
         with tf.Session(graph=g) as sess:
