@@ -490,3 +490,35 @@ def test_frozen_graph_with_control_flow_runs_as_tf():
         with tf.Session() as s:
             got = s.run(out, {"import/x:0": feed})
     _close([ref], [got], 2e-6)
+
+
+def test_tf_png_front_and_every_resizer_import_and_run_as_tf():
+    """A ``DecodePng`` front and TF's four resize nodes (nearest, bicubic, area, bilinear with
+    align_corners) import here with TF's values (area to TF's float32 rounding)."""
+    import io
+
+    import skimage.data
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(skimage.data.astronaut()[::4, ::4]).save(buf, "PNG")
+    png = buf.getvalue()
+    g = real_tf.Graph()
+    with g.as_default():
+        c = T.placeholder(T.string, [], name="contents")
+        img = T.expand_dims(T.image.decode_png(c, channels=3), 0)
+        T.image.resize_nearest_neighbor(img, [50, 70], name="nn")
+        T.image.resize_bicubic(img, [40, 30], half_pixel_centers=True, name="bic")
+        T.image.resize_area(img, [40, 30], name="area")
+        T.image.resize_bilinear(img, [33, 31], align_corners=True, name="bl")
+        names = ["nn:0", "bic:0", "area:0", "bl:0"]
+        with T.Session(graph=g) as s:
+            want = s.run(names, {"contents:0": png})
+    with tf.Graph().as_default() as h:
+        tf.import_graph_def(tf.GraphDef.FromString(g.as_graph_def().SerializeToString()), name="")
+        assert {op.type for op in h.get_operations()} >= {"DecodePng"}
+        with tf.Session(graph=h) as s:
+            got = s.run(names, {"contents:0": png})
+    for a, b in zip(got, want):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-4)
