@@ -91,19 +91,9 @@ def _make_files(d: str, tf) -> tuple[str, str]:
     with open(jpeg, "wb") as f:
         f.write(buf.getvalue())
     T = tf.compat.v1
-
-    class TrainedForm:  # tf.compat.v1 with the weights as variables, as trained
-        def __getattr__(self, name):
-            return getattr(T, name)
-
-        def constant(self, value, dtype=None, name=None):
-            if isinstance(value, np.ndarray) and value.dtype == np.float32:
-                return T.Variable(value, name=name)
-            return T.constant(value, dtype, name=name)
-
     g = tf.Graph()
     with g.as_default():
-        efficientnet_lite.build_jpeg_classifier(TrainedForm(), efficientnet_lite.load_weights())
+        efficientnet_lite.build_jpeg_classifier(T, efficientnet_lite.load_weights(), variables=True)
         with T.Session(graph=g) as sess:
             sess.run(T.global_variables_initializer())
             gd = T.graph_util.convert_variables_to_constants(sess, g.as_graph_def(), ["softmax"])

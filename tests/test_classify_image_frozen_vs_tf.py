@@ -29,19 +29,6 @@ T = real_tf.compat.v1
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 
 
-class _TrainedForm:
-    """``tf.compat.v1`` with each weight array a variable (the graph as trained, before
-    freezing); other constants stay constants."""
-
-    def __getattr__(self, name):
-        return getattr(T, name)
-
-    def constant(self, value, dtype=None, name=None):
-        if isinstance(value, np.ndarray) and value.dtype == np.float32:
-            return T.Variable(value, name=name)
-        return T.constant(value, dtype, name=name)
-
-
 def _jpeg(image: np.ndarray, quality: int = 90) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(image).save(buf, "JPEG", quality=quality)
@@ -67,7 +54,7 @@ def frozen(tmp_path_factory):
     g = real_tf.Graph()
     with g.as_default():
         weights = efficientnet_lite.load_weights()
-        y = efficientnet_lite.build_jpeg_classifier(_TrainedForm(), weights)
+        y = efficientnet_lite.build_jpeg_classifier(T, weights, variables=True)
         assert y.name == "softmax:0"
         assert g.get_collection(T.GraphKeys.GLOBAL_VARIABLES)  # (frozen below)
         with T.Session(graph=g) as sess:

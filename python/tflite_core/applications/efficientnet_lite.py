@@ -282,12 +282,31 @@ JPEG_INPUT = "DecodeJpeg/contents:0"
 SOFTMAX_OUTPUT = "softmax:0"
 
 
-def build_jpeg_classifier(ops, w, size: int = 224):
+class _TrainedForm:
+    """``ops`` with each float32 weight array a variable (the graph as trained, before it is
+    frozen); other constants stay constants."""
+
+    def __init__(self, ops):
+        self._ops = ops
+
+    def __getattr__(self, name):
+        return getattr(self._ops, name)
+
+    def constant(self, value, dtype=None, name=None):
+        if isinstance(value, np.ndarray) and value.dtype == np.float32:
+            return self._ops.Variable(value, name=name)
+        return self._ops.constant(value, dtype, name=name)
+
+
+def build_jpeg_classifier(ops, w, size: int = 224, variables: bool = False):
     """The graph TF's ``classify_image.py`` runs, with the ops of ``ops`` and converted
     weights ``w``: JPEG bytes fed to ``DecodeJpeg/contents:0`` (a string constant, as in TF's
     frozen Inception graph), then ``DecodeJpeg -> Cast -> ExpandDims -> ResizeBilinear`` to
     ``size`` x ``size`` (the whole photo, bilinear), scaled to [-1, 1] (``Sub``, ``Mul``) and
-    the network, whose probabilities are ``softmax:0``. Returns that tensor."""
+    the network, whose probabilities are ``softmax:0``. Returns that tensor. With
+    ``variables``, the weights are variables (to initialise, then freeze)."""
+    if variables:
+        ops = _TrainedForm(ops)
     contents = ops.constant(b"", ops.string, name="DecodeJpeg/contents")
     image = ops.image.decode_jpeg(contents, channels=3, name="DecodeJpeg")
     x = ops.expand_dims(ops.cast(image, ops.float32, name="Cast"), 0, name="ExpandDims")

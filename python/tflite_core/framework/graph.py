@@ -870,6 +870,18 @@ def shape_error(op_type: str, op_name: str, msg: str, shapes: Iterable[Any]) -> 
     )
 
 
+def rank4_dims(op: Any, s: Any, in_shapes: Iterable[Any]) -> list:
+    """The dims of a static shape that must have rank 4 (all None when the rank is unknown);
+    another rank is TF's shape error naming the op and its input shapes."""
+    if s.ndims is None:
+        return [None] * 4
+    if s.ndims != 4:
+        raise shape_error(
+            op.type, op.name, f"Shape must be rank 4 but is rank {s.ndims}", in_shapes
+        )
+    return s.as_list()
+
+
 # ---- the default session ----------------------------------------------------------------------
 class _SessionStack(threading.local):
     """The sessions entered with ``with sess:`` / ``sess.as_default()``: per thread, as in TF."""

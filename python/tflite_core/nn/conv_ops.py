@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..framework.constant_op import convert_to_tensor
-from ..framework.graph import shape_error
+from ..framework.graph import rank4_dims, shape_error
 from ..framework.op_util import FLOATS, check_dtype_in, check_same_dtype, make_tensor, shape_input
 from ..framework.registry import RegisterGradient, at_run_time, register_op
 from ..framework.tensor_shape import TensorShape, shape_str
@@ -70,16 +70,6 @@ def _out_and_pads(op, in_shapes, size, k, stride, dilation, padding, run_time=Fa
             in_shapes,
         )
     return (size - ek) // stride + 1, 0, 0
-
-
-def _dims4(op, s: TensorShape, in_shapes):
-    if s.ndims is None:
-        return [None] * 4
-    if s.ndims != 4:
-        raise shape_error(
-            op.type, op.name, f"Shape must be rank 4 but is rank {s.ndims}", in_shapes
-        )
-    return s.as_list()
 
 
 def _window(op):
@@ -146,13 +136,13 @@ def _pool_ints(op, x):
 
 # ---- Conv2D and DepthwiseConv2dNative, with their gradients -------------------------------------
 def _conv_shape(op, in_shapes, value_of):
-    x, f = (_dims4(op, s, in_shapes) for s in in_shapes)
+    x, f = (rank4_dims(op, s, in_shapes) for s in in_shapes)
     return [TensorShape(_conv_out(op, in_shapes, x, f, at_run_time(value_of)))]
 
 
 def _bwd_input_shape(op, in_shapes, value_of):  # (input_sizes, filter, out_backprop) -> dx
-    x = _dims4(op, shape_input(op, 0, in_shapes, value_of), in_shapes)
-    f, dy = _dims4(op, in_shapes[1], in_shapes), _dims4(op, in_shapes[2], in_shapes)
+    x = rank4_dims(op, shape_input(op, 0, in_shapes, value_of), in_shapes)
+    f, dy = rank4_dims(op, in_shapes[1], in_shapes), rank4_dims(op, in_shapes[2], in_shapes)
     if op.type == "Conv2DBackpropInput":  # TF's shape function: the batch is out_backprop's
         if x[0] is not None and dy[0] is not None and x[0] != dy[0]:
             raise shape_error(
@@ -164,9 +154,9 @@ def _bwd_input_shape(op, in_shapes, value_of):  # (input_sizes, filter, out_back
 
 
 def _bwd_filter_shape(op, in_shapes, value_of):  # (input, filter_sizes, out_backprop) -> dfilter
-    x = _dims4(op, in_shapes[0], in_shapes)
-    f = _dims4(op, shape_input(op, 1, in_shapes, value_of), in_shapes)
-    dy = _dims4(op, in_shapes[2], in_shapes)
+    x = rank4_dims(op, in_shapes[0], in_shapes)
+    f = rank4_dims(op, shape_input(op, 1, in_shapes, value_of), in_shapes)
+    dy = rank4_dims(op, in_shapes[2], in_shapes)
     _check_backprop(op, in_shapes, _conv_out(op, in_shapes, x, f, at_run_time(value_of)), dy)
     return [TensorShape(f)]
 
@@ -230,7 +220,7 @@ _POOLS = ("MaxPool", "AvgPool", "MaxPoolGrad", "AvgPoolGrad", "MaxPoolGradGrad")
 
 
 def _pool_shape(op, in_shapes, value_of):
-    x = _dims4(op, in_shapes[0], in_shapes)
+    x = rank4_dims(op, in_shapes[0], in_shapes)
     oh, ow, _ = _geometry(op, in_shapes, x, None, at_run_time(value_of))
     return [TensorShape([x[0], oh, ow, x[3]])]
 

@@ -31,7 +31,7 @@ import numpy as np
 from ..framework import dtypes as _dt
 from ..framework import errors
 from ..framework.constant_op import constant, convert_to_tensor
-from ..framework.graph import Tensor, name_scope, shape_error
+from ..framework.graph import Tensor, name_scope, rank4_dims, shape_error
 from ..framework.import_forms import register_reader
 from ..framework.op_util import make_tensor
 from ..framework.registry import NotDifferentiable, RegisterGradient, register_op
@@ -165,20 +165,12 @@ class _Resize:
 
 
 # ---- ResizeBilinear and ResizeBilinearGrad: C++ kernels (cpp/image_resize.cc) --------------------
-def _rank4(op: Any, s: TensorShape, in_shapes: list) -> list:
-    if s.ndims is None:
-        return [None] * 4
-    if s.ndims != 4:
-        raise shape_error(
-            op.type, op.name, f"Shape must be rank 4 but is rank {s.ndims}", in_shapes
-        )
-    return s.as_list()
 
 
 def _resize_bilinear_shape(op: Any, in_shapes: list, value_of: Any) -> list:
     """[batch, height, width, channels]: the size's values where known (at graph build, a
     constant's; when run, the fed or computed size, checked as TF's kernel does)."""
-    n, _, _, c = _rank4(op, in_shapes[0], in_shapes)
+    n, _, _, c = rank4_dims(op, in_shapes[0], in_shapes)
     size = in_shapes[1]
     if size.ndims is not None and (size.ndims != 1 or size.as_list()[0] not in (None, 2)):
         raise shape_error(op.type, op.name, "Shape must be rank 1 with 2 elements", in_shapes)
@@ -195,8 +187,8 @@ def _resize_bilinear_shape(op: Any, in_shapes: list, value_of: Any) -> list:
 
 def _resize_bilinear_grad_shape(op: Any, in_shapes: list, value_of: Any) -> list:
     """The original image's shape (TF's rule; the kernel checks batch and channels)."""
-    _rank4(op, in_shapes[0], in_shapes)
-    _rank4(op, in_shapes[1], in_shapes)
+    rank4_dims(op, in_shapes[0], in_shapes)
+    rank4_dims(op, in_shapes[1], in_shapes)
     return [in_shapes[1]]
 
 
