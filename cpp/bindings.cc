@@ -17,6 +17,8 @@ namespace py = pybind11;
 using tfl::DType;
 using tfl::TensorView;
 
+void bind_example_parse(py::module_& m);  // bindings_example_parse.cc
+
 namespace {
 
 DType dtype_of(const py::dtype& dt) {
@@ -478,6 +480,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("crc32c_mask", &tfl::crc32c_mask, py::arg("crc"));
   m.def("crc32c_unmask", &tfl::crc32c_unmask, py::arg("masked"));
   m.def("crc32c_backend", &tfl::crc32c_backend);
+  bind_example_parse(m);
   m.def("set_num_threads", &tfl::set_num_threads, "Sets the thread count of every kernel pool.");
   m.def("get_num_threads", &tfl::configured_threads, "The thread count set by set_num_threads.");
   m.def("effective_threads", &tfl::get_num_threads,

@@ -78,6 +78,8 @@ def string_feed(value) -> np.ndarray:
     another element type is TF's InternalError."""
     arr = np.array(value, dtype=object)  # (a copy: the caller's array stays as it is)
     flat = arr.reshape(-1)
+    if set(map(type, flat)) <= {bytes}:  # (the usual case, without a Python loop)
+        return arr
     for i, x in enumerate(flat):
         if isinstance(x, str):
             flat[i] = x.encode("utf-8")

@@ -1,8 +1,9 @@
 """Parsing ``tf.train.Example`` records: ``tf.io.parse_example`` / ``parse_single_example`` with
 ``FixedLenFeature`` and ``VarLenFeature`` (TF's ``ParseExampleV2``), and ``tf.io.decode_raw``.
 
-They are host ops on string tensors (``client/string_ops_on_host.py``): the records are parsed in
-Python with the protobuf package; the numbers they give are fed to the plan. A ``FixedLenFeature``
+They are host ops on string tensors (``client/string_ops_on_host.py``): the records are parsed by
+C++ straight from protobuf's wire format (``_core.parse_examples``, cpp/example_parse.cc), with
+the GIL released; the numbers they give are fed to the plan. A ``FixedLenFeature``
 gives a dense ``[batch, *shape]`` tensor (the default where a record lacks the key), a
 ``VarLenFeature`` a ``SparseTensor`` of ``[batch, longest]``. TF's checks and messages: a key of
 the wrong type or length, or missing without a default, is an InvalidArgumentError naming it.
@@ -19,10 +20,10 @@ import numpy as np
 from ..framework import dtypes as _dt
 from ..framework import errors
 from ..framework.constant_op import convert_to_tensor
-from ..framework.example_protos import example_protos
 from ..framework.graph import Operation, name_scope
 from ..framework.op_util import graph_of
 from ..framework.registry import NotDifferentiable, OpKind, register_op
+from ..framework.runtime import core
 from ..framework.sparse_tensor import SparseTensor
 from ..framework.tensor_shape import TensorShape, as_shape
 from .array_ops import expand_dims, reshape
@@ -58,7 +59,8 @@ def _check_dtype(key: str, dtype: Any) -> _dt.DType:
 
 
 def _values(feature: Any, key: str, dtype: _dt.DType, index: int) -> np.ndarray | None:
-    """The values of one record's feature, TF's error if their type is not ``dtype``'s."""
+    """The values of one record's feature (a protobuf ``Feature``, as SequenceExample parsing
+    reads them), TF's error if their type is not ``dtype``'s."""
     kind = feature.WhichOneof("kind")
     if kind is None:
         return None
@@ -75,61 +77,76 @@ def _values(feature: Any, key: str, dtype: _dt.DType, index: int) -> np.ndarray 
     return np.asarray(vals, dtype.np)
 
 
+_KIND_CODE = {_dt.string: 1, _dt.float32: 2, _dt.int64: 3}
+_KIND_NAME = {1: "string", 2: "float", 3: "int64"}
+
+
+def _parse_records(serialized: np.ndarray, *args: Any) -> tuple[np.ndarray, tuple]:
+    """``_core.parse_examples`` of the records (a contiguous object array of bytes; str and
+    NumPy bytes converted where the parser refuses them) and the records it read."""
+    records = np.ascontiguousarray(np.asarray(serialized, dtype=object).reshape(-1))
+    try:
+        return records, core.parse_examples(records, *args)
+    except TypeError:
+        records = np.array([bytes(r) for r in records] + [None], dtype=object)[:-1]
+        return records, core.parse_examples(records, *args)
+
+
 def _parse(op: Operation, serialized: np.ndarray, *defaults: np.ndarray) -> list:
-    Example = example_protos().Example
-    records = np.asarray(serialized, dtype=object).reshape(-1)
-    examples = []
-    for r in records:
-        try:
-            examples.append(Example.FromString(bytes(r)))
-        except Exception:  # (protobuf's DecodeError)
-            raise errors.InvalidArgumentError(
-                None, op, f"Could not parse example input, value: '{bytes(r)[:60]!r}'"
-            ) from None
-    n = len(examples)
+    """ParseExampleV2's outputs: per sparse key (indices, values, dense_shape), then per dense
+    key the values, from the C++ parser (``_core.parse_examples``; protobuf's wire format)."""
+    sparse = list(zip(op.get_attr("sparse_keys"), op.get_attr("sparse_types")))
+    dense = list(zip(op.get_attr("dense_keys"), op.get_attr("dense_types"),
+                     op.get_attr("dense_shapes"), defaults))  # fmt: skip
+    keys = [k for k, _ in sparse] + [k for k, *_ in dense]
+    dtypes = [d for _, d in sparse] + [d for _, d, *_ in dense]
+    sizes = [-1] * len(sparse) + [math.prod(shape) for _, _, shape, _ in dense]
+    required = [False] * len(sparse) + [np.size(default) == 0 for *_, default in dense]
+    kinds = [_KIND_CODE[d] for d in dtypes]
+    records, (error, results) = _parse_records(serialized, keys, kinds, sizes, required)
+    n = len(records)
+    if error is not None:
+        raise _parse_error(op, error, records, keys, dtypes, dense)
     out: list = []
-    for key, dtype in zip(op.get_attr("sparse_keys"), op.get_attr("sparse_types")):
-        idx, vals, longest = [], [], 0
-        for b, ex in enumerate(examples):
-            f = ex.features.feature.get(key)
-            v = None if f is None else _values(f, key, dtype, b)
-            if v is None or v.size == 0:
-                continue
-            idx.append(np.stack([np.full(v.size, b), np.arange(v.size)], 1))
-            vals.append(v)
-            longest = max(longest, v.size)
-        out.append(np.concatenate(idx).astype(np.int64) if idx else np.zeros((0, 2), np.int64))
-        empty = np.zeros(0, dtype.np)
-        out.append(np.concatenate(vals) if vals else empty)
-        out.append(np.array([n, longest], np.int64))
-    dense = zip(op.get_attr("dense_keys"), op.get_attr("dense_types"), op.get_attr("dense_shapes"))
-    for (key, dtype, shape), default in zip(dense, defaults):
-        size = math.prod(shape)
-        rows = []
-        for b, ex in enumerate(examples):
-            f = ex.features.feature.get(key)
-            v = None if f is None else _values(f, key, dtype, b)
-            if v is None:
-                if np.size(default) == 0:
-                    raise errors.InvalidArgumentError(
-                        None,
-                        op,
-                        f"Name: <unknown>, Feature: {key} (data type: {dtype.name}) is required "
-                        "but could not be found.",
-                    )
-                v = np.broadcast_to(np.asarray(default, dtype.np), shape).reshape(-1)
-            elif v.size != size:
-                raise errors.InvalidArgumentError(
-                    None,
-                    op,
-                    f"Name: <unknown>, Key: {key}, Index: {b}.  Number of "
-                    f"{_KINDS[_WANT[dtype]]} values != expected.  Values size: {v.size} but "
-                    f"output shape: {list(shape)}",
-                )
-            rows.append(v)
-        arr = np.array(rows, dtype=dtype.np).reshape((n, *shape)) if n else None
-        out.append(arr if arr is not None else np.zeros((0, *shape), dtype.np))
+    for (indices, values, longest), (_, dtype) in zip(results, sparse):
+        out += [indices, values.astype(dtype.np, copy=False), np.array([n, longest], np.int64)]
+    for (values, missing), (_, dtype, shape, default) in zip(results[len(sparse) :], dense):
+        arr = values.astype(dtype.np, copy=False).reshape((n, *shape))
+        if missing.any():
+            arr[missing] = np.broadcast_to(np.asarray(default, dtype.np), tuple(shape))
+        out.append(arr)
     return out
+
+
+def _parse_error(op: Operation, error: tuple, records, keys, dtypes, dense) -> Exception:
+    """TF's InvalidArgumentError for the parser's first problem."""
+    code, b, j, found, count = error
+    if code == 1:
+        return errors.InvalidArgumentError(
+            None, op, f"Could not parse example input, value: '{bytes(records[b])[:60]!r}'"
+        )
+    key, want = keys[j], _KIND_NAME[_KIND_CODE[dtypes[j]]]
+    if code == 2:
+        return errors.InvalidArgumentError(
+            None,
+            None,
+            f"Name: <unknown>, Key: {key}, Index: {b}.  Data types don't match. "
+            f"Data type: {_KIND_NAME[found]} but expected type: {want}",
+        )
+    if code == 4:
+        return errors.InvalidArgumentError(
+            None,
+            op,
+            f"Name: <unknown>, Feature: {key} (data type: {dtypes[j].name}) is required "
+            "but could not be found.",
+        )
+    shape = dense[j - (len(keys) - len(dense))][2]
+    return errors.InvalidArgumentError(
+        None,
+        op,
+        f"Name: <unknown>, Key: {key}, Index: {b}.  Number of {want} values != expected.  "
+        f"Values size: {count} but output shape: {list(shape)}",
+    )
 
 
 def _parse_shapes(op: Operation, in_shapes: list, value_of) -> list:
