@@ -12,6 +12,7 @@
 #include "crc32c.h"
 #include "kernels.h"
 #include "plan.h"
+#include "summary.h"
 
 namespace py = pybind11;
 using tfl::DType;
@@ -424,6 +425,26 @@ std::vector<std::string> kernel_names() {
   return names;
 }
 
+// The serialized HistogramProto of a C-contiguous real-number array (summary.h), computed without
+// the GIL; a NaN or infinity raises ValueError("Nan") or ValueError("Infinity"), the first one
+// found deciding, as TF's HistogramSummary does.
+std::string histogram_proto_of(const py::array& values) {
+  if (!(values.flags() & py::array::c_style))
+    throw py::value_error("histogram_proto: the values must be C-contiguous");
+  const DType dt = dtype_of(values.dtype());
+  const void* data = values.data();
+  const int64_t n = int64_t(values.size());
+  std::string out;
+  tfl::HistogramStatus status;
+  {
+    py::gil_scoped_release nogil;
+    status = tfl::histogram_proto(data, dt, n, &out);
+  }
+  if (status == tfl::HistogramStatus::kNan) throw py::value_error("Nan");
+  if (status == tfl::HistogramStatus::kInfinity) throw py::value_error("Infinity");
+  return out;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -481,6 +502,23 @@ PYBIND11_MODULE(_core, m) {
   m.def("crc32c_unmask", &tfl::crc32c_unmask, py::arg("masked"));
   m.def("crc32c_backend", &tfl::crc32c_backend);
   bind_example_parse(m);
+  m.def(
+      "histogram_proto",
+      [](const py::array& values) { return py::bytes(histogram_proto_of(values)); },
+      py::arg("values"),
+      "TF's HistogramProto (default buckets) of a real-number array, serialized; ValueError "
+      "'Nan' or 'Infinity' for the first value that is not finite.");
+  m.def(
+      "histogram_summary",
+      [](const py::bytes& tag, const py::array& values) {
+        const std::string histo = histogram_proto_of(values);
+        return py::bytes(tfl::histogram_summary(std::string(tag), histo));
+      },
+      py::arg("tag"), py::arg("values"),
+      "A serialized Summary holding one value: `tag` (UTF-8 bytes) and the histogram of `values` "
+      "(histogram_proto's).");
+  m.def("histogram_bucket_limits", &tfl::histogram_bucket_limits,
+        "TF's default histogram bucket limits, in order.");
   m.def("set_num_threads", &tfl::set_num_threads, "Sets the thread count of every kernel pool.");
   m.def("get_num_threads", &tfl::configured_threads, "The thread count set by set_num_threads.");
   m.def("effective_threads", &tfl::get_num_threads,

@@ -98,6 +98,17 @@ def masked_crc32c(data: Buffer | NDArray[Any]) -> int:
 def crc32c_mask(crc: int) -> int: ...
 def crc32c_unmask(masked: int) -> int: ...
 def crc32c_backend() -> str: ...
+def histogram_proto(values: NDArray[Any]) -> bytes:
+    """TF's HistogramProto (default buckets) of a real-number array, serialized; ValueError
+    'Nan' or 'Infinity' for the first value that is not finite."""
+
+def histogram_summary(tag: bytes, values: NDArray[Any]) -> bytes:
+    """A serialized Summary holding one value: `tag` (UTF-8 bytes) and the histogram of
+    `values` (histogram_proto's)."""
+
+def histogram_bucket_limits() -> list[float]:
+    """TF's default histogram bucket limits, in order."""
+
 def set_num_threads(n: int, /) -> None:
     """Sets the thread count of every kernel pool."""
 

@@ -2,16 +2,18 @@
 serialized ``Summary`` protobuf (a scalar string tensor), as in TensorFlow.
 
 They are host ops (``OpKind.HOST``): the session runs the numeric part of the graph as one C++ plan,
-fetches the tensors the summaries read, and builds the protobufs in Python afterwards. Histograms
-use TensorFlow's default buckets (``core/lib/histogram/histogram.cc``): edges growing by 10% from
+fetches the tensors the summaries read, and builds the protobufs afterwards. Histograms use
+TensorFlow's default buckets (``core/lib/histogram/histogram.cc``): edges growing by 10% from
 1e-12 to 1e20, mirrored for negative values, with 0 between; runs of empty buckets are collapsed
-into one, so TensorBoard shows them exactly as it shows TensorFlow's.
+into one, so TensorBoard shows them exactly as it shows TensorFlow's. A histogram summary's bytes
+come from one C++ call that runs without the GIL (``cpp/summary.cc``: the bucket counts, min, max,
+sums and the protobuf encoding); ``tests/summary_reference.py`` holds the NumPy twin they are
+tested against.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +27,7 @@ from ..framework.graph import GraphKeys, Tensor, get_default_graph, name_scope
 from ..framework.op_util import make_op
 from ..framework.protos import protos
 from ..framework.registry import NotDifferentiable, OpKind, register_op
+from ..framework.runtime import core
 from ..framework.tensor_shape import TensorShape
 
 if TYPE_CHECKING:
@@ -96,39 +99,37 @@ NotDifferentiable("ScalarSummary")
 
 
 # ---- HistogramSummary ---------------------------------------------------------------------------
-def _default_bucket_limits() -> np.ndarray:
-    pos, v = [], 1.0e-12
-    while v < 1.0e20:  # the same double arithmetic as TensorFlow's loop
-        pos.append(v)
-        v *= 1.1
-    pos.append(sys.float_info.max)
-    neg = [-x for x in reversed(pos)]
-    return np.array([*neg, 0.0, *pos], dtype=np.float64)
+BUCKET_LIMITS = np.array(core.histogram_bucket_limits(), dtype=np.float64)
+"""TF's default bucket limits: -DBL_MAX ... -1e-12, 0, 1e-12, ... (x1.1) ... 1e20, DBL_MAX."""
+
+# the dtypes the C++ histogram reads as they are; any other is converted to float64 first
+_HISTOGRAM_DTYPES = frozenset(
+    np.dtype(t)
+    for t in (
+        np.float32,
+        np.float64,
+        np.int8,
+        np.int16,
+        np.int32,
+        np.int64,
+        np.uint8,
+        np.uint16,
+        np.uint32,
+        np.uint64,
+    )
+)
 
 
-BUCKET_LIMITS = _default_bucket_limits()
+def _histogram_input(values: Any) -> np.ndarray:
+    x = np.asarray(values)
+    if x.dtype not in _HISTOGRAM_DTYPES:
+        x = x.astype(np.float64)
+    return np.ascontiguousarray(x)
 
 
-def histogram_proto(values: Any) -> Tensor:
-    """A ``HistogramProto`` of ``values`` with TensorFlow's default buckets."""
-    x = np.asarray(values, dtype=np.float64).reshape(-1)
-    h = protos().HistogramProto()
-    counts = np.bincount(
-        np.minimum(np.searchsorted(BUCKET_LIMITS, x, side="right"), len(BUCKET_LIMITS) - 1),
-        minlength=len(BUCKET_LIMITS),
-    ).astype(np.float64)
-    # TF keeps the first of equal extremes (0.0 and -0.0 compare equal) and adds one value at a
-    # time to 0.0, so its sums are never -0.0
-    h.min = float(x[np.argmin(x)]) if x.size else float(BUCKET_LIMITS[-1])
-    h.max = float(x[np.argmax(x)]) if x.size else -float(BUCKET_LIMITS[-1])
-    h.num = float(x.size)
-    h.sum = 0.0 + float(np.cumsum(x)[-1]) if x.size else 0.0
-    h.sum_squares = 0.0 + float(np.cumsum(x * x)[-1]) if x.size else 0.0
-    filled = counts > 0
-    emit = filled | np.append(filled[1:], True)  # a run of empty buckets -> its last one
-    h.bucket_limit.extend(BUCKET_LIMITS[emit].tolist())
-    h.bucket.extend(counts[emit].tolist())
-    return h
+def histogram_proto(values: Any) -> Any:
+    """A ``HistogramProto`` of ``values`` (finite) with TensorFlow's default buckets."""
+    return protos().HistogramProto.FromString(core.histogram_proto(_histogram_input(values)))
 
 
 def _histogram_summary_value(op, tag, values):
@@ -136,14 +137,18 @@ def _histogram_summary_value(op, tag, values):
         raise errors.InvalidArgumentError(
             None, op, f"tag must be a scalar, not shape {list(tag.shape)}\n\t [[node {op.name}]]"
         )
-    if values.dtype.kind == "f" and not np.isfinite(values).all():
-        bad = "Nan" if np.isnan(values).any() else "Infinity"
+    name = _tag(tag[()])
+    try:
+        raw = core.histogram_summary(name.encode(), _histogram_input(values))
+    except ValueError as e:  # "Nan" or "Infinity": the first value that is not finite, and
+        # TF 2.21's message for it
+        what = "Nan in summary histogram" if str(e) == "Nan" else "Infinity in Histogram"
         raise errors.InvalidArgumentError(
-            None, op, f"{bad} in summary histogram for: {_tag(tag[()])}\n\t [[node {op.name}]]"
-        )
-    s = protos().Summary()
-    s.value.add(tag=_tag(tag[()]), histo=histogram_proto(values))
-    return [_summary_bytes(s)]
+            None, op, f"{what} for: {name}\n\t [[node {op.name}]]"
+        ) from None
+    out = np.empty((), dtype=object)
+    out[()] = raw
+    return [out]
 
 
 register_op(
