@@ -98,6 +98,15 @@ def masked_crc32c(data: Buffer | NDArray[Any]) -> int:
 def crc32c_mask(crc: int) -> int: ...
 def crc32c_unmask(masked: int) -> int: ...
 def crc32c_backend() -> str: ...
+def parse_examples(
+    records: NDArray[Any],
+    keys: list[str],
+    kinds: list[int],
+    dense_sizes: list[int],
+    required: list[bool],
+) -> tuple[tuple[int, int, int, int, int] | None, list[tuple[Any, ...]] | None]:
+    """tf.train.Example records parsed for the given features (see cpp/example_parse.h)."""
+
 def histogram_proto(values: NDArray[Any]) -> bytes:
     """TF's HistogramProto (default buckets) of a real-number array, serialized; ValueError
     'Nan' or 'Infinity' for the first value that is not finite."""
