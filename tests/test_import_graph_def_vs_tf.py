@@ -522,3 +522,25 @@ def test_tf_png_front_and_every_resizer_import_and_run_as_tf():
     for a, b in zip(got, want):
         assert a.dtype == b.dtype and a.shape == b.shape
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-4)
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda gd: gd.node[-1].input.pop(),
+        lambda gd: gd.node[-1].input.append("x"),
+        lambda gd: gd.node[-1].attr["T"].__setattr__("i", 3),
+        lambda gd: gd.node[-1].attr["T"].Clear(),
+        lambda gd: next(n for n in gd.node if n.op == "Mul").input.__setitem__(0, "y"),
+    ],
+    ids=["too-few-inputs", "too-many-inputs", "attr-kind", "attr-empty", "cycle"],
+)
+def test_inputs_attr_kinds_and_cycles_checked_as_tf(edit):
+    """What TF's importer checks before it builds: a NodeDef's inputs against its op's
+    arguments (types as TF names them), each attribute's kind, and cycles (TF's count)."""
+    gd = _edited(edit)
+    ref, got = _both(lambda: real_tf.import_graph_def(gd), lambda: tf.import_graph_def(gd))
+    assert type(ref) is ValueError and type(got) is ValueError
+    want = str(ref).split("; Op<name=")[0].split("; NodeDef:")[0]
+    assert str(got).startswith(want), (str(got), str(ref))

@@ -29,21 +29,16 @@ from .import_functions import function_library, node_reader
 from .import_read import op_and_outputs
 from .import_v1_control_flow import import_v1
 from .import_v1_structure import V1_TYPES, has_v1_control_flow
-from .op_arguments import check_attr_kinds, check_input_count
+from .op_arguments import check_attr_kinds, check_input_count, tf_type_name
 from .op_signatures import MissingAttr, default_attrs, has_signature, output_dtypes
 from .protos import protos
 
 _INPUT = re.compile(r"^(\^)?([^:^][^:]*)(?::(\d+))?$")
 # op types whose output is their input (a TensorArray's flow, float in TF, is the array here)
 _PASS_THROUGH = frozenset({"Identity", "Snapshot", "StopGradient", "PreventGradient"})
+
+
 # TF's DataTypeString names, used in its messages
-_TF_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
-
-
-def _tf_name(d: _dt.DType) -> str:
-    return _TF_NAMES.get(d.name, d.name)
-
-
 def _as_graph_def(graph_def: Any) -> Any:
     GraphDef = protos().GraphDef
     if isinstance(graph_def, GraphDef):
@@ -97,6 +92,26 @@ def _check_args(input_map: Any, return_elements: Any) -> dict:
     return out
 
 
+def _unordered(nodes: list) -> int:
+    """How many nodes no topological order reaches (a cycle's and those after it): TF's count."""
+    names = {n.name for n in nodes}
+    deps = {n.name: {m.group(2) for i in n.input if (m := _INPUT.match(i)) and m.group(2) in names}
+            for n in nodes}  # fmt: skip
+    done: set = set()
+    ready = [k for k, d in deps.items() if not d]
+    users: dict = {}
+    for k, d in deps.items():
+        for dep in d:
+            users.setdefault(dep, []).append(k)
+    while ready:
+        k = ready.pop()
+        done.add(k)
+        for u in users.get(k, []):
+            if u not in done and deps[u] <= done:
+                ready.append(u)
+    return len(nodes) - len(done)
+
+
 def _order(nodes: list) -> list:
     """The nodes in an order where each comes after its inputs (GraphDef order otherwise)."""
     by_name = {n.name: n for n in nodes}
@@ -117,7 +132,7 @@ def _order(nodes: list) -> list:
                 out.append(n)
                 continue
             if n.name in open_:
-                raise ValueError(f"Node '{n.name}': GraphDef contains a cycle through this node")
+                raise ValueError(f"{_unordered(nodes)} nodes in a cycle")
             open_.add(n.name)
             stack.append((n, True))
             for inp in reversed(list(n.input)):
@@ -176,8 +191,8 @@ class _Importer:
             want = known[k] if k < len(known) else t.dtype
             if t.dtype != want and want != _dt.resource:
                 raise ValueError(
-                    f"Input {i} of node {self.scope}{node.name} was passed {_tf_name(t.dtype)} "
-                    f"from {t.name} incompatible with expected {_tf_name(want)}."
+                    f"Input {i} of node {self.scope}{node.name} was passed {tf_type_name(t.dtype)} "
+                    f"from {t.name} incompatible with expected {tf_type_name(want)}."
                 )
             return t, None
         n_out = len(self.tf_dtypes[src])

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import dtypes as _dt
+
 # TF's attribute type -> the AttrValue field that holds it
 _FIELD = {"string": "s", "int": "i", "float": "f", "bool": "b", "type": "type",
           "shape": "shape", "tensor": "tensor", "func": "func"}  # fmt: skip
@@ -1417,9 +1419,31 @@ def input_count(tf_type: str, attrs: dict[str, Any]) -> int | None:
     return n
 
 
-def expected_inputs(tf_type: str) -> str:
-    """The input argument tokens of ``tf_type``, comma-separated (for messages)."""
-    return ", ".join(_ARGS.get(tf_type, ("", {}))[0].split())
+_TF_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
+
+
+def tf_type_name(d: Any) -> str:
+    """TF's name of a dtype (DataTypeString: ``float``, ``double``, ``half``, ``int32``...)."""
+    name = getattr(d, "name", str(d))
+    return _TF_NAMES.get(name, name)
+
+
+def expected_inputs(tf_type: str, attrs: dict[str, Any]) -> str:
+    """The input types of ``tf_type`` with these attributes, comma-separated as TF's messages
+    write them ('float, float'); a type attribute not set stays its name."""
+    out: list[str] = []
+    for token in _ARGS.get(tf_type, ("", {}))[0].split():
+        if token.startswith("["):
+            out += [tf_type_name(t) for t in attrs.get(token[1:-1], [])]
+            continue
+        count = 1
+        if "*" in token:
+            number, token = token.split("*")
+            count = int(attrs.get(number, 1))
+        base = token[1:] if token.startswith("!") else token
+        name = tf_type_name(attrs[base]) if base in attrs else base
+        out += [tf_type_name(_dt.as_dtype(base)) if token.startswith("!") else name] * count
+    return ", ".join(out)
 
 
 def check_input_count(node_def: Any, attrs: dict[str, Any], where: str) -> None:
@@ -1429,7 +1453,7 @@ def check_input_count(node_def: Any, attrs: dict[str, Any], where: str) -> None:
     got = sum(1 for i in node_def.input if not i.startswith("^"))
     if want is not None and want != got:
         raise ValueError(
-            f"NodeDef expected inputs '{expected_inputs(node_def.op)}' do not match {got} "
+            f"NodeDef expected inputs '{expected_inputs(node_def.op, attrs)}' do not match {got} "
             f"inputs specified; Op<name={node_def.op}>; NodeDef: {{{{{where}}}}}"
         )
 
