@@ -3,11 +3,11 @@ reading the operator's inputs and options the way TFLite's reference kernels do 
 depthwise filters 1HW(C*M), fully connected weights [out, in], fused activations).
 
 A builder is ``fn(b, op) -> list of output tensors``; ``b`` (the interpreter's graph builder)
-gives ``b.x(op, i)`` (the i-th input as a tensor, None where the model leaves it out),
-``b.value(op, i)`` (a constant input's array, None if it is computed) and ``b.option(op, field,
-fmt, default)`` (a field of the operator's options table). ``BUILTINS`` maps code -> (name,
-builder); codes not in it are refused when the model is loaded, as TFLite refuses an op it has
-no kernel for.
+gives ``b.x(op, i)`` (the i-th input as a tensor; an input left out is an error unless
+``optional``, as a bias is), ``b.value(op, i)`` (a constant input's array, None if it is
+computed) and ``b.option(op, field, fmt, default)`` (a field of the operator's options
+table). ``BUILTINS`` maps code -> (name, builder); codes not in it are refused when the model is
+loaded, as TFLite refuses an op it has no kernel for.
 """
 
 from __future__ import annotations
@@ -67,6 +67,14 @@ TYPE_NAMES = {
 _PADDING = {0: "SAME", 1: "VALID"}
 
 
+def padding(b: Any, op: Any) -> str:
+    """The Padding enum of a conv or pool operator's options (field 0)."""
+    code = b.option(op, 0, "b", 0)
+    if code not in _PADDING:
+        raise ValueError(f"{b.where(op)}: padding {code} is neither SAME (0) nor VALID (1)")
+    return _PADDING[code]
+
+
 def activation(x: Any, code: int, where: str) -> Any:
     """A fused activation (ActivationFunctionType)."""
     if code == 0:
@@ -92,7 +100,7 @@ def _transposed(b: Any, op: Any, i: int, perm: list[int]) -> Any:
 
 
 def _conv2d(b: Any, op: Any) -> list:
-    x, bias = b.x(op, 0), b.x(op, 2)
+    x, bias = b.x(op, 0), b.x(op, 2, optional=True)
     w = _transposed(b, op, 1, [1, 2, 3, 0])  # OHWI -> HWIO
     sh, sw = b.option(op, 2, "i", 1), b.option(op, 1, "i", 1)
     dh, dw = b.option(op, 5, "i", 1), b.option(op, 4, "i", 1)
@@ -100,7 +108,7 @@ def _conv2d(b: Any, op: Any) -> list:
         x,
         w,
         [1, sh, sw, 1],
-        _PADDING[b.option(op, 0, "b", 0)],
+        padding(b, op),
         dilations=[1, dh, dw, 1],
     )
     if bias is not None:
@@ -109,7 +117,7 @@ def _conv2d(b: Any, op: Any) -> list:
 
 
 def _depthwise(b: Any, op: Any) -> list:
-    x, w, bias = b.x(op, 0), b.x(op, 1), b.x(op, 2)
+    x, w, bias = b.x(op, 0), b.x(op, 1), b.x(op, 2, optional=True)
     c = x.shape.as_list()[-1]
     kh, kw, cm = w.shape.as_list()[1:]
     if c is None or cm % c:
@@ -120,7 +128,7 @@ def _depthwise(b: Any, op: Any) -> list:
         x,
         array_ops.reshape(w, [kh, kw, c, cm // c]),  # 1HW(C*M) -> HWCM
         [1, sh, sw, 1],
-        _PADDING[b.option(op, 0, "b", 0)],
+        padding(b, op),
         rate=[dh, dw] if (dh, dw) != (1, 1) else None,
     )
     if bias is not None:
@@ -129,7 +137,7 @@ def _depthwise(b: Any, op: Any) -> list:
 
 
 def _fully_connected(b: Any, op: Any) -> list:
-    x, bias = b.x(op, 0), b.x(op, 2)
+    x, bias = b.x(op, 0), b.x(op, 2, optional=True)
     if b.option(op, 1, "b", 0) != 0:
         raise ValueError(f"{b.where(op)}: only the DEFAULT weights format is supported")
     n_out, n_in = b.tensor(op.inputs[1]).shape
@@ -147,7 +155,7 @@ def _pool(fn: Callable) -> Callable:
     def build(b: Any, op: Any) -> list:
         fh, fw = b.option(op, 4, "i", 1), b.option(op, 3, "i", 1)
         sh, sw = b.option(op, 2, "i", 1), b.option(op, 1, "i", 1)
-        y = fn(b.x(op, 0), [1, fh, fw, 1], [1, sh, sw, 1], _PADDING[b.option(op, 0, "b", 0)])
+        y = fn(b.x(op, 0), [1, fh, fw, 1], [1, sh, sw, 1], padding(b, op))
         return [activation(y, b.option(op, 5, "b", 0), b.where(op))]
 
     return build
@@ -191,7 +199,8 @@ def _reduce(fn: Callable) -> Callable:
 
 
 def _pad(b: Any, op: Any) -> list:
-    value = b.x(op, 2) if len(op.inputs) > 2 else 0
+    value = b.x(op, 2, optional=True) if len(op.inputs) > 2 else None
+    value = 0 if value is None else value
     return [slicing_ops.pad(b.x(op, 0), b.x(op, 1), constant_values=value)]
 
 

@@ -485,6 +485,16 @@ def _cast(c: _Converter, op: Any) -> None:
     c.emit(53, ins, [c.out(op.outputs[0])], 37, [(0, "i8", src), (1, "i8", dst)])
 
 
+def _resize_bilinear(c: _Converter, op: Any) -> None:
+    """RESIZE_BILINEAR (ResizeBilinearOptions: two deprecated sizes, then the flags)."""
+    ins = [c.x(op.inputs[0]), _int_input(c, op.inputs[1], f"{op.name}/size")]
+    opts = [
+        (2, "bool", bool(op.get_attr("align_corners"))),
+        (3, "bool", bool(op.get_attr("half_pixel_centers"))),
+    ]
+    c.emit(23, ins, [c.out(op.outputs[0])], 15, opts)
+
+
 def _softmax(c: _Converter, op: Any) -> None:
     c.emit(25, [c.x(op.inputs[0])], [c.out(op.outputs[0])], 9, [(0, "f32", 1.0)])
 
@@ -560,6 +570,7 @@ OPS: dict[str, Callable] = {
     "MaxPool": _pool(17),
     "AvgPool": _pool(1),
     "Softmax": _softmax,
+    "ResizeBilinear": _resize_bilinear,
     "Reshape": _reshape,
     "Squeeze": _squeeze,
     "ExpandDims": _expand_dims,

@@ -63,9 +63,23 @@ class _Builder:
                     raise
                 except (ValueError, TypeError, errors.OpError) as e:
                     raise RuntimeError(f"Node number {k} ({name}) failed to prepare: {e}") from None
+                except IndexError:  # (an input or output the builtin needs is not there)
+                    raise RuntimeError(
+                        f"Node number {k} ({name}) failed to prepare: {len(op.inputs)} inputs "
+                        f"and {len(op.outputs)} outputs are too few"
+                    ) from None
                 for i, t in zip(op.outputs, outs):
                     if i >= 0:
                         self.tensors[i] = t
+            for i in sg.outputs:  # an output no node writes: a constant, or an error naming it
+                if i not in self.tensors:
+                    v = constant_value(self.model, sg.tensors[i])
+                    if v is None:
+                        raise ModelInvalidArgumentError(
+                            f"output tensor {i} '{sg.tensors[i].name}' is neither an input, a "
+                            "constant nor written by a node"
+                        )
+                    self.tensors[i] = constant(v, name=f"tensor_{i}")
 
     def tensor(self, i: int) -> TensorInfo:
         return self.sg.tensors[i]
@@ -90,9 +104,13 @@ class _Builder:
             return None
         return constant_value(self.model, self.sg.tensors[op.inputs[i]])
 
-    def x(self, op: OperatorInfo, i: int) -> Any:
+    def x(self, op: OperatorInfo, i: int, optional: bool = False) -> Any:
+        """The node's input ``i`` as a tensor; an input the model leaves out is None where it
+        is ``optional`` (a bias), else an error (the node cannot be prepared)."""
         if i >= len(op.inputs) or op.inputs[i] < 0:
-            return None
+            if optional:
+                return None
+            raise ValueError(f"input {i} is missing ({len(op.inputs)} inputs)")
         j = op.inputs[i]
         if j not in self.tensors:
             v = constant_value(self.model, self.sg.tensors[j])
@@ -368,9 +386,10 @@ class Interpreter:
         feeds = {b.placeholders[i]: self._values[i] for i in self._sg.inputs}
         feeds.update({p: self._values[i] for i, p in b.states.items()})
         states = list(b.updates)
-        fetched = self._session.run(
-            [b.tensors[i] for i in wanted] + [b.updates[i] for i in states], feeds
-        )
+        fetches = [b.tensors[i] for i in wanted] + [b.updates[i] for i in states]
+        if not fetches:  # (a model without outputs: nothing to run)
+            return
+        fetched = self._session.run(fetches, feeds)
         for i, v in zip(states, fetched[len(wanted) :]):
             self._values[i][...] = v
         for i, v in zip(wanted, fetched):
