@@ -67,8 +67,8 @@ int64_t count_values(FeatureKind kind, ByteSpan list) {
   const uint8_t* end = p + list.size;
   int64_t n = 0;
   while (p < end) {
-    uint32_t field;
-    int wire;
+    uint32_t field = 0;
+    int wire = 0;
     if (!read_tag(p, end, field, wire)) return -1;
     if (field == 1 && kind == FeatureKind::kFloat && wire == kLengthDelimited) {
       ByteSpan s;
@@ -105,8 +105,8 @@ void append_values(FeatureKind kind, ByteSpan list, ParsedFeature& f) {
   const uint8_t* p = list.data;
   const uint8_t* end = p + list.size;
   while (p < end) {
-    uint32_t field;
-    int wire;
+    uint32_t field = 0;
+    int wire = 0;
     read_tag(p, end, field, wire);
     ByteSpan s;
     uint64_t v;
@@ -158,8 +158,8 @@ class RecordParser {
     const uint8_t* p = record.data;
     const uint8_t* end = p + record.size;
     while (p < end) {
-      uint32_t field;
-      int wire;
+      uint32_t field = 0;
+      int wire = 0;
       if (!read_tag(p, end, field, wire)) return false;
       ByteSpan features;
       if (field == 1 && wire == kLengthDelimited) {
@@ -178,8 +178,8 @@ class RecordParser {
     const uint8_t* p = features.data;
     const uint8_t* end = p + features.size;
     while (p < end) {
-      uint32_t field;
-      int wire;
+      uint32_t field = 0;
+      int wire = 0;
       if (!read_tag(p, end, field, wire)) return false;
       ByteSpan entry;
       if (field == 1 && wire == kLengthDelimited) {
@@ -198,8 +198,8 @@ class RecordParser {
     std::string_view key;
     values_.clear();
     while (p < end) {
-      uint32_t field;
-      int wire;
+      uint32_t field = 0;
+      int wire = 0;
       if (!read_tag(p, end, field, wire)) return false;
       ByteSpan s;
       if (wire == kLengthDelimited && (field == 1 || field == 2)) {
@@ -223,8 +223,8 @@ class RecordParser {
       const uint8_t* q = feature.data;
       const uint8_t* e = q + feature.size;
       while (q < e) {
-        uint32_t field;
-        int wire;
+        uint32_t field = 0;
+        int wire = 0;
         if (!read_tag(q, e, field, wire)) return false;
         ByteSpan list;
         if (wire == kLengthDelimited && field >= 1 && field <= 3) {
