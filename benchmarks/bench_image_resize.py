@@ -54,20 +54,11 @@ def graphs(m, config):
 
 def main() -> int:
     threads = ARGS.threads
-    tflite_core.set_num_threads(threads)
     rng = np.random.default_rng(0)
     image = (rng.random((1, ARGS.height, ARGS.width, 3)) * 256).astype(np.uint8)
     feeds = {"float32": image.astype(np.float32), "uint8": image}
     feeds["gradient"] = feeds["float32"]
-    ours = tflite_core.ConfigProto(intra_op_parallelism_threads=threads)
-    impls = [("tflite_core", common.TFLITE, tflite_core, ours)]
-    tf = common.optional_import("tensorflow")
-    if tf is not None and common.wanted("TF compat.v1"):
-        tf.get_logger().setLevel("ERROR")
-        cfg = tf.compat.v1.ConfigProto(
-            intra_op_parallelism_threads=threads, inter_op_parallelism_threads=threads
-        )
-        impls.append(("TF compat.v1", common.REFERENCE, tf.compat.v1, cfg))
+    impls = common.graph_libraries(threads, tflite_core)
     cases, results, baseline = [], {}, {}
     for label, kind, m, config in impls:
         for step, (sess, y, x) in graphs(m, config).items():

@@ -136,16 +136,7 @@ def main() -> int:
     if ARGS.events_out:
         digest = fixed_run(ARGS.events_out)
         common.note(f"- fixed run's event file: {ARGS.events_out}, sha256 {digest}")
-    tflite_core.set_num_threads(threads)
-    ours = tflite_core.ConfigProto(intra_op_parallelism_threads=threads)
-    impls = [("tflite_core", common.TFLITE, tflite_core, ours)]
-    tf = common.optional_import("tensorflow")
-    if tf is not None and common.wanted("TF compat.v1"):
-        tf.get_logger().setLevel("ERROR")
-        cfg = tf.compat.v1.ConfigProto(
-            intra_op_parallelism_threads=threads, inter_op_parallelism_threads=threads
-        )
-        impls.append(("TF compat.v1", common.REFERENCE, tf.compat.v1, cfg))
+    impls = common.graph_libraries(threads, tflite_core)
     cases, baseline, writers, dirs = [], {}, [], []
     for label, kind, m, config in impls:
         sess, feed, train_op, merged = session(m, config)
@@ -174,11 +165,12 @@ def main() -> int:
     common.measure(cases)
     for w in writers:
         w.close()
-    if tf is not None and len(impls) > 1:
+    if len(impls) > 1:
+        compat = impls[1][2]  # TF's compat.v1
 
         def check():
             ours = tflite_core.Summary.FromString(build_merged_only(tflite_core))
-            theirs = tf.compat.v1.Summary.FromString(build_merged_only(tf.compat.v1))
+            theirs = compat.Summary.FromString(build_merged_only(compat))
             assert [v.tag for v in ours.value] == [v.tag for v in theirs.value]
             for a, b in zip(ours.value, theirs.value):
                 if a.tag.endswith(("weights", "biases")):

@@ -572,6 +572,22 @@ def finish() -> int:
     return 1 if _FAILURES else 0
 
 
+def graph_libraries(threads: int, tflite_core) -> list[tuple[str, str, Any, Any]]:
+    """``(label, kind, module, config)`` of the graph-mode libraries at ``threads`` threads:
+    tflite_core, and TF's ``compat.v1`` where TF is installed and wanted (``--only``)."""
+    tflite_core.set_num_threads(threads)
+    config = tflite_core.ConfigProto(intra_op_parallelism_threads=threads)
+    out = [("tflite_core", TFLITE, tflite_core, config)]
+    tf = optional_import("tensorflow")
+    if tf is not None and wanted("TF compat.v1"):
+        tf.get_logger().setLevel("ERROR")
+        cfg = tf.compat.v1.ConfigProto(
+            intra_op_parallelism_threads=threads, inter_op_parallelism_threads=threads
+        )
+        out.append(("TF compat.v1", REFERENCE, tf.compat.v1, cfg))
+    return out
+
+
 def standard_impls(
     threads, tflite_core, graph_impl, torch_impl, jax_impl, numpy_impl, tf_extra=None
 ):
@@ -582,19 +598,13 @@ def standard_impls(
     ``graph_impl(label, kind, tf_module, config)`` builds a TF 1.x graph-mode implementation,
     run by tflite_core and by TF's ``compat.v1`` alike; the others take their library module.
     """
-    tflite_core.set_num_threads(threads)
-    config = tflite_core.ConfigProto(intra_op_parallelism_threads=threads)
-    impls = [graph_impl("tflite_core Session.run", TFLITE, tflite_core, config)]
+    impls = [
+        graph_impl(f"{label} Session.run", kind, m, config)
+        for label, kind, m, config in graph_libraries(threads, tflite_core)
+    ]
     tf = optional_import("tensorflow")
-    if tf is not None:
-        tf.get_logger().setLevel("ERROR")
-        cfg = tf.compat.v1.ConfigProto(
-            intra_op_parallelism_threads=threads, inter_op_parallelism_threads=threads
-        )
-        if wanted("TF compat.v1"):
-            impls.append(graph_impl("TF compat.v1 Session.run", REFERENCE, tf.compat.v1, cfg))
-        if tf_extra is not None:
-            impls.extend(tf_extra(tf))
+    if tf is not None and tf_extra is not None:
+        impls.extend(tf_extra(tf))
     torch = optional_import("torch")
     if torch is not None and wanted("PyTorch"):
         torch.set_num_threads(threads)
