@@ -57,9 +57,12 @@ def setup(
     """Parses the common options and pins every library's thread count through the environment.
 
     Must run before NumPy or any framework is imported: OpenBLAS, MKL, OpenMP, TensorFlow and XLA
-    read their thread counts when they load.
+    read their thread counts when they load. A second call (a benchmark importing another's
+    graphs and data) returns the options the first one parsed.
     """
     global _ARGS
+    if _ARGS is not None:
+        return _ARGS
     p = argparse.ArgumentParser(description=description.strip().splitlines()[0])
     p.add_argument("--threads", type=int, default=2, help="threads for every library (default 2)")
     p.add_argument("--batch-ms", type=float, default=25.0, help="target duration of one batch")

@@ -10,6 +10,7 @@
 
 #include "control.h"
 #include "crc32c.h"
+#include "fpmath.h"
 #include "kernels.h"
 #include "plan.h"
 #include "summary.h"
@@ -530,6 +531,11 @@ PYBIND11_MODULE(_core, m) {
   m.def("set_conv_backend", &tfl::set_conv_backend, py::arg("name"),
         "Selects the float32 conv/pool backend: 'onednn' (where built) or 'reference'.");
   m.def("conv_backend", &tfl::conv_backend, "The conv/pool backend in use.");
+  m.def("set_fpmath_mode", &tfl::set_fpmath_mode, py::arg("mode"),
+        "Sets float32 matmul/conv maths: 'strict' or 'bf16' (fpmath.h).");
+  m.def("fpmath_mode", &tfl::fpmath_mode, "The float32 matmul/conv maths mode.");
+  m.def("fpmath_bf16_unavailable", &tfl::fpmath_bf16_unavailable,
+        "'' where bf16 maths is available, else why not.");
   m.def("new_constant_id", &tfl::new_constant_id,
         "A never-reused id for a constant filter (the fused conv kernels' last int).");
 }

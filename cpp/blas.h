@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace tfl {
 namespace blas {
@@ -13,9 +14,13 @@ namespace blas {
 // The library behind sgemm: "onednn" or "openblas".
 const char* backend();
 
+// "" where the library can run float32 products with bf16 maths (fpmath.h); else why not.
+std::string bf16_unavailable();
+
 // C[m,n] = alpha * op(A) @ op(B) + beta * C (beta 0: C is only written) on the library's threads:
-// get_num_threads() of them, one below ~0.25 MFLOP. Throws KernelError "[op] oneDNN sgemm failed
-// with status N" when oneDNN reports an error.
+// get_num_threads() of them, one below ~0.25 MFLOP. In fpmath bf16 mode (fpmath.h) products of at
+// least kBf16MinMacs multiply-adds round alpha * A and B to bfloat16 first. Throws KernelError
+// "[op] oneDNN sgemm failed with status N" when oneDNN reports an error.
 void sgemm(const char* op, bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha,
            const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
            int64_t ldc);

@@ -1,15 +1,24 @@
 // blas_onednn.cc: blas.h over oneDNN's dnnl_sgemm (the build with TFLITE_CORE_ONEDNN; CMake
 // compiles blas_openblas.cc instead without it).
 #include <omp.h>
-#include <oneapi/dnnl/dnnl.h>
+#include <oneapi/dnnl/dnnl.hpp>
 
 #include "blas.h"
+#include "fpmath.h"
+#include "gemm_bf16.h"
 #include "tensor.h"
 
 namespace tfl {
 namespace blas {
 
 const char* backend() { return "onednn"; }
+
+std::string bf16_unavailable() {
+  const int isa = int(dnnl::get_effective_cpu_isa());
+  const int bf16 = int(dnnl::cpu_isa::avx512_core_bf16), amx = int(dnnl::cpu_isa::avx512_core_amx);
+  if ((isa & bf16) == bf16 || (isa & amx) == amx) return "";
+  return "oneDNN may not use this CPU's bf16 instructions (ONEDNN_MAX_CPU_ISA)";
+}
 
 namespace {
 dnnl_status_t call(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
@@ -25,6 +34,8 @@ void sgemm(const char* op, bool ta, bool tb, int64_t m, int64_t n, int64_t k, fl
   // free cores (the load monitor lowers that count while other processes keep cores busy).
   const int nt = 2.0 * double(m) * double(n) * double(k) < 2.5e5 ? 1 : get_num_threads();
   if (omp_get_max_threads() != nt) omp_set_num_threads(nt);  // oneDNN reads the caller's ICV
+  if (fpmath_bf16() && m * n * k >= kBf16MinMacs && k > 0)
+    return sgemm_bf16(op, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nt);
   const dnnl_status_t st = call(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   if (st != dnnl_success) fail(op, "oneDNN sgemm failed with status ", int(st));
 }

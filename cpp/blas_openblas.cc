@@ -15,6 +15,8 @@ namespace blas {
 
 const char* backend() { return "openblas"; }
 
+std::string bf16_unavailable() { return "this build has no oneDNN (TFLITE_CORE_ONEDNN=OFF)"; }
+
 namespace {
 void call(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
           int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {

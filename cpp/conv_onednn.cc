@@ -1,9 +1,12 @@
 // conv_onednn.cc: conv and pool kernels on oneDNN primitives (float32, NHWC activations).
 // Activations stay in the caller's NHWC buffers (no reorders: measured here, oneDNN's brgconv:avx2
 // on nhwc is as fast as its blocked layouts); filters are HWIO in memory and reordered into the
-// layout the primitive picks (format_tag::any), a small copy. Each primitive, its reorders, memory
-// objects and a user-mode scratchpad are cached per (kind, shape, thread count): oneDNN fixes its
-// thread partitioning when a primitive is created, so a different thread count needs another one.
+// layout the primitive picks (format_tag::any), a small copy. In fpmath bf16 mode (fpmath.h) a
+// convolution (not a depthwise one) reads bfloat16 copies of its float32 activations, made by a
+// reorder into buffers the cached entry owns, and a bfloat16 filter; it writes float32. Each
+// primitive, its reorders, memory objects and a user-mode scratchpad are cached per (kind, shape,
+// thread count): oneDNN fixes its thread partitioning when a primitive is created, so a different
+// thread count needs another one.
 #include <omp.h>
 
 #include <map>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "conv.h"
+#include "fpmath.h"
 
 namespace tfl {
 namespace {
@@ -46,7 +50,30 @@ struct Entry {
   memory user_w;                 // the caller's filter (HWIO) when a reorder is needed
   memory scratch, scratch2;      // scratchpads of prim and prim2
   memory ws, tmp;                // max pooling's workspace and forward output (for its gradient)
+  // bf16 maths: the caller's float32 activations (cvt_user[i], no data) are converted into the
+  // bfloat16 memories the primitive reads (src, and dst for the filter gradient's dy)
+  memory cvt_user[2];
+  dnnl::reorder cvt[2];
+  int ncvt = 0;
 };
+
+// Adds a float32 -> bfloat16 conversion of an activation into `prim` (owned by the entry).
+void add_cvt(Entry& e, const memory::desc& f32, const memory::desc& bf16, memory& prim) {
+  prim = memory(bf16, engine());
+  e.cvt_user[e.ncvt] = memory(f32, engine(), nullptr);
+  e.cvt[e.ncvt] = dnnl::reorder(e.cvt_user[e.ncvt], prim);
+  ++e.ncvt;
+}
+
+// Points `prim` at the caller's buffer, or converts the buffer into it (conversion i).
+void bind_input(Entry& e, int i, memory& prim, const void* data, dnnl::stream& s) {
+  if (i < e.ncvt) {
+    e.cvt_user[i].set_data_handle(const_cast<void*>(data));
+    e.cvt[i].execute(s, e.cvt_user[i], prim);
+  } else {
+    prim.set_data_handle(const_cast<void*>(data));
+  }
+}
 
 using Key = std::vector<int64_t>;
 std::mutex g_cache_mutex;
@@ -96,13 +123,17 @@ Key conv_key(Kind kind, const ConvGeom& g, int nt) {
 
 struct ConvDescs {
   memory::desc src, dst, user_w, any_w;
+  memory::desc src16, dst16;  // bfloat16 activations (bf16 maths)
   memory::dims strides, dilates, pad_l, pad_r;
 };
 
-ConvDescs conv_descs(const ConvGeom& g) {
+// bf16: the filter the primitive reads (any_w) is bfloat16; user_w is the caller's float32.
+ConvDescs conv_descs(const ConvGeom& g, bool bf16 = false) {
   ConvDescs d;
   d.src = memory::desc({g.n, g.c, g.h, g.w}, dt::f32, tag::nhwc);
   d.dst = memory::desc({g.n, g.oc, g.oh, g.ow}, dt::f32, tag::nhwc);
+  d.src16 = memory::desc({g.n, g.c, g.h, g.w}, dt::bf16, tag::nhwc);
+  d.dst16 = memory::desc({g.n, g.oc, g.oh, g.ow}, dt::bf16, tag::nhwc);
   if (g.depthwise()) {
     // groups = channels: weights [g, mult, 1, kh, kw] over TF's [kh, kw, c, mult] buffer
     const memory::dims dims{g.c, g.mult, 1, g.kh, g.kw};
@@ -112,7 +143,7 @@ ConvDescs conv_descs(const ConvGeom& g) {
   } else {
     const memory::dims dims{g.oc, g.c, g.kh, g.kw};
     d.user_w = memory::desc(dims, dt::f32, tag::hwio);
-    d.any_w = memory::desc(dims, dt::f32, tag::any);
+    d.any_w = memory::desc(dims, bf16 ? dt::bf16 : dt::f32, tag::any);
   }
   d.strides = {g.sh, g.sw};
   d.dilates = {g.dh - 1, g.dw - 1};  // oneDNN counts dilation from 0
@@ -121,11 +152,13 @@ ConvDescs conv_descs(const ConvGeom& g) {
   return d;
 }
 
+// bf16: bfloat16 activations in and out (the backward primitives' hint).
 dnnl::convolution_forward::primitive_desc conv_fwd_pd(const ConvDescs& d,
-                                                      const dnnl::primitive_attr& attr) {
+                                                      const dnnl::primitive_attr& attr,
+                                                      bool bf16 = false) {
   return dnnl::convolution_forward::primitive_desc(
-      engine(), prop_kind::forward_training, algorithm::convolution_direct, d.src, d.any_w, d.dst,
-      d.strides, d.dilates, d.pad_l, d.pad_r, attr);
+      engine(), prop_kind::forward_training, algorithm::convolution_direct, bf16 ? d.src16 : d.src,
+      d.any_w, bf16 ? d.dst16 : d.dst, d.strides, d.dilates, d.pad_l, d.pad_r, attr);
 }
 
 // Sets up the filter memory: the primitive's own layout plus a reorder when it is not HWIO.
@@ -147,7 +180,7 @@ void conv_exec(Entry& e, int src_arg, const void* src, int dst_arg, void* dst, c
                const void* bias = nullptr) {
   std::lock_guard<std::mutex> lk(e.m);
   auto& s = stream();
-  e.src.set_data_handle(mut(src));
+  bind_input(e, 0, e.src, src, s);
   e.dst.set_data_handle(dst);
   if (e.reorder_w) {
     if (!e.w_ready) {
@@ -185,25 +218,31 @@ bool dnnl_filter_grad_by_gemm(const ConvGeom& g) {
 void dnnl_conv2d(const ConvGeom& g, const float* x, const float* f, float* y, const float* bias,
                  int64_t filter_id) {
   const int nt = set_threads();
+  const bool bf16 = fpmath_bf16() && !g.depthwise();
   Key key = conv_key(kFwd, g, nt);
   key.push_back(bias ? 1 : 0);
   key.push_back(filter_id);
+  key.push_back(bf16);
   auto e = cached(std::move(key), [&](Entry& e) {
     e.w_constant = filter_id != 0;
-    const ConvDescs d = conv_descs(g);
+    const ConvDescs d = conv_descs(g, bf16);
+    const memory::desc& src = bf16 ? d.src16 : d.src;
     const dnnl::primitive_attr attr = user_scratchpad();
     dnnl::convolution_forward::primitive_desc pd;
     if (bias) {
       const memory::desc b({g.oc}, dt::f32, tag::x);
       pd = dnnl::convolution_forward::primitive_desc(
-          engine(), prop_kind::forward_inference, algorithm::convolution_direct, d.src, d.any_w, b,
+          engine(), prop_kind::forward_inference, algorithm::convolution_direct, src, d.any_w, b,
           d.dst, d.strides, d.dilates, d.pad_l, d.pad_r, attr);
       e.bias = memory(b, engine(), nullptr);
     } else {
-      pd = conv_fwd_pd(d, attr);
+      pd = dnnl::convolution_forward::primitive_desc(
+          engine(), prop_kind::forward_training, algorithm::convolution_direct, src, d.any_w, d.dst,
+          d.strides, d.dilates, d.pad_l, d.pad_r, attr);
     }
     e.prim = dnnl::convolution_forward(pd);
-    e.src = memory(d.src, engine(), nullptr);
+    if (bf16) add_cvt(e, d.src, d.src16, e.src);
+    else e.src = memory(d.src, engine(), nullptr);
     e.dst = memory(d.dst, engine(), nullptr);
     setup_weights(e, d, pd.weights_desc(), false);
     e.scratch = memory(pd.scratchpad_desc(), engine());
@@ -213,14 +252,18 @@ void dnnl_conv2d(const ConvGeom& g, const float* x, const float* f, float* y, co
 
 void dnnl_conv2d_bwd_input(const ConvGeom& g, const float* f, const float* dy, float* dx) {
   const int nt = set_threads();
-  auto e = cached(conv_key(kBwdData, g, nt), [&](Entry& e) {
-    const ConvDescs d = conv_descs(g);
-    auto hint = conv_fwd_pd(d, dnnl::primitive_attr());
+  const bool bf16 = fpmath_bf16() && !g.depthwise();
+  Key key = conv_key(kBwdData, g, nt);
+  key.push_back(bf16);
+  auto e = cached(std::move(key), [&](Entry& e) {
+    const ConvDescs d = conv_descs(g, bf16);
+    auto hint = conv_fwd_pd(d, dnnl::primitive_attr(), bf16);
     auto pd = dnnl::convolution_backward_data::primitive_desc(
-        engine(), algorithm::convolution_direct, d.src, d.any_w, d.dst, d.strides, d.dilates,
-        d.pad_l, d.pad_r, hint, user_scratchpad());
+        engine(), algorithm::convolution_direct, d.src, d.any_w, bf16 ? d.dst16 : d.dst, d.strides,
+        d.dilates, d.pad_l, d.pad_r, hint, user_scratchpad());
     e.prim = dnnl::convolution_backward_data(pd);
-    e.src = memory(d.dst, engine(), nullptr);  // read: dy
+    if (bf16) add_cvt(e, d.dst, d.dst16, e.src);  // read: dy
+    else e.src = memory(d.dst, engine(), nullptr);
     e.dst = memory(d.src, engine(), nullptr);  // written: dx
     setup_weights(e, d, pd.weights_desc(), false);
     e.scratch = memory(pd.scratchpad_desc(), engine());
@@ -230,23 +273,33 @@ void dnnl_conv2d_bwd_input(const ConvGeom& g, const float* f, const float* dy, f
 
 void dnnl_conv2d_bwd_filter(const ConvGeom& g, const float* x, const float* dy, float* df) {
   const int nt = set_threads();
-  auto e = cached(conv_key(kBwdWeights, g, nt), [&](Entry& e) {
-    const ConvDescs d = conv_descs(g);
-    auto hint = conv_fwd_pd(d, dnnl::primitive_attr());
+  const bool bf16 = fpmath_bf16() && !g.depthwise();
+  Key key = conv_key(kBwdWeights, g, nt);
+  key.push_back(bf16);
+  auto e = cached(std::move(key), [&](Entry& e) {
+    const ConvDescs d = conv_descs(g, bf16);
+    auto hint = conv_fwd_pd(d, dnnl::primitive_attr(), bf16);
+    // the filter gradient stays float32 (any layout, reordered to HWIO)
+    const memory::desc dw(d.any_w.get_dims(), dt::f32, tag::any);
     auto pd = dnnl::convolution_backward_weights::primitive_desc(
-        engine(), algorithm::convolution_direct, d.src, d.any_w, d.dst, d.strides, d.dilates,
-        d.pad_l, d.pad_r, hint, user_scratchpad());
+        engine(), algorithm::convolution_direct, bf16 ? d.src16 : d.src, dw, bf16 ? d.dst16 : d.dst,
+        d.strides, d.dilates, d.pad_l, d.pad_r, hint, user_scratchpad());
     e.prim = dnnl::convolution_backward_weights(pd);
-    e.src = memory(d.src, engine(), nullptr);  // x
-    e.dst = memory(d.dst, engine(), nullptr);  // dy (read)
+    if (bf16) {
+      add_cvt(e, d.src, d.src16, e.src);  // x
+      add_cvt(e, d.dst, d.dst16, e.dst);  // dy (read)
+    } else {
+      e.src = memory(d.src, engine(), nullptr);
+      e.dst = memory(d.dst, engine(), nullptr);
+    }
     setup_weights(e, d, pd.diff_weights_desc(), true);
     e.scratch = memory(pd.scratchpad_desc(), engine());
   });
   // src = x, "dst" = dy (both read), weights = df (written)
   std::lock_guard<std::mutex> lk(e->m);
   auto& s = stream();
-  e->src.set_data_handle(mut(x));
-  e->dst.set_data_handle(mut(dy));
+  bind_input(*e, 0, e->src, x, s);
+  bind_input(*e, 1, e->dst, dy, s);
   if (e->reorder_w) e->user_w.set_data_handle(df);
   else e->wei.set_data_handle(df);
   e->prim.execute(s, {{DNNL_ARG_SRC, e->src},

@@ -121,8 +121,10 @@ from .framework.run_protos import RUN_PROTO_NAMES, run_protos
 # the tf namespace: re-exports only (the runtime loads the compiled core)
 from .framework.runtime import (
     get_conv_backend,
+    get_fpmath_mode,
     get_num_threads,
     set_conv_backend,
+    set_fpmath_mode,
     set_num_threads,
 )
 from .framework.scopes import add_to_collections, colocate_with, container, init_scope, op_scope

@@ -139,6 +139,15 @@ def set_conv_backend(name: str) -> None:
 def conv_backend() -> str:
     """The conv/pool backend in use."""
 
+def set_fpmath_mode(mode: str) -> None:
+    """Sets float32 matmul/conv maths: 'strict' or 'bf16' (fpmath.h)."""
+
+def fpmath_mode() -> str:
+    """The float32 matmul/conv maths mode."""
+
+def fpmath_bf16_unavailable() -> str:
+    """'' where bf16 maths is available, else why not."""
+
 def new_constant_id() -> int:
     """A never-reused id for a constant filter (the fused conv kernels' last int)."""
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..framework import nest
 from ..framework.graph import Graph, Operation, Tensor, default_session, get_default_graph
-from ..framework.runtime import core, set_num_threads
+from ..framework.runtime import core, set_fpmath_mode, set_num_threads
 from .buffers import aligned_buffer
 from .config_options import GPUOptions, GraphOptions
 from .executable import LEAVES, fetch_key, make_executable
@@ -39,7 +39,10 @@ go first); their compiled plans are bounded by ``plan_cache``."""
 
 
 class ConfigProto:
-    """Session options; ``intra_op_parallelism_threads`` sets the kernel thread count."""
+    """Session options; ``intra_op_parallelism_threads`` sets the kernel thread count and
+    ``fpmath_mode`` (tflite_core's field: ``"strict"`` or ``"bf16"``, see ``tf.set_fpmath_mode``)
+    the float32 maths of matrix products and convolutions. Both are process-wide settings that a
+    Session made with this config applies when it is created."""
 
     def __init__(
         self,
@@ -47,12 +50,14 @@ class ConfigProto:
         inter_op_parallelism_threads: int = 0,
         allow_soft_placement: bool = False,
         log_device_placement: bool = False,
+        fpmath_mode: str = "",
         **kwargs: Any,
     ) -> None:
         self.intra_op_parallelism_threads = intra_op_parallelism_threads
         self.inter_op_parallelism_threads = inter_op_parallelism_threads
         self.allow_soft_placement = allow_soft_placement
         self.log_device_placement = log_device_placement
+        self.fpmath_mode = fpmath_mode
         self.gpu_options = GPUOptions()
         self.graph_options = GraphOptions()
         for k, v in kwargs.items():
@@ -77,6 +82,9 @@ class BaseSession:
         threads = getattr(config, "intra_op_parallelism_threads", 0) if config is not None else 0
         if threads:
             set_num_threads(int(threads))
+        fpmath = getattr(config, "fpmath_mode", "") if config is not None else ""
+        if fpmath:
+            set_fpmath_mode(fpmath)
         self._default_cms: list = []
         self._partial_runs = PartialRuns(self)
         self._resources: dict = {}  # per-session state of host ops (framework/host_context.py)
