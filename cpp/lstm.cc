@@ -5,9 +5,13 @@
 //                   floats = [forget_bias]) -> new_c [B,H], new_h [B,H], act [B,4H] (sigmoid(i),
 //                   tanh(j), sigmoid(f + forget_bias), sigmoid(o)), tanh_c [B,H] = tanh(new_c)
 //   lstm_step_grad (act, c_prev, tanh_c, d_new_c, d_new_h) -> d_gates [B,4H], d_c_prev [B,H]
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <new>
+#include <vector>
 
 #include "blas.h"
 #include "cpu.h"
@@ -259,6 +263,51 @@ void k_lstm_seq(const TensorView* in, int nin, TensorView* out, int nout, const 
   });
 }
 
+// The backward time loop for float32 where lstm_recurrence_packed applies (AVX2+FMA, H a multiple
+// of 16): per step each thread runs the cell gradient for its rows, then (after a barrier, as the
+// product reads every row) dh_prev for its unit blocks from w_h^T's panels (lstm_grad_blocks), and
+// a second barrier before the next step reads dh_prev. sgemm's product repacked w_h^T on every
+// step. Returns false where it does not apply (the caller's loop runs).
+bool grad_recurrence_packed(const float* act, const float* c0, const float* c, const float* tc,
+                            const float* dc, const float* dh, const float* extra, const float* wh,
+                            float* dg, float* dc0, float* dh0, int64_t steps, int64_t b,
+                            int64_t h) {
+  if (h == 0 || h % 16 != 0 || !cpu::has_avx2_fma()) return false;
+  const int64_t g4 = 4 * h, bh = b * h, nblk = h / 16;
+  thread_local std::vector<float> packed;
+  try {
+    if (packed.size() < size_t(g4 * h)) packed.resize(size_t(g4 * h));
+  } catch (const std::bad_alloc&) {
+    throw ResourceError("[LSTMBlockSequenceGrad] OOM when allocating the packed recurrent weights");
+  }
+  pack_recurrent_weights_t(wh, h, packed.data());
+  const float* p = packed.data();
+  // Nothing in the region throws: the cell gradient and the products on checked buffers.
+#pragma omp parallel num_threads(get_num_threads())
+  {
+    const int64_t nth = omp_get_num_threads(), tid = omp_get_thread_num();
+    const int64_t r0 = b * tid / nth, r1 = b * (tid + 1) / nth;
+    const int64_t blk0 = nblk * tid / nth, blk1 = nblk * (tid + 1) / nth;
+    for (int64_t t = steps - 1; t >= 0; --t) {
+      const float* cp = t == 0 ? c0 : c + (t - 1) * bh;
+      const float* ext = extra != nullptr ? extra + t * b * g4 : nullptr;
+      float* dgt = dg + t * b * g4;
+      if (r1 > r0)
+        cell_grad_rows<float>(act + t * b * g4, cp, tc + t * bh, dc + t * bh, dc0, dh + t * bh, dh0,
+                              h, ext, dgt, dc0, h, r0, r1);
+#pragma omp barrier
+      if (blk1 > blk0) lstm_grad_blocks(p, dgt, dh0, b, h, blk0, blk1);
+#pragma omp barrier
+    }
+  }
+  return true;
+}
+bool grad_recurrence_packed(const double*, const double*, const double*, const double*,
+                            const double*, const double*, const double*, const double*, double*,
+                            double*, double*, int64_t, int64_t, int64_t) {
+  return false;
+}
+
 // lstm_seq_grad: x, c0, h0, w, c, h, act, tanh_c (lstm_seq's inputs and outputs), d_c [T,B,H],
 // d_h [T,B,H] (gradients reaching each step's c and h from outside), optionally d_act_extra
 // [T,B,4H] (added to each step's gate gradient)
@@ -301,16 +350,17 @@ void k_lstm_seq_grad(const TensorView* in, int nin, TensorView* out, int nout, c
     // dc0 and dh0 carry the gradients reaching the previous step's c and h
     std::fill(dc0, dc0 + bh, T(0));
     std::fill(dh0, dh0 + bh, T(0));
-    for (int64_t t = T_ - 1; t >= 0 && h > 0; --t) {
-      const T* cp = t == 0 ? c0 : c + (t - 1) * bh;
-      const T *at = act + t * b * g4, *tct = tc + t * bh, *dct = dc + t * bh, *dht = dh + t * bh;
-      const T* ext = extra != nullptr ? extra + t * b * g4 : nullptr;
-      T* dgt = dg + t * b * g4;
-      parallel_for(b, row_grain(h), [&](int64_t r0, int64_t r1) {
-        cell_grad_rows<T>(at, cp, tct, dct, dc0, dht, dh0, h, ext, dgt, dc0, h, r0, r1);
-      });
-      gemm(false, true, b, h, g4, dgt, g4, w + d * g4, g4, dh0, h, T(0));
-    }
+    if (!grad_recurrence_packed(act, c0, c, tc, dc, dh, extra, w + d * g4, dg, dc0, dh0, T_, b, h))
+      for (int64_t t = T_ - 1; t >= 0 && h > 0; --t) {
+        const T* cp = t == 0 ? c0 : c + (t - 1) * bh;
+        const T *at = act + t * b * g4, *tct = tc + t * bh, *dct = dc + t * bh, *dht = dh + t * bh;
+        const T* ext = extra != nullptr ? extra + t * b * g4 : nullptr;
+        T* dgt = dg + t * b * g4;
+        parallel_for(b, row_grain(h), [&](int64_t r0, int64_t r1) {
+          cell_grad_rows<T>(at, cp, tct, dct, dc0, dht, dh0, h, ext, dgt, dc0, h, r0, r1);
+        });
+        gemm(false, true, b, h, g4, dgt, g4, w + d * g4, g4, dh0, h, T(0));
+      }
     // xh rows: [x_t, h_{t-1}]
     parallel_for(T_ * b, std::max<int64_t>(1, kCheapGrain / std::max<int64_t>(dh_w, 1)),
                  [&](int64_t r0, int64_t r1) {

@@ -56,6 +56,16 @@ __attribute__((always_inline)) inline void cell_row(const T* __restrict bias, T 
 template <typename T>
 void pack_recurrent_weights(const T* wh, int64_t h, T* packed);
 
+// The backward's recurrent product dh_prev [B,H] = d_gates [B,4H] @ w_h^T on the same CPUs, when
+// H is a multiple of 16: w_h^T as panels, one per block of 16 units: panel blk is [4H, 16]
+// row-major, panel[k][j] = w_h[16 * blk + j][k]. Writes all 4H*H values of `packed`.
+void pack_recurrent_weights_t(const float* wh, int64_t h, float* packed);
+// dh[:, 16*blk0 : 16*blk1] = dg @ w_h^T for those unit blocks (rows b; dh rows h apart), from the
+// transposed panels; one thread's share of a step, called inside the caller's parallel region
+// (only where lstm_recurrence_packed applies: cpu::has_avx2_fma(), H % 16 == 0).
+void lstm_grad_blocks(const float* packed_t, const float* dg, float* dh, int64_t b, int64_t h,
+                      int64_t blk0, int64_t blk1);
+
 // The time loop of lstm_seq for float32 on CPUs with AVX2 and FMA (cpu::has_avx2_fma()), when H
 // is a multiple of 16: act [T,B,4H] holds every step's x_t @ w[:D] on entry; each step adds
 // h_{t-1} @ w_h from the packed panels and runs the cell, writing c, hs, act, tc as lstm_seq

@@ -245,11 +245,13 @@ TEST_CASE(lstm_seq_one_and_two_threads_agree) {
   }
 }
 
-// Batches 1..7 and 13 cover the packed product's 6-row tiles and every remainder; float64 runs the
-// sgemm loop, so the two paths are compared. The panels hold w[D:] as pack_recurrent_weights says.
+// Batches 1..9, 13 and 17 cover the packed products' tiles (6 rows with AVX2, 8 rows of two panels
+// with AVX-512; ctest runs this again under TFLITE_CORE_MAX_ISA=avx2) and every remainder; H = 48
+// has an odd number of blocks. float64 runs the sgemm loop, so the two paths are compared. The
+// panels hold w[D:] as pack_recurrent_weights says.
 TEST_CASE(lstm_seq_packed_panels_match_float64) {
-  for (int64_t h : {16, 32})
-    for (int64_t b : {1, 2, 3, 4, 5, 6, 7, 13}) {
+  for (int64_t h : {16, 32, 48})
+    for (int64_t b : {1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 17}) {
       const int64_t t = 3, d = 5;
       Seq s(t, b, d, h);
       auto want = s.run(1.0);
@@ -283,6 +285,50 @@ TEST_CASE(lstm_seq_packed_panels_match_float64) {
             for (int64_t u = 0; u < 16; ++u)
               CHECK(o[4][size_t(((blk * 4 + g) * h + r) * 16 + u)] ==
                     w[size_t((d + r) * 4 * h + g * h + blk * 16 + u)]);
+    }
+}
+
+// The backward's packed loop (float32, H a multiple of 16: w_h^T's panels) against float64's sgemm
+// loop, for the tiles' remainders, an odd number of blocks, one and two threads.
+TEST_CASE(lstm_seq_grad_packed_matches_float64) {
+  for (int64_t h : {16, 48, 64})
+    for (int64_t b : {1, 3, 8, 9, 13}) {
+      const int64_t t = 4, d = 3;
+      Seq s(t, b, d, h);
+      auto o64 = s.run(1.0);
+      Buf<double> wc({t, b, h}), wh({t, b, h});
+      fill_random(wc, -1, 1, 31);
+      fill_random(wh, -1, 1, 32);
+      auto grads = [&](auto zero, const std::vector<tfl::TensorView>& in) {
+        using T = decltype(zero);
+        std::vector<Buf<T>> g;
+        for (auto dims : std::vector<std::vector<int64_t>>{
+                 {t, b, d}, {b, h}, {b, h}, {d + h, 4 * h}, {4 * h}, {t, b, 4 * h}, {t, b, d + h}})
+          g.emplace_back(dims);
+        call("lstm_seq_grad", in,
+             {g[0].view, g[1].view, g[2].view, g[3].view, g[4].view, g[5].view, g[6].view});
+        std::vector<double> r;
+        for (int k = 0; k < 5; ++k)
+          for (auto v : g[size_t(k)].data) r.push_back(double(v));
+        return r;
+      };
+      const auto want = grads(0.0, {s.x.view, s.c0.view, s.h0.view, s.w.view, o64[0].view,
+                                    o64[1].view, o64[2].view, o64[3].view, wc.view, wh.view});
+      // the same inputs in float32 (the forward outputs rounded too)
+      std::vector<Buf<float>> f;
+      for (Buf<double>* v :
+           {&s.x, &s.c0, &s.h0, &s.w, &o64[0], &o64[1], &o64[2], &o64[3], &wc, &wh}) {
+        f.emplace_back(std::vector<int64_t>(v->view.shape, v->view.shape + v->view.ndim));
+        for (size_t k = 0; k < v->size(); ++k) f.back()[k] = float((*v)[k]);
+      }
+      std::vector<tfl::TensorView> in;
+      for (auto& v : f) in.push_back(v.view);
+      auto run = [&] { return grads(0.0f, in); };
+      const auto one = tfl_test::with_threads(1, run), two = tfl_test::with_threads(2, run);
+      for (size_t k = 0; k < want.size(); ++k) {
+        CHECK(one[k] == two[k]);
+        CHECK_NEAR(one[k], want[k], 1e-4 * (1 + std::fabs(want[k])));
+      }
     }
 }
 
