@@ -285,7 +285,9 @@ def test_num_threads_and_preserved_intermediates(models):
     for it in (ours, theirs):
         it.allocate_tensors()
     values = inputs_for(theirs.get_input_details(), 6)
+    threads = tf.get_num_threads()
     run(ours, values)
+    assert tf.get_num_threads() == threads  # num_threads is the interpreter's, not the process's
     run(theirs, values)
     for d in ours.get_tensor_details():
         np.testing.assert_allclose(

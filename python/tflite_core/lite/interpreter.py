@@ -21,11 +21,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..client.session import ConfigProto, Session
+from ..client.session import Session
 from ..framework import dtypes as _dt
 from ..framework import errors
 from ..framework.constant_op import constant
 from ..framework.graph import Graph
+from ..framework.runtime import get_num_threads, set_num_threads
 from ..ops import array_ops
 from .builtin_ops import BUILTINS, TENSOR_TYPE_OF, TENSOR_TYPES, TYPE_NAMES
 from .lite_errors import ModelInvalidArgumentError, ModelNotFoundError, ModelUnimplementedError
@@ -254,7 +255,9 @@ class Interpreter:
         self._model = read_model(bytes(model_content))  # type: ignore[arg-type]
         _check_supported(self._model)
         self._sg = self._model.subgraphs[0]
-        self._config = ConfigProto(intra_op_parallelism_threads=max(num_threads or 0, 0))
+        # the interpreter's own thread count, applied around each invoke (the kernels' count is
+        # process-wide: a Session config would keep it for every later Session)
+        self._num_threads = max(num_threads or 0, 0)
         self._preserve = experimental_preserve_all_tensors
         self._shapes = {i: list(self._sg.tensors[i].shape) for i in self._sg.inputs}
         self._builder = _Builder(self._model, self._sg, self._shapes)  # (refuses bad models now)
@@ -272,7 +275,7 @@ class Interpreter:
                 self._session.close()
                 self._session = None
         if self._session is None:
-            self._session = Session(graph=self._builder.graph, config=self._config)
+            self._session = Session(graph=self._builder.graph)
         old = self._values
         self._values = {}
         for i, t in enumerate(self._sg.tensors):
@@ -389,7 +392,14 @@ class Interpreter:
         fetches = [b.tensors[i] for i in wanted] + [b.updates[i] for i in states]
         if not fetches:  # (a model without outputs: nothing to run)
             return
-        fetched = self._session.run(fetches, feeds)
+        before = get_num_threads()
+        if self._num_threads:
+            set_num_threads(self._num_threads)
+        try:
+            fetched = self._session.run(fetches, feeds)
+        finally:
+            if self._num_threads:
+                set_num_threads(before)
         for i, v in zip(states, fetched[len(wanted) :]):
             self._values[i][...] = v
         for i, v in zip(wanted, fetched):
