@@ -168,9 +168,9 @@ def main() -> int:
     for c in cases:
         if c.impl == base and c.kept:
             work = FLOPS * (1 if c.step == "forward" else 3)
-            common.note(
-                f"- tflite_core {c.step}: {work / c.median / 1e9:.0f} GFLOP/s of convolution work "
-                f"({work / 1e9:.1f} GFLOP per call)"
+            common.peak_fraction(
+                f"tflite_core {c.step} ({work / 1e9:.1f} GFLOP of convolution work per call)",
+                work / c.median / 1e9,
             )
     return common.finish()
 

@@ -29,6 +29,9 @@ import tflite_core
 
 BATCH, DEPTH, UNITS, STEPS = 64, 256, 512, 35
 FORGET_BIAS = 1.0
+# matmul work: the inputs' product and the recurrent products; the backward does each twice more
+# (d_w and d_x / d_h), so forward+backward is three times the forward
+FWD_FLOPS = 2 * STEPS * BATCH * (DEPTH + UNITS) * 4 * UNITS
 
 
 def _data():
@@ -220,6 +223,12 @@ def main() -> int:
     base = impls[0][0]
     common.report(cases, {c.step: base for c in cases}, unit="ms")
     med = {c.step: c.median * 1e3 for c in cases if c.impl == base and c.kept}
+    for step, work in (("forward", FWD_FLOPS), ("forward+backward", 3 * FWD_FLOPS)):
+        if step in med:
+            common.peak_fraction(
+                f"tflite_core {step} ({work / 1e9:.2f} GFLOP of matmul work, cells not counted)",
+                work / med[step] * 1e3 / 1e9,
+            )
     common.target("tflite_core forward <= 22 ms", med.get("forward", float("nan")), 22.0)
     common.target(
         "tflite_core forward+backward <= 85 ms", med.get("forward+backward", float("nan")), 85.0

@@ -131,6 +131,9 @@ def main() -> int:
         value_name="GFLOP/s",
     )
     by = {(c.impl, c.step): c.median for c in cases if c.kept}
+    for step, f in flops.items():
+        if (KERNEL, step) in by and int(step[2:]) >= 512:
+            common.peak_fraction(f"tflite_core kernel {step}", f / by[(KERNEL, step)] / 1e9)
     worst = min(
         (
             by[("numpy.matmul (out=)", s)] / by[(KERNEL, s)]

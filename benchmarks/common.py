@@ -436,14 +436,41 @@ def versions(tflite_core: str) -> dict[str, str]:
     return {"tflite_core": tflite_core, **found}
 
 
-def header(title: str, versions: dict[str, str]) -> None:
-    a = args()
-    model = platform.processor() or platform.machine()
+def cpu_name() -> str:
+    """The CPU as /proc/cpuinfo names it, with its family and model numbers and the vector ISA
+    the kernels can use (AVX-512 with BF16, AVX2, ...): the figures depend on all three."""
     try:
         with open("/proc/cpuinfo") as f:
-            model = next(ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+            info = f.read()
+    except OSError:
+        return platform.processor() or platform.machine()
+    fields: dict[str, str] = {}
+    for line in info.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() not in fields:
+            fields[key.strip()] = value.strip()
+    flags = set(fields.get("flags", "").split())
+    isa = [
+        name
+        for name, flag in (
+            ("AVX-512", "avx512f"),
+            ("AVX512-BF16", "avx512_bf16"),
+            ("AMX", "amx_tile"),
+            ("AVX2+FMA", "fma"),
+        )
+        if flag in flags
+    ]
+    if "AVX-512" in isa:
+        isa.remove("AVX2+FMA")
+    return (
+        f"{fields.get('model name', platform.machine())} (family {fields.get('cpu family', '?')} "
+        f"model {fields.get('model', '?')}; {', '.join(isa) or 'no AVX2'})"
+    )
+
+
+def header(title: str, versions: dict[str, str]) -> None:
+    a = args()
+    model = cpu_name()
     lines = [
         f"## {title}",
         "",
@@ -539,6 +566,30 @@ def report(
     ]
     print("\n".join(lines))
     _SUMMARY.extend(lines)
+
+
+_PEAKS: dict[int, tuple[float, int, str]] = {}
+
+
+def fp32_peak(threads: int) -> tuple[float, int, str]:
+    """(GFLOP/s, threads, isa): this machine's float32 FMA peak at ``threads`` threads, measured
+    once per process by tflite_core's probe (``_core.fma_peak``: independent FMA chains in
+    registers, the best of 3 rounds of 0.2 s)."""
+    if threads not in _PEAKS:
+        from tflite_core import _core
+
+        _PEAKS[threads] = tuple(_core.fma_peak(threads, 0.2, 3))  # type: ignore[assignment]
+    return _PEAKS[threads]
+
+
+def peak_fraction(what: str, gflops: float) -> None:
+    """Notes ``gflops`` (a matmul-bound row's rate) as a fraction of the measured fp32 peak at
+    the run's thread count."""
+    peak, threads, isa = fp32_peak(args().threads)
+    note(
+        f"- {what}: {gflops:.0f} GFLOP/s = {100 * gflops / peak:.0f}% of this machine's measured "
+        f"float32 peak ({peak:.0f} GFLOP/s, {threads} thread{'s' if threads > 1 else ''}, {isa})"
+    )
 
 
 def note(line: str) -> None:

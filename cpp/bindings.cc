@@ -12,6 +12,7 @@
 #include "crc32c.h"
 #include "fpmath.h"
 #include "kernels.h"
+#include "peak.h"
 #include "plan.h"
 #include "summary.h"
 
@@ -533,6 +534,18 @@ PYBIND11_MODULE(_core, m) {
   m.def("conv_backend", &tfl::conv_backend, "The conv/pool backend in use.");
   m.def("set_fpmath_mode", &tfl::set_fpmath_mode, py::arg("mode"),
         "Sets float32 matmul/conv maths: 'strict' or 'bf16' (fpmath.h).");
+  m.def(
+      "fma_peak",
+      [](int threads, double seconds, int repeats) {
+        tfl::FmaPeak p;
+        {
+          py::gil_scoped_release release;
+          p = tfl::measure_fma_peak(threads, seconds, repeats);
+        }
+        return py::make_tuple(p.gflops, p.threads, p.isa);
+      },
+      py::arg("threads"), py::arg("seconds") = 0.2, py::arg("repeats") = 3,
+      "(GFLOP/s, threads, isa): the float32 FMA peak of `threads` threads, measured (peak.h).");
   m.def("fpmath_mode", &tfl::fpmath_mode, "The float32 matmul/conv maths mode.");
   m.def("fpmath_bf16_unavailable", &tfl::fpmath_bf16_unavailable,
         "'' where bf16 maths is available, else why not.");

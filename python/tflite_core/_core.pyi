@@ -142,6 +142,9 @@ def conv_backend() -> str:
 def set_fpmath_mode(mode: str) -> None:
     """Sets float32 matmul/conv maths: 'strict' or 'bf16' (fpmath.h)."""
 
+def fma_peak(threads: int, seconds: float = 0.2, repeats: int = 3) -> tuple[float, int, str]:
+    """(GFLOP/s, threads, isa): the float32 FMA peak of `threads` threads, measured (peak.h)."""
+
 def fpmath_mode() -> str:
     """The float32 matmul/conv maths mode."""
 

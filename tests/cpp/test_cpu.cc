@@ -10,6 +10,7 @@
 #include "crc32c.h"
 #include "harness.h"
 #include "lstm_cell.h"
+#include "peak.h"
 
 namespace cpu = tfl::cpu;
 
@@ -76,4 +77,16 @@ TEST_CASE(cpu_cap_reaches_the_dispatching_paths) {
   CHECK(tfl::lstm_recurrence_packed(packed.data(), c0.data(), h0.data(), bias.data(), 1.0f,
                                     c.data(), hs.data(), act.data(), tc.data(), 1, b,
                                     h) == cpu::has_avx2_fma());
+}
+
+TEST_CASE(fma_peak_probe_follows_the_cap) {
+  const tfl::FmaPeak p = tfl::measure_fma_peak(1, 0.02, 1);
+  CHECK(p.threads == 1);
+  CHECK(p.gflops > 0.1 && p.gflops < 1e5);
+  const char* want = cpu::has_avx512f() ? "avx512" : cpu::has_avx2_fma() ? "avx2" : "baseline";
+  CHECK(p.isa == want);
+  CHECK_THROWS(tfl::measure_fma_peak(0, 0.1, 1));
+  CHECK_THROWS(tfl::measure_fma_peak(1, 0.0, 1));
+  CHECK_THROWS(tfl::measure_fma_peak(1, 100.0, 1));
+  CHECK_THROWS(tfl::measure_fma_peak(1, 0.1, 0));
 }
