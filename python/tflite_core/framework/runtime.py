@@ -13,6 +13,7 @@ import os
 os.environ.setdefault("GOMP_SPINCOUNT", "100000")
 
 from .. import _core as core
+from . import errors
 
 __all__ = [
     "core",
@@ -78,9 +79,7 @@ def set_fpmath_mode(mode: str | None) -> None:
     if name == "bf16":
         why = core.fpmath_bf16_unavailable()
         if why:
-            from .errors import UnimplementedError
-
-            raise UnimplementedError(None, None, f"set_fpmath_mode('bf16'): {why}")
+            raise errors.UnimplementedError(None, None, f"set_fpmath_mode('bf16'): {why}")
     core.set_fpmath_mode(name)
 
 
