@@ -177,6 +177,13 @@ def test_init_ops_run_after_the_restore_as_tfs(tmp_path, kind):
         "simple_save": [5.0, 10.0, 0.0],
     }[kind]
     for key, got in results.items():
+        if kind == "main_op_with_restore" and not key[1]:
+            # TF's main_op_with_restore groups the restore op under a control dependency on
+            # main_op, which orders the group's NoOp, not the restore op itself: TF's executor
+            # may run the marker's assignment before or after main_op re-initializes it
+            np.testing.assert_allclose(got[:2], want[:2], err_msg=str(key))
+            assert got[2] in (0.0, 7.0), key
+            continue
         np.testing.assert_allclose(got, want, err_msg=str(key))
 
 

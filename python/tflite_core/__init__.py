@@ -491,6 +491,7 @@ from .ops.quantization_ops import (
     fake_quant_with_min_max_vars_per_channel,
     fake_quant_with_min_max_vars_per_channel_gradient,
 )
+from .ops.ragged_tensor import RaggedTensor
 from .ops.random_ops import (
     get_seed,
     multinomial,

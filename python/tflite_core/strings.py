@@ -1,13 +1,20 @@
 """``tf.strings``: the string ops (TF 1.x's ``tf.compat.v1.strings`` names), run in Python on
 object arrays of ``bytes`` (``ops/string_ops.py`` and its sibling ``string_*_ops.py`` files).
 
-Not here: the names whose TF 1.x results are RaggedTensors (``bytes_split``,
-``unicode_decode*``, ``unicode_split*``; ``ngrams`` takes dense tensors only) and
-``unicode_script`` (ICU's script table).
+``bytes_split``, ``unicode_decode*`` and ``unicode_split*`` return RaggedTensors for non-scalar
+inputs (``ops/ragged_string_ops.py``). Not here: ``unicode_script`` (ICU's script table);
+``ngrams`` takes dense tensors only.
 """
 
 from __future__ import annotations
 
+from .ops.ragged_string_ops import string_bytes_split as bytes_split
+from .ops.ragged_string_ops import (
+    unicode_decode,
+    unicode_decode_with_offsets,
+    unicode_split,
+    unicode_split_with_offsets,
+)
 from .ops.string_convert_ops import as_string
 from .ops.string_convert_ops import string_format as format
 from .ops.string_convert_ops import string_to_number as to_number
@@ -26,6 +33,7 @@ from .ops.string_unicode_ops import unicode_encode, unicode_transcode
 
 __all__ = [
     "as_string",
+    "bytes_split",
     "format",
     "join",
     "length",
@@ -41,7 +49,11 @@ __all__ = [
     "to_hash_bucket_fast",
     "to_hash_bucket_strong",
     "to_number",
+    "unicode_decode",
+    "unicode_decode_with_offsets",
     "unicode_encode",
+    "unicode_split",
+    "unicode_split_with_offsets",
     "unicode_transcode",
     "unsorted_segment_join",
     "upper",

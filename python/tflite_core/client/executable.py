@@ -17,6 +17,7 @@ import numpy as np
 
 from ..framework import dtypes as _dt
 from ..framework import errors
+from ..framework.composite_tensor import CompositeTensor
 from ..framework.graph import Graph, Operation, Tensor
 from ..framework.host_context import running
 from ..framework.registry import OpKind
@@ -88,6 +89,9 @@ class _Fetches:
         if isinstance(f, SparseTensor):  # its three tensors, back as one SparseTensorValue
             parts = [self._mapper(t, graph) for t in (f.indices, f.values, f.dense_shape)]
             return lambda outs: SparseTensorValue(*[p(outs) for p in parts])
+        if isinstance(f, CompositeTensor):  # (a RaggedTensor) its components, back as its value
+            comps = [self._mapper(t, graph) for t in f._fetch_components()]
+            return lambda outs: f._value_from_components([c(outs) for c in comps])
         if isinstance(f, (list, tuple)) and not hasattr(f, "_fields"):
             typ = type(f)
             if all(type(x) in LEAVES for x in f):  # flat: index straight into the outputs
