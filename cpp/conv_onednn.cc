@@ -18,6 +18,7 @@
 
 #include "conv.h"
 #include "fpmath.h"
+#include "onednn_context.h"
 
 namespace tfl {
 namespace {
@@ -28,15 +29,8 @@ using dnnl::prop_kind;
 using tag = memory::format_tag;
 using dt = memory::data_type;
 
-dnnl::engine& engine() {
-  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
-  return e;
-}
-
-dnnl::stream& stream() {
-  thread_local dnnl::stream s(engine());
-  return s;
-}
+dnnl::engine& engine() { return onednn_engine(); }
+dnnl::stream& stream() { return onednn_stream(); }
 
 // One cached computation: the primitive(s), filter reorders and reusable memory objects.
 struct Entry {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "dtypes.h"
+#include "onednn_context.h"
 #include "tensor.h"
 
 namespace tfl {
@@ -23,15 +24,8 @@ namespace {
 using dnnl::memory;
 using dt = memory::data_type;
 
-dnnl::engine& engine() {
-  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
-  return e;
-}
-
-dnnl::stream& stream() {
-  thread_local dnnl::stream s(engine());
-  return s;
-}
+dnnl::engine& engine() { return onednn_engine(); }
+dnnl::stream& stream() { return onednn_stream(); }
 
 struct Prim {
   std::mutex m;  // one execution at a time: the scratchpad is the primitive's

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import tflite_core as tf
+from tflite_core.framework.runtime import fpmath_bf16_unavailable
 
 SCRIPT = Path(__file__).resolve().parents[1] / "examples" / "digits_cnn.py"
 
@@ -35,6 +36,16 @@ def test_reaches_97_percent_in_under_a_minute(seed):
     assert acc >= 0.97, out
     assert seconds < 60, out
     assert epochs[-1] < epochs[0] / 5  # it trained
+
+
+def test_reaches_97_percent_with_bf16_maths():
+    """``--fpmath bf16`` (tf.set_fpmath_mode): the matmuls and convolutions multiply
+    bfloat16-rounded operands; the network still reaches 97%."""
+    why = fpmath_bf16_unavailable()
+    if why:
+        pytest.skip(f"bf16 maths unavailable here: {why}")
+    out = _run("--fpmath", "bf16")
+    assert float(re.search(r"test accuracy: ([\d.]+)", out).group(1)) >= 0.97, out
 
 
 def _trace(backend):

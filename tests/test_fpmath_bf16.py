@@ -13,7 +13,6 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import ml_dtypes
 import numpy as np
@@ -24,7 +23,6 @@ from tflite_core.framework.runtime import fpmath_bf16_unavailable
 
 WHY = fpmath_bf16_unavailable()
 needs_bf16 = pytest.mark.skipif(bool(WHY), reason=f"bf16 maths unavailable here: {WHY}")
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
@@ -259,27 +257,6 @@ def test_lstm_runs_in_bf16_mode_close_to_float32():
 
 
 # ---- accuracy ----------------------------------------------------------------------------------
-@needs_bf16
-def test_digits_cnn_trains_to_97_percent_in_bf16_mode():
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-W",
-            "error",
-            str(ROOT / "examples" / "digits_cnn.py"),
-            "--fpmath",
-            "bf16",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
-    acc = float(re.search(r"test accuracy: ([\d.]+)", proc.stdout).group(1))
-    assert acc >= 0.97, proc.stdout
-
-
 @needs_bf16
 def test_efficientnet_top5_agrees_with_float32():
     import skimage.data

@@ -25,7 +25,42 @@ from ..framework.tensor_shape import TensorShape
 from . import array_ops, grid_ops, indexing_ops, math_extra_ops, math_ops
 
 
-class RaggedTensorValue:
+class _Rows:
+    """The row structure RaggedTensor and RaggedTensorValue share: ``values`` (of the same
+    class, for a nested one, or the flat values) partitioned by ``row_splits``."""
+
+    _values: Any
+    _row_splits: Any
+
+    @property
+    def values(self) -> Any:
+        return self._values
+
+    @property
+    def row_splits(self) -> Any:
+        return self._row_splits
+
+    @property
+    def flat_values(self) -> Any:
+        v = self._values
+        while isinstance(v, type(self)):
+            v = v.values
+        return v
+
+    @property
+    def nested_row_splits(self) -> tuple:
+        out, v = [self._row_splits], self._values
+        while isinstance(v, type(self)):
+            out.append(v.row_splits)
+            v = v.values
+        return tuple(out)
+
+    @property
+    def ragged_rank(self) -> int:
+        return len(self.nested_row_splits)
+
+
+class RaggedTensorValue(_Rows):
     """A RaggedTensor's value: NumPy ``values`` (or a nested RaggedTensorValue) and
     ``row_splits``."""
 
@@ -36,33 +71,6 @@ class RaggedTensorValue:
             raise TypeError("values must be a numpy array or a RaggedTensorValue")
         self._values = values
         self._row_splits = row_splits
-
-    @property
-    def values(self) -> Any:
-        return self._values
-
-    @property
-    def row_splits(self) -> np.ndarray:
-        return self._row_splits
-
-    @property
-    def flat_values(self) -> np.ndarray:
-        v = self._values
-        while isinstance(v, RaggedTensorValue):
-            v = v.values
-        return v
-
-    @property
-    def nested_row_splits(self) -> tuple:
-        out, v = [self._row_splits], self._values
-        while isinstance(v, RaggedTensorValue):
-            out.append(v.row_splits)
-            v = v.values
-        return tuple(out)
-
-    @property
-    def ragged_rank(self) -> int:
-        return len(self.nested_row_splits)
 
     @property
     def dtype(self) -> np.dtype:
@@ -100,7 +108,7 @@ def _splits(t: Any, name: str) -> Tensor:
     return s
 
 
-class RaggedTensor(CompositeTensor):
+class RaggedTensor(_Rows, CompositeTensor):
     """Rows of different lengths: ``values`` (a Tensor or RaggedTensor) and ``row_splits``.
 
     >>> import tflite_core as tf
@@ -217,32 +225,7 @@ class RaggedTensor(CompositeTensor):
             return result
 
     # ---- structure ---------------------------------------------------------------------------
-    @property
-    def values(self) -> Any:
-        return self._values
-
-    @property
-    def row_splits(self) -> Tensor:
-        return self._row_splits
-
-    @property
-    def flat_values(self) -> Tensor:
-        v = self._values
-        while isinstance(v, RaggedTensor):
-            v = v.values
-        return v
-
-    @property
-    def nested_row_splits(self) -> tuple:
-        out, v = [self._row_splits], self._values
-        while isinstance(v, RaggedTensor):
-            out.append(v.row_splits)
-            v = v.values
-        return tuple(out)
-
-    @property
-    def ragged_rank(self) -> int:
-        return len(self.nested_row_splits)
+    # values, row_splits, flat_values, nested_row_splits, ragged_rank: _Rows's
 
     @property
     def dtype(self) -> _dt.DType:
