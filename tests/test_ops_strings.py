@@ -233,6 +233,33 @@ def _sparse_parts(sp):
     return [sp.indices, sp.values, sp.dense_shape]
 
 
+def _decode_draw(ctx):
+    n = ctx.draw(st.integers(1, 5))
+    return [_strings(ctx, (n,), pool=["", "ab", "h\u00e9", "\u65e5\u672c", "\U0001f600 x"])], {}
+
+
+def _decode_ref(offsets):
+    def ref(x):
+        splits, cps, starts = [0], [], []
+        for s in x:
+            text = s.decode("utf-8")
+            cps += [ord(c) for c in text]
+            starts += [len(text[:k].encode("utf-8")) for k in range(len(text))]
+            splits.append(len(cps))
+        out = [np.array(splits, np.int64), np.array(cps, np.int32)]
+        return [*out, np.array(starts, np.int64)] if offsets else out
+
+    return ref
+
+
+def _decode_parts(result):
+    """A ragged decode's row splits and code points (and offsets, for the _with_offsets form)."""
+    if isinstance(result, tuple):
+        cps, offsets = result
+        return [cps.row_splits, cps.values, offsets.values]
+    return [result.row_splits, result.values]
+
+
 NONE = {"grad": "none", "dtypes": (F32,)}
 
 ROWS = [
@@ -388,6 +415,22 @@ ROWS = [
         lambda x: tf.strings.unicode_transcode(x, "UTF-8", "UTF-32-BE"),
         _each(lambda s: s.decode().encode("utf-32-be")),
         _one,
+        **NONE,
+    ),
+    Row(
+        "UnicodeDecode",
+        lambda x: _decode_parts(tf.strings.unicode_decode(x, "UTF-8")),
+        _decode_ref(False),
+        _decode_draw,
+        static=False,  # (the code points' count is known when the strings are)
+        **NONE,
+    ),
+    Row(
+        "UnicodeDecodeWithOffsets",
+        lambda x: _decode_parts(tf.strings.unicode_decode_with_offsets(x, "UTF-8")),
+        _decode_ref(True),
+        _decode_draw,
+        static=False,
         **NONE,
     ),
     Row(

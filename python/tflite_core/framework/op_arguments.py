@@ -1303,6 +1303,26 @@ _ARGS: dict[str, tuple[str, dict[str, str]]] = {
     "TruncateDiv": ("T T", {"T": "type"}),
     "TruncateMod": ("T T", {"T": "type"}),
     "TruncatedNormal": ("T", {"seed": "int", "seed2": "int", "dtype": "type", "T": "type"}),
+    "UnicodeDecode": (
+        "!string",
+        {
+            "input_encoding": "string",
+            "errors": "string",
+            "replacement_char": "int",
+            "replace_control_characters": "bool",
+            "Tsplits": "type",
+        },
+    ),
+    "UnicodeDecodeWithOffsets": (
+        "!string",
+        {
+            "input_encoding": "string",
+            "errors": "string",
+            "replacement_char": "int",
+            "replace_control_characters": "bool",
+            "Tsplits": "type",
+        },
+    ),
     "UnicodeEncode": (
         "!int32 Tsplits",
         {

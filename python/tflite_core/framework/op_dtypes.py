@@ -616,6 +616,8 @@ _TABLE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "TruncateDiv": ("x y", (("x y", _23),)),
     "TruncateMod": ("x y", (("x y", _53),)),
     "TruncatedNormal": ("shape", (("shape", _8),)),
+    "UnicodeDecode": ("input:string", ()),
+    "UnicodeDecodeWithOffsets": ("input:string", ()),
     "UnicodeEncode": ("input_values:int32 input_splits", (("input_splits", _8),)),
     "UnicodeTranscode": ("input:string", ()),
     "UniformCandidateSampler": ("true_classes:int64", ()),

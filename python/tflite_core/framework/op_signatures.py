@@ -800,6 +800,24 @@ _TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "TruncateDiv": ("z:T", {}),
     "TruncateMod": ("z:T", {}),
     "TruncatedNormal": ("output:dtype", {"seed": 0, "seed2": 0}),
+    "UnicodeDecode": (
+        "row_splits:Tsplits char_values:!int32",
+        {
+            "errors": "replace",
+            "replacement_char": 65533,
+            "replace_control_characters": False,
+            "Tsplits": _dt.int64,
+        },
+    ),
+    "UnicodeDecodeWithOffsets": (
+        "row_splits:Tsplits char_values:!int32 char_to_byte_starts:!int64",
+        {
+            "errors": "replace",
+            "replacement_char": 65533,
+            "replace_control_characters": False,
+            "Tsplits": _dt.int64,
+        },
+    ),
     "UnicodeEncode": (
         "output:!string",
         {"errors": "replace", "replacement_char": 65533, "Tsplits": _dt.int64},
