@@ -146,13 +146,14 @@ ConvDescs conv_descs(const ConvGeom& g, bool bf16 = false) {
   return d;
 }
 
-// bf16: bfloat16 activations in and out (the backward primitives' hint).
-dnnl::convolution_forward::primitive_desc conv_fwd_pd(const ConvDescs& d,
-                                                      const dnnl::primitive_attr& attr,
-                                                      bool bf16 = false) {
-  return dnnl::convolution_forward::primitive_desc(
-      engine(), prop_kind::forward_training, algorithm::convolution_direct, bf16 ? d.src16 : d.src,
-      d.any_w, bf16 ? d.dst16 : d.dst, d.strides, d.dilates, d.pad_l, d.pad_r, attr);
+// The forward convolution reading `src` and writing `dst` (d's float32 or bfloat16 activations;
+// the backward primitives' hint uses the activations of their own dtype).
+dnnl::convolution_forward::primitive_desc conv_fwd_pd(const ConvDescs& d, const memory::desc& src,
+                                                      const memory::desc& dst,
+                                                      const dnnl::primitive_attr& attr) {
+  return dnnl::convolution_forward::primitive_desc(engine(), prop_kind::forward_training,
+                                                   algorithm::convolution_direct, src, d.any_w, dst,
+                                                   d.strides, d.dilates, d.pad_l, d.pad_r, attr);
 }
 
 // Sets up the filter memory: the primitive's own layout plus a reorder when it is not HWIO.
@@ -230,9 +231,7 @@ void dnnl_conv2d(const ConvGeom& g, const float* x, const float* f, float* y, co
           d.dst, d.strides, d.dilates, d.pad_l, d.pad_r, attr);
       e.bias = memory(b, engine(), nullptr);
     } else {
-      pd = dnnl::convolution_forward::primitive_desc(
-          engine(), prop_kind::forward_training, algorithm::convolution_direct, src, d.any_w, d.dst,
-          d.strides, d.dilates, d.pad_l, d.pad_r, attr);
+      pd = conv_fwd_pd(d, src, d.dst, attr);  // bfloat16 in, float32 out in bf16 maths
     }
     e.prim = dnnl::convolution_forward(pd);
     if (bf16) add_cvt(e, d.src, d.src16, e.src);
@@ -251,7 +250,7 @@ void dnnl_conv2d_bwd_input(const ConvGeom& g, const float* f, const float* dy, f
   key.push_back(bf16);
   auto e = cached(std::move(key), [&](Entry& e) {
     const ConvDescs d = conv_descs(g, bf16);
-    auto hint = conv_fwd_pd(d, dnnl::primitive_attr(), bf16);
+    auto hint = bf16 ? conv_fwd_pd(d, d.src16, d.dst16, {}) : conv_fwd_pd(d, d.src, d.dst, {});
     auto pd = dnnl::convolution_backward_data::primitive_desc(
         engine(), algorithm::convolution_direct, d.src, d.any_w, bf16 ? d.dst16 : d.dst, d.strides,
         d.dilates, d.pad_l, d.pad_r, hint, user_scratchpad());
@@ -272,7 +271,7 @@ void dnnl_conv2d_bwd_filter(const ConvGeom& g, const float* x, const float* dy, 
   key.push_back(bf16);
   auto e = cached(std::move(key), [&](Entry& e) {
     const ConvDescs d = conv_descs(g, bf16);
-    auto hint = conv_fwd_pd(d, dnnl::primitive_attr(), bf16);
+    auto hint = bf16 ? conv_fwd_pd(d, d.src16, d.dst16, {}) : conv_fwd_pd(d, d.src, d.dst, {});
     // the filter gradient stays float32 (any layout, reordered to HWIO)
     const memory::desc dw(d.any_w.get_dims(), dt::f32, tag::any);
     auto pd = dnnl::convolution_backward_weights::primitive_desc(

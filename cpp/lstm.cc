@@ -263,17 +263,17 @@ void k_lstm_seq(const TensorView* in, int nin, TensorView* out, int nout, const 
   });
 }
 
-// The backward time loop for float32 where lstm_recurrence_packed applies (AVX2+FMA, H a multiple
-// of 16): per step each thread runs the cell gradient for its rows, then (after a barrier, as the
-// product reads every row) dh_prev for its unit blocks from w_h^T's panels (lstm_grad_blocks), and
-// a second barrier before the next step reads dh_prev. sgemm's product repacked w_h^T on every
+// The backward time loop for float32 where lstm_packed_applies(H): per step each thread runs the
+// cell gradient for its rows, then (after a barrier, as the product reads every row) dh_prev for
+// its unit blocks from w_h^T's panels (lstm_grad_blocks), and a second barrier before the next
+// step reads dh_prev. sgemm's product repacked w_h^T on every
 // step. Returns false where it does not apply (the caller's loop runs).
 bool grad_recurrence_packed(const float* act, const float* c0, const float* c, const float* tc,
                             const float* dc, const float* dh, const float* extra, const float* wh,
                             float* dg, float* dc0, float* dh0, int64_t steps, int64_t b,
                             int64_t h) {
-  if (h == 0 || h % 16 != 0 || !cpu::has_avx2_fma()) return false;
-  const int64_t g4 = 4 * h, bh = b * h, nblk = h / 16;
+  if (!lstm_packed_applies(h)) return false;
+  const int64_t g4 = 4 * h, bh = b * h, nblk = h / kLstmBlock;
   thread_local std::vector<float> packed;
   try {
     if (packed.size() < size_t(g4 * h)) packed.resize(size_t(g4 * h));

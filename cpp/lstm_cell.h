@@ -49,6 +49,14 @@ __attribute__((always_inline)) inline void cell_row(const T* __restrict bias, T 
   for (int64_t u = 0; u < n; ++u) nhr[u] = tcr[u] * ao[u];
 }
 
+// Units per block of the packed panels below (one 16-float column panel per gate and block).
+constexpr int64_t kLstmBlock = 16;
+
+// Whether the packed float32 time loops (lstm_recurrence_packed and the backward's
+// lstm_grad_blocks) run here: an x86 CPU with AVX2 and FMA (cpu::has_avx2_fma(), which
+// TFLITE_CORE_MAX_ISA=baseline turns off) and H > 0 a multiple of kLstmBlock.
+bool lstm_packed_applies(int64_t h);
+
 // lstm_seq's recurrent weights w_h = w[D:] [H,4H] as panels: for each block of 16 units (the last
 // one narrower when H is not a multiple of 16) and each gate g, the block's columns of that gate,
 // row by row: panel (block, g) is w_h[:, g*H + 16*block : ... + width], [H, width] row-major.
@@ -62,7 +70,7 @@ void pack_recurrent_weights(const T* wh, int64_t h, T* packed);
 void pack_recurrent_weights_t(const float* wh, int64_t h, float* packed);
 // dh[:, 16*blk0 : 16*blk1] = dg @ w_h^T for those unit blocks (rows b; dh rows h apart), from the
 // transposed panels; one thread's share of a step, called inside the caller's parallel region
-// (only where lstm_recurrence_packed applies: cpu::has_avx2_fma(), H % 16 == 0).
+// (only where lstm_packed_applies(H)).
 void lstm_grad_blocks(const float* packed_t, const float* dg, float* dh, int64_t b, int64_t h,
                       int64_t blk0, int64_t blk1);
 

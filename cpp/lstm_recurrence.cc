@@ -24,7 +24,7 @@
 
 namespace tfl {
 
-constexpr int64_t kBlock = 16;  // units per block: one 16-column panel per gate
+constexpr int64_t kBlock = kLstmBlock;
 
 template <typename T>
 void pack_recurrent_weights(const T* wh, int64_t h, T* packed) {
@@ -43,6 +43,7 @@ void pack_recurrent_weights(const T* wh, int64_t h, T* packed) {
 }
 
 template void pack_recurrent_weights<float>(const float*, int64_t, float*);
+template void pack_recurrent_weights<double>(const double*, int64_t, double*);
 
 void pack_recurrent_weights_t(const float* wh, int64_t h, float* packed) {
   const int64_t g4 = 4 * h, nblk = h / kBlock;
@@ -54,7 +55,6 @@ void pack_recurrent_weights_t(const float* wh, int64_t h, float* packed) {
     }
   });
 }
-template void pack_recurrent_weights<double>(const double*, int64_t, double*);
 
 #if TFL_CPU_X86
 namespace {
@@ -189,6 +189,8 @@ TFL_TARGET_AVX2_FMA void cell_units(const float* bias, float fb, const float* cp
 
 }  // namespace
 
+bool lstm_packed_applies(int64_t h) { return h > 0 && h % kBlock == 0 && cpu::has_avx2_fma(); }
+
 void lstm_grad_blocks(const float* packed_t, const float* dg, float* dh, int64_t b, int64_t h,
                       int64_t blk0, int64_t blk1) {
   const int64_t g4 = 4 * h, panel = kBlock * g4;
@@ -206,7 +208,7 @@ void lstm_grad_blocks(const float* packed_t, const float* dg, float* dh, int64_t
 bool lstm_recurrence_packed(const float* packed, const float* c0, const float* h0,
                             const float* bias, float fb, float* c, float* hs, float* act, float* tc,
                             int64_t steps, int64_t b, int64_t h) {
-  if (h % kBlock != 0 || !cpu::has_avx2_fma()) return false;
+  if (!lstm_packed_applies(h)) return false;
   const int64_t g4 = 4 * h, bh = b * h, nblk = h / kBlock;
   const bool avx512 = cpu::has_avx512f();
   // Nothing in the region throws: it only multiplies and runs the cell on checked buffers.
@@ -240,6 +242,7 @@ bool lstm_recurrence_packed(const float* packed, const float* c0, const float* h
 }
 
 #else
+bool lstm_packed_applies(int64_t) { return false; }
 void lstm_grad_blocks(const float*, const float*, float*, int64_t, int64_t, int64_t, int64_t) {}
 bool lstm_recurrence_packed(const float*, const float*, const float*, const float*, float, float*,
                             float*, float*, float*, int64_t, int64_t, int64_t) {
