@@ -56,21 +56,11 @@ def in_mode(mode: str, fn):
 def conv_graph():
     import bench_conv as bc
 
-    g = tf.Graph()
-    with g.as_default():
-        x = tf.Variable(bc.X)
-        f = tf.Variable(bc.F)
-        w = tf.Variable(bc.WL, trainable=False)
-        y = tf.nn.conv2d(x, f, [1, 1, 1, 1], "SAME")
-        loss = tf.reduce_sum(y * w)
-        dx, df = tf.gradients(loss, [x, f])
-        init = tf.global_variables_initializer()
-    s = tf.Session(graph=g)
-    s.run(init)
+    im = bc.graph_impl("conv", common.TFLITE, tf, None)
     return {
-        "conv forward": lambda: s.run(y.op),
-        "conv forward+backward": lambda: s.run([loss, dx.op, df.op]),
-        "_y": lambda: s.run(y),
+        "conv forward": im.forward,
+        "conv forward+backward": im.fwd_bwd,
+        "_y": lambda: im.results()[0],
     }
 
 

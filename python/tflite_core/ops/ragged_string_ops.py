@@ -14,7 +14,7 @@ code point (``UnicodeEncode``).
 
 from __future__ import annotations
 
-import codecs
+import functools
 from typing import Any
 
 import numpy as np
@@ -28,11 +28,7 @@ from . import array_ops
 from .ragged_tensor import RaggedTensor
 from .string_ops import bytes_array, check_choice, op_error, string_input
 from .string_split_ops import string_split
-from .string_unicode_ops import unicode_encode
-
-_ERRORS = ("strict", "replace", "ignore")
-_WIDE = {"utf-8": 0, "utf-16-be": 2, "utf-32-be": 4}  # the decoders below; 0: UTF-8
-
+from .string_unicode_ops import _ERRORS, _codec, unicode_encode
 
 # ---- decoding one string: (byte offset, code point or None for an invalid subsequence) -----------
 Chars = list[tuple[int, "int | None"]]  # (byte offset, code point or None: invalid)
@@ -125,15 +121,19 @@ def _single_byte(codec: str):
     return lambda s: [(i, cps[b]) for i, b in enumerate(s)]
 
 
+@functools.lru_cache(maxsize=64)
+def _decoder_for(name: str):
+    """The decoder of an encoding ICU names (None: none here), made once per name."""
+    codec = _codec(name)
+    if codec is None:
+        return None
+    fn = {"utf-8": _utf8, "utf-16-be": _utf16be, "utf-32-be": _utf32be}.get(codec)
+    return fn if fn is not None else _single_byte(codec)
+
+
 def _decoder(op: Operation):
     name = op.get_attr("input_encoding")
-    try:
-        codec = codecs.lookup(name).name
-    except LookupError:
-        codec = ""
-    fn = {"utf-8": _utf8, "utf-16-be": _utf16be, "utf-32-be": _utf32be}.get(codec)
-    if fn is None and codec:
-        fn = _single_byte(codec)
+    fn = _decoder_for(name)
     if fn is None:
         raise op_error(op, f"Could not create converter for input encoding: {name}")
     return fn

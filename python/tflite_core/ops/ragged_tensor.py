@@ -319,7 +319,3 @@ class RaggedTensor(_Rows, CompositeTensor):
 
     def __repr__(self) -> str:
         return f"tf.RaggedTensor(values={self._values}, row_splits={self._row_splits})"
-
-
-def is_ragged(x: Any) -> bool:
-    return isinstance(x, (RaggedTensor, RaggedTensorValue))
