@@ -124,6 +124,40 @@ void k_matmul(const TensorView* in, int nin, TensorView* out, int nout, const At
   }
 }
 
+// LoopProductSum: C[m, n] = sum over t of P[t]^T @ Q[t] for stacks P [T, k, m] and Q [T, k, n] (a
+// gradient loop's rows: a weight's gradient summed over the iterations) as one product over the
+// T * k rows; no rows give zeros.
+void k_loop_product_sum(const TensorView* in, int nin, TensorView* out, int nout, const Attrs&) {
+  const char* op = "LoopProductSum";
+  check_count(op, nin, 2, nout, 1);
+  const TensorView &P = in[0], &Q = in[1];
+  TensorView& C = out[0];
+  check_same_dtype(op, P, Q);
+  check_same_dtype(op, P, C);
+  if (P.ndim != 3 || Q.ndim != 3 || C.ndim != 2)
+    fail(op, "stacks must be 3-D, got ", P.shape_str(), " and ", Q.shape_str());
+  if (P.shape[0] != Q.shape[0] || P.shape[1] != Q.shape[1])
+    fail(op, "stacks of different rows: ", P.shape_str(), " and ", Q.shape_str());
+  const int64_t rows = P.shape[0] * P.shape[1], m = P.shape[2], n = Q.shape[2];
+  if (C.shape[0] != m || C.shape[1] != n)
+    fail(op, "output shape ", C.shape_str(), " should be [", m, ",", n, "]");
+  if (m == 0 || n == 0) return;
+  if (rows == 0) {
+    std::memset(C.data, 0, size_t(m * n * dtype_size(C.dtype)));
+    return;
+  }
+  if (P.dtype == DType::kFloat32) {
+    if (m * n * rows <= 8192 ||
+        !(m < (int64_t(1) << 31) && n < (int64_t(1) << 31) && rows < (int64_t(1) << 31)))
+      gemm_loops(true, false, m, n, rows, P.ptr<float>(), Q.ptr<float>(), C.ptr<float>());
+    else sgemm(op, true, false, m, n, rows, P.ptr<float>(), Q.ptr<float>(), C.ptr<float>());
+  } else if (P.dtype == DType::kFloat64) {
+    gemm_loops(true, false, m, n, rows, P.ptr<double>(), Q.ptr<double>(), C.ptr<double>());
+  } else {
+    fail(op, "unsupported dtype ", dtype_name(P.dtype));
+  }
+}
+
 // BatchMatMulV2: C[..., m, n] = op(A)[..., m, k] @ op(B)[..., k, n], the batch dimensions (all
 // but the last two) broadcast as NumPy's; ints = [adj_x, adj_y]. Each product of the batch is one
 // gemm (float32: the library's above a few thousand multiply-adds).
@@ -237,6 +271,7 @@ const char* matmul_backend() { return blas::backend(); }
 void register_matmul(Registry& r) {
   r["matmul"] = k_matmul;
   r["matmul_apply_gd"] = k_matmul_apply_gd;
+  r["loop_product_sum"] = k_loop_product_sum;
   r["batch_matmul"] = k_batch_matmul;
 }
 

@@ -1,5 +1,5 @@
 // onednn_context.h: the one oneDNN CPU engine of the process and each thread's stream, shared by
-// the files that run oneDNN primitives (conv_onednn.cc, gemm_bf16.cc; oneDNN builds only).
+// the files that run oneDNN primitives (conv_onednn.cc, gemm_primitive.cc; oneDNN builds only).
 #pragma once
 
 #include <oneapi/dnnl/dnnl.hpp>

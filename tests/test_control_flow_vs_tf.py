@@ -206,6 +206,67 @@ def test_case_exclusive_and_without_default_check_at_run_time_as_tf():
                 assert sess.run(excl, {x: 10.0}) == 30.0  # the session keeps working
 
 
+def _deferred_products(m) -> int:
+    """How many LoopProductSum ops (a loop's weight gradient summed after the loop) tflite_core's
+    default graph has; 0 for TF."""
+    if m is not tf:
+        return 0
+    return sum(op.type == "LoopProductSum" for op in m.get_default_graph().get_operations())
+
+
+@pytest.mark.parametrize(
+    "dtype,batch,units,tol",
+    [(np.float64, 2, 8, 1e-6), (np.float32, 16, 64, 1e-4)],
+    ids=["float64-small", "float32-sgemm"],
+)
+def test_loop_weight_gradients_summed_after_the_loop_match_tf(dtype, batch, units, tol):
+    """A weight captured by a loop body (an RNN's kernels) whose per-iteration gradient is
+    ``rows^T @ delta`` gets it as one product over every iteration's rows after the gradient
+    loop; values, first- and second-order gradients as TF's and as the unrolled RNN's."""
+    x = RNG.standard_normal((5, batch, units)).astype(dtype)
+    w, u = (RNG.standard_normal((units, units)) * 0.3 for _ in range(2))
+    w, u, b = w.astype(dtype), u.astype(dtype), RNG.standard_normal(units).astype(dtype)
+    counts = []
+
+    def build(unrolled):
+        def f(m, x, w, u, b):
+            y = _rnn(m, x, w, u, b, unrolled)
+            gx, gw, gu, gb = m.gradients(m.reduce_sum(y * y), [x, w, u, b])
+            second = m.gradients(m.reduce_sum(gw * gw) + m.reduce_sum(gu), [x, w])
+            counts.append(_deferred_products(m))
+            return [y, gx, gw, gu, gb, *second]
+
+        return f
+
+    loop_ours, loop_tf = _both(build(False), [x, w, u, b])
+    unrolled_ours, _ = _both(build(True), [x, w, u, b])
+    # w and u (and the second-order loop's captured weights): summed after the loop in
+    # tflite_core's loop graph; the unrolled graph has no loop
+    assert counts[0] >= 2 and counts[1:] == [0, 0, 0], counts
+    for want in (loop_tf, unrolled_ours):  # (float32 sums of 80 rows: to 1e-4 of each's scale)
+        for got, ref in zip(loop_ours, want):
+            assert got.dtype == ref.dtype and got.shape == ref.shape
+            np.testing.assert_allclose(got, ref, rtol=tol, atol=tol * np.abs(ref).max())
+
+
+def test_loop_weight_gradient_after_no_iterations_is_zeros_as_tf():
+    x, w = RNG.standard_normal((3, 8)), RNG.standard_normal((8, 8))
+    counts = []
+
+    def build(m, x, w, n):
+        def body(i, h):
+            return i + 1, m.tanh(m.matmul(h, w))
+
+        _, h = m.while_loop(lambda i, h: i < n, body, (0, x))
+        grads = m.gradients(m.reduce_sum(h * h), [x, w])
+        counts.append(_deferred_products(m))
+        return [h, *grads]
+
+    for n in (0, 1, 4):
+        _close(*_both(build, [x, w, np.int32(n)]))
+    assert counts == [1, 0] * 3
+
+
 def test_second_order_gradient_through_a_loop():
     def build(m, x):
         _, s = m.while_loop(lambda i, s: i < 3, lambda i, s: (i + 1, m.sin(s) * x), (0, x))

@@ -1,5 +1,6 @@
 """The op table's control-flow rows: If (tf.cond), While (tf.while_loop), the TensorArray row
-kernels, LoopAccumulate (a gradient loop's running sum, added in place) and ForwardShape (an If
+kernels, LoopAccumulate (a gradient loop's running sum, added in place), LoopProductSum (a loop
+weight's gradient summed over the iterations' stacked rows after the loop) and ForwardShape (an If
 gradient's stand-in for a forward value's shape). Every row gets the
 table's checks (``op_table.table_tests``): forward values against NumPy, partially known shapes,
 central-difference gradients. The semantics beyond one op (nested loops, structures, second-order
@@ -50,6 +51,16 @@ def scatter_draw(ctx):
 def two_draw(ctx):
     shape = ctx.shape()
     return [ctx.values(shape), ctx.values(shape)], {}
+
+
+def product_sum_draw(ctx):
+    """Stacks P [T, k, m] and Q [T, k, n] (T may be 0: a loop that ran no iteration)."""
+    t, k, m, n = ctx.shape(min_dims=4, max_dims=4)
+    return [ctx.values((t, k, m)), ctx.values((t, k, n))], {}
+
+
+def product_sum_build(p, q):
+    return make_tensor("LoopProductSum", [p, q, tf.shape(p)[0]], p.dtype, None, "LoopProductSum")
 
 
 def cond_build(x):  # more positive elements than negative ones: stable under small changes
@@ -119,6 +130,12 @@ ROWS = [
     Row("If", cond_build, cond_ref, one_draw, NUMERIC),
     Row("While", while_build, while_ref, one_draw, NUMERIC),
     Row("LoopAccumulate", accumulate_into, np.add, two_draw, NUMERIC),
+    Row(
+        "LoopProductSum",
+        product_sum_build,
+        lambda p, q: np.einsum("tkm,tkn->mn", p, q),
+        product_sum_draw,
+    ),
     Row("TensorArrayWrite", write_build, write_ref, rows_and_value_draw, ALL),
     Row(
         "TensorArrayRead",

@@ -19,13 +19,13 @@ from ..framework.graph import Tensor, name_scope
 from ..framework.op_util import make_tensor, same_shape
 from ..framework.registry import NotDifferentiable, OpKind, RegisterGradient, register_op
 from ..framework.tensor_shape import TensorShape
-from .array_ops import zeros, zeros_like
+from .array_ops import identity, zeros, zeros_like
 from .cond import make_if
 from .gradients import gradients
 from .indexing_ops import IndexedSlices
-from .math_ops import add
+from .math_ops import add, matmul
 from .tensor_array_ops import add_rows
-from .while_loop import add_accumulator, is_dynamic, make_while
+from .while_loop import add_accumulator, is_dynamic, make_while, new_body
 
 
 def _dense(g):
@@ -53,8 +53,66 @@ def accumulate_into(total: Tensor, g):
     return add(total, g)
 
 
+def _product_sum_shape(op, in_shapes, value_of):
+    p, q = op._inputs[0].shape, op._inputs[1].shape  # (the stacks' rows are known when it runs)
+    return [TensorShape([p[2] if p.rank == 3 else None, q[2] if q.rank == 3 else None])]
+
+
+# sum over t of P[t]^T @ Q[t] for the stacks P [T, k, m], Q [T, k, n] a gradient loop accumulates
+# (input 2: the loop's iteration count, T, which the gradient's loop runs for)
+register_op("LoopProductSum", _product_sum_shape, "loop_product_sum", kernel_inputs=slice(0, 2))
+
+
+@RegisterGradient("LoopProductSum")
+def _loop_product_sum_grad(op, grad):
+    """A loop over the stacks' rows: dP[t] = Q[t] @ G^T, dQ[t] = P[t] @ G."""
+    p, q, count = op._inputs
+    body = new_body(f"{op.name}_grad", op.graph)
+    with body.as_default():
+        p_row = body.add_param(p.dtype, p.shape[1:], "p_row")
+        q_row = body.add_param(q.dtype, q.shape[1:], "q_row")
+        g = body._capture(grad)
+        dp = matmul(q_row, g, transpose_b=True)
+        dq = matmul(p_row, g)
+    loop = make_while(
+        f"{op.name}_grad",
+        [],
+        None,
+        None,
+        body,
+        [],
+        [],
+        sliced=([p, q], [p_row, q_row], [False, False]),
+        extra=([dp, dq], [0, 1], [False, False]),
+        max_iterations=count,
+        outer=op.graph,
+        body_sinks=[],
+    )
+    return [loop._outputs[1], loop._outputs[2], None]
+
+
 def _floating(t: Tensor) -> bool:
     return t.dtype.is_floating
+
+
+def _deferrable_product(d, since: int):
+    """``(P, Q)`` where a captured tensor's gradient in one iteration is ``P^T @ Q`` (a fresh
+    MatMul of the gradient ops, both operands matrices with static sizes) and summing it over
+    the iterations is cheaper as one product after the loop, ``concat(P_i)^T @ concat(Q_i)``:
+    each iteration's product rewrites the whole m x n sum, while the rows it would stack
+    instead are k x (m + n). A dense layer's kernel inside a loop (an RNN cell's) is such a
+    gradient; its per-iteration products have k = the batch rows, too few to run fast."""
+    if not isinstance(d, Tensor) or d.op.type != "MatMul" or d.op._id <= since or d._consumers:
+        return None
+    if not d.op.get_attr("transpose_a") or d.op.get_attr("transpose_b"):
+        return None
+    p, q = d.op._inputs
+    if p.shape.rank != 2 or q.shape.rank != 2:
+        return None
+    (k, m), (k2, n) = p.shape.as_list(), q.shape.as_list()
+    if None in (k, m, n) or k2 != k or k * (m + n) > m * n:
+        return None
+    return p, q
 
 
 # ---- If ------------------------------------------------------------------------------------------
@@ -276,7 +334,6 @@ def _while_grad(op, *grads):
     since = g.outermost()._last_id
     with g.as_default(), name_scope(f"{op.name.replace('/', '_')}_grad"):
         gx_in = [g.add_param(px[k].dtype, px[k].shape, f"grad_var_{k}") for k in fx]
-        gc_in = [g.add_param(pc[c].dtype, pc[c].shape, f"grad_capture_{c}") for c in fc]
         ge_in = [g.add_param(re[e].dtype, re[e].shape, f"grad_extra_{e}") for e in fe]
         ga_in = [g.add_param(acc[j].dtype, acc[j].shape, f"grad_acc_{j}") for j in fa]
         ys = [rx[k] for k in fx] + [re[e] for e in fe]
@@ -298,7 +355,13 @@ def _while_grad(op, *grads):
                 if acc[j] is px[k]:
                     v = add(v, gin)
             new_gx.append(v)
-        new_gc = [accumulate_into(gc_in[i], dc[i]) for i in range(len(fc))]
+        # captured tensors whose gradient is one product after the loop instead of a sum in it
+        deferred = {i: pq for i in range(len(fc)) if (pq := _deferrable_product(dc[i], since))}
+        looped = [i for i in range(len(fc)) if i not in deferred]
+        gc_in = [
+            g.add_param(pc[fc[i]].dtype, pc[fc[i]].shape, f"grad_capture_{fc[i]}") for i in looped
+        ]
+        new_gc = [accumulate_into(gc_in[j], dc[i]) for j, i in enumerate(looped)]
         new_ds = [
             _dense(ds[i]) if ds[i] is not None else zeros_like(ps[s]) for i, s in enumerate(fs)
         ]
@@ -324,7 +387,7 @@ def _while_grad(op, *grads):
         rows.append(gin)
         rev.append(True)
     init = [g_vars[k] if g_vars[k] is not None else zeros_like(op._outputs[k]) for k in fx]
-    init += [zeros_like(op._inputs[K + c]) for c in fc]
+    init += [zeros_like(op._inputs[K + fc[i]]) for i in looped]
     # the gradient of sliced input s takes its rows from that stack (after the accumulated rows)
     extra_like = [len(reads) + s for s in fs]
     grad_op = make_while(
@@ -344,9 +407,23 @@ def _while_grad(op, *grads):
     out = [None] * n_in
     for i, k in enumerate(fx):
         out[k] = grad_op._outputs[i]
-    for i, c in enumerate(fc):
-        out[K + c] = grad_op._outputs[len(fx) + i]
-    n_vars = len(fx) + len(fc)
+    for j, i in enumerate(looped):
+        out[K + fc[i]] = grad_op._outputs[len(fx) + j]
+    n_vars = len(fx) + len(looped)
+    for i, (p, q) in deferred.items():
+        with g.as_default(), name_scope(f"{op.name.replace('/', '_')}_grad"):
+            # copies are what the loop accumulates: a stack of each product's own (a stack two
+            # products read would sum their second-order gradients, rows only known when the
+            # loop runs), and a param's rows get their gradient where the body computes them
+            p, q = identity(p), identity(q)
+        stacks = [add_accumulator(grad_op, p), add_accumulator(grad_op, q)]
+        out[K + fc[i]] = make_tensor(
+            "LoopProductSum",
+            [*stacks, grad_op._outputs[n_vars]],
+            p.dtype,
+            None,
+            f"{op.name}_grad_product_sum",
+        )
     for i, s in enumerate(fs):
         out[K + C + s] = grad_op._outputs[n_vars + 1 + i]
     return out
