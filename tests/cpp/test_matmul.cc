@@ -33,6 +33,7 @@ TEST_CASE(transpose_combinations_float32) {
       check_product<float>(1, 3, 3, ta, tb, 1e-6);     // the tutorial's size (loop path)
       check_product<float>(37, 29, 53, ta, tb, 1e-5);  // odd sizes (library path)
       check_product<float>(128, 65, 200, ta, tb, 1e-5);
+      check_product<float>(64, 96, 400, ta, tb, 1e-4);  // B^T: oneDNN's matmul primitive
     }
 }
 
@@ -105,6 +106,7 @@ TEST_CASE(gemm_leading_dimensions_and_beta) {
       for (float beta : {0.0f, 1.0f}) {
         check_gemm_strided<float>(3, 4, 2, ta, tb, beta, 1e-6);      // loops
         check_gemm_strided<float>(37, 29, 53, ta, tb, beta, 1e-5);   // sgemm
+        check_gemm_strided<float>(64, 96, 400, ta, tb, beta, 1e-4);  // B^T: matmul primitive
         check_gemm_strided<float>(5, 7, 0, ta, tb, beta, 1e-7);      // k = 0: beta * C
       }
       check_gemm_strided<double>(17, 33, 9, ta, tb, 1.0, 1e-13);
