@@ -17,33 +17,56 @@ inline void contiguous_strides(const TensorView& t, int64_t* s) {
 }
 
 // Copies elements: out (contiguous, shape `out`) from `src` at offset base + sum idx[d]*st[d].
+// Adjacent dims that are contiguous in `src` too (st[d] == st[d + 1] * out.shape[d + 1]) are
+// taken as one, so rows are as long as they can be (an image's pixels and channels: one row).
 template <typename T>
 void gather_strided(const TensorView& out, const T* src, int64_t base, const int64_t* st, T* dst,
                     bool scatter) {
-  const int nd = out.ndim;
   const int64_t total = out.size();
   if (total == 0) return;
-  if (nd == 0) {
+  if (out.ndim == 0) {
     if (scatter) const_cast<T*>(src)[base] = dst[0];
     else dst[0] = src[base];
     return;
   }
-  const int64_t n = out.shape[nd - 1], sl = st[nd - 1];
+  int64_t shape[kMaxDims], stride[kMaxDims];
+  int nd = 0;
+  for (int d = 0; d < out.ndim; ++d) {
+    if (out.shape[d] == 1) continue;  // (any stride)
+    if (nd > 0 && stride[nd - 1] == st[d] * out.shape[d]) {
+      shape[nd - 1] *= out.shape[d];
+      stride[nd - 1] = st[d];
+      continue;
+    }
+    shape[nd] = out.shape[d];
+    stride[nd] = st[d];
+    ++nd;
+  }
+  if (nd == 0) {  // (every dim 1)
+    shape[0] = 1;
+    stride[0] = 1;
+    nd = 1;
+  }
+  const int64_t n = shape[nd - 1], sl = stride[nd - 1];
   const int64_t rows = total / n;
   parallel_for(rows, std::max<int64_t>(1, kCheapGrain / n), [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       int64_t off = base, q = r;
       for (int d = nd - 2; d >= 0; --d) {
-        off += (q % out.shape[d]) * st[d];
-        q /= out.shape[d];
+        off += (q % shape[d]) * stride[d];
+        q /= shape[d];
       }
       T* o = dst + r * n;
       if (scatter) {
         T* s = const_cast<T*>(src) + off;
-        for (int64_t k = 0; k < n; ++k) s[k * sl] = o[k];
+        if (sl == 1) std::memcpy(static_cast<void*>(s), o, size_t(n) * sizeof(T));
+        else
+          for (int64_t k = 0; k < n; ++k) s[k * sl] = o[k];
       } else {
         const T* s = src + off;
-        for (int64_t k = 0; k < n; ++k) o[k] = s[k * sl];
+        if (sl == 1) std::memcpy(static_cast<void*>(o), s, size_t(n) * sizeof(T));
+        else
+          for (int64_t k = 0; k < n; ++k) o[k] = s[k * sl];
       }
     }
   });
@@ -72,8 +95,9 @@ void k_transpose(const TensorView* in, int nin, TensorView* out, int nout, const
 
 // Strided slice: out[idx] = x[begin + idx * stride]; ints = begin[nd] ++ strides[nd] ++ sizes[nd]
 // (per input dim); the output holds prod(sizes) elements in any shape (dims shrunk or added).
+// `begin`, when given, replaces the attributes' begin (Slice's begin known only when it runs).
 TensorView slice_geometry(const char* op, const TensorView& x, const TensorView& y, const Attrs& a,
-                          int64_t& base, int64_t* st) {
+                          int64_t& base, int64_t* st, const int64_t* begin = nullptr) {
   const int nd = x.ndim;
   if (a.ints.size() != size_t(3 * nd))
     fail(op, "expects begin, strides and sizes for ", nd, " dims");
@@ -83,7 +107,7 @@ TensorView slice_geometry(const char* op, const TensorView& x, const TensorView&
   full.ndim = nd;
   base = 0;
   for (int d = 0; d < nd; ++d) {
-    const int64_t b = a.ints[d], s = a.ints[nd + d], n = a.ints[2 * nd + d];
+    const int64_t b = begin ? begin[d] : a.ints[d], s = a.ints[nd + d], n = a.ints[2 * nd + d];
     if (n < 0) fail(op, "negative size in dim ", d);
     if (n > 0) {
       const int64_t last = b + (n - 1) * s;
@@ -99,12 +123,36 @@ TensorView slice_geometry(const char* op, const TensorView& x, const TensorView&
   return full;
 }
 
+// Slice's begin from in[1] (int32 or int64, one per dim of in[0]), checked in TF's words.
+void runtime_begin(const char* op, const TensorView& x, const TensorView& b, const Attrs& a,
+                   int64_t* begin) {
+  const int nd = x.ndim;
+  if (b.ndim != 1 || b.shape[0] != nd)
+    fail(op, "Expected begin and size arguments to be 1-D tensors of size ", nd, ", but got shape ",
+         b.shape_str(), " for begin");
+  if (a.ints.size() != size_t(3 * nd))
+    fail(op, "expects begin, strides and sizes for ", nd, " dims");
+  for (int d = 0; d < nd; ++d) {
+    if (b.dtype == DType::kInt32) begin[d] = b.ptr<int32_t>()[d];
+    else if (b.dtype == DType::kInt64) begin[d] = b.ptr<int64_t>()[d];
+    else fail(op, "begin must be int32 or int64, got ", dtype_name(b.dtype));
+    const int64_t n = a.ints[2 * nd + d];
+    if (begin[d] < 0 || begin[d] > x.shape[d])
+      fail(op, "Expected begin[", d, "] in [0, ", x.shape[d], "], but got ", begin[d]);
+    if (n > x.shape[d] - begin[d])
+      fail(op, "Expected size[", d, "] in [0, ", x.shape[d] - begin[d], "], but got ", n);
+  }
+}
+
 void k_strided_slice(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
-  const char* op = "StridedSlice";
-  check_count(op, nin, 1, nout, 1);
+  const char* op = nin == 2 ? "Slice" : "StridedSlice";
+  if (nin != 2) check_count(op, nin, 1, nout, 1);
+  else check_count(op, nin, 2, nout, 1);
   check_same_dtype(op, in[0], out[0]);
-  int64_t base, st[kMaxDims];
-  const TensorView full = slice_geometry(op, in[0], out[0], a, base, st);
+  int64_t base, st[kMaxDims], begin[kMaxDims];
+  if (nin == 2) runtime_begin(op, in[0], in[1], a, begin);
+  const TensorView full =
+      slice_geometry(op, in[0], out[0], a, base, st, nin == 2 ? begin : nullptr);
   TFL_BYTES_CASES(in[0].dtype, op,
                   gather_strided<T>(full, in[0].ptr<T>(), base, st, out[0].ptr<T>(), false));
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "broadcast.h"
 #include "dtypes.h"
@@ -64,19 +65,30 @@ void k_gather(const TensorView* in, int nin, TensorView* out, int nout, const At
   if (out[0].size() != outer * nids * inner)
     fail(op, "output ", out[0].shape_str(), " does not match params ", params.shape_str(),
          " and indices ", ids.shape_str());
+  std::vector<int64_t> at(static_cast<size_t>(nids), 0);
   for (int64_t k = 0; k < nids; ++k) {
     const int64_t v = index_at(ids, k);
     if (v < 0 || v >= limit) fail(op, "indices[", k, "] = ", v, " is not in [0, ", limit, ")");
+    at[size_t(k)] = v;
   }
   const int64_t isz = dtype_size(params.dtype), row = inner * isz;
   const char* src = static_cast<const char*>(params.data);
   char* dst = static_cast<char*>(out[0].data);
   parallel_for(outer * nids, std::max<int64_t>(1, kCheapGrain / std::max<int64_t>(inner, 1)),
                [&](int64_t b, int64_t e) {
+                 int64_t o = b / nids, k = b % nids;
                  for (int64_t r = b; r < e; ++r) {
-                   const int64_t o = r / nids, k = r % nids;
-                   std::memcpy(dst + r * row, src + (o * limit + index_at(ids, k)) * row,
-                               size_t(row));
+                   const char* from = src + (o * limit + at[size_t(k)]) * row;
+                   char* to = dst + r * row;
+                   if (row <= 16) {  // (a pixel: a call to memcpy costs more than the copy)
+                     for (int64_t c = 0; c < row; ++c) to[c] = from[c];
+                   } else {
+                     std::memcpy(to, from, size_t(row));
+                   }
+                   if (++k == nids) {
+                     k = 0;
+                     ++o;
+                   }
                  }
                });
 }
@@ -142,7 +154,19 @@ void k_pad(const TensorView* in, int nin, TensorView* out, int nout, const Attrs
   }
   const double value = a.floats.empty() ? 0.0 : a.floats[0];
   const double imag = a.floats.size() > 1 ? a.floats[1] : 0.0;  // a complex constant's
-  const int nd = x.ndim;
+  // dims after the last padded one are copied with it: rows of x.shape[t] * inner elements
+  int t = x.ndim - 1;
+  while (t > 0 && a.ints[2 * t] == 0 && a.ints[2 * t + 1] == 0) --t;
+  int64_t inner = 1;
+  for (int d = t + 1; d < x.ndim; ++d) inner *= x.shape[d];
+  const int nd = x.ndim ? t + 1 : 0;
+  int64_t xs[kMaxDims], os[kMaxDims], before[kMaxDims];
+  for (int d = 0; d < nd; ++d) {
+    const int64_t w = d == t ? inner : 1;
+    xs[d] = x.shape[d] * w;
+    os[d] = o.shape[d] * w;
+    before[d] = a.ints[2 * d] * w;
+  }
   TFL_EVERY_CASES(x.dtype, op, {
     T* r = o.ptr<T>();
     const T* src = x.ptr<T>();
@@ -150,16 +174,14 @@ void k_pad(const TensorView* in, int nin, TensorView* out, int nout, const Attrs
     std::fill(r, r + o.size(), fillv);
     const int64_t n = x.size();
     if (n == 0) return;
-    const int64_t last = nd ? x.shape[nd - 1] : 1;
+    const int64_t last = nd ? xs[nd - 1] : 1;
     parallel_for(n / last, std::max<int64_t>(1, kCheapGrain / last), [&](int64_t b, int64_t e) {
       for (int64_t row = b; row < e; ++row) {
-        int64_t q = row, off = 0, mult = 1;
-        if (nd) off = a.ints[2 * (nd - 1)];
-        mult = nd ? o.shape[nd - 1] : 1;
+        int64_t q = row, off = nd ? before[nd - 1] : 0, mult = nd ? os[nd - 1] : 1;
         for (int d = nd - 2; d >= 0; --d) {
-          off += (q % x.shape[d] + a.ints[2 * d]) * mult;
-          q /= x.shape[d];
-          mult *= o.shape[d];
+          off += (q % xs[d] + before[d]) * mult;
+          q /= xs[d];
+          mult *= os[d];
         }
         std::copy(src + row * last, src + (row + 1) * last, r + off);
       }

@@ -50,20 +50,50 @@ void strides_of(const TensorView& x, int64_t* s) {
   }
 }
 
-// np.flip over the dims whose ints[d] is nonzero (ints: one flag per dim).
+// np.flip over the dims whose ints[d] is nonzero (ints: one flag per dim). The dims after the
+// last flipped one are copied as rows; the source offset of each row is stepped, not computed.
 void k_reverse(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "ReverseV2";
   check_count(op, nin, 1, nout, 1);
   const TensorView& x = in[0];
   check_same_shape(op, x, out[0]);
+  check_same_dtype(op, x, out[0]);
   if (int64_t(a.ints.size()) != x.ndim) fail(op, "expects one flag per dimension");
+  const int64_t total = x.size(), es = dtype_size(x.dtype);
+  if (total == 0) return;
+  int t = x.ndim - 1;
+  while (t >= 0 && !a.ints[size_t(t)]) --t;
   int64_t s[kMaxDims];
   strides_of(x, s);
-  const int nd = x.ndim;
-  remap(op, x, out[0], [&](const int64_t* c) {
-    int64_t off = 0;
-    for (int d = 0; d < nd; ++d) off += (a.ints[size_t(d)] ? x.shape[d] - 1 - c[d] : c[d]) * s[d];
-    return off;
+  const int64_t row = (t >= 0 ? s[t] : total) * es;  // bytes of the rows copied whole
+  const int64_t rows = total * es / row;
+  const int nd = t + 1;
+  const char* src = static_cast<const char*>(x.data);
+  char* dst = static_cast<char*>(out[0].data);
+  parallel_for(rows, std::max<int64_t>(1, kCheapGrain * es / row), [&](int64_t r0, int64_t r1) {
+    int64_t c[kMaxDims], step[kMaxDims], off = 0, q = r0;
+    for (int d = nd - 1; d >= 0; --d) {  // row r0's index and source offset
+      c[d] = q % x.shape[d];
+      q /= x.shape[d];
+      const bool flip = a.ints[size_t(d)] != 0;
+      step[d] = (flip ? -s[d] : s[d]) * es;
+      off += (flip ? x.shape[d] - 1 - c[d] : c[d]) * s[d] * es;
+    }
+    for (int64_t r = r0; r < r1; ++r) {
+      const char* from = src + off;
+      char* to = dst + r * row;
+      if (row <= 16) {  // (a pixel: a call to memcpy costs more than the copy)
+        for (int64_t b = 0; b < row; ++b) to[b] = from[b];
+      } else {
+        std::memcpy(to, from, size_t(row));
+      }
+      for (int d = nd - 1; d >= 0; --d) {  // the next row
+        off += step[d];
+        if (++c[d] < x.shape[d]) break;
+        off -= step[d] * x.shape[d];
+        c[d] = 0;
+      }
+    }
   });
 }
 

@@ -377,7 +377,22 @@ def _slice_op_shape(op, in_shapes, value_of):
     return [TensorShape(out)]
 
 
+def _begin_at_run_time(op) -> bool:
+    """Whether a Slice's kernel reads its begin when it runs: a size known at graph build (no
+    -1) with a begin that is not (``random_crop``'s random offset). One plan then serves every
+    begin, which the kernel checks; otherwise begin is a compile-time value like size."""
+    box = op._attrs.setdefault("_runtime_begin", [])  # (decided once per op)
+    if not box:
+        z, b = partial_ints(op._inputs[2]), partial_ints(op._inputs[1])
+        known_size = z is not None and all(v is not None and v >= 0 for v in z)
+        box.append(known_size and (b is None or None in b))
+    return box[0]
+
+
 def _slice_op_attrs(op, in_shapes, out_shapes, value_of):
+    if _begin_at_run_time(op):  # (begin: the kernel's second input)
+        sizes = partial_ints(op._inputs[2])
+        return [*[0] * len(sizes), *[1] * len(sizes), *sizes], []
     b, sizes = _slice_bounds(op, [TensorShape(s) for s in in_shapes], value_of)
     return [*b, *[1] * len(b), *sizes], []
 
@@ -386,8 +401,8 @@ register_op(
     "Slice",
     _slice_op_shape,
     "strided_slice",
-    kernel_inputs=(0,),
-    value_inputs=(1, 2),
+    kernel_inputs=lambda op: (0, 1) if _begin_at_run_time(op) else (0,),
+    value_inputs=lambda op: (2,) if _begin_at_run_time(op) else (1, 2),
     attrs_fn=_slice_op_attrs,
 )
 
