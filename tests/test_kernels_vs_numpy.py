@@ -273,6 +273,17 @@ def matmul_apply_gd_case(draw):
 
 
 @st.composite
+def loop_product_sum_case(draw):
+    """Stacks P [T, k, m] and Q [T, k, n]; T * k = 0 gives zeros."""
+    dt = draw(st.sampled_from(FLOATS))
+    t, k = draw(st.integers(0, 4)), draw(st.one_of(st.integers(0, 5), st.just(33)))
+    m, n = draw(st.one_of(st.integers(0, 6), st.just(24))), draw(st.integers(0, 40))
+    p = arrays(draw, dt, (t, k, m), -100, 100)
+    q = arrays(draw, dt, (t, k, n), -100, 100)
+    return Case([p, q], [blank((m, n), dt)], tol="matmul")
+
+
+@st.composite
 def softmax_case(draw):
     dt = draw(st.sampled_from(FLOATS))
     x = arrays(draw, dt, draw(shapes(min_dims=1)), -50, 50, specials=True)
@@ -852,6 +863,7 @@ ROWS = {
     "reduce_prod_grad": prod_grad_case(),
     "matmul": matmul_case(),
     "matmul_apply_gd": matmul_apply_gd_case(),
+    "loop_product_sum": loop_product_sum_case(),
     "softmax": softmax_case(),
     "log_softmax": softmax_case(),
     "softmax_xent": xent_case(),
@@ -934,6 +946,17 @@ LOOSE_F32 = {
 }
 
 
+def _matmul_operands(name, case):
+    """The product's operands as op(A), op(B) (batches: the last two dimensions)."""
+    a, b = case.inputs[:2]
+    if name == "loop_product_sum":  # P [T, k, m], Q [T, k, n]: P^T @ Q over the T * k rows
+        rows = a.shape[0] * a.shape[1]
+        return a.reshape(rows, a.shape[2]).T, b.reshape(rows, b.shape[2])
+    a = np.swapaxes(a, -1, -2) if case.ints[0] else a
+    b = np.swapaxes(b, -1, -2) if case.ints[1] else b
+    return a, b
+
+
 def assert_same(name, got, want, case):
     assert got.shape == want.shape and got.dtype == want.dtype
     if got.dtype.kind == "c" and isinstance(case.tol, dict):  # (transforms: rounding differs)
@@ -943,9 +966,7 @@ def assert_same(name, got, want, case):
         np.testing.assert_array_equal(got, want, err_msg=name)
         return
     if case.tol == "matmul":
-        a, b = case.inputs[:2]
-        a = np.swapaxes(a, -1, -2) if case.ints[0] else a  # (batches: the last two dimensions)
-        b = np.swapaxes(b, -1, -2) if case.ints[1] else b
+        a, b = _matmul_operands(name, case)
         bound = np.abs(a).astype(np.float64) @ np.abs(b).astype(np.float64)
         if len(case.inputs) == 3:  # var - alpha * A @ B: scaled product plus the variable
             bound = abs(float(case.inputs[2])) * bound + np.abs(case.outputs[0]).astype(np.float64)

@@ -1,4 +1,5 @@
-"""Matrix products (``cpp/matmul.cc``): ``ints = [transpose_a, transpose_b]``."""
+"""Matrix products (``cpp/matmul.cc``): ``ints = [transpose_a, transpose_b]``; a gradient loop's
+stacked rows summed as one product (``loop_product_sum``)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,20 @@ def _matmul_apply_gd(inputs, outputs, ints, floats):
     prod = np.empty_like(var)
     _matmul([a, b], [prod], ints, floats)
     var[...] = var - alpha.reshape(()) * prod
+
+
+@_kernel("loop_product_sum")
+def _loop_product_sum(inputs, outputs, ints, floats):
+    p, q = inputs
+    out = outputs[0]
+    if p.dtype != q.dtype or p.dtype != out.dtype or p.dtype.kind != "f":
+        raise KernelError("[LoopProductSum] dtype mismatch")
+    if p.ndim != 3 or q.ndim != 3 or p.shape[:2] != q.shape[:2]:
+        raise KernelError("[LoopProductSum] stacks of different rows")
+    if out.shape != (p.shape[2], q.shape[2]):
+        raise KernelError(f"[LoopProductSum] output shape {out.shape} mismatch")
+    rows = p.shape[0] * p.shape[1]
+    out[...] = p.reshape(rows, p.shape[2]).T @ q.reshape(rows, q.shape[2])
 
 
 @_kernel("batch_matmul")
