@@ -110,7 +110,7 @@ def _deferrable_product(d, since: int):
     if p.shape.rank != 2 or q.shape.rank != 2:
         return None
     (k, m), (k2, n) = p.shape.as_list(), q.shape.as_list()
-    if None in (k, m, n) or k2 != k or k * (m + n) > m * n:
+    if k is None or m is None or n is None or k2 != k or k * (m + n) > m * n:
         return None
     return p, q
 
@@ -404,23 +404,23 @@ def _while_grad(op, *grads):
         outer=op.graph,
         body_sinks=[],
     )
-    out = [None] * n_in
+    out: list = [None] * n_in
     for i, k in enumerate(fx):
         out[k] = grad_op._outputs[i]
     for j, i in enumerate(looped):
         out[K + fc[i]] = grad_op._outputs[len(fx) + j]
     n_vars = len(fx) + len(looped)
-    for i, (p, q) in deferred.items():
+    for i, pq in deferred.items():
         with g.as_default(), name_scope(f"{op.name.replace('/', '_')}_grad"):
             # copies are what the loop accumulates: a stack of each product's own (a stack two
             # products read would sum their second-order gradients, rows only known when the
             # loop runs), and a param's rows get their gradient where the body computes them
-            p, q = identity(p), identity(q)
-        stacks = [add_accumulator(grad_op, p), add_accumulator(grad_op, q)]
+            rows = [identity(t) for t in pq]
+        stacks = [add_accumulator(grad_op, t) for t in rows]
         out[K + fc[i]] = make_tensor(
             "LoopProductSum",
             [*stacks, grad_op._outputs[n_vars]],
-            p.dtype,
+            rows[0].dtype,
             None,
             f"{op.name}_grad_product_sum",
         )

@@ -391,7 +391,7 @@ def _begin_at_run_time(op) -> bool:
 
 def _slice_op_attrs(op, in_shapes, out_shapes, value_of):
     if _begin_at_run_time(op):  # (begin: the kernel's second input)
-        sizes = partial_ints(op._inputs[2])
+        sizes = partial_ints(op._inputs[2]) or []  # (all known: _begin_at_run_time)
         return [*[0] * len(sizes), *[1] * len(sizes), *sizes], []
     b, sizes = _slice_bounds(op, [TensorShape(s) for s in in_shapes], value_of)
     return [*b, *[1] * len(b), *sizes], []
