@@ -95,14 +95,10 @@ void k_matmul_apply_gd(const TensorView* in, int nin, TensorView* out, int nout,
   }
 }
 
-void k_matmul(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& attrs) {
-  const char* op = "MatMul";
-  check_count(op, nin, 2, nout, 1);
-  const TensorView &A = in[0], &B = in[1];
-  TensorView& C = out[0];
-  const GemmShape g = check_gemm(op, A, B, C, attrs);
-  const bool ta = g.ta, tb = g.tb;
-  const int64_t m = g.m, n = g.n, k = g.k;
+// C = op(A) @ op(B) for dense A, B, C of one dtype (leading dimensions from the sizes): float32
+// by the library above a few thousand multiply-adds, the rest by our loops; k = 0 gives zeros.
+void product(const char* op, bool ta, bool tb, int64_t m, int64_t n, int64_t k, const TensorView& A,
+             const TensorView& B, TensorView& C) {
   if (m == 0 || n == 0) return;
   if (k == 0) {
     std::memset(C.data, 0, size_t(m * n * dtype_size(C.dtype)));
@@ -124,6 +120,13 @@ void k_matmul(const TensorView* in, int nin, TensorView* out, int nout, const At
   }
 }
 
+void k_matmul(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& attrs) {
+  const char* op = "MatMul";
+  check_count(op, nin, 2, nout, 1);
+  const GemmShape g = check_gemm(op, in[0], in[1], out[0], attrs);
+  product(op, g.ta, g.tb, g.m, g.n, g.k, in[0], in[1], out[0]);
+}
+
 // LoopProductSum: C[m, n] = sum over t of P[t]^T @ Q[t] for stacks P [T, k, m] and Q [T, k, n] (a
 // gradient loop's rows: a weight's gradient summed over the iterations) as one product over the
 // T * k rows; no rows give zeros.
@@ -131,31 +134,18 @@ void k_loop_product_sum(const TensorView* in, int nin, TensorView* out, int nout
   const char* op = "LoopProductSum";
   check_count(op, nin, 2, nout, 1);
   const TensorView &P = in[0], &Q = in[1];
-  TensorView& C = out[0];
   check_same_dtype(op, P, Q);
-  check_same_dtype(op, P, C);
-  if (P.ndim != 3 || Q.ndim != 3 || C.ndim != 2)
+  check_same_dtype(op, P, out[0]);
+  if (P.dtype != DType::kFloat32 && P.dtype != DType::kFloat64)
+    fail(op, "unsupported dtype ", dtype_name(P.dtype));
+  if (P.ndim != 3 || Q.ndim != 3 || out[0].ndim != 2)
     fail(op, "stacks must be 3-D, got ", P.shape_str(), " and ", Q.shape_str());
   if (P.shape[0] != Q.shape[0] || P.shape[1] != Q.shape[1])
     fail(op, "stacks of different rows: ", P.shape_str(), " and ", Q.shape_str());
   const int64_t rows = P.shape[0] * P.shape[1], m = P.shape[2], n = Q.shape[2];
-  if (C.shape[0] != m || C.shape[1] != n)
-    fail(op, "output shape ", C.shape_str(), " should be [", m, ",", n, "]");
-  if (m == 0 || n == 0) return;
-  if (rows == 0) {
-    std::memset(C.data, 0, size_t(m * n * dtype_size(C.dtype)));
-    return;
-  }
-  if (P.dtype == DType::kFloat32) {
-    if (m * n * rows <= 8192 ||
-        !(m < (int64_t(1) << 31) && n < (int64_t(1) << 31) && rows < (int64_t(1) << 31)))
-      gemm_loops(true, false, m, n, rows, P.ptr<float>(), Q.ptr<float>(), C.ptr<float>());
-    else sgemm(op, true, false, m, n, rows, P.ptr<float>(), Q.ptr<float>(), C.ptr<float>());
-  } else if (P.dtype == DType::kFloat64) {
-    gemm_loops(true, false, m, n, rows, P.ptr<double>(), Q.ptr<double>(), C.ptr<double>());
-  } else {
-    fail(op, "unsupported dtype ", dtype_name(P.dtype));
-  }
+  if (out[0].shape[0] != m || out[0].shape[1] != n)
+    fail(op, "output shape ", out[0].shape_str(), " should be [", m, ",", n, "]");
+  product(op, true, false, m, n, rows, P, Q, out[0]);
 }
 
 // BatchMatMulV2: C[..., m, n] = op(A)[..., m, k] @ op(B)[..., k, n], the batch dimensions (all

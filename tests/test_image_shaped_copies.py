@@ -5,6 +5,8 @@ only when the graph runs (one plan serves every begin; the kernel checks it in T
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 import tensorflow as real_tf
@@ -70,41 +72,45 @@ def _slice_graph(mod, x, size):
     return p, b, y, mod.gradients(mod.reduce_sum(mod.cast(y, mod.float32) ** 2), p)[0]
 
 
+@contextlib.contextmanager
+def _both_slices(x, size):
+    """``(sess, (p, b, y, dx))`` of tflite_core's slice graph and TF's (in its own graph)."""
+    ours = _slice_graph(tf, x, size)
+    with real_tf.Graph().as_default(), T.Session() as ref:
+        theirs = _slice_graph(T, x, size)
+        with tf.Session() as sess:
+            yield (sess, ours), (ref, theirs)
+
+
 def test_slice_with_a_fed_begin_runs_one_plan_and_matches_tf(g):
     x = _image(np.float32, (9, 8, 3))
-    p, b, y, dx = _slice_graph(tf, x, [4, 5, 3])
-    with real_tf.Graph().as_default(), T.Session() as ref:
-        rp, rb, ry, rdx = _slice_graph(T, x, [4, 5, 3])
-        with tf.Session() as sess:
-            for begin in ([0, 0, 0], [5, 3, 0], [2, 1, 0], [5, 0, 0]):
-                got = sess.run([y, dx], {p: x, b: begin})
-                want = ref.run([ry, rdx], {rp: x, rb: begin})
-                for a, w in zip(got, want):
-                    np.testing.assert_allclose(a, w, rtol=1e-6)
-            # the slice's plan serves every begin (the gradient's pad is planned per begin)
-            sess.run(y, {p: x, b: [1, 1, 0]})
-            sess.run(y, {p: x, b: [3, 2, 0]})
-            exe = next(e for e in sess._cache.values() if e.plan_fetches == [y])
-            assert len(exe.pools) == 1
+    with _both_slices(x, [4, 5, 3]) as ((sess, (p, b, y, dx)), (ref, (rp, rb, ry, rdx))):
+        for begin in ([0, 0, 0], [5, 3, 0], [2, 1, 0], [5, 0, 0]):
+            got = sess.run([y, dx], {p: x, b: begin})
+            want = ref.run([ry, rdx], {rp: x, rb: begin})
+            for a, w in zip(got, want):
+                np.testing.assert_allclose(a, w, rtol=1e-6)
+        # the slice's plan serves every begin (the gradient's pad is planned per begin)
+        sess.run(y, {p: x, b: [1, 1, 0]})
+        sess.run(y, {p: x, b: [3, 2, 0]})
+        exe = next(e for e in sess._cache.values() if e.plan_fetches == [y])
+        assert len(exe.pools) == 1
 
 
 @pytest.mark.bad_input
 def test_slice_begin_out_of_range_at_run_time_raises_tfs_error(g):
     x = _image(np.float32, (5, 6, 3))
-    p, b, y, _ = _slice_graph(tf, x, [2, 3, 3])
-    with real_tf.Graph().as_default(), T.Session() as ref:
-        rp, rb, ry, _ = _slice_graph(T, x, [2, 3, 3])
-        with tf.Session() as sess:
-            for begin in ([4, 0, 0], [0, 4, 0], [-1, 0, 0], [0, 0, 4]):
-                with pytest.raises(real_tf.errors.InvalidArgumentError) as theirs:
-                    ref.run(ry, {rp: x, rb: begin})
-                with pytest.raises(tf.errors.InvalidArgumentError) as ours:
-                    sess.run(y, {p: x, b: begin})
-                lines = theirs.value.message.splitlines()
-                want = next(line for line in lines if "Expected" in line).split(" [[")[0].strip()
-                assert want in ours.value.message, (want, ours.value.message)
-                assert "Slice" in ours.value.message
-            np.testing.assert_array_equal(sess.run(y, {p: x, b: [3, 3, 0]}), x[3:5, 3:6])
+    with _both_slices(x, [2, 3, 3]) as ((sess, (p, b, y, _)), (ref, (rp, rb, ry, _))):
+        for begin in ([4, 0, 0], [0, 4, 0], [-1, 0, 0], [0, 0, 4]):
+            with pytest.raises(real_tf.errors.InvalidArgumentError) as theirs:
+                ref.run(ry, {rp: x, rb: begin})
+            with pytest.raises(tf.errors.InvalidArgumentError) as ours:
+                sess.run(y, {p: x, b: begin})
+            lines = theirs.value.message.splitlines()
+            want = next(line for line in lines if "Expected" in line).split(" [[")[0].strip()
+            assert want in ours.value.message, (want, ours.value.message)
+            assert "Slice" in ours.value.message
+        np.testing.assert_array_equal(sess.run(y, {p: x, b: [3, 3, 0]}), x[3:5, 3:6])
 
 
 def test_random_crop_draws_crops_of_the_input_with_one_plan(g):
