@@ -116,7 +116,9 @@ def test_raw_rnn_matches_tf(cell_kind, lengths, static_batch, emit_kind, loop_st
     for a, b in zip(ours["grads"], theirs["grads"]):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
     if "loop_state" in theirs:
-        np.testing.assert_allclose(ours["loop_state"], theirs["loop_state"], rtol=1e-5)
+        # (a float32 sum over the steps, of weights TF drew unseeded: whichever tests ran before
+        # decide them, and a sum that cancels to near 0 needs the outputs' atol too)
+        np.testing.assert_allclose(ours["loop_state"], theirs["loop_state"], rtol=1e-5, atol=1e-6)
 
 
 def test_emit_ta_static_shapes_match_tf():
