@@ -379,3 +379,33 @@ def test_bad_input_at_graph_build_is_tfs_error(case):
     else:  # (TF's shape errors also print the NodeDef: the reason is the same)
         head = messages[1].split(" for '")[0].split(". for")[0]
         assert head.split("\n")[0][:40] in messages[0], messages
+
+
+def test_string_moves_with_fed_shapes_axes_and_indices_change_between_runs_as_tf():
+    """String reshapes, expand_dims and gathers run on the host, their output shapes kept per
+    op for the input shapes and small numeric values: runs that change those get TF's values."""
+
+    def build(m):
+        w = m.placeholder(m.string, [None])
+        shape = m.placeholder(m.int32, [2])
+        axis = m.placeholder(m.int32, [])
+        idx = m.placeholder(m.int32, [None])
+        out = [m.reshape(w, shape), m.expand_dims(w, axis), m.gather(w, idx)]
+        return (w, shape, axis, idx), out
+
+    words = [w.encode() for w in "a bb ccc dddd e ff".split()]
+    runs = [
+        (words, [2, 3], 0, [0, 5]),
+        (words, [3, 2], 1, [5, 0, 1]),
+        (words, [2, 3], -1, [0, 5]),  # (a shape seen before)
+        (words[:4], [2, 2], 0, list(range(4)) * 30),  # (more indices than the cache keys on)
+        (words[:4], [4, -1], 0, list(range(3, -1, -1)) * 30),
+    ]
+    results = []
+    for mod in (tf, T):
+        with mod.Graph().as_default():
+            phs, out = build(mod)
+            with mod.Session() as sess:
+                results.append([sess.run(out, dict(zip(phs, r))) for r in runs])
+    for ours, theirs in zip(*results):
+        _same(ours, theirs)

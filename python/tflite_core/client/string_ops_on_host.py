@@ -90,6 +90,41 @@ def string_feed(value) -> np.ndarray:
     return arr
 
 
+_SMALL = 64  # numeric inputs up to this size (shapes, axes, indices) key the cache by value
+
+
+def _shapes_and_attrs(op: Operation, arrays: list) -> tuple:
+    """The output shapes and kernel attributes of string op ``op`` for these inputs, kept per
+    op for the input shapes and the values of its small numeric inputs (an element-by-element
+    ``Dataset.map`` runs the same ops on the same shapes over and over); not kept where a
+    numeric input is larger (its values might matter and are costly to key on)."""
+    key = None
+    if all(a.dtype.kind == "O" or a.size <= _SMALL for a in arrays):
+        key = tuple((a.shape, None if a.dtype.kind == "O" else a.tobytes()) for a in arrays)
+        cache = op.__dict__.setdefault("_host_shapes", {})
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    d = op._def
+    in_shapes = [TensorShape(a.shape) for a in arrays]
+    value_of = RunTimeValues(lambda i: arrays[i])
+    try:
+        shapes = d.shape_fn(op, in_shapes, value_of)
+    except ValueError as e:
+        raise errors.InvalidArgumentError(None, op, f"{e}\n\t [[node {op.name}]]") from None
+    out_shapes = [tuple(s.as_list()) for s in shapes]
+    ints: list[Any] = []
+    floats: list[Any] = []
+    if d.attrs_fn is not None and d.kind is not OpKind.ALIAS:
+        ints, floats = d.attrs_fn(op, [a.shape for a in arrays], out_shapes, value_of)
+    out = (out_shapes, ints, floats)
+    if key is not None:
+        if len(cache) > 64:  # (shapes that keep changing)
+            cache.clear()
+        cache[key] = out
+    return out
+
+
 def run_on_host(op: Operation, values: list) -> list:
     """The output values of a host-run op from its input values."""
     d = op._def
@@ -99,20 +134,10 @@ def run_on_host(op: Operation, values: list) -> list:
     if d.kind is OpKind.CONST:
         return [op.get_attr("value")]
     arrays = [np.asarray(v) for v in values]
-    in_shapes = [TensorShape(a.shape) for a in arrays]
-    value_of = RunTimeValues(lambda i: arrays[i])
-    try:
-        shapes = d.shape_fn(op, in_shapes, value_of)
-    except ValueError as e:
-        raise errors.InvalidArgumentError(None, op, f"{e}\n\t [[node {op.name}]]") from None
-    out_shapes = [tuple(s.as_list()) for s in shapes]
+    out_shapes, ints, floats = _shapes_and_attrs(op, arrays)
     if d.kind is OpKind.ALIAS:
         return [arrays[0].reshape(out_shapes[0])]
     outs = [np.empty(s, t.dtype.np) for s, t in zip(out_shapes, op._outputs)]
-    ints: list[Any] = []
-    floats: list[Any] = []
-    if d.attrs_fn is not None:
-        ints, floats = d.attrs_fn(op, [a.shape for a in arrays], out_shapes, value_of)
     ins = [arrays[i] for i in d.kernel_input_indices(op)]
     assert d.kernel is not None  # (a KERNEL op: OpDef.check)
     try:
