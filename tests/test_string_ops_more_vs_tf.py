@@ -393,7 +393,7 @@ def test_string_moves_with_fed_shapes_axes_and_indices_change_between_runs_as_tf
         out = [m.reshape(w, shape), m.expand_dims(w, axis), m.gather(w, idx)]
         return (w, shape, axis, idx), out
 
-    words = [w.encode() for w in "a bb ccc dddd e ff".split()]
+    words = [w.encode() for w in ["a", "bb", "ccc", "dddd", "e", "ff"]]
     runs = [
         (words, [2, 3], 0, [0, 5]),
         (words, [3, 2], 1, [5, 0, 1]),
