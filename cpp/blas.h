@@ -1,5 +1,6 @@
-// blas.h: the one BLAS glue. float32 products go to oneDNN's dnnl_sgemm (a build with
-// TFLITE_CORE_ONEDNN, the default on Linux x86-64: blas_onednn.cc) or to scipy-openblas32's
+// blas.h: the one BLAS glue. float32 products go to oneDNN (a build with TFLITE_CORE_ONEDNN, the
+// default on Linux x86-64: blas_onednn.cc, which sends the shapes dnnl_sgemm runs slowly and the
+// bf16 mode's products to its matmul primitive, gemm_primitive.h) or to scipy-openblas32's
 // cblas_sgemm (blas_openblas.cc); CMake compiles one of the two, and no other file includes
 // either library's gemm header. (conv_onednn.cc's oneDNN primitives are not a gemm and stay
 // there.) Row-major, leading dimensions as BLAS, sizes below 2^31.
