@@ -9,7 +9,9 @@ that they read is accumulated by the forward loop (one row per iteration: the lo
 iteration starts from, or values the body computes), and a gradient loop walks the iterations
 backwards (as many as the forward loop ran), reading those rows, carrying the loop variables'
 gradients and summing the gradients of captured tensors. It is itself a While, so it can be
-differentiated again (a second-order gradient through a loop).
+differentiated again (a second-order gradient through a loop). A captured weight whose gradient
+in one iteration is ``rows^T @ delta`` (a dense layer's kernel in an RNN cell) is summed after the
+gradient loop instead, as one product over every iteration's rows (``LoopProductSum``).
 """
 
 from __future__ import annotations
