@@ -127,3 +127,24 @@ def test_random_crop_draws_crops_of_the_input_with_one_plan(g):
         exe = next(e for e in sess._cache.values() if e.plan_fetches == [crop])
         assert len(exe.pools) == 1
     assert len(offsets) > 8  # of the 16 possible
+
+
+def test_string_slice_with_a_fed_begin_runs_on_the_host_as_tf(g):
+    """A string tensor's Slice (run by the kernels' NumPy twin on the host) reads its begin when
+    it runs too: values and TF's error for a begin out of range."""
+    v = np.array([[f"{i}{j}".encode() for j in range(3)] for i in range(4)], dtype=object)
+    results = []
+    for mod, graph in ((tf, tf.Graph()), (T, real_tf.Graph())):
+        with graph.as_default():
+            x, b = mod.placeholder(mod.string, [4, 3]), mod.placeholder(mod.int32, [2])
+            y = mod.slice(x, b, [2, 2])
+            with mod.Session() as sess:
+                got = [sess.run(y, {x: v, b: begin}) for begin in ([1, 1], [2, 0], [0, 1])]
+                with pytest.raises(mod.errors.InvalidArgumentError) as e:
+                    sess.run(y, {x: v, b: [3, 0]})
+                results.append((got, e.value.message))
+    (ours, our_error), (theirs, their_error) = results
+    for a, w in zip(ours, theirs):
+        np.testing.assert_array_equal(a, w)
+    assert "Expected size[0] in [0, 1], but got 2" in their_error
+    assert "Expected size[0] in [0, 1], but got 2" in our_error

@@ -362,10 +362,18 @@ def slice_geometry(draw, shape):
 
 @st.composite
 def strided_slice_case(draw):
+    """A strided slice, or Slice's form: unit strides, its begin an int input read when it runs
+    (the attributes' begin then zeros, as the compiler writes them)."""
     dt = draw(st.sampled_from(ALL))
     x = arrays(draw, dt, draw(shapes()))
-    ints, _, out_shape = draw(slice_geometry(x.shape))
-    return Case([x], [blank(out_shape, dt)], ints)
+    if draw(st.booleans()):
+        ints, _, out_shape = draw(slice_geometry(x.shape))
+        return Case([x], [blank(out_shape, dt)], ints)
+    nd = x.ndim
+    begin = [draw(st.integers(0, d)) for d in x.shape]
+    sizes = [draw(st.integers(0, d - b)) for d, b in zip(x.shape, begin)]
+    bt = np.array(begin, draw(st.sampled_from([np.int32, np.int64])))
+    return Case([x, bt], [blank(tuple(sizes), dt)], [0] * nd + [1] * nd + sizes)
 
 
 @st.composite

@@ -42,10 +42,40 @@ def _slice_index(op: str, shape: tuple, ints: list) -> tuple:
     return np.ix_(*idx) if nd else ()
 
 
+def _runtime_begin(x, begin, ints: list) -> list:
+    """``ints`` with Slice's begin taken from ``begin`` (read when it runs), checked in TF's
+    words (the size part stays)."""
+    nd = x.ndim
+    if begin.ndim != 1 or begin.shape[0] != nd:
+        raise KernelError(
+            f"[Slice] Expected begin and size arguments to be 1-D tensors of size {nd}, but got "
+            f"shape {list(begin.shape)} for begin"
+        )
+    if begin.dtype not in (np.int32, np.int64):
+        raise KernelError(f"[Slice] begin must be int32 or int64, got {begin.dtype}")
+    if len(ints) != 3 * nd:
+        raise KernelError(f"[Slice] expects begin, strides and sizes for {nd} dims")
+    b = [int(v) for v in begin]
+    for d in range(nd):
+        n = ints[2 * nd + d]
+        if not 0 <= b[d] <= x.shape[d]:
+            raise KernelError(f"[Slice] Expected begin[{d}] in [0, {x.shape[d]}], but got {b[d]}")
+        if n > x.shape[d] - b[d]:
+            raise KernelError(
+                f"[Slice] Expected size[{d}] in [0, {x.shape[d] - b[d]}], but got {n}"
+            )
+    return b + list(ints[nd:])
+
+
 @_kernel("strided_slice")
 def _strided_slice(inputs, outputs, ints, floats):
-    (x,) = inputs
-    _store(outputs[0], x[_slice_index("StridedSlice", x.shape, ints)])
+    x = inputs[0]
+    op = "StridedSlice"
+    if len(inputs) == 2:  # (Slice with its begin known only when it runs)
+        ints, op = _runtime_begin(x, inputs[1], ints), "Slice"
+    elif len(inputs) != 1:
+        raise KernelError(f"[StridedSlice] expects 1 or 2 inputs, got {len(inputs)}")
+    _store(outputs[0], x[_slice_index(op, x.shape, ints)])
 
 
 @_kernel("strided_slice_grad")
