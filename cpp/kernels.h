@@ -154,6 +154,7 @@ KernelFn find_kernel(const std::string& name);  // throws KernelError for an unk
 
 using Registry = std::unordered_map<std::string, KernelFn>;
 void register_elementwise(Registry& r);
+void register_elementwise_fused(Registry& r);  // elementwise_fused.cc: fused_elementwise
 void register_reduce(Registry& r);
 void register_matmul(Registry& r);
 void register_nn(Registry& r);

@@ -7,6 +7,7 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
   static const Registry table = [] {
     Registry r;
     register_elementwise(r);
+    register_elementwise_fused(r);
     register_reduce(r);
     register_matmul(r);
     register_nn(r);

@@ -76,8 +76,9 @@ def test_intermediates_fetched_or_shared_are_not_fused(g):
     want_conv = _np_conv_same(x, f)
     with tf.Session() as sess:
         got_pre, got_act = sess.run([pre, act])
-        # pre is fetched: conv + bias fuse, the activation runs on its own
-        assert _kernels(sess, [pre, act]) == ["conv2d_bias_act", "relu", "minimum"]
+        # pre is fetched: conv + bias fuse, the activation runs in a step of its own
+        # (relu6's Relu and Minimum run as one elementwise step)
+        assert _kernels(sess, [pre, act]) == ["conv2d_bias_act", "fused_elementwise"]
         np.testing.assert_allclose(got_pre, want_conv + b, rtol=1e-5, atol=1e-5)
         np.testing.assert_allclose(got_act, np.clip(want_conv + b, 0, 6), rtol=1e-5, atol=1e-5)
         got_act, got_other = sess.run([act, other])

@@ -157,6 +157,12 @@ def test_config_option_messages_as_tf():
             if name == "GraphOptions" and field == "optimizer_options":
                 assert got == tf.OptimizerOptions()
                 continue
+            if name == "GraphOptions" and field == "rewrite_options":  # (a RewriterConfig)
+                for f in vars(got):
+                    assert getattr(got, f) == getattr(want, f), f
+                for enum in ("NO_MEM_OPT", "DEFAULT_MEM_OPT", "HEURISTICS", "OFF", "ON"):
+                    assert getattr(type(got), enum) == getattr(type(want), enum), enum
+                continue
             assert got == want, (name, field)
     cfg = tf.ConfigProto(gpu_options=tf.GPUOptions(allow_growth=True))
     assert cfg.gpu_options.allow_growth is True

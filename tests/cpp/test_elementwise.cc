@@ -1,4 +1,5 @@
 // Elementwise kernels: broadcasting edges, odd sizes, empty dims, NaN, thread-count invariance.
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -341,4 +342,56 @@ TEST_CASE(long_rows_split_across_threads) {
       for (int64_t k = 0; k < n; ++k)
         CHECK(rows[size_t(r * n + k)] == a[size_t(r * n + k)] * row[size_t(k)]);
   }
+}
+
+// fused_elementwise (elementwise_fused.cc) gives the bits of its ops run one by one: for every
+// instruction code, a program (code over a full input and a bias row; times a scalar; the code
+// again) against the three kernels, on values with NaN, infinities and signed zeros, at the
+// ISA cap this test runs under, split across threads.
+TEST_CASE(fused_elementwise_gives_the_unfused_bits) {
+  const char* binary[] = {"add",     "sub", "mul",       "div",          "maximum",
+                          "minimum", "pow", "relu_grad", "sigmoid_grad", "tanh_grad"};
+  const char* unary[] = {"neg", "abs",  "relu",   "sigmoid",    "tanh", "exp",
+                         "log", "sqrt", "square", "reciprocal", "sign", "floor"};
+  const int64_t rows = 1001, cols = 37;
+  Buf<float> a({rows, cols}), row({cols}), s({}, -1.25f);
+  fill_random(a, -4, 4, 21);
+  fill_random(row, -3, 3, 22);
+  const float special[5] = {NAN, INFINITY, -INFINITY, 0.0f, -0.0f};
+  for (int i = 0; i < 5; ++i) {
+    a[size_t(7 * i)] = special[i];
+    row[size_t(i + 3)] = special[i];
+  }
+  auto check_code = [&](int64_t code, const char* name, bool is_binary) {
+    Buf<float> t0({rows, cols}), t1({rows, cols}), want({rows, cols}), got({rows, cols});
+    if (is_binary) {
+      call(name, {a.view, row.view}, {t0.view});
+      call("mul", {t0.view, s.view}, {t1.view});
+      call(name, {t1.view, row.view}, {want.view});
+    } else {
+      call(name, {a.view}, {t0.view});
+      call("mul", {t0.view, s.view}, {t1.view});
+      call(name, {t1.view}, {want.view});
+    }
+    // registers: 0 a, 1 row, 2 s; 3, 4, 5 the instructions'
+    const int64_t b = is_binary ? 1 : 0;
+    call("fused_elementwise", {a.view, row.view, s.view}, {got.view},
+         {3, code, 3, 0, b, 2, 4, 3, 2, code, 5, 4, b});
+    CHECK(std::memcmp(got.data.data(), want.data.data(), got.data.size() * sizeof(float)) == 0);
+  };
+  for (int64_t k = 0; k < 10; ++k) check_code(k, binary[k], true);
+  for (int64_t k = 0; k < 12; ++k) check_code(16 + k, unary[k], false);
+}
+
+TEST_CASE(fused_elementwise_refuses_bad_programs) {
+  Buf<float> a({3, 4}), out({3, 4});
+  Buf<double> d({3, 4});
+  CHECK_THROWS(call("fused_elementwise", {a.view}, {out.view}, {0}));
+  CHECK_THROWS(call("fused_elementwise", {a.view}, {out.view}, {1, 99, 1, 0, 0}));
+  CHECK_THROWS(call("fused_elementwise", {a.view}, {out.view}, {1, 0, 2, 0, 0}));
+  CHECK_THROWS(call("fused_elementwise", {a.view}, {out.view}, {1, 0, 1, 0, 1}));
+  CHECK_THROWS(call("fused_elementwise", {a.view}, {out.view}, {2, 16, 1, 0, 0}));
+  CHECK_THROWS(call("fused_elementwise", {d.view}, {out.view}, {1, 16, 1, 0, 0}));
+  Buf<float> five({5});
+  CHECK_THROWS(call("fused_elementwise", {a.view, five.view}, {out.view}, {1, 0, 2, 0, 1}));
 }

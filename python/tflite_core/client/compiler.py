@@ -10,6 +10,7 @@ step of a matmul gradient) have emitters of their own.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 
 import numpy as np
@@ -21,8 +22,8 @@ from ..framework.graph import Operation, Tensor
 from ..framework.registry import OpKind, RunTimeValues
 from ..framework.runtime import core
 from ..framework.tensor_shape import TensorShape, shape_str
-from . import control, fusion
-from .buffers import aligned_buffer, memory_limit
+from . import control, elementwise_fusion, fusion
+from .buffers import aligned_buffer, memory_limit, nbytes_of
 from .op_kinds import MAX_RANK, foldable, is_mutation, refs
 
 
@@ -47,6 +48,18 @@ class Plan:
         self.error_ops = error_ops or {}
 
 
+class _Slots(dict):
+    """Tensor -> slot, remembering the tensors given slots since ``added`` was last cleared."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.added: list = []
+
+    def __setitem__(self, t, slot) -> None:
+        super().__setitem__(t, slot)
+        self.added.append(t)
+
+
 class _Builder:
     """The state of one plan being compiled: concrete shapes, buffer slots, the C++ plan."""
 
@@ -62,7 +75,7 @@ class _Builder:
         self.owned = set(owned)  # fed params whose buffers this plan may overwrite (loop vars)
         self.owned_slots: set = set()  # slots holding buffers nothing outside this plan reads
         self.core = core.Plan()
-        self.slot: dict = {}
+        self.slot = _Slots()
         self.arrays: dict = {}  # slot -> ndarray backing it
         self.view_of: dict[int, int] = {}  # slot -> the slot whose memory it views (an alias)
         self.needs_init: list = []
@@ -78,6 +91,14 @@ class _Builder:
         self.exe_ops: set = set()  # the ops this plan runs
         self.emitted: set = set()  # those whose steps are in the plan so far
         self.dynamic: dict = {}  # tensor of a dynamic slot -> the concrete shape of its rows
+        # buffer planning: slots of fresh buffers (kernel outputs) -> the tensors that still
+        # need them (their own, views of them, outputs written over them); a buffer none of
+        # them needs is free, and the next output of at most its size is a view of it
+        self.share = getattr(self.sess, "_share_buffers", True)
+        self.holders: dict[int, set] = {}  # root slot -> tensors whose slots are in it
+        self.poolable: set = set()  # root slots of fresh buffers (constants etc. never)
+        self.free: list = []  # (bytes, root slot) of poolable buffers no tensor needs, sorted
+        self.keep: set = set()  # tensors that live to the end (fetched, snapshotted)
 
     def alloc(self, shape, dtype, op) -> np.ndarray:
         """A fresh buffer for an output of ``op``, counted in the plan's size (the whole plan
@@ -106,12 +127,58 @@ class _Builder:
         slot = self.slot.get(t)
         if slot is None or slot not in self.owned_slots:
             return False
-        root = self.view_of.get(slot, slot)
-        if sum(1 for v in self.slot.values() if self.view_of.get(v, v) == root) != 1:
-            return False  # (another tensor's buffer is it, or a view of its memory)
+        self._note_holders()
+        if len(self.holders.get(self.view_of.get(slot, slot), ())) != 1:
+            return False  # (another tensor still needs it: its buffer, or a view of its memory)
         if any(c is not op and c in self.exe_ops and c not in self.emitted for c in t._consumers):
             return False  # (a reader already emitted has run by then)
         return t not in self.exe.plan_fetches and t not in self.exe.snapshots
+
+    # -- buffer planning ----------------------------------------------------------------------
+    def _note_holders(self) -> None:
+        """Records the tensors given slots since the last call under their buffers' roots."""
+        for t in self.slot.added:
+            slot = self.slot[t]
+            self.holders.setdefault(self.view_of.get(slot, slot), set()).add(t)
+        self.slot.added.clear()
+
+    def _done_with(self, t: Tensor) -> bool:
+        """Whether no op of this plan still to run reads ``t`` and nothing reads it after."""
+        return (
+            t in self.slot
+            and t not in self.keep
+            and t not in self.fed
+            and t not in self.dynamic
+            and all(c in self.emitted or c not in self.exe_ops for c in t._consumers)
+        )
+
+    def release(self, ops) -> None:
+        """After ``ops``'s steps: the buffers of their inputs and outputs that no tensor still
+        needs become free for later outputs (steps run one after another, in plan order)."""
+        self._note_holders()
+        for op in ops:
+            for t in (*op._inputs, *op._outputs):
+                if not self._done_with(t):
+                    continue
+                slot = self.slot[t]
+                root = self.view_of.get(slot, slot)
+                held = self.holders.get(root)
+                if held is None or t not in held:
+                    continue
+                held.discard(t)
+                if not held and root in self.poolable:
+                    bisect.insort(self.free, (self.arrays[root].nbytes, root))
+
+    def _reuse(self, shape, dtype) -> tuple[int, np.ndarray] | None:
+        """The smallest free buffer that holds ``shape`` x ``dtype``: its root slot and a view
+        of it (whose start keeps ``aligned_buffer``'s placement); None if there is none."""
+        n = nbytes_of(shape, dtype)
+        k = bisect.bisect_left(self.free, (n, -1))
+        if k == len(self.free) or n == 0:
+            return None
+        _, root = self.free.pop(k)
+        raw = self.arrays[root].reshape(-1).view(np.uint8)
+        return root, raw[:n].view(dtype).reshape(shape)
 
     # -- values and shapes ------------------------------------------------------------------
     def value_of(self, t: Tensor):
@@ -214,7 +281,16 @@ class _Builder:
                 f"{t.name} would have {len(shape)} dimensions; tflite_core's kernels "
                 f"handle at most {MAX_RANK} (as most of TensorFlow's CPU kernels)"
             )
-        i = self.add_buffer(self.alloc(shape, npd, t.op) if arr is None else arr)
+        if arr is not None:
+            i = self.add_buffer(arr)
+        elif self.share and (found := self._reuse(shape, npd)) is not None:
+            root, view = found
+            i = self.add_buffer(view)
+            self.view_of[i] = root
+        else:
+            i = self.add_buffer(self.alloc(shape, npd, t.op))
+            if self.share:
+                self.poolable.add(i)
         self.slot[t] = i
         return i
 
@@ -430,6 +506,27 @@ def _emit_conv_chain(b: _Builder, chain: fusion.ConvChain, op: Operation, outs: 
     )
 
 
+def _emit_elementwise_group(b: _Builder, group: elementwise_fusion.Group, outs: list) -> None:
+    """A tree of elementwise ops as one ``fused_elementwise`` step, at the tree's root; it
+    writes over a leaf operand of the output's shape that nothing else still reads (each
+    element is read before it is written, as the ops' own kernels run in place)."""
+    over = next(
+        (
+            t
+            for t in group.inputs
+            if _same_buffer_shape(b, t, outs[0]) and b.can_overwrite(group.root, t)
+        ),
+        None,
+    )
+    if over is not None:
+        out = b.slot[outs[0]] = b.slot[over]
+    else:
+        out = b.new_buffer(outs[0])
+    b.owned_slots.add(out)
+    ins = [b.slot[t] for t in group.inputs]
+    b.core.add_step("fused_elementwise", group.root.name, ins, [out], group.program, [])
+
+
 def _emit_matmul_apply_gd(b: _Builder, mm: Operation, op: Operation, outs: list) -> None:
     """``var -= lr * (A @ B)`` as one sgemm into the variable."""
     ins = [b.slot[mm._inputs[0]], b.slot[mm._inputs[1]], b.slot[op._inputs[1]]]
@@ -475,9 +572,19 @@ def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -
         except ValueError:  # a shape only known at run time: run the ops one by one
             return False
 
-    chains = {last: c for last, c in exe.conv_chains.items() if fits(c, last)}
+    fuse = getattr(b.sess, "_fuse_ops", True)
+    chains = {last: c for last, c in exe.conv_chains.items() if fuse and fits(c, last)}
     fused_into_chain = {o for c in chains.values() for o in c.inner}
     skipped = exe.fused_away | fused_into_chain
+    b.keep = set(exe.plan_fetches) | set(exe.snapshots)
+    groups = {}
+    if fuse:
+        claimed = skipped | set(chains) | set(exe.fused)
+        candidates = [op for op in exe.exec_order if op not in claimed]
+        groups = elementwise_fusion.find_groups(
+            exe.exec_order, set(candidates), b.keep, b.fed, b.shape_of
+        )
+        skipped = skipped | {o for g in groups.values() for o in g.inner}
     pending, snap_slot = list(exe.snapshots), {}
     for op in exe.exec_order:
         if pending and is_mutation(op):  # host ops read the values before any update
@@ -489,25 +596,31 @@ def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -
         if op in skipped:  # (its step is its chain's: it reads its inputs when the chain runs)
             continue
         b.emitted.add(op)
+        now = [op]
         if op in chains:
-            b.emitted.update(chains[op].inner)
+            now += chains[op].inner
+        elif op in groups:
+            now += groups[op].inner
         elif op in exe.fused:
-            b.emitted.add(exe.fused[op])
-        if op._def.kind is OpKind.NOOP:
-            continue
+            now.append(exe.fused[op])
+        b.emitted.update(now)
         outs = [t for t in op._outputs if t not in b.fed]
-        if op._outputs and not outs:  # (an op of no outputs, an Assert, still runs)
-            continue
-        if op in chains:
-            _emit_conv_chain(b, chains[op], op, outs)
-        elif op in exe.fused:
-            _emit_matmul_apply_gd(b, exe.fused[op], op, outs)
-        elif _is_alias_here(b, op, outs):
-            _emit_alias(b, op, outs)
-        else:
-            _EMITTERS[op._def.kind](b, op, outs)
-        if op._def.error_fn is not None:
-            _note_error_op(b, op)
+        if op._def.kind is not OpKind.NOOP and (outs or not op._outputs):
+            # (an op of no outputs, an Assert, still runs; one whose outputs are all fed not)
+            if op in chains:
+                _emit_conv_chain(b, chains[op], op, outs)
+            elif op in groups:
+                _emit_elementwise_group(b, groups[op], outs)
+            elif op in exe.fused:
+                _emit_matmul_apply_gd(b, exe.fused[op], op, outs)
+            elif _is_alias_here(b, op, outs):
+                _emit_alias(b, op, outs)
+            else:
+                _EMITTERS[op._def.kind](b, op, outs)
+            if op._def.error_fn is not None:
+                _note_error_op(b, op)
+        if b.share:
+            b.release(now)
     for t in exe.plan_fetches:  # a variable fetched itself is a read too
         if (
             t.op._def.kind is OpKind.VARIABLE

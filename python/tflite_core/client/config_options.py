@@ -45,12 +45,39 @@ class OptimizerOptions(_Options):
     }
 
 
+class RewriterConfig(_Options):
+    """Grappler's settings (``GraphOptions.rewrite_options``), TF's fields and enum values.
+
+    Two fields are acted on, each turning off what TF's optimizer of the same name does:
+    ``memory_optimization=NO_MEM_OPT`` the sharing of plan buffers between tensors whose
+    lifetimes do not overlap (``client/compiler.py``), and ``remapping=OFF`` the fused steps
+    (a convolution with its bias and activation, trees of elementwise ops:
+    ``client/fusion.py``, ``client/elementwise_fusion.py``). Other values keep them on."""
+
+    DEFAULT_MEM_OPT, NO_MEM_OPT, MANUAL, HEURISTICS = 0, 1, 2, 3  # MemOptType
+    SWAPPING_HEURISTICS, RECOMPUTATION_HEURISTICS, SCHEDULING_HEURISTICS = 4, 5, 6
+    DEFAULT, ON, OFF, AGGRESSIVE = 0, 1, 2, 3  # Toggle
+    _FIELDS: ClassVar[dict[str, Any]] = {
+        "layout_optimizer": 0,
+        "constant_folding": 0,
+        "arithmetic_optimization": 0,
+        "dependency_optimization": 0,
+        "remapping": 0,
+        "memory_optimization": 0,
+        "disable_model_pruning": False,
+        "disable_meta_optimizer": False,
+        "min_graph_nodes": 0,
+    }
+
+
 class GraphOptions(_Options):
-    """Graph settings; ``optimizer_options`` an OptimizerOptions."""
+    """Graph settings; ``optimizer_options`` an OptimizerOptions, ``rewrite_options`` a
+    RewriterConfig."""
 
     _FIELDS: ClassVar[dict[str, Any]] = {
         "enable_recv_scheduling": False,
         "optimizer_options": OptimizerOptions,
+        "rewrite_options": RewriterConfig,
         "build_cost_model": 0,
         "build_cost_model_after": 0,
         "infer_shapes": False,

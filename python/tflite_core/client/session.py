@@ -85,6 +85,13 @@ class BaseSession:
         fpmath = getattr(config, "fpmath_mode", "") if config is not None else ""
         if fpmath:
             set_fpmath_mode(fpmath)
+        # plan buffers shared by tensors whose lifetimes do not overlap, unless the config turns
+        # TF's memory optimizer off (RewriterConfig.NO_MEM_OPT)
+        rewrite = getattr(getattr(config, "graph_options", None), "rewrite_options", None)
+        self._share_buffers = getattr(rewrite, "memory_optimization", 0) != 1
+        # fused steps (a convolution with its bias and activation, trees of elementwise ops)
+        # unless the config turns TF's remapper off (RewriterConfig.OFF)
+        self._fuse_ops = getattr(rewrite, "remapping", 0) != 2
         self._default_cms: list = []
         self._partial_runs = PartialRuns(self)
         self._resources: dict = {}  # per-session state of host ops (framework/host_context.py)

@@ -5,8 +5,9 @@ Each kernel has the C++ signature ``fn(inputs, outputs, ints, floats) -> None``:
 ``cpp/kernels.h`` (and the kernels' sources) exactly, attribute encodings included; each
 family module's docstring gives its own.
 
-One module per C++ file in ``cpp/``: ``elementwise``, ``reduce``, ``matmul``, ``nn``,
-``array``, ``random`` (with ``philox``, the generator it shares with ``sparse``), ``optim``,
+One module per C++ file in ``cpp/``: ``elementwise``, ``elementwise_fused``, ``reduce``,
+``matmul``, ``nn``, ``array``, ``random`` (with ``philox``, the generator it shares with
+``sparse``), ``optim``,
 ``indexing``, ``conv``, ``pool``, ``batch_norm``, ``sparse``, ``lstm``, ``tensor_array``,
 ``fake_quant``, ``math_extra``, ``logging``, ``linalg``, ``clock``, ``scatter``, ``permute``,
 ``partition``, ``grid``, ``bitwise``, ``complex``, ``fft``, ``image_resize``; ``registry`` holds
@@ -35,6 +36,7 @@ from . import (  # noqa: F401
     complex,
     conv,
     elementwise,
+    elementwise_fused,
     fake_quant,
     fft,
     grid,

@@ -1,0 +1,209 @@
+// elementwise_fused.cc: a chain of float32 elementwise ops as one pass over memory (the plan
+// optimiser's elementwise fusion, python/tflite_core/client/elementwise_fusion.py).
+//
+// The step's inputs are the chain's leaf operands; each has the output's size, one element (a
+// scalar), or the size of the output's trailing dimensions (a bias, repeated). Its program is
+// a list of instructions (code, dst, a, b) over registers: 0..nin-1 are the inputs, then one
+// register per instruction, written once, in order; the last instruction's register is the
+// output. The output is computed in blocks of kBlock elements that stay in cache between the
+// instructions. Every instruction applies the same per-element maths as the op's own kernel
+// (elementwise_math.h), so the fused chain gives the bits its ops give one by one.
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "elementwise_math.h"
+#include "kernels.h"
+
+namespace tfl {
+namespace {
+
+using namespace ew;  // NOLINT(build/namespaces): the maths shared with elementwise.cc
+
+constexpr int64_t kBlock = 256;
+constexpr int64_t kMaxInstructions = 64;
+
+// Instruction codes: binary ops below kFirstUnary (operands a, b), unary ops from it (a).
+enum Code : int64_t {
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMaximum,
+  kMinimum,
+  kPow,
+  kReluGrad,
+  kSigmoidGrad,
+  kTanhGrad,
+  kFirstUnary = 16,
+  kNeg = kFirstUnary,
+  kAbs,
+  kRelu,
+  kSigmoid,
+  kTanh,
+  kExp,
+  kLog,
+  kSqrt,
+  kSquare,
+  kRecip,
+  kSign,
+  kFloor,
+  kEndCodes
+};
+
+struct Instr {
+  int64_t code, dst, a, b;
+};
+
+// An operand within a block: a pointer and whether it is one value repeated.
+struct Operand {
+  const float* p;
+  bool scalar;
+};
+
+template <Bin B>
+void bin_block(Operand a, Operand b, float* o, int64_t m) {
+  if (a.scalar && b.scalar) {
+    const float v = apply_bin<B, float>(a.p[0], b.p[0]);
+    for (int64_t k = 0; k < m; ++k) o[k] = v;
+  } else if (b.scalar) {
+    const float vb = b.p[0];
+    for (int64_t k = 0; k < m; ++k) o[k] = apply_bin<B, float>(a.p[k], vb);
+  } else if (a.scalar) {
+    const float va = a.p[0];
+    for (int64_t k = 0; k < m; ++k) o[k] = apply_bin<B, float>(va, b.p[k]);
+  } else {
+    for (int64_t k = 0; k < m; ++k) o[k] = apply_bin<B, float>(a.p[k], b.p[k]);
+  }
+}
+
+template <Un U>
+void un_block(Operand a, float* o, int64_t m) {
+  if (a.scalar) {
+    float v;
+    if constexpr (U == Un::kExp || U == Un::kSigmoid) fast_run<U>(a.p, &v, 1);
+    else v = apply_un<U, float>(a.p[0]);
+    for (int64_t k = 0; k < m; ++k) o[k] = v;
+  } else if constexpr (U == Un::kExp || U == Un::kSigmoid) {
+    fast_run<U>(a.p, o, m);  // (the unary kernel's own run, vectorised where the CPU can)
+  } else {
+    for (int64_t k = 0; k < m; ++k) o[k] = apply_un<U, float>(a.p[k]);
+  }
+}
+
+void apply(int64_t code, Operand a, Operand b, float* o, int64_t m) {
+  switch (code) {
+    case kAdd: return bin_block<Bin::kAdd>(a, b, o, m);
+    case kSub: return bin_block<Bin::kSub>(a, b, o, m);
+    case kMul: return bin_block<Bin::kMul>(a, b, o, m);
+    case kDiv: return bin_block<Bin::kDiv>(a, b, o, m);
+    case kMaximum: return bin_block<Bin::kMax>(a, b, o, m);
+    case kMinimum: return bin_block<Bin::kMin>(a, b, o, m);
+    case kPow: return bin_block<Bin::kPow>(a, b, o, m);
+    case kReluGrad: return bin_block<Bin::kReluGrad>(a, b, o, m);
+    case kSigmoidGrad: return bin_block<Bin::kSigmoidGrad>(a, b, o, m);
+    case kTanhGrad: return bin_block<Bin::kTanhGrad>(a, b, o, m);
+    case kNeg: return un_block<Un::kNeg>(a, o, m);
+    case kAbs: return un_block<Un::kAbs>(a, o, m);
+    case kRelu: return un_block<Un::kRelu>(a, o, m);
+    case kSigmoid: return un_block<Un::kSigmoid>(a, o, m);
+    case kTanh: return un_block<Un::kTanh>(a, o, m);
+    case kExp: return un_block<Un::kExp>(a, o, m);
+    case kLog: return un_block<Un::kLog>(a, o, m);
+    case kSqrt: return un_block<Un::kSqrt>(a, o, m);
+    case kSquare: return un_block<Un::kSquare>(a, o, m);
+    case kRecip: return un_block<Un::kRecip>(a, o, m);
+    case kSign: return un_block<Un::kSign>(a, o, m);
+    case kFloor: return un_block<Un::kFloor>(a, o, m);
+    default: return;  // (codes are checked before the run)
+  }
+}
+
+bool valid_code(int64_t c) { return (c >= kAdd && c <= kTanhGrad) || (c >= kNeg && c < kEndCodes); }
+
+// The program from the attributes, checked: [n, (code, dst, a, b) x n].
+std::vector<Instr> read_program(const char* op, const Attrs& attrs, int nin) {
+  const auto& v = attrs.ints;
+  if (v.empty() || v[0] < 1 || v[0] > kMaxInstructions || int64_t(v.size()) != 1 + 4 * v[0])
+    fail(op, "bad program: expected 1 to ", kMaxInstructions, " instructions of 4 ints");
+  std::vector<Instr> prog;
+  for (int64_t i = 0; i < v[0]; ++i) {
+    const Instr in{v[size_t(1 + 4 * i)], v[size_t(2 + 4 * i)], v[size_t(3 + 4 * i)],
+                   v[size_t(4 + 4 * i)]};
+    const int64_t defined = nin + i;  // registers written so far
+    if (!valid_code(in.code)) fail(op, "instruction ", i, ": unknown code ", in.code);
+    if (in.dst != defined) fail(op, "instruction ", i, " must write register ", defined);
+    if (in.a < 0 || in.a >= defined || (in.code < kFirstUnary && (in.b < 0 || in.b >= defined)))
+      fail(op, "instruction ", i, " reads a register not yet written");
+    prog.push_back(in);
+  }
+  return prog;
+}
+
+void k_fused_elementwise(const TensorView* in, int nin, TensorView* out, int nout,
+                         const Attrs& attrs) {
+  const char* op = "FusedElementwise";
+  if (nin < 1 || nout != 1)
+    fail(op, "expects at least 1 input and 1 output, got ", nin, " and ", nout);
+  const std::vector<Instr> prog = read_program(op, attrs, nin);
+  if (out[0].dtype != DType::kFloat32) fail(op, "unsupported dtype ", dtype_name(out[0].dtype));
+  const int64_t n = out[0].size();
+  // each input: its size (n: contiguous, 1: a scalar, or a divisor of n: repeated rows)
+  std::vector<int64_t> len(static_cast<size_t>(nin));
+  for (int i = 0; i < nin; ++i) {
+    if (in[i].dtype != DType::kFloat32)
+      fail(op, "input ", i, " has dtype ", dtype_name(in[i].dtype), ", expected float32");
+    const int64_t s = in[i].size();
+    if (n > 0 && (s < 1 || n % s != 0))
+      fail(op, "input ", i, " has ", s, " elements, which do not tile the output's ", n);
+    len[size_t(i)] = s;
+  }
+  if (n == 0) return;
+  const int nregs = nin + int(prog.size());
+  bool cheap = true;
+  for (const Instr& p : prog)
+    cheap = cheap && !(p.code == kPow || (p.code >= kSigmoid && p.code <= kSqrt));
+  const int64_t grain =
+      std::max<int64_t>(kBlock, (cheap ? kCheapGrain : kParallelGrain) / int64_t(prog.size()));
+  float* const o = out[0].ptr<float>();
+  parallel_for(n, grain, [&](int64_t begin, int64_t end) {
+    // one block per register that is not read in place: instructions' results and repeated rows
+    std::vector<float> blocks(size_t(nregs) * size_t(kBlock));
+    std::vector<Operand> reg(static_cast<size_t>(nregs));
+    for (int64_t b0 = begin; b0 < end; b0 += kBlock) {
+      const int64_t m = std::min(kBlock, end - b0);
+      for (int i = 0; i < nin; ++i) {
+        const float* x = in[i].ptr<float>();
+        const int64_t s = len[size_t(i)];
+        if (s == n) {
+          reg[size_t(i)] = {x + b0, false};
+        } else if (s == 1) {
+          reg[size_t(i)] = {x, true};
+        } else {  // a row of s values repeated: this block's stretch of it
+          float* dst = blocks.data() + size_t(i) * size_t(kBlock);
+          int64_t r = b0 % s;
+          for (int64_t k = 0; k < m; ++k) {
+            dst[k] = x[r];
+            if (++r == s) r = 0;
+          }
+          reg[size_t(i)] = {dst, false};
+        }
+      }
+      for (size_t j = 0; j < prog.size(); ++j) {
+        const Instr& p = prog[j];
+        const bool last = j + 1 == prog.size();
+        float* dst = last ? o + b0 : blocks.data() + size_t(p.dst) * size_t(kBlock);
+        const Operand b = p.code < kFirstUnary ? reg[size_t(p.b)] : Operand{nullptr, true};
+        apply(p.code, reg[size_t(p.a)], b, dst, m);
+        reg[size_t(p.dst)] = {dst, false};
+      }
+    }
+  });
+}
+
+}  // namespace
+
+void register_elementwise_fused(Registry& r) { r["fused_elementwise"] = k_fused_elementwise; }
+
+}  // namespace tfl
