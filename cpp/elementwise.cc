@@ -258,7 +258,7 @@ void half_unary_run(const H* x, H* y, int64_t n) {
   for (int64_t k0 = 0; k0 < n; k0 += kHalfBlock) {
     const int64_t m = std::min(kHalfBlock, n - k0);
     to_f32_n(x + k0, f, m);
-    if constexpr (U == Un::kExp || U == Un::kSigmoid) {
+    if constexpr (has_fast_run<U>()) {
       fast_run<U>(f, f, m);
     } else {
       for (int64_t k = 0; k < m; ++k) f[k] = apply_un<U, float>(f[k]);
@@ -277,7 +277,7 @@ void unary_kernel(const char* op, const TensorView* in, int nin, TensorView* out
   auto run = [&](auto* x, auto* y) {
     using T = std::remove_pointer_t<decltype(y)>;
     parallel_for(n, grain, [&](int64_t b, int64_t e) {
-      if constexpr (std::is_same_v<T, float> && (U == Un::kExp || U == Un::kSigmoid)) {
+      if constexpr (std::is_same_v<T, float> && has_fast_run<U>()) {
         fast_run<U>(x + b, y + b, e - b);
       } else if constexpr (is_half_v<T>) {
         half_unary_run<U>(x + b, y + b, e - b);

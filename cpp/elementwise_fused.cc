@@ -21,7 +21,8 @@ namespace {
 
 using namespace ew;  // NOLINT(build/namespaces): the maths shared with elementwise.cc
 
-constexpr int64_t kBlock = 256;
+constexpr int64_t kBlock = 1024;
+constexpr int64_t kLine = 16;  // floats in a 64-byte cache line
 constexpr int64_t kMaxInstructions = 64;
 
 // Instruction codes: binary ops below kFirstUnary (operands a, b), unary ops from it (a).
@@ -63,7 +64,7 @@ struct Operand {
 };
 
 template <Bin B>
-void bin_block(Operand a, Operand b, float* o, int64_t m) {
+__attribute__((always_inline)) inline void bin_block(Operand a, Operand b, float* o, int64_t m) {
   if (a.scalar && b.scalar) {
     const float v = apply_bin<B, float>(a.p[0], b.p[0]);
     for (int64_t k = 0; k < m; ++k) o[k] = v;
@@ -79,20 +80,28 @@ void bin_block(Operand a, Operand b, float* o, int64_t m) {
 }
 
 template <Un U>
-void un_block(Operand a, float* o, int64_t m) {
+__attribute__((always_inline)) inline void un_block(Operand a, float* o, int64_t m) {
   if (a.scalar) {
     float v;
-    if constexpr (U == Un::kExp || U == Un::kSigmoid) fast_run<U>(a.p, &v, 1);
+    if constexpr (has_fast_run<U>()) fast_run<U>(a.p, &v, 1);
     else v = apply_un<U, float>(a.p[0]);
     for (int64_t k = 0; k < m; ++k) o[k] = v;
-  } else if constexpr (U == Un::kExp || U == Un::kSigmoid) {
+  } else if constexpr (has_fast_run<U>()) {
     fast_run<U>(a.p, o, m);  // (the unary kernel's own run, vectorised where the CPU can)
   } else {
     for (int64_t k = 0; k < m; ++k) o[k] = apply_un<U, float>(a.p[k]);
   }
 }
 
-void apply(int64_t code, Operand a, Operand b, float* o, int64_t m) {
+// TanhGrad's 1 - x * x would become a fused multiply-add under the AVX2+FMA target, which the
+// TanhGrad kernel (a baseline loop) does not use: it runs from the baseline build everywhere.
+__attribute__((noinline)) void tanh_grad_block(Operand a, Operand b, float* o, int64_t m) {
+  bin_block<Bin::kTanhGrad>(a, b, o, m);
+}
+
+// One instruction over one block (inlined into the baseline and the AVX2+FMA builds below).
+__attribute__((always_inline)) inline void apply(int64_t code, Operand a, Operand b, float* o,
+                                                 int64_t m) {
   switch (code) {
     case kAdd: return bin_block<Bin::kAdd>(a, b, o, m);
     case kSub: return bin_block<Bin::kSub>(a, b, o, m);
@@ -103,7 +112,7 @@ void apply(int64_t code, Operand a, Operand b, float* o, int64_t m) {
     case kPow: return bin_block<Bin::kPow>(a, b, o, m);
     case kReluGrad: return bin_block<Bin::kReluGrad>(a, b, o, m);
     case kSigmoidGrad: return bin_block<Bin::kSigmoidGrad>(a, b, o, m);
-    case kTanhGrad: return bin_block<Bin::kTanhGrad>(a, b, o, m);
+    case kTanhGrad: return tanh_grad_block(a, b, o, m);
     case kNeg: return un_block<Un::kNeg>(a, o, m);
     case kAbs: return un_block<Un::kAbs>(a, o, m);
     case kRelu: return un_block<Un::kRelu>(a, o, m);
@@ -118,6 +127,16 @@ void apply(int64_t code, Operand a, Operand b, float* o, int64_t m) {
     case kFloor: return un_block<Un::kFloor>(a, o, m);
     default: return;  // (codes are checked before the run)
   }
+}
+
+// Every op above is one IEEE operation per element, or two in an order no contraction changes
+// (SigmoidGrad: y * x * (1 - x)), or calls the same function as the op's kernel (libm, and
+// fast_run's own dispatch for exp, sigmoid and tanh): both builds give the kernels' bits.
+void apply_baseline(int64_t code, Operand a, Operand b, float* o, int64_t m) {
+  apply(code, a, b, o, m);
+}
+TFL_TARGET_AVX2_FMA void apply_avx2(int64_t code, Operand a, Operand b, float* o, int64_t m) {
+  apply(code, a, b, o, m);
 }
 
 bool valid_code(int64_t c) { return (c >= kAdd && c <= kTanhGrad) || (c >= kNeg && c < kEndCodes); }
@@ -167,12 +186,21 @@ void k_fused_elementwise(const TensorView* in, int nin, TensorView* out, int nou
   const int64_t grain =
       std::max<int64_t>(kBlock, (cheap ? kCheapGrain : kParallelGrain) / int64_t(prog.size()));
   float* const o = out[0].ptr<float>();
+  const bool avx2 = cpu::has_avx2_fma();
   parallel_for(n, grain, [&](int64_t begin, int64_t end) {
-    // one block per register that is not read in place: instructions' results and repeated rows
-    std::vector<float> blocks(size_t(nregs) * size_t(kBlock));
+    // one block per register that is not read in place (instructions' results and repeated
+    // rows), each starting on a 64-byte boundary
+    std::vector<float> storage(size_t(nregs) * size_t(kBlock) + kLine);
+    float* const blocks = storage.data() + (kLine - (reinterpret_cast<uintptr_t>(storage.data()) &
+                                                     (kLine * sizeof(float) - 1)) /
+                                                        sizeof(float)) %
+                                               kLine;
     std::vector<Operand> reg(static_cast<size_t>(nregs));
-    for (int64_t b0 = begin; b0 < end; b0 += kBlock) {
-      const int64_t m = std::min(kBlock, end - b0);
+    for (int64_t b0 = begin, m = 0; b0 < end; b0 += m) {
+      // blocks of the output start on 64-byte boundaries (the first one is shorter): a vector
+      // store that straddles two cache lines costs two (the kernels' own loops peel alike)
+      const int64_t off = int64_t(reinterpret_cast<uintptr_t>(o + b0) & 63) / 4;
+      m = std::min(off ? kLine - off : kBlock, end - b0);
       for (int i = 0; i < nin; ++i) {
         const float* x = in[i].ptr<float>();
         const int64_t s = len[size_t(i)];
@@ -181,7 +209,7 @@ void k_fused_elementwise(const TensorView* in, int nin, TensorView* out, int nou
         } else if (s == 1) {
           reg[size_t(i)] = {x, true};
         } else {  // a row of s values repeated: this block's stretch of it
-          float* dst = blocks.data() + size_t(i) * size_t(kBlock);
+          float* dst = blocks + size_t(i) * size_t(kBlock);
           int64_t r = b0 % s;
           for (int64_t k = 0; k < m; ++k) {
             dst[k] = x[r];
@@ -193,9 +221,9 @@ void k_fused_elementwise(const TensorView* in, int nin, TensorView* out, int nou
       for (size_t j = 0; j < prog.size(); ++j) {
         const Instr& p = prog[j];
         const bool last = j + 1 == prog.size();
-        float* dst = last ? o + b0 : blocks.data() + size_t(p.dst) * size_t(kBlock);
+        float* dst = last ? o + b0 : blocks + size_t(p.dst) * size_t(kBlock);
         const Operand b = p.code < kFirstUnary ? reg[size_t(p.b)] : Operand{nullptr, true};
-        apply(p.code, reg[size_t(p.a)], b, dst, m);
+        (avx2 ? apply_avx2 : apply_baseline)(p.code, reg[size_t(p.a)], b, dst, m);
         reg[size_t(p.dst)] = {dst, false};
       }
     }

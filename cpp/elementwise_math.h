@@ -186,7 +186,10 @@ inline T apply_un(T x) {
       return e / (T(1) + e);
     }
   }
-  if constexpr (U == Un::kTanh) return std::tanh(x);
+  if constexpr (U == Un::kTanh) {
+    if constexpr (std::is_same_v<T, float>) return tanh_f32(x);
+    else return std::tanh(x);
+  }
   if constexpr (U == Un::kExp) {
     if constexpr (std::is_same_v<T, float>) return exp_f32(x);
     else return std::exp(x);
@@ -207,8 +210,14 @@ inline T apply_un(T x) {
   return x;
 }
 
-// float32 exp and sigmoid over a run (exp_f32): also built for AVX2+FMA, which runs where the CPU
-// has it (cpu.h; exp: 3x the SSE2 baseline's speed here).
+// The unary ops whose float32 runs go through fast_run (exp_f32 and tanh_f32 inside).
+template <Un U>
+constexpr bool has_fast_run() {
+  return U == Un::kExp || U == Un::kSigmoid || U == Un::kTanh;
+}
+
+// float32 exp, sigmoid and tanh over a run (fast_math.h): also built for AVX2+FMA, which runs where
+// the CPU has it (cpu.h; exp: 3x the SSE2 baseline's speed here).
 template <Un U>
 __attribute__((always_inline)) inline void float_run(const float* x, float* y, int64_t n) {
   for (int64_t k = 0; k < n; ++k) y[k] = apply_un<U, float>(x[k]);

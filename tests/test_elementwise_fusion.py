@@ -210,3 +210,21 @@ def test_the_kernel_refuses_bad_programs():
         _core.run_kernel("fused_elementwise", [x, np.ones(5, np.float32)], out, [1, 0, 2, 0, 1], [])
     with pytest.raises(_core.KernelError, match="dtype"):
         _core.run_kernel("fused_elementwise", [x.astype(np.float64)], out, [1, 16, 1, 0, 0], [])
+
+
+def test_add_n_joins_as_adds_in_its_order():
+    """AddN sums left to right; the step adds its inputs in that order (the same bits)."""
+    rng = np.random.default_rng(6)
+    x_val = (rng.normal(size=(300, 17)) * 1e4).astype(np.float32)
+
+    def build():
+        x = tf.constant(x_val)
+        return tf.add_n([tf.tanh(x * 1e-4), x * 3.0, -x, tf.exp(x * -1e-4), x * 1e-3])
+
+    (out,), fused, plain = _on_and_off(build)
+    parts = [np.tanh(x_val * 1e-4), x_val * 3, -x_val, np.exp(x_val * -1e-4), x_val * 1e-3]
+    want = parts[0]
+    for p in parts[1:]:
+        want = (want + p).astype(np.float32)
+    np.testing.assert_allclose(out, want, rtol=1e-5, atol=1e-3)
+    assert fused == ["AddN"] and len(plain) == 8, (fused, plain)

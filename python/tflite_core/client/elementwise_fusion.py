@@ -45,7 +45,7 @@ CODES = {
     "Floor": 27,
 }
 """The op types a step fuses and their instruction codes (``elementwise_fused.cc``'s ``Code``);
-codes from 16 are unary."""
+codes from 16 are unary. ``AddN`` joins as a chain of adds, left to right as its kernel sums."""
 
 MAX_OPS = 64  # instructions a step takes (the kernel's kMaxInstructions)
 
@@ -60,9 +60,12 @@ class Group:
 
 def _elementwise(op: Operation, shape_of) -> bool:
     """Whether ``op`` is a float32 elementwise op of a known shape the step computes."""
-    if op.type not in CODES or op._def.kind is not OpKind.KERNEL or len(op._outputs) != 1:
+    if op.type == "AddN":  # (left to right: a chain of adds, the kernel's order of sums)
+        if op._def.kind is not OpKind.KERNEL or len(op._inputs) < 2:
+            return False
+    elif op.type not in CODES or op._def.kind is not OpKind.KERNEL or len(op._outputs) != 1:
         return False
-    arity = 2 if CODES[op.type] < 16 else 1
+    arity = len(op._inputs) if op.type == "AddN" else 2 if CODES[op.type] < 16 else 1
     if len(op._inputs) != arity or list(op._def.kernel_input_indices(op)) != list(range(arity)):
         return False
     if any(t.dtype != dtypes.float32 for t in (*op._inputs, *op._outputs)):
@@ -154,7 +157,13 @@ def _build(root: Operation, parent, shape_of) -> Group | None:
             regs.append(r)
         if op is not root:
             inner.append(op)
-        instructions.append((CODES[op.type], *regs, *([0] * (3 - len(regs)))))
+        if op.type == "AddN":
+            acc = regs[0]
+            for r in regs[1:]:
+                instructions.append((CODES["Add"], acc, r, 0))
+                acc = -len(instructions)
+        else:
+            instructions.append((CODES[op.type], *regs, *([0] * (3 - len(regs)))))
         done[op] = -len(instructions)  # (instruction k's register, numbered once inputs are known)
         return done[op]
 
