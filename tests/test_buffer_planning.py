@@ -14,6 +14,8 @@ from tflite_core.client.config_options import RewriterConfig
 
 def _config(share: bool) -> tf.ConfigProto:
     config = tf.ConfigProto()
+    # (constant folding off: most inputs here are constants, which it would compute once)
+    config.graph_options.rewrite_options.constant_folding = RewriterConfig.OFF
     if not share:
         config.graph_options.rewrite_options.memory_optimization = RewriterConfig.NO_MEM_OPT
     return config

@@ -8,6 +8,12 @@ import pytest
 from test_fusion import _kernels
 
 import tflite_core as tf
+from tflite_core.client.config_options import RewriterConfig
+
+# the convolutions here read constants: constant folding (on by default) would compute them
+# once when the plan compiles, leaving no steps to look at
+_UNFOLDED = tf.ConfigProto()
+_UNFOLDED.graph_options.rewrite_options.constant_folding = RewriterConfig.OFF
 
 
 def _np_conv_same(x, f, depthwise=False):
@@ -48,7 +54,7 @@ def test_fused_chain_equals_numpy(g, backend, act, depthwise):
     saved = tf.get_conv_backend()
     tf.set_conv_backend(backend)
     try:
-        with tf.Session() as sess:
+        with tf.Session(config=_UNFOLDED) as sess:
             got = sess.run(y, {xt: x})
             kernels = _kernels(sess, y)
     finally:
@@ -62,7 +68,7 @@ def test_fused_chain_equals_numpy(g, backend, act, depthwise):
 def test_bias_first_and_float64(g):
     x, f, b = (a.astype(np.float64) for a in _data(1))
     y = tf.nn.relu(tf.constant(b) + tf.nn.conv2d(tf.constant(x), tf.constant(f), [1] * 4, "SAME"))
-    with tf.Session() as sess:
+    with tf.Session(config=_UNFOLDED) as sess:
         np.testing.assert_allclose(sess.run(y), np.maximum(_np_conv_same(x, f) + b, 0), rtol=1e-12)
         assert _kernels(sess, y) == ["conv2d_bias_act"]
 
@@ -74,7 +80,7 @@ def test_intermediates_fetched_or_shared_are_not_fused(g):
     act = tf.nn.relu6(pre)
     other = tf.reduce_sum(conv)  # a second reader of the convolution's output
     want_conv = _np_conv_same(x, f)
-    with tf.Session() as sess:
+    with tf.Session(config=_UNFOLDED) as sess:
         got_pre, got_act = sess.run([pre, act])
         # pre is fetched: conv + bias fuse, the activation runs in a step of its own
         # (relu6's Relu and Minimum run as one elementwise step)
@@ -93,7 +99,7 @@ def test_bias_that_broadcasts_further_is_not_fused(g):
     conv = tf.nn.conv2d(tf.constant(x), tf.constant(f), [1] * 4, "SAME")
     y = conv + tf.constant(np.arange(4, dtype=np.float32).reshape(1, 1, 1, 4))  # not 1-D
     z = conv + tf.constant(np.float32(2.0))  # a scalar: Add, but not a bias
-    with tf.Session() as sess:
+    with tf.Session(config=_UNFOLDED) as sess:
         np.testing.assert_allclose(sess.run(y), _np_conv_same(x, f) + np.arange(4), rtol=1e-5,
                                    atol=1e-5)  # fmt: skip
         assert _kernels(sess, y) == ["conv2d", "add"]
@@ -109,7 +115,7 @@ def test_training_gradients_unchanged(g):
     pre = tf.nn.bias_add(tf.nn.conv2d(tf.constant(x), f, [1] * 4, "SAME"), b)
     loss = tf.reduce_sum(tf.square(tf.nn.relu6(pre)))
     grads = tf.gradients(loss, [f, b])
-    with tf.Session() as sess:
+    with tf.Session(config=_UNFOLDED) as sess:
         sess.run(tf.global_variables_initializer())
         fast = sess.run(grads)
         slow = sess.run([*grads, pre])[:2]  # pre fetched: nothing fuses past the convolution

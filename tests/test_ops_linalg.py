@@ -46,6 +46,9 @@ def _mats(ctx, kind="plain", rect=False, max_n=4):
         a = 0.3 * a + (m + 1) * np.eye(m)
     elif kind == "small":
         a = a * 0.5
+    elif kind == "ls":  # (full rank and well conditioned: float32 least squares of a random
+        # matrix lost three digits to cancellation, 93.40 against NumPy's 93.38)
+        a = a + 3 * max(m, n) * np.eye(m, n)
     return a.astype(ctx.dtype), rng
 
 

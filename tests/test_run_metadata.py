@@ -90,10 +90,10 @@ def test_tracing_a_failing_run_raises_as_usual():
 
 def test_run_metadata_goes_into_event_files(tmp_path):
     with tf.Graph().as_default() as g:
-        x = tf.constant([1.0, 2.0])
+        x = tf.placeholder(tf.float32, [2])  # (fed: constants would be folded, no steps)
         y = tf.reduce_sum(x * x)
         with tf.Session() as sess:
-            _, md = _traced(sess, y, None)
+            _, md = _traced(sess, y, {x: [1.0, 2.0]})
         writer = tf.summary.FileWriter(str(tmp_path), g)
         writer.add_run_metadata(md, "step1", global_step=1)
         writer.close()

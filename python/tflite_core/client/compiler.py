@@ -22,7 +22,7 @@ from ..framework.graph import Operation, Tensor
 from ..framework.registry import OpKind, RunTimeValues
 from ..framework.runtime import core
 from ..framework.tensor_shape import TensorShape, shape_str
-from . import control, elementwise_fusion, fusion
+from . import control, elementwise_fusion, fusion, simplify
 from .buffers import aligned_buffer, memory_limit, nbytes_of
 from .op_kinds import MAX_RANK, foldable, is_mutation, refs
 
@@ -294,6 +294,11 @@ class _Builder:
         self.slot[t] = i
         return i
 
+    def output_nbytes(self, t: Tensor) -> int | None:
+        """``t``'s size in bytes at this plan's shapes (None where its shape is unknown)."""
+        s = self.concrete.get(t)
+        return None if s is None else nbytes_of(s, t.dtype.np)
+
     def scratch_buffer(self, t: Tensor) -> int:
         """A buffer no consumer reads (a fed output that a multi-output op still computes)."""
         return self.core.add_buffer(self.alloc(self.shape_of(t), t.dtype.np, t.op))
@@ -527,6 +532,21 @@ def _emit_elementwise_group(b: _Builder, group: elementwise_fusion.Group, outs: 
     b.core.add_step("fused_elementwise", group.root.name, ins, [out], group.program, [])
 
 
+def _emit_folded(b: _Builder, op: Operation) -> bool:
+    """``op``'s outputs computed now (its own kernel on its inputs' known values) as constant
+    buffers of the plan; False where a value is not known or the kernel refuses the inputs
+    (the op then runs as a step, and fails when the plan runs, as it would unfolded)."""
+    try:
+        values = [b.value_of(t) for t in op._outputs]
+    except Exception:  # (any kernel error: the step reports it when the plan runs)
+        return False
+    if any(v is None for v in values):
+        return False
+    for t, v in zip(op._outputs, values):
+        b.new_buffer(t, np.array(v, dtype=t.dtype.np, order="C").reshape(b.shape_of(t)))
+    return True
+
+
 def _emit_matmul_apply_gd(b: _Builder, mm: Operation, op: Operation, outs: list) -> None:
     """``var -= lr * (A @ B)`` as one sgemm into the variable."""
     ins = [b.slot[mm._inputs[0]], b.slot[mm._inputs[1]], b.slot[op._inputs[1]]]
@@ -577,12 +597,22 @@ def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -
     fused_into_chain = {o for c in chains.values() for o in c.inner}
     skipped = exe.fused_away | fused_into_chain
     b.keep = set(exe.plan_fetches) | set(exe.snapshots)
+    claimed = skipped | set(chains) | set(exe.fused)
+    folded: set = set()
+    if getattr(b.sess, "_fold_constants", True):
+        folded = simplify.foldable_ops(exe.exec_order, b.fed, claimed, b.output_nbytes)
+    dups: dict = {}
+    if getattr(b.sess, "_dedup_ops", True):
+        dups = simplify.duplicate_ops(exe.exec_order, b.fed, claimed | folded)
+    dups_of: dict = {}
+    for dup, earlier in dups.items():
+        dups_of.setdefault(earlier, []).append(dup)
     groups = {}
     if fuse:
-        claimed = skipped | set(chains) | set(exe.fused)
-        candidates = [op for op in exe.exec_order if op not in claimed]
+        taken = claimed | folded | set(dups) | set(dups.values())
+        candidates = {op for op in exe.exec_order if op not in taken}
         groups = elementwise_fusion.find_groups(
-            exe.exec_order, set(candidates), b.keep, b.fed, b.shape_of
+            exe.exec_order, candidates, b.keep, b.fed, b.shape_of
         )
         skipped = skipped | {o for g in groups.values() for o in g.inner}
     pending, snap_slot = list(exe.snapshots), {}
@@ -605,7 +635,9 @@ def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -
             now.append(exe.fused[op])
         b.emitted.update(now)
         outs = [t for t in op._outputs if t not in b.fed]
-        if op._def.kind is not OpKind.NOOP and (outs or not op._outputs):
+        if op in dups or (op in folded and _emit_folded(b, op)):
+            pass  # (a duplicate got the earlier op's buffers when that op was emitted)
+        elif op._def.kind is not OpKind.NOOP and (outs or not op._outputs):
             # (an op of no outputs, an Assert, still runs; one whose outputs are all fed not)
             if op in chains:
                 _emit_conv_chain(b, chains[op], op, outs)
@@ -619,6 +651,11 @@ def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -
                 _EMITTERS[op._def.kind](b, op, outs)
             if op._def.error_fn is not None:
                 _note_error_op(b, op)
+        # the duplicates of this op read its buffers from now on: no later step may write
+        # over them (in place) or reuse them before the duplicates' readers have run
+        for dup in dups_of.get(op, ()):
+            for t, same in zip(dup._outputs, op._outputs):
+                b.slot[t] = b.slot[same]
         if b.share:
             b.release(now)
     for t in exe.plan_fetches:  # a variable fetched itself is a read too

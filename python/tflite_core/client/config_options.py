@@ -48,11 +48,14 @@ class OptimizerOptions(_Options):
 class RewriterConfig(_Options):
     """Grappler's settings (``GraphOptions.rewrite_options``), TF's fields and enum values.
 
-    Two fields are acted on, each turning off what TF's optimizer of the same name does:
+    The fields acted on each turn off what TF's optimizer of the same name does:
     ``memory_optimization=NO_MEM_OPT`` the sharing of plan buffers between tensors whose
-    lifetimes do not overlap (``client/compiler.py``), and ``remapping=OFF`` the fused steps
-    (a convolution with its bias and activation, trees of elementwise ops:
-    ``client/fusion.py``, ``client/elementwise_fusion.py``). Other values keep them on."""
+    lifetimes do not overlap (``client/compiler.py``), ``remapping=OFF`` the fused steps (a
+    convolution with its bias and activation, trees of elementwise ops: ``client/fusion.py``,
+    ``client/elementwise_fusion.py``), ``constant_folding=OFF`` and
+    ``arithmetic_optimization=OFF`` constant folding and the deduplication of common
+    subexpressions (``client/simplify.py``); ``disable_meta_optimizer=True`` all of them.
+    Other values keep them on."""
 
     DEFAULT_MEM_OPT, NO_MEM_OPT, MANUAL, HEURISTICS = 0, 1, 2, 3  # MemOptType
     SWAPPING_HEURISTICS, RECOMPUTATION_HEURISTICS, SCHEDULING_HEURISTICS = 4, 5, 6

@@ -21,7 +21,7 @@ from ..framework.composite_tensor import CompositeTensor
 from ..framework.graph import Graph, Operation, Tensor
 from ..framework.host_context import running
 from ..framework.registry import OpKind
-from ..framework.runtime import core
+from ..framework.runtime import FPMATH_NOW, core
 from ..framework.sparse_tensor import SparseTensor, SparseTensorValue, sparse_feed_items
 from . import fusion
 from .compiler import Plan, compile_plan
@@ -387,6 +387,8 @@ class Executable:
                 sig += tuple(arrays[i].tobytes() for i in self.value_feeds)
         else:
             sig = ()
+        if FPMATH_NOW[0] != "strict":  # (a plan folds constants in the mode it compiled in)
+            sig += (FPMATH_NOW[0],)
         pool: Any = self.pools.get(sig)
         plan = None
         if pool:

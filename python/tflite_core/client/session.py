@@ -88,10 +88,17 @@ class BaseSession:
         # plan buffers shared by tensors whose lifetimes do not overlap, unless the config turns
         # TF's memory optimizer off (RewriterConfig.NO_MEM_OPT)
         rewrite = getattr(getattr(config, "graph_options", None), "rewrite_options", None)
-        self._share_buffers = getattr(rewrite, "memory_optimization", 0) != 1
+        # every rewrite off: the config's disable_meta_optimizer, as in TF, or the environment
+        # (TFLITE_CORE_GRAPH_REWRITES=off: CI runs the op table so too)
+        on = not getattr(rewrite, "disable_meta_optimizer", False)
+        on = on and os.environ.get("TFLITE_CORE_GRAPH_REWRITES", "on") != "off"
+        self._share_buffers = on and getattr(rewrite, "memory_optimization", 0) != 1
         # fused steps (a convolution with its bias and activation, trees of elementwise ops)
-        # unless the config turns TF's remapper off (RewriterConfig.OFF)
-        self._fuse_ops = getattr(rewrite, "remapping", 0) != 2
+        # unless the config turns TF's remapper off (RewriterConfig.OFF); constant folding
+        # and the deduplication of common subexpressions likewise (client/simplify.py)
+        self._fuse_ops = on and getattr(rewrite, "remapping", 0) != 2
+        self._fold_constants = on and getattr(rewrite, "constant_folding", 0) != 2
+        self._dedup_ops = on and getattr(rewrite, "arithmetic_optimization", 0) != 2
         self._default_cms: list = []
         self._partial_runs = PartialRuns(self)
         self._resources: dict = {}  # per-session state of host ops (framework/host_context.py)

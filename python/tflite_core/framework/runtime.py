@@ -50,6 +50,9 @@ def get_conv_backend() -> str:
 
 
 FPMATH_MODES = ("strict", "bf16")
+# the mode set last (set_fpmath_mode is the one setter): compiled plans are per mode, since
+# constant folding computes values with it (client/executable.py reads this on every run)
+FPMATH_NOW = ["strict"]
 
 
 def fpmath_bf16_unavailable() -> str:
@@ -81,6 +84,7 @@ def set_fpmath_mode(mode: str | None) -> None:
         if why:
             raise errors.UnimplementedError(None, None, f"set_fpmath_mode('bf16'): {why}")
     core.set_fpmath_mode(name)
+    FPMATH_NOW[0] = name
 
 
 def get_fpmath_mode() -> str:
