@@ -25,33 +25,11 @@ constexpr int64_t kBlock = 1024;
 constexpr int64_t kLine = 16;  // floats in a 64-byte cache line
 constexpr int64_t kMaxInstructions = 64;
 
-// Instruction codes: binary ops below kFirstUnary (operands a, b), unary ops from it (a).
-enum Code : int64_t {
-  kAdd,
-  kSub,
-  kMul,
-  kDiv,
-  kMaximum,
-  kMinimum,
-  kPow,
-  kReluGrad,
-  kSigmoidGrad,
-  kTanhGrad,
-  kFirstUnary = 16,
-  kNeg = kFirstUnary,
-  kAbs,
-  kRelu,
-  kSigmoid,
-  kTanh,
-  kExp,
-  kLog,
-  kSqrt,
-  kSquare,
-  kRecip,
-  kSign,
-  kFloor,
-  kEndCodes
-};
+// Instruction codes: a binary op's code is its Bin (kAdd .. kTanhGrad, elementwise_math.h), a
+// unary op's kFirstUnary + its Un (kNeg .. kFloor).
+constexpr int64_t kFirstUnary = 16;
+constexpr int64_t kLastBinary = int64_t(Bin::kTanhGrad);
+constexpr int64_t kEndCodes = kFirstUnary + int64_t(Un::kFloor) + 1;
 
 struct Instr {
   int64_t code, dst, a, b;
@@ -103,28 +81,28 @@ __attribute__((noinline)) void tanh_grad_block(Operand a, Operand b, float* o, i
 __attribute__((always_inline)) inline void apply(int64_t code, Operand a, Operand b, float* o,
                                                  int64_t m) {
   switch (code) {
-    case kAdd: return bin_block<Bin::kAdd>(a, b, o, m);
-    case kSub: return bin_block<Bin::kSub>(a, b, o, m);
-    case kMul: return bin_block<Bin::kMul>(a, b, o, m);
-    case kDiv: return bin_block<Bin::kDiv>(a, b, o, m);
-    case kMaximum: return bin_block<Bin::kMax>(a, b, o, m);
-    case kMinimum: return bin_block<Bin::kMin>(a, b, o, m);
-    case kPow: return bin_block<Bin::kPow>(a, b, o, m);
-    case kReluGrad: return bin_block<Bin::kReluGrad>(a, b, o, m);
-    case kSigmoidGrad: return bin_block<Bin::kSigmoidGrad>(a, b, o, m);
-    case kTanhGrad: return tanh_grad_block(a, b, o, m);
-    case kNeg: return un_block<Un::kNeg>(a, o, m);
-    case kAbs: return un_block<Un::kAbs>(a, o, m);
-    case kRelu: return un_block<Un::kRelu>(a, o, m);
-    case kSigmoid: return un_block<Un::kSigmoid>(a, o, m);
-    case kTanh: return un_block<Un::kTanh>(a, o, m);
-    case kExp: return un_block<Un::kExp>(a, o, m);
-    case kLog: return un_block<Un::kLog>(a, o, m);
-    case kSqrt: return un_block<Un::kSqrt>(a, o, m);
-    case kSquare: return un_block<Un::kSquare>(a, o, m);
-    case kRecip: return un_block<Un::kRecip>(a, o, m);
-    case kSign: return un_block<Un::kSign>(a, o, m);
-    case kFloor: return un_block<Un::kFloor>(a, o, m);
+    case int64_t(Bin::kAdd): return bin_block<Bin::kAdd>(a, b, o, m);
+    case int64_t(Bin::kSub): return bin_block<Bin::kSub>(a, b, o, m);
+    case int64_t(Bin::kMul): return bin_block<Bin::kMul>(a, b, o, m);
+    case int64_t(Bin::kDiv): return bin_block<Bin::kDiv>(a, b, o, m);
+    case int64_t(Bin::kMax): return bin_block<Bin::kMax>(a, b, o, m);
+    case int64_t(Bin::kMin): return bin_block<Bin::kMin>(a, b, o, m);
+    case int64_t(Bin::kPow): return bin_block<Bin::kPow>(a, b, o, m);
+    case int64_t(Bin::kReluGrad): return bin_block<Bin::kReluGrad>(a, b, o, m);
+    case int64_t(Bin::kSigmoidGrad): return bin_block<Bin::kSigmoidGrad>(a, b, o, m);
+    case int64_t(Bin::kTanhGrad): return tanh_grad_block(a, b, o, m);
+    case kFirstUnary + int64_t(Un::kNeg): return un_block<Un::kNeg>(a, o, m);
+    case kFirstUnary + int64_t(Un::kAbs): return un_block<Un::kAbs>(a, o, m);
+    case kFirstUnary + int64_t(Un::kRelu): return un_block<Un::kRelu>(a, o, m);
+    case kFirstUnary + int64_t(Un::kSigmoid): return un_block<Un::kSigmoid>(a, o, m);
+    case kFirstUnary + int64_t(Un::kTanh): return un_block<Un::kTanh>(a, o, m);
+    case kFirstUnary + int64_t(Un::kExp): return un_block<Un::kExp>(a, o, m);
+    case kFirstUnary + int64_t(Un::kLog): return un_block<Un::kLog>(a, o, m);
+    case kFirstUnary + int64_t(Un::kSqrt): return un_block<Un::kSqrt>(a, o, m);
+    case kFirstUnary + int64_t(Un::kSquare): return un_block<Un::kSquare>(a, o, m);
+    case kFirstUnary + int64_t(Un::kRecip): return un_block<Un::kRecip>(a, o, m);
+    case kFirstUnary + int64_t(Un::kSign): return un_block<Un::kSign>(a, o, m);
+    case kFirstUnary + int64_t(Un::kFloor): return un_block<Un::kFloor>(a, o, m);
     default: return;  // (codes are checked before the run)
   }
 }
@@ -139,7 +117,9 @@ TFL_TARGET_AVX2_FMA void apply_avx2(int64_t code, Operand a, Operand b, float* o
   apply(code, a, b, o, m);
 }
 
-bool valid_code(int64_t c) { return (c >= kAdd && c <= kTanhGrad) || (c >= kNeg && c < kEndCodes); }
+bool valid_code(int64_t c) {
+  return (c >= 0 && c <= kLastBinary) || (c >= kFirstUnary && c < kEndCodes);
+}
 
 // The program from the attributes, checked: [n, (code, dst, a, b) x n].
 std::vector<Instr> read_program(const char* op, const Attrs& attrs, int nin) {
@@ -182,7 +162,9 @@ void k_fused_elementwise(const TensorView* in, int nin, TensorView* out, int nou
   const int nregs = nin + int(prog.size());
   bool cheap = true;
   for (const Instr& p : prog)
-    cheap = cheap && !(p.code == kPow || (p.code >= kSigmoid && p.code <= kSqrt));
+    cheap =
+        cheap && !(p.code == int64_t(Bin::kPow) || (p.code >= kFirstUnary + int64_t(Un::kSigmoid) &&
+                                                    p.code <= kFirstUnary + int64_t(Un::kSqrt)));
   const int64_t grain =
       std::max<int64_t>(kBlock, (cheap ? kCheapGrain : kParallelGrain) / int64_t(prog.size()));
   float* const o = out[0].ptr<float>();

@@ -47,7 +47,8 @@ def foldable_ops(exec_order, fed, keep_out, nbytes_of_output) -> set:
             or d.kind is not OpKind.KERNEL
             or not foldable(op)
             or not op._inputs
-            or any(t not in known for t in op._inputs)
+            # (constants outside the order count too: those that give only shapes or axes)
+            or any(t not in known and t.op._def.kind is not OpKind.CONST for t in op._inputs)
             or any(t in fed or t.dtype is _dt.string for t in op._outputs)
             or any(t.dtype in widening(op.type) for t in (*op._inputs, *op._outputs))
         ):
