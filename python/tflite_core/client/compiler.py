@@ -132,7 +132,7 @@ class _Builder:
             return False  # (another tensor still needs it: its buffer, or a view of its memory)
         if any(c is not op and c in self.exe_ops and c not in self.emitted for c in t._consumers):
             return False  # (a reader already emitted has run by then)
-        return t not in self.exe.plan_fetches and t not in self.exe.snapshots
+        return t not in self.keep  # (fetched or snapshotted: read after this plan's steps)
 
     # -- buffer planning ----------------------------------------------------------------------
     def _note_holders(self) -> None:

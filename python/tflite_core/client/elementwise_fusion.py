@@ -13,6 +13,7 @@ per-element maths as the op's own kernel: the results are the same bits.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..framework import dtypes
@@ -44,8 +45,9 @@ CODES = {
     "Sign": 26,
     "Floor": 27,
 }
-"""The op types a step fuses and their instruction codes (``elementwise_fused.cc``'s ``Code``);
-codes from 16 are unary. ``AddN`` joins as a chain of adds, left to right as its kernel sums."""
+"""The op types a step fuses and their instruction codes (``elementwise_fused.cc``: a binary
+op's ``Bin``, a unary op's 16 + its ``Un``, the enums of ``elementwise_math.h``). ``AddN``
+joins as a chain of adds, left to right as its kernel sums."""
 
 MAX_OPS = 64  # instructions a step takes (the kernel's kMaxInstructions)
 
@@ -80,10 +82,7 @@ def _elementwise(op: Operation, shape_of) -> bool:
 def _leaf_fits(shape, out_shape) -> bool:
     """Whether an operand of ``shape`` is the output's shape, one value, or the output's
     trailing dimensions repeated (NumPy broadcasting that the step reads as a repeated row)."""
-    size = 1
-    for d in shape:
-        size *= d
-    if size == 1:
+    if math.prod(shape) == 1:
         return True
     trimmed = list(shape)
     while trimmed and trimmed[0] == 1:
