@@ -11,6 +11,10 @@
 #include "fast_math.h"
 #include "kernels.h"
 
+#if TFL_CPU_X86
+#include <immintrin.h>
+#endif
+
 namespace tfl {
 namespace {
 
@@ -140,16 +144,51 @@ __attribute__((always_inline)) inline void simd_row(const T* a, const T* b, T* o
     for (int64_t k = 0; k < n; ++k) o[k] = apply_bin<B, T>(va, b[k]);
   }
 }
+#if TFL_CPU_X86
+// Bytes multiplied modulo 256 (int8 and uint8 alike) 32 at a time: the even bytes' products are
+// the low bytes of 16-bit products; the odd bytes' are the high bytes of (a >> 8) * (b & 0xff00).
+// 6 instructions per 32 bytes where the compiler's widening takes 9. From k (output aligned) on.
+TFL_TARGET_AVX2_FMA int64_t mul_bytes_avx2(const uint8_t* a, const uint8_t* b, uint8_t* o,
+                                           int64_t k, int64_t n) {
+  const __m256i low = _mm256_set1_epi16(0x00ff);
+  for (; k + 32 <= n; k += 32) {
+    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + k));
+    const __m256i y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + k));
+    const __m256i even = _mm256_and_si256(_mm256_mullo_epi16(x, y), low);
+    const __m256i odd = _mm256_mullo_epi16(_mm256_srli_epi16(x, 8), _mm256_andnot_si256(low, y));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + k), _mm256_or_si256(even, odd));
+  }
+  return k;
+}
+#endif
+template <Bin B, typename T>
+__attribute__((always_inline)) inline void simd_row_bytes(const T* a, const T* b, T* o, int64_t n,
+                                                          int64_t ia, int64_t ib) {
+#if TFL_CPU_X86
+  if constexpr (B == Bin::kMul && sizeof(T) == 1) {
+    if (ia == 1 && ib == 1) {
+      const int64_t head = std::min<int64_t>(n, int64_t((64 - (uintptr_t(o) & 63)) & 63));
+      int64_t k = 0;
+      for (; k < head; ++k) o[k] = apply_bin<B, T>(a[k], b[k]);
+      k = mul_bytes_avx2(reinterpret_cast<const uint8_t*>(a), reinterpret_cast<const uint8_t*>(b),
+                         reinterpret_cast<uint8_t*>(o), k, n);
+      for (; k < n; ++k) o[k] = apply_bin<B, T>(a[k], b[k]);
+      return;
+    }
+  }
+#endif
+  simd_row<B, T>(a, b, o, n, ia, ib);
+}
 template <Bin B, typename T>
 TFL_TARGET_AVX2_FMA void simd_row_avx2(const T* a, const T* b, T* o, int64_t n, int64_t ia,
                                        int64_t ib) {
-  simd_row<B, T>(a, b, o, n, ia, ib);
+  simd_row_bytes<B, T>(a, b, o, n, ia, ib);
 }
 // (and for AVX-512BW, whose byte instructions multiply int8 without widening through AVX2)
 template <Bin B, typename T>
 TFL_TARGET_AVX512BW_YMM void simd_row_avx512bw(const T* a, const T* b, T* o, int64_t n, int64_t ia,
                                                int64_t ib) {
-  simd_row<B, T>(a, b, o, n, ia, ib);
+  simd_row_bytes<B, T>(a, b, o, n, ia, ib);
 }
 template <Bin B, typename T>
 void simd_binary_loop(const Strided& it, const T* a, const T* b, T* o) {
