@@ -121,12 +121,12 @@ bool valid_code(int64_t c) {
   return (c >= 0 && c <= kLastBinary) || (c >= kFirstUnary && c < kEndCodes);
 }
 
-// The program from the attributes, checked: [n, (code, dst, a, b) x n].
-std::vector<Instr> read_program(const char* op, const Attrs& attrs, int nin) {
+// The program from the attributes, checked: [n, (code, dst, a, b) x n], into prog (room for
+// kMaxInstructions); returns n.
+int64_t read_program(const char* op, const Attrs& attrs, int nin, Instr* prog) {
   const auto& v = attrs.ints;
   if (v.empty() || v[0] < 1 || v[0] > kMaxInstructions || int64_t(v.size()) != 1 + 4 * v[0])
     fail(op, "bad program: expected 1 to ", kMaxInstructions, " instructions of 4 ints");
-  std::vector<Instr> prog;
   for (int64_t i = 0; i < v[0]; ++i) {
     const Instr in{v[size_t(1 + 4 * i)], v[size_t(2 + 4 * i)], v[size_t(3 + 4 * i)],
                    v[size_t(4 + 4 * i)]};
@@ -135,9 +135,9 @@ std::vector<Instr> read_program(const char* op, const Attrs& attrs, int nin) {
     if (in.dst != defined) fail(op, "instruction ", i, " must write register ", defined);
     if (in.a < 0 || in.a >= defined || (in.code < kFirstUnary && (in.b < 0 || in.b >= defined)))
       fail(op, "instruction ", i, " reads a register not yet written");
-    prog.push_back(in);
+    prog[i] = in;
   }
-  return prog;
+  return v[0];
 }
 
 void k_fused_elementwise(const TensorView* in, int nin, TensorView* out, int nout,
@@ -145,11 +145,15 @@ void k_fused_elementwise(const TensorView* in, int nin, TensorView* out, int nou
   const char* op = "FusedElementwise";
   if (nin < 1 || nout != 1)
     fail(op, "expects at least 1 input and 1 output, got ", nin, " and ", nout);
-  const std::vector<Instr> prog = read_program(op, attrs, nin);
+  Instr prog[kMaxInstructions];
+  const int64_t nprog = read_program(op, attrs, nin, prog);
   if (out[0].dtype != DType::kFloat32) fail(op, "unsupported dtype ", dtype_name(out[0].dtype));
   const int64_t n = out[0].size();
   // each input: its size (n: contiguous, 1: a scalar, or a divisor of n: repeated rows)
-  std::vector<int64_t> len(static_cast<size_t>(nin));
+  // (scratch kept from call to call: a loop body runs this kernel once an iteration)
+  thread_local std::vector<int64_t> len_scratch;
+  len_scratch.resize(size_t(nin));
+  int64_t* const len = len_scratch.data();  // (the workers read this thread's scratch)
   for (int i = 0; i < nin; ++i) {
     if (in[i].dtype != DType::kFloat32)
       fail(op, "input ", i, " has dtype ", dtype_name(in[i].dtype), ", expected float32");
@@ -159,25 +163,30 @@ void k_fused_elementwise(const TensorView* in, int nin, TensorView* out, int nou
     len[size_t(i)] = s;
   }
   if (n == 0) return;
-  const int nregs = nin + int(prog.size());
+  const int nregs = nin + int(nprog);
   bool cheap = true;
-  for (const Instr& p : prog)
-    cheap =
-        cheap && !(p.code == int64_t(Bin::kPow) || (p.code >= kFirstUnary + int64_t(Un::kSigmoid) &&
-                                                    p.code <= kFirstUnary + int64_t(Un::kSqrt)));
-  const int64_t grain =
-      std::max<int64_t>(kBlock, (cheap ? kCheapGrain : kParallelGrain) / int64_t(prog.size()));
+  for (int64_t j = 0; j < nprog; ++j)
+    cheap = cheap && !(prog[j].code == int64_t(Bin::kPow) ||
+                       (prog[j].code >= kFirstUnary + int64_t(Un::kSigmoid) &&
+                        prog[j].code <= kFirstUnary + int64_t(Un::kSqrt)));
+  const int64_t grain = std::max<int64_t>(kBlock, (cheap ? kCheapGrain : kParallelGrain) / nprog);
   float* const o = out[0].ptr<float>();
   const bool avx2 = cpu::has_avx2_fma();
   parallel_for(n, grain, [&](int64_t begin, int64_t end) {
     // one block per register that is not read in place (instructions' results and repeated
-    // rows), each starting on a 64-byte boundary
-    std::vector<float> storage(size_t(nregs) * size_t(kBlock) + kLine);
+    // rows), each starting on a 64-byte boundary: as long as this stretch needs (a block, or
+    // less for a small tensor), in this thread's scratch, kept from call to call (a loop body
+    // runs this kernel once an iteration: no allocation, no zeroing per call)
+    const int64_t stride = std::min<int64_t>(kBlock, (end - begin + 2 * kLine - 1) / kLine * kLine);
+    thread_local std::vector<float> storage;
+    const size_t need = size_t(nregs) * size_t(stride) + kLine;
+    if (storage.size() < need) storage.resize(need);
     float* const blocks = storage.data() + (kLine - (reinterpret_cast<uintptr_t>(storage.data()) &
                                                      (kLine * sizeof(float) - 1)) /
                                                         sizeof(float)) %
                                                kLine;
-    std::vector<Operand> reg(static_cast<size_t>(nregs));
+    thread_local std::vector<Operand> reg;
+    reg.resize(size_t(nregs));
     for (int64_t b0 = begin, m = 0; b0 < end; b0 += m) {
       // blocks of the output start on 64-byte boundaries (the first one is shorter): a vector
       // store that straddles two cache lines costs two (the kernels' own loops peel alike)
@@ -191,7 +200,7 @@ void k_fused_elementwise(const TensorView* in, int nin, TensorView* out, int nou
         } else if (s == 1) {
           reg[size_t(i)] = {x, true};
         } else {  // a row of s values repeated: this block's stretch of it
-          float* dst = blocks + size_t(i) * size_t(kBlock);
+          float* dst = blocks + size_t(i) * size_t(stride);
           int64_t r = b0 % s;
           for (int64_t k = 0; k < m; ++k) {
             dst[k] = x[r];
@@ -200,10 +209,10 @@ void k_fused_elementwise(const TensorView* in, int nin, TensorView* out, int nou
           reg[size_t(i)] = {dst, false};
         }
       }
-      for (size_t j = 0; j < prog.size(); ++j) {
+      for (int64_t j = 0; j < nprog; ++j) {
         const Instr& p = prog[j];
-        const bool last = j + 1 == prog.size();
-        float* dst = last ? o + b0 : blocks + size_t(p.dst) * size_t(kBlock);
+        const bool last = j + 1 == nprog;
+        float* dst = last ? o + b0 : blocks + size_t(p.dst) * size_t(stride);
         const Operand b = p.code < kFirstUnary ? reg[size_t(p.b)] : Operand{nullptr, true};
         (avx2 ? apply_avx2 : apply_baseline)(p.code, reg[size_t(p.a)], b, dst, m);
         reg[size_t(p.dst)] = {dst, false};
