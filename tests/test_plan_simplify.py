@@ -168,3 +168,91 @@ def test_every_rewrite_off_by_config_or_environment(monkeypatch):
     assert not any(getattr(tf.Session(config=config), n) for n in names)
     monkeypatch.setenv("TFLITE_CORE_GRAPH_REWRITES", "off")
     assert not any(getattr(tf.Session(), n) for n in names)
+
+
+_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.5, -2.25, 3e-39], np.float32)
+
+
+def test_ops_that_give_an_input_back_become_views():
+    def build():
+        x = tf.placeholder(tf.float32, [8], name="x")
+        i = tf.placeholder(tf.int32, [8], name="i")
+        a = tf.multiply(x, -1.0, name="a")  # (a kernel's output: views of it need no copy)
+        return [
+            tf.multiply(a, 1.0, name="times_one"),
+            tf.multiply(tf.ones([8]), a, name="one_times"),
+            tf.divide(a, 1.0, name="over_one"),
+            tf.subtract(a, 0.0, name="minus_zero"),
+            tf.add(a, tf.constant(-0.0), name="plus_neg_zero"),
+            tf.negative(tf.negative(a), name="neg_neg"),
+            tf.add(i * 3, 0, name="int_plus_zero"),
+            tf.floordiv(i * 3, 1, name="int_floordiv_one"),
+            tf.logical_not(tf.logical_not(i > 0), name="not_not"),
+        ]
+
+    feeds = {"x:0": _SPECIALS, "i:0": np.arange(-4, 4)}
+    (vals,), on, off = _on_and_off(build, feeds)
+    a = -_SPECIALS  # (-0.0, NaN and infinities among them; on and off: the same bits)
+    for v in vals[:6]:
+        np.testing.assert_array_equal(v, a)
+        np.testing.assert_array_equal(np.signbit(v[:4]), np.signbit(a[:4]))
+    np.testing.assert_array_equal(vals[6], np.arange(-4, 4) * 3)
+    np.testing.assert_array_equal(vals[8], np.arange(-4, 4) > 0)
+    gone = {"times_one", "one_times", "over_one", "minus_zero", "plus_neg_zero", "neg_neg"}
+    gone |= {"int_plus_zero", "int_floordiv_one", "not_not"}
+    assert gone <= set(off) and not gone & set(on)
+
+
+def test_ops_that_do_not_give_an_input_back_stay():
+    def build():
+        x = tf.placeholder(tf.float32, [8], name="x")
+        one = tf.placeholder_with_default(tf.constant(1.0), [], name="one")
+        return [
+            tf.add(x, 0.0, name="plus_zero"),  # -0.0 + 0.0 is +0.0
+            tf.multiply(x, tf.ones([2, 8]), name="broadcast_up"),  # a larger output
+            tf.floordiv(x, 1.0, name="float_floordiv"),  # floor(x)
+            tf.multiply(x, 1.0000001, name="near_one"),
+            tf.multiply(x, one, name="fed_one"),  # fed below: not a constant
+            tf.multiply(tf.complex(x, x), tf.complex(1.0, 0.0), name="complex_one"),
+        ]
+
+    feeds = {"x:0": _SPECIALS, "one:0": np.float32(2.0)}
+    (vals,), on, _ = _on_and_off(build, feeds)
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(np.signbit(vals[0]), np.signbit(_SPECIALS + 0.0))
+        np.testing.assert_array_equal(vals[1], np.broadcast_to(_SPECIALS, (2, 8)))
+        np.testing.assert_array_equal(vals[2], np.floor(_SPECIALS))
+        np.testing.assert_array_equal(vals[4], _SPECIALS * 2)
+    kept = {"plus_zero", "broadcast_up", "float_floordiv", "near_one", "fed_one", "complex_one"}
+    assert kept <= set(on)
+
+
+def test_a_variable_times_one_is_the_value_read_before_an_update():
+    def build():
+        v = tf.Variable(np.arange(4, dtype=np.float32))
+        before = tf.multiply(v, 1.0, name="before")  # a copy of the value read (as TF's)
+        with tf.control_dependencies([before]):
+            up = tf.assign_add(v, tf.ones(4))
+        return [before, up]
+
+    vals, _, _ = _on_and_off(build, steps=2)
+    np.testing.assert_array_equal(vals[0][0], [0, 1, 2, 3])
+    np.testing.assert_array_equal(vals[1][0], [1, 2, 3, 4])
+
+
+def test_a_view_keeps_its_values_when_later_steps_could_write_in_place():
+    rng = np.random.default_rng(4)
+    x_val = rng.normal(size=(64, 64)).astype(np.float32)
+
+    def build():
+        x = tf.placeholder(tf.float32, [64, 64], name="x")
+        a = tf.tanh(x)
+        b = a * 1.0  # a view of a's buffer
+        c = tf.nn.relu(a)  # a's last reader but one: could write over a in place
+        d = tf.sigmoid(c) - b
+        return [b, d, tf.reduce_sum(b * d)]
+
+    (vals,), _, _ = _on_and_off(build, {"x:0": x_val})
+    a = np.tanh(x_val)
+    np.testing.assert_allclose(vals[0], a, rtol=1e-6)
+    np.testing.assert_allclose(vals[1], 1 / (1 + np.exp(-np.maximum(a, 0))) - a, atol=1e-6)

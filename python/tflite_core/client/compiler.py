@@ -344,8 +344,10 @@ def _emit_shape(b: _Builder, op: Operation, outs: list) -> None:
     b.new_buffer(outs[0], value)
 
 
-def _emit_alias(b: _Builder, op: Operation, outs: list) -> None:
-    src = b.slot[op._inputs[0]]
+def _emit_alias(b: _Builder, op: Operation, outs: list, source: Tensor | None = None) -> None:
+    """``outs[0]`` as a view of ``source``'s buffer (``op``'s first input by default), or a
+    copy where that buffer has no array yet (a feed)."""
+    src = b.slot[op._inputs[0] if source is None else source]
     if src in b.arrays:
         view = b.new_buffer(outs[0], b.arrays[src].reshape(b.shape_of(outs[0])))
         b.view_of[view] = b.view_of.get(src, src)
@@ -604,12 +606,17 @@ def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -
     dups: dict = {}
     if getattr(b.sess, "_dedup_ops", True):
         dups = simplify.duplicate_ops(exe.exec_order, b.fed, claimed | folded)
+    forwards: dict = {}  # op -> the input its output is (arithmetic simplification)
+    if getattr(b.sess, "_dedup_ops", True):
+        forwards = simplify.identity_ops(
+            exe.exec_order, b.fed, claimed | folded | set(dups), b.shape_of
+        )
     dups_of: dict = {}
     for dup, earlier in dups.items():
         dups_of.setdefault(earlier, []).append(dup)
     groups = {}
     if fuse:
-        taken = claimed | folded | set(dups) | set(dups.values())
+        taken = claimed | folded | set(dups) | set(dups.values()) | set(forwards)
         candidates = {op for op in exe.exec_order if op not in taken}
         groups = elementwise_fusion.find_groups(
             exe.exec_order, candidates, b.keep, b.fed, b.shape_of
@@ -645,6 +652,8 @@ def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -
                 _emit_elementwise_group(b, groups[op], outs)
             elif op in exe.fused:
                 _emit_matmul_apply_gd(b, exe.fused[op], op, outs)
+            elif op in forwards:
+                _emit_alias(b, op, outs, forwards[op])
             elif _is_alias_here(b, op, outs):
                 _emit_alias(b, op, outs)
             else:

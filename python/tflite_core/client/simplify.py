@@ -7,11 +7,17 @@
 - **common subexpression elimination** (``duplicate_ops``): a pure op with the same type,
   attributes, output dtypes and (deduplicated) inputs as an earlier one reuses the earlier
   one's outputs; constants of the same value count as the same input. No variable update may
-  run between the two (the later one would read a changed variable).
+  run between the two (the later one would read a changed variable);
+- **arithmetic simplification** (``identity_ops``): an op that gives one of its inputs back
+  bit for bit becomes a view of that input: ``x * 1``, ``1 * x``, ``x / 1``, ``x - 0``,
+  ``x + (-0.0)`` (``x + 0`` for integers; a float ``x + 0.0`` turns ``-0.0`` into ``+0.0``, so
+  it stays), ``x // 1`` for integers, and the involutions ``-(-x)``, ``!!x`` and
+  ``conj(conj(x))``, where the output has ``x``'s shape (the constant broadcasts nothing).
 
-Neither changes a value: a folded op runs the same kernel, a duplicate computes the same bits.
+None of them changes a value: a folded op runs the same kernel, a duplicate computes the same bits.
 ``RewriterConfig(constant_folding=OFF)`` and ``RewriterConfig(arithmetic_optimization=OFF)``
-(TF's switches for its own folding and deduplication) turn them off.
+(TF's switches for its own folding and deduplication) turn them off; the second also turns
+off the arithmetic simplification (TF's arithmetic optimizer, whose switch it is).
 """
 
 from __future__ import annotations
@@ -134,3 +140,89 @@ def duplicate_ops(exec_order, fed, keep_out) -> dict[Operation, Operation]:
         for a, b in zip(op._outputs, earlier._outputs):
             canon[a] = canon.get(b, b)
     return dups
+
+
+_INVOLUTIONS = ("Neg", "LogicalNot", "Conj")
+
+
+def _constant_fill(t: Tensor, fed) -> np.ndarray | None:
+    """The value of ``t`` when it is a constant (not fed) of at least one element, else None."""
+    if t.op._def.kind is not OpKind.CONST or t in fed:
+        return None
+    value = np.asarray(t.op.get_attr("value"))
+    return value if value.size and value.dtype != object else None
+
+
+def _is_unit(v: np.ndarray | None, kind: str) -> bool:
+    """Whether every element of ``v`` is the identity of ``kind`` bit for bit: "one" (1),
+    "zero" (+0, integers' 0), "negzero" (-0.0 for floats, 0 for integers)."""
+    if v is None or (v.dtype.kind not in "iuf" and v.dtype.name != "bfloat16"):
+        return False
+    if kind == "one":
+        return bool(np.all(v == 1))
+    if not np.all(v == 0):
+        return False
+    if v.dtype.kind in "iu":
+        return True
+    sign = np.signbit(v.astype(np.float32))
+    return bool(np.all(sign)) if kind == "negzero" else not bool(np.any(sign))
+
+
+def _forwarded_input(op: Operation, fed) -> Tensor | None:
+    """The input ``op`` gives back bit for bit (shapes aside), or None."""
+    t = op.type
+    if t in _INVOLUTIONS:
+        inner = op._inputs[0].op
+        return inner._inputs[0] if inner.type == t and op._inputs[0] not in fed else None
+    if t not in ("Mul", "Add", "Sub", "RealDiv", "FloorDiv") or len(op._inputs) != 2:
+        return None
+    x, y = op._inputs
+    if t == "Mul":
+        if _is_unit(_constant_fill(y, fed), "one"):
+            return x
+        return y if _is_unit(_constant_fill(x, fed), "one") else None
+    if t == "Add":
+        if _is_unit(_constant_fill(y, fed), "negzero"):
+            return x
+        return y if _is_unit(_constant_fill(x, fed), "negzero") else None
+    if t == "Sub":
+        return x if _is_unit(_constant_fill(y, fed), "zero") else None
+    if t == "FloorDiv" and x.dtype.np.kind not in "iu":
+        return None  # (floor(x / 1) is not x for floats)
+    return x if _is_unit(_constant_fill(y, fed), "one") else None
+
+
+_STABLE_KINDS = (OpKind.KERNEL, OpKind.RANDOM, OpKind.CONST, OpKind.PLACEHOLDER, OpKind.SHAPE)
+
+
+def _immutable(t: Tensor) -> bool:
+    """Whether ``t``'s buffer keeps its value for the whole run: it is (a view of) a kernel's
+    output, a constant or a feed, not a variable's buffer, which an assignment later in the
+    run may change (``v * 1`` is a copy of the value it read, ``tf.identity(v)`` is not)."""
+    while t.op._def.kind is OpKind.ALIAS or t.op._def.alias_if is not None:
+        t = t.op._inputs[0]
+    return t.op._def.kind in _STABLE_KINDS
+
+
+def identity_ops(exec_order, fed, keep_out, shape_of) -> dict[Operation, Tensor]:
+    """{op: the input whose value ``op``'s output is} among ``exec_order``: ops that give an
+    input back unchanged (see the module docstring) and whose output has that input's shape
+    and dtype (``shape_of(t)``: a tensor's shape in this plan; ValueError when only known at
+    run time). ``keep_out``: ops other rewrites claim."""
+    found: dict[Operation, Tensor] = {}
+    for op in exec_order:
+        if op in keep_out or op._def.kind is not OpKind.KERNEL or len(op._outputs) != 1:
+            continue
+        out = op._outputs[0]
+        if out in fed:
+            continue
+        src = _forwarded_input(op, fed)
+        if src is None or src.dtype != out.dtype or not _immutable(src):
+            continue
+        try:
+            if tuple(shape_of(src)) != tuple(shape_of(out)):
+                continue
+        except ValueError:
+            continue
+        found[op] = src
+    return found
