@@ -652,7 +652,7 @@ def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -
                 _emit_elementwise_group(b, groups[op], outs)
             elif op in exe.fused:
                 _emit_matmul_apply_gd(b, exe.fused[op], op, outs)
-            elif op in forwards:
+            elif op in forwards and forwards[op] in b.slot:
                 _emit_alias(b, op, outs, forwards[op])
             elif _is_alias_here(b, op, outs):
                 _emit_alias(b, op, outs)

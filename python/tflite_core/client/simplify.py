@@ -11,8 +11,9 @@
 - **arithmetic simplification** (``identity_ops``): an op that gives one of its inputs back
   bit for bit becomes a view of that input: ``x * 1``, ``1 * x``, ``x / 1``, ``x - 0``,
   ``x + (-0.0)`` (``x + 0`` for integers; a float ``x + 0.0`` turns ``-0.0`` into ``+0.0``, so
-  it stays), ``x // 1`` for integers, and the involutions ``-(-x)``, ``!!x`` and
-  ``conj(conj(x))``, where the output has ``x``'s shape (the constant broadcasts nothing).
+  it stays) and ``x // 1`` for integers, where the output has ``x``'s shape (the constant
+  broadcasts nothing). (Involutions such as ``-(-x)`` are left: their ``x`` is not an input of
+  the outer op, so its buffer's lifetime and fused producers would not account for the view.)
 
 None of them changes a value: a folded op runs the same kernel, a duplicate computes the same bits.
 ``RewriterConfig(constant_folding=OFF)`` and ``RewriterConfig(arithmetic_optimization=OFF)``
@@ -142,9 +143,6 @@ def duplicate_ops(exec_order, fed, keep_out) -> dict[Operation, Operation]:
     return dups
 
 
-_INVOLUTIONS = ("Neg", "LogicalNot", "Conj")
-
-
 def _constant_fill(t: Tensor, fed) -> np.ndarray | None:
     """The value of ``t`` when it is a constant (not fed) of at least one element, else None."""
     if t.op._def.kind is not OpKind.CONST or t in fed:
@@ -171,9 +169,6 @@ def _is_unit(v: np.ndarray | None, kind: str) -> bool:
 def _forwarded_input(op: Operation, fed) -> Tensor | None:
     """The input ``op`` gives back bit for bit (shapes aside), or None."""
     t = op.type
-    if t in _INVOLUTIONS:
-        inner = op._inputs[0].op
-        return inner._inputs[0] if inner.type == t and op._inputs[0] not in fed else None
     if t not in ("Mul", "Add", "Sub", "RealDiv", "FloorDiv") or len(op._inputs) != 2:
         return None
     x, y = op._inputs
