@@ -42,6 +42,7 @@ class _Lines:
 
     def __init__(self, stream):
         self.q: queue.Queue = queue.Queue()
+        self.last: list | None = None
         self.thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
         self.thread.start()
 
@@ -50,9 +51,16 @@ class _Lines:
             self.q.put(line.split())
         self.q.put(None)
 
-    def next(self, timeout=60.0) -> list:
-        words = self.q.get(timeout=timeout)
+    def next(self, timeout=180.0) -> list:
+        """The next line's words. (A save of 100 MB under a loaded CI machine can take tens of
+        seconds; a child that sends nothing for ``timeout`` fails the test, naming the line it
+        sent last.)"""
+        try:
+            words = self.q.get(timeout=timeout)
+        except queue.Empty:
+            pytest.fail(f"no line from the child in {timeout:.0f} s; its last was {self.last}")
         assert words is not None, "the child process ended"
+        self.last = words
         return words
 
 
