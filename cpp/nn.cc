@@ -2,8 +2,10 @@
 // sparse labels: loss and its gradient in one pass, max subtracted first), top_k and in_top_k.
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
+#include "elementwise_math.h"
 #include "kernels.h"
 
 namespace tfl {
@@ -15,6 +17,21 @@ void rows_cols(const char* op, const TensorView& x, int64_t& rows, int64_t& cols
   rows = cols ? x.size() / cols : 0;
   for (int i = 0; i + 1 < x.ndim; ++i)
     if (x.shape[i] == 0) rows = 0;
+}
+
+// y[j] = exp(x[j] - mx) for a row, and their sum (added in order). float32 rows go through
+// exp_f32 (fast_math.h: vectorised, about 1 ulp, as TF's Eigen exp); double through libm.
+template <typename T>
+T exp_shifted(const T* x, T mx, T* y, int64_t cols) {
+  T sum = 0;
+  if constexpr (std::is_same_v<T, float>) {
+    for (int64_t j = 0; j < cols; ++j) y[j] = x[j] - mx;
+    ew::fast_run<ew::Un::kExp>(y, y, cols);
+    for (int64_t j = 0; j < cols; ++j) sum += y[j];
+  } else {
+    for (int64_t j = 0; j < cols; ++j) sum += (y[j] = std::exp(x[j] - mx));
+  }
+  return sum;
 }
 
 template <bool kLog>
@@ -34,12 +51,7 @@ void softmax_kernel(const char* op, const TensorView* in, int nin, TensorView* o
         T* yr = y + r * cols;
         T mx = xr[0];
         for (int64_t j = 1; j < cols; ++j) mx = (xr[j] > mx || xr[j] != xr[j]) ? xr[j] : mx;
-        T sum = 0;
-        for (int64_t j = 0; j < cols; ++j) {
-          const T e = std::exp(xr[j] - mx);
-          if (!kLog) yr[j] = e;
-          sum += e;
-        }
+        const T sum = exp_shifted(xr, mx, yr, cols);
         if (kLog) {
           const T ls = std::log(sum);
           for (int64_t j = 0; j < cols; ++j) yr[j] = xr[j] - mx - ls;
@@ -88,11 +100,7 @@ void k_softmax_xent(const TensorView* in, int nin, TensorView* out, int nout, co
         T* br = bp + r * cols;
         T mx = xr[0];
         for (int64_t j = 1; j < cols; ++j) mx = (xr[j] > mx || xr[j] != xr[j]) ? xr[j] : mx;
-        T sum = 0;
-        for (int64_t j = 0; j < cols; ++j) {
-          br[j] = std::exp(xr[j] - mx);
-          sum += br[j];
-        }
+        const T sum = exp_shifted(xr, mx, br, cols);
         const T ls = std::log(sum), inv = T(1) / sum;
         T l = 0;
         for (int64_t j = 0; j < cols; ++j) {
@@ -144,11 +152,7 @@ void k_sparse_softmax_xent(const TensorView* in, int nin, TensorView* out, int n
                      T mx = xr[0];
                      for (int64_t j = 1; j < cols; ++j)
                        mx = (xr[j] > mx || xr[j] != xr[j]) ? xr[j] : mx;
-                     T sum = 0;
-                     for (int64_t j = 0; j < cols; ++j) {
-                       br[j] = std::exp(xr[j] - mx);
-                       sum += br[j];
-                     }
+                     const T sum = exp_shifted(xr, mx, br, cols);
                      const T inv = T(1) / sum;
                      for (int64_t j = 0; j < cols; ++j) br[j] *= inv;
                      const int64_t l = label(r);
