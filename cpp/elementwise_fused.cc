@@ -185,8 +185,9 @@ void k_fused_elementwise(const TensorView* in, int nin, TensorView* out, int nou
                                                      (kLine * sizeof(float) - 1)) /
                                                         sizeof(float)) %
                                                kLine;
-    thread_local std::vector<Operand> reg;
-    reg.resize(size_t(nregs));
+    thread_local std::vector<Operand> reg_scratch;
+    reg_scratch.resize(size_t(nregs));
+    Operand* const reg = reg_scratch.data();  // (one TLS lookup, not one per use)
     for (int64_t b0 = begin, m = 0; b0 < end; b0 += m) {
       // blocks of the output start on 64-byte boundaries (the first one is shorter): a vector
       // store that straddles two cache lines costs two (the kernels' own loops peel alike)
