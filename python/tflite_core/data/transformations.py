@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -17,6 +16,7 @@ from . import structure
 from .context import Context
 from .functions import StructuredFunction
 from .node import INFINITE, UNKNOWN, Node, bool_input, scalar_input
+from .parallel_map import parallel_map
 
 
 class MapNode(Node):
@@ -38,14 +38,7 @@ class MapNode(Node):
                 yield call(element, k)
             return
         width = self.parallel if self.parallel > 0 else 2
-        with ThreadPoolExecutor(width) as pool:
-            pending: list = []
-            for k, element in enumerate(source):
-                pending.append(pool.submit(call, element, k))
-                if len(pending) >= 2 * width:
-                    yield pending.pop(0).result()
-            for f in pending:
-                yield f.result()
+        yield from parallel_map(source, call, width, ctx)
 
     def cardinality(self, ctx: Context) -> int:
         # (TF 1.x's map does not preserve cardinality: a function may end the input early)
