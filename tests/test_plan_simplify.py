@@ -254,3 +254,18 @@ def test_a_view_keeps_its_values_when_later_steps_could_write_in_place():
     a = np.tanh(x_val)
     np.testing.assert_allclose(vals[0], a, rtol=1e-6)
     np.testing.assert_allclose(vals[1], 1 / (1 + np.exp(-np.maximum(a, 0))) - a, atol=1e-6)
+
+
+def test_loop_variables_swapped_through_forwarded_ops():
+    def build():
+        a0 = tf.placeholder(tf.float32, [4], name="a0")
+        b0 = tf.placeholder(tf.float32, [4], name="b0")
+        _, a, b = tf.while_loop(
+            lambda i, a, b: i < 3, lambda i, a, b: (i + 1, b * 1.0, a - 0.0), (0, a0, b0)
+        )
+        return [a, b]
+
+    feeds = {"a0:0": np.arange(4, dtype=np.float32), "b0:0": -np.arange(4, dtype=np.float32)}
+    ((a, b),), _, _ = _on_and_off(build, feeds)
+    np.testing.assert_array_equal(a, feeds["b0:0"])  # (three swaps)
+    np.testing.assert_array_equal(b, feeds["a0:0"])
