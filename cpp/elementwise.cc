@@ -123,15 +123,18 @@ constexpr bool simd_op() {
     return common || B == Bin::kDiv;
   else return false;
 }
+// The elements of o before its next 64-byte boundary (at most n): done one by one, so that no
+// vector store straddles two cache lines (and no load either where the inputs are aligned alike)
+template <typename T>
+int64_t to_line(const T* o, int64_t n) {
+  return std::min<int64_t>(n, int64_t((64 - (uintptr_t(o) & 63)) & 63) / int64_t(sizeof(T)));
+}
 // ia, ib: 1 (contiguous) or 0 (one value repeated)
 template <Bin B, typename T>
 __attribute__((always_inline)) inline void simd_row(const T* a, const T* b, T* o, int64_t n,
                                                     int64_t ia, int64_t ib) {
   if (ia == 1 && ib == 1) {
-    // the first elements one by one up to a 64-byte boundary of the output, so that no vector
-    // store straddles two cache lines (and no load either where the inputs are aligned alike)
-    const int64_t head =
-        std::min<int64_t>(n, int64_t((64 - (uintptr_t(o) & 63)) & 63) / int64_t(sizeof(T)));
+    const int64_t head = to_line(o, n);
     int64_t k = 0;
     for (; k < head; ++k) o[k] = apply_bin<B, T>(a[k], b[k]);
 #pragma GCC unroll 4
@@ -167,7 +170,7 @@ __attribute__((always_inline)) inline void simd_row_bytes(const T* a, const T* b
 #if TFL_CPU_X86
   if constexpr (B == Bin::kMul && sizeof(T) == 1) {
     if (ia == 1 && ib == 1) {
-      const int64_t head = std::min<int64_t>(n, int64_t((64 - (uintptr_t(o) & 63)) & 63));
+      const int64_t head = to_line(o, n);
       int64_t k = 0;
       for (; k < head; ++k) o[k] = apply_bin<B, T>(a[k], b[k]);
       k = mul_bytes_avx2(reinterpret_cast<const uint8_t*>(a), reinterpret_cast<const uint8_t*>(b),

@@ -19,6 +19,14 @@ void rows_cols(const char* op, const TensorView& x, int64_t& rows, int64_t& cols
     if (x.shape[i] == 0) rows = 0;
 }
 
+// The largest of a row's values (NaN where one is NaN), as TF's softmax kernels subtract it.
+template <typename T>
+T row_max(const T* x, int64_t cols) {
+  T mx = x[0];
+  for (int64_t j = 1; j < cols; ++j) mx = (x[j] > mx || x[j] != x[j]) ? x[j] : mx;
+  return mx;
+}
+
 // y[j] = exp(x[j] - mx) for a row, and their sum (added in order). float32 rows go through
 // exp_f32 (fast_math.h: vectorised, about 1 ulp, as TF's Eigen exp); double through libm.
 template <typename T>
@@ -49,8 +57,7 @@ void softmax_kernel(const char* op, const TensorView* in, int nin, TensorView* o
       for (int64_t r = r0; r < r1; ++r) {
         const T* xr = x + r * cols;
         T* yr = y + r * cols;
-        T mx = xr[0];
-        for (int64_t j = 1; j < cols; ++j) mx = (xr[j] > mx || xr[j] != xr[j]) ? xr[j] : mx;
+        const T mx = row_max(xr, cols);
         const T sum = exp_shifted(xr, mx, yr, cols);
         if (kLog) {
           const T ls = std::log(sum);
@@ -98,8 +105,7 @@ void k_softmax_xent(const TensorView* in, int nin, TensorView* out, int nout, co
         const T* xr = x + r * cols;
         const T* lr = lab + r * cols;
         T* br = bp + r * cols;
-        T mx = xr[0];
-        for (int64_t j = 1; j < cols; ++j) mx = (xr[j] > mx || xr[j] != xr[j]) ? xr[j] : mx;
+        const T mx = row_max(xr, cols);
         const T sum = exp_shifted(xr, mx, br, cols);
         const T ls = std::log(sum), inv = T(1) / sum;
         T l = 0;
@@ -149,9 +155,7 @@ void k_sparse_softmax_xent(const TensorView* in, int nin, TensorView* out, int n
                    for (int64_t r = r0; r < r1; ++r) {
                      const T* xr = x + r * cols;
                      T* br = bp + r * cols;
-                     T mx = xr[0];
-                     for (int64_t j = 1; j < cols; ++j)
-                       mx = (xr[j] > mx || xr[j] != xr[j]) ? xr[j] : mx;
+                     const T mx = row_max(xr, cols);
                      const T sum = exp_shifted(xr, mx, br, cols);
                      const T inv = T(1) / sum;
                      for (int64_t j = 0; j < cols; ++j) br[j] *= inv;

@@ -604,10 +604,9 @@ def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -
     if getattr(b.sess, "_fold_constants", True):
         folded = simplify.foldable_ops(exe.exec_order, b.fed, claimed, b.output_nbytes)
     dups: dict = {}
-    if getattr(b.sess, "_dedup_ops", True):
-        dups = simplify.duplicate_ops(exe.exec_order, b.fed, claimed | folded)
     forwards: dict = {}  # op -> the input its output is (arithmetic simplification)
     if getattr(b.sess, "_dedup_ops", True):
+        dups = simplify.duplicate_ops(exe.exec_order, b.fed, claimed | folded)
         forwards = simplify.identity_ops(
             exe.exec_order, b.fed, claimed | folded | set(dups), b.shape_of
         )
@@ -652,7 +651,7 @@ def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -
                 _emit_elementwise_group(b, groups[op], outs)
             elif op in exe.fused:
                 _emit_matmul_apply_gd(b, exe.fused[op], op, outs)
-            elif op in forwards and forwards[op] in b.slot:
+            elif op in forwards:
                 _emit_alias(b, op, outs, forwards[op])
             elif _is_alias_here(b, op, outs):
                 _emit_alias(b, op, outs)

@@ -166,25 +166,28 @@ def _is_unit(v: np.ndarray | None, kind: str) -> bool:
     return bool(np.all(sign)) if kind == "negzero" else not bool(np.any(sign))
 
 
+# op type -> (the identity a constant operand must be, whether it may be the left operand)
+_UNITS = {
+    "Mul": ("one", True),
+    "Add": ("negzero", True),
+    "Sub": ("zero", False),
+    "RealDiv": ("one", False),
+    "FloorDiv": ("one", False),
+}
+
+
 def _forwarded_input(op: Operation, fed) -> Tensor | None:
     """The input ``op`` gives back bit for bit (shapes aside), or None."""
-    t = op.type
-    if t not in ("Mul", "Add", "Sub", "RealDiv", "FloorDiv") or len(op._inputs) != 2:
+    unit = _UNITS.get(op.type)
+    if unit is None or len(op._inputs) != 2:
         return None
+    kind, commutes = unit
     x, y = op._inputs
-    if t == "Mul":
-        if _is_unit(_constant_fill(y, fed), "one"):
-            return x
-        return y if _is_unit(_constant_fill(x, fed), "one") else None
-    if t == "Add":
-        if _is_unit(_constant_fill(y, fed), "negzero"):
-            return x
-        return y if _is_unit(_constant_fill(x, fed), "negzero") else None
-    if t == "Sub":
-        return x if _is_unit(_constant_fill(y, fed), "zero") else None
-    if t == "FloorDiv" and x.dtype.np.kind not in "iu":
+    if op.type == "FloorDiv" and x.dtype.np.kind not in "iu":
         return None  # (floor(x / 1) is not x for floats)
-    return x if _is_unit(_constant_fill(y, fed), "one") else None
+    if _is_unit(_constant_fill(y, fed), kind):
+        return x
+    return y if commutes and _is_unit(_constant_fill(x, fed), kind) else None
 
 
 _STABLE_KINDS = (OpKind.KERNEL, OpKind.RANDOM, OpKind.CONST, OpKind.PLACEHOLDER, OpKind.SHAPE)

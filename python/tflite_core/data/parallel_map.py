@@ -21,6 +21,7 @@ re-initialised, the session closed: ``Context.stop``) stops the workers.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -97,23 +98,26 @@ class _Workers:
                 self.results[k] = out
                 self.cond.notify_all()
 
-    def next_result(self) -> tuple[bool, Any]:
-        """(True, the next index's output) in order, or (False, None) once upstream ended there
-        (or the iterator is being stopped); an exception for that index is raised."""
-        with self.cond:
-            k = self.next_out
-            while k not in self.results and (self.end is None or k < self.end):
-                if self.ctx.stop.is_set():
-                    return False, None
-                self.cond.wait(0.05)
-            if k not in self.results:
-                return False, None
-            item = self.results.pop(k)
-            self.next_out = k + 1
-            self.cond.notify_all()
-        if isinstance(item, BaseException):
-            raise item
-        return True, item
+    def outputs(self, count: int | None = None) -> Iterator[list]:
+        """The next ``count`` outputs (all of them: None) in order, fewer where upstream ends
+        (or the iterator is being stopped); an exception for an index is raised there."""
+        while count is None or count > 0:
+            with self.cond:
+                k = self.next_out
+                while k not in self.results and (self.end is None or k < self.end):
+                    if self.ctx.stop.is_set():
+                        return
+                    self.cond.wait(0.05)
+                if k not in self.results:
+                    return
+                item = self.results.pop(k)
+                self.next_out = k + 1
+                self.cond.notify_all()
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+            if count is not None:
+                count -= 1
 
     def shut(self) -> None:
         """Stops the threads; the outputs of the elements they took stay in ``results``."""
@@ -137,41 +141,25 @@ def parallel_map(
     whichever the first ``2 PROBE`` elements show faster."""
     workers: _Workers | None = None
     try:
-        k = 0
         t0 = time.perf_counter()
-        for element in source:  # PROBE elements in this thread, timed
+        k = 0
+        for element in itertools.islice(source, PROBE):  # PROBE elements here, timed
             yield call(element, k)
             k += 1
-            if k == PROBE:
-                break
-        else:
+        if k < PROBE:
             return
         serial = time.perf_counter() - t0
         workers = _Workers(source, call, width, ctx, k)
         t0 = time.perf_counter()
-        for _ in range(PROBE):  # then PROBE on the workers
-            more, out = workers.next_result()
-            if not more:
-                return
-            yield out
+        yield from workers.outputs(PROBE)  # then PROBE on the workers
         if keep_workers(serial, time.perf_counter() - t0):
-            while True:
-                more, out = workers.next_result()
-                if not more:
-                    return
-                yield out
-        workers.shut()  # (serial was faster: what the workers took, then the rest here)
-        while workers.next_out < workers.next_in:
-            more, out = workers.next_result()
-            if not more:
-                return
-            yield out
-        if workers.end is not None:
+            yield from workers.outputs()
             return
-        k = workers.next_in
-        for element in source:
-            yield call(element, k)
-            k += 1
+        workers.shut()  # (serial was faster: what the workers took, then the rest here)
+        yield from workers.outputs(workers.next_in - workers.next_out)
+        if workers.end is None and not ctx.stop.is_set():
+            for k, element in enumerate(source, start=workers.next_in):
+                yield call(element, k)
     finally:
         if workers is not None:
             workers.shut()
