@@ -1,0 +1,134 @@
+// The C++ runtime for .tflite models (cpp/lite/) on the files make_lite_models.py writes (their
+// folder in TFL_LITE_MODELS): outputs equal to LiteRT's at 1 and 2 threads, and models cut short
+// or with bytes changed at random that load and run or throw tfl::lite::Error, never anything
+// else (under AddressSanitizer in CI: never a read outside the file).
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+
+#include "harness.h"
+#include "lite/interpreter.h"
+#include "lite/npy.h"
+
+namespace {
+
+std::string models_dir() {
+  const char* d = std::getenv("TFL_LITE_MODELS");
+  if (!d) {
+    std::printf("  TFL_LITE_MODELS (the folder make_lite_models.py wrote) is not set\n");
+    throw tfl_test::Failure{};
+  }
+  return d;
+}
+
+std::vector<uint8_t> file_bytes(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  CHECK(f.good());
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(f)),
+                              std::istreambuf_iterator<char>());
+}
+
+// Loads and runs `bytes` with pseudo-random inputs: true if it ran, false if it threw
+// tfl::lite::Error (any other exception escapes: a test failure).
+bool load_and_run(std::vector<uint8_t> bytes) {
+  try {
+    auto it = tfl::lite::Interpreter::from_buffer(std::move(bytes));
+    for (int i = 0; i < it->num_inputs(); ++i) {
+      const tfl::TensorView& v = it->input(i);
+      if (v.dtype == tfl::DType::kFloat32)
+        for (int64_t k = 0; k < v.size(); ++k) v.ptr<float>()[k] = float(k % 7) - 3.f;
+    }
+    it->invoke();
+    return true;
+  } catch (const tfl::lite::Error&) {
+    return false;
+  }
+}
+
+void check_against_litert(const std::string& name, int outputs) {
+  const std::string dir = models_dir() + "/";
+  for (int threads : {1, 2}) {
+    tfl::lite::Interpreter::set_num_threads(threads);
+    auto it = tfl::lite::Interpreter::from_file(dir + name + ".tflite");
+    CHECK(it->num_inputs() == 1 && it->num_outputs() == outputs);
+    const tfl::lite::NpyArray x = tfl::lite::read_npy(dir + name + "_in0.npy");
+    CHECK(int64_t(x.data.size()) == it->input(0).size() * 4);
+    std::memcpy(it->input(0).data, x.data.data(), x.data.size());
+    for (int rep = 0; rep < 2; ++rep) {  // (a second invoke gives the same values)
+      it->invoke();
+      for (int o = 0; o < outputs; ++o) {
+        const auto want = tfl::lite::read_npy(dir + name + "_litert" + std::to_string(o) + ".npy");
+        const tfl::TensorView& got = it->output(o);
+        CHECK(int64_t(want.data.size()) == got.size() * 4);
+        const auto* w = reinterpret_cast<const float*>(want.data.data());
+        for (int64_t k = 0; k < got.size(); ++k) CHECK_NEAR(got.ptr<float>()[k], w[k], 1e-5);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE(lite_tutorial_and_cnn_match_litert) {
+  check_against_litert("tutorial", 1);
+  check_against_litert("cnn_tf", 2);
+  check_against_litert("cnn_tf_fp16", 2);
+}
+
+TEST_CASE(lite_errors_carry_tf_classes) {
+  const std::string dir = models_dir() + "/";
+  auto code_of = [&](const std::string& file) {
+    try {
+      tfl::lite::Interpreter::from_file(dir + file);
+    } catch (const tfl::lite::Error& e) {
+      return e.code;
+    }
+    throw tfl_test::Failure{};
+  };
+  CHECK(code_of("bad_truncated.tflite") == tfl::lite::Code::kDataLoss);
+  CHECK(code_of("bad_identifier.tflite") == tfl::lite::Code::kDataLoss);
+  CHECK(code_of("bad_vtable.tflite") == tfl::lite::Code::kDataLoss);
+  CHECK(code_of("bad_buffer.tflite") == tfl::lite::Code::kInvalidArgument);
+  CHECK(code_of("bad_op.tflite") == tfl::lite::Code::kNotFound);
+  CHECK(code_of("no_such_model.tflite") == tfl::lite::Code::kNotFound);
+  auto it = tfl::lite::Interpreter::from_file(dir + "tutorial.tflite");
+  bool threw = false;
+  try {
+    it->input(1);
+  } catch (const tfl::lite::Error& e) {
+    threw = e.code == tfl::lite::Code::kInvalidArgument;
+  }
+  CHECK(threw);
+}
+
+TEST_CASE(lite_every_truncation_is_refused) {
+  const auto good = file_bytes(models_dir() + "/cnn_tf.tflite");
+  CHECK(load_and_run(good));
+  for (size_t n = 0; n + 16 < good.size(); n += 7)
+    CHECK(!load_and_run(std::vector<uint8_t>(good.begin(), good.begin() + long(n))));
+}
+
+TEST_CASE(lite_mutated_models_load_or_throw) {
+  // (the small CNN: most of its bytes are structure, not weights)
+  const auto good = file_bytes(models_dir() + "/cnn_tf.tflite");
+  std::mt19937 rng(20261206);
+  constexpr int kTrials = 20000;
+  int ran = 0, refused = 0;
+  for (int trial = 0; trial < kTrials; ++trial) {
+    auto bad = good;
+    const int changes = 1 + int(rng() % 4);
+    for (int c = 0; c < changes; ++c) {
+      const size_t at = rng() % bad.size();
+      const uint32_t kind = rng() % 4;
+      bad[at] = kind == 0   ? 0
+                : kind == 1 ? 0xff
+                : kind == 2 ? uint8_t(bad[at] ^ (1u << (rng() % 8)))
+                            : uint8_t(rng());
+    }
+    (load_and_run(std::move(bad)) ? ran : refused) += 1;
+  }
+  std::printf("  %d mutated models: %d ran, %d refused\n", kTrials, ran, refused);
+  CHECK(ran > 0 && refused > 0);
+}
