@@ -4,23 +4,39 @@
   delegate; ``num_threads`` = ``--threads``) running the ``.tflite`` file that tflite_core's
   ``tf.lite.TFLiteConverter`` wrote from ``tf.applications.efficientnet_lite0``;
 - tflite_core's ``tf.lite.Interpreter`` running the same file (set_tensor, invoke, get_tensor);
-- tflite_core's ``Session.run`` of the graph the file was converted from.
+- tflite_core's ``Session.run`` of the graph the file was converted from;
+- tflite_core's C++ runtime (``tflite_run``, cpp/lite/, no Python): its own median of 50
+  invokes, in three runs alternating with 50 invokes of our ``tf.lite.Interpreter`` timed the
+  same way (the command is built by ctest's CMake configuration: ``--runtime PATH``, by default
+  ``build/ctest/tflite_run``).
 
-Every row's probabilities are checked against the Session's (1e-5). The conversion's time is
-reported beside them.
+Every row's probabilities are checked against the Session's (1e-5; the C++ runtime's by its
+``--expect``). The conversion's time is reported beside them.
 
-Run: ``python benchmarks/bench_lite.py [--threads 1] [--quick]``.
-Target (issue 18): our Interpreter and our Session >= 1.0x LiteRT+XNNPACK at 1 image.
+Run: ``python benchmarks/bench_lite.py [--threads 1] [--quick] [--runtime PATH]``.
+Targets (issue 18): our Interpreter and our Session >= 1.0x LiteRT+XNNPACK at 1 image; the C++
+runtime's latency within 5 % of the Interpreter's.
 """
 
 from __future__ import annotations
 
+import pathlib
+import re
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 
 import common
 
-ARGS = common.setup(__doc__)
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+ARGS = common.setup(
+    __doc__,
+    extra=lambda p: p.add_argument(
+        "--runtime", default=str(ROOT / "build/ctest/tflite_run"), help="the tflite_run command"
+    ),
+)
 
 import numpy as np
 
@@ -82,11 +98,54 @@ def main() -> int:
             np.testing.assert_allclose(fn(), want, rtol=1e-5, atol=1e-5)))  # fmt: skip
     common.report(cases, {c.step: INTERP for c in cases}, unit="ms")
     by = {c.impl: c.median for c in cases if c.kept}
+    cpp_vs_python(
+        content,
+        want,
+        runner(tflite_core.lite.Interpreter(model_content=content, num_threads=threads)),
+    )
     if LITERT in by:
         for name in (INTERP, SESSION):
             if name in by:
                 common.target(f"{name} vs LiteRT (x)", by[LITERT] / by[name], 1.0, at_most=False)
     return common.finish()
+
+
+def cpp_vs_python(content: bytes, want, interp_run) -> None:
+    """The C++ runtime's median invoke (tflite_run's own clock) against the Interpreter's, three
+    alternating runs of 50 invokes each."""
+    exe = pathlib.Path(ARGS.runtime)
+    if not exe.exists():
+        common.skip("C++ runtime", f"{exe} is not built (cmake -DTFLITE_CORE_RUNTIME=ON)")
+        return
+    runs = 10 if ARGS.quick else 50
+    with tempfile.TemporaryDirectory() as d:
+        model, x, expect = (pathlib.Path(d) / n for n in ("m.tflite", "x.npy", "want.npy"))
+        model.write_bytes(content)
+        np.save(x, X)
+        np.save(expect, want)
+        cmd = [str(exe), str(model), "--input", str(x), "--expect", str(expect)]
+        cmd += ["--runs", str(runs), "--threads", str(ARGS.threads)]
+        cpp, py = [], []
+        for _ in range(3):
+            out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+            if out.returncode != 0:
+                common.check("C++ runtime", "tflite_run", lambda o=out: (_ for _ in ()).throw(
+                    AssertionError(o.stdout + o.stderr)))  # fmt: skip
+                return
+            cpp.append(float(re.search(r"latency: ([0-9.]+) ms median", out.stdout).group(1)))
+            times = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                interp_run()
+                times.append((time.perf_counter() - t0) * 1e3)
+            py.append(statistics.median(times))
+    c, p = statistics.median(cpp), statistics.median(py)
+    common.note(
+        f"- C++ runtime (tflite_run, outputs checked by --expect): {c:.2f} ms median invoke "
+        f"(runs {', '.join(f'{v:.2f}' for v in cpp)}); tf.lite.Interpreter the same way: "
+        f"{p:.2f} ms (runs {', '.join(f'{v:.2f}' for v in py)})"
+    )
+    common.target("C++ runtime / Interpreter latency (x)", c / p, 1.05)
 
 
 if __name__ == "__main__":
