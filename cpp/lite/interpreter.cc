@@ -74,6 +74,19 @@ void Interpreter::invoke() {
   as_lite_errors([&] { lowered_->plan.run(); });
 }
 
+std::vector<Interpreter::StepTime> Interpreter::profile(int iters) {
+  if (iters < 1)
+    throw Error(Code::kInvalidArgument, "iterations must be >= 1, got " + std::to_string(iters));
+  std::vector<double> secs(size_t(lowered_->plan.num_steps()), 0.0);
+  as_lite_errors([&] { lowered_->plan.profile(iters, secs); });
+  std::vector<StepTime> r;
+  for (int i = 0; i < lowered_->plan.num_steps(); ++i) {
+    const Step& s = lowered_->plan.step(i);
+    r.push_back({s.kernel, s.node, secs[size_t(i)] / iters});
+  }
+  return r;
+}
+
 void Interpreter::set_num_threads(int n) {
   if (n < 1) throw Error(Code::kInvalidArgument, "threads must be >= 1, got " + std::to_string(n));
   tfl::set_num_threads(n);

@@ -39,6 +39,13 @@ class Interpreter {
   // Runs the model once; Error(kInvalidArgument) naming the operator when a kernel refuses.
   void invoke();
 
+  // Runs the model `iters` times and returns each kernel step's mean time.
+  struct StepTime {
+    std::string kernel, op;  // the kernel's name, the operator it is part of
+    double seconds;
+  };
+  std::vector<StepTime> profile(int iters);
+
   // The threads of every kernel (OpenMP, oneDNN): n >= 1.
   static void set_num_threads(int n);
 

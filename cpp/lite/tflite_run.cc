@@ -1,13 +1,14 @@
 // tflite_run: runs a .tflite model with the C++ runtime (no Python), on .npy inputs.
 //
 //   tflite_run MODEL [--input IN.npy]... [--output OUT.npy]... [--expect WANT.npy]...
-//              [--atol 1e-5] [--rtol 1e-5] [--threads N] [--runs N]
+//              [--atol 1e-5] [--rtol 1e-5] [--threads N] [--runs N] [--profile]
 //
 // Inputs left out are filled with a fixed pseudo-random pattern in [-1, 1). Prints each output's
 // shape and (per row, for float outputs) the top value's index, then the latency: the median and
 // the fastest of --runs invokes after one warm-up. --expect compares output i with WANT i to
 // atol + rtol * |want|. Exit status: 0, 1 for an error (its TF class and message on stderr),
-// 2 when an output differs from --expect, 64 for bad arguments.
+// 2 when an output differs from --expect, 64 for bad arguments. --profile then prints each
+// kernel's share of an invoke and the slowest steps (the mean of --runs invokes).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -28,13 +29,15 @@ struct Args {
   std::vector<std::string> inputs, outputs, expects;
   double atol = 1e-5, rtol = 1e-5;
   int threads = 0, runs = 10;
+  bool profile = false;
 };
 
 [[noreturn]] void usage(const char* why) {
-  std::fprintf(stderr,
-               "tflite_run: %s\nusage: tflite_run MODEL [--input IN.npy]... [--output OUT.npy]... "
-               "[--expect WANT.npy]... [--atol A] [--rtol R] [--threads N] [--runs N]\n",
-               why);
+  std::fprintf(
+      stderr,
+      "tflite_run: %s\nusage: tflite_run MODEL [--input IN.npy]... [--output OUT.npy]... "
+      "[--expect WANT.npy]... [--atol A] [--rtol R] [--threads N] [--runs N] [--profile]\n",
+      why);
   std::exit(64);
 }
 
@@ -60,6 +63,7 @@ Args parse(int argc, char** argv) {
     else if (k == "--rtol") a.rtol = number(0);
     else if (k == "--threads") a.threads = int(number(1));
     else if (k == "--runs") a.runs = int(number(1));
+    else if (k == "--profile") a.profile = true;
     else if (!k.empty() && k[0] == '-') usage(("unknown option " + k).c_str());
     else if (a.model.empty()) a.model = k;
     else usage("more than one model");
@@ -143,6 +147,32 @@ void describe(const tfl::TensorView& v, int index, const std::string& name) {
   std::printf("\n");
 }
 
+void print_profile(const std::vector<tfl::lite::Interpreter::StepTime>& steps) {
+  double total = 0;
+  std::vector<std::pair<std::string, double>> by_kernel;
+  for (const auto& s : steps) {
+    total += s.seconds;
+    auto it = std::find_if(by_kernel.begin(), by_kernel.end(),
+                           [&](const auto& k) { return k.first == s.kernel; });
+    if (it == by_kernel.end()) by_kernel.push_back({s.kernel, s.seconds});
+    else it->second += s.seconds;
+  }
+  std::sort(by_kernel.begin(), by_kernel.end(),
+            [](const auto& x, const auto& y) { return x.second > y.second; });
+  std::printf("profile: %.3f ms per invoke in %zu steps\n", total * 1e3, steps.size());
+  for (const auto& [k, sec] : by_kernel)
+    std::printf("  %-28s %8.3f ms %5.1f %%\n", k.c_str(), sec * 1e3, 100 * sec / total);
+  std::vector<size_t> order(steps.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t x, size_t y) { return steps[x].seconds > steps[y].seconds; });
+  std::printf("slowest steps:\n");
+  for (size_t i = 0; i < std::min<size_t>(order.size(), 10); ++i) {
+    const auto& s = steps[order[i]];
+    std::printf("  %-28s %8.3f ms  %s\n", s.kernel.c_str(), s.seconds * 1e3, s.op.c_str());
+  }
+}
+
 int run(const Args& a) {
   if (a.threads) tfl::lite::Interpreter::set_num_threads(a.threads);
   auto it = tfl::lite::Interpreter::from_file(a.model);
@@ -174,6 +204,7 @@ int run(const Args& a) {
   std::sort(ms.begin(), ms.end());
   std::printf("latency: %.3f ms median, %.3f ms fastest of %d invokes, %d threads\n",
               ms[ms.size() / 2], ms[0], a.runs, tfl::get_num_threads());
+  if (a.profile) print_profile(it->profile(a.runs));
   bool ok = true;
   if (int(a.expects.size()) > it->num_outputs())
     throw Error(tfl::lite::Code::kInvalidArgument,
