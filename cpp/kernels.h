@@ -185,6 +185,7 @@ void register_complex(Registry& r);  // complex.cc: complex real imag conj angle
 void register_sparse_tensor(Registry& r);
 void register_fft(Registry& r);
 void register_image_resize(Registry& r);
+void register_quantized(Registry& r);
 
 // Element k of an int32 or int64 index tensor (ids, indices, segment ids) as int64.
 inline int64_t index_at(const TensorView& ids, int64_t k) {

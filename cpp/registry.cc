@@ -37,6 +37,7 @@ const std::unordered_map<std::string, KernelFn>& kernel_registry() {
     register_sparse_tensor(r);
     register_fft(r);
     register_image_resize(r);
+    register_quantized(r);
     return r;
   }();
   return table;

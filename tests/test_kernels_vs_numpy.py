@@ -64,7 +64,7 @@ def shapes(min_dims=0, max_dims=4, min_side=0, max_side=4):
 
 def blank(shape, dtype):
     """An output buffer full of a value the kernel must overwrite."""
-    fill = {"f": np.nan, "i": -12345, "b": True}[dtype.kind]
+    fill = {"f": np.nan, "i": -12345 if dtype.itemsize > 1 else -77, "b": True}[dtype.kind]
     return np.full(shape, fill, dtype)
 
 
@@ -998,6 +998,10 @@ def assert_same(name, got, want, case):
     assert got.shape == want.shape and got.dtype == want.dtype
     if got.dtype.kind == "c" and isinstance(case.tol, dict):  # (transforms: rounding differs)
         np.testing.assert_allclose(got, want, err_msg=name, **case.tol[got.dtype])
+        return
+    if got.dtype.kind == "i" and isinstance(case.tol, dict) and got.dtype in case.tol:
+        diff = np.abs(got.astype(np.int64) - want.astype(np.int64))  # (steps apart)
+        assert diff.max(initial=0) <= case.tol[got.dtype], (name, diff.max())
         return
     if got.dtype.kind != "f":
         np.testing.assert_array_equal(got, want, err_msg=name)
@@ -2007,6 +2011,136 @@ LOOSE_F32 |= {
     "sparse_apply_rms_prop",
     "sparse_apply_centered_rms_prop",
 }
+
+
+# ---- quantized.cc: TFLite's int8 kernels ---------------------------------------------------------
+I8 = np.dtype("int8")
+
+
+def int8s(draw, shape):
+    return arrays(draw, I8, shape, -128, 127)
+
+
+def zero_point(draw):
+    return draw(st.integers(-128, 127))
+
+
+def act_bounds(draw):
+    lo = draw(st.integers(-128, 0))
+    return lo, draw(st.integers(lo, 127))
+
+
+def multiplier(draw):  # scale products over the output scale: below 1, and a few above
+    return draw(st.one_of(st.floats(1e-5, 0.99), st.floats(1.0, 300.0)))
+
+
+@st.composite
+def quantize_case(draw, direction):
+    shape = draw(shapes())
+    scale = draw(st.floats(2**-10, 10.0, width=32))
+    if direction == "in":
+        x = arrays(draw, F32, shape, -3000, 3000, specials=True)
+        lo, hi = act_bounds(draw)
+        return Case([x], [blank(shape, I8)], [zero_point(draw), lo, hi], [scale])
+    return Case([int8s(draw, shape)], [blank(shape, F32)], [zero_point(draw)], [scale])
+
+
+@st.composite
+def qconv_case(draw):
+    depthwise = draw(st.booleans())
+    n, h, w, c = (
+        draw(st.integers(0, 2)),
+        draw(st.integers(1, 6)),
+        draw(st.integers(1, 6)),
+        draw(st.integers(1, 4)),
+    )
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    sh, sw, dh, dw = (draw(st.integers(1, 2)) for _ in range(4))
+    pt, pb, pl, pr = (draw(st.integers(0, 2)) for _ in range(4))
+    oc = c * draw(st.integers(1, 2)) if depthwise else draw(st.integers(1, 4))
+    x = int8s(draw, (n, h, w, c))
+    f = int8s(draw, (1, kh, kw, oc) if depthwise else (oc, kh, kw, c))
+    bias = arrays(draw, I32, (oc,), -20000, 20000)
+    oh = max(0, (h + pt + pb - (kh - 1) * dh - 1) // sh + 1)
+    ow = max(0, (w + pl + pr - (kw - 1) * dw - 1) // sw + 1)
+    lo, hi = act_bounds(draw)
+    mults = [multiplier(draw) for _ in range(draw(st.sampled_from([1, oc])))]
+    ints = [sh, sw, dh, dw, pt, pb, pl, pr, int(depthwise), zero_point(draw), zero_point(draw)]
+    return Case([x, f, bias], [blank((n, oh, ow, oc), I8)], [*ints, lo, hi], mults)
+
+
+@st.composite
+def qfully_connected_case(draw):
+    rows, n_in, n_out = draw(st.integers(0, 3)), draw(st.integers(1, 8)), draw(st.integers(1, 5))
+    x, w = int8s(draw, (rows, n_in)), int8s(draw, (n_out, n_in))
+    bias = arrays(draw, I32, (n_out,), -20000, 20000)
+    lo, hi = act_bounds(draw)
+    mults = [multiplier(draw) for _ in range(draw(st.sampled_from([1, n_out])))]
+    zps = [zero_point(draw) for _ in range(3)]
+    return Case([x, w, bias], [blank((rows, n_out), I8)], [*zps, lo, hi], mults)
+
+
+@st.composite
+def qadd_case(draw):
+    shape = draw(shapes())
+    lo, hi = act_bounds(draw)
+    scales = [draw(st.floats(2**-10, 1.0, width=32)) for _ in range(3)]
+    zps = [zero_point(draw) for _ in range(3)]
+    return Case(
+        [int8s(draw, shape), int8s(draw, shape)], [blank(shape, I8)], [*zps, lo, hi], scales
+    )
+
+
+@st.composite
+def qmean_case(draw):
+    shape = draw(shapes(min_dims=1, min_side=1))
+    mask = [draw(st.integers(0, 1)) for _ in shape]
+    out = [d for d, m in zip(shape, mask) if not m]
+    scales = [draw(st.floats(2**-10, 1.0, width=32)) for _ in range(2)]
+    return Case(
+        [int8s(draw, shape)], [blank(out, I8)], [zero_point(draw), zero_point(draw), *mask], scales
+    )
+
+
+@st.composite
+def qsoftmax_case(draw):
+    shape = draw(shapes(min_dims=1))
+    s = draw(st.floats(2**-10, 0.5, width=32))
+    # float32 exp (libm's and NumPy's) and float32 sums may put a value on the other side of a
+    # rounding boundary: one step apart at most
+    return Case([int8s(draw, shape)], [blank(shape, I8)], [zero_point(draw)], [s, 1 / 256], {I8: 1})
+
+
+@st.composite
+def qmax_pool_case(draw):
+    n, h, w, c = (draw(st.integers(1, 5)) for _ in range(4))
+    kh, kw, sh, sw = (draw(st.integers(1, 3)) for _ in range(4))
+    pt, pb, pl, pr = (
+        draw(st.integers(0, kh - 1)),
+        draw(st.integers(0, kh - 1)),
+        draw(st.integers(0, kw - 1)),
+        draw(st.integers(0, kw - 1)),
+    )
+    oh, ow = (h + pt + pb - kh) // sh + 1, (w + pl + pr - kw) // sw + 1
+    if oh <= 0 or ow <= 0:
+        oh, ow = max(oh, 0), max(ow, 0)
+    lo, hi = act_bounds(draw)
+    ints = [kh, kw, sh, sw, pt, pb, pl, pr, lo, hi]
+    return Case([int8s(draw, (n, h, w, c))], [blank((n, oh, ow, c), I8)], ints)
+
+
+ROWS.update(
+    {
+        "quantize": quantize_case("in"),
+        "dequantize": quantize_case("out"),
+        "qconv2d": qconv_case(),
+        "qfully_connected": qfully_connected_case(),
+        "qadd": qadd_case(),
+        "qmean": qmean_case(),
+        "qsoftmax": qsoftmax_case(),
+        "qmax_pool": qmax_pool_case(),
+    }
+)
 
 
 # FTRL's new weight is (sign(linear) l1 - linear) / quadratic, with linear updated through

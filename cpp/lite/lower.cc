@@ -7,6 +7,7 @@
 #include "lite/lower.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -61,11 +62,10 @@ class Builder {
 
   DType dtype_of(int32_t t) const {
     const TensorInfo& ti = info(t);
-    if (ti.quantized && (ti.type == kTfInt8 || ti.type == kTfUInt8 || ti.type == kTfInt16))
+    if (ti.quantized && (ti.type == kTfUInt8 || ti.type == kTfInt16))
       throw Error(Code::kUnimplemented,
-                  node_ + ": tensor '" + ti.name +
-                      "' is quantized; the C++ runtime runs float models (quantized " +
-                      type_name(ti.type) + " kernels are not supported yet)");
+                  node_ + ": tensor '" + ti.name + "' is quantized " + type_name(ti.type) +
+                      "; the C++ runtime runs float32 and int8 models");
     switch (ti.type) {
       case kTfFloat32: return DType::kFloat32;
       case kTfFloat16: return DType::kFloat16;
@@ -218,6 +218,115 @@ class Builder {
     return op.outputs[0];
   }
 
+  // ---- int8 ------------------------------------------------------------------------------
+  bool is_q(int32_t t) const { return info(t).type == kTfInt8 && info(t).quantized; }
+  float scale_of(int32_t t) const {
+    const TensorInfo& ti = info(t);
+    if (ti.scales.size() != 1 || !(ti.scales[0] > 0))
+      invalid("tensor '" + ti.name + "' needs one positive scale, has " +
+              std::to_string(ti.scales.size()));
+    return ti.scales[0];
+  }
+  int64_t zp_of(int32_t t) const {
+    const TensorInfo& ti = info(t);
+    const int64_t z = ti.zero_points.empty() ? 0 : ti.zero_points[0];
+    if (z < -128 || z > 127) invalid("tensor '" + ti.name + "' has zero point " + std::to_string(z));
+    return z;
+  }
+  [[noreturn]] void no_quantized(const char* what) const {
+    throw Error(Code::kUnimplemented,
+                node_ + ": " + what + " of int8 tensors is not supported by the C++ runtime");
+  }
+  // The int8 bounds of a fused activation on output y (TFLite's
+  // CalculateActivationRangeQuantized).
+  std::pair<int64_t, int64_t> q_bounds(int code, int32_t y) const {
+    const float s = scale_of(y);
+    const int64_t z = zp_of(y);
+    auto q = [&](float v) { return z + int64_t(std::round(v / s)); };
+    switch (code) {
+      case 0: return {-128, 127};
+      case 1: return {std::max<int64_t>(-128, q(0.f)), 127};
+      case 2: return {std::max<int64_t>(-128, q(-1.f)), std::min<int64_t>(127, q(1.f))};
+      case 3: return {std::max<int64_t>(-128, q(0.f)), std::min<int64_t>(127, q(6.f))};
+      default: no_quantized("a fused activation other than RELU, RELU6 or RELU_N1_TO_1");
+    }
+  }
+  // An int32 bias input, or zeros.
+  int q_bias(int32_t bt, int64_t n) {
+    if (bt >= 0) {
+      if (dtype_of(bt) != DType::kInt32) invalid("an int8 operator's bias must be int32");
+      return in_slot(bt);
+    }
+    std::vector<int32_t> zeros(static_cast<size_t>(n), 0);
+    return constant(DType::kInt32, {n}, zeros.data());
+  }
+  // scale(x) * scale(filter channel c) / scale(y) for each of the filter's scales.
+  std::vector<double> q_multipliers(int32_t xt, int32_t ft, int32_t yt, int64_t channels) const {
+    const auto& fs = info(ft).scales;
+    if (fs.size() != 1 && int64_t(fs.size()) != channels)
+      invalid("filter '" + info(ft).name + "' has " + std::to_string(fs.size()) +
+              " scales for " + std::to_string(channels) + " channels");
+    std::vector<double> m;
+    for (float f : fs) m.push_back(double(scale_of(xt)) * double(f) / double(scale_of(yt)));
+    return m;
+  }
+
+  void quantize(const OperatorInfo& op) {
+    const int32_t xt = input(op, 0), yt = output(op);
+    if (dtype_of(xt) != DType::kFloat32 || !is_q(yt)) no_quantized("QUANTIZE other than float32");
+    const int x = in_slot(xt);
+    step("quantize", {x}, {fresh(yt)}, {{zp_of(yt), -128, 127}, {scale_of(yt)}});
+  }
+
+  void dequantize(const OperatorInfo& op) {
+    const int32_t xt = input(op, 0), yt = output(op);
+    const int x = in_slot(xt);
+    if (is_q(xt))
+      step("dequantize", {x}, {fresh(yt)}, {{zp_of(xt)}, {scale_of(xt)}});
+    else
+      step("cast", {x}, {fresh(yt)});  // (float16 weights)
+  }
+
+  void q_conv(const OperatorInfo& op, bool depthwise) {
+    const int32_t xt = input(op, 0), ft = input(op, 1), bt = input(op, 2, true), yt = output(op);
+    const auto xs = shape_of(xt), fs = shape_of(ft);
+    if (xs.size() != 4 || fs.size() != 4 || !is_q(ft) || !is_q(yt))
+      invalid("an int8 convolution needs 4-D int8 input, filter and output");
+    const int pad = padding_code(op);
+    const int64_t sw = opt<int32_t>(op, 1, 1), sh = opt<int32_t>(op, 2, 1);
+    const int act = opt<int8_t>(op, depthwise ? 4 : 3, 0);
+    const int64_t dw = opt<int32_t>(op, depthwise ? 5 : 4, 1);
+    const int64_t dh = opt<int32_t>(op, depthwise ? 6 : 5, 1);
+    const int64_t oc = depthwise ? fs[3] : fs[0];
+    const auto [pt, pb] = pads(pad, xs[1], fs[1], sh, dh);
+    const auto [pl, pr] = pads(pad, xs[2], fs[2], sw, dw);
+    const auto [lo, hi] = q_bounds(act, yt);
+    const int x = in_slot(xt), f = in_slot(ft), b = q_bias(bt, oc);
+    step("qconv2d", {x, f, b}, {fresh(yt)},
+         {{sh, sw, dh, dw, pt, pb, pl, pr, depthwise ? 1 : 0, zp_of(xt), zp_of(yt), lo, hi},
+          q_multipliers(xt, ft, yt, oc)});
+  }
+
+  void q_fully_connected(const OperatorInfo& op) {
+    const int32_t xt = input(op, 0), wt = input(op, 1), bt = input(op, 2, true), yt = output(op);
+    const auto ws = shape_of(wt);
+    if (ws.size() != 2 || !is_q(wt) || !is_q(yt))
+      invalid("an int8 fully connected op needs int8 weights [out, in] and output");
+    const int64_t n_out = ws[0], n_in = ws[1], xn = count_of(shape_of(xt));
+    if (n_in == 0 || xn % n_in) invalid("input does not fit the weights' inputs");
+    const auto [lo, hi] = q_bounds(opt<int8_t>(op, 0, 0), yt);
+    const int x = reshaped(in_slot(xt), {xn / n_in, n_in}), w = in_slot(wt);
+    const int b = q_bias(bt, n_out);
+    const int y = reshaped(fresh(yt), {xn / n_in, n_out});
+    std::vector<double> m;  // (TFLite multiplies the two float scales in float32)
+    for (float f : info(wt).scales)
+      m.push_back(double(scale_of(xt) * f) / double(scale_of(yt)));
+    if (m.size() != 1 && int64_t(m.size()) != n_out)
+      invalid("weights '" + info(wt).name + "' have " + std::to_string(m.size()) +
+              " scales for " + std::to_string(n_out) + " outputs");
+    step("qfully_connected", {x, w, b}, {y}, {{zp_of(xt), zp_of(wt), zp_of(yt), lo, hi}, m});
+  }
+
   // ---- activations ----------------------------------------------------------------------
   // Where an op with fused activation `code` writes before the activation: out itself when
   // there is none (or the kernel fuses it: `fused` lists those codes), else a scratch.
@@ -281,6 +390,7 @@ class Builder {
 
   // CONV_2D (depthwise false) or DEPTHWISE_CONV_2D.
   void conv(const OperatorInfo& op, bool depthwise) {
+    if (is_q(input(op, 0))) return q_conv(op, depthwise);
     const int32_t xt = input(op, 0), ft = input(op, 1), bt = input(op, 2, true), yt = output(op);
     const auto xs = shape_of(xt), fs = shape_of(ft);
     if (xs.size() != 4 || fs.size() != 4)
@@ -361,6 +471,15 @@ class Builder {
     const auto [pl, pr] = pads(pad, xs[2], fw, sw, 1);
     check_out_shape(
         yt, {xs[0], out_len(xs[1], fh, sh, 1, pt, pb), out_len(xs[2], fw, sw, 1, pl, pr), xs[3]});
+    if (is_q(xt)) {
+      if (std::string(kernel) != "max_pool") no_quantized("AVERAGE_POOL_2D");
+      if (scale_of(xt) != scale_of(yt) || zp_of(xt) != zp_of(yt))
+        no_quantized("MAX_POOL_2D with different input and output scales");
+      const auto [lo, hi] = q_bounds(act, yt);
+      const int x = in_slot(xt);
+      step("qmax_pool", {x}, {fresh(yt)}, {{fh, fw, sh, sw, pt, pb, pl, pr, lo, hi}, {}});
+      return;
+    }
     const int y = fresh(yt);
     const int pre = pre_activation(y, act);
     step(kernel, {in_slot(xt)}, {pre}, {{fh, fw, sh, sw, pt, pb, pl, pr}, {}});
@@ -368,6 +487,7 @@ class Builder {
   }
 
   void fully_connected(const OperatorInfo& op) {
+    if (is_q(input(op, 0))) return q_fully_connected(op);
     const int32_t xt = input(op, 0), wt = input(op, 1), bt = input(op, 2, true), yt = output(op);
     if (opt<int8_t>(op, 1, 0) != 0) invalid("only the DEFAULT weights format is supported");
     const auto ws = shape_of(wt);
@@ -395,6 +515,16 @@ class Builder {
 
   void binary(const OperatorInfo& op, const char* kernel, bool has_act) {
     const int32_t at = input(op, 0), bt = input(op, 1), yt = output(op);
+    if (is_q(at)) {
+      if (std::string(kernel) != "add") no_quantized(kernel);
+      if (shape_of(at) != shape_of(bt) || shape_of(at) != shape_of(yt) || !is_q(bt) || !is_q(yt))
+        no_quantized("ADD with broadcasting or mixed types");
+      const auto [lo, hi] = q_bounds(opt<int8_t>(op, 0, 0), yt);
+      const int a = in_slot(at), b = in_slot(bt);
+      step("qadd", {a, b}, {fresh(yt)},
+           {{zp_of(at), zp_of(bt), zp_of(yt), lo, hi}, {scale_of(at), scale_of(bt), scale_of(yt)}});
+      return;
+    }
     const int act = has_act ? opt<int8_t>(op, 0, 0) : 0;
     const int y = fresh(yt);
     const int pre = pre_activation(y, act);
@@ -425,6 +555,11 @@ class Builder {
   void softmax(const OperatorInfo& op) {
     const int32_t xt = input(op, 0), yt = output(op);
     const float beta = opt<float>(op, 0, 0.f);
+    if (is_q(xt)) {
+      const int xq = in_slot(xt);
+      step("qsoftmax", {xq}, {fresh(yt)}, {{zp_of(yt)}, {scale_of(xt) * beta, scale_of(yt)}});
+      return;
+    }
     int x = in_slot(xt);
     if (beta != 1.f) {
       const auto xs = shape_of(xt);
@@ -448,6 +583,13 @@ class Builder {
       a.ints[size_t(axis < 0 ? axis + r : axis)] = 1;
     }
     const int x = in_slot(xt);
+    if (is_q(xt)) {
+      if (std::string(kernel) != "reduce_mean") no_quantized(kernel);
+      a.ints.insert(a.ints.begin(), {zp_of(xt), zp_of(yt)});
+      a.floats = {scale_of(xt), scale_of(yt)};
+      step("qmean", {x}, {fresh(yt)}, a);
+      return;
+    }
     step(kernel, {x}, {fresh(yt)}, a);
   }
 
@@ -487,13 +629,18 @@ class Builder {
   }
 
   void lower_op(const OperatorInfo& op) {
+    static const int kInt8Ops[] = {0, 3, 4, 6, 9, 17, 22, 25, 40, 43, 70, 114};
+    if (std::find(std::begin(kInt8Ops), std::end(kInt8Ops), op.opcode) == std::end(kInt8Ops))
+      for (const auto* ts : {&op.inputs, &op.outputs})
+        for (int32_t t : *ts)
+          if (t >= 0 && is_q(t)) no_quantized(builtin_name(op.opcode).c_str());
     switch (op.opcode) {
       case 0: return binary(op, "add", true);
       case 1: return pool(op, "avg_pool");
       case 2: return concat(op);
       case 3: return conv(op, false);
       case 4: return conv(op, true);
-      case 6: return unary(op, "cast");  // DEQUANTIZE of float16 weights
+      case 6: return dequantize(op);
       case 9: return fully_connected(op);
       case 14: return unary(op, "sigmoid");
       case 17: return pool(op, "max_pool");
@@ -515,6 +662,7 @@ class Builder {
       case 57: return binary(op, "minimum", false);
       case 60: return pad(op, true);
       case 74: return reduce(op, "reduce_sum");
+      case 114: return quantize(op);
       default: break;
     }
     const std::string name =

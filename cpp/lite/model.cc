@@ -67,7 +67,11 @@ void Model::read() {
       ti.buffer = t.scalar<uint32_t>(2, 0);
       ti.name = t.string(3);
       const Table q = t.table(4);
-      ti.quantized = q.valid() && q.vector(2, 4).second > 0;
+      if (q.valid()) {
+        ti.scales = q.numbers<float>(2);
+        ti.zero_points = q.numbers<int64_t>(3);
+      }
+      ti.quantized = !ti.scales.empty();
       ti.is_variable = t.scalar<uint8_t>(5, 0) != 0;
       if (ti.buffer >= std::max<size_t>(buffers.size(), 1))
         invalid("tensor '" + ti.name + "' refers to buffer " + std::to_string(ti.buffer) + " of " +

@@ -32,6 +32,8 @@ struct TensorInfo {
   std::vector<int32_t> shape;
   uint32_t buffer = 0;
   bool quantized = false;  // has quantization scales
+  std::vector<float> scales;        // one, or one per channel of quantized_dimension
+  std::vector<int64_t> zero_points;
   bool is_variable = false;
 };
 

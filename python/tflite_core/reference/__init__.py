@@ -52,6 +52,7 @@ from . import (  # noqa: F401
     partition,
     permute,
     pool,
+    quantized,
     random,
     random_dist,
     reduce,

@@ -1,0 +1,412 @@
+// quantized.cc: TFLite's int8 kernels, with TFLite's integer arithmetic (the real multipliers
+// scale_in * scale_filter / scale_out turned into a 32-bit fixed-point multiplier and a shift by
+// QuantizeMultiplier, products rounded by SaturatingRoundingDoublingHighMul and
+// RoundingDivideByPOT), so that a quantized .tflite model gives the values of TFLite's builtin
+// kernels. Zero points and activation bounds are ints, real multipliers and scales floats:
+//   quantize          x float32 -> int8; ints [zp, qmin, qmax], floats [scale]: round(x / scale)
+//                     (half away from zero) + zp, clamped
+//   dequantize        q int8 -> float32; ints [zp], floats [scale]: scale * (q - zp)
+//   qconv2d           x int8 NHWC, filter int8 (OHWI; depthwise [1, KH, KW, OC]), bias int32
+//                     [OC] -> y int8; ints [strides h,w, dilations h,w, pads t,b,l,r, depthwise,
+//                     x_zp, y_zp, act_min, act_max], floats [one real multiplier per OC, or one]
+//   qfully_connected  x int8 [rows, in], w int8 [out, in], bias int32 [out] -> y int8 [rows,
+//                     out]; ints [x_zp, w_zp, y_zp, act_min, act_max], floats [multipliers]
+//   qadd              a, b int8 of one shape -> y; ints [a_zp, b_zp, y_zp, act_min, act_max],
+//                     floats [a_scale, b_scale, y_scale]: TFLite's add (inputs shifted left 20)
+//   qmean             x int8 -> y int8; ints [x_zp, y_zp, 0/1 per input dimension], floats
+//                     [x_scale, y_scale]: the sum rescaled, then divided rounding half away
+//   qsoftmax          x int8 [..., n] -> y int8 over the last axis; ints [y_zp], floats
+//                     [x_scale * beta, y_scale]: exp(s (x - max)) in float32, as TFLite's table
+//   qmax_pool         x int8 NHWC -> y; ints [window h,w, strides h,w, pads t,b,l,r, act_min,
+//                     act_max]
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "kernels.h"
+
+namespace tfl {
+
+namespace {
+
+struct QMult {
+  int32_t m = 0;
+  int shift = 0;
+};
+
+// TFLite's QuantizeMultiplier: m = q * 2^shift with q in [0.5, 1) as a Q31 integer.
+QMult quantize_multiplier(double real) {
+  QMult r;
+  if (real == 0.0 || !std::isfinite(real)) return r;
+  int shift = 0;
+  const double q = std::frexp(real, &shift);
+  int64_t q_fixed = int64_t(std::llround(q * double(1ll << 31)));
+  if (q_fixed == (1ll << 31)) {
+    q_fixed /= 2;
+    ++shift;
+  }
+  if (shift < -31) return r;
+  if (shift > 30) {
+    shift = 30;
+    q_fixed = (1ll << 31) - 1;
+  }
+  r.m = int32_t(q_fixed);
+  r.shift = shift;
+  return r;
+}
+
+inline int32_t rounding_doubling_high_mul(int32_t a, int32_t b) {
+  if (a == b && a == std::numeric_limits<int32_t>::min())
+    return std::numeric_limits<int32_t>::max();
+  const int64_t ab = int64_t(a) * int64_t(b);
+  const int64_t nudge = ab >= 0 ? (1ll << 30) : (1 - (1ll << 30));
+  return int32_t((ab + nudge) / (1ll << 31));
+}
+
+inline int32_t rounding_divide_by_pot(int32_t x, int exponent) {
+  const int32_t mask = int32_t((1ll << exponent) - 1);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+// TFLite's MultiplyByQuantizedMultiplier (the double-rounding form).
+inline int32_t multiply(int32_t x, QMult q) {
+  const int left = q.shift > 0 ? q.shift : 0, right = q.shift > 0 ? 0 : -q.shift;
+  const int64_t shifted = int64_t(x) * (int64_t(1) << left);
+  const int32_t xs = int32_t(std::clamp<int64_t>(shifted, std::numeric_limits<int32_t>::min(),
+                                                 std::numeric_limits<int32_t>::max()));
+  return rounding_divide_by_pot(rounding_doubling_high_mul(xs, q.m), right);
+}
+
+inline int8_t clamp8(int32_t v, int32_t lo, int32_t hi) {
+  return int8_t(std::min(std::max(v, lo), hi));
+}
+
+void check_bounds(const char* op, int64_t lo, int64_t hi) {
+  if (lo < -128 || hi > 127 || lo > hi)
+    fail(op, "activation bounds [", lo, ", ", hi, "] must lie in [-128, 127], in order");
+}
+
+void check_zp(const char* op, int64_t zp) {
+  if (zp < -128 || zp > 127) fail(op, "zero point ", zp, " is outside int8");
+}
+
+std::vector<QMult> multipliers(const char* op, const Attrs& a, int64_t channels) {
+  if (a.floats.size() != 1 && int64_t(a.floats.size()) != channels)
+    fail(op, "expects 1 or ", channels, " multipliers, got ", a.floats.size());
+  std::vector<QMult> q(static_cast<size_t>(channels));
+  for (int64_t c = 0; c < channels; ++c) {
+    const double m = a.floats[a.floats.size() == 1 ? 0 : size_t(c)];
+    if (!(m >= 0) || !std::isfinite(m)) fail(op, "multiplier ", m, " must be finite and >= 0");
+    q[size_t(c)] = quantize_multiplier(m);
+  }
+  return q;
+}
+
+void k_quantize(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "Quantize";
+  check_count(op, size_t(nin), 1, size_t(nout), 1);
+  check_dtype(op, in[0], DType::kFloat32, "input");
+  check_dtype(op, out[0], DType::kInt8, "output");
+  if (!same_shape(in[0], out[0])) fail(op, "output shape ", out[0].shape_str(), " differs");
+  const int64_t zp = a.i(0, op), lo = a.i(1, op), hi = a.i(2, op);
+  check_zp(op, zp);
+  check_bounds(op, lo, hi);
+  const float scale = float(a.f(0, op));
+  if (!(scale > 0) || !std::isfinite(scale)) fail(op, "scale must be finite and > 0");
+  const float* x = in[0].ptr<float>();
+  int8_t* y = out[0].ptr<int8_t>();
+  parallel_for(in[0].size(), kCheapGrain, [&](int64_t b, int64_t e) {
+    for (int64_t k = b; k < e; ++k) {
+      const float r = std::round(x[k] / scale);
+      const float v = std::min(std::max(r + float(zp), float(lo)), float(hi));  // (NaN: lo)
+      y[k] = v == v ? int8_t(v) : int8_t(lo);
+    }
+  });
+}
+
+void k_dequantize(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "Dequantize";
+  check_count(op, size_t(nin), 1, size_t(nout), 1);
+  check_dtype(op, in[0], DType::kInt8, "input");
+  check_dtype(op, out[0], DType::kFloat32, "output");
+  if (!same_shape(in[0], out[0])) fail(op, "output shape ", out[0].shape_str(), " differs");
+  const int32_t zp = int32_t(a.i(0, op));
+  check_zp(op, zp);
+  const float scale = float(a.f(0, op));
+  const int8_t* x = in[0].ptr<int8_t>();
+  float* y = out[0].ptr<float>();
+  parallel_for(in[0].size(), kCheapGrain, [&](int64_t b, int64_t e) {
+    for (int64_t k = b; k < e; ++k) y[k] = scale * float(int32_t(x[k]) - zp);
+  });
+}
+
+void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "QuantizedConv2D";
+  check_count(op, size_t(nin), 3, size_t(nout), 1);
+  if (a.ints.size() != 13) fail(op, "expects 13 integer attributes, got ", a.ints.size());
+  const TensorView &x = in[0], &f = in[1], &bias = in[2], &y = out[0];
+  check_dtype(op, x, DType::kInt8, "input");
+  check_dtype(op, f, DType::kInt8, "filter");
+  check_dtype(op, bias, DType::kInt32, "bias");
+  check_dtype(op, y, DType::kInt8, "output");
+  if (x.ndim != 4 || f.ndim != 4 || y.ndim != 4) fail(op, "input, filter and output must be 4-D");
+  const int64_t sh = a.ints[0], sw = a.ints[1], dh = a.ints[2], dw = a.ints[3];
+  const int64_t pt = a.ints[4], pb = a.ints[5], pl = a.ints[6], pr = a.ints[7];
+  const bool depthwise = a.ints[8] != 0;
+  const int32_t xzp = int32_t(a.ints[9]), yzp = int32_t(a.ints[10]);
+  const int32_t lo = int32_t(a.ints[11]), hi = int32_t(a.ints[12]);
+  check_zp(op, xzp);
+  check_zp(op, yzp);
+  check_bounds(op, lo, hi);
+  if (std::min({sh, sw, dh, dw}) < 1 || std::min({pt, pb, pl, pr}) < 0)
+    fail(op, "strides and dilations must be >= 1, paddings >= 0");
+  const int64_t N = x.shape[0], H = x.shape[1], W = x.shape[2], C = x.shape[3];
+  const int64_t KH = f.shape[1], KW = f.shape[2];
+  const int64_t OC = depthwise ? f.shape[3] : f.shape[0];
+  if (depthwise ? (f.shape[0] != 1 || C == 0 || OC % C) : f.shape[3] != C)
+    fail(op, "filter ", f.shape_str(), " does not fit input ", x.shape_str());
+  if (bias.ndim != 1 || bias.shape[0] != OC) fail(op, "bias must be [", OC, "]");
+  auto out_len = [&](int64_t n, int64_t k, int64_t s, int64_t d, int64_t p0, int64_t p1) {
+    const int64_t span = n + p0 + p1 - (k - 1) * d;
+    return span <= 0 ? int64_t(0) : (span - 1) / s + 1;
+  };
+  const int64_t OH = out_len(H, KH, sh, dh, pt, pb), OW = out_len(W, KW, sw, dw, pl, pr);
+  if (y.shape[0] != N || y.shape[1] != OH || y.shape[2] != OW || y.shape[3] != OC)
+    fail(op, "output shape ", y.shape_str(), " should be [", N, ",", OH, ",", OW, ",", OC, "]");
+  const std::vector<QMult> q = multipliers(op, a, OC);
+  const int64_t M = depthwise ? OC / C : 1;
+  const int8_t* xd = x.ptr<int8_t>();
+  const int8_t* fd = f.ptr<int8_t>();
+  const int32_t* bd = bias.ptr<int32_t>();
+  int8_t* yd = y.ptr<int8_t>();
+  parallel_for(N * OH, 1, [&](int64_t r0, int64_t r1) {
+    std::vector<int32_t> acc(static_cast<size_t>(OC));
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t n = r / OH, oh = r % OH;
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        std::copy(bd, bd + OC, acc.begin());
+        for (int64_t kh = 0; kh < KH; ++kh) {
+          const int64_t ih = oh * sh - pt + kh * dh;
+          if (ih < 0 || ih >= H) continue;
+          for (int64_t kw = 0; kw < KW; ++kw) {
+            const int64_t iw = ow * sw - pl + kw * dw;
+            if (iw < 0 || iw >= W) continue;
+            const int8_t* px = xd + ((n * H + ih) * W + iw) * C;
+            if (depthwise) {
+              const int8_t* pf = fd + (kh * KW + kw) * OC;
+              for (int64_t c = 0; c < C; ++c)
+                for (int64_t m = 0; m < M; ++m)
+                  acc[size_t(c * M + m)] += (int32_t(px[c]) - xzp) * int32_t(pf[c * M + m]);
+            } else {
+              for (int64_t o = 0; o < OC; ++o) {
+                const int8_t* pf = fd + ((o * KH + kh) * KW + kw) * C;
+                int32_t s = 0;
+                for (int64_t c = 0; c < C; ++c) s += (int32_t(px[c]) - xzp) * int32_t(pf[c]);
+                acc[size_t(o)] += s;
+              }
+            }
+          }
+        }
+        int8_t* py = yd + ((n * OH + oh) * OW + ow) * OC;
+        for (int64_t o = 0; o < OC; ++o)
+          py[o] = clamp8(multiply(acc[size_t(o)], q[size_t(o)]) + yzp, lo, hi);
+      }
+    }
+  });
+}
+
+void k_qfully_connected(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "QuantizedFullyConnected";
+  check_count(op, size_t(nin), 3, size_t(nout), 1);
+  if (a.ints.size() != 5) fail(op, "expects 5 integer attributes, got ", a.ints.size());
+  const TensorView &x = in[0], &w = in[1], &bias = in[2], &y = out[0];
+  check_dtype(op, x, DType::kInt8, "input");
+  check_dtype(op, w, DType::kInt8, "weights");
+  check_dtype(op, bias, DType::kInt32, "bias");
+  check_dtype(op, y, DType::kInt8, "output");
+  if (x.ndim != 2 || w.ndim != 2 || y.ndim != 2) fail(op, "input, weights, output must be 2-D");
+  const int64_t rows = x.shape[0], n_in = x.shape[1], n_out = w.shape[0];
+  if (w.shape[1] != n_in || y.shape[0] != rows || y.shape[1] != n_out)
+    fail(op, "shapes ", x.shape_str(), " x ", w.shape_str(), "^T -> ", y.shape_str(), " disagree");
+  if (bias.ndim != 1 || bias.shape[0] != n_out) fail(op, "bias must be [", n_out, "]");
+  const int32_t xzp = int32_t(a.ints[0]), wzp = int32_t(a.ints[1]), yzp = int32_t(a.ints[2]);
+  const int32_t lo = int32_t(a.ints[3]), hi = int32_t(a.ints[4]);
+  check_zp(op, xzp);
+  check_zp(op, wzp);
+  check_zp(op, yzp);
+  check_bounds(op, lo, hi);
+  const std::vector<QMult> q = multipliers(op, a, n_out);
+  const int8_t* xd = x.ptr<int8_t>();
+  const int8_t* wd = w.ptr<int8_t>();
+  int8_t* yd = y.ptr<int8_t>();
+  parallel_for(rows * n_out, std::max<int64_t>(1, (1 << 14) / std::max<int64_t>(n_in, 1)),
+               [&](int64_t b, int64_t e) {
+                 for (int64_t k = b; k < e; ++k) {
+                   const int64_t r = k / n_out, o = k % n_out;
+                   const int8_t* px = xd + r * n_in;
+                   const int8_t* pw = wd + o * n_in;
+                   int32_t s = bias.ptr<int32_t>()[o];
+                   for (int64_t i = 0; i < n_in; ++i)
+                     s += (int32_t(px[i]) - xzp) * (int32_t(pw[i]) - wzp);
+                   yd[k] = clamp8(multiply(s, q[size_t(o)]) + yzp, lo, hi);
+                 }
+               });
+}
+
+void k_qadd(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "QuantizedAdd";
+  check_count(op, size_t(nin), 2, size_t(nout), 1);
+  check_dtype(op, in[0], DType::kInt8, "input 0");
+  check_dtype(op, in[1], DType::kInt8, "input 1");
+  check_dtype(op, out[0], DType::kInt8, "output");
+  if (!same_shape(in[0], in[1]) || !same_shape(in[0], out[0]))
+    fail(op, "inputs and output must have one shape, got ", in[0].shape_str(), ", ",
+         in[1].shape_str(), " and ", out[0].shape_str());
+  if (a.ints.size() != 5 || a.floats.size() != 3)
+    fail(op, "expects 5 integer and 3 real attributes");
+  const int32_t za = int32_t(a.ints[0]), zb = int32_t(a.ints[1]), zy = int32_t(a.ints[2]);
+  const int32_t lo = int32_t(a.ints[3]), hi = int32_t(a.ints[4]);
+  for (int32_t z : {za, zb, zy}) check_zp(op, z);
+  check_bounds(op, lo, hi);
+  const double sa = a.floats[0], sb = a.floats[1], sy = a.floats[2];
+  if (!(sa > 0 && sb > 0 && sy > 0)) fail(op, "scales must be > 0");
+  constexpr int kLeftShift = 20;
+  const double twice_max = 2 * std::max(sa, sb);
+  const QMult qa = quantize_multiplier(sa / twice_max), qb = quantize_multiplier(sb / twice_max);
+  const QMult qy = quantize_multiplier(twice_max / (double(1 << kLeftShift) * sy));
+  const int8_t *ad = in[0].ptr<int8_t>(), *bd = in[1].ptr<int8_t>();
+  int8_t* yd = out[0].ptr<int8_t>();
+  parallel_for(out[0].size(), kParallelGrain, [&](int64_t b, int64_t e) {
+    for (int64_t k = b; k < e; ++k) {
+      const int32_t va = multiply((int32_t(ad[k]) - za) * (1 << kLeftShift), qa);
+      const int32_t vb = multiply((int32_t(bd[k]) - zb) * (1 << kLeftShift), qb);
+      yd[k] = clamp8(multiply(va + vb, qy) + zy, lo, hi);
+    }
+  });
+}
+
+void k_qmean(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "QuantizedMean";
+  check_count(op, size_t(nin), 1, size_t(nout), 1);
+  const TensorView &x = in[0], &y = out[0];
+  check_dtype(op, x, DType::kInt8, "input");
+  check_dtype(op, y, DType::kInt8, "output");
+  if (a.ints.size() != size_t(2 + x.ndim) || a.floats.size() != 2)
+    fail(op, "expects 2 + rank integer attributes and 2 scales");
+  const int32_t zx = int32_t(a.ints[0]), zy = int32_t(a.ints[1]);
+  check_zp(op, zx);
+  check_zp(op, zy);
+  // x seen as [outer..., reduced..., inner...] per dimension: out index from the kept ones
+  int64_t count = 1, out_size = 1;
+  for (int d = 0; d < x.ndim; ++d) (a.ints[size_t(2 + d)] ? count : out_size) *= x.shape[d];
+  if (y.size() != out_size) fail(op, "output has ", y.size(), " elements, not ", out_size);
+  if (count == 0) fail(op, "mean over an empty axis");
+  if (!(a.floats[0] > 0 && a.floats[1] > 0)) fail(op, "scales must be > 0");
+  const QMult q = quantize_multiplier(a.floats[0] / a.floats[1]);
+  std::vector<int64_t> acc(size_t(out_size), 0);
+  const int8_t* xd = x.ptr<int8_t>();
+  for (int64_t k = 0; k < x.size(); ++k) {
+    int64_t rem = k, o = 0, stride = 1;
+    for (int d = x.ndim - 1; d >= 0; --d) {
+      const int64_t i = rem % x.shape[d];
+      rem /= x.shape[d];
+      if (!a.ints[size_t(2 + d)]) o += i * stride, stride *= x.shape[d];
+    }
+    acc[size_t(o)] += int32_t(xd[k]) - zx;
+  }
+  int8_t* yd = y.ptr<int8_t>();
+  for (int64_t o = 0; o < out_size; ++o) {
+    const int64_t s = std::clamp<int64_t>(acc[size_t(o)], std::numeric_limits<int32_t>::min(),
+                                          std::numeric_limits<int32_t>::max());
+    int64_t v = multiply(int32_t(s), q);
+    v = v > 0 ? (v + count / 2) / count : (v - count / 2) / count;
+    yd[o] = int8_t(std::clamp<int64_t>(v + zy, -128, 127));
+  }
+}
+
+void k_qsoftmax(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "QuantizedSoftmax";
+  check_count(op, size_t(nin), 1, size_t(nout), 1);
+  check_dtype(op, in[0], DType::kInt8, "input");
+  check_dtype(op, out[0], DType::kInt8, "output");
+  if (!same_shape(in[0], out[0]) || in[0].ndim < 1) fail(op, "input and output shapes differ");
+  const int32_t zy = int32_t(a.i(0, op));
+  check_zp(op, zy);
+  const float s = float(a.f(0, op)), sy = float(a.f(1, op));
+  if (!(sy > 0)) fail(op, "output scale must be > 0");
+  const int64_t n = in[0].dim(-1), rows = n ? in[0].size() / n : 0;
+  float table[256];  // table[i] = exp(s * (i - 255)): TFLite's lookup table
+  for (int v = 0; v < 256; ++v) table[v] = std::exp(s * float(v - 255));
+  const int8_t* xd = in[0].ptr<int8_t>();
+  int8_t* yd = out[0].ptr<int8_t>();
+  parallel_for(rows, 64, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const int8_t* px = xd + r * n;
+      const int32_t mx = *std::max_element(px, px + n);
+      const float* t = table + 255 - mx;  // t[v] = exp(s * (v - max))
+      float sum = 0;
+      for (int64_t j = 0; j < n; ++j) sum += t[px[j]];
+      const float inv = 1.0f / (sum * sy);
+      for (int64_t j = 0; j < n; ++j) {
+        const int32_t v = int32_t(std::round(t[px[j]] * inv)) + zy;
+        yd[r * n + j] = clamp8(v, -128, 127);
+      }
+    }
+  });
+}
+
+void k_qmax_pool(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
+  const char* op = "QuantizedMaxPool";
+  check_count(op, size_t(nin), 1, size_t(nout), 1);
+  const TensorView &x = in[0], &y = out[0];
+  check_dtype(op, x, DType::kInt8, "input");
+  check_dtype(op, y, DType::kInt8, "output");
+  if (a.ints.size() != 10) fail(op, "expects 10 integer attributes");
+  if (x.ndim != 4 || y.ndim != 4) fail(op, "input and output must be 4-D");
+  const int64_t kh = a.ints[0], kw = a.ints[1], sh = a.ints[2], sw = a.ints[3];
+  const int64_t pt = a.ints[4], pb = a.ints[5], pl = a.ints[6], pr = a.ints[7];
+  const int32_t lo = int32_t(a.ints[8]), hi = int32_t(a.ints[9]);
+  check_bounds(op, lo, hi);
+  if (std::min({kh, kw, sh, sw}) < 1 || std::min({pt, pb, pl, pr}) < 0 || std::max(pt, pb) >= kh ||
+      std::max(pl, pr) >= kw)
+    fail(op, "bad window, strides or paddings");
+  const int64_t N = x.shape[0], H = x.shape[1], W = x.shape[2], C = x.shape[3];
+  const int64_t OH = (H + pt + pb - kh) < 0 ? 0 : (H + pt + pb - kh) / sh + 1;
+  const int64_t OW = (W + pl + pr - kw) < 0 ? 0 : (W + pl + pr - kw) / sw + 1;
+  if (y.shape[0] != N || y.shape[1] != OH || y.shape[2] != OW || y.shape[3] != C)
+    fail(op, "output shape ", y.shape_str(), " should be [", N, ",", OH, ",", OW, ",", C, "]");
+  const int8_t* xd = x.ptr<int8_t>();
+  int8_t* yd = y.ptr<int8_t>();
+  parallel_for(N * OH, 1, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t n = r / OH, oh = r % OH;
+      for (int64_t ow = 0; ow < OW; ++ow)
+        for (int64_t c = 0; c < C; ++c) {
+          int32_t m = -128;
+          for (int64_t i = std::max<int64_t>(0, oh * sh - pt); i < std::min(H, oh * sh - pt + kh);
+               ++i)
+            for (int64_t j = std::max<int64_t>(0, ow * sw - pl); j < std::min(W, ow * sw - pl + kw);
+                 ++j)
+              m = std::max<int32_t>(m, xd[((n * H + i) * W + j) * C + c]);
+          yd[((n * OH + oh) * OW + ow) * C + c] = clamp8(m, lo, hi);
+        }
+    }
+  });
+}
+
+}  // namespace
+
+void register_quantized(Registry& r) {
+  r["quantize"] = k_quantize;
+  r["dequantize"] = k_dequantize;
+  r["qconv2d"] = k_qconv2d;
+  r["qfully_connected"] = k_qfully_connected;
+  r["qadd"] = k_qadd;
+  r["qmean"] = k_qmean;
+  r["qsoftmax"] = k_qsoftmax;
+  r["qmax_pool"] = k_qmax_pool;
+}
+
+}  // namespace tfl
