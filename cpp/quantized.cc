@@ -1,10 +1,13 @@
 // quantized.cc: TFLite's int8 kernels, with TFLite's integer arithmetic (the real multipliers
 // scale_in * scale_filter / scale_out turned into a 32-bit fixed-point multiplier and a shift by
 // QuantizeMultiplier, products rounded by SaturatingRoundingDoublingHighMul and
-// RoundingDivideByPOT), so that a quantized .tflite model gives the values of TFLite's builtin
-// kernels. Zero points and activation bounds are ints, real multipliers and scales floats:
-//   quantize          x float32 -> int8; ints [zp, qmin, qmax], floats [scale]: round(x / scale)
-//                     (half away from zero) + zp, clamped
+// RoundingDivideByPOT; CONV_2D and FULLY_CONNECTED, which TFLite runs through ruy's GEMM, round
+// the final shift half up as ruy does), so that a quantized .tflite model gives the values of
+// TFLite's builtin kernels (checked against LiteRT tensor by tensor on EfficientNet-Lite0). Zero
+// points and activation bounds are ints, real multipliers and scales floats:
+//   quantize          x float32 -> int8; ints [zp, qmin, qmax], floats [scale]: x * (1 / scale)
+//                     in float32, rounded half to even, + zp, clamped (TFLite's optimized
+//                     AffineQuantize: on inputs such as k / 127.5 ties are common)
 //   dequantize        q int8 -> float32; ints [zp], floats [scale]: scale * (q - zp)
 //   qconv2d           x int8 NHWC, filter int8 (OHWI; depthwise [1, KH, KW, OC]), bias int32
 //                     [OC] -> y int8; ints [strides h,w, dilations h,w, pads t,b,l,r, depthwise,
@@ -79,6 +82,17 @@ inline int32_t multiply(int32_t x, QMult q) {
   return rounding_divide_by_pot(rounding_doubling_high_mul(xs, q.m), right);
 }
 
+// The same product as ruy's GEMM output stage rounds it (TFLite's CONV_2D and FULLY_CONNECTED):
+// the doubling high multiply, then a right shift rounding half up (not away from zero).
+inline int32_t multiply_ruy(int32_t x, QMult q) {
+  const int left = q.shift > 0 ? q.shift : 0, right = q.shift > 0 ? 0 : -q.shift;
+  const int64_t shifted = int64_t(x) * (int64_t(1) << left);
+  const int32_t xs = int32_t(std::clamp<int64_t>(shifted, std::numeric_limits<int32_t>::min(),
+                                                 std::numeric_limits<int32_t>::max()));
+  const int64_t high = rounding_doubling_high_mul(xs, q.m);
+  return right > 0 ? int32_t((high + (int64_t(1) << (right - 1))) >> right) : int32_t(high);
+}
+
 inline int8_t clamp8(int32_t v, int32_t lo, int32_t hi) {
   return int8_t(std::min(std::max(v, lo), hi));
 }
@@ -115,11 +129,12 @@ void k_quantize(const TensorView* in, int nin, TensorView* out, int nout, const 
   check_bounds(op, lo, hi);
   const float scale = float(a.f(0, op));
   if (!(scale > 0) || !std::isfinite(scale)) fail(op, "scale must be finite and > 0");
+  const float inv = 1.0f / scale;
   const float* x = in[0].ptr<float>();
   int8_t* y = out[0].ptr<int8_t>();
   parallel_for(in[0].size(), kCheapGrain, [&](int64_t b, int64_t e) {
     for (int64_t k = b; k < e; ++k) {
-      const float r = std::round(x[k] / scale);
+      const float r = std::nearbyint(x[k] * inv);
       const float v = std::min(std::max(r + float(zp), float(lo)), float(hi));  // (NaN: lo)
       y[k] = v == v ? int8_t(v) : int8_t(lo);
     }
@@ -210,8 +225,11 @@ void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const A
           }
         }
         int8_t* py = yd + ((n * OH + oh) * OW + ow) * OC;
-        for (int64_t o = 0; o < OC; ++o)
-          py[o] = clamp8(multiply(acc[size_t(o)], q[size_t(o)]) + yzp, lo, hi);
+        for (int64_t o = 0; o < OC; ++o) {
+          const int32_t v = depthwise ? multiply(acc[size_t(o)], q[size_t(o)])
+                                      : multiply_ruy(acc[size_t(o)], q[size_t(o)]);
+          py[o] = clamp8(v + yzp, lo, hi);
+        }
       }
     }
   });
@@ -250,7 +268,7 @@ void k_qfully_connected(const TensorView* in, int nin, TensorView* out, int nout
                    int32_t s = bias.ptr<int32_t>()[o];
                    for (int64_t i = 0; i < n_in; ++i)
                      s += (int32_t(px[i]) - xzp) * (int32_t(pw[i]) - wzp);
-                   yd[k] = clamp8(multiply(s, q[size_t(o)]) + yzp, lo, hi);
+                   yd[k] = clamp8(multiply_ruy(s, q[size_t(o)]) + yzp, lo, hi);
                  }
                });
 }

@@ -11,6 +11,13 @@ official interpreter, ``ai_edge_litert``) on them, ``M_litert<i>.npy``:
   dilation, relu/relu6/tanh, max and average pools, concat, reshape, fully connected, softmax,
   logistic) converted by TF's own converter, float32 and with float16 weights.
 
+- ``efficientnet_lite0_int8_tf`` and ``digits_int8_tf``: full-integer int8 models of TF's
+  converter (a representative dataset of scikit-image's photos, of the digits): EfficientNet-Lite0
+  built with TF's ops from the same weights, and a CNN trained here with TF on scikit-learn's
+  digits; for the digits, also ``digits_int8_tf_all_in.npy`` (200 digits) and LiteRT's outputs
+  for each, ``digits_int8_tf_all_litert.npy``. Their outputs are those of LiteRT's builtin int8
+  kernels (without the XNNPACK delegate).
+
 And models the runtime must refuse: ``bad_truncated`` (the tutorial cut in half),
 ``bad_identifier``, ``bad_vtable`` (the root table's vtable offset pointing outside the file),
 ``bad_buffer`` (a constant whose buffer disagrees with its shape) and ``bad_op`` (an op the
@@ -24,7 +31,10 @@ import sys
 
 import numpy as np
 import skimage.data
+import tensorflow as real_tf
 from ai_edge_litert.interpreter import Interpreter as LiteRT
+from ai_edge_litert.interpreter import OpResolverType
+from sklearn.datasets import load_digits
 
 TESTS = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TESTS))
@@ -32,6 +42,9 @@ sys.path.insert(0, str(TESTS))
 from test_lite_interpreter_vs_tf import T, _tiny_model, cnn, convert  # noqa: E402
 
 import tflite_core as tf  # noqa: E402
+from tflite_core.applications import efficientnet_lite  # noqa: E402
+
+PHOTOS = ("chelsea", "coffee", "astronaut", "rocket")
 
 
 def tutorial() -> bytes:
@@ -57,14 +70,75 @@ def efficientnet() -> bytes:
             return tf.lite.TFLiteConverter.from_session(sess, [x], [probs]).convert()
 
 
+def int8_converter(sess, ins, outs, samples) -> bytes:
+    conv = T.lite.TFLiteConverter.from_session(sess, ins, outs)
+    conv.optimizations = [real_tf.lite.Optimize.DEFAULT]
+    conv.representative_dataset = lambda: ([s[None]] for s in samples)
+    conv.target_spec.supported_ops = [real_tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    return conv.convert()
+
+
+def photos() -> np.ndarray:
+    imgs = [tf.applications.load_image(getattr(skimage.data, n)()) for n in PHOTOS]
+    return tf.applications.preprocess_input(np.stack(imgs)).astype(np.float32)
+
+
+def efficientnet_int8_tf() -> bytes:
+    with T.Graph().as_default():
+        x = T.placeholder(T.float32, [1, 224, 224, 3], name="images")
+        y = efficientnet_lite.build(T, x, efficientnet_lite.load_weights())
+        with T.Session() as sess:
+            return int8_converter(sess, [x], [y], photos())
+
+
+def digits_int8_tf() -> tuple[bytes, np.ndarray]:
+    """A CNN (conv relu, max pool, conv relu6, dense relu, dense, softmax) trained 150 Adam steps
+    with TF on the 8x8 digits, converted to int8; and 200 digits it was not calibrated on."""
+    digits = load_digits()
+    x_all = (digits.images / 16.0).astype(np.float32)[..., None]
+    y_all = digits.target.astype(np.int64)
+    rng = np.random.default_rng(0)
+    with T.Graph().as_default():
+        T.set_random_seed(0)
+        x = T.placeholder(T.float32, [None, 8, 8, 1], name="x")
+        labels = T.placeholder(T.int64, [None])
+
+        def var(shape, std):
+            return T.Variable(T.truncated_normal(shape, stddev=std))
+
+        h = T.nn.relu(T.nn.conv2d(x, var([3, 3, 1, 16], 0.3), 1, "SAME") + var([16], 0.1))
+        h = T.nn.max_pool(h, 2, 2, "VALID")
+        h = T.nn.relu6(T.nn.conv2d(h, var([3, 3, 16, 32], 0.1), 1, "SAME") + var([32], 0.1))
+        h = T.nn.relu(T.matmul(T.reshape(h, [-1, 512]), var([512, 64], 0.05)) + var([64], 0.1))
+        logits = T.matmul(h, var([64, 10], 0.1)) + var([10], 0.1)
+        probs = T.nn.softmax(logits, name="probs")
+        loss = T.reduce_mean(
+            T.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+        )
+        step = T.train.AdamOptimizer(0.01).minimize(loss)
+        with T.Session() as sess:
+            sess.run(T.global_variables_initializer())
+            for _ in range(150):
+                idx = rng.integers(0, 1500, 64)
+                sess.run(step, {x: x_all[idx], labels: y_all[idx]})
+            return int8_converter(sess, [x], [probs], x_all[:100]), x_all[1500:1700]
+
+
 def l2(m):
     x = m.placeholder(m.float32, [2, 5], name="x")
     return [x], [m.identity(m.nn.l2_normalize(x, 1), name="out")]
 
 
+# int8 models: LiteRT's builtin int8 kernels, whose integer arithmetic the runtime follows (its
+# XNNPACK delegate requantizes in its own way: EfficientNet-Lite0's probabilities move by up to
+# 2 steps of 1/256)
+BUILTIN = OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+
+
 def write(out: pathlib.Path, name: str, content: bytes, inputs: list[np.ndarray]) -> None:
     (out / f"{name}.tflite").write_bytes(content)
-    it = LiteRT(model_content=content)
+    kind = BUILTIN if "int8" in name else OpResolverType.AUTO
+    it = LiteRT(model_content=content, experimental_op_resolver_type=kind)
     it.allocate_tensors()
     for d, v in zip(it.get_input_details(), inputs):
         it.set_tensor(d["index"], v)
@@ -92,6 +166,18 @@ def main(out: pathlib.Path) -> None:
             conv = T.lite.TFLiteConverter.from_session(sess, ins, outs)
             write(out, "cnn_tf", conv.convert(), [image])
     write(out, "cnn_tf_fp16", convert(cnn, fp16=True), [image])
+    write(out, "efficientnet_lite0_int8_tf", efficientnet_int8_tf(), [photos()[:1]])
+    digits, held_out = digits_int8_tf()
+    write(out, "digits_int8_tf", digits, [held_out[:1]])
+    it = LiteRT(model_content=digits, experimental_op_resolver_type=BUILTIN)
+    it.allocate_tensors()
+    want = []
+    for d in held_out:
+        it.set_tensor(it.get_input_details()[0]["index"], d[None])
+        it.invoke()
+        want.append(it.get_tensor(it.get_output_details()[0]["index"])[0])
+    np.save(out / "digits_int8_tf_all_in.npy", held_out)
+    np.save(out / "digits_int8_tf_all_litert.npy", np.stack(want))
     (out / "bad_truncated.tflite").write_bytes(tut[: len(tut) // 2])
     (out / "bad_identifier.tflite").write_bytes(tut[:4] + b"TFL2" + tut[8:])
     bad = bytearray(tut)

@@ -1,9 +1,11 @@
 """TFLite's int8 kernels (``cpp/quantized.cc``), with TFLite's integer arithmetic: each real
 multiplier (scale_in * scale_filter / scale_out) becomes a Q31 multiplier and a shift
 (``QuantizeMultiplier``), and products are rounded by ``SaturatingRoundingDoublingHighMul`` and
-``RoundingDivideByPOT``, here in int64 NumPy.
+``RoundingDivideByPOT`` (``qconv2d``'s full convolutions and ``qfully_connected`` round the last
+shift half up, as ruy's GEMM does), here in int64 NumPy.
 
-``quantize`` (float32 -> int8; ints [zp, qmin, qmax], floats [scale]), ``dequantize`` (int8 ->
+``quantize`` (float32 -> int8; ints [zp, qmin, qmax], floats [scale]: x * (1 / scale) rounded
+half to even, as TFLite's optimized kernel), ``dequantize`` (int8 ->
 float32; ints [zp], floats [scale]), ``qconv2d`` (x, filter OHWI or depthwise [1, KH, KW, OC],
 int32 bias; ints [strides h,w, dilations h,w, pads t,b,l,r, depthwise, x_zp, y_zp, act_min,
 act_max], floats [a multiplier per output channel, or one]), ``qfully_connected`` (x [rows, in],
@@ -78,6 +80,20 @@ def multiply(x: np.ndarray, m: np.ndarray | int, shift: np.ndarray | int) -> np.
     return (high >> right) + (remainder > threshold)
 
 
+def multiply_ruy(x: np.ndarray, m: np.ndarray | int, shift: np.ndarray | int) -> np.ndarray:
+    """The product as ruy's GEMM output stage rounds it (CONV_2D, FULLY_CONNECTED): the doubling
+    high multiply, then a right shift rounding half up."""
+    x, m, shift = (np.asarray(v, np.int64) for v in (x, m, shift))
+    left, right = np.maximum(shift, 0), np.maximum(-shift, 0)
+    xs = np.clip(x * (np.int64(1) << left), INT32_MIN, INT32_MAX)
+    saturate = (xs == INT32_MIN) & (m == INT32_MIN)
+    ab = xs * m
+    nudge = np.where(ab >= 0, 1 << 30, 1 - (1 << 30))
+    high = np.where(saturate, INT32_MAX, _trunc_div(ab + nudge, 1 << 31))
+    half = np.where(right > 0, np.int64(1) << np.maximum(right - 1, 0), 0)
+    return (high + half) >> right
+
+
 def _multipliers(op: str, floats, channels: int) -> tuple[np.ndarray, np.ndarray]:
     if len(floats) not in (1, channels):
         raise KernelError(f"[{op}] expects 1 or {channels} multipliers, got {len(floats)}")
@@ -116,7 +132,7 @@ def _quantize(inputs, outputs, ints, floats):
     if not (scale > 0 and np.isfinite(scale)):
         raise KernelError(f"[{op}] scale must be finite and > 0")
     with np.errstate(all="ignore"):
-        v = _round_away((x / scale).astype(F32)) + np.float32(zp)
+        v = np.round((x * (np.float32(1) / scale)).astype(F32)) + np.float32(zp)  # (half even)
         v = np.minimum(np.maximum(v, np.float32(lo)), np.float32(hi))
     y[...] = np.where(np.isnan(v), lo, v).astype(I8)
 
@@ -185,7 +201,7 @@ def _qconv2d(inputs, outputs, ints, floats):
             else:
                 acc += tap @ f[:, a, b, :].astype(np.int64).T
     acc = ((acc + (1 << 31)) % (1 << 32)) - (1 << 31)  # (int32 arithmetic)
-    _store(y, multiply(acc, m, s) + yzp, lo, hi)
+    _store(y, (multiply if depthwise else multiply_ruy)(acc, m, s) + yzp, lo, hi)
 
 
 @_kernel("qfully_connected")
@@ -214,7 +230,7 @@ def _qfully_connected(inputs, outputs, ints, floats):
     m, s = _multipliers(op, floats, w.shape[0])
     acc = (x.astype(np.int64) - xzp) @ (w.astype(np.int64) - wzp).T + bias
     acc = ((acc + (1 << 31)) % (1 << 32)) - (1 << 31)
-    _store(y, multiply(acc, m, s) + yzp, lo, hi)
+    _store(y, multiply_ruy(acc, m, s) + yzp, lo, hi)
 
 
 @_kernel("qadd")
