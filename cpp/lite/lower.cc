@@ -63,9 +63,9 @@ class Builder {
   DType dtype_of(int32_t t) const {
     const TensorInfo& ti = info(t);
     if (ti.quantized && (ti.type == kTfUInt8 || ti.type == kTfInt16))
-      throw Error(Code::kUnimplemented,
-                  node_ + ": tensor '" + ti.name + "' is quantized " + type_name(ti.type) +
-                      "; the C++ runtime runs float32 and int8 models");
+      throw Error(Code::kUnimplemented, node_ + ": tensor '" + ti.name + "' is quantized " +
+                                            type_name(ti.type) +
+                                            "; the C++ runtime runs float32 and int8 models");
     switch (ti.type) {
       case kTfFloat32: return DType::kFloat32;
       case kTfFloat16: return DType::kFloat16;
@@ -230,7 +230,8 @@ class Builder {
   int64_t zp_of(int32_t t) const {
     const TensorInfo& ti = info(t);
     const int64_t z = ti.zero_points.empty() ? 0 : ti.zero_points[0];
-    if (z < -128 || z > 127) invalid("tensor '" + ti.name + "' has zero point " + std::to_string(z));
+    if (z < -128 || z > 127)
+      invalid("tensor '" + ti.name + "' has zero point " + std::to_string(z));
     return z;
   }
   [[noreturn]] void no_quantized(const char* what) const {
@@ -264,8 +265,8 @@ class Builder {
   std::vector<double> q_multipliers(int32_t xt, int32_t ft, int32_t yt, int64_t channels) const {
     const auto& fs = info(ft).scales;
     if (fs.size() != 1 && int64_t(fs.size()) != channels)
-      invalid("filter '" + info(ft).name + "' has " + std::to_string(fs.size()) +
-              " scales for " + std::to_string(channels) + " channels");
+      invalid("filter '" + info(ft).name + "' has " + std::to_string(fs.size()) + " scales for " +
+              std::to_string(channels) + " channels");
     std::vector<double> m;
     for (float f : fs) m.push_back(double(scale_of(xt)) * double(f) / double(scale_of(yt)));
     return m;
@@ -281,10 +282,8 @@ class Builder {
   void dequantize(const OperatorInfo& op) {
     const int32_t xt = input(op, 0), yt = output(op);
     const int x = in_slot(xt);
-    if (is_q(xt))
-      step("dequantize", {x}, {fresh(yt)}, {{zp_of(xt)}, {scale_of(xt)}});
-    else
-      step("cast", {x}, {fresh(yt)});  // (float16 weights)
+    if (is_q(xt)) step("dequantize", {x}, {fresh(yt)}, {{zp_of(xt)}, {scale_of(xt)}});
+    else step("cast", {x}, {fresh(yt)});  // (float16 weights)
   }
 
   void q_conv(const OperatorInfo& op, bool depthwise) {
@@ -319,11 +318,10 @@ class Builder {
     const int b = q_bias(bt, n_out);
     const int y = reshaped(fresh(yt), {xn / n_in, n_out});
     std::vector<double> m;  // (TFLite multiplies the two float scales in float32)
-    for (float f : info(wt).scales)
-      m.push_back(double(scale_of(xt) * f) / double(scale_of(yt)));
+    for (float f : info(wt).scales) m.push_back(double(scale_of(xt) * f) / double(scale_of(yt)));
     if (m.size() != 1 && int64_t(m.size()) != n_out)
-      invalid("weights '" + info(wt).name + "' have " + std::to_string(m.size()) +
-              " scales for " + std::to_string(n_out) + " outputs");
+      invalid("weights '" + info(wt).name + "' have " + std::to_string(m.size()) + " scales for " +
+              std::to_string(n_out) + " outputs");
     step("qfully_connected", {x, w, b}, {y}, {{zp_of(xt), zp_of(wt), zp_of(yt), lo, hi}, m});
   }
 
