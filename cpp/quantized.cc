@@ -73,23 +73,26 @@ inline int32_t rounding_divide_by_pot(int32_t x, int exponent) {
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-// TFLite's MultiplyByQuantizedMultiplier (the double-rounding form).
-inline int32_t multiply(int32_t x, QMult q) {
-  const int left = q.shift > 0 ? q.shift : 0, right = q.shift > 0 ? 0 : -q.shift;
+// x shifted left by max(shift, 0), clamped to int32, then the doubling high multiply by q.m; the
+// right shift still to apply is max(-shift, 0).
+inline int32_t high_mul(int32_t x, QMult q) {
+  const int left = q.shift > 0 ? q.shift : 0;
   const int64_t shifted = int64_t(x) * (int64_t(1) << left);
   const int32_t xs = int32_t(std::clamp<int64_t>(shifted, std::numeric_limits<int32_t>::min(),
                                                  std::numeric_limits<int32_t>::max()));
-  return rounding_divide_by_pot(rounding_doubling_high_mul(xs, q.m), right);
+  return rounding_doubling_high_mul(xs, q.m);
+}
+
+// TFLite's MultiplyByQuantizedMultiplier (the double-rounding form).
+inline int32_t multiply(int32_t x, QMult q) {
+  return rounding_divide_by_pot(high_mul(x, q), q.shift > 0 ? 0 : -q.shift);
 }
 
 // The same product as ruy's GEMM output stage rounds it (TFLite's CONV_2D and FULLY_CONNECTED):
-// the doubling high multiply, then a right shift rounding half up (not away from zero).
+// the right shift rounds half up (not away from zero).
 inline int32_t multiply_ruy(int32_t x, QMult q) {
-  const int left = q.shift > 0 ? q.shift : 0, right = q.shift > 0 ? 0 : -q.shift;
-  const int64_t shifted = int64_t(x) * (int64_t(1) << left);
-  const int32_t xs = int32_t(std::clamp<int64_t>(shifted, std::numeric_limits<int32_t>::min(),
-                                                 std::numeric_limits<int32_t>::max()));
-  const int64_t high = rounding_doubling_high_mul(xs, q.m);
+  const int right = q.shift > 0 ? 0 : -q.shift;
+  const int64_t high = high_mul(x, q);
   return right > 0 ? int32_t((high + (int64_t(1) << (right - 1))) >> right) : int32_t(high);
 }
 
@@ -104,6 +107,18 @@ void check_bounds(const char* op, int64_t lo, int64_t hi) {
 
 void check_zp(const char* op, int64_t zp) {
   if (zp < -128 || zp > 127) fail(op, "zero point ", zp, " is outside int8");
+}
+
+// The operands of an int8 product (x, weights, bias -> y): counts, dtypes, attribute count.
+void check_weighted(const char* op, const TensorView* in, int nin, const TensorView* out, int nout,
+                    const Attrs& a, size_t n_ints, const char* weights) {
+  check_count(op, size_t(nin), 3, size_t(nout), 1);
+  if (a.ints.size() != n_ints)
+    fail(op, "expects ", n_ints, " integer attributes, got ", a.ints.size());
+  check_dtype(op, in[0], DType::kInt8, "input");
+  check_dtype(op, in[1], DType::kInt8, weights);
+  check_dtype(op, in[2], DType::kInt32, "bias");
+  check_dtype(op, out[0], DType::kInt8, "output");
 }
 
 std::vector<QMult> multipliers(const char* op, const Attrs& a, int64_t channels) {
@@ -159,13 +174,8 @@ void k_dequantize(const TensorView* in, int nin, TensorView* out, int nout, cons
 
 void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "QuantizedConv2D";
-  check_count(op, size_t(nin), 3, size_t(nout), 1);
-  if (a.ints.size() != 13) fail(op, "expects 13 integer attributes, got ", a.ints.size());
+  check_weighted(op, in, nin, out, nout, a, 13, "filter");
   const TensorView &x = in[0], &f = in[1], &bias = in[2], &y = out[0];
-  check_dtype(op, x, DType::kInt8, "input");
-  check_dtype(op, f, DType::kInt8, "filter");
-  check_dtype(op, bias, DType::kInt32, "bias");
-  check_dtype(op, y, DType::kInt8, "output");
   if (x.ndim != 4 || f.ndim != 4 || y.ndim != 4) fail(op, "input, filter and output must be 4-D");
   const int64_t sh = a.ints[0], sw = a.ints[1], dh = a.ints[2], dw = a.ints[3];
   const int64_t pt = a.ints[4], pb = a.ints[5], pl = a.ints[6], pr = a.ints[7];
@@ -237,13 +247,8 @@ void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const A
 
 void k_qfully_connected(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "QuantizedFullyConnected";
-  check_count(op, size_t(nin), 3, size_t(nout), 1);
-  if (a.ints.size() != 5) fail(op, "expects 5 integer attributes, got ", a.ints.size());
+  check_weighted(op, in, nin, out, nout, a, 5, "weights");
   const TensorView &x = in[0], &w = in[1], &bias = in[2], &y = out[0];
-  check_dtype(op, x, DType::kInt8, "input");
-  check_dtype(op, w, DType::kInt8, "weights");
-  check_dtype(op, bias, DType::kInt32, "bias");
-  check_dtype(op, y, DType::kInt8, "output");
   if (x.ndim != 2 || w.ndim != 2 || y.ndim != 2) fail(op, "input, weights, output must be 2-D");
   const int64_t rows = x.shape[0], n_in = x.shape[1], n_out = w.shape[0];
   if (w.shape[1] != n_in || y.shape[0] != rows || y.shape[1] != n_out)

@@ -141,7 +141,9 @@ TEST_CASE(lite_mutated_models_load_or_throw) {
   // (the small CNN: most of its bytes are structure, not weights)
   const auto good = file_bytes(models_dir() + "/cnn_tf.tflite");
   std::mt19937 rng(20261206);
-  constexpr int kTrials = 20000;
+  // (TFL_LITE_FUZZ_TRIALS=N for a longer run by hand)
+  const char* env = std::getenv("TFL_LITE_FUZZ_TRIALS");
+  const int kTrials = env ? std::max(1, std::atoi(env)) : 20000;
   int ran = 0, refused = 0;
   for (int trial = 0; trial < kTrials; ++trial) {
     auto bad = good;

@@ -65,15 +65,22 @@ def _trunc_div(x: np.ndarray, d: int) -> np.ndarray:
     return np.where(x >= 0, x // d, -((-x) // d))
 
 
-def multiply(x: np.ndarray, m: np.ndarray | int, shift: np.ndarray | int) -> np.ndarray:
-    """TFLite's MultiplyByQuantizedMultiplier, elementwise on int64 arrays (int32 values)."""
+def _high_mul(x, m, shift) -> tuple[np.ndarray, np.ndarray]:
+    """x shifted left by max(shift, 0), then SaturatingRoundingDoublingHighMul by m; and the
+    right shift still to apply (max(-shift, 0))."""
     x, m, shift = (np.asarray(v, np.int64) for v in (x, m, shift))
     left, right = np.maximum(shift, 0), np.maximum(-shift, 0)
     xs = np.clip(x * (np.int64(1) << left), INT32_MIN, INT32_MAX)
     saturate = (xs == INT32_MIN) & (m == INT32_MIN)
     ab = xs * m
     nudge = np.where(ab >= 0, 1 << 30, 1 - (1 << 30))
-    high = np.where(saturate, INT32_MAX, _trunc_div(ab + nudge, 1 << 31))
+    return np.where(saturate, INT32_MAX, _trunc_div(ab + nudge, 1 << 31)), right
+
+
+def multiply(x: np.ndarray, m: np.ndarray | int, shift: np.ndarray | int) -> np.ndarray:
+    """TFLite's MultiplyByQuantizedMultiplier, elementwise on int64 arrays (int32 values): the
+    right shift is RoundingDivideByPOT (half away from zero)."""
+    high, right = _high_mul(x, m, shift)
     mask = (np.int64(1) << right) - 1
     remainder = high & mask
     threshold = (mask >> 1) + (high < 0)
@@ -81,15 +88,9 @@ def multiply(x: np.ndarray, m: np.ndarray | int, shift: np.ndarray | int) -> np.
 
 
 def multiply_ruy(x: np.ndarray, m: np.ndarray | int, shift: np.ndarray | int) -> np.ndarray:
-    """The product as ruy's GEMM output stage rounds it (CONV_2D, FULLY_CONNECTED): the doubling
-    high multiply, then a right shift rounding half up."""
-    x, m, shift = (np.asarray(v, np.int64) for v in (x, m, shift))
-    left, right = np.maximum(shift, 0), np.maximum(-shift, 0)
-    xs = np.clip(x * (np.int64(1) << left), INT32_MIN, INT32_MAX)
-    saturate = (xs == INT32_MIN) & (m == INT32_MIN)
-    ab = xs * m
-    nudge = np.where(ab >= 0, 1 << 30, 1 - (1 << 30))
-    high = np.where(saturate, INT32_MAX, _trunc_div(ab + nudge, 1 << 31))
+    """The product as ruy's GEMM output stage rounds it (CONV_2D, FULLY_CONNECTED): the right
+    shift rounds half up."""
+    high, right = _high_mul(x, m, shift)
     half = np.where(right > 0, np.int64(1) << np.maximum(right - 1, 0), 0)
     return (high + half) >> right
 
@@ -151,6 +152,20 @@ def _dequantize(inputs, outputs, ints, floats):
     y[...] = np.float32(floats[0]) * (x.astype(np.int32) - zp).astype(F32)
 
 
+def _weighted_operands(op, inputs, outputs, ints, n_ints, weights):
+    """(x, weights, bias, y) of an int8 product op, their counts, dtypes and attributes checked."""
+    if len(inputs) != 3 or len(outputs) != 1:
+        raise KernelError(f"[{op}] expects 3 inputs and 1 output")
+    (x, w, bias), (y,) = inputs, outputs
+    if len(ints) != n_ints:
+        raise KernelError(f"[{op}] expects {n_ints} integer attributes, got {len(ints)}")
+    _check(op, x, I8, "input")
+    _check(op, w, I8, weights)
+    _check(op, bias, I32, "bias")
+    _check(op, y, I8, "output")
+    return x, w, bias, y
+
+
 def _out_len(n, k, s, d, p0, p1):
     span = n + p0 + p1 - (k - 1) * d
     return 0 if span <= 0 else (span - 1) // s + 1
@@ -159,15 +174,7 @@ def _out_len(n, k, s, d, p0, p1):
 @_kernel("qconv2d")
 def _qconv2d(inputs, outputs, ints, floats):
     op = "QuantizedConv2D"
-    if len(inputs) != 3 or len(outputs) != 1:
-        raise KernelError(f"[{op}] expects 3 inputs and 1 output")
-    (x, f, bias), (y,) = inputs, outputs
-    if len(ints) != 13:
-        raise KernelError(f"[{op}] expects 13 integer attributes, got {len(ints)}")
-    _check(op, x, I8, "input")
-    _check(op, f, I8, "filter")
-    _check(op, bias, I32, "bias")
-    _check(op, y, I8, "output")
+    x, f, bias, y = _weighted_operands(op, inputs, outputs, ints, 13, "filter")
     if x.ndim != 4 or f.ndim != 4 or y.ndim != 4:
         raise KernelError(f"[{op}] input, filter and output must be 4-D")
     sh, sw, dh, dw, pt, pb, pl, pr, depthwise, xzp, yzp, lo, hi = (int(i) for i in ints)
@@ -207,15 +214,7 @@ def _qconv2d(inputs, outputs, ints, floats):
 @_kernel("qfully_connected")
 def _qfully_connected(inputs, outputs, ints, floats):
     op = "QuantizedFullyConnected"
-    if len(inputs) != 3 or len(outputs) != 1:
-        raise KernelError(f"[{op}] expects 3 inputs and 1 output")
-    (x, w, bias), (y,) = inputs, outputs
-    if len(ints) != 5:
-        raise KernelError(f"[{op}] expects 5 integer attributes, got {len(ints)}")
-    _check(op, x, I8, "input")
-    _check(op, w, I8, "weights")
-    _check(op, bias, I32, "bias")
-    _check(op, y, I8, "output")
+    x, w, bias, y = _weighted_operands(op, inputs, outputs, ints, 5, "weights")
     if x.ndim != 2 or w.ndim != 2 or y.ndim != 2:
         raise KernelError(f"[{op}] input, weights, output must be 2-D")
     if w.shape[1] != x.shape[1] or y.shape != (x.shape[0], w.shape[0]):
