@@ -55,6 +55,13 @@ ConvGeom conv_geom(const char* op, const TensorView& x, const TensorView& f, con
          g.dh, ",", g.dw, "]");
   if (g.pt < 0 || g.pb < 0 || g.pl < 0 || g.pr < 0) fail(op, "paddings must be >= 0");
   if (g.kh < 1 || g.kw < 1) fail(op, "filter height and width must be >= 1, got ", f.shape_str());
+  // oneDNN computes offsets from paddings and dilated extents in int32: a dilation of 10^9 (a
+  // corrupt model's) read outside the input. Far beyond any real network's; refused.
+  constexpr int64_t kMaxExtent = int64_t(1) << 24;
+  if (std::max({g.pt, g.pb, g.pl, g.pr, g.dh, g.dw}) > kMaxExtent ||
+      (g.kh - 1) > kMaxExtent / g.dh || (g.kw - 1) > kMaxExtent / g.dw)
+    fail(op, "paddings [", g.pt, ",", g.pb, ",", g.pl, ",", g.pr, "] and dilated filter extents ",
+         "(dilations [", g.dh, ",", g.dw, "]) must be at most 2^24");
   if (f.shape[2] != g.c)
     fail(op, "input depth must equal the filter's input depth, but are ", g.c, " and ", f.shape[2],
          " (input ", x.shape_str(), ", filter ", f.shape_str(), ")");

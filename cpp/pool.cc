@@ -11,7 +11,9 @@
 //   avg_pool_grad           dy -> dx (the output's shape is the input's)
 #include <cstring>
 
+#include <algorithm>
 #include "conv.h"
+
 #include "kernels.h"
 
 namespace tfl {
@@ -32,6 +34,8 @@ PoolGeom pool_geom(const char* op, const TensorView& x, const TensorView& y, con
   if (g.pt < 0 || g.pb < 0 || g.pl < 0 || g.pr < 0 || g.pt >= g.kh || g.pb >= g.kh ||
       g.pl >= g.kw || g.pr >= g.kw)
     fail(op, "paddings must be >= 0 and smaller than the window [", g.kh, ",", g.kw, "]");
+  if (std::max(g.kh, g.kw) > (int64_t(1) << 24))  // (oneDNN's offsets are int32, as conv's)
+    fail(op, "windows above 2^24 are not supported, got [", g.kh, ",", g.kw, "]");
   int64_t sh, sw;  // the padded lengths (paddings < window, each >= 0)
   if (__builtin_add_overflow(g.h, g.pt, &sh) || __builtin_add_overflow(sh, g.pb, &sh) ||
       __builtin_add_overflow(g.w, g.pl, &sw) || __builtin_add_overflow(sw, g.pr, &sw))

@@ -96,7 +96,11 @@ inline int32_t multiply_ruy(int32_t x, QMult q) {
   return right > 0 ? int32_t((high + (int64_t(1) << (right - 1))) >> right) : int32_t(high);
 }
 
-inline int8_t clamp8(int32_t v, int32_t lo, int32_t hi) {
+// TFLite's int32 accumulator: the sum wrapped to 32 bits (as its int32 arithmetic wraps), computed
+// in int64 so that no signed overflow is undefined here.
+inline int32_t wrap32(int64_t v) { return int32_t(uint32_t(uint64_t(v))); }
+
+inline int8_t clamp8(int64_t v, int64_t lo, int64_t hi) {
   return int8_t(std::min(std::max(v, lo), hi));
 }
 
@@ -193,6 +197,7 @@ void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const A
   if (depthwise ? (f.shape[0] != 1 || C == 0 || OC % C) : f.shape[3] != C)
     fail(op, "filter ", f.shape_str(), " does not fit input ", x.shape_str());
   if (bias.ndim != 1 || bias.shape[0] != OC) fail(op, "bias must be [", OC, "]");
+  if (C > 65536) fail(op, "more than 65536 input channels: ", C);  // (int32 per-tap sums)
   auto out_len = [&](int64_t n, int64_t k, int64_t s, int64_t d, int64_t p0, int64_t p1) {
     const int64_t span = n + p0 + p1 - (k - 1) * d;
     return span <= 0 ? int64_t(0) : (span - 1) / s + 1;
@@ -207,7 +212,7 @@ void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const A
   const int32_t* bd = bias.ptr<int32_t>();
   int8_t* yd = y.ptr<int8_t>();
   parallel_for(N * OH, 1, [&](int64_t r0, int64_t r1) {
-    std::vector<int32_t> acc(static_cast<size_t>(OC));
+    std::vector<int64_t> acc(static_cast<size_t>(OC));
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t n = r / OH, oh = r % OH;
       for (int64_t ow = 0; ow < OW; ++ow) {
@@ -236,9 +241,10 @@ void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const A
         }
         int8_t* py = yd + ((n * OH + oh) * OW + ow) * OC;
         for (int64_t o = 0; o < OC; ++o) {
-          const int32_t v = depthwise ? multiply(acc[size_t(o)], q[size_t(o)])
-                                      : multiply_ruy(acc[size_t(o)], q[size_t(o)]);
-          py[o] = clamp8(v + yzp, lo, hi);
+          const int32_t a32 = wrap32(acc[size_t(o)]);
+          const int32_t v =
+              depthwise ? multiply(a32, q[size_t(o)]) : multiply_ruy(a32, q[size_t(o)]);
+          py[o] = clamp8(int64_t(v) + yzp, lo, hi);
         }
       }
     }
@@ -270,10 +276,10 @@ void k_qfully_connected(const TensorView* in, int nin, TensorView* out, int nout
                    const int64_t r = k / n_out, o = k % n_out;
                    const int8_t* px = xd + r * n_in;
                    const int8_t* pw = wd + o * n_in;
-                   int32_t s = bias.ptr<int32_t>()[o];
+                   int64_t s = bias.ptr<int32_t>()[o];
                    for (int64_t i = 0; i < n_in; ++i)
                      s += (int32_t(px[i]) - xzp) * (int32_t(pw[i]) - wzp);
-                   yd[k] = clamp8(multiply_ruy(s, q[size_t(o)]) + yzp, lo, hi);
+                   yd[k] = clamp8(int64_t(multiply_ruy(wrap32(s), q[size_t(o)])) + yzp, lo, hi);
                  }
                });
 }
@@ -305,7 +311,7 @@ void k_qadd(const TensorView* in, int nin, TensorView* out, int nout, const Attr
     for (int64_t k = b; k < e; ++k) {
       const int32_t va = multiply((int32_t(ad[k]) - za) * (1 << kLeftShift), qa);
       const int32_t vb = multiply((int32_t(bd[k]) - zb) * (1 << kLeftShift), qb);
-      yd[k] = clamp8(multiply(va + vb, qy) + zy, lo, hi);
+      yd[k] = clamp8(int64_t(multiply(va + vb, qy)) + zy, lo, hi);
     }
   });
 }
@@ -358,7 +364,8 @@ void k_qsoftmax(const TensorView* in, int nin, TensorView* out, int nout, const 
   const int32_t zy = int32_t(a.i(0, op));
   check_zp(op, zy);
   const float s = float(a.f(0, op)), sy = float(a.f(1, op));
-  if (!(sy > 0)) fail(op, "output scale must be > 0");
+  if (!(sy > 0) || !std::isfinite(sy) || !std::isfinite(s))
+    fail(op, "scales must be finite, the output's > 0");
   const int64_t n = in[0].dim(-1), rows = n ? in[0].size() / n : 0;
   float table[256];  // table[i] = exp(s * (i - 255)): TFLite's lookup table
   for (int v = 0; v < 256; ++v) table[v] = std::exp(s * float(v - 255));
@@ -373,8 +380,8 @@ void k_qsoftmax(const TensorView* in, int nin, TensorView* out, int nout, const 
       for (int64_t j = 0; j < n; ++j) sum += t[px[j]];
       const float inv = 1.0f / (sum * sy);
       for (int64_t j = 0; j < n; ++j) {
-        const int32_t v = int32_t(std::round(t[px[j]] * inv)) + zy;
-        yd[r * n + j] = clamp8(v, -128, 127);
+        const float p = std::min(std::round(t[px[j]] * inv), 1e9f);  // (>= 0; NaN: 1e9)
+        yd[r * n + j] = clamp8(int64_t(p == p ? p : 1e9f) + zy, -128, 127);
       }
     }
   });

@@ -190,6 +190,8 @@ def _qconv2d(inputs, outputs, ints, floats):
         raise KernelError(f"[{op}] filter {f.shape} does not fit input {x.shape}")
     if bias.shape != (oc,):
         raise KernelError(f"[{op}] bias must be [{oc}]")
+    if c > 65536:
+        raise KernelError(f"[{op}] more than 65536 input channels: {c}")
     oh, ow = _out_len(h, kh, sh, dh, pt, pb), _out_len(w, kw, sw, dw, pl, pr)
     if y.shape != (n, oh, ow, oc):
         raise KernelError(f"[{op}] output shape {y.shape} should be {(n, oh, ow, oc)}")
@@ -297,8 +299,8 @@ def _qsoftmax(inputs, outputs, ints, floats):
         raise KernelError(f"[{op}] missing integer attribute 0")
     zy = _zp(op, ints[0])
     s, sy = np.float32(floats[0]), np.float32(floats[1])
-    if not sy > 0:
-        raise KernelError(f"[{op}] output scale must be > 0")
+    if not (sy > 0 and np.isfinite(sy) and np.isfinite(s)):
+        raise KernelError(f"[{op}] scales must be finite, the output's > 0")
     if x.size == 0:
         return
     rows = x.reshape(-1, x.shape[-1]).astype(np.int64)
@@ -306,7 +308,8 @@ def _qsoftmax(inputs, outputs, ints, floats):
     t = table[255 - rows.max(axis=1, keepdims=True) + rows]  # exp(s (x - max))
     total = np.cumsum(t, axis=1, dtype=F32)[:, -1:]  # (summed in order, in float32)
     inv = (np.float32(1) / (total * sy)).astype(F32)
-    v = _round_away((t * inv).astype(F32)).astype(np.int64) + zy
+    p = np.minimum(_round_away((t * inv).astype(F32)), np.float32(1e9))
+    v = np.where(np.isnan(p), np.float32(1e9), p).astype(np.int64) + zy
     _store(y, v.reshape(y.shape), -128, 127)
 
 
