@@ -21,6 +21,7 @@ using tfl::DType;
 using tfl::TensorView;
 
 void bind_example_parse(py::module_& m);  // bindings_example_parse.cc
+void bind_lite(py::module_& m);           // bindings_lite.cc
 
 namespace {
 
@@ -45,6 +46,9 @@ DType dtype_of(const py::dtype& dt) {
   throw tfl::KernelError("unsupported dtype " + std::string(py::str(dt)));
 }
 
+}  // namespace
+
+// The NumPy dtype of a kernel dtype (also used by bindings_lite.cc).
 py::dtype numpy_dtype(DType t) {
   switch (t) {
     case DType::kFloat32: return py::dtype::of<float>();
@@ -69,6 +73,8 @@ py::dtype numpy_dtype(DType t) {
   }
   return py::dtype::of<float>();
 }
+
+namespace {
 
 // A checked view of a NumPy array (C-contiguous, aligned, supported dtype, rank <= 8).
 TensorView view_of(const py::array& a, bool writeable, const char* what) {
@@ -504,6 +510,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("crc32c_unmask", &tfl::crc32c_unmask, py::arg("masked"));
   m.def("crc32c_backend", &tfl::crc32c_backend);
   bind_example_parse(m);
+  bind_lite(m);
   m.def(
       "histogram_proto",
       [](const py::array& values) { return py::bytes(histogram_proto_of(values)); },

@@ -1,7 +1,8 @@
 """``tf.lite.Interpreter`` on mutated ``.tflite`` files raises only TF's error classes.
 
 Valid models written by the converter (a small CNN with conv, depthwise conv, pooling, fully
-connected, softmax, reshape, concat, mean and a strided slice; and an LSTM sequence model) are
+connected, softmax, reshape, concat, mean and a strided slice; an LSTM sequence model; and, by
+TF's converter, a full-integer int8 CNN, which runs on the C++ runtime) are
 cut short, have bytes changed (offsets pointing anywhere, shapes and buffer sizes that disagree,
 op codes we lack), or have 4-byte words overwritten with extreme values. Each result is loaded,
 allocated, resized, given input and invoked. What may come out: a ``tf.errors.OpError``
@@ -9,7 +10,8 @@ allocated, resized, given input and invoked. What may come out: a ``tf.errors.Op
 ...), ``ValueError`` (the Model* errors of LiteRT's API are also ValueErrors), ``TypeError``,
 and LiteRT's ``RuntimeError`` for a node that cannot be prepared; never another exception, a crash
 or a hang (a watchdog ends the process after 120 s). The ``ci`` profile runs 25 examples per test;
-``HYPOTHESIS_PROFILE=thorough`` runs 500.
+``HYPOTHESIS_PROFILE=thorough`` runs 500. CI runs the mutations again against the
+AddressSanitizer build (``bad_input``).
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ import struct
 
 import numpy as np
 import pytest
+import tensorflow as real_tf
 from hypothesis import given
 from hypothesis import strategies as st
+from lite_int8_models import int8_converter
 
 import tflite_core as tf
 
@@ -57,7 +61,22 @@ def _lstm_model() -> bytes:
             return tf.lite.TFLiteConverter.from_session(sess, [x], [out]).convert()
 
 
-MODELS = {"cnn": _cnn_model(), "lstm": _lstm_model()}
+def _int8_model() -> bytes:
+    """conv relu6, max pool, fully connected, softmax: TF's full-integer conversion."""
+    g = real_tf.Graph()
+    with g.as_default():
+        T = real_tf.compat.v1
+        x = T.placeholder(T.float32, [1, 8, 8, 3], name="x")
+        w = T.constant(RNG.standard_normal((3, 3, 3, 4)).astype(np.float32))
+        h = T.nn.relu6(T.nn.conv2d(x, w, [1, 1, 1, 1], "SAME") + 0.1)
+        h = T.reshape(T.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "VALID"), [1, 64])
+        y = T.nn.softmax(T.matmul(h, T.constant(RNG.standard_normal((64, 5)), T.float32)))
+        with T.Session() as sess:
+            samples = RNG.standard_normal((8, 1, 8, 8, 3)).astype(np.float32)
+            return int8_converter(sess, [x], [T.identity(y, name="y")], samples[:, 0])
+
+
+MODELS = {"cnn": _cnn_model(), "lstm": _lstm_model(), "int8": _int8_model()}
 
 
 def _load_and_run(content: bytes) -> None:
@@ -104,13 +123,14 @@ def test_the_models_run(name):
     it.invoke()
     out = it.get_tensor(it.get_output_details()[0]["index"])
     assert out.size and np.isfinite(out).all()
-    # (both fix their batch: the cnn by its reshape to [1, 16], the lstm by its state variables;
-    # a resize is refused as LiteRT refuses it)
+    # (all fix their batch: the cnns by their reshapes to [1, n], the lstm by its state
+    # variables; a resize is refused as LiteRT refuses it)
     it.resize_tensor_input(d["index"], [d["shape"][0] + 1, *d["shape"][1:]])
     with pytest.raises(RuntimeError, match=r"Node number \d+ \((RESHAPE|UNIDIRECTIONAL_SEQ)"):
         it.allocate_tensors()
 
 
+@pytest.mark.bad_input
 @given(st.sampled_from(list(MODELS)), st.data())
 def test_cut_or_changed_bytes_raise_only_tf_errors(name, data):
     content = bytearray(MODELS[name])
@@ -125,6 +145,7 @@ def test_cut_or_changed_bytes_raise_only_tf_errors(name, data):
         _load_and_run(bytes(content))
 
 
+@pytest.mark.bad_input
 @given(st.sampled_from(list(MODELS)), st.data())
 def test_words_set_to_extreme_values_raise_only_tf_errors(name, data):
     """Offsets, lengths, indices and dimensions are 4-byte words: set some to edge values."""

@@ -27,6 +27,29 @@ class InternalKernelError(KernelError):
     """A kernel error TF reports as INTERNAL (``tfl::InternalKernelError``): TruncateDiv and
     TruncateMod of integers by zero."""
 
+class LiteError(ValueError):
+    """The C++ runtime refused a model or a run (``tfl::lite::Error``): ``args`` is (TF's
+    error class name, message)."""
+
+class LiteInterpreter(metaclass=_pybind11_type):
+    """A .tflite model's first subgraph lowered by the C++ runtime (``cpp/lite/``)."""
+
+    def __init__(self, content: bytes) -> None: ...
+    @property
+    def num_inputs(self) -> int: ...
+    @property
+    def num_outputs(self) -> int: ...
+    @property
+    def num_operators(self) -> int: ...
+    def input(self, i: int) -> NDArray[Any]:
+        """Input ``i``'s buffer (no copy): write the input into it before :meth:`invoke`."""
+    def output(self, i: int) -> NDArray[Any]:
+        """Output ``i``'s buffer (no copy): the last invoke's values."""
+    def invoke(self) -> None:
+        """Runs the model once, without the GIL."""
+    def profile(self, iters: int) -> list[tuple[str, str, float]]:
+        """Runs ``iters`` times; ``(kernel, operator, mean seconds)`` for each step."""
+
 class RunLock(metaclass=_pybind11_type):
     """A mutex shared by plans that must not run at the same time (one per Session)."""
 

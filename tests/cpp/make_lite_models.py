@@ -31,20 +31,16 @@ import sys
 
 import numpy as np
 import skimage.data
-import tensorflow as real_tf
 from ai_edge_litert.interpreter import Interpreter as LiteRT
 from ai_edge_litert.interpreter import OpResolverType
-from sklearn.datasets import load_digits
 
 TESTS = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TESTS))
 
+from lite_int8_models import digits_int8_tf, efficientnet_int8_tf, photos  # noqa: E402
 from test_lite_interpreter_vs_tf import T, _tiny_model, cnn, convert  # noqa: E402
 
 import tflite_core as tf  # noqa: E402
-from tflite_core.applications import efficientnet_lite  # noqa: E402
-
-PHOTOS = ("chelsea", "coffee", "astronaut", "rocket")
 
 
 def tutorial() -> bytes:
@@ -68,60 +64,6 @@ def efficientnet() -> bytes:
         probs = tf.applications.efficientnet_lite0(x)
         with tf.Session() as sess:
             return tf.lite.TFLiteConverter.from_session(sess, [x], [probs]).convert()
-
-
-def int8_converter(sess, ins, outs, samples) -> bytes:
-    conv = T.lite.TFLiteConverter.from_session(sess, ins, outs)
-    conv.optimizations = [real_tf.lite.Optimize.DEFAULT]
-    conv.representative_dataset = lambda: ([s[None]] for s in samples)
-    conv.target_spec.supported_ops = [real_tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    return conv.convert()
-
-
-def photos() -> np.ndarray:
-    imgs = [tf.applications.load_image(getattr(skimage.data, n)()) for n in PHOTOS]
-    return tf.applications.preprocess_input(np.stack(imgs)).astype(np.float32)
-
-
-def efficientnet_int8_tf() -> bytes:
-    with T.Graph().as_default():
-        x = T.placeholder(T.float32, [1, 224, 224, 3], name="images")
-        y = efficientnet_lite.build(T, x, efficientnet_lite.load_weights())
-        with T.Session() as sess:
-            return int8_converter(sess, [x], [y], photos())
-
-
-def digits_int8_tf() -> tuple[bytes, np.ndarray]:
-    """A CNN (conv relu, max pool, conv relu6, dense relu, dense, softmax) trained 150 Adam steps
-    with TF on the 8x8 digits, converted to int8; and 200 digits it was not calibrated on."""
-    digits = load_digits()
-    x_all = (digits.images / 16.0).astype(np.float32)[..., None]
-    y_all = digits.target.astype(np.int64)
-    rng = np.random.default_rng(0)
-    with T.Graph().as_default():
-        T.set_random_seed(0)
-        x = T.placeholder(T.float32, [None, 8, 8, 1], name="x")
-        labels = T.placeholder(T.int64, [None])
-
-        def var(shape, std):
-            return T.Variable(T.truncated_normal(shape, stddev=std))
-
-        h = T.nn.relu(T.nn.conv2d(x, var([3, 3, 1, 16], 0.3), 1, "SAME") + var([16], 0.1))
-        h = T.nn.max_pool(h, 2, 2, "VALID")
-        h = T.nn.relu6(T.nn.conv2d(h, var([3, 3, 16, 32], 0.1), 1, "SAME") + var([32], 0.1))
-        h = T.nn.relu(T.matmul(T.reshape(h, [-1, 512]), var([512, 64], 0.05)) + var([64], 0.1))
-        logits = T.matmul(h, var([64, 10], 0.1)) + var([10], 0.1)
-        probs = T.nn.softmax(logits, name="probs")
-        loss = T.reduce_mean(
-            T.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
-        )
-        step = T.train.AdamOptimizer(0.01).minimize(loss)
-        with T.Session() as sess:
-            sess.run(T.global_variables_initializer())
-            for _ in range(150):
-                idx = rng.integers(0, 1500, 64)
-                sess.run(step, {x: x_all[idx], labels: y_all[idx]})
-            return int8_converter(sess, [x], [probs], x_all[:100]), x_all[1500:1700]
 
 
 def l2(m):
@@ -167,7 +109,8 @@ def main(out: pathlib.Path) -> None:
             write(out, "cnn_tf", conv.convert(), [image])
     write(out, "cnn_tf_fp16", convert(cnn, fp16=True), [image])
     write(out, "efficientnet_lite0_int8_tf", efficientnet_int8_tf(), [photos()[:1]])
-    digits, held_out = digits_int8_tf()
+    (digits,), held_out = digits_int8_tf()
+    held_out = held_out[:200]
     write(out, "digits_int8_tf", digits, [held_out[:1]])
     it = LiteRT(model_content=digits, experimental_op_resolver_type=BUILTIN)
     it.allocate_tensors()

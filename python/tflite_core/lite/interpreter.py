@@ -9,14 +9,19 @@ outputs. ``resize_tensor_input`` rebuilds the graph for the new input shapes at 
 ``ai_edge_litert.interpreter.Interpreter``): tensor details as dicts, ``set_tensor`` checking the
 dtype and every dimension, ``tensor()`` a view of the live buffer, signature runners.
 
-Float models run: float32 (and float16 weights behind DEQUANTIZE). An operator TFLite has but
-this module lacks (``NotFoundError``), or a quantized (int8/uint8) compute op
-(``UnimplementedError``), is refused when the model is loaded, as TFLite refuses a model with an
-op it has no kernel for; each error is also the ValueError LiteRT raises (``lite_errors``).
+Float models (float32, and float16 or int8 weights behind DEQUANTIZE) run on a graph as
+above. Full-integer models, whose operators compute on int8 tensors, run on the C++ runtime
+(``native_model``), with the integer arithmetic of TFLite's builtin kernels. An operator TFLite
+has but this module lacks (``NotFoundError``), or one it cannot run (uint8 or hybrid
+dynamic-range kernels: ``UnimplementedError``), is refused when the model is loaded, as TFLite
+refuses a model with an op it has no kernel for; each error is also the ValueError LiteRT raises
+(``lite_errors``).
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any, Callable
 
 import numpy as np
@@ -31,8 +36,7 @@ from ..ops import array_ops
 from .builtin_ops import BUILTINS, TENSOR_TYPE_OF, TENSOR_TYPES, TYPE_NAMES
 from .lite_errors import ModelInvalidArgumentError, ModelNotFoundError, ModelUnimplementedError
 from .model_file import Model, OperatorInfo, SubGraph, TensorInfo, read_model
-
-_QUANTIZED = (3, 9, 7)  # UINT8, INT8, INT16 tensors with a scale: quantized values
+from .native_model import NativeModel, integer_node
 
 
 def _type_name_of(a: np.ndarray) -> str:
@@ -170,16 +174,6 @@ def _check_supported(model: Model) -> None:
                 "tflite_core's interpreter runs the builtins "
                 + ", ".join(sorted(n for n, _ in BUILTINS.values()))
             )
-        name = BUILTINS[op.opcode][0]
-        if name in ("DEQUANTIZE", "CAST"):
-            continue
-        for i in op.inputs + op.outputs:
-            t = sg.tensors[i] if i >= 0 else None
-            if t is not None and t.type in _QUANTIZED and len(t.quantization.scales):
-                raise ModelUnimplementedError(
-                    f"node number {k} ({name}) reads or writes the quantized tensor '{t.name}' "
-                    f"({TYPE_NAMES[t.type]}): tflite_core's interpreter runs float models"
-                )
 
 
 def _zeros(name: str, shape: list[int], dtype: Any) -> np.ndarray:
@@ -201,6 +195,54 @@ def _zeros(name: str, shape: list[int], dtype: Any) -> np.ndarray:
 
 
 _MAX_TENSOR_BYTES = float(1 << 40)  # (above any machine's memory: refused before allocating)
+
+
+@contextlib.contextmanager
+def _threads(n: int) -> Iterator[None]:
+    """The kernels' thread count n (0: unchanged) while the block runs (the count is
+    process-wide: a Session config would keep it for every later Session)."""
+    before = get_num_threads()
+    if n:
+        set_num_threads(n)
+    try:
+        yield
+    finally:
+        if n:
+            set_num_threads(before)
+
+
+def _batch_of(model: Model, shapes: dict[int, list[int]]) -> int:
+    """The batch of resized inputs that the C++ runtime runs sample by sample: the file's
+    inputs and outputs have a batch of 1 and only that dimension changed. A RESHAPE to a shape
+    that fixes the batch fails to prepare, as in LiteRT."""
+    sg = model.subgraphs[0]
+    batches = set()
+    for i, shape in shapes.items():
+        file_shape = list(sg.tensors[i].shape)
+        same_rest = len(shape) == len(file_shape) >= 1 and shape[1:] == file_shape[1:]
+        batches.add(shape[0] if same_rest and file_shape[0] == 1 else -1)
+    outputs_of_one = all(sg.tensors[o].shape[:1] == [1] for o in sg.outputs)
+    if len(batches) != 1 or -1 in batches or not outputs_of_one:
+        raise ModelUnimplementedError(
+            f"the full-integer model runs at its file's input shapes, or with another batch "
+            f"where those have a batch of 1; got {[shapes[i] for i in sg.inputs]} for "
+            f"{[list(sg.tensors[i].shape) for i in sg.inputs]}"
+        )
+    batch = batches.pop()
+    for k, op in enumerate(sg.operators):
+        if BUILTINS.get(op.opcode, ("",))[0] != "RESHAPE" or batch == 1:
+            continue
+        target = constant_value(model, sg.tensors[op.inputs[1]]) if len(op.inputs) > 1 else None
+        if target is None and op.options is not None:
+            target = op.options.numbers(0, np.int32)  # ReshapeOptions.new_shape
+        if target is not None and target.size and int(target.reshape(-1)[0]) != -1:
+            n_in = int(np.prod(sg.tensors[op.inputs[0]].shape)) * batch
+            raise RuntimeError(
+                f"Node number {k} (RESHAPE) failed to prepare: cannot reshape {n_in} elements "
+                f"to {target.reshape(-1).tolist()} (the batch of {batch} set by "
+                "resize_tensor_input)"
+            )
+    return batch
 
 
 def _details(index: int, t: TensorInfo, shape: list[int]) -> dict:
@@ -252,22 +294,33 @@ class Interpreter:
                 raise ModelNotFoundError(
                     f"Could not open '{model_path}'.The model allocation is null/empty"
                 ) from None
-        self._model = read_model(bytes(model_content))  # type: ignore[arg-type]
-        _check_supported(self._model)
+        content = bytes(model_content)  # type: ignore[arg-type]
+        self._model = read_model(content)
         self._sg = self._model.subgraphs[0]
+        integer = integer_node(self._model, {c: n for c, (n, _) in BUILTINS.items()})
+        # full-integer models: the C++ runtime (which refuses what it cannot run, now)
+        self._native = NativeModel(content) if integer is not None else None
+        if self._native is None:
+            _check_supported(self._model)
         # the interpreter's own thread count, applied around each invoke (the kernels' count is
         # process-wide: a Session config would keep it for every later Session)
         self._num_threads = max(num_threads or 0, 0)
         self._preserve = experimental_preserve_all_tensors
         self._shapes = {i: list(self._sg.tensors[i].shape) for i in self._sg.inputs}
-        self._builder = _Builder(self._model, self._sg, self._shapes)  # (refuses bad models now)
+        self._builder = (  # (refuses bad models now)
+            _Builder(self._model, self._sg, self._shapes) if self._native is None else None
+        )
         self._session: Session | None = None
         self._values: dict[int, np.ndarray] = {}
+        self._batch: int | None = None  # (a full-integer model run sample by sample)
         self._ready = False
 
     # ---- allocation ------------------------------------------------------------------------
     def allocate_tensors(self) -> None:
         """Builds the graph for the current input shapes and allocates every tensor."""
+        if self._native is not None:
+            return self._allocate_native()
+        assert self._builder is not None
         built = {i: list(p.shape.as_list()) for i, p in self._builder.placeholders.items()}
         if built != self._shapes:
             self._builder = _Builder(self._model, self._sg, self._shapes)
@@ -289,9 +342,39 @@ class Interpreter:
             self._values[i] = v if v is not None else _zeros(t.name, shape, dt)
         self._ready = True
 
+    def _allocate_native(self) -> None:
+        """The inputs and outputs are the runtime's buffers at the file's shapes; for a larger
+        batch, arrays of their own (``invoke`` runs the samples one by one)."""
+        assert self._native is not None
+        sg, native = self._sg, self._native
+        file_shapes = {i: list(sg.tensors[i].shape) for i in sg.inputs}
+        self._batch = None
+        if self._shapes != file_shapes:
+            self._batch = _batch_of(self._model, self._shapes)
+        old, self._values = self._values, {}
+        for i, t in enumerate(sg.tensors):
+            v = constant_value(self._model, t)
+            shape = list(t.shape)
+            dt = TENSOR_TYPES.get(t.type, np.object_)
+            self._values[i] = v if v is not None else _zeros(t.name, shape, dt)
+        for ids, arrays in ((sg.outputs, native.outputs), (sg.inputs, native.inputs)):
+            for i, a in zip(ids, arrays):
+                if self._batch is None:
+                    self._values[i] = a
+                else:
+                    shape = [self._batch, *a.shape[1:]]
+                    prev = old.get(i)
+                    if prev is not None and list(prev.shape) == shape and i in sg.inputs:
+                        self._values[i] = prev  # (an input set before: kept)
+                    else:
+                        self._values[i] = _zeros(sg.tensors[i].name, shape, a.dtype)
+        self._ready = True
+
     def _shape_of(self, i: int) -> list[int]:
         if i in self._shapes:
             return list(self._shapes[i])
+        if self._builder is None:
+            return [int(d) for d in self._sg.tensors[i].shape]
         t = self._builder.tensors.get(i)
         if t is not None and t.shape.is_fully_defined():
             return [int(d) for d in t.shape.as_list()]
@@ -381,9 +464,20 @@ class Interpreter:
     # ---- running ---------------------------------------------------------------------------
     def invoke(self) -> None:
         """Runs the model on the inputs set; the outputs are read with ``get_tensor``."""
-        if not self._ready or self._session is None:
+        if not self._ready or (self._session is None and self._native is None):
             raise RuntimeError("Invoke called on model that is not ready.")
+        if self._native is not None:
+            with _threads(self._num_threads):
+                if self._batch is None:
+                    self._native.invoke()
+                else:
+                    self._native.run_batch(
+                        [self._values[i] for i in self._sg.inputs],
+                        [self._values[i] for i in self._sg.outputs],
+                    )
+            return
         b = self._builder
+        assert b is not None and self._session is not None
         wanted = [i for i in b.tensors if i not in b.placeholders] if self._preserve else []
         wanted = list(dict.fromkeys(list(self._sg.outputs) + wanted))
         feeds = {b.placeholders[i]: self._values[i] for i in self._sg.inputs}
@@ -392,14 +486,8 @@ class Interpreter:
         fetches = [b.tensors[i] for i in wanted] + [b.updates[i] for i in states]
         if not fetches:  # (a model without outputs: nothing to run)
             return
-        before = get_num_threads()
-        if self._num_threads:
-            set_num_threads(self._num_threads)
-        try:
+        with _threads(self._num_threads):
             fetched = self._session.run(fetches, feeds)
-        finally:
-            if self._num_threads:
-                set_num_threads(before)
         for i, v in zip(states, fetched[len(wanted) :]):
             self._values[i][...] = v
         for i, v in zip(wanted, fetched):
@@ -411,7 +499,7 @@ class Interpreter:
 
     def reset_all_variables(self) -> None:
         """Sets the model's variables (LSTM states) back to their initial values (zeros)."""
-        for i in self._builder.states:
+        for i in self._builder.states if self._builder is not None else ():
             initial = constant_value(self._model, self._sg.tensors[i])
             self._values[i][...] = 0 if initial is None else initial
 

@@ -1,0 +1,98 @@
+"""Full-integer (int8) models on the C++ runtime (``cpp/lite/``, ``_core.LiteInterpreter``):
+``tf.lite.Interpreter`` runs a model whose operators compute on quantized tensors there, with
+the integer arithmetic of TFLite's builtin kernels (``cpp/quantized.cc``).
+
+The runtime lowers the model once, at the shapes the file gives; its inputs and outputs are
+NumPy arrays over its own buffers. A batch larger than the file's batch of 1 (after
+``resize_tensor_input``) runs as one invoke per sample, which is the same computation for the
+models TFLite's converter writes with a batch of 1 (each operator maps a sample to a sample).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..framework import errors
+from ..framework.runtime import core
+from .lite_errors import (
+    ModelDataLossError,
+    ModelInvalidArgumentError,
+    ModelNotFoundError,
+    ModelUnimplementedError,
+)
+from .model_file import Model
+
+_ERRORS = {
+    "DataLossError": ModelDataLossError,
+    "NotFoundError": ModelNotFoundError,
+    "InvalidArgumentError": ModelInvalidArgumentError,
+    "UnimplementedError": ModelUnimplementedError,
+}
+
+# The operators that only convert between float and quantized values: DEQUANTIZE, CAST, QUANTIZE
+# (a float model with float16 or int8 weights behind DEQUANTIZE runs in Python, on the graph).
+_CONVERSIONS = (6, 53, 114)
+_QUANTIZED_TYPES = (3, 9, 7)  # UINT8, INT8, INT16
+
+
+def _as_tf_error(e: Exception) -> Exception:
+    kind, message = e.args if len(e.args) == 2 else ("InvalidArgumentError", str(e))
+    if kind == "ResourceExhaustedError":
+        return errors.ResourceExhaustedError(None, None, message)
+    return _ERRORS.get(kind, ModelInvalidArgumentError)(message)
+
+
+def _is_quantized(model: Model, i: int) -> bool:
+    t = model.subgraphs[0].tensors[i] if i >= 0 else None
+    return t is not None and t.type in _QUANTIZED_TYPES and len(t.quantization.scales) > 0
+
+
+def integer_node(model: Model, names: dict[int, str]) -> tuple[int, str] | None:
+    """The first operator computing on quantized values (its input 0 is quantized), as
+    (node number, builtin name); None for a float model. An operator with quantized weights
+    but a float input 0 (dynamic-range quantization, TFLite's hybrid kernels) is refused."""
+    first = None
+    for k, op in enumerate(model.subgraphs[0].operators):
+        name = names.get(op.opcode, f"opcode {op.opcode}")
+        quantized = any(_is_quantized(model, i) for i in op.inputs + op.outputs)
+        if op.opcode in _CONVERSIONS or not quantized:
+            continue
+        if not op.inputs or not _is_quantized(model, op.inputs[0]):
+            ids = op.inputs + op.outputs
+            t = next(model.subgraphs[0].tensors[i] for i in ids if _is_quantized(model, i))
+            raise ModelUnimplementedError(
+                f"node number {k} ({name}) uses the quantized tensor '{t.name}' with a float "
+                "input (dynamic-range quantization): tflite_core's interpreter runs float32 and "
+                "full-integer int8 models"
+            )
+        first = (k, name) if first is None else first
+    return first
+
+
+class NativeModel:
+    """A model lowered by the C++ runtime: ``inputs``/``outputs`` over its buffers, ``invoke``."""
+
+    def __init__(self, content: bytes):
+        try:
+            self._it = core.LiteInterpreter(content)
+        except core.LiteError as e:
+            raise _as_tf_error(e) from None
+        self.inputs = [self._it.input(k) for k in range(self._it.num_inputs)]
+        self.outputs = [self._it.output(k) for k in range(self._it.num_outputs)]
+
+    def invoke(self) -> None:
+        try:
+            self._it.invoke()
+        except core.LiteError as e:
+            raise _as_tf_error(e) from None
+
+    def run_batch(self, inputs: list[np.ndarray], outputs: list[np.ndarray]) -> None:
+        """Runs each sample of ``inputs`` (arrays of the file's shapes but for dimension 0)
+        through the model, writing its results into ``outputs`` (likewise)."""
+        n = inputs[0].shape[0] if inputs else 0
+        for b in range(n):
+            for mine, x in zip(self.inputs, inputs):
+                mine[...] = x[b : b + 1]
+            self.invoke()
+            for mine, y in zip(self.outputs, outputs):
+                y[b : b + 1] = mine

@@ -1,0 +1,86 @@
+"""Full-integer int8 ``.tflite`` models written by TF 2.21's own converter (``compat.v1``
+``TFLiteConverter.from_session`` with ``Optimize.DEFAULT``, a representative dataset and
+``TFLITE_BUILTINS_INT8``), for the tests of ``tf.lite.Interpreter`` on int8 models and for
+ctest's runs of the C++ runtime (``tests/cpp/make_lite_models.py``):
+
+- ``digits_int8_tf``: a CNN (conv relu, max pool, conv relu6, dense relu, dense, softmax)
+  trained 150 Adam steps with TF on scikit-learn's 8x8 digits, calibrated on 100 of them;
+- ``efficientnet_int8_tf``: EfficientNet-Lite0 built with TF's ops from the pip package's
+  ImageNet weights, calibrated on four of scikit-image's photos (``photos``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import skimage.data
+import tensorflow as real_tf
+from sklearn.datasets import load_digits
+
+import tflite_core as tf
+from tflite_core.applications import efficientnet_lite
+
+T = real_tf.compat.v1
+PHOTOS = ("chelsea", "coffee", "astronaut", "rocket")
+
+
+def int8_converter(sess, ins, outs, samples, io_type=None) -> bytes:
+    """TF's full-integer conversion; ``io_type`` (``tf.int8``, ``tf.uint8``) for quantized
+    inputs and outputs (default: float, with QUANTIZE and DEQUANTIZE in the model)."""
+    conv = T.lite.TFLiteConverter.from_session(sess, ins, outs)
+    conv.optimizations = [real_tf.lite.Optimize.DEFAULT]
+    conv.representative_dataset = lambda: ([s[None]] for s in samples)
+    conv.target_spec.supported_ops = [real_tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    if io_type is not None:
+        conv.inference_input_type = conv.inference_output_type = io_type
+    return conv.convert()
+
+
+def photos() -> np.ndarray:
+    imgs = [tf.applications.load_image(getattr(skimage.data, n)()) for n in PHOTOS]
+    return tf.applications.preprocess_input(np.stack(imgs)).astype(np.float32)
+
+
+def efficientnet_int8_tf() -> bytes:
+    with T.Graph().as_default():
+        x = T.placeholder(T.float32, [1, 224, 224, 3], name="images")
+        y = efficientnet_lite.build(T, x, efficientnet_lite.load_weights())
+        with T.Session() as sess:
+            return int8_converter(sess, [x], [y], photos())
+
+
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's 1,797 digits as [n, 8, 8, 1] float32 in [0, 1], and their labels."""
+    d = load_digits()
+    return (d.images / 16.0).astype(np.float32)[..., None], d.target.astype(np.int64)
+
+
+def digits_int8_tf(io_types=(None,)) -> tuple[list[bytes], np.ndarray]:
+    """The trained digits CNN converted once per entry of ``io_types`` (see
+    ``int8_converter``); and its 297 held-out digits (1500:), neither trained nor calibrated on."""
+    x_all, y_all = digits()
+    rng = np.random.default_rng(0)
+    with T.Graph().as_default():
+        T.set_random_seed(0)
+        x = T.placeholder(T.float32, [None, 8, 8, 1], name="x")
+        labels = T.placeholder(T.int64, [None])
+
+        def var(shape, std):
+            return T.Variable(T.truncated_normal(shape, stddev=std))
+
+        h = T.nn.relu(T.nn.conv2d(x, var([3, 3, 1, 16], 0.3), 1, "SAME") + var([16], 0.1))
+        h = T.nn.max_pool(h, 2, 2, "VALID")
+        h = T.nn.relu6(T.nn.conv2d(h, var([3, 3, 16, 32], 0.1), 1, "SAME") + var([32], 0.1))
+        h = T.nn.relu(T.matmul(T.reshape(h, [-1, 512]), var([512, 64], 0.05)) + var([64], 0.1))
+        logits = T.matmul(h, var([64, 10], 0.1)) + var([10], 0.1)
+        probs = T.nn.softmax(logits, name="probs")
+        loss = T.reduce_mean(
+            T.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+        )
+        step = T.train.AdamOptimizer(0.01).minimize(loss)
+        with T.Session() as sess:
+            sess.run(T.global_variables_initializer())
+            for _ in range(150):
+                idx = rng.integers(0, 1500, 64)
+                sess.run(step, {x: x_all[idx], labels: y_all[idx]})
+            models = [int8_converter(sess, [x], [probs], x_all[:100], t) for t in io_types]
+            return models, x_all[1500:]
