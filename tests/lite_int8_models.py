@@ -11,6 +11,9 @@ ctest's runs of the C++ runtime (``tests/cpp/make_lite_models.py``):
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import numpy as np
 import skimage.data
 import tensorflow as real_tf
@@ -54,25 +57,29 @@ def digits() -> tuple[np.ndarray, np.ndarray]:
     return (d.images / 16.0).astype(np.float32)[..., None], d.target.astype(np.int64)
 
 
-def digits_int8_tf(io_types=(None,)) -> tuple[list[bytes], np.ndarray]:
-    """The trained digits CNN converted once per entry of ``io_types`` (see
-    ``int8_converter``); and its 297 held-out digits (1500:), neither trained nor calibrated on."""
+def digits_cnn(m: Any, x: Any, w: list[np.ndarray]) -> Any:
+    """The digits CNN's probabilities in module ``m`` (TF's compat.v1 or tflite_core) for
+    images ``x`` [n, 8, 8, 1], from the weights ``w`` (Variables or arrays)."""
+    h = m.nn.relu(m.nn.conv2d(x, w[0], 1, "SAME") + w[1])
+    h = m.nn.max_pool(h, 2, 2, "VALID")
+    h = m.nn.relu6(m.nn.conv2d(h, w[2], 1, "SAME") + w[3])
+    h = m.nn.relu(m.matmul(m.reshape(h, [-1, 512]), w[4]) + w[5])
+    return m.nn.softmax(m.matmul(h, w[6]) + w[7], name="probs")
+
+
+@functools.cache
+def digits_weights() -> list[np.ndarray]:
+    """The digits CNN's weights after 150 Adam steps with TF on the first 1,500 digits."""
     x_all, y_all = digits()
     rng = np.random.default_rng(0)
     with T.Graph().as_default():
         T.set_random_seed(0)
         x = T.placeholder(T.float32, [None, 8, 8, 1], name="x")
         labels = T.placeholder(T.int64, [None])
-
-        def var(shape, std):
-            return T.Variable(T.truncated_normal(shape, stddev=std))
-
-        h = T.nn.relu(T.nn.conv2d(x, var([3, 3, 1, 16], 0.3), 1, "SAME") + var([16], 0.1))
-        h = T.nn.max_pool(h, 2, 2, "VALID")
-        h = T.nn.relu6(T.nn.conv2d(h, var([3, 3, 16, 32], 0.1), 1, "SAME") + var([32], 0.1))
-        h = T.nn.relu(T.matmul(T.reshape(h, [-1, 512]), var([512, 64], 0.05)) + var([64], 0.1))
-        logits = T.matmul(h, var([64, 10], 0.1)) + var([10], 0.1)
-        probs = T.nn.softmax(logits, name="probs")
+        shapes = [([3, 3, 1, 16], 0.3), ([16], 0.1), ([3, 3, 16, 32], 0.1), ([32], 0.1)]
+        shapes += [([512, 64], 0.05), ([64], 0.1), ([64, 10], 0.1), ([10], 0.1)]
+        w = [T.Variable(T.truncated_normal(shape, stddev=std)) for shape, std in shapes]
+        logits = digits_cnn(T, x, w).op.inputs[0]
         loss = T.reduce_mean(
             T.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
         )
@@ -82,5 +89,17 @@ def digits_int8_tf(io_types=(None,)) -> tuple[list[bytes], np.ndarray]:
             for _ in range(150):
                 idx = rng.integers(0, 1500, 64)
                 sess.run(step, {x: x_all[idx], labels: y_all[idx]})
+            return sess.run(w)
+
+
+def digits_int8_tf(io_types=(None,)) -> tuple[list[bytes], np.ndarray]:
+    """The trained digits CNN converted by TF once per entry of ``io_types`` (see
+    ``int8_converter``), calibrated on the first 100 digits; and the 297 held-out digits
+    (1500:), neither trained nor calibrated on."""
+    x_all, _ = digits()
+    with T.Graph().as_default():
+        x = T.placeholder(T.float32, [None, 8, 8, 1], name="x")
+        probs = digits_cnn(T, x, [T.constant(v) for v in digits_weights()])
+        with T.Session() as sess:
             models = [int8_converter(sess, [x], [probs], x_all[:100], t) for t in io_types]
             return models, x_all[1500:]

@@ -183,7 +183,7 @@ def test_what_is_not_converted_raises():
                 tf.lite.TFLiteConverter.from_session(sess, [x], [x + z]).convert()
             conv = tf.lite.TFLiteConverter.from_session(sess, [x], [x * 2.0])
             conv.optimizations = [tf.lite.Optimize.DEFAULT]
-            with pytest.raises(tf.lite.ConverterError, match="integer post-training"):
+            with pytest.raises(tf.lite.ConverterError, match="dynamic-range quantization"):
                 conv.convert()
             conv = tf.lite.TFLiteConverter.from_session(sess, [x], [x * 2.0])
             conv.target_spec.supported_ops = {tf.lite.OpsSet.SELECT_TF_OPS}

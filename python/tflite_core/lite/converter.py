@@ -5,8 +5,11 @@ beside it (``Optimize``, ``OpsSet``, ``TargetSpec``, ``RepresentativeDataset``, 
 Float32 models of the builtins ``graph_to_tflite.OPS`` maps convert; with
 ``optimizations=[Optimize.DEFAULT]`` and ``target_spec.supported_types=[tf.float16]`` the
 constant weights are stored as float16 behind DEQUANTIZE ops, as TF's float16 quantization
-does. Integer quantization (dynamic range, full integer) and the TF-op fallback
-(``SELECT_TF_OPS``) raise ``ConverterError`` saying so."""
+does; with ``optimizations=[Optimize.DEFAULT]`` and a ``representative_dataset`` the model is
+quantized to full-integer int8 as TF quantizes it (``quantize_int8``; float or int8
+``inference_input_type`` / ``inference_output_type``). Dynamic-range quantization (no
+representative dataset) and the TF-op fallback (``SELECT_TF_OPS``) raise ``ConverterError``
+saying so."""
 
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from ..framework.protos import protos
 from ..saved_model import loader, signature_constants, tag_constants
 from .flatbuffer_writer import OutModel, OutOperator, OutTensor, write_model
 from .graph_to_tflite import ConverterError, convert_graph
+from .quantize_int8 import FLOAT32, INT8, quantize_model
 
 
 class Optimize(enum.Enum):
@@ -212,37 +216,73 @@ class TFLiteConverter:
         return conv
 
     # ---- converting --------------------------------------------------------------------------
-    def _check_options(self) -> bool:
-        """Whether the weights are stored as float16 (the one quantization converted here)."""
+    def _check_options(self) -> str:
+        """What the weights become: "float32", "float16" (float16 quantization) or "int8"
+        (full-integer quantization, calibrated on the representative dataset)."""
         ops = set(self.target_spec.supported_ops)
-        if not ops <= {OpsSet.TFLITE_BUILTINS}:
+        if not ops <= {OpsSet.TFLITE_BUILTINS, OpsSet.TFLITE_BUILTINS_INT8}:
             raise ConverterError(
                 f"tflite_core's converter emits TFLite builtins only; asked for "
                 f"{sorted(str(o) for o in ops)}"
             )
-        for t in (self.inference_type, self.inference_input_type, self.inference_output_type):
-            if t is not None and _dt.as_dtype(t) != _dt.float32:
-                raise ConverterError(f"inference type {_dt.as_dtype(t).name}: only float32")
-        if not self.optimizations and not self.post_training_quantize:
-            return False
+        if self.inference_type is not None and _dt.as_dtype(self.inference_type) != _dt.float32:
+            raise ConverterError(
+                f"inference_type {_dt.as_dtype(self.inference_type).name}: quantization-aware "
+                "models (fake-quant ranges) are not converted; post-training quantization is"
+            )
+        optimized = bool(self.optimizations) or self.post_training_quantize
         types = {_dt.as_dtype(t) for t in self.target_spec.supported_types}
-        if types == {_dt.float16}:
-            return True
-        raise ConverterError(
-            "integer post-training quantization (dynamic range or full integer) is not "
-            "implemented by tflite_core's converter; float16 weights are "
-            "(target_spec.supported_types = [tf.float16])"
+        full_integer = (
+            optimized and self.representative_dataset is not None and types != {_dt.float16}
         )
+        for t in (self.inference_input_type, self.inference_output_type):
+            if t is None or _dt.as_dtype(t) == _dt.float32:
+                continue
+            if not (full_integer and _dt.as_dtype(t) == _dt.int8):
+                raise ConverterError(
+                    f"inference input/output type {_dt.as_dtype(t).name}: float32, or int8 with "
+                    "full-integer quantization (optimizations and a representative_dataset)"
+                )
+        if OpsSet.TFLITE_BUILTINS_INT8 in ops and not full_integer:
+            raise ConverterError(
+                "TFLITE_BUILTINS_INT8 needs full-integer quantization: set optimizations = "
+                "[tf.lite.Optimize.DEFAULT] and a representative_dataset"
+            )
+        if not optimized:
+            return "float32"
+        if types == {_dt.float16}:
+            return "float16"
+        if full_integer:
+            return "int8"
+        raise ConverterError(
+            "dynamic-range quantization (optimizations without a representative_dataset) is "
+            "not implemented by tflite_core's converter; full-integer int8 (with a "
+            "representative_dataset) and float16 weights (target_spec.supported_types = "
+            "[tf.float16]) are"
+        )
+
+    def _samples(self) -> Any:
+        gen = self.representative_dataset
+        gen = getattr(gen, "input_gen", gen)  # (a RepresentativeDataset, or its function)
+        if not callable(gen):
+            raise ValueError("representative_dataset must be a function returning an iterable")
+        return gen()
 
     def convert(self) -> bytes:
         """The model as ``.tflite`` bytes (TFLite's flatbuffer schema, version 3)."""
-        fp16 = self._check_options()
+        mode = self._check_options()
         sess = self._session
         if sess is None:
             raise ValueError("the converter has no session to read the graph's values")
         model = convert_graph(sess, self._inputs, self._outputs)
-        if fp16:
+        if mode == "float16":
             _weights_to_float16(model)
+        elif mode == "int8":
+            io = [
+                INT8 if t is not None and _dt.as_dtype(t) == _dt.int8 else FLOAT32
+                for t in (self.inference_input_type, self.inference_output_type)
+            ]
+            quantize_model(model, self._samples(), io[0], io[1])
         if self._signature is not None:
             key, ins, outs = self._signature
             index = {t: model.inputs[k] for k, t in enumerate(self._inputs)}

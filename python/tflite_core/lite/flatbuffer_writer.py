@@ -22,6 +22,9 @@ class OutTensor:
     shape_signature: list[int]
     buffer: int = 0
     is_variable: bool = False  # (an LSTM's state: zero at allocation, kept between invokes)
+    # a quantized tensor's (scales, zero points, quantized dimension): one of each, or one per
+    # channel of that dimension
+    quantization: tuple[np.ndarray, np.ndarray, int] | None = None
 
 
 @dataclass
@@ -86,6 +89,17 @@ def _options(b: flatbuffers.Builder, fields: list[tuple[int, str, Any]]) -> int:
     return b.EndObject()
 
 
+def _quantization(b: flatbuffers.Builder, q: tuple[np.ndarray, np.ndarray, int]) -> int:
+    """A QuantizationParameters table: scale (slot 2), zero_point (3), quantized_dimension (6)."""
+    scales = b.CreateNumpyVector(np.asarray(q[0], np.float32).reshape(-1))
+    zeros = b.CreateNumpyVector(np.asarray(q[1], np.int64).reshape(-1))
+    b.StartObject(7)
+    b.PrependUOffsetTRelativeSlot(2, scales, 0)
+    b.PrependUOffsetTRelativeSlot(3, zeros, 0)
+    b.PrependInt32Slot(6, int(q[2]), 0)
+    return b.EndObject()
+
+
 def write_model(m: OutModel) -> bytes:
     b = flatbuffers.Builder(1 << 16)
     buffers = []
@@ -102,11 +116,14 @@ def write_model(m: OutModel) -> bytes:
             _int32s(b, t.shape),
             _int32s(b, t.shape_signature),
         )
+        quant = _quantization(b, t.quantization) if t.quantization is not None else None
         b.StartObject(8)
         b.PrependUOffsetTRelativeSlot(0, shape, 0)
         b.PrependInt8Slot(1, t.type, 0)
         b.PrependUint32Slot(2, t.buffer, 0)
         b.PrependUOffsetTRelativeSlot(3, name, 0)
+        if quant is not None:
+            b.PrependUOffsetTRelativeSlot(4, quant, 0)
         b.PrependBoolSlot(5, t.is_variable, False)
         b.PrependUOffsetTRelativeSlot(7, sig, 0)
         tensors.append(b.EndObject())
