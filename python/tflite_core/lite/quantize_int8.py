@@ -12,9 +12,9 @@ quantizer (MLIR's ``quant`` dialect):
   has the sum's range too, as TF's calibrator records it;
 - conv, depthwise conv and fully connected weights are int8 per output channel, symmetric in
   [-127, 127]: scale ``max|w| / 127`` (a channel's range under 1e-6 widened to +-5e-7), values
-  ``round(w * (1 / scale))`` in float32, ties away from zero; biases int32 with scale ``input scale * weight scale`` per
-  channel, or ``|bias| / (2^30 - 1)`` where that is larger (and the channel's weight scale
-  grows to match);
+  ``round(w * (1 / scale))`` in float32, ties away from zero; biases int32 with scale
+  ``input scale * weight scale`` per channel (a float32 product), or ``|bias| / (2^30 - 1)``
+  where that is larger (and the channel's weight scale grows to match);
 - a float input gets a QUANTIZE op and a float output a DEQUANTIZE op (``inference_input_type``
   and ``inference_output_type`` float32, the default), or the model reads and writes int8.
 
