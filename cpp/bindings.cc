@@ -21,7 +21,7 @@ using tfl::DType;
 using tfl::TensorView;
 
 void bind_example_parse(py::module_& m);  // bindings_example_parse.cc
-void bind_lite(py::module_& m);           // bindings_lite.cc
+void bind_lite(py::module_& m);  // bindings_lite.cc
 
 namespace {
 

@@ -71,6 +71,12 @@ bool onednn_conv_available();
 void dnnl_conv2d(const ConvGeom& g, const float* x, const float* f, float* y,
                  const float* bias = nullptr, int64_t filter_id = 0);
 void dnnl_conv2d_bwd_input(const ConvGeom& g, const float* f, const float* dy, float* dx);
+// int8 x (NHWC) and filter (TFLite's OHWI; depthwise [1, kh, kw, c * mult]) -> the exact int32
+// sums of (x - x_zp) * f (padding holds x_zp, as TFLite pads), for the caller to requantize;
+// false where oneDNN has no such primitive (or the build has no oneDNN). filter_id != 0: a
+// constant filter, reordered once.
+bool dnnl_qconv2d_s32(const ConvGeom& g, const int8_t* x, const int8_t* f, int32_t* acc,
+                      int32_t x_zp, int64_t filter_id);
 void dnnl_conv2d_bwd_filter(const ConvGeom& g, const float* x, const float* dy, float* df);
 void dnnl_max_pool(const PoolGeom& g, const float* x, float* y);
 void dnnl_avg_pool(const PoolGeom& g, const float* x, float* y);

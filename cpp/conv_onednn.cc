@@ -108,7 +108,7 @@ dnnl::primitive_attr user_scratchpad() {
 void* mut(const void* p) { return const_cast<void*>(p); }
 
 // ---- convolution --------------------------------------------------------------------------------
-enum Kind : int64_t { kFwd = 1, kBwdData, kBwdWeights, kMaxFwd, kAvgFwd, kMaxBwd, kAvgBwd };
+enum Kind : int64_t { kFwd = 1, kBwdData, kBwdWeights, kMaxFwd, kAvgFwd, kMaxBwd, kAvgBwd, kQFwd };
 
 Key conv_key(Kind kind, const ConvGeom& g, int nt) {
   return {kind, nt,   g.n,  g.h,  g.w,  g.c,  g.kh, g.kw, g.oc, g.mult,
@@ -241,6 +241,70 @@ void dnnl_conv2d(const ConvGeom& g, const float* x, const float* f, float* y, co
     e.scratch = memory(pd.scratchpad_desc(), engine());
   });
   conv_exec(*e, DNNL_ARG_SRC, x, DNNL_ARG_DST, y, f, bias);
+}
+
+bool dnnl_qconv2d_s32(const ConvGeom& g, const int8_t* x, const int8_t* f, int32_t* acc,
+                      int32_t x_zp, int64_t filter_id) {
+  const int nt = set_threads();
+  Key key = conv_key(kQFwd, g, nt);
+  key.push_back(filter_id);
+  std::shared_ptr<Entry> e;
+  try {
+    e = cached(std::move(key), [&](Entry& e) {
+      e.w_constant = filter_id != 0;
+      ConvDescs d;
+      d.src = memory::desc({g.n, g.c, g.h, g.w}, dt::s8, tag::nhwc);
+      d.dst = memory::desc({g.n, g.oc, g.oh, g.ow}, dt::s32, tag::nhwc);
+      if (g.depthwise()) {  // TFLite's [1, kh, kw, c * mult] as [c, mult, 1, kh, kw]
+        const memory::dims dims{g.c, g.mult, 1, g.kh, g.kw};
+        d.user_w = memory::desc(dims, dt::s8,
+                                memory::dims{g.mult, 1, 1, g.kw * g.c * g.mult, g.c * g.mult});
+        d.any_w = memory::desc(dims, dt::s8, tag::any);
+      } else {  // TFLite's OHWI
+        const memory::dims dims{g.oc, g.c, g.kh, g.kw};
+        d.user_w = memory::desc(dims, dt::s8, tag::ohwi);
+        d.any_w = memory::desc(dims, dt::s8, tag::any);
+      }
+      d.strides = {g.sh, g.sw};
+      d.dilates = {g.dh - 1, g.dw - 1};
+      d.pad_l = {g.pt, g.pl};
+      d.pad_r = {g.pb, g.pr};
+      dnnl::primitive_attr attr = user_scratchpad();
+      attr.set_zero_points_mask(DNNL_ARG_SRC, 0);  // one zero point, given at each run
+      auto pd = dnnl::convolution_forward::primitive_desc(
+          engine(), prop_kind::forward_inference, algorithm::convolution_direct, d.src, d.any_w,
+          d.dst, d.strides, d.dilates, d.pad_l, d.pad_r, attr);
+      e.prim = dnnl::convolution_forward(pd);
+      e.src = memory(d.src, engine(), nullptr);
+      e.dst = memory(d.dst, engine(), nullptr);
+      e.bias = memory(memory::desc({1}, dt::s32, tag::x), engine());  // (the zero point)
+      setup_weights(e, d, pd.weights_desc(), false);
+      e.scratch = memory(pd.scratchpad_desc(), engine());
+    });
+  } catch (const KernelError&) {
+    return false;  // (no int8 primitive for this shape here: the caller's loop computes it)
+  }
+  std::lock_guard<std::mutex> lk(e->m);
+  auto& s = stream();
+  e->src.set_data_handle(mut(x));
+  e->dst.set_data_handle(acc);
+  if (e->reorder_w) {
+    if (!e->w_ready) {
+      e->user_w.set_data_handle(mut(f));
+      e->w_reorder.execute(s, e->user_w, e->wei);
+      e->w_ready = e->w_constant;
+    }
+  } else {
+    e->wei.set_data_handle(mut(f));
+  }
+  *static_cast<int32_t*>(e->bias.get_data_handle()) = x_zp;
+  e->prim.execute(s, {{DNNL_ARG_SRC, e->src},
+                      {DNNL_ARG_DST, e->dst},
+                      {DNNL_ARG_WEIGHTS, e->wei},
+                      {DNNL_ARG_SCRATCHPAD, e->scratch},
+                      {DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, e->bias}});
+  s.wait();
+  return true;
 }
 
 void dnnl_conv2d_bwd_input(const ConvGeom& g, const float* f, const float* dy, float* dx) {

@@ -15,6 +15,9 @@ namespace {
 void dnnl_conv2d(const ConvGeom&, const float*, const float*, float*, const float*, int64_t) {
   unavailable("Conv2D");
 }
+bool dnnl_qconv2d_s32(const ConvGeom&, const int8_t*, const int8_t*, int32_t*, int32_t, int64_t) {
+  return false;  // (the int8 kernel's own loop)
+}
 void dnnl_conv2d_bwd_input(const ConvGeom&, const float*, const float*, float*) {
   unavailable("Conv2DBackpropInput");
 }

@@ -11,9 +11,12 @@
 //   dequantize        q int8 -> float32; ints [zp], floats [scale]: scale * (q - zp)
 //   qconv2d           x int8 NHWC, filter int8 (OHWI; depthwise [1, KH, KW, OC]), bias int32
 //                     [OC] -> y int8; ints [strides h,w, dilations h,w, pads t,b,l,r, depthwise,
-//                     x_zp, y_zp, act_min, act_max], floats [one real multiplier per OC, or one]
+//                     x_zp, y_zp, act_min, act_max, (filter id: a constant filter, optional)],
+//                     floats [one real multiplier per OC, or one]; the sums come from oneDNN's
+//                     int8 convolution (exact) where the conv backend is oneDNN
 //   qfully_connected  x int8 [rows, in], w int8 [out, in], bias int32 [out] -> y int8 [rows,
-//                     out]; ints [x_zp, w_zp, y_zp, act_min, act_max], floats [multipliers]
+//                     out]; ints [x_zp, w_zp, y_zp, act_min, act_max, (filter id, optional)],
+//                     floats [multipliers]; oneDNN's sums (a 1x1 convolution) where w_zp is 0
 //   qadd              a, b int8 of one shape -> y; ints [a_zp, b_zp, y_zp, act_min, act_max],
 //                     floats [a_scale, b_scale, y_scale]: TFLite's add (inputs shifted left 20)
 //   qmean             x int8 -> y int8; ints [x_zp, y_zp, 0/1 per input dimension], floats
@@ -26,6 +29,12 @@
 #include <cmath>
 #include <limits>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#include "conv.h"
+#include "cpu.h"
 #include "kernels.h"
 
 namespace tfl {
@@ -176,9 +185,123 @@ void k_dequantize(const TensorView* in, int nin, TensorView* out, int nout, cons
   });
 }
 
+// The requantization of a convolution's exact sums, per output channel: y = clamp(m(acc + bias)
+// + yzp) with the product m of TFLite's conv kernels (ruy's half-up shift for CONV_2D, the double
+// rounding of DEPTHWISE_CONV_2D); a scalar loop, and on AVX-512 8 channels per instruction
+// (64-bit lanes, per-lane shifts). Every step is exact, so both give the same bytes.
+struct Requant {
+  std::vector<int32_t> m, bias;
+  std::vector<int64_t> left, right;
+  bool ruy = true;
+  int32_t yzp = 0, lo = -128, hi = 127;
+};
+
+// Channels [o0, oc) of one pixel.
+void requant_pixel(const Requant& r, const int32_t* acc, int8_t* __restrict y, int64_t o0,
+                   int64_t oc) {
+  for (int64_t o = o0; o < oc; ++o) {
+    const int64_t a = int64_t(int32_t(uint32_t(acc[o]) + uint32_t(r.bias[size_t(o)])));  // wraps
+    const int64_t xs =
+        std::clamp<int64_t>(int64_t(uint64_t(a) << r.left[size_t(o)]), INT32_MIN, INT32_MAX);
+    const int64_t ab = xs * int64_t(r.m[size_t(o)]);
+    const int64_t t = ab + (ab >= 0 ? (int64_t(1) << 30) : (1 - (int64_t(1) << 30)));
+    const int64_t h = (t + ((t >> 63) & ((int64_t(1) << 31) - 1))) >> 31;  // t / 2^31, truncated
+    const int64_t sh = r.right[size_t(o)];
+    int64_t v;
+    if (r.ruy) {
+      v = (h + ((int64_t(1) << sh) >> 1)) >> sh;
+    } else {
+      const int64_t mask = (int64_t(1) << sh) - 1;
+      v = (h >> sh) + ((h & mask) > ((mask >> 1) + (h < 0 ? 1 : 0)) ? 1 : 0);
+    }
+    y[o] = int8_t(std::clamp<int64_t>(v + r.yzp, r.lo, r.hi));
+  }
+}
+
+#if TFL_CPU_X86
+// (GCC 12 reports the _mm512_undefined_* operands inside its own intrinsics as maybe
+// uninitialized: a false positive, silenced for this function only)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+// The same steps on 8 channels at a time (64-bit lanes; the tail as above).
+TFL_TARGET_AVX512F void requant_rows_avx512(const Requant& r, const int32_t* acc, int8_t* y,
+                                            int64_t b, int64_t e, int64_t oc) {
+  const int64_t oc8 = oc & ~int64_t(7);
+  const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi64(1);
+  const __m512i nudge_pos = _mm512_set1_epi64(int64_t(1) << 30);
+  const __m512i nudge_neg = _mm512_set1_epi64(1 - (int64_t(1) << 30));
+  const __m512i low31 = _mm512_set1_epi64((int64_t(1) << 31) - 1);
+  const __m512i i32min = _mm512_set1_epi64(INT32_MIN), i32max = _mm512_set1_epi64(INT32_MAX);
+  const __m512i zp = _mm512_set1_epi64(r.yzp), lo = _mm512_set1_epi64(r.lo);
+  const __m512i hi = _mm512_set1_epi64(r.hi);
+  for (int64_t p = b; p < e; ++p) {
+    const int32_t* pa = acc + p * oc;
+    int8_t* py = y + p * oc;
+    for (int64_t o = 0; o < oc8; o += 8) {
+      const __m256i sum = _mm256_add_epi32(_mm256_loadu_si256((const __m256i*)(pa + o)),
+                                           _mm256_loadu_si256((const __m256i*)(&r.bias[o])));
+      __m512i xs = _mm512_sllv_epi64(_mm512_cvtepi32_epi64(sum),
+                                     _mm512_loadu_si512((const void*)(&r.left[o])));
+      xs = _mm512_min_epi64(_mm512_max_epi64(xs, i32min), i32max);
+      const __m512i m =
+          _mm512_cvtepi32_epi64(_mm256_loadu_si256((const __m256i*)(&r.m[size_t(o)])));
+      const __m512i ab = _mm512_mul_epi32(xs, m);
+      const __mmask8 ab_neg = _mm512_cmplt_epi64_mask(ab, zero);
+      const __m512i t = _mm512_add_epi64(ab, _mm512_mask_blend_epi64(ab_neg, nudge_pos, nudge_neg));
+      const __mmask8 t_neg = _mm512_cmplt_epi64_mask(t, zero);
+      const __m512i h = _mm512_srai_epi64(_mm512_mask_add_epi64(t, t_neg, t, low31), 31);
+      const __m512i sh = _mm512_loadu_si512((const void*)(&r.right[o]));
+      const __m512i pot = _mm512_sllv_epi64(one, sh);
+      __m512i v;
+      if (r.ruy) {
+        v = _mm512_srav_epi64(_mm512_add_epi64(h, _mm512_srai_epi64(pot, 1)), sh);
+      } else {
+        const __m512i mask = _mm512_sub_epi64(pot, one);
+        const __m512i rem = _mm512_and_si512(h, mask);
+        __m512i thr = _mm512_srai_epi64(mask, 1);
+        thr = _mm512_mask_add_epi64(thr, _mm512_cmplt_epi64_mask(h, zero), thr, one);
+        v = _mm512_srav_epi64(h, sh);
+        v = _mm512_mask_add_epi64(v, _mm512_cmpgt_epi64_mask(rem, thr), v, one);
+      }
+      v = _mm512_min_epi64(_mm512_max_epi64(_mm512_add_epi64(v, zp), lo), hi);
+      _mm_storel_epi64((__m128i*)(py + o), _mm512_cvtepi64_epi8(v));
+    }
+    requant_pixel(r, pa, py, oc8, oc);
+  }
+}
+#pragma GCC diagnostic pop
+#endif
+
+void requant_rows(const Requant& r, const int32_t* acc, int8_t* y, int64_t b, int64_t e,
+                  int64_t oc) {
+#if TFL_CPU_X86
+  if (cpu::has_avx512f()) return requant_rows_avx512(r, acc, y, b, e, oc);
+#endif
+  for (int64_t p = b; p < e; ++p) requant_pixel(r, acc + p * oc, y + p * oc, 0, oc);
+}
+
+// Adds the bias to the exact sums acc (oneDNN's), requantizes and clamps: y.
+void requantize_conv(const int32_t* acc, const int32_t* bias, const std::vector<QMult>& q,
+                     bool depthwise, int32_t yzp, int32_t lo, int32_t hi, int64_t pixels,
+                     int64_t oc, int8_t* y) {
+  Requant r;
+  r.ruy = !depthwise;
+  r.yzp = yzp;
+  r.lo = lo;
+  r.hi = hi;
+  r.bias.assign(bias, bias + oc);
+  for (const QMult& c : q) {
+    r.m.push_back(c.m);
+    r.left.push_back(c.shift > 0 ? c.shift : 0);
+    r.right.push_back(c.shift > 0 ? 0 : -c.shift);
+  }
+  parallel_for(pixels, std::max<int64_t>(1, 4096 / std::max<int64_t>(oc, 1)),
+               [&](int64_t b, int64_t e) { requant_rows(r, acc, y, b, e, oc); });
+}
+
 void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "QuantizedConv2D";
-  check_weighted(op, in, nin, out, nout, a, 13, "filter");
+  check_weighted(op, in, nin, out, nout, a, a.ints.size() == 14 ? 14 : 13, "filter");
   const TensorView &x = in[0], &f = in[1], &bias = in[2], &y = out[0];
   if (x.ndim != 4 || f.ndim != 4 || y.ndim != 4) fail(op, "input, filter and output must be 4-D");
   const int64_t sh = a.ints[0], sw = a.ints[1], dh = a.ints[2], dw = a.ints[3];
@@ -211,6 +334,19 @@ void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const A
   const int8_t* fd = f.ptr<int8_t>();
   const int32_t* bd = bias.ptr<int32_t>();
   int8_t* yd = y.ptr<int8_t>();
+  if (conv_backend_now() == ConvBackend::kOneDNN && y.size() > 0 && x.size() > 0) {
+    // the exact int32 sums from oneDNN's int8 convolution, requantized here
+    const ConvGeom g{N,  H,  W,  C,  KH, KW, OC, depthwise ? M : 0, OH, OW, sh,
+                     sw, dh, dw, pt, pb, pl, pr};
+    const int64_t filter_id = a.ints.size() == 14 ? a.ints[13] : 0;
+    thread_local std::vector<int32_t> acc;
+    check_allocation(op, y.size(), int64_t(sizeof(int32_t)));
+    acc.resize(size_t(y.size()));
+    if (dnnl_qconv2d_s32(g, xd, fd, acc.data(), xzp, filter_id)) {
+      requantize_conv(acc.data(), bd, q, depthwise, yzp, lo, hi, N * OH * OW, OC, yd);
+      return;
+    }
+  }
   parallel_for(N * OH, 1, [&](int64_t r0, int64_t r1) {
     std::vector<int64_t> acc(static_cast<size_t>(OC));
     for (int64_t r = r0; r < r1; ++r) {
@@ -253,7 +389,7 @@ void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const A
 
 void k_qfully_connected(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "QuantizedFullyConnected";
-  check_weighted(op, in, nin, out, nout, a, 5, "weights");
+  check_weighted(op, in, nin, out, nout, a, a.ints.size() == 6 ? 6 : 5, "weights");
   const TensorView &x = in[0], &w = in[1], &bias = in[2], &y = out[0];
   if (x.ndim != 2 || w.ndim != 2 || y.ndim != 2) fail(op, "input, weights, output must be 2-D");
   const int64_t rows = x.shape[0], n_in = x.shape[1], n_out = w.shape[0];
@@ -270,16 +406,29 @@ void k_qfully_connected(const TensorView* in, int nin, TensorView* out, int nout
   const int8_t* xd = x.ptr<int8_t>();
   const int8_t* wd = w.ptr<int8_t>();
   int8_t* yd = y.ptr<int8_t>();
+  if (wzp == 0 && conv_backend_now() == ConvBackend::kOneDNN && y.size() > 0 && n_in > 0) {
+    // a 1x1 convolution of [rows, 1, 1, in] (oneDNN's exact int8 sums), requantized here
+    const ConvGeom g{rows, 1, 1, n_in, 1, 1, n_out, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
+    const int64_t filter_id = a.ints.size() == 6 ? a.ints[5] : 0;
+    thread_local std::vector<int32_t> acc;
+    check_allocation(op, y.size(), int64_t(sizeof(int32_t)));
+    acc.resize(size_t(y.size()));
+    if (dnnl_qconv2d_s32(g, xd, wd, acc.data(), xzp, filter_id)) {
+      requantize_conv(acc.data(), bias.ptr<int32_t>(), q, false, yzp, lo, hi, rows, n_out, yd);
+      return;
+    }
+  }
   parallel_for(rows * n_out, std::max<int64_t>(1, (1 << 14) / std::max<int64_t>(n_in, 1)),
                [&](int64_t b, int64_t e) {
                  for (int64_t k = b; k < e; ++k) {
                    const int64_t r = k / n_out, o = k % n_out;
                    const int8_t* px = xd + r * n_in;
                    const int8_t* pw = wd + o * n_in;
-                   int64_t s = bias.ptr<int32_t>()[o];
+                   // (the sum wraps as TFLite's int32 sum does: unsigned, it vectorizes)
+                   uint32_t s = uint32_t(bias.ptr<int32_t>()[o]);
                    for (int64_t i = 0; i < n_in; ++i)
-                     s += (int32_t(px[i]) - xzp) * (int32_t(pw[i]) - wzp);
-                   yd[k] = clamp8(int64_t(multiply_ruy(wrap32(s), q[size_t(o)])) + yzp, lo, hi);
+                     s += uint32_t((int32_t(px[i]) - xzp) * (int32_t(pw[i]) - wzp));
+                   yd[k] = clamp8(int64_t(multiply_ruy(int32_t(s), q[size_t(o)])) + yzp, lo, hi);
                  }
                });
 }
@@ -305,13 +454,18 @@ void k_qadd(const TensorView* in, int nin, TensorView* out, int nout, const Attr
   const double twice_max = 2 * std::max(sa, sb);
   const QMult qa = quantize_multiplier(sa / twice_max), qb = quantize_multiplier(sb / twice_max);
   const QMult qy = quantize_multiplier(twice_max / (double(1 << kLeftShift) * sy));
+  // each input's rescaled value depends on its byte only: two tables of 256
+  int32_t ta[256], tb[256];
+  for (int v = -128; v < 128; ++v) {
+    ta[v + 128] = multiply((v - za) * (1 << kLeftShift), qa);
+    tb[v + 128] = multiply((v - zb) * (1 << kLeftShift), qb);
+  }
   const int8_t *ad = in[0].ptr<int8_t>(), *bd = in[1].ptr<int8_t>();
   int8_t* yd = out[0].ptr<int8_t>();
   parallel_for(out[0].size(), kParallelGrain, [&](int64_t b, int64_t e) {
     for (int64_t k = b; k < e; ++k) {
-      const int32_t va = multiply((int32_t(ad[k]) - za) * (1 << kLeftShift), qa);
-      const int32_t vb = multiply((int32_t(bd[k]) - zb) * (1 << kLeftShift), qb);
-      yd[k] = clamp8(int64_t(multiply(va + vb, qy)) + zy, lo, hi);
+      const int32_t sum = ta[ad[k] + 128] + tb[bd[k] + 128];
+      yd[k] = clamp8(int64_t(multiply(sum, qy)) + zy, lo, hi);
     }
   });
 }

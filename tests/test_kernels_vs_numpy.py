@@ -2052,12 +2052,13 @@ def qconv_case(draw):
         draw(st.integers(0, 2)),
         draw(st.integers(1, 6)),
         draw(st.integers(1, 6)),
-        draw(st.integers(1, 4)),
+        draw(st.integers(1, 10)),
     )
     kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
     sh, sw, dh, dw = (draw(st.integers(1, 2)) for _ in range(4))
     pt, pb, pl, pr = (draw(st.integers(0, 2)) for _ in range(4))
-    oc = c * draw(st.integers(1, 2)) if depthwise else draw(st.integers(1, 4))
+    # (up to 20 channels: the AVX-512 requantization's 8-channel blocks and its scalar tail)
+    oc = c * draw(st.integers(1, 2)) if depthwise else draw(st.integers(1, 20))
     x = int8s(draw, (n, h, w, c))
     f = int8s(draw, (1, kh, kw, oc) if depthwise else (oc, kh, kw, c))
     bias = arrays(draw, I32, (oc,), -20000, 20000)
@@ -2071,12 +2072,13 @@ def qconv_case(draw):
 
 @st.composite
 def qfully_connected_case(draw):
-    rows, n_in, n_out = draw(st.integers(0, 3)), draw(st.integers(1, 8)), draw(st.integers(1, 5))
+    rows, n_in, n_out = draw(st.integers(0, 3)), draw(st.integers(1, 8)), draw(st.integers(1, 20))
     x, w = int8s(draw, (rows, n_in)), int8s(draw, (n_out, n_in))
     bias = arrays(draw, I32, (n_out,), -20000, 20000)
     lo, hi = act_bounds(draw)
     mults = [multiplier(draw) for _ in range(draw(st.sampled_from([1, n_out])))]
-    zps = [zero_point(draw) for _ in range(3)]
+    # (weights' zero point 0, TFLite's, takes the oneDNN path; another one the loop)
+    zps = [zero_point(draw), draw(st.sampled_from([0, -3, 5])), zero_point(draw)]
     return Case([x, w, bias], [blank((rows, n_out), I8)], [*zps, lo, hi], mults)
 
 
@@ -2175,6 +2177,24 @@ def test_kernel_matches_numpy(name, data):
             np.testing.assert_array_equal(got, orig)
     if name in COUNTERS:
         assert ins_c[0][0] == case.inputs[0][0] + 1
+
+
+@pytest.mark.parametrize("backend", ["onednn", "reference"])
+@pytest.mark.parametrize("name", ["qconv2d", "qfully_connected"])
+@given(data=st.data())
+def test_int8_products_match_numpy_on_each_conv_backend(name, backend, data):
+    """The int8 convolution and fully connected kernels take oneDNN's exact int32 sums (then
+    requantize them) or their own loop, by the conv backend: both give the NumPy twin's bytes."""
+    case = data.draw(ROWS[name], label="case")
+    before = _core.conv_backend()
+    _core.set_conv_backend(backend)
+    try:
+        outs_c, outs_n = [o.copy() for o in case.outputs], [o.copy() for o in case.outputs]
+        _core.run_kernel(name, [a.copy() for a in case.inputs], outs_c, case.ints, case.floats)
+    finally:
+        _core.set_conv_backend(before)
+    ref.run_kernel(name, [a.copy() for a in case.inputs], outs_n, case.ints, case.floats)
+    assert_same(name, outs_c[0], outs_n[0], case)
 
 
 @pytest.mark.parametrize("dtype", FLOATS)

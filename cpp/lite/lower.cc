@@ -301,8 +301,10 @@ class Builder {
     const auto [pl, pr] = pads(pad, xs[2], fs[2], sw, dw);
     const auto [lo, hi] = q_bounds(act, yt);
     const int x = in_slot(xt), f = in_slot(ft), b = q_bias(bt, oc);
+    const int64_t filter_id = buffer_of(ft).second > 0 ? new_constant_id() : 0;
     step("qconv2d", {x, f, b}, {fresh(yt)},
-         {{sh, sw, dh, dw, pt, pb, pl, pr, depthwise ? 1 : 0, zp_of(xt), zp_of(yt), lo, hi},
+         {{sh, sw, dh, dw, pt, pb, pl, pr, depthwise ? 1 : 0, zp_of(xt), zp_of(yt), lo, hi,
+           filter_id},
           q_multipliers(xt, ft, yt, oc)});
   }
 
@@ -322,7 +324,9 @@ class Builder {
     if (m.size() != 1 && int64_t(m.size()) != n_out)
       invalid("weights '" + info(wt).name + "' have " + std::to_string(m.size()) + " scales for " +
               std::to_string(n_out) + " outputs");
-    step("qfully_connected", {x, w, b}, {y}, {{zp_of(xt), zp_of(wt), zp_of(yt), lo, hi}, m});
+    const int64_t filter_id = buffer_of(wt).second > 0 ? new_constant_id() : 0;
+    step("qfully_connected", {x, w, b}, {y},
+         {{zp_of(xt), zp_of(wt), zp_of(yt), lo, hi, filter_id}, m});
   }
 
   // ---- activations ----------------------------------------------------------------------
