@@ -146,6 +146,27 @@ std::vector<QMult> multipliers(const char* op, const Attrs& a, int64_t channels)
   return q;
 }
 
+#if TFL_CPU_X86
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // (see requant_rows_avx512)
+// QUANTIZE's loop on 16 floats at a time, from b while 16 remain: the index it stopped at. The
+// same steps (round half to even, + zp, max with lo, min with hi: a NaN becomes lo, as
+// _mm512_max_ps returns its second operand for a NaN), so the same bytes.
+TFL_TARGET_AVX512F int64_t quantize_avx512(const float* x, int8_t* y, int64_t b, int64_t e,
+                                           float inv, int64_t zp, int64_t lo, int64_t hi) {
+  const __m512 vinv = _mm512_set1_ps(inv), vzp = _mm512_set1_ps(float(zp));
+  const __m512 vlo = _mm512_set1_ps(float(lo)), vhi = _mm512_set1_ps(float(hi));
+  for (; b + 16 <= e; b += 16) {
+    __m512 r = _mm512_roundscale_ps(_mm512_mul_ps(_mm512_loadu_ps(x + b), vinv),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    r = _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(r, vzp), vlo), vhi);
+    _mm_storeu_si128((__m128i*)(y + b), _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(r)));
+  }
+  return b;
+}
+#pragma GCC diagnostic pop
+#endif
+
 void k_quantize(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "Quantize";
   check_count(op, size_t(nin), 1, size_t(nout), 1);
@@ -161,6 +182,9 @@ void k_quantize(const TensorView* in, int nin, TensorView* out, int nout, const 
   const float* x = in[0].ptr<float>();
   int8_t* y = out[0].ptr<int8_t>();
   parallel_for(in[0].size(), kCheapGrain, [&](int64_t b, int64_t e) {
+#if TFL_CPU_X86
+    if (cpu::has_avx512f()) b = quantize_avx512(x, y, b, e, inv, zp, lo, hi);
+#endif
     for (int64_t k = b; k < e; ++k) {
       const float r = std::nearbyint(x[k] * inv);
       const float v = std::min(std::max(r + float(zp), float(lo)), float(hi));  // (NaN: lo)
@@ -223,15 +247,41 @@ void requant_pixel(const Requant& r, const int32_t* acc, int8_t* __restrict y, i
 // uninitialized: a false positive, silenced for this function only)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-// The same steps on 8 channels at a time (64-bit lanes; the tail as above).
+// TFLite's product of 8 int32 values (in 64-bit lanes) by fixed-point multipliers m (Q31) with
+// shifts left (>= 0) and right (>= 0): ruy's half-up final shift, or TFLite's double rounding.
+TFL_TARGET_AVX512F inline __m512i multiply8(__m512i x, __m512i m, __m512i left, __m512i right,
+                                            bool ruy) {
+  const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi64(1);
+  const __m512i i32min = _mm512_set1_epi64(INT32_MIN), i32max = _mm512_set1_epi64(INT32_MAX);
+  x = _mm512_min_epi64(_mm512_max_epi64(_mm512_sllv_epi64(x, left), i32min), i32max);
+  const __m512i ab = _mm512_mul_epi32(x, m);
+  const __mmask8 ab_neg = _mm512_cmplt_epi64_mask(ab, zero);
+  const __m512i t =
+      _mm512_add_epi64(ab, _mm512_mask_blend_epi64(ab_neg, _mm512_set1_epi64(int64_t(1) << 30),
+                                                   _mm512_set1_epi64(1 - (int64_t(1) << 30))));
+  const __mmask8 t_neg = _mm512_cmplt_epi64_mask(t, zero);
+  const __m512i low31 = _mm512_set1_epi64((int64_t(1) << 31) - 1);
+  const __m512i h = _mm512_srai_epi64(_mm512_mask_add_epi64(t, t_neg, t, low31), 31);
+  const __m512i pot = _mm512_sllv_epi64(one, right);
+  if (ruy) return _mm512_srav_epi64(_mm512_add_epi64(h, _mm512_srai_epi64(pot, 1)), right);
+  const __m512i mask = _mm512_sub_epi64(pot, one);
+  const __m512i rem = _mm512_and_si512(h, mask);
+  __m512i thr = _mm512_srai_epi64(mask, 1);
+  thr = _mm512_mask_add_epi64(thr, _mm512_cmplt_epi64_mask(h, zero), thr, one);
+  const __m512i v = _mm512_srav_epi64(h, right);
+  return _mm512_mask_add_epi64(v, _mm512_cmpgt_epi64_mask(rem, thr), v, one);
+}
+
+// y = clamp(v + zp, lo, hi) of 8 lanes, stored as 8 bytes.
+TFL_TARGET_AVX512F inline void store8(int8_t* y, __m512i v, __m512i zp, __m512i lo, __m512i hi) {
+  v = _mm512_min_epi64(_mm512_max_epi64(_mm512_add_epi64(v, zp), lo), hi);
+  _mm_storel_epi64((__m128i*)y, _mm512_cvtepi64_epi8(v));
+}
+
+// The requantization on 8 channels at a time (the tail as above).
 TFL_TARGET_AVX512F void requant_rows_avx512(const Requant& r, const int32_t* acc, int8_t* y,
                                             int64_t b, int64_t e, int64_t oc) {
   const int64_t oc8 = oc & ~int64_t(7);
-  const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi64(1);
-  const __m512i nudge_pos = _mm512_set1_epi64(int64_t(1) << 30);
-  const __m512i nudge_neg = _mm512_set1_epi64(1 - (int64_t(1) << 30));
-  const __m512i low31 = _mm512_set1_epi64((int64_t(1) << 31) - 1);
-  const __m512i i32min = _mm512_set1_epi64(INT32_MIN), i32max = _mm512_set1_epi64(INT32_MAX);
   const __m512i zp = _mm512_set1_epi64(r.yzp), lo = _mm512_set1_epi64(r.lo);
   const __m512i hi = _mm512_set1_epi64(r.hi);
   for (int64_t p = b; p < e; ++p) {
@@ -240,34 +290,38 @@ TFL_TARGET_AVX512F void requant_rows_avx512(const Requant& r, const int32_t* acc
     for (int64_t o = 0; o < oc8; o += 8) {
       const __m256i sum = _mm256_add_epi32(_mm256_loadu_si256((const __m256i*)(pa + o)),
                                            _mm256_loadu_si256((const __m256i*)(&r.bias[o])));
-      __m512i xs = _mm512_sllv_epi64(_mm512_cvtepi32_epi64(sum),
-                                     _mm512_loadu_si512((const void*)(&r.left[o])));
-      xs = _mm512_min_epi64(_mm512_max_epi64(xs, i32min), i32max);
       const __m512i m =
           _mm512_cvtepi32_epi64(_mm256_loadu_si256((const __m256i*)(&r.m[size_t(o)])));
-      const __m512i ab = _mm512_mul_epi32(xs, m);
-      const __mmask8 ab_neg = _mm512_cmplt_epi64_mask(ab, zero);
-      const __m512i t = _mm512_add_epi64(ab, _mm512_mask_blend_epi64(ab_neg, nudge_pos, nudge_neg));
-      const __mmask8 t_neg = _mm512_cmplt_epi64_mask(t, zero);
-      const __m512i h = _mm512_srai_epi64(_mm512_mask_add_epi64(t, t_neg, t, low31), 31);
-      const __m512i sh = _mm512_loadu_si512((const void*)(&r.right[o]));
-      const __m512i pot = _mm512_sllv_epi64(one, sh);
-      __m512i v;
-      if (r.ruy) {
-        v = _mm512_srav_epi64(_mm512_add_epi64(h, _mm512_srai_epi64(pot, 1)), sh);
-      } else {
-        const __m512i mask = _mm512_sub_epi64(pot, one);
-        const __m512i rem = _mm512_and_si512(h, mask);
-        __m512i thr = _mm512_srai_epi64(mask, 1);
-        thr = _mm512_mask_add_epi64(thr, _mm512_cmplt_epi64_mask(h, zero), thr, one);
-        v = _mm512_srav_epi64(h, sh);
-        v = _mm512_mask_add_epi64(v, _mm512_cmpgt_epi64_mask(rem, thr), v, one);
-      }
-      v = _mm512_min_epi64(_mm512_max_epi64(_mm512_add_epi64(v, zp), lo), hi);
-      _mm_storel_epi64((__m128i*)(py + o), _mm512_cvtepi64_epi8(v));
+      const __m512i v =
+          multiply8(_mm512_cvtepi32_epi64(sum), m, _mm512_loadu_si512((const void*)(&r.left[o])),
+                    _mm512_loadu_si512((const void*)(&r.right[o])), r.ruy);
+      store8(py + o, v, zp, lo, hi);
     }
     requant_pixel(r, pa, py, oc8, oc);
   }
+}
+
+// ADD's loop on 8 elements at a time, from k while 8 remain (the tables ta and tb as in k_qadd):
+// the index it stopped at.
+TFL_TARGET_AVX512F int64_t qadd_avx512(const int8_t* a, const int8_t* b, int8_t* y, int64_t k,
+                                       int64_t e, const int32_t* ta, const int32_t* tb, QMult q,
+                                       int64_t zy, int64_t lo, int64_t hi) {
+  const __m256i bias = _mm256_set1_epi32(128);
+  const __m512i m = _mm512_set1_epi64(q.m);
+  const __m512i left = _mm512_set1_epi64(q.shift > 0 ? q.shift : 0);
+  const __m512i right = _mm512_set1_epi64(q.shift > 0 ? 0 : -q.shift);
+  const __m512i vzp = _mm512_set1_epi64(zy), vlo = _mm512_set1_epi64(lo);
+  const __m512i vhi = _mm512_set1_epi64(hi);
+  for (; k + 8 <= e; k += 8) {
+    const __m256i ia =
+        _mm256_add_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(a + k))), bias);
+    const __m256i ib =
+        _mm256_add_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(b + k))), bias);
+    const __m256i sum =
+        _mm256_add_epi32(_mm256_i32gather_epi32(ta, ia, 4), _mm256_i32gather_epi32(tb, ib, 4));
+    store8(y + k, multiply8(_mm512_cvtepi32_epi64(sum), m, left, right, false), vzp, vlo, vhi);
+  }
+  return k;
 }
 #pragma GCC diagnostic pop
 #endif
@@ -462,7 +516,10 @@ void k_qadd(const TensorView* in, int nin, TensorView* out, int nout, const Attr
   }
   const int8_t *ad = in[0].ptr<int8_t>(), *bd = in[1].ptr<int8_t>();
   int8_t* yd = out[0].ptr<int8_t>();
-  parallel_for(out[0].size(), kParallelGrain, [&](int64_t b, int64_t e) {
+  parallel_for(out[0].size(), int64_t(1) << 14, [&](int64_t b, int64_t e) {
+#if TFL_CPU_X86
+    if (cpu::has_avx512f()) b = qadd_avx512(ad, bd, yd, b, e, ta, tb, qy, zy, lo, hi);
+#endif
     for (int64_t k = b; k < e; ++k) {
       const int32_t sum = ta[ad[k] + 128] + tb[bd[k] + 128];
       yd[k] = clamp8(int64_t(multiply(sum, qy)) + zy, lo, hi);
@@ -490,14 +547,36 @@ void k_qmean(const TensorView* in, int nin, TensorView* out, int nout, const Att
   const QMult q = quantize_multiplier(a.floats[0] / a.floats[1]);
   std::vector<int64_t> acc(size_t(out_size), 0);
   const int8_t* xd = x.ptr<int8_t>();
-  for (int64_t k = 0; k < x.size(); ++k) {
-    int64_t rem = k, o = 0, stride = 1;
-    for (int d = x.ndim - 1; d >= 0; --d) {
-      const int64_t i = rem % x.shape[d];
-      rem /= x.shape[d];
-      if (!a.ints[size_t(2 + d)]) o += i * stride, stride *= x.shape[d];
+  // reduced dimensions in one run (a mean over H and W of NHWC): [outer, count, inner], summed
+  // row by row into inner-wide int32 sums, which cannot overflow below 2^23 rows
+  int first = x.ndim, last = -1;
+  for (int d = 0; d < x.ndim; ++d)
+    if (a.ints[size_t(2 + d)]) first = std::min(first, d), last = d;
+  bool run = last >= first;
+  for (int d = first; run && d <= last; ++d) run = a.ints[size_t(2 + d)] != 0;
+  if (run && count < (int64_t(1) << 23)) {
+    int64_t inner = 1;
+    for (int d = last + 1; d < x.ndim; ++d) inner *= x.shape[d];
+    const int64_t outer = inner ? out_size / inner : 0;
+    std::vector<int32_t> sums(static_cast<size_t>(inner));
+    for (int64_t o = 0; o < outer; ++o) {
+      std::fill(sums.begin(), sums.end(), 0);
+      for (int64_t r = 0; r < count; ++r) {
+        const int8_t* px = xd + (o * count + r) * inner;
+        for (int64_t i = 0; i < inner; ++i) sums[size_t(i)] += int32_t(px[i]);
+      }
+      for (int64_t i = 0; i < inner; ++i) acc[size_t(o * inner + i)] = sums[size_t(i)] - count * zx;
     }
-    acc[size_t(o)] += int32_t(xd[k]) - zx;
+  } else {
+    for (int64_t k = 0; k < x.size(); ++k) {
+      int64_t rem = k, o = 0, stride = 1;
+      for (int d = x.ndim - 1; d >= 0; --d) {
+        const int64_t i = rem % x.shape[d];
+        rem /= x.shape[d];
+        if (!a.ints[size_t(2 + d)]) o += i * stride, stride *= x.shape[d];
+      }
+      acc[size_t(o)] += int32_t(xd[k]) - zx;
+    }
   }
   int8_t* yd = y.ptr<int8_t>();
   for (int64_t o = 0; o < out_size; ++o) {

@@ -2551,6 +2551,82 @@ def test_large_inputs_match_numpy(name, case):
             assert_same(name, got, want, case)
 
 
+def _int8_large_cases() -> list:
+    """int8 kernels at a network's sizes, past the 8- and 16-lane loops' first blocks."""
+    rng = np.random.default_rng(11)
+
+    def i8(*shape):
+        return rng.integers(-128, 128, shape).astype(I8)
+
+    x = rng.normal(0, 3, (1, 37, 29, 5)).astype(F32)
+    x.flat[::97] = np.nan
+    x.flat[5::131] = np.inf
+    x.flat[7::151] = -np.inf
+    x.flat[9::10] = (np.arange(x.size)[9::10] % 7 - 3) * 0.5  # (ties: half to even)
+    mults = [*rng.uniform(1e-4, 0.9, 24), 1.5, 40.0, 0.0]
+    return [
+        ("quantize", Case([x], [blank(x.shape, I8)], [-3, -128, 127], [0.5])),
+        (
+            "qadd",
+            Case(
+                [i8(2, 57, 31), i8(2, 57, 31)],
+                [blank((2, 57, 31), I8)],
+                [3, -7, 1, -128, 127],
+                [0.02, 0.05, 0.06],
+            ),
+        ),
+        (
+            "qmean",
+            Case([i8(2, 7, 9, 40)], [blank((2, 1, 1, 40), I8)], [-5, 2, 0, 1, 1, 0], [0.1, 0.03]),
+        ),
+        ("qmean", Case([i8(3, 8, 10)], [blank((8,), I8)], [4, -1, 1, 0, 1], [0.1, 0.2])),
+        (
+            "qconv2d",
+            Case(
+                [i8(1, 15, 13, 24), i8(27, 3, 3, 24), rng.integers(-9000, 9000, 27).astype(I32)],
+                [blank((1, 8, 7, 27), I8)],
+                [2, 2, 1, 1, 1, 1, 1, 1, 0, -3, 4, -128, 120],
+                mults,
+            ),
+        ),
+        (
+            "qconv2d",
+            Case(
+                [i8(2, 14, 14, 24), i8(1, 5, 5, 24), rng.integers(-9000, 9000, 24).astype(I32)],
+                [blank((2, 14, 14, 24), I8)],
+                [1, 1, 1, 1, 2, 2, 2, 2, 1, 7, -2, -100, 127],
+                mults[:24],
+            ),
+        ),
+        (
+            "qfully_connected",
+            Case(
+                [i8(3, 300), i8(37, 300), rng.integers(-9000, 9000, 37).astype(I32)],
+                [blank((3, 37), I8)],
+                [5, 0, -4, -128, 127],
+                [0.003],
+            ),
+        ),
+    ]
+
+
+@pytest.mark.parametrize("backend", ["onednn", "reference"])
+@pytest.mark.parametrize(
+    "name, case", _int8_large_cases(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_int8_kernels_at_network_sizes_match_numpy(name, case, backend):
+    before = _core.conv_backend()
+    _core.set_conv_backend(backend)
+    try:
+        got = [o.copy() for o in case.outputs]
+        _core.run_kernel(name, case.inputs, got, case.ints, case.floats)
+    finally:
+        _core.set_conv_backend(before)
+    want = [o.copy() for o in case.outputs]
+    ref.run_kernel(name, case.inputs, want, case.ints, case.floats)
+    assert_same(name, got[0], want[0], case)
+
+
 def test_large_reductions_do_not_depend_on_thread_count():
     x = np.random.default_rng(5).normal(size=(300_000,)).astype(np.float32)
     before = _core.get_num_threads()
