@@ -247,29 +247,26 @@ void requant_pixel(const Requant& r, const int32_t* acc, int8_t* __restrict y, i
 // uninitialized: a false positive, silenced for this function only)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-// TFLite's product of 8 int32 values (in 64-bit lanes) by fixed-point multipliers m (Q31) with
-// shifts left (>= 0) and right (>= 0): ruy's half-up final shift, or TFLite's double rounding.
+// TFLite's product of 8 int32 values (in 64-bit lanes) by fixed-point multipliers m (Q31, >= 0)
+// with shifts left (>= 0) and right (>= 0): ruy's half-up final shift, or TFLite's double
+// rounding. Two identities make it short: SaturatingRoundingDoublingHighMul(x, m) for m >= 0 is
+// floor((x m + 2^30) / 2^31) for either sign of x m (its nudge 1 - 2^30 and truncation toward
+// zero for a negative product come to the same), and RoundingDivideByPOT(h, k) is
+// floor((h + 2^(k-1) - [h < 0]) / 2^k) for k >= 1 (half away from zero), h for k = 0.
 TFL_TARGET_AVX512F inline __m512i multiply8(__m512i x, __m512i m, __m512i left, __m512i right,
                                             bool ruy) {
-  const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi64(1);
   const __m512i i32min = _mm512_set1_epi64(INT32_MIN), i32max = _mm512_set1_epi64(INT32_MAX);
   x = _mm512_min_epi64(_mm512_max_epi64(_mm512_sllv_epi64(x, left), i32min), i32max);
   const __m512i ab = _mm512_mul_epi32(x, m);
-  const __mmask8 ab_neg = _mm512_cmplt_epi64_mask(ab, zero);
-  const __m512i t =
-      _mm512_add_epi64(ab, _mm512_mask_blend_epi64(ab_neg, _mm512_set1_epi64(int64_t(1) << 30),
-                                                   _mm512_set1_epi64(1 - (int64_t(1) << 30))));
-  const __mmask8 t_neg = _mm512_cmplt_epi64_mask(t, zero);
-  const __m512i low31 = _mm512_set1_epi64((int64_t(1) << 31) - 1);
-  const __m512i h = _mm512_srai_epi64(_mm512_mask_add_epi64(t, t_neg, t, low31), 31);
-  const __m512i pot = _mm512_sllv_epi64(one, right);
-  if (ruy) return _mm512_srav_epi64(_mm512_add_epi64(h, _mm512_srai_epi64(pot, 1)), right);
-  const __m512i mask = _mm512_sub_epi64(pot, one);
-  const __m512i rem = _mm512_and_si512(h, mask);
-  __m512i thr = _mm512_srai_epi64(mask, 1);
-  thr = _mm512_mask_add_epi64(thr, _mm512_cmplt_epi64_mask(h, zero), thr, one);
-  const __m512i v = _mm512_srav_epi64(h, right);
-  return _mm512_mask_add_epi64(v, _mm512_cmpgt_epi64_mask(rem, thr), v, one);
+  const __m512i h =
+      _mm512_srai_epi64(_mm512_add_epi64(ab, _mm512_set1_epi64(int64_t(1) << 30)), 31);
+  const __m512i half = _mm512_srai_epi64(_mm512_sllv_epi64(_mm512_set1_epi64(1), right), 1);
+  if (ruy) return _mm512_srav_epi64(_mm512_add_epi64(h, half), right);
+  // (for a negative h and k >= 1: half - 1; half is 0 for k = 0)
+  const __mmask8 neg = _mm512_cmplt_epi64_mask(h, _mm512_setzero_si512()) &
+                       _mm512_cmpgt_epi64_mask(right, _mm512_setzero_si512());
+  const __m512i nudge = _mm512_mask_sub_epi64(half, neg, half, _mm512_set1_epi64(1));
+  return _mm512_srav_epi64(_mm512_add_epi64(h, nudge), right);
 }
 
 // y = clamp(v + zp, lo, hi) of 8 lanes, stored as 8 bytes.
