@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import faulthandler
 import struct
+import sys
 
 import numpy as np
 import pytest
@@ -109,7 +110,9 @@ def _run(content: bytes) -> None:
 
 @pytest.fixture(autouse=True)
 def _watchdog():
-    faulthandler.dump_traceback_later(120, exit=True)
+    # (to the process's own stderr: under --capture=sys, as CI's sanitizer run uses,
+    # sys.stderr has no file descriptor)
+    faulthandler.dump_traceback_later(120, exit=True, file=sys.__stderr__)
     yield
     faulthandler.cancel_dump_traceback_later()
 

@@ -2,7 +2,7 @@
 side with LiteRT (``ai_edge_litert``) running its builtin int8 kernels: the digits CNN (all 297
 held-out digits, float and int8 inputs and outputs) and EfficientNet-Lite0 (four photos) agree
 within one quantization step of the output; tensor details, batch resizing, threads, and the
-errors for what the int8 path does not run (dynamic-range and uint8 models) are checked too.
+error for what the int8 path does not run (uint8 models) are checked too.
 
 These models run on the C++ runtime (``cpp/lite/``, through ``_core.LiteInterpreter``), whose
 integer arithmetic follows LiteRT's builtin kernels (``BUILTIN_WITHOUT_DEFAULT_DELEGATES``);
@@ -17,7 +17,7 @@ import pytest
 import tensorflow as real_tf
 from ai_edge_litert.interpreter import Interpreter as LiteRT
 from ai_edge_litert.interpreter import OpResolverType
-from lite_int8_models import T, digits, digits_int8_tf, efficientnet_int8_tf, photos
+from lite_int8_models import digits, digits_int8_tf, efficientnet_int8_tf, photos
 
 import tflite_core as tf
 from tflite_core.framework.runtime import get_num_threads
@@ -147,20 +147,6 @@ def test_uint8_io_is_refused_naming_the_tensor(models):
     with pytest.raises(tf.errors.UnimplementedError, match="is quantized UINT8") as e:
         tf.lite.Interpreter(model_content=models["uint8"])
     assert isinstance(e.value, ValueError)  # (as LiteRT's errors are)
-
-
-def test_dynamic_range_model_is_refused_at_load():
-    rng = np.random.default_rng(0)
-    with T.Graph().as_default():
-        x = T.placeholder(T.float32, [1, 64], name="x")
-        w = T.constant(rng.normal(size=(64, 32)).astype(np.float32))
-        y = T.identity(T.nn.relu(T.matmul(x, w)), name="y")
-        with T.Session() as sess:
-            conv = T.lite.TFLiteConverter.from_session(sess, [x], [y])
-            conv.optimizations = [real_tf.lite.Optimize.DEFAULT]
-            content = conv.convert()  # int8 weights, float activations
-    with pytest.raises(tf.errors.UnimplementedError, match="dynamic-range quantization"):
-        tf.lite.Interpreter(model_content=content)
 
 
 @pytest.mark.bad_input

@@ -407,19 +407,6 @@ def test_unsupported_op_is_refused_at_load():
     LiteRT(model_content=content).allocate_tensors()  # (LiteRT has it)
 
 
-def test_dynamic_range_model_is_refused_at_load():
-    with T.Graph().as_default():
-        ins, outs = cnn(T)
-        with T.Session() as sess:
-            conv = T.lite.TFLiteConverter.from_session(sess, ins, outs[:1])
-            conv.optimizations = [real_tf.lite.Optimize.DEFAULT]
-            content = conv.convert()  # dynamic range: int8 weights
-    with pytest.raises(
-        tf.errors.UnimplementedError, match=r"quantized tensor .*\(dynamic-range quantization\)"
-    ):
-        tf.lite.Interpreter(model_content=content)
-
-
 def _tiny_model(data: bytes, shape: list[int]) -> bytes:
     """A model (by our writer) whose one constant has ``data`` for ``shape``: out = c + x."""
     tensors = [

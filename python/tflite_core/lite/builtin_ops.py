@@ -20,6 +20,7 @@ from ..framework import dtypes as _dt
 from ..framework.constant_op import constant
 from ..nn import activation_ops, clip_ops, conv_ops, lstm_ops, nn_ops
 from ..ops import array_ops, image_resize_ops, indexing_ops, math_extra_ops, math_ops, slicing_ops
+from .hybrid_ops import asymmetric_quantize, hybrid_weights, scaled
 from .lite_errors import ModelUnimplementedError
 
 # TFLite's TensorType -> numpy dtype (STRING: object arrays of bytes)
@@ -101,7 +102,12 @@ def _transposed(b: Any, op: Any, i: int, perm: list[int]) -> Any:
 
 def _conv2d(b: Any, op: Any) -> list:
     x, bias = b.x(op, 0), b.x(op, 2, optional=True)
-    w = _transposed(b, op, 1, [1, 2, 3, 0])  # OHWI -> HWIO
+    hybrid = hybrid_weights(b, op)
+    if hybrid is not None:  # int8 weights, a float input quantized per batch
+        x, x_scale = asymmetric_quantize(x, [1, 2, 3])
+        w = constant(np.ascontiguousarray(np.transpose(hybrid[0], [1, 2, 3, 0])))
+    else:
+        w = _transposed(b, op, 1, [1, 2, 3, 0])  # OHWI -> HWIO
     sh, sw = b.option(op, 2, "i", 1), b.option(op, 1, "i", 1)
     dh, dw = b.option(op, 5, "i", 1), b.option(op, 4, "i", 1)
     y = conv_ops.conv2d(
@@ -111,13 +117,21 @@ def _conv2d(b: Any, op: Any) -> list:
         padding(b, op),
         dilations=[1, dh, dw, 1],
     )
-    if bias is not None:
+    if hybrid is not None:
+        y = scaled(y, hybrid[1], x_scale, bias, conv=True)
+    elif bias is not None:
         y = nn_ops.bias_add(y, bias)
     return [activation(y, b.option(op, 3, "b", 0), b.where(op))]
 
 
 def _depthwise(b: Any, op: Any) -> list:
-    x, w, bias = b.x(op, 0), b.x(op, 1), b.x(op, 2, optional=True)
+    x, bias = b.x(op, 0), b.x(op, 2, optional=True)
+    hybrid = hybrid_weights(b, op)
+    if hybrid is not None:  # int8 weights, a float input quantized per batch
+        x, x_scale = asymmetric_quantize(x, [1, 2, 3])
+        w = constant(hybrid[0])
+    else:
+        w = b.x(op, 1)
     c = x.shape.as_list()[-1]
     kh, kw, cm = w.shape.as_list()[1:]
     if c is None or cm % c:
@@ -131,7 +145,9 @@ def _depthwise(b: Any, op: Any) -> list:
         padding(b, op),
         rate=[dh, dw] if (dh, dw) != (1, 1) else None,
     )
-    if bias is not None:
+    if hybrid is not None:
+        y = scaled(y, hybrid[1], x_scale, bias, conv=True)
+    elif bias is not None:
         y = nn_ops.bias_add(y, bias)
     return [activation(y, b.option(op, 4, "b", 0), b.where(op))]
 
@@ -142,9 +158,20 @@ def _fully_connected(b: Any, op: Any) -> list:
         raise ValueError(f"{b.where(op)}: only the DEFAULT weights format is supported")
     n_out, n_in = b.tensor(op.inputs[1]).shape
     lead = x.shape.as_list()[:-1]
-    y = math_ops.matmul(array_ops.reshape(x, [-1, n_in]), _transposed(b, op, 1, [1, 0]))
-    if bias is not None:
-        y = nn_ops.bias_add(y, bias)
+    hybrid = hybrid_weights(b, op)
+    if hybrid is not None:  # int8 weights, each row of the float input quantized
+        if not b.option(op, 3, "B", 0):
+            raise ModelUnimplementedError(
+                f"{b.where(op)}: a hybrid FULLY_CONNECTED with symmetric input quantization "
+                "(asymmetric_quantize_inputs false)"
+            )
+        q, x_scale = asymmetric_quantize(array_ops.reshape(x, [-1, n_in]), [1])
+        y = math_ops.matmul(q, constant(np.ascontiguousarray(hybrid[0].T)))
+        y = scaled(y, hybrid[1], x_scale, bias, conv=False)
+    else:
+        y = math_ops.matmul(array_ops.reshape(x, [-1, n_in]), _transposed(b, op, 1, [1, 0]))
+        if bias is not None:
+            y = nn_ops.bias_add(y, bias)
     y = activation(y, b.option(op, 0, "b", 0), b.where(op))
     if b.option(op, 2, "B", 0):  # keep_num_dims
         y = array_ops.reshape(y, [-1 if d is None else d for d in lead] + [n_out])

@@ -9,13 +9,14 @@ outputs. ``resize_tensor_input`` rebuilds the graph for the new input shapes at 
 ``ai_edge_litert.interpreter.Interpreter``): tensor details as dicts, ``set_tensor`` checking the
 dtype and every dimension, ``tensor()`` a view of the live buffer, signature runners.
 
-Float models (float32, and float16 or int8 weights behind DEQUANTIZE) run on a graph as
-above. Full-integer models, whose operators compute on int8 tensors, run on the C++ runtime
-(``native_model``), with the integer arithmetic of TFLite's builtin kernels. An operator TFLite
-has but this module lacks (``NotFoundError``), or one it cannot run (uint8 or hybrid
-dynamic-range kernels: ``UnimplementedError``), is refused when the model is loaded, as TFLite
-refuses a model with an op it has no kernel for; each error is also the ValueError LiteRT raises
-(``lite_errors``).
+Float models (float32, float16 or int8 weights behind DEQUANTIZE, and the dynamic-range
+models whose conv, depthwise conv and fully connected operators read int8 weights with a float
+input: ``hybrid_ops``) run on a graph as above. Full-integer models, whose operators compute on
+int8 tensors, run on the C++ runtime (``native_model``), with the integer arithmetic of TFLite's
+builtin kernels. An operator TFLite has but this module lacks (``NotFoundError``), or one it
+cannot run (uint8 kernels, other hybrid kernels: ``UnimplementedError``), is refused when the
+model is loaded, as TFLite refuses a model with an op it has no kernel for; each error is also
+the ValueError LiteRT raises (``lite_errors``).
 """
 
 from __future__ import annotations

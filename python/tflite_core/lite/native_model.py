@@ -33,6 +33,7 @@ _ERRORS = {
 # (a float model with float16 or int8 weights behind DEQUANTIZE runs in Python, on the graph).
 _CONVERSIONS = (6, 53, 114)
 _QUANTIZED_TYPES = (3, 9, 7)  # UINT8, INT8, INT16
+_HYBRID = (3, 4, 9)  # CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED: dynamic-range kernels
 
 
 def _as_tf_error(e: Exception) -> Exception:
@@ -49,8 +50,10 @@ def _is_quantized(model: Model, i: int) -> bool:
 
 def integer_node(model: Model, names: dict[int, str]) -> tuple[int, str] | None:
     """The first operator computing on quantized values (its input 0 is quantized), as
-    (node number, builtin name); None for a float model. An operator with quantized weights
-    but a float input 0 (dynamic-range quantization, TFLite's hybrid kernels) is refused."""
+    (node number, builtin name); None for a float model. Conv, depthwise conv and fully
+    connected operators with int8 weights but a float input (dynamic-range quantization,
+    TFLite's hybrid kernels) are float operators here (``hybrid_ops``); another operator with
+    quantized weights and a float input is refused."""
     first = None
     for k, op in enumerate(model.subgraphs[0].operators):
         name = names.get(op.opcode, f"opcode {op.opcode}")
@@ -58,6 +61,8 @@ def integer_node(model: Model, names: dict[int, str]) -> tuple[int, str] | None:
         if op.opcode in _CONVERSIONS or not quantized:
             continue
         if not op.inputs or not _is_quantized(model, op.inputs[0]):
+            if op.opcode in _HYBRID and not any(_is_quantized(model, i) for i in op.outputs):
+                continue  # (int8 weights, float input and output: hybrid_ops, on the graph)
             ids = op.inputs + op.outputs
             t = next(model.subgraphs[0].tensors[i] for i in ids if _is_quantized(model, i))
             raise ModelUnimplementedError(
