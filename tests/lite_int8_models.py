@@ -26,16 +26,35 @@ T = real_tf.compat.v1
 PHOTOS = ("chelsea", "coffee", "astronaut", "rocket")
 
 
-def int8_converter(sess, ins, outs, samples, io_type=None) -> bytes:
-    """TF's full-integer conversion; ``io_type`` (``tf.int8``, ``tf.uint8``) for quantized
-    inputs and outputs (default: float, with QUANTIZE and DEQUANTIZE in the model)."""
-    conv = T.lite.TFLiteConverter.from_session(sess, ins, outs)
-    conv.optimizations = [real_tf.lite.Optimize.DEFAULT]
+def int8_converter(sess, ins, outs, samples, io_type=None, lite=None, **options) -> bytes:
+    """The full-integer conversion of TF's converter (``lite`` None) or of ``lite`` (another
+    module's ``lite``, tflite_core's), calibrated on ``samples`` (one at a time); ``io_type``
+    (``tf.int8``, ``tf.uint8``) for quantized inputs and outputs (default: float, with QUANTIZE
+    and DEQUANTIZE in the model); ``options``: more converter attributes."""
+    lite = lite or T.lite
+    conv = lite.TFLiteConverter.from_session(sess, ins, outs)
+    conv.optimizations = [lite.Optimize.DEFAULT]
     conv.representative_dataset = lambda: ([s[None]] for s in samples)
-    conv.target_spec.supported_ops = [real_tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    conv.target_spec.supported_ops = [lite.OpsSet.TFLITE_BUILTINS_INT8]
     if io_type is not None:
         conv.inference_input_type = conv.inference_output_type = io_type
+    for k, v in options.items():
+        setattr(conv, k, v)
     return conv.convert()
+
+
+def run_each(interpreter, xs: np.ndarray) -> np.ndarray:
+    """An interpreter's (ours or LiteRT's) first output for each sample of ``xs`` (the models
+    have a batch of 1)."""
+    interpreter.allocate_tensors()
+    i = interpreter.get_input_details()[0]["index"]
+    o = interpreter.get_output_details()[0]["index"]
+    out = []
+    for x in xs:
+        interpreter.set_tensor(i, x[None])
+        interpreter.invoke()
+        out.append(interpreter.get_tensor(o)[0])
+    return np.stack(out)
 
 
 def photos() -> np.ndarray:

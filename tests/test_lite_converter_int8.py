@@ -27,6 +27,7 @@ from lite_int8_models import (
     efficientnet_int8_tf,
     int8_converter,
     photos,
+    run_each,
 )
 
 import tflite_core as tf
@@ -37,27 +38,7 @@ STEP = 1 / 256  # a softmax output's quantization step
 
 
 def ours(sess, ins, outs, samples, io_type=None, **options) -> bytes:
-    conv = tf.lite.TFLiteConverter.from_session(sess, ins, outs)
-    conv.optimizations = [tf.lite.Optimize.DEFAULT]
-    conv.representative_dataset = lambda: ([s[None]] for s in samples)
-    conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    if io_type is not None:
-        conv.inference_input_type = conv.inference_output_type = io_type
-    for k, v in options.items():
-        setattr(conv, k, v)
-    return conv.convert()
-
-
-def run_each(interpreter, xs: np.ndarray) -> np.ndarray:
-    interpreter.allocate_tensors()
-    i = interpreter.get_input_details()[0]["index"]
-    o = interpreter.get_output_details()[0]["index"]
-    out = []
-    for x in xs:
-        interpreter.set_tensor(i, x[None])
-        interpreter.invoke()
-        out.append(interpreter.get_tensor(o)[0])
-    return np.stack(out)
+    return int8_converter(sess, ins, outs, samples, io_type, lite=tf.lite, **options)
 
 
 def litert(content: bytes, xs: np.ndarray) -> np.ndarray:

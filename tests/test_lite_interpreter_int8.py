@@ -17,7 +17,7 @@ import pytest
 import tensorflow as real_tf
 from ai_edge_litert.interpreter import Interpreter as LiteRT
 from ai_edge_litert.interpreter import OpResolverType
-from lite_int8_models import digits, digits_int8_tf, efficientnet_int8_tf, photos
+from lite_int8_models import digits, digits_int8_tf, efficientnet_int8_tf, photos, run_each
 
 import tflite_core as tf
 from tflite_core.framework.runtime import get_num_threads
@@ -34,15 +34,7 @@ def models():
 
 def litert_each(content: bytes, xs: np.ndarray, kind=BUILTIN) -> np.ndarray:
     """LiteRT's outputs for each sample of xs (the models have a batch of 1)."""
-    it = LiteRT(model_content=content, experimental_op_resolver_type=kind)
-    it.allocate_tensors()
-    i, o = it.get_input_details()[0]["index"], it.get_output_details()[0]["index"]
-    out = []
-    for x in xs:
-        it.set_tensor(i, x[None])
-        it.invoke()
-        out.append(it.get_tensor(o)[0])
-    return np.stack(out)
+    return run_each(LiteRT(model_content=content, experimental_op_resolver_type=kind), xs)
 
 
 def ours_batched(content: bytes, xs: np.ndarray, **kwargs) -> np.ndarray:
