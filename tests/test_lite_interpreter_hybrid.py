@@ -8,7 +8,8 @@ asymmetrically, ``round(zp + x * (1 / scale))`` half away from zero, exact integ
 x86 kernels round a value that lands within float rounding of a tie their own way now and then;
 one such input value moves a layer's outputs by a weight times a quantization step, and a deep
 network carries it on: EfficientNet-Lite0's probabilities agree to about 0.005 and its top-1
-everywhere.
+everywhere. A FULLY_CONNECTED written here covers an all-zero input row and the refusal of
+symmetric input quantization.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from test_lite_interpreter_vs_tf import cnn
 
 import tflite_core as tf
 from tflite_core.applications import efficientnet_lite
+from tflite_core.lite.flatbuffer_writer import OutModel, OutOperator, OutTensor, write_model
 from tflite_core.lite.model_file import read_model
 
 BUILTIN = OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
@@ -114,3 +116,39 @@ def test_efficientnet_lite0_dynamic_range_as_litert():
         with tf.Session() as sess:
             floats = np.stack([sess.run(probs, {x: p[None]}) for p in images])
     assert np.mean(floats.argmax(-1) == got.argmax(-1)) >= 0.75
+
+
+def hybrid_fully_connected(asymmetric: bool) -> bytes:
+    """x [2, 40] -> FULLY_CONNECTED with int8 weights [6, 40] (per channel), a float bias and
+    ReLU; ``asymmetric``: its asymmetric_quantize_inputs option (TF's converter sets it)."""
+    rng = np.random.default_rng(7)
+    w = rng.integers(-127, 128, (6, 40)).astype(np.int8)
+    scales = rng.uniform(0.001, 0.01, 6).astype(np.float32)
+    bias = rng.normal(size=6).astype(np.float32)
+    tensors = [
+        OutTensor("x", 0, [2, 40], [2, 40]),
+        OutTensor("w", 9, [6, 40], [6, 40], buffer=1, quantization=(scales, np.zeros(6), 0)),
+        OutTensor("b", 0, [6], [6], buffer=2),
+        OutTensor("y", 0, [2, 6], [2, 6]),
+    ]
+    # FullyConnectedOptions (union tag 8): fused_activation_function RELU, asymmetric inputs
+    options = [(0, "i8", 1), (3, "bool", asymmetric)]
+    op = OutOperator(0, [0, 1, 2], [3], 8, options)
+    buffers = [b"", w.tobytes(), bias.tobytes()]
+    return write_model(OutModel(tensors, [op], [(9, 12)], [0], [3], buffers))
+
+
+def test_hybrid_fully_connected_written_here_as_litert():
+    content = hybrid_fully_connected(asymmetric=True)
+    rng = np.random.default_rng(8)
+    xs = [rng.normal(0, 3, (2, 40)).astype(np.float32) for _ in range(10)]
+    xs.append(np.zeros((2, 40), np.float32))  # (an all-zero row: scale 1, nothing quantized)
+    got, want = side_by_side(content, xs)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_symmetric_input_quantization_is_refused():
+    content = hybrid_fully_connected(asymmetric=False)
+    LiteRT(model_content=content).allocate_tensors()  # (LiteRT has that kernel)
+    with pytest.raises(tf.errors.UnimplementedError, match="symmetric input quantization"):
+        tf.lite.Interpreter(model_content=content)
