@@ -62,27 +62,18 @@ def main() -> int:
     convert_s = time.perf_counter() - t0
     want = sess.run(y, {x: X})
 
-    def runner(it):
-        it.allocate_tensors()
-        i, o = it.get_input_details()[0]["index"], it.get_output_details()[0]["index"]
-
-        def run():
-            it.set_tensor(i, X)
-            it.invoke()
-            return it.get_tensor(o)
-
-        return run
-
     impls = [(SESSION, common.TFLITE, lambda: sess.run(y, {x: X}))]
     ours = tflite_core.lite.Interpreter(model_content=content, num_threads=threads)
-    impls.append((INTERP, common.TFLITE, runner(ours)))
+    impls.append((INTERP, common.TFLITE, common.tflite_run(ours, X)))
     litert = common.optional_import("ai_edge_litert.interpreter")
     if litert is not None and common.wanted("LiteRT"):
         impls.append(
             (
                 LITERT,
                 common.REFERENCE,
-                runner(litert.Interpreter(model_content=content, num_threads=threads)),
+                common.tflite_run(
+                    litert.Interpreter(model_content=content, num_threads=threads), X
+                ),
             )
         )
     vers = common.versions(tflite_core.__version__)
@@ -101,7 +92,9 @@ def main() -> int:
     cpp_vs_python(
         content,
         want,
-        runner(tflite_core.lite.Interpreter(model_content=content, num_threads=threads)),
+        common.tflite_run(
+            tflite_core.lite.Interpreter(model_content=content, num_threads=threads), X
+        ),
     )
     if LITERT in by:
         for name in (INTERP, SESSION):

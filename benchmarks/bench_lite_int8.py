@@ -57,18 +57,9 @@ def main() -> int:
         content = conv.convert()
         convert_s = time.perf_counter() - t0
 
-    def runner(it):
-        it.allocate_tensors()
-        i, o = it.get_input_details()[0]["index"], it.get_output_details()[0]["index"]
-
-        def run():
-            it.set_tensor(i, x_in)
-            it.invoke()
-            return it.get_tensor(o)
-
-        return run
-
-    ours = runner(tflite_core.lite.Interpreter(model_content=content, num_threads=threads))
+    ours = common.tflite_run(
+        tflite_core.lite.Interpreter(model_content=content, num_threads=threads), x_in
+    )
     impls = [(INTERP, common.TFLITE, ours)]
     litert = common.optional_import("ai_edge_litert.interpreter")
     reference = None
@@ -79,9 +70,9 @@ def main() -> int:
             num_threads=threads,
             experimental_op_resolver_type=litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
         )
-        impls.append((LITERT, common.REFERENCE, runner(xnnpack)))
-        impls.append((BUILTIN, common.REFERENCE, runner(builtin)))
-        reference = runner(builtin)()
+        impls.append((LITERT, common.REFERENCE, common.tflite_run(xnnpack, x_in)))
+        impls.append((BUILTIN, common.REFERENCE, common.tflite_run(builtin, x_in)))
+        reference = common.tflite_run(builtin, x_in)()
     common.header(
         "EfficientNet-Lite0 as a full-integer int8 .tflite, 1 image (ms)",
         common.versions(tflite_core.__version__),

@@ -674,6 +674,21 @@ def standard_impls(
     return impls
 
 
+def tflite_run(interpreter, x):
+    """A call that feeds ``x`` to a TFLite interpreter's first input (ours or LiteRT's,
+    allocated here), invokes it and returns its first output."""
+    interpreter.allocate_tensors()
+    i = interpreter.get_input_details()[0]["index"]
+    o = interpreter.get_output_details()[0]["index"]
+
+    def run():
+        interpreter.set_tensor(i, x)
+        interpreter.invoke()
+        return interpreter.get_tensor(o)
+
+    return run
+
+
 def jax_sgd_impl(jax, forward, loss_fn, params0, lr) -> Impl:
     """A JAX ``jit`` implementation: one jitted SGD step (new parameters returned, as JAX does)
     and a jitted softmax inference, from the benchmark's ``forward(ps, x)`` and

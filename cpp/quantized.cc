@@ -113,6 +113,13 @@ inline int8_t clamp8(int64_t v, int64_t lo, int64_t hi) {
   return int8_t(std::min(std::max(v, lo), hi));
 }
 
+// A product's int32 sum requantized to int8: TFLite's product (ruy's for CONV_2D and
+// FULLY_CONNECTED, the double rounding for DEPTHWISE_CONV_2D), + the output zero point, clamped.
+inline int8_t requantize(int32_t sum, QMult q, bool ruy, int32_t yzp, int32_t lo, int32_t hi) {
+  const int32_t v = ruy ? multiply_ruy(sum, q) : multiply(sum, q);
+  return clamp8(int64_t(v) + yzp, lo, hi);
+}
+
 void check_bounds(const char* op, int64_t lo, int64_t hi) {
   if (lo < -128 || hi > 127 || lo > hi)
     fail(op, "activation bounds [", lo, ", ", hi, "] must lie in [-128, 127], in order");
@@ -214,31 +221,19 @@ void k_dequantize(const TensorView* in, int nin, TensorView* out, int nout, cons
 // rounding of DEPTHWISE_CONV_2D); a scalar loop, and on AVX-512 8 channels per instruction
 // (64-bit lanes, per-lane shifts). Every step is exact, so both give the same bytes.
 struct Requant {
-  std::vector<int32_t> m, bias;
+  std::vector<QMult> q;
+  std::vector<int32_t> bias;
+  std::vector<int32_t> m;  // (m, left, right: q's parts, as the AVX-512 loop reads them)
   std::vector<int64_t> left, right;
   bool ruy = true;
   int32_t yzp = 0, lo = -128, hi = 127;
 };
 
 // Channels [o0, oc) of one pixel.
-void requant_pixel(const Requant& r, const int32_t* acc, int8_t* __restrict y, int64_t o0,
-                   int64_t oc) {
+void requant_pixel(const Requant& r, const int32_t* acc, int8_t* y, int64_t o0, int64_t oc) {
   for (int64_t o = o0; o < oc; ++o) {
-    const int64_t a = int64_t(int32_t(uint32_t(acc[o]) + uint32_t(r.bias[size_t(o)])));  // wraps
-    const int64_t xs =
-        std::clamp<int64_t>(int64_t(uint64_t(a) << r.left[size_t(o)]), INT32_MIN, INT32_MAX);
-    const int64_t ab = xs * int64_t(r.m[size_t(o)]);
-    const int64_t t = ab + (ab >= 0 ? (int64_t(1) << 30) : (1 - (int64_t(1) << 30)));
-    const int64_t h = (t + ((t >> 63) & ((int64_t(1) << 31) - 1))) >> 31;  // t / 2^31, truncated
-    const int64_t sh = r.right[size_t(o)];
-    int64_t v;
-    if (r.ruy) {
-      v = (h + ((int64_t(1) << sh) >> 1)) >> sh;
-    } else {
-      const int64_t mask = (int64_t(1) << sh) - 1;
-      v = (h >> sh) + ((h & mask) > ((mask >> 1) + (h < 0 ? 1 : 0)) ? 1 : 0);
-    }
-    y[o] = int8_t(std::clamp<int64_t>(v + r.yzp, r.lo, r.hi));
+    const int32_t sum = wrap32(int64_t(acc[o]) + r.bias[size_t(o)]);
+    y[o] = requantize(sum, r.q[size_t(o)], r.ruy, r.yzp, r.lo, r.hi);
   }
 }
 
@@ -341,6 +336,7 @@ void requantize_conv(const int32_t* acc, const int32_t* bias, const std::vector<
   r.lo = lo;
   r.hi = hi;
   r.bias.assign(bias, bias + oc);
+  r.q = q;
   for (const QMult& c : q) {
     r.m.push_back(c.m);
     r.left.push_back(c.shift > 0 ? c.shift : 0);
@@ -428,10 +424,7 @@ void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const A
         }
         int8_t* py = yd + ((n * OH + oh) * OW + ow) * OC;
         for (int64_t o = 0; o < OC; ++o) {
-          const int32_t a32 = wrap32(acc[size_t(o)]);
-          const int32_t v =
-              depthwise ? multiply(a32, q[size_t(o)]) : multiply_ruy(a32, q[size_t(o)]);
-          py[o] = clamp8(int64_t(v) + yzp, lo, hi);
+          py[o] = requantize(wrap32(acc[size_t(o)]), q[size_t(o)], !depthwise, yzp, lo, hi);
         }
       }
     }
@@ -479,7 +472,7 @@ void k_qfully_connected(const TensorView* in, int nin, TensorView* out, int nout
                    uint32_t s = uint32_t(bias.ptr<int32_t>()[o]);
                    for (int64_t i = 0; i < n_in; ++i)
                      s += uint32_t((int32_t(px[i]) - xzp) * (int32_t(pw[i]) - wzp));
-                   yd[k] = clamp8(int64_t(multiply_ruy(int32_t(s), q[size_t(o)])) + yzp, lo, hi);
+                   yd[k] = requantize(int32_t(s), q[size_t(o)], true, yzp, lo, hi);
                  }
                });
 }

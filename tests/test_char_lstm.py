@@ -4,23 +4,15 @@ the text."""
 
 import importlib.resources
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+from example_runs import run_example
 
 SCRIPT = Path(__file__).resolve().parents[1] / "examples" / "char_lstm.py"
 
 
 def test_loss_falls_below_target_and_sample_uses_the_texts_characters():
-    proc = subprocess.run(
-        [sys.executable, "-W", "error", str(SCRIPT), "--steps", "260", "--seed", "1"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
-    out = proc.stdout
+    out = run_example(SCRIPT, "--steps", 260, "--seed", 1)
     losses = [float(v) for v in re.findall(r"step \d+ loss: ([\d.]+)", out)]
     assert losses[0] > 3.0, out  # starts near log(vocabulary)
     assert re.search(r"loss below 1\.50 at step \d+", out), out

@@ -3,11 +3,10 @@ briefly, its loss falls from about log(vocabulary) to well below the text's unig
 its sample is made of the text's characters."""
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
+from example_runs import run_example
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "examples" / "char_seq2seq.py"
@@ -20,15 +19,7 @@ def _unigram_entropy(text: str) -> float:
 
 
 def test_loss_falls_and_sample_uses_the_texts_alphabet():
-    proc = subprocess.run(
-        [sys.executable, "-W", "error", str(SCRIPT), "--steps", "250", "--seed", "2"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
-    out = proc.stdout
+    out = run_example(SCRIPT, "--steps", 250, "--seed", 2, timeout=300)
     losses = [float(v) for v in re.findall(r"step \d+ loss: ([\d.]+)", out)]
     final = float(re.search(r"final loss: ([\d.]+)", out).group(1))
     source = SCRIPT.read_text()

@@ -2,12 +2,11 @@
 in under a minute, and the oneDNN and reference convolution backends train it identically."""
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from example_runs import run_example
 
 import tflite_core as tf
 from tflite_core.framework.runtime import fpmath_bf16_unavailable
@@ -16,15 +15,7 @@ SCRIPT = Path(__file__).resolve().parents[1] / "examples" / "digits_cnn.py"
 
 
 def _run(*args):
-    proc = subprocess.run(
-        [sys.executable, "-W", "error", str(SCRIPT), *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
-    return proc.stdout
+    return run_example(SCRIPT, *args)
 
 
 @pytest.mark.parametrize("seed", [0, 1])

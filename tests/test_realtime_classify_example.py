@@ -4,19 +4,17 @@ float32 and int8: every frame prints a top-1 class, the photos' first frames are
 Session gives for the same frames, and the run ends with a frames-per-second figure."""
 
 import re
-import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from example_runs import EXAMPLES, run_example
 
 import tflite_core as tf
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 sys.path.insert(0, str(EXAMPLES))
 
-import realtime_classify  # noqa: E402
+import realtime_classify
 
 
 @pytest.fixture(scope="module")
@@ -37,15 +35,7 @@ def session_top1() -> dict:
 @pytest.mark.parametrize("int8", [False, True])
 def test_stream_is_classified(int8, session_top1):
     args = ["--frames-per-photo", "3"] + (["--int8"] if int8 else [])
-    proc = subprocess.run(
-        [sys.executable, "-W", "error", str(EXAMPLES / "realtime_classify.py"), *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
-    out = proc.stdout
+    out = run_example("realtime_classify.py", *args)
     assert ("int8" if int8 else "float32") in out.splitlines()[0]
     frames = re.findall(r"^(\w+) frame +(\d+): (.+) \(([\d.]+)\)$", out, re.M)
     assert len(frames) == 3 * len(realtime_classify.PHOTOS)

@@ -37,7 +37,7 @@ from ..ops import array_ops
 from .builtin_ops import BUILTINS, TENSOR_TYPE_OF, TENSOR_TYPES, TYPE_NAMES
 from .lite_errors import ModelInvalidArgumentError, ModelNotFoundError, ModelUnimplementedError
 from .model_file import Model, OperatorInfo, SubGraph, TensorInfo, read_model
-from .native_model import NativeModel, integer_node
+from .native_model import NativeModel, computes_on_integers
 
 
 def _type_name_of(a: np.ndarray) -> str:
@@ -298,9 +298,9 @@ class Interpreter:
         content = bytes(model_content)  # type: ignore[arg-type]
         self._model = read_model(content)
         self._sg = self._model.subgraphs[0]
-        integer = integer_node(self._model, {c: n for c, (n, _) in BUILTINS.items()})
+        integer = computes_on_integers(self._model, {c: n for c, (n, _) in BUILTINS.items()})
         # full-integer models: the C++ runtime (which refuses what it cannot run, now)
-        self._native = NativeModel(content) if integer is not None else None
+        self._native = NativeModel(content) if integer else None
         if self._native is None:
             _check_supported(self._model)
         # the interpreter's own thread count, applied around each invoke (the kernels' count is
@@ -353,7 +353,10 @@ class Interpreter:
         if self._shapes != file_shapes:
             self._batch = _batch_of(self._model, self._shapes)
         old, self._values = self._values, {}
+        ends = set(sg.inputs) | set(sg.outputs)
         for i, t in enumerate(sg.tensors):
+            if i in ends:  # (below)
+                continue
             v = constant_value(self._model, t)
             shape = list(t.shape)
             dt = TENSOR_TYPES.get(t.type, np.object_)

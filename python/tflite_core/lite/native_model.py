@@ -48,15 +48,14 @@ def _is_quantized(model: Model, i: int) -> bool:
     return t is not None and t.type in _QUANTIZED_TYPES and len(t.quantization.scales) > 0
 
 
-def integer_node(model: Model, names: dict[int, str]) -> tuple[int, str] | None:
-    """The first operator computing on quantized values (its input 0 is quantized), as
-    (node number, builtin name); None for a float model. Conv, depthwise conv and fully
-    connected operators with int8 weights but a float input (dynamic-range quantization,
-    TFLite's hybrid kernels) are float operators here (``hybrid_ops``); another operator with
-    quantized weights and a float input is refused."""
-    first = None
+def computes_on_integers(model: Model, names: dict[int, str]) -> bool:
+    """Whether an operator computes on quantized values (its input 0 is quantized): a
+    full-integer model, for the C++ runtime. Conv, depthwise conv and fully connected operators
+    with int8 weights but a float input (dynamic-range quantization, TFLite's hybrid kernels)
+    are float operators here (``hybrid_ops``); another operator with quantized weights and a
+    float input is refused."""
+    integer = False
     for k, op in enumerate(model.subgraphs[0].operators):
-        name = names.get(op.opcode, f"opcode {op.opcode}")
         quantized = any(_is_quantized(model, i) for i in op.inputs + op.outputs)
         if op.opcode in _CONVERSIONS or not quantized:
             continue
@@ -66,12 +65,13 @@ def integer_node(model: Model, names: dict[int, str]) -> tuple[int, str] | None:
             ids = op.inputs + op.outputs
             t = next(model.subgraphs[0].tensors[i] for i in ids if _is_quantized(model, i))
             raise ModelUnimplementedError(
-                f"node number {k} ({name}) uses the quantized tensor '{t.name}' with a float "
-                "input (dynamic-range quantization): tflite_core's interpreter runs float32 and "
-                "full-integer int8 models"
+                f"node number {k} ({names.get(op.opcode, f'opcode {op.opcode}')}) uses the "
+                f"quantized tensor '{t.name}' with a float input (dynamic-range quantization): "
+                "tflite_core's interpreter runs float32 and full-integer int8 models, and the "
+                "dynamic-range forms of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED"
             )
-        first = (k, name) if first is None else first
-    return first
+        integer = True
+    return integer
 
 
 class NativeModel:
