@@ -113,7 +113,10 @@ def activation_params(r: Range) -> tuple[float, int]:
 
 
 def _round_away(x: Any) -> Any:
-    return np.sign(x) * np.floor(np.abs(x) + 0.5)
+    """std::round (half away from zero), exact in x's own precision (floor(|x| + 0.5) is not:
+    0.49999997 + 0.5 rounds to 1 in float32)."""
+    r = np.trunc(x)
+    return r + np.where(np.abs(x - r) >= 0.5, np.sign(x), 0).astype(np.asarray(x).dtype)
 
 
 NEAR_ZERO = 1.0e-6  # a weight channel's range narrower than this is widened to +-NEAR_ZERO / 2
