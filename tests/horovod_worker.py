@@ -14,6 +14,7 @@ import numpy as np
 
 import tflite_core as tf
 import tflite_core.horovod as hvd
+from tflite_core.horovod import basics, shared_memory
 
 HALF = 16  # examples per rank; one process takes the whole batch of 2 * HALF
 STEPS = 20
@@ -166,10 +167,46 @@ def ops(out_dir: str) -> None:
     fetch["grad/allgather"] = tf.gradients(tf.reduce_sum(c[:3] * gathered), part)[0]
     with tf.Session() as sess:
         got = sess.run(fetch)
+    got["shared_memory"] = basics.engine().shared is not None
     every = hvd.allgather_object({k: np.asarray(v) for k, v in got.items()})
     if r == 0:
         np.savez(
             os.path.join(out_dir, "ops.npz"),
+            **{f"rank{q}/{k}": v for q, vs in enumerate(every) for k, v in vs.items()},
+        )
+
+
+STREAM_SIZES = (1000, 3000, 7, 2500, 0)  # elements: over, under and across 1,024-float slots
+
+
+def stream_input(r: int, i: int, dtype: str) -> np.ndarray:
+    rs = np.random.RandomState(100 * r + i)
+    n = STREAM_SIZES[i % len(STREAM_SIZES)]
+    if dtype == "int32":
+        return rs.randint(-1000, 1000, n).astype(np.int32)
+    return rs.uniform(-2, 2, n).astype(dtype)
+
+
+def streaming(out_dir: str) -> None:
+    """Grouped allreduces larger than the shared-memory slots (4 KiB here), several tensors per
+    slot and tensors split across slots; with pre- and postscale factors."""
+    shared_memory.SLOT_BYTES = 4096
+    r = hvd.rank()
+    fetch = {}
+    for dt, op in (("float32", hvd.Average), ("float64", hvd.Max), ("int32", hvd.Sum)):
+        xs = [tf.constant(stream_input(r, i, dt)) for i in range(len(STREAM_SIZES))]
+        pre, post = (2.0, 3.0) if dt == "float32" else (1.0, 1.0)
+        out = hvd.grouped_allreduce(xs, op=op, prescale_factor=pre, postscale_factor=post)
+        for i, t in enumerate(out):
+            fetch[f"{dt}/{i}"] = t
+    with tf.Session() as sess:
+        got = sess.run(fetch)
+        got.update({f"again/{k}": v for k, v in sess.run(fetch).items()})
+    got["shared_memory"] = basics.engine().shared is not None
+    every = hvd.allgather_object(got)
+    if r == 0:
+        np.savez(
+            os.path.join(out_dir, "streaming.npz"),
             **{f"rank{q}/{k}": v for q, vs in enumerate(every) for k, v in vs.items()},
         )
 
@@ -293,6 +330,7 @@ if __name__ == "__main__":
         "equivalence": equivalence,
         "mismatch": mismatch,
         "ops": ops,
+        "streaming": streaming,
         "sigkill": sigkill,
         "stall": stall,
         "fail": fail,

@@ -69,12 +69,19 @@ def test_two_ranks_on_half_batches_equal_one_process_on_the_batch(equivalence, m
             )
 
 
-@pytest.fixture(scope="module")
-def collectives(tmp_path_factory):
+# the ranks of one machine reduce through shared memory, and through MPI with the switch off
+PATHS = {"shared_memory": {}, "mpi": {"TFLITE_CORE_HOROVOD_SHARED_MEMORY": "0"}}
+
+
+@pytest.fixture(scope="module", params=list(PATHS))
+def collectives(request, tmp_path_factory):
     out = tmp_path_factory.mktemp("ops")
-    rc, log, _ = mpirun("ops", out)
+    rc, log, _ = mpirun("ops", out, env=PATHS[request.param])
     assert rc == 0, log
-    return np.load(out / "ops.npz")
+    got = np.load(out / "ops.npz")
+    for r in (0, 1):
+        assert bool(got[f"rank{r}/shared_memory"]) == (request.param == "shared_memory")
+    return got
 
 
 def _np(dtype: str):
@@ -114,6 +121,37 @@ def test_grouped_allreduce_and_fp16_compression(collectives):
         want = ((half[0] + half[1]) * np.float16(0.5)).astype(np.float32)
         np.testing.assert_allclose(collectives[f"rank{r}/fp16"], want, rtol=1e-3)
         assert collectives[f"rank{r}/fp16_dtype_is_float32"]
+
+
+@pytest.fixture(scope="module")
+def streamed(tmp_path_factory):
+    got = {}
+    for path, env in PATHS.items():
+        out = tmp_path_factory.mktemp(f"streaming_{path}")
+        rc, log, _ = mpirun("streaming", out, env=env)
+        assert rc == 0, log
+        got[path] = dict(np.load(out / "streaming.npz"))
+        assert bool(got[path]["rank0/shared_memory"]) == (path == "shared_memory")
+    return got
+
+
+def test_allreduces_larger_than_the_shared_memory_slots(streamed):
+    n = len(horovod_worker.STREAM_SIZES)
+    for dt in ("float32", "float64", "int32"):
+        for i in range(n):
+            a = [horovod_worker.stream_input(r, i, dt) for r in (0, 1)]
+            if dt == "float32":  # prescale 2, postscale 3, average: in float32, as reduced
+                two, factor = np.float32(2.0), np.float32(3.0 / 2)
+                want = (a[0] * two + a[1] * two) * factor
+            else:
+                want = np.maximum(a[0], a[1]) if dt == "float64" else a[0] + a[1]
+            for path, got in streamed.items():
+                for r in (0, 1):
+                    for again in ("", "again/"):
+                        v = got[f"rank{r}/{again}{dt}/{i}"]
+                        assert v.dtype == want.dtype and v.shape == want.shape, (path, dt, i)
+                        # bit for bit: both paths, both ranks, every run
+                        np.testing.assert_array_equal(v, want, f"{path} {dt} {i}")
 
 
 def test_gradients_of_the_collectives(collectives):

@@ -111,11 +111,10 @@ class _Engine:
         self.comm.Set_errhandler(mpi.ERRORS_RETURN)  # (an MPI failure raises, never aborts)
         self.rank = self.comm.Get_rank()
         self.size = self.comm.Get_size()
-        local = self.comm.Split_type(mpi.COMM_TYPE_SHARED, key=self.rank)
-        self.local_rank = local.Get_rank()
-        self.local_size = local.Get_size()
+        self.local = self.comm.Split_type(mpi.COMM_TYPE_SHARED, key=self.rank)
+        self.local_rank = self.local.Get_rank()
+        self.local_size = self.local.Get_size()
         hosts = self.comm.allgather(socket.gethostname())
-        local.Free()
         nodes = sorted(set(hosts), key=hosts.index)
         self.cross_rank = nodes.index(hosts[self.rank])
         self.cross_size = len(nodes)
@@ -125,6 +124,7 @@ class _Engine:
         self.count = 0  # collectives run (their sequence numbers name them in stall messages)
         self.ops: dict = {}
         self.digests: dict = {}  # meta -> its digest (the negotiation's)
+        self.shared: Any = None  # the shared-memory allreduce, built by the first allreduce
         self.watchdog = _Watchdog(
             self,
             _env_seconds("HOROVOD_STALL_CHECK_TIME_SECONDS", 60.0),
@@ -169,6 +169,9 @@ class _Engine:
                 self.watchdog.end()
 
     def stop(self) -> None:
+        if self.shared is not None:
+            self.shared.free()
+        self.local.Free()
         self.comm.Free()
 
 
@@ -378,6 +381,23 @@ def mpi_op(e: _Engine, op: str, dtype: np.dtype) -> Any:
 
         e.ops[key] = mpi.Op.Create(reduce, commute=True)
     return e.ops[key]
+
+
+def scale(out: np.ndarray, factor: float) -> None:
+    """``out *= factor`` in ``out``'s dtype (integers: floor division by ``1 / factor`` when
+    that is a whole number, as an average of integers is taken)."""
+    if factor == 1.0:
+        return
+    if out.dtype.kind in "iu":
+        inv = 1.0 / factor
+        if inv == round(inv):
+            np.floor_divide(out, out.dtype.type(round(inv)), out=out)
+        else:
+            out[...] = np.floor(out * factor).astype(out.dtype)
+        return
+    if out.dtype.kind == "b":
+        return
+    np.multiply(out, out.dtype.type(factor), out=out)
 
 
 def mpi_buffer(e: _Engine, a: np.ndarray) -> Any:

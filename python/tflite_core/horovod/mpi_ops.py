@@ -27,33 +27,15 @@ from ..framework.registry import OpKind, RegisterGradient, register_op
 from ..framework.tensor_shape import TensorShape
 from ..ops import array_ops, math_ops
 from ..ops.slicing_ops import slice as _slice
-from . import basics
-from .basics import REDUCE_OPS, Average, Sum, engine, mpi_buffer, mpi_op
+from . import basics, shared_memory
+from .basics import REDUCE_OPS, Average, Sum, engine, mpi_buffer, mpi_op, scale
 
-_INTEGER = "iu"
 FUSE_BELOW_BYTES = 256 * 1024  # tensors smaller than this are packed into a fusion buffer
 
 
 def normalize_name(name: str) -> str:
     """A tensor's name as an op name (Horovod's ``_normalize_name``)."""
     return re.sub("[^a-zA-Z0-9_]", "_", name)
-
-
-def _scale(out: np.ndarray, factor: float) -> None:
-    """``out *= factor`` in ``out``'s dtype (integers: floor division by ``1 / factor`` when
-    that is a whole number, as an average of integers is taken)."""
-    if factor == 1.0:
-        return
-    if out.dtype.kind in _INTEGER:
-        inv = 1.0 / factor
-        if inv == round(inv):
-            np.floor_divide(out, out.dtype.type(round(inv)), out=out)
-        else:
-            out[...] = np.floor(out * factor).astype(out.dtype)
-        return
-    if out.dtype.kind == "b":
-        return
-    np.multiply(out, out.dtype.type(factor), out=out)
 
 
 def _dtype_names(op: Operation) -> str:
@@ -92,6 +74,10 @@ class _Allreduce:
 
     def _work(self, e: Any, ins: list, outs: list, factor: float) -> None:
         for group in _by_dtype(ins, outs):
+            shared = _shared(e) if e.size > 1 else None
+            if shared is not None and shared.supports(group[0][0].dtype):
+                shared.allreduce(group, self.reduce_op, self.pre, factor)
+                continue
             small = [(x, out) for x, out in group if x.nbytes < FUSE_BELOW_BYTES]
             for x, out in group:
                 if x.nbytes >= FUSE_BELOW_BYTES or len(small) == 1:
@@ -103,16 +89,16 @@ class _Allreduce:
         """One tensor, straight from its input buffer into its output buffer."""
         if e.size == 1:
             out[...] = x
-            _scale(out, self.pre * factor)
+            scale(out, self.pre * factor)
             return
         mpi = mpi_op(e, self.reduce_op, x.dtype)
         if self.pre != 1.0:
             out[...] = x
-            _scale(out, self.pre)
+            scale(out, self.pre)
             e.comm.Allreduce(e.mpi.IN_PLACE, mpi_buffer(e, out.reshape(-1)), op=mpi)
         else:
             e.comm.Allreduce(mpi_buffer(e, x.reshape(-1)), mpi_buffer(e, out.reshape(-1)), op=mpi)
-        _scale(out, factor)
+        scale(out, factor)
 
     def _fused(self, e: Any, group: list, factor: float) -> None:
         """Small tensors of one dtype: packed into one buffer, reduced by one call."""
@@ -124,15 +110,23 @@ class _Allreduce:
         for x, _ in group:
             buf[at : at + x.size] = x.reshape(-1)
             at += x.size
-        _scale(buf, self.pre)
+        scale(buf, self.pre)
         if e.size > 1:
             op = mpi_op(e, self.reduce_op, buf.dtype)
             e.comm.Allreduce(e.mpi.IN_PLACE, mpi_buffer(e, buf), op=op)
-        _scale(buf, factor)
+        scale(buf, factor)
         at = 0
         for _, out in group:
             out.reshape(-1)[...] = buf[at : at + out.size]
             at += out.size
+
+
+def _shared(e: Any) -> Any:
+    """The engine's shared-memory allreduce when every rank runs on this machine (built by the
+    job's first allreduce, on every rank at once), else None."""
+    if e.shared is None and e.local_size == e.size and shared_memory.wanted():
+        e.shared = shared_memory.SharedAllreduce(e.local, e.mpi)
+    return e.shared
 
 
 def _by_dtype(ins: list, outs: list) -> list:
