@@ -539,6 +539,10 @@ PYBIND11_MODULE(_core, m) {
   m.def("set_conv_backend", &tfl::set_conv_backend, py::arg("name"),
         "Selects the float32 conv/pool backend: 'onednn' (where built) or 'reference'.");
   m.def("conv_backend", &tfl::conv_backend, "The conv/pool backend in use.");
+  m.def("set_int8_conv_tile_bytes", &tfl::set_int8_conv_tile_bytes, py::arg("bytes"),
+        "The int32 sums' tile of the int8 convolutions (tests); returns the previous size.");
+  m.def("int8_conv_fallbacks", &tfl::int8_conv_fallbacks,
+        "int8 convolutions that ran their own loop where oneDNN had no primitive (a count).");
   m.def("set_fpmath_mode", &tfl::set_fpmath_mode, py::arg("mode"),
         "Sets float32 matmul/conv maths: 'strict' or 'bf16' (fpmath.h).");
   m.def(

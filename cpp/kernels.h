@@ -231,6 +231,13 @@ const char* matmul_backend();
 // unknown name or "onednn" in a build without it.
 void set_conv_backend(const std::string& name);
 const char* conv_backend();
+// The int8 convolutions (qconv2d, qfully_connected) run oneDNN on tiles of output rows whose
+// int32 sums take about this many bytes (1 MiB), requantizing each tile while it is in cache;
+// tests set small tiles. Returns the previous size.
+int64_t set_int8_conv_tile_bytes(int64_t bytes);
+// How many int8 convolutions found no oneDNN primitive for their shape (or for one of its tiles)
+// and ran their own loop instead, since the process began.
+int64_t int8_conv_fallbacks();
 // A fresh id for a constant convolution filter (the fused conv steps' last int): never reused in
 // this process, so a kernel may keep derived data (oneDNN's reordered filter) under it.
 int64_t new_constant_id();

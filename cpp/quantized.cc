@@ -26,8 +26,10 @@
 //   qmax_pool         x int8 NHWC -> y; ints [window h,w, strides h,w, pads t,b,l,r, act_min,
 //                     act_max]
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -223,8 +225,10 @@ void k_dequantize(const TensorView* in, int nin, TensorView* out, int nout, cons
 struct Requant {
   std::vector<QMult> q;
   std::vector<int32_t> bias;
-  std::vector<int32_t> m;  // (m, left, right: q's parts, as the AVX-512 loop reads them)
+  std::vector<int32_t> m;  // (m, left, right: q's parts, as the AVX-512 loops read them)
   std::vector<int64_t> left, right;
+  std::vector<int32_t> right32, half32;  // (right and 2^right / 2, for 16 channels at a time)
+  bool by16 = true;  // no channel shifts left (multipliers <= 1) or right by more than 31
   bool ruy = true;
   int32_t yzp = 0, lo = -128, hi = 127;
 };
@@ -270,16 +274,53 @@ TFL_TARGET_AVX512F inline void store8(int8_t* y, __m512i v, __m512i zp, __m512i 
   _mm_storel_epi64((__m128i*)y, _mm512_cvtepi64_epi8(v));
 }
 
-// The requantization on 8 channels at a time (the tail as above).
+// TFLite's product (as multiply8, without its left shift) of 16 int32 values by multipliers m
+// (16 lanes of int32), in two halves of 64-bit lanes: the even channels in the low halves of the
+// 64-bit lanes, the odd ones shifted down; right and half as m.
+TFL_TARGET_AVX512F inline __m512i multiply16(__m512i x, __m512i m, __m512i right, __m512i half,
+                                             bool ruy) {
+  const __m512i low = _mm512_set1_epi64(0xffffffff), nudge = _mm512_set1_epi64(int64_t(1) << 30);
+  __m512i out[2];
+  for (int odd = 0; odd < 2; ++odd) {
+    const __m512i xs = odd ? _mm512_srli_epi64(x, 32) : x;
+    const __m512i ms = odd ? _mm512_srli_epi64(m, 32) : m;
+    const __m512i rs = odd ? _mm512_srli_epi64(right, 32) : _mm512_and_si512(right, low);
+    __m512i hs = odd ? _mm512_srli_epi64(half, 32) : _mm512_and_si512(half, low);
+    const __m512i h = _mm512_srai_epi64(_mm512_add_epi64(_mm512_mul_epi32(xs, ms), nudge), 31);
+    if (!ruy) {  // (TFLite's double rounding: half - 1 for a negative h and a shift >= 1)
+      const __mmask8 neg = _mm512_cmplt_epi64_mask(h, _mm512_setzero_si512()) &
+                           _mm512_cmpgt_epi64_mask(rs, _mm512_setzero_si512());
+      hs = _mm512_mask_sub_epi64(hs, neg, hs, _mm512_set1_epi64(1));
+    }
+    out[odd] = _mm512_srav_epi64(_mm512_add_epi64(h, hs), rs);
+  }
+  // (|h| < 2^31, so each result fits its 32-bit half)
+  return _mm512_mask_blend_epi32(0xaaaa, out[0], _mm512_slli_epi64(out[1], 32));
+}
+
+// The requantization on 16 channels at a time where the shifts allow (Requant::by16), else on 8
+// (the tail as above).
 TFL_TARGET_AVX512F void requant_rows_avx512(const Requant& r, const int32_t* acc, int8_t* y,
                                             int64_t b, int64_t e, int64_t oc) {
-  const int64_t oc8 = oc & ~int64_t(7);
+  const int64_t oc8 = oc & ~int64_t(7), oc16 = r.by16 ? oc & ~int64_t(15) : 0;
   const __m512i zp = _mm512_set1_epi64(r.yzp), lo = _mm512_set1_epi64(r.lo);
   const __m512i hi = _mm512_set1_epi64(r.hi);
+  const __m512i zp32 = _mm512_set1_epi32(r.yzp), lo32 = _mm512_set1_epi32(r.lo);
+  const __m512i hi32 = _mm512_set1_epi32(r.hi);
   for (int64_t p = b; p < e; ++p) {
     const int32_t* pa = acc + p * oc;
     int8_t* py = y + p * oc;
-    for (int64_t o = 0; o < oc8; o += 8) {
+    int64_t o = 0;
+    for (; o < oc16; o += 16) {
+      const __m512i sum = _mm512_add_epi32(_mm512_loadu_si512((const void*)(pa + o)),
+                                           _mm512_loadu_si512((const void*)(&r.bias[o])));
+      __m512i v = multiply16(sum, _mm512_loadu_si512((const void*)(&r.m[o])),
+                             _mm512_loadu_si512((const void*)(&r.right32[o])),
+                             _mm512_loadu_si512((const void*)(&r.half32[o])), r.ruy);
+      v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, zp32), lo32), hi32);
+      _mm_storeu_si128((__m128i*)(py + o), _mm512_cvtepi32_epi8(v));
+    }
+    for (; o < oc8; o += 8) {
       const __m256i sum = _mm256_add_epi32(_mm256_loadu_si256((const __m256i*)(pa + o)),
                                            _mm256_loadu_si256((const __m256i*)(&r.bias[o])));
       const __m512i m =
@@ -326,10 +367,9 @@ void requant_rows(const Requant& r, const int32_t* acc, int8_t* y, int64_t b, in
   for (int64_t p = b; p < e; ++p) requant_pixel(r, acc + p * oc, y + p * oc, 0, oc);
 }
 
-// Adds the bias to the exact sums acc (oneDNN's), requantizes and clamps: y.
-void requantize_conv(const int32_t* acc, const int32_t* bias, const std::vector<QMult>& q,
-                     bool depthwise, int32_t yzp, int32_t lo, int32_t hi, int64_t pixels,
-                     int64_t oc, int8_t* y) {
+// The requantization of a layer with these biases and multipliers (made once per call).
+Requant make_requant(const int32_t* bias, const std::vector<QMult>& q, bool depthwise, int32_t yzp,
+                     int32_t lo, int32_t hi, int64_t oc) {
   Requant r;
   r.ruy = !depthwise;
   r.yzp = yzp;
@@ -341,9 +381,63 @@ void requantize_conv(const int32_t* acc, const int32_t* bias, const std::vector<
     r.m.push_back(c.m);
     r.left.push_back(c.shift > 0 ? c.shift : 0);
     r.right.push_back(c.shift > 0 ? 0 : -c.shift);
+    r.right32.push_back(c.shift > 0 ? 0 : -c.shift);
+    r.half32.push_back(c.shift > 0 || c.shift < -31 ? 0 : int32_t((int64_t(1) << -c.shift) >> 1));
+    r.by16 = r.by16 && c.shift <= 0 && c.shift >= -31;
   }
+  return r;
+}
+
+// Adds the bias to the exact sums acc (oneDNN's) of `pixels` pixels, requantizes, clamps: y.
+void requantize_pixels(const Requant& r, const int32_t* acc, int64_t pixels, int64_t oc,
+                       int8_t* y) {
   parallel_for(pixels, std::max<int64_t>(1, 4096 / std::max<int64_t>(oc, 1)),
                [&](int64_t b, int64_t e) { requant_rows(r, acc, y, b, e, oc); });
+}
+
+// The int32 sums of a tile of output rows stay in cache until they are requantized (the whole
+// layer's sums would go out to memory and back); 1 MiB measured best on EfficientNet-Lite0.
+std::atomic<int64_t> g_tile_bytes{int64_t(1) << 20};
+std::atomic<int64_t> g_fallbacks{0};  // layers oneDNN had no primitive for (their own loop ran)
+
+// The convolution of output rows [r0, r1) of one image as a convolution of its own: the input
+// rows they read, with padding only where the image's border is.
+ConvGeom row_tile(const ConvGeom& g, int64_t r0, int64_t r1, int64_t* first_row) {
+  ConvGeom t = g;
+  t.n = 1;
+  const int64_t start = r0 * g.sh - g.pt, end = (r1 - 1) * g.sh - g.pt + (g.kh - 1) * g.dh;
+  t.pt = std::max<int64_t>(0, -start);
+  t.pb = std::max<int64_t>(0, end - (g.h - 1));
+  *first_row = std::max<int64_t>(0, start);
+  t.h = std::min(end, g.h - 1) - *first_row + 1;
+  t.oh = r1 - r0;
+  return t;
+}
+
+// oneDNN's exact int32 sums, a tile of output rows at a time, each requantized while it is in
+// cache; false where oneDNN has no primitive for the layer (nothing written then).
+bool qconv2d_tiled(const ConvGeom& g, const int8_t* x, const int8_t* f, int32_t xzp,
+                   int64_t filter_id, const Requant& r, int8_t* y) {
+  const int64_t row = g.ow * g.oc;
+  const int64_t rows = std::clamp<int64_t>(g_tile_bytes / std::max<int64_t>(1, 4 * row), 1, g.oh);
+  thread_local std::unique_ptr<int32_t[]> acc;
+  thread_local int64_t capacity = 0;
+  if (rows * row > capacity) {
+    check_allocation("QuantizedConv2D", rows * row, int64_t(sizeof(int32_t)));
+    acc.reset(new int32_t[size_t(rows * row)]);
+    capacity = rows * row;
+  }
+  for (int64_t n = 0; n < g.n; ++n) {
+    for (int64_t r0 = 0; r0 < g.oh; r0 += rows) {
+      const int64_t r1 = std::min(g.oh, r0 + rows);
+      int64_t first = 0;
+      const ConvGeom t = row_tile(g, r0, r1, &first);
+      const int8_t* xt = x + (n * g.h + first) * g.w * g.c;
+      if (!dnnl_qconv2d_s32(t, xt, f, acc.get(), xzp, filter_id)) return false;
+      requantize_pixels(r, acc.get(), (r1 - r0) * g.ow, g.oc, y + (n * g.oh + r0) * row);
+    }
+  }
+  return true;
 }
 
 void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
@@ -386,13 +480,9 @@ void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const A
     const ConvGeom g{N,  H,  W,  C,  KH, KW, OC, depthwise ? M : 0, OH, OW, sh,
                      sw, dh, dw, pt, pb, pl, pr};
     const int64_t filter_id = a.ints.size() == 14 ? a.ints[13] : 0;
-    thread_local std::vector<int32_t> acc;
-    check_allocation(op, y.size(), int64_t(sizeof(int32_t)));
-    acc.resize(size_t(y.size()));
-    if (dnnl_qconv2d_s32(g, xd, fd, acc.data(), xzp, filter_id)) {
-      requantize_conv(acc.data(), bd, q, depthwise, yzp, lo, hi, N * OH * OW, OC, yd);
-      return;
-    }
+    const Requant r = make_requant(bd, q, depthwise, yzp, lo, hi, OC);
+    if (qconv2d_tiled(g, xd, fd, xzp, filter_id, r, yd)) return;
+    ++g_fallbacks;
   }
   parallel_for(N * OH, 1, [&](int64_t r0, int64_t r1) {
     std::vector<int64_t> acc(static_cast<size_t>(OC));
@@ -452,15 +542,12 @@ void k_qfully_connected(const TensorView* in, int nin, TensorView* out, int nout
   int8_t* yd = y.ptr<int8_t>();
   if (wzp == 0 && conv_backend_now() == ConvBackend::kOneDNN && y.size() > 0 && n_in > 0) {
     // a 1x1 convolution of [rows, 1, 1, in] (oneDNN's exact int8 sums), requantized here
-    const ConvGeom g{rows, 1, 1, n_in, 1, 1, n_out, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
+    // (the rows as the rows of a 1x1 convolution, so that they are tiled as its rows are)
+    const ConvGeom g{1, rows, 1, n_in, 1, 1, n_out, 0, rows, 1, 1, 1, 1, 1, 0, 0, 0, 0};
     const int64_t filter_id = a.ints.size() == 6 ? a.ints[5] : 0;
-    thread_local std::vector<int32_t> acc;
-    check_allocation(op, y.size(), int64_t(sizeof(int32_t)));
-    acc.resize(size_t(y.size()));
-    if (dnnl_qconv2d_s32(g, xd, wd, acc.data(), xzp, filter_id)) {
-      requantize_conv(acc.data(), bias.ptr<int32_t>(), q, false, yzp, lo, hi, rows, n_out, yd);
-      return;
-    }
+    const Requant r = make_requant(bias.ptr<int32_t>(), q, false, yzp, lo, hi, n_out);
+    if (qconv2d_tiled(g, xd, wd, xzp, filter_id, r, yd)) return;
+    ++g_fallbacks;
   }
   parallel_for(rows * n_out, std::max<int64_t>(1, (1 << 14) / std::max<int64_t>(n_in, 1)),
                [&](int64_t b, int64_t e) {
@@ -650,6 +737,13 @@ void k_qmax_pool(const TensorView* in, int nin, TensorView* out, int nout, const
 }
 
 }  // namespace
+
+int64_t set_int8_conv_tile_bytes(int64_t bytes) {
+  if (bytes < 1) throw KernelError("set_int8_conv_tile_bytes: the tile must be >= 1 byte");
+  return g_tile_bytes.exchange(bytes);
+}
+
+int64_t int8_conv_fallbacks() { return g_fallbacks; }
 
 void register_quantized(Registry& r) {
   r["quantize"] = k_quantize;

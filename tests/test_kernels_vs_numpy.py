@@ -2184,17 +2184,32 @@ def test_kernel_matches_numpy(name, data):
 @given(data=st.data())
 def test_int8_products_match_numpy_on_each_conv_backend(name, backend, data):
     """The int8 convolution and fully connected kernels take oneDNN's exact int32 sums (then
-    requantize them) or their own loop, by the conv backend: both give the NumPy twin's bytes."""
+    requantize them) or their own loop, by the conv backend: both give the NumPy twin's bytes.
+    oneDNN runs on tiles of output rows: with 1-byte tiles, one row each (the padding of the
+    first and last rows' tiles, the strided and dilated rows between), which oneDNN takes
+    wherever it takes the whole layer."""
     case = data.draw(ROWS[name], label="case")
+    outs_n = [o.copy() for o in case.outputs]
+    ref.run_kernel(name, [a.copy() for a in case.inputs], outs_n, case.ints, case.floats)
     before = _core.conv_backend()
     _core.set_conv_backend(backend)
+    fallbacks = []
     try:
-        outs_c, outs_n = [o.copy() for o in case.outputs], [o.copy() for o in case.outputs]
-        _core.run_kernel(name, [a.copy() for a in case.inputs], outs_c, case.ints, case.floats)
+        for tile in (1 << 20, 1) if backend == "onednn" else (1 << 20,):
+            tile_before = _core.set_int8_conv_tile_bytes(tile)
+            try:
+                count = _core.int8_conv_fallbacks()
+                outs_c = [o.copy() for o in case.outputs]
+                _core.run_kernel(
+                    name, [a.copy() for a in case.inputs], outs_c, case.ints, case.floats
+                )
+                fallbacks.append(_core.int8_conv_fallbacks() - count)
+            finally:
+                _core.set_int8_conv_tile_bytes(tile_before)
+            assert_same(name, outs_c[0], outs_n[0], case)
     finally:
         _core.set_conv_backend(before)
-    ref.run_kernel(name, [a.copy() for a in case.inputs], outs_n, case.ints, case.floats)
-    assert_same(name, outs_c[0], outs_n[0], case)
+    assert len(set(fallbacks)) == 1, fallbacks
 
 
 @pytest.mark.parametrize("dtype", FLOATS)

@@ -162,6 +162,12 @@ def set_conv_backend(name: str) -> None:
 def conv_backend() -> str:
     """The conv/pool backend in use."""
 
+def set_int8_conv_tile_bytes(bytes: int) -> int:
+    """The int32 sums' tile of the int8 convolutions (tests); returns the previous size."""
+
+def int8_conv_fallbacks() -> int:
+    """int8 convolutions that ran their own loop where oneDNN had no primitive (a count)."""
+
 def set_fpmath_mode(mode: str) -> None:
     """Sets float32 matmul/conv maths: 'strict' or 'bf16' (fpmath.h)."""
 
