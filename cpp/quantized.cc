@@ -227,7 +227,9 @@ struct Requant {
   std::vector<int32_t> bias;
   std::vector<int32_t> m;  // (m, left, right: q's parts, as the AVX-512 loops read them)
   std::vector<int64_t> left, right;
-  std::vector<int32_t> right32, half32;  // (right and 2^right / 2, for 16 channels at a time)
+  // (for 16 channels at a time: per block of 16, the even channels' then the odd channels'
+  // rounding constant c and shift 31 + right, as multiply16 reads them)
+  std::vector<int64_t> c16, shift16;
   bool by16 = true;  // no channel shifts left (multipliers <= 1) or right by more than 31
   bool ruy = true;
   int32_t yzp = 0, lo = -128, hi = 127;
@@ -275,24 +277,27 @@ TFL_TARGET_AVX512F inline void store8(int8_t* y, __m512i v, __m512i zp, __m512i 
 }
 
 // TFLite's product (as multiply8, without its left shift) of 16 int32 values by multipliers m
-// (16 lanes of int32), in two halves of 64-bit lanes: the even channels in the low halves of the
-// 64-bit lanes, the odd ones shifted down; right and half as m.
-TFL_TARGET_AVX512F inline __m512i multiply16(__m512i x, __m512i m, __m512i right, __m512i half,
-                                             bool ruy) {
-  const __m512i low = _mm512_set1_epi64(0xffffffff), nudge = _mm512_set1_epi64(int64_t(1) << 30);
+// (16 int32 lanes) as one rounding shift of the 64-bit product p = x m. With h = floor((p +
+// 2^30) / 2^31) and k = right, ruy's floor((h + 2^(k-1)) / 2^k) is floor((p + c) / 2^(31+k))
+// for c = 2^30 + 2^(30+k) (nested floor divisions), and TFLite's double rounding, which takes
+// 1 off that nudge for a negative h (p < -2^30) when k >= 1, is floor((p + c - 2^31) /
+// 2^(31+k)) there. c and 31 + k come per block of 16 channels, even channels first (c16,
+// shift16); the even channels are the low halves of the 64-bit lanes, the odd ones shifted down.
+TFL_TARGET_AVX512F inline __m512i multiply16(__m512i x, __m512i m, const int64_t* c,
+                                             const int64_t* shift, bool ruy) {
+  const __m512i below = _mm512_set1_epi64(-(int64_t(1) << 30)), k0 = _mm512_set1_epi64(31);
   __m512i out[2];
   for (int odd = 0; odd < 2; ++odd) {
     const __m512i xs = odd ? _mm512_srli_epi64(x, 32) : x;
     const __m512i ms = odd ? _mm512_srli_epi64(m, 32) : m;
-    const __m512i rs = odd ? _mm512_srli_epi64(right, 32) : _mm512_and_si512(right, low);
-    __m512i hs = odd ? _mm512_srli_epi64(half, 32) : _mm512_and_si512(half, low);
-    const __m512i h = _mm512_srai_epi64(_mm512_add_epi64(_mm512_mul_epi32(xs, ms), nudge), 31);
-    if (!ruy) {  // (TFLite's double rounding: half - 1 for a negative h and a shift >= 1)
-      const __mmask8 neg = _mm512_cmplt_epi64_mask(h, _mm512_setzero_si512()) &
-                           _mm512_cmpgt_epi64_mask(rs, _mm512_setzero_si512());
-      hs = _mm512_mask_sub_epi64(hs, neg, hs, _mm512_set1_epi64(1));
+    const __m512i p = _mm512_mul_epi32(xs, ms);
+    const __m512i k = _mm512_loadu_si512((const void*)(shift + 8 * odd));
+    __m512i v = _mm512_add_epi64(p, _mm512_loadu_si512((const void*)(c + 8 * odd)));
+    if (!ruy) {
+      const __mmask8 neg = _mm512_cmplt_epi64_mask(p, below) & _mm512_cmpgt_epi64_mask(k, k0);
+      v = _mm512_mask_sub_epi64(v, neg, v, _mm512_set1_epi64(int64_t(1) << 31));
     }
-    out[odd] = _mm512_srav_epi64(_mm512_add_epi64(h, hs), rs);
+    out[odd] = _mm512_srav_epi64(v, k);
   }
   // (|h| < 2^31, so each result fits its 32-bit half)
   return _mm512_mask_blend_epi32(0xaaaa, out[0], _mm512_slli_epi64(out[1], 32));
@@ -314,9 +319,8 @@ TFL_TARGET_AVX512F void requant_rows_avx512(const Requant& r, const int32_t* acc
     for (; o < oc16; o += 16) {
       const __m512i sum = _mm512_add_epi32(_mm512_loadu_si512((const void*)(pa + o)),
                                            _mm512_loadu_si512((const void*)(&r.bias[o])));
-      __m512i v = multiply16(sum, _mm512_loadu_si512((const void*)(&r.m[o])),
-                             _mm512_loadu_si512((const void*)(&r.right32[o])),
-                             _mm512_loadu_si512((const void*)(&r.half32[o])), r.ruy);
+      __m512i v = multiply16(sum, _mm512_loadu_si512((const void*)(&r.m[o])), &r.c16[o],
+                             &r.shift16[o], r.ruy);
       v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, zp32), lo32), hi32);
       _mm_storeu_si128((__m128i*)(py + o), _mm512_cvtepi32_epi8(v));
     }
@@ -381,9 +385,18 @@ Requant make_requant(const int32_t* bias, const std::vector<QMult>& q, bool dept
     r.m.push_back(c.m);
     r.left.push_back(c.shift > 0 ? c.shift : 0);
     r.right.push_back(c.shift > 0 ? 0 : -c.shift);
-    r.right32.push_back(c.shift > 0 ? 0 : -c.shift);
-    r.half32.push_back(c.shift > 0 || c.shift < -31 ? 0 : int32_t((int64_t(1) << -c.shift) >> 1));
     r.by16 = r.by16 && c.shift <= 0 && c.shift >= -31;
+  }
+  if (r.by16) {
+    r.c16.resize(size_t(oc));
+    r.shift16.resize(size_t(oc));
+    for (int64_t o = 0; o + 16 <= oc; o += 16) {
+      for (int64_t i = 0; i < 16; ++i) {  // (even channels in the first 8 places, odd after)
+        const int64_t k = -q[size_t(o + i)].shift, at = o + (i % 2) * 8 + i / 2;
+        r.c16[size_t(at)] = (int64_t(1) << 30) + (k > 0 ? int64_t(1) << (30 + k) : 0);
+        r.shift16[size_t(at)] = 31 + k;
+      }
+    }
   }
   return r;
 }
@@ -433,7 +446,11 @@ bool qconv2d_tiled(const ConvGeom& g, const int8_t* x, const int8_t* f, int32_t 
       int64_t first = 0;
       const ConvGeom t = row_tile(g, r0, r1, &first);
       const int8_t* xt = x + (n * g.h + first) * g.w * g.c;
-      if (!dnnl_qconv2d_s32(t, xt, f, acc.get(), xzp, filter_id)) return false;
+      if (t.h < 1) {  // (rows that read padding only: their sums are 0)
+        std::fill(acc.get(), acc.get() + (r1 - r0) * row, 0);
+      } else if (!dnnl_qconv2d_s32(t, xt, f, acc.get(), xzp, filter_id)) {
+        return false;
+      }
       requantize_pixels(r, acc.get(), (r1 - r0) * g.ow, g.oc, y + (n * g.oh + r0) * row);
     }
   }
