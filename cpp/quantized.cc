@@ -30,6 +30,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <unordered_map>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -222,15 +223,20 @@ void k_dequantize(const TensorView* in, int nin, TensorView* out, int nout, cons
 // + yzp) with the product m of TFLite's conv kernels (ruy's half-up shift for CONV_2D, the double
 // rounding of DEPTHWISE_CONV_2D); a scalar loop, and on AVX-512 8 channels per instruction
 // (64-bit lanes, per-lane shifts). Every step is exact, so both give the same bytes.
-struct Requant {
+// A layer's multipliers in the forms the loops read (made once per layer: see layer_mults).
+struct Mults {
+  std::vector<double> real;  // (what they were made from)
   std::vector<QMult> q;
-  std::vector<int32_t> bias;
   std::vector<int32_t> m;  // (m, left, right: q's parts, as the AVX-512 loops read them)
   std::vector<int64_t> left, right;
   // (for 16 channels at a time: per block of 16, the even channels' then the odd channels'
   // rounding constant c and shift 31 + right, as multiply16 reads them)
   std::vector<int64_t> c16, shift16;
   bool by16 = true;  // no channel shifts left (multipliers <= 1) or right by more than 31
+};
+struct Requant {
+  const Mults* k = nullptr;
+  const int32_t* bias = nullptr;
   bool ruy = true;
   int32_t yzp = 0, lo = -128, hi = 127;
 };
@@ -238,8 +244,8 @@ struct Requant {
 // Channels [o0, oc) of one pixel.
 void requant_pixel(const Requant& r, const int32_t* acc, int8_t* y, int64_t o0, int64_t oc) {
   for (int64_t o = o0; o < oc; ++o) {
-    const int32_t sum = wrap32(int64_t(acc[o]) + r.bias[size_t(o)]);
-    y[o] = requantize(sum, r.q[size_t(o)], r.ruy, r.yzp, r.lo, r.hi);
+    const int32_t sum = wrap32(int64_t(acc[o]) + r.bias[o]);
+    y[o] = requantize(sum, r.k->q[size_t(o)], r.ruy, r.yzp, r.lo, r.hi);
   }
 }
 
@@ -307,7 +313,8 @@ TFL_TARGET_AVX512F inline __m512i multiply16(__m512i x, __m512i m, const int64_t
 // (the tail as above).
 TFL_TARGET_AVX512F void requant_rows_avx512(const Requant& r, const int32_t* acc, int8_t* y,
                                             int64_t b, int64_t e, int64_t oc) {
-  const int64_t oc8 = oc & ~int64_t(7), oc16 = r.by16 ? oc & ~int64_t(15) : 0;
+  const Mults& k = *r.k;
+  const int64_t oc8 = oc & ~int64_t(7), oc16 = k.by16 ? oc & ~int64_t(15) : 0;
   const __m512i zp = _mm512_set1_epi64(r.yzp), lo = _mm512_set1_epi64(r.lo);
   const __m512i hi = _mm512_set1_epi64(r.hi);
   const __m512i zp32 = _mm512_set1_epi32(r.yzp), lo32 = _mm512_set1_epi32(r.lo);
@@ -319,8 +326,8 @@ TFL_TARGET_AVX512F void requant_rows_avx512(const Requant& r, const int32_t* acc
     for (; o < oc16; o += 16) {
       const __m512i sum = _mm512_add_epi32(_mm512_loadu_si512((const void*)(pa + o)),
                                            _mm512_loadu_si512((const void*)(&r.bias[o])));
-      __m512i v = multiply16(sum, _mm512_loadu_si512((const void*)(&r.m[o])), &r.c16[o],
-                             &r.shift16[o], r.ruy);
+      __m512i v = multiply16(sum, _mm512_loadu_si512((const void*)(&k.m[size_t(o)])),
+                             &k.c16[size_t(o)], &k.shift16[size_t(o)], r.ruy);
       v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, zp32), lo32), hi32);
       _mm_storeu_si128((__m128i*)(py + o), _mm512_cvtepi32_epi8(v));
     }
@@ -328,10 +335,10 @@ TFL_TARGET_AVX512F void requant_rows_avx512(const Requant& r, const int32_t* acc
       const __m256i sum = _mm256_add_epi32(_mm256_loadu_si256((const __m256i*)(pa + o)),
                                            _mm256_loadu_si256((const __m256i*)(&r.bias[o])));
       const __m512i m =
-          _mm512_cvtepi32_epi64(_mm256_loadu_si256((const __m256i*)(&r.m[size_t(o)])));
-      const __m512i v =
-          multiply8(_mm512_cvtepi32_epi64(sum), m, _mm512_loadu_si512((const void*)(&r.left[o])),
-                    _mm512_loadu_si512((const void*)(&r.right[o])), r.ruy);
+          _mm512_cvtepi32_epi64(_mm256_loadu_si256((const __m256i*)(&k.m[size_t(o)])));
+      const __m512i v = multiply8(_mm512_cvtepi32_epi64(sum), m,
+                                  _mm512_loadu_si512((const void*)(&k.left[size_t(o)])),
+                                  _mm512_loadu_si512((const void*)(&k.right[size_t(o)])), r.ruy);
       store8(py + o, v, zp, lo, hi);
     }
     requant_pixel(r, pa, py, oc8, oc);
@@ -371,34 +378,40 @@ void requant_rows(const Requant& r, const int32_t* acc, int8_t* y, int64_t b, in
   for (int64_t p = b; p < e; ++p) requant_pixel(r, acc + p * oc, y + p * oc, 0, oc);
 }
 
-// The requantization of a layer with these biases and multipliers (made once per call).
-Requant make_requant(const int32_t* bias, const std::vector<QMult>& q, bool depthwise, int32_t yzp,
-                     int32_t lo, int32_t hi, int64_t oc) {
-  Requant r;
-  r.ruy = !depthwise;
-  r.yzp = yzp;
-  r.lo = lo;
-  r.hi = hi;
-  r.bias.assign(bias, bias + oc);
-  r.q = q;
-  for (const QMult& c : q) {
-    r.m.push_back(c.m);
-    r.left.push_back(c.shift > 0 ? c.shift : 0);
-    r.right.push_back(c.shift > 0 ? 0 : -c.shift);
-    r.by16 = r.by16 && c.shift <= 0 && c.shift >= -31;
+// The multipliers of a layer (its real multipliers a.floats, checked and made into TFLite's
+// fixed-point ones and the loops' forms), kept per thread from call to call of the layer: a
+// layer's attributes live as long as its plan, and a cached entry is used only where the reals
+// are the same.
+const Mults& layer_mults(const char* op, const Attrs& a, int64_t channels) {
+  thread_local std::unordered_map<const void*, std::unique_ptr<Mults>> cache;
+  auto it = cache.find(a.floats.data());
+  if (it != cache.end() && int64_t(it->second->q.size()) == channels &&
+      it->second->real == a.floats)
+    return *it->second;
+  auto k = std::make_unique<Mults>();
+  k->q = multipliers(op, a, channels);
+  k->real = a.floats;
+  for (const QMult& c : k->q) {
+    k->m.push_back(c.m);
+    k->left.push_back(c.shift > 0 ? c.shift : 0);
+    k->right.push_back(c.shift > 0 ? 0 : -c.shift);
+    k->by16 = k->by16 && c.shift <= 0 && c.shift >= -31;
   }
-  if (r.by16) {
-    r.c16.resize(size_t(oc));
-    r.shift16.resize(size_t(oc));
-    for (int64_t o = 0; o + 16 <= oc; o += 16) {
+  if (k->by16) {
+    k->c16.resize(size_t(channels));
+    k->shift16.resize(size_t(channels));
+    for (int64_t o = 0; o + 16 <= channels; o += 16) {
       for (int64_t i = 0; i < 16; ++i) {  // (even channels in the first 8 places, odd after)
-        const int64_t k = -q[size_t(o + i)].shift, at = o + (i % 2) * 8 + i / 2;
-        r.c16[size_t(at)] = (int64_t(1) << 30) + (k > 0 ? int64_t(1) << (30 + k) : 0);
-        r.shift16[size_t(at)] = 31 + k;
+        const int64_t sh = -k->q[size_t(o + i)].shift, at = o + (i % 2) * 8 + i / 2;
+        k->c16[size_t(at)] = (int64_t(1) << 30) + (sh > 0 ? int64_t(1) << (30 + sh) : 0);
+        k->shift16[size_t(at)] = 31 + sh;
       }
     }
   }
-  return r;
+  if (cache.size() >= 4096) cache.clear();  // (plans come and go: start over)
+  auto& slot = cache[a.floats.data()];
+  slot = std::move(k);
+  return *slot;
 }
 
 // Adds the bias to the exact sums acc (oneDNN's) of `pixels` pixels, requantizes, clamps: y.
@@ -486,7 +499,8 @@ void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const A
   const int64_t OH = out_len(H, KH, sh, dh, pt, pb), OW = out_len(W, KW, sw, dw, pl, pr);
   if (y.shape[0] != N || y.shape[1] != OH || y.shape[2] != OW || y.shape[3] != OC)
     fail(op, "output shape ", y.shape_str(), " should be [", N, ",", OH, ",", OW, ",", OC, "]");
-  const std::vector<QMult> q = multipliers(op, a, OC);
+  const Mults& mults = layer_mults(op, a, OC);
+  const std::vector<QMult>& q = mults.q;
   const int64_t M = depthwise ? OC / C : 1;
   const int8_t* xd = x.ptr<int8_t>();
   const int8_t* fd = f.ptr<int8_t>();
@@ -497,7 +511,7 @@ void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const A
     const ConvGeom g{N,  H,  W,  C,  KH, KW, OC, depthwise ? M : 0, OH, OW, sh,
                      sw, dh, dw, pt, pb, pl, pr};
     const int64_t filter_id = a.ints.size() == 14 ? a.ints[13] : 0;
-    const Requant r = make_requant(bd, q, depthwise, yzp, lo, hi, OC);
+    const Requant r{&mults, bd, !depthwise, yzp, lo, hi};
     if (qconv2d_tiled(g, xd, fd, xzp, filter_id, r, yd)) return;
     ++g_fallbacks;
   }
@@ -553,7 +567,8 @@ void k_qfully_connected(const TensorView* in, int nin, TensorView* out, int nout
   check_zp(op, wzp);
   check_zp(op, yzp);
   check_bounds(op, lo, hi);
-  const std::vector<QMult> q = multipliers(op, a, n_out);
+  const Mults& mults = layer_mults(op, a, n_out);
+  const std::vector<QMult>& q = mults.q;
   const int8_t* xd = x.ptr<int8_t>();
   const int8_t* wd = w.ptr<int8_t>();
   int8_t* yd = y.ptr<int8_t>();
@@ -562,7 +577,7 @@ void k_qfully_connected(const TensorView* in, int nin, TensorView* out, int nout
     // (the rows as the rows of a 1x1 convolution, so that they are tiled as its rows are)
     const ConvGeom g{1, rows, 1, n_in, 1, 1, n_out, 0, rows, 1, 1, 1, 1, 1, 0, 0, 0, 0};
     const int64_t filter_id = a.ints.size() == 6 ? a.ints[5] : 0;
-    const Requant r = make_requant(bias.ptr<int32_t>(), q, false, yzp, lo, hi, n_out);
+    const Requant r{&mults, bias.ptr<int32_t>(), true, yzp, lo, hi};
     if (qconv2d_tiled(g, xd, wd, xzp, filter_id, r, yd)) return;
     ++g_fallbacks;
   }
