@@ -167,7 +167,7 @@ def ops(out_dir: str) -> None:
     fetch["grad/allgather"] = tf.gradients(tf.reduce_sum(c[:3] * gathered), part)[0]
     with tf.Session() as sess:
         got = sess.run(fetch)
-    got["shared_memory"] = basics.engine().shared is not None
+    got["shared_memory"] = bool(basics.engine().shared)
     every = hvd.allgather_object({k: np.asarray(v) for k, v in got.items()})
     if r == 0:
         np.savez(
@@ -202,7 +202,7 @@ def streaming(out_dir: str) -> None:
     with tf.Session() as sess:
         got = sess.run(fetch)
         got.update({f"again/{k}": v for k, v in sess.run(fetch).items()})
-    got["shared_memory"] = basics.engine().shared is not None
+    got["shared_memory"] = bool(basics.engine().shared)
     every = hvd.allgather_object(got)
     if r == 0:
         np.savez(

@@ -124,7 +124,8 @@ class _Engine:
         self.count = 0  # collectives run (their sequence numbers name them in stall messages)
         self.ops: dict = {}
         self.digests: dict = {}  # meta -> its digest (the negotiation's)
-        self.shared: Any = None  # the shared-memory allreduce, built by the first allreduce
+        # the shared-memory allreduce (False: MPI's), decided by the first allreduce
+        self.shared: Any = None
         self.watchdog = _Watchdog(
             self,
             _env_seconds("HOROVOD_STALL_CHECK_TIME_SECONDS", 60.0),
@@ -169,7 +170,7 @@ class _Engine:
                 self.watchdog.end()
 
     def stop(self) -> None:
-        if self.shared is not None:
+        if self.shared:
             self.shared.free()
         self.local.Free()
         self.comm.Free()

@@ -4,9 +4,11 @@ gradients.
 
 The allreduce and broadcast ops are plan steps (``OpKind.CALLBACK``): their outputs have their
 inputs' shapes, so the compiled plan holds them, and the step runs the collective through the
-engine (``basics``: negotiated, then MPI with the GIL released). A grouped allreduce packs its
-small tensors into one buffer per dtype (Horovod's tensor fusion), reduced by one MPI call; a
-large tensor goes from its input buffer straight into its output buffer.
+engine (``basics``: negotiated, then MPI with the GIL released). When every rank runs on this
+machine, an allreduce goes through a shared-memory window (``shared_memory``). Otherwise a
+grouped allreduce packs its small tensors into one buffer per dtype (Horovod's tensor fusion),
+reduced by one MPI call; a large tensor goes from its input buffer straight into its output
+buffer.
 ``HorovodAllgather``'s first dimension is the sum of the ranks' ones, known only when it runs: it
 is a host op whose result is fed to the plan (as ``tf.py_func``'s are).
 """
@@ -73,8 +75,8 @@ class _Allreduce:
         _run(e, self.op, meta, lambda: self._work(e, ins, outs, factor))
 
     def _work(self, e: Any, ins: list, outs: list, factor: float) -> None:
+        shared = _shared(e) if e.size > 1 else None
         for group in _by_dtype(ins, outs):
-            shared = _shared(e) if e.size > 1 else None
             if shared is not None and shared.supports(group[0][0].dtype):
                 shared.allreduce(group, self.reduce_op, self.pre, factor)
                 continue
@@ -122,11 +124,12 @@ class _Allreduce:
 
 
 def _shared(e: Any) -> Any:
-    """The engine's shared-memory allreduce when every rank runs on this machine (built by the
-    job's first allreduce, on every rank at once), else None."""
-    if e.shared is None and e.local_size == e.size and shared_memory.wanted():
-        e.shared = shared_memory.SharedAllreduce(e.local, e.mpi)
-    return e.shared
+    """The engine's shared-memory allreduce when every rank runs on this machine, else None;
+    decided (and the window built, on every rank at once) by the job's first allreduce."""
+    if e.shared is None:
+        wanted = e.local_size == e.size and shared_memory.wanted()
+        e.shared = shared_memory.SharedAllreduce(e.local, e.mpi) if wanted else False
+    return e.shared or None
 
 
 def _by_dtype(ins: list, outs: list) -> list:
