@@ -541,6 +541,9 @@ PYBIND11_MODULE(_core, m) {
   m.def("conv_backend", &tfl::conv_backend, "The conv/pool backend in use.");
   m.def("set_int8_conv_tile_bytes", &tfl::set_int8_conv_tile_bytes, py::arg("bytes"),
         "The int32 sums' tile of the int8 convolutions (tests); returns the previous size.");
+  m.def("set_int8_depthwise_direct", &tfl::set_int8_depthwise_direct, py::arg("on"),
+        "The int8 depthwise convolutions' direct sums on (True) or off, oneDNN's (tests); "
+        "returns the previous setting.");
   m.def("int8_conv_fallbacks", &tfl::int8_conv_fallbacks,
         "int8 convolutions that ran their own loop where oneDNN had no primitive (a count).");
   m.def("set_fpmath_mode", &tfl::set_fpmath_mode, py::arg("mode"),

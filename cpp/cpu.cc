@@ -36,6 +36,7 @@ Features probe() {
   f.avx512_bf16 = f.avx512f && __builtin_cpu_supports("avx512bf16") != 0;
   f.avx512bw = f.avx512f && f.avx2_fma && __builtin_cpu_supports("avx512bw") != 0 &&
                __builtin_cpu_supports("avx512vl") != 0;
+  f.avx512_vnni = f.avx512bw && __builtin_cpu_supports("avx512vnni") != 0;
   f.f16c = f.avx2_fma && __builtin_cpu_supports("f16c") != 0;
   f.amx_bf16 = __builtin_cpu_supports("amx-tile") != 0 && __builtin_cpu_supports("amx-bf16") != 0 &&
                os_grants_amx();
@@ -56,6 +57,7 @@ Features capped(const Features& d, Isa cap) {
     f.avx512f = d.avx512f;
     f.avx512_bf16 = d.avx512_bf16;
     f.avx512bw = d.avx512bw;
+    f.avx512_vnni = d.avx512_vnni;
     f.amx_bf16 = d.amx_bf16;
   }
   return f;

@@ -34,6 +34,8 @@
 // 64-byte form straddles cache lines on every unaligned access and runs no faster
 #define TFL_TARGET_AVX512BW_YMM \
   __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,prefer-vector-width=256")))
+#define TFL_TARGET_AVX512_VNNI \
+  __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma")))
 #else
 #define TFL_CPU_X86 0
 #define TFL_TARGET_SSE42
@@ -42,6 +44,7 @@
 #define TFL_TARGET_AVX2_F16C
 #define TFL_TARGET_AVX512_BF16
 #define TFL_TARGET_AVX512BW_YMM
+#define TFL_TARGET_AVX512_VNNI
 #endif
 
 namespace tfl {
@@ -57,6 +60,7 @@ struct Features {
   bool avx512f = false;
   bool avx512_bf16 = false;  // AVX512-BF16 (with AVX512F)
   bool avx512bw = false;     // AVX512BW and VL (with AVX512F, AVX2, FMA): 8- and 16-bit lanes
+  bool avx512_vnni = false;  // AVX512-VNNI (with AVX512BW): int8/int16 dot products
   bool amx_bf16 = false;     // AMX-TILE and AMX-BF16, and Linux granted the tile state
   bool f16c = false;         // F16C (float16 <-> float32), with AVX2 and FMA: an avx2-level path
 };
@@ -79,6 +83,7 @@ inline bool has_avx2_fma() { return features().avx2_fma; }
 inline bool has_avx512f() { return features().avx512f; }
 inline bool has_avx512_bf16() { return features().avx512_bf16; }
 inline bool has_avx512bw() { return features().avx512bw; }
+inline bool has_avx512_vnni() { return features().avx512_vnni; }
 inline bool has_amx_bf16() { return features().amx_bf16; }
 inline bool has_avx2_f16c() { return features().f16c; }
 

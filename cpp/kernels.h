@@ -238,6 +238,10 @@ int64_t set_int8_conv_tile_bytes(int64_t bytes);
 // How many int8 convolutions found no oneDNN primitive for their shape (or for one of its tiles)
 // and ran their own loop instead, since the process began.
 int64_t int8_conv_fallbacks();
+// The int8 depthwise convolutions with depth multiplier 1 compute their sums directly
+// (quantized_depthwise.h) unless this is turned off (tests: the oneDNN path); returns the
+// previous setting.
+bool set_int8_depthwise_direct(bool on);
 // A fresh id for a constant convolution filter (the fused conv steps' last int): never reused in
 // this process, so a kernel may keep derived data (oneDNN's reordered filter) under it.
 int64_t new_constant_id();

@@ -39,6 +39,7 @@
 #include "conv.h"
 #include "cpu.h"
 #include "kernels.h"
+#include "quantized_depthwise.h"
 
 namespace tfl {
 
@@ -470,6 +471,53 @@ bool qconv2d_tiled(const ConvGeom& g, const int8_t* x, const int8_t* f, int32_t 
   return true;
 }
 
+// A depthwise convolution with depth multiplier 1 from its direct sums (quantized_depthwise.h),
+// an output row at a time, each row requantized while it is in cache. The zero point's part of
+// the sums joins the bias (int32 sums wrap alike in either order).
+// A constant filter's form (filter_id > 0) is kept per thread, as layer_mults keeps multipliers.
+const DepthwiseFilter& depthwise_filter(const ConvGeom& g, const int8_t* f, int32_t xzp,
+                                        int64_t filter_id, DepthwiseFilter* scratch) {
+  if (filter_id <= 0) {
+    qdepthwise_filter(g, f, xzp, scratch);
+    return *scratch;
+  }
+  struct Kept {
+    DepthwiseFilter filter;
+    int32_t xzp;
+    int64_t size;
+  };
+  thread_local std::unordered_map<int64_t, Kept> cache;
+  auto it = cache.find(filter_id);
+  if (it != cache.end() && it->second.xzp == xzp && it->second.size == g.f_size())
+    return it->second.filter;
+  if (cache.size() >= 4096) cache.clear();  // (plans come and go: start over)
+  Kept& k = cache[filter_id];
+  qdepthwise_filter(g, f, xzp, &k.filter);
+  k.xzp = xzp;
+  k.size = g.f_size();
+  return k.filter;
+}
+
+void qdepthwise_direct(const ConvGeom& g, const int8_t* x, const int8_t* f, int32_t xzp,
+                       int64_t filter_id, const Requant& r, int8_t* y) {
+  DepthwiseFilter scratch;
+  const DepthwiseFilter& filter = depthwise_filter(g, f, xzp, filter_id, &scratch);
+  std::vector<int32_t> bias(filter.zp_sums);
+  for (size_t c = 0; c < bias.size(); ++c) bias[c] = wrap32(int64_t(bias[c]) + r.bias[c]);
+  Requant rb = r;
+  rb.bias = bias.data();
+  const std::vector<int8_t> zp_row(size_t(g.c), int8_t(xzp));
+  const int64_t row = g.ow * g.c;
+  parallel_for(g.n * g.oh, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, row * g.kh * g.kw)),
+               [&](int64_t b, int64_t e) {
+                 std::vector<int32_t> acc(static_cast<size_t>(row));
+                 for (int64_t i = b; i < e; ++i) {
+                   qdepthwise_row_sums(g, x, filter, zp_row.data(), i / g.oh, i % g.oh, acc.data());
+                   requant_rows(rb, acc.data(), y + i * row, 0, g.ow, g.c);
+                 }
+               });
+}
+
 void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {
   const char* op = "QuantizedConv2D";
   check_weighted(op, in, nin, out, nout, a, a.ints.size() == 14 ? 14 : 13, "filter");
@@ -507,11 +555,12 @@ void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const A
   const int32_t* bd = bias.ptr<int32_t>();
   int8_t* yd = y.ptr<int8_t>();
   if (conv_backend_now() == ConvBackend::kOneDNN && y.size() > 0 && x.size() > 0) {
-    // the exact int32 sums from oneDNN's int8 convolution, requantized here
     const ConvGeom g{N,  H,  W,  C,  KH, KW, OC, depthwise ? M : 0, OH, OW, sh,
                      sw, dh, dw, pt, pb, pl, pr};
-    const int64_t filter_id = a.ints.size() == 14 ? a.ints[13] : 0;
     const Requant r{&mults, bd, !depthwise, yzp, lo, hi};
+    const int64_t filter_id = a.ints.size() == 14 ? a.ints[13] : 0;
+    if (qdepthwise_direct_takes(g)) return qdepthwise_direct(g, xd, fd, xzp, filter_id, r, yd);
+    // the exact int32 sums from oneDNN's int8 convolution, requantized here
     if (qconv2d_tiled(g, xd, fd, xzp, filter_id, r, yd)) return;
     ++g_fallbacks;
   }

@@ -2212,6 +2212,49 @@ def test_int8_products_match_numpy_on_each_conv_backend(name, backend, data):
     assert len(set(fallbacks)) == 1, fallbacks
 
 
+@st.composite
+def qdepthwise_case(draw):
+    """A depthwise int8 convolution with depth multiplier 1 and channel counts that reach every
+    part of the direct kernel: blocks of 32 and of 16 channels and the channels after them,
+    kernels up to 5x5 (an odd tap count pairs its last tap with a zero one), padding on every
+    side (the pixels whose taps move along the row, and those next to the border), extreme
+    values (the largest sums) and zero points."""
+    c = draw(st.sampled_from([1, 15, 16, 24, 32, 40, 48, 67]))
+    n, h, w = draw(st.integers(1, 2)), draw(st.integers(1, 9)), draw(st.integers(1, 9))
+    kh, kw = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    sh, sw, dh, dw = (draw(st.integers(1, 2)) for _ in range(4))
+    pt, pb, pl, pr = (draw(st.integers(0, 3)) for _ in range(4))
+    extreme = draw(st.booleans())
+    x = np.full((n, h, w, c), -128, I8) if extreme else int8s(draw, (n, h, w, c))
+    f = np.full((1, kh, kw, c), -128, I8) if extreme else int8s(draw, (1, kh, kw, c))
+    bias = arrays(draw, I32, (c,), -20000, 20000)
+    oh = max(0, (h + pt + pb - (kh - 1) * dh - 1) // sh + 1)
+    ow = max(0, (w + pl + pr - (kw - 1) * dw - 1) // sw + 1)
+    lo, hi = act_bounds(draw)
+    mults = [multiplier(draw) for _ in range(draw(st.sampled_from([1, c])))]
+    xzp = 127 if extreme else zero_point(draw)
+    ints = [sh, sw, dh, dw, pt, pb, pl, pr, 1, xzp, zero_point(draw)]
+    return Case([x, f, bias], [blank((n, oh, ow, c), I8)], [*ints, lo, hi], mults)
+
+
+@given(case=qdepthwise_case())
+def test_int8_depthwise_direct_matches_numpy(case):
+    """The direct depthwise sums (AVX2, or AVX-512 VNNI where the CPU has it) give the NumPy
+    twin's bytes, as oneDNN's sums do with the direct kernel turned off."""
+    want = [o.copy() for o in case.outputs]
+    ref.run_kernel("qconv2d", [a.copy() for a in case.inputs], want, case.ints, case.floats)
+    for direct in (True, False):
+        before = _core.set_int8_depthwise_direct(direct)
+        try:
+            got = [o.copy() for o in case.outputs]
+            _core.run_kernel(
+                "qconv2d", [a.copy() for a in case.inputs], got, case.ints, case.floats
+            )
+        finally:
+            _core.set_int8_depthwise_direct(before)
+        assert_same("qconv2d", got[0], want[0], case)
+
+
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_pow_special_values_follow_c(dtype):
     """C99 pow (and TF): pow(-inf, 0.5) = +inf, pow(-0, -0.5) = +inf, pow(-1, +-inf) = 1,

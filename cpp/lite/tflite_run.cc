@@ -162,6 +162,23 @@ void print_profile(const std::vector<tfl::lite::Interpreter::StepTime>& steps) {
   std::printf("profile: %.3f ms per invoke in %zu steps\n", total * 1e3, steps.size());
   for (const auto& [k, sec] : by_kernel)
     std::printf("  %-28s %8.3f ms %5.1f %%\n", k.c_str(), sec * 1e3, 100 * sec / total);
+  // (the builtin operator each step runs: "operator 4 (CONV_2D)" -> CONV_2D)
+  std::vector<std::pair<std::string, double>> by_type;
+  for (const auto& s : steps) {
+    const size_t open = s.op.rfind('(');
+    const std::string type = open == std::string::npos ? s.op : s.op.substr(open + 1);
+    const std::string name =
+        type.empty() || type.back() != ')' ? type : type.substr(0, type.size() - 1);
+    auto it = std::find_if(by_type.begin(), by_type.end(),
+                           [&](const auto& k) { return k.first == name; });
+    if (it == by_type.end()) by_type.push_back({name, s.seconds});
+    else it->second += s.seconds;
+  }
+  std::sort(by_type.begin(), by_type.end(),
+            [](const auto& x, const auto& y) { return x.second > y.second; });
+  std::printf("by operator:\n");
+  for (const auto& [k, sec] : by_type)
+    std::printf("  %-28s %8.3f ms %5.1f %%\n", k.c_str(), sec * 1e3, 100 * sec / total);
   std::vector<size_t> order(steps.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),

@@ -23,13 +23,17 @@ TEST_CASE(cpu_probe_agrees_with_builtin_cpu_supports) {
   CHECK(d.avx512f == (__builtin_cpu_supports("avx512f") != 0));
   CHECK(d.avx512_bf16 == (d.avx512f && __builtin_cpu_supports("avx512bf16") != 0));
   CHECK(d.avx512bw == (d.avx512f && d.avx2_fma && __builtin_cpu_supports("avx512bw") != 0));
+  CHECK(d.avx512_vnni == (d.avx512bw && __builtin_cpu_supports("avx512vnni") != 0));
   // AMX also needs the OS's consent, so the probe may say no where the CPU says yes
   if (d.amx_bf16) CHECK(__builtin_cpu_supports("amx-bf16") != 0);
 #else
-  CHECK(!d.sse42 && !d.avx2_fma && !d.avx512f && !d.avx512_bf16 && !d.avx512bw && !d.amx_bf16);
+  CHECK(!d.sse42 && !d.avx2_fma && !d.avx512f && !d.avx512_bf16 && !d.avx512bw && !d.avx512_vnni &&
+        !d.amx_bf16);
 #endif
-  std::printf("  detected: sse4.2 %d, avx2+fma %d, avx512f %d, avx512-bf16 %d, amx-bf16 %d\n",
-              d.sse42, d.avx2_fma, d.avx512f, d.avx512_bf16, d.amx_bf16);
+  std::printf(
+      "  detected: sse4.2 %d, avx2+fma %d, avx512f %d, avx512-vnni %d, avx512-bf16 %d, amx-bf16 "
+      "%d\n",
+      d.sse42, d.avx2_fma, d.avx512f, d.avx512_vnni, d.avx512_bf16, d.amx_bf16);
 }
 
 TEST_CASE(cpu_cap_is_the_environment_variable) {
@@ -42,6 +46,7 @@ TEST_CASE(cpu_cap_is_the_environment_variable) {
   CHECK(cpu::has_avx512f() == (d.avx512f && v4));
   CHECK(cpu::has_avx512_bf16() == (d.avx512_bf16 && v4));
   CHECK(cpu::has_avx512bw() == (d.avx512bw && v4));
+  CHECK(cpu::has_avx512_vnni() == (d.avx512_vnni && v4));
   CHECK(cpu::has_amx_bf16() == (d.amx_bf16 && v4));
   CHECK(&f == &cpu::features());  // cached
   std::printf("  TFLITE_CORE_MAX_ISA=%s: sse4.2 %d, avx2+fma %d, avx512f %d\n", cpu::isa_name(cap),
