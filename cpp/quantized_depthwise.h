@@ -1,9 +1,9 @@
 // quantized_depthwise.h: the exact int32 sums of an int8 depthwise convolution with depth
 // multiplier 1 (TFLite's DEPTHWISE_CONV_2D), computed directly on AVX2 or AVX-512 VNNI vectors:
-// two taps of 16 channels at a time as pairs of 16-bit lanes, one multiply-add (vpmaddwd, or
-// vpdpwssd) adding each channel's two products into its int32 lane. Sums of int16 products in
-// int32 are exact, so they equal any other exact sums (oneDNN's, the scalar loop's), and the
-// requantized bytes do not change.
+// the filter's rows in pairs, each channel's two taps side by side as 16-bit lanes, one
+// multiply-add (vpmaddwd, or vpdpwssd) adding both products into the channel's int32 lane. Sums
+// of int16 products in int32 are exact, so they equal any other exact sums (oneDNN's, the
+// scalar loop's), and the requantized bytes do not change.
 #pragma once
 
 #include <cstdint>
@@ -19,13 +19,17 @@ constexpr int64_t kDepthwiseMaxTaps = 64;
 // kDepthwiseMaxTaps taps, on a CPU with AVX2 (and set_int8_depthwise_direct on).
 bool qdepthwise_direct_takes(const ConvGeom& g);
 
-// A layer's filter [1, kh, kw, c] as the kernel reads it: its taps in pairs (an odd count
-// padded with a zero tap), each channel's two taps side by side as int16, the channels of each
-// whole block of 16 in the order the vector loop puts them; and per channel -xzp times the sum of
-// its taps (the zero point's part of every sum, which the kernel leaves out).
+// A layer's filter [1, kh, kw, c] as the kernel reads it: rows 2j and 2j + 1 of each column
+// side by side as int16 (an odd row count paired with a zero row), the channels of each whole
+// block of 16 in the order the vector loop puts them; and per channel -xzp times the sum of its
+// taps (the zero point's part of every sum, which the kernel leaves out).
 struct DepthwiseFilter {
-  std::vector<int16_t> pairs;
+  std::vector<int16_t> pairs;  // [((j * kw + column) * c + place) * 2 + (0 or 1)]
   std::vector<int32_t> zp_sums;
+  // (for AVX-512 VNNI: rows 4i..4i+3 of each column side by side as bytes, [((i * kw + column)
+  // * c + ch) * 4 + (0 to 3)], and per channel -128 times the sum of its taps)
+  std::vector<int8_t> quads;
+  std::vector<int32_t> u8_sums;
 };
 void qdepthwise_filter(const ConvGeom& g, const int8_t* f, int32_t xzp, DepthwiseFilter* out);
 
