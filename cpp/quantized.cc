@@ -507,15 +507,18 @@ void qdepthwise_direct(const ConvGeom& g, const int8_t* x, const int8_t* f, int3
   Requant rb = r;
   rb.bias = bias.data();
   const std::vector<int8_t> zp_row(size_t(g.c), int8_t(xzp));
-  const int64_t row = g.ow * g.c;
-  parallel_for(g.n * g.oh, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, row * g.kh * g.kw)),
-               [&](int64_t b, int64_t e) {
-                 std::vector<int32_t> acc(static_cast<size_t>(row));
-                 for (int64_t i = b; i < e; ++i) {
-                   qdepthwise_row_sums(g, x, filter, zp_row.data(), i / g.oh, i % g.oh, acc.data());
-                   requant_rows(rb, acc.data(), y + i * row, 0, g.ow, g.c);
-                 }
-               });
+  const int64_t row = g.ow * g.c, rows = g.n * g.oh;
+  // (runs of consecutive rows, two per thread: DepthwiseRowSums keeps its input rows along one;
+  // the sums are exact, so the split changes no result)
+  const int64_t runs = 2 * int64_t(get_num_threads());
+  parallel_for(rows, std::max<int64_t>(1, (rows + runs - 1) / runs), [&](int64_t b, int64_t e) {
+    std::vector<int32_t> acc(static_cast<size_t>(row));
+    DepthwiseRowSums sums(g, x, filter, zp_row.data());
+    for (int64_t i = b; i < e; ++i) {
+      sums.row(i / g.oh, i % g.oh, acc.data());
+      requant_rows(rb, acc.data(), y + i * row, 0, g.ow, g.c);
+    }
+  });
 }
 
 void k_qconv2d(const TensorView* in, int nin, TensorView* out, int nout, const Attrs& a) {

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -35,20 +36,19 @@ int64_t pair_place(int64_t ch, int64_t channels) {
 }
 
 // The input rows of output row oh, one per filter row: rows[r] (null outside the image, and for
-// the zero rows that make the filter's rows whole pairs and groups of 4), and the columns they
-// cover: input column q - pl for q in [0, columns).
+// the zero row that makes an odd count of filter rows whole pairs), and the columns they cover:
+// input column q - pl for q in [0, columns).
 struct RowPairs {
   const ConvGeom& g;
   const int8_t* zp_row;
-  int64_t pairs, quads, columns;
-  const int8_t* rows[kDepthwiseMaxTaps + 4];
+  int64_t pairs, columns;
+  const int8_t* rows[kDepthwiseMaxTaps + 1];
 
   RowPairs(const ConvGeom& geom, const int8_t* image, const int8_t* zp, int64_t oh)
       : g(geom), zp_row(zp) {
     pairs = (g.kh + 1) / 2;
-    quads = (g.kh + 3) / 4;
     columns = (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1;
-    for (int64_t r = 0; r < 4 * quads; ++r) {
+    for (int64_t r = 0; r < 2 * pairs; ++r) {
       const int64_t ih = oh * g.sh - g.pt + r * g.dh;
       rows[r] = r < g.kh && ih >= 0 && ih < g.h ? image + ih * g.w * g.c : nullptr;
     }
@@ -143,24 +143,50 @@ TFL_DEPTHWISE_BLOCK(blocks_avx2, TFL_TARGET_AVX2_FMA)
 #undef DOT
 #undef TFL_DEPTHWISE_BLOCK
 
-// AVX-512 VNNI: four filter rows at a time, as bytes (vpdpbusd: 64 products of unsigned by
-// signed bytes per instruction, each group of 4 added into its channel's int32 lane). The input
-// goes in as x + 128 (its top bit flipped), and each sum starts at -128 times its filter's sum.
-// cache: quads * columns * 64 bytes, each column's 16 channels as 4 bytes each (rows 4i..4i+3).
+// AVX-512 VNNI: four input rows at a time, as bytes (vpdpbusd: 64 products of unsigned by signed
+// bytes per instruction, each group of 4 added into its channel's int32 lane). The rows live in
+// a ring of 4 * quads slots (input row r in slot r mod 4 * quads: byte r mod 4 of each channel's
+// 4, in group (r mod 4 * quads) / 4), each slot's every column and channel, as x + 128 (its top
+// bit flipped); the sums start at -128 times their filter's sum. Going down the output rows,
+// only the rows that come into the window are written (one per output row at stride 1), and the
+// filter is taken in the rotation that puts each tap on its row's slot.
+// (GCC 12 reports the _mm512_undefined_* operands inside its own intrinsics as maybe
+// uninitialized: a false positive, silenced for this function only)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+TFL_TARGET_AVX512_VNNI void ring_put(const ConvGeom& g, const int8_t* row, const int8_t* zp_row,
+                                     int64_t slot, int64_t columns, int64_t c16, uint8_t* ring) {
+  const __mmask64 bytes = 0x1111111111111111ull << (slot % 4);
+  const __m128i shift = _mm_cvtsi32_si128(int(8 * (slot % 4)));
+  const __m128i flip = _mm_set1_epi8(int8_t(0x80));
+  uint8_t* base = ring + (slot / 4) * columns * c16 * 4;
+  for (int64_t q = 0; q < columns; ++q) {
+    const int64_t iw = q - g.pl;
+    const int8_t* src = row != nullptr && iw >= 0 && iw < g.w ? row + iw * g.c : zp_row;
+    for (int64_t c = 0; c < c16; c += 16) {
+      const __m128i v = _mm_xor_si128(_mm_loadu_si128((const __m128i*)(src + c)), flip);
+      _mm512_mask_storeu_epi8(base + (q * c16 + c) * 4, bytes,
+                              _mm512_sll_epi32(_mm512_cvtepu8_epi32(v), shift));
+    }
+  }
+}
+#pragma GCC diagnostic pop
+
 template <int G>
-TFL_TARGET_AVX512_VNNI inline int64_t quad_pixels(const RowPairs& rp, const uint8_t* cache,
+TFL_TARGET_AVX512_VNNI inline int64_t ring_pixels(const ConvGeom& g, int64_t quads, int64_t columns,
+                                                  int64_t c16, const uint8_t* ring,
                                                   const int8_t* filter, __m512i start, int64_t c,
                                                   int64_t ow, int32_t* acc) {
-  const ConvGeom& g = rp.g;
+  const int64_t step = g.sw * c16 * 4;  // (bytes from one output pixel's column to the next's)
   for (; ow + G <= g.ow; ow += G) {
     __m512i s[G];
     for (int i = 0; i < G; ++i) s[i] = start;
-    for (int64_t j = 0; j < rp.quads; ++j) {
+    for (int64_t j = 0; j < quads; ++j) {
       for (int64_t kw = 0; kw < g.kw; ++kw) {
         const __m512i f = _mm512_loadu_si512(filter + ((j * g.kw + kw) * g.c + c) * 4);
-        const uint8_t* col = cache + (j * rp.columns + ow * g.sw + kw * g.dw) * 64;
+        const uint8_t* col = ring + ((j * columns + ow * g.sw + kw * g.dw) * c16 + c) * 4;
         for (int i = 0; i < G; ++i)
-          s[i] = _mm512_dpbusd_epi32(s[i], _mm512_load_si512(col + i * g.sw * 64), f);
+          s[i] = _mm512_dpbusd_epi32(s[i], _mm512_loadu_si512(col + i * step), f);
       }
     }
     for (int i = 0; i < G; ++i) _mm512_storeu_si512(acc + (ow + i) * g.c + c, s[i]);
@@ -168,32 +194,14 @@ TFL_TARGET_AVX512_VNNI inline int64_t quad_pixels(const RowPairs& rp, const uint
   return ow;
 }
 
-TFL_TARGET_AVX512_VNNI void blocks_vnni(const RowPairs& rp, const int8_t* const* pixels,
-                                        const int8_t* filter, const int32_t* u8_sums,
-                                        uint8_t* cache, int32_t* acc) {
-  const ConvGeom& g = rp.g;
-  const __m128i flip = _mm_set1_epi8(int8_t(0x80));
-  for (int64_t c = 0; c + 16 <= g.c; c += 16) {
-    for (int64_t j = 0; j < rp.quads; ++j) {
-      const int8_t* const* p = pixels + 4 * j * rp.columns;
-      const int64_t n = rp.columns;
-      for (int64_t q = 0; q < n; ++q) {
-        const __m128i r0 = _mm_xor_si128(_mm_loadu_si128((const __m128i*)(p[q] + c)), flip);
-        const __m128i r1 = _mm_xor_si128(_mm_loadu_si128((const __m128i*)(p[n + q] + c)), flip);
-        const __m128i r2 = _mm_xor_si128(_mm_loadu_si128((const __m128i*)(p[2 * n + q] + c)), flip);
-        const __m128i r3 = _mm_xor_si128(_mm_loadu_si128((const __m128i*)(p[3 * n + q] + c)), flip);
-        const __m128i a = _mm_unpacklo_epi8(r0, r1), b = _mm_unpackhi_epi8(r0, r1);
-        const __m128i d = _mm_unpacklo_epi8(r2, r3), e = _mm_unpackhi_epi8(r2, r3);
-        __m128i* v = (__m128i*)(cache + (j * n + q) * 64);
-        _mm_store_si128(v, _mm_unpacklo_epi16(a, d));
-        _mm_store_si128(v + 1, _mm_unpackhi_epi16(a, d));
-        _mm_store_si128(v + 2, _mm_unpacklo_epi16(b, e));
-        _mm_store_si128(v + 3, _mm_unpackhi_epi16(b, e));
-      }
-    }
+TFL_TARGET_AVX512_VNNI void ring_sums(const ConvGeom& g, int64_t quads, int64_t columns,
+                                      const uint8_t* ring, const int8_t* filter,
+                                      const int32_t* u8_sums, int32_t* acc) {
+  const int64_t c16 = g.c & ~int64_t(15);
+  for (int64_t c = 0; c < c16; c += 16) {
     const __m512i start = _mm512_loadu_si512(u8_sums + c);
-    const int64_t ow = quad_pixels<4>(rp, cache, filter, start, c, 0, acc);
-    quad_pixels<1>(rp, cache, filter, start, c, ow, acc);
+    const int64_t ow = ring_pixels<4>(g, quads, columns, c16, ring, filter, start, c, 0, acc);
+    ring_pixels<1>(g, quads, columns, c16, ring, filter, start, c, ow, acc);
   }
 }
 #endif
@@ -207,10 +215,14 @@ bool qdepthwise_direct_takes(const ConvGeom& g) {
          cpu::has_avx2_fma();
 }
 
+// The ring's size: groups of 4 input rows that hold the rows one output row reads.
+int64_t ring_quads(const ConvGeom& g) { return ((g.kh - 1) * g.dh + 1 + 3) / 4; }
+
 void qdepthwise_filter(const ConvGeom& g, const int8_t* f, int32_t xzp, DepthwiseFilter* out) {
-  const int64_t pairs = (g.kh + 1) / 2, quads = (g.kh + 3) / 4;
+  const int64_t pairs = (g.kh + 1) / 2, quads = ring_quads(g), slots = 4 * quads;
+  const int64_t per_phase = quads * g.kw * g.c * 4;
   out->pairs.assign(size_t(pairs * g.kw * g.c * 2), 0);
-  out->quads.assign(size_t(quads * g.kw * g.c * 4), 0);
+  out->quads.assign(size_t(slots * per_phase), 0);
   out->zp_sums.assign(size_t(g.c), 0);
   out->u8_sums.assign(size_t(g.c), 0);
   for (int64_t kh = 0; kh < g.kh; ++kh) {
@@ -218,7 +230,11 @@ void qdepthwise_filter(const ConvGeom& g, const int8_t* f, int32_t xzp, Depthwis
       for (int64_t ch = 0; ch < g.c; ++ch) {
         const int8_t v = f[(kh * g.kw + kw) * g.c + ch];
         out->pairs[size_t(((kh / 2 * g.kw + kw) * g.c + pair_place(ch, g.c)) * 2 + kh % 2)] = v;
-        out->quads[size_t(((kh / 4 * g.kw + kw) * g.c + ch) * 4 + kh % 4)] = v;
+        for (int64_t phase = 0; phase < slots; ++phase) {
+          const int64_t slot = (phase + kh * g.dh) % slots;
+          const int64_t at = phase * per_phase + ((slot / 4 * g.kw + kw) * g.c + ch) * 4 + slot % 4;
+          out->quads[size_t(at)] = v;
+        }
         out->zp_sums[size_t(ch)] -= xzp * int32_t(v);
         out->u8_sums[size_t(ch)] -= 128 * int32_t(v);
       }
@@ -233,23 +249,62 @@ void qdepthwise_row_sums(const ConvGeom& g, const int8_t* x, const DepthwiseFilt
   int64_t c = 0;
 #if TFL_CPU_X86
   if (g.c >= 16 && cpu::has_avx2_fma()) {
-    // (the column cache, 64-byte aligned: the loops' aligned loads)
-    thread_local std::vector<uint8_t> cache;
+    // (the column cache, 32-byte aligned: the loop's aligned loads)
+    thread_local std::vector<int16_t> cache;
     thread_local std::vector<const int8_t*> pixels;
-    const size_t need = size_t(std::max(rp.pairs, rp.quads) * rp.columns * 64 + 64);
+    const size_t need = size_t(rp.pairs * rp.columns * 32 + 16);
     if (cache.size() < need) cache.resize(need);
-    uint8_t* aligned = cache.data() + (64 - (uintptr_t(cache.data()) & 63)) % 64;
-    const int64_t rows = 4 * rp.quads;
+    int16_t* aligned = cache.data() + (32 - (uintptr_t(cache.data()) & 31)) % 32 / 2;
+    const int64_t rows = 2 * rp.pairs;
     pixels.resize(size_t(rows * rp.columns));
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t q = 0; q < rp.columns; ++q) pixels[size_t(r * rp.columns + q)] = rp.at(r, q);
-    if (cpu::has_avx512_vnni())
-      blocks_vnni(rp, pixels.data(), f.quads.data(), f.u8_sums.data(), aligned, acc);
-    else blocks_avx2(rp, pixels.data(), pairs, reinterpret_cast<int16_t*>(aligned), acc);
+    blocks_avx2(rp, pixels.data(), pairs, aligned, acc);
     c = g.c & ~int64_t(15);
   }
 #endif
   if (c < g.c) row_tail(rp, pairs, c, acc);
+}
+
+DepthwiseRowSums::DepthwiseRowSums(const ConvGeom& g, const int8_t* x, const DepthwiseFilter& f,
+                                   const int8_t* zp_row)
+    : g_(g), x_(x), f_(f), zp_row_(zp_row) {
+  ring_ = TFL_CPU_X86 && g.c >= 16 && cpu::has_avx512_vnni();
+  if (!ring_) return;
+  quads_ = ring_quads(g);
+  columns_ = (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1;
+  // (zeros: a slot not yet written is read only with a zero filter)
+  memory_.assign(size_t(quads_ * columns_ * (g.c & ~int64_t(15)) * 4 + 64), 0);
+  slot_row_.assign(size_t(4 * quads_), 0);
+}
+
+void DepthwiseRowSums::row(int64_t n, int64_t oh, int32_t* acc) {
+  if (!ring_) return qdepthwise_row_sums(g_, x_, f_, zp_row_, n, oh, acc);
+#if TFL_CPU_X86
+  const ConvGeom& g = g_;
+  const int64_t slots = 4 * quads_, c16 = g.c & ~int64_t(15);
+  if (n != image_) {  // (a new image: no slot holds one of its rows)
+    image_ = n;
+    std::fill(slot_row_.begin(), slot_row_.end(), std::numeric_limits<int64_t>::min());
+  }
+  uint8_t* ring = memory_.data() + (64 - (uintptr_t(memory_.data()) & 63)) % 64;
+  const int8_t* image = x_ + n * g.h * g.w * g.c;
+  const int64_t first = oh * g.sh - g.pt;
+  for (int64_t kh = 0; kh < g.kh; ++kh) {
+    const int64_t r = first + kh * g.dh, slot = ((r % slots) + slots) % slots;
+    if (slot_row_[size_t(slot)] == r) continue;
+    ring_put(g, r >= 0 && r < g.h ? image + r * g.w * g.c : nullptr, zp_row_, slot, columns_, c16,
+             ring);
+    slot_row_[size_t(slot)] = r;
+  }
+  const int64_t phase = ((first % slots) + slots) % slots;
+  ring_sums(g, quads_, columns_, ring, f_.quads.data() + phase * quads_ * g.kw * g.c * 4,
+            f_.u8_sums.data(), acc);
+  if (c16 < g.c) {
+    const RowPairs rp(g, image, zp_row_, oh);
+    row_tail(rp, f_.pairs.data(), c16, acc);
+  }
+#endif
 }
 
 }  // namespace tfl

@@ -26,8 +26,9 @@ bool qdepthwise_direct_takes(const ConvGeom& g);
 struct DepthwiseFilter {
   std::vector<int16_t> pairs;  // [((j * kw + column) * c + place) * 2 + (0 or 1)]
   std::vector<int32_t> zp_sums;
-  // (for AVX-512 VNNI: rows 4i..4i+3 of each column side by side as bytes, [((i * kw + column)
-  // * c + ch) * 4 + (0 to 3)], and per channel -128 times the sum of its taps)
+  // (for AVX-512 VNNI: the taps of each filter column on the slots of a ring of 4 * quads input
+  // rows, 4 bytes per channel, in each of the ring's rotations: [(((phase * quads + i) * kw +
+  // column) * c + ch) * 4 + byte]; and per channel -128 times the sum of its taps)
   std::vector<int8_t> quads;
   std::vector<int32_t> u8_sums;
 };
@@ -38,5 +39,25 @@ void qdepthwise_filter(const ConvGeom& g, const int8_t* f, int32_t xzp, Depthwis
 // that acc + zp_sums is the sum of (x - xzp) * filter over the taps inside the image.
 void qdepthwise_row_sums(const ConvGeom& g, const int8_t* x, const DepthwiseFilter& f,
                          const int8_t* zp_row, int64_t n, int64_t oh, int32_t* acc);
+
+// The same sums, output row after output row: on AVX-512 VNNI the input rows stay in a ring
+// from one call to the next (an output row going down by one adds sh rows to it), so a thread
+// keeps one of these for a run of consecutive rows.
+class DepthwiseRowSums {
+ public:
+  DepthwiseRowSums(const ConvGeom& g, const int8_t* x, const DepthwiseFilter& f,
+                   const int8_t* zp_row);
+  void row(int64_t n, int64_t oh, int32_t* acc);
+
+ private:
+  const ConvGeom& g_;
+  const int8_t* x_;
+  const DepthwiseFilter& f_;
+  const int8_t* zp_row_;
+  bool ring_ = false;
+  int64_t quads_ = 0, columns_ = 0, image_ = -1;
+  std::vector<uint8_t> memory_;   // (the ring, 64-byte aligned inside)
+  std::vector<int64_t> slot_row_;  // the input row each slot holds
+};
 
 }  // namespace tfl
