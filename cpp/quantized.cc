@@ -175,6 +175,22 @@ TFL_TARGET_AVX512F int64_t quantize_avx512(const float* x, int8_t* y, int64_t b,
   }
   return b;
 }
+// The same loop on AVX2, 8 floats at a time (_mm256_max_ps also returns its second operand for a
+// NaN).
+TFL_TARGET_AVX2_FMA int64_t quantize_avx2(const float* x, int8_t* y, int64_t b, int64_t e,
+                                          float inv, int64_t zp, int64_t lo, int64_t hi) {
+  const __m256 vinv = _mm256_set1_ps(inv), vzp = _mm256_set1_ps(float(zp));
+  const __m256 vlo = _mm256_set1_ps(float(lo)), vhi = _mm256_set1_ps(float(hi));
+  for (; b + 8 <= e; b += 8) {
+    __m256 r = _mm256_round_ps(_mm256_mul_ps(_mm256_loadu_ps(x + b), vinv),
+                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    r = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(r, vzp), vlo), vhi);
+    const __m256i v = _mm256_cvttps_epi32(r);
+    const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    _mm_storel_epi64((__m128i*)(y + b), _mm_packs_epi16(w, w));
+  }
+  return b;
+}
 #pragma GCC diagnostic pop
 #endif
 
@@ -195,6 +211,7 @@ void k_quantize(const TensorView* in, int nin, TensorView* out, int nout, const 
   parallel_for(in[0].size(), kCheapGrain, [&](int64_t b, int64_t e) {
 #if TFL_CPU_X86
     if (cpu::has_avx512f()) b = quantize_avx512(x, y, b, e, inv, zp, lo, hi);
+    else if (cpu::has_avx2_fma()) b = quantize_avx2(x, y, b, e, inv, zp, lo, hi);
 #endif
     for (int64_t k = b; k < e; ++k) {
       const float r = std::nearbyint(x[k] * inv);
@@ -233,6 +250,7 @@ struct Mults {
   // (for 16 channels at a time: per block of 16, the even channels' then the odd channels'
   // rounding constant c and shift 31 + right, as multiply16 reads them)
   std::vector<int64_t> c16, shift16;
+  std::vector<int64_t> c8, shift8;  // (the same per block of 8, for the AVX2 loop)
   bool by16 = true;  // no channel shifts left (multipliers <= 1) or right by more than 31
 };
 struct Requant {
@@ -371,10 +389,86 @@ TFL_TARGET_AVX512F int64_t qadd_avx512(const int8_t* a, const int8_t* b, int8_t*
 #pragma GCC diagnostic pop
 #endif
 
+#if TFL_CPU_X86
+// multiply16 on AVX2, 8 channels at a time (4 per vector of 64-bit lanes: even channels, then
+// odd ones). AVX2 shifts 64-bit lanes right logically only: v >> s (arithmetic) is (v + 2^63)
+// >> s (logical) - 2^63 >> s, both floor divisions.
+TFL_TARGET_AVX2_FMA inline __m256i multiply8_avx2(__m256i x, __m256i m, const int64_t* c,
+                                                  const int64_t* shift, bool ruy) {
+  const __m256i below = _mm256_set1_epi64x(-(int64_t(1) << 30)), k0 = _mm256_set1_epi64x(31);
+  const __m256i top = _mm256_set1_epi64x(std::numeric_limits<int64_t>::min());
+  __m256i out[2];
+  for (int odd = 0; odd < 2; ++odd) {
+    const __m256i xs = odd ? _mm256_srli_epi64(x, 32) : x;
+    const __m256i ms = odd ? _mm256_srli_epi64(m, 32) : m;
+    const __m256i p = _mm256_mul_epi32(xs, ms);
+    const __m256i k = _mm256_loadu_si256((const __m256i*)(shift + 4 * odd));
+    __m256i v = _mm256_add_epi64(p, _mm256_loadu_si256((const __m256i*)(c + 4 * odd)));
+    if (!ruy) {
+      const __m256i neg = _mm256_and_si256(_mm256_cmpgt_epi64(below, p), _mm256_cmpgt_epi64(k, k0));
+      v = _mm256_sub_epi64(v, _mm256_and_si256(neg, _mm256_set1_epi64x(int64_t(1) << 31)));
+    }
+    out[odd] =
+        _mm256_sub_epi64(_mm256_srlv_epi64(_mm256_add_epi64(v, top), k), _mm256_srlv_epi64(top, k));
+  }
+  return _mm256_blend_epi32(out[0], _mm256_slli_epi64(out[1], 32), 0xaa);
+}
+
+TFL_TARGET_AVX2_FMA void requant_rows_avx2(const Requant& r, const int32_t* acc, int8_t* y,
+                                           int64_t b, int64_t e, int64_t oc) {
+  const Mults& k = *r.k;
+  const int64_t oc8 = k.by16 ? oc & ~int64_t(7) : 0;
+  const __m256i zp = _mm256_set1_epi32(r.yzp), lo = _mm256_set1_epi32(r.lo);
+  const __m256i hi = _mm256_set1_epi32(r.hi);
+  for (int64_t p = b; p < e; ++p) {
+    const int32_t* pa = acc + p * oc;
+    int8_t* py = y + p * oc;
+    int64_t o = 0;
+    for (; o < oc8; o += 8) {
+      const __m256i sum = _mm256_add_epi32(_mm256_loadu_si256((const __m256i*)(pa + o)),
+                                           _mm256_loadu_si256((const __m256i*)(&r.bias[o])));
+      __m256i v = multiply8_avx2(sum, _mm256_loadu_si256((const __m256i*)(&k.m[size_t(o)])),
+                                 &k.c8[size_t(o)], &k.shift8[size_t(o)], r.ruy);
+      v = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(v, zp), lo), hi);
+      const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+      _mm_storel_epi64((__m128i*)(py + o), _mm_packs_epi16(w, w));
+    }
+    requant_pixel(r, pa, py, o, oc);
+  }
+}
+
+// qadd_avx512's loop on AVX2 (a multiplier that shifts right by 0 to 31).
+TFL_TARGET_AVX2_FMA int64_t qadd_avx2(const int8_t* a, const int8_t* b, int8_t* y, int64_t k,
+                                      int64_t e, const int32_t* ta, const int32_t* tb, QMult q,
+                                      int32_t zy, int32_t lo, int32_t hi) {
+  const int64_t sh = -q.shift;
+  int64_t c[8], shift[8];
+  std::fill(c, c + 8, (int64_t(1) << 30) + (sh > 0 ? int64_t(1) << (30 + sh) : 0));
+  std::fill(shift, shift + 8, 31 + sh);
+  const __m256i bias = _mm256_set1_epi32(128), m = _mm256_set1_epi32(q.m);
+  const __m256i vzp = _mm256_set1_epi32(zy), vlo = _mm256_set1_epi32(lo);
+  const __m256i vhi = _mm256_set1_epi32(hi);
+  for (; k + 8 <= e; k += 8) {
+    const __m256i ia =
+        _mm256_add_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(a + k))), bias);
+    const __m256i ib =
+        _mm256_add_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(b + k))), bias);
+    const __m256i sum =
+        _mm256_add_epi32(_mm256_i32gather_epi32(ta, ia, 4), _mm256_i32gather_epi32(tb, ib, 4));
+    __m256i v = multiply8_avx2(sum, m, c, shift, false);
+    v = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(v, vzp), vlo), vhi);
+    const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    _mm_storel_epi64((__m128i*)(y + k), _mm_packs_epi16(w, w));
+  }
+  return k;
+}
+#endif
+
 void requant_rows(const Requant& r, const int32_t* acc, int8_t* y, int64_t b, int64_t e,
                   int64_t oc) {
 #if TFL_CPU_X86
   if (cpu::has_avx512f()) return requant_rows_avx512(r, acc, y, b, e, oc);
+  if (cpu::has_avx2_fma()) return requant_rows_avx2(r, acc, y, b, e, oc);
 #endif
   for (int64_t p = b; p < e; ++p) requant_pixel(r, acc + p * oc, y + p * oc, 0, oc);
 }
@@ -399,6 +493,15 @@ const Mults& layer_mults(const char* op, const Attrs& a, int64_t channels) {
     k->by16 = k->by16 && c.shift <= 0 && c.shift >= -31;
   }
   if (k->by16) {
+    k->c8.resize(size_t(channels));
+    k->shift8.resize(size_t(channels));
+    for (int64_t o = 0; o + 8 <= channels; o += 8) {
+      for (int64_t i = 0; i < 8; ++i) {  // (even channels in the first 4 places, odd after)
+        const int64_t sh = -k->q[size_t(o + i)].shift, at = o + (i % 2) * 4 + i / 2;
+        k->c8[size_t(at)] = (int64_t(1) << 30) + (sh > 0 ? int64_t(1) << (30 + sh) : 0);
+        k->shift8[size_t(at)] = 31 + sh;
+      }
+    }
     k->c16.resize(size_t(channels));
     k->shift16.resize(size_t(channels));
     for (int64_t o = 0; o + 16 <= channels; o += 16) {
@@ -680,6 +783,8 @@ void k_qadd(const TensorView* in, int nin, TensorView* out, int nout, const Attr
   parallel_for(out[0].size(), int64_t(1) << 14, [&](int64_t b, int64_t e) {
 #if TFL_CPU_X86
     if (cpu::has_avx512f()) b = qadd_avx512(ad, bd, yd, b, e, ta, tb, qy, zy, lo, hi);
+    else if (cpu::has_avx2_fma() && qy.shift <= 0 && qy.shift >= -31)
+      b = qadd_avx2(ad, bd, yd, b, e, ta, tb, qy, zy, lo, hi);
 #endif
     for (int64_t k = b; k < e; ++k) {
       const int32_t sum = ta[ad[k] + 128] + tb[bd[k] + 128];
