@@ -611,9 +611,9 @@ void qdepthwise_direct(const ConvGeom& g, const int8_t* x, const int8_t* f, int3
   rb.bias = bias.data();
   const std::vector<int8_t> zp_row(size_t(g.c), int8_t(xzp));
   const int64_t row = g.ow * g.c, rows = g.n * g.oh;
-  // (runs of consecutive rows, two per thread: DepthwiseRowSums keeps its input rows along one;
-  // the sums are exact, so the split changes no result)
-  const int64_t runs = 2 * int64_t(get_num_threads());
+  // (a run of consecutive rows per thread: DepthwiseRowSums keeps its input rows along one; the
+  // sums are exact, so the split changes no result)
+  const int64_t runs = int64_t(get_num_threads());
   parallel_for(rows, std::max<int64_t>(1, (rows + runs - 1) / runs), [&](int64_t b, int64_t e) {
     std::vector<int32_t> acc(static_cast<size_t>(row));
     DepthwiseRowSums sums(g, x, filter, zp_row.data());
