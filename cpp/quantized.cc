@@ -477,6 +477,23 @@ void requant_rows(const Requant& r, const int32_t* acc, int8_t* y, int64_t b, in
 // fixed-point ones and the loops' forms), kept per thread from call to call of the layer: a
 // layer's attributes live as long as its plan, and a cached entry is used only where the reals
 // are the same.
+// Per whole block of `block` channels, even channels first then odd ones, each channel's
+// rounding constant c = 2^30 + 2^(30+k) and shift 31 + k (k its right shift), as multiply16
+// (blocks of 16) and multiply8_avx2 (blocks of 8) read them.
+void block_tables(const std::vector<QMult>& q, int64_t block, std::vector<int64_t>* c,
+                  std::vector<int64_t>* shift) {
+  const int64_t channels = int64_t(q.size()), half = block / 2;
+  c->assign(size_t(channels), 0);
+  shift->assign(size_t(channels), 0);
+  for (int64_t o = 0; o + block <= channels; o += block) {
+    for (int64_t i = 0; i < block; ++i) {
+      const int64_t sh = -q[size_t(o + i)].shift, at = o + (i % 2) * half + i / 2;
+      (*c)[size_t(at)] = (int64_t(1) << 30) + (sh > 0 ? int64_t(1) << (30 + sh) : 0);
+      (*shift)[size_t(at)] = 31 + sh;
+    }
+  }
+}
+
 const Mults& layer_mults(const char* op, const Attrs& a, int64_t channels) {
   thread_local std::unordered_map<const void*, std::unique_ptr<Mults>> cache;
   auto it = cache.find(a.floats.data());
@@ -493,24 +510,8 @@ const Mults& layer_mults(const char* op, const Attrs& a, int64_t channels) {
     k->by16 = k->by16 && c.shift <= 0 && c.shift >= -31;
   }
   if (k->by16) {
-    k->c8.resize(size_t(channels));
-    k->shift8.resize(size_t(channels));
-    for (int64_t o = 0; o + 8 <= channels; o += 8) {
-      for (int64_t i = 0; i < 8; ++i) {  // (even channels in the first 4 places, odd after)
-        const int64_t sh = -k->q[size_t(o + i)].shift, at = o + (i % 2) * 4 + i / 2;
-        k->c8[size_t(at)] = (int64_t(1) << 30) + (sh > 0 ? int64_t(1) << (30 + sh) : 0);
-        k->shift8[size_t(at)] = 31 + sh;
-      }
-    }
-    k->c16.resize(size_t(channels));
-    k->shift16.resize(size_t(channels));
-    for (int64_t o = 0; o + 16 <= channels; o += 16) {
-      for (int64_t i = 0; i < 16; ++i) {  // (even channels in the first 8 places, odd after)
-        const int64_t sh = -k->q[size_t(o + i)].shift, at = o + (i % 2) * 8 + i / 2;
-        k->c16[size_t(at)] = (int64_t(1) << 30) + (sh > 0 ? int64_t(1) << (30 + sh) : 0);
-        k->shift16[size_t(at)] = 31 + sh;
-      }
-    }
+    block_tables(k->q, 8, &k->c8, &k->shift8);
+    block_tables(k->q, 16, &k->c16, &k->shift16);
   }
   if (cache.size() >= 4096) cache.clear();  // (plans come and go: start over)
   auto& slot = cache[a.floats.data()];
