@@ -473,10 +473,6 @@ void requant_rows(const Requant& r, const int32_t* acc, int8_t* y, int64_t b, in
   for (int64_t p = b; p < e; ++p) requant_pixel(r, acc + p * oc, y + p * oc, 0, oc);
 }
 
-// The multipliers of a layer (its real multipliers a.floats, checked and made into TFLite's
-// fixed-point ones and the loops' forms), kept per thread from call to call of the layer: a
-// layer's attributes live as long as its plan, and a cached entry is used only where the reals
-// are the same.
 // Per whole block of `block` channels, even channels first then odd ones, each channel's
 // rounding constant c = 2^30 + 2^(30+k) and shift 31 + k (k its right shift), as multiply16
 // (blocks of 16) and multiply8_avx2 (blocks of 8) read them.
@@ -494,6 +490,10 @@ void block_tables(const std::vector<QMult>& q, int64_t block, std::vector<int64_
   }
 }
 
+// The multipliers of a layer (its real multipliers a.floats, checked and made into TFLite's
+// fixed-point ones and the loops' forms), kept per thread from call to call of the layer: a
+// layer's attributes live as long as its plan, and a cached entry is used only where the reals
+// are the same.
 const Mults& layer_mults(const char* op, const Attrs& a, int64_t channels) {
   thread_local std::unordered_map<const void*, std::unique_ptr<Mults>> cache;
   auto it = cache.find(a.floats.data());

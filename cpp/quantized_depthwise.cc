@@ -1,13 +1,20 @@
 // quantized_depthwise.cc: the direct int8 depthwise sums (quantized_depthwise.h).
 //
-// An output row reads, for each pair of filter rows j, two input rows. For each block of 16
-// channels, every input column those rows cover is made once into two vectors (the "column
-// cache"): 16 channels of each row sign-extended to 16 bits (vpmovsxbw) and interleaved within
-// 128-bit lanes (vpunpcklwd/vpunpckhwd: channels 0-3 and 8-11, then 4-7 and 12-15). A column
-// serves every output pixel and filter column that reads it (kw of them at stride 1), each with
-// one multiply-add per vector and no more shuffles. Four output pixels are summed at a time in
-// registers; their sums come out in the interleaved order and are put back in channel order once.
-// Products are at most 128 * 128 in magnitude, so kDepthwiseMaxTaps of them sum exactly in int32.
+// AVX-512 VNNI (DepthwiseRowSums' ring): four input rows at a time as bytes, one vpdpbusd per 4
+// filter rows of 16 channels; the input rows stay in a ring from one output row to the next (see
+// ring_put).
+//
+// AVX2 (qdepthwise_row_sums): an output row reads, for each pair of filter rows j, two input
+// rows. For each block of 16 channels, every input column those rows cover is made once into two
+// vectors (the "column cache"): 16 channels of each row sign-extended to 16 bits (vpmovsxbw) and
+// interleaved within 128-bit lanes (vpunpcklwd/vpunpckhwd: channels 0-3 and 8-11, then 4-7 and
+// 12-15). A column serves every output pixel and filter column that reads it (kw of them at
+// stride 1), each with one multiply-add (vpmaddwd) per vector. Four output pixels are summed at a
+// time in registers; their sums come out in the interleaved order and are put back in channel
+// order once.
+//
+// Products are at most 255 * 128 in magnitude and at most kDepthwiseMaxTaps of them are not
+// by zero, so the sums are exact in int32.
 #include "quantized_depthwise.h"
 
 #include <algorithm>
@@ -215,12 +222,16 @@ bool qdepthwise_direct_takes(const ConvGeom& g) {
          cpu::has_avx2_fma();
 }
 
-// The ring's size: groups of 4 input rows that hold the rows one output row reads.
-int64_t ring_quads(const ConvGeom& g) { return ((g.kh - 1) * g.dh + 1 + 3) / 4; }
+// The ring's size: groups of 4 input rows that hold the rows one output row reads (kh of them:
+// the ring is for undilated filters only).
+int64_t ring_quads(const ConvGeom& g) { return (g.kh + 3) / 4; }
+bool ring_takes(const ConvGeom& g) {
+  return TFL_CPU_X86 && g.c >= 16 && g.dh == 1 && cpu::has_avx512_vnni();
+}
 
 void qdepthwise_filter(const ConvGeom& g, const int8_t* f, int32_t xzp, DepthwiseFilter* out) {
-  const int64_t pairs = (g.kh + 1) / 2, quads = ring_quads(g), slots = 4 * quads;
-  const int64_t per_phase = quads * g.kw * g.c * 4;
+  const int64_t pairs = (g.kh + 1) / 2, quads = ring_quads(g);
+  const int64_t slots = ring_takes(g) ? 4 * quads : 0, per_phase = quads * g.kw * g.c * 4;
   out->pairs.assign(size_t(pairs * g.kw * g.c * 2), 0);
   out->quads.assign(size_t(slots * per_phase), 0);
   out->zp_sums.assign(size_t(g.c), 0);
@@ -231,7 +242,7 @@ void qdepthwise_filter(const ConvGeom& g, const int8_t* f, int32_t xzp, Depthwis
         const int8_t v = f[(kh * g.kw + kw) * g.c + ch];
         out->pairs[size_t(((kh / 2 * g.kw + kw) * g.c + pair_place(ch, g.c)) * 2 + kh % 2)] = v;
         for (int64_t phase = 0; phase < slots; ++phase) {
-          const int64_t slot = (phase + kh * g.dh) % slots;
+          const int64_t slot = (phase + kh) % slots;
           const int64_t at = phase * per_phase + ((slot / 4 * g.kw + kw) * g.c + ch) * 4 + slot % 4;
           out->quads[size_t(at)] = v;
         }
@@ -269,7 +280,7 @@ void qdepthwise_row_sums(const ConvGeom& g, const int8_t* x, const DepthwiseFilt
 DepthwiseRowSums::DepthwiseRowSums(const ConvGeom& g, const int8_t* x, const DepthwiseFilter& f,
                                    const int8_t* zp_row)
     : g_(g), x_(x), f_(f), zp_row_(zp_row) {
-  ring_ = TFL_CPU_X86 && g.c >= 16 && cpu::has_avx512_vnni();
+  ring_ = ring_takes(g);
   if (!ring_) return;
   quads_ = ring_quads(g);
   columns_ = (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1;
@@ -291,7 +302,7 @@ void DepthwiseRowSums::row(int64_t n, int64_t oh, int32_t* acc) {
   const int8_t* image = x_ + n * g.h * g.w * g.c;
   const int64_t first = oh * g.sh - g.pt;
   for (int64_t kh = 0; kh < g.kh; ++kh) {
-    const int64_t r = first + kh * g.dh, slot = ((r % slots) + slots) % slots;
+    const int64_t r = first + kh, slot = ((r % slots) + slots) % slots;
     if (slot_row_[size_t(slot)] == r) continue;
     ring_put(g, r >= 0 && r < g.h ? image + r * g.w * g.c : nullptr, zp_row_, slot, columns_, c16,
              ring);
