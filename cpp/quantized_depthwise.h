@@ -1,9 +1,8 @@
 // quantized_depthwise.h: the exact int32 sums of an int8 depthwise convolution with depth
-// multiplier 1 (TFLite's DEPTHWISE_CONV_2D), computed directly on AVX2 or AVX-512 VNNI vectors:
-// the filter's rows in pairs, each channel's two taps side by side as 16-bit lanes, one
-// multiply-add (vpmaddwd, or vpdpwssd) adding both products into the channel's int32 lane. Sums
-// of int16 products in int32 are exact, so they equal any other exact sums (oneDNN's, the
-// scalar loop's), and the requantized bytes do not change.
+// multiplier 1 (TFLite's DEPTHWISE_CONV_2D), computed directly: on AVX-512 VNNI four filter rows
+// at a time, each channel's four taps as bytes (vpdpbusd); on AVX2 the filter's rows in pairs,
+// each channel's two taps as 16-bit lanes (vpmaddwd). The sums are exact integers, so they equal
+// any other exact sums (oneDNN's, the scalar loop's), and the requantized bytes do not change.
 #pragma once
 
 #include <cstdint>
