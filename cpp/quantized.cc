@@ -113,6 +113,11 @@ inline int32_t multiply_ruy(int32_t x, QMult q) {
 // in int64 so that no signed overflow is undefined here.
 inline int32_t wrap32(int64_t v) { return int32_t(uint32_t(uint64_t(v))); }
 
+// multiply16's rounding constant for a right shift k: c = 2^30 + 2^(30+k) (2^30 for k = 0).
+inline int64_t rounding_constant(int64_t k) {
+  return (int64_t(1) << 30) + (k > 0 ? int64_t(1) << (30 + k) : 0);
+}
+
 inline int8_t clamp8(int64_t v, int64_t lo, int64_t hi) {
   return int8_t(std::min(std::max(v, lo), hi));
 }
@@ -160,6 +165,12 @@ std::vector<QMult> multipliers(const char* op, const Attrs& a, int64_t channels)
 #if TFL_CPU_X86
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // (see requant_rows_avx512)
+// 8 int32 lanes already in int8's range, stored as 8 bytes (the AVX2 loops' last step).
+TFL_TARGET_AVX2_FMA inline void store8_avx2(int8_t* y, __m256i v) {
+  const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  _mm_storel_epi64((__m128i*)y, _mm_packs_epi16(w, w));
+}
+
 // QUANTIZE's loop on 16 floats at a time, from b while 16 remain: the index it stopped at. The
 // same steps (round half to even, + zp, max with lo, min with hi: a NaN becomes lo, as
 // _mm512_max_ps returns its second operand for a NaN), so the same bytes.
@@ -185,9 +196,7 @@ TFL_TARGET_AVX2_FMA int64_t quantize_avx2(const float* x, int8_t* y, int64_t b, 
     __m256 r = _mm256_round_ps(_mm256_mul_ps(_mm256_loadu_ps(x + b), vinv),
                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     r = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(r, vzp), vlo), vhi);
-    const __m256i v = _mm256_cvttps_epi32(r);
-    const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-    _mm_storel_epi64((__m128i*)(y + b), _mm_packs_epi16(w, w));
+    store8_avx2(y + b, _mm256_cvttps_epi32(r));
   }
   return b;
 }
@@ -429,9 +438,7 @@ TFL_TARGET_AVX2_FMA void requant_rows_avx2(const Requant& r, const int32_t* acc,
                                            _mm256_loadu_si256((const __m256i*)(&r.bias[o])));
       __m256i v = multiply8_avx2(sum, _mm256_loadu_si256((const __m256i*)(&k.m[size_t(o)])),
                                  &k.c8[size_t(o)], &k.shift8[size_t(o)], r.ruy);
-      v = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(v, zp), lo), hi);
-      const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-      _mm_storel_epi64((__m128i*)(py + o), _mm_packs_epi16(w, w));
+      store8_avx2(py + o, _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(v, zp), lo), hi));
     }
     requant_pixel(r, pa, py, o, oc);
   }
@@ -443,7 +450,7 @@ TFL_TARGET_AVX2_FMA int64_t qadd_avx2(const int8_t* a, const int8_t* b, int8_t* 
                                       int32_t zy, int32_t lo, int32_t hi) {
   const int64_t sh = -q.shift;
   int64_t c[8], shift[8];
-  std::fill(c, c + 8, (int64_t(1) << 30) + (sh > 0 ? int64_t(1) << (30 + sh) : 0));
+  std::fill(c, c + 8, rounding_constant(sh));
   std::fill(shift, shift + 8, 31 + sh);
   const __m256i bias = _mm256_set1_epi32(128), m = _mm256_set1_epi32(q.m);
   const __m256i vzp = _mm256_set1_epi32(zy), vlo = _mm256_set1_epi32(lo);
@@ -456,9 +463,7 @@ TFL_TARGET_AVX2_FMA int64_t qadd_avx2(const int8_t* a, const int8_t* b, int8_t* 
     const __m256i sum =
         _mm256_add_epi32(_mm256_i32gather_epi32(ta, ia, 4), _mm256_i32gather_epi32(tb, ib, 4));
     __m256i v = multiply8_avx2(sum, m, c, shift, false);
-    v = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(v, vzp), vlo), vhi);
-    const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-    _mm_storel_epi64((__m128i*)(y + k), _mm_packs_epi16(w, w));
+    store8_avx2(y + k, _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(v, vzp), vlo), vhi));
   }
   return k;
 }
@@ -474,8 +479,8 @@ void requant_rows(const Requant& r, const int32_t* acc, int8_t* y, int64_t b, in
 }
 
 // Per whole block of `block` channels, even channels first then odd ones, each channel's
-// rounding constant c = 2^30 + 2^(30+k) and shift 31 + k (k its right shift), as multiply16
-// (blocks of 16) and multiply8_avx2 (blocks of 8) read them.
+// rounding constant and shift 31 + k (k its right shift), as multiply16 (blocks of 16) and
+// multiply8_avx2 (blocks of 8) read them.
 void block_tables(const std::vector<QMult>& q, int64_t block, std::vector<int64_t>* c,
                   std::vector<int64_t>* shift) {
   const int64_t channels = int64_t(q.size()), half = block / 2;
@@ -484,7 +489,7 @@ void block_tables(const std::vector<QMult>& q, int64_t block, std::vector<int64_
   for (int64_t o = 0; o + block <= channels; o += block) {
     for (int64_t i = 0; i < block; ++i) {
       const int64_t sh = -q[size_t(o + i)].shift, at = o + (i % 2) * half + i / 2;
-      (*c)[size_t(at)] = (int64_t(1) << 30) + (sh > 0 ? int64_t(1) << (30 + sh) : 0);
+      (*c)[size_t(at)] = rounding_constant(sh);
       (*shift)[size_t(at)] = 31 + sh;
     }
   }
@@ -575,10 +580,8 @@ bool qconv2d_tiled(const ConvGeom& g, const int8_t* x, const int8_t* f, int32_t 
   return true;
 }
 
-// A depthwise convolution with depth multiplier 1 from its direct sums (quantized_depthwise.h),
-// an output row at a time, each row requantized while it is in cache. The zero point's part of
-// the sums joins the bias (int32 sums wrap alike in either order).
-// A constant filter's form (filter_id > 0) is kept per thread, as layer_mults keeps multipliers.
+// A depthwise filter in the direct kernel's form (quantized_depthwise.h); a constant filter's
+// (filter_id > 0) is kept per thread, as layer_mults keeps multipliers.
 const DepthwiseFilter& depthwise_filter(const ConvGeom& g, const int8_t* f, int32_t xzp,
                                         int64_t filter_id, DepthwiseFilter* scratch) {
   if (filter_id <= 0) {
@@ -602,6 +605,9 @@ const DepthwiseFilter& depthwise_filter(const ConvGeom& g, const int8_t* f, int3
   return k.filter;
 }
 
+// A depthwise convolution with depth multiplier 1 from its direct sums (quantized_depthwise.h),
+// an output row at a time, each row requantized while it is in cache. The zero point's part of
+// the sums joins the bias (int32 sums wrap alike in either order).
 void qdepthwise_direct(const ConvGeom& g, const int8_t* x, const int8_t* f, int32_t xzp,
                        int64_t filter_id, const Requant& r, int8_t* y) {
   DepthwiseFilter scratch;

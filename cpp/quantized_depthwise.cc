@@ -42,6 +42,16 @@ int64_t pair_place(int64_t ch, int64_t channels) {
   return block + (i % 8 < 4 ? 0 : 8) + i / 8 * 4 + i % 4;
 }
 
+// The input columns an output row reads, from the first one's left padding on: column q is
+// input column q - pl.
+int64_t row_columns(const ConvGeom& g) { return (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1; }
+
+// The first element of v at a multiple of `bytes` (v has room for it).
+template <typename T>
+T* aligned(std::vector<T>& v, uintptr_t bytes) {
+  return v.data() + (bytes - (uintptr_t(v.data()) & (bytes - 1))) % bytes / sizeof(T);
+}
+
 // The input rows of output row oh, one per filter row: rows[r] (null outside the image, and for
 // the zero row that makes an odd count of filter rows whole pairs), and the columns they cover:
 // input column q - pl for q in [0, columns).
@@ -54,7 +64,7 @@ struct RowPairs {
   RowPairs(const ConvGeom& geom, const int8_t* image, const int8_t* zp, int64_t oh)
       : g(geom), zp_row(zp) {
     pairs = (g.kh + 1) / 2;
-    columns = (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1;
+    columns = row_columns(g);
     for (int64_t r = 0; r < 2 * pairs; ++r) {
       const int64_t ih = oh * g.sh - g.pt + r * g.dh;
       rows[r] = r < g.kh && ih >= 0 && ih < g.h ? image + ih * g.w * g.c : nullptr;
@@ -213,6 +223,33 @@ TFL_TARGET_AVX512_VNNI void ring_sums(const ConvGeom& g, int64_t quads, int64_t 
 }
 #endif
 
+// The sums of output row oh of image n without the zero point's part, on AVX2 (or one by one):
+// acc[ow * c + ch] = the sum over the taps of x * filter, where a tap in the padding reads xzp
+// (zp_row: c bytes of it).
+void qdepthwise_row_sums(const ConvGeom& g, const int8_t* x, const DepthwiseFilter& f,
+                         const int8_t* zp_row, int64_t n, int64_t oh, int32_t* acc) {
+  const RowPairs rp(g, x + n * g.h * g.w * g.c, zp_row, oh);
+  const int16_t* pairs = f.pairs.data();
+  int64_t c = 0;
+#if TFL_CPU_X86
+  if (g.c >= 16 && cpu::has_avx2_fma()) {
+    // (the column cache, 32-byte aligned: the loop's aligned loads)
+    thread_local std::vector<int16_t> cache;
+    thread_local std::vector<const int8_t*> pixels;
+    const size_t need = size_t(rp.pairs * rp.columns * 32 + 16);
+    if (cache.size() < need) cache.resize(need);
+
+    const int64_t rows = 2 * rp.pairs;
+    pixels.resize(size_t(rows * rp.columns));
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t q = 0; q < rp.columns; ++q) pixels[size_t(r * rp.columns + q)] = rp.at(r, q);
+    blocks_avx2(rp, pixels.data(), pairs, aligned(cache, 32), acc);
+    c = g.c & ~int64_t(15);
+  }
+#endif
+  if (c < g.c) row_tail(rp, pairs, c, acc);
+}
+
 }  // namespace
 
 bool set_int8_depthwise_direct(bool on) { return g_direct.exchange(on); }
@@ -253,37 +290,13 @@ void qdepthwise_filter(const ConvGeom& g, const int8_t* f, int32_t xzp, Depthwis
   }
 }
 
-void qdepthwise_row_sums(const ConvGeom& g, const int8_t* x, const DepthwiseFilter& f,
-                         const int8_t* zp_row, int64_t n, int64_t oh, int32_t* acc) {
-  const RowPairs rp(g, x + n * g.h * g.w * g.c, zp_row, oh);
-  const int16_t* pairs = f.pairs.data();
-  int64_t c = 0;
-#if TFL_CPU_X86
-  if (g.c >= 16 && cpu::has_avx2_fma()) {
-    // (the column cache, 32-byte aligned: the loop's aligned loads)
-    thread_local std::vector<int16_t> cache;
-    thread_local std::vector<const int8_t*> pixels;
-    const size_t need = size_t(rp.pairs * rp.columns * 32 + 16);
-    if (cache.size() < need) cache.resize(need);
-    int16_t* aligned = cache.data() + (32 - (uintptr_t(cache.data()) & 31)) % 32 / 2;
-    const int64_t rows = 2 * rp.pairs;
-    pixels.resize(size_t(rows * rp.columns));
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t q = 0; q < rp.columns; ++q) pixels[size_t(r * rp.columns + q)] = rp.at(r, q);
-    blocks_avx2(rp, pixels.data(), pairs, aligned, acc);
-    c = g.c & ~int64_t(15);
-  }
-#endif
-  if (c < g.c) row_tail(rp, pairs, c, acc);
-}
-
 DepthwiseRowSums::DepthwiseRowSums(const ConvGeom& g, const int8_t* x, const DepthwiseFilter& f,
                                    const int8_t* zp_row)
     : g_(g), x_(x), f_(f), zp_row_(zp_row) {
   ring_ = ring_takes(g);
   if (!ring_) return;
   quads_ = ring_quads(g);
-  columns_ = (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1;
+  columns_ = row_columns(g);
   // (zeros: a slot not yet written is read only with a zero filter)
   memory_.assign(size_t(quads_ * columns_ * (g.c & ~int64_t(15)) * 4 + 64), 0);
   slot_row_.assign(size_t(4 * quads_), 0);
@@ -298,7 +311,7 @@ void DepthwiseRowSums::row(int64_t n, int64_t oh, int32_t* acc) {
     image_ = n;
     std::fill(slot_row_.begin(), slot_row_.end(), std::numeric_limits<int64_t>::min());
   }
-  uint8_t* ring = memory_.data() + (64 - (uintptr_t(memory_.data()) & 63)) % 64;
+  uint8_t* ring = aligned(memory_, 64);
   const int8_t* image = x_ + n * g.h * g.w * g.c;
   const int64_t first = oh * g.sh - g.pt;
   for (int64_t kh = 0; kh < g.kh; ++kh) {

@@ -35,13 +35,9 @@ void qdepthwise_filter(const ConvGeom& g, const int8_t* f, int32_t xzp, Depthwis
 
 // The sums of output row oh of image n without the zero point's part: acc[ow * c + ch] = the sum
 // over the taps of x * filter, where a tap in the padding reads xzp (zp_row: c bytes of it), so
-// that acc + zp_sums is the sum of (x - xzp) * filter over the taps inside the image.
-void qdepthwise_row_sums(const ConvGeom& g, const int8_t* x, const DepthwiseFilter& f,
-                         const int8_t* zp_row, int64_t n, int64_t oh, int32_t* acc);
-
-// The same sums, output row after output row: on AVX-512 VNNI the input rows stay in a ring
-// from one call to the next (an output row going down by one adds sh rows to it), so a thread
-// keeps one of these for a run of consecutive rows.
+// that acc + zp_sums is the sum of (x - xzp) * filter over the taps inside the image. On AVX-512
+// VNNI the input rows stay in a ring from one row() to the next (an output row going down by one
+// adds sh rows to it), so a thread keeps one of these for a run of consecutive rows.
 class DepthwiseRowSums {
  public:
   DepthwiseRowSums(const ConvGeom& g, const int8_t* x, const DepthwiseFilter& f,
