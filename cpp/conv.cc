@@ -14,6 +14,7 @@
 #include <limits>
 
 #include "conv.h"
+#include "conv_1x1.h"
 #include "cpu.h"
 #include "kernels.h"
 
@@ -22,6 +23,17 @@ namespace {
 
 std::atomic<int> g_backend{-1};  // -1: not chosen yet (oneDNN where built)
 std::atomic<int> g_filter_grad_path{int(FilterGradPath::kAuto)};
+std::atomic<bool> g_direct{true};
+std::atomic<int64_t> g_direct_calls{0};
+
+// Runs the direct 1x1 convolution where it takes g (counted).
+bool direct_1x1(const ConvGeom& g, const float* x, const float* f, const float* bias, float* y,
+                int act) {
+  if (!conv1x1_takes(g)) return false;
+  g_direct_calls.fetch_add(1, std::memory_order_relaxed);
+  conv1x1_f32(g, x, f, bias, y, act);
+  return true;
+}
 
 // Output length along one dim, from the input length, window, stride, dilation and paddings
 // (all checked >= 0 or >= 1 before); the padded length and the dilated window must fit int64.
@@ -98,7 +110,9 @@ void conv_kernel(const char* op, Pass pass, bool depthwise, const TensorView* in
   if (x.dtype == DType::kFloat32 && conv_backend_now() == ConvBackend::kOneDNN) {
     const float *a0 = static_cast<const float*>(i0), *a1 = static_cast<const float*>(i1);
     float* r = o.ptr<float>();
-    if (pass == Pass::kForward) dnnl_conv2d(g, a0, a1, r);
+    if (pass == Pass::kForward) {
+      if (!direct_1x1(g, a0, a1, nullptr, r, 0)) dnnl_conv2d(g, a0, a1, r);
+    }
     if (pass == Pass::kInput) dnnl_conv2d_bwd_input(g, a0, a1, r);
     if (pass == Pass::kFilter) {
       // oneDNN 3.2's jit_1x1:avx2 backward-weights for strided 1x1 filters writes out of bounds
@@ -198,6 +212,10 @@ void fused_kernel(const char* op, bool depthwise, const TensorView* in, int nin,
     });
     return;
   }
+  if (y.dtype == DType::kFloat32 && conv_backend_now() == ConvBackend::kOneDNN &&
+      direct_1x1(g, in[0].ptr<float>(), in[1].ptr<float>(), b.ptr<float>(), y.ptr<float>(),
+                 act))  // (the bias and activation applied to the sums in registers)
+    return;
   if (y.dtype == DType::kFloat32 && conv_backend_now() == ConvBackend::kOneDNN) {
     // oneDNN adds the bias; its relu/clip post-ops would turn NaN into 0, so the activation
     // runs here, on the output while it is still warm
@@ -244,6 +262,10 @@ ConvBackend conv_backend_now() {
   }
   return ConvBackend(b);
 }
+
+bool set_conv_direct(bool on) { return g_direct.exchange(on); }
+bool conv_direct() { return g_direct.load(std::memory_order_relaxed); }
+int64_t conv_direct_calls() { return g_direct_calls.load(); }
 
 void set_filter_grad_path(FilterGradPath p) { g_filter_grad_path.store(int(p)); }
 

@@ -33,6 +33,8 @@ struct PoolGeom {
   int64_t pt, pb, pl, pr;
 };
 
+// Whether set_conv_direct (kernels.h) is on.
+bool conv_direct();
 // The backend the conv and pool kernels use now (float32; float64 always uses the reference).
 enum class ConvBackend : int { kOneDNN = 0, kReference = 1 };
 ConvBackend conv_backend_now();

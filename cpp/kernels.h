@@ -242,6 +242,12 @@ int64_t int8_conv_fallbacks();
 // (quantized_depthwise.h) unless this is turned off (tests: the oneDNN path); returns the
 // previous setting.
 bool set_int8_depthwise_direct(bool on);
+// The float32 convolutions of our own that the oneDNN backend runs first where they apply
+// (conv_1x1.h) unless this is turned off (tests: oneDNN's primitives); returns the previous
+// setting.
+bool set_conv_direct(bool on);
+// How many convolutions ran on those kernels since the process began.
+int64_t conv_direct_calls();
 // A fresh id for a constant convolution filter (the fused conv steps' last int): never reused in
 // this process, so a kernel may keep derived data (oneDNN's reordered filter) under it.
 int64_t new_constant_id();

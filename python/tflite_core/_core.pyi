@@ -162,6 +162,13 @@ def set_conv_backend(name: str) -> None:
 def conv_backend() -> str:
     """The conv/pool backend in use."""
 
+def set_conv_direct(on: bool) -> bool:
+    """The float32 convolutions of our own (1x1) on (True) or off, oneDNN's (tests); returns the
+    previous setting."""
+
+def conv_direct_calls() -> int:
+    """How many float32 convolutions ran on our own kernels (a count)."""
+
 def set_int8_conv_tile_bytes(bytes: int) -> int:
     """The int32 sums' tile of the int8 convolutions (tests); returns the previous size."""
 
