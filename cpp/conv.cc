@@ -16,6 +16,7 @@
 #include "conv.h"
 #include "conv_1x1.h"
 #include "cpu.h"
+#include "depthwise_f32.h"
 #include "kernels.h"
 
 namespace tfl {
@@ -26,12 +27,14 @@ std::atomic<int> g_filter_grad_path{int(FilterGradPath::kAuto)};
 std::atomic<bool> g_direct{true};
 std::atomic<int64_t> g_direct_calls{0};
 
-// Runs the direct 1x1 convolution where it takes g (counted).
-bool direct_1x1(const ConvGeom& g, const float* x, const float* f, const float* bias, float* y,
-                int act) {
-  if (!conv1x1_takes(g)) return false;
+// Runs a direct float32 convolution where one takes g (counted): false where none does.
+bool direct(const ConvGeom& g, const float* x, const float* f, const float* bias, float* y,
+            int act) {
+  const bool one_by_one = conv1x1_takes(g);
+  if (!one_by_one && !depthwise_f32_takes(g)) return false;
   g_direct_calls.fetch_add(1, std::memory_order_relaxed);
-  conv1x1_f32(g, x, f, bias, y, act);
+  if (one_by_one) conv1x1_f32(g, x, f, bias, y, act);
+  else depthwise_f32(g, x, f, bias, y, act);
   return true;
 }
 
@@ -111,7 +114,7 @@ void conv_kernel(const char* op, Pass pass, bool depthwise, const TensorView* in
     const float *a0 = static_cast<const float*>(i0), *a1 = static_cast<const float*>(i1);
     float* r = o.ptr<float>();
     if (pass == Pass::kForward) {
-      if (!direct_1x1(g, a0, a1, nullptr, r, 0)) dnnl_conv2d(g, a0, a1, r);
+      if (!direct(g, a0, a1, nullptr, r, 0)) dnnl_conv2d(g, a0, a1, r);
     }
     if (pass == Pass::kInput) dnnl_conv2d_bwd_input(g, a0, a1, r);
     if (pass == Pass::kFilter) {
@@ -213,8 +216,8 @@ void fused_kernel(const char* op, bool depthwise, const TensorView* in, int nin,
     return;
   }
   if (y.dtype == DType::kFloat32 && conv_backend_now() == ConvBackend::kOneDNN &&
-      direct_1x1(g, in[0].ptr<float>(), in[1].ptr<float>(), b.ptr<float>(), y.ptr<float>(),
-                 act))  // (the bias and activation applied to the sums in registers)
+      direct(g, in[0].ptr<float>(), in[1].ptr<float>(), b.ptr<float>(), y.ptr<float>(),
+             act))  // (the bias and activation applied to the sums in registers)
     return;
   if (y.dtype == DType::kFloat32 && conv_backend_now() == ConvBackend::kOneDNN) {
     // oneDNN adds the bias; its relu/clip post-ops would turn NaN into 0, so the activation

@@ -1,7 +1,8 @@
-"""The float32 convolutions of our own (cpp/conv_1x1.cc) against float64 NumPy, and against
-oneDNN's primitives with them turned off (``_core.set_conv_direct``): every tile shape (row and
-column tails, masked channel vectors), both sweep orders, one and two threads, the three
-activations, and NaN kept through ReLU and ReLU6 as TF keeps it."""
+"""The float32 convolutions of our own (cpp/conv_1x1.cc, cpp/depthwise_f32.cc) against the NumPy
+twins in float64, and against oneDNN's primitives with them turned off
+(``_core.set_conv_direct``): every tile shape (row and column tails, masked channel vectors),
+both sweep orders of the 1x1 product, the depthwise borders and paddings, one and two threads,
+the three activations, and NaN kept through ReLU and ReLU6 as TF keeps it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 import tflite_core
 from tflite_core import _core
+from tflite_core import reference as ref
 
 F32 = np.float32
 # where the direct kernels run: AVX-512F, no TFLITE_CORE_MAX_ISA cap below it
@@ -21,40 +23,27 @@ with open("/proc/cpuinfo") as _f:
     DIRECT = "avx512f" in _f.read() and os.environ.get("TFLITE_CORE_MAX_ISA", "") == ""
 
 
-def reference(x, f, bias, act):
-    """act(x * f + bias) in float64 for a 1x1 filter [1, 1, c, oc], and the error bound of a
-    float32 sum of c products (|x| * |f| + |bias| times (c + 2) eps)."""
-    n, h, w, c = x.shape
-    rows = x.reshape(-1, c).astype(np.float64)
-    fm = f.reshape(c, -1).astype(np.float64)
-    b = np.zeros(fm.shape[1]) if bias is None else bias.astype(np.float64)
-    v = rows @ fm + b
-    bound = np.abs(rows) @ np.abs(fm) + np.abs(b)
-    if act:
-        hi = 6.0 if act == 2 else np.inf
-        v = np.where(np.isnan(v), v, np.minimum(np.maximum(v, 0.0), hi))
-    shape = (n, h, w, fm.shape[1])
-    return v.reshape(shape), (c + 2) * np.finfo(F32).eps * bound.reshape(shape)
-
-
-def run(x, f, bias, act):
-    """conv2d_bias_act (or conv2d without a bias) at stride 1 without padding."""
-    y = np.full((*x.shape[:3], f.shape[3]), np.nan, F32)
-    conv = [1, 1, 1, 1, 0, 0, 0, 0]
-    if bias is None:
-        _core.run_kernel("conv2d", [x, f], [y], conv)
-    else:
-        _core.run_kernel("conv2d_bias_act", [x, f, bias], [y], [*conv, act, 0])
-    return y
-
-
-def check(x, f, bias, act):
+def check(kernel, inputs, ints, out_shape):
+    """The kernel with the direct path on and off against its twin in float64, to the error
+    bound of float32 sums: (taps + 2) eps times the same sums of absolute values (no
+    activation: ReLU6 only brings values closer)."""
+    wide = [a.astype(np.float64) for a in inputs]
+    want, bound = np.zeros(out_shape), np.zeros(out_shape)
     with np.errstate(invalid="ignore"):  # (inf - inf in the sums: NaN, as in float32)
-        want, bound = reference(x, f, bias, act)
+        ref.run_kernel(kernel, wide, [want], ints)
+        plain = [*ints[:8], 0, 0] if len(ints) == 10 else ints
+        ref.run_kernel(kernel, [np.abs(a) for a in wide], [bound], plain)
+    taps = (
+        inputs[1].shape[0]
+        * inputs[1].shape[1]
+        * (1 if "depthwise" in kernel else inputs[1].shape[2])
+    )
+    bound *= (taps + 2) * np.finfo(F32).eps
     for direct in (True, False):
         before, calls = _core.set_conv_direct(direct), _core.conv_direct_calls()
+        got = np.full(out_shape, np.nan, F32)
         try:
-            got = run(x, f, bias, act)
+            _core.run_kernel(kernel, inputs, [got], ints)
         finally:
             _core.set_conv_direct(before)
         assert _core.conv_direct_calls() - calls == int(direct and DIRECT), direct
@@ -66,6 +55,21 @@ def check(x, f, bias, act):
         assert np.all(err <= bound[finite] + 1e-30), (direct, float(err.max(initial=0)))
 
 
+def specials(draw, rng, x):
+    """NaN and infinities in a few inputs, half the time."""
+    if draw(st.booleans()):
+        flat = x.reshape(-1)
+        flat[rng.integers(0, flat.size, 3)] = [np.nan, np.inf, -np.inf]
+
+
+def call(draw, rng, x, f, conv, oc, kernel):
+    """The plain kernel or the fused one (a bias and an activation)."""
+    if draw(st.booleans()):
+        return kernel, [x, f], conv
+    bias = rng.uniform(-1, 1, oc).astype(F32)
+    return kernel + "_bias_act", [x, f, bias], [*conv, draw(st.integers(0, 2)), 0]
+
+
 @st.composite
 def conv1x1_case(draw):
     n, h, w = draw(st.integers(1, 2)), draw(st.integers(1, 9)), draw(st.integers(1, 9))
@@ -73,13 +77,29 @@ def conv1x1_case(draw):
     oc = draw(st.sampled_from([1, 5, 16, 17, 32, 47, 48, 49, 96, 100, 130]))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     x = rng.uniform(-2, 2, (n, h, w, c)).astype(F32)
+    specials(draw, rng, x)
     f = rng.uniform(-1, 1, (1, 1, c, oc)).astype(F32)
-    if draw(st.booleans()):  # NaN and infinities in a few inputs
-        flat = x.reshape(-1)
-        flat[rng.integers(0, flat.size, 3)] = [np.nan, np.inf, -np.inf]
-    bias = None if draw(st.booleans()) else rng.uniform(-1, 1, oc).astype(F32)
-    act = 0 if bias is None else draw(st.integers(0, 2))
-    return x, f, bias, act
+    kernel, inputs, ints = call(draw, rng, x, f, [1, 1, 1, 1, 0, 0, 0, 0], oc, "conv2d")
+    return kernel, inputs, ints, (n, h, w, oc)
+
+
+@st.composite
+def depthwise_case(draw):
+    n, h, w = draw(st.integers(1, 2)), draw(st.integers(1, 12)), draw(st.integers(1, 12))
+    c = draw(st.sampled_from([1, 5, 16, 17, 32, 40]))
+    k, s = draw(st.sampled_from([3, 5])), draw(st.integers(1, 2))
+    pads = [draw(st.integers(0, k)) for _ in range(4)]
+    pt, pb, pl, pr = pads
+    oh, ow = (h + pt + pb - k) // s + 1, (w + pl + pr - k) // s + 1
+    if oh <= 0 or ow <= 0:
+        oh, ow = max(oh, 0), max(ow, 0)
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    x = rng.uniform(-2, 2, (n, h, w, c)).astype(F32)
+    specials(draw, rng, x)
+    f = rng.uniform(-1, 1, (k, k, c, 1)).astype(F32)
+    conv = [s, s, 1, 1, *pads]
+    kernel, inputs, ints = call(draw, rng, x, f, conv, c, "depthwise_conv2d")
+    return kernel, inputs, ints, (n, oh, ow, c)
 
 
 @given(case=conv1x1_case())
@@ -87,24 +107,40 @@ def test_conv1x1_direct_matches_numpy(case):
     check(*case)
 
 
-@pytest.mark.parametrize(
-    "shape",
-    [
-        (1, 32, 32, 64, 96),  # many row blocks: two threads share them
-        (1, 5, 4, 384, 400),  # a filter over half an L2: column blocks outermost
-        (2, 7, 7, 200, 1000),  # both, with tails
-    ],
-)
+@given(case=depthwise_case())
+def test_depthwise_direct_matches_numpy(case):
+    kernel, inputs, ints, shape = case
+    if min(shape) == 0:  # (an empty output: nothing runs, the direct kernel included)
+        return
+    check(kernel, inputs, ints, shape)
+
+
+LARGE = [
+    ("conv2d", (1, 32, 32, 64), (1, 1, 64, 96), 1, 0),  # many row blocks: threads share them
+    ("conv2d", (1, 5, 4, 384), (1, 1, 384, 400), 1, 0),  # a filter over half an L2
+    ("conv2d", (2, 7, 7, 200), (1, 1, 200, 1000), 1, 0),  # both, with tails
+    ("depthwise_conv2d", (1, 56, 56, 144), (3, 3, 144, 1), 1, 1),
+    ("depthwise_conv2d", (1, 112, 112, 96), (3, 3, 96, 1), 2, 0),  # TF's SAME at stride 2
+    ("depthwise_conv2d", (2, 14, 14, 680), (5, 5, 680, 1), 1, 2),  # a masked last block
+]
+
+
+@pytest.mark.parametrize("kernel,x_shape,f_shape,stride,pad", LARGE)
 @pytest.mark.parametrize("threads", [1, 2])
-def test_conv1x1_direct_large(shape, threads):
-    n, h, w, c, oc = shape
-    rng = np.random.default_rng(sum(shape))
-    x = rng.uniform(-1, 1, (n, h, w, c)).astype(F32)
-    f = rng.uniform(-1, 1, (1, 1, c, oc)).astype(F32)
+def test_direct_large(kernel, x_shape, f_shape, stride, pad, threads):
+    rng = np.random.default_rng(sum(x_shape) + sum(f_shape))
+    x = rng.uniform(-1, 1, x_shape).astype(F32)
+    f = rng.uniform(-1, 1, f_shape).astype(F32)
+    oc = f_shape[2] if kernel == "depthwise_conv2d" else f_shape[3]
     bias = rng.uniform(-1, 1, oc).astype(F32)
+    k = f_shape[0]
+    after = max(0, k - stride - pad) if stride == 2 else pad
+    oh = (x_shape[1] + pad + after - k) // stride + 1
+    ow = (x_shape[2] + pad + after - k) // stride + 1
+    ints = [stride, stride, 1, 1, pad, after, pad, after, 2, 0]
     before = tflite_core.get_num_threads()
     tflite_core.set_num_threads(threads)
     try:
-        check(x, f, bias, 2)
+        check(kernel + "_bias_act", [x, f, bias], ints, (x_shape[0], oh, ow, oc))
     finally:
         tflite_core.set_num_threads(before)
