@@ -20,7 +20,8 @@
 //   qadd              a, b int8 of one shape -> y; ints [a_zp, b_zp, y_zp, act_min, act_max],
 //                     floats [a_scale, b_scale, y_scale]: TFLite's add (inputs shifted left 20)
 //   qmean             x int8 -> y int8; ints [x_zp, y_zp, 0/1 per input dimension], floats
-//                     [x_scale, y_scale]: the sum rescaled, then divided rounding half away
+//                     [x_scale, y_scale]: LiteRT's QuantizedMeanOrSum (the count folded into
+//                     the rescaling multiplier)
 //   qsoftmax          x int8 [..., n] -> y int8 over the last axis; ints [y_zp], floats
 //                     [x_scale * beta, y_scale]: exp(s (x - max)) in float32, as TFLite's table
 //   qmax_pool         x int8 NHWC -> y; ints [window h,w, strides h,w, pads t,b,l,r, act_min,
@@ -817,7 +818,12 @@ void k_qmean(const TensorView* in, int nin, TensorView* out, int nout, const Att
   if (y.size() != out_size) fail(op, "output has ", y.size(), " elements, not ", out_size);
   if (count == 0) fail(op, "mean over an empty axis");
   if (!(a.floats[0] > 0 && a.floats[1] > 0)) fail(op, "scales must be > 0");
-  const QMult q = quantize_multiplier(a.floats[0] / a.floats[1]);
+  // LiteRT's QuantizedMeanOrSum: the multiplier of x_scale / y_scale shifted left by up to
+  // floor(log2(count)) bits (at most 32, and no further than a shift of -31 allows) and divided
+  // by the count, then one rounding multiply of each sum of x - x_zp
+  const QMult q0 = quantize_multiplier(a.floats[0] / a.floats[1]);
+  const int up = std::min({63 - __builtin_clzll(uint64_t(count)), 32, 31 + q0.shift});
+  const QMult q{int32_t((int64_t(q0.m) << up) / count), q0.shift - up};
   std::vector<int64_t> acc(size_t(out_size), 0);
   const int8_t* xd = x.ptr<int8_t>();
   // reduced dimensions in one run (a mean over H and W of NHWC): [outer, count, inner], summed
@@ -855,9 +861,7 @@ void k_qmean(const TensorView* in, int nin, TensorView* out, int nout, const Att
   for (int64_t o = 0; o < out_size; ++o) {
     const int64_t s = std::clamp<int64_t>(acc[size_t(o)], std::numeric_limits<int32_t>::min(),
                                           std::numeric_limits<int32_t>::max());
-    int64_t v = multiply(int32_t(s), q);
-    v = v > 0 ? (v + count / 2) / count : (v - count / 2) / count;
-    yd[o] = int8_t(std::clamp<int64_t>(v + zy, -128, 127));
+    yd[o] = int8_t(std::clamp<int64_t>(int64_t(multiply(int32_t(s), q)) + zy, -128, 127));
   }
 }
 

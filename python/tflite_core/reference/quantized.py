@@ -264,6 +264,8 @@ def _qadd(inputs, outputs, ints, floats):
 
 @_kernel("qmean")
 def _qmean(inputs, outputs, ints, floats):
+    """LiteRT's QuantizedMeanOrSum: the sums of x - x_zp times the multiplier of
+    x_scale / y_scale with the count folded in (one rounding multiply)."""
     op = "QuantizedMean"
     (x,), (y,) = inputs, outputs
     _check(op, x, I8, "input")
@@ -281,10 +283,10 @@ def _qmean(inputs, outputs, ints, floats):
     if not (floats[0] > 0 and floats[1] > 0):
         raise KernelError(f"[{op}] scales must be > 0")
     qm, qs = quantize_multiplier(float(floats[0]) / float(floats[1]))
+    up = min(count.bit_length() - 1, 32, 31 + qs)
+    qm, qs = (qm << up) // count, qs - up
     acc = np.clip(np.sum(x.astype(np.int64) - zx, axis=axes), INT32_MIN, INT32_MAX)
-    v = multiply(acc, qm, qs)
-    v = np.where(v > 0, _trunc_div(v + count // 2, count), _trunc_div(v - count // 2, count))
-    _store(y, (v + zy).reshape(y.shape), -128, 127)
+    _store(y, (multiply(acc, qm, qs) + zy).reshape(y.shape), -128, 127)
 
 
 @_kernel("qsoftmax")
