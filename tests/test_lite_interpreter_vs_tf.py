@@ -261,6 +261,30 @@ def test_resize_batch_and_dynamic_dims(models):
         ours.resize_tensor_input(0, [3, 5, 4], strict=True)
 
 
+def test_float_models_run_on_the_cpp_runtime_where_it_can(models):
+    """A float32 model runs on the C++ runtime (its buffers in one planned arena) at the file's
+    shapes, and on the graph after a resize, with intermediates preserved, or with an LSTM's
+    state; the two give the same outputs."""
+    ours = tf.lite.Interpreter(model_content=models["cnn"])
+    ours.allocate_tensors()
+    assert ours._native is not None
+    values = inputs_for(ours.get_input_details(), 7)
+    native = run(ours, values)
+    ours.resize_tensor_input(0, [3, 16, 16, 3])
+    ours.allocate_tensors()
+    assert ours._native is None
+    batch = run(ours, [np.concatenate([values[0]] * 3)])
+    for n, b in zip(native, batch):
+        np.testing.assert_allclose(b, np.concatenate([n] * 3), rtol=1e-5, atol=1e-6)
+    ours.resize_tensor_input(0, [1, 16, 16, 3])
+    ours.allocate_tensors()
+    assert ours._native is not None
+    for name, kw in (("cnn", {"experimental_preserve_all_tensors": True}), ("lstm_seq", {})):
+        it = tf.lite.Interpreter(model_content=models[name], **kw)
+        it.allocate_tensors()
+        assert it._native is None, name
+
+
 def test_tensor_view_writes_the_input(models):
     ours, theirs = both(models["dynamic"])
     x = inputs_for(theirs.get_input_details(), 5)[0]

@@ -37,7 +37,7 @@ from ..ops import array_ops
 from .builtin_ops import BUILTINS, TENSOR_TYPE_OF, TENSOR_TYPES, TYPE_NAMES
 from .lite_errors import ModelInvalidArgumentError, ModelNotFoundError, ModelUnimplementedError
 from .model_file import Model, OperatorInfo, SubGraph, TensorInfo, read_model
-from .native_model import NativeModel, computes_on_integers
+from .native_model import NativeModel, computes_on_integers, float_native
 
 
 def _type_name_of(a: np.ndarray) -> str:
@@ -300,9 +300,17 @@ class Interpreter:
         self._sg = self._model.subgraphs[0]
         integer = computes_on_integers(self._model, {c: n for c, (n, _) in BUILTINS.items()})
         # full-integer models: the C++ runtime (which refuses what it cannot run, now)
-        self._native = NativeModel(content) if integer else None
+        self._integer = NativeModel(content) if integer else None
+        self._native = self._integer  # (the C++ runtime's model while it runs this one)
         if self._native is None:
             _check_supported(self._model)
+        # float32 models: the C++ runtime too where it lowers them and runs them at the file's
+        # shapes without their intermediate tensors (else the graph, below)
+        self._float_native = (
+            float_native(self._model, content)
+            if self._integer is None and not experimental_preserve_all_tensors
+            else None
+        )
         # the interpreter's own thread count, applied around each invoke (the kernels' count is
         # process-wide: a Session config would keep it for every later Session)
         self._num_threads = max(num_threads or 0, 0)
@@ -319,8 +327,13 @@ class Interpreter:
     # ---- allocation ------------------------------------------------------------------------
     def allocate_tensors(self) -> None:
         """Builds the graph for the current input shapes and allocates every tensor."""
-        if self._native is not None:
+        if self._integer is not None:
             return self._allocate_native()
+        file_shapes = {i: list(self._sg.tensors[i].shape) for i in self._sg.inputs}
+        if self._float_native is not None and self._shapes == file_shapes:
+            self._native = self._float_native
+            return self._allocate_native()
+        self._native = None
         assert self._builder is not None
         built = {i: list(p.shape.as_list()) for i, p in self._builder.placeholders.items()}
         if built != self._shapes:
