@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 
+#include "buffer_packing.h"
 #include "kernels.h"
 
 namespace tfl::lite {
@@ -126,68 +127,30 @@ class Builder {
   }
 
   // ---- buffer planning --------------------------------------------------------------------
-  // The scratch buffers that some step writes first (whole: every kernel writes all of its
-  // outputs) get places in one arena: the largest first, each at the lowest 64-byte aligned
-  // offset clear of the places of the buffers in use at any of its steps. The model's inputs and
-  // outputs, constants and the zeros of tensors nothing writes keep their own buffers.
+  // The scratch buffers (not the model's inputs and outputs) go into one arena where steps that
+  // do not overlap share bytes (buffer_packing.h); constants and the zeros of tensors nothing
+  // writes keep their own buffers.
   void plan_buffers() {
-    struct Use {
-      int first = -1, last = -1;
-      bool written_first = false;
-      int64_t bytes = 0, offset = 0;
-    };
-    std::map<void*, Use> uses;
-    for (int i = 0; i < L_.plan.num_steps(); ++i) {
-      const Step& st = L_.plan.step(i);
-      for (int pass = 0; pass < 2; ++pass)
-        for (int s : pass == 0 ? st.in : st.out) {
-          void* p = L_.plan.slot(s).data;
-          if (!scratch_.count(p)) continue;
-          Use& u = uses[p];
-          if (u.first < 0) u.first = i, u.written_first = true;
-          if (u.first == i && pass == 0) u.written_first = false;  // read at its first step
-          u.last = i;
-        }
+    std::vector<BufferRange> ranges;
+    std::vector<size_t> storage;
+    for (const auto& [p, sc] : scratch_) {
+      const bool end = std::any_of(L_.inputs.begin(), L_.inputs.end(),
+                                   [&](const TensorView& v) { return v.data == p; }) ||
+                       std::any_of(L_.outputs.begin(), L_.outputs.end(),
+                                   [&](const TensorView& v) { return v.data == p; });
+      if (end) continue;
+      ranges.push_back({static_cast<char*>(p), sc.bytes});
+      storage.push_back(sc.storage);
     }
-    for (const auto* ends : {&L_.inputs, &L_.outputs})
-      for (const TensorView& v : *ends) uses.erase(v.data);
-    std::vector<std::pair<void*, Use*>> order;
-    for (auto& [p, u] : uses) {
-      if (!u.written_first) continue;
-      u.bytes = scratch_[p].bytes;
-      order.push_back({p, &u});
-    }
-    if (order.size() < 2) return;
-    std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-      return a.second->bytes > b.second->bytes;
-    });
-    int64_t arena = 0;
-    std::vector<const Use*> placed;
-    for (auto& [p, u] : order) {
-      std::vector<std::pair<int64_t, int64_t>> busy;  // [offset, end) of overlapping lifetimes
-      for (const Use* o : placed)
-        if (o->first <= u->last && u->first <= o->last)
-          busy.push_back({o->offset, o->offset + o->bytes});
-      std::sort(busy.begin(), busy.end());
-      int64_t at = 0;
-      for (const auto& [b, e] : busy) {
-        if (at + u->bytes <= b) break;
-        at = std::max(at, (e + 63) & ~int64_t(63));
-      }
-      u->offset = at;
-      arena = std::max(arena, at + u->bytes);
-      placed.push_back(u);
-    }
-    void* base = std::aligned_alloc(64, size_t(std::max<int64_t>(arena, 64)));
-    if (!base) throw ResourceError("[lite] could not allocate " + std::to_string(arena) + " bytes");
+    const Packing packing = pack_buffers(L_.plan, ranges, {});
+    if (packing.arena == 0) return;
+    void* base = std::aligned_alloc(64, size_t((packing.arena + 63) & ~int64_t(63)));
+    if (!base)
+      throw ResourceError("[lite] could not allocate " + std::to_string(packing.arena) + " bytes");
     L_.storage.emplace_back(base);
-    std::map<void*, void*> moved;
-    for (auto& [p, u] : order) moved[p] = static_cast<char*>(base) + u->offset;
-    for (int s = 0; s < L_.plan.num_slots(); ++s) {
-      auto it = moved.find(L_.plan.slot(s).data);
-      if (it != moved.end()) L_.plan.set_slot_data(s, it->second);
-    }
-    for (auto& [p, u] : order) L_.storage[scratch_[p].storage].reset();  // (their old bytes)
+    move_to_arena(L_.plan, ranges, packing, static_cast<char*>(base));
+    for (size_t b = 0; b < ranges.size(); ++b)
+      if (packing.offsets[b] >= 0) L_.storage[storage[b]].reset();  // (their old bytes)
   }
 
   // A constant of the given values: its slot.
