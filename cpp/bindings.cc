@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 
+#include "buffer_packing.h"
 #include "control.h"
 #include "crc32c.h"
 #include "fpmath.h"
@@ -128,6 +129,61 @@ class PyPlan {
     const int s = plan_.add_slot(view_of(a, true, "plan buffer"));
     owned_.push_back(a);
     return s;
+  }
+  // Packs the plan's intermediate buffers into one arena the plan owns (buffer_packing.h):
+  // groups[g] lists the slots of one tenancy of a buffer (a tensor's buffer and its views; the
+  // first slot at the buffer's start), `live` the slots read after the run (fetches). Where a
+  // slot outside the groups lies in one of their buffers, nothing is moved. Returns the arena's
+  // bytes (0: nothing moved) and whether each group moved into it.
+  std::pair<int64_t, std::vector<bool>> pack_groups(const std::vector<std::vector<int>>& groups,
+                                                    const std::vector<int>& live) {
+    std::vector<tfl::BufferRange> ranges;
+    std::vector<int> owner(size_t(plan_.num_slots()), -1);
+    for (size_t g = 0; g < groups.size(); ++g) {
+      if (groups[g].empty()) throw tfl::KernelError("[Plan] an empty buffer group");
+      char* base = static_cast<char*>(plan_.slot(groups[g][0]).data);
+      int64_t bytes = 0;
+      for (int s : groups[g]) {
+        const TensorView& v = plan_.slot(s);
+        const char* d = static_cast<const char*>(v.data);
+        if (d < base) throw tfl::KernelError("[Plan] a buffer group's slot before its start");
+        bytes = std::max(bytes, int64_t(d - base) + v.size() * tfl::dtype_size(v.dtype));
+        owner[size_t(s)] = int(g);
+      }
+      ranges.push_back({base, bytes});
+    }
+    auto inside = [&](const void* p, bool packed_only, const tfl::Packing* pk) {
+      const char* d = static_cast<const char*>(p);
+      for (size_t g = 0; g < ranges.size(); ++g)
+        if (d >= ranges[g].data && d < ranges[g].data + ranges[g].bytes &&
+            (!packed_only || pk->offsets[g] >= 0))
+          return true;
+      return false;
+    };
+    for (int s = 0; s < plan_.num_slots(); ++s)
+      if (owner[size_t(s)] < 0 && plan_.slot(s).data && inside(plan_.slot(s).data, false, nullptr))
+        return {0, std::vector<bool>(groups.size(), false)};
+    const tfl::Packing p = tfl::pack_owned(plan_, ranges, owner, live);
+    std::vector<bool> moved(groups.size());
+    for (size_t g = 0; g < groups.size(); ++g) moved[g] = p.offsets[g] >= 0;
+    if (p.arena == 0) return {0, moved};
+    py::array_t<uint8_t> arena(py::ssize_t(p.arena + 64));
+    char* raw = reinterpret_cast<char*>(arena.mutable_data());
+    char* base = raw + (64 - (reinterpret_cast<uintptr_t>(raw) & 63)) % 64;
+    tfl::move_owned(plan_, ranges, owner, p, base);
+    // the arrays whose memory no slot uses now: every group in them was packed
+    std::vector<py::array> kept;
+    for (auto& a : owned_) {
+      bool unused = inside(a.data(), true, &p);
+      for (size_t g = 0; g < ranges.size() && unused; ++g)
+        if (p.offsets[g] < 0 && static_cast<const char*>(a.data()) <= ranges[g].data &&
+            ranges[g].data < static_cast<const char*>(a.data()) + a.nbytes())
+          unused = false;
+      if (!unused) kept.push_back(a);
+    }
+    kept.push_back(arena);
+    owned_ = std::move(kept);
+    return {p.arena + 64, moved};
   }
   // A slot whose data comes from a feed at each run; dtype and shape are fixed here.
   int add_feed(const py::dtype& dt, const std::vector<int64_t>& shape) {
@@ -470,6 +526,10 @@ PYBIND11_MODULE(_core, m) {
       .def(py::init<>())
       .def("add_buffer", &PyPlan::add_buffer, py::arg("array"))
       .def("add_feed", &PyPlan::add_feed, py::arg("dtype"), py::arg("shape"))
+      .def("pack_groups", &PyPlan::pack_groups, py::arg("groups"), py::arg("live"),
+           "Packs the plan's intermediate buffers into one arena (groups: the slots of each "
+           "tenancy of a buffer; live: slots read after the run); returns the arena's bytes and "
+           "whether each group moved into it.")
       .def("add_step", &PyPlan::add_step, py::arg("kernel"), py::arg("node"), py::arg("inputs"),
            py::arg("outputs"), py::arg("ints") = std::vector<int64_t>{},
            py::arg("floats") = std::vector<double>{})

@@ -35,11 +35,20 @@ std::vector<int> owners(const Plan& plan, const std::vector<BufferRange>& buffer
 
 Packing pack_buffers(const Plan& plan, const std::vector<BufferRange>& buffers,
                      const std::vector<int>& live_to_end) {
+  return pack_owned(plan, buffers, owners(plan, buffers), live_to_end);
+}
+
+void move_to_arena(Plan& plan, const std::vector<BufferRange>& buffers, const Packing& packing,
+                   char* arena) {
+  move_owned(plan, buffers, owners(plan, buffers), packing, arena);
+}
+
+Packing pack_owned(const Plan& plan, const std::vector<BufferRange>& buffers,
+                   const std::vector<int>& owner, const std::vector<int>& live_to_end) {
   struct Use {
     int first = -1, last = -1;
     bool written_first = false;
   };
-  const std::vector<int> owner = owners(plan, buffers);
   std::vector<Use> use(buffers.size());
   for (int i = 0; i < plan.num_steps(); ++i) {
     const Step& st = plan.step(i);
@@ -86,9 +95,8 @@ Packing pack_buffers(const Plan& plan, const std::vector<BufferRange>& buffers,
   return p;
 }
 
-void move_to_arena(Plan& plan, const std::vector<BufferRange>& buffers, const Packing& packing,
-                   char* arena) {
-  const std::vector<int> owner = owners(plan, buffers);
+void move_owned(Plan& plan, const std::vector<BufferRange>& buffers, const std::vector<int>& owner,
+                const Packing& packing, char* arena) {
   for (int s = 0; s < plan.num_slots(); ++s) {
     const int b = owner[size_t(s)];
     if (b < 0 || packing.offsets[size_t(b)] < 0) continue;

@@ -109,6 +109,33 @@ def test_a_chain_of_products_needs_two_buffers():
     assert shared - constants <= 2 * product + 4096  # two, taking turns
 
 
+def test_buffers_of_different_sizes_pack_into_one_arena():
+    """x [64,256] -> a [64,1024] -> b [64,256] -> c [64,256] -> d [64,1024]: reusing freed buffers
+    alone gives c a's buffer and d a new one (9 units of 64x256 floats); packing the plan's
+    buffers into one arena by their steps (``Plan.pack_groups``) needs at most 6."""
+    rng = np.random.default_rng(4)
+    shapes = [(256, 1024), (1024, 256), (256, 256), (256, 1024)]
+    ws = [rng.normal(0, 0.05, s).astype(np.float32) for s in shapes]
+    x_val = rng.normal(size=(64, 256)).astype(np.float32)
+
+    def build():
+        h = tf.placeholder(tf.float32, [64, 256], name="x")
+        for w in ws:
+            h = tf.matmul(h, tf.constant(w))
+        return h
+
+    a, b, shared, separate = _both(build, steps=2, feeds={"x:0": x_val})
+    _assert_identical(a, b)
+    expected = x_val
+    for w in ws:
+        expected = expected @ w
+    np.testing.assert_allclose(a[0], expected, rtol=1e-4, atol=1e-4)
+    unit = 64 * 256 * 4
+    constants = sum(w.nbytes for w in ws)
+    assert separate - constants >= 10 * unit  # a buffer per product
+    assert shared - constants <= 6 * unit + 4096
+
+
 def test_fetched_intermediates_keep_their_values():
     """A fetched tensor lives to the end of the plan: no later output is written over it."""
     rng = np.random.default_rng(2)

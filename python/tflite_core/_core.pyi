@@ -63,6 +63,12 @@ class Plan(metaclass=_pybind11_type):
         """A slot backed by ``array`` (kept alive by the plan, written in place); its index."""
     def add_feed(self, dtype: dtype[Any], shape: Sequence[int]) -> int:
         """A slot filled from a feed at each run; dtype and shape are fixed here."""
+    def pack_groups(
+        self, groups: Sequence[Sequence[int]], live: Sequence[int]
+    ) -> tuple[int, list[bool]]:
+        """Packs the plan's intermediate buffers into one arena (groups: the slots of each
+        tenancy of a buffer; live: slots read after the run); returns the arena's bytes and
+        whether each group moved into it."""
     def add_step(
         self,
         kernel: str,

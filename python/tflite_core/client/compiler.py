@@ -99,6 +99,10 @@ class _Builder:
         self.poolable: set = set()  # root slots of fresh buffers (constants etc. never)
         self.free: list = []  # (bytes, root slot) of poolable buffers no tensor needs, sorted
         self.keep: set = set()  # tensors that live to the end (fetched, snapshotted)
+        self.callbacks = False  # whether a step calls Python
+        # the tenancies of poolable buffers (a tensor's, with its views) for _pack: slot -> group
+        self.tenancy: dict[int, int] = {}
+        self.groups: list[list[int]] = []
 
     def alloc(self, shape, dtype, op) -> np.ndarray:
         """A fresh buffer for an output of ``op``, counted in the plan's size (the whole plan
@@ -287,10 +291,14 @@ class _Builder:
             root, view = found
             i = self.add_buffer(view)
             self.view_of[i] = root
+            self.tenancy[i] = len(self.groups)
+            self.groups.append([i])
         else:
             i = self.add_buffer(self.alloc(shape, npd, t.op))
             if self.share:
                 self.poolable.add(i)
+                self.tenancy[i] = len(self.groups)
+                self.groups.append([i])
         self.slot[t] = i
         return i
 
@@ -351,6 +359,9 @@ def _emit_alias(b: _Builder, op: Operation, outs: list, source: Tensor | None = 
     if src in b.arrays:
         view = b.new_buffer(outs[0], b.arrays[src].reshape(b.shape_of(outs[0])))
         b.view_of[view] = b.view_of.get(src, src)
+        if (g := b.tenancy.get(src)) is not None:
+            b.tenancy[view] = g
+            b.groups[g].append(view)
     else:
         b.core.add_step("copy", op.name, [src], [b.new_buffer(outs[0])])
 
@@ -447,6 +458,7 @@ def _emit_callback(b: _Builder, op: Operation, outs: list) -> None:
     ins = [b.slot[op._inputs[i]] for i in d.kernel_input_indices(op)]
     out_slots = [b.new_buffer(t) if t not in b.fed else b.scratch_buffer(t) for t in op._outputs]
     b.core.add_callback(op.name, ins, out_slots, d.callback_fn(op, b.sess))
+    b.callbacks = True
 
 
 def _note_error_op(b: _Builder, op: Operation) -> None:
@@ -674,7 +686,26 @@ def build_plan(exe, sig, fed_values, parent: _Builder | None = None, owned=()) -
             and t.op not in b.needs_init
         ):
             b.needs_init.append(t.op)
-    b.core.set_fetches([snap_slot.get(t, b.slot[t]) for t in exe.plan_fetches])
+    fetch_slots = [snap_slot.get(t, b.slot[t]) for t in exe.plan_fetches]
+    b.core.set_fetches(fetch_slots)
     if exe.mutates and parent is None:
         b.core.set_lock(exe.sess._run_lock)
+    _pack(b, fetch_slots)
     return b
+
+
+def _pack(b: _Builder, fetch_slots: list) -> None:
+    """The plan's intermediate buffers packed into one arena (``Plan.pack_groups``): each
+    tenancy of a buffer placed by its own steps, so that tensors whose steps do not overlap
+    share bytes and a network's activations stay in cache from run to run (EfficientNet-Lite0's
+    activations: 9.9 MB with the reuse of freed buffers alone, 6.0 MB packed). Only a plan whose
+    buffers nothing reads from Python while it runs or after it: no control steps, callbacks or
+    op errors quoting their inputs, not a sub-plan."""
+    if not b.share or b.parent is not None or b.control or b.callbacks or b.error_ops:
+        return
+    live = fetch_slots + [b.slot[t] for t in b.keep if t in b.slot]
+    arena, moved = b.core.pack_groups(b.groups, live)
+    if arena:
+        stays = {b.view_of.get(g[0], g[0]) for g, m in zip(b.groups, moved) if not m}
+        b.nbytes += arena - sum(b.arrays[r].nbytes for r in b.poolable if r not in stays)
+        b.arrays.clear()  # (the plan keeps the buffers its slots still use)
