@@ -602,8 +602,8 @@ PYBIND11_MODULE(_core, m) {
   m.def("set_int8_conv_tile_bytes", &tfl::set_int8_conv_tile_bytes, py::arg("bytes"),
         "The int32 sums' tile of the int8 convolutions (tests); returns the previous size.");
   m.def("set_conv_direct", &tfl::set_conv_direct, py::arg("on"),
-        "The float32 convolutions of our own (1x1) on (True) or off, oneDNN's (tests); returns "
-        "the previous setting.");
+        "The float32 convolutions of our own (1x1, depthwise) on (True) or off, oneDNN's "
+        "(tests); returns the previous setting.");
   m.def("conv_direct_calls", &tfl::conv_direct_calls,
         "How many float32 convolutions ran on our own kernels (a count).");
   m.def("set_int8_depthwise_direct", &tfl::set_int8_depthwise_direct, py::arg("on"),

@@ -17,6 +17,7 @@
 #include "conv_1x1.h"
 #include "cpu.h"
 #include "depthwise_f32.h"
+#include "fpmath.h"
 #include "kernels.h"
 
 namespace tfl {
@@ -27,10 +28,12 @@ std::atomic<int> g_filter_grad_path{int(FilterGradPath::kAuto)};
 std::atomic<bool> g_direct{true};
 std::atomic<int64_t> g_direct_calls{0};
 
-// Runs a direct float32 convolution where one takes g (counted): false where none does.
+// Runs a direct float32 convolution where one takes g (counted): false where none does. (In
+// fpmath bf16 mode the 1x1 convolutions are oneDNN's bf16 primitives; depthwise ones stay float32
+// there.)
 bool direct(const ConvGeom& g, const float* x, const float* f, const float* bias, float* y,
             int act) {
-  const bool one_by_one = conv1x1_takes(g);
+  const bool one_by_one = !fpmath_bf16() && conv1x1_takes(g);
   if (!one_by_one && !depthwise_f32_takes(g)) return false;
   g_direct_calls.fetch_add(1, std::memory_order_relaxed);
   if (one_by_one) conv1x1_f32(g, x, f, bias, y, act);

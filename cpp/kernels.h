@@ -243,8 +243,8 @@ int64_t int8_conv_fallbacks();
 // previous setting.
 bool set_int8_depthwise_direct(bool on);
 // The float32 convolutions of our own that the oneDNN backend runs first where they apply
-// (conv_1x1.h) unless this is turned off (tests: oneDNN's primitives); returns the previous
-// setting.
+// (conv_1x1.h, depthwise_f32.h) unless this is turned off (tests: oneDNN's primitives); returns the
+// previous setting.
 bool set_conv_direct(bool on);
 // How many convolutions ran on those kernels since the process began.
 int64_t conv_direct_calls();

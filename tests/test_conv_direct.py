@@ -144,3 +144,29 @@ def test_direct_large(kernel, x_shape, f_shape, stride, pad, threads):
         check(kernel + "_bias_act", [x, f, bias], ints, (x_shape[0], oh, ow, oc))
     finally:
         tflite_core.set_num_threads(before)
+
+
+def test_bf16_mode_leaves_1x1_convolutions_to_onednn():
+    """In fpmath bf16 mode a 1x1 convolution is oneDNN's bf16 primitive (bfloat16-rounded
+    operands), not the float32 direct kernel; depthwise ones stay direct (float32 in that mode).
+    Where the CPU has no bf16 instructions the mode is refused."""
+    rng = np.random.default_rng(5)
+    x = rng.uniform(-1, 1, (1, 8, 8, 64)).astype(F32)
+    f = rng.uniform(-1, 1, (1, 1, 64, 64)).astype(F32)
+    try:
+        tflite_core.set_fpmath_mode("bf16")
+    except tflite_core.errors.UnimplementedError:
+        return  # (the refusal; test_fpmath_bf16.py tests the mode where it runs)
+    try:
+        y = np.zeros((1, 8, 8, 64), F32)
+        calls = _core.conv_direct_calls()
+        _core.run_kernel("conv2d", [x, f], [y], [1, 1, 1, 1, 0, 0, 0, 0])
+        assert _core.conv_direct_calls() == calls
+        rx = x.view(np.uint32) + 0x7FFF + ((x.view(np.uint32) >> 16) & 1)  # (round to bf16)
+        rf = f.view(np.uint32) + 0x7FFF + ((f.view(np.uint32) >> 16) & 1)
+        xb = (rx & 0xFFFF0000).view(F32).astype(np.float64)
+        fb = (rf & 0xFFFF0000).view(F32).astype(np.float64)
+        want = xb.reshape(-1, 64) @ fb.reshape(64, 64)
+        np.testing.assert_allclose(y.reshape(-1, 64), want, rtol=1e-5, atol=1e-5)
+    finally:
+        tflite_core.set_fpmath_mode("strict")

@@ -169,8 +169,8 @@ def conv_backend() -> str:
     """The conv/pool backend in use."""
 
 def set_conv_direct(on: bool) -> bool:
-    """The float32 convolutions of our own (1x1) on (True) or off, oneDNN's (tests); returns the
-    previous setting."""
+    """The float32 convolutions of our own (1x1, depthwise) on (True) or off, oneDNN's (tests);
+    returns the previous setting."""
 
 def conv_direct_calls() -> int:
     """How many float32 convolutions ran on our own kernels (a count)."""
