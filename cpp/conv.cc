@@ -218,11 +218,10 @@ void fused_kernel(const char* op, bool depthwise, const TensorView* in, int nin,
     });
     return;
   }
-  if (y.dtype == DType::kFloat32 && conv_backend_now() == ConvBackend::kOneDNN &&
-      direct(g, in[0].ptr<float>(), in[1].ptr<float>(), b.ptr<float>(), y.ptr<float>(),
-             act))  // (the bias and activation applied to the sums in registers)
-    return;
   if (y.dtype == DType::kFloat32 && conv_backend_now() == ConvBackend::kOneDNN) {
+    // our own kernels apply the bias and activation to the sums in registers
+    if (direct(g, in[0].ptr<float>(), in[1].ptr<float>(), b.ptr<float>(), y.ptr<float>(), act))
+      return;
     // oneDNN adds the bias; its relu/clip post-ops would turn NaN into 0, so the activation
     // runs here, on the output while it is still warm
     dnnl_conv2d(g, in[0].ptr<float>(), in[1].ptr<float>(), y.ptr<float>(), b.ptr<float>(),

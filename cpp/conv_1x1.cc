@@ -12,12 +12,9 @@
 
 #include <algorithm>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
-
 #include "cpu.h"
 #include "kernels.h"
+#include "relu_avx512.h"
 
 namespace tfl {
 
@@ -30,10 +27,6 @@ constexpr int64_t kCols = 16 * kVectors;
 constexpr int64_t kParallelMacs = int64_t{1} << 18;
 
 #if TFL_CPU_X86
-// (GCC 12 reports the _mm512_undefined_ps operand inside its max/min intrinsics as maybe
-// uninitialized: a false positive, silenced for the tiles only)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 struct Operands {
   const float* x;     // [rows, c]
@@ -71,16 +64,12 @@ TFL_TARGET_AVX512F void tile(const Operands& o, int64_t row, int64_t col, __mmas
       for (int j = 0; j < NV; ++j) acc[i][j] = _mm512_fmadd_ps(v, wv[j], acc[i][j]);
     }
   }
-  // max(0, v) and min(6, v) return v where v is NaN (the second operand), as TF keeps NaN
-  const __m512 zero = _mm512_setzero_ps(), six = _mm512_set1_ps(6.0f);
   float* y = o.y + row * o.oc + col;
 #pragma GCC unroll 8
   for (int i = 0; i < MR; ++i) {
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) {
-      __m512 v = acc[i][j];
-      if (o.act >= 1) v = _mm512_max_ps(zero, v);
-      if (o.act == 2) v = _mm512_min_ps(six, v);
+      const __m512 v = relu16(acc[i][j], o.act);
       if (!kFull && j == NV - 1) _mm512_mask_storeu_ps(y + i * o.oc + 16 * j, last, v);
       else _mm512_storeu_ps(y + i * o.oc + 16 * j, v);
     }
@@ -98,7 +87,6 @@ const TileFn kTiles[kRows][2 * kVectors] = {
 #undef TFL_TILE_ROW
 // clang-format on
 
-#pragma GCC diagnostic pop
 #endif  // TFL_CPU_X86
 
 }  // namespace

@@ -12,12 +12,9 @@
 
 #include <algorithm>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
-
 #include "cpu.h"
 #include "kernels.h"
+#include "relu_avx512.h"
 
 namespace tfl {
 
@@ -27,10 +24,6 @@ namespace {
 constexpr int64_t kParallelMacs = int64_t{1} << 17;
 
 #if TFL_CPU_X86
-// (GCC 12 reports the _mm512_undefined_ps operand inside its max/min intrinsics as maybe
-// uninitialized: a false positive, silenced for the kernels only)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 struct Layer {
   const ConvGeom& g;
@@ -46,11 +39,9 @@ TFL_TARGET_AVX512F inline __m512 load(__mmask16 m, const float* p) {
   return kFull ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(m, p);
 }
 
-// max(0, v) and min(6, v) return v where v is NaN (the second operand), as TF keeps NaN.
 template <bool kFull>
 TFL_TARGET_AVX512F inline void store(__mmask16 m, float* p, __m512 v, int act) {
-  if (act >= 1) v = _mm512_max_ps(_mm512_setzero_ps(), v);
-  if (act == 2) v = _mm512_min_ps(_mm512_set1_ps(6.0f), v);
+  v = relu16(v, act);
   if (kFull) _mm512_storeu_ps(p, v);
   else _mm512_mask_storeu_ps(p, m, v);
 }
@@ -130,7 +121,6 @@ const RowFn kRows[2][2][2] = {
      {row_block<5, 2, false>, row_block<5, 2, true>}},
 };
 
-#pragma GCC diagnostic pop
 #endif  // TFL_CPU_X86
 
 }  // namespace
